@@ -1,0 +1,4 @@
+import type { CliCommand } from './command';
+
+/** The command table: one entry per verb, loaded lazily so `st2ic --help` stays instant. */
+export const commands: Record<string, () => Promise<CliCommand>> = {};

@@ -1,0 +1,2 @@
+// Mapping editor webview entry (built by esbuild into dist/webview.js).
+export {};
