@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -311,4 +312,15 @@ test('--prefix renames every table', async () => {
   } finally {
     db.close();
   }
+});
+
+test('the command line writes the same dataset as the function', async () => {
+  const viaFunction = await generate('fn', 13, 0.05);
+  const cliDir = path.join(work, 'cli');
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/dataset/generate.ts', '--out', cliDir, '--seed', '13', '--scale=0.05'], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /tickets=\d+/);
+  assert.equal(readFileSync(path.join(cliDir, 'manifest.json'), 'utf8'), readFileSync(path.join(viaFunction.dir, 'manifest.json'), 'utf8'));
+  const bad = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/dataset/generate.ts', '--out', cliDir, '--scale', 'lots'], { encoding: 'utf8' });
+  assert.notEqual(bad.status, 0);
 });
