@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { assertReadOnlySql, readOnly, WriteRefusedError, type SqlConnection } from '../../../src/source/sql/connection';
+import { openSqlite, SourceNotFoundError } from '../../../src/source/sql/sqlite-connection';
+
+test('only single SELECT statements and read-only PRAGMAs pass', () => {
+  for (const sql of ['SELECT 1', '  select * from t', '/* c */ SELECT 1;', '-- x\nSELECT 1', 'PRAGMA table_info(t)']) {
+    assert.doesNotThrow(() => assertReadOnlySql(sql), sql);
+  }
+  for (const sql of [
+    'DELETE FROM t', 'UPDATE t SET a = 1', 'INSERT INTO t VALUES (1)', 'DROP TABLE t', 'SELECT 1; DELETE FROM t',
+    'PRAGMA journal_mode = WAL', 'WITH x AS (SELECT 1) DELETE FROM t', '/* SELECT */ DELETE FROM t', 'ATTACH DATABASE "x" AS y',
+  ]) {
+    assert.throws(() => assertReadOnlySql(sql), WriteRefusedError, sql);
+  }
+});
+
+test('a refused statement never reaches the driver', async () => {
+  const sent: string[] = [];
+  const inner: SqlConnection = {
+    engine: 'sqlite',
+    location: 'memory',
+    query: (sql) => {
+      sent.push(sql);
+      return Promise.resolve([]);
+    },
+    close: () => Promise.resolve(),
+  };
+  const guarded = readOnly(inner);
+  await assert.rejects(guarded.query('DELETE FROM st_Tickets'), WriteRefusedError);
+  await guarded.query('SELECT 1');
+  assert.deepEqual(sent, ['SELECT 1']);
+});
+
+test('the SQLite connection is read-only and says when the file is missing', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-ro-'));
+  try {
+    const file = path.join(dir, 'x.db');
+    const db = new Database(file);
+    db.exec('CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1)');
+    db.close();
+    const connection = openSqlite(file);
+    assert.deepEqual(await connection.query('SELECT a FROM t WHERE a = ?', [1]), [{ a: 1 }]);
+    await assert.rejects(connection.query('INSERT INTO t VALUES (2)'), WriteRefusedError);
+    await connection.close();
+    const check = new Database(file, { readonly: true });
+    assert.equal((check.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n, 1);
+    check.close();
+    assert.throws(() => openSqlite(path.join(dir, 'nope.db')), SourceNotFoundError);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
