@@ -92,7 +92,19 @@ export interface SourceVolumes {
   rebalanceRules: { id: number; name: string | null; departmentId: number | null; groupId: number | null }[];
 }
 
+/** Records carrying a flag worth listing in the scope (ids only). */
+export type FlagKind =
+  | 'deletedTickets' | 'spamTickets' | 'draftMessages' | 'agentOnlyChatLines' | 'privateArticles' | 'draftArticles'
+  | 'deletedArticles' | 'deletedEndUsers';
+
+export interface FlaggedRecord {
+  id: number;
+  /** The owning record (ticket of a message, chat of a line), when there is one. */
+  parentId: number | null;
+}
+
 export interface SourceInsights {
+  flagged(kind: FlagKind): AsyncIterable<FlaggedRecord>;
   counts(): Promise<ObjectCounts>;
   /** End users sharing an email address (case-insensitive). */
   duplicateEmails(): AsyncIterable<{ email: string; userIds: number[] }>;
