@@ -33,7 +33,7 @@ export type ProblemCode = z.infer<typeof ProblemCode>;
 export const ProblemItem = z.object({
   id: z.number().int(),
   /** The ticket (chat, call log) a message, value or attachment belongs to. */
-  parentKind: z.enum(['ticket', 'chat', 'callLog', 'organization']).optional(),
+  parentKind: z.enum(['ticket', 'chat', 'callLog', 'user']).optional(),
   parentId: z.number().int().optional(),
   fieldId: z.number().int().optional(),
   length: z.number().int().optional(),

@@ -75,7 +75,7 @@ export class SqlInsights implements SourceInsights {
       organizations: await this.rowCount('Organizations'),
       organizationMemberships: memberships,
       customFields: await this.rowCount('CustomDataFields'),
-      customFieldValues: await sum(['CustomDataFieldsInTickets', 'CustomDataFieldsInChats', 'CustomDataFieldsInCallLogs']),
+      customFieldValues: await sum(['CustomDataFieldsInTickets', 'CustomDataFieldsInChats', 'CustomDataFieldsInCallLogs', 'CustomDataFieldsForUsers']),
       tickets: await this.rowCount('Tickets'),
       ticketMessages: await this.rowCount('TicketMessages'),
       ticketComments: await this.rowCount('TicketComments'),
@@ -114,6 +114,7 @@ export class SqlInsights implements SourceInsights {
       ['ticket', 'CustomDataFieldsInTickets', 'TicketID'],
       ['chat', 'CustomDataFieldsInChats', 'ChatID'],
       ['callLog', 'CustomDataFieldsInCallLogs', 'CallLogID'],
+      ['user', 'CustomDataFieldsForUsers', 'UserID'],
     ] as const) {
       if (!q.has(table) || !q.catalog.column(table, 'DataContent')) continue;
       const length = q.dialect.length(q.col(table, 'DataContent', 'x'));
