@@ -27,9 +27,13 @@ before(() => {
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
+const generated = new Map<number, Promise<DatasetManifest>>();
+
+/** Generates each scale once per run; every caller gets its own reader. */
 async function scoped(scale: number): Promise<{ manifest: DatasetManifest; reader: SourceReader; scope: ScopeReport; attachmentsRoot: string }> {
   const outDir = path.join(root, `scale-${scale}`);
-  const manifest = await generateDataset({ outDir, seed: 1, scale });
+  if (!generated.has(scale)) generated.set(scale, generateDataset({ outDir, seed: 1, scale }));
+  const manifest = await generated.get(scale)!;
   const attachmentsRoot = path.join(outDir, manifest.attachmentsRoot);
   const reader = await openSource({ kind: 'sqlite', path: path.join(outDir, manifest.database) }, { attachmentsRoot, pageSize: 200 });
   const scope = await buildScope(reader, { attachmentsRoot });
