@@ -51,6 +51,18 @@ for (const scale of [0.3, 1]) {
   });
 }
 
+test('a database converted with another table prefix (hd_) is discovered and counted the same', async () => {
+  const outDir = path.join(root, 'prefix-hd');
+  const manifest = await generateDataset({ outDir, seed: 2, scale: 0.3, tablePrefix: 'hd_' });
+  const reader = await openSource({ kind: 'sqlite', path: path.join(outDir, manifest.database) }, { attachmentsRoot: path.join(outDir, manifest.attachmentsRoot) });
+  try {
+    assert.equal((await reader.describe()).tablePrefix, 'hd_');
+    assert.deepEqual(await reader.insights.counts(), manifest.counts);
+  } finally {
+    await reader.close();
+  }
+});
+
 describe('hard cases (scale 1)', () => {
   let manifest: DatasetManifest;
   let reader: SourceReader;

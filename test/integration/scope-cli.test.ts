@@ -52,6 +52,7 @@ test('bad input exits with 2 and a clear message', () => {
     [['scope', '--source', 'https://support.example.com'], /Web Services at https:\/\/support.example.com: not supported yet/],
     [['scope', '--source', `sqlite:${db.file}`, '--attachments', path.join(dir, 'no-such-dir')], /--attachments: not a folder/],
     [['scope', '--source', `sqlite:${db.file}`, '--bogus'], /Unknown option '--bogus'/],
+    [['scope', '--source', `sqlite:${db.file}`, '--prefix', 'nope_'], /required tables missing \(prefix "nope_"\): nope_Departments/],
   ];
   for (const [args, message] of cases) {
     const result = st2ic(...args);

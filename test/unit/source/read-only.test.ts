@@ -8,12 +8,12 @@ import { assertReadOnlySql, readOnly, WriteRefusedError, type SqlConnection } fr
 import { openSqlite, SourceNotFoundError } from '../../../src/source/sql/sqlite-connection';
 
 test('only single SELECT statements and read-only PRAGMAs pass', () => {
-  for (const sql of ['SELECT 1', '  select * from t', '/* c */ SELECT 1;', '-- x\nSELECT 1', 'PRAGMA table_info(t)']) {
+  for (const sql of ['SELECT 1', '  select * from t', '/* c */ SELECT 1;', '-- x\nSELECT 1', 'PRAGMA table_info(t)', "PRAGMA main.table_info('st_Users')", 'PRAGMA table_list']) {
     assert.doesNotThrow(() => assertReadOnlySql(sql), sql);
   }
   for (const sql of [
     'DELETE FROM t', 'UPDATE t SET a = 1', 'INSERT INTO t VALUES (1)', 'DROP TABLE t', 'SELECT 1; DELETE FROM t',
-    'PRAGMA journal_mode = WAL', 'WITH x AS (SELECT 1) DELETE FROM t', '/* SELECT */ DELETE FROM t', 'ATTACH DATABASE "x" AS y',
+    'PRAGMA journal_mode = WAL', 'PRAGMA user_version(5)', 'PRAGMA cache_size(100)', 'PRAGMA writable_schema', 'WITH x AS (SELECT 1) DELETE FROM t', '/* SELECT */ DELETE FROM t', 'ATTACH DATABASE "x" AS y',
   ]) {
     assert.throws(() => assertReadOnlySql(sql), WriteRefusedError, sql);
   }
