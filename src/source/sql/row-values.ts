@@ -73,7 +73,10 @@ export function parseRow<C extends Record<string, ColumnType>>(schema: z.ZodType
   const result = schema.safeParse(row);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new RowError(`${where}: column ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
+    // The first selected column is the record's id in every reader query: name it so the row can be found.
+    const id = row && typeof row === 'object' ? Object.entries(row as Record<string, unknown>)[0] : undefined;
+    const record = id ? ` (row ${id[0]} = ${String(id[1])})` : '';
+    throw new RowError(`${where}${record}: column ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
   }
   return result.data;
 }

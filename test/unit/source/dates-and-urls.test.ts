@@ -54,3 +54,17 @@ test('attachment paths: unsafe names are refused before touching the disk', () =
   assert.equal(resolveAttachmentPath(null, 'ticket', 'a.bin').status, 'noRoot');
   assert.equal(resolveAttachmentPath('/root', 'ticket', '  ').status, 'noFileName');
 });
+
+test('a malformed value stops the read with the table, the row id and the column', async () => {
+  const { rowSchema, parseRow, RowError } = await import('../../../src/source/sql/row-values');
+  const schema = rowSchema({ TicketID: 'int', DateOpenedUTC: 'date', IsDeleted: 'bool' } as const);
+  assert.deepEqual(parseRow(schema, { TicketID: 7n, DateOpenedUTC: '2024-01-01 00:00:00', IsDeleted: 'true' }, 'tickets'), {
+    TicketID: 7, DateOpenedUTC: '2024-01-01T00:00:00.000Z', IsDeleted: true,
+  });
+  assert.throws(() => parseRow(schema, { TicketID: 7, DateOpenedUTC: 'soon', IsDeleted: 0 }, 'tickets'), (error: Error) => {
+    assert.ok(error instanceof RowError);
+    assert.equal(error.message, 'tickets (row TicketID = 7): column DateOpenedUTC: not a date: "soon"');
+    return true;
+  });
+  assert.throws(() => parseRow(schema, { TicketID: 1.5, DateOpenedUTC: null, IsDeleted: 0 }, 'tickets'), /column TicketID: expected an integer/);
+});
