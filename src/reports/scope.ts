@@ -146,12 +146,14 @@ async function rebuildInventory(reader: SourceReader, counts: ObjectCounts, volu
   const rules: string[] = [];
   for await (const rule of reader.automationRules()) {
     const state = rule.active && rule.enabled !== false ? 'active' : 'inactive';
-    rules.push(`#${rule.id} ${rule.name ?? '(unnamed)'} [${rule.eventGroup ?? 'no group'}, ${state}]: ${rule.conditions.length} condition(s), ${rule.actions.length} action(s)`);
+    const when = rule.conditions.map((c) => [c.key, c.condition, c.value1, c.value2].filter((x) => x !== null && x !== '').join(' ')).join(' and ') || 'always';
+    const then = rule.actions.map((a) => `${a.key ?? '?'}(${a.inputs.map((i) => `${i.key ?? '?'}=${i.value ?? ''}`).join(', ')})`).join(', ') || 'nothing';
+    rules.push(`#${rule.id} ${rule.name ?? '(unnamed)'} [${rule.eventGroup ?? 'no group'}, ${state}]: when ${when} then ${then}`);
   }
   if (rules.length) {
     items.push({
       area: 'automationRules', title: 'Automation rules (SmarterTrack events)', count: rules.length, details: rules,
-      advice: 'Rebuild as Intercom workflows; conditions and actions are listed in scope.json and the rebuild inventory.',
+      advice: 'Rebuild as Intercom workflows (conditions and actions as SmarterTrack stores them).',
     });
   }
   const policies: string[] = [];
@@ -170,12 +172,15 @@ async function rebuildInventory(reader: SourceReader, counts: ObjectCounts, volu
       advice: 'Recreate as Intercom SLAs, auto-close workflows and data retention settings; Intercom has no per-team auto-lock.',
     });
   }
+  const groupNames = new Map<string, string>();
+  for await (const g of reader.groups()) groupNames.set(`${g.departmentId}/${g.id}`, g.name ?? '');
+  const groupLabel = (d: number | null, g: number | null) => `group ${d ?? '?'}/${g ?? '?'}${groupNames.get(`${d}/${g}`) ? ` ${groupNames.get(`${d}/${g}`)}` : ''}`;
   if (volumes.roundRobinGroups.length || volumes.rebalanceRules.length) {
     items.push({
       area: 'autoAssignment', title: 'Automatic assignment (round robin, rebalancing)', count: volumes.roundRobinGroups.length + volumes.rebalanceRules.length,
       details: [
-        ...volumes.roundRobinGroups.map((g) => `Group ${g.departmentId}/${g.groupId}: round robin over ${g.agents} agent(s)`),
-        ...volumes.rebalanceRules.map((r) => `Rebalance rule #${r.id} ${r.name ?? ''} (group ${r.departmentId ?? '?'}/${r.groupId ?? '?'})`),
+        ...volumes.roundRobinGroups.map((g) => `${groupLabel(g.departmentId, g.groupId)}: round robin over ${g.agents} agent(s)`),
+        ...volumes.rebalanceRules.map((r) => `Rebalance rule #${r.id} ${r.name ?? ''} (${groupLabel(r.departmentId, r.groupId)})`),
       ],
       advice: 'Configure Intercom assignment (balanced / round robin) on the matching teams.',
     });

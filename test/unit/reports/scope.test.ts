@@ -74,7 +74,9 @@ test('tickets: over 500 parts (attachments beyond 10 count), orphans, deleted, s
 test('rebuild inventory: automation, department policies, round robin, call logs, community', () => {
   const areas = Object.fromEntries(report.rebuild.map((r) => [r.area, r]));
   assert.equal(areas.automationRules?.count, 2);
-  assert.match(areas.automationRules!.details[0]!, /Escalate idle tickets.*active.*2 condition\(s\), 1 action\(s\)/);
+  assert.equal(areas.automationRules!.details[0], '#1 Escalate idle tickets [Tickets, active]: when IdleHours > 24 and Department = 10 then SetPriority(Priority=Urgent, Notify=true)');
+  assert.equal(areas.automationRules!.details[1], '#2 Old rule [Tickets, inactive]: when always then nothing');
+  assert.deepEqual(areas.autoAssignment!.details, ['group 10/1 Front line: round robin over 2 agent(s)', 'Rebalance rule #1 Nightly rebalance (group 10/1 Front line)']);
   assert.deepEqual(areas.departmentPolicies?.details, [
     'Department #10 Support: auto-close after 48 h',
     'Department #11 Sales: call logs auto-deleted after 30 days',
