@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -243,6 +244,15 @@ test('every hard case exists in the database with the property the manifest clai
       assert.equal(count(db, 'SELECT COUNT(*) FROM st_Tickets t LEFT JOIN st_Users u ON u.UserID = t.UserID_Customer WHERE t.TicketID = ? AND t.UserID_Customer IS NOT NULL AND u.UserID IS NULL', id), 1);
     }
     assert.ok(count(db, 'SELECT COUNT(DISTINCT CommentTypeID) FROM st_TicketComments') >= 3);
+    // Ticket numbers: NNN-XXXXXXXX-XXXX, the middle block being the opening time in seconds since 2000-01-01.
+    for (const t of db.prepare('SELECT TicketNumber, DateOpenedUTC FROM st_Tickets').all() as Array<{ TicketNumber: string; DateOpenedUTC: string }>) {
+      const m = /^\d{3}-([0-9A-F]{8})-[0-9A-F]{4}$/.exec(t.TicketNumber);
+      assert.ok(m, t.TicketNumber);
+      assert.match(t.DateOpenedUTC, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+      const opened = Date.parse(`${t.DateOpenedUTC.replace(' ', 'T')}Z`);
+      assert.equal(parseInt(m[1] as string, 16), Math.floor((opened - Date.UTC(2000, 0, 1)) / 1000));
+    }
+    assert.equal(count(db, 'SELECT COUNT(DISTINCT TicketNumber) FROM st_Tickets'), manifest.counts.tickets);
     assert.ok(count(db, 'SELECT COUNT(*) FROM st_EventConditions') > 0 && count(db, 'SELECT COUNT(*) FROM st_EventActions') > 0);
   } finally {
     db.close();
@@ -302,4 +312,15 @@ test('--prefix renames every table', async () => {
   } finally {
     db.close();
   }
+});
+
+test('the command line writes the same dataset as the function', async () => {
+  const viaFunction = await generate('fn', 13, 0.05);
+  const cliDir = path.join(work, 'cli');
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/dataset/generate.ts', '--out', cliDir, '--seed', '13', '--scale=0.05'], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /tickets=\d+/);
+  assert.equal(readFileSync(path.join(cliDir, 'manifest.json'), 'utf8'), readFileSync(path.join(viaFunction.dir, 'manifest.json'), 'utf8'));
+  const bad = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/dataset/generate.ts', '--out', cliDir, '--scale', 'lots'], { encoding: 'utf8' });
+  assert.notEqual(bad.status, 0);
 });
