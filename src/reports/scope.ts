@@ -202,8 +202,9 @@ async function rebuildInventory(reader: SourceReader, counts: ObjectCounts, volu
 
 /**
  * Intercom calls a full run needs, by the loader's plan: one create per record, one call per extra
- * conversation part, attachment parts beyond 10 files, one assign and one close where they apply,
- * one tag per conversation (the migration tag).
+ * conversation part, attachment parts beyond 10 files, one update for title and attributes, one
+ * assign and one close where they apply, one tag per conversation (the migration tag). Attachments
+ * of a first message (POST /conversations takes no files) ride on the next part; not counted apart.
  */
 export function estimateCalls(counts: ObjectCounts, v: SourceVolumes, requestsPerMinute: number = SCOPE_LIMITS.requestsPerMinute): Estimate {
   const n = (k: keyof ObjectCounts) => counts[k] ?? 0;
@@ -215,13 +216,13 @@ export function estimateCalls(counts: ObjectCounts, v: SourceVolumes, requestsPe
     { object: 'contacts', calls: n('endUsers') + n('organizationMemberships'), how: '1 create per end user + 1 company link per membership' },
     {
       object: 'conversations (tickets)',
-      calls: tickets + Math.max(0, v.ticketEntries - v.ticketsWithMessages) + v.extraAttachmentParts + v.ticketsAssigned + v.ticketsClosed + tickets,
-      how: '1 create + 1 per further message or comment + 1 per extra 10 attachments + assign + close + tag',
+      calls: tickets + Math.max(0, v.ticketEntries - v.ticketsWithMessages) + v.extraAttachmentParts + tickets + v.ticketsAssigned + v.ticketsClosed + tickets,
+      how: '1 create + 1 per further message or comment + 1 per extra 10 attachments + title/attributes update + assign + close + tag',
     },
     {
       object: 'conversations (live chats)',
-      calls: chats + Math.max(0, v.chatMessages - v.chatsWithMessages) + chats + chats,
-      how: '1 create + 1 per further line + close + tag',
+      calls: chats + Math.max(0, v.chatMessages - v.chatsWithMessages) + chats + chats + chats,
+      how: '1 create + 1 per further line + title/attributes update + close + tag',
     },
     { object: 'conversations (call logs)', calls: n('callLogs') * 2, how: '1 create (with the call as a note) + close' },
     { object: 'help center', calls: n('kbCategories') + n('kbArticles'), how: '1 per collection + 1 per article' },

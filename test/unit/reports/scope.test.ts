@@ -91,8 +91,10 @@ test('rebuild inventory: automation, department policies, round robin, call logs
 test('the estimate adds up per object, at 10,000 requests per minute', () => {
   const e = report.estimate;
   const byObject = Object.fromEntries(e.lines.map((l) => [l.object, l.calls]));
-  // tickets: 7 creates + (503 + 6 − 7 with messages) further parts + 2 attachment parts + 4 assigned (an existing user, not the queue) + 2 closed + 7 tags
-  assert.equal(byObject['conversations (tickets)'], 7 + 502 + 2 + 4 + 2 + 7);
+  // tickets: 7 creates + (503 + 6 − 7 with messages) further parts + 2 attachment parts + 7 updates + 4 assigned (an existing user, not the queue) + 2 closed + 7 tags
+  assert.equal(byObject['conversations (tickets)'], 7 + 502 + 2 + 7 + 4 + 2 + 7);
+  // chats: 1 create + 3 further lines + update + close + tag
+  assert.equal(byObject['conversations (live chats)'], 1 + 3 + 1 + 1 + 1);
   assert.equal(byObject['contacts'], 8 + 5);
   assert.equal(byObject['companies'], 4);
   assert.equal(byObject['help center'], 6);
