@@ -9,7 +9,7 @@ import { formatMinutes } from '../../reports/scope-markdown';
 import { openSource, SourceNotSupportedError } from '../../source/open-source';
 import { parseSourceUrl, SourceUrlError } from '../../source/source-url';
 import { SchemaError } from '../../source/sql/catalog';
-import { SourceNotFoundError } from '../../source/sql/sqlite-connection';
+import { SourceNotFoundError, SourceUnreadableError } from '../../source/sql/sqlite-connection';
 
 const USAGE = 'st2ic scope --source sqlite:<path> [--attachments <dir>] [--workspace <dir>] [--prefix <table prefix>] [--json]';
 
@@ -39,8 +39,9 @@ export const scopeCommand: CliCommand = {
     try {
       reader = await openSource(parseSourceUrl(values.source), { attachmentsRoot, ...(values.prefix ? { tablePrefix: values.prefix } : {}) });
     } catch (error) {
-      if (error instanceof SourceUrlError || error instanceof SourceNotFoundError || error instanceof SourceNotSupportedError || error instanceof SchemaError) {
-        throw new UsageError(error.message);
+      const badInput = [SourceUrlError, SourceNotFoundError, SourceUnreadableError, SourceNotSupportedError, SchemaError];
+      if (badInput.some((kind) => error instanceof kind)) {
+        throw new UsageError((error as Error).message);
       }
       throw error;
     }

@@ -6,6 +6,8 @@ export interface SqlConnection {
   readonly engine: 'sqlite' | 'mssql';
   /** Where the data comes from, without secrets (a file path, host/database). */
   readonly location: string;
+  /** How the data is being read, when it matters to a reader of the reports (e.g. from a snapshot). */
+  readonly notes?: readonly string[];
   query(sql: string, params?: readonly unknown[]): Promise<SqlRow[]>;
   close(): Promise<void>;
 }
@@ -45,6 +47,7 @@ export function readOnly(connection: SqlConnection): SqlConnection {
   return {
     engine: connection.engine,
     location: connection.location,
+    ...(connection.notes ? { notes: connection.notes } : {}),
     query(sql, params) {
       try {
         assertReadOnlySql(sql);

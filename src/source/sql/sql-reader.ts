@@ -56,7 +56,7 @@ export class SqlSourceReader implements SourceReader {
       tables: [...catalog.tables.values()].map((t) => ({ name: t.name, logicalName: t.logical, columns: [...t.columns.values()] })),
       missingOptionalTables: catalog.missingOptionalTables,
       missingOptionalColumns: catalog.missingOptionalColumns,
-      versionHints: versionHints(catalog, connection.engine),
+      versionHints: [...versionHints(catalog, connection.engine), ...(connection.notes ?? [])],
     };
   }
 
