@@ -253,6 +253,10 @@ test('every hard case exists in the database with the property the manifest clai
       assert.equal(parseInt(m[1] as string, 16), Math.floor((opened - Date.UTC(2000, 0, 1)) / 1000));
     }
     assert.equal(count(db, 'SELECT COUNT(DISTINCT TicketNumber) FROM st_Tickets'), manifest.counts.tickets);
+    // Nobody writes in before their account exists.
+    assert.equal(count(db, 'SELECT COUNT(*) FROM st_Tickets t JOIN st_Users u ON u.UserID = t.UserID_Customer WHERE t.DateOpenedUTC < u.DateCreatedUTC'), 0);
+    assert.equal(count(db, 'SELECT COUNT(*) FROM st_Chats c JOIN st_Users u ON u.UserID = c.CustomerUserID WHERE c.DateStartedUTC < u.DateCreatedUTC'), 0);
+    assert.equal(count(db, 'SELECT COUNT(*) FROM st_UsersInRoles r JOIN st_Users u ON u.UserID = r.UserID WHERE r.DateAddedUTC <> u.DateCreatedUTC'), 0);
     assert.ok(count(db, 'SELECT COUNT(*) FROM st_EventConditions') > 0 && count(db, 'SELECT COUNT(*) FROM st_EventActions') > 0);
   } finally {
     db.close();
