@@ -64,3 +64,22 @@ test('sandbox state: a seed file supplies the workspace, admins, teams and custo
   assert.equal((await call('POST', '/custom_object_instances/Order', { external_id: 'o-1' })).status, 200);
   assert.equal((await call('POST', '/custom_object_instances/Call', { external_id: 'c-1' })).status, 404);
 });
+
+test('sandbox state: writes reach the state file without waiting for close', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-sandbox-'));
+  const stateFile = path.join(dir, 'state.json');
+  const { sandbox, call } = await sandboxWithClient({ stateFile });
+  t.after(() => sandbox.close());
+  const id = await createUser(call, { email: 'early@example.com' });
+  // Debounced: poll until the write lands (bounded), rather than asserting on a delay.
+  let saved = false;
+  for (let i = 0; i < 100 && !saved; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      saved = Boolean(JSON.parse(readFileSync(stateFile, 'utf8')).contacts[id]);
+    } catch {
+      saved = false;
+    }
+  }
+  assert.ok(saved);
+});

@@ -50,6 +50,16 @@ export function relaxDocument(doc: Json): Json {
         obj.anyOf = [{ type: 'null' }, rest];
       }
     }
+    if (key === 'properties') {
+      // Custom attribute values are typed by the attribute definitions, not the description: Intercom's
+      // own examples send booleans and decimals where `additionalProperties: string` is declared
+      // (contacts, companies, conversations, custom objects). The sandbox checks them against the definitions.
+      const custom = obj.custom_attributes;
+      if (isObject(custom) && custom.additionalProperties !== undefined) custom.additionalProperties = {};
+      // "monthly_spend … will truncate floats": decimals are accepted although `integer` is declared.
+      const spend = obj.monthly_spend;
+      if (isObject(spend) && spend.type === 'integer') spend.type = 'number';
+    }
     // Ids declared as strings are accepted as numbers by Intercom (admin_id: 991267696, tag id: 81).
     if (key === 'properties') {
       for (const [name, prop] of Object.entries(obj)) {

@@ -29,6 +29,7 @@ function applyCompanyFields(store: Store, company: Company, b: Body): void {
   optBool(b, 'update_last_request_at');
   if (b.monthly_spend !== undefined && b.monthly_spend !== null) {
     if (typeof b.monthly_spend !== 'number') throw new ApiError(400, 'parameter_invalid', 'monthly_spend must be a number', { field: 'monthly_spend' });
+    if (Math.abs(b.monthly_spend) > 2 ** 31 - 1) throw new ApiError(400, 'parameter_invalid', 'monthly_spend must be at most 2147483647', { field: 'monthly_spend' });
     company.monthly_spend = Math.trunc(b.monthly_spend); // Intercom truncates floats.
   }
   const custom = checkCustomAttributes(store, 'company', b.custom_attributes);
