@@ -4,7 +4,7 @@ import { compileQuery } from '../search/query';
 import type { Store } from '../state/store';
 import type { Conversation, ConversationPart } from '../state/types';
 import { readAttachments } from './attachments';
-import { bodyObject, cursorPage, optBool, optInt, optString, requireId, requireString, withField, type Body } from './common';
+import { bodyObject, cursorPage, optBool, optId, optInt, optString, requireId, requireString, withField, type Body } from './common';
 import { checkValue } from './custom-attribute-values';
 import { findCompany } from './companies';
 import { renderCompany } from './render';
@@ -145,8 +145,8 @@ function addPart(store: Store, c: Conversation, part: Omit<ConversationPart, 'id
 }
 
 function findReplyingContact(store: Store, b: Body): string {
-  const byId = optString(b, 'intercom_user_id');
-  const byExternal = optString(b, 'user_id');
+  const byId = optId(b, 'intercom_user_id');
+  const byExternal = optId(b, 'user_id');
   const byEmail = optString(b, 'email');
   const contacts = Object.values(store.state.contacts);
   const contact = byId
