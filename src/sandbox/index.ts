@@ -71,7 +71,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     state: () => store.state,
     requests: () => log.list(),
     reset: () => {
+      // Counters survive a reset so an id handed out before it never comes back for another record.
+      const counters = store.state.counters;
       store.state = stateFromSeed(seed);
+      store.state.counters = counters;
       log.clear();
       store.changed();
     },
