@@ -2,7 +2,8 @@ import type { Store } from '../state/store';
 import type { Conversation, ConversationPart } from '../state/types';
 import { renderCompany } from './render';
 
-/** A conversation as Intercom returns it: source, contacts, parts, statistics derived from the parts. */
+// A conversation as Intercom returns it: source, contacts, parts, and statistics derived from the parts.
+
 function authorOf(store: Store, author: { type: string; id: string }): Record<string, unknown> {
   if (author.type === 'admin') {
     const admin = store.state.admins.find((a) => a.id === author.id);
