@@ -181,7 +181,7 @@ export class LedgerIndex {
 
   snapshot(): IndexSnapshot {
     return {
-      runs: [...this.runs].map(([id, info]) => ({ id, ...info })),
+      runs: [...this.runs].sort(byKey).map(([id, info]) => withoutUndefined({ id, ...info })),
       ids: [...this.ids].sort(byKey),
       records: [...this.records].sort(byKey),
       watermarks: [...this.watermarksByRun].map(([runId, marks]) => [runId, [...marks]]),
@@ -208,5 +208,5 @@ function withoutUndefined<T extends object>(value: T): T {
 
 function pickOpen(entry: IntentEntry): OpenIntent {
   const { op, objectType, sourceId, target, existedBefore, beforeImage, undoes } = entry;
-  return { op, objectType, sourceId, target, existedBefore, beforeImage, undoes };
+  return withoutUndefined({ op, objectType, sourceId, target, existedBefore, beforeImage, undoes });
 }

@@ -387,7 +387,11 @@ export class Ledger {
       writesToUndo: (target) => this.writesToUndo(target),
       closed: async (journal) => {
         this.open.delete(journal.runId);
-        if (!this.indexTainted) await this.saveIndexQuietly();
+        if (this.indexTainted || journal.bufferedEntries > 0) return;
+        const stat = await this.statJournal(journal.runId);
+        if (stat.size !== journal.durableBytes) return;
+        this.fingerprints.set(journal.runId, { runId: journal.runId, validBytes: journal.durableBytes, ...stat });
+        await this.saveIndexQuietly();
       },
       now: this.now,
     };
