@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import type { ObjectType } from '../model/object-types';
 import {
   RunId, RunMeta, type IntentEntry, type CheckpointEntry, type RunCounts, type RunKind, type SourceDescription,
   type WatermarkValue,
 } from '../model/journal';
-import { LedgerCorruptError, LedgerSecretError, LedgerUsageError, LedgerWriteError } from './errors';
+import { LedgerCorruptError, LedgerLockedError, LedgerSecretError, LedgerUsageError, LedgerWriteError } from './errors';
 import { nodeLedgerFs, type LedgerFs } from './fs-layer';
 import { IndexSnapshot, LedgerIndex, type IdMapping, type RecordStateAt } from './index-state';
 import { JournalWriter, scanJournal, type BatchPolicy, type JournalScan } from './journal-file';
-import { acquireRunLock, lockHolder } from './lock';
+import { acquireRunLock, lockHolder, type RunLock } from './lock';
 import { LedgerPaths } from './paths';
 import { RunJournal, type RunJournalHost } from './run-journal';
 import { RunState, foldRunJournal, isApplied, type AppliedWrite } from './run-state';
@@ -100,7 +101,7 @@ export class Ledger {
     });
     guardSecrets(meta);
     await this.mkdir(this.paths.runDir(id));
-    const lock = await acquireRunLock(this.paths.lock(id), this.warn);
+    const lock = await this.lockRun(id);
     try {
       await this.writeMeta(meta);
       const file = await this.openJournalFile(id);
@@ -120,7 +121,7 @@ export class Ledger {
   /** Reopens an interrupted, failed or cancelled run for another attempt. */
   async resumeRun(runId: string): Promise<RunJournal> {
     const meta = await this.readMeta(runId);
-    const lock = await acquireRunLock(this.paths.lock(runId), this.warn);
+    const lock = await this.lockRun(runId);
     try {
       if (this.indexTainted) await this.rebuildIndex();
       const known = this.fingerprints.get(runId)?.validBytes ?? 0;
@@ -470,9 +471,20 @@ export class Ledger {
     }
   }
 
+  private async lockRun(runId: string): Promise<RunLock> {
+    try {
+      return await acquireRunLock(this.paths.lock(runId), this.warn);
+    } catch (error) {
+      if (error instanceof LedgerLockedError || !(error as { code?: string }).code) throw error;
+      throw new LedgerWriteError(this.paths.lock(runId), error, { runId });
+    }
+  }
+
   private async mkdir(dir: string): Promise<void> {
     try {
-      await fsp.mkdir(dir, { recursive: true });
+      // Recursive mkdir reports ENOENT instead of EROFS/EACCES on Linux, so the last level is separate.
+      await fsp.mkdir(path.dirname(dir), { recursive: true });
+      await fsp.mkdir(dir);
     } catch (error) {
       throw new LedgerWriteError(dir, error);
     }
