@@ -82,8 +82,13 @@ export async function fileSize(file: string): Promise<number> {
 export interface BatchPolicy {
   /** Flush as soon as this many entries are buffered. */
   maxEntries: number;
-  /** Flush at most this long after the first buffered entry. 0 = on the next tick (group commit). */
+  /** Flush at most this long after the first buffered entry. */
   maxDelayMs: number;
+  /**
+   * Entries someone waits for (intents: the call may not be sent before they are durable) are flushed
+   * on the next tick instead: group commit, since entries arriving while an fsync runs share the next.
+   */
+  urgentOnNextTick: boolean;
 }
 
 interface Waiter {
@@ -101,6 +106,7 @@ export class JournalWriter {
   private buffer: string[] = [];
   private waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private failure: LedgerWriteError | undefined;
   private closed = false;
@@ -132,15 +138,19 @@ export class JournalWriter {
     if (this.closed) throw new Error(`journal ${this.path} is closed`);
   }
 
-  /** Buffers one line (without newline). Returns a promise that settles when the line is durable. */
-  append(line: string): Promise<void> {
+  /**
+   * Buffers one line (without newline). Returns a promise that settles when the line is durable.
+   * `urgent`: a caller waits for it (see BatchPolicy.urgentOnNextTick).
+   */
+  append(line: string, urgent = false): Promise<void> {
     this.assertWritable();
     this.buffer.push(line + '\n');
     const durable = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     // Callers that do not await durability learn of a failure from the next call or flush().
     durable.catch(() => undefined);
     if (this.buffer.length >= this.policy.maxEntries) this.startFlush();
-    else if (!this.timer) this.timer = setTimeout(() => this.startFlush(), this.policy.maxDelayMs);
+    else if (urgent && this.policy.urgentOnNextTick) this.immediate ??= setImmediate(() => this.startFlush());
+    else this.timer ??= setTimeout(() => this.startFlush(), this.policy.maxDelayMs);
     return durable;
   }
 
@@ -154,10 +164,10 @@ export class JournalWriter {
   }
 
   private startFlush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    clearTimeout(this.timer);
+    clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
     if (this.buffer.length === 0) return;
     const lines = this.buffer;
     const waiters = this.waiters;
@@ -199,7 +209,8 @@ export class JournalWriter {
       if (!this.failure) await this.flush();
     } finally {
       this.closed = true;
-      if (this.timer) clearTimeout(this.timer);
+      clearTimeout(this.timer);
+      clearImmediate(this.immediate);
       await this.file.close().catch(() => undefined);
     }
   }

@@ -18,7 +18,7 @@ import { RunState, foldRunJournal, isApplied, type AppliedWrite } from './run-st
 import { findSecret } from './secret-guard';
 
 export interface LedgerOptions {
-  /** Default: fsync per 100 entries or 10 ms, whichever comes first. */
+  /** Default: fsync per 100 entries or 10 ms, whichever comes first; intents at once (group commit). */
   batch?: Partial<BatchPolicy>;
   /** Injected only by tests that simulate a failing disk. */
   fs?: LedgerFs;
@@ -56,7 +56,7 @@ type Fingerprint = z.infer<typeof Fingerprint>;
 
 const IndexCacheFile = z.object({ version: z.literal(1), fingerprints: z.array(Fingerprint), index: IndexSnapshot });
 
-const DEFAULT_BATCH: BatchPolicy = { maxEntries: 100, maxDelayMs: 10 };
+const DEFAULT_BATCH: BatchPolicy = { maxEntries: 100, maxDelayMs: 10, urgentOnNextTick: true };
 
 /**
  * The durable record of every write of every run under `<workspace>/migration/`. Journals

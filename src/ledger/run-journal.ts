@@ -70,7 +70,7 @@ export class RunJournal {
   async intent(body: IntentBody): Promise<number> {
     if (this.meta.kind === 'rollback' && !body.undoes) throw new LedgerUsageError('rollback runs only journal writes that undo another run (set `undoes`)');
     if (this.meta.kind !== 'rollback' && body.undoes) throw new LedgerUsageError('`undoes` is only for rollback runs');
-    const { seq, durable } = this.append({ type: 'intent', ...body });
+    const { seq, durable } = this.append({ type: 'intent', ...body }, true);
     await durable;
     return seq;
   }
@@ -140,13 +140,17 @@ export class RunJournal {
   /** Marks the start of an attempt (first run or a resume); resolves once durable. */
   async beginAttempt(): Promise<void> {
     this.state.attempt += 1;
-    const { durable } = this.append({ type: 'run-status', status: 'running', attempt: this.state.attempt });
+    const { durable } = this.append({ type: 'run-status', status: 'running', attempt: this.state.attempt }, true);
     await durable;
   }
 
   /** Ends the run: a final status entry, fsync, run.json with counts, lock released. */
   async finish(status: Exclude<RunStatus, 'running'>, message?: string): Promise<RunMeta> {
     this.assertOpen();
+    const pending = this.state.pendingIntents().length;
+    if (status === 'completed' && pending > 0) {
+      throw new LedgerUsageError(`cannot complete run ${this.meta.id}: ${pending} write(s) have no outcome; resolve them or finish as failed`);
+    }
     this.append({ type: 'run-status', status, attempt: this.state.attempt, message });
     await this.flush();
     this.meta = { ...this.meta, status, finishedAt: this.host.now().toISOString(), counts: this.counts() };
@@ -178,7 +182,7 @@ export class RunJournal {
     this.writer.assertWritable();
   }
 
-  private append(body: EntryBody): { seq: number; durable: Promise<void> } {
+  private append(body: EntryBody, urgent = false): { seq: number; durable: Promise<void> } {
     this.assertOpen();
     const candidate = { seq: this.state.lastSeq + 1, at: this.host.now().toISOString(), runId: this.meta.id, ...body };
     const parsed = JournalEntry.safeParse(candidate);
@@ -186,7 +190,7 @@ export class RunJournal {
     const secret = findSecret(parsed.data);
     if (secret) throw new LedgerSecretError(secret.path, secret.kind);
     const entry = parsed.data;
-    const durable = this.writer.append(JSON.stringify(entry));
+    const durable = this.writer.append(JSON.stringify(entry), urgent);
     durable.catch(() => this.host.taintIndex());
     this.state.apply(entry);
     this.host.applyToIndex(entry);

@@ -81,6 +81,7 @@ test('pendingIntents lists intents without an outcome; an existing record update
   assert.deepEqual(run.pendingIntents().map((i) => i.seq), [a, c]);
   run.outcome(c, { result: 'applied', intercomId: 'co-5' });
   assert.deepEqual(run.pendingIntents().map((i) => i.seq), [a]);
+  await assert.rejects(run.finish('completed'), /1 write\(s\) have no outcome/);
   await run.close();
 
   const { ledger: reopened } = await quietLedger(ws.dir);
