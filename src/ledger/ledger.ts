@@ -103,7 +103,12 @@ export class Ledger {
     await this.mkdir(this.paths.runDir(id));
     const lock = await this.lockRun(id);
     try {
-      await this.writeMeta(meta);
+      await this.writeMeta(meta).catch(async (error: unknown) => {
+        // No run.json, no run: do not leave a folder that every listing would warn about.
+        await lock.release().catch(() => undefined);
+        await fsp.rm(this.paths.runDir(id), { recursive: true, force: true }).catch(() => undefined);
+        throw error;
+      });
       const file = await this.openJournalFile(id);
       const writer = new JournalWriter(file, this.paths.journal(id), 0, this.batch, id);
       this.index.beginRun(meta);

@@ -151,10 +151,16 @@ export class RunJournal {
     if (status === 'completed' && pending > 0) {
       throw new LedgerUsageError(`cannot complete run ${this.meta.id}: ${pending} write(s) have no outcome; resolve them or finish as failed`);
     }
-    this.append({ type: 'run-status', status, attempt: this.state.attempt, message });
-    await this.flush();
-    this.meta = { ...this.meta, status, finishedAt: this.host.now().toISOString(), counts: this.counts() };
-    await this.host.writeMeta(this.meta);
+    try {
+      this.append({ type: 'run-status', status, attempt: this.state.attempt, message });
+      await this.flush();
+      this.meta = { ...this.meta, status, finishedAt: this.host.now().toISOString(), counts: this.counts() };
+      await this.host.writeMeta(this.meta);
+    } catch (error) {
+      // Leave the run resumable and unlocked; the journal (not run.json) says how far it got.
+      await this.close().catch(() => undefined);
+      throw error;
+    }
     this.finished = true;
     await this.release();
     return this.metadata;

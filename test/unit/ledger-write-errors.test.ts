@@ -81,4 +81,5 @@ test('a failure to write run.json is a LedgerWriteError naming the file', async 
   };
   const { ledger } = await quietLedger(ws.dir, { fs });
   await assert.rejects(ledger.startRun(fullRun), (e: unknown) => e instanceof LedgerWriteError && e.code === 'EROFS' && /run\.json: the file system is read-only/.test(e.message));
+  assert.deepEqual(await ledger.listRuns(), [], 'no half-created run folder is left behind');
 });
