@@ -35,6 +35,8 @@ export const IndexSnapshot = z.object({
 export type IndexSnapshot = z.infer<typeof IndexSnapshot>;
 
 interface RunInfo {
+  /** The one copy of the run id every mapping points to (100k copies of a 30-char id add up). */
+  id: string;
   kind: RunKind;
   rollbackOf?: string;
   completed: boolean;
@@ -60,7 +62,7 @@ export class LedgerIndex {
 
   beginRun(meta: Pick<RunMeta, 'id' | 'kind' | 'rollbackOf'>): void {
     if (this.runs.has(meta.id)) return;
-    this.runs.set(meta.id, { kind: meta.kind, rollbackOf: meta.rollbackOf, completed: false });
+    this.runs.set(meta.id, { id: meta.id, kind: meta.kind, rollbackOf: meta.rollbackOf, completed: false });
   }
 
   hasRun(runId: string): boolean {
@@ -71,6 +73,7 @@ export class LedgerIndex {
     const run = this.runs.get(entry.runId);
     if (!run) throw new Error(`index: entry for unknown run ${entry.runId}`);
     if (run.kind === 'dry-run') return;
+    const runId = run.id;
     switch (entry.type) {
       case 'intent':
         this.openIntentsOf(entry.runId).set(entry.seq, pickOpen(entry));
@@ -80,18 +83,18 @@ export class LedgerIndex {
         const intent = open?.get(entry.intentSeq);
         if (!intent) return;
         open?.delete(entry.intentSeq);
-        if (entry.outcome.result === 'applied') this.applyWrite(entry.runId, intent, entry.outcome.intercomId);
+        if (entry.outcome.result === 'applied') this.applyWrite(runId, intent, entry.outcome.intercomId);
         return;
       }
       case 'record': {
         const key = recordKey(entry.objectType, entry.sourceId);
-        this.records.set(key, { runId: entry.runId, result: entry.result });
+        this.records.set(key, { runId, result: entry.result });
         if (entry.result.state === 'migrated') {
           const existing = this.ids.get(key);
           this.setMapping(key, {
             ...existing,
             intercomId: entry.result.intercomId,
-            runId: entry.runId,
+            runId,
             existedBefore: existing?.existedBefore ?? entry.result.existedBefore ?? false,
           });
         }
@@ -181,7 +184,7 @@ export class LedgerIndex {
 
   snapshot(): IndexSnapshot {
     return {
-      runs: [...this.runs].sort(byKey).map(([id, info]) => withoutUndefined({ id, ...info })),
+      runs: [...this.runs].sort(byKey).map(([, info]) => withoutUndefined({ ...info })),
       ids: [...this.ids].sort(byKey),
       records: [...this.records].sort(byKey),
       watermarks: [...this.watermarksByRun].map(([runId, marks]) => [runId, [...marks]]),
@@ -191,9 +194,14 @@ export class LedgerIndex {
 
   static fromSnapshot(snapshot: IndexSnapshot): LedgerIndex {
     const index = new LedgerIndex();
-    for (const run of snapshot.runs) index.runs.set(run.id, { kind: run.kind, rollbackOf: run.rollbackOf, completed: run.completed });
-    for (const [key, mapping] of snapshot.ids) index.ids.set(key, mapping);
-    for (const [key, state] of snapshot.records) index.records.set(key, state);
+    for (const run of snapshot.runs) index.runs.set(run.id, { id: run.id, kind: run.kind, rollbackOf: run.rollbackOf, completed: run.completed });
+    const canonical = (runId: string): string => index.runs.get(runId)?.id ?? runId;
+    for (const [key, mapping] of snapshot.ids) {
+      mapping.runId = canonical(mapping.runId);
+      if (mapping.createdByRun) mapping.createdByRun = canonical(mapping.createdByRun);
+      index.ids.set(key, mapping);
+    }
+    for (const [key, state] of snapshot.records) index.records.set(key, { ...state, runId: canonical(state.runId) });
     for (const [runId, marks] of snapshot.watermarks) index.watermarksByRun.set(runId, new Map(marks));
     for (const [runId, open] of snapshot.openIntents) index.openIntents.set(runId, new Map(open));
     return index;

@@ -66,3 +66,19 @@ test('garbage lines at the end count as the torn tail; a bad line in the middle 
   const after = await readFile(journal, 'utf8');
   assert.ok(!after.includes('\0'), 'the garbage tail was truncated');
 });
+
+test('multi-byte text and line breaks inside values survive reading across 1 MiB read chunks', async (t) => {
+  const ws = await tempWorkspace();
+  t.after(ws.cleanup);
+  const { ledger } = await quietLedger(ws.dir);
+  const run = await ledger.startRun(fullRun);
+  const reason = (i: number): string => `Zoë 🚀 «${i}»\nsecond line ${'ü'.repeat(150 + (i % 7))}`;
+  for (let i = 0; i < 4000; i++) run.record({ objectType: 'kbArticles', sourceId: `art-${i}`, state: 'skipped', reason: reason(i) });
+  await run.finish('completed');
+  assert.ok((await stat(ledger.paths.journal(run.runId))).size > 1.5 * 1024 * 1024);
+  const counts = await ledger.countRun(run.runId);
+  assert.equal(counts.kbArticles?.skipped, 4000);
+  assert.equal(counts.kbArticles?.skippedReasons[reason(3999)], 1);
+  const details = await ledger.readRun(run.runId);
+  assert.equal(details.badLines.length + details.tornBytes, 0);
+});
