@@ -135,7 +135,11 @@ export class Ledger {
         if (offset >= known) this.index.apply(entry);
       });
       this.reportScan(runId, scan);
-      if (state.status === 'completed') throw new LedgerUsageError(`run ${runId} is completed; start a delta run instead`);
+      if (state.status === 'completed') {
+        // run.json may lag behind the journal (a crash between the two writes): repair it.
+        if (meta.status !== 'completed') await this.writeMeta({ ...meta, status: 'completed', counts: state.tally.counts() });
+        throw new LedgerUsageError(`run ${runId} is completed; start a delta run instead`);
+      }
       const file = await this.openJournalFile(runId);
       if (scan.tornBytes > 0) {
         try {
@@ -386,6 +390,7 @@ export class Ledger {
   private host(): RunJournalHost {
     return {
       applyToIndex: (entry) => this.index.apply(entry),
+      mapping: (objectType, sourceId) => this.index.mapping(objectType, sourceId),
       taintIndex: () => {
         this.indexTainted = true;
       },
