@@ -254,7 +254,10 @@ export class Ledger {
 
   // ---- index maintenance ------------------------------------------------------------------
 
-  /** Folds every journal from scratch (the cache is only ever a shortcut for this). */
+  /**
+   * Folds every journal from scratch (the cache is only ever a shortcut for this). Call it while no
+   * run of this process is writing: entries appended during the fold may miss the new index.
+   */
   async rebuildIndex(): Promise<void> {
     await this.flushOpen();
     const index = new LedgerIndex();
@@ -289,8 +292,7 @@ export class Ledger {
         fingerprints.push(known);
       }
     }
-    const snapshot = this.index.snapshot();
-    const file = IndexCacheFile.parse({ version: 1, fingerprints, index: snapshot });
+    const file: z.infer<typeof IndexCacheFile> = { version: 1, fingerprints, index: this.index.snapshot() };
     try {
       await this.fs.writeFileAtomic(this.paths.indexCache, JSON.stringify(file));
     } catch (error) {
