@@ -6,7 +6,7 @@ import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { format } from 'node:util';
 
-const NOISE = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|^(Resolving|Resolved|Creating a socket|Updating additional)/;
+const NOISE = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|^(Resolving|Resolved|Creating a socket|Updating additional)|\/static\/out\/vs\/code\/browser\/workbench\//;
 
 /**
  * @returns {Promise<number>} the suite's exit code (0: all passed).

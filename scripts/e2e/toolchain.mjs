@@ -52,7 +52,8 @@ function ensureAptPackages() {
 
 /** npm install into a private prefix, atomically (a half-finished install never looks complete). */
 function npmInstallInto(dir, specs, extraArgs = [], env = process.env) {
-  const staging = `${dir}.partial`;
+  // Per-process staging folder: two first runs at once each install, and the last rename wins.
+  const staging = `${dir}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ name: 'st2ic-e2e-cache', private: true, allowScripts: { 'code-server': true, argon2: true } }) + '\n');

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from '../model/migration-config';
+import type { CommandId } from './command-ids';
 import { connectIntercom, connectSource, forgetSecrets, setAiKey } from './connect';
 import type { Ctx } from './context';
 
@@ -27,7 +28,7 @@ async function openMigrationFolder(ctx: Ctx): Promise<void> {
  * The command table: every command the manifest contributes, and nothing else. Each entry builds the
  * handler from the shared context; activate() registers them all with the same error handling.
  */
-export const commands = {
+export const commands: Record<CommandId, (ctx: Ctx) => Command> = {
   'st2ic.showOutput': (ctx) => () => ctx.log.show(),
   'st2ic.initMigrationFolder': (ctx) => () => initMigrationFolder(ctx),
   'st2ic.openMigrationFolder': (ctx) => () => openMigrationFolder(ctx),
@@ -36,6 +37,4 @@ export const commands = {
   'st2ic.setAiKey': (ctx) => () => setAiKey(ctx),
   'st2ic.forgetSecrets': (ctx) => () => forgetSecrets(ctx),
   'st2ic.refreshViews': (ctx) => () => ctx.refreshViews(),
-} satisfies Record<string, (ctx: Ctx) => Command>;
-
-export type CommandId = keyof typeof commands;
+};
