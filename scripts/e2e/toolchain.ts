@@ -1,11 +1,10 @@
 // Installs (once) and locates what the end-to-end tests need: Node 24, code-server (VS Code 1.139 for
 // the web) built against Node 24, and Chromium. Everything is cached outside the repository and
 // reused while the stamp file matches the wanted versions.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE_MAJOR = '24';
@@ -13,28 +12,35 @@ const APT_PACKAGES = ['libkrb5-dev', 'chromium'];
 export const CHROMIUM = '/usr/bin/chromium';
 const INSTALL_TIMEOUT_MS = 20 * 60_000;
 
-export function cacheDir() {
+export interface Toolchain {
+  root: string;
+  nodeBin: string;
+  codeServerEntry: string;
+  chromium: string;
+}
+
+export function cacheDir(): string {
   if (process.env.ST2IC_E2E_CACHE) return path.resolve(process.env.ST2IC_E2E_CACHE);
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'st2ic-e2e');
 }
 
-function log(message) {
+function log(message: string): void {
   console.log(`[e2e] ${message}`);
 }
 
-function run(command, args, options = {}) {
+function run(command: string, args: string[], options: SpawnSyncOptions = {}): void {
   const result = spawnSync(command, args, { stdio: 'inherit', timeout: INSTALL_TIMEOUT_MS, ...options });
   if (result.error) throw new Error(`${command} ${args.join(' ')}: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
 }
 
-function dpkgInstalled(name) {
+function dpkgInstalled(name: string): boolean {
   const result = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
   return result.status === 0 && result.stdout.includes('install ok installed');
 }
 
-function ensureAptPackages() {
+function ensureAptPackages(): void {
   const missing = APT_PACKAGES.filter((name) => !dpkgInstalled(name));
   if (missing.length === 0) return;
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
@@ -51,27 +57,35 @@ function ensureAptPackages() {
 }
 
 /** npm install into a private prefix, atomically (a half-finished install never looks complete). */
-function npmInstallInto(dir, specs, extraArgs = [], env = process.env) {
+function npmInstallInto(dir: string, specs: string[], extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env): void {
   // Per-process staging folder: two first runs at once each install, and the last rename wins.
   const staging = `${dir}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ name: 'st2ic-e2e-cache', private: true, allowScripts: { 'code-server': true, argon2: true } }) + '\n');
-  run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--no-package-lock', ...extraArgs, ...specs], { cwd: staging, env });
+  // Under `npm run`, npm_config_* variables of the outer npm (user agent naming Node 20, prefix, ...)
+  // would configure this install too; code-server's postinstall checks the Node version in them.
+  const cleanEnv = Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_/i.test(key)));
+  run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--no-package-lock', ...extraArgs, ...specs], { cwd: staging, env: cleanEnv });
   rmSync(dir, { recursive: true, force: true });
   renameSync(staging, dir);
 }
 
-function readStamp(file) {
+interface Stamp {
+  nodeMajor?: string;
+  codeServer?: string;
+}
+
+function readStamp(file: string): Stamp | undefined {
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8')) as Stamp;
   } catch {
     return undefined;
   }
 }
 
 /** Returns the paths of the cached tools, installing what is missing first. */
-export function ensureToolchain() {
+export function ensureToolchain(): Toolchain {
   const root = cacheDir();
   mkdirSync(root, { recursive: true });
   const stampFile = path.join(root, 'stamp.json');
@@ -102,9 +116,4 @@ export function ensureToolchain() {
     log(`toolchain installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
   return { root, nodeBin, codeServerEntry, chromium: CHROMIUM };
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const tools = ensureToolchain();
-  console.log(JSON.stringify(tools, null, 2));
 }

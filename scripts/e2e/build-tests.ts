@@ -3,11 +3,10 @@
 import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 export const TEST_OUT_DIR = 'out/test/vscode';
 
-export async function buildVscodeTests() {
+export async function buildVscodeTests(): Promise<string> {
   const entryPoints = readdirSync('test/vscode').filter((n) => n.endsWith('.ts')).map((n) => path.join('test/vscode', n));
   rmSync(TEST_OUT_DIR, { recursive: true, force: true });
   await build({
@@ -22,8 +21,4 @@ export async function buildVscodeTests() {
     logLevel: 'warning',
   });
   return path.resolve(TEST_OUT_DIR, 'index.js');
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  console.log(await buildVscodeTests());
 }

@@ -7,11 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
-import { chromium } from 'playwright-core';
-import { buildVscodeTests } from './build-tests.mjs';
-import { startCodeServer } from './code-server.mjs';
-import { runHostSuite } from './host-suite.mjs';
-import { ensureToolchain } from './toolchain.mjs';
+import { chromium, type Browser } from 'playwright-core';
+import { buildVscodeTests } from './build-tests';
+import { startCodeServer, type CodeServer } from './code-server';
+import { runHostSuite } from './host-suite';
+import { ensureToolchain } from './toolchain';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const OVERALL_TIMEOUT_MS = Number(process.env.ST2IC_E2E_TIMEOUT_MS ?? 30 * 60_000); // includes a first install
@@ -22,11 +22,11 @@ const root = process.cwd();
 const resultsDir = path.join(root, 'test-results');
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-const log = (message) => console.log(`[e2e ${elapsed()}] ${message}`);
+const log = (message: string) => console.log(`[e2e ${elapsed()}] ${message}`);
 
-let server;
-let browser;
-let tmp;
+let server: CodeServer | undefined;
+let browser: Browser | undefined;
+let tmp: string | undefined;
 const cleanup = async () => {
   await browser?.close().catch(() => undefined);
   await server?.stop();
@@ -47,14 +47,14 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-function runStep(title, command, args, timeoutMs, env = process.env) {
+function runStep(title: string, command: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): void {
   log(title);
   const result = spawnSync(command, args, { stdio: 'inherit', timeout: timeoutMs, env });
   if (result.status !== 0) throw new Error(`${title} failed (${result.error?.message ?? result.status ?? result.signal})`);
 }
 
 /** Like runStep but asynchronous, so the watchdog and signal handlers stay live. */
-function runChild(title, command, args, timeoutMs, env) {
+function runChild(title: string, command: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv): Promise<number> {
   log(title);
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: 'inherit', env });
@@ -69,7 +69,7 @@ function runChild(title, command, args, timeoutMs, env) {
   });
 }
 
-async function main() {
+async function main(): Promise<number> {
   const tools = ensureToolchain();
   log(`toolchain ready in ${tools.root}`);
   rmSync(resultsDir, { recursive: true, force: true });
@@ -113,14 +113,24 @@ async function main() {
   return hostCode === 0 && uiCode === 0 ? 0 : 1;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  console.error(`[e2e] ${error instanceof Error ? error.message : error}`);
-} finally {
-  await cleanup();
-  clearTimeout(watchdog);
+async function entry(): Promise<number> {
+  if (process.argv.includes('--install-only')) {
+    console.log(JSON.stringify(ensureToolchain(), null, 2));
+    return 0;
+  }
+  let code = 1;
+  try {
+    code = await main();
+  } catch (error) {
+    console.error(`[e2e] ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await cleanup();
+  }
+  log(code === 0 ? 'all end-to-end tests passed' : `FAILED (screenshots and logs in ${path.relative(root, resultsDir)}/)`);
+  return code;
 }
-log(code === 0 ? 'all end-to-end tests passed' : `FAILED (screenshots and logs in ${path.relative(root, resultsDir)}/)`);
-process.exit(code);
+
+void entry().then((code) => {
+  clearTimeout(watchdog);
+  process.exit(code);
+});

@@ -1,23 +1,23 @@
 // Starts code-server in its own process group on 127.0.0.1 and stops the whole group.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import net from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export function freePort() {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = server.address() as AddressInfo;
       server.close(() => resolve(port));
     });
   });
 }
 
-async function waitHealthy(url, child, timeoutMs) {
+async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode} before answering`);
@@ -32,11 +32,24 @@ async function waitHealthy(url, child, timeoutMs) {
   throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs / 1000} s`);
 }
 
-/**
- * @param {{ nodeBin: string, entry: string, dir: string, logFile: string, extraArgs?: string[] }} options
- * dir receives user-data/ and extensions/ (fresh per run).
- */
-export async function startCodeServer({ nodeBin, entry, dir, logFile, extraArgs = [] }) {
+export interface CodeServerOptions {
+  nodeBin: string;
+  entry: string;
+  /** Receives user-data/ and extensions/ (fresh per run). */
+  dir: string;
+  logFile: string;
+  extraArgs?: string[];
+}
+
+export interface CodeServer {
+  url: string;
+  port: number;
+  userDataDir: string;
+  extensionsDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startCodeServer({ nodeBin, entry, dir, logFile, extraArgs = [] }: CodeServerOptions): Promise<CodeServer> {
   const port = await freePort();
   const userDataDir = path.join(dir, 'user-data');
   const extensionsDir = path.join(dir, 'extensions');
@@ -62,7 +75,7 @@ export async function startCodeServer({ nodeBin, entry, dir, logFile, extraArgs 
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const url = `http://127.0.0.1:${port}`;
-  const server = {
+  const server: CodeServer = {
     url,
     port,
     userDataDir,
@@ -81,11 +94,12 @@ export async function startCodeServer({ nodeBin, entry, dir, logFile, extraArgs 
   return server;
 }
 
-async function killGroup(child) {
-  if (child.pid === undefined) return;
-  const signalGroup = (signal) => {
+async function killGroup(child: ChildProcess): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  const signalGroup = (signal: NodeJS.Signals | 0) => {
     try {
-      process.kill(-child.pid, signal);
+      process.kill(-pid, signal);
       return true;
     } catch {
       return false; // group already gone
