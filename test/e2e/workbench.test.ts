@@ -1,4 +1,7 @@
 import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { e2eEnv, openWorkbench, runCommand, screenshot, type E2eEnv } from './workbench';
 
@@ -51,5 +54,26 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await sidebar.locator('.monaco-list-row', { hasText: 'mapping.json' }).first().waitFor();
     await page.locator('.part.panel .view-lines', { hasText: 'Created migration/config.json' }).first().waitFor();
     await screenshot(page, e, 'migration-folder');
+  });
+
+  it('connects Intercom through the welcome button: region in config.json, token only in secret storage', async () => {
+    const token = 'e2e-token-7d3a91';
+    const sidebar = page.locator('.part.sidebar');
+    await sidebar.locator('.welcome-view-content .monaco-button', { hasText: 'Connect Intercom' }).first().click();
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor();
+    await input.fill('EU');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'EU' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Intercom access token' }).waitFor();
+    await input.fill(token);
+    await screenshot(page, e, 'intercom-token');
+    await page.keyboard.press('Enter');
+    await sidebar.locator('.monaco-list-row', { hasText: 'api.eu.intercom.io' }).first().waitFor();
+    await sidebar.locator('.monaco-list-row', { hasText: 'SmarterTrack' }).first().waitFor();
+    await screenshot(page, e, 'intercom-connected');
+    const text = readFileSync(path.join(e.workspace, 'migration', 'config.json'), 'utf8');
+    assert.equal(JSON.parse(text).intercom.region, 'eu');
+    assert.ok(!text.includes(token), 'the token is not in config.json');
   });
 });
