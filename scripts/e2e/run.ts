@@ -35,7 +35,9 @@ const cleanup = async () => {
 };
 
 // A hard stop for anything that hangs (a stuck install, a browser that never answers).
+let timedOut = false;
 const watchdog = setTimeout(async () => {
+  timedOut = true;
   console.error(`[e2e] overall timeout of ${OVERALL_TIMEOUT_MS / 1000} s reached; stopping`);
   await cleanup();
   process.exit(124);
@@ -132,5 +134,5 @@ async function entry(): Promise<number> {
 
 void entry().then((code) => {
   clearTimeout(watchdog);
-  process.exit(code);
+  process.exit(timedOut ? 124 : code);
 });
