@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { describeConnections, type ConnectionState } from '../connection-state';
+import type { MigrationFolder } from '../migration-folder';
+import type { SecretStore } from '../secrets';
+
+const ICONS: Record<ConnectionState['status'], { icon: string; color: string }> = {
+  connected: { icon: 'pass-filled', color: 'testing.iconPassed' },
+  incomplete: { icon: 'warning', color: 'problemsWarningIcon.foreground' },
+  notConnected: { icon: 'circle-large-outline', color: 'disabledForeground' },
+  off: { icon: 'circle-slash', color: 'disabledForeground' },
+};
+
+const CONNECT_COMMANDS: Record<ConnectionState['id'], string> = {
+  source: 'st2ic.connectSource',
+  intercom: 'st2ic.connectIntercom',
+  ai: 'st2ic.setAiKey',
+};
+
+type Node = { kind: 'connection'; state: ConnectionState } | { kind: 'error'; message: string };
+
+/** SmarterTrack, Intercom and AI entries built from migration/config.json and which secrets exist. */
+export class ConnectionsView implements vscode.TreeDataProvider<Node> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(
+    private readonly folder: MigrationFolder,
+    private readonly secrets: SecretStore,
+  ) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (node) return [];
+    try {
+      const [config, presence] = await Promise.all([this.folder.readConfig(), this.secrets.presence()]);
+      return describeConnections(config, presence).map((state) => ({ kind: 'connection', state }));
+    } catch (error) {
+      return [{ kind: 'error', message: (error as Error).message }];
+    }
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'error') {
+      const item = new vscode.TreeItem('migration/config.json is invalid');
+      item.description = node.message;
+      item.tooltip = node.message;
+      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+      item.command = { command: 'st2ic.openMigrationFolder', title: 'Open Migration Folder' };
+      return item;
+    }
+    const { state } = node;
+    const item = new vscode.TreeItem(state.label);
+    item.id = `connection.${state.id}`;
+    item.description = state.description;
+    item.tooltip = state.tooltip;
+    const look = ICONS[state.status];
+    item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
+    item.contextValue = `connection.${state.id}.${state.status}`;
+    if (state.status !== 'connected') item.command = { command: CONNECT_COMMANDS[state.id], title: state.label };
+    return item;
+  }
+}

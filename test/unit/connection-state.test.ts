@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeConnections } from '../../src/extension/connection-state';
+import { migrationConfigSchema } from '../../src/model/migration-config';
+
+const none = { intercomToken: false, smartertrackPassword: false, aiKey: false };
+
+test('nothing connected yields no entries, so the view shows its welcome buttons', () => {
+  assert.deepEqual(describeConnections(undefined, none), []);
+  assert.deepEqual(describeConnections(migrationConfigSchema.parse({ version: 1 }), { ...none, aiKey: true }), []);
+});
+
+test('a SQL Server source without its password is incomplete; with it, connected', () => {
+  const config = migrationConfigSchema.parse({ version: 1, source: { kind: 'sqlserver', server: 'db', database: 'st', user: 'reader' } });
+  const [source, intercom, ai] = describeConnections(config, none);
+  assert.equal(source?.status, 'incomplete');
+  assert.match(source?.description ?? '', /db:1433\/st · password missing/);
+  assert.equal(intercom?.status, 'notConnected');
+  assert.equal(ai?.status, 'off');
+  assert.equal(describeConnections(config, { ...none, smartertrackPassword: true })[0]?.status, 'connected');
+});
+
+test('a SQLite source needs no password', () => {
+  const config = migrationConfigSchema.parse({ version: 1, source: { kind: 'sqlite', file: 'st.db' } });
+  assert.equal(describeConnections(config, none)[0]?.status, 'connected');
+});
+
+test('Intercom shows its region host; AI reports a missing key only when enabled', () => {
+  const config = migrationConfigSchema.parse({ version: 1, intercom: { region: 'eu' }, ai: { enabled: true, model: 'm1' } });
+  const [, intercom, ai] = describeConnections(config, { ...none, intercomToken: true });
+  assert.equal(intercom?.status, 'connected');
+  assert.match(intercom?.description ?? '', /api\.eu\.intercom\.io/);
+  assert.equal(ai?.status, 'incomplete');
+  assert.equal(describeConnections(config, { ...none, intercomToken: true, aiKey: true })[2]?.status, 'connected');
+});
