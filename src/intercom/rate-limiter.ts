@@ -8,8 +8,9 @@
  * - spreads the remaining budget of the window evenly over the time left until its reset, keeping a
  *   small reserve, so the steady state sits just under the limit and never bursts at a window start;
  * - counts requests still in flight against the budget (the server may already have counted them);
- * - after a reset, waits a short guard (the reset epoch has 1-second resolution) before assuming a
- *   fresh window, and spends that window's budget over the rest of it;
+ * - treats the reset instant as known to ±1 s only (it is an epoch in whole seconds, rounded one way
+ *   or the other): spends a window's budget before reset − guard and starts the next after
+ *   reset + guard, so requests near the boundary are never counted in the wrong window;
  * - after a 429, sends nothing until the reported reset.
  */
 
@@ -27,7 +28,7 @@ export interface RateLimiterOptions {
   windowMs?: number;
   /** Requests per window left unused as a safety margin. Default max(1, 2 % of the limit). */
   reserve?: (limit: number) => number;
-  /** Wait after a reset instant before assuming the new window. Default 1,000 ms. */
+  /** Uncertainty of the reset instant, kept free on both sides of it. Default 1,000 ms. */
   rolloverGuardMs?: number;
   now?: () => number;
 }
@@ -181,16 +182,18 @@ export class RateLimiter {
         this.dispatch(now);
         continue;
       }
-      if (now >= this.resetAtMs) {
+      // The reset epoch has 1-second resolution: the true boundary may lie up to a guard either side.
+      // Spend a window's budget before (reset − guard); start on the next one after (reset + guard).
+      if (now >= this.resetAtMs - this.guardMs) {
         const freshAt = this.resetAtMs + this.guardMs;
         if (now < freshAt) return this.wakeAt(freshAt);
-        // Assume the next window(s) began; the first response in it will correct the estimate.
-        while (this.resetAtMs <= now) this.resetAtMs += this.windowMs;
+        // Assume the next window began; the first response in it corrects the estimate.
+        while (this.resetAtMs - this.guardMs <= now) this.resetAtMs += this.windowMs;
         this.remaining = this.limit;
       }
       const budget = this.remaining - this.inFlight - this.reserveFor(this.limit);
       if (budget <= 0) return this.wakeAt(this.resetAtMs + this.guardMs);
-      const interval = (this.resetAtMs - now) / budget;
+      const interval = (this.resetAtMs - this.guardMs - now) / budget;
       const sendAt = this.lastDispatchAt + interval;
       if (now < sendAt) return this.wakeAt(sendAt);
       this.dispatch(now);

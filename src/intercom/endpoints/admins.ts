@@ -4,7 +4,7 @@ import { Endpoints, seg } from './shared';
 
 /** Admins and teams are read-only through the API: source agents are mapped onto them. */
 export class AdminsApi extends Endpoints {
-  me(): Promise<Me> {
+  async me(): Promise<Me> {
     return this.transport.request({ method: 'GET', path: '/me', response: MeSchema });
   }
 
@@ -12,7 +12,7 @@ export class AdminsApi extends Endpoints {
     return (await this.transport.request({ method: 'GET', path: '/admins', response: AdminList })).admins;
   }
 
-  get(adminId: string): Promise<Admin> {
+  async get(adminId: string): Promise<Admin> {
     return this.transport.request({ method: 'GET', path: `/admins/${seg(adminId)}`, response: AdminSchema });
   }
 
@@ -20,7 +20,7 @@ export class AdminsApi extends Endpoints {
     return (await this.transport.request({ method: 'GET', path: '/teams', response: TeamList })).teams;
   }
 
-  getTeam(teamId: string): Promise<Team> {
+  async getTeam(teamId: string): Promise<Team> {
     return this.transport.request({ method: 'GET', path: `/teams/${seg(teamId)}`, response: TeamSchema });
   }
 }

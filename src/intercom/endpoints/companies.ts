@@ -8,7 +8,7 @@ export class CompaniesApi extends Endpoints {
    * Upsert keyed on your company_id: replaying it updates the same company, so a lost response is
    * simply retried (idempotent by nature).
    */
-  createOrUpdate(body: CreateOrUpdateCompanyRequest): Promise<Company> {
+  async createOrUpdate(body: CreateOrUpdateCompanyRequest): Promise<Company> {
     const label = `company_id=${body.company_id}`;
     const data = validated(CreateOrUpdateCompanyRequestSchema, body, this.transport.describe({ method: 'POST', path: '/companies', label }));
     return this.transport.request({
@@ -22,7 +22,7 @@ export class CompaniesApi extends Endpoints {
   }
 
   /** By Intercom id. */
-  get(id: string): Promise<Company> {
+  async get(id: string): Promise<Company> {
     return this.transport.request({ method: 'GET', path: `/companies/${seg(id)}`, response: CompanySchema });
   }
 
@@ -40,7 +40,7 @@ export class CompaniesApi extends Endpoints {
    * Archives the company and detaches its contacts, asynchronously (Intercom does not really delete
    * companies).
    */
-  delete(id: string): Promise<{ id: string; deleted: boolean }> {
+  async delete(id: string): Promise<{ id: string; deleted: boolean }> {
     return this.transport.request({ method: 'DELETE', path: `/companies/${seg(id)}`, response: DeletedObject });
   }
 }

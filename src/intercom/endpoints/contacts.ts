@@ -43,18 +43,18 @@ export class ContactsApi extends Endpoints {
     return contact;
   }
 
-  update(contactId: string, body: UpdateContactRequest): Promise<Contact> {
+  async update(contactId: string, body: UpdateContactRequest): Promise<Contact> {
     const path = `/contacts/${seg(contactId)}`;
     const data = validated(UpdateContactRequestSchema, body, this.transport.describe({ method: 'PUT', path }));
     return this.transport.request({ method: 'PUT', path, body: data, response: ContactSchema, contactId });
   }
 
-  get(contactId: string): Promise<Contact> {
+  async get(contactId: string): Promise<Contact> {
     return this.transport.request({ method: 'GET', path: `/contacts/${seg(contactId)}`, response: ContactSchema, contactId });
   }
 
   /** Users only (Intercom does not find leads this way). Undefined when there is none. */
-  findByExternalId(externalId: string): Promise<Contact | undefined> {
+  async findByExternalId(externalId: string): Promise<Contact | undefined> {
     return orUndefined(
       this.transport.request({
         method: 'GET',
@@ -70,8 +70,8 @@ export class ContactsApi extends Endpoints {
    * (up to minutes) ago may be missing.
    */
   search(query: SearchQuery, perPage = 50): AsyncGenerator<Contact> {
-    const q = validated(SearchQuerySchema, query, 'POST /contacts/search');
     return paginate(async (next) => {
+      const q = validated(SearchQuerySchema, query, 'POST /contacts/search');
       const pagination = { per_page: perPage, ...(next !== undefined && 'starting_after' in next ? { starting_after: next.starting_after } : {}) };
       const page = await this.transport.request({
         method: 'POST',
@@ -98,11 +98,11 @@ export class ContactsApi extends Endpoints {
   }
 
   /** Permanent; also removes the contact's conversations. */
-  delete(contactId: string): Promise<{ id: string; deleted: boolean }> {
+  async delete(contactId: string): Promise<{ id: string; deleted: boolean }> {
     return this.transport.request({ method: 'DELETE', path: `/contacts/${seg(contactId)}`, response: ContactDeleted });
   }
 
-  archive(contactId: string): Promise<{ id: string; archived: boolean }> {
+  async archive(contactId: string): Promise<{ id: string; archived: boolean }> {
     return this.transport.request({
       method: 'POST',
       path: `/contacts/${seg(contactId)}/archive`,
@@ -112,7 +112,7 @@ export class ContactsApi extends Endpoints {
     });
   }
 
-  unarchive(contactId: string): Promise<{ id: string; archived: boolean }> {
+  async unarchive(contactId: string): Promise<{ id: string; archived: boolean }> {
     return this.transport.request({
       method: 'POST',
       path: `/contacts/${seg(contactId)}/unarchive`,
@@ -123,7 +123,7 @@ export class ContactsApi extends Endpoints {
   }
 
   /** Attaches a company (Intercom's company `id`, not your company_id). */
-  attachCompany(contactId: string, companyId: string): Promise<Company> {
+  async attachCompany(contactId: string, companyId: string): Promise<Company> {
     return this.transport.request({
       method: 'POST',
       path: `/contacts/${seg(contactId)}/companies`,
@@ -135,7 +135,7 @@ export class ContactsApi extends Endpoints {
     });
   }
 
-  detachCompany(contactId: string, companyId: string): Promise<Company> {
+  async detachCompany(contactId: string, companyId: string): Promise<Company> {
     return this.transport.request({
       method: 'DELETE',
       path: `/contacts/${seg(contactId)}/companies/${seg(companyId)}`,
@@ -144,7 +144,7 @@ export class ContactsApi extends Endpoints {
     });
   }
 
-  tag(contactId: string, tagId: string): Promise<Tag> {
+  async tag(contactId: string, tagId: string): Promise<Tag> {
     return this.transport.request({
       method: 'POST',
       path: `/contacts/${seg(contactId)}/tags`,
@@ -156,7 +156,7 @@ export class ContactsApi extends Endpoints {
     });
   }
 
-  untag(contactId: string, tagId: string): Promise<Tag> {
+  async untag(contactId: string, tagId: string): Promise<Tag> {
     return this.transport.request({ method: 'DELETE', path: `/contacts/${seg(contactId)}/tags/${seg(tagId)}`, response: Tag, contactId });
   }
 }

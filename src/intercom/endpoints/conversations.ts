@@ -62,7 +62,7 @@ export class ConversationsApi extends Endpoints {
   }
 
   /** A contact's message in the thread, dated `created_at`. Not idempotent. */
-  replyAsContact(conversationId: string, body: ContactReplyRequest): Promise<Conversation> {
+  async replyAsContact(conversationId: string, body: ContactReplyRequest): Promise<Conversation> {
     const path = `/conversations/${seg(conversationId)}/reply`;
     const label = `contact comment${body.created_at !== undefined ? `, created_at=${body.created_at}` : ''}`;
     const data = validated(ContactReplyRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
@@ -93,7 +93,7 @@ export class ConversationsApi extends Endpoints {
    * attachment_files (files win when both are sent). Pass skip_notifications for imports.
    * Not idempotent.
    */
-  replyAsAdmin(conversationId: string, body: AdminReplyRequest): Promise<Conversation> {
+  async replyAsAdmin(conversationId: string, body: AdminReplyRequest): Promise<Conversation> {
     const path = `/conversations/${seg(conversationId)}/reply`;
     const label = `admin ${body.message_type}${body.created_at !== undefined ? `, created_at=${body.created_at}` : ''}`;
     const data = validated(AdminReplyRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
@@ -118,7 +118,7 @@ export class ConversationsApi extends Endpoints {
   }
 
   /** Close, open, snooze or assign. Intercom stamps these "now" (no created_at). Not idempotent. */
-  manage(conversationId: string, body: ConversationPartRequest): Promise<Conversation> {
+  async manage(conversationId: string, body: ConversationPartRequest): Promise<Conversation> {
     const path = `/conversations/${seg(conversationId)}/parts`;
     const label = body.message_type;
     const data = validated(ConversationPartRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
@@ -139,31 +139,31 @@ export class ConversationsApi extends Endpoints {
     });
   }
 
-  close(conversationId: string, adminId: string, body?: string): Promise<Conversation> {
+  async close(conversationId: string, adminId: string, body?: string): Promise<Conversation> {
     return this.manage(conversationId, { message_type: 'close', type: 'admin', admin_id: adminId, ...(body !== undefined ? { body } : {}) });
   }
 
-  open(conversationId: string, adminId: string): Promise<Conversation> {
+  async open(conversationId: string, adminId: string): Promise<Conversation> {
     return this.manage(conversationId, { message_type: 'open', admin_id: adminId });
   }
 
-  snooze(conversationId: string, adminId: string, snoozedUntil: number): Promise<Conversation> {
+  async snooze(conversationId: string, adminId: string, snoozedUntil: number): Promise<Conversation> {
     return this.manage(conversationId, { message_type: 'snoozed', admin_id: adminId, snoozed_until: snoozedUntil });
   }
 
   /** `assigneeId` '0' unassigns. An admin and a team can both be assigned (two calls). */
-  assign(conversationId: string, adminId: string, assignee: { type: 'admin' | 'team'; id: string }): Promise<Conversation> {
+  async assign(conversationId: string, adminId: string, assignee: { type: 'admin' | 'team'; id: string }): Promise<Conversation> {
     return this.manage(conversationId, { message_type: 'assignment', type: assignee.type, admin_id: adminId, assignee_id: assignee.id });
   }
 
   /** Title, custom attributes, company (Intercom company id; null removes). */
-  update(conversationId: string, body: UpdateConversationRequest): Promise<Conversation> {
+  async update(conversationId: string, body: UpdateConversationRequest): Promise<Conversation> {
     const path = `/conversations/${seg(conversationId)}`;
     const data = validated(UpdateConversationRequestSchema, body, this.transport.describe({ method: 'PUT', path }));
     return this.transport.request({ method: 'PUT', path, body: data, response: ConversationSchema });
   }
 
-  get(conversationId: string, options: { plaintext?: boolean } = {}): Promise<Conversation> {
+  async get(conversationId: string, options: { plaintext?: boolean } = {}): Promise<Conversation> {
     return this.transport.request({
       method: 'GET',
       path: `/conversations/${seg(conversationId)}`,
@@ -173,7 +173,7 @@ export class ConversationsApi extends Endpoints {
   }
 
   /** Irreversible. retain_metrics=false also needs the delete_conversations_and_metrics scope. */
-  delete(conversationId: string, options: { retainMetrics?: boolean } = {}): Promise<{ id: string; deleted: boolean }> {
+  async delete(conversationId: string, options: { retainMetrics?: boolean } = {}): Promise<{ id: string; deleted: boolean }> {
     return this.transport.request({
       method: 'DELETE',
       path: `/conversations/${seg(conversationId)}`,
@@ -184,8 +184,8 @@ export class ConversationsApi extends Endpoints {
 
   /** Every conversation matching the query (eventually consistent, like contact search). */
   search(query: SearchQuery, perPage = 150): AsyncGenerator<Conversation> {
-    const q = validated(SearchQuerySchema, query, 'POST /conversations/search');
     return paginate(async (next) => {
+      const q = validated(SearchQuerySchema, query, 'POST /conversations/search');
       const pagination = { per_page: perPage, ...(next !== undefined && 'starting_after' in next ? { starting_after: next.starting_after } : {}) };
       const page = await this.transport.request({
         method: 'POST',

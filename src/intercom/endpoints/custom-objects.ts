@@ -6,7 +6,7 @@ import { Endpoints, orUndefined, seg, validated } from './shared';
 /** Instances of custom object types defined in the Intercom UI (types cannot be created by API). */
 export class CustomObjectsApi extends Endpoints {
   /** Upsert keyed on external_id: a replay updates the same instance (idempotent by nature). */
-  createOrUpdate(type: string, body: CustomObjectInstanceRequest): Promise<CustomObjectInstance> {
+  async createOrUpdate(type: string, body: CustomObjectInstanceRequest): Promise<CustomObjectInstance> {
     const path = `/custom_object_instances/${seg(type)}`;
     const label = `external_id=${body.external_id}`;
     const data = validated(CustomObjectInstanceRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
@@ -20,11 +20,11 @@ export class CustomObjectsApi extends Endpoints {
     });
   }
 
-  get(type: string, id: string): Promise<CustomObjectInstance> {
+  async get(type: string, id: string): Promise<CustomObjectInstance> {
     return this.transport.request({ method: 'GET', path: `/custom_object_instances/${seg(type)}/${seg(id)}`, response: CustomObjectInstanceSchema });
   }
 
-  findByExternalId(type: string, externalId: string): Promise<CustomObjectInstance | undefined> {
+  async findByExternalId(type: string, externalId: string): Promise<CustomObjectInstance | undefined> {
     return orUndefined(
       this.transport.request({
         method: 'GET',
@@ -36,11 +36,11 @@ export class CustomObjectsApi extends Endpoints {
     );
   }
 
-  delete(type: string, id: string): Promise<{ id: string; deleted: boolean }> {
+  async delete(type: string, id: string): Promise<{ id: string; deleted: boolean }> {
     return this.transport.request({ method: 'DELETE', path: `/custom_object_instances/${seg(type)}/${seg(id)}`, response: DeletedObject });
   }
 
-  deleteByExternalId(type: string, externalId: string): Promise<{ id: string; deleted: boolean }> {
+  async deleteByExternalId(type: string, externalId: string): Promise<{ id: string; deleted: boolean }> {
     return this.transport.request({
       method: 'DELETE',
       path: `/custom_object_instances/${seg(type)}`,

@@ -35,7 +35,7 @@ export class DataAttributesApi extends Endpoints {
   }
 
   /** Not replayed on an unknown outcome (a replay would fail as a duplicate name): look it up by name. */
-  create(body: CreateDataAttributeRequest): Promise<DataAttribute> {
+  async create(body: CreateDataAttributeRequest): Promise<DataAttribute> {
     const label = `${body.model} ${body.name}`;
     const data = validated(CreateDataAttributeRequestSchema, body, this.transport.describe({ method: 'POST', path: '/data_attributes', label }));
     return this.transport.request({
@@ -48,14 +48,14 @@ export class DataAttributesApi extends Endpoints {
     });
   }
 
-  update(id: string, body: UpdateDataAttributeRequest): Promise<DataAttribute> {
+  async update(id: string, body: UpdateDataAttributeRequest): Promise<DataAttribute> {
     const path = `/data_attributes/${seg(id)}`;
     const data = validated(UpdateDataAttributeRequestSchema, body, this.transport.describe({ method: 'PUT', path }));
     return this.transport.request({ method: 'PUT', path, body: data, response: DataAttributeSchema });
   }
 
   /** The only removal Intercom offers. 422 `data_invalid` when something depends on it. */
-  archive(id: string): Promise<DataAttribute> {
+  async archive(id: string): Promise<DataAttribute> {
     return this.update(id, { archived: true });
   }
 
@@ -69,7 +69,7 @@ export class DataAttributesApi extends Endpoints {
     return page.data;
   }
 
-  createConversationAttribute(body: CreateConversationAttributeRequest): Promise<ConversationAttribute> {
+  async createConversationAttribute(body: CreateConversationAttributeRequest): Promise<ConversationAttribute> {
     const label = `name=${body.name}`;
     const data = validated(
       CreateConversationAttributeRequestSchema,
@@ -86,14 +86,14 @@ export class DataAttributesApi extends Endpoints {
     });
   }
 
-  updateConversationAttribute(id: string, body: UpdateConversationAttributeRequest): Promise<ConversationAttribute> {
+  async updateConversationAttribute(id: string, body: UpdateConversationAttributeRequest): Promise<ConversationAttribute> {
     const path = `/conversations/attributes/${seg(id)}`;
     const data = validated(UpdateConversationAttributeRequestSchema, body, this.transport.describe({ method: 'PUT', path }));
     return this.transport.request({ method: 'PUT', path, body: data, response: ConversationAttributeSchema });
   }
 
   /** DELETE here is a soft delete: the attribute comes back with archived: true. */
-  archiveConversationAttribute(id: string): Promise<ConversationAttribute> {
+  async archiveConversationAttribute(id: string): Promise<ConversationAttribute> {
     return this.transport.request({ method: 'DELETE', path: `/conversations/attributes/${seg(id)}`, response: ConversationAttributeSchema });
   }
 }

@@ -42,7 +42,7 @@ export class HelpCenterApi extends Endpoints {
   }
 
   /** Not idempotent (names need not be unique): an unknown outcome is looked up by name and parent. */
-  createCollection(body: CreateCollectionRequest): Promise<Collection> {
+  async createCollection(body: CreateCollectionRequest): Promise<Collection> {
     const label = `name=${body.name}`;
     const path = '/help_center/collections';
     const data = validated(CreateCollectionRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
@@ -56,13 +56,13 @@ export class HelpCenterApi extends Endpoints {
     });
   }
 
-  updateCollection(id: string, body: UpdateCollectionRequest): Promise<Collection> {
+  async updateCollection(id: string, body: UpdateCollectionRequest): Promise<Collection> {
     const path = `/help_center/collections/${seg(id)}`;
     const data = validated(UpdateCollectionRequestSchema, body, this.transport.describe({ method: 'PUT', path }));
     return this.transport.request({ method: 'PUT', path, body: data, response: CollectionSchema });
   }
 
-  deleteCollection(id: string): Promise<{ id: string; deleted: boolean }> {
+  async deleteCollection(id: string): Promise<{ id: string; deleted: boolean }> {
     return this.transport.request({ method: 'DELETE', path: `/help_center/collections/${seg(id)}`, response: DeletedObject });
   }
 
@@ -73,12 +73,12 @@ export class HelpCenterApi extends Endpoints {
     });
   }
 
-  getArticle(id: string): Promise<Article> {
+  async getArticle(id: string): Promise<Article> {
     return this.transport.request({ method: 'GET', path: `/articles/${seg(id)}`, response: ArticleSchema });
   }
 
   /** Not idempotent: an unknown outcome is looked up by title and parent. */
-  createArticle(body: CreateArticleRequest): Promise<Article> {
+  async createArticle(body: CreateArticleRequest): Promise<Article> {
     const label = `title=${body.title}`;
     const data = validated(CreateArticleRequestSchema, body, this.transport.describe({ method: 'POST', path: '/articles', label }));
     return this.transport.request({
@@ -91,13 +91,13 @@ export class HelpCenterApi extends Endpoints {
     });
   }
 
-  updateArticle(id: string, body: UpdateArticleRequest): Promise<Article> {
+  async updateArticle(id: string, body: UpdateArticleRequest): Promise<Article> {
     const path = `/articles/${seg(id)}`;
     const data = validated(UpdateArticleRequestSchema, body, this.transport.describe({ method: 'PUT', path }));
     return this.transport.request({ method: 'PUT', path, body: data, response: ArticleSchema });
   }
 
-  deleteArticle(id: string): Promise<{ id: string; deleted: boolean }> {
+  async deleteArticle(id: string): Promise<{ id: string; deleted: boolean }> {
     return this.transport.request({ method: 'DELETE', path: `/articles/${seg(id)}`, response: DeletedObject });
   }
 }

@@ -4,7 +4,7 @@ import { EmptyBody, Endpoints, seg, validated } from './shared';
 
 export class TagsApi extends Endpoints {
   /** Create-or-update by name (case-insensitive): replaying returns the same tag. */
-  createOrUpdate(name: string): Promise<Tag> {
+  async createOrUpdate(name: string): Promise<Tag> {
     const label = `name=${name}`;
     const body = validated(TagRequest, { name }, this.transport.describe({ method: 'POST', path: '/tags', label }));
     return this.transport.request({ method: 'POST', path: '/tags', body, label, response: TagSchema, replay: { idempotent: 'tags are created-or-updated by name' } });
@@ -14,7 +14,7 @@ export class TagsApi extends Endpoints {
     return (await this.transport.request({ method: 'GET', path: '/tags', response: TagList })).data;
   }
 
-  get(tagId: string): Promise<Tag> {
+  async get(tagId: string): Promise<Tag> {
     return this.transport.request({ method: 'GET', path: `/tags/${seg(tagId)}`, response: TagSchema });
   }
 
@@ -24,7 +24,7 @@ export class TagsApi extends Endpoints {
   }
 
   /** Tags (or with `untag`, untags) companies by Intercom id, through POST /tags. */
-  tagCompanies(name: string, companyIds: string[], untag = false): Promise<Tag> {
+  async tagCompanies(name: string, companyIds: string[], untag = false): Promise<Tag> {
     const label = `name=${name}, ${companyIds.length} companies`;
     const body = validated(
       TagRequest,
@@ -35,7 +35,7 @@ export class TagsApi extends Endpoints {
   }
 
   /** Tags (or untags) contacts by Intercom id, through POST /tags. */
-  tagContacts(name: string, contactIds: string[], untag = false): Promise<Tag> {
+  async tagContacts(name: string, contactIds: string[], untag = false): Promise<Tag> {
     const label = `name=${name}, ${contactIds.length} contacts`;
     const body = validated(
       TagRequest,
@@ -45,7 +45,7 @@ export class TagsApi extends Endpoints {
     return this.transport.request({ method: 'POST', path: '/tags', body, label, response: TagSchema, replay: { idempotent: 'tagging is a set operation' } });
   }
 
-  tagContact(contactId: string, tagId: string): Promise<Tag> {
+  async tagContact(contactId: string, tagId: string): Promise<Tag> {
     return this.transport.request({
       method: 'POST',
       path: `/contacts/${seg(contactId)}/tags`,
@@ -57,11 +57,11 @@ export class TagsApi extends Endpoints {
     });
   }
 
-  untagContact(contactId: string, tagId: string): Promise<Tag> {
+  async untagContact(contactId: string, tagId: string): Promise<Tag> {
     return this.transport.request({ method: 'DELETE', path: `/contacts/${seg(contactId)}/tags/${seg(tagId)}`, response: TagSchema, contactId });
   }
 
-  tagConversation(conversationId: string, tagId: string, adminId: string): Promise<Tag> {
+  async tagConversation(conversationId: string, tagId: string, adminId: string): Promise<Tag> {
     return this.transport.request({
       method: 'POST',
       path: `/conversations/${seg(conversationId)}/tags`,
@@ -73,7 +73,7 @@ export class TagsApi extends Endpoints {
   }
 
   /** A DELETE with a body: Intercom wants the acting admin. */
-  untagConversation(conversationId: string, tagId: string, adminId: string): Promise<Tag> {
+  async untagConversation(conversationId: string, tagId: string, adminId: string): Promise<Tag> {
     return this.transport.request({
       method: 'DELETE',
       path: `/conversations/${seg(conversationId)}/tags/${seg(tagId)}`,
