@@ -118,6 +118,11 @@ export class Transport {
     }
   }
 
+  /** A contact this client deleted: a 404 on it is final. */
+  forgetContact(id: string): void {
+    this.freshContacts.delete(id);
+  }
+
   private isFresh(contactId: string | undefined): boolean {
     if (contactId === undefined) return false;
     const at = this.freshContacts.get(contactId);

@@ -99,6 +99,7 @@ export class ContactsApi extends Endpoints {
 
   /** Permanent; also removes the contact's conversations. */
   async delete(contactId: string): Promise<{ id: string; deleted: boolean }> {
+    this.transport.forgetContact(contactId);
     return this.transport.request({ method: 'DELETE', path: `/contacts/${seg(contactId)}`, response: ContactDeleted });
   }
 

@@ -34,7 +34,7 @@ export class HelpCenterApi extends Endpoints {
     return (await this.transport.request({ method: 'GET', path: '/help_center/help_centers', response: HelpCenterList })).data;
   }
 
-  listCollections(perPage = 100): AsyncGenerator<Collection> {
+  listCollections(perPage = 50): AsyncGenerator<Collection> {
     return paginate(async (next) => {
       const page = await this.transport.request({ method: 'GET', path: '/help_center/collections', query: pageQuery(next, perPage), response: CollectionList });
       return { items: page.data, pages: page.pages };
@@ -66,7 +66,7 @@ export class HelpCenterApi extends Endpoints {
     return this.transport.request({ method: 'DELETE', path: `/help_center/collections/${seg(id)}`, response: DeletedObject });
   }
 
-  listArticles(perPage = 100): AsyncGenerator<Article> {
+  listArticles(perPage = 50): AsyncGenerator<Article> {
     return paginate(async (next) => {
       const page = await this.transport.request({ method: 'GET', path: '/articles', query: pageQuery(next, perPage), response: ArticleList });
       return { items: page.data, pages: page.pages };
