@@ -142,7 +142,6 @@ export class Transport {
     let failedAttempts = 0;
     let throttled = 0;
     let freshContactRetries = 0;
-    let lastNetworkCode: string | undefined;
     for (;;) {
       const permit = await this.limiter.acquire();
       const started = Date.now();
@@ -168,9 +167,10 @@ export class Transport {
       } catch (err) {
         permit.release({});
         const code = axios.isAxiosError(err) ? (err.code ?? 'ERR_NETWORK') : 'ERR_UNKNOWN';
-        failure = networkFailure(code === 'ECONNABORTED' ? 'ETIMEDOUT' : code);
-        lastNetworkCode = failure.type === 'network' ? failure.code : undefined;
-        this.log.debug('intercom request failed', { request, code: lastNetworkCode, ms: Date.now() - started });
+        // axios reports its own timeout as ECONNABORTED; name it for what it is.
+        const networkCode = code === 'ECONNABORTED' ? 'ETIMEDOUT' : code;
+        failure = networkFailure(networkCode);
+        this.log.debug('intercom request failed', { request, code: networkCode, ms: Date.now() - started });
       }
       if (status !== undefined) {
         this.log.debug('intercom request', { request, status, ms: Date.now() - started, remaining: headers?.remaining });
@@ -201,7 +201,7 @@ export class Transport {
       }
       if (decision.action === 'exhausted') {
         if (failure.type === 'status' && failure.status === 429) throw new RateLimitedError({ ...init, attempts: throttled });
-        if (failure.type === 'network') throw new NetworkError({ ...init, networkCode: lastNetworkCode ?? failure.code, attempts: failedAttempts });
+        if (failure.type === 'network') throw new NetworkError({ ...init, networkCode: failure.code, attempts: failedAttempts });
         throw new ServerError({ ...init, attempts: failedAttempts, reason: decision.reason });
       }
       throw this.statusError(init, status ?? 0);
