@@ -130,10 +130,15 @@ export function renderConversation(store: Store, c: Conversation, withParts = tr
   };
 }
 
-function addPart(store: Store, c: Conversation, part: Omit<ConversationPart, 'id' | 'updated_at' | 'notified_at'>): void {
+function checkPartRoom(c: Conversation): void {
   if (c.parts.length >= MAX_PARTS) {
     throw new ApiError(422, 'conversation_part_limit_reached', `Conversation has reached the maximum of ${MAX_PARTS} parts`);
   }
+}
+
+/** Handlers check everything first and mutate last, so a refused request leaves no trace. */
+function addPart(store: Store, c: Conversation, part: Omit<ConversationPart, 'id' | 'updated_at' | 'notified_at'>): void {
+  checkPartRoom(c);
   const now = store.now();
   c.parts.push({ ...part, id: store.nextNumericId('part'), updated_at: Math.max(part.created_at, now), notified_at: part.created_at });
   c.updated_at = Math.max(c.updated_at, part.created_at, now);
@@ -257,18 +262,19 @@ export function registerConversations(router: Router<Store>): void {
     planGate(store);
     const conversation = findConversation(store, params.id ?? '');
     const b = bodyObject(body);
-    const draft = structuredClone(conversation);
+    const draft = conversation;
     const title = optString(b, 'title');
-    if (title !== undefined) draft.title = title;
     const read = optBool(b, 'read');
+    const companyId = b.company_id === undefined ? undefined : b.company_id === null ? null : findCompany(store, String(b.company_id)).id;
+    const attributes = checkConversationAttributes(store, b.custom_attributes);
+    if (title !== undefined) draft.title = title;
     if (read !== undefined) draft.read = read;
-    if (b.company_id !== undefined) draft.company_id = b.company_id === null ? null : findCompany(store, String(b.company_id)).id;
-    for (const [k, v] of Object.entries(checkConversationAttributes(store, b.custom_attributes))) {
+    if (companyId !== undefined) draft.company_id = companyId;
+    for (const [k, v] of Object.entries(attributes)) {
       if (v === null) delete draft.custom_attributes[k];
       else draft.custom_attributes[k] = v;
     }
     draft.updated_at = store.now();
-    store.state.conversations[draft.id] = draft;
     store.changed();
     return { body: renderConversation(store, draft) };
   });
@@ -307,9 +313,10 @@ export function registerConversations(router: Router<Store>): void {
     if (!conversation) throw notFound('Resource Not Found');
     const text = optString(b, 'body');
     if (messageType !== 'quick_reply' && (text === undefined || text === null || text === '')) throw badRequest('parameter_not_found', 'body is a required parameter.');
-    const attachments = readAttachments(store, b, true);
     const createdAt = optInt(b, 'created_at') ?? store.now();
-    const draft = structuredClone(conversation);
+    checkPartRoom(conversation);
+    const attachments = readAttachments(store, b, true);
+    const draft = conversation;
     addPart(store, draft, {
       part_type: messageType, body: text ?? null, created_at: createdAt, author: { type: authorType, id: authorId }, assigned_to: null, attachments,
       skip_notifications: optBool(b, 'skip_notifications'),
@@ -320,7 +327,6 @@ export function registerConversations(router: Router<Store>): void {
     } else if (messageType === 'comment') {
       draft.waiting_since = null;
     }
-    store.state.conversations[draft.id] = draft;
     store.changed();
     return { body: renderConversation(store, draft) };
   });
@@ -333,7 +339,8 @@ export function registerConversations(router: Router<Store>): void {
     const messageType = requireString(b, 'message_type');
     const adminId = requireAdmin(store, b);
     const now = store.now();
-    const draft = structuredClone(conversation);
+    checkPartRoom(conversation);
+    const draft = conversation;
     const author = { type: 'admin', id: adminId };
     const text = optString(b, 'body') ?? null;
     switch (messageType) {
@@ -358,6 +365,7 @@ export function registerConversations(router: Router<Store>): void {
       }
       case 'assignment': {
         const type = requireString(b, 'type');
+        if (type !== 'admin' && type !== 'team') throw withField(badRequest('parameter_invalid', 'type must be one of admin, team'), 'type');
         const assigneeId = requireId(b, 'assignee_id');
         let assignedTo: { type: string; id: string | null };
         if (assigneeId === '0') {
@@ -368,12 +376,10 @@ export function registerConversations(router: Router<Store>): void {
           if (!store.state.teams.some((t) => t.id === assigneeId)) throw new ApiError(404, 'team_not_found', 'Team not found');
           assignedTo = { type: 'team', id: assigneeId };
           draft.team_assignee_id = Number(assigneeId);
-        } else if (type === 'admin') {
+        } else {
           if (!store.state.admins.some((a) => a.id === assigneeId)) throw new ApiError(404, 'admin_not_found', 'Admin not found');
           assignedTo = { type: 'admin', id: assigneeId };
           draft.admin_assignee_id = Number(assigneeId);
-        } else {
-          throw withField(badRequest('parameter_invalid', 'type must be one of admin, team'), 'type');
         }
         addPart(store, draft, { part_type: 'assignment', body: text, created_at: now, author, assigned_to: assignedTo, attachments: [] });
         break;
@@ -381,7 +387,6 @@ export function registerConversations(router: Router<Store>): void {
       default:
         throw withField(badRequest('parameter_invalid', 'message_type must be one of close, snoozed, open, assignment'), 'message_type');
     }
-    store.state.conversations[draft.id] = draft;
     store.changed();
     return { body: renderConversation(store, draft) };
   });
