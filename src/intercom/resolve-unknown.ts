@@ -14,6 +14,9 @@ import type { Conversation, ConversationPart } from './schemas/conversations';
  * keep looking for `searchSettleMs` (default 120 s; polls after 0.5, 1, 2, 4, 8, 15, 15, … s) before
  * concluding "not applied". Direct reads (a conversation's parts and state, tag and attribute
  * lists, companies by company_id) are consistent and get `readSettleMs` (default 3 s).
+ * The settle time must also outlast the longest a write can still be in progress on Intercom's side
+ * after the client gave up on it (a timed-out request may be applied later), which is why the
+ * default is generous.
  * Contacts with an external_id (users) have a second safety net: if the lookup gave up too early,
  * re-creating gets a 409 naming the existing contact, which writeAtMostOnce treats as applied.
  */

@@ -10,7 +10,6 @@ import {
   CreateContactRequest as CreateContactRequestSchema,
   UpdateContactRequest as UpdateContactRequestSchema,
 } from '../schemas/contacts';
-import { Tag } from '../schemas/tags';
 import { paginate } from '../pagination';
 import { Endpoints, orUndefined, seg, validated } from './shared';
 
@@ -143,21 +142,5 @@ export class ContactsApi extends Endpoints {
       response: Company,
       contactId,
     });
-  }
-
-  async tag(contactId: string, tagId: string): Promise<Tag> {
-    return this.transport.request({
-      method: 'POST',
-      path: `/contacts/${seg(contactId)}/tags`,
-      body: { id: tagId },
-      label: `tag=${tagId}`,
-      response: Tag,
-      replay: { idempotent: 'applying a tag twice leaves one tag' },
-      contactId,
-    });
-  }
-
-  async untag(contactId: string, tagId: string): Promise<Tag> {
-    return this.transport.request({ method: 'DELETE', path: `/contacts/${seg(contactId)}/tags/${seg(tagId)}`, response: Tag, contactId });
   }
 }
