@@ -14,6 +14,9 @@
  * - after a 429, sends nothing until the reported reset.
  */
 
+/** Largest burst allowed to make up for late timers, in milliseconds of schedule. */
+const CATCH_UP_MS = 20;
+
 export interface RateLimitHeaders {
   limit: number;
   remaining: number;
@@ -71,7 +74,8 @@ export class RateLimiter {
   /** Last reset instant the server reported; tells a new server window from a stale response. */
   private serverResetMs = 0;
   private remaining = 0;
-  private lastDispatchAt = Number.NEGATIVE_INFINITY;
+  /** Scheduled time of the last slot handed out (see pump). */
+  private lastSlotAt = Number.NEGATIVE_INFINITY;
   private blockedUntil = 0;
   private readonly waiters: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
@@ -161,7 +165,6 @@ export class RateLimiter {
     if (next === undefined) return;
     this.inFlight += 1;
     this.sent += 1;
-    this.lastDispatchAt = now;
     this.recentSends.push(now);
     this.trimRecent(now);
     next();
@@ -194,8 +197,11 @@ export class RateLimiter {
       const budget = this.remaining - this.inFlight - this.reserveFor(this.limit);
       if (budget <= 0) return this.wakeAt(this.resetAtMs + this.guardMs);
       const interval = (this.resetAtMs - this.guardMs - now) / budget;
-      const sendAt = this.lastDispatchAt + interval;
+      const sendAt = this.lastSlotAt + interval;
       if (now < sendAt) return this.wakeAt(sendAt);
+      // Slots follow a schedule, not the timer: when timers fire late (they have 1 ms resolution
+      // and a busy loop delays them) the schedule catches up, by at most CATCH_UP_MS of sends.
+      this.lastSlotAt = Math.max(sendAt, now - CATCH_UP_MS);
       this.dispatch(now);
     }
   }

@@ -13,7 +13,7 @@ import type { ResolveOptions } from '../../src/intercom';
 
 const N = 1_000;
 /** Creates driven at once; the client itself keeps at most 10 requests in flight (lookups wait without a slot). */
-const TASKS = 80;
+const TASKS = 120;
 
 async function pool<T>(items: T[], workers: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -46,7 +46,7 @@ test('1,000 contacts and 1,000 conversations under 10 % mixed faults: none dupli
   });
   // Must outlast the sandbox's slowest apply (slow-ms) plus its search lag, or a write still in
   // progress would be judged "not applied".
-  const settle: ResolveOptions = { searchSettleMs: 2_500, readSettleMs: 300 };
+  const settle: ResolveOptions = { searchSettleMs: 3_000, readSettleMs: 300 };
   let unknown = 0;
   let foundApplied = 0;
   /** Drives one create the way the loader will: never replayed until a lookup says "not applied". */
