@@ -43,6 +43,8 @@ test('sandbox state: inspection endpoints, reset, and a request log that never h
   assert.equal((await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST' })).status, 200);
   assert.equal(Object.keys(sandbox.state().contacts).length, 0);
   assert.equal(sandbox.state().admins.length, 5, 'reset returns to the seed');
+  const before = Object.keys(state.contacts)[0];
+  assert.notEqual(await createUser(call, { email: 'log@example.com' }), before, 'ids are not reused after a reset');
 });
 
 test('sandbox state: a seed file supplies the workspace, admins, teams and custom object types', async (t) => {

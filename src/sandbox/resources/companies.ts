@@ -3,7 +3,7 @@ import type { Router } from '../http/router';
 import type { Store } from '../state/store';
 import { indexes } from '../state/indexes';
 import type { Company } from '../state/types';
-import { bodyObject, numberedPage, optBool, optInt, optString, rejectUnknownKeys, type Body } from './common';
+import { bodyObject, numberedPage, optBool, optId, optInt, optString, rejectUnknownKeys, type Body } from './common';
 import { checkCustomAttributes } from './custom-attribute-values';
 import { renderCompany, renderContact, userCount } from './render';
 
@@ -49,7 +49,7 @@ export function registerCompanies(router: Router<Store>): void {
   router.add('POST', '/companies', ({ body, store }) => {
     const b = bodyObject(body);
     rejectUnknownKeys(b, COMPANY_FIELDS);
-    const companyId = optString(b, 'company_id');
+    const companyId = optId(b, 'company_id');
     const now = store.now();
     const ix = indexes(store.state);
     const existingId = companyId ? ix.companyByCompanyId.get(companyId) : undefined;

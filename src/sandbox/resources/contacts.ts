@@ -4,7 +4,7 @@ import type { Store } from '../state/store';
 import type { Contact } from '../state/types';
 import { compileQuery } from '../search/query';
 import { indexContact, indexes, linkCompany, unindexContact, unlinkCompany } from '../state/indexes';
-import { bodyObject, checkEmail, cursorPage, optBool, optInt, optString, requireId, type Body } from './common';
+import { bodyObject, checkEmail, cursorPage, optBool, optId, optInt, optString, requireId, type Body } from './common';
 import { checkCustomAttributes } from './custom-attribute-values';
 import { renderCompany, renderContact, tagBasic } from './render';
 
@@ -52,7 +52,7 @@ function applyFields(store: Store, contact: Contact, body: Body): void {
     if (value !== undefined) contact[key] = value;
   };
   set('email', email);
-  set('external_id', optString(body, 'external_id'));
+  set('external_id', body.external_id === null ? null : optId(body, 'external_id'));
   set('phone', optString(body, 'phone'));
   set('name', optString(body, 'name'));
   set('avatar', optString(body, 'avatar'));
