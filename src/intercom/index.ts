@@ -4,7 +4,7 @@ export { INTERCOM_API_VERSION, REGION_BASE_URLS, Transport } from './transport';
 export type { Region, TransportOptions, RequestSpec, PostReplay } from './transport';
 export * from './errors';
 export type { OutcomeLookup } from './outcome';
-export { describeLookup } from './outcome';
+export { describeLookup, lookupFor } from './outcome';
 export { RateLimiter, readRateLimitHeaders } from './rate-limiter';
 export type { RateLimiterOptions, RateLimiterStats, RateLimitHeaders } from './rate-limiter';
 export type { RetryOptions } from './retry-policy';

@@ -1,3 +1,8 @@
+import type { CreateContactRequest } from './schemas/contacts';
+import type { AdminReplyRequest, ContactReplyRequest, ConversationPartRequest, CreateConversationRequest } from './schemas/conversations';
+import type { CreateConversationAttributeRequest, CreateDataAttributeRequest } from './schemas/data-attributes';
+import type { CreateArticleRequest, CreateCollectionRequest } from './schemas/help-center';
+
 /**
  * What a lookup needs to decide whether a write whose response was lost was applied.
  * Each POST that is not idempotent by nature declares one of these; OutcomeUnknownError carries it
@@ -48,3 +53,66 @@ export function describeLookup(lookup: OutcomeLookup): string {
       return `article title=${lookup.title}`;
   }
 }
+
+/**
+ * The lookup for each non-idempotent write, built from its request body. The endpoints use these;
+ * a caller that journals a write before sending it can build (and store) the same lookup, so a
+ * crash between sending and recording the answer is resolved exactly like a lost response.
+ * `sentAt` (Unix seconds) bounds the search when the body carries no created_at.
+ */
+export const lookupFor = {
+  contactCreate(body: CreateContactRequest): OutcomeLookup {
+    return {
+      kind: 'contact',
+      ...(body.external_id !== undefined ? { external_id: body.external_id } : {}),
+      ...(body.email !== undefined ? { email: body.email } : {}),
+      ...(body.role !== undefined ? { role: body.role } : {}),
+    };
+  },
+  conversationCreate(body: CreateConversationRequest, sentAt: number): OutcomeLookup {
+    return { kind: 'conversation', contact_id: body.from.id, body: body.body, sent_at: sentAt, ...(body.created_at !== undefined ? { created_at: body.created_at } : {}) };
+  },
+  contactReply(conversationId: string, body: ContactReplyRequest, sentAt: number): OutcomeLookup {
+    const author = 'intercom_user_id' in body ? body.intercom_user_id : undefined;
+    return {
+      kind: 'reply',
+      conversation_id: conversationId,
+      part_type: 'comment',
+      body: body.body,
+      sent_at: sentAt,
+      ...(author !== undefined ? { author_id: author } : {}),
+      ...(body.created_at !== undefined ? { created_at: body.created_at } : {}),
+    };
+  },
+  adminReply(conversationId: string, body: AdminReplyRequest, sentAt: number): OutcomeLookup {
+    return {
+      kind: 'reply',
+      conversation_id: conversationId,
+      part_type: body.message_type === 'note' ? 'note' : 'comment',
+      author_id: body.admin_id,
+      sent_at: sentAt,
+      ...(body.body !== undefined ? { body: body.body } : {}),
+      ...(body.created_at !== undefined ? { created_at: body.created_at } : {}),
+    };
+  },
+  conversationPart(conversationId: string, body: ConversationPartRequest): OutcomeLookup {
+    return {
+      kind: 'conversation_state',
+      conversation_id: conversationId,
+      action: body.message_type,
+      ...(body.message_type === 'assignment' ? { assignee_id: body.assignee_id, assignee_type: body.type } : {}),
+    };
+  },
+  dataAttribute(body: CreateDataAttributeRequest): OutcomeLookup {
+    return { kind: 'attribute', model: body.model, name: body.name };
+  },
+  conversationAttribute(body: CreateConversationAttributeRequest): OutcomeLookup {
+    return { kind: 'conversation_attribute', name: body.name };
+  },
+  collection(body: CreateCollectionRequest): OutcomeLookup {
+    return { kind: 'collection', name: body.name, parent_id: body.parent_id ?? null };
+  },
+  article(body: CreateArticleRequest): OutcomeLookup {
+    return { kind: 'article', title: body.title, parent_id: body.parent_id ?? null };
+  },
+};

@@ -10,6 +10,7 @@ import {
   CreateContactRequest as CreateContactRequestSchema,
   UpdateContactRequest as UpdateContactRequestSchema,
 } from '../schemas/contacts';
+import { lookupFor } from '../outcome';
 import { paginate } from '../pagination';
 import { Endpoints, orUndefined, seg, validated } from './shared';
 
@@ -29,14 +30,7 @@ export class ContactsApi extends Endpoints {
       body: data,
       label,
       response: ContactSchema,
-      replay: {
-        lookup: {
-          kind: 'contact',
-          ...(data.external_id !== undefined ? { external_id: data.external_id } : {}),
-          ...(data.email !== undefined ? { email: data.email } : {}),
-          ...(data.role !== undefined ? { role: data.role } : {}),
-        },
-      },
+      replay: { lookup: lookupFor.contactCreate(data) },
     });
     this.transport.noteContactCreated(contact.id);
     return contact;

@@ -1,3 +1,4 @@
+import { lookupFor } from '../outcome';
 import { paginate } from '../pagination';
 import type { SearchQuery } from '../schemas/common';
 import { DeletedObject, SearchQuery as SearchQuerySchema } from '../schemas/common';
@@ -47,15 +48,7 @@ export class ConversationsApi extends Endpoints {
       body: data,
       label,
       response: MessageSchema,
-      replay: {
-        lookup: {
-          kind: 'conversation',
-          contact_id: data.from.id,
-          body: data.body,
-          sent_at: nowSeconds(),
-          ...(data.created_at !== undefined ? { created_at: data.created_at } : {}),
-        },
-      },
+      replay: { lookup: lookupFor.conversationCreate(data, nowSeconds()) },
       contactId: data.from.id,
     });
     return { conversation_id: message.conversation_id, message_id: message.id, message };
@@ -73,17 +66,7 @@ export class ConversationsApi extends Endpoints {
       body: data,
       label,
       response: ConversationSchema,
-      replay: {
-        lookup: {
-          kind: 'reply',
-          conversation_id: conversationId,
-          part_type: 'comment',
-          body: data.body,
-          sent_at: nowSeconds(),
-          ...(contactId !== undefined ? { author_id: contactId } : {}),
-          ...(data.created_at !== undefined ? { created_at: data.created_at } : {}),
-        },
-      },
+      replay: { lookup: lookupFor.contactReply(conversationId, data, nowSeconds()) },
       ...(contactId !== undefined ? { contactId } : {}),
     });
   }
@@ -103,17 +86,7 @@ export class ConversationsApi extends Endpoints {
       body: data,
       label,
       response: ConversationSchema,
-      replay: {
-        lookup: {
-          kind: 'reply',
-          conversation_id: conversationId,
-          part_type: data.message_type === 'note' ? 'note' : 'comment',
-          author_id: data.admin_id,
-          sent_at: nowSeconds(),
-          ...(data.body !== undefined ? { body: data.body } : {}),
-          ...(data.created_at !== undefined ? { created_at: data.created_at } : {}),
-        },
-      },
+      replay: { lookup: lookupFor.adminReply(conversationId, data, nowSeconds()) },
     });
   }
 
@@ -128,14 +101,7 @@ export class ConversationsApi extends Endpoints {
       body: data,
       label,
       response: ConversationSchema,
-      replay: {
-        lookup: {
-          kind: 'conversation_state',
-          conversation_id: conversationId,
-          action: data.message_type,
-          ...(data.message_type === 'assignment' ? { assignee_id: data.assignee_id, assignee_type: data.type } : {}),
-        },
-      },
+      replay: { lookup: lookupFor.conversationPart(conversationId, data) },
     });
   }
 

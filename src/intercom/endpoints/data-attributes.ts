@@ -16,6 +16,7 @@ import {
   UpdateConversationAttributeRequest as UpdateConversationAttributeRequestSchema,
   UpdateDataAttributeRequest as UpdateDataAttributeRequestSchema,
 } from '../schemas/data-attributes';
+import { lookupFor } from '../outcome';
 import { Endpoints, seg, validated } from './shared';
 
 /**
@@ -44,7 +45,7 @@ export class DataAttributesApi extends Endpoints {
       body: data,
       label,
       response: DataAttributeSchema,
-      replay: { lookup: { kind: 'attribute', model: data.model, name: data.name } },
+      replay: { lookup: lookupFor.dataAttribute(data) },
     });
   }
 
@@ -82,7 +83,7 @@ export class DataAttributesApi extends Endpoints {
       body: data,
       label,
       response: ConversationAttributeSchema,
-      replay: { lookup: { kind: 'conversation_attribute', name: data.name } },
+      replay: { lookup: lookupFor.conversationAttribute(data) },
     });
   }
 

@@ -1,4 +1,5 @@
 import type { NextPage } from '../pagination';
+import { lookupFor } from '../outcome';
 import { paginate } from '../pagination';
 import { DeletedObject } from '../schemas/common';
 import type {
@@ -52,7 +53,7 @@ export class HelpCenterApi extends Endpoints {
       body: data,
       label,
       response: CollectionSchema,
-      replay: { lookup: { kind: 'collection', name: data.name, parent_id: data.parent_id ?? null } },
+      replay: { lookup: lookupFor.collection(data) },
     });
   }
 
@@ -87,7 +88,7 @@ export class HelpCenterApi extends Endpoints {
       body: data,
       label,
       response: ArticleSchema,
-      replay: { lookup: { kind: 'article', title: data.title, parent_id: data.parent_id ?? null } },
+      replay: { lookup: lookupFor.article(data) },
     });
   }
 
