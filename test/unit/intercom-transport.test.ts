@@ -9,6 +9,7 @@ import {
   NotFoundError,
   OutcomeUnknownError,
   PlanRestrictedError,
+  RateLimitedError,
   ResponseShapeError,
   ServerError,
   ValidationError,
@@ -275,4 +276,17 @@ test('list endpoints page with starting_after until pages.next is absent', async
       assert.equal(requests.length, 3);
     },
   );
+});
+
+test('429s beyond the allowed number end in RateLimitedError', async () => {
+  const server = await startScriptedServer(() => ({ status: 429, body: { type: 'error.list', errors: [{ code: 'rate_limit_exceeded', message: 'Exceeded rate limit of 5 in 10_seconds' }] }, headers: rateHeaders(5, 0, 1) }));
+  try {
+    const client = new IntercomClient({ token: TOKEN, baseUrl: server.url, retry: { maxThrottledRetries: 1 }, rateLimiter: { rolloverGuardMs: 0 } });
+    const err = await client.tags.list().catch((e: unknown) => e);
+    assert.ok(err instanceof RateLimitedError, String(err));
+    assert.equal(err.code, 'rate_limit_exceeded');
+    assert.equal(server.requests.length, 2);
+  } finally {
+    await server.close();
+  }
 });
