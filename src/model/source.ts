@@ -136,16 +136,17 @@ export const CustomField = z.object({
 });
 export type CustomField = z.infer<typeof CustomField>;
 
+/** Values belong to a ticket, chat or call log (template channels) or to a user (contact attributes). */
+export const CustomFieldValueOwner = z.enum(['ticket', 'chat', 'callLog', 'user']);
+export type CustomFieldValueOwner = z.infer<typeof CustomFieldValueOwner>;
+
 export const CustomFieldValue = z.object({
-  channel: CustomFieldChannel,
+  channel: CustomFieldValueOwner,
   recordId: Id,
   fieldId: Id,
   value: Text,
 });
 export type CustomFieldValue = z.infer<typeof CustomFieldValue>;
-
-export const UserFieldValue = z.object({ userId: Id, fieldId: Id, value: Text });
-export type UserFieldValue = z.infer<typeof UserFieldValue>;
 
 export const Ticket = z.object({
   id: Id,

@@ -1,9 +1,9 @@
 import type { ObjectCounts } from '../model/object-types';
 import type {
-  Agent, Attachment, AutomationRule, Brand, CallLog, ChatMessage, CommentType, CustomField, CustomFieldChannel,
-  CustomFieldValue, Department, DepartmentPolicy, EndUser, Group, KbArticle, KbCategory, LiveChat, Organization,
+  Agent, Attachment, AutomationRule, Brand, CallLog, ChatMessage, CommentType, CustomField,
+  CustomFieldValue, CustomFieldValueOwner, Department, DepartmentPolicy, EndUser, Group, KbArticle, KbCategory, LiveChat, Organization,
   OrganizationMembership, QueueUser, SourceDescription, Tag, Ticket, TicketComment, TicketMessage, TicketPriority,
-  TicketStatus, TicketThread, UserFieldValue,
+  TicketStatus, TicketThread,
 } from '../model/source';
 
 /**
@@ -27,9 +27,8 @@ export interface SourceReader {
   organizationMemberships(): AsyncIterable<OrganizationMembership>;
 
   customFields(): AsyncIterable<CustomField>;
-  /** Values of tickets, chats and call logs. */
+  /** Values of tickets, chats, call logs and users. */
   customFieldValues(): AsyncIterable<CustomFieldValue>;
-  userFieldValues(): AsyncIterable<UserFieldValue>;
 
   ticketStatuses(): AsyncIterable<TicketStatus>;
   ticketPriorities(): AsyncIterable<TicketPriority>;
@@ -63,7 +62,7 @@ export interface SourceReader {
 }
 
 export interface LongValue {
-  channel: CustomFieldChannel;
+  channel: CustomFieldValueOwner;
   recordId: number;
   fieldId: number;
   length: number;
@@ -92,7 +91,19 @@ export interface SourceVolumes {
   rebalanceRules: { id: number; name: string | null; departmentId: number | null; groupId: number | null }[];
 }
 
+/** Records carrying a flag worth listing in the scope (ids only). */
+export type FlagKind =
+  | 'deletedTickets' | 'spamTickets' | 'draftMessages' | 'agentOnlyChatLines' | 'privateArticles' | 'draftArticles'
+  | 'deletedArticles' | 'deletedEndUsers';
+
+export interface FlaggedRecord {
+  id: number;
+  /** The owning record (ticket of a message, chat of a line), when there is one. */
+  parentId: number | null;
+}
+
 export interface SourceInsights {
+  flagged(kind: FlagKind): AsyncIterable<FlaggedRecord>;
   counts(): Promise<ObjectCounts>;
   /** End users sharing an email address (case-insensitive). */
   duplicateEmails(): AsyncIterable<{ email: string; userIds: number[] }>;

@@ -1,5 +1,5 @@
 import type { ObjectCounts } from '../../model/object-types';
-import type { LongValue, OrphanReference, SourceInsights, SourceVolumes } from '../reader';
+import type { FlagKind, FlaggedRecord, LongValue, OrphanReference, SourceInsights, SourceVolumes } from '../reader';
 import type { Params } from './query';
 import type { LogicalTable } from './schema-spec';
 import type { SqlSourceReader } from './sql-reader';
@@ -30,6 +30,30 @@ export class SqlInsights implements SourceInsights {
     return `COALESCE(${expr}, 0) <> 0`;
   }
 
+  async *flagged(kind: FlagKind): AsyncIterable<FlaggedRecord> {
+    const q = this.q;
+    const spec = (<T extends LogicalTable>(table: T, id: string, parent: string | null, where: (p: Params) => string) => ({ table, id, parent, where }));
+    const specs = {
+      deletedTickets: spec('Tickets', 'TicketID', null, () => this.flag(q.col('Tickets', 'IsDeleted', 'x'))),
+      spamTickets: spec('Tickets', 'TicketID', null, () => this.flag(q.col('Tickets', 'IsSpam', 'x'))),
+      draftMessages: spec('TicketMessages', 'TicketMessageID', 'TicketID', () => this.flag(q.col('TicketMessages', 'IsDraft', 'x'))),
+      agentOnlyChatLines: spec('ChatMessages', 'ChatMessageID', 'ChatID', (p) => `COALESCE(${q.col('ChatMessages', 'ViewRestriction', 'x')}, ${p.add(0)}) <> ${p.add(0)}`),
+      privateArticles: spec('KbArticles', 'KBArticleID', null, () => this.flag(q.col('KbArticles', 'IsPrivate', 'x'))),
+      draftArticles: spec('KbArticles', 'KBArticleID', null, () => this.flag(q.col('KbArticles', 'IsDraft', 'x'))),
+      deletedArticles: spec('KbArticles', 'KBArticleID', null, () => this.flag(q.col('KbArticles', 'IsDeleted', 'x'))),
+      deletedEndUsers: spec('Users', 'UserID', null, (p) => `${this.flag(q.col('Users', 'IsDeleted', 'x'))} AND ${this.reader.userCondition('endUser', p, 'x')}`),
+    } satisfies Record<FlagKind, unknown>;
+    const s = specs[kind];
+    if (!q.has(s.table)) return;
+    const select = {
+      ID: { expr: q.col(s.table, s.id as never, 'x'), type: 'int' },
+      ParentID: { expr: s.parent ? q.col(s.table, s.parent as never, 'x') : 'NULL', type: 'int' },
+    } as const;
+    for await (const row of q.rows({ select, from: q.table(s.table, 'x'), where: (p) => [s.where(p)], keys: ['ID'], label: kind })) {
+      yield { id: row.ID!, parentId: row.ParentID };
+    }
+  }
+
   async counts(): Promise<ObjectCounts> {
     const q = this.q;
     const r = this.reader;
@@ -51,7 +75,7 @@ export class SqlInsights implements SourceInsights {
       organizations: await this.rowCount('Organizations'),
       organizationMemberships: memberships,
       customFields: await this.rowCount('CustomDataFields'),
-      customFieldValues: await sum(['CustomDataFieldsInTickets', 'CustomDataFieldsInChats', 'CustomDataFieldsInCallLogs']),
+      customFieldValues: await sum(['CustomDataFieldsInTickets', 'CustomDataFieldsInChats', 'CustomDataFieldsInCallLogs', 'CustomDataFieldsForUsers']),
       tickets: await this.rowCount('Tickets'),
       ticketMessages: await this.rowCount('TicketMessages'),
       ticketComments: await this.rowCount('TicketComments'),
@@ -90,6 +114,7 @@ export class SqlInsights implements SourceInsights {
       ['ticket', 'CustomDataFieldsInTickets', 'TicketID'],
       ['chat', 'CustomDataFieldsInChats', 'ChatID'],
       ['callLog', 'CustomDataFieldsInCallLogs', 'CallLogID'],
+      ['user', 'CustomDataFieldsForUsers', 'UserID'],
     ] as const) {
       if (!q.has(table) || !q.catalog.column(table, 'DataContent')) continue;
       const length = q.dialect.length(q.col(table, 'DataContent', 'x'));

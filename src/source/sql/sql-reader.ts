@@ -2,7 +2,7 @@ import type {
   Agent, Attachment, AttachmentOwnerKind, AutomationRule, Brand, CallLog, ChatMessage, CommentType, CustomField,
   CustomFieldChannel, CustomFieldTemplateUse, CustomFieldValue, Department, DepartmentPolicy, EndUser, Group,
   KbArticle, KbCategory, LiveChat, Organization, OrganizationMembership, QueueUser, SourceDescription, Tag, Ticket,
-  TicketComment, TicketMessage, TicketPriority, TicketStatus, TicketThread, UserFieldValue,
+  TicketComment, TicketMessage, TicketPriority, TicketStatus, TicketThread,
 } from '../../model/source';
 import {
   ChatSenderType, MessageDirection, RoleCategory, ViewRestriction, customFieldKind, organizationFilterKind,
@@ -295,6 +295,7 @@ export class SqlSourceReader implements SourceReader {
       ['ticket', 'CustomDataFieldsInTickets', 'TicketID'],
       ['chat', 'CustomDataFieldsInChats', 'ChatID'],
       ['callLog', 'CustomDataFieldsInCallLogs', 'CallLogID'],
+      ['user', 'CustomDataFieldsForUsers', 'UserID'],
     ] as const;
     for (const [channel, table, recordColumn] of channels) {
       if (!q.has(table)) continue;
@@ -306,15 +307,6 @@ export class SqlSourceReader implements SourceReader {
       for await (const r of q.rows({ select, from: q.table(table, 'x'), keys: ['RecordID', 'CustomFieldID'], label: table })) {
         yield { channel, recordId: r.RecordID!, fieldId: r.CustomFieldID!, value: r.DataContent };
       }
-    }
-  }
-
-  async *userFieldValues(): AsyncIterable<UserFieldValue> {
-    const q = this.q;
-    if (!q.has('CustomDataFieldsForUsers')) return;
-    const select = q.columns('CustomDataFieldsForUsers', 'x', ['UserID', 'CustomFieldID', 'DataContent'] as const);
-    for await (const r of q.rows({ select, from: q.table('CustomDataFieldsForUsers', 'x'), keys: ['UserID', 'CustomFieldID'], label: 'user field values' })) {
-      yield { userId: r.UserID!, fieldId: r.CustomFieldID!, value: r.DataContent };
     }
   }
 

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { ObjectCounts } from './object-types';
+import { SourceDescription } from './source';
+
+/** scope.json: what the source holds, what will not move cleanly, what to rebuild, what it costs. */
+
+export const ProblemCode = z.enum([
+  'endUserWithoutEmail',
+  'duplicateEmail',
+  'agentWithoutEmail',
+  'customFieldValueNearLimit',
+  'customFieldValueOverLimit',
+  'unknownCustomFieldType',
+  'attachmentMissing',
+  'attachmentUnsafePath',
+  'attachmentNotChecked',
+  'attachmentTooLarge',
+  'attachmentEmpty',
+  'ticketOverPartLimit',
+  'orphanReference',
+  'deletedTicket',
+  'spamTicket',
+  'draftMessage',
+  'agentOnlyChatLine',
+  'privateArticle',
+  'draftArticle',
+  'deletedArticle',
+  'deletedEndUser',
+]);
+export type ProblemCode = z.infer<typeof ProblemCode>;
+
+/** One flagged record: its id plus whatever context identifies the issue. */
+export const ProblemItem = z.object({
+  id: z.number().int(),
+  /** The ticket (chat, call log) a message, value or attachment belongs to. */
+  parentKind: z.enum(['ticket', 'chat', 'callLog', 'user']).optional(),
+  parentId: z.number().int().optional(),
+  fieldId: z.number().int().optional(),
+  length: z.number().int().optional(),
+  parts: z.number().int().optional(),
+  email: z.string().optional(),
+  userIds: z.array(z.number().int()).optional(),
+  reference: z.enum(['customer', 'agent', 'department']).optional(),
+  referencedId: z.number().int().optional(),
+  detail: z.string().optional(),
+});
+export type ProblemItem = z.infer<typeof ProblemItem>;
+
+export const Problem = z.object({
+  code: ProblemCode,
+  severity: z.enum(['error', 'warning', 'info']),
+  title: z.string(),
+  /** What happens to these records, or what to do about them. */
+  advice: z.string(),
+  count: z.number().int().nonnegative(),
+  items: z.array(ProblemItem),
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const RebuildItem = z.object({
+  area: z.enum(['automationRules', 'departmentPolicies', 'autoAssignment', 'callLogs', 'community']),
+  title: z.string(),
+  count: z.number().int().nonnegative(),
+  advice: z.string(),
+  details: z.array(z.string()),
+});
+export type RebuildItem = z.infer<typeof RebuildItem>;
+
+export const EstimateLine = z.object({
+  object: z.string(),
+  calls: z.number().int().nonnegative(),
+  how: z.string(),
+});
+
+export const Estimate = z.object({
+  requestsPerMinute: z.number().int().positive(),
+  lines: z.array(EstimateLine),
+  totalCalls: z.number().int().nonnegative(),
+  minutes: z.number().nonnegative(),
+});
+export type Estimate = z.infer<typeof Estimate>;
+
+export const ScopeReport = z.object({
+  kind: z.literal('st2ic.scope'),
+  version: z.literal(1),
+  generatedAt: z.iso.datetime(),
+  source: SourceDescription,
+  attachmentsRoot: z.string().nullable(),
+  counts: ObjectCounts,
+  problems: z.array(Problem),
+  rebuild: z.array(RebuildItem),
+  estimate: Estimate,
+});
+export type ScopeReport = z.infer<typeof ScopeReport>;

@@ -1,0 +1,79 @@
+import { OBJECT_TYPES } from '../model/object-types';
+import type { ProblemItem, ScopeReport } from '../model/scope';
+
+/** How many ids a problem lists in Markdown; scope.json has them all. */
+export const MARKDOWN_ID_CAP = 50;
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+function describeItem(item: ProblemItem): string {
+  const bits: string[] = [];
+  if (item.parentKind && item.parentId !== undefined && item.parentId !== item.id) bits.push(`${item.parentKind} ${item.parentId}`);
+  else if (item.parentKind && item.parentId !== undefined) bits.push(item.parentKind);
+  if (item.fieldId !== undefined) bits.push(`field ${item.fieldId}`);
+  if (item.length !== undefined) bits.push(`${fmt(item.length)} ${item.fieldId !== undefined ? 'chars' : 'bytes'}`);
+  if (item.parts !== undefined) bits.push(`${fmt(item.parts)} parts`);
+  if (item.email !== undefined) bits.push(`${item.email}: users ${(item.userIds ?? []).join(', ')}`);
+  if (item.reference !== undefined) bits.push(`${item.reference} ${item.referencedId ?? '?'} missing`);
+  if (item.detail) bits.push(item.detail);
+  return bits.length ? `${item.id} (${bits.join('; ')})` : String(item.id);
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** scope.md: the scope for people. */
+export function scopeMarkdown(report: ScopeReport): string {
+  const out: string[] = [];
+  const s = report.source;
+  out.push('# Migration scope', '');
+  out.push(`Generated ${report.generatedAt} from ${s.engine} source \`${s.location}\` (table prefix \`${s.tablePrefix}\`).`);
+  out.push(`Attachments root: ${report.attachmentsRoot ? `\`${report.attachmentsRoot}\`` : 'not given (files not checked)'}.`, '');
+
+  out.push('## What the source holds', '', '| Object | Count |', '|---|---:|');
+  for (const type of OBJECT_TYPES) out.push(`| ${type} | ${fmt(report.counts[type] ?? 0)} |`);
+  out.push('');
+
+  out.push('## Problems', '');
+  if (report.problems.length === 0) out.push('None found.', '');
+  else {
+    out.push('| Severity | Problem | Records |', '|---|---|---:|');
+    for (const p of report.problems) out.push(`| ${p.severity} | ${escapeCell(p.title)} | ${fmt(p.count)} |`);
+    out.push('');
+    for (const p of report.problems) {
+      out.push(`### ${p.title} (${fmt(p.count)})`, '', p.advice, '');
+      const shown = p.items.slice(0, MARKDOWN_ID_CAP).map(describeItem);
+      out.push(`Ids: ${shown.join(', ')}${p.count > shown.length ? `, … and ${fmt(p.count - shown.length)} more (all in scope.json)` : ''}`, '');
+    }
+  }
+
+  out.push('## To rebuild by hand in Intercom', '');
+  if (report.rebuild.length === 0) out.push('Nothing found.', '');
+  for (const item of report.rebuild) {
+    out.push(`### ${item.title} (${fmt(item.count)})`, '', item.advice, '');
+    for (const d of item.details.slice(0, MARKDOWN_ID_CAP)) out.push(`- ${escapeCell(d)}`);
+    if (item.details.length > MARKDOWN_ID_CAP) out.push(`- … and ${fmt(item.details.length - MARKDOWN_ID_CAP)} more (all in scope.json)`);
+    if (item.details.length) out.push('');
+  }
+
+  const e = report.estimate;
+  out.push('## Intercom API calls (estimate)', '', '| Object | Calls | How |', '|---|---:|---|');
+  for (const line of e.lines) out.push(`| ${line.object} | ${fmt(line.calls)} | ${escapeCell(line.how)} |`);
+  out.push(`| **total** | **${fmt(e.totalCalls)}** | |`, '');
+  out.push(`At ${fmt(e.requestsPerMinute)} requests per minute: about ${formatMinutes(e.minutes)} of API time (retries, uploads and search lag not included).`, '');
+
+  out.push('## Source', '');
+  out.push(`- Tables read: ${s.tables.length}`);
+  out.push(`- Missing optional tables: ${s.missingOptionalTables.length ? s.missingOptionalTables.join(', ') : 'none'}`);
+  out.push(`- Missing optional columns (read as empty): ${s.missingOptionalColumns.length ? s.missingOptionalColumns.join(', ') : 'none'}`);
+  for (const hint of s.versionHints) out.push(`- ${hint}`);
+  out.push('');
+  return out.join('\n');
+}
+
+export function formatMinutes(minutes: number): string {
+  if (minutes < 1) return `${Math.max(1, Math.round(minutes * 60))} s`;
+  if (minutes < 120) return `${Math.round(minutes)} min`;
+  return `${Math.floor(minutes / 60)} h ${Math.round(minutes % 60)} min`;
+}

@@ -1,0 +1,237 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ObjectCounts } from '../model/object-types';
+import { ScopeReport, type Estimate, type Problem, type ProblemCode, type ProblemItem, type RebuildItem } from '../model/scope';
+import type { FlagKind, SourceReader, SourceVolumes } from '../source/reader';
+import { scopeMarkdown } from './scope-markdown';
+
+/** Thresholds the scope checks against (Intercom limits from the shared reference notes). */
+export const SCOPE_LIMITS = {
+  /** Custom-field values: flagged from this length (near the limit)… */
+  customFieldNearLength: 450,
+  /** …and over it. The 512 figure is unverified for SmarterTrack; Intercom attributes are the concern. */
+  customFieldMaxLength: 512,
+  /** Intercom: "There is a limit of 500 parts" per conversation. */
+  maxConversationParts: 500,
+  /** Intercom: at most 10 attachment_files per part. */
+  attachmentsPerPart: 10,
+  /** Intercom: 100 MB per file (help center article on attachments); no API-specific figure is documented. */
+  maxAttachmentBytes: 100 * 1024 * 1024,
+  /** Intercom private apps: 10,000 calls per minute per app. */
+  requestsPerMinute: 10_000,
+} as const;
+
+export interface ScopeOptions {
+  /** Stated in the report; attachment existence is only checked when the reader resolves paths. */
+  attachmentsRoot: string | null;
+  now?: Date;
+}
+
+const ADVICE: Record<ProblemCode, [Problem['severity'], string, string]> = {
+  endUserWithoutEmail: ['warning', 'End users without an email address', 'Created as contacts by external_id only; they cannot receive email replies.'],
+  duplicateEmail: ['warning', 'End users sharing an email address (case-insensitive)', 'Intercom keeps one contact per email: all but one are created without email and linked by external_id; review them.'],
+  agentWithoutEmail: ['warning', 'Agents without an email address', 'Agents are matched to Intercom admins by email: these fall back to the configured default admin.'],
+  customFieldValueNearLimit: ['info', 'Custom-field values of 450 to 512 characters', 'Close to the 512-character limit: check the target attribute can hold them.'],
+  customFieldValueOverLimit: ['warning', 'Custom-field values over 512 characters', 'Too long for an attribute: truncated with a note holding the full text, or mapped to a note.'],
+  unknownCustomFieldType: ['warning', 'Custom fields of an unknown data type', 'Migrated as text unless the mapping says otherwise.'],
+  attachmentMissing: ['warning', 'Attachments missing on disk', 'Their metadata is known but the file is not under the attachments root: noted on the conversation, not uploaded.'],
+  attachmentUnsafePath: ['error', 'Attachments whose file name would leave the attachments root', 'Refused and never opened; check these rows.'],
+  attachmentNotChecked: ['info', 'Attachments not checked on disk', 'No attachments root was given (--attachments): existence was not checked.'],
+  attachmentTooLarge: ['warning', 'Attachments over Intercom\'s size limit (100 MB)', 'Not uploaded; noted on the conversation.'],
+  attachmentEmpty: ['warning', 'Attachments of zero bytes', 'Not uploaded; noted on the conversation.'],
+  ticketOverPartLimit: ['warning', 'Tickets over 500 conversation parts', 'Intercom caps a conversation at 500 parts: the rest of the thread is folded into a final note.'],
+  orphanReference: ['warning', 'Tickets referring to a customer, agent or department that does not exist', 'Migrated without that link (default admin / no team / contact from the ticket email).'],
+  deletedTicket: ['info', 'Deleted tickets', 'Kept in scope and flagged; the mapping decides whether they move.'],
+  spamTicket: ['info', 'Tickets marked as spam', 'Kept in scope and flagged; the mapping decides whether they move.'],
+  draftMessage: ['info', 'Draft ticket messages', 'Never sent to the customer: migrated as internal notes or skipped, per the mapping.'],
+  agentOnlyChatLine: ['info', 'Live-chat lines visible to agents only', 'Migrated as internal notes, never as customer-visible replies.'],
+  privateArticle: ['info', 'Private KB articles', 'Created in Intercom but kept unpublished / internal.'],
+  draftArticle: ['info', 'Draft KB articles', 'Created as drafts.'],
+  deletedArticle: ['info', 'Deleted KB articles', 'Kept in scope and flagged; skipped by default.'],
+  deletedEndUser: ['info', 'Deleted end users', 'Kept in scope and flagged; their tickets still need a contact.'],
+};
+
+class Problems {
+  private readonly byCode = new Map<ProblemCode, ProblemItem[]>();
+  add(code: ProblemCode, item: ProblemItem): void {
+    const list = this.byCode.get(code);
+    if (list) list.push(item);
+    else this.byCode.set(code, [item]);
+  }
+  list(): Problem[] {
+    return (Object.keys(ADVICE) as ProblemCode[])
+      .filter((code) => this.byCode.has(code))
+      .map((code) => {
+        const [severity, title, advice] = ADVICE[code];
+        const items = this.byCode.get(code)!;
+        return { code, severity, title, advice, count: items.length, items };
+      });
+  }
+}
+
+const FLAGS: [FlagKind, ProblemCode, ProblemItem['parentKind'] | null][] = [
+  ['deletedTickets', 'deletedTicket', null],
+  ['spamTickets', 'spamTicket', null],
+  ['draftMessages', 'draftMessage', 'ticket'],
+  ['agentOnlyChatLines', 'agentOnlyChatLine', 'chat'],
+  ['privateArticles', 'privateArticle', null],
+  ['draftArticles', 'draftArticle', null],
+  ['deletedArticles', 'deletedArticle', null],
+  ['deletedEndUsers', 'deletedEndUser', null],
+];
+
+/**
+ * Builds the scope of a source in one streaming pass per object type: counts come from
+ * aggregates, and only the ids of flagged records are kept.
+ */
+export async function buildScope(reader: SourceReader, options: ScopeOptions): Promise<ScopeReport> {
+  const insights = reader.insights;
+  const counts = await insights.counts();
+  const problems = new Problems();
+
+  for await (const user of reader.endUsers()) {
+    if (!user.email?.trim()) problems.add('endUserWithoutEmail', { id: user.id });
+  }
+  for await (const group of insights.duplicateEmails()) {
+    problems.add('duplicateEmail', { id: group.userIds[0] ?? 0, email: group.email, userIds: group.userIds });
+  }
+  for await (const agent of reader.agents()) {
+    if (!agent.email?.trim()) problems.add('agentWithoutEmail', { id: agent.id });
+  }
+  for await (const field of reader.customFields()) {
+    if (field.kind === 'unknown') problems.add('unknownCustomFieldType', { id: field.id, detail: `DataType ${field.dataType}${field.name ? ` (${field.name})` : ''}` });
+  }
+  for await (const v of insights.longCustomFieldValues(SCOPE_LIMITS.customFieldNearLength)) {
+    const code = v.length > SCOPE_LIMITS.customFieldMaxLength ? 'customFieldValueOverLimit' : 'customFieldValueNearLimit';
+    problems.add(code, { id: v.recordId, parentKind: v.channel, parentId: v.recordId, fieldId: v.fieldId, length: v.length });
+  }
+  for await (const a of reader.attachments()) {
+    const owner = { parentKind: a.owner.kind, parentId: a.owner.id };
+    if (a.pathStatus === 'unsafe') problems.add('attachmentUnsafePath', { id: a.id, ...owner, detail: a.fileNameOnDisk ?? '' });
+    if (a.deleted) continue; // deleted attachments do not move; their files may rightly be purged
+    if (a.pathStatus === 'missing' || a.pathStatus === 'noFileName') problems.add('attachmentMissing', { id: a.id, ...owner, detail: a.fileNameOnDisk ?? '(no file name)' });
+    if (a.pathStatus === 'noRoot') problems.add('attachmentNotChecked', { id: a.id, ...owner });
+    if (a.length !== null && a.length > SCOPE_LIMITS.maxAttachmentBytes) problems.add('attachmentTooLarge', { id: a.id, ...owner, length: a.length });
+    if (a.length === 0) problems.add('attachmentEmpty', { id: a.id, ...owner });
+  }
+  for await (const t of insights.ticketsOverParts(SCOPE_LIMITS.maxConversationParts)) {
+    problems.add('ticketOverPartLimit', { id: t.ticketId, parts: t.parts });
+  }
+  for await (const o of insights.orphanTicketReferences()) {
+    problems.add('orphanReference', { id: o.ticketId, reference: o.reference, referencedId: o.referencedId });
+  }
+  for (const [flag, code, parentKind] of FLAGS) {
+    for await (const f of insights.flagged(flag)) {
+      problems.add(code, parentKind && f.parentId !== null ? { id: f.id, parentKind, parentId: f.parentId } : { id: f.id });
+    }
+  }
+
+  const volumes = await insights.volumes();
+  const report: ScopeReport = {
+    kind: 'st2ic.scope',
+    version: 1,
+    generatedAt: (options.now ?? new Date()).toISOString(),
+    source: await reader.describe(),
+    attachmentsRoot: options.attachmentsRoot,
+    counts,
+    problems: problems.list(),
+    rebuild: await rebuildInventory(reader, counts, volumes),
+    estimate: estimateCalls(counts, volumes),
+  };
+  return ScopeReport.parse(report);
+}
+
+async function rebuildInventory(reader: SourceReader, counts: ObjectCounts, volumes: SourceVolumes): Promise<RebuildItem[]> {
+  const items: RebuildItem[] = [];
+  const rules: string[] = [];
+  for await (const rule of reader.automationRules()) {
+    const state = rule.active && rule.enabled !== false ? 'active' : 'inactive';
+    rules.push(`#${rule.id} ${rule.name ?? '(unnamed)'} [${rule.eventGroup ?? 'no group'}, ${state}]: ${rule.conditions.length} condition(s), ${rule.actions.length} action(s)`);
+  }
+  if (rules.length) {
+    items.push({
+      area: 'automationRules', title: 'Automation rules (SmarterTrack events)', count: rules.length, details: rules,
+      advice: 'Rebuild as Intercom workflows; conditions and actions are listed in scope.json and the rebuild inventory.',
+    });
+  }
+  const policies: string[] = [];
+  for await (const p of reader.departmentPolicies()) {
+    const parts = [
+      p.autoClose.enabled ? `auto-close after ${p.autoClose.hours ?? '?'} h` : null,
+      p.autoLock.enabled ? `auto-lock after ${p.autoLock.hours ?? '?'} h` : null,
+      p.autoDelete.enabled ? `auto-delete after ${p.autoDelete.days ?? '?'} days` : null,
+      p.autoDeleteCallLogs.enabled ? `call logs auto-deleted after ${p.autoDeleteCallLogs.days ?? '?'} days` : null,
+    ].filter((s): s is string => s !== null);
+    if (parts.length) policies.push(`Department #${p.departmentId} ${p.departmentName ?? ''}: ${parts.join(', ')}`);
+  }
+  if (policies.length) {
+    items.push({
+      area: 'departmentPolicies', title: 'SLA and lifecycle settings per department', count: counts.slaPolicies ?? policies.length, details: policies,
+      advice: 'Recreate as Intercom SLAs, auto-close workflows and data retention settings; Intercom has no per-team auto-lock.',
+    });
+  }
+  if (volumes.roundRobinGroups.length || volumes.rebalanceRules.length) {
+    items.push({
+      area: 'autoAssignment', title: 'Automatic assignment (round robin, rebalancing)', count: volumes.roundRobinGroups.length + volumes.rebalanceRules.length,
+      details: [
+        ...volumes.roundRobinGroups.map((g) => `Group ${g.departmentId}/${g.groupId}: round robin over ${g.agents} agent(s)`),
+        ...volumes.rebalanceRules.map((r) => `Rebalance rule #${r.id} ${r.name ?? ''} (group ${r.departmentId ?? '?'}/${r.groupId ?? '?'})`),
+      ],
+      advice: 'Configure Intercom assignment (balanced / round robin) on the matching teams.',
+    });
+  }
+  if ((counts.callLogs ?? 0) > 0) {
+    items.push({
+      area: 'callLogs', title: 'Call logs', count: counts.callLogs ?? 0, details: [],
+      advice: 'Intercom has no call records: call logs become conversations with a note (or custom object instances); decide in the mapping.',
+    });
+  }
+  if (volumes.communityRows > 0) {
+    items.push({
+      area: 'community', title: 'Community (threads and posts)', count: volumes.communityRows, details: [],
+      advice: 'Not migrated: Intercom has no community forum API. Export or archive it separately.',
+    });
+  }
+  return items;
+}
+
+/**
+ * Intercom calls a full run needs, by the loader's plan: one create per record, one call per extra
+ * conversation part, attachment parts beyond 10 files, one assign and one close where they apply,
+ * one tag per conversation (the migration tag).
+ */
+export function estimateCalls(counts: ObjectCounts, v: SourceVolumes, requestsPerMinute: number = SCOPE_LIMITS.requestsPerMinute): Estimate {
+  const n = (k: keyof ObjectCounts) => counts[k] ?? 0;
+  const tickets = n('tickets');
+  const chats = n('liveChats');
+  const lines: Estimate['lines'] = [
+    { object: 'setup', calls: 2 + n('customFields') + n('tags') + 1, how: 'list admins and teams; one data attribute per custom field; one per tag, plus the migration tag' },
+    { object: 'companies', calls: n('organizations'), how: '1 create per organization' },
+    { object: 'contacts', calls: n('endUsers') + n('organizationMemberships'), how: '1 create per end user + 1 company link per membership' },
+    {
+      object: 'conversations (tickets)',
+      calls: tickets + Math.max(0, v.ticketEntries - v.ticketsWithMessages) + v.extraAttachmentParts + v.ticketsAssigned + v.ticketsClosed + tickets,
+      how: '1 create + 1 per further message or comment + 1 per extra 10 attachments + assign + close + tag',
+    },
+    {
+      object: 'conversations (live chats)',
+      calls: chats + Math.max(0, v.chatMessages - v.chatsWithMessages) + chats + chats,
+      how: '1 create + 1 per further line + close + tag',
+    },
+    { object: 'conversations (call logs)', calls: n('callLogs') * 2, how: '1 create (with the call as a note) + close' },
+    { object: 'help center', calls: n('kbCategories') + n('kbArticles'), how: '1 per collection + 1 per article' },
+  ];
+  const totalCalls = lines.reduce((sum, l) => sum + l.calls, 0);
+  return { requestsPerMinute, lines, totalCalls, minutes: Math.round((totalCalls / requestsPerMinute) * 100) / 100 };
+}
+
+/** Writes <workspace>/migration/reports/scope.md and scope.json; returns their paths. */
+export async function writeScopeReports(report: ScopeReport, workspace: string): Promise<{ markdown: string; json: string }> {
+  const dir = path.join(workspace, 'migration', 'reports');
+  await mkdir(dir, { recursive: true });
+  const markdown = path.join(dir, 'scope.md');
+  const json = path.join(dir, 'scope.json');
+  await writeFile(json, JSON.stringify(report, null, 2) + '\n');
+  await writeFile(markdown, scopeMarkdown(report));
+  return { markdown, json };
+}

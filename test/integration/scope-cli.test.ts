@@ -1,0 +1,62 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ScopeReport } from '../../src/model/scope';
+import { buildMiniDb, type MiniDb } from '../fixtures/mini/build-mini-db';
+
+// Runs the built CLI (npm run build) as a user would.
+const cli = path.resolve('dist/cli.js');
+let dir: string;
+let db: MiniDb;
+
+before(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'st2ic-scope-cli-'));
+  db = buildMiniDb({ dir, bigTicketMessages: 10 });
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function st2ic(...args: string[]) {
+  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir });
+}
+
+test('scope writes both reports and prints a summary', () => {
+  const ws = path.join(dir, 'ws');
+  const result = st2ic('scope', '--source', `sqlite:${db.file}`, '--attachments', db.attachmentsRoot, '--workspace', ws);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /Counts: brands 2, departments 3/);
+  assert.match(result.stdout, /warning +2 +Attachments missing on disk/);
+  assert.match(result.stdout, /Intercom calls: about [\d,]+/);
+  const report = ScopeReport.parse(JSON.parse(readFileSync(path.join(ws, 'migration/reports/scope.json'), 'utf8')));
+  assert.equal(report.counts.tickets, 7);
+  assert.ok(existsSync(path.join(ws, 'migration/reports/scope.md')));
+});
+
+test('--json prints a machine-readable summary; the workspace defaults to the current folder', () => {
+  const result = st2ic('scope', '--source', `sqlite:${db.file}`, '--json');
+  assert.equal(result.status, 0, result.stderr);
+  const summary = JSON.parse(result.stdout) as { counts: Record<string, number>; problems: Record<string, number>; reports: { json: string } };
+  assert.equal(summary.counts.endUsers, 8);
+  assert.equal(summary.problems.attachmentNotChecked, 34);
+  assert.equal(summary.reports.json, path.join(dir, 'migration/reports/scope.json'));
+});
+
+test('bad input exits with 2 and a clear message', () => {
+  const cases: [string[], RegExp][] = [
+    [['scope'], /--source is required/],
+    [['scope', '--source', `sqlite:${path.join(dir, 'nope.db')}`], /SQLite database not found/],
+    [['scope', '--source', 'ftp://host/x'], /unknown --source scheme "ftp:"/],
+    [['scope', '--source', 'mssql://reader@db.local:1433/SmarterTrack'], /SQL Server reader@db.local:1433\/SmarterTrack: not supported yet/],
+    [['scope', '--source', 'https://support.example.com'], /Web Services at https:\/\/support.example.com: not supported yet/],
+    [['scope', '--source', `sqlite:${db.file}`, '--attachments', path.join(dir, 'no-such-dir')], /--attachments: not a folder/],
+    [['scope', '--source', `sqlite:${db.file}`, '--bogus'], /Unknown option '--bogus'/],
+  ];
+  for (const [args, message] of cases) {
+    const result = st2ic(...args);
+    assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace for bad input');
+  }
+});

@@ -1,0 +1,126 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ScopeReport, type ProblemCode } from '../../../src/model/scope';
+import { buildScope, writeScopeReports } from '../../../src/reports/scope';
+import { MARKDOWN_ID_CAP, scopeMarkdown } from '../../../src/reports/scope-markdown';
+import { openSource } from '../../../src/source/open-source';
+import { buildMiniDb, MINI } from '../../fixtures/mini/build-mini-db';
+
+let dir: string;
+let report: ScopeReport;
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'st2ic-scope-'));
+  const db = buildMiniDb({ dir });
+  const reader = await openSource({ kind: 'sqlite', path: db.file }, { attachmentsRoot: db.attachmentsRoot, pageSize: 4 });
+  try {
+    report = await buildScope(reader, { attachmentsRoot: db.attachmentsRoot, now: new Date('2026-01-01T00:00:00Z') });
+  } finally {
+    await reader.close();
+  }
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const items = (code: ProblemCode) => report.problems.find((p) => p.code === code)?.items ?? [];
+const ids = (code: ProblemCode) => items(code).map((i) => i.id);
+
+test('counts follow the counting rules of object-types.ts', () => {
+  assert.deepEqual(report.counts, {
+    brands: 2, departments: 3, groups: 2, agents: 3, endUsers: 8, organizations: 4, organizationMemberships: 5, customFields: 4,
+    customFieldValues: 7, tickets: 7, ticketMessages: 4 + 4 + 495, ticketComments: 6, attachments: 34 + 1 + 1, liveChats: 1,
+    chatMessages: 4, callLogs: 1, kbCategories: 3, kbArticles: 3, tags: 2, automationRules: 2, slaPolicies: 2,
+  });
+});
+
+test('people problems carry the user ids', () => {
+  assert.deepEqual(ids('endUserWithoutEmail'), MINI.endUsersWithoutEmail);
+  assert.deepEqual(items('duplicateEmail'), [{ id: 104, email: MINI.duplicateEmail.email, userIds: MINI.duplicateEmail.userIds }]);
+  assert.deepEqual(ids('agentWithoutEmail'), [MINI.agentWithoutEmail]);
+  assert.ok(!ids('endUserWithoutEmail').includes(MINI.queueUserId));
+  assert.deepEqual(ids('deletedEndUser'), [106]);
+});
+
+test('custom-field values near and over the limit, unknown types', () => {
+  assert.deepEqual(items('customFieldValueNearLimit'), [{ id: 1001, parentKind: 'ticket', parentId: 1001, fieldId: 201, length: 450 }]);
+  assert.deepEqual(items('customFieldValueOverLimit'), [{ id: 1002, parentKind: 'ticket', parentId: 1002, fieldId: 201, length: 513 }]);
+  assert.deepEqual(ids('unknownCustomFieldType'), [202]);
+});
+
+test('attachment problems: missing (with owner), unsafe, too large, empty; deleted ones not flagged', () => {
+  assert.deepEqual(items('attachmentMissing').map((i) => [i.id, i.parentKind, i.parentId]), [[4, 'ticket', 1000], [1, 'callLog', 4000]]);
+  assert.deepEqual(ids('attachmentUnsafePath'), [5]);
+  assert.deepEqual(ids('attachmentTooLarge'), [7]);
+  assert.deepEqual(ids('attachmentEmpty'), [6]);
+  assert.equal(ids('attachmentNotChecked').length, 0);
+});
+
+test('tickets: over 500 parts (attachments beyond 10 count), orphans, deleted, spam', () => {
+  assert.deepEqual(items('ticketOverPartLimit'), [{ id: MINI.tickets.big, parts: 495 + 4 + 2 }]);
+  assert.deepEqual(items('orphanReference').map((i) => [i.id, i.reference, i.referencedId]), [
+    [MINI.tickets.orphan, 'customer', 999],
+    [MINI.tickets.orphan, 'agent', 998],
+    [MINI.tickets.orphan, 'department', 99],
+  ]);
+  assert.deepEqual(ids('deletedTicket'), [MINI.tickets.deleted]);
+  assert.deepEqual(ids('spamTicket'), [MINI.tickets.spam]);
+  assert.deepEqual(items('draftMessage'), [{ id: 3, parentKind: 'ticket', parentId: 1000 }]);
+  assert.deepEqual(items('agentOnlyChatLine'), [{ id: 3, parentKind: 'chat', parentId: 3000 }]);
+  assert.deepEqual([ids('privateArticle'), ids('draftArticle'), ids('deletedArticle')], [[10], [11], [12]]);
+});
+
+test('rebuild inventory: automation, department policies, round robin, call logs, community', () => {
+  const areas = Object.fromEntries(report.rebuild.map((r) => [r.area, r]));
+  assert.equal(areas.automationRules?.count, 2);
+  assert.match(areas.automationRules!.details[0]!, /Escalate idle tickets.*active.*2 condition\(s\), 1 action\(s\)/);
+  assert.deepEqual(areas.departmentPolicies?.details, [
+    'Department #10 Support: auto-close after 48 h',
+    'Department #11 Sales: call logs auto-deleted after 30 days',
+    'Department #12 Old: auto-lock after 72 h, auto-delete after 365 days',
+  ]);
+  assert.equal(areas.departmentPolicies?.count, 2, 'slaPolicies counts departments with auto-close/lock/delete of tickets');
+  assert.equal(areas.autoAssignment?.count, 2);
+  assert.equal(areas.callLogs?.count, 1);
+  assert.equal(areas.community?.count, 3);
+});
+
+test('the estimate adds up per object, at 10,000 requests per minute', () => {
+  const e = report.estimate;
+  const byObject = Object.fromEntries(e.lines.map((l) => [l.object, l.calls]));
+  // tickets: 7 creates + (503 + 6 − 7 with messages) further parts + 2 attachment parts + 4 assigned (an existing user, not the queue) + 2 closed + 7 tags
+  assert.equal(byObject['conversations (tickets)'], 7 + 502 + 2 + 4 + 2 + 7);
+  assert.equal(byObject['contacts'], 8 + 5);
+  assert.equal(byObject['companies'], 4);
+  assert.equal(byObject['help center'], 6);
+  assert.equal(e.totalCalls, e.lines.reduce((s, l) => s + l.calls, 0));
+  assert.equal(e.minutes, Math.round((e.totalCalls / 10_000) * 100) / 100);
+});
+
+test('reports are written; Markdown caps id lists, JSON keeps them all and parses', async () => {
+  const many: ScopeReport = {
+    ...report,
+    problems: [{ code: 'deletedTicket', severity: 'info', title: 'Deleted tickets', advice: 'x', count: 120, items: Array.from({ length: 120 }, (_, i) => ({ id: i + 1 })) }],
+  };
+  const md = scopeMarkdown(many);
+  assert.match(md, new RegExp(`Ids: 1, 2, .*, ${MARKDOWN_ID_CAP}, … and 70 more \\(all in scope.json\\)`));
+  assert.doesNotMatch(md, /, 51,/);
+  const files = await writeScopeReports(many, path.join(dir, 'ws'));
+  const json = ScopeReport.parse(JSON.parse(readFileSync(files.json, 'utf8')));
+  assert.equal(json.problems[0]!.items.length, 120);
+  assert.equal(files.markdown, path.join(dir, 'ws', 'migration', 'reports', 'scope.md'));
+  assert.match(readFileSync(files.markdown, 'utf8'), /^# Migration scope/);
+});
+
+test('without an attachments root, attachments are reported as not checked', async () => {
+  const reader = await openSource({ kind: 'sqlite', path: path.join(dir, 'mini.db') });
+  try {
+    const r = await buildScope(reader, { attachmentsRoot: null });
+    const notChecked = r.problems.find((p) => p.code === 'attachmentNotChecked');
+    assert.equal(notChecked?.count, 34 - 1 - 1 + 1 + 1, 'every non-deleted attachment with a safe name');
+    assert.equal(r.problems.find((p) => p.code === 'attachmentMissing'), undefined);
+  } finally {
+    await reader.close();
+  }
+});
