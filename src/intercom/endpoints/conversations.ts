@@ -1,0 +1,212 @@
+import { paginate } from '../pagination';
+import type { SearchQuery } from '../schemas/common';
+import { DeletedObject, SearchQuery as SearchQuerySchema } from '../schemas/common';
+import type {
+  AdminReplyRequest,
+  ContactReplyRequest,
+  Conversation,
+  ConversationPartRequest,
+  CreateConversationRequest,
+  Message,
+  UpdateConversationRequest,
+} from '../schemas/conversations';
+import {
+  AdminReplyRequest as AdminReplyRequestSchema,
+  ContactReplyRequest as ContactReplyRequestSchema,
+  ConversationList,
+  ConversationPartRequest as ConversationPartRequestSchema,
+  Conversation as ConversationSchema,
+  CreateConversationRequest as CreateConversationRequestSchema,
+  Message as MessageSchema,
+  UpdateConversationRequest as UpdateConversationRequestSchema,
+} from '../schemas/conversations';
+import { Endpoints, seg, validated } from './shared';
+
+/** What POST /conversations gives back, with the trap removed: use `conversation_id`. */
+export interface CreatedConversation {
+  /** The conversation's id: the one every later call needs. */
+  conversation_id: string;
+  /** The first message's id. Replying to it fails with 404. */
+  message_id: string;
+  message: Message;
+}
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+export class ConversationsApi extends Endpoints {
+  /**
+   * Starts a conversation from a contact (imported as an in-app conversation), dated `created_at`.
+   * Not idempotent: a lost response becomes OutcomeUnknownError (lookup: contact + created_at + body).
+   */
+  async create(body: CreateConversationRequest): Promise<CreatedConversation> {
+    const label = `contact=${body.from.id}${body.created_at !== undefined ? `, created_at=${body.created_at}` : ''}`;
+    const data = validated(CreateConversationRequestSchema, body, this.transport.describe({ method: 'POST', path: '/conversations', label }));
+    const message = await this.transport.request({
+      method: 'POST',
+      path: '/conversations',
+      body: data,
+      label,
+      response: MessageSchema,
+      replay: {
+        lookup: {
+          kind: 'conversation',
+          contact_id: data.from.id,
+          body: data.body,
+          sent_at: nowSeconds(),
+          ...(data.created_at !== undefined ? { created_at: data.created_at } : {}),
+        },
+      },
+      contactId: data.from.id,
+    });
+    return { conversation_id: message.conversation_id, message_id: message.id, message };
+  }
+
+  /** A contact's message in the thread, dated `created_at`. Not idempotent. */
+  async replyAsContact(conversationId: string, body: ContactReplyRequest): Promise<Conversation> {
+    const path = `/conversations/${seg(conversationId)}/reply`;
+    const label = `contact comment${body.created_at !== undefined ? `, created_at=${body.created_at}` : ''}`;
+    const data = validated(ContactReplyRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
+    const contactId = 'intercom_user_id' in data ? data.intercom_user_id : undefined;
+    return this.transport.request({
+      method: 'POST',
+      path,
+      body: data,
+      label,
+      response: ConversationSchema,
+      replay: {
+        lookup: {
+          kind: 'reply',
+          conversation_id: conversationId,
+          part_type: 'comment',
+          body: data.body,
+          sent_at: nowSeconds(),
+          ...(contactId !== undefined ? { author_id: contactId } : {}),
+          ...(data.created_at !== undefined ? { created_at: data.created_at } : {}),
+        },
+      },
+      ...(contactId !== undefined ? { contactId } : {}),
+    });
+  }
+
+  /**
+   * An admin comment or note (message_type `note`), dated `created_at`, with attachment_urls or
+   * attachment_files (files win when both are sent). Pass skip_notifications for imports.
+   * Not idempotent.
+   */
+  async replyAsAdmin(conversationId: string, body: AdminReplyRequest): Promise<Conversation> {
+    const path = `/conversations/${seg(conversationId)}/reply`;
+    const label = `admin ${body.message_type}${body.created_at !== undefined ? `, created_at=${body.created_at}` : ''}`;
+    const data = validated(AdminReplyRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
+    return this.transport.request({
+      method: 'POST',
+      path,
+      body: data,
+      label,
+      response: ConversationSchema,
+      replay: {
+        lookup: {
+          kind: 'reply',
+          conversation_id: conversationId,
+          part_type: data.message_type === 'note' ? 'note' : 'comment',
+          author_id: data.admin_id,
+          sent_at: nowSeconds(),
+          ...(data.body !== undefined ? { body: data.body } : {}),
+          ...(data.created_at !== undefined ? { created_at: data.created_at } : {}),
+        },
+      },
+    });
+  }
+
+  /** Close, open, snooze or assign. Intercom stamps these "now" (no created_at). Not idempotent. */
+  async manage(conversationId: string, body: ConversationPartRequest): Promise<Conversation> {
+    const path = `/conversations/${seg(conversationId)}/parts`;
+    const label = body.message_type;
+    const data = validated(ConversationPartRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
+    return this.transport.request({
+      method: 'POST',
+      path,
+      body: data,
+      label,
+      response: ConversationSchema,
+      replay: {
+        lookup: {
+          kind: 'conversation_state',
+          conversation_id: conversationId,
+          action: data.message_type,
+          ...(data.message_type === 'assignment' ? { assignee_id: data.assignee_id, assignee_type: data.type } : {}),
+        },
+      },
+    });
+  }
+
+  async close(conversationId: string, adminId: string, body?: string): Promise<Conversation> {
+    return this.manage(conversationId, { message_type: 'close', type: 'admin', admin_id: adminId, ...(body !== undefined ? { body } : {}) });
+  }
+
+  async open(conversationId: string, adminId: string): Promise<Conversation> {
+    return this.manage(conversationId, { message_type: 'open', admin_id: adminId });
+  }
+
+  async snooze(conversationId: string, adminId: string, snoozedUntil: number): Promise<Conversation> {
+    return this.manage(conversationId, { message_type: 'snoozed', admin_id: adminId, snoozed_until: snoozedUntil });
+  }
+
+  /** `assigneeId` '0' unassigns. An admin and a team can both be assigned (two calls). */
+  async assign(conversationId: string, adminId: string, assignee: { type: 'admin' | 'team'; id: string }): Promise<Conversation> {
+    return this.manage(conversationId, { message_type: 'assignment', type: assignee.type, admin_id: adminId, assignee_id: assignee.id });
+  }
+
+  /** Title, custom attributes, company (Intercom company id; null removes). */
+  async update(conversationId: string, body: UpdateConversationRequest): Promise<Conversation> {
+    const path = `/conversations/${seg(conversationId)}`;
+    const data = validated(UpdateConversationRequestSchema, body, this.transport.describe({ method: 'PUT', path }));
+    return this.transport.request({ method: 'PUT', path, body: data, response: ConversationSchema });
+  }
+
+  async get(conversationId: string, options: { plaintext?: boolean } = {}): Promise<Conversation> {
+    return this.transport.request({
+      method: 'GET',
+      path: `/conversations/${seg(conversationId)}`,
+      ...(options.plaintext === true ? { query: { display_as: 'plaintext' } } : {}),
+      response: ConversationSchema,
+    });
+  }
+
+  /** Irreversible. retain_metrics=false also needs the delete_conversations_and_metrics scope. */
+  async delete(conversationId: string, options: { retainMetrics?: boolean } = {}): Promise<{ id: string; deleted: boolean }> {
+    return this.transport.request({
+      method: 'DELETE',
+      path: `/conversations/${seg(conversationId)}`,
+      query: { retain_metrics: options.retainMetrics ?? true },
+      response: DeletedObject,
+    });
+  }
+
+  /** Every conversation matching the query (eventually consistent, like contact search). */
+  search(query: SearchQuery, perPage = 150): AsyncGenerator<Conversation> {
+    return paginate(async (next) => {
+      const q = validated(SearchQuerySchema, query, 'POST /conversations/search');
+      const pagination = { per_page: perPage, ...(next !== undefined && 'starting_after' in next ? { starting_after: next.starting_after } : {}) };
+      const page = await this.transport.request({
+        method: 'POST',
+        path: '/conversations/search',
+        body: { query: q, pagination },
+        response: ConversationList,
+        replay: { idempotent: 'a search only reads' },
+      });
+      return { items: page.conversations, pages: page.pages };
+    });
+  }
+
+  list(perPage = 150): AsyncGenerator<Conversation> {
+    return paginate(async (next) => {
+      const page = await this.transport.request({
+        method: 'GET',
+        path: '/conversations',
+        query: { per_page: perPage, ...(next !== undefined && 'starting_after' in next ? { starting_after: next.starting_after } : {}) },
+        response: ConversationList,
+      });
+      return { items: page.conversations, pages: page.pages };
+    });
+  }
+}

@@ -1,0 +1,16 @@
+export { IntercomClient } from './client';
+export type { IntercomClientOptions } from './client';
+export { INTERCOM_API_VERSION, REGION_BASE_URLS, Transport } from './transport';
+export type { Region, TransportOptions, RequestSpec, PostReplay } from './transport';
+export * from './errors';
+export type { OutcomeLookup } from './outcome';
+export { describeLookup } from './outcome';
+export { RateLimiter, readRateLimitHeaders } from './rate-limiter';
+export type { RateLimiterOptions, RateLimiterStats, RateLimitHeaders } from './rate-limiter';
+export type { RetryOptions } from './retry-policy';
+export type { IntercomLogger } from './logger';
+export { silentLogger } from './logger';
+export { resolveUnknown, writeAtMostOnce, normalizeBody } from './resolve-unknown';
+export type { Resolution, ResolveOptions, WriteResult } from './resolve-unknown';
+export type { CreatedConversation } from './endpoints/conversations';
+export * from './schemas';

@@ -1,0 +1,196 @@
+import type { IntercomClient } from './client';
+import { ConflictError, OutcomeUnknownError } from './errors';
+import type { OutcomeLookup } from './outcome';
+import type { Contact } from './schemas/contacts';
+import type { Conversation, ConversationPart } from './schemas/conversations';
+
+/**
+ * Turns an OutcomeUnknownError into a fact: the write was applied (here is the object) or it was not
+ * (the caller may send it again).
+ *
+ * Search lag. Intercom's search is eventually consistent: "If a contact has recently been created,
+ * there is a possibility that it will not yet be available when searching … This delay can take a
+ * few minutes" (NOTES §3.2). Lookups that go through search (contacts, conversations) therefore
+ * keep looking for `searchSettleMs` (default 120 s; polls after 0.5, 1, 2, 4, 8, 15, 15, … s) before
+ * concluding "not applied". Direct reads (a conversation's parts and state, tag and attribute
+ * lists, companies by company_id) are consistent and get `readSettleMs` (default 3 s).
+ * Contacts with an external_id (users) have a second safety net: if the lookup gave up too early,
+ * re-creating gets a 409 naming the existing contact, which writeAtMostOnce treats as applied.
+ */
+export type Resolution = { applied: true; id: string; object: unknown } | { applied: false };
+
+export interface ResolveOptions {
+  searchSettleMs?: number;
+  readSettleMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const POLL_STEPS_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000];
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Calls `find` until it returns something or the settle budget is spent. */
+async function poll<T>(find: () => Promise<T | undefined>, budgetMs: number, sleep: (ms: number) => Promise<void>): Promise<T | undefined> {
+  const deadline = Date.now() + budgetMs;
+  for (let i = 0; ; i++) {
+    const found = await find();
+    if (found !== undefined) return found;
+    const left = deadline - Date.now();
+    if (left <= 0) return undefined;
+    await sleep(Math.min(left, POLL_STEPS_MS[Math.min(i, POLL_STEPS_MS.length - 1)] ?? 15_000));
+  }
+}
+
+/** Plain text of a body as Intercom may return it (it wraps plain text in <p>, escapes entities). */
+export function normalizeBody(body: string | null | undefined): string {
+  return (body ?? '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Allowance for clock differences when a write carried no created_at and Intercom stamped "now". */
+const STAMP_SLACK_S = 120;
+
+function sameMoment(actual: number | null | undefined, expected: number | undefined, sentAt: number): boolean {
+  if (actual == null) return false;
+  return expected !== undefined ? actual === expected : actual >= sentAt - STAMP_SLACK_S;
+}
+
+async function findContact(client: IntercomClient, lookup: Extract<OutcomeLookup, { kind: 'contact' }>): Promise<Contact | undefined> {
+  if (lookup.external_id !== undefined && lookup.role !== 'lead') {
+    const byId = await client.contacts.findByExternalId(lookup.external_id);
+    if (byId !== undefined) return byId;
+  }
+  const query =
+    lookup.external_id !== undefined
+      ? { field: 'external_id', operator: '=' as const, value: lookup.external_id }
+      : lookup.email !== undefined
+        ? { field: 'email', operator: '=' as const, value: lookup.email }
+        : undefined;
+  if (query === undefined) return undefined;
+  for await (const contact of client.contacts.search(query)) {
+    if (lookup.role === undefined || contact.role === lookup.role) return contact;
+  }
+  return undefined;
+}
+
+async function findConversation(
+  client: IntercomClient,
+  lookup: Extract<OutcomeLookup, { kind: 'conversation' }>,
+): Promise<Conversation | undefined> {
+  const want = normalizeBody(lookup.body);
+  for await (const conversation of client.conversations.search({ field: 'contact_ids', operator: '=', value: lookup.contact_id })) {
+    if (!sameMoment(conversation.created_at, lookup.created_at, lookup.sent_at)) continue;
+    if (normalizeBody(conversation.source?.body) === want) return conversation;
+  }
+  return undefined;
+}
+
+async function findReply(client: IntercomClient, lookup: Extract<OutcomeLookup, { kind: 'reply' }>): Promise<ConversationPart | undefined> {
+  const conversation = await client.conversations.get(lookup.conversation_id);
+  const want = lookup.body === undefined ? undefined : normalizeBody(lookup.body);
+  return (conversation.conversation_parts?.conversation_parts ?? []).find(
+    (part) =>
+      part.part_type === lookup.part_type &&
+      sameMoment(part.created_at, lookup.created_at, lookup.sent_at) &&
+      (want === undefined || normalizeBody(part.body) === want) &&
+      (lookup.author_id === undefined || part.author?.id == null || part.author.id === lookup.author_id),
+  );
+}
+
+async function findState(client: IntercomClient, lookup: Extract<OutcomeLookup, { kind: 'conversation_state' }>): Promise<Conversation | undefined> {
+  const c = await client.conversations.get(lookup.conversation_id);
+  const applied =
+    lookup.action === 'close'
+      ? c.state === 'closed'
+      : lookup.action === 'open'
+        ? c.state === 'open'
+        : lookup.action === 'snoozed'
+          ? c.state === 'snoozed'
+          : (lookup.assignee_type === 'team' ? c.team_assignee_id : c.admin_assignee_id) === lookup.assignee_id;
+  return applied ? c : undefined;
+}
+
+async function firstOf<T>(items: AsyncIterable<T>, match: (item: T) => boolean): Promise<T | undefined> {
+  for await (const item of items) if (match(item)) return item;
+  return undefined;
+}
+
+const sameParent = (actual: string | null | undefined, expected: string | number | null | undefined): boolean =>
+  (actual ?? null) === (expected == null ? null : String(expected));
+
+/** One lookup, without waiting for search to settle. */
+async function findOnce(client: IntercomClient, lookup: OutcomeLookup): Promise<{ id: string; object: unknown } | undefined> {
+  const hit = <T extends { id: string }>(o: T | undefined): { id: string; object: unknown } | undefined => (o === undefined ? undefined : { id: o.id, object: o });
+  switch (lookup.kind) {
+    case 'contact':
+      return hit(await findContact(client, lookup));
+    case 'company':
+      return hit(await client.companies.findByCompanyId(lookup.company_id));
+    case 'conversation':
+      return hit(await findConversation(client, lookup));
+    case 'reply':
+      return hit(await findReply(client, lookup));
+    case 'conversation_state':
+      return hit(await findState(client, lookup));
+    case 'tag': {
+      const name = lookup.name.toLowerCase();
+      return hit((await client.tags.list()).find((t) => t.name.toLowerCase() === name));
+    }
+    case 'attribute': {
+      const found = (await client.dataAttributes.list(lookup.model, true)).find((a) => a.name === lookup.name);
+      return found?.id == null ? undefined : { id: found.id, object: found };
+    }
+    case 'conversation_attribute':
+      return hit((await client.dataAttributes.listConversationAttributes(true)).find((a) => a.name === lookup.name));
+    case 'collection':
+      return hit(await firstOf(client.helpCenter.listCollections(), (c) => c.name === lookup.name && sameParent(c.parent_id, lookup.parent_id)));
+    case 'article':
+      return hit(
+        await firstOf(
+          client.helpCenter.listArticles(),
+          (a) => a.title === lookup.title && (lookup.parent_id == null || sameParent(a.parent_id, lookup.parent_id) || (a.parent_ids ?? []).includes(String(lookup.parent_id))),
+        ),
+      );
+  }
+}
+
+const SEARCH_BACKED = new Set<OutcomeLookup['kind']>(['contact', 'conversation']);
+
+export async function resolveUnknown(client: IntercomClient, lookup: OutcomeLookup, options: ResolveOptions = {}): Promise<Resolution> {
+  const budget = SEARCH_BACKED.has(lookup.kind) ? (options.searchSettleMs ?? 120_000) : (options.readSettleMs ?? 3_000);
+  const found = await poll(() => findOnce(client, lookup), budget, options.sleep ?? defaultSleep);
+  return found === undefined ? { applied: false } : { applied: true, ...found };
+}
+
+export type WriteResult<T> = { outcome: 'created'; value: T } | { outcome: 'existing'; id: string; object: unknown };
+
+/**
+ * Sends a non-idempotent write so that it is applied at most once: on OutcomeUnknownError it looks
+ * the object up and only sends again when it was not applied. A 409 on a contact create counts as
+ * "already there" (the existing id is in the error). Other errors propagate.
+ */
+export async function writeAtMostOnce<T>(
+  client: IntercomClient,
+  write: () => Promise<T>,
+  options: ResolveOptions & { maxRounds?: number } = {},
+): Promise<WriteResult<T>> {
+  const maxRounds = options.maxRounds ?? 5;
+  for (let round = 1; ; round++) {
+    try {
+      return { outcome: 'created', value: await write() };
+    } catch (err) {
+      if (err instanceof ConflictError && err.existingId !== undefined) return { outcome: 'existing', id: err.existingId, object: undefined };
+      if (!(err instanceof OutcomeUnknownError) || round >= maxRounds) throw err;
+      const resolution = await resolveUnknown(client, err.lookup, options);
+      if (resolution.applied) return { outcome: 'existing', id: resolution.id, object: resolution.object };
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { badRequest } from './http/errors';
+import type { Reply } from './http/router';
+
+/** What the /__sandbox endpoints can do to a running sandbox. */
+export interface ControlSurface {
+  state(): unknown;
+  requests(): unknown;
+  reset(): void;
+  setFaults(spec: string): void;
+  addSegment(name: string, tagIds: string[]): unknown;
+  setPlanRestricted(restricted: boolean): void;
+}
+
+const faultsBody = z.object({ spec: z.string() });
+const segmentBody = z.object({ name: z.string().min(1), tag_ids: z.array(z.string()) });
+const planBody = z.object({ restricted: z.boolean() });
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) throw badRequest('parameter_invalid', result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return result.data;
+}
+
+/**
+ * Inspection and control, outside Intercom's API: GET state, GET requests, POST reset, POST faults,
+ * POST segments (a segment using tags, which blocks their deletion), POST plan (the 403 plan gate).
+ */
+export async function controlRequest(surface: ControlSurface, method: string, path: string, body: unknown): Promise<Reply | undefined> {
+  const route = `${method} ${path}`;
+  switch (route) {
+    case 'GET /__sandbox/state':
+      return { body: surface.state() };
+    case 'GET /__sandbox/requests':
+      return { body: surface.requests() };
+    case 'POST /__sandbox/reset':
+      surface.reset();
+      return { body: { reset: true } };
+    case 'POST /__sandbox/faults':
+      try {
+        surface.setFaults(parse(faultsBody, body).spec);
+      } catch (error) {
+        throw badRequest('parameter_invalid', error instanceof Error ? error.message : String(error));
+      }
+      return { body: { faults: (body as { spec: string }).spec } };
+    case 'POST /__sandbox/segments': {
+      const segment = parse(segmentBody, body);
+      return { body: surface.addSegment(segment.name, segment.tag_ids) };
+    }
+    case 'POST /__sandbox/plan':
+      surface.setPlanRestricted(parse(planBody, body).restricted);
+      return { body: { restricted: (body as { restricted: boolean }).restricted } };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Intercom's per-app limit, enforced in fixed 10-second windows: the limit is the per-window share
+ * (10,000/min -> 1,667 per 10 s), `X-RateLimit-Reset` is the epoch second the window ends, and a
+ * request over the limit gets 429 without `Retry-After`.
+ */
+export const WINDOW_SECONDS = 10;
+
+export interface RateLimitVerdict {
+  allowed: boolean;
+  headers: Record<string, string>;
+  limit: number;
+}
+
+export class RateLimiter {
+  private windowStart = 0;
+  private used = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  take(): RateLimitVerdict {
+    const nowSeconds = Math.floor(this.nowMs() / 1000);
+    const start = nowSeconds - (nowSeconds % WINDOW_SECONDS);
+    if (start !== this.windowStart) {
+      this.windowStart = start;
+      this.used = 0;
+    }
+    const allowed = this.used < this.limit;
+    if (allowed) this.used++;
+    return {
+      allowed,
+      limit: this.limit,
+      headers: this.headers(),
+    };
+  }
+
+  /** Headers describing the current window without consuming it (used by injected 429s). */
+  headers(): Record<string, string> {
+    return {
+      'X-RateLimit-Limit': String(this.limit),
+      'X-RateLimit-Remaining': String(Math.max(0, this.limit - this.used)),
+      'X-RateLimit-Reset': String(this.windowStart + WINDOW_SECONDS),
+    };
+  }
+}
+
+export function rateLimitMessage(limit: number): string {
+  return `Exceeded rate limit of ${limit} in 10_seconds`;
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestValidator } from '../openapi/types';
+import type { Store } from '../state/store';
+import { ApiError, errorList } from './errors';
+import type { FaultInjector, FaultKind } from './faults';
+import { excerpt, type RequestLog } from './request-log';
+import { rateLimitMessage, type RateLimiter } from './rate-limiter';
+import type { Reply, Router } from './router';
+import { resolveVersion, versionAtLeast, versionNotAvailable } from './version';
+
+const MAX_BODY_BYTES = 50 * 1024 * 1024;
+
+export interface PipelineDeps {
+  store: Store;
+  router: Router<Store>;
+  limiter: RateLimiter;
+  faults: FaultInjector;
+  log: RequestLog;
+  validator: () => RequestValidator | undefined;
+  auth: { token: string; revoked: boolean };
+  /** The /__sandbox control endpoints: no auth, no rate limit, no faults, not logged. */
+  control: (method: string, path: string, query: URLSearchParams, body: unknown) => Promise<Reply | undefined>;
+}
+
+interface Outcome {
+  status: number;
+  body?: unknown;
+  headers: Record<string, string>;
+  raw?: string;
+}
+
+function errorOutcome(error: ApiError, requestId: string, headers: Record<string, string>): Outcome {
+  return {
+    status: error.status,
+    body: { ...errorList([{ code: error.code, message: error.message, ...(error.extra.field ? { field: String(error.extra.field) } : {}) }], requestId), ...withoutField(error.extra) },
+    headers: { ...headers, ...error.headers },
+  };
+}
+
+function withoutField(extra: Record<string, unknown>): Record<string, unknown> {
+  const { field: _field, ...rest } = extra;
+  return rest;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError(413, 'request_too_large', 'Request body is too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(.+)$/i.exec(header);
+  return match?.[1]?.trim();
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Intercom's edge answers 502 with an HTML page, not an error list. */
+const BAD_GATEWAY_HTML = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
+
+function injectedOutcome(kind: FaultKind, requestId: string, headers: Record<string, string>, limit: number): Outcome | undefined {
+  switch (kind) {
+    case '429':
+      return { status: 429, body: errorList([{ code: 'rate_limit_exceeded', message: rateLimitMessage(limit) }], requestId), headers: { ...headers, 'X-RateLimit-Remaining': '0' } };
+    case '500':
+      return { status: 500, body: errorList([{ code: 'server_error', message: 'Server Error' }], requestId), headers };
+    case '502':
+      return { status: 502, raw: BAD_GATEWAY_HTML, headers: { ...headers, 'Content-Type': 'text/html' } };
+    case '503':
+      return { status: 503, body: errorList([{ code: 'service_unavailable', message: 'Sorry, the API service is temporarily unavailable' }], requestId), headers };
+    default:
+      return undefined;
+  }
+}
+
+function send(res: ServerResponse, outcome: Outcome, requestId: string): void {
+  const headers: Record<string, string> = { 'X-Request-Id': requestId, ...outcome.headers };
+  if (outcome.raw !== undefined) {
+    res.writeHead(outcome.status, headers).end(outcome.raw);
+    return;
+  }
+  if (outcome.body === undefined) {
+    res.writeHead(outcome.status, headers).end();
+    return;
+  }
+  res.writeHead(outcome.status, { 'Content-Type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(outcome.body));
+}
+
+/** One request through the pipeline: control → auth → version → rate limit → fault → route → validate → handler. */
+export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = Date.now();
+  const requestId = randomUUID();
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = new URL(req.url ?? '/', 'http://sandbox.local');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  let raw = '';
+  let fault: FaultKind | undefined;
+  let validationErrors: unknown[] | undefined;
+  let outcome: Outcome;
+  try {
+    raw = await readBody(req);
+    if (path.startsWith('/__sandbox')) {
+      const reply = await deps.control(method, path, url.searchParams, raw ? JSON.parse(raw) : undefined);
+      send(res, reply ? { status: reply.status ?? 200, body: reply.body, headers: {} } : { status: 404, body: errorList([{ code: 'not_found', message: 'Resource Not Found' }], requestId), headers: {} }, requestId);
+      return;
+    }
+    outcome = await process();
+  } catch (error) {
+    outcome = error instanceof ApiError ? errorOutcome(error, requestId, {}) : { status: 500, body: errorList([{ code: 'server_error', message: String(error) }], requestId), headers: {} };
+  }
+  deps.log.add({
+    method, path: url.pathname + url.search, status: fault === 'drop' ? 0 : outcome.status, time: new Date(started).toISOString(), durationMs: Date.now() - started,
+    bodyExcerpt: excerpt(raw), ...(fault ? { fault } : {}), ...(validationErrors ? { validationErrors } : {}),
+  });
+  if (fault === 'drop') {
+    // "Applied, then connection dropped": the write happened, the client never hears about it.
+    req.socket.destroy();
+    return;
+  }
+  send(res, outcome, requestId);
+
+  async function process(): Promise<Outcome> {
+    const token = bearer(req);
+    if (!token || token !== deps.auth.token || deps.auth.revoked) {
+      // No rate-limit headers without valid credentials, as Intercom documents.
+      return errorOutcome(new ApiError(401, 'unauthorized', 'Access Token Invalid'), requestId, {});
+    }
+    const verdict = deps.limiter.take();
+    const headers = verdict.headers;
+    if (!verdict.allowed) {
+      return errorOutcome(new ApiError(429, 'rate_limit_exceeded', rateLimitMessage(verdict.limit)), requestId, headers);
+    }
+    try {
+      const version = resolveVersion(req.headers['intercom-version']);
+      fault = deps.faults.decide(method, path);
+      if (fault === 'slow') await sleep(deps.faults.slowMs);
+      const injected = fault ? injectedOutcome(fault, requestId, headers, verdict.limit) : undefined;
+      if (injected) return injected;
+      let body: unknown;
+      try {
+        body = raw.trim() === '' ? undefined : JSON.parse(raw);
+      } catch {
+        throw new ApiError(400, 'parameter_invalid', 'Request body is not valid JSON');
+      }
+      const match = deps.router.match(method, path);
+      if (!match) throw new ApiError(404, 'not_found', 'Resource Not Found');
+      if (match.route.minVersion && !versionAtLeast(version, match.route.minVersion)) throw versionNotAvailable();
+      const validator = deps.validator();
+      if (validator) {
+        const verdictOpenApi = validator.validate({ method, path, query: url.searchParams, body });
+        if (!verdictOpenApi.ok) {
+          validationErrors = verdictOpenApi.errors;
+          return {
+            status: 400,
+            body: { ...errorList([{ code: 'bad_request', message: `request does not match the OpenAPI description (${method} ${path})` }], requestId), validation_errors: verdictOpenApi.errors },
+            headers,
+          };
+        }
+      }
+      const reply = await match.route.handler({ method, path, params: match.params, query: url.searchParams, body, version, store: deps.store });
+      return { status: reply.status ?? 200, body: reply.body, headers };
+    } catch (error) {
+      if (error instanceof ApiError) return errorOutcome(error, requestId, headers);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { controlRequest } from './control';
+import { ApiError, errorList } from './http/errors';
+import { FaultInjector } from './http/faults';
+import { RateLimiter } from './http/rate-limiter';
+import { RequestLog, type LoggedRequest } from './http/request-log';
+import { Router } from './http/router';
+import { handleRequest } from './http/server';
+import { loadOpenApiValidator } from './openapi/validator';
+import type { RequestValidator } from './openapi/types';
+import { registerRoutes } from './routes';
+import { loadState, StatePersister } from './state/persistence';
+import { DEFAULT_SEED, readSeedFile, stateFromSeed } from './state/seed';
+import { Store } from './state/store';
+import type { SandboxState } from './state/types';
+
+export type { SandboxState } from './state/types';
+export type { LoggedRequest } from './http/request-log';
+
+export interface SandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Persist state here (debounced, and on close) and reload it on start. */
+  stateFile?: string;
+  /** JSON seed: workspace, admins, teams, help centers, custom object types, segments. */
+  seedFile?: string;
+  /** Requests allowed per 10-second window (default 1667 = 10,000 a minute). */
+  rateLimitPer10s?: number;
+  /** Fault spec, e.g. `429:0.02,500:0.02,drop:0.01,seed=7` or `script:faults.json`. */
+  faults?: string;
+  /** How long a created contact/conversation stays invisible to search. */
+  searchLagMs?: number;
+  /** The bearer token the sandbox accepts (default 'sandbox-token'). */
+  token?: string;
+  /** Intercom's 2.16 OpenAPI description; requests are validated against it when present. */
+  openapiPath?: string;
+}
+
+export interface RunningSandbox {
+  url: string;
+  token: string;
+  port: number;
+  state(): SandboxState;
+  requests(): LoggedRequest[];
+  setFaults(spec: string): void;
+  revokeToken(): void;
+  setToken(t: string): void;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const seed = options.seedFile ? readSeedFile(options.seedFile) : DEFAULT_SEED;
+  const initial = (options.stateFile ? loadState(options.stateFile) : undefined) ?? stateFromSeed(seed);
+  const persister = new StatePersister(options.stateFile, () => store.state);
+  const store = new Store(initial, { searchLagMs: options.searchLagMs ?? 0, onChange: () => persister.schedule() });
+  const router = new Router<Store>();
+  registerRoutes(router);
+  const limiter = new RateLimiter(options.rateLimitPer10s ?? 1667);
+  const faults = new FaultInjector(options.faults);
+  const log = new RequestLog();
+  const auth = { token: options.token ?? 'sandbox-token', revoked: false };
+  const openapiPath = options.openapiPath ?? process.env.INTERCOM_OPENAPI;
+  let validator: RequestValidator | undefined;
+  if (openapiPath) validator = await loadOpenApiValidator(openapiPath);
+
+  const surface = {
+    state: () => store.state,
+    requests: () => log.list(),
+    reset: () => {
+      store.state = stateFromSeed(seed);
+      log.clear();
+      store.changed();
+    },
+    setFaults: (spec: string) => faults.set(spec),
+    addSegment: (name: string, tagIds: string[]) => {
+      const segment = { id: store.nextNumericId('segment'), name, tag_ids: tagIds };
+      store.state.segments.push(segment);
+      store.changed();
+      return segment;
+    },
+    setPlanRestricted: (restricted: boolean) => {
+      store.state.planRestricted = restricted;
+      store.changed();
+    },
+  };
+
+  const server = createServer((req, res) => {
+    handleRequest(
+      {
+        store, router, limiter, faults, log, auth, validator: () => validator,
+        control: (method, path, _query, body) => controlRequest(surface, method, path, body),
+      },
+      req,
+      res,
+    ).catch((error: unknown) => {
+      const status = error instanceof ApiError ? error.status : 500;
+      const body = error instanceof ApiError ? errorList([{ code: error.code, message: error.message }]) : errorList([{ code: 'server_error', message: String(error) }]);
+      if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get token() {
+      return auth.token;
+    },
+    port,
+    state: () => structuredClone(store.state),
+    requests: () => log.list(),
+    setFaults: (spec) => faults.set(spec),
+    revokeToken: () => {
+      auth.revoked = true;
+    },
+    setToken: (t) => {
+      auth.token = t;
+      auth.revoked = false;
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      persister.flush();
+    },
+  };
+}

@@ -1,0 +1,248 @@
+import { ApiError, badRequest, notFound } from '../http/errors';
+import type { Router } from '../http/router';
+import type { Store } from '../state/store';
+import type { Contact } from '../state/types';
+import { compileQuery } from '../search/query';
+import { bodyObject, checkEmail, cursorPage, optBool, optInt, optString, requireId, type Body } from './common';
+import { checkCustomAttributes } from './custom-attribute-values';
+import { renderCompany, renderContact, tagBasic } from './render';
+
+const MAX_COMPANIES_PER_CONTACT = 1000;
+
+export function findContact(store: Store, id: string): Contact {
+  const contact = store.state.contacts[id];
+  if (!contact) throw notFound('User Not Found');
+  return contact;
+}
+
+/**
+ * Users are unique by email and by external_id, archived ones included; leads are exempt.
+ * The 409 message carries the existing id, which clients parse to recover.
+ */
+function checkUnique(store: Store, candidate: Pick<Contact, 'role' | 'email' | 'external_id'>, selfId?: string): void {
+  if (candidate.role !== 'user') return;
+  const email = candidate.email?.toLowerCase();
+  for (const other of Object.values(store.state.contacts)) {
+    if (other.id === selfId || other.role !== 'user') continue;
+    const sameExternal = candidate.external_id != null && other.external_id === candidate.external_id;
+    const sameEmail = email !== undefined && email !== '' && other.email?.toLowerCase() === email;
+    if (sameExternal || sameEmail) {
+      const message = other.archived
+        ? `An archived contact matching those details already exists with id=${other.id}`
+        : `A contact matching those details already exists with id=${other.id}`;
+      throw new ApiError(409, 'conflict', message);
+    }
+  }
+}
+
+function readRole(body: Body): 'user' | 'lead' | undefined {
+  const role = optString(body, 'role');
+  if (role === undefined || role === null) return undefined;
+  if (role !== 'user' && role !== 'lead') throw new ApiError(400, 'parameter_invalid', `role must be one of user, lead`, { field: 'role' });
+  return role;
+}
+
+function applyFields(store: Store, contact: Contact, body: Body): void {
+  const email = optString(body, 'email');
+  checkEmail(email);
+  if (body.email_verified !== undefined && email === undefined) {
+    throw badRequest('parameter_invalid', 'email_verified must be supplied together with email');
+  }
+  const set = <K extends keyof Contact>(key: K, value: Contact[K] | undefined): void => {
+    if (value !== undefined) contact[key] = value;
+  };
+  set('email', email);
+  set('external_id', optString(body, 'external_id'));
+  set('phone', optString(body, 'phone'));
+  set('name', optString(body, 'name'));
+  set('avatar', optString(body, 'avatar'));
+  set('owner_id', body.owner_id === undefined || body.owner_id === null ? (body.owner_id as null | undefined) : String(body.owner_id));
+  set('signed_up_at', optInt(body, 'signed_up_at'));
+  set('last_seen_at', optInt(body, 'last_seen_at'));
+  set('unsubscribed_from_emails', optBool(body, 'unsubscribed_from_emails'));
+  if (body.email_verified !== undefined) contact.email_verified = optBool(body, 'email_verified') ?? null;
+  const custom = checkCustomAttributes(store, 'contact', body.custom_attributes);
+  for (const [k, v] of Object.entries(custom)) {
+    if (v === null) delete contact.custom_attributes[k];
+    else contact.custom_attributes[k] = v;
+  }
+}
+
+const CONTACT_DATE_FIELDS = new Set(['created_at', 'updated_at', 'signed_up_at', 'last_seen_at']);
+function contactField(name: string): ((c: Contact) => unknown) | undefined {
+  if (name.startsWith('custom_attributes.')) {
+    const key = name.slice('custom_attributes.'.length);
+    return (c) => c.custom_attributes[key];
+  }
+  switch (name) {
+    case 'id': return (c) => c.id;
+    case 'role': return (c) => c.role;
+    case 'name': return (c) => c.name;
+    case 'email': return (c) => c.email;
+    case 'email_domain': return (c) => c.email?.split('@')[1] ?? null;
+    case 'phone': return (c) => c.phone;
+    case 'external_id': return (c) => c.external_id;
+    case 'created_at': return (c) => c.created_at;
+    case 'updated_at': return (c) => c.updated_at;
+    case 'signed_up_at': return (c) => c.signed_up_at;
+    case 'last_seen_at': return (c) => c.last_seen_at;
+    case 'owner_id': return (c) => c.owner_id;
+    case 'tag_id': return (c) => c.tag_ids;
+    case 'company_id': return (c) => c.company_ids;
+    default: return undefined;
+  }
+}
+
+function pageOf(store: Store, contacts: Contact[], perPage: unknown, startingAfter: unknown, defaultPerPage: number) {
+  const page = cursorPage(contacts, perPage, startingAfter, defaultPerPage);
+  return { type: 'list', data: page.data.map((c) => renderContact(store, c)), total_count: page.total_count, pages: page.pages };
+}
+
+export function registerContacts(router: Router<Store>): void {
+  router.add('POST', '/contacts', ({ body, store }) => {
+    const b = bodyObject(body);
+    if (b.email === undefined && b.external_id === undefined && b.role === undefined) {
+      throw badRequest('parameter_not_found', 'email, external_id or role is required');
+    }
+    const now = store.now();
+    const contact: Contact = {
+      id: store.nextHexId('contact'), role: readRole(b) ?? 'user', external_id: null, email: null, email_verified: null, phone: null, name: null,
+      avatar: null, owner_id: null, signed_up_at: null, last_seen_at: null, unsubscribed_from_emails: false, custom_attributes: {},
+      created_at: now, updated_at: now, archived: false, company_ids: [], tag_ids: [], searchable_at_ms: store.searchableAtMs(),
+    };
+    applyFields(store, contact, b);
+    checkUnique(store, contact);
+    store.state.contacts[contact.id] = contact;
+    store.changed();
+    return { body: renderContact(store, contact) };
+  });
+
+  router.add('GET', '/contacts', ({ query, store }) => {
+    const contacts = Object.values(store.state.contacts).filter((c) => !c.archived);
+    return { body: pageOf(store, contacts, query.get('per_page') ?? undefined, query.get('starting_after') ?? undefined, 50) };
+  });
+
+  router.add('POST', '/contacts/search', ({ body, store }) => {
+    const b = bodyObject(body);
+    if (b.query === undefined) throw badRequest('parameter_not_found', 'query is a required parameter.');
+    const predicate = compileQuery<Contact>(b.query, contactField, CONTACT_DATE_FIELDS);
+    const visibleAt = store.nowMs();
+    let hits = Object.values(store.state.contacts).filter((c) => !c.archived && c.searchable_at_ms <= visibleAt && predicate(c));
+    const sort = b.sort as { field?: unknown; order?: unknown } | undefined;
+    if (sort && typeof sort === 'object') {
+      if (sort.order !== undefined && sort.order !== 'ascending' && sort.order !== 'descending') {
+        throw badRequest('invalid_sort_order', `Invalid sort order '${String(sort.order)}'. Must be one of: ascending, descending`);
+      }
+      const read = typeof sort.field === 'string' ? contactField(sort.field) : undefined;
+      if (read) {
+        const dir = sort.order === 'descending' ? -1 : 1;
+        hits = hits.slice().sort((x, y) => (String(read(x) ?? '') < String(read(y) ?? '') ? -dir : String(read(x) ?? '') > String(read(y) ?? '') ? dir : 0));
+      }
+    }
+    const pagination = (b.pagination ?? {}) as { per_page?: unknown; starting_after?: unknown };
+    return { body: pageOf(store, hits, pagination.per_page, pagination.starting_after, 50) };
+  });
+
+  router.add('GET', '/contacts/find_by_external_id/:external_id', ({ params, store }) => {
+    const contact = Object.values(store.state.contacts).find((c) => c.role === 'user' && !c.archived && c.external_id === params.external_id);
+    if (!contact) throw notFound('User Not Found');
+    return { body: renderContact(store, contact) };
+  });
+
+  router.add('GET', '/contacts/:id', ({ params, store }) => ({ body: renderContact(store, findContact(store, params.id ?? '')) }));
+
+  router.add('PUT', '/contacts/:id', ({ params, body, store }) => {
+    const contact = findContact(store, params.id ?? '');
+    const b = bodyObject(body);
+    const draft: Contact = structuredClone(contact);
+    const role = readRole(b);
+    if (role) draft.role = role;
+    applyFields(store, draft, b);
+    checkUnique(store, draft, contact.id);
+    draft.updated_at = store.now();
+    store.state.contacts[contact.id] = draft;
+    store.changed();
+    return { body: renderContact(store, draft) };
+  });
+
+  router.add('DELETE', '/contacts/:id', ({ params, store }) => {
+    const contact = findContact(store, params.id ?? '');
+    delete store.state.contacts[contact.id];
+    // Deleting a contact removes all of its conversations (Intercom help center).
+    for (const conversation of Object.values(store.state.conversations)) {
+      if (conversation.contact_ids.includes(contact.id)) delete store.state.conversations[conversation.id];
+    }
+    store.changed();
+    return { body: { type: 'contact', id: contact.id, external_id: contact.external_id, deleted: true } };
+  });
+
+  for (const archived of [true, false]) {
+    router.add('POST', `/contacts/:id/${archived ? 'archive' : 'unarchive'}`, ({ params, store }) => {
+      const contact = findContact(store, params.id ?? '');
+      contact.archived = archived;
+      contact.updated_at = store.now();
+      store.changed();
+      return { body: { type: 'contact', id: contact.id, external_id: contact.external_id, archived } };
+    });
+  }
+
+  router.add('GET', '/contacts/:id/companies', ({ params, store }) => {
+    const contact = findContact(store, params.id ?? '');
+    const companies = contact.company_ids.map((id) => store.state.companies[id]).filter((c) => c !== undefined);
+    const data = companies.map((c) => renderCompany(store, c));
+    return { body: { type: 'list', data, total_count: data.length, pages: { type: 'pages', next: null, page: 1, per_page: 50, total_pages: 1 } } };
+  });
+
+  router.add('POST', '/contacts/:id/companies', ({ params, body, store }) => {
+    const contact = findContact(store, params.id ?? '');
+    const b = bodyObject(body);
+    if (b.id === undefined || b.id === null || b.id === '') throw badRequest('parameter_not_found', 'company not specified');
+    const companyId = requireId(b, 'id');
+    const company = store.state.companies[companyId];
+    if (!company || company.archived) throw new ApiError(404, 'company_not_found', 'Company Not Found');
+    if (!contact.company_ids.includes(company.id)) {
+      if (contact.company_ids.length >= MAX_COMPANIES_PER_CONTACT) {
+        throw badRequest('contact_company_limit_exceeded', 'Contact has reached the maximum of 1000 company associations');
+      }
+      contact.company_ids.push(company.id);
+      contact.updated_at = store.now();
+      store.changed();
+    }
+    return { body: renderCompany(store, company) };
+  });
+
+  router.add('DELETE', '/contacts/:id/companies/:company_id', ({ params, store }) => {
+    const contact = findContact(store, params.id ?? '');
+    const company = store.state.companies[params.company_id ?? ''];
+    if (!company || !contact.company_ids.includes(company.id)) throw new ApiError(404, 'company_not_found', 'Company Not Found');
+    contact.company_ids = contact.company_ids.filter((id) => id !== company.id);
+    store.changed();
+    return { body: renderCompany(store, company) };
+  });
+
+  router.add('GET', '/contacts/:id/tags', ({ params, store }) => {
+    const contact = findContact(store, params.id ?? '');
+    return { body: { type: 'list', data: contact.tag_ids.map((id) => tagBasic(store.state.tags[id])).filter(Boolean) } };
+  });
+
+  router.add('POST', '/contacts/:id/tags', ({ params, body, store }) => {
+    const contact = findContact(store, params.id ?? '');
+    const tagId = requireId(bodyObject(body), 'id');
+    const tag = store.state.tags[tagId];
+    if (!tag) throw notFound('Resource Not Found');
+    if (!contact.tag_ids.includes(tag.id)) {
+      contact.tag_ids.push(tag.id);
+      store.changed();
+    }
+    return { body: { type: 'tag', id: tag.id, name: tag.name } };
+  });
+
+  router.add('DELETE', '/contacts/:id/tags/:tag_id', ({ params, store }) => {
+    const contact = findContact(store, params.id ?? '');
+    const tag = store.state.tags[params.tag_id ?? ''];
+    if (!tag) throw notFound('Resource Not Found');
+    contact.tag_ids = contact.tag_ids.filter((id) => id !== tag.id);
+    store.changed();
+    return { body: { type: 'tag', id: tag.id, name: tag.name } };
+  });
+}

@@ -1,0 +1,416 @@
+import { ApiError, badRequest, notFound } from '../http/errors';
+import type { Router } from '../http/router';
+import { compileQuery } from '../search/query';
+import type { Store } from '../state/store';
+import type { Conversation, ConversationPart } from '../state/types';
+import { readAttachments } from './attachments';
+import { bodyObject, cursorPage, optBool, optInt, optString, requireId, requireString, withField, type Body } from './common';
+import { checkValue } from './custom-attribute-values';
+import { findCompany } from './companies';
+import { renderCompany } from './render';
+
+/** Intercom keeps at most 500 parts per conversation; the sandbox refuses the 501st (behaviour beyond is undocumented). */
+export const MAX_PARTS = 500;
+
+function planGate(store: Store): void {
+  if (store.state.planRestricted) throw new ApiError(403, 'api_plan_restricted', 'Active subscription needed.');
+}
+
+function findConversation(store: Store, id: string): Conversation {
+  const conversation = store.state.conversations[id];
+  if (!conversation) throw notFound('Resource Not Found');
+  return conversation;
+}
+
+function authorOf(store: Store, author: { type: string; id: string }): Record<string, unknown> {
+  if (author.type === 'admin') {
+    const admin = store.state.admins.find((a) => a.id === author.id);
+    return { type: 'admin', id: author.id, name: admin?.name ?? null, email: admin?.email ?? null };
+  }
+  const contact = store.state.contacts[author.id];
+  return { type: author.type, id: author.id, name: contact?.name ?? null, email: contact?.email ?? null };
+}
+
+function requireAdmin(store: Store, body: Body): string {
+  const adminId = requireId(body, 'admin_id');
+  if (!store.state.admins.some((a) => a.id === adminId)) throw new ApiError(404, 'admin_not_found', 'Admin not found');
+  return adminId;
+}
+
+function statistics(c: Conversation): Record<string, unknown> {
+  const first = (pred: (p: ConversationPart) => boolean): number | null => c.parts.find(pred)?.created_at ?? null;
+  const last = (pred: (p: ConversationPart) => boolean): ConversationPart | undefined => [...c.parts].reverse().find(pred);
+  const isAdminReply = (p: ConversationPart): boolean => p.author.type === 'admin' && p.part_type === 'comment';
+  const isContactReply = (p: ConversationPart): boolean => p.author.type !== 'admin' && p.part_type === 'comment';
+  const firstClose = first((p) => p.part_type === 'close');
+  const lastClose = last((p) => p.part_type === 'close');
+  const firstAssign = first((p) => p.part_type === 'assignment');
+  const firstAdminReply = first(isAdminReply);
+  return {
+    type: 'conversation_statistics',
+    time_to_assignment: firstAssign === null ? null : firstAssign - c.created_at,
+    time_to_admin_reply: firstAdminReply === null ? null : firstAdminReply - c.created_at,
+    time_to_first_close: firstClose === null ? null : firstClose - c.created_at,
+    time_to_last_close: lastClose ? lastClose.created_at - c.created_at : null,
+    median_time_to_reply: null,
+    first_contact_reply_at: c.created_at,
+    first_assignment_at: firstAssign,
+    first_admin_reply_at: firstAdminReply,
+    first_close_at: firstClose,
+    last_assignment_at: last((p) => p.part_type === 'assignment')?.created_at ?? null,
+    last_assignment_admin_reply_at: null,
+    last_contact_reply_at: last(isContactReply)?.created_at ?? c.created_at,
+    last_admin_reply_at: last(isAdminReply)?.created_at ?? null,
+    last_close_at: lastClose?.created_at ?? null,
+    last_closed_by_id: lastClose?.author.id ?? null,
+    count_reopens: c.parts.filter((p) => p.part_type === 'open').length,
+    count_assignments: c.parts.filter((p) => p.part_type === 'assignment').length,
+    count_conversation_parts: c.parts.length + 1,
+  };
+}
+
+export function renderConversation(store: Store, c: Conversation, withParts = true): Record<string, unknown> {
+  const company = c.company_id ? store.state.companies[c.company_id] : undefined;
+  const adminIds = [...new Set(c.parts.filter((p) => p.author.type === 'admin').map((p) => p.author.id))];
+  return {
+    type: 'conversation',
+    id: c.id,
+    title: c.title,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    waiting_since: c.waiting_since,
+    snoozed_until: c.snoozed_until,
+    open: c.state !== 'closed',
+    state: c.state,
+    read: c.read,
+    priority: c.priority,
+    admin_assignee_id: c.admin_assignee_id,
+    team_assignee_id: c.team_assignee_id,
+    company: company ? renderCompany(store, company) : null,
+    tags: {
+      type: 'tag.list',
+      tags: c.tags.map((t) => ({ type: 'tag', id: t.id, name: store.state.tags[t.id]?.name ?? null, applied_at: t.applied_at, applied_by: t.applied_by })),
+    },
+    conversation_rating: null,
+    source: {
+      type: c.source_type,
+      id: c.message_id,
+      delivered_as: 'customer_initiated',
+      subject: c.source_subject,
+      body: c.source_body,
+      author: authorOf(store, c.source_author),
+      attachments: c.source_attachments,
+      url: null,
+      redacted: false,
+    },
+    contacts: {
+      type: 'contact.list',
+      contacts: c.contact_ids.map((id) => ({ type: 'contact', id, external_id: store.state.contacts[id]?.external_id ?? null })),
+    },
+    teammates: { type: 'admin.list', admins: adminIds.map((id) => ({ type: 'admin', id })) },
+    custom_attributes: c.custom_attributes,
+    first_contact_reply: { created_at: c.created_at, type: 'conversation', url: null },
+    sla_applied: null,
+    statistics: statistics(c),
+    ...(withParts
+      ? {
+          conversation_parts: {
+            type: 'conversation_part.list',
+            conversation_parts: c.parts.map((p) => ({
+              type: 'conversation_part', id: p.id, part_type: p.part_type, body: p.body, created_at: p.created_at, updated_at: p.updated_at,
+              notified_at: p.notified_at, assigned_to: p.assigned_to, author: authorOf(store, p.author), attachments: p.attachments,
+              external_id: null, redacted: false,
+            })),
+            total_count: c.parts.length,
+          },
+        }
+      : {}),
+    linked_objects: { type: 'list', data: [], total_count: 0, has_more: false },
+    ai_agent_participated: false,
+  };
+}
+
+function addPart(store: Store, c: Conversation, part: Omit<ConversationPart, 'id' | 'updated_at' | 'notified_at'>): void {
+  if (c.parts.length >= MAX_PARTS) {
+    throw new ApiError(422, 'conversation_part_limit_reached', `Conversation has reached the maximum of ${MAX_PARTS} parts`);
+  }
+  const now = store.now();
+  c.parts.push({ ...part, id: store.nextNumericId('part'), updated_at: Math.max(part.created_at, now), notified_at: part.created_at });
+  c.updated_at = Math.max(c.updated_at, part.created_at, now);
+}
+
+function findReplyingContact(store: Store, b: Body): string {
+  const byId = optString(b, 'intercom_user_id');
+  const byExternal = optString(b, 'user_id');
+  const byEmail = optString(b, 'email');
+  const contacts = Object.values(store.state.contacts);
+  const contact = byId
+    ? store.state.contacts[byId]
+    : byExternal
+      ? contacts.find((c) => c.external_id === byExternal)
+      : byEmail
+        ? contacts.find((c) => c.email?.toLowerCase() === byEmail.toLowerCase())
+        : undefined;
+  if (!byId && !byExternal && !byEmail) throw badRequest('parameter_not_found', 'intercom_user_id, user_id or email is required');
+  if (!contact) throw notFound('User Not Found');
+  return contact.id;
+}
+
+function checkConversationAttributes(store: Store, raw: unknown): Record<string, unknown> {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw withField(badRequest('parameter_invalid', 'custom_attributes must be an object'), 'custom_attributes');
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    const attribute = Object.values(store.state.conversationAttributes).find((a) => a.name === name && !a.archived);
+    if (!attribute) throw withField(new ApiError(400, 'parameter_not_found', `Custom attribute '${name}' does not exist`), `custom_attributes.${name}`);
+    if (value !== null) checkValue(name, attribute.data_type, value);
+  }
+  return raw as Record<string, unknown>;
+}
+
+const CONVERSATION_DATE_FIELDS = new Set(['created_at', 'updated_at', 'waiting_since', 'snoozed_until']);
+const conversationField = (store: Store) => (name: string): ((c: Conversation) => unknown) | undefined => {
+  if (name.startsWith('custom_attributes.')) {
+    const key = name.slice('custom_attributes.'.length);
+    return (c) => c.custom_attributes[key];
+  }
+  const fields: Record<string, (c: Conversation) => unknown> = {
+    id: (c) => c.id,
+    created_at: (c) => c.created_at,
+    updated_at: (c) => c.updated_at,
+    'source.type': (c) => c.source_type,
+    'source.id': (c) => c.message_id,
+    'source.delivered_as': () => 'customer_initiated',
+    'source.subject': (c) => c.source_subject,
+    'source.body': (c) => c.source_body,
+    'source.author.id': (c) => c.source_author.id,
+    'source.author.type': (c) => c.source_author.type,
+    'source.author.email': (c) => (c.source_author.type === 'admin' ? store.state.admins.find((a) => a.id === c.source_author.id)?.email : store.state.contacts[c.source_author.id]?.email) ?? null,
+    contact_ids: (c) => c.contact_ids,
+    teammate_ids: (c) => [...new Set(c.parts.filter((p) => p.author.type === 'admin').map((p) => p.author.id))],
+    admin_assignee_id: (c) => c.admin_assignee_id,
+    team_assignee_id: (c) => c.team_assignee_id,
+    open: (c) => c.state !== 'closed',
+    state: (c) => c.state,
+    read: (c) => c.read,
+    priority: (c) => c.priority,
+    tag_ids: (c) => c.tags.map((t) => t.id),
+    waiting_since: (c) => c.waiting_since,
+    snoozed_until: (c) => c.snoozed_until,
+    title: (c) => c.title,
+  };
+  return fields[name];
+};
+
+function listBody(store: Store, conversations: Conversation[], perPage: unknown, startingAfter: unknown) {
+  const page = cursorPage(conversations, perPage, startingAfter, 20);
+  return { type: 'conversation.list', conversations: page.data.map((c) => renderConversation(store, c, false)), total_count: page.total_count, pages: page.pages };
+}
+
+export function registerConversations(router: Router<Store>): void {
+  router.add('POST', '/conversations', ({ body, store }) => {
+    planGate(store);
+    const b = bodyObject(body);
+    const from = b.from as Record<string, unknown> | undefined;
+    if (!from || typeof from !== 'object') throw badRequest('parameter_not_found', 'from is a required parameter.');
+    const fromType = requireString(from, 'type');
+    if (!['user', 'lead', 'contact'].includes(fromType)) throw withField(badRequest('parameter_invalid', 'from.type must be one of user, lead, contact'), 'from.type');
+    const contact = store.state.contacts[requireId(from, 'id')];
+    if (!contact) throw notFound('User Not Found');
+    const text = requireString(b, 'body');
+    const createdAt = optInt(b, 'created_at') ?? store.now();
+    const attachments = readAttachments(store, b, false);
+    const conversation: Conversation = {
+      id: store.nextNumericId('conversation'), message_id: store.nextNumericId('message'), title: null, created_at: createdAt, updated_at: Math.max(createdAt, store.now()),
+      source_type: 'conversation', source_body: text, source_subject: optString(b, 'subject') ?? '', source_author: { type: contact.role, id: contact.id },
+      source_attachments: attachments, contact_ids: [contact.id], state: 'open', read: false, priority: 'none', admin_assignee_id: 0, team_assignee_id: 0,
+      snoozed_until: null, waiting_since: createdAt, company_id: null, custom_attributes: {}, tags: [], parts: [], searchable_at_ms: store.searchableAtMs(),
+    };
+    store.state.conversations[conversation.id] = conversation;
+    store.changed();
+    // Intercom answers with the *message*; later calls need conversation_id, not this id.
+    return { body: { type: 'user_message', id: conversation.message_id, created_at: createdAt, body: text, message_type: 'inapp', conversation_id: conversation.id } };
+  });
+
+  router.add('GET', '/conversations', ({ query, store }) => {
+    planGate(store);
+    const all = Object.values(store.state.conversations).sort((a, b) => b.updated_at - a.updated_at);
+    return { body: listBody(store, all, query.get('per_page') ?? undefined, query.get('starting_after') ?? undefined) };
+  });
+
+  router.add('POST', '/conversations/search', ({ body, store }) => {
+    planGate(store);
+    const b = bodyObject(body);
+    if (b.query === undefined) throw badRequest('parameter_not_found', 'query is a required parameter.');
+    const predicate = compileQuery<Conversation>(b.query, conversationField(store), CONVERSATION_DATE_FIELDS);
+    const visibleAt = store.nowMs();
+    const hits = Object.values(store.state.conversations).filter((c) => c.searchable_at_ms <= visibleAt && predicate(c));
+    const pagination = (b.pagination ?? {}) as { per_page?: unknown; starting_after?: unknown };
+    return { body: listBody(store, hits, pagination.per_page, pagination.starting_after) };
+  });
+
+  router.add('GET', '/conversations/:id', ({ params, store }) => {
+    planGate(store);
+    return { body: renderConversation(store, findConversation(store, params.id ?? '')) };
+  });
+
+  router.add('PUT', '/conversations/:id', ({ params, body, store }) => {
+    planGate(store);
+    const conversation = findConversation(store, params.id ?? '');
+    const b = bodyObject(body);
+    const draft = structuredClone(conversation);
+    const title = optString(b, 'title');
+    if (title !== undefined) draft.title = title;
+    const read = optBool(b, 'read');
+    if (read !== undefined) draft.read = read;
+    if (b.company_id !== undefined) draft.company_id = b.company_id === null ? null : findCompany(store, String(b.company_id)).id;
+    for (const [k, v] of Object.entries(checkConversationAttributes(store, b.custom_attributes))) {
+      if (v === null) delete draft.custom_attributes[k];
+      else draft.custom_attributes[k] = v;
+    }
+    draft.updated_at = store.now();
+    store.state.conversations[draft.id] = draft;
+    store.changed();
+    return { body: renderConversation(store, draft) };
+  });
+
+  router.add('DELETE', '/conversations/:id', ({ params, store }) => {
+    planGate(store);
+    const conversation = findConversation(store, params.id ?? '');
+    delete store.state.conversations[conversation.id];
+    store.changed();
+    return { body: { id: conversation.id, object: 'conversation', deleted: true } };
+  }, '2.13');
+
+  router.add('POST', '/conversations/:id/reply', ({ params, body, store }) => {
+    planGate(store);
+    const b = bodyObject(body);
+    const type = requireString(b, 'type');
+    const messageType = requireString(b, 'message_type');
+    let authorType: string;
+    let authorId: string;
+    if (type === 'user') {
+      if (messageType !== 'comment') throw withField(badRequest('parameter_invalid', 'message_type must be comment for a contact reply'), 'message_type');
+      authorId = findReplyingContact(store, b);
+      authorType = store.state.contacts[authorId]?.role ?? 'user';
+    } else if (type === 'admin') {
+      if (!['comment', 'note', 'quick_reply'].includes(messageType)) throw withField(badRequest('parameter_invalid', 'message_type must be one of comment, note, quick_reply'), 'message_type');
+      authorId = requireAdmin(store, b);
+      authorType = 'admin';
+    } else {
+      throw withField(badRequest('parameter_invalid', 'type must be one of user, admin'), 'type');
+    }
+    const idParam = params.id ?? '';
+    const conversation =
+      idParam === 'last'
+        ? Object.values(store.state.conversations).filter((c) => authorType === 'admin' || c.contact_ids.includes(authorId)).sort((x, y) => y.updated_at - x.updated_at)[0]
+        : store.state.conversations[idParam];
+    if (!conversation) throw notFound('Resource Not Found');
+    const text = optString(b, 'body');
+    if (messageType !== 'quick_reply' && (text === undefined || text === null || text === '')) throw badRequest('parameter_not_found', 'body is a required parameter.');
+    const attachments = readAttachments(store, b, true);
+    const createdAt = optInt(b, 'created_at') ?? store.now();
+    const draft = structuredClone(conversation);
+    addPart(store, draft, {
+      part_type: messageType, body: text ?? null, created_at: createdAt, author: { type: authorType, id: authorId }, assigned_to: null, attachments,
+      skip_notifications: optBool(b, 'skip_notifications'),
+    });
+    if (authorType !== 'admin') {
+      draft.waiting_since = createdAt;
+      if (draft.state === 'closed') draft.state = 'open'; // a customer reply reopens the conversation
+    } else if (messageType === 'comment') {
+      draft.waiting_since = null;
+    }
+    store.state.conversations[draft.id] = draft;
+    store.changed();
+    return { body: renderConversation(store, draft) };
+  });
+
+  // State and assignment parts carry no created_at: Intercom stamps them with the time of the request.
+  router.add('POST', '/conversations/:id/parts', ({ params, body, store }) => {
+    planGate(store);
+    const conversation = findConversation(store, params.id ?? '');
+    const b = bodyObject(body);
+    const messageType = requireString(b, 'message_type');
+    const adminId = requireAdmin(store, b);
+    const now = store.now();
+    const draft = structuredClone(conversation);
+    const author = { type: 'admin', id: adminId };
+    const text = optString(b, 'body') ?? null;
+    switch (messageType) {
+      case 'close':
+        addPart(store, draft, { part_type: 'close', body: text, created_at: now, author, assigned_to: null, attachments: [] });
+        draft.state = 'closed';
+        draft.snoozed_until = null;
+        break;
+      case 'open':
+        addPart(store, draft, { part_type: 'open', body: null, created_at: now, author, assigned_to: null, attachments: [] });
+        draft.state = 'open';
+        draft.snoozed_until = null;
+        break;
+      case 'snoozed': {
+        const until = optInt(b, 'snoozed_until');
+        if (until === undefined || until === null) throw badRequest('parameter_not_found', 'snoozed_until is a required parameter.');
+        if (until <= now) throw withField(badRequest('parameter_invalid', 'snoozed_until must be in the future'), 'snoozed_until');
+        addPart(store, draft, { part_type: 'snoozed', body: null, created_at: now, author, assigned_to: null, attachments: [] });
+        draft.state = 'snoozed';
+        draft.snoozed_until = until;
+        break;
+      }
+      case 'assignment': {
+        const type = requireString(b, 'type');
+        const assigneeId = requireId(b, 'assignee_id');
+        let assignedTo: { type: string; id: string | null };
+        if (assigneeId === '0') {
+          assignedTo = { type: 'nobody_admin', id: null };
+          if (type === 'team') draft.team_assignee_id = 0;
+          else draft.admin_assignee_id = 0;
+        } else if (type === 'team') {
+          if (!store.state.teams.some((t) => t.id === assigneeId)) throw new ApiError(404, 'team_not_found', 'Team not found');
+          assignedTo = { type: 'team', id: assigneeId };
+          draft.team_assignee_id = Number(assigneeId);
+        } else if (type === 'admin') {
+          if (!store.state.admins.some((a) => a.id === assigneeId)) throw new ApiError(404, 'admin_not_found', 'Admin not found');
+          assignedTo = { type: 'admin', id: assigneeId };
+          draft.admin_assignee_id = Number(assigneeId);
+        } else {
+          throw withField(badRequest('parameter_invalid', 'type must be one of admin, team'), 'type');
+        }
+        addPart(store, draft, { part_type: 'assignment', body: text, created_at: now, author, assigned_to: assignedTo, attachments: [] });
+        break;
+      }
+      default:
+        throw withField(badRequest('parameter_invalid', 'message_type must be one of close, snoozed, open, assignment'), 'message_type');
+    }
+    store.state.conversations[draft.id] = draft;
+    store.changed();
+    return { body: renderConversation(store, draft) };
+  });
+
+  router.add('POST', '/conversations/:id/tags', ({ params, body, store }) => {
+    planGate(store);
+    const conversation = store.state.conversations[params.id ?? ''];
+    if (!conversation) throw notFound('Conversation not found');
+    const b = bodyObject(body);
+    const tagId = requireId(b, 'id');
+    const adminId = requireAdmin(store, b);
+    const tag = store.state.tags[tagId];
+    if (!tag) throw notFound('Resource Not Found');
+    if (!conversation.tags.some((t) => t.id === tag.id)) {
+      conversation.tags.push({ id: tag.id, applied_at: store.now(), applied_by: { type: 'admin', id: adminId } });
+      store.changed();
+    }
+    return { body: { type: 'tag', id: tag.id, name: tag.name } };
+  });
+
+  router.add('DELETE', '/conversations/:id/tags/:tag_id', ({ params, body, store }) => {
+    planGate(store);
+    const conversation = store.state.conversations[params.id ?? ''];
+    if (!conversation) throw notFound('Conversation not found');
+    requireAdmin(store, bodyObject(body));
+    const tag = store.state.tags[params.tag_id ?? ''];
+    if (!tag || !conversation.tags.some((t) => t.id === tag.id)) throw new ApiError(404, 'tag_not_found', 'Tag not found');
+    conversation.tags = conversation.tags.filter((t) => t.id !== tag.id);
+    store.changed();
+    return { body: { type: 'tag', id: tag.id, name: tag.name } };
+  });
+}

@@ -1,0 +1,24 @@
+import type { Router } from './http/router';
+import { registerAdmins } from './resources/admins';
+import { registerCompanies } from './resources/companies';
+import { registerContacts } from './resources/contacts';
+import { registerConversationAttributes } from './resources/conversation-attributes';
+import { registerConversations } from './resources/conversations';
+import { registerCustomObjects } from './resources/custom-objects';
+import { registerDataAttributes } from './resources/data-attributes';
+import { registerHelpCenter } from './resources/help-center';
+import { registerTags } from './resources/tags';
+import type { Store } from './state/store';
+
+/** Every Intercom endpoint the sandbox serves. */
+export function registerRoutes(router: Router<Store>): void {
+  registerAdmins(router);
+  registerContacts(router);
+  registerCompanies(router);
+  registerTags(router);
+  registerDataAttributes(router);
+  registerConversationAttributes(router);
+  registerConversations(router);
+  registerHelpCenter(router);
+  registerCustomObjects(router);
+}

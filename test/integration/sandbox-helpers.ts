@@ -1,0 +1,38 @@
+import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/index';
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test code inspects arbitrary JSON
+}
+
+/** A started sandbox plus a tiny client speaking plain fetch, as an outside caller would. */
+export async function sandboxWithClient(options: SandboxOptions = {}) {
+  const sandbox = await startSandbox({ openapiPath: '', ...options });
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
+    const response = await fetch(sandbox.url + path, {
+      method,
+      headers: { Authorization: `Bearer ${sandbox.token}`, 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // keep the raw text (e.g. the 502 HTML page)
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  };
+  return { sandbox, call };
+}
+
+export type Client = Awaited<ReturnType<typeof sandboxWithClient>>['call'];
+
+export async function createUser(call: Client, fields: Record<string, unknown> = {}): Promise<string> {
+  const r = await call('POST', '/contacts', { role: 'user', ...fields });
+  if (r.status !== 200) throw new Error(`contact create failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id as string;
+}
+
+export type { RunningSandbox };
