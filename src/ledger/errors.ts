@@ -1,0 +1,66 @@
+/** Typed ledger failures, so adapters can tell the user what to fix. */
+
+export type LedgerWriteCause = 'ENOSPC' | 'EACCES' | 'EPERM' | 'EROFS' | 'EIO' | 'EDQUOT' | 'OTHER';
+
+const WHY: Record<LedgerWriteCause, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exhausted',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  EIO: 'an I/O error occurred',
+  OTHER: 'the write failed',
+};
+
+/**
+ * Writing the journal (or run metadata, or the index cache) failed. Nothing from the failed batch is
+ * considered durable; the run can be resumed once the cause is fixed.
+ */
+export class LedgerWriteError extends Error {
+  override readonly name = 'LedgerWriteError';
+  readonly file: string;
+  readonly code: LedgerWriteCause;
+
+  constructor(file: string, cause: unknown, resumable: { runId?: string } = {}) {
+    const code = writeCauseOf(cause);
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    const resume = resumable.runId
+      ? ` Nothing after the last durable entry is kept; fix the cause and resume run ${resumable.runId}.`
+      : ' Fix the cause and try again.';
+    super(`Cannot write ${file}: ${WHY[code]} (${detail}).${resume}`, { cause });
+    this.file = file;
+    this.code = code;
+  }
+}
+
+export function writeCauseOf(error: unknown): LedgerWriteCause {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOSPC' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EIO' || code === 'EDQUOT') return code;
+  return 'OTHER';
+}
+
+/** Another writer holds the run's lock. */
+export class LedgerLockedError extends Error {
+  override readonly name = 'LedgerLockedError';
+  constructor(readonly lockFile: string, readonly holder: { pid: number; hostname: string; since: string }, reason: string) {
+    super(`Run is locked by pid ${holder.pid} on ${holder.hostname} since ${holder.since} (${lockFile}): ${reason}`);
+  }
+}
+
+/** An entry would have written a secret to disk; it was rejected before reaching the buffer. */
+export class LedgerSecretError extends Error {
+  override readonly name = 'LedgerSecretError';
+  constructor(readonly path: string, readonly kind: string) {
+    super(`Refusing to journal an entry: ${path} looks like a ${kind}. Secrets never go to the ledger.`);
+  }
+}
+
+/** The caller broke a ledger rule (unknown intent seq, outcome twice, write after finish…). */
+export class LedgerUsageError extends Error {
+  override readonly name = 'LedgerUsageError';
+}
+
+/** A file the ledger owns does not parse (run.json); journals tolerate a torn tail instead. */
+export class LedgerCorruptError extends Error {
+  override readonly name = 'LedgerCorruptError';
+}

@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import { ObjectType } from '../model/object-types';
+import {
+  IntentBody, JsonValue, RECORD_CREATING_OPS, RecordState, RunId, RunKind, WatermarkValue,
+  type IntentEntry, type JournalEntry, type RunMeta,
+} from '../model/journal';
+import { recordKey } from './counts';
+
+/** Where a source record lives in Intercom, across runs. */
+export const IdMapping = z.object({
+  intercomId: z.string(),
+  /** The run that last wrote or recorded it. */
+  runId: RunId,
+  /** The run whose create produced it; absent when it existed before the migration. */
+  createdByRun: RunId.optional(),
+  existedBefore: z.boolean(),
+  /** The first before-image captured for a pre-existing object: its state before the migration touched it. */
+  beforeImage: JsonValue.optional(),
+});
+export type IdMapping = z.infer<typeof IdMapping>;
+
+export const RecordStateAt = z.object({ runId: RunId, result: RecordState });
+export type RecordStateAt = z.infer<typeof RecordStateAt>;
+
+const OpenIntent = IntentBody.pick({ op: true, objectType: true, sourceId: true, target: true, existedBefore: true, beforeImage: true, undoes: true });
+type OpenIntent = z.infer<typeof OpenIntent>;
+
+export const IndexSnapshot = z.object({
+  runs: z.array(z.object({ id: RunId, kind: RunKind, rollbackOf: RunId.optional(), completed: z.boolean() })),
+  ids: z.array(z.tuple([z.string(), IdMapping])),
+  records: z.array(z.tuple([z.string(), RecordStateAt])),
+  watermarks: z.array(z.tuple([RunId, z.array(z.tuple([ObjectType, WatermarkValue]))])),
+  openIntents: z.array(z.tuple([RunId, z.array(z.tuple([z.number().int(), OpenIntent]))])),
+});
+export type IndexSnapshot = z.infer<typeof IndexSnapshot>;
+
+interface RunInfo {
+  /** The one copy of the run id every mapping points to (100k copies of a 30-char id add up). */
+  id: string;
+  kind: RunKind;
+  rollbackOf?: string;
+  completed: boolean;
+}
+
+/**
+ * The cross-run index, folded from journal entries in run order (run ids sort by start time). It is
+ * derived data: `rebuild` from the journals always gives the same state as the cached snapshot.
+ *
+ * Rules: applied creates (create/reply/note) and migrated records map (objectType, sourceId) to an
+ * Intercom id; updates of pre-existing objects keep the first before-image. Dry runs do not count.
+ * A rollback's applied undo removes what its target run established for that record; a completed
+ * rollback removes every record state of its target. Watermarks come from the latest run that is
+ * neither a rollback target nor a dry run or rollback.
+ */
+export class LedgerIndex {
+  private readonly runs = new Map<string, RunInfo>();
+  private readonly ids = new Map<string, IdMapping>();
+  private readonly records = new Map<string, RecordStateAt>();
+  private readonly watermarksByRun = new Map<string, Map<ObjectType, WatermarkValue>>();
+  /** Intents still waiting for their outcome, per run: only these need remembering to apply outcomes. */
+  private readonly openIntents = new Map<string, Map<number, OpenIntent>>();
+
+  beginRun(meta: Pick<RunMeta, 'id' | 'kind' | 'rollbackOf'>): void {
+    if (this.runs.has(meta.id)) return;
+    this.runs.set(meta.id, { id: meta.id, kind: meta.kind, rollbackOf: meta.rollbackOf, completed: false });
+  }
+
+  hasRun(runId: string): boolean {
+    return this.runs.has(runId);
+  }
+
+  apply(entry: JournalEntry): void {
+    const run = this.runs.get(entry.runId);
+    if (!run) throw new Error(`index: entry for unknown run ${entry.runId}`);
+    if (run.kind === 'dry-run') return;
+    const runId = run.id;
+    switch (entry.type) {
+      case 'intent':
+        this.openIntentsOf(entry.runId).set(entry.seq, pickOpen(entry));
+        return;
+      case 'outcome': {
+        const open = this.openIntents.get(entry.runId);
+        const intent = open?.get(entry.intentSeq);
+        if (!intent) return;
+        open?.delete(entry.intentSeq);
+        if (entry.outcome.result === 'applied') this.applyWrite(runId, intent, entry.outcome.intercomId);
+        return;
+      }
+      case 'record': {
+        const key = recordKey(entry.objectType, entry.sourceId);
+        this.records.set(key, { runId, result: entry.result });
+        if (entry.result.state === 'migrated') {
+          const existing = this.ids.get(key);
+          this.setMapping(key, {
+            ...existing,
+            intercomId: entry.result.intercomId,
+            runId,
+            existedBefore: existing?.existedBefore ?? entry.result.existedBefore ?? false,
+          });
+        }
+        return;
+      }
+      case 'watermark': {
+        let marks = this.watermarksByRun.get(entry.runId);
+        if (!marks) this.watermarksByRun.set(entry.runId, (marks = new Map()));
+        marks.set(entry.objectType, entry.value);
+        return;
+      }
+      case 'run-status':
+        run.completed = entry.status === 'completed';
+        if (run.kind === 'rollback' && run.rollbackOf && run.completed) this.forgetRunRecords(run.rollbackOf);
+        return;
+      case 'checkpoint':
+        return;
+    }
+  }
+
+  private applyWrite(runId: string, intent: OpenIntent, intercomId: string): void {
+    const key = recordKey(intent.objectType, intent.sourceId);
+    if (intent.undoes) {
+      const target = intent.undoes.runId;
+      if (this.records.get(key)?.runId === target) this.records.delete(key);
+      const mapping = this.ids.get(key);
+      if (mapping && RECORD_CREATING_OPS.includes(intent.undoes.op) && mapping.createdByRun === target) this.ids.delete(key);
+      return;
+    }
+    const existing = this.ids.get(key);
+    if (RECORD_CREATING_OPS.includes(intent.op)) {
+      this.setMapping(key, { intercomId, runId, createdByRun: runId, existedBefore: false });
+    } else if (intent.op === 'update' && intent.existedBefore) {
+      this.setMapping(key, {
+        intercomId: existing?.intercomId ?? intent.target.intercomId ?? intercomId,
+        runId,
+        createdByRun: existing?.createdByRun,
+        existedBefore: existing?.existedBefore ?? true,
+        beforeImage: existing?.beforeImage ?? intent.beforeImage,
+      });
+    }
+  }
+
+  private setMapping(key: string, mapping: IdMapping): void {
+    this.ids.set(key, withoutUndefined(mapping));
+  }
+
+  private forgetRunRecords(runId: string): void {
+    for (const [key, state] of this.records) if (state.runId === runId) this.records.delete(key);
+    for (const [key, mapping] of this.ids) if (mapping.createdByRun === runId) this.ids.delete(key);
+  }
+
+  private openIntentsOf(runId: string): Map<number, OpenIntent> {
+    let open = this.openIntents.get(runId);
+    if (!open) this.openIntents.set(runId, (open = new Map()));
+    return open;
+  }
+
+  intercomIdFor(objectType: ObjectType, sourceId: string): string | undefined {
+    return this.ids.get(recordKey(objectType, sourceId))?.intercomId;
+  }
+
+  mapping(objectType: ObjectType, sourceId: string): IdMapping | undefined {
+    return this.ids.get(recordKey(objectType, sourceId));
+  }
+
+  recordState(objectType: ObjectType, sourceId: string): RecordStateAt | undefined {
+    return this.records.get(recordKey(objectType, sourceId));
+  }
+
+  watermark(objectType: ObjectType): { value: WatermarkValue; runId: string } | undefined {
+    const rolledBack = new Set<string>();
+    for (const info of this.runs.values()) if (info.kind === 'rollback' && info.rollbackOf) rolledBack.add(info.rollbackOf);
+    const ordered = [...this.runs.keys()].sort().reverse();
+    for (const runId of ordered) {
+      const info = this.runs.get(runId);
+      if (!info || info.kind === 'rollback' || info.kind === 'dry-run' || rolledBack.has(runId)) continue;
+      const value = this.watermarksByRun.get(runId)?.get(objectType);
+      if (value !== undefined) return { value, runId };
+    }
+    return undefined;
+  }
+
+  get size(): { ids: number; records: number } {
+    return { ids: this.ids.size, records: this.records.size };
+  }
+
+  snapshot(): IndexSnapshot {
+    return {
+      runs: [...this.runs].sort(byKey).map(([, info]) => withoutUndefined({ ...info })),
+      ids: [...this.ids].sort(byKey),
+      records: [...this.records].sort(byKey),
+      watermarks: [...this.watermarksByRun].map(([runId, marks]) => [runId, [...marks]]),
+      openIntents: [...this.openIntents].filter(([, open]) => open.size > 0).map(([runId, open]) => [runId, [...open]]),
+    };
+  }
+
+  static fromSnapshot(snapshot: IndexSnapshot): LedgerIndex {
+    const index = new LedgerIndex();
+    for (const run of snapshot.runs) index.runs.set(run.id, { id: run.id, kind: run.kind, rollbackOf: run.rollbackOf, completed: run.completed });
+    const canonical = (runId: string): string => index.runs.get(runId)?.id ?? runId;
+    for (const [key, mapping] of snapshot.ids) {
+      mapping.runId = canonical(mapping.runId);
+      if (mapping.createdByRun) mapping.createdByRun = canonical(mapping.createdByRun);
+      index.ids.set(key, mapping);
+    }
+    for (const [key, state] of snapshot.records) index.records.set(key, { ...state, runId: canonical(state.runId) });
+    for (const [runId, marks] of snapshot.watermarks) index.watermarksByRun.set(runId, new Map(marks));
+    for (const [runId, open] of snapshot.openIntents) index.openIntents.set(runId, new Map(open));
+    return index;
+  }
+}
+
+const byKey = (a: [string, unknown], b: [string, unknown]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function pickOpen(entry: IntentEntry): OpenIntent {
+  const { op, objectType, sourceId, target, existedBefore, beforeImage, undoes } = entry;
+  return withoutUndefined({ op, objectType, sourceId, target, existedBefore, beforeImage, undoes });
+}

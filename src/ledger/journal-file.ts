@@ -1,0 +1,217 @@
+import { createReadStream, promises as fsp } from 'node:fs';
+import { JournalEntry } from '../model/journal';
+import type { AppendFile } from './fs-layer';
+import { LedgerWriteError } from './errors';
+
+/** What a scan of a journal found. `validBytes` ends after the last line that parsed. */
+export interface JournalScan {
+  validBytes: number;
+  totalBytes: number;
+  /** Bytes after `validBytes`: a line cut by a crash (or garbage after it). Ignored, and truncated on resume. */
+  tornBytes: number;
+  /** Complete lines in the middle that did not parse (skipped, reported). */
+  badLines: { offset: number; error: string }[];
+  entries: number;
+}
+
+/**
+ * Streams a journal's entries in file order, from `fromOffset` (a line start). Constant memory.
+ * A torn tail is never passed to `onEntry`; invalid lines followed by valid ones are skipped and reported.
+ */
+export async function scanJournal(
+  file: string,
+  onEntry: (entry: JournalEntry, offset: number) => void,
+  fromOffset = 0,
+): Promise<JournalScan> {
+  const scan: JournalScan = { validBytes: fromOffset, totalBytes: fromOffset, tornBytes: 0, badLines: [], entries: 0 };
+  let pendingBad: { offset: number; error: string }[] = [];
+  let offset = fromOffset;
+  let rest: Buffer = Buffer.alloc(0);
+  const stream = createReadStream(file, { start: fromOffset, highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+      let start = 0;
+      for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
+        const line = data.toString('utf8', start, nl);
+        const lineOffset = offset;
+        offset += nl + 1 - start;
+        start = nl + 1;
+        const parsed = parseLine(line);
+        if (parsed.ok) {
+          scan.badLines.push(...pendingBad);
+          pendingBad = [];
+          scan.entries++;
+          scan.validBytes = offset;
+          onEntry(parsed.entry, lineOffset);
+        } else {
+          pendingBad.push({ offset: lineOffset, error: parsed.error });
+        }
+      }
+      data = data.subarray(start);
+      rest = Buffer.from(data);
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+  }
+  scan.totalBytes = offset + rest.length;
+  scan.tornBytes = scan.totalBytes - scan.validBytes;
+  return scan;
+}
+
+function parseLine(line: string): { ok: true; entry: JournalEntry } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch (error) {
+    return { ok: false, error: `not JSON: ${(error as Error).message}` };
+  }
+  const result = JournalEntry.safeParse(json);
+  return result.success ? { ok: true, entry: result.data } : { ok: false, error: `not a journal entry: ${result.error.issues[0]?.message ?? ''}` };
+}
+
+export async function fileSize(file: string): Promise<number> {
+  try {
+    return (await fsp.stat(file)).size;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return 0;
+    throw error;
+  }
+}
+
+export interface BatchPolicy {
+  /** Flush as soon as this many entries are buffered. */
+  maxEntries: number;
+  /** Flush at most this long after the first buffered entry. */
+  maxDelayMs: number;
+  /**
+   * Entries someone waits for (intents: the call may not be sent before they are durable) are flushed
+   * on the next tick instead: group commit, since entries arriving while an fsync runs share the next.
+   */
+  urgentOnNextTick: boolean;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The single append stream of one journal. Lines are buffered and written + fdatasynced per batch, in
+ * order, one batch at a time; so an entry is durable only when every entry before it is. A failed
+ * batch is cut off again (truncate to the last durable size) and the writer refuses further work:
+ * nothing half-written counts as durable.
+ */
+export class JournalWriter {
+  private buffer: string[] = [];
+  private waiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private inFlight: Promise<void> = Promise.resolve();
+  private failure: LedgerWriteError | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly file: AppendFile,
+    readonly path: string,
+    private durable: number,
+    private readonly policy: BatchPolicy,
+    private readonly runId: string,
+  ) {}
+
+  /** Bytes of the journal known to be on stable storage. */
+  get durableBytes(): number {
+    return this.durable;
+  }
+
+  get bufferedEntries(): number {
+    return this.buffer.length;
+  }
+
+  get failed(): LedgerWriteError | undefined {
+    return this.failure;
+  }
+
+  /** Throws the stored failure if the writer is broken. */
+  assertWritable(): void {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new Error(`journal ${this.path} is closed`);
+  }
+
+  /**
+   * Buffers one line (without newline). Returns a promise that settles when the line is durable.
+   * `urgent`: a caller waits for it (see BatchPolicy.urgentOnNextTick).
+   */
+  append(line: string, urgent = false): Promise<void> {
+    this.assertWritable();
+    this.buffer.push(line + '\n');
+    const durable = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    // Callers that do not await durability learn of a failure from the next call or flush().
+    durable.catch(() => undefined);
+    if (this.buffer.length >= this.policy.maxEntries) this.startFlush();
+    else if (urgent && this.policy.urgentOnNextTick) this.immediate ??= setImmediate(() => this.startFlush());
+    else this.timer ??= setTimeout(() => this.startFlush(), this.policy.maxDelayMs);
+    return durable;
+  }
+
+  /** Writes and syncs everything buffered so far; resolves once it is durable. */
+  flush(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.buffer.length > 0) this.startFlush();
+    return this.inFlight.then(() => {
+      if (this.failure) throw this.failure;
+    });
+  }
+
+  private startFlush(): void {
+    clearTimeout(this.timer);
+    clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    if (this.buffer.length === 0) return;
+    const lines = this.buffer;
+    const waiters = this.waiters;
+    this.buffer = [];
+    this.waiters = [];
+    this.inFlight = this.inFlight.then(() => this.writeBatch(lines, waiters));
+  }
+
+  private async writeBatch(lines: string[], waiters: Waiter[]): Promise<void> {
+    // The chain itself never rejects (callers learn of a failure through their waiters and flush()).
+    if (this.failure) {
+      for (const w of waiters) w.reject(this.failure);
+      return;
+    }
+    const data = Buffer.from(lines.join(''), 'utf8');
+    try {
+      await this.file.append(data);
+      await this.file.sync();
+    } catch (error) {
+      this.failure = new LedgerWriteError(this.path, error, { runId: this.runId });
+      // Best effort: cut the partial batch off. If this fails too, the reader drops a torn tail
+      // and resume truncates; lines of the batch that did land are then harmless (intents without
+      // outcome get looked up before any retry).
+      await this.file.truncate(this.durable).catch(() => undefined);
+      const rejectAll = [...waiters, ...this.waiters];
+      this.buffer = [];
+      this.waiters = [];
+      for (const w of rejectAll) w.reject(this.failure);
+      return;
+    }
+    this.durable += data.length;
+    for (const w of waiters) w.resolve();
+  }
+
+  /** Flushes (when healthy) and closes the file descriptor. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (!this.failure) await this.flush();
+    } finally {
+      this.closed = true;
+      clearTimeout(this.timer);
+      clearImmediate(this.immediate);
+      await this.file.close().catch(() => undefined);
+    }
+  }
+}

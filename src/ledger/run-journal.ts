@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import type { ObjectType } from '../model/object-types';
+import {
+  JournalEntry, type CheckpointEntry, type IntentBody, type IntentEntry, type JsonValue, type OutcomeResult,
+  type RecordBody, type RunCounts, type RunMeta, type RunStatus, type WatermarkValue,
+} from '../model/journal';
+import { LedgerSecretError, LedgerUsageError } from './errors';
+import type { JournalWriter } from './journal-file';
+import type { RunLock } from './lock';
+import type { AppliedWrite, RunState } from './run-state';
+import { findSecret } from './secret-guard';
+
+/** What a RunJournal needs from its Ledger. */
+export interface RunJournalHost {
+  applyToIndex(entry: JournalEntry): void;
+  /** The journal's writer failed: the in-memory index may hold entries that never became durable. */
+  taintIndex(): void;
+  writeMeta(meta: RunMeta): Promise<void>;
+  writesToUndo(targetRunId: string): Promise<AppliedWrite[]>;
+  closed(journal: RunJournal): Promise<void>;
+  now(): Date;
+}
+
+type EntryBody = { [K in JournalEntry['type']]: Omit<Extract<JournalEntry, { type: K }>, 'seq' | 'at' | 'runId'> }[JournalEntry['type']];
+
+/**
+ * The one writer of one run. Every write to Intercom goes: `await intent()` (durable before the call
+ * is sent) → call → `outcome()`; then one `record()` per source record. Entries are buffered and
+ * fsynced per batch, strictly in order.
+ */
+export class RunJournal {
+  private finished = false;
+  private meta: RunMeta;
+
+  constructor(
+    meta: RunMeta,
+    private readonly state: RunState,
+    private readonly writer: JournalWriter,
+    private readonly lock: RunLock,
+    private readonly host: RunJournalHost,
+  ) {
+    this.meta = meta;
+  }
+
+  get runId(): string {
+    return this.meta.id;
+  }
+
+  get attempt(): number {
+    return this.state.attempt;
+  }
+
+  get metadata(): RunMeta {
+    return { ...this.meta };
+  }
+
+  /** Journal bytes known durable (the index cache records it). */
+  get durableBytes(): number {
+    return this.writer.durableBytes;
+  }
+
+  get bufferedEntries(): number {
+    return this.writer.bufferedEntries;
+  }
+
+  /**
+   * Journals a write before it is sent. Resolves with the intent's seq once it is durable — only then
+   * may the request go out.
+   */
+  async intent(body: IntentBody): Promise<number> {
+    if (this.meta.kind === 'rollback' && !body.undoes) throw new LedgerUsageError('rollback runs only journal writes that undo another run (set `undoes`)');
+    if (this.meta.kind !== 'rollback' && body.undoes) throw new LedgerUsageError('`undoes` is only for rollback runs');
+    const { seq, durable } = this.append({ type: 'intent', ...body }, true);
+    await durable;
+    return seq;
+  }
+
+  /** Journals what happened to the write of intent `intentSeq`. Returns the outcome's seq. */
+  outcome(intentSeq: number, outcome: OutcomeResult): number {
+    if (!this.state.pending.has(intentSeq)) {
+      const why = this.state.resolved.has(intentSeq) ? 'already has an outcome' : 'is not an intent of this run';
+      throw new LedgerUsageError(`seq ${intentSeq} ${why}`);
+    }
+    return this.append({ type: 'outcome', intentSeq, outcome: outcome as never }).seq;
+  }
+
+  /** The final state of one source record in this run (the latest entry wins). */
+  record(body: RecordBody): number {
+    const { objectType, sourceId, ...result } = body;
+    return this.append({ type: 'record', objectType, sourceId, result: result as never }).seq;
+  }
+
+  /**
+   * Advances the delta watermark of an object type. State advances only after the records before it
+   * are safely written (Airbyte/Singer): refused while a write of that type has no outcome; and being
+   * later in the same ordered journal, it can only become durable after them.
+   */
+  watermark(objectType: ObjectType, value: WatermarkValue): number {
+    const open = this.state.pendingIntents().find((i) => i.objectType === objectType);
+    if (open) throw new LedgerUsageError(`cannot advance the ${objectType} watermark: write seq ${open.seq} has no outcome yet`);
+    return this.append({ type: 'watermark', objectType, value }).seq;
+  }
+
+  checkpoint(phase: string, data?: JsonValue): number {
+    return this.append({ type: 'checkpoint', phase, data }).seq;
+  }
+
+  /** Writes and fsyncs everything buffered; resolves once durable. */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /** Intents without an outcome, oldest first: resume resolves each by lookup before any retry. */
+  pendingIntents(): IntentEntry[] {
+    return this.state.pendingIntents();
+  }
+
+  lastCheckpoint(): CheckpointEntry | undefined {
+    return this.state.lastCheckpoint;
+  }
+
+  /** Per object type migrated/skipped/failed, latest record entry per source record. */
+  counts(): RunCounts {
+    return this.state.tally.counts();
+  }
+
+  /**
+   * Rollback runs: the target run's applied writes in reverse order, minus those already undone by
+   * any rollback of it. Pending undo intents must be resolved first, or an undo could repeat.
+   */
+  async writesToUndo(): Promise<AppliedWrite[]> {
+    const target = this.meta.rollbackOf;
+    if (this.meta.kind !== 'rollback' || !target) throw new LedgerUsageError('writesToUndo() is for rollback runs');
+    const pending = this.state.pendingIntents();
+    if (pending.length > 0) throw new LedgerUsageError(`resolve the ${pending.length} pending undo intent(s) first (pendingIntents())`);
+    await this.flush();
+    return this.host.writesToUndo(target);
+  }
+
+  /** Marks the start of an attempt (first run or a resume); resolves once durable. */
+  async beginAttempt(): Promise<void> {
+    this.state.attempt += 1;
+    const { durable } = this.append({ type: 'run-status', status: 'running', attempt: this.state.attempt }, true);
+    await durable;
+  }
+
+  /** Ends the run: a final status entry, fsync, run.json with counts, lock released. */
+  async finish(status: Exclude<RunStatus, 'running'>, message?: string): Promise<RunMeta> {
+    this.assertOpen();
+    const pending = this.state.pendingIntents().length;
+    if (status === 'completed' && pending > 0) {
+      throw new LedgerUsageError(`cannot complete run ${this.meta.id}: ${pending} write(s) have no outcome; resolve them or finish as failed`);
+    }
+    try {
+      this.append({ type: 'run-status', status, attempt: this.state.attempt, message });
+      await this.flush();
+      this.meta = { ...this.meta, status, finishedAt: this.host.now().toISOString(), counts: this.counts() };
+      await this.host.writeMeta(this.meta);
+    } catch (error) {
+      // Leave the run resumable and unlocked; the journal (not run.json) says how far it got.
+      await this.close().catch(() => undefined);
+      throw error;
+    }
+    this.finished = true;
+    await this.release();
+    return this.metadata;
+  }
+
+  /** Stops writing without a final status (the run stays `running` and resumable). */
+  async close(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    try {
+      await this.writer.close();
+    } finally {
+      await this.release();
+    }
+  }
+
+  private async release(): Promise<void> {
+    await this.writer.close();
+    await this.lock.release();
+    await this.host.closed(this);
+  }
+
+  private assertOpen(): void {
+    if (this.finished) throw new LedgerUsageError(`run ${this.meta.id} is finished`);
+    this.writer.assertWritable();
+  }
+
+  private append(body: EntryBody, urgent = false): { seq: number; durable: Promise<void> } {
+    this.assertOpen();
+    const candidate = { seq: this.state.lastSeq + 1, at: this.host.now().toISOString(), runId: this.meta.id, ...body };
+    const parsed = JournalEntry.safeParse(candidate);
+    if (!parsed.success) throw new LedgerUsageError(`invalid ${body.type} entry: ${z.prettifyError(parsed.error)}`);
+    const secret = findSecret(parsed.data);
+    if (secret) throw new LedgerSecretError(secret.path, secret.kind);
+    const entry = parsed.data;
+    const durable = this.writer.append(JSON.stringify(entry), urgent);
+    durable.catch(() => this.host.taintIndex());
+    this.state.apply(entry);
+    this.host.applyToIndex(entry);
+    return { seq: entry.seq, durable };
+  }
+}

@@ -1,0 +1,237 @@
+import { z } from 'zod';
+import { ObjectType } from './object-types';
+
+/**
+ * The ledger's on-disk shapes: one journal entry per line of `migration/runs/<run-id>/journal.jsonl`,
+ * the run metadata in `run.json`. The journals are the truth; every index is derived from them.
+ */
+
+export const RUN_KINDS = ['sample', 'full', 'delta', 'rollback', 'dry-run'] as const;
+export const RunKind = z.enum(RUN_KINDS);
+export type RunKind = z.infer<typeof RunKind>;
+
+export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
+export const RunStatus = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** Sortable by time, safe as a folder name on every platform: `20261128T154110123Z-full-3fa9`. */
+export const RunId = z.string().regex(/^[0-9]{8}T[0-9]{9}Z-[a-z-]+-[0-9a-f]{4,}$/, 'not a run id');
+export type RunId = z.infer<typeof RunId>;
+
+const IsoTime = z.iso.datetime({ offset: true });
+
+/**
+ * Write operations. `reply`/`note` add a conversation part; `attach`/`detach` link two objects
+ * (contact ↔ company, file ↔ part); `untag`, `detach`, `unarchive`, `open`, `restore` exist for rollback.
+ */
+export const WRITE_OPS = [
+  'create', 'update', 'reply', 'note', 'tag', 'untag', 'attach', 'detach',
+  'close', 'open', 'assign', 'archive', 'unarchive', 'delete', 'restore',
+] as const;
+export const WriteOp = z.enum(WRITE_OPS);
+export type WriteOp = z.infer<typeof WriteOp>;
+
+/** Ops whose applied outcome is the Intercom object that stands for the source record itself. */
+export const RECORD_CREATING_OPS: readonly WriteOp[] = ['create', 'reply', 'note'];
+
+export const INTERCOM_RESOURCES = [
+  'admin', 'team', 'contact', 'company', 'conversation', 'conversation_part', 'ticket', 'ticket_part',
+  'ticket_type', 'tag', 'data_attribute', 'conversation_attribute', 'contact_note',
+  'help_center_collection', 'article',
+] as const;
+export const IntercomResource = z.enum(INTERCOM_RESOURCES);
+export type IntercomResource = z.infer<typeof IntercomResource>;
+
+/** What an intent writes to: the resource kind, its Intercom id when it already has one, a readable label. */
+export const WriteTarget = z.object({
+  resource: IntercomResource,
+  intercomId: z.string().min(1).optional(),
+  /** e.g. "POST /contacts" or "conversation 499 ← reply". For people reading the journal. */
+  description: z.string().min(1),
+});
+export type WriteTarget = z.infer<typeof WriteTarget>;
+
+const UnixSeconds = z.number().int().nonnegative();
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'sha-256 hex');
+
+/**
+ * How to find out, after a crash, whether a write whose outcome is unknown was applied. POSTs are
+ * never retried blindly: resume runs this lookup first (DESIGN.md invariants).
+ */
+export const LookupKey = z.discriminatedUnion('by', [
+  z.object({ by: z.literal('external_id'), value: z.string().min(1) }),
+  z.object({ by: z.literal('email'), value: z.string().min(1) }),
+  z.object({ by: z.literal('company_id'), value: z.string().min(1) }),
+  /** Tags, data attributes, collections, articles: unique by name (articles: title) within their resource. */
+  z.object({ by: z.literal('name'), value: z.string().min(1) }),
+  /** Conversation or ticket created for a contact: its Intercom contact id, created_at and a hash of the body. */
+  z.object({ by: z.literal('conversation'), contactId: z.string().min(1), createdAt: UnixSeconds, bodySha256: Sha256Hex }),
+  /** A reply or note inside a known conversation (use `conversation_id`, never the message id). */
+  z.object({ by: z.literal('conversation_part'), conversationId: z.string().min(1), createdAt: UnixSeconds, bodySha256: Sha256Hex }),
+  /** The target already has an id (update, close, assign, tag, archive, delete…): read it back and compare. */
+  z.object({ by: z.literal('intercom_id'), id: z.string().min(1) }),
+]);
+export type LookupKey = z.infer<typeof LookupKey>;
+
+/** Any JSON value (before-images are Intercom objects as read back before an update). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
+);
+
+export const SourceId = z.string().min(1);
+
+/** The write a rollback intent undoes: the intent it reverses in the target run. */
+export const UndoRef = z.object({ runId: RunId, seq: z.number().int().positive(), op: WriteOp });
+export type UndoRef = z.infer<typeof UndoRef>;
+
+const EntryBase = {
+  seq: z.number().int().positive(),
+  at: IsoTime,
+  runId: RunId,
+};
+
+export const IntentBody = z.object({
+  op: WriteOp,
+  objectType: ObjectType,
+  sourceId: SourceId,
+  target: WriteTarget,
+  lookup: LookupKey,
+  /** True when the Intercom object existed before this run (matched, then updated). */
+  existedBefore: z.boolean().optional(),
+  /** The object as read before an update of a pre-existing record; rollback restores it. */
+  beforeImage: JsonValue.optional(),
+  /** Set on rollback runs: the write this intent reverses. */
+  undoes: UndoRef.optional(),
+});
+export type IntentBody = z.infer<typeof IntentBody>;
+
+export const ErrorInfo = z.object({
+  /** A stable class, e.g. `validation`, `conflict`, `not_found`, `rate_limited`, `server`, `network`. */
+  errorClass: z.string().min(1),
+  message: z.string(),
+  /** The source or payload field at fault, when there is one. */
+  field: z.string().min(1).optional(),
+  httpStatus: z.number().int().optional(),
+});
+export type ErrorInfo = z.infer<typeof ErrorInfo>;
+
+export const OutcomeResult = z.discriminatedUnion('result', [
+  z.object({
+    result: z.literal('applied'),
+    intercomId: z.string().min(1),
+    /** Secondary ids of the same write, e.g. `{ messageId }` next to a conversation id. */
+    relatedIds: z.record(z.string(), z.string()).optional(),
+    /** `lookup` when resume found the write already applied. */
+    resolvedBy: z.enum(['response', 'lookup']).default('response'),
+  }),
+  z.object({ result: z.literal('failed'), error: ErrorInfo }),
+  /** Known not to have happened (resume's lookup found nothing): safe to retry. */
+  z.object({ result: z.literal('not-applied'), reason: z.string().min(1) }),
+]);
+export type OutcomeResult = z.input<typeof OutcomeResult>;
+
+export const RecordState = z.discriminatedUnion('state', [
+  /** `existedBefore`: matched to an Intercom object that was there before the migration (e.g. an admin). */
+  z.object({ state: z.literal('migrated'), intercomId: z.string().min(1), existedBefore: z.boolean().optional() }),
+  z.object({ state: z.literal('skipped'), reason: z.string().min(1) }),
+  z.object({ state: z.literal('failed'), error: ErrorInfo }),
+]);
+export type RecordState = z.infer<typeof RecordState>;
+
+export const RecordBody = z.intersection(z.object({ objectType: ObjectType, sourceId: SourceId }), RecordState);
+export type RecordBody = z.infer<typeof RecordBody>;
+
+export const WatermarkValue = z.union([z.string().min(1), z.number()]);
+export type WatermarkValue = z.infer<typeof WatermarkValue>;
+
+export const IntentEntry = z.object({ ...EntryBase, type: z.literal('intent'), ...IntentBody.shape });
+export type IntentEntry = z.infer<typeof IntentEntry>;
+
+export const OutcomeEntry = z.object({
+  ...EntryBase,
+  type: z.literal('outcome'),
+  intentSeq: z.number().int().positive(),
+  outcome: OutcomeResult,
+});
+export type OutcomeEntry = z.infer<typeof OutcomeEntry>;
+
+export const RecordEntry = z.object({
+  ...EntryBase,
+  type: z.literal('record'),
+  objectType: ObjectType,
+  sourceId: SourceId,
+  result: RecordState,
+});
+export type RecordEntry = z.infer<typeof RecordEntry>;
+
+export const WatermarkEntry = z.object({
+  ...EntryBase,
+  type: z.literal('watermark'),
+  objectType: ObjectType,
+  value: WatermarkValue,
+});
+export type WatermarkEntry = z.infer<typeof WatermarkEntry>;
+
+export const CheckpointEntry = z.object({
+  ...EntryBase,
+  type: z.literal('checkpoint'),
+  /** Engine phase, e.g. `contacts`. */
+  phase: z.string().min(1),
+  /** Opaque progress data the engine can resume from (keyset cursor, counters). */
+  data: JsonValue.optional(),
+});
+export type CheckpointEntry = z.infer<typeof CheckpointEntry>;
+
+export const RunStatusEntry = z.object({
+  ...EntryBase,
+  type: z.literal('run-status'),
+  status: RunStatus,
+  /** 1 for the first attempt, +1 on each resume. */
+  attempt: z.number().int().positive(),
+  message: z.string().optional(),
+});
+export type RunStatusEntry = z.infer<typeof RunStatusEntry>;
+
+export const JournalEntry = z.discriminatedUnion('type', [
+  IntentEntry, OutcomeEntry, RecordEntry, WatermarkEntry, CheckpointEntry, RunStatusEntry,
+]);
+export type JournalEntry = z.infer<typeof JournalEntry>;
+
+export const RecordCounts = z.object({
+  migrated: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  /** reason → count, for skipped records. */
+  skippedReasons: z.record(z.string(), z.number().int().nonnegative()),
+  /** `errorClass: field` (or errorClass) → count, for failed records. */
+  failedReasons: z.record(z.string(), z.number().int().nonnegative()),
+});
+export type RecordCounts = z.infer<typeof RecordCounts>;
+
+export const RunCounts = z.partialRecord(ObjectType, RecordCounts);
+export type RunCounts = z.infer<typeof RunCounts>;
+
+export const SourceDescription = z.object({
+  /** `sql`, `sqlite`, `soap`… */
+  kind: z.string().min(1),
+  /** Human-readable, secret-free: host/database or URL without credentials. */
+  description: z.string().min(1),
+});
+export type SourceDescription = z.infer<typeof SourceDescription>;
+
+export const RunMeta = z.object({
+  id: RunId,
+  kind: RunKind,
+  /** Rollback runs: the run being undone. */
+  rollbackOf: RunId.optional(),
+  startedAt: IsoTime,
+  finishedAt: IsoTime.optional(),
+  status: RunStatus,
+  attempts: z.number().int().positive(),
+  mappingHash: z.string().min(1),
+  source: SourceDescription,
+  /** Written at finish (and on resume), derived from the journal's `record` entries. */
+  counts: RunCounts.optional(),
+});
+export type RunMeta = z.infer<typeof RunMeta>;
