@@ -34,6 +34,11 @@ export const IndexSnapshot = z.object({
 });
 export type IndexSnapshot = z.infer<typeof IndexSnapshot>;
 
+interface Slot {
+  mapping: IdMapping | undefined;
+  record: RecordStateAt | undefined;
+}
+
 interface RunInfo {
   /** The one copy of the run id every mapping points to (100k copies of a 30-char id add up). */
   id: string;
@@ -54,8 +59,10 @@ interface RunInfo {
  */
 export class LedgerIndex {
   private readonly runs = new Map<string, RunInfo>();
-  private readonly ids = new Map<string, IdMapping>();
-  private readonly records = new Map<string, RecordStateAt>();
+  /** One slot per source record holding both facts: one key string and one map entry per record. */
+  private readonly slots = new Map<string, Slot>();
+  private idCount = 0;
+  private recordCount = 0;
   private readonly watermarksByRun = new Map<string, Map<ObjectType, WatermarkValue>>();
   /** Intents still waiting for their outcome, per run: only these need remembering to apply outcomes. */
   private readonly openIntents = new Map<string, Map<number, OpenIntent>>();
@@ -88,16 +95,20 @@ export class LedgerIndex {
       }
       case 'record': {
         const key = recordKey(entry.objectType, entry.sourceId);
-        this.records.set(key, { runId, result: entry.result });
-        if (entry.result.state === 'migrated') {
-          const existing = this.ids.get(key);
+        let result = entry.result;
+        if (result.state === 'migrated') {
+          const existing = this.slots.get(key)?.mapping;
+          // Keep one copy of the id string for both facts.
+          const intercomId = existing?.intercomId === result.intercomId ? existing.intercomId : result.intercomId;
+          result = { ...result, intercomId };
           this.setMapping(key, {
             ...existing,
-            intercomId: entry.result.intercomId,
+            intercomId,
             runId,
-            existedBefore: existing?.existedBefore ?? entry.result.existedBefore ?? false,
+            existedBefore: existing?.existedBefore ?? result.existedBefore ?? false,
           });
         }
+        this.setRecord(key, { runId, result });
         return;
       }
       case 'watermark': {
@@ -119,12 +130,12 @@ export class LedgerIndex {
     const key = recordKey(intent.objectType, intent.sourceId);
     if (intent.undoes) {
       const target = intent.undoes.runId;
-      if (this.records.get(key)?.runId === target) this.records.delete(key);
-      const mapping = this.ids.get(key);
-      if (mapping && RECORD_CREATING_OPS.includes(intent.undoes.op) && mapping.createdByRun === target) this.ids.delete(key);
+      const slot = this.slots.get(key);
+      if (slot?.record?.runId === target) this.setRecord(key, undefined);
+      if (slot?.mapping && RECORD_CREATING_OPS.includes(intent.undoes.op) && slot.mapping.createdByRun === target) this.setMapping(key, undefined);
       return;
     }
-    const existing = this.ids.get(key);
+    const existing = this.slots.get(key)?.mapping;
     if (RECORD_CREATING_OPS.includes(intent.op)) {
       this.setMapping(key, { intercomId, runId, createdByRun: runId, existedBefore: false });
     } else if (intent.op === 'update' && intent.existedBefore) {
@@ -138,13 +149,35 @@ export class LedgerIndex {
     }
   }
 
-  private setMapping(key: string, mapping: IdMapping): void {
-    this.ids.set(key, withoutUndefined(mapping));
+  private setMapping(key: string, mapping: IdMapping | undefined): void {
+    const slot = this.slotFor(key);
+    this.idCount += (mapping ? 1 : 0) - (slot.mapping ? 1 : 0);
+    slot.mapping = mapping && compactMapping(mapping);
+    this.dropIfEmpty(key, slot);
+  }
+
+  private setRecord(key: string, record: RecordStateAt | undefined): void {
+    const slot = this.slotFor(key);
+    this.recordCount += (record ? 1 : 0) - (slot.record ? 1 : 0);
+    slot.record = record;
+    this.dropIfEmpty(key, slot);
+  }
+
+  private slotFor(key: string): Slot {
+    let slot = this.slots.get(key);
+    if (!slot) this.slots.set(key, (slot = { mapping: undefined, record: undefined }));
+    return slot;
+  }
+
+  private dropIfEmpty(key: string, slot: Slot): void {
+    if (!slot.mapping && !slot.record) this.slots.delete(key);
   }
 
   private forgetRunRecords(runId: string): void {
-    for (const [key, state] of this.records) if (state.runId === runId) this.records.delete(key);
-    for (const [key, mapping] of this.ids) if (mapping.createdByRun === runId) this.ids.delete(key);
+    for (const [key, slot] of this.slots) {
+      if (slot.record?.runId === runId) this.setRecord(key, undefined);
+      if (slot.mapping?.createdByRun === runId) this.setMapping(key, undefined);
+    }
   }
 
   private openIntentsOf(runId: string): Map<number, OpenIntent> {
@@ -154,15 +187,15 @@ export class LedgerIndex {
   }
 
   intercomIdFor(objectType: ObjectType, sourceId: string): string | undefined {
-    return this.ids.get(recordKey(objectType, sourceId))?.intercomId;
+    return this.slots.get(recordKey(objectType, sourceId))?.mapping?.intercomId;
   }
 
   mapping(objectType: ObjectType, sourceId: string): IdMapping | undefined {
-    return this.ids.get(recordKey(objectType, sourceId));
+    return this.slots.get(recordKey(objectType, sourceId))?.mapping;
   }
 
   recordState(objectType: ObjectType, sourceId: string): RecordStateAt | undefined {
-    return this.records.get(recordKey(objectType, sourceId));
+    return this.slots.get(recordKey(objectType, sourceId))?.record;
   }
 
   watermark(objectType: ObjectType): { value: WatermarkValue; runId: string } | undefined {
@@ -179,14 +212,18 @@ export class LedgerIndex {
   }
 
   get size(): { ids: number; records: number } {
-    return { ids: this.ids.size, records: this.records.size };
+    return { ids: this.idCount, records: this.recordCount };
+  }
+
+  private sortedSlots(): [string, Slot][] {
+    return [...this.slots].sort(byKey);
   }
 
   snapshot(): IndexSnapshot {
     return {
       runs: [...this.runs].sort(byKey).map(([, info]) => withoutUndefined({ ...info })),
-      ids: [...this.ids].sort(byKey),
-      records: [...this.records].sort(byKey),
+      ids: this.sortedSlots().flatMap(([key, slot]): [string, IdMapping][] => (slot.mapping ? [[key, slot.mapping]] : [])),
+      records: this.sortedSlots().flatMap(([key, slot]): [string, RecordStateAt][] => (slot.record ? [[key, slot.record]] : [])),
       watermarks: [...this.watermarksByRun].map(([runId, marks]) => [runId, [...marks]]),
       openIntents: [...this.openIntents].filter(([, open]) => open.size > 0).map(([runId, open]) => [runId, [...open]]),
     };
@@ -199,9 +236,9 @@ export class LedgerIndex {
     for (const [key, mapping] of snapshot.ids) {
       mapping.runId = canonical(mapping.runId);
       if (mapping.createdByRun) mapping.createdByRun = canonical(mapping.createdByRun);
-      index.ids.set(key, mapping);
+      index.setMapping(key, mapping);
     }
-    for (const [key, state] of snapshot.records) index.records.set(key, { ...state, runId: canonical(state.runId) });
+    for (const [key, state] of snapshot.records) index.setRecord(key, { ...state, runId: canonical(state.runId) });
     for (const [runId, marks] of snapshot.watermarks) index.watermarksByRun.set(runId, new Map(marks));
     for (const [runId, open] of snapshot.openIntents) index.openIntents.set(runId, new Map(open));
     return index;
@@ -212,6 +249,14 @@ const byKey = (a: [string, unknown], b: [string, unknown]): number => (a[0] < b[
 
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Same fields every time, absent ones left out: small objects sharing one shape (100k of them). */
+function compactMapping(m: IdMapping): IdMapping {
+  const { intercomId, runId, existedBefore, createdByRun } = m;
+  if (m.beforeImage !== undefined) return withoutUndefined(m);
+  // Literals, not added properties: all fields stay inside the object.
+  return createdByRun === undefined ? { intercomId, runId, existedBefore } : { intercomId, runId, createdByRun, existedBefore };
 }
 
 function pickOpen(entry: IntentEntry): OpenIntent {

@@ -135,7 +135,11 @@ export class Ledger {
         if (offset >= known) this.index.apply(entry);
       });
       this.reportScan(runId, scan);
-      if (state.status === 'completed') throw new LedgerUsageError(`run ${runId} is completed; start a delta run instead`);
+      if (state.status === 'completed') {
+        // run.json may lag behind the journal (a crash between the two writes): repair it.
+        if (meta.status !== 'completed') await this.writeMeta({ ...meta, status: 'completed', counts: state.tally.counts() });
+        throw new LedgerUsageError(`run ${runId} is completed; start a delta run instead`);
+      }
       const file = await this.openJournalFile(runId);
       if (scan.tornBytes > 0) {
         try {
@@ -250,7 +254,10 @@ export class Ledger {
 
   // ---- index maintenance ------------------------------------------------------------------
 
-  /** Folds every journal from scratch (the cache is only ever a shortcut for this). */
+  /**
+   * Folds every journal from scratch (the cache is only ever a shortcut for this). Call it while no
+   * run of this process is writing: entries appended during the fold may miss the new index.
+   */
   async rebuildIndex(): Promise<void> {
     await this.flushOpen();
     const index = new LedgerIndex();
@@ -285,8 +292,7 @@ export class Ledger {
         fingerprints.push(known);
       }
     }
-    const snapshot = this.index.snapshot();
-    const file = IndexCacheFile.parse({ version: 1, fingerprints, index: snapshot });
+    const file: z.infer<typeof IndexCacheFile> = { version: 1, fingerprints, index: this.index.snapshot() };
     try {
       await this.fs.writeFileAtomic(this.paths.indexCache, JSON.stringify(file));
     } catch (error) {
@@ -386,6 +392,7 @@ export class Ledger {
   private host(): RunJournalHost {
     return {
       applyToIndex: (entry) => this.index.apply(entry),
+      mapping: (objectType, sourceId) => this.index.mapping(objectType, sourceId),
       taintIndex: () => {
         this.indexTainted = true;
       },

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { ObjectType } from '../model/object-types';
 import {
-  JournalEntry, type CheckpointEntry, type IntentBody, type IntentEntry, type JsonValue, type OutcomeResult,
+  JournalEntry, RECORD_CREATING_OPS, type CheckpointEntry, type IntentBody, type IntentEntry, type JsonValue, type OutcomeResult,
   type RecordBody, type RunCounts, type RunMeta, type RunStatus, type WatermarkValue,
 } from '../model/journal';
 import { LedgerSecretError, LedgerUsageError } from './errors';
+import type { IdMapping } from './index-state';
 import type { JournalWriter } from './journal-file';
 import type { RunLock } from './lock';
 import type { AppliedWrite, RunState } from './run-state';
@@ -13,6 +14,7 @@ import { findSecret } from './secret-guard';
 /** What a RunJournal needs from its Ledger. */
 export interface RunJournalHost {
   applyToIndex(entry: JournalEntry): void;
+  mapping(objectType: ObjectType, sourceId: string): IdMapping | undefined;
   /** The journal's writer failed: the in-memory index may hold entries that never became durable. */
   taintIndex(): void;
   writeMeta(meta: RunMeta): Promise<void>;
@@ -70,9 +72,23 @@ export class RunJournal {
   async intent(body: IntentBody): Promise<number> {
     if (this.meta.kind === 'rollback' && !body.undoes) throw new LedgerUsageError('rollback runs only journal writes that undo another run (set `undoes`)');
     if (this.meta.kind !== 'rollback' && body.undoes) throw new LedgerUsageError('`undoes` is only for rollback runs');
+    if (RECORD_CREATING_OPS.includes(body.op)) this.refuseDuplicateCreate(body);
     const { seq, durable } = this.append({ type: 'intent', ...body }, true);
     await durable;
     return seq;
+  }
+
+  /** POSTs are never retried blindly: not while the same create is unresolved, nor after it applied in this run. */
+  private refuseDuplicateCreate(body: IntentBody): void {
+    for (const open of this.state.pending.values()) {
+      if (open.op === body.op && open.objectType === body.objectType && open.sourceId === body.sourceId) {
+        throw new LedgerUsageError(`${body.objectType} ${body.sourceId}: ${body.op} seq ${open.seq} has no outcome yet; resolve it by lookup before retrying`);
+      }
+    }
+    const mapping = this.host.mapping(body.objectType, body.sourceId);
+    if (mapping?.createdByRun === this.meta.id) {
+      throw new LedgerUsageError(`${body.objectType} ${body.sourceId} was already created in this run (${mapping.intercomId})`);
+    }
   }
 
   /** Journals what happened to the write of intent `intentSeq`. Returns the outcome's seq. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { JournalEntry } from '../../src/model/journal';
 import { LedgerUsageError } from '../../src/ledger';
 import { createContact, createIntent, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
@@ -144,4 +144,31 @@ test('a rollback run must name a real, rollback-able run and only journals undo 
   await assert.rejects(rollback.intent(createContact(1)), /undoes/);
   await assert.rejects(ledger.startRun({ ...fullRun, kind: 'rollback', rollbackOf: rollback.runId }), /nothing to roll back/);
   await rollback.finish('completed');
+});
+
+test('a create is never journaled twice blindly: not while unresolved, not after it applied in the run', async (t) => {
+  const ws = await tempWorkspace();
+  t.after(ws.cleanup);
+  const { ledger } = await quietLedger(ws.dir);
+  const run = await ledger.startRun(fullRun);
+  const seq = await run.intent(createContact(1));
+  await assert.rejects(run.intent(createContact(1)), /has no outcome yet; resolve it by lookup/);
+  run.outcome(seq, { result: 'failed', error: { errorClass: 'network', message: 'socket hang up' } });
+  const retry = await run.intent(createContact(1));
+  run.outcome(retry, { result: 'applied', intercomId: 'c-1' });
+  await assert.rejects(run.intent(createContact(1)), /already created in this run \(c-1\)/);
+  await run.finish('completed');
+});
+
+test('a run whose journal says completed but whose run.json lags is repaired, not resumed', async (t) => {
+  const ws = await tempWorkspace();
+  t.after(ws.cleanup);
+  const { ledger } = await quietLedger(ws.dir);
+  const run = await ledger.startRun(fullRun);
+  const meta = await run.finish('completed');
+  await writeFile(ledger.paths.runMeta(run.runId), JSON.stringify({ ...meta, status: 'running', finishedAt: undefined }));
+  assert.equal((await ledger.readRun(run.runId)).meta.status, 'completed', 'readRun trusts the journal');
+  await assert.rejects(ledger.resumeRun(run.runId), /is completed/);
+  assert.equal((await ledger.listRuns())[0]?.meta.status, 'completed');
+  assert.equal((await ledger.listRuns())[0]?.interrupted, false);
 });
