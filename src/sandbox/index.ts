@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { controlRequest } from './control';
@@ -60,7 +61,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const faults = new FaultInjector(options.faults);
   const log = new RequestLog();
   const auth = { token: options.token ?? 'sandbox-token', revoked: false };
-  const openapiPath = options.openapiPath ?? process.env.INTERCOM_OPENAPI;
+  // An explicit path must exist; the environment variable is a hint (CI sets it when the file is there).
+  const fromEnv = options.openapiPath === undefined ? process.env.INTERCOM_OPENAPI : undefined;
+  const openapiPath = options.openapiPath ?? (fromEnv && existsSync(fromEnv) ? fromEnv : undefined);
   let validator: RequestValidator | undefined;
   if (openapiPath) validator = await loadOpenApiValidator(openapiPath);
 
@@ -68,7 +71,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     state: () => store.state,
     requests: () => log.list(),
     reset: () => {
+      // Counters survive a reset so an id handed out before it never comes back for another record.
+      const counters = store.state.counters;
       store.state = stateFromSeed(seed);
+      store.state.counters = counters;
       log.clear();
       store.changed();
     },

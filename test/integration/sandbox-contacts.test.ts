@@ -103,3 +103,31 @@ test('sandbox contacts: search lag hides new contacts from search, not from dire
   const conflict = await call('POST', '/contacts', { role: 'user', email: 'late@example.com' });
   assert.equal(conflict.status, 409, 'search lag never weakens the uniqueness rule');
 });
+
+test('sandbox contacts: tags, unarchive, search on custom attributes and dates, lead to user conversion checks uniqueness', async (t) => {
+  const { sandbox, call } = await sandboxWithClient();
+  t.after(() => sandbox.close());
+  await call('POST', '/data_attributes', { name: 'tier', model: 'contact', data_type: 'integer' });
+  const id = await createUser(call, { email: 'x@example.com', custom_attributes: { tier: 3 } });
+  const tag = (await call('POST', '/tags', { name: 'imported' })).body;
+  assert.equal((await call('POST', `/contacts/${id}/tags`, { id: tag.id })).status, 200);
+  assert.deepEqual((await call('GET', `/contacts/${id}/tags`)).body.data.map((x: { name: string }) => x.name), ['imported']);
+  assert.equal((await call('GET', `/contacts/${id}`)).body.tags.total_count, 1);
+  assert.equal((await call('DELETE', `/contacts/${id}/tags/${tag.id}`)).status, 200);
+
+  const today = Math.floor(Date.now() / 1000);
+  const byAttr = await call('POST', '/contacts/search', { query: { operator: 'OR', value: [{ field: 'custom_attributes.tier', operator: '>', value: 2 }, { field: 'email', operator: '=', value: 'none@example.com' }] } });
+  assert.equal(byAttr.body.total_count, 1);
+  assert.equal((await call('POST', '/contacts/search', { query: { field: 'created_at', operator: '=', value: today } })).body.total_count, 1, 'dates match by day');
+  assert.equal((await call('POST', '/contacts/search', { query: { field: 'created_at', operator: '!=', value: today } })).status, 400, '!= is not supported on dates');
+  assert.equal((await call('POST', '/contacts/search', { query: { field: 'shoe_size', operator: '=', value: 1 } })).status, 400);
+
+  await call('POST', `/contacts/${id}/archive`);
+  assert.equal((await call('POST', '/contacts/search', { query: { field: 'email', operator: '=', value: 'x@example.com' } })).body.total_count, 0);
+  assert.equal((await call('POST', `/contacts/${id}/unarchive`)).body.archived, false);
+
+  const lead = (await call('POST', '/contacts', { role: 'lead', email: 'x@example.com' })).body;
+  const promote = await call('PUT', `/contacts/${lead.id}`, { role: 'user' });
+  assert.equal(promote.status, 409);
+  assert.match(promote.body.errors[0].message, new RegExp(`id=${id}$`));
+});

@@ -107,3 +107,28 @@ test('sandbox conversations: title and custom attributes (which must exist), tag
   assert.deepEqual((await call('DELETE', `/conversations/${id}`)).body, { id, object: 'conversation', deleted: true });
   assert.equal((await call('GET', `/conversations/${id}`)).status, 404);
 });
+
+test('sandbox conversations: at most 10 attachments; the plan gate; search lag; replying to "last"', async (t) => {
+  const { sandbox, call } = await sandboxWithClient({ searchLagMs: 60_000 });
+  t.after(() => sandbox.close());
+  const contactId = await createUser(call, { email: 'misc@example.com' });
+  const { conversation_id: id } = (await call('POST', '/conversations', { from: { type: 'user', id: contactId }, body: 'hi' })).body;
+  const urls = Array.from({ length: 11 }, (_, i) => `https://files.example.com/${i}.png`);
+  const tooMany = await call('POST', `/conversations/${id}/reply`, { message_type: 'comment', type: 'admin', admin_id: ADMIN, body: 'x', attachment_urls: urls });
+  assert.equal(tooMany.status, 400);
+  assert.equal(tooMany.body.errors[0].field, 'attachment_urls');
+  const ten = await call('POST', `/conversations/${id}/reply`, { message_type: 'comment', type: 'admin', admin_id: ADMIN, body: 'x', attachment_urls: urls.slice(0, 10) });
+  assert.equal(ten.body.conversation_parts.conversation_parts[0].attachments.length, 10);
+
+  const hidden = await call('POST', '/conversations/search', { query: { field: 'id', operator: '=', value: id } });
+  assert.equal(hidden.body.total_count, 0, 'new conversations are not searchable yet');
+
+  const last = await call('POST', '/conversations/last/reply', { message_type: 'comment', type: 'user', user_id: undefined, email: 'misc@example.com', body: 'again' });
+  assert.equal(last.status, 200);
+  assert.equal(last.body.id, id);
+
+  assert.equal((await fetch(`${sandbox.url}/__sandbox/plan`, { method: 'POST', body: JSON.stringify({ restricted: true }) })).status, 200);
+  const gated = await call('GET', `/conversations/${id}`);
+  assert.equal(gated.status, 403);
+  assert.deepEqual(gated.body.errors, [{ code: 'api_plan_restricted', message: 'Active subscription needed.' }]);
+});

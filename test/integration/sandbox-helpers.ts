@@ -7,8 +7,10 @@ export interface ApiResponse {
 }
 
 /** A started sandbox plus a tiny client speaking plain fetch, as an outside caller would. */
+// Validation is off unless SANDBOX_TEST_VALIDATE=1 (then every valid request in these tests must also
+// pass the OpenAPI description; deliberately invalid ones then get the OpenAPI 400 first).
 export async function sandboxWithClient(options: SandboxOptions = {}) {
-  const sandbox = await startSandbox({ openapiPath: '', ...options });
+  const sandbox = await startSandbox({ openapiPath: process.env.SANDBOX_TEST_VALIDATE ? process.env.INTERCOM_OPENAPI : '', ...options });
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
     const response = await fetch(sandbox.url + path, {
       method,

@@ -101,6 +101,23 @@ function send(res: ServerResponse, outcome: Outcome, requestId: string): void {
   res.writeHead(outcome.status, { 'Content-Type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(outcome.body));
 }
 
+async function controlOutcome(deps: PipelineDeps, method: string, path: string, query: URLSearchParams, raw: string, requestId: string): Promise<Outcome> {
+  try {
+    let body: unknown;
+    try {
+      body = raw.trim() === '' ? undefined : JSON.parse(raw);
+    } catch {
+      throw new ApiError(400, 'parameter_invalid', 'Request body is not valid JSON');
+    }
+    const reply = await deps.control(method, path, query, body);
+    if (!reply) return errorOutcome(new ApiError(404, 'not_found', 'Resource Not Found'), requestId, {});
+    return { status: reply.status ?? 200, body: reply.body, headers: {} };
+  } catch (error) {
+    if (error instanceof ApiError) return errorOutcome(error, requestId, {});
+    throw error;
+  }
+}
+
 /** One request through the pipeline: control → auth → version → rate limit → fault → route → validate → handler. */
 export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
@@ -115,8 +132,7 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   try {
     raw = await readBody(req);
     if (path.startsWith('/__sandbox')) {
-      const reply = await deps.control(method, path, url.searchParams, raw ? JSON.parse(raw) : undefined);
-      send(res, reply ? { status: reply.status ?? 200, body: reply.body, headers: {} } : { status: 404, body: errorList([{ code: 'not_found', message: 'Resource Not Found' }], requestId), headers: {} }, requestId);
+      send(res, await controlOutcome(deps, method, path, url.searchParams, raw, requestId), requestId);
       return;
     }
     outcome = await process();

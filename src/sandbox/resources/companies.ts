@@ -1,8 +1,9 @@
 import { ApiError } from '../http/errors';
 import type { Router } from '../http/router';
 import type { Store } from '../state/store';
+import { indexes } from '../state/indexes';
 import type { Company } from '../state/types';
-import { bodyObject, numberedPage, optBool, optInt, optString, rejectUnknownKeys, type Body } from './common';
+import { bodyObject, numberedPage, optBool, optId, optInt, optString, rejectUnknownKeys, type Body } from './common';
 import { checkCustomAttributes } from './custom-attribute-values';
 import { renderCompany, renderContact, userCount } from './render';
 
@@ -28,6 +29,7 @@ function applyCompanyFields(store: Store, company: Company, b: Body): void {
   optBool(b, 'update_last_request_at');
   if (b.monthly_spend !== undefined && b.monthly_spend !== null) {
     if (typeof b.monthly_spend !== 'number') throw new ApiError(400, 'parameter_invalid', 'monthly_spend must be a number', { field: 'monthly_spend' });
+    if (Math.abs(b.monthly_spend) > 2 ** 31 - 1) throw new ApiError(400, 'parameter_invalid', 'monthly_spend must be at most 2147483647', { field: 'monthly_spend' });
     company.monthly_spend = Math.trunc(b.monthly_spend); // Intercom truncates floats.
   }
   const custom = checkCustomAttributes(store, 'company', b.custom_attributes);
@@ -47,9 +49,11 @@ export function registerCompanies(router: Router<Store>): void {
   router.add('POST', '/companies', ({ body, store }) => {
     const b = bodyObject(body);
     rejectUnknownKeys(b, COMPANY_FIELDS);
-    const companyId = optString(b, 'company_id');
+    const companyId = optId(b, 'company_id');
     const now = store.now();
-    let company = companyId ? Object.values(store.state.companies).find((c) => c.company_id === companyId) : undefined;
+    const ix = indexes(store.state);
+    const existingId = companyId ? ix.companyByCompanyId.get(companyId) : undefined;
+    let company = existingId === undefined ? undefined : store.state.companies[existingId];
     if (!company) {
       if (!companyId) throw new ApiError(400, 'parameter_not_found', 'company_id is a required parameter.', { field: 'company_id' });
       company = {
@@ -60,6 +64,7 @@ export function registerCompanies(router: Router<Store>): void {
       const draft = company;
       applyCompanyFields(store, draft, b);
       store.state.companies[draft.id] = draft;
+      ix.companyByCompanyId.set(draft.company_id, draft.id);
     } else {
       const draft = structuredClone(company);
       applyCompanyFields(store, draft, b);
@@ -76,7 +81,9 @@ export function registerCompanies(router: Router<Store>): void {
     const companyId = query.get('company_id');
     const name = query.get('name');
     if (companyId !== null || name !== null) {
-      const match = Object.values(store.state.companies).find((c) => !c.archived && (companyId !== null ? c.company_id === companyId : c.name === name));
+      const byCompanyId = companyId !== null ? indexes(store.state).companyByCompanyId.get(companyId) : undefined;
+      const candidate = companyId !== null ? (byCompanyId === undefined ? undefined : store.state.companies[byCompanyId]) : Object.values(store.state.companies).find((c) => c.name === name && !c.archived);
+      const match = candidate && !candidate.archived ? candidate : undefined;
       if (!match) throw companyNotFound();
       return { body: { type: 'list', data: [renderCompany(store, match)], total_count: 1, pages: { type: 'pages', next: null, page: 1, per_page: 15, total_pages: 1 } } };
     }
@@ -105,16 +112,20 @@ export function registerCompanies(router: Router<Store>): void {
     const company = findCompany(store, params.id ?? '');
     company.archived = true;
     company.updated_at = store.now();
-    for (const contact of Object.values(store.state.contacts)) {
-      contact.company_ids = contact.company_ids.filter((id) => id !== company.id);
+    const ix = indexes(store.state);
+    for (const contactId of ix.contactsByCompany.get(company.id) ?? []) {
+      const contact = store.state.contacts[contactId];
+      if (contact) contact.company_ids = contact.company_ids.filter((id) => id !== company.id);
     }
+    ix.contactsByCompany.delete(company.id);
     store.changed();
     return { body: { id: company.id, object: 'company', deleted: true } };
   });
 
   router.add('GET', '/companies/:id/contacts', ({ params, store }) => {
     const company = findCompany(store, params.id ?? '');
-    const contacts = Object.values(store.state.contacts).filter((c) => c.company_ids.includes(company.id));
+    const ids = [...(indexes(store.state).contactsByCompany.get(company.id) ?? [])];
+    const contacts = ids.map((id) => store.state.contacts[id]).filter((c) => c !== undefined);
     return { body: { type: 'list', data: contacts.map((c) => renderContact(store, c)), total_count: contacts.length, pages: { type: 'pages', next: null, page: 1, per_page: 50, total_pages: 1 } } };
   });
 }

@@ -3,7 +3,8 @@ import type { Router } from '../http/router';
 import type { Store } from '../state/store';
 import type { Contact } from '../state/types';
 import { compileQuery } from '../search/query';
-import { bodyObject, checkEmail, cursorPage, optBool, optInt, optString, requireId, type Body } from './common';
+import { indexContact, indexes, linkCompany, unindexContact, unlinkCompany } from '../state/indexes';
+import { bodyObject, checkEmail, cursorPage, optBool, optId, optInt, optString, requireId, type Body } from './common';
 import { checkCustomAttributes } from './custom-attribute-values';
 import { renderCompany, renderContact, tagBasic } from './render';
 
@@ -21,17 +22,16 @@ export function findContact(store: Store, id: string): Contact {
  */
 function checkUnique(store: Store, candidate: Pick<Contact, 'role' | 'email' | 'external_id'>, selfId?: string): void {
   if (candidate.role !== 'user') return;
-  const email = candidate.email?.toLowerCase();
-  for (const other of Object.values(store.state.contacts)) {
-    if (other.id === selfId || other.role !== 'user') continue;
-    const sameExternal = candidate.external_id != null && other.external_id === candidate.external_id;
-    const sameEmail = email !== undefined && email !== '' && other.email?.toLowerCase() === email;
-    if (sameExternal || sameEmail) {
-      const message = other.archived
-        ? `An archived contact matching those details already exists with id=${other.id}`
-        : `A contact matching those details already exists with id=${other.id}`;
-      throw new ApiError(409, 'conflict', message);
-    }
+  const ix = indexes(store.state);
+  const byExternal = candidate.external_id != null ? ix.userByExternalId.get(candidate.external_id) : undefined;
+  const byEmail = candidate.email ? ix.userByEmail.get(candidate.email.toLowerCase()) : undefined;
+  for (const otherId of [byExternal, byEmail]) {
+    const other = otherId === undefined || otherId === selfId ? undefined : store.state.contacts[otherId];
+    if (!other) continue;
+    const message = other.archived
+      ? `An archived contact matching those details already exists with id=${other.id}`
+      : `A contact matching those details already exists with id=${other.id}`;
+    throw new ApiError(409, 'conflict', message);
   }
 }
 
@@ -52,7 +52,7 @@ function applyFields(store: Store, contact: Contact, body: Body): void {
     if (value !== undefined) contact[key] = value;
   };
   set('email', email);
-  set('external_id', optString(body, 'external_id'));
+  set('external_id', body.external_id === null ? null : optId(body, 'external_id'));
   set('phone', optString(body, 'phone'));
   set('name', optString(body, 'name'));
   set('avatar', optString(body, 'avatar'));
@@ -113,6 +113,7 @@ export function registerContacts(router: Router<Store>): void {
     applyFields(store, contact, b);
     checkUnique(store, contact);
     store.state.contacts[contact.id] = contact;
+    indexContact(indexes(store.state), contact);
     store.changed();
     return { body: renderContact(store, contact) };
   });
@@ -144,8 +145,9 @@ export function registerContacts(router: Router<Store>): void {
   });
 
   router.add('GET', '/contacts/find_by_external_id/:external_id', ({ params, store }) => {
-    const contact = Object.values(store.state.contacts).find((c) => c.role === 'user' && !c.archived && c.external_id === params.external_id);
-    if (!contact) throw notFound('User Not Found');
+    const id = indexes(store.state).userByExternalId.get(params.external_id ?? '');
+    const contact = id === undefined ? undefined : store.state.contacts[id];
+    if (!contact || contact.archived) throw notFound('User Not Found');
     return { body: renderContact(store, contact) };
   });
 
@@ -160,7 +162,10 @@ export function registerContacts(router: Router<Store>): void {
     applyFields(store, draft, b);
     checkUnique(store, draft, contact.id);
     draft.updated_at = store.now();
+    const ix = indexes(store.state);
+    unindexContact(ix, contact);
     store.state.contacts[contact.id] = draft;
+    indexContact(ix, draft);
     store.changed();
     return { body: renderContact(store, draft) };
   });
@@ -168,6 +173,7 @@ export function registerContacts(router: Router<Store>): void {
   router.add('DELETE', '/contacts/:id', ({ params, store }) => {
     const contact = findContact(store, params.id ?? '');
     delete store.state.contacts[contact.id];
+    unindexContact(indexes(store.state), contact);
     // Deleting a contact removes all of its conversations (Intercom help center).
     for (const conversation of Object.values(store.state.conversations)) {
       if (conversation.contact_ids.includes(contact.id)) delete store.state.conversations[conversation.id];
@@ -205,6 +211,7 @@ export function registerContacts(router: Router<Store>): void {
         throw badRequest('contact_company_limit_exceeded', 'Contact has reached the maximum of 1000 company associations');
       }
       contact.company_ids.push(company.id);
+      linkCompany(indexes(store.state), company.id, contact.id);
       contact.updated_at = store.now();
       store.changed();
     }
@@ -216,6 +223,7 @@ export function registerContacts(router: Router<Store>): void {
     const company = store.state.companies[params.company_id ?? ''];
     if (!company || !contact.company_ids.includes(company.id)) throw new ApiError(404, 'company_not_found', 'Company Not Found');
     contact.company_ids = contact.company_ids.filter((id) => id !== company.id);
+    unlinkCompany(indexes(store.state), company.id, contact.id);
     store.changed();
     return { body: renderCompany(store, company) };
   });

@@ -4,10 +4,10 @@ import { compileQuery } from '../search/query';
 import type { Store } from '../state/store';
 import type { Conversation, ConversationPart } from '../state/types';
 import { readAttachments } from './attachments';
-import { bodyObject, cursorPage, optBool, optInt, optString, requireId, requireString, withField, type Body } from './common';
+import { bodyObject, cursorPage, optBool, optId, optInt, optString, requireId, requireString, withField, type Body } from './common';
 import { checkValue } from './custom-attribute-values';
 import { findCompany } from './companies';
-import { renderCompany } from './render';
+import { renderConversation } from './conversation-render';
 
 /** Intercom keeps at most 500 parts per conversation; the sandbox refuses the 501st (behaviour beyond is undocumented). */
 export const MAX_PARTS = 500;
@@ -22,126 +22,29 @@ function findConversation(store: Store, id: string): Conversation {
   return conversation;
 }
 
-function authorOf(store: Store, author: { type: string; id: string }): Record<string, unknown> {
-  if (author.type === 'admin') {
-    const admin = store.state.admins.find((a) => a.id === author.id);
-    return { type: 'admin', id: author.id, name: admin?.name ?? null, email: admin?.email ?? null };
-  }
-  const contact = store.state.contacts[author.id];
-  return { type: author.type, id: author.id, name: contact?.name ?? null, email: contact?.email ?? null };
-}
-
 function requireAdmin(store: Store, body: Body): string {
   const adminId = requireId(body, 'admin_id');
   if (!store.state.admins.some((a) => a.id === adminId)) throw new ApiError(404, 'admin_not_found', 'Admin not found');
   return adminId;
 }
 
-function statistics(c: Conversation): Record<string, unknown> {
-  const first = (pred: (p: ConversationPart) => boolean): number | null => c.parts.find(pred)?.created_at ?? null;
-  const last = (pred: (p: ConversationPart) => boolean): ConversationPart | undefined => [...c.parts].reverse().find(pred);
-  const isAdminReply = (p: ConversationPart): boolean => p.author.type === 'admin' && p.part_type === 'comment';
-  const isContactReply = (p: ConversationPart): boolean => p.author.type !== 'admin' && p.part_type === 'comment';
-  const firstClose = first((p) => p.part_type === 'close');
-  const lastClose = last((p) => p.part_type === 'close');
-  const firstAssign = first((p) => p.part_type === 'assignment');
-  const firstAdminReply = first(isAdminReply);
-  return {
-    type: 'conversation_statistics',
-    time_to_assignment: firstAssign === null ? null : firstAssign - c.created_at,
-    time_to_admin_reply: firstAdminReply === null ? null : firstAdminReply - c.created_at,
-    time_to_first_close: firstClose === null ? null : firstClose - c.created_at,
-    time_to_last_close: lastClose ? lastClose.created_at - c.created_at : null,
-    median_time_to_reply: null,
-    first_contact_reply_at: c.created_at,
-    first_assignment_at: firstAssign,
-    first_admin_reply_at: firstAdminReply,
-    first_close_at: firstClose,
-    last_assignment_at: last((p) => p.part_type === 'assignment')?.created_at ?? null,
-    last_assignment_admin_reply_at: null,
-    last_contact_reply_at: last(isContactReply)?.created_at ?? c.created_at,
-    last_admin_reply_at: last(isAdminReply)?.created_at ?? null,
-    last_close_at: lastClose?.created_at ?? null,
-    last_closed_by_id: lastClose?.author.id ?? null,
-    count_reopens: c.parts.filter((p) => p.part_type === 'open').length,
-    count_assignments: c.parts.filter((p) => p.part_type === 'assignment').length,
-    count_conversation_parts: c.parts.length + 1,
-  };
-}
-
-export function renderConversation(store: Store, c: Conversation, withParts = true): Record<string, unknown> {
-  const company = c.company_id ? store.state.companies[c.company_id] : undefined;
-  const adminIds = [...new Set(c.parts.filter((p) => p.author.type === 'admin').map((p) => p.author.id))];
-  return {
-    type: 'conversation',
-    id: c.id,
-    title: c.title,
-    created_at: c.created_at,
-    updated_at: c.updated_at,
-    waiting_since: c.waiting_since,
-    snoozed_until: c.snoozed_until,
-    open: c.state !== 'closed',
-    state: c.state,
-    read: c.read,
-    priority: c.priority,
-    admin_assignee_id: c.admin_assignee_id,
-    team_assignee_id: c.team_assignee_id,
-    company: company ? renderCompany(store, company) : null,
-    tags: {
-      type: 'tag.list',
-      tags: c.tags.map((t) => ({ type: 'tag', id: t.id, name: store.state.tags[t.id]?.name ?? null, applied_at: t.applied_at, applied_by: t.applied_by })),
-    },
-    conversation_rating: null,
-    source: {
-      type: c.source_type,
-      id: c.message_id,
-      delivered_as: 'customer_initiated',
-      subject: c.source_subject,
-      body: c.source_body,
-      author: authorOf(store, c.source_author),
-      attachments: c.source_attachments,
-      url: null,
-      redacted: false,
-    },
-    contacts: {
-      type: 'contact.list',
-      contacts: c.contact_ids.map((id) => ({ type: 'contact', id, external_id: store.state.contacts[id]?.external_id ?? null })),
-    },
-    teammates: { type: 'admin.list', admins: adminIds.map((id) => ({ type: 'admin', id })) },
-    custom_attributes: c.custom_attributes,
-    first_contact_reply: { created_at: c.created_at, type: 'conversation', url: null },
-    sla_applied: null,
-    statistics: statistics(c),
-    ...(withParts
-      ? {
-          conversation_parts: {
-            type: 'conversation_part.list',
-            conversation_parts: c.parts.map((p) => ({
-              type: 'conversation_part', id: p.id, part_type: p.part_type, body: p.body, created_at: p.created_at, updated_at: p.updated_at,
-              notified_at: p.notified_at, assigned_to: p.assigned_to, author: authorOf(store, p.author), attachments: p.attachments,
-              external_id: null, redacted: false,
-            })),
-            total_count: c.parts.length,
-          },
-        }
-      : {}),
-    linked_objects: { type: 'list', data: [], total_count: 0, has_more: false },
-    ai_agent_participated: false,
-  };
-}
-
-function addPart(store: Store, c: Conversation, part: Omit<ConversationPart, 'id' | 'updated_at' | 'notified_at'>): void {
+function checkPartRoom(c: Conversation): void {
   if (c.parts.length >= MAX_PARTS) {
     throw new ApiError(422, 'conversation_part_limit_reached', `Conversation has reached the maximum of ${MAX_PARTS} parts`);
   }
+}
+
+/** Handlers check everything first and mutate last, so a refused request leaves no trace. */
+function addPart(store: Store, c: Conversation, part: Omit<ConversationPart, 'id' | 'updated_at' | 'notified_at'>): void {
+  checkPartRoom(c);
   const now = store.now();
   c.parts.push({ ...part, id: store.nextNumericId('part'), updated_at: Math.max(part.created_at, now), notified_at: part.created_at });
   c.updated_at = Math.max(c.updated_at, part.created_at, now);
 }
 
 function findReplyingContact(store: Store, b: Body): string {
-  const byId = optString(b, 'intercom_user_id');
-  const byExternal = optString(b, 'user_id');
+  const byId = optId(b, 'intercom_user_id');
+  const byExternal = optId(b, 'user_id');
   const byEmail = optString(b, 'email');
   const contacts = Object.values(store.state.contacts);
   const contact = byId
@@ -257,18 +160,19 @@ export function registerConversations(router: Router<Store>): void {
     planGate(store);
     const conversation = findConversation(store, params.id ?? '');
     const b = bodyObject(body);
-    const draft = structuredClone(conversation);
+    const draft = conversation;
     const title = optString(b, 'title');
-    if (title !== undefined) draft.title = title;
     const read = optBool(b, 'read');
+    const companyId = b.company_id === undefined ? undefined : b.company_id === null ? null : findCompany(store, String(b.company_id)).id;
+    const attributes = checkConversationAttributes(store, b.custom_attributes);
+    if (title !== undefined) draft.title = title;
     if (read !== undefined) draft.read = read;
-    if (b.company_id !== undefined) draft.company_id = b.company_id === null ? null : findCompany(store, String(b.company_id)).id;
-    for (const [k, v] of Object.entries(checkConversationAttributes(store, b.custom_attributes))) {
+    if (companyId !== undefined) draft.company_id = companyId;
+    for (const [k, v] of Object.entries(attributes)) {
       if (v === null) delete draft.custom_attributes[k];
       else draft.custom_attributes[k] = v;
     }
     draft.updated_at = store.now();
-    store.state.conversations[draft.id] = draft;
     store.changed();
     return { body: renderConversation(store, draft) };
   });
@@ -307,9 +211,10 @@ export function registerConversations(router: Router<Store>): void {
     if (!conversation) throw notFound('Resource Not Found');
     const text = optString(b, 'body');
     if (messageType !== 'quick_reply' && (text === undefined || text === null || text === '')) throw badRequest('parameter_not_found', 'body is a required parameter.');
-    const attachments = readAttachments(store, b, true);
     const createdAt = optInt(b, 'created_at') ?? store.now();
-    const draft = structuredClone(conversation);
+    checkPartRoom(conversation);
+    const attachments = readAttachments(store, b, true);
+    const draft = conversation;
     addPart(store, draft, {
       part_type: messageType, body: text ?? null, created_at: createdAt, author: { type: authorType, id: authorId }, assigned_to: null, attachments,
       skip_notifications: optBool(b, 'skip_notifications'),
@@ -320,7 +225,6 @@ export function registerConversations(router: Router<Store>): void {
     } else if (messageType === 'comment') {
       draft.waiting_since = null;
     }
-    store.state.conversations[draft.id] = draft;
     store.changed();
     return { body: renderConversation(store, draft) };
   });
@@ -333,7 +237,8 @@ export function registerConversations(router: Router<Store>): void {
     const messageType = requireString(b, 'message_type');
     const adminId = requireAdmin(store, b);
     const now = store.now();
-    const draft = structuredClone(conversation);
+    checkPartRoom(conversation);
+    const draft = conversation;
     const author = { type: 'admin', id: adminId };
     const text = optString(b, 'body') ?? null;
     switch (messageType) {
@@ -358,6 +263,7 @@ export function registerConversations(router: Router<Store>): void {
       }
       case 'assignment': {
         const type = requireString(b, 'type');
+        if (type !== 'admin' && type !== 'team') throw withField(badRequest('parameter_invalid', 'type must be one of admin, team'), 'type');
         const assigneeId = requireId(b, 'assignee_id');
         let assignedTo: { type: string; id: string | null };
         if (assigneeId === '0') {
@@ -368,12 +274,10 @@ export function registerConversations(router: Router<Store>): void {
           if (!store.state.teams.some((t) => t.id === assigneeId)) throw new ApiError(404, 'team_not_found', 'Team not found');
           assignedTo = { type: 'team', id: assigneeId };
           draft.team_assignee_id = Number(assigneeId);
-        } else if (type === 'admin') {
+        } else {
           if (!store.state.admins.some((a) => a.id === assigneeId)) throw new ApiError(404, 'admin_not_found', 'Admin not found');
           assignedTo = { type: 'admin', id: assigneeId };
           draft.admin_assignee_id = Number(assigneeId);
-        } else {
-          throw withField(badRequest('parameter_invalid', 'type must be one of admin, team'), 'type');
         }
         addPart(store, draft, { part_type: 'assignment', body: text, created_at: now, author, assigned_to: assignedTo, attachments: [] });
         break;
@@ -381,7 +285,6 @@ export function registerConversations(router: Router<Store>): void {
       default:
         throw withField(badRequest('parameter_invalid', 'message_type must be one of close, snoozed, open, assignment'), 'message_type');
     }
-    store.state.conversations[draft.id] = draft;
     store.changed();
     return { body: renderConversation(store, draft) };
   });

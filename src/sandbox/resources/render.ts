@@ -1,5 +1,6 @@
 import type { Company, Contact, Tag } from '../state/types';
 import type { Store } from '../state/store';
+import { indexes } from '../state/indexes';
 
 /** Renders records the way Intercom's responses shape them (derived lists and counts included). */
 export function renderContact(store: Store, c: Contact): Record<string, unknown> {
@@ -49,7 +50,7 @@ function addressableList(type: string, ids: string[], url: string, itemUrl: (id:
 }
 
 export function userCount(store: Store, companyId: string): number {
-  return Object.values(store.state.contacts).filter((c) => c.company_ids.includes(companyId)).length;
+  return indexes(store.state).contactsByCompany.get(companyId)?.size ?? 0;
 }
 
 export function renderCompany(store: Store, c: Company): Record<string, unknown> {

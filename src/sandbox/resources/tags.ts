@@ -1,6 +1,7 @@
 import { ApiError, badRequest, notFound } from '../http/errors';
 import type { Router } from '../http/router';
 import type { Store } from '../state/store';
+import { indexes } from '../state/indexes';
 import type { Tag } from '../state/types';
 import { bodyObject, optId, requireString } from './common';
 
@@ -29,7 +30,7 @@ export function registerTags(router: Router<Store>): void {
         const company =
           e.id !== undefined
             ? store.state.companies[String(e.id)]
-            : Object.values(store.state.companies).find((c) => c.company_id === String(e.company_id));
+            : store.state.companies[indexes(store.state).companyByCompanyId.get(String(e.company_id)) ?? ''];
         if (!company || company.archived) throw new ApiError(404, 'company_not_found', 'Company Not Found');
         return { company, untag: e.untag === true };
       });

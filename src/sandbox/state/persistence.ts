@@ -14,15 +14,21 @@ export function saveState(file: string, state: SandboxState): void {
   renameSync(temp, file);
 }
 
-/** Debounced persistence: many writes in a burst cost one file write. */
+/**
+ * Debounced persistence: many writes in a burst cost one file write. The delay grows with the time
+ * a write takes (10x, capped at 30 s), so a rehearsal-sized state does not spend its time serialising.
+ */
 export class StatePersister {
   private timer: NodeJS.Timeout | undefined;
+  private delayMs: number;
 
   constructor(
     private readonly file: string | undefined,
     private readonly current: () => SandboxState,
-    private readonly delayMs = 250,
-  ) {}
+    private readonly minDelayMs = 250,
+  ) {
+    this.delayMs = minDelayMs;
+  }
 
   schedule(): void {
     if (!this.file || this.timer) return;
@@ -38,6 +44,9 @@ export class StatePersister {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.file) saveState(this.file, this.current());
+    if (!this.file) return;
+    const started = Date.now();
+    saveState(this.file, this.current());
+    this.delayMs = Math.min(30_000, Math.max(this.minDelayMs, 10 * (Date.now() - started)));
   }
 }

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+test('st2ic sandbox: prints URL and token, serves until SIGTERM, then saves its state', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-sandbox-cli-'));
+  const stateFile = path.join(dir, 'state.json');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', '--state', stateFile, '--rate-limit', '50'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, INTERCOM_OPENAPI: '' },
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m?.[1]) {
+        clearInterval(timer);
+        resolve(m[1]);
+      }
+    }, 50);
+    void exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`sandbox exited early (${code}): ${out}`));
+    });
+  });
+  assert.match(out, /Token: sandbox-token/);
+  const created = await fetch(`${url}/contacts`, {
+    method: 'POST',
+    headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ role: 'user', email: 'cli@example.com' }),
+  });
+  assert.equal(created.status, 200);
+  assert.equal(created.headers.get('x-ratelimit-limit'), '50');
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.ok(existsSync(stateFile));
+  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { contacts: Record<string, { email: string }> };
+  assert.deepEqual(Object.values(state.contacts).map((c) => c.email), ['cli@example.com']);
+});
+
+test('st2ic sandbox: a bad option is a usage error (exit code 2)', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 2);
+  assert.match(err, /--port needs a non-negative integer/);
+});

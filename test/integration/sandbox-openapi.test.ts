@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { createUser, sandboxWithClient } from './sandbox-helpers';
+
+// CI sets INTERCOM_OPENAPI when the reference description is present; without it these checks skip.
+const openapiPath = process.env.INTERCOM_OPENAPI;
+const skip = !openapiPath || !existsSync(openapiPath) ? 'INTERCOM_OPENAPI is not set to the 2.16 description' : false;
+
+test('sandbox OpenAPI validation: valid migration requests pass, invalid ones get 400 and are logged', { skip }, async (t) => {
+  const { sandbox, call } = await sandboxWithClient({ openapiPath });
+  t.after(() => sandbox.close());
+
+  // The Appendix B cheat-sheet traffic, including the relaxations (numeric admin_id, boolean custom attribute, hex from.id).
+  const contactId = await createUser(call, { external_id: 'src-123', email: 'a@b.co', name: 'A B', signed_up_at: 1_500_000_000 });
+  assert.equal((await call('POST', '/data_attributes', { name: 'source_id', model: 'contact', data_type: 'string' })).status, 200);
+  assert.equal((await call('POST', '/conversations/attributes', { name: 'vip', data_type: 'boolean' })).status, 200);
+  const message = await call('POST', '/conversations', { from: { type: 'user', id: contactId }, body: 'first message', created_at: 1_600_000_000 });
+  assert.equal(message.status, 200, JSON.stringify(message.body));
+  const id = message.body.conversation_id as string;
+  const note = await call('POST', `/conversations/${id}/reply`, { message_type: 'note', type: 'admin', admin_id: 991267001, body: '<p>internal</p>', created_at: 1_600_000_300 });
+  assert.equal(note.status, 200, JSON.stringify(note.body));
+  const put = await call('PUT', `/conversations/${id}`, { title: 'Subject', custom_attributes: { vip: true } });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  assert.equal((await call('POST', '/tags', { name: 'migrated', users: [{ id: contactId }] })).status, 200);
+
+  // Drift: a wrong type and two reply identifiers at once.
+  const wrongType = await call('POST', '/contacts', { role: 'user', email: 42 });
+  assert.equal(wrongType.status, 400);
+  assert.match(wrongType.body.errors[0].message, /request does not match the OpenAPI description/);
+  assert.ok(wrongType.body.validation_errors.some((e: { where: string }) => e.where === 'body/email'));
+  const twoIds = await call('POST', `/conversations/${id}/reply`, { message_type: 'comment', type: 'user', intercom_user_id: contactId, email: 'a@b.co', body: 'x' });
+  assert.equal(twoIds.status, 400);
+  assert.equal(sandbox.state().conversations[id]?.parts.length, 1, 'a rejected request changes nothing');
+
+  const logged = sandbox.requests().filter((r) => r.validationErrors);
+  assert.equal(logged.length, 2);
+});
+
+test('sandbox OpenAPI validation: off without a description', async (t) => {
+  const { sandbox, call } = await sandboxWithClient({ openapiPath: '' });
+  t.after(() => sandbox.close());
+  const r = await call('POST', '/contacts', { role: 'user', email: 42 });
+  assert.equal(r.status, 400);
+  assert.doesNotMatch(r.body.errors[0].message, /OpenAPI/);
+});
