@@ -35,5 +35,5 @@ export interface RunContext {
   options: RunOptions;
   memory: WriteMemory;
   /** Intercom tag ids by lower-cased name, filled as the run creates or finds tags. */
-  tags: Map<string, string>;
+  tags: Map<string, Promise<string>>;
 }

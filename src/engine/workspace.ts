@@ -137,7 +137,15 @@ export async function resolveWorkspace(client: IntercomClient, map: MappingFile,
   for (const field of Object.values(map.objects).flatMap((o) => o.fields)) {
     if (field.target.kind === 'attribute' && field.target.create) creatable.add(field.target.name);
   }
-  for (const need of attributeNeeds(map)) {
+  const needs = attributeNeeds(map);
+  for (const need of needs) {
+    // Intercom refuses a contact attribute named like a company one, and the reverse.
+    const other = need.model === 'contact' ? 'company' : need.model === 'company' ? 'contact' : null;
+    const clash = other && (attributes[other].get(need.name) ?? needs.find((n) => n.model === other && n.name === need.name));
+    if (clash) {
+      plan.attributeConflicts.push({ need, existingType: `a ${other} attribute of the same name` });
+      continue;
+    }
     const existing = attributes[need.model].get(need.name);
     if (existing) {
       if (COMPATIBLE[need.dataType].includes(existing.dataType)) plan.attributesExisting.push(need);

@@ -60,7 +60,7 @@ export function buildDefaultMap(inputs: DefaultMapInputs): MappingFile {
     companies: { enabled: true, fields: [
       std('name', 'name', 'organization name'),
       std('website', 'website', 'organization website'),
-      attr('phone', 'Phone', 'organizations have a phone; companies have no standard phone field'),
+      attr('phone', 'Company phone', 'organizations have a phone; companies have no standard phone field (attribute names are shared with contacts)'),
     ] },
     contacts: { enabled: true, fields: [
       std('email', 'email', 'end user email'),

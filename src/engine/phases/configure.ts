@@ -1,4 +1,6 @@
+import { LedgerWriteError } from '../../ledger';
 import type { RunContext } from '../context';
+import { RunStoppedError } from '../errors';
 import type { AttributeNeed, WorkspacePlan } from '../workspace';
 import { journaledWrite } from '../write';
 
@@ -9,8 +11,16 @@ export async function configureWorkspace(ctx: RunContext, plan: WorkspacePlan): 
   ctx.progress.phase('configure workspace', plan.attributesToCreate.length);
   for (const team of plan.missingTeams) ctx.progress.warn(`No Intercom team "${team}": create it in Intercom (the API cannot); its conversations stay unassigned to a team`);
   for (const agent of plan.unmatchedAgents) ctx.progress.warn(`Agent ${agent.agentId} (${agent.agentEmail ?? 'no email'}) matches no Intercom admin; the fallback admin stands in`);
-  for (const c of plan.attributeConflicts) ctx.progress.warn(`Attribute "${c.need.name}" exists on ${c.need.model}s as ${c.existingType}, the map wants ${c.need.dataType}: values will be refused`);
-  for (const need of plan.attributesToCreate) await createAttribute(ctx, need);
+  for (const c of plan.attributeConflicts) ctx.progress.warn(`${c.need.model} attribute "${c.need.name}" (${c.need.dataType}, for ${c.need.usedBy.join(', ')}) clashes with ${c.existingType}: rename it in the map; its values will be refused`);
+  for (const need of plan.attributesToCreate) {
+    try {
+      await createAttribute(ctx, need);
+    } catch (error) {
+      if (error instanceof RunStoppedError || error instanceof LedgerWriteError) throw error;
+      // The fields that write it fail record by record, naming the attribute; the run goes on.
+      ctx.progress.warn(`Could not create ${need.model} attribute "${need.name}" (used by ${need.usedBy.join(', ')}): ${(error as Error).message}`);
+    }
+  }
 }
 
 async function createAttribute(ctx: RunContext, need: AttributeNeed): Promise<void> {

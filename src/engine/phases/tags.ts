@@ -1,20 +1,24 @@
 import type { RunContext } from '../context';
 import { journaledWrite } from '../write';
 
-/** The id of a tag, created on first use (create-or-update by name is idempotent in Intercom). */
-export async function tagIdFor(ctx: RunContext, name: string): Promise<string> {
+/**
+ * The id of a tag, created on first use (create-or-update by name is idempotent in Intercom).
+ * Records running in parallel share one creation per name.
+ */
+export function tagIdFor(ctx: RunContext, name: string): Promise<string> {
   const key = name.trim().toLowerCase();
   const known = ctx.tags.get(key);
   if (known) return known;
-  const result = await journaledWrite(ctx, {
+  const creating = journaledWrite(ctx, {
     op: 'create', objectType: 'tags', sourceId: `name:${key}`,
     target: { resource: 'tag', description: `POST /tags "${name}"` },
     lookup: { by: 'name', value: name },
     send: () => ctx.client.tags.createOrUpdate(name),
     idOf: (t) => t.id,
-  });
-  ctx.tags.set(key, result.id);
-  return result.id;
+  }).then((r) => r.id);
+  ctx.tags.set(key, creating);
+  creating.catch(() => ctx.tags.delete(key));
+  return creating;
 }
 
 /** SmarterTrack tags (st_Tags) become Intercom tags of the same name. */
