@@ -3,6 +3,7 @@
  * records per second and peak memory. A benchmark, not a test: it asserts nothing.
  *
  *   npx tsx scripts/bench-reader.ts --source sqlite:<path> [--attachments <dir>] [--page-size N]
+ *   node --expose-gc --import tsx scripts/bench-reader.ts …   (also reports the live heap after GC)
  */
 import { parseArgs } from 'node:util';
 import { openSource } from '../src/source/open-source';
@@ -18,9 +19,16 @@ if (!values.source) {
 }
 
 let peakHeap = 0;
-function sample(): void {
+let peakLiveHeap = 0;
+const gc = (globalThis as { gc?: () => void }).gc;
+function sample(collect = false): void {
   const heap = process.memoryUsage().heapUsed;
   if (heap > peakHeap) peakHeap = heap;
+  if (collect && gc) {
+    // What is really retained, mid-stream: a growing figure across scales means a leak.
+    gc();
+    peakLiveHeap = Math.max(peakLiveHeap, process.memoryUsage().heapUsed);
+  }
 }
 
 const MB = 1024 * 1024;
@@ -50,9 +58,9 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     let n = 0;
     for await (const _ of list()) {
-      if (++n % 500 === 0) sample();
+      if (++n % 500 === 0) sample(n % 5000 === 0);
     }
-    sample();
+    sample(true);
     const seconds = (performance.now() - t0) / 1000;
     total += n;
     process.stdout.write(`${name.padEnd(24)} ${String(n).padStart(10)} ${seconds.toFixed(2).padStart(8)} ${(seconds > 0 ? Math.round(n / seconds) : 0).toString().padStart(10)}\n`);
@@ -64,7 +72,8 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(`\n${'all (read end to end)'.padEnd(24)} ${String(total).padStart(10)} ${seconds.toFixed(2).padStart(8)} ${Math.round(total / seconds).toString().padStart(10)}\n`);
   process.stdout.write(`aggregate counts (scope) in ${countSeconds.toFixed(2)} s: tickets ${counts.tickets}, messages ${counts.ticketMessages}\n`);
-  process.stdout.write(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, peak heap used ${(peakHeap / MB).toFixed(0)} MB\n`);
+  process.stdout.write(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, peak heap used ${(peakHeap / MB).toFixed(0)} MB`);
+  process.stdout.write(gc ? `, peak live heap after GC ${(peakLiveHeap / MB).toFixed(1)} MB\n` : ' (run with --expose-gc for the live heap)\n');
 }
 
 main().catch((error: unknown) => {

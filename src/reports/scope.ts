@@ -146,12 +146,14 @@ async function rebuildInventory(reader: SourceReader, counts: ObjectCounts, volu
   const rules: string[] = [];
   for await (const rule of reader.automationRules()) {
     const state = rule.active && rule.enabled !== false ? 'active' : 'inactive';
-    rules.push(`#${rule.id} ${rule.name ?? '(unnamed)'} [${rule.eventGroup ?? 'no group'}, ${state}]: ${rule.conditions.length} condition(s), ${rule.actions.length} action(s)`);
+    const when = rule.conditions.map((c) => [c.key, c.condition, c.value1, c.value2].filter((x) => x !== null && x !== '').join(' ')).join(' and ') || 'always';
+    const then = rule.actions.map((a) => `${a.key ?? '?'}(${a.inputs.map((i) => `${i.key ?? '?'}=${i.value ?? ''}`).join(', ')})`).join(', ') || 'nothing';
+    rules.push(`#${rule.id} ${rule.name ?? '(unnamed)'} [${rule.eventGroup ?? 'no group'}, ${state}]: when ${when} then ${then}`);
   }
   if (rules.length) {
     items.push({
       area: 'automationRules', title: 'Automation rules (SmarterTrack events)', count: rules.length, details: rules,
-      advice: 'Rebuild as Intercom workflows; conditions and actions are listed in scope.json and the rebuild inventory.',
+      advice: 'Rebuild as Intercom workflows (conditions and actions as SmarterTrack stores them).',
     });
   }
   const policies: string[] = [];
@@ -170,12 +172,15 @@ async function rebuildInventory(reader: SourceReader, counts: ObjectCounts, volu
       advice: 'Recreate as Intercom SLAs, auto-close workflows and data retention settings; Intercom has no per-team auto-lock.',
     });
   }
+  const groupNames = new Map<string, string>();
+  for await (const g of reader.groups()) groupNames.set(`${g.departmentId}/${g.id}`, g.name ?? '');
+  const groupLabel = (d: number | null, g: number | null) => `group ${d ?? '?'}/${g ?? '?'}${groupNames.get(`${d}/${g}`) ? ` ${groupNames.get(`${d}/${g}`)}` : ''}`;
   if (volumes.roundRobinGroups.length || volumes.rebalanceRules.length) {
     items.push({
       area: 'autoAssignment', title: 'Automatic assignment (round robin, rebalancing)', count: volumes.roundRobinGroups.length + volumes.rebalanceRules.length,
       details: [
-        ...volumes.roundRobinGroups.map((g) => `Group ${g.departmentId}/${g.groupId}: round robin over ${g.agents} agent(s)`),
-        ...volumes.rebalanceRules.map((r) => `Rebalance rule #${r.id} ${r.name ?? ''} (group ${r.departmentId ?? '?'}/${r.groupId ?? '?'})`),
+        ...volumes.roundRobinGroups.map((g) => `${groupLabel(g.departmentId, g.groupId)}: round robin over ${g.agents} agent(s)`),
+        ...volumes.rebalanceRules.map((r) => `Rebalance rule #${r.id} ${r.name ?? ''} (${groupLabel(r.departmentId, r.groupId)})`),
       ],
       advice: 'Configure Intercom assignment (balanced / round robin) on the matching teams.',
     });
@@ -197,8 +202,9 @@ async function rebuildInventory(reader: SourceReader, counts: ObjectCounts, volu
 
 /**
  * Intercom calls a full run needs, by the loader's plan: one create per record, one call per extra
- * conversation part, attachment parts beyond 10 files, one assign and one close where they apply,
- * one tag per conversation (the migration tag).
+ * conversation part, attachment parts beyond 10 files, one update for title and attributes, one
+ * assign and one close where they apply, one tag per conversation (the migration tag). Attachments
+ * of a first message (POST /conversations takes no files) ride on the next part; not counted apart.
  */
 export function estimateCalls(counts: ObjectCounts, v: SourceVolumes, requestsPerMinute: number = SCOPE_LIMITS.requestsPerMinute): Estimate {
   const n = (k: keyof ObjectCounts) => counts[k] ?? 0;
@@ -210,13 +216,13 @@ export function estimateCalls(counts: ObjectCounts, v: SourceVolumes, requestsPe
     { object: 'contacts', calls: n('endUsers') + n('organizationMemberships'), how: '1 create per end user + 1 company link per membership' },
     {
       object: 'conversations (tickets)',
-      calls: tickets + Math.max(0, v.ticketEntries - v.ticketsWithMessages) + v.extraAttachmentParts + v.ticketsAssigned + v.ticketsClosed + tickets,
-      how: '1 create + 1 per further message or comment + 1 per extra 10 attachments + assign + close + tag',
+      calls: tickets + Math.max(0, v.ticketEntries - v.ticketsWithMessages) + v.extraAttachmentParts + tickets + v.ticketsAssigned + v.ticketsClosed + tickets,
+      how: '1 create + 1 per further message or comment + 1 per extra 10 attachments + title/attributes update + assign + close + tag',
     },
     {
       object: 'conversations (live chats)',
-      calls: chats + Math.max(0, v.chatMessages - v.chatsWithMessages) + chats + chats,
-      how: '1 create + 1 per further line + close + tag',
+      calls: chats + Math.max(0, v.chatMessages - v.chatsWithMessages) + chats + chats + chats,
+      how: '1 create + 1 per further line + title/attributes update + close + tag',
     },
     { object: 'conversations (call logs)', calls: n('callLogs') * 2, how: '1 create (with the call as a note) + close' },
     { object: 'help center', calls: n('kbCategories') + n('kbArticles'), how: '1 per collection + 1 per article' },

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AttachmentOwnerKind, AttachmentPathStatus } from '../model/source';
 import { AttachmentSubfolder } from '../model/smartertrack-codes';
@@ -10,8 +10,8 @@ export interface ResolvedPath {
 
 /**
  * Where an attachment's bytes are: <root>/<subfolder of its kind>/<FileNameOnDisk>, else
- * <root>/<FileNameOnDisk>. A name that would leave the root (.., absolute paths) is refused and
- * reported as unsafe, never opened.
+ * <root>/<FileNameOnDisk>. A name that would leave the root (.., absolute paths, a symbolic link
+ * pointing outside) is refused and reported as unsafe, never opened.
  */
 export function resolveAttachmentPath(root: string | null, kind: AttachmentOwnerKind, fileNameOnDisk: string | null): ResolvedPath {
   const name = (fileNameOnDisk ?? '').trim();
@@ -24,7 +24,11 @@ export function resolveAttachmentPath(root: string | null, kind: AttachmentOwner
   const base = path.resolve(root);
   for (const candidate of [path.join(base, AttachmentSubfolder[kind], relative), path.join(base, relative)]) {
     if (!isInside(base, candidate)) return { path: null, status: 'unsafe' };
-    if (existsSync(candidate) && statSync(candidate).isFile()) return { path: candidate, status: 'found' };
+    if (existsSync(candidate) && statSync(candidate).isFile()) {
+      // A symbolic link inside the root may still point outside it.
+      if (!isInside(realpathSync(base), realpathSync(candidate))) return { path: null, status: 'unsafe' };
+      return { path: candidate, status: 'found' };
+    }
   }
   return { path: null, status: 'missing' };
 }

@@ -27,9 +27,13 @@ before(() => {
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
+const generated = new Map<number, Promise<DatasetManifest>>();
+
+/** Generates each scale once per run; every caller gets its own reader. */
 async function scoped(scale: number): Promise<{ manifest: DatasetManifest; reader: SourceReader; scope: ScopeReport; attachmentsRoot: string }> {
   const outDir = path.join(root, `scale-${scale}`);
-  const manifest = await generateDataset({ outDir, seed: 1, scale });
+  if (!generated.has(scale)) generated.set(scale, generateDataset({ outDir, seed: 1, scale }));
+  const manifest = await generated.get(scale)!;
   const attachmentsRoot = path.join(outDir, manifest.attachmentsRoot);
   const reader = await openSource({ kind: 'sqlite', path: path.join(outDir, manifest.database) }, { attachmentsRoot, pageSize: 200 });
   const scope = await buildScope(reader, { attachmentsRoot });
@@ -46,6 +50,18 @@ for (const scale of [0.3, 1]) {
     }
   });
 }
+
+test('a database converted with another table prefix (hd_) is discovered and counted the same', async () => {
+  const outDir = path.join(root, 'prefix-hd');
+  const manifest = await generateDataset({ outDir, seed: 2, scale: 0.3, tablePrefix: 'hd_' });
+  const reader = await openSource({ kind: 'sqlite', path: path.join(outDir, manifest.database) }, { attachmentsRoot: path.join(outDir, manifest.attachmentsRoot) });
+  try {
+    assert.equal((await reader.describe()).tablePrefix, 'hd_');
+    assert.deepEqual(await reader.insights.counts(), manifest.counts);
+  } finally {
+    await reader.close();
+  }
+});
 
 describe('hard cases (scale 1)', () => {
   let manifest: DatasetManifest;

@@ -9,20 +9,20 @@ import { formatMinutes } from '../../reports/scope-markdown';
 import { openSource, SourceNotSupportedError } from '../../source/open-source';
 import { parseSourceUrl, SourceUrlError } from '../../source/source-url';
 import { SchemaError } from '../../source/sql/catalog';
-import { SourceNotFoundError } from '../../source/sql/sqlite-connection';
+import { SourceNotFoundError, SourceUnreadableError } from '../../source/sql/sqlite-connection';
 
-const USAGE = 'st2ic scope --source sqlite:<path> [--attachments <dir>] [--workspace <dir>] [--json]';
+const USAGE = 'st2ic scope --source sqlite:<path> [--attachments <dir>] [--workspace <dir>] [--prefix <table prefix>] [--json]';
 
 export const scopeCommand: CliCommand = {
   name: 'scope',
   summary: 'Count what a SmarterTrack source holds, flag problems, estimate Intercom calls; writes migration/reports/scope.{md,json}',
   usage: USAGE,
   async run(argv) {
-    let values: { source?: string; attachments?: string; workspace?: string; json?: boolean };
+    let values: { source?: string; attachments?: string; workspace?: string; prefix?: string; json?: boolean };
     try {
       ({ values } = parseArgs({
         args: argv,
-        options: { source: { type: 'string' }, attachments: { type: 'string' }, workspace: { type: 'string' }, json: { type: 'boolean' } },
+        options: { source: { type: 'string' }, attachments: { type: 'string' }, workspace: { type: 'string' }, prefix: { type: 'string' }, json: { type: 'boolean' } },
         strict: true,
       }));
     } catch (error) {
@@ -37,10 +37,11 @@ export const scopeCommand: CliCommand = {
 
     let reader;
     try {
-      reader = await openSource(parseSourceUrl(values.source), { attachmentsRoot });
+      reader = await openSource(parseSourceUrl(values.source), { attachmentsRoot, ...(values.prefix ? { tablePrefix: values.prefix } : {}) });
     } catch (error) {
-      if (error instanceof SourceUrlError || error instanceof SourceNotFoundError || error instanceof SourceNotSupportedError || error instanceof SchemaError) {
-        throw new UsageError(error.message);
+      const badInput = [SourceUrlError, SourceNotFoundError, SourceUnreadableError, SourceNotSupportedError, SchemaError];
+      if (badInput.some((kind) => error instanceof kind)) {
+        throw new UsageError((error as Error).message);
       }
       throw error;
     }

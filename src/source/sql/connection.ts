@@ -6,6 +6,8 @@ export interface SqlConnection {
   readonly engine: 'sqlite' | 'mssql';
   /** Where the data comes from, without secrets (a file path, host/database). */
   readonly location: string;
+  /** How the data is being read, when it matters to a reader of the reports (e.g. from a snapshot). */
+  readonly notes?: readonly string[];
   query(sql: string, params?: readonly unknown[]): Promise<SqlRow[]>;
   close(): Promise<void>;
 }
@@ -23,9 +25,12 @@ export function assertReadOnlySql(sql: string): void {
   if (text.includes(';')) throw new WriteRefusedError(`refused to send more than one statement: ${preview(sql)}`);
   const keyword = /^[a-z]+/i.exec(text)?.[0]?.toUpperCase();
   if (keyword === 'SELECT') return;
-  if (keyword === 'PRAGMA' && !text.includes('=')) return;
+  if (keyword === 'PRAGMA' && READ_PRAGMA.test(text)) return;
   throw new WriteRefusedError(`refused to send a statement that is not a SELECT: ${preview(sql)}`);
 }
+
+/** Catalog pragmas only: `PRAGMA x(value)` can also set values (cache_size, user_version…). */
+const READ_PRAGMA = /^PRAGMA\s+(?:[a-z_][a-z0-9_]*\s*\.\s*)?(?:table_info|table_xinfo|index_list|index_info|index_xinfo|foreign_key_list)\s*\(\s*['"]?[\w$]+['"]?\s*\)$|^PRAGMA\s+(?:table_list|database_list|schema_version)$/i;
 
 function stripComments(sql: string): string {
   // Comments only; string literals in the reader's own SQL never contain comment markers.
@@ -42,6 +47,7 @@ export function readOnly(connection: SqlConnection): SqlConnection {
   return {
     engine: connection.engine,
     location: connection.location,
+    ...(connection.notes ? { notes: connection.notes } : {}),
     query(sql, params) {
       try {
         assertReadOnlySql(sql);

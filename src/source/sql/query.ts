@@ -120,15 +120,20 @@ export class SqlQueries {
       .join(', ');
   }
 
-  /** (k1 > a) OR (k1 = a AND k2 > b) OR …, written out because T-SQL has no row-value comparison. */
+  /**
+   * (k1 > a) OR (k1 = a AND k2 > b) OR …, written out because T-SQL has no row-value comparison;
+   * with several keys a leading `k1 >= a` lets the engine seek an index on k1 instead of scanning.
+   */
   private keysetCondition<S extends Selection>(q: PagedSelect<S>, after: RowOf<S>, p: Params): string {
     const ors: string[] = [];
+    const first = q.keys[0]!;
+    const seek = q.keys.length > 1 ? `${q.select[first]!.expr} >= ${p.add((after as Record<string, unknown>)[first])} AND ` : '';
     q.keys.forEach((key, i) => {
       const ands = q.keys.slice(0, i).map((k) => `${q.select[k]!.expr} = ${p.add((after as Record<string, unknown>)[k])}`);
       ands.push(`${q.select[key]!.expr} > ${p.add((after as Record<string, unknown>)[key])}`);
       ors.push(ands.join(' AND '));
     });
-    return ors.map((c) => `(${c})`).join(' OR ');
+    return `${seek}(${ors.map((c) => `(${c})`).join(' OR ')})`;
   }
 }
 

@@ -7,7 +7,9 @@ import type { ColumnType } from './schema-spec';
  * engines hand over (SQLite: numbers, bigints, text; SQL Server: booleans and Dates) and yields one
  * JS type, or null.
  */
-const raw = z.union([z.number(), z.bigint(), z.string(), z.boolean(), z.date(), z.instanceof(Uint8Array), z.null(), z.undefined()]);
+// Each transform checks the driver's value itself (cheaper than a union schema per column, which
+// doubled the cost of a row); anything unexpected becomes a zod issue.
+const raw = z.unknown();
 
 const intValue = raw.transform((v, ctx): number | null => {
   if (v === null || v === undefined || v === '') return null;
@@ -33,15 +35,18 @@ const boolValue = raw.transform((v, ctx): boolean | null => {
   return z.NEVER;
 });
 
-const textValue = raw.transform((v): string | null => {
+const textValue = raw.transform((v, ctx): string | null => {
   if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   if (v instanceof Uint8Array) return new TextDecoder().decode(v);
   if (v instanceof Date) return v.toISOString();
-  return String(v);
+  ctx.addIssue({ code: 'custom', message: 'expected text' });
+  return z.NEVER;
 });
 
 const dateValue = raw.transform((v, ctx): string | null => {
-  if (v instanceof Uint8Array || typeof v === 'boolean') {
+  if (!(v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || v instanceof Date)) {
     ctx.addIssue({ code: 'custom', message: 'expected a date' });
     return z.NEVER;
   }
@@ -73,7 +78,10 @@ export function parseRow<C extends Record<string, ColumnType>>(schema: z.ZodType
   const result = schema.safeParse(row);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new RowError(`${where}: column ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
+    // The first selected column is the record's id in every reader query: name it so the row can be found.
+    const id = row && typeof row === 'object' ? Object.entries(row as Record<string, unknown>)[0] : undefined;
+    const record = id ? ` (row ${id[0]} = ${String(id[1])})` : '';
+    throw new RowError(`${where}${record}: column ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
   }
   return result.data;
 }

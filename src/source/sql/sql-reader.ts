@@ -56,7 +56,7 @@ export class SqlSourceReader implements SourceReader {
       tables: [...catalog.tables.values()].map((t) => ({ name: t.name, logicalName: t.logical, columns: [...t.columns.values()] })),
       missingOptionalTables: catalog.missingOptionalTables,
       missingOptionalColumns: catalog.missingOptionalColumns,
-      versionHints: versionHints(catalog, connection.engine),
+      versionHints: [...versionHints(catalog, connection.engine), ...(connection.notes ?? [])],
     };
   }
 
@@ -434,28 +434,40 @@ export class SqlSourceReader implements SourceReader {
     for await (const r of this.q.rows({ select, from, keys: ['TicketCommentID'], label: 'ticket comments' })) yield this.mapComment(r);
   }
 
-  /** Merge-join of four streams ordered by ticket id: tickets, messages, comments, attachments. */
+  /**
+   * Per page of tickets, a merge-join with the messages, comments and attachments of that id range,
+   * each read in keyset pages ordered by ticket id: memory stays bounded by the page size however
+   * long a thread is, and every query is an index range on TicketID.
+   */
   async *ticketThreads(): AsyncIterable<TicketThread> {
     const q = this.q;
-    const messages = groupByTicket(
-      q.rows({ select: this.messageSelect(), from: q.table('TicketMessages', 'm'), keys: ['TicketID', 'TicketMessageID'], label: 'ticket messages' }),
-      (r) => r.TicketID!,
-    );
     type CommentRow = RowOf<ReturnType<SqlSourceReader['commentQuery']>['select']>;
-    const comments = groupByTicket<CommentRow>(
-      q.has('TicketComments') ? q.rows({ ...this.commentQuery(), keys: ['TicketID', 'TicketCommentID'], label: 'ticket comments' }) : empty<CommentRow>(),
-      (r) => r.TicketID!,
-    );
-    const attachments = groupByTicket(this.ticketAttachmentRows(['TicketID', 'TicketAttachmentID']), (r) => r.TicketID!);
-    try {
-      for await (const page of this.ticketPages()) {
+    for await (const page of this.ticketPages()) {
+      const lo = page[0]!.id;
+      const hi = page[page.length - 1]!.id;
+      const inRange = (expr: string) => (p: { add(v: unknown): string }) => [`${expr} BETWEEN ${p.add(lo)} AND ${p.add(hi)}`];
+      const ms = this.messageSelect();
+      const messages = groupByTicket(
+        q.rows({ select: ms, from: q.table('TicketMessages', 'm'), where: inRange(ms.TicketID.expr), keys: ['TicketID', 'TicketMessageID'], label: 'ticket messages' }),
+        (r) => r.TicketID!,
+      );
+      let commentRows = empty<CommentRow>();
+      if (q.has('TicketComments')) {
+        const cq = this.commentQuery();
+        commentRows = q.rows({ ...cq, where: inRange(cq.select.TicketID.expr), keys: ['TicketID', 'TicketCommentID'], label: 'ticket comments' });
+      }
+      const comments = groupByTicket<CommentRow>(commentRows, (r) => r.TicketID!);
+      const attachments = groupByTicket(this.ticketAttachmentRows(['TicketID', 'TicketAttachmentID'], inRange), (r) => r.TicketID!);
+      try {
         for (const ticket of page) {
-          const [m, c, a] = await Promise.all([messages.take(ticket.id), comments.take(ticket.id), attachments.take(ticket.id)]);
+          const m = await messages.take(ticket.id);
+          const c = await comments.take(ticket.id);
+          const a = await attachments.take(ticket.id);
           yield buildThread(ticket, m.map((r) => this.mapMessage(r)), c.map((r) => this.mapComment(r)), a.map((r) => this.mapTicketAttachment(r)));
         }
+      } finally {
+        await Promise.all([messages.close(), comments.close(), attachments.close()]);
       }
-    } finally {
-      await Promise.all([messages.close(), comments.close(), attachments.close()]);
     }
   }
 
@@ -488,9 +500,11 @@ export class SqlSourceReader implements SourceReader {
     ] as const);
   }
 
-  private ticketAttachmentRows(keys: ('TicketID' | 'TicketAttachmentID')[]) {
+  private ticketAttachmentRows(keys: ('TicketID' | 'TicketAttachmentID')[], range?: (ticketIdExpr: string) => (p: { add(v: unknown): string }) => string[]) {
     if (!this.q.has('TicketAttachments')) return empty<RowOf<ReturnType<SqlSourceReader['ticketAttachmentSelect']>>>();
-    return this.q.rows({ select: this.ticketAttachmentSelect(), from: this.q.table('TicketAttachments', 'x'), keys, label: 'ticket attachments' });
+    const select = this.ticketAttachmentSelect();
+    const where = range?.(select.TicketID.expr);
+    return this.q.rows({ select, from: this.q.table('TicketAttachments', 'x'), keys, label: 'ticket attachments', ...(where ? { where } : {}) });
   }
 
   private attachment(kind: AttachmentOwnerKind, r: {

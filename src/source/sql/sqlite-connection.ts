@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Database } from 'node-sqlite3-wasm';
 import { readOnly, type SqlConnection, type SqlRow } from './connection';
@@ -7,19 +8,65 @@ export class SourceNotFoundError extends Error {
   override readonly name = 'SourceNotFoundError';
 }
 
+/** The file cannot be read as it is (not SQLite, or a WAL database with changes not yet checkpointed). */
+export class SourceUnreadableError extends Error {
+  override readonly name = 'SourceUnreadableError';
+}
+
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
 /**
  * Opens a SmarterTrack SQLite database read-only through node-sqlite3-wasm (pure WASM, so it runs
  * in VS Code's Electron as well as in Node). The returned connection refuses anything but SELECT.
+ *
+ * node-sqlite3-wasm has no shared memory, so it cannot open a database in WAL mode. Such a file is
+ * read from a private snapshot: a copy whose header says "rollback journal" (bytes 18-19), which is
+ * the same database as long as no -wal file holds un-checkpointed pages; if one does (SmarterTrack
+ * still running), reading stops with a clear message instead of missing recent changes.
  */
 export function openSqlite(file: string): SqlConnection {
   const absolute = path.resolve(file);
   if (!existsSync(absolute) || !statSync(absolute).isFile()) {
     throw new SourceNotFoundError(`SQLite database not found: ${absolute}`);
   }
-  const db = new Database(absolute, { readOnly: true });
+  const header = readHeader(absolute);
+  if (header.toString('latin1', 0, 16) !== SQLITE_MAGIC) {
+    throw new SourceUnreadableError(`not a SQLite database: ${absolute}`);
+  }
+  const notes: string[] = [];
+  let target = absolute;
+  let snapshotDir: string | null = null;
+  if (header[18] === 2 || header[19] === 2) {
+    const wal = `${absolute}-wal`;
+    if (existsSync(wal) && statSync(wal).size > 0) {
+      throw new SourceUnreadableError(
+        `${absolute} is in WAL mode and ${path.basename(wal)} holds changes not yet written to the database ` +
+          '(is SmarterTrack still running?). Stop SmarterTrack, or back up the database, and try again.',
+      );
+    }
+    snapshotDir = mkdtempSync(path.join(tmpdir(), 'st2ic-snapshot-'));
+    target = path.join(snapshotDir, path.basename(absolute));
+    copyFileSync(absolute, target);
+    const fd = openSync(target, 'r+');
+    try {
+      writeSync(fd, Buffer.from([1, 1]), 0, 2, 18);
+    } finally {
+      closeSync(fd);
+    }
+    notes.push('the database is in WAL mode: read from a private snapshot copy (the original is not touched)');
+  }
+
+  let db: Database;
+  try {
+    db = new Database(target, { readOnly: true });
+  } catch (error) {
+    if (snapshotDir) rmSync(snapshotDir, { recursive: true, force: true });
+    throw new SourceUnreadableError(`cannot open ${absolute}: ${(error as Error).message}`);
+  }
   const raw: SqlConnection = {
     engine: 'sqlite',
     location: absolute,
+    notes,
     query(sql, params = []) {
       try {
         return Promise.resolve(db.all(sql, params as never) as SqlRow[]);
@@ -29,8 +76,20 @@ export function openSqlite(file: string): SqlConnection {
     },
     close() {
       if (db.isOpen) db.close();
+      if (snapshotDir) rmSync(snapshotDir, { recursive: true, force: true });
       return Promise.resolve();
     },
   };
   return readOnly(raw);
+}
+
+function readHeader(file: string): Buffer {
+  const header = Buffer.alloc(100);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, header, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return header;
 }

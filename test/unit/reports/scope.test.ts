@@ -74,7 +74,9 @@ test('tickets: over 500 parts (attachments beyond 10 count), orphans, deleted, s
 test('rebuild inventory: automation, department policies, round robin, call logs, community', () => {
   const areas = Object.fromEntries(report.rebuild.map((r) => [r.area, r]));
   assert.equal(areas.automationRules?.count, 2);
-  assert.match(areas.automationRules!.details[0]!, /Escalate idle tickets.*active.*2 condition\(s\), 1 action\(s\)/);
+  assert.equal(areas.automationRules!.details[0], '#1 Escalate idle tickets [Tickets, active]: when IdleHours > 24 and Department = 10 then SetPriority(Priority=Urgent, Notify=true)');
+  assert.equal(areas.automationRules!.details[1], '#2 Old rule [Tickets, inactive]: when always then nothing');
+  assert.deepEqual(areas.autoAssignment!.details, ['group 10/1 Front line: round robin over 2 agent(s)', 'Rebalance rule #1 Nightly rebalance (group 10/1 Front line)']);
   assert.deepEqual(areas.departmentPolicies?.details, [
     'Department #10 Support: auto-close after 48 h',
     'Department #11 Sales: call logs auto-deleted after 30 days',
@@ -89,8 +91,10 @@ test('rebuild inventory: automation, department policies, round robin, call logs
 test('the estimate adds up per object, at 10,000 requests per minute', () => {
   const e = report.estimate;
   const byObject = Object.fromEntries(e.lines.map((l) => [l.object, l.calls]));
-  // tickets: 7 creates + (503 + 6 − 7 with messages) further parts + 2 attachment parts + 4 assigned (an existing user, not the queue) + 2 closed + 7 tags
-  assert.equal(byObject['conversations (tickets)'], 7 + 502 + 2 + 4 + 2 + 7);
+  // tickets: 7 creates + (503 + 6 − 7 with messages) further parts + 2 attachment parts + 7 updates + 4 assigned (an existing user, not the queue) + 2 closed + 7 tags
+  assert.equal(byObject['conversations (tickets)'], 7 + 502 + 2 + 7 + 4 + 2 + 7);
+  // chats: 1 create + 3 further lines + update + close + tag
+  assert.equal(byObject['conversations (live chats)'], 1 + 3 + 1 + 1 + 1);
   assert.equal(byObject['contacts'], 8 + 5);
   assert.equal(byObject['companies'], 4);
   assert.equal(byObject['help center'], 6);

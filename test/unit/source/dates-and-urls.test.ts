@@ -4,6 +4,9 @@ import { parseUtcDate } from '../../../src/source/dates';
 import { parseSourceUrl, SourceUrlError } from '../../../src/source/source-url';
 import { MembershipMatcher } from '../../../src/source/organization-membership';
 import { resolveAttachmentPath } from '../../../src/source/attachment-paths';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 test('dates from text, ISO, numbers and Date objects come out as UTC ISO strings', () => {
   assert.equal(parseUtcDate('2024-01-02 03:04:05'), '2024-01-02T03:04:05.000Z');
@@ -53,4 +56,33 @@ test('attachment paths: unsafe names are refused before touching the disk', () =
   assert.equal(resolveAttachmentPath('/root', 'ticket', 'C:\\x').status, 'unsafe');
   assert.equal(resolveAttachmentPath(null, 'ticket', 'a.bin').status, 'noRoot');
   assert.equal(resolveAttachmentPath('/root', 'ticket', '  ').status, 'noFileName');
+});
+
+test('attachment paths: a symbolic link leading out of the root is unsafe', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-link-'));
+  try {
+    const root = path.join(dir, 'App_Data');
+    mkdirSync(path.join(root, 'Attachments', 'Tickets'), { recursive: true });
+    writeFileSync(path.join(dir, 'secret.txt'), 'outside');
+    writeFileSync(path.join(root, 'Attachments', 'Tickets', 'ok.bin'), 'inside');
+    symlinkSync(path.join(dir, 'secret.txt'), path.join(root, 'Attachments', 'Tickets', 'link.bin'));
+    assert.deepEqual(resolveAttachmentPath(root, 'ticket', 'link.bin'), { path: null, status: 'unsafe' });
+    assert.equal(resolveAttachmentPath(root, 'ticket', 'ok.bin').status, 'found');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a malformed value stops the read with the table, the row id and the column', async () => {
+  const { rowSchema, parseRow, RowError } = await import('../../../src/source/sql/row-values');
+  const schema = rowSchema({ TicketID: 'int', DateOpenedUTC: 'date', IsDeleted: 'bool' } as const);
+  assert.deepEqual(parseRow(schema, { TicketID: 7n, DateOpenedUTC: '2024-01-01 00:00:00', IsDeleted: 'true' }, 'tickets'), {
+    TicketID: 7, DateOpenedUTC: '2024-01-01T00:00:00.000Z', IsDeleted: true,
+  });
+  assert.throws(() => parseRow(schema, { TicketID: 7, DateOpenedUTC: 'soon', IsDeleted: 0 }, 'tickets'), (error: Error) => {
+    assert.ok(error instanceof RowError);
+    assert.equal(error.message, 'tickets (row TicketID = 7): column DateOpenedUTC: not a date: "soon"');
+    return true;
+  });
+  assert.throws(() => parseRow(schema, { TicketID: 1.5, DateOpenedUTC: null, IsDeleted: 0 }, 'tickets'), /column TicketID: expected an integer/);
 });
