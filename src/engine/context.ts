@@ -36,4 +36,6 @@ export interface RunContext {
   memory: WriteMemory;
   /** Intercom tag ids by lower-cased name, filled as the run creates or finds tags. */
   tags: Map<string, Promise<string>>;
+  /** Contacts being created for conversation customers without a SmarterTrack user, by key. */
+  visitors: Map<string, Promise<string>>;
 }

@@ -113,7 +113,7 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
     const { workspace, plan } = await resolveWorkspace(req.client, map, agents);
     const ctx: RunContext = {
       kind: req.kind === 'dry-run' ? 'dry-run' : req.kind, runId: journal.runId, reader: req.reader, client: req.client,
-      ledger, journal, map, workspace, progress, signal, options, memory, tags: new Map(),
+      ledger, journal, map, workspace, progress, signal, options, memory, tags: new Map(), visitors: new Map(),
     };
     progress.info(`Intercom workspace "${workspace.appName}"${workspace.region ? ` (${workspace.region})` : ''}; fallback admin ${workspace.fallbackAdminName}`);
     await configureWorkspace(ctx, plan);

@@ -19,7 +19,7 @@ export interface FieldOutcome {
   target: string;
   raw: unknown;
   mapped: MappedValue | undefined;
-  /** The whole value of a field cut with overflow "note": it travels as a note so nothing is lost. */
+  /** The whole value of a field cut (overflow "note") or not convertible (invalid "note"): it travels as a note so nothing is lost. */
   overflowNote?: string;
   issues: FieldIssue[];
 }
@@ -73,8 +73,8 @@ export function applyObjectMapping(
     const outcome = applyField(object, mapping, sourceValue(record, customValues, mapping.source));
     out.fields.push(outcome);
     out.issues.push(...outcome.issues);
+    if (outcome.overflowNote !== undefined && !outcome.issues.some((i) => i.severity === 'error')) out.notes.push({ label: outcome.label, text: outcome.overflowNote });
     if (outcome.mapped === undefined || outcome.issues.some((i) => i.severity === 'error')) continue;
-    if (outcome.overflowNote !== undefined) out.notes.push({ label: outcome.label, text: outcome.overflowNote });
     const value = outcome.mapped;
     const t = mapping.target;
     switch (t.kind) {
@@ -114,6 +114,12 @@ export function applyField(object: MappedObject, mapping: FieldMapping, raw: unk
   if (limit !== undefined && (transform.maxLength === undefined || transform.maxLength > limit)) transform.maxLength = limit;
   const result = applyTransform(input, transform);
   if (result.error) {
+    if (transform.invalid === 'note' && typeof input === 'string') {
+      issue('warning', `${result.error}; kept in a note instead`);
+      outcome.overflowNote = input;
+      outcome.mapped = undefined;
+      return outcome;
+    }
     issue('error', result.error);
     return outcome;
   }

@@ -1,5 +1,5 @@
 import type { CustomField } from '../model/source';
-import type { FieldMapping } from '../model/mapping';
+import { FieldMapping, type FieldMappingInput } from '../model/mapping';
 import { attributeNameFor } from './attribute-name';
 import { customFieldSource } from './source-fields';
 import { MAX_ATTRIBUTE_STRING } from './targets';
@@ -11,6 +11,12 @@ import { toUnixSeconds } from './transforms';
  * these are the proposals people review.
  */
 export function proposeCustomField(field: CustomField, samples: readonly string[]): FieldMapping {
+  const proposal = proposeByType(field, samples);
+  // A stray value (text in a number field after a transfer) must not sink a whole conversation.
+  return FieldMapping.parse({ ...proposal, transform: { ...proposal.transform, invalid: 'note' } });
+}
+
+function proposeByType(field: CustomField, samples: readonly string[]): FieldMappingInput {
   const name = attributeNameFor(field.name, field.id);
   const values = samples.filter((s) => s.trim() !== '');
   const longest = values.reduce((m, v) => Math.max(m, v.length), 0);

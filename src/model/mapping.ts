@@ -49,6 +49,8 @@ export const Transform = z.object({
   maxLength: z.number().int().positive().optional(),
   /** trim: cut and report; note: cut, and the whole value goes into a note; fail: the record fails. */
   overflow: z.enum(['trim', 'note', 'fail']).default('trim'),
+  /** A value the transform cannot convert: fail the record, or keep it in a note and go on (reported). */
+  invalid: z.enum(['fail', 'note']).default('fail'),
 });
 export type Transform = z.infer<typeof Transform>;
 
@@ -67,13 +69,14 @@ export const FieldMapping = z.object({
   /** Human label of the source field (custom fields: their SmarterTrack display name). */
   label: z.string().optional(),
   target: MappingTarget,
-  transform: Transform.default({ kind: 'none', overflow: 'trim' }),
+  transform: Transform.default({ kind: 'none', overflow: 'trim', invalid: 'fail' }),
   /** Used when the source value is empty. */
   default: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
   proposal: Proposal.optional(),
   reviewed: z.boolean().default(false),
 });
 export type FieldMapping = z.infer<typeof FieldMapping>;
+export type FieldMappingInput = z.input<typeof FieldMapping>;
 
 /** The source object kinds a map covers, and the Intercom object each becomes. */
 export const MappedObject = z.enum(['companies', 'contacts', 'tickets', 'liveChats', 'callLogs', 'kbArticles']);

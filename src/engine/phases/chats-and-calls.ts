@@ -10,7 +10,8 @@ import { migrateRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
 import { journaledWrite } from '../write';
 import { writeConversation, type PlannedPart } from './conversation-writer';
-import { adminFor, contactFor, seconds, type ConversationScope, type PlanInputs } from './tickets';
+import { contactForConversation } from './conversation-contact';
+import { adminFor, seconds, type ConversationScope, type PlanInputs } from './tickets';
 
 function mappedOrThrow(label: string, mapped: ReturnType<typeof applyObjectMapping>): void {
   if (!hasErrors(mapped)) return;
@@ -70,7 +71,7 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
       if (chat.deleted && !ctx.map.options.includeDeletedTickets) return skipLines('deleted in SmarterTrack');
       if (transcript.length === 0 && !chat.initialQuestion) return { state: 'skipped', reason: 'no transcript lines' };
       const label = `live chat ${chat.number ?? chat.id}`;
-      const contactId = contactFor(inputs, chat.customerUserId, label);
+      const contactId = await contactForConversation(ctx, inputs.people, { userId: chat.customerUserId, email: chat.customerEmail, name: chat.customerName, anonymousKey: `chat:${chat.id}` }, label);
       const record = { ...chat, ...derivedFields(inputs.lookups, 'live chat', chat.departmentId, chat.groupId) };
       const mapped = applyObjectMapping('liveChats', ctx.map.objects.liveChats, record as unknown as Record<string, unknown>, customValuesOf(inputs.values, chat.id, 'chat'));
       mappedOrThrow(label, mapped);
@@ -125,7 +126,7 @@ export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationSco
         return { state: 'migrated', intercomId: result.id };
       }
 
-      const contactId = contactFor(inputs, call.customerUserId, label);
+      const contactId = await contactForConversation(ctx, inputs.people, { userId: call.customerUserId, email: call.customerEmail, name: call.customerName ?? call.customerPhone, anonymousKey: `call:${call.id}` }, label);
       const { adminId, byline } = adminFor(ctx, call.agentUserId);
       const direction = call.outgoing ? 'Outgoing call to' : 'Incoming call from';
       const who = [call.customerName, call.customerPhone].filter(Boolean).join(', ');

@@ -6,6 +6,7 @@ import type { RunContext } from '../context';
 import { forEachConcurrent } from '../concurrent';
 import { customValuesOf, type CustomValueIndex } from '../custom-values';
 import { RecordError } from '../errors';
+import { contactForConversation } from './conversation-contact';
 import { derivedFields, type SourceLookups } from '../lookups';
 import { migrateRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
@@ -43,19 +44,6 @@ export function adminFor(ctx: RunContext, agentId: number | null): { adminId: st
   return { adminId: ctx.workspace.fallbackAdminId, byline: who };
 }
 
-export function contactFor(inputs: PlanInputs, userId: number | null, label: string): string {
-  const id = userId === null ? null : (inputs.people.aliases.get(userId) ?? userId);
-  const contactId = id === null ? undefined : inputs.ctx.ledger.intercomIdFor('endUsers', String(id));
-  if (!contactId) {
-    throw new RecordError(
-      userId === null ? `${label}: it has no customer, and a conversation needs a contact` : `${label}: its customer (end user ${userId}) has no Intercom contact (not migrated, or missing from the source)`,
-      'missing_dependency',
-      'customerUserId',
-    );
-  }
-  return contactId;
-}
-
 function partOf(ctx: RunContext, item: ThreadItem, fallbackTime: number): PlannedPart | null {
   if (item.kind === 'message') {
     const at = seconds(item.date, fallbackTime);
@@ -72,11 +60,11 @@ function partOf(ctx: RunContext, item: ThreadItem, fallbackTime: number): Planne
 }
 
 /** A ticket thread as an Intercom conversation: the first customer message opens it. */
-export function planTicket(inputs: PlanInputs, thread: TicketThread): PlannedConversation {
+export async function planTicket(inputs: PlanInputs, thread: TicketThread): Promise<PlannedConversation> {
   const { ctx } = inputs;
   const t = thread.ticket;
   const label = `ticket ${t.number ?? t.id}`;
-  const contactId = contactFor(inputs, t.customerUserId, label);
+  const contactId = await contactForConversation(ctx, inputs.people, { userId: t.customerUserId, email: t.customerEmail, name: null, anonymousKey: `ticket:${t.id}` }, label);
   const record = { ...t, ...derivedFields(inputs.lookups, 'ticket', t.departmentId, t.groupId, t.brandId) };
   const mapped = applyObjectMapping('tickets', ctx.map.objects.tickets, record as unknown as Record<string, unknown>, customValuesOf(inputs.values, t.id, 'ticket'));
   if (hasErrors(mapped)) {
@@ -133,7 +121,7 @@ export async function migrateTickets(inputs: PlanInputs, scope: ConversationScop
       if (!thread.items.some((i) => !(i.kind === 'message' && i.draft)) && thread.looseAttachments.length === 0 && !t.subject) {
         return { state: 'skipped', reason: 'no messages, comments or subject' };
       }
-      return writeConversation(ctx, planTicket(inputs, thread));
+      return writeConversation(ctx, await planTicket(inputs, thread));
     });
   });
 }
