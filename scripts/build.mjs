@@ -1,5 +1,6 @@
 // Bundles the extension, the CLI and the webview with esbuild.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -17,3 +18,7 @@ await Promise.all([
 // node-sqlite3-wasm loads its .wasm next to the bundle.
 const wasm = path.join(path.dirname(require.resolve('node-sqlite3-wasm')), 'node-sqlite3-wasm.wasm');
 cpSync(wasm, 'dist/node-sqlite3-wasm.wasm');
+
+// The mapping file's JSON Schema comes from its zod schema (src/model/mapping.ts).
+const schema = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/write-mapping-schema.ts'], { stdio: 'inherit' });
+if (schema.status !== 0) process.exit(schema.status ?? 1);

@@ -3,5 +3,9 @@ import type { CliCommand } from './command';
 /** The command table: one entry per verb, loaded lazily so `st2ic --help` stays instant. */
 export const commands: Record<string, () => Promise<CliCommand>> = {
   scope: () => import('./commands/scope').then((m) => m.scopeCommand),
+  map: () => import('./commands/map').then((m) => m.mapCommand),
+  sample: () => import('./commands/run').then((m) => m.sampleCommand),
+  migrate: () => import('./commands/run').then((m) => m.migrateCommand),
+  delta: () => import('./commands/run').then((m) => m.deltaCommand),
   sandbox: () => import('./commands/sandbox').then((m) => m.default),
 };

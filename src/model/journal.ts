@@ -133,7 +133,13 @@ export type OutcomeResult = z.input<typeof OutcomeResult>;
 
 export const RecordState = z.discriminatedUnion('state', [
   /** `existedBefore`: matched to an Intercom object that was there before the migration (e.g. an admin). */
-  z.object({ state: z.literal('migrated'), intercomId: z.string().min(1), existedBefore: z.boolean().optional() }),
+  z.object({
+    state: z.literal('migrated'),
+    intercomId: z.string().min(1),
+    existedBefore: z.boolean().optional(),
+    /** Digest of what was written (payload, state, part ids): delta compares it to find changed records. */
+    fingerprint: z.string().optional(),
+  }),
   z.object({ state: z.literal('skipped'), reason: z.string().min(1) }),
   z.object({ state: z.literal('failed'), error: ErrorInfo }),
 ]);

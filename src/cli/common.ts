@@ -1,0 +1,79 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { IntercomClient, type Region } from '../intercom';
+import { openSource, SourceNotSupportedError } from '../source/open-source';
+import type { SourceReader } from '../source/reader';
+import { parseSourceUrl, SourceUrlError } from '../source/source-url';
+import { SchemaError } from '../source/sql/catalog';
+import { SourceNotFoundError } from '../source/sql/sqlite-connection';
+import { UsageError } from './exit-codes';
+
+/** Options every run verb takes (README: CLI). */
+export const COMMON_OPTIONS = {
+  workspace: { type: 'string' },
+  source: { type: 'string' },
+  attachments: { type: 'string' },
+  'intercom-url': { type: 'string' },
+  region: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  yes: { type: 'boolean' },
+  json: { type: 'boolean' },
+  concurrency: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+export type CommonValues = {
+  workspace?: string;
+  source?: string;
+  attachments?: string;
+  'intercom-url'?: string;
+  region?: string;
+  'dry-run'?: boolean;
+  yes?: boolean;
+  json?: boolean;
+  concurrency?: string;
+};
+
+export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], usage: string, options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, strict: true, allowPositionals });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\nUsage: ${usage}`);
+  }
+}
+
+export function workspaceOf(values: CommonValues): string {
+  return path.resolve(values.workspace ?? '.');
+}
+
+export async function readerFrom(values: CommonValues, usage: string): Promise<SourceReader> {
+  if (!values.source) throw new UsageError(`--source is required.\nUsage: ${usage}`);
+  const attachmentsRoot = values.attachments ? path.resolve(values.attachments) : null;
+  if (attachmentsRoot && !(existsSync(attachmentsRoot) && statSync(attachmentsRoot).isDirectory())) {
+    throw new UsageError(`--attachments: not a folder: ${attachmentsRoot}`);
+  }
+  try {
+    return await openSource(parseSourceUrl(values.source), { attachmentsRoot });
+  } catch (error) {
+    if (error instanceof SourceUrlError || error instanceof SourceNotFoundError || error instanceof SourceNotSupportedError || error instanceof SchemaError) {
+      throw new UsageError(error.message);
+    }
+    throw error;
+  }
+}
+
+/** The token comes from INTERCOM_TOKEN only: never a flag (shell history) nor a file. */
+export function clientFrom(values: CommonValues): IntercomClient {
+  const token = process.env.INTERCOM_TOKEN;
+  if (!token) throw new UsageError('INTERCOM_TOKEN is not set: export the Intercom access token (the local sandbox prints its own)');
+  const region = (values.region ?? 'us').toLowerCase();
+  if (!['us', 'eu', 'au'].includes(region)) throw new UsageError(`--region must be us, eu or au (got ${values.region})`);
+  const concurrency = values.concurrency ? Number(values.concurrency) : 32;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive whole number (got ${values.concurrency})`);
+  return new IntercomClient({
+    token,
+    region: region as Region,
+    ...(values['intercom-url'] ? { baseUrl: values['intercom-url'] } : {}),
+    rateLimiter: { concurrency },
+  });
+}

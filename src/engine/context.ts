@@ -1,0 +1,41 @@
+import type { IntercomClient } from '../intercom';
+import type { Ledger, RunJournal } from '../ledger';
+import type { MappingFile } from '../model/mapping';
+import type { RunKind } from '../model/journal';
+import type { SourceReader } from '../source/reader';
+import type { ProgressSink } from './progress';
+import type { Workspace } from './workspace';
+import type { WriteMemory } from './write';
+
+export interface RunOptions {
+  /** Source records processed at once (conversations in flight); the client paces requests. */
+  concurrency: number;
+  /** Sample runs: how many tickets. */
+  sampleSize: number;
+  /** Skip writes (dry run): everything else runs, records are journaled. */
+  dryRun: boolean;
+  /** Where attachment bytes live (App_Data root), when the reader resolved no path. */
+  attachmentsRoot: string | null;
+  /** Stop a search-backed lookup after this long (tests shorten it). */
+  searchSettleMs?: number;
+}
+
+/** Everything one run needs. Built by the runner; phases only read it. */
+export interface RunContext {
+  kind: RunKind;
+  runId: string;
+  reader: SourceReader;
+  client: IntercomClient;
+  ledger: Ledger;
+  journal: RunJournal;
+  map: MappingFile;
+  workspace: Workspace;
+  progress: ProgressSink;
+  signal: AbortSignal;
+  options: RunOptions;
+  memory: WriteMemory;
+  /** Intercom tag ids by lower-cased name, filled as the run creates or finds tags. */
+  tags: Map<string, Promise<string>>;
+  /** Contacts being created for conversation customers without a SmarterTrack user, by key. */
+  visitors: Map<string, Promise<string>>;
+}

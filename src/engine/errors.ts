@@ -1,0 +1,20 @@
+/** A condition that stops the whole run (bad token, ledger disk, cancellation); the run resumes after. */
+export class RunStoppedError extends Error {
+  override readonly name = 'RunStoppedError';
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+  }
+}
+
+/** The run cannot start as asked (map not confirmed, workspace missing admins…): exit code 2. */
+export class EngineUsageError extends Error {
+  override readonly name = 'EngineUsageError';
+}
+
+/** One source record could not be migrated; the message names the record and the field. */
+export class RecordError extends Error {
+  override readonly name = 'RecordError';
+  constructor(message: string, readonly errorClass: string, readonly field?: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,150 @@
+import { applyObjectMapping, hasErrors } from '../../mapping/apply';
+import { htmlToText } from '../../mapping/transforms';
+import type { RecordState } from '../../model/journal';
+import type { Attachment, CallLog, ChatMessage, LiveChat } from '../../model/source';
+import { forEachConcurrent } from '../concurrent';
+import { customValuesOf } from '../custom-values';
+import { RecordError } from '../errors';
+import { derivedFields } from '../lookups';
+import { migrateRecord } from '../record-outcome';
+import { teamIdFor } from '../workspace';
+import { journaledWrite } from '../write';
+import { writeConversation, type PlannedPart } from './conversation-writer';
+import { contactForConversation } from './conversation-contact';
+import { adminFor, seconds, type ConversationScope, type PlanInputs } from './tickets';
+
+function mappedOrThrow(label: string, mapped: ReturnType<typeof applyObjectMapping>): void {
+  if (!hasErrors(mapped)) return;
+  const issue = mapped.issues.find((i) => i.severity === 'error')!;
+  throw new RecordError(`${label}: ${issue.source} → ${issue.target}: ${issue.message}`, 'validation', issue.source);
+}
+
+/**
+ * Transcript lines and attachments grouped by chat. Chats are short (tens of lines), so one pass
+ * over the lines keeps them in memory by chat id; tickets, the long ones, stream per thread instead.
+ */
+async function chatTranscripts(inputs: PlanInputs, chatIds?: ReadonlySet<number>): Promise<{ lines: Map<number, ChatMessage[]>; files: Map<number, Attachment[]> }> {
+  const lines = new Map<number, ChatMessage[]>();
+  for await (const m of inputs.ctx.reader.chatMessages()) {
+    if (chatIds && !chatIds.has(m.chatId)) continue;
+    const list = lines.get(m.chatId) ?? [];
+    list.push(m);
+    lines.set(m.chatId, list);
+  }
+  const files = new Map<number, Attachment[]>();
+  for await (const a of inputs.ctx.reader.attachments()) {
+    if (a.owner.kind !== 'chat' || (chatIds && !chatIds.has(a.owner.id))) continue;
+    const list = files.get(a.owner.id) ?? [];
+    list.push(a);
+    files.set(a.owner.id, list);
+  }
+  for (const list of lines.values()) list.sort((a, b) => (a.date ?? '').localeCompare(b.date ?? '') || a.id - b.id);
+  return { lines, files };
+}
+
+function chatPart(inputs: PlanInputs, chat: LiveChat, m: ChatMessage, at: number): PlannedPart {
+  const text = (m.isHtml ? htmlToText(m.text ?? '') : (m.text ?? '')).trim();
+  const base = { objectType: 'chatMessages' as const, sourceId: String(m.id), createdAt: at, attachments: [] as Attachment[] };
+  if (m.senderType === 'customer' && !m.agentOnly) return { ...base, kind: 'contact', body: text };
+  if (m.senderType === 'agent' && !m.agentOnly) {
+    const { adminId, byline } = adminFor(inputs.ctx, m.userId ?? chat.agentUserId);
+    return { ...base, kind: 'admin', adminId, body: byline ? `[Sent by ${byline} in SmarterTrack]\n${text}` : text };
+  }
+  const { adminId } = adminFor(inputs.ctx, m.userId);
+  const what = m.agentOnly ? 'Agent-only line' : m.senderType === 'system' ? 'System' : 'Line';
+  return { ...base, kind: 'note', adminId, body: `[${what}]\n${text}` };
+}
+
+export async function migrateChats(inputs: PlanInputs, scope: ConversationScope): Promise<void> {
+  const { ctx } = inputs;
+  ctx.progress.phase('conversations from live chats');
+  const { lines, files } = await chatTranscripts(inputs, scope.chatIds);
+  await forEachConcurrent(ctx.reader.liveChats(), ctx.options.concurrency, ctx.signal, async (chat) => {
+    if (scope.chatIds && !scope.chatIds.has(chat.id)) return;
+    await migrateRecord(ctx, 'liveChats', String(chat.id), async (): Promise<RecordState | undefined> => {
+      const transcript = lines.get(chat.id) ?? [];
+      const skipLines = (reason: string) => {
+        for (const m of transcript) ctx.journal.record({ objectType: 'chatMessages', sourceId: String(m.id), state: 'skipped', reason: `its chat was skipped: ${reason}` });
+        return { state: 'skipped' as const, reason };
+      };
+      if (!ctx.map.objects.liveChats.enabled) return skipLines('live chats are disabled in the map');
+      if (chat.deleted && !ctx.map.options.includeDeletedTickets) return skipLines('deleted in SmarterTrack');
+      if (transcript.length === 0 && !chat.initialQuestion) return { state: 'skipped', reason: 'no transcript lines' };
+      const label = `live chat ${chat.number ?? chat.id}`;
+      const contactId = await contactForConversation(ctx, inputs.people, { userId: chat.customerUserId, email: chat.customerEmail, name: chat.customerName, anonymousKey: `chat:${chat.id}` }, label);
+      const record = { ...chat, ...derivedFields(inputs.lookups, 'live chat', chat.departmentId, chat.groupId) };
+      const mapped = applyObjectMapping('liveChats', ctx.map.objects.liveChats, record as unknown as Record<string, unknown>, customValuesOf(inputs.values, chat.id, 'chat'));
+      mappedOrThrow(label, mapped);
+      const started = seconds(chat.startedAt, 0);
+      const parts = transcript.map((m) => chatPart(inputs, chat, m, seconds(m.date, started)));
+      const chatFiles = (files.get(chat.id) ?? []).filter((a) => !a.deleted);
+      if (chatFiles.length) parts.push({ objectType: 'attachments', sourceId: `chat:${chat.id}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: 'Files shared in this chat', createdAt: parts.at(-1)?.createdAt ?? started, attachments: chatFiles });
+      const opener = parts[0]?.kind === 'contact'
+        ? parts.shift()!
+        : { objectType: 'liveChats' as const, sourceId: String(chat.id), kind: 'contact' as const, body: chat.initialQuestion?.trim() || `[${label} started]`, createdAt: started, attachments: [] };
+      const teamKey = mapped.teamKeys[0];
+      const agent = chat.agentUserId === null ? undefined : ctx.workspace.admins.get(chat.agentUserId);
+      return writeConversation(ctx, {
+        objectType: 'liveChats', sourceId: String(chat.id), label, contactId, opener, parts,
+        title: typeof mapped.standard.title === 'string' ? mapped.standard.title : null,
+        attributes: mapped.attributes, tags: mapped.tags,
+        teamId: teamKey ? (teamIdFor(ctx.workspace, ctx.map, teamKey) ?? null) : null,
+        adminAssigneeId: agent?.matched ? agent.adminId : null,
+        state: chat.endedAt ? 'closed' : 'open',
+        actingAdminId: agent?.matched ? agent.adminId : ctx.workspace.fallbackAdminId,
+      });
+    });
+  });
+}
+
+/** Call logs: a note-only conversation with the customer, or an instance of the workspace's Call object. */
+export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationScope): Promise<void> {
+  const { ctx } = inputs;
+  ctx.progress.phase('call logs');
+  await forEachConcurrent(ctx.reader.callLogs(), ctx.options.concurrency, ctx.signal, async (call: CallLog) => {
+    if (scope.callLogIds && !scope.callLogIds.has(call.id)) return;
+    await migrateRecord(ctx, 'callLogs', String(call.id), async (): Promise<RecordState | undefined> => {
+      if (!ctx.map.objects.callLogs.enabled) return { state: 'skipped', reason: 'call logs are disabled in the map (listed in the rebuild inventory)' };
+      if (call.deleted && !ctx.map.options.includeDeletedTickets) return { state: 'skipped', reason: 'deleted in SmarterTrack' };
+      const label = `call log ${call.number ?? call.id}`;
+      const record = { ...call, ...derivedFields(inputs.lookups, 'call log', call.departmentId, call.groupId) };
+      const mapped = applyObjectMapping('callLogs', ctx.map.objects.callLogs, record as unknown as Record<string, unknown>, customValuesOf(inputs.values, call.id, 'callLog'));
+      mappedOrThrow(label, mapped);
+      const at = seconds(call.startedAt ?? call.createdAt, 0);
+
+      if (ctx.map.options.callLogsAs === 'custom-object') {
+        const type = ctx.map.options.callObjectType;
+        const attrs = { ...mapped.attributes, ...(typeof mapped.standard.title === 'string' ? { title: mapped.standard.title } : {}) };
+        const result = await journaledWrite(ctx, {
+          op: 'create', objectType: 'callLogs', sourceId: String(call.id),
+          target: { resource: 'conversation', description: `POST /custom_object_instances/${type} external_id=call-${call.id}` },
+          lookup: { by: 'external_id', value: `call-${call.id}` },
+          // create-or-update by external_id: idempotent, safe to send again.
+          send: () => ctx.client.customObjects.createOrUpdate(type, { external_id: `call-${call.id}`, external_created_at: at, custom_attributes: attrs as Record<string, string | number | boolean | null> }),
+          idOf: (o) => String(o.id),
+        });
+        return { state: 'migrated', intercomId: result.id };
+      }
+
+      const contactId = await contactForConversation(ctx, inputs.people, { userId: call.customerUserId, email: call.customerEmail, name: call.customerName ?? call.customerPhone, anonymousKey: `call:${call.id}` }, label);
+      const { adminId, byline } = adminFor(ctx, call.agentUserId);
+      const direction = call.outgoing ? 'Outgoing call to' : 'Incoming call from';
+      const who = [call.customerName, call.customerPhone].filter(Boolean).join(', ');
+      const opener: PlannedPart = { objectType: 'callLogs', sourceId: String(call.id), kind: 'contact', body: `[${direction} ${who || 'the customer'}${call.subject ? `: ${call.subject}` : ''}]`, createdAt: at, attachments: [] };
+      const details = [
+        byline ? `Agent: ${byline}` : null,
+        call.endedAt && call.startedAt ? `Duration: ${Math.max(0, Math.round((seconds(call.endedAt, at) - at) / 60))} min` : null,
+        ...mapped.notes.map((n) => `${n.label}: ${n.text}`),
+      ].filter(Boolean).join('\n');
+      const parts: PlannedPart[] = [{ objectType: 'attachments', sourceId: `call:${call.id}:details`, kind: 'note', adminId, body: `[Call log ${call.number ?? call.id}]\n${details}`, createdAt: at, attachments: [] }];
+      const teamKey = mapped.teamKeys[0];
+      return writeConversation(ctx, {
+        objectType: 'callLogs', sourceId: String(call.id), label, contactId, opener, parts,
+        title: typeof mapped.standard.title === 'string' ? mapped.standard.title : null,
+        attributes: mapped.attributes, tags: mapped.tags,
+        teamId: teamKey ? (teamIdFor(ctx.workspace, ctx.map, teamKey) ?? null) : null,
+        adminAssigneeId: null, state: 'closed', actingAdminId: adminId,
+      });
+    });
+  });
+}

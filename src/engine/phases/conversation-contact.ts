@@ -1,0 +1,58 @@
+import type { RunContext } from '../context';
+import { RecordError } from '../errors';
+import { journaledWrite, sha256 } from '../write';
+import type { PeopleScope } from './people';
+
+const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:".]{2,}$/;
+
+export interface Customer {
+  userId: number | null;
+  email: string | null;
+  name: string | null;
+  /** Stands for an anonymous visitor with neither user nor email, e.g. `chat:12`. */
+  anonymousKey: string;
+}
+
+/**
+ * The Intercom contact a conversation belongs to: the migrated end user; else (anonymous chat
+ * visitors, callers, tickets whose user is gone) a contact made from the email or name the record
+ * carries. Those get external_id `st-visitor-<hash>`, so a lost response is found again and one
+ * visitor with many chats gets one contact.
+ */
+export async function contactForConversation(ctx: RunContext, people: PeopleScope, customer: Customer, label: string): Promise<string> {
+  const userId = customer.userId === null ? null : (people.aliases.get(customer.userId) ?? customer.userId);
+  const mapped = userId === null ? undefined : ctx.ledger.intercomIdFor('endUsers', String(userId));
+  if (mapped) return mapped;
+  const email = customer.email?.trim().toLowerCase();
+  const key = email && EMAIL.test(email) ? `email:${email}` : customer.userId === null && customer.name?.trim() ? customer.anonymousKey : null;
+  if (!key) {
+    throw new RecordError(
+      customer.userId === null ? `${label}: it has no customer, email or name, and a conversation needs a contact` : `${label}: its customer (end user ${customer.userId}) has no Intercom contact and the record carries no email to create one`,
+      'missing_dependency',
+      'customerUserId',
+    );
+  }
+  if (customer.userId !== null) ctx.progress.warn(`${label}: end user ${customer.userId} has no Intercom contact; using the record's customer email instead`);
+  return visitorContact(ctx, key, key.startsWith('email:') ? email! : null, customer.name?.trim() || null);
+}
+
+function visitorContact(ctx: RunContext, key: string, email: string | null, name: string | null): Promise<string> {
+  const sourceId = `visitor:${key}`;
+  const known = ctx.ledger.intercomIdFor('endUsers', sourceId);
+  if (known) return Promise.resolve(known);
+  const inFlight = ctx.visitors.get(sourceId);
+  if (inFlight) return inFlight;
+  const externalId = `st-visitor-${sha256(key).slice(0, 20)}`;
+  const body = { role: 'user' as const, external_id: externalId, ...(email ? { email } : {}), ...(name ? { name } : {}) };
+  const creating = journaledWrite(ctx, {
+    op: 'create', objectType: 'endUsers', sourceId,
+    target: { resource: 'contact', description: `POST /contacts external_id=${externalId} (conversation customer)` },
+    lookup: { by: 'external_id', value: externalId },
+    clientLookup: { kind: 'contact', external_id: externalId, role: 'user', ...(email ? { email } : {}) },
+    send: () => ctx.client.contacts.create(body),
+    idOf: (c) => c.id,
+  }).then((r) => r.id);
+  ctx.visitors.set(sourceId, creating);
+  creating.catch(() => ctx.visitors.delete(sourceId));
+  return creating;
+}

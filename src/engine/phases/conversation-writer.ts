@@ -1,0 +1,293 @@
+import { normalizeBody, type Conversation } from '../../intercom';
+import type { ObjectType } from '../../model/object-types';
+import type { RecordState } from '../../model/journal';
+import type { Attachment } from '../../model/source';
+import { MAX_FILES_PER_PART, readAttachment, type AttachmentFile } from '../attachments';
+import type { RunContext } from '../context';
+import { errorInfo } from '../error-info';
+import { fingerprint } from '../fingerprint';
+import { migrateRecord } from '../record-outcome';
+import { journaledWrite, sha256 } from '../write';
+import { tagIdFor } from './tags';
+
+/** One part of a conversation to write, in source order. */
+export interface PlannedPart {
+  objectType: ObjectType;
+  sourceId: string;
+  kind: 'contact' | 'admin' | 'note';
+  /** Admin parts and notes: who wrote it. */
+  adminId?: string;
+  body: string;
+  createdAt: number;
+  attachments: Attachment[];
+  /** Source items carried inside this part (folded past Intercom's part cap): journaled with it. */
+  folds?: { objectType: ObjectType; sourceId: string }[];
+}
+
+/** A whole source conversation (ticket, chat or call) as Intercom will hold it. */
+export interface PlannedConversation {
+  objectType: 'tickets' | 'liveChats' | 'callLogs';
+  sourceId: string;
+  /** For messages: "ticket 123-ABC". */
+  label: string;
+  contactId: string;
+  /** The first customer message opens the conversation; the rest follow as parts. */
+  opener: PlannedPart;
+  parts: PlannedPart[];
+  title: string | null;
+  attributes: Record<string, string | number | boolean | null>;
+  tags: string[];
+  teamId: string | null;
+  adminAssigneeId: string | null;
+  state: 'open' | 'closed' | 'snoozed';
+  /** Admin that performs assignment, closing and tagging. */
+  actingAdminId: string;
+}
+
+/** Intercom keeps at most 500 parts per conversation. */
+export const MAX_PARTS = 500;
+/** Parts kept free for assignment and closing. */
+const RESERVED_PARTS = 4;
+
+interface ConversationPrint {
+  state: string;
+  team: string | null;
+  admin: string | null;
+  content: string;
+}
+
+function parsePrint(value: string | undefined): ConversationPrint | undefined {
+  if (!value) return undefined;
+  const [state, team, admin, content] = value.split('|');
+  if (state === undefined || content === undefined) return undefined;
+  return { state, team: team || null, admin: admin || null, content };
+}
+
+function printOf(plan: PlannedConversation): string {
+  const content = fingerprint({ title: plan.title, attributes: plan.attributes, tags: plan.tags, parts: plan.parts.map((p) => `${p.objectType}:${p.sourceId}`) });
+  return `${plan.state}|${plan.teamId ?? ''}|${plan.adminAssigneeId ?? ''}|${content}`;
+}
+
+/**
+ * Folds the parts Intercom cannot hold (over its 500-part cap) into one final note, so the
+ * transcript is complete even when the conversation is not.
+ */
+export function capParts(parts: PlannedPart[], attachmentNotes: number, actingAdminId: string): PlannedPart[] {
+  const room = MAX_PARTS - 1 - RESERVED_PARTS - attachmentNotes;
+  if (parts.length <= room) return parts;
+  const kept = parts.slice(0, room - 1);
+  const folded = parts.slice(room - 1);
+  const first = folded[0]!;
+  const transcript = folded
+    .map((p) => `[${new Date(p.createdAt * 1000).toISOString()} · ${p.kind === 'contact' ? 'customer' : p.kind === 'admin' ? 'agent' : 'note'}]\n${p.body}`)
+    .join('\n\n');
+  return [
+    ...kept,
+    {
+      objectType: first.objectType,
+      sourceId: first.sourceId,
+      folds: folded.slice(1).map((p) => ({ objectType: p.objectType, sourceId: p.sourceId })),
+      kind: 'note',
+      adminId: actingAdminId,
+      body: `Messages ${kept.length + 2}–${parts.length + 1} of the original conversation (Intercom keeps at most ${MAX_PARTS} parts per conversation):\n\n${transcript}`,
+      createdAt: first.createdAt,
+      attachments: folded.flatMap((p) => p.attachments),
+    },
+  ];
+}
+
+/** Reads the files of a part; unreadable ones are journaled as failed and named in the part's text. */
+async function filesOf(ctx: RunContext, part: PlannedPart): Promise<{ files: AttachmentFile[]; notes: string[]; attached: Attachment[] }> {
+  const files: AttachmentFile[] = [];
+  const notes: string[] = [];
+  const attached: Attachment[] = [];
+  for (const att of part.attachments) {
+    if (att.deleted) {
+      ctx.journal.record({ objectType: 'attachments', sourceId: String(att.id), state: 'skipped', reason: 'deleted in SmarterTrack' });
+      continue;
+    }
+    if (ctx.options.dryRun) {
+      attached.push(att);
+      continue;
+    }
+    try {
+      files.push(await readAttachment(att));
+      attached.push(att);
+    } catch (error) {
+      const info = errorInfo(error);
+      ctx.journal.record({ objectType: 'attachments', sourceId: String(att.id), state: 'failed', error: info });
+      ctx.progress.record('attachments', String(att.id), 'failed', info.message);
+      notes.push(`[Attachment "${att.originalName ?? att.id}" could not be migrated: ${info.message}]`);
+    }
+  }
+  return { files, notes, attached };
+}
+
+function partIdIn(conversation: Conversation | undefined, createdAt: number, partType: string, body: string): string | undefined {
+  const want = normalizeBody(body);
+  const parts = conversation?.conversation_parts?.conversation_parts ?? [];
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const p = parts[i]!;
+    if (p.part_type === partType && p.created_at === createdAt && normalizeBody(p.body) === want) return String(p.id);
+  }
+  return undefined;
+}
+
+/** Adds one part (reply or note) with up to 10 files; more files go into follow-up notes. */
+async function writePart(ctx: RunContext, plan: PlannedConversation, conversationId: string, part: PlannedPart): Promise<string> {
+  const { files, notes, attached } = await filesOf(ctx, part);
+  const body = [part.body, ...notes].filter((s) => s.trim() !== '').join('\n\n') || '(no text)';
+  const chunks: AttachmentFile[][] = [];
+  for (let i = 0; i < Math.max(files.length, 1); i += MAX_FILES_PER_PART) chunks.push(files.slice(i, i + MAX_FILES_PER_PART));
+  let firstId = conversationId;
+  for (const [index, chunk] of chunks.entries()) {
+    const text = index === 0 ? body : `Attachments (continued, ${index + 1} of ${chunks.length})`;
+    const kind = index === 0 ? part.kind : 'note';
+    const partType = kind === 'note' ? 'note' : 'comment';
+    const adminId = part.adminId ?? plan.actingAdminId;
+    const description = `${kind} ${part.objectType}:${part.sourceId}${index ? ` files ${index + 1}` : ''} → conversation ${conversationId}`;
+    const files = chunk.length ? { attachment_files: chunk } : {};
+    const result = await journaledWrite(ctx, {
+      op: kind === 'note' ? 'note' : 'reply',
+      objectType: index === 0 ? part.objectType : 'attachments',
+      sourceId: index === 0 ? part.sourceId : `${part.objectType}:${part.sourceId}:${index + 1}`,
+      target: { resource: 'conversation_part', intercomId: conversationId, description },
+      lookup: { by: 'conversation_part', conversationId, createdAt: part.createdAt, bodySha256: sha256(normalizeBody(text)) },
+      clientLookup: { kind: 'reply', conversation_id: conversationId, created_at: part.createdAt, body: text, part_type: partType, sent_at: Math.floor(Date.now() / 1000) },
+      send: () =>
+        kind === 'contact'
+          ? ctx.client.conversations.replyAsContact(conversationId, { message_type: 'comment', type: 'user', intercom_user_id: plan.contactId, body: text, created_at: part.createdAt, ...files })
+          : ctx.client.conversations.replyAsAdmin(conversationId, { message_type: partType, type: 'admin', admin_id: adminId, body: text, created_at: part.createdAt, skip_notifications: true, ...files }),
+      idOf: (c) => partIdIn(c, part.createdAt, partType, text) ?? conversationId,
+    });
+    if (index === 0) firstId = result.id;
+  }
+  for (const att of attached) ctx.journal.record({ objectType: 'attachments', sourceId: String(att.id), state: 'migrated', intercomId: firstId });
+  return firstId;
+}
+
+/** Attachments of the opening message: POST /conversations takes no files, so they follow in a note. */
+function openerFilesPart(plan: PlannedConversation): PlannedPart | undefined {
+  if (plan.opener.attachments.length === 0) return undefined;
+  return {
+    objectType: 'attachments',
+    sourceId: `opener:${plan.objectType}:${plan.sourceId}`,
+    kind: 'note',
+    adminId: plan.actingAdminId,
+    body: `Attachments of the customer's first message`,
+    createdAt: plan.opener.createdAt,
+    attachments: plan.opener.attachments,
+  };
+}
+
+/**
+ * Writes a planned conversation: creates it (or finds the one an earlier run created), adds the
+ * parts Intercom does not have yet, then title and attributes, tags, assignment and state.
+ * Parts journal their own records; the conversation's record is returned for the caller to journal.
+ */
+export async function writeConversation(ctx: RunContext, plan: PlannedConversation): Promise<RecordState | undefined> {
+  const print = printOf(plan);
+  const previous = ctx.ledger.recordState(plan.objectType, plan.sourceId)?.result;
+  const before = previous?.state === 'migrated' ? parsePrint(previous.fingerprint) : undefined;
+  if (previous?.state === 'migrated' && previous.fingerprint === print) {
+    return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print };
+  }
+
+  let conversationId = ctx.ledger.intercomIdFor(plan.objectType, plan.sourceId);
+  if (!conversationId) {
+    const body = plan.opener.body || '(no text)';
+    const created = await journaledWrite(ctx, {
+      op: 'create', objectType: plan.objectType, sourceId: plan.sourceId,
+      target: { resource: 'conversation', description: `POST /conversations for ${plan.label}` },
+      lookup: { by: 'conversation', contactId: plan.contactId, createdAt: plan.opener.createdAt, bodySha256: sha256(normalizeBody(body)) },
+      clientLookup: { kind: 'conversation', contact_id: plan.contactId, created_at: plan.opener.createdAt, body, sent_at: Math.floor(Date.now() / 1000) },
+      send: () => ctx.client.conversations.create({ from: { type: 'user', id: plan.contactId }, body, created_at: plan.opener.createdAt }),
+      idOf: (c) => c.conversation_id,
+    });
+    conversationId = created.id;
+    if (plan.opener.objectType !== plan.objectType) {
+      ctx.journal.record({ objectType: plan.opener.objectType, sourceId: plan.opener.sourceId, state: 'migrated', intercomId: conversationId });
+    }
+  }
+
+  const openerFiles = openerFilesPart(plan);
+  const attachmentNotes = Math.ceil(plan.parts.reduce((n, p) => n + Math.max(0, p.attachments.length - MAX_FILES_PER_PART), 0) / MAX_FILES_PER_PART) + (openerFiles ? 1 : 0);
+  const parts = capParts(openerFiles ? [openerFiles, ...plan.parts] : plan.parts, attachmentNotes, plan.actingAdminId);
+  for (const part of parts) {
+    const existing = ctx.ledger.intercomIdFor(part.objectType, part.sourceId);
+    if (existing && part.objectType !== 'attachments') {
+      if (ctx.kind !== 'delta') ctx.journal.record({ objectType: part.objectType, sourceId: part.sourceId, state: 'migrated', intercomId: existing });
+      continue;
+    }
+    if (existing) continue;
+    if (part.objectType === 'attachments') {
+      // A carrier of files only: its attachments are journaled one by one.
+      await writePart(ctx, plan, conversationId, part);
+      continue;
+    }
+    const outcome = await migrateRecord(ctx, part.objectType, part.sourceId, async () => ({ state: 'migrated', intercomId: await writePart(ctx, plan, conversationId!, part) }));
+    if (outcome?.state === 'failed') throw new Error(`${plan.label}: part ${part.objectType} ${part.sourceId} failed: ${outcome.error.message}`);
+    for (const fold of part.folds ?? []) {
+      ctx.journal.record({ objectType: fold.objectType, sourceId: fold.sourceId, state: 'migrated', intercomId: outcome?.state === 'migrated' ? outcome.intercomId : conversationId });
+    }
+  }
+
+  const id = conversationId;
+  const attributes = Object.fromEntries(Object.entries(plan.attributes).filter(([, v]) => v !== null));
+  if (plan.title !== null || Object.keys(attributes).length > 0) {
+    await journaledWrite(ctx, {
+      op: 'update', objectType: plan.objectType, sourceId: plan.sourceId,
+      target: { resource: 'conversation', intercomId: id, description: `PUT /conversations/${id} title and attributes ${fingerprint({ t: plan.title, a: attributes })}` },
+      lookup: { by: 'intercom_id', id },
+      send: () => ctx.client.conversations.update(id, { ...(plan.title !== null ? { title: plan.title } : {}), ...(Object.keys(attributes).length ? { custom_attributes: attributes as Record<string, string | number> } : {}) }),
+      idOf: (c) => String(c.id ?? id),
+    });
+  }
+  const tagNames = ctx.kind === 'sample' ? [...plan.tags, ctx.map.options.runTag] : plan.tags;
+  for (const name of tagNames) {
+    const tagId = await tagIdFor(ctx, name);
+    await journaledWrite(ctx, {
+      op: 'tag', objectType: plan.objectType, sourceId: plan.sourceId,
+      target: { resource: 'tag', intercomId: tagId, description: `tag conversation ${id} "${name}"` },
+      lookup: { by: 'intercom_id', id: tagId },
+      send: () => ctx.client.tags.tagConversation(id, tagId, plan.actingAdminId),
+      idOf: () => tagId,
+    });
+  }
+  if (plan.teamId && plan.teamId !== before?.team) await assign(ctx, plan, id, 'team', plan.teamId);
+  if (plan.adminAssigneeId && plan.adminAssigneeId !== before?.admin) await assign(ctx, plan, id, 'admin', plan.adminAssigneeId);
+  const previousState = before?.state ?? 'open';
+  if (plan.state !== previousState || (before === undefined && plan.state === 'closed')) {
+    if (plan.state === 'closed') {
+      await journaledWrite(ctx, {
+        op: 'close', objectType: plan.objectType, sourceId: plan.sourceId,
+        target: { resource: 'conversation', intercomId: id, description: `close conversation ${id} (${print})` },
+        lookup: { by: 'intercom_id', id },
+        clientLookup: { kind: 'conversation_state', conversation_id: id, action: 'close' },
+        send: () => ctx.client.conversations.close(id, plan.actingAdminId),
+        idOf: () => id,
+      });
+    } else if (plan.state === 'open' && before !== undefined) {
+      await journaledWrite(ctx, {
+        op: 'open', objectType: plan.objectType, sourceId: plan.sourceId,
+        target: { resource: 'conversation', intercomId: id, description: `open conversation ${id} (${print})` },
+        lookup: { by: 'intercom_id', id },
+        clientLookup: { kind: 'conversation_state', conversation_id: id, action: 'open' },
+        send: () => ctx.client.conversations.open(id, plan.actingAdminId),
+        idOf: () => id,
+      });
+    }
+  }
+  return { state: 'migrated', intercomId: id, fingerprint: print };
+}
+
+async function assign(ctx: RunContext, plan: PlannedConversation, id: string, type: 'team' | 'admin', assigneeId: string): Promise<void> {
+  await journaledWrite(ctx, {
+    op: 'assign', objectType: plan.objectType, sourceId: plan.sourceId,
+    target: { resource: 'conversation', intercomId: id, description: `assign conversation ${id} to ${type} ${assigneeId}` },
+    lookup: { by: 'intercom_id', id },
+    clientLookup: { kind: 'conversation_state', conversation_id: id, action: 'assignment', assignee_id: assigneeId, assignee_type: type },
+    send: () => ctx.client.conversations.assign(id, plan.actingAdminId, { type, id: assigneeId }),
+    idOf: () => id,
+  });
+}

@@ -1,0 +1,38 @@
+import type { RunContext } from '../context';
+import { journaledWrite } from '../write';
+
+/**
+ * The id of a tag, created on first use (create-or-update by name is idempotent in Intercom).
+ * Records running in parallel share one creation per name.
+ */
+export function tagIdFor(ctx: RunContext, name: string): Promise<string> {
+  const key = name.trim().toLowerCase();
+  const known = ctx.tags.get(key);
+  if (known) return known;
+  const creating = journaledWrite(ctx, {
+    op: 'create', objectType: 'tags', sourceId: `name:${key}`,
+    target: { resource: 'tag', description: `POST /tags "${name}"` },
+    lookup: { by: 'name', value: name },
+    send: () => ctx.client.tags.createOrUpdate(name),
+    idOf: (t) => t.id,
+  }).then((r) => r.id);
+  ctx.tags.set(key, creating);
+  creating.catch(() => ctx.tags.delete(key));
+  return creating;
+}
+
+/** SmarterTrack tags (st_Tags) become Intercom tags of the same name. */
+export async function migrateTags(ctx: RunContext): Promise<void> {
+  ctx.progress.phase('tags');
+  for await (const tag of ctx.reader.tags()) {
+    const sourceId = String(tag.id);
+    if (tag.deleted || !tag.name?.trim()) {
+      ctx.journal.record({ objectType: 'tags', sourceId, state: 'skipped', reason: tag.deleted ? 'deleted in SmarterTrack' : 'tag has no name' });
+      ctx.progress.record('tags', sourceId, 'skipped', tag.deleted ? 'deleted' : 'no name');
+      continue;
+    }
+    const id = await tagIdFor(ctx, tag.name.trim());
+    ctx.journal.record({ objectType: 'tags', sourceId, state: 'migrated', intercomId: id });
+    ctx.progress.record('tags', sourceId, 'migrated', id);
+  }
+}

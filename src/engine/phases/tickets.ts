@@ -1,0 +1,139 @@
+import { applyObjectMapping, hasErrors } from '../../mapping/apply';
+import { htmlToText, toUnixSeconds } from '../../mapping/transforms';
+import type { RecordState } from '../../model/journal';
+import type { ThreadItem, TicketThread } from '../../model/source';
+import type { RunContext } from '../context';
+import { forEachConcurrent } from '../concurrent';
+import { customValuesOf, type CustomValueIndex } from '../custom-values';
+import { RecordError } from '../errors';
+import { contactForConversation } from './conversation-contact';
+import { derivedFields, type SourceLookups } from '../lookups';
+import { migrateRecord } from '../record-outcome';
+import { teamIdFor } from '../workspace';
+import { writeConversation, type PlannedConversation, type PlannedPart } from './conversation-writer';
+import type { PeopleScope } from './people';
+
+export interface ConversationScope {
+  ticketIds?: ReadonlySet<number>;
+  chatIds?: ReadonlySet<number>;
+  callLogIds?: ReadonlySet<number>;
+}
+
+/** Shared by tickets, chats and calls: everything a plan needs besides the record. */
+export interface PlanInputs {
+  ctx: RunContext;
+  people: PeopleScope;
+  lookups: SourceLookups;
+  values: CustomValueIndex;
+}
+
+export function messageText(html: string | null, text: string | null): string {
+  if (html && html.trim()) return htmlToText(html);
+  return (text ?? '').trim();
+}
+
+export function seconds(iso: string | null, fallback: number): number {
+  return (iso ? toUnixSeconds(iso) : null) ?? fallback;
+}
+
+/** The Intercom admin for a source agent: matched by email, else the fallback admin (and who it was). */
+export function adminFor(ctx: RunContext, agentId: number | null): { adminId: string; byline: string | null } {
+  const match = agentId === null ? undefined : ctx.workspace.admins.get(agentId);
+  if (match?.matched) return { adminId: match.adminId, byline: null };
+  const who = match ? (match.agentName ?? match.agentEmail ?? `agent ${agentId}`) : agentId === null ? null : `user ${agentId}`;
+  return { adminId: ctx.workspace.fallbackAdminId, byline: who };
+}
+
+function partOf(ctx: RunContext, item: ThreadItem, fallbackTime: number): PlannedPart | null {
+  if (item.kind === 'message') {
+    const at = seconds(item.date, fallbackTime);
+    const body = messageText(item.bodyHtml, item.bodyText);
+    if (item.direction === 'outbound') {
+      const { adminId, byline } = adminFor(ctx, item.fromUserId);
+      return { objectType: 'ticketMessages', sourceId: String(item.id), kind: 'admin', adminId, body: byline ? `[Sent by ${byline} in SmarterTrack]\n${body}` : body, createdAt: at, attachments: item.attachments };
+    }
+    return { objectType: 'ticketMessages', sourceId: String(item.id), kind: 'contact', body, createdAt: at, attachments: item.attachments };
+  }
+  const { adminId, byline } = adminFor(ctx, item.authorUserId);
+  const heading = [item.typeName ? `${item.typeName} comment` : 'Comment', byline ? `by ${byline}` : null].filter(Boolean).join(' ');
+  return { objectType: 'ticketComments', sourceId: String(item.id), kind: 'note', adminId, body: `[${heading}]\n${(item.text ?? '').trim()}`, createdAt: seconds(item.date, fallbackTime), attachments: [] };
+}
+
+/** A ticket thread as an Intercom conversation: the first customer message opens it. */
+export async function planTicket(inputs: PlanInputs, thread: TicketThread): Promise<PlannedConversation> {
+  const { ctx } = inputs;
+  const t = thread.ticket;
+  const label = `ticket ${t.number ?? t.id}`;
+  const contactId = await contactForConversation(ctx, inputs.people, { userId: t.customerUserId, email: t.customerEmail, name: null, anonymousKey: `ticket:${t.id}` }, label);
+  const record = { ...t, ...derivedFields(inputs.lookups, 'ticket', t.departmentId, t.groupId, t.brandId) };
+  const mapped = applyObjectMapping('tickets', ctx.map.objects.tickets, record as unknown as Record<string, unknown>, customValuesOf(inputs.values, t.id, 'ticket'));
+  if (hasErrors(mapped)) {
+    const issue = mapped.issues.find((i) => i.severity === 'error')!;
+    throw new RecordError(`${label}: ${issue.source} → ${issue.target}: ${issue.message}`, 'validation', issue.source);
+  }
+  for (const w of mapped.issues) ctx.progress.warn(`${label}: ${w.source}: ${w.message}`);
+
+  const opened = seconds(t.openedAt, 0);
+  for (const item of thread.items) {
+    if (item.kind === 'message' && item.draft) ctx.journal.record({ objectType: 'ticketMessages', sourceId: String(item.id), state: 'skipped', reason: 'draft: never sent in SmarterTrack' });
+  }
+  const parts = thread.items.filter((i) => !(i.kind === 'message' && i.draft)).map((i) => partOf(ctx, i, opened)).filter((p): p is PlannedPart => p !== null);
+  const loose = thread.looseAttachments.filter((a) => !a.deleted);
+  if (loose.length) parts.push({ objectType: 'attachments', sourceId: `loose:${t.id}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: 'Attachments of this ticket not linked to a message', createdAt: parts.at(-1)?.createdAt ?? opened, attachments: loose });
+
+  const first = parts[0];
+  const opener: PlannedPart = first && first.kind === 'contact'
+    ? parts.shift()!
+    : { objectType: 'tickets', sourceId: String(t.id), kind: 'contact', body: `[${label} opened${t.subject ? `: ${t.subject}` : ''}]`, createdAt: opened || first?.createdAt || 0, attachments: [] };
+  for (const note of mapped.notes) parts.push({ objectType: 'attachments', sourceId: `field:${t.id}:${note.label}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: `${note.label}:\n${note.text}`, createdAt: parts.at(-1)?.createdAt ?? opener.createdAt, attachments: [] });
+
+  const teamKey = mapped.teamKeys[0];
+  const assigned = t.assignedAgentId === null ? undefined : ctx.workspace.admins.get(t.assignedAgentId);
+  const state = ctx.map.valueMaps.ticketStatus[t.statusName ?? ''] ?? (t.statusIsOpen === false ? 'closed' : 'open');
+  return {
+    objectType: 'tickets',
+    sourceId: String(t.id),
+    label,
+    contactId,
+    opener,
+    parts,
+    title: typeof mapped.standard.title === 'string' ? mapped.standard.title : null,
+    attributes: mapped.attributes,
+    tags: mapped.tags,
+    teamId: teamKey ? (teamIdFor(ctx.workspace, ctx.map, teamKey) ?? null) : null,
+    adminAssigneeId: assigned?.matched ? assigned.adminId : null,
+    state: state === 'snoozed' ? 'open' : state,
+    actingAdminId: assigned?.matched ? assigned.adminId : ctx.workspace.fallbackAdminId,
+  };
+}
+
+export async function migrateTickets(inputs: PlanInputs, scope: ConversationScope): Promise<void> {
+  const { ctx } = inputs;
+  ctx.progress.phase('conversations from tickets');
+  const map = ctx.map;
+  await forEachConcurrent(ctx.reader.ticketThreads(), ctx.options.concurrency, ctx.signal, async (thread) => {
+    const t = thread.ticket;
+    if (scope.ticketIds && !scope.ticketIds.has(t.id)) return;
+    await migrateRecord(ctx, 'tickets', String(t.id), async (): Promise<RecordState | undefined> => {
+      if (!map.objects.tickets.enabled) return { state: 'skipped', reason: 'tickets are disabled in the map' };
+      if (t.deleted && !map.options.includeDeletedTickets) return skipThread(ctx, thread, 'deleted in SmarterTrack (options.includeDeletedTickets is off)');
+      if (t.spam && !map.options.includeSpamTickets) return skipThread(ctx, thread, 'marked as spam in SmarterTrack (options.includeSpamTickets is off)');
+      if (!thread.items.some((i) => !(i.kind === 'message' && i.draft)) && thread.looseAttachments.length === 0 && !t.subject) {
+        return { state: 'skipped', reason: 'no messages, comments or subject' };
+      }
+      return writeConversation(ctx, await planTicket(inputs, thread));
+    });
+  });
+}
+
+/** A skipped ticket's messages and comments are skipped with it, so every record is accounted for. */
+function skipThread(ctx: RunContext, thread: TicketThread, reason: string): RecordState | undefined {
+  if (ctx.kind === 'delta' && ctx.ledger.recordState('tickets', String(thread.ticket.id))?.result.state === 'skipped') return undefined;
+  const because = `its ticket was skipped: ${reason}`;
+  for (const item of thread.items) {
+    ctx.journal.record({ objectType: item.kind === 'message' ? 'ticketMessages' : 'ticketComments', sourceId: String(item.id), state: 'skipped', reason: because });
+    if (item.kind === 'message') for (const a of item.attachments) ctx.journal.record({ objectType: 'attachments', sourceId: String(a.id), state: 'skipped', reason: because });
+  }
+  for (const a of thread.looseAttachments) ctx.journal.record({ objectType: 'attachments', sourceId: String(a.id), state: 'skipped', reason: because });
+  return { state: 'skipped', reason };
+}

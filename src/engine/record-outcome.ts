@@ -1,0 +1,31 @@
+import { LedgerWriteError } from '../ledger';
+import type { ObjectType } from '../model/object-types';
+import type { RecordState } from '../model/journal';
+import type { RunContext } from './context';
+import { errorInfo } from './error-info';
+import { RunStoppedError } from './errors';
+
+/**
+ * Runs the migration of one source record and journals how it ended: migrated, skipped with a
+ * reason, or failed with the error naming the field. Errors that stop the whole run propagate.
+ * `undefined` means the record needed nothing this run (delta: unchanged).
+ */
+export async function migrateRecord(
+  ctx: RunContext,
+  objectType: ObjectType,
+  sourceId: string,
+  work: () => Promise<RecordState | undefined>,
+): Promise<RecordState | undefined> {
+  let state: RecordState | undefined;
+  try {
+    state = await work();
+  } catch (error) {
+    if (error instanceof RunStoppedError || error instanceof LedgerWriteError) throw error;
+    state = { state: 'failed', error: errorInfo(error) };
+  }
+  if (state === undefined) return undefined;
+  ctx.journal.record({ objectType, sourceId, ...state });
+  const detail = state.state === 'migrated' ? state.intercomId : state.state === 'skipped' ? state.reason : `${state.error.field ? `${state.error.field}: ` : ''}${state.error.message}`;
+  ctx.progress.record(objectType, sourceId, state.state, detail);
+  return state;
+}

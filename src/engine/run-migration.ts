@@ -1,0 +1,170 @@
+import type { IntercomClient } from '../intercom';
+import { openLedger, type Ledger, type RunJournal } from '../ledger';
+import { readMappingFile } from '../mapping/mapping-file';
+import { assertRunAllowed, contentHash } from '../mapping/review';
+import type { RunCounts } from '../model/journal';
+import type { SourceReader } from '../source/reader';
+import type { RunContext, RunOptions } from './context';
+import { loadCustomValues } from './custom-values';
+import { RunStoppedError } from './errors';
+import { loadLookups } from './lookups';
+import { ProgressCounter, type ProgressSink } from './progress';
+import { resolveLeftoverIntents } from './resume';
+import { selectSample } from './sample';
+import { migrateCallLogs, migrateChats } from './phases/chats-and-calls';
+import { configureWorkspace } from './phases/configure';
+import { migrateKnowledgeBase } from './phases/knowledge-base';
+import { migrateCompanies, migrateContacts, migrateMemberships, type PeopleScope } from './phases/people';
+import { recordReferenceObjects } from './phases/reference-objects';
+import { migrateTags } from './phases/tags';
+import { migrateTickets, type ConversationScope } from './phases/tickets';
+import { resolveWorkspace } from './workspace';
+import { WriteMemory } from './write';
+
+export type MigrationKind = 'sample' | 'full' | 'delta' | 'dry-run';
+
+export interface MigrationRequest {
+  workspaceDir: string;
+  kind: MigrationKind;
+  reader: SourceReader;
+  client: IntercomClient;
+  progress?: ProgressSink;
+  signal?: AbortSignal;
+  options?: Partial<RunOptions>;
+}
+
+export interface MigrationResult {
+  runId: string;
+  status: 'completed' | 'failed' | 'cancelled';
+  resumed: boolean;
+  counts: RunCounts;
+  message?: string;
+}
+
+export const DEFAULT_RUN_OPTIONS: RunOptions = { concurrency: 16, sampleSize: 25, dryRun: false, attachmentsRoot: null };
+
+/** An interrupted run of the same kind (crash, kill, stop) is resumed rather than started again. */
+async function startOrResume(ledger: Ledger, req: MigrationRequest, mappingHash: string): Promise<{ journal: RunJournal; resumed: boolean }> {
+  const ledgerKind = req.kind === 'dry-run' ? 'dry-run' : req.kind;
+  const interrupted = (await ledger.listRuns()).filter((r) => r.meta.kind === ledgerKind && (r.interrupted || r.meta.status === 'failed' || r.meta.status === 'cancelled') && !r.locked);
+  const latest = interrupted.at(-1);
+  const runs = await ledger.listRuns();
+  const newerCompleted = latest && runs.some((r) => r.meta.startedAt > latest.meta.startedAt && r.meta.status === 'completed');
+  if (latest && !newerCompleted && latest.meta.mappingHash === mappingHash && req.kind !== 'sample' && req.kind !== 'dry-run') {
+    return { journal: await ledger.resumeRun(latest.meta.id), resumed: true };
+  }
+  const description = await req.reader.describe();
+  return {
+    journal: await ledger.startRun({ kind: ledgerKind, mappingHash, source: { kind: description.engine, description: description.location } }),
+    resumed: false,
+  };
+}
+
+async function peopleScope(reader: SourceReader, selection: ConversationScope | undefined, includeDeleted: boolean, includeSpam: boolean): Promise<PeopleScope> {
+  const aliases = new Map<number, number>();
+  for await (const group of reader.insights.duplicateEmails()) {
+    const [keep, ...rest] = [...group.userIds].sort((a, b) => a - b);
+    for (const id of rest) if (keep !== undefined) aliases.set(id, keep);
+  }
+  const referenced = new Set<number>();
+  const add = (id: number | null) => id !== null && referenced.add(aliases.get(id) ?? id);
+  for await (const t of reader.tickets()) {
+    if (selection?.ticketIds && !selection.ticketIds.has(t.id)) continue;
+    if ((t.deleted && !includeDeleted) || (t.spam && !includeSpam)) continue;
+    add(t.customerUserId);
+  }
+  for await (const c of reader.liveChats()) if (!selection?.chatIds || selection.chatIds.has(c.id)) add(c.customerUserId);
+  for await (const c of reader.callLogs()) if (!selection?.callLogIds || selection.callLogIds.has(c.id)) add(c.customerUserId);
+  if (!selection) return { aliases, referenced };
+  const organizationIds = new Set<number>();
+  for await (const m of reader.organizationMemberships()) if (referenced.has(aliases.get(m.userId) ?? m.userId)) organizationIds.add(m.organizationId);
+  return { aliases, referenced, userIds: referenced, organizationIds };
+}
+
+/**
+ * A migration run: sample (a few tickets and what they need), full (everything, resumable), delta
+ * (what changed since), or dry-run (every step but the writes). Phases run in dependency order:
+ * workspace (admins, teams, attributes) → tags → companies → contacts → links → conversations
+ * (tickets, chats, calls) → help center. Every source record ends in the ledger as migrated,
+ * skipped with a reason, or failed with the error.
+ */
+export async function runMigration(req: MigrationRequest): Promise<MigrationResult> {
+  const map = await readMappingFile(req.workspaceDir);
+  assertRunAllowed(map, req.kind);
+  const options: RunOptions = { ...DEFAULT_RUN_OPTIONS, ...req.options, dryRun: req.kind === 'dry-run' || req.options?.dryRun === true };
+  const progress = new ProgressCounter(req.progress);
+  const signal = req.signal ?? new AbortController().signal;
+  const ledger = await openLedger(req.workspaceDir);
+  const { journal, resumed } = await startOrResume(ledger, req, contentHash(map));
+  if (resumed) progress.info(`Resuming run ${journal.runId} (attempt ${journal.attempt})`);
+  else progress.info(`Run ${journal.runId} (${req.kind}) started`);
+
+  const memory = new WriteMemory();
+  if (resumed) {
+    for (const w of await ledger.appliedWrites(journal.runId)) memory.rememberApplied(w.intent, w.outcome.outcome.intercomId);
+    for (const intent of journal.pendingIntents()) memory.rememberPending(intent);
+  }
+
+  let status: MigrationResult['status'] = 'completed';
+  let message: string | undefined;
+  try {
+    const agents = [];
+    for await (const a of req.reader.agents()) agents.push(a);
+    const { workspace, plan } = await resolveWorkspace(req.client, map, agents);
+    const ctx: RunContext = {
+      kind: req.kind === 'dry-run' ? 'dry-run' : req.kind, runId: journal.runId, reader: req.reader, client: req.client,
+      ledger, journal, map, workspace, progress, signal, options, memory, tags: new Map(), visitors: new Map(),
+    };
+    progress.info(`Intercom workspace "${workspace.appName}"${workspace.region ? ` (${workspace.region})` : ''}; fallback admin ${workspace.fallbackAdminName}`);
+    await configureWorkspace(ctx, plan);
+    if (req.kind !== 'delta') await recordReferenceObjects(ctx, agents);
+
+    const selection = req.kind === 'sample' ? await selectSample(req.reader, options.sampleSize) : undefined;
+    if (selection) progress.info(`Sample: ${selection.ticketIds.size} tickets, ${selection.chatIds.size} chats, ${selection.callLogIds.size} call logs`);
+    const people = await peopleScope(req.reader, selection, map.options.includeDeletedTickets, map.options.includeSpamTickets);
+    const lookups = await loadLookups(req.reader);
+    const values = await loadCustomValues(req.reader);
+
+    if (req.kind !== 'sample') await migrateTags(ctx);
+    await migrateCompanies(ctx, people);
+    await migrateContacts(ctx, people, values.users);
+    await migrateMemberships(ctx, people);
+    const inputs = { ctx, people, lookups, values: values.records };
+    await migrateTickets(inputs, selection ?? {});
+    await migrateChats(inputs, selection ?? {});
+    await migrateCallLogs(inputs, selection ?? {});
+    if (req.kind !== 'sample') await migrateKnowledgeBase(ctx);
+    await resolveLeftoverIntents(ctx);
+    if (req.kind !== 'sample' && req.kind !== 'dry-run') await writeWatermarks(ctx);
+  } catch (error) {
+    status = signal.aborted ? 'cancelled' : 'failed';
+    message = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof RunStoppedError) && !signal.aborted) progress.warn(`Run stopped: ${message}`);
+  }
+  try {
+    await journal.flush();
+    if (status === 'completed' && journal.pendingIntents().length > 0) {
+      status = 'failed';
+      message = `${journal.pendingIntents().length} write(s) still have no outcome; run again to resolve them`;
+    }
+    await journal.finish(status, message);
+  } finally {
+    await journal.close().catch(() => undefined);
+    await ledger.close().catch(() => undefined);
+  }
+  return { runId: journal.runId, status, resumed, counts: journal.counts(), ...(message ? { message } : {}) };
+}
+
+/** Delta starts from here next time: the newest source id of each type this run saw. */
+async function writeWatermarks(ctx: RunContext): Promise<void> {
+  const newest = async (items: AsyncIterable<{ id: number }>) => {
+    let max = 0;
+    for await (const i of items) max = Math.max(max, i.id);
+    return max;
+  };
+  await ctx.journal.flush();
+  ctx.journal.watermark('tickets', await newest(ctx.reader.tickets()));
+  ctx.journal.watermark('ticketMessages', await newest(ctx.reader.ticketMessages()));
+  ctx.journal.watermark('liveChats', await newest(ctx.reader.liveChats()));
+  ctx.journal.watermark('endUsers', await newest(ctx.reader.endUsers()));
+}

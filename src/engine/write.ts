@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { resolveUnknown, writeAtMostOnce, type OutcomeLookup } from '../intercom';
+import type { IntentEntry, LookupKey, WriteOp, WriteTarget, JsonValue } from '../model/journal';
+import type { ObjectType } from '../model/object-types';
+import type { RunContext } from './context';
+import { errorInfo, stopsTheRun } from './error-info';
+import { RunStoppedError } from './errors';
+
+export interface WriteSpec<T> {
+  op: WriteOp;
+  objectType: ObjectType;
+  sourceId: string;
+  target: WriteTarget;
+  /** What the journal keeps to find the write again after a crash. */
+  lookup: LookupKey;
+  /** What the client needs to find it now (non-idempotent creates); absent for idempotent writes. */
+  clientLookup?: OutcomeLookup;
+  beforeImage?: JsonValue;
+  existedBefore?: boolean;
+  send: () => Promise<T>;
+  idOf: (value: T) => string;
+}
+
+export interface WriteResult<T> {
+  id: string;
+  /** The response, when this attempt sent the write and got one. */
+  value: T | undefined;
+  resolvedBy: 'response' | 'lookup' | 'journal' | 'dry-run';
+}
+
+/**
+ * What earlier attempts of this run already did: applied writes (skipped on resume) and intents
+ * without outcome (looked up before any retry). Keyed by op, record and target description, which
+ * the phases build deterministically.
+ */
+export class WriteMemory {
+  private readonly applied = new Map<string, string>();
+  private readonly pending = new Map<string, IntentEntry>();
+
+  static key(op: WriteOp, objectType: ObjectType, sourceId: string, description: string): string {
+    return `${op}|${objectType}|${sourceId}|${description}`;
+  }
+
+  rememberApplied(intent: IntentEntry, intercomId: string): void {
+    this.applied.set(WriteMemory.key(intent.op, intent.objectType, intent.sourceId, intent.target.description), intercomId);
+  }
+
+  rememberPending(intent: IntentEntry): void {
+    this.pending.set(WriteMemory.key(intent.op, intent.objectType, intent.sourceId, intent.target.description), intent);
+  }
+
+  appliedId(key: string): string | undefined {
+    return this.applied.get(key);
+  }
+
+  takePending(key: string): IntentEntry | undefined {
+    const intent = this.pending.get(key);
+    this.pending.delete(key);
+    return intent;
+  }
+
+  /** Pending intents no phase came back to (the source record vanished): resolved at the end of the run. */
+  leftoverPending(): IntentEntry[] {
+    return [...this.pending.values()];
+  }
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * One write to Intercom, journaled: intent (fsynced) before, outcome after. A write an earlier
+ * attempt applied is not sent again; one whose outcome was lost is looked up before it is retried;
+ * a POST whose response is lost now is resolved by lookup (client.writeAtMostOnce), never replayed blindly.
+ */
+export async function journaledWrite<T>(ctx: RunContext, spec: WriteSpec<T>): Promise<WriteResult<T>> {
+  if (ctx.options.dryRun) return { id: `dry-run:${spec.objectType}:${spec.sourceId}`, value: undefined, resolvedBy: 'dry-run' };
+  if (ctx.signal.aborted) throw new RunStoppedError('the run was cancelled');
+  const key = WriteMemory.key(spec.op, spec.objectType, spec.sourceId, spec.target.description);
+  const done = ctx.memory.appliedId(key);
+  if (done !== undefined) return { id: done, value: undefined, resolvedBy: 'journal' };
+
+  const pending = ctx.memory.takePending(key);
+  if (pending) {
+    const settle = ctx.options.searchSettleMs !== undefined ? { searchSettleMs: ctx.options.searchSettleMs } : {};
+    const resolution = spec.clientLookup ? await resolveUnknown(ctx.client, spec.clientLookup, settle) : { applied: false as const };
+    if (resolution.applied) {
+      ctx.journal.outcome(pending.seq, { result: 'applied', intercomId: resolution.id, resolvedBy: 'lookup' });
+      ctx.memory.rememberApplied(pending, resolution.id);
+      return { id: resolution.id, value: undefined, resolvedBy: 'lookup' };
+    }
+    ctx.journal.outcome(pending.seq, {
+      result: 'not-applied',
+      reason: spec.clientLookup ? 'lookup found nothing after the interruption' : 'idempotent write: sent again',
+    });
+  }
+
+  const seq = await ctx.journal.intent({
+    op: spec.op,
+    objectType: spec.objectType,
+    sourceId: spec.sourceId,
+    target: spec.target,
+    lookup: spec.lookup,
+    ...(spec.existedBefore !== undefined ? { existedBefore: spec.existedBefore } : {}),
+    ...(spec.beforeImage !== undefined ? { beforeImage: spec.beforeImage } : {}),
+  });
+  try {
+    const settle = ctx.options.searchSettleMs !== undefined ? { searchSettleMs: ctx.options.searchSettleMs } : {};
+    const result = await writeAtMostOnce(ctx.client, spec.send, settle);
+    const id = result.outcome === 'created' ? spec.idOf(result.value) : result.id;
+    ctx.journal.outcome(seq, { result: 'applied', intercomId: id, resolvedBy: result.outcome === 'created' ? 'response' : 'lookup' });
+    ctx.memory.rememberApplied({ seq, op: spec.op, objectType: spec.objectType, sourceId: spec.sourceId, target: spec.target } as IntentEntry, id);
+    return { id, value: result.outcome === 'created' ? result.value : undefined, resolvedBy: result.outcome === 'created' ? 'response' : 'lookup' };
+  } catch (error) {
+    ctx.journal.outcome(seq, { result: 'failed', error: errorInfo(error) });
+    if (stopsTheRun(error)) throw new RunStoppedError(`Intercom refused the run: ${(error as Error).message}`, error);
+    throw error;
+  }
+}

@@ -1,0 +1,66 @@
+import type { MappedObject } from '../model/mapping';
+
+export type TargetValueType = 'string' | 'email' | 'integer' | 'float' | 'boolean' | 'datetime' | 'html' | 'url';
+
+export interface StandardField {
+  name: string;
+  type: TargetValueType;
+  /** Set by the engine itself (ids and keys); a map may not point another source field at it. */
+  reserved?: boolean;
+  maxLength?: number;
+}
+
+/** Intercom's built-in fields a source value may be mapped onto, per mapped object (API 2.16). */
+export const STANDARD_FIELDS: Record<MappedObject, StandardField[]> = {
+  companies: [
+    { name: 'company_id', type: 'string', reserved: true },
+    { name: 'name', type: 'string', maxLength: 255 },
+    { name: 'website', type: 'url', maxLength: 255 },
+    { name: 'industry', type: 'string', maxLength: 255 },
+    { name: 'plan', type: 'string', maxLength: 255 },
+    { name: 'size', type: 'integer' },
+    { name: 'remote_created_at', type: 'datetime' },
+  ],
+  contacts: [
+    { name: 'external_id', type: 'string', reserved: true },
+    { name: 'email', type: 'email', maxLength: 255 },
+    { name: 'name', type: 'string', maxLength: 255 },
+    { name: 'phone', type: 'string', maxLength: 255 },
+    { name: 'signed_up_at', type: 'datetime' },
+    { name: 'last_seen_at', type: 'datetime' },
+  ],
+  tickets: [
+    { name: 'title', type: 'string', maxLength: 255 },
+    { name: 'created_at', type: 'datetime', reserved: true },
+  ],
+  liveChats: [
+    { name: 'title', type: 'string', maxLength: 255 },
+    { name: 'created_at', type: 'datetime', reserved: true },
+  ],
+  callLogs: [
+    { name: 'title', type: 'string', maxLength: 255 },
+    { name: 'created_at', type: 'datetime', reserved: true },
+  ],
+  kbArticles: [
+    { name: 'title', type: 'string', maxLength: 255 },
+    { name: 'description', type: 'string', maxLength: 255 },
+    { name: 'body', type: 'html' },
+  ],
+};
+
+/** Intercom stores string custom-attribute values up to 255 characters. */
+export const MAX_ATTRIBUTE_STRING = 255;
+
+/** The Intercom model a mapped object's custom attributes belong to. */
+export function attributeModel(object: MappedObject): 'contact' | 'company' | 'conversation' | null {
+  switch (object) {
+    case 'contacts': return 'contact';
+    case 'companies': return 'company';
+    case 'tickets': case 'liveChats': case 'callLogs': return 'conversation';
+    case 'kbArticles': return null;
+  }
+}
+
+export function standardField(object: MappedObject, name: string): StandardField | undefined {
+  return STANDARD_FIELDS[object].find((f) => f.name === name);
+}

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+
+/**
+ * The mapping file, <workspace>/migration/mapping.json: how each SmarterTrack object and field becomes
+ * an Intercom one. People review and confirm it; the engine refuses to move records under a map that
+ * is not confirmed, or that changed since it was confirmed (see src/mapping/review.ts).
+ */
+
+/** Where a source value lands. */
+export const MappingTarget = z.discriminatedUnion('kind', [
+  /** A built-in Intercom field of the target object (e.g. contact `email`, conversation `title`). */
+  z.object({ kind: z.literal('standard'), field: z.string().min(1) }),
+  /** A custom data attribute; `create` lets the configure phase create it when it does not exist. */
+  z.object({
+    kind: z.literal('attribute'),
+    name: z.string().min(1),
+    dataType: z.enum(['string', 'integer', 'float', 'boolean', 'datetime']),
+    create: z.boolean().default(true),
+  }),
+  /** The value becomes a tag (optionally prefixed, e.g. "priority: High"). */
+  z.object({ kind: z.literal('tag'), prefix: z.string().default('') }),
+  /** The value is written into a note (conversations: an admin note; contacts: kept in the report). */
+  z.object({ kind: z.literal('note'), label: z.string().default('') }),
+  /** The value selects the team the conversation is assigned to (through valueMaps.teams). */
+  z.object({ kind: z.literal('team') }),
+  /** Not migrated; the reason is shown to reviewers and in the rebuild inventory. */
+  z.object({ kind: z.literal('drop'), reason: z.string().default('') }),
+]);
+export type MappingTarget = z.infer<typeof MappingTarget>;
+
+/** What happens to a value on the way. */
+export const TransformKind = z.enum([
+  'none',
+  'string',
+  'checkbox-to-boolean',
+  'date-to-datetime',
+  'integer-to-number',
+  'html-to-text',
+  'value-map',
+]);
+export type TransformKind = z.infer<typeof TransformKind>;
+
+export const Transform = z.object({
+  kind: TransformKind.default('none'),
+  /** For value-map: source value → target value; unmapped values keep `fallback` (or fail when absent). */
+  values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  fallback: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+  /** Longest value the target takes; longer ones are handled by `overflow`. */
+  maxLength: z.number().int().positive().optional(),
+  /** trim: cut and report; note: cut, and the whole value goes into a note; fail: the record fails. */
+  overflow: z.enum(['trim', 'note', 'fail']).default('trim'),
+  /** A value the transform cannot convert: fail the record, or keep it in a note and go on (reported). */
+  invalid: z.enum(['fail', 'note']).default('fail'),
+});
+export type Transform = z.infer<typeof Transform>;
+
+export const ProposalSource = z.enum(['default', 'heuristic', 'ai', 'person']);
+
+export const Proposal = z.object({
+  by: ProposalSource,
+  confidence: z.number().min(0).max(1),
+  reason: z.string(),
+});
+export type Proposal = z.infer<typeof Proposal>;
+
+export const FieldMapping = z.object({
+  /** A field of the canonical source record (src/model/source.ts), or `custom:<fieldId>`. */
+  source: z.string().min(1),
+  /** Human label of the source field (custom fields: their SmarterTrack display name). */
+  label: z.string().optional(),
+  target: MappingTarget,
+  transform: Transform.default({ kind: 'none', overflow: 'trim', invalid: 'fail' }),
+  /** Used when the source value is empty. */
+  default: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+  proposal: Proposal.optional(),
+  reviewed: z.boolean().default(false),
+});
+export type FieldMapping = z.infer<typeof FieldMapping>;
+export type FieldMappingInput = z.input<typeof FieldMapping>;
+
+/** The source object kinds a map covers, and the Intercom object each becomes. */
+export const MappedObject = z.enum(['companies', 'contacts', 'tickets', 'liveChats', 'callLogs', 'kbArticles']);
+export type MappedObject = z.infer<typeof MappedObject>;
+
+export const ObjectMapping = z.object({
+  enabled: z.boolean().default(true),
+  fields: z.array(FieldMapping),
+});
+export type ObjectMapping = z.infer<typeof ObjectMapping>;
+
+export const ConversationState = z.enum(['open', 'closed', 'snoozed']);
+
+export const ValueMaps = z.object({
+  /** SmarterTrack status name → Intercom conversation state. */
+  ticketStatus: z.record(z.string(), ConversationState).default({}),
+  /** SmarterTrack priority name → whether the conversation is marked priority. */
+  priority: z.record(z.string(), z.enum(['priority', 'not_priority'])).default({}),
+  /** `department:<id>` or `group:<departmentId>:<groupId>` → Intercom team name or id. */
+  teams: z.record(z.string(), z.string()).default({}),
+  /** Brand id → team name/id (mode team) or attribute value (mode attribute). */
+  brands: z
+    .object({ mode: z.enum(['team', 'attribute']).default('attribute'), values: z.record(z.string(), z.string()).default({}) })
+    .default({ mode: 'attribute', values: {} }),
+});
+export type ValueMaps = z.infer<typeof ValueMaps>;
+
+export const MappingOptions = z.object({
+  includeDeletedTickets: z.boolean().default(false),
+  includeSpamTickets: z.boolean().default(false),
+  /** Call logs become a note-only conversation, or an instance of the workspace's custom object type. */
+  callLogsAs: z.enum(['note', 'custom-object']).default('note'),
+  callObjectType: z.string().default('Call'),
+  /** Admin that stands in for agents with no matching Intercom admin (by email). */
+  fallbackAdminEmail: z.string().nullable().default(null),
+  /** Public base URL where KB images will be hosted; null: images are reported. */
+  kbImageBaseUrl: z.string().nullable().default(null),
+  /** Tag put on everything a run creates, so a rehearsal is easy to find and undo. */
+  runTag: z.string().default('st2ic-migrated'),
+});
+export type MappingOptions = z.infer<typeof MappingOptions>;
+
+export const ReviewStamp = z.object({ by: z.string().min(1), at: z.iso.datetime(), hash: z.string().regex(/^[0-9a-f]{64}$/) });
+export type ReviewStamp = z.infer<typeof ReviewStamp>;
+
+/** draft → reviewed (allows a sample) → approved (allows full and delta). */
+export const ReviewStatus = z.enum(['draft', 'reviewed', 'approved']);
+export type ReviewStatus = z.infer<typeof ReviewStatus>;
+
+export const Review = z.object({
+  status: ReviewStatus.default('draft'),
+  reviewed: ReviewStamp.optional(),
+  approved: ReviewStamp.optional(),
+});
+export type Review = z.infer<typeof Review>;
+
+export const MAPPING_FORMAT_VERSION = 1;
+
+export const MappingFile = z.object({
+  $schema: z.string().optional(),
+  formatVersion: z.literal(MAPPING_FORMAT_VERSION),
+  objects: z.object({
+    companies: ObjectMapping,
+    contacts: ObjectMapping,
+    tickets: ObjectMapping,
+    liveChats: ObjectMapping,
+    callLogs: ObjectMapping,
+    kbArticles: ObjectMapping,
+  }),
+  valueMaps: ValueMaps,
+  options: MappingOptions,
+  review: Review.default({ status: 'draft' }),
+});
+export type MappingFile = z.infer<typeof MappingFile>;
+export type MappingFileInput = z.input<typeof MappingFile>;
