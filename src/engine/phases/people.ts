@@ -141,7 +141,7 @@ async function migrateContact(ctx: RunContext, map: RunContext['map']['objects']
       });
     }
   }
-  await tagRecord(ctx, mapped.tags, 'endUsers', sourceId, (_name, tagId) => ctx.client.contacts.tag(created.id, tagId).then(() => undefined));
+  await tagRecord(ctx, mapped.tags, 'endUsers', sourceId, (_name, tagId) => ctx.client.tags.tagContact(created.id, tagId).then(() => undefined));
   return { state: 'migrated', intercomId: created.id, fingerprint: print, ...(existedBefore ? { existedBefore: true } : {}) };
 }
 
