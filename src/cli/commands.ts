@@ -7,5 +7,6 @@ export const commands: Record<string, () => Promise<CliCommand>> = {
   sample: () => import('./commands/run').then((m) => m.sampleCommand),
   migrate: () => import('./commands/run').then((m) => m.migrateCommand),
   delta: () => import('./commands/run').then((m) => m.deltaCommand),
+  rollback: () => import('./commands/rollback').then((m) => m.rollbackCommand),
   sandbox: () => import('./commands/sandbox').then((m) => m.default),
 };

@@ -261,7 +261,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
     if (plan.state === 'closed') {
       await journaledWrite(ctx, {
         op: 'close', objectType: plan.objectType, sourceId: plan.sourceId,
-        target: { resource: 'conversation', intercomId: id, description: `close conversation ${id} (${print})` },
+        target: { resource: 'conversation', intercomId: id, description: `close conversation ${id} as admin ${plan.actingAdminId} (${print})` },
         lookup: { by: 'intercom_id', id },
         clientLookup: { kind: 'conversation_state', conversation_id: id, action: 'close' },
         send: () => ctx.client.conversations.close(id, plan.actingAdminId),
@@ -270,7 +270,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
     } else if (plan.state === 'open' && before !== undefined) {
       await journaledWrite(ctx, {
         op: 'open', objectType: plan.objectType, sourceId: plan.sourceId,
-        target: { resource: 'conversation', intercomId: id, description: `open conversation ${id} (${print})` },
+        target: { resource: 'conversation', intercomId: id, description: `open conversation ${id} as admin ${plan.actingAdminId} (${print})` },
         lookup: { by: 'intercom_id', id },
         clientLookup: { kind: 'conversation_state', conversation_id: id, action: 'open' },
         send: () => ctx.client.conversations.open(id, plan.actingAdminId),
