@@ -59,7 +59,12 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
     let notInSource = 0;
     if (covered) {
       let matched = 0;
+      // Attachment ids repeat across owners (ticket and call-log attachments are numbered apart) and
+      // the engine journals the bare id: count each id once so matches are never counted twice.
+      const seen = new Set<string>();
       for await (const id of sourceIdsOf(reader, objectType)) {
+        if (seen.has(id)) continue;
+        seen.add(id);
         if (recs.has(id)) {
           matched++;
           continue;
