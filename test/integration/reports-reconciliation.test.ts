@@ -74,7 +74,7 @@ describe('reconciliation against a generated source, the sandbox and a journaled
       },
     ]);
     const checked = Object.fromEntries(rec.report.fieldCheck.types.map((t) => [t.objectType, [t.checked, t.withMismatches]]));
-    assert.deepEqual(checked, { organizations: [4, 0], endUsers: [5, 1], tickets: [2, 1], liveChats: [0, 0] });
+    assert.deepEqual(checked, { organizations: [4, 0], endUsers: [5, 1], tickets: [2, 1], liveChats: [1, 0] });
   });
 
   test('a wrong title and admin assignee on the good ticket are each reported', async () => {
@@ -92,9 +92,22 @@ describe('reconciliation against a generated source, the sandbox and a journaled
     }
   });
 
+  test('a reopened live chat is reported as not closed', async () => {
+    assert.notEqual(world.chat.endedAt, null);
+    const id = world.ledger.intercomIdFor('liveChats', String(world.chat.id))!;
+    await world.client.conversations.open(id, '991267001');
+    try {
+      const again = await buildReconciliation({ ledger: world.ledger, reader: world.reader, client: world.client, map: world.map, runId: world.runId, sample: 'all' });
+      const chat = again.report.fieldCheck.mismatches.filter((m) => m.objectType === 'liveChats').map((m) => [m.sourceId, m.field, m.expected, m.actual]);
+      assert.deepEqual(chat, [[String(world.chat.id), 'state', 'closed', 'open']]);
+    } finally {
+      await world.client.conversations.close(id, '991267001');
+    }
+  });
+
   test('a sample reads back only that many records per type', async () => {
     const small = await buildReconciliation({ ledger: world.ledger, reader: world.reader, client: world.client, map: world.map, runId: world.runId, sample: 2 });
-    assert.deepEqual(small.report.fieldCheck.types.map((t) => t.checked), [2, 2, 2, 0]);
+    assert.deepEqual(small.report.fieldCheck.types.map((t) => t.checked), [2, 2, 2, 1]);
     assert.equal(small.report.fieldCheck.sample, 2);
   });
 

@@ -8,7 +8,7 @@ import { applyObjectMapping } from '../../src/mapping/apply';
 import { buildDefaultMap } from '../../src/mapping/default-map';
 import type { IntentBody } from '../../src/model/journal';
 import type { MappingFile } from '../../src/model/mapping';
-import type { Agent, EndUser, Organization, TicketThread } from '../../src/model/source';
+import type { Agent, ChatMessage, EndUser, LiveChat, Organization, TicketThread } from '../../src/model/source';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index';
 import { openSource } from '../../src/source/open-source';
 import type { SourceReader } from '../../src/source/reader';
@@ -39,6 +39,8 @@ export interface World {
   brokenTicket: TicketThread;
   omittedCommentId: number;
   failedTicketId: number;
+  /** Written completely, closed when it ended. */
+  chat: LiveChat;
   matchedAgent: Agent;
   matchedDepartmentId: number;
   contactIdOf: Map<number, string>;
@@ -103,8 +105,21 @@ export async function buildWorld(seed = 3): Promise<World> {
   const failedTicketId = (await collect(reader.tickets())).find((t) => t.id !== goodTicket.ticket.id && t.id !== brokenTicket.ticket.id)!.id;
   const omittedCommentId = brokenTicket.items.find((i) => i.kind === 'comment')!.id;
 
-  // People: the two customers plus three more with distinct emails; one fails, one is left out.
-  const picked: EndUser[] = [userById.get(goodTicket.ticket.customerUserId!)!, userById.get(brokenTicket.ticket.customerUserId!)!];
+  // A live chat opened by a customer line, whose customer differs from the tickets' customers.
+  const chatLines = await collect(reader.chatMessages());
+  const linesOf = (chatId: number) => chatLines.filter((l) => l.chatId === chatId && l.date !== null && (l.senderType === 'customer' || l.senderType === 'agent'))
+    .sort((a, b) => Date.parse(a.date!) - Date.parse(b.date!) || a.id - b.id);
+  const ticketCustomers = new Set([goodTicket.ticket.customerUserId, brokenTicket.ticket.customerUserId]);
+  const chat = (await collect(reader.liveChats())).find((c) => {
+    const lines = linesOf(c.id);
+    const customer = userById.get(c.customerUserId ?? -1);
+    return !c.deleted && emailOk(customer) && !ticketCustomers.has(c.customerUserId) && lines.length > 2 && lines[0]!.senderType === 'customer' && !lines[0]!.agentOnly
+      && ![...ticketCustomers].some((id) => userById.get(id!)?.email?.toLowerCase() === customer.email!.toLowerCase());
+  });
+  if (!chat) throw new Error('dataset has no writable live chat');
+
+  // People: the three customers plus two more with distinct emails; one fails, one is left out.
+  const picked: EndUser[] = [userById.get(goodTicket.ticket.customerUserId!)!, userById.get(brokenTicket.ticket.customerUserId!)!, userById.get(chat.customerUserId!)!];
   const emails = new Set(picked.map((u) => u.email!.toLowerCase()));
   const withEmail = users.filter((u) => emailOk(u) && !picked.includes(u));
   for (const u of withEmail) {
@@ -163,12 +178,13 @@ export async function buildWorld(seed = 3): Promise<World> {
       omitCommentId: omit,
     });
   }
+  await writeChat(run, client, chat, linesOf(chat.id), contactIdOf.get(chat.customerUserId!)!);
   run.record({ objectType: 'tickets', sourceId: String(failedTicketId), state: 'failed', error: { errorClass: 'validation', field: 'title', message: 'title, too long' } });
   await run.finish('completed');
 
   return {
     dir, reader, sandbox, client, ledger, map, runId: run.runId, orgs, failedOrg, missingOrg, migratedUsers: picked, failedUser, missingUser,
-    goodTicket, brokenTicket, omittedCommentId, failedTicketId, matchedAgent, matchedDepartmentId, contactIdOf,
+    goodTicket, brokenTicket, omittedCommentId, failedTicketId, chat, matchedAgent, matchedDepartmentId, contactIdOf,
     close: async () => {
       await ledger.close();
       await reader.close();
@@ -233,4 +249,38 @@ async function writeTicket(
   const state = (t.statusName ? map.valueMaps.ticketStatus[t.statusName] : undefined) ?? (t.statusIsOpen ? 'open' : 'closed');
   if (state === 'closed') await manage('close', 'close', () => client.conversations.close(conversationId, ADMIN_ID));
   run.record({ objectType: 'tickets', sourceId: String(t.id), state: 'migrated', intercomId: conversationId });
+}
+
+/** A live chat: the first customer line opens it, agent-only lines become notes, ended chats are closed. */
+async function writeChat(run: RunJournal, client: IntercomClient, chat: LiveChat, lines: ChatMessage[], contactId: string): Promise<void> {
+  const [opener, ...rest] = lines;
+  const body = opener!.text || '(no text)';
+  const conversationId = await journaled(run, {
+    op: 'create', objectType: 'liveChats', sourceId: String(chat.id),
+    target: { resource: 'conversation', description: `POST /conversations for chat ${chat.number}` },
+    lookup: { by: 'conversation', contactId, createdAt: seconds(opener!.date), bodySha256: sha256(body) },
+  }, () => client.conversations.create({ from: { type: 'user', id: contactId }, body, created_at: seconds(opener!.date) }), (c) => c.conversation_id);
+  run.record({ objectType: 'chatMessages', sourceId: String(opener!.id), state: 'migrated', intercomId: conversationId });
+  for (const line of rest) {
+    const text = line.text || '(no text)';
+    const createdAt = seconds(line.date);
+    const op = line.agentOnly ? 'note' : 'reply';
+    const partId = await journaled(run, {
+      op, objectType: 'chatMessages', sourceId: String(line.id),
+      target: { resource: 'conversation_part', intercomId: conversationId, description: `${op} → conversation ${conversationId}` },
+      lookup: { by: 'conversation_part', conversationId, createdAt, bodySha256: sha256(text) },
+    }, () => line.senderType === 'customer' && !line.agentOnly
+      ? client.conversations.replyAsContact(conversationId, { message_type: 'comment', type: 'user', intercom_user_id: contactId, body: text, created_at: createdAt })
+      : client.conversations.replyAsAdmin(conversationId, { message_type: line.agentOnly ? 'note' : 'comment', type: 'admin', admin_id: ADMIN_ID, body: text, created_at: createdAt, skip_notifications: true }),
+    (c) => String(c.conversation_parts?.conversation_parts?.at(-1)?.id ?? conversationId));
+    run.record({ objectType: 'chatMessages', sourceId: String(line.id), state: 'migrated', intercomId: partId });
+  }
+  if (chat.endedAt !== null) {
+    await journaled(run, {
+      op: 'close', objectType: 'liveChats', sourceId: String(chat.id),
+      target: { resource: 'conversation', intercomId: conversationId, description: 'close' },
+      lookup: { by: 'intercom_id', id: conversationId },
+    }, () => client.conversations.close(conversationId, ADMIN_ID), () => conversationId);
+  }
+  run.record({ objectType: 'liveChats', sourceId: String(chat.id), state: 'migrated', intercomId: conversationId });
 }
