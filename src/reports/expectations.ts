@@ -115,9 +115,14 @@ export function timelineMismatches(expected: readonly ExpectedPart[], conversati
   const out: Check[] = [];
   const actual = actualTimeline(conversation);
   const used = new Set<number>();
-  let cursor = 0;
+  let cursor = 1;
   const matches = (e: ExpectedPart, a: ActualPart | undefined, i: number) => a !== undefined && !used.has(i) && a.createdAt === e.createdAt && a.kind === e.kind;
+  // The opening message may be any message of the thread (the engine opens with the first customer
+  // message, even after an agent's): it matches wherever it sits; the parts keep their order.
+  const opener = expected.find((e) => matches(e, actual[0], 0));
+  if (opener) used.add(0);
   for (const e of expected) {
+    if (e === opener) continue;
     let found = -1;
     for (let i = cursor; i < actual.length; i++) if (matches(e, actual[i], i)) { found = i; break; }
     const what = `${e.kind === 'note' ? 'note' : 'message'} at ${isoOf(e.createdAt)}`;

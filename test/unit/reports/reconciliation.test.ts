@@ -45,6 +45,16 @@ test('missing, out-of-order and wrong-kind parts are reported', () => {
   assert.equal(got[0]!.expected, 'message at 2023-11-14T22:13:50Z, in source order');
 });
 
+test('the opening message may come after an agent message of the source; parts keep their order', () => {
+  // Source: agent message at T0-60, then the customer's at T0 (the opener), then a note at T0+10.
+  const conv = conversation([[T0 - 60, 'comment'], [T0 + 10, 'note']]);
+  assert.deepEqual(timelineMismatches([part('m:1', T0 - 60), part('m:2', T0), part('c:1', T0 + 10, 'note')], conv), []);
+  const swapped = conversation([[T0 + 10, 'note'], [T0 - 60, 'comment']]);
+  assert.deepEqual(timelineMismatches([part('m:1', T0 - 60), part('m:2', T0), part('c:1', T0 + 10, 'note')], swapped).map((m) => [m.field, m.actual]), [
+    ['part c:1', 'out of order (position 2 of 3)'],
+  ]);
+});
+
 test('attachment counts are compared on parts, not on the opening message', () => {
   const conv = conversation([[T0 + 30, 'comment', 1]]);
   const got = timelineMismatches([part('m:1', T0, 'message', 5), part('m:2', T0 + 30, 'message', 3)], conv);
