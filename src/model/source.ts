@@ -377,3 +377,11 @@ export const SourceDescription = z.object({
   versionHints: z.array(z.string()),
 });
 export type SourceDescription = z.infer<typeof SourceDescription>;
+
+/**
+ * Ledger id of an attachment: ticket, chat and call-log attachments live in separate tables whose ids
+ * overlap, so the owner kind is part of the id.
+ */
+export function attachmentSourceId(attachment: Pick<Attachment, 'id' | 'owner'>): string {
+  return `${attachment.owner.kind}:${attachment.id}`;
+}

@@ -4,7 +4,7 @@ import { customFieldIdOf } from '../mapping/source-fields';
 import type { MappingFile } from '../model/mapping';
 import type { ObjectType } from '../model/object-types';
 import type { FieldCheck, FieldMismatch } from '../model/reports';
-import type { ChatMessage } from '../model/source';
+import { attachmentSourceId, type ChatMessage } from '../model/source';
 import type { SourceReader } from '../source/reader';
 import {
   chatMismatches, companyMismatches, contactMismatches, ticketMismatches, unixSeconds, type Check, type LedgerLookups,
@@ -46,8 +46,8 @@ export function ledgerLookups(ledger: Ledger): LedgerLookups {
   return {
     adminFor: (agentId) => migratedId('agents', agentId),
     teamFor: (departmentId) => migratedId('departments', departmentId),
-    attachmentMoved: (id) => {
-      const state = ledger.recordState('attachments', String(id))?.result.state;
+    attachmentMoved: (attachment) => {
+      const state = ledger.recordState('attachments', attachmentSourceId(attachment))?.result.state;
       return state !== 'skipped' && state !== 'failed';
     },
   };

@@ -1,4 +1,5 @@
 import type { ObjectType } from '../model/object-types';
+import { attachmentSourceId } from '../model/source';
 import type { SourceReader } from '../source/reader';
 
 /**
@@ -22,7 +23,7 @@ export async function* sourceIdsOf(reader: SourceReader, type: ObjectType): Asyn
     case 'tickets': yield* ids(reader.tickets(), (r) => r.id); return;
     case 'ticketMessages': yield* ids(reader.ticketMessages(), (r) => r.id); return;
     case 'ticketComments': yield* ids(reader.ticketComments(), (r) => r.id); return;
-    case 'attachments': yield* ids(reader.attachments(), (r) => r.id); return;
+    case 'attachments': yield* ids(reader.attachments(), (r) => attachmentSourceId(r)); return;
     case 'liveChats': yield* ids(reader.liveChats(), (r) => r.id); return;
     case 'chatMessages': yield* ids(reader.chatMessages(), (r) => r.id); return;
     case 'callLogs': yield* ids(reader.callLogs(), (r) => r.id); return;

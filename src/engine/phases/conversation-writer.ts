@@ -1,7 +1,8 @@
 import { normalizeBody, type Conversation } from '../../intercom';
+import { FOLDED_TRANSCRIPT_MARKER, MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
 import type { ObjectType } from '../../model/object-types';
 import type { RecordState } from '../../model/journal';
-import type { Attachment } from '../../model/source';
+import { attachmentSourceId, type Attachment } from '../../model/source';
 import { MAX_FILES_PER_PART, readAttachment, type AttachmentFile } from '../attachments';
 import type { RunContext } from '../context';
 import { errorInfo } from '../error-info';
@@ -44,8 +45,7 @@ export interface PlannedConversation {
   actingAdminId: string;
 }
 
-/** Intercom keeps at most 500 parts per conversation. */
-export const MAX_PARTS = 500;
+export const MAX_PARTS = MAX_CONVERSATION_PARTS;
 /** Parts kept free for assignment and closing. */
 const RESERVED_PARTS = 4;
 
@@ -89,7 +89,7 @@ export function capParts(parts: PlannedPart[], attachmentNotes: number, actingAd
       folds: folded.slice(1).map((p) => ({ objectType: p.objectType, sourceId: p.sourceId })),
       kind: 'note',
       adminId: actingAdminId,
-      body: `Messages ${kept.length + 2}–${parts.length + 1} of the original conversation (Intercom keeps at most ${MAX_PARTS} parts per conversation):\n\n${transcript}`,
+      body: `${FOLDED_TRANSCRIPT_MARKER} (${MAX_PARTS}): messages ${kept.length + 2}–${parts.length + 1}\n\n${transcript}`,
       createdAt: first.createdAt,
       attachments: folded.flatMap((p) => p.attachments),
     },
@@ -103,7 +103,7 @@ async function filesOf(ctx: RunContext, part: PlannedPart): Promise<{ files: Att
   const attached: Attachment[] = [];
   for (const att of part.attachments) {
     if (att.deleted) {
-      ctx.journal.record({ objectType: 'attachments', sourceId: String(att.id), state: 'skipped', reason: 'deleted in SmarterTrack' });
+      ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(att), state: 'skipped', reason: 'deleted in SmarterTrack' });
       continue;
     }
     if (ctx.options.dryRun) {
@@ -115,8 +115,8 @@ async function filesOf(ctx: RunContext, part: PlannedPart): Promise<{ files: Att
       attached.push(att);
     } catch (error) {
       const info = errorInfo(error);
-      ctx.journal.record({ objectType: 'attachments', sourceId: String(att.id), state: 'failed', error: info });
-      ctx.progress.record('attachments', String(att.id), 'failed', info.message);
+      ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(att), state: 'failed', error: info });
+      ctx.progress.record('attachments', attachmentSourceId(att), 'failed', info.message);
       notes.push(`[Attachment "${att.originalName ?? att.id}" could not be migrated: ${info.message}]`);
     }
   }
@@ -162,7 +162,7 @@ async function writePart(ctx: RunContext, plan: PlannedConversation, conversatio
     });
     if (index === 0) firstId = result.id;
   }
-  for (const att of attached) ctx.journal.record({ objectType: 'attachments', sourceId: String(att.id), state: 'migrated', intercomId: firstId });
+  for (const att of attached) ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(att), state: 'migrated', intercomId: firstId });
   return firstId;
 }
 
