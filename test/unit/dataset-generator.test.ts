@@ -243,6 +243,15 @@ test('every hard case exists in the database with the property the manifest clai
       assert.equal(count(db, 'SELECT COUNT(*) FROM st_Tickets t LEFT JOIN st_Users u ON u.UserID = t.UserID_Customer WHERE t.TicketID = ? AND t.UserID_Customer IS NOT NULL AND u.UserID IS NULL', id), 1);
     }
     assert.ok(count(db, 'SELECT COUNT(DISTINCT CommentTypeID) FROM st_TicketComments') >= 3);
+    // Ticket numbers: NNN-XXXXXXXX-XXXX, the middle block being the opening time in seconds since 2000-01-01.
+    for (const t of db.prepare('SELECT TicketNumber, DateOpenedUTC FROM st_Tickets').all() as Array<{ TicketNumber: string; DateOpenedUTC: string }>) {
+      const m = /^\d{3}-([0-9A-F]{8})-[0-9A-F]{4}$/.exec(t.TicketNumber);
+      assert.ok(m, t.TicketNumber);
+      assert.match(t.DateOpenedUTC, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+      const opened = Date.parse(`${t.DateOpenedUTC.replace(' ', 'T')}Z`);
+      assert.equal(parseInt(m[1] as string, 16), Math.floor((opened - Date.UTC(2000, 0, 1)) / 1000));
+    }
+    assert.equal(count(db, 'SELECT COUNT(DISTINCT TicketNumber) FROM st_Tickets'), manifest.counts.tickets);
     assert.ok(count(db, 'SELECT COUNT(*) FROM st_EventConditions') > 0 && count(db, 'SELECT COUNT(*) FROM st_EventActions') > 0);
   } finally {
     db.close();
