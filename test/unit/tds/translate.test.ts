@@ -8,7 +8,7 @@ test('T-SQL → SQLite: TOP (@p) becomes LIMIT, [names] become "names", LEN beco
   const page = mssqlDialect.selectPage({ select: ['x.[TicketID] AS [id]', `${mssqlDialect.length('x.[Subject]')} AS [len]`], from: '[st_Tickets] x', where: ['x.[TicketID] > @p1'], orderBy: ['x.[TicketID]'], limitParam: 2 });
   assert.equal(
     translateTsql(page),
-    'SELECT x."TicketID" AS "id", LENGTH(x."Subject") AS "len" FROM "st_Tickets" x WHERE (x."TicketID" > @p1) ORDER BY x."TicketID" LIMIT @p2',
+    'SELECT x."TicketID" AS "id", LENGTH(REPLACE(x."Subject", \' \', \'_\')) AS "len" FROM "st_Tickets" x WHERE (x."TicketID" > @p1) ORDER BY x."TicketID" LIMIT @p2',
   );
   assert.equal(translateTsql('SELECT TOP 5 a FROM t;'), 'SELECT a FROM t LIMIT 5');
   assert.equal(translateTsql('SELECT DISTINCT TOP (3) a FROM t'), 'SELECT DISTINCT a FROM t LIMIT 3');
