@@ -20,6 +20,8 @@ test('integers, bit and float: length byte then little-endian value; length 0 is
   assert.equal(hex(bytes((w) => writeValue(w, c('int'), null))), '00');
   assert.equal(hex(bytes((w) => writeValue(w, c('smallint'), -2))), '02feff');
   assert.equal(hex(bytes((w) => writeValue(w, c('bigint'), 2n ** 40n))), '080000000000010000');
+  assert.equal(hex(bytes((w) => writeValue(w, c('bigint'), -2))), '08feffffffffffffff');
+  assert.equal(hex(bytes((w) => writeValue(w, c('bigint'), '9223372036854775807'))), '08ffffffffffffff7f');
   assert.equal(hex(bytes((w) => writeValue(w, c('bit'), 1))), '0101');
   assert.equal(hex(bytes((w) => writeValue(w, c('float'), 1.5))), '08000000000000f83f');
   assert.throws(() => bytes((w) => writeValue(w, c('int'), 2 ** 31)), /out of range/);
