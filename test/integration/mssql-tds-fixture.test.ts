@@ -23,6 +23,7 @@ before(async () => {
   const insert = db.prepare('INSERT INTO st_Kinds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   insert.run(1, 2 ** 40, -3, 1, 0.25, 'première', 'ABC', LONG, '2024-02-29 23:59:59.123', '1999-12-31 08:00:00.000', '0f67d079-f98a-449b-adfd-fb319e7f1b1d', Buffer.from([0, 1, 2, 255]), 'declared', '2020-01-01 00:00:00');
   insert.run(2, null, null, 0, null, null, null, null, null, null, null, null, null, null);
+  db.exec("CREATE TABLE st_Many (ID INTEGER PRIMARY KEY, Text TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO st_Many SELECT i, printf('row %d of many', i) FROM n");
   db.close();
   fixture = await startTdsFixture({
     database: file, user: 'u', password: 'p', port: 0,
@@ -97,4 +98,25 @@ test('a client that insists on TLS (encrypt: strict) is refused cleanly and the 
   await assert.rejects(strict.connect());
   await strict.close().catch(() => undefined);
   assert.deepEqual([...(await pool.request().query('SELECT 3 AS three')).recordset], [{ three: 3 }]);
+});
+
+test('a large result streams in packets, and a cancelled request leaves the connection usable', async () => {
+  const all = await pool.request().query('SELECT [ID], [Text] FROM [st_Many] ORDER BY [ID]');
+  assert.equal(all.recordset.length, 20000);
+  assert.deepEqual(all.recordset[19999], { ID: 20000, Text: 'row 20000 of many' });
+
+  const request = pool.request();
+  request.stream = true;
+  let rows = 0;
+  const done = new Promise<unknown>((resolve) => {
+    request.on('row', () => {
+      if (++rows === 1) request.cancel();
+    });
+    request.on('error', resolve);
+    request.on('done', resolve);
+  });
+  void request.query('SELECT [ID], [Text] FROM [st_Many] ORDER BY [ID]');
+  const outcome = await done;
+  assert.equal((outcome as { code?: string } | undefined)?.code, 'ECANCEL', 'the attention was answered (DONE_ATTN)');
+  assert.deepEqual([...(await pool.request().query('SELECT COUNT(*) AS n FROM [st_Many]')).recordset], [{ n: 20000 }]);
 });
