@@ -135,13 +135,20 @@ function systemCode(error: unknown, depth = 0): string | null {
   return null;
 }
 
-function connectError(error: unknown, target: MssqlTarget, password: string): Error {
+/** A driver's connect failure as a message naming server, database and user; never the password. */
+export function connectError(error: unknown, target: MssqlTarget, password: string): Error {
   const e = error as { code?: string; message?: string };
   const serverSaid = scrub(e.message ?? String(error), password);
   const where = `SQL Server ${describeTarget(target)}`;
   const who = target.auth === 'ntlm' ? `${target.domain ?? ''}\\${target.user}` : target.user;
   if (e.code === 'ELOGIN') {
     return new SourceLoginError(`${where}: login failed for user "${who}" (check the user name, password and that the login may read database "${target.database}"; the server said: ${serverSaid})`, { cause: error });
+  }
+  if (/certificate|self[- ]signed|UNABLE_TO_VERIFY|CERT_/i.test(serverSaid)) {
+    return new SourceUnreachableError(
+      `${where}: the server's TLS certificate is not trusted (${serverSaid}); install a certificate this machine trusts, or add trustServerCertificate=true to --source if you accept the risk`,
+      { cause: error },
+    );
   }
   const code = systemCode(error);
   if (e.code === 'ETIMEOUT' || code === 'ETIMEDOUT') {

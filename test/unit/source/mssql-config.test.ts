@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sql from 'mssql';
 import { preflightOf } from '../../../src/reports/scope';
-import { mssqlConfig, parameterType } from '../../../src/source/sql/mssql-connection';
+import { connectError, mssqlConfig, parameterType, SourceLoginError, SourceUnreachableError } from '../../../src/source/sql/mssql-connection';
 import { prefixPattern } from '../../../src/source/sql/mssql-preflight';
 
 const target = { host: 'db.corp', port: 1433, database: 'SmarterTrack', user: 'reader', auth: 'sql' as const, domain: null, encrypt: true, trustServerCertificate: false };
@@ -49,4 +49,20 @@ test('pre-flight block: not applicable without facts; backup age in days', () =>
   assert.equal(p.warnings.length, 2);
   assert.match(p.warnings[0]!, /8 days old/);
   assert.match(p.warnings[1]!, /sys\.database_files/);
+});
+
+test('connect failures name the server and user, suggest the fix, and never carry the password', () => {
+  const login = connectError(Object.assign(new Error("Login failed for user 'reader'. pw=s3cret"), { code: 'ELOGIN' }), target, 's3cret');
+  assert.ok(login instanceof SourceLoginError);
+  assert.match(login.message, /^SQL Server db\.corp:1433\/SmarterTrack: login failed for user "reader"/);
+  assert.doesNotMatch(login.message, /s3cret/);
+  const ntlm = connectError(Object.assign(new Error('Login failed.'), { code: 'ELOGIN' }), { ...target, auth: 'ntlm', domain: 'CORP' }, 'x');
+  assert.match(ntlm.message, /user "CORP\\reader"/);
+  const cert = connectError(Object.assign(new Error('Failed to connect to db.corp:1433 - self-signed certificate'), { code: 'ESOCKET' }), target, 'x');
+  assert.ok(cert instanceof SourceUnreachableError);
+  assert.match(cert.message, /TLS certificate is not trusted .* trustServerCertificate=true/);
+  const timeout = connectError(Object.assign(new Error('Failed to connect to db.corp:1433 in 15000ms'), { code: 'ETIMEOUT' }), target, 'x');
+  assert.match(timeout.message, /^cannot reach db\.corp:1433 \(timeout\)/);
+  const dns = connectError(Object.assign(new Error('Failed to connect to db.corp:1433 - getaddrinfo ENOTFOUND db.corp'), { code: 'ESOCKET' }), target, 'x');
+  assert.match(dns.message, /^cannot reach db\.corp:1433 \(ENOTFOUND\)/);
 });
