@@ -54,18 +54,29 @@ interface ConversationPrint {
   team: string | null;
   admin: string | null;
   content: string;
+  /** Digests of title + attributes and of the tags, so a delta re-sends only what changed (absent in older prints). */
+  details?: string;
+  tags?: string;
 }
 
 function parsePrint(value: string | undefined): ConversationPrint | undefined {
   if (!value) return undefined;
-  const [state, team, admin, content] = value.split('|');
+  const [state, team, admin, content, details, tags] = value.split('|');
   if (state === undefined || content === undefined) return undefined;
-  return { state, team: team || null, admin: admin || null, content };
+  return { state, team: team || null, admin: admin || null, content, ...(details ? { details } : {}), ...(tags ? { tags } : {}) };
+}
+
+function detailsPrint(plan: PlannedConversation): string {
+  return fingerprint({ title: plan.title, attributes: plan.attributes });
+}
+
+function tagsPrint(plan: PlannedConversation): string {
+  return fingerprint([...plan.tags].sort());
 }
 
 function printOf(plan: PlannedConversation): string {
   const content = fingerprint({ title: plan.title, attributes: plan.attributes, tags: plan.tags, parts: plan.parts.map((p) => `${p.objectType}:${p.sourceId}`) });
-  return `${plan.state}|${plan.teamId ?? ''}|${plan.adminAssigneeId ?? ''}|${content}`;
+  return `${plan.state}|${plan.teamId ?? ''}|${plan.adminAssigneeId ?? ''}|${content}|${detailsPrint(plan)}|${tagsPrint(plan)}`;
 }
 
 /**
@@ -234,7 +245,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
 
   const id = conversationId;
   const attributes = Object.fromEntries(Object.entries(plan.attributes).filter(([, v]) => v !== null));
-  if (plan.title !== null || Object.keys(attributes).length > 0) {
+  if ((plan.title !== null || Object.keys(attributes).length > 0) && before?.details !== detailsPrint(plan)) {
     await journaledWrite(ctx, {
       op: 'update', objectType: plan.objectType, sourceId: plan.sourceId,
       target: { resource: 'conversation', intercomId: id, description: `PUT /conversations/${id} title and attributes ${fingerprint({ t: plan.title, a: attributes })}` },
@@ -243,7 +254,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
       idOf: (c) => String(c.id ?? id),
     });
   }
-  const tagNames = ctx.kind === 'sample' ? [...plan.tags, ctx.map.options.runTag] : plan.tags;
+  const tagNames = before?.tags === tagsPrint(plan) ? [] : ctx.kind === 'sample' ? [...plan.tags, ctx.map.options.runTag] : plan.tags;
   for (const name of tagNames) {
     const tagId = await tagIdFor(ctx, name);
     await journaledWrite(ctx, {
