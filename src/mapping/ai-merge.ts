@@ -90,6 +90,7 @@ export function mergeAiProposals(map: MappingFile, proposals: readonly AiProposa
 }
 
 function checkSource(map: MappingFile, p: AiProposal): string | null {
+  if (!map.objects[p.objectKey].enabled) return `${p.objectKey} are not migrated (disabled in the map)`;
   const id = customFieldIdOf(p.source);
   if (id !== null) {
     return map.objects[p.objectKey].fields.some((f) => f.source === p.source) ? null : `"${p.source}" is not a custom field of ${p.objectKey}`;
@@ -99,7 +100,7 @@ function checkSource(map: MappingFile, p: AiProposal): string | null {
 
 function checkTarget(map: MappingFile, p: AiProposal, attributes: readonly WorkspaceAttribute[]): string | null {
   const t = p.target;
-  if (!ALLOWED_TARGET_KINDS[p.objectKey].includes(t.kind)) return `${p.objectKey} cannot take a ${t.kind} target`;
+  if (!ALLOWED_TARGET_KINDS[p.objectKey].includes(t.kind)) return `${p.objectKey} cannot take a target of kind ${t.kind}`;
   if (p.transform === 'value-map') return 'a value map needs values a person supplies';
   const produces = TRANSFORM_OUTPUT[p.transform];
   switch (t.kind) {

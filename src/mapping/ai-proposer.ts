@@ -83,10 +83,10 @@ export async function proposeWithAi(input: ProposeWithAiInput): Promise<ProposeW
       ...(access.baseUrl ? { baseURL: access.baseUrl } : {}),
       timeout: settings.timeoutMs,
       maxRetries: input.maxRetries ?? 1,
-      // Never the browser path; in VS Code's extension host this runs in Node.
-      dangerouslyAllowBrowser: false,
+      // The SDK's own logging (OPENAI_LOG) would print request bodies: it stays off.
+      logLevel: 'off',
     });
-    log(`AI proposer: asking ${settings.model}${access.baseUrl ? ` at ${access.baseUrl}` : ''} (redaction ${settings.redact ? 'on' : 'off'})`);
+    log(`AI proposer: asking ${settings.model}${access.baseUrl ? ` at ${displayUrl(access.baseUrl)}` : ''} (redaction ${settings.redact ? 'on' : 'off'})`);
     const completion = await client.chat.completions.create({
       model: settings.model,
       messages: [
@@ -147,6 +147,16 @@ function describeError(error: unknown): string {
     return `${what} (HTTP ${status ?? '?'}${error.message ? `: ${clip(error.message)}` : ''})`;
   }
   return `the request failed (${clip(error instanceof Error ? error.message : String(error))})`;
+}
+
+/** A base URL for logs: no user info, no query string (either may carry a key). */
+function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
 }
 
 function clip(text: string): string {
