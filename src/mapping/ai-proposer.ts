@@ -63,8 +63,14 @@ const RESPONSE_FORMAT = zodResponseFormat(AiAnswer, 'mapping_proposals');
  * shape leave the heuristic map, with a warning saying why.
  */
 export async function proposeWithAi(input: ProposeWithAiInput): Promise<ProposeWithAiResult> {
-  const settings = AiSettings.parse({ ...input.settings });
   const log = input.log ?? (() => {});
+  const parsed = AiSettings.safeParse({ ...input.settings });
+  if (!parsed.success) {
+    const reason = `the AI settings are not valid (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`;
+    log(`AI proposer: ${reason}; the heuristic map is kept`);
+    return { map: input.map, proposals: [], warnings: [`AI proposer: ${reason}; the heuristic map is kept`], usedAi: false, skipped: reason };
+  }
+  const settings = parsed.data;
   const access = resolveAiAccess(settings, input.apiKey, input.env);
   if (!access.use) return { map: input.map, proposals: [], warnings: [], usedAi: false, skipped: access.reason };
 

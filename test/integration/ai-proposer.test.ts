@@ -225,6 +225,15 @@ test('with no key and no base URL, or AI off, the heuristic map is produced and 
   assert.equal(stub.requests.length, from);
 });
 
+test('invalid settings are a warning, not a crash', async () => {
+  const from = stub.requests.length;
+  const result = await proposeWithAi(input({ settings: { enabled: true, baseUrl: 'not a url', timeoutMs: 5 } }));
+  assert.equal(result.usedAi, false);
+  assert.match(result.warnings.join('\n'), /AI settings are not valid \(baseUrl: .*timeoutMs: /u);
+  assert.equal(mappingText(result.map), mappingText(map));
+  assert.equal(stub.requests.length, from);
+});
+
 test('OPENAI_API_KEY is used when no key is passed', async () => {
   const { requests, result } = await run('good', { apiKey: undefined, env: { OPENAI_API_KEY: 'sk-from-env-1234567890' } });
   assert.equal(result.usedAi, true);
