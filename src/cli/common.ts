@@ -70,8 +70,8 @@ export function isSourceInputError(error: unknown): boolean {
 export function clientFrom(values: CommonValues): IntercomClient {
   const token = process.env.INTERCOM_TOKEN;
   if (!token) throw new UsageError('INTERCOM_TOKEN is not set: export the Intercom access token (the local sandbox prints its own)');
-  const region = (values.region ?? 'us').toLowerCase();
-  if (!['us', 'eu', 'au'].includes(region)) throw new UsageError(`--region must be us, eu or au (got ${values.region})`);
+  const region = (values.region ?? 'us').toUpperCase();
+  if (!['US', 'EU', 'AU'].includes(region)) throw new UsageError(`--region must be us, eu or au (got ${values.region})`);
   const concurrency = values.concurrency ? Number(values.concurrency) : 32;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive whole number (got ${values.concurrency})`);
   return new IntercomClient({

@@ -74,7 +74,8 @@ export function applyObjectMapping(
     out.fields.push(outcome);
     out.issues.push(...outcome.issues);
     if (outcome.overflowNote !== undefined && !outcome.issues.some((i) => i.severity === 'error')) out.notes.push({ label: outcome.label, text: outcome.overflowNote });
-    if (outcome.mapped === undefined || outcome.issues.some((i) => i.severity === 'error')) continue;
+    // An empty value writes nothing: Intercom's schemas refuse explicit nulls (e.g. company website).
+    if (outcome.mapped === undefined || outcome.mapped === null || outcome.issues.some((i) => i.severity === 'error')) continue;
     const value = outcome.mapped;
     const t = mapping.target;
     switch (t.kind) {

@@ -64,7 +64,7 @@ test('the CLI asks before rolling back, describes the plan, and a second rollbac
 
   const refused = await runCli(['rollback', full.runId, '--workspace', ws, '--intercom-url', sandbox.url], sandbox.token);
   assert.equal(refused.code, 2, 'without a terminal or --yes nothing happens');
-  assert.match(refused.stderr, /^  delete .*\b\d+ conversations\b/m);
+  assert.match(refused.stderr, /^ {2}delete .*\b\d+ conversations\b/m);
   assert.ok(live(sandbox.state()).conversations > 0);
 
   const args = ['rollback', full.runId, '--workspace', ws, '--intercom-url', sandbox.url, '--yes'];
