@@ -9,6 +9,13 @@ export function tagIdFor(ctx: RunContext, name: string): Promise<string> {
   const key = name.trim().toLowerCase();
   const known = ctx.tags.get(key);
   if (known) return known;
+  // An earlier run created it: a delta must not write it again.
+  const earlier = ctx.ledger.intercomIdFor('tags', `name:${key}`);
+  if (earlier) {
+    const found = Promise.resolve(earlier);
+    ctx.tags.set(key, found);
+    return found;
+  }
   const creating = journaledWrite(ctx, {
     op: 'create', objectType: 'tags', sourceId: `name:${key}`,
     target: { resource: 'tag', description: `POST /tags "${name}"` },
@@ -32,6 +39,8 @@ export async function migrateTags(ctx: RunContext): Promise<void> {
       continue;
     }
     const id = await tagIdFor(ctx, tag.name.trim());
+    const previous = ctx.ledger.recordState('tags', sourceId)?.result;
+    if (ctx.kind === 'delta' && previous?.state === 'migrated' && previous.intercomId === id) continue;
     ctx.journal.record({ objectType: 'tags', sourceId, state: 'migrated', intercomId: id });
     ctx.progress.record('tags', sourceId, 'migrated', id);
   }
