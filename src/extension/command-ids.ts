@@ -27,6 +27,9 @@ export const COMMAND_IDS = [
   'st2ic.runDelta',
   'st2ic.openRunReport',
   'st2ic.openRunJournal',
+  'st2ic.validateRun',
+  'st2ic.rollbackRun',
+  'st2ic.rebuildInventory',
   'st2ic.startSandbox',
   'st2ic.stopSandbox',
 ] as const;

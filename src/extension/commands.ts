@@ -3,6 +3,7 @@ import { CONFIG_FILE } from '../model/migration-config';
 import type { CommandId } from './command-ids';
 import { connectIntercom, connectSource, disconnectAi, disconnectIntercom, disconnectSource, forgetSecrets, setAiKey, testAi, testIntercom, testSource } from './connect';
 import { openRunJournal, openRunReport } from './run-actions';
+import { rebuildInventory, rollBack, validateRun } from './run-review';
 import { startLocalSandbox, stopLocalSandbox } from './sandbox';
 import { configureWorkspace, confirmMapping, openMapping, proposeMapFile, runKind, scope } from './workflow';
 import type { Ctx } from './context';
@@ -56,6 +57,9 @@ export const commands: Record<CommandId, (ctx: Ctx) => Command> = {
   'st2ic.runDelta': (ctx) => () => runKind(ctx, 'delta'),
   'st2ic.openRunReport': (ctx) => (arg) => openRunReport(ctx, arg),
   'st2ic.openRunJournal': (ctx) => (arg) => openRunJournal(ctx, arg),
+  'st2ic.validateRun': (ctx) => (arg) => validateRun(ctx, arg),
+  'st2ic.rollbackRun': (ctx) => (arg) => rollBack(ctx, arg),
+  'st2ic.rebuildInventory': (ctx) => () => rebuildInventory(ctx),
   'st2ic.startSandbox': (ctx) => () => startLocalSandbox(ctx),
   'st2ic.stopSandbox': (ctx) => () => stopLocalSandbox(ctx),
 };

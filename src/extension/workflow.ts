@@ -204,7 +204,8 @@ export async function runKind(ctx: Ctx, kind: 'sample' | 'full' | 'delta'): Prom
   const report = runReport(dir, result.runId);
   if (report) await showMarkdown(report);
   const text = `${KIND_LABEL[kind]} run ${result.status}: ${countsText(result.counts)}.`;
-  if (result.status === 'completed') void vscode.window.showInformationMessage(text);
+  const validate = (answer: string | undefined) => answer && vscode.commands.executeCommand('st2ic.validateRun', result.runId);
+  if (result.status === 'completed') void vscode.window.showInformationMessage(text, ...(report ? [] : ['Validate'])).then(validate);
   else void vscode.window.showWarningMessage(`${text}${result.message ? ` ${result.message}` : ''}`);
   return result;
 }

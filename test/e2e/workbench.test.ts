@@ -144,6 +144,18 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     assert.ok(files.some((f) => f.endsWith('journal.jsonl')), 'the run has a journal');
     for (const file of files) assert.ok(!readFileSync(file, 'latin1').includes('e2e-token-7d3a91'), `the first Intercom token is not in ${file}`);
   });
+
+  it('rolls the sample back after a modal confirmation that counts what goes', async () => {
+    await runCommand(page, 'ST→Intercom: Roll Back a Run');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample · completed' }).first().click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    await dialog.locator('text=/Delete \\d+ contact/').first().waitFor();
+    await screenshot(page, e, 'rollback-dialog');
+    await dialog.locator('.monaco-button', { hasText: 'Roll Back' }).first().click();
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: /rollback of .* · completed/ }).first().waitFor({ timeout: 180_000 });
+    await screenshot(page, e, 'rolled-back');
+  });
 });
 
 function listFiles(dir: string): string[] {

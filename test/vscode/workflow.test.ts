@@ -173,6 +173,44 @@ describe('the migration workflow through its commands', function () {
     assert.match((await api().tree('migration')).find((r) => r.label === 'Sample')?.description ?? '', /migrated/);
   });
 
+  it('validates the sample: the reconciliation report is written and the Runs entry offers it', async () => {
+    const report = await vscode.commands.executeCommand<string>('st2ic.validateRun', sampleRunId);
+    assert.equal(path.basename(report), `reconciliation-${sampleRunId}.md`);
+    assert.match(readFileSync(report, 'utf8'), /migrated/i);
+    assert.match((await api().tree('migration')).find((r) => r.label === 'Validate')?.description ?? '', new RegExp(`reconciled ${sampleRunId}`));
+  });
+
+  it('writes the rebuild inventory', async () => {
+    const file = await vscode.commands.executeCommand<string>('st2ic.rebuildInventory');
+    assert.ok(file && existsSync(file), 'rebuild-inventory.md exists');
+  });
+
+  async function sandboxContacts(): Promise<number> {
+    const sandbox = api().sandbox()!;
+    const state = (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as { contacts: Record<string, unknown> };
+    return Object.keys(state.contacts).length;
+  }
+
+  it('rolling back asks first, with counts; declining changes nothing', async () => {
+    const before = await sandboxContacts();
+    assert.ok(before > 0, 'the sample created contacts');
+    prompts.script({ pick: `sample · completed` }, { confirm: false });
+    const questions = prompts.asked.length;
+    assert.equal(await vscode.commands.executeCommand('st2ic.rollbackRun'), undefined);
+    assert.match(prompts.asked[questions + 1] ?? '', new RegExp(`Roll back sample run ${sampleRunId}`));
+    assert.equal(await sandboxContacts(), before);
+  });
+
+  it('rolls back the sample: contacts deleted in the sandbox, a completed rollback run in the ledger', async () => {
+    prompts.script({ confirm: true });
+    const result = await vscode.commands.executeCommand<{ status: string; undone: number }>('st2ic.rollbackRun', sampleRunId);
+    assert.equal(result?.status, 'completed');
+    assert.ok((result?.undone ?? 0) > 0);
+    assert.equal(await sandboxContacts(), 0);
+    const [top] = await api().tree('runs');
+    assert.equal(top?.label, `rollback of ${sampleRunId} · completed`);
+  });
+
   it('keeps the token, the password and the AI key out of settings, migration/ and the output log', async () => {
     const token = await api().secrets.get('intercomToken');
     assert.ok(token && token.length > 10);
