@@ -2,10 +2,12 @@ import * as vscode from 'vscode';
 import { CONFIG_FILE } from '../model/migration-config';
 import type { CommandId } from './command-ids';
 import { connectIntercom, connectSource, disconnectAi, disconnectIntercom, disconnectSource, forgetSecrets, setAiKey, testAi, testIntercom, testSource } from './connect';
-import { openRunJournal, openRunReport } from './run-actions';
-import { rebuildInventory, rollBack, validateRun } from './run-review';
 import { startLocalSandbox, stopLocalSandbox } from './sandbox';
-import { configureWorkspace, confirmMapping, openMapping, proposeMapFile, runKind, scope } from './workflow';
+
+// The engine, reports and source readers are loaded on a command's first use, not at activation.
+const workflow = () => import('./workflow');
+const runActions = () => import('./run-actions');
+const runReview = () => import('./run-review');
 import type { Ctx } from './context';
 
 type Command = (...args: unknown[]) => unknown;
@@ -47,19 +49,19 @@ export const commands: Record<CommandId, (ctx: Ctx) => Command> = {
   'st2ic.disconnectAi': (ctx) => () => disconnectAi(ctx),
   'st2ic.forgetSecrets': (ctx) => () => forgetSecrets(ctx),
   'st2ic.refreshViews': (ctx) => () => ctx.refreshViews(),
-  'st2ic.scope': (ctx) => () => scope(ctx),
-  'st2ic.configureWorkspace': (ctx) => () => configureWorkspace(ctx),
-  'st2ic.proposeMap': (ctx) => () => proposeMapFile(ctx),
-  'st2ic.openMapping': (ctx) => () => openMapping(ctx),
-  'st2ic.confirmMap': (ctx) => () => confirmMapping(ctx),
-  'st2ic.runSample': (ctx) => () => runKind(ctx, 'sample'),
-  'st2ic.runFull': (ctx) => () => runKind(ctx, 'full'),
-  'st2ic.runDelta': (ctx) => () => runKind(ctx, 'delta'),
-  'st2ic.openRunReport': (ctx) => (arg) => openRunReport(ctx, arg),
-  'st2ic.openRunJournal': (ctx) => (arg) => openRunJournal(ctx, arg),
-  'st2ic.validateRun': (ctx) => (arg) => validateRun(ctx, arg),
-  'st2ic.rollbackRun': (ctx) => (arg) => rollBack(ctx, arg),
-  'st2ic.rebuildInventory': (ctx) => () => rebuildInventory(ctx),
+  'st2ic.scope': (ctx) => async () => (await workflow()).scope(ctx),
+  'st2ic.configureWorkspace': (ctx) => async () => (await workflow()).configureWorkspace(ctx),
+  'st2ic.proposeMap': (ctx) => async () => (await workflow()).proposeMapFile(ctx),
+  'st2ic.openMapping': (ctx) => async () => (await workflow()).openMapping(ctx),
+  'st2ic.confirmMap': (ctx) => async () => (await workflow()).confirmMapping(ctx),
+  'st2ic.runSample': (ctx) => async () => (await workflow()).runKind(ctx, 'sample'),
+  'st2ic.runFull': (ctx) => async () => (await workflow()).runKind(ctx, 'full'),
+  'st2ic.runDelta': (ctx) => async () => (await workflow()).runKind(ctx, 'delta'),
+  'st2ic.openRunReport': (ctx) => async (arg) => (await runActions()).openRunReport(ctx, arg),
+  'st2ic.openRunJournal': (ctx) => async (arg) => (await runActions()).openRunJournal(ctx, arg),
+  'st2ic.validateRun': (ctx) => async (arg) => (await runReview()).validateRun(ctx, arg),
+  'st2ic.rollbackRun': (ctx) => async (arg) => (await runReview()).rollBack(ctx, arg),
+  'st2ic.rebuildInventory': (ctx) => async () => (await runReview()).rebuildInventory(ctx),
   'st2ic.startSandbox': (ctx) => () => startLocalSandbox(ctx),
   'st2ic.stopSandbox': (ctx) => () => stopLocalSandbox(ctx),
 };

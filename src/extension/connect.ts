@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import { INTERCOM_REGIONS, sourceConfigSchema, type IntercomRegion, type MigrationConfig, type SourceConfig } from '../model/migration-config';
 import { checkTarget, type ConnectionId } from './connection-state';
 import type { Ctx } from './context';
-import { openClient, openReader, requireConfig } from './engine-access';
 import { runningSandbox } from './sandbox';
 
 // Interactive flows that record a connection (non-secret parts to migration/config.json, the
@@ -140,6 +139,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 /** Opens the source and reads its description: the same path every run takes. Returns whether it worked. */
 export async function testSource(ctx: Ctx): Promise<boolean> {
+  const { openReader, requireConfig } = await import('./engine-access');
   const config = await requireConfig(ctx);
   try {
     const reader = await openReader(ctx, config);
@@ -160,6 +160,7 @@ export async function testSource(ctx: Ctx): Promise<boolean> {
 
 /** GET /me: proves the token and names the workspace and its region. */
 export async function testIntercom(ctx: Ctx): Promise<boolean> {
+  const { openClient, requireConfig } = await import('./engine-access');
   const config = await requireConfig(ctx);
   try {
     const client = await openClient(ctx, config);
@@ -177,6 +178,7 @@ export async function testIntercom(ctx: Ctx): Promise<boolean> {
 
 /** Checks the AI settings and that a key is stored; no request is sent. */
 export async function testAi(ctx: Ctx): Promise<boolean> {
+  const { requireConfig } = await import('./engine-access');
   const config = await requireConfig(ctx);
   const problems: string[] = [];
   if (!config.ai.enabled) problems.push('ai.enabled is false in migration/config.json');

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { openLedger, type RunSummary } from '../ledger';
-import type { RecordCounts, RunCounts } from '../model/journal';
+import type { RunCounts } from '../model/journal';
 
 // Read-only views of the ledger for the Migration and Runs views and the run pickers.
 
@@ -22,18 +22,4 @@ export async function listRunEntries(workspaceDir: string, warn: (message: strin
   }
 }
 
-export function totals(counts: RunCounts): Pick<RecordCounts, 'migrated' | 'skipped' | 'failed'> {
-  const sum = { migrated: 0, skipped: 0, failed: 0 };
-  for (const c of Object.values(counts)) {
-    if (!c) continue;
-    sum.migrated += c.migrated;
-    sum.skipped += c.skipped;
-    sum.failed += c.failed;
-  }
-  return sum;
-}
-
-export function countsText(counts: RunCounts): string {
-  const t = totals(counts);
-  return `${t.migrated} migrated · ${t.skipped} skipped · ${t.failed} failed`;
-}
+export { countsText, totals } from './run-counts';

@@ -4,7 +4,8 @@ import type { Ctx } from './context';
 import { workspaceDir } from './engine-access';
 import { countsText, listRunEntries, type RunEntry } from './ledger-runs';
 import { runIdOf } from './views/runs-view';
-import { runReport, showMarkdown } from './workflow';
+import { runReport } from './run-report';
+import { showMarkdown } from './workflow';
 
 // Commands on one run of the ledger: from a Runs-view item, or a quick pick of runs.
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { startSandbox, type RunningSandbox } from '../sandbox/index';
+import type { RunningSandbox } from '../sandbox/index';
 import type { Ctx } from './context';
 
 // The local Intercom-compatible server for a rehearsal, run inside the extension host. One at a
@@ -21,6 +21,7 @@ export async function startLocalSandbox(ctx: Ctx): Promise<{ url: string }> {
   const storage = ctx.extension.storageUri ?? ctx.extension.globalStorageUri;
   await vscode.workspace.fs.createDirectory(storage);
   // A fresh random token per start: nothing guessable, and the secret scan in the tests has a needle.
+  const { startSandbox } = await import('../sandbox/index');
   const sandbox = await startSandbox({ port: 0, stateFile: path.join(storage.fsPath, 'sandbox-state.json'), token: `sbx-${randomBytes(18).toString('base64url')}` });
   const status = vscode.window.createStatusBarItem('st2ic.sandbox', vscode.StatusBarAlignment.Left, 90);
   status.name = 'Intercom sandbox';

@@ -15,6 +15,7 @@ import type { Ctx } from './context';
 import { attachmentsRootOf, openClient, openReader, requireConfig, workspaceDir } from './engine-access';
 import { countsText, listRunEntries } from './ledger-runs';
 import { RunProgress } from './run-progress';
+import { runReport } from './run-report';
 import { planBlockers, workspacePlanMarkdown } from './workspace-plan-markdown';
 
 // The workflow commands: each one gathers its inputs, calls one engine function, and shows the
@@ -143,12 +144,6 @@ export async function configureWorkspace(ctx: Ctx): Promise<string> {
 
 const KIND_LABEL = { sample: 'Sample', full: 'Full migration', delta: 'Delta' } as const;
 
-/** The run's report, if the reports layer wrote one. */
-export function runReport(dir: string, runId: string): string | undefined {
-  const candidates = [path.join(dir, 'migration', 'reports', `reconciliation-${runId}.md`), path.join(dir, 'migration', 'runs', runId, 'report.md')];
-  return candidates.find((f) => existsSync(f));
-}
-
 let activeRun: AbortController | undefined;
 
 export async function runKind(ctx: Ctx, kind: 'sample' | 'full' | 'delta'): Promise<MigrationResult | undefined> {
@@ -178,7 +173,11 @@ export async function runKind(ctx: Ctx, kind: 'sample' | 'full' | 'delta'): Prom
           ctx.log.warn('Stopping after the writes in flight (the run can be resumed)…');
           abort.abort();
         });
-        sink = new RunProgress(KIND_LABEL[kind], ctx.log, client, (message) => progress.report({ message }));
+        // Each new phase also refreshes the views, so the run shows up (running) in Runs and Migration.
+        sink = new RunProgress(KIND_LABEL[kind], ctx.log, client, (message) => {
+          progress.report({ message });
+          void ctx.refreshViews();
+        });
         ctx.log.show(true);
         return runMigration({
           workspaceDir: dir, kind, reader, client, progress: sink, signal: abort.signal,

@@ -1,10 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { mappingPath, readMappingFile } from '../../mapping/mapping-file';
-import { effectiveStatus } from '../../mapping/review';
-import { ScopeReport } from '../../model/scope';
-import { listRunEntries } from '../ledger-runs';
 import type { MigrationFolder } from '../migration-folder';
 import { describePhases, type PhaseInputs, type PhaseState } from '../phase-state';
 
@@ -53,7 +49,7 @@ export class MigrationView implements vscode.TreeDataProvider<Node> {
       const opens: Partial<Record<PhaseState['id'], string>> = {
         scope: path.join(reports, 'scope.md'),
         configure: path.join(reports, 'workspace-plan.md'),
-        mapping: mappingPath(dir),
+        mapping: path.join(dir, 'migration', 'mapping.json'),
       };
       return describePhases(inputs).map((state) => {
         const file = opens[state.id];
@@ -89,6 +85,13 @@ export class MigrationView implements vscode.TreeDataProvider<Node> {
 }
 
 async function readInputs(dir: string, warn: (message: string) => void): Promise<PhaseInputs> {
+  // Loaded when the view is first filled, not at activation.
+  const [{ mappingPath, readMappingFile }, { effectiveStatus }, { ScopeReport }, { listRunEntries }] = await Promise.all([
+    import('../../mapping/mapping-file'),
+    import('../../mapping/review'),
+    import('../../model/scope'),
+    import('../ledger-runs'),
+  ]);
   const reports = path.join(dir, 'migration', 'reports');
   let scope: PhaseInputs['scope'];
   const scopeFile = path.join(reports, 'scope.json');

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { RecordCounts } from '../../model/journal';
-import { countsText, listRunEntries, totals, type RunEntry } from '../ledger-runs';
+import type { RunEntry } from '../ledger-runs';
 import type { MigrationFolder } from '../migration-folder';
-import { runReport } from '../workflow';
+import { countsText, totals } from '../run-counts';
+import { runReport } from '../run-report';
 
 type Node = { kind: 'run'; entry: RunEntry; dir: string } | { kind: 'type'; type: string; counts: RecordCounts };
 
@@ -39,6 +40,7 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
     const root = this.folder.workspaceFolder();
     if (!root || root.uri.scheme !== 'file') return [];
     const dir = root.uri.fsPath;
+    const { listRunEntries } = await import('../ledger-runs');
     return (await listRunEntries(dir, this.warn)).reverse().map((entry) => ({ kind: 'run', entry, dir }));
   }
 
