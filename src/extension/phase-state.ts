@@ -15,7 +15,7 @@ export interface PhaseInputs {
   hasWorkspacePlan: boolean;
   mapping?: { status: ReviewStatus; by?: string };
   /** Oldest first, as the ledger lists them. */
-  runs: { id: string; kind: RunKind; status: RunStatus; interrupted: boolean; counts: RunCounts }[];
+  runs: { id: string; kind: RunKind; status: RunStatus; interrupted: boolean; counts: RunCounts; rollbackOf?: string }[];
   /** Run ids (or "current") with a reconciliation report. */
   reconciled: string[];
 }
@@ -44,6 +44,8 @@ function runPhase(id: 'sample' | 'full' | 'delta', label: string, inputs: PhaseI
   const runCount = runs.length > 1 ? ` (${runs.length} runs)` : '';
   const tooltip = `Last run ${last.id}: ${last.interrupted ? 'interrupted' : last.status}\n${figures}`;
   if (last.status === 'running' && !last.interrupted) return { id, label, status: 'running', description: `running · ${figures}`, tooltip };
+  const rolledBack = inputs.runs.some((r) => r.kind === 'rollback' && r.rollbackOf === last.id && r.status === 'completed');
+  if (rolledBack) return { id, label, status: 'todo', description: `rolled back · was ${figures}`, tooltip: `${tooltip}\nRolled back since.` };
   if (last.status === 'completed') return { id, label, status: t.failed > 0 ? 'attention' : 'done', description: `${figures}${runCount}`, tooltip };
   return { id, label, status: 'failed', description: `${last.interrupted ? 'interrupted' : last.status} · ${figures} · run again to resume`, tooltip };
 }

@@ -19,6 +19,8 @@ export class RunProgress implements ProgressSink {
     private readonly log: vscode.LogOutputChannel,
     private readonly client: IntercomClient,
     private readonly notify: (message: string) => void,
+    /** What a "migrated" outcome means to the reader: a rollback undoes. */
+    private readonly done: string = 'migrated',
   ) {
     this.status = vscode.window.createStatusBarItem('st2ic.run', vscode.StatusBarAlignment.Left, 100);
     this.status.name = 'Migration run';
@@ -37,7 +39,8 @@ export class RunProgress implements ProgressSink {
 
   record(objectType: ObjectType, sourceId: string, outcome: RecordOutcomeKind, detail: string): void {
     this.counts[outcome]++;
-    const line = `${outcome.padEnd(8)} ${objectType} ${sourceId}${detail ? ` ${detail}` : ''}`;
+    const word = outcome === 'migrated' ? this.done : outcome;
+    const line = `${word.padEnd(8)} ${objectType} ${sourceId}${detail ? ` ${detail}` : ''}`;
     if (outcome === 'failed') this.log.error(line);
     else this.log.info(line);
   }
@@ -55,7 +58,7 @@ export class RunProgress implements ProgressSink {
     const stats = this.client.stats();
     const seconds = Math.max((Date.now() - this.started) / 1000, 1);
     const throttled = stats.throttled ? ` · ${stats.throttled}×429` : '';
-    return `${this.counts.migrated} migrated · ${this.counts.skipped} skipped · ${this.counts.failed} failed · ${(stats.completed / seconds).toFixed(1)} req/s${throttled}`;
+    return `${this.counts.migrated} ${this.done} · ${this.counts.skipped} skipped · ${this.counts.failed} failed · ${(stats.completed / seconds).toFixed(1)} req/s${throttled}`;
   }
 
   private update(): void {

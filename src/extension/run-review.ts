@@ -75,7 +75,7 @@ export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult |
   try {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Rolling back ${runId}`, cancellable: true }, async (progress, token) => {
       token.onCancellationRequested(() => abort.abort());
-      sink = new RunProgress('Rollback', ctx.log, client, (message) => progress.report({ message }));
+      sink = new RunProgress('Rollback', ctx.log, client, (message) => progress.report({ message }), 'undone');
       return rollbackRun({ workspaceDir: dir, runId, client, progress: sink, signal: abort.signal });
     });
     ctx.log.info(`Rollback ${result.runId} ${result.status}: ${result.undone} undone, ${result.failed.length} failed, ${result.plan.impossible.length} left`);

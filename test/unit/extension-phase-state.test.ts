@@ -50,3 +50,16 @@ test('an interrupted run is failed and says it resumes; a rollback does not coun
   assert.equal(phases.delta?.description, 'ready');
   assert.equal(phases.validate?.description, 'last run f1 not reconciled');
 });
+
+test('a sample rolled back since is shown as such, ready to run again', () => {
+  const phases = byId({
+    ...base,
+    mapping: { status: 'reviewed' },
+    runs: [
+      { id: 's1', kind: 'sample', status: 'completed', interrupted: false, counts: counts(10) },
+      { id: 'rb', kind: 'rollback', status: 'completed', interrupted: false, counts: {}, rollbackOf: 's1' },
+    ],
+  });
+  assert.equal(phases.sample?.status, 'todo');
+  assert.equal(phases.sample?.description, 'rolled back · was 10 migrated · 1 skipped · 0 failed');
+});

@@ -209,6 +209,7 @@ describe('the migration workflow through its commands', function () {
     assert.equal(await sandboxContacts(), 0);
     const [top] = await api().tree('runs');
     assert.equal(top?.label, `rollback of ${sampleRunId} · completed`);
+    assert.match((await api().tree('migration')).find((r) => r.label === 'Sample')?.description ?? '', /^rolled back/);
   });
 
   it('keeps the token, the password and the AI key out of settings, migration/ and the output log', async () => {

@@ -109,7 +109,7 @@ async function readInputs(dir: string, warn: (message: string) => void): Promise
     const by = status === 'approved' ? map.review.approved?.by : status === 'reviewed' ? map.review.reviewed?.by : undefined;
     mapping = { status, ...(by ? { by } : {}) };
   }
-  const runs = (await listRunEntries(dir, warn)).map(({ summary, counts }) => ({ id: summary.meta.id, kind: summary.meta.kind, status: summary.meta.status, interrupted: summary.interrupted, counts }));
+  const runs = (await listRunEntries(dir, warn)).map(({ summary, counts }) => ({ id: summary.meta.id, kind: summary.meta.kind, status: summary.meta.status, interrupted: summary.interrupted, counts, ...(summary.meta.rollbackOf ? { rollbackOf: summary.meta.rollbackOf } : {}) }));
   const reconciled = existsSync(reports)
     ? readdirSync(reports).map((n) => /^reconciliation-(.+)\.md$/.exec(n)?.[1]).filter((id): id is string => id !== undefined)
     : [];
