@@ -25,6 +25,7 @@ export const COMMAND_IDS = [
   'st2ic.runSample',
   'st2ic.runFull',
   'st2ic.runDelta',
+  'st2ic.runDryRun',
   'st2ic.openRunReport',
   'st2ic.openRunJournal',
   'st2ic.validateRun',

@@ -57,6 +57,7 @@ export const commands: Record<CommandId, (ctx: Ctx) => Command> = {
   'st2ic.runSample': (ctx) => async () => (await workflow()).runKind(ctx, 'sample'),
   'st2ic.runFull': (ctx) => async () => (await workflow()).runKind(ctx, 'full'),
   'st2ic.runDelta': (ctx) => async () => (await workflow()).runKind(ctx, 'delta'),
+  'st2ic.runDryRun': (ctx) => async () => (await workflow()).runKind(ctx, 'dry-run'),
   'st2ic.openRunReport': (ctx) => async (arg) => (await runActions()).openRunReport(ctx, arg),
   'st2ic.openRunJournal': (ctx) => async (arg) => (await runActions()).openRunJournal(ctx, arg),
   'st2ic.validateRun': (ctx) => async (arg) => (await runReview()).validateRun(ctx, arg),

@@ -1,12 +1,14 @@
-import path from 'node:path';
 import * as vscode from 'vscode';
 import { IntercomClient, type Region } from '../intercom';
 import { registerSecret } from '../ledger';
-import type { MigrationConfig, SourceConfig } from '../model/migration-config';
+import type { MigrationConfig } from '../model/migration-config';
 import { openSource } from '../source/open-source';
 import type { SourceReader } from '../source/reader';
 import { parseSourceUrl } from '../source/source-url';
 import type { Ctx } from './context';
+import { attachmentsRootOf, sourceUrlOf } from './source-location';
+
+export { attachmentsRootOf, sourceUrlOf };
 
 // Builds the engine's inputs (reader, client, workspace path) from migration/config.json and
 // SecretStorage. Secrets are registered with the ledger's guard so no journal entry can hold them.
@@ -25,30 +27,17 @@ export async function requireConfig(ctx: Ctx): Promise<MigrationConfig> {
   return config;
 }
 
-const resolve = (base: string, file: string) => (path.isAbsolute(file) ? file : path.join(base, file));
-
-/** The --source value the CLI would take for this configuration (no secret in it). */
-export function sourceUrlOf(source: SourceConfig, base: string): string {
-  switch (source.kind) {
-    case 'sqlite': return `sqlite:${resolve(base, source.file)}`;
-    case 'sqlserver': return `mssql://${encodeURIComponent(source.user)}@${source.server}:${source.port}/${encodeURIComponent(source.database)}`;
-    case 'soap': return source.url;
-  }
-}
-
-export function attachmentsRootOf(source: SourceConfig | undefined, base: string): string | null {
-  return source?.kind === 'sqlite' && source.attachments ? resolve(base, source.attachments) : null;
-}
-
 export async function openReader(ctx: Ctx, config: MigrationConfig): Promise<SourceReader> {
   if (!config.source) throw new Error('No SmarterTrack source is connected: run "Connect SmarterTrack".');
+  let password: string | undefined;
   if (config.source.kind !== 'sqlite') {
-    const password = await ctx.secrets.get('smartertrackPassword');
+    password = await ctx.secrets.get('smartertrackPassword');
     if (!password) throw new Error('The SmarterTrack password is not in secret storage: run "Connect SmarterTrack" again.');
     registerSecret(password);
   }
   const base = workspaceDir(ctx);
-  return openSource(parseSourceUrl(sourceUrlOf(config.source, base)), { attachmentsRoot: attachmentsRootOf(config.source, base) });
+  // The password goes to the reader as an option: never into the URL, the environment or a file.
+  return openSource(parseSourceUrl(sourceUrlOf(config.source, base)), { attachmentsRoot: attachmentsRootOf(config.source, base), ...(password ? { password, env: {} } : {}) });
 }
 
 export async function openClient(ctx: Ctx, config: MigrationConfig): Promise<IntercomClient> {

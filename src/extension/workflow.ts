@@ -142,15 +142,15 @@ export async function configureWorkspace(ctx: Ctx): Promise<string> {
   return file;
 }
 
-const KIND_LABEL = { sample: 'Sample', full: 'Full migration', delta: 'Delta' } as const;
+const KIND_LABEL = { sample: 'Sample', full: 'Full migration', delta: 'Delta', 'dry-run': 'Dry run' } as const;
 
 let activeRun: AbortController | undefined;
 
-export async function runKind(ctx: Ctx, kind: 'sample' | 'full' | 'delta'): Promise<MigrationResult | undefined> {
+export async function runKind(ctx: Ctx, kind: 'sample' | 'full' | 'delta' | 'dry-run'): Promise<MigrationResult | undefined> {
   if (activeRun) throw new Error('A run is already in progress: cancel it from its notification first.');
   const config = await requireConfig(ctx);
   const dir = workspaceDir(ctx);
-  if (kind !== 'sample') {
+  if (kind === 'full' || kind === 'delta') {
     const previous = (await listRunEntries(dir, (m) => ctx.log.warn(m))).filter((r) => r.summary.meta.kind !== 'rollback' && r.summary.meta.kind !== 'dry-run');
     const ok = await ctx.prompts.confirm(
       `Start a ${kind === 'full' ? 'full migration' : 'delta run'} into Intercom?`,
