@@ -151,6 +151,19 @@ describe('the migration workflow through its commands', function () {
     assert.equal((await api().tree('migration')).find((r) => r.label === 'Mapping')?.description, 'reviewed by Dana Reviewer');
   });
 
+  async function sandboxContacts(): Promise<number> {
+    const sandbox = api().sandbox()!;
+    const state = (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as { contacts: Record<string, unknown> };
+    return Object.keys(state.contacts).length;
+  }
+
+  it('a dry run goes through every step but writes nothing to Intercom', async () => {
+    const result = await vscode.commands.executeCommand<MigrationResult>('st2ic.runDryRun');
+    assert.equal(result?.status, 'completed', result?.message);
+    assert.equal(await sandboxContacts(), 0);
+    assert.equal((await api().tree('runs'))[0]?.label, 'dry-run · completed');
+  });
+
   it('runs a sample into the sandbox: the ledger holds a completed run, the Runs view lists it', async () => {
     const result = await vscode.commands.executeCommand<MigrationResult>('st2ic.runSample');
     assert.equal(result?.status, 'completed', result?.message);
@@ -184,12 +197,6 @@ describe('the migration workflow through its commands', function () {
     const file = await vscode.commands.executeCommand<string>('st2ic.rebuildInventory');
     assert.ok(file && existsSync(file), 'rebuild-inventory.md exists');
   });
-
-  async function sandboxContacts(): Promise<number> {
-    const sandbox = api().sandbox()!;
-    const state = (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as { contacts: Record<string, unknown> };
-    return Object.keys(state.contacts).length;
-  }
 
   it('rolling back asks first, with counts; declining changes nothing', async () => {
     const before = await sandboxContacts();
