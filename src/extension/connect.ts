@@ -176,18 +176,15 @@ export async function testIntercom(ctx: Ctx): Promise<boolean> {
   }
 }
 
-/** Checks the AI settings and that a key is stored; no request is sent. */
+/** Checks the AI settings and the stored key as the proposer will (resolveAiAccess); no request is sent. */
 export async function testAi(ctx: Ctx): Promise<boolean> {
-  const { requireConfig } = await import('./engine-access');
+  const [{ requireConfig }, { resolveAiAccess }] = await Promise.all([import('./engine-access'), import('../mapping/ai-proposer')]);
   const config = await requireConfig(ctx);
-  const problems: string[] = [];
-  if (!config.ai.enabled) problems.push('ai.enabled is false in migration/config.json');
-  if (!(await ctx.secrets.get('aiKey'))) problems.push('no API key in secret storage (Set AI Key)');
-  const ok = problems.length === 0;
-  const summary = ok ? `${config.ai.model} · ${config.ai.baseUrl || 'provider default URL'} (settings checked, no request sent)` : problems.join('; ');
+  const access = resolveAiAccess(config.ai, await ctx.secrets.get('aiKey'), {});
+  const summary = access.use ? `${config.ai.model} · ${access.baseUrl ?? 'provider default URL'} (settings checked, no request sent)` : access.reason;
   ctx.log.info(`AI settings: ${summary}`);
-  if (!ok) void vscode.window.showWarningMessage(`AI proposer: ${summary}`);
-  return record(ctx, 'ai', config, ok, summary);
+  if (!access.use) void vscode.window.showWarningMessage(`AI proposer: ${summary}`);
+  return record(ctx, 'ai', config, access.use, summary);
 }
 
 export async function disconnectSource(ctx: Ctx): Promise<void> {

@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { EngineUsageError } from '../engine/errors';
-import { proposeMap } from '../engine/propose-map';
+import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../engine/propose-map';
+import { registerSecret } from '../ledger';
 import { runMigration, type MigrationResult } from '../engine/run-migration';
 import { resolveWorkspace } from '../engine/workspace';
 import { mappingPath, readMappingFile, writeMappingFile } from '../mapping/mapping-file';
@@ -61,7 +62,20 @@ export async function proposeMapFile(ctx: Ctx): Promise<MappingFile> {
   const config = await requireConfig(ctx);
   const reader = await openReader(ctx, config);
   try {
-    const map = await proposeMap(reader);
+    let map: MappingFile;
+    if (!config.ai.enabled) map = await proposeMap(reader);
+    else {
+      // The AI proposer refines the heuristic map; it never throws for the endpoint's sake.
+      const apiKey = (await ctx.secrets.get('aiKey')) ?? null;
+      if (apiKey) registerSecret(apiKey);
+      const attributes = (await ctx.secrets.get('intercomToken')) ? await fetchWorkspaceAttributes(await openClient(ctx, config)).catch(() => []) : [];
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Asking ${config.ai.model} for field proposals…` }, () =>
+        proposeMapWithAi(reader, { settings: config.ai, apiKey, env: {}, attributes, log: (line) => ctx.log.info(`AI proposer: ${line}`) }),
+      );
+      for (const warning of result.warnings) ctx.log.warn(`AI proposer: ${warning}`);
+      ctx.log.info(result.usedAi ? `AI proposer: ${result.proposals.filter((p) => p.status === 'applied').length} proposal(s) applied` : `AI proposer not used: ${result.skipped ?? 'no answer'}`);
+      map = result.map;
+    }
     const file = await writeMappingFile(dir, map);
     const fields = Object.values(map.objects).reduce((n, o) => n + o.fields.length, 0);
     const low = Object.values(map.objects).flatMap((o) => o.fields).filter((f) => (f.proposal?.confidence ?? 1) < 0.6).length;
