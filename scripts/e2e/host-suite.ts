@@ -19,15 +19,17 @@ export interface HostSuiteOptions {
   workspace: string;
   resultsDir: string;
   timeoutMs: number;
+  /** Extra environment of the extension host (paths of test fixtures). */
+  environment?: Record<string, string>;
 }
 
 /** Returns the suite's exit code (0: all passed). */
-export async function runHostSuite({ browser, server, extensionPath, testsPath, workspace, resultsDir, timeoutMs }: HostSuiteOptions): Promise<number> {
+export async function runHostSuite({ browser, server, extensionPath, testsPath, workspace, resultsDir, timeoutMs, environment = {} }: HostSuiteOptions): Promise<number> {
   const authority = `vscode-remote://127.0.0.1:${server.port}`;
   const payload = [
     ['extensionDevelopmentPath', `${authority}${extensionPath}`],
     ['extensionTestsPath', `${authority}${testsPath}`],
-    ['extensionEnvironment', JSON.stringify({ ST2IC_TEST: '1' })],
+    ['extensionEnvironment', JSON.stringify({ ST2IC_TEST: '1', ...environment })],
   ];
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { chromium, type Browser } from 'playwright-core';
+import { generateDataset } from '../../test/fixtures/dataset/generate';
 import { buildVscodeTests } from './build-tests';
 import { startCodeServer, type CodeServer } from './code-server';
 import { runHostSuite } from './host-suite';
@@ -87,6 +88,11 @@ async function main(): Promise<number> {
   mkdirSync(hostWorkspace);
   mkdirSync(uiWorkspace);
   writeFileSync(path.join(uiWorkspace, 'README.md'), '# A help desk to migrate\n');
+  // SmarterTrack databases the tests connect to: small for the host suite, the demo size for the UI.
+  log('generating SmarterTrack datasets');
+  const hostDataset = path.join(tmp, 'dataset-host');
+  await generateDataset({ outDir: hostDataset, scale: 0.1, seed: 1 });
+  await generateDataset({ outDir: path.join(uiWorkspace, 'demo'), scale: 1, seed: 1 });
 
   // The UI tests use the packaged .vsix, as a user installs it; the host suite loads the
   // development folder (its test API exists only in ExtensionMode.Test).
@@ -99,7 +105,7 @@ async function main(): Promise<number> {
   browser = await chromium.launch({ executablePath: tools.chromium, args: CHROMIUM_ARGS });
 
   log('(a) mocha suite inside the extension host');
-  const hostCode = await runHostSuite({ browser, server, extensionPath: root, testsPath, workspace: hostWorkspace, resultsDir, timeoutMs: HOST_SUITE_TIMEOUT_MS });
+  const hostCode = await runHostSuite({ browser, server, extensionPath: root, testsPath, workspace: hostWorkspace, resultsDir, timeoutMs: HOST_SUITE_TIMEOUT_MS, environment: { ST2IC_TEST_DATASET: hostDataset } });
   log(`(a) finished with exit code ${hostCode}`);
 
   await browser.close();

@@ -1,13 +1,42 @@
 import type { MigrationConfig } from '../model/migration-config';
 import type { SecretPresence } from './secrets';
 
+export type ConnectionId = 'source' | 'intercom' | 'ai';
+
 /** What the Connections view shows for one side of the migration (pure, so it is unit-tested). */
 export interface ConnectionState {
-  id: 'source' | 'intercom' | 'ai';
+  id: ConnectionId;
   label: string;
-  status: 'connected' | 'incomplete' | 'notConnected' | 'off';
+  /** verified: the last Test of this very target passed; failed: it did not. */
+  status: 'verified' | 'connected' | 'failed' | 'incomplete' | 'notConnected' | 'off';
   description: string;
   tooltip: string;
+}
+
+/** The outcome of the last Test of a connection, kept in the workspace state (never a secret). */
+export interface CheckResult {
+  ok: boolean;
+  /** What was tested (source location, Intercom region or base URL, AI model): a result for another target is stale. */
+  target: string;
+  /** Passed: what was found ("Acme · EU"); failed: the error. */
+  summary: string;
+  at: string;
+}
+export type ConnectionChecks = Partial<Record<ConnectionId, CheckResult>>;
+
+/** Identifies what a Test talks to, so a result is shown only while the configuration still points there. */
+export function checkTarget(id: ConnectionId, config: MigrationConfig | undefined): string {
+  if (id === 'source') return config?.source ? JSON.stringify(config.source) : '';
+  if (id === 'intercom') return config?.intercom.baseUrl ?? config?.intercom.region ?? 'us';
+  return `${config?.ai.model ?? ''}|${config?.ai.baseUrl ?? ''}`;
+}
+
+function withCheck(state: ConnectionState, check: CheckResult | undefined, target: string): ConnectionState {
+  if (state.status !== 'connected' || !check || check.target !== target) return state;
+  const when = `tested ${check.at.replace('T', ' ').slice(0, 16)} UTC`;
+  return check.ok
+    ? { ...state, status: 'verified', description: check.summary, tooltip: `${state.tooltip}\n${check.summary} (${when})` }
+    : { ...state, status: 'failed', description: `${state.description} · test failed`, tooltip: `${state.tooltip}\nTest failed (${when}): ${check.summary}` };
 }
 
 const REGION_HOSTS = { us: 'api.intercom.io', eu: 'api.eu.intercom.io', au: 'api.au.intercom.io' } as const;
@@ -29,7 +58,8 @@ function sourceState(config: MigrationConfig | undefined, secrets: SecretPresenc
 
 function intercomState(config: MigrationConfig | undefined, secrets: SecretPresence): ConnectionState {
   const region = config?.intercom.region ?? 'us';
-  const where = `${region.toUpperCase()} · ${REGION_HOSTS[region]} · API ${config?.intercom.apiVersion ?? '2.16'}`;
+  const host = config?.intercom.baseUrl ?? REGION_HOSTS[region];
+  const where = `${config?.intercom.baseUrl ? 'custom URL' : region.toUpperCase()} · ${host} · API ${config?.intercom.apiVersion ?? '2.16'}`;
   const base = { id: 'intercom', label: 'Intercom' } as const;
   if (!secrets.intercomToken) return { ...base, status: 'notConnected', description: 'not connected', tooltip: `${where}\nNo access token in secret storage.` };
   return { ...base, status: 'connected', description: where, tooltip: `${where}\nAccess token in secret storage.` };
@@ -48,8 +78,10 @@ function aiState(config: MigrationConfig | undefined, secrets: SecretPresence): 
  * The three entries, or none when neither SmarterTrack nor Intercom is connected: an empty view lets
  * VS Code show the welcome content with its Connect buttons instead.
  */
-export function describeConnections(config: MigrationConfig | undefined, secrets: SecretPresence): ConnectionState[] {
-  const states = [sourceState(config, secrets), intercomState(config, secrets), aiState(config, secrets)];
+export function describeConnections(config: MigrationConfig | undefined, secrets: SecretPresence, checks: ConnectionChecks = {}): ConnectionState[] {
+  const states = [sourceState(config, secrets), intercomState(config, secrets), aiState(config, secrets)].map((state) =>
+    withCheck(state, checks[state.id], checkTarget(state.id, config)),
+  );
   const [source, intercom] = states;
   if (source?.status === 'notConnected' && intercom?.status === 'notConnected') return [];
   return states;

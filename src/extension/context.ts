@@ -1,6 +1,8 @@
 import type * as vscode from 'vscode';
 import type { MigrationConfig } from '../model/migration-config';
+import type { CheckResult, ConnectionChecks, ConnectionId } from './connection-state';
 import type { MigrationFolder } from './migration-folder';
+import type { Prompts } from './prompts';
 import type { SecretStore } from './secrets';
 
 /** What every command and view of the extension shares; built once in activate(). */
@@ -9,8 +11,13 @@ export interface Ctx {
   readonly log: vscode.LogOutputChannel;
   readonly secrets: SecretStore;
   readonly folder: MigrationFolder;
+  /** Replaced by the extension-host tests to answer questions (see prompts.ts). */
+  prompts: Prompts;
   /** A new migration/config.json from the user's st2ic.* settings. */
   defaultConfig(): MigrationConfig;
   /** Re-reads migration/ and secret presence into the views and context keys. */
   refreshViews(): Promise<void>;
+  /** Last Test result of each connection (workspace state). */
+  checks(): ConnectionChecks;
+  recordCheck(id: ConnectionId, result: CheckResult | undefined): Promise<void>;
 }

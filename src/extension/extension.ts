@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import { MIGRATION_DIR } from '../model/migration-config';
 import { commands } from './commands';
+import type { ConnectionChecks } from './connection-state';
 import type { Ctx } from './context';
+import { vscodePrompts, type Prompts } from './prompts';
+import { disposeSandbox, runningSandbox } from './sandbox';
 import { MigrationFolder } from './migration-folder';
 import { SecretStore } from './secrets';
 import { configFromSettings } from './settings';
@@ -13,22 +16,39 @@ import { RunsView } from './views/runs-view';
 export interface TestApi {
   readonly secrets: SecretStore;
   readonly activationMs: number;
+  /** Answers the extension's questions (pickers, input boxes, modal dialogs) from the test. */
+  usePrompts(prompts: Prompts | undefined): void;
+  sandbox(): { url: string; token: string } | undefined;
+  /** Labels and descriptions the tree views show now. */
+  tree(view: 'connections' | 'migration' | 'runs'): Promise<{ label: string; description: string }[]>;
+  /** The folder VS Code writes this extension's log channel to. */
+  readonly logUri: vscode.Uri;
 }
+
+const CHECKS_KEY = 'st2ic.connectionChecks';
 
 export function activate(extension: vscode.ExtensionContext): TestApi | undefined {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('SmarterTrack → Intercom', { log: true });
   const folder = new MigrationFolder();
   const secrets = new SecretStore(extension.secrets);
-  const connections = new ConnectionsView(folder, secrets);
-  const migration = new MigrationView(folder);
-  const runs = new RunsView(folder);
+  const warn = (message: string) => log.warn(message);
+  const migration = new MigrationView(folder, warn);
+  const runs = new RunsView(folder, warn);
 
   const ctx: Ctx = {
     extension,
     log,
     secrets,
     folder,
+    prompts: vscodePrompts,
+    checks: () => extension.workspaceState.get<ConnectionChecks>(CHECKS_KEY) ?? {},
+    async recordCheck(id, result) {
+      const checks = { ...ctx.checks() };
+      if (result) checks[id] = result;
+      else delete checks[id];
+      await extension.workspaceState.update(CHECKS_KEY, checks);
+    },
     defaultConfig: () => configFromSettings(vscode.workspace.getConfiguration('st2ic')),
     async refreshViews() {
       await vscode.commands.executeCommand('setContext', 'st2ic.hasMigrationFolder', await folder.exists());
@@ -38,14 +58,19 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     },
   };
 
+  const connections = new ConnectionsView(folder, secrets, () => ctx.checks());
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${MIGRATION_DIR}/**`);
   const refreshSoon = debounce(() => void ctx.refreshViews(), 200);
+  // A run appends to its journal all the time; the run command refreshes the views when it ends.
+  const onFileEvent = (uri: vscode.Uri) => {
+    if (!/[\\/]runs[\\/]|ledger-index/.test(uri.path)) refreshSoon();
+  };
   extension.subscriptions.push(
     log,
     watcher,
-    watcher.onDidCreate(refreshSoon),
-    watcher.onDidDelete(refreshSoon),
-    watcher.onDidChange(refreshSoon),
+    watcher.onDidCreate(onFileEvent),
+    watcher.onDidDelete(onFileEvent),
+    watcher.onDidChange(onFileEvent),
     secrets.onDidChange(refreshSoon),
     vscode.workspace.onDidChangeWorkspaceFolders(refreshSoon),
     vscode.window.registerTreeDataProvider('st2ic.connections', connections),
@@ -57,10 +82,28 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
 
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
-  return extension.extensionMode === vscode.ExtensionMode.Test ? { secrets, activationMs } : undefined;
+  const testApi: TestApi = {
+    secrets,
+    activationMs,
+    usePrompts: (prompts) => (ctx.prompts = prompts ?? vscodePrompts),
+    sandbox: runningSandbox,
+    logUri: extension.logUri,
+    async tree(view) {
+      const provider: vscode.TreeDataProvider<unknown> = { connections, migration, runs }[view] as vscode.TreeDataProvider<unknown>;
+      const nodes = (await provider.getChildren()) ?? [];
+      return Promise.all(nodes.map(async (n) => {
+        const item = await provider.getTreeItem(n);
+        const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+        return { label, description: typeof item.description === 'string' ? item.description : '' };
+      }));
+    },
+  };
+  return extension.extensionMode === vscode.ExtensionMode.Test ? testApi : undefined;
 }
 
-export function deactivate(): void {}
+export async function deactivate(): Promise<void> {
+  await disposeSandbox();
+}
 
 /** Errors of a command go to the log and one notification instead of an unhandled rejection. */
 function guarded(id: string, handler: (...args: unknown[]) => unknown, log: vscode.LogOutputChannel) {

@@ -29,6 +29,8 @@ const sqliteSource = z.strictObject({
   kind: z.literal('sqlite'),
   /** Path of the SmarterTrack SQLite database, relative to the workspace folder or absolute. */
   file: z.string().min(1),
+  /** The App_Data folder holding attachment files, when it is available. */
+  attachments: z.string().min(1).optional(),
 });
 
 const soapSource = z.strictObject({
@@ -44,6 +46,8 @@ export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 export const intercomConfigSchema = z.strictObject({
   region: z.enum(INTERCOM_REGIONS).default('us'),
   apiVersion: z.literal('2.16').default('2.16'),
+  /** Overrides the regional host: a local sandbox for a rehearsal, or a proxy. */
+  baseUrl: z.url().optional(),
 });
 
 export const aiConfigSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { e2eEnv, openWorkbench, runCommand, screenshot, type E2eEnv } from './workbench';
@@ -47,11 +47,11 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await screenshot(page, e, 'output');
   });
 
-  it('initializes the migration folder from the welcome button; the Migration view lists its files', async () => {
+  it('initializes the migration folder from the welcome button; the Migration view lists the phases', async () => {
     const sidebar = page.locator('.part.sidebar');
     await sidebar.locator('.welcome-view-content .monaco-button', { hasText: 'Initialize Migration Folder' }).first().click();
-    await sidebar.locator('.monaco-list-row', { hasText: 'config.json' }).first().waitFor();
-    await sidebar.locator('.monaco-list-row', { hasText: 'mapping.json' }).first().waitFor();
+    await sidebar.locator('.monaco-list-row', { hasText: 'not scoped yet' }).first().waitFor();
+    await sidebar.locator('.monaco-list-row', { hasText: 'not proposed yet' }).first().waitFor();
     await page.locator('.part.panel .view-lines', { hasText: 'Created migration/config.json' }).first().waitFor();
     await screenshot(page, e, 'migration-folder');
   });
@@ -76,4 +76,90 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     assert.equal(JSON.parse(text).intercom.region, 'eu');
     assert.ok(!text.includes(token), 'the token is not in config.json');
   });
+
+  it('starts the local sandbox and connects Intercom to it: the tree names the workspace', async () => {
+    await runCommand(page, 'ST→Intercom: Start Local Intercom Sandbox');
+    await page.locator('.statusbar-item', { hasText: 'Sandbox' }).first().waitFor();
+    await screenshot(page, e, 'sandbox-running');
+    await runCommand(page, 'ST→Intercom: Connect Intercom');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Local sandbox' }).first().click();
+    const sidebar = page.locator('.part.sidebar');
+    await sidebar.locator('.monaco-list-row', { hasText: 'Sandbox · US' }).first().waitFor();
+    await screenshot(page, e, 'intercom-sandbox-verified');
+  });
+
+  it('connects the demo SQLite database through the file dialog', async () => {
+    await runCommand(page, 'ST→Intercom: Connect SmarterTrack');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'SQLite' }).first().click();
+    // code-server's simple file dialog: a quick input holding a path.
+    const input = page.locator('.quick-input-widget input.input');
+    await page.locator('.quick-input-widget', { hasText: 'SmarterTrack SQLite database' }).waitFor();
+    // The dialog fills in the folder once it has listed it; type the path only after that.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'demo' }).first().waitFor();
+    const file = path.join(e.workspace, 'demo', 'smartertrack.db');
+    await input.fill(file);
+    await page.waitForFunction((value) => (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value === value, file);
+    await screenshot(page, e, 'source-file-dialog');
+    await page.keyboard.press('Enter');
+    const sidebar = page.locator('.part.sidebar');
+    await sidebar.locator('.monaco-list-row', { hasText: 'sqlite · smartertrack.db' }).first().waitFor();
+    await screenshot(page, e, 'source-connected');
+    const config = JSON.parse(readFileSync(path.join(e.workspace, 'migration', 'config.json'), 'utf8'));
+    assert.equal(config.source.file, 'demo/smartertrack.db');
+  });
+
+  it('scopes the source: scope.md opens in the Markdown preview and the Migration view counts tickets', async () => {
+    await runCommand(page, 'ST→Intercom: Scope the Source');
+    await page.locator('.tabs-container .tab', { hasText: 'scope.md' }).first().waitFor();
+    const manifest = JSON.parse(readFileSync(path.join(e.workspace, 'demo', 'manifest.json'), 'utf8'));
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: `${manifest.counts.tickets} tickets` }).first().waitFor();
+    await screenshot(page, e, 'scope');
+  });
+
+  it('confirms the default map: reviewed, by name, in a modal dialog', async () => {
+    await runCommand(page, 'ST→Intercom: Confirm the Field Map');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Reviewed' }).first().click();
+    const input = page.locator('.quick-input-widget input.input');
+    await page.locator('.quick-input-widget', { hasText: 'Your name' }).waitFor();
+    await input.fill('Playwright Reviewer');
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    await screenshot(page, e, 'confirm-map-dialog');
+    await dialog.locator('.monaco-button', { hasText: 'Reviewed' }).first().click();
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'reviewed by Playwright Reviewer' }).first().waitFor();
+    await screenshot(page, e, 'map-confirmed');
+  });
+
+  it('runs a sample: progress, record outcomes in the output, and a completed entry in Runs', async () => {
+    await runCommand(page, 'ST→Intercom: Run a Sample');
+    // The status bar shows live counts while the run lasts (a fast run may be over before we look).
+    const done = page.locator('.part.sidebar .monaco-list-row', { hasText: 'sample · completed' }).first();
+    await Promise.race([page.locator('.statusbar-item', { hasText: /Sample: \d+ migrated/ }).first().waitFor({ timeout: 180_000 }), done.waitFor({ timeout: 180_000 })]);
+    await screenshot(page, e, 'sample-running');
+    const runs = page.locator('.part.sidebar .pane', { hasText: 'Runs' }).last();
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'sample · completed' }).first().waitFor({ timeout: 180_000 });
+    await page.locator('.part.panel .view-lines', { hasText: 'migrated' }).first().waitFor();
+    await screenshot(page, e, 'sample-completed');
+    assert.ok(await runs.count() > 0);
+    const files = listFiles(path.join(e.workspace, 'migration'));
+    assert.ok(files.some((f) => f.endsWith('journal.jsonl')), 'the run has a journal');
+    for (const file of files) assert.ok(!readFileSync(file, 'latin1').includes('e2e-token-7d3a91'), `the first Intercom token is not in ${file}`);
+  });
+
+  it('rolls the sample back after a modal confirmation that counts what goes', async () => {
+    await runCommand(page, 'ST→Intercom: Roll Back a Run');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample · completed' }).first().click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    await page.locator('.monaco-dialog-box', { hasText: /Delete \d+ conversation\(s\), \d+ contact\(s\)/ }).waitFor();
+    await screenshot(page, e, 'rollback-dialog');
+    await dialog.locator('.monaco-button', { hasText: 'Roll Back' }).first().click();
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: /rollback of .* · completed/ }).first().waitFor({ timeout: 180_000 });
+    await screenshot(page, e, 'rolled-back');
+  });
 });
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? listFiles(path.join(dir, d.name)) : [path.join(dir, d.name)]));
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeConnections } from '../../src/extension/connection-state';
+import { checkTarget, describeConnections } from '../../src/extension/connection-state';
 import { migrationConfigSchema } from '../../src/model/migration-config';
 
 const none = { intercomToken: false, smartertrackPassword: false, aiKey: false };
@@ -32,4 +32,18 @@ test('Intercom shows its region host; AI reports a missing key only when enabled
   assert.match(intercom?.description ?? '', /api\.eu\.intercom\.io/);
   assert.equal(ai?.status, 'incomplete');
   assert.equal(describeConnections(config, { ...none, intercomToken: true, aiKey: true })[2]?.status, 'connected');
+});
+
+test('a passed Test of the same target shows what it found; a stale or failed one does not pass', () => {
+  const config = migrationConfigSchema.parse({ version: 1, intercom: { region: 'us', baseUrl: 'http://127.0.0.1:4000' } });
+  const presence = { ...none, intercomToken: true };
+  const check = { ok: true, target: checkTarget('intercom', config), summary: 'Sandbox · US', at: '2026-11-28T12:00:00.000Z' };
+  const intercom = describeConnections(config, presence, { intercom: check })[1];
+  assert.equal(intercom?.status, 'verified');
+  assert.equal(intercom?.description, 'Sandbox · US');
+  const moved = migrationConfigSchema.parse({ version: 1, intercom: { region: 'eu' } });
+  assert.equal(describeConnections(moved, presence, { intercom: check })[1]?.status, 'connected', 'a result for another target is ignored');
+  const failed = describeConnections(config, presence, { intercom: { ...check, ok: false, summary: '401 Unauthorized' } })[1];
+  assert.equal(failed?.status, 'failed');
+  assert.match(failed?.tooltip ?? '', /401 Unauthorized/);
 });

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
-import { describeConnections, type ConnectionState } from '../connection-state';
+import { describeConnections, type ConnectionChecks, type ConnectionState } from '../connection-state';
 import type { MigrationFolder } from '../migration-folder';
 import type { SecretStore } from '../secrets';
 
 const ICONS: Record<ConnectionState['status'], { icon: string; color: string }> = {
-  connected: { icon: 'pass-filled', color: 'testing.iconPassed' },
+  verified: { icon: 'pass-filled', color: 'testing.iconPassed' },
+  connected: { icon: 'circle-large-filled', color: 'charts.blue' },
+  failed: { icon: 'error', color: 'problemsErrorIcon.foreground' },
   incomplete: { icon: 'warning', color: 'problemsWarningIcon.foreground' },
   notConnected: { icon: 'circle-large-outline', color: 'disabledForeground' },
   off: { icon: 'circle-slash', color: 'disabledForeground' },
@@ -26,6 +28,7 @@ export class ConnectionsView implements vscode.TreeDataProvider<Node> {
   constructor(
     private readonly folder: MigrationFolder,
     private readonly secrets: SecretStore,
+    private readonly checks: () => ConnectionChecks,
   ) {}
 
   refresh(): void {
@@ -36,7 +39,7 @@ export class ConnectionsView implements vscode.TreeDataProvider<Node> {
     if (node) return [];
     try {
       const [config, presence] = await Promise.all([this.folder.readConfig(), this.secrets.presence()]);
-      return describeConnections(config, presence).map((state) => ({ kind: 'connection', state }));
+      return describeConnections(config, presence, this.checks()).map((state) => ({ kind: 'connection', state }));
     } catch (error) {
       return [{ kind: 'error', message: (error as Error).message }];
     }
@@ -59,7 +62,7 @@ export class ConnectionsView implements vscode.TreeDataProvider<Node> {
     const look = ICONS[state.status];
     item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
     item.contextValue = `connection.${state.id}.${state.status}`;
-    if (state.status !== 'connected') item.command = { command: CONNECT_COMMANDS[state.id], title: state.label };
+    if (state.status === 'incomplete' || state.status === 'notConnected' || state.status === 'off') item.command = { command: CONNECT_COMMANDS[state.id], title: state.label };
     return item;
   }
 }

@@ -1,48 +1,117 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
-import { CONFIG_FILE, MAPPING_FILE, REPORTS_DIR, RUNS_DIR } from '../../model/migration-config';
 import type { MigrationFolder } from '../migration-folder';
+import { describePhases, type PhaseInputs, type PhaseState } from '../phase-state';
 
-interface Entry {
-  label: string;
-  description: string;
-  icon: string;
-  uri: vscode.Uri;
-  isFile: boolean;
-}
+const LOOK: Record<PhaseState['status'], { icon: string; color: string }> = {
+  done: { icon: 'pass-filled', color: 'testing.iconPassed' },
+  attention: { icon: 'warning', color: 'problemsWarningIcon.foreground' },
+  failed: { icon: 'error', color: 'problemsErrorIcon.foreground' },
+  running: { icon: 'sync~spin', color: 'progressBar.background' },
+  todo: { icon: 'circle-large-outline', color: 'disabledForeground' },
+};
 
-/** The files of migration/ and what they say about progress; empty (welcome content) without it. */
-export class MigrationView implements vscode.TreeDataProvider<Entry> {
+/** The command a click runs: open what the phase produced, or start it. */
+const ACTIONS: Record<PhaseState['id'], { command: string; title: string }> = {
+  scope: { command: 'st2ic.scope', title: 'Scope the Source' },
+  configure: { command: 'st2ic.configureWorkspace', title: 'Configure Workspace' },
+  mapping: { command: 'st2ic.openMapping', title: 'Open the Field Map' },
+  sample: { command: 'st2ic.runSample', title: 'Run a Sample' },
+  full: { command: 'st2ic.runFull', title: 'Run the Full Migration' },
+  delta: { command: 'st2ic.runDelta', title: 'Run a Delta' },
+  validate: { command: 'st2ic.validateRun', title: 'Validate a Run' },
+};
+
+type Node = { kind: 'phase'; state: PhaseState; open?: vscode.Uri } | { kind: 'error'; message: string };
+
+/** The phases of the migration with status and counts from migration/ (scope.json, mapping.json, the ledger). */
+export class MigrationView implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly folder: MigrationFolder) {}
+  constructor(
+    private readonly folder: MigrationFolder,
+    private readonly warn: (message: string) => void,
+  ) {}
 
   refresh(): void {
     this.changed.fire();
   }
 
-  async getChildren(entry?: Entry): Promise<Entry[]> {
-    if (entry || !(await this.folder.exists())) return [];
-    const [hasMapping, reports, runs] = await Promise.all([
-      this.folder.exists(MAPPING_FILE),
-      this.folder.countEntries(REPORTS_DIR),
-      this.folder.countEntries(RUNS_DIR),
-    ]);
-    return [
-      { label: CONFIG_FILE, description: 'settings (no secrets)', icon: 'settings-gear', uri: this.folder.requireUri(CONFIG_FILE), isFile: true },
-      { label: MAPPING_FILE, description: hasMapping ? 'field map' : 'not proposed yet', icon: hasMapping ? 'symbol-field' : 'circle-large-outline', uri: this.folder.requireUri(MAPPING_FILE), isFile: hasMapping },
-      { label: `${REPORTS_DIR}/`, description: `${reports} file${reports === 1 ? '' : 's'}`, icon: 'output', uri: this.folder.requireUri(REPORTS_DIR), isFile: false },
-      { label: `${RUNS_DIR}/`, description: `${runs} run${runs === 1 ? '' : 's'}`, icon: 'history', uri: this.folder.requireUri(RUNS_DIR), isFile: false },
-    ];
+  async getChildren(node?: Node): Promise<Node[]> {
+    const root = this.folder.workspaceFolder();
+    if (node || !root || root.uri.scheme !== 'file' || !(await this.folder.exists())) return [];
+    const dir = root.uri.fsPath;
+    try {
+      const inputs = await readInputs(dir, this.warn);
+      const reports = path.join(dir, 'migration', 'reports');
+      const opens: Partial<Record<PhaseState['id'], string>> = {
+        scope: path.join(reports, 'scope.md'),
+        configure: path.join(reports, 'workspace-plan.md'),
+        mapping: path.join(dir, 'migration', 'mapping.json'),
+      };
+      return describePhases(inputs).map((state) => {
+        const file = opens[state.id];
+        return { kind: 'phase', state, ...(file && existsSync(file) ? { open: vscode.Uri.file(file) } : {}) };
+      });
+    } catch (error) {
+      return [{ kind: 'error', message: (error as Error).message }];
+    }
   }
 
-  getTreeItem(entry: Entry): vscode.TreeItem {
-    const item = new vscode.TreeItem(entry.label);
-    item.description = entry.description;
-    item.iconPath = new vscode.ThemeIcon(entry.icon);
-    item.resourceUri = entry.uri;
-    item.tooltip = vscode.workspace.asRelativePath(entry.uri);
-    if (entry.isFile) item.command = { command: 'vscode.open', title: 'Open', arguments: [entry.uri] };
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'error') {
+      const item = new vscode.TreeItem('migration/ could not be read');
+      item.description = node.message;
+      item.tooltip = node.message;
+      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+      return item;
+    }
+    const { state } = node;
+    const item = new vscode.TreeItem(state.label);
+    item.id = `phase.${state.id}`;
+    item.description = state.description;
+    item.tooltip = state.tooltip;
+    const look = LOOK[state.status];
+    item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
+    item.contextValue = `phase.${state.id}.${state.status}`;
+    const action = ACTIONS[state.id];
+    item.command = node.open
+      ? state.id === 'mapping' ? { command: 'vscode.open', title: 'Open', arguments: [node.open] } : { command: 'markdown.showPreview', title: 'Open', arguments: [node.open] }
+      : action;
     return item;
   }
+}
+
+async function readInputs(dir: string, warn: (message: string) => void): Promise<PhaseInputs> {
+  // Loaded when the view is first filled, not at activation.
+  const [{ mappingPath, readMappingFile }, { effectiveStatus }, { ScopeReport }, { listRunEntries }] = await Promise.all([
+    import('../../mapping/mapping-file'),
+    import('../../mapping/review'),
+    import('../../model/scope'),
+    import('../ledger-runs'),
+  ]);
+  const reports = path.join(dir, 'migration', 'reports');
+  let scope: PhaseInputs['scope'];
+  const scopeFile = path.join(reports, 'scope.json');
+  if (existsSync(scopeFile)) {
+    const parsed = ScopeReport.safeParse(JSON.parse(readFileSync(scopeFile, 'utf8')));
+    if (parsed.success) {
+      const r = parsed.data;
+      scope = { tickets: r.counts.tickets ?? 0, endUsers: r.counts.endUsers ?? 0, problems: r.problems.length, generatedAt: r.generatedAt };
+    }
+  }
+  let mapping: PhaseInputs['mapping'];
+  if (existsSync(mappingPath(dir))) {
+    const map = await readMappingFile(dir);
+    const status = effectiveStatus(map);
+    const by = status === 'approved' ? map.review.approved?.by : status === 'reviewed' ? map.review.reviewed?.by : undefined;
+    mapping = { status, ...(by ? { by } : {}) };
+  }
+  const runs = (await listRunEntries(dir, warn)).map(({ summary, counts }) => ({ id: summary.meta.id, kind: summary.meta.kind, status: summary.meta.status, interrupted: summary.interrupted, counts, ...(summary.meta.rollbackOf ? { rollbackOf: summary.meta.rollbackOf } : {}) }));
+  const reconciled = existsSync(reports)
+    ? readdirSync(reports).map((n) => /^reconciliation-(.+)\.md$/.exec(n)?.[1]).filter((id): id is string => id !== undefined)
+    : [];
+  return { ...(scope ? { scope } : {}), hasWorkspacePlan: existsSync(path.join(reports, 'workspace-plan.md')), ...(mapping ? { mapping } : {}), runs, reconciled };
 }

@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { IntercomClient, type Region } from '../intercom';
+import { registerSecret } from '../ledger';
+import type { MigrationConfig } from '../model/migration-config';
+import { openSource } from '../source/open-source';
+import type { SourceReader } from '../source/reader';
+import { parseSourceUrl } from '../source/source-url';
+import type { Ctx } from './context';
+import { attachmentsRootOf, sourceUrlOf } from './source-location';
+
+export { attachmentsRootOf, sourceUrlOf };
+
+// Builds the engine's inputs (reader, client, workspace path) from migration/config.json and
+// SecretStorage. Secrets are registered with the ledger's guard so no journal entry can hold them.
+
+/** The folder that holds migration/: the engine works on local paths. */
+export function workspaceDir(ctx: Ctx): string {
+  const folder = ctx.folder.workspaceFolder();
+  if (!folder) throw new Error('Open a folder first: the migration folder lives inside the workspace.');
+  if (folder.uri.scheme !== 'file') throw new Error(`Runs need a local folder; ${folder.uri.toString()} is not one.`);
+  return folder.uri.fsPath;
+}
+
+export async function requireConfig(ctx: Ctx): Promise<MigrationConfig> {
+  const config = await ctx.folder.readConfig();
+  if (!config) throw new Error('This workspace has no migration/config.json yet: run "Initialize Migration Folder" or connect a source.');
+  return config;
+}
+
+export async function openReader(ctx: Ctx, config: MigrationConfig): Promise<SourceReader> {
+  if (!config.source) throw new Error('No SmarterTrack source is connected: run "Connect SmarterTrack".');
+  let password: string | undefined;
+  if (config.source.kind !== 'sqlite') {
+    password = await ctx.secrets.get('smartertrackPassword');
+    if (!password) throw new Error('The SmarterTrack password is not in secret storage: run "Connect SmarterTrack" again.');
+    registerSecret(password);
+  }
+  const base = workspaceDir(ctx);
+  // The password goes to the reader as an option: never into the URL, the environment or a file.
+  return openSource(parseSourceUrl(sourceUrlOf(config.source, base)), { attachmentsRoot: attachmentsRootOf(config.source, base), ...(password ? { password, env: {} } : {}) });
+}
+
+export async function openClient(ctx: Ctx, config: MigrationConfig): Promise<IntercomClient> {
+  const token = await ctx.secrets.get('intercomToken');
+  if (!token) throw new Error('No Intercom access token in secret storage: run "Connect Intercom".');
+  registerSecret(token);
+  return new IntercomClient({ token, region: config.intercom.region.toUpperCase() as Region, ...(config.intercom.baseUrl ? { baseUrl: config.intercom.baseUrl } : {}) });
+}
+
+export function intercomTarget(config: MigrationConfig | undefined): string {
+  return config?.intercom.baseUrl ?? config?.intercom.region ?? 'us';
+}
+
+export function fileUri(file: string): vscode.Uri {
+  return vscode.Uri.file(file);
+}

@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { openLedger, type RunSummary } from '../ledger';
+import type { RunCounts } from '../model/journal';
+
+// Read-only views of the ledger for the Migration and Runs views and the run pickers.
+
+export interface RunEntry {
+  summary: RunSummary;
+  counts: RunCounts;
+}
+
+/** Runs oldest first, with counts (run.json's, or the journal's for a run without them). */
+export async function listRunEntries(workspaceDir: string, warn: (message: string) => void): Promise<RunEntry[]> {
+  if (!existsSync(path.join(workspaceDir, 'migration', 'runs'))) return [];
+  const ledger = await openLedger(workspaceDir, { warn });
+  try {
+    const runs = await ledger.listRuns();
+    return await Promise.all(runs.map(async (summary) => ({ summary, counts: summary.meta.counts ?? (await ledger.countRun(summary.meta.id)) })));
+  } finally {
+    await ledger.close();
+  }
+}
+
+export { countsText, totals } from './run-counts';

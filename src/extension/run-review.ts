@@ -1,0 +1,109 @@
+import * as vscode from 'vscode';
+import { planRollback, rollbackRun, type RollbackPlan, type RollbackResult } from '../engine/rollback';
+import { openLedger } from '../ledger';
+import { readMappingFile } from '../mapping/mapping-file';
+import { buildRebuildInventory, writeRebuildInventory } from '../reports/rebuild-inventory';
+import { buildReconciliation, writeReconciliation } from '../reports/reconciliation';
+import type { Ctx } from './context';
+import { openClient, openReader, requireConfig, workspaceDir } from './engine-access';
+import { countsText } from './ledger-runs';
+import { pickRun } from './run-actions';
+import { RunProgress } from './run-progress';
+import { showMarkdown } from './workflow';
+
+// After a run: reconcile it (validate), undo it (roll back), and list what must be rebuilt by hand.
+// Each calls the engine or the reports layer, as the CLI's validate, rollback and inventory verbs do.
+
+const LOADS = new Set(['sample', 'full', 'delta']);
+
+export async function validateRun(ctx: Ctx, arg: unknown): Promise<string | undefined> {
+  const entry = await pickRun(ctx, arg, 'Validate a run', (e) => LOADS.has(e.summary.meta.kind));
+  if (!entry) return undefined;
+  const runId = entry.summary.meta.id;
+  const config = await requireConfig(ctx);
+  const dir = workspaceDir(ctx);
+  const client = await openClient(ctx, config);
+  const files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Validating ${runId}…` }, async () => {
+    const reader = await openReader(ctx, config);
+    const ledger = await openLedger(dir, { warn: (m) => ctx.log.warn(m) });
+    try {
+      const reconciliation = await buildReconciliation({ ledger, reader, client, map: await readMappingFile(dir), runId });
+      const { totals, fieldCheck } = reconciliation.report;
+      ctx.log.info(`Reconciliation of ${runId}: source ${totals.source}, migrated ${totals.migrated}, skipped ${totals.skipped}, failed ${totals.failed}, unaccounted ${totals.unaccounted}; ${fieldCheck.mismatches.length} field mismatch(es) read back`);
+      return await writeReconciliation(dir, reconciliation);
+    } finally {
+      await ledger.close();
+      await reader.close();
+    }
+  });
+  ctx.log.info(`Wrote ${vscode.workspace.asRelativePath(files.markdown)} (+ .json, .csv)`);
+  await ctx.refreshViews();
+  await showMarkdown(files.markdown);
+  return files.markdown;
+}
+
+/** The confirmation text: every call the rollback makes, counted by verb and resource. */
+export function describeRollbackPlan(plan: RollbackPlan): string {
+  const lines: string[] = [];
+  for (const [verb, byResource] of Object.entries(plan.calls)) {
+    lines.push(`${verb[0]!.toUpperCase()}${verb.slice(1)} ${Object.entries(byResource).map(([r, n]) => `${n} ${r.replace(/_/g, ' ')}${n === 1 ? '' : '(s)'}`).join(', ')}.`);
+  }
+  if (plan.calls.archive) lines.push('Companies and data attributes can only be archived in Intercom, not deleted.');
+  if (plan.covered) lines.push(`${plan.covered} other write(s) go with them.`);
+  if (plan.kept.length) lines.push(`${plan.kept.length} record(s) that existed before the run are kept (their earlier values restored).`);
+  if (plan.impossible.length) lines.push(`${plan.impossible.length} write(s) cannot be undone through the API and are left.`);
+  if (lines.length === 0) lines.push('Nothing to undo: the run wrote nothing, or it was rolled back already.');
+  return lines.join('\n');
+}
+
+export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult | undefined> {
+  const entry = await pickRun(ctx, arg, 'Roll back a run', (e) => e.summary.meta.kind !== 'rollback' && e.summary.meta.kind !== 'dry-run');
+  if (!entry) return undefined;
+  const runId = entry.summary.meta.id;
+  const config = await requireConfig(ctx);
+  const dir = workspaceDir(ctx);
+  const client = await openClient(ctx, config);
+  const plan = await planRollback(dir, runId, client);
+  const ok = await ctx.prompts.confirm(
+    `Roll back ${entry.summary.meta.kind} run ${runId} in Intercom?`,
+    `The run recorded ${countsText(entry.counts)}.\n\n${describeRollbackPlan(plan)}\n\nThe rollback is journaled and can be resumed if it stops.`,
+    'Roll Back',
+  );
+  if (!ok) return undefined;
+  let sink: RunProgress | undefined;
+  const abort = new AbortController();
+  try {
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Rolling back ${runId}`, cancellable: true }, async (progress, token) => {
+      token.onCancellationRequested(() => abort.abort());
+      sink = new RunProgress('Rollback', ctx.log, client, (message) => progress.report({ message }), 'undone');
+      return rollbackRun({ workspaceDir: dir, runId, client, progress: sink, signal: abort.signal });
+    });
+    ctx.log.info(`Rollback ${result.runId} ${result.status}: ${result.undone} undone, ${result.failed.length} failed, ${result.plan.impossible.length} left`);
+    for (const f of result.failed) ctx.log.error(`rollback failed: ${f.description}: ${f.message}`);
+    const text = `Rollback of ${runId} ${result.status}: ${result.undone} write(s) undone${result.failed.length ? `, ${result.failed.length} failed` : ''}.`;
+    if (result.status === 'completed' && result.failed.length === 0) void vscode.window.showInformationMessage(text);
+    else void vscode.window.showWarningMessage(text);
+    return result;
+  } finally {
+    sink?.dispose();
+    await ctx.refreshViews();
+  }
+}
+
+export async function rebuildInventory(ctx: Ctx): Promise<string> {
+  const config = await requireConfig(ctx);
+  const dir = workspaceDir(ctx);
+  const reader = await openReader(ctx, config);
+  const ledger = await openLedger(dir, { warn: (m) => ctx.log.warn(m) });
+  let files;
+  try {
+    const inventory = await buildRebuildInventory({ reader, ledger, map: await readMappingFile(dir) });
+    files = await writeRebuildInventory(dir, inventory);
+  } finally {
+    await ledger.close();
+    await reader.close();
+  }
+  ctx.log.info(`Wrote ${vscode.workspace.asRelativePath(files.markdown)}`);
+  await showMarkdown(files.markdown);
+  return files.markdown;
+}

@@ -1,0 +1,224 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { EngineUsageError } from '../engine/errors';
+import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../engine/propose-map';
+import { registerSecret } from '../ledger';
+import { runMigration, type MigrationResult } from '../engine/run-migration';
+import { resolveWorkspace } from '../engine/workspace';
+import { mappingPath, readMappingFile, writeMappingFile } from '../mapping/mapping-file';
+import { confirmMap, contentHash, effectiveStatus, MapNotConfirmedError } from '../mapping/review';
+import type { MappingFile } from '../model/mapping';
+import { buildScope, writeScopeReports } from '../reports/scope';
+import type { Agent } from '../model/source';
+import type { Ctx } from './context';
+import { attachmentsRootOf, openClient, openReader, requireConfig, workspaceDir } from './engine-access';
+import { countsText, listRunEntries } from './ledger-runs';
+import { RunProgress } from './run-progress';
+import { runReport } from './run-report';
+import { planBlockers, workspacePlanMarkdown } from './workspace-plan-markdown';
+
+// The workflow commands: each one gathers its inputs, calls one engine function, and shows the
+// result. No migration logic lives here.
+
+export async function showMarkdown(file: string): Promise<void> {
+  await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file));
+}
+
+export async function scope(ctx: Ctx): Promise<string> {
+  const config = await requireConfig(ctx);
+  const dir = workspaceDir(ctx);
+  const files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Scoping the SmarterTrack source…' }, async () => {
+    const reader = await openReader(ctx, config);
+    try {
+      const report = await buildScope(reader, { attachmentsRoot: attachmentsRootOf(config.source, dir) });
+      const written = await writeScopeReports(report, dir);
+      const total = (k: keyof typeof report.counts) => report.counts[k] ?? 0;
+      ctx.log.info(`Scope: ${total('tickets')} tickets, ${total('endUsers')} end users, ${total('organizations')} organizations, ${total('kbArticles')} articles; ${report.problems.length} kinds of problem; about ${report.estimate.totalCalls} Intercom calls`);
+      return written;
+    } finally {
+      await reader.close();
+    }
+  });
+  ctx.log.info(`Wrote ${vscode.workspace.asRelativePath(files.markdown)} and ${vscode.workspace.asRelativePath(files.json)}`);
+  await ctx.refreshViews();
+  await showMarkdown(files.markdown);
+  return files.markdown;
+}
+
+/** Writes the heuristic map when there is none; returns the map on disk. */
+async function ensureMap(ctx: Ctx): Promise<MappingFile> {
+  const dir = workspaceDir(ctx);
+  if (existsSync(mappingPath(dir))) return readMappingFile(dir);
+  return proposeMapFile(ctx);
+}
+
+export async function proposeMapFile(ctx: Ctx): Promise<MappingFile> {
+  const dir = workspaceDir(ctx);
+  if (existsSync(mappingPath(dir)) && !(await ctx.prompts.confirm('Replace migration/mapping.json with a new proposal?', 'Your edits and its review stamps are lost (the old file stays in version control if you committed it).', 'Replace'))) {
+    return readMappingFile(dir);
+  }
+  const config = await requireConfig(ctx);
+  const reader = await openReader(ctx, config);
+  try {
+    let map: MappingFile;
+    if (!config.ai.enabled) map = await proposeMap(reader);
+    else {
+      // The AI proposer refines the heuristic map; it never throws for the endpoint's sake.
+      const apiKey = (await ctx.secrets.get('aiKey')) ?? null;
+      if (apiKey) registerSecret(apiKey);
+      const attributes = (await ctx.secrets.get('intercomToken')) ? await fetchWorkspaceAttributes(await openClient(ctx, config)).catch(() => []) : [];
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Asking ${config.ai.model} for field proposals…` }, () =>
+        proposeMapWithAi(reader, { settings: config.ai, apiKey, env: {}, attributes, log: (line) => ctx.log.info(`AI proposer: ${line}`) }),
+      );
+      for (const warning of result.warnings) ctx.log.warn(`AI proposer: ${warning}`);
+      ctx.log.info(result.usedAi ? `AI proposer: ${result.proposals.filter((p) => p.status === 'applied').length} proposal(s) applied` : `AI proposer not used: ${result.skipped ?? 'no answer'}`);
+      map = result.map;
+    }
+    const file = await writeMappingFile(dir, map);
+    const fields = Object.values(map.objects).reduce((n, o) => n + o.fields.length, 0);
+    const low = Object.values(map.objects).flatMap((o) => o.fields).filter((f) => (f.proposal?.confidence ?? 1) < 0.6).length;
+    ctx.log.info(`Wrote ${vscode.workspace.asRelativePath(file)}: ${fields} field mappings, ${low} with low confidence`);
+    await ctx.refreshViews();
+    return map;
+  } finally {
+    await reader.close();
+  }
+}
+
+export async function openMapping(ctx: Ctx): Promise<void> {
+  await ensureMap(ctx);
+  await vscode.window.showTextDocument(vscode.Uri.file(mappingPath(workspaceDir(ctx))));
+}
+
+export async function confirmMapping(ctx: Ctx): Promise<string | undefined> {
+  const dir = workspaceDir(ctx);
+  // An open, edited mapping.json must reach the disk first: the stamp covers what is on disk.
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === mappingPath(dir));
+  if (open?.isDirty) await open.save();
+  const map = await ensureMap(ctx);
+  const current = effectiveStatus(map);
+  const level = await ctx.prompts.pick(
+    [
+      { label: 'Reviewed', description: 'allows sample runs', level: 'reviewed' as const },
+      { label: 'Approved', description: 'allows full and delta runs', level: 'approved' as const },
+    ],
+    { title: 'Confirm the field map', placeHolder: `mapping.json is ${current} now` },
+  );
+  if (!level) return undefined;
+  const reviewer = await ctx.prompts.input({
+    prompt: 'Your name: the map records who confirmed it',
+    value: map.review.approved?.by ?? map.review.reviewed?.by ?? '',
+    validateInput: (v) => (v.trim() ? undefined : 'A name is required'),
+  });
+  if (!reviewer) return undefined;
+  const hash = contentHash(map);
+  const fields = Object.values(map.objects).reduce((n, o) => n + (o.enabled ? o.fields.length : 0), 0);
+  const objects = Object.values(map.objects).filter((o) => o.enabled).length;
+  const ok = await ctx.prompts.confirm(
+    `Mark mapping.json ${level.level} as "${reviewer}"?`,
+    `Content ${hash.slice(0, 12)}: ${objects} object types, ${fields} field mappings. ${level.level === 'approved' ? 'Full and delta runs will be allowed.' : 'Sample runs will be allowed.'} Any later edit needs a new confirmation.`,
+    level.label,
+  );
+  if (!ok) return undefined;
+  await writeMappingFile(dir, confirmMap(map, level.level, reviewer));
+  const status = effectiveStatus(await readMappingFile(dir));
+  ctx.log.info(`mapping.json is ${status} by ${reviewer} (content ${hash.slice(0, 12)})`);
+  await ctx.refreshViews();
+  return status;
+}
+
+/** resolveWorkspace's plan as a Markdown report; configuring happens as the first step of every run. */
+export async function configureWorkspace(ctx: Ctx): Promise<string> {
+  const config = await requireConfig(ctx);
+  const dir = workspaceDir(ctx);
+  const map = await ensureMap(ctx);
+  const client = await openClient(ctx, config);
+  const reader = await openReader(ctx, config);
+  let plan;
+  try {
+    const agents: Agent[] = [];
+    for await (const a of reader.agents()) agents.push(a);
+    ({ plan } = await resolveWorkspace(client, map, agents));
+  } finally {
+    await reader.close();
+  }
+  const file = path.join(dir, 'migration', 'reports', 'workspace-plan.md');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, workspacePlanMarkdown(plan));
+  ctx.log.info(`Workspace plan for "${plan.appName}": ${plan.attributesToCreate.length} attributes to create, ${plan.unmatchedAgents.length} unmatched agents; ${vscode.workspace.asRelativePath(file)}`);
+  await showMarkdown(file);
+  const blockers = planBlockers(plan);
+  void vscode.window.showInformationMessage(
+    `${blockers.length ? `Fix first: ${blockers.join('; ')}. ` : ''}The plan is applied by the configure step at the start of the next sample, full or delta run (it is not exposed on its own yet).`,
+  );
+  return file;
+}
+
+const KIND_LABEL = { sample: 'Sample', full: 'Full migration', delta: 'Delta', 'dry-run': 'Dry run' } as const;
+
+let activeRun: AbortController | undefined;
+
+export async function runKind(ctx: Ctx, kind: 'sample' | 'full' | 'delta' | 'dry-run'): Promise<MigrationResult | undefined> {
+  if (activeRun) throw new Error('A run is already in progress: cancel it from its notification first.');
+  const config = await requireConfig(ctx);
+  const dir = workspaceDir(ctx);
+  if (kind === 'full' || kind === 'delta') {
+    const previous = (await listRunEntries(dir, (m) => ctx.log.warn(m))).filter((r) => r.summary.meta.kind !== 'rollback' && r.summary.meta.kind !== 'dry-run');
+    const ok = await ctx.prompts.confirm(
+      `Start a ${kind === 'full' ? 'full migration' : 'delta run'} into Intercom?`,
+      `${kind === 'full' ? 'Every record in scope is written to the workspace (an interrupted full run resumes).' : 'Records new or changed since the last run are written.'} ${previous.length} earlier run(s) in the ledger. It can be cancelled from its notification and rolled back from the Runs view.`,
+      'Start',
+    );
+    if (!ok) return undefined;
+  }
+  const client = await openClient(ctx, config);
+  const reader = await openReader(ctx, config);
+  const abort = new AbortController();
+  activeRun = abort;
+  let sink: RunProgress | undefined;
+  let result: MigrationResult;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `${KIND_LABEL[kind]} run`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => {
+          ctx.log.warn('Stopping after the writes in flight (the run can be resumed)…');
+          abort.abort();
+        });
+        // Each new phase also refreshes the views, so the run shows up (running) in Runs and Migration.
+        sink = new RunProgress(KIND_LABEL[kind], ctx.log, client, (message) => {
+          progress.report({ message });
+          void ctx.refreshViews();
+        });
+        ctx.log.show(true);
+        return runMigration({
+          workspaceDir: dir, kind, reader, client, progress: sink, signal: abort.signal,
+          options: { concurrency: config.run.concurrency, sampleSize: config.run.sampleSize, attachmentsRoot: attachmentsRootOf(config.source, dir) },
+        });
+      },
+    );
+  } catch (error) {
+    if (error instanceof MapNotConfirmedError || error instanceof EngineUsageError) {
+      void vscode.window.showErrorMessage(error.message, 'Confirm the Map').then((a) => a && vscode.commands.executeCommand('st2ic.confirmMap'));
+      ctx.log.error(error.message);
+      return undefined;
+    }
+    throw error;
+  } finally {
+    activeRun = undefined;
+    if (sink) ctx.log.info(`Run figures: ${sink.summary()}`);
+    sink?.dispose();
+    await reader.close();
+    await ctx.refreshViews();
+  }
+  ctx.log.info(`Run ${result.runId} ${result.status}${result.resumed ? ' (resumed)' : ''}${result.message ? `: ${result.message}` : ''}; ${countsText(result.counts)}`);
+  const report = runReport(dir, result.runId);
+  if (report) await showMarkdown(report);
+  const text = `${KIND_LABEL[kind]} run ${result.status}: ${countsText(result.counts)}.`;
+  const validate = (answer: string | undefined) => answer && vscode.commands.executeCommand('st2ic.validateRun', result.runId);
+  if (result.status === 'completed') void vscode.window.showInformationMessage(text, ...(report ? [] : ['Validate'])).then(validate);
+  else void vscode.window.showWarningMessage(`${text}${result.message ? ` ${result.message}` : ''}`);
+  return result;
+}

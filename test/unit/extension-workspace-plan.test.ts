@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { WorkspacePlan } from '../../src/engine/workspace';
+import { planBlockers, workspacePlanMarkdown } from '../../src/extension/workspace-plan-markdown';
+
+const need = (name: string) => ({ model: 'conversation' as const, name, dataType: 'string' as const, usedBy: ['tickets.priority'] });
+const plan: WorkspacePlan = {
+  appName: 'Acme',
+  region: 'eu',
+  admins: [
+    { agentId: 1, agentName: 'Ann', agentEmail: 'ann@x', adminId: '10', matched: true },
+    { agentId: 2, agentName: 'Bo | B', agentEmail: null, adminId: '10', matched: false },
+  ],
+  unmatchedAgents: [{ agentId: 2, agentName: 'Bo | B', agentEmail: null, adminId: '10', matched: false }],
+  teams: [{ value: 'Support', teamId: '5001' }, { value: 'Sales', teamId: null }],
+  missingTeams: ['Sales'],
+  attributesToCreate: [need('st_priority')],
+  attributesExisting: [],
+  attributeConflicts: [{ need: need('st_tier'), existingType: 'integer' }],
+  attributesMissing: [],
+};
+
+test('the plan names the workspace, unmatched agents, missing teams and attributes to create', () => {
+  const md = workspacePlanMarkdown(plan, new Date('2026-11-28T12:00:00Z'));
+  assert.match(md, /^# Intercom workspace plan: Acme \(EU\)/);
+  assert.match(md, /1 of 2 SmarterTrack agents match/);
+  assert.match(md, /\| Bo \\\| B \| — \|/, 'pipes in names are escaped');
+  assert.match(md, /\| Sales \| \*\*missing\*\* \|/);
+  assert.match(md, /## Data attributes to create \(1\)[\s\S]*st_priority/);
+  assert.match(md, /st_tier \| string \(Intercom has integer\)/);
+});
+
+test('conflicts and missing teams are blockers', () => {
+  assert.deepEqual(planBlockers(plan), ['1 attribute type conflict(s)', '1 team(s) missing in Intercom']);
+  assert.deepEqual(planBlockers({ ...plan, attributeConflicts: [], missingTeams: [] }), []);
+});

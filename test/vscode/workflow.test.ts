@@ -1,0 +1,236 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { TestApi } from '../../src/extension/extension';
+import type { Prompts } from '../../src/extension/prompts';
+import type { MigrationResult } from '../../src/engine/run-migration';
+import { openLedger } from '../../src/ledger';
+import { parseMigrationConfig } from '../../src/model/migration-config';
+
+// The workflow commands against a generated SmarterTrack SQLite database (ST2IC_TEST_DATASET, made by
+// scripts/e2e/run.ts) and the sandbox started in-process by the extension's own command.
+
+const EXTENSION_ID = 'st2ic.smartertrack-to-intercom';
+const dataset = process.env.ST2IC_TEST_DATASET;
+const AI_KEY = 'sk-test-ai-key-5b7e20d1c9';
+const PASSWORD = 'st-password-a83f17c2e6';
+
+type Answer = { pick: string } | { input: string } | { confirm: boolean } | { file: string };
+
+/** Answers questions in order; a question nobody scripted fails the test instead of hanging. */
+class ScriptedPrompts implements Prompts {
+  readonly asked: string[] = [];
+  private answers: Answer[] = [];
+  script(...answers: Answer[]): void {
+    this.answers = answers;
+  }
+  private next<K extends 'pick' | 'input' | 'confirm' | 'file'>(kind: K, question: string): Extract<Answer, Record<K, unknown>> {
+    this.asked.push(question);
+    const answer = this.answers.shift();
+    if (!answer || !(kind in answer)) throw new Error(`unexpected ${kind} question: ${question}`);
+    return answer as Extract<Answer, Record<K, unknown>>;
+  }
+  async pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined> {
+    const { pick } = this.next('pick', options.title ?? options.placeHolder ?? '');
+    const item = items.find((i) => i.label === pick);
+    assert.ok(item, `no item "${pick}" among ${items.map((i) => i.label).join(', ')}`);
+    return item;
+  }
+  async input(options: vscode.InputBoxOptions): Promise<string | undefined> {
+    return this.next('input', options.prompt ?? '').input;
+  }
+  async confirm(message: string): Promise<boolean> {
+    return this.next('confirm', message).confirm;
+  }
+  async openFile(options: vscode.OpenDialogOptions): Promise<vscode.Uri | undefined> {
+    return vscode.Uri.file(this.next('file', options.title ?? '').file);
+  }
+}
+
+function api(): TestApi {
+  const exports = vscode.extensions.getExtension<TestApi>(EXTENSION_ID)?.exports;
+  assert.ok(exports, 'the extension returns its test API in ExtensionMode.Test');
+  return exports;
+}
+
+const root = () => vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+const config = () => parseMigrationConfig(readFileSync(path.join(root(), 'migration', 'config.json'), 'utf8'));
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+describe('the migration workflow through its commands', function () {
+  if (!dataset) {
+    it.skip('needs ST2IC_TEST_DATASET (npm run test:e2e generates it)');
+    return;
+  }
+  this.timeout(120_000);
+  const prompts = new ScriptedPrompts();
+  let sampleRunId = '';
+
+  before(async () => {
+    await vscode.commands.executeCommand('st2ic.showOutput');
+    api().usePrompts(prompts);
+  });
+
+  after(async () => {
+    api().usePrompts(undefined);
+    await vscode.commands.executeCommand('st2ic.stopSandbox');
+  });
+
+  it('starts the local sandbox and remembers it as the Intercom connection', async () => {
+    await vscode.commands.executeCommand('st2ic.startSandbox');
+    const sandbox = api().sandbox();
+    assert.ok(sandbox, 'the sandbox runs');
+    assert.equal(config().intercom.baseUrl, sandbox.url);
+    assert.equal(await api().secrets.get('intercomToken'), sandbox.token);
+  });
+
+  it('connects the SQLite database through the file picker and tests it', async () => {
+    prompts.script({ pick: 'SQLite' }, { file: path.join(dataset, 'smartertrack.db') });
+    await vscode.commands.executeCommand('st2ic.connectSource');
+    const source = config().source;
+    assert.equal(source?.kind, 'sqlite');
+    assert.ok(source?.kind === 'sqlite' && source.attachments?.endsWith('App_Data'), 'the App_Data next to the database is found');
+    const [row] = await api().tree('connections');
+    assert.equal(row?.label, 'SmarterTrack');
+    assert.match(row?.description ?? '', /sqlite · smartertrack\.db/);
+  });
+
+  it('tests Intercom with /me: the tree names the workspace and region', async () => {
+    assert.equal(await vscode.commands.executeCommand('st2ic.testIntercom'), true);
+    const intercom = (await api().tree('connections')).find((r) => r.label === 'Intercom');
+    assert.ok(intercom && / · (US|EU|AU)$/.test(intercom.description), `workspace and region shown: ${intercom?.description}`);
+  });
+
+  it('a failing Intercom test says so in the tree', async () => {
+    const token = await api().secrets.get('intercomToken');
+    await api().secrets.store('intercomToken', 'not-the-sandbox-token');
+    assert.equal(await vscode.commands.executeCommand('st2ic.testIntercom'), false);
+    assert.match((await api().tree('connections')).find((r) => r.label === 'Intercom')?.description ?? '', /test failed/);
+    await api().secrets.store('intercomToken', token!);
+    assert.equal(await vscode.commands.executeCommand('st2ic.testIntercom'), true);
+  });
+
+  it('stores an AI key and checks the AI settings without a request', async () => {
+    await api().secrets.store('smartertrackPassword', PASSWORD); // unused by SQLite; must never leak either
+    prompts.script({ input: AI_KEY });
+    await vscode.commands.executeCommand('st2ic.setAiKey');
+    assert.equal(await vscode.commands.executeCommand('st2ic.testAi'), false, 'ai.enabled is false in config.json');
+  });
+
+  it('scopes the source into migration/reports/scope.md and scope.json; the Migration view shows counts', async () => {
+    const markdown = await vscode.commands.executeCommand<string>('st2ic.scope');
+    assert.ok(existsSync(markdown) && existsSync(markdown.replace(/\.md$/, '.json')));
+    const manifest = JSON.parse(readFileSync(path.join(dataset, 'manifest.json'), 'utf8')) as { counts: { tickets: number } };
+    const phase = (await api().tree('migration')).find((r) => r.label === 'Scope');
+    assert.ok(phase?.description.startsWith(`${manifest.counts.tickets} tickets`), phase?.description);
+  });
+
+  it('refuses a sample before the map is confirmed', async () => {
+    const result = await vscode.commands.executeCommand<MigrationResult | undefined>('st2ic.runSample');
+    assert.equal(result, undefined);
+    assert.ok(!existsSync(path.join(root(), 'migration', 'runs')) || readdirSync(path.join(root(), 'migration', 'runs')).length === 0, 'no run started');
+  });
+
+  it('declining the confirmation leaves the map a draft', async () => {
+    prompts.script({ pick: 'Reviewed' }, { input: 'Dana Reviewer' }, { confirm: false });
+    assert.equal(await vscode.commands.executeCommand('st2ic.confirmMap'), undefined);
+    assert.equal((await api().tree('migration')).find((r) => r.label === 'Mapping')?.description, 'draft');
+  });
+
+  it('confirms the default map as reviewed by a named person', async () => {
+    prompts.script({ pick: 'Reviewed' }, { input: 'Dana Reviewer' }, { confirm: true });
+    assert.equal(await vscode.commands.executeCommand('st2ic.confirmMap'), 'reviewed');
+    assert.equal((await api().tree('migration')).find((r) => r.label === 'Mapping')?.description, 'reviewed by Dana Reviewer');
+  });
+
+  async function sandboxContacts(): Promise<number> {
+    const sandbox = api().sandbox()!;
+    const state = (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as { contacts: Record<string, unknown> };
+    return Object.keys(state.contacts).length;
+  }
+
+  it('a dry run goes through every step but writes nothing to Intercom', async () => {
+    const result = await vscode.commands.executeCommand<MigrationResult>('st2ic.runDryRun');
+    assert.equal(result?.status, 'completed', result?.message);
+    assert.equal(await sandboxContacts(), 0);
+    assert.equal((await api().tree('runs'))[0]?.label, 'dry-run · completed');
+  });
+
+  it('runs a sample into the sandbox: the ledger holds a completed run, the Runs view lists it', async () => {
+    const result = await vscode.commands.executeCommand<MigrationResult>('st2ic.runSample');
+    assert.equal(result?.status, 'completed', result?.message);
+    sampleRunId = result.runId;
+    const ledger = await openLedger(root());
+    try {
+      const runs = await ledger.listRuns();
+      const run = runs.find((r) => r.meta.id === sampleRunId);
+      assert.equal(run?.meta.kind, 'sample');
+      assert.equal(run?.meta.status, 'completed');
+      const counts = await ledger.countRun(sampleRunId);
+      assert.ok((counts.tickets?.migrated ?? 0) > 0, 'tickets migrated');
+      assert.ok((counts.endUsers?.migrated ?? 0) > 0, 'contacts migrated');
+    } finally {
+      await ledger.close();
+    }
+    const [top] = await api().tree('runs');
+    assert.equal(top?.label, 'sample · completed');
+    assert.match(top?.description ?? '', /\d+ migrated · \d+ skipped · \d+ failed/);
+    assert.match((await api().tree('migration')).find((r) => r.label === 'Sample')?.description ?? '', /migrated/);
+  });
+
+  it('validates the sample: the reconciliation report is written and the Runs entry offers it', async () => {
+    const report = await vscode.commands.executeCommand<string>('st2ic.validateRun', sampleRunId);
+    assert.equal(path.basename(report), `reconciliation-${sampleRunId}.md`);
+    assert.match(readFileSync(report, 'utf8'), /migrated/i);
+    assert.match((await api().tree('migration')).find((r) => r.label === 'Validate')?.description ?? '', new RegExp(`reconciled ${sampleRunId}`));
+  });
+
+  it('writes the rebuild inventory', async () => {
+    const file = await vscode.commands.executeCommand<string>('st2ic.rebuildInventory');
+    assert.ok(file && existsSync(file), 'rebuild-inventory.md exists');
+  });
+
+  it('rolling back asks first, with counts; declining changes nothing', async () => {
+    const before = await sandboxContacts();
+    assert.ok(before > 0, 'the sample created contacts');
+    prompts.script({ pick: `sample · completed` }, { confirm: false });
+    const questions = prompts.asked.length;
+    assert.equal(await vscode.commands.executeCommand('st2ic.rollbackRun'), undefined);
+    assert.match(prompts.asked[questions + 1] ?? '', new RegExp(`Roll back sample run ${sampleRunId}`));
+    assert.equal(await sandboxContacts(), before);
+  });
+
+  it('rolls back the sample: contacts deleted in the sandbox, a completed rollback run in the ledger', async () => {
+    prompts.script({ confirm: true });
+    const result = await vscode.commands.executeCommand<{ status: string; undone: number }>('st2ic.rollbackRun', sampleRunId);
+    assert.equal(result?.status, 'completed');
+    assert.ok((result?.undone ?? 0) > 0);
+    assert.equal(await sandboxContacts(), 0);
+    const [top] = await api().tree('runs');
+    assert.equal(top?.label, `rollback of ${sampleRunId} · completed`);
+    assert.match((await api().tree('migration')).find((r) => r.label === 'Sample')?.description ?? '', /^rolled back/);
+  });
+
+  it('keeps the token, the password and the AI key out of settings, migration/ and the output log', async () => {
+    const token = await api().secrets.get('intercomToken');
+    assert.ok(token && token.length > 10);
+    const secrets = [token, PASSWORD, AI_KEY];
+    const places: [string, string][] = [['st2ic settings', JSON.stringify(vscode.workspace.getConfiguration('st2ic'))]];
+    for (const file of filesUnder(path.join(root(), 'migration'))) places.push([file, readFileSync(file, 'latin1')]);
+    for (const file of filesUnder(path.join(root(), '.vscode'))) places.push([file, readFileSync(file, 'utf8')]);
+    const logs = filesUnder(api().logUri.fsPath);
+    assert.ok(logs.length > 0, `the output channel writes its log under ${api().logUri.fsPath}`);
+    for (const file of logs) places.push([file, readFileSync(file, 'utf8')]);
+    assert.ok(places.some(([, text]) => text.includes(sampleRunId)), 'the scan covers the run');
+    assert.ok(places.some(([file, text]) => logs.includes(file) && /migrated +tickets/.test(text)), 'the log holds record outcomes');
+    for (const [where, text] of places) for (const secret of secrets) assert.ok(!text.includes(secret!), `a secret appears in ${where}`);
+  });
+});
