@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { IntercomClient, type Region } from '../intercom';
-import { openSource, SourceNotSupportedError } from '../source/open-source';
+import { openSource, SourceCredentialsError, SourceNotSupportedError } from '../source/open-source';
+import { SoapAuthError, SoapTransportError } from '../source/soap/errors';
 import type { SourceReader } from '../source/reader';
 import { parseSourceUrl, SourceUrlError } from '../source/source-url';
 import { SchemaError } from '../source/sql/catalog';
@@ -55,8 +56,10 @@ export async function readerFrom(values: CommonValues, usage: string): Promise<S
   try {
     return await openSource(parseSourceUrl(values.source), { attachmentsRoot });
   } catch (error) {
-    if (error instanceof SourceUrlError || error instanceof SourceNotFoundError || error instanceof SourceNotSupportedError || error instanceof SchemaError) {
-      throw new UsageError(error.message);
+    const badInput = [SourceUrlError, SourceNotFoundError, SourceNotSupportedError, SchemaError, SourceCredentialsError, SoapAuthError, SoapTransportError];
+    if (badInput.some((kind) => error instanceof kind)) {
+      // The message names the source and the user, never the password.
+      throw new UsageError((error as Error).message);
     }
     throw error;
   }

@@ -6,12 +6,13 @@ import { ExitCode, UsageError } from '../exit-codes';
 import type { ScopeReport } from '../../model/scope';
 import { buildScope, writeScopeReports } from '../../reports/scope';
 import { formatMinutes } from '../../reports/scope-markdown';
-import { openSource, SourceNotSupportedError } from '../../source/open-source';
+import { openSource, SourceCredentialsError, SourceNotSupportedError } from '../../source/open-source';
+import { SoapAuthError, SoapTransportError } from '../../source/soap/errors';
 import { parseSourceUrl, SourceUrlError } from '../../source/source-url';
 import { SchemaError } from '../../source/sql/catalog';
 import { SourceNotFoundError, SourceUnreadableError } from '../../source/sql/sqlite-connection';
 
-const USAGE = 'st2ic scope --source sqlite:<path> [--attachments <dir>] [--workspace <dir>] [--prefix <table prefix>] [--json]';
+const USAGE = 'st2ic scope --source sqlite:<path>|https://user@site [--attachments <dir>] [--workspace <dir>] [--prefix <table prefix>] [--json]';
 
 export const scopeCommand: CliCommand = {
   name: 'scope',
@@ -39,7 +40,7 @@ export const scopeCommand: CliCommand = {
     try {
       reader = await openSource(parseSourceUrl(values.source), { attachmentsRoot, ...(values.prefix ? { tablePrefix: values.prefix } : {}) });
     } catch (error) {
-      const badInput = [SourceUrlError, SourceNotFoundError, SourceUnreadableError, SourceNotSupportedError, SchemaError];
+      const badInput = [SourceUrlError, SourceNotFoundError, SourceUnreadableError, SourceNotSupportedError, SchemaError, SourceCredentialsError, SoapAuthError, SoapTransportError];
       if (badInput.some((kind) => error instanceof kind)) {
         throw new UsageError((error as Error).message);
       }
