@@ -1,4 +1,5 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -77,7 +78,13 @@ export class AttachmentDownloader {
 
     for (let attempt = 0; attempt < 2; attempt++) {
       const sent = this.cookie;
-      const res = await this.client.getStream(url.toString(), sent ? { Cookie: sent } : {});
+      let res;
+      try {
+        res = await this.client.getStream(url.toString(), sent ? { Cookie: sent } : {});
+      } catch (error) {
+        // One file's network failure is that file's problem, not the thread's.
+        return this.fail(req, 'missing', `download failed: ${(error as Error).message}`);
+      }
       const needsLogin = res.status === 401 || res.status === 403 || ([301, 302, 303, 307].includes(res.status) && /login/i.test(String(res.headers.location ?? '')));
       if (needsLogin) {
         (res.data as unknown as { destroy?: () => void }).destroy?.();
@@ -112,9 +119,12 @@ export class AttachmentDownloader {
         else done(null, chunk);
       },
     });
+    // Opened before streaming, and closed before removal, so a failed download never leaves a partial file behind.
+    const out = (await open(temp, 'w')).createWriteStream();
     try {
-      await pipeline(body, meter, createWriteStream(temp));
+      await pipeline(body, meter, out);
     } catch (error) {
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       rmSync(temp, { force: true });
       return this.fail(req, 'missing', `download stopped: ${(error as Error).message}`);
     }

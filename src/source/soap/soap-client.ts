@@ -49,9 +49,17 @@ export class SoapClient {
       responseType: 'text',
       transformResponse: (data: unknown) => data,
       validateStatus: () => true,
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 8 }),
-      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 8 }),
+      httpAgent: this.agents.http,
+      httpsAgent: this.agents.https,
     });
+  }
+
+  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 8 }), https: new https.Agent({ keepAlive: true, maxSockets: 8 }) };
+
+  /** Closes the kept-alive connections. */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   get servicesRoot(): string | null {

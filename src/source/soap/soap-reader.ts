@@ -455,6 +455,7 @@ export class SoapSourceReader implements SourceReader {
   }
 
   async close(): Promise<void> {
+    this.client.close();
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
   }
 }
