@@ -111,8 +111,28 @@ test('visibility follows the API agent\'s groups and is reported', async () => {
     const hints = (await reader.describe()).versionHints.join('\n');
     assert.match(hints, /API user "api\.integration" \(agent #12\) sees the tickets and call logs of its groups only: 3 Billing/);
     assert.match(hints, /Not visible to the API user .*: 1 Ledgerly Front Line, 2 Ledgerly Tier 2, 4 Fieldnote Front Line/);
+    assert.deepEqual((await reader.index()).figures.nonMemberGroupsWithTickets, []);
   } finally {
     await reader.close();
+  }
+});
+
+test('every group is searched: an account that sees more than its groups is read in full, and the report says so', async () => {
+  const adminFixture = await ds.start({ agentUserName: API_USER, seesAllGroups: true });
+  try {
+    const reader = await open({ url: adminFixture.url });
+    try {
+      const db = new Database(ds.databasePath, { readonly: true });
+      const all = (db.prepare('SELECT TicketID FROM st_Tickets ORDER BY TicketID').all() as { TicketID: number }[]).map((r) => r.TicketID);
+      db.close();
+      assert.deepEqual((await collect(reader.tickets())).map((t) => t.id), all);
+      const hints = (await reader.describe()).versionHints.join('\n');
+      assert.match(hints, /not a member of that still returned tickets .*: 1 Ledgerly Front Line, 2 Ledgerly Tier 2, 4 Fieldnote Front Line/);
+    } finally {
+      await reader.close();
+    }
+  } finally {
+    await adminFixture.close();
   }
 });
 

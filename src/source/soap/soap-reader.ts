@@ -21,7 +21,7 @@ import {
 } from './schemas';
 import type { SoapClient } from './soap-client';
 import { SoapInsights } from './soap-insights';
-import { indexTickets, searchTickets, type IndexedTicket, type SearchFigures } from './ticket-index';
+import { indexTickets, searchGroups, searchTickets, type IndexedTicket, type SearchFigures } from './ticket-index';
 
 export interface SoapReaderOptions {
   /** Download cache for attachment bytes; null: a private temporary folder, removed on close(). */
@@ -119,6 +119,7 @@ export class SoapSourceReader implements SourceReader {
     const label = (id: number) => `${id}${groupName.get(id) ? ` ${groupName.get(id)}` : ''}`;
     const hints = [
       `SmarterTrack Web Services (SOAP 1.1) at ${this.client.baseUrl}/${root}${root === 'Services' ? ' (legacy path: /Services2 did not answer)' : ''}`,
+      // Every group is searched anyway; the search figures below say whether anything came back from the others.
       `API user "${this.client.user}" (agent #${dir.apiAgent.id}) sees the tickets and call logs of its groups only: ${dir.visibleGroupIds.map(label).join(', ') || 'none'}`,
     ];
     if (hidden.length) {
@@ -127,6 +128,9 @@ export class SoapSourceReader implements SourceReader {
     if (this.indexP) {
       const { figures, tickets } = await this.indexP;
       hints.push(`Ticket search: ${figures.partitions} partitioned requests, ${tickets.length} tickets, ${figures.duplicatesDropped} duplicates dropped`);
+      if (figures.nonMemberGroupsWithTickets.length) {
+        hints.push(`Groups the API user is not a member of that still returned tickets (it sees more than its groups): ${figures.nonMemberGroupsWithTickets.map(label).join(', ')}`);
+      }
     }
     if (this.downloader?.problems.length) hints.push(`Attachment downloads that failed: ${this.downloader.problems.join('; ')}`);
     const services: [string, string, string[]][] = [
@@ -395,7 +399,7 @@ export class SoapSourceReader implements SourceReader {
         windows.push([`${y}-01-01T00:00:00`, `${y + 1}-01-01T00:00:00`]);
       }
       const byId = new Map<number, CallLogInfo>();
-      for (const groupId of dir.visibleGroupIds) {
+      for (const groupId of searchGroups(dir)) {
         const results = await mapLimit(windows, this.concurrency, async ([from, to]) =>
           listOf(await this.client.call('svcCallLogs', 'GetCallLogByGroup', [['groupID', groupId], ['startDateUtc', from], ['endDateUtc', to]]), 'CallLogs', 'CallLogInfo', (n) => CallLogInfo.parse(flatFields(n))));
         for (const row of results.flat()) if (!byId.has(row.CallLogID)) byId.set(row.CallLogID, row);

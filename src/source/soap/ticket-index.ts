@@ -31,6 +31,8 @@ export interface SearchOptions {
 
 export interface SearchFigures {
   partitions: number;
+  /** Groups the API user is not a member of that still returned tickets. */
+  nonMemberGroupsWithTickets: number[];
   splitPartitions: number;
   duplicatesDropped: number;
 }
@@ -41,7 +43,7 @@ export interface SearchFigures {
  */
 export async function searchTickets(client: SoapClient, dir: Directory, options: SearchOptions): Promise<{ infos: TicketInfo[]; figures: SearchFigures }> {
   const byId = new Map<number, TicketInfo>();
-  const figures: SearchFigures = { partitions: 0, splitPartitions: 0, duplicatesDropped: 0 };
+  const figures: SearchFigures = { partitions: 0, nonMemberGroupsWithTickets: [], splitPartitions: 0, duplicatesDropped: 0 };
   const search = async (criteria: Record<string, string | number | boolean>) => {
     figures.partitions++;
     const result = await client.call('svcTickets', 'GetTicketsBySearch', [['searchCriteria', keyValueList(criteria)]]);
@@ -53,10 +55,13 @@ export async function searchTickets(client: SoapClient, dir: Directory, options:
       else byId.set(t.ID, t);
     }
   };
-  for (const groupId of dir.visibleGroupIds) {
+  // Every known group is searched, not only the API user's: a member-only view costs two empty
+  // answers per group, and an account that sees more (an administrator) is not cut short.
+  for (const groupId of searchGroups(dir)) {
     for (const isOpen of [true, false]) {
       const rows = await search({ GroupId: groupId, IsOpen: isOpen });
       add(rows);
+      if (rows.length && !dir.visibleGroupIds.includes(groupId) && !figures.nonMemberGroupsWithTickets.includes(groupId)) figures.nonMemberGroupsWithTickets.push(groupId);
       if (rows.length >= options.splitThreshold) {
         figures.splitPartitions++;
         const agents = listOf(await client.call('svcOrganization', 'GetAgentsForGroup', [['GroupID', groupId]]), 'Agents', 'AgentInfo', (n) => AgentInfo.parse(flatFields(n)));
@@ -123,4 +128,9 @@ export async function indexTickets(client: SoapClient, dir: Directory, infos: Ti
     return { info, ticket, parts, attachments, customFields };
   });
   return out.filter((t): t is IndexedTicket => t !== null);
+}
+
+/** The API user's groups first, then every other known group. */
+export function searchGroups(dir: Directory): number[] {
+  return [...new Set([...dir.visibleGroupIds, ...dir.groups.map((g) => g.id)])];
 }
