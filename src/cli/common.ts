@@ -3,11 +3,12 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { IntercomClient, type Region } from '../intercom';
 import { openSource, SourceCredentialsError, SourceNotSupportedError } from '../source/open-source';
-import { SoapAuthError, SoapTransportError } from '../source/soap/errors';
 import type { SourceReader } from '../source/reader';
+import { SoapAuthError, SoapTransportError } from '../source/soap/errors';
 import { parseSourceUrl, SourceUrlError } from '../source/source-url';
 import { SchemaError } from '../source/sql/catalog';
-import { SourceNotFoundError } from '../source/sql/sqlite-connection';
+import { SourceLoginError, SourceUnreachableError } from '../source/sql/mssql-connection';
+import { SourceNotFoundError, SourceUnreadableError } from '../source/sql/sqlite-connection';
 import { UsageError } from './exit-codes';
 
 /** Options every run verb takes (README: CLI). */
@@ -56,13 +57,20 @@ export async function readerFrom(values: CommonValues, usage: string): Promise<S
   try {
     return await openSource(parseSourceUrl(values.source), { attachmentsRoot });
   } catch (error) {
-    const badInput = [SourceUrlError, SourceNotFoundError, SourceNotSupportedError, SchemaError, SourceCredentialsError, SoapAuthError, SoapTransportError];
-    if (badInput.some((kind) => error instanceof kind)) {
-      // The message names the source and the user, never the password.
-      throw new UsageError((error as Error).message);
-    }
+    if (isSourceInputError(error)) throw new UsageError((error as Error).message);
     throw error;
   }
+}
+
+/**
+ * Source errors that are the user's to fix (address, file, login, reachability): exit code 2, no stack.
+ * Their messages name the source and the user, never the password.
+ */
+export function isSourceInputError(error: unknown): boolean {
+  return [
+    SourceUrlError, SourceNotFoundError, SourceUnreadableError, SourceNotSupportedError, SchemaError, SourceLoginError, SourceUnreachableError,
+    SourceCredentialsError, SoapAuthError, SoapTransportError,
+  ].some((kind) => error instanceof kind);
 }
 
 /** The token comes from INTERCOM_TOKEN only: never a flag (shell history) nor a file. */
