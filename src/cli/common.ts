@@ -2,8 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { IntercomClient, type Region } from '../intercom';
-import { openSource, SourceNotSupportedError } from '../source/open-source';
+import { openSource, SourceCredentialsError, SourceNotSupportedError } from '../source/open-source';
 import type { SourceReader } from '../source/reader';
+import { SoapAuthError, SoapTransportError } from '../source/soap/errors';
 import { parseSourceUrl, SourceUrlError } from '../source/source-url';
 import { SchemaError } from '../source/sql/catalog';
 import { SourceLoginError, SourceUnreachableError } from '../source/sql/mssql-connection';
@@ -61,9 +62,15 @@ export async function readerFrom(values: CommonValues, usage: string): Promise<S
   }
 }
 
-/** Source errors that are the user's to fix (address, file, login, reachability): exit code 2, no stack. */
+/**
+ * Source errors that are the user's to fix (address, file, login, reachability): exit code 2, no stack.
+ * Their messages name the source and the user, never the password.
+ */
 export function isSourceInputError(error: unknown): boolean {
-  return [SourceUrlError, SourceNotFoundError, SourceUnreadableError, SourceNotSupportedError, SchemaError, SourceLoginError, SourceUnreachableError].some((kind) => error instanceof kind);
+  return [
+    SourceUrlError, SourceNotFoundError, SourceUnreadableError, SourceNotSupportedError, SchemaError, SourceLoginError, SourceUnreachableError,
+    SourceCredentialsError, SoapAuthError, SoapTransportError,
+  ].some((kind) => error instanceof kind);
 }
 
 /** The token comes from INTERCOM_TOKEN only: never a flag (shell history) nor a file. */

@@ -1,4 +1,6 @@
 import type { SourceReader } from './reader';
+import { SoapClient } from './soap/soap-client';
+import { SoapSourceReader, type SoapReaderOptions } from './soap/soap-reader';
 import { describeSourceUrl, SourceUrlError, type MssqlSourceUrl, type SourceUrl } from './source-url';
 import type { SqlConnection } from './sql/connection';
 import { mssqlDialect, sqliteDialect, type SqlDialect } from './sql/dialect';
@@ -10,21 +12,32 @@ export class SourceNotSupportedError extends Error {
   override readonly name = 'SourceNotSupportedError';
 }
 
-/** The environment variable holding the SQL Server password when no option gives it. */
+/** A Web Services source was given no user or no password. */
+export class SourceCredentialsError extends Error {
+  override readonly name = 'SourceCredentialsError';
+}
+
+/** The environment variable holding the SQL Server / Web Services password when no option gives it. */
 export const PASSWORD_ENV = 'SMARTERTRACK_PASSWORD';
 
 export interface OpenSourceOptions {
+  /** SQL: the App_Data-like folder of attachment files. Web Services: the download cache (default: a temporary folder). */
   attachmentsRoot?: string | null;
   tablePrefix?: string;
   pageSize?: number;
-  /** SQL Server password; else SMARTERTRACK_PASSWORD from `env`. */
+  /** SQL Server or Web Services password; else SMARTERTRACK_PASSWORD from `env`. Never part of the URL. */
   password?: string;
   env?: Readonly<Record<string, string | undefined>>;
   /** SQL Server connect timeout (default 15 s). */
   connectTimeoutMs?: number;
+  /** Web Services user when the URL carries none; else SMARTERTRACK_USER from `env`. */
+  user?: string;
+  /** Web Services: force the services root ('Services2' or 'Services') instead of probing. */
+  servicesRoot?: string;
+  soap?: Omit<SoapReaderOptions, 'attachmentsRoot'>;
 }
 
-/** Opens a reader for a parsed --source: SQLite files and SQL Server. */
+/** Opens a reader for a parsed --source: SQLite files, SQL Server and the hosted Web Services. */
 export async function openSource(source: SourceUrl, options: OpenSourceOptions = {}): Promise<SourceReader> {
   switch (source.kind) {
     case 'sqlite':
@@ -32,8 +45,26 @@ export async function openSource(source: SourceUrl, options: OpenSourceOptions =
     case 'mssql':
       return readerOver(await connectMssql(source, options), mssqlDialect, options);
     case 'soap':
-      throw new SourceNotSupportedError(`${describeSourceUrl(source)}: not supported yet (sqlite:<path> and mssql://user@host:port/db are)`);
+      return openSoap(source, options);
   }
+}
+
+async function openSoap(source: Extract<SourceUrl, { kind: 'soap' }>, options: OpenSourceOptions): Promise<SourceReader> {
+  const env = options.env ?? process.env;
+  const user = source.user ?? options.user ?? env.SMARTERTRACK_USER;
+  if (!user) throw new SourceCredentialsError(`${describeSourceUrl(source)}: no user; give it in the URL (https://user@site) or in SMARTERTRACK_USER`);
+  const password = options.password ?? env[PASSWORD_ENV];
+  if (!password) throw new SourceCredentialsError(`${describeSourceUrl(source)}: no password for "${user}"; set ${PASSWORD_ENV}`);
+  const client = new SoapClient({ baseUrl: source.baseUrl, user, password, ...(options.servicesRoot ? { servicesRoot: options.servicesRoot } : {}) });
+  const reader = new SoapSourceReader(client, { ...options.soap, attachmentsRoot: options.attachmentsRoot ?? null });
+  try {
+    // Probe the root and check the credentials now, so a wrong URL or password fails at open time.
+    await reader.directory();
+  } catch (error) {
+    await reader.close();
+    throw error;
+  }
+  return reader;
 }
 
 async function readerOver(connection: SqlConnection, dialect: SqlDialect, options: OpenSourceOptions): Promise<SourceReader> {

@@ -5,13 +5,14 @@
  *                                 trustServerCertificate (default false), auth=sql|ntlm, domain
  *                                 (implies ntlm). The password comes from an option or
  *                                 SMARTERTRACK_PASSWORD, never from the URL.
- *   https://site  (or http://)    hosted Web Services (recognized, not supported yet)
+ *   https://[user@]site (or http://)  hosted Web Services (SOAP); the password comes from an option
+ *                                 or SMARTERTRACK_PASSWORD, never from the URL.
  * Secrets never belong in the URL: a password in it is refused.
  */
 export type SourceUrl =
   | { kind: 'sqlite'; path: string }
   | MssqlSourceUrl
-  | { kind: 'soap'; baseUrl: string };
+  | { kind: 'soap'; baseUrl: string; user?: string };
 
 export interface MssqlSourceUrl {
   kind: 'mssql';
@@ -63,7 +64,9 @@ export function parseSourceUrl(text: string): SourceUrl {
     } catch {
       throw new SourceUrlError(`--source "${value}" is not a valid URL`);
     }
-    return { kind: 'soap', baseUrl: url.origin + url.pathname.replace(/\/+$/, '') };
+    if (url.password) throw new SourceUrlError('do not put the SmarterTrack password in --source; use SMARTERTRACK_PASSWORD');
+    const baseUrl = url.origin + url.pathname.replace(/\/+$/, '');
+    return url.username ? { kind: 'soap', baseUrl, user: decodeURIComponent(url.username) } : { kind: 'soap', baseUrl };
   }
   throw new SourceUrlError(`unknown --source scheme "${scheme}:"; expected sqlite:, mssql:// or https://`);
 }
@@ -97,6 +100,6 @@ export function describeSourceUrl(source: SourceUrl): string {
   switch (source.kind) {
     case 'sqlite': return `SQLite ${source.path}`;
     case 'mssql': return `SQL Server ${source.user ? `${source.user}@` : ''}${source.host}:${source.port}/${source.database ?? ''}`;
-    case 'soap': return `SmarterTrack Web Services at ${source.baseUrl}`;
+    case 'soap': return `SmarterTrack Web Services at ${source.baseUrl}${source.user ? ` as ${source.user}` : ''}`;
   }
 }

@@ -10,7 +10,7 @@ import { openSource } from '../../source/open-source';
 import { parseSourceUrl } from '../../source/source-url';
 import { isSourceInputError } from '../common';
 
-const USAGE = 'st2ic scope --source sqlite:<path>|mssql://user@host:port/db [--attachments <dir>] [--workspace <dir>] [--prefix <table prefix>] [--json]';
+const USAGE = 'st2ic scope --source sqlite:<path>|mssql://user@host:port/db|https://user@site [--attachments <dir>] [--workspace <dir>] [--prefix <table prefix>] [--json]';
 
 export const scopeCommand: CliCommand = {
   name: 'scope',
