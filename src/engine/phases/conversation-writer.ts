@@ -2,7 +2,7 @@ import { normalizeBody, type Conversation } from '../../intercom';
 import type { ObjectType } from '../../model/object-types';
 import type { RecordState } from '../../model/journal';
 import type { Attachment } from '../../model/source';
-import { MAX_FILES_PER_PART, readAttachment, type AttachmentFile } from '../attachments';
+import { attachmentSourceId, MAX_FILES_PER_PART, readAttachment, type AttachmentFile } from '../attachments';
 import type { RunContext } from '../context';
 import { errorInfo } from '../error-info';
 import { fingerprint } from '../fingerprint';
@@ -114,7 +114,7 @@ async function filesOf(ctx: RunContext, part: PlannedPart): Promise<{ files: Att
   const attached: Attachment[] = [];
   for (const att of part.attachments) {
     if (att.deleted) {
-      ctx.journal.record({ objectType: 'attachments', sourceId: String(att.id), state: 'skipped', reason: 'deleted in SmarterTrack' });
+      ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(att), state: 'skipped', reason: 'deleted in SmarterTrack' });
       continue;
     }
     if (ctx.options.dryRun) {
@@ -126,8 +126,8 @@ async function filesOf(ctx: RunContext, part: PlannedPart): Promise<{ files: Att
       attached.push(att);
     } catch (error) {
       const info = errorInfo(error);
-      ctx.journal.record({ objectType: 'attachments', sourceId: String(att.id), state: 'failed', error: info });
-      ctx.progress.record('attachments', String(att.id), 'failed', info.message);
+      ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(att), state: 'failed', error: info });
+      ctx.progress.record('attachments', attachmentSourceId(att), 'failed', info.message);
       notes.push(`[Attachment "${att.originalName ?? att.id}" could not be migrated: ${info.message}]`);
     }
   }
@@ -173,7 +173,7 @@ async function writePart(ctx: RunContext, plan: PlannedConversation, conversatio
     });
     if (index === 0) firstId = result.id;
   }
-  for (const att of attached) ctx.journal.record({ objectType: 'attachments', sourceId: String(att.id), state: 'migrated', intercomId: firstId });
+  for (const att of attached) ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(att), state: 'migrated', intercomId: firstId });
   return firstId;
 }
 

@@ -3,6 +3,7 @@ import { htmlToText, toUnixSeconds } from '../../mapping/transforms';
 import type { RecordState } from '../../model/journal';
 import type { ThreadItem, TicketThread } from '../../model/source';
 import type { RunContext } from '../context';
+import { attachmentSourceId } from '../attachments';
 import { forEachConcurrent } from '../concurrent';
 import { customValuesOf, type CustomValueIndex } from '../custom-values';
 import { RecordError } from '../errors';
@@ -132,8 +133,8 @@ function skipThread(ctx: RunContext, thread: TicketThread, reason: string): Reco
   const because = `its ticket was skipped: ${reason}`;
   for (const item of thread.items) {
     ctx.journal.record({ objectType: item.kind === 'message' ? 'ticketMessages' : 'ticketComments', sourceId: String(item.id), state: 'skipped', reason: because });
-    if (item.kind === 'message') for (const a of item.attachments) ctx.journal.record({ objectType: 'attachments', sourceId: String(a.id), state: 'skipped', reason: because });
+    if (item.kind === 'message') for (const a of item.attachments) ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(a), state: 'skipped', reason: because });
   }
-  for (const a of thread.looseAttachments) ctx.journal.record({ objectType: 'attachments', sourceId: String(a.id), state: 'skipped', reason: because });
+  for (const a of thread.looseAttachments) ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(a), state: 'skipped', reason: because });
   return { state: 'skipped', reason };
 }
