@@ -36,6 +36,21 @@ export function openSqlite(file: string): SqlConnection {
   const notes: string[] = [];
   let target = absolute;
   let snapshotDir: string | null = null;
+  const takeSnapshot = () => {
+    snapshotDir = mkdtempSync(path.join(tmpdir(), 'st2ic-snapshot-'));
+    target = path.join(snapshotDir, path.basename(absolute));
+    copyFileSync(absolute, target);
+    // Rollback-journal mode in the copy's header (bytes 18-19): readable without shared memory.
+    const fd = openSync(target, 'r+');
+    try {
+      writeSync(fd, Buffer.from([1, 1]), 0, 2, 18);
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const dropSnapshot = () => {
+    if (snapshotDir) rmSync(snapshotDir, { recursive: true, force: true });
+  };
   if (header[18] === 2 || header[19] === 2) {
     const wal = `${absolute}-wal`;
     if (existsSync(wal) && statSync(wal).size > 0) {
@@ -44,15 +59,7 @@ export function openSqlite(file: string): SqlConnection {
           '(is SmarterTrack still running?). Stop SmarterTrack, or back up the database, and try again.',
       );
     }
-    snapshotDir = mkdtempSync(path.join(tmpdir(), 'st2ic-snapshot-'));
-    target = path.join(snapshotDir, path.basename(absolute));
-    copyFileSync(absolute, target);
-    const fd = openSync(target, 'r+');
-    try {
-      writeSync(fd, Buffer.from([1, 1]), 0, 2, 18);
-    } finally {
-      closeSync(fd);
-    }
+    takeSnapshot();
     notes.push('the database is in WAL mode: read from a private snapshot copy (the original is not touched)');
   }
 
@@ -60,8 +67,21 @@ export function openSqlite(file: string): SqlConnection {
   try {
     db = new Database(target, { readOnly: true });
   } catch (error) {
-    if (snapshotDir) rmSync(snapshotDir, { recursive: true, force: true });
+    dropSnapshot();
     throw new SourceUnreadableError(`cannot open ${absolute}: ${(error as Error).message}`);
+  }
+  if (!snapshotDir && isLocked(db)) {
+    // node-sqlite3-wasm locks with a "<file>.lock" folder, which a killed process leaves behind; another
+    // reader holds one too. Either way the file is read from a private copy instead of failing.
+    db.close();
+    takeSnapshot();
+    notes.push(`the database is locked (${path.basename(absolute)}.lock: another reader, or one that was killed): read from a private snapshot copy`);
+    try {
+      db = new Database(target, { readOnly: true });
+    } catch (error) {
+      dropSnapshot();
+      throw new SourceUnreadableError(`cannot open ${absolute}: ${(error as Error).message}`);
+    }
   }
   const raw: SqlConnection = {
     engine: 'sqlite',
@@ -76,11 +96,21 @@ export function openSqlite(file: string): SqlConnection {
     },
     close() {
       if (db.isOpen) db.close();
-      if (snapshotDir) rmSync(snapshotDir, { recursive: true, force: true });
+      dropSnapshot();
       return Promise.resolve();
     },
   };
   return readOnly(raw);
+}
+
+function isLocked(db: Database): boolean {
+  try {
+    db.all('SELECT 1 FROM sqlite_master LIMIT 1');
+    return false;
+  } catch (error) {
+    if (/database is locked/i.test((error as Error).message)) return true;
+    throw error;
+  }
 }
 
 function readHeader(file: string): Buffer {
