@@ -14,6 +14,8 @@ export class SourceUnreadableError extends Error {
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
+/** Waits between retries of a statement that found the database locked (about 1.5 s in all). */
+const LOCK_RETRIES_MS = [10, 20, 40, 80, 160, 320, 400, 500];
 
 /**
  * Opens a SmarterTrack SQLite database read-only through node-sqlite3-wasm (pure WASM, so it runs
@@ -64,34 +66,49 @@ export function openSqlite(file: string): SqlConnection {
   }
 
   let db: Database;
-  try {
-    db = new Database(target, { readOnly: true });
-  } catch (error) {
-    dropSnapshot();
-    throw new SourceUnreadableError(`cannot open ${absolute}: ${(error as Error).message}`);
-  }
-  if (!snapshotDir && isLocked(db)) {
-    // node-sqlite3-wasm locks with a "<file>.lock" folder, which a killed process leaves behind; another
-    // reader holds one too. Either way the file is read from a private copy instead of failing.
-    db.close();
-    takeSnapshot();
-    notes.push(`the database is locked (${path.basename(absolute)}.lock: another reader, or one that was killed): read from a private snapshot copy`);
+  const openTarget = () => {
     try {
-      db = new Database(target, { readOnly: true });
+      return new Database(target, { readOnly: true });
     } catch (error) {
       dropSnapshot();
       throw new SourceUnreadableError(`cannot open ${absolute}: ${(error as Error).message}`);
     }
+  };
+  /**
+   * node-sqlite3-wasm locks with a "<file>.lock" folder: another reader holds it for a statement, and
+   * a killed process leaves it behind for good. A lock that outlasts a few retries is treated as the
+   * latter: the file is read from a private copy from then on (it is a read-only source).
+   */
+  db = openTarget();
+  const switchToSnapshot = () => {
+    if (db.isOpen) db.close();
+    takeSnapshot();
+    notes.push(`the database is locked (${path.basename(absolute)}.lock: another reader, or one that was killed): read from a private snapshot copy`);
+    db = openTarget();
+  };
+  if (!snapshotDir && isLocked(db)) {
+    let still = true;
+    for (const ms of LOCK_RETRIES_MS) {
+      sleepSync(ms);
+      if (!(still = isLocked(db))) break;
+    }
+    if (still) switchToSnapshot();
   }
   const raw: SqlConnection = {
     engine: 'sqlite',
     location: absolute,
     notes,
-    query(sql, params = []) {
-      try {
-        return Promise.resolve(db.all(sql, params as never) as SqlRow[]);
-      } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    async query(sql, params = []) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return db.all(sql, params as never) as SqlRow[];
+        } catch (error) {
+          const locked = error instanceof Error && /database is locked/i.test(error.message);
+          if (!locked) throw error instanceof Error ? error : new Error(String(error));
+          if (snapshotDir) throw error;
+          if (attempt >= LOCK_RETRIES_MS.length) switchToSnapshot();
+          else await new Promise((resolve) => setTimeout(resolve, LOCK_RETRIES_MS[attempt]));
+        }
       }
     },
     close() {
@@ -101,6 +118,11 @@ export function openSqlite(file: string): SqlConnection {
     },
   };
   return readOnly(raw);
+}
+
+/** openSqlite is synchronous: the few short waits before treating a lock as stale block. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function isLocked(db: Database): boolean {
