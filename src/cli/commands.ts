@@ -7,5 +7,8 @@ export const commands: Record<string, () => Promise<CliCommand>> = {
   sample: () => import('./commands/run').then((m) => m.sampleCommand),
   migrate: () => import('./commands/run').then((m) => m.migrateCommand),
   delta: () => import('./commands/run').then((m) => m.deltaCommand),
+  validate: () => import('./commands/reports').then((m) => m.validateCommand),
+  inventory: () => import('./commands/reports').then((m) => m.inventoryCommand),
+  rollback: () => import('./commands/rollback').then((m) => m.rollbackCommand),
   sandbox: () => import('./commands/sandbox').then((m) => m.default),
 };

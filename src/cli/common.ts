@@ -6,7 +6,8 @@ import { openSource, SourceNotSupportedError } from '../source/open-source';
 import type { SourceReader } from '../source/reader';
 import { parseSourceUrl, SourceUrlError } from '../source/source-url';
 import { SchemaError } from '../source/sql/catalog';
-import { SourceNotFoundError } from '../source/sql/sqlite-connection';
+import { SourceLoginError, SourceUnreachableError } from '../source/sql/mssql-connection';
+import { SourceNotFoundError, SourceUnreadableError } from '../source/sql/sqlite-connection';
 import { UsageError } from './exit-codes';
 
 /** Options every run verb takes (README: CLI). */
@@ -55,11 +56,14 @@ export async function readerFrom(values: CommonValues, usage: string): Promise<S
   try {
     return await openSource(parseSourceUrl(values.source), { attachmentsRoot });
   } catch (error) {
-    if (error instanceof SourceUrlError || error instanceof SourceNotFoundError || error instanceof SourceNotSupportedError || error instanceof SchemaError) {
-      throw new UsageError(error.message);
-    }
+    if (isSourceInputError(error)) throw new UsageError((error as Error).message);
     throw error;
   }
+}
+
+/** Source errors that are the user's to fix (address, file, login, reachability): exit code 2, no stack. */
+export function isSourceInputError(error: unknown): boolean {
+  return [SourceUrlError, SourceNotFoundError, SourceUnreadableError, SourceNotSupportedError, SchemaError, SourceLoginError, SourceUnreachableError].some((kind) => error instanceof kind);
 }
 
 /** The token comes from INTERCOM_TOKEN only: never a flag (shell history) nor a file. */

@@ -12,15 +12,6 @@ import { RecordError } from './errors';
 export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
 export const MAX_FILES_PER_PART = 10;
 
-/**
- * The ledger key of an attachment row. Tickets, chats and call logs number their attachment rows
- * separately (TicketAttachmentID, ChatAttachmentID, CallLogAttachmentID), so only ticket rows keep
- * the bare id; the others carry their kind.
- */
-export function attachmentSourceId(att: Pick<Attachment, 'id' | 'owner'>): string {
-  return att.owner.kind === 'ticket' ? String(att.id) : `${att.owner.kind}-attachment:${att.id}`;
-}
-
 export interface AttachmentFile {
   name: string;
   content_type: string;

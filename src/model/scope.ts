@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ObjectCounts } from './object-types';
-import { SourceDescription } from './source';
+import { PreflightFacts, SourceDescription } from './source';
 
 /** scope.json: what the source holds, what will not move cleanly, what to rebuild, what it costs. */
 
@@ -80,6 +80,25 @@ export const Estimate = z.object({
 });
 export type Estimate = z.infer<typeof Estimate>;
 
+/** Something the person running the migration confirms because the database cannot tell. */
+export const ChecklistItem = z.object({
+  id: z.enum(['fullBackup', 'licenseActivation', 'serviceStopped']),
+  item: z.string(),
+  why: z.string(),
+});
+export type ChecklistItem = z.infer<typeof ChecklistItem>;
+
+/** Pre-flight of an on-premises SQL Server source; not applicable to SQLite files. */
+export const Preflight = z.object({
+  applicable: z.boolean(),
+  note: z.string(),
+  facts: PreflightFacts.nullable(),
+  lastFullBackupAgeDays: z.number().nonnegative().nullable(),
+  warnings: z.array(z.string()),
+  checklist: z.array(ChecklistItem),
+});
+export type Preflight = z.infer<typeof Preflight>;
+
 export const ScopeReport = z.object({
   kind: z.literal('st2ic.scope'),
   version: z.literal(1),
@@ -90,5 +109,6 @@ export const ScopeReport = z.object({
   problems: z.array(Problem),
   rebuild: z.array(RebuildItem),
   estimate: Estimate,
+  preflight: Preflight,
 });
 export type ScopeReport = z.infer<typeof ScopeReport>;

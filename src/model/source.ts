@@ -377,3 +377,30 @@ export const SourceDescription = z.object({
   versionHints: z.array(z.string()),
 });
 export type SourceDescription = z.infer<typeof SourceDescription>;
+
+/**
+ * Ledger id of an attachment: ticket, chat and call-log attachments live in separate tables whose ids
+ * overlap, so the owner kind is part of the id.
+ */
+export function attachmentSourceId(attachment: Pick<Attachment, 'id' | 'owner'>): string {
+  return `${attachment.owner.kind}:${attachment.id}`;
+}
+
+/**
+ * What an on-premises SQL Server tells about itself before a migration (all read by SELECT): the
+ * server build, database size, last full backup (msdb), rows per SmarterTrack table. A fact that
+ * could not be read is null and its reason is listed in `unavailable`.
+ */
+export const PreflightFacts = z.object({
+  serverVersion: Text,
+  productVersion: Text,
+  edition: Text,
+  databaseName: Text,
+  dataBytes: z.number().nonnegative().nullable(),
+  logBytes: z.number().nonnegative().nullable(),
+  /** null when msdb could not be read; `finishedAt` null when it holds no full backup. */
+  lastFullBackup: z.object({ finishedAt: OptDate }).nullable(),
+  tableRows: z.array(z.object({ table: z.string(), rows: z.number().int().nonnegative() })),
+  unavailable: z.array(z.string()),
+});
+export type PreflightFacts = z.infer<typeof PreflightFacts>;

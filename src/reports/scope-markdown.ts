@@ -63,6 +63,8 @@ export function scopeMarkdown(report: ScopeReport): string {
   out.push(`| **total** | **${fmt(e.totalCalls)}** | |`, '');
   out.push(`At ${fmt(e.requestsPerMinute)} requests per minute: about ${formatMinutes(e.minutes)} of API time (retries, uploads and search lag not included).`, '');
 
+  out.push(...preflightMarkdown(report));
+
   out.push('## Source', '');
   out.push(`- Tables read: ${s.tables.length}`);
   out.push(`- Missing optional tables: ${s.missingOptionalTables.length ? s.missingOptionalTables.join(', ') : 'none'}`);
@@ -76,4 +78,31 @@ export function formatMinutes(minutes: number): string {
   if (minutes < 1) return `${Math.max(1, Math.round(minutes * 60))} s`;
   if (minutes < 120) return `${Math.round(minutes)} min`;
   return `${Math.floor(minutes / 60)} h ${Math.round(minutes % 60)} min`;
+}
+
+/** Pre-flight section (SQL Server sources only; nothing for SQLite). */
+function preflightMarkdown(report: ScopeReport): string[] {
+  const p = report.preflight;
+  if (!p.applicable || !p.facts) return [];
+  const f = p.facts;
+  const mb = (n: number | null) => (n === null ? 'unknown' : `${fmt(Math.round(n / 1024 / 1024))} MB`);
+  const backup = !f.lastFullBackup ? 'unknown (msdb not readable)' : f.lastFullBackup.finishedAt ? `${f.lastFullBackup.finishedAt} (${p.lastFullBackupAgeDays ?? '?'} days ago)` : 'none recorded';
+  const out = ['## Pre-flight (SQL Server)', ''];
+  out.push(`- Server: ${escapeCell(f.serverVersion?.split('\n')[0]?.trim() ?? 'unknown')}${f.edition ? `, ${f.edition}` : ''}${f.productVersion ? ` (${f.productVersion})` : ''}`);
+  out.push(`- Database: ${f.databaseName ?? 'unknown'}, data ${mb(f.dataBytes)}, log ${mb(f.logBytes)}`);
+  out.push(`- Last full backup: ${backup}`, '');
+  if (p.warnings.length) {
+    out.push('Warnings:', '');
+    for (const w of p.warnings) out.push(`- ${escapeCell(w)}`);
+    out.push('');
+  }
+  out.push('Confirm before migrating (the database cannot tell):', '');
+  for (const c of p.checklist) out.push(`- [ ] ${c.item} _${c.why}_`);
+  out.push('');
+  if (f.tableRows.length) {
+    out.push('<details><summary>Rows per table</summary>', '', '| Table | Rows |', '|---|---:|');
+    for (const t of f.tableRows) out.push(`| ${escapeCell(t.table)} | ${fmt(t.rows)} |`);
+    out.push('', '</details>', '');
+  }
+  return out;
 }

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ObjectCounts } from '../model/object-types';
-import { ScopeReport, type Estimate, type Problem, type ProblemCode, type ProblemItem, type RebuildItem } from '../model/scope';
+import type { PreflightFacts } from '../model/source';
+import { ScopeReport, type ChecklistItem, type Estimate, type Preflight, type Problem, type ProblemCode, type ProblemItem, type RebuildItem } from '../model/scope';
 import type { FlagKind, SourceReader, SourceVolumes } from '../source/reader';
 import { scopeMarkdown } from './scope-markdown';
 
@@ -19,6 +20,8 @@ export const SCOPE_LIMITS = {
   maxAttachmentBytes: 100 * 1024 * 1024,
   /** Intercom private apps: 10,000 calls per minute per app. */
   requestsPerMinute: 10_000,
+  /** A full backup older than this many days is flagged in the pre-flight. */
+  maxBackupAgeDays: 7,
 } as const;
 
 export interface ScopeOptions {
@@ -137,8 +140,55 @@ export async function buildScope(reader: SourceReader, options: ScopeOptions): P
     problems: problems.list(),
     rebuild: await rebuildInventory(reader, counts, volumes),
     estimate: estimateCalls(counts, volumes),
+    preflight: preflightOf(reader.preflight ? await reader.preflight() : null, options.now ?? new Date()),
   };
   return ScopeReport.parse(report);
+}
+
+const CHECKLIST: ChecklistItem[] = [
+  {
+    id: 'fullBackup',
+    item: 'A full backup of the SmarterTrack database and its App_Data folder was taken just before the migration, and a test restore worked.',
+    why: 'msdb only records backups this server took; it cannot tell whether a backup restores or whether the attachment files were copied too.',
+  },
+  {
+    id: 'licenseActivation',
+    item: 'A SmarterTrack license activation is left, so the source can be restored and reactivated on another server if needed.',
+    why: 'Activations are counted by SmarterTools, not in the database.',
+  },
+  {
+    id: 'serviceStopped',
+    item: 'Before the final delta run, the SmarterTrack service is stopped or in maintenance: no new tickets or chats, and its background workers (POP polling, auto-close, events) are idle.',
+    why: 'Whether background workers are running cannot be read from the database; changes made after the final delta would be lost.',
+  },
+];
+
+/** Pre-flight block: SQL Server facts, warnings on backup age and unreadable facts, the checklist. */
+export function preflightOf(facts: PreflightFacts | null, now: Date): Preflight {
+  if (!facts) {
+    return { applicable: false, note: 'Pre-flight checks apply to on-premises SQL Server sources.', facts: null, lastFullBackupAgeDays: null, warnings: [], checklist: [] };
+  }
+  const warnings: string[] = [];
+  const maxAge = SCOPE_LIMITS.maxBackupAgeDays;
+  let ageDays: number | null = null;
+  const db = facts.databaseName ?? 'the database';
+  if (!facts.lastFullBackup) {
+    warnings.push(`The backup history (msdb.dbo.backupset) could not be read: confirm by hand that a full backup of ${db} exists.`);
+  } else if (!facts.lastFullBackup.finishedAt) {
+    warnings.push(`No full backup of ${db} is recorded in msdb: take one before migrating.`);
+  } else {
+    ageDays = Math.max(0, Math.floor(((now.getTime() - Date.parse(facts.lastFullBackup.finishedAt)) / 86_400_000) * 10) / 10);
+    if (ageDays > maxAge) warnings.push(`The last full backup of ${db} (${facts.lastFullBackup.finishedAt}) is ${Math.floor(ageDays)} days old, more than ${maxAge}: take a fresh one.`);
+  }
+  for (const reason of facts.unavailable) if (!/backupset/.test(reason)) warnings.push(`Not readable with this login: ${reason}`);
+  return {
+    applicable: true,
+    note: 'Read from SQL Server by SELECT only; the checklist is for the person running the migration to confirm.',
+    facts,
+    lastFullBackupAgeDays: ageDays,
+    warnings,
+    checklist: CHECKLIST,
+  };
 }
 
 async function rebuildInventory(reader: SourceReader, counts: ObjectCounts, volumes: SourceVolumes): Promise<RebuildItem[]> {

@@ -2,7 +2,7 @@ import type { ObjectCounts } from '../model/object-types';
 import type {
   Agent, Attachment, AutomationRule, Brand, CallLog, ChatMessage, CommentType, CustomField,
   CustomFieldValue, CustomFieldValueOwner, Department, DepartmentPolicy, EndUser, Group, KbArticle, KbCategory, LiveChat, Organization,
-  OrganizationMembership, QueueUser, SourceDescription, Tag, Ticket, TicketComment, TicketMessage, TicketPriority,
+  OrganizationMembership, PreflightFacts, QueueUser, SourceDescription, Tag, Ticket, TicketComment, TicketMessage, TicketPriority,
   TicketStatus, TicketThread,
 } from '../model/source';
 
@@ -54,6 +54,12 @@ export interface SourceReader {
   automationRules(): AsyncIterable<AutomationRule>;
   /** Every department with its auto-close / auto-lock / auto-delete settings. */
   departmentPolicies(): AsyncIterable<DepartmentPolicy>;
+
+  /**
+   * Pre-flight facts of an on-premises server (version, size, last backup, rows per table); null
+   * where they do not apply (SQLite files). Optional so readers without a server can omit it.
+   */
+  preflight?(): Promise<PreflightFacts | null>;
 
   /** Aggregates for the scope report, computed where the data is (SQL) when possible. */
   readonly insights: SourceInsights;

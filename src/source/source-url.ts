@@ -1,14 +1,30 @@
 /**
  * The one place that understands --source values:
  *   sqlite:<path>                 a SmarterTrack SQLite database file (supported)
- *   mssql://user@host:port/db     SQL Server (recognized, not supported yet)
+ *   mssql://user@host:port/db     SQL Server; options after ?: encrypt (default true),
+ *                                 trustServerCertificate (default false), auth=sql|ntlm, domain
+ *                                 (implies ntlm). The password comes from an option or
+ *                                 SMARTERTRACK_PASSWORD, never from the URL.
  *   https://site  (or http://)    hosted Web Services (recognized, not supported yet)
  * Secrets never belong in the URL: a password in it is refused.
  */
 export type SourceUrl =
   | { kind: 'sqlite'; path: string }
-  | { kind: 'mssql'; user: string | null; host: string; port: number; database: string | null }
+  | MssqlSourceUrl
   | { kind: 'soap'; baseUrl: string };
+
+export interface MssqlSourceUrl {
+  kind: 'mssql';
+  user: string | null;
+  host: string;
+  port: number;
+  database: string | null;
+  encrypt: boolean;
+  trustServerCertificate: boolean;
+  auth: 'sql' | 'ntlm';
+  /** Windows domain for NTLM. */
+  domain: string | null;
+}
 
 export class SourceUrlError extends Error {
   override readonly name = 'SourceUrlError';
@@ -33,17 +49,12 @@ export function parseSourceUrl(text: string): SourceUrl {
     try {
       url = new URL(value);
     } catch {
-      throw new SourceUrlError(`--source "${value}" is not a valid mssql://user@host:port/db URL`);
+      throw new SourceUrlError('--source is not a valid mssql://user@host:port/db URL');
     }
-    if (url.password) throw new SourceUrlError('do not put the SQL Server password in --source; use SMARTERTRACK_PASSWORD');
-    if (!url.hostname) throw new SourceUrlError(`--source "${value}" names no host`);
-    return {
-      kind: 'mssql',
-      user: url.username ? decodeURIComponent(url.username) : null,
-      host: url.hostname,
-      port: url.port ? Number(url.port) : 1433,
-      database: url.pathname.replace(/^\//, '') || null,
-    };
+    if (url.password || url.searchParams.has('password')) throw new SourceUrlError('do not put the SQL Server password in --source; use SMARTERTRACK_PASSWORD');
+    if (!url.hostname) throw new SourceUrlError(`--source "${describeUrl(url)}" names no host`);
+    return { kind: 'mssql', user: url.username ? decodeURIComponent(url.username) : null, host: url.hostname, port: url.port ? Number(url.port) : 1433,
+      database: decodeURIComponent(url.pathname.replace(/^\//, '')) || null, ...mssqlOptions(url.searchParams) };
   }
   if (scheme === 'https' || scheme === 'http') {
     let url: URL;
@@ -55,6 +66,31 @@ export function parseSourceUrl(text: string): SourceUrl {
     return { kind: 'soap', baseUrl: url.origin + url.pathname.replace(/\/+$/, '') };
   }
   throw new SourceUrlError(`unknown --source scheme "${scheme}:"; expected sqlite:, mssql:// or https://`);
+}
+
+const MSSQL_OPTIONS = ['encrypt', 'trustServerCertificate', 'auth', 'domain'];
+
+function mssqlOptions(params: URLSearchParams): Pick<MssqlSourceUrl, 'encrypt' | 'trustServerCertificate' | 'auth' | 'domain'> {
+  for (const key of params.keys()) {
+    if (!MSSQL_OPTIONS.includes(key)) throw new SourceUrlError(`unknown mssql:// option "${key}"; known: ${MSSQL_OPTIONS.join(', ')}`);
+  }
+  const flag = (key: string, fallback: boolean): boolean => {
+    const v = params.get(key);
+    if (v === null || v === '') return fallback;
+    if (/^(true|yes|1)$/i.test(v)) return true;
+    if (/^(false|no|0)$/i.test(v)) return false;
+    throw new SourceUrlError(`mssql:// option ${key}=${v}: expected true or false`);
+  };
+  const domain = params.get('domain') || null;
+  const auth = (params.get('auth') || (domain ? 'ntlm' : 'sql')).toLowerCase();
+  if (auth !== 'sql' && auth !== 'ntlm') throw new SourceUrlError(`mssql:// option auth=${auth}: expected sql or ntlm`);
+  if (auth === 'ntlm' && !domain) throw new SourceUrlError('mssql:// auth=ntlm needs domain=<Windows domain>');
+  return { encrypt: flag('encrypt', true), trustServerCertificate: flag('trustServerCertificate', false), auth, domain };
+}
+
+/** A URL for messages: no credentials, no query. */
+function describeUrl(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
 export function describeSourceUrl(source: SourceUrl): string {

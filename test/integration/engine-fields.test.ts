@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { toUnixSeconds } from '../../src/mapping/transforms';
 import type { MappingFile } from '../../src/model/mapping';
-import type { Agent, EndUser, LiveChat, Organization, TicketThread } from '../../src/model/source';
+import { attachmentSourceId, type Agent, type EndUser, type LiveChat, type Organization, type TicketThread } from '../../src/model/source';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
 import { journalOf, makeDataset, migrate, openDataset, readMap, removeDir, startSeededSandbox, tempDir, type Dataset, type JournalLine, writeMap } from '../support/engine-fixtures';
 
@@ -187,11 +187,11 @@ test('files ride on their parts; the opening message\'s files follow in a note',
       if (item.kind !== 'message' || item.draft || item.attachments.length === 0) continue;
       const live = item.attachments.filter((a) => !a.deleted && !missing.has(a.id));
       for (const a of item.attachments) {
-        const r = rec('attachments', a.id);
+        const r = rec('attachments', attachmentSourceId(a));
         assert.equal(r?.state, a.deleted ? 'skipped' : missing.has(a.id) ? 'failed' : 'migrated', `attachment ${a.id}`);
       }
       if (live.length === 0) continue;
-      const partId = migratedId('attachments', live[0]!.id);
+      const partId = migratedId('attachments', attachmentSourceId(live[0]!));
       const carrier = partId === c.id ? undefined : c.parts.find((p) => p.id === partId);
       assert.ok(carrier, `ticket ${ticket.id}: message ${item.id}'s files are on a part`);
       assert.equal(carrier.attachments.length, Math.min(live.length, 10), `ticket ${ticket.id}: message ${item.id} has ${live.length} file(s)`);
@@ -206,9 +206,9 @@ test('files ride on their parts; the opening message\'s files follow in a note',
   }
   assert.ok(files > 10, `${files} files checked`);
   // Every attachment row of tickets, chats and call logs has its own record (their ids overlap across kinds).
-  const attachmentRecords = [...records.keys()].filter((k) => /^attachments:(\d+|chat-attachment:\d+|callLog-attachment:\d+)$/.test(k));
+  const attachmentRecords = [...records.keys()].filter((k) => /^attachments:(ticket|chat|callLog):\d+$/.test(k));
   assert.equal(attachmentRecords.length, ds.manifest.counts.attachments);
-  assert.equal(rec('attachments', [...missing][0]!)?.state, 'failed');
+  assert.equal(rec('attachments', `ticket:${[...missing][0]!}`)?.state, 'failed');
 });
 
 test('team and admin assignment and open/closed state follow the source and valueMaps.ticketStatus', () => {

@@ -49,7 +49,8 @@ test('bad input exits with 2 and a clear message', () => {
     [['scope', '--source', `sqlite:${path.join(dir, 'nope.db')}`], /SQLite database not found/],
     [['scope', '--source', 'ftp://host/x'], /unknown --source scheme "ftp:"/],
     [['scope', '--source', `sqlite:${path.join(dir, 'App_Data', 'shared.bin')}`], /not a SQLite database/],
-    [['scope', '--source', 'mssql://reader@db.local:1433/SmarterTrack'], /SQL Server reader@db.local:1433\/SmarterTrack: not supported yet/],
+    // Without SMARTERTRACK_PASSWORD the password is asked for; with one, the unknown host is reported.
+    [['scope', '--source', 'mssql://reader@db.local:1433/SmarterTrack'], /SQL Server reader@db.local:1433\/SmarterTrack: no password; set SMARTERTRACK_PASSWORD|cannot reach db\.local:1433/],
     [['scope', '--source', 'https://support.example.com'], /Web Services at https:\/\/support.example.com: not supported yet/],
     [['scope', '--source', `sqlite:${db.file}`, '--attachments', path.join(dir, 'no-such-dir')], /--attachments: not a folder/],
     [['scope', '--source', `sqlite:${db.file}`, '--bogus'], /Unknown option '--bogus'/],

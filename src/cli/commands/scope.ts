@@ -6,12 +6,11 @@ import { ExitCode, UsageError } from '../exit-codes';
 import type { ScopeReport } from '../../model/scope';
 import { buildScope, writeScopeReports } from '../../reports/scope';
 import { formatMinutes } from '../../reports/scope-markdown';
-import { openSource, SourceNotSupportedError } from '../../source/open-source';
-import { parseSourceUrl, SourceUrlError } from '../../source/source-url';
-import { SchemaError } from '../../source/sql/catalog';
-import { SourceNotFoundError, SourceUnreadableError } from '../../source/sql/sqlite-connection';
+import { openSource } from '../../source/open-source';
+import { parseSourceUrl } from '../../source/source-url';
+import { isSourceInputError } from '../common';
 
-const USAGE = 'st2ic scope --source sqlite:<path> [--attachments <dir>] [--workspace <dir>] [--prefix <table prefix>] [--json]';
+const USAGE = 'st2ic scope --source sqlite:<path>|mssql://user@host:port/db [--attachments <dir>] [--workspace <dir>] [--prefix <table prefix>] [--json]';
 
 export const scopeCommand: CliCommand = {
   name: 'scope',
@@ -39,8 +38,7 @@ export const scopeCommand: CliCommand = {
     try {
       reader = await openSource(parseSourceUrl(values.source), { attachmentsRoot, ...(values.prefix ? { tablePrefix: values.prefix } : {}) });
     } catch (error) {
-      const badInput = [SourceUrlError, SourceNotFoundError, SourceUnreadableError, SourceNotSupportedError, SchemaError];
-      if (badInput.some((kind) => error instanceof kind)) {
+      if (isSourceInputError(error)) {
         throw new UsageError((error as Error).message);
       }
       throw error;
@@ -63,6 +61,7 @@ function summaryJson(report: ScopeReport, files: { markdown: string; json: strin
     problems: Object.fromEntries(report.problems.map((p) => [p.code, p.count])),
     rebuild: Object.fromEntries(report.rebuild.map((r) => [r.area, r.count])),
     estimate: { totalCalls: report.estimate.totalCalls, minutes: report.estimate.minutes },
+    preflight: { applicable: report.preflight.applicable, warnings: report.preflight.warnings },
     reports: files,
   };
 }
@@ -79,6 +78,9 @@ function summaryText(report: ScopeReport, files: { markdown: string; json: strin
   }
   lines.push('', `To rebuild by hand: ${report.rebuild.length ? report.rebuild.map((r) => `${r.title} (${fmt(r.count)})`).join('; ') : 'nothing'}`);
   lines.push(`Intercom calls: about ${fmt(report.estimate.totalCalls)}, ${formatMinutes(report.estimate.minutes)} at ${fmt(report.estimate.requestsPerMinute)}/min`);
+  if (report.preflight.applicable) {
+    lines.push('', `Pre-flight: ${report.preflight.warnings.length ? report.preflight.warnings.join(' ') : 'no warnings'}; ${report.preflight.checklist.length} item(s) to confirm in scope.md`);
+  }
   lines.push('', `Reports: ${files.markdown}`, `         ${files.json}`, '');
   return lines.join('\n');
 }

@@ -1,13 +1,12 @@
 import { applyObjectMapping, hasErrors } from '../../mapping/apply';
 import { htmlToText } from '../../mapping/transforms';
 import type { RecordState } from '../../model/journal';
-import type { Attachment, CallLog, ChatMessage, LiveChat } from '../../model/source';
-import { attachmentSourceId } from '../attachments';
+import { attachmentSourceId, type Attachment, type CallLog, type ChatMessage, type LiveChat } from '../../model/source';
 import { forEachConcurrent } from '../concurrent';
 import { customValuesOf } from '../custom-values';
 import { RecordError } from '../errors';
 import { derivedFields } from '../lookups';
-import { migrateRecord } from '../record-outcome';
+import { journalRecord, migrateRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
 import { journaledWrite } from '../write';
 import { writeConversation, type PlannedPart } from './conversation-writer';
@@ -65,7 +64,8 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
     await migrateRecord(ctx, 'liveChats', String(chat.id), async (): Promise<RecordState | undefined> => {
       const transcript = lines.get(chat.id) ?? [];
       const skipLines = (reason: string) => {
-        for (const m of transcript) ctx.journal.record({ objectType: 'chatMessages', sourceId: String(m.id), state: 'skipped', reason: `its chat was skipped: ${reason}` });
+        for (const m of transcript) journalRecord(ctx, 'chatMessages', String(m.id), { state: 'skipped', reason: `its chat was skipped: ${reason}` });
+        for (const a of files.get(chat.id) ?? []) journalRecord(ctx, 'attachments', attachmentSourceId(a), { state: 'skipped', reason: `its chat was skipped: ${reason}` });
         return { state: 'skipped' as const, reason };
       };
       if (!ctx.map.objects.liveChats.enabled) return skipLines('live chats are disabled in the map');
@@ -102,28 +102,20 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
 export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationScope): Promise<void> {
   const { ctx } = inputs;
   ctx.progress.phase('call logs');
-  const callFiles = new Map<number, Attachment[]>();
+  const files = new Map<number, Attachment[]>();
   for await (const a of ctx.reader.attachments()) {
     if (a.owner.kind !== 'callLog' || (scope.callLogIds && !scope.callLogIds.has(a.owner.id))) continue;
-    callFiles.set(a.owner.id, [...(callFiles.get(a.owner.id) ?? []), a]);
+    files.set(a.owner.id, [...(files.get(a.owner.id) ?? []), a]);
   }
   await forEachConcurrent(ctx.reader.callLogs(), ctx.options.concurrency, ctx.signal, async (call: CallLog) => {
     if (scope.callLogIds && !scope.callLogIds.has(call.id)) return;
-    const files = callFiles.get(call.id) ?? [];
-    // Files of a call that gets no conversation are still accounted for.
-    const skipFiles = (reason: string) => {
-      if (ctx.kind === 'delta' && ctx.ledger.recordState('callLogs', String(call.id))?.result.state === 'skipped') return;
-      for (const a of files) ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(a), state: 'skipped', reason });
-    };
     await migrateRecord(ctx, 'callLogs', String(call.id), async (): Promise<RecordState | undefined> => {
-      if (!ctx.map.objects.callLogs.enabled) {
-        skipFiles('its call log was skipped: call logs are disabled in the map');
-        return { state: 'skipped', reason: 'call logs are disabled in the map (listed in the rebuild inventory)' };
-      }
-      if (call.deleted && !ctx.map.options.includeDeletedTickets) {
-        skipFiles('its call log was skipped: deleted in SmarterTrack');
-        return { state: 'skipped', reason: 'deleted in SmarterTrack' };
-      }
+      const skip = (reason: string) => {
+        for (const a of files.get(call.id) ?? []) journalRecord(ctx, 'attachments', attachmentSourceId(a), { state: 'skipped', reason: `its call log was skipped: ${reason}` });
+        return { state: 'skipped' as const, reason };
+      };
+      if (!ctx.map.objects.callLogs.enabled) return skip('call logs are disabled in the map (listed in the rebuild inventory)');
+      if (call.deleted && !ctx.map.options.includeDeletedTickets) return skip('deleted in SmarterTrack');
       const label = `call log ${call.number ?? call.id}`;
       const record = { ...call, ...derivedFields(inputs.lookups, 'call log', call.departmentId, call.groupId) };
       const mapped = applyObjectMapping('callLogs', ctx.map.objects.callLogs, record as unknown as Record<string, unknown>, customValuesOf(inputs.values, call.id, 'callLog'));
@@ -131,7 +123,6 @@ export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationSco
       const at = seconds(call.startedAt ?? call.createdAt, 0);
 
       if (ctx.map.options.callLogsAs === 'custom-object') {
-        skipFiles('call logs become custom object instances, which hold no files');
         const type = ctx.map.options.callObjectType;
         const attrs = { ...mapped.attributes, ...(typeof mapped.standard.title === 'string' ? { title: mapped.standard.title } : {}) };
         const result = await journaledWrite(ctx, {
@@ -142,6 +133,7 @@ export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationSco
           send: () => ctx.client.customObjects.createOrUpdate(type, { external_id: `call-${call.id}`, external_created_at: at, custom_attributes: attrs as Record<string, string | number | boolean | null> }),
           idOf: (o) => String(o.id),
         });
+        for (const a of files.get(call.id) ?? []) journalRecord(ctx, 'attachments', attachmentSourceId(a), { state: 'skipped', reason: 'custom object instances take no files; the call was migrated as a custom object' });
         return { state: 'migrated', intercomId: result.id };
       }
 
@@ -155,10 +147,7 @@ export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationSco
         call.endedAt && call.startedAt ? `Duration: ${Math.max(0, Math.round((seconds(call.endedAt, at) - at) / 60))} min` : null,
         ...mapped.notes.map((n) => `${n.label}: ${n.text}`),
       ].filter(Boolean).join('\n');
-      const parts: PlannedPart[] = [{ objectType: 'attachments', sourceId: `call:${call.id}:details`, kind: 'note', adminId, body: `[Call log ${call.number ?? call.id}]\n${details}`, createdAt: at, attachments: [] }];
-      const live = files.filter((a) => !a.deleted);
-      for (const a of files) if (a.deleted) ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(a), state: 'skipped', reason: 'deleted in SmarterTrack' });
-      if (live.length) parts.push({ objectType: 'attachments', sourceId: `call:${call.id}:files`, kind: 'note', adminId, body: 'Files of this call log', createdAt: at, attachments: live });
+      const parts: PlannedPart[] = [{ objectType: 'attachments', sourceId: `call:${call.id}:details`, kind: 'note', adminId, body: `[Call log ${call.number ?? call.id}]\n${details}`, createdAt: at, attachments: files.get(call.id) ?? [] }];
       const teamKey = mapped.teamKeys[0];
       return writeConversation(ctx, {
         objectType: 'callLogs', sourceId: String(call.id), label, contactId, opener, parts,

@@ -1,12 +1,13 @@
 import { normalizeBody, type Conversation } from '../../intercom';
+import { FOLDED_TRANSCRIPT_MARKER, MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
 import type { ObjectType } from '../../model/object-types';
 import type { RecordState } from '../../model/journal';
-import type { Attachment } from '../../model/source';
-import { attachmentSourceId, MAX_FILES_PER_PART, readAttachment, type AttachmentFile } from '../attachments';
+import { attachmentSourceId, type Attachment } from '../../model/source';
+import { MAX_FILES_PER_PART, readAttachment, type AttachmentFile } from '../attachments';
 import type { RunContext } from '../context';
 import { errorInfo } from '../error-info';
 import { fingerprint } from '../fingerprint';
-import { migrateRecord } from '../record-outcome';
+import { journalRecord, migrateRecord } from '../record-outcome';
 import { journaledWrite, sha256 } from '../write';
 import { tagIdFor } from './tags';
 
@@ -44,8 +45,7 @@ export interface PlannedConversation {
   actingAdminId: string;
 }
 
-/** Intercom keeps at most 500 parts per conversation. */
-export const MAX_PARTS = 500;
+export const MAX_PARTS = MAX_CONVERSATION_PARTS;
 /** Parts kept free for assignment and closing. */
 const RESERVED_PARTS = 4;
 
@@ -100,7 +100,7 @@ export function capParts(parts: PlannedPart[], attachmentNotes: number, actingAd
       folds: folded.slice(1).map((p) => ({ objectType: p.objectType, sourceId: p.sourceId })),
       kind: 'note',
       adminId: actingAdminId,
-      body: `Messages ${kept.length + 2}–${parts.length + 1} of the original conversation (Intercom keeps at most ${MAX_PARTS} parts per conversation):\n\n${transcript}`,
+      body: `${FOLDED_TRANSCRIPT_MARKER} (${MAX_PARTS}): messages ${kept.length + 2}–${parts.length + 1}\n\n${transcript}`,
       createdAt: first.createdAt,
       attachments: folded.flatMap((p) => p.attachments),
     },
@@ -114,7 +114,7 @@ async function filesOf(ctx: RunContext, part: PlannedPart): Promise<{ files: Att
   const attached: Attachment[] = [];
   for (const att of part.attachments) {
     if (att.deleted) {
-      ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(att), state: 'skipped', reason: 'deleted in SmarterTrack' });
+      journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'skipped', reason: 'deleted in SmarterTrack' });
       continue;
     }
     if (ctx.options.dryRun) {
@@ -126,7 +126,7 @@ async function filesOf(ctx: RunContext, part: PlannedPart): Promise<{ files: Att
       attached.push(att);
     } catch (error) {
       const info = errorInfo(error);
-      ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(att), state: 'failed', error: info });
+      journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'failed', error: info });
       ctx.progress.record('attachments', attachmentSourceId(att), 'failed', info.message);
       notes.push(`[Attachment "${att.originalName ?? att.id}" could not be migrated: ${info.message}]`);
     }
@@ -173,7 +173,7 @@ async function writePart(ctx: RunContext, plan: PlannedConversation, conversatio
     });
     if (index === 0) firstId = result.id;
   }
-  for (const att of attached) ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(att), state: 'migrated', intercomId: firstId });
+  for (const att of attached) journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'migrated', intercomId: firstId });
   return firstId;
 }
 
@@ -217,7 +217,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
     });
     conversationId = created.id;
     if (plan.opener.objectType !== plan.objectType) {
-      ctx.journal.record({ objectType: plan.opener.objectType, sourceId: plan.opener.sourceId, state: 'migrated', intercomId: conversationId });
+      journalRecord(ctx, plan.opener.objectType, plan.opener.sourceId, { state: 'migrated', intercomId: conversationId });
     }
   }
 
@@ -227,7 +227,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   for (const part of parts) {
     const existing = ctx.ledger.intercomIdFor(part.objectType, part.sourceId);
     if (existing && part.objectType !== 'attachments') {
-      if (ctx.kind !== 'delta') ctx.journal.record({ objectType: part.objectType, sourceId: part.sourceId, state: 'migrated', intercomId: existing });
+      if (ctx.kind !== 'delta') journalRecord(ctx, part.objectType, part.sourceId, { state: 'migrated', intercomId: existing });
       continue;
     }
     if (existing) continue;
@@ -239,7 +239,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
     const outcome = await migrateRecord(ctx, part.objectType, part.sourceId, async () => ({ state: 'migrated', intercomId: await writePart(ctx, plan, conversationId!, part) }));
     if (outcome?.state === 'failed') throw new Error(`${plan.label}: part ${part.objectType} ${part.sourceId} failed: ${outcome.error.message}`);
     for (const fold of part.folds ?? []) {
-      ctx.journal.record({ objectType: fold.objectType, sourceId: fold.sourceId, state: 'migrated', intercomId: outcome?.state === 'migrated' ? outcome.intercomId : conversationId });
+      journalRecord(ctx, fold.objectType, fold.sourceId, { state: 'migrated', intercomId: outcome?.state === 'migrated' ? outcome.intercomId : conversationId });
     }
   }
 
@@ -272,7 +272,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
     if (plan.state === 'closed') {
       await journaledWrite(ctx, {
         op: 'close', objectType: plan.objectType, sourceId: plan.sourceId,
-        target: { resource: 'conversation', intercomId: id, description: `close conversation ${id} (${print})` },
+        target: { resource: 'conversation', intercomId: id, description: `close conversation ${id} as admin ${plan.actingAdminId} (${print})` },
         lookup: { by: 'intercom_id', id },
         clientLookup: { kind: 'conversation_state', conversation_id: id, action: 'close' },
         send: () => ctx.client.conversations.close(id, plan.actingAdminId),
@@ -281,7 +281,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
     } else if (plan.state === 'open' && before !== undefined) {
       await journaledWrite(ctx, {
         op: 'open', objectType: plan.objectType, sourceId: plan.sourceId,
-        target: { resource: 'conversation', intercomId: id, description: `open conversation ${id} (${print})` },
+        target: { resource: 'conversation', intercomId: id, description: `open conversation ${id} as admin ${plan.actingAdminId} (${print})` },
         lookup: { by: 'intercom_id', id },
         clientLookup: { kind: 'conversation_state', conversation_id: id, action: 'open' },
         send: () => ctx.client.conversations.open(id, plan.actingAdminId),

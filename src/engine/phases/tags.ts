@@ -1,4 +1,5 @@
 import type { RunContext } from '../context';
+import { migrateRecord } from '../record-outcome';
 import { journaledWrite } from '../write';
 
 /**
@@ -34,14 +35,10 @@ export async function migrateTags(ctx: RunContext): Promise<void> {
   for await (const tag of ctx.reader.tags()) {
     const sourceId = String(tag.id);
     if (tag.deleted || !tag.name?.trim()) {
-      ctx.journal.record({ objectType: 'tags', sourceId, state: 'skipped', reason: tag.deleted ? 'deleted in SmarterTrack' : 'tag has no name' });
-      ctx.progress.record('tags', sourceId, 'skipped', tag.deleted ? 'deleted' : 'no name');
+      await migrateRecord(ctx, 'tags', sourceId, async () => ({ state: 'skipped', reason: tag.deleted ? 'deleted in SmarterTrack' : 'tag has no name' }));
       continue;
     }
-    const id = await tagIdFor(ctx, tag.name.trim());
-    const previous = ctx.ledger.recordState('tags', sourceId)?.result;
-    if (ctx.kind === 'delta' && previous?.state === 'migrated' && previous.intercomId === id) continue;
-    ctx.journal.record({ objectType: 'tags', sourceId, state: 'migrated', intercomId: id });
-    ctx.progress.record('tags', sourceId, 'migrated', id);
+    const name = tag.name.trim();
+    await migrateRecord(ctx, 'tags', sourceId, async () => ({ state: 'migrated', intercomId: await tagIdFor(ctx, name) }));
   }
 }

@@ -47,7 +47,8 @@ export const mssqlDialect: SqlDialect = {
   param: (n) => `@p${n}`,
   selectPage: (p) =>
     `SELECT TOP (@p${p.limitParam}) ${p.select.join(', ')} FROM ${p.from}${where(p.where)} ORDER BY ${p.orderBy.join(', ')}`,
-  length: (expr) => `LEN(${expr})`,
+  // LEN ignores trailing spaces; spaces turned into another character count like SQLite's LENGTH.
+  length: (expr) => `LEN(REPLACE(${expr}, ' ', '_'))`,
   catalogSql:
     'SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name FROM INFORMATION_SCHEMA.COLUMNS ' +
     'ORDER BY TABLE_NAME, ORDINAL_POSITION',

@@ -1,7 +1,7 @@
 import type {
   Agent, Attachment, AttachmentOwnerKind, AutomationRule, Brand, CallLog, ChatMessage, CommentType, CustomField,
   CustomFieldChannel, CustomFieldTemplateUse, CustomFieldValue, Department, DepartmentPolicy, EndUser, Group,
-  KbArticle, KbCategory, LiveChat, Organization, OrganizationMembership, QueueUser, SourceDescription, Tag, Ticket,
+  KbArticle, KbCategory, LiveChat, Organization, OrganizationMembership, PreflightFacts, QueueUser, SourceDescription, Tag, Ticket,
   TicketComment, TicketMessage, TicketPriority, TicketStatus, TicketThread,
 } from '../../model/source';
 import {
@@ -13,6 +13,7 @@ import type { SourceInsights, SourceReader } from '../reader';
 import { discoverCatalog } from './catalog';
 import type { SqlConnection } from './connection';
 import type { SqlDialect } from './dialect';
+import { readMssqlPreflight } from './mssql-preflight';
 import { SqlQueries, type RowOf, type Selection } from './query';
 import { SqlInsights } from './sql-insights';
 import { buildThread, groupByTicket } from './thread';
@@ -58,6 +59,12 @@ export class SqlSourceReader implements SourceReader {
       missingOptionalColumns: catalog.missingOptionalColumns,
       versionHints: [...versionHints(catalog, connection.engine), ...(connection.notes ?? [])],
     };
+  }
+
+  /** SQL Server only: a SQLite file has no server, backups or permissions to check. */
+  async preflight(): Promise<PreflightFacts | null> {
+    const { connection, catalog } = this.q;
+    return connection.engine === 'mssql' ? readMssqlPreflight(connection, catalog.prefix) : null;
   }
 
   // ---------- SQL fragments shared with insights ----------

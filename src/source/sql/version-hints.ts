@@ -17,5 +17,6 @@ export function versionHints(catalog: Catalog, engine: string): string[] {
   if (catalog.column('Users', 'PhoneNumber')) hints.push('users carry a phone number: phone organization filters are evaluated');
   else hints.push('users have no phone column: phone organization filters are ignored');
   if (engine === 'sqlite') hints.push('SQLite database: the default engine of current SmarterTrack builds');
+  if (engine === 'mssql') hints.push('SQL Server database: the engine of classic (2016-2019) installs; server version and backups are in the pre-flight');
   return hints;
 }

@@ -24,13 +24,21 @@ test('dates from text, ISO, numbers and Date objects come out as UTC ISO strings
   assert.throws(() => parseUtcDate('yesterday'), /not a date/);
 });
 
-test('source URLs: sqlite is supported, mssql and https are recognized, anything else refused', () => {
+test('source URLs: sqlite and mssql are supported, https is recognized, anything else refused', () => {
+  const sqlLogin = { encrypt: true, trustServerCertificate: false, auth: 'sql', domain: null };
   assert.deepEqual(parseSourceUrl('sqlite:./data/st.db'), { kind: 'sqlite', path: './data/st.db' });
   assert.deepEqual(parseSourceUrl('sqlite:///abs/st.db'), { kind: 'sqlite', path: '/abs/st.db' });
-  assert.deepEqual(parseSourceUrl('mssql://reader@db.local:1500/SmarterTrack'), { kind: 'mssql', user: 'reader', host: 'db.local', port: 1500, database: 'SmarterTrack' });
-  assert.deepEqual(parseSourceUrl('mssql://db.local/SmarterTrack'), { kind: 'mssql', user: null, host: 'db.local', port: 1433, database: 'SmarterTrack' });
+  assert.deepEqual(parseSourceUrl('mssql://reader@db.local:1500/SmarterTrack'), { kind: 'mssql', user: 'reader', host: 'db.local', port: 1500, database: 'SmarterTrack', ...sqlLogin });
+  assert.deepEqual(parseSourceUrl('mssql://db.local/SmarterTrack'), { kind: 'mssql', user: null, host: 'db.local', port: 1433, database: 'SmarterTrack', ...sqlLogin });
   assert.deepEqual(parseSourceUrl('https://support.example.com/'), { kind: 'soap', baseUrl: 'https://support.example.com' });
   assert.throws(() => parseSourceUrl('mssql://sa:secret@db/x'), /password/);
+  assert.throws(() => parseSourceUrl('mssql://sa@db/x?password=secret'), /password/);
+  assert.deepEqual(parseSourceUrl('mssql://svc@db/ST?encrypt=false&trustServerCertificate=true&domain=CORP'), {
+    kind: 'mssql', user: 'svc', host: 'db', port: 1433, database: 'ST', encrypt: false, trustServerCertificate: true, auth: 'ntlm', domain: 'CORP',
+  });
+  assert.throws(() => parseSourceUrl('mssql://svc@db/ST?auth=ntlm'), /domain/);
+  assert.throws(() => parseSourceUrl('mssql://svc@db/ST?encrypt=maybe'), /true or false/);
+  assert.throws(() => parseSourceUrl('mssql://svc@db/ST?encrpyt=true'), /unknown mssql:\/\/ option "encrpyt"/);
   assert.throws(() => parseSourceUrl('ftp://x'), SourceUrlError);
   assert.throws(() => parseSourceUrl('./st.db'), /no scheme/);
   assert.throws(() => parseSourceUrl('C:\\data\\st.db'), /no scheme/);

@@ -1,0 +1,70 @@
+import type { ReconciliationReport } from '../model/reports';
+import { MARKDOWN_ID_CAP } from './scope-markdown';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** reconciliation-<run>.md: the reconciliation for people. */
+export function reconciliationMarkdown(report: ReconciliationReport, csvName: string): string {
+  const out: string[] = [];
+  const scope = report.scope;
+  out.push('# Reconciliation', '');
+  out.push(scope.mode === 'run'
+    ? `Run \`${scope.runId}\` (${scope.kind}, ${scope.status}), generated ${report.generatedAt}.`
+    : `Current state of the workspace across ${fmt(scope.runIds.length)} run(s) (latest record per source record), generated ${report.generatedAt}.`);
+  out.push(`Source: ${report.source.engine} \`${report.source.location}\` (table prefix \`${report.source.tablePrefix}\`).`);
+  out.push(`Every skipped, failed and unaccounted record is listed in \`${csvName}\`.`, '');
+
+  const t = report.totals;
+  const gaps = report.types.filter((x) => x.unaccounted > 0);
+  const failedTypes = report.types.filter((x) => x.failed > 0);
+  out.push('## Verdict', '');
+  out.push(`- ${fmt(t.migrated)} migrated, ${fmt(t.skipped)} skipped, ${fmt(t.failed)} failed, ${fmt(t.unaccounted)} unaccounted.`);
+  out.push(gaps.length
+    ? `- **Gap:** ${gaps.map((x) => `${fmt(x.unaccounted)} ${x.objectType}`).join(', ')} without any record in the ledger.`
+    : '- No gap: every source record of the covered object types has a record in the ledger.');
+  if (failedTypes.length) out.push(`- **Failed:** ${failedTypes.map((x) => `${fmt(x.failed)} ${x.objectType}`).join(', ')}.`);
+  const mismatched = report.fieldCheck.types.reduce((n, x) => n + x.withMismatches, 0);
+  const checked = report.fieldCheck.types.reduce((n, x) => n + x.checked, 0);
+  out.push(mismatched
+    ? `- **Field check:** ${fmt(mismatched)} of ${fmt(checked)} records read back differ from the source (${fmt(report.fieldCheck.mismatches.length)} field(s)).`
+    : `- Field check: all ${fmt(checked)} records read back match the source.`);
+  out.push('');
+
+  out.push('## Per object type', '');
+  out.push('| Object | Source | Migrated | Skipped | Failed | Unaccounted | Not in source |', '|---|---:|---:|---:|---:|---:|---:|');
+  for (const x of report.types) {
+    const unaccounted = x.covered ? fmt(x.unaccounted) : 'not covered';
+    out.push(`| ${x.objectType} | ${fmt(x.source)} | ${fmt(x.migrated)} | ${fmt(x.skipped)} | ${fmt(x.failed)} | ${unaccounted} | ${fmt(x.notInSource)} |`);
+  }
+  out.push('', '"Not covered": the scope has no record of this type, so its records are not expected in the ledger.', '');
+
+  const withReasons = report.types.filter((x) => x.skippedReasons.length || x.failedReasons.length || x.unaccounted);
+  if (withReasons.length) out.push('## Skipped, failed and unaccounted', '');
+  for (const x of withReasons) {
+    out.push(`### ${x.objectType}`, '');
+    for (const r of x.skippedReasons) out.push(`- skipped ${fmt(r.count)}: ${cell(r.reason)}`);
+    for (const r of x.failedReasons) out.push(`- failed ${fmt(r.count)}: ${r.errorClass}${r.field ? ` (field \`${r.field}\`)` : ''}`);
+    if (x.unaccounted) {
+      const shown = x.unaccountedIds.slice(0, MARKDOWN_ID_CAP);
+      out.push(`- unaccounted ${fmt(x.unaccounted)}: ${shown.join(', ')}${x.unaccounted > shown.length ? `, … (all in ${csvName})` : ''}`);
+    }
+    out.push('');
+  }
+
+  const fc = report.fieldCheck;
+  out.push('## Field check (read back from Intercom)', '');
+  out.push(`Sample: ${fc.sample === 'all' ? 'every migrated record' : `up to ${fmt(fc.sample)} migrated records per type, spread over the source ids`}.`, '');
+  out.push('| Object | Migrated | Checked | With mismatches |', '|---|---:|---:|---:|');
+  for (const x of fc.types) out.push(`| ${x.objectType} | ${fmt(x.migrated)} | ${fmt(x.checked)} | ${fmt(x.withMismatches)} |`);
+  out.push('');
+  if (fc.mismatches.length) {
+    out.push('| Object | Source id | Intercom id | Field | Expected | Actual |', '|---|---|---|---|---|---|');
+    for (const m of fc.mismatches) out.push(`| ${m.objectType} | ${m.sourceId} | ${m.intercomId} | ${cell(m.field)} | ${cell(m.expected)} | ${cell(m.actual)} |`);
+    out.push('');
+  }
+  return out.join('\n');
+}

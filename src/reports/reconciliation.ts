@@ -1,0 +1,176 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { IntercomClient } from '../intercom';
+import type { Ledger } from '../ledger';
+import type { MappingFile } from '../model/mapping';
+import { OBJECT_TYPES, type ObjectType } from '../model/object-types';
+import {
+  RECONCILIATION_CSV_COLUMNS, ReconciliationReport, type ReconciliationRow, type TypeReconciliation,
+} from '../model/reports';
+import type { SourceReader } from '../source/reader';
+import { checkFields, type SampleSize } from './field-check';
+import { ledgerRecords, type LatestRecord } from './ledger-records';
+import { reconciliationMarkdown } from './reconciliation-markdown';
+import { sourceIdsOf } from './source-ids';
+
+/** How many unaccounted ids a type lists in the JSON and Markdown; the CSV has them all. */
+export const UNACCOUNTED_ID_CAP = 100;
+
+export interface ReconciliationInput {
+  ledger: Ledger;
+  reader: SourceReader;
+  client: IntercomClient;
+  map: MappingFile;
+  /** Omitted: the workspace's current state across runs (latest record entry per source record). */
+  runId?: string;
+  /** Migrated records read back per checked type (default 20), or 'all'. */
+  sample?: SampleSize;
+  now?: Date;
+}
+
+/** The report plus every skipped, failed and unaccounted record (the CSV). */
+export interface Reconciliation {
+  report: ReconciliationReport;
+  rows: ReconciliationRow[];
+}
+
+export const DEFAULT_SAMPLE = 20;
+
+/**
+ * Reconciles the ledger with the source and with Intercom. Counts come from the ledger's `record`
+ * entries, the latest per source record; source counts from reader.insights.counts(). For every
+ * object type the scope covers, each source record without any record entry is listed as
+ * unaccounted, so a gap shows instead of hiding in a total.
+ */
+export async function buildReconciliation(input: ReconciliationInput): Promise<Reconciliation> {
+  const { ledger, reader } = input;
+  const records = await ledgerRecords(ledger, input.runId);
+  const sourceCounts = await reader.insights.counts();
+  const rows: ReconciliationRow[] = [];
+  const types: TypeReconciliation[] = [];
+
+  for (const objectType of OBJECT_TYPES) {
+    const recs = records.byType.get(objectType) ?? new Map<string, LatestRecord>();
+    const counts = records.counts[objectType] ?? { migrated: 0, skipped: 0, failed: 0, skippedReasons: {}, failedReasons: {} };
+    const covered = recs.size > 0;
+    const unaccountedIds: string[] = [];
+    let unaccounted = 0;
+    let notInSource = 0;
+    if (covered) {
+      let matched = 0;
+      // Attachment ids repeat across owners (ticket and call-log attachments are numbered apart) and
+      // the engine journals the bare id: count each id once so matches are never counted twice.
+      const seen = new Set<string>();
+      for await (const id of sourceIdsOf(reader, objectType)) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        if (recs.has(id)) {
+          matched++;
+          continue;
+        }
+        unaccounted++;
+        if (unaccountedIds.length < UNACCOUNTED_ID_CAP) unaccountedIds.push(id);
+        rows.push({ objectType, sourceId: id, state: 'unaccounted', reason: 'no record entry in the ledger', field: '', message: '', runId: '' });
+      }
+      notInSource = recs.size - matched;
+    }
+    const failedReasons = new Map<string, { errorClass: string; field: string | null; count: number }>();
+    for (const r of [...recs.values()].sort(bySourceId)) {
+      if (r.result.state === 'skipped') {
+        rows.push({ objectType, sourceId: r.sourceId, state: 'skipped', reason: r.result.reason, field: '', message: '', runId: r.runId });
+      } else if (r.result.state === 'failed') {
+        const { errorClass, field, message } = r.result.error;
+        rows.push({ objectType, sourceId: r.sourceId, state: 'failed', reason: errorClass, field: field ?? '', message, runId: r.runId });
+        const key = `${errorClass}\u0000${field ?? ''}`;
+        const group = failedReasons.get(key) ?? { errorClass, field: field ?? null, count: 0 };
+        group.count++;
+        failedReasons.set(key, group);
+      }
+    }
+    const source = sourceCounts[objectType] ?? 0;
+    if (!covered && source === 0) continue;
+    types.push({
+      objectType,
+      source,
+      covered,
+      migrated: counts.migrated,
+      skipped: counts.skipped,
+      failed: counts.failed,
+      skippedReasons: Object.entries(counts.skippedReasons).map(([reason, count]) => ({ reason, count })).sort(byCountThenName((r) => r.reason)),
+      failedReasons: [...failedReasons.values()].sort(byCountThenName((r) => `${r.errorClass} ${r.field ?? ''}`)),
+      unaccounted,
+      unaccountedIds,
+      notInSource,
+    });
+  }
+
+  const fieldCheck = await checkFields({ ...input, records, sample: input.sample ?? DEFAULT_SAMPLE });
+  const sum = (pick: (t: TypeReconciliation) => number) => types.reduce((n, t) => n + pick(t), 0);
+  const description = await reader.describe();
+  const report = ReconciliationReport.parse({
+    kind: 'st2ic.reconciliation',
+    version: 1,
+    generatedAt: (input.now ?? new Date()).toISOString(),
+    scope: records.scope,
+    source: { engine: description.engine, location: description.location, tablePrefix: description.tablePrefix },
+    types,
+    totals: { source: sum((t) => t.source), migrated: sum((t) => t.migrated), skipped: sum((t) => t.skipped), failed: sum((t) => t.failed), unaccounted: sum((t) => t.unaccounted) },
+    fieldCheck,
+  });
+  return { report, rows: rows.sort(byRow) };
+}
+
+const TYPE_ORDER = new Map<ObjectType, number>(OBJECT_TYPES.map((t, i) => [t, i]));
+
+/** Numeric ids in numeric order, composite ids (`3:17`) by their parts. */
+export function compareSourceIds(a: string, b: string): number {
+  const pa = a.split(':');
+  const pb = b.split(':');
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? '';
+    const y = pb[i] ?? '';
+    const nx = Number(x);
+    const ny = Number(y);
+    const c = x !== '' && y !== '' && Number.isFinite(nx) && Number.isFinite(ny) ? nx - ny : x.localeCompare(y);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+const bySourceId = (a: { sourceId: string }, b: { sourceId: string }): number => compareSourceIds(a.sourceId, b.sourceId);
+
+function byRow(a: ReconciliationRow, b: ReconciliationRow): number {
+  return (TYPE_ORDER.get(a.objectType) ?? 0) - (TYPE_ORDER.get(b.objectType) ?? 0) || compareSourceIds(a.sourceId, b.sourceId);
+}
+
+function byCountThenName<T extends { count: number }>(name: (item: T) => string): (a: T, b: T) => number {
+  return (a, b) => b.count - a.count || name(a).localeCompare(name(b));
+}
+
+/** RFC 4180: CRLF line ends, every field quoted when it holds a quote, comma or line break. */
+export function reconciliationCsv(rows: readonly ReconciliationRow[]): string {
+  return stringify(
+    rows.map((r) => RECONCILIATION_CSV_COLUMNS.map((c) => r[c])),
+    { header: true, columns: [...RECONCILIATION_CSV_COLUMNS], record_delimiter: 'windows' },
+  );
+}
+
+export function reconciliationBaseName(report: ReconciliationReport): string {
+  return `reconciliation-${report.scope.mode === 'run' ? report.scope.runId : 'current'}`;
+}
+
+/**
+ * Writes <workspace>/migration/reports/reconciliation-<run-id>.md, .json and .csv
+ * (`reconciliation-current.*` for the workspace's state across runs); returns their paths.
+ */
+export async function writeReconciliation(workspace: string, reconciliation: Reconciliation): Promise<{ markdown: string; json: string; csv: string }> {
+  const dir = path.join(workspace, 'migration', 'reports');
+  await mkdir(dir, { recursive: true });
+  const base = path.join(dir, reconciliationBaseName(reconciliation.report));
+  const files = { markdown: `${base}.md`, json: `${base}.json`, csv: `${base}.csv` };
+  await writeFile(files.json, JSON.stringify(reconciliation.report, null, 2) + '\n');
+  await writeFile(files.csv, reconciliationCsv(reconciliation.rows));
+  await writeFile(files.markdown, reconciliationMarkdown(reconciliation.report, path.basename(files.csv)));
+  return files;
+}
