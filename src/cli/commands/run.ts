@@ -14,7 +14,7 @@ const SUMMARY: Record<Exclude<MigrationKind, 'dry-run'>, string> = {
 };
 
 function usage(verb: string): string {
-  return `st2ic ${verb} --source <source> [--attachments <dir>] [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--dry-run] [--concurrency N] [--json]${verb === 'sample' ? ' [--size N]' : ''}`;
+  return `st2ic ${verb} --source <source> [--attachments <dir>] [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--dry-run] [--concurrency N] [--search-settle <seconds>] [--json]${verb === 'sample' ? ' [--size N]' : ''}`;
 }
 
 /** Exit codes: 0 done, 1 failed or cancelled, 3 finished with some records failed. */
@@ -31,9 +31,13 @@ function runVerb(verb: 'sample' | 'migrate' | 'delta', kind: Exclude<MigrationKi
     summary: SUMMARY[kind],
     usage: USAGE,
     async run(argv) {
-      const { values } = parseCommand(argv, USAGE, { size: { type: 'string' } });
+      const { values } = parseCommand(argv, USAGE, { size: { type: 'string' }, 'search-settle': { type: 'string' } });
       const size = values.size === undefined ? undefined : Number(values.size);
       if (size !== undefined && (!Number.isInteger(size) || size < 1)) throw new UsageError(`--size must be a positive whole number (got ${values.size})`);
+      // How long an interrupted create is looked for through search before it counts as not applied
+      // (default 120 s: Intercom's search lags behind writes). A workspace known to index at once may shorten it.
+      const settle = values['search-settle'] === undefined ? undefined : Number(values['search-settle']);
+      if (settle !== undefined && !(Number.isFinite(settle) && settle >= 0)) throw new UsageError(`--search-settle must be a number of seconds (got ${values['search-settle']})`);
       const client = clientFrom(values);
       const reader = await readerFrom(values, USAGE);
       const printer = new ProgressPrinter(client);
@@ -50,7 +54,11 @@ function runVerb(verb: 'sample' | 'migrate' | 'delta', kind: Exclude<MigrationKi
           workspaceDir: workspaceOf(values),
           kind: values['dry-run'] ? 'dry-run' : kind,
           reader, client, progress: printer, signal: abort.signal,
-          options: { ...(size ? { sampleSize: size } : {}), ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}) },
+          options: {
+            ...(size ? { sampleSize: size } : {}),
+            ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
+            ...(settle !== undefined ? { searchSettleMs: settle * 1000 } : {}),
+          },
         });
       } catch (error) {
         if (error instanceof MapNotConfirmedError || error instanceof MappingFileError || error instanceof EngineUsageError) throw new UsageError(error.message);
