@@ -1,5 +1,6 @@
 import type { RunCounts, RunKind, RunStatus } from '../model/journal';
 import type { ReviewStatus } from '../model/mapping';
+import { totals } from './run-counts';
 
 /** What the Migration view shows for one phase (pure, so it is unit-tested). */
 export interface PhaseState {
@@ -20,17 +21,6 @@ export interface PhaseInputs {
   reconciled: string[];
 }
 
-function tally(counts: RunCounts) {
-  const sum = { migrated: 0, skipped: 0, failed: 0 };
-  for (const c of Object.values(counts)) {
-    if (!c) continue;
-    sum.migrated += c.migrated;
-    sum.skipped += c.skipped;
-    sum.failed += c.failed;
-  }
-  return sum;
-}
-
 function runPhase(id: 'sample' | 'full' | 'delta', label: string, inputs: PhaseInputs): PhaseState {
   const runs = inputs.runs.filter((r) => r.kind === id);
   const last = runs.at(-1);
@@ -39,7 +29,7 @@ function runPhase(id: 'sample' | 'full' | 'delta', label: string, inputs: PhaseI
     const allowed = inputs.mapping && (inputs.mapping.status === needed || inputs.mapping.status === 'approved');
     return { id, label, status: 'todo', description: allowed ? 'ready' : `needs the map ${needed}`, tooltip: `No ${label.toLowerCase()} run yet.` };
   }
-  const t = tally(last.counts);
+  const t = totals(last.counts);
   const figures = `${t.migrated} migrated · ${t.skipped} skipped · ${t.failed} failed`;
   const runCount = runs.length > 1 ? ` (${runs.length} runs)` : '';
   const tooltip = `Last run ${last.id}: ${last.interrupted ? 'interrupted' : last.status}\n${figures}`;

@@ -268,28 +268,20 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   if (plan.teamId && plan.teamId !== before?.team) await assign(ctx, plan, id, 'team', plan.teamId);
   if (plan.adminAssigneeId && plan.adminAssigneeId !== before?.admin) await assign(ctx, plan, id, 'admin', plan.adminAssigneeId);
   const previousState = before?.state ?? 'open';
-  if (plan.state !== previousState || (before === undefined && plan.state === 'closed')) {
-    if (plan.state === 'closed') {
-      await journaledWrite(ctx, {
-        op: 'close', objectType: plan.objectType, sourceId: plan.sourceId,
-        target: { resource: 'conversation', intercomId: id, description: `close conversation ${id} as admin ${plan.actingAdminId} (${print})` },
-        lookup: { by: 'intercom_id', id },
-        clientLookup: { kind: 'conversation_state', conversation_id: id, action: 'close' },
-        send: () => ctx.client.conversations.close(id, plan.actingAdminId),
-        idOf: () => id,
-      });
-    } else if (plan.state === 'open' && before !== undefined) {
-      await journaledWrite(ctx, {
-        op: 'open', objectType: plan.objectType, sourceId: plan.sourceId,
-        target: { resource: 'conversation', intercomId: id, description: `open conversation ${id} as admin ${plan.actingAdminId} (${print})` },
-        lookup: { by: 'intercom_id', id },
-        clientLookup: { kind: 'conversation_state', conversation_id: id, action: 'open' },
-        send: () => ctx.client.conversations.open(id, plan.actingAdminId),
-        idOf: () => id,
-      });
-    }
-  }
+  if (plan.state === 'closed' && (before === undefined || previousState !== 'closed')) await setState(ctx, plan, id, 'close', print);
+  else if (plan.state === 'open' && before !== undefined && previousState !== 'open') await setState(ctx, plan, id, 'open', print);
   return { state: 'migrated', intercomId: id, fingerprint: print };
+}
+
+async function setState(ctx: RunContext, plan: PlannedConversation, id: string, action: 'close' | 'open', print: string): Promise<void> {
+  await journaledWrite(ctx, {
+    op: action, objectType: plan.objectType, sourceId: plan.sourceId,
+    target: { resource: 'conversation', intercomId: id, description: `${action} conversation ${id} as admin ${plan.actingAdminId} (${print})` },
+    lookup: { by: 'intercom_id', id },
+    clientLookup: { kind: 'conversation_state', conversation_id: id, action },
+    send: () => (action === 'close' ? ctx.client.conversations.close(id, plan.actingAdminId) : ctx.client.conversations.open(id, plan.actingAdminId)),
+    idOf: () => id,
+  });
 }
 
 async function assign(ctx: RunContext, plan: PlannedConversation, id: string, type: 'team' | 'admin', assigneeId: string): Promise<void> {
