@@ -3,6 +3,7 @@ import type { CliCommand } from './command';
 /** The command table: one entry per verb, loaded lazily so `st2ic --help` stays instant. */
 export const commands: Record<string, () => Promise<CliCommand>> = {
   scope: () => import('./commands/scope').then((m) => m.scopeCommand),
+  configure: () => import('./commands/configure').then((m) => m.configureCommand),
   map: () => import('./commands/map').then((m) => m.mapCommand),
   sample: () => import('./commands/run').then((m) => m.sampleCommand),
   migrate: () => import('./commands/run').then((m) => m.migrateCommand),

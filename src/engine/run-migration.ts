@@ -21,7 +21,7 @@ import { migrateTickets, type ConversationScope } from './phases/tickets';
 import { resolveWorkspace } from './workspace';
 import { WriteMemory } from './write';
 
-export type MigrationKind = 'sample' | 'full' | 'delta' | 'dry-run';
+export type MigrationKind = 'configure' | 'sample' | 'full' | 'delta' | 'dry-run';
 
 export interface MigrationRequest {
   workspaceDir: string;
@@ -119,23 +119,26 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
     await configureWorkspace(ctx, plan);
     if (req.kind !== 'delta') await recordReferenceObjects(ctx, agents);
 
-    const selection = req.kind === 'sample' ? await selectSample(req.reader, options.sampleSize) : undefined;
-    if (selection) progress.info(`Sample: ${selection.ticketIds.size} tickets, ${selection.chatIds.size} chats, ${selection.callLogIds.size} call logs`);
-    const people = await peopleScope(req.reader, selection, map.options.includeDeletedTickets, map.options.includeSpamTickets);
-    const lookups = await loadLookups(req.reader);
-    const values = await loadCustomValues(req.reader);
+    // A configure run stops here: the workspace is ready, nothing else moves.
+    if (req.kind !== 'configure') {
+      const selection = req.kind === 'sample' ? await selectSample(req.reader, options.sampleSize) : undefined;
+      if (selection) progress.info(`Sample: ${selection.ticketIds.size} tickets, ${selection.chatIds.size} chats, ${selection.callLogIds.size} call logs`);
+      const people = await peopleScope(req.reader, selection, map.options.includeDeletedTickets, map.options.includeSpamTickets);
+      const lookups = await loadLookups(req.reader);
+      const values = await loadCustomValues(req.reader);
 
-    if (req.kind !== 'sample') await migrateTags(ctx);
-    await migrateCompanies(ctx, people);
-    await migrateContacts(ctx, people, values.users);
-    await migrateMemberships(ctx, people);
-    const inputs = { ctx, people, lookups, values: values.records };
-    await migrateTickets(inputs, selection ?? {});
-    await migrateChats(inputs, selection ?? {});
-    await migrateCallLogs(inputs, selection ?? {});
-    if (req.kind !== 'sample') await migrateKnowledgeBase(ctx);
+      if (req.kind !== 'sample') await migrateTags(ctx);
+      await migrateCompanies(ctx, people);
+      await migrateContacts(ctx, people, values.users);
+      await migrateMemberships(ctx, people);
+      const inputs = { ctx, people, lookups, values: values.records };
+      await migrateTickets(inputs, selection ?? {});
+      await migrateChats(inputs, selection ?? {});
+      await migrateCallLogs(inputs, selection ?? {});
+      if (req.kind !== 'sample') await migrateKnowledgeBase(ctx);
+    }
     await resolveLeftoverIntents(ctx);
-    if (req.kind !== 'sample' && req.kind !== 'dry-run') await writeWatermarks(ctx);
+    if (req.kind === 'full' || req.kind === 'delta') await writeWatermarks(ctx);
   } catch (error) {
     status = signal.aborted ? 'cancelled' : 'failed';
     message = error instanceof Error ? error.message : String(error);

@@ -17,7 +17,7 @@ import { attachmentsRootOf, openClient, openReader, requireConfig, workspaceDir 
 import { countsText, listRunEntries } from './ledger-runs';
 import { RunProgress } from './run-progress';
 import { runReport } from './run-report';
-import { planBlockers, workspacePlanMarkdown } from './workspace-plan-markdown';
+import { planBlockers, workspacePlanMarkdown } from '../engine/workspace-plan-markdown';
 
 // The workflow commands: each one gathers its inputs, calls one engine function, and shows the
 // result. No migration logic lives here.
@@ -129,7 +129,7 @@ export async function confirmMapping(ctx: Ctx): Promise<string | undefined> {
   return status;
 }
 
-/** resolveWorkspace's plan as a Markdown report; configuring happens as the first step of every run. */
+/** resolveWorkspace's plan as a Markdown report, then (after a confirmation) a configure run that applies it. */
 export async function configureWorkspace(ctx: Ctx): Promise<string> {
   const config = await requireConfig(ctx);
   const dir = workspaceDir(ctx);
@@ -150,17 +150,20 @@ export async function configureWorkspace(ctx: Ctx): Promise<string> {
   ctx.log.info(`Workspace plan for "${plan.appName}": ${plan.attributesToCreate.length} attributes to create, ${plan.unmatchedAgents.length} unmatched agents; ${vscode.workspace.asRelativePath(file)}`);
   await showMarkdown(file);
   const blockers = planBlockers(plan);
-  void vscode.window.showInformationMessage(
-    `${blockers.length ? `Fix first: ${blockers.join('; ')}. ` : ''}The plan is applied by the configure step at the start of the next sample, full or delta run (it is not exposed on its own yet).`,
+  const apply = await ctx.prompts.confirm(
+    `Apply the workspace plan to "${plan.appName}"?`,
+    `${plan.attributesToCreate.length} attribute(s) will be created; admins and teams are matched, not created (the API cannot).${blockers.length ? ` Worth fixing first: ${blockers.join('; ')}.` : ''} The configure run is journaled and can be rolled back.`,
+    'Apply',
   );
+  if (apply) await runKind(ctx, 'configure');
   return file;
 }
 
-const KIND_LABEL = { sample: 'Sample', full: 'Full migration', delta: 'Delta', 'dry-run': 'Dry run' } as const;
+const KIND_LABEL = { configure: 'Configure workspace', sample: 'Sample', full: 'Full migration', delta: 'Delta', 'dry-run': 'Dry run' } as const;
 
 let activeRun: AbortController | undefined;
 
-export async function runKind(ctx: Ctx, kind: 'sample' | 'full' | 'delta' | 'dry-run'): Promise<MigrationResult | undefined> {
+export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 'delta' | 'dry-run'): Promise<MigrationResult | undefined> {
   if (activeRun) throw new Error('A run is already in progress: cancel it from its notification first.');
   const config = await requireConfig(ctx);
   const dir = workspaceDir(ctx);

@@ -30,7 +30,7 @@ export function confirmMap(file: MappingFile, level: 'reviewed' | 'approved', by
   return { ...file, review };
 }
 
-export type RunKind = 'sample' | 'full' | 'delta' | 'dry-run';
+export type RunKind = 'configure' | 'sample' | 'full' | 'delta' | 'dry-run';
 
 export class MapNotConfirmedError extends Error {
   override readonly name = 'MapNotConfirmedError';
@@ -46,7 +46,8 @@ export function effectiveStatus(file: MappingFile): ReviewStatus {
 
 /** The engine's gate: no record moves under a map that is not confirmed for this kind of run. */
 export function assertRunAllowed(file: MappingFile, kind: RunKind): void {
-  const needed: ReviewStatus = kind === 'full' || kind === 'delta' ? 'approved' : kind === 'sample' ? 'reviewed' : 'draft';
+  // Configuring creates the attributes the map names, so it needs a reviewed map, as a sample does.
+  const needed: ReviewStatus = kind === 'full' || kind === 'delta' ? 'approved' : kind === 'sample' || kind === 'configure' ? 'reviewed' : 'draft';
   const status = effectiveStatus(file);
   const rank = { draft: 0, reviewed: 1, approved: 2 } as const;
   if (rank[status] >= rank[needed]) return;

@@ -6,7 +6,8 @@ import { ObjectType } from './object-types';
  * the run metadata in `run.json`. The journals are the truth; every index is derived from them.
  */
 
-export const RUN_KINDS = ['sample', 'full', 'delta', 'rollback', 'dry-run'] as const;
+/** `configure` prepares the Intercom workspace only (attributes the map needs; admin and team matches). */
+export const RUN_KINDS = ['configure', 'sample', 'full', 'delta', 'rollback', 'dry-run'] as const;
 export const RunKind = z.enum(RUN_KINDS);
 export type RunKind = z.infer<typeof RunKind>;
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WorkspacePlan } from '../../src/engine/workspace';
-import { planBlockers, workspacePlanMarkdown } from '../../src/extension/workspace-plan-markdown';
+import { planBlockers, workspacePlanMarkdown } from '../../src/engine/workspace-plan-markdown';
 
 const need = (name: string) => ({ model: 'conversation' as const, name, dataType: 'string' as const, usedBy: ['tickets.priority'] });
 const plan: WorkspacePlan = {

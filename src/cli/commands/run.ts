@@ -7,7 +7,7 @@ import { clientFrom, parseCommand, readerFrom, workspaceOf } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
 import { ProgressPrinter } from '../progress-printer';
 
-const SUMMARY: Record<Exclude<MigrationKind, 'dry-run'>, string> = {
+const SUMMARY: Record<Exclude<MigrationKind, 'dry-run' | 'configure'>, string> = {
   sample: 'Migrate a sample of tickets (and the contacts and companies they need), tagged with the run tag',
   full: 'Migrate everything: companies and contacts, then conversations, then the help center (resumes an interrupted run)',
   delta: 'Migrate what changed since the last run: new records, new messages, state changes',
@@ -24,7 +24,7 @@ export function exitCodeOf(result: MigrationResult): ExitCode {
   return failed > 0 ? ExitCode.SomeRecordsFailed : ExitCode.Done;
 }
 
-function runVerb(verb: 'sample' | 'migrate' | 'delta', kind: Exclude<MigrationKind, 'dry-run'>): CliCommand {
+function runVerb(verb: 'sample' | 'migrate' | 'delta', kind: Exclude<MigrationKind, 'dry-run' | 'configure'>): CliCommand {
   const USAGE = usage(verb);
   return {
     name: verb,

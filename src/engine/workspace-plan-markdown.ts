@@ -1,4 +1,4 @@
-import type { WorkspacePlan } from '../engine/workspace';
+import type { WorkspacePlan } from './workspace';
 
 // The configure plan for people to read before a run changes the workspace. Pure (unit-tested).
 

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { RunningSandbox } from '../../src/sandbox';
+import { cliArgs, makeDataset, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+
+// Issue 5 (configure workspace: show the plan, then apply) through the CLI the extension mirrors.
+let dir: string;
+let ds: Dataset;
+let sandbox: RunningSandbox;
+
+before(async () => {
+  dir = tempDir('configure');
+  ds = await makeDataset(dir, 0.1, 4);
+  sandbox = await startSeededSandbox(ds);
+});
+
+after(async () => {
+  await sandbox?.close();
+  removeDir(dir);
+});
+
+const attributeCount = () => Object.keys(sandbox.state().dataAttributes).length + Object.keys(sandbox.state().conversationAttributes).length;
+
+test('configure shows the plan, changes nothing unconfirmed, then creates the attributes and can be rolled back', async () => {
+  await writeMap(dir, ds, 'draft');
+  const draft = await runCli(cliArgs('configure', ds, dir, sandbox, ['--yes']), sandbox.token);
+  assert.equal(draft.code, 2, 'a draft map cannot configure the workspace');
+  assert.match(draft.stderr, /needs the map reviewed/);
+
+  await writeMap(dir, ds, 'reviewed');
+  const unconfirmed = await runCli(cliArgs('configure', ds, dir, sandbox), sandbox.token);
+  assert.equal(unconfirmed.code, 2, unconfirmed.stderr);
+  assert.match(unconfirmed.stderr, /attribute\(s\) to create/);
+  assert.ok(existsSync(path.join(dir, 'migration', 'reports', 'workspace-plan.md')));
+  assert.equal(attributeCount(), 0, 'nothing was created before confirmation');
+
+  const applied = await runCli(cliArgs('configure', ds, dir, sandbox, ['--yes', '--json']), sandbox.token);
+  assert.equal(applied.code, 0, applied.stderr);
+  const result = JSON.parse(applied.stdout.trim().split('\n').at(-1)!) as { runId: string; status: string; counts: Record<string, { migrated: number }> };
+  assert.equal(result.status, 'completed');
+  assert.ok(attributeCount() > 5, 'the map\'s attributes exist in the workspace');
+  assert.ok((result.counts.agents?.migrated ?? 0) > 0, 'agents were matched to admins');
+  assert.equal(Object.keys(sandbox.state().contacts).length + Object.keys(sandbox.state().conversations).length, 0, 'no record moved');
+  assert.deepEqual(runIds(dir).map((id) => id.split('-')[1]), ['configure']);
+
+  const undone = await runCli(['rollback', result.runId, '--workspace', dir, '--intercom-url', sandbox.url, '--yes'], sandbox.token);
+  assert.equal(undone.code, 0, undone.stderr);
+  const live = [...Object.values(sandbox.state().dataAttributes), ...Object.values(sandbox.state().conversationAttributes)].filter((a) => !a.archived);
+  assert.deepEqual(live, [], 'rollback archived every attribute the configure run created');
+});
