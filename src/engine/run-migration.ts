@@ -125,15 +125,24 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
     const lookups = await loadLookups(req.reader);
     const values = await loadCustomValues(req.reader);
 
+    // Values the reader had to read leniently (an unreadable date) are named after each phase.
+    const readerWarnings = () => {
+      for (const w of req.reader.drainDataWarnings?.() ?? []) progress.warn(w);
+    };
+    readerWarnings();
     if (req.kind !== 'sample') await migrateTags(ctx);
     await migrateCompanies(ctx, people);
     await migrateContacts(ctx, people, values.users);
     await migrateMemberships(ctx, people);
+    readerWarnings();
     const inputs = { ctx, people, lookups, values: values.records };
     await migrateTickets(inputs, selection ?? {});
+    readerWarnings();
     await migrateChats(inputs, selection ?? {});
     await migrateCallLogs(inputs, selection ?? {});
+    readerWarnings();
     if (req.kind !== 'sample') await migrateKnowledgeBase(ctx);
+    readerWarnings();
     await resolveLeftoverIntents(ctx);
     if (req.kind !== 'sample' && req.kind !== 'dry-run') await writeWatermarks(ctx);
   } catch (error) {
