@@ -1,6 +1,7 @@
 import { LedgerWriteError } from '../ledger';
 import type { ObjectType } from '../model/object-types';
 import type { RecordState } from '../model/journal';
+import { stableStringify } from '../mapping/review';
 import type { RunContext } from './context';
 import { errorInfo } from './error-info';
 import { RunStoppedError } from './errors';
@@ -10,6 +11,19 @@ import { RunStoppedError } from './errors';
  * reason, or failed with the error naming the field. Errors that stop the whole run propagate.
  * `undefined` means the record needed nothing this run (delta: unchanged).
  */
+/**
+ * Journals how a source record ended. A delta journals only what changed: a record whose state equals
+ * the ledger's latest entry for it is left out, so a delta run lists exactly the changes.
+ */
+export function journalRecord(ctx: RunContext, objectType: ObjectType, sourceId: string, state: RecordState): boolean {
+  if (ctx.kind === 'delta') {
+    const previous = ctx.ledger.recordState(objectType, sourceId)?.result;
+    if (previous && stableStringify(previous) === stableStringify(state)) return false;
+  }
+  ctx.journal.record({ objectType, sourceId, ...state });
+  return true;
+}
+
 export async function migrateRecord(
   ctx: RunContext,
   objectType: ObjectType,
@@ -23,8 +37,7 @@ export async function migrateRecord(
     if (error instanceof RunStoppedError || error instanceof LedgerWriteError) throw error;
     state = { state: 'failed', error: errorInfo(error) };
   }
-  if (state === undefined) return undefined;
-  ctx.journal.record({ objectType, sourceId, ...state });
+  if (state === undefined || !journalRecord(ctx, objectType, sourceId, state)) return state;
   const detail = state.state === 'migrated' ? state.intercomId : state.state === 'skipped' ? state.reason : `${state.error.field ? `${state.error.field}: ` : ''}${state.error.message}`;
   ctx.progress.record(objectType, sourceId, state.state, detail);
   return state;

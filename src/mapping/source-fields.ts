@@ -18,8 +18,8 @@ export interface SourceField {
 export const SOURCE_FIELDS: Record<MappedObject, SourceField[]> = {
   companies: [
     { path: 'id', type: 'id' },
-    { path: 'name', type: 'string' },
-    { path: 'website', type: 'string' },
+    { path: 'name', type: 'string', personal: true },
+    { path: 'website', type: 'string', personal: true },
     { path: 'phone', type: 'string', personal: true },
   ],
   contacts: [

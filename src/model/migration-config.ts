@@ -52,7 +52,10 @@ export const aiConfigSchema = z.strictObject({
   /** OpenAI-compatible endpoint; empty means the provider's default. */
   baseUrl: z.union([z.url(), z.literal('')]).default(''),
   timeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
+  /** Replace personal values (emails, names, phones, free text) by descriptions of their shape before sending. */
+  redact: z.boolean().default(true),
 });
+export type AiConfig = z.infer<typeof aiConfigSchema>;
 
 export const runConfigSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(16).default(4),

@@ -10,6 +10,7 @@ import type { IntentBody } from '../../src/model/journal';
 import type { MappingFile } from '../../src/model/mapping';
 import type { Agent, ChatMessage, EndUser, LiveChat, Organization, TicketThread } from '../../src/model/source';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index';
+import Database from 'better-sqlite3';
 import { openSource } from '../../src/source/open-source';
 import type { SourceReader } from '../../src/source/reader';
 import { generateDataset } from '../fixtures/dataset/generate';
@@ -78,6 +79,14 @@ function writable(thread: TicketThread): boolean {
 export async function buildWorld(seed = 3): Promise<World> {
   const dir = await mkdtemp(path.join(tmpdir(), 'st2ic-reports-'));
   const manifest = await generateDataset({ outDir: path.join(dir, 'source'), seed, scale: 0.2, tablePrefix: 'st_' });
+  // The scenario below is written for six organizations (4 migrated, 1 failed, 1 missing).
+  const db = new Database(path.join(dir, 'source', 'smartertrack.db'));
+  const extra = db.prepare('SELECT OrganizationID FROM st_Organizations ORDER BY OrganizationID LIMIT -1 OFFSET 6').all() as { OrganizationID: number }[];
+  for (const { OrganizationID } of extra) {
+    db.prepare('DELETE FROM st_OrganizationFilters WHERE OrganizationID = ?').run(OrganizationID);
+    db.prepare('DELETE FROM st_Organizations WHERE OrganizationID = ?').run(OrganizationID);
+  }
+  db.close();
   const reader = await openSource(
     { kind: 'sqlite', path: path.join(dir, 'source', manifest.database) },
     { attachmentsRoot: path.join(dir, 'source', manifest.attachmentsRoot) },
@@ -178,7 +187,10 @@ export async function buildWorld(seed = 3): Promise<World> {
       omitCommentId: omit,
     });
   }
-  await writeChat(run, client, chat, linesOf(chat.id), contactIdOf.get(chat.customerUserId!)!);
+  await writeChat(run, client, chat, linesOf(chat.id), contactIdOf.get(chat.customerUserId!)!, {
+    admin: chat.agentUserId === matchedAgent.id ? ADMIN_ID : undefined,
+    team: chat.departmentId === matchedDepartmentId ? TEAM_ID : undefined,
+  });
   run.record({ objectType: 'tickets', sourceId: String(failedTicketId), state: 'failed', error: { errorClass: 'validation', field: 'title', message: 'title, too long' } });
   await run.finish('completed');
 
@@ -252,7 +264,7 @@ async function writeTicket(
 }
 
 /** A live chat: the first customer line opens it, agent-only lines become notes, ended chats are closed. */
-async function writeChat(run: RunJournal, client: IntercomClient, chat: LiveChat, lines: ChatMessage[], contactId: string): Promise<void> {
+async function writeChat(run: RunJournal, client: IntercomClient, chat: LiveChat, lines: ChatMessage[], contactId: string, assignee: { admin: string | undefined; team: string | undefined }): Promise<void> {
   const [opener, ...rest] = lines;
   const body = opener!.text || '(no text)';
   const conversationId = await journaled(run, {
@@ -274,6 +286,15 @@ async function writeChat(run: RunJournal, client: IntercomClient, chat: LiveChat
       : client.conversations.replyAsAdmin(conversationId, { message_type: line.agentOnly ? 'note' : 'comment', type: 'admin', admin_id: ADMIN_ID, body: text, created_at: createdAt, skip_notifications: true }),
     (c) => String(c.conversation_parts?.conversation_parts?.at(-1)?.id ?? conversationId));
     run.record({ objectType: 'chatMessages', sourceId: String(line.id), state: 'migrated', intercomId: partId });
+  }
+  // Assigned as the engine does: to the matched agent's admin and the matched department's team.
+  for (const [type, id] of [['team', assignee.team], ['admin', assignee.admin]] as const) {
+    if (!id) continue;
+    await journaled(run, {
+      op: 'assign', objectType: 'liveChats', sourceId: String(chat.id),
+      target: { resource: 'conversation', intercomId: conversationId, description: `assign ${type} ${id}` },
+      lookup: { by: 'intercom_id', id: conversationId },
+    }, () => client.conversations.assign(conversationId, ADMIN_ID, { type, id }), () => conversationId);
   }
   if (chat.endedAt !== null) {
     await journaled(run, {

@@ -1,13 +1,17 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { proposeMap } from '../../engine/propose-map';
+import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../../engine/propose-map';
+import { resolveAiAccess, type AiSettings } from '../../mapping/ai-proposer';
+import type { WorkspaceAttribute } from '../../mapping/ai-schema';
+import { aiConfigSchema, CONFIG_FILE, MIGRATION_DIR, parseMigrationConfig, type MigrationConfig } from '../../model/migration-config';
 import { mappingPath, readMappingFile, writeMappingFile } from '../../mapping/mapping-file';
 import { confirmMap, contentHash, effectiveStatus } from '../../mapping/review';
 import type { CliCommand } from '../command';
-import { parseCommand, readerFrom, workspaceOf } from '../common';
+import { clientFrom, parseCommand, readerFrom, workspaceOf, type CommonValues } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
 
-const USAGE = 'st2ic map propose --source <source> [--workspace <dir>] [--force]\n       st2ic map confirm --reviewer <name> [--approve] [--workspace <dir>] [--yes]';
+const USAGE = 'st2ic map propose --source <source> [--workspace <dir>] [--force] [--ai [--ai-model <model>] [--ai-base-url <url>]]\n       st2ic map confirm --reviewer <name> [--approve] [--workspace <dir>] [--yes]';
 
 /** `map propose` writes the default map with heuristic proposals; `map confirm` stamps it reviewed or approved. */
 export const mapCommand: CliCommand = {
@@ -23,23 +27,86 @@ export const mapCommand: CliCommand = {
 };
 
 async function propose(argv: string[]): Promise<ExitCode> {
-  const { values } = parseCommand(argv, USAGE, { force: { type: 'boolean' } });
+  const { values } = parseCommand(argv, USAGE, {
+    force: { type: 'boolean' }, ai: { type: 'boolean' }, 'ai-model': { type: 'string' }, 'ai-base-url': { type: 'string' },
+  });
   const workspace = workspaceOf(values);
   if (existsSync(mappingPath(workspace)) && !values.force) {
     throw new UsageError(`${mappingPath(workspace)} exists; --force replaces it (your edits and its review stamps are lost)`);
   }
+  const ai = aiSettingsFrom(values, readConfig(workspace, values.ai === true));
   const reader = await readerFrom(values, USAGE);
   try {
-    const map = await proposeMap(reader);
+    if (!ai) {
+      const map = await proposeMap(reader);
+      const file = await writeMappingFile(workspace, map);
+      const fields = Object.values(map.objects).reduce((n, o) => n + o.fields.length, 0);
+      const low = Object.values(map.objects).flatMap((o) => o.fields).filter((f) => (f.proposal?.confidence ?? 1) < 0.6).length;
+      if (values.json) process.stdout.write(`${JSON.stringify({ file, fields, lowConfidence: low, status: map.review.status })}\n`);
+      else process.stdout.write(`Wrote ${file}: ${fields} field mappings, ${low} with low confidence. Review it, then: st2ic map confirm --reviewer <name>\n`);
+      return ExitCode.Done;
+    }
+    const say = (line: string) => process.stderr.write(`${line}\n`);
+    const access = resolveAiAccess(ai);
+    if (!access.use) say(`AI proposer not used: ${access.reason}.`);
+    const attributes = access.use ? await workspaceAttributes(values, say) : [];
+    const result = await proposeMapWithAi(reader, { settings: access.use ? ai : { ...ai, enabled: false }, attributes, log: say });
+    const map = result.map;
     const file = await writeMappingFile(workspace, map);
     const fields = Object.values(map.objects).reduce((n, o) => n + o.fields.length, 0);
     const low = Object.values(map.objects).flatMap((o) => o.fields).filter((f) => (f.proposal?.confidence ?? 1) < 0.6).length;
-    if (values.json) process.stdout.write(`${JSON.stringify({ file, fields, lowConfidence: low, status: map.review.status })}\n`);
-    else process.stdout.write(`Wrote ${file}: ${fields} field mappings, ${low} with low confidence. Review it, then: st2ic map confirm --reviewer <name>\n`);
+    const applied = result.proposals.filter((p) => p.status === 'applied').length;
+    const summary = { used: result.usedAi, applied, dropped: result.proposals.filter((p) => p.status === 'dropped').length, warnings: result.warnings };
+    if (values.json) process.stdout.write(`${JSON.stringify({ file, fields, lowConfidence: low, status: map.review.status, ai: summary })}\n`);
+    else {
+      process.stdout.write(`Wrote ${file}: ${fields} field mappings, ${low} with low confidence; ${result.usedAi ? `${applied} proposed by AI (${ai.model})` : 'heuristic proposals only'}. Review it, then: st2ic map confirm --reviewer <name>\n`);
+    }
   } finally {
     await reader.close();
   }
   return ExitCode.Done;
+}
+
+/** migration/config.json when present; a broken one only matters when --ai asks for its settings. */
+function readConfig(workspace: string, needed: boolean): MigrationConfig | undefined {
+  const file = path.join(workspace, MIGRATION_DIR, CONFIG_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    return parseMigrationConfig(readFileSync(file, 'utf8'));
+  } catch (error) {
+    if (needed) throw new UsageError((error as Error).message);
+    return undefined;
+  }
+}
+
+/** AI settings when --ai is given or migration/config.json enables it; flags override the file. Undefined: no AI asked for. */
+function aiSettingsFrom(values: CommonValues & { ai?: boolean; 'ai-model'?: string; 'ai-base-url'?: string }, config: MigrationConfig | undefined): AiSettings | undefined {
+  if (!values.ai && !config?.ai.enabled) {
+    if (values['ai-model'] || values['ai-base-url']) throw new UsageError(`--ai-model and --ai-base-url need --ai.\nUsage: ${USAGE}`);
+    return undefined;
+  }
+  const parsed = aiConfigSchema.safeParse({
+    ...(config?.ai ?? {}),
+    enabled: true,
+    ...(values['ai-model'] ? { model: values['ai-model'] } : {}),
+    ...(values['ai-base-url'] ? { baseUrl: values['ai-base-url'] } : {}),
+  });
+  if (!parsed.success) throw new UsageError(`AI settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/** Existing attributes help the AI reuse them; without INTERCOM_TOKEN it can only propose new ones. */
+async function workspaceAttributes(values: CommonValues, say: (line: string) => void): Promise<WorkspaceAttribute[]> {
+  if (!process.env.INTERCOM_TOKEN) {
+    say('AI proposer: INTERCOM_TOKEN is not set, so the workspace\'s existing attributes are not listed; new attributes only.');
+    return [];
+  }
+  try {
+    return await fetchWorkspaceAttributes(clientFrom(values));
+  } catch (error) {
+    say(`AI proposer: could not list the workspace's attributes (${(error as Error).message}); new attributes only.`);
+    return [];
+  }
 }
 
 async function confirm(argv: string[]): Promise<ExitCode> {

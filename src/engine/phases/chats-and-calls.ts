@@ -6,7 +6,7 @@ import { forEachConcurrent } from '../concurrent';
 import { customValuesOf } from '../custom-values';
 import { RecordError } from '../errors';
 import { derivedFields } from '../lookups';
-import { migrateRecord } from '../record-outcome';
+import { journalRecord, migrateRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
 import { journaledWrite } from '../write';
 import { writeConversation, type PlannedPart } from './conversation-writer';
@@ -66,8 +66,8 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
     await migrateRecord(ctx, 'liveChats', String(chat.id), async (): Promise<RecordState | undefined> => {
       const transcript = lines.get(chat.id) ?? [];
       const skipLines = (reason: string) => {
-        for (const m of transcript) ctx.journal.record({ objectType: 'chatMessages', sourceId: String(m.id), state: 'skipped', reason: `its chat was skipped: ${reason}` });
-        for (const a of files.get(chat.id) ?? []) ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(a), state: 'skipped', reason: `its chat was skipped: ${reason}` });
+        for (const m of transcript) journalRecord(ctx, 'chatMessages', String(m.id), { state: 'skipped', reason: `its chat was skipped: ${reason}` });
+        for (const a of files.get(chat.id) ?? []) journalRecord(ctx, 'attachments', attachmentSourceId(a), { state: 'skipped', reason: `its chat was skipped: ${reason}` });
         return { state: 'skipped' as const, reason };
       };
       if (!ctx.map.objects.liveChats.enabled) return skipLines('live chats are disabled in the map');
@@ -123,7 +123,7 @@ export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationSco
     if (scope.callLogIds && !scope.callLogIds.has(call.id)) return;
     await migrateRecord(ctx, 'callLogs', String(call.id), async (): Promise<RecordState | undefined> => {
       const skip = (reason: string) => {
-        for (const a of files.get(call.id) ?? []) ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(a), state: 'skipped', reason: `its call log was skipped: ${reason}` });
+        for (const a of files.get(call.id) ?? []) journalRecord(ctx, 'attachments', attachmentSourceId(a), { state: 'skipped', reason: `its call log was skipped: ${reason}` });
         return { state: 'skipped' as const, reason };
       };
       if (!ctx.map.objects.callLogs.enabled) return skip('call logs are disabled in the map (listed in the rebuild inventory)');
@@ -145,7 +145,7 @@ export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationSco
           send: () => ctx.client.customObjects.createOrUpdate(type, { external_id: `call-${call.id}`, external_created_at: at, custom_attributes: attrs as Record<string, string | number | boolean | null> }),
           idOf: (o) => String(o.id),
         });
-        for (const a of files.get(call.id) ?? []) ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(a), state: 'skipped', reason: 'custom object instances take no files; the call was migrated as a custom object' });
+        for (const a of files.get(call.id) ?? []) journalRecord(ctx, 'attachments', attachmentSourceId(a), { state: 'skipped', reason: 'custom object instances take no files; the call was migrated as a custom object' });
         return { state: 'migrated', intercomId: result.id };
       }
 

@@ -7,7 +7,7 @@ import { MAX_FILES_PER_PART, readAttachment, type AttachmentFile } from '../atta
 import type { RunContext } from '../context';
 import { errorInfo } from '../error-info';
 import { fingerprint } from '../fingerprint';
-import { migrateRecord } from '../record-outcome';
+import { journalRecord, migrateRecord } from '../record-outcome';
 import { journaledWrite, sha256 } from '../write';
 import { tagIdFor } from './tags';
 
@@ -54,18 +54,29 @@ interface ConversationPrint {
   team: string | null;
   admin: string | null;
   content: string;
+  /** Digests of title + attributes and of the tags, so a delta re-sends only what changed (absent in older prints). */
+  details?: string;
+  tags?: string;
 }
 
 function parsePrint(value: string | undefined): ConversationPrint | undefined {
   if (!value) return undefined;
-  const [state, team, admin, content] = value.split('|');
+  const [state, team, admin, content, details, tags] = value.split('|');
   if (state === undefined || content === undefined) return undefined;
-  return { state, team: team || null, admin: admin || null, content };
+  return { state, team: team || null, admin: admin || null, content, ...(details ? { details } : {}), ...(tags ? { tags } : {}) };
+}
+
+function detailsPrint(plan: PlannedConversation): string {
+  return fingerprint({ title: plan.title, attributes: plan.attributes });
+}
+
+function tagsPrint(plan: PlannedConversation): string {
+  return fingerprint([...plan.tags].sort());
 }
 
 function printOf(plan: PlannedConversation): string {
   const content = fingerprint({ title: plan.title, attributes: plan.attributes, tags: plan.tags, parts: plan.parts.map((p) => `${p.objectType}:${p.sourceId}`) });
-  return `${plan.state}|${plan.teamId ?? ''}|${plan.adminAssigneeId ?? ''}|${content}`;
+  return `${plan.state}|${plan.teamId ?? ''}|${plan.adminAssigneeId ?? ''}|${content}|${detailsPrint(plan)}|${tagsPrint(plan)}`;
 }
 
 /**
@@ -103,7 +114,7 @@ async function filesOf(ctx: RunContext, part: PlannedPart): Promise<{ files: Att
   const attached: Attachment[] = [];
   for (const att of part.attachments) {
     if (att.deleted) {
-      ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(att), state: 'skipped', reason: 'deleted in SmarterTrack' });
+      journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'skipped', reason: 'deleted in SmarterTrack' });
       continue;
     }
     if (ctx.options.dryRun) {
@@ -115,7 +126,7 @@ async function filesOf(ctx: RunContext, part: PlannedPart): Promise<{ files: Att
       attached.push(att);
     } catch (error) {
       const info = errorInfo(error);
-      ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(att), state: 'failed', error: info });
+      journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'failed', error: info });
       ctx.progress.record('attachments', attachmentSourceId(att), 'failed', info.message);
       notes.push(`[Attachment "${att.originalName ?? att.id}" could not be migrated: ${info.message}]`);
     }
@@ -162,7 +173,7 @@ async function writePart(ctx: RunContext, plan: PlannedConversation, conversatio
     });
     if (index === 0) firstId = result.id;
   }
-  for (const att of attached) ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(att), state: 'migrated', intercomId: firstId });
+  for (const att of attached) journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'migrated', intercomId: firstId });
   return firstId;
 }
 
@@ -206,7 +217,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
     });
     conversationId = created.id;
     if (plan.opener.objectType !== plan.objectType) {
-      ctx.journal.record({ objectType: plan.opener.objectType, sourceId: plan.opener.sourceId, state: 'migrated', intercomId: conversationId });
+      journalRecord(ctx, plan.opener.objectType, plan.opener.sourceId, { state: 'migrated', intercomId: conversationId });
     }
   }
 
@@ -216,7 +227,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   for (const part of parts) {
     const existing = ctx.ledger.intercomIdFor(part.objectType, part.sourceId);
     if (existing && part.objectType !== 'attachments') {
-      if (ctx.kind !== 'delta') ctx.journal.record({ objectType: part.objectType, sourceId: part.sourceId, state: 'migrated', intercomId: existing });
+      if (ctx.kind !== 'delta') journalRecord(ctx, part.objectType, part.sourceId, { state: 'migrated', intercomId: existing });
       continue;
     }
     if (existing) continue;
@@ -228,13 +239,13 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
     const outcome = await migrateRecord(ctx, part.objectType, part.sourceId, async () => ({ state: 'migrated', intercomId: await writePart(ctx, plan, conversationId!, part) }));
     if (outcome?.state === 'failed') throw new Error(`${plan.label}: part ${part.objectType} ${part.sourceId} failed: ${outcome.error.message}`);
     for (const fold of part.folds ?? []) {
-      ctx.journal.record({ objectType: fold.objectType, sourceId: fold.sourceId, state: 'migrated', intercomId: outcome?.state === 'migrated' ? outcome.intercomId : conversationId });
+      journalRecord(ctx, fold.objectType, fold.sourceId, { state: 'migrated', intercomId: outcome?.state === 'migrated' ? outcome.intercomId : conversationId });
     }
   }
 
   const id = conversationId;
   const attributes = Object.fromEntries(Object.entries(plan.attributes).filter(([, v]) => v !== null));
-  if (plan.title !== null || Object.keys(attributes).length > 0) {
+  if ((plan.title !== null || Object.keys(attributes).length > 0) && before?.details !== detailsPrint(plan)) {
     await journaledWrite(ctx, {
       op: 'update', objectType: plan.objectType, sourceId: plan.sourceId,
       target: { resource: 'conversation', intercomId: id, description: `PUT /conversations/${id} title and attributes ${fingerprint({ t: plan.title, a: attributes })}` },
@@ -243,7 +254,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
       idOf: (c) => String(c.id ?? id),
     });
   }
-  const tagNames = ctx.kind === 'sample' ? [...plan.tags, ctx.map.options.runTag] : plan.tags;
+  const tagNames = before?.tags === tagsPrint(plan) ? [] : ctx.kind === 'sample' ? [...plan.tags, ctx.map.options.runTag] : plan.tags;
   for (const name of tagNames) {
     const tagId = await tagIdFor(ctx, name);
     await journaledWrite(ctx, {

@@ -5,7 +5,7 @@ import type { RunContext } from '../context';
 import { forEachConcurrent } from '../concurrent';
 import { RecordError } from '../errors';
 import { fingerprint } from '../fingerprint';
-import { migrateRecord } from '../record-outcome';
+import { journalRecord, migrateRecord } from '../record-outcome';
 import { journaledWrite } from '../write';
 import { customValuesOf, type CustomValueIndex } from '../custom-values';
 import { tagIdFor } from './tags';
@@ -155,7 +155,7 @@ export async function migrateMemberships(ctx: RunContext, scope: PeopleScope): P
     const sourceId = `${m.organizationId}:${m.userId}`;
     const previous = ctx.ledger.recordState('organizationMemberships', sourceId)?.result;
     if (previous?.state === 'migrated') {
-      if (ctx.kind !== 'delta') ctx.journal.record({ objectType: 'organizationMemberships', sourceId, ...previous });
+      journalRecord(ctx, 'organizationMemberships', sourceId, previous);
       return;
     }
     await migrateRecord(ctx, 'organizationMemberships', sourceId, async () => {

@@ -1,4 +1,5 @@
 import type { RunContext } from '../context';
+import { migrateRecord } from '../record-outcome';
 import { journaledWrite } from '../write';
 
 /**
@@ -9,6 +10,13 @@ export function tagIdFor(ctx: RunContext, name: string): Promise<string> {
   const key = name.trim().toLowerCase();
   const known = ctx.tags.get(key);
   if (known) return known;
+  // An earlier run created it: a delta must not write it again.
+  const earlier = ctx.ledger.intercomIdFor('tags', `name:${key}`);
+  if (earlier) {
+    const found = Promise.resolve(earlier);
+    ctx.tags.set(key, found);
+    return found;
+  }
   const creating = journaledWrite(ctx, {
     op: 'create', objectType: 'tags', sourceId: `name:${key}`,
     target: { resource: 'tag', description: `POST /tags "${name}"` },
@@ -27,12 +35,10 @@ export async function migrateTags(ctx: RunContext): Promise<void> {
   for await (const tag of ctx.reader.tags()) {
     const sourceId = String(tag.id);
     if (tag.deleted || !tag.name?.trim()) {
-      ctx.journal.record({ objectType: 'tags', sourceId, state: 'skipped', reason: tag.deleted ? 'deleted in SmarterTrack' : 'tag has no name' });
-      ctx.progress.record('tags', sourceId, 'skipped', tag.deleted ? 'deleted' : 'no name');
+      await migrateRecord(ctx, 'tags', sourceId, async () => ({ state: 'skipped', reason: tag.deleted ? 'deleted in SmarterTrack' : 'tag has no name' }));
       continue;
     }
-    const id = await tagIdFor(ctx, tag.name.trim());
-    ctx.journal.record({ objectType: 'tags', sourceId, state: 'migrated', intercomId: id });
-    ctx.progress.record('tags', sourceId, 'migrated', id);
+    const name = tag.name.trim();
+    await migrateRecord(ctx, 'tags', sourceId, async () => ({ state: 'migrated', intercomId: await tagIdFor(ctx, name) }));
   }
 }

@@ -8,7 +8,7 @@ import { customValuesOf, type CustomValueIndex } from '../custom-values';
 import { RecordError } from '../errors';
 import { contactForConversation } from './conversation-contact';
 import { derivedFields, type SourceLookups } from '../lookups';
-import { migrateRecord } from '../record-outcome';
+import { journalRecord, migrateRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
 import { writeConversation, type PlannedConversation, type PlannedPart } from './conversation-writer';
 import type { PeopleScope } from './people';
@@ -87,7 +87,7 @@ export async function planTicket(inputs: PlanInputs, thread: TicketThread): Prom
 
   const opened = checkedSeconds(ctx, t.openedAt, 0, `${label} (DateOpenedUTC)`);
   for (const item of thread.items) {
-    if (item.kind === 'message' && item.draft) ctx.journal.record({ objectType: 'ticketMessages', sourceId: String(item.id), state: 'skipped', reason: 'draft: never sent in SmarterTrack' });
+    if (item.kind === 'message' && item.draft) journalRecord(ctx, 'ticketMessages', String(item.id), { state: 'skipped', reason: 'draft: never sent in SmarterTrack' });
   }
   const parts = thread.items.filter((i) => !(i.kind === 'message' && i.draft)).map((i) => partOf(ctx, i, opened)).filter((p): p is PlannedPart => p !== null);
   const loose = thread.looseAttachments.filter((a) => !a.deleted);
@@ -162,9 +162,9 @@ function skipThread(ctx: RunContext, thread: TicketThread, reason: string): Reco
   if (ctx.kind === 'delta' && ctx.ledger.recordState('tickets', String(thread.ticket.id))?.result.state === 'skipped') return undefined;
   const because = `its ticket was skipped: ${reason}`;
   for (const item of thread.items) {
-    ctx.journal.record({ objectType: item.kind === 'message' ? 'ticketMessages' : 'ticketComments', sourceId: String(item.id), state: 'skipped', reason: because });
-    if (item.kind === 'message') for (const a of item.attachments) ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(a), state: 'skipped', reason: because });
+    journalRecord(ctx, item.kind === 'message' ? 'ticketMessages' : 'ticketComments', String(item.id), { state: 'skipped', reason: because });
+    if (item.kind === 'message') for (const a of item.attachments) journalRecord(ctx, 'attachments', attachmentSourceId(a), { state: 'skipped', reason: because });
   }
-  for (const a of thread.looseAttachments) ctx.journal.record({ objectType: 'attachments', sourceId: attachmentSourceId(a), state: 'skipped', reason: because });
+  for (const a of thread.looseAttachments) journalRecord(ctx, 'attachments', attachmentSourceId(a), { state: 'skipped', reason: because });
   return { state: 'skipped', reason };
 }

@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runMigration, type MigrationKind, type MigrationResult } from '../../src/engine/run-migration';
+import { proposeMap } from '../../src/engine/propose-map';
+import { IntercomClient } from '../../src/intercom';
+import { readMappingFile, writeMappingFile } from '../../src/mapping/mapping-file';
+import { confirmMap } from '../../src/mapping/review';
+import type { MappingFile } from '../../src/model/mapping';
+import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox';
+import { openSource } from '../../src/source/open-source';
+import type { SourceReader } from '../../src/source/reader';
+import { ATTACHMENTS_ROOT, DATABASE_FILE, generateDataset } from '../fixtures/dataset/generate';
+import type { DatasetManifest } from '../fixtures/dataset/manifest';
+import { seedForSource } from '../fixtures/dataset/sandbox-seed';
+
+/** Shared set-up of the engine acceptance tests: a generated dataset, a seeded sandbox, an approved map. */
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+
+export interface Dataset {
+  dir: string;
+  dbPath: string;
+  attachmentsRoot: string;
+  manifest: DatasetManifest;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), `st2ic-${prefix}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export async function makeDataset(dir: string, scale: number, seed = 1): Promise<Dataset> {
+  const manifest = await generateDataset({ outDir: dir, scale, seed });
+  return { dir, dbPath: path.join(dir, DATABASE_FILE), attachmentsRoot: path.join(dir, ATTACHMENTS_ROOT), manifest };
+}
+
+export function openDataset(ds: Dataset): Promise<SourceReader> {
+  return openSource({ kind: 'sqlite', path: ds.dbPath }, { attachmentsRoot: ds.attachmentsRoot });
+}
+
+/** A sandbox seeded like a prepared workspace: an admin per agent (but the unmatched one), a team per department. */
+export async function startSeededSandbox(ds: Dataset, options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const reader = await openDataset(ds);
+  try {
+    const seed = await seedForSource(reader, new Set([ds.manifest.hardCases.unmatchedAgentId]));
+    const seedFile = path.join(ds.dir, `sandbox-seed-${process.pid}-${Math.random().toString(16).slice(2)}.json`);
+    writeFileSync(seedFile, JSON.stringify(seed));
+    return await startSandbox({ rateLimitPer10s: 100_000, searchLagMs: 0, ...options, seedFile });
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Writes the proposed map into `<workspace>/migration/mapping.json`, confirmed at `level`. */
+export async function writeMap(workspace: string, ds: Dataset, level: 'draft' | 'reviewed' | 'approved', edit?: (map: MappingFile) => MappingFile): Promise<MappingFile> {
+  const reader = await openDataset(ds);
+  try {
+    let map = await proposeMap(reader);
+    if (edit) map = edit(map);
+    if (level !== 'draft') map = confirmMap(map, level, 'Test Reviewer');
+    await writeMappingFile(workspace, map);
+    return map;
+  } finally {
+    await reader.close();
+  }
+}
+
+export function clientFor(sandbox: RunningSandbox): IntercomClient {
+  return new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url, rateLimiter: { concurrency: 16 } });
+}
+
+/** One migration run straight through the engine (no CLI). */
+export async function migrate(workspace: string, ds: Dataset, sandbox: RunningSandbox, kind: MigrationKind = 'full'): Promise<MigrationResult> {
+  const reader = await openDataset(ds);
+  try {
+    return await runMigration({ workspaceDir: workspace, kind, reader, client: clientFor(sandbox), options: { concurrency: 8, attachmentsRoot: ds.attachmentsRoot } });
+  } finally {
+    await reader.close();
+  }
+}
+
+export async function readMap(workspace: string): Promise<MappingFile> {
+  return readMappingFile(workspace);
+}
+
+// ── the journal of a run, read as the files on disk ──────────────────────────────────────────────
+
+export interface JournalLine {
+  type: string;
+  seq: number;
+  [key: string]: unknown;
+}
+
+export function runIds(workspace: string): string[] {
+  try {
+    return readdirSync(path.join(workspace, 'migration', 'runs')).sort();
+  } catch {
+    return [];
+  }
+}
+
+export function journalOf(workspace: string, runId: string): JournalLine[] {
+  const text = readFileSync(path.join(workspace, 'migration', 'runs', runId, 'journal.jsonl'), 'utf8');
+  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as JournalLine);
+}
+
+// ── the CLI as a child process ────────────────────────────────────────────────────────────────────
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function cliArgs(verb: string, ds: Dataset, workspace: string, sandbox: RunningSandbox, extra: string[] = []): string[] {
+  return [verb, '--source', `sqlite:${ds.dbPath}`, '--attachments', ds.attachmentsRoot, '--workspace', workspace, '--intercom-url', sandbox.url, ...extra];
+}
+
+export function spawnCli(args: string[], token: string): ChildProcess {
+  return spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, INTERCOM_TOKEN: token, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export function finished(child: ChildProcess): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+export function runCli(args: string[], token: string): Promise<CliResult> {
+  return finished(spawnCli(args, token));
+}
