@@ -62,7 +62,7 @@ export const aiConfigSchema = z.strictObject({
 export type AiConfig = z.infer<typeof aiConfigSchema>;
 
 export const runConfigSchema = z.strictObject({
-  concurrency: z.number().int().min(1).max(16).default(4),
+  concurrency: z.number().int().min(1).max(64).default(32),
   sampleSize: z.number().int().min(1).max(10_000).default(50),
   /** Public base URL under which attachments are served to Intercom; empty means not configured. */
   attachmentBaseUrl: z.union([z.url(), z.literal('')]).default(''),

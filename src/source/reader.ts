@@ -12,6 +12,8 @@ import type {
  */
 export interface SourceReader {
   describe(): Promise<SourceDescription>;
+  /** Values read leniently since the last call (e.g. an unreadable date read as none), each naming its row and column. */
+  drainDataWarnings?(): string[];
 
   brands(): AsyncIterable<Brand>;
   departments(): AsyncIterable<Department>;

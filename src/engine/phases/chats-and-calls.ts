@@ -59,7 +59,9 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
   const { ctx } = inputs;
   ctx.progress.phase('conversations from live chats');
   const { lines, files } = await chatTranscripts(inputs, scope.chatIds);
+  const chatIds = new Set<number>();
   await forEachConcurrent(ctx.reader.liveChats(), ctx.options.concurrency, ctx.signal, async (chat) => {
+    chatIds.add(chat.id);
     if (scope.chatIds && !scope.chatIds.has(chat.id)) return;
     await migrateRecord(ctx, 'liveChats', String(chat.id), async (): Promise<RecordState | undefined> => {
       const transcript = lines.get(chat.id) ?? [];
@@ -96,6 +98,16 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
       });
     });
   });
+  if (scope.chatIds) return;
+  // Lines and files of a chat that does not exist belong to no conversation: skipped by name.
+  const orphan = (objectType: 'chatMessages' | 'attachments', sourceId: string, chatId: number) => {
+    if (ctx.kind === 'delta' && ctx.ledger.recordState(objectType, sourceId)) return;
+    const reason = `its chat ${chatId} does not exist in SmarterTrack (ChatID)`;
+    ctx.journal.record({ objectType, sourceId, state: 'skipped', reason });
+    ctx.progress.record(objectType, sourceId, 'skipped', reason);
+  };
+  for (const [chatId, transcript] of lines) if (!chatIds.has(chatId)) for (const m of transcript) orphan('chatMessages', String(m.id), chatId);
+  for (const [chatId, list] of files) if (!chatIds.has(chatId)) for (const a of list) orphan('attachments', attachmentSourceId(a), chatId);
 }
 
 /** Call logs: a note-only conversation with the customer, or an instance of the workspace's Call object. */

@@ -51,7 +51,49 @@ export function planCollections(categories: readonly KbCategory[], warn: (m: str
     else if (chain.length === 2) plans.set(c.id, { categoryId: c.id, name: name(c), parentCategoryId: chain[0]!.id });
     else plans.set(c.id, { categoryId: c.id, name: chain.slice(1).map(name).join(' › '), parentCategoryId: chain[0]!.id });
   }
+  // Each chain is cut on its own, so members of one loop can still name each other as parents
+  // (A under B, B under A): cut those links too, or creating the collections would never end.
+  for (const plan of plans.values()) {
+    const seen = new Set([plan.categoryId]);
+    let cur = plan;
+    while (cur.parentCategoryId !== null) {
+      if (seen.has(cur.parentCategoryId)) {
+        warn(`KB categories ${[...seen].join(' → ')} form a loop: cut at ${cur.categoryId}, which becomes top level`);
+        cur.parentCategoryId = null;
+        break;
+      }
+      seen.add(cur.parentCategoryId);
+      const next = plans.get(cur.parentCategoryId);
+      if (!next) break;
+      cur = next;
+    }
+  }
   return plans;
+}
+
+/**
+ * Takes out what must not run in a public help center: script-like elements, inline event
+ * handlers and javascript: addresses. Returns what was removed, for the warning.
+ */
+export function stripActiveContent(html: string): { html: string; removed: string[] } {
+  const removed = new Set<string>();
+  let out = html.replace(/<(script|style|iframe|object|frameset|applet)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, (_m, tag: string) => {
+    removed.add(`<${tag.toLowerCase()}>`);
+    return '';
+  });
+  out = out.replace(/<\/?(script|style|iframe|object|embed|frame|frameset|applet|base|meta|link)\b[^>]*>/gi, (_m, tag: string) => {
+    removed.add(`<${tag.toLowerCase()}>`);
+    return '';
+  });
+  out = out.replace(/\s+on[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, () => {
+    removed.add('event handlers');
+    return '';
+  });
+  out = out.replace(/\b(href|src|action|formaction)\s*=\s*(["']?)\s*(javascript|vbscript|data:text\/html)[^"'\s>]*\2/gi, (_m, attr: string) => {
+    removed.add('javascript: addresses');
+    return `${attr}="#"`;
+  });
+  return { html: out, removed: [...removed] };
 }
 
 /** Rewrites relative image sources to the public base URL; lists those it could not rewrite. */
@@ -103,6 +145,9 @@ export async function migrateKnowledgeBase(ctx: RunContext): Promise<void> {
 
   for await (const article of ctx.reader.kbArticles()) {
     if (ctx.signal.aborted) break;
+    if (article.categoryId !== null && !plans.has(article.categoryId)) {
+      ctx.progress.warn(`KB article ${article.id}: its category ${article.categoryId} (KBCategoryID) does not exist; the article goes to the help center without a collection`);
+    }
     await migrateRecord(ctx, 'kbArticles', String(article.id), () => migrateArticle(ctx, article, article.categoryId === null ? undefined : collectionIds.get(article.categoryId)));
   }
 }
@@ -118,7 +163,9 @@ async function migrateArticle(ctx: RunContext, article: KbArticle, collectionId:
     throw new RecordError(`${label}: ${issue.source} → ${issue.target}: ${issue.message}`, 'validation', issue.source);
   }
   const title = typeof mapped.standard.title === 'string' && mapped.standard.title.trim() ? mapped.standard.title : `Article ${article.id}`;
-  const { html, unresolved } = rewriteImages(typeof mapped.standard.body === 'string' ? mapped.standard.body : '', ctx.map.options.kbImageBaseUrl);
+  const safe = stripActiveContent(typeof mapped.standard.body === 'string' ? mapped.standard.body : '');
+  if (safe.removed.length) ctx.progress.warn(`${label}: Body: removed ${safe.removed.join(', ')} (not allowed in a help center article)`);
+  const { html, unresolved } = rewriteImages(safe.html, ctx.map.options.kbImageBaseUrl);
   if (unresolved.length) ctx.progress.warn(`${label}: ${unresolved.length} image(s) with relative addresses (${unresolved.slice(0, 3).join(', ')}): set options.kbImageBaseUrl to where they will be hosted`);
   // Private articles are for agents only: they stay drafts so nothing internal goes public.
   const state: 'draft' | 'published' = article.draft || article.private ? 'draft' : 'published';

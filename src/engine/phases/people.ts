@@ -34,6 +34,7 @@ export async function migrateCompanies(ctx: RunContext, scope: PeopleScope): Pro
       if (!map.enabled) return { state: 'skipped', reason: 'companies are disabled in the map' };
       const mapped = applyObjectMapping('companies', map, org as unknown as Record<string, unknown>);
       if (hasErrors(mapped)) throw firstError(mapped);
+      for (const w of mapped.issues) ctx.progress.warn(`organization ${org.id}: ${w.source}: ${w.message}`);
       const body = {
         company_id: String(org.id),
         name: (mapped.standard.name as string | undefined) ?? org.name ?? `Organization ${org.id}`,
@@ -93,6 +94,7 @@ async function migrateContact(ctx: RunContext, map: RunContext['map']['objects']
 
   const mapped = applyObjectMapping('contacts', map, user as unknown as Record<string, unknown>, customValuesOf(userValues, user.id));
   if (hasErrors(mapped)) throw firstError(mapped);
+  for (const w of mapped.issues) ctx.progress.warn(`end user ${user.id}: ${w.source}: ${w.message}`);
   const body = {
     role: 'user' as const,
     external_id: sourceId,

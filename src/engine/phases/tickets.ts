@@ -32,8 +32,20 @@ export function messageText(html: string | null, text: string | null): string {
   return (text ?? '').trim();
 }
 
+/** Intercom takes Unix seconds ≥ 0: a date before 1970 (bad data) takes the fallback instead. */
 export function seconds(iso: string | null, fallback: number): number {
-  return (iso ? toUnixSeconds(iso) : null) ?? fallback;
+  const value = iso ? toUnixSeconds(iso) : null;
+  return value === null || value < 0 ? Math.max(0, fallback) : value;
+}
+
+const DAY = 86_400;
+
+/** `seconds`, naming the record and column when its date is before 1970 or in the future. */
+export function checkedSeconds(ctx: RunContext, iso: string | null, fallback: number, what: string): number {
+  const value = iso ? toUnixSeconds(iso) : null;
+  if (value !== null && value < 0) ctx.progress.warn(`${what}: ${iso} is before 1970; ${fallback > 0 ? new Date(fallback * 1000).toISOString() : '1970-01-01'} is used instead`);
+  else if (value !== null && value > Date.now() / 1000 + DAY) ctx.progress.warn(`${what}: ${iso} is in the future; kept as it is`);
+  return seconds(iso, fallback);
 }
 
 /** The Intercom admin for a source agent: matched by email, else the fallback admin (and who it was). */
@@ -46,7 +58,7 @@ export function adminFor(ctx: RunContext, agentId: number | null): { adminId: st
 
 function partOf(ctx: RunContext, item: ThreadItem, fallbackTime: number): PlannedPart | null {
   if (item.kind === 'message') {
-    const at = seconds(item.date, fallbackTime);
+    const at = checkedSeconds(ctx, item.date, fallbackTime, `ticket message ${item.id} (DateReceivedUTC)`);
     const body = messageText(item.bodyHtml, item.bodyText);
     if (item.direction === 'outbound') {
       const { adminId, byline } = adminFor(ctx, item.fromUserId);
@@ -56,7 +68,7 @@ function partOf(ctx: RunContext, item: ThreadItem, fallbackTime: number): Planne
   }
   const { adminId, byline } = adminFor(ctx, item.authorUserId);
   const heading = [item.typeName ? `${item.typeName} comment` : 'Comment', byline ? `by ${byline}` : null].filter(Boolean).join(' ');
-  return { objectType: 'ticketComments', sourceId: String(item.id), kind: 'note', adminId, body: `[${heading}]\n${(item.text ?? '').trim()}`, createdAt: seconds(item.date, fallbackTime), attachments: [] };
+  return { objectType: 'ticketComments', sourceId: String(item.id), kind: 'note', adminId, body: `[${heading}]\n${(item.text ?? '').trim()}`, createdAt: checkedSeconds(ctx, item.date, fallbackTime, `ticket comment ${item.id} (DateEnteredUTC)`), attachments: [] };
 }
 
 /** A ticket thread as an Intercom conversation: the first customer message opens it. */
@@ -73,7 +85,7 @@ export async function planTicket(inputs: PlanInputs, thread: TicketThread): Prom
   }
   for (const w of mapped.issues) ctx.progress.warn(`${label}: ${w.source}: ${w.message}`);
 
-  const opened = seconds(t.openedAt, 0);
+  const opened = checkedSeconds(ctx, t.openedAt, 0, `${label} (DateOpenedUTC)`);
   for (const item of thread.items) {
     if (item.kind === 'message' && item.draft) journalRecord(ctx, 'ticketMessages', String(item.id), { state: 'skipped', reason: 'draft: never sent in SmarterTrack' });
   }
@@ -111,8 +123,10 @@ export async function migrateTickets(inputs: PlanInputs, scope: ConversationScop
   const { ctx } = inputs;
   ctx.progress.phase('conversations from tickets');
   const map = ctx.map;
+  const ticketIds = new Set<number>();
   await forEachConcurrent(ctx.reader.ticketThreads(), ctx.options.concurrency, ctx.signal, async (thread) => {
     const t = thread.ticket;
+    ticketIds.add(t.id);
     if (scope.ticketIds && !scope.ticketIds.has(t.id)) return;
     await migrateRecord(ctx, 'tickets', String(t.id), async (): Promise<RecordState | undefined> => {
       if (!map.objects.tickets.enabled) return { state: 'skipped', reason: 'tickets are disabled in the map' };
@@ -124,6 +138,23 @@ export async function migrateTickets(inputs: PlanInputs, scope: ConversationScop
       return writeConversation(ctx, await planTicket(inputs, thread));
     });
   });
+  if (!scope.ticketIds) await skipOrphans(ctx, ticketIds);
+}
+
+/**
+ * Messages, comments and files whose ticket does not exist (deleted from the database by hand, or
+ * a broken import) belong to no thread: they are skipped by name, so every source record is accounted for.
+ */
+async function skipOrphans(ctx: RunContext, ticketIds: ReadonlySet<number>): Promise<void> {
+  const skip = (objectType: 'ticketMessages' | 'ticketComments' | 'attachments', sourceId: string, ticketId: number) => {
+    if (ctx.kind === 'delta' && ctx.ledger.recordState(objectType, sourceId)) return;
+    const reason = `its ticket ${ticketId} does not exist in SmarterTrack (TicketID)`;
+    ctx.journal.record({ objectType, sourceId, state: 'skipped', reason });
+    ctx.progress.record(objectType, sourceId, 'skipped', reason);
+  };
+  for await (const m of ctx.reader.ticketMessages()) if (!ticketIds.has(m.ticketId)) skip('ticketMessages', String(m.id), m.ticketId);
+  for await (const c of ctx.reader.ticketComments()) if (!ticketIds.has(c.ticketId)) skip('ticketComments', String(c.id), c.ticketId);
+  for await (const a of ctx.reader.attachments()) if (a.owner.kind === 'ticket' && !ticketIds.has(a.owner.id)) skip('attachments', attachmentSourceId(a), a.owner.id);
 }
 
 /** A skipped ticket's messages and comments are skipped with it, so every record is accounted for. */

@@ -35,12 +35,24 @@ export interface PagedSelect<S extends Selection> {
  * optional column becomes NULL, and every list is read in keyset pages so memory stays flat.
  */
 export class SqlQueries {
+  /** Values read leniently (unreadable dates), not yet taken by drainDataWarnings. */
+  private warnings: string[] = [];
+  private readonly noteUnreadable = (message: string): void => {
+    if (this.warnings.length < 1000) this.warnings.push(message);
+  };
+
   constructor(
     readonly connection: SqlConnection,
     readonly dialect: SqlDialect,
     readonly catalog: Catalog,
     readonly pageSize = 1000,
   ) {}
+
+  drainDataWarnings(): string[] {
+    const out = this.warnings;
+    this.warnings = [];
+    return out;
+  }
 
   has(table: LogicalTable): boolean {
     return this.catalog.has(table);
@@ -77,7 +89,7 @@ export class SqlQueries {
     const sql = `SELECT ${this.selectList(select)} FROM ${rest}${tail ? ` ${tail}` : ''}`;
     const schema = rowSchema(typesOf(select));
     const rows = await this.connection.query(sql, p.values);
-    return rows.map((row) => parseRow(schema, row, label) as RowOf<S>);
+    return rows.map((row) => parseRow(schema, row, label, this.noteUnreadable) as RowOf<S>);
   }
 
   /** Raw aggregate/scalar query with bound parameters. */
@@ -103,7 +115,7 @@ export class SqlQueries {
         limitParam: p.values.length, // last added: SQLite binds LIMIT ? positionally at the end
       });
       const rows = await this.connection.query(sql, p.values);
-      const parsed = rows.map((row) => parseRow(schema, row, q.label) as RowOf<S>);
+      const parsed = rows.map((row) => parseRow(schema, row, q.label, this.noteUnreadable) as RowOf<S>);
       if (parsed.length > 0) yield parsed;
       if (parsed.length < this.pageSize) return;
       after = parsed[parsed.length - 1]!;

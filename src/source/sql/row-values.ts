@@ -74,14 +74,27 @@ export class RowError extends Error {
   override readonly name = 'RowError';
 }
 
-export function parseRow<C extends Record<string, ColumnType>>(schema: z.ZodType<TypedRow<C>>, row: unknown, where: string): TypedRow<C> {
+/**
+ * Parses one row. A date that cannot be read (free text typed into a date column) is read as no
+ * date and reported through `onUnreadable`, so one bad value does not stop a whole migration; any
+ * other mismatch is a RowError.
+ */
+export function parseRow<C extends Record<string, ColumnType>>(schema: z.ZodType<TypedRow<C>>, row: unknown, where: string, onUnreadable?: (message: string) => void): TypedRow<C> {
   const result = schema.safeParse(row);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    // The first selected column is the record's id in every reader query: name it so the row can be found.
-    const id = row && typeof row === 'object' ? Object.entries(row as Record<string, unknown>)[0] : undefined;
-    const record = id ? ` (row ${id[0]} = ${String(id[1])})` : '';
-    throw new RowError(`${where}${record}: column ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
+  if (result.success) return result.data;
+  // The first selected column is the record's id in every reader query: name it so the row can be found.
+  const id = row && typeof row === 'object' ? Object.entries(row as Record<string, unknown>)[0] : undefined;
+  const record = id ? ` (row ${id[0]} = ${String(id[1])})` : '';
+  const issues = result.error.issues;
+  if (onUnreadable && row && typeof row === 'object' && issues.every((i) => i.path.length === 1 && i.message.startsWith('not a date'))) {
+    const cleared = { ...(row as Record<string, unknown>) };
+    for (const i of issues) cleared[String(i.path[0])] = null;
+    const retry = schema.safeParse(cleared);
+    if (retry.success) {
+      for (const i of issues) onUnreadable(`${where}${record}: column ${String(i.path[0])}: ${i.message}; read as no date`);
+      return retry.data;
+    }
   }
-  return result.data;
+  const issue = issues[0];
+  throw new RowError(`${where}${record}: column ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
 }

@@ -46,6 +46,10 @@ export class SqlSourceReader implements SourceReader {
     this.insights = new SqlInsights(this);
   }
 
+  drainDataWarnings(): string[] {
+    return this.q.drainDataWarnings();
+  }
+
   // ---------- discovery ----------
 
   async describe(): Promise<SourceDescription> {

@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { openLedger } from '../../src/ledger';
+import { startSandbox, type LoggedRequest } from '../../src/sandbox/index';
+import { openSource } from '../../src/source/open-source';
+import { generateDataset } from '../../test/fixtures/dataset/generate';
+import { runCli } from './cli';
+import { callsPerTicket, minimumCalls, readIntents } from './journal-calls';
+
+export const RATE_LIMIT_PER_10S = 1667;
+const WINDOW_MS = 10_000;
+
+export interface MigrationBench {
+  scale: number;
+  seconds: number;
+  exitCode: number;
+  requests: number;
+  throttled: number;
+  /** Requests per aligned 10-s window (the sandbox's windows), first to last. */
+  windows: number[];
+  steadyWindows: number;
+  steadyMeanPer10s: number;
+  steadyMedianPer10s: number;
+  /** steadyMeanPer10s / the limit. */
+  rateRatio: number;
+  /** Steady windows at ≥ 95 % of the limit, and the load average of the machine when the run ended. */
+  windowsAtLimit: number;
+  loadAverage: number[];
+  tickets: { measured: number; meanCalls: number; meanMinimum: number; ratio: number; overMinimum: number; examples: string[] };
+  /** Journaled writes per migrated record, by object type (for the projection). */
+  writesPerRecord: Record<string, number>;
+  /** All requests (reads included) over journaled writes. */
+  requestsPerWrite: number;
+  migrated: Record<string, number>;
+}
+
+const MigrateJson = z.object({ runId: z.string(), status: z.string(), counts: z.record(z.string(), z.object({ migrated: z.number() }).loose()), requests: z.number(), throttled: z.number() });
+
+/**
+ * A full migration of the demo dataset at a scale, through the CLI, into a sandbox at the real rate
+ * limit (in this process, so its request log can be drained without loss while the run goes on).
+ */
+export async function benchMigration(scale: number, cacheDir: string, concurrency?: number): Promise<MigrationBench> {
+  const dataDir = path.join(cacheDir, `bench-scale-${scale}`);
+  if (!existsSync(path.join(dataDir, 'smartertrack.db'))) await generateDataset({ outDir: dataDir, seed: 1, scale });
+  const workspace = path.join(cacheDir, `bench-workspace-${scale}`);
+  await rm(workspace, { recursive: true, force: true });
+  await mkdir(workspace, { recursive: true });
+  const source = ['--source', `sqlite:${path.join(dataDir, 'smartertrack.db')}`, '--attachments', path.join(dataDir, 'App_Data'), '--workspace', workspace];
+
+  const sandbox = await startSandbox({ openapiPath: '', rateLimitPer10s: RATE_LIMIT_PER_10S });
+  const seen = new WeakSet<LoggedRequest>();
+  const times: number[] = [];
+  const drain = () => {
+    const list = sandbox.requests();
+    for (let i = list.length - 1; i >= 0 && !seen.has(list[i]!); i--) {
+      seen.add(list[i]!);
+      times.push(Date.parse(list[i]!.time));
+    }
+  };
+  // The log keeps the last 20,000 entries; draining every second never lets it wrap.
+  const timer = setInterval(drain, 1000);
+  try {
+    const env = { INTERCOM_TOKEN: sandbox.token };
+    for (const args of [['scope', ...source], ['map', 'propose', ...source], ['map', 'confirm', '--reviewer', 'bench', '--approve', '--yes', '--workspace', workspace]]) {
+      const r = await runCli(args, env);
+      if (r.code !== 0) throw new Error(`st2ic ${args.slice(0, 2).join(' ')} exited ${r.code}: ${r.stderr}`);
+    }
+    const started = performance.now();
+    const run = await runCli(['migrate', ...source, '--intercom-url', sandbox.url, '--json', ...(concurrency ? ['--concurrency', String(concurrency)] : [])], env);
+    const seconds = (performance.now() - started) / 1000;
+    drain();
+    const lastLine = run.stdout.trim().split('\n').at(-1) ?? '';
+    const parsed = MigrateJson.safeParse(JSON.parse(lastLine || '{}'));
+    if (!parsed.success) throw new Error(`migrate exited ${run.code} without a JSON summary: ${run.stderr.slice(-2000)}`);
+    const result = parsed.data;
+
+    times.sort((a, b) => a - b);
+    const first = Math.floor(times[0]! / WINDOW_MS);
+    const last = Math.floor(times.at(-1)! / WINDOW_MS);
+    const windows = Array.from({ length: last - first + 1 }, () => 0);
+    for (const t of times) windows[Math.floor(t / WINDOW_MS) - first]!++;
+    // Steady part: whole windows, without the start (workspace set-up, first pacing) and the tail.
+    const steady = windows.slice(1, -1);
+    const mean = steady.length ? steady.reduce((a, b) => a + b, 0) / steady.length : 0;
+    const sorted = [...steady].sort((a, b) => a - b);
+    const median = sorted.length ? sorted[Math.floor(sorted.length / 2)]! : 0;
+
+    const tickets = await ticketCalls(workspace, result.runId, path.join(dataDir, 'smartertrack.db'));
+    const { intents } = await readIntents(workspace, result.runId);
+    const writesByType: Record<string, number> = {};
+    for (const i of intents) writesByType[i.objectType] = (writesByType[i.objectType] ?? 0) + 1;
+    const migrated = Object.fromEntries(Object.entries(result.counts).map(([k, c]) => [k, c.migrated]));
+    const writesPerRecord = Object.fromEntries(Object.entries(writesByType).map(([k, n]) => [k, migrated[k] ? n / migrated[k] : n]));
+    return {
+      scale, seconds, exitCode: run.code, requests: times.length, throttled: result.throttled, windows,
+      steadyWindows: steady.length, steadyMeanPer10s: mean, steadyMedianPer10s: median, rateRatio: mean / RATE_LIMIT_PER_10S,
+      windowsAtLimit: steady.filter((n) => n >= 0.95 * RATE_LIMIT_PER_10S).length, loadAverage: loadavg(),
+      tickets, writesPerRecord, requestsPerWrite: times.length / Math.max(1, intents.length), migrated,
+    };
+  } finally {
+    clearInterval(timer);
+    await sandbox.close();
+  }
+}
+
+async function ticketCalls(workspace: string, runId: string, database: string): Promise<MigrationBench['tickets']> {
+  const { intents, idOf } = await readIntents(workspace, runId);
+  const actual = callsPerTicket(intents, idOf);
+  const fieldNotes = new Map<string, number>();
+  for (const i of intents) {
+    const m = /^field:(\d+):/.exec(i.sourceId);
+    if (i.objectType === 'attachments' && m) fieldNotes.set(m[1]!, (fieldNotes.get(m[1]!) ?? 0) + 1);
+  }
+  const ledger = await openLedger(workspace, { warn: () => undefined });
+  const reader = await openSource({ kind: 'sqlite', path: database }, { attachmentsRoot: null });
+  let calls = 0;
+  let minimum = 0;
+  let measured = 0;
+  let over = 0;
+  const examples: string[] = [];
+  try {
+    for await (const thread of reader.ticketThreads()) {
+      const id = String(thread.ticket.id);
+      if (ledger.recordState('tickets', id)?.result.state !== 'migrated') continue;
+      const row = actual.get(id);
+      if (!row) continue;
+      const t = thread.ticket;
+      const min = minimumCalls(thread, {
+        teamNeeded: (row.ops.assign ?? 0) > 0 && t.departmentId !== null && ledger.recordState('departments', String(t.departmentId))?.result.state === 'migrated',
+        adminNeeded: t.assignedAgentId !== null && ledger.recordState('agents', String(t.assignedAgentId))?.result.state === 'migrated',
+        fieldNotes: fieldNotes.get(id) ?? 0,
+        tags: row.ops.tag ?? 0,
+      });
+      measured++;
+      calls += row.calls;
+      minimum += min;
+      if (row.calls > min) {
+        over++;
+        if (examples.length < 5) examples.push(`ticket ${id}: ${row.calls} calls (${JSON.stringify(row.ops)}) vs minimum ${min}`);
+      }
+    }
+  } finally {
+    await reader.close();
+    await ledger.close();
+  }
+  return { measured, meanCalls: calls / Math.max(1, measured), meanMinimum: minimum / Math.max(1, measured), ratio: calls / Math.max(1, minimum), overMinimum: over, examples };
+}
