@@ -8,7 +8,7 @@ test('a new config.json takes the user settings, with defaults for unset ones', 
   const config = configFromSettings(reader({ 'intercom.region': 'au', sampleSize: 10, 'ai.enabled': true, 'ai.timeout': 5000 }));
   assert.equal(config.intercom.region, 'au');
   assert.equal(config.run.sampleSize, 10);
-  assert.equal(config.run.concurrency, 4);
+  assert.equal(config.run.concurrency, 32);
   assert.equal(config.ai.enabled, true);
   assert.equal(config.ai.timeoutMs, 5000);
 });
