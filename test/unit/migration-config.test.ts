@@ -7,7 +7,7 @@ test('a minimal config.json gets every default filled in', () => {
   assert.equal(config.source, undefined);
   assert.deepEqual(config.intercom, { region: 'us', apiVersion: '2.16' });
   assert.equal(config.ai.enabled, false);
-  assert.equal(config.run.concurrency, 4);
+  assert.equal(config.run.concurrency, 32);
 });
 
 test('a secret pasted into config.json is rejected, naming where it is', () => {
