@@ -7,13 +7,9 @@ import { errorInfo } from './error-info';
 import { RunStoppedError } from './errors';
 
 /**
- * Runs the migration of one source record and journals how it ended: migrated, skipped with a
- * reason, or failed with the error naming the field. Errors that stop the whole run propagate.
- * `undefined` means the record needed nothing this run (delta: unchanged).
- */
-/**
- * Journals how a source record ended. A delta journals only what changed: a record whose state equals
- * the ledger's latest entry for it is left out, so a delta run lists exactly the changes.
+ * Journals how a source record ended, and tells whoever drives the run (so live counts equal the
+ * ledger's). A delta journals only what changed: a record whose state equals the ledger's latest
+ * entry for it is left out, so a delta run lists exactly the changes.
  */
 export function journalRecord(ctx: RunContext, objectType: ObjectType, sourceId: string, state: RecordState): boolean {
   if (ctx.kind === 'delta') {
@@ -21,8 +17,16 @@ export function journalRecord(ctx: RunContext, objectType: ObjectType, sourceId:
     if (previous && stableStringify(previous) === stableStringify(state)) return false;
   }
   ctx.journal.record({ objectType, sourceId, ...state });
+  const detail = state.state === 'migrated' ? state.intercomId : state.state === 'skipped' ? state.reason : `${state.error.field ? `${state.error.field}: ` : ''}${state.error.message}`;
+  ctx.progress.record(objectType, sourceId, state.state, detail);
   return true;
 }
+
+/**
+ * Runs the migration of one source record and journals how it ended: migrated, skipped with a
+ * reason, or failed with the error naming the field. Errors that stop the whole run propagate.
+ * `undefined` means the record needed nothing this run (delta: unchanged).
+ */
 
 export async function migrateRecord(
   ctx: RunContext,
@@ -37,8 +41,6 @@ export async function migrateRecord(
     if (error instanceof RunStoppedError || error instanceof LedgerWriteError) throw error;
     state = { state: 'failed', error: errorInfo(error) };
   }
-  if (state === undefined || !journalRecord(ctx, objectType, sourceId, state)) return state;
-  const detail = state.state === 'migrated' ? state.intercomId : state.state === 'skipped' ? state.reason : `${state.error.field ? `${state.error.field}: ` : ''}${state.error.message}`;
-  ctx.progress.record(objectType, sourceId, state.state, detail);
+  if (state !== undefined) journalRecord(ctx, objectType, sourceId, state);
   return state;
 }

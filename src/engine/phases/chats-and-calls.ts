@@ -103,8 +103,7 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
   const orphan = (objectType: 'chatMessages' | 'attachments', sourceId: string, chatId: number) => {
     if (ctx.kind === 'delta' && ctx.ledger.recordState(objectType, sourceId)) return;
     const reason = `its chat ${chatId} does not exist in SmarterTrack (ChatID)`;
-    ctx.journal.record({ objectType, sourceId, state: 'skipped', reason });
-    ctx.progress.record(objectType, sourceId, 'skipped', reason);
+    journalRecord(ctx, objectType, sourceId, { state: 'skipped', reason });
   };
   for (const [chatId, transcript] of lines) if (!chatIds.has(chatId)) for (const m of transcript) orphan('chatMessages', String(m.id), chatId);
   for (const [chatId, list] of files) if (!chatIds.has(chatId)) for (const a of list) orphan('attachments', attachmentSourceId(a), chatId);

@@ -127,7 +127,6 @@ async function filesOf(ctx: RunContext, part: PlannedPart): Promise<{ files: Att
     } catch (error) {
       const info = errorInfo(error);
       journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'failed', error: info });
-      ctx.progress.record('attachments', attachmentSourceId(att), 'failed', info.message);
       notes.push(`[Attachment "${att.originalName ?? att.id}" could not be migrated: ${info.message}]`);
     }
   }

@@ -2,6 +2,7 @@ import { customFieldIdOf } from '../../mapping/source-fields';
 import type { MappedObject } from '../../model/mapping';
 import type { Agent } from '../../model/source';
 import type { RunContext } from '../context';
+import { journalRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
 
 /**
@@ -10,29 +11,29 @@ import { teamIdFor } from '../workspace';
  * ends migrated, skipped with a reason, or failed: these included.
  */
 export async function recordReferenceObjects(ctx: RunContext, agents: readonly Agent[]): Promise<void> {
-  const { journal, workspace, map } = ctx;
+  const { workspace, map } = ctx;
   ctx.progress.phase('admins, teams and fields');
   for (const agent of agents) {
     const match = workspace.admins.get(agent.id);
-    if (match?.matched) journal.record({ objectType: 'agents', sourceId: String(agent.id), state: 'migrated', intercomId: match.adminId, existedBefore: true });
-    else journal.record({ objectType: 'agents', sourceId: String(agent.id), state: 'skipped', reason: agent.email ? `no Intercom admin has the email ${agent.email}; ${workspace.fallbackAdminName} stands in` : `agent has no email; ${workspace.fallbackAdminName} stands in` });
+    if (match?.matched) journalRecord(ctx, 'agents', String(agent.id), { state: 'migrated', intercomId: match.adminId, existedBefore: true });
+    else journalRecord(ctx, 'agents', String(agent.id), { state: 'skipped', reason: agent.email ? `no Intercom admin has the email ${agent.email}; ${workspace.fallbackAdminName} stands in` : `agent has no email; ${workspace.fallbackAdminName} stands in` });
   }
   for await (const d of ctx.reader.departments()) {
     const teamId = d.name ? teamIdFor(workspace, map, d.name) : undefined;
-    if (teamId) journal.record({ objectType: 'departments', sourceId: String(d.id), state: 'migrated', intercomId: teamId, existedBefore: true });
-    else journal.record({ objectType: 'departments', sourceId: String(d.id), state: 'skipped', reason: `no Intercom team for department "${d.name ?? d.id}" (create it, then map it in valueMaps.teams)` });
+    if (teamId) journalRecord(ctx, 'departments', String(d.id), { state: 'migrated', intercomId: teamId, existedBefore: true });
+    else journalRecord(ctx, 'departments', String(d.id), { state: 'skipped', reason: `no Intercom team for department "${d.name ?? d.id}" (create it, then map it in valueMaps.teams)` });
   }
   for await (const g of ctx.reader.groups()) {
     const teamId = g.name ? teamIdFor(workspace, map, g.name) : undefined;
     const sourceId = `${g.departmentId}:${g.id}`;
-    if (teamId) journal.record({ objectType: 'groups', sourceId, state: 'migrated', intercomId: teamId, existedBefore: true });
-    else journal.record({ objectType: 'groups', sourceId, state: 'skipped', reason: 'groups route through their department\'s team' });
+    if (teamId) journalRecord(ctx, 'groups', sourceId, { state: 'migrated', intercomId: teamId, existedBefore: true });
+    else journalRecord(ctx, 'groups', sourceId, { state: 'skipped', reason: 'groups route through their department\'s team' });
   }
   for await (const b of ctx.reader.brands()) {
     const value = map.valueMaps.brands.values[String(b.id)] ?? b.name ?? String(b.id);
     const teamId = map.valueMaps.brands.mode === 'team' ? teamIdFor(workspace, map, value) : undefined;
-    if (teamId) journal.record({ objectType: 'brands', sourceId: String(b.id), state: 'migrated', intercomId: teamId, existedBefore: true });
-    else journal.record({ objectType: 'brands', sourceId: String(b.id), state: 'skipped', reason: `carried as the value "${value}" on conversations` });
+    if (teamId) journalRecord(ctx, 'brands', String(b.id), { state: 'migrated', intercomId: teamId, existedBefore: true });
+    else journalRecord(ctx, 'brands', String(b.id), { state: 'skipped', reason: `carried as the value "${value}" on conversations` });
   }
   const attributeOf = new Map<number, string>();
   for (const [object, objectMap] of Object.entries(map.objects) as [MappedObject, MappingObjects][]) {
@@ -46,8 +47,8 @@ export async function recordReferenceObjects(ctx: RunContext, agents: readonly A
   }
   for await (const field of ctx.reader.customFields()) {
     const attrId = attributeOf.get(field.id);
-    if (attrId) journal.record({ objectType: 'customFields', sourceId: String(field.id), state: 'migrated', intercomId: attrId });
-    else journal.record({ objectType: 'customFields', sourceId: String(field.id), state: 'skipped', reason: 'not mapped to an attribute (dropped, a note or a tag)' });
+    if (attrId) journalRecord(ctx, 'customFields', String(field.id), { state: 'migrated', intercomId: attrId });
+    else journalRecord(ctx, 'customFields', String(field.id), { state: 'skipped', reason: 'not mapped to an attribute (dropped, a note or a tag)' });
   }
 }
 

@@ -149,8 +149,7 @@ async function skipOrphans(ctx: RunContext, ticketIds: ReadonlySet<number>): Pro
   const skip = (objectType: 'ticketMessages' | 'ticketComments' | 'attachments', sourceId: string, ticketId: number) => {
     if (ctx.kind === 'delta' && ctx.ledger.recordState(objectType, sourceId)) return;
     const reason = `its ticket ${ticketId} does not exist in SmarterTrack (TicketID)`;
-    ctx.journal.record({ objectType, sourceId, state: 'skipped', reason });
-    ctx.progress.record(objectType, sourceId, 'skipped', reason);
+    journalRecord(ctx, objectType, sourceId, { state: 'skipped', reason });
   };
   for await (const m of ctx.reader.ticketMessages()) if (!ticketIds.has(m.ticketId)) skip('ticketMessages', String(m.id), m.ticketId);
   for await (const c of ctx.reader.ticketComments()) if (!ticketIds.has(c.ticketId)) skip('ticketComments', String(c.id), c.ticketId);
