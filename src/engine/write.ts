@@ -41,7 +41,7 @@ export class WriteMemory {
     return `${op}|${objectType}|${sourceId}|${description}`;
   }
 
-  rememberApplied(intent: IntentEntry, intercomId: string): void {
+  rememberApplied(intent: Pick<IntentEntry, 'op' | 'objectType' | 'sourceId' | 'target'>, intercomId: string): void {
     this.applied.set(WriteMemory.key(intent.op, intent.objectType, intent.sourceId, intent.target.description), intercomId);
   }
 
@@ -110,7 +110,7 @@ export async function journaledWrite<T>(ctx: RunContext, spec: WriteSpec<T>): Pr
     const result = await writeAtMostOnce(ctx.client, spec.send, settle);
     const id = result.outcome === 'created' ? spec.idOf(result.value) : result.id;
     ctx.journal.outcome(seq, { result: 'applied', intercomId: id, resolvedBy: result.outcome === 'created' ? 'response' : 'lookup' });
-    ctx.memory.rememberApplied({ seq, op: spec.op, objectType: spec.objectType, sourceId: spec.sourceId, target: spec.target } as IntentEntry, id);
+    ctx.memory.rememberApplied(spec, id);
     return { id, value: result.outcome === 'created' ? result.value : undefined, resolvedBy: result.outcome === 'created' ? 'response' : 'lookup' };
   } catch (error) {
     ctx.journal.outcome(seq, { result: 'failed', error: errorInfo(error) });

@@ -42,6 +42,11 @@ export function hasErrors(record: { issues: FieldIssue[] }): boolean {
 
 const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:".]{2,}$/;
 
+/** Whether Intercom will take this as a contact's email. */
+export function isEmailAddress(value: string): boolean {
+  return EMAIL.test(value);
+}
+
 export function targetLabel(mapping: FieldMapping): string {
   const t = mapping.target;
   switch (t.kind) {
@@ -154,7 +159,7 @@ function checkTargetType(object: MappedObject, mapping: FieldMapping, value: Map
     if (field.reserved) return `"${t.field}" is set by the migration itself and cannot be mapped`;
     switch (field.type) {
       case 'email':
-        return typeof value === 'string' && EMAIL.test(value) ? null : `"${String(value)}" is not a valid email address`;
+        return typeof value === 'string' && isEmailAddress(value) ? null : `"${String(value)}" is not a valid email address`;
       case 'datetime':
       case 'integer':
         return Number.isInteger(value) ? null : `expected a whole number${field.type === 'datetime' ? ' (Unix seconds)' : ''}, got ${JSON.stringify(value)}`;

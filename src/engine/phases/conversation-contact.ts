@@ -1,9 +1,8 @@
+import { isEmailAddress } from '../../mapping/apply';
 import type { RunContext } from '../context';
 import { RecordError } from '../errors';
 import { journaledWrite, sha256 } from '../write';
 import type { PeopleScope } from './people';
-
-const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:".]{2,}$/;
 
 export interface Customer {
   userId: number | null;
@@ -24,7 +23,7 @@ export async function contactForConversation(ctx: RunContext, people: PeopleScop
   const mapped = userId === null ? undefined : ctx.ledger.intercomIdFor('endUsers', String(userId));
   if (mapped) return mapped;
   const email = customer.email?.trim().toLowerCase();
-  const key = email && EMAIL.test(email) ? `email:${email}` : customer.userId === null && customer.name?.trim() ? customer.anonymousKey : null;
+  const key = email && isEmailAddress(email) ? `email:${email}` : customer.userId === null && customer.name?.trim() ? customer.anonymousKey : null;
   if (!key) {
     throw new RecordError(
       customer.userId === null ? `${label}: it has no customer, email or name, and a conversation needs a contact` : `${label}: its customer (end user ${customer.userId}) has no Intercom contact and the record carries no email to create one`,

@@ -45,7 +45,6 @@ export interface PlannedConversation {
   actingAdminId: string;
 }
 
-export const MAX_PARTS = MAX_CONVERSATION_PARTS;
 /** Parts kept free for assignment and closing. */
 const RESERVED_PARTS = 4;
 
@@ -84,7 +83,7 @@ function printOf(plan: PlannedConversation): string {
  * transcript is complete even when the conversation is not.
  */
 export function capParts(parts: PlannedPart[], attachmentNotes: number, actingAdminId: string): PlannedPart[] {
-  const room = MAX_PARTS - 1 - RESERVED_PARTS - attachmentNotes;
+  const room = MAX_CONVERSATION_PARTS - 1 - RESERVED_PARTS - attachmentNotes;
   if (parts.length <= room) return parts;
   const kept = parts.slice(0, room - 1);
   const folded = parts.slice(room - 1);
@@ -100,7 +99,7 @@ export function capParts(parts: PlannedPart[], attachmentNotes: number, actingAd
       folds: folded.slice(1).map((p) => ({ objectType: p.objectType, sourceId: p.sourceId })),
       kind: 'note',
       adminId: actingAdminId,
-      body: `${FOLDED_TRANSCRIPT_MARKER} (${MAX_PARTS}): messages ${kept.length + 2}–${parts.length + 1}\n\n${transcript}`,
+      body: `${FOLDED_TRANSCRIPT_MARKER} (${MAX_CONVERSATION_PARTS}): messages ${kept.length + 2}–${parts.length + 1}\n\n${transcript}`,
       createdAt: first.createdAt,
       attachments: folded.flatMap((p) => p.attachments),
     },

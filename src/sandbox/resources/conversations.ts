@@ -1,3 +1,4 @@
+import { MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
 import { ApiError, badRequest, notFound } from '../http/errors';
 import type { Router } from '../http/router';
 import { compileQuery } from '../search/query';
@@ -8,9 +9,6 @@ import { bodyObject, cursorPage, optBool, optId, optInt, optString, requireId, r
 import { checkValue } from './custom-attribute-values';
 import { findCompany } from './companies';
 import { renderConversation } from './conversation-render';
-
-/** Intercom keeps at most 500 parts per conversation; the sandbox refuses the 501st (behaviour beyond is undocumented). */
-export const MAX_PARTS = 500;
 
 function planGate(store: Store): void {
   if (store.state.planRestricted) throw new ApiError(403, 'api_plan_restricted', 'Active subscription needed.');
@@ -29,8 +27,9 @@ function requireAdmin(store: Store, body: Body): string {
 }
 
 function checkPartRoom(c: Conversation): void {
-  if (c.parts.length >= MAX_PARTS) {
-    throw new ApiError(422, 'conversation_part_limit_reached', `Conversation has reached the maximum of ${MAX_PARTS} parts`);
+  // Intercom keeps at most 500 parts; the sandbox refuses the 501st (behaviour beyond is undocumented).
+  if (c.parts.length >= MAX_CONVERSATION_PARTS) {
+    throw new ApiError(422, 'conversation_part_limit_reached', `Conversation has reached the maximum of ${MAX_CONVERSATION_PARTS} parts`);
   }
 }
 
