@@ -1,30 +1,7 @@
 import { z } from 'zod';
 import { AddressableList, CustomAttributes, Id, Pages, SearchQuery, Timestamp } from './common';
 
-export const CreateContactRequest = z
-  .strictObject({
-    role: z.enum(['user', 'lead']).optional(),
-    external_id: z.string().min(1).optional(),
-    email: z.string().min(1).optional(),
-    email_verified: z.boolean().nullish(),
-    phone: z.string().nullish(),
-    name: z.string().nullish(),
-    avatar: z.string().nullish(),
-    signed_up_at: Timestamp.nullish(),
-    last_seen_at: Timestamp.nullish(),
-    owner_id: z.string().nullish(),
-    unsubscribed_from_emails: z.boolean().nullish(),
-    custom_attributes: CustomAttributes.optional(),
-  })
-  .refine((b) => b.email !== undefined || b.external_id !== undefined || b.role !== undefined, {
-    message: 'a contact needs an email, an external_id or a role',
-  })
-  .refine((b) => b.email_verified === undefined || b.email !== undefined, {
-    message: 'email_verified must be sent together with email',
-    path: ['email_verified'],
-  });
-export type CreateContactRequest = z.input<typeof CreateContactRequest>;
-
+/** Every writable contact field; an update may send any of them. */
 export const UpdateContactRequest = z.strictObject({
   role: z.enum(['user', 'lead']).optional(),
   external_id: z.string().min(1).optional(),
@@ -40,6 +17,17 @@ export const UpdateContactRequest = z.strictObject({
   custom_attributes: CustomAttributes.optional(),
 });
 export type UpdateContactRequest = z.input<typeof UpdateContactRequest>;
+
+/** A create takes the same fields, with two rules Intercom enforces on creation. */
+export const CreateContactRequest = UpdateContactRequest
+  .refine((b) => b.email !== undefined || b.external_id !== undefined || b.role !== undefined, {
+    message: 'a contact needs an email, an external_id or a role',
+  })
+  .refine((b) => b.email_verified === undefined || b.email !== undefined, {
+    message: 'email_verified must be sent together with email',
+    path: ['email_verified'],
+  });
+export type CreateContactRequest = z.input<typeof CreateContactRequest>;
 
 export const Contact = z.looseObject({
   type: z.string(),
