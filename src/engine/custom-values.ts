@@ -17,6 +17,13 @@ export async function loadCustomValues(reader: SourceReader): Promise<{ records:
   return { records, users };
 }
 
+/** The values of a few records of one channel (those a preview shows), and nothing else. */
+export async function loadCustomValuesOf(reader: SourceReader, channel: CustomFieldChannel | 'user', recordIds: ReadonlySet<number>): Promise<CustomValueIndex> {
+  const index: CustomValueIndex = new Map();
+  for await (const v of reader.customFieldValues()) if (v.channel === channel && recordIds.has(v.recordId)) put(index, `${v.channel}:${v.recordId}`, v.fieldId, v.value);
+  return index;
+}
+
 function put(index: CustomValueIndex, key: string, fieldId: number, value: string | null): void {
   let values = index.get(key);
   if (!values) index.set(key, (values = new Map()));

@@ -85,6 +85,31 @@ export async function migrate(workspace: string, ds: Dataset, sandbox: RunningSa
   }
 }
 
+/** A workspace after one run: dataset, seeded sandbox, confirmed map, and the run's result. */
+export interface RanWorkspace {
+  dir: string;
+  ds: Dataset;
+  sandbox: RunningSandbox;
+  map: MappingFile;
+  result: MigrationResult;
+  close(): Promise<void>;
+}
+
+export async function ranWorkspace(prefix: string, run: { scale: number; seed: number; kind: 'sample' | 'full'; sampleSize?: number }): Promise<RanWorkspace> {
+  const dir = tempDir(prefix);
+  const ds = await makeDataset(dir, run.scale, run.seed);
+  const sandbox = await startSeededSandbox(ds);
+  const map = await writeMap(dir, ds, run.kind === 'sample' ? 'reviewed' : 'approved');
+  const reader = await openDataset(ds);
+  try {
+    const options = { concurrency: 8, attachmentsRoot: ds.attachmentsRoot, ...(run.sampleSize ? { sampleSize: run.sampleSize } : {}) };
+    const result = await runMigration({ workspaceDir: dir, kind: run.kind, reader, client: clientFor(sandbox), options });
+    return { dir, ds, sandbox, map, result, close: async () => { await sandbox.close(); removeDir(dir); } };
+  } finally {
+    await reader.close();
+  }
+}
+
 export async function readMap(workspace: string): Promise<MappingFile> {
   return readMappingFile(workspace);
 }
@@ -108,6 +133,13 @@ export function runIds(workspace: string): string[] {
 export function journalOf(workspace: string, runId: string): JournalLine[] {
   const text = readFileSync(path.join(workspace, 'migration', 'runs', runId, 'journal.jsonl'), 'utf8');
   return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as JournalLine);
+}
+
+/** The run's final state per source record (`objectType:sourceId` → the latest `record` entry's result). */
+export function recordResults<R = unknown>(workspace: string, runId: string): Map<string, R> {
+  const results = new Map<string, R>();
+  for (const e of journalOf(workspace, runId)) if (e.type === 'record') results.set(`${String(e.objectType)}:${String(e.sourceId)}`, e.result as R);
+  return results;
 }
 
 // ── the CLI as a child process ────────────────────────────────────────────────────────────────────

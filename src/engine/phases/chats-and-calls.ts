@@ -3,9 +3,8 @@ import { htmlToText } from '../../mapping/transforms';
 import type { RecordState } from '../../model/journal';
 import { attachmentSourceId, type Attachment, type CallLog, type ChatMessage, type LiveChat } from '../../model/source';
 import { forEachConcurrent } from '../concurrent';
-import { customValuesOf } from '../custom-values';
 import { RecordError } from '../errors';
-import { derivedFields } from '../lookups';
+import { callLogInput, chatInput } from '../mapping-inputs';
 import { journalRecord, migrateRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
 import { journaledWrite } from '../write';
@@ -75,8 +74,8 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
       if (transcript.length === 0 && !chat.initialQuestion) return { state: 'skipped', reason: 'no transcript lines' };
       const label = `live chat ${chat.number ?? chat.id}`;
       const contactId = await contactForConversation(ctx, inputs.people, { userId: chat.customerUserId, email: chat.customerEmail, name: chat.customerName, anonymousKey: `chat:${chat.id}` }, label);
-      const record = { ...chat, ...derivedFields(inputs.lookups, 'live chat', chat.departmentId, chat.groupId) };
-      const mapped = applyObjectMapping('liveChats', ctx.map.objects.liveChats, record as unknown as Record<string, unknown>, customValuesOf(inputs.values, chat.id, 'chat'));
+      const { record, customValues } = chatInput(chat, inputs.lookups, inputs.values);
+      const mapped = applyObjectMapping('liveChats', ctx.map.objects.liveChats, record, customValues);
       mappedOrThrow(label, mapped);
       const started = seconds(chat.startedAt, 0);
       const parts = transcript.map((m) => chatPart(inputs, chat, m, seconds(m.date, started)));
@@ -128,8 +127,8 @@ export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationSco
       if (!ctx.map.objects.callLogs.enabled) return skip('call logs are disabled in the map (listed in the rebuild inventory)');
       if (call.deleted && !ctx.map.options.includeDeletedTickets) return skip('deleted in SmarterTrack');
       const label = `call log ${call.number ?? call.id}`;
-      const record = { ...call, ...derivedFields(inputs.lookups, 'call log', call.departmentId, call.groupId) };
-      const mapped = applyObjectMapping('callLogs', ctx.map.objects.callLogs, record as unknown as Record<string, unknown>, customValuesOf(inputs.values, call.id, 'callLog'));
+      const { record, customValues } = callLogInput(call, inputs.lookups, inputs.values);
+      const mapped = applyObjectMapping('callLogs', ctx.map.objects.callLogs, record, customValues);
       mappedOrThrow(label, mapped);
       const at = seconds(call.startedAt ?? call.createdAt, 0);
 

@@ -4,6 +4,7 @@ import type { KbArticle, KbCategory } from '../../model/source';
 import type { RunContext } from '../context';
 import { RecordError } from '../errors';
 import { fingerprint } from '../fingerprint';
+import { articleInput } from '../mapping-inputs';
 import { migrateRecord } from '../record-outcome';
 import { journaledWrite } from '../write';
 import { adminFor } from './tickets';
@@ -157,7 +158,7 @@ async function migrateArticle(ctx: RunContext, article: KbArticle, collectionId:
   if (!map.enabled) return { state: 'skipped', reason: 'knowledge base articles are disabled in the map' };
   if (article.deleted) return { state: 'skipped', reason: 'deleted in SmarterTrack' };
   const label = `KB article ${article.id}`;
-  const mapped = applyObjectMapping('kbArticles', map, article as unknown as Record<string, unknown>);
+  const mapped = applyObjectMapping('kbArticles', map, articleInput(article).record);
   if (hasErrors(mapped)) {
     const issue = mapped.issues.find((i) => i.severity === 'error')!;
     throw new RecordError(`${label}: ${issue.source} → ${issue.target}: ${issue.message}`, 'validation', issue.source);

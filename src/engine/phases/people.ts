@@ -7,7 +7,8 @@ import { RecordError } from '../errors';
 import { fingerprint } from '../fingerprint';
 import { journalRecord, migrateRecord } from '../record-outcome';
 import { journaledWrite } from '../write';
-import { customValuesOf, type CustomValueIndex } from '../custom-values';
+import type { CustomValueIndex } from '../custom-values';
+import { companyInput, contactInput } from '../mapping-inputs';
 import { tagIdFor } from './tags';
 
 /** Which people a run covers (sample: the customers of the sampled tickets and their companies). */
@@ -32,7 +33,8 @@ export async function migrateCompanies(ctx: RunContext, scope: PeopleScope): Pro
     if (scope.organizationIds && !scope.organizationIds.has(org.id)) return;
     await migrateRecord(ctx, 'organizations', String(org.id), async (): Promise<RecordState | undefined> => {
       if (!map.enabled) return { state: 'skipped', reason: 'companies are disabled in the map' };
-      const mapped = applyObjectMapping('companies', map, org as unknown as Record<string, unknown>);
+      const { record } = companyInput(org);
+      const mapped = applyObjectMapping('companies', map, record);
       if (hasErrors(mapped)) throw firstError(mapped);
       for (const w of mapped.issues) ctx.progress.warn(`organization ${org.id}: ${w.source}: ${w.message}`);
       const body = {
@@ -92,7 +94,8 @@ async function migrateContact(ctx: RunContext, map: RunContext['map']['objects']
   if (user.deleted && !needed) return { state: 'skipped', reason: 'deleted in SmarterTrack and no migrated conversation needs it' };
   if (!user.email && !needed) return { state: 'skipped', reason: 'no email address and no migrated conversation needs it' };
 
-  const mapped = applyObjectMapping('contacts', map, user as unknown as Record<string, unknown>, customValuesOf(userValues, user.id));
+  const { record, customValues } = contactInput(user, userValues);
+  const mapped = applyObjectMapping('contacts', map, record, customValues);
   if (hasErrors(mapped)) throw firstError(mapped);
   for (const w of mapped.issues) ctx.progress.warn(`end user ${user.id}: ${w.source}: ${w.message}`);
   const body = {

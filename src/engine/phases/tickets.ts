@@ -4,10 +4,11 @@ import type { RecordState } from '../../model/journal';
 import { attachmentSourceId, type ThreadItem, type TicketThread } from '../../model/source';
 import type { RunContext } from '../context';
 import { forEachConcurrent } from '../concurrent';
-import { customValuesOf, type CustomValueIndex } from '../custom-values';
+import type { CustomValueIndex } from '../custom-values';
+import { ticketInput } from '../mapping-inputs';
 import { RecordError } from '../errors';
 import { contactForConversation } from './conversation-contact';
-import { derivedFields, type SourceLookups } from '../lookups';
+import type { SourceLookups } from '../lookups';
 import { journalRecord, migrateRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
 import { writeConversation, type PlannedConversation, type PlannedPart } from './conversation-writer';
@@ -77,8 +78,8 @@ export async function planTicket(inputs: PlanInputs, thread: TicketThread): Prom
   const t = thread.ticket;
   const label = `ticket ${t.number ?? t.id}`;
   const contactId = await contactForConversation(ctx, inputs.people, { userId: t.customerUserId, email: t.customerEmail, name: null, anonymousKey: `ticket:${t.id}` }, label);
-  const record = { ...t, ...derivedFields(inputs.lookups, 'ticket', t.departmentId, t.groupId, t.brandId) };
-  const mapped = applyObjectMapping('tickets', ctx.map.objects.tickets, record as unknown as Record<string, unknown>, customValuesOf(inputs.values, t.id, 'ticket'));
+  const { record, customValues } = ticketInput(t, inputs.lookups, inputs.values);
+  const mapped = applyObjectMapping('tickets', ctx.map.objects.tickets, record, customValues);
   if (hasErrors(mapped)) {
     const issue = mapped.issues.find((i) => i.severity === 'error')!;
     throw new RecordError(`${label}: ${issue.source} → ${issue.target}: ${issue.message}`, 'validation', issue.source);

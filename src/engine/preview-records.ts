@@ -1,0 +1,122 @@
+import type { PreviewInput } from '../mapping/preview';
+import type { MappedObject } from '../model/mapping';
+import type { CustomFieldChannel } from '../model/source';
+import type { SourceReader } from '../source/reader';
+import { loadCustomValuesOf, type CustomValueIndex } from './custom-values';
+import { loadLookups, type SourceLookups } from './lookups';
+import { articleInput, callLogInput, chatInput, companyInput, contactInput, ticketInput, type MappingInput } from './mapping-inputs';
+
+/** A record a run would map: its id, and its mapping input once the custom values are known. */
+interface Candidate {
+  id: number;
+  input(values: CustomValueIndex): MappingInput;
+}
+
+/** How one mapped object's records are read, which ones a run leaves out, and whose custom values they carry. */
+interface ObjectSource {
+  channel: CustomFieldChannel | 'user' | null;
+  candidates(): AsyncIterable<Candidate>;
+}
+
+async function* candidates<T extends { id: number }>(records: AsyncIterable<T>, leftOut: (r: T) => boolean, input: (r: T, values: CustomValueIndex) => MappingInput): AsyncIterable<Candidate> {
+  for await (const r of records) if (!leftOut(r)) yield { id: r.id, input: (values) => input(r, values) };
+}
+
+function sourceOf(reader: SourceReader, object: MappedObject, lookups: SourceLookups): ObjectSource {
+  switch (object) {
+    case 'companies': return { channel: null, candidates: () => candidates(reader.organizations(), () => false, companyInput) };
+    case 'contacts': return { channel: 'user', candidates: () => candidates(reader.endUsers(), (u) => u.deleted, contactInput) };
+    case 'tickets': return { channel: 'ticket', candidates: () => candidates(reader.tickets(), (t) => t.deleted || t.spam, (t, v) => ticketInput(t, lookups, v)) };
+    case 'liveChats': return { channel: 'chat', candidates: () => candidates(reader.liveChats(), (c) => c.deleted, (c, v) => chatInput(c, lookups, v)) };
+    case 'callLogs': return { channel: 'callLog', candidates: () => candidates(reader.callLogs(), (c) => c.deleted, (c, v) => callLogInput(c, lookups, v)) };
+    case 'kbArticles': return { channel: null, candidates: () => candidates(reader.kbArticles(), (a) => a.deleted, articleInput) };
+  }
+}
+
+/** The `size` highest-scoring entries seen, one per id (ties: lower id first). Memory: `size` entries. */
+class Longest<T> {
+  private readonly entries: { id: number; score: number; item: T }[] = [];
+  constructor(private readonly size: number) {}
+
+  offer(id: number, score: number, item: T): void {
+    if (this.size <= 0) return;
+    const at = this.entries.findIndex((e) => e.id === id);
+    if (at >= 0) {
+      if (this.entries[at]!.score >= score) return;
+      this.entries.splice(at, 1);
+    }
+    const index = this.entries.findIndex((e) => e.score < score || (e.score === score && e.id > id));
+    if (index < 0) {
+      if (this.entries.length < this.size) this.entries.push({ id, score, item });
+      return;
+    }
+    this.entries.splice(index, 0, { id, score, item });
+    if (this.entries.length > this.size) this.entries.pop();
+  }
+
+  scoreOf(id: number): number | undefined {
+    return this.entries.find((e) => e.id === id)?.score;
+  }
+
+  list(): { id: number; score: number; item: T }[] {
+    return [...this.entries];
+  }
+}
+
+/** The longest text a record carries: the longest string among its fields. */
+function longestText(record: Record<string, unknown>): number {
+  let longest = 0;
+  for (const value of Object.values(record)) if (typeof value === 'string' && value.length > longest) longest = value.length;
+  return longest;
+}
+
+const NO_VALUES: CustomValueIndex = new Map();
+
+/**
+ * Up to `count` source records of one mapped object, as the engine gives them to
+ * `applyObjectMapping` (same record, derived fields and custom values), for `previewObject`.
+ * About half are the first records in source order, the rest those with the longest text (a
+ * field or a custom value), so values near Intercom's limits show; records a run leaves out
+ * (deleted, spam) are never chosen. Deterministic; reads the source as streams and keeps at most
+ * `count` records of each kind in memory.
+ */
+export async function previewRecords(reader: SourceReader, object: MappedObject, count: number): Promise<PreviewInput[]> {
+  if (count <= 0) return [];
+  const longCount = Math.floor(count / 2);
+  const lookups: SourceLookups = object === 'tickets' || object === 'liveChats' || object === 'callLogs'
+    ? await loadLookups(reader)
+    : { departments: new Map(), groups: new Map(), brands: new Map() };
+  const source = sourceOf(reader, object, lookups);
+
+  // The records holding the longest custom values; a record's own fields are scored as it streams.
+  const longestValues = new Longest<null>(count);
+  if (source.channel) {
+    for await (const v of reader.customFieldValues()) {
+      if (v.channel === source.channel && v.value !== null) longestValues.offer(v.recordId, v.value.length, null);
+    }
+  }
+  const first: Candidate[] = [];
+  const longest = new Longest<Candidate>(count);
+  for await (const candidate of source.candidates()) {
+    if (first.length < count) first.push(candidate);
+    const own = longestText(candidate.input(NO_VALUES).record);
+    longest.offer(candidate.id, Math.max(own, longestValues.scoreOf(candidate.id) ?? 0), candidate);
+  }
+
+  const chosen = new Map<number, Candidate>();
+  const take = (items: readonly Candidate[], upTo: number) => {
+    for (const c of items) {
+      if (chosen.size >= upTo) return;
+      if (!chosen.has(c.id)) chosen.set(c.id, c);
+    }
+  };
+  take(first, count - longCount);
+  take(longest.list().map((e) => e.item), count);
+  // Fewer long records than asked (a small source): more of the first ones.
+  take(first, count);
+  const values = source.channel ? await loadCustomValuesOf(reader, source.channel, new Set(chosen.keys())) : NO_VALUES;
+  return [...chosen.values()].map((c) => {
+    const { record, customValues } = c.input(values);
+    return { id: c.id, record, customValues };
+  });
+}
