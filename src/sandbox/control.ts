@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from './http/errors';
+import { ApiError, badRequest } from './http/errors';
 import type { Reply } from './http/router';
 
 /** What the /__sandbox endpoints can do to a running sandbox. */
@@ -10,7 +10,14 @@ export interface ControlSurface {
   setFaults(spec: string): void;
   addSegment(name: string, tagIds: string[]): unknown;
   setPlanRestricted(restricted: boolean): void;
+  /** One stored object as the API renders it; undefined when there is none. */
+  view(kind: ViewKind, id: string): unknown;
 }
+
+export type ViewKind = 'conversations' | 'contacts' | 'companies';
+
+/** `/__sandbox/view/<kind>/<id>`: the read-only page a sample result links to, so its links work in a rehearsal. */
+const VIEW_PATH = /^\/__sandbox\/view\/(conversations|contacts|companies)\/([^/]+)$/;
 
 const faultsBody = z.object({ spec: z.string() });
 const segmentBody = z.object({ name: z.string().min(1), tag_ids: z.array(z.string()) });
@@ -24,9 +31,16 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 
 /**
  * Inspection and control, outside Intercom's API: GET state, GET requests, POST reset, POST faults,
- * POST segments (a segment using tags, which blocks their deletion), POST plan (the 403 plan gate).
+ * POST segments (a segment using tags, which blocks their deletion), POST plan (the 403 plan gate),
+ * GET view/<conversations|contacts|companies>/<id> (one stored object, read-only).
  */
 export async function controlRequest(surface: ControlSurface, method: string, path: string, body: unknown): Promise<Reply | undefined> {
+  const view = method === 'GET' ? VIEW_PATH.exec(path) : null;
+  if (view) {
+    const found = surface.view(view[1] as ViewKind, view[2]!);
+    if (found === undefined) throw new ApiError(404, 'not_found', 'Resource Not Found');
+    return { body: found };
+  }
   const route = `${method} ${path}`;
   switch (route) {
     case 'GET /__sandbox/state':

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { controlRequest } from './control';
+import { controlRequest, type ViewKind } from './control';
+import { renderConversation } from './resources/conversation-render';
+import { renderCompany, renderContact } from './resources/render';
 import { ApiError, errorList } from './http/errors';
 import { FaultInjector } from './http/faults';
 import { RateLimiter } from './http/rate-limiter';
@@ -88,6 +90,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     setPlanRestricted: (restricted: boolean) => {
       store.state.planRestricted = restricted;
       store.changed();
+    },
+    view: (kind: ViewKind, id: string): unknown => {
+      const own = <T>(records: Record<string, T>): T | undefined => (Object.hasOwn(records, id) ? records[id] : undefined);
+      const { conversations, contacts, companies } = store.state;
+      if (kind === 'conversations') return own(conversations) && renderConversation(store, own(conversations)!);
+      if (kind === 'contacts') return own(contacts) && renderContact(store, own(contacts)!);
+      return own(companies) && renderCompany(store, own(companies)!);
     },
   };
 
