@@ -20,9 +20,16 @@ type CheckedType = (typeof CHECKED_TYPES)[number];
 /** Reads in flight at once: enough to hide latency, far below any rate limit. */
 const CONCURRENCY = 4;
 
+/** The reads the check makes: an IntercomClient, or a wrapper that remembers what it read. */
+export interface ReadBackClient {
+  companies: Pick<IntercomClient['companies'], 'get'>;
+  contacts: Pick<IntercomClient['contacts'], 'get'>;
+  conversations: Pick<IntercomClient['conversations'], 'get'>;
+}
+
 export interface FieldCheckInput {
   reader: SourceReader;
-  client: IntercomClient;
+  client: ReadBackClient;
   map: MappingFile;
   ledger: Ledger;
   records: LedgerRecords;

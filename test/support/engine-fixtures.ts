@@ -95,11 +95,15 @@ export interface RanWorkspace {
   close(): Promise<void>;
 }
 
-export async function ranWorkspace(prefix: string, run: { scale: number; seed: number; kind: 'sample' | 'full'; sampleSize?: number }): Promise<RanWorkspace> {
+export async function ranWorkspace(
+  prefix: string,
+  run: { scale: number; seed: number; kind: 'sample' | 'full'; sampleSize?: number; prepare?: (ds: Dataset) => Promise<void>; edit?: (map: MappingFile) => MappingFile },
+): Promise<RanWorkspace> {
   const dir = tempDir(prefix);
   const ds = await makeDataset(dir, run.scale, run.seed);
+  await run.prepare?.(ds);
   const sandbox = await startSeededSandbox(ds);
-  const map = await writeMap(dir, ds, run.kind === 'sample' ? 'reviewed' : 'approved');
+  const map = await writeMap(dir, ds, run.kind === 'sample' ? 'reviewed' : 'approved', run.edit);
   const reader = await openDataset(ds);
   try {
     const options = { concurrency: 8, attachmentsRoot: ds.attachmentsRoot, ...(run.sampleSize ? { sampleSize: run.sampleSize } : {}) };
