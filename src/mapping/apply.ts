@@ -1,7 +1,9 @@
 import type { FieldMapping, MappedObject, ObjectMapping } from '../model/mapping';
 import { cleanText } from './clean-text';
 import { customFieldIdOf } from './source-fields';
-import { MAX_ATTRIBUTE_STRING, standardField } from './targets';
+import { MAX_ATTRIBUTE_STRING, standardField, targetLabel } from './targets';
+
+export { targetLabel };
 import { applyTransform, type MappedValue } from './transforms';
 
 export interface FieldIssue {
@@ -47,17 +49,6 @@ export function isEmailAddress(value: string): boolean {
   return EMAIL.test(value);
 }
 
-export function targetLabel(mapping: FieldMapping): string {
-  const t = mapping.target;
-  switch (t.kind) {
-    case 'standard': return t.field;
-    case 'attribute': return `attribute "${t.name}"`;
-    case 'tag': return 'tag';
-    case 'note': return 'note';
-    case 'team': return 'team';
-    case 'drop': return 'dropped';
-  }
-}
 
 /** Reads a source value: a canonical record property, or a custom field value by id. */
 export function sourceValue(record: Record<string, unknown>, customValues: ReadonlyMap<number, string | null>, source: string): unknown {

@@ -1,0 +1,97 @@
+import type { FieldMapping, MappedObject, MappingFile, MappingTarget, Transform } from '../model/mapping';
+import type { GlobalValueMap } from '../model/mapping-editor-messages';
+import { targetLabel } from './targets';
+
+/**
+ * The edits a reviewer makes in the mapping editor, as pure functions from one map to the next. The
+ * editor writes their result into the mapping.json document, so each is an ordinary, undoable edit
+ * with a readable diff.
+ */
+
+/** Below this confidence a proposal is flagged for a closer look. */
+export const LOW_CONFIDENCE = 0.6;
+
+export interface FieldRef {
+  object: MappedObject;
+  index: number;
+  source: string;
+}
+
+export class StaleEditError extends Error {
+  override readonly name = 'StaleEditError';
+}
+
+function withField(map: MappingFile, ref: FieldRef, change: (field: FieldMapping) => FieldMapping): MappingFile {
+  const fields = map.objects[ref.object].fields;
+  const field = fields[ref.index];
+  if (!field || field.source !== ref.source) {
+    throw new StaleEditError(`${ref.object} field ${ref.index} is not "${ref.source}" any more: the map changed; the editor shows it again`);
+  }
+  const next = fields.map((f, i) => (i === ref.index ? change(f) : f));
+  return { ...map, objects: { ...map.objects, [ref.object]: { ...map.objects[ref.object], fields: next } } };
+}
+
+/** A person's change replaces the machine's proposal; the old target stays in the reason for the record. */
+function byPerson(field: FieldMapping, target: MappingTarget, transform: Transform): FieldMapping {
+  const before = targetLabel(field);
+  const after = targetLabel({ target });
+  const reason = before === after ? 'set by the reviewer' : `set by the reviewer (proposed: ${before})`;
+  return { ...field, target, transform, proposal: { by: 'person', confidence: 1, reason }, reviewed: true };
+}
+
+export function acceptField(map: MappingFile, ref: FieldRef): MappingFile {
+  return withField(map, ref, (f) => ({ ...f, reviewed: true }));
+}
+
+export function dropField(map: MappingFile, ref: FieldRef, reason: string): MappingFile {
+  return withField(map, ref, (f) => byPerson(f, { kind: 'drop', reason: reason.trim() || 'dropped by the reviewer' }, { ...f.transform, kind: 'none' }));
+}
+
+export function editField(map: MappingFile, ref: FieldRef, target: MappingTarget, transform: Transform): MappingFile {
+  return withField(map, ref, (f) => byPerson(f, target, transform));
+}
+
+/** Fields without a proposal were written by a person: they count as fully confident. */
+export function confidenceOf(field: FieldMapping): number {
+  return field.proposal?.confidence ?? 1;
+}
+
+/** Marks reviewed every field at or above `min` confidence; returns the map and how many changed. */
+export function acceptAbove(map: MappingFile, object: MappedObject | 'all', min: number): { map: MappingFile; accepted: number } {
+  let accepted = 0;
+  const objects = { ...map.objects };
+  for (const key of Object.keys(objects) as MappedObject[]) {
+    if (object !== 'all' && key !== object) continue;
+    objects[key] = {
+      ...objects[key],
+      fields: objects[key].fields.map((f) => {
+        if (f.reviewed || confidenceOf(f) < min) return f;
+        accepted++;
+        return { ...f, reviewed: true };
+      }),
+    };
+  }
+  return { map: { ...map, objects }, accepted };
+}
+
+export function setObjectEnabled(map: MappingFile, object: MappedObject, enabled: boolean): MappingFile {
+  return { ...map, objects: { ...map.objects, [object]: { ...map.objects[object], enabled } } };
+}
+
+export function setGlobalValueMap(map: MappingFile, entry: GlobalValueMap): MappingFile {
+  const current: Record<string, string> = { ...map.valueMaps[entry.map] };
+  if (entry.value === null) delete current[entry.key];
+  else current[entry.key] = entry.value;
+  return { ...map, valueMaps: { ...map.valueMaps, [entry.map]: current } };
+}
+
+/** Where the same Intercom field or attribute is fed by more than one source field of an object. */
+export function conflictingFields(map: MappingFile, object: MappedObject): Set<number> {
+  const byTarget = new Map<string, number[]>();
+  map.objects[object].fields.forEach((f, i) => {
+    const t = f.target;
+    const key = t.kind === 'standard' ? `standard:${t.field}` : t.kind === 'attribute' ? `attribute:${t.name.toLowerCase()}` : undefined;
+    if (key) byTarget.set(key, [...(byTarget.get(key) ?? []), i]);
+  });
+  return new Set([...byTarget.values()].filter((list) => list.length > 1).flat());
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { MappedObject, MappingTarget, Transform, ReviewStatus, ConversationState } from './mapping';
+
+/**
+ * The messages between the mapping editor webview and the extension host. Both sides parse every
+ * message with these schemas and drop what fails (a webview is untrusted: it renders source data).
+ * Fields are addressed by object, position and source name together, so a stale message (the file
+ * changed under the webview) is refused instead of editing the wrong row.
+ */
+
+const FieldRef = { object: MappedObject, index: z.number().int().nonnegative(), source: z.string().min(1) };
+
+/** Global value maps a reviewer edits one entry at a time; `value: null` removes the entry. */
+export const GlobalValueMap = z.discriminatedUnion('map', [
+  z.object({ map: z.literal('ticketStatus'), key: z.string().min(1), value: ConversationState.nullable() }),
+  z.object({ map: z.literal('priority'), key: z.string().min(1), value: z.enum(['priority', 'not_priority']).nullable() }),
+  z.object({ map: z.literal('teams'), key: z.string().min(1), value: z.string().min(1).nullable() }),
+]);
+export type GlobalValueMap = z.infer<typeof GlobalValueMap>;
+
+export const WebviewMessage = z.discriminatedUnion('type', [
+  /** The webview has loaded and listens: the host sends the state only after this. */
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('accept'), ...FieldRef }),
+  /** Marks reviewed every field (of one object, or all) whose proposal is at least this confident. */
+  z.object({ type: z.literal('acceptAbove'), object: z.union([MappedObject, z.literal('all')]), min: z.number().min(0).max(1) }),
+  z.object({ type: z.literal('drop'), ...FieldRef, reason: z.string().max(500) }),
+  z.object({ type: z.literal('edit'), ...FieldRef, target: MappingTarget, transform: Transform }),
+  z.object({ type: z.literal('setEnabled'), object: MappedObject, enabled: z.boolean() }),
+  z.object({ type: z.literal('setValueMap'), entry: GlobalValueMap }),
+  /** Asks the host to stamp the map; the host asks for the reviewer's name and a modal confirmation. */
+  z.object({ type: z.literal('confirm'), level: z.enum(['reviewed', 'approved']) }),
+  z.object({ type: z.literal('preview'), object: MappedObject, count: z.number().int().min(1).max(50) }),
+  z.object({ type: z.literal('runSample') }),
+  z.object({ type: z.literal('loadSampleResults') }),
+  z.object({ type: z.literal('openLink'), url: z.url({ protocol: /^https?$/ }) }),
+  z.object({ type: z.literal('openAsText') }),
+]);
+export type WebviewMessage = z.infer<typeof WebviewMessage>;
+
+/** Intercom targets a field can take, per object: the built-in fields and the workspace's attributes. */
+export const TargetCatalog = z.record(
+  MappedObject,
+  z.object({
+    standard: z.array(z.object({ name: z.string(), type: z.string(), maxLength: z.number().optional() })),
+    attributes: z.array(z.object({ name: z.string(), dataType: z.string() })),
+  }),
+);
+export type TargetCatalog = z.infer<typeof TargetCatalog>;
+
+const Stamp = z.object({ by: z.string(), at: z.string(), hash: z.string() });
+
+/** A value as shown in the preview: text, number, boolean or nothing (dates arrive as ISO text). */
+const ShownValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const PreviewCell = z.object({
+  source: z.string(),
+  label: z.string(),
+  target: z.string(),
+  raw: ShownValue,
+  mapped: ShownValue,
+  nearLimit: z.boolean(),
+  issues: z.array(z.object({ severity: z.enum(['error', 'warning']), message: z.string() })),
+});
+export type PreviewCell = z.infer<typeof PreviewCell>;
+
+export const PreviewRecord = z.object({ id: z.number(), ok: z.boolean(), fields: z.array(PreviewCell) });
+export type PreviewRecord = z.infer<typeof PreviewRecord>;
+
+export const EditorState = z.object({
+  /** The document as the mapping schema reads it; null with `error` when it does not parse. */
+  map: z.unknown(),
+  error: z.string().nullable(),
+  /** What the stamps allow now (a stamp whose hash differs from the content counts for nothing). */
+  status: ReviewStatus,
+  /** What the file claims; differs from `status` when the map was edited after it was confirmed. */
+  claimed: ReviewStatus,
+  hash: z.string(),
+  reviewed: Stamp.nullable(),
+  approved: Stamp.nullable(),
+  dirty: z.boolean(),
+  targets: TargetCatalog,
+  lowConfidence: z.number(),
+  /** Per object, the positions of fields that feed the same Intercom field as another field. */
+  conflicts: z.record(MappedObject, z.array(z.number().int())),
+});
+export type EditorState = z.infer<typeof EditorState>;
+
+export const HostMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('state'), state: EditorState }),
+  z.object({ type: z.literal('preview'), object: MappedObject, records: z.array(PreviewRecord), error: z.string().nullable() }),
+  /** A SampleResults report (src/model/sample-results.ts), or why there is none. */
+  z.object({ type: z.literal('sampleResults'), results: z.unknown(), error: z.string().nullable() }),
+  z.object({ type: z.literal('busy'), task: z.string().nullable() }),
+  z.object({ type: z.literal('notice'), level: z.enum(['info', 'error']), message: z.string() }),
+]);
+export type HostMessage = z.infer<typeof HostMessage>;
