@@ -1,2 +1,178 @@
-// Mapping editor webview entry (built by esbuild into dist/webview.js).
-export {};
+// The mapping editor UI. It shows the map the host sends and asks the host for every change; it never
+// writes the file itself. Every message in and out is checked against src/model schemas, and every
+// piece of source data is put into the page as text.
+import './lit-nonce';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { MappedObject, MappingFile } from '../src/model/mapping';
+import { HostMessage, WebviewMessage, type EditorState } from '../src/model/mapping-editor-messages';
+import { SampleResults } from '../src/model/sample-results';
+import { append, button, h, textfield } from './dom';
+import type { Ui } from './ui-state';
+import { fieldTable } from './field-table';
+import { previewView } from './preview-view';
+import { sampleResultsView } from './sample-results-view';
+import { valueMapsView } from './value-maps-view';
+
+declare function acquireVsCodeApi(): { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void };
+const vscode = acquireVsCodeApi();
+
+const OBJECT_LABELS: Record<MappedObject, string> = {
+  companies: 'Companies', contacts: 'Contacts', tickets: 'Tickets', liveChats: 'Live chats', callLogs: 'Call logs', kbArticles: 'KB articles',
+};
+
+
+const saved = (vscode.getState() ?? {}) as Partial<Pick<Ui, 'tab' | 'filter' | 'previewCount' | 'threshold'>>;
+const ui: Ui = {
+  state: undefined, map: undefined, tab: saved.tab ?? 'tickets', filter: saved.filter ?? 'all', editing: undefined,
+  previews: {}, previewCount: saved.previewCount ?? 5, threshold: saved.threshold ?? 0.8, sample: undefined, busy: null, notice: undefined,
+};
+
+/** Every request to the host goes through its schema first: a bug here cannot send a malformed edit. */
+function send(message: WebviewMessage): void {
+  const checked = WebviewMessage.safeParse(message);
+  if (!checked.success) {
+    ui.notice = { level: 'error', message: `Not sent: ${checked.error.issues[0]?.message ?? 'invalid request'}` };
+    render();
+    return;
+  }
+  vscode.postMessage(checked.data);
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const parsed = HostMessage.safeParse(event.data);
+  if (!parsed.success) return; // not ours, or malformed: ignored
+  const message = parsed.data;
+  switch (message.type) {
+    case 'state': {
+      ui.state = message.state;
+      const map = MappingFile.safeParse(message.state.map);
+      ui.map = map.success ? map.data : undefined;
+      break;
+    }
+    case 'preview':
+      ui.previews[message.object] = { records: message.records, error: message.error };
+      break;
+    case 'sampleResults': {
+      const results = message.results === null ? null : SampleResults.safeParse(message.results);
+      ui.sample = { results: results?.success ? results.data : null, error: message.error ?? (results && !results.success ? 'the sample results did not match their schema' : null) };
+      ui.tab = 'sample';
+      break;
+    }
+    case 'busy':
+      ui.busy = message.task;
+      break;
+    case 'notice':
+      ui.notice = { level: message.level, message: message.message };
+      break;
+  }
+  render();
+});
+
+function render(): void {
+  vscode.setState({ tab: ui.tab, filter: ui.filter, previewCount: ui.previewCount, threshold: ui.threshold });
+  const focusKey = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-focus]')?.dataset.focus;
+  const app = document.getElementById('app');
+  if (!app) return;
+  app.replaceChildren(...view());
+  if (focusKey) document.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus();
+}
+
+function view(): Node[] {
+  const state = ui.state;
+  if (!state) return [h('p', { class: 'muted' }, 'Loading the field map…')];
+  const out: Node[] = [header(state)];
+  if (ui.notice) {
+    out.push(h('div', { class: `notice ${ui.notice.level}`, role: ui.notice.level === 'error' ? 'alert' : 'status' }, ui.notice.message, ' ',
+      button('Dismiss', () => { ui.notice = undefined; render(); }, { secondary: true })));
+  }
+  if (ui.busy) out.push(h('div', { class: 'busy', role: 'status' }, h('vscode-progress-ring', {}), ui.busy));
+  if (!ui.map) {
+    out.push(h('div', { class: 'notice error', role: 'alert' }, h('strong', {}, 'mapping.json cannot be shown: '), h('pre', {}, state.error ?? 'it does not match the mapping schema')));
+    out.push(button('Open as Text', () => send({ type: 'openAsText' })));
+    return out;
+  }
+  out.push(tabs(ui.map, state));
+  return out;
+}
+
+function header(state: EditorState): HTMLElement {
+  const stale = state.claimed !== 'draft' && state.status !== state.claimed;
+  const stamp = state.status === 'approved' ? state.approved : state.status === 'reviewed' ? state.reviewed : null;
+  const map = ui.map;
+  const fields = map ? Object.values(map.objects).flatMap((o) => (o.enabled ? o.fields : [])) : [];
+  const unreviewed = fields.filter((f) => !f.reviewed).length;
+  return h('header', { class: 'toolbar' },
+    h('div', { class: 'status' },
+      h('vscode-badge', { class: `status-${state.status}`, 'data-role': 'status' }, state.status),
+      stamp ? h('span', {}, ` by ${stamp.by}, ${new Date(stamp.at).toLocaleString()}`) : null,
+      state.hash ? h('span', { class: 'muted', title: state.hash }, ` · content ${state.hash.slice(0, 12)}`) : null,
+      state.dirty ? h('span', { class: 'muted' }, ' · unsaved') : null,
+      stale ? h('span', { class: 'warning', role: 'alert' }, ` · changed since it was ${state.claimed}: confirm it again`) : null,
+      h('span', { class: 'muted' }, ` · ${fields.length - unreviewed} of ${fields.length} fields accepted`),
+    ),
+    h('div', { class: 'actions' },
+      h('label', { class: 'inline' }, 'Accept all at or above ',
+        textfield('Confidence threshold (percent)', String(Math.round(ui.threshold * 100)), (v) => {
+          const n = Number(v);
+          if (Number.isFinite(n) && n >= 0 && n <= 100) ui.threshold = n / 100;
+        }, { type: 'number', class: 'narrow', 'data-focus': 'threshold' }), '%'),
+      button('Accept', () => send({ type: 'acceptAbove', object: 'all', min: ui.threshold }), { 'data-role': 'accept-above', 'data-focus': 'accept-above' }),
+      button('Mark Reviewed', () => send({ type: 'confirm', level: 'reviewed' }), { secondary: true, 'data-role': 'mark-reviewed' }),
+      button('Approve…', () => send({ type: 'confirm', level: 'approved' }), { 'data-role': 'approve' }),
+      button('Run Sample', () => send({ type: 'runSample' }), { secondary: true, 'data-role': 'run-sample', disabled: state.status === 'draft' }),
+      button('Open as Text', () => send({ type: 'openAsText' }), { secondary: true }),
+    ),
+  );
+}
+
+function tabs(map: MappingFile, state: EditorState): HTMLElement {
+  const ids = [...MappedObject.options, 'valueMaps', 'sample'];
+  const el = h('vscode-tabs', { 'selected-index': Math.max(0, ids.indexOf(ui.tab)) });
+  for (const id of ids) {
+    const object = MappedObject.safeParse(id);
+    const unreviewed = object.success && map.objects[object.data].enabled ? map.objects[object.data].fields.filter((f) => !f.reviewed).length : 0;
+    const label = object.success ? OBJECT_LABELS[object.data] : id === 'valueMaps' ? 'Value maps' : 'Sample results';
+    el.appendChild(h('vscode-tab-header', { slot: 'header', 'data-tab': id }, label, unreviewed ? h('vscode-badge', { variant: 'counter', slot: 'content-after' }, unreviewed) : null));
+    const panel = h('vscode-tab-panel', {});
+    if (id === ui.tab) {
+      if (object.success) append(panel, [objectPanel(map, state, object.data)]);
+      else if (id === 'valueMaps') append(panel, [valueMapsView(map, send)]);
+      else append(panel, [sampleResultsView(ui.sample, () => send({ type: 'loadSampleResults' }), (url) => send({ type: 'openLink', url }))]);
+    }
+    el.appendChild(panel);
+  }
+  el.addEventListener('vsc-tabs-select', (e: Event) => {
+    const index = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+    const next = ids[index];
+    if (next && next !== ui.tab) {
+      ui.tab = next;
+      ui.editing = undefined;
+      render();
+    }
+  });
+  return el;
+}
+
+function objectPanel(map: MappingFile, state: EditorState, object: MappedObject): HTMLElement {
+  const preview = ui.previews[object];
+  return h('section', { class: 'object', 'aria-label': OBJECT_LABELS[object] },
+    fieldTable(ui, map, state, object, render, send),
+    previewView(object, preview, ui.previewCount, (count) => {
+      ui.previewCount = count;
+      send({ type: 'preview', object, count });
+    }),
+  );
+}
+
+render();
+send({ type: 'ready' });

@@ -5,6 +5,7 @@ import type { ConnectionChecks } from './connection-state';
 import type { Ctx } from './context';
 import { vscodePrompts, type Prompts } from './prompts';
 import { disposeSandbox, runningSandbox } from './sandbox';
+import { MappingEditorProvider, type MappingEditorProbe } from './mapping-editor/mapping-editor';
 import { MigrationFolder } from './migration-folder';
 import { SecretStore } from './secrets';
 import { configFromSettings } from './settings';
@@ -23,6 +24,8 @@ export interface TestApi {
   tree(view: 'connections' | 'migration' | 'runs'): Promise<{ label: string; description: string }[]>;
   /** The folder VS Code writes this extension's log channel to. */
   readonly logUri: vscode.Uri;
+  /** An open mapping editor, to speak for its webview (messages go through the same checks). */
+  mappingEditor(uri?: vscode.Uri): MappingEditorProbe | undefined;
 }
 
 const CHECKS_KEY = 'st2ic.connectionChecks';
@@ -59,6 +62,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
   };
 
   const connections = new ConnectionsView(folder, secrets, () => ctx.checks());
+  const mappingEditor = MappingEditorProvider.register(ctx);
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${MIGRATION_DIR}/**`);
   const refreshSoon = debounce(() => void ctx.refreshViews(), 200);
   // A run appends to its journal all the time; the run command refreshes the views when it ends.
@@ -76,6 +80,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     vscode.window.registerTreeDataProvider('st2ic.connections', connections),
     vscode.window.registerTreeDataProvider('st2ic.migration', migration),
     vscode.window.registerTreeDataProvider('st2ic.runs', runs),
+    mappingEditor.registration,
     ...Object.entries(commands).map(([id, build]) => vscode.commands.registerCommand(id, guarded(id, build(ctx), log))),
   );
   void ctx.refreshViews();
@@ -88,6 +93,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     usePrompts: (prompts) => (ctx.prompts = prompts ?? vscodePrompts),
     sandbox: runningSandbox,
     logUri: extension.logUri,
+    mappingEditor: (uri) => mappingEditor.provider.probe(uri),
     async tree(view) {
       const provider: vscode.TreeDataProvider<unknown> = { connections, migration, runs }[view] as vscode.TreeDataProvider<unknown>;
       const nodes = (await provider.getChildren()) ?? [];

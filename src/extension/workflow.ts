@@ -8,7 +8,9 @@ import { registerSecret } from '../ledger';
 import { runMigration, type MigrationResult } from '../engine/run-migration';
 import { resolveWorkspace } from '../engine/workspace';
 import { mappingPath, readMappingFile, writeMappingFile } from '../mapping/mapping-file';
-import { confirmMap, contentHash, effectiveStatus, MapNotConfirmedError } from '../mapping/review';
+import { contentHash, effectiveStatus, MapNotConfirmedError } from '../mapping/review';
+import { askToConfirmMap } from './confirm-map-prompt';
+import { MAPPING_EDITOR_VIEW_TYPE } from './mapping-editor/mapping-editor';
 import type { MappingFile } from '../model/mapping';
 import { buildScope, writeScopeReports } from '../reports/scope';
 import type { Agent } from '../model/source';
@@ -89,7 +91,7 @@ export async function proposeMapFile(ctx: Ctx): Promise<MappingFile> {
 
 export async function openMapping(ctx: Ctx): Promise<void> {
   await ensureMap(ctx);
-  await vscode.window.showTextDocument(vscode.Uri.file(mappingPath(workspaceDir(ctx))));
+  await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(mappingPath(workspaceDir(ctx))), MAPPING_EDITOR_VIEW_TYPE);
 }
 
 export async function confirmMapping(ctx: Ctx): Promise<string | undefined> {
@@ -107,24 +109,11 @@ export async function confirmMapping(ctx: Ctx): Promise<string | undefined> {
     { title: 'Confirm the field map', placeHolder: `mapping.json is ${current} now` },
   );
   if (!level) return undefined;
-  const reviewer = await ctx.prompts.input({
-    prompt: 'Your name: the map records who confirmed it',
-    value: map.review.approved?.by ?? map.review.reviewed?.by ?? '',
-    validateInput: (v) => (v.trim() ? undefined : 'A name is required'),
-  });
-  if (!reviewer) return undefined;
-  const hash = contentHash(map);
-  const fields = Object.values(map.objects).reduce((n, o) => n + (o.enabled ? o.fields.length : 0), 0);
-  const objects = Object.values(map.objects).filter((o) => o.enabled).length;
-  const ok = await ctx.prompts.confirm(
-    `Mark mapping.json ${level.level} as "${reviewer}"?`,
-    `Content ${hash.slice(0, 12)}: ${objects} object types, ${fields} field mappings. ${level.level === 'approved' ? 'Full and delta runs will be allowed.' : 'Sample runs will be allowed.'} Any later edit needs a new confirmation.`,
-    level.label,
-  );
-  if (!ok) return undefined;
-  await writeMappingFile(dir, confirmMap(map, level.level, reviewer));
+  const stamped = await askToConfirmMap(ctx, map, level.level);
+  if (!stamped) return undefined;
+  await writeMappingFile(dir, stamped);
   const status = effectiveStatus(await readMappingFile(dir));
-  ctx.log.info(`mapping.json is ${status} by ${reviewer} (content ${hash.slice(0, 12)})`);
+  ctx.log.info(`mapping.json is ${status} by ${stamped.review[level.level]?.by ?? ''} (content ${contentHash(stamped).slice(0, 12)})`);
   await ctx.refreshViews();
   return status;
 }

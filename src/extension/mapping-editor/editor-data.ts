@@ -1,0 +1,78 @@
+import { previewRecords as readPreviewRecords } from '../../engine/preview-records';
+import { fetchWorkspaceAttributes } from '../../engine/propose-map';
+import { openLedger } from '../../ledger';
+import { previewObject, type PreviewInput } from '../../mapping/preview';
+import { attributeModel } from '../../mapping/targets';
+import type { MappedObject, MappingFile } from '../../model/mapping';
+import type { PreviewRecord } from '../../model/mapping-editor-messages';
+import type { SampleResults } from '../../model/sample-results';
+import { buildSampleResults } from '../../reports/sample-results';
+import type { Ctx } from '../context';
+import { openClient, openReader, requireConfig, workspaceDir } from '../engine-access';
+import { listRunEntries } from '../ledger-runs';
+
+// The mapping editor's reads of the source, the ledger and Intercom: loaded on first use, so the
+// editor opens without the engine.
+
+export async function readPreviewInputs(ctx: Ctx, object: MappedObject, count: number): Promise<PreviewInput[]> {
+  const reader = await openReader(ctx, await requireConfig(ctx));
+  try {
+    return await readPreviewRecords(reader, object, count);
+  } finally {
+    await reader.close();
+  }
+}
+
+const shown = (value: unknown): string | number | boolean | null => {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
+  return JSON.stringify(value);
+};
+
+/** previewObject's rows in the shape the webview takes (values as text, numbers or booleans). */
+export function previewMessageRecords(object: MappedObject, map: MappingFile, inputs: readonly PreviewInput[]): PreviewRecord[] {
+  return previewObject(object, map.objects[object], inputs).map((row) => ({
+    id: row.id,
+    ok: row.ok,
+    fields: row.fields.map((f) => ({
+      source: f.source,
+      label: f.label,
+      target: f.target,
+      raw: shown(f.raw),
+      mapped: shown(f.mapped),
+      nearLimit: f.nearLimit,
+      issues: f.issues.map((i) => ({ severity: i.severity, message: i.message })),
+    })),
+  }));
+}
+
+/** The workspace's custom attributes, with the mapped objects each may serve; none without a token. */
+export async function workspaceAttributes(ctx: Ctx): Promise<{ name: string; dataType: string; objects: MappedObject[] }[]> {
+  if (!(await ctx.secrets.get('intercomToken'))) return [];
+  const client = await openClient(ctx, await requireConfig(ctx));
+  const attributes = await fetchWorkspaceAttributes(client);
+  const objects: MappedObject[] = ['companies', 'contacts', 'tickets', 'liveChats', 'callLogs', 'kbArticles'];
+  return attributes.map((a) => ({ name: a.name, dataType: a.dataType, objects: objects.filter((o) => attributeModel(o) === a.model) }));
+}
+
+/** The results of `runId`, or of the latest sample run; undefined when there has been none. */
+export async function sampleResultsOf(ctx: Ctx, map: MappingFile, runId?: string): Promise<SampleResults | undefined> {
+  const dir = workspaceDir(ctx);
+  const id = runId ?? (await listRunEntries(dir, (m) => ctx.log.warn(m))).filter((r) => r.summary.meta.kind === 'sample').at(-1)?.summary.meta.id;
+  if (!id) return undefined;
+  const config = await requireConfig(ctx);
+  const client = await openClient(ctx, config);
+  const reader = await openReader(ctx, config);
+  const ledger = await openLedger(dir, { warn: (m) => ctx.log.warn(m) });
+  try {
+    const me = await client.admins.me().catch(() => undefined);
+    return await buildSampleResults({
+      ledger, reader, client, map, runId: id,
+      links: { region: config.intercom.region.toUpperCase() as 'US' | 'EU' | 'AU', ...(config.intercom.baseUrl ? { baseUrl: config.intercom.baseUrl } : {}), ...(me?.app ? { appIdCode: me.app.id_code } : {}) },
+    });
+  } finally {
+    await ledger.close();
+    await reader.close();
+  }
+}

@@ -1,0 +1,288 @@
+import * as vscode from 'vscode';
+import { acceptAbove, acceptField, conflictingFields, dropField, editField, LOW_CONFIDENCE, setGlobalValueMap, setObjectEnabled, StaleEditError } from '../../mapping/map-edits';
+import { mappingText, parseMappingText } from '../../mapping/mapping-file';
+import type { PreviewInput } from '../../mapping/preview';
+import { contentHash, effectiveStatus } from '../../mapping/review';
+import { STANDARD_FIELDS } from '../../mapping/targets';
+import { MappedObject, type MappingFile } from '../../model/mapping';
+import { HostMessage, WebviewMessage, type EditorState, type TargetCatalog } from '../../model/mapping-editor-messages';
+import { askToConfirmMap } from '../confirm-map-prompt';
+import type { Ctx } from '../context';
+import { webviewHtml } from './webview-html';
+
+export const MAPPING_EDITOR_VIEW_TYPE = 'st2ic.mappingEditor';
+
+/** What the extension-host tests see of an open editor: they speak for the webview through the same handler. */
+export interface MappingEditorProbe {
+  readonly uri: vscode.Uri;
+  /** A message as the webview would send it (validated like any other). */
+  receive(raw: unknown): Promise<void>;
+  /** Every message posted to the webview, oldest first. */
+  readonly posted: HostMessage[];
+  /** Messages refused by the schema. */
+  readonly rejected: number;
+}
+
+const OBJECTS = MappedObject.options;
+
+/**
+ * The mapping editor: a custom text editor over migration/mapping.json. The webview only displays
+ * and asks; every change is computed here and written into the document, so undo, redo, dirty state
+ * and git diffs work as for any text file.
+ */
+export class MappingEditorProvider implements vscode.CustomTextEditorProvider {
+  private readonly sessions = new Set<MappingEditorSession>();
+
+  constructor(private readonly ctx: Ctx) {}
+
+  static register(ctx: Ctx): { provider: MappingEditorProvider; registration: vscode.Disposable } {
+    const provider = new MappingEditorProvider(ctx);
+    const registration = vscode.window.registerCustomEditorProvider(MAPPING_EDITOR_VIEW_TYPE, provider, {
+      webviewOptions: { retainContextWhenHidden: false },
+    });
+    return { provider, registration };
+  }
+
+  resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
+    const dist = vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    panel.webview.html = webviewHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'mapping-editor.css')).toString(),
+      title: 'Field map',
+    });
+    const session = new MappingEditorSession(this.ctx, document, panel);
+    this.sessions.add(session);
+    panel.onDidDispose(() => {
+      this.sessions.delete(session);
+      session.dispose();
+    });
+  }
+
+  /** The open editor of `uri` (the first when several show it). */
+  probe(uri?: vscode.Uri): MappingEditorProbe | undefined {
+    return [...this.sessions].find((s) => !uri || s.uri.toString() === uri.toString());
+  }
+}
+
+class MappingEditorSession implements MappingEditorProbe {
+  readonly posted: HostMessage[] = [];
+  rejected = 0;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private attributes: TargetCatalog | undefined;
+  /** Sample source records per object (read once); their preview is recomputed on every change of the map. */
+  private readonly previewInputs = new Map<MappedObject, PreviewInput[]>();
+  private stateTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly ctx: Ctx, private readonly document: vscode.TextDocument, private readonly panel: vscode.WebviewPanel) {
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === document.uri.toString()) this.stateSoon();
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (d.uri.toString() === document.uri.toString()) this.stateSoon();
+      }),
+    );
+  }
+
+  get uri(): vscode.Uri {
+    return this.document.uri;
+  }
+
+  dispose(): void {
+    if (this.stateTimer) clearTimeout(this.stateTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+
+  async receive(raw: unknown): Promise<void> {
+    const parsed = WebviewMessage.safeParse(raw);
+    if (!parsed.success) {
+      this.rejected++;
+      this.ctx.log.warn(`Mapping editor: refused a message that does not match its schema (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+      return;
+    }
+    try {
+      await this.handle(parsed.data);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!(error instanceof StaleEditError)) this.ctx.log.error(`Mapping editor: ${message}`);
+      await this.post({ type: 'notice', level: 'error', message });
+      await this.postState();
+    }
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        await this.postState();
+        for (const object of this.previewInputs.keys()) await this.postPreview(object);
+        return;
+      case 'accept': return this.change((map) => acceptField(map, message));
+      case 'acceptAbove': {
+        let accepted = 0;
+        await this.change((map) => {
+          const result = acceptAbove(map, message.object, message.min);
+          accepted = result.accepted;
+          return result.map;
+        });
+        await this.post({ type: 'notice', level: 'info', message: `${accepted} field(s) at or above ${Math.round(message.min * 100)}% confidence accepted` });
+        return;
+      }
+      case 'drop': return this.change((map) => dropField(map, message, message.reason));
+      case 'edit': return this.change((map) => editField(map, message, message.target, message.transform));
+      case 'setEnabled': return this.change((map) => setObjectEnabled(map, message.object, message.enabled));
+      case 'setValueMap': return this.change((map) => setGlobalValueMap(map, message.entry));
+      case 'confirm': return this.confirm(message.level);
+      case 'preview': return this.preview(message.object, message.count);
+      case 'runSample': return this.runSample();
+      case 'loadSampleResults': return this.loadSampleResults();
+      case 'openLink':
+        await vscode.env.openExternal(vscode.Uri.parse(message.url));
+        return;
+      case 'openAsText':
+        await vscode.commands.executeCommand('vscode.openWith', this.document.uri, 'default');
+        return;
+    }
+  }
+
+  private map(): MappingFile {
+    return parseMappingText(this.document.getText(), vscode.workspace.asRelativePath(this.document.uri));
+  }
+
+  /** Replaces the document's text with the edited map: one undoable edit. */
+  private async change(edit: (map: MappingFile) => MappingFile): Promise<void> {
+    const next = mappingText(edit(this.map()));
+    if (next === this.document.getText()) return;
+    const whole = new vscode.Range(this.document.positionAt(0), this.document.positionAt(this.document.getText().length));
+    const workspaceEdit = new vscode.WorkspaceEdit();
+    workspaceEdit.replace(this.document.uri, whole, next);
+    if (!(await vscode.workspace.applyEdit(workspaceEdit))) throw new Error('VS Code refused the edit of mapping.json');
+    await this.postState();
+  }
+
+  private async confirm(level: 'reviewed' | 'approved'): Promise<void> {
+    const stamped = await askToConfirmMap(this.ctx, this.map(), level);
+    if (!stamped) return;
+    await this.change(() => stamped);
+    // A confirmation is a decision, not a draft: it reaches the disk at once.
+    await this.document.save();
+    this.ctx.log.info(`mapping.json is ${effectiveStatus(stamped)} by ${stamped.review[level]?.by ?? ''} (content ${contentHash(stamped).slice(0, 12)})`);
+    await this.ctx.refreshViews();
+    await this.postState();
+  }
+
+  private async preview(object: MappedObject, count: number): Promise<void> {
+    await this.post({ type: 'busy', task: `Reading ${count} ${object} record(s) from SmarterTrack…` });
+    try {
+      const { readPreviewInputs } = await import('./editor-data');
+      this.previewInputs.set(object, await readPreviewInputs(this.ctx, object, count));
+      await this.postPreview(object);
+    } catch (error) {
+      await this.post({ type: 'preview', object, records: [], error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      await this.post({ type: 'busy', task: null });
+    }
+  }
+
+  private async postPreview(object: MappedObject): Promise<void> {
+    const inputs = this.previewInputs.get(object);
+    if (!inputs) return;
+    let map: MappingFile;
+    try {
+      map = this.map();
+    } catch {
+      return; // the state message already says what is wrong with the file
+    }
+    const { previewMessageRecords } = await import('./editor-data');
+    await this.post({ type: 'preview', object, records: previewMessageRecords(object, map, inputs), error: null });
+  }
+
+  private async runSample(): Promise<void> {
+    if (this.document.isDirty) await this.document.save();
+    const result = await vscode.commands.executeCommand<{ runId: string } | undefined>('st2ic.runSample');
+    if (result?.runId) await this.loadSampleResults(result.runId);
+  }
+
+  private async loadSampleResults(runId?: string): Promise<void> {
+    await this.post({ type: 'busy', task: 'Reading the sample run back from Intercom…' });
+    try {
+      const { sampleResultsOf } = await import('./editor-data');
+      const results = await sampleResultsOf(this.ctx, this.map(), runId);
+      await this.post({ type: 'sampleResults', results, error: results ? null : 'No sample run yet: run a sample to see its results here.' });
+    } catch (error) {
+      await this.post({ type: 'sampleResults', results: null, error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      await this.post({ type: 'busy', task: null });
+    }
+  }
+
+  private stateSoon(): void {
+    if (this.stateTimer) clearTimeout(this.stateTimer);
+    this.stateTimer = setTimeout(() => {
+      void this.postState().then(async () => {
+        for (const object of this.previewInputs.keys()) await this.postPreview(object);
+      });
+    }, 50);
+  }
+
+  private async postState(): Promise<void> {
+    if (!this.ready) return;
+    await this.post({ type: 'state', state: await this.state() });
+  }
+
+  private async state(): Promise<EditorState> {
+    const targets = await this.targetCatalog();
+    const conflicts = {} as Record<MappedObject, number[]>;
+    let map: MappingFile | undefined;
+    let error: string | null = null;
+    try {
+      map = this.map();
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+    }
+    for (const object of OBJECTS) conflicts[object] = map ? [...conflictingFields(map, object)] : [];
+    return {
+      map: map ?? null,
+      error,
+      status: map ? effectiveStatus(map) : 'draft',
+      claimed: map?.review.status ?? 'draft',
+      hash: map ? contentHash(map) : '',
+      reviewed: map?.review.reviewed ?? null,
+      approved: map?.review.approved ?? null,
+      dirty: this.document.isDirty,
+      targets,
+      lowConfidence: LOW_CONFIDENCE,
+      conflicts,
+    };
+  }
+
+  /** Built-in fields, plus the workspace's own attributes when Intercom is connected (asked once). */
+  private async targetCatalog(): Promise<TargetCatalog> {
+    if (!this.attributes) {
+      const { workspaceAttributes } = await import('./editor-data');
+      const existing = await workspaceAttributes(this.ctx).catch(() => []);
+      const catalog = {} as TargetCatalog;
+      for (const object of OBJECTS) {
+        catalog[object] = {
+          standard: STANDARD_FIELDS[object].filter((f) => !f.reserved).map((f) => ({ name: f.name, type: f.type, ...(f.maxLength ? { maxLength: f.maxLength } : {}) })),
+          attributes: existing.filter((a) => a.objects.includes(object)).map((a) => ({ name: a.name, dataType: a.dataType })),
+        };
+      }
+      this.attributes = catalog;
+    }
+    return this.attributes;
+  }
+
+  private async post(message: HostMessage): Promise<void> {
+    // Checked on the way out too: the webview trusts nothing, and neither does this side.
+    const checked = HostMessage.parse(message);
+    this.posted.push(checked);
+    if (this.posted.length > 500) this.posted.splice(0, this.posted.length - 500);
+    await this.panel.webview.postMessage(checked);
+  }
+}

@@ -1,0 +1,105 @@
+import type { FieldMapping, MappedObject, MappingFile } from '../src/model/mapping';
+import type { EditorState, WebviewMessage } from '../src/model/mapping-editor-messages';
+import { targetLabel } from '../src/mapping/targets';
+import { button, h, select } from './dom';
+import { fieldEditor } from './field-editor';
+import type { Filter, Ui } from './ui-state';
+
+const FILTERS: { value: Filter; label: string }[] = [
+  { value: 'all', label: 'All fields' },
+  { value: 'unreviewed', label: 'Not accepted yet' },
+  { value: 'low', label: 'Low confidence' },
+  { value: 'conflicts', label: 'Conflicts' },
+];
+
+function transformLabel(field: FieldMapping): string {
+  const t = field.transform;
+  const parts: string[] = [t.kind === 'none' ? '—' : t.kind];
+  if (t.kind === 'value-map') parts.push(`${Object.keys(t.values ?? {}).length} value(s)`);
+  if (t.maxLength) parts.push(`≤ ${t.maxLength}, ${t.overflow === 'note' ? 'rest in a note' : t.overflow === 'fail' ? 'else fail' : 'cut'}`);
+  if (t.invalid === 'note') parts.push('bad values to a note');
+  return parts.join(' · ');
+}
+
+function confidenceCell(field: FieldMapping, low: number): HTMLElement {
+  const c = field.proposal?.confidence;
+  if (c === undefined) return h('td', { class: 'muted' }, '—');
+  const level = c < low ? 'low' : c < 0.85 ? 'medium' : 'high';
+  return h('td', { class: `confidence ${level}`, 'data-confidence': c }, `${Math.round(c * 100)}%`);
+}
+
+/** One object's fields: source → target, transform, confidence and reason, filterable, with row actions. */
+export function fieldTable(ui: Ui, map: MappingFile, state: EditorState, object: MappedObject, render: () => void, send: (m: WebviewMessage) => void): HTMLElement {
+  const objectMap = map.objects[object];
+  const conflicts = new Set(state.conflicts[object] ?? []);
+  const shown = objectMap.fields
+    .map((field, index) => ({ field, index }))
+    .filter(({ field, index }) => {
+      switch (ui.filter) {
+        case 'all': return true;
+        case 'unreviewed': return !field.reviewed;
+        case 'low': return (field.proposal?.confidence ?? 1) < state.lowConfidence;
+        case 'conflicts': return conflicts.has(index);
+      }
+    });
+
+  const toolbar = h('div', { class: 'table-toolbar' },
+    h('vscode-checkbox', {
+      checked: objectMap.enabled,
+      'data-role': 'object-enabled',
+      onchange: (e: Event) => send({ type: 'setEnabled', object, enabled: (e.target as HTMLInputElement).checked }),
+    }, 'Migrate this object'),
+    select('Show', FILTERS, ui.filter, (v) => {
+      ui.filter = v as Filter;
+      render();
+    }, { 'data-role': 'filter' }),
+    h('span', { class: 'muted' }, `${shown.length} of ${objectMap.fields.length} field(s)`),
+    button(`Accept these fields ≥ ${Math.round(ui.threshold * 100)}%`, () => send({ type: 'acceptAbove', object, min: ui.threshold }), { secondary: true }),
+  );
+
+  const body = h('tbody', {});
+  for (const { field, index } of shown) {
+    const ref = { object, index, source: field.source };
+    const rowKey = `${object}:${index}`;
+    const flags = [
+      conflicts.has(index) ? h('span', { class: 'flag conflict', title: 'another field feeds the same Intercom field' }, 'conflict') : null,
+      field.reviewed ? h('span', { class: 'flag accepted' }, 'accepted') : h('span', { class: 'flag pending' }, 'to review'),
+    ];
+    body.appendChild(h('tr', { class: field.reviewed ? 'reviewed' : 'pending', 'data-source': field.source, 'data-row': rowKey },
+      h('td', {}, h('div', { class: 'field-label' }, field.label ?? field.source), field.label ? h('div', { class: 'muted mono' }, field.source) : null),
+      h('td', { class: field.target.kind === 'drop' ? 'muted' : '' }, targetLabel(field), field.target.kind === 'drop' && field.target.reason ? h('div', { class: 'muted' }, field.target.reason) : null),
+      h('td', {}, transformLabel(field)),
+      confidenceCell(field, state.lowConfidence),
+      h('td', { class: 'reason' }, field.proposal ? h('span', { class: `by by-${field.proposal.by}` }, field.proposal.by) : null, ' ', field.proposal?.reason ?? ''),
+      h('td', {}, ...flags),
+      h('td', { class: 'row-actions' },
+        field.reviewed ? null : button('Accept', () => send({ type: 'accept', ...ref }), { 'data-role': 'accept', 'data-focus': `accept:${rowKey}` }),
+        button('Edit', () => {
+          ui.editing = { object, index };
+          render();
+        }, { secondary: true, 'data-role': 'edit', 'data-focus': `edit:${rowKey}` }),
+        field.target.kind === 'drop' ? null : button('Drop', () => send({ type: 'drop', ...ref, reason: '' }), { secondary: true, 'data-role': 'drop' }),
+      ),
+    ));
+    if (ui.editing?.object === object && ui.editing.index === index) {
+      body.appendChild(h('tr', { class: 'editing' }, h('td', { colspan: 7 }, fieldEditor(field, state.targets[object] ?? { standard: [], attributes: [] }, (edit) => {
+        ui.editing = undefined;
+        send({ type: 'edit', ...ref, target: edit.target, transform: edit.transform });
+        render();
+      }, () => {
+        ui.editing = undefined;
+        render();
+      }))));
+    }
+  }
+
+  return h('div', {},
+    toolbar,
+    objectMap.enabled ? null : h('p', { class: 'warning' }, 'This object is switched off: its records are not migrated.'),
+    h('table', { class: 'fields', 'aria-label': 'Field map' },
+      h('thead', {}, h('tr', {}, ...['Source field', 'Target', 'Transform', 'Confidence', 'Reason', 'Status', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
+      body,
+    ),
+    shown.length === 0 ? h('p', { class: 'muted' }, 'No field matches this filter.') : null,
+  );
+}

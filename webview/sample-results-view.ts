@@ -1,0 +1,59 @@
+import type { SampleResults } from '../src/model/sample-results';
+import { button, h } from './dom';
+
+type Item = SampleResults['items'][number];
+
+function facts(list: readonly { label: string; value: string }[]): HTMLElement {
+  return h('dl', { class: 'facts' }, ...list.flatMap((f) => [h('dt', {}, f.label), h('dd', {}, f.value === '' ? '—' : f.value)]));
+}
+
+function intercomCell(item: Item, open: (url: string) => void): HTMLElement {
+  if (!item.intercom) {
+    return h('td', { class: item.state }, item.state === 'migrated' ? 'migrated' : `${item.state}: ${item.reason ?? ''}`,
+      item.error ? h('div', { class: 'error' }, item.error.field ? `${item.error.field}: ` : '', item.error.message) : null);
+  }
+  const link = item.intercom.url;
+  return h('td', { class: item.state },
+    link
+      ? h('a', { href: link, 'data-role': 'intercom-link', onclick: (e: Event) => { e.preventDefault(); open(link); } }, `${item.intercom.kind} ${item.intercom.id}`)
+      : h('span', {}, `${item.intercom.kind} ${item.intercom.id}`),
+    facts(item.intercom.fields),
+  );
+}
+
+/** The sample run as Intercom holds it, beside the source records it came from. */
+export function sampleResultsView(sample: { results: SampleResults | null; error: string | null } | undefined, load: () => void, open: (url: string) => void): HTMLElement {
+  const out = h('section', { class: 'sample-results', 'aria-label': 'Sample results' },
+    h('div', { class: 'table-toolbar' },
+      button(sample ? 'Read Again' : 'Show the Latest Sample', load, { 'data-role': 'load-sample' }),
+      h('span', { class: 'muted' }, 'each source record beside what the sample run made of it in Intercom'),
+    ),
+  );
+  if (!sample) return out;
+  if (sample.error) out.appendChild(h('p', { class: 'notice info', role: 'status' }, sample.error));
+  const results = sample.results;
+  if (!results) return out;
+  const counts = { migrated: 0, skipped: 0, failed: 0 };
+  let mismatched = 0;
+  for (const item of results.items) {
+    counts[item.state]++;
+    if (item.mismatches.length) mismatched++;
+  }
+  out.appendChild(h('p', { 'data-role': 'sample-summary' },
+    `Run ${results.runId} (${results.runStatus}): ${counts.migrated} migrated, ${counts.skipped} skipped, ${counts.failed} failed; `,
+    mismatched ? h('strong', { class: 'warning' }, `${mismatched} record(s) differ from the map`) : 'every record read back as the map says',
+  ));
+  out.appendChild(h('table', { class: 'sample', 'aria-label': 'Sample results' },
+    h('thead', {}, h('tr', {}, ...['Object', 'SmarterTrack', 'Intercom', 'Differences'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, ...results.items.map((item) =>
+      h('tr', { class: item.mismatches.length ? 'mismatch' : '', 'data-source-id': `${item.object}:${item.sourceId}` },
+        h('td', {}, item.object, h('div', { class: 'muted mono' }, `#${item.sourceId}`)),
+        h('td', {}, h('div', { class: 'field-label' }, item.source.title), facts(item.source.fields)),
+        intercomCell(item, open),
+        h('td', {}, item.mismatches.length === 0
+          ? h('span', { class: 'ok' }, item.state === 'migrated' ? 'none' : '—')
+          : h('ul', { class: 'issues' }, ...item.mismatches.map((m) => h('li', { class: 'error' }, `${m.field}: expected ${m.expected}, Intercom has ${m.actual}`)))),
+      ))),
+  ));
+  return out;
+}
