@@ -1,9 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { e2eEnv, openWorkbench, runCommand, screenshot, type E2eEnv } from './workbench';
+import Database from 'better-sqlite3';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { parseMappingText } from '../../src/mapping/mapping-file';
+import { contentHash } from '../../src/mapping/review';
+import { startAiStub, type AiStub } from '../fixtures/ai-stub/server';
+import { e2eEnv, openWorkbench, runCommand, screenshot, webviewFrame, type E2eEnv } from './workbench';
 
 const env = e2eEnv();
 const CONTAINER = 'SmarterTrack → Intercom';
@@ -13,6 +17,7 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
   const e = env as E2eEnv;
   let browser: Browser;
   let page: Page;
+  let aiStub: AiStub | undefined;
 
   before(async () => {
     ({ browser, page } = await openWorkbench(e));
@@ -22,6 +27,7 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
   after(async () => {
     if (page) await screenshot(page, e, 'last').catch(() => undefined);
     await browser?.close();
+    await aiStub?.close();
   });
 
   it('opens the SmarterTrack → Intercom container from the activity bar, with three views', async () => {
@@ -116,19 +122,106 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await screenshot(page, e, 'scope');
   });
 
-  it('confirms the default map: reviewed, by name, in a modal dialog', async () => {
-    await runCommand(page, 'ST→Intercom: Confirm the Field Map');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Reviewed' }).first().click();
+  // The mapping editor, with an OpenAI-compatible stub as the AI and hostile text in the source.
+  const HOSTILE_LABEL = 'Notes <img src=x onerror=alert(1)></script>';
+  const HOSTILE_SUBJECT = '</script><img src=x onerror=alert(2)> printer on fire';
+  const dialogs: string[] = [];
+  let editor: Frame;
+
+  it('opens the field map: the AI proposals appear with confidence and reason; hostile source text shows as text', async () => {
+    aiStub = await startAiStub('good');
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const manifest = JSON.parse(readFileSync(path.join(e.workspace, 'demo', 'manifest.json'), 'utf8')) as { tablePrefix: string };
+    const db = new Database(path.join(e.workspace, 'demo', 'smartertrack.db'));
+    const p = manifest.tablePrefix;
+    db.prepare(`UPDATE "${p}CustomDataFields" SET DisplayName = ? WHERE DisplayName = 'Account Notes'`).run(HOSTILE_LABEL);
+    db.prepare(`UPDATE "${p}Tickets" SET Subject = ? WHERE TicketID = (SELECT MIN(TicketID) FROM "${p}Tickets" WHERE IsDeleted = 0 AND IsSpam = 0 AND UserID_Customer IS NOT NULL)`).run(HOSTILE_SUBJECT);
+    db.close();
+    const configFile = path.join(e.workspace, 'migration', 'config.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8'));
+    writeFileSync(configFile, `${JSON.stringify({ ...config, ai: { ...config.ai, enabled: true, baseUrl: aiStub.url, model: 'stub-model' } }, null, 2)}\n`);
+
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'ST→Intercom: Open the Field Map');
+    editor = await webviewFrame(page, 'table.fields');
+    await editor.locator('.by-ai').first().waitFor();
+    assert.ok(aiStub.requests.length > 0, 'the AI stub was asked');
+    assert.ok(await editor.locator('td.reason', { hasText: 'stub:' }).count() > 0, 'reasons from the AI');
+    assert.ok(await editor.locator('td.confidence', { hasText: '97%' }).count() > 0, 'confidence shown');
+    await screenshot(page, e, 'mapping-editor-proposals');
+
+    await editor.locator('vscode-tab-header', { hasText: 'Contacts' }).click();
+    await editor.locator('.field-label', { hasText: HOSTILE_LABEL }).first().waitFor();
+    assert.equal(await editor.locator('img').count(), 0, 'no element made from source text');
+    assert.deepEqual(dialogs, [], 'no script ran');
+    const csp = await editor.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.match(csp ?? '', /script-src 'nonce-[^']+'/);
+    assert.doesNotMatch(csp ?? '', /unsafe-inline|unsafe-eval/);
+    await screenshot(page, e, 'mapping-editor-hostile-label');
+  });
+
+  it('accepts every proposal at or above 80%, and edits one field', async () => {
+    await editor.locator('vscode-tab-header', { hasText: 'Tickets' }).click();
+    const pending = await editor.locator('tr.pending').count();
+    await editor.locator('[data-role="accept-above"]').click();
+    await editor.locator('.notice', { hasText: /\d+ field\(s\) at or above 80% confidence accepted/ }).waitFor();
+    assert.ok(await editor.locator('tr.pending').count() < pending, 'fewer fields wait for review');
+    const row = editor.locator('table.fields tbody tr', { hasText: 'attribute "' }).first();
+    const source = await row.getAttribute('data-source');
+    await row.locator('[data-role="edit"]').click();
+    await editor.locator('[data-role="attribute-name"] input').fill('Product line');
+    await screenshot(page, e, 'mapping-editor-edit');
+    await editor.locator('[data-role="save-edit"]').click();
+    const edited = editor.locator(`table.fields tbody tr[data-source="${source}"]`);
+    await edited.filter({ hasText: 'attribute "Product line"' }).waitFor();
+    await edited.filter({ hasText: 'person' }).waitFor();
+    await screenshot(page, e, 'mapping-editor-edited');
+  });
+
+  it('previews ticket records side by side; the hostile subject shows as text', async () => {
+    await editor.locator('[data-role="preview"]').click();
+    await editor.locator('table.preview-record').first().waitFor();
+    await editor.locator('td.value', { hasText: HOSTILE_SUBJECT }).first().waitFor();
+    assert.equal(await editor.locator('img').count(), 0);
+    assert.deepEqual(dialogs, []);
+    await screenshot(page, e, 'mapping-editor-preview');
+  });
+
+  it('approves the map by name after a modal confirmation: mapping.json carries the stamp and the hash', async () => {
+    await editor.locator('[data-role="approve"]').click();
     const input = page.locator('.quick-input-widget input.input');
     await page.locator('.quick-input-widget', { hasText: 'Your name' }).waitFor();
     await input.fill('Playwright Reviewer');
     await page.keyboard.press('Enter');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor();
-    await screenshot(page, e, 'confirm-map-dialog');
-    await dialog.locator('.monaco-button', { hasText: 'Reviewed' }).first().click();
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'reviewed by Playwright Reviewer' }).first().waitFor();
-    await screenshot(page, e, 'map-confirmed');
+    await screenshot(page, e, 'mapping-editor-approve-dialog');
+    await dialog.locator('.monaco-button', { hasText: 'Approved' }).first().click();
+    await editor.locator('[data-role="status"]', { hasText: 'approved' }).waitFor();
+    const map = parseMappingText(readFileSync(path.join(e.workspace, 'migration', 'mapping.json'), 'utf8'));
+    assert.equal(map.review.status, 'approved');
+    assert.equal(map.review.approved?.by, 'Playwright Reviewer');
+    assert.equal(map.review.approved?.hash, contentHash(map));
+    const fields = Object.values(map.objects).flatMap((o) => o.fields);
+    assert.ok(fields.some((f) => f.proposal?.by === 'ai'), 'AI proposals kept');
+    assert.ok(fields.some((f) => f.target.kind === 'attribute' && f.target.name === 'Product line' && f.proposal?.by === 'person'), 'the edit is saved');
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'approved by Playwright Reviewer' }).first().waitFor();
+    await screenshot(page, e, 'mapping-editor-approved');
+  });
+
+  it('runs the sample from the editor and shows the Intercom results beside the source records', async () => {
+    await editor.locator('[data-role="run-sample"]').click();
+    await editor.locator('[data-role="sample-summary"]').waitFor({ timeout: 180_000 });
+    assert.match(await editor.locator('[data-role="sample-summary"]').innerText(), /[1-9]\d* migrated/);
+    assert.ok(await editor.locator('[data-role="intercom-link"]').count() > 0, 'links to the conversations');
+    await editor.locator('table.sample td', { hasText: HOSTILE_SUBJECT }).first().waitFor();
+    assert.equal(await editor.locator('img').count(), 0);
+    assert.deepEqual(dialogs, []);
+    await screenshot(page, e, 'mapping-editor-sample-results');
+    await runCommand(page, 'View: Close All Editors');
   });
 
   it('runs a sample: progress, record outcomes in the output, and a completed entry in Runs', async () => {

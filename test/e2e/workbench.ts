@@ -1,7 +1,7 @@
 // Helpers for driving a code-server workbench with playwright-core (started by scripts/e2e/run.mjs,
 // which passes the server and paths in ST2IC_E2E_* variables).
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** Generous: a cold workbench on a busy 2-core machine; a step that misses it is broken, not slow. */
@@ -44,4 +44,17 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
+}
+
+/** The webview frame (code-server nests each webview in two iframes) whose page has `selector`. */
+export async function webviewFrame(page: Page, selector: string, timeoutMs = UI_TIMEOUT_MS): Promise<Frame> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+    }
+    if (Date.now() > end) throw new Error(`no webview shows ${selector}`);
+    await page.waitForTimeout(250);
+  }
 }

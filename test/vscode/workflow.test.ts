@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { TestApi } from '../../src/extension/extension';
-import type { Prompts } from '../../src/extension/prompts';
+import { api, ScriptedPrompts } from './host-support';
 import type { MigrationResult } from '../../src/engine/run-migration';
 import { openLedger } from '../../src/ledger';
 import { parseMigrationConfig } from '../../src/model/migration-config';
@@ -11,48 +10,9 @@ import { parseMigrationConfig } from '../../src/model/migration-config';
 // The workflow commands against a generated SmarterTrack SQLite database (ST2IC_TEST_DATASET, made by
 // scripts/e2e/run.ts) and the sandbox started in-process by the extension's own command.
 
-const EXTENSION_ID = 'st2ic.smartertrack-to-intercom';
 const dataset = process.env.ST2IC_TEST_DATASET;
 const AI_KEY = 'sk-test-ai-key-5b7e20d1c9';
 const PASSWORD = 'st-password-a83f17c2e6';
-
-type Answer = { pick: string } | { input: string } | { confirm: boolean } | { file: string };
-
-/** Answers questions in order; a question nobody scripted fails the test instead of hanging. */
-class ScriptedPrompts implements Prompts {
-  readonly asked: string[] = [];
-  private answers: Answer[] = [];
-  script(...answers: Answer[]): void {
-    this.answers = answers;
-  }
-  private next<K extends 'pick' | 'input' | 'confirm' | 'file'>(kind: K, question: string): Extract<Answer, Record<K, unknown>> {
-    this.asked.push(question);
-    const answer = this.answers.shift();
-    if (!answer || !(kind in answer)) throw new Error(`unexpected ${kind} question: ${question}`);
-    return answer as Extract<Answer, Record<K, unknown>>;
-  }
-  async pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined> {
-    const { pick } = this.next('pick', options.title ?? options.placeHolder ?? '');
-    const item = items.find((i) => i.label === pick);
-    assert.ok(item, `no item "${pick}" among ${items.map((i) => i.label).join(', ')}`);
-    return item;
-  }
-  async input(options: vscode.InputBoxOptions): Promise<string | undefined> {
-    return this.next('input', options.prompt ?? '').input;
-  }
-  async confirm(message: string): Promise<boolean> {
-    return this.next('confirm', message).confirm;
-  }
-  async openFile(options: vscode.OpenDialogOptions): Promise<vscode.Uri | undefined> {
-    return vscode.Uri.file(this.next('file', options.title ?? '').file);
-  }
-}
-
-function api(): TestApi {
-  const exports = vscode.extensions.getExtension<TestApi>(EXTENSION_ID)?.exports;
-  assert.ok(exports, 'the extension returns its test API in ExtensionMode.Test');
-  return exports;
-}
 
 const root = () => vscode.workspace.workspaceFolders![0]!.uri.fsPath;
 const config = () => parseMigrationConfig(readFileSync(path.join(root(), 'migration', 'config.json'), 'utf8'));
