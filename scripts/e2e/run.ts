@@ -99,6 +99,9 @@ async function main(): Promise<number> {
   const serverDir = path.join(tmp, 'server');
   runStep('installing the .vsix into a fresh extensions dir', tools.nodeBin, [tools.codeServerEntry, '--extensions-dir', path.join(serverDir, 'extensions'), '--user-data-dir', path.join(serverDir, 'user-data'), '--install-extension', path.resolve('dist/st2ic.vsix')], 120_000);
 
+  // The chat side bar of recent VS Code builds would take a third of the width in every screenshot.
+  mkdirSync(path.join(serverDir, 'user-data', 'User'), { recursive: true });
+  writeFileSync(path.join(serverDir, 'user-data', 'User', 'settings.json'), `${JSON.stringify({ 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'chat.disableAIFeatures': true }, null, 2)}\n`);
   log('starting code-server');
   server = await startCodeServer({ nodeBin: tools.nodeBin, entry: tools.codeServerEntry, dir: serverDir, logFile: path.join(resultsDir, 'code-server.log') });
   log(`code-server on ${server.url}`);

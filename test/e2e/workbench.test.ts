@@ -224,22 +224,6 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await runCommand(page, 'View: Close All Editors');
   });
 
-  it('runs a sample: progress, record outcomes in the output, and a completed entry in Runs', async () => {
-    await runCommand(page, 'ST→Intercom: Run a Sample');
-    // The status bar shows live counts while the run lasts (a fast run may be over before we look).
-    const done = page.locator('.part.sidebar .monaco-list-row', { hasText: 'sample · completed' }).first();
-    await Promise.race([page.locator('.statusbar-item', { hasText: /Sample: \d+ migrated/ }).first().waitFor({ timeout: 180_000 }), done.waitFor({ timeout: 180_000 })]);
-    await screenshot(page, e, 'sample-running');
-    const runs = page.locator('.part.sidebar .pane', { hasText: 'Runs' }).last();
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'sample · completed' }).first().waitFor({ timeout: 180_000 });
-    await page.locator('.part.panel .view-lines', { hasText: 'migrated' }).first().waitFor();
-    await screenshot(page, e, 'sample-completed');
-    assert.ok(await runs.count() > 0);
-    const files = listFiles(path.join(e.workspace, 'migration'));
-    assert.ok(files.some((f) => f.endsWith('journal.jsonl')), 'the run has a journal');
-    for (const file of files) assert.ok(!readFileSync(file, 'latin1').includes('e2e-token-7d3a91'), `the first Intercom token is not in ${file}`);
-  });
-
   it('rolls the sample back after a modal confirmation that counts what goes', async () => {
     await runCommand(page, 'ST→Intercom: Roll Back a Run');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample · completed' }).first().click();
@@ -250,6 +234,24 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await dialog.locator('.monaco-button', { hasText: 'Roll Back' }).first().click();
     await page.locator('.part.sidebar .monaco-list-row', { hasText: /rollback of .* · completed/ }).first().waitFor({ timeout: 180_000 });
     await screenshot(page, e, 'rolled-back');
+  });
+
+  it('runs a sample: progress, record outcomes in the output, and a completed entry in Runs', async () => {
+    const completed = page.locator('.part.sidebar .monaco-list-row', { hasText: 'sample · completed' });
+    const before = await completed.count();
+    await runCommand(page, 'ST→Intercom: Run a Sample');
+    // The status bar shows live counts while the run lasts (a fast run may be over before we look).
+    const done = page.waitForFunction((n) => Array.from(document.querySelectorAll('.part.sidebar .monaco-list-row')).filter((r) => r.textContent?.includes('sample · completed')).length > n, before, { timeout: 180_000 });
+    await Promise.race([page.locator('.statusbar-item', { hasText: /Sample: \d+ migrated/ }).first().waitFor({ timeout: 180_000 }), done]);
+    await screenshot(page, e, 'sample-running');
+    const runs = page.locator('.part.sidebar .pane', { hasText: 'Runs' }).last();
+    await done;
+    await page.locator('.part.panel .view-lines', { hasText: 'migrated' }).first().waitFor();
+    await screenshot(page, e, 'sample-completed');
+    assert.ok(await runs.count() > 0);
+    const files = listFiles(path.join(e.workspace, 'migration'));
+    assert.ok(files.some((f) => f.endsWith('journal.jsonl')), 'the run has a journal');
+    for (const file of files) assert.ok(!readFileSync(file, 'latin1').includes('e2e-token-7d3a91'), `the first Intercom token is not in ${file}`);
   });
 });
 

@@ -154,26 +154,26 @@ class MappingEditorSession implements MappingEditorProbe {
     return parseMappingText(this.document.getText(), vscode.workspace.asRelativePath(this.document.uri));
   }
 
-  /** Replaces the document's text with the edited map: one undoable edit. */
-  private async change(edit: (map: MappingFile) => MappingFile): Promise<void> {
+  /** Replaces the document's text with the edited map: one undoable edit, saved at once when `save`. */
+  private async change(edit: (map: MappingFile) => MappingFile, save = false): Promise<void> {
     const next = mappingText(edit(this.map()));
-    if (next === this.document.getText()) return;
-    const whole = new vscode.Range(this.document.positionAt(0), this.document.positionAt(this.document.getText().length));
-    const workspaceEdit = new vscode.WorkspaceEdit();
-    workspaceEdit.replace(this.document.uri, whole, next);
-    if (!(await vscode.workspace.applyEdit(workspaceEdit))) throw new Error('VS Code refused the edit of mapping.json');
+    if (next !== this.document.getText()) {
+      const whole = new vscode.Range(this.document.positionAt(0), this.document.positionAt(this.document.getText().length));
+      const workspaceEdit = new vscode.WorkspaceEdit();
+      workspaceEdit.replace(this.document.uri, whole, next);
+      if (!(await vscode.workspace.applyEdit(workspaceEdit))) throw new Error('VS Code refused the edit of mapping.json');
+    }
+    if (save && this.document.isDirty && !(await this.document.save())) throw new Error('mapping.json could not be saved');
     await this.postState();
   }
 
   private async confirm(level: 'reviewed' | 'approved'): Promise<void> {
     const stamped = await askToConfirmMap(this.ctx, this.map(), level);
     if (!stamped) return;
-    await this.change(() => stamped);
-    // A confirmation is a decision, not a draft: it reaches the disk at once.
-    await this.document.save();
+    // A confirmation is a decision, not a draft: it reaches the disk before the editor shows it.
+    await this.change(() => stamped, true);
     this.ctx.log.info(`mapping.json is ${effectiveStatus(stamped)} by ${stamped.review[level]?.by ?? ''} (content ${contentHash(stamped).slice(0, 12)})`);
     await this.ctx.refreshViews();
-    await this.postState();
   }
 
   private async preview(object: MappedObject, count: number): Promise<void> {
