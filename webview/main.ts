@@ -31,10 +31,10 @@ const OBJECT_LABELS: Record<MappedObject, string> = {
 };
 
 
-const saved = (vscode.getState() ?? {}) as Partial<Pick<Ui, 'tab' | 'filter' | 'previewCount' | 'threshold'>>;
+const saved = (vscode.getState() ?? {}) as Partial<Pick<Ui, 'tab' | 'filter' | 'previewCount' | 'threshold' | 'seenSampleRun'>>;
 const ui: Ui = {
   state: undefined, map: undefined, tab: saved.tab ?? 'tickets', filter: saved.filter ?? 'all', editing: undefined,
-  previews: {}, previewCount: saved.previewCount ?? 5, threshold: saved.threshold ?? 0.8, sample: undefined, busy: null, notice: undefined,
+  previews: {}, previewCount: saved.previewCount ?? 5, threshold: saved.threshold ?? 0.8, sample: undefined, seenSampleRun: saved.seenSampleRun, busy: null, notice: undefined,
 };
 
 /** Every request to the host goes through its schema first: a bug here cannot send a malformed edit. */
@@ -65,7 +65,10 @@ window.addEventListener('message', (event: MessageEvent) => {
     case 'sampleResults': {
       const results = message.results === null ? null : SampleResults.safeParse(message.results);
       ui.sample = { results: results?.success ? results.data : null, error: message.error ?? (results && !results.success ? 'the sample results did not match their schema' : null) };
-      ui.tab = 'sample';
+      // A new run's results come to the front; the same results again (a reloaded webview) do not.
+      const runId = ui.sample.results?.runId;
+      if (runId !== ui.seenSampleRun) ui.tab = 'sample';
+      ui.seenSampleRun = runId;
       break;
     }
     case 'busy':
@@ -79,7 +82,7 @@ window.addEventListener('message', (event: MessageEvent) => {
 });
 
 function render(): void {
-  vscode.setState({ tab: ui.tab, filter: ui.filter, previewCount: ui.previewCount, threshold: ui.threshold });
+  vscode.setState({ tab: ui.tab, filter: ui.filter, previewCount: ui.previewCount, threshold: ui.threshold, seenSampleRun: ui.seenSampleRun });
   const focusKey = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-focus]')?.dataset.focus;
   const app = document.getElementById('app');
   if (!app) return;

@@ -15,6 +15,8 @@ export interface Ui {
   previewCount: number;
   threshold: number;
   sample: { results: SampleResults | null; error: string | null } | undefined;
+  /** The sample run whose results were last shown (kept across reloads of the webview). */
+  seenSampleRun: string | undefined;
   busy: string | null;
   notice: { level: 'info' | 'error'; message: string } | undefined;
 }

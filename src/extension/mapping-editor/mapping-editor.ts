@@ -76,6 +76,7 @@ class MappingEditorSession implements MappingEditorProbe {
   /** Sample source records per object (read once); their preview is recomputed on every change of the map. */
   private readonly previewInputs = new Map<MappedObject, PreviewInput[]>();
   private stateTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastSample: Extract<HostMessage, { type: 'sampleResults' }> | undefined;
 
   constructor(private readonly ctx: Ctx, private readonly document: vscode.TextDocument, private readonly panel: vscode.WebviewPanel) {
     this.disposables.push(
@@ -121,6 +122,8 @@ class MappingEditorSession implements MappingEditorProbe {
         this.ready = true;
         await this.postState();
         for (const object of this.previewInputs.keys()) await this.postPreview(object);
+        // A webview that was hidden starts afresh: it gets back the sample results it showed.
+        if (this.lastSample) await this.post(this.lastSample);
         return;
       case 'accept': return this.change((map) => acceptField(map, message));
       case 'acceptAbove': {
@@ -213,7 +216,8 @@ class MappingEditorSession implements MappingEditorProbe {
     try {
       const { sampleResultsOf } = await import('./editor-data');
       const results = await sampleResultsOf(this.ctx, this.map(), runId);
-      await this.post({ type: 'sampleResults', results, error: results ? null : 'No sample run yet: run a sample to see its results here.' });
+      this.lastSample = { type: 'sampleResults', results: results ?? null, error: results ? null : 'No sample run yet: run a sample to see its results here.' };
+      await this.post(this.lastSample);
     } catch (error) {
       await this.post({ type: 'sampleResults', results: null, error: error instanceof Error ? error.message : String(error) });
     } finally {
