@@ -18,6 +18,8 @@ export interface RunOptions {
   attachmentsRoot: string | null;
   /** Stop a search-backed lookup after this long (tests shorten it). */
   searchSettleMs?: number;
+  /** Stop a lookup by direct read (a conversation's parts, its state) after this long (tests shorten it). */
+  readSettleMs?: number;
 }
 
 /** Everything one run needs. Built by the runner; phases only read it. */

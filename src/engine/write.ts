@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { resolveUnknown, writeAtMostOnce, type OutcomeLookup } from '../intercom';
+import { resolveUnknown, writeAtMostOnce, type OutcomeLookup, type ResolveOptions } from '../intercom';
 import type { IntentEntry, LookupKey, WriteOp, WriteTarget, JsonValue } from '../model/journal';
 import type { ObjectType } from '../model/object-types';
 import type { RunContext } from './context';
@@ -69,6 +69,12 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** How long a lookup keeps looking before it concludes "not applied" (the client's defaults unless the run says). */
+function settleOptions(ctx: RunContext): ResolveOptions {
+  const { searchSettleMs, readSettleMs } = ctx.options;
+  return { ...(searchSettleMs !== undefined ? { searchSettleMs } : {}), ...(readSettleMs !== undefined ? { readSettleMs } : {}) };
+}
+
 /**
  * One write to Intercom, journaled: intent (fsynced) before, outcome after. A write an earlier
  * attempt applied is not sent again; one whose outcome was lost is looked up before it is retried;
@@ -83,7 +89,7 @@ export async function journaledWrite<T>(ctx: RunContext, spec: WriteSpec<T>): Pr
 
   const pending = ctx.memory.takePending(key);
   if (pending) {
-    const settle = ctx.options.searchSettleMs !== undefined ? { searchSettleMs: ctx.options.searchSettleMs } : {};
+    const settle = settleOptions(ctx);
     const resolution = spec.clientLookup ? await resolveUnknown(ctx.client, spec.clientLookup, settle) : { applied: false as const };
     if (resolution.applied) {
       ctx.journal.outcome(pending.seq, { result: 'applied', intercomId: resolution.id, resolvedBy: 'lookup' });
@@ -106,7 +112,7 @@ export async function journaledWrite<T>(ctx: RunContext, spec: WriteSpec<T>): Pr
     ...(spec.beforeImage !== undefined ? { beforeImage: spec.beforeImage } : {}),
   });
   try {
-    const settle = ctx.options.searchSettleMs !== undefined ? { searchSettleMs: ctx.options.searchSettleMs } : {};
+    const settle = settleOptions(ctx);
     const result = await writeAtMostOnce(ctx.client, spec.send, settle);
     const id = result.outcome === 'created' ? spec.idOf(result.value) : result.id;
     ctx.journal.outcome(seq, { result: 'applied', intercomId: id, resolvedBy: result.outcome === 'created' ? 'response' : 'lookup' });

@@ -386,6 +386,16 @@ export function attachmentSourceId(attachment: Pick<Attachment, 'id' | 'owner'>)
   return `${attachment.owner.kind}:${attachment.id}`;
 }
 
+const ATTACHMENT_SOURCE_ID = new RegExp(`^(${AttachmentOwnerKind.options.join('|')}):-?\\d+$`);
+
+/**
+ * True for an id of attachmentSourceId's shape. Notes that only carry files are journaled under the
+ * same object type, so their ids must never have this shape: one would stand for another record.
+ */
+export function isAttachmentSourceId(sourceId: string): boolean {
+  return ATTACHMENT_SOURCE_ID.test(sourceId);
+}
+
 /**
  * What an on-premises SQL Server tells about itself before a migration (all read by SELECT): the
  * server build, database size, last full backup (msdb), rows per SmarterTrack table. A fact that

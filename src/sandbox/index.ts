@@ -28,8 +28,14 @@ export interface SandboxOptions {
   stateFile?: string;
   /** JSON seed: workspace, admins, teams, help centers, custom object types, segments. */
   seedFile?: string;
-  /** Requests allowed per 10-second window (default 1667 = 10,000 a minute). */
+  /** Requests allowed per rate-limit window (default 1667 = 10,000 a minute with 10-second windows). */
   rateLimitPer10s?: number;
+  /**
+   * Length of a rate-limit window in whole seconds (default 10, as Intercom's). A shorter one makes a
+   * 429 cheaper to wait out, for tests that inject many; the client must then use a matching
+   * `windowMs` and a rollover guard well under a second.
+   */
+  rateLimitWindowSeconds?: number;
   /** Fault spec, e.g. `429:0.02,500:0.02,drop:0.01,seed=7` or `script:faults.json`. */
   faults?: string;
   /** How long a created contact/conversation stays invisible to search. */
@@ -59,7 +65,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const store = new Store(initial, { searchLagMs: options.searchLagMs ?? 0, onChange: () => persister.schedule() });
   const router = new Router<Store>();
   registerRoutes(router);
-  const limiter = new RateLimiter(options.rateLimitPer10s ?? 1667);
+  const limiter = new RateLimiter(options.rateLimitPer10s ?? 1667, Date.now, options.rateLimitWindowSeconds);
   const faults = new FaultInjector(options.faults);
   const log = new RequestLog();
   const auth = { token: options.token ?? 'sandbox-token', revoked: false };

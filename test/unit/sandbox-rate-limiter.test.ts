@@ -19,6 +19,17 @@ test('rate limiter: fixed 10 s windows; the reset header is the window end; a ne
   assert.equal(d.headers['X-RateLimit-Remaining'], '1');
 });
 
+test('rate limiter: a shorter window (whole seconds) moves the reset and restores the quota as often', () => {
+  let now = 1_700_000_003_500;
+  const limiter = new RateLimiter(1, () => now, 1);
+  const [a, b] = [limiter.take(), limiter.take()];
+  assert.deepEqual([a.allowed, b.allowed], [true, false]);
+  assert.equal(a.headers['X-RateLimit-Reset'], '1700000004');
+  now = 1_700_000_004_000;
+  assert.equal(limiter.take().allowed, true);
+  assert.throws(() => new RateLimiter(1, () => now, 0.5), /whole number of seconds/);
+});
+
 test('fault injector: the same seed gives the same faults; probabilities are validated', () => {
   const sequence = (spec: string) => {
     const injector = new FaultInjector(spec);

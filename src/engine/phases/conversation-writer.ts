@@ -2,7 +2,7 @@ import { normalizeBody, type Conversation } from '../../intercom';
 import { FOLDED_TRANSCRIPT_MARKER, MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
 import type { ObjectType } from '../../model/object-types';
 import type { RecordState } from '../../model/journal';
-import { attachmentSourceId, type Attachment } from '../../model/source';
+import { attachmentSourceId, isAttachmentSourceId, type Attachment } from '../../model/source';
 import { MAX_FILES_PER_PART, readAttachment, type AttachmentFile } from '../attachments';
 import type { RunContext } from '../context';
 import { errorInfo } from '../error-info';
@@ -223,6 +223,9 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   const attachmentNotes = Math.ceil(plan.parts.reduce((n, p) => n + Math.max(0, p.attachments.length - MAX_FILES_PER_PART), 0) / MAX_FILES_PER_PART) + (openerFiles ? 1 : 0);
   const parts = capParts(openerFiles ? [openerFiles, ...plan.parts] : plan.parts, attachmentNotes, plan.actingAdminId);
   for (const part of parts) {
+    if (part.objectType === 'attachments' && isAttachmentSourceId(part.sourceId)) {
+      throw new Error(`${plan.label}: the files note ${part.sourceId} has the id of an attachment record`);
+    }
     const existing = ctx.ledger.intercomIdFor(part.objectType, part.sourceId);
     if (existing && part.objectType !== 'attachments') {
       if (ctx.kind !== 'delta') journalRecord(ctx, part.objectType, part.sourceId, { state: 'migrated', intercomId: existing });

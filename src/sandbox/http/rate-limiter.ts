@@ -1,7 +1,8 @@
 /**
  * Intercom's per-app limit, enforced in fixed 10-second windows: the limit is the per-window share
  * (10,000/min -> 1,667 per 10 s), `X-RateLimit-Reset` is the epoch second the window ends, and a
- * request over the limit gets 429 without `Retry-After`.
+ * request over the limit gets 429 without `Retry-After`. The window length can be shortened (whole
+ * seconds, as the reset header has) so that tests injecting many 429s do not wait out 10 s each time.
  */
 export const WINDOW_SECONDS = 10;
 
@@ -18,11 +19,14 @@ export class RateLimiter {
   constructor(
     private readonly limit: number,
     private readonly nowMs: () => number = Date.now,
-  ) {}
+    readonly windowSeconds: number = WINDOW_SECONDS,
+  ) {
+    if (!Number.isInteger(windowSeconds) || windowSeconds < 1) throw new Error(`rate-limit window must be a whole number of seconds ≥ 1, not ${windowSeconds}`);
+  }
 
   take(): RateLimitVerdict {
     const nowSeconds = Math.floor(this.nowMs() / 1000);
-    const start = nowSeconds - (nowSeconds % WINDOW_SECONDS);
+    const start = nowSeconds - (nowSeconds % this.windowSeconds);
     if (start !== this.windowStart) {
       this.windowStart = start;
       this.used = 0;
@@ -41,11 +45,11 @@ export class RateLimiter {
     return {
       'X-RateLimit-Limit': String(this.limit),
       'X-RateLimit-Remaining': String(Math.max(0, this.limit - this.used)),
-      'X-RateLimit-Reset': String(this.windowStart + WINDOW_SECONDS),
+      'X-RateLimit-Reset': String(this.windowStart + this.windowSeconds),
     };
   }
 }
 
-export function rateLimitMessage(limit: number): string {
-  return `Exceeded rate limit of ${limit} in 10_seconds`;
+export function rateLimitMessage(limit: number, windowSeconds = WINDOW_SECONDS): string {
+  return `Exceeded rate limit of ${limit} in ${windowSeconds}_seconds`;
 }

@@ -73,10 +73,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** Intercom's edge answers 502 with an HTML page, not an error list. */
 const BAD_GATEWAY_HTML = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
 
-function injectedOutcome(kind: FaultKind, requestId: string, headers: Record<string, string>, limit: number): Outcome | undefined {
+function injectedOutcome(kind: FaultKind, requestId: string, headers: Record<string, string>, limiter: RateLimiter, limit: number): Outcome | undefined {
   switch (kind) {
     case '429':
-      return { status: 429, body: errorList([{ code: 'rate_limit_exceeded', message: rateLimitMessage(limit) }], requestId), headers: { ...headers, 'X-RateLimit-Remaining': '0' } };
+      return { status: 429, body: errorList([{ code: 'rate_limit_exceeded', message: rateLimitMessage(limit, limiter.windowSeconds) }], requestId), headers: { ...headers, 'X-RateLimit-Remaining': '0' } };
     case '500':
       return { status: 500, body: errorList([{ code: 'server_error', message: 'Server Error' }], requestId), headers };
     case '502':
@@ -159,13 +159,13 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
     const verdict = deps.limiter.take();
     const headers = verdict.headers;
     if (!verdict.allowed) {
-      return errorOutcome(new ApiError(429, 'rate_limit_exceeded', rateLimitMessage(verdict.limit)), requestId, headers);
+      return errorOutcome(new ApiError(429, 'rate_limit_exceeded', rateLimitMessage(verdict.limit, deps.limiter.windowSeconds)), requestId, headers);
     }
     try {
       const version = resolveVersion(req.headers['intercom-version']);
       fault = deps.faults.decide(method, path);
       if (fault === 'slow') await sleep(deps.faults.slowMs);
-      const injected = fault ? injectedOutcome(fault, requestId, headers, verdict.limit) : undefined;
+      const injected = fault ? injectedOutcome(fault, requestId, headers, deps.limiter, verdict.limit) : undefined;
       if (injected) return injected;
       let body: unknown;
       try {
