@@ -105,13 +105,16 @@ async function sourceFacts(reader: SourceReader, wanted: ReadonlySet<string>): P
 
 const text = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
 
+/** Intercom reports "no assignee" as null or 0. */
+const assignee = (id: unknown): string => (id === null || id === undefined || id === 0 || id === '0' ? 'unassigned' : text(id));
+
 function conversationFields(c: Conversation): SampleField[] {
   const tags = (c.tags?.tags ?? []).map((t) => t.name ?? t.id).join(', ');
   return [
     { label: 'Title', value: text(c.title) },
     { label: 'State', value: text(c.state) },
-    { label: 'Admin assignee', value: text(c.admin_assignee_id) },
-    { label: 'Team assignee', value: text(c.team_assignee_id) },
+    { label: 'Admin assignee', value: assignee(c.admin_assignee_id) },
+    { label: 'Team assignee', value: assignee(c.team_assignee_id) },
     { label: 'Tags', value: tags },
     ...Object.entries(c.custom_attributes ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ label: `Attribute "${name}"`, value: text(value) })),
     { label: 'Parts', value: String(c.conversation_parts?.total_count ?? c.conversation_parts?.conversation_parts?.length ?? 0) },

@@ -154,7 +154,7 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await screenshot(page, e, 'mapping-editor-proposals');
 
     await editor.locator('vscode-tab-header', { hasText: 'Contacts' }).click();
-    await editor.locator('.field-label', { hasText: HOSTILE_LABEL }).first().waitFor();
+    await editor.locator('.field-label', { hasText: HOSTILE_LABEL }).first().scrollIntoViewIfNeeded();
     assert.equal(await editor.locator('img').count(), 0, 'no element made from source text');
     assert.deepEqual(dialogs, [], 'no script ran');
     const csp = await editor.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
@@ -184,7 +184,7 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
   it('previews ticket records side by side; the hostile subject shows as text', async () => {
     await editor.locator('[data-role="preview"]').click();
     await editor.locator('table.preview-record').first().waitFor();
-    await editor.locator('td.value', { hasText: HOSTILE_SUBJECT }).first().waitFor();
+    await editor.locator('td.value', { hasText: HOSTILE_SUBJECT }).first().scrollIntoViewIfNeeded();
     assert.equal(await editor.locator('img').count(), 0);
     assert.deepEqual(dialogs, []);
     await screenshot(page, e, 'mapping-editor-preview');
@@ -217,7 +217,7 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await editor.locator('[data-role="sample-summary"]').waitFor({ timeout: 180_000 });
     assert.match(await editor.locator('[data-role="sample-summary"]').innerText(), /[1-9]\d* migrated/);
     assert.ok(await editor.locator('[data-role="intercom-link"]').count() > 0, 'links to the conversations');
-    await editor.locator('table.sample td', { hasText: HOSTILE_SUBJECT }).first().waitFor();
+    await editor.locator('table.sample td', { hasText: HOSTILE_SUBJECT }).first().scrollIntoViewIfNeeded();
     assert.equal(await editor.locator('img').count(), 0);
     assert.deepEqual(dialogs, []);
     await screenshot(page, e, 'mapping-editor-sample-results');
