@@ -20,10 +20,12 @@ export interface KillShot {
 }
 
 interface Armed {
-  /** Kill at the attempt's at-th write. */
+  /** Kill at the attempt's at-th write (of those `only` accepts). */
   at: number;
   when: KillMoment;
   kill: () => void;
+  only: (method: string, path: string) => boolean;
+  counted: number;
   shot?: KillShot;
 }
 
@@ -53,11 +55,11 @@ export class KillProxy {
     return proxy;
   }
 
-  /** Arms a kill for the next attempt; the request count starts again from zero. */
-  arm(at: number, when: KillMoment, kill: () => void): void {
+  /** Arms a kill for the next attempt; the request count starts again from zero. `only` narrows the writes that count. */
+  arm(at: number, when: KillMoment, kill: () => void, only: (method: string, path: string) => boolean = () => true): void {
     this.count = 0;
     this.writes = 0;
-    this.armed = { at, when, kill };
+    this.armed = { at, when, kill, only, counted: 0 };
   }
 
   /** Disarms and says where the kill landed (undefined: the attempt ended before its kill point). */
@@ -94,7 +96,8 @@ export class KillProxy {
       const path = req.url ?? '/';
       const write = isWrite(method, path) ? ++this.writes : 0;
       const armed = this.armed;
-      const shoot = armed !== undefined && armed.shot === undefined && write === armed.at;
+      const counts = armed !== undefined && write > 0 && armed.only(method, path) ? ++armed.counted : 0;
+      const shoot = armed !== undefined && armed.shot === undefined && counts === armed.at;
       if (shoot) armed.shot = { write, request: n, method, path, when: armed.when };
       if (shoot && armed.when === 'before-send') {
         armed.kill();
