@@ -4,9 +4,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { rollbackRun } from '../../src/engine/rollback';
+import { attachmentSourceId } from '../../src/model/source';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
 import { mutateForDelta } from '../fixtures/dataset/mutate';
-import { CLI, cliArgs, clientFor, finished, journalOf, makeDataset, migrate, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset, type JournalLine } from '../support/engine-fixtures';
+import { CLI, cliArgs, clientFor, finished, journalOf, makeDataset, migrate, openDataset, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset, type JournalLine } from '../support/engine-fixtures';
 import { isWrite, KillProxy, type KillMoment } from '../support/kill-proxy';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
@@ -19,6 +20,7 @@ import { snapshotOf } from '../support/sandbox-snapshot';
  *
  * The kill points come from a seed printed in the output; replay a failure with
  * ST2IC_KILL_SEED=<seed> node scripts/run-tests.mjs test/integration/engine-sigkill.test.ts
+ * (the kill points replay exactly; the interleaving of concurrent writes around them may differ).
  */
 
 const SEED = process.env.ST2IC_KILL_SEED ? Number(process.env.ST2IC_KILL_SEED) : randomInt(2 ** 31);
@@ -168,7 +170,9 @@ after(async () => {
   await proxy?.close();
   await reference?.close();
   await killed?.close();
-  if (dir) removeDir(dir);
+  // ST2IC_KEEP_TEST_DIR=1 keeps workspaces, journals and source for a post-mortem.
+  if (dir && !process.env.ST2IC_KEEP_TEST_DIR) removeDir(dir);
+  else if (dir) console.log(`# kept ${dir}`);
 });
 
 const stage = (name: string) => stages.find((s) => s.name === name)!;
@@ -245,6 +249,23 @@ test('no duplicates after the full and the delta run: contacts, companies, conve
     for (const c of s.conversations) {
       assert.deepEqual(duplicates(c.parts.map((p) => `${p.type}|${p.created_at}|${p.body ?? ''}`)), [], `${name}: parts of ${ticketOf(c) ?? c.created_at} (seed ${SEED})`);
     }
+  }
+});
+
+test('every attachment of the source ends with a record, interrupted or not', async () => {
+  // The source as it is now, after the delta: the full run and the delta together record every file.
+  const reader = await openDataset(ds);
+  const ids: string[] = [];
+  try {
+    for await (const a of reader.attachments()) ids.push(attachmentSourceId(a));
+  } finally {
+    await reader.close();
+  }
+  const full = stage('full');
+  for (const [workspace, runId] of [[refWs(), full.referenceRunId!], [ws(), full.runId!]] as const) {
+    const delta = stage('delta');
+    const recorded = new Set([runId, workspace === ws() ? delta.runId! : delta.referenceRunId!].flatMap((id) => Object.keys(recordStates(journalOf(workspace, id)))));
+    assert.deepEqual(ids.filter((id) => !recorded.has(`attachments ${id}`)), [], `${workspace} (seed ${SEED})`);
   }
 });
 

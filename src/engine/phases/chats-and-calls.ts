@@ -81,7 +81,9 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
       const started = seconds(chat.startedAt, 0);
       const parts = transcript.map((m) => chatPart(inputs, chat, m, seconds(m.date, started)));
       const chatFiles = (files.get(chat.id) ?? []).filter((a) => !a.deleted);
-      if (chatFiles.length) parts.push({ objectType: 'attachments', sourceId: `chat:${chat.id}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: 'Files shared in this chat', createdAt: parts.at(-1)?.createdAt ?? started, attachments: chatFiles });
+      // The carrier note's id must not look like an attachment's (`chat:<attachment id>`), or the
+      // ledger takes a migrated attachment of another chat for this note and skips it.
+      if (chatFiles.length) parts.push({ objectType: 'attachments', sourceId: `chat:${chat.id}:files`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: 'Files shared in this chat', createdAt: parts.at(-1)?.createdAt ?? started, attachments: chatFiles });
       const opener = parts[0]?.kind === 'contact'
         ? parts.shift()!
         : { objectType: 'liveChats' as const, sourceId: String(chat.id), kind: 'contact' as const, body: chat.initialQuestion?.trim() || `[${label} started]`, createdAt: started, attachments: [] };
