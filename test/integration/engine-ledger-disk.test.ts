@@ -1,26 +1,27 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { CLI, cliArgs, journalOf, makeDataset, migrate, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset } from '../support/engine-fixtures';
+import { CLI, cliArgs, finished, journalOf, makeDataset, migrate, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset } from '../support/engine-fixtures';
 import { isWrite } from '../support/kill-proxy';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
 /**
  * Issue 8: a full ledger disk stops a real `st2ic migrate` cleanly (status failed, a message naming
  * the journal and the cause, no stack, no secret), with no Intercom write sent before its intent was
- * durable; a read-only ledger refuses the resume before any write; once the disk is writable again
- * the same command resumes the run to the state of an uninterrupted one.
+ * durable; a ledger that cannot be written refuses the resume before any request; once the disk is
+ * writable again the same command resumes the run to the state of an uninterrupted one.
  *
- * How the disk fails, honestly: `migration/runs` is a tiny tmpfs of its own, so the journal's own
- * appends hit a real ENOSPC mid-run (the LedgerWriteError path of the journal writer). chmod cannot
- * stand in: the tests run as root, which ignores permissions, and even for another user the journal
- * stays open for writing, so a mode change mid-run would not stop its appends. For the same reason a
- * read-only remount is refused while the run holds the journal open (EBUSY): read-only is tested
- * between attempts, where a resume must refuse before it touches Intercom. Mounting needs root (or
- * CAP_SYS_ADMIN); without it the test is skipped.
+ * How the disk fails, honestly, in the journal writer's own appends (its LedgerWriteError path):
+ * - as root (CI's container): `migration/runs` is a tiny tmpfs of its own, so the journal hits a real
+ *   ENOSPC mid-run; between attempts it is remounted read-only (EROFS). chmod cannot stand in: root
+ *   ignores permissions. Nor can a read-only remount mid-run: it is refused (EBUSY) while the run holds
+ *   the journal open for writing, which is also why a mode change mid-run would not stop the appends.
+ * - as another user (no mount): the CLI runs under `ulimit -f`, so the journal's write fails with
+ *   EFBIG once it reaches the limit (Node ignores SIGXFSZ, so the process is not killed); between
+ *   attempts the run's folder and journal are made read-only with chmod (EACCES).
  */
 
 let dir: string;
@@ -28,7 +29,8 @@ let ds: Dataset;
 let reference: RunningSandbox;
 let sandbox: RunningSandbox;
 let runs: string;
-let mounted = false;
+/** How the ledger disk is made to fail here; undefined: neither way is available (root without mount). */
+let disk: Disk | undefined;
 let expected: ReturnType<typeof snapshotOf>;
 let expectedExit: number;
 let journalBytes = 0;
@@ -37,7 +39,56 @@ const ws = () => path.join(dir, 'workspace');
 const clone = (s: SandboxState): SandboxState => JSON.parse(JSON.stringify(s)) as SandboxState;
 const args = () => cliArgs('migrate', ds, ws(), sandbox, ['--json', '--concurrency', '8', '--search-settle', '0.5']);
 const writesSeen = () => sandbox.requests().filter((r) => isWrite(r.method, r.path)).length;
-const remount = (options: string) => execFileSync('mount', ['-o', `remount,${options}`, runs], { stdio: 'ignore' });
+
+interface Disk {
+  /** Runs the CLI with `args` so that the journal cannot grow past what fits. */
+  runFull(args: string[]): Promise<CliResult>;
+  fullCause: RegExp;
+  readOnly(runId: string): void;
+  readOnlyCause: RegExp;
+  writable(runId: string): void;
+  cleanup(): void;
+}
+
+/** Root: a tmpfs of `kib` KiB over migration/runs. */
+function tmpfsDisk(kib: number): Disk | undefined {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k`, 'tmpfs', runs], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  const remount = (options: string) => execFileSync('mount', ['-o', `remount,${options}`, runs], { stdio: 'ignore' });
+  return {
+    runFull: (a) => runCli(a, sandbox.token),
+    fullCause: /Cannot write \S*journal\.jsonl: the disk is full \(ENOSPC/,
+    readOnly: () => remount('ro'),
+    readOnlyCause: /Cannot write \S+: the file system is read-only \(EROFS/,
+    writable: () => remount('rw,size=64m'),
+    cleanup: () => execFileSync('umount', ['-l', runs], { stdio: 'ignore' }),
+  };
+}
+
+/** Another user: a file size limit on the CLI, and chmod between attempts. */
+function ulimitDisk(kib: number): Disk {
+  return {
+    runFull: (a) =>
+      finished(spawn('/bin/sh', ['-c', `ulimit -f ${kib * 2} && exec "$0" "$@"`, process.execPath, CLI, ...a], {
+        env: { ...process.env, INTERCOM_TOKEN: sandbox.token, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })),
+    fullCause: /Cannot write \S*journal\.jsonl: the file reached the size limit .*\(EFBIG/,
+    readOnly: (runId) => {
+      chmodSync(path.join(runs, runId, 'journal.jsonl'), 0o444);
+      chmodSync(path.join(runs, runId), 0o555);
+    },
+    readOnlyCause: /Cannot write \S+: permission denied \(EACCES/,
+    writable: (runId) => {
+      chmodSync(path.join(runs, runId), 0o755);
+      chmodSync(path.join(runs, runId, 'journal.jsonl'), 0o644);
+    },
+    cleanup: () => undefined,
+  };
+}
 
 function resultOf(r: CliResult): { status: string; resumed: boolean; message?: string; runId: string } {
   const line = r.stdout.trim().split('\n').find((l) => l.startsWith('{'));
@@ -73,33 +124,31 @@ before(async () => {
   runs = path.join(ws(), 'migration', 'runs');
   mkdirSync(runs, { recursive: true });
   const kib = Math.max(64, Math.round(journalBytes / 3 / 4096) * 4);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k`, 'tmpfs', runs], { stdio: 'ignore' });
-    mounted = true;
-  } catch {
-    mounted = false;
-  }
+  const root = process.getuid?.() === 0;
+  disk = root ? tmpfsDisk(kib) : ulimitDisk(kib);
 });
 
 after(async () => {
-  if (mounted) execFileSync('umount', ['-l', runs], { stdio: 'ignore' });
+  disk?.cleanup();
   await reference?.close();
   await sandbox?.close();
   if (dir) removeDir(dir);
 });
 
 test('a full ledger disk stops the run cleanly, a read-only one refuses the resume, and once writable the run resumes to the uninterrupted state', async (t) => {
-  if (!mounted) return t.skip('cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)');
+  if (!disk) return t.skip('running as root but cannot mount a tmpfs (root ignores chmod and file modes)');
+  t.diagnostic(`ledger disk: ${process.getuid?.() === 0 ? 'tmpfs' : 'ulimit -f and chmod'}`);
   const started = Date.now();
 
   // 1. The disk fills mid-run.
-  const full = await runCli(args(), sandbox.token);
-  assertClearFailure(full, /Cannot write \S*journal\.jsonl: the disk is full/);
-  t.diagnostic(`disk full: ${full.stderr.trim().split('\n').at(-1)}`);
+  const full = await disk.runFull(args());
+  assertClearFailure(full, disk.fullCause);
+  t.diagnostic(`disk full: ${full.stderr.split('\n').find((l) => l.includes('Cannot write'))?.trim()}`);
   const failed = resultOf(full);
   assert.equal(failed.status, 'failed');
-  assert.match(failed.message ?? '', /journal\.jsonl: the disk is full \(ENOSPC[^)]*\)\. .*resume run/);
+  assert.match(failed.message ?? '', disk.fullCause);
   const [runId] = runIds(ws());
+  assert.match(failed.message ?? '', new RegExp(`fix the cause and resume run ${runId}`));
   assert.ok(runId && failed.runId === runId);
 
   // No write reached Intercom without a durable intent: one request per intent (no faults here),
@@ -112,15 +161,15 @@ test('a full ledger disk stops the run cleanly, a read-only one refuses the resu
   assert.ok(sent <= intents.length, `${sent} writes reached Intercom, only ${intents.length} intents are durable`);
 
   // 2. Read-only: the same command refuses before it touches Intercom.
-  remount('ro');
+  disk.readOnly(runId);
   const requestsBefore = sandbox.requests().length;
   const readOnly = await runCli(args(), sandbox.token);
-  assertClearFailure(readOnly, /read-only/);
-  t.diagnostic(`read-only: ${readOnly.stderr.trim().split('\n').at(-1)}`);
+  assertClearFailure(readOnly, disk.readOnlyCause);
+  t.diagnostic(`read-only: ${readOnly.stderr.split('\n').find((l) => l.includes('Cannot write'))?.trim()}`);
   assert.equal(sandbox.requests().length, requestsBefore, 'no request at all while the ledger cannot be written');
 
   // 3. Space again: the same command resumes the same run and ends as the uninterrupted one.
-  remount('rw,size=64m');
+  disk.writable(runId);
   const resumed = await runCli(args(), sandbox.token);
   assert.equal(resumed.code, expectedExit, `${resumed.stdout}\n${resumed.stderr}`);
   const done = resultOf(resumed);
