@@ -90,7 +90,7 @@ async function interrupted(stage: Stage, args: string[]): Promise<CliResult> {
       continue;
     }
     // Ended before its kill point: a further attempt would start a new run, so this one is the last.
-    stage.killedAt.push(`ended before its kill point (${proxy.seen.writes} writes)`);
+    stage.killedAt.push(`ended before its kill point (${proxy.seen.writes} writes, exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' / ')})`);
     return r;
   }
   const started = Date.now();
