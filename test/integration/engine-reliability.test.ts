@@ -40,11 +40,12 @@ after(async () => {
   removeDir(dir);
 });
 
-// Known failure, kept as the check for its fix: with these faults (seed 11) the faulty run ends with one
-// extra note part, i.e. a note was written twice; the run also takes ~6 minutes waiting out 429 windows.
-const DUPLICATE_NOTE = 'a note is duplicated under injected faults (issue 8): un-skip once the note lookup is fixed';
+// The extra note this test once found was a chat's files note skipped in the unfaulted run (its id
+// collided with an attachment's record id), fixed. It passes, but waits out 429 windows for ~7
+// minutes (measured 418 s), too long for every run: ST2IC_SLOW_TESTS=1 includes it.
+const SLOW = process.env.ST2IC_SLOW_TESTS ? false : 'takes ~7 minutes waiting out 429 windows; run with ST2IC_SLOW_TESTS=1';
 
-test('a full run under 10% mixed faults ends in the same state as an unfaulted run', { skip: DUPLICATE_NOTE }, async () => {
+test('a full run under 10% mixed faults ends in the same state as an unfaulted run', { skip: SLOW }, async () => {
   const faulty = await startSeededSandbox(ds, { faults: '429:0.02,500:0.03,502:0.02,503:0.01,drop:0.02,seed=11' });
   sandboxes.push(faulty);
   const ws = path.join(dir, 'faulty');
