@@ -1,5 +1,5 @@
 import type { IntercomClient } from '../intercom';
-import { openLedger, type Ledger, type RunJournal } from '../ledger';
+import { LedgerWriteError, openLedger, type Ledger, type RunJournal } from '../ledger';
 import { readMappingFile } from '../mapping/mapping-file';
 import { assertRunAllowed, contentHash } from '../mapping/review';
 import type { RunCounts } from '../model/journal';
@@ -163,6 +163,12 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
       message = `${journal.pendingIntents().length} write(s) still have no outcome; run again to resolve them`;
     }
     await journal.finish(status, message);
+  } catch (error) {
+    // The journal itself cannot be written (disk full, read-only): nothing more can be recorded, so
+    // the run stops as failed with the ledger's own message (file, cause, how to resume).
+    if (!(error instanceof LedgerWriteError)) throw error;
+    status = 'failed';
+    message = error.message;
   } finally {
     await journal.close().catch(() => undefined);
     await ledger.close().catch(() => undefined);

@@ -102,6 +102,9 @@ export async function journaledWrite<T>(ctx: RunContext, spec: WriteSpec<T>): Pr
     });
   }
 
+  // An interrupted update may have been applied: the object read now can already be the updated one.
+  // The before-image the interrupted intent captured is the true one, and stays the one rollback restores.
+  const beforeImage = pending?.beforeImage ?? spec.beforeImage;
   const seq = await ctx.journal.intent({
     op: spec.op,
     objectType: spec.objectType,
@@ -109,7 +112,7 @@ export async function journaledWrite<T>(ctx: RunContext, spec: WriteSpec<T>): Pr
     target: spec.target,
     lookup: spec.lookup,
     ...(spec.existedBefore !== undefined ? { existedBefore: spec.existedBefore } : {}),
-    ...(spec.beforeImage !== undefined ? { beforeImage: spec.beforeImage } : {}),
+    ...(beforeImage !== undefined ? { beforeImage } : {}),
   });
   try {
     const settle = settleOptions(ctx);

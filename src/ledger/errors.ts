@@ -1,10 +1,11 @@
 /** Typed ledger failures, so adapters can tell the user what to fix. */
 
-export type LedgerWriteCause = 'ENOSPC' | 'EACCES' | 'EPERM' | 'EROFS' | 'EIO' | 'EDQUOT' | 'OTHER';
+export type LedgerWriteCause = 'ENOSPC' | 'EACCES' | 'EPERM' | 'EROFS' | 'EIO' | 'EDQUOT' | 'EFBIG' | 'OTHER';
 
 const WHY: Record<LedgerWriteCause, string> = {
   ENOSPC: 'the disk is full',
   EDQUOT: 'the disk quota is exhausted',
+  EFBIG: 'the file reached the size limit of this process or file system',
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
   EROFS: 'the file system is read-only',
@@ -35,7 +36,7 @@ export class LedgerWriteError extends Error {
 
 export function writeCauseOf(error: unknown): LedgerWriteCause {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOSPC' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EIO' || code === 'EDQUOT') return code;
+  if (code === 'ENOSPC' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EIO' || code === 'EDQUOT' || code === 'EFBIG') return code;
   return 'OTHER';
 }
 

@@ -83,3 +83,9 @@ test('a failure to write run.json is a LedgerWriteError naming the file', async 
   await assert.rejects(ledger.startRun(fullRun), (e: unknown) => e instanceof LedgerWriteError && e.code === 'EROFS' && /run\.json: the file system is read-only/.test(e.message));
   assert.deepEqual(await ledger.listRuns(), [], 'no half-created run folder is left behind');
 });
+
+test('a file size limit (EFBIG, e.g. ulimit -f) is named as such', () => {
+  const error = new LedgerWriteError('/w/migration/runs/r/journal.jsonl', Object.assign(new Error('EFBIG: file too large, write'), { code: 'EFBIG' }), { runId: 'r' });
+  assert.equal(error.code, 'EFBIG');
+  assert.match(error.message, /journal\.jsonl: the file reached the size limit of this process or file system \(EFBIG: file too large, write\)\. .*resume run r\./);
+});

@@ -4,6 +4,7 @@ import { planRollback, rollbackRun, type RollbackPlan } from '../../engine/rollb
 import type { CliCommand } from '../command';
 import { clientFrom, parseCommand, workspaceOf } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
+import { ledgerProblem } from '../ledger-problem';
 import { ProgressPrinter } from '../progress-printer';
 
 const USAGE = 'st2ic rollback <run-id> [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--yes] [--json]';
@@ -71,7 +72,10 @@ export const rollbackCommand: CliCommand = {
       }
     } catch (error) {
       if (error instanceof EngineUsageError) throw new UsageError(error.message);
-      throw error;
+      const problem = ledgerProblem(error);
+      if (problem === undefined) throw error;
+      process.stderr.write(`st2ic: ${problem}\n`);
+      return ExitCode.Failed;
     }
   },
 };

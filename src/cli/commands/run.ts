@@ -5,6 +5,7 @@ import { MappingFileError } from '../../mapping/mapping-file';
 import type { CliCommand } from '../command';
 import { clientFrom, parseCommand, readerFrom, workspaceOf } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
+import { ledgerProblem } from '../ledger-problem';
 import { ProgressPrinter } from '../progress-printer';
 
 const SUMMARY: Record<Exclude<MigrationKind, 'dry-run' | 'configure'>, string> = {
@@ -62,7 +63,10 @@ function runVerb(verb: 'sample' | 'migrate' | 'delta', kind: Exclude<MigrationKi
         });
       } catch (error) {
         if (error instanceof MapNotConfirmedError || error instanceof MappingFileError || error instanceof EngineUsageError) throw new UsageError(error.message);
-        throw error;
+        const problem = ledgerProblem(error);
+        if (problem === undefined) throw error;
+        process.stderr.write(`st2ic: ${problem}\n`);
+        return ExitCode.Failed;
       } finally {
         printer.stop();
         process.off('SIGINT', stop);
