@@ -106,6 +106,25 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     assert.equal(document.getText(), text, 'nothing changed');
   });
 
+  it('a mapping.json that does not match its schema shows the error, and edits are refused until it is fixed', async () => {
+    const good = document.getText();
+    const broken = new vscode.WorkspaceEdit();
+    broken.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(good.length)), '{ "formatVersion": 2 }\n');
+    assert.ok(await vscode.workspace.applyEdit(broken));
+    const state = await until('the state with the error', () => { const s = lastOf(editor, 'state')?.state; return s?.error ? s : undefined; });
+    assert.equal(state.map, null);
+    assert.match(state.error ?? '', /formatVersion/);
+    const after = editor.posted.length;
+    await editor.receive({ type: 'acceptAbove', object: 'all', min: 0 });
+    assert.equal(lastOf(editor, 'notice', after)?.level, 'error');
+    assert.equal(document.getText(), '{ "formatVersion": 2 }\n', 'nothing written over the broken text');
+    const fix = new vscode.WorkspaceEdit();
+    fix.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), good);
+    assert.ok(await vscode.workspace.applyEdit(fix));
+    await document.save();
+    await until('the map again', () => (lastOf(editor, 'state')?.state.error === null ? true : undefined));
+  });
+
   it('previews sample records: source value → mapped value → result for each field', async () => {
     const after = editor.posted.length;
     await editor.receive({ type: 'preview', object: 'tickets', count: 3 });
