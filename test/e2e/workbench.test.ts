@@ -201,7 +201,11 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await screenshot(page, e, 'mapping-editor-approve-dialog');
     await dialog.locator('.monaco-button', { hasText: 'Approved' }).first().click();
     await editor.locator('[data-role="status"]', { hasText: 'approved' }).waitFor();
-    const map = parseMappingText(readFileSync(path.join(e.workspace, 'migration', 'mapping.json'), 'utf8'));
+    // The editor shows the stamp as soon as the document has it; the save reaches the disk just after.
+    const file = path.join(e.workspace, 'migration', 'mapping.json');
+    const end = Date.now() + 10_000;
+    while (parseMappingText(readFileSync(file, 'utf8')).review.status !== 'approved' && Date.now() < end) await page.waitForTimeout(100);
+    const map = parseMappingText(readFileSync(file, 'utf8'));
     assert.equal(map.review.status, 'approved');
     assert.equal(map.review.approved?.by, 'Playwright Reviewer');
     assert.equal(map.review.approved?.hash, contentHash(map));
