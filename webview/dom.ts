@@ -38,9 +38,10 @@ export function select(label: string, options: readonly { value: string; label: 
   return el;
 }
 
-export function textfield(label: string, value: string, onInput: (value: string) => void, extra: Attrs = {}): HTMLElement {
+/** A text field; `on: 'change'` reports only committed values (Enter or leaving the field), for edits of the file. */
+export function textfield(label: string, value: string, onValue: (value: string) => void, extra: Attrs = {}, on: 'input' | 'change' = 'input'): HTMLElement {
   const el = h('vscode-textfield', { 'aria-label': label, value, ...extra });
-  el.addEventListener('input', () => onInput((el as HTMLElement & { value: string }).value));
+  el.addEventListener(on, () => onValue((el as HTMLElement & { value: string }).value));
   return el;
 }
 

@@ -26,19 +26,19 @@ export function valueMapsView(file: MappingFile, send: (m: WebviewMessage) => vo
   for (const name of Object.keys(TITLES) as MapName[]) {
     const values = file.valueMaps[name] as Record<string, string>;
     const choices = CHOICES[name];
-    const editor = (key: string, value: string, onChange: (v: string) => void) =>
-      choices ? select(`${TITLES[name]}: ${key || 'new entry'}`, choices, value, onChange) : textfield(`${TITLES[name]}: ${key || 'new entry'}`, value, onChange, { placeholder: 'team name or id' });
+    const editor = (key: string, value: string, onChange: (v: string) => void, on: 'input' | 'change') =>
+      choices ? select(`${TITLES[name]}: ${key || 'new entry'}`, choices, value, onChange) : textfield(`${TITLES[name]}: ${key || 'new entry'}`, value, onChange, { placeholder: 'team name or id' }, on);
     const rows = Object.entries(values).map(([key, value]) =>
       h('tr', {},
         h('td', {}, key),
-        h('td', {}, editor(key, value, (v) => send({ type: 'setValueMap', entry: entry(name, key, v) }))),
+        h('td', {}, editor(key, value, (v) => v.trim() && send({ type: 'setValueMap', entry: entry(name, key, v.trim()) }), 'change')),
         h('td', {}, button('Remove', () => send({ type: 'setValueMap', entry: entry(name, key, null) }), { secondary: true })),
       ));
     let newKey = '';
     let newValue = choices?.[0]?.value ?? '';
     rows.push(h('tr', { class: 'new-entry' },
       h('td', {}, textfield(`${TITLES[name]}: new source value`, '', (v) => (newKey = v.trim()), { placeholder: name === 'teams' ? 'department:3 or group:3:7' : 'source value' })),
-      h('td', {}, editor('', newValue, (v) => (newValue = v.trim()))),
+      h('td', {}, editor('', newValue, (v) => (newValue = v.trim()), 'input')),
       h('td', {}, button('Add', () => newKey && newValue && send({ type: 'setValueMap', entry: entry(name, newKey, newValue) }))),
     ));
     out.appendChild(h('table', { class: 'value-map', 'aria-label': TITLES[name] },
