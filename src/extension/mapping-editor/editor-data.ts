@@ -3,7 +3,7 @@ import { fetchWorkspaceAttributes } from '../../engine/propose-map';
 import { openLedger } from '../../ledger';
 import { previewObject, type PreviewInput } from '../../mapping/preview';
 import { attributeModel } from '../../mapping/targets';
-import type { MappedObject, MappingFile } from '../../model/mapping';
+import { MappedObject, type MappingFile } from '../../model/mapping';
 import type { PreviewRecord } from '../../model/mapping-editor-messages';
 import type { SampleResults } from '../../model/sample-results';
 import { buildSampleResults } from '../../reports/sample-results';
@@ -52,8 +52,7 @@ export async function workspaceAttributes(ctx: Ctx): Promise<{ name: string; dat
   if (!(await ctx.secrets.get('intercomToken'))) return [];
   const client = await openClient(ctx, await requireConfig(ctx));
   const attributes = await fetchWorkspaceAttributes(client);
-  const objects: MappedObject[] = ['companies', 'contacts', 'tickets', 'liveChats', 'callLogs', 'kbArticles'];
-  return attributes.map((a) => ({ name: a.name, dataType: a.dataType, objects: objects.filter((o) => attributeModel(o) === a.model) }));
+  return attributes.map((a) => ({ name: a.name, dataType: a.dataType, objects: MappedObject.options.filter((o) => attributeModel(o) === a.model) }));
 }
 
 /** The results of `runId`, or of the latest sample run; undefined when there has been none. */
@@ -66,10 +65,10 @@ export async function sampleResultsOf(ctx: Ctx, map: MappingFile, runId?: string
   const reader = await openReader(ctx, config);
   const ledger = await openLedger(dir, { warn: (m) => ctx.log.warn(m) });
   try {
-    const me = await client.admins.me().catch(() => undefined);
+    // The links need the app's id_code: buildSampleResults reads it from /me when Intercom is the target.
     return await buildSampleResults({
       ledger, reader, client, map, runId: id,
-      links: { region: config.intercom.region.toUpperCase() as 'US' | 'EU' | 'AU', ...(config.intercom.baseUrl ? { baseUrl: config.intercom.baseUrl } : {}), ...(me?.app ? { appIdCode: me.app.id_code } : {}) },
+      links: { region: config.intercom.region.toUpperCase() as 'US' | 'EU' | 'AU', ...(config.intercom.baseUrl ? { baseUrl: config.intercom.baseUrl } : {}) },
     });
   } finally {
     await ledger.close();

@@ -121,7 +121,7 @@ class MappingEditorSession implements MappingEditorProbe {
       case 'ready':
         this.ready = true;
         await this.postState();
-        for (const object of this.previewInputs.keys()) await this.postPreview(object);
+        await this.postPreviews();
         // A webview that was hidden starts afresh: it gets back the sample results it showed.
         if (this.lastSample) await this.post(this.lastSample);
         return;
@@ -192,6 +192,11 @@ class MappingEditorSession implements MappingEditorProbe {
     }
   }
 
+  /** Every preview the editor holds, recomputed for the current map. */
+  private async postPreviews(): Promise<void> {
+    for (const object of this.previewInputs.keys()) await this.postPreview(object);
+  }
+
   private async postPreview(object: MappedObject): Promise<void> {
     const inputs = this.previewInputs.get(object);
     if (!inputs) return;
@@ -228,9 +233,7 @@ class MappingEditorSession implements MappingEditorProbe {
   private stateSoon(): void {
     if (this.stateTimer) clearTimeout(this.stateTimer);
     this.stateTimer = setTimeout(() => {
-      void this.postState().then(async () => {
-        for (const object of this.previewInputs.keys()) await this.postPreview(object);
-      });
+      void this.postState().then(() => this.postPreviews());
     }, 50);
   }
 
