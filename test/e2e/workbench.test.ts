@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { parseMappingText } from '../../src/mapping/mapping-file';
 import { contentHash } from '../../src/mapping/review';
 import { startAiStub, type AiStub } from '../fixtures/ai-stub/server';
@@ -154,7 +154,7 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await screenshot(page, e, 'mapping-editor-proposals');
 
     await editor.locator('vscode-tab-header', { hasText: 'Contacts' }).click();
-    await editor.locator('.field-label', { hasText: HOSTILE_LABEL }).first().scrollIntoViewIfNeeded();
+    await reveal(editor, editor.locator('.field-label', { hasText: HOSTILE_LABEL }).first());
     assert.equal(await editor.locator('img').count(), 0, 'no element made from source text');
     assert.deepEqual(dialogs, [], 'no script ran');
     const csp = await editor.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
@@ -184,7 +184,7 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
   it('previews ticket records side by side; the hostile subject shows as text', async () => {
     await editor.locator('[data-role="preview"]').click();
     await editor.locator('table.preview-record').first().waitFor();
-    await editor.locator('td.value', { hasText: HOSTILE_SUBJECT }).first().scrollIntoViewIfNeeded();
+    await reveal(editor, editor.locator('td.value', { hasText: HOSTILE_SUBJECT }).first());
     assert.equal(await editor.locator('img').count(), 0);
     assert.deepEqual(dialogs, []);
     await screenshot(page, e, 'mapping-editor-preview');
@@ -221,7 +221,7 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await editor.locator('[data-role="sample-summary"]').waitFor({ timeout: 180_000 });
     assert.match(await editor.locator('[data-role="sample-summary"]').innerText(), /[1-9]\d* migrated/);
     assert.ok(await editor.locator('[data-role="intercom-link"]').count() > 0, 'links to the conversations');
-    await editor.locator('table.sample td', { hasText: HOSTILE_SUBJECT }).first().scrollIntoViewIfNeeded();
+    await reveal(editor, editor.locator('table.sample td', { hasText: HOSTILE_SUBJECT }).first());
     assert.equal(await editor.locator('img').count(), 0);
     assert.deepEqual(dialogs, []);
     await screenshot(page, e, 'mapping-editor-sample-results');
@@ -258,6 +258,22 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     for (const file of files) assert.ok(!readFileSync(file, 'latin1').includes('e2e-token-7d3a91'), `the first Intercom token is not in ${file}`);
   });
 });
+
+/**
+ * Scrolls to an element once the editor has settled. The webview renders afresh on every host
+ * message (the busy line going, a late state), which can detach the element mid-scroll: look again.
+ */
+async function reveal(editor: Frame, target: Locator): Promise<void> {
+  await editor.locator('.busy').waitFor({ state: 'detached' });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await target.scrollIntoViewIfNeeded({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !/not attached/i.test(String(error))) throw error;
+    }
+  }
+}
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? listFiles(path.join(dir, d.name)) : [path.join(dir, d.name)]));
