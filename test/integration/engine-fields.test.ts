@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { after, before, test } from 'node:test';
 import { toUnixSeconds } from '../../src/mapping/transforms';
 import type { MappingFile } from '../../src/model/mapping';
@@ -25,6 +26,7 @@ const src = { orgs: [] as Organization[], users: [] as EndUser[], agents: [] as 
 before(async () => {
   dir = tempDir('fields');
   ds = await makeDataset(dir, 0.3, 1);
+  deleteFilesOfOneOpeningMessage(ds);
   sandbox = await startSeededSandbox(ds);
   await writeMap(dir, ds, 'approved');
   map = await readMap(dir);
@@ -47,6 +49,22 @@ before(async () => {
     await reader.close();
   }
 });
+
+/** A customer's first message whose files were all deleted in SmarterTrack (the demo data has none at this scale). */
+function deleteFilesOfOneOpeningMessage(dataset: Dataset): void {
+  const db = new Database(dataset.dbPath);
+  try {
+    const row = db.prepare(`SELECT m.TicketMessageID AS id FROM st_TicketMessages m JOIN st_Tickets t ON t.TicketID = m.TicketID
+      WHERE m.IsFirstMessageOfTicket = 1 AND m.MessageDirection = 0 AND m.IsDraft = 0 AND t.IsDeleted = 0 AND t.IsSpam = 0
+        AND EXISTS (SELECT 1 FROM st_TicketAttachments a WHERE a.TicketMessageID = m.TicketMessageID AND a.IsDeleted = 0)
+        AND (SELECT COUNT(*) FROM st_TicketMessages o WHERE o.TicketID = m.TicketID) < 20
+      ORDER BY m.TicketMessageID LIMIT 1`).get() as { id: number } | undefined;
+    assert.ok(row, 'an opening message with files');
+    db.prepare('UPDATE st_TicketAttachments SET IsDeleted = 1 WHERE TicketMessageID = ?').run(row.id);
+  } finally {
+    db.close();
+  }
+}
 
 after(async () => {
   await sandbox?.close();
@@ -180,6 +198,7 @@ test('every non-draft message and comment is a part at its original time, author
 test('files ride on their parts; the opening message\'s files follow in a note', () => {
   const missing = new Set(ds.manifest.hardCases.missingAttachmentIds);
   let files = 0;
+  let openersWithDeletedFilesOnly = 0;
   for (const { ticket, items } of src.threads) {
     if (ticket.deleted || ticket.spam || ds.manifest.hardCases.ticketsOver500Parts.includes(ticket.id)) continue;
     const c = state.conversations[migratedId('tickets', ticket.id)]!;
@@ -190,7 +209,14 @@ test('files ride on their parts; the opening message\'s files follow in a note',
         const r = rec('attachments', attachmentSourceId(a));
         assert.equal(r?.state, a.deleted ? 'skipped' : missing.has(a.id) ? 'failed' : 'migrated', `attachment ${a.id}`);
       }
-      if (live.length === 0) continue;
+      if (live.length === 0) {
+        // Only deleted files on the opening message: no note announcing files that are not there.
+        if (item.attachments.every((a) => a.deleted) && migratedId('ticketMessages', item.id) === c.id) {
+          assert.ok(!c.parts.some((p) => /Attachments of the customer's first message/.test(p.body ?? '')), `ticket ${ticket.id}: no empty files note`);
+          openersWithDeletedFilesOnly++;
+        }
+        continue;
+      }
       const partId = migratedId('attachments', attachmentSourceId(live[0]!));
       const carrier = partId === c.id ? undefined : c.parts.find((p) => p.id === partId);
       assert.ok(carrier, `ticket ${ticket.id}: message ${item.id}'s files are on a part`);
@@ -205,6 +231,7 @@ test('files ride on their parts; the opening message\'s files follow in a note',
     }
   }
   assert.ok(files > 10, `${files} files checked`);
+  assert.ok(openersWithDeletedFilesOnly > 0, 'the dataset has an opening message whose files were all deleted');
   // Every attachment row of tickets, chats and call logs has its own record (their ids overlap across kinds).
   const attachmentRecords = [...records.keys()].filter((k) => /^attachments:(ticket|chat|callLog):\d+$/.test(k));
   assert.equal(attachmentRecords.length, ds.manifest.counts.attachments);

@@ -175,9 +175,17 @@ async function writePart(ctx: RunContext, plan: PlannedConversation, conversatio
   return firstId;
 }
 
-/** Attachments of the opening message: POST /conversations takes no files, so they follow in a note. */
-function openerFilesPart(plan: PlannedConversation): PlannedPart | undefined {
-  if (plan.opener.attachments.length === 0) return undefined;
+/**
+ * Attachments of the opening message: POST /conversations takes no files, so they follow in a note.
+ * Files deleted in SmarterTrack are skipped here: a note announcing files with none would mislead.
+ */
+function openerFilesPart(ctx: RunContext, plan: PlannedConversation): PlannedPart | undefined {
+  const live: Attachment[] = [];
+  for (const att of plan.opener.attachments) {
+    if (!att.deleted) live.push(att);
+    else journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'skipped', reason: 'deleted in SmarterTrack' });
+  }
+  if (live.length === 0) return undefined;
   return {
     objectType: 'attachments',
     sourceId: `opener:${plan.objectType}:${plan.sourceId}`,
@@ -185,7 +193,7 @@ function openerFilesPart(plan: PlannedConversation): PlannedPart | undefined {
     adminId: plan.actingAdminId,
     body: `Attachments of the customer's first message`,
     createdAt: plan.opener.createdAt,
-    attachments: plan.opener.attachments,
+    attachments: live,
   };
 }
 
@@ -219,7 +227,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
     }
   }
 
-  const openerFiles = openerFilesPart(plan);
+  const openerFiles = openerFilesPart(ctx, plan);
   const attachmentNotes = Math.ceil(plan.parts.reduce((n, p) => n + Math.max(0, p.attachments.length - MAX_FILES_PER_PART), 0) / MAX_FILES_PER_PART) + (openerFiles ? 1 : 0);
   const parts = capParts(openerFiles ? [openerFiles, ...plan.parts] : plan.parts, attachmentNotes, plan.actingAdminId);
   for (const part of parts) {
