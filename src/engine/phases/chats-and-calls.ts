@@ -8,7 +8,7 @@ import { callLogInput, chatInput } from '../mapping-inputs';
 import { journalRecord, migrateRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
 import { journaledWrite } from '../write';
-import { writeConversation, type PlannedPart } from './conversation-writer';
+import { liveAttachments, writeConversation, type PlannedPart } from './conversation-writer';
 import { contactForConversation } from './conversation-contact';
 import { adminFor, seconds, type ConversationScope, type PlanInputs } from './tickets';
 
@@ -79,7 +79,7 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
       mappedOrThrow(label, mapped);
       const started = seconds(chat.startedAt, 0);
       const parts = transcript.map((m) => chatPart(inputs, chat, m, seconds(m.date, started)));
-      const chatFiles = (files.get(chat.id) ?? []).filter((a) => !a.deleted);
+      const chatFiles = liveAttachments(ctx, files.get(chat.id) ?? []);
       // The carrier's id shares the attachments namespace with attachmentSourceId (`chat:<attachment id>`):
       // `chat:<chat id>` would take the id of another chat's file, and the note would be skipped as written.
       if (chatFiles.length) parts.push({ objectType: 'attachments', sourceId: `chat-files:${chat.id}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: 'Files shared in this chat', createdAt: parts.at(-1)?.createdAt ?? started, attachments: chatFiles });

@@ -176,15 +176,21 @@ async function writePart(ctx: RunContext, plan: PlannedConversation, conversatio
 }
 
 /**
- * Attachments of the opening message: POST /conversations takes no files, so they follow in a note.
- * Files deleted in SmarterTrack are skipped here: a note announcing files with none would mislead.
+ * The files of a carrier note that are still there. Files deleted in SmarterTrack are journaled as
+ * skipped here, so every file keeps a record while no note announces files it does not carry.
  */
-function openerFilesPart(ctx: RunContext, plan: PlannedConversation): PlannedPart | undefined {
+export function liveAttachments(ctx: RunContext, attachments: readonly Attachment[]): Attachment[] {
   const live: Attachment[] = [];
-  for (const att of plan.opener.attachments) {
+  for (const att of attachments) {
     if (!att.deleted) live.push(att);
     else journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'skipped', reason: 'deleted in SmarterTrack' });
   }
+  return live;
+}
+
+/** Attachments of the opening message: POST /conversations takes no files, so they follow in a note. */
+function openerFilesPart(ctx: RunContext, plan: PlannedConversation): PlannedPart | undefined {
+  const live = liveAttachments(ctx, plan.opener.attachments);
   if (live.length === 0) return undefined;
   return {
     objectType: 'attachments',

@@ -11,7 +11,7 @@ import { contactForConversation } from './conversation-contact';
 import type { SourceLookups } from '../lookups';
 import { journalRecord, migrateRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
-import { writeConversation, type PlannedConversation, type PlannedPart } from './conversation-writer';
+import { liveAttachments, writeConversation, type PlannedConversation, type PlannedPart } from './conversation-writer';
 import type { PeopleScope } from './people';
 
 export interface ConversationScope {
@@ -91,7 +91,7 @@ export async function planTicket(inputs: PlanInputs, thread: TicketThread): Prom
     if (item.kind === 'message' && item.draft) journalRecord(ctx, 'ticketMessages', String(item.id), { state: 'skipped', reason: 'draft: never sent in SmarterTrack' });
   }
   const parts = thread.items.filter((i) => !(i.kind === 'message' && i.draft)).map((i) => partOf(ctx, i, opened)).filter((p): p is PlannedPart => p !== null);
-  const loose = thread.looseAttachments.filter((a) => !a.deleted);
+  const loose = liveAttachments(ctx, thread.looseAttachments);
   if (loose.length) parts.push({ objectType: 'attachments', sourceId: `loose:${t.id}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: 'Attachments of this ticket not linked to a message', createdAt: parts.at(-1)?.createdAt ?? opened, attachments: loose });
 
   const first = parts[0];
