@@ -111,11 +111,7 @@ async function filesOf(ctx: RunContext, part: PlannedPart): Promise<{ files: Att
   const files: AttachmentFile[] = [];
   const notes: string[] = [];
   const attached: Attachment[] = [];
-  for (const att of part.attachments) {
-    if (att.deleted) {
-      journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'skipped', reason: 'deleted in SmarterTrack' });
-      continue;
-    }
+  for (const att of liveAttachments(ctx, part.attachments)) {
     if (ctx.options.dryRun) {
       attached.push(att);
       continue;
@@ -176,8 +172,8 @@ async function writePart(ctx: RunContext, plan: PlannedConversation, conversatio
 }
 
 /**
- * The files of a carrier note that are still there. Files deleted in SmarterTrack are journaled as
- * skipped here, so every file keeps a record while no note announces files it does not carry.
+ * The files of a part that are still there. Files deleted in SmarterTrack are journaled as skipped
+ * here, so every file keeps a record while no note announces files it does not carry.
  */
 export function liveAttachments(ctx: RunContext, attachments: readonly Attachment[]): Attachment[] {
   const live: Attachment[] = [];
