@@ -19,6 +19,17 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }] }] },
   },
   {
+    // The calendar is read through src/model/clock.ts only, so every date rule can be pinned in tests.
+    files: ['src/**/*.ts'],
+    ignores: ['src/model/clock.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'Read the calendar through a Clock (src/model/clock.ts); durations use performance.now().' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Read the calendar through a Clock (src/model/clock.ts).' },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

@@ -1,3 +1,4 @@
+import { clockFromEnvironment } from '../model/clock';
 import { commands } from './commands';
 import { ExitCode, UsageError } from './exit-codes';
 
@@ -27,7 +28,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
     return ExitCode.Done;
   }
-  return command.run(rest);
+  let clock;
+  try {
+    clock = clockFromEnvironment();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return command.run(rest, { clock });
 }
 
 main(process.argv.slice(2)).then(

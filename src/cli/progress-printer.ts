@@ -9,7 +9,7 @@ import type { ObjectType } from '../model/object-types';
 export class ProgressPrinter implements ProgressSink {
   private readonly counts = { migrated: 0, skipped: 0, failed: 0 };
   private timer: NodeJS.Timeout | undefined;
-  private readonly started = Date.now();
+  private readonly started = performance.now();
   private phaseName = '';
 
   constructor(private readonly client: IntercomClient | undefined, private readonly out: NodeJS.WritableStream = process.stderr, everyMs = 2000) {
@@ -37,7 +37,7 @@ export class ProgressPrinter implements ProgressSink {
 
   private tick(): void {
     const stats = this.client?.stats();
-    const seconds = (Date.now() - this.started) / 1000;
+    const seconds = (performance.now() - this.started) / 1000;
     const rate = stats ? ` · ${(stats.completed / Math.max(seconds, 1)).toFixed(1)} req/s${stats.throttled ? ` · ${stats.throttled} × 429` : ''}` : '';
     this.out.write(`  [${this.phaseName}] migrated ${this.counts.migrated} · skipped ${this.counts.skipped} · failed ${this.counts.failed}${rate}\n`);
   }

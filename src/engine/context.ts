@@ -1,5 +1,6 @@
 import type { IntercomClient } from '../intercom';
 import type { Ledger, RunJournal } from '../ledger';
+import type { Clock } from '../model/clock';
 import type { MappingFile } from '../model/mapping';
 import type { RunKind } from '../model/journal';
 import type { SourceReader } from '../source/reader';
@@ -34,6 +35,8 @@ export interface RunContext {
   workspace: Workspace;
   progress: ProgressSink;
   signal: AbortSignal;
+  /** Rules that compare a source date with now (dates in the future) read this clock. */
+  clock: Clock;
   options: RunOptions;
   memory: WriteMemory;
   /** Intercom tag ids by lower-cased name, filled as the run creates or finds tags. */

@@ -2,6 +2,7 @@ import type { IntercomClient } from '../intercom';
 import { LedgerWriteError, openLedger, type Ledger, type RunJournal } from '../ledger';
 import { readMappingFile } from '../mapping/mapping-file';
 import { assertRunAllowed, contentHash } from '../mapping/review';
+import { systemClock, type Clock } from '../model/clock';
 import type { RunCounts } from '../model/journal';
 import type { SourceReader } from '../source/reader';
 import type { RunContext, RunOptions } from './context';
@@ -30,6 +31,8 @@ export interface MigrationRequest {
   client: IntercomClient;
   progress?: ProgressSink;
   signal?: AbortSignal;
+  /** Default: the system clock. */
+  clock?: Clock;
   options?: Partial<RunOptions>;
 }
 
@@ -116,7 +119,7 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
     const { workspace, plan } = await resolveWorkspace(req.client, map, agents);
     const ctx: RunContext = {
       kind: req.kind === 'dry-run' ? 'dry-run' : req.kind, runId: journal.runId, reader: req.reader, client: req.client,
-      ledger, journal, map, workspace, progress, signal, options, memory, tags: new Map(), visitors: new Map(),
+      ledger, journal, map, workspace, progress, signal, clock: req.clock ?? systemClock, options, memory, tags: new Map(), visitors: new Map(),
     };
     progress.info(`Intercom workspace "${workspace.appName}"${workspace.region ? ` (${workspace.region})` : ''}; fallback admin ${workspace.fallbackAdminName}`);
     await configureWorkspace(ctx, plan);

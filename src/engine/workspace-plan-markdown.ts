@@ -1,10 +1,12 @@
+import { systemClock, type Clock } from '../model/clock';
 import type { WorkspacePlan } from './workspace';
 
 // The configure plan for people to read before a run changes the workspace. Pure (unit-tested).
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 
-export function workspacePlanMarkdown(plan: WorkspacePlan, generatedAt: Date = new Date()): string {
+export function workspacePlanMarkdown(plan: WorkspacePlan, clock: Clock = systemClock): string {
+  const generatedAt = clock.now();
   const lines = [
     `# Intercom workspace plan: ${plan.appName}${plan.region ? ` (${plan.region.toUpperCase()})` : ''}`,
     '',

@@ -23,5 +23,5 @@ export async function askToConfirmMap(ctx: Ctx, map: MappingFile, level: 'review
     `Content ${hash.slice(0, 12)}: ${objects} object types, ${fields} field mappings${unreviewed ? `, ${unreviewed} not accepted one by one` : ''}. ${level === 'approved' ? 'Full and delta runs will be allowed.' : 'Sample runs will be allowed.'} Any later edit needs a new confirmation.`,
     action,
   );
-  return ok ? confirmMap(map, level, reviewer) : undefined;
+  return ok ? confirmMap(map, level, reviewer, ctx.clock) : undefined;
 }

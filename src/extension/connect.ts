@@ -130,7 +130,7 @@ export async function setAiKey(ctx: Ctx): Promise<void> {
 }
 
 async function record(ctx: Ctx, id: ConnectionId, config: MigrationConfig, ok: boolean, summary: string): Promise<boolean> {
-  await ctx.recordCheck(id, { ok, target: checkTarget(id, config), summary, at: new Date().toISOString() });
+  await ctx.recordCheck(id, { ok, target: checkTarget(id, config), summary, at: ctx.clock.now().toISOString() });
   await ctx.refreshViews();
   return ok;
 }

@@ -1,3 +1,4 @@
+import type { Clock } from '../model/clock';
 import type * as vscode from 'vscode';
 import type { MigrationConfig } from '../model/migration-config';
 import type { CheckResult, ConnectionChecks, ConnectionId } from './connection-state';
@@ -11,6 +12,8 @@ export interface Ctx {
   readonly log: vscode.LogOutputChannel;
   readonly secrets: SecretStore;
   readonly folder: MigrationFolder;
+  /** The calendar every rule and report reads (pinned by ST2IC_NOW in the extension-host tests). */
+  readonly clock: Clock;
   /** Replaced by the extension-host tests to answer questions (see prompts.ts). */
   prompts: Prompts;
   /** A new migration/config.json from the user's st2ic.* settings. */

@@ -1,3 +1,4 @@
+import { clockFromEnvironment, systemClock, type Clock } from '../model/clock';
 import * as vscode from 'vscode';
 import { MIGRATION_DIR } from '../model/migration-config';
 import { commands } from './commands';
@@ -42,6 +43,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
   const ctx: Ctx = {
     extension,
     log,
+    clock: extensionClock(log),
     secrets,
     folder,
     prompts: vscodePrompts,
@@ -131,4 +133,14 @@ function debounce(fn: () => void, ms: number): () => void {
     if (timer) clearTimeout(timer);
     timer = setTimeout(fn, ms);
   };
+}
+
+/** ST2IC_NOW pins the clock (tests, reproducible reports); a bad value is named and the system clock used. */
+function extensionClock(log: vscode.LogOutputChannel): Clock {
+  try {
+    return clockFromEnvironment();
+  } catch (error) {
+    log.warn(`${(error as Error).message}; the system clock is used`);
+    return systemClock;
+  }
 }

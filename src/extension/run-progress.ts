@@ -12,7 +12,7 @@ export class RunProgress implements ProgressSink {
   private phaseName = 'starting';
   private readonly status: vscode.StatusBarItem;
   private readonly timer: ReturnType<typeof setInterval>;
-  private readonly started = Date.now();
+  private readonly started = performance.now();
 
   constructor(
     private readonly label: string,
@@ -56,7 +56,7 @@ export class RunProgress implements ProgressSink {
   /** The figures the status bar shows, also logged when the run ends. */
   summary(): string {
     const stats = this.client.stats();
-    const seconds = Math.max((Date.now() - this.started) / 1000, 1);
+    const seconds = Math.max((performance.now() - this.started) / 1000, 1);
     const throttled = stats.throttled ? ` · ${stats.throttled}×429` : '';
     return `${this.counts.migrated} ${this.done} · ${this.counts.skipped} skipped · ${this.counts.failed} failed · ${(stats.completed / seconds).toFixed(1)} req/s${throttled}`;
   }

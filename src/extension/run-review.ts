@@ -27,7 +27,7 @@ export async function validateRun(ctx: Ctx, arg: unknown): Promise<string | unde
     const reader = await openReader(ctx, config);
     const ledger = await openLedger(dir, { warn: (m) => ctx.log.warn(m) });
     try {
-      const reconciliation = await buildReconciliation({ ledger, reader, client, map: await readMappingFile(dir), runId });
+      const reconciliation = await buildReconciliation({ ledger, reader, client, map: await readMappingFile(dir), runId, clock: ctx.clock });
       const { totals, fieldCheck } = reconciliation.report;
       ctx.log.info(`Reconciliation of ${runId}: source ${totals.source}, migrated ${totals.migrated}, skipped ${totals.skipped}, failed ${totals.failed}, unaccounted ${totals.unaccounted}; ${fieldCheck.mismatches.length} field mismatch(es) read back`);
       return await writeReconciliation(dir, reconciliation);
@@ -97,7 +97,7 @@ export async function rebuildInventory(ctx: Ctx): Promise<string> {
   const ledger = await openLedger(dir, { warn: (m) => ctx.log.warn(m) });
   let files;
   try {
-    const inventory = await buildRebuildInventory({ reader, ledger, map: await readMappingFile(dir) });
+    const inventory = await buildRebuildInventory({ reader, ledger, map: await readMappingFile(dir), clock: ctx.clock });
     files = await writeRebuildInventory(dir, inventory);
   } finally {
     await ledger.close();

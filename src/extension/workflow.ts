@@ -34,7 +34,7 @@ export async function scope(ctx: Ctx): Promise<string> {
   const files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Scoping the SmarterTrack source…' }, async () => {
     const reader = await openReader(ctx, config);
     try {
-      const report = await buildScope(reader, { attachmentsRoot: attachmentsRootOf(config.source, dir) });
+      const report = await buildScope(reader, { attachmentsRoot: attachmentsRootOf(config.source, dir), clock: ctx.clock });
       const written = await writeScopeReports(report, dir);
       const total = (k: keyof typeof report.counts) => report.counts[k] ?? 0;
       ctx.log.info(`Scope: ${total('tickets')} tickets, ${total('endUsers')} end users, ${total('organizations')} organizations, ${total('kbArticles')} articles; ${report.problems.length} kinds of problem; about ${report.estimate.totalCalls} Intercom calls`);
@@ -135,7 +135,7 @@ export async function configureWorkspace(ctx: Ctx): Promise<string> {
   }
   const file = path.join(dir, 'migration', 'reports', 'workspace-plan.md');
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, workspacePlanMarkdown(plan));
+  await writeFile(file, workspacePlanMarkdown(plan, ctx.clock));
   ctx.log.info(`Workspace plan for "${plan.appName}": ${plan.attributesToCreate.length} attributes to create, ${plan.unmatchedAgents.length} unmatched agents; ${vscode.workspace.asRelativePath(file)}`);
   await showMarkdown(file);
   const blockers = planBlockers(plan);
@@ -186,7 +186,7 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
         });
         ctx.log.show(true);
         return runMigration({
-          workspaceDir: dir, kind, reader, client, progress: sink, signal: abort.signal,
+          workspaceDir: dir, kind, reader, client, progress: sink, signal: abort.signal, clock: ctx.clock,
           options: { concurrency: config.run.concurrency, sampleSize: config.run.sampleSize, attachmentsRoot: attachmentsRootOf(config.source, dir) },
         });
       },

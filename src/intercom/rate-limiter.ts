@@ -14,6 +14,8 @@
  * - after a 429, sends nothing until the reported reset.
  */
 
+import { systemClock } from '../model/clock';
+
 /** Largest burst allowed to make up for late timers, in milliseconds of schedule. */
 const CATCH_UP_MS = 20;
 
@@ -90,7 +92,7 @@ export class RateLimiter {
     this.windowMs = options.windowMs ?? 10_000;
     this.reserveFor = options.reserve ?? ((limit) => Math.max(1, Math.ceil(limit * 0.02)));
     this.guardMs = options.rolloverGuardMs ?? 1_000;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => systemClock.now().getTime());
   }
 
   acquire(): Promise<Permit> {

@@ -33,11 +33,11 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 /** Calls `find` until it returns something or the settle budget is spent. */
 async function poll<T>(find: () => Promise<T | undefined>, budgetMs: number, sleep: (ms: number) => Promise<void>): Promise<T | undefined> {
-  const deadline = Date.now() + budgetMs;
+  const deadline = performance.now() + budgetMs;
   for (let i = 0; ; i++) {
     const found = await find();
     if (found !== undefined) return found;
-    const left = deadline - Date.now();
+    const left = deadline - performance.now();
     if (left <= 0) return undefined;
     await sleep(Math.min(left, POLL_STEPS_MS[Math.min(i, POLL_STEPS_MS.length - 1)] ?? 15_000));
   }

@@ -109,7 +109,7 @@ export class Transport {
 
   /** Remember a contact this client just created (see RetryOptions.freshContactWindowMs). */
   noteContactCreated(id: string): void {
-    const now = Date.now();
+    const now = performance.now();
     this.freshContacts.set(id, now);
     if (this.freshContacts.size > 10_000) {
       for (const [key, at] of this.freshContacts) {
@@ -126,7 +126,7 @@ export class Transport {
   private isFresh(contactId: string | undefined): boolean {
     if (contactId === undefined) return false;
     const at = this.freshContacts.get(contactId);
-    return at !== undefined && Date.now() - at < this.retry.freshContactWindowMs;
+    return at !== undefined && performance.now() - at < this.retry.freshContactWindowMs;
   }
 
   describe(spec: Pick<RequestSpec<unknown>, 'method' | 'path' | 'label'>): string {
@@ -144,7 +144,7 @@ export class Transport {
     let freshContactRetries = 0;
     for (;;) {
       const permit = await this.limiter.acquire();
-      const started = Date.now();
+      const started = performance.now();
       let failure: AttemptFailure | undefined;
       let status: number | undefined;
       let headers: RateLimitHeaders | undefined;
@@ -170,10 +170,10 @@ export class Transport {
         // axios reports its own timeout as ECONNABORTED; name it for what it is.
         const networkCode = code === 'ECONNABORTED' ? 'ETIMEDOUT' : code;
         failure = networkFailure(networkCode);
-        this.log.debug('intercom request failed', { request, code: networkCode, ms: Date.now() - started });
+        this.log.debug('intercom request failed', { request, code: networkCode, ms: Math.round(performance.now() - started) });
       }
       if (status !== undefined) {
-        this.log.debug('intercom request', { request, status, ms: Date.now() - started, remaining: headers?.remaining });
+        this.log.debug('intercom request', { request, status, ms: Math.round(performance.now() - started), remaining: headers?.remaining });
         if (status >= 200 && status < 300) return this.parse(spec, request, status, text);
         failure = { type: 'status', status };
       }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fsp, constants as fsc } from 'node:fs';
 import path from 'node:path';
 
@@ -37,7 +38,7 @@ export const nodeLedgerFs: LedgerFs = {
     };
   },
   async writeFileAtomic(file, data) {
-    const temp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       const handle = await fsp.open(temp, 'w', 0o644);
       try {

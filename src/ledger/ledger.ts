@@ -1,3 +1,4 @@
+import { systemClock } from '../model/clock';
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
@@ -80,7 +81,7 @@ export class Ledger {
     this.fs = options.fs ?? nodeLedgerFs;
     this.batch = { ...DEFAULT_BATCH, ...options.batch };
     this.warn = options.warn ?? ((m) => process.emitWarning(m, 'LedgerWarning'));
-    this.now = options.now ?? (() => new Date());
+    this.now = options.now ?? (() => systemClock.now());
   }
 
   static async open(workspaceDir: string, options: LedgerOptions = {}): Promise<Ledger> {

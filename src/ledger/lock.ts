@@ -1,3 +1,4 @@
+import { systemClock } from '../model/clock';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
@@ -19,7 +20,7 @@ export interface RunLock {
  * names the file so a person can remove it.)
  */
 export async function acquireRunLock(file: string, warn: (message: string) => void): Promise<RunLock> {
-  const mine: LockInfo = { pid: process.pid, hostname: os.hostname(), since: new Date().toISOString() };
+  const mine: LockInfo = { pid: process.pid, hostname: os.hostname(), since: systemClock.now().toISOString() };
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const handle = await fsp.open(file, 'wx', 0o644);

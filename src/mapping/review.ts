@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { systemClock, type Clock } from '../model/clock';
 import type { MappingFile, ReviewStatus } from '../model/mapping';
 
 /** JSON with object keys sorted, so the hash does not depend on key order or formatting. */
@@ -20,10 +21,10 @@ export function contentHash(file: MappingFile): string {
 }
 
 /** Stamps the map reviewed (allows a sample) or approved (allows full and delta) by a named person. */
-export function confirmMap(file: MappingFile, level: 'reviewed' | 'approved', by: string, now: Date = new Date()): MappingFile {
+export function confirmMap(file: MappingFile, level: 'reviewed' | 'approved', by: string, clock: Clock = systemClock): MappingFile {
   const who = by.trim();
   if (who === '') throw new Error('a reviewer name is required to confirm the map');
-  const stamp = { by: who, at: now.toISOString(), hash: contentHash(file) };
+  const stamp = { by: who, at: clock.now().toISOString(), hash: contentHash(file) };
   const review = level === 'approved'
     ? { status: 'approved' as const, reviewed: file.review.reviewed?.hash === stamp.hash ? file.review.reviewed : stamp, approved: stamp }
     : { status: 'reviewed' as const, reviewed: stamp };

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../model/clock';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ledger } from '../ledger';
@@ -16,7 +17,7 @@ export interface RebuildInventoryInput {
   map: MappingFile;
   /** Missing teams and unmatched agents from this run's records; default: the workspace's current state. */
   runId?: string;
-  now?: Date;
+  clock?: Clock;
 }
 
 /**
@@ -186,7 +187,7 @@ export async function buildRebuildInventory(input: RebuildInventoryInput): Promi
   return RebuildInventory.parse({
     kind: 'st2ic.rebuild-inventory',
     version: 1,
-    generatedAt: (input.now ?? new Date()).toISOString(),
+    generatedAt: (input.clock ?? systemClock).now().toISOString(),
     source: { engine: description.engine, location: description.location, tablePrefix: description.tablePrefix },
     ledgerScope: input.runId !== undefined ? { mode: 'run', runId: input.runId } : { mode: 'workspace' },
     sections,

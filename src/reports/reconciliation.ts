@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../model/clock';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -26,7 +27,7 @@ export interface ReconciliationInput {
   runId?: string;
   /** Migrated records read back per checked type (default 20), or 'all'. */
   sample?: SampleSize;
-  now?: Date;
+  clock?: Clock;
 }
 
 /** The report plus every skipped, failed and unaccounted record (the CSV). */
@@ -111,7 +112,7 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
   const report = ReconciliationReport.parse({
     kind: 'st2ic.reconciliation',
     version: 1,
-    generatedAt: (input.now ?? new Date()).toISOString(),
+    generatedAt: (input.clock ?? systemClock).now().toISOString(),
     scope: records.scope,
     source: { engine: description.engine, location: description.location, tablePrefix: description.tablePrefix },
     types,

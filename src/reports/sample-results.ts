@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../model/clock';
 import { NotFoundError, type Company, type Contact, type Conversation, type IntercomClient } from '../intercom';
 import type { Ledger } from '../ledger';
 import type { MappingFile } from '../model/mapping';
@@ -19,7 +20,7 @@ export interface SampleResultsInput {
   runId: string;
   /** web-app links */
   links: IntercomLinks;
-  now?: Date;
+  clock?: Clock;
 }
 
 /**
@@ -196,5 +197,5 @@ export async function buildSampleResults(input: SampleResultsInput): Promise<Sam
     }
     items.push(item);
   }
-  return SampleResults.parse({ runId: input.runId, runStatus, generatedAt: (input.now ?? new Date()).toISOString(), items });
+  return SampleResults.parse({ runId: input.runId, runStatus, generatedAt: (input.clock ?? systemClock).now().toISOString(), items });
 }

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { systemClock, type Clock } from '../model/clock';
 import type { ObjectCounts } from '../model/object-types';
 import type { PreflightFacts } from '../model/source';
 import { ScopeReport, type ChecklistItem, type Estimate, type Preflight, type Problem, type ProblemCode, type ProblemItem, type RebuildItem } from '../model/scope';
@@ -27,7 +28,8 @@ export const SCOPE_LIMITS = {
 export interface ScopeOptions {
   /** Stated in the report; attachment existence is only checked when the reader resolves paths. */
   attachmentsRoot: string | null;
-  now?: Date;
+  /** The backup's age and the report's stamp are read on this clock. */
+  clock?: Clock;
 }
 
 const ADVICE: Record<ProblemCode, [Problem['severity'], string, string]> = {
@@ -88,6 +90,8 @@ const FLAGS: [FlagKind, ProblemCode, ProblemItem['parentKind'] | null][] = [
  * aggregates, and only the ids of flagged records are kept.
  */
 export async function buildScope(reader: SourceReader, options: ScopeOptions): Promise<ScopeReport> {
+  // Read once, so the backup's age and the report's stamp agree.
+  const now = (options.clock ?? systemClock).now();
   const insights = reader.insights;
   const counts = await insights.counts();
   const problems = new Problems();
@@ -133,14 +137,14 @@ export async function buildScope(reader: SourceReader, options: ScopeOptions): P
   const report: ScopeReport = {
     kind: 'st2ic.scope',
     version: 1,
-    generatedAt: (options.now ?? new Date()).toISOString(),
+    generatedAt: now.toISOString(),
     source: await reader.describe(),
     attachmentsRoot: options.attachmentsRoot,
     counts,
     problems: problems.list(),
     rebuild: await rebuildInventory(reader, counts, volumes),
     estimate: estimateCalls(counts, volumes),
-    preflight: preflightOf(reader.preflight ? await reader.preflight() : null, options.now ?? new Date()),
+    preflight: preflightOf(reader.preflight ? await reader.preflight() : null, now),
   };
   return ScopeReport.parse(report);
 }
@@ -163,6 +167,16 @@ const CHECKLIST: ChecklistItem[] = [
   },
 ];
 
+/** "1 day", "7.5 days": the age as a DBA would say it. */
+function daysPhrase(days: number): string {
+  return `${days} day${days === 1 ? '' : 's'}`;
+}
+
+/** 2026-11-26 12:00 UTC */
+function utcMinute(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 /** Pre-flight block: SQL Server facts, warnings on backup age and unreadable facts, the checklist. */
 export function preflightOf(facts: PreflightFacts | null, now: Date): Preflight {
   if (!facts) {
@@ -177,8 +191,14 @@ export function preflightOf(facts: PreflightFacts | null, now: Date): Preflight 
   } else if (!facts.lastFullBackup.finishedAt) {
     warnings.push(`No full backup of ${db} is recorded in msdb: take one before migrating.`);
   } else {
-    ageDays = Math.max(0, Math.floor(((now.getTime() - Date.parse(facts.lastFullBackup.finishedAt)) / 86_400_000) * 10) / 10);
-    if (ageDays > maxAge) warnings.push(`The last full backup of ${db} (${facts.lastFullBackup.finishedAt}) is ${Math.floor(ageDays)} days old, more than ${maxAge}: take a fresh one.`);
+    const finishedAt = Date.parse(facts.lastFullBackup.finishedAt);
+    ageDays = Math.max(0, Math.floor(((now.getTime() - finishedAt) / 86_400_000) * 10) / 10);
+    if (ageDays > maxAge) {
+      warnings.push(`The last full backup of ${db} finished ${daysPhrase(ageDays)} ago (${utcMinute(finishedAt)}); take a fresh full backup before migrating (this check wants one from the last ${maxAge} days).`);
+    } else if (finishedAt - now.getTime() > 86_400_000) {
+      // msdb's clock is ahead of ours by more than a day: the age cannot be trusted either way.
+      warnings.push(`The last full backup of ${db} is dated ${utcMinute(finishedAt)}, in the future by this machine's clock; check the clocks of both servers and confirm the backup by hand.`);
+    }
   }
   for (const reason of facts.unavailable) if (!/backupset/.test(reason)) warnings.push(`Not readable with this login: ${reason}`);
   return {

@@ -65,7 +65,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const store = new Store(initial, { searchLagMs: options.searchLagMs ?? 0, onChange: () => persister.schedule() });
   const router = new Router<Store>();
   registerRoutes(router);
-  const limiter = new RateLimiter(options.rateLimitPer10s ?? 1667, Date.now, options.rateLimitWindowSeconds);
+  const limiter = new RateLimiter(options.rateLimitPer10s ?? 1667, () => store.nowMs(), options.rateLimitWindowSeconds);
   const faults = new FaultInjector(options.faults);
   const log = new RequestLog();
   const auth = { token: options.token ?? 'sandbox-token', revoked: false };

@@ -15,16 +15,15 @@ import { SchemaError } from '../../src/source/sql/catalog';
 import { WriteRefusedError } from '../../src/source/sql/connection';
 import { openMssql, SourceLoginError, SourceUnreachableError } from '../../src/source/sql/mssql-connection';
 import { startTdsFixture } from '../fixtures/tds/server';
+import { daysBefore, pinnedClockEnv, TEST_NOW, testClock } from '../support/clock';
 import { PASSWORD, serveDataset, USER, type ServedDataset } from './mssql-helpers';
 
 /** Scope and pre-flight through the real mssql driver; read-only traffic; clear connection errors. */
 
-const DAY = 86_400_000;
-const NOW = new Date('2026-11-28T12:00:00Z');
 let served: ServedDataset;
 
 before(async () => {
-  served = await serveDataset({ scale: 0.3 }, { lastFullBackup: new Date(NOW.getTime() - 2 * DAY) });
+  served = await serveDataset({ scale: 0.3 }, { lastFullBackup: daysBefore(2) });
 });
 after(() => served?.dispose());
 
@@ -36,7 +35,7 @@ test('scope through mssql equals the manifest counts and the SQLite scope, plus 
   const reader = await served.openMssql();
   const sqlite = await served.openSqlite();
   try {
-    const [viaMssql, viaSqlite] = [await buildScope(reader, { attachmentsRoot: served.attachmentsRoot, now: NOW }), await buildScope(sqlite, { attachmentsRoot: served.attachmentsRoot, now: NOW })];
+    const [viaMssql, viaSqlite] = [await buildScope(reader, { attachmentsRoot: served.attachmentsRoot, clock: testClock }), await buildScope(sqlite, { attachmentsRoot: served.attachmentsRoot, clock: testClock })];
     assert.deepEqual(viaMssql.counts, served.manifest.counts);
     assert.deepEqual(viaMssql.problems, viaSqlite.problems);
     assert.deepEqual(viaMssql.rebuild, viaSqlite.rebuild);
@@ -50,7 +49,7 @@ test('scope through mssql equals the manifest counts and the SQLite scope, plus 
     assert.equal(p.applicable, true);
     assert.equal(p.facts?.databaseName, 'SmarterTrack');
     assert.match(p.facts?.serverVersion ?? '', /^Microsoft SQL Server 2019/);
-    assert.equal(p.facts?.lastFullBackup?.finishedAt, new Date(NOW.getTime() - 2 * DAY).toISOString());
+    assert.equal(p.facts?.lastFullBackup?.finishedAt, daysBefore(2).toISOString());
     assert.equal(p.lastFullBackupAgeDays, 2);
     assert.deepEqual(p.warnings, []);
     assert.deepEqual(p.checklist.map((c) => c.id), ['fullBackup', 'licenseActivation', 'serviceStopped']);
@@ -75,7 +74,9 @@ test('scope through mssql equals the manifest counts and the SQLite scope, plus 
 
 test('pre-flight warns on an old backup, on no backup, and on an unreadable msdb without failing', async () => {
   for (const [lastFullBackup, expected] of [
-    [new Date(NOW.getTime() - 30 * DAY), /is 30 days old, more than 7/],
+    [daysBefore(30.5), /^The last full backup of SmarterTrack finished 30\.5 days ago \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\); take a fresh full backup before migrating \(this check wants one from the last 7 days\)\.$/],
+    [daysBefore(7), null],
+    [new Date(TEST_NOW.getTime() + 3 * 86_400_000), /is dated \d{4}-\d\d-\d\d \d\d:\d\d UTC, in the future by this machine's clock/],
     [null, /No full backup of SmarterTrack is recorded/],
     ['unreadable', /backup history \(msdb\.dbo\.backupset\) could not be read/],
   ] as const) {
@@ -83,9 +84,13 @@ test('pre-flight warns on an old backup, on no backup, and on an unreadable msdb
     const reader = await openSource(parseSourceUrl(`mssql://${USER}@127.0.0.1:${fixture.port}/SmarterTrack`), { password: PASSWORD });
     try {
       const facts = await reader.preflight!();
-      const p = preflightOf(facts, NOW);
-      assert.equal(p.warnings.length, 1, p.warnings.join('\n'));
-      assert.match(p.warnings[0]!, expected);
+      const p = preflightOf(facts, TEST_NOW);
+      if (expected === null) {
+        assert.deepEqual(p.warnings, [], 'a backup exactly at the threshold is not flagged');
+      } else {
+        assert.equal(p.warnings.length, 1, p.warnings.join('\n'));
+        assert.match(p.warnings[0]!, expected);
+      }
       if (lastFullBackup === 'unreadable') assert.match(facts!.unavailable[0]!, /SELECT permission was denied on the object 'backupset'/);
       assert.ok(facts!.tableRows.length > 10, 'the other facts are still read');
     } finally {
@@ -98,7 +103,7 @@ test('pre-flight warns on an old backup, on no backup, and on an unreadable msdb
 test('only SELECT statements reach the server, and the guard refuses a write before sending it', async () => {
   const reader = await served.openMssql();
   try {
-    await buildScope(reader, { attachmentsRoot: null, now: NOW });
+    await buildScope(reader, { attachmentsRoot: null, clock: testClock });
   } finally {
     await reader.close();
   }
@@ -152,7 +157,7 @@ test('a missing optional table is tolerated and reported; a missing required tab
   try {
     const reader = await openSource(parseSourceUrl(`mssql://${USER}@127.0.0.1:${fixture.port}/SmarterTrack`), { password: PASSWORD });
     try {
-      const report = await buildScope(reader, { attachmentsRoot: null, now: NOW });
+      const report = await buildScope(reader, { attachmentsRoot: null, clock: testClock });
       assert.ok(report.source.missingOptionalTables.includes('st_Tags'));
       assert.equal(report.counts.tags, 0);
       assert.match(scopeMarkdown(report), /Missing optional tables: .*st_Tags/);
@@ -181,7 +186,7 @@ test('a database converted with the hd_ prefix is detected through mssql and cou
   try {
     const reader = await hd.openMssql();
     try {
-      const report = await buildScope(reader, { attachmentsRoot: hd.attachmentsRoot, now: NOW });
+      const report = await buildScope(reader, { attachmentsRoot: hd.attachmentsRoot, clock: testClock });
       assert.equal(report.source.tablePrefix, 'hd_');
       assert.deepEqual(report.counts, hd.manifest.counts);
       assert.ok(report.preflight.facts!.tableRows.length > 10);
@@ -199,12 +204,23 @@ test('st2ic scope --source mssql://… works with SMARTERTRACK_PASSWORD, and say
   assert.ok(existsSync(cli), 'run npm run build first');
   const run = promisify(execFile);
   const ws = path.join(served.dir, 'ws');
-  const ok = await run(process.execPath, [cli, 'scope', '--source', served.url, '--workspace', ws], { env: { ...process.env, SMARTERTRACK_PASSWORD: PASSWORD } });
+  const ok = await run(process.execPath, [cli, 'scope', '--source', served.url, '--workspace', ws], { env: { ...process.env, ...pinnedClockEnv, SMARTERTRACK_PASSWORD: PASSWORD } });
   assert.match(ok.stdout, /Scope of mssql source 127\.0\.0\.1:\d+\/SmarterTrack \(prefix st_\)/);
-  assert.match(ok.stdout, /Pre-flight: no warnings; 3 item\(s\) to confirm/);
+  assert.match(ok.stdout, /Pre-flight: no warnings; 3 items to confirm in scope\.md/);
   const report = ScopeReport.parse(JSON.parse(readFileSync(path.join(ws, 'migration/reports/scope.json'), 'utf8')));
   assert.deepEqual(report.counts, served.manifest.counts);
   assert.doesNotMatch(readFileSync(path.join(ws, 'migration/reports/scope.json'), 'utf8'), new RegExp(PASSWORD.replace(/[!-]/g, '\\$&')));
+
+  // Twelve days later by the pinned clock, the same backup is flagged, one warning a line.
+  const later = await run(process.execPath, [cli, 'scope', '--source', served.url, '--workspace', ws], {
+    env: { ...process.env, ST2IC_NOW: new Date(TEST_NOW.getTime() + 10 * 86_400_000).toISOString(), SMARTERTRACK_PASSWORD: PASSWORD },
+  });
+  assert.match(later.stdout, /Pre-flight: 1 warning; 3 items to confirm in scope\.md\n {2}- The last full backup of SmarterTrack finished 12 days ago \(\d{4}-\d\d-\d\d 12:00 UTC\); take a fresh full backup/);
+  assert.doesNotMatch(later.stdout, /\.;/);
+  const badClock = await run(process.execPath, [cli, 'scope', '--source', served.url, '--workspace', ws], { env: { ...process.env, ST2IC_NOW: 'tomorrow', SMARTERTRACK_PASSWORD: PASSWORD } })
+    .then(() => null, (e: { code: number; stderr: string }) => e);
+  assert.equal(badClock?.code, 2);
+  assert.match(badClock.stderr, /ST2IC_NOW="tomorrow" is not an ISO 8601 date-time/);
 
   const bad = await run(process.execPath, [cli, 'scope', '--source', served.url, '--workspace', ws], { env: { ...process.env, SMARTERTRACK_PASSWORD: 'wrong-one' } })
     .then(() => null, (e: { code: number; stderr: string }) => e);

@@ -1,3 +1,4 @@
+import { testClock } from '../support/clock';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WorkspacePlan } from '../../src/engine/workspace';
@@ -21,7 +22,7 @@ const plan: WorkspacePlan = {
 };
 
 test('the plan names the workspace, unmatched agents, missing teams and attributes to create', () => {
-  const md = workspacePlanMarkdown(plan, new Date('2026-11-28T12:00:00Z'));
+  const md = workspacePlanMarkdown(plan, testClock);
   assert.match(md, /^# Intercom workspace plan: Acme \(EU\)/);
   assert.match(md, /1 of 2 SmarterTrack agents match/);
   assert.match(md, /\| Bo \\\| B \| — \|/, 'pipes in names are escaped');

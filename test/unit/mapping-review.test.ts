@@ -1,3 +1,4 @@
+import { testClock } from '../support/clock';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -59,12 +60,12 @@ test('a map moves draft → reviewed (sample) → approved (full, delta); any ed
   const draft = buildDefaultMap(inputs);
   assert.doesNotThrow(() => assertRunAllowed(draft, 'dry-run'));
   assert.throws(() => assertRunAllowed(draft, 'sample'), MapNotConfirmedError);
-  const reviewed = confirmMap(draft, 'reviewed', 'Dana Reviewer', new Date('2026-01-01T00:00:00Z'));
+  const reviewed = confirmMap(draft, 'reviewed', 'Dana Reviewer', testClock);
   assert.equal(reviewed.review.reviewed?.by, 'Dana Reviewer');
   assert.equal(reviewed.review.reviewed?.hash, contentHash(draft));
   assert.doesNotThrow(() => assertRunAllowed(reviewed, 'sample'));
   assert.throws(() => assertRunAllowed(reviewed, 'full'), /needs the map approved; it is reviewed/);
-  const approved = confirmMap(reviewed, 'approved', 'Lee Approver');
+  const approved = confirmMap(reviewed, 'approved', 'Lee Approver', testClock);
   assert.doesNotThrow(() => assertRunAllowed(approved, 'full'));
   assert.doesNotThrow(() => assertRunAllowed(approved, 'delta'));
   assert.equal(approved.review.reviewed?.by, 'Dana Reviewer', 'approval keeps the review stamp of the same content');

@@ -21,7 +21,7 @@ export const configureCommand: CliCommand = {
   name: 'configure',
   summary: 'Prepare the Intercom workspace: show the plan (admins, teams, attributes), then create the attributes the map needs',
   usage: USAGE,
-  async run(argv) {
+  async run(argv, env) {
     const { values } = parseCommand(argv, USAGE, {});
     const workspaceDir = workspaceOf(values);
     const client = clientFrom(values);
@@ -33,7 +33,7 @@ export const configureCommand: CliCommand = {
       const { plan } = await resolveWorkspace(client, map, agents);
       const file = path.join(workspaceDir, 'migration', 'reports', 'workspace-plan.md');
       await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, workspacePlanMarkdown(plan));
+      await writeFile(file, workspacePlanMarkdown(plan, env.clock));
       const blockers = planBlockers(plan);
       process.stderr.write(`Workspace "${plan.appName}": ${plan.attributesToCreate.length} attribute(s) to create, ${plan.missingTeams.length} team(s) and ${plan.unmatchedAgents.length} teammate(s) missing (the API cannot create them).\nPlan: ${file}\n`);
       for (const b of blockers) process.stderr.write(`  ! ${b}\n`);
@@ -49,7 +49,7 @@ export const configureCommand: CliCommand = {
       }
       const printer = new ProgressPrinter(client);
       try {
-        const result = await runMigration({ workspaceDir, kind: 'configure', reader, client, progress: printer });
+        const result = await runMigration({ workspaceDir, kind: 'configure', reader, client, clock: env.clock, progress: printer });
         if (values.json) process.stdout.write(`${JSON.stringify({ ...result, plan: file })}\n`);
         else process.stdout.write(`Configure run ${result.runId} ${result.status}${result.message ? `: ${result.message}` : ''}\n`);
         return exitCodeOf(result);

@@ -1,3 +1,4 @@
+import type { Clock } from '../../model/clock';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -18,10 +19,10 @@ export const mapCommand: CliCommand = {
   name: 'map',
   summary: 'Propose the field map (migration/mapping.json) or confirm it as reviewed / approved',
   usage: USAGE,
-  async run(argv) {
+  async run(argv, env) {
     const [sub, ...rest] = argv;
     if (sub === 'propose') return propose(rest);
-    if (sub === 'confirm') return confirm(rest);
+    if (sub === 'confirm') return confirm(rest, env.clock);
     throw new UsageError(`map needs "propose" or "confirm".\nUsage: ${USAGE}`);
   },
 };
@@ -109,7 +110,7 @@ async function workspaceAttributes(values: CommonValues, say: (line: string) => 
   }
 }
 
-async function confirm(argv: string[]): Promise<ExitCode> {
+async function confirm(argv: string[], clock: Clock): Promise<ExitCode> {
   const { values } = parseCommand(argv, USAGE, { reviewer: { type: 'string' }, approve: { type: 'boolean' } });
   const workspace = workspaceOf(values);
   if (!values.reviewer?.trim()) throw new UsageError(`--reviewer <name> is required: the map records who confirmed it.\nUsage: ${USAGE}`);
@@ -126,7 +127,7 @@ async function confirm(argv: string[]): Promise<ExitCode> {
       return ExitCode.Failed;
     }
   }
-  const confirmed = confirmMap(map, level, values.reviewer);
+  const confirmed = confirmMap(map, level, values.reviewer, clock);
   await writeMappingFile(workspace, confirmed);
   const status = effectiveStatus(confirmed);
   if (values.json) process.stdout.write(`${JSON.stringify({ status, by: values.reviewer, hash })}\n`);

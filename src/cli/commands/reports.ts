@@ -14,7 +14,7 @@ export const validateCommand: CliCommand = {
   name: 'validate',
   summary: 'Reconcile a run with the source and read migrated records back from Intercom; writes migration/reports/reconciliation-*.{md,json,csv}',
   usage: VALIDATE_USAGE,
-  async run(argv) {
+  async run(argv, env) {
     const { values, positionals } = parseCommand(argv, VALIDATE_USAGE, { sample: { type: 'string' }, all: { type: 'boolean' } }, true);
     const sample = values.all ? 'all' : values.sample === undefined ? undefined : Number(values.sample);
     if (typeof sample === 'number' && (!Number.isInteger(sample) || sample < 0)) throw new UsageError(`--sample must be a whole number (got ${values.sample})`);
@@ -26,7 +26,7 @@ export const validateCommand: CliCommand = {
       const runId = positionals[0];
       if (runId && !(await ledger.listRuns()).some((r) => r.meta.id === runId)) throw new UsageError(`no run ${runId} in ${workspace}`);
       const map = await readMappingFile(workspace);
-      const reconciliation = await buildReconciliation({ ledger, reader, client, map, ...(runId ? { runId } : {}), ...(sample !== undefined ? { sample } : {}) });
+      const reconciliation = await buildReconciliation({ ledger, reader, client, map, clock: env.clock, ...(runId ? { runId } : {}), ...(sample !== undefined ? { sample } : {}) });
       const files = await writeReconciliation(workspace, reconciliation);
       const { totals, fieldCheck } = reconciliation.report;
       if (values.json) process.stdout.write(`${JSON.stringify({ totals, mismatches: fieldCheck.mismatches.length, files })}\n`);
@@ -47,14 +47,14 @@ export const inventoryCommand: CliCommand = {
   name: 'inventory',
   summary: 'Write the rebuild inventory (automation, SLA and auto-close, assignment, call logs…) to migration/reports/rebuild-inventory.{md,json}',
   usage: INVENTORY_USAGE,
-  async run(argv) {
+  async run(argv, env) {
     const { values, positionals } = parseCommand(argv, INVENTORY_USAGE, {}, true);
     const workspace = workspaceOf(values);
     const reader = await readerFrom(values, INVENTORY_USAGE);
     const ledger = await openLedger(workspace);
     try {
       const map = await readMappingFile(workspace);
-      const inventory = await buildRebuildInventory({ reader, ledger, map, ...(positionals[0] ? { runId: positionals[0] } : {}) });
+      const inventory = await buildRebuildInventory({ reader, ledger, map, clock: env.clock, ...(positionals[0] ? { runId: positionals[0] } : {}) });
       const files = await writeRebuildInventory(workspace, inventory);
       if (values.json) process.stdout.write(`${JSON.stringify({ files })}\n`);
       else process.stdout.write(`Rebuild inventory: ${files.markdown}\n`);

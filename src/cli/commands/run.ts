@@ -31,7 +31,7 @@ function runVerb(verb: 'sample' | 'migrate' | 'delta', kind: Exclude<MigrationKi
     name: verb,
     summary: SUMMARY[kind],
     usage: USAGE,
-    async run(argv) {
+    async run(argv, env) {
       const { values } = parseCommand(argv, USAGE, { size: { type: 'string' }, 'search-settle': { type: 'string' } });
       const size = values.size === undefined ? undefined : Number(values.size);
       if (size !== undefined && (!Number.isInteger(size) || size < 1)) throw new UsageError(`--size must be a positive whole number (got ${values.size})`);
@@ -54,7 +54,7 @@ function runVerb(verb: 'sample' | 'migrate' | 'delta', kind: Exclude<MigrationKi
         result = await runMigration({
           workspaceDir: workspaceOf(values),
           kind: values['dry-run'] ? 'dry-run' : kind,
-          reader, client, progress: printer, signal: abort.signal,
+          reader, client, progress: printer, signal: abort.signal, clock: env.clock,
           options: {
             ...(size ? { sampleSize: size } : {}),
             ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),

@@ -16,7 +16,7 @@ export const scopeCommand: CliCommand = {
   name: 'scope',
   summary: 'Count what a SmarterTrack source holds, flag problems, estimate Intercom calls; writes migration/reports/scope.{md,json}',
   usage: USAGE,
-  async run(argv) {
+  async run(argv, env) {
     let values: { source?: string; attachments?: string; workspace?: string; prefix?: string; json?: boolean };
     try {
       ({ values } = parseArgs({
@@ -45,7 +45,7 @@ export const scopeCommand: CliCommand = {
     }
     let report: ScopeReport;
     try {
-      report = await buildScope(reader, { attachmentsRoot });
+      report = await buildScope(reader, { attachmentsRoot, clock: env.clock });
     } finally {
       await reader.close();
     }
@@ -66,6 +66,8 @@ function summaryJson(report: ScopeReport, files: { markdown: string; json: strin
   };
 }
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 function summaryText(report: ScopeReport, files: { markdown: string; json: string }): string {
   const fmt = (n: number) => n.toLocaleString('en-US');
   const lines = [`Scope of ${report.source.engine} source ${report.source.location} (prefix ${report.source.tablePrefix})`, ''];
@@ -79,7 +81,9 @@ function summaryText(report: ScopeReport, files: { markdown: string; json: strin
   lines.push('', `To rebuild by hand: ${report.rebuild.length ? report.rebuild.map((r) => `${r.title} (${fmt(r.count)})`).join('; ') : 'nothing'}`);
   lines.push(`Intercom calls: about ${fmt(report.estimate.totalCalls)}, ${formatMinutes(report.estimate.minutes)} at ${fmt(report.estimate.requestsPerMinute)}/min`);
   if (report.preflight.applicable) {
-    lines.push('', `Pre-flight: ${report.preflight.warnings.length ? report.preflight.warnings.join(' ') : 'no warnings'}; ${report.preflight.checklist.length} item(s) to confirm in scope.md`);
+    const { warnings, checklist } = report.preflight;
+    lines.push('', `Pre-flight: ${warnings.length ? count(warnings.length, 'warning') : 'no warnings'}; ${count(checklist.length, 'item')} to confirm in scope.md`);
+    for (const w of warnings) lines.push(`  - ${w}`);
   }
   lines.push('', `Reports: ${files.markdown}`, `         ${files.json}`, '');
   return lines.join('\n');

@@ -1,3 +1,4 @@
+import { systemClock, unixSeconds } from '../../model/clock';
 import { normalizeBody, type Conversation } from '../../intercom';
 import { FOLDED_TRANSCRIPT_MARKER, MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
 import type { ObjectType } from '../../model/object-types';
@@ -158,7 +159,7 @@ async function writePart(ctx: RunContext, plan: PlannedConversation, conversatio
       sourceId: index === 0 ? part.sourceId : `${part.objectType}:${part.sourceId}:${index + 1}`,
       target: { resource: 'conversation_part', intercomId: conversationId, description },
       lookup: { by: 'conversation_part', conversationId, createdAt: part.createdAt, bodySha256: sha256(normalizeBody(text)) },
-      clientLookup: { kind: 'reply', conversation_id: conversationId, created_at: part.createdAt, body: text, part_type: partType, sent_at: Math.floor(Date.now() / 1000) },
+      clientLookup: { kind: 'reply', conversation_id: conversationId, created_at: part.createdAt, body: text, part_type: partType, sent_at: unixSeconds(systemClock) },
       send: () =>
         kind === 'contact'
           ? ctx.client.conversations.replyAsContact(conversationId, { message_type: 'comment', type: 'user', intercom_user_id: plan.contactId, body: text, created_at: part.createdAt, ...files })
@@ -219,7 +220,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
       op: 'create', objectType: plan.objectType, sourceId: plan.sourceId,
       target: { resource: 'conversation', description: `POST /conversations for ${plan.label}` },
       lookup: { by: 'conversation', contactId: plan.contactId, createdAt: plan.opener.createdAt, bodySha256: sha256(normalizeBody(body)) },
-      clientLookup: { kind: 'conversation', contact_id: plan.contactId, created_at: plan.opener.createdAt, body, sent_at: Math.floor(Date.now() / 1000) },
+      clientLookup: { kind: 'conversation', contact_id: plan.contactId, created_at: plan.opener.createdAt, body, sent_at: unixSeconds(systemClock) },
       send: () => ctx.client.conversations.create({ from: { type: 'user', id: plan.contactId }, body, created_at: plan.opener.createdAt }),
       idOf: (c) => c.conversation_id,
     });

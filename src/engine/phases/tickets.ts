@@ -1,5 +1,6 @@
 import { applyObjectMapping, hasErrors } from '../../mapping/apply';
 import { htmlToText, toUnixSeconds } from '../../mapping/transforms';
+import { unixSeconds } from '../../model/clock';
 import type { RecordState } from '../../model/journal';
 import { attachmentSourceId, type ThreadItem, type TicketThread } from '../../model/source';
 import type { RunContext } from '../context';
@@ -45,7 +46,7 @@ const DAY = 86_400;
 export function checkedSeconds(ctx: RunContext, iso: string | null, fallback: number, what: string): number {
   const value = iso ? toUnixSeconds(iso) : null;
   if (value !== null && value < 0) ctx.progress.warn(`${what}: ${iso} is before 1970; ${fallback > 0 ? new Date(fallback * 1000).toISOString() : '1970-01-01'} is used instead`);
-  else if (value !== null && value > Date.now() / 1000 + DAY) ctx.progress.warn(`${what}: ${iso} is in the future; kept as it is`);
+  else if (value !== null && value > unixSeconds(ctx.clock) + DAY) ctx.progress.warn(`${what}: ${iso} is in the future; kept as it is`);
   return seconds(iso, fallback);
 }
 

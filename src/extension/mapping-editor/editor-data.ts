@@ -67,7 +67,7 @@ export async function sampleResultsOf(ctx: Ctx, map: MappingFile, runId?: string
   try {
     // The links need the app's id_code: buildSampleResults reads it from /me when Intercom is the target.
     return await buildSampleResults({
-      ledger, reader, client, map, runId: id,
+      ledger, reader, client, map, runId: id, clock: ctx.clock,
       links: { region: config.intercom.region.toUpperCase() as 'US' | 'EU' | 'AU', ...(config.intercom.baseUrl ? { baseUrl: config.intercom.baseUrl } : {}) },
     });
   } finally {

@@ -1,3 +1,4 @@
+import { systemClock, unixSeconds } from '../../model/clock';
 import { lookupFor } from '../outcome';
 import { paginate } from '../pagination';
 import type { SearchQuery } from '../schemas/common';
@@ -32,7 +33,8 @@ export interface CreatedConversation {
   message: Message;
 }
 
-const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+// When the request left, on the wall clock Intercom also stamps by (a lookup's window when no created_at).
+const nowSeconds = (): number => unixSeconds(systemClock);
 
 export class ConversationsApi extends Endpoints {
   /**

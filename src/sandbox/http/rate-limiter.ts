@@ -4,6 +4,8 @@
  * request over the limit gets 429 without `Retry-After`. The window length can be shortened (whole
  * seconds, as the reset header has) so that tests injecting many 429s do not wait out 10 s each time.
  */
+import { systemClock } from '../../model/clock';
+
 export const WINDOW_SECONDS = 10;
 
 export interface RateLimitVerdict {
@@ -18,7 +20,7 @@ export class RateLimiter {
 
   constructor(
     private readonly limit: number,
-    private readonly nowMs: () => number = Date.now,
+    private readonly nowMs: () => number = () => systemClock.now().getTime(),
     readonly windowSeconds: number = WINDOW_SECONDS,
   ) {
     if (!Number.isInteger(windowSeconds) || windowSeconds < 1) throw new Error(`rate-limit window must be a whole number of seconds ≥ 1, not ${windowSeconds}`);

@@ -1,3 +1,4 @@
+import { systemClock } from '../../model/clock';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestValidator } from '../openapi/types';
@@ -120,7 +121,8 @@ async function controlOutcome(deps: PipelineDeps, method: string, path: string, 
 
 /** One request through the pipeline: control → auth → version → rate limit → fault → route → validate → handler. */
 export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const started = Date.now();
+  const receivedAt = systemClock.now();
+  const started = performance.now();
   const requestId = randomUUID();
   const method = (req.method ?? 'GET').toUpperCase();
   const url = new URL(req.url ?? '/', 'http://sandbox.local');
@@ -140,7 +142,7 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
     outcome = error instanceof ApiError ? errorOutcome(error, requestId, {}) : { status: 500, body: errorList([{ code: 'server_error', message: String(error) }], requestId), headers: {} };
   }
   deps.log.add({
-    method, path: url.pathname + url.search, status: fault === 'drop' ? 0 : outcome.status, time: new Date(started).toISOString(), durationMs: Date.now() - started,
+    method, path: url.pathname + url.search, status: fault === 'drop' ? 0 : outcome.status, time: receivedAt.toISOString(), durationMs: Math.round(performance.now() - started),
     bodyExcerpt: excerpt(raw), ...(fault ? { fault } : {}), ...(validationErrors ? { validationErrors } : {}),
   });
   if (fault === 'drop') {

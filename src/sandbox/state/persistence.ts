@@ -45,8 +45,8 @@ export class StatePersister {
       this.timer = undefined;
     }
     if (!this.file) return;
-    const started = Date.now();
+    const started = performance.now();
     saveState(this.file, this.current());
-    this.delayMs = Math.min(30_000, Math.max(this.minDelayMs, 10 * (Date.now() - started)));
+    this.delayMs = Math.min(30_000, Math.max(this.minDelayMs, 10 * (performance.now() - started)));
   }
 }

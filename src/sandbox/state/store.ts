@@ -1,3 +1,4 @@
+import { systemClock } from '../../model/clock';
 import type { SandboxState } from './types';
 
 /** Id counters start at Intercom-looking magnitudes so ids resemble real ones. */
@@ -27,7 +28,7 @@ export class Store {
   ) {}
 
   nowMs(): number {
-    return this.options.nowMs ? this.options.nowMs() : Date.now();
+    return this.options.nowMs ? this.options.nowMs() : systemClock.now().getTime();
   }
 
   /** Current Unix time in seconds, as Intercom stamps records. */

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../model/clock';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,8 @@ export interface SoapReaderOptions {
   maxAttachmentBytes?: number;
   /** Requests in flight at once (default 4: a hosted desk is someone's production server). */
   concurrency?: number;
+  /** Where the yearly call-log search windows end (default: the system clock). */
+  clock?: Clock;
   /** See SearchOptions.splitThreshold (default 1000). */
   splitThreshold?: number;
   /** Call logs are read by group and time range from this date (default 2000-01-01) until tomorrow, a year per request. */
@@ -393,11 +396,13 @@ export class SoapSourceReader implements SourceReader {
     this.callLogsP ??= (async () => {
       const dir = await this.directory();
       const since = this.options.callLogsSince ?? new Date(Date.UTC(2000, 0, 1));
-      const until = new Date(Date.now() + 86_400_000);
+      const lastYear = (this.options.clock ?? systemClock).now().getUTCFullYear();
       const windows: [string, string][] = [];
-      for (let y = since.getUTCFullYear(); y <= until.getUTCFullYear(); y++) {
+      for (let y = since.getUTCFullYear(); y <= lastYear; y++) {
         windows.push([`${y}-01-01T00:00:00`, `${y + 1}-01-01T00:00:00`]);
       }
+      // Call logs dated after this year (a server clock set wrong) are still read.
+      windows.push([`${lastYear + 1}-01-01T00:00:00`, '9999-12-31T23:59:59']);
       const byId = new Map<number, CallLogInfo>();
       for (const groupId of searchGroups(dir)) {
         const results = await mapLimit(windows, this.concurrency, async ([from, to]) =>

@@ -1,3 +1,4 @@
+import { testClock } from '../../support/clock';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,7 +18,7 @@ before(async () => {
   const db = buildMiniDb({ dir });
   const reader = await openSource({ kind: 'sqlite', path: db.file }, { attachmentsRoot: db.attachmentsRoot, pageSize: 4 });
   try {
-    report = await buildScope(reader, { attachmentsRoot: db.attachmentsRoot, now: new Date('2026-01-01T00:00:00Z') });
+    report = await buildScope(reader, { attachmentsRoot: db.attachmentsRoot, clock: testClock });
   } finally {
     await reader.close();
   }

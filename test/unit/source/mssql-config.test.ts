@@ -1,3 +1,4 @@
+import { daysBefore, TEST_NOW } from '../../support/clock';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sql from 'mssql';
@@ -37,17 +38,17 @@ test('the row-count query matches the table prefix literally', () => {
 });
 
 test('pre-flight block: not applicable without facts; backup age in days', () => {
-  const none = preflightOf(null, new Date());
+  const none = preflightOf(null, TEST_NOW);
   assert.equal(none.applicable, false);
   assert.deepEqual(none.checklist, []);
   const facts = {
     serverVersion: 'v', productVersion: '15', edition: 'e', databaseName: 'ST', dataBytes: 1, logBytes: 1,
-    lastFullBackup: { finishedAt: '2026-11-20T12:00:00.000Z' }, tableRows: [], unavailable: ['database size (sys.database_files): denied'],
+    lastFullBackup: { finishedAt: daysBefore(8).toISOString() }, tableRows: [], unavailable: ['database size (sys.database_files): denied'],
   };
-  const p = preflightOf(facts, new Date('2026-11-28T12:00:00Z'));
+  const p = preflightOf(facts, TEST_NOW);
   assert.equal(p.lastFullBackupAgeDays, 8);
   assert.equal(p.warnings.length, 2);
-  assert.match(p.warnings[0]!, /8 days old/);
+  assert.match(p.warnings[0]!, /finished 8 days ago/);
   assert.match(p.warnings[1]!, /sys\.database_files/);
 });
 
