@@ -18,3 +18,11 @@ export class RecordError extends Error {
     super(message);
   }
 }
+
+/**
+ * Writes of an earlier run have no known outcome and Intercom could not be asked: nothing is sent
+ * until a lookup decides them (exit code 1: run the same command again).
+ */
+export class PendingWritesError extends Error {
+  override readonly name = 'PendingWritesError';
+}

@@ -1,7 +1,8 @@
-import { normalizeBody, type IntercomClient } from '../intercom';
+import { AuthError, IntercomError, normalizeBody, PlanRestrictedError, type IntercomClient } from '../intercom';
+import { systemClock, type Clock } from '../model/clock';
 import type { IntentEntry } from '../model/journal';
 import type { RunContext } from './context';
-import { sha256 } from './write';
+import { DEFAULT_SEARCH_SETTLE_MS, sha256 } from './write';
 
 async function first<T>(items: AsyncIterable<T>, match: (item: T) => boolean): Promise<T | undefined> {
   for await (const item of items) if (match(item)) return item;
@@ -62,11 +63,52 @@ export async function findFromJournal(client: IntercomClient, intent: IntentEntr
   }
 }
 
-/** Gives every intent still without an outcome one, by lookup, so the run can complete. */
+/** Lookups that go through Intercom's search, which lags behind writes (resolve-unknown.ts). */
+const SEARCH_BACKED: ReadonlySet<IntentEntry['lookup']['by']> = new Set(['email', 'conversation']);
+const POLL_MS = [1_000, 2_000, 4_000, 8_000, 15_000];
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export type PendingDecision = { result: 'applied'; intercomId: string } | { result: 'not-applied' } | { result: 'undecided'; why: string };
+
+export interface DecideOptions {
+  /** How long after the intent a search-backed lookup must keep finding nothing before "not applied". */
+  searchSettleMs: number;
+  clock: Clock;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Decides a journaled intent that has no outcome, from the journal alone. "Not applied" is concluded
+ * only once search has had `searchSettleMs` since the intent to show the object; a lookup that fails
+ * leaves the intent undecided (pending), never guessed.
+ */
+export async function decidePending(client: IntercomClient, intent: IntentEntry, options: DecideOptions): Promise<PendingDecision> {
+  const settleUntil = Date.parse(intent.at) + (SEARCH_BACKED.has(intent.lookup.by) ? options.searchSettleMs : 0);
+  for (let round = 0; ; round++) {
+    let id: string | undefined;
+    try {
+      id = await findFromJournal(client, intent);
+    } catch (error) {
+      if (!(error instanceof IntercomError) || error instanceof AuthError || error instanceof PlanRestrictedError) throw error;
+      return { result: 'undecided', why: error.message };
+    }
+    if (id !== undefined) return { result: 'applied', intercomId: id };
+    const left = settleUntil - options.clock.now().getTime();
+    if (left <= 0) return { result: 'not-applied' };
+    await (options.sleep ?? defaultSleep)(Math.min(left, POLL_MS[Math.min(round, POLL_MS.length - 1)] ?? 15_000));
+  }
+}
+
+/**
+ * Gives every intent of this run still without an outcome one, by lookup, so the run can complete.
+ * Those a lookup cannot decide stay pending: the run then ends failed and the next one decides them.
+ */
 export async function resolveLeftoverIntents(ctx: RunContext): Promise<void> {
+  const settle = { searchSettleMs: ctx.options.searchSettleMs ?? DEFAULT_SEARCH_SETTLE_MS, clock: systemClock };
   for (const intent of ctx.memory.leftoverPending()) {
-    const id = await findFromJournal(ctx.client, intent);
-    if (id) ctx.journal.outcome(intent.seq, { result: 'applied', intercomId: id, resolvedBy: 'lookup' });
-    else ctx.journal.outcome(intent.seq, { result: 'not-applied', reason: 'lookup found nothing after the interruption' });
+    const decision = await decidePending(ctx.client, intent, settle);
+    if (decision.result === 'applied') ctx.journal.outcome(intent.seq, { result: 'applied', intercomId: decision.intercomId, resolvedBy: 'lookup' });
+    else if (decision.result === 'not-applied') ctx.journal.outcome(intent.seq, { result: 'not-applied', reason: 'lookup found nothing after the interruption' });
+    else ctx.progress.warn(`${intent.target.description}: outcome still unknown (${decision.why}); run again to resolve it`);
   }
 }

@@ -1,5 +1,5 @@
 import type { IntercomClient } from '../intercom';
-import { LedgerWriteError, openLedger, type Ledger, type RunJournal } from '../ledger';
+import { LedgerWriteError, openLedger, type Ledger, type RunJournal, type RunSummary } from '../ledger';
 import { readMappingFile } from '../mapping/mapping-file';
 import { assertRunAllowed, contentHash } from '../mapping/review';
 import { systemClock, type Clock } from '../model/clock';
@@ -7,10 +7,10 @@ import type { RunCounts } from '../model/journal';
 import type { SourceReader } from '../source/reader';
 import type { RunContext, RunOptions } from './context';
 import { loadCustomValues } from './custom-values';
-import { RunStoppedError } from './errors';
+import { PendingWritesError, RunStoppedError } from './errors';
 import { loadLookups } from './lookups';
 import { ProgressCounter, type ProgressSink } from './progress';
-import { resolveLeftoverIntents } from './resume';
+import { decidePending, resolveLeftoverIntents } from './resume';
 import { selectSample } from './sample';
 import { migrateCallLogs, migrateChats } from './phases/chats-and-calls';
 import { configureWorkspace } from './phases/configure';
@@ -20,7 +20,7 @@ import { recordReferenceObjects } from './phases/reference-objects';
 import { migrateTags } from './phases/tags';
 import { migrateTickets, type ConversationScope } from './phases/tickets';
 import { resolveWorkspace } from './workspace';
-import { WriteMemory } from './write';
+import { DEFAULT_SEARCH_SETTLE_MS, WriteMemory } from './write';
 
 export type MigrationKind = 'configure' | 'sample' | 'full' | 'delta' | 'dry-run';
 
@@ -50,20 +50,62 @@ export interface MigrationResult {
 export const DEFAULT_RUN_OPTIONS: RunOptions = { concurrency: 32, sampleSize: 25, dryRun: false, attachmentsRoot: null };
 
 /** An interrupted run of the same kind (crash, kill, stop) is resumed rather than started again. */
-async function startOrResume(ledger: Ledger, req: MigrationRequest, mappingHash: string): Promise<{ journal: RunJournal; resumed: boolean }> {
-  const ledgerKind = req.kind === 'dry-run' ? 'dry-run' : req.kind;
-  const interrupted = (await ledger.listRuns()).filter((r) => r.meta.kind === ledgerKind && (r.interrupted || r.meta.status === 'failed' || r.meta.status === 'cancelled') && !r.locked);
-  const latest = interrupted.at(-1);
-  const runs = await ledger.listRuns();
+function resumable(runs: RunSummary[], req: MigrationRequest, mappingHash: string): RunSummary | undefined {
+  if (req.kind === 'sample' || req.kind === 'dry-run') return undefined;
+  const latest = runs.filter((r) => r.meta.kind === req.kind && (r.interrupted || r.meta.status === 'failed' || r.meta.status === 'cancelled') && !r.locked).at(-1);
   const newerCompleted = latest && runs.some((r) => r.meta.startedAt > latest.meta.startedAt && r.meta.status === 'completed');
-  if (latest && !newerCompleted && latest.meta.mappingHash === mappingHash && req.kind !== 'sample' && req.kind !== 'dry-run') {
-    return { journal: await ledger.resumeRun(latest.meta.id), resumed: true };
-  }
+  return latest && !newerCompleted && latest.meta.mappingHash === mappingHash ? latest : undefined;
+}
+
+async function startOrResume(ledger: Ledger, req: MigrationRequest, mappingHash: string, progress: ProgressSink, settleMs: number): Promise<{ journal: RunJournal; resumed: boolean }> {
+  const runs = await ledger.listRuns();
+  const candidate = resumable(runs, req, mappingHash);
+  if (req.kind !== 'dry-run') await settleEarlierRuns(ledger, req.client, runs.filter((r) => r !== candidate), progress, settleMs);
+  if (candidate) return { journal: await ledger.resumeRun(candidate.meta.id), resumed: true };
   const description = await req.reader.describe();
+  const ledgerKind = req.kind === 'dry-run' ? 'dry-run' : req.kind;
   return {
     journal: await ledger.startRun({ kind: ledgerKind, mappingHash, source: { kind: description.engine, description: description.location } }),
     resumed: false,
   };
+}
+
+/**
+ * Writes of earlier runs whose outcome is unknown (the run was killed, or a lookup failed) are
+ * decided by lookup before this run sends anything, and journaled in their own run: otherwise a
+ * delta, a sample or a run with a changed map would create again what Intercom already has.
+ * When a lookup cannot decide, nothing is sent and the run is refused.
+ */
+async function settleEarlierRuns(ledger: Ledger, client: IntercomClient, runs: RunSummary[], progress: ProgressSink, searchSettleMs: number): Promise<void> {
+  let undecided = 0;
+  const where: string[] = [];
+  for (const run of runs) {
+    if (run.locked || run.meta.kind === 'rollback' || run.meta.kind === 'dry-run' || run.meta.status === 'completed') continue;
+    if ((await ledger.readRun(run.meta.id)).pendingIntents.length === 0) continue;
+    const journal = await ledger.resumeRun(run.meta.id);
+    let left = 0;
+    try {
+      for (const intent of journal.pendingIntents()) {
+        const decision = await decidePending(client, intent, { searchSettleMs, clock: systemClock });
+        if (decision.result === 'applied') journal.outcome(intent.seq, { result: 'applied', intercomId: decision.intercomId, resolvedBy: 'lookup' });
+        else if (decision.result === 'not-applied') journal.outcome(intent.seq, { result: 'not-applied', reason: 'lookup found nothing after the interruption' });
+        else left += 1;
+      }
+      const status = run.meta.status === 'cancelled' ? 'cancelled' : 'failed';
+      await journal.finish(status, left > 0 ? `${left} write(s) still have no outcome; run again to resolve them` : 'writes of unknown outcome decided by lookup before a later run');
+    } finally {
+      await journal.close().catch(() => undefined);
+    }
+    if (left > 0) {
+      undecided += left;
+      where.push(run.meta.id);
+    } else {
+      progress.info(`Run ${run.meta.id}: its writes of unknown outcome were looked up in Intercom and journaled`);
+    }
+  }
+  if (undecided > 0) {
+    throw new PendingWritesError(`${undecided} write(s) of run ${where.join(', ')} still have no known outcome (Intercom could not be asked); nothing was sent. Run the same command again to look them up.`);
+  }
 }
 
 async function peopleScope(reader: SourceReader, selection: ConversationScope | undefined, includeDeleted: boolean, includeSpam: boolean): Promise<PeopleScope> {
@@ -101,7 +143,14 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
   const progress = new ProgressCounter(req.progress);
   const signal = req.signal ?? new AbortController().signal;
   const ledger = await openLedger(req.workspaceDir);
-  const { journal, resumed } = await startOrResume(ledger, req, contentHash(map));
+  let opened: { journal: RunJournal; resumed: boolean };
+  try {
+    opened = await startOrResume(ledger, req, contentHash(map), progress, options.searchSettleMs ?? DEFAULT_SEARCH_SETTLE_MS);
+  } catch (error) {
+    await ledger.close().catch(() => undefined);
+    throw error;
+  }
+  const { journal, resumed } = opened;
   if (resumed) progress.info(`Resuming run ${journal.runId} (attempt ${journal.attempt})`);
   else progress.info(`Run ${journal.runId} (${req.kind}) started`);
 
@@ -153,7 +202,8 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
       readerWarnings();
     }
     await resolveLeftoverIntents(ctx);
-    if (req.kind === 'full' || req.kind === 'delta') await writeWatermarks(ctx);
+    // A watermark never advances past a write whose outcome is still unknown (the run ends failed below).
+    if ((req.kind === 'full' || req.kind === 'delta') && journal.pendingIntents().length === 0) await writeWatermarks(ctx);
   } catch (error) {
     status = signal.aborted ? 'cancelled' : 'failed';
     message = error instanceof Error ? error.message : String(error);

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import { resolveUnknown, writeAtMostOnce, type OutcomeLookup, type ResolveOptions } from '../intercom';
+import {
+  IntercomError, InvalidRequestError, OutcomeUndecidedError, OutcomeUnknownError, resolveUnknown, writeAtMostOnce, type OutcomeLookup,
+  type Resolution, type ResolveOptions,
+} from '../intercom';
 import type { IntentEntry, LookupKey, WriteOp, WriteTarget, JsonValue } from '../model/journal';
 import type { ObjectType } from '../model/object-types';
 import type { RunContext } from './context';
 import { errorInfo, stopsTheRun } from './error-info';
-import { RunStoppedError } from './errors';
+import { RecordError, RunStoppedError } from './errors';
 
 export interface WriteSpec<T> {
   op: WriteOp;
@@ -69,6 +72,9 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** Intercom's search lags behind writes by up to minutes (resolve-unknown.ts uses the same default). */
+export const DEFAULT_SEARCH_SETTLE_MS = 120_000;
+
 /** How long a lookup keeps looking before it concludes "not applied" (the client's defaults unless the run says). */
 function settleOptions(ctx: RunContext): ResolveOptions {
   const { searchSettleMs, readSettleMs } = ctx.options;
@@ -90,7 +96,15 @@ export async function journaledWrite<T>(ctx: RunContext, spec: WriteSpec<T>): Pr
   const pending = ctx.memory.takePending(key);
   if (pending) {
     const settle = settleOptions(ctx);
-    const resolution = spec.clientLookup ? await resolveUnknown(ctx.client, spec.clientLookup, settle) : { applied: false as const };
+    let resolution: Resolution;
+    try {
+      resolution = spec.clientLookup ? await resolveUnknown(ctx.client, spec.clientLookup, settle) : { applied: false };
+    } catch (error) {
+      // The lookup could not decide: the intent stays pending for the next lookup, nothing is resent.
+      ctx.memory.rememberPending(pending);
+      if (stopsTheRun(error)) throw new RunStoppedError(`Intercom refused the run: ${(error as Error).message}`, error);
+      throw new RecordError(`${spec.target.description}: outcome of an interrupted write still unknown (${(error as Error).message})`, 'outcome_unknown');
+    }
     if (resolution.applied) {
       ctx.journal.outcome(pending.seq, { result: 'applied', intercomId: resolution.id, resolvedBy: 'lookup' });
       ctx.memory.rememberApplied(pending, resolution.id);
@@ -122,8 +136,29 @@ export async function journaledWrite<T>(ctx: RunContext, spec: WriteSpec<T>): Pr
     ctx.memory.rememberApplied(spec, id);
     return { id, value: result.outcome === 'created' ? result.value : undefined, resolvedBy: result.outcome === 'created' ? 'response' : 'lookup' };
   } catch (error) {
+    if (!refusedForSure(error)) {
+      // It may have been applied: the intent stays pending (no outcome is a guess), the run ends
+      // failed, and a lookup decides it before anything is sent again (this run's end, or the next run).
+      const intent = ctx.journal.pendingIntents().find((i) => i.seq === seq);
+      if (intent) ctx.memory.rememberPending(intent);
+      const cause = error instanceof OutcomeUndecidedError ? (error.lookupError ?? error) : error;
+      if (stopsTheRun(cause)) throw new RunStoppedError(`Intercom refused the run: ${(cause as Error).message}`, cause);
+      throw new RecordError(`${spec.target.description}: ${(error as Error).message}`, 'outcome_unknown');
+    }
     ctx.journal.outcome(seq, { result: 'failed', error: errorInfo(error) });
     if (stopsTheRun(error)) throw new RunStoppedError(`Intercom refused the run: ${(error as Error).message}`, error);
     throw error;
   }
+}
+
+/**
+ * Errors that prove Intercom did not apply the write: it answered with a refusal (4xx other than a
+ * timeout), or the client never sent it. Anything else (5xx, a lost connection, an unreadable 2xx,
+ * a failed lookup, a bug after the response) leaves the outcome unknown.
+ */
+function refusedForSure(error: unknown): boolean {
+  if (error instanceof RecordError || error instanceof InvalidRequestError) return true;
+  if (error instanceof OutcomeUndecidedError || error instanceof OutcomeUnknownError) return false;
+  if (!(error instanceof IntercomError) || error.status === undefined) return false;
+  return error.status >= 400 && error.status < 500 && error.status !== 408;
 }

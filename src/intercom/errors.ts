@@ -133,6 +133,23 @@ export class OutcomeUnknownError extends IntercomError {
   }
 }
 
+/**
+ * A write whose outcome stayed unknown after every lookup this attempt could make: the lookup itself
+ * failed (network, 5xx, throttling) or the write kept ending without an answer. It may have been
+ * applied. The caller keeps its journal intent pending, so nothing is sent again before a later lookup
+ * decides it.
+ */
+export class OutcomeUndecidedError extends IntercomError {
+  readonly lookup: OutcomeLookup;
+  /** The lookup's own error (an IntercomError: plain data), when the lookup failed. */
+  readonly lookupError: IntercomError | undefined;
+  constructor(init: IntercomErrorInit & { lookup: OutcomeLookup; why: string; lookupError?: IntercomError }) {
+    super(`outcome still unknown (${init.why}); the write may have been applied and is looked up again before anything is resent`, init);
+    this.lookup = init.lookup;
+    this.lookupError = init.lookupError;
+  }
+}
+
 /** The client refused to send a request that does not match Intercom's request schema. */
 export class InvalidRequestError extends IntercomError {
   readonly issues: string;

@@ -1,5 +1,5 @@
 import type { IntercomClient } from './client';
-import { ConflictError, OutcomeUnknownError } from './errors';
+import { ConflictError, IntercomError, OutcomeUndecidedError, OutcomeUnknownError } from './errors';
 import type { OutcomeLookup } from './outcome';
 import type { Contact } from './schemas/contacts';
 import type { Conversation, ConversationPart } from './schemas/conversations';
@@ -178,7 +178,8 @@ export type WriteResult<T> = { outcome: 'created'; value: T } | { outcome: 'exis
 /**
  * Sends a non-idempotent write so that it is applied at most once: on OutcomeUnknownError it looks
  * the object up and only sends again when it was not applied. A 409 on a contact create counts as
- * "already there" (the existing id is in the error). Other errors propagate.
+ * "already there" (the existing id is in the error). When no lookup can decide (the lookup fails, or
+ * every round ends unknown), OutcomeUndecidedError: never a guess. Other errors propagate.
  */
 export async function writeAtMostOnce<T>(
   client: IntercomClient,
@@ -191,8 +192,15 @@ export async function writeAtMostOnce<T>(
       return { outcome: 'created', value: await write() };
     } catch (err) {
       if (err instanceof ConflictError && err.existingId !== undefined) return { outcome: 'existing', id: err.existingId, object: undefined };
-      if (!(err instanceof OutcomeUnknownError) || round >= maxRounds) throw err;
-      const resolution = await resolveUnknown(client, err.lookup, options);
+      if (!(err instanceof OutcomeUnknownError)) throw err;
+      if (round >= maxRounds) throw new OutcomeUndecidedError({ request: err.request, lookup: err.lookup, why: `${maxRounds} attempts ended without an answer` });
+      let resolution: Resolution;
+      try {
+        resolution = await resolveUnknown(client, err.lookup, options);
+      } catch (lookupError) {
+        if (!(lookupError instanceof IntercomError)) throw lookupError;
+        throw new OutcomeUndecidedError({ request: err.request, lookup: err.lookup, why: `the lookup failed: ${lookupError.message}`, lookupError });
+      }
       if (resolution.applied) return { outcome: 'existing', id: resolution.id, object: resolution.object };
     }
   }
