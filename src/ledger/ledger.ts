@@ -418,7 +418,7 @@ export class Ledger {
     }
     if (!input.rollbackOf) throw new LedgerUsageError('a rollback run needs rollbackOf (the run to undo)');
     const target = await this.readMeta(input.rollbackOf);
-    if (target.kind === 'rollback' || target.kind === 'dry-run') throw new LedgerUsageError(`run ${target.id} is a ${target.kind}; there is nothing to roll back`);
+    if (target.kind === 'rollback' || target.kind === 'dry-run' || target.kind === 'adopt') throw new LedgerUsageError(`run ${target.id} is a ${target.kind}; there is nothing to roll back`);
     const holder = await lockHolder(this.paths.lock(target.id));
     if (this.open.has(target.id) || holder?.alive) throw new LedgerUsageError(`run ${target.id} is still running; stop it before rolling it back`);
   }

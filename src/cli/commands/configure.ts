@@ -14,7 +14,7 @@ import { ExitCode, UsageError } from '../exit-codes';
 import { ProgressPrinter } from '../progress-printer';
 import { exitCodeOf } from './run';
 
-const USAGE = 'st2ic configure --source <source> [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--yes] [--json]';
+const USAGE = 'st2ic configure --source <source> [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--yes] [--adopt] [--json]';
 
 /** Shows what the Intercom workspace needs (attributes to create, teams and teammates missing), then applies it. */
 export const configureCommand: CliCommand = {
@@ -22,7 +22,7 @@ export const configureCommand: CliCommand = {
   summary: 'Prepare the Intercom workspace: show the plan (admins, teams, attributes), then create the attributes the map needs',
   usage: USAGE,
   async run(argv, env) {
-    const { values } = parseCommand(argv, USAGE, {});
+    const { values } = parseCommand(argv, USAGE, { adopt: { type: 'boolean' } });
     const workspaceDir = workspaceOf(values);
     const client = clientFrom(values);
     const reader = await readerFrom(values, USAGE);
@@ -49,7 +49,7 @@ export const configureCommand: CliCommand = {
       }
       const printer = new ProgressPrinter(client);
       try {
-        const result = await runMigration({ workspaceDir, kind: 'configure', reader, client, clock: env.clock, progress: printer });
+        const result = await runMigration({ workspaceDir, kind: 'configure', reader, client, clock: env.clock, adopt: values.adopt === true, progress: printer });
         if (values.json) process.stdout.write(`${JSON.stringify({ ...result, plan: file })}\n`);
         else process.stdout.write(`Configure run ${result.runId} ${result.status}${result.message ? `: ${result.message}` : ''}\n`);
         return exitCodeOf(result);
