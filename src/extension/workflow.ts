@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { EngineUsageError } from '../engine/errors';
+import { EngineUsageError, PendingWritesError } from '../engine/errors';
 import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../engine/propose-map';
+import { TargetMismatchError, UnadoptedTargetError } from '../engine/target-binding';
 import { registerSecret } from '../ledger';
 import { runMigration, type MigrationResult } from '../engine/run-migration';
 import { resolveWorkspace } from '../engine/workspace';
@@ -152,7 +153,7 @@ const KIND_LABEL = { configure: 'Configure workspace', sample: 'Sample', full: '
 
 let activeRun: AbortController | undefined;
 
-export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 'delta' | 'dry-run'): Promise<MigrationResult | undefined> {
+export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 'delta' | 'dry-run', adopt = false): Promise<MigrationResult | undefined> {
   if (activeRun) throw new Error('A run is already in progress: cancel it from its notification first.');
   const config = await requireConfig(ctx);
   const dir = workspaceDir(ctx);
@@ -186,12 +187,25 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
         });
         ctx.log.show(true);
         return runMigration({
-          workspaceDir: dir, kind, reader, client, progress: sink, signal: abort.signal, clock: ctx.clock,
+          workspaceDir: dir, kind, reader, client, progress: sink, signal: abort.signal, clock: ctx.clock, adopt,
           options: { concurrency: config.run.concurrency, sampleSize: config.run.sampleSize, attachmentsRoot: attachmentsRootOf(config.source, dir) },
         });
       },
     );
   } catch (error) {
+    if (error instanceof UnadoptedTargetError) {
+      // Intercom already holds this source's objects and this folder's ledger does not: adopting them
+      // first (a run that writes nothing to Intercom) is the only way on that cannot write them twice.
+      ctx.log.error(error.message);
+      const adoptRun = 'Adopt from Intercom, then Run';
+      void vscode.window.showErrorMessage(error.message, { modal: true }, adoptRun).then((a) => (a === adoptRun ? runKind(ctx, kind, true) : undefined));
+      return undefined;
+    }
+    if (error instanceof TargetMismatchError || error instanceof PendingWritesError) {
+      ctx.log.error(error.message);
+      void vscode.window.showErrorMessage(error.message);
+      return undefined;
+    }
     if (error instanceof MapNotConfirmedError || error instanceof EngineUsageError) {
       void vscode.window.showErrorMessage(error.message, 'Confirm the Map').then((a) => a && vscode.commands.executeCommand('st2ic.confirmMap'));
       ctx.log.error(error.message);
