@@ -1,4 +1,4 @@
-import { PendingWritesError } from '../engine/errors';
+import { RunNotStartedError } from '../engine/errors';
 import { LedgerCorruptError, LedgerLockedError, LedgerWriteError } from '../ledger';
 
 /**
@@ -7,7 +7,7 @@ import { LedgerCorruptError, LedgerLockedError, LedgerWriteError } from '../ledg
  * the cause and how to resume; a stack adds nothing.
  */
 export function ledgerProblem(error: unknown): string | undefined {
-  return error instanceof LedgerWriteError || error instanceof LedgerLockedError || error instanceof LedgerCorruptError || error instanceof PendingWritesError
+  return error instanceof LedgerWriteError || error instanceof LedgerLockedError || error instanceof LedgerCorruptError || error instanceof RunNotStartedError
     ? error.message
     : undefined;
 }

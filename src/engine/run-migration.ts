@@ -1,4 +1,4 @@
-import type { IntercomClient } from '../intercom';
+import { AuthError, IntercomError, PlanRestrictedError, type IntercomClient } from '../intercom';
 import { LedgerWriteError, openLedger, type Ledger, type RunJournal, type RunSummary } from '../ledger';
 import { readMappingFile } from '../mapping/mapping-file';
 import { assertRunAllowed, contentHash } from '../mapping/review';
@@ -9,7 +9,7 @@ import type { SourceReader } from '../source/reader';
 import type { RunContext, RunOptions } from './context';
 import { loadCustomValues } from './custom-values';
 import { adoptFromIntercom } from './adopt';
-import { EngineUsageError, PendingWritesError, RunStoppedError } from './errors';
+import { EngineUsageError, RunNotStartedError, RunStoppedError } from './errors';
 import { bindTarget, writeTarget } from './target-binding';
 import { loadLookups } from './lookups';
 import { ProgressCounter, type ProgressSink } from './progress';
@@ -126,7 +126,7 @@ async function settleEarlierRuns(ledger: Ledger, client: IntercomClient, runs: R
     }
   }
   if (undecided > 0) {
-    throw new PendingWritesError(`${undecided} write(s) of run ${where.join(', ')} still have no known outcome (Intercom could not be asked); nothing was sent. Run the same command again to look them up.`);
+    throw new RunNotStartedError(`${undecided} write(s) of run ${where.join(', ')} still have no known outcome (Intercom could not be asked); nothing was sent. Run the same command again to look them up.`);
   }
 }
 
@@ -171,6 +171,9 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
     opened = await startOrResume(ledger, req, contentHash(map), progress, options.searchSettleMs ?? DEFAULT_SEARCH_SETTLE_MS);
   } catch (error) {
     await ledger.close().catch(() => undefined);
+    if (error instanceof IntercomError && !(error instanceof AuthError) && !(error instanceof PlanRestrictedError)) {
+      throw new RunNotStartedError(`Intercom could not be read for the checks before the run (${error.message}); nothing was written. Run the same command again.`);
+    }
     throw error;
   }
   const { journal, resumed } = opened;

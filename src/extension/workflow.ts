@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { EngineUsageError, PendingWritesError } from '../engine/errors';
+import { EngineUsageError, RunNotStartedError } from '../engine/errors';
 import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../engine/propose-map';
 import { TargetMismatchError, UnadoptedTargetError } from '../engine/target-binding';
 import { registerSecret } from '../ledger';
@@ -201,7 +201,7 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
       void vscode.window.showErrorMessage(error.message, { modal: true }, adoptRun).then((a) => (a === adoptRun ? runKind(ctx, kind, true) : undefined));
       return undefined;
     }
-    if (error instanceof TargetMismatchError || error instanceof PendingWritesError) {
+    if (error instanceof TargetMismatchError || error instanceof RunNotStartedError) {
       ctx.log.error(error.message);
       void vscode.window.showErrorMessage(error.message);
       return undefined;
