@@ -7,6 +7,7 @@ import { openLedger } from '../../src/ledger';
 import { startSandbox, type LoggedRequest } from '../../src/sandbox/index';
 import { openSource } from '../../src/source/open-source';
 import { generateDataset } from '../../test/fixtures/dataset/generate';
+import { snapshotOf } from '../../test/support/sandbox-snapshot';
 import { runCli } from './cli';
 import { callsPerTicket, minimumCalls, readIntents } from './journal-calls';
 
@@ -35,6 +36,10 @@ export interface MigrationBench {
   /** All requests (reads included) over journaled writes. */
   requestsPerWrite: number;
   migrated: Record<string, number>;
+  /** Fault spec the sandbox injected ('' for none). */
+  faults: string;
+  /** Intercom's state at the end, without its own ids and clocks (compared across runs). */
+  final: ReturnType<typeof snapshotOf>;
 }
 
 const MigrateJson = z.object({ runId: z.string(), status: z.string(), counts: z.record(z.string(), z.object({ migrated: z.number() }).loose()), requests: z.number(), throttled: z.number() });
@@ -43,15 +48,15 @@ const MigrateJson = z.object({ runId: z.string(), status: z.string(), counts: z.
  * A full migration of the demo dataset at a scale, through the CLI, into a sandbox at the real rate
  * limit (in this process, so its request log can be drained without loss while the run goes on).
  */
-export async function benchMigration(scale: number, cacheDir: string, concurrency?: number): Promise<MigrationBench> {
+export async function benchMigration(scale: number, cacheDir: string, concurrency?: number, faults = ''): Promise<MigrationBench> {
   const dataDir = path.join(cacheDir, `bench-scale-${scale}`);
   if (!existsSync(path.join(dataDir, 'smartertrack.db'))) await generateDataset({ outDir: dataDir, seed: 1, scale });
-  const workspace = path.join(cacheDir, `bench-workspace-${scale}`);
+  const workspace = path.join(cacheDir, `bench-workspace-${scale}${faults ? '-faults' : ''}`);
   await rm(workspace, { recursive: true, force: true });
   await mkdir(workspace, { recursive: true });
   const source = ['--source', `sqlite:${path.join(dataDir, 'smartertrack.db')}`, '--attachments', path.join(dataDir, 'App_Data'), '--workspace', workspace];
 
-  const sandbox = await startSandbox({ openapiPath: '', rateLimitPer10s: RATE_LIMIT_PER_10S });
+  const sandbox = await startSandbox({ openapiPath: '', rateLimitPer10s: RATE_LIMIT_PER_10S, ...(faults ? { faults } : {}) });
   const seen = new WeakSet<LoggedRequest>();
   const times: number[] = [];
   const drain = () => {
@@ -100,6 +105,7 @@ export async function benchMigration(scale: number, cacheDir: string, concurrenc
       steadyWindows: steady.length, steadyMeanPer10s: mean, steadyMedianPer10s: median, rateRatio: mean / RATE_LIMIT_PER_10S,
       windowsAtLimit: steady.filter((n) => n >= 0.95 * RATE_LIMIT_PER_10S).length, loadAverage: loadavg(),
       tickets, writesPerRecord, requestsPerWrite: times.length / Math.max(1, intents.length), migrated,
+      faults, final: snapshotOf(sandbox.state()),
     };
   } finally {
     clearInterval(timer);

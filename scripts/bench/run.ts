@@ -8,9 +8,12 @@
  *      ticket's content needs;
  *  (c) source read throughput and peak memory at scale 100, through SQLite and mssql + TDS fixture;
  *  (d) projected wall time of a typical migration (5,000 tickets, 1,000 contacts, 500 companies) at
- *      10,000 requests a minute, from the measured calls per record, next to the floor.
+ *      10,000 requests a minute, from the measured calls per record, next to the floor;
+ *  (e) faults: the same migration through 2% 500, 1% 502, 1% 503 and 2% dropped connections (each
+ *      applied, then unanswered), with `ratio` = its steady rate ÷ the unfaulted run's, and its final
+ *      Intercom state compared with the unfaulted run's (differences, 0 expected).
  *
- *   npx tsx scripts/bench/run.ts [--scale 10] [--reader-scale 100] [--no-reader] [--concurrency N]
+ *   npx tsx scripts/bench/run.ts [--scale 10] [--reader-scale 100] [--no-reader] [--no-faults] [--concurrency N]
  *
  * A benchmark, not a test: it asserts nothing. About 5–8 minutes on a 2-core machine.
  */
@@ -21,7 +24,8 @@ import { parseArgs } from 'node:util';
 import { benchMigration, RATE_LIMIT_PER_10S, type MigrationBench } from './migration';
 import { benchReaders, type ReaderFigures } from './reader';
 
-const { values } = parseArgs({ options: { scale: { type: 'string' }, 'reader-scale': { type: 'string' }, 'no-reader': { type: 'boolean' }, concurrency: { type: 'string' } } });
+const { values } = parseArgs({ options: { scale: { type: 'string' }, 'reader-scale': { type: 'string' }, 'no-reader': { type: 'boolean' }, 'no-faults': { type: 'boolean' }, concurrency: { type: 'string' } } });
+const FAULTS = '500:0.02,502:0.01,503:0.01,drop:0.02,seed=21';
 const scale = Number(values.scale ?? '10');
 const readerScale = Number(values['reader-scale'] ?? '100');
 const TYPICAL = { tickets: 5000, contacts: 1000, companies: 500 };
@@ -63,6 +67,11 @@ async function main(): Promise<void> {
   process.stdout.write(`(a, b) full migration, demo dataset at scale ${scale}, sandbox limit ${RATE_LIMIT_PER_10S}/10 s …\n`);
   const migration = await benchMigration(scale, cacheDir, values.concurrency ? Number(values.concurrency) : undefined);
   const projection = project(migration);
+  let faulted: MigrationBench | undefined;
+  if (!values['no-faults']) {
+    process.stdout.write(`(e) the same migration through faults ${FAULTS} …\n`);
+    faulted = await benchMigration(scale, cacheDir, values.concurrency ? Number(values.concurrency) : undefined, FAULTS);
+  }
   let readers: ReaderFigures[] = [];
   if (!values['no-reader']) {
     process.stdout.write(`(c) reading the demo dataset at scale ${readerScale} through SQLite and mssql + TDS fixture …\n`);
@@ -87,10 +96,35 @@ async function main(): Promise<void> {
   row(`(d) projected at the measured rate (${n(migration.rateRatio * PER_MINUTE, 0)}/min)`, `${n(projection.projectedMinutes, 1)} min`);
   row(`(d) floor: calls ÷ ${PER_MINUTE}/min`, `${n(projection.floorMinutes, 1)} min (content minimum ${Math.round(projection.minimumCalls)} calls: ${n(projection.minimumFloorMinutes, 1)} min)`);
 
+  const faults = faulted ? { spec: FAULTS, seconds: faulted.seconds, exitCode: faulted.exitCode, steadyMeanPer10s: faulted.steadyMeanPer10s, ratio: faulted.steadyMeanPer10s / Math.max(1, migration.steadyMeanPer10s), differences: differences(migration.final, faulted.final) } : null;
+  if (faults && faulted) {
+    row('(e) faults: wall time, exit code', `${n(faults.seconds, 0)} s, ${faults.exitCode} (unfaulted ${n(migration.seconds, 0)} s)`);
+    row('(e) faults: requests per 10-s window', faulted.windows.join(' '));
+    row('(e) faults.ratio: steady rate ÷ unfaulted steady rate', `${n(faults.steadyMeanPer10s, 0)} / ${n(migration.steadyMeanPer10s, 0)} = ${n(faults.ratio, 3)}`);
+    row('(e) faults: final state vs the unfaulted run', `${faults.differences} difference(s)`);
+  }
   const out = path.resolve('bench-results', 'bench.json');
   await mkdir(path.dirname(out), { recursive: true });
-  await writeFile(out, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, migration, projection, readers, readerScale }, null, 2)}\n`);
+  await writeFile(out, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, migration: { ...migration, final: undefined }, projection, readers, readerScale, faults }, null, 2)}\n`);
   process.stdout.write(`\nwritten ${out}\n`);
+}
+
+/** Entries of one snapshot missing from the other, both ways, over every object kind. */
+function differences(a: MigrationBench['final'], b: MigrationBench['final']): number {
+  let count = 0;
+  for (const key of Object.keys(a) as (keyof typeof a)[]) {
+    const left = (a[key] as unknown[]).map((x) => JSON.stringify(x));
+    const right = (b[key] as unknown[]).map((x) => JSON.stringify(x));
+    const pool = new Map<string, number>();
+    for (const x of right) pool.set(x, (pool.get(x) ?? 0) + 1);
+    for (const x of left) {
+      const left1 = pool.get(x) ?? 0;
+      if (left1 > 0) pool.set(x, left1 - 1);
+      else count++;
+    }
+    for (const v of pool.values()) count += v;
+  }
+  return count;
 }
 
 main().catch((error: unknown) => {
