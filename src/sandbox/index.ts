@@ -80,22 +80,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     requests: () => log.list(),
     reset: () => {
       // Counters survive a reset so an id handed out before it never comes back for another record.
-      const counters = store.state.counters;
-      store.state = stateFromSeed(seed);
-      store.state.counters = counters;
+      const next = stateFromSeed(seed);
+      next.counters = store.state.counters;
+      store.replaceState(next);
       log.clear();
-      store.changed();
     },
     setFaults: (spec: string) => faults.set(spec),
     addSegment: (name: string, tagIds: string[]) => {
       const segment = { id: store.nextNumericId('segment'), name, tag_ids: tagIds };
       store.state.segments.push(segment);
-      store.changed();
+      store.changed('segments');
       return segment;
     },
     setPlanRestricted: (restricted: boolean) => {
       store.state.planRestricted = restricted;
-      store.changed();
+      store.changed('planRestricted');
     },
     view: (kind: ViewKind, id: string): unknown => {
       const own = <T>(records: Record<string, T>): T | undefined => (Object.hasOwn(records, id) ? records[id] : undefined);
