@@ -125,7 +125,7 @@ export class DurableState {
     return this.options.compactAfterBytes ?? Math.max(DEFAULT_COMPACT_AFTER_BYTES, stateBytes);
   }
 
-  /** Between two log writes (nothing in flight): compact when the log has outgrown its limit. */
+  /** After a log sync (none in flight): compact when the log has outgrown its limit. */
   private compactIfDue(): void {
     if (this.closed || this.log.size < this.limit) return;
     try {

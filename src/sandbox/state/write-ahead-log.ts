@@ -1,49 +1,38 @@
-import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, write } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { logRecordSchema, type LogRecord } from './log-ops';
 
-interface Batch {
-  chunks: string[];
+interface Waiters {
   done: Promise<void>;
   resolve: () => void;
   reject: (error: Error) => void;
 }
 
-function newBatch(): Batch {
+function newWaiters(): Waiters {
   let resolve!: () => void;
   let reject!: (error: Error) => void;
   const done = new Promise<void>((res, rej) => {
     resolve = res;
     reject = rej;
   });
-  // Whoever waits sees the failure; a batch nobody waits for must not crash the process.
+  // Whoever waits sees the failure; lines nobody waits for must not crash the process.
   done.catch(() => undefined);
-  return { chunks: [], done, resolve, reject };
-}
-
-function writeAll(fd: number, data: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const from = (offset: number): void => {
-      write(fd, data, offset, data.length - offset, null, (error, written) => {
-        if (error) reject(error);
-        else if (offset + written < data.length) from(offset + written);
-        else resolve();
-      });
-    };
-    from(0);
-  });
+  return { done, resolve, reject };
 }
 
 const datasync = (fd: number): Promise<void> => new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
 
 /**
- * An append-only file of JSON lines with group commit: lines appended while a write and its
- * fdatasync are under way go out together in the next one, so concurrent requests share one sync.
- * Writes and syncs run off the event loop; `durable()` says when everything appended so far is on
- * disk. After a failed write or sync nothing more is accepted: what was on disk is then unknown.
+ * An append-only file of JSON lines with group commit: the lines appended while one fdatasync is
+ * under way are written together (one write into the page cache, on the event loop, so lines stay
+ * in order) and share the next fdatasync, which runs off the event loop. `durable()` says when
+ * everything appended so far is on disk. After a failed write or sync nothing more is accepted:
+ * what is on disk is then unknown.
  */
 export class WriteAheadLog {
-  private open: Batch | undefined;
-  private inFlight: Batch | undefined;
+  /** Lines appended since the sync in flight began (they wait for the next one), and that sync's lines. */
+  private queued: string[] = [];
+  private unsynced: Waiters | undefined;
+  private syncing: Waiters | undefined;
   private loop: Promise<void> | undefined;
   private failure: Error | undefined;
   private closed = false;
@@ -52,16 +41,16 @@ export class WriteAheadLog {
     readonly file: string,
     private readonly fd: number,
     private bytes: number,
-    /** Called between two batches, when nothing is being written: the moment to compact. */
-    private readonly onFlushed: () => void,
+    /** Called after each sync, on the event loop with no sync in flight: the moment to compact. */
+    private readonly onSynced: () => void,
   ) {}
 
-  static open(file: string, onFlushed: () => void): WriteAheadLog {
+  static open(file: string, onSynced: () => void): WriteAheadLog {
     const fd = openSync(file, 'a');
-    return new WriteAheadLog(file, fd, fstatSync(fd).size, onFlushed);
+    return new WriteAheadLog(file, fd, fstatSync(fd).size, onSynced);
   }
 
-  /** Bytes in the file (what is written, not what waits). */
+  /** Bytes written to the file. */
   get size(): number {
     return this.bytes;
   }
@@ -74,27 +63,28 @@ export class WriteAheadLog {
   append(line: string): void {
     if (this.failure) throw this.failure;
     if (this.closed) throw new Error(`${this.file}: the log is closed`);
-    this.open ??= newBatch();
-    this.open.chunks.push(line, '\n');
-    this.loop ??= this.drain();
+    this.queued.push(line, '\n');
+    this.unsynced ??= newWaiters();
+    // Started after the requests read in the same turn of the event loop have queued their lines.
+    this.loop ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.syncAll());
   }
 
   /** Resolves once every line appended so far is on disk; undefined when they already are. */
   durable(): Promise<void> | undefined {
     if (this.failure) return Promise.reject(this.failure);
-    return (this.open ?? this.inFlight)?.done;
+    return (this.unsynced ?? this.syncing)?.done;
   }
 
-  /** Empties the file, synchronously and durably; only between batches (from `onFlushed`, or once idle). */
+  /** Empties the file, synchronously and durably; only when no sync is in flight (from `onSynced`, or once idle). */
   truncate(): void {
-    if (this.inFlight) throw new Error(`${this.file}: cannot empty the log during a write`);
+    if (this.syncing) throw new Error(`${this.file}: cannot empty the log during a sync`);
     ftruncateSync(this.fd, 0);
     // Synced now, so that a line appended next can never land over an old line that comes back.
     fsyncSync(this.fd);
     this.bytes = 0;
   }
 
-  /** Waits until nothing is queued or being written. */
+  /** Waits until every line written is synced. */
   async idle(): Promise<void> {
     while (this.loop) await this.loop;
   }
@@ -106,33 +96,40 @@ export class WriteAheadLog {
     closeSync(this.fd);
   }
 
-  private async drain(): Promise<void> {
+  private async syncAll(): Promise<void> {
     try {
-      while (this.open) {
-        const batch = this.open;
-        this.open = undefined;
-        this.inFlight = batch;
+      while (this.unsynced) {
+        const waiters = this.unsynced;
+        const data = Buffer.from(this.queued.join(''), 'utf8');
+        this.unsynced = undefined;
+        this.queued = [];
+        this.syncing = waiters;
         try {
-          const data = Buffer.from(batch.chunks.join(''), 'utf8');
-          await writeAll(this.fd, data);
-          await datasync(this.fd);
+          // A write cut short leaves a partial line at the end (a torn tail); nothing is written after it.
+          for (let offset = 0; offset < data.length; ) offset += writeSync(this.fd, data, offset, data.length - offset);
           this.bytes += data.length;
+          await datasync(this.fd);
         } catch (error) {
-          this.failure = new Error(`${this.file}: ${error instanceof Error ? error.message : String(error)}`);
-          batch.reject(this.failure);
-          // Lines queued during the failed write (the field changed while this loop was awaiting).
-          (this.open as Batch | undefined)?.reject(this.failure);
-          this.open = undefined;
+          this.fail(error);
           return;
         } finally {
-          this.inFlight = undefined;
+          this.syncing = undefined;
         }
-        batch.resolve();
-        this.onFlushed();
+        waiters.resolve();
+        this.onSynced();
       }
     } finally {
       this.loop = undefined;
     }
+  }
+
+  private fail(error: unknown): Error {
+    this.failure ??= new Error(`${this.file}: ${error instanceof Error ? error.message : String(error)}`);
+    this.syncing?.reject(this.failure);
+    this.unsynced?.reject(this.failure);
+    this.unsynced = undefined;
+    this.queued = [];
+    return this.failure;
   }
 }
 
