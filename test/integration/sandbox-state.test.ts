@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startSandbox } from '../../src/sandbox';
 import { logFileOf, recoverState } from '../../src/sandbox/state/durable-state';
 import { createUser, sandboxWithClient } from './sandbox-helpers';
 
@@ -79,4 +80,19 @@ test('sandbox state: a write is on disk (state file + log) by the time its answe
   assert.equal(recovered.state.contacts[id]?.email, 'early@example.com');
   assert.equal(recovered.replayed, 1);
   assert.ok(statSync(logFileOf(stateFile)).size > 0);
+});
+
+test('sandbox state: a reset goes back to the seed as written, and a segment added in one sandbox never shows in another', async () => {
+  const first = await startSandbox({ openapiPath: '' });
+  const second = await startSandbox({ openapiPath: '' });
+  try {
+    const post = (url: string, route: string, body?: unknown) => fetch(url + route, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+    assert.equal((await post(first.url, '/__sandbox/segments', { name: 'Only here', tag_ids: [] })).status, 200);
+    assert.deepEqual(second.state().segments, []);
+    await post(first.url, '/__sandbox/reset');
+    assert.deepEqual(first.state().segments, [], 'the built-in seed has no segments');
+  } finally {
+    await first.close();
+    await second.close();
+  }
 });
