@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { sandboxStateSchema, type SandboxState } from './types';
 
@@ -20,11 +20,6 @@ export function parseState(raw: unknown, source: string): SandboxState {
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
   throw new Error(`${source}: not a valid sandbox state (${issues})`);
-}
-
-/** Loads a persisted state file (without its log), or undefined when there is none yet. */
-export function loadState(file: string): SandboxState | undefined {
-  return existsSync(file) ? parseState(readStateJson(file), file) : undefined;
 }
 
 function fsyncPath(target: string, flags: string): void {
