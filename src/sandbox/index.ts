@@ -13,7 +13,7 @@ import { handleRequest } from './http/server';
 import { loadOpenApiValidator } from './openapi/validator';
 import type { RequestValidator } from './openapi/types';
 import { registerRoutes } from './routes';
-import { loadState, StatePersister } from './state/persistence';
+import { DurableState } from './state/durable-state';
 import { DEFAULT_SEED, readSeedFile, stateFromSeed } from './state/seed';
 import { Store } from './state/store';
 import type { SandboxState } from './state/types';
@@ -24,8 +24,13 @@ export type { LoggedRequest } from './http/request-log';
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Persist state here (debounced, and on close) and reload it on start. */
+  /**
+   * Keep the state here and reload it on start. Every change is appended to a write-ahead log beside
+   * it (`<stateFile>.wal`) and synced before the response, then compacted into this file.
+   */
   stateFile?: string;
+  /** With stateFile: compact the log once it holds this many bytes (default 16 MiB, or the state file's size when larger). */
+  compactAfterBytes?: number;
   /** JSON seed: workspace, admins, teams, help centers, custom object types, segments. */
   seedFile?: string;
   /** Requests allowed per rate-limit window (default 1667 = 10,000 a minute with 10-second windows). */
@@ -60,9 +65,13 @@ export interface RunningSandbox {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const seed = options.seedFile ? readSeedFile(options.seedFile) : DEFAULT_SEED;
-  const initial = (options.stateFile ? loadState(options.stateFile) : undefined) ?? stateFromSeed(seed);
-  const persister = new StatePersister(options.stateFile, () => store.state);
-  const store = new Store(initial, { searchLagMs: options.searchLagMs ?? 0, onChange: () => persister.schedule() });
+  const durable: DurableState | undefined = options.stateFile
+    ? DurableState.open(options.stateFile, () => stateFromSeed(seed), () => store.state, {
+        compactAfterBytes: options.compactAfterBytes,
+        warn: (message) => process.stderr.write(`${message}\n`),
+      })
+    : undefined;
+  const store: Store = new Store(durable?.recovered.state ?? stateFromSeed(seed), { searchLagMs: options.searchLagMs ?? 0, onChange: (path) => durable?.changed(path) });
   const router = new Router<Store>();
   registerRoutes(router);
   const limiter = new RateLimiter(options.rateLimitPer10s ?? 1667, () => store.nowMs(), options.rateLimitWindowSeconds);
@@ -73,29 +82,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const fromEnv = options.openapiPath === undefined ? process.env.INTERCOM_OPENAPI : undefined;
   const openapiPath = options.openapiPath ?? (fromEnv && existsSync(fromEnv) ? fromEnv : undefined);
   let validator: RequestValidator | undefined;
-  if (openapiPath) validator = await loadOpenApiValidator(openapiPath);
+  try {
+    if (openapiPath) validator = await loadOpenApiValidator(openapiPath);
+  } catch (error) {
+    await durable?.close(); // nothing changed yet; releases the log
+    throw error;
+  }
 
   const surface = {
     state: () => store.state,
     requests: () => log.list(),
     reset: () => {
       // Counters survive a reset so an id handed out before it never comes back for another record.
-      const counters = store.state.counters;
-      store.state = stateFromSeed(seed);
-      store.state.counters = counters;
+      const next = stateFromSeed(seed);
+      next.counters = store.state.counters;
+      store.replaceState(next);
       log.clear();
-      store.changed();
     },
     setFaults: (spec: string) => faults.set(spec),
     addSegment: (name: string, tagIds: string[]) => {
       const segment = { id: store.nextNumericId('segment'), name, tag_ids: tagIds };
       store.state.segments.push(segment);
-      store.changed();
+      store.changed('segments');
       return segment;
     },
     setPlanRestricted: (restricted: boolean) => {
       store.state.planRestricted = restricted;
-      store.changed();
+      store.changed('planRestricted');
     },
     view: (kind: ViewKind, id: string): unknown => {
       const own = <T>(records: Record<string, T>): T | undefined => (Object.hasOwn(records, id) ? records[id] : undefined);
@@ -109,7 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const server = createServer((req, res) => {
     handleRequest(
       {
-        store, router, limiter, faults, log, auth, validator: () => validator,
+        store, router, limiter, faults, log, auth, validator: () => validator, durable: durable && (() => durable.barrier()),
         control: (method, path, _query, body) => controlRequest(surface, method, path, body),
       },
       req,
@@ -121,10 +134,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     });
   });
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    await durable?.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
 
   return {
@@ -148,7 +166,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      persister.flush();
+      await durable?.close();
     },
   };
 }

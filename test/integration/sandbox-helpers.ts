@@ -1,4 +1,9 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/index';
+import { recoverState } from '../../src/sandbox/state/durable-state';
 
 export interface ApiResponse {
   status: number;
@@ -9,8 +14,22 @@ export interface ApiResponse {
 /** A started sandbox plus a tiny client speaking plain fetch, as an outside caller would. */
 // Validation is off unless SANDBOX_TEST_VALIDATE=1 (then every valid request in these tests must also
 // pass the OpenAPI description; deliberately invalid ones then get the OpenAPI 400 first).
+// Every sandbox here keeps a state file (a temporary one unless the test gives its own), and its
+// close() first checks that a restart would hold exactly the live state: so each test's writes also
+// check that the handlers report every change they make to the write-ahead log.
 export async function sandboxWithClient(options: SandboxOptions = {}) {
-  const sandbox = await startSandbox({ openapiPath: process.env.SANDBOX_TEST_VALIDATE ? process.env.INTERCOM_OPENAPI : '', ...options });
+  const stateFile = options.stateFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'st2ic-sandbox-')), 'state.json');
+  const sandbox = await startSandbox({ openapiPath: process.env.SANDBOX_TEST_VALIDATE ? process.env.INTERCOM_OPENAPI : '', ...options, stateFile });
+  const close = sandbox.close;
+  sandbox.close = async () => {
+    const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+    try {
+      const restarted = recoverState(stateFile, () => assert.fail(`${stateFile} is written when the sandbox starts`)).state;
+      assert.deepStrictEqual(json(restarted), json(sandbox.state()), 'a restart from the state file and its log holds the live state');
+    } finally {
+      await close();
+    }
+  };
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
     const response = await fetch(sandbox.url + path, {
       method,

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startSandbox } from '../../src/sandbox';
+import { logFileOf, recoverState } from '../../src/sandbox/state/durable-state';
 import { createUser, sandboxWithClient } from './sandbox-helpers';
 
 test('sandbox state: persisted on close and reloaded on start; ids keep counting', async () => {
@@ -67,21 +69,30 @@ test('sandbox state: a seed file supplies the workspace, admins, teams and custo
   assert.equal((await call('POST', '/custom_object_instances/Call', { external_id: 'c-1' })).status, 404);
 });
 
-test('sandbox state: writes reach the state file without waiting for close', async (t) => {
+test('sandbox state: a write is on disk (state file + log) by the time its answer arrives', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-sandbox-'));
   const stateFile = path.join(dir, 'state.json');
   const { sandbox, call } = await sandboxWithClient({ stateFile });
   t.after(() => sandbox.close());
   const id = await createUser(call, { email: 'early@example.com' });
-  // Debounced: poll until the write lands (bounded), rather than asserting on a delay.
-  let saved = false;
-  for (let i = 0; i < 100 && !saved; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    try {
-      saved = Boolean(JSON.parse(readFileSync(stateFile, 'utf8')).contacts[id]);
-    } catch {
-      saved = false;
-    }
+  // No polling: what a restart would read already holds it, through the write-ahead log.
+  const recovered = recoverState(stateFile, () => assert.fail('the state file is written at start'));
+  assert.equal(recovered.state.contacts[id]?.email, 'early@example.com');
+  assert.equal(recovered.replayed, 1);
+  assert.ok(statSync(logFileOf(stateFile)).size > 0);
+});
+
+test('sandbox state: a reset goes back to the seed as written, and a segment added in one sandbox never shows in another', async () => {
+  const first = await startSandbox({ openapiPath: '' });
+  const second = await startSandbox({ openapiPath: '' });
+  try {
+    const post = (url: string, route: string, body?: unknown) => fetch(url + route, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+    assert.equal((await post(first.url, '/__sandbox/segments', { name: 'Only here', tag_ids: [] })).status, 200);
+    assert.deepEqual(second.state().segments, []);
+    await post(first.url, '/__sandbox/reset');
+    assert.deepEqual(first.state().segments, [], 'the built-in seed has no segments');
+  } finally {
+    await first.close();
+    await second.close();
   }
-  assert.ok(saved);
 });

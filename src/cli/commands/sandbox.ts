@@ -2,7 +2,7 @@ import type { CliCommand } from '../command';
 import { ExitCode, UsageError } from '../exit-codes';
 import { startSandbox, type SandboxOptions } from '../../sandbox/index';
 
-const USAGE = 'st2ic sandbox [--port <p>] [--state <file>] [--seed <file>] [--rate-limit <n per 10 s>] [--faults <spec>] [--search-lag <ms>] [--token <t>] [--openapi <file>]';
+const USAGE = 'st2ic sandbox [--port <p>] [--state <file>] [--compact-after <bytes>] [--seed <file>] [--rate-limit <n per 10 s>] [--faults <spec>] [--search-lag <ms>] [--token <t>] [--openapi <file>]';
 
 function parseArgs(argv: string[]): SandboxOptions {
   const options: SandboxOptions = {};
@@ -21,6 +21,7 @@ function parseArgs(argv: string[]): SandboxOptions {
     switch (flag) {
       case '--port': options.port = number(flag, value); break;
       case '--state': options.stateFile = text(); break;
+      case '--compact-after': options.compactAfterBytes = number(flag, value); break;
       case '--seed': options.seedFile = text(); break;
       case '--rate-limit': options.rateLimitPer10s = number(flag, value); break;
       case '--faults': options.faults = text(); break;

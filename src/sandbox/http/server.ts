@@ -20,6 +20,11 @@ export interface PipelineDeps {
   log: RequestLog;
   validator: () => RequestValidator | undefined;
   auth: { token: string; revoked: boolean };
+  /**
+   * With a state file: resolves once every change made so far is on disk (undefined when nothing is
+   * waiting). Every response waits for it, so none reports or shows a change a crash could lose.
+   */
+  durable?: () => Promise<void> | undefined;
   /** The /__sandbox control endpoints: no auth, no rate limit, no faults, not logged. */
   control: (method: string, path: string, query: URLSearchParams, body: unknown) => Promise<Reply | undefined>;
 }
@@ -119,6 +124,19 @@ async function controlOutcome(deps: PipelineDeps, method: string, path: string, 
   }
 }
 
+/** Waits until the state is durable; a 500 when it cannot be made so (the log failed). */
+async function durability(deps: PipelineDeps, requestId: string): Promise<Outcome | undefined> {
+  const pending = deps.durable?.();
+  if (!pending) return undefined;
+  try {
+    await pending;
+    return undefined;
+  } catch (error) {
+    const message = `the sandbox could not make its state durable: ${error instanceof Error ? error.message : String(error)}`;
+    return { status: 500, body: errorList([{ code: 'server_error', message }], requestId), headers: {} };
+  }
+}
+
 /** One request through the pipeline: control → auth → version → rate limit → fault → route → validate → handler. */
 export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const receivedAt = systemClock.now();
@@ -134,13 +152,16 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   try {
     raw = await readBody(req);
     if (path.startsWith('/__sandbox')) {
-      send(res, await controlOutcome(deps, method, path, url.searchParams, raw, requestId), requestId);
+      const controlled = await controlOutcome(deps, method, path, url.searchParams, raw, requestId);
+      send(res, (await durability(deps, requestId)) ?? controlled, requestId);
       return;
     }
     outcome = await process();
   } catch (error) {
     outcome = error instanceof ApiError ? errorOutcome(error, requestId, {}) : { status: 500, body: errorList([{ code: 'server_error', message: String(error) }], requestId), headers: {} };
   }
+  // Before the answer, and before a drop: an applied-then-dropped write is as durable as an answered one.
+  outcome = (await durability(deps, requestId)) ?? outcome;
   deps.log.add({
     method, path: url.pathname + url.search, status: fault === 'drop' ? 0 : outcome.status, time: receivedAt.toISOString(), durationMs: Math.round(performance.now() - started),
     bodyExcerpt: excerpt(raw), ...(fault ? { fault } : {}), ...(validationErrors ? { validationErrors } : {}),

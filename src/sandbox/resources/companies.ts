@@ -73,7 +73,7 @@ export function registerCompanies(router: Router<Store>): void {
       store.state.companies[draft.id] = draft;
       company = draft;
     }
-    store.changed();
+    store.changed('companies', company.id);
     return { body: renderCompany(store, company) };
   });
 
@@ -103,7 +103,7 @@ export function registerCompanies(router: Router<Store>): void {
     applyCompanyFields(store, draft, b);
     draft.updated_at = store.now();
     store.state.companies[draft.id] = draft;
-    store.changed();
+    store.changed('companies', draft.id);
     return { body: renderCompany(store, draft) };
   });
 
@@ -115,10 +115,12 @@ export function registerCompanies(router: Router<Store>): void {
     const ix = indexes(store.state);
     for (const contactId of ix.contactsByCompany.get(company.id) ?? []) {
       const contact = store.state.contacts[contactId];
-      if (contact) contact.company_ids = contact.company_ids.filter((id) => id !== company.id);
+      if (!contact) continue;
+      contact.company_ids = contact.company_ids.filter((id) => id !== company.id);
+      store.changed('contacts', contact.id);
     }
     ix.contactsByCompany.delete(company.id);
-    store.changed();
+    store.changed('companies', company.id);
     return { body: { id: company.id, object: 'company', deleted: true } };
   });
 

@@ -114,7 +114,7 @@ export function registerContacts(router: Router<Store>): void {
     checkUnique(store, contact);
     store.state.contacts[contact.id] = contact;
     indexContact(indexes(store.state), contact);
-    store.changed();
+    store.changed('contacts', contact.id);
     return { body: renderContact(store, contact) };
   });
 
@@ -166,7 +166,7 @@ export function registerContacts(router: Router<Store>): void {
     unindexContact(ix, contact);
     store.state.contacts[contact.id] = draft;
     indexContact(ix, draft);
-    store.changed();
+    store.changed('contacts', contact.id);
     return { body: renderContact(store, draft) };
   });
 
@@ -176,9 +176,11 @@ export function registerContacts(router: Router<Store>): void {
     unindexContact(indexes(store.state), contact);
     // Deleting a contact removes all of its conversations (Intercom help center).
     for (const conversation of Object.values(store.state.conversations)) {
-      if (conversation.contact_ids.includes(contact.id)) delete store.state.conversations[conversation.id];
+      if (!conversation.contact_ids.includes(contact.id)) continue;
+      delete store.state.conversations[conversation.id];
+      store.changed('conversations', conversation.id);
     }
-    store.changed();
+    store.changed('contacts', contact.id);
     return { body: { type: 'contact', id: contact.id, external_id: contact.external_id, deleted: true } };
   });
 
@@ -187,7 +189,7 @@ export function registerContacts(router: Router<Store>): void {
       const contact = findContact(store, params.id ?? '');
       contact.archived = archived;
       contact.updated_at = store.now();
-      store.changed();
+      store.changed('contacts', contact.id);
       return { body: { type: 'contact', id: contact.id, external_id: contact.external_id, archived } };
     });
   }
@@ -213,7 +215,7 @@ export function registerContacts(router: Router<Store>): void {
       contact.company_ids.push(company.id);
       linkCompany(indexes(store.state), company.id, contact.id);
       contact.updated_at = store.now();
-      store.changed();
+      store.changed('contacts', contact.id);
     }
     return { body: renderCompany(store, company) };
   });
@@ -224,7 +226,7 @@ export function registerContacts(router: Router<Store>): void {
     if (!company || !contact.company_ids.includes(company.id)) throw new ApiError(404, 'company_not_found', 'Company Not Found');
     contact.company_ids = contact.company_ids.filter((id) => id !== company.id);
     unlinkCompany(indexes(store.state), company.id, contact.id);
-    store.changed();
+    store.changed('contacts', contact.id);
     return { body: renderCompany(store, company) };
   });
 
@@ -240,7 +242,7 @@ export function registerContacts(router: Router<Store>): void {
     if (!tag) throw notFound('Resource Not Found');
     if (!contact.tag_ids.includes(tag.id)) {
       contact.tag_ids.push(tag.id);
-      store.changed();
+      store.changed('contacts', contact.id);
     }
     return { body: { type: 'tag', id: tag.id, name: tag.name } };
   });
@@ -250,7 +252,7 @@ export function registerContacts(router: Router<Store>): void {
     const tag = store.state.tags[params.tag_id ?? ''];
     if (!tag) throw notFound('Resource Not Found');
     contact.tag_ids = contact.tag_ids.filter((id) => id !== tag.id);
-    store.changed();
+    store.changed('contacts', contact.id);
     return { body: { type: 'tag', id: tag.id, name: tag.name } };
   });
 }

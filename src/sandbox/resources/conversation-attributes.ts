@@ -54,7 +54,7 @@ export function registerConversationAttributes(router: Router<Store>): void {
       attribute.reference = { type: reference.type, ...(typeof reference.object_type_id === 'string' ? { object_type_id: reference.object_type_id } : {}) };
     }
     store.state.conversationAttributes[String(attribute.id)] = attribute;
-    store.changed();
+    store.changed('conversationAttributes', String(attribute.id));
     return { body: render(attribute) };
   }, '2.16');
 
@@ -71,7 +71,7 @@ export function registerConversationAttributes(router: Router<Store>): void {
     const archived = optBool(b, 'archived');
     if (archived !== undefined) attribute.archived = archived;
     attribute.updated_at = store.now();
-    store.changed();
+    store.changed('conversationAttributes', String(attribute.id));
     return { body: render(attribute) };
   }, '2.16');
 
@@ -80,7 +80,7 @@ export function registerConversationAttributes(router: Router<Store>): void {
     if (!attribute) throw notFoundError();
     attribute.archived = true;
     attribute.updated_at = store.now();
-    store.changed();
+    store.changed('conversationAttributes', String(attribute.id));
     return { body: render(attribute) };
   }, '2.16');
 }

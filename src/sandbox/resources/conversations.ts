@@ -128,7 +128,7 @@ export function registerConversations(router: Router<Store>): void {
       snoozed_until: null, waiting_since: createdAt, company_id: null, custom_attributes: {}, tags: [], parts: [], searchable_at_ms: store.searchableAtMs(),
     };
     store.state.conversations[conversation.id] = conversation;
-    store.changed();
+    store.changed('conversations', conversation.id);
     // Intercom answers with the *message*; later calls need conversation_id, not this id.
     return { body: { type: 'user_message', id: conversation.message_id, created_at: createdAt, body: text, message_type: 'inapp', conversation_id: conversation.id } };
   });
@@ -172,7 +172,7 @@ export function registerConversations(router: Router<Store>): void {
       else draft.custom_attributes[k] = v;
     }
     draft.updated_at = store.now();
-    store.changed();
+    store.changed('conversations', draft.id);
     return { body: renderConversation(store, draft) };
   });
 
@@ -180,7 +180,7 @@ export function registerConversations(router: Router<Store>): void {
     planGate(store);
     const conversation = findConversation(store, params.id ?? '');
     delete store.state.conversations[conversation.id];
-    store.changed();
+    store.changed('conversations', conversation.id);
     return { body: { id: conversation.id, object: 'conversation', deleted: true } };
   }, '2.13');
 
@@ -224,7 +224,7 @@ export function registerConversations(router: Router<Store>): void {
     } else if (messageType === 'comment') {
       draft.waiting_since = null;
     }
-    store.changed();
+    store.changed('conversations', draft.id);
     return { body: renderConversation(store, draft) };
   });
 
@@ -284,7 +284,7 @@ export function registerConversations(router: Router<Store>): void {
       default:
         throw withField(badRequest('parameter_invalid', 'message_type must be one of close, snoozed, open, assignment'), 'message_type');
     }
-    store.changed();
+    store.changed('conversations', draft.id);
     return { body: renderConversation(store, draft) };
   });
 
@@ -299,7 +299,7 @@ export function registerConversations(router: Router<Store>): void {
     if (!tag) throw notFound('Resource Not Found');
     if (!conversation.tags.some((t) => t.id === tag.id)) {
       conversation.tags.push({ id: tag.id, applied_at: store.now(), applied_by: { type: 'admin', id: adminId } });
-      store.changed();
+      store.changed('conversations', conversation.id);
     }
     return { body: { type: 'tag', id: tag.id, name: tag.name } };
   });
@@ -312,7 +312,7 @@ export function registerConversations(router: Router<Store>): void {
     const tag = store.state.tags[params.tag_id ?? ''];
     if (!tag || !conversation.tags.some((t) => t.id === tag.id)) throw new ApiError(404, 'tag_not_found', 'Tag not found');
     conversation.tags = conversation.tags.filter((t) => t.id !== tag.id);
-    store.changed();
+    store.changed('conversations', conversation.id);
     return { body: { type: 'tag', id: tag.id, name: tag.name } };
   });
 }

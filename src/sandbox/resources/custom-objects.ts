@@ -4,9 +4,13 @@ import type { Store } from '../state/store';
 import type { CustomObjectInstance } from '../state/types';
 import { bodyObject, optInt, requireString } from './common';
 
-/** Custom object types exist only if seeded: Intercom defines them in its UI, not through the API. */
-function instancesOf(store: Store, type: string): Record<string, CustomObjectInstance> {
+/**
+ * Custom object types exist only if seeded: Intercom defines them in its UI, not through the API.
+ * A read gets an empty map without storing it, so that only writes change the state.
+ */
+function instancesOf(store: Store, type: string, forWrite = false): Record<string, CustomObjectInstance> {
   if (!store.state.customObjectTypes.includes(type)) throw new ApiError(404, 'not_found', `Custom object type \`${type}\` not found`);
+  if (!forWrite) return store.state.customObjects[type] ?? {};
   store.state.customObjects[type] ??= {};
   return store.state.customObjects[type];
 }
@@ -25,7 +29,7 @@ const render = (i: CustomObjectInstance): Record<string, unknown> => ({
 export function registerCustomObjects(router: Router<Store>): void {
   router.add('POST', '/custom_object_instances/:type', ({ params, body, store }) => {
     const type = params.type ?? '';
-    const instances = instancesOf(store, type);
+    const instances = instancesOf(store, type, true);
     const b = bodyObject(body);
     const externalId = requireString(b, 'external_id');
     const attributes = b.custom_attributes ?? {};
@@ -40,7 +44,7 @@ export function registerCustomObjects(router: Router<Store>): void {
     instance.custom_attributes = { ...instance.custom_attributes, ...(attributes as Record<string, unknown>) };
     instance.updated_at = now;
     instances[instance.id] = instance;
-    store.changed();
+    store.changed('customObjects', type, instance.id);
     return { body: render(instance) };
   });
   router.add('GET', '/custom_object_instances/:type', ({ params, query, store }) => {
@@ -54,7 +58,7 @@ export function registerCustomObjects(router: Router<Store>): void {
     const instances = instancesOf(store, type);
     const instance = find(instances, key);
     delete instances[instance.id];
-    store.changed();
+    store.changed('customObjects', type, instance.id);
     return { body: { id: instance.id, object: type, deleted: true } };
   };
   router.add('DELETE', '/custom_object_instances/:type', ({ params, query, store }) => {

@@ -78,7 +78,7 @@ export function registerDataAttributes(router: Router<Store>): void {
       messenger_writable: optBool(b, 'messenger_writable') ?? false, archived: false, created_at: now, updated_at: now,
     };
     store.state.dataAttributes[String(attribute.id)] = attribute;
-    store.changed();
+    store.changed('dataAttributes', String(attribute.id));
     return { body: render(attribute) };
   });
 
@@ -99,7 +99,7 @@ export function registerDataAttributes(router: Router<Store>): void {
     if (messengerWritable !== undefined) attribute.messenger_writable = messengerWritable;
     if (b.options !== undefined) attribute.options = readOptions(b.options);
     attribute.updated_at = store.now();
-    store.changed();
+    store.changed('dataAttributes', String(attribute.id));
     return { body: render(attribute) };
   });
 }

@@ -96,7 +96,7 @@ export function registerHelpCenter(router: Router<Store>): void {
       help_center_id: helpCenterId, translated_content: b.translated_content, order: Object.keys(store.state.collections).length + 1, created_at: now, updated_at: now,
     };
     store.state.collections[collection.id] = collection;
-    store.changed();
+    store.changed('collections', collection.id);
     return { body: renderCollection(store, collection) };
   });
   router.add('GET', '/help_center/collections', ({ query, store }) => {
@@ -124,7 +124,7 @@ export function registerHelpCenter(router: Router<Store>): void {
     }
     if (b.translated_content !== undefined) c.translated_content = b.translated_content;
     c.updated_at = store.now();
-    store.changed();
+    store.changed('collections', c.id);
     return { body: renderCollection(store, c) };
   });
   /** Undocumented in Intercom; the sandbox lifts children one level up and detaches articles. */
@@ -132,9 +132,18 @@ export function registerHelpCenter(router: Router<Store>): void {
     const c = store.state.collections[params.id ?? ''];
     if (!c) throw notFound('Resource Not Found');
     delete store.state.collections[c.id];
-    for (const child of Object.values(store.state.collections)) if (child.parent_id === c.id) child.parent_id = c.parent_id;
-    for (const a of Object.values(store.state.articles)) if (String(a.parent_id) === c.id) { a.parent_id = null; a.parent_type = null; }
-    store.changed();
+    store.changed('collections', c.id);
+    for (const child of Object.values(store.state.collections)) {
+      if (child.parent_id !== c.id) continue;
+      child.parent_id = c.parent_id;
+      store.changed('collections', child.id);
+    }
+    for (const a of Object.values(store.state.articles)) {
+      if (String(a.parent_id) !== c.id) continue;
+      a.parent_id = null;
+      a.parent_type = null;
+      store.changed('articles', a.id);
+    }
     return { body: { id: c.id, object: 'collection', deleted: true } };
   });
 
@@ -150,7 +159,7 @@ export function registerHelpCenter(router: Router<Store>): void {
     readArticleFields(store, article, b);
     if (article.parent_id !== null && article.parent_type === null) article.parent_type = 'collection';
     store.state.articles[article.id] = article;
-    store.changed();
+    store.changed('articles', article.id);
     return { body: renderArticle(store, article) };
   });
   router.add('GET', '/articles', ({ query, store }) => {
@@ -168,14 +177,14 @@ export function registerHelpCenter(router: Router<Store>): void {
     if (!a) throw notFound('Resource Not Found');
     readArticleFields(store, a, bodyObject(body));
     a.updated_at = store.now();
-    store.changed();
+    store.changed('articles', a.id);
     return { body: renderArticle(store, a) };
   });
   router.add('DELETE', '/articles/:id', ({ params, store }) => {
     const a = store.state.articles[params.id ?? ''];
     if (!a) throw notFound('Resource Not Found');
     delete store.state.articles[a.id];
-    store.changed();
+    store.changed('articles', a.id);
     return { body: { id: a.id, object: 'article', deleted: true } };
   });
 }

@@ -10,6 +10,7 @@ function findOrCreateTag(store: Store, name: string): Tag {
   if (existing) return existing;
   const tag: Tag = { id: store.nextNumericId('tag'), name, created_at: store.now() };
   store.state.tags[tag.id] = tag;
+  store.changed('tags', tag.id);
   return tag;
 }
 
@@ -37,8 +38,8 @@ export function registerTags(router: Router<Store>): void {
       const tag = findOrCreateTag(store, name);
       for (const { company, untag } of targets) {
         company.tag_ids = untag ? company.tag_ids.filter((id) => id !== tag.id) : [...new Set([...company.tag_ids, tag.id])];
+        store.changed('companies', company.id);
       }
-      store.changed();
       return { body: { ...basic(tag), companies: targets.map(({ company, untag }) => ({ type: 'company', id: company.id, company_id: company.company_id, tagged: !untag })) } };
     }
     if (b.users !== undefined) {
@@ -49,8 +50,11 @@ export function registerTags(router: Router<Store>): void {
         return contact;
       });
       const tag = findOrCreateTag(store, name);
-      for (const contact of contacts) if (!contact.tag_ids.includes(tag.id)) contact.tag_ids.push(tag.id);
-      store.changed();
+      for (const contact of contacts) {
+        if (contact.tag_ids.includes(tag.id)) continue;
+        contact.tag_ids.push(tag.id);
+        store.changed('contacts', contact.id);
+      }
       return { body: { ...basic(tag), users: contacts.map((c) => ({ type: 'user', id: c.id, tagged: true })) } };
     }
     const id = optId(b, 'id');
@@ -58,12 +62,10 @@ export function registerTags(router: Router<Store>): void {
       const tag = store.state.tags[id];
       if (!tag) throw notFound('Resource Not Found');
       tag.name = name;
-      store.changed();
+      store.changed('tags', tag.id);
       return { body: basic(tag) };
     }
-    const tag = findOrCreateTag(store, name);
-    store.changed();
-    return { body: basic(tag) };
+    return { body: basic(findOrCreateTag(store, name)) };
   });
 
   router.add('GET', '/tags', ({ store }) => ({ body: { type: 'list', data: Object.values(store.state.tags).map(basic) } }));
@@ -82,10 +84,23 @@ export function registerTags(router: Router<Store>): void {
       throw badRequest('tag_has_dependent_objects', `Unable to delete Tag with dependent objects. Segments: ${segments.map((s) => s.name).join(', ')}.`);
     }
     delete store.state.tags[tag.id];
-    for (const c of Object.values(store.state.contacts)) c.tag_ids = c.tag_ids.filter((id) => id !== tag.id);
-    for (const c of Object.values(store.state.companies)) c.tag_ids = c.tag_ids.filter((id) => id !== tag.id);
-    for (const c of Object.values(store.state.conversations)) c.tags = c.tags.filter((t) => t.id !== tag.id);
-    store.changed();
+    store.changed('tags', tag.id);
+    // Only the records that carried the tag change (and are logged), not every record.
+    for (const c of Object.values(store.state.contacts)) {
+      if (!c.tag_ids.includes(tag.id)) continue;
+      c.tag_ids = c.tag_ids.filter((id) => id !== tag.id);
+      store.changed('contacts', c.id);
+    }
+    for (const c of Object.values(store.state.companies)) {
+      if (!c.tag_ids.includes(tag.id)) continue;
+      c.tag_ids = c.tag_ids.filter((id) => id !== tag.id);
+      store.changed('companies', c.id);
+    }
+    for (const c of Object.values(store.state.conversations)) {
+      if (!c.tags.some((t) => t.id === tag.id)) continue;
+      c.tags = c.tags.filter((t) => t.id !== tag.id);
+      store.changed('conversations', c.id);
+    }
     return { body: undefined };
   });
 }

@@ -1,52 +1,57 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { sandboxStateSchema, type SandboxState } from './types';
 
-/** Loads a persisted state file, or undefined when there is none yet. */
-export function loadState(file: string): SandboxState | undefined {
-  if (!existsSync(file)) return undefined;
-  return sandboxStateSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+/** A state file's content as JSON, not yet validated (the log is replayed over it first). */
+export function readStateJson(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: not a readable sandbox state file (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${file}: not a sandbox state (a JSON object)`);
+  return parsed as Record<string, unknown>;
 }
 
-/** Writes atomically (temp file + rename) so a crash never leaves half a state file. */
-export function saveState(file: string, state: SandboxState): void {
-  const temp = `${file}.tmp-${process.pid}`;
-  writeFileSync(temp, JSON.stringify(state));
-  renameSync(temp, file);
+/** Validates a state read from disk, naming where it came from when it does not fit. */
+export function parseState(raw: unknown, source: string): SandboxState {
+  const parsed = sandboxStateSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  throw new Error(`${source}: not a valid sandbox state (${issues})`);
+}
+
+function fsyncPath(target: string, flags: string): void {
+  const fd = openSync(target, flags);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
- * Debounced persistence: many writes in a burst cost one file write. The delay grows with the time
- * a write takes (10x, capped at 30 s), so a rehearsal-sized state does not spend its time serialising.
+ * Writes a state file atomically and durably: a temp file, synced, renamed over the old one, then
+ * the directory synced so the rename itself survives a power cut. A crash at any step leaves either
+ * the old file or the new one, whole. Returns the bytes written.
  */
-export class StatePersister {
-  private timer: NodeJS.Timeout | undefined;
-  private delayMs: number;
-
-  constructor(
-    private readonly file: string | undefined,
-    private readonly current: () => SandboxState,
-    private readonly minDelayMs = 250,
-  ) {
-    this.delayMs = minDelayMs;
+export function saveStateJson(file: string, json: string): number {
+  const temp = `${file}.tmp-${process.pid}`;
+  const data = Buffer.from(json, 'utf8');
+  const fd = openSync(temp, 'w');
+  try {
+    for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
+  renameSync(temp, file);
+  // Directories cannot be opened for sync on Windows; there the rename is as durable as NTFS makes it.
+  if (process.platform !== 'win32') fsyncPath(path.dirname(path.resolve(file)), 'r');
+  return data.length;
+}
 
-  schedule(): void {
-    if (!this.file || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, this.delayMs);
-    this.timer.unref();
-  }
-
-  flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    if (!this.file) return;
-    const started = performance.now();
-    saveState(this.file, this.current());
-    this.delayMs = Math.min(30_000, Math.max(this.minDelayMs, 10 * (performance.now() - started)));
-  }
+export function saveState(file: string, state: SandboxState): number {
+  return saveStateJson(file, JSON.stringify(state));
 }

@@ -44,8 +44,16 @@ export function readSeedFile(file: string): Seed {
   return seedSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 }
 
-/** A fresh state from a seed; fields a seed file omits fall back to the built-in seed. */
+/**
+ * A fresh state from a seed; fields a seed file omits fall back to the built-in seed. A copy: the
+ * state is mutated in place (segments are added), and a reset or another sandbox in the same process
+ * must start from the seed as written.
+ */
 export function stateFromSeed(seed: Seed): SandboxState {
+  return structuredClone(fromSeed(seed));
+}
+
+function fromSeed(seed: Seed): SandboxState {
   const base = DEFAULT_SEED;
   return {
     workspace: { ...(base.workspace as SandboxState['workspace']), ...seed.workspace },

@@ -18,13 +18,20 @@ const COUNTER_BASES: Record<string, number> = {
 };
 
 /**
+ * Where a change happened: a top-level field of the state (`['segments']`), one record of a
+ * collection (`['contacts', id]`), or one custom object instance (`['customObjects', type, id]`).
+ * The empty path is the whole state (a reset).
+ */
+export type StatePath = readonly [] | readonly [keyof SandboxState, ...string[]];
+
+/**
  * The live state plus what handlers need around it: id generation, a clock, a change signal (for
  * persistence) and the search lag setting.
  */
 export class Store {
   constructor(
     public state: SandboxState,
-    readonly options: { searchLagMs: number; onChange: () => void; nowMs?: () => number },
+    readonly options: { searchLagMs: number; onChange: (path: StatePath) => void; nowMs?: () => number },
   ) {}
 
   nowMs(): number {
@@ -36,8 +43,19 @@ export class Store {
     return Math.floor(this.nowMs() / 1000);
   }
 
-  changed(): void {
-    this.options.onChange();
+  /**
+   * Says what a handler changed (after changing it). The write-ahead log records the value found at
+   * this path when the request is answered, so a change not reported here is not durable: report
+   * every record created, replaced, mutated or deleted, and a parent path for anything wider.
+   */
+  changed(...path: readonly [keyof SandboxState, ...string[]]): void {
+    this.options.onChange(path);
+  }
+
+  /** Swaps in a whole new state (a reset); logged as a whole. */
+  replaceState(next: SandboxState): void {
+    this.state = next;
+    this.options.onChange([]);
   }
 
   /** Numeric-string ids (conversations, tags, articles, …). */
@@ -48,6 +66,8 @@ export class Store {
   nextNumber(kind: string): number {
     const next = (this.state.counters[kind] ?? COUNTER_BASES[kind] ?? 1) + 1;
     this.state.counters[kind] = next;
+    // Counters are logged like records, so an id handed out before a crash is never handed out again.
+    this.changed('counters', kind);
     return next;
   }
 
