@@ -61,7 +61,18 @@ export class LedgerUsageError extends Error {
   override readonly name = 'LedgerUsageError';
 }
 
-/** A file the ledger owns does not parse (run.json); journals tolerate a torn tail instead. */
+/**
+ * The ledger is damaged and cannot be trusted: a run.json that does not parse or is missing and
+ * cannot be rebuilt, a journal that is missing or lost entries, an unreadable line in the middle of a
+ * journal, a file of a newer format. The message names the file and the fix; nothing is written to
+ * Intercom. (A torn last line of a journal is not damage: it is what a crash leaves, and is dropped.)
+ */
 export class LedgerCorruptError extends Error {
   override readonly name = 'LedgerCorruptError';
+  constructor(message: string, readonly file?: string) {
+    super(message);
+  }
 }
+
+/** How a damaged journal is mended: it is the truth, so only a copy of it or Intercom can replace it. */
+export const REBUILD_HINT = 'restore it from a backup, or rebuild the ledger from Intercom: st2ic ledger rebuild --from-intercom';
