@@ -8,15 +8,19 @@ import {
   declaredFormat, LEDGER_FORMAT, RunId, RunMeta, type IntentEntry, type CheckpointEntry, type RunCounts, type RunKind, type SourceDescription,
   type WatermarkValue,
 } from '../model/journal';
-import { LedgerCorruptError, LedgerLockedError, LedgerSecretError, LedgerUsageError, LedgerWriteError, REBUILD_HINT } from './errors';
+import {
+  LedgerCorruptError, LedgerInterruptedRunError, LedgerLockedError, LedgerSecretError, LedgerUsageError, LedgerWriteError, REBUILD_HINT,
+} from './errors';
 import { nodeLedgerFs, type LedgerFs } from './fs-layer';
 import { IndexSnapshot, LedgerIndex, type IdMapping, type RecordStateAt } from './index-state';
 import { JournalWriter, scanJournal, type BatchPolicy, type JournalScan } from './journal-file';
-import { acquireRunLock, lockHolder, type RunLock } from './lock';
+import { acquireRunLock, lockHolder, type HeldLock, type LockHolder, type RunLock } from './lock';
 import { LedgerPaths } from './paths';
+import type { ProcessProbe } from './process-identity';
 import { RunJournal, type RunJournalHost } from './run-journal';
 import { RunState, foldRunJournal, isApplied, type AppliedWrite } from './run-state';
 import { findSecret } from './secret-guard';
+import { acquireWriterLock, commandFor, type WriterRequest } from './writer-lock';
 
 export interface LedgerOptions {
   /** Default: fsync per 100 entries or 10 ms, whichever comes first; intents at once (group commit). */
@@ -26,6 +30,20 @@ export interface LedgerOptions {
   /** Torn lines, stale locks, cache rebuilds. Default: process.emitWarning. */
   warn?: (message: string) => void;
   now?: () => Date;
+  /**
+   * This ledger will write to Intercom (any run kind but dry-run, rollback included): the workspace's
+   * writer lock is taken before anything is read, and held until close(). Without it, starting or
+   * resuming a run that is not a dry run takes the lock for as long as such a run is open.
+   */
+  writer?: WriterRequest;
+  /**
+   * The user asserts that lock holders which cannot be checked from here (another host; a live pid
+   * without /proc to compare start times) are gone (`--take-over`). Holders that provably run are
+   * never taken over.
+   */
+  takeOver?: boolean;
+  /** Injected only by tests that play a system without /proc. */
+  probe?: ProcessProbe;
 }
 
 export interface StartRunInput {
@@ -84,6 +102,9 @@ export class Ledger {
   private readonly batch: BatchPolicy;
   private readonly warn: (message: string) => void;
   private readonly now: () => Date;
+  private readonly takeOver: boolean;
+  private readonly probe: ProcessProbe | undefined;
+  private writer: { lock: HeldLock; implicit: boolean; replaced?: LockHolder } | undefined;
 
   private constructor(readonly workspaceDir: string, options: LedgerOptions) {
     this.paths = new LedgerPaths(workspaceDir);
@@ -91,54 +112,168 @@ export class Ledger {
     this.batch = { ...DEFAULT_BATCH, ...options.batch };
     this.warn = options.warn ?? ((m) => process.emitWarning(m, 'LedgerWarning'));
     this.now = options.now ?? (() => systemClock.now());
+    this.takeOver = options.takeOver === true;
+    this.probe = options.probe;
   }
 
   static async open(workspaceDir: string, options: LedgerOptions = {}): Promise<Ledger> {
     const ledger = new Ledger(workspaceDir, options);
-    await ledger.loadIndex();
+    if (options.writer) await ledger.takeWriterLock(options.writer, false);
+    try {
+      await ledger.loadIndex();
+      if (options.writer) await ledger.checkWriterStart(options.writer);
+    } catch (error) {
+      // Refused: a writer lock taken over goes back to its holder, so the next attempt meets the same situation.
+      await ledger.releaseWriterLock(true);
+      throw error;
+    }
     return ledger;
+  }
+
+  // ---- the writer lock ----------------------------------------------------------------------
+
+  /** The holder this ledger's writer lock replaced (a stale or taken-over writer), if any. */
+  get replacedWriter(): LockHolder | undefined {
+    return this.writer?.replaced;
+  }
+
+  private async takeWriterLock(request: WriterRequest, implicit: boolean): Promise<void> {
+    const file = this.paths.writerLock;
+    try {
+      await fsp.mkdir(this.paths.migrationDir, { recursive: true });
+      const { lock, replaced } = await acquireWriterLock(file, request, { warn: this.warn, takeOver: this.takeOver, ...(this.probe ? { probe: this.probe } : {}) });
+      this.writer = { lock, implicit, ...(replaced ? { replaced } : {}) };
+    } catch (error) {
+      if (error instanceof LedgerLockedError || !(error as { code?: string }).code) throw error;
+      throw new LedgerWriteError(file, error);
+    }
+  }
+
+  private async releaseWriterLock(restore = false): Promise<void> {
+    const writer = this.writer;
+    this.writer = undefined;
+    if (restore && writer?.replaced) await writer.lock.restore(writer.replaced).catch(() => undefined);
+    else await writer?.lock.release().catch(() => undefined);
+  }
+
+  /** Starting or resuming a run that is not a dry run needs the writer lock; take it if not held. */
+  private async ensureWriter(kind: RunKind, rollbackOf: string | undefined): Promise<boolean> {
+    if (kind === 'dry-run' || this.writer) return false;
+    await this.takeWriterLock({ kind, ...(rollbackOf ? { rollbackOf } : {}) }, true);
+    return true;
+  }
+
+  /** An implicitly taken writer lock is held while a run that is not a dry run is open. */
+  private async releaseWriterIfIdle(): Promise<void> {
+    if (!this.writer?.implicit) return;
+    for (const journal of this.open.values()) if (journal.metadata.kind !== 'dry-run') return;
+    await this.releaseWriterLock();
+  }
+
+  /**
+   * Before a writer starts: no other process may be writing a run (one without the writer lock, from
+   * an older st2ic), and a run that a replaced writer left interrupted is continued, not stood beside.
+   */
+  private async checkWriterStart(request: WriterRequest): Promise<void> {
+    const metas = await this.readAllMetas();
+    for (const meta of metas) {
+      if (meta.kind === 'dry-run' || meta.status === 'completed') continue;
+      const file = this.paths.lock(meta.id);
+      const holder = await lockHolder(file, this.takeOver, this.probe);
+      if (!holder?.alive) continue;
+      const fix = holder.verdict.state === 'alive'
+        ? 'another st2ic process (one that does not take the workspace writer lock: an older version?) is writing it; wait for it to end, or stop it, then run this command again'
+        : `${holder.verdict.reason}; if that process is gone, run the same command with --take-over`;
+      throw new LedgerLockedError(file, holder, `Run ${meta.id} (${meta.kind}) is locked by pid ${holder.pid} on host ${holder.hostname} since ${holder.since} (${file}): ${fix}.`, holder.verdict.state === 'unverifiable');
+    }
+    // Runs a stopped writer left behind: the one the replaced writer lock names, and those whose own
+    // lock is about to be taken over. Each is continued by this command, or the command is refused.
+    const left = new Map<string, LockHolder>();
+    const replaced = this.writer?.replaced;
+    if (replaced?.runId) left.set(replaced.runId, replaced);
+    for (const meta of metas) {
+      if (meta.kind === 'dry-run' || left.has(meta.id)) continue;
+      const holder = await lockHolder(this.paths.lock(meta.id), this.takeOver, this.probe);
+      if (holder && !holder.alive) left.set(meta.id, holder);
+    }
+    for (const meta of metas) {
+      const holder = left.get(meta.id);
+      if (holder && meta.kind !== 'dry-run') await this.refuseBesideInterrupted(meta, holder, request);
+    }
+  }
+
+  private async refuseBesideInterrupted(meta: RunMeta, left: LockHolder, request: WriterRequest): Promise<void> {
+    const continues = request.kind === 'rollback'
+      ? request.rollbackOf === meta.id || (meta.kind === 'rollback' && meta.rollbackOf === request.rollbackOf)
+      : meta.kind === request.kind;
+    if (continues) return;
+    const { state } = await foldRunJournal(this.paths.journal(meta.id));
+    const pending = state.pendingIntents().length;
+    if ((state.status ?? meta.status) !== 'running' && pending === 0) return;
+    const what = meta.kind === 'rollback' ? `a rollback of run ${meta.rollbackOf ?? '?'}` : `a ${meta.kind} run`;
+    const asked = request.kind === 'rollback' ? `a rollback of run ${request.rollbackOf ?? '?'}` : `a ${request.kind} run`;
+    const ways = meta.kind === 'rollback'
+      ? `Resume it first with \`${commandFor(meta.kind, meta.rollbackOf)}\``
+      : `Resume it first with \`${commandFor(meta.kind, meta.rollbackOf)}\` (the command that started it), or roll it back with \`st2ic rollback ${meta.id}\``;
+    throw new LedgerInterruptedRunError(meta.id, meta.kind,
+      `Run ${meta.id} (${what}) was interrupted when its writer stopped (pid ${left.pid} on host ${left.hostname}, writing since ${left.since})` +
+        `${pending > 0 ? `, and ${pending} of its write(s) to Intercom have an unknown outcome` : ''}. Starting ${asked} beside it could write the same records twice. ${ways}; then run this command again.`);
   }
 
   // ---- runs -------------------------------------------------------------------------------
 
   async startRun(input: StartRunInput): Promise<RunJournal> {
     await this.checkRollbackTarget(input);
-    const startedAt = this.now();
-    const id = `${startedAt.toISOString().replace(/[-:.]/g, '')}-${input.kind}-${randomBytes(2).toString('hex')}`;
-    const meta = RunMeta.parse({
-      v: LEDGER_FORMAT, id, kind: input.kind, rollbackOf: input.rollbackOf, startedAt: startedAt.toISOString(), status: 'running',
-      attempts: 1, mappingHash: input.mappingHash, source: input.source,
-    });
-    guardSecrets(meta);
-    await this.mkdir(this.paths.runDir(id));
-    const lock = await this.lockRun(id);
-    let journal: RunJournal | undefined;
+    const tookWriter = await this.ensureWriter(input.kind, input.rollbackOf);
     try {
-      // The journal first (its first entry carries the run's origin), then run.json: a run.json
-      // always has a journal with entries beside it, so a missing or empty one is damage.
-      const file = await this.openJournalFile(id);
-      const writer = new JournalWriter(file, this.paths.journal(id), 0, this.batch, id, createHash('sha256'));
-      this.index.beginRun(meta);
-      journal = new RunJournal(meta, new RunState(), writer, lock, this.host());
-      this.open.set(id, journal);
-      await journal.beginAttempt();
-      await this.writeMeta(meta);
-      return journal;
+      const startedAt = this.now();
+      const id = `${startedAt.toISOString().replace(/[-:.]/g, '')}-${input.kind}-${randomBytes(2).toString('hex')}`;
+      const meta = RunMeta.parse({
+        v: LEDGER_FORMAT, id, kind: input.kind, rollbackOf: input.rollbackOf, startedAt: startedAt.toISOString(), status: 'running',
+        attempts: 1, mappingHash: input.mappingHash, source: input.source,
+      });
+      guardSecrets(meta);
+      await this.mkdir(this.paths.runDir(id));
+      const lock = await this.lockRun(id);
+      let journal: RunJournal | undefined;
+      try {
+        // The journal first (its first entry carries the run's origin), then run.json: a run.json
+        // always has a journal with entries beside it, so a missing or empty one is damage.
+        const file = await this.openJournalFile(id);
+        const writer = new JournalWriter(file, this.paths.journal(id), 0, this.batch, id, createHash('sha256'));
+        this.index.beginRun(meta);
+        journal = new RunJournal(meta, new RunState(), writer, lock, this.host());
+        this.open.set(id, journal);
+        await journal.beginAttempt();
+        await this.writeMeta(meta);
+        if (input.kind !== 'dry-run') await this.writer?.lock.update({ runId: id }).catch(() => undefined);
+        return journal;
+      } catch (error) {
+        // No run.json, no run: nothing was sent yet; do not leave a folder behind.
+        this.open.delete(id);
+        if (journal) {
+          this.indexTainted = true;
+          await journal.close().catch(() => undefined);
+        } else await lock.release().catch(() => undefined);
+        await fsp.rm(this.paths.runDir(id), { recursive: true, force: true }).catch(() => undefined);
+        throw error;
+      }
     } catch (error) {
-      // No run.json, no run: nothing was sent yet; do not leave a folder behind.
-      this.open.delete(id);
-      if (journal) {
-        this.indexTainted = true;
-        await journal.close().catch(() => undefined);
-      } else await lock.release().catch(() => undefined);
-      await fsp.rm(this.paths.runDir(id), { recursive: true, force: true }).catch(() => undefined);
+      if (tookWriter) await this.releaseWriterIfIdle();
       throw error;
     }
   }
 
   /** Reopens an interrupted, failed or cancelled run for another attempt. */
   async resumeRun(runId: string): Promise<RunJournal> {
-    return this.reopen(await this.readMeta(runId));
+    const meta = await this.readMeta(runId);
+    const tookWriter = await this.ensureWriter(meta.kind, meta.rollbackOf);
+    try {
+      return await this.reopen(meta);
+    } catch (error) {
+      if (tookWriter) await this.releaseWriterIfIdle();
+      throw error;
+    }
   }
 
   private async reopen(meta: RunMeta): Promise<RunJournal> {
@@ -176,6 +311,7 @@ export class Ledger {
       // The attempt's entry first, then run.json (a run.json never claims more than its journal holds).
       await journal.beginAttempt();
       await this.writeMeta(resumed);
+      if (meta.kind !== 'dry-run') await this.writer?.lock.update({ runId }).catch(() => undefined);
       return journal;
     } catch (error) {
       this.open.delete(runId);
@@ -292,11 +428,13 @@ export class Ledger {
 
   /**
    * Writes the compacted index cache atomically. Skipped (false) while an open run has entries not
-   * yet durable, so the cache never holds what the journals might not.
+   * yet durable, so the cache never holds what the journals might not; and skipped while another
+   * process holds the writer lock (its journals may hold bytes it has not made durable yet).
    */
   async saveIndex(): Promise<boolean> {
     await this.flushOpen();
     if (this.indexTainted) return false;
+    if (!this.writer && (await readableFile(this.paths.writerLock))) return false;
     const fingerprints: Fingerprint[] = [];
     for (const meta of await this.readAllMetas()) {
       const journal = this.open.get(meta.id);
@@ -323,9 +461,13 @@ export class Ledger {
     return true;
   }
 
-  /** Closes every open run without a final status (they stay resumable). */
+  /** Closes every open run without a final status (they stay resumable), and releases the writer lock. */
   async close(): Promise<void> {
-    for (const journal of [...this.open.values()]) await journal.close();
+    try {
+      for (const journal of [...this.open.values()]) await journal.close();
+    } finally {
+      await this.releaseWriterLock();
+    }
   }
 
   private async loadIndex(): Promise<void> {
@@ -452,12 +594,16 @@ export class Ledger {
       writesToUndo: (target) => this.writesToUndo(target),
       closed: async (journal) => {
         this.open.delete(journal.runId);
-        const sha256 = journal.durableSha256;
-        if (this.indexTainted || journal.bufferedEntries > 0 || sha256 === undefined) return;
-        const stat = await this.statJournal(journal.runId);
-        if (stat.size !== journal.durableBytes) return;
-        this.fingerprints.set(journal.runId, { runId: journal.runId, validBytes: journal.durableBytes, sha256, size: stat.size });
-        await this.saveIndexQuietly();
+        try {
+          const sha256 = journal.durableSha256;
+          if (this.indexTainted || journal.bufferedEntries > 0 || sha256 === undefined) return;
+          const stat = await this.statJournal(journal.runId);
+          if (stat.size !== journal.durableBytes) return;
+          this.fingerprints.set(journal.runId, { runId: journal.runId, validBytes: journal.durableBytes, sha256, size: stat.size });
+          await this.saveIndexQuietly();
+        } finally {
+          await this.releaseWriterIfIdle();
+        }
       },
       now: this.now,
     };
@@ -471,12 +617,12 @@ export class Ledger {
     if (!input.rollbackOf) throw new LedgerUsageError('a rollback run needs rollbackOf (the run to undo)');
     const target = await this.readMeta(input.rollbackOf);
     if (target.kind === 'rollback' || target.kind === 'dry-run') throw new LedgerUsageError(`run ${target.id} is a ${target.kind}; there is nothing to roll back`);
-    const holder = await lockHolder(this.paths.lock(target.id));
+    const holder = await lockHolder(this.paths.lock(target.id), this.takeOver, this.probe);
     if (this.open.has(target.id) || holder?.alive) throw new LedgerUsageError(`run ${target.id} is still running; stop it before rolling it back`);
   }
 
   private async summarize(meta: RunMeta): Promise<RunSummary> {
-    const holder = await lockHolder(this.paths.lock(meta.id));
+    const holder = await lockHolder(this.paths.lock(meta.id), this.takeOver, this.probe);
     const locked = this.open.has(meta.id) || holder?.alive === true;
     return { meta, locked, interrupted: meta.status === 'running' && !locked };
   }
@@ -573,7 +719,7 @@ export class Ledger {
       v: LEDGER_FORMAT, id: runId, ...state.origin, status, attempts: Math.max(1, state.attempt),
       ...(status !== 'running' ? { finishedAt: state.statusAt, counts: state.tally.counts() } : {}),
     });
-    if (this.open.has(runId) || (await lockHolder(this.paths.lock(runId)))?.alive) return meta;
+    if (this.open.has(runId) || (await lockHolder(this.paths.lock(runId), false, this.probe))?.verdict.state === 'alive') return meta;
     try {
       await this.writeMeta(meta);
       this.warn(`Run ${runId}: ${metaFile} was missing; rebuilt it from the journal.`);
@@ -605,7 +751,7 @@ export class Ledger {
 
   private async lockRun(runId: string): Promise<RunLock> {
     try {
-      return await acquireRunLock(this.paths.lock(runId), this.warn);
+      return await acquireRunLock(this.paths.lock(runId), this.warn, this.takeOver, this.probe);
     } catch (error) {
       if (error instanceof LedgerLockedError || !(error as { code?: string }).code) throw error;
       throw new LedgerWriteError(this.paths.lock(runId), error, { runId });
@@ -667,6 +813,15 @@ async function hashPrefix(file: string, length: number): Promise<Hash> {
   if (length === 0) return hash;
   for await (const chunk of createReadStream(file, { start: 0, end: length - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) hash.update(chunk);
   return hash;
+}
+
+async function readableFile(file: string): Promise<boolean> {
+  try {
+    await fsp.access(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function guardSecrets(meta: RunMeta): void {
