@@ -11,7 +11,7 @@ import { currentProcess, judgeHolder, systemProbe, type HolderVerdict, type Proc
  * in locks written before they existed.
  */
 export const LockHolder = z.object({
-  pid: z.number().int(),
+  pid: z.number().int().positive(),
   hostname: z.string(),
   since: z.string(),
   startTime: z.string().optional(),

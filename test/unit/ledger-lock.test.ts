@@ -233,3 +233,16 @@ test('a run held by a live process without the writer lock (an older st2ic) keep
   await assert.rejects(quietLedger(ws.dir, { writer: { kind: 'delta' } }), (e: unknown) => e instanceof LedgerLockedError && e.message.includes(`Run ${run.runId} (full) is locked`));
   await run.close();
 });
+
+test('a lock naming pid 0 or below (kill(0) would ask about a process group) names no holder: taken over as unreadable', async (t) => {
+  const ws = await tempWorkspace();
+  t.after(ws.cleanup);
+  const { ledger } = await quietLedger(ws.dir);
+  const run = await ledger.startRun(fullRun);
+  await run.close();
+  await writeFile(ledger.paths.lock(run.runId), JSON.stringify({ pid: 0, hostname: os.hostname(), since: '2026-01-01T00:00:00.000Z' }));
+  const { ledger: next, warnings } = await quietLedger(ws.dir);
+  const resumed = await next.resumeRun(run.runId);
+  assert.ok(warnings.some((w) => w.includes('unreadable lock')), warnings.join('\n'));
+  await resumed.finish('completed');
+});
