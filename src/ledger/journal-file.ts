@@ -43,6 +43,8 @@ export async function scanJournal(
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
+      // Valid lines are contiguous from the start of `data` (a bad line before a valid one refuses): hashed once per chunk.
+      let validEnd = 0;
       for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
         const line = data.toString('utf8', start, nl);
         const lineOffset = offset;
@@ -50,7 +52,7 @@ export async function scanJournal(
         const parsed = parseLine(line);
         if (parsed.ok) {
           if (firstBad) throw unreadableLine(file, firstBad, fromOffset);
-          hash?.update(data.subarray(start, nl + 1));
+          validEnd = nl + 1;
           offset += nl + 1 - start;
           start = nl + 1;
           scan.entries++;
@@ -63,6 +65,7 @@ export async function scanJournal(
           firstBad ??= { offset: lineOffset, line: lineNo, error: parsed.error };
         }
       }
+      if (validEnd > 0) hash?.update(data.subarray(0, validEnd));
       data = data.subarray(start);
       rest = Buffer.from(data);
     }
