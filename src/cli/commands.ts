@@ -11,5 +11,6 @@ export const commands: Record<string, () => Promise<CliCommand>> = {
   validate: () => import('./commands/reports').then((m) => m.validateCommand),
   inventory: () => import('./commands/reports').then((m) => m.inventoryCommand),
   rollback: () => import('./commands/rollback').then((m) => m.rollbackCommand),
+  ledger: () => import('./commands/ledger').then((m) => m.ledgerCommand),
   sandbox: () => import('./commands/sandbox').then((m) => m.default),
 };

@@ -1,5 +1,5 @@
 import type { IntercomClient } from '../intercom';
-import type { ProgressSink, RecordOutcomeKind } from '../engine/progress';
+import { waitingWords, type ProgressSink, type RecordOutcomeKind } from '../engine/progress';
 import type { ObjectType } from '../model/object-types';
 
 /**
@@ -11,6 +11,7 @@ export class ProgressPrinter implements ProgressSink {
   private timer: NodeJS.Timeout | undefined;
   private readonly started = performance.now();
   private phaseName = '';
+  private parked = 0;
 
   constructor(private readonly client: IntercomClient | undefined, private readonly out: NodeJS.WritableStream = process.stderr, everyMs = 2000) {
     this.timer = setInterval(() => this.tick(), everyMs);
@@ -35,11 +36,16 @@ export class ProgressPrinter implements ProgressSink {
     this.out.write(`  ! ${message}\n`);
   }
 
+  waiting(count: number): void {
+    this.parked = count;
+  }
+
   private tick(): void {
     const stats = this.client?.stats();
     const seconds = (performance.now() - this.started) / 1000;
     const rate = stats ? ` · ${(stats.completed / Math.max(seconds, 1)).toFixed(1)} req/s${stats.throttled ? ` · ${stats.throttled} × 429` : ''}` : '';
-    this.out.write(`  [${this.phaseName}] migrated ${this.counts.migrated} · skipped ${this.counts.skipped} · failed ${this.counts.failed}${rate}\n`);
+    const waiting = this.parked ? ` · ${this.parked} ${waitingWords(this.parked)}` : '';
+    this.out.write(`  [${this.phaseName}] migrated ${this.counts.migrated} · skipped ${this.counts.skipped} · failed ${this.counts.failed}${waiting}${rate}\n`);
   }
 
   stop(): void {

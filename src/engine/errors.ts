@@ -20,9 +20,10 @@ export class RecordError extends Error {
 }
 
 /**
- * Writes of an earlier run have no known outcome and Intercom could not be asked: nothing is sent
- * until a lookup decides them (exit code 1: run the same command again).
+ * The run did not start and nothing was written: Intercom could not be read for the checks that
+ * come first (the bound workspace, what it already holds), or writes of an earlier run have no
+ * known outcome and Intercom could not be asked. Exit code 1: run the same command again.
  */
-export class PendingWritesError extends Error {
-  override readonly name = 'PendingWritesError';
+export class RunNotStartedError extends Error {
+  override readonly name = 'RunNotStartedError';
 }

@@ -9,6 +9,13 @@ export interface ProgressSink {
   /** Free-text lines worth showing (plans, warnings). */
   info(message: string): void;
   warn(message: string): void;
+  /** Records parked on a write whose outcome Intercom has not confirmed yet (the run goes on meanwhile). */
+  waiting?(count: number): void;
+}
+
+/** "writes waiting for Intercom to confirm" (after the count). */
+export function waitingWords(count: number): string {
+  return `${count === 1 ? 'write' : 'writes'} waiting for Intercom to confirm`;
 }
 
 export const silentProgress: ProgressSink = { phase() {}, record() {}, info() {}, warn() {} };
@@ -41,5 +48,9 @@ export class ProgressCounter implements ProgressSink {
 
   warn(message: string): void {
     this.inner.warn(message);
+  }
+
+  waiting(count: number): void {
+    this.inner.waiting?.(count);
   }
 }

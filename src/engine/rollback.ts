@@ -1,7 +1,9 @@
 import { NotFoundError, type IntercomClient } from '../intercom';
 import { LedgerWriteError, openLedger, type AppliedWrite, type Ledger, type RunJournal } from '../ledger';
 import type { JsonValue, RunCounts, WriteOp } from '../model/journal';
+import { systemClock } from '../model/clock';
 import { errorInfo, stopsTheRun } from './error-info';
+import { assertBoundTarget } from './target-binding';
 import { EngineUsageError, RunStoppedError } from './errors';
 import { ProgressCounter, type ProgressSink } from './progress';
 
@@ -180,7 +182,7 @@ async function targetOf(ledger: Ledger, runId: string) {
   const runs = await ledger.listRuns();
   const target = runs.find((r) => r.meta.id === runId);
   if (!target) throw new EngineUsageError(`no run ${runId} in this workspace (st2ic runs are under migration/runs)`);
-  if (target.meta.kind === 'rollback' || target.meta.kind === 'dry-run') throw new EngineUsageError(`run ${runId} is a ${target.meta.kind}: there is nothing to roll back`);
+  if (target.meta.kind === 'rollback' || target.meta.kind === 'dry-run' || target.meta.kind === 'adopt') throw new EngineUsageError(`run ${runId} is a ${target.meta.kind}: there is nothing to roll back`);
   if (target.locked) throw new EngineUsageError(`run ${runId} is still running; stop it first`);
   return { target, runs };
 }
@@ -209,6 +211,7 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
   let journal: RunJournal | undefined;
   try {
     const { target, runs } = await targetOf(ledger, req.runId);
+    await assertBoundTarget({ workspaceDir: req.workspaceDir, client: req.client, ledger, clock: systemClock, warn: (m) => progress.warn(m) });
     const interrupted = runs.filter((r) => r.meta.kind === 'rollback' && r.meta.rollbackOf === req.runId && r.meta.status !== 'completed' && !r.locked).at(-1);
     journal = interrupted
       ? await ledger.resumeRun(interrupted.meta.id)

@@ -1,13 +1,16 @@
-import type { IntercomClient } from '../intercom';
+import { AuthError, IntercomError, PlanRestrictedError, type IntercomClient } from '../intercom';
 import { LedgerWriteError, openLedger, type Ledger, type RunJournal, type RunSummary } from '../ledger';
 import { readMappingFile } from '../mapping/mapping-file';
 import { assertRunAllowed, contentHash } from '../mapping/review';
 import { systemClock, type Clock } from '../model/clock';
 import type { RunCounts } from '../model/journal';
+import type { MappingFile } from '../model/mapping';
 import type { SourceReader } from '../source/reader';
 import type { RunContext, RunOptions } from './context';
 import { loadCustomValues } from './custom-values';
-import { PendingWritesError, RunStoppedError } from './errors';
+import { adoptFromIntercom } from './adopt';
+import { EngineUsageError, RunNotStartedError, RunStoppedError } from './errors';
+import { bindTarget, writeTarget } from './target-binding';
 import { loadLookups } from './lookups';
 import { ProgressCounter, type ProgressSink } from './progress';
 import { decidePending, resolveLeftoverIntents } from './resume';
@@ -33,6 +36,8 @@ export interface MigrationRequest {
   signal?: AbortSignal;
   /** Default: the system clock. */
   clock?: Clock;
+  /** Intercom already holds this source's objects and this folder has no ledger of them: rebuild it from Intercom first. */
+  adopt?: boolean;
   options?: Partial<RunOptions>;
   /**
    * The user asserts that the process holding this workspace's writer lock from another host (or one
@@ -53,6 +58,23 @@ export interface MigrationResult {
 // sequential, so with 16 the contact and membership phases stayed near 75–95 % of the rate limit on a
 // loaded 2-core machine (npm run bench); with 32 every 10-s window reaches the limiter's ceiling.
 export const DEFAULT_RUN_OPTIONS: RunOptions = { concurrency: 32, sampleSize: 25, dryRun: false, attachmentsRoot: null };
+
+/**
+ * Before anything is written: the folder's Intercom workspace is the one the token reaches, what
+ * Intercom already holds of this source is adopted only when asked, and a delta has a migration to
+ * start from (else it would be a full run under another name).
+ */
+async function checkTarget(ledger: Ledger, req: MigrationRequest, map: MappingFile, progress: ProgressSink): Promise<void> {
+  const clock = req.clock ?? systemClock;
+  const decision = await bindTarget({ workspaceDir: req.workspaceDir, client: req.client, reader: req.reader, ledger, clock, adopt: req.adopt === true, warn: (m) => progress.warn(m) });
+  if (decision.action === 'adopt') {
+    await adoptFromIntercom({ ledger, reader: req.reader, client: req.client, map, progress });
+    await writeTarget(req.workspaceDir, decision.target, clock);
+  }
+  if (req.kind === 'delta' && !(await ledger.listRuns()).some((r) => r.meta.kind === 'full' || r.meta.kind === 'adopt')) {
+    throw new EngineUsageError('A delta migrates what changed since a full migration, and this folder has none: run the full migration first (st2ic migrate), or --adopt what Intercom already holds.');
+  }
+}
 
 /** An interrupted run of the same kind (crash, kill, stop) is resumed rather than started again. */
 function resumable(runs: RunSummary[], req: MigrationRequest, mappingHash: string): RunSummary | undefined {
@@ -109,7 +131,7 @@ async function settleEarlierRuns(ledger: Ledger, client: IntercomClient, runs: R
     }
   }
   if (undecided > 0) {
-    throw new PendingWritesError(`${undecided} write(s) of run ${where.join(', ')} still have no known outcome (Intercom could not be asked); nothing was sent. Run the same command again to look them up.`);
+    throw new RunNotStartedError(`${undecided} write(s) of run ${where.join(', ')} still have no known outcome (Intercom could not be asked); nothing was sent. Run the same command again to look them up.`);
   }
 }
 
@@ -151,9 +173,13 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
   const ledger = await openLedger(req.workspaceDir, req.kind === 'dry-run' ? {} : { writer: { kind: req.kind }, takeOver: req.takeOver === true });
   let opened: { journal: RunJournal; resumed: boolean };
   try {
+    if (req.kind !== 'dry-run') await checkTarget(ledger, req, map, progress);
     opened = await startOrResume(ledger, req, contentHash(map), progress, options.searchSettleMs ?? DEFAULT_SEARCH_SETTLE_MS);
   } catch (error) {
     await ledger.close().catch(() => undefined);
+    if (error instanceof IntercomError && !(error instanceof AuthError) && !(error instanceof PlanRestrictedError)) {
+      throw new RunNotStartedError(`Intercom could not be read for the checks before the run (${error.message}); nothing was written. Run the same command again.`);
+    }
     throw error;
   }
   const { journal, resumed } = opened;

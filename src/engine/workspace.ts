@@ -2,6 +2,7 @@ import type { IntercomClient } from '../intercom';
 import type { MappedObject, MappingFile } from '../model/mapping';
 import type { Agent } from '../model/source';
 import { attributeModel } from '../mapping/targets';
+import { SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
 import { EngineUsageError } from './errors';
 
 export type AttributeModel = 'contact' | 'company' | 'conversation';
@@ -77,6 +78,8 @@ export function attributeNeeds(map: MappingFile): AttributeNeed[] {
       needs.set(key, need);
     }
   }
+  // Not from the map: the key of every migrated conversation, so Intercom can tell what is migrated.
+  needs.set(`conversation|${SOURCE_KEY_ATTRIBUTE}`, { model: 'conversation', name: SOURCE_KEY_ATTRIBUTE, dataType: 'string', usedBy: ['st2ic: the SmarterTrack record of each conversation'] });
   return [...needs.values()];
 }
 
@@ -133,7 +136,7 @@ export async function resolveWorkspace(client: IntercomClient, map: MappingFile,
     attributeConflicts: [],
     attributesMissing: [],
   };
-  const creatable = new Set<string>();
+  const creatable = new Set<string>([SOURCE_KEY_ATTRIBUTE]);
   for (const field of Object.values(map.objects).flatMap((o) => o.fields)) {
     if (field.target.kind === 'attribute' && field.target.create) creatable.add(field.target.name);
   }

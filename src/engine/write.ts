@@ -8,6 +8,7 @@ import type { ObjectType } from '../model/object-types';
 import type { RunContext } from './context';
 import { errorInfo, stopsTheRun } from './error-info';
 import { RecordError, RunStoppedError } from './errors';
+import { parkDuring } from './slots';
 
 export interface WriteSpec<T> {
   op: WriteOp;
@@ -78,7 +79,12 @@ export const DEFAULT_SEARCH_SETTLE_MS = 120_000;
 /** How long a lookup keeps looking before it concludes "not applied" (the client's defaults unless the run says). */
 function settleOptions(ctx: RunContext): ResolveOptions {
   const { searchSettleMs, readSettleMs } = ctx.options;
-  return { ...(searchSettleMs !== undefined ? { searchSettleMs } : {}), ...(readSettleMs !== undefined ? { readSettleMs } : {}) };
+  return {
+    ...(searchSettleMs !== undefined ? { searchSettleMs } : {}),
+    ...(readSettleMs !== undefined ? { readSettleMs } : {}),
+    // Between lookups the record parks: its slot goes to the next record (slots.ts).
+    sleep: (ms) => parkDuring(new Promise<void>((resolve) => setTimeout(resolve, ms))),
+  };
 }
 
 /**

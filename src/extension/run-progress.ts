@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ProgressSink, RecordOutcomeKind } from '../engine/progress';
 import type { IntercomClient } from '../intercom';
+import { waitingWords } from '../engine/progress';
 import type { ObjectType } from '../model/object-types';
 
 /**
@@ -13,6 +14,7 @@ export class RunProgress implements ProgressSink {
   private readonly status: vscode.StatusBarItem;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly started = performance.now();
+  private parked = 0;
 
   constructor(
     private readonly label: string,
@@ -53,12 +55,17 @@ export class RunProgress implements ProgressSink {
     this.log.warn(message);
   }
 
+  waiting(count: number): void {
+    this.parked = count;
+  }
+
   /** The figures the status bar shows, also logged when the run ends. */
   summary(): string {
     const stats = this.client.stats();
     const seconds = Math.max((performance.now() - this.started) / 1000, 1);
     const throttled = stats.throttled ? ` · ${stats.throttled}×429` : '';
-    return `${this.counts.migrated} ${this.done} · ${this.counts.skipped} skipped · ${this.counts.failed} failed · ${(stats.completed / seconds).toFixed(1)} req/s${throttled}`;
+    const waiting = this.parked ? ` · ${this.parked} ${waitingWords(this.parked)}` : '';
+    return `${this.counts.migrated} ${this.done} · ${this.counts.skipped} skipped · ${this.counts.failed} failed${waiting} · ${(stats.completed / seconds).toFixed(1)} req/s${throttled}`;
   }
 
   private update(): void {

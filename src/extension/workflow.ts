@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { EngineUsageError } from '../engine/errors';
+import { EngineUsageError, RunNotStartedError } from '../engine/errors';
 import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../engine/propose-map';
+import { TargetMismatchError, UnadoptedTargetError } from '../engine/target-binding';
 import { LedgerLockedError, registerSecret } from '../ledger';
 import { runMigration, type MigrationResult } from '../engine/run-migration';
 import { resolveWorkspace } from '../engine/workspace';
@@ -152,11 +153,17 @@ const KIND_LABEL = { configure: 'Configure workspace', sample: 'Sample', full: '
 
 let activeRun: AbortController | undefined;
 
+/** adopt: adopt what Intercom already holds of this source first; takeOver: take the writer lock from a holder that cannot be checked. */
+interface RunKindOptions {
+  adopt?: boolean;
+  takeOver?: boolean;
+}
+
 /**
  * Another process holds the workspace's writer lock and cannot be checked from here (another host):
  * the refusal is shown with a way to take over, after a modal confirmation that says when not to.
  */
-async function offerTakeOver(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 'delta' | 'dry-run', refusal: LedgerLockedError): Promise<MigrationResult | undefined> {
+async function offerTakeOver(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 'delta' | 'dry-run', refusal: LedgerLockedError, options: RunKindOptions): Promise<MigrationResult | undefined> {
   const answer = await vscode.window.showErrorMessage(refusal.message.replace(/run the same command with --take-over/, 'choose Take Over'), 'Take Over…');
   if (answer !== 'Take Over…') return undefined;
   const { pid, hostname } = refusal.holder;
@@ -165,10 +172,10 @@ async function offerTakeOver(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | '
     'Only if that process is gone for good (its machine is down, or its container restarted under a new host name): two writers would write records twice. Its interrupted run is resumed, and its writes of unknown outcome are looked up in Intercom before anything is sent.',
     'Take Over',
   );
-  return ok ? runKind(ctx, kind, { takeOver: true }) : undefined;
+  return ok ? runKind(ctx, kind, { ...options, takeOver: true }) : undefined;
 }
 
-export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 'delta' | 'dry-run', options: { takeOver?: boolean } = {}): Promise<MigrationResult | undefined> {
+export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 'delta' | 'dry-run', options: RunKindOptions = {}): Promise<MigrationResult | undefined> {
   if (activeRun) throw new Error('A run is already in progress: cancel it from its notification first.');
   const config = await requireConfig(ctx);
   const dir = workspaceDir(ctx);
@@ -203,12 +210,25 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
         });
         ctx.log.show(true);
         return runMigration({
-          workspaceDir: dir, kind, reader, client, progress: sink, signal: abort.signal, clock: ctx.clock, takeOver: options.takeOver === true,
+          workspaceDir: dir, kind, reader, client, progress: sink, signal: abort.signal, clock: ctx.clock, adopt: options.adopt === true, takeOver: options.takeOver === true,
           options: { concurrency: config.run.concurrency, sampleSize: config.run.sampleSize, attachmentsRoot: attachmentsRootOf(config.source, dir) },
         });
       },
     );
   } catch (error) {
+    if (error instanceof UnadoptedTargetError) {
+      // Intercom already holds this source's objects and this folder's ledger does not: adopting them
+      // first (a run that writes nothing to Intercom) is the only way on that cannot write them twice.
+      ctx.log.error(error.message);
+      const adoptRun = 'Adopt from Intercom, then Run';
+      void vscode.window.showErrorMessage(error.message, { modal: true }, adoptRun).then((a) => (a === adoptRun ? runKind(ctx, kind, { ...options, adopt: true }) : undefined));
+      return undefined;
+    }
+    if (error instanceof TargetMismatchError || error instanceof RunNotStartedError) {
+      ctx.log.error(error.message);
+      void vscode.window.showErrorMessage(error.message);
+      return undefined;
+    }
     if (error instanceof MapNotConfirmedError || error instanceof EngineUsageError) {
       void vscode.window.showErrorMessage(error.message, 'Confirm the Map').then((a) => a && vscode.commands.executeCommand('st2ic.confirmMap'));
       ctx.log.error(error.message);
@@ -224,7 +244,7 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
     await reader.close();
     await ctx.refreshViews();
   }
-  if (refusal) return offerTakeOver(ctx, kind, refusal);
+  if (refusal) return offerTakeOver(ctx, kind, refusal, options);
   if (!result) return undefined;
   ctx.log.info(`Run ${result.runId} ${result.status}${result.resumed ? ' (resumed)' : ''}${result.message ? `: ${result.message}` : ''}; ${countsText(result.counts)}`);
   const report = runReport(dir, result.runId);

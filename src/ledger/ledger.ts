@@ -20,7 +20,7 @@ import type { ProcessProbe } from './process-identity';
 import { RunJournal, type RunJournalHost } from './run-journal';
 import { RunState, foldRunJournal, isApplied, type AppliedWrite } from './run-state';
 import { findSecret } from './secret-guard';
-import { acquireWriterLock, commandFor, type WriterRequest } from './writer-lock';
+import { acquireWriterLock, aRunOf, commandFor, type WriterRequest } from './writer-lock';
 
 export interface LedgerOptions {
   /** Default: fsync per 100 entries or 10 ms, whichever comes first; intents at once (group commit). */
@@ -192,13 +192,13 @@ export class Ledger {
     const replaced = this.writer?.replaced;
     if (replaced?.runId) left.set(replaced.runId, replaced);
     for (const meta of metas) {
-      if (meta.kind === 'dry-run' || left.has(meta.id)) continue;
+      if (writesNothingToIntercom(meta.kind) || left.has(meta.id)) continue;
       const holder = await lockHolder(this.paths.lock(meta.id), this.takeOver, this.probe);
       if (holder && !holder.alive) left.set(meta.id, holder);
     }
     for (const meta of metas) {
       const holder = left.get(meta.id);
-      if (holder && meta.kind !== 'dry-run') await this.refuseBesideInterrupted(meta, holder, request);
+      if (holder && !writesNothingToIntercom(meta.kind)) await this.refuseBesideInterrupted(meta, holder, request);
     }
   }
 
@@ -210,8 +210,8 @@ export class Ledger {
     const { state } = await foldRunJournal(this.paths.journal(meta.id));
     const pending = state.pendingIntents().length;
     if ((state.status ?? meta.status) !== 'running' && pending === 0) return;
-    const what = meta.kind === 'rollback' ? `a rollback of run ${meta.rollbackOf ?? '?'}` : `a ${meta.kind} run`;
-    const asked = request.kind === 'rollback' ? `a rollback of run ${request.rollbackOf ?? '?'}` : `a ${request.kind} run`;
+    const what = meta.kind === 'rollback' ? `a rollback of run ${meta.rollbackOf ?? '?'}` : aRunOf(meta.kind);
+    const asked = request.kind === 'rollback' ? `a rollback of run ${request.rollbackOf ?? '?'}` : aRunOf(request.kind);
     const ways = meta.kind === 'rollback'
       ? `Resume it first with \`${commandFor(meta.kind, meta.rollbackOf)}\``
       : `Resume it first with \`${commandFor(meta.kind, meta.rollbackOf)}\` (the command that started it), or roll it back with \`st2ic rollback ${meta.id}\``;
@@ -616,7 +616,7 @@ export class Ledger {
     }
     if (!input.rollbackOf) throw new LedgerUsageError('a rollback run needs rollbackOf (the run to undo)');
     const target = await this.readMeta(input.rollbackOf);
-    if (target.kind === 'rollback' || target.kind === 'dry-run') throw new LedgerUsageError(`run ${target.id} is a ${target.kind}; there is nothing to roll back`);
+    if (target.kind === 'rollback' || target.kind === 'dry-run' || target.kind === 'adopt') throw new LedgerUsageError(`run ${target.id} is a ${target.kind}; there is nothing to roll back`);
     const holder = await lockHolder(this.paths.lock(target.id), this.takeOver, this.probe);
     if (this.open.has(target.id) || holder?.alive) throw new LedgerUsageError(`run ${target.id} is still running; stop it before rolling it back`);
   }
@@ -822,6 +822,11 @@ async function readableFile(file: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Dry runs and adopt runs send nothing to Intercom: nothing of theirs can be written twice. */
+function writesNothingToIntercom(kind: RunKind): boolean {
+  return kind === 'dry-run' || kind === 'adopt';
 }
 
 function guardSecrets(meta: RunMeta): void {

@@ -17,9 +17,14 @@ export function commandFor(kind: string, rollbackOf?: string): string {
   return `st2ic ${kind}`;
 }
 
-/** "a full run 2026…-full-3fa9", "a rollback of run X (run Y)", "a delta run (not started yet)". */
+/** "a full run", "an adopt run": a run of this kind, in words. */
+export function aRunOf(kind: string): string {
+  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} run`;
+}
+
+/** "a full run (2026…-full-3fa9)", "a rollback of run X (Y)", "a delta run (its run not chosen yet)". */
 export function describeHolderRun(holder: Pick<LockHolder, 'kind' | 'runId' | 'rollbackOf'>): string {
-  const what = holder.kind === 'rollback' ? `a rollback${holder.rollbackOf ? ` of run ${holder.rollbackOf}` : ''}` : `a ${holder.kind ?? 'migration'} run`;
+  const what = holder.kind === 'rollback' ? `a rollback${holder.rollbackOf ? ` of run ${holder.rollbackOf}` : ''}` : aRunOf(holder.kind ?? 'migration');
   return `${what}${holder.runId ? ` (${holder.runId})` : ' (its run not chosen yet)'}`;
 }
 

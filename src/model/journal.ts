@@ -6,8 +6,12 @@ import { ObjectType } from './object-types';
  * the run metadata in `run.json`. The journals are the truth; every index is derived from them.
  */
 
-/** `configure` prepares the Intercom workspace only (attributes the map needs; admin and team matches). */
-export const RUN_KINDS = ['configure', 'sample', 'full', 'delta', 'rollback', 'dry-run'] as const;
+/**
+ * `configure` prepares the Intercom workspace only (attributes the map needs; admin and team matches).
+ * `adopt` writes nothing to Intercom: it records what Intercom already holds of this source (found by
+ * the keys the engine gives its objects) when a ledger is rebuilt from Intercom.
+ */
+export const RUN_KINDS = ['configure', 'sample', 'full', 'delta', 'rollback', 'dry-run', 'adopt'] as const;
 export const RunKind = z.enum(RUN_KINDS);
 export type RunKind = z.infer<typeof RunKind>;
 

@@ -15,7 +15,7 @@ import { ExitCode, UsageError } from '../exit-codes';
 import { ProgressPrinter } from '../progress-printer';
 import { exitCodeOf } from './run';
 
-const USAGE = 'st2ic configure --source <source> [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--yes] [--take-over] [--json]';
+const USAGE = 'st2ic configure --source <source> [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--yes] [--adopt] [--take-over] [--json]';
 
 /** Shows what the Intercom workspace needs (attributes to create, teams and teammates missing), then applies it. */
 export const configureCommand: CliCommand = {
@@ -23,7 +23,7 @@ export const configureCommand: CliCommand = {
   summary: 'Prepare the Intercom workspace: show the plan (admins, teams, attributes), then create the attributes the map needs',
   usage: USAGE,
   async run(argv, env) {
-    const { values } = parseCommand(argv, USAGE, { ...WRITER_OPTIONS });
+    const { values } = parseCommand(argv, USAGE, { adopt: { type: 'boolean' }, ...WRITER_OPTIONS });
     const workspaceDir = workspaceOf(values);
     const client = clientFrom(values);
     const reader = await readerFrom(values, USAGE);
@@ -50,7 +50,7 @@ export const configureCommand: CliCommand = {
       }
       const printer = new ProgressPrinter(client);
       try {
-        const result = await runMigration({ workspaceDir, kind: 'configure', reader, client, clock: env.clock, progress: printer, takeOver: values['take-over'] === true });
+        const result = await runMigration({ workspaceDir, kind: 'configure', reader, client, clock: env.clock, adopt: values.adopt === true, progress: printer, takeOver: values['take-over'] === true });
         if (values.json) process.stdout.write(`${JSON.stringify({ ...result, plan: file })}\n`);
         else process.stdout.write(`Configure run ${result.runId} ${result.status}${result.message ? `: ${result.message}` : ''}\n`);
         return exitCodeOf(result);

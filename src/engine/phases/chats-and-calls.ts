@@ -2,7 +2,7 @@ import { applyObjectMapping, hasErrors } from '../../mapping/apply';
 import { htmlToText } from '../../mapping/transforms';
 import type { RecordState } from '../../model/journal';
 import { attachmentSourceId, type Attachment, type CallLog, type ChatMessage, type LiveChat } from '../../model/source';
-import { forEachConcurrent } from '../concurrent';
+import { forEachRecord } from '../concurrent';
 import { RecordError } from '../errors';
 import { callLogInput, chatInput } from '../mapping-inputs';
 import { journalRecord, migrateRecord } from '../record-outcome';
@@ -59,7 +59,7 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
   ctx.progress.phase('conversations from live chats');
   const { lines, files } = await chatTranscripts(inputs, scope.chatIds);
   const chatIds = new Set<number>();
-  await forEachConcurrent(ctx.reader.liveChats(), ctx.options.concurrency, ctx.signal, async (chat) => {
+  await forEachRecord(ctx, ctx.reader.liveChats(), async (chat) => {
     chatIds.add(chat.id);
     if (scope.chatIds && !scope.chatIds.has(chat.id)) return;
     await migrateRecord(ctx, 'liveChats', String(chat.id), async (): Promise<RecordState | undefined> => {
@@ -119,7 +119,7 @@ export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationSco
     if (a.owner.kind !== 'callLog' || (scope.callLogIds && !scope.callLogIds.has(a.owner.id))) continue;
     files.set(a.owner.id, [...(files.get(a.owner.id) ?? []), a]);
   }
-  await forEachConcurrent(ctx.reader.callLogs(), ctx.options.concurrency, ctx.signal, async (call: CallLog) => {
+  await forEachRecord(ctx, ctx.reader.callLogs(), async (call: CallLog) => {
     if (scope.callLogIds && !scope.callLogIds.has(call.id)) return;
     await migrateRecord(ctx, 'callLogs', String(call.id), async (): Promise<RecordState | undefined> => {
       const skip = (reason: string) => {

@@ -1,6 +1,7 @@
 import { isEmailAddress } from '../../mapping/apply';
 import type { RunContext } from '../context';
 import { RecordError } from '../errors';
+import { parkDuring } from '../slots';
 import { journaledWrite, sha256 } from '../write';
 import type { PeopleScope } from './people';
 
@@ -40,7 +41,8 @@ function visitorContact(ctx: RunContext, key: string, email: string | null, name
   const known = ctx.ledger.intercomIdFor('endUsers', sourceId);
   if (known) return Promise.resolve(known);
   const inFlight = ctx.visitors.get(sourceId);
-  if (inFlight) return inFlight;
+  // Another record is creating this visitor: wait for it without holding a slot.
+  if (inFlight) return parkDuring(inFlight);
   const externalId = `st-visitor-${sha256(key).slice(0, 20)}`;
   const body = { role: 'user' as const, external_id: externalId, ...(email ? { email } : {}), ...(name ? { name } : {}) };
   const creating = journaledWrite(ctx, {

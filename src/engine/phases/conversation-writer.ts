@@ -1,4 +1,5 @@
 import { systemClock, unixSeconds } from '../../model/clock';
+import { conversationSourceKey, SOURCE_KEY_ATTRIBUTE } from '../../model/source-keys';
 import { normalizeBody, type Conversation } from '../../intercom';
 import { FOLDED_TRANSCRIPT_MARKER, MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
 import type { ObjectType } from '../../model/object-types';
@@ -139,8 +140,12 @@ function partIdIn(conversation: Conversation | undefined, createdAt: number, par
   return undefined;
 }
 
-/** Adds one part (reply or note) with up to 10 files; more files go into follow-up notes. */
-async function writePart(ctx: RunContext, plan: PlannedConversation, conversationId: string, part: PlannedPart): Promise<string> {
+/**
+ * Adds one part (reply or note) with up to 10 files; more files go into follow-up notes. `inIntercom`
+ * reads the conversation as Intercom has it when an earlier run (or a lost ledger) may already have
+ * added the part: a part with the same type, created_at and body is taken, not sent again.
+ */
+async function writePart(ctx: RunContext, plan: PlannedConversation, conversationId: string, part: PlannedPart, inIntercom?: () => Promise<Conversation>): Promise<string> {
   const { files, notes, attached } = await filesOf(ctx, part);
   const body = [part.body, ...notes].filter((s) => s.trim() !== '').join('\n\n') || '(no text)';
   const chunks: AttachmentFile[][] = [];
@@ -153,6 +158,11 @@ async function writePart(ctx: RunContext, plan: PlannedConversation, conversatio
     const adminId = part.adminId ?? plan.actingAdminId;
     const description = `${kind} ${part.objectType}:${part.sourceId}${index ? ` files ${index + 1}` : ''} → conversation ${conversationId}`;
     const files = chunk.length ? { attachment_files: chunk } : {};
+    const already = inIntercom && !ctx.options.dryRun ? partIdIn(await inIntercom(), part.createdAt, partType, text) : undefined;
+    if (already !== undefined) {
+      if (index === 0) firstId = already;
+      continue;
+    }
     const result = await journaledWrite(ctx, {
       op: kind === 'note' ? 'note' : 'reply',
       objectType: index === 0 ? part.objectType : 'attachments',
@@ -214,7 +224,17 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   }
 
   let conversationId = ctx.ledger.intercomIdFor(plan.objectType, plan.sourceId);
-  if (!conversationId) {
+  // A conversation this call did not create may already hold parts the ledger does not know of.
+  let inIntercom: (() => Promise<Conversation>) | undefined;
+  if (conversationId) {
+    const id = conversationId;
+    let read: Promise<Conversation> | undefined;
+    inIntercom = () => (read ??= ctx.client.conversations.get(id));
+    // Adopted from Intercom (ledger rebuilt): the opening message is that conversation's source.
+    if (plan.opener.objectType !== plan.objectType && !ctx.ledger.intercomIdFor(plan.opener.objectType, plan.opener.sourceId)) {
+      journalRecord(ctx, plan.opener.objectType, plan.opener.sourceId, { state: 'migrated', intercomId: id });
+    }
+  } else {
     const body = plan.opener.body || '(no text)';
     const created = await journaledWrite(ctx, {
       op: 'create', objectType: plan.objectType, sourceId: plan.sourceId,
@@ -229,6 +249,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
       journalRecord(ctx, plan.opener.objectType, plan.opener.sourceId, { state: 'migrated', intercomId: conversationId });
     }
   }
+  await writeDetails(ctx, plan, conversationId, before);
 
   const openerFiles = openerFilesPart(ctx, plan);
   const attachmentNotes = Math.ceil(plan.parts.reduce((n, p) => n + Math.max(0, p.attachments.length - MAX_FILES_PER_PART), 0) / MAX_FILES_PER_PART) + (openerFiles ? 1 : 0);
@@ -245,10 +266,10 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
     if (existing) continue;
     if (part.objectType === 'attachments') {
       // A carrier of files only: its attachments are journaled one by one.
-      await writePart(ctx, plan, conversationId, part);
+      await writePart(ctx, plan, conversationId, part, inIntercom);
       continue;
     }
-    const outcome = await migrateRecord(ctx, part.objectType, part.sourceId, async () => ({ state: 'migrated', intercomId: await writePart(ctx, plan, conversationId!, part) }));
+    const outcome = await migrateRecord(ctx, part.objectType, part.sourceId, async () => ({ state: 'migrated', intercomId: await writePart(ctx, plan, conversationId!, part, inIntercom) }));
     if (outcome?.state === 'failed') throw new Error(`${plan.label}: part ${part.objectType} ${part.sourceId} failed: ${outcome.error.message}`);
     for (const fold of part.folds ?? []) {
       journalRecord(ctx, fold.objectType, fold.sourceId, { state: 'migrated', intercomId: outcome?.state === 'migrated' ? outcome.intercomId : conversationId });
@@ -256,16 +277,6 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   }
 
   const id = conversationId;
-  const attributes = Object.fromEntries(Object.entries(plan.attributes).filter(([, v]) => v !== null));
-  if ((plan.title !== null || Object.keys(attributes).length > 0) && before?.details !== detailsPrint(plan)) {
-    await journaledWrite(ctx, {
-      op: 'update', objectType: plan.objectType, sourceId: plan.sourceId,
-      target: { resource: 'conversation', intercomId: id, description: `PUT /conversations/${id} title and attributes ${fingerprint({ t: plan.title, a: attributes })}` },
-      lookup: { by: 'intercom_id', id },
-      send: () => ctx.client.conversations.update(id, { ...(plan.title !== null ? { title: plan.title } : {}), ...(Object.keys(attributes).length ? { custom_attributes: attributes as Record<string, string | number> } : {}) }),
-      idOf: (c) => String(c.id ?? id),
-    });
-  }
   const tagNames = before?.tags === tagsPrint(plan) ? [] : ctx.kind === 'sample' ? [...plan.tags, ctx.map.options.runTag] : plan.tags;
   for (const name of tagNames) {
     const tagId = await tagIdFor(ctx, name);
@@ -283,6 +294,23 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   if (plan.state === 'closed' && (before === undefined || previousState !== 'closed')) await setState(ctx, plan, id, 'close', print);
   else if (plan.state === 'open' && before !== undefined && previousState !== 'open') await setState(ctx, plan, id, 'open', print);
   return { state: 'migrated', intercomId: id, fingerprint: print };
+}
+
+/**
+ * Title, mapped attributes and the source key, right after the create: the key is what lets Intercom
+ * tell, without the ledger, that this conversation is migrated (st2ic ledger rebuild --from-intercom).
+ */
+async function writeDetails(ctx: RunContext, plan: PlannedConversation, id: string, before: ConversationPrint | undefined): Promise<void> {
+  if (before?.details === detailsPrint(plan)) return;
+  const mapped = Object.fromEntries(Object.entries(plan.attributes).filter(([, v]) => v !== null));
+  const attributes = { ...mapped, [SOURCE_KEY_ATTRIBUTE]: conversationSourceKey(plan.objectType, plan.sourceId) };
+  await journaledWrite(ctx, {
+    op: 'update', objectType: plan.objectType, sourceId: plan.sourceId,
+    target: { resource: 'conversation', intercomId: id, description: `PUT /conversations/${id} title and attributes ${fingerprint({ t: plan.title, a: mapped })}` },
+    lookup: { by: 'intercom_id', id },
+    send: () => ctx.client.conversations.update(id, { ...(plan.title !== null ? { title: plan.title } : {}), custom_attributes: attributes as Record<string, string | number> }),
+    idOf: (c) => String(c.id ?? id),
+  });
 }
 
 async function setState(ctx: RunContext, plan: PlannedConversation, id: string, action: 'close' | 'open', print: string): Promise<void> {

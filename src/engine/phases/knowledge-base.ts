@@ -1,5 +1,6 @@
 import { applyObjectMapping, hasErrors } from '../../mapping/apply';
 import type { RecordState } from '../../model/journal';
+import type { MappingFile } from '../../model/mapping';
 import type { KbArticle, KbCategory } from '../../model/source';
 import type { RunContext } from '../context';
 import { RecordError } from '../errors';
@@ -153,6 +154,14 @@ export async function migrateKnowledgeBase(ctx: RunContext): Promise<void> {
   }
 }
 
+const titleOf = (mapped: unknown, article: KbArticle): string => (typeof mapped === 'string' && mapped.trim() ? mapped : `Article ${article.id}`);
+
+/** The title an article gets in Intercom under this map (null when the map cannot map it). */
+export function articleTitle(map: MappingFile, article: KbArticle): string | null {
+  const mapped = applyObjectMapping('kbArticles', map.objects.kbArticles, articleInput(article).record);
+  return hasErrors(mapped) ? null : titleOf(mapped.standard.title, article);
+}
+
 async function migrateArticle(ctx: RunContext, article: KbArticle, collectionId: string | undefined): Promise<RecordState | undefined> {
   const map = ctx.map.objects.kbArticles;
   if (!map.enabled) return { state: 'skipped', reason: 'knowledge base articles are disabled in the map' };
@@ -163,7 +172,7 @@ async function migrateArticle(ctx: RunContext, article: KbArticle, collectionId:
     const issue = mapped.issues.find((i) => i.severity === 'error')!;
     throw new RecordError(`${label}: ${issue.source} → ${issue.target}: ${issue.message}`, 'validation', issue.source);
   }
-  const title = typeof mapped.standard.title === 'string' && mapped.standard.title.trim() ? mapped.standard.title : `Article ${article.id}`;
+  const title = titleOf(mapped.standard.title, article);
   const safe = stripActiveContent(typeof mapped.standard.body === 'string' ? mapped.standard.body : '');
   if (safe.removed.length) ctx.progress.warn(`${label}: Body: removed ${safe.removed.join(', ')} (not allowed in a help center article)`);
   const { html, unresolved } = rewriteImages(safe.html, ctx.map.options.kbImageBaseUrl);

@@ -2,7 +2,7 @@ import { applyObjectMapping, hasErrors, type MappedRecord } from '../../mapping/
 import type { EndUser, Organization } from '../../model/source';
 import type { RecordState } from '../../model/journal';
 import type { RunContext } from '../context';
-import { forEachConcurrent } from '../concurrent';
+import { forEachRecord } from '../concurrent';
 import { RecordError } from '../errors';
 import { fingerprint } from '../fingerprint';
 import { journalRecord, migrateRecord } from '../record-outcome';
@@ -29,7 +29,7 @@ function firstError(mapped: MappedRecord): RecordError {
 export async function migrateCompanies(ctx: RunContext, scope: PeopleScope): Promise<void> {
   ctx.progress.phase('companies');
   const map = ctx.map.objects.companies;
-  await forEachConcurrent(ctx.reader.organizations(), ctx.options.concurrency, ctx.signal, async (org: Organization) => {
+  await forEachRecord(ctx, ctx.reader.organizations(), async (org: Organization) => {
     if (scope.organizationIds && !scope.organizationIds.has(org.id)) return;
     await migrateRecord(ctx, 'organizations', String(org.id), async (): Promise<RecordState | undefined> => {
       if (!map.enabled) return { state: 'skipped', reason: 'companies are disabled in the map' };
@@ -79,7 +79,7 @@ async function tagRecord(ctx: RunContext, names: string[], objectType: 'organiza
 export async function migrateContacts(ctx: RunContext, scope: PeopleScope, userValues: CustomValueIndex): Promise<void> {
   ctx.progress.phase('contacts');
   const map = ctx.map.objects.contacts;
-  await forEachConcurrent(ctx.reader.endUsers(), ctx.options.concurrency, ctx.signal, async (user: EndUser) => {
+  await forEachRecord(ctx, ctx.reader.endUsers(), async (user: EndUser) => {
     if (scope.userIds && !scope.userIds.has(user.id)) return;
     await migrateRecord(ctx, 'endUsers', String(user.id), () => migrateContact(ctx, map, scope, user, userValues));
   });
@@ -153,7 +153,7 @@ async function migrateContact(ctx: RunContext, map: RunContext['map']['objects']
 /** Links contacts to companies as the organization filters say. */
 export async function migrateMemberships(ctx: RunContext, scope: PeopleScope): Promise<void> {
   ctx.progress.phase('company memberships');
-  await forEachConcurrent(ctx.reader.organizationMemberships(), ctx.options.concurrency, ctx.signal, async (m) => {
+  await forEachRecord(ctx, ctx.reader.organizationMemberships(), async (m) => {
     if (scope.userIds && !scope.userIds.has(m.userId)) return;
     const sourceId = `${m.organizationId}:${m.userId}`;
     const previous = ctx.ledger.recordState('organizationMemberships', sourceId)?.result;

@@ -1,3 +1,4 @@
+import { parkDuring } from '../slots';
 import type { RunContext } from '../context';
 import { migrateRecord } from '../record-outcome';
 import { journaledWrite } from '../write';
@@ -9,7 +10,8 @@ import { journaledWrite } from '../write';
 export function tagIdFor(ctx: RunContext, name: string): Promise<string> {
   const key = name.trim().toLowerCase();
   const known = ctx.tags.get(key);
-  if (known) return known;
+  // Possibly still being created by another record: wait for it without holding a slot.
+  if (known) return parkDuring(known);
   // An earlier run created it: a delta must not write it again.
   const earlier = ctx.ledger.intercomIdFor('tags', `name:${key}`);
   if (earlier) {

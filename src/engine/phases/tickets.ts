@@ -4,7 +4,7 @@ import { unixSeconds } from '../../model/clock';
 import type { RecordState } from '../../model/journal';
 import { attachmentSourceId, type ThreadItem, type TicketThread } from '../../model/source';
 import type { RunContext } from '../context';
-import { forEachConcurrent } from '../concurrent';
+import { forEachRecord } from '../concurrent';
 import type { CustomValueIndex } from '../custom-values';
 import { ticketInput } from '../mapping-inputs';
 import { RecordError } from '../errors';
@@ -126,7 +126,7 @@ export async function migrateTickets(inputs: PlanInputs, scope: ConversationScop
   ctx.progress.phase('conversations from tickets');
   const map = ctx.map;
   const ticketIds = new Set<number>();
-  await forEachConcurrent(ctx.reader.ticketThreads(), ctx.options.concurrency, ctx.signal, async (thread) => {
+  await forEachRecord(ctx, ctx.reader.ticketThreads(), async (thread) => {
     const t = thread.ticket;
     ticketIds.add(t.id);
     if (scope.ticketIds && !scope.ticketIds.has(t.id)) return;

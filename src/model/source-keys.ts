@@ -1,0 +1,22 @@
+/**
+ * Intercom is the ledger's second memory: every conversation the engine creates carries the key of
+ * its SmarterTrack record in this conversation attribute (contacts carry theirs as external_id,
+ * companies as company_id). A lost or damaged ledger is rebuilt from these keys, never by writing again.
+ */
+export const SOURCE_KEY_ATTRIBUTE = 'st2ic_source_key';
+
+const PREFIX = { tickets: 'ticket', liveChats: 'chat', callLogs: 'call' } as const;
+export type ConversationSourceType = keyof typeof PREFIX;
+
+/** `ticket:1234`, `chat:55`, `call:9`. */
+export function conversationSourceKey(objectType: ConversationSourceType, sourceId: string): string {
+  return `${PREFIX[objectType]}:${sourceId}`;
+}
+
+export function parseConversationSourceKey(key: unknown): { objectType: ConversationSourceType; sourceId: string } | undefined {
+  if (typeof key !== 'string') return undefined;
+  const match = /^(ticket|chat|call):(\d+)$/.exec(key.trim());
+  if (!match) return undefined;
+  const objectType = (Object.keys(PREFIX) as ConversationSourceType[]).find((t) => PREFIX[t] === match[1]);
+  return objectType ? { objectType, sourceId: match[2]! } : undefined;
+}

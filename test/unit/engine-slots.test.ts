@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { forEachConcurrent } from '../../src/engine/concurrent';
+import { parkDuring } from '../../src/engine/slots';
+
+async function* items(n: number): AsyncIterable<number> {
+  for (let i = 0; i < n; i++) yield i;
+}
+
+function deferred<T = void>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+test('a record that parks gives its slot to the next ones; at most `limit` work at once; it resumes when its wait ends', async () => {
+  const gate = deferred();
+  const others = deferred();
+  let active = 0;
+  let maxActive = 0;
+  const finished: number[] = [];
+  const parkedCounts: number[] = [];
+  const run = forEachConcurrent(items(12), 2, new AbortController().signal, async (i) => {
+    active++;
+    maxActive = Math.max(maxActive, active);
+    if (i === 0) {
+      active--;
+      await parkDuring(gate.promise); // e.g. Intercom's search settling on an unknown outcome
+      active++;
+    } else {
+      await Promise.resolve();
+    }
+    active--;
+    finished.push(i);
+    if (finished.length === 11) others.resolve();
+  }, (n) => parkedCounts.push(n));
+  await others.promise;
+  assert.deepEqual([...finished].sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 'every other record finished while record 0 was parked');
+  assert.ok(!finished.includes(0));
+  gate.resolve();
+  await run;
+  assert.equal(finished.at(-1), 0);
+  assert.ok(maxActive <= 2, `at most 2 records worked at once (saw ${maxActive})`);
+  assert.deepEqual(parkedCounts, [1, 0]);
+});
+
+test('a settled promise costs no parking, and outside a record parkDuring is a plain wait', async () => {
+  const parked: number[] = [];
+  await forEachConcurrent(items(3), 1, new AbortController().signal, async (i) => {
+    assert.equal(await parkDuring(Promise.resolve(i)), i);
+  }, (n) => parked.push(n));
+  assert.deepEqual(parked, []);
+  assert.equal(await parkDuring(Promise.resolve('x')), 'x');
+});
+
+test('the first error stops the stream; records in flight finish', async () => {
+  const seen: number[] = [];
+  await assert.rejects(
+    forEachConcurrent(items(100), 3, new AbortController().signal, async (i) => {
+      seen.push(i);
+      if (i === 4) throw new Error('stop here');
+    }),
+    /stop here/,
+  );
+  assert.ok(seen.length < 100);
+});
