@@ -389,6 +389,14 @@ export class Ledger {
     return this.index.intercomIdFor(objectType, sourceId);
   }
 
+  /**
+   * A run wrote to this record and its outcome is unknown (an interrupted run): Intercom may hold the
+   * object although no id is mapped yet; resume or a later run decides it by lookup before sending.
+   */
+  hasPendingWrite(objectType: ObjectType, sourceId: string): boolean {
+    return this.index.hasOpenIntent(objectType, sourceId);
+  }
+
   /** Intercom id plus provenance: creating run, pre-existence, before-image. */
   mapping(objectType: ObjectType, sourceId: string): IdMapping | undefined {
     return this.index.mapping(objectType, sourceId);
