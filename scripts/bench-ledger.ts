@@ -87,9 +87,9 @@ async function indexFigures(records: number): Promise<void> {
   index.beginRun(meta);
   const at = new Date().toISOString();
   for (let i = 0; i < records; i++) {
-    index.apply({ seq: 3 * i + 1, at, runId: meta.id, type: 'intent', ...contact(i) });
-    index.apply({ seq: 3 * i + 2, at, runId: meta.id, type: 'outcome', intentSeq: 3 * i + 1, outcome: { result: 'applied', intercomId: `6762f0dd1bb69f9f2193${String(i).padStart(4, '0')}`, resolvedBy: 'response' } });
-    index.apply({ seq: 3 * i + 3, at, runId: meta.id, type: 'record', objectType: 'endUsers', sourceId: String(i), result: { state: 'migrated', intercomId: `6762f0dd1bb69f9f2193${String(i).padStart(4, '0')}` } });
+    index.apply({ v: 1, seq: 3 * i + 1, at, runId: meta.id, type: 'intent', ...contact(i) });
+    index.apply({ v: 1, seq: 3 * i + 2, at, runId: meta.id, type: 'outcome', intentSeq: 3 * i + 1, outcome: { result: 'applied', intercomId: `6762f0dd1bb69f9f2193${String(i).padStart(4, '0')}`, resolvedBy: 'response' } });
+    index.apply({ v: 1, seq: 3 * i + 3, at, runId: meta.id, type: 'record', objectType: 'endUsers', sourceId: String(i), result: { state: 'migrated', intercomId: `6762f0dd1bb69f9f2193${String(i).padStart(4, '0')}` } });
   }
   const after = heapUsed();
   console.log(`index memory for ${fmt(records)} records (id mapping + record state): ${((after - before) / 1024 / 1024).toFixed(1)} MiB (${fmt((after - before) / records)} bytes/record)${(globalThis as { gc?: unknown }).gc ? '' : ' [run with --expose-gc for a stable figure]'}`);

@@ -24,6 +24,15 @@ export const COMMON_OPTIONS = {
   concurrency: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
+/**
+ * Options of the verbs that write to Intercom (migrate, sample, delta, configure, rollback).
+ * `--take-over`: the process holding the workspace's writer lock from another host (or one this
+ * system cannot check) is gone; take its lock and resume its interrupted run.
+ */
+export const WRITER_OPTIONS = {
+  'take-over': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
 export type CommonValues = {
   workspace?: string;
   source?: string;

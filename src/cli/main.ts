@@ -1,6 +1,7 @@
 import { clockFromEnvironment } from '../model/clock';
 import { commands } from './commands';
 import { ExitCode, UsageError } from './exit-codes';
+import { ledgerProblem } from './ledger-problem';
 
 const HELP = `st2ic: migrate a SmarterTrack help desk into Intercom
 
@@ -42,9 +43,14 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    const problem = ledgerProblem(error);
     if (error instanceof UsageError) {
       process.stderr.write(`st2ic: ${error.message}\n`);
       process.exitCode = ExitCode.BadInput;
+    } else if (problem) {
+      // Any verb that reads the ledger (validate, inventory…) reports its refusals the same way.
+      process.stderr.write(`st2ic: ${problem.message}\n`);
+      process.exitCode = problem.exitCode;
     } else {
       process.stderr.write(`st2ic: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = ExitCode.Failed;

@@ -188,8 +188,8 @@ async function targetOf(ledger: Ledger, runId: string) {
 }
 
 /** What rolling back a run would do, for the confirmation people see before it happens. */
-export async function planRollback(workspaceDir: string, runId: string, client: IntercomClient): Promise<RollbackPlan> {
-  const ledger = await openLedger(workspaceDir);
+export async function planRollback(workspaceDir: string, runId: string, client: IntercomClient, options: { takeOver?: boolean } = {}): Promise<RollbackPlan> {
+  const ledger = await openLedger(workspaceDir, { takeOver: options.takeOver === true });
   try {
     const { target } = await targetOf(ledger, runId);
     const writes = await ledger.writesToUndo(runId);
@@ -205,9 +205,9 @@ export async function planRollback(workspaceDir: string, runId: string, client: 
  * updated, and lists what Intercom cannot undo. Itself journaled and resumable: a second call
  * continues where an interrupted one stopped.
  */
-export async function rollbackRun(req: { workspaceDir: string; runId: string; client: IntercomClient; progress?: ProgressSink; signal?: AbortSignal }): Promise<RollbackResult> {
+export async function rollbackRun(req: { workspaceDir: string; runId: string; client: IntercomClient; progress?: ProgressSink; signal?: AbortSignal; takeOver?: boolean }): Promise<RollbackResult> {
   const progress = new ProgressCounter(req.progress);
-  const ledger = await openLedger(req.workspaceDir);
+  const ledger = await openLedger(req.workspaceDir, { writer: { kind: 'rollback', rollbackOf: req.runId }, takeOver: req.takeOver === true });
   let journal: RunJournal | undefined;
   try {
     const { target, runs } = await targetOf(ledger, req.runId);

@@ -39,6 +39,11 @@ export interface MigrationRequest {
   /** Intercom already holds this source's objects and this folder has no ledger of them: rebuild it from Intercom first. */
   adopt?: boolean;
   options?: Partial<RunOptions>;
+  /**
+   * The user asserts that the process holding this workspace's writer lock from another host (or one
+   * this system cannot check) is gone: its lock is taken over and its interrupted run resumed.
+   */
+  takeOver?: boolean;
 }
 
 export interface MigrationResult {
@@ -164,7 +169,8 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
   const options: RunOptions = { ...DEFAULT_RUN_OPTIONS, ...req.options, dryRun: req.kind === 'dry-run' || req.options?.dryRun === true };
   const progress = new ProgressCounter(req.progress);
   const signal = req.signal ?? new AbortController().signal;
-  const ledger = await openLedger(req.workspaceDir);
+  // One writer per workspace, for the whole run (a dry run writes nothing to Intercom and skips it).
+  const ledger = await openLedger(req.workspaceDir, req.kind === 'dry-run' ? {} : { writer: { kind: req.kind }, takeOver: req.takeOver === true });
   let opened: { journal: RunJournal; resumed: boolean };
   try {
     if (req.kind !== 'dry-run') await checkTarget(ledger, req, map, progress);

@@ -96,7 +96,8 @@ const anyUnknown = (u: UnknownObjects) => u.contacts.length + u.companies.length
  * Cheap probes, at the start of every writing run: the first end users and organizations of the
  * source by the keys the engine gives them (external_id, company_id), and the first page of
  * conversations by their source key. Whatever Intercom has that the ledger does not map to the same
- * object means a lost, partial or other ledger: writing would migrate it a second time.
+ * object means a lost, partial or other ledger: writing would migrate it a second time. (An object
+ * of a write whose outcome is unknown is known: an interrupted run's lookup decides it before sending.)
  */
 export async function findUnknownObjects(client: IntercomClient, reader: SourceReader, ledger: Ledger, probes = 5): Promise<UnknownObjects> {
   const unknown: UnknownObjects = { contacts: [], companies: [], conversations: [] };
@@ -104,19 +105,19 @@ export async function findUnknownObjects(client: IntercomClient, reader: SourceR
   for await (const user of reader.endUsers()) {
     if (n++ >= probes) break;
     const found = await client.contacts.findByExternalId(String(user.id));
-    if (found && ledger.intercomIdFor('endUsers', String(user.id)) !== found.id) unknown.contacts.push(String(user.id));
+    if (found && ledger.intercomIdFor('endUsers', String(user.id)) !== found.id && !ledger.hasPendingWrite('endUsers', String(user.id))) unknown.contacts.push(String(user.id));
   }
   n = 0;
   for await (const org of reader.organizations()) {
     if (n++ >= probes) break;
     const found = await client.companies.findByCompanyId(String(org.id));
-    if (found && ledger.intercomIdFor('organizations', String(org.id)) !== found.id) unknown.companies.push(String(org.id));
+    if (found && ledger.intercomIdFor('organizations', String(org.id)) !== found.id && !ledger.hasPendingWrite('organizations', String(org.id))) unknown.companies.push(String(org.id));
   }
   n = 0;
   for await (const conversation of client.conversations.list(20)) {
     if (n++ >= 20) break;
     const key = parseConversationSourceKey(conversation.custom_attributes?.[SOURCE_KEY_ATTRIBUTE]);
-    if (key && ledger.intercomIdFor(key.objectType, key.sourceId) !== String(conversation.id)) unknown.conversations.push(conversationSourceKey(key.objectType, key.sourceId));
+    if (key && ledger.intercomIdFor(key.objectType, key.sourceId) !== String(conversation.id) && !ledger.hasPendingWrite(key.objectType, key.sourceId)) unknown.conversations.push(conversationSourceKey(key.objectType, key.sourceId));
   }
   return unknown;
 }

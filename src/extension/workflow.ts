@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { EngineUsageError, RunNotStartedError } from '../engine/errors';
 import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../engine/propose-map';
 import { TargetMismatchError, UnadoptedTargetError } from '../engine/target-binding';
-import { registerSecret } from '../ledger';
+import { LedgerLockedError, registerSecret } from '../ledger';
 import { runMigration, type MigrationResult } from '../engine/run-migration';
 import { resolveWorkspace } from '../engine/workspace';
 import { mappingPath, readMappingFile, writeMappingFile } from '../mapping/mapping-file';
@@ -153,7 +153,29 @@ const KIND_LABEL = { configure: 'Configure workspace', sample: 'Sample', full: '
 
 let activeRun: AbortController | undefined;
 
-export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 'delta' | 'dry-run', adopt = false): Promise<MigrationResult | undefined> {
+/** adopt: adopt what Intercom already holds of this source first; takeOver: take the writer lock from a holder that cannot be checked. */
+interface RunKindOptions {
+  adopt?: boolean;
+  takeOver?: boolean;
+}
+
+/**
+ * Another process holds the workspace's writer lock and cannot be checked from here (another host):
+ * the refusal is shown with a way to take over, after a modal confirmation that says when not to.
+ */
+async function offerTakeOver(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 'delta' | 'dry-run', refusal: LedgerLockedError, options: RunKindOptions): Promise<MigrationResult | undefined> {
+  const answer = await vscode.window.showErrorMessage(refusal.message.replace(/run the same command with --take-over/, 'choose Take Over'), 'Take Over…');
+  if (answer !== 'Take Over…') return undefined;
+  const { pid, hostname } = refusal.holder;
+  const ok = await ctx.prompts.confirm(
+    `Take over this workspace from pid ${pid} on ${hostname}?`,
+    'Only if that process is gone for good (its machine is down, or its container restarted under a new host name): two writers would write records twice. Its interrupted run is resumed, and its writes of unknown outcome are looked up in Intercom before anything is sent.',
+    'Take Over',
+  );
+  return ok ? runKind(ctx, kind, { ...options, takeOver: true }) : undefined;
+}
+
+export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 'delta' | 'dry-run', options: RunKindOptions = {}): Promise<MigrationResult | undefined> {
   if (activeRun) throw new Error('A run is already in progress: cancel it from its notification first.');
   const config = await requireConfig(ctx);
   const dir = workspaceDir(ctx);
@@ -171,7 +193,8 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
   const abort = new AbortController();
   activeRun = abort;
   let sink: RunProgress | undefined;
-  let result: MigrationResult;
+  let result: MigrationResult | undefined;
+  let refusal: LedgerLockedError | undefined;
   try {
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `${KIND_LABEL[kind]} run`, cancellable: true },
@@ -187,7 +210,7 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
         });
         ctx.log.show(true);
         return runMigration({
-          workspaceDir: dir, kind, reader, client, progress: sink, signal: abort.signal, clock: ctx.clock, adopt,
+          workspaceDir: dir, kind, reader, client, progress: sink, signal: abort.signal, clock: ctx.clock, adopt: options.adopt === true, takeOver: options.takeOver === true,
           options: { concurrency: config.run.concurrency, sampleSize: config.run.sampleSize, attachmentsRoot: attachmentsRootOf(config.source, dir) },
         });
       },
@@ -198,7 +221,7 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
       // first (a run that writes nothing to Intercom) is the only way on that cannot write them twice.
       ctx.log.error(error.message);
       const adoptRun = 'Adopt from Intercom, then Run';
-      void vscode.window.showErrorMessage(error.message, { modal: true }, adoptRun).then((a) => (a === adoptRun ? runKind(ctx, kind, true) : undefined));
+      void vscode.window.showErrorMessage(error.message, { modal: true }, adoptRun).then((a) => (a === adoptRun ? runKind(ctx, kind, { ...options, adopt: true }) : undefined));
       return undefined;
     }
     if (error instanceof TargetMismatchError || error instanceof RunNotStartedError) {
@@ -211,7 +234,9 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
       ctx.log.error(error.message);
       return undefined;
     }
-    throw error;
+    if (!(error instanceof LedgerLockedError && error.takeOverAllowed && !options.takeOver)) throw error;
+    ctx.log.error(error.message);
+    refusal = error;
   } finally {
     activeRun = undefined;
     if (sink) ctx.log.info(`Run figures: ${sink.summary()}`);
@@ -219,6 +244,8 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
     await reader.close();
     await ctx.refreshViews();
   }
+  if (refusal) return offerTakeOver(ctx, kind, refusal, options);
+  if (!result) return undefined;
   ctx.log.info(`Run ${result.runId} ${result.status}${result.resumed ? ' (resumed)' : ''}${result.message ? `: ${result.message}` : ''}; ${countsText(result.counts)}`);
   const report = runReport(dir, result.runId);
   if (report) await showMarkdown(report);

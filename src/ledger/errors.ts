@@ -40,11 +40,43 @@ export function writeCauseOf(error: unknown): LedgerWriteCause {
   return 'OTHER';
 }
 
-/** Another writer holds the run's lock. */
+/** Who holds a lock, as its file says. */
+export interface LockHolderInfo {
+  pid: number;
+  hostname: string;
+  since: string;
+  /** Writer lock: the kind of run the holder writes, and which run (once chosen). */
+  kind?: string;
+  runId?: string;
+  rollbackOf?: string;
+}
+
+/**
+ * Another process holds the workspace's writer lock, or a run's lock. `takeOverAllowed`: its holder
+ * cannot be checked from here (another host, or no /proc), so the user may assert it is gone
+ * (`--take-over`); a holder that provably runs is never taken over.
+ */
 export class LedgerLockedError extends Error {
   override readonly name = 'LedgerLockedError';
-  constructor(readonly lockFile: string, readonly holder: { pid: number; hostname: string; since: string }, reason: string) {
-    super(`Run is locked by pid ${holder.pid} on ${holder.hostname} since ${holder.since} (${lockFile}): ${reason}`);
+  constructor(
+    readonly lockFile: string,
+    readonly holder: LockHolderInfo,
+    message: string,
+    readonly takeOverAllowed = false,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A taken-over writer left a run interrupted, and the command asks for another kind of run: starting
+ * it beside the interrupted one could write again what that one wrote without knowing. Resume the
+ * interrupted run (its own command) or roll it back first.
+ */
+export class LedgerInterruptedRunError extends Error {
+  override readonly name = 'LedgerInterruptedRunError';
+  constructor(readonly runId: string, readonly runKind: string, message: string) {
+    super(message);
   }
 }
 
@@ -61,7 +93,18 @@ export class LedgerUsageError extends Error {
   override readonly name = 'LedgerUsageError';
 }
 
-/** A file the ledger owns does not parse (run.json); journals tolerate a torn tail instead. */
+/**
+ * The ledger is damaged and cannot be trusted: a run.json that does not parse or is missing and
+ * cannot be rebuilt, a journal that is missing or lost entries, an unreadable line in the middle of a
+ * journal, a file of a newer format. The message names the file and the fix; nothing is written to
+ * Intercom. (A torn last line of a journal is not damage: it is what a crash leaves, and is dropped.)
+ */
 export class LedgerCorruptError extends Error {
   override readonly name = 'LedgerCorruptError';
+  constructor(message: string, readonly file?: string) {
+    super(message);
+  }
 }
+
+/** How a damaged journal is mended: it is the truth, so only a copy of it or Intercom can replace it. */
+export const REBUILD_HINT = 'restore it from a backup, or rebuild the ledger from Intercom: st2ic ledger rebuild --from-intercom';

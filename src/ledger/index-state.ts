@@ -186,6 +186,14 @@ export class LedgerIndex {
     return open;
   }
 
+  /** Some run has a write of this record whose outcome is unknown (a lookup decides it before anything is sent). */
+  hasOpenIntent(objectType: ObjectType, sourceId: string): boolean {
+    for (const open of this.openIntents.values()) {
+      for (const intent of open.values()) if (intent.objectType === objectType && intent.sourceId === sourceId) return true;
+    }
+    return false;
+  }
+
   intercomIdFor(objectType: ObjectType, sourceId: string): string | undefined {
     return this.slots.get(recordKey(objectType, sourceId))?.mapping?.intercomId;
   }

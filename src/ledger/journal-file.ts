@@ -1,7 +1,8 @@
 import { createReadStream, promises as fsp } from 'node:fs';
-import { JournalEntry } from '../model/journal';
+import type { Hash } from 'node:crypto';
+import { declaredFormat, JournalEntry, LEDGER_FORMAT } from '../model/journal';
 import type { AppendFile } from './fs-layer';
-import { LedgerWriteError } from './errors';
+import { LedgerCorruptError, LedgerWriteError, REBUILD_HINT } from './errors';
 
 /** What a scan of a journal found. `validBytes` ends after the last line that parsed. */
 export interface JournalScan {
@@ -9,45 +10,62 @@ export interface JournalScan {
   totalBytes: number;
   /** Bytes after `validBytes`: a line cut by a crash (or garbage after it). Ignored, and truncated on resume. */
   tornBytes: number;
-  /** Complete lines in the middle that did not parse (skipped, reported). */
-  badLines: { offset: number; error: string }[];
   entries: number;
 }
 
+export interface ScanOptions {
+  /** Where to start (a line start); default 0. */
+  fromOffset?: number;
+  /** Fed with every valid line's bytes, in order: the sha-256 of the valid bytes (the index cache checks it). */
+  hash?: Hash;
+}
+
 /**
- * Streams a journal's entries in file order, from `fromOffset` (a line start). Constant memory.
- * A torn tail is never passed to `onEntry`; invalid lines followed by valid ones are skipped and reported.
+ * Streams a journal's entries in file order. Constant memory. A torn tail (lines that do not parse
+ * and are followed by nothing that does: what a crash mid-write leaves) is never passed to `onEntry`.
+ * An unreadable line followed by a valid one is damage, not a crash: the scan refuses with
+ * LedgerCorruptError naming the file, the line and its byte offset. Lines without `v` are read as
+ * format 0; a line of a newer format refuses.
  */
 export async function scanJournal(
   file: string,
   onEntry: (entry: JournalEntry, offset: number) => void,
-  fromOffset = 0,
+  options: ScanOptions | number = {},
 ): Promise<JournalScan> {
-  const scan: JournalScan = { validBytes: fromOffset, totalBytes: fromOffset, tornBytes: 0, badLines: [], entries: 0 };
-  let pendingBad: { offset: number; error: string }[] = [];
+  const { fromOffset = 0, hash } = typeof options === 'number' ? { fromOffset: options } : options;
+  const scan: JournalScan = { validBytes: fromOffset, totalBytes: fromOffset, tornBytes: 0, entries: 0 };
+  let firstBad: { offset: number; line: number; error: string } | undefined;
   let offset = fromOffset;
+  let lineNo = 0;
   let rest: Buffer = Buffer.alloc(0);
   const stream = createReadStream(file, { start: fromOffset, highWaterMark: 1 << 20 });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
+      // Valid lines are contiguous from the start of `data` (a bad line before a valid one refuses): hashed once per chunk.
+      let validEnd = 0;
       for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
         const line = data.toString('utf8', start, nl);
         const lineOffset = offset;
-        offset += nl + 1 - start;
-        start = nl + 1;
+        lineNo++;
         const parsed = parseLine(line);
         if (parsed.ok) {
-          scan.badLines.push(...pendingBad);
-          pendingBad = [];
+          if (firstBad) throw unreadableLine(file, firstBad, fromOffset);
+          validEnd = nl + 1;
+          offset += nl + 1 - start;
+          start = nl + 1;
           scan.entries++;
           scan.validBytes = offset;
           onEntry(parsed.entry, lineOffset);
         } else {
-          pendingBad.push({ offset: lineOffset, error: parsed.error });
+          if (parsed.newer !== undefined) throw newerFormat(file, lineOffset, lineNo, fromOffset, parsed.newer);
+          offset += nl + 1 - start;
+          start = nl + 1;
+          firstBad ??= { offset: lineOffset, line: lineNo, error: parsed.error };
         }
       }
+      if (validEnd > 0) hash?.update(data.subarray(0, validEnd));
       data = data.subarray(start);
       rest = Buffer.from(data);
     }
@@ -59,14 +77,36 @@ export async function scanJournal(
   return scan;
 }
 
-function parseLine(line: string): { ok: true; entry: JournalEntry } | { ok: false; error: string } {
+function where(offset: number, line: number, fromOffset: number): string {
+  return fromOffset === 0 ? `line ${line} (byte ${offset})` : `the line at byte ${offset}`;
+}
+
+function unreadableLine(file: string, bad: { offset: number; line: number; error: string }, fromOffset: number): LedgerCorruptError {
+  return new LedgerCorruptError(
+    `Journal ${file} is damaged: ${where(bad.offset, bad.line, fromOffset)} cannot be read (${bad.error}), and valid entries follow it, so it is not a line cut by a crash. ` +
+      `The journal is the record of what was written to Intercom and is not guessed at: ${REBUILD_HINT}.`,
+    file,
+  );
+}
+
+function newerFormat(file: string, offset: number, line: number, fromOffset: number, version: unknown): LedgerCorruptError {
+  return new LedgerCorruptError(
+    `Journal ${file}: ${where(offset, line, fromOffset)} is in ledger format ${JSON.stringify(version)}, newer than this st2ic reads (${LEDGER_FORMAT}). Use the st2ic version that wrote it, or a newer one.`,
+    file,
+  );
+}
+
+function parseLine(line: string): { ok: true; entry: JournalEntry } | { ok: false; error: string; newer?: unknown } {
   let json: unknown;
   try {
     json = JSON.parse(line);
   } catch (error) {
     return { ok: false, error: `not JSON: ${(error as Error).message}` };
   }
-  const result = JournalEntry.safeParse(json);
+  const format = declaredFormat(json);
+  if ('notAnObject' in format) return { ok: false, error: 'not a journal entry: not an object' };
+  if ('newer' in format) return { ok: false, error: `format ${String(format.newer)}`, newer: format.newer };
+  const result = JournalEntry.safeParse(format.json);
   return result.success ? { ok: true, entry: result.data } : { ok: false, error: `not a journal entry: ${result.error.issues[0]?.message ?? ''}` };
 }
 
@@ -117,7 +157,14 @@ export class JournalWriter {
     private durable: number,
     private readonly policy: BatchPolicy,
     private readonly runId: string,
+    /** The sha-256 of the durable bytes so far (from the scan that opened the journal); fed with each batch. */
+    private readonly hash?: Hash,
   ) {}
+
+  /** sha-256 (hex) of the journal's durable bytes, when the writer was given the hash of what preceded it. */
+  get durableSha256(): string | undefined {
+    return this.hash?.copy().digest('hex');
+  }
 
   /** Bytes of the journal known to be on stable storage. */
   get durableBytes(): number {
@@ -199,6 +246,7 @@ export class JournalWriter {
       return;
     }
     this.durable += data.length;
+    this.hash?.update(data);
     for (const w of waiters) w.resolve();
   }
 

@@ -6,11 +6,14 @@ export class LedgerPaths {
   readonly runsDir: string;
   /** Derived cache of the cross-run index; safe to delete, rebuilt from the journals. */
   readonly indexCache: string;
+  /** One writer per workspace: held by the process that writes to Intercom through it. */
+  readonly writerLock: string;
 
   constructor(workspaceDir: string) {
     this.migrationDir = path.join(workspaceDir, 'migration');
     this.runsDir = path.join(this.migrationDir, 'runs');
     this.indexCache = path.join(this.migrationDir, 'ledger-index.json');
+    this.writerLock = path.join(this.migrationDir, 'writer.lock');
   }
 
   runDir(runId: string): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ObjectType } from '../model/object-types';
 import {
-  JournalEntry, RECORD_CREATING_OPS, type CheckpointEntry, type IntentBody, type IntentEntry, type JsonValue, type OutcomeResult,
+  JournalEntry, LEDGER_FORMAT, RECORD_CREATING_OPS, type CheckpointEntry, type IntentBody, type IntentEntry, type JsonValue, type OutcomeResult,
   type RecordBody, type RunCounts, type RunMeta, type RunStatus, type WatermarkValue,
 } from '../model/journal';
 import { LedgerSecretError, LedgerUsageError } from './errors';
@@ -23,7 +23,7 @@ export interface RunJournalHost {
   now(): Date;
 }
 
-type EntryBody = { [K in JournalEntry['type']]: Omit<Extract<JournalEntry, { type: K }>, 'seq' | 'at' | 'runId'> }[JournalEntry['type']];
+type EntryBody = { [K in JournalEntry['type']]: Omit<Extract<JournalEntry, { type: K }>, 'v' | 'seq' | 'at' | 'runId'> }[JournalEntry['type']];
 
 /**
  * The one writer of one run. Every write to Intercom goes: `await intent()` (durable before the call
@@ -59,6 +59,11 @@ export class RunJournal {
   /** Journal bytes known durable (the index cache records it). */
   get durableBytes(): number {
     return this.writer.durableBytes;
+  }
+
+  /** sha-256 of those bytes (the index cache checks it on load). */
+  get durableSha256(): string | undefined {
+    return this.writer.durableSha256;
   }
 
   get bufferedEntries(): number {
@@ -153,10 +158,15 @@ export class RunJournal {
     return this.host.writesToUndo(target);
   }
 
-  /** Marks the start of an attempt (first run or a resume); resolves once durable. */
+  /**
+   * Marks the start of an attempt (first run or a resume); resolves once durable. The entry carries
+   * the run's origin, so run.json can be rebuilt from the journal alone.
+   */
   async beginAttempt(): Promise<void> {
     this.state.attempt += 1;
-    const { durable } = this.append({ type: 'run-status', status: 'running', attempt: this.state.attempt }, true);
+    const { kind, rollbackOf, startedAt, mappingHash, source } = this.meta;
+    const run = { kind, ...(rollbackOf ? { rollbackOf } : {}), startedAt, mappingHash, source };
+    const { durable } = this.append({ type: 'run-status', status: 'running', attempt: this.state.attempt, run }, true);
     await durable;
   }
 
@@ -168,9 +178,11 @@ export class RunJournal {
       throw new LedgerUsageError(`cannot complete run ${this.meta.id}: ${pending} write(s) have no outcome; resolve them or finish as failed`);
     }
     try {
-      this.append({ type: 'run-status', status, attempt: this.state.attempt, message });
+      // run.json's finishedAt is the final entry's time, so a run.json rebuilt from the journal is the same.
+      const finishedAt = this.host.now().toISOString();
+      this.append({ type: 'run-status', status, attempt: this.state.attempt, message }, false, finishedAt);
       await this.flush();
-      this.meta = { ...this.meta, status, finishedAt: this.host.now().toISOString(), counts: this.counts() };
+      this.meta = { ...this.meta, status, finishedAt, counts: this.counts() };
       await this.host.writeMeta(this.meta);
     } catch (error) {
       // Leave the run resumable and unlocked; the journal (not run.json) says how far it got.
@@ -204,9 +216,9 @@ export class RunJournal {
     this.writer.assertWritable();
   }
 
-  private append(body: EntryBody, urgent = false): { seq: number; durable: Promise<void> } {
+  private append(body: EntryBody, urgent = false, at = this.host.now().toISOString()): { seq: number; durable: Promise<void> } {
     this.assertOpen();
-    const candidate = { seq: this.state.lastSeq + 1, at: this.host.now().toISOString(), runId: this.meta.id, ...body };
+    const candidate = { v: LEDGER_FORMAT, seq: this.state.lastSeq + 1, at, runId: this.meta.id, ...body };
     const parsed = JournalEntry.safeParse(candidate);
     if (!parsed.success) throw new LedgerUsageError(`invalid ${body.type} entry: ${z.prettifyError(parsed.error)}`);
     const secret = findSecret(parsed.data);

@@ -1,4 +1,5 @@
-import type { CheckpointEntry, IntentEntry, JournalEntry, OutcomeEntry, RunStatus } from '../model/journal';
+import type { Hash } from 'node:crypto';
+import type { CheckpointEntry, IntentEntry, JournalEntry, OutcomeEntry, RunOrigin, RunStatus } from '../model/journal';
 import { RecordTally } from './counts';
 import { scanJournal, type JournalScan } from './journal-file';
 
@@ -7,6 +8,12 @@ export class RunState {
   lastSeq = 0;
   attempt = 0;
   status: RunStatus | undefined;
+  /** When the latest run-status entry was written (run.json's finishedAt, when it ends the run). */
+  statusAt: string | undefined;
+  /** The run's origin, from the first attempt entry that carries it (format 1); undefined in format-0 journals. */
+  origin: RunOrigin | undefined;
+  /** The run id the entries carry (all the same in a sound journal). */
+  runId: string | undefined;
   readonly pending = new Map<number, IntentEntry>();
   readonly tally = new RecordTally();
   lastCheckpoint: CheckpointEntry | undefined;
@@ -15,6 +22,7 @@ export class RunState {
 
   apply(entry: JournalEntry): void {
     if (entry.seq > this.lastSeq) this.lastSeq = entry.seq;
+    this.runId ??= entry.runId;
     switch (entry.type) {
       case 'intent':
         this.pending.set(entry.seq, entry);
@@ -31,7 +39,9 @@ export class RunState {
         return;
       case 'run-status':
         this.status = entry.status;
+        this.statusAt = entry.at;
         this.attempt = Math.max(this.attempt, entry.attempt);
+        this.origin ??= entry.run;
         return;
       case 'watermark':
         return;
@@ -46,12 +56,13 @@ export class RunState {
 export async function foldRunJournal(
   file: string,
   onEntry?: (entry: JournalEntry, offset: number) => void,
+  options: { hash?: Hash } = {},
 ): Promise<{ state: RunState; scan: JournalScan }> {
   const state = new RunState();
   const scan = await scanJournal(file, (entry, offset) => {
     state.apply(entry);
     onEntry?.(entry, offset);
-  });
+  }, options);
   return { state, scan };
 }
 

@@ -90,7 +90,53 @@ export const SourceId = z.string().min(1);
 export const UndoRef = z.object({ runId: RunId, seq: z.number().int().positive(), op: WriteOp });
 export type UndoRef = z.infer<typeof UndoRef>;
 
+export const SourceDescription = z.object({
+  /** `sql`, `sqlite`, `soap`… */
+  kind: z.string().min(1),
+  /** Human-readable, secret-free: host/database or URL without credentials. */
+  description: z.string().min(1),
+});
+export type SourceDescription = z.infer<typeof SourceDescription>;
+
+/** What a run is, fixed when it starts: carried by run.json and by each attempt's first journal entry. */
+export const RunOrigin = z.object({
+  kind: RunKind,
+  rollbackOf: RunId.optional(),
+  startedAt: IsoTime,
+  mappingHash: z.string().min(1),
+  source: SourceDescription,
+});
+export type RunOrigin = z.infer<typeof RunOrigin>;
+
+/**
+ * The on-disk format of journal entries and run.json, written as `v` on each. Format 0 (files written
+ * before `v` existed) has the same shapes without `v` and without `run` on `run-status` entries; its
+ * reader is `upgradeFormat0` below. A file of a format newer than this one is refused, never guessed.
+ */
+export const LEDGER_FORMAT = 1 as const;
+export const FormatVersion = z.union([z.literal(0), z.literal(1)]);
+export type FormatVersion = z.infer<typeof FormatVersion>;
+
+/** Reads a format-0 object (a journal line or run.json written before `v`): the shapes are unchanged. */
+export function upgradeFormat0(json: Record<string, unknown>): Record<string, unknown> {
+  return { ...json, v: 0 };
+}
+
+/**
+ * The format a parsed journal line or run.json declares: 0 without `v`; a number this reader does not
+ * know (a newer st2ic wrote it) comes back as `newer`.
+ */
+export function declaredFormat(json: unknown): { format: FormatVersion; json: Record<string, unknown> } | { newer: unknown } | { notAnObject: true } {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return { notAnObject: true };
+  const record = json as Record<string, unknown>;
+  if (!('v' in record)) return { format: 0, json: upgradeFormat0(record) };
+  if (record.v === 0 || record.v === 1) return { format: record.v, json: record };
+  return { newer: record.v };
+}
+
 const EntryBase = {
+  /** Format version (LEDGER_FORMAT when written; 0 for lines written before it existed). */
+  v: FormatVersion,
   seq: z.number().int().positive(),
   at: IsoTime,
   runId: RunId,
@@ -201,6 +247,11 @@ export const RunStatusEntry = z.object({
   /** 1 for the first attempt, +1 on each resume. */
   attempt: z.number().int().positive(),
   message: z.string().optional(),
+  /**
+   * On the entry that starts an attempt (format 1): what run.json says about the run's origin, so a
+   * lost run.json can be rebuilt from the journal, the truth.
+   */
+  run: RunOrigin.optional(),
 });
 export type RunStatusEntry = z.infer<typeof RunStatusEntry>;
 
@@ -223,15 +274,9 @@ export type RecordCounts = z.infer<typeof RecordCounts>;
 export const RunCounts = z.partialRecord(ObjectType, RecordCounts);
 export type RunCounts = z.infer<typeof RunCounts>;
 
-export const SourceDescription = z.object({
-  /** `sql`, `sqlite`, `soap`… */
-  kind: z.string().min(1),
-  /** Human-readable, secret-free: host/database or URL without credentials. */
-  description: z.string().min(1),
-});
-export type SourceDescription = z.infer<typeof SourceDescription>;
-
 export const RunMeta = z.object({
+  /** Format version (LEDGER_FORMAT when written; 0 for a run.json written before it existed). */
+  v: FormatVersion,
   id: RunId,
   kind: RunKind,
   /** Rollback runs: the run being undone. */

@@ -4,6 +4,12 @@ import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Ledger } from '../../src/ledger';
 import { createContact, createIntent, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 
+/** ledger-index.json: a header line (format, checksum of the body), then the body. */
+async function readCache(file: string): Promise<{ header: { version: number; sha256: string }; body: { fingerprints: { runId: string; sha256: string }[]; index: unknown } }> {
+  const [header, body] = (await readFile(file, 'utf8')).split('\n');
+  return { header: JSON.parse(header!), body: JSON.parse(body!) };
+}
+
 async function rebuiltSnapshot(dir: string): ReturnType<Ledger['indexSnapshot']> extends infer S ? Promise<S> : never {
   const { ledger } = await quietLedger(dir);
   await ledger.rebuildIndex();
@@ -23,9 +29,9 @@ test('the cached index equals the index rebuilt from the journals, also after ta
   run.watermark('organizations', '2025-06-01');
   await run.close();
   const cacheFile = ledger.paths.indexCache;
-  const cached = JSON.parse(await readFile(cacheFile, 'utf8'));
-  assert.equal(cached.version, 1);
-  assert.deepEqual(cached.index, await rebuiltSnapshot(ws.dir));
+  const cached = await readCache(cacheFile);
+  assert.equal(cached.header.version, 2);
+  assert.deepEqual(cached.body.index, await rebuiltSnapshot(ws.dir));
   await copyFile(cacheFile, `${cacheFile}.old`);
 
   // More work in the same run and a new run, then put the older cache back: opening folds only the tails.
@@ -43,7 +49,7 @@ test('the cached index equals the index rebuilt from the journals, also after ta
   assert.deepEqual(warnings, [], 'a stale but compatible cache is extended, not rebuilt');
   assert.equal(third.intercomIdFor('organizations', '3'), 'co-3');
   assert.deepEqual(third.indexSnapshot(), await rebuiltSnapshot(ws.dir));
-  assert.deepEqual(JSON.parse(await readFile(cacheFile, 'utf8')).index, third.indexSnapshot(), 'the extended cache was written back');
+  assert.deepEqual((await readCache(cacheFile)).body.index, third.indexSnapshot(), 'the extended cache was written back');
 });
 
 test('an unreadable or mismatched cache is rebuilt from the journals with a warning', async (t) => {

@@ -172,3 +172,21 @@ test('a run whose journal says completed but whose run.json lags is repaired, no
   assert.equal((await ledger.listRuns())[0]?.meta.status, 'completed');
   assert.equal((await ledger.listRuns())[0]?.interrupted, false);
 });
+
+test('hasPendingWrite: a record with a write of unknown outcome, in any run, until that write has an outcome', async (t) => {
+  const ws = await tempWorkspace();
+  t.after(ws.cleanup);
+  const { ledger } = await quietLedger(ws.dir);
+  const run = await ledger.startRun(fullRun);
+  const seq = await run.intent(createContact(1));
+  await run.close();
+  const { ledger: reader } = await quietLedger(ws.dir);
+  assert.equal(reader.hasPendingWrite('endUsers', '1'), true);
+  assert.equal(reader.intercomIdFor('endUsers', '1'), undefined);
+  assert.equal(reader.hasPendingWrite('endUsers', '2'), false);
+  const resumed = await reader.resumeRun(run.runId);
+  resumed.outcome(seq, { result: 'applied', intercomId: 'c-1', resolvedBy: 'lookup' });
+  assert.equal(reader.hasPendingWrite('endUsers', '1'), false);
+  assert.equal(reader.intercomIdFor('endUsers', '1'), 'c-1');
+  await resumed.finish('completed');
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { JournalEntry } from '../../src/model/journal';
+import { LedgerCorruptError } from '../../src/ledger';
 import { createContact, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 
 test('a torn last line is ignored with a warning, truncated on resume, and never corrupts later appends', async (t) => {
@@ -41,7 +42,7 @@ test('a torn last line is ignored with a warning, truncated on resume, and never
   assert.equal(reader.intercomIdFor('endUsers', '2'), 'c-2');
 });
 
-test('garbage lines at the end count as the torn tail; a bad line in the middle is skipped and reported', async (t) => {
+test('garbage lines at the end count as the torn tail, dropped on resume', async (t) => {
   const ws = await tempWorkspace();
   t.after(ws.cleanup);
   const { ledger } = await quietLedger(ws.dir);
@@ -50,21 +51,39 @@ test('garbage lines at the end count as the torn tail; a bad line in the middle 
   await run.close();
   const journal = ledger.paths.journal(run.runId);
   const original = await readFile(journal, 'utf8');
-  const [first, ...others] = original.trimEnd().split('\n');
-  // A line in the middle that is not an entry, then garbage (NUL bytes) after the last good line.
-  await writeFile(journal, `${first}\n{"not":"an entry"}\n${others.join('\n')}\n\0\0\0\n\0\0`);
+  // Garbage (NUL bytes, a line that is no entry) after the last good line: what a crash can leave.
+  await writeFile(journal, `${original}{"not":"an entry"}\n\0\0\0\n\0\0`);
 
   const { ledger: reader, warnings } = await quietLedger(ws.dir);
   const details = await reader.readRun(run.runId);
   assert.equal(details.entries, 2);
-  assert.equal(details.badLines.length, 1);
-  assert.equal(details.tornBytes, 6);
-  assert.ok(warnings.some((w) => w.includes('unreadable line')));
+  assert.equal(details.tornBytes, 25);
+  assert.ok(warnings.some((w) => w.includes('torn line')));
   const resumed = await reader.resumeRun(run.runId);
   assert.equal(resumed.pendingIntents().length, 1);
   await resumed.close();
   const after = await readFile(journal, 'utf8');
-  assert.ok(!after.includes('\0'), 'the garbage tail was truncated');
+  assert.ok(!after.includes('\0') && !after.includes('not'), 'the garbage tail was truncated');
+});
+
+test('an unreadable line in the middle refuses the ledger, naming the file, the line and its byte offset', async (t) => {
+  const ws = await tempWorkspace();
+  t.after(ws.cleanup);
+  const { ledger } = await quietLedger(ws.dir);
+  const run = await ledger.startRun(fullRun);
+  const seq = await run.intent(createContact(1));
+  run.outcome(seq, { result: 'applied', intercomId: 'c-1' });
+  await run.close();
+  const journal = ledger.paths.journal(run.runId);
+  const [first, ...others] = (await readFile(journal, 'utf8')).trimEnd().split('\n');
+  // The second line is damaged (not a crash: valid entries follow it).
+  await writeFile(journal, `${first}\n{"seq":2,"type":"intent","garbled\n${others.slice(1).join('\n')}\n`);
+  const offset = Buffer.byteLength(`${first}\n`);
+  const refused = (e: unknown) => e instanceof LedgerCorruptError && e.message.includes(journal) && e.message.includes(`line 2 (byte ${offset})`) && /st2ic ledger rebuild --from-intercom/.test(e.message);
+  await assert.rejects(quietLedger(ws.dir), refused, 'opening the ledger (the index folds every journal) refuses');
+  await assert.rejects(ledger.readRun(run.runId), refused);
+  await assert.rejects(ledger.resumeRun(run.runId), refused);
+  assert.equal(await readFile(journal, 'utf8').then((t) => t.includes('garbled')), true, 'nothing was truncated or repaired');
 });
 
 test('multi-byte text and line breaks inside values survive reading across 1 MiB read chunks', async (t) => {
@@ -80,5 +99,5 @@ test('multi-byte text and line breaks inside values survive reading across 1 MiB
   assert.equal(counts.kbArticles?.skipped, 4000);
   assert.equal(counts.kbArticles?.skippedReasons[reason(3999)], 1);
   const details = await ledger.readRun(run.runId);
-  assert.equal(details.badLines.length + details.tornBytes, 0);
+  assert.equal(details.tornBytes, 0);
 });

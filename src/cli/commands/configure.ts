@@ -9,12 +9,13 @@ import { readMappingFile, MappingFileError } from '../../mapping/mapping-file';
 import { MapNotConfirmedError } from '../../mapping/review';
 import type { Agent } from '../../model/source';
 import type { CliCommand } from '../command';
-import { clientFrom, parseCommand, readerFrom, workspaceOf } from '../common';
+import { clientFrom, parseCommand, readerFrom, workspaceOf, WRITER_OPTIONS } from '../common';
+import { ledgerProblem } from '../ledger-problem';
 import { ExitCode, UsageError } from '../exit-codes';
 import { ProgressPrinter } from '../progress-printer';
 import { exitCodeOf } from './run';
 
-const USAGE = 'st2ic configure --source <source> [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--yes] [--adopt] [--json]';
+const USAGE = 'st2ic configure --source <source> [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--yes] [--adopt] [--take-over] [--json]';
 
 /** Shows what the Intercom workspace needs (attributes to create, teams and teammates missing), then applies it. */
 export const configureCommand: CliCommand = {
@@ -22,7 +23,7 @@ export const configureCommand: CliCommand = {
   summary: 'Prepare the Intercom workspace: show the plan (admins, teams, attributes), then create the attributes the map needs',
   usage: USAGE,
   async run(argv, env) {
-    const { values } = parseCommand(argv, USAGE, { adopt: { type: 'boolean' } });
+    const { values } = parseCommand(argv, USAGE, { adopt: { type: 'boolean' }, ...WRITER_OPTIONS });
     const workspaceDir = workspaceOf(values);
     const client = clientFrom(values);
     const reader = await readerFrom(values, USAGE);
@@ -49,7 +50,7 @@ export const configureCommand: CliCommand = {
       }
       const printer = new ProgressPrinter(client);
       try {
-        const result = await runMigration({ workspaceDir, kind: 'configure', reader, client, clock: env.clock, adopt: values.adopt === true, progress: printer });
+        const result = await runMigration({ workspaceDir, kind: 'configure', reader, client, clock: env.clock, adopt: values.adopt === true, progress: printer, takeOver: values['take-over'] === true });
         if (values.json) process.stdout.write(`${JSON.stringify({ ...result, plan: file })}\n`);
         else process.stdout.write(`Configure run ${result.runId} ${result.status}${result.message ? `: ${result.message}` : ''}\n`);
         return exitCodeOf(result);
@@ -58,7 +59,10 @@ export const configureCommand: CliCommand = {
       }
     } catch (error) {
       if (error instanceof MapNotConfirmedError || error instanceof EngineUsageError) throw new UsageError(error.message);
-      throw error;
+      const problem = ledgerProblem(error);
+      if (problem === undefined) throw error;
+      process.stderr.write(`st2ic: ${problem.message}\n`);
+      return problem.exitCode;
     } finally {
       await reader.close();
     }

@@ -2,12 +2,12 @@ import { createInterface } from 'node:readline/promises';
 import { EngineUsageError } from '../../engine/errors';
 import { planRollback, rollbackRun, type RollbackPlan } from '../../engine/rollback';
 import type { CliCommand } from '../command';
-import { clientFrom, parseCommand, workspaceOf } from '../common';
+import { clientFrom, parseCommand, workspaceOf, WRITER_OPTIONS } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
 import { ledgerProblem } from '../ledger-problem';
 import { ProgressPrinter } from '../progress-printer';
 
-const USAGE = 'st2ic rollback <run-id> [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--yes] [--json]';
+const USAGE = 'st2ic rollback <run-id> [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--yes] [--take-over] [--json]';
 
 function plural(noun: string, n: number): string {
   if (n === 1) return noun;
@@ -34,13 +34,14 @@ export const rollbackCommand: CliCommand = {
   summary: 'Undo a run from its ledger, newest write first (companies and attributes can only be archived); resumable',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals } = parseCommand(argv, USAGE, {}, true);
+    const { values, positionals } = parseCommand(argv, USAGE, { ...WRITER_OPTIONS }, true);
+    const takeOver = values['take-over'] === true;
     const runId = positionals[0];
     if (!runId) throw new UsageError(`which run? Usage: ${USAGE}`);
     const workspaceDir = workspaceOf(values);
     const client = clientFrom(values);
     try {
-      const plan = await planRollback(workspaceDir, runId, client);
+      const plan = await planRollback(workspaceDir, runId, client, { takeOver });
       process.stderr.write(`${describePlan(plan)}\n`);
       if (!values.yes) {
         if (!process.stdin.isTTY) throw new UsageError('rollback deletes data in Intercom: run it in a terminal to confirm, or pass --yes');
@@ -57,7 +58,7 @@ export const rollbackCommand: CliCommand = {
       const stop = () => abort.abort();
       process.once('SIGINT', stop);
       try {
-        const result = await rollbackRun({ workspaceDir, runId, client, progress: printer, signal: abort.signal });
+        const result = await rollbackRun({ workspaceDir, runId, client, progress: printer, signal: abort.signal, takeOver });
         if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
         else {
           process.stdout.write(`Rollback ${result.runId} ${result.status}: ${result.undone} undone${result.failed.length ? `, ${result.failed.length} failed` : ''}${result.plan.impossible.length ? `, ${result.plan.impossible.length} left (Intercom cannot undo them)` : ''}\n`);
@@ -74,8 +75,8 @@ export const rollbackCommand: CliCommand = {
       if (error instanceof EngineUsageError) throw new UsageError(error.message);
       const problem = ledgerProblem(error);
       if (problem === undefined) throw error;
-      process.stderr.write(`st2ic: ${problem}\n`);
-      return ExitCode.Failed;
+      process.stderr.write(`st2ic: ${problem.message}\n`);
+      return problem.exitCode;
     }
   },
 };

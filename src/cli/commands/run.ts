@@ -3,7 +3,7 @@ import { runMigration, type MigrationKind, type MigrationResult } from '../../en
 import { MapNotConfirmedError } from '../../mapping/review';
 import { MappingFileError } from '../../mapping/mapping-file';
 import type { CliCommand } from '../command';
-import { clientFrom, parseCommand, readerFrom, workspaceOf } from '../common';
+import { clientFrom, parseCommand, readerFrom, workspaceOf, WRITER_OPTIONS } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
 import { ledgerProblem } from '../ledger-problem';
 import { ProgressPrinter } from '../progress-printer';
@@ -15,7 +15,7 @@ const SUMMARY: Record<Exclude<MigrationKind, 'dry-run' | 'configure'>, string> =
 };
 
 function usage(verb: string): string {
-  return `st2ic ${verb} --source <source> [--attachments <dir>] [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--dry-run] [--concurrency N] [--search-settle <seconds>] [--adopt] [--json]${verb === 'sample' ? ' [--size N]' : ''}`;
+  return `st2ic ${verb} --source <source> [--attachments <dir>] [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--dry-run] [--concurrency N] [--search-settle <seconds>] [--adopt] [--take-over] [--json]${verb === 'sample' ? ' [--size N]' : ''}`;
 }
 
 /** Exit codes: 0 done, 1 failed or cancelled, 3 finished with some records failed. */
@@ -32,7 +32,7 @@ function runVerb(verb: 'sample' | 'migrate' | 'delta', kind: Exclude<MigrationKi
     summary: SUMMARY[kind],
     usage: USAGE,
     async run(argv, env) {
-      const { values } = parseCommand(argv, USAGE, { size: { type: 'string' }, 'search-settle': { type: 'string' }, adopt: { type: 'boolean' } });
+      const { values } = parseCommand(argv, USAGE, { size: { type: 'string' }, 'search-settle': { type: 'string' }, adopt: { type: 'boolean' }, ...WRITER_OPTIONS });
       const size = values.size === undefined ? undefined : Number(values.size);
       if (size !== undefined && (!Number.isInteger(size) || size < 1)) throw new UsageError(`--size must be a positive whole number (got ${values.size})`);
       // How long an interrupted create is looked for through search before it counts as not applied
@@ -54,7 +54,7 @@ function runVerb(verb: 'sample' | 'migrate' | 'delta', kind: Exclude<MigrationKi
         result = await runMigration({
           workspaceDir: workspaceOf(values),
           kind: values['dry-run'] ? 'dry-run' : kind,
-          reader, client, progress: printer, signal: abort.signal, clock: env.clock, adopt: values.adopt === true,
+          reader, client, progress: printer, signal: abort.signal, clock: env.clock, adopt: values.adopt === true, takeOver: values['take-over'] === true,
           options: {
             ...(size ? { sampleSize: size } : {}),
             ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
@@ -65,8 +65,8 @@ function runVerb(verb: 'sample' | 'migrate' | 'delta', kind: Exclude<MigrationKi
         if (error instanceof MapNotConfirmedError || error instanceof MappingFileError || error instanceof EngineUsageError) throw new UsageError(error.message);
         const problem = ledgerProblem(error);
         if (problem === undefined) throw error;
-        process.stderr.write(`st2ic: ${problem}\n`);
-        return ExitCode.Failed;
+        process.stderr.write(`st2ic: ${problem.message}\n`);
+        return problem.exitCode;
       } finally {
         printer.stop();
         process.off('SIGINT', stop);
