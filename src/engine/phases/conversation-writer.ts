@@ -11,7 +11,8 @@ import { errorInfo } from '../error-info';
 import { fingerprint } from '../fingerprint';
 import { journalRecord, migrateRecord } from '../record-outcome';
 import { journaledWrite, sha256 } from '../write';
-import { tagIdFor } from './tags';
+import { fieldsBefore, tagIdsOf, type AssignBefore } from '../before-image';
+import { applyTag } from './tags';
 
 /** One part of a conversation to write, in source order. */
 export interface PlannedPart {
@@ -226,6 +227,8 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   let conversationId = ctx.ledger.intercomIdFor(plan.objectType, plan.sourceId);
   // A conversation this call did not create may already hold parts the ledger does not know of.
   let inIntercom: (() => Promise<Conversation>) | undefined;
+  // One an earlier run created (or adopted from Intercom): what this run changes on it is journaled with a before-image.
+  const earlier = conversationId !== undefined && !ctx.options.dryRun && ctx.ledger.mapping(plan.objectType, plan.sourceId)?.createdByRun !== ctx.runId;
   if (conversationId) {
     const id = conversationId;
     let read: Promise<Conversation> | undefined;
@@ -249,7 +252,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
       journalRecord(ctx, plan.opener.objectType, plan.opener.sourceId, { state: 'migrated', intercomId: conversationId });
     }
   }
-  await writeDetails(ctx, plan, conversationId, before);
+  await writeDetails(ctx, plan, conversationId, before, earlier ? inIntercom : undefined);
 
   const openerFiles = openerFilesPart(ctx, plan);
   const attachmentNotes = Math.ceil(plan.parts.reduce((n, p) => n + Math.max(0, p.attachments.length - MAX_FILES_PER_PART), 0) / MAX_FILES_PER_PART) + (openerFiles ? 1 : 0);
@@ -259,11 +262,10 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
       throw new Error(`${plan.label}: the files note ${part.sourceId} has the id of an attachment record`);
     }
     const existing = ctx.ledger.intercomIdFor(part.objectType, part.sourceId);
-    if (existing && part.objectType !== 'attachments') {
-      if (ctx.kind !== 'delta') journalRecord(ctx, part.objectType, part.sourceId, { state: 'migrated', intercomId: existing });
+    if (existing) {
+      if (part.objectType !== 'attachments' && ctx.kind !== 'delta') journalRecord(ctx, part.objectType, part.sourceId, { state: 'migrated', intercomId: existing });
       continue;
     }
-    if (existing) continue;
     if (part.objectType === 'attachments') {
       // A carrier of files only: its attachments are journaled one by one.
       await writePart(ctx, plan, conversationId, part, inIntercom);
@@ -277,40 +279,54 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   }
 
   const id = conversationId;
+  // The conversation as Intercom had it before this call changed it (read once, only when needed).
+  const current = earlier ? inIntercom : undefined;
   const tagNames = before?.tags === tagsPrint(plan) ? [] : ctx.kind === 'sample' ? [...plan.tags, ctx.map.options.runTag] : plan.tags;
+  const present = current && tagNames.length ? tagIdsOf((await current()).tags?.tags) : undefined;
   for (const name of tagNames) {
-    const tagId = await tagIdFor(ctx, name);
-    await journaledWrite(ctx, {
-      op: 'tag', objectType: plan.objectType, sourceId: plan.sourceId,
-      target: { resource: 'tag', intercomId: tagId, description: `tag conversation ${id} "${name}"` },
-      lookup: { by: 'intercom_id', id: tagId },
-      send: () => ctx.client.tags.tagConversation(id, tagId, plan.actingAdminId),
-      idOf: () => tagId,
+    await applyTag(ctx, {
+      objectType: plan.objectType, sourceId: plan.sourceId, object: 'conversation', objectId: id, name, present,
+      description: `tag conversation ${id} "${name}"`,
+      send: (tag) => ctx.client.tags.tagConversation(id, tag.id, plan.actingAdminId),
     });
   }
-  if (plan.teamId && plan.teamId !== before?.team) await assign(ctx, plan, id, 'team', plan.teamId);
-  if (plan.adminAssigneeId && plan.adminAssigneeId !== before?.admin) await assign(ctx, plan, id, 'admin', plan.adminAssigneeId);
-  const previousState = before?.state ?? 'open';
-  if (plan.state === 'closed' && (before === undefined || previousState !== 'closed')) await setState(ctx, plan, id, 'close', print);
-  else if (plan.state === 'open' && before !== undefined && previousState !== 'open') await setState(ctx, plan, id, 'open', print);
+  if (plan.teamId && plan.teamId !== before?.team) await assign(ctx, plan, id, 'team', plan.teamId, current);
+  if (plan.adminAssigneeId && plan.adminAssigneeId !== before?.admin) await assign(ctx, plan, id, 'admin', plan.adminAssigneeId, current);
+  // Without a print of an earlier run (a retry after a failure), Intercom says which state it is in now.
+  const previousState = before?.state ?? (current ? ((await ctx.client.conversations.get(id)).state ?? 'open') : 'open');
+  if (plan.state === 'closed' && previousState !== 'closed') await setState(ctx, plan, id, 'close', print);
+  else if (plan.state === 'open' && (before !== undefined || current !== undefined) && previousState !== 'open') await setState(ctx, plan, id, 'open', print);
   return { state: 'migrated', intercomId: id, fingerprint: print };
 }
 
 /**
  * Title, mapped attributes and the source key, right after the create: the key is what lets Intercom
  * tell, without the ledger, that this conversation is migrated (st2ic ledger rebuild --from-intercom).
+ * On a conversation this run did not create (`current`), the written fields are journaled as they
+ * were, and nothing is written when they already hold.
  */
-async function writeDetails(ctx: RunContext, plan: PlannedConversation, id: string, before: ConversationPrint | undefined): Promise<void> {
+async function writeDetails(ctx: RunContext, plan: PlannedConversation, id: string, before: ConversationPrint | undefined, current: (() => Promise<Conversation>) | undefined): Promise<void> {
   if (before?.details === detailsPrint(plan)) return;
   const mapped = Object.fromEntries(Object.entries(plan.attributes).filter(([, v]) => v !== null));
   const attributes = { ...mapped, [SOURCE_KEY_ATTRIBUTE]: conversationSourceKey(plan.objectType, plan.sourceId) };
+  const update = { ...(plan.title !== null ? { title: plan.title } : {}), custom_attributes: attributes as Record<string, string | number> };
+  const now = current ? await current() : undefined;
+  if (now && holds(now, update)) return;
   await journaledWrite(ctx, {
     op: 'update', objectType: plan.objectType, sourceId: plan.sourceId,
     target: { resource: 'conversation', intercomId: id, description: `PUT /conversations/${id} title and attributes ${fingerprint({ t: plan.title, a: mapped })}` },
     lookup: { by: 'intercom_id', id },
-    send: () => ctx.client.conversations.update(id, { ...(plan.title !== null ? { title: plan.title } : {}), custom_attributes: attributes as Record<string, string | number> }),
+    ...(now ? { beforeImage: fieldsBefore(now, update) } : {}),
+    send: () => ctx.client.conversations.update(id, update),
     idOf: (c) => String(c.id ?? id),
   });
+}
+
+/** True when the conversation already has this title and these attribute values. */
+function holds(conversation: Conversation, update: { title?: string; custom_attributes?: Record<string, unknown> }): boolean {
+  if (update.title !== undefined && conversation.title !== update.title) return false;
+  const now = conversation.custom_attributes ?? {};
+  return Object.entries(update.custom_attributes ?? {}).every(([k, v]) => JSON.stringify(now[k] ?? null) === JSON.stringify(v));
 }
 
 async function setState(ctx: RunContext, plan: PlannedConversation, id: string, action: 'close' | 'open', print: string): Promise<void> {
@@ -324,8 +340,14 @@ async function setState(ctx: RunContext, plan: PlannedConversation, id: string, 
   });
 }
 
-async function assign(ctx: RunContext, plan: PlannedConversation, id: string, type: 'team' | 'admin', assigneeId: string): Promise<void> {
+async function assign(ctx: RunContext, plan: PlannedConversation, id: string, type: 'team' | 'admin', assigneeId: string, current: (() => Promise<Conversation>) | undefined): Promise<void> {
+  // On a conversation an earlier run created, the assignee it had is kept for rollback; one already assigned so is left.
+  const now = current ? await current() : undefined;
+  const previousId = now ? String((type === 'team' ? now.team_assignee_id : now.admin_assignee_id) ?? 0) : undefined;
+  if (previousId === assigneeId) return;
+  const before: AssignBefore | undefined = previousId !== undefined ? { assignee: type, previousId } : undefined;
   await journaledWrite(ctx, {
+    ...(before ? { beforeImage: before } : {}),
     op: 'assign', objectType: plan.objectType, sourceId: plan.sourceId,
     target: { resource: 'conversation', intercomId: id, description: `assign conversation ${id} to ${type} ${assigneeId}` },
     lookup: { by: 'intercom_id', id },
