@@ -144,10 +144,11 @@ function partIdIn(conversation: Conversation | undefined, createdAt: number, par
 /**
  * Adds one part (reply or note) with up to 10 files; more files go into follow-up notes. `inIntercom`
  * reads the conversation as Intercom has it when an earlier run (or a lost ledger) may already have
- * added the part: a part with the same type, created_at and body is taken, not sent again.
+ * added the part: a part with the same type, created_at and body is taken, not sent again. `read`:
+ * the part's files, when the caller has read them already.
  */
-async function writePart(ctx: RunContext, plan: PlannedConversation, conversationId: string, part: PlannedPart, inIntercom?: () => Promise<Conversation>): Promise<string> {
-  const { files, notes, attached } = await filesOf(ctx, part);
+async function writePart(ctx: RunContext, plan: PlannedConversation, conversationId: string, part: PlannedPart, inIntercom?: () => Promise<Conversation>, read?: Awaited<ReturnType<typeof filesOf>>): Promise<string> {
+  const { files, notes, attached } = read ?? (await filesOf(ctx, part));
   const body = [part.body, ...notes].filter((s) => s.trim() !== '').join('\n\n') || '(no text)';
   const chunks: AttachmentFile[][] = [];
   for (let i = 0; i < Math.max(files.length, 1); i += MAX_FILES_PER_PART) chunks.push(files.slice(i, i + MAX_FILES_PER_PART));
@@ -181,6 +182,47 @@ async function writePart(ctx: RunContext, plan: PlannedConversation, conversatio
   }
   for (const att of attached) journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'migrated', intercomId: firstId });
   return firstId;
+}
+
+/** Files of the conversation whose latest state in the ledger is failed (a missing file, say): the run retries them. */
+function failedFiles(ctx: RunContext, attachments: readonly Attachment[]): Attachment[] {
+  return attachments.filter((a) => !a.deleted && ctx.ledger.recordState('attachments', attachmentSourceId(a))?.result.state === 'failed');
+}
+
+/**
+ * Sends again the files of parts written before whose files failed then (a missing file that is now
+ * there). Intercom cannot add files to a part, so they ride on a note of their own (ten a note), dated
+ * like the latest of those parts. The note's id names the files it carries, so it is written once
+ * however often the run is repeated; files that still cannot be read stay failed and get no note, and
+ * so do files the conversation has no room for under Intercom's part cap.
+ */
+async function retryFailedFiles(ctx: RunContext, plan: PlannedConversation, conversationId: string, parts: readonly PlannedPart[], inIntercom: (() => Promise<Conversation>) | undefined, room: () => Promise<number>): Promise<void> {
+  if (ctx.options.dryRun || parts.length === 0) return;
+  const failed = parts.flatMap((p) => failedFiles(ctx, p.attachments));
+  const read = await filesOf(ctx, { ...parts[0]!, attachments: failed });
+  if (read.attached.length === 0) return;
+  const fits = Math.min(read.attached.length, (await room()) * MAX_FILES_PER_PART);
+  for (const att of read.attached.slice(fits)) {
+    journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'failed', error: { errorClass: 'conversation_full', message: `${plan.label}: no room left for a note carrying "${att.originalName ?? att.id}" (Intercom's ${MAX_CONVERSATION_PARTS}-part cap)` } });
+  }
+  if (fits < read.attached.length) ctx.progress.warn(`${plan.label}: ${read.attached.length - fits} file(s) that failed earlier can be read now, but the conversation has no room left for them (Intercom's ${MAX_CONVERSATION_PARTS}-part cap); they stay failed`);
+  if (fits === 0) return;
+  const attached = read.attached.slice(0, fits);
+  const files = read.files.slice(0, fits);
+  const ids = attached.map(attachmentSourceId).sort();
+  const sourceId = `files-retry:${plan.objectType}:${plan.sourceId}:${sha256(ids.join(',')).slice(0, 16)}`;
+  const written = ctx.ledger.intercomIdFor('attachments', sourceId);
+  if (written) {
+    for (const att of attached) journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'migrated', intercomId: written });
+    return;
+  }
+  const names = attached.map((a) => a.originalName?.trim() || a.fileNameOnDisk || `attachment ${a.id}`).join(', ');
+  const carrier: PlannedPart = {
+    objectType: 'attachments', sourceId, kind: 'note', adminId: plan.actingAdminId,
+    body: `Files that could not be migrated earlier with this conversation: ${names}`,
+    createdAt: Math.max(...parts.map((p) => p.createdAt)), attachments: attached,
+  };
+  await writePart(ctx, plan, conversationId, carrier, inIntercom, { files, notes: [], attached });
 }
 
 /**
@@ -220,7 +262,8 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   const print = printOf(plan);
   const previous = ctx.ledger.recordState(plan.objectType, plan.sourceId)?.result;
   const before = previous?.state === 'migrated' ? parsePrint(previous.fingerprint) : undefined;
-  if (previous?.state === 'migrated' && previous.fingerprint === print) {
+  const retryFiles = !ctx.options.dryRun && [plan.opener, ...plan.parts].some((p) => failedFiles(ctx, p.attachments).length > 0);
+  if (previous?.state === 'migrated' && previous.fingerprint === print && !retryFiles) {
     return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print };
   }
 
@@ -257,6 +300,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   const openerFiles = openerFilesPart(ctx, plan);
   const attachmentNotes = Math.ceil(plan.parts.reduce((n, p) => n + Math.max(0, p.attachments.length - MAX_FILES_PER_PART), 0) / MAX_FILES_PER_PART) + (openerFiles ? 1 : 0);
   const parts = capParts(openerFiles ? [openerFiles, ...plan.parts] : plan.parts, attachmentNotes, plan.actingAdminId);
+  const retries: PlannedPart[] = [];
   for (const part of parts) {
     if (part.objectType === 'attachments' && isAttachmentSourceId(part.sourceId)) {
       throw new Error(`${plan.label}: the files note ${part.sourceId} has the id of an attachment record`);
@@ -264,6 +308,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
     const existing = ctx.ledger.intercomIdFor(part.objectType, part.sourceId);
     if (existing) {
       if (part.objectType !== 'attachments' && ctx.kind !== 'delta') journalRecord(ctx, part.objectType, part.sourceId, { state: 'migrated', intercomId: existing });
+      if (failedFiles(ctx, part.attachments).length) retries.push(part);
       continue;
     }
     if (part.objectType === 'attachments') {
@@ -281,6 +326,14 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   const id = conversationId;
   // The conversation as Intercom had it before this call changed it (read once, only when needed).
   const current = earlier ? inIntercom : undefined;
+
+  // Files of parts written before that failed then: retried on notes of their own, as far as the
+  // part cap allows once room is kept for the assignment and state changes still to come.
+  const stateParts = (plan.teamId && plan.teamId !== before?.team ? 1 : 0) + (plan.adminAssigneeId && plan.adminAssigneeId !== before?.admin ? 1 : 0) + (plan.state !== (before?.state ?? 'open') ? 1 : 0);
+  await retryFailedFiles(ctx, plan, id, retries, inIntercom, async () => {
+    const written = (await ctx.client.conversations.get(id)).conversation_parts;
+    return Math.max(0, MAX_CONVERSATION_PARTS - (written?.total_count ?? written?.conversation_parts?.length ?? 0) - stateParts);
+  });
   const tagNames = before?.tags === tagsPrint(plan) ? [] : ctx.kind === 'sample' ? [...plan.tags, ctx.map.options.runTag] : plan.tags;
   const present = current && tagNames.length ? tagIdsOf((await current()).tags?.tags) : undefined;
   for (const name of tagNames) {
