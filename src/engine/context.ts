@@ -39,8 +39,8 @@ export interface RunContext {
   clock: Clock;
   options: RunOptions;
   memory: WriteMemory;
-  /** Intercom tag ids by lower-cased name, filled as the run creates or finds tags. */
-  tags: Map<string, Promise<string>>;
+  /** Intercom tags by lower-cased name, filled as the run creates or finds tags (found ones existed before the migration). */
+  tags: Map<string, Promise<{ id: string; existedBefore: boolean }>>;
   /** Contacts being created for conversation customers without a SmarterTrack user, by key. */
   visitors: Map<string, Promise<string>>;
 }

@@ -1,15 +1,30 @@
 import { NotFoundError, type IntercomClient } from '../intercom';
+import type { CreateOrUpdateCompanyRequest } from '../intercom/schemas/companies';
+import type { UpdateContactRequest } from '../intercom/schemas/contacts';
+import type { UpdateConversationRequest } from '../intercom/schemas/conversations';
+import type { UpdateArticleRequest } from '../intercom/schemas/help-center';
+import { AssignBefore, AttachBefore, TagBefore } from './before-image';
 import { LedgerWriteError, openLedger, type AppliedWrite, type Ledger, type RunJournal } from '../ledger';
-import type { JsonValue, RunCounts, WriteOp } from '../model/journal';
+import type { IntercomResource, JsonValue, RunCounts, WriteOp } from '../model/journal';
 import { systemClock } from '../model/clock';
 import { errorInfo, stopsTheRun } from './error-info';
 import { assertBoundTarget } from './target-binding';
 import { EngineUsageError, RunStoppedError } from './errors';
 import { ProgressCounter, type ProgressSink } from './progress';
 
-/** What undoing one write takes. `covered`: removed with a bigger object; `impossible`: Intercom cannot undo it. */
+/** What undoing one write takes. `covered`: removed with a bigger object; `impossible`: Intercom cannot undo it; `keep`: it existed before the run. */
 type Undo =
-  | { kind: 'call'; op: WriteOp; verb: UndoVerb; description: string; run: () => Promise<unknown> }
+  | {
+      kind: 'call';
+      op: WriteOp;
+      verb: UndoVerb;
+      /** What the call acts on (counted in the plan). */
+      resource: IntercomResource;
+      description: string;
+      run: () => Promise<unknown>;
+      /** Part of the change Intercom cannot take back (e.g. an external_id the contact did not have). */
+      leftover?: string;
+    }
   | { kind: 'covered'; by: string }
   | { kind: 'impossible'; reason: string }
   | { kind: 'keep'; reason: string };
@@ -30,7 +45,10 @@ export interface RollbackResult {
   runId: string;
   status: 'completed' | 'failed' | 'cancelled';
   plan: RollbackPlan;
+  /** Undo calls that changed Intercom. */
   undone: number;
+  /** Undo calls whose object was already gone (404: deleted or untagged by someone else, or by an earlier attempt). */
+  alreadyGone: number;
   failed: { description: string; message: string }[];
   counts: RunCounts;
   message?: string;
@@ -38,23 +56,92 @@ export interface RollbackResult {
 
 interface UndoContext {
   client: IntercomClient;
-  /** Conversations and contacts the target run created and this rollback deletes. */
+  /** Objects the target run created, which this rollback deletes or archives (with what hangs on them). */
   deletedConversations: Set<string>;
   deletedContacts: Set<string>;
+  archivedCompanies: Set<string>;
+  deletedTags: Set<string>;
   /** Contacts found by lookup that predate the run (never deleted). */
   preexistingContacts: Set<string>;
+  /** The admin that acts for untagging and reassigning conversations: the token's own. */
+  actingAdmin: () => Promise<string>;
 }
 
+const isObject = (v: JsonValue | undefined): v is { [key: string]: JsonValue } => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The fields of a before-image that PUT /contacts takes back. */
-function contactRestore(before: JsonValue | undefined): Record<string, unknown> | undefined {
-  if (!before || typeof before !== 'object' || Array.isArray(before)) return undefined;
-  const b = before as Record<string, JsonValue>;
+/** A restore body, and the fields of the before-image Intercom cannot take back. */
+interface Restore {
+  body: Record<string, unknown>;
+  leftover: string[];
+}
+
+const CONTACT_FIELDS = ['email', 'external_id', 'name', 'phone', 'avatar', 'owner_id', 'signed_up_at', 'last_seen_at', 'unsubscribed_from_emails'] as const;
+
+/**
+ * The fields of a before-image that PUT /contacts takes back. Images of the written fields hold null
+ * for what the contact did not have: attributes are cleared, but Intercom cannot clear an email or
+ * an external_id. (Older journals kept the whole contact: only its main fields are restored.)
+ */
+function contactRestore(before: JsonValue | undefined): Restore | undefined {
+  if (!isObject(before)) return undefined;
+  const whole = before.type === 'contact' && typeof before.id === 'string';
+  const fields: readonly string[] = whole ? ['email', 'name', 'phone', 'external_id'] : CONTACT_FIELDS;
   const body: Record<string, unknown> = {};
-  for (const key of ['email', 'name', 'phone', 'external_id'] as const) if (typeof b[key] === 'string') body[key] = b[key];
-  if (b.custom_attributes && typeof b.custom_attributes === 'object' && !Array.isArray(b.custom_attributes)) body.custom_attributes = b.custom_attributes;
-  return body;
+  const leftover: string[] = [];
+  for (const key of fields) {
+    if (!(key in before)) continue;
+    const value = before[key];
+    if (key === 'email' || key === 'external_id') {
+      if (typeof value === 'string' && value !== '') body[key] = value;
+      else if (!whole) leftover.push(key);
+    } else if (value !== undefined) body[key] = value;
+  }
+  if (isObject(before.custom_attributes)) body.custom_attributes = before.custom_attributes;
+  return { body, leftover };
 }
+
+/** POST /companies (the upsert by company_id) with the fields as they were; strings it had none of become empty. */
+function companyRestore(before: JsonValue | undefined, companyId: string): Restore | undefined {
+  if (!isObject(before)) return undefined;
+  const body: Record<string, unknown> = { company_id: companyId };
+  const leftover: string[] = [];
+  for (const [key, value] of Object.entries(before)) {
+    if (key === 'custom_attributes') {
+      if (isObject(value)) body.custom_attributes = value;
+    } else if (['name', 'plan', 'website', 'industry'].includes(key)) body[key] = typeof value === 'string' ? value : '';
+    else if (['size', 'monthly_spend', 'remote_created_at'].includes(key)) {
+      if (typeof value === 'number') body[key] = value;
+      else leftover.push(key);
+    }
+  }
+  return { body, leftover };
+}
+
+function conversationRestore(before: JsonValue | undefined): Restore | undefined {
+  if (!isObject(before)) return undefined;
+  const body: Record<string, unknown> = {};
+  if ('title' in before) body.title = typeof before.title === 'string' ? before.title : '';
+  if (isObject(before.custom_attributes)) body.custom_attributes = before.custom_attributes;
+  return { body, leftover: [] };
+}
+
+function articleRestore(before: JsonValue | undefined): Restore | undefined {
+  if (!isObject(before)) return undefined;
+  const body: Record<string, unknown> = {};
+  const leftover: string[] = [];
+  for (const [key, value] of Object.entries(before)) {
+    if (key === 'title') {
+      if (typeof value === 'string' && value !== '') body.title = value;
+      else leftover.push(key);
+    } else if (key === 'body' || key === 'description') body[key] = typeof value === 'string' ? value : '';
+    else if (key === 'state' && (value === 'published' || value === 'draft')) body.state = value;
+    else if (key === 'author_id' && value !== null && Number.isInteger(Number(value))) body.author_id = Number(value);
+    else if (key === 'parent_id') body.parent_id = value === null ? null : String(value);
+  }
+  return { body, leftover };
+}
+
+const cannotClear = (fields: string[]) => (fields.length ? `Intercom cannot clear ${fields.join(' and ')}: left as the run set ${fields.length === 1 ? 'it' : 'them'}` : undefined);
 
 function undoOf(write: AppliedWrite, ctx: UndoContext): Undo {
   const { intent, outcome } = write;
@@ -63,30 +150,34 @@ function undoOf(write: AppliedWrite, ctx: UndoContext): Undo {
   const onConversation = intent.target.intercomId ?? (resource === 'conversation' ? id : undefined);
   const conversationGone = onConversation !== undefined && ctx.deletedConversations.has(onConversation);
   const { client } = ctx;
+  const call = (op: WriteOp, verb: UndoVerb, on: IntercomResource, description: string, run: () => Promise<unknown>, leftover?: string): Undo => ({
+    kind: 'call', op, verb, resource: on, description, run, ...(leftover ? { leftover } : {}),
+  });
   switch (intent.op) {
     case 'create':
+      if (intent.existedBefore) return { kind: 'keep', reason: `${resource} ${id} existed before the run` };
       switch (resource) {
         case 'conversation':
           if (intent.target.description.startsWith('POST /custom_object_instances/')) {
             const type = intent.target.description.split(' ')[1]!.split('/')[2]!;
-            return { kind: 'call', op: 'delete', verb: 'delete', description: `delete ${type} instance ${id}`, run: () => client.customObjects.delete(type, id) };
+            return call('delete', 'delete', resource, `delete ${type} instance ${id}`, () => client.customObjects.delete(type, id));
           }
-          return { kind: 'call', op: 'delete', verb: 'delete', description: `delete conversation ${id}`, run: () => client.conversations.delete(id) };
+          return call('delete', 'delete', resource, `delete conversation ${id}`, () => client.conversations.delete(id));
         case 'contact':
           if (ctx.preexistingContacts.has(id)) return { kind: 'keep', reason: `contact ${id} existed before the run` };
-          return { kind: 'call', op: 'delete', verb: 'delete', description: `delete contact ${id}`, run: () => client.contacts.delete(id) };
+          return call('delete', 'delete', resource, `delete contact ${id}`, () => client.contacts.delete(id));
         case 'company':
-          return { kind: 'call', op: 'archive', verb: 'archive', description: `archive company ${id} (Intercom only archives companies)`, run: () => client.companies.delete(id) };
+          return call('archive', 'archive', resource, `archive company ${id} (Intercom only archives companies)`, () => client.companies.delete(id));
         case 'tag':
-          return { kind: 'call', op: 'delete', verb: 'delete', description: `delete tag ${id}`, run: () => client.tags.delete(id) };
+          return call('delete', 'delete', resource, `delete tag ${id}`, () => client.tags.delete(id));
         case 'data_attribute':
-          return { kind: 'call', op: 'archive', verb: 'archive', description: `archive attribute ${id} (attributes cannot be deleted)`, run: () => client.dataAttributes.archive(id) };
+          return call('archive', 'archive', resource, `archive attribute ${id} (attributes cannot be deleted)`, () => client.dataAttributes.archive(id));
         case 'conversation_attribute':
-          return { kind: 'call', op: 'archive', verb: 'archive', description: `archive conversation attribute ${id}`, run: () => client.dataAttributes.archiveConversationAttribute(id) };
+          return call('archive', 'archive', resource, `archive conversation attribute ${id}`, () => client.dataAttributes.archiveConversationAttribute(id));
         case 'help_center_collection':
-          return { kind: 'call', op: 'delete', verb: 'delete', description: `delete collection ${id}`, run: () => client.helpCenter.deleteCollection(id) };
+          return call('delete', 'delete', resource, `delete collection ${id}`, () => client.helpCenter.deleteCollection(id));
         case 'article':
-          return { kind: 'call', op: 'delete', verb: 'delete', description: `delete article ${id}`, run: () => client.helpCenter.deleteArticle(id) };
+          return call('delete', 'delete', resource, `delete article ${id}`, () => client.helpCenter.deleteArticle(id));
         default:
           return { kind: 'impossible', reason: `no way to remove a ${resource} through the API` };
       }
@@ -95,41 +186,97 @@ function undoOf(write: AppliedWrite, ctx: UndoContext): Undo {
       if (conversationGone) return { kind: 'covered', by: `conversation ${onConversation}` };
       return { kind: 'impossible', reason: `Intercom cannot delete a part of conversation ${onConversation} (created by an earlier run): ${intent.target.description}` };
     case 'tag': {
-      const tagId = intent.target.intercomId ?? id;
-      const desc = intent.target.description;
-      if (desc.startsWith('tag conversation')) {
-        const convId = desc.split(' ')[2]!;
-        if (ctx.deletedConversations.has(convId)) return { kind: 'covered', by: `conversation ${convId}` };
-        return { kind: 'impossible', reason: 'untagging a conversation needs the admin who tagged it; remove the tag in Intercom' };
+      const before = TagBefore.safeParse(intent.beforeImage);
+      if (!before.success) return legacyTagUndo(write, ctx);
+      const { object, id: objectId, tagId, tagName } = before.data;
+      if (ctx.deletedTags.has(tagId)) return { kind: 'covered', by: `tag ${tagId}` };
+      switch (object) {
+        case 'contact':
+          if (ctx.deletedContacts.has(objectId)) return { kind: 'covered', by: `contact ${objectId}` };
+          return call('untag', 'untag', 'contact', `untag contact ${objectId} "${tagName}"`, () => client.tags.untagContact(objectId, tagId));
+        case 'company':
+          return call('untag', 'untag', 'company', `untag company ${objectId} "${tagName}"`, () => client.tags.tagCompanies(tagName, [objectId], true));
+        case 'conversation':
+          if (ctx.deletedConversations.has(objectId)) return { kind: 'covered', by: `conversation ${objectId}` };
+          return call('untag', 'untag', 'conversation', `untag conversation ${objectId} "${tagName}"`, async () => client.tags.untagConversation(objectId, tagId, await ctx.actingAdmin()));
       }
-      if (desc.startsWith('tag contact')) return { kind: 'covered', by: 'the contact or the tag' };
-      return { kind: 'covered', by: `tag ${tagId}` };
+      break;
     }
-    case 'attach':
-      return { kind: 'covered', by: 'the contact (deleted) or the company (archived, contacts detached)' };
+    case 'attach': {
+      const before = AttachBefore.safeParse(intent.beforeImage);
+      if (!before.success) return { kind: 'covered', by: 'the contact (deleted) or the company (archived, contacts detached)' };
+      const { contactId, companyId } = before.data;
+      if (ctx.deletedContacts.has(contactId)) return { kind: 'covered', by: `contact ${contactId}` };
+      if (ctx.archivedCompanies.has(companyId)) return { kind: 'covered', by: `company ${companyId} (archiving detaches its contacts)` };
+      return call('detach', 'detach', 'contact', `detach contact ${contactId} from company ${companyId}`, () => client.contacts.detachCompany(contactId, companyId));
+    }
     case 'update': {
+      const target = intent.target.intercomId ?? id;
       if (resource === 'conversation' && conversationGone) return { kind: 'covered', by: `conversation ${onConversation}` };
-      if (resource === 'contact' && intent.beforeImage !== undefined) {
-        const body = contactRestore(intent.beforeImage);
-        const target = intent.target.intercomId ?? id;
-        if (body && !ctx.deletedContacts.has(target)) return { kind: 'call', op: 'restore', verb: 'restore', description: `restore contact ${target} as it was before the run`, run: () => client.contacts.update(target, body) };
+      if (resource === 'contact' && ctx.deletedContacts.has(target)) return { kind: 'covered', by: 'the contact' };
+      if (resource === 'company' && ctx.archivedCompanies.has(target)) return { kind: 'covered', by: `company ${target} (archived)` };
+      if (intent.beforeImage === undefined) {
+        if (resource === 'company' || resource === 'article') return { kind: 'covered', by: `${resource} removal, or left as updated (no before-image kept)` };
+        return { kind: 'impossible', reason: `no before-image to restore: ${intent.target.description}` };
       }
-      if (resource === 'contact' && ctx.deletedContacts.has(intent.target.intercomId ?? id)) return { kind: 'covered', by: 'the contact' };
-      if (resource === 'company' || resource === 'article') return { kind: 'covered', by: `${resource} removal, or left as updated (no before-image kept)` };
-      return { kind: 'impossible', reason: `no before-image to restore: ${intent.target.description}` };
+      const restore =
+        resource === 'contact' ? contactRestore(intent.beforeImage)
+        : resource === 'company' && intent.lookup.by === 'company_id' ? companyRestore(intent.beforeImage, intent.lookup.value)
+        : resource === 'conversation' ? conversationRestore(intent.beforeImage)
+        : resource === 'article' ? articleRestore(intent.beforeImage)
+        : undefined;
+      if (!restore) return { kind: 'impossible', reason: `no way to restore a ${resource} from its before-image: ${intent.target.description}` };
+      const leftover = cannotClear(restore.leftover);
+      const body = restore.body;
+      switch (resource) {
+        case 'contact':
+          return call('restore', 'restore', resource, `restore contact ${target} as it was before the run`, () => client.contacts.update(target, body as UpdateContactRequest), leftover);
+        case 'company':
+          return call('restore', 'restore', resource, `restore company ${target} as it was before the run (never archived: it existed before)`, () => client.companies.createOrUpdate(body as CreateOrUpdateCompanyRequest), leftover);
+        case 'conversation':
+          return call('restore', 'restore', resource, `restore title and attributes of conversation ${target}`, () => client.conversations.update(target, body as UpdateConversationRequest), leftover);
+        default:
+          return call('restore', 'restore', resource, `restore article ${target} as it was before the run`, () => client.helpCenter.updateArticle(target, body as UpdateArticleRequest), leftover);
+      }
     }
+    case 'unarchive':
+      if (resource === 'data_attribute') {
+        const target = intent.target.intercomId ?? id;
+        return call('archive', 'archive', resource, `archive attribute ${target} again (it was archived before the run)`, () => client.dataAttributes.archive(target));
+      }
+      return { kind: 'impossible', reason: `${intent.op} of a ${resource} has no undo` };
     case 'close':
       if (conversationGone) return { kind: 'covered', by: `conversation ${onConversation}` };
-      return { kind: 'call', op: 'open', verb: 'reopen', description: `reopen conversation ${onConversation}`, run: () => client.conversations.open(onConversation!, adminFrom(write)) };
+      return call('open', 'reopen', 'conversation', `reopen conversation ${onConversation}`, () => client.conversations.open(onConversation!, adminFrom(write)));
     case 'open':
       if (conversationGone) return { kind: 'covered', by: `conversation ${onConversation}` };
-      return { kind: 'call', op: 'close', verb: 'close', description: `close conversation ${onConversation} again`, run: () => client.conversations.close(onConversation!, adminFrom(write)) };
-    case 'assign':
+      return call('close', 'close', 'conversation', `close conversation ${onConversation} again`, () => client.conversations.close(onConversation!, adminFrom(write)));
+    case 'assign': {
       if (conversationGone) return { kind: 'covered', by: `conversation ${onConversation}` };
-      return { kind: 'impossible', reason: `the previous assignee of conversation ${onConversation} is not known` };
+      const before = AssignBefore.safeParse(intent.beforeImage);
+      if (!before.success) return { kind: 'impossible', reason: `the previous assignee of conversation ${onConversation} is not known` };
+      const { assignee, previousId } = before.data;
+      const back = async () => client.conversations.assign(onConversation!, await ctx.actingAdmin(), { type: assignee, id: previousId });
+      if (previousId === '0') return call('assign', 'unassign', 'conversation', `unassign conversation ${onConversation} from its ${assignee} (it had none)`, back);
+      return call('assign', 'restore', 'conversation', `assign conversation ${onConversation} back to ${assignee} ${previousId}`, back);
+    }
     default:
-      return { kind: 'impossible', reason: `${intent.op} has no undo` };
+      break;
   }
+  return { kind: 'impossible', reason: `${intent.op} has no undo` };
+}
+
+/** Tag writes journaled before before-images were kept: only what deleting the tagged object or the tag covers. */
+function legacyTagUndo(write: AppliedWrite, ctx: UndoContext): Undo {
+  const desc = write.intent.target.description;
+  const tagId = write.intent.target.intercomId ?? write.outcome.outcome.intercomId;
+  if (desc.startsWith('tag conversation')) {
+    const convId = desc.split(' ')[2]!;
+    if (ctx.deletedConversations.has(convId)) return { kind: 'covered', by: `conversation ${convId}` };
+    return { kind: 'impossible', reason: 'untagging a conversation needs the admin who tagged it; remove the tag in Intercom' };
+  }
+  if (desc.startsWith('tag contact')) return { kind: 'covered', by: 'the contact or the tag' };
+  return { kind: 'covered', by: `tag ${tagId}` };
 }
 
 /** Close/open need an acting admin: the one the original write used, read from its description. */
@@ -138,12 +285,19 @@ function adminFrom(write: AppliedWrite): string {
 }
 
 async function buildContext(client: IntercomClient, writes: AppliedWrite[]): Promise<UndoContext> {
-  const ctx: UndoContext = { client, deletedConversations: new Set(), deletedContacts: new Set(), preexistingContacts: new Set() };
+  let admin: Promise<string> | undefined;
+  const ctx: UndoContext = {
+    client, deletedConversations: new Set(), deletedContacts: new Set(), archivedCompanies: new Set(), deletedTags: new Set(), preexistingContacts: new Set(),
+    actingAdmin: () => (admin ??= client.admins.me().then((me) => String(me.id))),
+  };
   for (const w of writes) {
-    if (w.intent.op !== 'create') continue;
+    if (w.intent.op !== 'create' || w.intent.existedBefore) continue;
     const id = w.outcome.outcome.intercomId;
-    if (w.intent.target.resource === 'conversation' && !w.intent.target.description.startsWith('POST /custom_object_instances/')) ctx.deletedConversations.add(id);
-    if (w.intent.target.resource === 'contact') {
+    const resource = w.intent.target.resource;
+    if (resource === 'conversation' && !w.intent.target.description.startsWith('POST /custom_object_instances/')) ctx.deletedConversations.add(id);
+    if (resource === 'company') ctx.archivedCompanies.add(id);
+    if (resource === 'tag') ctx.deletedTags.add(id);
+    if (resource === 'contact') {
       // A contact found by lookup may be someone else's (a 409 on the same email): check before deleting.
       if (w.outcome.outcome.resolvedBy === 'lookup' && w.intent.lookup.by === 'external_id') {
         const contact = await client.contacts.get(id).catch((e: unknown) => (e instanceof NotFoundError ? undefined : Promise.reject(e)));
@@ -155,11 +309,15 @@ async function buildContext(client: IntercomClient, writes: AppliedWrite[]): Pro
       ctx.deletedContacts.add(id);
     }
   }
-  // A contact the run found already there (updated, not created) is never deleted.
-  for (const w of writes) if (w.intent.existedBefore && w.intent.target.resource === 'contact') {
+  // Objects the run found already there (updated, not created) are never deleted or archived.
+  for (const w of writes) {
+    if (!w.intent.existedBefore) continue;
     const id = w.intent.target.intercomId ?? w.outcome.outcome.intercomId;
-    ctx.deletedContacts.delete(id);
-    ctx.preexistingContacts.add(id);
+    if (w.intent.target.resource === 'contact') {
+      ctx.deletedContacts.delete(id);
+      ctx.preexistingContacts.add(id);
+    }
+    if (w.intent.target.resource === 'company') ctx.archivedCompanies.delete(id);
   }
   return ctx;
 }
@@ -170,7 +328,8 @@ function summarize(targetRunId: string, targetKind: string, writes: AppliedWrite
     const undo = undoOf(w, ctx);
     if (undo.kind === 'call') {
       const byResource = (plan.calls[undo.verb] ??= {});
-      byResource[w.intent.target.resource] = (byResource[w.intent.target.resource] ?? 0) + 1;
+      byResource[undo.resource] = (byResource[undo.resource] ?? 0) + 1;
+      if (undo.leftover) plan.impossible.push({ description: undo.description, reason: undo.leftover });
     } else if (undo.kind === 'covered') plan.covered++;
     else if (undo.kind === 'impossible') plan.impossible.push({ description: w.intent.target.description, reason: undo.reason });
     else plan.kept.push({ description: w.intent.target.description, reason: undo.reason });
@@ -222,18 +381,24 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
     const ctx = await buildContext(req.client, all);
     // An undo interrupted mid-call is simply done again: every undo is idempotent (404 = already gone).
     const bySeq = new Map(all.map((w) => [w.intent.seq, w]));
+    const failed: RollbackResult['failed'] = [];
+    let undone = 0;
+    let alreadyGone = 0;
+    const count = (undo: Extract<Undo, { kind: 'call' }>, result: Awaited<ReturnType<typeof settle>>) => {
+      if (result === 'done') undone++;
+      else if (result === 'gone') alreadyGone++;
+      else failed.push({ description: undo.description, message: result.error });
+    };
     for (const pending of journal.pendingIntents()) {
       const write = pending.undoes ? bySeq.get(pending.undoes.seq) : undefined;
       const undo = write ? undoOf(write, ctx) : undefined;
-      if (undo?.kind === 'call') await settle(journal, pending.seq, undo, write!.outcome.outcome.intercomId);
+      if (undo?.kind === 'call') count(undo, await settle(journal, pending.seq, undo, write!.outcome.outcome.intercomId));
       else journal.outcome(pending.seq, { result: 'not-applied', reason: 'nothing to undo on resume' });
     }
 
     const writes = await journal.writesToUndo();
     const plan = summarize(req.runId, target.meta.kind, writes, ctx);
     progress.phase('rollback', writes.length);
-    const failed: RollbackResult['failed'] = [];
-    let undone = 0;
     for (const write of writes) {
       if (req.signal?.aborted) throw new RunStoppedError('the rollback was cancelled');
       const undo = undoOf(write, ctx);
@@ -241,10 +406,9 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
       const id = write.outcome.outcome.intercomId;
       if (undo.kind === 'call') {
         const seq = await journal.intent({ ...base, op: undo.op, target: { resource: write.intent.target.resource, intercomId: id, description: undo.description }, lookup: { by: 'intercom_id', id } });
-        const error = await settle(journal, seq, undo, id);
-        if (error) failed.push({ description: undo.description, message: error });
-        else undone++;
-        progress.record(write.intent.objectType, write.intent.sourceId, error ? 'failed' : 'migrated', error ?? undo.description);
+        const result = await settle(journal, seq, undo, id);
+        count(undo, result);
+        progress.record(write.intent.objectType, write.intent.sourceId, typeof result === 'object' ? 'failed' : 'migrated', typeof result === 'object' ? result.error : result === 'gone' ? `already gone: ${undo.description}` : undo.description);
       } else if (undo.kind === 'covered') {
         const seq = await journal.intent({ ...base, op: 'delete', target: { resource: write.intent.target.resource, intercomId: id, description: `covered: ${write.intent.target.description} (removed with ${undo.by})` }, lookup: { by: 'intercom_id', id } });
         journal.outcome(seq, { result: 'applied', intercomId: id, relatedIds: { coveredBy: undo.by } });
@@ -254,7 +418,7 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
     }
     await journal.flush();
     const meta = await journal.finish(failed.length ? 'failed' : 'completed', failed.length ? `${failed.length} undo call(s) failed` : undefined);
-    return { runId: journal.runId, status: meta.status === 'completed' ? 'completed' : 'failed', plan, undone, failed, counts: journal.counts() };
+    return { runId: journal.runId, status: meta.status === 'completed' ? 'completed' : 'failed', plan, undone, alreadyGone, failed, counts: journal.counts() };
   } catch (error) {
     if (journal) {
       const status = req.signal?.aborted ? 'cancelled' : 'failed';
@@ -268,20 +432,23 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
   }
 }
 
-/** Runs one undo call and journals its outcome; a 404 means it is already undone. Returns an error message or undefined. */
-async function settle(journal: RunJournal, seq: number, undo: Extract<Undo, { kind: 'call' }>, id: string): Promise<string | undefined> {
+/**
+ * Runs one undo call and journals its outcome. A 404 means the object is already gone (removed by
+ * someone else, or by an earlier attempt of this rollback): nothing left to undo, and said so.
+ */
+async function settle(journal: RunJournal, seq: number, undo: Extract<Undo, { kind: 'call' }>, id: string): Promise<'done' | 'gone' | { error: string }> {
   try {
     await undo.run();
     journal.outcome(seq, { result: 'applied', intercomId: id });
-    return undefined;
+    return 'done';
   } catch (error) {
     if (error instanceof NotFoundError) {
       journal.outcome(seq, { result: 'applied', intercomId: id, relatedIds: { note: 'already gone' } });
-      return undefined;
+      return 'gone';
     }
     if (error instanceof LedgerWriteError) throw error;
     journal.outcome(seq, { result: 'failed', error: errorInfo(error) });
     if (stopsTheRun(error)) throw new RunStoppedError(`Intercom refused the rollback: ${(error as Error).message}`, error);
-    return (error as Error).message;
+    return { error: (error as Error).message };
   }
 }

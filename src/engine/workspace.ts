@@ -64,6 +64,11 @@ const COMPATIBLE: Record<AttributeType, string[]> = {
   datetime: ['datetime', 'date'],
 };
 
+/** True when an Intercom attribute of `existingType` can hold the values the map writes as `wanted`. */
+export function compatibleType(wanted: AttributeType, existingType: string): boolean {
+  return COMPATIBLE[wanted].includes(existingType);
+}
+
 /** Every custom attribute the map writes, per Intercom model. */
 export function attributeNeeds(map: MappingFile): AttributeNeed[] {
   const needs = new Map<string, AttributeNeed>();

@@ -78,9 +78,9 @@ export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult |
       sink = new RunProgress('Rollback', ctx.log, client, (message) => progress.report({ message }), 'undone');
       return rollbackRun({ workspaceDir: dir, runId, client, progress: sink, signal: abort.signal });
     });
-    ctx.log.info(`Rollback ${result.runId} ${result.status}: ${result.undone} undone, ${result.failed.length} failed, ${result.plan.impossible.length} left`);
+    ctx.log.info(`Rollback ${result.runId} ${result.status}: ${result.undone} undone, ${result.alreadyGone} already gone, ${result.failed.length} failed, ${result.plan.impossible.length} left`);
     for (const f of result.failed) ctx.log.error(`rollback failed: ${f.description}: ${f.message}`);
-    const text = `Rollback of ${runId} ${result.status}: ${result.undone} write(s) undone${result.failed.length ? `, ${result.failed.length} failed` : ''}.`;
+    const text = `Rollback of ${runId} ${result.status}: ${result.undone} write(s) undone${result.alreadyGone ? `, ${result.alreadyGone} already gone` : ''}${result.failed.length ? `, ${result.failed.length} failed` : ''}.`;
     if (result.status === 'completed' && result.failed.length === 0) void vscode.window.showInformationMessage(text);
     else void vscode.window.showWarningMessage(text);
     return result;

@@ -20,7 +20,7 @@ export function describePlan(plan: RollbackPlan): string {
     lines.push(`  ${verb} ${Object.entries(byResource).map(([r, n]) => `${n} ${plural(r.replace(/_/g, ' '), n)}`).join(', ')}`);
   }
   if (plan.covered) lines.push(`  (${plan.covered} other writes go with them)`);
-  if (plan.kept.length) lines.push(`  keep ${plan.kept.length} record(s) that existed before the run`);
+  if (plan.kept.length) lines.push(`  keep ${plan.kept.length} object(s) that existed before the run (what the run changed on them is restored)`);
   if (plan.impossible.length) {
     lines.push(`  leave ${plan.impossible.length} write(s) Intercom cannot undo:`);
     for (const i of plan.impossible.slice(0, 10)) lines.push(`    - ${i.description}: ${i.reason}`);
@@ -61,7 +61,7 @@ export const rollbackCommand: CliCommand = {
         const result = await rollbackRun({ workspaceDir, runId, client, progress: printer, signal: abort.signal, takeOver });
         if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
         else {
-          process.stdout.write(`Rollback ${result.runId} ${result.status}: ${result.undone} undone${result.failed.length ? `, ${result.failed.length} failed` : ''}${result.plan.impossible.length ? `, ${result.plan.impossible.length} left (Intercom cannot undo them)` : ''}\n`);
+          process.stdout.write(`Rollback ${result.runId} ${result.status}: ${result.undone} undone${result.alreadyGone ? `, ${result.alreadyGone} already gone` : ''}${result.failed.length ? `, ${result.failed.length} failed` : ''}${result.plan.impossible.length ? `, ${result.plan.impossible.length} left (Intercom cannot undo them)` : ''}\n`);
           const archived = Object.values(result.plan.calls.archive ?? {}).reduce((a, b) => a + b, 0);
           if (archived) process.stdout.write(`${archived} object(s) were archived, not deleted: Intercom allows no more for companies and attributes.\n`);
           for (const f of result.failed) process.stdout.write(`  ✗ ${f.description}: ${f.message}\n`);

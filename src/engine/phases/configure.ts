@@ -1,7 +1,8 @@
 import { LedgerWriteError } from '../../ledger';
 import type { RunContext } from '../context';
 import { RunStoppedError } from '../errors';
-import type { AttributeNeed, WorkspacePlan } from '../workspace';
+import { pendingIntentOf } from '../before-image';
+import { compatibleType, type AttributeNeed, type WorkspacePlan } from '../workspace';
 import { journaledWrite } from '../write';
 
 const CONVERSATION_TYPES = { string: 'string', integer: 'integer', float: 'decimal', boolean: 'boolean', datetime: 'datetime' } as const;
@@ -25,6 +26,7 @@ export async function configureWorkspace(ctx: RunContext, plan: WorkspacePlan): 
 
 async function createAttribute(ctx: RunContext, need: AttributeNeed): Promise<void> {
   const sourceId = `attribute:${need.model}:${need.name}`;
+  if (need.model !== 'conversation' && (await unarchiveAttribute(ctx, { ...need, model: need.model }, sourceId))) return;
   const description = `create ${need.model} attribute "${need.name}" (${need.dataType})`;
   const result = need.model === 'conversation'
     ? await journaledWrite(ctx, {
@@ -45,4 +47,27 @@ async function createAttribute(ctx: RunContext, need: AttributeNeed): Promise<vo
       });
   ctx.workspace.attributes[need.model].set(need.name, { id: result.id, dataType: need.dataType });
   ctx.progress.info(`${need.model} attribute "${need.name}" ready (${result.id})`);
+}
+
+/**
+ * An archived contact or company attribute of the same name (archived by hand, or by the rollback of
+ * an earlier run) keeps its name: Intercom refuses a new one. It is brought back instead, journaled
+ * as a change to an object that existed before the run, so rolling this run back archives it again.
+ */
+async function unarchiveAttribute(ctx: RunContext, need: AttributeNeed & { model: 'contact' | 'company' }, sourceId: string): Promise<boolean> {
+  if (ctx.options.dryRun || pendingIntentOf(ctx, 'customFields', sourceId, ['create'])) return false;
+  const archived = (await ctx.client.dataAttributes.list(need.model, true)).find((a) => a.name === need.name && a.archived === true && a.id != null);
+  if (!archived || !compatibleType(need.dataType, archived.data_type)) return false;
+  const id = String(archived.id);
+  await journaledWrite(ctx, {
+    op: 'unarchive', objectType: 'customFields', sourceId, existedBefore: true,
+    target: { resource: 'data_attribute', intercomId: id, description: `unarchive ${need.model} attribute "${need.name}" (${archived.data_type})` },
+    lookup: { by: 'intercom_id', id },
+    beforeImage: { archived: true },
+    send: () => ctx.client.dataAttributes.update(id, { archived: false }),
+    idOf: () => id,
+  });
+  ctx.workspace.attributes[need.model].set(need.name, { id, dataType: archived.data_type });
+  ctx.progress.info(`${need.model} attribute "${need.name}" was archived: brought back (${id})`);
+  return true;
 }

@@ -11,7 +11,8 @@ import { errorInfo } from '../error-info';
 import { fingerprint } from '../fingerprint';
 import { journalRecord, migrateRecord } from '../record-outcome';
 import { journaledWrite, sha256 } from '../write';
-import { tagIdFor } from './tags';
+import { fieldsBefore, tagIdsOf, type AssignBefore } from '../before-image';
+import { applyTag } from './tags';
 
 /** One part of a conversation to write, in source order. */
 export interface PlannedPart {
@@ -143,10 +144,11 @@ function partIdIn(conversation: Conversation | undefined, createdAt: number, par
 /**
  * Adds one part (reply or note) with up to 10 files; more files go into follow-up notes. `inIntercom`
  * reads the conversation as Intercom has it when an earlier run (or a lost ledger) may already have
- * added the part: a part with the same type, created_at and body is taken, not sent again.
+ * added the part: a part with the same type, created_at and body is taken, not sent again. `read`:
+ * the part's files, when the caller has read them already.
  */
-async function writePart(ctx: RunContext, plan: PlannedConversation, conversationId: string, part: PlannedPart, inIntercom?: () => Promise<Conversation>): Promise<string> {
-  const { files, notes, attached } = await filesOf(ctx, part);
+async function writePart(ctx: RunContext, plan: PlannedConversation, conversationId: string, part: PlannedPart, inIntercom?: () => Promise<Conversation>, read?: Awaited<ReturnType<typeof filesOf>>): Promise<string> {
+  const { files, notes, attached } = read ?? (await filesOf(ctx, part));
   const body = [part.body, ...notes].filter((s) => s.trim() !== '').join('\n\n') || '(no text)';
   const chunks: AttachmentFile[][] = [];
   for (let i = 0; i < Math.max(files.length, 1); i += MAX_FILES_PER_PART) chunks.push(files.slice(i, i + MAX_FILES_PER_PART));
@@ -180,6 +182,47 @@ async function writePart(ctx: RunContext, plan: PlannedConversation, conversatio
   }
   for (const att of attached) journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'migrated', intercomId: firstId });
   return firstId;
+}
+
+/** Files of the conversation whose latest state in the ledger is failed (a missing file, say): the run retries them. */
+function failedFiles(ctx: RunContext, attachments: readonly Attachment[]): Attachment[] {
+  return attachments.filter((a) => !a.deleted && ctx.ledger.recordState('attachments', attachmentSourceId(a))?.result.state === 'failed');
+}
+
+/**
+ * Sends again the files of parts written before whose files failed then (a missing file that is now
+ * there). Intercom cannot add files to a part, so they ride on a note of their own (ten a note), dated
+ * like the latest of those parts. The note's id names the files it carries, so it is written once
+ * however often the run is repeated; files that still cannot be read stay failed and get no note, and
+ * so do files the conversation has no room for under Intercom's part cap.
+ */
+async function retryFailedFiles(ctx: RunContext, plan: PlannedConversation, conversationId: string, parts: readonly PlannedPart[], inIntercom: (() => Promise<Conversation>) | undefined, room: () => Promise<number>): Promise<void> {
+  if (ctx.options.dryRun || parts.length === 0) return;
+  const failed = parts.flatMap((p) => failedFiles(ctx, p.attachments));
+  const read = await filesOf(ctx, { ...parts[0]!, attachments: failed });
+  if (read.attached.length === 0) return;
+  const fits = Math.min(read.attached.length, (await room()) * MAX_FILES_PER_PART);
+  for (const att of read.attached.slice(fits)) {
+    journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'failed', error: { errorClass: 'conversation_full', message: `${plan.label}: no room left for a note carrying "${att.originalName ?? att.id}" (Intercom's ${MAX_CONVERSATION_PARTS}-part cap)` } });
+  }
+  if (fits < read.attached.length) ctx.progress.warn(`${plan.label}: ${read.attached.length - fits} file(s) that failed earlier can be read now, but the conversation has no room left for them (Intercom's ${MAX_CONVERSATION_PARTS}-part cap); they stay failed`);
+  if (fits === 0) return;
+  const attached = read.attached.slice(0, fits);
+  const files = read.files.slice(0, fits);
+  const ids = attached.map(attachmentSourceId).sort();
+  const sourceId = `files-retry:${plan.objectType}:${plan.sourceId}:${sha256(ids.join(',')).slice(0, 16)}`;
+  const written = ctx.ledger.intercomIdFor('attachments', sourceId);
+  if (written) {
+    for (const att of attached) journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'migrated', intercomId: written });
+    return;
+  }
+  const names = attached.map((a) => a.originalName?.trim() || a.fileNameOnDisk || `attachment ${a.id}`).join(', ');
+  const carrier: PlannedPart = {
+    objectType: 'attachments', sourceId, kind: 'note', adminId: plan.actingAdminId,
+    body: `Files that could not be migrated earlier with this conversation: ${names}`,
+    createdAt: Math.max(...parts.map((p) => p.createdAt)), attachments: attached,
+  };
+  await writePart(ctx, plan, conversationId, carrier, inIntercom, { files, notes: [], attached });
 }
 
 /**
@@ -219,13 +262,16 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   const print = printOf(plan);
   const previous = ctx.ledger.recordState(plan.objectType, plan.sourceId)?.result;
   const before = previous?.state === 'migrated' ? parsePrint(previous.fingerprint) : undefined;
-  if (previous?.state === 'migrated' && previous.fingerprint === print) {
+  const retryFiles = !ctx.options.dryRun && [plan.opener, ...plan.parts].some((p) => failedFiles(ctx, p.attachments).length > 0);
+  if (previous?.state === 'migrated' && previous.fingerprint === print && !retryFiles) {
     return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print };
   }
 
   let conversationId = ctx.ledger.intercomIdFor(plan.objectType, plan.sourceId);
   // A conversation this call did not create may already hold parts the ledger does not know of.
   let inIntercom: (() => Promise<Conversation>) | undefined;
+  // One an earlier run created (or adopted from Intercom): what this run changes on it is journaled with a before-image.
+  const earlier = conversationId !== undefined && !ctx.options.dryRun && ctx.ledger.mapping(plan.objectType, plan.sourceId)?.createdByRun !== ctx.runId;
   if (conversationId) {
     const id = conversationId;
     let read: Promise<Conversation> | undefined;
@@ -249,21 +295,22 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
       journalRecord(ctx, plan.opener.objectType, plan.opener.sourceId, { state: 'migrated', intercomId: conversationId });
     }
   }
-  await writeDetails(ctx, plan, conversationId, before);
+  await writeDetails(ctx, plan, conversationId, before, earlier ? inIntercom : undefined);
 
   const openerFiles = openerFilesPart(ctx, plan);
   const attachmentNotes = Math.ceil(plan.parts.reduce((n, p) => n + Math.max(0, p.attachments.length - MAX_FILES_PER_PART), 0) / MAX_FILES_PER_PART) + (openerFiles ? 1 : 0);
   const parts = capParts(openerFiles ? [openerFiles, ...plan.parts] : plan.parts, attachmentNotes, plan.actingAdminId);
+  const retries: PlannedPart[] = [];
   for (const part of parts) {
     if (part.objectType === 'attachments' && isAttachmentSourceId(part.sourceId)) {
       throw new Error(`${plan.label}: the files note ${part.sourceId} has the id of an attachment record`);
     }
     const existing = ctx.ledger.intercomIdFor(part.objectType, part.sourceId);
-    if (existing && part.objectType !== 'attachments') {
-      if (ctx.kind !== 'delta') journalRecord(ctx, part.objectType, part.sourceId, { state: 'migrated', intercomId: existing });
+    if (existing) {
+      if (part.objectType !== 'attachments' && ctx.kind !== 'delta') journalRecord(ctx, part.objectType, part.sourceId, { state: 'migrated', intercomId: existing });
+      if (failedFiles(ctx, part.attachments).length) retries.push(part);
       continue;
     }
-    if (existing) continue;
     if (part.objectType === 'attachments') {
       // A carrier of files only: its attachments are journaled one by one.
       await writePart(ctx, plan, conversationId, part, inIntercom);
@@ -277,40 +324,62 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   }
 
   const id = conversationId;
+  // The conversation as Intercom had it before this call changed it (read once, only when needed).
+  const current = earlier ? inIntercom : undefined;
+
+  // Files of parts written before that failed then: retried on notes of their own, as far as the
+  // part cap allows once room is kept for the assignment and state changes still to come.
+  const stateParts = (plan.teamId && plan.teamId !== before?.team ? 1 : 0) + (plan.adminAssigneeId && plan.adminAssigneeId !== before?.admin ? 1 : 0) + (plan.state !== (before?.state ?? 'open') ? 1 : 0);
+  await retryFailedFiles(ctx, plan, id, retries, inIntercom, async () => {
+    const written = (await ctx.client.conversations.get(id)).conversation_parts;
+    return Math.max(0, MAX_CONVERSATION_PARTS - (written?.total_count ?? written?.conversation_parts?.length ?? 0) - stateParts);
+  });
   const tagNames = before?.tags === tagsPrint(plan) ? [] : ctx.kind === 'sample' ? [...plan.tags, ctx.map.options.runTag] : plan.tags;
+  const present = current && tagNames.length ? tagIdsOf((await current()).tags?.tags) : undefined;
   for (const name of tagNames) {
-    const tagId = await tagIdFor(ctx, name);
-    await journaledWrite(ctx, {
-      op: 'tag', objectType: plan.objectType, sourceId: plan.sourceId,
-      target: { resource: 'tag', intercomId: tagId, description: `tag conversation ${id} "${name}"` },
-      lookup: { by: 'intercom_id', id: tagId },
-      send: () => ctx.client.tags.tagConversation(id, tagId, plan.actingAdminId),
-      idOf: () => tagId,
+    await applyTag(ctx, {
+      objectType: plan.objectType, sourceId: plan.sourceId, object: 'conversation', objectId: id, name, present,
+      description: `tag conversation ${id} "${name}"`,
+      send: (tag) => ctx.client.tags.tagConversation(id, tag.id, plan.actingAdminId),
     });
   }
-  if (plan.teamId && plan.teamId !== before?.team) await assign(ctx, plan, id, 'team', plan.teamId);
-  if (plan.adminAssigneeId && plan.adminAssigneeId !== before?.admin) await assign(ctx, plan, id, 'admin', plan.adminAssigneeId);
-  const previousState = before?.state ?? 'open';
-  if (plan.state === 'closed' && (before === undefined || previousState !== 'closed')) await setState(ctx, plan, id, 'close', print);
-  else if (plan.state === 'open' && before !== undefined && previousState !== 'open') await setState(ctx, plan, id, 'open', print);
+  if (plan.teamId && plan.teamId !== before?.team) await assign(ctx, plan, id, 'team', plan.teamId, current);
+  if (plan.adminAssigneeId && plan.adminAssigneeId !== before?.admin) await assign(ctx, plan, id, 'admin', plan.adminAssigneeId, current);
+  // Without a print of an earlier run (a retry after a failure), Intercom says which state it is in now.
+  const previousState = before?.state ?? (current ? ((await ctx.client.conversations.get(id)).state ?? 'open') : 'open');
+  if (plan.state === 'closed' && previousState !== 'closed') await setState(ctx, plan, id, 'close', print);
+  else if (plan.state === 'open' && (before !== undefined || current !== undefined) && previousState !== 'open') await setState(ctx, plan, id, 'open', print);
   return { state: 'migrated', intercomId: id, fingerprint: print };
 }
 
 /**
  * Title, mapped attributes and the source key, right after the create: the key is what lets Intercom
  * tell, without the ledger, that this conversation is migrated (st2ic ledger rebuild --from-intercom).
+ * On a conversation this run did not create (`current`), the written fields are journaled as they
+ * were, and nothing is written when they already hold.
  */
-async function writeDetails(ctx: RunContext, plan: PlannedConversation, id: string, before: ConversationPrint | undefined): Promise<void> {
+async function writeDetails(ctx: RunContext, plan: PlannedConversation, id: string, before: ConversationPrint | undefined, current: (() => Promise<Conversation>) | undefined): Promise<void> {
   if (before?.details === detailsPrint(plan)) return;
   const mapped = Object.fromEntries(Object.entries(plan.attributes).filter(([, v]) => v !== null));
   const attributes = { ...mapped, [SOURCE_KEY_ATTRIBUTE]: conversationSourceKey(plan.objectType, plan.sourceId) };
+  const update = { ...(plan.title !== null ? { title: plan.title } : {}), custom_attributes: attributes as Record<string, string | number> };
+  const now = current ? await current() : undefined;
+  if (now && holds(now, update)) return;
   await journaledWrite(ctx, {
     op: 'update', objectType: plan.objectType, sourceId: plan.sourceId,
     target: { resource: 'conversation', intercomId: id, description: `PUT /conversations/${id} title and attributes ${fingerprint({ t: plan.title, a: mapped })}` },
     lookup: { by: 'intercom_id', id },
-    send: () => ctx.client.conversations.update(id, { ...(plan.title !== null ? { title: plan.title } : {}), custom_attributes: attributes as Record<string, string | number> }),
+    ...(now ? { beforeImage: fieldsBefore(now, update) } : {}),
+    send: () => ctx.client.conversations.update(id, update),
     idOf: (c) => String(c.id ?? id),
   });
+}
+
+/** True when the conversation already has this title and these attribute values. */
+function holds(conversation: Conversation, update: { title?: string; custom_attributes?: Record<string, unknown> }): boolean {
+  if (update.title !== undefined && conversation.title !== update.title) return false;
+  const now = conversation.custom_attributes ?? {};
+  return Object.entries(update.custom_attributes ?? {}).every(([k, v]) => JSON.stringify(now[k] ?? null) === JSON.stringify(v));
 }
 
 async function setState(ctx: RunContext, plan: PlannedConversation, id: string, action: 'close' | 'open', print: string): Promise<void> {
@@ -324,8 +393,14 @@ async function setState(ctx: RunContext, plan: PlannedConversation, id: string, 
   });
 }
 
-async function assign(ctx: RunContext, plan: PlannedConversation, id: string, type: 'team' | 'admin', assigneeId: string): Promise<void> {
+async function assign(ctx: RunContext, plan: PlannedConversation, id: string, type: 'team' | 'admin', assigneeId: string, current: (() => Promise<Conversation>) | undefined): Promise<void> {
+  // On a conversation an earlier run created, the assignee it had is kept for rollback; one already assigned so is left.
+  const now = current ? await current() : undefined;
+  const previousId = now ? String((type === 'team' ? now.team_assignee_id : now.admin_assignee_id) ?? 0) : undefined;
+  if (previousId === assigneeId) return;
+  const before: AssignBefore | undefined = previousId !== undefined ? { assignee: type, previousId } : undefined;
   await journaledWrite(ctx, {
+    ...(before ? { beforeImage: before } : {}),
     op: 'assign', objectType: plan.objectType, sourceId: plan.sourceId,
     target: { resource: 'conversation', intercomId: id, description: `assign conversation ${id} to ${type} ${assigneeId}` },
     lookup: { by: 'intercom_id', id },

@@ -9,6 +9,14 @@ import { articleInput } from '../mapping-inputs';
 import { migrateRecord } from '../record-outcome';
 import { journaledWrite } from '../write';
 import { adminFor } from './tickets';
+import type { Collection } from '../../intercom';
+import { fieldsBefore, pendingIntentOf } from '../before-image';
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
 
 /** Where a category lands: its collection, and the name it gets (deeper levels folded in). */
 interface CollectionPlan {
@@ -121,6 +129,10 @@ export async function migrateKnowledgeBase(ctx: RunContext): Promise<void> {
   const helpCenterId = helpCenters[0]?.id !== undefined ? Number(helpCenters[0].id) : undefined;
 
   const collectionIds = new Map<number, string>();
+  // The help center's collections before this run creates any: one of the same name and parent is
+  // used as it is (found, never created, so rollback leaves it).
+  let existing: Promise<Collection[]> | undefined;
+  const existingCollections = () => (existing ??= ctx.options.dryRun ? Promise.resolve([]) : collect(ctx.client.helpCenter.listCollections()));
   const ensure = async (categoryId: number): Promise<string | undefined> => {
     const known = collectionIds.get(categoryId);
     if (known) return known;
@@ -128,8 +140,12 @@ export async function migrateKnowledgeBase(ctx: RunContext): Promise<void> {
     if (!plan) return undefined;
     const parentId = plan.parentCategoryId === null ? null : await ensure(plan.parentCategoryId);
     const state = await migrateRecord(ctx, 'kbCategories', String(categoryId), async (): Promise<RecordState> => {
-      const existing = ctx.ledger.intercomIdFor('kbCategories', String(categoryId));
-      if (existing) return { state: 'migrated', intercomId: existing };
+      const known = ctx.ledger.mapping('kbCategories', String(categoryId));
+      if (known) return { state: 'migrated', intercomId: known.intercomId, ...(known.existedBefore ? { existedBefore: true } : {}) };
+      if (!pendingIntentOf(ctx, 'kbCategories', String(categoryId), ['create'])) {
+        const found = (await existingCollections()).find((c) => c.name === plan.name && String(c.parent_id ?? '') === (parentId ?? '') && (helpCenterId === undefined || c.help_center_id == null || String(c.help_center_id) === String(helpCenterId)));
+        if (found) return { state: 'migrated', intercomId: String(found.id), existedBefore: true };
+      }
       const created = await journaledWrite(ctx, {
         op: 'create', objectType: 'kbCategories', sourceId: String(categoryId),
         target: { resource: 'help_center_collection', description: `POST /help_center/collections "${plan.name}"` },
@@ -189,12 +205,16 @@ async function migrateArticle(ctx: RunContext, article: KbArticle, collectionId:
   const previous = ctx.ledger.recordState('kbArticles', String(article.id))?.result;
   if (previous?.state === 'migrated') {
     if (previous.fingerprint === print) return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print };
-    const { parent_id, parent_type: _t, ...update } = body;
+    const { parent_id, parent_type: _t, ...fields } = body;
+    const update = { ...fields, ...(parent_id ? { parent_id: String(parent_id) } : {}) };
+    // What the update overwrites, for rollback (the article an earlier run created keeps its earlier text).
+    const before = ctx.options.dryRun ? undefined : await ctx.client.helpCenter.getArticle(previous.intercomId);
     await journaledWrite(ctx, {
       op: 'update', objectType: 'kbArticles', sourceId: String(article.id),
       target: { resource: 'article', intercomId: previous.intercomId, description: `PUT /articles/${previous.intercomId} (${print})` },
       lookup: { by: 'intercom_id', id: previous.intercomId },
-      send: () => ctx.client.helpCenter.updateArticle(previous.intercomId, { ...update, ...(parent_id ? { parent_id: String(parent_id) } : {}) }),
+      ...(before ? { beforeImage: fieldsBefore(before, update) } : {}),
+      send: () => ctx.client.helpCenter.updateArticle(previous.intercomId, update),
       idOf: (a) => String(a.id),
     });
     return { state: 'migrated', intercomId: previous.intercomId, fingerprint: print };

@@ -6,10 +6,12 @@ import { forEachRecord } from '../concurrent';
 import { RecordError } from '../errors';
 import { fingerprint } from '../fingerprint';
 import { journalRecord, migrateRecord } from '../record-outcome';
-import { journaledWrite } from '../write';
+import { journaledWrite, WriteMemory } from '../write';
 import type { CustomValueIndex } from '../custom-values';
 import { companyInput, contactInput } from '../mapping-inputs';
-import { tagIdFor } from './tags';
+import { companyField, fieldsBefore, pendingIntentOf, tagIdsOf, type AttachBefore } from '../before-image';
+import { NotFoundError, type Company } from '../../intercom';
+import { applyTag } from './tags';
 
 /** Which people a run covers (sample: the customers of the sampled tickets and their companies). */
 export interface PeopleScope {
@@ -46,33 +48,66 @@ export async function migrateCompanies(ctx: RunContext, scope: PeopleScope): Pro
       const print = fingerprint(body);
       const previous = ctx.ledger.recordState('organizations', String(org.id))?.result;
       if (previous?.state === 'migrated' && previous.fingerprint === print) {
-        return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print };
+        return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...(previous.existedBefore ? { existedBefore: true } : {}) };
       }
-      // create-or-update by company_id: idempotent, so a lost response is simply sent again.
+      const target = await companyTarget(ctx, String(org.id));
+      const { company_id: _key, ...fields } = body;
+      // create-or-update by company_id: idempotent, so a lost response is simply sent again. A company
+      // that was already there is updated with its before-image journaled, never created (nor archived by rollback).
       const result = await journaledWrite(ctx, {
-        op: previous?.state === 'migrated' ? 'update' : 'create', objectType: 'organizations', sourceId: String(org.id),
-        target: { resource: 'company', description: `POST /companies company_id=${org.id}` },
+        op: target.op, objectType: 'organizations', sourceId: String(org.id),
+        target: { resource: 'company', ...(target.before ? { intercomId: String(target.before.id) } : {}), description: `POST /companies company_id=${org.id}` },
         lookup: { by: 'company_id', value: String(org.id) },
+        // An update changes a company this run did not create: it existed before the run (IntentBody.existedBefore).
+        ...(target.op === 'update' ? { existedBefore: true } : {}),
+        ...(target.before ? { beforeImage: fieldsBefore(target.before, fields, companyField) } : {}),
         send: () => ctx.client.companies.createOrUpdate(body),
         idOf: (c) => c.id,
       });
-      await tagRecord(ctx, mapped.tags, 'organizations', String(org.id), (name) => ctx.client.tags.tagCompanies(name, [result.id]).then(() => undefined));
-      return { state: 'migrated', intercomId: result.id, fingerprint: print };
+      await tagRecord(ctx, mapped.tags, 'organizations', String(org.id), 'company', result.id, target.tags, (tag) => ctx.client.tags.tagCompanies(tag.name, [result.id]));
+      return { state: 'migrated', intercomId: result.id, fingerprint: print, ...(target.existedBefore ? { existedBefore: true } : {}) };
     });
   });
 }
 
-async function tagRecord(ctx: RunContext, names: string[], objectType: 'organizations' | 'endUsers', sourceId: string, apply: (tagName: string, tagId: string) => Promise<void>): Promise<void> {
+/** What the upsert of a company will be: a create, or an update of a company already in Intercom (with what it looked like). */
+interface CompanyTarget {
+  op: 'create' | 'update';
+  /** The company was in Intercom before the migration (same company_id), not created by any run nor adopted. */
+  existedBefore: boolean;
+  /** The company as read before this run changes it (absent: this run creates it). */
+  before?: Company & Record<string, unknown>;
+  /** Its tags before this run (absent: a company this run creates has none). */
+  tags?: Set<string>;
+}
+
+async function companyTarget(ctx: RunContext, sourceId: string): Promise<CompanyTarget> {
+  if (ctx.options.dryRun) return { op: 'create', existedBefore: false };
+  const mapping = ctx.ledger.mapping('organizations', sourceId);
+  const pending = pendingIntentOf(ctx, 'organizations', sourceId, ['create', 'update']);
+  // This run created it (an earlier attempt): the same create, which the run's memory answers.
+  if (mapping?.createdByRun === ctx.runId || pending?.op === 'create') return { op: 'create', existedBefore: false };
+  const existedBefore = pending?.existedBefore ?? mapping?.existedBefore ?? false;
+  const current = mapping
+    ? await ctx.client.companies.get(mapping.intercomId).catch((e: unknown) => (e instanceof NotFoundError ? undefined : Promise.reject(e)))
+    : await ctx.client.companies.findByCompanyId(sourceId);
+  if (!current) return { op: 'create', existedBefore: false };
+  return { op: 'update', existedBefore: mapping ? existedBefore : true, before: current as Company & Record<string, unknown>, tags: tagIdsOf(current.tags?.tags) };
+}
+
+async function tagRecord(
+  ctx: RunContext,
+  names: string[],
+  objectType: 'organizations' | 'endUsers',
+  sourceId: string,
+  object: 'contact' | 'company',
+  objectId: string,
+  present: ReadonlySet<string> | undefined,
+  send: (tag: { id: string; name: string }) => Promise<unknown>,
+): Promise<void> {
   const all = ctx.kind === 'sample' ? [...names, ctx.map.options.runTag] : names;
   for (const name of all) {
-    const tagId = await tagIdFor(ctx, name);
-    await journaledWrite(ctx, {
-      op: 'tag', objectType, sourceId,
-      target: { resource: 'tag', intercomId: tagId, description: `tag ${objectType === 'endUsers' ? 'contact' : 'company'} ${sourceId} "${name}"` },
-      lookup: { by: 'intercom_id', id: tagId },
-      send: () => apply(name, tagId),
-      idOf: () => tagId,
-    });
+    await applyTag(ctx, { objectType, sourceId, object, objectId, name, present, description: `tag ${object} ${sourceId} "${name}"`, send });
   }
 }
 
@@ -107,19 +142,36 @@ async function migrateContact(ctx: RunContext, map: RunContext['map']['objects']
   if (body.email === null || body.email === '') delete body.email;
   const print = fingerprint(body);
   const previous = ctx.ledger.recordState('endUsers', sourceId)?.result;
-  if (previous?.state === 'migrated') {
-    if (previous.fingerprint === print) return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print };
-    const before = await ctx.client.contacts.get(previous.intercomId);
-    const { role: _role, ...update } = body;
+  if (previous?.state === 'migrated' && previous.fingerprint === print) {
+    return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...(previous.existedBefore ? { existedBefore: true } : {}) };
+  }
+  const tagNames = ctx.kind === 'sample' ? [...mapped.tags, ctx.map.options.runTag] : mapped.tags;
+
+  // A contact an earlier run created or matched (its record changed, or failed since): updated in
+  // place, with the fields it overwrites journaled as they were.
+  const mapping = ctx.ledger.mapping('endUsers', sourceId);
+  const known = previous?.state === 'migrated' ? previous.intercomId : mapping && mapping.createdByRun !== ctx.runId ? mapping.intercomId : undefined;
+  const before = known && !ctx.options.dryRun ? await ctx.client.contacts.get(known).catch((e: unknown) => (e instanceof NotFoundError ? undefined : Promise.reject(e))) : undefined;
+  if (known && (before || ctx.options.dryRun)) {
+    const existedBefore = previous?.state === 'migrated' ? previous.existedBefore === true : mapping?.existedBefore === true;
+    const { role: _role, ...all } = body;
+    // A contact that was in Intercom before the migration keeps its own fields: only the link and the attributes are written.
+    const update = existedBefore ? { external_id: sourceId, ...(body.custom_attributes ? { custom_attributes: body.custom_attributes } : {}) } : all;
     await journaledWrite(ctx, {
       op: 'update', objectType: 'endUsers', sourceId,
-      target: { resource: 'contact', intercomId: previous.intercomId, description: `PUT /contacts/${previous.intercomId} (${print})` },
-      lookup: { by: 'intercom_id', id: previous.intercomId },
-      beforeImage: JSON.parse(JSON.stringify(before)),
-      send: () => ctx.client.contacts.update(previous.intercomId, update),
+      target: { resource: 'contact', intercomId: known, description: `PUT /contacts/${known} (${print})` },
+      lookup: { by: 'intercom_id', id: known },
+      ...(existedBefore ? { existedBefore: true } : {}),
+      ...(before ? { beforeImage: fieldsBefore(before, update) } : {}),
+      send: () => ctx.client.contacts.update(known, update as Parameters<typeof ctx.client.contacts.update>[1]),
       idOf: (c) => c.id,
     });
-    return { state: 'migrated', intercomId: previous.intercomId, fingerprint: print };
+    // A record that failed after its contact was written: the tags it may not have got yet.
+    if (previous?.state !== 'migrated' && tagNames.length) {
+      const present = ctx.options.dryRun ? new Set<string>() : tagIdsOf(await ctx.client.contacts.tags(known));
+      await tagRecord(ctx, mapped.tags, 'endUsers', sourceId, 'contact', known, present, (tag) => ctx.client.tags.tagContact(known, tag.id));
+    }
+    return { state: 'migrated', intercomId: known, fingerprint: print, ...(existedBefore ? { existedBefore: true } : {}) };
   }
 
   const created = await journaledWrite(ctx, {
@@ -131,23 +183,37 @@ async function migrateContact(ctx: RunContext, map: RunContext['map']['objects']
     idOf: (c) => c.id,
   });
   let existedBefore = false;
-  if (created.resolvedBy === 'lookup' && !ctx.options.dryRun) {
+  let present: Set<string> | undefined;
+  if (created.resolvedBy !== 'response' && !ctx.options.dryRun) {
     // A 409 names a contact that may predate the migration (same email): never treat it as ours.
     const existing = await ctx.client.contacts.get(created.id);
-    existedBefore = existing.external_id !== sourceId;
+    const matchDescription = `PUT /contacts/${created.id} (existing contact, ${print})`;
+    const matchKey = WriteMemory.key('update', 'endUsers', sourceId, matchDescription);
+    // On resume the link may already be written: the earlier attempt's update says the contact was there before.
+    existedBefore = existing.external_id !== sourceId || ctx.memory.appliedId(matchKey) !== undefined || pendingIntentOf(ctx, 'endUsers', sourceId, ['update']) !== undefined;
     if (existedBefore) {
+      const update = { external_id: sourceId, ...(body.custom_attributes ? { custom_attributes: body.custom_attributes as Record<string, string | number | boolean | null> } : {}) };
       await journaledWrite(ctx, {
         op: 'update', objectType: 'endUsers', sourceId, existedBefore: true,
-        target: { resource: 'contact', intercomId: created.id, description: `PUT /contacts/${created.id} (existing contact, ${print})` },
+        target: { resource: 'contact', intercomId: created.id, description: matchDescription },
         lookup: { by: 'intercom_id', id: created.id },
-        beforeImage: JSON.parse(JSON.stringify(existing)),
-        send: () => ctx.client.contacts.update(created.id, { external_id: sourceId, ...(body.custom_attributes ? { custom_attributes: body.custom_attributes as Record<string, string | number | boolean | null> } : {}) }),
+        beforeImage: fieldsBefore(existing, update),
+        send: () => ctx.client.contacts.update(created.id, update),
         idOf: (c) => c.id,
       });
+      // Tags it already carries stay as they are (and stay after a rollback).
+      if (tagNames.length) present = tagIdsOf(await ctx.client.contacts.tags(created.id));
     }
   }
-  await tagRecord(ctx, mapped.tags, 'endUsers', sourceId, (_name, tagId) => ctx.client.tags.tagContact(created.id, tagId).then(() => undefined));
+  await tagRecord(ctx, mapped.tags, 'endUsers', sourceId, 'contact', created.id, present, (tag) => ctx.client.tags.tagContact(created.id, tag.id));
   return { state: 'migrated', intercomId: created.id, fingerprint: print, ...(existedBefore ? { existedBefore: true } : {}) };
+}
+
+/** True when this run created the object of this record (not an earlier run, and not found in Intercom). */
+function createdByThisRun(ctx: RunContext, objectType: 'endUsers' | 'organizations', sourceId: string): boolean {
+  const mapping = ctx.ledger.mapping(objectType, sourceId);
+  const record = ctx.ledger.recordState(objectType, sourceId)?.result;
+  return mapping?.createdByRun === ctx.runId && !(record?.state === 'migrated' && record.existedBefore);
 }
 
 /** Links contacts to companies as the organization filters say. */
@@ -167,10 +233,19 @@ export async function migrateMemberships(ctx: RunContext, scope: PeopleScope): P
       const companyId = ctx.ledger.intercomIdFor('organizations', String(m.organizationId));
       if (!contactId) return { state: 'skipped', reason: `end user ${m.userId} was not migrated` };
       if (!companyId) return { state: 'skipped', reason: `organization ${m.organizationId} was not migrated` };
+      // Both were there before this run: the link may be too, and then it is left as it is (rollback keeps it).
+      const fresh = createdByThisRun(ctx, 'endUsers', String(userId)) || createdByThisRun(ctx, 'organizations', String(m.organizationId));
+      if (!fresh && !ctx.options.dryRun && !pendingIntentOf(ctx, 'organizationMemberships', sourceId, ['attach'])) {
+        for await (const company of ctx.client.contacts.companies(contactId)) {
+          if (String(company.id) === companyId) return { state: 'migrated', intercomId: companyId, existedBefore: true };
+        }
+      }
+      const before: AttachBefore = { contactId, companyId, attached: false };
       await journaledWrite(ctx, {
         op: 'attach', objectType: 'organizationMemberships', sourceId,
         target: { resource: 'company', intercomId: companyId, description: `POST /contacts/${contactId}/companies ${companyId}` },
         lookup: { by: 'intercom_id', id: companyId },
+        beforeImage: before,
         send: () => ctx.client.contacts.attachCompany(contactId, companyId),
         idOf: (c) => c.id,
       });

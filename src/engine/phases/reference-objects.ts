@@ -35,19 +35,21 @@ export async function recordReferenceObjects(ctx: RunContext, agents: readonly A
     if (teamId) journalRecord(ctx, 'brands', String(b.id), { state: 'migrated', intercomId: teamId, existedBefore: true });
     else journalRecord(ctx, 'brands', String(b.id), { state: 'skipped', reason: `carried as the value "${value}" on conversations` });
   }
-  const attributeOf = new Map<number, string>();
+  const attributeOf = new Map<number, { id: string; key: string }>();
   for (const [object, objectMap] of Object.entries(map.objects) as [MappedObject, MappingObjects][]) {
     for (const f of objectMap.fields) {
       const id = customFieldIdOf(f.source);
       if (id === null || f.target.kind !== 'attribute' || !objectMap.enabled) continue;
       const model = object === 'contacts' ? 'contact' : object === 'companies' ? 'company' : 'conversation';
       const attr = workspace.attributes[model].get(f.target.name);
-      if (attr) attributeOf.set(id, attr.id);
+      if (attr) attributeOf.set(id, { id: attr.id, key: `attribute:${model}:${f.target.name}` });
     }
   }
   for await (const field of ctx.reader.customFields()) {
-    const attrId = attributeOf.get(field.id);
-    if (attrId) journalRecord(ctx, 'customFields', String(field.id), { state: 'migrated', intercomId: attrId });
+    const attr = attributeOf.get(field.id);
+    // An attribute no run created was in the workspace already: found, not made (rollback leaves it).
+    const found = attr !== undefined && !ctx.options.dryRun && ctx.ledger.mapping('customFields', attr.key)?.createdByRun === undefined;
+    if (attr) journalRecord(ctx, 'customFields', String(field.id), { state: 'migrated', intercomId: attr.id, ...(found ? { existedBefore: true } : {}) });
     else journalRecord(ctx, 'customFields', String(field.id), { state: 'skipped', reason: 'not mapped to an attribute (dropped, a note or a tag)' });
   }
 }

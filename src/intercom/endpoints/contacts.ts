@@ -1,6 +1,8 @@
 import type { SearchQuery } from '../schemas/common';
 import { SearchQuery as SearchQuerySchema } from '../schemas/common';
-import { Company } from '../schemas/companies';
+import { Company, ContactCompanies } from '../schemas/companies';
+import type { Tag } from '../schemas/tags';
+import { TagList } from '../schemas/tags';
 import type { Contact, CreateContactRequest, UpdateContactRequest } from '../schemas/contacts';
 import {
   ContactArchiveState,
@@ -127,6 +129,25 @@ export class ContactsApi extends Endpoints {
       replay: { idempotent: 'attaching an attached company changes nothing' },
       contactId,
     });
+  }
+
+  /** Every company attached to the contact (the contact object itself shows at most 10). */
+  companies(contactId: string): AsyncGenerator<Company> {
+    return paginate(async (next) => {
+      const page = await this.transport.request({
+        method: 'GET',
+        path: `/contacts/${seg(contactId)}/companies`,
+        query: next !== undefined && 'page' in next ? { page: next.page } : {},
+        response: ContactCompanies,
+        contactId,
+      });
+      return { items: page.companies ?? page.data ?? [], pages: page.pages };
+    });
+  }
+
+  /** Every tag on the contact (the contact object itself shows at most 10). */
+  async tags(contactId: string): Promise<Tag[]> {
+    return (await this.transport.request({ method: 'GET', path: `/contacts/${seg(contactId)}/tags`, response: TagList, contactId })).data;
   }
 
   async detachCompany(contactId: string, companyId: string): Promise<Company> {

@@ -27,6 +27,8 @@ export const Company = z.looseObject({
   remote_created_at: Timestamp.nullish(),
   user_count: z.number().nullish(),
   custom_attributes: z.record(z.string(), z.unknown()).nullish(),
+  /** Every tag of the company (`tag.list`). */
+  tags: z.looseObject({ tags: z.array(z.looseObject({ id: Id, name: z.string().nullish() })).nullish() }).nullish(),
 });
 export type Company = z.infer<typeof Company>;
 
@@ -42,6 +44,15 @@ export const CompanyLookup = z.union([
 export const CompanyList = z.looseObject({
   type: z.string().nullish(),
   data: z.array(Company),
+  pages: Pages.nullish(),
+  total_count: z.number().nullish(),
+});
+
+/** GET /contacts/{id}/companies: the spec names the array `companies`; accept `data` too. */
+export const ContactCompanies = z.looseObject({
+  type: z.string().nullish(),
+  companies: z.array(Company).nullish(),
+  data: z.array(Company).nullish(),
   pages: Pages.nullish(),
   total_count: z.number().nullish(),
 });
