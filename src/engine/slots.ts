@@ -19,10 +19,6 @@ export class Slots {
     return this.parkedCount;
   }
 
-  get inUse(): number {
-    return this.active;
-  }
-
   async acquire(): Promise<void> {
     if (this.active < this.limit) {
       this.active++;

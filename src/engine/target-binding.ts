@@ -44,10 +44,10 @@ export async function intercomWorkspaceOf(client: IntercomClient): Promise<Inter
 
 const describe = (w: { appName: string; appIdCode: string; region: string | null }) => `"${w.appName}" (${w.appIdCode}${w.region ? `, ${w.region}` : ''})`;
 
-/** The target another Intercom workspace than the bound one: exit 2, naming both. */
+/** The target is another Intercom workspace than the folder's: exit 2, naming both. */
 export class TargetMismatchError extends EngineUsageError {
-  constructor(bound: TargetFile, actual: IntercomWorkspaceId, file: string) {
-    super(
+  static between(bound: TargetFile, actual: IntercomWorkspaceId, file: string): TargetMismatchError {
+    return new TargetMismatchError(
       `This migration folder writes to Intercom workspace ${describe(bound)} (${file}), but the token and address point at ${describe(actual)}. ` +
         'Use the token of the bound workspace, or start a separate migration folder for the other one.',
     );
@@ -142,9 +142,8 @@ async function rebindFromLedger(req: Pick<BindRequest, 'workspaceDir' | 'client'
     const found = await req.client.contacts.findByExternalId(sourceId);
     if (found?.id !== intercomId) {
       throw new TargetMismatchError(
-        { version: 1, appIdCode: '?', appName: 'the one this ledger migrated into', region: null, boundAt: req.clock.now().toISOString() },
-        actual,
-        `${file} is missing, and end user ${sourceId} is not contact ${intercomId} there`,
+        `${file} is missing, and the ledger's end user ${sourceId} is not contact ${intercomId} in Intercom workspace ${describe(actual)}: ` +
+          'point at the Intercom workspace this ledger migrated into, or restore target.json.',
       );
     }
   }
@@ -156,7 +155,7 @@ async function rebindFromLedger(req: Pick<BindRequest, 'workspaceDir' | 'client'
 export async function assertBoundTarget(req: Pick<BindRequest, 'workspaceDir' | 'client' | 'ledger' | 'clock' | 'warn'>): Promise<void> {
   const actual = await intercomWorkspaceOf(req.client);
   const bound = await readTarget(req.workspaceDir);
-  if (bound && bound.appIdCode !== actual.appIdCode) throw new TargetMismatchError(bound, actual, targetPath(req.workspaceDir));
+  if (bound && bound.appIdCode !== actual.appIdCode) throw TargetMismatchError.between(bound, actual, targetPath(req.workspaceDir));
   if (!bound) await rebindFromLedger(req, actual);
 }
 
@@ -182,7 +181,7 @@ export async function bindTarget(req: BindRequest): Promise<BindDecision> {
   const actual = await intercomWorkspaceOf(req.client);
   const file = targetPath(req.workspaceDir);
   const bound = await readTarget(req.workspaceDir);
-  if (bound && bound.appIdCode !== actual.appIdCode) throw new TargetMismatchError(bound, actual, file);
+  if (bound && bound.appIdCode !== actual.appIdCode) throw TargetMismatchError.between(bound, actual, file);
   const runs = (await req.ledger.listRuns()).filter((r) => r.meta.kind !== 'dry-run');
   if (!bound && runs.length > 0) await rebindFromLedger(req, actual);
   const unknown = await findUnknownObjects(req.client, req.reader, req.ledger);
