@@ -21,6 +21,10 @@ export async function findFromJournal(client: IntercomClient, intent: IntentEntr
     case 'intercom_id':
       return key.id;
     case 'external_id':
+      if (intent.target.resource === 'custom_object_instance') {
+        const type = intent.target.customObjectType;
+        return type ? (await client.customObjects.findByExternalId(type, key.value))?.id : undefined;
+      }
       return (await client.contacts.findByExternalId(key.value))?.id;
     case 'email':
       return (await first(client.contacts.search({ field: 'email', operator: '=', value: key.value }), () => true))?.id;

@@ -5,7 +5,7 @@ import type { UpdateConversationRequest } from '../intercom/schemas/conversation
 import type { UpdateArticleRequest } from '../intercom/schemas/help-center';
 import { AssignBefore, AttachBefore, TagBefore } from './before-image';
 import { LedgerWriteError, openLedger, type AppliedWrite, type Ledger, type RunJournal } from '../ledger';
-import type { IntercomResource, JsonValue, RunCounts, WriteOp } from '../model/journal';
+import type { IntercomResource, JsonValue, RunCounts, WriteOp, WriteTarget } from '../model/journal';
 import { systemClock } from '../model/clock';
 import { errorInfo, stopsTheRun } from './error-info';
 import { assertBoundTarget } from './target-binding';
@@ -157,11 +157,12 @@ function undoOf(write: AppliedWrite, ctx: UndoContext): Undo {
     case 'create':
       if (intent.existedBefore) return { kind: 'keep', reason: `${resource} ${id} existed before the run` };
       switch (resource) {
+        case 'custom_object_instance': {
+          const type = intent.target.customObjectType;
+          if (!type) return { kind: 'impossible', reason: `the custom object type of instance ${id} is not in the journal; delete it in Intercom` };
+          return call('delete', 'delete', resource, `delete ${type} instance ${id}`, () => client.customObjects.delete(type, id));
+        }
         case 'conversation':
-          if (intent.target.description.startsWith('POST /custom_object_instances/')) {
-            const type = intent.target.description.split(' ')[1]!.split('/')[2]!;
-            return call('delete', 'delete', resource, `delete ${type} instance ${id}`, () => client.customObjects.delete(type, id));
-          }
           return call('delete', 'delete', resource, `delete conversation ${id}`, () => client.conversations.delete(id));
         case 'contact':
           if (ctx.preexistingContacts.has(id)) return { kind: 'keep', reason: `contact ${id} existed before the run` };
@@ -247,10 +248,10 @@ function undoOf(write: AppliedWrite, ctx: UndoContext): Undo {
       return { kind: 'impossible', reason: `${intent.op} of a ${resource} has no undo` };
     case 'close':
       if (conversationGone) return { kind: 'covered', by: `conversation ${onConversation}` };
-      return call('open', 'reopen', 'conversation', `reopen conversation ${onConversation}`, () => client.conversations.open(onConversation!, adminFrom(write)));
+      return call('open', 'reopen', 'conversation', `reopen conversation ${onConversation}`, async () => client.conversations.open(onConversation!, await actingAdminOf(write, ctx)));
     case 'open':
       if (conversationGone) return { kind: 'covered', by: `conversation ${onConversation}` };
-      return call('close', 'close', 'conversation', `close conversation ${onConversation} again`, () => client.conversations.close(onConversation!, adminFrom(write)));
+      return call('close', 'close', 'conversation', `close conversation ${onConversation} again`, async () => client.conversations.close(onConversation!, await actingAdminOf(write, ctx)));
     case 'assign': {
       if (conversationGone) return { kind: 'covered', by: `conversation ${onConversation}` };
       const before = AssignBefore.safeParse(intent.beforeImage);
@@ -268,20 +269,24 @@ function undoOf(write: AppliedWrite, ctx: UndoContext): Undo {
 
 /** Tag writes journaled before before-images were kept: only what deleting the tagged object or the tag covers. */
 function legacyTagUndo(write: AppliedWrite, ctx: UndoContext): Undo {
-  const desc = write.intent.target.description;
+  const tagged = write.intent.target.tagged;
   const tagId = write.intent.target.intercomId ?? write.outcome.outcome.intercomId;
-  if (desc.startsWith('tag conversation')) {
-    const convId = desc.split(' ')[2]!;
-    if (ctx.deletedConversations.has(convId)) return { kind: 'covered', by: `conversation ${convId}` };
+  if (tagged?.object === 'conversation') {
+    if (ctx.deletedConversations.has(tagged.id)) return { kind: 'covered', by: `conversation ${tagged.id}` };
     return { kind: 'impossible', reason: 'untagging a conversation needs the admin who tagged it; remove the tag in Intercom' };
   }
-  if (desc.startsWith('tag contact')) return { kind: 'covered', by: 'the contact or the tag' };
-  return { kind: 'covered', by: `tag ${tagId}` };
+  return { kind: 'covered', by: `the tagged object's removal or tag ${tagId}` };
 }
 
-/** Close/open need an acting admin: the one the original write used, read from its description. */
-function adminFrom(write: AppliedWrite): string {
-  return /admin (\d+)/.exec(write.intent.target.description)?.[1] ?? '0';
+/** The typed target fields an undo keeps from the write it reverses (what a resumed rollback needs). */
+function typedFieldsOf(write: AppliedWrite): Pick<WriteTarget, 'customObjectType' | 'actingAdminId'> {
+  const { customObjectType, actingAdminId } = write.intent.target;
+  return { ...(customObjectType ? { customObjectType } : {}), ...(actingAdminId ? { actingAdminId } : {}) };
+}
+
+/** Close/open need an acting admin: the one the original write acted as, else the token's own admin. */
+async function actingAdminOf(write: AppliedWrite, ctx: UndoContext): Promise<string> {
+  return write.intent.target.actingAdminId ?? (await ctx.actingAdmin());
 }
 
 async function buildContext(client: IntercomClient, writes: AppliedWrite[]): Promise<UndoContext> {
@@ -294,7 +299,7 @@ async function buildContext(client: IntercomClient, writes: AppliedWrite[]): Pro
     if (w.intent.op !== 'create' || w.intent.existedBefore) continue;
     const id = w.outcome.outcome.intercomId;
     const resource = w.intent.target.resource;
-    if (resource === 'conversation' && !w.intent.target.description.startsWith('POST /custom_object_instances/')) ctx.deletedConversations.add(id);
+    if (resource === 'conversation') ctx.deletedConversations.add(id);
     if (resource === 'company') ctx.archivedCompanies.add(id);
     if (resource === 'tag') ctx.deletedTags.add(id);
     if (resource === 'contact') {
@@ -405,7 +410,7 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
       const base = { objectType: write.intent.objectType, sourceId: write.intent.sourceId, undoes: { runId: req.runId, seq: write.intent.seq, op: write.intent.op } };
       const id = write.outcome.outcome.intercomId;
       if (undo.kind === 'call') {
-        const seq = await journal.intent({ ...base, op: undo.op, target: { resource: write.intent.target.resource, intercomId: id, description: undo.description }, lookup: { by: 'intercom_id', id } });
+        const seq = await journal.intent({ ...base, op: undo.op, target: { resource: write.intent.target.resource, intercomId: id, ...typedFieldsOf(write), description: undo.description }, lookup: { by: 'intercom_id', id } });
         const result = await settle(journal, seq, undo, id);
         count(undo, result);
         progress.record(write.intent.objectType, write.intent.sourceId, typeof result === 'object' ? 'failed' : 'migrated', typeof result === 'object' ? result.error : result === 'gone' ? `already gone: ${undo.description}` : undo.description);

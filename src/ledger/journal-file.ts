@@ -1,6 +1,7 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import type { Hash } from 'node:crypto';
 import { declaredFormat, JournalEntry, LEDGER_FORMAT } from '../model/journal';
+import { typedTargetOfOlderFormat } from './older-targets';
 import type { AppendFile } from './fs-layer';
 import { LedgerCorruptError, LedgerWriteError, REBUILD_HINT } from './errors';
 
@@ -107,7 +108,9 @@ function parseLine(line: string): { ok: true; entry: JournalEntry } | { ok: fals
   if ('notAnObject' in format) return { ok: false, error: 'not a journal entry: not an object' };
   if ('newer' in format) return { ok: false, error: `format ${String(format.newer)}`, newer: format.newer };
   const result = JournalEntry.safeParse(format.json);
-  return result.success ? { ok: true, entry: result.data } : { ok: false, error: `not a journal entry: ${result.error.issues[0]?.message ?? ''}` };
+  if (!result.success) return { ok: false, error: `not a journal entry: ${result.error.issues[0]?.message ?? ''}` };
+  const entry = result.data;
+  return { ok: true, entry: entry.type === 'intent' ? { ...entry, target: typedTargetOfOlderFormat(entry, format.format) } : entry };
 }
 
 export async function fileSize(file: string): Promise<number> {

@@ -42,15 +42,25 @@ export const RECORD_CREATING_OPS: readonly WriteOp[] = ['create', 'reply', 'note
 export const INTERCOM_RESOURCES = [
   'admin', 'team', 'contact', 'company', 'conversation', 'conversation_part', 'ticket', 'ticket_part',
   'ticket_type', 'tag', 'data_attribute', 'conversation_attribute', 'contact_note',
-  'help_center_collection', 'article',
+  'help_center_collection', 'article', 'custom_object_instance',
 ] as const;
 export const IntercomResource = z.enum(INTERCOM_RESOURCES);
 export type IntercomResource = z.infer<typeof IntercomResource>;
 
-/** What an intent writes to: the resource kind, its Intercom id when it already has one, a readable label. */
+/**
+ * What an intent writes to, as typed fields resume and rollback read: the resource kind, its Intercom
+ * id when it already has one, and what else undoing the write needs. `description` is for people
+ * reading the journal (and an opaque identity of the write); no code parses it.
+ */
 export const WriteTarget = z.object({
   resource: IntercomResource,
   intercomId: z.string().min(1).optional(),
+  /** `custom_object_instance`: the custom object type (created in the Intercom UI), e.g. `CallLog`. */
+  customObjectType: z.string().min(1).optional(),
+  /** The admin Intercom makes the write on behalf of (close, open): undoing it acts as the same admin. */
+  actingAdminId: z.string().min(1).optional(),
+  /** `tag`: the object tagged (contact, company or conversation, by Intercom id). */
+  tagged: z.object({ object: z.enum(['contact', 'company', 'conversation']), id: z.string().min(1) }).optional(),
   /** e.g. "POST /contacts" or "conversation 499 ← reply". For people reading the journal. */
   description: z.string().min(1),
 });
@@ -111,10 +121,12 @@ export type RunOrigin = z.infer<typeof RunOrigin>;
 /**
  * The on-disk format of journal entries and run.json, written as `v` on each. Format 0 (files written
  * before `v` existed) has the same shapes without `v` and without `run` on `run-status` entries; its
- * reader is `upgradeFormat0` below. A file of a format newer than this one is refused, never guessed.
+ * reader is `upgradeFormat0` below. Format 2 types the targets (`customObjectType`, `actingAdminId`,
+ * `tagged`); older intents get them from `typedTargetOfFormat1`. A file of a format newer than this
+ * one is refused, never guessed.
  */
-export const LEDGER_FORMAT = 1 as const;
-export const FormatVersion = z.union([z.literal(0), z.literal(1)]);
+export const LEDGER_FORMAT = 2 as const;
+export const FormatVersion = z.union([z.literal(0), z.literal(1), z.literal(2)]);
 export type FormatVersion = z.infer<typeof FormatVersion>;
 
 /** Reads a format-0 object (a journal line or run.json written before `v`): the shapes are unchanged. */
@@ -130,7 +142,7 @@ export function declaredFormat(json: unknown): { format: FormatVersion; json: Re
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return { notAnObject: true };
   const record = json as Record<string, unknown>;
   if (!('v' in record)) return { format: 0, json: upgradeFormat0(record) };
-  if (record.v === 0 || record.v === 1) return { format: record.v, json: record };
+  if (record.v === 0 || record.v === 1 || record.v === 2) return { format: record.v, json: record };
   return { newer: record.v };
 }
 

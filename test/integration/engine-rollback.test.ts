@@ -3,6 +3,8 @@ import { after, before, test } from 'node:test';
 import { rollbackRun } from '../../src/engine/rollback';
 import type { ProgressSink } from '../../src/engine/progress';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
+import { readFile } from 'node:fs/promises';
+import { JournalEntry, type IntentEntry } from '../../src/model/journal';
 import { clientFor, makeDataset, migrate, removeDir, runCli, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
 
 // Issue 4: rollback <run> leaves none of that run's objects (companies archived), says so, and resumes.
@@ -76,4 +78,27 @@ test('the CLI asks before rolling back, describes the plan, and a second rollbac
   const again = await runCli(args, sandbox.token);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /nothing: the run wrote nothing, or it was already rolled back/);
+});
+
+test('call logs kept as custom object instances are journaled with their type and deleted by rollback; closes name their admin', async () => {
+  const ws = `${dir}/calls`;
+  await writeMap(ws, ds, 'approved', (map) => ({ ...map, options: { ...map.options, callLogsAs: 'custom-object', callObjectType: 'Call' } }));
+  const full = await migrate(ws, ds, sandbox, 'full');
+  assert.equal(full.status, 'completed', full.message);
+  const instances = () => Object.keys(sandbox.state().customObjects.Call ?? {}).length;
+  assert.ok(instances() > 0, 'the call logs landed as Call instances');
+
+  const journal = await readFile(`${ws}/migration/runs/${full.runId}/journal.jsonl`, 'utf8');
+  const intents = journal.trimEnd().split('\n').map((l) => JournalEntry.parse(JSON.parse(l))).filter((e): e is IntentEntry => e.type === 'intent');
+  const calls = intents.filter((i) => i.objectType === 'callLogs' && i.op === 'create');
+  assert.equal(calls.length, instances());
+  assert.ok(calls.every((i) => i.target.resource === 'custom_object_instance' && i.target.customObjectType === 'Call'));
+  const closes = intents.filter((i) => i.op === 'close');
+  assert.ok(closes.length > 0 && closes.every((i) => /^\d+$/.test(i.target.actingAdminId ?? '')), 'each close names the admin it acted as');
+
+  const result = await rollbackRun({ workspaceDir: ws, runId: full.runId, client: clientFor(sandbox) });
+  assert.equal(result.status, 'completed');
+  assert.deepEqual(result.failed, []);
+  assert.equal(instances(), 0);
+  assert.equal(live(sandbox.state()).conversations, 0);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { LedgerCorruptError } from '../../src/ledger';
-import { JournalEntry, LEDGER_FORMAT, type RunMeta } from '../../src/model/journal';
+import { JournalEntry, LEDGER_FORMAT, type IntentBody, type RunMeta } from '../../src/model/journal';
 import { createContact, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 
 /**
@@ -43,7 +43,7 @@ test('every entry and run.json carry the format version; each attempt entry carr
   assert.equal(JSON.parse(await readFile(ledger.paths.runMeta(runId), 'utf8')).v, LEDGER_FORMAT);
 });
 
-test('a format-0 ledger (no v, no run origin) is read by the old-format reader and resumed; new lines are format 1', async (t) => {
+test('a format-0 ledger (no v, no run origin) is read by the old-format reader and resumed; new lines are the current format', async (t) => {
   const ws = await tempWorkspace();
   t.after(ws.cleanup);
   const { ledger, runId } = await oneRun(ws.dir, 'interrupted');
@@ -87,14 +87,14 @@ test('files of a newer format are refused, never guessed at', async (t) => {
   t.after(ws.cleanup);
   const { ledger, runId } = await oneRun(ws.dir, 'completed');
   const meta = await readFile(ledger.paths.runMeta(runId), 'utf8');
-  await writeFile(ledger.paths.runMeta(runId), JSON.stringify({ ...JSON.parse(meta), v: 2 }));
-  await assert.rejects(quietLedger(ws.dir), (e: unknown) => e instanceof LedgerCorruptError && /format 2, newer than this st2ic reads \(1\)/.test(e.message));
+  await writeFile(ledger.paths.runMeta(runId), JSON.stringify({ ...JSON.parse(meta), v: LEDGER_FORMAT + 1 }));
+  await assert.rejects(quietLedger(ws.dir), (e: unknown) => e instanceof LedgerCorruptError && new RegExp(`format ${LEDGER_FORMAT + 1}, newer than this st2ic reads \\(${LEDGER_FORMAT}\\)`).test(e.message));
   await writeFile(ledger.paths.runMeta(runId), meta);
   const journal = ledger.paths.journal(runId);
   const entries = await lines(journal);
-  entries[1] = { ...entries[1], v: 2 };
+  entries[1] = { ...entries[1], v: LEDGER_FORMAT + 1 };
   await writeFile(journal, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  await assert.rejects(quietLedger(ws.dir), (e: unknown) => e instanceof LedgerCorruptError && e.message.includes(journal) && /line 2 .* format 2/.test(e.message));
+  await assert.rejects(quietLedger(ws.dir), (e: unknown) => e instanceof LedgerCorruptError && e.message.includes(journal) && new RegExp(`line 2 .* format ${LEDGER_FORMAT + 1}`).test(e.message));
 });
 
 test('a missing run.json is rebuilt from the journal: the same file for a finished run, a resumable one for an interrupted run', async (t) => {
@@ -205,4 +205,32 @@ test('a run folder holding another run\'s journal is not rebuilt from it', async
   await mkdir(ledger.paths.runDir(stray));
   await writeFile(ledger.paths.journal(stray), await readFile(ledger.paths.journal(runId)));
   await assert.rejects(quietLedger(ws.dir), (e: unknown) => e instanceof LedgerCorruptError && e.message.includes(`journal of run ${runId}`));
+});
+
+test('format-1 intents, whose targets kept some facts only in their description, are read with typed targets', async (t) => {
+  const ws = await tempWorkspace();
+  t.after(ws.cleanup);
+  const { ledger } = await quietLedger(ws.dir);
+  const run = await ledger.startRun(fullRun);
+  // The exact targets format 1 wrote: the custom object type, the acting admin and the tagged conversation only in prose.
+  const writes: IntentBody[] = [
+    { op: 'create', objectType: 'callLogs', sourceId: '9', target: { resource: 'conversation', description: 'POST /custom_object_instances/CallLog external_id=call-9' }, lookup: { by: 'external_id', value: 'call-9' } },
+    { op: 'close', objectType: 'tickets', sourceId: '4', target: { resource: 'conversation', intercomId: '77', description: 'close conversation 77 as admin 12 (abc)' }, lookup: { by: 'intercom_id', id: '77' } },
+    { op: 'tag', objectType: 'tickets', sourceId: '4', target: { resource: 'tag', intercomId: '5', description: 'tag conversation 77 "billing"' }, lookup: { by: 'intercom_id', id: '5' } },
+  ];
+  for (const [i, w] of writes.entries()) run.outcome(await run.intent(w), { result: 'applied', intercomId: `x-${i}` });
+  await run.finish('completed');
+  const journal = ledger.paths.journal(run.runId);
+  await writeFile(journal, (await lines(journal)).map((e) => JSON.stringify({ ...e, v: 1 })).join('\n') + '\n');
+  await rm(ledger.paths.indexCache);
+
+  const { ledger: reader } = await quietLedger(ws.dir);
+  const rollback = await reader.startRun({ ...fullRun, kind: 'rollback', rollbackOf: run.runId });
+  const targets = (await rollback.writesToUndo(run.runId)).map((w) => w.intent.target);
+  await rollback.finish('completed');
+  assert.deepEqual(targets.map(({ description: _d, ...typed }) => typed), [
+    { resource: 'tag', intercomId: '5', tagged: { object: 'conversation', id: '77' } },
+    { resource: 'conversation', intercomId: '77', actingAdminId: '12' },
+    { resource: 'custom_object_instance', customObjectType: 'CallLog' },
+  ]);
 });

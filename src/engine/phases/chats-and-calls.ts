@@ -139,7 +139,7 @@ export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationSco
         const attrs = { ...mapped.attributes, ...(typeof mapped.standard.title === 'string' ? { title: mapped.standard.title } : {}) };
         const result = await journaledWrite(ctx, {
           op: 'create', objectType: 'callLogs', sourceId: String(call.id),
-          target: { resource: 'conversation', description: `POST /custom_object_instances/${type} external_id=call-${call.id}` },
+          target: { resource: 'custom_object_instance', customObjectType: type, description: `POST /custom_object_instances/${type} external_id=call-${call.id}` },
           lookup: { by: 'external_id', value: `call-${call.id}` },
           // create-or-update by external_id: idempotent, safe to send again.
           send: () => ctx.client.customObjects.createOrUpdate(type, { external_id: `call-${call.id}`, external_created_at: at, custom_attributes: attrs as Record<string, string | number | boolean | null> }),

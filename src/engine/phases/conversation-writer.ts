@@ -385,7 +385,7 @@ function holds(conversation: Conversation, update: { title?: string; custom_attr
 async function setState(ctx: RunContext, plan: PlannedConversation, id: string, action: 'close' | 'open', print: string): Promise<void> {
   await journaledWrite(ctx, {
     op: action, objectType: plan.objectType, sourceId: plan.sourceId,
-    target: { resource: 'conversation', intercomId: id, description: `${action} conversation ${id} as admin ${plan.actingAdminId} (${print})` },
+    target: { resource: 'conversation', intercomId: id, actingAdminId: plan.actingAdminId, description: `${action} conversation ${id} as admin ${plan.actingAdminId} (${print})` },
     lookup: { by: 'intercom_id', id },
     clientLookup: { kind: 'conversation_state', conversation_id: id, action },
     send: () => (action === 'close' ? ctx.client.conversations.close(id, plan.actingAdminId) : ctx.client.conversations.open(id, plan.actingAdminId)),

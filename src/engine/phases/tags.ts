@@ -83,7 +83,7 @@ export async function applyTag(
   const before: TagBefore = { object: write.object, id: write.objectId, tagId: tag.id, tagName: write.name, tagged: false };
   await journaledWrite(ctx, {
     op: 'tag', objectType: write.objectType, sourceId: write.sourceId,
-    target: { resource: 'tag', intercomId: tag.id, description: write.description },
+    target: { resource: 'tag', intercomId: tag.id, tagged: { object: write.object, id: write.objectId }, description: write.description },
     lookup: { by: 'intercom_id', id: tag.id },
     beforeImage: before,
     send: () => write.send({ id: tag.id, name: write.name }),
