@@ -1,4 +1,4 @@
-import { NotFoundError, type IntercomClient } from '../intercom';
+import { IntercomError, NotFoundError, type IntercomClient } from '../intercom';
 import type { CreateOrUpdateCompanyRequest } from '../intercom/schemas/companies';
 import type { UpdateContactRequest } from '../intercom/schemas/contacts';
 import type { UpdateConversationRequest } from '../intercom/schemas/conversations';
@@ -387,12 +387,16 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
     // An undo interrupted mid-call is simply done again: every undo is idempotent (404 = already gone).
     const bySeq = new Map(all.map((w) => [w.intent.seq, w]));
     const failed: RollbackResult['failed'] = [];
+    const refused: RollbackPlan['impossible'] = [];
     let undone = 0;
     let alreadyGone = 0;
     const count = (undo: Extract<Undo, { kind: 'call' }>, result: Awaited<ReturnType<typeof settle>>) => {
       if (result === 'done') undone++;
       else if (result === 'gone') alreadyGone++;
-      else failed.push({ description: undo.description, message: result.error });
+      else if ('impossible' in result) {
+        refused.push({ description: undo.description, reason: result.impossible });
+        progress.warn(`Cannot undo: ${undo.description}: ${result.impossible}`);
+      } else failed.push({ description: undo.description, message: result.error });
     };
     for (const pending of journal.pendingIntents()) {
       const write = pending.undoes ? bySeq.get(pending.undoes.seq) : undefined;
@@ -413,7 +417,7 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
         const seq = await journal.intent({ ...base, op: undo.op, target: { resource: write.intent.target.resource, intercomId: id, ...typedFieldsOf(write), description: undo.description }, lookup: { by: 'intercom_id', id } });
         const result = await settle(journal, seq, undo, id);
         count(undo, result);
-        progress.record(write.intent.objectType, write.intent.sourceId, typeof result === 'object' ? 'failed' : 'migrated', typeof result === 'object' ? result.error : result === 'gone' ? `already gone: ${undo.description}` : undo.description);
+        progress.record(write.intent.objectType, write.intent.sourceId, typeof result === 'object' ? 'failed' : 'migrated', typeof result === 'object' ? ('error' in result ? result.error : result.impossible) : result === 'gone' ? `already gone: ${undo.description}` : undo.description);
       } else if (undo.kind === 'covered') {
         const seq = await journal.intent({ ...base, op: 'delete', target: { resource: write.intent.target.resource, intercomId: id, description: `covered: ${write.intent.target.description} (removed with ${undo.by})` }, lookup: { by: 'intercom_id', id } });
         journal.outcome(seq, { result: 'applied', intercomId: id, relatedIds: { coveredBy: undo.by } });
@@ -421,6 +425,7 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
         progress.warn(`${undo.kind === 'keep' ? 'Kept' : 'Cannot undo'}: ${write.intent.target.description}: ${undo.reason}`);
       }
     }
+    plan.impossible.push(...refused);
     await journal.flush();
     const meta = await journal.finish(failed.length ? 'failed' : 'completed', failed.length ? `${failed.length} undo call(s) failed` : undefined);
     return { runId: journal.runId, status: meta.status === 'completed' ? 'completed' : 'failed', plan, undone, alreadyGone, failed, counts: journal.counts() };
@@ -441,7 +446,7 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
  * Runs one undo call and journals its outcome. A 404 means the object is already gone (removed by
  * someone else, or by an earlier attempt of this rollback): nothing left to undo, and said so.
  */
-async function settle(journal: RunJournal, seq: number, undo: Extract<Undo, { kind: 'call' }>, id: string): Promise<'done' | 'gone' | { error: string }> {
+async function settle(journal: RunJournal, seq: number, undo: Extract<Undo, { kind: 'call' }>, id: string): Promise<'done' | 'gone' | { error: string } | { impossible: string }> {
   try {
     await undo.run();
     journal.outcome(seq, { result: 'applied', intercomId: id });
@@ -454,6 +459,11 @@ async function settle(journal: RunJournal, seq: number, undo: Extract<Undo, { ki
     if (error instanceof LedgerWriteError) throw error;
     journal.outcome(seq, { result: 'failed', error: errorInfo(error) });
     if (stopsTheRun(error)) throw new RunStoppedError(`Intercom refused the rollback: ${(error as Error).message}`, error);
+    // Assign, open and close add a part: a conversation at Intercom's part cap never takes one, so
+    // asking again cannot help. Reported as what Intercom cannot undo, not as a failure to retry.
+    if (error instanceof IntercomError && error.code === 'conversation_part_limit_reached') {
+      return { impossible: `conversation ${id} has reached Intercom's 500 parts and takes no more; left as the run set it` };
+    }
     return { error: (error as Error).message };
   }
 }

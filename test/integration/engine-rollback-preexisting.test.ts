@@ -137,7 +137,7 @@ test('the run uses what was there: found objects are not created, the company up
   const tagIntents = intents((e) => e.op === 'tag' && e.objectType === 'endUsers' && (e.beforeImage as { id?: string } | undefined)?.id === pre.matched);
   assert.equal(tagIntents.length, 1);
   assert.deepEqual(tagIntents[0]!.beforeImage, { object: 'contact', id: pre.matched, tagId: pre.languageTag, tagName: `language: ${pristineLanguage()}`, tagged: false });
-  assert.deepEqual(tagIntents[0]!.target.tagged, { object: 'contact', id: pre.matched }, 'the journal names the tagged contact in a typed field');
+  assert.deepEqual((tagIntents[0]!.target as { tagged?: unknown }).tagged, { object: 'contact', id: pre.matched }, 'the journal names the tagged contact in a typed field');
 });
 
 test('the rollback keeps the tag, and the contacts that had it keep it', () => {

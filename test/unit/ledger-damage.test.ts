@@ -226,7 +226,7 @@ test('format-1 intents, whose targets kept some facts only in their description,
 
   const { ledger: reader } = await quietLedger(ws.dir);
   const rollback = await reader.startRun({ ...fullRun, kind: 'rollback', rollbackOf: run.runId });
-  const targets = (await rollback.writesToUndo(run.runId)).map((w) => w.intent.target);
+  const targets = (await rollback.writesToUndo()).map((w) => w.intent.target);
   await rollback.finish('completed');
   assert.deepEqual(targets.map(({ description: _d, ...typed }) => typed), [
     { resource: 'tag', intercomId: '5', tagged: { object: 'conversation', id: '77' } },
