@@ -9,6 +9,7 @@ import type { RunningSandbox, SandboxState } from '../../src/sandbox';
 import { mutateForDelta } from '../fixtures/dataset/mutate';
 import { CLI, cliArgs, clientFor, finished, journalOf, makeDataset, migrate, openDataset, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset, type JournalLine } from '../support/engine-fixtures';
 import { isWrite, KillProxy, type KillMoment } from '../support/kill-proxy';
+import { killGaps, lcg } from '../support/kill-points';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
 /**
@@ -54,28 +55,14 @@ const ws = () => path.join(dir, 'killed');
 const stages: Stage[] = [];
 let pristine: ReturnType<typeof snapshotOf>;
 
-/** A small seeded generator, so a failing sequence of kill points can be replayed. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 const random = lcg(SEED);
 
 const clone = (s: SandboxState): SandboxState => JSON.parse(JSON.stringify(s)) as SandboxState;
 
-/**
- * Per-attempt kill positions: `kills` distinct points spread over the first 85 % of an uninterrupted
- * stage's writes, as gaps (a resumed attempt skips the writes already done).
- */
-function killGaps(kills: number, writes: number): number[] {
-  const pool = Array.from({ length: Math.max(kills, Math.floor(writes * 0.85)) }, (_, i) => i + 1);
-  const points = Array.from({ length: kills }, () => pool.splice(Math.floor(random() * pool.length), 1)[0]!).sort((a, b) => a - b);
-  return points.map((p, i) => Math.max(1, p - (points[i - 1] ?? 0)));
-}
 
 /** Runs `args` through the proxy, killed at each gap in turn (counted in writes from the attempt's start), then once more to the end. */
 async function interrupted(stage: Stage, args: string[]): Promise<CliResult> {
-  for (const gap of killGaps(stage.kills, stage.writes)) {
+  for (const gap of killGaps(random, stage.kills, stage.writes)) {
     const when: KillMoment = random() < 0.5 ? 'before-send' : 'after-reply';
     const started = Date.now();
     const child = spawnCli(args, killed.token);
