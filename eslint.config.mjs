@@ -1,6 +1,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const CLOCK_RULES = [
+  { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'Read the calendar through a Clock (src/model/clock.ts); durations use performance.now().' },
+  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Read the calendar through a Clock (src/model/clock.ts).' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-results/**', '.cache/**', 'migration/**', 'demo/**'] },
   js.configs.recommended,
@@ -22,10 +27,15 @@ export default tseslint.config(
     // The calendar is read through src/model/clock.ts only, so every date rule can be pinned in tests.
     files: ['src/**/*.ts'],
     ignores: ['src/model/clock.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...CLOCK_RULES] },
+  },
+  {
+    // The adapters get their Intercom client from the engine (src/engine/intercom-client.ts), so the
+    // editor and the command line cannot drift apart in its settings.
+    files: ['src/extension/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
-      'no-restricted-syntax': ['error',
-        { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'Read the calendar through a Clock (src/model/clock.ts); durations use performance.now().' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Read the calendar through a Clock (src/model/clock.ts).' },
+      'no-restricted-syntax': ['error', ...CLOCK_RULES,
+        { selector: "NewExpression[callee.name='IntercomClient']", message: 'Build the client with intercomClientFor (src/engine/intercom-client.ts).' },
       ],
     },
   },

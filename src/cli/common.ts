@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { IntercomClient, type Region } from '../intercom';
+import type { IntercomClient, Region } from '../intercom';
+import { intercomClientFor } from '../engine/intercom-client';
 import { openSource, SourceCredentialsError, SourceNotSupportedError } from '../source/open-source';
 import type { SourceReader } from '../source/reader';
 import { SoapAuthError, SoapTransportError } from '../source/soap/errors';
@@ -90,10 +91,5 @@ export function clientFrom(values: CommonValues): IntercomClient {
   if (!['US', 'EU', 'AU'].includes(region)) throw new UsageError(`--region must be us, eu or au (got ${values.region})`);
   const concurrency = values.concurrency ? Number(values.concurrency) : 32;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive whole number (got ${values.concurrency})`);
-  return new IntercomClient({
-    token,
-    region: region as Region,
-    ...(values['intercom-url'] ? { baseUrl: values['intercom-url'] } : {}),
-    rateLimiter: { concurrency },
-  });
+  return intercomClientFor({ token, region: region as Region, ...(values['intercom-url'] ? { baseUrl: values['intercom-url'] } : {}) }, concurrency);
 }

@@ -54,7 +54,7 @@ export interface MigrationResult {
   message?: string;
 }
 
-// 32 records in flight, as many as the client's default request slots: each record's writes are
+// 32 records in flight, and as many request slots in the client (intercom-client.ts): each record's writes are
 // sequential, so with 16 the contact and membership phases stayed near 75–95 % of the rate limit on a
 // loaded 2-core machine (npm run bench); with 32 every 10-s window reaches the limiter's ceiling.
 export const DEFAULT_RUN_OPTIONS: RunOptions = { concurrency: 32, sampleSize: 25, dryRun: false, attachmentsRoot: null };

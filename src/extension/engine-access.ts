@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { IntercomClient, type Region } from '../intercom';
+import type { IntercomClient, Region } from '../intercom';
+import { intercomClientFor } from '../engine/intercom-client';
 import { registerSecret } from '../ledger';
 import type { MigrationConfig } from '../model/migration-config';
 import { openSource } from '../source/open-source';
@@ -44,7 +45,7 @@ export async function openClient(ctx: Ctx, config: MigrationConfig): Promise<Int
   const token = await ctx.secrets.get('intercomToken');
   if (!token) throw new Error('No Intercom access token in secret storage: run "Connect Intercom".');
   registerSecret(token);
-  return new IntercomClient({ token, region: config.intercom.region.toUpperCase() as Region, ...(config.intercom.baseUrl ? { baseUrl: config.intercom.baseUrl } : {}) });
+  return intercomClientFor({ token, region: config.intercom.region.toUpperCase() as Region, ...(config.intercom.baseUrl ? { baseUrl: config.intercom.baseUrl } : {}) }, config.run.concurrency);
 }
 
 export function intercomTarget(config: MigrationConfig | undefined): string {

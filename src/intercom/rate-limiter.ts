@@ -95,6 +95,11 @@ export class RateLimiter {
     this.now = options.now ?? (() => systemClock.now().getTime());
   }
 
+  /** Requests this limiter lets be in flight at once. */
+  get slots(): number {
+    return this.concurrency;
+  }
+
   acquire(): Promise<Permit> {
     return new Promise<Permit>((resolve) => {
       this.waiters.push(() => resolve(this.makePermit()));

@@ -1,0 +1,25 @@
+import { IntercomClient, type Region } from '../intercom';
+import { DEFAULT_RUN_OPTIONS } from './run-migration';
+
+/** Which Intercom to talk to, as an adapter knows it (the token from SecretStorage or INTERCOM_TOKEN). */
+export interface IntercomTarget {
+  token: string;
+  region: Region;
+  /** The local sandbox or another Intercom-compatible URL instead of the region's API host. */
+  baseUrl?: string;
+}
+
+/**
+ * The one way the adapters build their Intercom client, so the editor and the command line run with
+ * the same settings. Each record in flight holds at most one request at a time, so the client gets
+ * as many request slots as the run keeps records in flight: fewer slots leave records waiting
+ * (the editor ran at 10 against the CLI's 32), more would never be used.
+ */
+export function intercomClientFor(target: IntercomTarget, recordsInFlight: number = DEFAULT_RUN_OPTIONS.concurrency): IntercomClient {
+  return new IntercomClient({
+    token: target.token,
+    region: target.region,
+    ...(target.baseUrl ? { baseUrl: target.baseUrl } : {}),
+    rateLimiter: { concurrency: recordsInFlight },
+  });
+}
