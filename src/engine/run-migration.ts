@@ -233,9 +233,9 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
       if (req.kind !== 'sample') await migrateKnowledgeBase(ctx);
       readerWarnings();
     }
+    // Delta finds changes by record fingerprints (SmarterTrack has no "last updated" column), so no
+    // watermark is written: the source is not read again at the end of a run.
     await resolveLeftoverIntents(ctx);
-    // A watermark never advances past a write whose outcome is still unknown (the run ends failed below).
-    if ((req.kind === 'full' || req.kind === 'delta') && journal.pendingIntents().length === 0) await writeWatermarks(ctx);
   } catch (error) {
     status = signal.aborted ? 'cancelled' : 'failed';
     message = error instanceof Error ? error.message : String(error);
@@ -259,18 +259,4 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
     await ledger.close().catch(() => undefined);
   }
   return { runId: journal.runId, status, resumed, counts: journal.counts(), ...(message ? { message } : {}) };
-}
-
-/** Delta starts from here next time: the newest source id of each type this run saw. */
-async function writeWatermarks(ctx: RunContext): Promise<void> {
-  const newest = async (items: AsyncIterable<{ id: number }>) => {
-    let max = 0;
-    for await (const i of items) max = Math.max(max, i.id);
-    return max;
-  };
-  await ctx.journal.flush();
-  ctx.journal.watermark('tickets', await newest(ctx.reader.tickets()));
-  ctx.journal.watermark('ticketMessages', await newest(ctx.reader.ticketMessages()));
-  ctx.journal.watermark('liveChats', await newest(ctx.reader.liveChats()));
-  ctx.journal.watermark('endUsers', await newest(ctx.reader.endUsers()));
 }
