@@ -8,7 +8,10 @@ const MAX_IN_FLIGHT_FACTOR = 8;
  * Runs `task` over a stream with at most `limit` records working at once, reading the stream only
  * as fast as tasks finish (constant memory). A record that only waits parks (slots.ts) and lets the
  * next one start, up to `limit` × 8 in flight. The first error that stops the run rejects; record-level
- * errors must be handled inside `task`. `onParked` hears how many records are parked.
+ * errors must be handled inside `task`. `onParked` hears how many records are parked. With
+ * `carryOver`, the loop returns as soon as the stream is read and every record still in flight is
+ * parked, handing those to `carryOver` (settling once they finish, rejecting as the loop would):
+ * a phase's last unknown outcomes then wait beside the next phase instead of in front of it.
  */
 export async function forEachConcurrent<T>(
   items: AsyncIterable<T>,
@@ -16,6 +19,7 @@ export async function forEachConcurrent<T>(
   signal: AbortSignal,
   task: (item: T) => Promise<void>,
   onParked?: (parked: number) => void,
+  carryOver?: (rest: Promise<void>) => void,
 ): Promise<void> {
   const slots = new Slots(Math.max(1, limit), onParked);
   const maxInFlight = slots.limit * MAX_IN_FLIGHT_FACTOR;
@@ -40,15 +44,50 @@ export async function forEachConcurrent<T>(
       .finally(() => inFlight.delete(running));
     inFlight.add(running);
   }
+  if (carryOver && failure === undefined) {
+    await slots.idle();
+    // Records that released their slot without parking are only finishing: waited for here.
+    if (slots.parked > 0 && failure === undefined) {
+      carryOver(
+        Promise.all(inFlight).then(() => {
+          if (failure !== undefined) throw failure;
+        }),
+      );
+      return;
+    }
+  }
   await Promise.all(inFlight);
   if (failure !== undefined) throw failure;
 }
 
-/** forEachConcurrent at the run's concurrency, telling the run's progress how many records are parked. */
+/** Records of earlier phases still waiting for Intercom to confirm a write, settled before the run ends. */
+export class CarriedOver {
+  private readonly pending: Promise<void>[] = [];
+  private failure: unknown;
+
+  add(rest: Promise<void>): void {
+    // Caught at once: a rejection must not go unhandled while later phases run; settle() rethrows it.
+    this.pending.push(rest.catch((error: unknown) => void (this.failure ??= error)));
+  }
+
+  /** Waits for every carried record; rethrows the first error that stops the run. */
+  async settle(): Promise<void> {
+    while (this.pending.length) await Promise.all(this.pending.splice(0));
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
+
+/**
+ * forEachConcurrent at the run's concurrency, telling the run's progress how many records are parked.
+ * `overlap`: the next phase does not depend on this one's records (tickets, chats and call logs are
+ * independent conversations), so its parked records are carried over instead of holding it up.
+ */
 export function forEachRecord<T>(
-  ctx: { options: { concurrency: number }; signal: AbortSignal; progress: { waiting?(count: number): void } },
+  ctx: { options: { concurrency: number }; signal: AbortSignal; progress: { waiting?(count: number): void }; carriedOver?: CarriedOver },
   items: AsyncIterable<T>,
   task: (item: T) => Promise<void>,
+  options: { overlap?: boolean } = {},
 ): Promise<void> {
-  return forEachConcurrent(items, ctx.options.concurrency, ctx.signal, task, (n) => ctx.progress.waiting?.(n));
+  const carry = options.overlap && ctx.carriedOver ? (rest: Promise<void>) => ctx.carriedOver!.add(rest) : undefined;
+  return forEachConcurrent(items, ctx.options.concurrency, ctx.signal, task, (n) => ctx.progress.waiting?.(n), carry);
 }

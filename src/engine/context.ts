@@ -1,3 +1,4 @@
+import type { CarriedOver } from './concurrent';
 import type { IntercomClient } from '../intercom';
 import type { Ledger, RunJournal } from '../ledger';
 import type { Clock } from '../model/clock';
@@ -43,4 +44,6 @@ export interface RunContext {
   tags: Map<string, Promise<{ id: string; existedBefore: boolean }>>;
   /** Contacts being created for conversation customers without a SmarterTrack user, by key. */
   visitors: Map<string, Promise<string>>;
+  /** Conversations whose writes still wait for Intercom to confirm while later phases run. */
+  carriedOver: CarriedOver;
 }

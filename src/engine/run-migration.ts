@@ -1,3 +1,4 @@
+import { CarriedOver } from './concurrent';
 import { AuthError, IntercomError, PlanRestrictedError, type IntercomClient } from '../intercom';
 import { LedgerWriteError, openLedger, type Ledger, type RunJournal, type RunSummary } from '../ledger';
 import { readMappingFile } from '../mapping/mapping-file';
@@ -194,13 +195,14 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
 
   let status: MigrationResult['status'] = 'completed';
   let message: string | undefined;
+  const carriedOver = new CarriedOver();
   try {
     const agents = [];
     for await (const a of req.reader.agents()) agents.push(a);
     const { workspace, plan } = await resolveWorkspace(req.client, map, agents);
     const ctx: RunContext = {
       kind: req.kind === 'dry-run' ? 'dry-run' : req.kind, runId: journal.runId, reader: req.reader, client: req.client,
-      ledger, journal, map, workspace, progress, signal, clock: req.clock ?? systemClock, options, memory, tags: new Map(), visitors: new Map(),
+      ledger, journal, map, workspace, progress, signal, clock: req.clock ?? systemClock, options, memory, tags: new Map(), visitors: new Map(), carriedOver,
     };
     progress.info(`Intercom workspace "${workspace.appName}"${workspace.region ? ` (${workspace.region})` : ''}; fallback admin ${workspace.fallbackAdminName}`);
     await configureWorkspace(ctx, plan);
@@ -235,11 +237,14 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
     }
     // Delta finds changes by record fingerprints (SmarterTrack has no "last updated" column), so no
     // watermark is written: the source is not read again at the end of a run.
+    await carriedOver.settle();
     await resolveLeftoverIntents(ctx);
   } catch (error) {
     status = signal.aborted ? 'cancelled' : 'failed';
     message = error instanceof Error ? error.message : String(error);
     if (!(error instanceof RunStoppedError) && !signal.aborted) progress.warn(`Run stopped: ${message}`);
+    // Records carried over from earlier phases journal their own outcomes before the journal closes.
+    await carriedOver.settle().catch(() => undefined);
   }
   try {
     await journal.flush();

@@ -12,6 +12,7 @@ export class Slots {
   private active = 0;
   private parkedCount = 0;
   private readonly waiting: (() => void)[] = [];
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(readonly limit: number, private readonly onParked: (parked: number) => void = () => undefined) {}
 
@@ -30,7 +31,13 @@ export class Slots {
   release(): void {
     const next = this.waiting.shift();
     if (next) next();
-    else this.active--;
+    else if (--this.active === 0) for (const idle of this.idleWaiters.splice(0)) idle();
+  }
+
+  /** Resolves once no record holds a slot: every one still in flight is parked. */
+  idle(): Promise<void> {
+    if (this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Releases the slot for the duration of `wait`, then takes one back (waiting its turn). */

@@ -17,8 +17,10 @@ import type { Conversation, ConversationPart } from './schemas/conversations';
  * The settle time must also outlast the longest a write can still be in progress on Intercom's side
  * after the client gave up on it (a timed-out request may be applied later), which is why the
  * default is generous.
- * Contacts with an external_id (users) have a second safety net: if the lookup gave up too early,
- * re-creating gets a 409 naming the existing contact, which writeAtMostOnce treats as applied.
+ * Contacts with an external_id (users) need no search: `find_by_external_id` reads them directly,
+ * and Intercom keeps a user's external_id unique with a 409 naming the existing contact (even while
+ * search lags, NOTES §7.2), which writeAtMostOnce treats as applied. So their creates are decided
+ * within `readSettleMs`: a create that was applied after all can never be sent a second time.
  */
 export type Resolution = { applied: true; id: string; object: unknown } | { applied: false };
 
@@ -67,10 +69,8 @@ function sameMoment(actual: number | null | undefined, expected: number | undefi
 }
 
 async function findContact(client: IntercomClient, lookup: Extract<OutcomeLookup, { kind: 'contact' }>): Promise<Contact | undefined> {
-  if (lookup.external_id !== undefined && lookup.role !== 'lead') {
-    const byId = await client.contacts.findByExternalId(lookup.external_id);
-    if (byId !== undefined) return byId;
-  }
+  // A user is found by its external_id directly; search would only lag behind that read.
+  if (!waitsForSearch(lookup)) return client.contacts.findByExternalId(lookup.external_id!);
   const query =
     lookup.external_id !== undefined
       ? { field: 'external_id', operator: '=' as const, value: lookup.external_id }
@@ -165,10 +165,16 @@ async function findOnce(client: IntercomClient, lookup: OutcomeLookup): Promise<
   }
 }
 
-const SEARCH_BACKED = new Set<OutcomeLookup['kind']>(['contact', 'conversation']);
+/** Lookups that must wait for Intercom's search to settle before "not applied" can be concluded. */
+export function waitsForSearch(lookup: OutcomeLookup): boolean {
+  if (lookup.kind === 'conversation') return true;
+  if (lookup.kind !== 'contact') return false;
+  const userByExternalId = lookup.external_id !== undefined && lookup.role !== 'lead';
+  return !userByExternalId;
+}
 
 export async function resolveUnknown(client: IntercomClient, lookup: OutcomeLookup, options: ResolveOptions = {}): Promise<Resolution> {
-  const budget = SEARCH_BACKED.has(lookup.kind) ? (options.searchSettleMs ?? 120_000) : (options.readSettleMs ?? 3_000);
+  const budget = waitsForSearch(lookup) ? (options.searchSettleMs ?? 120_000) : (options.readSettleMs ?? 3_000);
   const found = await poll(() => findOnce(client, lookup), budget, options.sleep ?? defaultSleep);
   return found === undefined ? { applied: false } : { applied: true, ...found };
 }

@@ -64,3 +64,35 @@ test('the first error stops the stream; records in flight finish', async () => {
   );
   assert.ok(seen.length < 100);
 });
+
+test('with carryOver the loop returns once only parked records are left; they finish beside what comes next', async () => {
+  const gate = deferred();
+  const finished: number[] = [];
+  let carried: Promise<void> | undefined;
+  await forEachConcurrent(items(6), 2, new AbortController().signal, async (i) => {
+    if (i === 3) await parkDuring(gate.promise);
+    finished.push(i);
+  }, undefined, (rest) => (carried = rest));
+  assert.deepEqual([...finished].sort(), [0, 1, 2, 4, 5], 'the loop returned with record 3 still parked');
+  assert.ok(carried, 'the parked record was handed over');
+  gate.resolve();
+  await carried;
+  assert.ok(finished.includes(3), 'it finished after its wait');
+});
+
+test('a carried-over record that stops the run rejects what was handed over; with nothing parked nothing is', async () => {
+  const gate = deferred();
+  let carried: Promise<void> | undefined;
+  await forEachConcurrent(items(3), 2, new AbortController().signal, async (i) => {
+    if (i === 1) {
+      await parkDuring(gate.promise);
+      throw new Error('Intercom refused the run');
+    }
+  }, undefined, (rest) => (carried = rest));
+  gate.resolve();
+  await assert.rejects(carried!, /refused the run/);
+
+  let handed = false;
+  await forEachConcurrent(items(3), 2, new AbortController().signal, async () => undefined, undefined, () => (handed = true));
+  assert.equal(handed, false);
+});

@@ -98,7 +98,7 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
         actingAdminId: agent?.matched ? agent.adminId : ctx.workspace.fallbackAdminId,
       });
     });
-  });
+  }, { overlap: true });
   if (scope.chatIds) return;
   // Lines and files of a chat that does not exist belong to no conversation: skipped by name.
   const orphan = (objectType: 'chatMessages' | 'attachments', sourceId: string, chatId: number) => {
@@ -169,5 +169,5 @@ export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationSco
         adminAssigneeId: null, state: 'closed', actingAdminId: adminId,
       });
     });
-  });
+  }, { overlap: true });
 }

@@ -139,7 +139,7 @@ export async function migrateTickets(inputs: PlanInputs, scope: ConversationScop
       }
       return writeConversation(ctx, await planTicket(inputs, thread));
     });
-  });
+  }, { overlap: true });
   if (!scope.ticketIds) await skipOrphans(ctx, ticketIds);
 }
 
