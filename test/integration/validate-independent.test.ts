@@ -5,6 +5,7 @@ import path from 'node:path';
 import { runMigration, type MigrationKind } from '../../src/engine/run-migration';
 import type { Conversation, IntercomClient } from '../../src/intercom';
 import { openLedger } from '../../src/ledger';
+import { attachmentSourceId } from '../../src/model/source';
 import { readMappingFile } from '../../src/mapping/mapping-file';
 import type { ReconciliationReport } from '../../src/model/reports';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
@@ -92,6 +93,8 @@ describe('a faithful full migration', () => {
     for (const type of ['organizations', 'endUsers', 'tickets', 'ticketMessages', 'ticketComments', 'liveChats', 'chatMessages', 'callLogs', 'attachments']) {
       assert.ok((fidelity(report)[type] ?? null) === 100, `${type} was read back`);
     }
+    // The sandbox serves the files at their URL, as Intercom does: their content was compared too.
+    assert.deepEqual(report.fieldCheck.unchecked, []);
     assert.equal(clean, report.totals.failed === 0);
   });
 });
@@ -112,13 +115,18 @@ describe('a lossy transform swapped in through the engine', () => {
       const last = parts.at(-1);
       return last ? { ...conversation, conversation_parts: { ...conversation.conversation_parts, conversation_parts: [...parts.slice(0, -1), { ...last, body, created_at: createdAt ?? last.created_at }] } } : conversation;
     };
-    client.conversations.replyAsContact = async (id, body) => {
+    // Files keep their name and size, but their bytes arrive reversed.
+    const reversed = <T extends { attachment_files?: { name: string; content_type: string; data: string }[] }>(body: T): T =>
+      body.attachment_files ? { ...body, attachment_files: body.attachment_files.map((f) => ({ ...f, data: Buffer.from(f.data, 'base64').reverse().toString('base64') })) } : body;
+    client.conversations.replyAsContact = async (id, sent) => {
+      const body = reversed(sent);
       const words = body.body.trim().split(/\s+/);
       if (words.length < 2) return replyAsContact.call(client.conversations, id, body);
       damaged.add(`reply:${id}:${body.created_at}`);
       return asSent(await replyAsContact.call(client.conversations, id, { ...body, body: words.slice(0, -1).join(' ') }), body.body, body.created_at);
     };
-    client.conversations.replyAsAdmin = async (id, body) => {
+    client.conversations.replyAsAdmin = async (id, sent) => {
+      const body = reversed(sent);
       if (body.message_type !== 'note' || body.created_at === undefined) return replyAsAdmin.call(client.conversations, id, body);
       damaged.add(`note:${id}:${body.created_at}`);
       return asSent(await replyAsAdmin.call(client.conversations, id, { ...body, created_at: body.created_at + 1 }), body.body ?? '', body.created_at);
@@ -136,7 +144,7 @@ describe('a lossy transform swapped in through the engine', () => {
       byField.set(key, (byField.get(key) ?? new Set()).add(m.sourceId));
     }
     // Nothing else differs: the faithful run of the same data reads 100%.
-    assert.deepEqual([...byField.keys()].sort(), ['chatMessages created_at', 'chatMessages text', 'ticketComments created_at', 'ticketMessages text']);
+    assert.deepEqual([...byField.keys()].sort(), ['attachments file content', 'chatMessages created_at', 'chatMessages text', 'ticketComments created_at', 'ticketMessages text']);
     assert.ok(!report.fieldCheck.mismatches.some((m) => m.field === 'text' && /, first: .*«.*» \S/.test(m.expected)), 'only last words are missing');
 
     // The exact records: customer replies (not openers) with more than one word; every dated comment.
@@ -160,6 +168,12 @@ describe('a lossy transform swapped in through the engine', () => {
         }
       }
       assert.ok(expectedReplies.size > 5 && expectedComments.size > 5);
+      const migratedFiles: string[] = [];
+      for await (const a of reader.attachments()) {
+        if (ledger.recordState('attachments', attachmentSourceId(a))?.result.state === 'migrated') migratedFiles.push(attachmentSourceId(a));
+      }
+      assert.ok(migratedFiles.length > 5);
+      assert.deepEqual([...(byField.get('attachments file content') ?? [])].sort(), migratedFiles.sort());
       assert.deepEqual([...(byField.get('ticketMessages text') ?? [])].sort(), [...expectedReplies].sort());
       assert.deepEqual([...(byField.get('ticketComments created_at') ?? [])].sort(), [...expectedComments].sort());
     } finally {
