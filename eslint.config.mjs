@@ -24,6 +24,15 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }] }] },
   },
   {
+    // DESIGN.md: validation shares no code with what it checks. The verifier may read the mapping
+    // file's model (src/model/mapping) but never the mapping layer's transforms, nor the engine.
+    files: ['src/reports/verify/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }], patterns: [
+      { group: ['**/mapping/*', '!**/model/mapping'], message: 'The verifier shares no code with the transforms it checks (DESIGN.md).' },
+      { group: ['**/engine/*'], message: 'The verifier shares no code with the engine it checks (DESIGN.md).' },
+    ] }] },
+  },
+  {
     // The calendar is read through src/model/clock.ts only, so every date rule can be pinned in tests.
     files: ['src/**/*.ts'],
     ignores: ['src/model/clock.ts'],

@@ -3,7 +3,7 @@ import { planRollback, rollbackRun, type RollbackPlan, type RollbackResult } fro
 import { openLedger } from '../ledger';
 import { readMappingFile } from '../mapping/mapping-file';
 import { buildRebuildInventory, writeRebuildInventory } from '../reports/rebuild-inventory';
-import { buildReconciliation, writeReconciliation } from '../reports/reconciliation';
+import { NotAMigrationError, validateMigration } from '../reports/validate-migration';
 import type { Ctx } from './context';
 import { openClient, openReader, requireConfig, workspaceDir } from './engine-access';
 import { countsText } from './ledger-runs';
@@ -23,19 +23,27 @@ export async function validateRun(ctx: Ctx, arg: unknown): Promise<string | unde
   const config = await requireConfig(ctx);
   const dir = workspaceDir(ctx);
   const client = await openClient(ctx, config);
-  const files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Validating ${runId}…` }, async () => {
-    const reader = await openReader(ctx, config);
-    const ledger = await openLedger(dir, { warn: (m) => ctx.log.warn(m) });
-    try {
-      const reconciliation = await buildReconciliation({ ledger, reader, client, map: await readMappingFile(dir), runId, clock: ctx.clock });
-      const { totals, fieldCheck } = reconciliation.report;
-      ctx.log.info(`Reconciliation of ${runId}: source ${totals.source}, migrated ${totals.migrated}, skipped ${totals.skipped}, failed ${totals.failed}, unaccounted ${totals.unaccounted}; ${fieldCheck.mismatches.length} field mismatch(es) read back`);
-      return await writeReconciliation(dir, reconciliation);
-    } finally {
-      await ledger.close();
-      await reader.close();
-    }
-  });
+  let files;
+  try {
+    files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Validating ${runId}…` }, async () => {
+      const reader = await openReader(ctx, config);
+      const ledger = await openLedger(dir, { warn: (m) => ctx.log.warn(m) });
+      try {
+        const validation = await validateMigration({ workspaceDir: dir, ledger, reader, client, map: await readMappingFile(dir), runId, clock: ctx.clock });
+        const { totals, fieldCheck } = validation.reconciliation.report;
+        const fidelity = fieldCheck.types.filter((t) => t.checked > 0).map((t) => `${t.objectType} ${t.fidelity}%`).join(', ');
+        ctx.log.info(`Reconciliation of ${runId}: source ${totals.source}, migrated ${totals.migrated}, skipped ${totals.skipped}, failed ${totals.failed}, unaccounted ${totals.unaccounted}; read back and compared with the source: ${fidelity}; ${fieldCheck.mismatches.length} difference(s)`);
+        return validation.files;
+      } finally {
+        await ledger.close();
+        await reader.close();
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof NotAMigrationError)) throw error;
+    void vscode.window.showWarningMessage(error.message);
+    return undefined;
+  }
   ctx.log.info(`Wrote ${vscode.workspace.asRelativePath(files.markdown)} (+ .json, .csv)`);
   await ctx.refreshViews();
   await showMarkdown(files.markdown);

@@ -38,28 +38,43 @@ export const TypeReconciliation = z.object({
   unaccounted: Count,
   /** The first of them, in source order (all are in the CSV). */
   unaccountedIds: z.array(z.string()),
+  /** A run's reconciliation: source records this run has no entry for that another run of the workspace recorded (not a gap). */
+  otherRuns: Count.default(0),
   /** Record entries whose source record no longer exists in the source (deleted since, or a bad id). */
   notInSource: Count,
 });
 export type TypeReconciliation = z.infer<typeof TypeReconciliation>;
 
-/** One field of one migrated record that Intercom does not hold as expected. */
+/**
+ * One field of one migrated record where Intercom does not hold what the source holds. `expected` is
+ * the source's value (read again from SmarterTrack), `actual` Intercom's.
+ */
 export const FieldMismatch = z.object({
   objectType: ObjectType,
   sourceId: z.string(),
   intercomId: z.string(),
-  /** e.g. `name`, `state`, `part ticketMessages:17 created_at`. */
+  /** e.g. `name`, `state`, `text`, `created_at`, `author`, `custom_attributes.Brand`, `file content`. */
   field: z.string(),
   expected: z.string(),
   actual: z.string(),
 });
 export type FieldMismatch = z.infer<typeof FieldMismatch>;
 
+/** The independent verification: records read back from Intercom and compared with the source. */
 export const FieldCheck = z.object({
   /** Records read back per object type, or every migrated one. */
   sample: z.union([z.number().int().nonnegative(), z.literal('all')]),
-  types: z.array(z.object({ objectType: ObjectType, migrated: Count, checked: Count, withMismatches: Count })),
+  types: z.array(z.object({
+    objectType: ObjectType,
+    migrated: Count,
+    checked: Count,
+    withMismatches: Count,
+    /** Percent of the checked records Intercom holds exactly as the source (rounded down); null: none checked. */
+    fidelity: z.number().min(0).max(100).nullable(),
+  })),
   mismatches: z.array(FieldMismatch),
+  /** Values that could not be compared (a file Intercom did not serve), counted. */
+  unchecked: z.array(z.object({ objectType: ObjectType, what: z.string(), count: Count })).default([]),
 });
 export type FieldCheck = z.infer<typeof FieldCheck>;
 

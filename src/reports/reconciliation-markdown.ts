@@ -29,16 +29,20 @@ export function reconciliationMarkdown(report: ReconciliationReport, csvName: st
   if (failedTypes.length) out.push(`- **Failed:** ${failedTypes.map((x) => `${fmt(x.failed)} ${x.objectType}`).join(', ')}.`);
   const mismatched = report.fieldCheck.types.reduce((n, x) => n + x.withMismatches, 0);
   const checked = report.fieldCheck.types.reduce((n, x) => n + x.checked, 0);
+  const fidelity = report.fieldCheck.types.filter((x) => x.checked > 0).map((x) => `${x.objectType} ${x.fidelity}%`).join(', ');
   out.push(mismatched
-    ? `- **Field check:** ${fmt(mismatched)} of ${fmt(checked)} records read back differ from the source (${fmt(report.fieldCheck.mismatches.length)} field(s)).`
-    : `- Field check: all ${fmt(checked)} records read back match the source.`);
+    ? `- **Read back:** ${fmt(mismatched)} of ${fmt(checked)} records read back from Intercom differ from the source (${fmt(report.fieldCheck.mismatches.length)} difference(s)). Fidelity: ${fidelity}.`
+    : `- Read back: all ${fmt(checked)} records read back from Intercom hold what the source holds. Fidelity: ${fidelity || 'nothing read back'}.`);
+  const others = report.types.reduce((n, x) => n + x.otherRuns, 0);
+  if (scope.mode === 'run' && others) out.push(`- ${fmt(others)} source record(s) were recorded by other runs of this workspace (not a gap of this run).`);
   out.push('');
 
   out.push('## Per object type', '');
-  out.push('| Object | Source | Migrated | Skipped | Failed | Unaccounted | Not in source |', '|---|---:|---:|---:|---:|---:|---:|');
+  const runMode = scope.mode === 'run';
+  out.push(`| Object | Source | Migrated | Skipped | Failed | Unaccounted |${runMode ? ' Other runs |' : ''} Not in source |`, `|---|---:|---:|---:|---:|---:|${runMode ? '---:|' : ''}---:|`);
   for (const x of report.types) {
     const unaccounted = x.covered ? fmt(x.unaccounted) : 'not covered';
-    out.push(`| ${x.objectType} | ${fmt(x.source)} | ${fmt(x.migrated)} | ${fmt(x.skipped)} | ${fmt(x.failed)} | ${unaccounted} | ${fmt(x.notInSource)} |`);
+    out.push(`| ${x.objectType} | ${fmt(x.source)} | ${fmt(x.migrated)} | ${fmt(x.skipped)} | ${fmt(x.failed)} | ${unaccounted} |${runMode ? ` ${fmt(x.otherRuns)} |` : ''} ${fmt(x.notInSource)} |`);
   }
   out.push('', '"Not covered": the scope has no record of this type, so its records are not expected in the ledger.', '');
 
@@ -56,13 +60,15 @@ export function reconciliationMarkdown(report: ReconciliationReport, csvName: st
   }
 
   const fc = report.fieldCheck;
-  out.push('## Field check (read back from Intercom)', '');
-  out.push(`Sample: ${fc.sample === 'all' ? 'every migrated record' : `up to ${fmt(fc.sample)} migrated records per type, spread over the source ids`}.`, '');
-  out.push('| Object | Migrated | Checked | With mismatches |', '|---|---:|---:|---:|');
-  for (const x of fc.types) out.push(`| ${x.objectType} | ${fmt(x.migrated)} | ${fmt(x.checked)} | ${fmt(x.withMismatches)} |`);
+  out.push('## Read back from Intercom and compared with the source', '');
+  out.push(`${fc.sample === 'all' ? 'Every migrated record' : `Up to ${fmt(fc.sample)} migrated records per type, spread over the source ids,`} read back through Intercom's API and compared with the source as SmarterTrack holds it now: every word of each message in order, author, created_at to the second, files (name, size, content), titles, contact and company fields, custom attributes. The comparison shares no code with the migration's transforms.`, '');
+  out.push('| Object | Migrated | Checked | Exact | Fidelity |', '|---|---:|---:|---:|---:|');
+  for (const x of fc.types) out.push(`| ${x.objectType} | ${fmt(x.migrated)} | ${fmt(x.checked)} | ${fmt(x.checked - x.withMismatches)} | ${x.fidelity === null ? '–' : `${x.fidelity}%`} |`);
   out.push('');
+  for (const u of fc.unchecked) out.push(`- Not compared: ${u.objectType} ${u.what} (${fmt(u.count)}).`);
+  if (fc.unchecked.length) out.push('');
   if (fc.mismatches.length) {
-    out.push('| Object | Source id | Intercom id | Field | Expected | Actual |', '|---|---|---|---|---|---|');
+    out.push('| Object | Source id | Intercom id | Field | Source | Intercom |', '|---|---|---|---|---|---|');
     for (const m of fc.mismatches) out.push(`| ${m.objectType} | ${m.sourceId} | ${m.intercomId} | ${cell(m.field)} | ${cell(m.expected)} | ${cell(m.actual)} |`);
     out.push('');
   }

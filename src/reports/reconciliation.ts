@@ -10,7 +10,8 @@ import {
   RECONCILIATION_CSV_COLUMNS, ReconciliationReport, type ReconciliationRow, type TypeReconciliation,
 } from '../model/reports';
 import type { SourceReader } from '../source/reader';
-import { checkFields, type SampleSize } from './field-check';
+import { verifyMigration } from './verify/verify';
+import type { FetchFile, SampleSize } from './verify/types';
 import { ledgerRecords, type LatestRecord } from './ledger-records';
 import { reconciliationMarkdown } from './reconciliation-markdown';
 import { sourceIdsOf } from './source-ids';
@@ -25,9 +26,11 @@ export interface ReconciliationInput {
   map: MappingFile;
   /** Omitted: the workspace's current state across runs (latest record entry per source record). */
   runId?: string;
-  /** Migrated records read back per checked type (default 20), or 'all'. */
+  /** Migrated records read back per checked type (default: all of them), or a number for a quick look. */
   sample?: SampleSize;
   clock?: Clock;
+  /** Downloads a file Intercom serves, to compare its content; omitted: names and sizes only. */
+  fetchFile?: FetchFile;
 }
 
 /** The report plus every skipped, failed and unaccounted record (the CSV). */
@@ -36,7 +39,7 @@ export interface Reconciliation {
   rows: ReconciliationRow[];
 }
 
-export const DEFAULT_SAMPLE = 20;
+export const DEFAULT_SAMPLE: SampleSize = 'all';
 
 /**
  * Reconciles the ledger with the source and with Intercom. Counts come from the ledger's `record`
@@ -57,6 +60,7 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
     const covered = recs.size > 0;
     const unaccountedIds: string[] = [];
     let unaccounted = 0;
+    let otherRuns = 0;
     let notInSource = 0;
     if (covered) {
       let matched = 0;
@@ -68,6 +72,12 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
         seen.add(id);
         if (recs.has(id)) {
           matched++;
+          continue;
+        }
+        // A run's reconciliation: a record another run of the workspace handled (a sample before a
+        // full run, a delta after it) is not a gap of this run.
+        if (input.runId !== undefined && ledger.recordState(objectType, id) !== undefined) {
+          otherRuns++;
           continue;
         }
         unaccounted++;
@@ -102,11 +112,15 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
       failedReasons: [...failedReasons.values()].sort(byCountThenName((r) => `${r.errorClass} ${r.field ?? ''}`)),
       unaccounted,
       unaccountedIds,
+      otherRuns,
       notInSource,
     });
   }
 
-  const fieldCheck = await checkFields({ ...input, records, sample: input.sample ?? DEFAULT_SAMPLE });
+  const fieldCheck = await verifyMigration({
+    reader, client: input.client, map: input.map, ledger, records, sample: input.sample ?? DEFAULT_SAMPLE,
+    ...(input.fetchFile ? { fetchFile: input.fetchFile } : {}),
+  });
   const sum = (pick: (t: TypeReconciliation) => number) => types.reduce((n, t) => n + pick(t), 0);
   const description = await reader.describe();
   const report = ReconciliationReport.parse({

@@ -7,7 +7,8 @@ import {
   SAMPLE_RESULTS_CAP, SampleObject, SampleResults, type SampleField, type SampleIntercomObject, type SampleResultItem,
 } from '../model/sample-results';
 import type { SourceReader } from '../source/reader';
-import { checkFields, type ReadBackClient } from './field-check';
+import { verifyMigration } from './verify/verify';
+import type { ReadBackClient } from './verify/types';
 import { linkMaker, type IntercomLinks, type LinkedKind } from './intercom-links';
 import { ledgerRecords, type LatestRecord, type LedgerRecords } from './ledger-records';
 import { compareSourceIds } from './reconciliation';
@@ -40,6 +41,10 @@ class ReadOnce implements ReadBackClient {
   companies = { get: (id: string): Promise<Company> => this.once(`company:${id}`, () => this.client.companies.get(id)) };
   contacts = { get: (id: string): Promise<Contact> => this.once(`contact:${id}`, () => this.client.contacts.get(id)) };
   conversations = { get: (id: string): Promise<Conversation> => this.once(`conversation:${id}`, () => this.client.conversations.get(id)) };
+  admins = {
+    list: () => this.once('admins', () => this.client.admins.list()),
+    listTeams: () => this.once('teams', () => this.client.admins.listTeams()),
+  };
 }
 
 type SourceFacts = SampleResultItem['source'];
@@ -169,7 +174,7 @@ export async function buildSampleResults(input: SampleResultsInput): Promise<Sam
   }
 
   const reads = new ReadOnce(input.client);
-  const check = await checkFields({ reader, client: reads, map, ledger, records: listedRecords, sample: 'all' });
+  const check = await verifyMigration({ reader, client: reads, map, ledger, records: listedRecords, sample: 'all' });
   const facts = await sourceFacts(reader, new Set(listed.map((r) => key(r.objectType, r.sourceId))));
   const linkTo = await linkMaker(input.links, input.client);
 

@@ -12,12 +12,17 @@ export interface ControlSurface {
   setPlanRestricted(restricted: boolean): void;
   /** One stored object as the API renders it; undefined when there is none. */
   view(kind: ViewKind, id: string): unknown;
+  /** The bytes of a file sent with a reply; undefined when there is none. */
+  file(n: number): Buffer | undefined;
 }
 
 export type ViewKind = 'conversations' | 'contacts' | 'companies';
 
 /** `/__sandbox/view/<kind>/<id>`: the read-only page a sample result links to, so its links work in a rehearsal. */
 const VIEW_PATH = /^\/__sandbox\/view\/(conversations|contacts|companies)\/([^/]+)$/;
+
+/** `/__sandbox/files/<n>/<name>`: a file sent with a reply, where the API's attachment URLs point. */
+const FILE_PATH = /^\/__sandbox\/files\/(\d+)\/[^/]+$/;
 
 const faultsBody = z.object({ spec: z.string() });
 const segmentBody = z.object({ name: z.string().min(1), tag_ids: z.array(z.string()) });
@@ -40,6 +45,12 @@ export async function controlRequest(surface: ControlSurface, method: string, pa
     const found = surface.view(view[1] as ViewKind, view[2]!);
     if (found === undefined) throw new ApiError(404, 'not_found', 'Resource Not Found');
     return { body: found };
+  }
+  const file = method === 'GET' ? FILE_PATH.exec(path) : null;
+  if (file) {
+    const bytes = surface.file(Number(file[1]));
+    if (bytes === undefined) throw new ApiError(404, 'not_found', 'Resource Not Found');
+    return { raw: { bytes, contentType: 'application/octet-stream' } };
   }
   const route = `${method} ${path}`;
   switch (route) {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { controlRequest, type ViewKind } from './control';
+import { FileStore } from './state/file-store';
 import { renderConversation } from './resources/conversation-render';
 import { renderCompany, renderContact } from './resources/render';
 import { ApiError, errorList } from './http/errors';
@@ -71,7 +72,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         warn: (message) => process.stderr.write(`${message}\n`),
       })
     : undefined;
-  const store: Store = new Store(durable?.recovered.state ?? stateFromSeed(seed), { searchLagMs: options.searchLagMs ?? 0, onChange: (path) => durable?.changed(path) });
+  const store: Store = new Store(durable?.recovered.state ?? stateFromSeed(seed), { searchLagMs: options.searchLagMs ?? 0, onChange: (path) => durable?.changed(path) }, FileStore.besideState(options.stateFile));
   const router = new Router<Store>();
   registerRoutes(router);
   const limiter = new RateLimiter(options.rateLimitPer10s ?? 1667, () => store.nowMs(), options.rateLimitWindowSeconds);
@@ -110,6 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       store.state.planRestricted = restricted;
       store.changed('planRestricted');
     },
+    file: (n: number) => store.files.get(n),
     view: (kind: ViewKind, id: string): unknown => {
       const own = <T>(records: Record<string, T>): T | undefined => (Object.hasOwn(records, id) ? records[id] : undefined);
       const { conversations, contacts, companies } = store.state;
@@ -144,6 +146,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
+  store.publicUrl = `http://127.0.0.1:${port}`;
 
   return {
     url: `http://127.0.0.1:${port}`,

@@ -62,33 +62,27 @@ describe('reconciliation against a generated source, the sandbox and a journaled
     assert.equal(articles.migrated + articles.unaccounted, 0);
   });
 
-  test('the field check names record, field, expected and actual, and nothing else', () => {
+  test('the read-back names record, field, source value and Intercom value', () => {
     const victim = world.migratedUsers[2]!;
-    const got = rec.report.fieldCheck.mismatches.map((m) => ({ objectType: m.objectType, sourceId: m.sourceId, field: m.field, expected: m.expected, actual: m.actual }));
-    const omitted = world.brokenTicket.items.find((i) => i.kind === 'comment' && i.id === world.omittedCommentId)!;
-    assert.deepEqual(got, [
-      { objectType: 'endUsers', sourceId: String(victim.id), field: 'name', expected: victim.displayName!, actual: 'Wrong Name' },
-      {
-        objectType: 'tickets', sourceId: String(world.brokenTicket.ticket.id), field: `part ticketComments:${world.omittedCommentId}`,
-        expected: `note at ${new Date(Math.floor(Date.parse(omitted.date!) / 1000) * 1000).toISOString().replace('.000Z', 'Z')}, in source order`, actual: 'missing',
-      },
-    ]);
-    const checked = Object.fromEntries(rec.report.fieldCheck.types.map((t) => [t.objectType, [t.checked, t.withMismatches]]));
-    assert.deepEqual(checked, { organizations: [4, 0], endUsers: [5, 1], tickets: [2, 1], liveChats: [1, 0] });
+    const got = rec.report.fieldCheck.mismatches.filter((m) => m.sourceId === String(victim.id) && m.objectType === 'endUsers').map((m) => [m.field, m.expected, m.actual]);
+    assert.deepEqual(got, [['name', victim.displayName!, 'Wrong Name']]);
+    // This world writes the records by hand, partly (no websites, plain-text bodies): the read-back
+    // compares with the source, not with what was written, so it finds those gaps too.
+    const checked = Object.fromEntries(rec.report.fieldCheck.types.map((t) => [t.objectType, t.checked]));
+    assert.deepEqual([checked.organizations, checked.endUsers, checked.tickets, checked.liveChats], [4, 5, 2, 1]);
+    for (const t of rec.report.fieldCheck.types) if (t.checked) assert.equal(t.fidelity, Math.floor((10_000 * (t.checked - t.withMismatches)) / t.checked) / 100, t.objectType);
   });
 
-  test('a wrong title and admin assignee on the good ticket are each reported', async () => {
+  test('a wrong title on the good ticket is reported', async () => {
     const ticket = world.goodTicket.ticket;
     const id = world.ledger.intercomIdFor('tickets', String(ticket.id))!;
     await world.client.conversations.update(id, { title: 'Changed title' });
-    await world.client.conversations.assign(id, '991267001', { type: 'admin', id: '991267004' });
     try {
       const again = await buildReconciliation({ ledger: world.ledger, reader: world.reader, client: world.client, map: world.map, runId: world.runId, sample: 'all' });
-      const fields = again.report.fieldCheck.mismatches.filter((m) => m.sourceId === String(ticket.id)).map((m) => [m.field, m.expected, m.actual]);
-      assert.deepEqual(fields, [['title', ticket.subject!, 'Changed title'], ['admin_assignee_id', '991267002', '991267004']]);
+      const fields = again.report.fieldCheck.mismatches.filter((m) => m.objectType === 'tickets' && m.sourceId === String(ticket.id) && m.field === 'title').map((m) => [m.field, m.expected, m.actual]);
+      assert.deepEqual(fields, [['title', ticket.subject!, 'Changed title']]);
     } finally {
       await world.client.conversations.update(id, { title: ticket.subject! });
-      await world.client.conversations.assign(id, '991267001', { type: 'admin', id: '991267002' });
     }
   });
 
@@ -98,7 +92,7 @@ describe('reconciliation against a generated source, the sandbox and a journaled
     await world.client.conversations.open(id, '991267001');
     try {
       const again = await buildReconciliation({ ledger: world.ledger, reader: world.reader, client: world.client, map: world.map, runId: world.runId, sample: 'all' });
-      const chat = again.report.fieldCheck.mismatches.filter((m) => m.objectType === 'liveChats').map((m) => [m.sourceId, m.field, m.expected, m.actual]);
+      const chat = again.report.fieldCheck.mismatches.filter((m) => m.objectType === 'liveChats' && m.field === 'state').map((m) => [m.sourceId, m.field, m.expected, m.actual]);
       assert.deepEqual(chat, [[String(world.chat.id), 'state', 'closed', 'open']]);
     } finally {
       await world.client.conversations.close(id, '991267001');
@@ -107,7 +101,8 @@ describe('reconciliation against a generated source, the sandbox and a journaled
 
   test('a sample reads back only that many records per type', async () => {
     const small = await buildReconciliation({ ledger: world.ledger, reader: world.reader, client: world.client, map: world.map, runId: world.runId, sample: 2 });
-    assert.deepEqual(small.report.fieldCheck.types.map((t) => t.checked), [2, 2, 2, 1]);
+    const checked = Object.fromEntries(small.report.fieldCheck.types.map((t) => [t.objectType, t.checked]));
+    assert.deepEqual([checked.organizations, checked.endUsers, checked.tickets, checked.liveChats], [2, 2, 2, 1]);
     assert.equal(small.report.fieldCheck.sample, 2);
   });
 
@@ -142,10 +137,10 @@ describe('reconciliation against a generated source, the sandbox and a journaled
     assert.equal(current.report.scope.mode, 'workspace');
     const orgs = type(current, 'organizations');
     assert.deepEqual([orgs.migrated, orgs.failed, orgs.unaccounted], [6, 0, 0]);
-    // The first run's own report still shows its gap.
+    // A run's own report counts what other runs of the workspace recorded apart, never as a gap.
     const first = await buildReconciliation({ ledger: world.ledger, reader: world.reader, client: world.client, map: world.map, runId: world.runId, sample: 0 });
-    assert.equal(type(first, 'organizations').unaccounted, 1);
+    assert.deepEqual([type(first, 'organizations').unaccounted, type(first, 'organizations').otherRuns], [0, 1]);
     const deltaOnly = await buildReconciliation({ ledger: world.ledger, reader: world.reader, client: world.client, map: world.map, runId: delta.runId, sample: 0 });
-    assert.deepEqual(deltaOnly.report.types.filter((t) => t.covered).map((t) => [t.objectType, t.migrated, t.unaccounted]), [['organizations', 2, 4]]);
+    assert.deepEqual(deltaOnly.report.types.filter((t) => t.covered).map((t) => [t.objectType, t.migrated, t.unaccounted, t.otherRuns]), [['organizations', 2, 0, 4]]);
   });
 });

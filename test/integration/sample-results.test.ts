@@ -9,11 +9,12 @@ import type { MappingFile } from '../../src/model/mapping';
 import { SampleObject, SampleResults, type SampleResultItem } from '../../src/model/sample-results';
 import { buildSampleResults, type SampleResultsInput } from '../../src/reports/sample-results';
 import type { SourceReader } from '../../src/source/reader';
+import { makePlain } from '../support/plain-dataset';
 import { clientFor, openDataset, ranWorkspace, recordResults, type Dataset, type RanWorkspace } from '../support/engine-fixtures';
 
 /**
  * Sample results after a real sample run into the sandbox: every record the run journaled, each
- * migrated one read back once, linked, and checked field by field with the reconciliation's rules.
+ * migrated one read back once, linked, and compared with the source by the independent verifier.
  */
 
 let world: RanWorkspace;
@@ -56,7 +57,8 @@ function failInvalidValues(map: MappingFile): MappingFile {
 }
 
 before(async () => {
-  world = await ranWorkspace('sample-results', { scale: 0.1, seed: 3, kind: 'sample', sampleSize: SAMPLE_SIZE, prepare: breakOneTicket, edit: failInvalidValues });
+  // Plain texts: today's transforms carry them whole, so the independent read-back finds nothing else.
+  world = await ranWorkspace('sample-results', { scale: 0.1, seed: 3, kind: 'sample', sampleSize: SAMPLE_SIZE, prepare: async (ds) => { makePlain(ds); await breakOneTicket(ds); }, edit: failInvalidValues });
   assert.equal(world.result.status, 'completed', world.result.message);
   records = recordResults<RecordState>(world.dir, world.result.runId);
   reader = await openDataset(world.ds);

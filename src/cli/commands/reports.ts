@@ -1,22 +1,24 @@
 import { openLedger } from '../../ledger';
 import { readMappingFile } from '../../mapping/mapping-file';
 import { buildRebuildInventory, writeRebuildInventory } from '../../reports/rebuild-inventory';
-import { buildReconciliation, writeReconciliation } from '../../reports/reconciliation';
+import type { FieldCheck } from '../../model/reports';
+import { NotAMigrationError, validateMigration } from '../../reports/validate-migration';
 import type { CliCommand } from '../command';
 import { clientFrom, parseCommand, readerFrom, workspaceOf } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
 
-const VALIDATE_USAGE = 'st2ic validate [<run-id>] --source <source> [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--sample N | --all] [--json]';
+const VALIDATE_USAGE = 'st2ic validate [<run-id>] --source <source> [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--sample N] [--json]';
 const INVENTORY_USAGE = 'st2ic inventory --source <source> [--workspace <dir>] [<run-id>] [--json]';
 
-/** `validate`: reconciliation of a run (or of the workspace) with a field-level read-back from Intercom. */
+/** `validate`: reconciliation of the workspace (or of a run) and an independent read-back of every migrated record. */
 export const validateCommand: CliCommand = {
   name: 'validate',
-  summary: 'Reconcile a run with the source and read migrated records back from Intercom; writes migration/reports/reconciliation-*.{md,json,csv}',
+  summary: 'Reconcile the workspace (or a run) with the source and compare every migrated record in Intercom with the source; writes migration/reports/reconciliation-*.{md,json,csv}',
   usage: VALIDATE_USAGE,
   async run(argv, env) {
     const { values, positionals } = parseCommand(argv, VALIDATE_USAGE, { sample: { type: 'string' }, all: { type: 'boolean' } }, true);
-    const sample = values.all ? 'all' : values.sample === undefined ? undefined : Number(values.sample);
+    if (values.all && values.sample !== undefined) throw new UsageError('--sample and --all cannot be used together');
+    const sample = values.sample === undefined ? 'all' : Number(values.sample);
     if (typeof sample === 'number' && (!Number.isInteger(sample) || sample < 0)) throw new UsageError(`--sample must be a whole number (got ${values.sample})`);
     const workspace = workspaceOf(values);
     const client = clientFrom(values);
@@ -24,23 +26,32 @@ export const validateCommand: CliCommand = {
     const ledger = await openLedger(workspace);
     try {
       const runId = positionals[0];
-      if (runId && !(await ledger.listRuns()).some((r) => r.meta.id === runId)) throw new UsageError(`no run ${runId} in ${workspace}`);
       const map = await readMappingFile(workspace);
-      const reconciliation = await buildReconciliation({ ledger, reader, client, map, clock: env.clock, ...(runId ? { runId } : {}), ...(sample !== undefined ? { sample } : {}) });
-      const files = await writeReconciliation(workspace, reconciliation);
+      const { reconciliation, files, clean } = await validateMigration({ workspaceDir: workspace, ledger, reader, client, map, clock: env.clock, sample, ...(runId ? { runId } : {}) }).catch((error: unknown) => {
+        throw error instanceof NotAMigrationError ? new UsageError(error.message) : error;
+      });
       const { totals, fieldCheck } = reconciliation.report;
-      if (values.json) process.stdout.write(`${JSON.stringify({ totals, mismatches: fieldCheck.mismatches.length, files })}\n`);
+      if (values.json) process.stdout.write(`${JSON.stringify({ totals, fidelity: fidelityByType(fieldCheck), differences: fieldCheck.mismatches.length, files })}\n`);
       else {
-        process.stdout.write(`Reconciliation${runId ? ` of ${runId}` : ''}: source ${totals.source}, migrated ${totals.migrated}, skipped ${totals.skipped}, failed ${totals.failed}, unaccounted ${totals.unaccounted}\n`);
-        process.stdout.write(`Field check: ${fieldCheck.mismatches.length} mismatch(es) in the records read back\nReports: ${files.markdown}\n`);
+        process.stdout.write(`Reconciliation${runId ? ` of ${runId}` : ' of the workspace'}: source ${totals.source}, migrated ${totals.migrated}, skipped ${totals.skipped}, failed ${totals.failed}, unaccounted ${totals.unaccounted}\n`);
+        process.stdout.write(`Read back from Intercom and compared with the source (${fieldCheck.sample === 'all' ? 'every migrated record' : `up to ${fieldCheck.sample} per type`}):\n`);
+        for (const t of fieldCheck.types) {
+          if (t.checked === 0) continue;
+          process.stdout.write(`  ${t.objectType.padEnd(16)} ${String(t.fidelity).padStart(6)}%  ${t.checked - t.withMismatches} of ${t.checked} exact\n`);
+        }
+        process.stdout.write(`${fieldCheck.mismatches.length} difference(s)\nReports: ${files.markdown}\n`);
       }
-      return totals.failed > 0 || totals.unaccounted > 0 || fieldCheck.mismatches.length > 0 ? ExitCode.SomeRecordsFailed : ExitCode.Done;
+      return clean ? ExitCode.Done : ExitCode.SomeRecordsFailed;
     } finally {
       await ledger.close();
       await reader.close();
     }
   },
 };
+
+function fidelityByType(check: FieldCheck): Record<string, number | null> {
+  return Object.fromEntries(check.types.map((t) => [t.objectType, t.fidelity]));
+}
 
 /** `inventory`: what does not migrate and must be rebuilt by hand in Intercom. */
 export const inventoryCommand: CliCommand = {

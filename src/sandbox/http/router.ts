@@ -2,6 +2,8 @@
 export interface Reply {
   status?: number;
   body?: unknown;
+  /** Bytes sent as they are (a served file), with their content type. */
+  raw?: { bytes: Buffer; contentType: string };
 }
 
 export interface RouteContext<S> {

@@ -33,7 +33,7 @@ interface Outcome {
   status: number;
   body?: unknown;
   headers: Record<string, string>;
-  raw?: string;
+  raw?: string | Buffer;
 }
 
 function errorOutcome(error: ApiError, requestId: string, headers: Record<string, string>): Outcome {
@@ -117,6 +117,7 @@ async function controlOutcome(deps: PipelineDeps, method: string, path: string, 
     }
     const reply = await deps.control(method, path, query, body);
     if (!reply) return errorOutcome(new ApiError(404, 'not_found', 'Resource Not Found'), requestId, {});
+    if (reply.raw) return { status: reply.status ?? 200, raw: reply.raw.bytes, headers: { 'Content-Type': reply.raw.contentType } };
     return { status: reply.status ?? 200, body: reply.body, headers: {} };
   } catch (error) {
     if (error instanceof ApiError) return errorOutcome(error, requestId, {});

@@ -43,9 +43,19 @@ export function readAttachments(store: Store, body: Record<string, unknown>, all
     }
     if (!/^[A-Za-z0-9+/=\s]*$/.test(f.data)) throw new ApiError(400, 'parameter_invalid', `attachment_files[${i}].data is not base64`, { field: 'attachment_files' });
     const n = store.nextNumber('attachment');
+    store.files.put(n, Buffer.from(f.data, 'base64'));
     return {
       type: 'upload', name: f.name, url: `https://downloads.intercomcdn.com/sandbox/${n}/${encodeURIComponent(f.name)}`,
       content_type: f.content_type, filesize: Buffer.from(f.data, 'base64').length, width: null, height: null,
     };
   });
+}
+
+/** Where Intercom's file host puts a file: the sandbox keeps the address, and serves the bytes itself. */
+const SANDBOX_FILE = /^https:\/\/downloads\.intercomcdn\.com\/sandbox\/(\d+)\/([^/]+)$/;
+
+/** An attachment as the API renders it: a file the sandbox holds is served from `/__sandbox/files/<n>/<name>`. */
+export function renderAttachment(store: Store, a: Attachment): Attachment {
+  const m = SANDBOX_FILE.exec(a.url);
+  return m && store.publicUrl ? { ...a, url: `${store.publicUrl}/__sandbox/files/${m[1]}/${m[2]}` } : a;
 }

@@ -1,5 +1,6 @@
 import type { Store } from '../state/store';
 import type { Conversation, ConversationPart } from '../state/types';
+import { renderAttachment } from './attachments';
 import { renderCompany } from './render';
 
 // A conversation as Intercom returns it: source, contacts, parts, and statistics derived from the parts.
@@ -75,7 +76,7 @@ export function renderConversation(store: Store, c: Conversation, withParts = tr
       subject: c.source_subject,
       body: c.source_body,
       author: authorOf(store, c.source_author),
-      attachments: c.source_attachments,
+      attachments: c.source_attachments.map((a) => renderAttachment(store, a)),
       url: null,
       redacted: false,
     },
@@ -94,7 +95,7 @@ export function renderConversation(store: Store, c: Conversation, withParts = tr
             type: 'conversation_part.list',
             conversation_parts: c.parts.map((p) => ({
               type: 'conversation_part', id: p.id, part_type: p.part_type, body: p.body, created_at: p.created_at, updated_at: p.updated_at,
-              notified_at: p.notified_at, assigned_to: p.assigned_to, author: authorOf(store, p.author), attachments: p.attachments,
+              notified_at: p.notified_at, assigned_to: p.assigned_to, author: authorOf(store, p.author), attachments: p.attachments.map((a) => renderAttachment(store, a)),
               external_id: null, redacted: false,
             })),
             total_count: c.parts.length,

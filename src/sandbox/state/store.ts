@@ -1,3 +1,4 @@
+import { FileStore } from './file-store';
 import { systemClock } from '../../model/clock';
 import type { SandboxState } from './types';
 
@@ -29,9 +30,13 @@ export type StatePath = readonly [] | readonly [keyof SandboxState, ...string[]]
  * persistence) and the search lag setting.
  */
 export class Store {
+  /** Where the API is served (set once listening): file URLs point here. */
+  publicUrl = '';
+
   constructor(
     public state: SandboxState,
     readonly options: { searchLagMs: number; onChange: (path: StatePath) => void; nowMs?: () => number },
+    readonly files: FileStore = new FileStore(undefined),
   ) {}
 
   nowMs(): number {
