@@ -20,3 +20,15 @@ export function parseConversationSourceKey(key: unknown): { objectType: Conversa
   const objectType = (Object.keys(PREFIX) as ConversationSourceType[]).find((t) => PREFIX[t] === match[1]);
   return objectType ? { objectType, sourceId: match[2]! } : undefined;
 }
+
+const VISITOR_PREFIX = 'st-visitor-';
+
+/** external_id of a contact made for a conversation customer who is no migrated end user (a hash of its email or anonymous key). */
+export function visitorExternalId(keyHash: string): string {
+  return `${VISITOR_PREFIX}${keyHash}`;
+}
+
+/** True for a contact this tool made for a conversation customer: it is the migration's own, never one that was there before. */
+export function isVisitorExternalId(externalId: string | null | undefined): boolean {
+  return typeof externalId === 'string' && externalId.startsWith(VISITOR_PREFIX);
+}

@@ -104,3 +104,29 @@ test('migrate again with the attachments folder sends the files that failed, onc
 test('a delta with the attachments folder sends the files that failed, once', async (t) => {
   await scenario('delta', 'delta', t);
 });
+
+test("a user whose contact an earlier run made for their conversations (as a customer) becomes that contact whole, as if created at once", async (t) => {
+  const { migrate } = await import('../support/engine-fixtures');
+  const { snapshotOf } = await import('../support/sandbox-snapshot');
+  const reference = await startSeededSandbox(ds);
+  const sandbox = await startSeededSandbox(ds);
+  t.after(async () => {
+    await reference.close();
+    await sandbox.close();
+  });
+  const refWs = path.join(root, 'customer-ref');
+  await writeMap(refWs, ds, 'approved');
+  assert.equal((await migrate(refWs, ds, reference, 'full')).status, 'completed');
+
+  // First run without end users: each ticket's customer gets a contact from the ticket's email.
+  const ws = path.join(root, 'customer-first');
+  await writeMap(ws, ds, 'approved', (map) => ({ ...map, objects: { ...map.objects, contacts: { ...map.objects.contacts, enabled: false } } }));
+  assert.equal((await migrate(ws, ds, sandbox, 'full')).status, 'completed');
+  const visitors = Object.values(sandbox.state().contacts).filter((c) => c.external_id?.startsWith('st-visitor-') && c.email);
+  assert.ok(visitors.length > 0, 'the customers got contacts of their own');
+
+  await writeMap(ws, ds, 'approved');
+  assert.equal((await migrate(ws, ds, sandbox, 'full')).status, 'completed');
+  const contacts = (s: SandboxState) => snapshotOf(s).contacts;
+  assert.deepEqual(contacts(sandbox.state()), contacts(reference.state()), 'each user is one contact with its own fields, as after one clean run');
+});

@@ -1,4 +1,5 @@
 import { isEmailAddress } from '../../mapping/apply';
+import { visitorExternalId } from '../../model/source-keys';
 import type { RunContext } from '../context';
 import { RecordError } from '../errors';
 import { parkDuring } from '../slots';
@@ -43,7 +44,7 @@ function visitorContact(ctx: RunContext, key: string, email: string | null, name
   const inFlight = ctx.visitors.get(sourceId);
   // Another record is creating this visitor: wait for it without holding a slot.
   if (inFlight) return parkDuring(inFlight);
-  const externalId = `st-visitor-${sha256(key).slice(0, 20)}`;
+  const externalId = visitorExternalId(sha256(key).slice(0, 20));
   const body = { role: 'user' as const, external_id: externalId, ...(email ? { email } : {}), ...(name ? { name } : {}) };
   const creating = journaledWrite(ctx, {
     op: 'create', objectType: 'endUsers', sourceId,

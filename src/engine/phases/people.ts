@@ -1,3 +1,4 @@
+import { isVisitorExternalId } from '../../model/source-keys';
 import { applyObjectMapping, hasErrors, type MappedRecord } from '../../mapping/apply';
 import type { EndUser, Organization } from '../../model/source';
 import type { RecordState } from '../../model/journal';
@@ -191,7 +192,20 @@ async function migrateContact(ctx: RunContext, map: RunContext['map']['objects']
     const matchKey = WriteMemory.key('update', 'endUsers', sourceId, matchDescription);
     // On resume the link may already be written: the earlier attempt's update says the contact was there before.
     existedBefore = existing.external_id !== sourceId || ctx.memory.appliedId(matchKey) !== undefined || pendingIntentOf(ctx, 'endUsers', sourceId, ['update']) !== undefined;
-    if (existedBefore) {
+    if (isVisitorExternalId(existing.external_id)) {
+      // The contact an earlier run made for this user's conversations (their create had failed then,
+      // and a ticket carried the email): it is the migration's own, so it becomes the user whole.
+      existedBefore = false;
+      const { role: _role, ...all } = body;
+      await journaledWrite(ctx, {
+        op: 'update', objectType: 'endUsers', sourceId,
+        target: { resource: 'contact', intercomId: created.id, description: `PUT /contacts/${created.id} (conversation customer becomes end user ${sourceId}, ${print})` },
+        lookup: { by: 'intercom_id', id: created.id },
+        beforeImage: fieldsBefore(existing, all),
+        send: () => ctx.client.contacts.update(created.id, all as Parameters<typeof ctx.client.contacts.update>[1]),
+        idOf: (c) => c.id,
+      });
+    } else if (existedBefore) {
       const update = { external_id: sourceId, ...(body.custom_attributes ? { custom_attributes: body.custom_attributes as Record<string, string | number | boolean | null> } : {}) };
       await journaledWrite(ctx, {
         op: 'update', objectType: 'endUsers', sourceId, existedBefore: true,
