@@ -132,11 +132,11 @@ export function parseVerb<F extends FlagName>(spec: VerbSpec<F>, argv: readonly 
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: spec.positionals !== undefined });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}\nUsage: ${synopsis(spec)}`);
+    throw new UsageError(`${(error as Error).message.split('\n')[0]} (usage: ${synopsis(spec)})`);
   }
   const values = parsed.values as ParsedValues<F>;
   for (const f of spec.required ?? []) {
-    if (values[f] === undefined) throw new UsageError(`${spec.verb} needs --${f}.\nUsage: ${synopsis(spec)}`);
+    if (values[f] === undefined) throw new UsageError(`--${f} is required (usage: ${synopsis(spec)})`);
   }
   return { values, positionals: parsed.positionals };
 }

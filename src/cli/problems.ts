@@ -70,6 +70,5 @@ export function problemOf(error: unknown, context: ProblemContext = {}): Problem
   const rule = PROBLEM_RULES.find((r) => r.classes.some((c) => error instanceof c));
   if (!rule) return undefined;
   const message = rule.message ? rule.message(error, context) : error.message;
-  // One line: a usage line after the message stays (it is what to do), nothing else spans lines.
   return { message, exitCode: rule.exitCode };
 }

@@ -22,7 +22,7 @@ export const ledgerCommand: CliCommand = {
   specs: [spec],
   async run(argv, env) {
     const [sub, ...rest] = argv;
-    if (sub !== 'rebuild') throw new UsageError(`ledger needs "rebuild".\nUsage: ${synopsis(spec)}`);
+    if (sub !== 'rebuild') throw new UsageError(`ledger needs "rebuild".; usage: ${synopsis(spec)}`);
     const { values } = parseVerb(spec, rest);
     const workspaceDir = workspaceOf(values);
     const { client } = await connect(values, workspaceDir, env);

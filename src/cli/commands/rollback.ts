@@ -37,7 +37,7 @@ export const rollbackCommand: CliCommand = {
   async run(argv, env) {
     const { values, positionals } = parseVerb(spec, argv);
     const takeOver = values['take-over'] === true;
-    if (positionals.length !== 1) throw new UsageError(`rollback takes the id of one run (st2ic validate and migration/runs/ list them).\nUsage: ${synopsis(spec)}`);
+    if (positionals.length !== 1) throw new UsageError(`rollback takes the id of one run (st2ic validate and migration/runs/ list them).; usage: ${synopsis(spec)}`);
     const runId = positionals[0]!;
     const workspaceDir = workspaceOf(values);
     // The target is known and checked before the plan is shown: a plan is about one Intercom workspace.
