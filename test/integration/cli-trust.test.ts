@@ -109,6 +109,22 @@ test('bullet 2: a wrong token is exit 2, one line naming INTERCOM_TOKEN and the 
   assert.deepEqual(runIds(ws), runsBefore);
 });
 
+test('bullet 2: a run refused by what it reads first (a fallback admin not in Intercom) is exit 2 and leaves no run folder', async () => {
+  // An empty Intercom of its own: this folder is its first writer.
+  const empty = await startSeededSandbox(ds);
+  try {
+    const ws = path.join(dir, 'bad-fallback');
+    await writeMap(ws, ds, 'approved', (map) => ({ ...map, options: { ...map.options, fallbackAdminEmail: 'nobody@nowhere.example' } }));
+    const r = await runCli(['migrate', ...src(), '--workspace', ws, '--intercom-url', empty.url], empty.token);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(lastLine(r.stderr), /^st2ic: options\.fallbackAdminEmail: no Intercom admin has the email nobody@nowhere\.example$/);
+    assert.ok(!existsSync(path.join(ws, 'migration', 'runs')), 'no run folder');
+    assert.deepEqual(empty.requests().filter((q) => q.method !== 'GET' && !q.path.includes('/search')), [], 'nothing written');
+  } finally {
+    await empty.close();
+  }
+});
+
 test('bullet 2: map confirm without mapping.json is exit 2 with what to do', async () => {
   const r = await runCli(['map', 'confirm', '--reviewer', 'Dana', '--yes', '--workspace', path.join(dir, 'no-map')], sandbox.token);
   assert.equal(r.code, 2);
