@@ -1,6 +1,6 @@
 import { runMigration, type MigrationKind, type MigrationResult } from '../../engine/run-migration';
 import type { CliCommand } from '../command';
-import { attachmentsOf, connect, readerFrom, workspaceOf } from '../common';
+import { connect, readerFrom, workspaceOf } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
 import { parseVerb } from '../flags';
 import { handleInterrupts } from '../interrupts';
@@ -48,13 +48,12 @@ function runVerb(key: 'sample' | 'migrate' | 'delta', kind: RunKind): CliCommand
     specs: [spec],
     async run(argv, env) {
       const { values } = parseVerb(spec, argv);
-      const size = positiveNumber('--size', 'size' in values ? (values.size as string | undefined) : undefined);
+      const size = positiveNumber('--size', (values as { size?: string }).size);
       // How long an interrupted create is looked for through search before it counts as not applied
       // (default 120 s: Intercom's search lags behind writes). A workspace known to index at once may shorten it.
       const settle = values['search-settle'] === undefined ? undefined : Number(values['search-settle']);
       if (settle !== undefined && !(Number.isFinite(settle) && settle >= 0)) throw new UsageError(`--search-settle must be a number of seconds (got ${values['search-settle']})`);
       const workspaceDir = workspaceOf(values);
-      attachmentsOf(values);
       const { client } = await connect(values, workspaceDir, env);
       const reader = await readerFrom(values);
       const printer = new ProgressPrinter(client);
