@@ -28,7 +28,7 @@ export function runVerdict(label: string, result: MigrationResult): string {
   const failed = failedRecords(result);
   if (result.status !== 'completed') return `${head}${result.message ? `: ${result.message}` : ''}. Run the same command again to resume it.`;
   if (failed > 0) {
-    return `${head} with ${failed} record(s) failed (named above and in the ledger): fix the cause (e.g. pass --attachments) and run the same command again, or a delta; failed records are retried.`;
+    return `${head} with ${failed} record(s) failed (named above and in the ledger): fix the cause and run the same command again, or a delta; failed records are retried.`;
   }
   return `${head}.`;
 }
