@@ -84,7 +84,7 @@ function readConfig(workspace: string, needed: boolean): MigrationConfig | undef
 /** AI settings when --ai is given or migration/config.json enables it; flags override the file. Undefined: no AI asked for. */
 function aiSettingsFrom(values: ProposeValues, config: MigrationConfig | undefined): AiSettings | undefined {
   if (!values.ai && !config?.ai.enabled) {
-    if (values['ai-model'] || values['ai-base-url']) throw new UsageError(`--ai-model and --ai-base-url need --ai. (usage: ${synopsis(VERBS.mapPropose)})`);
+    if (values['ai-model'] || values['ai-base-url']) throw new UsageError(`--ai-model and --ai-base-url need --ai (usage: ${synopsis(VERBS.mapPropose)})`);
     return undefined;
   }
   const parsed = aiConfigSchema.safeParse({
@@ -126,7 +126,7 @@ async function workspaceAttributes(values: ProposeValues, workspace: string, env
 async function confirm(argv: string[], clock: Clock): Promise<ExitCode> {
   const { values } = parseVerb(VERBS.mapConfirm, argv);
   const workspace = workspaceOf(values);
-  if (!values.reviewer?.trim()) throw new UsageError(`--reviewer <name> is required: the map records who confirmed it. (usage: ${synopsis(VERBS.mapConfirm)})`);
+  if (!values.reviewer?.trim()) throw new UsageError(`--reviewer <name> is required: the map records who confirmed it (usage: ${synopsis(VERBS.mapConfirm)})`);
   const map = await readMappingFile(workspace);
   const level = values.approve ? 'approved' : 'reviewed';
   const hash = contentHash(map);

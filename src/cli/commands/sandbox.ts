@@ -9,7 +9,7 @@ const spec = VERBS.sandbox;
 function count(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} needs a non-negative whole number (got ${value})`);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} needs a non-negative integer (got ${value})`);
   return n;
 }
 
