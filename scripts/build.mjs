@@ -1,7 +1,7 @@
 // Bundles the extension, the CLI and the webview with esbuild.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -20,5 +20,8 @@ const wasm = path.join(path.dirname(require.resolve('node-sqlite3-wasm')), 'node
 cpSync(wasm, 'dist/node-sqlite3-wasm.wasm');
 
 // The mapping file's JSON Schema comes from its zod schema (src/model/mapping.ts).
+// A production build has no source maps: remove those of an earlier development build.
+if (production) for (const f of readdirSync('dist')) if (f.endsWith('.map')) rmSync(path.join('dist', f));
+
 const schema = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/write-mapping-schema.ts'], { stdio: 'inherit' });
 if (schema.status !== 0) process.exit(schema.status ?? 1);

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
 
   const env = { INTERCOM_TOKEN: sandbox.token };
   const source = ['--source', `sqlite:${db}`, '--attachments', attachments, '--workspace', dir];
+  // Always explicit: st2ic has no default Intercom target.
   const target = ['--intercom-url', sandbox.url];
   try {
     await step('Scope the source', ['scope', ...source]);
@@ -54,7 +55,9 @@ async function main(): Promise<void> {
     const replies = d.repliesOnExisting.reduce((n, r) => n + r.messageIds.length, 0);
     process.stdout.write(`\n━━ Meanwhile in SmarterTrack: ${d.newTicketIds.length} new tickets, ${replies} replies on migrated tickets, ${d.closedTicketIds.length} closed and ${d.reopenedTicketIds.length} reopened, ${d.newEndUserIds.length} new and ${d.renamedEndUsers.length} renamed end users, ${d.changedOrganizations.length} changed organizations, ${d.newChatIds.length} new chats\n`);
     await step('Delta migration', ['delta', ...source, ...target], env, [0, 3]);
-    await step('Validate: reconciliation and field-level read-back', ['validate', ...source, ...target], env, [0, 3]);
+    // The first run recorded the Intercom workspace and its address (migration/target.json): later
+    // commands in this folder may leave the target out, and say which one they use.
+    await step('Validate: reconciliation and field-level read-back (target from migration/target.json)', ['validate', ...source], env, [0, 3]);
     await step('Rebuild inventory', ['inventory', ...source]);
     process.stdout.write(`\nReports: ${path.join(dir, 'migration', 'reports')}\nLedger:  ${path.join(dir, 'migration', 'runs')}\n`);
   } finally {

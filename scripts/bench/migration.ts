@@ -70,7 +70,7 @@ export async function benchMigration(scale: number, cacheDir: string, concurrenc
   const timer = setInterval(drain, 1000);
   try {
     const env = { INTERCOM_TOKEN: sandbox.token };
-    for (const args of [['scope', ...source], ['map', 'propose', ...source], ['map', 'confirm', '--reviewer', 'bench', '--approve', '--yes', '--workspace', workspace]]) {
+    for (const args of [['scope', ...source], ['map', 'propose', '--source', source[1]!, '--workspace', workspace], ['map', 'confirm', '--reviewer', 'bench', '--approve', '--yes', '--workspace', workspace]]) {
       const r = await runCli(args, env);
       if (r.code !== 0) throw new Error(`st2ic ${args.slice(0, 2).join(' ')} exited ${r.code}: ${r.stderr}`);
     }

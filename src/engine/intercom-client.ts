@@ -4,7 +4,8 @@ import { DEFAULT_RUN_OPTIONS } from './run-migration';
 /** Which Intercom to talk to, as an adapter knows it (the token from SecretStorage or INTERCOM_TOKEN). */
 export interface IntercomTarget {
   token: string;
-  region: Region;
+  /** The region's API host (US when neither a region nor a URL is given). */
+  region?: Region;
   /** The local sandbox or another Intercom-compatible URL instead of the region's API host. */
   baseUrl?: string;
 }
@@ -18,7 +19,7 @@ export interface IntercomTarget {
 export function intercomClientFor(target: IntercomTarget, recordsInFlight: number = DEFAULT_RUN_OPTIONS.concurrency): IntercomClient {
   return new IntercomClient({
     token: target.token,
-    region: target.region,
+    ...(target.region ? { region: target.region } : {}),
     ...(target.baseUrl ? { baseUrl: target.baseUrl } : {}),
     rateLimiter: { concurrency: recordsInFlight },
   });

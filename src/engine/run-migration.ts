@@ -6,6 +6,7 @@ import { assertRunAllowed, contentHash } from '../mapping/review';
 import { systemClock, type Clock } from '../model/clock';
 import type { RunCounts } from '../model/journal';
 import type { MappingFile } from '../model/mapping';
+import type { Agent } from '../model/source';
 import type { SourceReader } from '../source/reader';
 import type { RunContext, RunOptions } from './context';
 import { loadCustomValues } from './custom-values';
@@ -173,8 +174,10 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
   // One writer per workspace, for the whole run (a dry run writes nothing to Intercom and skips it).
   const ledger = await openLedger(req.workspaceDir, req.kind === 'dry-run' ? {} : { writer: { kind: req.kind }, takeOver: req.takeOver === true });
   let opened: { journal: RunJournal; resumed: boolean };
+  let prepared: PreparedWorkspace;
   try {
     if (req.kind !== 'dry-run') await checkTarget(ledger, req, map, progress);
+    prepared = await prepareWorkspace(req, map);
     opened = await startOrResume(ledger, req, contentHash(map), progress, options.searchSettleMs ?? DEFAULT_SEARCH_SETTLE_MS);
   } catch (error) {
     await ledger.close().catch(() => undefined);
@@ -197,9 +200,7 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
   let message: string | undefined;
   const carriedOver = new CarriedOver();
   try {
-    const agents = [];
-    for await (const a of req.reader.agents()) agents.push(a);
-    const { workspace, plan } = await resolveWorkspace(req.client, map, agents);
+    const { agents, workspace, plan } = prepared;
     const ctx: RunContext = {
       kind: req.kind === 'dry-run' ? 'dry-run' : req.kind, runId: journal.runId, reader: req.reader, client: req.client,
       ledger, journal, map, workspace, progress, signal, clock: req.clock ?? systemClock, options, memory, tags: new Map(), visitors: new Map(), carriedOver,
@@ -264,4 +265,17 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
     await ledger.close().catch(() => undefined);
   }
   return { runId: journal.runId, status, resumed, counts: journal.counts(), ...(message ? { message } : {}) };
+}
+
+type PreparedWorkspace = Awaited<ReturnType<typeof resolveWorkspace>> & { agents: Agent[] };
+
+/**
+ * What a run only reads before it writes (agents, the Intercom workspace's admins, teams and
+ * attributes), done before the run folder exists: a failure here (a fallback admin that is not in
+ * Intercom, a token without the scopes) is refused with nothing left behind, not a failed run.
+ */
+async function prepareWorkspace(req: MigrationRequest, map: MappingFile): Promise<PreparedWorkspace> {
+  const agents: Agent[] = [];
+  for await (const a of req.reader.agents()) agents.push(a);
+  return { ...(await resolveWorkspace(req.client, map, agents)), agents };
 }

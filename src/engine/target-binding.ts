@@ -21,6 +21,8 @@ export const TargetFile = z.object({
   appIdCode: z.string().min(1),
   appName: z.string(),
   region: z.string().nullable(),
+  /** The API address last used to reach it, so later commands may omit --region/--intercom-url (absent in files bound before it was recorded). */
+  apiBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
   boundAt: z.iso.datetime({ offset: true }),
 });
 export type TargetFile = z.infer<typeof TargetFile>;
@@ -29,6 +31,7 @@ export interface IntercomWorkspaceId {
   appIdCode: string;
   appName: string;
   region: string | null;
+  apiBaseUrl?: string;
 }
 
 export function targetPath(workspaceDir: string): string {
@@ -39,7 +42,7 @@ export function targetPath(workspaceDir: string): string {
 export async function intercomWorkspaceOf(client: IntercomClient): Promise<IntercomWorkspaceId> {
   const me = await client.admins.me();
   if (!me.app?.id_code) throw new EngineUsageError('GET /me did not name the Intercom workspace (app.id_code): cannot bind this folder to it');
-  return { appIdCode: me.app.id_code, appName: me.app.name ?? '(unnamed workspace)', region: me.app.region ?? null };
+  return { appIdCode: me.app.id_code, appName: me.app.name ?? '(unnamed workspace)', region: me.app.region ?? null, apiBaseUrl: client.transport.baseUrl };
 }
 
 const describe = (w: { appName: string; appIdCode: string; region: string | null }) => `"${w.appName}" (${w.appIdCode}${w.region ? `, ${w.region}` : ''})`;
@@ -78,9 +81,18 @@ export async function readTarget(workspaceDir: string): Promise<TargetFile | und
 }
 
 export async function writeTarget(workspaceDir: string, target: IntercomWorkspaceId, clock: Clock): Promise<void> {
-  const body: TargetFile = { version: 1, ...target, boundAt: clock.now().toISOString() };
+  await writeTargetFile(workspaceDir, { version: 1, ...target, boundAt: clock.now().toISOString() });
+}
+
+async function writeTargetFile(workspaceDir: string, body: TargetFile): Promise<void> {
   await mkdir(path.dirname(targetPath(workspaceDir)), { recursive: true });
   await nodeLedgerFs.writeFileAtomic(targetPath(workspaceDir), JSON.stringify(body, null, 2) + '\n');
+}
+
+/** The bound workspace was reached at another address (a sandbox on a new port): remember the new one, keep the binding. */
+async function rememberAddress(workspaceDir: string, bound: TargetFile, actual: IntercomWorkspaceId): Promise<void> {
+  if (actual.apiBaseUrl === undefined || bound.apiBaseUrl === actual.apiBaseUrl) return;
+  await writeTargetFile(workspaceDir, { ...bound, apiBaseUrl: actual.apiBaseUrl });
 }
 
 /** This source's objects that Intercom holds and the ledger does not know (a few probes of each kind). */
@@ -157,6 +169,7 @@ export async function assertBoundTarget(req: Pick<BindRequest, 'workspaceDir' | 
   const bound = await readTarget(req.workspaceDir);
   if (bound && bound.appIdCode !== actual.appIdCode) throw TargetMismatchError.between(bound, actual, targetPath(req.workspaceDir));
   if (!bound) await rebindFromLedger(req, actual);
+  else await rememberAddress(req.workspaceDir, bound, actual);
 }
 
 export interface BindRequest {
@@ -197,7 +210,10 @@ export async function bindTarget(req: BindRequest): Promise<BindDecision> {
         'Writing now would migrate them a second time. Run from the folder that migrated them, or pass --adopt to rebuild this ledger from Intercom first (st2ic ledger rebuild --from-intercom does only that).',
     );
   }
-  if (bound) return { action: 'bound', target: actual };
+  if (bound) {
+    await rememberAddress(req.workspaceDir, bound, actual);
+    return { action: 'bound', target: actual };
+  }
   await writeTarget(req.workspaceDir, actual, req.clock);
   return { action: 'bound', target: actual };
 }

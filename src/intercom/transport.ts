@@ -76,6 +76,8 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 export class Transport {
   readonly limiter: RateLimiter;
+  /** The API base URL every request goes to (a region's host or the one given). */
+  readonly baseUrl: string;
   private readonly http: AxiosInstance;
   private token: string;
   private readonly retry: ResolvedRetryOptions;
@@ -90,8 +92,9 @@ export class Transport {
     this.retry = resolveRetryOptions(options.retry);
     this.log = redactingLogger(options.logger ?? silentLogger, () => [this.token]);
     this.sleep = options.sleep ?? defaultSleep;
+    this.baseUrl = options.baseUrl ?? REGION_BASE_URLS[options.region ?? 'US'];
     this.http = axios.create({
-      baseURL: options.baseUrl ?? REGION_BASE_URLS[options.region ?? 'US'],
+      baseURL: this.baseUrl,
       timeout: options.timeoutMs ?? 30_000,
       // A redirect could carry the token to another host; Intercom does not redirect API calls.
       maxRedirects: 0,

@@ -58,13 +58,16 @@ function copyBase(name: string): Prepared {
   return { dataDir, workspace, source: ['--source', `sqlite:${path.join(dataDir, 'smartertrack.db')}`, '--attachments', path.join(dataDir, 'App_Data'), '--workspace', workspace] };
 }
 
+/** map propose reads fields, not files: it takes no --attachments. */
+const mapSource = (p: Prepared): string[] => ['--source', p.source[1]!, '--workspace', p.workspace];
+
 async function runSteps(p: Prepared): Promise<CliRun[]> {
   await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST' });
   const env = { INTERCOM_TOKEN: sandbox.token };
   const runs: CliRun[] = [];
   for (const args of [
     ['scope', ...p.source],
-    ['map', 'propose', ...p.source],
+    ['map', 'propose', ...mapSource(p)],
     ['map', 'confirm', '--reviewer', 'Bad Input', '--approve', '--yes', '--workspace', p.workspace],
     ['migrate', ...p.source, '--intercom-url', sandbox.url],
   ]) {
@@ -136,7 +139,7 @@ test('bad input: malformed mapping.json (not JSON, wrong field) is refused with 
   const p = copyBase('malformed mapping');
   await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST' });
   const env = { INTERCOM_TOKEN: sandbox.token };
-  for (const args of [['map', 'propose', ...p.source], ['map', 'confirm', '--reviewer', 'Bad Input', '--approve', '--yes', '--workspace', p.workspace]]) {
+  for (const args of [['map', 'propose', ...mapSource(p)], ['map', 'confirm', '--reviewer', 'Bad Input', '--approve', '--yes', '--workspace', p.workspace]]) {
     const r = await st2ic(args, env);
     assert.equal(r.code, 0, describeRun(r));
   }

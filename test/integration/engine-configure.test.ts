@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunningSandbox } from '../../src/sandbox';
-import { cliArgs, makeDataset, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { makeDataset, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
 
 // Issue 5 (configure workspace: show the plan, then apply) through the CLI the extension mirrors.
 let dir: string;
@@ -21,22 +21,25 @@ after(async () => {
   removeDir(dir);
 });
 
+// configure reads agents and the map, never files: it takes no --attachments.
+const configureArgs = (extra: string[] = []) => ['configure', '--source', `sqlite:${ds.dbPath}`, '--workspace', dir, '--intercom-url', sandbox.url, ...extra];
+
 const attributeCount = () => Object.keys(sandbox.state().dataAttributes).length + Object.keys(sandbox.state().conversationAttributes).length;
 
 test('configure shows the plan, changes nothing unconfirmed, then creates the attributes and can be rolled back', async () => {
   await writeMap(dir, ds, 'draft');
-  const draft = await runCli(cliArgs('configure', ds, dir, sandbox, ['--yes']), sandbox.token);
+  const draft = await runCli(configureArgs(['--yes']), sandbox.token);
   assert.equal(draft.code, 2, 'a draft map cannot configure the workspace');
   assert.match(draft.stderr, /needs the map reviewed/);
 
   await writeMap(dir, ds, 'reviewed');
-  const unconfirmed = await runCli(cliArgs('configure', ds, dir, sandbox), sandbox.token);
+  const unconfirmed = await runCli(configureArgs(), sandbox.token);
   assert.equal(unconfirmed.code, 2, unconfirmed.stderr);
   assert.match(unconfirmed.stderr, /attribute\(s\) to create/);
   assert.ok(existsSync(path.join(dir, 'migration', 'reports', 'workspace-plan.md')));
   assert.equal(attributeCount(), 0, 'nothing was created before confirmation');
 
-  const applied = await runCli(cliArgs('configure', ds, dir, sandbox, ['--yes', '--json']), sandbox.token);
+  const applied = await runCli(configureArgs(['--yes', '--json']), sandbox.token);
   assert.equal(applied.code, 0, applied.stderr);
   const result = JSON.parse(applied.stdout.trim().split('\n').at(-1)!) as { runId: string; status: string; counts: Record<string, { migrated: number }> };
   assert.equal(result.status, 'completed');

@@ -53,7 +53,10 @@ test('bad input exits with 2 and a clear message', () => {
     [['scope', '--source', 'mssql://reader@db.local:1433/SmarterTrack'], /SQL Server reader@db.local:1433\/SmarterTrack: no password; set SMARTERTRACK_PASSWORD|cannot reach db\.local:1433/],
     [['scope', '--source', 'https://support.example.com'], /Web Services at https:\/\/support.example.com: no user; give it in the URL \(https:\/\/user@site\)/],
     [['scope', '--source', `sqlite:${db.file}`, '--attachments', path.join(dir, 'no-such-dir')], /--attachments: not a folder/],
-    [['scope', '--source', `sqlite:${db.file}`, '--bogus'], /Unknown option '--bogus'/],
+    [['scope', '--source', `sqlite:${db.file}`, '--bogus'], /scope does not take --bogus\. It takes: --source, --attachments, --workspace, --prefix, --json/],
+    [['scope', '--source', `sqlite:${db.file}`, '--dry-run'], /scope does not take --dry-run/],
+    // A prefix is part of every table name in every query: one that is not a prefix is bad input, not a refused write.
+    [['scope', '--source', `sqlite:${db.file}`, '--prefix', 'st_; DROP TABLE x'], /table prefix "st_; DROP TABLE x" is not valid: .*letters, digits and underscores/],
     [['scope', '--source', `sqlite:${db.file}`, '--prefix', 'nope_'], /required tables missing \(prefix "nope_"\): nope_Departments/],
   ];
   for (const [args, message] of cases) {

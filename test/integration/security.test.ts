@@ -66,7 +66,7 @@ before(async () => {
     const intercom = ['--intercom-url', sandbox.url];
     for (const args of [
       ['scope', ...src],
-      ['map', 'propose', ...src],
+      ['map', 'propose', '--source', source, '--workspace', ws],
       ['map', 'confirm', '--reviewer', 'Security Test', '--approve', '--yes', '--workspace', ws],
       ['sample', ...src, ...intercom, '--size', '3'],
       ['migrate', ...src, ...intercom],

@@ -1,34 +1,33 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { EngineUsageError } from '../../engine/errors';
 import { runMigration } from '../../engine/run-migration';
 import { resolveWorkspace } from '../../engine/workspace';
 import { planBlockers, workspacePlanMarkdown } from '../../engine/workspace-plan-markdown';
-import { readMappingFile, MappingFileError } from '../../mapping/mapping-file';
-import { MapNotConfirmedError } from '../../mapping/review';
+import { readMappingFile } from '../../mapping/mapping-file';
 import type { Agent } from '../../model/source';
 import type { CliCommand } from '../command';
-import { clientFrom, parseCommand, readerFrom, workspaceOf, WRITER_OPTIONS } from '../common';
-import { ledgerProblem } from '../ledger-problem';
+import { connect, readerFrom, workspaceOf } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
+import { parseVerb } from '../flags';
 import { ProgressPrinter } from '../progress-printer';
-import { exitCodeOf } from './run';
+import { VERBS } from '../verbs';
+import { exitCodeOf, runVerdict } from './run';
 
-const USAGE = 'st2ic configure --source <source> [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--yes] [--adopt] [--take-over] [--json]';
+const spec = VERBS.configure;
 
 /** Shows what the Intercom workspace needs (attributes to create, teams and teammates missing), then applies it. */
 export const configureCommand: CliCommand = {
-  name: 'configure',
-  summary: 'Prepare the Intercom workspace: show the plan (admins, teams, attributes), then create the attributes the map needs',
-  usage: USAGE,
+  name: spec.verb,
+  summary: spec.summary,
+  specs: [spec],
   async run(argv, env) {
-    const { values } = parseCommand(argv, USAGE, { adopt: { type: 'boolean' }, ...WRITER_OPTIONS });
+    const { values } = parseVerb(spec, argv);
     const workspaceDir = workspaceOf(values);
-    const client = clientFrom(values);
-    const reader = await readerFrom(values, USAGE);
+    const { client } = await connect(values, workspaceDir, env);
+    const map = await readMappingFile(workspaceDir);
+    const reader = await readerFrom(values);
     try {
-      const map = await readMappingFile(workspaceDir).catch((e: unknown) => Promise.reject(e instanceof MappingFileError ? new UsageError(e.message) : e));
       const agents: Agent[] = [];
       for await (const a of reader.agents()) agents.push(a);
       const { plan } = await resolveWorkspace(client, map, agents);
@@ -51,18 +50,13 @@ export const configureCommand: CliCommand = {
       const printer = new ProgressPrinter(client);
       try {
         const result = await runMigration({ workspaceDir, kind: 'configure', reader, client, clock: env.clock, adopt: values.adopt === true, progress: printer, takeOver: values['take-over'] === true });
+        printer.stop();
         if (values.json) process.stdout.write(`${JSON.stringify({ ...result, plan: file })}\n`);
-        else process.stdout.write(`Configure run ${result.runId} ${result.status}${result.message ? `: ${result.message}` : ''}\n`);
+        else process.stdout.write(`${runVerdict('Configure run', result)}\n`);
         return exitCodeOf(result);
       } finally {
         printer.stop();
       }
-    } catch (error) {
-      if (error instanceof MapNotConfirmedError || error instanceof EngineUsageError) throw new UsageError(error.message);
-      const problem = ledgerProblem(error);
-      if (problem === undefined) throw error;
-      process.stderr.write(`st2ic: ${problem.message}\n`);
-      return problem.exitCode;
     } finally {
       await reader.close();
     }

@@ -8,35 +8,36 @@ import type { WorkspaceAttribute } from '../../mapping/ai-schema';
 import { aiConfigSchema, CONFIG_FILE, MIGRATION_DIR, parseMigrationConfig, type MigrationConfig } from '../../model/migration-config';
 import { mappingPath, readMappingFile, writeMappingFile } from '../../mapping/mapping-file';
 import { confirmMap, contentHash, effectiveStatus } from '../../mapping/review';
-import type { CliCommand } from '../command';
-import { clientFrom, parseCommand, readerFrom, workspaceOf, type CommonValues } from '../common';
+import type { CliCommand, CliEnvironment } from '../command';
+import { clientFor, readerFrom, workspaceOf } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
+import { parseVerb, synopsis, type ParsedValues } from '../flags';
+import { resolveTarget } from '../target';
+import { VERBS } from '../verbs';
 
-const USAGE = 'st2ic map propose --source <source> [--workspace <dir>] [--force] [--ai [--ai-model <model>] [--ai-base-url <url>]]\n       st2ic map confirm --reviewer <name> [--approve] [--workspace <dir>] [--yes]';
+type ProposeValues = ParsedValues<(typeof VERBS.mapPropose.flags)[number]>;
 
 /** `map propose` writes the default map with heuristic proposals; `map confirm` stamps it reviewed or approved. */
 export const mapCommand: CliCommand = {
   name: 'map',
   summary: 'Propose the field map (migration/mapping.json) or confirm it as reviewed / approved',
-  usage: USAGE,
+  specs: [VERBS.mapPropose, VERBS.mapConfirm],
   async run(argv, env) {
     const [sub, ...rest] = argv;
-    if (sub === 'propose') return propose(rest);
+    if (sub === 'propose') return propose(rest, env);
     if (sub === 'confirm') return confirm(rest, env.clock);
-    throw new UsageError(`map needs "propose" or "confirm".\nUsage: ${USAGE}`);
+    throw new UsageError(`map needs "propose" or "confirm" (st2ic map --help describes both)`);
   },
 };
 
-async function propose(argv: string[]): Promise<ExitCode> {
-  const { values } = parseCommand(argv, USAGE, {
-    force: { type: 'boolean' }, ai: { type: 'boolean' }, 'ai-model': { type: 'string' }, 'ai-base-url': { type: 'string' },
-  });
+async function propose(argv: string[], env: CliEnvironment): Promise<ExitCode> {
+  const { values } = parseVerb(VERBS.mapPropose, argv);
   const workspace = workspaceOf(values);
   if (existsSync(mappingPath(workspace)) && !values.force) {
     throw new UsageError(`${mappingPath(workspace)} exists; --force replaces it (your edits and its review stamps are lost)`);
   }
   const ai = aiSettingsFrom(values, readConfig(workspace, values.ai === true));
-  const reader = await readerFrom(values, USAGE);
+  const reader = await readerFrom(values);
   try {
     if (!ai) {
       const map = await proposeMap(reader);
@@ -50,7 +51,7 @@ async function propose(argv: string[]): Promise<ExitCode> {
     const say = (line: string) => process.stderr.write(`${line}\n`);
     const access = resolveAiAccess(ai);
     if (!access.use) say(`AI proposer not used: ${access.reason}.`);
-    const attributes = access.use ? await workspaceAttributes(values, say) : [];
+    const attributes = access.use ? await workspaceAttributes(values, workspace, env, say) : [];
     const result = await proposeMapWithAi(reader, { settings: access.use ? ai : { ...ai, enabled: false }, attributes, log: say });
     const map = result.map;
     const file = await writeMappingFile(workspace, map);
@@ -81,9 +82,9 @@ function readConfig(workspace: string, needed: boolean): MigrationConfig | undef
 }
 
 /** AI settings when --ai is given or migration/config.json enables it; flags override the file. Undefined: no AI asked for. */
-function aiSettingsFrom(values: CommonValues & { ai?: boolean; 'ai-model'?: string; 'ai-base-url'?: string }, config: MigrationConfig | undefined): AiSettings | undefined {
+function aiSettingsFrom(values: ProposeValues, config: MigrationConfig | undefined): AiSettings | undefined {
   if (!values.ai && !config?.ai.enabled) {
-    if (values['ai-model'] || values['ai-base-url']) throw new UsageError(`--ai-model and --ai-base-url need --ai.\nUsage: ${USAGE}`);
+    if (values['ai-model'] || values['ai-base-url']) throw new UsageError(`--ai-model and --ai-base-url need --ai (usage: ${synopsis(VERBS.mapPropose)})`);
     return undefined;
   }
   const parsed = aiConfigSchema.safeParse({
@@ -96,14 +97,26 @@ function aiSettingsFrom(values: CommonValues & { ai?: boolean; 'ai-model'?: stri
   return parsed.data;
 }
 
-/** Existing attributes help the AI reuse them; without INTERCOM_TOKEN it can only propose new ones. */
-async function workspaceAttributes(values: CommonValues, say: (line: string) => void): Promise<WorkspaceAttribute[]> {
+/**
+ * Existing attributes help the AI reuse them. Only from an explicit target (a flag or the folder's
+ * target.json) and INTERCOM_TOKEN; without them it proposes new attributes only.
+ */
+async function workspaceAttributes(values: ProposeValues, workspace: string, env: CliEnvironment, say: (line: string) => void): Promise<WorkspaceAttribute[]> {
   if (!process.env.INTERCOM_TOKEN) {
     say('AI proposer: INTERCOM_TOKEN is not set, so the workspace\'s existing attributes are not listed; new attributes only.');
     return [];
   }
+  let target;
   try {
-    return await fetchWorkspaceAttributes(clientFrom(values));
+    target = await resolveTarget(values, workspace);
+  } catch (error) {
+    if (values.region !== undefined || values['intercom-url'] !== undefined) throw error;
+    say('AI proposer: no Intercom target (--region, --intercom-url or migration/target.json), so the workspace\'s existing attributes are not listed; new attributes only.');
+    return [];
+  }
+  env.context.target = target;
+  try {
+    return await fetchWorkspaceAttributes(clientFor(target));
   } catch (error) {
     say(`AI proposer: could not list the workspace's attributes (${(error as Error).message}); new attributes only.`);
     return [];
@@ -111,9 +124,9 @@ async function workspaceAttributes(values: CommonValues, say: (line: string) => 
 }
 
 async function confirm(argv: string[], clock: Clock): Promise<ExitCode> {
-  const { values } = parseCommand(argv, USAGE, { reviewer: { type: 'string' }, approve: { type: 'boolean' } });
+  const { values } = parseVerb(VERBS.mapConfirm, argv);
   const workspace = workspaceOf(values);
-  if (!values.reviewer?.trim()) throw new UsageError(`--reviewer <name> is required: the map records who confirmed it.\nUsage: ${USAGE}`);
+  if (!values.reviewer?.trim()) throw new UsageError(`--reviewer <name> is required: the map records who confirmed it (usage: ${synopsis(VERBS.mapConfirm)})`);
   const map = await readMappingFile(workspace);
   const level = values.approve ? 'approved' : 'reviewed';
   const hash = contentHash(map);

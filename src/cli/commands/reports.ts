@@ -4,25 +4,26 @@ import { buildRebuildInventory, writeRebuildInventory } from '../../reports/rebu
 import type { FieldCheck } from '../../model/reports';
 import { NotAMigrationError, validateMigration } from '../../reports/validate-migration';
 import type { CliCommand } from '../command';
-import { clientFrom, parseCommand, readerFrom, workspaceOf } from '../common';
+import { connect, readerFrom, workspaceOf } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
-
-const VALIDATE_USAGE = 'st2ic validate [<run-id>] --source <source> [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--sample N] [--json]';
-const INVENTORY_USAGE = 'st2ic inventory --source <source> [--workspace <dir>] [<run-id>] [--json]';
+import { parseVerb } from '../flags';
+import { VERBS } from '../verbs';
 
 /** `validate`: reconciliation of the workspace (or of a run) and an independent read-back of every migrated record. */
 export const validateCommand: CliCommand = {
-  name: 'validate',
-  summary: 'Reconcile the workspace (or a run) with the source and compare every migrated record in Intercom with the source; writes migration/reports/reconciliation-*.{md,json,csv}',
-  usage: VALIDATE_USAGE,
+  name: VERBS.validate.verb,
+  summary: VERBS.validate.summary,
+  specs: [VERBS.validate],
   async run(argv, env) {
-    const { values, positionals } = parseCommand(argv, VALIDATE_USAGE, { sample: { type: 'string' }, all: { type: 'boolean' } }, true);
-    if (values.all && values.sample !== undefined) throw new UsageError('--sample and --all cannot be used together');
+    const { values, positionals } = parseVerb(VERBS.validate, argv);
+    if (values.all && values.sample !== undefined) throw new UsageError('--sample N and --all both say how many records to read back: give one');
+    if (positionals.length > 1) throw new UsageError(`validate takes one run id (got ${positionals.join(' ')})`);
+    // Every migrated record by default; --sample N reads up to N per type for a quick look.
     const sample = values.sample === undefined ? 'all' : Number(values.sample);
     if (typeof sample === 'number' && (!Number.isInteger(sample) || sample < 0)) throw new UsageError(`--sample must be a whole number (got ${values.sample})`);
     const workspace = workspaceOf(values);
-    const client = clientFrom(values);
-    const reader = await readerFrom(values, VALIDATE_USAGE);
+    const { client } = await connect(values, workspace, env);
+    const reader = await readerFrom(values);
     const ledger = await openLedger(workspace);
     try {
       const runId = positionals[0];
@@ -55,13 +56,14 @@ function fidelityByType(check: FieldCheck): Record<string, number | null> {
 
 /** `inventory`: what does not migrate and must be rebuilt by hand in Intercom. */
 export const inventoryCommand: CliCommand = {
-  name: 'inventory',
-  summary: 'Write the rebuild inventory (automation, SLA and auto-close, assignment, call logs…) to migration/reports/rebuild-inventory.{md,json}',
-  usage: INVENTORY_USAGE,
+  name: VERBS.inventory.verb,
+  summary: VERBS.inventory.summary,
+  specs: [VERBS.inventory],
   async run(argv, env) {
-    const { values, positionals } = parseCommand(argv, INVENTORY_USAGE, {}, true);
+    const { values, positionals } = parseVerb(VERBS.inventory, argv);
+    if (positionals.length > 1) throw new UsageError(`inventory takes one run id (got ${positionals.join(' ')})`);
     const workspace = workspaceOf(values);
-    const reader = await readerFrom(values, INVENTORY_USAGE);
+    const reader = await readerFrom(values);
     const ledger = await openLedger(workspace);
     try {
       const map = await readMappingFile(workspace);

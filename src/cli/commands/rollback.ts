@@ -1,13 +1,14 @@
 import { createInterface } from 'node:readline/promises';
-import { EngineUsageError } from '../../engine/errors';
 import { planRollback, rollbackRun, type RollbackPlan } from '../../engine/rollback';
 import type { CliCommand } from '../command';
-import { clientFrom, parseCommand, workspaceOf, WRITER_OPTIONS } from '../common';
+import { connect, workspaceOf } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
-import { ledgerProblem } from '../ledger-problem';
+import { parseVerb, synopsis } from '../flags';
+import { handleInterrupts } from '../interrupts';
 import { ProgressPrinter } from '../progress-printer';
+import { VERBS } from '../verbs';
 
-const USAGE = 'st2ic rollback <run-id> [--workspace <dir>] (--intercom-url <url> | --region us|eu|au) [--yes] [--take-over] [--json]';
+const spec = VERBS.rollback;
 
 function plural(noun: string, n: number): string {
   if (n === 1) return noun;
@@ -30,53 +31,51 @@ export function describePlan(plan: RollbackPlan): string {
 }
 
 export const rollbackCommand: CliCommand = {
-  name: 'rollback',
-  summary: 'Undo a run from its ledger, newest write first (companies and attributes can only be archived); resumable',
-  usage: USAGE,
-  async run(argv) {
-    const { values, positionals } = parseCommand(argv, USAGE, { ...WRITER_OPTIONS }, true);
+  name: spec.verb,
+  summary: spec.summary,
+  specs: [spec],
+  async run(argv, env) {
+    const { values, positionals } = parseVerb(spec, argv);
     const takeOver = values['take-over'] === true;
-    const runId = positionals[0];
-    if (!runId) throw new UsageError(`which run? Usage: ${USAGE}`);
+    if (positionals.length !== 1) throw new UsageError(`rollback takes the id of one run (st2ic validate and migration/runs/ list them).; usage: ${synopsis(spec)}`);
+    const runId = positionals[0]!;
     const workspaceDir = workspaceOf(values);
-    const client = clientFrom(values);
+    // The target is known and checked before the plan is shown: a plan is about one Intercom workspace.
+    const { client } = await connect(values, workspaceDir, env);
+    const plan = await planRollback(workspaceDir, runId, client, { takeOver });
+    process.stderr.write(`${describePlan(plan)}\n`);
+    if (!values.yes) {
+      if (!process.stdin.isTTY) throw new UsageError('rollback deletes data in Intercom: run it in a terminal to confirm, or pass --yes');
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      const answer = await rl.question(`Type the run id to confirm: `);
+      rl.close();
+      if (answer.trim() !== runId) {
+        process.stderr.write('Not confirmed; nothing was changed.\n');
+        return ExitCode.Failed;
+      }
+    }
+    const printer = new ProgressPrinter(client, process.stderr, { doneWord: 'undone' });
+    const abort = new AbortController();
+    const release = handleInterrupts(() => abort.abort(), () => {
+      printer.stop();
+      process.stderr.write(`Interrupted: ${printer.total().migrated} write(s) undone so far.\n`);
+    });
     try {
-      const plan = await planRollback(workspaceDir, runId, client, { takeOver });
-      process.stderr.write(`${describePlan(plan)}\n`);
-      if (!values.yes) {
-        if (!process.stdin.isTTY) throw new UsageError('rollback deletes data in Intercom: run it in a terminal to confirm, or pass --yes');
-        const rl = createInterface({ input: process.stdin, output: process.stderr });
-        const answer = await rl.question(`Type the run id to confirm: `);
-        rl.close();
-        if (answer.trim() !== runId) {
-          process.stderr.write('Not confirmed; nothing was changed.\n');
-          return ExitCode.Failed;
-        }
+      const result = await rollbackRun({ workspaceDir, runId, client, progress: printer, signal: abort.signal, takeOver });
+      printer.stop();
+      if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else {
+        const archived = Object.values(result.plan.calls.archive ?? {}).reduce((a, b) => a + b, 0);
+        if (archived) process.stdout.write(`${archived} object(s) were archived, not deleted: Intercom allows no more for companies and attributes.\n`);
+        for (const f of result.failed) process.stdout.write(`  ✗ ${f.description}: ${f.message}\n`);
+        const rest = `${result.alreadyGone ? `, ${result.alreadyGone} already gone` : ''}${result.failed.length ? `, ${result.failed.length} failed` : ''}${result.plan.impossible.length ? `, ${result.plan.impossible.length} left (Intercom cannot undo them)` : ''}`;
+        const next = result.status === 'completed' ? '' : '. Run the same command again to resume it';
+        process.stdout.write(`Rollback ${result.runId} ${result.status}: ${result.undone} undone${rest}${next}\n`);
       }
-      const printer = new ProgressPrinter(client);
-      const abort = new AbortController();
-      const stop = () => abort.abort();
-      process.once('SIGINT', stop);
-      try {
-        const result = await rollbackRun({ workspaceDir, runId, client, progress: printer, signal: abort.signal, takeOver });
-        if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-        else {
-          process.stdout.write(`Rollback ${result.runId} ${result.status}: ${result.undone} undone${result.alreadyGone ? `, ${result.alreadyGone} already gone` : ''}${result.failed.length ? `, ${result.failed.length} failed` : ''}${result.plan.impossible.length ? `, ${result.plan.impossible.length} left (Intercom cannot undo them)` : ''}\n`);
-          const archived = Object.values(result.plan.calls.archive ?? {}).reduce((a, b) => a + b, 0);
-          if (archived) process.stdout.write(`${archived} object(s) were archived, not deleted: Intercom allows no more for companies and attributes.\n`);
-          for (const f of result.failed) process.stdout.write(`  ✗ ${f.description}: ${f.message}\n`);
-        }
-        return result.status === 'completed' ? ExitCode.Done : ExitCode.Failed;
-      } finally {
-        printer.stop();
-        process.off('SIGINT', stop);
-      }
-    } catch (error) {
-      if (error instanceof EngineUsageError) throw new UsageError(error.message);
-      const problem = ledgerProblem(error);
-      if (problem === undefined) throw error;
-      process.stderr.write(`st2ic: ${problem.message}\n`);
-      return problem.exitCode;
+      return result.status === 'completed' ? ExitCode.Done : ExitCode.Failed;
+    } finally {
+      printer.stop();
+      release();
     }
   },
 };

@@ -1,46 +1,43 @@
 import type { CliCommand } from '../command';
 import { ExitCode, UsageError } from '../exit-codes';
+import { parseVerb } from '../flags';
+import { VERBS } from '../verbs';
 import { startSandbox, type SandboxOptions } from '../../sandbox/index';
 
-const USAGE = 'st2ic sandbox [--port <p>] [--state <file>] [--compact-after <bytes>] [--seed <file>] [--rate-limit <n per 10 s>] [--faults <spec>] [--search-lag <ms>] [--token <t>] [--openapi <file>]';
+const spec = VERBS.sandbox;
 
-function parseArgs(argv: string[]): SandboxOptions {
+function count(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} needs a non-negative integer (got ${value})`);
+  return n;
+}
+
+function optionsFrom(argv: string[]): SandboxOptions {
+  const { values } = parseVerb(spec, argv);
   const options: SandboxOptions = {};
-  const number = (flag: string, value: string | undefined): number => {
-    const n = Number(value);
-    if (value === undefined || !Number.isInteger(n) || n < 0) throw new UsageError(`${flag} needs a non-negative integer`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    const text = (): string => {
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-      return value;
-    };
-    switch (flag) {
-      case '--port': options.port = number(flag, value); break;
-      case '--state': options.stateFile = text(); break;
-      case '--compact-after': options.compactAfterBytes = number(flag, value); break;
-      case '--seed': options.seedFile = text(); break;
-      case '--rate-limit': options.rateLimitPer10s = number(flag, value); break;
-      case '--faults': options.faults = text(); break;
-      case '--search-lag': options.searchLagMs = number(flag, value); break;
-      case '--token': options.token = text(); break;
-      case '--openapi': options.openapiPath = text(); break;
-      default: throw new UsageError(`unknown option "${flag}". Usage: ${USAGE}`);
-    }
-    i++;
-  }
+  const port = count('port', values.port);
+  const compact = count('compact-after', values['compact-after']);
+  const rate = count('rate-limit', values['rate-limit']);
+  const lag = count('search-lag', values['search-lag']);
+  if (port !== undefined) options.port = port;
+  if (compact !== undefined) options.compactAfterBytes = compact;
+  if (rate !== undefined) options.rateLimitPer10s = rate;
+  if (lag !== undefined) options.searchLagMs = lag;
+  if (values.state !== undefined) options.stateFile = values.state;
+  if (values.seed !== undefined) options.seedFile = values.seed;
+  if (values.faults !== undefined) options.faults = values.faults;
+  if (values.token !== undefined) options.token = values.token;
+  if (values.openapi !== undefined) options.openapiPath = values.openapi;
   return options;
 }
 
 const command: CliCommand = {
-  name: 'sandbox',
-  summary: 'Run a local Intercom-compatible API server for rehearsals, tests and demos',
-  usage: USAGE,
+  name: spec.verb,
+  summary: spec.summary,
+  specs: [spec],
   async run(argv) {
-    const options = parseArgs(argv);
+    const options = optionsFrom(argv);
     let sandbox;
     try {
       sandbox = await startSandbox(options);

@@ -1,48 +1,23 @@
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command';
-import { ExitCode, UsageError } from '../exit-codes';
+import { ExitCode } from '../exit-codes';
 import type { ScopeReport } from '../../model/scope';
 import { buildScope, writeScopeReports } from '../../reports/scope';
 import { formatMinutes } from '../../reports/scope-markdown';
-import { openSource } from '../../source/open-source';
-import { parseSourceUrl } from '../../source/source-url';
-import { isSourceInputError } from '../common';
+import { attachmentsOf, readerFrom, workspaceOf } from '../common';
+import { parseVerb } from '../flags';
+import { VERBS } from '../verbs';
 
-const USAGE = 'st2ic scope --source sqlite:<path>|mssql://user@host:port/db|https://user@site [--attachments <dir>] [--workspace <dir>] [--prefix <table prefix>] [--json]';
+const spec = VERBS.scope;
 
 export const scopeCommand: CliCommand = {
-  name: 'scope',
-  summary: 'Count what a SmarterTrack source holds, flag problems, estimate Intercom calls; writes migration/reports/scope.{md,json}',
-  usage: USAGE,
+  name: spec.verb,
+  summary: spec.summary,
+  specs: [spec],
   async run(argv, env) {
-    let values: { source?: string; attachments?: string; workspace?: string; prefix?: string; json?: boolean };
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: { source: { type: 'string' }, attachments: { type: 'string' }, workspace: { type: 'string' }, prefix: { type: 'string' }, json: { type: 'boolean' } },
-        strict: true,
-      }));
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message}\nUsage: ${USAGE}`);
-    }
-    if (!values.source) throw new UsageError(`--source is required.\nUsage: ${USAGE}`);
-    const attachmentsRoot = values.attachments ? path.resolve(values.attachments) : null;
-    if (attachmentsRoot && !(existsSync(attachmentsRoot) && statSync(attachmentsRoot).isDirectory())) {
-      throw new UsageError(`--attachments: not a folder: ${attachmentsRoot}`);
-    }
-    const workspace = path.resolve(values.workspace ?? '.');
-
-    let reader;
-    try {
-      reader = await openSource(parseSourceUrl(values.source), { attachmentsRoot, ...(values.prefix ? { tablePrefix: values.prefix } : {}) });
-    } catch (error) {
-      if (isSourceInputError(error)) {
-        throw new UsageError((error as Error).message);
-      }
-      throw error;
-    }
+    const { values } = parseVerb(spec, argv);
+    const attachmentsRoot = attachmentsOf(values);
+    const workspace = workspaceOf(values);
+    const reader = await readerFrom(values, values.prefix !== undefined ? { tablePrefix: values.prefix } : {});
     let report: ScopeReport;
     try {
       report = await buildScope(reader, { attachmentsRoot, clock: env.clock });

@@ -57,6 +57,10 @@ export async function discoverCatalog(
   dialect: SqlDialect,
   options: { tablePrefix?: string } = {},
 ): Promise<Catalog> {
+  // A prefix is part of every table name in every query: only what SmarterTrack allows in one.
+  if (options.tablePrefix !== undefined && !/^[A-Za-z0-9_]*$/.test(options.tablePrefix)) {
+    throw new SchemaError(`table prefix "${options.tablePrefix}" is not valid: a SmarterTrack table prefix holds only letters, digits and underscores (e.g. st_); leave --prefix out to discover it`);
+  }
   const rows = await connection.query(dialect.catalogSql);
   const allTables = new Map<string, string[]>();
   for (const row of rows) {

@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+
+/** Issue 18, bullet 5: the extension and the CLI package the way their ecosystems expect. */
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  license: string; repository?: { url?: string }; icon?: string; bin: Record<string, string>;
+  scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string>;
+};
+
+test('the manifest has what vsce asks for, so npm run package never stops at a prompt', () => {
+  assert.equal(pkg.license, 'MIT');
+  assert.match(readFileSync('LICENSE', 'utf8'), /^MIT License/);
+  assert.match(pkg.repository?.url ?? '', /^https:\/\/.+\.git$/);
+  // An icon vsce accepts: a PNG (SVG is refused) of at least 128×128.
+  const icon = readFileSync(pkg.icon ?? 'missing');
+  assert.equal(icon.subarray(1, 4).toString(), 'PNG');
+  assert.ok(icon.readUInt32BE(16) >= 128 && icon.readUInt32BE(20) >= 128, 'icon is at least 128×128');
+  assert.match(pkg.scripts.package ?? '', /^node scripts\/build\.mjs --production && vsce package /, 'the .vsix is built minified');
+  assert.match(readFileSync('scripts/build.mjs', 'utf8'), /minify: production/);
+  assert.match(readFileSync('.vscodeignore', 'utf8'), /^!dist\/cli\.js$/m, 'the .vsix carries the CLI too');
+});
+
+test('type packages are development dependencies only', () => {
+  assert.deepEqual(Object.keys(pkg.dependencies).filter((d) => d.startsWith('@types/')), []);
+  assert.ok(pkg.devDependencies['@types/html-to-text'] && pkg.devDependencies['@types/mime-types']);
+});
+
+test('npm pack gives the CLI alone: the bundled st2ic and the SQLite WebAssembly beside it', () => {
+  assert.ok(existsSync('dist/cli.js'), 'npm run build first');
+  assert.equal(pkg.bin.st2ic, './dist/cli.js');
+  assert.match(readFileSync('dist/cli.js', 'utf8').slice(0, 30), /^#!\/usr\/bin\/env node/);
+  assert.match(pkg.scripts.prepack ?? '', /build\.mjs --production/, 'a packed CLI is the minified build');
+  // --ignore-scripts: list the files without rebuilding dist under the other tests.
+  const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' });
+  assert.equal(packed.status, 0, packed.stderr);
+  const [result] = JSON.parse(packed.stdout) as { files: { path: string }[] }[];
+  assert.deepEqual(result!.files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli.js', 'dist/node-sqlite3-wasm.wasm', 'package.json']);
+});
