@@ -417,7 +417,11 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
         const seq = await journal.intent({ ...base, op: undo.op, target: { resource: write.intent.target.resource, intercomId: id, ...typedFieldsOf(write), description: undo.description }, lookup: { by: 'intercom_id', id } });
         const result = await settle(journal, seq, undo, id);
         count(undo, result);
-        progress.record(write.intent.objectType, write.intent.sourceId, typeof result === 'object' ? 'failed' : 'migrated', typeof result === 'object' ? ('error' in result ? result.error : result.impossible) : result === 'gone' ? `already gone: ${undo.description}` : undo.description);
+        // Progress counts what was undone; an object already gone was not (skipped, with why).
+        if (result === 'done') progress.record(write.intent.objectType, write.intent.sourceId, 'migrated', undo.description);
+        else if (result === 'gone') progress.record(write.intent.objectType, write.intent.sourceId, 'skipped', `already gone: ${undo.description}`);
+        else if ('impossible' in result) progress.record(write.intent.objectType, write.intent.sourceId, 'skipped', result.impossible);
+        else progress.record(write.intent.objectType, write.intent.sourceId, 'failed', result.error);
       } else if (undo.kind === 'covered') {
         const seq = await journal.intent({ ...base, op: 'delete', target: { resource: write.intent.target.resource, intercomId: id, description: `covered: ${write.intent.target.description} (removed with ${undo.by})` }, lookup: { by: 'intercom_id', id } });
         journal.outcome(seq, { result: 'applied', intercomId: id, relatedIds: { coveredBy: undo.by } });
