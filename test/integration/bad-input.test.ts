@@ -59,7 +59,7 @@ function copyBase(name: string): Prepared {
 }
 
 async function runSteps(p: Prepared): Promise<CliRun[]> {
-  await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST' });
+  assert.equal((await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` } })).status, 200);
   const env = { INTERCOM_TOKEN: sandbox.token };
   const runs: CliRun[] = [];
   for (const args of [
@@ -134,7 +134,7 @@ for (const dataset of BAD_DATASETS) {
 
 test('bad input: malformed mapping.json (not JSON, wrong field) is refused with exit 2 naming the file and the field', async () => {
   const p = copyBase('malformed mapping');
-  await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST' });
+  assert.equal((await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` } })).status, 200);
   const env = { INTERCOM_TOKEN: sandbox.token };
   for (const args of [['map', 'propose', ...p.source], ['map', 'confirm', '--reviewer', 'Bad Input', '--approve', '--yes', '--workspace', p.workspace]]) {
     const r = await st2ic(args, env);

@@ -127,7 +127,7 @@ test('sandbox conversations: at most 10 attachments; the plan gate; search lag; 
   assert.equal(last.status, 200);
   assert.equal(last.body.id, id);
 
-  assert.equal((await fetch(`${sandbox.url}/__sandbox/plan`, { method: 'POST', body: JSON.stringify({ restricted: true }) })).status, 200);
+  assert.equal((await fetch(`${sandbox.url}/__sandbox/plan`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` }, body: JSON.stringify({ restricted: true }) })).status, 200);
   const gated = await call('GET', `/conversations/${id}`);
   assert.equal(gated.status, 403);
   assert.deepEqual(gated.body.errors, [{ code: 'api_plan_restricted', message: 'Active subscription needed.' }]);

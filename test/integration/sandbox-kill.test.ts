@@ -170,7 +170,7 @@ function check(state: SandboxState, expected: Expected, where: string): void {
 }
 
 async function stateOf(sandbox: SandboxProcess): Promise<SandboxState> {
-  return (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as SandboxState;
+  return (await (await fetch(`${sandbox.url}/__sandbox/state`, { headers: { Authorization: 'Bearer sandbox-token' } })).json()) as SandboxState;
 }
 
 test('sandbox durability: SIGKILLed at a random moment under concurrent writes and restarted from --state, it holds every acknowledged write', { timeout: 300_000 }, async () => {

@@ -48,7 +48,7 @@ test('sandbox tags: create is idempotent by name; tagging contacts and companies
   assert.equal(untagged.body.companies[0].tagged, false);
   assert.equal((await call('POST', '/tags', { name: 'VIP', users: [{ id: '0123456789abcdef01234567' }] })).status, 404);
 
-  const segment = await fetch(`${sandbox.url}/__sandbox/segments`, { method: 'POST', body: JSON.stringify({ name: 'Big spenders', tag_ids: [tag.id] }) });
+  const segment = await fetch(`${sandbox.url}/__sandbox/segments`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` }, body: JSON.stringify({ name: 'Big spenders', tag_ids: [tag.id] }) });
   assert.equal(segment.status, 200);
   const refused = await call('DELETE', `/tags/${tag.id}`);
   assert.equal(refused.status, 400);

@@ -5,6 +5,7 @@ import { indexes } from '../state/indexes';
 import type { Company } from '../state/types';
 import { bodyObject, numberedPage, optBool, optId, optInt, optString, rejectUnknownKeys, type Body } from './common';
 import { checkCustomAttributes } from './custom-attribute-values';
+import { cloneRecord, dict } from '../state/dict';
 import { renderCompany, renderContact, userCount } from './render';
 
 const COMPANY_FIELDS = ['name', 'company_id', 'plan', 'size', 'website', 'industry', 'custom_attributes', 'remote_created_at', 'update_last_request_at', 'monthly_spend'] as const;
@@ -58,7 +59,7 @@ export function registerCompanies(router: Router<Store>): void {
       if (!companyId) throw new ApiError(400, 'parameter_not_found', 'company_id is a required parameter.', { field: 'company_id' });
       company = {
         id: store.nextHexId('company'), company_id: companyId, name: null, plan: null, size: null, website: null, industry: null,
-        monthly_spend: 0, session_count: 0, remote_created_at: optInt(b, 'remote_created_at') ?? null, custom_attributes: {},
+        monthly_spend: 0, session_count: 0, remote_created_at: optInt(b, 'remote_created_at') ?? null, custom_attributes: dict(),
         created_at: now, updated_at: now, archived: false, tag_ids: [],
       };
       const draft = company;
@@ -66,7 +67,7 @@ export function registerCompanies(router: Router<Store>): void {
       store.state.companies[draft.id] = draft;
       ix.companyByCompanyId.set(draft.company_id, draft.id);
     } else {
-      const draft = structuredClone(company);
+      const draft = cloneRecord(company);
       applyCompanyFields(store, draft, b);
       draft.archived = false; // an upsert brings an archived company back, as integrations do
       draft.updated_at = now;
@@ -99,7 +100,7 @@ export function registerCompanies(router: Router<Store>): void {
     const company = findCompany(store, params.id ?? '');
     const b = bodyObject(body);
     rejectUnknownKeys(b, COMPANY_FIELDS.filter((f) => f !== 'company_id' && f !== 'remote_created_at'));
-    const draft = structuredClone(company);
+    const draft = cloneRecord(company);
     applyCompanyFields(store, draft, b);
     draft.updated_at = store.now();
     store.state.companies[draft.id] = draft;

@@ -6,6 +6,7 @@ import { compileQuery } from '../search/query';
 import { indexContact, indexes, linkCompany, unindexContact, unlinkCompany } from '../state/indexes';
 import { bodyObject, checkEmail, cursorPage, optBool, optId, optInt, optString, requireId, type Body } from './common';
 import { checkCustomAttributes } from './custom-attribute-values';
+import { cloneRecord, dict } from '../state/dict';
 import { renderCompany, renderContact, tagBasic } from './render';
 
 const MAX_COMPANIES_PER_CONTACT = 1000;
@@ -107,7 +108,7 @@ export function registerContacts(router: Router<Store>): void {
     const now = store.now();
     const contact: Contact = {
       id: store.nextHexId('contact'), role: readRole(b) ?? 'user', external_id: null, email: null, email_verified: null, phone: null, name: null,
-      avatar: null, owner_id: null, signed_up_at: null, last_seen_at: null, unsubscribed_from_emails: false, custom_attributes: {},
+      avatar: null, owner_id: null, signed_up_at: null, last_seen_at: null, unsubscribed_from_emails: false, custom_attributes: dict(),
       created_at: now, updated_at: now, archived: false, company_ids: [], tag_ids: [], searchable_at_ms: store.searchableAtMs(),
     };
     applyFields(store, contact, b);
@@ -156,7 +157,7 @@ export function registerContacts(router: Router<Store>): void {
   router.add('PUT', '/contacts/:id', ({ params, body, store }) => {
     const contact = findContact(store, params.id ?? '');
     const b = bodyObject(body);
-    const draft: Contact = structuredClone(contact);
+    const draft: Contact = cloneRecord(contact);
     const role = readRole(b);
     if (role) draft.role = role;
     applyFields(store, draft, b);

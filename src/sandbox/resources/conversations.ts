@@ -8,6 +8,7 @@ import { readAttachments } from './attachments';
 import { bodyObject, cursorPage, optBool, optId, optInt, optString, requireId, requireString, withField, type Body } from './common';
 import { checkValue } from './custom-attribute-values';
 import { findCompany } from './companies';
+import { dict } from '../state/dict';
 import { renderConversation } from './conversation-render';
 
 function planGate(store: Store): void {
@@ -100,7 +101,7 @@ const conversationField = (store: Store) => (name: string): ((c: Conversation) =
     snoozed_until: (c) => c.snoozed_until,
     title: (c) => c.title,
   };
-  return fields[name];
+  return Object.hasOwn(fields, name) ? fields[name] : undefined;
 };
 
 function listBody(store: Store, conversations: Conversation[], perPage: unknown, startingAfter: unknown) {
@@ -125,7 +126,7 @@ export function registerConversations(router: Router<Store>): void {
       id: store.nextNumericId('conversation'), message_id: store.nextNumericId('message'), title: null, created_at: createdAt, updated_at: Math.max(createdAt, store.now()),
       source_type: 'conversation', source_body: text, source_subject: optString(b, 'subject') ?? '', source_author: { type: contact.role, id: contact.id },
       source_attachments: attachments, contact_ids: [contact.id], state: 'open', read: false, priority: 'none', admin_assignee_id: 0, team_assignee_id: 0,
-      snoozed_until: null, waiting_since: createdAt, company_id: null, custom_attributes: {}, tags: [], parts: [], searchable_at_ms: store.searchableAtMs(),
+      snoozed_until: null, waiting_since: createdAt, company_id: null, custom_attributes: dict(), tags: [], parts: [], searchable_at_ms: store.searchableAtMs(),
     };
     store.state.conversations[conversation.id] = conversation;
     store.changed('conversations', conversation.id);
