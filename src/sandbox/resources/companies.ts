@@ -3,7 +3,8 @@ import type { Router } from '../http/router';
 import type { Store } from '../state/store';
 import { indexes } from '../state/indexes';
 import type { Company } from '../state/types';
-import { bodyObject, numberedPage, optBool, optId, optInt, optString, rejectUnknownKeys, type Body } from './common';
+import { numberedPage } from './paging';
+import { bodyObject, optBool, optId, optInt, optString, rejectUnknownKeys, type Body } from './common';
 import { checkCustomAttributes } from './custom-attribute-values';
 import { cloneRecord, dict } from '../state/dict';
 import { renderCompany, renderContact, userCount } from './render';
@@ -41,7 +42,7 @@ function applyCompanyFields(store: Store, company: Company, b: Body): void {
 }
 
 /** Companies are listed only once a contact is attached, as Intercom does. */
-function listed(store: Store): Company[] {
+export function listed(store: Store): Company[] {
   return Object.values(store.state.companies).filter((c) => !c.archived && userCount(store, c.id) > 0);
 }
 
@@ -90,7 +91,7 @@ export function registerCompanies(router: Router<Store>): void {
     }
     const tagId = query.get('tag_id');
     const companies = listed(store).filter((c) => tagId === null || c.tag_ids.includes(tagId));
-    const page = numberedPage(companies, '/companies', query.get('page'), query.get('per_page'), 15);
+    const page = numberedPage(companies, query.get('page'), query.get('per_page'), 15);
     return { body: { type: 'list', data: page.data.map((c) => renderCompany(store, c)), total_count: page.total_count, pages: page.pages } };
   });
 

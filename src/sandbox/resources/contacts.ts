@@ -4,7 +4,8 @@ import type { Store } from '../state/store';
 import type { Contact } from '../state/types';
 import { compileQuery } from '../search/query';
 import { indexContact, indexes, linkCompany, unindexContact, unlinkCompany } from '../state/indexes';
-import { bodyObject, checkEmail, cursorPage, optBool, optId, optInt, optString, requireId, type Body } from './common';
+import { comparePositions, cursorPage, numberedPage, sortedBy, type ListOrder, type Position } from './paging';
+import { bodyObject, checkEmail, optBool, optId, optInt, optString, requireId, type Body } from './common';
 import { checkCustomAttributes } from './custom-attribute-values';
 import { cloneRecord, dict } from '../state/dict';
 import { renderCompany, renderContact, tagBasic } from './render';
@@ -94,8 +95,24 @@ function contactField(name: string): ((c: Contact) => unknown) | undefined {
   }
 }
 
-function pageOf(store: Store, contacts: Contact[], perPage: unknown, startingAfter: unknown, defaultPerPage: number) {
-  const page = cursorPage(contacts, perPage, startingAfter, defaultPerPage);
+/** Contacts list in id order (ids grow with creation time), so a cursor is the last id served. */
+const byId: ListOrder<Contact> = { position: (c) => [c.id] };
+
+/** A search's `sort`: by the field's value (nulls first), then id, either way. */
+function sortOrder(read: (c: Contact) => unknown, descending: boolean): ListOrder<Contact> {
+  const value = (c: Contact): string | number => {
+    const v = read(c);
+    return typeof v === 'number' ? v : v === null || v === undefined ? '' : String(v).toLowerCase();
+  };
+  const direction = descending ? -1 : 1;
+  return {
+    position: (c) => [value(c), c.id],
+    compare: (a: Position, b: Position) => direction * comparePositions(a.slice(0, 1), b.slice(0, 1)) || comparePositions(a.slice(1), b.slice(1)),
+  };
+}
+
+function pageOf(store: Store, contacts: Contact[], order: ListOrder<Contact>, perPage: unknown, startingAfter: unknown, defaultPerPage: number) {
+  const page = cursorPage(contacts, order, perPage, startingAfter, defaultPerPage);
   return { type: 'list', data: page.data.map((c) => renderContact(store, c)), total_count: page.total_count, pages: page.pages };
 }
 
@@ -120,8 +137,8 @@ export function registerContacts(router: Router<Store>): void {
   });
 
   router.add('GET', '/contacts', ({ query, store }) => {
-    const contacts = Object.values(store.state.contacts).filter((c) => !c.archived);
-    return { body: pageOf(store, contacts, query.get('per_page') ?? undefined, query.get('starting_after') ?? undefined, 50) };
+    const contacts = sortedBy(Object.values(store.state.contacts).filter((c) => !c.archived), byId);
+    return { body: pageOf(store, contacts, byId, query.get('per_page') ?? undefined, query.get('starting_after') ?? undefined, 50) };
   });
 
   router.add('POST', '/contacts/search', ({ body, store }) => {
@@ -129,20 +146,18 @@ export function registerContacts(router: Router<Store>): void {
     if (b.query === undefined) throw badRequest('parameter_not_found', 'query is a required parameter.');
     const predicate = compileQuery<Contact>(b.query, contactField, CONTACT_DATE_FIELDS);
     const visibleAt = store.nowMs();
-    let hits = Object.values(store.state.contacts).filter((c) => !c.archived && c.searchable_at_ms <= visibleAt && predicate(c));
+    const hits = Object.values(store.state.contacts).filter((c) => !c.archived && c.searchable_at_ms <= visibleAt && predicate(c));
+    let order = byId;
     const sort = b.sort as { field?: unknown; order?: unknown } | undefined;
     if (sort && typeof sort === 'object') {
       if (sort.order !== undefined && sort.order !== 'ascending' && sort.order !== 'descending') {
         throw badRequest('invalid_sort_order', `Invalid sort order '${String(sort.order)}'. Must be one of: ascending, descending`);
       }
       const read = typeof sort.field === 'string' ? contactField(sort.field) : undefined;
-      if (read) {
-        const dir = sort.order === 'descending' ? -1 : 1;
-        hits = hits.slice().sort((x, y) => (String(read(x) ?? '') < String(read(y) ?? '') ? -dir : String(read(x) ?? '') > String(read(y) ?? '') ? dir : 0));
-      }
+      if (read) order = sortOrder(read, sort.order === 'descending');
     }
     const pagination = (b.pagination ?? {}) as { per_page?: unknown; starting_after?: unknown };
-    return { body: pageOf(store, hits, pagination.per_page, pagination.starting_after, 50) };
+    return { body: pageOf(store, sortedBy(hits, order), order, pagination.per_page, pagination.starting_after, 50) };
   });
 
   router.add('GET', '/contacts/find_by_external_id/:external_id', ({ params, store }) => {
@@ -195,11 +210,13 @@ export function registerContacts(router: Router<Store>): void {
     });
   }
 
-  router.add('GET', '/contacts/:id/companies', ({ params, store }) => {
+  // The list key is `companies`: the 2.16 schema `contact_attached_companies` (and the SDK generated
+  // from Intercom's definition, which reads `companies`) says so; only the 2.16 example shows `data`.
+  router.add('GET', '/contacts/:id/companies', ({ params, query, store }) => {
     const contact = findContact(store, params.id ?? '');
     const companies = contact.company_ids.map((id) => store.state.companies[id]).filter((c) => c !== undefined);
-    const data = companies.map((c) => renderCompany(store, c));
-    return { body: { type: 'list', data, total_count: data.length, pages: { type: 'pages', next: null, page: 1, per_page: 50, total_pages: 1 } } };
+    const page = numberedPage(companies, query.get('page'), query.get('per_page'), 50, 60, `/contacts/${contact.id}/companies`);
+    return { body: { type: 'list', companies: page.data.map((c) => renderCompany(store, c)), total_count: page.total_count, pages: page.pages } };
   });
 
   router.add('POST', '/contacts/:id/companies', ({ params, body, store }) => {

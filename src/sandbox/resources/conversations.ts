@@ -5,7 +5,8 @@ import { compileQuery } from '../search/query';
 import type { Store } from '../state/store';
 import type { Conversation, ConversationPart } from '../state/types';
 import { readAttachments } from './attachments';
-import { bodyObject, cursorPage, optBool, optId, optInt, optString, requireId, requireString, withField, type Body } from './common';
+import { cursorPage, idKey, sortedBy, type ListOrder } from './paging';
+import { bodyObject, optBool, optId, optInt, optString, requireId, requireString, withField, type Body } from './common';
 import { checkValue } from './custom-attribute-values';
 import { findCompany } from './companies';
 import { dict } from '../state/dict';
@@ -104,8 +105,13 @@ const conversationField = (store: Store) => (name: string): ((c: Conversation) =
   return Object.hasOwn(fields, name) ? fields[name] : undefined;
 };
 
-function listBody(store: Store, conversations: Conversation[], perPage: unknown, startingAfter: unknown) {
-  const page = cursorPage(conversations, perPage, startingAfter, 20);
+/** GET /conversations: most recently updated first. */
+const byUpdatedAt: ListOrder<Conversation> = { position: (c) => [-c.updated_at, idKey(c.id)] };
+/** Search hits: by id. */
+const byId: ListOrder<Conversation> = { position: (c) => [idKey(c.id)] };
+
+function listBody(store: Store, conversations: Conversation[], order: ListOrder<Conversation>, perPage: unknown, startingAfter: unknown) {
+  const page = cursorPage(conversations, order, perPage, startingAfter, 20);
   return { type: 'conversation.list', conversations: page.data.map((c) => renderConversation(store, c, false)), total_count: page.total_count, pages: page.pages };
 }
 
@@ -136,8 +142,8 @@ export function registerConversations(router: Router<Store>): void {
 
   router.add('GET', '/conversations', ({ query, store }) => {
     planGate(store);
-    const all = Object.values(store.state.conversations).sort((a, b) => b.updated_at - a.updated_at);
-    return { body: listBody(store, all, query.get('per_page') ?? undefined, query.get('starting_after') ?? undefined) };
+    const all = sortedBy(Object.values(store.state.conversations), byUpdatedAt);
+    return { body: listBody(store, all, byUpdatedAt, query.get('per_page') ?? undefined, query.get('starting_after') ?? undefined) };
   });
 
   router.add('POST', '/conversations/search', ({ body, store }) => {
@@ -146,9 +152,9 @@ export function registerConversations(router: Router<Store>): void {
     if (b.query === undefined) throw badRequest('parameter_not_found', 'query is a required parameter.');
     const predicate = compileQuery<Conversation>(b.query, conversationField(store), CONVERSATION_DATE_FIELDS);
     const visibleAt = store.nowMs();
-    const hits = Object.values(store.state.conversations).filter((c) => c.searchable_at_ms <= visibleAt && predicate(c));
+    const hits = sortedBy(Object.values(store.state.conversations).filter((c) => c.searchable_at_ms <= visibleAt && predicate(c)), byId);
     const pagination = (b.pagination ?? {}) as { per_page?: unknown; starting_after?: unknown };
-    return { body: listBody(store, hits, pagination.per_page, pagination.starting_after) };
+    return { body: listBody(store, hits, byId, pagination.per_page, pagination.starting_after) };
   });
 
   router.add('GET', '/conversations/:id', ({ params, store }) => {
