@@ -10,6 +10,7 @@ import { bodyObject, optBool, optId, optInt, optString, requireId, requireString
 import { checkValue } from './custom-attribute-values';
 import { findCompany } from './companies';
 import { dict } from '../state/dict';
+import { storedBody } from './stored-body';
 import { renderConversation } from './conversation-render';
 
 function planGate(store: Store): void {
@@ -130,7 +131,7 @@ export function registerConversations(router: Router<Store>): void {
     const attachments = readAttachments(store, b, false);
     const conversation: Conversation = {
       id: store.nextNumericId('conversation'), message_id: store.nextNumericId('message'), title: null, created_at: createdAt, updated_at: Math.max(createdAt, store.now()),
-      source_type: 'conversation', source_body: text, source_subject: optString(b, 'subject') ?? '', source_author: { type: contact.role, id: contact.id },
+      source_type: 'conversation', source_body: storedBody(text), source_subject: optString(b, 'subject') ?? '', source_author: { type: contact.role, id: contact.id },
       source_attachments: attachments, contact_ids: [contact.id], state: 'open', read: false, priority: 'none', admin_assignee_id: 0, team_assignee_id: 0,
       snoozed_until: null, waiting_since: createdAt, company_id: null, custom_attributes: dict(), tags: [], parts: [], searchable_at_ms: store.searchableAtMs(),
     };
@@ -222,7 +223,7 @@ export function registerConversations(router: Router<Store>): void {
     const attachments = readAttachments(store, b, true);
     const draft = conversation;
     addPart(store, draft, {
-      part_type: messageType, body: text ?? null, created_at: createdAt, author: { type: authorType, id: authorId }, assigned_to: null, attachments,
+      part_type: messageType, body: text === undefined || text === null ? null : storedBody(text), created_at: createdAt, author: { type: authorType, id: authorId }, assigned_to: null, attachments,
       skip_notifications: optBool(b, 'skip_notifications'),
     });
     if (authorType !== 'admin') {
@@ -249,7 +250,7 @@ export function registerConversations(router: Router<Store>): void {
     const text = optString(b, 'body') ?? null;
     switch (messageType) {
       case 'close':
-        addPart(store, draft, { part_type: 'close', body: text, created_at: now, author, assigned_to: null, attachments: [] });
+        addPart(store, draft, { part_type: 'close', body: text === null ? null : storedBody(text), created_at: now, author, assigned_to: null, attachments: [] });
         draft.state = 'closed';
         draft.snoozed_until = null;
         break;
@@ -285,7 +286,13 @@ export function registerConversations(router: Router<Store>): void {
           assignedTo = { type: 'admin', id: assigneeId };
           draft.admin_assignee_id = Number(assigneeId);
         }
-        addPart(store, draft, { part_type: 'assignment', body: text, created_at: now, author, assigned_to: assignedTo, attachments: [] });
+        // Assigning a closed or snoozed conversation reopens it; Intercom reports that part as assign_and_reopen.
+        const reopens = draft.state !== 'open';
+        addPart(store, draft, { part_type: reopens ? 'assign_and_reopen' : 'assignment', body: text === null ? null : storedBody(text), created_at: now, author, assigned_to: assignedTo, attachments: [] });
+        if (reopens) {
+          draft.state = 'open';
+          draft.snoozed_until = null;
+        }
         break;
       }
       default:
