@@ -19,7 +19,7 @@ test('sandbox state: persisted on close and reloaded on start; ids keep counting
   const second = await sandboxWithClient({ stateFile });
   try {
     assert.equal((await second.call('GET', `/contacts/${id}`)).body.email, 'keep@example.com');
-    assert.equal((await second.call('GET', `/conversations/${conversationId}`)).body.source.body, 'kept');
+    assert.equal((await second.call('GET', `/conversations/${conversationId}`)).body.source.body, '<p>kept</p>');
     assert.equal((await second.call('POST', '/contacts', { role: 'user', email: 'keep@example.com' })).status, 409);
     const next = (await second.call('POST', '/conversations', { from: { type: 'user', id }, body: 'new' })).body.conversation_id;
     assert.notEqual(next, conversationId);

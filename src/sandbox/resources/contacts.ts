@@ -2,7 +2,8 @@ import { ApiError, badRequest, notFound } from '../http/errors';
 import type { Router } from '../http/router';
 import type { Store } from '../state/store';
 import type { Contact } from '../state/types';
-import { compileQuery } from '../search/query';
+import { compileQuery, CONTACT_RULES } from '../search/query';
+import { contactSearchField } from '../search/contact-fields';
 import { indexContact, indexes, linkCompany, unindexContact, unlinkCompany } from '../state/indexes';
 import { comparePositions, cursorPage, numberedPage, sortedBy, type ListOrder, type Position } from './paging';
 import { bodyObject, checkEmail, optBool, optId, optInt, optString, requireId, type Body } from './common';
@@ -70,31 +71,6 @@ function applyFields(store: Store, contact: Contact, body: Body): void {
   }
 }
 
-const CONTACT_DATE_FIELDS = new Set(['created_at', 'updated_at', 'signed_up_at', 'last_seen_at']);
-function contactField(name: string): ((c: Contact) => unknown) | undefined {
-  if (name.startsWith('custom_attributes.')) {
-    const key = name.slice('custom_attributes.'.length);
-    return (c) => c.custom_attributes[key];
-  }
-  switch (name) {
-    case 'id': return (c) => c.id;
-    case 'role': return (c) => c.role;
-    case 'name': return (c) => c.name;
-    case 'email': return (c) => c.email;
-    case 'email_domain': return (c) => c.email?.split('@')[1] ?? null;
-    case 'phone': return (c) => c.phone;
-    case 'external_id': return (c) => c.external_id;
-    case 'created_at': return (c) => c.created_at;
-    case 'updated_at': return (c) => c.updated_at;
-    case 'signed_up_at': return (c) => c.signed_up_at;
-    case 'last_seen_at': return (c) => c.last_seen_at;
-    case 'owner_id': return (c) => c.owner_id;
-    case 'tag_id': return (c) => c.tag_ids;
-    case 'company_id': return (c) => c.company_ids;
-    default: return undefined;
-  }
-}
-
 /** Contacts list in id order (ids grow with creation time), so a cursor is the last id served. */
 const byId: ListOrder<Contact> = { position: (c) => [c.id] };
 
@@ -144,7 +120,7 @@ export function registerContacts(router: Router<Store>): void {
   router.add('POST', '/contacts/search', ({ body, store }) => {
     const b = bodyObject(body);
     if (b.query === undefined) throw badRequest('parameter_not_found', 'query is a required parameter.');
-    const predicate = compileQuery<Contact>(b.query, contactField, CONTACT_DATE_FIELDS);
+    const predicate = compileQuery<Contact>(b.query, contactSearchField(store), CONTACT_RULES);
     const visibleAt = store.nowMs();
     const hits = Object.values(store.state.contacts).filter((c) => !c.archived && c.searchable_at_ms <= visibleAt && predicate(c));
     let order = byId;
@@ -153,7 +129,7 @@ export function registerContacts(router: Router<Store>): void {
       if (sort.order !== undefined && sort.order !== 'ascending' && sort.order !== 'descending') {
         throw badRequest('invalid_sort_order', `Invalid sort order '${String(sort.order)}'. Must be one of: ascending, descending`);
       }
-      const read = typeof sort.field === 'string' ? contactField(sort.field) : undefined;
+      const read = typeof sort.field === 'string' ? contactSearchField(store)(sort.field)?.read : undefined;
       if (read) order = sortOrder(read, sort.order === 'descending');
     }
     const pagination = (b.pagination ?? {}) as { per_page?: unknown; starting_after?: unknown };

@@ -14,7 +14,7 @@ function authorOf(store: Store, author: { type: string; id: string }): Record<st
   return { type: author.type, id: author.id, name: contact?.name ?? null, email: contact?.email ?? null };
 }
 
-function statistics(c: Conversation): Record<string, unknown> {
+export function statistics(c: Conversation): Record<string, unknown> {
   const first = (pred: (p: ConversationPart) => boolean): number | null => c.parts.find(pred)?.created_at ?? null;
   const last = (pred: (p: ConversationPart) => boolean): ConversationPart | undefined => [...c.parts].reverse().find(pred);
   const isAdminReply = (p: ConversationPart): boolean => p.author.type === 'admin' && p.part_type === 'comment';

@@ -1,7 +1,8 @@
 import { MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
 import { ApiError, badRequest, notFound } from '../http/errors';
 import type { Router } from '../http/router';
-import { compileQuery } from '../search/query';
+import { compileQuery, CONVERSATION_RULES } from '../search/query';
+import { conversationSearchField } from '../search/conversation-fields';
 import type { Store } from '../state/store';
 import type { Conversation, ConversationPart } from '../state/types';
 import { readAttachments } from './attachments';
@@ -72,40 +73,6 @@ function checkConversationAttributes(store: Store, raw: unknown): Record<string,
   return raw as Record<string, unknown>;
 }
 
-const CONVERSATION_DATE_FIELDS = new Set(['created_at', 'updated_at', 'waiting_since', 'snoozed_until']);
-const conversationField = (store: Store) => (name: string): ((c: Conversation) => unknown) | undefined => {
-  if (name.startsWith('custom_attributes.')) {
-    const key = name.slice('custom_attributes.'.length);
-    return (c) => c.custom_attributes[key];
-  }
-  const fields: Record<string, (c: Conversation) => unknown> = {
-    id: (c) => c.id,
-    created_at: (c) => c.created_at,
-    updated_at: (c) => c.updated_at,
-    'source.type': (c) => c.source_type,
-    'source.id': (c) => c.message_id,
-    'source.delivered_as': () => 'customer_initiated',
-    'source.subject': (c) => c.source_subject,
-    'source.body': (c) => c.source_body,
-    'source.author.id': (c) => c.source_author.id,
-    'source.author.type': (c) => c.source_author.type,
-    'source.author.email': (c) => (c.source_author.type === 'admin' ? store.state.admins.find((a) => a.id === c.source_author.id)?.email : store.state.contacts[c.source_author.id]?.email) ?? null,
-    contact_ids: (c) => c.contact_ids,
-    teammate_ids: (c) => [...new Set(c.parts.filter((p) => p.author.type === 'admin').map((p) => p.author.id))],
-    admin_assignee_id: (c) => c.admin_assignee_id,
-    team_assignee_id: (c) => c.team_assignee_id,
-    open: (c) => c.state !== 'closed',
-    state: (c) => c.state,
-    read: (c) => c.read,
-    priority: (c) => c.priority,
-    tag_ids: (c) => c.tags.map((t) => t.id),
-    waiting_since: (c) => c.waiting_since,
-    snoozed_until: (c) => c.snoozed_until,
-    title: (c) => c.title,
-  };
-  return Object.hasOwn(fields, name) ? fields[name] : undefined;
-};
-
 /** GET /conversations: most recently updated first. */
 const byUpdatedAt: ListOrder<Conversation> = { position: (c) => [-c.updated_at, idKey(c.id)] };
 /** Search hits: by id. */
@@ -151,7 +118,7 @@ export function registerConversations(router: Router<Store>): void {
     planGate(store);
     const b = bodyObject(body);
     if (b.query === undefined) throw badRequest('parameter_not_found', 'query is a required parameter.');
-    const predicate = compileQuery<Conversation>(b.query, conversationField(store), CONVERSATION_DATE_FIELDS);
+    const predicate = compileQuery<Conversation>(b.query, conversationSearchField(store), CONVERSATION_RULES);
     const visibleAt = store.nowMs();
     const hits = sortedBy(Object.values(store.state.conversations).filter((c) => c.searchable_at_ms <= visibleAt && predicate(c)), byId);
     const pagination = (b.pagination ?? {}) as { per_page?: unknown; starting_after?: unknown };
