@@ -1,6 +1,9 @@
 import type { Router } from './http/router';
 import { registerAdmins } from './resources/admins';
 import { registerCompanies } from './resources/companies';
+import { registerCompanyLists } from './resources/company-lists';
+import { registerContactLists } from './resources/contact-lists';
+import { registerSegments } from './resources/segments';
 import { registerContacts } from './resources/contacts';
 import { registerConversationAttributes } from './resources/conversation-attributes';
 import { registerConversations } from './resources/conversations';
@@ -15,6 +18,9 @@ export function registerRoutes(router: Router<Store>): void {
   registerAdmins(router);
   registerContacts(router);
   registerCompanies(router);
+  registerCompanyLists(router);
+  registerContactLists(router);
+  registerSegments(router);
   registerTags(router);
   registerDataAttributes(router);
   registerConversationAttributes(router);

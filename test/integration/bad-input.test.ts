@@ -62,7 +62,7 @@ function copyBase(name: string): Prepared {
 const mapSource = (p: Prepared): string[] => ['--source', p.source[1]!, '--workspace', p.workspace];
 
 async function runSteps(p: Prepared): Promise<CliRun[]> {
-  await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST' });
+  assert.equal((await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` } })).status, 200);
   const env = { INTERCOM_TOKEN: sandbox.token };
   const runs: CliRun[] = [];
   for (const args of [
@@ -137,7 +137,7 @@ for (const dataset of BAD_DATASETS) {
 
 test('bad input: malformed mapping.json (not JSON, wrong field) is refused with exit 2 naming the file and the field', async () => {
   const p = copyBase('malformed mapping');
-  await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST' });
+  assert.equal((await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` } })).status, 200);
   const env = { INTERCOM_TOKEN: sandbox.token };
   for (const args of [['map', 'propose', ...mapSource(p)], ['map', 'confirm', '--reviewer', 'Bad Input', '--approve', '--yes', '--workspace', p.workspace]]) {
     const r = await st2ic(args, env);

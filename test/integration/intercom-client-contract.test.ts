@@ -18,7 +18,7 @@ import type { OutcomeLookup } from '../../src/intercom';
 // parsed by the client's zod schemas: a shape mismatch fails the call.
 
 async function control(sandbox: RunningSandbox, path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${sandbox.url}/__sandbox/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${sandbox.url}/__sandbox/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sandbox.token}` }, body: JSON.stringify(body) });
   assert.equal(res.status, 200, `control ${path}`);
 }
 

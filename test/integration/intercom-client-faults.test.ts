@@ -93,7 +93,7 @@ test('1,000 contacts and 1,000 conversations under 10 % mixed faults: none dupli
   const keys = conversations.map((c) => `${c.contact_ids.join('+')}|${c.created_at}|${c.source_body}`);
   assert.equal(new Set(keys).size, conversations.length, 'no conversation twice');
   assert.equal(conversations.length, N, 'exactly N conversations');
-  for (let i = 0; i < N; i++) assert.ok(keys.includes(`${contactIds.get(i)}|${base + i * 60}|Ticket ${i}: printer on fire`), `conversation ${i} present`);
+  for (let i = 0; i < N; i++) assert.ok(keys.includes(`${contactIds.get(i)}|${base + i * 60}|<p>Ticket ${i}: printer on fire</p>`), `conversation ${i} present`);
 
   // The run must have exercised what it claims to.
   const log = sandbox.requests();

@@ -52,7 +52,7 @@ after(async () => {
 
 /** The sandbox's state as its control endpoint serves it. */
 async function stateOf(sandbox: RunningSandbox): Promise<SandboxState> {
-  const response = await fetch(`${sandbox.url}/__sandbox/state`);
+  const response = await fetch(`${sandbox.url}/__sandbox/state`, { headers: { Authorization: `Bearer ${sandbox.token}` } });
   assert.equal(response.status, 200);
   return (await response.json()) as SandboxState;
 }

@@ -18,7 +18,7 @@ test('sandbox conversations: create returns a message whose conversation_id is t
   const conversation = await call('GET', `/conversations/${created.body.conversation_id}`);
   assert.equal(conversation.status, 200);
   assert.equal(conversation.body.created_at, 1_600_000_000);
-  assert.equal(conversation.body.source.body, 'My printer is on fire');
+  assert.equal(conversation.body.source.body, '<p>My printer is on fire</p>', 'stored as Intercom reports it: plain text wrapped in <p>');
   assert.equal(conversation.body.source.id, created.body.id);
   assert.equal(conversation.body.admin_assignee_id, 0);
   assert.deepEqual(conversation.body.contacts.contacts.map((c: { id: string }) => c.id), [contactId]);
@@ -127,8 +127,24 @@ test('sandbox conversations: at most 10 attachments; the plan gate; search lag; 
   assert.equal(last.status, 200);
   assert.equal(last.body.id, id);
 
-  assert.equal((await fetch(`${sandbox.url}/__sandbox/plan`, { method: 'POST', body: JSON.stringify({ restricted: true }) })).status, 200);
+  assert.equal((await fetch(`${sandbox.url}/__sandbox/plan`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` }, body: JSON.stringify({ restricted: true }) })).status, 200);
   const gated = await call('GET', `/conversations/${id}`);
   assert.equal(gated.status, 403);
   assert.deepEqual(gated.body.errors, [{ code: 'api_plan_restricted', message: 'Active subscription needed.' }]);
+});
+
+test('sandbox conversations: an assignment of a closed conversation reopens it, reported as assign_and_reopen', async (t) => {
+  const { sandbox, call } = await sandboxWithClient();
+  t.after(() => sandbox.close());
+  const contactId = await createUser(call, { email: 'reopen@example.com' });
+  const created = await call('POST', '/conversations', { from: { type: 'user', id: contactId }, body: 'line one\nline 2 < 3 & 4' });
+  const id = created.body.conversation_id as string;
+  await call('POST', `/conversations/${id}/parts`, { message_type: 'close', type: 'admin', admin_id: '991267001' });
+  const assigned = await call('POST', `/conversations/${id}/parts`, { message_type: 'assignment', type: 'admin', admin_id: '991267001', assignee_id: '991267002' });
+  assert.equal(assigned.body.state, 'open');
+  const parts = assigned.body.conversation_parts.conversation_parts as { part_type: string }[];
+  assert.deepEqual(parts.map((p) => p.part_type), ['close', 'assign_and_reopen']);
+  const open = await call('POST', `/conversations/${id}/parts`, { message_type: 'assignment', type: 'team', admin_id: '991267001', assignee_id: '5001' });
+  assert.equal(open.body.conversation_parts.conversation_parts.at(-1).part_type, 'assignment', 'an open conversation keeps plain assignment');
+  assert.equal(open.body.source.body, '<p>line one</p><p>line 2 &lt; 3 &amp; 4</p>');
 });

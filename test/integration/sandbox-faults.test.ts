@@ -57,12 +57,12 @@ test('sandbox faults: slow delays but answers; /__sandbox is never faulted', asy
   assert.equal(r.status, 200);
   assert.equal(sandbox.requests()[0]?.fault, 'slow');
   sandbox.setFaults('500:1');
-  const state = await fetch(`${sandbox.url}/__sandbox/state`);
+  const state = await fetch(`${sandbox.url}/__sandbox/state`, { headers: { Authorization: `Bearer ${sandbox.token}` } });
   assert.equal(state.status, 200);
-  const set = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ spec: '' }) });
+  const set = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` }, body: JSON.stringify({ spec: '' }) });
   assert.equal(set.status, 200);
   assert.equal((await call('GET', '/me')).status, 200, 'faults cleared at run time through the control endpoint');
-  const invalid = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ spec: '500:7' }) });
+  const invalid = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` }, body: JSON.stringify({ spec: '500:7' }) });
   assert.equal(invalid.status, 400);
 });
 

@@ -159,8 +159,8 @@ function check(state: SandboxState, expected: Expected, where: string): void {
   for (const [id, conversation] of expected.conversations) {
     const stored = state.conversations[id];
     assert.ok(stored, `${where}: acknowledged conversation ${id} is missing`);
-    assert.equal(stored.source_body, conversation.body, `${where}: conversation ${id} is another conversation (an id handed out twice?)`);
-    const bodies = new Set(stored.parts.map((p) => p.body));
+    assert.equal(stored.source_body, `<p>${conversation.body}</p>`, `${where}: conversation ${id} is another conversation (an id handed out twice?)`);
+    const bodies = new Set(stored.parts.map((p) => p.body?.replace(/^<p>|<\/p>$/g, '')));
     const lost = [...conversation.parts].filter((body) => !bodies.has(body));
     assert.deepEqual(lost, [], `${where}: conversation ${id} lost acknowledged parts`);
     either(stored.title, conversation.title, `conversation ${id} title`);
@@ -170,7 +170,7 @@ function check(state: SandboxState, expected: Expected, where: string): void {
 }
 
 async function stateOf(sandbox: SandboxProcess): Promise<SandboxState> {
-  return (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as SandboxState;
+  return (await (await fetch(`${sandbox.url}/__sandbox/state`, { headers: { Authorization: 'Bearer sandbox-token' } })).json()) as SandboxState;
 }
 
 test('sandbox durability: SIGKILLed at a random moment under concurrent writes and restarted from --state, it holds every acknowledged write', { timeout: 300_000 }, async () => {
@@ -229,7 +229,7 @@ test('sandbox durability: a write applied and then dropped (fault injection) is 
     assert.equal(await first.exited, 'SIGKILL');
     second = await startSandboxProcess(['--state', stateFile]);
     const state = await stateOf(second);
-    assert.deepEqual(state.conversations[conversationId]?.parts.map((p) => p.body), ['applied, then dropped']);
+    assert.deepEqual(state.conversations[conversationId]?.parts.map((p) => p.body), ['<p>applied, then dropped</p>']);
   } finally {
     first.child.kill('SIGKILL');
     second?.child.kill('SIGKILL');

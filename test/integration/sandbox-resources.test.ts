@@ -48,7 +48,7 @@ test('sandbox tags: create is idempotent by name; tagging contacts and companies
   assert.equal(untagged.body.companies[0].tagged, false);
   assert.equal((await call('POST', '/tags', { name: 'VIP', users: [{ id: '0123456789abcdef01234567' }] })).status, 404);
 
-  const segment = await fetch(`${sandbox.url}/__sandbox/segments`, { method: 'POST', body: JSON.stringify({ name: 'Big spenders', tag_ids: [tag.id] }) });
+  const segment = await fetch(`${sandbox.url}/__sandbox/segments`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` }, body: JSON.stringify({ name: 'Big spenders', tag_ids: [tag.id] }) });
   assert.equal(segment.status, 200);
   const refused = await call('DELETE', `/tags/${tag.id}`);
   assert.equal(refused.status, 400);
@@ -125,4 +125,24 @@ test('sandbox custom objects: create-or-update by external_id for seeded types, 
   assert.equal((await call('GET', `/custom_object_instances/Call/${created.body.id}`)).body.external_id, 'call-1');
   assert.deepEqual((await call('DELETE', '/custom_object_instances/Call?external_id=call-1')).body, { id: created.body.id, object: 'Call', deleted: true });
   assert.equal((await call('GET', '/custom_object_instances/Call?external_id=call-1')).status, 404);
+});
+
+test('sandbox responses: fields 2.16 declares without nullable are absent, not null; pages.next follows the schema', async (t) => {
+  const { sandbox, call } = await sandboxWithClient();
+  t.after(() => sandbox.close());
+  const company = await call('POST', '/companies', { company_id: 'n-1', name: 'No Size' });
+  for (const key of ['size', 'website', 'industry', 'remote_created_at', 'last_request_at']) assert.equal(key in company.body, false, `company.${key}`);
+  const contact = await call('POST', '/contacts', { role: 'user', email: 'nulls@example.com' });
+  for (let i = 0; i < 3; i++) {
+    const other = await call('POST', '/companies', { company_id: `n-${i + 2}` });
+    await call('POST', `/contacts/${contact.body.id}/companies`, { id: other.body.id });
+  }
+  const firstPage = await call('GET', '/companies?per_page=2');
+  assert.deepEqual(firstPage.body.pages.next, { page: 2, per_page: 2, starting_after: null }, 'an object, as cursor_pages declares');
+  assert.equal((await call('GET', '/companies?per_page=2&page=2')).body.pages.next, null);
+  const created = await call('POST', '/conversations', { from: { type: 'user', id: contact.body.id }, body: 'hi' });
+  const conversation = await call('GET', `/conversations/${created.body.conversation_id}`);
+  assert.deepEqual(Object.entries(conversation.body.statistics).filter(([, v]) => v === null), []);
+  const attribute = await call('POST', '/data_attributes', { name: 'plan tier', model: 'contact', data_type: 'string' });
+  assert.equal('admin_id' in attribute.body, false);
 });

@@ -19,7 +19,7 @@ test('sandbox state: persisted on close and reloaded on start; ids keep counting
   const second = await sandboxWithClient({ stateFile });
   try {
     assert.equal((await second.call('GET', `/contacts/${id}`)).body.email, 'keep@example.com');
-    assert.equal((await second.call('GET', `/conversations/${conversationId}`)).body.source.body, 'kept');
+    assert.equal((await second.call('GET', `/conversations/${conversationId}`)).body.source.body, '<p>kept</p>');
     assert.equal((await second.call('POST', '/contacts', { role: 'user', email: 'keep@example.com' })).status, 409);
     const next = (await second.call('POST', '/conversations', { from: { type: 'user', id }, body: 'new' })).body.conversation_id;
     assert.notEqual(next, conversationId);
@@ -33,16 +33,16 @@ test('sandbox state: inspection endpoints, reset, and a request log that never h
   t.after(() => sandbox.close());
   await createUser(call, { email: 'log@example.com' });
   await call('GET', '/me');
-  const requests = await (await fetch(`${sandbox.url}/__sandbox/requests`)).text();
+  const requests = await (await fetch(`${sandbox.url}/__sandbox/requests`, { headers: { Authorization: `Bearer ${sandbox.token}` } })).text();
   assert.doesNotMatch(requests, /secret-token-123/);
   assert.doesNotMatch(JSON.stringify(sandbox.requests()), /secret-token-123|authorization/i);
   const entries = JSON.parse(requests) as { method: string; path: string; status: number; time: string; bodyExcerpt: string }[];
   assert.deepEqual(entries.map((e) => `${e.method} ${e.path} ${e.status}`), ['POST /contacts 200', 'GET /me 200']);
   assert.match(entries[0]?.bodyExcerpt ?? '', /log@example.com/);
 
-  const state = (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as { contacts: object; admins: unknown[] };
+  const state = (await (await fetch(`${sandbox.url}/__sandbox/state`, { headers: { Authorization: `Bearer ${sandbox.token}` } })).json()) as { contacts: object; admins: unknown[] };
   assert.equal(Object.keys(state.contacts).length, 1);
-  assert.equal((await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST' })).status, 200);
+  assert.equal((await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` } })).status, 200);
   assert.equal(Object.keys(sandbox.state().contacts).length, 0);
   assert.equal(sandbox.state().admins.length, 5, 'reset returns to the seed');
   const before = Object.keys(state.contacts)[0];
@@ -86,7 +86,7 @@ test('sandbox state: a reset goes back to the seed as written, and a segment add
   const first = await startSandbox({ openapiPath: '' });
   const second = await startSandbox({ openapiPath: '' });
   try {
-    const post = (url: string, route: string, body?: unknown) => fetch(url + route, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+    const post = (url: string, route: string, body?: unknown) => fetch(url + route, { method: 'POST', headers: { Authorization: 'Bearer sandbox-token' }, body: body === undefined ? undefined : JSON.stringify(body) });
     assert.equal((await post(first.url, '/__sandbox/segments', { name: 'Only here', tag_ids: [] })).status, 200);
     assert.deepEqual(second.state().segments, []);
     await post(first.url, '/__sandbox/reset');

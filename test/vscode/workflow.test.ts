@@ -113,7 +113,7 @@ describe('the migration workflow through its commands', function () {
 
   async function sandboxContacts(): Promise<number> {
     const sandbox = api().sandbox()!;
-    const state = (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as { contacts: Record<string, unknown> };
+    const state = (await (await fetch(`${sandbox.url}/__sandbox/state`, { headers: { Authorization: `Bearer ${sandbox.token}` } })).json()) as { contacts: Record<string, unknown> };
     return Object.keys(state.contacts).length;
   }
 

@@ -44,7 +44,7 @@ const command: CliCommand = {
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
-    process.stdout.write(`Intercom sandbox listening on ${sandbox.url}\nToken: ${sandbox.token}\nInspect: ${sandbox.url}/__sandbox/state  ${sandbox.url}/__sandbox/requests\n`);
+    process.stdout.write(`Intercom sandbox listening on ${sandbox.url}\nToken: ${sandbox.token}\nInspect (bearer token required): ${sandbox.url}/__sandbox/state  ${sandbox.url}/__sandbox/requests\n`);
     if (options.stateFile) process.stdout.write(`State: ${options.stateFile}\n`);
     await new Promise<void>((resolve) => {
       const stop = (): void => resolve();

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -7,6 +8,10 @@ import { z } from 'zod';
  *   `seed=N` (deterministic draws), `slow-ms=N` (delay of a slow response, default 1500),
  *   `script:<path>` (a JSON list of `{match:{method?, pathRegex, nth?}, fault}` for exact scenarios).
  * `drop` applies the request, then destroys the socket without answering.
+ *
+ * A script file is read only if it was named when the sandbox started (the command line or
+ * `startSandbox({faults})`): a spec changed at run time (`POST /__sandbox/faults`) may name those
+ * files again, never another one, and no error ever shows a file's content.
  */
 export const FAULT_KINDS = ['429', '500', '502', '503', 'slow', 'drop'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -32,14 +37,33 @@ export interface FaultPlan {
   script: FaultScript;
 }
 
-export function parseFaultSpec(spec: string | undefined): FaultPlan {
+/** The script files a spec names, resolved (so `a/../b.json` and `b.json` are the same file). */
+export function scriptFilesOf(spec: string | undefined): string[] {
+  return (spec ?? '').split(',').map((t) => t.trim()).filter((t) => t.startsWith('script:')).map((t) => path.resolve(t.slice('script:'.length)));
+}
+
+function readScript(file: string): FaultScript {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new Error(`fault script ${file} is not a readable JSON file`);
+  }
+  const script = scriptSchema.safeParse(parsed);
+  if (!script.success) throw new Error(`fault script ${file} is not a list of {match: {method?, pathRegex, nth?}, fault} rules`);
+  return script.data;
+}
+
+/** `allowedScripts`: the files that may be read (undefined: any, for the spec given at start). */
+export function parseFaultSpec(spec: string | undefined, allowedScripts?: ReadonlySet<string>): FaultPlan {
   const plan: FaultPlan = { probabilities: {}, slowMs: 1500, script: [] };
   for (const raw of (spec ?? '').split(',')) {
     const token = raw.trim();
     if (token === '' || token === 'none') continue;
     if (token.startsWith('script:')) {
-      const file = token.slice('script:'.length);
-      plan.script.push(...scriptSchema.parse(JSON.parse(readFileSync(file, 'utf8'))));
+      const file = path.resolve(token.slice('script:'.length));
+      if (allowedScripts && !allowedScripts.has(file)) throw new Error('a fault script can only be one named when the sandbox started');
+      plan.script.push(...readScript(file));
       continue;
     }
     const setting = /^(seed|slow-ms)=(\d+)$/.exec(token);
@@ -77,14 +101,17 @@ export class FaultInjector {
   private plan: FaultPlan;
   private random: () => number;
   private scriptCounts: number[] = [];
+  private readonly allowedScripts: ReadonlySet<string>;
 
   constructor(spec?: string) {
     this.plan = parseFaultSpec(spec);
+    this.allowedScripts = new Set(scriptFilesOf(spec));
     this.random = this.makeRandom();
   }
 
+  /** A new spec at run time; its script files must be ones the starting spec named. */
   set(spec: string): void {
-    this.plan = parseFaultSpec(spec);
+    this.plan = parseFaultSpec(spec, this.allowedScripts);
     this.random = this.makeRandom();
     this.scriptCounts = [];
   }

@@ -6,11 +6,12 @@ import type { Store } from '../state/store';
 import { ApiError, errorList } from './errors';
 import type { FaultInjector, FaultKind } from './faults';
 import { excerpt, type RequestLog } from './request-log';
+import { guardControlRequest } from './control-guard';
+import { bodyTooLarge, MAX_API_BODY_BYTES, MAX_CONTROL_BODY_BYTES, parseJsonBody } from './json-body';
 import { rateLimitMessage, type RateLimiter } from './rate-limiter';
 import type { Reply, Router } from './router';
 import { resolveVersion, versionAtLeast, versionNotAvailable } from './version';
 
-const MAX_BODY_BYTES = 50 * 1024 * 1024;
 
 export interface PipelineDeps {
   store: Store;
@@ -49,20 +50,16 @@ function withoutField(extra: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The body as text; past `limit` bytes the rest is drained unread and the request answered 400 (not cut off, so the client hears why). */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new ApiError(413, 'request_too_large', 'Request body is too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > limit ? reject(bodyTooLarge(limit)) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
@@ -107,14 +104,10 @@ function send(res: ServerResponse, outcome: Outcome, requestId: string): void {
   res.writeHead(outcome.status, { 'Content-Type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(outcome.body));
 }
 
-async function controlOutcome(deps: PipelineDeps, method: string, path: string, query: URLSearchParams, raw: string, requestId: string): Promise<Outcome> {
+async function controlOutcome(deps: PipelineDeps, req: IncomingMessage, method: string, path: string, query: URLSearchParams, requestId: string): Promise<Outcome> {
   try {
-    let body: unknown;
-    try {
-      body = raw.trim() === '' ? undefined : JSON.parse(raw);
-    } catch {
-      throw new ApiError(400, 'parameter_invalid', 'Request body is not valid JSON');
-    }
+    guardControlRequest(req, path, deps.auth.token, bearer(req));
+    const body = parseJsonBody(await readBody(req, MAX_CONTROL_BODY_BYTES));
     const reply = await deps.control(method, path, query, body);
     if (!reply) return errorOutcome(new ApiError(404, 'not_found', 'Resource Not Found'), requestId, {});
     if (reply.raw) return { status: reply.status ?? 200, raw: reply.raw.bytes, headers: { 'Content-Type': reply.raw.contentType } };
@@ -151,12 +144,12 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   let validationErrors: unknown[] | undefined;
   let outcome: Outcome;
   try {
-    raw = await readBody(req);
-    if (path.startsWith('/__sandbox')) {
-      const controlled = await controlOutcome(deps, method, path, url.searchParams, raw, requestId);
+    if (path === '/__sandbox' || path.startsWith('/__sandbox/')) {
+      const controlled = await controlOutcome(deps, req, method, path, url.searchParams, requestId);
       send(res, (await durability(deps, requestId)) ?? controlled, requestId);
       return;
     }
+    raw = await readBody(req, MAX_API_BODY_BYTES);
     outcome = await process();
   } catch (error) {
     outcome = error instanceof ApiError ? errorOutcome(error, requestId, {}) : { status: 500, body: errorList([{ code: 'server_error', message: String(error) }], requestId), headers: {} };
@@ -191,12 +184,7 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
       if (fault === 'slow') await sleep(deps.faults.slowMs);
       const injected = fault ? injectedOutcome(fault, requestId, headers, deps.limiter, verdict.limit) : undefined;
       if (injected) return injected;
-      let body: unknown;
-      try {
-        body = raw.trim() === '' ? undefined : JSON.parse(raw);
-      } catch {
-        throw new ApiError(400, 'parameter_invalid', 'Request body is not valid JSON');
-      }
+      const body = parseJsonBody(raw);
       const match = deps.router.match(method, path);
       if (!match) throw new ApiError(404, 'not_found', 'Resource Not Found');
       if (match.route.minVersion && !versionAtLeast(version, match.route.minVersion)) throw versionNotAvailable();

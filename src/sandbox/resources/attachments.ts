@@ -55,7 +55,7 @@ export function readAttachments(store: Store, body: Record<string, unknown>, all
 const SANDBOX_FILE = /^https:\/\/downloads\.intercomcdn\.com\/sandbox\/(\d+)\/([^/]+)$/;
 
 /** An attachment as the API renders it: a file the sandbox holds is served from `/__sandbox/files/<n>/<name>`. */
-export function renderAttachment(store: Store, a: Attachment): Attachment {
+export function withFileUrl(store: Store, a: Attachment): Attachment {
   const m = SANDBOX_FILE.exec(a.url);
   return m && store.publicUrl ? { ...a, url: `${store.publicUrl}/__sandbox/files/${m[1]}/${m[2]}` } : a;
 }

@@ -3,8 +3,10 @@ import type { Router } from '../http/router';
 import type { Store } from '../state/store';
 import { indexes } from '../state/indexes';
 import type { Company } from '../state/types';
-import { bodyObject, numberedPage, optBool, optId, optInt, optString, rejectUnknownKeys, type Body } from './common';
+import { numberedPage } from './paging';
+import { bodyObject, optBool, optId, optInt, optString, rejectUnknownKeys, type Body } from './common';
 import { checkCustomAttributes } from './custom-attribute-values';
+import { cloneRecord, dict } from '../state/dict';
 import { renderCompany, renderContact, userCount } from './render';
 
 const COMPANY_FIELDS = ['name', 'company_id', 'plan', 'size', 'website', 'industry', 'custom_attributes', 'remote_created_at', 'update_last_request_at', 'monthly_spend'] as const;
@@ -40,7 +42,7 @@ function applyCompanyFields(store: Store, company: Company, b: Body): void {
 }
 
 /** Companies are listed only once a contact is attached, as Intercom does. */
-function listed(store: Store): Company[] {
+export function listed(store: Store): Company[] {
   return Object.values(store.state.companies).filter((c) => !c.archived && userCount(store, c.id) > 0);
 }
 
@@ -58,7 +60,7 @@ export function registerCompanies(router: Router<Store>): void {
       if (!companyId) throw new ApiError(400, 'parameter_not_found', 'company_id is a required parameter.', { field: 'company_id' });
       company = {
         id: store.nextHexId('company'), company_id: companyId, name: null, plan: null, size: null, website: null, industry: null,
-        monthly_spend: 0, session_count: 0, remote_created_at: optInt(b, 'remote_created_at') ?? null, custom_attributes: {},
+        monthly_spend: 0, session_count: 0, remote_created_at: optInt(b, 'remote_created_at') ?? null, custom_attributes: dict(),
         created_at: now, updated_at: now, archived: false, tag_ids: [],
       };
       const draft = company;
@@ -66,7 +68,7 @@ export function registerCompanies(router: Router<Store>): void {
       store.state.companies[draft.id] = draft;
       ix.companyByCompanyId.set(draft.company_id, draft.id);
     } else {
-      const draft = structuredClone(company);
+      const draft = cloneRecord(company);
       applyCompanyFields(store, draft, b);
       draft.archived = false; // an upsert brings an archived company back, as integrations do
       draft.updated_at = now;
@@ -89,7 +91,7 @@ export function registerCompanies(router: Router<Store>): void {
     }
     const tagId = query.get('tag_id');
     const companies = listed(store).filter((c) => tagId === null || c.tag_ids.includes(tagId));
-    const page = numberedPage(companies, '/companies', query.get('page'), query.get('per_page'), 15);
+    const page = numberedPage(companies, query.get('page'), query.get('per_page'), 15);
     return { body: { type: 'list', data: page.data.map((c) => renderCompany(store, c)), total_count: page.total_count, pages: page.pages } };
   });
 
@@ -99,7 +101,7 @@ export function registerCompanies(router: Router<Store>): void {
     const company = findCompany(store, params.id ?? '');
     const b = bodyObject(body);
     rejectUnknownKeys(b, COMPANY_FIELDS.filter((f) => f !== 'company_id' && f !== 'remote_created_at'));
-    const draft = structuredClone(company);
+    const draft = cloneRecord(company);
     applyCompanyFields(store, draft, b);
     draft.updated_at = store.now();
     store.state.companies[draft.id] = draft;

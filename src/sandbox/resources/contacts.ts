@@ -2,10 +2,13 @@ import { ApiError, badRequest, notFound } from '../http/errors';
 import type { Router } from '../http/router';
 import type { Store } from '../state/store';
 import type { Contact } from '../state/types';
-import { compileQuery } from '../search/query';
+import { compileQuery, CONTACT_RULES } from '../search/query';
+import { contactSearchField } from '../search/contact-fields';
 import { indexContact, indexes, linkCompany, unindexContact, unlinkCompany } from '../state/indexes';
-import { bodyObject, checkEmail, cursorPage, optBool, optId, optInt, optString, requireId, type Body } from './common';
+import { comparePositions, cursorPage, numberedPage, sortedBy, type ListOrder, type Position } from './paging';
+import { bodyObject, checkEmail, optBool, optId, optInt, optString, requireId, type Body } from './common';
 import { checkCustomAttributes } from './custom-attribute-values';
+import { cloneRecord, dict } from '../state/dict';
 import { renderCompany, renderContact, tagBasic } from './render';
 
 const MAX_COMPANIES_PER_CONTACT = 1000;
@@ -68,33 +71,24 @@ function applyFields(store: Store, contact: Contact, body: Body): void {
   }
 }
 
-const CONTACT_DATE_FIELDS = new Set(['created_at', 'updated_at', 'signed_up_at', 'last_seen_at']);
-function contactField(name: string): ((c: Contact) => unknown) | undefined {
-  if (name.startsWith('custom_attributes.')) {
-    const key = name.slice('custom_attributes.'.length);
-    return (c) => c.custom_attributes[key];
-  }
-  switch (name) {
-    case 'id': return (c) => c.id;
-    case 'role': return (c) => c.role;
-    case 'name': return (c) => c.name;
-    case 'email': return (c) => c.email;
-    case 'email_domain': return (c) => c.email?.split('@')[1] ?? null;
-    case 'phone': return (c) => c.phone;
-    case 'external_id': return (c) => c.external_id;
-    case 'created_at': return (c) => c.created_at;
-    case 'updated_at': return (c) => c.updated_at;
-    case 'signed_up_at': return (c) => c.signed_up_at;
-    case 'last_seen_at': return (c) => c.last_seen_at;
-    case 'owner_id': return (c) => c.owner_id;
-    case 'tag_id': return (c) => c.tag_ids;
-    case 'company_id': return (c) => c.company_ids;
-    default: return undefined;
-  }
+/** Contacts list in id order (ids grow with creation time), so a cursor is the last id served. */
+const byId: ListOrder<Contact> = { position: (c) => [c.id] };
+
+/** A search's `sort`: by the field's value (nulls first), then id, either way. */
+function sortOrder(read: (c: Contact) => unknown, descending: boolean): ListOrder<Contact> {
+  const value = (c: Contact): string | number => {
+    const v = read(c);
+    return typeof v === 'number' ? v : v === null || v === undefined ? '' : String(v).toLowerCase();
+  };
+  const direction = descending ? -1 : 1;
+  return {
+    position: (c) => [value(c), c.id],
+    compare: (a: Position, b: Position) => direction * comparePositions(a.slice(0, 1), b.slice(0, 1)) || comparePositions(a.slice(1), b.slice(1)),
+  };
 }
 
-function pageOf(store: Store, contacts: Contact[], perPage: unknown, startingAfter: unknown, defaultPerPage: number) {
-  const page = cursorPage(contacts, perPage, startingAfter, defaultPerPage);
+function pageOf(store: Store, contacts: Contact[], order: ListOrder<Contact>, perPage: unknown, startingAfter: unknown, defaultPerPage: number) {
+  const page = cursorPage(contacts, order, perPage, startingAfter, defaultPerPage);
   return { type: 'list', data: page.data.map((c) => renderContact(store, c)), total_count: page.total_count, pages: page.pages };
 }
 
@@ -107,7 +101,7 @@ export function registerContacts(router: Router<Store>): void {
     const now = store.now();
     const contact: Contact = {
       id: store.nextHexId('contact'), role: readRole(b) ?? 'user', external_id: null, email: null, email_verified: null, phone: null, name: null,
-      avatar: null, owner_id: null, signed_up_at: null, last_seen_at: null, unsubscribed_from_emails: false, custom_attributes: {},
+      avatar: null, owner_id: null, signed_up_at: null, last_seen_at: null, unsubscribed_from_emails: false, custom_attributes: dict(),
       created_at: now, updated_at: now, archived: false, company_ids: [], tag_ids: [], searchable_at_ms: store.searchableAtMs(),
     };
     applyFields(store, contact, b);
@@ -119,29 +113,27 @@ export function registerContacts(router: Router<Store>): void {
   });
 
   router.add('GET', '/contacts', ({ query, store }) => {
-    const contacts = Object.values(store.state.contacts).filter((c) => !c.archived);
-    return { body: pageOf(store, contacts, query.get('per_page') ?? undefined, query.get('starting_after') ?? undefined, 50) };
+    const contacts = sortedBy(Object.values(store.state.contacts).filter((c) => !c.archived), byId);
+    return { body: pageOf(store, contacts, byId, query.get('per_page') ?? undefined, query.get('starting_after') ?? undefined, 50) };
   });
 
   router.add('POST', '/contacts/search', ({ body, store }) => {
     const b = bodyObject(body);
     if (b.query === undefined) throw badRequest('parameter_not_found', 'query is a required parameter.');
-    const predicate = compileQuery<Contact>(b.query, contactField, CONTACT_DATE_FIELDS);
+    const predicate = compileQuery<Contact>(b.query, contactSearchField(store), CONTACT_RULES);
     const visibleAt = store.nowMs();
-    let hits = Object.values(store.state.contacts).filter((c) => !c.archived && c.searchable_at_ms <= visibleAt && predicate(c));
+    const hits = Object.values(store.state.contacts).filter((c) => !c.archived && c.searchable_at_ms <= visibleAt && predicate(c));
+    let order = byId;
     const sort = b.sort as { field?: unknown; order?: unknown } | undefined;
     if (sort && typeof sort === 'object') {
       if (sort.order !== undefined && sort.order !== 'ascending' && sort.order !== 'descending') {
         throw badRequest('invalid_sort_order', `Invalid sort order '${String(sort.order)}'. Must be one of: ascending, descending`);
       }
-      const read = typeof sort.field === 'string' ? contactField(sort.field) : undefined;
-      if (read) {
-        const dir = sort.order === 'descending' ? -1 : 1;
-        hits = hits.slice().sort((x, y) => (String(read(x) ?? '') < String(read(y) ?? '') ? -dir : String(read(x) ?? '') > String(read(y) ?? '') ? dir : 0));
-      }
+      const read = typeof sort.field === 'string' ? contactSearchField(store)(sort.field)?.read : undefined;
+      if (read) order = sortOrder(read, sort.order === 'descending');
     }
     const pagination = (b.pagination ?? {}) as { per_page?: unknown; starting_after?: unknown };
-    return { body: pageOf(store, hits, pagination.per_page, pagination.starting_after, 50) };
+    return { body: pageOf(store, sortedBy(hits, order), order, pagination.per_page, pagination.starting_after, 50) };
   });
 
   router.add('GET', '/contacts/find_by_external_id/:external_id', ({ params, store }) => {
@@ -156,7 +148,7 @@ export function registerContacts(router: Router<Store>): void {
   router.add('PUT', '/contacts/:id', ({ params, body, store }) => {
     const contact = findContact(store, params.id ?? '');
     const b = bodyObject(body);
-    const draft: Contact = structuredClone(contact);
+    const draft: Contact = cloneRecord(contact);
     const role = readRole(b);
     if (role) draft.role = role;
     applyFields(store, draft, b);
@@ -194,11 +186,13 @@ export function registerContacts(router: Router<Store>): void {
     });
   }
 
-  router.add('GET', '/contacts/:id/companies', ({ params, store }) => {
+  // The list key is `companies`: the 2.16 schema `contact_attached_companies` (and the SDK generated
+  // from Intercom's definition, which reads `companies`) says so; only the 2.16 example shows `data`.
+  router.add('GET', '/contacts/:id/companies', ({ params, query, store }) => {
     const contact = findContact(store, params.id ?? '');
     const companies = contact.company_ids.map((id) => store.state.companies[id]).filter((c) => c !== undefined);
-    const data = companies.map((c) => renderCompany(store, c));
-    return { body: { type: 'list', data, total_count: data.length, pages: { type: 'pages', next: null, page: 1, per_page: 50, total_pages: 1 } } };
+    const page = numberedPage(companies, query.get('page'), query.get('per_page'), 50, 60, `/contacts/${contact.id}/companies`);
+    return { body: { type: 'list', companies: page.data.map((c) => renderCompany(store, c)), total_count: page.total_count, pages: page.pages } };
   });
 
   router.add('POST', '/contacts/:id/companies', ({ params, body, store }) => {

@@ -1,6 +1,7 @@
 import type { Store } from '../state/store';
 import type { Conversation, ConversationPart } from '../state/types';
-import { renderAttachment } from './attachments';
+import { withFileUrl } from './attachments';
+import { renderAttachment, withoutNulls } from './render';
 import { renderCompany } from './render';
 
 // A conversation as Intercom returns it: source, contacts, parts, and statistics derived from the parts.
@@ -14,16 +15,18 @@ function authorOf(store: Store, author: { type: string; id: string }): Record<st
   return { type: author.type, id: author.id, name: contact?.name ?? null, email: contact?.email ?? null };
 }
 
-function statistics(c: Conversation): Record<string, unknown> {
+export function statistics(c: Conversation): Record<string, unknown> {
   const first = (pred: (p: ConversationPart) => boolean): number | null => c.parts.find(pred)?.created_at ?? null;
   const last = (pred: (p: ConversationPart) => boolean): ConversationPart | undefined => [...c.parts].reverse().find(pred);
   const isAdminReply = (p: ConversationPart): boolean => p.author.type === 'admin' && p.part_type === 'comment';
   const isContactReply = (p: ConversationPart): boolean => p.author.type !== 'admin' && p.part_type === 'comment';
   const firstClose = first((p) => p.part_type === 'close');
   const lastClose = last((p) => p.part_type === 'close');
-  const firstAssign = first((p) => p.part_type === 'assignment');
+  const isAssignment = (p: ConversationPart): boolean => p.part_type === 'assignment' || p.part_type === 'assign_and_reopen';
+  const firstAssign = first(isAssignment);
   const firstAdminReply = first(isAdminReply);
-  return {
+  // 2.16's conversation_statistics declares no field nullable: a time that has not happened is absent.
+  return withoutNulls({
     type: 'conversation_statistics',
     time_to_assignment: firstAssign === null ? null : firstAssign - c.created_at,
     time_to_admin_reply: firstAdminReply === null ? null : firstAdminReply - c.created_at,
@@ -34,16 +37,16 @@ function statistics(c: Conversation): Record<string, unknown> {
     first_assignment_at: firstAssign,
     first_admin_reply_at: firstAdminReply,
     first_close_at: firstClose,
-    last_assignment_at: last((p) => p.part_type === 'assignment')?.created_at ?? null,
+    last_assignment_at: last(isAssignment)?.created_at ?? null,
     last_assignment_admin_reply_at: null,
     last_contact_reply_at: last(isContactReply)?.created_at ?? c.created_at,
     last_admin_reply_at: last(isAdminReply)?.created_at ?? null,
     last_close_at: lastClose?.created_at ?? null,
     last_closed_by_id: lastClose?.author.id ?? null,
-    count_reopens: c.parts.filter((p) => p.part_type === 'open').length,
-    count_assignments: c.parts.filter((p) => p.part_type === 'assignment').length,
+    count_reopens: c.parts.filter((p) => p.part_type === 'open' || p.part_type === 'assign_and_reopen').length,
+    count_assignments: c.parts.filter(isAssignment).length,
     count_conversation_parts: c.parts.length + 1,
-  };
+  });
 }
 
 export function renderConversation(store: Store, c: Conversation, withParts = true): Record<string, unknown> {
@@ -76,7 +79,7 @@ export function renderConversation(store: Store, c: Conversation, withParts = tr
       subject: c.source_subject,
       body: c.source_body,
       author: authorOf(store, c.source_author),
-      attachments: c.source_attachments.map((a) => renderAttachment(store, a)),
+      attachments: c.source_attachments.map((a) => renderAttachment(withFileUrl(store, a))),
       url: null,
       redacted: false,
     },
@@ -95,7 +98,7 @@ export function renderConversation(store: Store, c: Conversation, withParts = tr
             type: 'conversation_part.list',
             conversation_parts: c.parts.map((p) => ({
               type: 'conversation_part', id: p.id, part_type: p.part_type, body: p.body, created_at: p.created_at, updated_at: p.updated_at,
-              notified_at: p.notified_at, assigned_to: p.assigned_to, author: authorOf(store, p.author), attachments: p.attachments.map((a) => renderAttachment(store, a)),
+              notified_at: p.notified_at, assigned_to: p.assigned_to, author: authorOf(store, p.author), attachments: p.attachments.map((a) => renderAttachment(withFileUrl(store, a))),
               external_id: null, redacted: false,
             })),
             total_count: c.parts.length,

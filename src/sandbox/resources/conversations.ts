@@ -1,13 +1,17 @@
 import { MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
 import { ApiError, badRequest, notFound } from '../http/errors';
 import type { Router } from '../http/router';
-import { compileQuery } from '../search/query';
+import { compileQuery, CONVERSATION_RULES } from '../search/query';
+import { conversationSearchField } from '../search/conversation-fields';
 import type { Store } from '../state/store';
 import type { Conversation, ConversationPart } from '../state/types';
 import { readAttachments } from './attachments';
-import { bodyObject, cursorPage, optBool, optId, optInt, optString, requireId, requireString, withField, type Body } from './common';
+import { cursorPage, idKey, sortedBy, type ListOrder } from './paging';
+import { bodyObject, optBool, optId, optInt, optString, requireId, requireString, withField, type Body } from './common';
 import { checkValue } from './custom-attribute-values';
 import { findCompany } from './companies';
+import { dict } from '../state/dict';
+import { storedBody } from './stored-body';
 import { renderConversation } from './conversation-render';
 
 function planGate(store: Store): void {
@@ -69,42 +73,13 @@ function checkConversationAttributes(store: Store, raw: unknown): Record<string,
   return raw as Record<string, unknown>;
 }
 
-const CONVERSATION_DATE_FIELDS = new Set(['created_at', 'updated_at', 'waiting_since', 'snoozed_until']);
-const conversationField = (store: Store) => (name: string): ((c: Conversation) => unknown) | undefined => {
-  if (name.startsWith('custom_attributes.')) {
-    const key = name.slice('custom_attributes.'.length);
-    return (c) => c.custom_attributes[key];
-  }
-  const fields: Record<string, (c: Conversation) => unknown> = {
-    id: (c) => c.id,
-    created_at: (c) => c.created_at,
-    updated_at: (c) => c.updated_at,
-    'source.type': (c) => c.source_type,
-    'source.id': (c) => c.message_id,
-    'source.delivered_as': () => 'customer_initiated',
-    'source.subject': (c) => c.source_subject,
-    'source.body': (c) => c.source_body,
-    'source.author.id': (c) => c.source_author.id,
-    'source.author.type': (c) => c.source_author.type,
-    'source.author.email': (c) => (c.source_author.type === 'admin' ? store.state.admins.find((a) => a.id === c.source_author.id)?.email : store.state.contacts[c.source_author.id]?.email) ?? null,
-    contact_ids: (c) => c.contact_ids,
-    teammate_ids: (c) => [...new Set(c.parts.filter((p) => p.author.type === 'admin').map((p) => p.author.id))],
-    admin_assignee_id: (c) => c.admin_assignee_id,
-    team_assignee_id: (c) => c.team_assignee_id,
-    open: (c) => c.state !== 'closed',
-    state: (c) => c.state,
-    read: (c) => c.read,
-    priority: (c) => c.priority,
-    tag_ids: (c) => c.tags.map((t) => t.id),
-    waiting_since: (c) => c.waiting_since,
-    snoozed_until: (c) => c.snoozed_until,
-    title: (c) => c.title,
-  };
-  return fields[name];
-};
+/** GET /conversations: most recently updated first. */
+const byUpdatedAt: ListOrder<Conversation> = { position: (c) => [-c.updated_at, idKey(c.id)] };
+/** Search hits: by id. */
+const byId: ListOrder<Conversation> = { position: (c) => [idKey(c.id)] };
 
-function listBody(store: Store, conversations: Conversation[], perPage: unknown, startingAfter: unknown) {
-  const page = cursorPage(conversations, perPage, startingAfter, 20);
+function listBody(store: Store, conversations: Conversation[], order: ListOrder<Conversation>, perPage: unknown, startingAfter: unknown) {
+  const page = cursorPage(conversations, order, perPage, startingAfter, 20);
   return { type: 'conversation.list', conversations: page.data.map((c) => renderConversation(store, c, false)), total_count: page.total_count, pages: page.pages };
 }
 
@@ -123,9 +98,9 @@ export function registerConversations(router: Router<Store>): void {
     const attachments = readAttachments(store, b, false);
     const conversation: Conversation = {
       id: store.nextNumericId('conversation'), message_id: store.nextNumericId('message'), title: null, created_at: createdAt, updated_at: Math.max(createdAt, store.now()),
-      source_type: 'conversation', source_body: text, source_subject: optString(b, 'subject') ?? '', source_author: { type: contact.role, id: contact.id },
+      source_type: 'conversation', source_body: storedBody(text), source_subject: optString(b, 'subject') ?? '', source_author: { type: contact.role, id: contact.id },
       source_attachments: attachments, contact_ids: [contact.id], state: 'open', read: false, priority: 'none', admin_assignee_id: 0, team_assignee_id: 0,
-      snoozed_until: null, waiting_since: createdAt, company_id: null, custom_attributes: {}, tags: [], parts: [], searchable_at_ms: store.searchableAtMs(),
+      snoozed_until: null, waiting_since: createdAt, company_id: null, custom_attributes: dict(), tags: [], parts: [], searchable_at_ms: store.searchableAtMs(),
     };
     store.state.conversations[conversation.id] = conversation;
     store.changed('conversations', conversation.id);
@@ -135,19 +110,19 @@ export function registerConversations(router: Router<Store>): void {
 
   router.add('GET', '/conversations', ({ query, store }) => {
     planGate(store);
-    const all = Object.values(store.state.conversations).sort((a, b) => b.updated_at - a.updated_at);
-    return { body: listBody(store, all, query.get('per_page') ?? undefined, query.get('starting_after') ?? undefined) };
+    const all = sortedBy(Object.values(store.state.conversations), byUpdatedAt);
+    return { body: listBody(store, all, byUpdatedAt, query.get('per_page') ?? undefined, query.get('starting_after') ?? undefined) };
   });
 
   router.add('POST', '/conversations/search', ({ body, store }) => {
     planGate(store);
     const b = bodyObject(body);
     if (b.query === undefined) throw badRequest('parameter_not_found', 'query is a required parameter.');
-    const predicate = compileQuery<Conversation>(b.query, conversationField(store), CONVERSATION_DATE_FIELDS);
+    const predicate = compileQuery<Conversation>(b.query, conversationSearchField(store), CONVERSATION_RULES);
     const visibleAt = store.nowMs();
-    const hits = Object.values(store.state.conversations).filter((c) => c.searchable_at_ms <= visibleAt && predicate(c));
+    const hits = sortedBy(Object.values(store.state.conversations).filter((c) => c.searchable_at_ms <= visibleAt && predicate(c)), byId);
     const pagination = (b.pagination ?? {}) as { per_page?: unknown; starting_after?: unknown };
-    return { body: listBody(store, hits, pagination.per_page, pagination.starting_after) };
+    return { body: listBody(store, hits, byId, pagination.per_page, pagination.starting_after) };
   });
 
   router.add('GET', '/conversations/:id', ({ params, store }) => {
@@ -215,7 +190,7 @@ export function registerConversations(router: Router<Store>): void {
     const attachments = readAttachments(store, b, true);
     const draft = conversation;
     addPart(store, draft, {
-      part_type: messageType, body: text ?? null, created_at: createdAt, author: { type: authorType, id: authorId }, assigned_to: null, attachments,
+      part_type: messageType, body: text === undefined || text === null ? null : storedBody(text), created_at: createdAt, author: { type: authorType, id: authorId }, assigned_to: null, attachments,
       skip_notifications: optBool(b, 'skip_notifications'),
     });
     if (authorType !== 'admin') {
@@ -242,7 +217,7 @@ export function registerConversations(router: Router<Store>): void {
     const text = optString(b, 'body') ?? null;
     switch (messageType) {
       case 'close':
-        addPart(store, draft, { part_type: 'close', body: text, created_at: now, author, assigned_to: null, attachments: [] });
+        addPart(store, draft, { part_type: 'close', body: text === null ? null : storedBody(text), created_at: now, author, assigned_to: null, attachments: [] });
         draft.state = 'closed';
         draft.snoozed_until = null;
         break;
@@ -278,7 +253,13 @@ export function registerConversations(router: Router<Store>): void {
           assignedTo = { type: 'admin', id: assigneeId };
           draft.admin_assignee_id = Number(assigneeId);
         }
-        addPart(store, draft, { part_type: 'assignment', body: text, created_at: now, author, assigned_to: assignedTo, attachments: [] });
+        // Assigning a closed or snoozed conversation reopens it; Intercom reports that part as assign_and_reopen.
+        const reopens = draft.state !== 'open';
+        addPart(store, draft, { part_type: reopens ? 'assign_and_reopen' : 'assignment', body: text === null ? null : storedBody(text), created_at: now, author, assigned_to: assignedTo, attachments: [] });
+        if (reopens) {
+          draft.state = 'open';
+          draft.snoozed_until = null;
+        }
         break;
       }
       default:

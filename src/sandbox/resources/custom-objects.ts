@@ -2,6 +2,7 @@ import { ApiError, badRequest, notFound } from '../http/errors';
 import type { Router } from '../http/router';
 import type { Store } from '../state/store';
 import type { CustomObjectInstance } from '../state/types';
+import { dict } from '../state/dict';
 import { bodyObject, optInt, requireString } from './common';
 
 /**
@@ -10,8 +11,8 @@ import { bodyObject, optInt, requireString } from './common';
  */
 function instancesOf(store: Store, type: string, forWrite = false): Record<string, CustomObjectInstance> {
   if (!store.state.customObjectTypes.includes(type)) throw new ApiError(404, 'not_found', `Custom object type \`${type}\` not found`);
-  if (!forWrite) return store.state.customObjects[type] ?? {};
-  store.state.customObjects[type] ??= {};
+  if (!forWrite) return store.state.customObjects[type] ?? dict();
+  store.state.customObjects[type] ??= dict();
   return store.state.customObjects[type];
 }
 
@@ -37,11 +38,11 @@ export function registerCustomObjects(router: Router<Store>): void {
     const now = store.now();
     const existing = Object.values(instances).find((i) => i.external_id === externalId);
     const instance: CustomObjectInstance = existing ?? {
-      id: store.nextNumericId('custom_object'), type, external_id: externalId, external_created_at: null, external_updated_at: null, custom_attributes: {}, created_at: now, updated_at: now,
+      id: store.nextNumericId('custom_object'), type, external_id: externalId, external_created_at: null, external_updated_at: null, custom_attributes: dict(), created_at: now, updated_at: now,
     };
     instance.external_created_at = optInt(b, 'external_created_at') ?? instance.external_created_at;
     instance.external_updated_at = optInt(b, 'external_updated_at') ?? instance.external_updated_at;
-    instance.custom_attributes = { ...instance.custom_attributes, ...(attributes as Record<string, unknown>) };
+    instance.custom_attributes = dict([...Object.entries(instance.custom_attributes), ...Object.entries(attributes as Record<string, unknown>)]);
     instance.updated_at = now;
     instances[instance.id] = instance;
     store.changed('customObjects', type, instance.id);

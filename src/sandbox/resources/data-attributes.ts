@@ -22,7 +22,7 @@ function render(a: DataAttribute): Record<string, unknown> {
   return {
     type: 'data_attribute', id: a.id, model: a.model, name: a.name, full_name: `custom_attributes.${a.name}`, label: a.name, description: a.description,
     data_type: a.data_type, options: a.options, api_writable: true, messenger_writable: a.messenger_writable, ui_writable: true, custom: true,
-    archived: a.archived, created_at: a.created_at, updated_at: a.updated_at, admin_id: null,
+    archived: a.archived, created_at: a.created_at, updated_at: a.updated_at,
   };
 }
 

@@ -2,9 +2,12 @@ import { badRequest, notFound } from '../http/errors';
 import type { Router } from '../http/router';
 import type { Store } from '../state/store';
 import type { Article, Collection } from '../state/types';
-import { bodyObject, numberedPage, optInt, optString, requireString } from './common';
+import { bodyObject, optInt, optString, requireString } from './common';
+import { numberedPage } from './paging';
 
 const HC_URL = 'https://intercom.help/sandbox/en';
+
+const wordsOf = (text: string): string[] => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
 function renderCollection(store: Store, c: Collection): Record<string, unknown> {
   return {
@@ -82,7 +85,10 @@ export function registerHelpCenter(router: Router<Store>): void {
       website_turned_on: h.website_turned_on, display_name: h.display_name, url: `https://intercom.help/${h.identifier}`, custom_domain: null, default: h.default, locales: ['en'],
     };
   };
-  router.add('GET', '/help_center/help_centers', ({ store }) => ({ body: { type: 'list', data: store.state.helpCenters.map((h) => renderHelpCenter(store, h.id)) } }));
+  router.add('GET', '/help_center/help_centers', ({ query, store }) => {
+    const page = numberedPage(store.state.helpCenters, query.get('page'), query.get('per_page'), 50);
+    return { body: { type: 'list', data: page.data.map((h) => renderHelpCenter(store, h.id)), total_count: page.total_count, pages: page.pages } };
+  });
   router.add('GET', '/help_center/help_centers/:id', ({ params, store }) => ({ body: renderHelpCenter(store, params.id ?? '') }));
 
   router.add('POST', '/help_center/collections', ({ body, store }) => {
@@ -101,7 +107,7 @@ export function registerHelpCenter(router: Router<Store>): void {
   });
   router.add('GET', '/help_center/collections', ({ query, store }) => {
     const all = Object.values(store.state.collections).sort((a, b) => b.updated_at - a.updated_at);
-    const page = numberedPage(all, '/help_center/collections', query.get('page'), query.get('per_page'), 50);
+    const page = numberedPage(all, query.get('page'), query.get('per_page'), 50);
     return { body: { type: 'list', data: page.data.map((c) => renderCollection(store, c)), total_count: page.total_count, pages: page.pages } };
   });
   router.add('GET', '/help_center/collections/:id', ({ params, store }) => {
@@ -164,8 +170,26 @@ export function registerHelpCenter(router: Router<Store>): void {
   });
   router.add('GET', '/articles', ({ query, store }) => {
     const all = Object.values(store.state.articles).sort((a, b) => b.updated_at - a.updated_at);
-    const page = numberedPage(all, '/articles', query.get('page'), query.get('per_page'), 50);
+    const page = numberedPage(all, query.get('page'), query.get('per_page'), 50);
     return { body: { type: 'list', data: page.data.map((a) => renderArticle(store, a)), total_count: page.total_count, pages: page.pages } };
+  });
+  // Articles whose title, description or body holds every word of `phrase` (case-insensitive),
+  // optionally only in one state; 2.16's article_search_response shape (highlights not computed).
+  router.add('GET', '/articles/search', ({ query, store }) => {
+    const words = wordsOf(query.get('phrase') ?? '');
+    const state = query.get('state');
+    if (state !== null && state !== 'published' && state !== 'draft' && state !== 'all') throw badRequest('parameter_invalid', 'state must be published, draft or all');
+    const hits = Object.values(store.state.articles).filter((a) => {
+      if (state !== null && state !== 'all' && a.state !== state) return false;
+      const text = new Set(wordsOf(`${a.title} ${a.description ?? ''} ${(a.body ?? '').replace(/<[^>]*>/g, ' ')}`));
+      return words.every((w) => text.has(w));
+    });
+    return {
+      body: {
+        type: 'list', total_count: hits.length, data: { articles: hits.map((a) => renderArticle(store, a)), highlights: [] },
+        pages: { type: 'pages', page: 1, per_page: Math.max(hits.length, 1), total_pages: 1 },
+      },
+    };
   });
   router.add('GET', '/articles/:id', ({ params, store }) => {
     const a = store.state.articles[params.id ?? ''];

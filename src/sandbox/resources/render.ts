@@ -1,4 +1,4 @@
-import type { Company, Contact, Tag } from '../state/types';
+import type { Attachment, Company, Contact, Tag } from '../state/types';
 import type { Store } from '../state/store';
 import { indexes } from '../state/indexes';
 
@@ -53,8 +53,21 @@ export function userCount(store: Store, companyId: string): number {
   return indexes(store.state).contactsByCompany.get(companyId)?.size ?? 0;
 }
 
+/** The object without the listed keys whose value is null (all keys when none are listed). */
+export function withoutNulls(record: Record<string, unknown>, keys?: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([key, value]) => value !== null || (keys !== undefined && !keys.includes(key))));
+}
+
+/** 2.16's attachment declares width and height as integers: absent when unknown (not an image). */
+export function renderAttachment(a: Attachment): Record<string, unknown> {
+  return withoutNulls({ ...a }, ['width', 'height']);
+}
+
+/** Fields 2.16's company schema declares without `nullable`: absent rather than null. */
+const COMPANY_NON_NULLABLE = ['size', 'website', 'industry', 'remote_created_at', 'last_request_at'];
+
 export function renderCompany(store: Store, c: Company): Record<string, unknown> {
-  return {
+  return withoutNulls({
     type: 'company',
     id: c.id,
     name: c.name,
@@ -74,7 +87,7 @@ export function renderCompany(store: Store, c: Company): Record<string, unknown>
     plan: c.plan ? { type: 'plan', id: c.plan, name: c.plan } : {},
     tags: { type: 'tag.list', tags: c.tag_ids.map((id) => tagBasic(store.state.tags[id])).filter(Boolean) },
     segments: { type: 'segment.list', segments: [] },
-  };
+  }, COMPANY_NON_NULLABLE);
 }
 
 export function tagBasic(tag: Tag | undefined): Record<string, unknown> | undefined {

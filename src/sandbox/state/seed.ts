@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { dict } from './dict';
 import { adminSchema, helpCenterSchema, segmentSchema, teamSchema, workspaceSchema, type SandboxState } from './types';
 
 /**
@@ -50,12 +51,9 @@ export function readSeedFile(file: string): Seed {
  * must start from the seed as written.
  */
 export function stateFromSeed(seed: Seed): SandboxState {
-  return structuredClone(fromSeed(seed));
-}
-
-function fromSeed(seed: Seed): SandboxState {
   const base = DEFAULT_SEED;
-  return {
+  // The seeded parts are cloned; the keyed records start as fresh Dicts (structuredClone would give them a prototype).
+  const seeded = structuredClone({
     workspace: { ...(base.workspace as SandboxState['workspace']), ...seed.workspace },
     admins: seed.admins ?? base.admins ?? [],
     teams: seed.teams ?? base.teams ?? [],
@@ -63,15 +61,18 @@ function fromSeed(seed: Seed): SandboxState {
     customObjectTypes: seed.customObjectTypes ?? base.customObjectTypes ?? [],
     segments: seed.segments ?? [],
     planRestricted: seed.planRestricted ?? false,
-    contacts: {},
-    companies: {},
-    tags: {},
-    dataAttributes: {},
-    conversationAttributes: {},
-    conversations: {},
-    collections: {},
-    articles: {},
-    customObjects: {},
-    counters: {},
+  });
+  return {
+    ...seeded,
+    contacts: dict(),
+    companies: dict(),
+    tags: dict(),
+    dataAttributes: dict(),
+    conversationAttributes: dict(),
+    conversations: dict(),
+    collections: dict(),
+    articles: dict(),
+    customObjects: dict(),
+    counters: dict(),
   };
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { dictOf } from './dict';
 
 /**
  * The sandbox's whole state, JSON-serialisable so it can be persisted, inspected and reloaded.
  * Records keep Intercom's field names; derived fields (counts, lists) are computed when rendered.
  */
-const attributes = z.record(z.string(), z.unknown());
+const attributes = dictOf(z.unknown());
 const nullableString = z.string().nullable();
 const nullableInt = z.number().int().nullable();
 
@@ -211,16 +212,16 @@ export const sandboxStateSchema = z.object({
   segments: z.array(segmentSchema),
   /** When true, conversation endpoints answer 403 api_plan_restricted (Intercom's plan gate). */
   planRestricted: z.boolean().default(false),
-  contacts: z.record(z.string(), contactSchema),
-  companies: z.record(z.string(), companySchema),
-  tags: z.record(z.string(), tagSchema),
-  dataAttributes: z.record(z.string(), dataAttributeSchema),
-  conversationAttributes: z.record(z.string(), conversationAttributeSchema),
-  conversations: z.record(z.string(), conversationSchema),
-  collections: z.record(z.string(), collectionSchema),
-  articles: z.record(z.string(), articleSchema),
-  customObjects: z.record(z.string(), z.record(z.string(), customObjectInstanceSchema)),
-  counters: z.record(z.string(), z.number().int()),
+  contacts: dictOf(contactSchema),
+  companies: dictOf(companySchema),
+  tags: dictOf(tagSchema),
+  dataAttributes: dictOf(dataAttributeSchema),
+  conversationAttributes: dictOf(conversationAttributeSchema),
+  conversations: dictOf(conversationSchema),
+  collections: dictOf(collectionSchema),
+  articles: dictOf(articleSchema),
+  customObjects: dictOf(dictOf(customObjectInstanceSchema)),
+  counters: dictOf(z.number().int()),
 });
 
 export type SandboxState = z.infer<typeof sandboxStateSchema>;

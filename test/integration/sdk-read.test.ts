@@ -1,0 +1,167 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Intercom, IntercomClient } from 'intercom-client';
+import type { ObjectType } from '../../src/model/object-types';
+import { journalOf, ranWorkspace, recordResults, type RanWorkspace } from '../support/engine-fixtures';
+import { all, sdkFor, uniqueIds } from './sdk-helpers';
+
+// After a full migration of a generated help desk into the sandbox, everything is read back through
+// Intercom's own Node SDK: no call may fail, and what it lists must be exactly what the ledger says
+// was migrated (ids, not only counts).
+
+let world: RanWorkspace;
+let sdk: IntercomClient;
+let ledger: Map<string, { state: string; intercomId?: string }>;
+
+before(async () => {
+  world = await ranWorkspace('sdk-read', { scale: 0.1, seed: 1, kind: 'full' });
+  assert.equal(world.result.status, 'completed');
+  sdk = sdkFor(world.sandbox);
+  ledger = recordResults(world.dir, world.result.runId);
+});
+after(() => world?.close());
+
+/** The Intercom ids the ledger holds for migrated records of these source types. */
+function migratedIds(...types: ObjectType[]): Set<string> {
+  const ids = new Set<string>();
+  for (const [key, result] of ledger) {
+    if (types.includes(key.split(':')[0] as ObjectType) && result.state === 'migrated' && result.intercomId) ids.add(result.intercomId);
+  }
+  return ids;
+}
+
+/**
+ * The Intercom ids of the objects the run created, by resource: every applied `create` intent of
+ * the journal (contacts of chat visitors and attributes the engine needs ride on other records, so
+ * the records alone undercount). Each migrated record's id is among them or was there before.
+ */
+function createdIds(resource: string): Set<string> {
+  const lines = journalOf(world.dir, world.result.runId);
+  const creates = new Set(lines.filter((l) => l.type === 'intent' && l.op === 'create' && (l.target as { resource?: string } | undefined)?.resource === resource).map((l) => l.seq));
+  const ids = new Set<string>();
+  for (const l of lines) {
+    const outcome = l.outcome as { result?: string; intercomId?: string } | undefined;
+    if (l.type === 'outcome' && creates.has(l.intentSeq as number) && outcome?.result === 'applied' && outcome.intercomId) ids.add(outcome.intercomId);
+  }
+  return ids;
+}
+
+const sorted = (ids: Iterable<string>): string[] => [...ids].sort();
+
+test('SDK: admins, teams, tags and data attributes', async () => {
+  const admins = await sdk.admins.list();
+  const adminIds = uniqueIds((admins.admins ?? []).filter((a) => a !== undefined), 'admins');
+  assert.equal(adminIds.size, world.sandbox.state().admins.length);
+  for (const id of migratedIds('agents')) assert.ok(adminIds.has(id), `agent → admin ${id} is listed`);
+  assert.equal((await sdk.admins.find({ admin_id: Number([...adminIds][0]) }))?.id, [...adminIds][0]);
+  assert.ok((await sdk.admins.identify())?.app, '/me names the workspace');
+
+  const teams = await sdk.teams.list();
+  const teamIds = uniqueIds(teams.teams ?? [], 'teams');
+  for (const id of migratedIds('departments', 'groups')) assert.ok(teamIds.has(id), `team ${id} is listed`);
+
+  const tags = await sdk.tags.list();
+  assert.deepEqual(sorted(uniqueIds(tags.data ?? [], 'tags')), sorted(createdIds('tag')));
+
+  const attributes = [...((await sdk.dataAttributes.list({ model: 'contact' })).data ?? []), ...((await sdk.dataAttributes.list({ model: 'company' })).data ?? [])];
+  const custom = attributes.filter((a) => a.custom);
+  assert.ok(custom.length > 0);
+  assert.deepEqual(sorted(uniqueIds(custom, 'data attributes')), sorted(createdIds('data_attribute')));
+});
+
+test('SDK: companies list (POST /companies/list), scroll, retrieve and attached contacts', async () => {
+  const migrated = migratedIds('organizations');
+  assert.deepEqual(sorted(migrated), sorted(createdIds('company')));
+  assert.ok(migrated.size > 1);
+  for (const id of migrated) {
+    const company = await sdk.companies.find({ company_id: id });
+    assert.equal(company.id, id);
+  }
+  // Listed (Intercom lists a company once a contact is attached): every company that has users.
+  const withUsers = new Set<string>();
+  for (const id of migrated) if (((await sdk.companies.find({ company_id: id })).user_count ?? 0) > 0) withUsers.add(id);
+  const listed = await all(await sdk.companies.list({ per_page: 2 }));
+  assert.deepEqual(sorted(uniqueIds(listed, 'companies.list')), sorted(withUsers));
+  const scrolled = await all(await sdk.companies.scroll());
+  assert.deepEqual(sorted(uniqueIds(scrolled, 'companies.scroll')), sorted(withUsers));
+
+  const memberships = migratedIds('organizationMemberships');
+  let attached = 0;
+  for (const id of withUsers) {
+    const contacts = await sdk.companies.listAttachedContacts({ company_id: id });
+    const company = await sdk.companies.find({ company_id: id });
+    assert.equal(contacts.data?.length, company.user_count, `company ${id}: attached contacts = user_count`);
+    attached += contacts.data?.length ?? 0;
+    assert.ok(Array.isArray((await sdk.companies.listAttachedSegments({ company_id: id })).data));
+  }
+  assert.ok(memberships.size > 0 && attached > 0, 'memberships were migrated and are visible');
+});
+
+test('SDK: contacts list, search, retrieve, tags, companies and segments', async () => {
+  const expected = createdIds('contact');
+  for (const id of migratedIds('endUsers')) assert.ok(expected.has(id));
+  const listed = await all(await sdk.contacts.list({ per_page: 7 }));
+  const ids = uniqueIds(listed, 'contacts.list');
+  assert.deepEqual(sorted(ids), sorted(expected));
+  const searched = await all(await sdk.contacts.search({ query: { field: 'role', operator: '=', value: 'user' }, pagination: { per_page: 9 } }));
+  const users = listed.filter((c) => c.role === 'user');
+  assert.deepEqual(sorted(uniqueIds(searched, 'contacts.search')), sorted(users.map((c) => c.id)));
+
+  let companyLinks = 0;
+  for (const id of ids) {
+    const contact = await sdk.contacts.find({ contact_id: id });
+    assert.equal(contact.id, id);
+    const companies = await all(await sdk.contacts.listAttachedCompanies({ contact_id: id }));
+    assert.equal(companies.length, contact.companies?.total_count ?? 0, `contact ${id}: attached companies = the contact's company count`);
+    companyLinks += companies.length;
+    const tags = await sdk.contacts.listAttachedTags({ contact_id: id });
+    assert.equal(tags.data?.length, contact.tags?.total_count ?? 0);
+    assert.ok(Array.isArray((await sdk.contacts.listAttachedSegments({ contact_id: id })).data));
+    assert.ok(Array.isArray((await sdk.contacts.listAttachedSubscriptions({ contact_id: id })).data));
+    assert.deepEqual(await all(await sdk.notes.list({ contact_id: id })), []);
+  }
+  // Two source users sharing an email are one Intercom contact: links are distinct (contact, company) pairs.
+  const lines = journalOf(world.dir, world.result.runId);
+  const applied = new Set(lines.filter((l) => l.type === 'outcome' && (l.outcome as { result: string }).result === 'applied').map((l) => l.intentSeq));
+  const pairs = new Set(
+    lines
+      .filter((l) => l.type === 'intent' && l.op === 'attach' && l.objectType === 'organizationMemberships' && applied.has(l.seq))
+      .map((l) => { const b = l.beforeImage as { contactId: string; companyId: string }; return `${b.contactId}/${b.companyId}`; }),
+  );
+  assert.ok(pairs.size > 0);
+  assert.equal(companyLinks, pairs.size, 'every company link the run made is seen from its contact, and no other');
+  assert.ok(Array.isArray((await sdk.segments.list()).segments));
+});
+
+test('SDK: conversations list, search and retrieve with all parts', async () => {
+  const expected = createdIds('conversation');
+  assert.deepEqual(sorted(migratedIds('tickets', 'liveChats', 'callLogs')), sorted(expected));
+  const listed = await all(await sdk.conversations.list({ per_page: 6 }));
+  assert.deepEqual(sorted(uniqueIds(listed, 'conversations.list')), sorted(expected));
+  const searched = await all(await sdk.conversations.search({ query: { field: 'created_at', operator: '>', value: '0' }, pagination: { per_page: 8 } }));
+  assert.deepEqual(sorted(uniqueIds(searched, 'conversations.search')), sorted(expected));
+  for (const id of expected) {
+    const conversation: Intercom.Conversation = await sdk.conversations.find({ conversation_id: id });
+    assert.equal(conversation.id, id);
+    const parts = conversation.conversation_parts;
+    assert.equal(parts?.conversation_parts?.length, parts?.total_count, `conversation ${id}: every part is in the response`);
+    uniqueIds(parts?.conversation_parts ?? [], `conversation ${id} parts`);
+    assert.ok(conversation.source?.body !== undefined);
+  }
+});
+
+test('SDK: articles list and search, collections, help centers', async () => {
+  const articles = await all(await sdk.articles.list({ per_page: 4 }));
+  assert.deepEqual(sorted(uniqueIds(articles, 'articles.list')), sorted(createdIds('article')));
+  const first = articles[0]!;
+  const word = (first.title ?? '').split(/\s+/).find((w) => /^[\p{L}]{4,}$/u.test(w))!;
+  const found = await sdk.articles.search({ phrase: word });
+  assert.ok((found.data?.articles ?? []).some((a) => a.id === first.id), `searching "${word}" finds "${first.title}"`);
+  assert.equal(found.total_count, found.data?.articles?.length);
+
+  const collections = await all(await sdk.helpCenters.collections.list({ per_page: 5 }));
+  assert.deepEqual(sorted(uniqueIds(collections, 'collections')), sorted(createdIds('help_center_collection')));
+  const helpCenters = await all(await sdk.helpCenters.list());
+  assert.equal(helpCenters.length, world.sandbox.state().helpCenters.length);
+  assert.equal((await sdk.helpCenters.find({ help_center_id: Number(helpCenters[0]!.id) })).id, helpCenters[0]!.id);
+});
