@@ -1,4 +1,4 @@
-import { applyObjectMapping, hasErrors, type MappedRecord } from '../../mapping/apply';
+import { applyObjectMapping, cutOf, hasErrors, type MappedRecord } from '../../mapping/apply';
 import type { EndUser, Organization } from '../../model/source';
 import type { RecordState } from '../../model/journal';
 import type { RunContext } from '../context';
@@ -48,7 +48,7 @@ export async function migrateCompanies(ctx: RunContext, scope: PeopleScope): Pro
       const print = fingerprint(body);
       const previous = ctx.ledger.recordState('organizations', String(org.id))?.result;
       if (previous?.state === 'migrated' && previous.fingerprint === print) {
-        return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...(previous.existedBefore ? { existedBefore: true } : {}) };
+        return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...cutOf(mapped), ...(previous.existedBefore ? { existedBefore: true } : {}) };
       }
       const target = await companyTarget(ctx, String(org.id));
       const { company_id: _key, ...fields } = body;
@@ -65,7 +65,7 @@ export async function migrateCompanies(ctx: RunContext, scope: PeopleScope): Pro
         idOf: (c) => c.id,
       });
       await tagRecord(ctx, mapped.tags, 'organizations', String(org.id), 'company', result.id, target.tags, (tag) => ctx.client.tags.tagCompanies(tag.name, [result.id]));
-      return { state: 'migrated', intercomId: result.id, fingerprint: print, ...(target.existedBefore ? { existedBefore: true } : {}) };
+      return { state: 'migrated', intercomId: result.id, fingerprint: print, ...cutOf(mapped), ...(target.existedBefore ? { existedBefore: true } : {}) };
     });
   });
 }
@@ -143,7 +143,7 @@ async function migrateContact(ctx: RunContext, map: RunContext['map']['objects']
   const print = fingerprint(body);
   const previous = ctx.ledger.recordState('endUsers', sourceId)?.result;
   if (previous?.state === 'migrated' && previous.fingerprint === print) {
-    return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...(previous.existedBefore ? { existedBefore: true } : {}) };
+    return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...cutOf(mapped), ...(previous.existedBefore ? { existedBefore: true } : {}) };
   }
   const tagNames = ctx.kind === 'sample' ? [...mapped.tags, ctx.map.options.runTag] : mapped.tags;
 
@@ -171,7 +171,7 @@ async function migrateContact(ctx: RunContext, map: RunContext['map']['objects']
       const present = ctx.options.dryRun ? new Set<string>() : tagIdsOf(await ctx.client.contacts.tags(known));
       await tagRecord(ctx, mapped.tags, 'endUsers', sourceId, 'contact', known, present, (tag) => ctx.client.tags.tagContact(known, tag.id));
     }
-    return { state: 'migrated', intercomId: known, fingerprint: print, ...(existedBefore ? { existedBefore: true } : {}) };
+    return { state: 'migrated', intercomId: known, fingerprint: print, ...cutOf(mapped), ...(existedBefore ? { existedBefore: true } : {}) };
   }
 
   const created = await journaledWrite(ctx, {
@@ -206,7 +206,7 @@ async function migrateContact(ctx: RunContext, map: RunContext['map']['objects']
     }
   }
   await tagRecord(ctx, mapped.tags, 'endUsers', sourceId, 'contact', created.id, present, (tag) => ctx.client.tags.tagContact(created.id, tag.id));
-  return { state: 'migrated', intercomId: created.id, fingerprint: print, ...(existedBefore ? { existedBefore: true } : {}) };
+  return { state: 'migrated', intercomId: created.id, fingerprint: print, ...cutOf(mapped), ...(existedBefore ? { existedBefore: true } : {}) };
 }
 
 /** True when this run created the object of this record (not an earlier run, and not found in Intercom). */
