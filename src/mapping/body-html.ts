@@ -93,7 +93,7 @@ function flattenTables(nodes: ChildNode[]): void {
       const line = cells.map(cellHtml).filter((c) => c !== '').join(' | ');
       if (line) rows.push(line);
     }
-    const replacement = parseDocument(rows.map((r) => `<p>${r}</p>`).join(''), { decodeEntities: false }).children;
+    const replacement = parseDocument(rows.map((r) => `<p>${r}</p>`).join(''), { decodeEntities: true }).children;
     // Copied: prepend moves each node out of the parsed fragment's live list.
     for (const node of [...replacement]) DomUtils.prepend(table, node);
     DomUtils.removeElement(table);
