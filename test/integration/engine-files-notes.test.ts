@@ -55,7 +55,7 @@ test("a chat's files note is written even when another chat's file with the chat
   await after.close();
   assert.ok(conversationId, `chat ${chatId} was migrated`);
   const conversation = sandbox.state().conversations[conversationId];
-  const notes = (conversation?.parts ?? []).filter((p) => p.part_type === 'note' && p.body === 'Files shared in this chat');
+  const notes = (conversation?.parts ?? []).filter((p) => p.part_type === 'note' && p.body === '<p>Files shared in this chat</p>');
   assert.equal(notes.length, 1, `chat ${chatId} has its files note`);
   assert.deepEqual(notes[0]?.attachments.map((a) => a.name).sort(), [...names].sort());
 });
