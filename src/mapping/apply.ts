@@ -42,9 +42,12 @@ export interface MappedRecord {
   issues: FieldIssue[];
 }
 
-/** `{ cut }` for a record's journal entry when any value was cut, else nothing. */
-export function cutOf(record: MappedRecord): { cut?: CutValue[] } {
-  const cut = cutValues(record);
+/**
+ * `{ cut }` for a record's journal entry when any value was cut, else nothing. `notesWritten: false`
+ * for objects whose notes the run does not write (contacts, companies): no cut value is kept whole then.
+ */
+export function cutOf(record: MappedRecord, notesWritten = true): { cut?: CutValue[] } {
+  const cut = cutValues(record).map((c) => (notesWritten ? c : { ...c, keptInNote: false }));
   return cut.length ? { cut } : {};
 }
 

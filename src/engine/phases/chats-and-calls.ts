@@ -89,6 +89,8 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
       const opener = parts[0]?.kind === 'contact'
         ? parts.shift()!
         : { objectType: 'liveChats' as const, sourceId: String(chat.id), kind: 'contact' as const, body: question || textToHtml(`[Placeholder added by the migration, not a visitor message: ${label} ${openerKind === 'agent-opened' ? 'was started by an agent; the first line follows' : 'has no visitor line first'}.]`), createdAt: started, attachments: [] };
+      // Values kept whole in a note (a cut field, a field mapped to a note) follow the transcript, as on tickets.
+      for (const note of mapped.notes) parts.push({ objectType: 'attachments', sourceId: `chat-field:${chat.id}:${note.label}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: textToHtml(`${note.label}:\n${note.text}`), createdAt: parts.at(-1)?.createdAt ?? opener.createdAt, attachments: [] });
       const teamKey = mapped.teamKeys[0];
       const agent = chat.agentUserId === null ? undefined : ctx.workspace.admins.get(chat.agentUserId);
       return writeConversation(ctx, {
