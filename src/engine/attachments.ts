@@ -5,12 +5,10 @@ import mime from 'mime-types';
 import type { Attachment } from '../model/source';
 import { RecordError } from './errors';
 
-/**
- * Intercom takes files inline (base64 `attachment_files`, at most 10 per part) and documents no
- * request limit for them; incoming email is capped at 20 MB, which we use as the per-file ceiling.
- */
-export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
-export const MAX_FILES_PER_PART = 10;
+import { MAX_ATTACHMENT_BYTES, MAX_FILES_PER_PART } from '../model/intercom-limits';
+
+// Re-exported: the limits are defined once in src/model/intercom-limits.ts.
+export { MAX_ATTACHMENT_BYTES, MAX_FILES_PER_PART };
 
 export interface AttachmentFile {
   name: string;

@@ -1,3 +1,5 @@
+import { isEmailAddress } from '../model/email';
+import type { CutValue } from '../model/journal';
 import type { FieldMapping, MappedObject, ObjectMapping } from '../model/mapping';
 import { cleanText } from './clean-text';
 import { customFieldIdOf } from './source-fields';
@@ -23,6 +25,8 @@ export interface FieldOutcome {
   mapped: MappedValue | undefined;
   /** The whole value of a field cut (overflow "note") or not convertible (invalid "note"): it travels as a note so nothing is lost. */
   overflowNote?: string;
+  /** Set when the value was cut to the target's limit. */
+  cut?: { length: number; limit: number; keptInNote: boolean };
   issues: FieldIssue[];
 }
 
@@ -38,16 +42,25 @@ export interface MappedRecord {
   issues: FieldIssue[];
 }
 
+/**
+ * `{ cut }` for a record's journal entry when any value was cut, else nothing. `notesWritten: false`
+ * for objects whose notes the run does not write (contacts, companies): no cut value is kept whole then.
+ */
+export function cutOf(record: MappedRecord, notesWritten = true): { cut?: CutValue[] } {
+  const cut = cutValues(record).map((c) => (notesWritten ? c : { ...c, keptInNote: false }));
+  return cut.length ? { cut } : {};
+}
+
+/** The values of a mapped record that were cut, named by source field: journaled with the record. */
+export function cutValues(record: MappedRecord): CutValue[] {
+  return record.fields.flatMap((f) => (f.cut && !f.issues.some((i) => i.severity === 'error') ? [{ field: f.source, ...f.cut }] : []));
+}
+
 export function hasErrors(record: { issues: FieldIssue[] }): boolean {
   return record.issues.some((i) => i.severity === 'error');
 }
 
-const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:".]{2,}$/;
-
-/** Whether Intercom will take this as a contact's email. */
-export function isEmailAddress(value: string): boolean {
-  return EMAIL.test(value);
-}
+export { isEmailAddress };
 
 
 /** Reads a source value: a canonical record property, or a custom field value by id. */
@@ -97,9 +110,11 @@ export function applyField(object: MappedObject, mapping: FieldMapping, raw: unk
   let input = raw;
   if (typeof input === 'string') {
     const cleaned = cleanText(input);
-    if (cleaned.changed) issue('warning', 'NUL characters or unpaired surrogates were removed');
+    if (cleaned.changed) issue('warning', 'control characters (NUL and the like) or unpaired surrogates were removed; the rest is kept');
     input = cleaned.text;
   }
+  // An email is validated as sent: without the spaces a form kept around it.
+  if (typeof input === 'string' && mapping.target.kind === 'standard' && standardField(object, mapping.target.field)?.type === 'email') input = input.trim();
   if ((input === null || input === undefined || input === '') && mapping.default !== undefined) input = mapping.default;
   if (input === null || input === undefined || (input === '' && mapping.target.kind !== 'standard')) {
     outcome.mapped = null;
@@ -124,6 +139,7 @@ export function applyField(object: MappedObject, mapping: FieldMapping, raw: unk
     const { length, maxLength, original } = result.overflow;
     issue('warning', `value is ${length} characters; cut to ${maxLength}${transform.overflow === 'note' ? ', whole value kept in a note' : ''}`);
     if (transform.overflow === 'note') outcome.overflowNote = original;
+    outcome.cut = { length, limit: maxLength, keptInNote: transform.overflow === 'note' };
   }
   const typeError = checkTargetType(object, mapping, result.value);
   if (typeError) {

@@ -41,7 +41,7 @@ function proposeByType(field: CustomField, samples: readonly string[]): FieldMap
         proposal: { by: 'heuristic', confidence: numeric === 1 ? 0.85 : 0.45, reason: numeric === 1 ? `number field; samples are ${integral === 1 ? 'whole numbers' : 'decimals'}` : 'number field, but some samples are not numbers' } };
     }
     case 'dropdown':
-      return { ...base, target: attr('string'), transform: { kind: 'string', maxLength: MAX_ATTRIBUTE_STRING, overflow: 'trim' },
+      return { ...base, target: attr('string'), transform: { kind: 'string', maxLength: MAX_ATTRIBUTE_STRING, overflow: 'note' },
         proposal: { by: 'heuristic', confidence: 0.8, reason: `drop-down with ${field.options.length} options: a text attribute keeps the chosen option` } };
     case 'text':
     case 'textarea': {

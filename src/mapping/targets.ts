@@ -1,4 +1,5 @@
 import type { FieldMapping, MappedObject } from '../model/mapping';
+import { MAX_ATTRIBUTE_STRING } from '../model/intercom-limits';
 
 export type TargetValueType = 'string' | 'email' | 'integer' | 'float' | 'boolean' | 'datetime' | 'html' | 'url';
 
@@ -14,42 +15,42 @@ export interface StandardField {
 export const STANDARD_FIELDS: Record<MappedObject, StandardField[]> = {
   companies: [
     { name: 'company_id', type: 'string', reserved: true },
-    { name: 'name', type: 'string', maxLength: 255 },
-    { name: 'website', type: 'url', maxLength: 255 },
-    { name: 'industry', type: 'string', maxLength: 255 },
-    { name: 'plan', type: 'string', maxLength: 255 },
+    { name: 'name', type: 'string' },
+    { name: 'website', type: 'url' },
+    { name: 'industry', type: 'string' },
+    { name: 'plan', type: 'string' },
     { name: 'size', type: 'integer' },
     { name: 'remote_created_at', type: 'datetime' },
   ],
   contacts: [
     { name: 'external_id', type: 'string', reserved: true },
-    { name: 'email', type: 'email', maxLength: 255 },
-    { name: 'name', type: 'string', maxLength: 255 },
-    { name: 'phone', type: 'string', maxLength: 255 },
+    { name: 'email', type: 'email' },
+    { name: 'name', type: 'string' },
+    { name: 'phone', type: 'string' },
     { name: 'signed_up_at', type: 'datetime' },
     { name: 'last_seen_at', type: 'datetime' },
   ],
   tickets: [
-    { name: 'title', type: 'string', maxLength: 255 },
+    { name: 'title', type: 'string' },
     { name: 'created_at', type: 'datetime', reserved: true },
   ],
   liveChats: [
-    { name: 'title', type: 'string', maxLength: 255 },
+    { name: 'title', type: 'string' },
     { name: 'created_at', type: 'datetime', reserved: true },
   ],
   callLogs: [
-    { name: 'title', type: 'string', maxLength: 255 },
+    { name: 'title', type: 'string' },
     { name: 'created_at', type: 'datetime', reserved: true },
   ],
   kbArticles: [
-    { name: 'title', type: 'string', maxLength: 255 },
-    { name: 'description', type: 'string', maxLength: 255 },
+    { name: 'title', type: 'string' },
+    { name: 'description', type: 'string' },
     { name: 'body', type: 'html' },
   ],
 };
 
-/** Intercom stores string custom-attribute values up to 255 characters. */
-export const MAX_ATTRIBUTE_STRING = 255;
+// Defined once with its source in src/model/intercom-limits.ts.
+export { MAX_ATTRIBUTE_STRING };
 
 /** The Intercom model a mapped object's custom attributes belong to. */
 export function attributeModel(object: MappedObject): 'contact' | 'company' | 'conversation' | null {

@@ -1,4 +1,5 @@
 import { convert } from 'html-to-text';
+import { impossibleDateParts } from '../model/calendar';
 import type { Transform } from '../model/mapping';
 
 export type MappedValue = string | number | boolean | null;
@@ -78,11 +79,14 @@ export function toUnixSeconds(raw: unknown): number | null {
   const isoish = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(s);
   let ms: number;
   if (isoish) {
+    const [y, mo, d, h, mi, sec] = (s.match(/\d+/g) ?? []).map(Number);
+    if (impossibleDateParts(y!, mo!, d!, h ?? 0, mi ?? 0, sec ?? 0)) return null;
     const withT = s.replace(' ', 'T');
     ms = Date.parse(/Z|[+-]\d{2}:?\d{2}$/.test(withT) || withT.length === 10 ? withT : `${withT}Z`);
   } else if (/^\d{1,2}\/\d{1,2}\/\d{4}$/.test(s)) {
     // SmarterTrack shows US-style dates in its UI; values typed into date fields follow it.
     const [m, d, y] = s.split('/').map(Number) as [number, number, number];
+    if (impossibleDateParts(y, m, d)) return null;
     ms = Date.UTC(y, m - 1, d);
   } else {
     return null;

@@ -194,6 +194,17 @@ export const OutcomeResult = z.discriminatedUnion('result', [
 ]);
 export type OutcomeResult = z.input<typeof OutcomeResult>;
 
+/** A value longer than its target takes: the field, its length, the limit, and whether a note keeps it whole. */
+export const CutValue = z.object({ field: z.string().min(1), length: z.number().int().positive(), limit: z.number().int().positive(), keptInNote: z.boolean() });
+export type CutValue = z.infer<typeof CutValue>;
+
+/**
+ * `placeholder`: no customer message to open with (no messages, or a comment first); `agent-opened`:
+ * an agent's message came first. Either way the opener says so in words of ours, never the customer's.
+ */
+export const OpenerKind = z.enum(['placeholder', 'agent-opened']);
+export type OpenerKind = z.infer<typeof OpenerKind>;
+
 export const RecordState = z.discriminatedUnion('state', [
   /** `existedBefore`: matched to an Intercom object that was there before the migration (e.g. an admin). */
   z.object({
@@ -202,6 +213,10 @@ export const RecordState = z.discriminatedUnion('state', [
     existedBefore: z.boolean().optional(),
     /** Digest of what was written (payload, state, part ids): delta compares it to find changed records. */
     fingerprint: z.string().optional(),
+    /** Values cut to an Intercom limit (each kept whole in a note unless the map says otherwise): counted as "cut". */
+    cut: z.array(CutValue).optional(),
+    /** A conversation not opened by a customer message: what opened it instead (counted in the reconciliation). */
+    opener: OpenerKind.optional(),
   }),
   z.object({ state: z.literal('skipped'), reason: z.string().min(1) }),
   z.object({ state: z.literal('failed'), error: ErrorInfo }),

@@ -48,7 +48,7 @@ export const Transform = z.object({
   /** Longest value the target takes; longer ones are handled by `overflow`. */
   maxLength: z.number().int().positive().optional(),
   /** trim: cut and report; note: cut, and the whole value goes into a note; fail: the record fails. */
-  overflow: z.enum(['trim', 'note', 'fail']).default('trim'),
+  overflow: z.enum(['trim', 'note', 'fail']).default('note'),
   /** A value the transform cannot convert: fail the record, or keep it in a note and go on (reported). */
   invalid: z.enum(['fail', 'note']).default('fail'),
 });

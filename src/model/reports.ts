@@ -42,6 +42,12 @@ export const TypeReconciliation = z.object({
   otherRuns: Count.default(0),
   /** Record entries whose source record no longer exists in the source (deleted since, or a bad id). */
   notInSource: Count,
+  /** Migrated records with a value cut to an Intercom limit (each listed in the CSV as "cut"). */
+  cut: Count.default(0),
+  /** Conversations opened by a placeholder of ours, not a customer message (listed as "opener"). */
+  placeholderOpeners: Count.default(0),
+  /** …of which the source conversation was opened by an agent. */
+  agentOpened: Count.default(0),
 });
 export type TypeReconciliation = z.infer<typeof TypeReconciliation>;
 
@@ -94,7 +100,8 @@ export type ReconciliationReport = z.infer<typeof ReconciliationReport>;
 export const ReconciliationRow = z.object({
   objectType: ObjectType,
   sourceId: z.string(),
-  state: z.enum(['skipped', 'failed', 'unaccounted']),
+  /** `cut` and `opener` rows are migrated records: a value cut to a limit, an opener that is a placeholder of ours. */
+  state: z.enum(['skipped', 'failed', 'unaccounted', 'cut', 'opener']),
   /** The skip reason, or the error class of a failure. */
   reason: z.string(),
   field: z.string(),

@@ -6,6 +6,7 @@ import { PreflightFacts, SourceDescription } from './source';
 
 export const ProblemCode = z.enum([
   'endUserWithoutEmail',
+  'endUserInvalidEmail',
   'duplicateEmail',
   'agentWithoutEmail',
   'customFieldValueNearLimit',
@@ -32,9 +33,13 @@ export type ProblemCode = z.infer<typeof ProblemCode>;
 /** One flagged record: its id plus whatever context identifies the issue. */
 export const ProblemItem = z.object({
   id: z.number().int(),
+  /** The record as the run names it (a ticket by its number: "ticket 123-ABC"). */
+  label: z.string().optional(),
   /** The ticket (chat, call log) a message, value or attachment belongs to. */
   parentKind: z.enum(['ticket', 'chat', 'callLog', 'user']).optional(),
   parentId: z.number().int().optional(),
+  /** The parent as the run names it ("ticket 123-ABC"). */
+  parentLabel: z.string().optional(),
   fieldId: z.number().int().optional(),
   length: z.number().int().optional(),
   parts: z.number().int().optional(),

@@ -16,7 +16,7 @@ export function reconciliationMarkdown(report: ReconciliationReport, csvName: st
     ? `Run \`${scope.runId}\` (${scope.kind}, ${scope.status}), generated ${report.generatedAt}.`
     : `Current state of the workspace across ${fmt(scope.runIds.length)} run(s) (latest record per source record), generated ${report.generatedAt}.`);
   out.push(`Source: ${report.source.engine} \`${report.source.location}\` (table prefix \`${report.source.tablePrefix}\`).`);
-  out.push(`Every skipped, failed and unaccounted record is listed in \`${csvName}\`.`, '');
+  out.push(`Every skipped, failed and unaccounted record, every cut value and every placeholder opener is listed in \`${csvName}\`.`, '');
 
   const t = report.totals;
   const gaps = report.types.filter((x) => x.unaccounted > 0);
@@ -27,6 +27,10 @@ export function reconciliationMarkdown(report: ReconciliationReport, csvName: st
     ? `- **Gap:** ${gaps.map((x) => `${fmt(x.unaccounted)} ${x.objectType}`).join(', ')} without any record in the ledger.`
     : '- No gap: every source record of the covered object types has a record in the ledger.');
   if (failedTypes.length) out.push(`- **Failed:** ${failedTypes.map((x) => `${fmt(x.failed)} ${x.objectType}`).join(', ')}.`);
+  const cutTypes = report.types.filter((x) => x.cut > 0);
+  if (cutTypes.length) out.push(`- **Cut:** ${cutTypes.map((x) => `${fmt(x.cut)} ${x.objectType}`).join(', ')} migrated with a value cut to an Intercom limit (each in \`${csvName}\`).`);
+  const openerTypes = report.types.filter((x) => x.placeholderOpeners > 0);
+  if (openerTypes.length) out.push(`- Openers: ${openerTypes.map((x) => `${fmt(x.placeholderOpeners)} ${x.objectType} (${fmt(x.agentOpened)} opened by an agent)`).join(', ')} open with a placeholder of ours, not a customer message.`);
   const mismatched = report.fieldCheck.types.reduce((n, x) => n + x.withMismatches, 0);
   const checked = report.fieldCheck.types.reduce((n, x) => n + x.checked, 0);
   const fidelity = report.fieldCheck.types.filter((x) => x.checked > 0).map((x) => `${x.objectType} ${x.fidelity}%`).join(', ');

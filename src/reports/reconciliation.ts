@@ -87,8 +87,21 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
       notInSource = recs.size - matched;
     }
     const failedReasons = new Map<string, { errorClass: string; field: string | null; count: number }>();
+    let cut = 0;
+    let placeholderOpeners = 0;
+    let agentOpened = 0;
     for (const r of [...recs.values()].sort(bySourceId)) {
-      if (r.result.state === 'skipped') {
+      if (r.result.state === 'migrated') {
+        if (r.result.cut?.length) cut++;
+        for (const c of r.result.cut ?? []) {
+          rows.push({ objectType, sourceId: r.sourceId, state: 'cut', reason: c.keptInNote ? 'cut, whole value kept in a note' : 'cut', field: c.field, message: `${c.length} characters cut to ${c.limit}`, runId: r.runId });
+        }
+        if (r.result.opener) {
+          placeholderOpeners++;
+          if (r.result.opener === 'agent-opened') agentOpened++;
+          rows.push({ objectType, sourceId: r.sourceId, state: 'opener', reason: r.result.opener, field: '', message: r.result.opener === 'agent-opened' ? 'opened by an agent: a placeholder opens the conversation, the agent\'s message follows as a reply' : 'no customer message first: a placeholder opens the conversation', runId: r.runId });
+        }
+      } else if (r.result.state === 'skipped') {
         rows.push({ objectType, sourceId: r.sourceId, state: 'skipped', reason: r.result.reason, field: '', message: '', runId: r.runId });
       } else if (r.result.state === 'failed') {
         const { errorClass, field, message } = r.result.error;
@@ -114,6 +127,9 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
       unaccountedIds,
       otherRuns,
       notInSource,
+      cut,
+      placeholderOpeners,
+      agentOpened,
     });
   }
 

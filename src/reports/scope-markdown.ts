@@ -8,7 +8,8 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 function describeItem(item: ProblemItem): string {
   const bits: string[] = [];
-  if (item.parentKind && item.parentId !== undefined && item.parentId !== item.id) bits.push(`${item.parentKind} ${item.parentId}`);
+  if (item.parentLabel) bits.push(item.parentLabel);
+  else if (item.parentKind && item.parentId !== undefined && item.parentId !== item.id) bits.push(`${item.parentKind} ${item.parentId}`);
   else if (item.parentKind && item.parentId !== undefined) bits.push(item.parentKind);
   if (item.fieldId !== undefined) bits.push(`field ${item.fieldId}`);
   if (item.length !== undefined) bits.push(`${fmt(item.length)} ${item.fieldId !== undefined ? 'chars' : 'bytes'}`);
@@ -16,7 +17,8 @@ function describeItem(item: ProblemItem): string {
   if (item.email !== undefined) bits.push(`${item.email}: users ${(item.userIds ?? []).join(', ')}`);
   if (item.reference !== undefined) bits.push(`${item.reference} ${item.referencedId ?? '?'} missing`);
   if (item.detail) bits.push(item.detail);
-  return bits.length ? `${item.id} (${bits.join('; ')})` : String(item.id);
+  const name = item.label ?? String(item.id);
+  return bits.length ? `${name} (${bits.join('; ')})` : name;
 }
 
 function escapeCell(text: string): string {

@@ -1,29 +1,30 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../model/clock';
+import { MAX_ATTACHMENT_BYTES, MAX_ATTRIBUTE_STRING, MAX_CONVERSATION_PARTS, MAX_FILES_PER_PART, nearLimit } from '../model/intercom-limits';
+import { isEmailAddress, trimEmail } from '../model/email';
 import type { ObjectCounts } from '../model/object-types';
 import type { PreflightFacts } from '../model/source';
 import { ScopeReport, type ChecklistItem, type Estimate, type Preflight, type Problem, type ProblemCode, type ProblemItem, type RebuildItem } from '../model/scope';
 import type { FlagKind, SourceReader, SourceVolumes } from '../source/reader';
 import { scopeMarkdown } from './scope-markdown';
 
-/** Thresholds the scope checks against (Intercom limits from the shared reference notes). */
+/** Thresholds the scope checks against: Intercom's limits are the run's own (src/model/intercom-limits.ts). */
 export const SCOPE_LIMITS = {
   /** Custom-field values: flagged from this length (near the limit)… */
-  customFieldNearLength: 450,
-  /** …and over it. The 512 figure is unverified for SmarterTrack; Intercom attributes are the concern. */
-  customFieldMaxLength: 512,
-  /** Intercom: "There is a limit of 500 parts" per conversation. */
-  maxConversationParts: 500,
-  /** Intercom: at most 10 attachment_files per part. */
-  attachmentsPerPart: 10,
-  /** Intercom: 100 MB per file (help center article on attachments); no API-specific figure is documented. */
-  maxAttachmentBytes: 100 * 1024 * 1024,
+  customFieldNearLength: nearLimit(MAX_ATTRIBUTE_STRING),
+  /** …and over it: a string attribute holds this many characters; longer values are cut and kept in a note. */
+  customFieldMaxLength: MAX_ATTRIBUTE_STRING,
+  maxConversationParts: MAX_CONVERSATION_PARTS,
+  attachmentsPerPart: MAX_FILES_PER_PART,
+  maxAttachmentBytes: MAX_ATTACHMENT_BYTES,
   /** Intercom private apps: 10,000 calls per minute per app. */
   requestsPerMinute: 10_000,
   /** A full backup older than this many days is flagged in the pre-flight. */
   maxBackupAgeDays: 7,
 } as const;
+
+const MB = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 export interface ScopeOptions {
   /** Stated in the report; attachment existence is only checked when the reader resolves paths. */
@@ -34,17 +35,18 @@ export interface ScopeOptions {
 
 const ADVICE: Record<ProblemCode, [Problem['severity'], string, string]> = {
   endUserWithoutEmail: ['warning', 'End users without an email address', 'Created as contacts by external_id only; they cannot receive email replies.'],
+  endUserInvalidEmail: ['warning', 'End users whose email address is not valid (after trimming spaces)', 'Intercom refuses the address: the contact fails, naming the field, unless the map drops or fixes it.'],
   duplicateEmail: ['warning', 'End users sharing an email address (case-insensitive)', 'Intercom keeps one contact per email: all but one are created without email and linked by external_id; review them.'],
   agentWithoutEmail: ['warning', 'Agents without an email address', 'Agents are matched to Intercom admins by email: these fall back to the configured default admin.'],
-  customFieldValueNearLimit: ['info', 'Custom-field values of 450 to 512 characters', 'Close to the 512-character limit: check the target attribute can hold them.'],
-  customFieldValueOverLimit: ['warning', 'Custom-field values over 512 characters', 'Too long for an attribute: truncated with a note holding the full text, or mapped to a note.'],
+  customFieldValueNearLimit: ['info', `Custom-field values of ${SCOPE_LIMITS.customFieldNearLength} to ${SCOPE_LIMITS.customFieldMaxLength} characters`, `Close to the ${SCOPE_LIMITS.customFieldMaxLength}-character limit of a text attribute.`],
+  customFieldValueOverLimit: ['warning', `Custom-field values over ${SCOPE_LIMITS.customFieldMaxLength} characters`, 'Too long for a text attribute: cut, with the whole value kept in a note (the default), or mapped to a note.'],
   unknownCustomFieldType: ['warning', 'Custom fields of an unknown data type', 'Migrated as text unless the mapping says otherwise.'],
   attachmentMissing: ['warning', 'Attachments missing on disk', 'Their metadata is known but the file is not under the attachments root: noted on the conversation, not uploaded.'],
   attachmentUnsafePath: ['error', 'Attachments whose file name would leave the attachments root', 'Refused and never opened; check these rows.'],
   attachmentNotChecked: ['info', 'Attachments not checked on disk', 'No attachments root was given (--attachments): existence was not checked.'],
-  attachmentTooLarge: ['warning', 'Attachments over Intercom\'s size limit (100 MB)', 'Not uploaded; noted on the conversation.'],
+  attachmentTooLarge: ['warning', `Attachments over the ${MB(SCOPE_LIMITS.maxAttachmentBytes)} per-file limit`, 'Not uploaded; noted on the conversation.'],
   attachmentEmpty: ['warning', 'Attachments of zero bytes', 'Not uploaded; noted on the conversation.'],
-  ticketOverPartLimit: ['warning', 'Tickets over 500 conversation parts', 'Intercom caps a conversation at 500 parts: the rest of the thread is folded into a final note.'],
+  ticketOverPartLimit: ['warning', `Tickets over ${SCOPE_LIMITS.maxConversationParts} conversation parts`, `Intercom caps a conversation at ${SCOPE_LIMITS.maxConversationParts} parts: the rest of the thread is folded into a final note.`],
   orphanReference: ['warning', 'Tickets referring to a customer, agent or department that does not exist', 'Migrated without that link (default admin / no team / contact from the ticket email).'],
   deletedTicket: ['info', 'Deleted tickets', 'Kept in scope and flagged; the mapping decides whether they move.'],
   spamTicket: ['info', 'Tickets marked as spam', 'Kept in scope and flagged; the mapping decides whether they move.'],
@@ -74,6 +76,33 @@ class Problems {
   }
 }
 
+const TICKET_CODES = new Set<ProblemCode>(['ticketOverPartLimit', 'orphanReference', 'deletedTicket', 'spamTicket']);
+
+/**
+ * Names flagged tickets as the run does ("ticket <number>"), so a scope line and a run's warning
+ * about the same ticket can be matched. One pass over the tickets, keeping only the flagged ids.
+ */
+async function labelTickets(reader: SourceReader, list: Problem[]): Promise<Problem[]> {
+  const wanted = new Set<number>();
+  for (const p of list) {
+    for (const item of p.items) {
+      if (TICKET_CODES.has(p.code)) wanted.add(item.id);
+      if (item.parentKind === 'ticket' && item.parentId !== undefined) wanted.add(item.parentId);
+    }
+  }
+  if (wanted.size === 0) return list;
+  const labels = new Map<number, string>();
+  for await (const t of reader.tickets()) if (wanted.has(t.id)) labels.set(t.id, `ticket ${t.number ?? t.id}`);
+  return list.map((p) => ({
+    ...p,
+    items: p.items.map((item) => {
+      const label = TICKET_CODES.has(p.code) ? labels.get(item.id) : undefined;
+      const parentLabel = item.parentKind === 'ticket' && item.parentId !== undefined ? labels.get(item.parentId) : undefined;
+      return { ...item, ...(label ? { label } : {}), ...(parentLabel ? { parentLabel } : {}) };
+    }),
+  }));
+}
+
 const FLAGS: [FlagKind, ProblemCode, ProblemItem['parentKind'] | null][] = [
   ['deletedTickets', 'deletedTicket', null],
   ['spamTickets', 'spamTicket', null],
@@ -97,7 +126,9 @@ export async function buildScope(reader: SourceReader, options: ScopeOptions): P
   const problems = new Problems();
 
   for await (const user of reader.endUsers()) {
-    if (!user.email?.trim()) problems.add('endUserWithoutEmail', { id: user.id });
+    const email = trimEmail(user.email);
+    if (email === null) problems.add('endUserWithoutEmail', { id: user.id });
+    else if (!isEmailAddress(email)) problems.add('endUserInvalidEmail', { id: user.id, email });
   }
   for await (const group of insights.duplicateEmails()) {
     problems.add('duplicateEmail', { id: group.userIds[0] ?? 0, email: group.email, userIds: group.userIds });
@@ -141,7 +172,7 @@ export async function buildScope(reader: SourceReader, options: ScopeOptions): P
     source: await reader.describe(),
     attachmentsRoot: options.attachmentsRoot,
     counts,
-    problems: problems.list(),
+    problems: await labelTickets(reader, problems.list()),
     rebuild: await rebuildInventory(reader, counts, volumes),
     estimate: estimateCalls(counts, volumes),
     preflight: preflightOf(reader.preflight ? await reader.preflight() : null, now),

@@ -3,6 +3,8 @@
  * ('YYYY-MM-DD HH:MM:SS[.fff]', ISO 8601), Date objects (mssql) or numbers; this turns any of them
  * into a UTC ISO string. Text without a zone is read as UTC, never as local time.
  */
+import { impossibleDateParts } from '../model/calendar';
+
 const TEXT_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 const UNIX_EPOCH_TICKS = 621355968000000000n; // .NET ticks at 1970-01-01
@@ -18,6 +20,8 @@ export function parseUtcDate(value: unknown): string | null {
   const m = TEXT_DATE.exec(text);
   if (!m) throw new Error(`not a date: ${JSON.stringify(value)}`);
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
+  const wrong = impossibleDateParts(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s));
+  if (wrong) throw new Error(`not a date: ${JSON.stringify(value)} does not exist (${wrong}); never rolled over`);
   const ms = Number((frac + '000').slice(0, 3));
   let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
   if (zone && zone.toUpperCase() !== 'Z') {

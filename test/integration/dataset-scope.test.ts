@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ProblemCode, ScopeReport } from '../../src/model/scope';
 import type { Agent, Attachment, CustomField, EndUser, KbCategory, Organization, OrganizationMembership, Ticket } from '../../src/model/source';
-import { buildScope } from '../../src/reports/scope';
+import { buildScope, SCOPE_LIMITS } from '../../src/reports/scope';
 import { openSource } from '../../src/source/open-source';
 import type { SourceReader } from '../../src/source/reader';
 import { generateDataset } from '../fixtures/dataset/generate';
@@ -145,13 +145,13 @@ describe('hard cases (scale 1)', () => {
     const long = [...items('customFieldValueNearLimit'), ...items('customFieldValueOverLimit')];
     for (const v of h.longCustomFieldValues) {
       const hit = long.find((i) => i.parentKind === 'ticket' && i.id === v.ticketId && i.fieldId === v.customFieldId);
-      if (v.length < 450) {
+      if (v.length < SCOPE_LIMITS.customFieldNearLength) {
         assert.equal(hit, undefined);
         continue;
       }
       assert.equal(hit?.length, v.length, `ticket ${v.ticketId} field ${v.customFieldId}`);
       const over = items('customFieldValueOverLimit').includes(hit!);
-      assert.equal(over, v.length > 512, `ticket ${v.ticketId} field ${v.customFieldId} (${v.length})`);
+      assert.equal(over, v.length > SCOPE_LIMITS.customFieldMaxLength, `ticket ${v.ticketId} field ${v.customFieldId} (${v.length})`);
     }
     for (const id of h.orphanTicketIds) assert.ok(ids('orphanReference').includes(id), `ticket ${id}`);
   });

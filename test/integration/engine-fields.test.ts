@@ -107,7 +107,8 @@ test('one contact per end user with an email; every other end user is in the led
     assert.equal(contact.id, r.intercomId);
     assert.equal(contact.role, 'user');
     assert.equal(contact.name, user.displayName);
-    if (user.email) assert.equal(contact.email?.toLowerCase(), user.email.toLowerCase());
+    // Spaces a form kept around an address are not part of it (the generator plants one such address).
+    if (user.email) assert.equal(contact.email?.toLowerCase(), user.email.trim().toLowerCase());
     created++;
   }
   const withEmail = src.users.filter((u) => u.email && !u.deleted);
@@ -138,7 +139,9 @@ test('one conversation per ticket; deleted and spam tickets skipped with their r
       assert.ok(c, `ticket ${ticket.id} → conversation ${id}`);
       assert.equal(c.custom_attributes['SmarterTrack ticket number'], ticket.number);
       assert.equal(byNumber.get(ticket.number!), 1, `ticket ${ticket.number}: exactly one conversation`);
-      if (ticket.subject) assert.equal(c.title, ticket.subject.trim().slice(0, 255) === c.title ? c.title : ticket.subject);
+      // Titles arrive whole (Intercom documents no limit for them), without control characters.
+      // eslint-disable-next-line no-control-regex
+      if (ticket.subject) assert.equal(c.title, ticket.subject.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, ''));
     }
   }
   for (const chat of src.chats) {
@@ -212,7 +215,7 @@ test('files ride on their parts; the opening message\'s files follow in a note',
       if (live.length === 0) {
         // Only deleted files on the opening message: no note announcing files that are not there.
         if (item.attachments.every((a) => a.deleted) && migratedId('ticketMessages', item.id) === c.id) {
-          assert.ok(!c.parts.some((p) => /Attachments of the customer's first message/.test(p.body ?? '')), `ticket ${ticket.id}: no empty files note`);
+          assert.ok(!c.parts.some((p) => /Attachments of the customer(&#39;|')s first message/.test(p.body ?? '')), `ticket ${ticket.id}: no empty files note`);
           openersWithDeletedFilesOnly++;
         }
         continue;
@@ -223,7 +226,7 @@ test('files ride on their parts; the opening message\'s files follow in a note',
       assert.equal(carrier.attachments.length, Math.min(live.length, 10), `ticket ${ticket.id}: message ${item.id} has ${live.length} file(s)`);
       if (migratedId('ticketMessages', item.id) === c.id) {
         assert.equal(carrier.part_type, 'note');
-        assert.match(carrier.body ?? '', /Attachments of the customer's first message/);
+        assert.match(carrier.body ?? '', /Attachments of the customer(&#39;|')s first message/);
       } else {
         assert.equal(carrier.id, migratedId('ticketMessages', item.id));
       }

@@ -1,9 +1,11 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openSource, type OpenSourceOptions } from '../../src/source/open-source';
 import type { SourceReader } from '../../src/source/reader';
 import { parseSourceUrl } from '../../src/source/source-url';
+import { withoutSqliteOnlyValues } from '../fixtures/dataset/fidelity-cases';
 import { generateDataset } from '../fixtures/dataset/generate';
 import type { DatasetManifest } from '../fixtures/dataset/manifest';
 import { startTdsFixture, type TdsFixture, type TdsFixtureOptions } from '../fixtures/tds/server';
@@ -33,6 +35,13 @@ export async function serveDataset(
   const manifest = await generateDataset({ outDir: dir, seed: generate.seed ?? 1, scale: generate.scale, ...(generate.tablePrefix ? { tablePrefix: generate.tablePrefix } : {}) });
   const database = path.join(dir, manifest.database);
   const attachmentsRoot = path.join(dir, manifest.attachmentsRoot);
+  // SQL Server cannot hold a date that does not exist: the planted one is left out here.
+  const db = new Database(database);
+  try {
+    withoutSqliteOnlyValues(db, manifest.tablePrefix);
+  } finally {
+    db.close();
+  }
   const fixture = await startTdsFixture({ database, user: USER, password: PASSWORD, port: 0, ...fixtureOptions });
   const url = `mssql://${USER}@127.0.0.1:${fixture.port}/SmarterTrack?encrypt=true&trustServerCertificate=false`;
   return {

@@ -1,5 +1,5 @@
-import { applyObjectMapping, hasErrors } from '../../mapping/apply';
-import { htmlToText } from '../../mapping/transforms';
+import { applyObjectMapping, cutValues, hasErrors } from '../../mapping/apply';
+import { messageBodyHtml, textToHtml, withHeading } from '../../mapping/body-html';
 import type { RecordState } from '../../model/journal';
 import { attachmentSourceId, type Attachment, type CallLog, type ChatMessage, type LiveChat } from '../../model/source';
 import { forEachRecord } from '../concurrent';
@@ -42,16 +42,16 @@ async function chatTranscripts(inputs: PlanInputs, chatIds?: ReadonlySet<number>
 }
 
 function chatPart(inputs: PlanInputs, chat: LiveChat, m: ChatMessage, at: number): PlannedPart {
-  const text = (m.isHtml ? htmlToText(m.text ?? '') : (m.text ?? '')).trim();
+  const text = m.isHtml ? messageBodyHtml(m.text, null) : textToHtml(m.text);
   const base = { objectType: 'chatMessages' as const, sourceId: String(m.id), createdAt: at, attachments: [] as Attachment[] };
   if (m.senderType === 'customer' && !m.agentOnly) return { ...base, kind: 'contact', body: text };
   if (m.senderType === 'agent' && !m.agentOnly) {
     const { adminId, byline } = adminFor(inputs.ctx, m.userId ?? chat.agentUserId);
-    return { ...base, kind: 'admin', adminId, body: byline ? `[Sent by ${byline} in SmarterTrack]\n${text}` : text };
+    return { ...base, kind: 'admin', adminId, body: byline ? withHeading(`[Sent by ${byline} in SmarterTrack]`, text) : text };
   }
   const { adminId } = adminFor(inputs.ctx, m.userId);
   const what = m.agentOnly ? 'Agent-only line' : m.senderType === 'system' ? 'System' : 'Line';
-  return { ...base, kind: 'note', adminId, body: `[${what}]\n${text}` };
+  return { ...base, kind: 'note', adminId, body: withHeading(`[${what}]`, text) };
 }
 
 export async function migrateChats(inputs: PlanInputs, scope: ConversationScope): Promise<void> {
@@ -82,10 +82,15 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
       const chatFiles = liveAttachments(ctx, files.get(chat.id) ?? []);
       // The carrier's id shares the attachments namespace with attachmentSourceId (`chat:<attachment id>`):
       // `chat:<chat id>` would take the id of another chat's file, and the note would be skipped as written.
-      if (chatFiles.length) parts.push({ objectType: 'attachments', sourceId: `chat-files:${chat.id}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: 'Files shared in this chat', createdAt: parts.at(-1)?.createdAt ?? started, attachments: chatFiles });
+      if (chatFiles.length) parts.push({ objectType: 'attachments', sourceId: `chat-files:${chat.id}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: textToHtml('Files shared in this chat'), createdAt: parts.at(-1)?.createdAt ?? started, attachments: chatFiles });
+      // The pre-chat question is the visitor's own words; without it, a placeholder says what it is.
+      const question = chat.initialQuestion?.trim() ? textToHtml(chat.initialQuestion) : '';
+      const openerKind = parts[0]?.kind === 'contact' || question ? undefined : parts[0]?.kind === 'admin' ? 'agent-opened' as const : 'placeholder' as const;
       const opener = parts[0]?.kind === 'contact'
         ? parts.shift()!
-        : { objectType: 'liveChats' as const, sourceId: String(chat.id), kind: 'contact' as const, body: chat.initialQuestion?.trim() || `[${label} started]`, createdAt: started, attachments: [] };
+        : { objectType: 'liveChats' as const, sourceId: String(chat.id), kind: 'contact' as const, body: question || textToHtml(`[Placeholder added by the migration, not a visitor message: ${label} ${openerKind === 'agent-opened' ? 'was started by an agent; the first line follows' : 'has no visitor line first'}.]`), createdAt: started, attachments: [] };
+      // Values kept whole in a note (a cut field, a field mapped to a note) follow the transcript, as on tickets.
+      for (const note of mapped.notes) parts.push({ objectType: 'attachments', sourceId: `chat-field:${chat.id}:${note.label}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: textToHtml(`${note.label}:\n${note.text}`), createdAt: parts.at(-1)?.createdAt ?? opener.createdAt, attachments: [] });
       const teamKey = mapped.teamKeys[0];
       const agent = chat.agentUserId === null ? undefined : ctx.workspace.admins.get(chat.agentUserId);
       return writeConversation(ctx, {
@@ -96,6 +101,7 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
         adminAssigneeId: agent?.matched ? agent.adminId : null,
         state: chat.endedAt ? 'closed' : 'open',
         actingAdminId: agent?.matched ? agent.adminId : ctx.workspace.fallbackAdminId,
+        extras: { cut: cutValues(mapped), ...(openerKind ? { opener: openerKind } : {}) },
       });
     });
   }, { overlap: true });
@@ -153,13 +159,14 @@ export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationSco
       const { adminId, byline } = adminFor(ctx, call.agentUserId);
       const direction = call.outgoing ? 'Outgoing call to' : 'Incoming call from';
       const who = [call.customerName, call.customerPhone].filter(Boolean).join(', ');
-      const opener: PlannedPart = { objectType: 'callLogs', sourceId: String(call.id), kind: 'contact', body: `[${direction} ${who || 'the customer'}${call.subject ? `: ${call.subject}` : ''}]`, createdAt: at, attachments: [] };
+      // A call has no written first message: the opener is a placeholder naming the call, in our words.
+      const opener: PlannedPart = { objectType: 'callLogs', sourceId: String(call.id), kind: 'contact', body: textToHtml(`[Placeholder added by the migration, not a customer message: ${direction.toLowerCase()} ${who || 'the customer'}]${call.subject ? `\nSubject: ${call.subject}` : ''}`), createdAt: at, attachments: [] };
       const details = [
         byline ? `Agent: ${byline}` : null,
         call.endedAt && call.startedAt ? `Duration: ${Math.max(0, Math.round((seconds(call.endedAt, at) - at) / 60))} min` : null,
         ...mapped.notes.map((n) => `${n.label}: ${n.text}`),
       ].filter(Boolean).join('\n');
-      const parts: PlannedPart[] = [{ objectType: 'attachments', sourceId: `call:${call.id}:details`, kind: 'note', adminId, body: `[Call log ${call.number ?? call.id}]\n${details}`, createdAt: at, attachments: files.get(call.id) ?? [] }];
+      const parts: PlannedPart[] = [{ objectType: 'attachments', sourceId: `call:${call.id}:details`, kind: 'note', adminId, body: textToHtml(`[Call log ${call.number ?? call.id}]\n${details}`), createdAt: at, attachments: files.get(call.id) ?? [] }];
       const teamKey = mapped.teamKeys[0];
       return writeConversation(ctx, {
         objectType: 'callLogs', sourceId: String(call.id), label, contactId, opener, parts,
@@ -167,6 +174,7 @@ export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationSco
         attributes: mapped.attributes, tags: mapped.tags,
         teamId: teamKey ? (teamIdFor(ctx.workspace, ctx.map, teamKey) ?? null) : null,
         adminAssigneeId: null, state: 'closed', actingAdminId: adminId,
+        extras: { cut: cutValues(mapped), opener: call.outgoing ? 'agent-opened' : 'placeholder' },
       });
     });
   }, { overlap: true });

@@ -3,9 +3,10 @@ import { conversationSourceKey, SOURCE_KEY_ATTRIBUTE } from '../../model/source-
 import { normalizeBody, type Conversation } from '../../intercom';
 import { FOLDED_TRANSCRIPT_MARKER, MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
 import type { ObjectType } from '../../model/object-types';
-import type { RecordState } from '../../model/journal';
+import type { CutValue, OpenerKind, RecordState } from '../../model/journal';
 import { attachmentSourceId, isAttachmentSourceId, type Attachment } from '../../model/source';
 import { MAX_FILES_PER_PART, readAttachment, type AttachmentFile } from '../attachments';
+import { textToHtml, withHeading } from '../../mapping/body-html';
 import type { RunContext } from '../context';
 import { errorInfo } from '../error-info';
 import { fingerprint } from '../fingerprint';
@@ -46,6 +47,12 @@ export interface PlannedConversation {
   state: 'open' | 'closed' | 'snoozed';
   /** Admin that performs assignment, closing and tagging. */
   actingAdminId: string;
+  /** Journaled with the conversation's record: values cut to a limit, and an opener that is not a customer message. */
+  extras?: { cut?: CutValue[]; opener?: OpenerKind };
+}
+
+function recordExtras(plan: PlannedConversation): { cut?: CutValue[]; opener?: OpenerKind } {
+  return { ...(plan.extras?.cut?.length ? { cut: plan.extras.cut } : {}), ...(plan.extras?.opener ? { opener: plan.extras.opener } : {}) };
 }
 
 /** Parts kept free for assignment and closing. */
@@ -92,8 +99,8 @@ export function capParts(parts: PlannedPart[], attachmentNotes: number, actingAd
   const folded = parts.slice(room - 1);
   const first = folded[0]!;
   const transcript = folded
-    .map((p) => `[${new Date(p.createdAt * 1000).toISOString()} · ${p.kind === 'contact' ? 'customer' : p.kind === 'admin' ? 'agent' : 'note'}]\n${p.body}`)
-    .join('\n\n');
+    .map((p) => withHeading(`[${new Date(p.createdAt * 1000).toISOString()} · ${p.kind === 'contact' ? 'customer' : p.kind === 'admin' ? 'agent' : 'note'}]`, p.body))
+    .join('');
   return [
     ...kept,
     {
@@ -102,7 +109,7 @@ export function capParts(parts: PlannedPart[], attachmentNotes: number, actingAd
       folds: folded.slice(1).map((p) => ({ objectType: p.objectType, sourceId: p.sourceId })),
       kind: 'note',
       adminId: actingAdminId,
-      body: `${FOLDED_TRANSCRIPT_MARKER} (${MAX_CONVERSATION_PARTS}): messages ${kept.length + 2}–${parts.length + 1}\n\n${transcript}`,
+      body: withHeading(`${FOLDED_TRANSCRIPT_MARKER} (${MAX_CONVERSATION_PARTS}): messages ${kept.length + 2}–${parts.length + 1}`, transcript),
       createdAt: first.createdAt,
       attachments: folded.flatMap((p) => p.attachments),
     },
@@ -149,12 +156,12 @@ function partIdIn(conversation: Conversation | undefined, createdAt: number, par
  */
 async function writePart(ctx: RunContext, plan: PlannedConversation, conversationId: string, part: PlannedPart, inIntercom?: () => Promise<Conversation>, read?: Awaited<ReturnType<typeof filesOf>>): Promise<string> {
   const { files, notes, attached } = read ?? (await filesOf(ctx, part));
-  const body = [part.body, ...notes].filter((s) => s.trim() !== '').join('\n\n') || '(no text)';
+  const body = [part.body, ...notes.map(textToHtml)].filter((s) => s.trim() !== '').join('') || textToHtml('(no text)');
   const chunks: AttachmentFile[][] = [];
   for (let i = 0; i < Math.max(files.length, 1); i += MAX_FILES_PER_PART) chunks.push(files.slice(i, i + MAX_FILES_PER_PART));
   let firstId = conversationId;
   for (const [index, chunk] of chunks.entries()) {
-    const text = index === 0 ? body : `Attachments (continued, ${index + 1} of ${chunks.length})`;
+    const text = index === 0 ? body : textToHtml(`Attachments (continued, ${index + 1} of ${chunks.length})`);
     const kind = index === 0 ? part.kind : 'note';
     const partType = kind === 'note' ? 'note' : 'comment';
     const adminId = part.adminId ?? plan.actingAdminId;
@@ -219,7 +226,7 @@ async function retryFailedFiles(ctx: RunContext, plan: PlannedConversation, conv
   const names = attached.map((a) => a.originalName?.trim() || a.fileNameOnDisk || `attachment ${a.id}`).join(', ');
   const carrier: PlannedPart = {
     objectType: 'attachments', sourceId, kind: 'note', adminId: plan.actingAdminId,
-    body: `Files that could not be migrated earlier with this conversation: ${names}`,
+    body: textToHtml(`Files that could not be migrated earlier with this conversation: ${names}`),
     createdAt: Math.max(...parts.map((p) => p.createdAt)), attachments: attached,
   };
   await writePart(ctx, plan, conversationId, carrier, inIntercom, { files, notes: [], attached });
@@ -247,7 +254,7 @@ function openerFilesPart(ctx: RunContext, plan: PlannedConversation): PlannedPar
     sourceId: `opener:${plan.objectType}:${plan.sourceId}`,
     kind: 'note',
     adminId: plan.actingAdminId,
-    body: `Attachments of the customer's first message`,
+    body: textToHtml(`Attachments of the customer's first message`),
     createdAt: plan.opener.createdAt,
     attachments: live,
   };
@@ -264,7 +271,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   const before = previous?.state === 'migrated' ? parsePrint(previous.fingerprint) : undefined;
   const retryFiles = !ctx.options.dryRun && [plan.opener, ...plan.parts].some((p) => failedFiles(ctx, p.attachments).length > 0);
   if (previous?.state === 'migrated' && previous.fingerprint === print && !retryFiles) {
-    return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print };
+    return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...recordExtras(plan) };
   }
 
   let conversationId = ctx.ledger.intercomIdFor(plan.objectType, plan.sourceId);
@@ -281,7 +288,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
       journalRecord(ctx, plan.opener.objectType, plan.opener.sourceId, { state: 'migrated', intercomId: id });
     }
   } else {
-    const body = plan.opener.body || '(no text)';
+    const body = plan.opener.body || textToHtml('(no text)');
     const created = await journaledWrite(ctx, {
       op: 'create', objectType: plan.objectType, sourceId: plan.sourceId,
       target: { resource: 'conversation', description: `POST /conversations for ${plan.label}` },
@@ -349,7 +356,7 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   const previousState = before?.state ?? (current ? ((await ctx.client.conversations.get(id)).state ?? 'open') : 'open');
   if (plan.state === 'closed' && previousState !== 'closed') await setState(ctx, plan, id, 'close', print);
   else if (plan.state === 'open' && (before !== undefined || current !== undefined) && previousState !== 'open') await setState(ctx, plan, id, 'open', print);
-  return { state: 'migrated', intercomId: id, fingerprint: print };
+  return { state: 'migrated', intercomId: id, fingerprint: print, ...recordExtras(plan) };
 }
 
 /**

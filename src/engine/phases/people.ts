@@ -1,5 +1,5 @@
 import { isVisitorExternalId } from '../../model/source-keys';
-import { applyObjectMapping, hasErrors, type MappedRecord } from '../../mapping/apply';
+import { applyObjectMapping, cutOf, hasErrors, type MappedRecord } from '../../mapping/apply';
 import type { EndUser, Organization } from '../../model/source';
 import type { RecordState } from '../../model/journal';
 import type { RunContext } from '../context';
@@ -39,7 +39,7 @@ export async function migrateCompanies(ctx: RunContext, scope: PeopleScope): Pro
       const { record } = companyInput(org);
       const mapped = applyObjectMapping('companies', map, record);
       if (hasErrors(mapped)) throw firstError(mapped);
-      for (const w of mapped.issues) ctx.progress.warn(`organization ${org.id}: ${w.source}: ${w.message}`);
+      for (const w of mapped.issues) ctx.progress.warn(`organization ${org.id}: ${w.source}: ${notesNotWritten(w.message)}`);
       const body = {
         company_id: String(org.id),
         name: (mapped.standard.name as string | undefined) ?? org.name ?? `Organization ${org.id}`,
@@ -49,7 +49,7 @@ export async function migrateCompanies(ctx: RunContext, scope: PeopleScope): Pro
       const print = fingerprint(body);
       const previous = ctx.ledger.recordState('organizations', String(org.id))?.result;
       if (previous?.state === 'migrated' && previous.fingerprint === print) {
-        return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...(previous.existedBefore ? { existedBefore: true } : {}) };
+        return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...cutOf(mapped, false), ...(previous.existedBefore ? { existedBefore: true } : {}) };
       }
       const target = await companyTarget(ctx, String(org.id));
       const { company_id: _key, ...fields } = body;
@@ -66,7 +66,7 @@ export async function migrateCompanies(ctx: RunContext, scope: PeopleScope): Pro
         idOf: (c) => c.id,
       });
       await tagRecord(ctx, mapped.tags, 'organizations', String(org.id), 'company', result.id, target.tags, (tag) => ctx.client.tags.tagCompanies(tag.name, [result.id]));
-      return { state: 'migrated', intercomId: result.id, fingerprint: print, ...(target.existedBefore ? { existedBefore: true } : {}) };
+      return { state: 'migrated', intercomId: result.id, fingerprint: print, ...cutOf(mapped, false), ...(target.existedBefore ? { existedBefore: true } : {}) };
     });
   });
 }
@@ -112,6 +112,14 @@ async function tagRecord(
   }
 }
 
+/**
+ * Contacts and companies get no notes from this migration (the client has no note endpoint yet), so a
+ * cut value is not kept whole anywhere: the warning says so, and the record counts it as cut.
+ */
+function notesNotWritten(message: string): string {
+  return message.replace(', whole value kept in a note', '; contacts and companies take no notes here, so the rest is not kept (counted as cut)');
+}
+
 export async function migrateContacts(ctx: RunContext, scope: PeopleScope, userValues: CustomValueIndex): Promise<void> {
   ctx.progress.phase('contacts');
   const map = ctx.map.objects.contacts;
@@ -133,7 +141,7 @@ async function migrateContact(ctx: RunContext, map: RunContext['map']['objects']
   const { record, customValues } = contactInput(user, userValues);
   const mapped = applyObjectMapping('contacts', map, record, customValues);
   if (hasErrors(mapped)) throw firstError(mapped);
-  for (const w of mapped.issues) ctx.progress.warn(`end user ${user.id}: ${w.source}: ${w.message}`);
+  for (const w of mapped.issues) ctx.progress.warn(`end user ${user.id}: ${w.source}: ${notesNotWritten(w.message)}`);
   const body = {
     role: 'user' as const,
     external_id: sourceId,
@@ -144,7 +152,7 @@ async function migrateContact(ctx: RunContext, map: RunContext['map']['objects']
   const print = fingerprint(body);
   const previous = ctx.ledger.recordState('endUsers', sourceId)?.result;
   if (previous?.state === 'migrated' && previous.fingerprint === print) {
-    return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...(previous.existedBefore ? { existedBefore: true } : {}) };
+    return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...cutOf(mapped, false), ...(previous.existedBefore ? { existedBefore: true } : {}) };
   }
   const tagNames = ctx.kind === 'sample' ? [...mapped.tags, ctx.map.options.runTag] : mapped.tags;
 
@@ -172,7 +180,7 @@ async function migrateContact(ctx: RunContext, map: RunContext['map']['objects']
       const present = ctx.options.dryRun ? new Set<string>() : tagIdsOf(await ctx.client.contacts.tags(known));
       await tagRecord(ctx, mapped.tags, 'endUsers', sourceId, 'contact', known, present, (tag) => ctx.client.tags.tagContact(known, tag.id));
     }
-    return { state: 'migrated', intercomId: known, fingerprint: print, ...(existedBefore ? { existedBefore: true } : {}) };
+    return { state: 'migrated', intercomId: known, fingerprint: print, ...cutOf(mapped, false), ...(existedBefore ? { existedBefore: true } : {}) };
   }
 
   const created = await journaledWrite(ctx, {
@@ -220,7 +228,7 @@ async function migrateContact(ctx: RunContext, map: RunContext['map']['objects']
     }
   }
   await tagRecord(ctx, mapped.tags, 'endUsers', sourceId, 'contact', created.id, present, (tag) => ctx.client.tags.tagContact(created.id, tag.id));
-  return { state: 'migrated', intercomId: created.id, fingerprint: print, ...(existedBefore ? { existedBefore: true } : {}) };
+  return { state: 'migrated', intercomId: created.id, fingerprint: print, ...cutOf(mapped, false), ...(existedBefore ? { existedBefore: true } : {}) };
 }
 
 /** True when this run created the object of this record (not an earlier run, and not found in Intercom). */

@@ -1,7 +1,8 @@
-import { applyObjectMapping, hasErrors } from '../../mapping/apply';
-import { htmlToText, toUnixSeconds } from '../../mapping/transforms';
+import { applyObjectMapping, cutValues, hasErrors } from '../../mapping/apply';
+import { messageBodyHtml, textToHtml, withHeading } from '../../mapping/body-html';
+import { toUnixSeconds } from '../../mapping/transforms';
 import { unixSeconds } from '../../model/clock';
-import type { RecordState } from '../../model/journal';
+import type { OpenerKind, RecordState } from '../../model/journal';
 import { attachmentSourceId, type ThreadItem, type TicketThread } from '../../model/source';
 import type { RunContext } from '../context';
 import { forEachRecord } from '../concurrent';
@@ -29,10 +30,6 @@ export interface PlanInputs {
   values: CustomValueIndex;
 }
 
-export function messageText(html: string | null, text: string | null): string {
-  if (html && html.trim()) return htmlToText(html);
-  return (text ?? '').trim();
-}
 
 /** Intercom takes Unix seconds ≥ 0: a date before 1970 (bad data) takes the fallback instead. */
 export function seconds(iso: string | null, fallback: number): number {
@@ -61,16 +58,16 @@ export function adminFor(ctx: RunContext, agentId: number | null): { adminId: st
 function partOf(ctx: RunContext, item: ThreadItem, fallbackTime: number): PlannedPart | null {
   if (item.kind === 'message') {
     const at = checkedSeconds(ctx, item.date, fallbackTime, `ticket message ${item.id} (DateReceivedUTC)`);
-    const body = messageText(item.bodyHtml, item.bodyText);
+    const body = messageBodyHtml(item.bodyHtml, item.bodyText);
     if (item.direction === 'outbound') {
       const { adminId, byline } = adminFor(ctx, item.fromUserId);
-      return { objectType: 'ticketMessages', sourceId: String(item.id), kind: 'admin', adminId, body: byline ? `[Sent by ${byline} in SmarterTrack]\n${body}` : body, createdAt: at, attachments: item.attachments };
+      return { objectType: 'ticketMessages', sourceId: String(item.id), kind: 'admin', adminId, body: byline ? withHeading(`[Sent by ${byline} in SmarterTrack]`, body) : body, createdAt: at, attachments: item.attachments };
     }
     return { objectType: 'ticketMessages', sourceId: String(item.id), kind: 'contact', body, createdAt: at, attachments: item.attachments };
   }
   const { adminId, byline } = adminFor(ctx, item.authorUserId);
   const heading = [item.typeName ? `${item.typeName} comment` : 'Comment', byline ? `by ${byline}` : null].filter(Boolean).join(' ');
-  return { objectType: 'ticketComments', sourceId: String(item.id), kind: 'note', adminId, body: `[${heading}]\n${(item.text ?? '').trim()}`, createdAt: checkedSeconds(ctx, item.date, fallbackTime, `ticket comment ${item.id} (DateEnteredUTC)`), attachments: [] };
+  return { objectType: 'ticketComments', sourceId: String(item.id), kind: 'note', adminId, body: withHeading(`[${heading}]`, textToHtml(item.text)), createdAt: checkedSeconds(ctx, item.date, fallbackTime, `ticket comment ${item.id} (DateEnteredUTC)`), attachments: [] };
 }
 
 /** A ticket thread as an Intercom conversation: the first customer message opens it. */
@@ -93,13 +90,14 @@ export async function planTicket(inputs: PlanInputs, thread: TicketThread): Prom
   }
   const parts = thread.items.filter((i) => !(i.kind === 'message' && i.draft)).map((i) => partOf(ctx, i, opened)).filter((p): p is PlannedPart => p !== null);
   const loose = liveAttachments(ctx, thread.looseAttachments);
-  if (loose.length) parts.push({ objectType: 'attachments', sourceId: `loose:${t.id}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: 'Attachments of this ticket not linked to a message', createdAt: parts.at(-1)?.createdAt ?? opened, attachments: loose });
+  if (loose.length) parts.push({ objectType: 'attachments', sourceId: `loose:${t.id}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: textToHtml('Attachments of this ticket not linked to a message'), createdAt: parts.at(-1)?.createdAt ?? opened, attachments: loose });
 
   const first = parts[0];
-  const opener: PlannedPart = first && first.kind === 'contact'
+  const openerKind = first?.kind === 'contact' ? undefined : first?.kind === 'admin' && first.objectType === 'ticketMessages' ? 'agent-opened' as const : 'placeholder' as const;
+  const opener: PlannedPart = openerKind === undefined
     ? parts.shift()!
-    : { objectType: 'tickets', sourceId: String(t.id), kind: 'contact', body: `[${label} opened${t.subject ? `: ${t.subject}` : ''}]`, createdAt: opened || first?.createdAt || 0, attachments: [] };
-  for (const note of mapped.notes) parts.push({ objectType: 'attachments', sourceId: `field:${t.id}:${note.label}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: `${note.label}:\n${note.text}`, createdAt: parts.at(-1)?.createdAt ?? opener.createdAt, attachments: [] });
+    : { objectType: 'tickets', sourceId: String(t.id), kind: 'contact', body: placeholderOpener(label, openerKind, first !== undefined, t.subject), createdAt: opened || first?.createdAt || 0, attachments: [] };
+  for (const note of mapped.notes) parts.push({ objectType: 'attachments', sourceId: `field:${t.id}:${note.label}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: textToHtml(`${note.label}:\n${note.text}`), createdAt: parts.at(-1)?.createdAt ?? opener.createdAt, attachments: [] });
 
   const teamKey = mapped.teamKeys[0];
   const assigned = t.assignedAgentId === null ? undefined : ctx.workspace.admins.get(t.assignedAgentId);
@@ -118,7 +116,24 @@ export async function planTicket(inputs: PlanInputs, thread: TicketThread): Prom
     adminAssigneeId: assigned?.matched ? assigned.adminId : null,
     state: state === 'snoozed' ? 'open' : state,
     actingAdminId: assigned?.matched ? assigned.adminId : ctx.workspace.fallbackAdminId,
+    extras: { cut: cutValues(mapped), ...(openerKind ? { opener: openerKind } : {}) },
   };
+}
+
+/**
+ * The opening of a conversation whose ticket has no customer message first. Intercom's API creates
+ * a conversation only from a contact (POST /conversations); its one admin-initiated create, POST
+ * /messages, delivers an in-app message or an email to the customer and has no skip_notifications
+ * (shared reference NOTES §3.6, SPEC 2.16 L16479): importing history through it would message real
+ * customers. So an agent-opened ticket (and one without messages) opens with this placeholder,
+ * which says in our words that it is one, and the agent's first message follows as an admin reply
+ * with its original time. The record is journaled with `opener`, so the reconciliation counts both.
+ */
+export function placeholderOpener(label: string, kind: OpenerKind, hasItems: boolean, subject: string | null): string {
+  const why = kind === 'agent-opened'
+    ? `${label} was opened by an agent in SmarterTrack; the agent's first message follows`
+    : hasItems ? `${label} has no customer message in SmarterTrack; its first item follows` : `${label} has no messages in SmarterTrack`;
+  return textToHtml(`[Placeholder added by the migration, not a customer message: ${why}.]${subject?.trim() ? `\nSubject: ${subject.trim()}` : ''}`);
 }
 
 export async function migrateTickets(inputs: PlanInputs, scope: ConversationScope): Promise<void> {

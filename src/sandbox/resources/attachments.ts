@@ -1,9 +1,10 @@
+import { MAX_FILES_PER_PART } from '../../model/intercom-limits';
 import { ApiError } from '../http/errors';
 import type { Store } from '../state/store';
 import type { Attachment } from '../state/types';
 
 /** Intercom accepts at most 10 attachment URLs and 10 attachment files per request. */
-export const MAX_ATTACHMENTS = 10;
+export const MAX_ATTACHMENTS = MAX_FILES_PER_PART;
 
 const CONTENT_TYPES: Record<string, string> = {
   png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', pdf: 'application/pdf', txt: 'text/plain',

@@ -1,9 +1,10 @@
+import { MAX_ATTRIBUTE_STRING } from '../../model/intercom-limits';
 import { ApiError } from '../http/errors';
 import type { Store } from '../state/store';
 import { withField } from './common';
 
-/** Intercom stores string attribute values up to 255 characters. */
-export const MAX_STRING_VALUE = 255;
+/** The engine's own limit (src/model/intercom-limits.ts): the sandbox enforces what the run assumes. */
+export const MAX_STRING_VALUE = MAX_ATTRIBUTE_STRING;
 
 function invalid(name: string, message: string): ApiError {
   return withField(new ApiError(400, 'parameter_invalid', message), `custom_attributes.${name}`);

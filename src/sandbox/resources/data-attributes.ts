@@ -1,3 +1,4 @@
+import { MAX_CUSTOM_ATTRIBUTES } from '../../model/intercom-limits';
 import { ApiError, badRequest } from '../http/errors';
 import type { Router } from '../http/router';
 import type { Store } from '../state/store';
@@ -5,8 +6,7 @@ import type { DataAttribute } from '../state/types';
 import { versionAtLeast } from '../http/version';
 import { bodyObject, optBool, optString, requireString } from './common';
 
-/** Intercom: "a limit of 250 custom data attributes per workspace, but you can archive unused attributes". */
-export const MAX_CUSTOM_ATTRIBUTES = 250;
+export { MAX_CUSTOM_ATTRIBUTES };
 const DATA_TYPES = ['string', 'integer', 'float', 'boolean', 'datetime', 'date', 'options'];
 /** Letters, digits, currency symbols and hyphens (Intercom's rule); spaces and underscores are accepted in practice. */
 const NAME_PATTERN = /^[\p{L}\p{N}\p{Sc} _-]+$/u;

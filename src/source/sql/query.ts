@@ -128,7 +128,7 @@ export class SqlQueries {
 
   private selectList(select: Selection): string {
     return Object.entries(select)
-      .map(([alias, s]) => `${s.expr} AS ${this.dialect.quote(alias)}`)
+      .map(([alias, s]) => `${s.type === 'text' ? this.dialect.readText(s.expr) : s.expr} AS ${this.dialect.quote(alias)}`)
       .join(', ');
   }
 

@@ -25,7 +25,9 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const items = (code: ProblemCode) => report.problems.find((p) => p.code === code)?.items ?? [];
+const labelled = (code: ProblemCode) => report.problems.find((p) => p.code === code)?.items ?? [];
+// Ticket labels ("ticket <number>") are checked on their own below; the other assertions compare the rest.
+const items = (code: ProblemCode) => labelled(code).map(({ label: _l, parentLabel: _p, ...rest }) => rest);
 const ids = (code: ProblemCode) => items(code).map((i) => i.id);
 
 test('counts follow the counting rules of object-types.ts', () => {
@@ -44,9 +46,14 @@ test('people problems carry the user ids', () => {
   assert.deepEqual(ids('deletedEndUser'), [106]);
 });
 
-test('custom-field values near and over the limit, unknown types', () => {
-  assert.deepEqual(items('customFieldValueNearLimit'), [{ id: 1001, parentKind: 'ticket', parentId: 1001, fieldId: 201, length: 450 }]);
-  assert.deepEqual(items('customFieldValueOverLimit'), [{ id: 1002, parentKind: 'ticket', parentId: 1002, fieldId: 201, length: 513 }]);
+test('custom-field values over the limit the run uses (255, src/model/intercom-limits.ts), unknown types', () => {
+  assert.deepEqual(items('customFieldValueNearLimit'), []);
+  assert.deepEqual(items('customFieldValueOverLimit'), [
+    { id: 1000, parentKind: 'ticket', parentId: 1000, fieldId: 201, length: 449 },
+    { id: 1001, parentKind: 'ticket', parentId: 1001, fieldId: 201, length: 450 },
+    { id: 1002, parentKind: 'ticket', parentId: 1002, fieldId: 201, length: 513 },
+  ]);
+  assert.ok(labelled('customFieldValueOverLimit').every((i) => /^ticket \S+$/.test(i.parentLabel ?? '')), 'each value names its ticket as the run does');
   assert.deepEqual(ids('unknownCustomFieldType'), [202]);
 });
 
@@ -60,6 +67,7 @@ test('attachment problems: missing (with owner), unsafe, too large, empty; delet
 
 test('tickets: over 500 parts (attachments beyond 10 count), orphans, deleted, spam', () => {
   assert.deepEqual(items('ticketOverPartLimit'), [{ id: MINI.tickets.big, parts: 495 + 4 + 2 }]);
+  assert.match(labelled('ticketOverPartLimit')[0]?.label ?? '', /^ticket \S+$/, 'named by ticket number, as the run names it');
   assert.deepEqual(items('orphanReference').map((i) => [i.id, i.reference, i.referencedId]), [
     [MINI.tickets.orphan, 'customer', 999],
     [MINI.tickets.orphan, 'agent', 998],

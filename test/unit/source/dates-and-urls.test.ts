@@ -24,6 +24,13 @@ test('dates from text, ISO, numbers and Date objects come out as UTC ISO strings
   assert.throws(() => parseUtcDate('yesterday'), /not a date/);
 });
 
+test('a date that does not exist is refused, never rolled over into another day', () => {
+  assert.throws(() => parseUtcDate('2023-02-30 25:61:00'), /not a date: "2023-02-30 25:61:00" does not exist \(day 30 of a month with 28 days, hour 25, minute 61\)/);
+  assert.throws(() => parseUtcDate('2023-13-01'), /month 13/);
+  assert.throws(() => parseUtcDate('2023-04-31'), /day 31/);
+  assert.equal(parseUtcDate('2024-02-29 23:59:59'), '2024-02-29T23:59:59.000Z');
+});
+
 test('source URLs: sqlite and mssql are supported, https is recognized, anything else refused', () => {
   const sqlLogin = { encrypt: true, trustServerCertificate: false, auth: 'sql', domain: null };
   assert.deepEqual(parseSourceUrl('sqlite:./data/st.db'), { kind: 'sqlite', path: './data/st.db' });

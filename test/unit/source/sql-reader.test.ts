@@ -30,6 +30,23 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('text after a NUL is read (node-sqlite3-wasm stops text at a NUL; text columns are read as bytes)', async () => {
+  const Database = (await import('better-sqlite3')).default;
+  const writer = new Database(db.file);
+  try {
+    writer.prepare("UPDATE st_Users SET DisplayName = 'Hello' || char(0) || 'world ✓' WHERE UserID = ?").run(MINI.endUserIds[0]);
+  } finally {
+    writer.close();
+  }
+  const nul = await openSource({ kind: 'sqlite', path: db.file }, { attachmentsRoot: db.attachmentsRoot });
+  try {
+    const user = (await collect(nul.endUsers())).find((u) => u.id === MINI.endUserIds[0]);
+    assert.equal(user?.displayName, 'Hello\u0000world ✓');
+  } finally {
+    await nul.close();
+  }
+});
+
 describe('people', () => {
   test('agents hold an employee role; the queue user is neither agent nor end user', async () => {
     const agents = await collect(reader.agents());
