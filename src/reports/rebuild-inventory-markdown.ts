@@ -14,7 +14,8 @@ export function rebuildInventoryMarkdown(inventory: RebuildInventory): string {
     out.push('Nothing to rebuild.', '');
     return out.join('\n');
   }
-  out.push('| Area | Items |', '|---|---:|');
+  // Checklist items, one heading each below (one item may stand for many records, e.g. "40 call log(s)").
+  out.push('| Area | Checklist items |', '|---|---:|');
   for (const section of inventory.sections) out.push(`| ${section.title} | ${section.entries.length} |`);
   out.push('');
   for (const section of inventory.sections) {

@@ -48,7 +48,7 @@ export function reconciliationMarkdown(report: ReconciliationReport, csvName: st
     const unaccounted = x.covered ? fmt(x.unaccounted) : 'not covered';
     out.push(`| ${x.objectType} | ${fmt(x.source)} | ${fmt(x.migrated)} | ${fmt(x.skipped)} | ${fmt(x.failed)} | ${unaccounted} |${runMode ? ` ${fmt(x.otherRuns)} |` : ''} ${fmt(x.notInSource)} |`);
   }
-  out.push('', '"Not covered": the scope has no record of this type, so its records are not expected in the ledger.', '');
+  out.push('', '"Not covered": what is reported holds no ledger record of this type, so its source records (counted in the Source column) are neither expected nor counted as unaccounted.', '');
 
   const withReasons = report.types.filter((x) => x.skippedReasons.length || x.failedReasons.length || x.unaccounted);
   if (withReasons.length) out.push('## Skipped, failed and unaccounted', '');
