@@ -49,9 +49,10 @@ function chatPart(inputs: PlanInputs, chat: LiveChat, m: ChatMessage, at: number
     const { adminId, byline } = adminFor(inputs.ctx, m.userId ?? chat.agentUserId);
     return { ...base, kind: 'admin', adminId, body: byline ? withHeading(`[Sent by ${byline} in SmarterTrack]`, text) : text };
   }
-  const { adminId } = adminFor(inputs.ctx, m.userId);
+  // A note by an agent with no Intercom admin is written as the fallback admin: its heading names who wrote it.
+  const { adminId, byline } = adminFor(inputs.ctx, m.userId);
   const what = m.agentOnly ? 'Agent-only line' : m.senderType === 'system' ? 'System' : 'Line';
-  return { ...base, kind: 'note', adminId, body: withHeading(`[${what}]`, text) };
+  return { ...base, kind: 'note', adminId, body: withHeading(`[${what}${byline ? ` by ${byline}` : ''}]`, text) };
 }
 
 export async function migrateChats(inputs: PlanInputs, scope: ConversationScope): Promise<void> {

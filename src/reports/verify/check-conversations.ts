@@ -91,13 +91,22 @@ function conversationFields(env: ConversationEnv, owner: { objectType: ObjectTyp
 
 const asRecord = (value: object): Record<string, unknown> => value as unknown as Record<string, unknown>;
 
+/** Whether a note of the conversation holds every word of `value`, in order (where a cut value is kept whole). */
+function inSomeNote(conversation: Conversation): (value: string) => boolean {
+  const notes = partsOf(conversation).filter((p) => p.partType === 'note');
+  return (value) => {
+    const words = wordsOfText(value);
+    return notes.some((n) => wordGap(words, n.words) === null);
+  };
+}
+
 export async function checkTicket(env: ConversationEnv, intercomId: string, thread: TicketThread, conversation: Conversation): Promise<void> {
   const t = thread.ticket;
   const owner = { objectType: 'tickets' as const, sourceId: String(t.id), intercomId };
   env.findings.checked('tickets', owner.sourceId);
   const customer: Customer = { userId: t.customerUserId, email: t.customerEmail };
   const record = { ...asRecord(t), ...derivedOf(env.ctx, 'ticket', t.departmentId, t.groupId, t.brandId) };
-  for (const d of mappedFieldDifferences(env.map, 'tickets', record, customValuesOf(env.ctx, 'ticket', t.id), conversation as Record<string, unknown>)) env.findings.differ({ ...owner, ...d });
+  for (const d of mappedFieldDifferences(env.map, 'tickets', record, customValuesOf(env.ctx, 'ticket', t.id), conversation as Record<string, unknown>, inSomeNote(conversation))) env.findings.differ({ ...owner, ...d });
   const wrongCustomer = customerDifference(env, conversation, customer);
   if (wrongCustomer) env.findings.differ({ ...owner, field: 'customer', source: `user ${t.customerUserId ?? '?'}${t.customerEmail ? ` <${t.customerEmail}>` : ''}`, intercom: wrongCustomer });
   const state = (t.statusName !== null ? env.map.valueMaps.ticketStatus[t.statusName] : undefined) ?? (t.statusIsOpen === null ? undefined : t.statusIsOpen ? 'open' : 'closed');
@@ -121,7 +130,7 @@ export async function checkChat(env: ConversationEnv, intercomId: string, chat: 
   env.findings.checked('liveChats', owner.sourceId);
   const customer: Customer = { userId: chat.customerUserId, email: chat.customerEmail };
   const record = { ...asRecord(chat), ...derivedOf(env.ctx, 'live chat', chat.departmentId, chat.groupId) };
-  for (const d of mappedFieldDifferences(env.map, 'liveChats', record, customValuesOf(env.ctx, 'chat', chat.id), conversation as Record<string, unknown>)) env.findings.differ({ ...owner, ...d });
+  for (const d of mappedFieldDifferences(env.map, 'liveChats', record, customValuesOf(env.ctx, 'chat', chat.id), conversation as Record<string, unknown>, inSomeNote(conversation))) env.findings.differ({ ...owner, ...d });
   const wrongCustomer = customerDifference(env, conversation, customer);
   if (wrongCustomer) env.findings.differ({ ...owner, field: 'customer', source: `user ${chat.customerUserId ?? '?'}${chat.customerEmail ? ` <${chat.customerEmail}>` : ''}`, intercom: wrongCustomer });
   conversationFields(env, owner, conversation, { ...(chat.endedAt !== null ? { state: 'closed' } : {}), agentId: chat.agentUserId, departmentId: chat.departmentId });
@@ -143,7 +152,7 @@ export async function checkCallLog(env: ConversationEnv, intercomId: string, cal
   env.findings.checked('callLogs', owner.sourceId);
   const differ = (field: string, source: string, intercom: string) => env.findings.differ({ ...owner, field, source, intercom });
   const record = { ...asRecord(call), ...derivedOf(env.ctx, 'call log', call.departmentId, call.groupId) };
-  for (const d of mappedFieldDifferences(env.map, 'callLogs', record, customValuesOf(env.ctx, 'callLog', call.id), conversation as Record<string, unknown>)) differ(d.field, d.source, d.intercom);
+  for (const d of mappedFieldDifferences(env.map, 'callLogs', record, customValuesOf(env.ctx, 'callLog', call.id), conversation as Record<string, unknown>, inSomeNote(conversation))) differ(d.field, d.source, d.intercom);
   const at = seconds(call.startedAt ?? call.createdAt);
   if (at !== null && conversation.created_at !== at) differ('created_at', new Date(at * 1000).toISOString(), new Date(conversation.created_at * 1000).toISOString());
   if (conversation.state !== 'closed') differ('state', 'closed', conversation.state ?? '(none)');

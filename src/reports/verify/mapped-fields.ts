@@ -32,11 +32,13 @@ function shownPair(source: unknown, intercom: unknown): { source: string; interc
 /**
  * Every field the map sends to a standard field or a custom attribute: Intercom holds the source's
  * value. `record` is the source record (with the fields SmarterTrack shows beside it), `custom` its
- * custom field values; `intercom` the object read back.
+ * custom field values; `intercom` the object read back. `keptWhole`: whether the whole of a value
+ * Intercom holds cut short is in the object's notes (a conversation's), so nothing of it is lost.
  */
 export function mappedFieldDifferences(
   map: MappingFile, object: MappedObject, record: Record<string, unknown>, custom: ReadonlyMap<number, string | null>,
   intercom: { custom_attributes?: Record<string, unknown> | null } & Record<string, unknown>,
+  keptWhole?: (value: string) => boolean,
 ): FieldDifference[] {
   const out: FieldDifference[] = [];
   for (const mapping of map.objects[object].fields) {
@@ -54,7 +56,9 @@ export function mappedFieldDifferences(
       const expected = expectedFor(mapping, raw, t.dataType);
       if (expected.kind === 'unchecked') continue;
       const actual = intercom.custom_attributes?.[t.name];
-      if (!sameValue(expected.value, actual, t.dataType)) out.push({ field: `custom_attributes.${t.name}`, ...shownPair(expected.value, actual) });
+      if (sameValue(expected.value, actual, t.dataType)) continue;
+      const cutButKept = typeof expected.value === 'string' && typeof actual === 'string' && actual.length > 0 && expected.value.startsWith(actual) && keptWhole?.(expected.value) === true;
+      if (!cutButKept) out.push({ field: `custom_attributes.${t.name}`, ...shownPair(expected.value, actual) });
     }
   }
   return out;
