@@ -30,7 +30,7 @@ export class ProgressPrinter implements ProgressSink {
 
   constructor(private readonly client: IntercomClient | undefined, private readonly out: NodeJS.WritableStream = process.stderr, options: PrinterOptions = {}) {
     this.doneWord = options.doneWord ?? 'migrated';
-    this.timer = setInterval(() => this.tick(), options.everyMs ?? 2000);
+    this.timer = setInterval(() => this.tick(true), options.everyMs ?? 2000);
     this.timer.unref();
   }
 
@@ -73,9 +73,11 @@ export class ProgressPrinter implements ProgressSink {
     return parts.join(', ');
   }
 
-  private tick(): void {
+  private tick(periodic = false): void {
     // Nothing started (a refusal, a plan awaiting confirmation): no empty line of zeros.
     if (this.phaseName === undefined) return;
+    // A phase still preparing (a rollback reading its run) has nothing to report yet; its last line still says so.
+    if (periodic && this.byType.size === 0 && !this.parked) return;
     const stats = this.client?.stats();
     const seconds = (performance.now() - this.started) / 1000;
     const rate = stats ? ` · ${(stats.completed / Math.max(seconds, 1)).toFixed(1)} req/s${stats.throttled ? ` · ${stats.throttled} × 429` : ''}` : '';
