@@ -134,6 +134,16 @@ export class OutcomeUnknownError extends IntercomError {
 }
 
 /**
+ * Search is demonstrably behind: objects created after an unknown write still do not show, so its
+ * absence from search proves nothing yet. The outcome stays undecided; a later lookup decides it.
+ */
+export class SearchBehindError extends IntercomError {
+  constructor(init: IntercomErrorInit & { waitedMs: number }) {
+    super(`Intercom's search still lags behind writes made after this one (waited ${Math.round(init.waitedMs / 1000)} s); looked up again later`, init);
+  }
+}
+
+/**
  * A write whose outcome stayed unknown after every lookup this attempt could make: the lookup itself
  * failed (network, 5xx, throttling) or the write kept ending without an answer. It may have been
  * applied. The caller keeps its journal intent pending, so nothing is sent again before a later lookup

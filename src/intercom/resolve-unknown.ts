@@ -1,8 +1,10 @@
 import type { IntercomClient } from './client';
-import { ConflictError, IntercomError, OutcomeUndecidedError, OutcomeUnknownError } from './errors';
+import { ConflictError, IntercomError, OutcomeUndecidedError, OutcomeUnknownError, SearchBehindError } from './errors';
 import type { OutcomeLookup } from './outcome';
+import { describeLookup } from './outcome';
 import type { Contact } from './schemas/contacts';
 import type { Conversation, ConversationPart } from './schemas/conversations';
+import type { SearchIndex } from './search-witnesses';
 
 /**
  * Turns an OutcomeUnknownError into a fact: the write was applied (here is the object) or it was not
@@ -21,6 +23,14 @@ import type { Conversation, ConversationPart } from './schemas/conversations';
  * and Intercom keeps a user's external_id unique with a 409 naming the existing contact (even while
  * search lags, NOTES §7.2), which writeAtMostOnce treats as applied. So their creates are decided
  * within `readSettleMs`: a create that was applied after all can never be sent a second time.
+ *
+ * Witnesses (search-witnesses.ts) shorten and harden the search wait. A search-bound create is "not
+ * applied" as soon as objects this client created after the write ended show in search while the
+ * write's object does not: search has caught up, so it would show it. A write Intercom may still be
+ * running (no answer, or a gateway's 502/503/504 rather than Intercom's own 500) is first given
+ * `IN_FLIGHT_MS`. While witnesses exist and stay invisible, search is behind: at the end of the
+ * settle time the outcome is undecided (the record is looked up again later), never "not applied".
+ * Without any witness, the settle time alone decides, as before.
  */
 export type Resolution = { applied: true; id: string; object: unknown } | { applied: false };
 
@@ -28,7 +38,14 @@ export interface ResolveOptions {
   searchSettleMs?: number;
   readSettleMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** performance.now() when the write ended (default: when the lookup starts). Witnesses were sent after it. */
+  endedAtMs?: number;
+  /** Intercom's application answered (a 500), so the write is no longer running there. */
+  answeredByApp?: boolean;
 }
+
+/** How long a write may still run on Intercom's side after the client lost it (the request timeout). */
+export const IN_FLIGHT_MS = 30_000;
 
 const POLL_STEPS_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000];
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -174,9 +191,44 @@ export function waitsForSearch(lookup: OutcomeLookup): boolean {
 }
 
 export async function resolveUnknown(client: IntercomClient, lookup: OutcomeLookup, options: ResolveOptions = {}): Promise<Resolution> {
-  const budget = waitsForSearch(lookup) ? (options.searchSettleMs ?? 120_000) : (options.readSettleMs ?? 3_000);
-  const found = await poll(() => findOnce(client, lookup), budget, options.sleep ?? defaultSleep);
-  return found === undefined ? { applied: false } : { applied: true, ...found };
+  const sleep = options.sleep ?? defaultSleep;
+  if (!waitsForSearch(lookup)) {
+    const found = await poll(() => findOnce(client, lookup), options.readSettleMs ?? 3_000, sleep);
+    return found === undefined ? { applied: false } : { applied: true, ...found };
+  }
+  return resolveThroughSearch(client, lookup, options, sleep);
+}
+
+const indexOf = (lookup: OutcomeLookup): SearchIndex => (lookup.kind === 'conversation' ? 'conversations' : 'contacts');
+
+/** Whether search returns every one of these objects (this client created them: they exist). */
+async function searchShows(client: IntercomClient, index: SearchIndex, ids: string[]): Promise<boolean> {
+  const query = { operator: 'OR' as const, value: ids.map((id) => ({ field: 'id', operator: '=' as const, value: id })) };
+  const seen = new Set<string>();
+  const results = index === 'conversations' ? client.conversations.search(query) : client.contacts.search(query);
+  for await (const hit of results) seen.add(hit.id);
+  return ids.every((id) => seen.has(id));
+}
+
+async function resolveThroughSearch(client: IntercomClient, lookup: OutcomeLookup, options: ResolveOptions, sleep: (ms: number) => Promise<void>): Promise<Resolution> {
+  const started = performance.now();
+  const endedAt = options.endedAtMs ?? started;
+  const budget = options.searchSettleMs ?? 120_000;
+  const inFlight = Math.min(budget, options.answeredByApp ? 0 : IN_FLIGHT_MS);
+  for (let i = 0; ; i++) {
+    const elapsed = performance.now() - started;
+    const witnesses = elapsed >= inFlight ? client.transport.witnesses.sentSince(indexOf(lookup), endedAt) : [];
+    // Witnesses first: search that showed them before it was asked for the write would show the write.
+    const caughtUp = witnesses.length > 0 && (await searchShows(client, indexOf(lookup), witnesses));
+    const found = await findOnce(client, lookup);
+    if (found !== undefined) return { applied: true, ...found };
+    if (caughtUp) return { applied: false };
+    if (elapsed >= budget) {
+      if (witnesses.length === 0) return { applied: false };
+      throw new SearchBehindError({ request: `search for ${describeLookup(lookup)}`, waitedMs: elapsed });
+    }
+    await sleep(Math.min(budget - elapsed, inFlight > elapsed ? inFlight - elapsed : Infinity, POLL_STEPS_MS[Math.min(i, POLL_STEPS_MS.length - 1)] ?? 15_000));
+  }
 }
 
 export type WriteResult<T> = { outcome: 'created'; value: T } | { outcome: 'existing'; id: string; object: unknown };
@@ -202,7 +254,7 @@ export async function writeAtMostOnce<T>(
       if (round >= maxRounds) throw new OutcomeUndecidedError({ request: err.request, lookup: err.lookup, why: `${maxRounds} attempts ended without an answer` });
       let resolution: Resolution;
       try {
-        resolution = await resolveUnknown(client, err.lookup, options);
+        resolution = await resolveUnknown(client, err.lookup, { ...options, endedAtMs: performance.now(), answeredByApp: err.status === 500 });
       } catch (lookupError) {
         if (!(lookupError instanceof IntercomError)) throw lookupError;
         throw new OutcomeUndecidedError({ request: err.request, lookup: err.lookup, why: `the lookup failed: ${lookupError.message}`, lookupError });

@@ -23,6 +23,7 @@ import type { RateLimitHeaders, RateLimiterOptions } from './rate-limiter';
 import { decideRetry, networkFailure, resolveRetryOptions } from './retry-policy';
 import type { AttemptFailure, HttpMethod, ResolvedRetryOptions, RetryOptions } from './retry-policy';
 import { ErrorEnvelope } from './schemas/common';
+import { SearchWitnesses } from './search-witnesses';
 
 export type Region = 'US' | 'EU' | 'AU';
 
@@ -85,6 +86,8 @@ export class Transport {
   private readonly sleep: (ms: number) => Promise<void>;
   /** Contacts this client created, by id → creation time, to recognise a fresh-contact 404. */
   private readonly freshContacts = new Map<string, number>();
+  /** Objects this client created, to tell when search has caught up (search-witnesses.ts). */
+  readonly witnesses = new SearchWitnesses();
 
   constructor(options: TransportOptions) {
     this.token = options.token;

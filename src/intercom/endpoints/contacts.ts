@@ -26,6 +26,7 @@ export class ContactsApi extends Endpoints {
     const label = body.external_id !== undefined ? `external_id=${body.external_id}` : body.email !== undefined ? `email=${body.email}` : undefined;
     const request = this.transport.describe({ method: 'POST', path: '/contacts', label });
     const data = validated(CreateContactRequestSchema, body, request);
+    const sentAtMs = performance.now();
     const contact = await this.transport.request({
       method: 'POST',
       path: '/contacts',
@@ -35,6 +36,7 @@ export class ContactsApi extends Endpoints {
       replay: { lookup: lookupFor.contactCreate(data) },
     });
     this.transport.noteContactCreated(contact.id);
+    this.transport.witnesses.record('contacts', contact.id, sentAtMs);
     return contact;
   }
 

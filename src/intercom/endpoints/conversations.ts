@@ -44,6 +44,7 @@ export class ConversationsApi extends Endpoints {
   async create(body: CreateConversationRequest): Promise<CreatedConversation> {
     const label = `contact=${body.from.id}${body.created_at !== undefined ? `, created_at=${body.created_at}` : ''}`;
     const data = validated(CreateConversationRequestSchema, body, this.transport.describe({ method: 'POST', path: '/conversations', label }));
+    const sentAtMs = performance.now();
     const message = await this.transport.request({
       method: 'POST',
       path: '/conversations',
@@ -53,6 +54,7 @@ export class ConversationsApi extends Endpoints {
       replay: { lookup: lookupFor.conversationCreate(data, nowSeconds()) },
       contactId: data.from.id,
     });
+    this.transport.witnesses.record('conversations', message.conversation_id, sentAtMs);
     return { conversation_id: message.conversation_id, message_id: message.id, message };
   }
 
