@@ -78,16 +78,40 @@ export class CarriedOver {
 }
 
 /**
+ * Parked records across loops that run at once (a phase's carried tail beside the next phase), so
+ * the progress line counts all of them, not only the current phase's.
+ */
+export class ParkedTally {
+  private readonly byLoop = new Map<number, number>();
+  private loops = 0;
+
+  constructor(private readonly report: (total: number) => void) {}
+
+  /** The onParked callback of one more loop. */
+  reporter(): (parked: number) => void {
+    const loop = this.loops++;
+    return (parked) => {
+      if (parked === 0) this.byLoop.delete(loop);
+      else this.byLoop.set(loop, parked);
+      let total = 0;
+      for (const n of this.byLoop.values()) total += n;
+      this.report(total);
+    };
+  }
+}
+
+/**
  * forEachConcurrent at the run's concurrency, telling the run's progress how many records are parked.
  * `overlap`: the next phase does not depend on this one's records (tickets, chats and call logs are
  * independent conversations), so its parked records are carried over instead of holding it up.
  */
 export function forEachRecord<T>(
-  ctx: { options: { concurrency: number }; signal: AbortSignal; progress: { waiting?(count: number): void }; carriedOver?: CarriedOver },
+  ctx: { options: { concurrency: number }; signal: AbortSignal; progress: { waiting?(count: number): void }; carriedOver?: CarriedOver; parked?: ParkedTally },
   items: AsyncIterable<T>,
   task: (item: T) => Promise<void>,
   options: { overlap?: boolean } = {},
 ): Promise<void> {
   const carry = options.overlap && ctx.carriedOver ? (rest: Promise<void>) => ctx.carriedOver!.add(rest) : undefined;
-  return forEachConcurrent(items, ctx.options.concurrency, ctx.signal, task, (n) => ctx.progress.waiting?.(n), carry);
+  const onParked = ctx.parked?.reporter() ?? ((n: number) => ctx.progress.waiting?.(n));
+  return forEachConcurrent(items, ctx.options.concurrency, ctx.signal, task, onParked, carry);
 }

@@ -1,4 +1,4 @@
-import type { CarriedOver } from './concurrent';
+import type { CarriedOver, ParkedTally } from './concurrent';
 import type { IntercomClient } from '../intercom';
 import type { Ledger, RunJournal } from '../ledger';
 import type { Clock } from '../model/clock';
@@ -46,4 +46,6 @@ export interface RunContext {
   visitors: Map<string, Promise<string>>;
   /** Conversations whose writes still wait for Intercom to confirm while later phases run. */
   carriedOver: CarriedOver;
+  /** Parked records of every loop running now, reported to progress as one count. */
+  parked?: ParkedTally;
 }

@@ -1,4 +1,4 @@
-import { CarriedOver } from './concurrent';
+import { CarriedOver, ParkedTally } from './concurrent';
 import { AuthError, IntercomError, PlanRestrictedError, type IntercomClient } from '../intercom';
 import { LedgerWriteError, openLedger, type Ledger, type RunJournal, type RunSummary } from '../ledger';
 import { readMappingFile } from '../mapping/mapping-file';
@@ -204,6 +204,7 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
     const ctx: RunContext = {
       kind: req.kind === 'dry-run' ? 'dry-run' : req.kind, runId: journal.runId, reader: req.reader, client: req.client,
       ledger, journal, map, workspace, progress, signal, clock: req.clock ?? systemClock, options, memory, tags: new Map(), visitors: new Map(), carriedOver,
+      parked: new ParkedTally((n) => progress.waiting?.(n)),
     };
     progress.info(`Intercom workspace "${workspace.appName}"${workspace.region ? ` (${workspace.region})` : ''}; fallback admin ${workspace.fallbackAdminName}`);
     await configureWorkspace(ctx, plan);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { forEachConcurrent } from '../../src/engine/concurrent';
+import { CarriedOver, forEachConcurrent, forEachRecord, ParkedTally } from '../../src/engine/concurrent';
 import { parkDuring } from '../../src/engine/slots';
 
 async function* items(n: number): AsyncIterable<number> {
@@ -95,4 +95,25 @@ test('a carried-over record that stops the run rejects what was handed over; wit
   let handed = false;
   await forEachConcurrent(items(3), 2, new AbortController().signal, async () => undefined, undefined, () => (handed = true));
   assert.equal(handed, false);
+});
+
+test('records parked by a phase carried over and by the next phase are counted together', async () => {
+  const gate = deferred();
+  const counts: number[] = [];
+  const carriedOver = new CarriedOver();
+  const ctx = { options: { concurrency: 4 }, signal: new AbortController().signal, progress: { waiting: (n: number) => counts.push(n) }, carriedOver, parked: undefined as ParkedTally | undefined };
+  ctx.parked = new ParkedTally((n) => ctx.progress.waiting(n));
+  // Tickets: two records wait for Intercom and are carried over; chats: one more waits beside them.
+  await forEachRecord(ctx, items(4), async (i) => {
+    if (i < 2) await parkDuring(gate.promise);
+  }, { overlap: true });
+  const chats = forEachRecord(ctx, items(3), async (i) => {
+    if (i === 0) await parkDuring(gate.promise);
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(Math.max(...counts), 3, `counts heard: ${counts.join(' ')}`);
+  gate.resolve();
+  await chats;
+  await carriedOver.settle();
+  assert.equal(counts.at(-1), 0, 'nothing waits at the end');
 });
