@@ -22,7 +22,7 @@ export interface TestApi {
   usePrompts(prompts: Prompts | undefined): void;
   sandbox(): { url: string; token: string } | undefined;
   /** Labels and descriptions the tree views show now. */
-  tree(view: 'connections' | 'migration' | 'runs'): Promise<{ label: string; description: string }[]>;
+  tree(view: 'connections' | 'migration' | 'runs'): Promise<{ label: string; description: string; command?: string }[]>;
   /** The folder VS Code writes this extension's log channel to. */
   readonly logUri: vscode.Uri;
   /** An open mapping editor, to speak for its webview (messages go through the same checks). */
@@ -102,7 +102,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
       return Promise.all(nodes.map(async (n) => {
         const item = await provider.getTreeItem(n);
         const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
-        return { label, description: typeof item.description === 'string' ? item.description : '' };
+        return { label, description: typeof item.description === 'string' ? item.description : '', ...(item.command ? { command: item.command.command } : {}) };
       }));
     },
   };

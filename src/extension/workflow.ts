@@ -16,7 +16,7 @@ import type { MappingFile } from '../model/mapping';
 import { buildScope, writeScopeReports } from '../reports/scope';
 import type { Agent } from '../model/source';
 import type { Ctx } from './context';
-import { attachmentsRootOf, openClient, openReader, requireConfig, workspaceDir } from './engine-access';
+import { attachmentsRootOf, intercomTarget, openClient, openReader, requireConfig, workspaceDir } from './engine-access';
 import { countsText, listRunEntries } from './ledger-runs';
 import { RunProgress } from './run-progress';
 import { runReport } from './run-report';
@@ -179,11 +179,17 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
   if (activeRun) throw new Error('A run is already in progress: cancel it from its notification first.');
   const config = await requireConfig(ctx);
   const dir = workspaceDir(ctx);
-  if (kind === 'full' || kind === 'delta') {
+  // Every run that writes records asks first, naming where they go: nothing is written by one click.
+  if (kind === 'sample' || kind === 'full' || kind === 'delta') {
     const previous = (await listRunEntries(dir, (m) => ctx.log.warn(m))).filter((r) => r.summary.meta.kind !== 'rollback' && r.summary.meta.kind !== 'dry-run');
+    const what = {
+      sample: `A sample of up to ${config.run.sampleSize} tickets, with their contacts and companies, is written to the workspace.`,
+      full: 'Every record in scope is written to the workspace (an interrupted full run resumes).',
+      delta: 'Records new or changed since the last run are written.',
+    }[kind];
     const ok = await ctx.prompts.confirm(
-      `Start a ${kind === 'full' ? 'full migration' : 'delta run'} into Intercom?`,
-      `${kind === 'full' ? 'Every record in scope is written to the workspace (an interrupted full run resumes).' : 'Records new or changed since the last run are written.'} ${previous.length} earlier run(s) in the ledger. It can be cancelled from its notification and rolled back from the Runs view.`,
+      `Start a ${{ sample: 'sample run', full: 'full migration', delta: 'delta run' }[kind]} into Intercom (${intercomTarget(config)})?`,
+      `${what} ${previous.length} earlier run(s) in the ledger. It can be cancelled from its notification and rolled back from the Runs view.`,
       'Start',
     );
     if (!ok) return undefined;

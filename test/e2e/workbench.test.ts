@@ -244,6 +244,11 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     const completed = page.locator('.part.sidebar .monaco-list-row', { hasText: 'sample · completed' });
     const before = await completed.count();
     await runCommand(page, 'ST→Intercom: Run a Sample');
+    // Nothing is written before a modal confirmation that names the target.
+    const dialog = page.locator('.monaco-dialog-box', { hasText: /Start a sample run into Intercom \(http/ });
+    await dialog.waitFor();
+    await screenshot(page, e, 'sample-confirmation');
+    await dialog.locator('.monaco-button', { hasText: 'Start' }).first().click();
     // The status bar shows live counts while the run lasts (a fast run may be over before we look).
     const done = page.waitForFunction((n) => Array.from(document.querySelectorAll('.part.sidebar .monaco-list-row')).filter((r) => r.textContent?.includes('sample · completed')).length > n, before, { timeout: 180_000 });
     await Promise.race([page.locator('.statusbar-item', { hasText: /Sample: \d+ migrated/ }).first().waitFor({ timeout: 180_000 }), done]);

@@ -165,6 +165,7 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
 
   it('runs the sample from the editor and shows what Intercom holds beside each source record', async () => {
     const after = editor.posted.length;
+    prompts.script({ confirm: true });
     await editor.receive({ type: 'runSample' });
     const message = await until('the sample results', () => lastOf(editor, 'sampleResults', after), 120_000);
     assert.equal(message.error, null);

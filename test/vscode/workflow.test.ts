@@ -93,8 +93,18 @@ describe('the migration workflow through its commands', function () {
     assert.ok(phase?.description.startsWith(`${manifest.counts.tickets} tickets`), phase?.description);
   });
 
+  it('a click on a phase of the Migration view never starts it: it opens what the phase produced, or nothing', async () => {
+    const rows = await api().tree('migration');
+    assert.ok(rows.some((r) => r.label === 'Sample') && rows.some((r) => r.label === 'Full migration' || r.label.startsWith('Full')), rows.map((r) => r.label).join(', '));
+    for (const row of rows) {
+      assert.ok(row.command === undefined || ['vscode.open', 'markdown.showPreview', 'st2ic.openMapping'].includes(row.command), `${row.label}: a click runs ${row.command}`);
+    }
+  });
+
   it('refuses a sample before the map is confirmed', async () => {
+    prompts.script({ confirm: true });
     const result = await vscode.commands.executeCommand<MigrationResult | undefined>('st2ic.runSample');
+    assert.ok(prompts.asked.at(-1)?.startsWith('Start a sample run into Intercom ('), `asked: ${prompts.asked.at(-1)}`);
     assert.equal(result, undefined);
     assert.ok(!existsSync(path.join(root(), 'migration', 'runs')) || readdirSync(path.join(root(), 'migration', 'runs')).length === 0, 'no run started');
   });
@@ -124,7 +134,16 @@ describe('the migration workflow through its commands', function () {
     assert.equal((await api().tree('runs'))[0]?.label, 'dry-run · completed');
   });
 
+  it('declining the confirmation of a sample starts nothing', async () => {
+    const runs = path.join(root(), 'migration', 'runs');
+    const before = existsSync(runs) ? readdirSync(runs).length : 0;
+    prompts.script({ confirm: false });
+    assert.equal(await vscode.commands.executeCommand<MigrationResult | undefined>('st2ic.runSample'), undefined);
+    assert.equal(existsSync(runs) ? readdirSync(runs).length : 0, before, 'no run started');
+  });
+
   it('runs a sample into the sandbox: the ledger holds a completed run, the Runs view lists it', async () => {
+    prompts.script({ confirm: true });
     const result = await vscode.commands.executeCommand<MigrationResult>('st2ic.runSample');
     assert.equal(result?.status, 'completed', result?.message);
     sampleRunId = result.runId;

@@ -12,15 +12,13 @@ const LOOK: Record<PhaseState['status'], { icon: string; color: string }> = {
   todo: { icon: 'circle-large-outline', color: 'disabledForeground' },
 };
 
-/** The command a click runs: open what the phase produced, or start it. */
-const ACTIONS: Record<PhaseState['id'], { command: string; title: string }> = {
-  scope: { command: 'st2ic.scope', title: 'Scope the Source' },
-  configure: { command: 'st2ic.configureWorkspace', title: 'Configure Workspace' },
+/**
+ * What a click on a phase does: open what it produced, or the field map. A click never starts a
+ * phase (tree items are not buttons, and a run writes to Intercom): each phase's inline action and
+ * the command palette do, after a confirmation.
+ */
+const OPEN_ON_CLICK: Partial<Record<PhaseState['id'], { command: string; title: string }>> = {
   mapping: { command: 'st2ic.openMapping', title: 'Open the Field Map' },
-  sample: { command: 'st2ic.runSample', title: 'Run a Sample' },
-  full: { command: 'st2ic.runFull', title: 'Run the Full Migration' },
-  delta: { command: 'st2ic.runDelta', title: 'Run a Delta' },
-  validate: { command: 'st2ic.validateRun', title: 'Validate a Run' },
 };
 
 type Node = { kind: 'phase'; state: PhaseState; open?: vscode.Uri } | { kind: 'error'; message: string };
@@ -76,10 +74,10 @@ export class MigrationView implements vscode.TreeDataProvider<Node> {
     const look = LOOK[state.status];
     item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
     item.contextValue = `phase.${state.id}.${state.status}`;
-    const action = ACTIONS[state.id];
-    item.command = node.open
+    const opens = node.open
       ? state.id === 'mapping' ? { command: 'vscode.open', title: 'Open', arguments: [node.open] } : { command: 'markdown.showPreview', title: 'Open', arguments: [node.open] }
-      : action;
+      : OPEN_ON_CLICK[state.id];
+    if (opens) item.command = opens;
     return item;
   }
 }
