@@ -99,18 +99,27 @@ test('a write transaction of another process with spilled pages: opening waits, 
 });
 
 for (const outcome of ['rollback', 'commit'] as const) {
-  test(`a statement during another process's write waits for it and reads committed rows only (${outcome})`, async () => {
+  test(`reading during another process's write waits for it and reads committed rows only (${outcome})`, async () => {
     const file = makeDb(`live-${outcome}`);
-    const connection = await openSqlite(file, { busyWaitMs: 30_000, onNotice: () => void writer.stdin.write(`${outcome}\n`) });
+    const early = await openSqlite(file, { busyWaitMs: 30_000 });
     const writer = child('writer.ts', file);
+    let ended = false;
+    const end = () => {
+      if (!ended) writer.stdin.write(`${outcome}\n`);
+      ended = true;
+    };
     try {
-      assert.deepEqual(await connection.query(titles), [{ n: ROWS, u: 0 }]);
+      assert.deepEqual(await early.query(titles), [{ n: ROWS, u: 0 }]);
       await line(writer, 'ready');
-      // The writer has spilled uncommitted pages into the file; the reader waits (its notice ends the write).
-      const rows = await connection.query(titles);
-      assert.deepEqual(rows, [{ n: ROWS, u: outcome === 'commit' ? ROWS : 0 }], 'all of one committed state, none of an uncommitted one');
+      // The writer has spilled uncommitted pages into the file. A reader opened now (no page cache
+      // to hide them) waits; its notice ends the write.
+      const late = await openSqlite(file, { busyWaitMs: 30_000, onNotice: end });
+      const expected = [{ n: ROWS, u: outcome === 'commit' ? ROWS : 0 }];
+      assert.deepEqual(await late.query(titles), expected, 'all of one committed state, none of an uncommitted one');
+      assert.deepEqual(await early.query(titles), expected, 'a connection opened before the write sees the same');
+      await late.close();
     } finally {
-      await connection.close();
+      await early.close();
       await stop(writer);
     }
   });
@@ -130,23 +139,25 @@ test('a hot journal left by a killed writer is refused with one line; the files 
 });
 
 test('a read-only database in a read-only folder is read, and the folder is not touched', async () => {
-  const file = makeDb('read-only', 'wal');
-  const folder = path.dirname(file);
-  chmodSync(file, 0o444);
-  chmodSync(folder, 0o555);
-  // As root chmod stops nothing: the folder's times show any entry made (a lock folder) even if removed.
-  const old = new Date('2020-01-01T00:00:00Z');
-  utimesSync(folder, old, old);
-  const listing = readdirSync(folder);
-  const connection = await openSqlite(file);
-  try {
-    assert.deepEqual(await connection.query(titles), [{ n: ROWS, u: 0 }]);
-    assert.deepEqual(readdirSync(folder), listing, 'nothing is made beside the database while it is open');
-  } finally {
-    await connection.close();
+  for (const mode of ['delete', 'wal'] as const) {
+    const file = makeDb(`read-only-${mode}`, mode);
+    const folder = path.dirname(file);
+    chmodSync(file, 0o444);
+    chmodSync(folder, 0o555);
+    // As root chmod stops nothing: the folder's times show any entry made (a lock folder) even if removed.
+    const old = new Date('2020-01-01T00:00:00Z');
+    utimesSync(folder, old, old);
+    const listing = readdirSync(folder);
+    const connection = await openSqlite(file);
+    try {
+      assert.deepEqual(await connection.query(titles), [{ n: ROWS, u: 0 }], mode);
+      assert.deepEqual(readdirSync(folder), listing, `${mode}: nothing is made beside the database while it is open`);
+    } finally {
+      await connection.close();
+    }
+    assert.deepEqual(readdirSync(folder), listing, mode);
+    assert.equal(statSync(folder).mtimeMs, old.getTime(), `${mode}: no entry was made and removed in the folder`);
   }
-  assert.deepEqual(readdirSync(folder), listing);
-  assert.equal(statSync(folder).mtimeMs, old.getTime(), 'no entry was made and removed in the folder');
 });
 
 test('kill -9 of a reader leaves nothing behind: not beside the database, not in the temp folder', async () => {
