@@ -55,6 +55,12 @@ export async function openSqlite(file: string, options: SqliteOptions = {}): Pro
     return db;
   };
 
+  const noteChange = () => {
+    if (changedNoted) return;
+    notes.push('the database changed while it was read (another process committed): each statement read committed data, later ones the newer state');
+    changedNoted = true;
+  };
+
   /** Waits while a writer is at work; throws SourceBusyError once busyWaitMs is spent. */
   const quiet = async (deadline: number): Promise<Observation> => {
     let told = false;
@@ -83,10 +89,7 @@ export async function openSqlite(file: string, options: SqliteOptions = {}): Pro
       if (!db || (last && !sameState(before.state, last))) {
         // Another process committed since the last statement: SQLite's page cache may be stale
         // (in WAL mode the change counter is not kept), so start a fresh connection.
-        if (db && !changedNoted) {
-          notes.push('the database changed while it was read (another process committed): each statement read committed data, later ones the newer state');
-          changedNoted = true;
-        }
+        if (db) noteChange();
         openDb();
       }
       let rows: SqlRow[] | undefined;
@@ -98,9 +101,16 @@ export async function openSqlite(file: string, options: SqliteOptions = {}): Pro
       }
       const after = observe(absolute);
       if (after.writer || !sameState(after.state, before.state)) {
-        // A writer came and went while the statement read: what it read may mix two states.
+        // A writer came and went while the statement read: what it read may mix two states, and
+        // the page cache may hold pages of either. Read again on a fresh connection.
+        noteChange();
+        closeQuietly(db);
+        db = null;
         last = null;
-        if (performance.now() < deadline) continue;
+        if (performance.now() < deadline) {
+          await sleep(POLL_MS[0]!);
+          continue;
+        }
         throw new SourceBusyError(
           `${absolute} kept changing while it was read (another process is writing: is SmarterTrack running?): stop SmarterTrack, or read a backup copy, and try again.`,
         );

@@ -125,6 +125,23 @@ for (const outcome of ['rollback', 'commit'] as const) {
   });
 }
 
+test('a commit between two statements is read by the next one, in WAL mode too (no stale page cache), and noted', async () => {
+  for (const mode of ['delete', 'wal'] as const) {
+    const file = makeDb(`between-${mode}`, mode);
+    const connection = await openSqlite(file);
+    try {
+      assert.deepEqual(await connection.query(titles), [{ n: ROWS, u: 0 }], mode);
+      const writer = new Database(file);
+      writer.exec("UPDATE t SET title = 'uncommitted, then committed' WHERE id <= 10");
+      writer.close(); // in WAL mode: checkpointed, the -wal removed
+      assert.deepEqual(await connection.query(titles), [{ n: ROWS, u: 10 }], mode);
+      assert.match((connection.notes ?? []).join('\n'), /changed while it was read/, mode);
+    } finally {
+      await connection.close();
+    }
+  }
+});
+
 test('a hot journal left by a killed writer is refused with one line; the files are left as they were', async () => {
   const file = makeDb('hot');
   const writer = child('writer.ts', file);
