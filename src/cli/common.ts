@@ -17,7 +17,9 @@ export function workspaceOf(values: { workspace?: string }): string {
 export async function readerFrom(values: { source?: string; attachments?: string }, options: { tablePrefix?: string } = {}): Promise<SourceReader> {
   if (!values.source) throw new UsageError('--source is required');
   const attachmentsRoot = attachmentsOf(values);
-  return openSource(parseSourceUrl(values.source), { attachmentsRoot, ...options });
+  // A SQLite source waits a little for another process's write to end; the wait is said on stderr.
+  const onNotice = (message: string) => process.stderr.write(`st2ic: ${message}\n`);
+  return openSource(parseSourceUrl(values.source), { attachmentsRoot, onNotice, ...options });
 }
 
 export function attachmentsOf(values: { attachments?: string }): string | null {

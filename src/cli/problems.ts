@@ -8,7 +8,7 @@ import { SoapAuthError, SoapTransportError } from '../source/soap/errors';
 import { SourceUrlError } from '../source/source-url';
 import { SchemaError } from '../source/sql/catalog';
 import { SourceLoginError, SourceUnreachableError } from '../source/sql/mssql-connection';
-import { SourceNotFoundError, SourceUnreadableError } from '../source/sql/sqlite-connection';
+import { SourceBusyError, SourceCorruptError, SourceNotFoundError, SourceUnreadableError } from '../source/sql/sqlite-connection';
 import { ExitCode, UsageError } from './exit-codes';
 import type { IntercomTarget } from './target';
 
@@ -51,7 +51,7 @@ export const PROBLEM_RULES: readonly ProblemRule[] = [
     message: (e, c) => `${e.message}: give INTERCOM_TOKEN a token of ${where(c)} with read and write scopes for contacts, companies, conversations, tags, data attributes and articles.`,
   },
   {
-    classes: [SourceUrlError, SourceNotFoundError, SourceUnreadableError, SourceNotSupportedError, SchemaError, SourceLoginError, SourceUnreachableError, SourceCredentialsError, SoapAuthError, SoapTransportError],
+    classes: [SourceUrlError, SourceNotFoundError, SourceBusyError, SourceCorruptError, SourceUnreadableError, SourceNotSupportedError, SchemaError, SourceLoginError, SourceUnreachableError, SourceCredentialsError, SoapAuthError, SoapTransportError],
     exitCode: ExitCode.BadInput,
   },
   { classes: [LedgerLockedError, LedgerInterruptedRunError, LedgerCorruptError], exitCode: ExitCode.BadInput },

@@ -38,7 +38,9 @@ export async function openReader(ctx: Ctx, config: MigrationConfig): Promise<Sou
   }
   const base = workspaceDir(ctx);
   // The password goes to the reader as an option: never into the URL, the environment or a file.
-  return openSource(parseSourceUrl(sourceUrlOf(config.source, base)), { attachmentsRoot: attachmentsRootOf(config.source, base), ...(password ? { password, env: {} } : {}) });
+  // A SQLite source waits a little for another process's write to end: the wait is said in the log.
+  const onNotice = (message: string) => ctx.log.warn(message);
+  return openSource(parseSourceUrl(sourceUrlOf(config.source, base)), { attachmentsRoot: attachmentsRootOf(config.source, base), onNotice, ...(password ? { password, env: {} } : {}) });
 }
 
 export async function openClient(ctx: Ctx, config: MigrationConfig): Promise<IntercomClient> {

@@ -35,13 +35,24 @@ export interface OpenSourceOptions {
   /** Web Services: force the services root ('Services2' or 'Services') instead of probing. */
   servicesRoot?: string;
   soap?: Omit<SoapReaderOptions, 'attachmentsRoot'>;
+  /** SQLite: how long to wait for another process's write to end before refusing (default 10 s). */
+  busyWaitMs?: number;
+  /** Told when the reader waits (another process writing the SQLite file), once per wait. */
+  onNotice?: (message: string) => void;
 }
 
 /** Opens a reader for a parsed --source: SQLite files, SQL Server and the hosted Web Services. */
 export async function openSource(source: SourceUrl, options: OpenSourceOptions = {}): Promise<SourceReader> {
   switch (source.kind) {
     case 'sqlite':
-      return readerOver(openSqlite(source.path), sqliteDialect, options);
+      return readerOver(
+        await openSqlite(source.path, {
+          ...(options.busyWaitMs !== undefined ? { busyWaitMs: options.busyWaitMs } : {}),
+          ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+        }),
+        sqliteDialect,
+        options,
+      );
     case 'mssql':
       return readerOver(await connectMssql(source, options), mssqlDialect, options);
     case 'soap':

@@ -1,147 +1,167 @@
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Database } from 'node-sqlite3-wasm';
 import { readOnly, type SqlConnection, type SqlRow } from './connection';
+import { shieldDatabase } from './sqlite-fs-shim';
+import {
+  describeWriter, observe, readHeader, sameState, SourceBusyError, SourceCorruptError, SourceUnreadableError,
+  type FileState, type Observation,
+} from './sqlite-files';
 
-export class SourceNotFoundError extends Error {
-  override readonly name = 'SourceNotFoundError';
+export { SourceBusyError, SourceCorruptError, SourceNotFoundError, SourceUnreadableError } from './sqlite-files';
+
+export interface SqliteOptions {
+  /** How long to wait for another process's write to end, at open and before any statement (default 10 s). */
+  busyWaitMs?: number;
+  /** Told once per wait that the reader is waiting, and why. */
+  onNotice?: (message: string) => void;
 }
 
-/** The file cannot be read as it is (not SQLite, or a WAL database with changes not yet checkpointed). */
-export class SourceUnreadableError extends Error {
-  override readonly name = 'SourceUnreadableError';
-}
-
-const SQLITE_MAGIC = 'SQLite format 3\0';
-/** Waits between retries of a statement that found the database locked (about 1.5 s in all). */
-const LOCK_RETRIES_MS = [10, 20, 40, 80, 160, 320, 400, 500];
+const DEFAULT_BUSY_WAIT_MS = 10_000;
+const POLL_MS = [20, 50, 100, 200, 250];
 
 /**
- * Opens a SmarterTrack SQLite database read-only through node-sqlite3-wasm (pure WASM, so it runs
- * in VS Code's Electron as well as in Node). The returned connection refuses anything but SELECT.
+ * Opens a SmarterTrack SQLite database read-only through node-sqlite3-wasm (SQLite in WebAssembly:
+ * the same build runs in VS Code's Electron extension host and in Node, no native module).
  *
- * node-sqlite3-wasm has no shared memory, so it cannot open a database in WAL mode. Such a file is
- * read from a private snapshot: a copy whose header says "rollback journal" (bytes 18-19), which is
- * the same database as long as no -wal file holds un-checkpointed pages; if one does (SmarterTrack
- * still running), reading stops with a clear message instead of missing recent changes.
+ * That build cannot take SQLite's file locks (Node exposes neither fcntl nor LockFileEx), so it
+ * would read a writer's uncommitted pages. Every statement is therefore read optimistically, like
+ * a seqlock: the files are observed before it (no journal in use, no WAL with frames: else wait,
+ * then refuse with SourceBusyError) and after it (same size, times, inode and header); a statement
+ * during which anything changed is read again. The rows returned come from one committed state of
+ * the file. A commit between two statements is seen by the next one (its page cache is dropped)
+ * and noted. The customer's folder is never written: no lock folder, no copy, no temp file
+ * (sqlite-fs-shim.ts), so a killed process leaves nothing behind.
  */
-export function openSqlite(file: string): SqlConnection {
+export async function openSqlite(file: string, options: SqliteOptions = {}): Promise<SqlConnection> {
   const absolute = path.resolve(file);
-  if (!existsSync(absolute) || !statSync(absolute).isFile()) {
-    throw new SourceNotFoundError(`SQLite database not found: ${absolute}`);
-  }
-  const header = readHeader(absolute);
-  if (header.toString('latin1', 0, 16) !== SQLITE_MAGIC) {
-    throw new SourceUnreadableError(`not a SQLite database: ${absolute}`);
-  }
+  const header = readHeader(absolute); // not found, not SQLite, damaged header: before anything else
+  const busyWaitMs = options.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS;
   const notes: string[] = [];
-  let target = absolute;
-  let snapshotDir: string | null = null;
-  const takeSnapshot = () => {
-    snapshotDir = mkdtempSync(path.join(tmpdir(), 'st2ic-snapshot-'));
-    target = path.join(snapshotDir, path.basename(absolute));
-    copyFileSync(absolute, target);
-    // Rollback-journal mode in the copy's header (bytes 18-19): readable without shared memory.
-    const fd = openSync(target, 'r+');
-    try {
-      writeSync(fd, Buffer.from([1, 1]), 0, 2, 18);
-    } finally {
-      closeSync(fd);
-    }
-  };
-  const dropSnapshot = () => {
-    if (snapshotDir) rmSync(snapshotDir, { recursive: true, force: true });
-  };
-  if (header[18] === 2 || header[19] === 2) {
-    const wal = `${absolute}-wal`;
-    if (existsSync(wal) && statSync(wal).size > 0) {
-      throw new SourceUnreadableError(
-        `${absolute} is in WAL mode and ${path.basename(wal)} holds changes not yet written to the database ` +
-          '(is SmarterTrack still running?). Stop SmarterTrack, or back up the database, and try again.',
-      );
-    }
-    takeSnapshot();
-    notes.push('the database is in WAL mode: read from a private snapshot copy (the original is not touched)');
-  }
+  if (header.walMode) notes.push('the database is in WAL mode with an empty -wal file: read in place, read-only');
+  const release = shieldDatabase(absolute, { walHeader: header.walMode });
+  let db: Database | null = null;
+  let last: FileState | null = null;
+  let changedNoted = false;
 
-  let db: Database;
-  const openTarget = () => {
+  const openDb = () => {
+    if (db?.isOpen) db.close();
+    db = null;
     try {
-      return new Database(target, { readOnly: true });
+      db = new Database(absolute, { readOnly: true });
     } catch (error) {
-      dropSnapshot();
       throw new SourceUnreadableError(`cannot open ${absolute}: ${(error as Error).message}`);
     }
+    return db;
   };
-  /**
-   * node-sqlite3-wasm locks with a "<file>.lock" folder: another reader holds it for a statement, and
-   * a killed process leaves it behind for good. A lock that outlasts a few retries is treated as the
-   * latter: the file is read from a private copy from then on (it is a read-only source).
-   */
-  db = openTarget();
-  const switchToSnapshot = () => {
-    if (db.isOpen) db.close();
-    takeSnapshot();
-    notes.push(`the database is locked (${path.basename(absolute)}.lock: another reader, or one that was killed): read from a private snapshot copy`);
-    db = openTarget();
+
+  const noteChange = () => {
+    if (changedNoted) return;
+    notes.push('the database changed while it was read (another process committed): each statement read committed data, later ones the newer state');
+    changedNoted = true;
   };
-  if (!snapshotDir && isLocked(db)) {
-    let still = true;
-    for (const ms of LOCK_RETRIES_MS) {
-      sleepSync(ms);
-      if (!(still = isLocked(db))) break;
+
+  /** Waits while a writer is at work; throws SourceBusyError once busyWaitMs is spent. */
+  const quiet = async (deadline: number): Promise<Observation> => {
+    let told = false;
+    for (let i = 0; ; i++) {
+      const seen = observe(absolute);
+      if (!seen.writer) return seen;
+      const why = `${absolute}: ${describeWriter(seen.writer)}`;
+      if (performance.now() >= deadline) {
+        throw new SourceBusyError(
+          `${why} (is SmarterTrack running?): stop SmarterTrack and try again; if it is stopped, open the database once with SmarterTrack ` +
+            'or the sqlite3 tool to finish the interrupted write (st2ic only reads the source), or read a backup copy.',
+        );
+      }
+      if (!told) {
+        options.onNotice?.(`${why}: waiting up to ${Math.round(busyWaitMs / 1000)} s for the writer to finish`);
+        told = true;
+      }
+      await sleep(POLL_MS[Math.min(i, POLL_MS.length - 1)]!);
     }
-    if (still) switchToSnapshot();
+  };
+
+  const query = async (sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> => {
+    const deadline = performance.now() + busyWaitMs;
+    for (;;) {
+      const before = await quiet(deadline);
+      if (!db || (last && !sameState(before.state, last))) {
+        // Another process committed since the last statement: SQLite's page cache may be stale
+        // (in WAL mode the change counter is not kept), so start a fresh connection.
+        if (db) noteChange();
+        openDb();
+      }
+      let rows: SqlRow[] | undefined;
+      let failure: unknown;
+      try {
+        rows = db!.all(sql, params as never) as SqlRow[];
+      } catch (error) {
+        failure = error;
+      }
+      const after = observe(absolute);
+      if (after.writer || !sameState(after.state, before.state)) {
+        // A writer came and went while the statement read: what it read may mix two states, and
+        // the page cache may hold pages of either. Read again on a fresh connection.
+        noteChange();
+        closeQuietly(db);
+        db = null;
+        last = null;
+        if (performance.now() < deadline) {
+          await sleep(POLL_MS[0]!);
+          continue;
+        }
+        throw new SourceBusyError(
+          `${absolute} kept changing while it was read (another process is writing: is SmarterTrack running?): stop SmarterTrack, or read a backup copy, and try again.`,
+        );
+      }
+      last = after.state;
+      if (failure !== undefined) throw classify(failure, absolute);
+      return rows!;
+    }
+  };
+
+  try {
+    // The first statement checks the schema pages: a damaged file fails here, with one line.
+    await query('SELECT COUNT(*) AS n FROM sqlite_master');
+  } catch (error) {
+    closeQuietly(db);
+    release();
+    throw error;
   }
+
   const raw: SqlConnection = {
     engine: 'sqlite',
     location: absolute,
     notes,
-    async query(sql, params = []) {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return db.all(sql, params as never) as SqlRow[];
-        } catch (error) {
-          const locked = error instanceof Error && /database is locked/i.test(error.message);
-          if (!locked) throw error instanceof Error ? error : new Error(String(error));
-          if (snapshotDir) throw error;
-          if (attempt >= LOCK_RETRIES_MS.length) switchToSnapshot();
-          else await new Promise((resolve) => setTimeout(resolve, LOCK_RETRIES_MS[attempt]));
-        }
-      }
-    },
+    query,
     close() {
-      if (db.isOpen) db.close();
-      dropSnapshot();
+      closeQuietly(db);
+      db = null;
+      release();
       return Promise.resolve();
     },
   };
   return readOnly(raw);
 }
 
-/** openSqlite is synchronous: the few short waits before treating a lock as stale block. */
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+/** SQLite's words for a damaged file become SourceCorruptError; anything else (a bug in our SQL) is left as it is. */
+function classify(error: unknown, file: string): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/malformed|file is not a database|not a database|disk I\/O error|database corrupt/i.test(message)) {
+    return new SourceCorruptError(`${file} is damaged (SQLite: ${message}): restore it from a backup, or check a copy with the sqlite3 tool's PRAGMA integrity_check`);
+  }
+  return error instanceof Error ? error : new Error(message);
 }
 
-function isLocked(db: Database): boolean {
+function closeQuietly(db: Database | null): void {
   try {
-    db.all('SELECT 1 FROM sqlite_master LIMIT 1');
-    return false;
-  } catch (error) {
-    if (/database is locked/i.test((error as Error).message)) return true;
-    throw error;
+    if (db?.isOpen) db.close();
+  } catch {
+    // closing a read-only connection has nothing to lose
   }
 }
 
-function readHeader(file: string): Buffer {
-  const header = Buffer.alloc(100);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, header, 0, 100, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return header;
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

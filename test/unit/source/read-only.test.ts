@@ -43,20 +43,20 @@ test('the SQLite connection is read-only and says when the file is missing', asy
     const db = new Database(file);
     db.exec('CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1)');
     db.close();
-    const connection = openSqlite(file);
+    const connection = await openSqlite(file);
     assert.deepEqual(await connection.query('SELECT a FROM t WHERE a = ?', [1]), [{ a: 1 }]);
     await assert.rejects(connection.query('INSERT INTO t VALUES (2)'), WriteRefusedError);
     await connection.close();
     const check = new Database(file, { readonly: true });
     assert.equal((check.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n, 1);
     check.close();
-    assert.throws(() => openSqlite(path.join(dir, 'nope.db')), SourceNotFoundError);
+    await assert.rejects(openSqlite(path.join(dir, 'nope.db')), SourceNotFoundError);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('a WAL-mode database is read from a snapshot, never touched; un-checkpointed changes stop the read', async () => {
+test('a WAL-mode database is read in place, never touched; a -wal holding frames stops the read', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-wal-'));
   try {
     const file = path.join(dir, 'live.db');
@@ -64,18 +64,18 @@ test('a WAL-mode database is read from a snapshot, never touched; un-checkpointe
     writer.pragma('journal_mode = WAL');
     writer.exec('CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1), (2)');
     // The writer is still open: its -wal file holds the rows.
-    assert.throws(() => openSqlite(file), (error: Error) => error instanceof SourceUnreadableError && /WAL mode.*live\.db-wal.*still running/.test(error.message));
+    await assert.rejects(openSqlite(file, { busyWaitMs: 200 }), (error: Error) => error instanceof SourceUnreadableError && /live\.db-wal holds changes not yet checkpointed.*SmarterTrack running/.test(error.message));
     writer.close(); // checkpoints and removes the -wal file
     const before = readFileSync(file);
     assert.equal(before[18], 2, 'the file is in WAL mode');
-    const connection = openSqlite(file);
+    const connection = await openSqlite(file);
     assert.deepEqual(await connection.query('SELECT COUNT(*) AS n FROM t'), [{ n: 2 }]);
-    assert.match(connection.notes?.join(' ') ?? '', /snapshot/);
+    assert.match(connection.notes?.join(' ') ?? '', /WAL mode .*read in place/);
     await connection.close();
     assert.deepEqual(readFileSync(file), before, 'the original is byte for byte unchanged');
     assert.deepEqual(readdirSync(dir), ['live.db']);
     writeFileSync(path.join(dir, 'text.db'), 'hello');
-    assert.throws(() => openSqlite(path.join(dir, 'text.db')), /not a SQLite database/);
+    await assert.rejects(openSqlite(path.join(dir, 'text.db')), /not a SQLite database/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
