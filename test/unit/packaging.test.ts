@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   license: string; repository?: unknown; icon?: string; bin: Record<string, string>;
-  scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string>;
+  scripts: Record<string, string>; dependencies?: Record<string, string>; devDependencies: Record<string, string>;
 };
 
 test('the manifest has what vsce asks for, so npm run package never stops at a prompt', () => {
@@ -26,9 +26,14 @@ test('the manifest has what vsce asks for, so npm run package never stops at a p
   assert.match(readFileSync('.vscodeignore', 'utf8'), /^!dist\/cli\.js$/m, 'the .vsix carries the CLI too');
 });
 
-test('type packages are development dependencies only', () => {
-  assert.deepEqual(Object.keys(pkg.dependencies).filter((d) => d.startsWith('@types/')), []);
-  assert.ok(pkg.devDependencies['@types/html-to-text'] && pkg.devDependencies['@types/mime-types']);
+test('nothing is a runtime dependency: the bundles carry every library they use', () => {
+  // esbuild bundles every import into dist/cli.js and dist/extension.js (only `vscode` is external,
+  // and the SQLite WebAssembly is copied beside them), so an installed st2ic needs no node_modules;
+  // test/integration/packaging-install.test.ts installs the packed tarball offline to prove it.
+  assert.equal(pkg.dependencies, undefined);
+  assert.ok(pkg.devDependencies['@types/html-to-text'] && pkg.devDependencies['node-sqlite3-wasm'] && pkg.devDependencies.mssql);
+  const build = readFileSync('scripts/build.mjs', 'utf8');
+  assert.deepEqual([...build.matchAll(/external: \[([^\]]*)\]/g)].map((m) => m[1]), [`'vscode'`], 'the only external module is vscode, in the extension');
 });
 
 test('npm pack gives the CLI alone: the bundled st2ic and the SQLite WebAssembly beside it', () => {
