@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -50,4 +50,29 @@ test('st2ic sandbox: a bad option is a usage error (exit code 2)', async () => {
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   assert.equal(code, 2);
   assert.match(err, /--port needs a non-negative integer/);
+});
+
+test('st2ic sandbox: a missing or malformed --seed and a missing --openapi are named with what to give (exit code 2)', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-sandbox-cli-'));
+  try {
+    writeFileSync(path.join(dir, 'not-json.json'), '{bad');
+    writeFileSync(path.join(dir, 'wrong.json'), JSON.stringify({ admins: 'none' }));
+    const cases: [string[], RegExp][] = [
+      [['--seed', path.join(dir, 'nope.json')], /^st2ic: --seed \S+nope\.json: no such file; give a JSON file of what the API cannot create .*demo\/sandbox-seed\.json\)$/],
+      [['--seed', path.join(dir, 'not-json.json')], /^st2ic: --seed \S+not-json\.json is not a seed \(.*JSON.*\); give a JSON file/],
+      [['--seed', path.join(dir, 'wrong.json')], /^st2ic: --seed \S+wrong\.json is not a seed \(admins: .*\); give a JSON file/],
+      [['--openapi', path.join(dir, 'nope.yaml')], /^st2ic: --openapi \S+nope\.yaml: no such file; give Intercom's OpenAPI 2\.16 description/],
+    ];
+    for (const [args, message] of cases) {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      assert.equal(code, 2, `${args.join(' ')}: ${err}`);
+      assert.equal(err.trim().split('\n').length, 1, err);
+      assert.match(err.trim(), message);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -66,3 +66,20 @@ test('bad input exits with 2 and a clear message', () => {
     assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace for bad input');
   }
 });
+
+test('map confirm stamps the whole map and says how many fields no one accepted one by one (their "reviewed" stays false)', () => {
+  const ws = path.join(dir, 'confirm');
+  const proposed = st2ic('map', 'propose', '--source', `sqlite:${db.file}`, '--workspace', ws);
+  assert.equal(proposed.status, 0, proposed.stderr);
+  const approved = st2ic('map', 'confirm', '--reviewer', 'Dana', '--approve', '--yes', '--workspace', ws);
+  assert.equal(approved.status, 0, approved.stderr);
+  const map = JSON.parse(readFileSync(path.join(ws, 'migration/mapping.json'), 'utf8')) as { review: { status: string }; objects: Record<string, { enabled: boolean; fields: { reviewed: boolean }[] }> };
+  assert.equal(map.review.status, 'approved');
+  const fields = Object.values(map.objects).flatMap((o) => (o.enabled ? o.fields : []));
+  const open = fields.filter((f) => !f.reviewed).length;
+  assert.ok(open > 0);
+  assert.match(approved.stdout, new RegExp(`^mapping\\.json is approved by Dana \\(content [0-9a-f]{12}\\): the whole map, ${fields.length} field mappings\\.\n${open} of them not accepted one by one: their "reviewed" stays false`));
+  const json = st2ic('map', 'confirm', '--reviewer', 'Dana', '--approve', '--yes', '--json', '--workspace', ws);
+  assert.equal(json.status, 0, json.stderr);
+  assert.deepEqual({ ...JSON.parse(json.stdout), hash: undefined }, { status: 'approved', by: 'Dana', hash: undefined, fieldMappings: fields.length, notAcceptedOneByOne: open });
+});

@@ -6,14 +6,17 @@ import { existsSync, readFileSync } from 'node:fs';
 /** Issue 18, bullet 5: the extension and the CLI package the way their ecosystems expect. */
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
-  license: string; repository?: { url?: string }; icon?: string; bin: Record<string, string>;
-  scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string>;
+  license: string; repository?: unknown; icon?: string; bin: Record<string, string>;
+  scripts: Record<string, string>; dependencies?: Record<string, string>; devDependencies: Record<string, string>;
 };
 
 test('the manifest has what vsce asks for, so npm run package never stops at a prompt', () => {
   assert.equal(pkg.license, 'MIT');
   assert.match(readFileSync('LICENSE', 'utf8'), /^MIT License/);
-  assert.match(pkg.repository?.url ?? '', /^https:\/\/.+\.git$/);
+  // The project has no public repository: none is invented, and vsce is told so instead of asking.
+  assert.equal(pkg.repository, undefined);
+  assert.match(pkg.scripts.package ?? '', / --allow-missing-repository /);
+  assert.match(readFileSync('scripts/e2e/run.ts', 'utf8'), /'vsce', 'package', '--no-dependencies', '--allow-missing-repository'/, 'the e2e packs the .vsix the same way');
   // An icon vsce accepts: a PNG (SVG is refused) of at least 128×128.
   const icon = readFileSync(pkg.icon ?? 'missing');
   assert.equal(icon.subarray(1, 4).toString(), 'PNG');
@@ -23,9 +26,14 @@ test('the manifest has what vsce asks for, so npm run package never stops at a p
   assert.match(readFileSync('.vscodeignore', 'utf8'), /^!dist\/cli\.js$/m, 'the .vsix carries the CLI too');
 });
 
-test('type packages are development dependencies only', () => {
-  assert.deepEqual(Object.keys(pkg.dependencies).filter((d) => d.startsWith('@types/')), []);
-  assert.ok(pkg.devDependencies['@types/html-to-text'] && pkg.devDependencies['@types/mime-types']);
+test('nothing is a runtime dependency: the bundles carry every library they use', () => {
+  // esbuild bundles every import into dist/cli.js and dist/extension.js (only `vscode` is external,
+  // and the SQLite WebAssembly is copied beside them), so an installed st2ic needs no node_modules;
+  // test/integration/packaging-install.test.ts installs the packed tarball offline to prove it.
+  assert.equal(pkg.dependencies, undefined);
+  assert.ok(pkg.devDependencies['@types/html-to-text'] && pkg.devDependencies['node-sqlite3-wasm'] && pkg.devDependencies.mssql);
+  const build = readFileSync('scripts/build.mjs', 'utf8');
+  assert.deepEqual([...build.matchAll(/external: \[([^\]]*)\]/g)].map((m) => m[1]), [`'vscode'`], 'the only external module is vscode, in the extension');
 });
 
 test('npm pack gives the CLI alone: the bundled st2ic and the SQLite WebAssembly beside it', () => {

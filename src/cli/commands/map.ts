@@ -143,7 +143,14 @@ async function confirm(argv: string[], clock: Clock): Promise<ExitCode> {
   const confirmed = confirmMap(map, level, values.reviewer, clock);
   await writeMappingFile(workspace, confirmed);
   const status = effectiveStatus(confirmed);
-  if (values.json) process.stdout.write(`${JSON.stringify({ status, by: values.reviewer, hash })}\n`);
-  else process.stdout.write(`mapping.json is ${status} by ${values.reviewer} (content ${hash.slice(0, 12)}).\n`);
+  // The stamp covers the whole map; a field's own `reviewed` flag says whether a person accepted that
+  // field one by one (the editor's Accept), which confirming does not claim. Say so, as the editor does.
+  const fields = Object.values(confirmed.objects).flatMap((o) => (o.enabled ? o.fields : []));
+  const notAccepted = fields.filter((f) => !f.reviewed).length;
+  if (values.json) process.stdout.write(`${JSON.stringify({ status, by: values.reviewer, hash, fieldMappings: fields.length, notAcceptedOneByOne: notAccepted })}\n`);
+  else {
+    process.stdout.write(`mapping.json is ${status} by ${values.reviewer} (content ${hash.slice(0, 12)}): the whole map, ${fields.length} field mappings.\n`);
+    if (notAccepted > 0) process.stdout.write(`${notAccepted} of them not accepted one by one: their "reviewed" stays false (the editor's Accept sets it); the stamp, not the flag, allows the runs.\n`);
+  }
   return ExitCode.Done;
 }

@@ -7,6 +7,7 @@ import type { CliCommand } from '../command';
 import { connect, readerFrom, workspaceOf } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
 import { parseVerb } from '../flags';
+import { validateSummary } from '../validate-summary';
 import { VERBS } from '../verbs';
 
 /** `validate`: reconciliation of the workspace (or of a run) and an independent read-back of every migrated record. */
@@ -34,13 +35,8 @@ export const validateCommand: CliCommand = {
       const { totals, fieldCheck } = reconciliation.report;
       if (values.json) process.stdout.write(`${JSON.stringify({ totals, fidelity: fidelityByType(fieldCheck), differences: fieldCheck.mismatches.length, files })}\n`);
       else {
-        process.stdout.write(`Reconciliation${runId ? ` of ${runId}` : ' of the workspace'}: source ${totals.source}, migrated ${totals.migrated}, skipped ${totals.skipped}, failed ${totals.failed}, unaccounted ${totals.unaccounted}\n`);
-        process.stdout.write(`Read back from Intercom and compared with the source (${fieldCheck.sample === 'all' ? 'every migrated record' : `up to ${fieldCheck.sample} per type`}):\n`);
-        for (const t of fieldCheck.types) {
-          if (t.checked === 0) continue;
-          process.stdout.write(`  ${t.objectType.padEnd(16)} ${String(t.fidelity).padStart(6)}%  ${t.checked - t.withMismatches} of ${t.checked} exact\n`);
-        }
-        process.stdout.write(`${fieldCheck.mismatches.length} difference(s)\nReports: ${files.markdown}\n`);
+        process.stdout.write(validateSummary(reconciliation.report, runId));
+        process.stdout.write(`Reports: ${files.markdown}\n`);
       }
       return clean ? ExitCode.Done : ExitCode.SomeRecordsFailed;
     } finally {

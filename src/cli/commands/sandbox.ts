@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { ZodError } from 'zod';
 import type { CliCommand } from '../command';
 import { ExitCode, UsageError } from '../exit-codes';
 import { parseVerb } from '../flags';
 import { VERBS } from '../verbs';
 import { startSandbox, type SandboxOptions } from '../../sandbox/index';
+import { readSeedFile } from '../../sandbox/state/seed';
 
 const spec = VERBS.sandbox;
 
@@ -11,6 +14,20 @@ function count(flag: string, value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} needs a non-negative integer (got ${value})`);
   return n;
+}
+
+/** A seed file that cannot be read is named with what it should be, before anything starts. */
+function checkSeed(file: string): void {
+  const what = 'a JSON file of what the API cannot create (the README\'s "The local Intercom sandbox" lists its keys; npm run demo writes one as demo/sandbox-seed.json)';
+  if (!existsSync(file)) throw new UsageError(`--seed ${file}: no such file; give ${what}`);
+  try {
+    readSeedFile(file);
+  } catch (error) {
+    const reason = error instanceof ZodError
+      ? error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')
+      : error instanceof Error ? error.message : String(error);
+    throw new UsageError(`--seed ${file} is not a seed (${reason}); give ${what}`);
+  }
 }
 
 function optionsFrom(argv: string[]): SandboxOptions {
@@ -25,10 +42,16 @@ function optionsFrom(argv: string[]): SandboxOptions {
   if (rate !== undefined) options.rateLimitPer10s = rate;
   if (lag !== undefined) options.searchLagMs = lag;
   if (values.state !== undefined) options.stateFile = values.state;
-  if (values.seed !== undefined) options.seedFile = values.seed;
+  if (values.seed !== undefined) {
+    checkSeed(values.seed);
+    options.seedFile = values.seed;
+  }
   if (values.faults !== undefined) options.faults = values.faults;
   if (values.token !== undefined) options.token = values.token;
-  if (values.openapi !== undefined) options.openapiPath = values.openapi;
+  if (values.openapi !== undefined) {
+    if (!existsSync(values.openapi)) throw new UsageError(`--openapi ${values.openapi}: no such file; give Intercom's OpenAPI 2.16 description (descriptions/2.16/api.intercom.io.yaml of github.com/intercom/Intercom-OpenAPI), or leave the flag out`);
+    options.openapiPath = values.openapi;
+  }
   return options;
 }
 
