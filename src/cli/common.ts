@@ -37,15 +37,31 @@ export function concurrencyOf(values: { concurrency?: string }): number | undefi
   return n;
 }
 
-/** The token comes from INTERCOM_TOKEN only: never a flag (shell history) nor a file. */
-export function tokenFromEnvironment(): string {
-  const token = process.env.INTERCOM_TOKEN;
-  if (!token) throw new UsageError('INTERCOM_TOKEN is not set: export the access token of the Intercom workspace (the local sandbox prints its own)');
-  return token;
+/**
+ * The tokens come from the environment only: never a flag (shell history) nor a file. INTERCOM_TOKEN
+ * holds one token or several, comma-separated (apps of one workspace, used together); INTERCOM_TOKENS
+ * is read first when set.
+ */
+export function tokensFromEnvironment(): string[] {
+  const raw = process.env.INTERCOM_TOKENS || process.env.INTERCOM_TOKEN;
+  const tokens = [...new Set((raw ?? '').split(',').map((t) => t.trim()).filter((t) => t !== ''))];
+  if (tokens.length === 0) throw new UsageError('INTERCOM_TOKEN is not set: export the access token of the Intercom workspace (the local sandbox prints its own), or several apps\' tokens comma-separated');
+  return tokens;
 }
 
-export function clientFor(target: IntercomTarget, options: { concurrency?: number } = {}): IntercomClient {
-  return intercomClientFor({ token: tokenFromEnvironment(), baseUrl: target.baseUrl }, options.concurrency);
+export function workspaceLimitOf(values: { 'workspace-limit'?: string }): number | undefined {
+  if (values['workspace-limit'] === undefined) return undefined;
+  const n = Number(values['workspace-limit']);
+  if (!Number.isInteger(n) || n < 6) throw new UsageError(`--workspace-limit must be a whole number of requests per minute, at least 6 (got ${values['workspace-limit']})`);
+  return n;
+}
+
+export function clientFor(target: IntercomTarget, options: { concurrency?: number; workspaceLimitPerMinute?: number } = {}): IntercomClient {
+  return intercomClientFor(
+    { token: tokensFromEnvironment(), baseUrl: target.baseUrl },
+    options.concurrency,
+    options.workspaceLimitPerMinute !== undefined ? { workspaceLimitPerMinute: options.workspaceLimitPerMinute } : {},
+  );
 }
 
 /**
@@ -53,14 +69,15 @@ export function clientFor(target: IntercomTarget, options: { concurrency?: numbe
  * else happens. Said on stderr when it came from the folder, so a run never writes somewhere unseen.
  */
 export async function connect(
-  values: { region?: string; 'intercom-url'?: string; concurrency?: string },
+  values: { region?: string; 'intercom-url'?: string; concurrency?: string; 'workspace-limit'?: string },
   workspaceDir: string,
   env: CliEnvironment,
 ): Promise<{ target: IntercomTarget; client: IntercomClient }> {
   const concurrency = concurrencyOf(values);
   const target = await resolveTarget(values, workspaceDir);
   env.context.target = target;
-  const client = clientFor(target, concurrency === undefined ? {} : { concurrency });
+  const workspaceLimitPerMinute = workspaceLimitOf(values);
+  const client = clientFor(target, { ...(concurrency === undefined ? {} : { concurrency }), ...(workspaceLimitPerMinute === undefined ? {} : { workspaceLimitPerMinute }) });
   if (target.fromWorkspace) process.stderr.write(`Intercom target: ${target.baseUrl} (from ${target.from})\n`);
   return { target, client };
 }

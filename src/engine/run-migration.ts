@@ -168,7 +168,11 @@ async function peopleScope(reader: SourceReader, selection: ConversationScope | 
 export async function runMigration(req: MigrationRequest): Promise<MigrationResult> {
   const map = await readMappingFile(req.workspaceDir);
   assertRunAllowed(map, req.kind);
-  const options: RunOptions = { ...DEFAULT_RUN_OPTIONS, ...req.options, dryRun: req.kind === 'dry-run' || req.options?.dryRun === true };
+  // `concurrency` counts records in flight per access token: each token is an app with its own limit.
+  const perToken = req.options?.concurrency ?? DEFAULT_RUN_OPTIONS.concurrency;
+  const options: RunOptions = {
+    ...DEFAULT_RUN_OPTIONS, ...req.options, concurrency: perToken * req.client.transport.lanes.count, dryRun: req.kind === 'dry-run' || req.options?.dryRun === true,
+  };
   const progress = new ProgressCounter(req.progress);
   const signal = req.signal ?? new AbortController().signal;
   // One writer per workspace, for the whole run (a dry run writes nothing to Intercom and skips it).
@@ -187,6 +191,8 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
     throw error;
   }
   const { journal, resumed } = opened;
+  // A token Intercom stops accepting mid-run is dropped by the client; the run says so and goes on.
+  const stopHearingDrops = req.client.transport.lanes.onDrop((message) => progress.warn(message));
   if (resumed) progress.info(`Resuming run ${journal.runId} (attempt ${journal.attempt})`);
   else progress.info(`Run ${journal.runId} (${req.kind}) started`);
 
@@ -262,6 +268,7 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
     status = 'failed';
     message = error.message;
   } finally {
+    stopHearingDrops();
     await journal.close().catch(() => undefined);
     await ledger.close().catch(() => undefined);
   }

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { IntercomClient } from '../intercom';
+import { AuthError, type IntercomClient } from '../intercom';
 import type { Ledger } from '../ledger';
 import { recordKey } from '../ledger/counts';
 import { nodeLedgerFs } from '../ledger/fs-layer';
@@ -38,11 +38,37 @@ export function targetPath(workspaceDir: string): string {
   return path.join(workspaceDir, 'migration', 'target.json');
 }
 
-/** The Intercom workspace behind the token, as GET /me names it. */
+/**
+ * The Intercom workspace behind the token, as GET /me names it. With several tokens, each is asked
+ * on its own before anything is written: a refused token, or one of another workspace, stops here,
+ * named by its place in the list (never by its value).
+ */
 export async function intercomWorkspaceOf(client: IntercomClient): Promise<IntercomWorkspaceId> {
-  const me = await client.admins.me();
-  if (!me.app?.id_code) throw new EngineUsageError('GET /me did not name the Intercom workspace (app.id_code): cannot bind this folder to it');
-  return { appIdCode: me.app.id_code, appName: me.app.name ?? '(unnamed workspace)', region: me.app.region ?? null, apiBaseUrl: client.transport.baseUrl };
+  const lanes = client.transport.lanes.live();
+  const several = lanes.length > 1;
+  const found: { number: number; workspace: IntercomWorkspaceId }[] = [];
+  for (const lane of lanes) {
+    let me;
+    try {
+      me = await client.admins.me(several ? lane.number : undefined);
+    } catch (error) {
+      if (several && error instanceof AuthError) {
+        throw new EngineUsageError(`Intercom refused access token ${lane.number} of ${lanes.length} (401): replace it or remove it from the list; nothing was written`);
+      }
+      throw error;
+    }
+    if (!me.app?.id_code) throw new EngineUsageError('GET /me did not name the Intercom workspace (app.id_code): cannot bind this folder to it');
+    found.push({ number: lane.number, workspace: { appIdCode: me.app.id_code, appName: me.app.name ?? '(unnamed workspace)', region: me.app.region ?? null, apiBaseUrl: client.transport.baseUrl } });
+  }
+  const first = found[0]!;
+  const other = found.find((f) => f.workspace.appIdCode !== first.workspace.appIdCode);
+  if (other) {
+    throw new EngineUsageError(
+      `Access token ${other.number} of ${lanes.length} belongs to Intercom workspace ${describe(other.workspace)}, token ${first.number} to ${describe(first.workspace)}: ` +
+        'several tokens must be apps of one workspace; nothing was written',
+    );
+  }
+  return first.workspace;
 }
 
 const describe = (w: { appName: string; appIdCode: string; region: string | null }) => `"${w.appName}" (${w.appIdCode}${w.region ? `, ${w.region}` : ''})`;

@@ -41,7 +41,7 @@ export class IntercomClient {
 
   /** Live figures: requests sent, 429s, current rate. */
   stats(): RateLimiterStats {
-    return this.transport.limiter.stats();
+    return this.transport.lanes.stats();
   }
 
   setToken(token: string): void {

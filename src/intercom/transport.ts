@@ -18,12 +18,13 @@ import type { IntercomErrorDetail, IntercomErrorInit ,
 import type { IntercomLogger } from './logger';
 import { redact, redactingLogger, silentLogger } from './logger';
 import type { OutcomeLookup } from './outcome';
-import { RateLimiter, readRateLimitHeaders } from './rate-limiter';
-import type { RateLimitHeaders, RateLimiterOptions } from './rate-limiter';
+import { readRateLimitHeaders } from './rate-limiter';
+import type { RateLimitHeaders, RateLimiterOptions , RateLimiter} from './rate-limiter';
 import { decideRetry, networkFailure, resolveRetryOptions } from './retry-policy';
 import type { AttemptFailure, HttpMethod, ResolvedRetryOptions, RetryOptions } from './retry-policy';
 import { ErrorEnvelope } from './schemas/common';
 import { SearchWitnesses } from './search-witnesses';
+import { TokenLanes } from './token-lanes';
 
 export type Region = 'US' | 'EU' | 'AU';
 
@@ -38,7 +39,10 @@ export const REGION_BASE_URLS: Record<Region, string> = {
 export const INTERCOM_API_VERSION = '2.16';
 
 export interface TransportOptions {
-  token: string;
+  /** One access token, or several of the same workspace's apps used together (token-lanes.ts). */
+  token: string | readonly string[];
+  /** The workspace's ceiling across its apps, requests per minute (default 25,000). */
+  workspaceLimitPerMinute?: number;
   region?: Region;
   /** Overrides the regional host (a local sandbox, a proxy). */
   baseUrl?: string;
@@ -69,6 +73,8 @@ export interface RequestSpec<T> {
   label?: string;
   /** Required for POST. */
   replay?: PostReplay;
+  /** Send with this token (1-based) only, as when each token is checked: a 401 is not passed on to another. */
+  lane?: number;
   /** The contact id this request names, so a 404 right after creating it is retried briefly. */
   contactId?: string;
 }
@@ -76,11 +82,10 @@ export interface RequestSpec<T> {
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Transport {
-  readonly limiter: RateLimiter;
+  readonly lanes: TokenLanes;
   /** The API base URL every request goes to (a region's host or the one given). */
   readonly baseUrl: string;
   private readonly http: AxiosInstance;
-  private token: string;
   private readonly retry: ResolvedRetryOptions;
   private readonly log: IntercomLogger;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -90,10 +95,9 @@ export class Transport {
   readonly witnesses = new SearchWitnesses();
 
   constructor(options: TransportOptions) {
-    this.token = options.token;
-    this.limiter = options.rateLimiter instanceof RateLimiter ? options.rateLimiter : new RateLimiter(options.rateLimiter);
+    this.lanes = new TokenLanes(typeof options.token === 'string' ? [options.token] : options.token, options.rateLimiter, options.workspaceLimitPerMinute);
     this.retry = resolveRetryOptions(options.retry);
-    this.log = redactingLogger(options.logger ?? silentLogger, () => [this.token]);
+    this.log = redactingLogger(options.logger ?? silentLogger, () => this.lanes.tokens());
     this.sleep = options.sleep ?? defaultSleep;
     this.baseUrl = options.baseUrl ?? REGION_BASE_URLS[options.region ?? 'US'];
     this.http = axios.create({
@@ -108,9 +112,9 @@ export class Transport {
     });
   }
 
-  /** Rotates the token (e.g. after the user re-enters it); later requests use the new one. */
-  setToken(token: string): void {
-    this.token = token;
+  /** Rotates the tokens (e.g. after the user re-enters them); later requests use the new ones. */
+  setToken(token: string | readonly string[]): void {
+    this.lanes.replace(typeof token === 'string' ? [token] : token);
   }
 
   /** Remember a contact this client just created (see RetryOptions.freshContactWindowMs). */
@@ -136,7 +140,7 @@ export class Transport {
   }
 
   describe(spec: Pick<RequestSpec<unknown>, 'method' | 'path' | 'label'>): string {
-    return redact(`${spec.method} ${spec.path}${spec.label !== undefined ? ` (${spec.label})` : ''}`, [this.token]);
+    return redact(`${spec.method} ${spec.path}${spec.label !== undefined ? ` (${spec.label})` : ''}`, this.lanes.tokens());
   }
 
   async request<T>(spec: RequestSpec<T>): Promise<T> {
@@ -149,7 +153,12 @@ export class Transport {
     let throttled = 0;
     let freshContactRetries = 0;
     for (;;) {
-      const permit = await this.limiter.acquire();
+      const { lane, permit } = await this.lanes.acquire(spec.lane);
+      // Queued on a token dropped meanwhile: sent on another instead (nothing went out).
+      if (lane.dropped !== undefined && spec.lane === undefined && this.lanes.live().length > 0) {
+        permit.release({ status: 0 });
+        continue;
+      }
       const started = performance.now();
       let failure: AttemptFailure | undefined;
       let status: number | undefined;
@@ -162,7 +171,7 @@ export class Transport {
           params: spec.query,
           data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
           headers: {
-            Authorization: `Bearer ${this.token}`,
+            Authorization: `Bearer ${lane.token}`,
             ...(spec.body === undefined ? {} : { 'Content-Type': 'application/json' }),
           },
         });
@@ -184,6 +193,8 @@ export class Transport {
         failure = { type: 'status', status };
       }
       if (failure === undefined) throw new Error(`${request}: unreachable (no response and no error)`);
+      // One token of several refused: it is dropped and the request (applied nowhere) goes on another.
+      if (status === 401 && spec.lane === undefined && this.lanes.dropRefused(lane, '401')) continue;
       if (failure.type === 'status' && failure.status === 429) throttled += 1;
       else if (failure.type === 'network' || failure.status >= 500 || failure.status === 408) failedAttempts += 1;
       const decision = decideRetry(
@@ -230,7 +241,7 @@ export class Transport {
         .slice(0, 5)
         .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
         .join('; ');
-      throw new ResponseShapeError({ request, status, issues: redact(issues, [this.token]) });
+      throw new ResponseShapeError({ request, status, issues: redact(issues, this.lanes.tokens()) });
     }
     return parsed.data;
   }
@@ -246,7 +257,7 @@ export class Transport {
     }
     const env = ErrorEnvelope.safeParse(json);
     if (!env.success) return init;
-    const secrets = [this.token];
+    const secrets = this.lanes.tokens();
     init.requestId = env.data.request_id ?? null;
     init.errors = env.data.errors.map(
       (e): IntercomErrorDetail => ({

@@ -218,6 +218,10 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
 
   it('runs the sample from the editor and shows the Intercom results beside the source records', async () => {
     await editor.locator('[data-role="run-sample"]').click();
+    // The editor's button asks first too, naming the target.
+    const confirm = page.locator('.monaco-dialog-box', { hasText: /Start a sample run into Intercom \(http/ });
+    await confirm.waitFor();
+    await confirm.locator('.monaco-button', { hasText: 'Start' }).first().click();
     await editor.locator('[data-role="sample-summary"]').waitFor({ timeout: 180_000 });
     assert.match(await editor.locator('[data-role="sample-summary"]').innerText(), /[1-9]\d* migrated/);
     assert.ok(await editor.locator('[data-role="intercom-link"]').count() > 0, 'links to the conversations');

@@ -9,8 +9,8 @@ import { migrationConfigSchema } from '../../src/model/migration-config';
 
 test('the client has as many request slots as the run keeps records in flight, by default and when set', () => {
   const byDefault = intercomClientFor({ token: 't', region: 'US' });
-  assert.equal(byDefault.transport.limiter.slots, DEFAULT_RUN_OPTIONS.concurrency);
-  assert.equal(intercomClientFor({ token: 't', region: 'EU' }, 12).transport.limiter.slots, 12);
+  assert.equal(byDefault.transport.lanes.slots, DEFAULT_RUN_OPTIONS.concurrency);
+  assert.equal(intercomClientFor({ token: 't', region: 'EU' }, 12).transport.lanes.slots, 12);
 });
 
 test("the extension's default records in flight (migration config) are the engine's", () => {

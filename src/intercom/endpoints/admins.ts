@@ -4,8 +4,9 @@ import { Endpoints, seg } from './shared';
 
 /** Admins and teams are read-only through the API: source agents are mapped onto them. */
 export class AdminsApi extends Endpoints {
-  async me(): Promise<Me> {
-    return this.transport.request({ method: 'GET', path: '/me', response: MeSchema });
+  /** `lane`: ask with that token (1-based) only, to check each of several tokens. */
+  async me(lane?: number): Promise<Me> {
+    return this.transport.request({ method: 'GET', path: '/me', response: MeSchema, ...(lane !== undefined ? { lane } : {}) });
   }
 
   async list(): Promise<Admin[]> {

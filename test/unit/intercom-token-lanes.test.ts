@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TokenLanes, WorkspaceCeiling } from '../../src/intercom/token-lanes';
+
+// Issue 19: several apps' tokens of one workspace share one scheduler: requests go to the least busy
+// token, a refused token is dropped while others remain, and all together stay under the workspace's
+// ceiling.
+
+test('requests go to the least busy token, spreading evenly over the tokens', async () => {
+  // Before any rate-limit headers each token sends one request at a time: three requests, three tokens.
+  const lanes = new TokenLanes(['a', 'b', 'c'], { concurrency: 4 });
+  const taken = [await lanes.acquire(), await lanes.acquire(), await lanes.acquire()];
+  assert.deepEqual(taken.map((t) => t.lane.token).sort(), ['a', 'b', 'c']);
+  assert.equal(lanes.slots, 12);
+  assert.equal(lanes.stats().inFlight, 3);
+  for (const t of taken) t.permit.release({});
+  assert.equal(lanes.stats().completed, 3);
+  assert.equal(lanes.stats().inFlight, 0);
+});
+
+test('the same token twice, or blank ones, count once; no token at all is refused', () => {
+  assert.equal(new TokenLanes(['a', ' a ', '', 'b'], {}).count, 2);
+  assert.throws(() => new TokenLanes([' ', ''], {}), /no Intercom access token/);
+});
+
+test('a refused token is dropped, said once, and its requests go to the others; the last token is never dropped', async () => {
+  const lanes = new TokenLanes(['a', 'b'], {});
+  const heard: string[] = [];
+  lanes.onDrop((m) => heard.push(m));
+  const b = lanes.live().find((l) => l.token === 'b')!;
+  assert.equal(lanes.dropRefused(b, '401'), true);
+  assert.equal(lanes.dropRefused(b, '401'), true, 'a second refusal on the dropped token still goes elsewhere');
+  assert.equal(heard.length, 1);
+  assert.match(heard[0]!, /access token 2 of 2 \(401\).*goes on with 1 token/);
+  assert.ok(!heard[0]!.includes('b)'), 'the message names the token by number only');
+  for (let i = 0; i < 4; i++) {
+    const { lane, permit } = await lanes.acquire();
+    assert.equal(lane.token, 'a');
+    permit.release({});
+  }
+  const a = lanes.live()[0]!;
+  assert.equal(lanes.dropRefused(a, '401'), false, 'with no other token the 401 stands');
+  assert.equal(lanes.live().length, 1);
+});
+
+test('the workspace ceiling spaces sends evenly: 25,000 a minute leaves 2 % in reserve', async () => {
+  let now = 0;
+  const slept: number[] = [];
+  const ceiling = new WorkspaceCeiling(25_000, () => now, async (ms) => {
+    slept.push(ms);
+    now += ms;
+  });
+  let sends = 0;
+  for (;;) {
+    await ceiling.wait();
+    if (now >= 10_000) break;
+    sends++;
+  }
+  // 25,000 a minute is 4,167 per 10 s; 2 % (84) stay unused.
+  assert.ok(sends <= 4_167 - 84 + 1 && sends >= 4_070, `${sends} sends in the first 10 s`);
+  assert.ok(slept.every((ms) => ms >= 1), 'no timer shorter than a millisecond');
+});
