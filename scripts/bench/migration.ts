@@ -12,6 +12,8 @@ import { runCli } from './cli';
 import { callsPerTicket, minimumCalls, readIntents } from './journal-calls';
 
 export const RATE_LIMIT_PER_10S = 1667;
+/** Intercom's ceiling across a workspace's apps: 25,000 a minute. */
+export const WORKSPACE_LIMIT_PER_10S = 4167;
 const WINDOW_MS = 10_000;
 
 export interface MigrationBench {
@@ -48,15 +50,30 @@ const MigrateJson = z.object({ runId: z.string(), status: z.string(), counts: z.
  * A full migration of the demo dataset at a scale, through the CLI, into a sandbox at the real rate
  * limit (in this process, so its request log can be drained without loss while the run goes on).
  */
-export async function benchMigration(scale: number, cacheDir: string, concurrency?: number, faults = ''): Promise<MigrationBench> {
+export interface BenchOptions {
+  concurrency?: number;
+  /** Fault spec the sandbox injects. */
+  faults?: string;
+  /** Access tokens (apps of one workspace) the CLI uses together; 1 by default. */
+  tokens?: number;
+  /** The workspace's ceiling across apps, per 10 s (the sandbox's; the client's default is Intercom's). */
+  workspaceLimitPer10s?: number;
+}
+
+export async function benchMigration(scale: number, cacheDir: string, options: BenchOptions = {}): Promise<MigrationBench> {
+  const { concurrency, faults = '', tokens = 1 } = options;
   const dataDir = path.join(cacheDir, `bench-scale-${scale}`);
   if (!existsSync(path.join(dataDir, 'smartertrack.db'))) await generateDataset({ outDir: dataDir, seed: 1, scale });
-  const workspace = path.join(cacheDir, `bench-workspace-${scale}${faults ? '-faults' : ''}`);
+  const workspace = path.join(cacheDir, `bench-workspace-${scale}${faults ? '-faults' : ''}${tokens > 1 ? `-${tokens}-tokens` : ''}`);
   await rm(workspace, { recursive: true, force: true });
   await mkdir(workspace, { recursive: true });
   const source = ['--source', `sqlite:${path.join(dataDir, 'smartertrack.db')}`, '--attachments', path.join(dataDir, 'App_Data'), '--workspace', workspace];
 
-  const sandbox = await startSandbox({ openapiPath: '', rateLimitPer10s: RATE_LIMIT_PER_10S, ...(faults ? { faults } : {}) });
+  const appTokens = Array.from({ length: tokens }, (_, i) => `bench-app-${i + 1}`);
+  const sandbox = await startSandbox({
+    openapiPath: '', rateLimitPer10s: RATE_LIMIT_PER_10S, ...(faults ? { faults } : {}),
+    ...(tokens > 1 ? { tokens: appTokens, appLimitPer10s: RATE_LIMIT_PER_10S, workspaceLimitPer10s: options.workspaceLimitPer10s ?? WORKSPACE_LIMIT_PER_10S } : {}),
+  });
   const seen = new WeakSet<LoggedRequest>();
   const times: number[] = [];
   const drain = () => {
@@ -69,7 +86,7 @@ export async function benchMigration(scale: number, cacheDir: string, concurrenc
   // The log keeps the last 20,000 entries; draining every second never lets it wrap.
   const timer = setInterval(drain, 1000);
   try {
-    const env = { INTERCOM_TOKEN: sandbox.token };
+    const env = { INTERCOM_TOKEN: tokens > 1 ? appTokens.join(',') : sandbox.token };
     for (const args of [['scope', ...source], ['map', 'propose', '--source', source[1]!, '--workspace', workspace], ['map', 'confirm', '--reviewer', 'bench', '--approve', '--yes', '--workspace', workspace]]) {
       const r = await runCli(args, env);
       if (r.code !== 0) throw new Error(`st2ic ${args.slice(0, 2).join(' ')} exited ${r.code}: ${r.stderr}`);

@@ -21,11 +21,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchMigration, RATE_LIMIT_PER_10S, type MigrationBench } from './migration';
+import { benchMigration, RATE_LIMIT_PER_10S, WORKSPACE_LIMIT_PER_10S, type MigrationBench } from './migration';
 import { benchReaders, type ReaderFigures } from './reader';
 
-const { values } = parseArgs({ options: { scale: { type: 'string' }, 'reader-scale': { type: 'string' }, 'no-reader': { type: 'boolean' }, 'no-faults': { type: 'boolean' }, concurrency: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { scale: { type: 'string' }, 'reader-scale': { type: 'string' }, 'no-reader': { type: 'boolean' }, 'no-faults': { type: 'boolean' }, 'no-tokens': { type: 'boolean' }, 'only-tokens': { type: 'boolean' }, concurrency: { type: 'string' } },
+});
 const FAULTS = '500:0.02,502:0.01,503:0.01,drop:0.02,seed=21';
+const TOKENS = 3;
 const scale = Number(values.scale ?? '10');
 const readerScale = Number(values['reader-scale'] ?? '100');
 const TYPICAL = { tickets: 5000, contacts: 1000, companies: 500 };
@@ -65,12 +68,18 @@ async function main(): Promise<void> {
   const cacheDir = path.resolve('.cache');
   await mkdir(cacheDir, { recursive: true });
   process.stdout.write(`(a, b) full migration, demo dataset at scale ${scale}, sandbox limit ${RATE_LIMIT_PER_10S}/10 s …\n`);
-  const migration = await benchMigration(scale, cacheDir, values.concurrency ? Number(values.concurrency) : undefined);
+  const concurrency = values.concurrency ? { concurrency: Number(values.concurrency) } : {};
+  const migration = await benchMigration(scale, cacheDir, concurrency);
   const projection = project(migration);
   let faulted: MigrationBench | undefined;
-  if (!values['no-faults']) {
+  if (!values['no-faults'] && !values['only-tokens']) {
     process.stdout.write(`(e) the same migration through faults ${FAULTS} …\n`);
-    faulted = await benchMigration(scale, cacheDir, values.concurrency ? Number(values.concurrency) : undefined, FAULTS);
+    faulted = await benchMigration(scale, cacheDir, { ...concurrency, faults: FAULTS });
+  }
+  let ceiling: MigrationBench | undefined;
+  if (!values['no-tokens']) {
+    process.stdout.write(`(f) the same migration with ${TOKENS} tokens of one workspace, sandbox at ${RATE_LIMIT_PER_10S} per app and ${WORKSPACE_LIMIT_PER_10S} per workspace per 10 s …\n`);
+    ceiling = await benchMigration(scale, cacheDir, { ...concurrency, tokens: TOKENS, workspaceLimitPer10s: WORKSPACE_LIMIT_PER_10S });
   }
   let readers: ReaderFigures[] = [];
   if (!values['no-reader']) {
@@ -103,9 +112,18 @@ async function main(): Promise<void> {
     row('(e) faults.ratio: steady rate ÷ unfaulted steady rate', `${n(faults.steadyMeanPer10s, 0)} / ${n(migration.steadyMeanPer10s, 0)} = ${n(faults.ratio, 3)}`);
     row('(e) faults: final state vs the unfaulted run', `${faults.differences} difference(s)`);
   }
+  const workspaceCeiling = ceiling
+    ? { tokens: TOKENS, seconds: ceiling.seconds, exitCode: ceiling.exitCode, windows: ceiling.windows, steadyMeanPer10s: ceiling.steadyMeanPer10s, allowedPer10s: WORKSPACE_LIMIT_PER_10S, ratio: ceiling.steadyMeanPer10s / WORKSPACE_LIMIT_PER_10S, throttled: ceiling.throttled, speedup: migration.seconds / Math.max(1, ceiling.seconds), differences: differences(migration.final, ceiling.final), loadAverage: ceiling.loadAverage }
+    : null;
+  if (workspaceCeiling) {
+    row(`(f) ${TOKENS} tokens: wall time, exit code`, `${n(workspaceCeiling.seconds, 0)} s, ${workspaceCeiling.exitCode} (one token ${n(migration.seconds, 0)} s: ×${n(workspaceCeiling.speedup)})`);
+    row(`(f) ${TOKENS} tokens: requests per 10-s window`, workspaceCeiling.windows.join(' '));
+    row('(f) workspaceCeiling.ratio: steady mean / workspace limit', `${n(workspaceCeiling.steadyMeanPer10s, 0)} / ${WORKSPACE_LIMIT_PER_10S} = ${n(workspaceCeiling.ratio, 3)}, ${workspaceCeiling.throttled} rate-limited (load average ${workspaceCeiling.loadAverage.map((l) => l.toFixed(1)).join(' ')})`);
+    row(`(f) ${TOKENS} tokens: final state vs one token`, `${workspaceCeiling.differences} difference(s)`);
+  }
   const out = path.resolve('bench-results', 'bench.json');
   await mkdir(path.dirname(out), { recursive: true });
-  await writeFile(out, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, migration: { ...migration, final: undefined }, projection, readers, readerScale, faults }, null, 2)}\n`);
+  await writeFile(out, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, migration: { ...migration, final: undefined }, projection, readers, readerScale, faults, workspaceCeiling }, null, 2)}\n`);
   process.stdout.write(`\nwritten ${out}\n`);
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { IntercomClient } from '../intercom';
-import { intercomClientFor } from '../engine/intercom-client';
+import { intercomClientFor, splitTokens } from '../engine/intercom-client';
 import { openSource } from '../source/open-source';
 import type { SourceReader } from '../source/reader';
 import { parseSourceUrl } from '../source/source-url';
@@ -44,7 +44,7 @@ export function concurrencyOf(values: { concurrency?: string }): number | undefi
  */
 export function tokensFromEnvironment(): string[] {
   const raw = process.env.INTERCOM_TOKENS || process.env.INTERCOM_TOKEN;
-  const tokens = [...new Set((raw ?? '').split(',').map((t) => t.trim()).filter((t) => t !== ''))];
+  const tokens = splitTokens(raw);
   if (tokens.length === 0) throw new UsageError('INTERCOM_TOKEN is not set: export the access token of the Intercom workspace (the local sandbox prints its own), or several apps\' tokens comma-separated');
   return tokens;
 }

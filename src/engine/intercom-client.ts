@@ -11,6 +11,11 @@ export interface IntercomTarget {
   baseUrl?: string;
 }
 
+/** One stored or exported value holding one token or several apps' tokens, comma-separated. */
+export function splitTokens(raw: string | undefined): string[] {
+  return [...new Set((raw ?? '').split(',').map((t) => t.trim()).filter((t) => t !== ''))];
+}
+
 /**
  * The one way the adapters build their Intercom client, so the editor and the command line run with
  * the same settings. Each record in flight holds at most one request at a time, so each token gets

@@ -102,7 +102,7 @@ export async function connectIntercom(ctx: Ctx): Promise<void> {
     baseUrl = await ctx.prompts.input({ prompt: 'Base URL of the Intercom-compatible API', value: config.intercom.baseUrl ?? 'http://127.0.0.1:', validateInput: (v) => (URL.canParse(v.trim()) ? undefined : 'Enter a URL') });
     if (!baseUrl) return;
   }
-  token ??= await ctx.prompts.input({ prompt: 'Intercom access token (Developer Hub → your app → Authentication); kept in secret storage', password: true, validateInput: required('The token') });
+  token ??= await ctx.prompts.input({ prompt: 'Intercom access token (Developer Hub → your app → Authentication); several apps of the same workspace, comma-separated, run faster; kept in secret storage', password: true, validateInput: required('The token') });
   if (!token) return;
   await ctx.secrets.store('intercomToken', token);
   const region: IntercomRegion = 'region' in choice ? choice.region : config.intercom.region;
@@ -160,15 +160,18 @@ export async function testSource(ctx: Ctx): Promise<boolean> {
 
 /** GET /me: proves the token and names the workspace and its region. */
 export async function testIntercom(ctx: Ctx): Promise<boolean> {
-  const { openClient, requireConfig } = await import('./engine-access');
+  const [{ openClient, requireConfig }, { intercomWorkspaceOf }] = await Promise.all([import('./engine-access'), import('../engine/target-binding')]);
   const config = await requireConfig(ctx);
   try {
     const client = await openClient(ctx, config);
+    // Every token on its own: a refused one, or one of another workspace, is named by its place.
+    await intercomWorkspaceOf(client);
     const me = await client.admins.me();
     const name = me.app?.name ?? me.app?.id_code ?? 'unnamed workspace';
     const region = (me.app?.region ?? config.intercom.region).toUpperCase();
-    ctx.log.info(`Intercom test passed: workspace "${name}" (${region}) as ${me.name ?? me.email ?? me.id}`);
-    return await record(ctx, 'intercom', config, true, `${name} · ${region}`);
+    const tokens = client.transport.lanes.count;
+    ctx.log.info(`Intercom test passed: workspace "${name}" (${region}) as ${me.name ?? me.email ?? me.id}${tokens > 1 ? `, ${tokens} tokens` : ''}`);
+    return await record(ctx, 'intercom', config, true, `${name} · ${region}${tokens > 1 ? ` · ${tokens} tokens` : ''}`);
   } catch (error) {
     ctx.log.error(`Intercom test failed: ${messageOf(error)}`);
     void vscode.window.showErrorMessage(`Intercom: ${messageOf(error)}`);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { IntercomClient, Region } from '../intercom';
-import { intercomClientFor } from '../engine/intercom-client';
+import { intercomClientFor, splitTokens } from '../engine/intercom-client';
 import { registerSecret } from '../ledger';
 import type { MigrationConfig } from '../model/migration-config';
 import { openSource } from '../source/open-source';
@@ -46,8 +46,9 @@ export async function openReader(ctx: Ctx, config: MigrationConfig): Promise<Sou
 export async function openClient(ctx: Ctx, config: MigrationConfig): Promise<IntercomClient> {
   const token = await ctx.secrets.get('intercomToken');
   if (!token) throw new Error('No Intercom access token in secret storage: run "Connect Intercom".');
-  registerSecret(token);
-  return intercomClientFor({ token, region: config.intercom.region.toUpperCase() as Region, ...(config.intercom.baseUrl ? { baseUrl: config.intercom.baseUrl } : {}) }, config.run.concurrency);
+  const tokens = splitTokens(token);
+  for (const t of tokens) registerSecret(t);
+  return intercomClientFor({ token: tokens, region: config.intercom.region.toUpperCase() as Region, ...(config.intercom.baseUrl ? { baseUrl: config.intercom.baseUrl } : {}) }, config.run.concurrency);
 }
 
 export function intercomTarget(config: MigrationConfig | undefined): string {
