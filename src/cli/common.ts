@@ -49,10 +49,10 @@ export function tokensFromEnvironment(): string[] {
   return tokens;
 }
 
-export function workspaceLimitOf(values: { 'workspace-limit'?: string }): number | undefined {
-  if (values['workspace-limit'] === undefined) return undefined;
-  const n = Number(values['workspace-limit']);
-  if (!Number.isInteger(n) || n < 6) throw new UsageError(`--workspace-limit must be a whole number of requests per minute, at least 6 (got ${values['workspace-limit']})`);
+export function workspaceCeilingOf(values: { 'workspace-ceiling'?: string }): number | undefined {
+  if (values['workspace-ceiling'] === undefined) return undefined;
+  const n = Number(values['workspace-ceiling']);
+  if (!Number.isInteger(n) || n < 6) throw new UsageError(`--workspace-ceiling must be a whole number of requests per minute, at least 6 (got ${values['workspace-ceiling']})`);
   return n;
 }
 
@@ -69,14 +69,14 @@ export function clientFor(target: IntercomTarget, options: { concurrency?: numbe
  * else happens. Said on stderr when it came from the folder, so a run never writes somewhere unseen.
  */
 export async function connect(
-  values: { region?: string; 'intercom-url'?: string; concurrency?: string; 'workspace-limit'?: string },
+  values: { region?: string; 'intercom-url'?: string; concurrency?: string; 'workspace-ceiling'?: string },
   workspaceDir: string,
   env: CliEnvironment,
 ): Promise<{ target: IntercomTarget; client: IntercomClient }> {
   const concurrency = concurrencyOf(values);
   const target = await resolveTarget(values, workspaceDir);
   env.context.target = target;
-  const workspaceLimitPerMinute = workspaceLimitOf(values);
+  const workspaceLimitPerMinute = workspaceCeilingOf(values);
   const client = clientFor(target, { ...(concurrency === undefined ? {} : { concurrency }), ...(workspaceLimitPerMinute === undefined ? {} : { workspaceLimitPerMinute }) });
   if (target.fromWorkspace) process.stderr.write(`Intercom target: ${target.baseUrl} (from ${target.from})\n`);
   return { target, client };

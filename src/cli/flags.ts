@@ -23,7 +23,7 @@ export const FLAGS = {
   'intercom-url': { type: 'string', value: '<url>', description: 'the Intercom API base URL, http(s)://… (the local sandbox, a proxy)', default: "the folder's migration/target.json" },
   'dry-run': { type: 'boolean', description: 'read, map and validate everything, write nothing to Intercom', default: 'off' },
   concurrency: { type: 'string', value: 'N', description: 'records and requests in flight at once, per access token', default: '32' },
-  'workspace-limit': { type: 'string', value: '<per minute>', description: "the Intercom workspace's request ceiling across all its apps, shared by the tokens in INTERCOM_TOKEN", default: '25000' },
+  'workspace-ceiling': { type: 'string', value: '<per minute>', description: "the Intercom workspace's request ceiling across all its apps, shared by the tokens in INTERCOM_TOKEN", default: '25000' },
   'search-settle': { type: 'string', value: '<seconds>', description: "at most how long a create of unknown outcome is looked for through Intercom's search before it counts as not applied (sooner once search shows what the run created after it)", default: '120' },
   adopt: { type: 'boolean', description: 'this folder has no ledger of what Intercom already holds of this source: record it from Intercom first', default: 'off: refused when Intercom already holds this source' },
   'take-over': { type: 'boolean', description: "the writer holding this folder's lock is on another host and known to be gone: take its lock and resume its run", default: 'off' },
@@ -47,6 +47,10 @@ export const FLAGS = {
   faults: { type: 'string', value: '<spec>', description: "failures to inject, e.g. '500:0.02,drop:0.01,seed=7' or script:<file>", default: 'none' },
   'search-lag': { type: 'string', value: '<ms>', description: 'how long new contacts and conversations stay invisible to search', default: '0' },
   token: { type: 'string', value: '<token>', description: 'the bearer token the sandbox accepts', default: 'sandbox-token' },
+  tokens: { type: 'string', value: '<token,…>', description: "more apps' tokens of the sandbox's workspace, comma-separated, each with its own rate limit", default: 'none: one app' },
+  'foreign-tokens': { type: 'string', value: '<token,…>', description: 'tokens of another workspace: GET /me names it, every other request gets 401 (to rehearse a wrong token)', default: 'none' },
+  'app-limit': { type: 'string', value: 'N', description: 'requests allowed per app (token) per 10-second window (same as --rate-limit)', default: '1667' },
+  'workspace-limit': { type: 'string', value: 'N', description: "requests allowed per 10-second window across all the workspace's apps", default: '4167 (25,000 a minute)' },
   openapi: { type: 'string', value: '<file>', description: "validate every request against Intercom's OpenAPI 2.16 description", default: 'INTERCOM_OPENAPI, else no validation' },
 } as const satisfies Record<string, FlagSpec>;
 

@@ -4,7 +4,7 @@ import type { FlagName, VerbSpec } from './flags';
  * What each verb takes, in the order of the README's command block. Commands parse with these,
  * `--help` prints them and a test compares the README with them.
  */
-const RUN_FLAGS = ['source', 'attachments', 'workspace', 'region', 'intercom-url', 'dry-run', 'concurrency', 'workspace-limit', 'search-settle', 'adopt', 'take-over', 'json'] as const satisfies readonly FlagName[];
+const RUN_FLAGS = ['source', 'attachments', 'workspace', 'region', 'intercom-url', 'dry-run', 'concurrency', 'workspace-ceiling', 'search-settle', 'adopt', 'take-over', 'json'] as const satisfies readonly FlagName[];
 
 export const VERBS = {
   scope: {
@@ -86,7 +86,7 @@ export const VERBS = {
   sandbox: {
     verb: 'sandbox',
     summary: 'Run a local Intercom-compatible API server for rehearsals, tests and demos',
-    flags: ['port', 'state', 'compact-after', 'seed', 'rate-limit', 'faults', 'search-lag', 'token', 'openapi'],
+    flags: ['port', 'state', 'compact-after', 'seed', 'rate-limit', 'app-limit', 'workspace-limit', 'faults', 'search-lag', 'token', 'tokens', 'foreign-tokens', 'openapi'],
   },
 } as const satisfies Record<string, VerbSpec>;
 

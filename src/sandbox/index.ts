@@ -7,7 +7,7 @@ import { renderConversation } from './resources/conversation-render';
 import { renderCompany, renderContact } from './resources/render';
 import { ApiError, errorList } from './http/errors';
 import { FaultInjector } from './http/faults';
-import { RateLimiter } from './http/rate-limiter';
+import { WorkspaceApps } from './http/apps';
 import { RequestLog, type LoggedRequest } from './http/request-log';
 import { Router } from './http/router';
 import { handleRequest } from './http/server';
@@ -46,8 +46,16 @@ export interface SandboxOptions {
   faults?: string;
   /** How long a created contact/conversation stays invisible to search. */
   searchLagMs?: number;
-  /** The bearer token the sandbox accepts (default 'sandbox-token'). */
+  /** The bearer token the sandbox accepts (default 'sandbox-token'): its first app's, and the control endpoints'. */
   token?: string;
+  /** The access tokens of the workspace's apps (default: `token` alone); `token`, when given too, is the first. */
+  tokens?: string[];
+  /** Tokens of another workspace: GET /me names that workspace; every other request is refused (401). */
+  foreignTokens?: string[];
+  /** Requests per app per window (default `rateLimitPer10s`, else 1667). */
+  appLimitPer10s?: number;
+  /** Requests per window across all apps (default 4167 = 25,000 a minute, or the app limit when higher). */
+  workspaceLimitPer10s?: number;
   /** Intercom's 2.16 OpenAPI description; requests are validated against it when present. */
   openapiPath?: string;
 }
@@ -55,11 +63,14 @@ export interface SandboxOptions {
 export interface RunningSandbox {
   url: string;
   token: string;
+  /** Every app's token, the first being `token`. */
+  tokens: string[];
   port: number;
   state(): SandboxState;
   requests(): LoggedRequest[];
   setFaults(spec: string): void;
-  revokeToken(): void;
+  /** Intercom stops accepting a token (the first one by default): 401 from then on. */
+  revokeToken(token?: string): void;
   setToken(t: string): void;
   close(): Promise<void>;
 }
@@ -75,10 +86,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const store: Store = new Store(durable?.recovered.state ?? stateFromSeed(seed), { searchLagMs: options.searchLagMs ?? 0, onChange: (path) => durable?.changed(path) }, FileStore.besideState(options.stateFile));
   const router = new Router<Store>();
   registerRoutes(router);
-  const limiter = new RateLimiter(options.rateLimitPer10s ?? 1667, () => store.nowMs(), options.rateLimitWindowSeconds);
+  const first = options.token ?? options.tokens?.[0] ?? 'sandbox-token';
+  const appLimitPer10s = options.appLimitPer10s ?? options.rateLimitPer10s ?? 1667;
+  const apps = new WorkspaceApps([first, ...(options.tokens ?? []).filter((t) => t !== first)], new Set(options.foreignTokens ?? []), {
+    appLimitPer10s,
+    workspaceLimitPer10s: options.workspaceLimitPer10s ?? Math.max(4167, appLimitPer10s),
+    ...(options.rateLimitWindowSeconds !== undefined ? { windowSeconds: options.rateLimitWindowSeconds } : {}),
+  }, () => store.nowMs());
   const faults = new FaultInjector(options.faults);
   const log = new RequestLog();
-  const auth = { token: options.token ?? 'sandbox-token', revoked: false };
+  const auth = { token: first, revoked: false };
   // An explicit path must exist; the environment variable is a hint (CI sets it when the file is there).
   const fromEnv = options.openapiPath === undefined ? process.env.INTERCOM_OPENAPI : undefined;
   const openapiPath = options.openapiPath ?? (fromEnv && existsSync(fromEnv) ? fromEnv : undefined);
@@ -124,7 +141,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const server = createServer((req, res) => {
     handleRequest(
       {
-        store, router, limiter, faults, log, auth, validator: () => validator, durable: durable && (() => durable.barrier()),
+        store, router, apps, faults, log, auth, validator: () => validator, durable: durable && (() => durable.barrier()),
         control: (method, path, _query, body) => controlRequest(surface, method, path, body),
       },
       req,
@@ -153,14 +170,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     get token() {
       return auth.token;
     },
+    get tokens() {
+      return apps.tokens;
+    },
     port,
     state: () => structuredClone(store.state),
     requests: () => log.list(),
     setFaults: (spec) => faults.set(spec),
-    revokeToken: () => {
-      auth.revoked = true;
+    revokeToken: (token) => {
+      apps.revoke(token ?? auth.token);
+      if (token === undefined || token === auth.token) auth.revoked = true;
     },
     setToken: (t) => {
+      apps.replaceFirst(t);
       auth.token = t;
       auth.revoked = false;
     },

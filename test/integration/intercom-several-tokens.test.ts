@@ -37,3 +37,27 @@ test('a token refused mid-run is dropped with one warning; every request still s
   const refused = sandbox.requests().filter((r) => r.status === 401);
   assert.ok(refused.length >= 1 && refused.length <= 2, `${refused.length} requests were refused before the token was dropped`);
 });
+
+test("a token of another workspace is refused before anything is written, naming both workspaces and the token's place", async (t) => {
+  const sandbox = await startSandbox({ port: 0, tokens: ['app-a', 'app-b'], foreignTokens: ['elsewhere'], rateLimitPer10s: 100_000 });
+  t.after(() => sandbox.close());
+  const ok = await intercomWorkspaceOf(new IntercomClient({ token: ['app-a', 'app-b'], baseUrl: sandbox.url }));
+  assert.ok(ok.appIdCode);
+  await assert.rejects(intercomWorkspaceOf(new IntercomClient({ token: ['app-a', 'elsewhere', 'app-b'], baseUrl: sandbox.url })), (error: unknown) => {
+    assert.ok(error instanceof EngineUsageError);
+    assert.match(error.message, /access token 2 of 3 belongs to Intercom workspace "Another workspace"/i);
+    assert.ok(!error.message.includes('elsewhere'));
+    return true;
+  });
+  assert.equal(sandbox.requests().filter((r) => r.method !== 'GET').length, 0, 'nothing was written');
+});
+
+test('requests spread over the tokens, each within its own app limit', async (t) => {
+  const sandbox = await startSandbox({ port: 0, tokens: ['app-a', 'app-b', 'app-c'], appLimitPer10s: 100_000 });
+  t.after(() => sandbox.close());
+  const client = new IntercomClient({ token: ['app-a', 'app-b', 'app-c'], baseUrl: sandbox.url });
+  await Promise.all(Array.from({ length: 60 }, () => client.admins.list()));
+  const stats = client.transport.lanes.live().map((l) => l.limiter.stats().completed);
+  assert.equal(stats.reduce((a, b) => a + b, 0), 60);
+  assert.ok(stats.every((n) => n >= 10), `requests per token: ${stats.join(' ')}`);
+});

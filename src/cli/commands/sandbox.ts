@@ -48,6 +48,13 @@ function optionsFrom(argv: string[]): SandboxOptions {
   }
   if (values.faults !== undefined) options.faults = values.faults;
   if (values.token !== undefined) options.token = values.token;
+  const list = (v: string | undefined) => (v ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+  if (values.tokens !== undefined) options.tokens = list(values.tokens);
+  if (values['foreign-tokens'] !== undefined) options.foreignTokens = list(values['foreign-tokens']);
+  const appLimit = count('app-limit', values['app-limit']);
+  const workspaceLimit = count('workspace-limit', values['workspace-limit']);
+  if (appLimit !== undefined) options.appLimitPer10s = appLimit;
+  if (workspaceLimit !== undefined) options.workspaceLimitPer10s = workspaceLimit;
   if (values.openapi !== undefined) {
     if (!existsSync(values.openapi)) throw new UsageError(`--openapi ${values.openapi}: no such file; give Intercom's OpenAPI 2.16 description (descriptions/2.16/api.intercom.io.yaml of github.com/intercom/Intercom-OpenAPI), or leave the flag out`);
     options.openapiPath = values.openapi;
@@ -67,7 +74,7 @@ const command: CliCommand = {
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
-    process.stdout.write(`Intercom sandbox listening on ${sandbox.url}\nToken: ${sandbox.token}\nInspect (bearer token required): ${sandbox.url}/__sandbox/state  ${sandbox.url}/__sandbox/requests\n`);
+    process.stdout.write(`Intercom sandbox listening on ${sandbox.url}\nToken: ${sandbox.tokens.join(',')}\nInspect (bearer token required): ${sandbox.url}/__sandbox/state  ${sandbox.url}/__sandbox/requests\n`);
     if (options.stateFile) process.stdout.write(`State: ${options.stateFile}\n`);
     await new Promise<void>((resolve) => {
       const stop = (): void => resolve();

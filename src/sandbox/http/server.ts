@@ -8,7 +8,8 @@ import type { FaultInjector, FaultKind } from './faults';
 import { excerpt, type RequestLog } from './request-log';
 import { guardControlRequest } from './control-guard';
 import { bodyTooLarge, MAX_API_BODY_BYTES, MAX_CONTROL_BODY_BYTES, parseJsonBody } from './json-body';
-import { rateLimitMessage, type RateLimiter } from './rate-limiter';
+import type { WorkspaceApps } from './apps';
+import { rateLimitMessage } from './rate-limiter';
 import type { Reply, Router } from './router';
 import { resolveVersion, versionAtLeast, versionNotAvailable } from './version';
 
@@ -16,7 +17,8 @@ import { resolveVersion, versionAtLeast, versionNotAvailable } from './version';
 export interface PipelineDeps {
   store: Store;
   router: Router<Store>;
-  limiter: RateLimiter;
+  /** The workspace's apps (one per token) and their rate limits. */
+  apps: WorkspaceApps;
   faults: FaultInjector;
   log: RequestLog;
   validator: () => RequestValidator | undefined;
@@ -76,10 +78,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** Intercom's edge answers 502 with an HTML page, not an error list. */
 const BAD_GATEWAY_HTML = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
 
-function injectedOutcome(kind: FaultKind, requestId: string, headers: Record<string, string>, limiter: RateLimiter, limit: number): Outcome | undefined {
+function injectedOutcome(kind: FaultKind, requestId: string, headers: Record<string, string>, windowSeconds: number, limit: number): Outcome | undefined {
   switch (kind) {
     case '429':
-      return { status: 429, body: errorList([{ code: 'rate_limit_exceeded', message: rateLimitMessage(limit, limiter.windowSeconds) }], requestId), headers: { ...headers, 'X-RateLimit-Remaining': '0' } };
+      return { status: 429, body: errorList([{ code: 'rate_limit_exceeded', message: rateLimitMessage(limit, windowSeconds) }], requestId), headers: { ...headers, 'X-RateLimit-Remaining': '0' } };
     case '500':
       return { status: 500, body: errorList([{ code: 'server_error', message: 'Server Error' }], requestId), headers };
     case '502':
@@ -169,20 +171,22 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
 
   async function process(): Promise<Outcome> {
     const token = bearer(req);
-    if (!token || token !== deps.auth.token || deps.auth.revoked) {
+    const taken = deps.apps.take(token);
+    if (taken.kind === 'foreign' && method === 'GET' && url.pathname === '/me') return foreignMe(deps, requestId);
+    if (taken.kind !== 'app') {
       // No rate-limit headers without valid credentials, as Intercom documents.
       return errorOutcome(new ApiError(401, 'unauthorized', 'Access Token Invalid'), requestId, {});
     }
-    const verdict = deps.limiter.take();
+    const { verdict, windowSeconds } = taken;
     const headers = verdict.headers;
     if (!verdict.allowed) {
-      return errorOutcome(new ApiError(429, 'rate_limit_exceeded', rateLimitMessage(verdict.limit, deps.limiter.windowSeconds)), requestId, headers);
+      return errorOutcome(new ApiError(429, 'rate_limit_exceeded', rateLimitMessage(verdict.limit, windowSeconds)), requestId, headers);
     }
     try {
       const version = resolveVersion(req.headers['intercom-version']);
       fault = deps.faults.decide(method, path);
       if (fault === 'slow') await sleep(deps.faults.slowMs);
-      const injected = fault ? injectedOutcome(fault, requestId, headers, deps.limiter, verdict.limit) : undefined;
+      const injected = fault ? injectedOutcome(fault, requestId, headers, windowSeconds, verdict.limit) : undefined;
       if (injected) return injected;
       const body = parseJsonBody(raw);
       const match = deps.router.match(method, path);
@@ -207,4 +211,13 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
       throw error;
     }
   }
+}
+
+/** GET /me with a token of another workspace: that workspace's app (its only answer). */
+async function foreignMe(deps: PipelineDeps, requestId: string): Promise<Outcome> {
+  const match = deps.router.match('GET', '/me');
+  if (!match) return errorOutcome(new ApiError(404, 'not_found', 'Resource Not Found'), requestId, {});
+  const reply = await match.route.handler({ method: 'GET', path: '/me', params: match.params, query: new URLSearchParams(), body: undefined, version: resolveVersion(undefined), store: deps.store });
+  const me = reply.body as { app?: Record<string, unknown> };
+  return { status: 200, body: { ...me, app: { ...me.app, id_code: `${String(me.app?.id_code ?? 'app')}-other`, name: 'Another workspace' } }, headers: {} };
 }
