@@ -1,4 +1,4 @@
-import type { Admin, Company, Contact, Conversation, Team } from '../../intercom';
+import type { Admin, Article, Collection, Company, Contact, Conversation, Team } from '../../intercom';
 import type { Ledger } from '../../ledger';
 import type { MappingFile } from '../../model/mapping';
 import type { ObjectType } from '../../model/object-types';
@@ -13,6 +13,7 @@ export interface ReadBackClient {
   contacts: { get(id: string): Promise<Contact> };
   conversations: { get(id: string): Promise<Conversation> };
   admins: { list(): Promise<Admin[]>; listTeams(): Promise<Team[]> };
+  helpCenter: { listCollections(): AsyncIterable<Collection>; getArticle(id: string): Promise<Article> };
 }
 
 /** Downloads an attachment Intercom serves; null when it cannot be fetched (then its content is not compared). */

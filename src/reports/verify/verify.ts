@@ -1,9 +1,10 @@
-import { NotFoundError } from '../../intercom';
+import { NotFoundError, type Collection } from '../../intercom';
 import type { FieldCheck, FieldMismatch } from '../../model/reports';
 import type { ObjectType } from '../../model/object-types';
 import type { Attachment, ChatMessage } from '../../model/source';
 import type { LatestRecord } from '../ledger-records';
 import { checkCallLog, checkChat, checkTicket, type ConversationEnv } from './check-conversations';
+import { articleDifferences, collectionDifferences } from './check-help-center';
 import { companyDifferences, contactDifferences } from './check-people';
 import { loadSourceContext } from './source-context';
 import type { Difference, Findings, SampleSize, VerifyInput } from './types';
@@ -16,7 +17,7 @@ import type { Difference, Findings, SampleSize, VerifyInput } from './types';
  */
 
 /** The object types read back, in report order; messages, comments, lines and files are read with their conversation. */
-export const VERIFIED_TYPES = ['organizations', 'endUsers', 'tickets', 'ticketMessages', 'ticketComments', 'liveChats', 'chatMessages', 'callLogs', 'attachments'] as const satisfies readonly ObjectType[];
+export const VERIFIED_TYPES = ['organizations', 'endUsers', 'tickets', 'ticketMessages', 'ticketComments', 'liveChats', 'chatMessages', 'callLogs', 'attachments', 'kbCategories', 'kbArticles'] as const satisfies readonly ObjectType[];
 
 /** Reads in flight at once: enough to hide latency, far below any rate limit. */
 const CONCURRENCY = 4;
@@ -151,6 +152,34 @@ export async function verifyMigration(input: VerifyInput): Promise<FieldCheck> {
   } else {
     for (const _ of callList) findings.unchecked('callLogs', 'custom object instances are not read back');
   }
+
+  // Help center: collections are read as one list (there is no GET of one collection); articles one by one.
+  const categories = chosen('kbCategories');
+  const articles = chosen('kbArticles');
+  if (categories.size > 0) {
+    const collections = new Map<string, Collection>();
+    for await (const c of client.helpCenter.listCollections()) collections.set(String(c.id), c);
+    for await (const category of reader.kbCategories()) {
+      const record = categories.get(String(category.id));
+      if (!record) continue;
+      const id = intercomIdOf(record);
+      const collection = collections.get(id);
+      if (!collection) {
+        findings.differ({ objectType: 'kbCategories', sourceId: record.sourceId, intercomId: id, field: '(record)', source: `exists in Intercom as ${id}`, intercom: 'not among the collections' });
+        continue;
+      }
+      findings.checked('kbCategories', record.sourceId);
+      const parent = category.parentId === null ? null : env.migratedId('kbCategories', String(category.parentId));
+      for (const d of collectionDifferences(category, collection, parent)) findings.differ({ objectType: 'kbCategories', sourceId: record.sourceId, intercomId: id, ...d });
+    }
+  }
+  const articleList = [];
+  for await (const article of reader.kbArticles()) if (articles.has(String(article.id))) articleList.push(article);
+  await readBack(articleList, findings, (a) => ({ objectType: 'kbArticles', record: articles.get(String(a.id))! }), async (source, id) => {
+    findings.checked('kbArticles', String(source.id));
+    const collectionId = source.categoryId === null ? undefined : env.migratedId('kbCategories', String(source.categoryId));
+    for (const d of articleDifferences(source, await client.helpCenter.getArticle(id), collectionId)) findings.differ({ objectType: 'kbArticles', sourceId: String(source.id), intercomId: id, ...d });
+  });
 
   const types: FieldCheck['types'] = VERIFIED_TYPES.map((objectType) => {
     const checked = findings.checkedIds.get(objectType)?.size ?? 0;
