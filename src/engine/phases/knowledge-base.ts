@@ -120,6 +120,13 @@ export function rewriteImages(html: string, baseUrl: string | null): { html: str
   return { html: out, unresolved };
 }
 
+/** An article's body as sent to Intercom: active content taken out (and named), relative images rewritten (and listed when they cannot be). */
+export function articleHtml(source: string, imageBaseUrl: string | null): { html: string; removed: string[]; unresolved: string[] } {
+  const safe = stripActiveContent(source);
+  const { html, unresolved } = rewriteImages(safe.html, imageBaseUrl);
+  return { html, removed: safe.removed, unresolved };
+}
+
 export async function migrateKnowledgeBase(ctx: RunContext): Promise<void> {
   ctx.progress.phase('help center');
   const categories: KbCategory[] = [];
@@ -189,9 +196,8 @@ async function migrateArticle(ctx: RunContext, article: KbArticle, collectionId:
     throw new RecordError(`${label}: ${issue.source} → ${issue.target}: ${issue.message}`, 'validation', issue.source);
   }
   const title = titleOf(mapped.standard.title, article);
-  const safe = stripActiveContent(typeof mapped.standard.body === 'string' ? mapped.standard.body : '');
-  if (safe.removed.length) ctx.progress.warn(`${label}: Body: removed ${safe.removed.join(', ')} (not allowed in a help center article)`);
-  const { html, unresolved } = rewriteImages(safe.html, ctx.map.options.kbImageBaseUrl);
+  const { html, removed, unresolved } = articleHtml(typeof mapped.standard.body === 'string' ? mapped.standard.body : '', ctx.map.options.kbImageBaseUrl);
+  if (removed.length) ctx.progress.warn(`${label}: Body: removed ${removed.join(', ')} (not allowed in a help center article)`);
   if (unresolved.length) ctx.progress.warn(`${label}: ${unresolved.length} image(s) with relative addresses (${unresolved.slice(0, 3).join(', ')}): set options.kbImageBaseUrl to where they will be hosted`);
   // Private articles are for agents only: they stay drafts so nothing internal goes public.
   const state: 'draft' | 'published' = article.draft || article.private ? 'draft' : 'published';
