@@ -6,6 +6,7 @@ import type { MappingFile } from '../model/mapping';
 import type { RunKind } from '../model/journal';
 import type { SourceReader } from '../source/reader';
 import type { ProgressSink } from './progress';
+import type { DryRunIds } from './dry-run-ids';
 import type { Workspace } from './workspace';
 import type { WriteMemory } from './write';
 
@@ -46,6 +47,8 @@ export interface RunContext {
   visitors: Map<string, Promise<string>>;
   /** Conversations whose writes still wait for Intercom to confirm while later phases run. */
   carriedOver: CarriedOver;
+  /** Dry runs: the records this dry run would have migrated, which the ledger's index leaves out. */
+  dryRunIds?: DryRunIds;
   /** Parked records of every loop running now, reported to progress as one count. */
   parked?: ParkedTally;
 }

@@ -17,6 +17,7 @@ export function journalRecord(ctx: RunContext, objectType: ObjectType, sourceId:
     if (previous && stableStringify(previous) === stableStringify(state)) return false;
   }
   ctx.journal.record({ objectType, sourceId, ...state });
+  if (state.state === 'migrated') ctx.dryRunIds?.set(objectType, sourceId, state.intercomId);
   const detail = state.state === 'migrated' ? state.intercomId : state.state === 'skipped' ? state.reason : `${state.error.field ? `${state.error.field}: ` : ''}${state.error.message}`;
   ctx.progress.record(objectType, sourceId, state.state, detail);
   return true;

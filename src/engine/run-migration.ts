@@ -8,6 +8,7 @@ import type { RunCounts } from '../model/journal';
 import type { MappingFile } from '../model/mapping';
 import type { Agent } from '../model/source';
 import type { SourceReader } from '../source/reader';
+import { DryRunIds } from './dry-run-ids';
 import type { RunContext, RunOptions } from './context';
 import { loadCustomValues } from './custom-values';
 import { adoptFromIntercom } from './adopt';
@@ -211,6 +212,7 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
       kind: req.kind === 'dry-run' ? 'dry-run' : req.kind, runId: journal.runId, reader: req.reader, client: req.client,
       ledger, journal, map, workspace, progress, signal, clock: req.clock ?? systemClock, options, memory, tags: new Map(), visitors: new Map(), carriedOver,
       parked: new ParkedTally((n) => progress.waiting?.(n)),
+      ...(options.dryRun ? { dryRunIds: new DryRunIds() } : {}),
     };
     progress.info(`Intercom workspace "${workspace.appName}"${workspace.region ? ` (${workspace.region})` : ''}; fallback admin ${workspace.fallbackAdminName}`);
     await configureWorkspace(ctx, plan);

@@ -3,7 +3,7 @@ import {
   IntercomError, InvalidRequestError, OutcomeUndecidedError, OutcomeUnknownError, resolveUnknown, writeAtMostOnce, type OutcomeLookup,
   type Resolution, type ResolveOptions,
 } from '../intercom';
-import type { IntentEntry, LookupKey, WriteOp, WriteTarget, JsonValue } from '../model/journal';
+import { RECORD_CREATING_OPS, type IntentEntry, type LookupKey, type WriteOp, type WriteTarget, type JsonValue } from '../model/journal';
 import type { ObjectType } from '../model/object-types';
 import type { RunContext } from './context';
 import { errorInfo, stopsTheRun } from './error-info';
@@ -93,7 +93,12 @@ function settleOptions(ctx: RunContext): ResolveOptions {
  * a POST whose response is lost now is resolved by lookup (client.writeAtMostOnce), never replayed blindly.
  */
 export async function journaledWrite<T>(ctx: RunContext, spec: WriteSpec<T>): Promise<WriteResult<T>> {
-  if (ctx.options.dryRun) return { id: `dry-run:${spec.objectType}:${spec.sourceId}`, value: undefined, resolvedBy: 'dry-run' };
+  if (ctx.options.dryRun) {
+    const id = `dry-run:${spec.objectType}:${spec.sourceId}`;
+    // As the ledger's index maps an applied create to its record, so later phases find it.
+    if (RECORD_CREATING_OPS.includes(spec.op)) ctx.dryRunIds?.set(spec.objectType, spec.sourceId, id);
+    return { id, value: undefined, resolvedBy: 'dry-run' };
+  }
   if (ctx.signal.aborted) throw new RunStoppedError('the run was cancelled');
   const key = WriteMemory.key(spec.op, spec.objectType, spec.sourceId, spec.target.description);
   const done = ctx.memory.appliedId(key);

@@ -109,3 +109,75 @@ function cellHtml(cell: Element): string {
   const html = DomUtils.getInnerHTML(cell, { decodeEntities: false, encodeEntities: 'utf8' });
   return sanitizeHtml(html, { ...SANITIZE, allowedTags: ['b', 'strong', 'i', 'em', 'u', 's', 'a', 'code', 'img'], transformTags: {} }).replace(/\s+/g, ' ').trim();
 }
+
+// ── help center articles ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * What an article body keeps. Intercom's 2.16 description says only that `body` is "the content of
+ * the article in HTML" (create_article_request); an article is a document, and Intercom's article
+ * editor writes headings, tables, nested lists, code blocks, rules and images, so those keep their
+ * form (an assumption from the editor, not from the API description: a tag it drops loses form, not
+ * text). Styles, classes, fonts and editor debris go; their text stays.
+ */
+const ARTICLE_TAGS = [
+  'p', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'b', 'strong', 'i', 'em', 'u', 's', 'sub', 'sup', 'a', 'ul', 'ol', 'li',
+  'blockquote', 'pre', 'code', 'hr', 'img', 'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td',
+];
+
+const ARTICLE_AS_PARAGRAPH = ['div', 'section', 'article', 'header', 'footer', 'main', 'aside', 'nav', 'address', 'dt', 'dd', 'figure', 'figcaption', 'center', 'form', 'fieldset', 'details', 'summary'];
+
+/** Elements that must not reach a public help center; each one found is named in the run's warning. */
+const ACTIVE_TAGS = new Set(['script', 'style', 'iframe', 'object', 'embed', 'frame', 'frameset', 'applet', 'base', 'meta', 'link']);
+
+const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'background', 'poster']);
+
+/** Resolves a relative image address against the public base; absolute (http(s), data, //host) ones stay. */
+function resolveImage(src: string, baseUrl: string | null): string | undefined {
+  if (/^(https?:|data:|\/\/)/i.test(src)) return src;
+  if (!baseUrl) return undefined;
+  return new URL(src.replace(/^\/+/, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).toString();
+}
+
+/** What the sanitiser will take out that a person should hear of: active elements, handlers, script addresses. */
+function activeContentIn(html: string): string[] {
+  const removed = new Set<string>();
+  const doc = parseDocument(html, { decodeEntities: true });
+  for (const element of DomUtils.findAll(() => true, doc.children)) {
+    if (ACTIVE_TAGS.has(element.name)) removed.add(`<${element.name}>`);
+    for (const [name, value] of Object.entries(element.attribs)) {
+      if (/^on/i.test(name)) removed.add('event handlers');
+      // Browsers ignore whitespace and control characters inside a scheme: "java\tscript:" runs too.
+      if (URL_ATTRIBUTES.has(name.toLowerCase()) && /^(javascript|vbscript|data:text\/html)/i.test(value.replace(/[\s\p{Cc}]+/gu, ''))) removed.add('javascript: addresses');
+    }
+  }
+  return [...removed];
+}
+
+/**
+ * A help center article's body: sanitised by sanitize-html for an article (see ARTICLE_TAGS), control
+ * characters removed, relative images rewritten to `imageBaseUrl`. `removed` names the active content
+ * taken out (for the run's warning); `unresolved` lists relative images left as they were for want of a base.
+ */
+export function articleBodyHtml(html: string | null | undefined, imageBaseUrl: string | null): { html: string; removed: string[]; unresolved: string[] } {
+  const clean = cleanText(html ?? '').text;
+  if (!clean.trim()) return { html: '', removed: [], unresolved: [] };
+  const unresolved: string[] = [];
+  const out = sanitizeHtml(clean, {
+    allowedTags: ARTICLE_TAGS,
+    allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'title', 'width', 'height'], td: ['colspan', 'rowspan'], th: ['colspan', 'rowspan'], ol: ['start'] },
+    allowedSchemes: ['http', 'https', 'mailto', 'tel'],
+    allowedSchemesByTag: { img: ['http', 'https', 'data'] },
+    transformTags: {
+      ...Object.fromEntries(ARTICLE_AS_PARAGRAPH.map((tag) => [tag, 'p'])),
+      img: (tagName, attribs) => {
+        const src = attribs.src?.trim();
+        if (!src) return { tagName, attribs };
+        const resolved = resolveImage(src, imageBaseUrl);
+        if (resolved === undefined) unresolved.push(src);
+        return { tagName, attribs: { ...attribs, src: resolved ?? src } };
+      },
+    },
+    nonTextTags: ['script', 'style', 'noscript', 'head', 'title', 'template', 'iframe', 'noframes', 'object', 'applet'],
+  }).trim();
+  return { html: out, removed: activeContentIn(clean), unresolved };
+}

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planCollections, stripActiveContent } from '../../src/engine/phases/knowledge-base';
+import { planCollections } from '../../src/engine/phases/knowledge-base';
+import { articleBodyHtml } from '../../src/mapping/body-html';
 import { seconds } from '../../src/engine/phases/tickets';
 import { parseRow, rowSchema, RowError } from '../../src/source/sql/row-values';
 import type { KbCategory } from '../../src/model/source';
@@ -23,10 +24,10 @@ test('KB category loops are cut so that no collection is its own ancestor', () =
 });
 
 test('article HTML loses scripts, event handlers and javascript: addresses, and says what it lost', () => {
-  const { html, removed } = stripActiveContent('<p onclick="x()">hi</p><script>alert(1)</script><a href="javascript:alert(2)">x</a><img src="a.png" onerror=alert(1)><iframe src="http://e"></iframe><b>ok</b>');
-  assert.equal(html, '<p>hi</p><a href="#">x</a><img src="a.png"><b>ok</b>');
+  const { html, removed } = articleBodyHtml('<p onclick="x()">hi</p><script>alert(1)</script><a href="javascript:alert(2)">x</a><img src="https://e.example/a.png" onerror=alert(1)><iframe src="http://e"></iframe><b>ok</b>', null);
+  assert.equal(html, '<p>hi</p><a>x</a><img src="https://e.example/a.png" /><b>ok</b>');
   assert.deepEqual(removed.sort(), ['<iframe>', '<script>', 'event handlers', 'javascript: addresses']);
-  assert.deepEqual(stripActiveContent('<p>plain</p>'), { html: '<p>plain</p>', removed: [] });
+  assert.deepEqual(articleBodyHtml('<p>plain</p>', null), { html: '<p>plain</p>', removed: [], unresolved: [] });
 });
 
 test('dates before 1970 take the fallback (Intercom takes Unix seconds ≥ 0)', () => {

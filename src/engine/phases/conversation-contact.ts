@@ -1,6 +1,7 @@
 import { isEmailAddress } from '../../mapping/apply';
 import { visitorExternalId } from '../../model/source-keys';
 import type { RunContext } from '../context';
+import { dependencyId } from '../dry-run-ids';
 import { RecordError } from '../errors';
 import { parkDuring } from '../slots';
 import { journaledWrite, sha256 } from '../write';
@@ -22,7 +23,7 @@ export interface Customer {
  */
 export async function contactForConversation(ctx: RunContext, people: PeopleScope, customer: Customer, label: string): Promise<string> {
   const userId = customer.userId === null ? null : (people.aliases.get(customer.userId) ?? customer.userId);
-  const mapped = userId === null ? undefined : ctx.ledger.intercomIdFor('endUsers', String(userId));
+  const mapped = userId === null ? undefined : dependencyId(ctx, 'endUsers', String(userId));
   if (mapped) return mapped;
   const email = customer.email?.trim().toLowerCase();
   const key = email && isEmailAddress(email) ? `email:${email}` : customer.userId === null && customer.name?.trim() ? customer.anonymousKey : null;
@@ -39,7 +40,7 @@ export async function contactForConversation(ctx: RunContext, people: PeopleScop
 
 function visitorContact(ctx: RunContext, key: string, email: string | null, name: string | null): Promise<string> {
   const sourceId = `visitor:${key}`;
-  const known = ctx.ledger.intercomIdFor('endUsers', sourceId);
+  const known = dependencyId(ctx, 'endUsers', sourceId);
   if (known) return Promise.resolve(known);
   const inFlight = ctx.visitors.get(sourceId);
   // Another record is creating this visitor: wait for it without holding a slot.

@@ -121,11 +121,8 @@ async function filesOf(ctx: RunContext, part: PlannedPart): Promise<{ files: Att
   const files: AttachmentFile[] = [];
   const notes: string[] = [];
   const attached: Attachment[] = [];
+  // A dry run reads the files too (the source is read either way): a missing or oversized file fails there as it would here.
   for (const att of liveAttachments(ctx, part.attachments)) {
-    if (ctx.options.dryRun) {
-      attached.push(att);
-      continue;
-    }
     try {
       files.push(await readAttachment(att));
       attached.push(att);

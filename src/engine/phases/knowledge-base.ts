@@ -1,4 +1,5 @@
 import { applyObjectMapping, hasErrors } from '../../mapping/apply';
+import { articleBodyHtml } from '../../mapping/body-html';
 import type { RecordState } from '../../model/journal';
 import type { MappingFile } from '../../model/mapping';
 import type { KbArticle, KbCategory } from '../../model/source';
@@ -81,45 +82,6 @@ export function planCollections(categories: readonly KbCategory[], warn: (m: str
   return plans;
 }
 
-/**
- * Takes out what must not run in a public help center: script-like elements, inline event
- * handlers and javascript: addresses. Returns what was removed, for the warning.
- */
-export function stripActiveContent(html: string): { html: string; removed: string[] } {
-  const removed = new Set<string>();
-  let out = html.replace(/<(script|style|iframe|object|frameset|applet)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, (_m, tag: string) => {
-    removed.add(`<${tag.toLowerCase()}>`);
-    return '';
-  });
-  out = out.replace(/<\/?(script|style|iframe|object|embed|frame|frameset|applet|base|meta|link)\b[^>]*>/gi, (_m, tag: string) => {
-    removed.add(`<${tag.toLowerCase()}>`);
-    return '';
-  });
-  out = out.replace(/\s+on[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, () => {
-    removed.add('event handlers');
-    return '';
-  });
-  out = out.replace(/\b(href|src|action|formaction)\s*=\s*(["']?)\s*(javascript|vbscript|data:text\/html)[^"'\s>]*\2/gi, (_m, attr: string) => {
-    removed.add('javascript: addresses');
-    return `${attr}="#"`;
-  });
-  return { html: out, removed: [...removed] };
-}
-
-/** Rewrites relative image sources to the public base URL; lists those it could not rewrite. */
-export function rewriteImages(html: string, baseUrl: string | null): { html: string; unresolved: string[] } {
-  const unresolved: string[] = [];
-  const out = html.replace(/(<img\b[^>]*?\bsrc\s*=\s*)(["'])(.*?)\2/gi, (whole, head: string, quote: string, src: string) => {
-    if (/^(https?:|data:)/i.test(src)) return whole;
-    if (!baseUrl) {
-      unresolved.push(src);
-      return whole;
-    }
-    return `${head}${quote}${new URL(src.replace(/^\/+/, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).toString()}${quote}`;
-  });
-  return { html: out, unresolved };
-}
-
 export async function migrateKnowledgeBase(ctx: RunContext): Promise<void> {
   ctx.progress.phase('help center');
   const categories: KbCategory[] = [];
@@ -189,9 +151,8 @@ async function migrateArticle(ctx: RunContext, article: KbArticle, collectionId:
     throw new RecordError(`${label}: ${issue.source} → ${issue.target}: ${issue.message}`, 'validation', issue.source);
   }
   const title = titleOf(mapped.standard.title, article);
-  const safe = stripActiveContent(typeof mapped.standard.body === 'string' ? mapped.standard.body : '');
-  if (safe.removed.length) ctx.progress.warn(`${label}: Body: removed ${safe.removed.join(', ')} (not allowed in a help center article)`);
-  const { html, unresolved } = rewriteImages(safe.html, ctx.map.options.kbImageBaseUrl);
+  const { html, removed, unresolved } = articleBodyHtml(typeof mapped.standard.body === 'string' ? mapped.standard.body : '', ctx.map.options.kbImageBaseUrl);
+  if (removed.length) ctx.progress.warn(`${label}: Body: removed ${removed.join(', ')} (not allowed in a help center article)`);
   if (unresolved.length) ctx.progress.warn(`${label}: ${unresolved.length} image(s) with relative addresses (${unresolved.slice(0, 3).join(', ')}): set options.kbImageBaseUrl to where they will be hosted`);
   // Private articles are for agents only: they stay drafts so nothing internal goes public.
   const state: 'draft' | 'published' = article.draft || article.private ? 'draft' : 'published';

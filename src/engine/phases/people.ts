@@ -4,6 +4,7 @@ import type { EndUser, Organization } from '../../model/source';
 import type { RecordState } from '../../model/journal';
 import type { RunContext } from '../context';
 import { forEachRecord } from '../concurrent';
+import { dependencyId } from '../dry-run-ids';
 import { RecordError } from '../errors';
 import { fingerprint } from '../fingerprint';
 import { journalRecord, migrateRecord } from '../record-outcome';
@@ -251,8 +252,8 @@ export async function migrateMemberships(ctx: RunContext, scope: PeopleScope): P
     }
     await migrateRecord(ctx, 'organizationMemberships', sourceId, async () => {
       const userId = scope.aliases.get(m.userId) ?? m.userId;
-      const contactId = ctx.ledger.intercomIdFor('endUsers', String(userId));
-      const companyId = ctx.ledger.intercomIdFor('organizations', String(m.organizationId));
+      const contactId = dependencyId(ctx, 'endUsers', String(userId));
+      const companyId = dependencyId(ctx, 'organizations', String(m.organizationId));
       if (!contactId) return { state: 'skipped', reason: `end user ${m.userId} was not migrated` };
       if (!companyId) return { state: 'skipped', reason: `organization ${m.organizationId} was not migrated` };
       // Both were there before this run: the link may be too, and then it is left as it is (rollback keeps it).

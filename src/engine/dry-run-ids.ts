@@ -1,0 +1,28 @@
+import type { ObjectType } from '../model/object-types';
+import type { RunContext } from './context';
+
+/**
+ * What a dry run "migrated" so far, by record. The ledger's index leaves dry runs out (their ids are
+ * made up), so without this a later phase of a dry run would find no contact for a ticket, no contact
+ * or company for a link, and predict failures and skips the real run does not have. Ids here are the
+ * dry run's own `dry-run:…` ids: they stand for "this record would exist by now", nothing is read by them.
+ */
+export class DryRunIds {
+  private readonly ids = new Map<string, string>();
+
+  set(objectType: ObjectType, sourceId: string, id: string): void {
+    this.ids.set(`${objectType}:${sourceId}`, id);
+  }
+
+  get(objectType: ObjectType, sourceId: string): string | undefined {
+    return this.ids.get(`${objectType}:${sourceId}`);
+  }
+}
+
+/**
+ * The Intercom id of a record an earlier phase depends on (the contact of a ticket, the contact and
+ * company of a link): the ledger's, or in a dry run the one this dry run would have made.
+ */
+export function dependencyId(ctx: RunContext, objectType: ObjectType, sourceId: string): string | undefined {
+  return ctx.ledger.intercomIdFor(objectType, sourceId) ?? ctx.dryRunIds?.get(objectType, sourceId);
+}
