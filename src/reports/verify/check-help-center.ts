@@ -18,13 +18,35 @@ function textGap(field: string, source: string[], intercom: string[], shown: str
   return gap ? [{ field, source: `${gap.missing} of ${gap.total} word(s) missing, first: ${gap.firstMissing}`, intercom: gap.intercomContext || shown }] : [];
 }
 
-/** `parentId`: the collection the source parent became (undefined when it was not migrated: not compared). */
-export function collectionDifferences(category: KbCategory, collection: Collection, parentId: string | null | undefined): HelpCenterDifference[] {
+/**
+ * `parents`: the collections the category may sit under: those its source ancestors became (Intercom
+ * nests collections less deeply than SmarterTrack nests categories, so a deep category may hang from
+ * any ancestor), and top level (null) when it has no parent or its chain of parents is broken.
+ * Undefined when no ancestor was migrated: not compared.
+ */
+export function collectionDifferences(category: KbCategory, collection: Collection, parents: ReadonlySet<string | null> | undefined): HelpCenterDifference[] {
   const out = textGap('name', wordsOfText(category.name ?? ''), wordsOfText(collection.name ?? ''), collection.name ?? '(none)');
-  if (parentId !== undefined && (collection.parent_id ?? null) !== parentId) {
-    out.push({ field: 'parent', source: parentId === null ? 'top level' : `collection ${parentId}`, intercom: collection.parent_id == null ? 'top level' : `collection ${collection.parent_id}` });
+  const actual = collection.parent_id == null ? null : String(collection.parent_id);
+  if (parents !== undefined && !parents.has(actual)) {
+    const allowed = [...parents].map((p) => (p === null ? 'top level' : `collection ${p}`)).join(' or ');
+    out.push({ field: 'parent', source: allowed, intercom: actual === null ? 'top level' : `collection ${actual}` });
   }
   return out;
+}
+
+/** The source ancestors of a category, nearest first, and whether its chain ends properly (no missing parent, no loop). */
+export function ancestorsOf(category: KbCategory, byId: ReadonlyMap<number, KbCategory>): { ids: number[]; whole: boolean } {
+  const ids: number[] = [];
+  const seen = new Set([category.id]);
+  let cur = category;
+  while (cur.parentId !== null) {
+    const parent = byId.get(cur.parentId);
+    if (!parent || seen.has(parent.id)) return { ids, whole: false };
+    ids.push(parent.id);
+    seen.add(parent.id);
+    cur = parent;
+  }
+  return { ids, whole: true };
 }
 
 /** `collectionId`: the collection the article's category became (undefined when not migrated). */

@@ -1,10 +1,10 @@
 import { NotFoundError, type Collection } from '../../intercom';
 import type { FieldCheck, FieldMismatch } from '../../model/reports';
 import type { ObjectType } from '../../model/object-types';
-import type { Attachment, ChatMessage } from '../../model/source';
+import type { Attachment, ChatMessage, KbCategory } from '../../model/source';
 import type { LatestRecord } from '../ledger-records';
 import { checkCallLog, checkChat, checkTicket, type ConversationEnv } from './check-conversations';
-import { articleDifferences, collectionDifferences } from './check-help-center';
+import { ancestorsOf, articleDifferences, collectionDifferences } from './check-help-center';
 import { companyDifferences, contactDifferences } from './check-people';
 import { loadSourceContext } from './source-context';
 import type { Difference, Findings, SampleSize, VerifyInput } from './types';
@@ -159,7 +159,9 @@ export async function verifyMigration(input: VerifyInput): Promise<FieldCheck> {
   if (categories.size > 0) {
     const collections = new Map<string, Collection>();
     for await (const c of client.helpCenter.listCollections()) collections.set(String(c.id), c);
-    for await (const category of reader.kbCategories()) {
+    const sourceCategories = new Map<number, KbCategory>();
+    for await (const category of reader.kbCategories()) sourceCategories.set(category.id, category);
+    for (const category of sourceCategories.values()) {
       const record = categories.get(String(category.id));
       if (!record) continue;
       const id = intercomIdOf(record);
@@ -169,8 +171,10 @@ export async function verifyMigration(input: VerifyInput): Promise<FieldCheck> {
         continue;
       }
       findings.checked('kbCategories', record.sourceId);
-      const parent = category.parentId === null ? null : env.migratedId('kbCategories', String(category.parentId));
-      for (const d of collectionDifferences(category, collection, parent)) findings.differ({ objectType: 'kbCategories', sourceId: record.sourceId, intercomId: id, ...d });
+      const { ids, whole } = ancestorsOf(category, sourceCategories);
+      const migratedAncestors = ids.map((a) => env.migratedId('kbCategories', String(a))).filter((a): a is string => a !== undefined);
+      const parents = ids.length === 0 || !whole || migratedAncestors.length > 0 ? new Set<string | null>([...migratedAncestors, ...(ids.length === 0 || !whole ? [null] : [])]) : undefined;
+      for (const d of collectionDifferences(category, collection, parents)) findings.differ({ objectType: 'kbCategories', sourceId: record.sourceId, intercomId: id, ...d });
     }
   }
   const articleList = [];
