@@ -47,7 +47,7 @@ export const FLAGS = {
   faults: { type: 'string', value: '<spec>', description: "failures to inject, e.g. '500:0.02,drop:0.01,seed=7' or script:<file>", default: 'none' },
   'search-lag': { type: 'string', value: '<ms>', description: 'how long new contacts and conversations stay invisible to search', default: '0' },
   token: { type: 'string', value: '<token>', description: 'the bearer token the sandbox accepts', default: 'sandbox-token' },
-  tokens: { type: 'string', value: '<token,…>', description: "more apps' tokens of the sandbox's workspace, comma-separated, each with its own rate limit", default: 'none: one app' },
+  tokens: { type: 'string', value: '<token,…>', description: "the access tokens of the sandbox workspace's apps, comma-separated, each an app with its own rate-limit window (--token, when given, is the first)", default: 'the --token alone: one app' },
   'foreign-tokens': { type: 'string', value: '<token,…>', description: 'tokens of another workspace: GET /me names it, every other request gets 401 (to rehearse a wrong token)', default: 'none' },
   'app-limit': { type: 'string', value: 'N', description: 'requests allowed per app (token) per 10-second window (same as --rate-limit)', default: '1667' },
   'workspace-limit': { type: 'string', value: 'N', description: "requests allowed per 10-second window across all the workspace's apps", default: '4167 (25,000 a minute)' },

@@ -10,6 +10,8 @@ export interface ControlSurface {
   setFaults(spec: string): void;
   addSegment(name: string, tagIds: string[]): unknown;
   setPlanRestricted(restricted: boolean): void;
+  /** Revokes one app's token, named or by its place in `tokens`; its place, or undefined when there is no such app. */
+  revoke(which: { token: string } | { index: number }): number | undefined;
   /** One stored object as the API renders it; undefined when there is none. */
   view(kind: ViewKind, id: string): unknown;
   /** The bytes of a file sent with a reply; undefined when there is none. */
@@ -27,6 +29,7 @@ const FILE_PATH = /^\/__sandbox\/files\/(\d+)\/[^/]+$/;
 const faultsBody = z.object({ spec: z.string() });
 const segmentBody = z.object({ name: z.string().min(1), tag_ids: z.array(z.string()) });
 const planBody = z.object({ restricted: z.boolean() });
+const revokeBody = z.union([z.object({ token: z.string().min(1) }).strict(), z.object({ index: z.number().int().nonnegative() }).strict()]);
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
@@ -37,7 +40,8 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 /**
  * Inspection and control, outside Intercom's API: GET state, GET requests, POST reset, POST faults,
  * POST segments (a segment using tags, which blocks their deletion), POST plan (the 403 plan gate),
- * GET view/<conversations|contacts|companies>/<id> (one stored object, read-only).
+ * GET view/<conversations|contacts|companies>/<id> (one stored object, read-only), POST revoke (one
+ * app's token, `{"token": "…"}` or `{"index": n}`, is refused with 401 from then on).
  */
 export async function controlRequest(surface: ControlSurface, method: string, path: string, body: unknown): Promise<Reply | undefined> {
   const view = method === 'GET' ? VIEW_PATH.exec(path) : null;
@@ -75,6 +79,12 @@ export async function controlRequest(surface: ControlSurface, method: string, pa
     case 'POST /__sandbox/plan':
       surface.setPlanRestricted(parse(planBody, body).restricted);
       return { body: { restricted: (body as { restricted: boolean }).restricted } };
+    case 'POST /__sandbox/revoke': {
+      const index = surface.revoke(parse(revokeBody, body));
+      // The token is never echoed: its place in the workspace's list says which app it was.
+      if (index === undefined) throw new ApiError(404, 'not_found', "No app of the sandbox's workspace has that token");
+      return { body: { revoked: true, index } };
+    }
     default:
       return undefined;
   }

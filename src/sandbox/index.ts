@@ -17,6 +17,7 @@ import { registerRoutes } from './routes';
 import { DurableState } from './state/durable-state';
 import { DEFAULT_SEED, readSeedFile, stateFromSeed } from './state/seed';
 import { Store } from './state/store';
+import type { Clock } from '../model/clock';
 import type { SandboxState } from './state/types';
 
 export type { SandboxState } from './state/types';
@@ -58,6 +59,11 @@ export interface SandboxOptions {
   workspaceLimitPer10s?: number;
   /** Intercom's 2.16 OpenAPI description; requests are validated against it when present. */
   openapiPath?: string;
+  /**
+   * The sandbox's time (default the system clock): rate-limit windows and the timestamps it stamps.
+   * Tests pin it so that a window never rolls over in the middle of what they count.
+   */
+  clock?: Clock;
 }
 
 export interface RunningSandbox {
@@ -69,7 +75,10 @@ export interface RunningSandbox {
   state(): SandboxState;
   requests(): LoggedRequest[];
   setFaults(spec: string): void;
-  /** Intercom stops accepting a token (the first one by default): 401 from then on. */
+  /**
+   * Intercom stops accepting a token (the first one by default): 401 from then on; the other apps'
+   * tokens keep working. A token that is not one of the workspace's apps is an error.
+   */
   revokeToken(token?: string): void;
   setToken(t: string): void;
   close(): Promise<void>;
@@ -83,14 +92,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         warn: (message) => process.stderr.write(`${message}\n`),
       })
     : undefined;
-  const store: Store = new Store(durable?.recovered.state ?? stateFromSeed(seed), { searchLagMs: options.searchLagMs ?? 0, onChange: (path) => durable?.changed(path) }, FileStore.besideState(options.stateFile));
+  const clock = options.clock;
+  const store: Store = new Store(
+    durable?.recovered.state ?? stateFromSeed(seed),
+    { searchLagMs: options.searchLagMs ?? 0, onChange: (path) => durable?.changed(path), ...(clock ? { nowMs: () => clock.now().getTime() } : {}) },
+    FileStore.besideState(options.stateFile),
+  );
   const router = new Router<Store>();
   registerRoutes(router);
   const first = options.token ?? options.tokens?.[0] ?? 'sandbox-token';
   const appLimitPer10s = options.appLimitPer10s ?? options.rateLimitPer10s ?? 1667;
-  const apps = new WorkspaceApps([first, ...(options.tokens ?? []).filter((t) => t !== first)], new Set(options.foreignTokens ?? []), {
+  const workspaceLimitPer10s = options.workspaceLimitPer10s ?? Math.max(4167, appLimitPer10s);
+  const appTokens = [first, ...(options.tokens ?? []).filter((t) => t !== first)];
+  checkApps(appTokens, options.foreignTokens ?? [], appLimitPer10s, workspaceLimitPer10s);
+  const apps = new WorkspaceApps(appTokens, new Set(options.foreignTokens ?? []), {
     appLimitPer10s,
-    workspaceLimitPer10s: options.workspaceLimitPer10s ?? Math.max(4167, appLimitPer10s),
+    workspaceLimitPer10s,
     ...(options.rateLimitWindowSeconds !== undefined ? { windowSeconds: options.rateLimitWindowSeconds } : {}),
   }, () => store.nowMs());
   const faults = new FaultInjector(options.faults);
@@ -128,6 +145,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       store.state.planRestricted = restricted;
       store.changed('planRestricted');
     },
+    revoke: (which: { token: string } | { index: number }): number | undefined => {
+      const token = 'token' in which ? which.token : apps.tokens[which.index];
+      if (token === undefined || !apps.has(token)) return undefined;
+      revoke(token);
+      return apps.tokens.indexOf(token);
+    },
     file: (n: number) => store.files.get(n),
     view: (kind: ViewKind, id: string): unknown => {
       const own = <T>(records: Record<string, T>): T | undefined => (Object.hasOwn(records, id) ? records[id] : undefined);
@@ -137,6 +160,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       return own(companies) && renderCompany(store, own(companies)!);
     },
   };
+
+  function revoke(token: string): void {
+    apps.revoke(token);
+    if (token === auth.token) auth.revoked = true;
+  }
 
   const server = createServer((req, res) => {
     handleRequest(
@@ -178,8 +206,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     requests: () => log.list(),
     setFaults: (spec) => faults.set(spec),
     revokeToken: (token) => {
-      apps.revoke(token ?? auth.token);
-      if (token === undefined || token === auth.token) auth.revoked = true;
+      const which = token ?? auth.token;
+      if (!apps.has(which)) throw new Error("revokeToken: not one of the sandbox workspace's app tokens");
+      revoke(which);
     },
     setToken: (t) => {
       apps.replaceFirst(t);
@@ -194,4 +223,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       await durable?.close();
     },
   };
+}
+
+/** Tokens and limits that cannot describe a workspace are refused before anything starts. */
+function checkApps(tokens: readonly string[], foreign: readonly string[], appLimit: number, workspaceLimit: number): void {
+  if (tokens.some((t) => t.trim() === '' || /\s/.test(t))) throw new Error('an access token cannot be empty or hold spaces');
+  if (new Set(tokens).size !== tokens.length) throw new Error('each app needs its own access token: a token is listed twice');
+  if (foreign.some((t) => t.trim() === '' || /\s/.test(t))) throw new Error('a foreign token cannot be empty or hold spaces');
+  const both = foreign.find((t) => tokens.includes(t));
+  if (both !== undefined) throw new Error(`token ${tokens.indexOf(both) + 1} of the workspace is also given as another workspace's`);
+  for (const [name, value] of [['app limit', appLimit], ['workspace limit', workspaceLimit]] as const) {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`the ${name} must be a non-negative whole number of requests per window (got ${value})`);
+  }
 }

@@ -76,3 +76,54 @@ test('st2ic sandbox: a missing or malformed --seed and a missing --openapi are n
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('st2ic sandbox: several apps and their limits; bad tokens and limits are one-line usage errors (exit code 2)', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', '--tokens', 'tok-a,tok-b', '--foreign-tokens', 'tok-x', '--app-limit', '7', '--workspace-limit', '9'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, INTERCOM_OPENAPI: '' },
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m?.[1] && out.includes('Inspect')) {
+        clearInterval(timer);
+        resolve(m[1]);
+      }
+    }, 50);
+    void exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`sandbox exited early (${code}): ${out}`));
+    });
+  });
+  assert.match(out, /Token: tok-a,tok-b\n/);
+  const me = (token: string) => fetch(`${url}/me`, { headers: { Authorization: `Bearer ${token}` } });
+  const b = await me('tok-b');
+  assert.equal(b.status, 200);
+  assert.equal(b.headers.get('x-ratelimit-limit'), '7');
+  assert.equal((await me('tok-x')).status, 200);
+  assert.equal((await fetch(`${url}/admins`, { headers: { Authorization: 'Bearer tok-x' } })).status, 401);
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+
+  const cases: [string[], RegExp][] = [
+    [['--app-limit', 'many'], /^st2ic: --app-limit needs a non-negative integer \(got many\)$/],
+    [['--workspace-limit', '2.5'], /^st2ic: --workspace-limit needs a non-negative integer \(got 2\.5\)$/],
+    [['--tokens', 'tok-a,,tok-b'], /^st2ic: --tokens: token 2 is empty or holds a space/],
+    [['--tokens', 'tok-a,tok-a'], /^st2ic: --tokens: token 2 repeats token 1; each app has its own token$/],
+    [['--tokens', 'tok-a', '--foreign-tokens', 'tok-a'], /^st2ic: --foreign-tokens: token 1 is also one of the sandbox workspace's own/],
+    [['--foreign-tokens', 'sandbox-token'], /^st2ic: --foreign-tokens: token 1 is also one of the sandbox workspace's own/],
+    [['--app-limit', '5', '--rate-limit', '6'], /^st2ic: --app-limit 5 and --rate-limit 6 name the same limit/],
+  ];
+  for (const [args, message] of cases) {
+    const bad = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    bad.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => bad.on('exit', resolve));
+    assert.equal(code, 2, `${args.join(' ')}: ${err}`);
+    assert.equal(err.trim().split('\n').length, 1, err);
+    assert.match(err.trim(), message);
+  }
+});

@@ -5,7 +5,8 @@ import { RateLimiter, type RateLimitVerdict } from './rate-limiter';
  * (10,000 a minute: 1,667 per 10 s) and the workspace's across its apps (25,000 a minute: 4,167 per
  * 10 s). Headers always describe the app's window, the only one Intercom reports; when the workspace
  * is the one spent, the 429 says remaining 0 and the workspace window's reset (Intercom documents no
- * headers of its own for it). Tokens of another workspace only answer GET /me, with that workspace.
+ * headers of its own for it) and the refused request uses up nothing of its app's window. Tokens of
+ * another workspace only answer GET /me, with that workspace.
  */
 export interface AppLimits {
   appLimitPer10s: number;
@@ -53,6 +54,11 @@ export class WorkspaceApps {
     for (const [t, app] of rest) if (t !== token) this.apps.set(t, app);
   }
 
+  /** Whether a token is one of this workspace's apps (revoked or not). */
+  has(token: string): boolean {
+    return this.apps.has(token);
+  }
+
   revoke(token: string): boolean {
     const app = this.apps.get(token);
     if (!app) return false;
@@ -70,10 +76,12 @@ export class WorkspaceApps {
     if (!own.allowed) return { kind: 'app', verdict: own, windowSeconds: app.limiter.windowSeconds };
     const shared = this.workspace.take();
     if (shared.allowed) return { kind: 'app', verdict: own, windowSeconds: app.limiter.windowSeconds };
+    // Refused by the workspace: the request uses up nothing of its app's window.
+    app.limiter.refund();
     return {
       kind: 'app',
       windowSeconds: this.workspace.windowSeconds,
-      verdict: { allowed: false, limit: own.limit, headers: { ...own.headers, 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': shared.headers['X-RateLimit-Reset']! } },
+      verdict: { allowed: false, limit: own.limit, headers: { ...app.limiter.headers(), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': shared.headers['X-RateLimit-Reset']! } },
     };
   }
 

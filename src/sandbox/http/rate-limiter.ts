@@ -42,6 +42,14 @@ export class RateLimiter {
     };
   }
 
+  /**
+   * Gives back the last request taken in the current window: a request another limit refused (the
+   * workspace's) does not use up the app's window, as a refused request never does.
+   */
+  refund(): void {
+    if (this.used > 0) this.used--;
+  }
+
   /** Headers describing the current window without consuming it (used by injected 429s). */
   headers(): Record<string, string> {
     return {
