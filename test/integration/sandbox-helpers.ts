@@ -57,3 +57,23 @@ export async function createUser(call: Client, fields: Record<string, unknown> =
 }
 
 export type { RunningSandbox };
+
+/**
+ * Fails when any answer the sandbox logged departs from its 2.16 response schema outside the listed
+ * relaxations (needs a sandbox started with the description: response validation is then on).
+ * Names each operation once, with its first findings and how many answers had them.
+ */
+export function assertNoResponseErrors(sandbox: RunningSandbox, what = 'sandbox responses'): void {
+  const byOperation = new Map<string, { count: number; example: unknown[] }>();
+  for (const entry of sandbox.requests()) {
+    if (!entry.responseErrors) continue;
+    const head = entry.responseErrors[0] as { operation?: string; status?: number };
+    const key = `${head.operation ?? entry.method + ' ' + entry.path} → ${head.status ?? entry.status}`;
+    const seen = byOperation.get(key);
+    if (seen) seen.count++;
+    else byOperation.set(key, { count: 1, example: entry.responseErrors.slice(1, 6) });
+  }
+  if (byOperation.size === 0) return;
+  const lines = [...byOperation].map(([key, { count, example }]) => `${key} (${count} answers): ${JSON.stringify(example)}`);
+  assert.fail(`${what} violate the 2.16 response schemas:\n${lines.join('\n')}`);
+}
