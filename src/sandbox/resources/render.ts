@@ -67,7 +67,7 @@ export function renderAttachment(a: Attachment): Record<string, unknown> {
 }
 
 /** Fields 2.16's company schema declares without `nullable`: absent rather than null. */
-const COMPANY_NON_NULLABLE = ['size', 'website', 'industry', 'remote_created_at', 'last_request_at'];
+const COMPANY_NON_NULLABLE = ['name', 'size', 'website', 'industry', 'remote_created_at', 'last_request_at'];
 
 export function renderCompany(store: Store, c: Company): Record<string, unknown> {
   return withoutNulls({
