@@ -13,7 +13,8 @@ export interface ApiResponse {
 
 /** A started sandbox plus a tiny client speaking plain fetch, as an outside caller would. */
 // Validation is off unless SANDBOX_TEST_VALIDATE=1 (then every valid request in these tests must also
-// pass the OpenAPI description; deliberately invalid ones then get the OpenAPI 400 first).
+// pass the OpenAPI description; deliberately invalid ones then get the OpenAPI 400 first; and every
+// answer must fit its 2.16 response schema, checked on close, as in any test that loads the description).
 // Every sandbox here keeps a state file (a temporary one unless the test gives its own), and its
 // close() first checks that a restart would hold exactly the live state: so each test's writes also
 // check that the handlers report every change they make to the write-ahead log.
@@ -24,6 +25,7 @@ export async function sandboxWithClient(options: SandboxOptions = {}) {
   sandbox.close = async () => {
     const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
     try {
+      assertNoResponseErrors(sandbox); // none recorded when no description is loaded
       const restarted = recoverState(stateFile, () => assert.fail(`${stateFile} is written when the sandbox starts`)).state;
       assert.deepStrictEqual(json(restarted), json(sandbox.state()), 'a restart from the state file and its log holds the live state');
     } finally {

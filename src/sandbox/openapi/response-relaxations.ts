@@ -15,15 +15,30 @@ export interface ResponseRelaxation {
 }
 
 const CONTACT_LIST_URL =
-  "2.16's contact schema declares the `url` of a contact's tags, notes, companies and subscription lists as `format: uri`, " +
-  'but every contact example of the description gives a path relative to the API ("/contacts/6762f0cd1bb69f9f2193bb7c/tags"); ' +
-  'the sandbox answers as the examples do (and the items of those lists, of which no example shows one, in the same form: "/companies/<id>").';
+  "2.16 declares the `url` of a contact's tags, notes, companies and subscription lists, and of their items (`addressable_list`), as `format: uri`, " +
+  'but its own examples are paths relative to the API: every contact example ("/contacts/6762f0cd1bb69f9f2193bb7c/tags") and addressable_list\'s ' +
+  'own example ("/contacts/5ba682d23d7cf92bef87bfd4/notes"); the sandbox answers as the examples do ("/tags/<id>" for an item).';
+
+const ADDRESSABLE_TYPE =
+  "2.16's `addressable_list` declares an item's `type` as `format: uri`, with the example \"note\": the type of the object listed " +
+  '("tag", "note", "company"), never a URI.';
+
+const CONTACT_LISTS = ['tags', 'notes', 'companies', 'opted_out_subscription_types', 'opted_in_subscription_types'];
 
 export const RESPONSE_RELAXATIONS: readonly ResponseRelaxation[] = [
-  ...['tags', 'notes', 'companies', 'opted_out_subscription_types', 'opted_in_subscription_types'].flatMap((list) => [
+  ...CONTACT_LISTS.flatMap((list) => [
     { operation: '*', pointer: `/**/${list}/url`, keyword: 'format', why: CONTACT_LIST_URL },
     { operation: '*', pointer: `/**/${list}/data/*/url`, keyword: 'format', why: CONTACT_LIST_URL },
+    { operation: '*', pointer: `/**/${list}/data/*/type`, keyword: 'format', why: ADDRESSABLE_TYPE },
   ]),
+  {
+    operation: 'GET /custom_object_instances/{custom_object_type_identifier}',
+    pointer: '/type',
+    keyword: 'enum',
+    why:
+      'The operation documents that with `external_id` it "returns a single matching instance (not a list)", whose `type` is the ' +
+      'object type\'s name ("Order"), but its only 200 schema is the list, which requires `type: list`.',
+  },
 ];
 
 function matches(pattern: readonly string[], path: readonly string[]): boolean {
