@@ -25,7 +25,15 @@ const ADDRESSABLE_TYPE =
 
 const CONTACT_LISTS = ['tags', 'notes', 'companies', 'opted_out_subscription_types', 'opted_in_subscription_types'];
 
+const DATA_TYPE_ECHOED =
+  '2.16 creates a list data attribute with `data_type: "options"` (and accepts `datetime`), but its `data_attribute` response ' +
+  'schema enumerates only string, integer, float, boolean and date, and no example shows how such an attribute is reported; ' +
+  'the sandbox reports the type it was created with, which the product reads back.';
+
 export const RESPONSE_RELAXATIONS: readonly ResponseRelaxation[] = [
+  { operation: 'POST /data_attributes', pointer: '/data_type', keyword: 'enum', why: DATA_TYPE_ECHOED },
+  { operation: 'PUT /data_attributes/{data_attribute_id}', pointer: '/data_type', keyword: 'enum', why: DATA_TYPE_ECHOED },
+  { operation: 'GET /data_attributes', pointer: '/data/*/data_type', keyword: 'enum', why: DATA_TYPE_ECHOED },
   ...CONTACT_LISTS.flatMap((list) => [
     { operation: '*', pointer: `/**/${list}/url`, keyword: 'format', why: CONTACT_LIST_URL },
     { operation: '*', pointer: `/**/${list}/data/*/url`, keyword: 'format', why: CONTACT_LIST_URL },
