@@ -51,7 +51,7 @@ export const FLAGS = {
   'foreign-tokens': { type: 'string', value: '<token,…>', description: 'tokens of another workspace: GET /me names it, every other request gets 401 (to rehearse a wrong token)', default: 'none' },
   'app-limit': { type: 'string', value: 'N', description: 'requests allowed per app (token) per 10-second window (same as --rate-limit)', default: '1667' },
   'workspace-limit': { type: 'string', value: 'N', description: "requests allowed per 10-second window across all the workspace's apps", default: '4167 (25,000 a minute)' },
-  openapi: { type: 'string', value: '<file>', description: "validate every request against Intercom's OpenAPI 2.16 description", default: 'INTERCOM_OPENAPI, else no validation' },
+  openapi: { type: 'string', value: '<file>', description: "validate every request against Intercom's OpenAPI 2.16 description (and log where answers depart from its response schemas)", default: 'INTERCOM_OPENAPI, else no validation' },
 } as const satisfies Record<string, FlagSpec>;
 
 export type FlagName = keyof typeof FLAGS;

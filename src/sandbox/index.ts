@@ -11,8 +11,7 @@ import { WorkspaceApps } from './http/apps';
 import { RequestLog, type LoggedRequest } from './http/request-log';
 import { Router } from './http/router';
 import { handleRequest } from './http/server';
-import { loadOpenApiValidator } from './openapi/validator';
-import type { RequestValidator } from './openapi/types';
+import { loadOpenApiValidator, type OpenApiValidator } from './openapi/validator';
 import { registerRoutes } from './routes';
 import { DurableState } from './state/durable-state';
 import { DEFAULT_SEED, readSeedFile, stateFromSeed } from './state/seed';
@@ -64,6 +63,12 @@ export interface SandboxOptions {
    * Tests pin it so that a window never rolls over in the middle of what they count.
    */
   clock?: Clock;
+  /**
+   * Check every JSON answer against the description's response schema for its operation and status,
+   * and record the findings (outside `openapi/response-relaxations.ts`) as `responseErrors` in the
+   * request log. Answers are never changed. Default: on whenever a description is loaded.
+   */
+  validateResponses?: boolean;
 }
 
 export interface RunningSandbox {
@@ -116,7 +121,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   // An explicit path must exist; the environment variable is a hint (CI sets it when the file is there).
   const fromEnv = options.openapiPath === undefined ? process.env.INTERCOM_OPENAPI : undefined;
   const openapiPath = options.openapiPath ?? (fromEnv && existsSync(fromEnv) ? fromEnv : undefined);
-  let validator: RequestValidator | undefined;
+  let validator: OpenApiValidator | undefined;
   try {
     if (openapiPath) validator = await loadOpenApiValidator(openapiPath);
   } catch (error) {
@@ -169,7 +174,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const server = createServer((req, res) => {
     handleRequest(
       {
-        store, router, apps, faults, log, auth, validator: () => validator, durable: durable && (() => durable.barrier()),
+        store, router, apps, faults, log, auth, validator: () => validator,
+        responseValidator: () => (options.validateResponses === false ? undefined : validator),
+        durable: durable && (() => durable.barrier()),
         control: (method, path, _query, body) => controlRequest(surface, method, path, body),
       },
       req,

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox } from '../../src/sandbox';
 import type { RunningSandbox } from '../../src/sandbox';
+import { assertNoResponseErrors } from './sandbox-helpers';
 import {
   AuthError,
   ConflictError,
@@ -33,6 +34,8 @@ test('every Intercom client call works against the sandbox and parses', async (t
   const client = new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url, timeoutMs: 5_000 });
   const resolve = (lookup: OutcomeLookup) => resolveUnknown(client, lookup, { searchSettleMs: 200, readSettleMs: 100 });
   t.after(() => sandbox.close());
+  // With INTERCOM_OPENAPI (as in CI) every answer is also checked against its 2.16 response schema.
+  t.after(() => assertNoResponseErrors(sandbox, "the sandbox's answers to the client"));
   const now = Math.floor(Date.now() / 1000);
 
   let adminId = '';

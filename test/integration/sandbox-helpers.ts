@@ -13,7 +13,8 @@ export interface ApiResponse {
 
 /** A started sandbox plus a tiny client speaking plain fetch, as an outside caller would. */
 // Validation is off unless SANDBOX_TEST_VALIDATE=1 (then every valid request in these tests must also
-// pass the OpenAPI description; deliberately invalid ones then get the OpenAPI 400 first).
+// pass the OpenAPI description; deliberately invalid ones then get the OpenAPI 400 first; and every
+// answer must fit its 2.16 response schema, checked on close, as in any test that loads the description).
 // Every sandbox here keeps a state file (a temporary one unless the test gives its own), and its
 // close() first checks that a restart would hold exactly the live state: so each test's writes also
 // check that the handlers report every change they make to the write-ahead log.
@@ -24,6 +25,7 @@ export async function sandboxWithClient(options: SandboxOptions = {}) {
   sandbox.close = async () => {
     const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
     try {
+      assertNoResponseErrors(sandbox); // none recorded when no description is loaded
       const restarted = recoverState(stateFile, () => assert.fail(`${stateFile} is written when the sandbox starts`)).state;
       assert.deepStrictEqual(json(restarted), json(sandbox.state()), 'a restart from the state file and its log holds the live state');
     } finally {
@@ -57,3 +59,23 @@ export async function createUser(call: Client, fields: Record<string, unknown> =
 }
 
 export type { RunningSandbox };
+
+/**
+ * Fails when any answer the sandbox logged departs from its 2.16 response schema outside the listed
+ * relaxations (needs a sandbox started with the description: response validation is then on).
+ * Names each operation once, with its first findings and how many answers had them.
+ */
+export function assertNoResponseErrors(sandbox: RunningSandbox, what = 'sandbox responses'): void {
+  const byOperation = new Map<string, { count: number; example: unknown[] }>();
+  for (const entry of sandbox.requests()) {
+    if (!entry.responseErrors) continue;
+    const head = entry.responseErrors[0] as { operation?: string; status?: number };
+    const key = `${head.operation ?? entry.method + ' ' + entry.path} → ${head.status ?? entry.status}`;
+    const seen = byOperation.get(key);
+    if (seen) seen.count++;
+    else byOperation.set(key, { count: 1, example: entry.responseErrors.slice(1, 6) });
+  }
+  if (byOperation.size === 0) return;
+  const lines = [...byOperation].map(([key, { count, example }]) => `${key} (${count} answers): ${JSON.stringify(example)}`);
+  assert.fail(`${what} violate the 2.16 response schemas:\n${lines.join('\n')}`);
+}

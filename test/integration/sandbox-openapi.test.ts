@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createUser, sandboxWithClient } from './sandbox-helpers';
+import { startSandbox } from '../../src/sandbox/index';
+import { loadOpenApiValidator } from '../../src/sandbox/openapi/validator';
+import { assertNoResponseErrors, createUser, sandboxWithClient } from './sandbox-helpers';
 
 // CI sets INTERCOM_OPENAPI when the reference description is present; without it these checks skip.
 const openapiPath = process.env.INTERCOM_OPENAPI;
@@ -43,4 +45,32 @@ test('sandbox OpenAPI validation: off without a description', async (t) => {
   const r = await call('POST', '/contacts', { role: 'user', email: 42 });
   assert.equal(r.status, 400);
   assert.doesNotMatch(r.body.errors[0].message, /OpenAPI/);
+});
+
+test('sandbox response validation: findings land in the request log as responseErrors; validateResponses: false turns it off', { skip }, async (t) => {
+  // A checker that finds fault with every answer stands in for a wrong answer (the sandbox gives none).
+  const validator = await loadOpenApiValidator(openapiPath!);
+  const original = validator.validateResponse.bind(validator);
+  validator.validateResponse = (response) => ({ operation: `${response.method} ${response.path}`, errors: [{ where: 'response', message: 'deliberately wrong' }], relaxed: 0 });
+  t.after(() => {
+    validator.validateResponse = original;
+  });
+  for (const validateResponses of [undefined, false]) {
+    const sandbox = await startSandbox({ openapiPath, validateResponses });
+    try {
+      const r = await fetch(`${sandbox.url}/admins`, { headers: { Authorization: `Bearer ${sandbox.token}` } });
+      assert.equal(r.status, 200, 'the answer itself is unchanged');
+      await r.arrayBuffer();
+      const entry = sandbox.requests().find((e) => e.path === '/admins');
+      if (validateResponses === false) {
+        assert.equal(entry?.responseErrors, undefined);
+        assertNoResponseErrors(sandbox);
+      } else {
+        assert.deepEqual(entry?.responseErrors, [{ operation: 'GET /admins', status: 200 }, { where: 'response', message: 'deliberately wrong' }]);
+        assert.throws(() => assertNoResponseErrors(sandbox), /GET \/admins → 200 \(1 answers\)/);
+      }
+    } finally {
+      await sandbox.close();
+    }
+  }
 });

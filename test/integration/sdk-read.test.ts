@@ -1,15 +1,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import type { Intercom, IntercomClient } from 'intercom-client';
 import type { ObjectType } from '../../src/model/object-types';
 import { journalOf, ranWorkspace, recordResults, type RanWorkspace } from '../support/engine-fixtures';
 import { all, sdkFor, uniqueIds } from './sdk-helpers';
+import { assertNoResponseErrors } from './sandbox-helpers';
 
 // After a full migration of a generated help desk into the sandbox, everything is read back through
 // Intercom's own Node SDK: no call may fail, and what it lists must be exactly what the ledger says
 // was migrated (ids, not only counts).
 
 let world: RanWorkspace;
+// The sandbox loads the description from INTERCOM_OPENAPI (CI sets it when the file is there); without it nothing is checked.
+const describedBy = process.env.INTERCOM_OPENAPI && existsSync(process.env.INTERCOM_OPENAPI) ? false : 'INTERCOM_OPENAPI is not set to the 2.16 description';
 let sdk: IntercomClient;
 let ledger: Map<string, { state: string; intercomId?: string }>;
 
@@ -164,4 +168,9 @@ test('SDK: articles list and search, collections, help centers', async () => {
   const helpCenters = await all(await sdk.helpCenters.list());
   assert.equal(helpCenters.length, world.sandbox.state().helpCenters.length);
   assert.equal((await sdk.helpCenters.find({ help_center_id: Number(helpCenters[0]!.id) })).id, helpCenters[0]!.id);
+});
+
+// Last, so it sees every answer of the migration and of the reads above.
+test('every answer of the migration and the SDK reads fits its 2.16 response schema (outside the listed relaxations)', { skip: describedBy }, () => {
+  assertNoResponseErrors(world.sandbox, 'the migration and the SDK reads');
 });

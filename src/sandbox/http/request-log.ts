@@ -8,6 +8,11 @@ export interface LoggedRequest {
   bodyExcerpt: string;
   fault?: string;
   validationErrors?: unknown[];
+  /**
+   * With response validation on: where the answer departs from the operation's 2.16 response schema
+   * (first `{operation, status}`, then the findings), outside the listed relaxations. Absent when it fits.
+   */
+  responseErrors?: unknown[];
 }
 
 const EXCERPT_CHARS = 500;

@@ -1,7 +1,7 @@
 import { systemClock } from '../../model/clock';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestValidator } from '../openapi/types';
+import type { RequestValidator, ResponseValidator } from '../openapi/types';
 import type { Store } from '../state/store';
 import { ApiError, errorList } from './errors';
 import type { FaultInjector, FaultKind } from './faults';
@@ -22,6 +22,8 @@ export interface PipelineDeps {
   faults: FaultInjector;
   log: RequestLog;
   validator: () => RequestValidator | undefined;
+  /** Checks each JSON answer against the description's response schema; findings go into the log entry. */
+  responseValidator?: () => ResponseValidator | undefined;
   auth: { token: string; revoked: boolean };
   /**
    * With a state file: resolves once every change made so far is on disk (undefined when nothing is
@@ -158,9 +160,11 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   }
   // Before the answer, and before a drop: an applied-then-dropped write is as durable as an answered one.
   outcome = (await durability(deps, requestId)) ?? outcome;
+  const responseErrors = checkResponse(deps, method, path, fault, outcome);
   deps.log.add({
     method, path: url.pathname + url.search, status: fault === 'drop' ? 0 : outcome.status, time: receivedAt.toISOString(), durationMs: Math.round(performance.now() - started),
     bodyExcerpt: excerpt(raw), ...(fault ? { fault } : {}), ...(validationErrors ? { validationErrors } : {}),
+    ...(responseErrors ? { responseErrors } : {}),
   });
   if (fault === 'drop') {
     // "Applied, then connection dropped": the write happened, the client never hears about it.
@@ -211,6 +215,16 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
       throw error;
     }
   }
+}
+
+/** The response's findings against the 2.16 response schema (JSON answers only; a dropped one was never sent). */
+function checkResponse(deps: PipelineDeps, method: string, path: string, fault: FaultKind | undefined, outcome: Outcome): unknown[] | undefined {
+  const checker = deps.responseValidator?.();
+  if (!checker || fault === 'drop' || outcome.raw !== undefined || outcome.body === undefined) return undefined;
+  // What the client receives: the JSON text parsed back (undefined fields gone, dates as strings).
+  const body: unknown = JSON.parse(JSON.stringify(outcome.body));
+  const verdict = checker.validateResponse({ method, path, status: outcome.status, body });
+  return verdict.errors.length > 0 ? [{ operation: verdict.operation, status: outcome.status }, ...verdict.errors] : undefined;
 }
 
 /** GET /me with a token of another workspace: that workspace's app (its only answer). */

@@ -3,7 +3,8 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { relaxDocument } from './relaxations';
-import type { RequestValidator } from './types';
+import { RESPONSE_RELAXATIONS, relaxationFor, type ResponseRelaxation } from './response-relaxations';
+import type { RequestValidator, ResponseValidator } from './types';
 
 type Json = Record<string, unknown>;
 const DOC_ID = 'intercom-openapi.json';
@@ -24,6 +25,8 @@ interface Operation {
   literalCount: number;
   parameters: Parameter[];
   body?: { required: boolean; schema: Json };
+  /** JSON response schemas by status code ('200', '404', 'default'). */
+  responses: Map<string, Json>;
 }
 
 export interface ValidationIssue {
@@ -77,9 +80,16 @@ function operationsOf(doc: Json): Operation[] {
       const parameters = [...shared.filter((s) => !own.some((o) => o.name === s.name && o.in === s.in)), ...own];
       const requestBody = resolveRef(doc, op.requestBody) as Json | undefined;
       const schema = ((requestBody?.content as Json | undefined)?.['application/json'] as Json | undefined)?.schema as Json | undefined;
+      const responses = new Map<string, Json>();
+      for (const [status, response] of Object.entries((op.responses ?? {}) as Json)) {
+        const resolved = resolveRef(doc, response) as Json | undefined;
+        const jsonSchema = ((resolved?.content as Json | undefined)?.['application/json'] as Json | undefined)?.schema as Json | undefined;
+        if (jsonSchema) responses.set(status, jsonSchema);
+      }
       operations.push({
         method: method.toUpperCase(), template, regex, pathNames, literalCount: segments.filter((s) => !s.startsWith('{')).length, parameters,
         ...(schema ? { body: { required: requestBody?.required === true, schema } } : {}),
+        responses,
       });
     }
   }
@@ -99,7 +109,15 @@ function describe(errors: ErrorObject[] | null | undefined, where: string): Vali
   return (errors ?? []).slice(0, 20).map((e) => ({ where: `${where}${e.instancePath}`, message: e.message ?? 'invalid', keyword: e.keyword, params: e.params }));
 }
 
-export class OpenApiValidator implements RequestValidator {
+/** What a response check found: the findings, and how many were excused by a listed relaxation. */
+export interface ResponseVerdict {
+  /** `METHOD /template` of the operation, when the description has one. */
+  operation?: string;
+  errors: ValidationIssue[];
+  relaxed: number;
+}
+
+export class OpenApiValidator implements RequestValidator, ResponseValidator {
   private readonly ajv: Ajv;
   private readonly operations: Operation[];
   private readonly compiled = new Map<string, ValidateFunction>();
@@ -124,8 +142,38 @@ export class OpenApiValidator implements RequestValidator {
     return fn;
   }
 
+  private operationFor(method: string, path: string): Operation | undefined {
+    return this.operations.find((o) => o.method === method && o.regex.test(path));
+  }
+
+  /**
+   * Checks a JSON response body against the operation's response schema for its status (the
+   * operation found by method and path template, as for requests). A status the operation does not
+   * describe, a path outside the description or a body that is not JSON is not checked. Findings a
+   * listed relaxation covers (`response-relaxations.ts`) are counted, not reported.
+   */
+  validateResponse(
+    response: { method: string; path: string; status: number; body: unknown },
+    relaxations: readonly ResponseRelaxation[] = RESPONSE_RELAXATIONS,
+  ): ResponseVerdict {
+    const op = this.operationFor(response.method, response.path);
+    if (!op) return { errors: [], relaxed: 0 };
+    const operation = `${op.method} ${op.template}`;
+    const schema = op.responses.get(String(response.status));
+    if (!schema || response.body === undefined) return { operation, errors: [], relaxed: 0 };
+    const fn = this.validatorFor(`${operation} response ${response.status}`, schema);
+    if (fn(response.body)) return { operation, errors: [], relaxed: 0 };
+    const errors: ValidationIssue[] = [];
+    let relaxed = 0;
+    for (const e of fn.errors ?? []) {
+      if (relaxationFor(relaxations, operation, e.instancePath, e.keyword)) relaxed++;
+      else if (errors.length < 20) errors.push({ where: `response${e.instancePath}`, message: e.message ?? 'invalid', keyword: e.keyword, params: e.params });
+    }
+    return { operation, errors, relaxed };
+  }
+
   validate(request: { method: string; path: string; query: URLSearchParams; body: unknown }): { ok: true } | { ok: false; errors: ValidationIssue[] } {
-    const op = this.operations.find((o) => o.method === request.method && o.regex.test(request.path));
+    const op = this.operationFor(request.method, request.path);
     if (!op) return { ok: true }; // not in the description: the router answers (404)
     const issues: ValidationIssue[] = [];
     const match = op.regex.exec(request.path);

@@ -7,10 +7,11 @@ import { bodyObject, optBool, optString, requireString } from './common';
 const DATA_TYPES = ['string', 'integer', 'list', 'decimal', 'boolean', 'datetime', 'relationship', 'files'];
 const notFoundError = (): ApiError => new ApiError(404, 'conversation_attribute_not_found', 'Conversation attribute not found');
 
+/** `admin_id` (the creating admin, a string in 2.16, not nullable) is left out: the API token has no admin. */
 function render(a: ConversationAttribute): Record<string, unknown> {
   return {
     type: 'conversation_attribute', id: a.id, name: a.name, description: a.description, data_type: a.data_type, required: a.required,
-    visible_to_team_ids: a.visible_to_team_ids, archived: a.archived, created_at: a.created_at, updated_at: a.updated_at, admin_id: null,
+    visible_to_team_ids: a.visible_to_team_ids, archived: a.archived, created_at: a.created_at, updated_at: a.updated_at,
     ...(a.multiline !== undefined ? { multiline: a.multiline } : {}),
     ...(a.options ? { options: a.options.map((o) => ({ type: 'conversation_attribute_option', ...o })) } : {}),
     ...(a.reference ? { reference: a.reference } : {}),

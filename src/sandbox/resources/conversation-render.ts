@@ -6,13 +6,14 @@ import { renderCompany } from './render';
 
 // A conversation as Intercom returns it: source, contacts, parts, and statistics derived from the parts.
 
+/** 2.16's part author declares `name` nullable but `email` not: an author without an email has none in the answer. */
 function authorOf(store: Store, author: { type: string; id: string }): Record<string, unknown> {
   if (author.type === 'admin') {
     const admin = store.state.admins.find((a) => a.id === author.id);
-    return { type: 'admin', id: author.id, name: admin?.name ?? null, email: admin?.email ?? null };
+    return withoutNulls({ type: 'admin', id: author.id, name: admin?.name ?? null, email: admin?.email ?? null }, ['email']);
   }
   const contact = store.state.contacts[author.id];
-  return { type: author.type, id: author.id, name: contact?.name ?? null, email: contact?.email ?? null };
+  return withoutNulls({ type: author.type, id: author.id, name: contact?.name ?? null, email: contact?.email ?? null }, ['email']);
 }
 
 export function statistics(c: Conversation): Record<string, unknown> {

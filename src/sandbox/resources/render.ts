@@ -2,10 +2,13 @@ import type { Attachment, Company, Contact, Tag } from '../state/types';
 import type { Store } from '../state/store';
 import { indexes } from '../state/indexes';
 
+/** Fields 2.16's contact schema declares without `nullable`: absent rather than null (a contact without an email). */
+const CONTACT_NON_NULLABLE = ['email', 'email_domain'];
+
 /** Renders records the way Intercom's responses shape them (derived lists and counts included). */
 export function renderContact(store: Store, c: Contact): Record<string, unknown> {
   const emailDomain = c.email?.split('@')[1] ?? null;
-  return {
+  return withoutNulls({
     type: 'contact',
     id: c.id,
     workspace_id: store.state.workspace.id_code,
@@ -42,7 +45,7 @@ export function renderContact(store: Store, c: Contact): Record<string, unknown>
     location: { type: 'location', country: null, region: null, city: null, country_code: null, continent_code: null },
     social_profiles: { type: 'list', data: [] },
     enabled_push_messaging: null,
-  };
+  }, CONTACT_NON_NULLABLE);
 }
 
 function addressableList(type: string, ids: string[], url: string, itemUrl: (id: string) => string) {
@@ -64,7 +67,7 @@ export function renderAttachment(a: Attachment): Record<string, unknown> {
 }
 
 /** Fields 2.16's company schema declares without `nullable`: absent rather than null. */
-const COMPANY_NON_NULLABLE = ['size', 'website', 'industry', 'remote_created_at', 'last_request_at'];
+const COMPANY_NON_NULLABLE = ['name', 'size', 'website', 'industry', 'remote_created_at', 'last_request_at'];
 
 export function renderCompany(store: Store, c: Company): Record<string, unknown> {
   return withoutNulls({
