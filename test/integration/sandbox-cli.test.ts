@@ -5,20 +5,20 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-test('st2ic sandbox: prints URL and token, serves until SIGTERM, then saves its state', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-sandbox-cli-'));
-  const stateFile = path.join(dir, 'state.json');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', '--state', stateFile, '--rate-limit', '50'], {
+
+/** `st2ic sandbox` from source in its own process; resolves once it prints its URL and tokens. */
+async function spawnSandbox(args: string[]): Promise<{ child: ReturnType<typeof spawn>; url: string; out: () => string; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, INTERCOM_OPENAPI: '' },
   });
   let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m?.[1]) {
+      if (m?.[1] && out.includes('Inspect')) {
         clearInterval(timer);
         resolve(m[1]);
       }
@@ -28,6 +28,14 @@ test('st2ic sandbox: prints URL and token, serves until SIGTERM, then saves its 
       reject(new Error(`sandbox exited early (${code}): ${out}`));
     });
   });
+  return { child, url, out: () => out, exited };
+}
+
+test('st2ic sandbox: prints URL and token, serves until SIGTERM, then saves its state', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-sandbox-cli-'));
+  const stateFile = path.join(dir, 'state.json');
+  const { child, url, out: output, exited } = await spawnSandbox(['--state', stateFile, '--rate-limit', '50']);
+  const out = output();
   assert.match(out, /Token: sandbox-token/);
   const created = await fetch(`${url}/contacts`, {
     method: 'POST',
@@ -78,26 +86,8 @@ test('st2ic sandbox: a missing or malformed --seed and a missing --openapi are n
 });
 
 test('st2ic sandbox: several apps and their limits; bad tokens and limits are one-line usage errors (exit code 2)', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', '--tokens', 'tok-a,tok-b', '--foreign-tokens', 'tok-x', '--app-limit', '7', '--workspace-limit', '9'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, INTERCOM_OPENAPI: '' },
-  });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m?.[1] && out.includes('Inspect')) {
-        clearInterval(timer);
-        resolve(m[1]);
-      }
-    }, 50);
-    void exited.then((code) => {
-      clearInterval(timer);
-      reject(new Error(`sandbox exited early (${code}): ${out}`));
-    });
-  });
+  const { child, url, out: output, exited } = await spawnSandbox(['--tokens', 'tok-a,tok-b', '--foreign-tokens', 'tok-x', '--app-limit', '7', '--workspace-limit', '9']);
+  const out = output();
   assert.match(out, /Token: tok-a,tok-b\n/);
   const me = (token: string) => fetch(`${url}/me`, { headers: { Authorization: `Bearer ${token}` } });
   const b = await me('tok-b');
