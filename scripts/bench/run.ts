@@ -11,9 +11,11 @@
  *      10,000 requests a minute, from the measured calls per record, next to the floor;
  *  (e) faults: the same migration through 2% 500, 1% 502, 1% 503 and 2% dropped connections (each
  *      applied, then unanswered), with `ratio` = its steady rate ÷ the unfaulted run's, and its final
- *      Intercom state compared with the unfaulted run's (differences, 0 expected).
+ *      Intercom state compared with the unfaulted run's (differences, 0 expected);
+ *  (f) workspaceCeiling: the same migration through 3 tokens of one workspace against a sandbox at
+ *      1,667 per app and 4,167 per workspace per 10 s, with `ratio` = its steady rate ÷ 4,167.
  *
- *   npx tsx scripts/bench/run.ts [--scale 10] [--reader-scale 100] [--no-reader] [--no-faults] [--concurrency N]
+ *   npx tsx scripts/bench/run.ts [--scale 10] [--reader-scale 100] [--no-reader] [--no-faults] [--no-tokens] [--only-tokens] [--concurrency N]
  *
  * A benchmark, not a test: it asserts nothing. About 5–8 minutes on a 2-core machine.
  */
