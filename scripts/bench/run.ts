@@ -63,6 +63,7 @@ function project(m: MigrationBench): Projection {
   };
 }
 
+const differenceFields = (d: { count: number; examples: string[] }) => ({ differences: d.count, differenceExamples: d.examples });
 const row = (label: string, value: string) => process.stdout.write(`${label.padEnd(58)} ${value}\n`);
 const n = (x: number, digits = 2) => x.toFixed(digits);
 
@@ -107,21 +108,23 @@ async function main(): Promise<void> {
   row(`(d) projected at the measured rate (${n(migration.rateRatio * PER_MINUTE, 0)}/min)`, `${n(projection.projectedMinutes, 1)} min`);
   row(`(d) floor: calls ÷ ${PER_MINUTE}/min`, `${n(projection.floorMinutes, 1)} min (content minimum ${Math.round(projection.minimumCalls)} calls: ${n(projection.minimumFloorMinutes, 1)} min)`);
 
-  const faults = faulted ? { spec: FAULTS, seconds: faulted.seconds, exitCode: faulted.exitCode, steadyMeanPer10s: faulted.steadyMeanPer10s, ratio: faulted.steadyMeanPer10s / Math.max(1, migration.steadyMeanPer10s), differences: differences(migration.final, faulted.final) } : null;
+  const faults = faulted ? { spec: FAULTS, seconds: faulted.seconds, exitCode: faulted.exitCode, steadyMeanPer10s: faulted.steadyMeanPer10s, ratio: faulted.steadyMeanPer10s / Math.max(1, migration.steadyMeanPer10s), ...differenceFields(differences(migration.final, faulted.final)) } : null;
   if (faults && faulted) {
     row('(e) faults: wall time, exit code', `${n(faults.seconds, 0)} s, ${faults.exitCode} (unfaulted ${n(migration.seconds, 0)} s)`);
     row('(e) faults: requests per 10-s window', faulted.windows.join(' '));
     row('(e) faults.ratio: steady rate ÷ unfaulted steady rate', `${n(faults.steadyMeanPer10s, 0)} / ${n(migration.steadyMeanPer10s, 0)} = ${n(faults.ratio, 3)}`);
     row('(e) faults: final state vs the unfaulted run', `${faults.differences} difference(s)`);
+    for (const e of faults.differenceExamples) row('      ', e);
   }
   const workspaceCeiling = ceiling
-    ? { tokens: TOKENS, seconds: ceiling.seconds, exitCode: ceiling.exitCode, windows: ceiling.windows, steadyMeanPer10s: ceiling.steadyMeanPer10s, allowedPer10s: WORKSPACE_LIMIT_PER_10S, ratio: ceiling.steadyMeanPer10s / WORKSPACE_LIMIT_PER_10S, throttled: ceiling.throttled, speedup: migration.seconds / Math.max(1, ceiling.seconds), differences: differences(migration.final, ceiling.final), loadAverage: ceiling.loadAverage }
+    ? { tokens: TOKENS, seconds: ceiling.seconds, exitCode: ceiling.exitCode, windows: ceiling.windows, steadyMeanPer10s: ceiling.steadyMeanPer10s, allowedPer10s: WORKSPACE_LIMIT_PER_10S, ratio: ceiling.steadyMeanPer10s / WORKSPACE_LIMIT_PER_10S, throttled: ceiling.throttled, speedup: migration.seconds / Math.max(1, ceiling.seconds), ...differenceFields(differences(migration.final, ceiling.final)), loadAverage: ceiling.loadAverage }
     : null;
   if (workspaceCeiling) {
     row(`(f) ${TOKENS} tokens: wall time, exit code`, `${n(workspaceCeiling.seconds, 0)} s, ${workspaceCeiling.exitCode} (one token ${n(migration.seconds, 0)} s: ×${n(workspaceCeiling.speedup)})`);
     row(`(f) ${TOKENS} tokens: requests per 10-s window`, workspaceCeiling.windows.join(' '));
     row('(f) workspaceCeiling.ratio: steady mean / workspace limit', `${n(workspaceCeiling.steadyMeanPer10s, 0)} / ${WORKSPACE_LIMIT_PER_10S} = ${n(workspaceCeiling.ratio, 3)}, ${workspaceCeiling.throttled} rate-limited (load average ${workspaceCeiling.loadAverage.map((l) => l.toFixed(1)).join(' ')})`);
     row(`(f) ${TOKENS} tokens: final state vs one token`, `${workspaceCeiling.differences} difference(s)`);
+    for (const e of workspaceCeiling.differenceExamples) row('      ', e);
   }
   const out = path.resolve('bench-results', 'bench.json');
   await mkdir(path.dirname(out), { recursive: true });
@@ -129,9 +132,17 @@ async function main(): Promise<void> {
   process.stdout.write(`\nwritten ${out}\n`);
 }
 
-/** Entries of one snapshot missing from the other, both ways, over every object kind. */
-function differences(a: MigrationBench['final'], b: MigrationBench['final']): number {
+/**
+ * Entries of one snapshot missing from the other, both ways, over every object kind, with the first
+ * few named (kind, which run has it, the entry cut at 600 characters) so a difference can be read.
+ */
+function differences(a: MigrationBench['final'], b: MigrationBench['final']): { count: number; examples: string[] } {
   let count = 0;
+  const examples: string[] = [];
+  const note = (text: string) => {
+    count++;
+    if (examples.length < 6) examples.push(text.slice(0, 600));
+  };
   for (const key of Object.keys(a) as (keyof typeof a)[]) {
     const left = (a[key] as unknown[]).map((x) => JSON.stringify(x));
     const right = (b[key] as unknown[]).map((x) => JSON.stringify(x));
@@ -140,11 +151,11 @@ function differences(a: MigrationBench['final'], b: MigrationBench['final']): nu
     for (const x of left) {
       const left1 = pool.get(x) ?? 0;
       if (left1 > 0) pool.set(x, left1 - 1);
-      else count++;
+      else note(`${key}, only in the reference run: ${x}`);
     }
-    for (const v of pool.values()) count += v;
+    for (const [x, v] of pool) for (let i = 0; i < v; i++) note(`${key}, only in this run: ${x}`);
   }
-  return count;
+  return { count, examples };
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { IntercomClient } from '../intercom';
-import { intercomClientFor, splitTokens } from '../engine/intercom-client';
+import { intercomClientFor, splitTokens, type RunSettings } from '../engine/intercom-client';
 import { openSource } from '../source/open-source';
 import type { SourceReader } from '../source/reader';
 import { parseSourceUrl } from '../source/source-url';
@@ -56,12 +56,32 @@ export function workspaceCeilingOf(values: { 'workspace-ceiling'?: string }): nu
   return n;
 }
 
-export function clientFor(target: IntercomTarget, options: { concurrency?: number; workspaceLimitPerMinute?: number } = {}): IntercomClient {
-  return intercomClientFor(
-    { token: tokensFromEnvironment(), baseUrl: target.baseUrl },
-    options.concurrency,
-    options.workspaceLimitPerMinute !== undefined ? { workspaceLimitPerMinute: options.workspaceLimitPerMinute } : {},
-  );
+function positiveWhole(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number (got ${value})`);
+  return n;
+}
+
+/** The run settings a verb's flags carry; the engine turns them into the client and the run's options. */
+export function runSettingsOf(values: { concurrency?: string; 'workspace-ceiling'?: string; size?: string; 'search-settle'?: string }): RunSettings {
+  const recordsInFlight = concurrencyOf(values);
+  const workspaceCeilingPerMinute = workspaceCeilingOf(values);
+  const sampleSize = positiveWhole('--size', values.size);
+  // How long an interrupted create is looked for through search before it counts as not applied
+  // (default 120 s: Intercom's search lags behind writes). A workspace known to index at once may shorten it.
+  const settle = values['search-settle'] === undefined ? undefined : Number(values['search-settle']);
+  if (settle !== undefined && !(Number.isFinite(settle) && settle >= 0)) throw new UsageError(`--search-settle must be a number of seconds (got ${values['search-settle']})`);
+  return {
+    ...(recordsInFlight !== undefined ? { recordsInFlight } : {}),
+    ...(workspaceCeilingPerMinute !== undefined ? { workspaceCeilingPerMinute } : {}),
+    ...(sampleSize !== undefined ? { sampleSize } : {}),
+    ...(settle !== undefined ? { searchSettleSeconds: settle } : {}),
+  };
+}
+
+export function clientFor(target: IntercomTarget, settings: RunSettings = {}): IntercomClient {
+  return intercomClientFor({ token: tokensFromEnvironment(), baseUrl: target.baseUrl }, settings);
 }
 
 /**
@@ -73,11 +93,10 @@ export async function connect(
   workspaceDir: string,
   env: CliEnvironment,
 ): Promise<{ target: IntercomTarget; client: IntercomClient }> {
-  const concurrency = concurrencyOf(values);
+  const settings = runSettingsOf(values);
   const target = await resolveTarget(values, workspaceDir);
   env.context.target = target;
-  const workspaceLimitPerMinute = workspaceCeilingOf(values);
-  const client = clientFor(target, { ...(concurrency === undefined ? {} : { concurrency }), ...(workspaceLimitPerMinute === undefined ? {} : { workspaceLimitPerMinute }) });
+  const client = clientFor(target, settings);
   if (target.fromWorkspace) process.stderr.write(`Intercom target: ${target.baseUrl} (from ${target.from})\n`);
   return { target, client };
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { SAMPLE_TICKETS } from '../model/run-defaults';
 import { UsageError } from './exit-codes';
 
 /**
@@ -29,7 +30,7 @@ export const FLAGS = {
   'take-over': { type: 'boolean', description: "the writer holding this folder's lock is on another host and known to be gone: take its lock and resume its run", default: 'off' },
   yes: { type: 'boolean', description: 'confirm without a prompt', default: 'off: asks in a terminal, refused otherwise' },
   json: { type: 'boolean', description: 'print a JSON summary on stdout (progress stays on stderr)', default: 'off' },
-  size: { type: 'string', value: 'N', description: 'tickets in the sample', default: '25' },
+  size: { type: 'string', value: 'N', description: 'tickets in the sample', default: String(SAMPLE_TICKETS) },
   sample: { type: 'string', value: 'N', description: 'for a quick look: up to N migrated records of each type read back from Intercom and compared with the source', default: 'every record' },
   all: { type: 'boolean', description: 'read back every migrated record (the default; kept for scripts)', default: 'on' },
   force: { type: 'boolean', description: 'replace an existing mapping.json (its edits and review stamps are lost)', default: 'off: refused when mapping.json exists' },

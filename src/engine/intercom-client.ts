@@ -1,5 +1,6 @@
 import { IntercomClient, type Region } from '../intercom';
-import { DEFAULT_RUN_OPTIONS } from './run-migration';
+import { RECORDS_IN_FLIGHT } from '../model/run-defaults';
+import type { RunOptions } from './context';
 
 /** Which Intercom to talk to, as an adapter knows it (the token from SecretStorage or INTERCOM_TOKEN). */
 export interface IntercomTarget {
@@ -17,18 +18,42 @@ export function splitTokens(raw: string | undefined): string[] {
 }
 
 /**
- * The one way the adapters build their Intercom client, so the editor and the command line run with
- * the same settings. Each record in flight holds at most one request at a time, so each token gets
- * as many request slots as the run keeps records in flight per token (runMigration multiplies by the
- * tokens): fewer slots leave records waiting (the editor ran at 10 against the CLI's 32), more would
+ * What a person chooses for a run, read by each adapter from its own place (the CLI's flags, the
+ * extension's migration/config.json) and turned into the client and the run's options here only, so
+ * the editor and the command line cannot drift apart. Unset means the shared default.
+ */
+export interface RunSettings {
+  /** Records in flight per access token (runMigration multiplies by the tokens). */
+  recordsInFlight?: number;
+  /** Tickets in a sample run. */
+  sampleSize?: number;
+  /** The most a lookup of an interrupted create waits for Intercom's search. */
+  searchSettleSeconds?: number;
+  /** The workspace's ceiling across apps, per minute (several tokens). */
+  workspaceCeilingPerMinute?: number;
+}
+
+/**
+ * The one way the adapters build their Intercom client. Each record in flight holds at most one
+ * request at a time, so each token gets as many request slots as the run keeps records in flight per
+ * token: fewer slots leave records waiting (the editor ran at 10 against the CLI's 32), more would
  * never be used.
  */
-export function intercomClientFor(target: IntercomTarget, recordsInFlight: number = DEFAULT_RUN_OPTIONS.concurrency, options: { workspaceLimitPerMinute?: number } = {}): IntercomClient {
+export function intercomClientFor(target: IntercomTarget, settings: RunSettings = {}): IntercomClient {
   return new IntercomClient({
     token: target.token,
-    ...(options.workspaceLimitPerMinute !== undefined ? { workspaceLimitPerMinute: options.workspaceLimitPerMinute } : {}),
+    ...(settings.workspaceCeilingPerMinute !== undefined ? { workspaceLimitPerMinute: settings.workspaceCeilingPerMinute } : {}),
     ...(target.region ? { region: target.region } : {}),
     ...(target.baseUrl ? { baseUrl: target.baseUrl } : {}),
-    rateLimiter: { concurrency: recordsInFlight },
+    rateLimiter: { concurrency: settings.recordsInFlight ?? RECORDS_IN_FLIGHT },
   });
+}
+
+/** The run's options from the same settings the client was built from. */
+export function runOptionsFor(settings: RunSettings): Partial<RunOptions> {
+  return {
+    ...(settings.recordsInFlight !== undefined ? { concurrency: settings.recordsInFlight } : {}),
+    ...(settings.sampleSize !== undefined ? { sampleSize: settings.sampleSize } : {}),
+    ...(settings.searchSettleSeconds !== undefined ? { searchSettleMs: settings.searchSettleSeconds * 1000 } : {}),
+  };
 }

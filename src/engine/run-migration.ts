@@ -27,6 +27,7 @@ import { migrateTags } from './phases/tags';
 import { migrateTickets, type ConversationScope } from './phases/tickets';
 import { resolveWorkspace } from './workspace';
 import { DEFAULT_SEARCH_SETTLE_MS, WriteMemory } from './write';
+import { RECORDS_IN_FLIGHT, SAMPLE_TICKETS } from '../model/run-defaults';
 
 export type MigrationKind = 'configure' | 'sample' | 'full' | 'delta' | 'dry-run';
 
@@ -57,10 +58,7 @@ export interface MigrationResult {
   message?: string;
 }
 
-// 32 records in flight, and as many request slots in the client (intercom-client.ts): each record's writes are
-// sequential, so with 16 the contact and membership phases stayed near 75–95 % of the rate limit on a
-// loaded 2-core machine (npm run bench); with 32 every 10-s window reaches the limiter's ceiling.
-export const DEFAULT_RUN_OPTIONS: RunOptions = { concurrency: 32, sampleSize: 25, dryRun: false, attachmentsRoot: null };
+export const DEFAULT_RUN_OPTIONS: RunOptions = { concurrency: RECORDS_IN_FLIGHT, sampleSize: SAMPLE_TICKETS, dryRun: false, attachmentsRoot: null };
 
 /**
  * Before anything is written: the folder's Intercom workspace is the one the token reaches, what

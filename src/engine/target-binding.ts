@@ -38,36 +38,58 @@ export function targetPath(workspaceDir: string): string {
   return path.join(workspaceDir, 'migration', 'target.json');
 }
 
+/** What GET /me said of one access token, named by its place in the list (never by its value). */
+export type TokenCheck =
+  | { number: number; ok: true; workspace: IntercomWorkspaceId; admin: string }
+  | { number: number; ok: false; reason: string };
+
+/**
+ * Each token asked on its own with GET /me. A refused token (401) is a result, not an error, so a
+ * view can show which of several failed; anything else (network, 5xx) is thrown as it came.
+ */
+export async function checkEachToken(client: IntercomClient): Promise<TokenCheck[]> {
+  const lanes = client.transport.lanes.live();
+  const several = lanes.length > 1;
+  const checks: TokenCheck[] = [];
+  for (const lane of lanes) {
+    try {
+      const me = await client.admins.me(several ? lane.number : undefined);
+      if (!me.app?.id_code) throw new EngineUsageError('GET /me did not name the Intercom workspace (app.id_code): cannot bind this folder to it');
+      const workspace = { appIdCode: me.app.id_code, appName: me.app.name ?? '(unnamed workspace)', region: me.app.region ?? null, apiBaseUrl: client.transport.baseUrl };
+      checks.push({ number: lane.number, ok: true, workspace, admin: me.name ?? me.email ?? me.id });
+    } catch (error) {
+      if (!(several && error instanceof AuthError)) throw error;
+      checks.push({ number: lane.number, ok: false, reason: 'refused by Intercom (401)' });
+    }
+  }
+  return checks;
+}
+
+/** Why a list of token checks cannot be used together, or undefined when it can. */
+export function tokenProblem(checks: readonly TokenCheck[]): string | undefined {
+  const refused = checks.find((c) => !c.ok);
+  if (refused) return `Intercom refused access token ${refused.number} of ${checks.length} (401): replace it or remove it from the list; nothing was written`;
+  const passed = checks.filter((c): c is Extract<TokenCheck, { ok: true }> => c.ok);
+  const first = passed[0];
+  const other = passed.find((c) => c.workspace.appIdCode !== first?.workspace.appIdCode);
+  if (first && other) {
+    return `Access token ${other.number} of ${checks.length} belongs to Intercom workspace ${describe(other.workspace)}, token ${first.number} to ${describe(first.workspace)}: ` +
+      'several tokens must be apps of one workspace; nothing was written';
+  }
+  return undefined;
+}
+
 /**
  * The Intercom workspace behind the token, as GET /me names it. With several tokens, each is asked
  * on its own before anything is written: a refused token, or one of another workspace, stops here,
  * named by its place in the list (never by its value).
  */
 export async function intercomWorkspaceOf(client: IntercomClient): Promise<IntercomWorkspaceId> {
-  const lanes = client.transport.lanes.live();
-  const several = lanes.length > 1;
-  const found: { number: number; workspace: IntercomWorkspaceId }[] = [];
-  for (const lane of lanes) {
-    let me;
-    try {
-      me = await client.admins.me(several ? lane.number : undefined);
-    } catch (error) {
-      if (several && error instanceof AuthError) {
-        throw new EngineUsageError(`Intercom refused access token ${lane.number} of ${lanes.length} (401): replace it or remove it from the list; nothing was written`);
-      }
-      throw error;
-    }
-    if (!me.app?.id_code) throw new EngineUsageError('GET /me did not name the Intercom workspace (app.id_code): cannot bind this folder to it');
-    found.push({ number: lane.number, workspace: { appIdCode: me.app.id_code, appName: me.app.name ?? '(unnamed workspace)', region: me.app.region ?? null, apiBaseUrl: client.transport.baseUrl } });
-  }
-  const first = found[0]!;
-  const other = found.find((f) => f.workspace.appIdCode !== first.workspace.appIdCode);
-  if (other) {
-    throw new EngineUsageError(
-      `Access token ${other.number} of ${lanes.length} belongs to Intercom workspace ${describe(other.workspace)}, token ${first.number} to ${describe(first.workspace)}: ` +
-        'several tokens must be apps of one workspace; nothing was written',
-    );
-  }
+  const checks = await checkEachToken(client);
+  const problem = tokenProblem(checks);
+  if (problem) throw new EngineUsageError(problem);
+  const first = checks[0];
+  if (!first?.ok) throw new EngineUsageError('no Intercom access token to check');
   return first.workspace;
 }
 

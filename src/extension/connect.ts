@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { INTERCOM_REGIONS, sourceConfigSchema, type IntercomRegion, type MigrationConfig, type SourceConfig } from '../model/migration-config';
-import { checkTarget, type ConnectionId } from './connection-state';
+import { checkTarget, type ConnectionId, type TokenCheckResult } from './connection-state';
 import type { Ctx } from './context';
 import { runningSandbox } from './sandbox';
 
@@ -129,8 +129,8 @@ export async function setAiKey(ctx: Ctx): Promise<void> {
   await ctx.refreshViews();
 }
 
-async function record(ctx: Ctx, id: ConnectionId, config: MigrationConfig, ok: boolean, summary: string): Promise<boolean> {
-  await ctx.recordCheck(id, { ok, target: checkTarget(id, config), summary, at: ctx.clock.now().toISOString() });
+async function record(ctx: Ctx, id: ConnectionId, config: MigrationConfig, ok: boolean, summary: string, tokens?: TokenCheckResult[]): Promise<boolean> {
+  await ctx.recordCheck(id, { ok, target: checkTarget(id, config), summary, at: ctx.clock.now().toISOString(), ...(tokens ? { tokens } : {}) });
   await ctx.refreshViews();
   return ok;
 }
@@ -158,20 +158,28 @@ export async function testSource(ctx: Ctx): Promise<boolean> {
   }
 }
 
-/** GET /me: proves the token and names the workspace and its region. */
+/** GET /me for each token: proves it and names the workspace and its region. */
 export async function testIntercom(ctx: Ctx): Promise<boolean> {
-  const [{ openClient, requireConfig }, { intercomWorkspaceOf }] = await Promise.all([import('./engine-access'), import('../engine/target-binding')]);
+  const [{ openClient, requireConfig }, { checkEachToken, tokenProblem }] = await Promise.all([import('./engine-access'), import('../engine/target-binding')]);
   const config = await requireConfig(ctx);
   try {
     const client = await openClient(ctx, config);
     // Every token on its own: a refused one, or one of another workspace, is named by its place.
-    await intercomWorkspaceOf(client);
-    const me = await client.admins.me();
-    const name = me.app?.name ?? me.app?.id_code ?? 'unnamed workspace';
-    const region = (me.app?.region ?? config.intercom.region).toUpperCase();
-    const tokens = client.transport.lanes.count;
-    ctx.log.info(`Intercom test passed: workspace "${name}" (${region}) as ${me.name ?? me.email ?? me.id}${tokens > 1 ? `, ${tokens} tokens` : ''}`);
-    return await record(ctx, 'intercom', config, true, `${name} · ${region}${tokens > 1 ? ` · ${tokens} tokens` : ''}`);
+    const checks = await checkEachToken(client);
+    const several = checks.length > 1;
+    const tokens = checks.map((c) => ({ number: c.number, ok: c.ok, summary: c.ok ? `${c.workspace.appName} (${c.workspace.appIdCode}) as ${c.admin}` : c.reason }));
+    const problem = tokenProblem(checks);
+    if (problem) {
+      ctx.log.error(`Intercom test failed: ${problem}`);
+      void vscode.window.showErrorMessage(`Intercom: ${problem}`);
+      return await record(ctx, 'intercom', config, false, problem, several ? tokens : undefined);
+    }
+    const first = checks[0];
+    const me = first?.ok ? first : undefined;
+    const name = me?.workspace.appName ?? 'unnamed workspace';
+    const region = (me?.workspace.region ?? config.intercom.region).toUpperCase();
+    ctx.log.info(`Intercom test passed: workspace "${name}" (${region}) as ${me?.admin ?? 'unknown admin'}${several ? `, ${checks.length} tokens` : ''}`);
+    return await record(ctx, 'intercom', config, true, `${name} · ${region}${several ? ` · ${checks.length} tokens` : ''}`, several ? tokens : undefined);
   } catch (error) {
     ctx.log.error(`Intercom test failed: ${messageOf(error)}`);
     void vscode.window.showErrorMessage(`Intercom: ${messageOf(error)}`);

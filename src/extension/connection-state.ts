@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { MigrationConfig } from '../model/migration-config';
 import type { SecretPresence } from './secrets';
 
@@ -11,18 +12,41 @@ export interface ConnectionState {
   status: 'verified' | 'connected' | 'failed' | 'incomplete' | 'notConnected' | 'off';
   description: string;
   tooltip: string;
+  /** Several Intercom access tokens: one entry each, named by its place in the list (never its value). */
+  tokens?: TokenState[];
 }
 
-/** The outcome of the last Test of a connection, kept in the workspace state (never a secret). */
-export interface CheckResult {
-  ok: boolean;
-  /** What was tested (source location, Intercom region or base URL, AI model): a result for another target is stale. */
-  target: string;
-  /** Passed: what was found ("Acme · EU"); failed: the error. */
-  summary: string;
-  at: string;
+export interface TokenState {
+  label: string;
+  status: 'verified' | 'failed' | 'connected';
+  description: string;
+  tooltip: string;
 }
-export type ConnectionChecks = Partial<Record<ConnectionId, CheckResult>>;
+
+/** One token's part of the last Intercom test. */
+const TokenCheckResult = z.object({ number: z.number().int().min(1), ok: z.boolean(), summary: z.string() });
+export type TokenCheckResult = z.infer<typeof TokenCheckResult>;
+
+/** The outcome of the last Test of a connection, kept in the workspace state (never a secret). */
+const CheckResult = z.object({
+  ok: z.boolean(),
+  /** What was tested (source location, Intercom region or base URL, AI model): a result for another target is stale. */
+  target: z.string(),
+  /** Passed: what was found ("Acme · EU"); failed: the error. */
+  summary: z.string(),
+  at: z.string(),
+  /** With several Intercom tokens: what each one answered. */
+  tokens: z.array(TokenCheckResult).optional(),
+});
+export type CheckResult = z.infer<typeof CheckResult>;
+const ConnectionChecks = z.object({ source: CheckResult.optional(), intercom: CheckResult.optional(), ai: CheckResult.optional() });
+export type ConnectionChecks = z.infer<typeof ConnectionChecks>;
+
+/** The checks as the workspace state holds them; anything unreadable (an older shape) counts as never tested. */
+export function parseConnectionChecks(stored: unknown): ConnectionChecks {
+  const parsed = ConnectionChecks.safeParse(stored ?? {});
+  return parsed.success ? parsed.data : {};
+}
 
 /** Identifies what a Test talks to, so a result is shown only while the configuration still points there. */
 export function checkTarget(id: ConnectionId, config: MigrationConfig | undefined): string {
@@ -56,6 +80,25 @@ function sourceState(config: MigrationConfig | undefined, secrets: SecretPresenc
   return { ...base, status: 'connected', description: where, tooltip: `${where}${needsPassword ? `\nUser ${source.user}; password in secret storage.` : ''}` };
 }
 
+/**
+ * Several tokens: each one's row, from the last test of this target when it covered that token, else
+ * "not tested". A single token has no rows: the Intercom entry says it all.
+ */
+function tokenStates(count: number, check: CheckResult | undefined, target: string): TokenState[] | undefined {
+  if (count < 2) return undefined;
+  const current = check && check.target === target ? check : undefined;
+  return Array.from({ length: count }, (_, i) => {
+    const number = i + 1;
+    const label = `Token ${number} of ${count}`;
+    const result = current?.tokens?.find((t) => t.number === number);
+    if (!result) return { label, status: 'connected', description: 'not tested', tooltip: `${label}: kept in secret storage; run "Test Intercom" to check it with GET /me.` };
+    const when = `tested ${current!.at.replace('T', ' ').slice(0, 16)} UTC`;
+    return result.ok
+      ? { label, status: 'verified', description: result.summary, tooltip: `${label}: ${result.summary} (${when})` }
+      : { label, status: 'failed', description: result.summary, tooltip: `${label} failed (${when}): ${result.summary}. Replace it or remove it from the list with "Connect Intercom".` };
+  });
+}
+
 function intercomState(config: MigrationConfig | undefined, secrets: SecretPresence): ConnectionState {
   const region = config?.intercom.region ?? 'us';
   const host = config?.intercom.baseUrl ?? REGION_HOSTS[region];
@@ -78,11 +121,16 @@ function aiState(config: MigrationConfig | undefined, secrets: SecretPresence): 
  * The three entries, or none when neither SmarterTrack nor Intercom is connected: an empty view lets
  * VS Code show the welcome content with its Connect buttons instead.
  */
-export function describeConnections(config: MigrationConfig | undefined, secrets: SecretPresence, checks: ConnectionChecks = {}): ConnectionState[] {
+export function describeConnections(config: MigrationConfig | undefined, secrets: SecretPresence, checks: ConnectionChecks = {}, intercomTokens = secrets.intercomToken ? 1 : 0): ConnectionState[] {
   const states = [sourceState(config, secrets), intercomState(config, secrets), aiState(config, secrets)].map((state) =>
     withCheck(state, checks[state.id], checkTarget(state.id, config)),
   );
-  const [source, intercom] = states;
-  if (source?.status === 'notConnected' && intercom?.status === 'notConnected') return [];
+  const intercom = states[1];
+  const tokens = intercom && intercom.status !== 'notConnected' ? tokenStates(intercomTokens, checks.intercom, checkTarget('intercom', config)) : undefined;
+  if (intercom && tokens) {
+    states[1] = { ...intercom, tokens, tooltip: `${intercom.tooltip}\n${tokens.length} access tokens (apps of one workspace) share the rate limit.` };
+    if (intercom.status === 'connected') states[1] = { ...states[1], description: `${intercom.description} · ${tokens.length} tokens` };
+  }
+  if (states[0]?.status === 'notConnected' && states[1]?.status === 'notConnected') return [];
   return states;
 }

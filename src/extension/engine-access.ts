@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
-import type { IntercomClient, Region } from '../intercom';
-import { intercomClientFor, splitTokens } from '../engine/intercom-client';
+import type { IntercomClient } from '../intercom';
+import { splitTokens } from '../engine/intercom-client';
 import { registerSecret } from '../ledger';
 import type { MigrationConfig } from '../model/migration-config';
-import { openSource } from '../source/open-source';
 import type { SourceReader } from '../source/reader';
-import { parseSourceUrl } from '../source/source-url';
 import type { Ctx } from './context';
+import { intercomClientOf, sourceReaderOf } from './run-inputs';
 import { attachmentsRootOf, sourceUrlOf } from './source-location';
 
 export { attachmentsRootOf, sourceUrlOf };
@@ -36,19 +35,15 @@ export async function openReader(ctx: Ctx, config: MigrationConfig): Promise<Sou
     if (!password) throw new Error('The SmarterTrack password is not in secret storage: run "Connect SmarterTrack" again.');
     registerSecret(password);
   }
-  const base = workspaceDir(ctx);
-  // The password goes to the reader as an option: never into the URL, the environment or a file.
   // A SQLite source waits a little for another process's write to end: the wait is said in the log.
-  const onNotice = (message: string) => ctx.log.warn(message);
-  return openSource(parseSourceUrl(sourceUrlOf(config.source, base)), { attachmentsRoot: attachmentsRootOf(config.source, base), onNotice, ...(password ? { password, env: {} } : {}) });
+  return sourceReaderOf(config, workspaceDir(ctx), { onNotice: (message) => ctx.log.warn(message), ...(password ? { password } : {}) });
 }
 
 export async function openClient(ctx: Ctx, config: MigrationConfig): Promise<IntercomClient> {
   const token = await ctx.secrets.get('intercomToken');
   if (!token) throw new Error('No Intercom access token in secret storage: run "Connect Intercom".');
-  const tokens = splitTokens(token);
-  for (const t of tokens) registerSecret(t);
-  return intercomClientFor({ token: tokens, region: config.intercom.region.toUpperCase() as Region, ...(config.intercom.baseUrl ? { baseUrl: config.intercom.baseUrl } : {}) }, config.run.concurrency);
+  for (const t of splitTokens(token)) registerSecret(t);
+  return intercomClientOf(config, token);
 }
 
 export function intercomTarget(config: MigrationConfig | undefined): string {

@@ -2,7 +2,7 @@ import { clockFromEnvironment, systemClock, type Clock } from '../model/clock';
 import * as vscode from 'vscode';
 import { MIGRATION_DIR } from '../model/migration-config';
 import { commands } from './commands';
-import type { ConnectionChecks } from './connection-state';
+import { parseConnectionChecks } from './connection-state';
 import type { Ctx } from './context';
 import { vscodePrompts, type Prompts } from './prompts';
 import { disposeSandbox, runningSandbox } from './sandbox';
@@ -15,6 +15,8 @@ import { MigrationView } from './views/migration-view';
 import { RunsView } from './views/runs-view';
 
 /** Returned by activate() only when VS Code runs the extension's own tests (ExtensionMode.Test). */
+interface TreeRow { label: string; description: string; command?: string; children?: Omit<TreeRow, 'children'>[] }
+
 export interface TestApi {
   readonly secrets: SecretStore;
   readonly activationMs: number;
@@ -22,7 +24,7 @@ export interface TestApi {
   usePrompts(prompts: Prompts | undefined): void;
   sandbox(): { url: string; token: string } | undefined;
   /** Labels and descriptions the tree views show now. */
-  tree(view: 'connections' | 'migration' | 'runs'): Promise<{ label: string; description: string; command?: string }[]>;
+  tree(view: 'connections' | 'migration' | 'runs'): Promise<TreeRow[]>;
   /** The folder VS Code writes this extension's log channel to. */
   readonly logUri: vscode.Uri;
   /** An open mapping editor, to speak for its webview (messages go through the same checks). */
@@ -47,7 +49,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     secrets,
     folder,
     prompts: vscodePrompts,
-    checks: () => extension.workspaceState.get<ConnectionChecks>(CHECKS_KEY) ?? {},
+    checks: () => parseConnectionChecks(extension.workspaceState.get(CHECKS_KEY)),
     async recordCheck(id, result) {
       const checks = { ...ctx.checks() };
       if (result) checks[id] = result;
@@ -99,10 +101,14 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     async tree(view) {
       const provider: vscode.TreeDataProvider<unknown> = { connections, migration, runs }[view] as vscode.TreeDataProvider<unknown>;
       const nodes = (await provider.getChildren()) ?? [];
-      return Promise.all(nodes.map(async (n) => {
+      const row = async (n: unknown) => {
         const item = await provider.getTreeItem(n);
         const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
         return { label, description: typeof item.description === 'string' ? item.description : '', ...(item.command ? { command: item.command.command } : {}) };
+      };
+      return Promise.all(nodes.map(async (n) => {
+        const children = (await provider.getChildren(n)) ?? [];
+        return { ...(await row(n)), ...(children.length ? { children: await Promise.all(children.map(row)) } : {}) };
       }));
     },
   };

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { splitTokens } from '../engine/intercom-client';
 
 /**
  * The three secrets of a migration and their SecretStorage keys. Nothing else in the extension
@@ -39,6 +40,11 @@ export class SecretStore {
   async presence(): Promise<SecretPresence> {
     const entries = await Promise.all(SECRET_NAMES.map(async (name) => [name, (await this.get(name)) !== undefined] as const));
     return Object.fromEntries(entries) as SecretPresence;
+  }
+
+  /** How many Intercom access tokens are stored (several apps of one workspace, comma-separated). */
+  async intercomTokenCount(): Promise<number> {
+    return splitTokens(await this.get('intercomToken')).length;
   }
 
   onDidChange(listener: (name: SecretName) => void): vscode.Disposable {

@@ -17,6 +17,7 @@ import { buildScope, writeScopeReports } from '../reports/scope';
 import type { Agent } from '../model/source';
 import type { Ctx } from './context';
 import { attachmentsRootOf, intercomTarget, openClient, openReader, requireConfig, workspaceDir } from './engine-access';
+import { runOptionsOf } from './run-inputs';
 import { countsText, listRunEntries } from './ledger-runs';
 import { RunProgress } from './run-progress';
 import { runReport } from './run-report';
@@ -217,7 +218,7 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
         ctx.log.show(true);
         return runMigration({
           workspaceDir: dir, kind, reader, client, progress: sink, signal: abort.signal, clock: ctx.clock, adopt: options.adopt === true, takeOver: options.takeOver === true,
-          options: { concurrency: config.run.concurrency, sampleSize: config.run.sampleSize, attachmentsRoot: attachmentsRootOf(config.source, dir) },
+          options: runOptionsOf(config),
         });
       },
     );

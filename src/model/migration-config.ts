@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RECORDS_IN_FLIGHT, SAMPLE_TICKETS } from './run-defaults';
 
 /**
  * migration/config.json: the non-secret settings of one migration, shared by the extension and the
@@ -62,8 +63,11 @@ export const aiConfigSchema = z.strictObject({
 export type AiConfig = z.infer<typeof aiConfigSchema>;
 
 export const runConfigSchema = z.strictObject({
-  concurrency: z.number().int().min(1).max(64).default(32),
-  sampleSize: z.number().int().min(1).max(10_000).default(50),
+  /** Records in flight per access token. */
+  concurrency: z.number().int().min(1).max(64).default(RECORDS_IN_FLIGHT),
+  sampleSize: z.number().int().min(1).max(10_000).default(SAMPLE_TICKETS),
+  /** Intercom's ceiling for all apps of the workspace, per minute, when several tokens are used (25,000 unless set). */
+  workspaceCeiling: z.number().int().min(6).optional(),
   /** Public base URL under which attachments are served to Intercom; empty means not configured. */
   attachmentBaseUrl: z.union([z.url(), z.literal('')]).default(''),
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkTarget, describeConnections } from '../../src/extension/connection-state';
+import { checkTarget, describeConnections, parseConnectionChecks } from '../../src/extension/connection-state';
 import { migrationConfigSchema } from '../../src/model/migration-config';
 
 const none = { intercomToken: false, smartertrackPassword: false, aiKey: false };
@@ -46,4 +46,34 @@ test('a passed Test of the same target shows what it found; a stale or failed on
   const failed = describeConnections(config, presence, { intercom: { ...check, ok: false, summary: '401 Unauthorized' } })[1];
   assert.equal(failed?.status, 'failed');
   assert.match(failed?.tooltip ?? '', /401 Unauthorized/);
+});
+
+test('several tokens: one row each, from the last test of this target; untested or stale rows say "not tested"', () => {
+  const config = migrationConfigSchema.parse({ version: 1, intercom: { region: 'us', baseUrl: 'http://127.0.0.1:4000' } });
+  const presence = { ...none, intercomToken: true };
+  assert.equal(describeConnections(config, presence, {}, 1)[1]?.tokens, undefined, 'one token has no rows');
+
+  const untested = describeConnections(config, presence, {}, 3)[1];
+  assert.deepEqual(untested?.tokens?.map((t) => [t.label, t.status, t.description]), [
+    ['Token 1 of 3', 'connected', 'not tested'], ['Token 2 of 3', 'connected', 'not tested'], ['Token 3 of 3', 'connected', 'not tested'],
+  ]);
+  assert.match(untested?.description ?? '', / · 3 tokens$/);
+
+  const check = {
+    ok: false, target: checkTarget('intercom', config), summary: 'Intercom refused access token 2 of 3 (401)', at: '2026-11-28T12:00:00.000Z',
+    tokens: [{ number: 1, ok: true, summary: 'Acme (abc123) as Ann' }, { number: 2, ok: false, summary: 'refused by Intercom (401)' }, { number: 3, ok: true, summary: 'Acme (abc123) as Bo' }],
+  };
+  const tested = describeConnections(config, presence, { intercom: check }, 3)[1];
+  assert.equal(tested?.status, 'failed');
+  assert.deepEqual(tested?.tokens?.map((t) => [t.status, t.description]), [['verified', 'Acme (abc123) as Ann'], ['failed', 'refused by Intercom (401)'], ['verified', 'Acme (abc123) as Bo']]);
+
+  const elsewhere = migrationConfigSchema.parse({ version: 1, intercom: { region: 'eu' } });
+  assert.deepEqual(describeConnections(elsewhere, presence, { intercom: check }, 3)[1]?.tokens?.map((t) => t.description), ['not tested', 'not tested', 'not tested'], 'a test of another target is stale');
+});
+
+test('stored checks are parsed: an unreadable shape counts as never tested', () => {
+  const good = { intercom: { ok: true, target: 'us', summary: 'Acme · US', at: '2026-11-28T12:00:00.000Z' } };
+  assert.deepEqual(parseConnectionChecks(good), good);
+  assert.deepEqual(parseConnectionChecks({ intercom: { ok: 'yes' } }), {});
+  assert.deepEqual(parseConnectionChecks(undefined), {});
 });

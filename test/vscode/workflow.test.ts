@@ -78,6 +78,20 @@ describe('the migration workflow through its commands', function () {
     assert.equal(await vscode.commands.executeCommand('st2ic.testIntercom'), true);
   });
 
+  it('several tokens: the tree shows each one, and which Intercom refused', async () => {
+    const token = await api().secrets.get('intercomToken');
+    await api().secrets.store('intercomToken', `${token},not-the-sandbox-token`);
+    assert.equal(await vscode.commands.executeCommand('st2ic.testIntercom'), false);
+    const intercom = (await api().tree('connections')).find((r) => r.label === 'Intercom');
+    assert.deepEqual(intercom?.children?.map((c) => c.label), ['Token 1 of 2', 'Token 2 of 2']);
+    assert.match(intercom?.children?.[0]?.description ?? '', / as /, 'the first token passed: workspace and admin');
+    assert.equal(intercom?.children?.[1]?.description, 'refused by Intercom (401)');
+    assert.doesNotMatch(JSON.stringify(intercom), /not-the-sandbox-token/);
+    await api().secrets.store('intercomToken', token!);
+    assert.equal(await vscode.commands.executeCommand('st2ic.testIntercom'), true);
+    assert.equal((await api().tree('connections')).find((r) => r.label === 'Intercom')?.children, undefined, 'one token again: no rows');
+  });
+
   it('stores an AI key and checks the AI settings without a request', async () => {
     await api().secrets.store('smartertrackPassword', PASSWORD); // unused by SQLite; must never leak either
     prompts.script({ input: AI_KEY });

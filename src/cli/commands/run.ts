@@ -1,7 +1,8 @@
 import { runMigration, type MigrationKind, type MigrationResult } from '../../engine/run-migration';
 import type { CliCommand } from '../command';
-import { connect, readerFrom, workspaceOf } from '../common';
-import { ExitCode, UsageError } from '../exit-codes';
+import { runOptionsFor } from '../../engine/intercom-client';
+import { connect, readerFrom, runSettingsOf, workspaceOf } from '../common';
+import { ExitCode } from '../exit-codes';
 import { parseVerb } from '../flags';
 import { handleInterrupts } from '../interrupts';
 import { ProgressPrinter, typeWords } from '../progress-printer';
@@ -33,13 +34,6 @@ export function runVerdict(label: string, result: MigrationResult): string {
   return `${head}.`;
 }
 
-function positiveNumber(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number (got ${value})`);
-  return n;
-}
-
 function runVerb(key: 'sample' | 'migrate' | 'delta', kind: RunKind): CliCommand {
   const spec = VERBS[key];
   return {
@@ -48,11 +42,7 @@ function runVerb(key: 'sample' | 'migrate' | 'delta', kind: RunKind): CliCommand
     specs: [spec],
     async run(argv, env) {
       const { values } = parseVerb(spec, argv);
-      const size = positiveNumber('--size', (values as { size?: string }).size);
-      // How long an interrupted create is looked for through search before it counts as not applied
-      // (default 120 s: Intercom's search lags behind writes). A workspace known to index at once may shorten it.
-      const settle = values['search-settle'] === undefined ? undefined : Number(values['search-settle']);
-      if (settle !== undefined && !(Number.isFinite(settle) && settle >= 0)) throw new UsageError(`--search-settle must be a number of seconds (got ${values['search-settle']})`);
+      const settings = runSettingsOf(values);
       const workspaceDir = workspaceOf(values);
       const { client } = await connect(values, workspaceDir, env);
       const reader = await readerFrom(values);
@@ -69,11 +59,7 @@ function runVerb(key: 'sample' | 'migrate' | 'delta', kind: RunKind): CliCommand
           workspaceDir,
           kind: values['dry-run'] ? 'dry-run' : kind,
           reader, client, progress: printer, signal: abort.signal, clock: env.clock, adopt: values.adopt === true, takeOver: values['take-over'] === true,
-          options: {
-            ...(size ? { sampleSize: size } : {}),
-            ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
-            ...(settle !== undefined ? { searchSettleMs: settle * 1000 } : {}),
-          },
+          options: runOptionsFor(settings),
         });
       } finally {
         printer.stop();

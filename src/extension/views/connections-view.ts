@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { describeConnections, type ConnectionChecks, type ConnectionState } from '../connection-state';
+import { describeConnections, type ConnectionChecks, type ConnectionState, type TokenState } from '../connection-state';
 import type { MigrationFolder } from '../migration-folder';
 import type { SecretStore } from '../secrets';
 
@@ -18,7 +18,7 @@ const CONNECT_COMMANDS: Record<ConnectionState['id'], string> = {
   ai: 'st2ic.setAiKey',
 };
 
-type Node = { kind: 'connection'; state: ConnectionState } | { kind: 'error'; message: string };
+type Node = { kind: 'connection'; state: ConnectionState } | { kind: 'token'; token: TokenState } | { kind: 'error'; message: string };
 
 /** SmarterTrack, Intercom and AI entries built from migration/config.json and which secrets exist. */
 export class ConnectionsView implements vscode.TreeDataProvider<Node> {
@@ -36,10 +36,10 @@ export class ConnectionsView implements vscode.TreeDataProvider<Node> {
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
-    if (node) return [];
+    if (node) return node.kind === 'connection' ? (node.state.tokens ?? []).map((token) => ({ kind: 'token', token })) : [];
     try {
-      const [config, presence] = await Promise.all([this.folder.readConfig(), this.secrets.presence()]);
-      return describeConnections(config, presence, this.checks()).map((state) => ({ kind: 'connection', state }));
+      const [config, presence, tokens] = await Promise.all([this.folder.readConfig(), this.secrets.presence(), this.secrets.intercomTokenCount()]);
+      return describeConnections(config, presence, this.checks(), tokens).map((state) => ({ kind: 'connection', state }));
     } catch (error) {
       return [{ kind: 'error', message: (error as Error).message }];
     }
@@ -54,8 +54,18 @@ export class ConnectionsView implements vscode.TreeDataProvider<Node> {
       item.command = { command: 'st2ic.openMigrationFolder', title: 'Open Migration Folder' };
       return item;
     }
+    if (node.kind === 'token') {
+      const { token } = node;
+      const item = new vscode.TreeItem(token.label);
+      item.description = token.description;
+      item.tooltip = token.tooltip;
+      const look = ICONS[token.status];
+      item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
+      item.contextValue = `connection.intercom.token.${token.status}`;
+      return item;
+    }
     const { state } = node;
-    const item = new vscode.TreeItem(state.label);
+    const item = new vscode.TreeItem(state.label, state.tokens ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = `connection.${state.id}`;
     item.description = state.description;
     item.tooltip = state.tooltip;
