@@ -12,6 +12,9 @@ const MAX_IN_FLIGHT_FACTOR = 8;
  * `carryOver`, the loop returns as soon as the stream is read and every record still in flight is
  * parked, handing those to `carryOver` (settling once they finish, rejecting as the loop would):
  * a phase's last unknown outcomes then wait beside the next phase instead of in front of it.
+ * With `shared` slots as well (phases whose records do not depend on each other), the loop returns
+ * as soon as the stream is read: the records still working finish beside the next phase, which takes
+ * each slot they free, so a phase's tail of long threads never leaves slots idle.
  */
 export async function forEachConcurrent<T>(
   items: AsyncIterable<T>,
@@ -20,8 +23,9 @@ export async function forEachConcurrent<T>(
   task: (item: T) => Promise<void>,
   onParked?: (parked: number) => void,
   carryOver?: (rest: Promise<void>) => void,
+  shared?: Slots,
 ): Promise<void> {
-  const slots = new Slots(Math.max(1, limit), onParked);
+  const slots = shared ?? new Slots(Math.max(1, limit), onParked);
   const maxInFlight = slots.limit * MAX_IN_FLIGHT_FACTOR;
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
@@ -43,6 +47,12 @@ export async function forEachConcurrent<T>(
       })
       .finally(() => inFlight.delete(running));
     inFlight.add(running);
+  }
+  if (carryOver && shared && failure === undefined) {
+    if (inFlight.size > 0) carryOver(Promise.all(inFlight).then(() => {
+      if (failure !== undefined) throw failure;
+    }));
+    return;
   }
   if (carryOver && failure === undefined) {
     await slots.idle();
@@ -103,15 +113,18 @@ export class ParkedTally {
 /**
  * forEachConcurrent at the run's concurrency, telling the run's progress how many records are parked.
  * `overlap`: the next phase does not depend on this one's records (tickets, chats and call logs are
- * independent conversations), so its parked records are carried over instead of holding it up.
+ * independent conversations), so its unfinished records are carried over instead of holding it up:
+ * with the run's `overlapSlots`, every one of them, sharing the slots with the next phase; without,
+ * the parked ones.
  */
 export function forEachRecord<T>(
-  ctx: { options: { concurrency: number }; signal: AbortSignal; progress: { waiting?(count: number): void }; carriedOver?: CarriedOver; parked?: ParkedTally },
+  ctx: { options: { concurrency: number }; signal: AbortSignal; progress: { waiting?(count: number): void }; carriedOver?: CarriedOver; parked?: ParkedTally; overlapSlots?: Slots },
   items: AsyncIterable<T>,
   task: (item: T) => Promise<void>,
   options: { overlap?: boolean } = {},
 ): Promise<void> {
   const carry = options.overlap && ctx.carriedOver ? (rest: Promise<void>) => ctx.carriedOver!.add(rest) : undefined;
-  const onParked = ctx.parked?.reporter() ?? ((n: number) => ctx.progress.waiting?.(n));
-  return forEachConcurrent(items, ctx.options.concurrency, ctx.signal, task, onParked, carry);
+  const shared = carry ? ctx.overlapSlots : undefined;
+  const onParked = shared ? undefined : ctx.parked?.reporter() ?? ((n: number) => ctx.progress.waiting?.(n));
+  return forEachConcurrent(items, ctx.options.concurrency, ctx.signal, task, onParked, carry, shared);
 }

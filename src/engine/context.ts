@@ -1,4 +1,5 @@
 import type { CarriedOver, ParkedTally } from './concurrent';
+import type { Slots } from './slots';
 import type { IntercomClient } from '../intercom';
 import type { Ledger, RunJournal } from '../ledger';
 import type { Clock } from '../model/clock';
@@ -51,4 +52,6 @@ export interface RunContext {
   dryRunIds?: DryRunIds;
   /** Parked records of every loop running now, reported to progress as one count. */
   parked?: ParkedTally;
+  /** Record slots the conversation phases share, so one phase's tail and the next run side by side. */
+  overlapSlots?: Slots;
 }

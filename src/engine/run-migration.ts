@@ -1,4 +1,5 @@
 import { CarriedOver, ParkedTally } from './concurrent';
+import { Slots } from './slots';
 import { AuthError, IntercomError, PlanRestrictedError, type IntercomClient } from '../intercom';
 import { LedgerWriteError, openLedger, type Ledger, type RunJournal, type RunSummary } from '../ledger';
 import { readMappingFile } from '../mapping/mapping-file';
@@ -204,12 +205,14 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
   let status: MigrationResult['status'] = 'completed';
   let message: string | undefined;
   const carriedOver = new CarriedOver();
+  const parked = new ParkedTally((n) => progress.waiting?.(n));
   try {
     const { agents, workspace, plan } = prepared;
     const ctx: RunContext = {
       kind: req.kind === 'dry-run' ? 'dry-run' : req.kind, runId: journal.runId, reader: req.reader, client: req.client,
       ledger, journal, map, workspace, progress, signal, clock: req.clock ?? systemClock, options, memory, tags: new Map(), visitors: new Map(), carriedOver,
-      parked: new ParkedTally((n) => progress.waiting?.(n)),
+      parked,
+      overlapSlots: new Slots(Math.max(1, options.concurrency), parked.reporter()),
       ...(options.dryRun ? { dryRunIds: new DryRunIds() } : {}),
     };
     progress.info(`Intercom workspace "${workspace.appName}"${workspace.region ? ` (${workspace.region})` : ''}; fallback admin ${workspace.fallbackAdminName}`);

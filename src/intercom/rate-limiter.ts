@@ -16,6 +16,9 @@
 
 import { systemClock } from '../model/clock';
 
+/** Time kept free on each side of a window's reset (its instant is known to ±1 s). */
+export const ROLLOVER_GUARD_MS = 1_000;
+
 /** Largest burst allowed to make up for late timers, in milliseconds of schedule. */
 const CATCH_UP_MS = 20;
 
@@ -91,7 +94,7 @@ export class RateLimiter {
     this.concurrency = Math.max(1, options.concurrency ?? 10);
     this.windowMs = options.windowMs ?? 10_000;
     this.reserveFor = options.reserve ?? ((limit) => Math.max(1, Math.ceil(limit * 0.02)));
-    this.guardMs = options.rolloverGuardMs ?? 1_000;
+    this.guardMs = options.rolloverGuardMs ?? ROLLOVER_GUARD_MS;
     this.now = options.now ?? (() => systemClock.now().getTime());
   }
 

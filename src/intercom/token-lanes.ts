@@ -1,5 +1,6 @@
 import type { Permit, RateLimiterOptions, RateLimiterStats } from './rate-limiter';
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter, ROLLOVER_GUARD_MS } from './rate-limiter';
+import { systemClock } from '../model/clock';
 
 /**
  * Several access tokens (private apps) of one Intercom workspace, used together.
@@ -23,28 +24,57 @@ export interface Lane {
   dropped?: string;
 }
 
+/** Intercom's window, and the time on each side of its reset the lanes keep free (rate-limiter.ts). */
+const WINDOW_MS = 10_000;
+const GUARD_MS = ROLLOVER_GUARD_MS;
+
 /**
  * Spaces sends evenly under a per-window ceiling (2 % kept in reserve). Each caller reserves the next
  * free instant, so concurrent callers never share one; an idle pacer lends nothing to a later burst.
+ *
+ * Once a response has named a window's reset, the ceiling keeps the same free time around each reset
+ * as the lanes do, and spreads the window's budget over the 8 s left. Spread over the whole 10 s, as
+ * before any reset is known, it lost the 2 s the lanes sit out in every window: three tokens ran at
+ * 0.76 of the workspace's limit. Any 10-s span, aligned with Intercom's windows or not, holds exactly
+ * 2 s of free time, so it never holds more than the budget.
  */
 export class WorkspaceCeiling {
   private nextAt = Number.NEGATIVE_INFINITY;
-  private readonly intervalMs: number;
+  private readonly perWindow: number;
+  /** A reset instant (wall-clock ms) Intercom reported; every window boundary is a multiple of 10 s from it. */
+  private boundaryMs: number | undefined;
 
   constructor(
     perMinute: number,
-    private readonly now: () => number = () => performance.now(),
+    /** Wall-clock milliseconds: resets are Unix times. */
+    private readonly now: () => number = () => systemClock.now().getTime(),
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     const perWindow = perMinute / 6;
-    this.intervalMs = 10_000 / Math.max(1, perWindow - Math.max(1, Math.ceil(perWindow * 0.02)));
+    this.perWindow = Math.max(1, perWindow - Math.max(1, Math.ceil(perWindow * 0.02)));
+  }
+
+  /** A response's reset (Unix seconds): from then on, windows are known. */
+  observeReset(resetSeconds: number): void {
+    this.boundaryMs ??= resetSeconds * 1000;
   }
 
   async wait(): Promise<void> {
     const now = this.now();
-    const at = Math.max(now, this.nextAt + this.intervalMs);
+    const aligned = this.boundaryMs !== undefined;
+    const interval = (aligned ? WINDOW_MS - 2 * GUARD_MS : WINDOW_MS) / this.perWindow;
+    let at = Math.max(now, this.nextAt + interval);
+    if (aligned) at = this.outsideGuards(at);
     this.nextAt = at;
     if (at - now >= 1) await this.sleep(at - now);
+  }
+
+  /** The instant itself, or the end of the free time around a reset when it falls inside. */
+  private outsideGuards(at: number): number {
+    const phase = (((at - this.boundaryMs!) % WINDOW_MS) + WINDOW_MS) % WINDOW_MS;
+    if (phase < GUARD_MS) return at + (GUARD_MS - phase);
+    if (phase > WINDOW_MS - GUARD_MS) return at + (WINDOW_MS - phase) + GUARD_MS;
+    return at;
   }
 }
 
@@ -93,6 +123,11 @@ export class TokenLanes {
   /** Replaces every token (the user entered new ones). */
   replace(tokens: readonly string[]): void {
     this.lanes = TokenLanes.build(tokens, this.limiterOptions);
+  }
+
+  /** A response named its window's reset: the workspace ceiling keeps to Intercom's windows. */
+  observeReset(resetSeconds: number): void {
+    this.ceiling.observeReset(resetSeconds);
   }
 
   /** Hears each token dropped during a run (the run says it as a warning). */

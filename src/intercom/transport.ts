@@ -179,6 +179,7 @@ export class Transport {
         headers = readRateLimitHeaders(res.headers as Record<string, unknown>);
         text = typeof res.data === 'string' ? res.data : '';
         permit.release({ headers, status });
+        if (headers) this.lanes.observeReset(headers.reset);
       } catch (err) {
         permit.release({});
         const code = axios.isAxiosError(err) ? (err.code ?? 'ERR_NETWORK') : 'ERR_UNKNOWN';

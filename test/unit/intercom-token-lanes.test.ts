@@ -60,3 +60,24 @@ test('the workspace ceiling spaces sends evenly: 25,000 a minute leaves 2 % in r
   assert.ok(sends <= 4_167 - 84 + 1 && sends >= 4_070, `${sends} sends in the first 10 s`);
   assert.ok(slept.every((ms) => ms >= 1), 'no timer shorter than a millisecond');
 });
+
+test('once a reset is known, the ceiling sits out the lanes\' free time and spends the budget in the 8 s left', async () => {
+  let now = 3_500; // wall-clock ms; windows end at multiples of 10 s here
+  const sends: number[] = [];
+  const ceiling = new WorkspaceCeiling(25_000, () => now, async (ms) => {
+    now += ms;
+  });
+  ceiling.observeReset(10);
+  while (now < 60_000) {
+    await ceiling.wait();
+    sends.push(now);
+  }
+  const inWindow = (from: number) => sends.filter((t) => t >= from && t < from + 10_000).length;
+  for (const start of [10_000, 20_000, 30_000, 40_000]) {
+    const n = inWindow(start);
+    // 4,083 a window (4,167 less 2 %): before this change, 0.8 of it (the even spacing lost the free time).
+    assert.ok(n >= 4_070 && n <= 4_083, `${n} sends in the window from ${start} ms`);
+  }
+  assert.ok(sends.every((t) => { const phase = t % 10_000; return phase >= 1_000 && phase <= 9_000; }), 'nothing within 1 s of a reset');
+  for (let from = 10_000; from < 50_000; from += 700) assert.ok(inWindow(from) <= 4_083, `a 10-s span from ${from} ms holds ${inWindow(from)}`);
+});
