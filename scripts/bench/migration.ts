@@ -8,7 +8,7 @@ import { startSandbox, type LoggedRequest } from '../../src/sandbox/index';
 import { openSource } from '../../src/source/open-source';
 import { generateDataset } from '../../test/fixtures/dataset/generate';
 import { snapshotOf } from '../../test/support/sandbox-snapshot';
-import { runCli } from './cli';
+import { runCli, runScript } from './cli';
 import { callsPerTicket, minimumCalls, readIntents } from './journal-calls';
 
 export const RATE_LIMIT_PER_10S = 1667;
@@ -42,6 +42,9 @@ export interface MigrationBench {
   faults: string;
   /** Intercom's state at the end, without its own ids and clocks (compared across runs). */
   final: ReturnType<typeof snapshotOf>;
+  /** With followUps: a delta over the unchanged source, and validate --all, after the run. */
+  delta?: FollowUp;
+  validate?: FollowUp;
 }
 
 const MigrateJson = z.object({ runId: z.string(), status: z.string(), counts: z.record(z.string(), z.object({ migrated: z.number() }).loose()), requests: z.number(), throttled: z.number() });
@@ -58,13 +61,24 @@ export interface BenchOptions {
   tokens?: number;
   /** The workspace's ceiling across apps, per 10 s (the sandbox's; the client's default is Intercom's). */
   workspaceLimitPer10s?: number;
+  /** Who drives the engine: the CLI (default) or the extension's inputs (scripts/bench/extension-run.ts). */
+  driver?: 'cli' | 'extension';
+  /** After the run, against the same sandbox: a delta over the unchanged source, then validate --all. */
+  followUps?: boolean;
+}
+
+/** Requests and seconds of one command run after the migration. */
+export interface FollowUp {
+  requests: number;
+  seconds: number;
+  exitCode: number;
 }
 
 export async function benchMigration(scale: number, cacheDir: string, options: BenchOptions = {}): Promise<MigrationBench> {
-  const { concurrency, faults = '', tokens = 1 } = options;
+  const { concurrency, faults = '', tokens = 1, driver = 'cli' } = options;
   const dataDir = path.join(cacheDir, `bench-scale-${scale}`);
   if (!existsSync(path.join(dataDir, 'smartertrack.db'))) await generateDataset({ outDir: dataDir, seed: 1, scale });
-  const workspace = path.join(cacheDir, `bench-workspace-${scale}${faults ? '-faults' : ''}${tokens > 1 ? `-${tokens}-tokens` : ''}`);
+  const workspace = path.join(cacheDir, `bench-workspace-${scale}${faults ? '-faults' : ''}${tokens > 1 ? `-${tokens}-tokens` : ''}${driver === 'extension' ? '-extension' : ''}`);
   await rm(workspace, { recursive: true, force: true });
   await mkdir(workspace, { recursive: true });
   const source = ['--source', `sqlite:${path.join(dataDir, 'smartertrack.db')}`, '--attachments', path.join(dataDir, 'App_Data'), '--workspace', workspace];
@@ -92,9 +106,24 @@ export async function benchMigration(scale: number, cacheDir: string, options: B
       if (r.code !== 0) throw new Error(`st2ic ${args.slice(0, 2).join(' ')} exited ${r.code}: ${r.stderr}`);
     }
     const started = performance.now();
-    const run = await runCli(['migrate', ...source, '--intercom-url', sandbox.url, '--json', ...(concurrency ? ['--concurrency', String(concurrency)] : [])], env);
+    const run = driver === 'extension'
+      ? await runScript('scripts/bench/extension-run.ts', [workspace, path.join(dataDir, 'smartertrack.db'), path.join(dataDir, 'App_Data'), sandbox.url], env)
+      : await runCli(['migrate', ...source, '--intercom-url', sandbox.url, '--json', ...(concurrency ? ['--concurrency', String(concurrency)] : [])], env);
     const seconds = (performance.now() - started) / 1000;
     drain();
+    const final = snapshotOf(sandbox.state());
+    const followUp = async (args: string[]): Promise<FollowUp> => {
+      const before = times.length;
+      const t0 = performance.now();
+      const r = await runCli(args, env);
+      const s = (performance.now() - t0) / 1000;
+      drain();
+      return { requests: times.length - before, seconds: s, exitCode: r.code };
+    };
+    const delta = options.followUps ? await followUp(['delta', ...source, '--intercom-url', sandbox.url, '--json']) : undefined;
+    const validate = options.followUps ? await followUp(['validate', '--all', ...source, '--intercom-url', sandbox.url, '--json']) : undefined;
+    // The rate figures are the migration's own: what came after it is counted apart.
+    if (delta || validate) times.splice(times.length - (delta?.requests ?? 0) - (validate?.requests ?? 0));
     const lastLine = run.stdout.trim().split('\n').at(-1) ?? '';
     const parsed = MigrateJson.safeParse(JSON.parse(lastLine || '{}'));
     if (!parsed.success) throw new Error(`migrate exited ${run.code} without a JSON summary: ${run.stderr.slice(-2000)}`);
@@ -122,7 +151,7 @@ export async function benchMigration(scale: number, cacheDir: string, options: B
       steadyWindows: steady.length, steadyMeanPer10s: mean, steadyMedianPer10s: median, rateRatio: mean / RATE_LIMIT_PER_10S,
       windowsAtLimit: steady.filter((n) => n >= 0.95 * RATE_LIMIT_PER_10S).length, loadAverage: loadavg(),
       tickets, writesPerRecord, requestsPerWrite: times.length / Math.max(1, intents.length), migrated,
-      faults, final: snapshotOf(sandbox.state()),
+      faults, final, ...(delta ? { delta } : {}), ...(validate ? { validate } : {}),
     };
   } finally {
     clearInterval(timer);

@@ -13,9 +13,13 @@
  *      applied, then unanswered), with `ratio` = its steady rate ÷ the unfaulted run's, and its final
  *      Intercom state compared with the unfaulted run's (differences, 0 expected);
  *  (f) workspaceCeiling: the same migration through 3 tokens of one workspace against a sandbox at
- *      1,667 per app and 4,167 per workspace per 10 s, with `ratio` = its steady rate ÷ 4,167.
+ *      1,667 per app and 4,167 per workspace per 10 s, with `ratio` = its steady rate ÷ 4,167;
+ *  (g) extensionPath: the same migration driven as the extension drives the engine (its setting
+ *      defaults, src/extension/run-inputs.ts, in-process), with `ratio` = its steady rate ÷ the CLI's;
+ *  (h) delta and validate: after (a), against the same sandbox, the requests and seconds of a delta
+ *      over the unchanged source and of `validate --all`.
  *
- *   npx tsx scripts/bench/run.ts [--scale 10] [--reader-scale 100] [--no-reader] [--no-faults] [--no-tokens] [--only-tokens] [--concurrency N]
+ *   npx tsx scripts/bench/run.ts [--scale 10] [--reader-scale 100] [--no-reader] [--no-faults] [--no-tokens] [--no-extension] [--only-tokens] [--concurrency N]
  *
  * A benchmark, not a test: it asserts nothing. About 5–8 minutes on a 2-core machine.
  */
@@ -27,7 +31,7 @@ import { benchMigration, RATE_LIMIT_PER_10S, WORKSPACE_LIMIT_PER_10S, type Migra
 import { benchReaders, type ReaderFigures } from './reader';
 
 const { values } = parseArgs({
-  options: { scale: { type: 'string' }, 'reader-scale': { type: 'string' }, 'no-reader': { type: 'boolean' }, 'no-faults': { type: 'boolean' }, 'no-tokens': { type: 'boolean' }, 'only-tokens': { type: 'boolean' }, concurrency: { type: 'string' } },
+  options: { scale: { type: 'string' }, 'reader-scale': { type: 'string' }, 'no-reader': { type: 'boolean' }, 'no-faults': { type: 'boolean' }, 'no-tokens': { type: 'boolean' }, 'no-extension': { type: 'boolean' }, 'only-tokens': { type: 'boolean' }, concurrency: { type: 'string' } },
 });
 const FAULTS = '500:0.02,502:0.01,503:0.01,drop:0.02,seed=21';
 const TOKENS = 3;
@@ -72,7 +76,7 @@ async function main(): Promise<void> {
   await mkdir(cacheDir, { recursive: true });
   process.stdout.write(`(a, b) full migration, demo dataset at scale ${scale}, sandbox limit ${RATE_LIMIT_PER_10S}/10 s …\n`);
   const concurrency = values.concurrency ? { concurrency: Number(values.concurrency) } : {};
-  const migration = await benchMigration(scale, cacheDir, concurrency);
+  const migration = await benchMigration(scale, cacheDir, { ...concurrency, followUps: !values['only-tokens'] });
   const projection = project(migration);
   let faulted: MigrationBench | undefined;
   if (!values['no-faults'] && !values['only-tokens']) {
@@ -83,6 +87,11 @@ async function main(): Promise<void> {
   if (!values['no-tokens']) {
     process.stdout.write(`(f) the same migration with ${TOKENS} tokens of one workspace, sandbox at ${RATE_LIMIT_PER_10S} per app and ${WORKSPACE_LIMIT_PER_10S} per workspace per 10 s …\n`);
     ceiling = await benchMigration(scale, cacheDir, { ...concurrency, tokens: TOKENS, workspaceLimitPer10s: WORKSPACE_LIMIT_PER_10S });
+  }
+  let extension: MigrationBench | undefined;
+  if (!values['no-extension'] && !values['only-tokens']) {
+    process.stdout.write('(g) the same migration driven as the extension drives the engine …\n');
+    extension = await benchMigration(scale, cacheDir, { driver: 'extension' });
   }
   let readers: ReaderFigures[] = [];
   if (!values['no-reader']) {
@@ -126,9 +135,23 @@ async function main(): Promise<void> {
     row(`(f) ${TOKENS} tokens: final state vs one token`, `${workspaceCeiling.differences} difference(s)`);
     for (const e of workspaceCeiling.differenceExamples) row('      ', e);
   }
+  const extensionPath = extension
+    ? { seconds: extension.seconds, exitCode: extension.exitCode, windows: extension.windows, steadyMeanPer10s: extension.steadyMeanPer10s, ratio: extension.steadyMeanPer10s / Math.max(1, migration.steadyMeanPer10s), ...differenceFields(differences(migration.final, extension.final)), loadAverage: extension.loadAverage }
+    : null;
+  if (extensionPath) {
+    row('(g) extension path: wall time, exit code', `${n(extensionPath.seconds, 0)} s, ${extensionPath.exitCode} (CLI ${n(migration.seconds, 0)} s)`);
+    row('(g) extension path: requests per 10-s window', extensionPath.windows.join(' '));
+    row('(g) extensionPath.ratio: steady rate ÷ the CLI\'s', `${n(extensionPath.steadyMeanPer10s, 0)} / ${n(migration.steadyMeanPer10s, 0)} = ${n(extensionPath.ratio, 3)} (load average ${extensionPath.loadAverage.map((l) => l.toFixed(1)).join(' ')})`);
+    row('(g) extension path: final state vs the CLI run', `${extensionPath.differences} difference(s)`);
+    for (const e of extensionPath.differenceExamples) row('      ', e);
+  }
+  const delta = migration.delta ?? null;
+  const validate = migration.validate ?? null;
+  if (delta) row('(h) delta over the unchanged source: requests, seconds', `${delta.requests}, ${n(delta.seconds, 1)} s (exit ${delta.exitCode})`);
+  if (validate) row('(h) validate --all: requests, seconds', `${validate.requests}, ${n(validate.seconds, 1)} s (exit ${validate.exitCode})`);
   const out = path.resolve('bench-results', 'bench.json');
   await mkdir(path.dirname(out), { recursive: true });
-  await writeFile(out, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, migration: { ...migration, final: undefined }, projection, readers, readerScale, faults, workspaceCeiling }, null, 2)}\n`);
+  await writeFile(out, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, migration: { ...migration, final: undefined, delta: undefined, validate: undefined }, projection, readers, readerScale, faults, workspaceCeiling, extensionPath, delta, validate }, null, 2)}\n`);
   process.stdout.write(`\nwritten ${out}\n`);
 }
 
