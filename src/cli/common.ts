@@ -89,14 +89,14 @@ export function clientFor(target: IntercomTarget, settings: RunSettings = {}): I
  * else happens. Said on stderr when it came from the folder, so a run never writes somewhere unseen.
  */
 export async function connect(
-  values: { region?: string; 'intercom-url'?: string; concurrency?: string; 'workspace-ceiling'?: string },
+  values: { region?: string; 'intercom-url'?: string; concurrency?: string; 'workspace-ceiling'?: string; size?: string; 'search-settle'?: string },
   workspaceDir: string,
   env: CliEnvironment,
-): Promise<{ target: IntercomTarget; client: IntercomClient }> {
+): Promise<{ target: IntercomTarget; client: IntercomClient; settings: RunSettings }> {
   const settings = runSettingsOf(values);
   const target = await resolveTarget(values, workspaceDir);
   env.context.target = target;
   const client = clientFor(target, settings);
   if (target.fromWorkspace) process.stderr.write(`Intercom target: ${target.baseUrl} (from ${target.from})\n`);
-  return { target, client };
+  return { target, client, settings };
 }

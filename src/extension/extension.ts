@@ -14,9 +14,10 @@ import { ConnectionsView } from './views/connections-view';
 import { MigrationView } from './views/migration-view';
 import { RunsView } from './views/runs-view';
 
-/** Returned by activate() only when VS Code runs the extension's own tests (ExtensionMode.Test). */
+/** One row of a tree view as the tests read it, with its children one level down. */
 interface TreeRow { label: string; description: string; command?: string; children?: Omit<TreeRow, 'children'>[] }
 
+/** Returned by activate() only when VS Code runs the extension's own tests (ExtensionMode.Test). */
 export interface TestApi {
   readonly secrets: SecretStore;
   readonly activationMs: number;

@@ -1,7 +1,7 @@
 import { runMigration, type MigrationKind, type MigrationResult } from '../../engine/run-migration';
 import type { CliCommand } from '../command';
 import { runOptionsFor } from '../../engine/intercom-client';
-import { connect, readerFrom, runSettingsOf, workspaceOf } from '../common';
+import { connect, readerFrom, workspaceOf } from '../common';
 import { ExitCode } from '../exit-codes';
 import { parseVerb } from '../flags';
 import { handleInterrupts } from '../interrupts';
@@ -42,9 +42,8 @@ function runVerb(key: 'sample' | 'migrate' | 'delta', kind: RunKind): CliCommand
     specs: [spec],
     async run(argv, env) {
       const { values } = parseVerb(spec, argv);
-      const settings = runSettingsOf(values);
       const workspaceDir = workspaceOf(values);
-      const { client } = await connect(values, workspaceDir, env);
+      const { client, settings } = await connect(values, workspaceDir, env);
       const reader = await readerFrom(values);
       const printer = new ProgressPrinter(client);
       const abort = new AbortController();
