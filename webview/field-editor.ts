@@ -54,9 +54,13 @@ function defaultTarget(kind: MappingTarget['kind'], field: FieldMapping, catalog
   }
 }
 
-/** The inline form that edits one field; `save` gets the edited target and transform. */
-export function fieldEditor(field: FieldMapping, catalog: TargetCatalog[MappedObject], save: (edit: FieldEdit) => void, cancel: () => void): HTMLElement {
-  const edit: FieldEdit = { target: structuredClone(field.target), transform: structuredClone(field.transform) };
+/** A new edit of one field starts from its current target and transform. */
+export function draftOf(field: FieldMapping): FieldEdit {
+  return { target: structuredClone(field.target), transform: structuredClone(field.transform) };
+}
+
+/** The inline form that edits one field; it changes `edit` in place (the draft outlives a redraw) and `save` gets it. */
+export function fieldEditor(field: FieldMapping, edit: FieldEdit, catalog: TargetCatalog[MappedObject], save: (edit: FieldEdit) => void, cancel: () => void): HTMLElement {
   const form = h('div', { class: 'field-editor', role: 'group', 'aria-label': `Edit ${field.label ?? field.source}` });
   const targetBox = h('div', { class: 'editor-row' });
   const transformBox = h('div', { class: 'editor-row' });
@@ -79,14 +83,14 @@ export function fieldEditor(field: FieldMapping, catalog: TargetCatalog[MappedOb
       case 'attribute': {
         const known = catalog.attributes.map((a) => a.name);
         return [
-          textfield('Attribute name', t.name, (v) => (t.name = v.trim()), { 'data-role': 'attribute-name', placeholder: known.length ? `e.g. ${known[0]}` : 'Attribute name' }),
+          textfield('Attribute name', t.name, (v) => (t.name = v.trim()), { 'data-role': 'attribute-name', 'data-focus': 'edit:attribute-name', placeholder: known.length ? `e.g. ${known[0]}` : 'Attribute name' }),
           select('Data type', DATA_TYPES, t.dataType, (v) => (t.dataType = v as typeof t.dataType)),
           h('vscode-checkbox', { checked: t.create, onchange: (e: Event) => (t.create = (e.target as HTMLInputElement).checked) }, 'create when missing'),
         ];
       }
-      case 'tag': return [textfield('Tag prefix', t.prefix, (v) => (t.prefix = v), { placeholder: 'prefix, e.g. "priority: "' })];
-      case 'note': return [textfield('Note label', t.label, (v) => (t.label = v))];
-      case 'drop': return [textfield('Why it is not migrated', t.reason, (v) => (t.reason = v), { placeholder: 'reason' })];
+      case 'tag': return [textfield('Tag prefix', t.prefix, (v) => (t.prefix = v), { 'data-focus': 'edit:tag-prefix', placeholder: 'prefix, e.g. "priority: "' })];
+      case 'note': return [textfield('Note label', t.label, (v) => (t.label = v), { 'data-focus': 'edit:note-label' })];
+      case 'drop': return [textfield('Why it is not migrated', t.reason, (v) => (t.reason = v), { 'data-focus': 'edit:reason', placeholder: 'reason' })];
       case 'team': return [h('span', { class: 'muted' }, 'chooses the team through the Teams value map')];
     }
   };
@@ -101,7 +105,7 @@ export function fieldEditor(field: FieldMapping, catalog: TargetCatalog[MappedOb
       textfield('Longest value', t.maxLength ? String(t.maxLength) : '', (v) => {
         const n = Number.parseInt(v, 10);
         t.maxLength = Number.isFinite(n) && n > 0 ? n : undefined;
-      }, { placeholder: 'max length', type: 'number', class: 'narrow' }),
+      }, { placeholder: 'max length', type: 'number', class: 'narrow', 'data-focus': 'edit:max-length' }),
       h('span', { class: 'editor-label' }, 'Too long'),
       select('When a value is too long', OVERFLOW, t.overflow, (v) => (t.overflow = v as Transform['overflow'])),
       h('span', { class: 'editor-label' }, 'Not convertible'),
@@ -115,7 +119,7 @@ export function fieldEditor(field: FieldMapping, catalog: TargetCatalog[MappedOb
               rows: 4,
               oninput: (e: Event) => (t.values = parseValueMapText((e.target as HTMLTextAreaElement).value)),
             }),
-            textfield('Fallback for unmapped values', t.fallback === undefined || t.fallback === null ? '' : String(t.fallback), (v) => (t.fallback = v === '' ? undefined : v), { placeholder: 'fallback (empty: the record fails)' }),
+            textfield('Fallback for unmapped values', t.fallback === undefined || t.fallback === null ? '' : String(t.fallback), (v) => (t.fallback = v === '' ? undefined : v), { placeholder: 'fallback (empty: the record fails)', 'data-focus': 'edit:fallback' }),
           ]
         : []),
     );

@@ -2,7 +2,7 @@ import type { FieldMapping, MappedObject, MappingFile } from '../src/model/mappi
 import type { EditorState, WebviewMessage } from '../src/model/mapping-editor-messages';
 import { targetLabel } from '../src/mapping/targets';
 import { button, h, select } from './dom';
-import { fieldEditor } from './field-editor';
+import { draftOf, fieldEditor } from './field-editor';
 import type { Filter, Ui } from './ui-state';
 
 const FILTERS: { value: Filter; label: string }[] = [
@@ -75,14 +75,14 @@ export function fieldTable(ui: Ui, map: MappingFile, state: EditorState, object:
       h('td', { class: 'row-actions' },
         field.reviewed ? null : button('Accept', () => send({ type: 'accept', ...ref }), { 'data-role': 'accept', 'data-focus': `accept:${rowKey}` }),
         button('Edit', () => {
-          ui.editing = { object, index };
+          ui.editing = { object, index, draft: draftOf(field) };
           render();
         }, { secondary: true, 'data-role': 'edit', 'data-focus': `edit:${rowKey}` }),
         field.target.kind === 'drop' ? null : button('Drop', () => send({ type: 'drop', ...ref, reason: '' }), { secondary: true, 'data-role': 'drop' }),
       ),
     ));
     if (ui.editing?.object === object && ui.editing.index === index) {
-      body.appendChild(h('tr', { class: 'editing' }, h('td', { colspan: 7 }, fieldEditor(field, state.targets[object] ?? { standard: [], attributes: [] }, (edit) => {
+      body.appendChild(h('tr', { class: 'editing' }, h('td', { colspan: 7 }, fieldEditor(field, ui.editing.draft, state.targets[object] ?? { standard: [], attributes: [] }, (edit) => {
         ui.editing = undefined;
         send({ type: 'edit', ...ref, target: edit.target, transform: edit.transform });
         render();

@@ -1,6 +1,7 @@
 import type { MappedObject, MappingFile } from '../src/model/mapping';
 import type { EditorState, PreviewRecord } from '../src/model/mapping-editor-messages';
 import type { SampleResults } from '../src/model/sample-results';
+import type { FieldEdit } from './field-editor';
 
 /** What the editor shows besides the map itself; tab, filter and counts survive a hidden webview. */
 export type Filter = 'all' | 'unreviewed' | 'low' | 'conflicts';
@@ -10,7 +11,8 @@ export interface Ui {
   map: MappingFile | undefined;
   tab: string;
   filter: Filter;
-  editing: { object: MappedObject; index: number } | undefined;
+  /** The field being edited and the edit so far: kept here so a host message that redraws the page does not reset the form. */
+  editing: { object: MappedObject; index: number; draft: FieldEdit } | undefined;
   previews: Partial<Record<MappedObject, { records: PreviewRecord[]; error: string | null }>>;
   previewCount: number;
   threshold: number;

@@ -174,6 +174,10 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await row.locator('[data-role="edit"]').click();
     await editor.locator('[data-role="attribute-name"] input').fill('Product line');
     await screenshot(page, e, 'mapping-editor-edit');
+    // The host's answers redraw the page while the form is open (here: a preview); the edit in progress survives them.
+    await editor.locator('[data-role="preview"]').click();
+    await editor.locator('table.preview-record').first().waitFor();
+    assert.equal(await editor.locator('[data-role="attribute-name"] input').inputValue(), 'Product line', 'the typed name survives a redraw');
     await editor.locator('[data-role="save-edit"]').click();
     const edited = editor.locator(`table.fields tbody tr[data-source="${source}"]`);
     await edited.filter({ hasText: 'attribute "Product line"' }).waitFor();
