@@ -86,7 +86,7 @@ export const VERBS = {
   sandbox: {
     verb: 'sandbox',
     summary: 'Run a local Intercom-compatible API server for rehearsals, tests and demos',
-    flags: ['port', 'state', 'compact-after', 'seed', 'rate-limit', 'app-limit', 'workspace-limit', 'faults', 'search-lag', 'token', 'tokens', 'foreign-tokens', 'openapi'],
+    flags: ['port', 'state', 'compact-after', 'seed', 'rate-limit', 'app-limit', 'workspace-limit', 'faults', 'search-lag', 'archive-lag', 'token', 'tokens', 'foreign-tokens', 'openapi'],
   },
 } as const satisfies Record<string, VerbSpec>;
 

@@ -11,6 +11,7 @@ import { errorInfo, stopsTheRun } from './error-info';
 import { assertBoundTarget } from './target-binding';
 import { EngineUsageError, RunStoppedError } from './errors';
 import { ProgressCounter, type ProgressSink } from './progress';
+import { ARCHIVE_WAIT_MS, awaitArchives } from './await-archives';
 
 /** What undoing one write takes. `covered`: removed with a bigger object; `impossible`: Intercom cannot undo it; `keep`: it existed before the run. */
 type Undo =
@@ -50,6 +51,8 @@ export interface RollbackResult {
   /** Undo calls whose object was already gone (404: deleted or untagged by someone else, or by an earlier attempt). */
   alreadyGone: number;
   failed: { description: string; message: string }[];
+  /** Companies whose archive Intercom accepted but had not carried out when the rollback stopped waiting. */
+  stillArchiving: string[];
   counts: RunCounts;
   message?: string;
 }
@@ -369,7 +372,7 @@ export async function planRollback(workspaceDir: string, runId: string, client: 
  * updated, and lists what Intercom cannot undo. Itself journaled and resumable: a second call
  * continues where an interrupted one stopped.
  */
-export async function rollbackRun(req: { workspaceDir: string; runId: string; client: IntercomClient; progress?: ProgressSink; signal?: AbortSignal; takeOver?: boolean }): Promise<RollbackResult> {
+export async function rollbackRun(req: { workspaceDir: string; runId: string; client: IntercomClient; progress?: ProgressSink; signal?: AbortSignal; takeOver?: boolean; archiveWaitMs?: number }): Promise<RollbackResult> {
   const progress = new ProgressCounter(req.progress);
   const ledger = await openLedger(req.workspaceDir, { writer: { kind: 'rollback', rollbackOf: req.runId }, takeOver: req.takeOver === true });
   let journal: RunJournal | undefined;
@@ -390,7 +393,9 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
     const refused: RollbackPlan['impossible'] = [];
     let undone = 0;
     let alreadyGone = 0;
-    const count = (undo: Extract<Undo, { kind: 'call' }>, result: Awaited<ReturnType<typeof settle>>) => {
+    const archived = new Set<string>();
+    const count = (undo: Extract<Undo, { kind: 'call' }>, result: Awaited<ReturnType<typeof settle>>, id: string) => {
+      if (result === 'done' && undo.verb === 'archive' && undo.resource === 'company') archived.add(id);
       if (result === 'done') undone++;
       else if (result === 'gone') alreadyGone++;
       else if ('impossible' in result) {
@@ -401,7 +406,7 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
     for (const pending of journal.pendingIntents()) {
       const write = pending.undoes ? bySeq.get(pending.undoes.seq) : undefined;
       const undo = write ? undoOf(write, ctx) : undefined;
-      if (undo?.kind === 'call') count(undo, await settle(journal, pending.seq, undo, write!.outcome.outcome.intercomId));
+      if (undo?.kind === 'call') count(undo, await settle(journal, pending.seq, undo, write!.outcome.outcome.intercomId), write!.outcome.outcome.intercomId);
       else journal.outcome(pending.seq, { result: 'not-applied', reason: 'nothing to undo on resume' });
     }
 
@@ -416,7 +421,7 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
       if (undo.kind === 'call') {
         const seq = await journal.intent({ ...base, op: undo.op, target: { resource: write.intent.target.resource, intercomId: id, ...typedFieldsOf(write), description: undo.description }, lookup: { by: 'intercom_id', id } });
         const result = await settle(journal, seq, undo, id);
-        count(undo, result);
+        count(undo, result, id);
         // Progress counts what was undone; an object already gone was not (skipped, with why).
         if (result === 'done') progress.record(write.intent.objectType, write.intent.sourceId, 'migrated', undo.description);
         else if (result === 'gone') progress.record(write.intent.objectType, write.intent.sourceId, 'skipped', `already gone: ${undo.description}`);
@@ -431,8 +436,10 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
     }
     plan.impossible.push(...refused);
     await journal.flush();
+    // A resumed rollback also waits for what its earlier attempts archived: every company the run made.
+    const stillArchiving = await waitForArchives(req, interrupted ? new Set([...archived, ...ctx.archivedCompanies]) : archived, progress);
     const meta = await journal.finish(failed.length ? 'failed' : 'completed', failed.length ? `${failed.length} undo call(s) failed` : undefined);
-    return { runId: journal.runId, status: meta.status === 'completed' ? 'completed' : 'failed', plan, undone, alreadyGone, failed, counts: journal.counts() };
+    return { runId: journal.runId, status: meta.status === 'completed' ? 'completed' : 'failed', plan, undone, alreadyGone, failed, stillArchiving, counts: journal.counts() };
   } catch (error) {
     if (journal) {
       const status = req.signal?.aborted ? 'cancelled' : 'failed';
@@ -444,6 +451,18 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
     await journal?.close().catch(() => undefined);
     await ledger.close().catch(() => undefined);
   }
+}
+
+/** Waits for the companies archived just now to be gone (await-archives.ts), and warns about any that are not. */
+async function waitForArchives(req: { client: IntercomClient; signal?: AbortSignal; archiveWaitMs?: number }, archived: Set<string>, progress: ProgressCounter): Promise<string[]> {
+  if (archived.size === 0) return [];
+  progress.info(`Waiting for Intercom to finish archiving ${archived.size} company(ies): it archives them after accepting the request`);
+  const still = await awaitArchives(req.client, archived, { clock: systemClock, timeoutMs: req.archiveWaitMs ?? ARCHIVE_WAIT_MS, ...(req.signal ? { signal: req.signal } : {}) });
+  if (still.length > 0) {
+    const shown = still.slice(0, 5).join(', ') + (still.length > 5 ? `, and ${still.length - 5} more` : '');
+    progress.warn(`Intercom has not yet archived ${still.length} company(ies) (${shown}). Wait until they are gone before migrating again: a company upserted before its archive is carried out is archived with it.`);
+  }
+  return still;
 }
 
 /**

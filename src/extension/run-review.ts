@@ -88,7 +88,7 @@ export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult |
     });
     ctx.log.info(`Rollback ${result.runId} ${result.status}: ${result.undone} undone, ${result.alreadyGone} already gone, ${result.failed.length} failed, ${result.plan.impossible.length} left`);
     for (const f of result.failed) ctx.log.error(`rollback failed: ${f.description}: ${f.message}`);
-    const text = `Rollback of ${runId} ${result.status}: ${result.undone} write(s) undone${result.alreadyGone ? `, ${result.alreadyGone} already gone` : ''}${result.failed.length ? `, ${result.failed.length} failed` : ''}.`;
+    const text = `Rollback of ${runId} ${result.status}: ${result.undone} write(s) undone${result.alreadyGone ? `, ${result.alreadyGone} already gone` : ''}${result.failed.length ? `, ${result.failed.length} failed` : ''}${result.stillArchiving.length ? `; Intercom has not yet archived ${result.stillArchiving.length} company(ies): wait before migrating again` : ''}.`;
     if (result.status === 'completed' && result.failed.length === 0) void vscode.window.showInformationMessage(text);
     else void vscode.window.showWarningMessage(text);
     return result;

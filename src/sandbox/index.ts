@@ -12,7 +12,7 @@ import { RequestLog, type LoggedRequest } from './http/request-log';
 import { Router } from './http/router';
 import { handleRequest } from './http/server';
 import { loadOpenApiValidator, type OpenApiValidator } from './openapi/validator';
-import { registerRoutes } from './routes';
+import { registerRoutes, settleDue } from './routes';
 import { DurableState } from './state/durable-state';
 import { DEFAULT_SEED, readSeedFile, stateFromSeed } from './state/seed';
 import { Store } from './state/store';
@@ -44,8 +44,10 @@ export interface SandboxOptions {
   rateLimitWindowSeconds?: number;
   /** Fault spec, e.g. `429:0.02,500:0.02,drop:0.01,seed=7` or `script:faults.json`. */
   faults?: string;
-  /** How long a created contact/conversation stays invisible to search. */
+  /** How long a created contact/conversation stays invisible to search (default 3 s; Intercom documents up to minutes). */
   searchLagMs?: number;
+  /** How long an accepted company DELETE takes to archive the company (default 2 s; Intercom archives asynchronously). */
+  archiveLagMs?: number;
   /** The bearer token the sandbox accepts (default 'sandbox-token'): its first app's, and the control endpoints'. */
   token?: string;
   /** The access tokens of the workspace's apps (default: `token` alone); `token`, when given too, is the first. */
@@ -89,6 +91,10 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
+/** Lags by default, so every test meets an index and an archive queue that trail the writes, as Intercom's do. */
+export const DEFAULT_SEARCH_LAG_MS = 3000;
+export const DEFAULT_ARCHIVE_LAG_MS = 2000;
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const seed = options.seedFile ? readSeedFile(options.seedFile) : DEFAULT_SEED;
   const durable: DurableState | undefined = options.stateFile
@@ -100,7 +106,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const clock = options.clock;
   const store: Store = new Store(
     durable?.recovered.state ?? stateFromSeed(seed),
-    { searchLagMs: options.searchLagMs ?? 0, onChange: (path) => durable?.changed(path), ...(clock ? { nowMs: () => clock.now().getTime() } : {}) },
+    { searchLagMs: options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS, archiveLagMs: options.archiveLagMs ?? DEFAULT_ARCHIVE_LAG_MS, onChange: (path) => durable?.changed(path), ...(clock ? { nowMs: () => clock.now().getTime() } : {}) },
     FileStore.besideState(options.stateFile),
   );
   const router = new Router<Store>();
@@ -174,7 +180,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const server = createServer((req, res) => {
     handleRequest(
       {
-        store, router, apps, faults, log, auth, validator: () => validator,
+        store, router, settleDue, apps, faults, log, auth, validator: () => validator,
         responseValidator: () => (options.validateResponses === false ? undefined : validator),
         durable: durable && (() => durable.barrier()),
         control: (method, path, _query, body) => controlRequest(surface, method, path, body),

@@ -1,6 +1,6 @@
 import type { Router } from './http/router';
 import { registerAdmins } from './resources/admins';
-import { registerCompanies } from './resources/companies';
+import { registerCompanies, settleArchives } from './resources/companies';
 import { registerCompanyLists } from './resources/company-lists';
 import { registerContactLists } from './resources/contact-lists';
 import { registerSegments } from './resources/segments';
@@ -27,4 +27,9 @@ export function registerRoutes(router: Router<Store>): void {
   registerConversations(router);
   registerHelpCenter(router);
   registerCustomObjects(router);
+}
+
+/** What falls due with time in the workspace: run before each request so every answer sees it. */
+export function settleDue(store: Store): void {
+  settleArchives(store);
 }

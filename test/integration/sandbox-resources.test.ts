@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createUser, sandboxWithClient } from './sandbox-helpers';
 
 test('sandbox companies: upsert by company_id; listed only once a contact is attached; delete archives and detaches', async (t) => {
-  const { sandbox, call } = await sandboxWithClient();
+  let now = Date.parse('2026-03-01T10:00:00Z');
+  const { sandbox, call } = await sandboxWithClient({ clock: { now: () => new Date(now) } });
   t.after(() => sandbox.close());
   const created = await call('POST', '/companies', { company_id: 'acme-1', name: 'Acme', remote_created_at: 1_400_000_000, monthly_spend: 99.9 });
   assert.equal(created.status, 200);
@@ -27,10 +28,36 @@ test('sandbox companies: upsert by company_id; listed only once a contact is att
 
   const deleted = await call('DELETE', `/companies/${created.body.id}`);
   assert.deepEqual(deleted.body, { id: created.body.id, object: 'company', deleted: true });
+  // Intercom archives asynchronously: until the archive lag has passed, the company is still there.
+  assert.equal((await call('GET', `/companies/${created.body.id}`)).status, 200, 'accepted, not yet archived');
+  now += 2_000;
+  assert.equal((await call('GET', `/companies/${created.body.id}`)).status, 404, 'archived once the lag has passed');
   assert.equal(sandbox.state().companies[created.body.id]?.archived, true, 'the record stays, archived');
-  assert.equal((await call('GET', `/companies/${created.body.id}`)).status, 404);
   assert.equal((await call('GET', '/companies')).body.total_count, 0);
   assert.deepEqual((await call('GET', `/contacts/${contactId}`)).body.companies.data, [], 'contacts are detached');
+});
+
+test('sandbox company archive: a second DELETE in the lag answers the same; an upsert in the lag does not cancel the queued archive; archiveLagMs 0 archives at once', async (t) => {
+  let now = Date.parse('2026-03-01T10:00:00Z');
+  const { sandbox, call } = await sandboxWithClient({ clock: { now: () => new Date(now) }, archiveLagMs: 5_000 });
+  t.after(() => sandbox.close());
+  const company = (await call('POST', '/companies', { company_id: 'queued-1', name: 'Queued' })).body;
+  const contactId = await createUser(call, { email: 'q@queued.example' });
+  await call('POST', `/contacts/${contactId}/companies`, { id: company.id });
+  assert.equal((await call('DELETE', `/companies/${company.id}`)).body.deleted, true);
+  now += 3_000;
+  assert.equal((await call('DELETE', `/companies/${company.id}`)).body.deleted, true, 'still there: a second delete is accepted too');
+  assert.equal((await call('POST', '/companies', { company_id: 'queued-1', plan: 'gold' })).body.id, company.id, 'the upsert finds the company still there');
+  assert.equal((await call('GET', `/contacts/${contactId}`)).body.companies.data.length, 1, 'its contact is still attached');
+  now += 2_000; // 5 s after the first DELETE: the queued archive runs, the upsert notwithstanding
+  assert.equal((await call('GET', `/companies/${company.id}`)).status, 404);
+  assert.deepEqual((await call('GET', `/contacts/${contactId}`)).body.companies.data, [], 'archiving detaches the contact');
+
+  const { sandbox: atOnce, call: callAtOnce } = await sandboxWithClient({ archiveLagMs: 0 });
+  t.after(() => atOnce.close());
+  const other = (await callAtOnce('POST', '/companies', { company_id: 'now-1' })).body;
+  await callAtOnce('DELETE', `/companies/${other.id}`);
+  assert.equal(atOnce.state().companies[other.id]?.archived, true);
 });
 
 test('sandbox tags: create is idempotent by name; tagging contacts and companies; delete refused while a segment uses the tag', async (t) => {

@@ -47,8 +47,9 @@ test('SDK writes: duplicate email and external_id give 409 with Intercom\'s erro
   assert.equal(found?.id, created.id);
 });
 
-test('SDK writes: company upsert on company_id, attach, archive by delete', async (t) => {
-  const { sandbox } = await sandboxWithClient();
+test('SDK writes: company upsert on company_id, attach, archive by delete (carried out after the archive lag)', async (t) => {
+  let now = Date.parse('2026-02-02T12:00:00Z');
+  const { sandbox } = await sandboxWithClient({ clock: { now: () => new Date(now) }, archiveLagMs: 2_000 });
   t.after(() => sandbox.close());
   const sdk = sdkFor(sandbox);
   const first = await sdk.companies.createOrUpdate({ company_id: 'org-7', name: 'Acme', remote_created_at: 1_500_000_000 });
@@ -61,6 +62,8 @@ test('SDK writes: company upsert on company_id, attach, archive by delete', asyn
   assert.equal((await sdk.companies.find({ company_id: first.id })).user_count, 1);
   const deleted = await sdk.companies.delete({ company_id: first.id });
   assert.equal(deleted.deleted, true);
+  assert.equal((await sdk.companies.find({ company_id: first.id })).id, first.id, 'accepted; Intercom archives it later');
+  now += 2_000;
   const gone = await sdkError(sdk.companies.find({ company_id: first.id }));
   assert.equal(gone.statusCode, 404);
 });

@@ -68,7 +68,7 @@ export const rollbackCommand: CliCommand = {
         const archived = Object.values(result.plan.calls.archive ?? {}).reduce((a, b) => a + b, 0);
         if (archived) process.stdout.write(`${archived} object(s) were archived, not deleted: Intercom allows no more for companies and attributes.\n`);
         for (const f of result.failed) process.stdout.write(`  ✗ ${f.description}: ${f.message}\n`);
-        const rest = `${result.alreadyGone ? `, ${result.alreadyGone} already gone` : ''}${result.failed.length ? `, ${result.failed.length} failed` : ''}${result.plan.impossible.length ? `, ${result.plan.impossible.length} left (Intercom cannot undo them)` : ''}`;
+        const rest = `${result.alreadyGone ? `, ${result.alreadyGone} already gone` : ''}${result.failed.length ? `, ${result.failed.length} failed` : ''}${result.plan.impossible.length ? `, ${result.plan.impossible.length} left (Intercom cannot undo them)` : ''}${result.stillArchiving.length ? `, ${result.stillArchiving.length} company(ies) not yet archived by Intercom` : ''}`;
         const next = result.status === 'completed' ? '' : '. Run the same command again to resume it';
         process.stdout.write(`Rollback ${result.runId} ${result.status}: ${result.undone} undone${rest}${next}\n`);
       }

@@ -47,10 +47,12 @@ function optionsFrom(argv: string[]): SandboxOptions {
   const compact = count('compact-after', values['compact-after']);
   const rate = count('rate-limit', values['rate-limit']);
   const lag = count('search-lag', values['search-lag']);
+  const archiveLag = count('archive-lag', values['archive-lag']);
   if (port !== undefined) options.port = port;
   if (compact !== undefined) options.compactAfterBytes = compact;
   if (rate !== undefined) options.rateLimitPer10s = rate;
   if (lag !== undefined) options.searchLagMs = lag;
+  if (archiveLag !== undefined) options.archiveLagMs = archiveLag;
   if (values.state !== undefined) options.stateFile = values.state;
   if (values.seed !== undefined) {
     checkSeed(values.seed);

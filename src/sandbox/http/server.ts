@@ -17,6 +17,8 @@ import { resolveVersion, versionAtLeast, versionNotAvailable } from './version';
 export interface PipelineDeps {
   store: Store;
   router: Router<Store>;
+  /** Work that falls due with time (queued archives), done before each API request is handled. */
+  settleDue: (store: Store) => void;
   /** The workspace's apps (one per token) and their rate limits. */
   apps: WorkspaceApps;
   faults: FaultInjector;
@@ -208,6 +210,7 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
           };
         }
       }
+      deps.settleDue(deps.store);
       const reply = await match.route.handler({ method, path, params: match.params, query: url.searchParams, body, version, store: deps.store });
       return { status: reply.status ?? 200, body: reply.body, headers };
     } catch (error) {

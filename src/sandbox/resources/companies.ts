@@ -41,6 +41,34 @@ function applyCompanyFields(store: Store, company: Company, b: Body): void {
   }
 }
 
+function archiveNow(store: Store, company: Company): void {
+  company.archived = true;
+  delete company.archive_at_ms;
+  company.updated_at = store.now();
+  const ix = indexes(store.state);
+  ix.pendingArchives.delete(company.id);
+  for (const contactId of ix.contactsByCompany.get(company.id) ?? []) {
+    const contact = store.state.contacts[contactId];
+    if (!contact) continue;
+    contact.company_ids = contact.company_ids.filter((id) => id !== company.id);
+    store.changed('contacts', contact.id);
+  }
+  ix.contactsByCompany.delete(company.id);
+  store.changed('companies', company.id);
+}
+
+/** Carries out the archives whose time has come; runs before every request, so each one sees them done. */
+export function settleArchives(store: Store): void {
+  const ix = indexes(store.state);
+  if (ix.pendingArchives.size === 0) return;
+  const now = store.nowMs();
+  for (const id of [...ix.pendingArchives]) {
+    const company = store.state.companies[id];
+    if (!company || company.archived || company.archive_at_ms === undefined) ix.pendingArchives.delete(id);
+    else if (company.archive_at_ms <= now) archiveNow(store, company);
+  }
+}
+
 /** Companies are listed only once a contact is attached, as Intercom does. */
 export function listed(store: Store): Company[] {
   return Object.values(store.state.companies).filter((c) => !c.archived && userCount(store, c.id) > 0);
@@ -109,20 +137,21 @@ export function registerCompanies(router: Router<Store>): void {
     return { body: renderCompany(store, draft) };
   });
 
-  /** Intercom's delete archives the company and detaches its contacts; the record stays (archived) in state. */
+  /**
+   * Intercom's delete archives the company and detaches its contacts, "asynchronously": the answer is
+   * `deleted: true` at once, and the company reads, lists and keeps its contacts until `archiveLagMs`
+   * has passed (settleArchives). An upsert in between does not cancel the queued archive: Intercom does
+   * not say, and this is the case a client must survive.
+   */
   router.add('DELETE', '/companies/:id', ({ params, store }) => {
     const company = findCompany(store, params.id ?? '');
-    company.archived = true;
-    company.updated_at = store.now();
-    const ix = indexes(store.state);
-    for (const contactId of ix.contactsByCompany.get(company.id) ?? []) {
-      const contact = store.state.contacts[contactId];
-      if (!contact) continue;
-      contact.company_ids = contact.company_ids.filter((id) => id !== company.id);
-      store.changed('contacts', contact.id);
+    const lag = store.options.archiveLagMs ?? 0;
+    if (lag <= 0) archiveNow(store, company);
+    else if (company.archive_at_ms === undefined) {
+      company.archive_at_ms = store.nowMs() + lag;
+      indexes(store.state).pendingArchives.add(company.id);
+      store.changed('companies', company.id);
     }
-    ix.contactsByCompany.delete(company.id);
-    store.changed('companies', company.id);
     return { body: { id: company.id, object: 'company', deleted: true } };
   });
 

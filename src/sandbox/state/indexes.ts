@@ -11,6 +11,8 @@ export interface Indexes {
   userByExternalId: Map<string, string>;
   companyByCompanyId: Map<string, string>;
   contactsByCompany: Map<string, Set<string>>;
+  /** Companies whose DELETE was accepted but whose archiving has not happened yet. */
+  pendingArchives: Set<string>;
 }
 
 const cache = new WeakMap<SandboxState, Indexes>();
@@ -18,9 +20,12 @@ const cache = new WeakMap<SandboxState, Indexes>();
 export function indexes(state: SandboxState): Indexes {
   let found = cache.get(state);
   if (!found) {
-    found = { userByEmail: new Map(), userByExternalId: new Map(), companyByCompanyId: new Map(), contactsByCompany: new Map() };
+    found = { userByEmail: new Map(), userByExternalId: new Map(), companyByCompanyId: new Map(), contactsByCompany: new Map(), pendingArchives: new Set() };
     for (const contact of Object.values(state.contacts)) indexContact(found, contact);
-    for (const company of Object.values(state.companies)) found.companyByCompanyId.set(company.company_id, company.id);
+    for (const company of Object.values(state.companies)) {
+      found.companyByCompanyId.set(company.company_id, company.id);
+      if (company.archive_at_ms !== undefined && !company.archived) found.pendingArchives.add(company.id);
+    }
     cache.set(state, found);
   }
   return found;

@@ -83,6 +83,8 @@ export const companySchema = z.object({
   updated_at: z.number().int(),
   archived: z.boolean(),
   tag_ids: z.array(z.string()),
+  /** Epoch ms at which an accepted DELETE takes effect (Intercom archives companies asynchronously). */
+  archive_at_ms: z.number().optional(),
 });
 
 export const tagSchema = z.object({ id: z.string(), name: z.string(), created_at: z.number().int() });
