@@ -6,7 +6,7 @@ import { runMigration } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
 import { mutateForDelta } from '../fixtures/dataset/mutate';
-import { makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
 // Issue 13: 15% dropped connections (each applied, then unanswered) plus 20% 5xx over a full run,
@@ -51,7 +51,7 @@ async function lifecycle(name: string, faults: string | undefined, allowed: numb
   const ws = path.join(dir, name, 'ws');
   await writeMap(ws, ds, 'approved');
   const client = new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url, rateLimiter: { concurrency: 16 }, retry: { baseDelayMs: 2, maxDelayMs: 20 } });
-  const options = { attachmentsRoot: ds.attachmentsRoot, concurrency: 8, searchSettleMs: 300, readSettleMs: 100 };
+  const options = { attachmentsRoot: ds.attachmentsRoot, concurrency: 8, searchSettleMs: SEARCH_SETTLE_MS, readSettleMs: 100 };
   const run = async (kind: 'full' | 'delta') => {
     const reader = await openDataset(ds);
     try {

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { CLI, cliArgs, finished, journalOf, makeDataset, migrate, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset } from '../support/engine-fixtures';
+import { CLI, cliArgs, finished, journalOf, makeDataset, migrate, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
 import { isWrite } from '../support/kill-proxy';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
@@ -37,7 +37,7 @@ let journalBytes = 0;
 
 const ws = () => path.join(dir, 'workspace');
 const clone = (s: SandboxState): SandboxState => JSON.parse(JSON.stringify(s)) as SandboxState;
-const args = () => cliArgs('migrate', ds, ws(), sandbox, ['--json', '--concurrency', '8', '--search-settle', '0.5']);
+const args = () => cliArgs('migrate', ds, ws(), sandbox, ['--json', '--concurrency', '8', '--search-settle', String(SEARCH_SETTLE_MS / 1000)]);
 const writesSeen = () => sandbox.requests().filter((r) => isWrite(r.method, r.path)).length;
 
 interface Disk {

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { runMigration, type MigrationResult } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
-import { makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
 // Issue 8: faults and a revoked token change nothing in the end state: runs resume until complete.
@@ -15,8 +15,8 @@ const sandboxes: RunningSandbox[] = [];
 
 // Rate-limit windows of 1 s instead of Intercom's 10 (the client told so, with a rollover guard to
 // match a clock it shares): every injected 429 still stops the client until the reported reset, but
-// that costs half a second rather than five. The sandbox applies a write before it drops the
-// connection and never later, so lookups need not wait long for a write to show.
+// that costs half a second rather than five. Lookups of unknown creates meet the sandbox's search
+// lag, so their wait outlasts it (SEARCH_SETTLE_MS).
 const WINDOW = { rateLimitWindowSeconds: 1 };
 const startSandbox = (options: { faults?: string } = {}) => startSeededSandbox(ds, { ...WINDOW, ...options });
 
@@ -26,7 +26,7 @@ async function run(workspace: string, sandbox: RunningSandbox, token = sandbox.t
     const client = new IntercomClient({ token, baseUrl: sandbox.url, rateLimiter: { concurrency: 16, windowMs: 1_000, rolloverGuardMs: 50 } });
     return await runMigration({
       workspaceDir: workspace, kind: 'full', reader, client,
-      options: { attachmentsRoot: ds.attachmentsRoot, searchSettleMs: 1_000, readSettleMs: 200 },
+      options: { attachmentsRoot: ds.attachmentsRoot, searchSettleMs: SEARCH_SETTLE_MS, readSettleMs: 200 },
     });
   } finally {
     await reader.close();

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { rollbackRun } from '../../src/engine/rollback';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
 import { mutateForDelta, type DeltaManifest } from '../fixtures/dataset/mutate';
-import { CLI, cliArgs, clientFor, finished, journalOf, makeDataset, migrate, removeDir, runCli, spawnCli, startSeededSandbox, tempDir, writeMap, type Dataset, type JournalLine } from '../support/engine-fixtures';
+import { CLI, cliArgs, clientFor, finished, journalOf, makeDataset, migrate, removeDir, runCli, spawnCli, startSeededSandbox, tempDir, writeMap, type Dataset, type JournalLine, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
 import { KillProxy, type KillShot } from '../support/kill-proxy';
 
 /**
@@ -35,7 +35,7 @@ before(async () => {
   afterFull = JSON.parse(JSON.stringify(sandbox.state())) as SandboxState;
   changes = mutateForDelta(ds.dbPath, { seed: 5 });
 
-  const args = cliArgs('delta', ds, dir, sandbox, ['--json', '--search-settle', '0.5']).map((a) => (a === sandbox.url ? proxy.url : a));
+  const args = cliArgs('delta', ds, dir, sandbox, ['--json', '--search-settle', String(SEARCH_SETTLE_MS / 1000)]).map((a) => (a === sandbox.url ? proxy.url : a));
   const child = spawnCli(args, sandbox.token);
   const done = finished(child);
   proxy.arm(1, 'after-reply', () => child.kill('SIGKILL'), (method, path) => method === 'PUT' && path.startsWith('/contacts/'));

@@ -7,7 +7,7 @@ import { rollbackRun } from '../../src/engine/rollback';
 import { attachmentSourceId } from '../../src/model/source';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
 import { mutateForDelta } from '../fixtures/dataset/mutate';
-import { CLI, cliArgs, clientFor, finished, journalOf, makeDataset, migrate, openDataset, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset, type JournalLine } from '../support/engine-fixtures';
+import { CLI, cliArgs, clientFor, finished, journalOf, makeDataset, migrate, openDataset, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset, type JournalLine, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
 import { isWrite, KillProxy, type KillMoment } from '../support/kill-proxy';
 import { killGaps, lcg } from '../support/kill-points';
 import { snapshotOf } from '../support/sandbox-snapshot';
@@ -103,7 +103,7 @@ async function referenceRun<T>(stage: Stage, run: () => Promise<T>): Promise<T> 
   return result;
 }
 
-const migrateArgs = (verb: 'migrate' | 'delta') => cliArgs(verb, ds, ws(), killed, ['--json', '--concurrency', '8', '--search-settle', '0.5']).map((a) => (a === killed.url ? proxy.url : a));
+const migrateArgs = (verb: 'migrate' | 'delta') => cliArgs(verb, ds, ws(), killed, ['--json', '--concurrency', '8', '--search-settle', String(SEARCH_SETTLE_MS / 1000)]).map((a) => (a === killed.url ? proxy.url : a));
 const rollbackArgs = (runId: string) => ['rollback', runId, '--workspace', ws(), '--intercom-url', proxy.url, '--yes', '--json'];
 
 before(async () => {

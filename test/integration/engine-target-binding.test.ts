@@ -9,7 +9,7 @@ import { EngineUsageError } from '../../src/engine/errors';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { seedForSource } from '../fixtures/dataset/sandbox-seed';
 import { testClock } from '../support/clock';
-import { cliArgs, clientFor, makeDataset, openDataset, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { cliArgs, clientFor, makeDataset, openDataset, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
 // A migration folder is bound to one Intercom workspace, and Intercom itself can tell what is
@@ -27,7 +27,7 @@ const home = () => path.join(dir, 'home');
 async function run(workspace: string, sandbox: RunningSandbox, kind: MigrationKind = 'full', adopt = false): Promise<MigrationResult> {
   const reader = await openDataset(ds);
   try {
-    return await runMigration({ workspaceDir: workspace, kind, reader, client: clientFor(sandbox), clock: testClock, adopt, options: { attachmentsRoot: ds.attachmentsRoot, concurrency: 8, searchSettleMs: 300 } });
+    return await runMigration({ workspaceDir: workspace, kind, reader, client: clientFor(sandbox), clock: testClock, adopt, options: { attachmentsRoot: ds.attachmentsRoot, concurrency: 8, searchSettleMs: SEARCH_SETTLE_MS } });
   } finally {
     await reader.close();
   }

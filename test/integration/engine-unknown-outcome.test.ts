@@ -6,7 +6,7 @@ import { runMigration, type MigrationResult } from '../../src/engine/run-migrati
 import type { MigrationKind } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
-import { journalOf, makeDataset, openDataset, removeDir, runIds, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { journalOf, makeDataset, openDataset, removeDir, runIds, startSeededSandbox, tempDir, writeMap, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
 // A write whose outcome stays unknown (the create was applied, then every lookup failed) is never
@@ -22,7 +22,7 @@ async function run(workspace: string, sandbox: RunningSandbox, kind: MigrationKi
   const reader = await openDataset(ds);
   try {
     const client = new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url, rateLimiter: { concurrency: 16 }, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
-    return await runMigration({ workspaceDir: workspace, kind, reader, client, options: { attachmentsRoot: ds.attachmentsRoot, searchSettleMs: 300, readSettleMs: 100 } });
+    return await runMigration({ workspaceDir: workspace, kind, reader, client, options: { attachmentsRoot: ds.attachmentsRoot, searchSettleMs: SEARCH_SETTLE_MS, readSettleMs: 100 } });
   } finally {
     await reader.close();
   }

@@ -30,7 +30,8 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 test('every Intercom client call works against the sandbox and parses', async (t) => {
-  const sandbox = await startSandbox({ port: 0, token: 'contract-token-5b2e9c', rateLimitPer10s: 5000 });
+  // The calls and their parsing, on an index without lag: the engine tests and intercom-search-witnesses meet the lag.
+  const sandbox = await startSandbox({ port: 0, token: 'contract-token-5b2e9c', rateLimitPer10s: 5000, searchLagMs: 0 });
   const client = new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url, timeoutMs: 5_000 });
   const resolve = (lookup: OutcomeLookup) => resolveUnknown(client, lookup, { searchSettleMs: 200, readSettleMs: 100 });
   t.after(() => sandbox.close());

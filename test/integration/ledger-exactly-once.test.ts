@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { CLI, finished, makeDataset, migrate, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset } from '../support/engine-fixtures';
+import { CLI, finished, makeDataset, migrate, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
 import { GateProxy } from '../support/gate-proxy';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
@@ -80,7 +80,7 @@ async function workspace(name: string): Promise<{ ws: string; sandbox: RunningSa
 }
 
 const args = (verb: string, ws: string, url: string, extra: string[] = []) =>
-  [verb, '--source', `sqlite:${ds.dbPath}`, '--attachments', ds.attachmentsRoot, '--workspace', ws, '--intercom-url', url, '--json', '--concurrency', '8', '--search-settle', '0.5', ...extra];
+  [verb, '--source', `sqlite:${ds.dbPath}`, '--attachments', ds.attachmentsRoot, '--workspace', ws, '--intercom-url', url, '--json', '--concurrency', '8', '--search-settle', String(SEARCH_SETTLE_MS / 1000), ...extra];
 
 const out = (r: CliResult) => `exit ${r.code}\n--- stdout\n${r.stdout.slice(-2000)}\n--- stderr\n${r.stderr.slice(-3000)}`;
 

@@ -8,7 +8,7 @@ import { IntercomClient } from '../../src/intercom';
 import { readMappingFile, writeMappingFile } from '../../src/mapping/mapping-file';
 import { confirmMap } from '../../src/mapping/review';
 import type { MappingFile } from '../../src/model/mapping';
-import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox';
+import { DEFAULT_SEARCH_LAG_MS, startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox';
 import { openSource } from '../../src/source/open-source';
 import type { SourceReader } from '../../src/source/reader';
 import { ATTACHMENTS_ROOT, DATABASE_FILE, generateDataset } from '../fixtures/dataset/generate';
@@ -16,6 +16,13 @@ import type { DatasetManifest } from '../fixtures/dataset/manifest';
 import { seedForSource } from '../fixtures/dataset/sandbox-seed';
 
 /** Shared set-up of the engine acceptance tests: a generated dataset, a seeded sandbox, an approved map. */
+
+/**
+ * The search wait for tests whose writes can end unknown. A lookup that finds no witness (no later
+ * create shows in search yet) decides by this wait alone, so it must outlast the sandbox's search lag,
+ * as `--search-settle` must outlast Intercom's: shorter, and an applied create looks "not applied".
+ */
+export const SEARCH_SETTLE_MS = DEFAULT_SEARCH_LAG_MS + 1_000;
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
