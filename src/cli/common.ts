@@ -69,7 +69,7 @@ export function runSettingsOf(values: { concurrency?: string; 'workspace-ceiling
   const workspaceCeilingPerMinute = workspaceCeilingOf(values);
   const sampleSize = positiveWhole('--size', values.size);
   // How long an interrupted create is looked for through search before it counts as not applied
-  // (default 120 s: Intercom's search lags behind writes). A workspace known to index at once may shorten it.
+  // (default 300 s: Intercom's search lags behind writes by minutes). A workspace known to index at once may shorten it.
   const settle = values['search-settle'] === undefined ? undefined : Number(values['search-settle']);
   if (settle !== undefined && !(Number.isFinite(settle) && settle >= 0)) throw new UsageError(`--search-settle must be a number of seconds (got ${values['search-settle']})`);
   return {

@@ -25,7 +25,7 @@ export const FLAGS = {
   'dry-run': { type: 'boolean', description: 'read, map and validate everything, write nothing to Intercom', default: 'off' },
   concurrency: { type: 'string', value: 'N', description: 'records and requests in flight at once, per access token', default: '32' },
   'workspace-ceiling': { type: 'string', value: '<per minute>', description: "the Intercom workspace's request ceiling across all its apps, shared by the tokens in INTERCOM_TOKEN", default: '25000' },
-  'search-settle': { type: 'string', value: '<seconds>', description: "at most how long a create of unknown outcome is looked for through Intercom's search before it counts as not applied (sooner once search shows what the run created after it)", default: '120' },
+  'search-settle': { type: 'string', value: '<seconds>', description: "at most how long a create of unknown outcome is looked for through Intercom's search before it counts as not applied (sooner once search shows what the run created after it); it must outlast the search's lag", default: '300' },
   adopt: { type: 'boolean', description: 'this folder has no ledger of what Intercom already holds of this source: record it from Intercom first', default: 'off: refused when Intercom already holds this source' },
   'take-over': { type: 'boolean', description: "the writer holding this folder's lock is on another host and known to be gone: take its lock and resume its run", default: 'off' },
   yes: { type: 'boolean', description: 'confirm without a prompt', default: 'off: asks in a terminal, refused otherwise' },

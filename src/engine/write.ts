@@ -73,8 +73,7 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Intercom's search lags behind writes by up to minutes (resolve-unknown.ts uses the same default). */
-export const DEFAULT_SEARCH_SETTLE_MS = 120_000;
+export { DEFAULT_SEARCH_SETTLE_MS } from '../intercom';
 
 /** How long a lookup keeps looking before it concludes "not applied" (the client's defaults unless the run says). */
 function settleOptions(ctx: RunContext): ResolveOptions {

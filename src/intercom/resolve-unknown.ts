@@ -44,6 +44,14 @@ export interface ResolveOptions {
   answeredByApp?: boolean;
 }
 
+/**
+ * The longest a search-bound lookup waits, and what decides a create no witness can speak for (the
+ * last creates of a run). Intercom: "This delay can take a few minutes" (2.16, contact creation
+ * delay); shorter, an applied create can look "not applied" and be sent again. Parked writes wait
+ * off their slot, so only a run's tail pays for it.
+ */
+export const DEFAULT_SEARCH_SETTLE_MS = 300_000;
+
 /** How long a write may still run on Intercom's side after the client lost it (the request timeout). */
 export const IN_FLIGHT_MS = 30_000;
 
@@ -213,7 +221,7 @@ async function searchShows(client: IntercomClient, index: SearchIndex, ids: stri
 async function resolveThroughSearch(client: IntercomClient, lookup: OutcomeLookup, options: ResolveOptions, sleep: (ms: number) => Promise<void>): Promise<Resolution> {
   const started = performance.now();
   const endedAt = options.endedAtMs ?? started;
-  const budget = options.searchSettleMs ?? 120_000;
+  const budget = options.searchSettleMs ?? DEFAULT_SEARCH_SETTLE_MS;
   const inFlight = Math.min(budget, options.answeredByApp ? 0 : IN_FLIGHT_MS);
   for (let i = 0; ; i++) {
     const elapsed = performance.now() - started;
