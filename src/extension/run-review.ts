@@ -80,6 +80,7 @@ export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult |
   if (!ok) return undefined;
   let sink: RunProgress | undefined;
   const abort = new AbortController();
+  ctx.runActive = true;
   try {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Rolling back ${runId}`, cancellable: true }, async (progress, token) => {
       token.onCancellationRequested(() => abort.abort());
@@ -93,6 +94,7 @@ export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult |
     else void vscode.window.showWarningMessage(text);
     return result;
   } finally {
+    ctx.runActive = false;
     sink?.dispose();
     await ctx.refreshViews();
   }

@@ -154,9 +154,11 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     assert.equal(stale.approved?.by, 'Dana Reviewer');
 
     const runsBefore = await runCount();
-    prompts.script({ confirm: true });
+    prompts.script();
+    const questions = prompts.asked.length;
     assert.equal(await vscode.commands.executeCommand<MigrationResult | undefined>('st2ic.runFull'), undefined, 'the full run is refused');
     assert.equal(await runCount(), runsBefore, 'no run started');
+    assert.deepEqual(prompts.asked.slice(questions), [], 'refused before "Start a full migration?" is asked');
 
     prompts.script({ input: 'Dana Reviewer' }, { confirm: true });
     await editor.receive({ type: 'confirm', level: 'approved' });
