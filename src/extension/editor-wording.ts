@@ -35,6 +35,18 @@ export function mapGateMessage(map: MappingFile, kind: RunKind): string | undefi
     : `The field map is ${status === 'draft' ? 'a draft' : status}: ${run} needs it ${needed} first. Open the Field Map, accept its fields and ${confirm}.`;
 }
 
+/**
+ * An edit that leaves the map less confirmed than it was (any change after a stamp does): the words
+ * the editor shows beside it, naming who confirmed it and what it must do again; undefined otherwise.
+ */
+export function revokedConfirmation(before: MappingFile, after: MappingFile): string | undefined {
+  const was = effectiveStatus(before);
+  const now = effectiveStatus(after);
+  if (RANK[now] >= RANK[was]) return undefined;
+  const by = before.review[was === 'approved' ? 'approved' : 'reviewed']?.by;
+  return `The map is back to ${now}: this change is not covered by the ${was === 'approved' ? 'approval' : 'review'}${by ? ` of ${by}` : ''}. ${was === 'approved' ? 'Approve it again before a full or delta run.' : 'Mark it reviewed again before a sample run.'}`;
+}
+
 /** The notification at the end of a run, and whether Validate applies (only runs that wrote records). */
 export function runOutcome(kind: RunKind, status: string, counts: string): { text: string; offerValidate: boolean } {
   return {

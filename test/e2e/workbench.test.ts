@@ -196,8 +196,14 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
 
   it('approves the map by name after a modal confirmation: mapping.json carries the stamp and the hash', async () => {
     await editor.locator('[data-role="approve"]').click();
+    // Fields nobody accepted are named before the name and the modal.
+    const unaccepted = page.locator('.quick-input-widget', { hasText: /\d+ field mapping\(s\) not accepted yet/ });
+    await unaccepted.waitFor();
+    await screenshot(page, e, 'mapping-editor-approve-unaccepted');
+    await unaccepted.locator('.quick-input-list .monaco-list-row', { hasText: 'Approve Anyway' }).first().click();
     const input = page.locator('.quick-input-widget input.input');
-    await page.locator('.quick-input-widget', { hasText: 'Your name' }).waitFor();
+    await page.locator('.quick-input-widget', { hasText: 'Approve the Field Map' }).waitFor();
+    assert.match(await input.getAttribute('placeholder') ?? '', /^Your name/);
     await input.fill('Playwright Reviewer');
     await page.keyboard.press('Enter');
     const dialog = page.locator('.monaco-dialog-box');
@@ -236,14 +242,25 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await runCommand(page, 'View: Close All Editors');
   });
 
-  it('rolls the sample back after a modal confirmation that counts what goes', async () => {
+  it('rolls the sample back after a modal confirmation that counts what goes, and the run id typed', async () => {
     await runCommand(page, 'ST→Intercom: Roll Back a Run');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample · completed' }).first().click();
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor();
     await page.locator('.monaco-dialog-box', { hasText: /Delete \d+ conversation\(s\), \d+ contact\(s\)/ }).waitFor();
     await screenshot(page, e, 'rollback-dialog');
-    await dialog.locator('.monaco-button', { hasText: 'Roll Back' }).first().click();
+    // Enter, Enter (the dialog's default, then the empty box) must not delete anything.
+    await page.keyboard.press('Enter');
+    const box = page.locator('.quick-input-widget', { hasText: /Type the run id \(.+\) to roll it back/ });
+    await box.waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: /Type .+ exactly, or press Escape/ }).waitFor();
+    await screenshot(page, e, 'rollback-type-run-id');
+    assert.ok(await box.isVisible(), 'the empty box is not accepted');
+    const runId = /Type the run id \((.+?)\)/.exec(await box.innerText())?.[1];
+    assert.ok(runId);
+    await page.locator('.quick-input-widget input.input').fill(runId);
+    await page.keyboard.press('Enter');
     await page.locator('.part.sidebar .monaco-list-row', { hasText: /rollback of .* · completed/ }).first().waitFor({ timeout: 180_000 });
     await screenshot(page, e, 'rolled-back');
   });

@@ -2,7 +2,7 @@ import { testClock } from '../support/clock';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { contextValuesOf } from '../../src/extension/context-keys';
-import { inEditorTerms, mapGateMessage, runOutcome } from '../../src/extension/editor-wording';
+import { inEditorTerms, mapGateMessage, revokedConfirmation, runOutcome } from '../../src/extension/editor-wording';
 import { commandFor } from '../../src/ledger/writer-lock';
 import { buildDefaultMap } from '../../src/mapping/default-map';
 import { assertRunAllowed, confirmMap, MapNotConfirmedError } from '../../src/mapping/review';
@@ -73,4 +73,13 @@ test('context keys: what can run follows the folder, the map and the ledger', ()
   const sample = contextValuesOf({ exists: true, inputs: { runs: [run('sample'), run('rollback')] } }, { runActive: true, sandboxRunning: true });
   assert.deepEqual([sample['st2ic.hasLoadRuns'], sample['st2ic.hasUndoableRuns'], sample['st2ic.hasFullRun'], sample['st2ic.runActive'], sample['st2ic.sandboxRunning']], [true, true, false, true, true]);
   assert.equal(contextValuesOf({ exists: true, inputs: { runs: [run('full')] } }, window)['st2ic.hasFullRun'], true);
+});
+
+test('an edit that undoes an approval is named, with who approved and what to do again', () => {
+  const approved = confirmMap(draft, 'approved', 'Dana', testClock);
+  const dropped = { ...approved, objects: { ...approved.objects, companies: { ...approved.objects.companies, enabled: !approved.objects.companies.enabled } } };
+  assert.equal(revokedConfirmation(approved, dropped), 'The map is back to draft: this change is not covered by the approval of Dana. Approve it again before a full or delta run.');
+  assert.equal(revokedConfirmation(draft, dropped), undefined, 'a draft has nothing to lose');
+  assert.equal(revokedConfirmation(approved, approved), undefined);
+  assert.match(revokedConfirmation(confirmMap(draft, 'reviewed', 'Dana', testClock), draft) ?? '', /review of Dana\. Mark it reviewed again/);
 });

@@ -132,9 +132,11 @@ describe('the migration workflow through its commands', function () {
     assert.equal((await api().tree('migration')).find((r) => r.label === 'Mapping')?.description, 'draft');
   });
 
-  it('confirms the default map as reviewed by a named person', async () => {
+  it('confirms the default map as reviewed by a named person, in a name box with a title', async () => {
     prompts.script({ pick: 'Reviewed' }, { input: 'Dana Reviewer' }, { confirm: true });
     assert.equal(await vscode.commands.executeCommand('st2ic.confirmMap'), 'reviewed');
+    assert.equal(prompts.inputs.at(-1)?.title, 'Mark the Field Map Reviewed');
+    assert.match(prompts.inputs.at(-1)?.placeHolder ?? '', /^Your name/);
     assert.equal((await api().tree('migration')).find((r) => r.label === 'Mapping')?.description, 'reviewed by Dana Reviewer');
   });
 
@@ -217,8 +219,21 @@ describe('the migration workflow through its commands', function () {
     assert.equal(await sandboxContacts(), before);
   });
 
+  it('a rollback needs the run id typed: Enter on the empty box, or another id, rolls back nothing', async () => {
+    const before = await sandboxContacts();
+    for (const typed of ['', 'yes']) {
+      prompts.script({ confirm: true }, { input: typed });
+      assert.equal(await vscode.commands.executeCommand('st2ic.rollbackRun', sampleRunId), undefined);
+      assert.equal(prompts.refused.at(-1), typed, `"${typed}" is refused by the box`);
+    }
+    const box = prompts.inputs.at(-1);
+    assert.equal(box?.title, `Roll back run ${sampleRunId}`);
+    assert.match(box?.prompt ?? '', new RegExp(`Type the run id \\(${sampleRunId}\\)`));
+    assert.equal(await sandboxContacts(), before, 'nothing deleted');
+  });
+
   it('rolls back the sample: contacts deleted in the sandbox, a completed rollback run in the ledger', async () => {
-    prompts.script({ confirm: true });
+    prompts.script({ confirm: true }, { input: sampleRunId });
     const result = await vscode.commands.executeCommand<{ status: string; undone: number }>('st2ic.rollbackRun', sampleRunId);
     assert.equal(result?.status, 'completed');
     assert.ok((result?.undone ?? 0) > 0);
