@@ -24,7 +24,8 @@ export interface TestApi {
   readonly activationMs: number;
   /** Answers the extension's questions (pickers, input boxes, modal dialogs) from the test. */
   usePrompts(prompts: Prompts | undefined): void;
-  sandbox(): { url: string; token: string } | undefined;
+  /** The running sandbox, and whether its status bar item has a background colour. */
+  sandbox(): { url: string; token: string; statusBackground: boolean } | undefined;
   /** Labels and descriptions the tree views show now. */
   tree(view: 'connections' | 'migration' | 'runs'): Promise<TreeRow[]>;
   /** The folder VS Code writes this extension's log channel to. */

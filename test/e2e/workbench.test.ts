@@ -39,11 +39,13 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await screenshot(page, e, 'views');
   });
 
-  it('offers Connect and Initialize buttons while nothing is connected', async () => {
+  it('offers one button per welcome view while nothing is connected; the other actions are links', async () => {
     const sidebar = page.locator('.part.sidebar');
-    for (const label of ['Connect SmarterTrack', 'Connect Intercom', 'Initialize Migration Folder']) {
+    for (const label of ['Connect SmarterTrack', 'Initialize Migration Folder']) {
       await sidebar.locator('.welcome-view-content .monaco-button', { hasText: label }).first().waitFor();
     }
+    await sidebar.locator('.welcome-view-content a', { hasText: 'Connect Intercom' }).first().waitFor();
+    assert.equal(await sidebar.locator('.welcome-view-content .monaco-button').count(), 2, 'Connections and Migration: one button each; Runs: none');
     await screenshot(page, e, 'welcome-buttons');
   });
 
@@ -65,7 +67,7 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
   it('connects Intercom through the welcome button: region in config.json, token only in secret storage', async () => {
     const token = 'e2e-token-7d3a91';
     const sidebar = page.locator('.part.sidebar');
-    await sidebar.locator('.welcome-view-content .monaco-button', { hasText: 'Connect Intercom' }).first().click();
+    await sidebar.locator('.welcome-view-content a', { hasText: 'Connect Intercom' }).first().click();
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor();
     await input.fill('EU');
@@ -85,8 +87,13 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
 
   it('starts the local sandbox and connects Intercom to it: the tree names the workspace', async () => {
     await runCommand(page, 'ST→Intercom: Start Local Intercom Sandbox');
-    await page.locator('.statusbar-item', { hasText: 'Sandbox' }).first().waitFor();
+    const item = page.locator('.statusbar-item', { hasText: 'Sandbox' }).first();
+    await item.waitFor();
     await screenshot(page, e, 'sandbox-running');
+    // A running sandbox is the normal state of a rehearsal: no warning colours in the status bar.
+    const look = await item.evaluate((el) => ({ classes: el.className, background: getComputedStyle(el).backgroundColor, inline: (el as HTMLElement).style.backgroundColor }));
+    assert.doesNotMatch(look.classes, /warning-kind|error-kind|has-background-color/, look.classes);
+    assert.equal(look.inline, '', 'no background colour set on the item');
     await runCommand(page, 'ST→Intercom: Connect Intercom');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Local sandbox' }).first().click();
     const sidebar = page.locator('.part.sidebar');

@@ -70,3 +70,21 @@ test('no second run starts while one runs: the commands that write are disabled 
     assert.equal(enablement.get(id), '!st2ic.runActive', id);
   }
 });
+
+test('Start and Stop Sandbox show only when they apply, in the palette and the view title', () => {
+  assert.equal(palette.get('st2ic.startSandbox'), '!st2ic.sandboxRunning');
+  assert.equal(palette.get('st2ic.stopSandbox'), 'st2ic.sandboxRunning');
+  const title = contributes.menus['view/title'] as Clause[];
+  assert.match(title.find((m) => m.command === 'st2ic.startSandbox')?.when ?? '', /&& !st2ic\.sandboxRunning$/);
+  assert.match(title.find((m) => m.command === 'st2ic.stopSandbox')?.when ?? '', /&& st2ic\.sandboxRunning$/);
+});
+
+test('each welcome view has one primary action: a button; the others are links in its text', () => {
+  for (const welcome of contributes.viewsWelcome as { view: string; contents: string }[]) {
+    // VS Code draws a line that is only a command link as a full-width button.
+    const buttons = welcome.contents.split('\n').filter((line) => /^\[[^\]]+\]\(command:[^)]+\)$/.test(line.trim()));
+    assert.ok(buttons.length <= 1, `${welcome.view}: ${buttons.join(', ')}`);
+  }
+  const connections = (contributes.viewsWelcome as { view: string; contents: string }[]).find((w) => w.view === 'st2ic.connections')!.contents;
+  assert.match(connections, /\]\(command:st2ic\.connectIntercom\)/, 'Connect Intercom is still offered, as a link');
+});

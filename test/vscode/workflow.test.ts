@@ -42,6 +42,7 @@ describe('the migration workflow through its commands', function () {
   after(async () => {
     api().usePrompts(undefined);
     await vscode.commands.executeCommand('st2ic.stopSandbox');
+    assert.equal(api().contextKeys()['st2ic.sandboxRunning'], false, 'Start shows again');
   });
 
   it('starts the local sandbox and remembers it as the Intercom connection', async () => {
@@ -51,6 +52,7 @@ describe('the migration workflow through its commands', function () {
     assert.equal(config().intercom.baseUrl, sandbox.url);
     assert.equal(await api().secrets.get('intercomToken'), sandbox.token);
     assert.equal(api().contextKeys()['st2ic.sandboxRunning'], true, 'Stop shows, Start hides');
+    assert.equal(sandbox.statusBackground, false, 'the status bar item has no warning background');
     assert.equal(api().contextKeys()['st2ic.hasMigrationFolder'], true);
   });
 
