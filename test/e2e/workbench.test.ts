@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
@@ -201,6 +201,15 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await screenshot(page, e, 'mapping-editor-preview');
   });
 
+  it('the field map and its preview are readable in light, dark and both high-contrast themes (text ≥ 4.5:1)', async () => {
+    await reveal(editor, editor.locator('table.preview-record').first());
+    const failures = await inEachTheme(page, e, editor, 'preview', () => contrastFailures(editor, 'td, th, caption, span, li, strong, p, dt, dd, label, a'));
+    assert.deepEqual(failures, []);
+    // Near the limit is a warning, never the diff editor's "inserted" background.
+    const nearLimit = await editor.locator('tr.near-limit td').evaluateAll((cells) => cells.map((c) => getComputedStyle(c).backgroundColor));
+    for (const background of nearLimit) assert.equal(background, 'rgba(0, 0, 0, 0)');
+  });
+
   it('approves the map by name after a modal confirmation: mapping.json carries the stamp and the hash', async () => {
     await editor.locator('[data-role="approve"]').click();
     // Fields nobody accepted are named before the name and the modal.
@@ -231,6 +240,7 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     assert.ok(fields.some((f) => f.target.kind === 'attribute' && f.target.name === 'Product line' && f.proposal?.by === 'person'), 'the edit is saved');
     await page.locator('.part.sidebar .monaco-list-row', { hasText: 'approved by Playwright Reviewer' }).first().waitFor();
     await screenshot(page, e, 'mapping-editor-approved');
+    assert.deepEqual(await inEachTheme(page, e, editor, 'approved', () => contrastFailures(editor, '[data-role="status"]')), [], 'the approved badge is readable');
   });
 
   it('runs the sample from the editor and shows the Intercom results beside the source records', async () => {
@@ -295,6 +305,82 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     for (const file of files) assert.ok(!readFileSync(file, 'latin1').includes('e2e-token-7d3a91'), `the first Intercom token is not in ${file}`);
   });
 });
+
+/** The themes a reviewer may use, each with the foreground its webview receives (to know it arrived). */
+const THEMES: [id: string, foreground: string][] = [
+  ['Light Modern', '#3b3b3b'], ['Light 2026', '#202020'], ['Dark Modern', '#cccccc'], ['Dark 2026', '#bfbfbf'],
+  ['Default High Contrast', '#ffffff'], ['Default High Contrast Light', '#292929'],
+];
+
+/** Runs `measure` in each theme (set in the workspace settings), then goes back to the default theme. */
+async function inEachTheme(page: Page, e: E2eEnv, editor: Frame, step: string, measure: () => Promise<string[]>): Promise<string[]> {
+  const settings = path.join(e.workspace, '.vscode', 'settings.json');
+  mkdirSync(path.dirname(settings), { recursive: true });
+  const failures: string[] = [];
+  try {
+    for (const [theme, foreground] of THEMES) {
+      writeFileSync(settings, `${JSON.stringify({ 'workbench.colorTheme': theme }, null, 2)}\n`);
+      await editor.waitForFunction((fg) => getComputedStyle(document.documentElement).getPropertyValue('--vscode-foreground').trim().toLowerCase() === fg, foreground);
+      await editor.locator('.busy').waitFor({ state: 'detached' });
+      await screenshot(page, e, `${step}-${theme.toLowerCase().replace(/\W+/g, '-')}`);
+      failures.push(...(await measure()).map((f) => `${theme}: ${f}`));
+    }
+  } finally {
+    rmSync(settings, { force: true });
+  }
+  await editor.waitForFunction((fg) => getComputedStyle(document.documentElement).getPropertyValue('--vscode-foreground').trim().toLowerCase() !== fg, THEMES.at(-1)![1]);
+  return failures;
+}
+
+/**
+ * Every visible element matching `selector` that holds text of its own, whose colour over its
+ * effective background (alpha composed down the ancestors) is under 4.5:1 (WCAG AA for text). A
+ * vscode-badge is measured on its shadow root's box, where its colours are drawn.
+ */
+async function contrastFailures(editor: Frame, selector: string): Promise<string[]> {
+  return editor.evaluate((sel) => {
+    type Rgba = [number, number, number, number];
+    const parse = (css: string): Rgba | undefined => {
+      const m = /rgba?\(([^)]+)\)/.exec(css);
+      if (!m) return undefined;
+      const [r, g, b, a] = m[1]!.split(/[\s,/]+/).filter(Boolean).map(Number);
+      return [r!, g!, b!, a ?? 1];
+    };
+    const over = (top: Rgba, bottom: Rgba): Rgba => [0, 1, 2].map((i) => top[i]! * top[3] + bottom[i]! * (1 - top[3])).concat(1) as Rgba;
+    const backgroundOf = (start: Element): Rgba => {
+      const layers: Rgba[] = [];
+      for (let node: Element | null = start; node; node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host ?? null)) {
+        const color = parse(getComputedStyle(node).backgroundColor);
+        if (color && color[3] > 0) layers.push(color);
+        if (color && color[3] >= 1) break;
+      }
+      return layers.reverse().reduce<Rgba>((below, layer) => over(layer, below), [255, 255, 255, 1]);
+    };
+    const luminance = ([r, g, b]: Rgba) => {
+      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const ratio = (a: Rgba, b: Rgba) => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+      return (hi! + 0.05) / (lo! + 0.05);
+    };
+    const failures: string[] = [];
+    for (const host of Array.from(document.querySelectorAll(sel))) {
+      const el = host.shadowRoot?.querySelector('.root') ?? host;
+      const ownText = host.shadowRoot ? (host.textContent ?? '').trim() : Array.from(el.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('').trim();
+      if (!ownText || el.getClientRects().length === 0) continue;
+      const text = parse(getComputedStyle(el).color);
+      if (!text) {
+        failures.push(`${el.tagName.toLowerCase()} "${ownText.slice(0, 30)}": colour ${getComputedStyle(el).color} not measured`);
+        continue;
+      }
+      const background = backgroundOf(el);
+      const value = ratio(over(text, background), background);
+      if (value < 4.5) failures.push(`${host.tagName.toLowerCase()}.${host.getAttribute('class') ?? ''} "${ownText.slice(0, 30)}" ${value.toFixed(2)}:1`);
+    }
+    return [...new Set(failures)];
+  }, selector);
+}
 
 /**
  * Scrolls to an element once the editor has settled. The webview renders afresh on every host
