@@ -69,6 +69,8 @@ const REWRITES: [RegExp, string | ((...m: string[]) => string)][] = [
   [/run the same command with --take-over/g, 'choose Take Over'],
   [/pass --adopt to rebuild this ledger from Intercom first \(st2ic ledger rebuild --from-intercom does only that\)/g, 'choose "Adopt from Intercom, then Run" to rebuild this ledger from Intercom first'],
   [/\(st2ic runs are under /g, '(runs are under '],
+  // No map yet (src/mapping/mapping-file.ts).
+  [/run st2ic map propose/g, 'propose one with "Propose the Field Map"'],
   [/[Rr]un the same command again/g, 'Start it again'],
   [/then run this command again/g, 'then start this one again'],
 ];

@@ -53,6 +53,7 @@ test('the engine\'s CLI wording is rewritten to the commands the editor offers',
     'held from another host; if that process is gone, run the same command with --take-over',
     'Intercom could not be read for the checks before the run (timeout); nothing was written. Run the same command again.',
     'no run x in this workspace (st2ic runs are under migration/runs)',
+    'migration/mapping.json does not exist yet: run st2ic map propose',
   ];
   for (const message of messages) assert.doesNotMatch(inEditorTerms(message), CLI, inEditorTerms(message));
   assert.match(inEditorTerms(messages[2]!), /Resume it first with "Run the Full Migration" .* "Roll Back a Run" on run 2026-full-1/);
