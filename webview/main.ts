@@ -95,7 +95,7 @@ function view(): Node[] {
   if (!state) return [h('p', { class: 'muted' }, 'Loading the field map…')];
   const out: Node[] = [header(state)];
   if (ui.notice) {
-    out.push(h('div', { class: `notice ${ui.notice.level}`, role: ui.notice.level === 'error' ? 'alert' : 'status' }, ui.notice.message, ' ',
+    out.push(h('div', { class: `notice ${ui.notice.level}`, role: ui.notice.level === 'info' ? 'status' : 'alert' }, ui.notice.message, ' ',
       button('Dismiss', () => { ui.notice = undefined; render(); }, { secondary: true })));
   }
   if (ui.busy) out.push(h('div', { class: 'busy', role: 'status' }, h('vscode-progress-ring', {}), ui.busy));

@@ -33,7 +33,7 @@ export function previewView(object: MappedObject, preview: { records: PreviewRec
           h('td', { class: 'value' }, valueText(f.mapped)),
           h('td', {}, f.target),
           h('td', {}, f.issues.length === 0
-            ? h('span', { class: 'ok' }, f.nearLimit ? 'ok, near the limit' : 'ok')
+            ? (f.nearLimit ? h('span', { class: 'warning' }, 'near the limit') : h('span', { class: 'ok' }, 'ok'))
             : h('ul', { class: 'issues' }, ...f.issues.map((i) => h('li', { class: i.severity }, i.message)))),
         ))),
     ));

@@ -20,5 +20,5 @@ export interface Ui {
   /** The sample run whose results were last shown (kept across reloads of the webview). */
   seenSampleRun: string | undefined;
   busy: string | null;
-  notice: { level: 'info' | 'error'; message: string } | undefined;
+  notice: { level: 'info' | 'warning' | 'error'; message: string } | undefined;
 }

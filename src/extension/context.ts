@@ -18,6 +18,8 @@ export interface Ctx {
   prompts: Prompts;
   /** A new migration/config.json from the user's st2ic.* settings. */
   defaultConfig(): MigrationConfig;
+  /** A run or rollback started from this window is in progress (context key st2ic.runActive). */
+  runActive: boolean;
   /** Re-reads migration/ and secret presence into the views and context keys. */
   refreshViews(): Promise<void>;
   /** Last Test result of each connection (workspace state). */

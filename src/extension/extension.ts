@@ -4,6 +4,7 @@ import { MIGRATION_DIR } from '../model/migration-config';
 import { commands } from './commands';
 import { parseConnectionChecks } from './connection-state';
 import type { Ctx } from './context';
+import { CONTEXT_KEYS, contextValuesOf, type ContextValues } from './context-keys';
 import { vscodePrompts, type Prompts } from './prompts';
 import { disposeSandbox, runningSandbox } from './sandbox';
 import { MappingEditorProvider, type MappingEditorProbe } from './mapping-editor/mapping-editor';
@@ -11,7 +12,7 @@ import { MigrationFolder } from './migration-folder';
 import { SecretStore } from './secrets';
 import { configFromSettings } from './settings';
 import { ConnectionsView } from './views/connections-view';
-import { MigrationView } from './views/migration-view';
+import { MigrationView, readPhaseInputs } from './views/migration-view';
 import { RunsView } from './views/runs-view';
 
 /** One row of a tree view as the tests read it, with its children one level down. */
@@ -23,13 +24,16 @@ export interface TestApi {
   readonly activationMs: number;
   /** Answers the extension's questions (pickers, input boxes, modal dialogs) from the test. */
   usePrompts(prompts: Prompts | undefined): void;
-  sandbox(): { url: string; token: string } | undefined;
+  /** The running sandbox, and whether its status bar item has a background colour. */
+  sandbox(): { url: string; token: string; statusBackground: boolean } | undefined;
   /** Labels and descriptions the tree views show now. */
   tree(view: 'connections' | 'migration' | 'runs'): Promise<TreeRow[]>;
   /** The folder VS Code writes this extension's log channel to. */
   readonly logUri: vscode.Uri;
   /** An open mapping editor, to speak for its webview (messages go through the same checks). */
   mappingEditor(uri?: vscode.Uri): MappingEditorProbe | undefined;
+  /** The context keys as last set for the manifest's when and enablement clauses. */
+  contextKeys(): Partial<ContextValues>;
 }
 
 const CHECKS_KEY = 'st2ic.connectionChecks';
@@ -58,12 +62,32 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
       await extension.workspaceState.update(CHECKS_KEY, checks);
     },
     defaultConfig: () => configFromSettings(vscode.workspace.getConfiguration('st2ic')),
+    runActive: false,
     async refreshViews() {
-      await vscode.commands.executeCommand('setContext', 'st2ic.hasMigrationFolder', await folder.exists());
+      await setContextKeys(await readContextValues());
       connections.refresh();
       migration.refresh();
       runs.refresh();
     },
+  };
+
+  let contextKeys: Partial<ContextValues> = {};
+  const readContextValues = async (): Promise<ContextValues> => {
+    const exists = await folder.exists();
+    const root = folder.workspaceFolder()?.uri;
+    const window = { runActive: ctx.runActive, sandboxRunning: runningSandbox() !== undefined };
+    if (!exists || root?.scheme !== 'file') return contextValuesOf({ exists }, window);
+    try {
+      return contextValuesOf({ exists, inputs: await readPhaseInputs(root.fsPath, warn) }, window);
+    } catch (error) {
+      // An unreadable mapping.json or ledger: the Migration view names it; the keys fall back to "nothing yet".
+      warn(`Context keys: ${(error as Error).message}`);
+      return contextValuesOf({ exists }, window);
+    }
+  };
+  const setContextKeys = async (values: ContextValues) => {
+    await Promise.all(CONTEXT_KEYS.map((key) => (contextKeys[key] === values[key] ? undefined : vscode.commands.executeCommand('setContext', key, values[key]))));
+    contextKeys = values;
   };
 
   const connections = new ConnectionsView(folder, secrets, () => ctx.checks());
@@ -99,6 +123,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     sandbox: runningSandbox,
     logUri: extension.logUri,
     mappingEditor: (uri) => mappingEditor.provider.probe(uri),
+    contextKeys: () => ({ ...contextKeys }),
     async tree(view) {
       const provider: vscode.TreeDataProvider<unknown> = { connections, migration, runs }[view] as vscode.TreeDataProvider<unknown>;
       const nodes = (await provider.getChildren()) ?? [];
@@ -128,7 +153,9 @@ function guarded(id: string, handler: (...args: unknown[]) => unknown, log: vsco
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log.error(`${id}: ${message}`);
-      void vscode.window.showErrorMessage(message);
+      // The engine words its errors for the CLI; the notification names the editor's commands instead.
+      const { inEditorTerms } = await import('./editor-wording');
+      void vscode.window.showErrorMessage(inEditorTerms(message));
       return undefined;
     }
   };

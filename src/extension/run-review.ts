@@ -64,6 +64,21 @@ export function describeRollbackPlan(plan: RollbackPlan): string {
   return lines.join('\n');
 }
 
+/**
+ * The rollback's last gate: the run id, typed, as the CLI asks. VS Code's modal dialog always focuses
+ * its first action and puts Cancel last, so an extension cannot make Cancel the default there; with
+ * the id to type, Enter alone never deletes anything in Intercom.
+ */
+async function typedRunId(ctx: Ctx, runId: string): Promise<boolean> {
+  const typed = await ctx.prompts.input({
+    title: `Roll back run ${runId}`,
+    prompt: `Type the run id (${runId}) to roll it back in Intercom`,
+    placeHolder: runId,
+    validateInput: (v) => (v.trim() === runId ? undefined : `Type ${runId} exactly, or press Escape to keep the run`),
+  });
+  return typed === runId;
+}
+
 export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult | undefined> {
   const entry = await pickRun(ctx, arg, 'Roll back a run', (e) => e.summary.meta.kind !== 'rollback' && e.summary.meta.kind !== 'dry-run');
   if (!entry) return undefined;
@@ -74,12 +89,13 @@ export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult |
   const plan = await planRollback(dir, runId, client);
   const ok = await ctx.prompts.confirm(
     `Roll back ${entry.summary.meta.kind} run ${runId} in Intercom?`,
-    `The run recorded ${countsText(entry.counts)}.\n\n${describeRollbackPlan(plan)}\n\nThe rollback is journaled and can be resumed if it stops.`,
-    'Roll Back',
+    `The run recorded ${countsText(entry.counts)}.\n\n${describeRollbackPlan(plan)}\n\nThe rollback is journaled and can be resumed if it stops. Next, type the run id to confirm.`,
+    'Roll Back…',
   );
-  if (!ok) return undefined;
+  if (!ok || !(await typedRunId(ctx, runId))) return undefined;
   let sink: RunProgress | undefined;
   const abort = new AbortController();
+  ctx.runActive = true;
   try {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Rolling back ${runId}`, cancellable: true }, async (progress, token) => {
       token.onCancellationRequested(() => abort.abort());
@@ -93,6 +109,7 @@ export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult |
     else void vscode.window.showWarningMessage(text);
     return result;
   } finally {
+    ctx.runActive = false;
     sink?.dispose();
     await ctx.refreshViews();
   }

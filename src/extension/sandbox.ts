@@ -9,8 +9,8 @@ import type { Ctx } from './context';
 
 let running: { sandbox: RunningSandbox; status: vscode.StatusBarItem } | undefined;
 
-export function runningSandbox(): { url: string; token: string } | undefined {
-  return running ? { url: running.sandbox.url, token: running.sandbox.token } : undefined;
+export function runningSandbox(): { url: string; token: string; statusBackground: boolean } | undefined {
+  return running ? { url: running.sandbox.url, token: running.sandbox.token, statusBackground: running.status.backgroundColor !== undefined } : undefined;
 }
 
 export async function startLocalSandbox(ctx: Ctx): Promise<{ url: string }> {
@@ -28,7 +28,7 @@ export async function startLocalSandbox(ctx: Ctx): Promise<{ url: string }> {
   status.text = `$(beaker) Sandbox ${sandbox.port}`;
   status.tooltip = `Local Intercom sandbox at ${sandbox.url}. Click to stop.`;
   status.command = 'st2ic.stopSandbox';
-  status.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+  // No warning background: a running sandbox is the normal state of a rehearsal, not a problem.
   status.show();
   running = { sandbox, status };
   ctx.log.info(`Sandbox listening on ${sandbox.url} (state in ${vscode.workspace.asRelativePath(storage)})`);

@@ -11,6 +11,7 @@ import { resolveWorkspace } from '../engine/workspace';
 import { mappingPath, readMappingFile, writeMappingFile } from '../mapping/mapping-file';
 import { contentHash, effectiveStatus, MapNotConfirmedError } from '../mapping/review';
 import { askToConfirmMap } from './confirm-map-prompt';
+import { inEditorTerms, mapGateMessage, RUN_TITLE, runOutcome } from './editor-wording';
 import { MAPPING_EDITOR_VIEW_TYPE } from './mapping-editor/mapping-editor';
 import type { MappingFile } from '../model/mapping';
 import { buildScope, writeScopeReports } from '../reports/scope';
@@ -141,6 +142,11 @@ export async function configureWorkspace(ctx: Ctx): Promise<string> {
   ctx.log.info(`Workspace plan for "${plan.appName}": ${plan.attributesToCreate.length} attributes to create, ${plan.unmatchedAgents.length} unmatched agents; ${vscode.workspace.asRelativePath(file)}`);
   await showMarkdown(file);
   const blockers = planBlockers(plan);
+  const gate = mapGateMessage(map, 'configure');
+  if (gate) {
+    showMapGate(ctx, gate);
+    return file;
+  }
   const apply = await ctx.prompts.confirm(
     `Apply the workspace plan to "${plan.appName}"?`,
     `${plan.attributesToCreate.length} attribute(s) will be created; admins and teams are matched, not created (the API cannot).${blockers.length ? ` Worth fixing first: ${blockers.join('; ')}.` : ''} The configure run is journaled and can be rolled back.`,
@@ -150,7 +156,11 @@ export async function configureWorkspace(ctx: Ctx): Promise<string> {
   return file;
 }
 
-const KIND_LABEL = { configure: 'Configure workspace', sample: 'Sample', full: 'Full migration', delta: 'Delta', 'dry-run': 'Dry run' } as const;
+/** The map does not allow the run: said before any confirmation, with the way to fix it. */
+function showMapGate(ctx: Ctx, message: string): void {
+  ctx.log.warn(message);
+  void vscode.window.showWarningMessage(message, 'Open the Field Map').then((a) => a && vscode.commands.executeCommand('st2ic.openMapping'));
+}
 
 let activeRun: AbortController | undefined;
 
@@ -165,7 +175,7 @@ interface RunKindOptions {
  * the refusal is shown with a way to take over, after a modal confirmation that says when not to.
  */
 async function offerTakeOver(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 'delta' | 'dry-run', refusal: LedgerLockedError, options: RunKindOptions): Promise<MigrationResult | undefined> {
-  const answer = await vscode.window.showErrorMessage(refusal.message.replace(/run the same command with --take-over/, 'choose Take Over'), 'Take Over…');
+  const answer = await vscode.window.showErrorMessage(inEditorTerms(refusal.message), 'Take Over…');
   if (answer !== 'Take Over…') return undefined;
   const { pid, hostname } = refusal.holder;
   const ok = await ctx.prompts.confirm(
@@ -182,6 +192,12 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
   const dir = workspaceDir(ctx);
   // Every run that writes records asks first, naming where they go: nothing is written by one click.
   if (kind === 'sample' || kind === 'full' || kind === 'delta') {
+    // A run the map does not allow is not offered to start (the engine would refuse it after the question).
+    const gate = existsSync(mappingPath(dir)) ? mapGateMessage(await readMappingFile(dir), kind) : 'There is no field map yet: open the Field Map to propose one, accept its fields and confirm it.';
+    if (gate) {
+      showMapGate(ctx, gate);
+      return undefined;
+    }
     const previous = (await listRunEntries(dir, (m) => ctx.log.warn(m))).filter((r) => r.summary.meta.kind !== 'rollback' && r.summary.meta.kind !== 'dry-run');
     const what = {
       sample: `A sample of up to ${config.run.sampleSize} tickets, with their contacts and companies, is written to the workspace.`,
@@ -199,19 +215,20 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
   const reader = await openReader(ctx, config);
   const abort = new AbortController();
   activeRun = abort;
+  ctx.runActive = true;
   let sink: RunProgress | undefined;
   let result: MigrationResult | undefined;
   let refusal: LedgerLockedError | undefined;
   try {
     result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `${KIND_LABEL[kind]} run`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: RUN_TITLE[kind], cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => {
           ctx.log.warn('Stopping after the writes in flight (the run can be resumed)…');
           abort.abort();
         });
         // Each new phase also refreshes the views, so the run shows up (running) in Runs and Migration.
-        sink = new RunProgress(KIND_LABEL[kind], ctx.log, client, (message) => {
+        sink = new RunProgress(RUN_TITLE[kind], ctx.log, client, (message) => {
           progress.report({ message });
           void ctx.refreshViews();
         });
@@ -228,17 +245,22 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
       // first (a run that writes nothing to Intercom) is the only way on that cannot write them twice.
       ctx.log.error(error.message);
       const adoptRun = 'Adopt from Intercom, then Run';
-      void vscode.window.showErrorMessage(error.message, { modal: true }, adoptRun).then((a) => (a === adoptRun ? runKind(ctx, kind, { ...options, adopt: true }) : undefined));
+      void vscode.window.showErrorMessage(inEditorTerms(error.message), { modal: true }, adoptRun).then((a) => (a === adoptRun ? runKind(ctx, kind, { ...options, adopt: true }) : undefined));
       return undefined;
     }
     if (error instanceof TargetMismatchError || error instanceof RunNotStartedError) {
       ctx.log.error(error.message);
-      void vscode.window.showErrorMessage(error.message);
+      void vscode.window.showErrorMessage(inEditorTerms(error.message));
       return undefined;
     }
-    if (error instanceof MapNotConfirmedError || error instanceof EngineUsageError) {
-      void vscode.window.showErrorMessage(error.message, 'Confirm the Map').then((a) => a && vscode.commands.executeCommand('st2ic.confirmMap'));
+    if (error instanceof MapNotConfirmedError) {
       ctx.log.error(error.message);
+      void vscode.window.showErrorMessage(inEditorTerms(error.message), 'Open the Field Map').then((a) => a && vscode.commands.executeCommand('st2ic.openMapping'));
+      return undefined;
+    }
+    if (error instanceof EngineUsageError) {
+      ctx.log.error(error.message);
+      void vscode.window.showErrorMessage(inEditorTerms(error.message));
       return undefined;
     }
     if (!(error instanceof LedgerLockedError && error.takeOverAllowed && !options.takeOver)) throw error;
@@ -246,6 +268,7 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
     refusal = error;
   } finally {
     activeRun = undefined;
+    ctx.runActive = false;
     if (sink) ctx.log.info(`Run figures: ${sink.summary()}`);
     sink?.dispose();
     await reader.close();
@@ -256,9 +279,9 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
   ctx.log.info(`Run ${result.runId} ${result.status}${result.resumed ? ' (resumed)' : ''}${result.message ? `: ${result.message}` : ''}; ${countsText(result.counts)}`);
   const report = runReport(dir, result.runId);
   if (report) await showMarkdown(report);
-  const text = `${KIND_LABEL[kind]} run ${result.status}: ${countsText(result.counts)}.`;
+  const { text, offerValidate } = runOutcome(kind, result.status, countsText(result.counts));
   const validate = (answer: string | undefined) => answer && vscode.commands.executeCommand('st2ic.validateRun', result.runId);
-  if (result.status === 'completed') void vscode.window.showInformationMessage(text, ...(report ? [] : ['Validate'])).then(validate);
-  else void vscode.window.showWarningMessage(`${text}${result.message ? ` ${result.message}` : ''}`);
+  if (result.status === 'completed') void vscode.window.showInformationMessage(text, ...(offerValidate && !report ? ['Validate'] : [])).then(validate);
+  else void vscode.window.showWarningMessage(`${text}${result.message ? ` ${inEditorTerms(result.message)}` : ''}`);
   return result;
 }

@@ -92,6 +92,6 @@ export const HostMessage = z.discriminatedUnion('type', [
   /** A SampleResults report (src/model/sample-results.ts), or why there is none. */
   z.object({ type: z.literal('sampleResults'), results: z.unknown(), error: z.string().nullable() }),
   z.object({ type: z.literal('busy'), task: z.string().nullable() }),
-  z.object({ type: z.literal('notice'), level: z.enum(['info', 'error']), message: z.string() }),
+  z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 ]);
 export type HostMessage = z.infer<typeof HostMessage>;

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
@@ -39,11 +39,13 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await screenshot(page, e, 'views');
   });
 
-  it('offers Connect and Initialize buttons while nothing is connected', async () => {
+  it('offers one button per welcome view while nothing is connected; the other actions are links', async () => {
     const sidebar = page.locator('.part.sidebar');
-    for (const label of ['Connect SmarterTrack', 'Connect Intercom', 'Initialize Migration Folder']) {
+    for (const label of ['Connect SmarterTrack', 'Initialize Migration Folder']) {
       await sidebar.locator('.welcome-view-content .monaco-button', { hasText: label }).first().waitFor();
     }
+    await sidebar.locator('.welcome-view-content a', { hasText: 'Connect Intercom' }).first().waitFor();
+    assert.equal(await sidebar.locator('.welcome-view-content .monaco-button').count(), 2, 'Connections and Migration: one button each; Runs: none');
     await screenshot(page, e, 'welcome-buttons');
   });
 
@@ -65,7 +67,7 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
   it('connects Intercom through the welcome button: region in config.json, token only in secret storage', async () => {
     const token = 'e2e-token-7d3a91';
     const sidebar = page.locator('.part.sidebar');
-    await sidebar.locator('.welcome-view-content .monaco-button', { hasText: 'Connect Intercom' }).first().click();
+    await sidebar.locator('.welcome-view-content a', { hasText: 'Connect Intercom' }).first().click();
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor();
     await input.fill('EU');
@@ -85,8 +87,13 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
 
   it('starts the local sandbox and connects Intercom to it: the tree names the workspace', async () => {
     await runCommand(page, 'ST→Intercom: Start Local Intercom Sandbox');
-    await page.locator('.statusbar-item', { hasText: 'Sandbox' }).first().waitFor();
+    const item = page.locator('.statusbar-item', { hasText: 'Sandbox' }).first();
+    await item.waitFor();
     await screenshot(page, e, 'sandbox-running');
+    // A running sandbox is the normal state of a rehearsal: no warning colours in the status bar.
+    const look = await item.evaluate((el) => ({ classes: el.className, background: getComputedStyle(el).backgroundColor, inline: (el as HTMLElement).style.backgroundColor }));
+    assert.doesNotMatch(look.classes, /warning-kind|error-kind|has-background-color/, look.classes);
+    assert.equal(look.inline, '', 'no background colour set on the item');
     await runCommand(page, 'ST→Intercom: Connect Intercom');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Local sandbox' }).first().click();
     const sidebar = page.locator('.part.sidebar');
@@ -194,10 +201,21 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await screenshot(page, e, 'mapping-editor-preview');
   });
 
+  it('the field map and its preview are readable in light, dark and both high-contrast themes (text ≥ 4.5:1)', async () => {
+    await reveal(editor, editor.locator('table.preview-record').first());
+    const failures = await inEachTheme(page, e, editor, 'preview', () => contrastFailures(editor, 'td, th, caption, span, li, strong, p, dt, dd, label, a'));
+    assert.deepEqual(failures, []);
+    // Near the limit is a warning, never the diff editor's "inserted" background.
+    const nearLimit = await editor.locator('tr.near-limit td').evaluateAll((cells) => cells.map((c) => getComputedStyle(c).backgroundColor));
+    for (const background of nearLimit) assert.equal(background, 'rgba(0, 0, 0, 0)');
+  });
+
   it('approves the map by name after a modal confirmation: mapping.json carries the stamp and the hash', async () => {
+    // Every field is accepted by now (the host suite covers an approval with fields not accepted).
     await editor.locator('[data-role="approve"]').click();
     const input = page.locator('.quick-input-widget input.input');
-    await page.locator('.quick-input-widget', { hasText: 'Your name' }).waitFor();
+    await page.locator('.quick-input-widget', { hasText: 'Approve the Field Map' }).waitFor();
+    assert.match(await input.getAttribute('placeholder') ?? '', /^Your name/);
     await input.fill('Playwright Reviewer');
     await page.keyboard.press('Enter');
     const dialog = page.locator('.monaco-dialog-box');
@@ -218,6 +236,7 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     assert.ok(fields.some((f) => f.target.kind === 'attribute' && f.target.name === 'Product line' && f.proposal?.by === 'person'), 'the edit is saved');
     await page.locator('.part.sidebar .monaco-list-row', { hasText: 'approved by Playwright Reviewer' }).first().waitFor();
     await screenshot(page, e, 'mapping-editor-approved');
+    assert.deepEqual(await inEachTheme(page, e, editor, 'approved', () => contrastFailures(editor, '[data-role="status"]')), [], 'the approved badge is readable');
   });
 
   it('runs the sample from the editor and shows the Intercom results beside the source records', async () => {
@@ -236,14 +255,26 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await runCommand(page, 'View: Close All Editors');
   });
 
-  it('rolls the sample back after a modal confirmation that counts what goes', async () => {
+  it('rolls the sample back after a modal confirmation that counts what goes, and the run id typed', async () => {
     await runCommand(page, 'ST→Intercom: Roll Back a Run');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample · completed' }).first().click();
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor();
     await page.locator('.monaco-dialog-box', { hasText: /Delete \d+ conversation\(s\), \d+ contact\(s\)/ }).waitFor();
     await screenshot(page, e, 'rollback-dialog');
-    await dialog.locator('.monaco-button', { hasText: 'Roll Back' }).first().click();
+    // Enter, Enter (the dialog's default, then the empty box) must not delete anything.
+    await page.keyboard.press('Enter');
+    // The box's title names the run; its message asks for the id until it is typed.
+    const box = page.locator('.quick-input-widget', { hasText: /Roll back run \S+/ });
+    await box.waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: /Type .+ exactly, or press Escape/ }).waitFor();
+    await screenshot(page, e, 'rollback-type-run-id');
+    assert.ok(await box.isVisible(), 'the empty box is not accepted');
+    const runId = /Roll back run (\S+)/.exec(await box.innerText())?.[1];
+    assert.ok(runId);
+    await page.locator('.quick-input-widget input.input').fill(runId);
+    await page.keyboard.press('Enter');
     await page.locator('.part.sidebar .monaco-list-row', { hasText: /rollback of .* · completed/ }).first().waitFor({ timeout: 180_000 });
     await screenshot(page, e, 'rolled-back');
   });
@@ -271,6 +302,84 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     for (const file of files) assert.ok(!readFileSync(file, 'latin1').includes('e2e-token-7d3a91'), `the first Intercom token is not in ${file}`);
   });
 });
+
+/** The themes a reviewer may use, each with the foreground its webview receives (to know it arrived). */
+const THEMES: [id: string, foreground: string][] = [
+  ['Light Modern', '#3b3b3b'], ['Light 2026', '#202020'], ['Dark Modern', '#cccccc'], ['Dark 2026', '#bfbfbf'],
+  ['Default High Contrast', '#ffffff'], ['Default High Contrast Light', '#292929'],
+];
+
+/** Runs `measure` in each theme (set in the workspace settings), then goes back to the default theme. */
+async function inEachTheme(page: Page, e: E2eEnv, editor: Frame, step: string, measure: () => Promise<string[]>): Promise<string[]> {
+  const settings = path.join(e.workspace, '.vscode', 'settings.json');
+  mkdirSync(path.dirname(settings), { recursive: true });
+  const failures: string[] = [];
+  try {
+    for (const [theme, foreground] of THEMES) {
+      writeFileSync(settings, `${JSON.stringify({ 'workbench.colorTheme': theme }, null, 2)}\n`);
+      await editor.waitForFunction((fg) => getComputedStyle(document.documentElement).getPropertyValue('--vscode-foreground').trim().toLowerCase() === fg, foreground);
+      await editor.locator('.busy').waitFor({ state: 'detached' });
+      await screenshot(page, e, `${step}-${theme.toLowerCase().replace(/\W+/g, '-')}`);
+      failures.push(...(await measure()).map((f) => `${theme}: ${f}`));
+    }
+  } finally {
+    rmSync(settings, { force: true });
+  }
+  await editor.waitForFunction((fg) => getComputedStyle(document.documentElement).getPropertyValue('--vscode-foreground').trim().toLowerCase() !== fg, THEMES.at(-1)![1]);
+  return failures;
+}
+
+/**
+ * Every visible element matching `selector` that holds text of its own, whose colour over its
+ * effective background (alpha composed down the ancestors) is under 4.5:1 (WCAG AA for text). A
+ * vscode-badge is measured on its shadow root's box, where its colours are drawn.
+ */
+async function contrastFailures(editor: Frame, selector: string): Promise<string[]> {
+  // tsx compiles the helpers below with esbuild's name-keeping wrapper, which the page lacks.
+  await editor.evaluate('globalThis.__name = globalThis.__name || ((fn) => fn)');
+  return editor.evaluate((sel) => {
+    type Rgba = [number, number, number, number];
+    const parse = (css: string): Rgba | undefined => {
+      const m = /rgba?\(([^)]+)\)/.exec(css);
+      if (!m) return undefined;
+      const [r, g, b, a] = m[1]!.split(/[\s,/]+/).filter(Boolean).map(Number);
+      return [r!, g!, b!, a ?? 1];
+    };
+    const over = (top: Rgba, bottom: Rgba): Rgba => [0, 1, 2].map((i) => top[i]! * top[3] + bottom[i]! * (1 - top[3])).concat(1) as Rgba;
+    const backgroundOf = (start: Element): Rgba => {
+      const layers: Rgba[] = [];
+      for (let node: Element | null = start; node; node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host ?? null)) {
+        const color = parse(getComputedStyle(node).backgroundColor);
+        if (color && color[3] > 0) layers.push(color);
+        if (color && color[3] >= 1) break;
+      }
+      return layers.reverse().reduce<Rgba>((below, layer) => over(layer, below), [255, 255, 255, 1]);
+    };
+    const luminance = ([r, g, b]: Rgba) => {
+      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const ratio = (a: Rgba, b: Rgba) => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+      return (hi! + 0.05) / (lo! + 0.05);
+    };
+    const failures: string[] = [];
+    for (const host of Array.from(document.querySelectorAll(sel))) {
+      const el = host.shadowRoot?.querySelector('.root') ?? host;
+      const ownText = host.shadowRoot ? (host.textContent ?? '').trim() : Array.from(el.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('').trim();
+      if (!ownText || el.getClientRects().length === 0) continue;
+      const text = parse(getComputedStyle(el).color);
+      if (!text) {
+        failures.push(`${el.tagName.toLowerCase()} "${ownText.slice(0, 30)}": colour ${getComputedStyle(el).color} not measured`);
+        continue;
+      }
+      const background = backgroundOf(el);
+      const value = ratio(over(text, background), background);
+      if (value < 4.5) failures.push(`${host.tagName.toLowerCase()}.${host.getAttribute('class') ?? ''} "${ownText.slice(0, 30)}" ${value.toFixed(2)}:1`);
+    }
+    return [...new Set(failures)];
+  }, selector);
+}
 
 /**
  * Scrolls to an element once the editor has settled. The webview renders afresh on every host

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { COMMAND_IDS } from '../../src/extension/command-ids';
+import { CONTEXT_KEYS } from '../../src/extension/context-keys';
 
 // The manifest and the command table must agree: VS Code only finds out at run time.
 const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -38,4 +39,52 @@ test('no setting can hold a secret', () => {
   for (const key of Object.keys(contributes.configuration.properties)) {
     assert.doesNotMatch(key, /password|token|secret|key$/i, key);
   }
+});
+
+type Clause = { command?: string; when?: string; enablement?: string };
+const palette = new Map<string, string>((contributes.menus.commandPalette as Clause[]).map((m) => [m.command!, m.when!]));
+const enablement = new Map<string, string | undefined>((contributes.commands as Clause[]).map((c) => [c.command!, c.enablement]));
+
+test('every context key a when or enablement clause reads is one the extension sets', () => {
+  const clauses = [...Object.values(contributes.menus as Record<string, Clause[]>).flat(), ...contributes.commands, ...contributes.viewsWelcome] as Clause[];
+  const read = new Set(clauses.flatMap((c) => [c.when ?? '', c.enablement ?? '']).flatMap((text) => [...text.matchAll(/\bst2ic\.[A-Za-z]+\b/g)].map((m) => m[0]))
+    .filter((key) => !contributed.includes(key) && !/^st2ic\.(connections|migration|runs)$/.test(key)));
+  assert.ok(read.size >= 5, [...read].join(', '));
+  for (const key of read) assert.ok((CONTEXT_KEYS as readonly string[]).includes(key), `${key} is read by a clause but never set`);
+});
+
+test('the palette shows a command only when it can run', () => {
+  // Asking a person for nothing the folder cannot give: no migration folder, no runs, no map.
+  const needsFolder = COMMAND_IDS.filter((id) => !['st2ic.showOutput', 'st2ic.initMigrationFolder', 'st2ic.connectSource', 'st2ic.connectIntercom', 'st2ic.setAiKey', 'st2ic.testAi', 'st2ic.disconnectAi', 'st2ic.forgetSecrets', 'st2ic.refreshViews', 'st2ic.startSandbox', 'st2ic.stopSandbox'].includes(id));
+  for (const id of needsFolder) assert.match(palette.get(id) ?? '', /(^|&& )st2ic\.hasMigrationFolder\b/, `${id} shows without a migration folder`);
+  assert.match(palette.get('st2ic.initMigrationFolder') ?? '', /!st2ic\.hasMigrationFolder/);
+  assert.match(palette.get('st2ic.validateRun') ?? '', /st2ic\.hasLoadRuns/, 'Validate needs a sample, full or delta run (not a dry run)');
+  assert.match(palette.get('st2ic.rollbackRun') ?? '', /st2ic\.hasUndoableRuns/);
+  assert.match(palette.get('st2ic.runDelta') ?? '', /st2ic\.hasFullRun/);
+  assert.match(palette.get('st2ic.runFull') ?? '', /st2ic\.hasMap/);
+  for (const id of ['st2ic.openRunReport', 'st2ic.openRunJournal']) assert.match(palette.get(id) ?? '', /st2ic\.hasRuns/);
+});
+
+test('no second run starts while one runs: the commands that write are disabled meanwhile', () => {
+  for (const id of ['st2ic.runSample', 'st2ic.runFull', 'st2ic.runDelta', 'st2ic.runDryRun', 'st2ic.rollbackRun', 'st2ic.configureWorkspace']) {
+    assert.equal(enablement.get(id), '!st2ic.runActive', id);
+  }
+});
+
+test('Start and Stop Sandbox show only when they apply, in the palette and the view title', () => {
+  assert.equal(palette.get('st2ic.startSandbox'), '!st2ic.sandboxRunning');
+  assert.equal(palette.get('st2ic.stopSandbox'), 'st2ic.sandboxRunning');
+  const title = contributes.menus['view/title'] as Clause[];
+  assert.match(title.find((m) => m.command === 'st2ic.startSandbox')?.when ?? '', /&& !st2ic\.sandboxRunning$/);
+  assert.match(title.find((m) => m.command === 'st2ic.stopSandbox')?.when ?? '', /&& st2ic\.sandboxRunning$/);
+});
+
+test('each welcome view has one primary action: a button; the others are links in its text', () => {
+  for (const welcome of contributes.viewsWelcome as { view: string; contents: string }[]) {
+    // VS Code draws a line that is only a command link as a full-width button.
+    const buttons = welcome.contents.split('\n').filter((line) => /^\[[^\]]+\]\(command:[^)]+\)$/.test(line.trim()));
+    assert.ok(buttons.length <= 1, `${welcome.view}: ${buttons.join(', ')}`);
+  }
+  const connections = (contributes.viewsWelcome as { view: string; contents: string }[]).find((w) => w.view === 'st2ic.connections')!.contents;
+  assert.match(connections, /\]\(command:st2ic\.connectIntercom\)/, 'Connect Intercom is still offered, as a link');
 });

@@ -12,6 +12,9 @@ type Answer = { pick: string } | { input: string } | { confirm: boolean } | { fi
 /** Answers questions in order; a question nobody scripted fails the test instead of hanging. */
 export class ScriptedPrompts implements Prompts {
   readonly asked: string[] = [];
+  /** Every input box as it was opened (title, placeholder…), and the scripted answers its validation refused. */
+  readonly inputs: vscode.InputBoxOptions[] = [];
+  readonly refused: string[] = [];
   private answers: Answer[] = [];
   script(...answers: Answer[]): void {
     this.answers = answers;
@@ -29,7 +32,14 @@ export class ScriptedPrompts implements Prompts {
     return item;
   }
   async input(options: vscode.InputBoxOptions): Promise<string | undefined> {
-    return this.next('input', options.prompt ?? '').input;
+    this.inputs.push(options);
+    const { input } = this.next('input', options.prompt ?? '');
+    // An answer the box would not accept cannot be submitted: the person can only press Escape.
+    if (await options.validateInput?.(input)) {
+      this.refused.push(input);
+      return undefined;
+    }
+    return input;
   }
   async confirm(message: string): Promise<boolean> {
     return this.next('confirm', message).confirm;

@@ -136,9 +136,20 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     assert.ok(preview.records.some((r) => r.fields.some((f) => f.target === 'title' && typeof f.mapped === 'string' && f.mapped.length > 0)), 'titles are mapped');
   });
 
-  it('approving stamps who and the hash on disk; an edit afterwards makes a full migration refuse until approved again', async () => {
-    prompts.script({ input: 'Dana Reviewer' }, { confirm: true });
+  it('approving with fields not accepted says so before the name and the modal; Review Them First stamps nothing', async () => {
+    const questions = prompts.asked.length;
+    prompts.script({ pick: 'Review Them First' });
     await editor.receive({ type: 'confirm', level: 'approved' });
+    assert.match(prompts.asked[questions] ?? '', /^\d+ field mapping\(s\) not accepted yet$/);
+    assert.equal(prompts.asked.length, questions + 1, 'no name asked, no modal');
+    assert.equal(onDisk().review.status, 'draft');
+  });
+
+  it('approving stamps who and the hash on disk; an edit afterwards makes a full migration refuse until approved again', async () => {
+    prompts.script({ pick: 'Approve Anyway' }, { input: 'Dana Reviewer' }, { confirm: true });
+    await editor.receive({ type: 'confirm', level: 'approved' });
+    assert.equal(prompts.inputs.at(-1)?.title, 'Approve the Field Map', 'the name box says what it is for');
+    assert.match(prompts.inputs.at(-1)?.placeHolder ?? '', /^Your name/);
     const approved = onDisk();
     assert.equal(approved.review.status, 'approved');
     assert.equal(approved.review.approved?.by, 'Dana Reviewer');
@@ -147,18 +158,24 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     assert.equal((await until('the approved state', () => { const s = lastOf(editor, 'state')?.state; return s?.status === 'approved' ? s : undefined; })).approved?.by, 'Dana Reviewer');
 
     const index = approved.objects.contacts.fields.findIndex((f) => f.target.kind !== 'drop' && f.source !== 'email' && f.source !== 'id');
+    const notices = editor.posted.length;
     await editor.receive({ type: 'drop', object: 'contacts', index, source: approved.objects.contacts.fields[index]!.source, reason: 'not wanted' });
+    const revoked = lastOf(editor, 'notice', notices);
+    assert.equal(revoked?.level, 'warning', 'one click on Drop that revokes the approval says so');
+    assert.match(revoked?.message ?? '', /^The map is back to draft: .* approval of Dana Reviewer\. Approve it again/);
     await document.save();
     assert.equal(effectiveStatus(onDisk()), 'draft', 'the stamp no longer matches the content');
     const stale = await until('the state to show the stale stamp', () => { const s = lastOf(editor, 'state')?.state; return s && s.claimed === 'approved' && s.status === 'draft' ? s : undefined; });
     assert.equal(stale.approved?.by, 'Dana Reviewer');
 
     const runsBefore = await runCount();
-    prompts.script({ confirm: true });
+    prompts.script();
+    const questions = prompts.asked.length;
     assert.equal(await vscode.commands.executeCommand<MigrationResult | undefined>('st2ic.runFull'), undefined, 'the full run is refused');
     assert.equal(await runCount(), runsBefore, 'no run started');
+    assert.deepEqual(prompts.asked.slice(questions), [], 'refused before "Start a full migration?" is asked');
 
-    prompts.script({ input: 'Dana Reviewer' }, { confirm: true });
+    prompts.script({ pick: 'Approve Anyway' }, { input: 'Dana Reviewer' }, { confirm: true });
     await editor.receive({ type: 'confirm', level: 'approved' });
     assert.equal(effectiveStatus(onDisk()), 'approved');
   });

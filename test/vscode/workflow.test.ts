@@ -42,6 +42,7 @@ describe('the migration workflow through its commands', function () {
   after(async () => {
     api().usePrompts(undefined);
     await vscode.commands.executeCommand('st2ic.stopSandbox');
+    assert.equal(api().contextKeys()['st2ic.sandboxRunning'], false, 'Start shows again');
   });
 
   it('starts the local sandbox and remembers it as the Intercom connection', async () => {
@@ -50,6 +51,9 @@ describe('the migration workflow through its commands', function () {
     assert.ok(sandbox, 'the sandbox runs');
     assert.equal(config().intercom.baseUrl, sandbox.url);
     assert.equal(await api().secrets.get('intercomToken'), sandbox.token);
+    assert.equal(api().contextKeys()['st2ic.sandboxRunning'], true, 'Stop shows, Start hides');
+    assert.equal(sandbox.statusBackground, false, 'the status bar item has no warning background');
+    assert.equal(api().contextKeys()['st2ic.hasMigrationFolder'], true);
   });
 
   it('connects the SQLite database through the file picker and tests it', async () => {
@@ -115,10 +119,11 @@ describe('the migration workflow through its commands', function () {
     }
   });
 
-  it('refuses a sample before the map is confirmed', async () => {
-    prompts.script({ confirm: true });
+  it('refuses a sample before the map is confirmed, without first asking to start it', async () => {
+    prompts.script();
+    const questions = prompts.asked.length;
     const result = await vscode.commands.executeCommand<MigrationResult | undefined>('st2ic.runSample');
-    assert.ok(prompts.asked.at(-1)?.startsWith('Start a sample run into Intercom ('), `asked: ${prompts.asked.at(-1)}`);
+    assert.deepEqual(prompts.asked.slice(questions), [], 'a run the map does not allow is not offered');
     assert.equal(result, undefined);
     assert.ok(!existsSync(path.join(root(), 'migration', 'runs')) || readdirSync(path.join(root(), 'migration', 'runs')).length === 0, 'no run started');
   });
@@ -129,9 +134,11 @@ describe('the migration workflow through its commands', function () {
     assert.equal((await api().tree('migration')).find((r) => r.label === 'Mapping')?.description, 'draft');
   });
 
-  it('confirms the default map as reviewed by a named person', async () => {
+  it('confirms the default map as reviewed by a named person, in a name box with a title', async () => {
     prompts.script({ pick: 'Reviewed' }, { input: 'Dana Reviewer' }, { confirm: true });
     assert.equal(await vscode.commands.executeCommand('st2ic.confirmMap'), 'reviewed');
+    assert.equal(prompts.inputs.at(-1)?.title, 'Mark the Field Map Reviewed');
+    assert.match(prompts.inputs.at(-1)?.placeHolder ?? '', /^Your name/);
     assert.equal((await api().tree('migration')).find((r) => r.label === 'Mapping')?.description, 'reviewed by Dana Reviewer');
   });
 
@@ -141,11 +148,23 @@ describe('the migration workflow through its commands', function () {
     return Object.keys(state.contacts).length;
   }
 
-  it('a dry run goes through every step but writes nothing to Intercom', async () => {
+  it('a full migration on a reviewed map is refused before its question: the map must be approved first', async () => {
+    prompts.script();
+    const questions = prompts.asked.length;
+    assert.equal(await vscode.commands.executeCommand<MigrationResult | undefined>('st2ic.runFull'), undefined);
+    assert.deepEqual(prompts.asked.slice(questions), [], 'no "Start a full migration?" before a refusal');
+  });
+
+  it('a dry run goes through every step but writes nothing to Intercom, and offers nothing to validate', async () => {
     const result = await vscode.commands.executeCommand<MigrationResult>('st2ic.runDryRun');
     assert.equal(result?.status, 'completed', result?.message);
     assert.equal(await sandboxContacts(), 0);
     assert.equal((await api().tree('runs'))[0]?.label, 'dry-run · completed');
+    const keys = api().contextKeys();
+    assert.equal(keys['st2ic.hasRuns'], true);
+    assert.equal(keys['st2ic.hasLoadRuns'], false, 'Validate stays hidden after a dry run');
+    assert.equal(keys['st2ic.hasUndoableRuns'], false);
+    assert.equal(keys['st2ic.runActive'], false);
   });
 
   it('declining the confirmation of a sample starts nothing', async () => {
@@ -177,6 +196,7 @@ describe('the migration workflow through its commands', function () {
     assert.equal(top?.label, 'sample · completed');
     assert.match(top?.description ?? '', /\d+ migrated · \d+ skipped · \d+ failed/);
     assert.match((await api().tree('migration')).find((r) => r.label === 'Sample')?.description ?? '', /migrated/);
+    assert.equal(api().contextKeys()['st2ic.hasLoadRuns'], true, 'Validate shows once a sample ran');
   });
 
   it('validates the sample: the reconciliation report is written and the Runs entry offers it', async () => {
@@ -201,8 +221,21 @@ describe('the migration workflow through its commands', function () {
     assert.equal(await sandboxContacts(), before);
   });
 
+  it('a rollback needs the run id typed: Enter on the empty box, or another id, rolls back nothing', async () => {
+    const before = await sandboxContacts();
+    for (const typed of ['', 'yes']) {
+      prompts.script({ confirm: true }, { input: typed });
+      assert.equal(await vscode.commands.executeCommand('st2ic.rollbackRun', sampleRunId), undefined);
+      assert.equal(prompts.refused.at(-1), typed, `"${typed}" is refused by the box`);
+    }
+    const box = prompts.inputs.at(-1);
+    assert.equal(box?.title, `Roll back run ${sampleRunId}`);
+    assert.match(box?.prompt ?? '', new RegExp(`Type the run id \\(${sampleRunId}\\)`));
+    assert.equal(await sandboxContacts(), before, 'nothing deleted');
+  });
+
   it('rolls back the sample: contacts deleted in the sandbox, a completed rollback run in the ledger', async () => {
-    prompts.script({ confirm: true });
+    prompts.script({ confirm: true }, { input: sampleRunId });
     const result = await vscode.commands.executeCommand<{ status: string; undone: number }>('st2ic.rollbackRun', sampleRunId);
     assert.equal(result?.status, 'completed');
     assert.ok((result?.undone ?? 0) > 0);

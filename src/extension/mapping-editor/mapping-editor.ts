@@ -7,6 +7,7 @@ import { STANDARD_FIELDS } from '../../mapping/targets';
 import { MappedObject, type MappingFile } from '../../model/mapping';
 import { HostMessage, WebviewMessage, type EditorState, type TargetCatalog } from '../../model/mapping-editor-messages';
 import { askToConfirmMap } from '../confirm-map-prompt';
+import { revokedConfirmation } from '../editor-wording';
 import type { Ctx } from '../context';
 import { webviewHtml } from './webview-html';
 
@@ -159,7 +160,9 @@ class MappingEditorSession implements MappingEditorProbe {
 
   /** Replaces the document's text with the edited map: one undoable edit, saved at once when `save`. */
   private async change(edit: (map: MappingFile) => MappingFile, save = false): Promise<void> {
-    const next = mappingText(edit(this.map()));
+    const current = this.map();
+    const edited = edit(current);
+    const next = mappingText(edited);
     if (next !== this.document.getText()) {
       const whole = new vscode.Range(this.document.positionAt(0), this.document.positionAt(this.document.getText().length));
       const workspaceEdit = new vscode.WorkspaceEdit();
@@ -168,6 +171,9 @@ class MappingEditorSession implements MappingEditorProbe {
     }
     if (save && this.document.isDirty && !(await this.document.save())) throw new Error('mapping.json could not be saved');
     await this.postState();
+    // One click on Drop or Edit can undo an approval that took a review: it is said where the click was.
+    const revoked = revokedConfirmation(current, edited);
+    if (revoked) await this.post({ type: 'notice', level: 'warning', message: revoked });
   }
 
   private async confirm(level: 'reviewed' | 'approved'): Promise<void> {

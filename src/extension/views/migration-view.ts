@@ -42,7 +42,7 @@ export class MigrationView implements vscode.TreeDataProvider<Node> {
     if (node || !root || root.uri.scheme !== 'file' || !(await this.folder.exists())) return [];
     const dir = root.uri.fsPath;
     try {
-      const inputs = await readInputs(dir, this.warn);
+      const inputs = await readPhaseInputs(dir, this.warn);
       const reports = path.join(dir, 'migration', 'reports');
       const opens: Partial<Record<PhaseState['id'], string>> = {
         scope: path.join(reports, 'scope.md'),
@@ -82,7 +82,8 @@ export class MigrationView implements vscode.TreeDataProvider<Node> {
   }
 }
 
-async function readInputs(dir: string, warn: (message: string) => void): Promise<PhaseInputs> {
+/** What migration/ holds now, read for the phases and the context keys. */
+export async function readPhaseInputs(dir: string, warn: (message: string) => void): Promise<PhaseInputs> {
   // Loaded when the view is first filled, not at activation.
   const [{ mappingPath, readMappingFile }, { effectiveStatus }, { ScopeReport }, { listRunEntries }] = await Promise.all([
     import('../../mapping/mapping-file'),

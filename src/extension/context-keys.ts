@@ -1,0 +1,46 @@
+import type { PhaseInputs } from './phase-state';
+
+// The context keys the manifest's `when` and `enablement` clauses read. Kept free of `vscode` so the
+// manifest test can check that every key a clause names is one the extension sets.
+
+export const CONTEXT_KEYS = [
+  'st2ic.hasMigrationFolder',
+  /** migration/mapping.json exists. */
+  'st2ic.hasMap',
+  /** 'draft' | 'reviewed' | 'approved', or '' without a map. */
+  'st2ic.mapStatus',
+  /** Any run in the ledger (a journal or report to open). */
+  'st2ic.hasRuns',
+  /** A sample, full or delta run: something to validate. */
+  'st2ic.hasLoadRuns',
+  /** A run that wrote to Intercom (not a dry run, not a rollback): something to roll back. */
+  'st2ic.hasUndoableRuns',
+  /** A full (or adopt) run: what a delta starts from. */
+  'st2ic.hasFullRun',
+  /** A run started from this window is in progress: no second one may start. */
+  'st2ic.runActive',
+  'st2ic.sandboxRunning',
+] as const;
+
+export type ContextKey = (typeof CONTEXT_KEYS)[number];
+export type ContextValues = Record<ContextKey, boolean | string>;
+
+/** What the migration folder says; the window's own state (active run, sandbox) is passed beside it. */
+export function contextValuesOf(
+  folder: { exists: boolean; inputs?: Pick<PhaseInputs, 'mapping' | 'runs'> },
+  window: { runActive: boolean; sandboxRunning: boolean },
+): ContextValues {
+  const runs = folder.inputs?.runs ?? [];
+  const mapping = folder.inputs?.mapping;
+  return {
+    'st2ic.hasMigrationFolder': folder.exists,
+    'st2ic.hasMap': mapping !== undefined,
+    'st2ic.mapStatus': mapping?.status ?? '',
+    'st2ic.hasRuns': runs.length > 0,
+    'st2ic.hasLoadRuns': runs.some((r) => r.kind === 'sample' || r.kind === 'full' || r.kind === 'delta'),
+    'st2ic.hasUndoableRuns': runs.some((r) => r.kind !== 'rollback' && r.kind !== 'dry-run'),
+    'st2ic.hasFullRun': runs.some((r) => r.kind === 'full' || r.kind === 'adopt'),
+    'st2ic.runActive': window.runActive,
+    'st2ic.sandboxRunning': window.sandboxRunning,
+  };
+}
