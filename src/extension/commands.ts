@@ -51,7 +51,7 @@ export const commands: Record<CommandId, (ctx: Ctx) => Command> = {
   'st2ic.refreshViews': (ctx) => () => ctx.refreshViews(),
   'st2ic.scope': (ctx) => async () => (await workflow()).scope(ctx),
   'st2ic.configureWorkspace': (ctx) => async () => (await workflow()).configureWorkspace(ctx),
-  'st2ic.proposeMap': (ctx) => async () => (await workflow()).proposeMapFile(ctx),
+  'st2ic.proposeMap': (ctx) => async () => (await workflow()).proposeAndOpenMap(ctx),
   'st2ic.openMapping': (ctx) => async () => (await workflow()).openMapping(ctx),
   'st2ic.confirmMap': (ctx) => async () => (await workflow()).confirmMapping(ctx),
   'st2ic.runSample': (ctx) => async () => (await workflow()).runKind(ctx, 'sample'),

@@ -56,13 +56,14 @@ export async function scope(ctx: Ctx): Promise<string> {
 async function ensureMap(ctx: Ctx): Promise<MappingFile> {
   const dir = workspaceDir(ctx);
   if (existsSync(mappingPath(dir))) return readMappingFile(dir);
-  return proposeMapFile(ctx);
+  return (await proposeMapFile(ctx)).map;
 }
 
-export async function proposeMapFile(ctx: Ctx): Promise<MappingFile> {
+/** Writes a new proposal (after asking, when a map exists); `proposed` is false when the person kept the old one. */
+export async function proposeMapFile(ctx: Ctx): Promise<{ map: MappingFile; proposed: boolean }> {
   const dir = workspaceDir(ctx);
   if (existsSync(mappingPath(dir)) && !(await ctx.prompts.confirm('Replace migration/mapping.json with a new proposal?', 'Your edits and its review stamps are lost (the old file stays in version control if you committed it).', 'Replace'))) {
-    return readMappingFile(dir);
+    return { map: await readMappingFile(dir), proposed: false };
   }
   const config = await requireConfig(ctx);
   const reader = await openReader(ctx, config);
@@ -86,10 +87,24 @@ export async function proposeMapFile(ctx: Ctx): Promise<MappingFile> {
     const low = Object.values(map.objects).flatMap((o) => o.fields).filter((f) => (f.proposal?.confidence ?? 1) < 0.6).length;
     ctx.log.info(`Wrote ${vscode.workspace.asRelativePath(file)}: ${fields} field mappings, ${low} with low confidence`);
     await ctx.refreshViews();
-    return map;
+    return { map, proposed: true };
   } finally {
     await reader.close();
   }
+}
+
+/**
+ * The palette's and the Migration view's Propose: after the proposal is written it says what it holds
+ * and opens it, since a proposal is there to be reviewed (writing it silently left people looking for it).
+ */
+export async function proposeAndOpenMap(ctx: Ctx): Promise<void> {
+  const { map, proposed } = await proposeMapFile(ctx);
+  if (proposed) {
+    const fields = Object.values(map.objects).flatMap((o) => o.fields);
+    const low = fields.filter((f) => (f.proposal?.confidence ?? 1) < 0.6).length;
+    void vscode.window.showInformationMessage(`Field map proposed: ${fields.length} field mapping(s), ${low} with low confidence. Nothing moves until it is reviewed and approved.`);
+  }
+  await openMapping(ctx);
 }
 
 export async function openMapping(ctx: Ctx): Promise<void> {

@@ -88,3 +88,10 @@ test('each welcome view has one primary action: a button; the others are links i
   const connections = (contributes.viewsWelcome as { view: string; contents: string }[]).find((w) => w.view === 'st2ic.connections')!.contents;
   assert.match(connections, /\]\(command:st2ic\.connectIntercom\)/, 'Connect Intercom is still offered, as a link');
 });
+
+test('every phase row of the Migration view that produces something has an inline action, the Mapping row both Propose and Confirm', () => {
+  const inline = (contributes.menus['view/item/context'] as { command: string; when?: string; group?: string }[]).filter((m) => m.when?.includes('view == st2ic.migration') && m.group?.startsWith('inline'));
+  const onMapping = inline.filter((m) => m.when?.includes('phase\\.mapping')).map((m) => m.command);
+  assert.deepEqual(onMapping, ['st2ic.proposeMap', 'st2ic.confirmMap']);
+  for (const phase of ['scope', 'configure', 'sample', 'full', 'delta', 'validate']) assert.ok(inline.some((m) => m.when?.includes(`phase\\.${phase}\\.`)), `${phase} has an inline action`);
+});

@@ -128,6 +128,17 @@ describe('the migration workflow through its commands', function () {
     assert.ok(!existsSync(path.join(root(), 'migration', 'runs')) || readdirSync(path.join(root(), 'migration', 'runs')).length === 0, 'no run started');
   });
 
+  it('proposing the field map writes it and opens it in the Field Map editor', async () => {
+    const file = path.join(root(), 'migration', 'mapping.json');
+    assert.ok(!existsSync(file), 'no map before the proposal');
+    prompts.script();
+    await vscode.commands.executeCommand('st2ic.proposeMap');
+    assert.ok(existsSync(file), 'mapping.json written');
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    assert.ok(input instanceof vscode.TabInputCustom && input.viewType === 'st2ic.mappingEditor' && input.uri.fsPath === file, 'the proposal is open for review');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('declining the confirmation leaves the map a draft', async () => {
     prompts.script({ pick: 'Reviewed' }, { input: 'Dana Reviewer' }, { confirm: false });
     assert.equal(await vscode.commands.executeCommand('st2ic.confirmMap'), undefined);
