@@ -28,9 +28,10 @@ import type { SearchIndex } from './search-witnesses';
  * applied" as soon as objects this client created after the write ended show in search while the
  * write's object does not: search has caught up, so it would show it. A write Intercom may still be
  * running (no answer, or a gateway's 502/503/504 rather than Intercom's own 500) is first given
- * `IN_FLIGHT_MS`. While witnesses exist and stay invisible, search is behind: at the end of the
- * settle time the outcome is undecided (the record is looked up again later), never "not applied".
- * Without any witness, the settle time alone decides, as before.
+ * `IN_FLIGHT_MS`. While witnesses exist and stay invisible, the lookup waits for them (parked) until
+ * the newest has had the whole settle time to show; if it still does not, search is behind and the
+ * outcome is undecided (the record is looked up again later), never "not applied". Without any
+ * witness, the settle time alone decides, as before.
  */
 export type Resolution = { applied: true; id: string; object: unknown } | { applied: false };
 
@@ -227,15 +228,22 @@ async function resolveThroughSearch(client: IntercomClient, lookup: OutcomeLooku
     const elapsed = performance.now() - started;
     const witnesses = elapsed >= inFlight ? client.transport.witnesses.sentSince(indexOf(lookup), endedAt) : [];
     // Witnesses first: search that showed them before it was asked for the write would show the write.
-    const caughtUp = witnesses.length > 0 && (await searchShows(client, indexOf(lookup), witnesses));
+    const caughtUp = witnesses.length > 0 && (await searchShows(client, indexOf(lookup), witnesses.map((w) => w.id)));
     const found = await findOnce(client, lookup);
     if (found !== undefined) return { applied: true, ...found };
     if (caughtUp) return { applied: false };
+    const step = POLL_STEPS_MS[Math.min(i, POLL_STEPS_MS.length - 1)] ?? 15_000;
     if (elapsed >= budget) {
       if (witnesses.length === 0) return { applied: false };
-      throw new SearchBehindError({ request: `search for ${describeLookup(lookup)}`, waitedMs: elapsed });
+      // A witness sent a moment ago needs the index's usual lag before it shows: search is "behind"
+      // only while it hides a witness sent a whole settle time ago.
+      const newest = Math.max(...witnesses.map((w) => w.sentAtMs));
+      const witnessAge = performance.now() - newest;
+      if (witnessAge >= budget) throw new SearchBehindError({ request: `search for ${describeLookup(lookup)}`, waitedMs: elapsed });
+      await sleep(Math.min(budget - witnessAge, step));
+      continue;
     }
-    await sleep(Math.min(budget - elapsed, inFlight > elapsed ? inFlight - elapsed : Infinity, POLL_STEPS_MS[Math.min(i, POLL_STEPS_MS.length - 1)] ?? 15_000));
+    await sleep(Math.min(budget - elapsed, inFlight > elapsed ? inFlight - elapsed : Infinity, step));
   }
 }
 

@@ -10,7 +10,7 @@
  */
 export type SearchIndex = 'contacts' | 'conversations';
 
-interface Witness {
+export interface Witness {
   id: string;
   /** performance.now() when its create was sent. */
   sentAtMs: number;
@@ -31,12 +31,11 @@ export class SearchWitnesses {
     if (list.length > KEPT) list.splice(0, list.length - KEPT);
   }
 
-  /** Up to `count` objects whose create was sent at or after `sinceMs`, earliest first. */
-  sentSince(index: SearchIndex, sinceMs: number, count = WITNESSES_PER_DECISION): string[] {
+  /** Up to `count` objects whose create was sent at or after `sinceMs`, earliest first (the same ones on every call once there are `count`). */
+  sentSince(index: SearchIndex, sinceMs: number, count = WITNESSES_PER_DECISION): Witness[] {
     return this.byIndex[index]
       .filter((w) => w.sentAtMs >= sinceMs)
       .sort((a, b) => a.sentAtMs - b.sentAtMs)
-      .slice(0, count)
-      .map((w) => w.id);
+      .slice(0, count);
   }
 }

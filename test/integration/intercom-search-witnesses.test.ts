@@ -78,3 +78,21 @@ test('without any witness, the settle time alone decides, as before', async (t) 
   assert.equal(result.outcome, 'created');
   assert.equal(Object.values(sandbox.state().conversations).filter((c) => c.source_body.includes('Printer on fire')).length, 1);
 });
+
+test('a witness sent late in the settle time is given the index lag to show: the lookup waits for it instead of calling search behind', async (t) => {
+  // The create is applied, then its connection dropped; search shows each create 1.5 s after it, the settle time is 1 s.
+  const { sandbox, client, ada, bob } = await sandboxFailingFirstConversation('drop', 1_500);
+  t.after(() => sandbox.close());
+  let sleeps = 0;
+  const result = await writeAtMostOnce(client, () => client.conversations.create(opening(ada.id, 'Printer on fire')), {
+    searchSettleMs: 1_000,
+    sleep: async (ms) => {
+      // The witness is created half a second into the wait, so at the end of the settle time it is only 0.5 s old.
+      if (++sleeps === 2) await client.conversations.create(opening(bob.id, 'Another ticket'));
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    },
+  });
+  assert.equal(result.outcome, 'existing', 'found once search showed it, not left undecided');
+  const ours = Object.values(sandbox.state().conversations).filter((c) => c.source_body.includes('Printer on fire'));
+  assert.equal(ours.length, 1);
+});
