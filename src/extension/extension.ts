@@ -16,7 +16,7 @@ import { MigrationView, readPhaseInputs } from './views/migration-view';
 import { RunsView } from './views/runs-view';
 
 /** One row of a tree view as the tests read it, with its children one level down. */
-interface TreeRow { label: string; description: string; command?: string; children?: Omit<TreeRow, 'children'>[] }
+interface TreeRow { label: string; description: string; command?: string; contextValue?: string; icon?: string; children?: Omit<TreeRow, 'children'>[] }
 
 /** Returned by activate() only when VS Code runs the extension's own tests (ExtensionMode.Test). */
 export interface TestApi {
@@ -130,7 +130,11 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
       const row = async (n: unknown) => {
         const item = await provider.getTreeItem(n);
         const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
-        return { label, description: typeof item.description === 'string' ? item.description : '', ...(item.command ? { command: item.command.command } : {}) };
+        const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
+        return {
+          label, description: typeof item.description === 'string' ? item.description : '',
+          ...(item.command ? { command: item.command.command } : {}), ...(item.contextValue ? { contextValue: item.contextValue } : {}), ...(icon ? { icon } : {}),
+        };
       };
       return Promise.all(nodes.map(async (n) => {
         const children = (await provider.getChildren(n)) ?? [];

@@ -7,7 +7,7 @@ interface RunLike {
   id: string;
   kind: RunKind;
   status: RunStatus;
-  rollbackOf?: string;
+  rollbackOf?: string | undefined;
 }
 
 /** Run id → the id of the completed rollback that undid it. */

@@ -17,7 +17,7 @@ import { showMarkdown } from './workflow';
 const LOADS = new Set(['sample', 'full', 'delta']);
 
 export async function validateRun(ctx: Ctx, arg: unknown): Promise<string | undefined> {
-  const entry = await pickRun(ctx, arg, 'Validate a run', (e) => LOADS.has(e.summary.meta.kind));
+  const entry = await pickRun(ctx, arg, 'Validate a run', (e) => LOADS.has(e.summary.meta.kind), { standing: true });
   if (!entry) return undefined;
   const runId = entry.summary.meta.id;
   const config = await requireConfig(ctx);
@@ -80,7 +80,7 @@ async function typedRunId(ctx: Ctx, runId: string): Promise<boolean> {
 }
 
 export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult | undefined> {
-  const entry = await pickRun(ctx, arg, 'Roll back a run', (e) => e.summary.meta.kind !== 'rollback' && e.summary.meta.kind !== 'dry-run');
+  const entry = await pickRun(ctx, arg, 'Roll back a run', (e) => e.summary.meta.kind !== 'rollback' && e.summary.meta.kind !== 'dry-run', { standing: true });
   if (!entry) return undefined;
   const runId = entry.summary.meta.id;
   const config = await requireConfig(ctx);

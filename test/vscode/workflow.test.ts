@@ -236,13 +236,22 @@ describe('the migration workflow through its commands', function () {
 
   it('rolls back the sample: contacts deleted in the sandbox, a completed rollback run in the ledger', async () => {
     prompts.script({ confirm: true }, { input: sampleRunId });
-    const result = await vscode.commands.executeCommand<{ status: string; undone: number }>('st2ic.rollbackRun', sampleRunId);
+    const result = await vscode.commands.executeCommand<{ runId: string; status: string; undone: number }>('st2ic.rollbackRun', sampleRunId);
     assert.equal(result?.status, 'completed');
     assert.ok((result?.undone ?? 0) > 0);
     assert.equal(await sandboxContacts(), 0);
-    const [top] = await api().tree('runs');
+    const [top, ...older] = await api().tree('runs');
     assert.equal(top?.label, `rollback of ${sampleRunId} · completed`);
+    assert.match(top?.description ?? '', new RegExp(` · ${result!.undone} undone`), 'the rollback counts what it undid, not "0 migrated"');
+    const sample = older.find((r) => r.label === 'sample · completed');
+    assert.ok(sample?.description.startsWith(`rolled back by ${result!.runId} · `), sample?.description);
+    assert.match(sample?.contextValue ?? '', /^run\.sample\.rolledBack/, 'Validate and Roll Back leave its menu');
+    assert.equal(sample?.icon, 'discard');
     assert.match((await api().tree('migration')).find((r) => r.label === 'Sample')?.description ?? '', /^rolled back/);
+    const keys = api().contextKeys();
+    assert.equal(keys['st2ic.hasLoadRuns'], false, 'nothing left to validate');
+    assert.equal(keys['st2ic.hasUndoableRuns'], false, 'nor to roll back');
+    assert.equal(await vscode.commands.executeCommand('st2ic.validateRun', sampleRunId), undefined, 'a rolled-back run is not validated');
   });
 
   it('keeps the token, the password and the AI key out of settings, migration/ and the output log', async () => {
