@@ -1,5 +1,5 @@
 import { SAMPLE_RESULTS_CAP, type SampleResults } from '../src/model/sample-results';
-import { headlineFigures, type CountsByType } from '../src/reports/run-figures';
+import { countsOfListed, headlineFigures } from '../src/reports/run-figures';
 import { button, h } from './dom';
 
 type Item = SampleResults['items'][number];
@@ -35,13 +35,8 @@ export function sampleResultsView(sample: { results: SampleResults | null; error
   const results = sample.results;
   if (!results) return out;
   // Counted with the notification's words, so the two figures read alike (src/reports/run-figures.ts).
-  const counts: CountsByType = {};
-  let mismatched = 0;
-  for (const item of results.items) {
-    const c = (counts[item.object] ??= { migrated: 0, skipped: 0, failed: 0 });
-    c[item.state]++;
-    if (item.mismatches.length) mismatched++;
-  }
+  const counts = countsOfListed(results.items);
+  const mismatched = results.items.filter((item) => item.mismatches.length > 0).length;
   const capped = results.items.length >= SAMPLE_RESULTS_CAP ? ` (the first ${SAMPLE_RESULTS_CAP} records)` : '';
   out.appendChild(h('p', { 'data-role': 'sample-summary' },
     `Run ${results.runId} (${results.runStatus}): ${headlineFigures(counts) || 'no conversations, contacts or companies'}${capped}; `,

@@ -5,6 +5,7 @@ import { commands } from './commands';
 import { parseConnectionChecks } from './connection-state';
 import type { Ctx } from './context';
 import { CONTEXT_KEYS, contextValuesOf, type ContextValues } from './context-keys';
+import type { Notice } from './editor-wording';
 import { vscodePrompts, type Prompts } from './prompts';
 import { disposeSandbox, runningSandbox } from './sandbox';
 import { MappingEditorProvider, type MappingEditorProbe } from './mapping-editor/mapping-editor';
@@ -34,6 +35,8 @@ export interface TestApi {
   mappingEditor(uri?: vscode.Uri): MappingEditorProbe | undefined;
   /** The context keys as last set for the manifest's when and enablement clauses. */
   contextKeys(): Partial<ContextValues>;
+  /** The notices shown after runs and validations, oldest first (level, text, buttons). */
+  notices(): readonly Notice[];
 }
 
 const CHECKS_KEY = 'st2ic.connectionChecks';
@@ -63,6 +66,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     },
     defaultConfig: () => configFromSettings(vscode.workspace.getConfiguration('st2ic')),
     runActive: false,
+    notices: [],
     async refreshViews() {
       await setContextKeys(await readContextValues());
       connections.refresh();
@@ -124,6 +128,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     logUri: extension.logUri,
     mappingEditor: (uri) => mappingEditor.provider.probe(uri),
     contextKeys: () => ({ ...contextKeys }),
+    notices: () => [...ctx.notices],
     async tree(view) {
       const provider: vscode.TreeDataProvider<unknown> = { connections, migration, runs }[view] as vscode.TreeDataProvider<unknown>;
       const nodes = (await provider.getChildren()) ?? [];

@@ -65,3 +65,10 @@ export function runFigures(counts: CountsByType): string {
   const headline = headlineFigures(counts);
   return headline ? `${headline}; ${allRecordsFigures(counts)}` : allRecordsFigures(counts);
 }
+
+/** Counts of listed records (the mapping editor's sample results), to be worded like a run's. */
+export function countsOfListed(items: readonly { object: ObjectType; state: keyof StateCounts }[]): CountsByType {
+  const counts: CountsByType = {};
+  for (const item of items) (counts[item.object] ??= { migrated: 0, skipped: 0, failed: 0 })[item.state]++;
+  return counts;
+}
