@@ -76,6 +76,8 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     assert.ok(fields.some((f) => f.proposal?.by === 'heuristic' && f.source.startsWith('custom:')), 'custom fields proposed by the heuristic');
     assert.equal(state.status, 'draft');
     assert.equal(editor.rejected, 0, 'the webview sent nothing malformed');
+    // The Teams value map picks from the connected workspace's teams (the sandbox's seed).
+    assert.deepEqual(state.teams?.map((t) => t.name).sort(), ['Billing', 'Support', 'Technical']);
   });
 
   it('accepting a field edits the document: dirty, undoable, a one-line diff once saved', async () => {
