@@ -42,6 +42,11 @@ export function sampleResultsView(sample: { results: SampleResults | null; error
     `Run ${results.runId} (${results.runStatus}): ${headlineFigures(counts) || 'no conversations, contacts or companies'}${capped}; `,
     mismatched ? h('strong', { class: 'warning' }, `${mismatched} record(s) differ from the map`) : 'every record read back as the map says',
   ));
+  // "Differences: none" compares with the map; these hold for every conversation all the same.
+  if (results.attention.length) {
+    out.appendChild(h('div', { class: 'notice warning', role: 'status', 'data-role': 'sample-attention' },
+      h('strong', {}, 'To act on in Intercom: '), h('ul', {}, ...results.attention.map((t) => h('li', {}, t)))));
+  }
   out.appendChild(h('table', { class: 'sample', 'aria-label': 'Sample results' },
     h('thead', {}, h('tr', {}, ...['Object', 'SmarterTrack', 'Intercom', 'Differences'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, ...results.items.map((item) =>

@@ -3,7 +3,7 @@ import type { ReviewStatus } from '../model/mapping';
 import { allRecordsFigures, headlineFigures, runFigures } from '../reports/run-figures';
 import { rolledBackBy } from './rolled-back';
 import { totals } from './run-counts';
-import { findingsOf, validationFindings, workspaceFindings, type ValidationSummary } from './run-findings';
+import { findingsOf, validationFindings, workspaceFindings, type ValidationSummary } from '../reports/run-findings';
 
 /** What the Migration view shows for one phase (pure, so it is unit-tested). */
 export interface PhaseState {

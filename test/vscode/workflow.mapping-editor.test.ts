@@ -197,6 +197,8 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     assert.ok(headline.length > 0);
     const notice = api().notices().at(-1);
     assert.ok(notice?.text.includes(`${headline};`), `the notification "${notice?.text}" says "${headline}" as the editor does`);
+    // Records that read back "as mapped" do not hide the agents no admin matched (the dataset's have other emails).
+    assert.ok(results.attention.some((t) => /agents? match no Intercom admin/.test(t)), results.attention.join(' | '));
     const sandbox = api().sandbox()!;
     for (const item of conversations) {
       assert.ok(item.intercom?.url?.startsWith(sandbox.url), `a link into the sandbox: ${item.intercom?.url}`);
