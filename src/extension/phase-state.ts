@@ -12,6 +12,8 @@ export interface PhaseState {
   status: 'done' | 'attention' | 'failed' | 'running' | 'todo';
   description: string;
   tooltip: string;
+  /** What a click opens (relative to the workspace folder): the reconciliation of the run shown, when there is one. */
+  opens?: string;
 }
 
 export interface PhaseInputs {
@@ -25,6 +27,8 @@ export interface PhaseInputs {
   /** What those reports found, when their JSON could be read. */
   validations?: ValidationSummary[];
 }
+
+const reconciliationOf = (runId: string) => `migration/reports/reconciliation-${runId}.md`;
 
 function runPhase(id: 'sample' | 'full' | 'delta', label: string, inputs: PhaseInputs): PhaseState {
   const runs = inputs.runs.filter((r) => r.kind === id);
@@ -43,10 +47,11 @@ function runPhase(id: 'sample' | 'full' | 'delta', label: string, inputs: PhaseI
   if (undoneBy) return { id, label, status: 'todo', description: `rolled back · was ${figures}`, tooltip: `${tooltip}\nRolled back by ${undoneBy}.` };
   const findings = findingsOf(last.counts);
   if (last.status === 'completed') {
-    if (findings.length === 0) return { id, label, status: 'done', description: `${figures}${runCount}`, tooltip };
+    const report = inputs.reconciled.includes(last.id) ? { opens: reconciliationOf(last.id) } : {};
+    if (findings.length === 0) return { id, label, status: 'done', description: `${figures}${runCount}`, tooltip, ...report };
     // The findings name the skipped and failed records themselves.
     const migrated = headlineFigures(last.counts, { notMigrated: false }) || `${totals(last.counts).migrated} records migrated`;
-    return { id, label, status: 'attention', description: `${migrated} · ${findings.map((f) => f.short).join(' · ')}${runCount}`, tooltip: `${tooltip}\n${findings.map((f) => `⚠ ${f.text}`).join('\n')}` };
+    return { id, label, status: 'attention', description: `${migrated} · ${findings.map((f) => f.short).join(' · ')}${runCount}`, tooltip: `${tooltip}\n${findings.map((f) => `⚠ ${f.text}`).join('\n')}`, ...report };
   }
   return { id, label, status: 'failed', description: `${last.interrupted ? 'interrupted' : last.status} · ${figures} · run again to resume`, tooltip };
 }
@@ -100,6 +105,7 @@ export function describePhases(inputs: PhaseInputs): PhaseState[] {
     status: validated ? (gaps.attention ? 'attention' : 'done') : 'todo',
     description: validated ? [`reconciled ${lastLoad.id}`, ...gaps.short].join(' · ') : lastLoad ? `last run ${lastLoad.id} not reconciled` : 'after a run',
     tooltip: `Reconciliation: ledger counts against the source, and a sample read back from Intercom.${gaps.attention ? ' The report lists every failed, unaccounted and differing record.' : ''}`,
+    ...(validated ? { opens: reconciliationOf(lastLoad.id) } : {}),
   };
   return [scope, configure, mapping, runPhase('sample', 'Sample', inputs), runPhase('full', 'Full migration', inputs), runPhase('delta', 'Delta', inputs), validate];
 }

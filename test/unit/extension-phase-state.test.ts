@@ -99,6 +99,8 @@ test('Validate warns over a gap in a full run, differences or failures; a sample
   const full = byId({ ...base, runs, reconciled: ['f1'], validations: [{ runId: 'f1', kind: 'full', failed: 0, unaccounted: 396, differences: 2 }] });
   assert.equal(full.validate?.status, 'attention');
   assert.equal(full.validate?.description, 'reconciled f1 · 396 unaccounted · 2 differences from the source');
+  assert.equal(full.validate?.opens, 'migration/reports/reconciliation-f1.md', 'a click shows the gap');
+  assert.equal(full.full?.opens, 'migration/reports/reconciliation-f1.md');
   const sample = byId({
     ...base, runs: [{ ...runs[0]!, id: 's1', kind: 'sample' }], reconciled: ['s1'],
     validations: [{ runId: 's1', kind: 'sample', failed: 0, unaccounted: 396, differences: 0 }],

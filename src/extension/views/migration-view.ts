@@ -50,7 +50,7 @@ export class MigrationView implements vscode.TreeDataProvider<Node> {
         mapping: path.join(dir, 'migration', 'mapping.json'),
       };
       return describePhases(inputs).map((state) => {
-        const file = opens[state.id];
+        const file = state.opens ? path.join(dir, state.opens) : opens[state.id];
         return { kind: 'phase', state, ...(file && existsSync(file) ? { open: vscode.Uri.file(file) } : {}) };
       });
     } catch (error) {
