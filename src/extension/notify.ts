@@ -10,8 +10,9 @@ import type { Notice } from './editor-wording';
 export function showNotice(ctx: Ctx, notice: Notice): void {
   ctx.notices.push(notice);
   if (ctx.notices.length > 20) ctx.notices.shift();
-  const show = notice.level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  void show(notice.text, ...notice.actions.map((a) => a.title)).then(async (title) => {
+  const titles = notice.actions.map((a) => a.title);
+  const shown = notice.level === 'warning' ? vscode.window.showWarningMessage(notice.text, ...titles) : vscode.window.showInformationMessage(notice.text, ...titles);
+  void shown.then(async (title) => {
     const action = notice.actions.find((a) => a.title === title);
     if (!action) return;
     if ('open' in action) {
