@@ -149,7 +149,7 @@ function tabs(map: MappingFile, state: EditorState): HTMLElement {
     const panel = h('vscode-tab-panel', {});
     if (id === ui.tab) {
       if (object.success) append(panel, [objectPanel(map, state, object.data)]);
-      else if (id === 'valueMaps') append(panel, [valueMapsView(map, send)]);
+      else if (id === 'valueMaps') append(panel, [valueMapsView(map, send, state.teams)]);
       else append(panel, [sampleResultsView(ui.sample, () => send({ type: 'loadSampleResults' }), (url) => send({ type: 'openLink', url }))]);
     }
     el.appendChild(panel);

@@ -1,4 +1,5 @@
-import type { SampleResults } from '../src/model/sample-results';
+import { SAMPLE_RESULTS_CAP, type SampleResults } from '../src/model/sample-results';
+import { countsOfListed, headlineFigures } from '../src/reports/run-figures';
 import { button, h } from './dom';
 
 type Item = SampleResults['items'][number];
@@ -33,16 +34,19 @@ export function sampleResultsView(sample: { results: SampleResults | null; error
   if (sample.error) out.appendChild(h('p', { class: 'notice info', role: 'status' }, sample.error));
   const results = sample.results;
   if (!results) return out;
-  const counts = { migrated: 0, skipped: 0, failed: 0 };
-  let mismatched = 0;
-  for (const item of results.items) {
-    counts[item.state]++;
-    if (item.mismatches.length) mismatched++;
-  }
+  // Counted with the notification's words, so the two figures read alike (src/reports/run-figures.ts).
+  const counts = countsOfListed(results.items);
+  const mismatched = results.items.filter((item) => item.mismatches.length > 0).length;
+  const capped = results.items.length >= SAMPLE_RESULTS_CAP ? ` (the first ${SAMPLE_RESULTS_CAP} records)` : '';
   out.appendChild(h('p', { 'data-role': 'sample-summary' },
-    `Run ${results.runId} (${results.runStatus}): ${counts.migrated} migrated, ${counts.skipped} skipped, ${counts.failed} failed; `,
+    `Run ${results.runId} (${results.runStatus}): ${headlineFigures(counts) || 'no conversations, contacts or companies'}${capped}; `,
     mismatched ? h('strong', { class: 'warning' }, `${mismatched} record(s) differ from the map`) : 'every record read back as the map says',
   ));
+  // "Differences: none" compares with the map; these hold for every conversation all the same.
+  if (results.attention.length) {
+    out.appendChild(h('div', { class: 'notice warning', role: 'status', 'data-role': 'sample-attention' },
+      h('strong', {}, 'To act on in Intercom: '), h('ul', {}, ...results.attention.map((t) => h('li', {}, t)))));
+  }
   out.appendChild(h('table', { class: 'sample', 'aria-label': 'Sample results' },
     h('thead', {}, h('tr', {}, ...['Object', 'SmarterTrack', 'Intercom', 'Differences'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, ...results.items.map((item) =>

@@ -1,6 +1,7 @@
 import type { MappingFile } from '../src/model/mapping';
 import type { GlobalValueMap, WebviewMessage } from '../src/model/mapping-editor-messages';
 import { button, h, select, textfield } from './dom';
+import { teamChoices } from './team-choices';
 
 type MapName = GlobalValueMap['map'];
 
@@ -20,14 +21,24 @@ function entry(map: MapName, key: string, value: string | null): GlobalValueMap 
   return { map, key, value } as GlobalValueMap;
 }
 
-/** The map-wide value maps, one table each, edited entry by entry. */
-export function valueMapsView(file: MappingFile, send: (m: WebviewMessage) => void): HTMLElement {
+/**
+ * The map-wide value maps, one table each, edited entry by entry. With Intercom connected, a team is
+ * picked from the workspace's teams (`teams`), and a value no team has is marked as missing.
+ */
+export function valueMapsView(file: MappingFile, send: (m: WebviewMessage) => void, teams: readonly { id: string; name: string }[] | null = null): HTMLElement {
   const out = h('section', { class: 'value-maps' });
+  if (!teams) out.appendChild(h('p', { class: 'muted' }, 'Connect Intercom to pick teams from the workspace; until then a team is typed by name or id.'));
   for (const name of Object.keys(TITLES) as MapName[]) {
     const values = file.valueMaps[name] as Record<string, string>;
-    const choices = CHOICES[name];
-    const editor = (key: string, value: string, onChange: (v: string) => void, on: 'input' | 'change') =>
-      choices ? select(`${TITLES[name]}: ${key || 'new entry'}`, choices, value, onChange) : textfield(`${TITLES[name]}: ${key || 'new entry'}`, value, onChange, { placeholder: 'team name or id' }, on);
+    const editor = (key: string, value: string, onChange: (v: string) => void, on: 'input' | 'change') => {
+      const label = `${TITLES[name]}: ${key || 'new entry'}`;
+      const choices = CHOICES[name];
+      if (choices) return select(label, choices, value, onChange);
+      if (!teams) return textfield(label, value, onChange, { placeholder: 'team name or id' }, on);
+      const picked = teamChoices(teams, value);
+      return h('span', {}, select(label, picked.choices, picked.selected, onChange, { 'data-role': 'team-picker' }),
+        picked.missing ? h('span', { class: 'warning', role: 'note' }, ' no such team in Intercom: its conversations stay without a team') : null);
+    };
     const rows = Object.entries(values).map(([key, value]) =>
       h('tr', {},
         h('td', {}, key),
@@ -35,7 +46,7 @@ export function valueMapsView(file: MappingFile, send: (m: WebviewMessage) => vo
         h('td', {}, button('Remove', () => send({ type: 'setValueMap', entry: entry(name, key, null) }), { secondary: true })),
       ));
     let newKey = '';
-    let newValue = choices?.[0]?.value ?? '';
+    let newValue = CHOICES[name]?.[0]?.value ?? '';
     rows.push(h('tr', { class: 'new-entry' },
       h('td', {}, textfield(`${TITLES[name]}: new source value`, '', (v) => (newKey = v.trim()), { placeholder: name === 'teams' ? 'department:3 or group:3:7' : 'source value' })),
       h('td', {}, editor('', newValue, (v) => (newValue = v.trim()), 'input')),

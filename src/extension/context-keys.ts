@@ -1,4 +1,5 @@
 import type { PhaseInputs } from './phase-state';
+import { rolledBackBy } from './rolled-back';
 
 // The context keys the manifest's `when` and `enablement` clauses read. Kept free of `vscode` so the
 // manifest test can check that every key a clause names is one the extension sets.
@@ -11,9 +12,9 @@ export const CONTEXT_KEYS = [
   'st2ic.mapStatus',
   /** Any run in the ledger (a journal or report to open). */
   'st2ic.hasRuns',
-  /** A sample, full or delta run: something to validate. */
+  /** A sample, full or delta run not rolled back since: something to validate. */
   'st2ic.hasLoadRuns',
-  /** A run that wrote to Intercom (not a dry run, not a rollback): something to roll back. */
+  /** A run that wrote to Intercom (not a dry run, not a rollback) and is not rolled back yet: something to roll back. */
   'st2ic.hasUndoableRuns',
   /** A full (or adopt) run: what a delta starts from. */
   'st2ic.hasFullRun',
@@ -32,13 +33,15 @@ export function contextValuesOf(
 ): ContextValues {
   const runs = folder.inputs?.runs ?? [];
   const mapping = folder.inputs?.mapping;
+  const undone = rolledBackBy(runs);
+  const standing = runs.filter((r) => !undone.has(r.id));
   return {
     'st2ic.hasMigrationFolder': folder.exists,
     'st2ic.hasMap': mapping !== undefined,
     'st2ic.mapStatus': mapping?.status ?? '',
     'st2ic.hasRuns': runs.length > 0,
-    'st2ic.hasLoadRuns': runs.some((r) => r.kind === 'sample' || r.kind === 'full' || r.kind === 'delta'),
-    'st2ic.hasUndoableRuns': runs.some((r) => r.kind !== 'rollback' && r.kind !== 'dry-run'),
+    'st2ic.hasLoadRuns': standing.some((r) => r.kind === 'sample' || r.kind === 'full' || r.kind === 'delta'),
+    'st2ic.hasUndoableRuns': standing.some((r) => r.kind !== 'rollback' && r.kind !== 'dry-run'),
     'st2ic.hasFullRun': runs.some((r) => r.kind === 'full' || r.kind === 'adopt'),
     'st2ic.runActive': window.runActive,
     'st2ic.sandboxRunning': window.sandboxRunning,

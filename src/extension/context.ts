@@ -2,6 +2,7 @@ import type { Clock } from '../model/clock';
 import type * as vscode from 'vscode';
 import type { MigrationConfig } from '../model/migration-config';
 import type { CheckResult, ConnectionChecks, ConnectionId } from './connection-state';
+import type { Notice } from './editor-wording';
 import type { MigrationFolder } from './migration-folder';
 import type { Prompts } from './prompts';
 import type { SecretStore } from './secrets';
@@ -22,6 +23,8 @@ export interface Ctx {
   runActive: boolean;
   /** Re-reads migration/ and secret presence into the views and context keys. */
   refreshViews(): Promise<void>;
+  /** The latest notices shown (notify.ts), newest last: the extension-host tests read them. */
+  readonly notices: Notice[];
   /** Last Test result of each connection (workspace state). */
   checks(): ConnectionChecks;
   recordCheck(id: ConnectionId, result: CheckResult | undefined): Promise<void>;

@@ -1,5 +1,8 @@
 import { effectiveStatus, type RunKind } from '../mapping/review';
+import type { RunCounts } from '../model/journal';
 import type { MappingFile, ReviewStatus } from '../model/mapping';
+import { runFigures } from '../reports/run-figures';
+import { findingsOf, validationFindings, workspaceFindings, type ValidationSummary } from '../reports/run-findings';
 
 // What the extension tells a person, in the editor's terms: the engine's messages are written for
 // the CLI (verbs and flags), and a notification that says "st2ic map confirm --approve" points at
@@ -47,12 +50,57 @@ export function revokedConfirmation(before: MappingFile, after: MappingFile): st
   return `The map is back to ${now}: this change is not covered by the ${was === 'approved' ? 'approval' : 'review'}${by ? ` of ${by}` : ''}. ${was === 'approved' ? 'Approve it again before a full or delta run.' : 'Mark it reviewed again before a sample run.'}`;
 }
 
-/** The notification at the end of a run, and whether Validate applies (only runs that wrote records). */
-export function runOutcome(kind: RunKind, status: string, counts: string): { text: string; offerValidate: boolean } {
-  return {
-    text: `${RUN_TITLE[kind]} ${status}: ${counts}.`,
-    offerValidate: status === 'completed' && (kind === 'sample' || kind === 'full' || kind === 'delta'),
-  };
+/** A button on a notification: a command to run, or a file to open (a Markdown report, shown as a preview). */
+export type NoticeAction = { title: string; command: string; args?: unknown[] } | { title: string; open: string };
+
+/** A notification, decided without `vscode`: warning whenever there is something to act on. */
+export interface Notice {
+  level: 'info' | 'warning';
+  text: string;
+  actions: NoticeAction[];
+}
+
+export interface RunOutcomeContext {
+  runId: string;
+  /** migration/reports/workspace-plan.md, when the Configure step wrote it. */
+  workspacePlan?: string;
+  /** The run's report (its reconciliation), when there is one. */
+  report?: string;
+  /** Why the run stopped, in the editor's terms. */
+  message?: string;
+}
+
+const LOAD_KINDS = new Set<RunKind>(['sample', 'full', 'delta']);
+
+/**
+ * The notification at the end of a run. A completed run that left agents unmatched, teams missing or
+ * records skipped or failed is a warning naming them, with the buttons that show or fix them; only a
+ * run with nothing to act on is an information. Validate is offered only after a run that wrote records.
+ */
+export function runOutcome(kind: RunKind, status: string, counts: RunCounts, context: RunOutcomeContext): Notice {
+  const figures = runFigures(counts);
+  if (status !== 'completed') {
+    return { level: 'warning', text: `${RUN_TITLE[kind]} ${status}: ${figures}.${context.message ? ` ${context.message}` : ''}`, actions: [] };
+  }
+  const findings = findingsOf(counts);
+  const validate: NoticeAction[] = LOAD_KINDS.has(kind) ? [context.report ? { title: 'Open Report', open: context.report } : { title: 'Validate', command: 'st2ic.validateRun', args: [context.runId] }] : [];
+  // Without findings the report (opened by the run already) needs no button; Validate does.
+  if (findings.length === 0) return { level: 'info', text: `${RUN_TITLE[kind]} completed: ${figures}.`, actions: validate.filter((a) => 'command' in a) };
+  const actions: NoticeAction[] = [];
+  if (workspaceFindings(findings).length > 0) {
+    // The plan lists each unmatched agent and missing team; without one, the rebuild inventory says how to add them.
+    actions.push(context.workspacePlan ? { title: 'Open Workspace Plan', open: context.workspacePlan } : { title: 'Show What to Rebuild', command: 'st2ic.rebuildInventory' });
+  }
+  // The reconciliation report lists every skipped and failed record (its CSV, one a line).
+  if (findings.some((f) => f.id === 'failed' || f.id === 'skipped')) actions.push(...(validate.length ? validate : [{ title: 'Open Journal', command: 'st2ic.openRunJournal', args: [context.runId] }]));
+  return { level: 'warning', text: `${RUN_TITLE[kind]} completed with something to act on: ${findings.map((f) => f.text).join('; ')}. ${figures[0]!.toUpperCase()}${figures.slice(1)}.`, actions };
+}
+
+/** After Validate: a warning over a gap (failed, unaccounted in a full or delta run, differences), with its records; nothing otherwise (the report opens). */
+export function validationNotice(summary: ValidationSummary, csv: string): Notice | undefined {
+  const { short, attention } = validationFindings(summary);
+  if (!attention) return undefined;
+  return { level: 'warning', text: `Reconciliation of ${summary.runId}: ${short.join(' · ')}. Each record is listed in the report's CSV.`, actions: [{ title: 'Open Failed Records', open: csv }] };
 }
 
 /** Command titles the rewritten messages point at (the palette's names, without the category). */

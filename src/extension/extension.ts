@@ -5,6 +5,7 @@ import { commands } from './commands';
 import { parseConnectionChecks } from './connection-state';
 import type { Ctx } from './context';
 import { CONTEXT_KEYS, contextValuesOf, type ContextValues } from './context-keys';
+import type { Notice } from './editor-wording';
 import { vscodePrompts, type Prompts } from './prompts';
 import { disposeSandbox, runningSandbox } from './sandbox';
 import { MappingEditorProvider, type MappingEditorProbe } from './mapping-editor/mapping-editor';
@@ -16,7 +17,7 @@ import { MigrationView, readPhaseInputs } from './views/migration-view';
 import { RunsView } from './views/runs-view';
 
 /** One row of a tree view as the tests read it, with its children one level down. */
-interface TreeRow { label: string; description: string; command?: string; children?: Omit<TreeRow, 'children'>[] }
+interface TreeRow { label: string; description: string; command?: string; contextValue?: string; icon?: string; children?: Omit<TreeRow, 'children'>[] }
 
 /** Returned by activate() only when VS Code runs the extension's own tests (ExtensionMode.Test). */
 export interface TestApi {
@@ -34,6 +35,8 @@ export interface TestApi {
   mappingEditor(uri?: vscode.Uri): MappingEditorProbe | undefined;
   /** The context keys as last set for the manifest's when and enablement clauses. */
   contextKeys(): Partial<ContextValues>;
+  /** The notices shown after runs and validations, oldest first (level, text, buttons). */
+  notices(): readonly Notice[];
 }
 
 const CHECKS_KEY = 'st2ic.connectionChecks';
@@ -63,6 +66,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     },
     defaultConfig: () => configFromSettings(vscode.workspace.getConfiguration('st2ic')),
     runActive: false,
+    notices: [],
     async refreshViews() {
       await setContextKeys(await readContextValues());
       connections.refresh();
@@ -124,13 +128,18 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     logUri: extension.logUri,
     mappingEditor: (uri) => mappingEditor.provider.probe(uri),
     contextKeys: () => ({ ...contextKeys }),
+    notices: () => [...ctx.notices],
     async tree(view) {
       const provider: vscode.TreeDataProvider<unknown> = { connections, migration, runs }[view] as vscode.TreeDataProvider<unknown>;
       const nodes = (await provider.getChildren()) ?? [];
       const row = async (n: unknown) => {
         const item = await provider.getTreeItem(n);
         const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
-        return { label, description: typeof item.description === 'string' ? item.description : '', ...(item.command ? { command: item.command.command } : {}) };
+        const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
+        return {
+          label, description: typeof item.description === 'string' ? item.description : '',
+          ...(item.command ? { command: item.command.command } : {}), ...(item.contextValue ? { contextValue: item.contextValue } : {}), ...(icon ? { icon } : {}),
+        };
       };
       return Promise.all(nodes.map(async (n) => {
         const children = (await provider.getChildren(n)) ?? [];

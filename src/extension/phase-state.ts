@@ -1,6 +1,9 @@
 import type { RunCounts, RunKind, RunStatus } from '../model/journal';
 import type { ReviewStatus } from '../model/mapping';
+import { allRecordsFigures, headlineFigures, runFigures } from '../reports/run-figures';
+import { rolledBackBy } from './rolled-back';
 import { totals } from './run-counts';
+import { findingsOf, validationFindings, workspaceFindings, type ValidationSummary } from '../reports/run-findings';
 
 /** What the Migration view shows for one phase (pure, so it is unit-tested). */
 export interface PhaseState {
@@ -9,6 +12,8 @@ export interface PhaseState {
   status: 'done' | 'attention' | 'failed' | 'running' | 'todo';
   description: string;
   tooltip: string;
+  /** What a click opens (relative to the workspace folder): the reconciliation of the run shown, when there is one. */
+  opens?: string;
 }
 
 export interface PhaseInputs {
@@ -19,7 +24,11 @@ export interface PhaseInputs {
   runs: { id: string; kind: RunKind; status: RunStatus; interrupted: boolean; counts: RunCounts; rollbackOf?: string }[];
   /** Run ids (or "current") with a reconciliation report. */
   reconciled: string[];
+  /** What those reports found, when their JSON could be read. */
+  validations?: ValidationSummary[];
 }
+
+const reconciliationOf = (runId: string) => `migration/reports/reconciliation-${runId}.md`;
 
 function runPhase(id: 'sample' | 'full' | 'delta', label: string, inputs: PhaseInputs): PhaseState {
   const runs = inputs.runs.filter((r) => r.kind === id);
@@ -29,15 +38,43 @@ function runPhase(id: 'sample' | 'full' | 'delta', label: string, inputs: PhaseI
     const allowed = inputs.mapping && (inputs.mapping.status === needed || inputs.mapping.status === 'approved');
     return { id, label, status: 'todo', description: allowed ? 'ready' : `needs the map ${needed}`, tooltip: `No ${label.toLowerCase()} run yet.` };
   }
-  const t = totals(last.counts);
-  const figures = `${t.migrated} migrated · ${t.skipped} skipped · ${t.failed} failed`;
+  // The headline counts what a person checks in Intercom; the tooltip has every record as well.
+  const figures = headlineFigures(last.counts) || allRecordsFigures(last.counts);
   const runCount = runs.length > 1 ? ` (${runs.length} runs)` : '';
-  const tooltip = `Last run ${last.id}: ${last.interrupted ? 'interrupted' : last.status}\n${figures}`;
+  const tooltip = `Last run ${last.id}: ${last.interrupted ? 'interrupted' : last.status}\n${runFigures(last.counts)}`;
   if (last.status === 'running' && !last.interrupted) return { id, label, status: 'running', description: `running · ${figures}`, tooltip };
-  const rolledBack = inputs.runs.some((r) => r.kind === 'rollback' && r.rollbackOf === last.id && r.status === 'completed');
-  if (rolledBack) return { id, label, status: 'todo', description: `rolled back · was ${figures}`, tooltip: `${tooltip}\nRolled back since.` };
-  if (last.status === 'completed') return { id, label, status: t.failed > 0 ? 'attention' : 'done', description: `${figures}${runCount}`, tooltip };
+  const undoneBy = rolledBackBy(inputs.runs).get(last.id);
+  if (undoneBy) return { id, label, status: 'todo', description: `rolled back · was ${figures}`, tooltip: `${tooltip}\nRolled back by ${undoneBy}.` };
+  const findings = findingsOf(last.counts);
+  if (last.status === 'completed') {
+    const report = inputs.reconciled.includes(last.id) ? { opens: reconciliationOf(last.id) } : {};
+    if (findings.length === 0) return { id, label, status: 'done', description: `${figures}${runCount}`, tooltip, ...report };
+    // The findings name the skipped and failed records themselves.
+    const migrated = headlineFigures(last.counts, { notMigrated: false }) || `${totals(last.counts).migrated} records migrated`;
+    return { id, label, status: 'attention', description: `${migrated} · ${findings.map((f) => f.short).join(' · ')}${runCount}`, tooltip: `${tooltip}\n${findings.map((f) => `⚠ ${f.text}`).join('\n')}`, ...report };
+  }
   return { id, label, status: 'failed', description: `${last.interrupted ? 'interrupted' : last.status} · ${figures} · run again to resume`, tooltip };
+}
+
+/**
+ * The admins and teams the latest run that matched them found missing (delta runs do not match
+ * them again; a dry run reads the same workspace).
+ */
+function configurePhase(inputs: PhaseInputs): PhaseState {
+  const applied = inputs.runs.some((r) => r.kind !== 'rollback' && r.kind !== 'dry-run' && r.status === 'completed');
+  const label = 'Configure workspace';
+  const tooltip = 'Admins and teams matched, data attributes created: the first step of every run. The plan is migration/reports/workspace-plan.md.';
+  if (!applied) {
+    return { id: 'configure', label, status: inputs.hasWorkspacePlan ? 'attention' : 'todo', description: inputs.hasWorkspacePlan ? 'plan ready; applied by the next run' : 'no plan yet', tooltip };
+  }
+  const matched = inputs.runs.filter((r) => r.kind !== 'rollback' && r.kind !== 'delta' && r.status === 'completed' && (r.counts.agents || r.counts.departments)).at(-1);
+  const findings = matched ? workspaceFindings(findingsOf(matched.counts)) : [];
+  if (findings.length === 0) return { id: 'configure', label, status: 'done', description: 'applied by a run', tooltip };
+  return {
+    id: 'configure', label, status: 'attention',
+    description: `applied · ${findings.map((f) => f.short).join(' · ')}`,
+    tooltip: `${tooltip}\nAs run ${matched!.id} found:\n${findings.map((f) => `⚠ ${f.text}`).join('\n')}\nInvite the missing teammates and create the teams in Intercom (the API cannot), then map them in the Field Map's Value maps.`,
+  };
 }
 
 export function describePhases(inputs: PhaseInputs): PhaseState[] {
@@ -48,13 +85,7 @@ export function describePhases(inputs: PhaseInputs): PhaseState[] {
         tooltip: `migration/reports/scope.md, generated ${inputs.scope.generatedAt}`,
       }
     : { id: 'scope', label: 'Scope', status: 'todo', description: 'not scoped yet', tooltip: 'Count what the source holds and what will not move cleanly.' };
-  const applied = inputs.runs.some((r) => r.kind !== 'rollback' && r.kind !== 'dry-run' && r.status === 'completed');
-  const configure: PhaseState = {
-    id: 'configure', label: 'Configure workspace',
-    status: applied ? 'done' : inputs.hasWorkspacePlan ? 'attention' : 'todo',
-    description: applied ? 'applied by a run' : inputs.hasWorkspacePlan ? 'plan ready; applied by the next run' : 'no plan yet',
-    tooltip: 'Admins and teams matched, data attributes created: the first step of every run. The plan is migration/reports/workspace-plan.md.',
-  };
+  const configure = configurePhase(inputs);
   const m = inputs.mapping;
   const mapping: PhaseState = !m
     ? { id: 'mapping', label: 'Mapping', status: 'todo', description: 'not proposed yet', tooltip: 'migration/mapping.json does not exist.' }
@@ -63,13 +94,18 @@ export function describePhases(inputs: PhaseInputs): PhaseState[] {
         description: `${m.status}${m.by ? ` by ${m.by}` : ''}`,
         tooltip: m.status === 'draft' ? 'Review migration/mapping.json, then confirm it: nothing moves before that.' : m.status === 'reviewed' ? 'Sample runs are allowed; approve the map for full and delta runs.' : 'Full and delta runs are allowed.',
       };
-  const lastLoad = inputs.runs.filter((r) => r.kind === 'sample' || r.kind === 'full' || r.kind === 'delta').at(-1);
+  // A run rolled back since is nothing to reconcile any more.
+  const undone = rolledBackBy(inputs.runs);
+  const lastLoad = inputs.runs.filter((r) => (r.kind === 'sample' || r.kind === 'full' || r.kind === 'delta') && !undone.has(r.id)).at(-1);
   const validated = lastLoad && inputs.reconciled.includes(lastLoad.id);
+  const found = validated ? inputs.validations?.find((v) => v.runId === lastLoad.id) : undefined;
+  const gaps = found ? validationFindings(found) : { short: [], attention: false };
   const validate: PhaseState = {
     id: 'validate', label: 'Validate',
-    status: validated ? 'done' : 'todo',
-    description: validated ? `reconciled ${lastLoad.id}` : lastLoad ? `last run ${lastLoad.id} not reconciled` : 'after a run',
-    tooltip: 'Reconciliation: ledger counts against the source, and a sample read back from Intercom.',
+    status: validated ? (gaps.attention ? 'attention' : 'done') : 'todo',
+    description: validated ? [`reconciled ${lastLoad.id}`, ...gaps.short].join(' · ') : lastLoad ? `last run ${lastLoad.id} not reconciled` : 'after a run',
+    tooltip: `Reconciliation: ledger counts against the source, and a sample read back from Intercom.${gaps.attention ? ' The report lists every failed, unaccounted and differing record.' : ''}`,
+    ...(validated ? { opens: reconciliationOf(lastLoad.id) } : {}),
   };
   return [scope, configure, mapping, runPhase('sample', 'Sample', inputs), runPhase('full', 'Full migration', inputs), runPhase('delta', 'Delta', inputs), validate];
 }

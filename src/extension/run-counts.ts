@@ -1,4 +1,5 @@
 import type { RecordCounts, RunCounts } from '../model/journal';
+import { runFigures } from '../reports/run-figures';
 
 // Totals of a run's counts, for labels (kept apart from the ledger so views load it cheaply).
 
@@ -13,7 +14,7 @@ export function totals(counts: RunCounts): Pick<RecordCounts, 'migrated' | 'skip
   return sum;
 }
 
+/** The run's figures as every view and notification words them (src/reports/run-figures.ts). */
 export function countsText(counts: RunCounts): string {
-  const t = totals(counts);
-  return `${t.migrated} migrated · ${t.skipped} skipped · ${t.failed} failed`;
+  return runFigures(counts);
 }

@@ -6,7 +6,9 @@ import { buildRebuildInventory, writeRebuildInventory } from '../reports/rebuild
 import { NotAMigrationError, validateMigration } from '../reports/validate-migration';
 import type { Ctx } from './context';
 import { openClient, openReader, requireConfig, workspaceDir } from './engine-access';
+import { validationNotice } from './editor-wording';
 import { countsText } from './ledger-runs';
+import { showNotice } from './notify';
 import { pickRun } from './run-actions';
 import { RunProgress } from './run-progress';
 import { showMarkdown } from './workflow';
@@ -17,7 +19,7 @@ import { showMarkdown } from './workflow';
 const LOADS = new Set(['sample', 'full', 'delta']);
 
 export async function validateRun(ctx: Ctx, arg: unknown): Promise<string | undefined> {
-  const entry = await pickRun(ctx, arg, 'Validate a run', (e) => LOADS.has(e.summary.meta.kind));
+  const entry = await pickRun(ctx, arg, 'Validate a run', (e) => LOADS.has(e.summary.meta.kind), { standing: true });
   if (!entry) return undefined;
   const runId = entry.summary.meta.id;
   const config = await requireConfig(ctx);
@@ -33,7 +35,7 @@ export async function validateRun(ctx: Ctx, arg: unknown): Promise<string | unde
         const { totals, fieldCheck } = validation.reconciliation.report;
         const fidelity = fieldCheck.types.filter((t) => t.checked > 0).map((t) => `${t.objectType} ${t.fidelity}%`).join(', ');
         ctx.log.info(`Reconciliation of ${runId}: source ${totals.source}, migrated ${totals.migrated}, skipped ${totals.skipped}, failed ${totals.failed}, unaccounted ${totals.unaccounted}; read back and compared with the source: ${fidelity}; ${fieldCheck.mismatches.length} difference(s)`);
-        return validation.files;
+        return { ...validation.files, summary: { runId, kind: entry.summary.meta.kind, failed: totals.failed, unaccounted: totals.unaccounted, differences: fieldCheck.mismatches.length } };
       } finally {
         await ledger.close();
         await reader.close();
@@ -47,6 +49,9 @@ export async function validateRun(ctx: Ctx, arg: unknown): Promise<string | unde
   ctx.log.info(`Wrote ${vscode.workspace.asRelativePath(files.markdown)} (+ .json, .csv)`);
   await ctx.refreshViews();
   await showMarkdown(files.markdown);
+  // A gap is said in a warning, not left to the report to be noticed.
+  const notice = validationNotice(files.summary, files.csv);
+  if (notice) showNotice(ctx, notice);
   return files.markdown;
 }
 
@@ -80,7 +85,7 @@ async function typedRunId(ctx: Ctx, runId: string): Promise<boolean> {
 }
 
 export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult | undefined> {
-  const entry = await pickRun(ctx, arg, 'Roll back a run', (e) => e.summary.meta.kind !== 'rollback' && e.summary.meta.kind !== 'dry-run');
+  const entry = await pickRun(ctx, arg, 'Roll back a run', (e) => e.summary.meta.kind !== 'rollback' && e.summary.meta.kind !== 'dry-run', { standing: true });
   if (!entry) return undefined;
   const runId = entry.summary.meta.id;
   const config = await requireConfig(ctx);
@@ -105,8 +110,7 @@ export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult |
     ctx.log.info(`Rollback ${result.runId} ${result.status}: ${result.undone} undone, ${result.alreadyGone} already gone, ${result.failed.length} failed, ${result.plan.impossible.length} left`);
     for (const f of result.failed) ctx.log.error(`rollback failed: ${f.description}: ${f.message}`);
     const text = `Rollback of ${runId} ${result.status}: ${result.undone} write(s) undone${result.alreadyGone ? `, ${result.alreadyGone} already gone` : ''}${result.failed.length ? `, ${result.failed.length} failed` : ''}${result.stillArchiving.length ? `; Intercom has not yet archived ${result.stillArchiving.length} company(ies): wait before migrating again` : ''}.`;
-    if (result.status === 'completed' && result.failed.length === 0) void vscode.window.showInformationMessage(text);
-    else void vscode.window.showWarningMessage(text);
+    showNotice(ctx, { level: result.status === 'completed' && result.failed.length === 0 && result.stillArchiving.length === 0 ? 'info' : 'warning', text, actions: [] });
     return result;
   } finally {
     ctx.runActive = false;

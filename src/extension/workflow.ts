@@ -20,6 +20,7 @@ import type { Ctx } from './context';
 import { attachmentsRootOf, intercomTarget, openClient, openReader, requireConfig, workspaceDir } from './engine-access';
 import { runOptionsOf } from './run-inputs';
 import { countsText, listRunEntries } from './ledger-runs';
+import { showNotice } from './notify';
 import { RunProgress } from './run-progress';
 import { runReport } from './run-report';
 import { planBlockers, workspacePlanMarkdown } from '../engine/workspace-plan-markdown';
@@ -294,9 +295,12 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
   ctx.log.info(`Run ${result.runId} ${result.status}${result.resumed ? ' (resumed)' : ''}${result.message ? `: ${result.message}` : ''}; ${countsText(result.counts)}`);
   const report = runReport(dir, result.runId);
   if (report) await showMarkdown(report);
-  const { text, offerValidate } = runOutcome(kind, result.status, countsText(result.counts));
-  const validate = (answer: string | undefined) => answer && vscode.commands.executeCommand('st2ic.validateRun', result.runId);
-  if (result.status === 'completed') void vscode.window.showInformationMessage(text, ...(offerValidate && !report ? ['Validate'] : [])).then(validate);
-  else void vscode.window.showWarningMessage(`${text}${result.message ? ` ${inEditorTerms(result.message)}` : ''}`);
+  const plan = path.join(dir, 'migration', 'reports', 'workspace-plan.md');
+  showNotice(ctx, runOutcome(kind, result.status, result.counts, {
+    runId: result.runId,
+    ...(existsSync(plan) ? { workspacePlan: plan } : {}),
+    ...(report ? { report } : {}),
+    ...(result.message ? { message: inEditorTerms(result.message) } : {}),
+  }));
   return result;
 }

@@ -5,6 +5,7 @@
 export { openLedger, Ledger, type LedgerOptions, type StartRunInput, type RunSummary, type RunDetails } from './ledger';
 export { RunJournal } from './run-journal';
 export type { AppliedWrite } from './run-state';
+export type { UndoCounts } from './undo-tally';
 export type { IdMapping, RecordStateAt, IndexSnapshot } from './index-state';
 export type { BatchPolicy } from './journal-file';
 export type { LedgerFs, AppendFile } from './fs-layer';

@@ -20,6 +20,7 @@ import type { ProcessProbe } from './process-identity';
 import { RunJournal, type RunJournalHost } from './run-journal';
 import { RunState, foldRunJournal, isApplied, type AppliedWrite } from './run-state';
 import { findSecret } from './secret-guard';
+import { UndoTally, type UndoCounts } from './undo-tally';
 import { acquireWriterLock, aRunOf, commandFor, type WriterRequest } from './writer-lock';
 
 export interface LedgerOptions {
@@ -347,6 +348,14 @@ export class Ledger {
     await this.open.get(runId)?.flush();
     const { state } = await foldRunJournal(this.paths.journal(runId));
     return state.tally.counts();
+  }
+
+  /** A rollback run's undo calls by outcome (its record counts are empty: it journals no records). */
+  async undoCounts(runId: string): Promise<UndoCounts> {
+    await this.open.get(runId)?.flush();
+    const tally = new UndoTally();
+    await scanJournal(this.paths.journal(runId), (entry) => tally.add(entry));
+    return tally.counts();
   }
 
   /** A run's applied writes, latest intent first: the order rollback undoes them in. */

@@ -83,6 +83,8 @@ export const EditorState = z.object({
   lowConfidence: z.number(),
   /** Per object, the positions of fields that feed the same Intercom field as another field. */
   conflicts: z.record(MappedObject, z.array(z.number().int())),
+  /** The connected workspace's teams, for the Teams value map; null when Intercom is not connected or could not be read. */
+  teams: z.array(z.object({ id: z.string(), name: z.string() })).nullable(),
 });
 export type EditorState = z.infer<typeof EditorState>;
 

@@ -52,5 +52,10 @@ export const SampleResults = z.object({
   runStatus: RunStatus,
   generatedAt: z.iso.datetime(),
   items: z.array(SampleResultItem).max(SAMPLE_RESULTS_CAP),
+  /**
+   * What the run left for the admin that no record's differences show: agents no Intercom admin
+   * matched, departments without a team (their conversations read back "as mapped" all the same).
+   */
+  attention: z.array(z.string()).default([]),
 });
 export type SampleResults = z.infer<typeof SampleResults>;

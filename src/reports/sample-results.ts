@@ -12,6 +12,7 @@ import type { ReadBackClient } from './verify/types';
 import { linkMaker, type IntercomLinks, type LinkedKind } from './intercom-links';
 import { ledgerRecords, type LatestRecord, type LedgerRecords } from './ledger-records';
 import { compareSourceIds } from './reconciliation';
+import { findingsOf, workspaceFindings } from './run-findings';
 
 export interface SampleResultsInput {
   ledger: Ledger;
@@ -207,5 +208,6 @@ export async function buildSampleResults(input: SampleResultsInput): Promise<Sam
     }
     items.push(item);
   }
-  return SampleResults.parse({ runId: input.runId, runStatus, generatedAt: (input.clock ?? systemClock).now().toISOString(), items });
+  const attention = workspaceFindings(findingsOf(records.counts)).map((f) => f.text);
+  return SampleResults.parse({ runId: input.runId, runStatus, generatedAt: (input.clock ?? systemClock).now().toISOString(), items, attention });
 }

@@ -246,7 +246,16 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await confirm.waitFor();
     await confirm.locator('.monaco-button', { hasText: 'Start' }).first().click();
     await editor.locator('[data-role="sample-summary"]').waitFor({ timeout: 180_000 });
-    assert.match(await editor.locator('[data-role="sample-summary"]').innerText(), /[1-9]\d* migrated/);
+    const summary = await editor.locator('[data-role="sample-summary"]').innerText();
+    const headline = /^Run \S+ \(\w+\): (.+? migrated(?:, \d+ skipped)?(?:, \d+ failed)?)[;( ]/.exec(summary)?.[1];
+    assert.ok(headline && /^[1-9]\d* conversations?\b/.test(headline), summary);
+    // The run's notification counts the same records in the same words (it adds every record, labelled).
+    await runCommand(page, 'Notifications: Show Notifications');
+    const notice = page.locator('.notifications-center .notification-list-item-message', { hasText: /^Sample run completed/ }).first();
+    await notice.waitFor();
+    assert.ok((await notice.innerText()).includes(`${headline}; all records: `), `"${await notice.innerText()}" says "${headline}"`);
+    await screenshot(page, e, 'sample-notification-figures');
+    await runCommand(page, 'Notifications: Hide Notifications');
     assert.ok(await editor.locator('[data-role="intercom-link"]').count() > 0, 'links to the conversations');
     await reveal(editor, editor.locator('table.sample td', { hasText: HOSTILE_SUBJECT }).first());
     assert.equal(await editor.locator('img').count(), 0);

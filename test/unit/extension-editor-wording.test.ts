@@ -2,7 +2,7 @@ import { testClock } from '../support/clock';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { contextValuesOf } from '../../src/extension/context-keys';
-import { inEditorTerms, mapGateMessage, revokedConfirmation, runOutcome } from '../../src/extension/editor-wording';
+import { inEditorTerms, mapGateMessage, revokedConfirmation, runOutcome, validationNotice } from '../../src/extension/editor-wording';
 import { commandFor } from '../../src/ledger/writer-lock';
 import { buildDefaultMap } from '../../src/mapping/default-map';
 import { assertRunAllowed, confirmMap, MapNotConfirmedError } from '../../src/mapping/review';
@@ -28,12 +28,38 @@ test('a map edited after approval says it changed, not that it is a draft', () =
   assert.match(mapGateMessage(edited, 'full') ?? '', /^The field map changed since it was approved: a full migration needs it approved again/);
 });
 
+const rc = (migrated: number, skipped = 0, failed = 0) => ({ migrated, skipped, failed, skippedReasons: (skipped ? { 'a reason': skipped } : {}) as Record<string, number>, failedReasons: (failed ? { 'validation: email': failed } : {}) as Record<string, number> });
+
 test('no "run run": each kind of run has one title; Validate only after a run that wrote records', () => {
-  assert.deepEqual(runOutcome('dry-run', 'completed', '3 migrated'), { text: 'Dry run completed: 3 migrated.', offerValidate: false });
-  assert.equal(runOutcome('sample', 'completed', 'x').offerValidate, true);
-  assert.equal(runOutcome('sample', 'failed', 'x').offerValidate, false);
-  assert.equal(runOutcome('configure', 'completed', 'x').offerValidate, false);
-  for (const kind of ['configure', 'sample', 'full', 'delta', 'dry-run'] as const) assert.doesNotMatch(runOutcome(kind, 'completed', 'x').text, /run run/i);
+  const clean = { tickets: rc(3) };
+  assert.deepEqual(runOutcome('dry-run', 'completed', clean, { runId: 'd1' }), { level: 'info', text: 'Dry run completed: 3 conversations migrated; all records: 3 migrated · 0 skipped · 0 failed.', actions: [] });
+  assert.deepEqual(runOutcome('sample', 'completed', clean, { runId: 's1' }).actions, [{ title: 'Validate', command: 'st2ic.validateRun', args: ['s1'] }]);
+  assert.deepEqual(runOutcome('sample', 'failed', clean, { runId: 's1' }).actions, []);
+  assert.deepEqual(runOutcome('configure', 'completed', {}, { runId: 'c1' }).actions, []);
+  for (const kind of ['configure', 'sample', 'full', 'delta', 'dry-run'] as const) assert.doesNotMatch(runOutcome(kind, 'completed', clean, { runId: 'x' }).text, /run run/i);
+});
+
+test('a run that completed with unmatched agents, missing teams or failed records ends in a warning with the buttons that show them', () => {
+  const counts = { agents: rc(0, 12), departments: rc(1, 3), tickets: rc(148, 0, 2) };
+  const notice = runOutcome('sample', 'completed', counts, { runId: 's1', workspacePlan: '/w/migration/reports/workspace-plan.md' });
+  assert.equal(notice.level, 'warning');
+  assert.match(notice.text, /^Sample run completed with something to act on: 12 of 12 agents match no Intercom admin by email.*; 3 of 4 departments have no Intercom team.*; 2 records failed: tickets: validation: email \(2\)\. 148 conversations migrated, 2 failed; all records: 149 migrated · 15 skipped · 2 failed\.$/);
+  assert.deepEqual(notice.actions, [
+    { title: 'Open Workspace Plan', open: '/w/migration/reports/workspace-plan.md' },
+    { title: 'Validate', command: 'st2ic.validateRun', args: ['s1'] },
+  ]);
+  // Without a plan on disk, the rebuild inventory lists the agents and teams to add; with a report, it opens.
+  const noPlan = runOutcome('full', 'completed', counts, { runId: 'f1', report: '/w/r.md' });
+  assert.deepEqual(noPlan.actions.map((a) => a.title), ['Show What to Rebuild', 'Open Report']);
+});
+
+test('after Validate: a warning over a gap, failures or differences, with the records; a sample\'s untaken records are no gap', () => {
+  const gap = validationNotice({ runId: 'f1', kind: 'full', failed: 0, unaccounted: 396, differences: 0 }, '/w/r.csv');
+  assert.equal(gap?.level, 'warning');
+  assert.equal(gap?.text, 'Reconciliation of f1: 396 unaccounted. Each record is listed in the report\'s CSV.');
+  assert.deepEqual(gap?.actions, [{ title: 'Open Failed Records', open: '/w/r.csv' }]);
+  assert.equal(validationNotice({ runId: 's1', kind: 'sample', failed: 0, unaccounted: 396, differences: 0 }, '/w/r.csv'), undefined);
+  assert.equal(validationNotice({ runId: 's1', kind: 'sample', failed: 0, unaccounted: 396, differences: 1 }, '/w/r.csv')?.level, 'warning');
 });
 
 test('the engine\'s CLI wording is rewritten to the commands the editor offers', () => {

@@ -29,7 +29,7 @@ test('scope counts, map review and the latest run of each kind come through', ()
   assert.equal(phases.mapping?.description, 'reviewed by Dana');
   assert.equal(phases.mapping?.status, 'attention');
   assert.equal(phases.sample?.status, 'attention', 'a completed run with failed records needs attention');
-  assert.equal(phases.sample?.description, '10 migrated · 1 skipped · 1 failed (2 runs)');
+  assert.equal(phases.sample?.description, '10 conversations migrated · 1 failed · 1 skipped (2 runs)');
   assert.equal(phases.full?.description, 'needs the map approved');
   assert.equal(phases.configure?.status, 'done');
   assert.equal(phases.validate?.status, 'done');
@@ -61,5 +61,63 @@ test('a sample rolled back since is shown as such, ready to run again', () => {
     ],
   });
   assert.equal(phases.sample?.status, 'todo');
-  assert.equal(phases.sample?.description, 'rolled back · was 10 migrated · 1 skipped · 0 failed');
+  assert.equal(phases.sample?.description, 'rolled back · was 10 conversations migrated, 1 skipped');
+  assert.match(phases.sample?.tooltip ?? '', /Rolled back by rb\./);
+});
+
+const c = (migrated: number, skipped = 0, failed = 0) => ({ migrated, skipped, failed, skippedReasons: (skipped ? { 'a reason': skipped } : {}) as Record<string, number>, failedReasons: {} });
+const troubled = {
+  agents: c(0, 12), departments: c(1, 3), groups: c(0, 5), brands: c(0, 2), customFields: c(3, 4),
+  tickets: c(100), liveChats: c(30), callLogs: c(18), endUsers: c(60), organizations: c(12), ticketMessages: c(350), attachments: c(5),
+};
+
+test('a run that completed with unmatched agents and missing teams is a warning, not a green check, in Configure and Sample', () => {
+  const phases = byId({
+    ...base,
+    hasWorkspacePlan: true,
+    mapping: { status: 'reviewed' },
+    runs: [{ id: 's1', kind: 'sample', status: 'completed', interrupted: false, counts: troubled }],
+  });
+  assert.equal(phases.configure?.status, 'attention');
+  assert.equal(phases.configure?.description, 'applied · 12 of 12 agents unmatched · 3 of 4 teams missing');
+  assert.match(phases.configure?.tooltip ?? '', /12 of 12 agents match no Intercom admin/);
+  assert.equal(phases.sample?.status, 'attention');
+  assert.equal(phases.sample?.description, '148 conversations, 60 contacts, 12 companies migrated · 12 of 12 agents unmatched · 3 of 4 teams missing');
+  assert.match(phases.sample?.tooltip ?? '', /all records: 579 migrated · 26 skipped · 0 failed/);
+});
+
+test('skips that follow from the map (groups, brands, unmapped custom fields) leave a run green', () => {
+  const clean = { agents: c(2), departments: c(2), groups: c(0, 5), brands: c(0, 2), customFields: c(3, 4), tickets: c(10) };
+  const phases = byId({ ...base, mapping: { status: 'reviewed' }, runs: [{ id: 's1', kind: 'sample', status: 'completed', interrupted: false, counts: clean }] });
+  assert.equal(phases.configure?.status, 'done');
+  assert.equal(phases.sample?.status, 'done');
+  assert.equal(phases.sample?.description, '10 conversations migrated');
+});
+
+test('Validate warns over a gap in a full run, differences or failures; a sample\'s untaken records are named, not a gap', () => {
+  const runs: PhaseInputs['runs'] = [{ id: 'f1', kind: 'full', status: 'completed', interrupted: false, counts: counts(10) }];
+  const full = byId({ ...base, runs, reconciled: ['f1'], validations: [{ runId: 'f1', kind: 'full', failed: 0, unaccounted: 396, differences: 2 }] });
+  assert.equal(full.validate?.status, 'attention');
+  assert.equal(full.validate?.description, 'reconciled f1 · 396 unaccounted · 2 differences from the source');
+  assert.equal(full.validate?.opens, 'migration/reports/reconciliation-f1.md', 'a click shows the gap');
+  assert.equal(full.full?.opens, 'migration/reports/reconciliation-f1.md');
+  const sample = byId({
+    ...base, runs: [{ ...runs[0]!, id: 's1', kind: 'sample' }], reconciled: ['s1'],
+    validations: [{ runId: 's1', kind: 'sample', failed: 0, unaccounted: 396, differences: 0 }],
+  });
+  assert.equal(sample.validate?.status, 'done');
+  assert.equal(sample.validate?.description, 'reconciled s1 · 396 source records outside the sample');
+});
+
+test('Validate looks past a run rolled back since', () => {
+  const phases = byId({
+    ...base,
+    runs: [
+      { id: 's1', kind: 'sample', status: 'completed', interrupted: false, counts: counts(3) },
+      { id: 's2', kind: 'sample', status: 'completed', interrupted: false, counts: counts(3) },
+      { id: 'rb', kind: 'rollback', status: 'completed', interrupted: false, counts: {}, rollbackOf: 's2' },
+    ],
+    reconciled: ['s1'],
+  });
+  assert.equal(phases.validate?.description, 'reconciled s1');
 });

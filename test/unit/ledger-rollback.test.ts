@@ -106,3 +106,30 @@ test('rollback is resumable: already-undone writes are skipped, and a completed 
   await rebuilt.rebuildIndex();
   assert.deepEqual(rebuilt.indexSnapshot(), reopened.indexSnapshot());
 });
+
+test('a rollback run counts its undo calls by outcome, each write once by its latest (the Runs view shows them)', async (t) => {
+  const ws = await tempWorkspace();
+  t.after(ws.cleanup);
+  const { ledger } = await quietLedger(ws.dir);
+  const run = await ledger.startRun(fullRun);
+  await migrateSome(run);
+  await run.finish('completed');
+  const rollback = await ledger.startRun({ ...fullRun, kind: 'rollback', rollbackOf: run.runId });
+  const [a, b, c, d, e] = (await rollback.writesToUndo()) as AppliedWrite[];
+  const undoIntent = (w: AppliedWrite) => rollback.intent({
+    op: 'delete', objectType: w.intent.objectType, sourceId: w.intent.sourceId,
+    target: { resource: w.intent.target.resource, intercomId: w.outcome.outcome.intercomId, description: `undo seq ${w.intent.seq}` },
+    lookup: { by: 'intercom_id', id: w.outcome.outcome.intercomId },
+    undoes: { runId: w.intent.runId, seq: w.intent.seq, op: w.intent.op },
+  });
+  await undo(rollback, a!);
+  await undo(rollback, b!);
+  rollback.outcome(await undoIntent(c!), { result: 'applied', intercomId: 'c-10', relatedIds: { note: 'already gone' } });
+  // Failed once, then undone by the next try: undone, not failed.
+  rollback.outcome(await undoIntent(d!), { result: 'failed', error: { errorClass: 'server', message: '500' } });
+  await undo(rollback, d!);
+  rollback.outcome(await undoIntent(e!), { result: 'failed', error: { errorClass: 'server', message: '500' } });
+  await rollback.finish('failed');
+  assert.deepEqual(await ledger.undoCounts(rollback.runId), { undone: 3, alreadyGone: 1, covered: 0, failed: 1 });
+  assert.deepEqual(await ledger.countRun(rollback.runId), {}, 'no record entries: the record counts alone read "0 migrated"');
+});

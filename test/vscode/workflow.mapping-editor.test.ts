@@ -9,6 +9,7 @@ import { parseMappingText } from '../../src/mapping/mapping-file';
 import { contentHash, effectiveStatus } from '../../src/mapping/review';
 import { MappingFile } from '../../src/model/mapping';
 import type { EditorState, HostMessage } from '../../src/model/mapping-editor-messages';
+import { countsOfListed, headlineFigures } from '../../src/reports/run-figures';
 import { SampleResults } from '../../src/model/sample-results';
 import { api, ScriptedPrompts } from './host-support';
 
@@ -75,6 +76,8 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     assert.ok(fields.some((f) => f.proposal?.by === 'heuristic' && f.source.startsWith('custom:')), 'custom fields proposed by the heuristic');
     assert.equal(state.status, 'draft');
     assert.equal(editor.rejected, 0, 'the webview sent nothing malformed');
+    // The Teams value map picks from the connected workspace's teams (the sandbox's seed).
+    assert.deepEqual(state.teams?.map((t) => t.name).sort(), ['Billing', 'Support', 'Technical']);
   });
 
   it('accepting a field edits the document: dirty, undoable, a one-line diff once saved', async () => {
@@ -189,6 +192,13 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     const results = SampleResults.parse(message.results);
     const conversations = results.items.filter((i) => i.object === 'tickets' && i.state === 'migrated');
     assert.ok(conversations.length > 0, 'migrated tickets are listed');
+    // The run's notification and the editor's summary count the same records in the same words.
+    const headline = headlineFigures(countsOfListed(results.items));
+    assert.ok(headline.length > 0);
+    const notice = api().notices().at(-1);
+    assert.ok(notice?.text.includes(`${headline};`), `the notification "${notice?.text}" says "${headline}" as the editor does`);
+    // Records that read back "as mapped" do not hide the agents no admin matched (the dataset's have other emails).
+    assert.ok(results.attention.some((t) => /agents? match no Intercom admin/.test(t)), results.attention.join(' | '));
     const sandbox = api().sandbox()!;
     for (const item of conversations) {
       assert.ok(item.intercom?.url?.startsWith(sandbox.url), `a link into the sandbox: ${item.intercom?.url}`);

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { api, ScriptedPrompts } from './host-support';
 import type { MigrationResult } from '../../src/engine/run-migration';
 import { openLedger } from '../../src/ledger';
+import type { RunCounts } from '../../src/model/journal';
 import { parseMigrationConfig } from '../../src/model/migration-config';
 
 // The workflow commands against a generated SmarterTrack SQLite database (ST2IC_TEST_DATASET, made by
@@ -191,13 +192,14 @@ describe('the migration workflow through its commands', function () {
     const result = await vscode.commands.executeCommand<MigrationResult>('st2ic.runSample');
     assert.equal(result?.status, 'completed', result?.message);
     sampleRunId = result.runId;
+    let counts: RunCounts = {};
     const ledger = await openLedger(root());
     try {
       const runs = await ledger.listRuns();
       const run = runs.find((r) => r.meta.id === sampleRunId);
       assert.equal(run?.meta.kind, 'sample');
       assert.equal(run?.meta.status, 'completed');
-      const counts = await ledger.countRun(sampleRunId);
+      counts = await ledger.countRun(sampleRunId);
       assert.ok((counts.tickets?.migrated ?? 0) > 0, 'tickets migrated');
       assert.ok((counts.endUsers?.migrated ?? 0) > 0, 'contacts migrated');
     } finally {
@@ -208,6 +210,20 @@ describe('the migration workflow through its commands', function () {
     assert.match(top?.description ?? '', /\d+ migrated · \d+ skipped · \d+ failed/);
     assert.match((await api().tree('migration')).find((r) => r.label === 'Sample')?.description ?? '', /migrated/);
     assert.equal(api().contextKeys()['st2ic.hasLoadRuns'], true, 'Validate shows once a sample ran');
+
+    // The dataset's agents have no teammate in the sandbox (other emails): the run completed, but not green.
+    const unmatched = counts.agents?.skipped ?? 0;
+    assert.ok(unmatched > 0, 'the case this checks: agents no sandbox admin matches');
+    const migration = await api().tree('migration');
+    const configure = migration.find((r) => r.label === 'Configure workspace');
+    assert.equal(configure?.icon, 'warning', `Configure workspace: ${configure?.description}`);
+    assert.match(configure?.description ?? '', new RegExp(`^applied · ${unmatched} of \\d+ agents unmatched`));
+    assert.equal(migration.find((r) => r.label === 'Sample')?.icon, 'warning');
+    assert.equal(top?.icon, 'warning', 'the Runs view too');
+    const notice = api().notices().at(-1);
+    assert.equal(notice?.level, 'warning', notice?.text);
+    assert.match(notice?.text ?? '', new RegExp(`^Sample run completed with something to act on: ${unmatched} of \\d+ agents match no Intercom admin`));
+    assert.ok(notice?.actions.some((a) => a.title === 'Open Workspace Plan' || a.title === 'Show What to Rebuild'), notice?.actions.map((a) => a.title).join(', '));
   });
 
   it('validates the sample: the reconciliation report is written and the Runs entry offers it', async () => {
@@ -247,13 +263,22 @@ describe('the migration workflow through its commands', function () {
 
   it('rolls back the sample: contacts deleted in the sandbox, a completed rollback run in the ledger', async () => {
     prompts.script({ confirm: true }, { input: sampleRunId });
-    const result = await vscode.commands.executeCommand<{ status: string; undone: number }>('st2ic.rollbackRun', sampleRunId);
+    const result = await vscode.commands.executeCommand<{ runId: string; status: string; undone: number }>('st2ic.rollbackRun', sampleRunId);
     assert.equal(result?.status, 'completed');
     assert.ok((result?.undone ?? 0) > 0);
     assert.equal(await sandboxContacts(), 0);
-    const [top] = await api().tree('runs');
+    const [top, ...older] = await api().tree('runs');
     assert.equal(top?.label, `rollback of ${sampleRunId} · completed`);
+    assert.match(top?.description ?? '', new RegExp(` · ${result!.undone} undone`), 'the rollback counts what it undid, not "0 migrated"');
+    const sample = older.find((r) => r.label === 'sample · completed');
+    assert.ok(sample?.description.startsWith(`rolled back by ${result!.runId} · `), sample?.description);
+    assert.match(sample?.contextValue ?? '', /^run\.sample\.rolledBack/, 'Validate and Roll Back leave its menu');
+    assert.equal(sample?.icon, 'discard');
     assert.match((await api().tree('migration')).find((r) => r.label === 'Sample')?.description ?? '', /^rolled back/);
+    const keys = api().contextKeys();
+    assert.equal(keys['st2ic.hasLoadRuns'], false, 'nothing left to validate');
+    assert.equal(keys['st2ic.hasUndoableRuns'], false, 'nor to roll back');
+    assert.equal(await vscode.commands.executeCommand('st2ic.validateRun', sampleRunId), undefined, 'a rolled-back run is not validated');
   });
 
   it('keeps the token, the password and the AI key out of settings, migration/ and the output log', async () => {

@@ -55,6 +55,13 @@ export async function workspaceAttributes(ctx: Ctx): Promise<{ name: string; dat
   return attributes.map((a) => ({ name: a.name, dataType: a.dataType, objects: MappedObject.options.filter((o) => attributeModel(o) === a.model) }));
 }
 
+/** The workspace's teams, for the Teams value map; null without a token. */
+export async function workspaceTeams(ctx: Ctx): Promise<{ id: string; name: string }[] | null> {
+  if (!(await ctx.secrets.get('intercomToken'))) return null;
+  const client = await openClient(ctx, await requireConfig(ctx));
+  return (await client.admins.listTeams()).map((t) => ({ id: String(t.id), name: t.name }));
+}
+
 /** The results of `runId`, or of the latest sample run; undefined when there has been none. */
 export async function sampleResultsOf(ctx: Ctx, map: MappingFile, runId?: string): Promise<SampleResults | undefined> {
   const dir = workspaceDir(ctx);

@@ -74,6 +74,8 @@ class MappingEditorSession implements MappingEditorProbe {
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   private attributes: TargetCatalog | undefined;
+  /** The workspace's teams, read once with the attributes (undefined: not read yet). */
+  private teams: { id: string; name: string }[] | null | undefined;
   /** Sample source records per object (read once); their preview is recomputed on every change of the map. */
   private readonly previewInputs = new Map<MappedObject, PreviewInput[]>();
   private stateTimer: ReturnType<typeof setTimeout> | undefined;
@@ -250,6 +252,7 @@ class MappingEditorSession implements MappingEditorProbe {
 
   private async state(): Promise<EditorState> {
     const targets = await this.targetCatalog();
+    const teams = await this.workspaceTeams();
     const conflicts = {} as Record<MappedObject, number[]>;
     let map: MappingFile | undefined;
     let error: string | null = null;
@@ -271,6 +274,7 @@ class MappingEditorSession implements MappingEditorProbe {
       targets,
       lowConfidence: LOW_CONFIDENCE,
       conflicts,
+      teams,
     };
   }
 
@@ -289,6 +293,15 @@ class MappingEditorSession implements MappingEditorProbe {
       this.attributes = catalog;
     }
     return this.attributes;
+  }
+
+  /** For the Teams value map: picked from the workspace, not typed (null: Intercom not connected or unreadable). */
+  private async workspaceTeams(): Promise<{ id: string; name: string }[] | null> {
+    if (this.teams === undefined) {
+      const { workspaceTeams } = await import('./editor-data');
+      this.teams = await workspaceTeams(this.ctx).catch(() => null);
+    }
+    return this.teams;
   }
 
   private async post(message: HostMessage): Promise<void> {

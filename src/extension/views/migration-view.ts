@@ -50,7 +50,7 @@ export class MigrationView implements vscode.TreeDataProvider<Node> {
         mapping: path.join(dir, 'migration', 'mapping.json'),
       };
       return describePhases(inputs).map((state) => {
-        const file = opens[state.id];
+        const file = state.opens ? path.join(dir, state.opens) : opens[state.id];
         return { kind: 'phase', state, ...(file && existsSync(file) ? { open: vscode.Uri.file(file) } : {}) };
       });
     } catch (error) {
@@ -85,11 +85,12 @@ export class MigrationView implements vscode.TreeDataProvider<Node> {
 /** What migration/ holds now, read for the phases and the context keys. */
 export async function readPhaseInputs(dir: string, warn: (message: string) => void): Promise<PhaseInputs> {
   // Loaded when the view is first filled, not at activation.
-  const [{ mappingPath, readMappingFile }, { effectiveStatus }, { ScopeReport }, { listRunEntries }] = await Promise.all([
+  const [{ mappingPath, readMappingFile }, { effectiveStatus }, { ScopeReport }, { listRunEntries }, { ReconciliationReport }] = await Promise.all([
     import('../../mapping/mapping-file'),
     import('../../mapping/review'),
     import('../../model/scope'),
     import('../ledger-runs'),
+    import('../../model/reports'),
   ]);
   const reports = path.join(dir, 'migration', 'reports');
   let scope: PhaseInputs['scope'];
@@ -112,5 +113,15 @@ export async function readPhaseInputs(dir: string, warn: (message: string) => vo
   const reconciled = existsSync(reports)
     ? readdirSync(reports).map((n) => /^reconciliation-(.+)\.md$/.exec(n)?.[1]).filter((id): id is string => id !== undefined)
     : [];
-  return { ...(scope ? { scope } : {}), hasWorkspacePlan: existsSync(path.join(reports, 'workspace-plan.md')), ...(mapping ? { mapping } : {}), runs, reconciled };
+  // What each run's reconciliation found, so Validate shows its gaps instead of a bare "reconciled".
+  const validations: NonNullable<PhaseInputs['validations']> = [];
+  for (const runId of reconciled) {
+    const file = path.join(reports, `reconciliation-${runId}.json`);
+    if (!existsSync(file)) continue;
+    const parsed = ReconciliationReport.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success || parsed.data.scope.mode !== 'run') continue;
+    const { scope: of, totals, fieldCheck } = parsed.data;
+    validations.push({ runId: of.runId, kind: of.kind, failed: totals.failed, unaccounted: totals.unaccounted, differences: fieldCheck.mismatches.length });
+  }
+  return { ...(scope ? { scope } : {}), hasWorkspacePlan: existsSync(path.join(reports, 'workspace-plan.md')), ...(mapping ? { mapping } : {}), runs, reconciled, validations };
 }

@@ -2,14 +2,16 @@ import * as vscode from 'vscode';
 import type { RecordCounts } from '../../model/journal';
 import type { RunEntry } from '../ledger-runs';
 import type { MigrationFolder } from '../migration-folder';
-import { countsText, totals } from '../run-counts';
 import { runReport } from '../run-report';
+import { describeRun, type RunLook } from '../run-rows';
+import { rolledBackBy } from '../rolled-back';
 
-type Node = { kind: 'run'; entry: RunEntry; dir: string } | { kind: 'type'; type: string; counts: RecordCounts };
+type Node = { kind: 'run'; entry: RunEntry; dir: string; rolledBackBy?: string } | { kind: 'type'; type: string; counts: RecordCounts };
 
-const STATUS_LOOK: Record<string, { icon: string; color: string }> = {
+const STATUS_LOOK: Record<RunLook, { icon: string; color: string }> = {
   completed: { icon: 'pass-filled', color: 'testing.iconPassed' },
-  completedWithFailures: { icon: 'warning', color: 'problemsWarningIcon.foreground' },
+  completedWithFindings: { icon: 'warning', color: 'problemsWarningIcon.foreground' },
+  rolledBack: { icon: 'discard', color: 'disabledForeground' },
   running: { icon: 'sync~spin', color: 'progressBar.background' },
   interrupted: { icon: 'debug-pause', color: 'problemsWarningIcon.foreground' },
   failed: { icon: 'error', color: 'problemsErrorIcon.foreground' },
@@ -41,7 +43,12 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
     if (!root || root.uri.scheme !== 'file') return [];
     const dir = root.uri.fsPath;
     const { listRunEntries } = await import('../ledger-runs');
-    return (await listRunEntries(dir, this.warn)).reverse().map((entry) => ({ kind: 'run', entry, dir }));
+    const entries = await listRunEntries(dir, this.warn);
+    const undoneBy = rolledBackBy(entries.map((e) => e.summary.meta));
+    return entries.reverse().map((entry) => {
+      const by = undoneBy.get(entry.summary.meta.id);
+      return { kind: 'run', entry, dir, ...(by ? { rolledBackBy: by } : {}) };
+    });
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -54,20 +61,16 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
       item.iconPath = new vscode.ThemeIcon(c.failed > 0 ? 'warning' : 'symbol-number', c.failed > 0 ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
       return item;
     }
-    const { summary, counts } = node.entry;
-    const meta = summary.meta;
-    const t = totals(counts);
-    const state = summary.interrupted ? 'interrupted' : meta.status === 'completed' && t.failed > 0 ? 'completedWithFailures' : meta.status;
-    const item = new vscode.TreeItem(`${meta.kind}${meta.rollbackOf ? ` of ${meta.rollbackOf}` : ''} · ${summary.interrupted ? 'interrupted' : meta.status}`, vscode.TreeItemCollapsibleState.Collapsed);
+    const meta = node.entry.summary.meta;
+    const row = describeRun(node.entry, { ...(node.rolledBackBy ? { rolledBackBy: node.rolledBackBy } : {}), hasReport: runReport(node.dir, meta.id) !== undefined });
+    // A rollback journals no records: nothing to expand.
+    const item = new vscode.TreeItem(row.label, node.entry.undo ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `run.${meta.id}`;
-    item.description = `${meta.startedAt.replace('T', ' ').slice(0, 16)} · ${countsText(counts)}`;
-    item.tooltip = new vscode.MarkdownString(
-      [`**${meta.id}**`, `${meta.kind}, ${summary.interrupted ? 'interrupted' : meta.status}, ${meta.attempts} attempt(s)`, `Source: ${meta.source.description}`, `Map ${meta.mappingHash.slice(0, 12)}`, countsText(counts)].join('  \n'),
-    );
-    const look = STATUS_LOOK[state] ?? STATUS_LOOK.running!;
+    item.description = row.description;
+    item.tooltip = new vscode.MarkdownString(row.tooltip.join('  \n'));
+    const look = STATUS_LOOK[row.look];
     item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
-    const hasReport = runReport(node.dir, meta.id) !== undefined;
-    item.contextValue = `run.${meta.kind}.${meta.status}${hasReport ? '.report' : ''}`;
+    item.contextValue = row.contextValue;
     return item;
   }
 }
