@@ -28,4 +28,4 @@ export async function listRunEntries(workspaceDir: string, warn: (message: strin
   }
 }
 
-export { countsText, totals } from './run-counts';
+export { countsText } from './run-counts';

@@ -1,8 +1,7 @@
 import type { RunCounts, RunKind, RunStatus } from '../model/journal';
 import type { ReviewStatus } from '../model/mapping';
-import { allRecordsFigures, headlineFigures, runFigures } from '../reports/run-figures';
+import { allRecords, allRecordsFigures, headlineFigures, runFigures } from '../reports/run-figures';
 import { rolledBackBy } from './rolled-back';
-import { totals } from './run-counts';
 import { findingsOf, validationFindings, workspaceFindings, type ValidationSummary } from '../reports/run-findings';
 
 /** What the Migration view shows for one phase (pure, so it is unit-tested). */
@@ -50,7 +49,7 @@ function runPhase(id: 'sample' | 'full' | 'delta', label: string, inputs: PhaseI
     const report = inputs.reconciled.includes(last.id) ? { opens: reconciliationOf(last.id) } : {};
     if (findings.length === 0) return { id, label, status: 'done', description: `${figures}${runCount}`, tooltip, ...report };
     // The findings name the skipped and failed records themselves.
-    const migrated = headlineFigures(last.counts, { notMigrated: false }) || `${totals(last.counts).migrated} records migrated`;
+    const migrated = headlineFigures(last.counts, { notMigrated: false }) || `${allRecords(last.counts).migrated} records migrated`;
     return { id, label, status: 'attention', description: `${migrated} · ${findings.map((f) => f.short).join(' · ')}${runCount}`, tooltip: `${tooltip}\n${findings.map((f) => `⚠ ${f.text}`).join('\n')}`, ...report };
   }
   return { id, label, status: 'failed', description: `${last.interrupted ? 'interrupted' : last.status} · ${figures} · run again to resume`, tooltip };
