@@ -21,6 +21,12 @@ export const CONTEXT_KEYS = [
   /** A run started from this window is in progress: no second one may start. */
   'st2ic.runActive',
   'st2ic.sandboxRunning',
+  /** migration/reports/scope.json exists (the walkthrough's Scope step is done). */
+  'st2ic.scoped',
+  /** The map is reviewed or approved and still matches its stamp. */
+  'st2ic.mapConfirmed',
+  /** A sample run completed (the walkthrough's Sample step is done, rolled back or not). */
+  'st2ic.hasSampleRun',
 ] as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -28,7 +34,7 @@ export type ContextValues = Record<ContextKey, boolean | string>;
 
 /** What the migration folder says; the window's own state (active run, sandbox) is passed beside it. */
 export function contextValuesOf(
-  folder: { exists: boolean; inputs?: Pick<PhaseInputs, 'mapping' | 'runs'> },
+  folder: { exists: boolean; inputs?: Pick<PhaseInputs, 'mapping' | 'runs'> & Partial<Pick<PhaseInputs, 'scope'>> },
   window: { runActive: boolean; sandboxRunning: boolean },
 ): ContextValues {
   const runs = folder.inputs?.runs ?? [];
@@ -45,5 +51,8 @@ export function contextValuesOf(
     'st2ic.hasFullRun': runs.some((r) => r.kind === 'full' || r.kind === 'adopt'),
     'st2ic.runActive': window.runActive,
     'st2ic.sandboxRunning': window.sandboxRunning,
+    'st2ic.scoped': folder.inputs?.scope !== undefined,
+    'st2ic.mapConfirmed': mapping?.status === 'reviewed' || mapping?.status === 'approved',
+    'st2ic.hasSampleRun': runs.some((r) => r.kind === 'sample' && r.status === 'completed'),
   };
 }
