@@ -102,6 +102,19 @@ test('context keys: what can run follows the folder, the map and the ledger', ()
   assert.equal(contextValuesOf({ exists: true, inputs: { runs: [run('full')] } }, window)['st2ic.hasFullRun'], true);
 });
 
+test('the walkthrough keys follow what happened: a scope report, a confirmed map, a completed sample', () => {
+  const window = { runActive: false, sandboxRunning: false };
+  const keys = (inputs: Parameters<typeof contextValuesOf>[0]['inputs']) => {
+    const v = contextValuesOf({ exists: true, inputs }, window);
+    return [v['st2ic.scoped'], v['st2ic.mapConfirmed'], v['st2ic.hasSampleRun']];
+  };
+  assert.deepEqual(keys({ mapping: { status: 'draft' }, runs: [] }), [false, false, false]);
+  const scope = { tickets: 3, endUsers: 2, problems: 0, generatedAt: '2026-01-01T00:00:00Z' };
+  const sample = (status: 'completed' | 'failed') => ({ id: `s-${status}`, kind: 'sample' as const, status, interrupted: false, counts: {} });
+  assert.deepEqual(keys({ scope, mapping: { status: 'reviewed' }, runs: [sample('failed')] }), [true, true, false], 'a failed sample is not the step done');
+  assert.deepEqual(keys({ scope, mapping: { status: 'approved' }, runs: [sample('completed')] }), [true, true, true]);
+});
+
 test('an edit that undoes an approval is named, with who approved and what to do again', () => {
   const approved = confirmMap(draft, 'approved', 'Dana', testClock);
   const dropped = { ...approved, objects: { ...approved.objects, companies: { ...approved.objects.companies, enabled: !approved.objects.companies.enabled } } };
