@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { planRollback, rollbackRun, type RollbackPlan, type RollbackResult } from '../engine/rollback';
+import { planRollback, rollbackRun, type RollbackResult } from '../engine/rollback';
+import { rollbackPlanSentences } from '../engine/rollback-plan-text';
 import { openLedger } from '../ledger';
 import { readMappingFile } from '../mapping/mapping-file';
 import { buildRebuildInventory, writeRebuildInventory } from '../reports/rebuild-inventory';
@@ -55,20 +56,6 @@ export async function validateRun(ctx: Ctx, arg: unknown): Promise<string | unde
   return files.markdown;
 }
 
-/** The confirmation text: every call the rollback makes, counted by verb and resource. */
-export function describeRollbackPlan(plan: RollbackPlan): string {
-  const lines: string[] = [];
-  for (const [verb, byResource] of Object.entries(plan.calls)) {
-    lines.push(`${verb[0]!.toUpperCase()}${verb.slice(1)} ${Object.entries(byResource).map(([r, n]) => `${n} ${r.replace(/_/g, ' ')}${n === 1 ? '' : '(s)'}`).join(', ')}.`);
-  }
-  if (plan.calls.archive) lines.push('Companies and data attributes can only be archived in Intercom, not deleted.');
-  if (plan.covered) lines.push(`${plan.covered} other write(s) go with them.`);
-  if (plan.kept.length) lines.push(`${plan.kept.length} record(s) that existed before the run are kept (their earlier values restored).`);
-  if (plan.impossible.length) lines.push(`${plan.impossible.length} write(s) cannot be undone through the API and are left.`);
-  if (lines.length === 0) lines.push('Nothing to undo: the run wrote nothing, or it was rolled back already.');
-  return lines.join('\n');
-}
-
 /**
  * The rollback's last gate: the run id, typed, as the CLI asks. VS Code's modal dialog always focuses
  * its first action and puts Cancel last, so an extension cannot make Cancel the default there; with
@@ -94,7 +81,7 @@ export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult |
   const plan = await planRollback(dir, runId, client);
   const ok = await ctx.prompts.confirm(
     `Roll back ${entry.summary.meta.kind} run ${runId} in Intercom?`,
-    `The run recorded ${countsText(entry.counts)}.\n\n${describeRollbackPlan(plan)}\n\nThe rollback is journaled and can be resumed if it stops. Next, type the run id to confirm.`,
+    `The run recorded ${countsText(entry.counts)}.\n\n${rollbackPlanSentences(plan).join('\n')}\n\nThe rollback is journaled and can be resumed if it stops. Next, type the run id to confirm.`,
     'Roll Back…',
   );
   if (!ok || !(await typedRunId(ctx, runId))) return undefined;

@@ -70,7 +70,7 @@ test('the CLI asks before rolling back, describes the plan, and a second rollbac
 
   const refused = await runCli(['rollback', full.runId, '--workspace', ws, '--intercom-url', sandbox.url], sandbox.token);
   assert.equal(refused.code, 2, 'without a terminal or --yes nothing happens');
-  assert.match(refused.stderr, /^ {2}delete .*\b\d+ conversations\b/m);
+  assert.match(refused.stderr, /^ {2}Delete .*\b\d+ conversation\(s\)/m);
   assert.ok(live(sandbox.state()).conversations > 0);
 
   const args = ['rollback', full.runId, '--workspace', ws, '--intercom-url', sandbox.url, '--yes'];
@@ -81,7 +81,7 @@ test('the CLI asks before rolling back, describes the plan, and a second rollbac
 
   const again = await runCli(args, sandbox.token);
   assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stderr, /nothing: the run wrote nothing, or it was already rolled back/);
+  assert.match(again.stderr, /Nothing to undo: the run wrote nothing, or it was rolled back already/);
 });
 
 test('call logs kept as custom object instances are journaled with their type and deleted by rollback; closes name their admin', async () => {

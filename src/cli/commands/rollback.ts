@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { planRollback, rollbackRun, type RollbackPlan } from '../../engine/rollback';
+import { rollbackPlanSentences } from '../../engine/rollback-plan-text';
 import type { CliCommand } from '../command';
 import { connect, workspaceOf } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
@@ -10,23 +11,9 @@ import { VERBS } from '../verbs';
 
 const spec = VERBS.rollback;
 
-function plural(noun: string, n: number): string {
-  if (n === 1) return noun;
-  return noun.endsWith('y') ? `${noun.slice(0, -1)}ies` : `${noun}s`;
-}
-
 export function describePlan(plan: RollbackPlan): string {
-  const lines = [`Rolling back ${plan.targetKind} run ${plan.targetRunId} will:`];
-  for (const [verb, byResource] of Object.entries(plan.calls)) {
-    lines.push(`  ${verb} ${Object.entries(byResource).map(([r, n]) => `${n} ${plural(r.replace(/_/g, ' '), n)}`).join(', ')}`);
-  }
-  if (plan.covered) lines.push(`  (${plan.covered} other writes go with them)`);
-  if (plan.kept.length) lines.push(`  keep ${plan.kept.length} object(s) that existed before the run (what the run changed on them is restored)`);
-  if (plan.impossible.length) {
-    lines.push(`  leave ${plan.impossible.length} write(s) Intercom cannot undo:`);
-    for (const i of plan.impossible.slice(0, 10)) lines.push(`    - ${i.description}: ${i.reason}`);
-  }
-  if (Object.keys(plan.calls).length === 0 && plan.covered === 0) lines.push('  nothing: the run wrote nothing, or it was already rolled back');
+  const lines = [`Rolling back ${plan.targetKind} run ${plan.targetRunId}:`, ...rollbackPlanSentences(plan).map((sentence) => `  ${sentence}`)];
+  for (const i of plan.impossible.slice(0, 10)) lines.push(`    - ${i.description}: ${i.reason}`);
   return lines.join('\n');
 }
 
