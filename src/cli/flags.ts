@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SAMPLE_TICKETS } from '../model/run-defaults';
 import { UsageError } from './exit-codes';
+import { messageOf } from '../model/error-message';
 
 /**
  * Every flag the CLI knows, declared once: parsing, `st2ic <verb> --help` and the README's command
@@ -139,7 +140,7 @@ export function parseVerb<F extends FlagName>(spec: VerbSpec<F>, argv: readonly 
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: spec.positionals !== undefined });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]} (usage: ${synopsis(spec)})`);
+    throw new UsageError(`${messageOf(error).split('\n')[0]} (usage: ${synopsis(spec)})`);
   }
   const values = parsed.values as ParsedValues<F>;
   for (const f of spec.required ?? []) {

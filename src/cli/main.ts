@@ -4,6 +4,7 @@ import { commands } from './commands';
 import { ExitCode, UsageError } from './exit-codes';
 import { verbHelp } from './flags';
 import { problemOf } from './problems';
+import { messageOf } from '../model/error-message';
 
 const HELP = `st2ic: migrate a SmarterTrack help desk into Intercom
 
@@ -41,7 +42,7 @@ function environment(): CliEnvironment {
   try {
     return { clock: clockFromEnvironment(), context: {} };
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(messageOf(error));
   }
 }
 
@@ -65,7 +66,7 @@ Promise.resolve()
         process.exitCode = problem.exitCode;
         return;
       }
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       process.stderr.write(`st2ic: unexpected error: ${message}${debug ? '' : ' (run again with --debug to see where it happened)'}\n`);
       if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
       process.exitCode = ExitCode.Failed;

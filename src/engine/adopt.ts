@@ -8,6 +8,7 @@ import type { SourceReader } from '../source/reader';
 import { contentHash } from '../mapping/review';
 import { articleTitle, planCollections } from './phases/knowledge-base';
 import type { ProgressSink } from './progress';
+import { messageOf } from '../model/error-message';
 
 export interface AdoptRequest {
   ledger: Ledger;
@@ -68,7 +69,7 @@ export async function adoptFromIntercom(req: AdoptRequest): Promise<AdoptResult>
 
     await journal.finish('completed');
   } catch (error) {
-    await journal.finish('failed', error instanceof Error ? error.message : String(error)).catch(() => undefined);
+    await journal.finish('failed', messageOf(error)).catch(() => undefined);
     throw error;
   }
   const total = Object.values(found).reduce((a, b) => a + (b ?? 0), 0);

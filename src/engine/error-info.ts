@@ -1,6 +1,7 @@
 import { AuthError, IntercomError, PlanRestrictedError, ValidationError } from '../intercom';
 import type { ErrorInfo } from '../model/journal';
 import { RecordError } from './errors';
+import { messageOf } from '../model/error-message';
 
 /** The journal's shape of an error: a stable class, the message, the field when known. */
 export function errorInfo(error: unknown): ErrorInfo {
@@ -12,7 +13,7 @@ export function errorInfo(error: unknown): ErrorInfo {
     const cls = error.name.replace(/Error$/, '').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
     return { errorClass: cls || 'intercom', message: error.message, ...(error.status ? { httpStatus: error.status } : {}) };
   }
-  return { errorClass: 'internal', message: error instanceof Error ? error.message : String(error) };
+  return { errorClass: 'internal', message: messageOf(error) };
 }
 
 /** Errors after which no further request can succeed: the run stops (and resumes later). */

@@ -12,6 +12,7 @@ import { assertBoundTarget } from './target-binding';
 import { EngineUsageError, RunStoppedError } from './errors';
 import { ProgressCounter, type ProgressSink } from './progress';
 import { ARCHIVE_WAIT_MS, awaitArchives } from './await-archives';
+import { messageOf } from '../model/error-message';
 
 /** What undoing one write takes. `covered`: removed with a bigger object; `impossible`: Intercom cannot undo it; `keep`: it existed before the run. */
 type Undo =
@@ -444,7 +445,7 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
     if (journal) {
       const status = req.signal?.aborted ? 'cancelled' : 'failed';
       await journal.flush().catch(() => undefined);
-      if (journal.pendingIntents().length === 0 || status !== 'cancelled') await journal.finish(status, (error as Error).message).catch(() => undefined);
+      if (journal.pendingIntents().length === 0 || status !== 'cancelled') await journal.finish(status, messageOf(error)).catch(() => undefined);
     }
     throw error;
   } finally {
@@ -481,12 +482,12 @@ async function settle(journal: RunJournal, seq: number, undo: Extract<Undo, { ki
     }
     if (error instanceof LedgerWriteError) throw error;
     journal.outcome(seq, { result: 'failed', error: errorInfo(error) });
-    if (stopsTheRun(error)) throw new RunStoppedError(`Intercom refused the rollback: ${(error as Error).message}`, error);
+    if (stopsTheRun(error)) throw new RunStoppedError(`Intercom refused the rollback: ${messageOf(error)}`, error);
     // Assign, open and close add a part: a conversation at Intercom's part cap never takes one, so
     // asking again cannot help. Reported as what Intercom cannot undo, not as a failure to retry.
     if (error instanceof IntercomError && error.code === 'conversation_part_limit_reached') {
       return { impossible: `conversation ${id} has reached Intercom's 500 parts and takes no more; left as the run set it` };
     }
-    return { error: (error as Error).message };
+    return { error: messageOf(error) };
   }
 }

@@ -29,6 +29,7 @@ import { migrateTickets, type ConversationScope } from './phases/tickets';
 import { resolveWorkspace } from './workspace';
 import { DEFAULT_SEARCH_SETTLE_MS, WriteMemory } from './write';
 import { RECORDS_IN_FLIGHT, SAMPLE_TICKETS } from '../model/run-defaults';
+import { messageOf } from '../model/error-message';
 
 export type MigrationKind = 'configure' | 'sample' | 'full' | 'delta' | 'dry-run';
 
@@ -252,7 +253,7 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
     await resolveLeftoverIntents(ctx);
   } catch (error) {
     status = signal.aborted ? 'cancelled' : 'failed';
-    message = error instanceof Error ? error.message : String(error);
+    message = messageOf(error);
     if (!(error instanceof RunStoppedError) && !signal.aborted) progress.warn(`Run stopped: ${message}`);
     // Records carried over from earlier phases journal their own outcomes before the journal closes.
     await carriedOver.settle().catch(() => undefined);

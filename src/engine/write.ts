@@ -9,6 +9,7 @@ import type { RunContext } from './context';
 import { errorInfo, stopsTheRun } from './error-info';
 import { RecordError, RunStoppedError } from './errors';
 import { parkDuring } from './slots';
+import { messageOf } from '../model/error-message';
 
 export interface WriteSpec<T> {
   op: WriteOp;
@@ -112,8 +113,8 @@ export async function journaledWrite<T>(ctx: RunContext, spec: WriteSpec<T>): Pr
     } catch (error) {
       // The lookup could not decide: the intent stays pending for the next lookup, nothing is resent.
       ctx.memory.rememberPending(pending);
-      if (stopsTheRun(error)) throw new RunStoppedError(`Intercom refused the run: ${(error as Error).message}`, error);
-      throw new RecordError(`${spec.target.description}: outcome of an interrupted write still unknown (${(error as Error).message})`, 'outcome_unknown');
+      if (stopsTheRun(error)) throw new RunStoppedError(`Intercom refused the run: ${messageOf(error)}`, error);
+      throw new RecordError(`${spec.target.description}: outcome of an interrupted write still unknown (${messageOf(error)})`, 'outcome_unknown');
     }
     if (resolution.applied) {
       ctx.journal.outcome(pending.seq, { result: 'applied', intercomId: resolution.id, resolvedBy: 'lookup' });
@@ -152,11 +153,11 @@ export async function journaledWrite<T>(ctx: RunContext, spec: WriteSpec<T>): Pr
       const intent = ctx.journal.pendingIntents().find((i) => i.seq === seq);
       if (intent) ctx.memory.rememberPending(intent);
       const cause = error instanceof OutcomeUndecidedError ? (error.lookupError ?? error) : error;
-      if (stopsTheRun(cause)) throw new RunStoppedError(`Intercom refused the run: ${(cause as Error).message}`, cause);
-      throw new RecordError(`${spec.target.description}: ${(error as Error).message}`, 'outcome_unknown');
+      if (stopsTheRun(cause)) throw new RunStoppedError(`Intercom refused the run: ${messageOf(cause)}`, cause);
+      throw new RecordError(`${spec.target.description}: ${messageOf(error)}`, 'outcome_unknown');
     }
     ctx.journal.outcome(seq, { result: 'failed', error: errorInfo(error) });
-    if (stopsTheRun(error)) throw new RunStoppedError(`Intercom refused the run: ${(error as Error).message}`, error);
+    if (stopsTheRun(error)) throw new RunStoppedError(`Intercom refused the run: ${messageOf(error)}`, error);
     throw error;
   }
 }

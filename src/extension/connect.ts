@@ -5,6 +5,7 @@ import { INTERCOM_REGIONS, sourceConfigSchema, type IntercomRegion, type Migrati
 import { checkTarget, type ConnectionId, type TokenCheckResult } from './connection-state';
 import type { Ctx } from './context';
 import { runningSandbox } from './sandbox';
+import { messageOf } from '../model/error-message';
 
 // Interactive flows that record a connection (non-secret parts to migration/config.json, the
 // password, token or key to SecretStorage), test it through the source reader or the Intercom
@@ -134,8 +135,6 @@ async function record(ctx: Ctx, id: ConnectionId, config: MigrationConfig, ok: b
   await ctx.refreshViews();
   return ok;
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Opens the source and reads its description: the same path every run takes. Returns whether it worked. */
 export async function testSource(ctx: Ctx): Promise<boolean> {

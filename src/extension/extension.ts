@@ -15,6 +15,7 @@ import { configFromSettings } from './settings';
 import { ConnectionsView } from './views/connections-view';
 import { MigrationView, readPhaseInputs } from './views/migration-view';
 import { RunsView } from './views/runs-view';
+import { messageOf } from '../model/error-message';
 
 /** One row of a tree view as the tests read it, with its children one level down. */
 interface TreeRow { label: string; description: string; command?: string; contextValue?: string; icon?: string; children?: Omit<TreeRow, 'children'>[] }
@@ -85,7 +86,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
       return contextValuesOf({ exists, inputs: await readPhaseInputs(root.fsPath, warn) }, window);
     } catch (error) {
       // An unreadable mapping.json or ledger: the Migration view names it; the keys fall back to "nothing yet".
-      warn(`Context keys: ${(error as Error).message}`);
+      warn(`Context keys: ${messageOf(error)}`);
       return contextValuesOf({ exists }, window);
     }
   };
@@ -160,7 +161,7 @@ function guarded(id: string, handler: (...args: unknown[]) => unknown, log: vsco
     try {
       return await handler(...args);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       log.error(`${id}: ${message}`);
       // The engine words its errors for the CLI; the notification names the editor's commands instead.
       const { inEditorTerms } = await import('./editor-wording');
@@ -183,7 +184,7 @@ function extensionClock(log: vscode.LogOutputChannel): Clock {
   try {
     return clockFromEnvironment();
   } catch (error) {
-    log.warn(`${(error as Error).message}; the system clock is used`);
+    log.warn(`${messageOf(error)}; the system clock is used`);
     return systemClock;
   }
 }

@@ -1,3 +1,5 @@
+import { messageOf } from '../model/error-message';
+
 /** Typed ledger failures, so adapters can tell the user what to fix. */
 
 export type LedgerWriteCause = 'ENOSPC' | 'EACCES' | 'EPERM' | 'EROFS' | 'EIO' | 'EDQUOT' | 'EFBIG' | 'OTHER';
@@ -24,7 +26,7 @@ export class LedgerWriteError extends Error {
 
   constructor(file: string, cause: unknown, resumable: { runId?: string } = {}) {
     const code = writeCauseOf(cause);
-    const detail = cause instanceof Error ? cause.message : String(cause);
+    const detail = messageOf(cause);
     const resume = resumable.runId
       ? ` Nothing after the last durable entry is kept; fix the cause and resume run ${resumable.runId}.`
       : ' Fix the cause and try again.';

@@ -4,6 +4,7 @@ import { declaredFormat, JournalEntry, LEDGER_FORMAT } from '../model/journal';
 import { typedTargetOfOlderFormat } from './older-targets';
 import type { AppendFile } from './fs-layer';
 import { LedgerCorruptError, LedgerWriteError, REBUILD_HINT } from './errors';
+import { messageOf } from '../model/error-message';
 
 /** What a scan of a journal found. `validBytes` ends after the last line that parsed. */
 export interface JournalScan {
@@ -102,7 +103,7 @@ function parseLine(line: string): { ok: true; entry: JournalEntry } | { ok: fals
   try {
     json = JSON.parse(line);
   } catch (error) {
-    return { ok: false, error: `not JSON: ${(error as Error).message}` };
+    return { ok: false, error: `not JSON: ${messageOf(error)}` };
   }
   const format = declaredFormat(json);
   if ('notAnObject' in format) return { ok: false, error: 'not a journal entry: not an object' };

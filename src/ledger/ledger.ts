@@ -22,6 +22,7 @@ import { RunState, foldRunJournal, isApplied, type AppliedWrite } from './run-st
 import { findSecret } from './secret-guard';
 import { UndoTally, type UndoCounts } from './undo-tally';
 import { acquireWriterLock, aRunOf, commandFor, type WriterRequest } from './writer-lock';
+import { messageOf } from '../model/error-message';
 
 export interface LedgerOptions {
   /** Default: fsync per 100 entries or 10 ms, whichever comes first; intents at once (group commit). */
@@ -590,7 +591,7 @@ export class Ledger {
     try {
       await this.saveIndex();
     } catch (error) {
-      this.warn(`Could not save the index cache (the journals are unaffected): ${(error as Error).message}`);
+      this.warn(`Could not save the index cache (the journals are unaffected): ${messageOf(error)}`);
     }
   }
 
@@ -741,7 +742,7 @@ export class Ledger {
       await this.writeMeta(meta);
       this.warn(`Run ${runId}: ${metaFile} was missing; rebuilt it from the journal.`);
     } catch (error) {
-      this.warn(`Run ${runId}: ${metaFile} is missing; read it from the journal, but could not write it back: ${(error as Error).message}`);
+      this.warn(`Run ${runId}: ${metaFile} is missing; read it from the journal, but could not write it back: ${messageOf(error)}`);
     }
     return meta;
   }
@@ -809,7 +810,7 @@ function parseRunMeta(file: string, text: string): RunMeta {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new LedgerCorruptError(`${file} is not valid run metadata: ${(error as Error).message}. ${fix}`, file);
+    throw new LedgerCorruptError(`${file} is not valid run metadata: ${messageOf(error)}. ${fix}`, file);
   }
   const format = declaredFormat(json);
   if ('newer' in format) {

@@ -6,6 +6,7 @@ import { mergeAiProposals, type AiFieldOutcome } from './ai-merge';
 import { buildAiRequest, SYSTEM_PROMPT, type SourceSchemaInput } from './ai-request';
 import { AiAnswer, AiAnswerEnvelope, AiProposal, type WorkspaceAttribute } from './ai-schema';
 import { scrubSecret } from './redact';
+import { messageOf } from '../model/error-message';
 
 /** The AI settings (migration/config.json `ai`): enabled, model, baseUrl, timeoutMs, redact. */
 export const AiSettings = aiConfigSchema;
@@ -152,7 +153,7 @@ function describeError(error: unknown): string {
       : 'the AI endpoint rejected the request';
     return `${what} (HTTP ${status ?? '?'}${error.message ? `: ${clip(error.message)}` : ''})`;
   }
-  return `the request failed (${clip(error instanceof Error ? error.message : String(error))})`;
+  return `the request failed (${clip(messageOf(error))})`;
 }
 
 /** A base URL for logs: no user info, no query string (either may carry a key). */

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { MappingFile } from '../model/mapping';
+import { messageOf } from '../model/error-message';
 
 export class MappingFileError extends Error {
   override readonly name = 'MappingFileError';
@@ -17,7 +18,7 @@ export function parseMappingText(text: string, file = 'mapping.json'): MappingFi
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new MappingFileError(`${file} is not valid JSON: ${(error as Error).message}`);
+    throw new MappingFileError(`${file} is not valid JSON: ${messageOf(error)}`);
   }
   const result = MappingFile.safeParse(json);
   if (!result.success) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RECORDS_IN_FLIGHT, SAMPLE_TICKETS } from './run-defaults';
+import { messageOf } from './error-message';
 
 /**
  * migration/config.json: the non-secret settings of one migration, shared by the extension and the
@@ -89,7 +90,7 @@ export function parseMigrationConfig(text: string): MigrationConfig {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${MIGRATION_DIR}/${CONFIG_FILE} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${MIGRATION_DIR}/${CONFIG_FILE} is not valid JSON: ${messageOf(error)}`);
   }
   const result = migrationConfigSchema.safeParse(json);
   if (!result.success) {

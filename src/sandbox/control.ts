@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiError, badRequest } from './http/errors';
 import type { Reply } from './http/router';
+import { messageOf } from '../model/error-message';
 
 /** What the /__sandbox endpoints can do to a running sandbox. */
 export interface ControlSurface {
@@ -69,7 +70,7 @@ export async function controlRequest(surface: ControlSurface, method: string, pa
       try {
         surface.setFaults(parse(faultsBody, body).spec);
       } catch (error) {
-        throw badRequest('parameter_invalid', error instanceof Error ? error.message : String(error));
+        throw badRequest('parameter_invalid', messageOf(error));
       }
       return { body: { faults: (body as { spec: string }).spec } };
     case 'POST /__sandbox/segments': {

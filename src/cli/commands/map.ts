@@ -14,6 +14,7 @@ import { ExitCode, UsageError } from '../exit-codes';
 import { parseVerb, synopsis, type ParsedValues } from '../flags';
 import { resolveTarget } from '../target';
 import { VERBS } from '../verbs';
+import { messageOf } from '../../model/error-message';
 
 type ProposeValues = ParsedValues<(typeof VERBS.mapPropose.flags)[number]>;
 
@@ -76,7 +77,7 @@ function readConfig(workspace: string, needed: boolean): MigrationConfig | undef
   try {
     return parseMigrationConfig(readFileSync(file, 'utf8'));
   } catch (error) {
-    if (needed) throw new UsageError((error as Error).message);
+    if (needed) throw new UsageError(messageOf(error));
     return undefined;
   }
 }
@@ -118,7 +119,7 @@ async function workspaceAttributes(values: ProposeValues, workspace: string, env
   try {
     return await fetchWorkspaceAttributes(clientFor(target));
   } catch (error) {
-    say(`AI proposer: could not list the workspace's attributes (${(error as Error).message}); new attributes only.`);
+    say(`AI proposer: could not list the workspace's attributes (${messageOf(error)}); new attributes only.`);
     return [];
   }
 }

@@ -6,6 +6,7 @@ import { parseVerb } from '../flags';
 import { VERBS } from '../verbs';
 import { startSandbox, type SandboxOptions } from '../../sandbox/index';
 import { readSeedFile } from '../../sandbox/state/seed';
+import { messageOf } from '../../model/error-message';
 
 const spec = VERBS.sandbox;
 
@@ -35,7 +36,7 @@ function checkSeed(file: string): void {
   } catch (error) {
     const reason = error instanceof ZodError
       ? error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')
-      : error instanceof Error ? error.message : String(error);
+      : messageOf(error);
     throw new UsageError(`--seed ${file} is not a seed (${reason}); give ${what}`);
   }
 }
@@ -87,7 +88,7 @@ const command: CliCommand = {
     try {
       sandbox = await startSandbox(options);
     } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
+      throw new UsageError(messageOf(error));
     }
     process.stdout.write(`Intercom sandbox listening on ${sandbox.url}\nToken: ${sandbox.tokens.join(',')}\nInspect (bearer token required): ${sandbox.url}/__sandbox/state  ${sandbox.url}/__sandbox/requests\n`);
     if (options.stateFile) process.stdout.write(`State: ${options.stateFile}\n`);

@@ -4,6 +4,7 @@ import { RunStoppedError } from '../errors';
 import { pendingIntentOf } from '../before-image';
 import { compatibleType, type AttributeNeed, type WorkspacePlan } from '../workspace';
 import { journaledWrite } from '../write';
+import { messageOf } from '../../model/error-message';
 
 const CONVERSATION_TYPES = { string: 'string', integer: 'integer', float: 'decimal', boolean: 'boolean', datetime: 'datetime' } as const;
 
@@ -19,7 +20,7 @@ export async function configureWorkspace(ctx: RunContext, plan: WorkspacePlan): 
     } catch (error) {
       if (error instanceof RunStoppedError || error instanceof LedgerWriteError) throw error;
       // The fields that write it fail record by record, naming the attribute; the run goes on.
-      ctx.progress.warn(`Could not create ${need.model} attribute "${need.name}" (used by ${need.usedBy.join(', ')}): ${(error as Error).message}`);
+      ctx.progress.warn(`Could not create ${need.model} attribute "${need.name}" (used by ${need.usedBy.join(', ')}): ${messageOf(error)}`);
     }
   }
 }

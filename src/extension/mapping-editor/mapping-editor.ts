@@ -10,6 +10,7 @@ import { askToConfirmMap } from '../confirm-map-prompt';
 import { revokedConfirmation } from '../editor-wording';
 import type { Ctx } from '../context';
 import { webviewHtml } from './webview-html';
+import { messageOf } from '../../model/error-message';
 
 export const MAPPING_EDITOR_VIEW_TYPE = 'st2ic.mappingEditor';
 
@@ -112,7 +113,7 @@ class MappingEditorSession implements MappingEditorProbe {
     try {
       await this.handle(parsed.data);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       if (!(error instanceof StaleEditError)) this.ctx.log.error(`Mapping editor: ${message}`);
       await this.post({ type: 'notice', level: 'error', message });
       await this.postState();
@@ -194,7 +195,7 @@ class MappingEditorSession implements MappingEditorProbe {
       this.previewInputs.set(object, await readPreviewInputs(this.ctx, object, count));
       await this.postPreview(object);
     } catch (error) {
-      await this.post({ type: 'preview', object, records: [], error: error instanceof Error ? error.message : String(error) });
+      await this.post({ type: 'preview', object, records: [], error: messageOf(error) });
     } finally {
       await this.post({ type: 'busy', task: null });
     }
@@ -232,7 +233,7 @@ class MappingEditorSession implements MappingEditorProbe {
       this.lastSample = { type: 'sampleResults', results: results ?? null, error: results ? null : 'No sample run yet: run a sample to see its results here.' };
       await this.post(this.lastSample);
     } catch (error) {
-      await this.post({ type: 'sampleResults', results: null, error: error instanceof Error ? error.message : String(error) });
+      await this.post({ type: 'sampleResults', results: null, error: messageOf(error) });
     } finally {
       await this.post({ type: 'busy', task: null });
     }
@@ -259,7 +260,7 @@ class MappingEditorSession implements MappingEditorProbe {
     try {
       map = this.map();
     } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
+      error = messageOf(e);
     }
     for (const object of OBJECTS) conflicts[object] = map ? [...conflictingFields(map, object)] : [];
     return {

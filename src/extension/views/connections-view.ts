@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { describeConnections, type ConnectionChecks, type ConnectionState, type TokenState } from '../connection-state';
 import type { MigrationFolder } from '../migration-folder';
 import type { SecretStore } from '../secrets';
+import { messageOf } from '../../model/error-message';
 
 const ICONS: Record<ConnectionState['status'], { icon: string; color: string }> = {
   verified: { icon: 'pass-filled', color: 'testing.iconPassed' },
@@ -41,7 +42,7 @@ export class ConnectionsView implements vscode.TreeDataProvider<Node> {
       const [config, presence, tokens] = await Promise.all([this.folder.readConfig(), this.secrets.presence(), this.secrets.intercomTokenCount()]);
       return describeConnections(config, presence, this.checks(), tokens).map((state) => ({ kind: 'connection', state }));
     } catch (error) {
-      return [{ kind: 'error', message: (error as Error).message }];
+      return [{ kind: 'error', message: messageOf(error) }];
     }
   }
 

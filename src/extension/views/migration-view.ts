@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { MigrationFolder } from '../migration-folder';
 import { describePhases, type PhaseInputs, type PhaseState } from '../phase-state';
+import { messageOf } from '../../model/error-message';
 
 const LOOK: Record<PhaseState['status'], { icon: string; color: string }> = {
   done: { icon: 'pass-filled', color: 'testing.iconPassed' },
@@ -54,7 +55,7 @@ export class MigrationView implements vscode.TreeDataProvider<Node> {
         return { kind: 'phase', state, ...(file && existsSync(file) ? { open: vscode.Uri.file(file) } : {}) };
       });
     } catch (error) {
-      return [{ kind: 'error', message: (error as Error).message }];
+      return [{ kind: 'error', message: messageOf(error) }];
     }
   }
 

@@ -12,6 +12,7 @@ import type { WorkspaceApps } from './apps';
 import { rateLimitMessage } from './rate-limiter';
 import type { Reply, Router } from './router';
 import { resolveVersion, versionAtLeast, versionNotAvailable } from './version';
+import { messageOf } from '../../model/error-message';
 
 
 export interface PipelineDeps {
@@ -132,7 +133,7 @@ async function durability(deps: PipelineDeps, requestId: string): Promise<Outcom
     await pending;
     return undefined;
   } catch (error) {
-    const message = `the sandbox could not make its state durable: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `the sandbox could not make its state durable: ${messageOf(error)}`;
     return { status: 500, body: errorList([{ code: 'server_error', message }], requestId), headers: {} };
   }
 }

@@ -4,6 +4,7 @@ import { parseState, readStateJson, saveStateJson } from './persistence';
 import type { StatePath } from './store';
 import type { SandboxState } from './types';
 import { readLog, truncateLogFile, WriteAheadLog } from './write-ahead-log';
+import { messageOf } from '../../model/error-message';
 
 /** The write-ahead log beside a state file. */
 export const logFileOf = (stateFile: string): string => `${stateFile}.wal`;
@@ -32,7 +33,7 @@ export function recoverState(stateFile: string, fallback: () => SandboxState): R
     try {
       raw = applyOps(raw, record.ops);
     } catch (error) {
-      throw new Error(`${logFile}:${line}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`${logFile}:${line}: ${messageOf(error)}`);
     }
   }
   const source = log.records.length > 0 ? `${stateFile} with ${logFile}` : stateFile;
@@ -133,7 +134,7 @@ export class DurableState {
     } catch (error) {
       // The log still holds every change; try again once it has grown as much again.
       this.limit = this.log.size * 2;
-      this.options.warn?.(`sandbox: could not compact ${this.logFile} into ${this.stateFile}: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.warn?.(`sandbox: could not compact ${this.logFile} into ${this.stateFile}: ${messageOf(error)}`);
     }
   }
 

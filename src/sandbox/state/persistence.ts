@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { sandboxStateSchema, type SandboxState } from './types';
+import { messageOf } from '../../model/error-message';
 
 /** A state file's content as JSON, not yet validated (the log is replayed over it first). */
 export function readStateJson(file: string): Record<string, unknown> {
@@ -8,7 +9,7 @@ export function readStateJson(file: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: not a readable sandbox state file (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`${file}: not a readable sandbox state file (${messageOf(error)})`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${file}: not a sandbox state (a JSON object)`);
   return parsed as Record<string, unknown>;

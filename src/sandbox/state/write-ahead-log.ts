@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { logRecordSchema, type LogRecord } from './log-ops';
+import { messageOf } from '../../model/error-message';
 
 interface Waiters {
   done: Promise<void>;
@@ -124,7 +125,7 @@ export class WriteAheadLog {
   }
 
   private fail(error: unknown): Error {
-    this.failure ??= new Error(`${this.file}: ${error instanceof Error ? error.message : String(error)}`);
+    this.failure ??= new Error(`${this.file}: ${messageOf(error)}`);
     this.syncing?.reject(this.failure);
     this.unsynced?.reject(this.failure);
     this.unsynced = undefined;

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { AttachmentPathStatus } from '../../model/source';
 import { AttachmentSubfolder } from '../../model/smartertrack-codes';
 import type { SoapClient } from './soap-client';
+import { messageOf } from '../../model/error-message';
 
 /**
  * Attachment bytes through their relative downloadUrl (VERIFIED relative). The API has no "get
@@ -83,7 +84,7 @@ export class AttachmentDownloader {
         res = await this.client.getStream(url.toString(), sent ? { Cookie: sent } : {});
       } catch (error) {
         // One file's network failure is that file's problem, not the thread's.
-        return this.fail(req, 'missing', `download failed: ${(error as Error).message}`);
+        return this.fail(req, 'missing', `download failed: ${messageOf(error)}`);
       }
       const needsLogin = res.status === 401 || res.status === 403 || ([301, 302, 303, 307].includes(res.status) && /login/i.test(String(res.headers.location ?? '')));
       if (needsLogin) {
@@ -93,7 +94,7 @@ export class AttachmentDownloader {
           // Another download may have logged in meanwhile: then just retry with its cookie.
           if (this.cookie === sent) await this.ensureSession();
         } catch (error) {
-          return this.fail(req, 'missing', (error as Error).message);
+          return this.fail(req, 'missing', messageOf(error));
         }
         continue;
       }
@@ -126,7 +127,7 @@ export class AttachmentDownloader {
     } catch (error) {
       if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       rmSync(temp, { force: true });
-      return this.fail(req, 'missing', `download stopped: ${(error as Error).message}`);
+      return this.fail(req, 'missing', `download stopped: ${messageOf(error)}`);
     }
     if (req.expectedBytes !== null && count !== req.expectedBytes) {
       rmSync(temp, { force: true });

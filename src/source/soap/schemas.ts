@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseUtcDate } from '../dates';
+import { messageOf } from '../../model/error-message';
 
 /**
  * zod schemas of the Web Services' data types, read from element text (fast-xml-parser keeps
@@ -22,7 +23,7 @@ const DotnetDate = z.string().optional().transform((s, ctx) => {
   try {
     return parseUtcDate(s);
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    ctx.addIssue({ code: 'custom', message: messageOf(error) });
     return z.NEVER;
   }
 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { buildRequest, child, flat, parseResponse, text, type SoapValue, type XmlNode } from './envelope';
 import { SoapAuthError, SoapOperationError, SoapTransportError, SoapWriteRefusedError } from './errors';
 import { SERVICE_ROOTS, isReadOnlyOperation, soapAction, type ServiceName } from './services';
+import { messageOf } from '../../model/error-message';
 
 export interface SoapClientOptions {
   /** Site root, e.g. https://support.example.com (no /Services2). */
@@ -119,7 +120,7 @@ export class SoapClient {
       try {
         parsed = parseResponse(data, operation);
       } catch (error) {
-        throw new SoapTransportError(`${key} as user "${this.user}": HTTP ${status} from ${url}, not a SOAP answer (${(error as Error).message})`);
+        throw new SoapTransportError(`${key} as user "${this.user}": HTTP ${status} from ${url}, not a SOAP answer (${messageOf(error)})`);
       }
       if (parsed.kind === 'fault') {
         throw new SoapTransportError(`${key} as user "${this.user}": SOAP fault ${parsed.code}: ${this.redact(parsed.message)}`);

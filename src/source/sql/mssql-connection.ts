@@ -1,5 +1,6 @@
 import sql from 'mssql';
 import { readOnly, type SqlConnection, type SqlRow } from './connection';
+import { messageOf } from '../../model/error-message';
 
 /** Where and how to reach a SmarterTrack database on SQL Server. The password is given separately. */
 export interface MssqlTarget {
@@ -84,7 +85,7 @@ export async function openMssql(target: MssqlTarget, password: string): Promise<
         const result = await request.query<SqlRow>(text);
         return result.recordset ?? [];
       } catch (error) {
-        throw new Error(`SQL Server ${location}: ${scrub((error as Error).message, password)}`, { cause: error });
+        throw new Error(`SQL Server ${location}: ${scrub(messageOf(error), password)}`, { cause: error });
       }
     },
     async close() {

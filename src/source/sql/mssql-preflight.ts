@@ -1,6 +1,7 @@
 import type { PreflightFacts } from '../../model/source';
 import { parseUtcDate } from '../dates';
 import type { SqlConnection, SqlRow } from './connection';
+import { messageOf } from '../../model/error-message';
 
 /**
  * Pre-flight facts of a SQL Server source, by SELECT only. Each query may be refused (msdb and the
@@ -32,7 +33,7 @@ export async function readMssqlPreflight(connection: SqlConnection, tablePrefix:
     try {
       return await connection.query(sql, params);
     } catch (error) {
-      unavailable.push(`${what}: ${(error as Error).message}`);
+      unavailable.push(`${what}: ${messageOf(error)}`);
       return null;
     }
   };

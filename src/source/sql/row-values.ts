@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseUtcDate } from '../dates';
 import type { ColumnType } from './schema-spec';
+import { messageOf } from '../../model/error-message';
 
 /**
  * Row parsing at the driver boundary: each column type has a zod schema that accepts what the
@@ -53,7 +54,7 @@ const dateValue = raw.transform((v, ctx): string | null => {
   try {
     return parseUtcDate(v);
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    ctx.addIssue({ code: 'custom', message: messageOf(error) });
     return z.NEVER;
   }
 });

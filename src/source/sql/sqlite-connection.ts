@@ -7,6 +7,7 @@ import {
   describeWriter, observe, readHeader, sameState, SourceBusyError, SourceCorruptError, SourceUnreadableError,
   type FileState, type Observation,
 } from './sqlite-files';
+import { messageOf } from '../../model/error-message';
 
 export { SourceBusyError, SourceCorruptError, SourceNotFoundError, SourceUnreadableError } from './sqlite-files';
 
@@ -50,7 +51,7 @@ export async function openSqlite(file: string, options: SqliteOptions = {}): Pro
     try {
       db = new Database(absolute, { readOnly: true });
     } catch (error) {
-      throw new SourceUnreadableError(`cannot open ${absolute}: ${(error as Error).message}`);
+      throw new SourceUnreadableError(`cannot open ${absolute}: ${messageOf(error)}`);
     }
     return db;
   };
@@ -147,7 +148,7 @@ export async function openSqlite(file: string, options: SqliteOptions = {}): Pro
 
 /** SQLite's words for a damaged file become SourceCorruptError; anything else (a bug in our SQL) is left as it is. */
 function classify(error: unknown, file: string): Error {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   if (/malformed|file is not a database|not a database|disk I\/O error|database corrupt/i.test(message)) {
     return new SourceCorruptError(`${file} is damaged (SQLite: ${message}): restore it from a backup, or check a copy with the sqlite3 tool's PRAGMA integrity_check`);
   }

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { unshielded } from './sqlite-fs-shim';
+import { messageOf } from '../../model/error-message';
 
 /**
  * The files of a SQLite database as another process leaves them, read without SQLite: the header
@@ -123,7 +124,7 @@ function statOf(file: string) {
     return statSync(file, { bigint: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SourceNotFoundError(`SQLite database not found: ${file}`);
-    throw new SourceUnreadableError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new SourceUnreadableError(`cannot read ${file}: ${messageOf(error)}`);
   }
 }
 
@@ -144,14 +145,14 @@ function readStart(file: string, length: number, missingIsEmpty = false): Buffer
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && missingIsEmpty) return Buffer.alloc(0);
     if (code === 'ENOENT') throw new SourceNotFoundError(`SQLite database not found: ${file}`);
-    throw new SourceUnreadableError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new SourceUnreadableError(`cannot read ${file}: ${messageOf(error)}`);
   }
   try {
     const buffer = Buffer.alloc(length);
     const read = unshielded.readSync(fd, buffer, 0, length, 0);
     return buffer.subarray(0, read);
   } catch (error) {
-    throw new SourceUnreadableError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new SourceUnreadableError(`cannot read ${file}: ${messageOf(error)}`);
   } finally {
     unshielded.closeSync(fd);
   }
