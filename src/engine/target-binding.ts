@@ -9,6 +9,7 @@ import type { Clock } from '../model/clock';
 import { conversationSourceKey, parseConversationSourceKey, SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
 import type { SourceReader } from '../source/reader';
 import { EngineUsageError } from './errors';
+import { isMissingFile } from '../model/error-message';
 
 /**
  * A workspace folder is bound to one Intercom workspace, recorded in `migration/target.json` before
@@ -114,7 +115,7 @@ export async function readTarget(workspaceDir: string): Promise<TargetFile | und
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return undefined;
+    if (isMissingFile(error)) return undefined;
     throw error;
   }
   const parsed = TargetFile.safeParse((() => {

@@ -4,7 +4,7 @@ import { declaredFormat, JournalEntry, LEDGER_FORMAT } from '../model/journal';
 import { typedTargetOfOlderFormat } from './older-targets';
 import type { AppendFile } from './fs-layer';
 import { LedgerCorruptError, LedgerWriteError, REBUILD_HINT } from './errors';
-import { messageOf } from '../model/error-message';
+import { isMissingFile, messageOf } from '../model/error-message';
 
 /** What a scan of a journal found. `validBytes` ends after the last line that parsed. */
 export interface JournalScan {
@@ -72,7 +72,7 @@ export async function scanJournal(
       rest = Buffer.from(data);
     }
   } catch (error) {
-    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+    if (!isMissingFile(error)) throw error;
   }
   scan.totalBytes = offset + rest.length;
   scan.tornBytes = scan.totalBytes - scan.validBytes;
@@ -118,7 +118,7 @@ export async function fileSize(file: string): Promise<number> {
   try {
     return (await fsp.stat(file)).size;
   } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return 0;
+    if (isMissingFile(error)) return 0;
     throw error;
   }
 }

@@ -22,7 +22,7 @@ import { RunState, foldRunJournal, isApplied, type AppliedWrite } from './run-st
 import { findSecret } from './secret-guard';
 import { UndoTally, type UndoCounts } from './undo-tally';
 import { acquireWriterLock, aRunOf, commandFor, type WriterRequest } from './writer-lock';
-import { messageOf } from '../model/error-message';
+import { isMissingFile, messageOf } from '../model/error-message';
 
 export interface LedgerOptions {
   /** Default: fsync per 100 entries or 10 ms, whichever comes first; intents at once (group commit). */
@@ -563,7 +563,7 @@ export class Ledger {
     try {
       text = await fsp.readFile(this.paths.indexCache, 'utf8');
     } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') return undefined;
+      if (isMissingFile(error)) return undefined;
       throw error;
     }
     const newline = text.indexOf('\n');
@@ -650,7 +650,7 @@ export class Ledger {
     try {
       names = await fsp.readdir(this.paths.runsDir);
     } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') return [];
+      if (isMissingFile(error)) return [];
       throw error;
     }
     const metas: RunMeta[] = [];
@@ -683,7 +683,7 @@ export class Ledger {
     try {
       text = await fsp.readFile(metaFile, 'utf8');
     } catch (error) {
-      if ((error as { code?: string }).code !== 'ENOENT') throw error;
+      if (!isMissingFile(error)) throw error;
     }
     const journal = await this.statJournal(runId);
     if (text === undefined) {
@@ -791,7 +791,7 @@ export class Ledger {
       const stat = await fsp.stat(this.paths.journal(runId));
       return { exists: true, size: stat.size };
     } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') return { exists: false, size: 0 };
+      if (isMissingFile(error)) return { exists: false, size: 0 };
       throw error;
     }
   }

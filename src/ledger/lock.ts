@@ -4,6 +4,7 @@ import { promises as fsp } from 'node:fs';
 import { z } from 'zod';
 import { LedgerLockedError } from './errors';
 import { currentProcess, judgeHolder, systemProbe, type HolderVerdict, type ProcessProbe } from './process-identity';
+import { isMissingFile } from '../model/error-message';
 
 /**
  * A lock file's content. Run locks (`runs/<id>/lock`) hold the process identity; the workspace's
@@ -105,7 +106,7 @@ export async function readLockFile(file: string): Promise<{ text: string; holder
   try {
     text = await fsp.readFile(file, 'utf8');
   } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return 'missing';
+    if (isMissingFile(error)) return 'missing';
     throw error;
   }
   try {
@@ -176,7 +177,7 @@ async function removeIfUnchanged(file: string, judged: string): Promise<void> {
   try {
     await fsp.rename(file, aside);
   } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return;
+    if (isMissingFile(error)) return;
     throw error;
   }
   try {

@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { MappingFile } from '../model/mapping';
-import { messageOf } from '../model/error-message';
+import { isMissingFile, messageOf } from '../model/error-message';
 
 export class MappingFileError extends Error {
   override readonly name = 'MappingFileError';
@@ -34,7 +34,7 @@ export async function readMappingFile(workspace: string): Promise<MappingFile> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new MappingFileError(`${file} does not exist yet: run st2ic map propose`);
+    if (isMissingFile(error)) throw new MappingFileError(`${file} does not exist yet: run st2ic map propose`);
     throw error;
   }
   return parseMappingText(text, file);

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { unshielded } from './sqlite-fs-shim';
-import { messageOf } from '../../model/error-message';
+import { isMissingFile, messageOf } from '../../model/error-message';
 
 /**
  * The files of a SQLite database as another process leaves them, read without SQLite: the header
@@ -123,7 +123,7 @@ function statOf(file: string) {
   try {
     return statSync(file, { bigint: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SourceNotFoundError(`SQLite database not found: ${file}`);
+    if (isMissingFile(error)) throw new SourceNotFoundError(`SQLite database not found: ${file}`);
     throw new SourceUnreadableError(`cannot read ${file}: ${messageOf(error)}`);
   }
 }
@@ -142,9 +142,8 @@ function readStart(file: string, length: number, missingIsEmpty = false): Buffer
   try {
     fd = unshielded.openSync(file, 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && missingIsEmpty) return Buffer.alloc(0);
-    if (code === 'ENOENT') throw new SourceNotFoundError(`SQLite database not found: ${file}`);
+    if (isMissingFile(error) && missingIsEmpty) return Buffer.alloc(0);
+    if (isMissingFile(error)) throw new SourceNotFoundError(`SQLite database not found: ${file}`);
     throw new SourceUnreadableError(`cannot read ${file}: ${messageOf(error)}`);
   }
   try {
