@@ -26,9 +26,10 @@ async function migrateSome(run: RunJournal): Promise<void> {
   run.watermark('endUsers', 13);
 }
 
-async function undo(rollback: RunJournal, write: AppliedWrite): Promise<void> {
+/** Journals the intent to undo one write; returns its seq. */
+function undoIntent(rollback: RunJournal, write: AppliedWrite): Promise<number> {
   const { intent, outcome } = write;
-  const seq = await rollback.intent({
+  return rollback.intent({
     op: intent.op === 'create' ? 'delete' : 'restore',
     objectType: intent.objectType,
     sourceId: intent.sourceId,
@@ -36,7 +37,10 @@ async function undo(rollback: RunJournal, write: AppliedWrite): Promise<void> {
     lookup: { by: 'intercom_id', id: outcome.outcome.intercomId },
     undoes: { runId: intent.runId, seq: intent.seq, op: intent.op },
   });
-  rollback.outcome(seq, { result: 'applied', intercomId: outcome.outcome.intercomId });
+}
+
+async function undo(rollback: RunJournal, write: AppliedWrite): Promise<void> {
+  rollback.outcome(await undoIntent(rollback, write), { result: 'applied', intercomId: write.outcome.outcome.intercomId });
 }
 
 test('applied writes come back latest first, without failed ones, for rollback', async (t) => {
@@ -116,19 +120,13 @@ test('a rollback run counts its undo calls by outcome, each write once by its la
   await run.finish('completed');
   const rollback = await ledger.startRun({ ...fullRun, kind: 'rollback', rollbackOf: run.runId });
   const [a, b, c, d, e] = (await rollback.writesToUndo()) as AppliedWrite[];
-  const undoIntent = (w: AppliedWrite) => rollback.intent({
-    op: 'delete', objectType: w.intent.objectType, sourceId: w.intent.sourceId,
-    target: { resource: w.intent.target.resource, intercomId: w.outcome.outcome.intercomId, description: `undo seq ${w.intent.seq}` },
-    lookup: { by: 'intercom_id', id: w.outcome.outcome.intercomId },
-    undoes: { runId: w.intent.runId, seq: w.intent.seq, op: w.intent.op },
-  });
   await undo(rollback, a!);
   await undo(rollback, b!);
-  rollback.outcome(await undoIntent(c!), { result: 'applied', intercomId: 'c-10', relatedIds: { note: 'already gone' } });
+  rollback.outcome(await undoIntent(rollback, c!), { result: 'applied', intercomId: 'c-10', relatedIds: { note: 'already gone' } });
   // Failed once, then undone by the next try: undone, not failed.
-  rollback.outcome(await undoIntent(d!), { result: 'failed', error: { errorClass: 'server', message: '500' } });
+  rollback.outcome(await undoIntent(rollback, d!), { result: 'failed', error: { errorClass: 'server', message: '500' } });
   await undo(rollback, d!);
-  rollback.outcome(await undoIntent(e!), { result: 'failed', error: { errorClass: 'server', message: '500' } });
+  rollback.outcome(await undoIntent(rollback, e!), { result: 'failed', error: { errorClass: 'server', message: '500' } });
   await rollback.finish('failed');
   assert.deepEqual(await ledger.undoCounts(rollback.runId), { undone: 3, alreadyGone: 1, covered: 0, failed: 1 });
   assert.deepEqual(await ledger.countRun(rollback.runId), {}, 'no record entries: the record counts alone read "0 migrated"');
