@@ -1,4 +1,4 @@
-import { IntercomError, NotFoundError, type IntercomClient } from '../intercom';
+import { IntercomError, NotFoundError, writeAtMostOnce, type IntercomClient } from '../intercom';
 import type { CreateOrUpdateCompanyRequest } from '../intercom/schemas/companies';
 import type { UpdateContactRequest } from '../intercom/schemas/contacts';
 import type { UpdateConversationRequest } from '../intercom/schemas/conversations';
@@ -373,7 +373,7 @@ export async function planRollback(workspaceDir: string, runId: string, client: 
  * updated, and lists what Intercom cannot undo. Itself journaled and resumable: a second call
  * continues where an interrupted one stopped.
  */
-export async function rollbackRun(req: { workspaceDir: string; runId: string; client: IntercomClient; progress?: ProgressSink; signal?: AbortSignal; takeOver?: boolean; archiveWaitMs?: number }): Promise<RollbackResult> {
+export async function rollbackRun(req: { workspaceDir: string; runId: string; client: IntercomClient; progress?: ProgressSink; signal?: AbortSignal; takeOver?: boolean; archiveWaitMs?: number; readSettleMs?: number }): Promise<RollbackResult> {
   const progress = new ProgressCounter(req.progress);
   const ledger = await openLedger(req.workspaceDir, { writer: { kind: 'rollback', rollbackOf: req.runId }, takeOver: req.takeOver === true });
   let journal: RunJournal | undefined;
@@ -394,6 +394,7 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
     const refused: RollbackPlan['impossible'] = [];
     let undone = 0;
     let alreadyGone = 0;
+    const settleWith = { client: req.client, ...(req.readSettleMs !== undefined ? { readSettleMs: req.readSettleMs } : {}) };
     const archived = new Set<string>();
     const count = (undo: Extract<Undo, { kind: 'call' }>, result: Awaited<ReturnType<typeof settle>>, id: string) => {
       if (result === 'done' && undo.verb === 'archive' && undo.resource === 'company') archived.add(id);
@@ -407,7 +408,7 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
     for (const pending of journal.pendingIntents()) {
       const write = pending.undoes ? bySeq.get(pending.undoes.seq) : undefined;
       const undo = write ? undoOf(write, ctx) : undefined;
-      if (undo?.kind === 'call') count(undo, await settle(journal, pending.seq, undo, write!.outcome.outcome.intercomId), write!.outcome.outcome.intercomId);
+      if (undo?.kind === 'call') count(undo, await settle(journal, pending.seq, undo, write!.outcome.outcome.intercomId, settleWith), write!.outcome.outcome.intercomId);
       else journal.outcome(pending.seq, { result: 'not-applied', reason: 'nothing to undo on resume' });
     }
 
@@ -421,7 +422,7 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
       const id = write.outcome.outcome.intercomId;
       if (undo.kind === 'call') {
         const seq = await journal.intent({ ...base, op: undo.op, target: { resource: write.intent.target.resource, intercomId: id, ...typedFieldsOf(write), description: undo.description }, lookup: { by: 'intercom_id', id } });
-        const result = await settle(journal, seq, undo, id);
+        const result = await settle(journal, seq, undo, id, settleWith);
         count(undo, result, id);
         // Progress counts what was undone; an object already gone was not (skipped, with why).
         if (result === 'done') progress.record(write.intent.objectType, write.intent.sourceId, 'migrated', undo.description);
@@ -469,10 +470,15 @@ async function waitForArchives(req: { client: IntercomClient; signal?: AbortSign
 /**
  * Runs one undo call and journals its outcome. A 404 means the object is already gone (removed by
  * someone else, or by an earlier attempt of this rollback): nothing left to undo, and said so.
+ * An undo whose outcome is unknown (a conversation part: assign, open, close) is decided by reading
+ * the conversation and sent again only if it did not take (writeAtMostOnce), rather than left
+ * failed for the next attempt of the whole rollback.
  */
-async function settle(journal: RunJournal, seq: number, undo: Extract<Undo, { kind: 'call' }>, id: string): Promise<'done' | 'gone' | { error: string } | { impossible: string }> {
+async function settle(
+  journal: RunJournal, seq: number, undo: Extract<Undo, { kind: 'call' }>, id: string, using: { client: IntercomClient; readSettleMs?: number },
+): Promise<'done' | 'gone' | { error: string } | { impossible: string }> {
   try {
-    await undo.run();
+    await writeAtMostOnce(using.client, undo.run, using.readSettleMs !== undefined ? { readSettleMs: using.readSettleMs } : {});
     journal.outcome(seq, { result: 'applied', intercomId: id });
     return 'done';
   } catch (error) {

@@ -134,6 +134,10 @@ async function findReply(client: IntercomClient, lookup: Extract<OutcomeLookup, 
   );
 }
 
+/** Assignee '0' (unassign) is met by no assignee, which Intercom reports as null or 0. */
+const sameAssignee = (actual: string | null | undefined, wanted: string | undefined): boolean =>
+  wanted === '0' ? actual == null || actual === '0' : actual === wanted;
+
 async function findState(client: IntercomClient, lookup: Extract<OutcomeLookup, { kind: 'conversation_state' }>): Promise<Conversation | undefined> {
   const c = await client.conversations.get(lookup.conversation_id);
   const applied =
@@ -143,7 +147,7 @@ async function findState(client: IntercomClient, lookup: Extract<OutcomeLookup, 
         ? c.state === 'open'
         : lookup.action === 'snoozed'
           ? c.state === 'snoozed'
-          : (lookup.assignee_type === 'team' ? c.team_assignee_id : c.admin_assignee_id) === lookup.assignee_id;
+          : sameAssignee(lookup.assignee_type === 'team' ? c.team_assignee_id : c.admin_assignee_id, lookup.assignee_id);
   return applied ? c : undefined;
 }
 

@@ -7,7 +7,7 @@ import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
 import { mutateForDelta } from '../fixtures/dataset/mutate';
 import { makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
-import { snapshotOf } from '../support/sandbox-snapshot';
+import { assertSameSnapshot, snapshotOf } from '../support/sandbox-snapshot';
 
 // Issue 13: 15% dropped connections (each applied, then unanswered) plus 20% 5xx over a full run,
 // a delta and the rollbacks of both: every stage ends exactly as it does without faults, with no
@@ -31,8 +31,9 @@ const failedIn = (counts: Counts | undefined) => Object.values(counts ?? {}).red
 type StepResult = { status: string; message?: string; counts?: Counts; failed?: { description: string; message: string }[] };
 
 async function untilCompleted(what: string, allowedFailures: number, step: () => Promise<StepResult>): Promise<[number, number]> {
-  let last = '';
+  const tried: string[] = [];
   for (let attempt = 1; attempt <= 12; attempt++) {
+    let last: string;
     try {
       const result = await step();
       if (result.status === 'completed' && failedIn(result.counts) <= allowedFailures) return [attempt, failedIn(result.counts)];
@@ -40,8 +41,9 @@ async function untilCompleted(what: string, allowedFailures: number, step: () =>
     } catch (error) {
       last = (error as Error).message;
     }
+    tried.push(`${attempt}: ${last}`);
   }
-  throw new Error(`${what} did not complete in 12 attempts: ${last}`);
+  throw new Error(`${what} did not complete in 12 attempts:\n${tried.join('\n')}`);
 }
 
 async function lifecycle(name: string, faults: string | undefined, allowed: number[] = [Infinity, Infinity, Infinity, Infinity]): Promise<Stages> {
@@ -116,10 +118,10 @@ after(async () => {
 test('under 15% drops and 20% 5xx, full, delta and both rollbacks end exactly as without faults', (t) => {
   t.diagnostic(`attempts per stage under faults (full, delta, rollback delta, rollback full): ${faulty.attempts.join(', ')}`);
   assert.deepEqual(clean.attempts, [1, 1, 1, 1], 'without faults every stage completes at once');
-  assert.deepEqual(faulty.full, clean.full, 'after the full run');
-  assert.deepEqual(faulty.delta, clean.delta, 'after the delta');
-  assert.deepEqual(faulty.deltaRolledBack, clean.deltaRolledBack, 'after rolling back the delta');
-  assert.deepEqual(faulty.fullRolledBack, clean.fullRolledBack, 'after rolling back the full run');
+  assertSameSnapshot(faulty.full, clean.full, 'after the full run');
+  assertSameSnapshot(faulty.delta, clean.delta, 'after the delta');
+  assertSameSnapshot(faulty.deltaRolledBack, clean.deltaRolledBack, 'after rolling back the delta');
+  assertSameSnapshot(faulty.fullRolledBack, clean.fullRolledBack, 'after rolling back the full run');
 });
 
 test('no conversation, contact or article exists twice at any stage', () => {

@@ -5,7 +5,7 @@ import { runMigration, type MigrationResult } from '../../src/engine/run-migrati
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
 import { makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
-import { snapshotOf } from '../support/sandbox-snapshot';
+import { assertSameSnapshot, snapshotOf } from '../support/sandbox-snapshot';
 
 // Issue 8: faults and a revoked token change nothing in the end state: runs resume until complete.
 let dir: string;
@@ -62,7 +62,7 @@ test('a full run under 10% mixed faults ends in the same state as an unfaulted r
   const faults = faulty.requests().filter((r) => r.fault !== undefined).length;
   assert.ok(faults > 20, `faults were injected (${faults})`);
   faulty.setFaults('');
-  assert.deepEqual(snapshotOf(faulty.state()), baseline);
+  assertSameSnapshot(snapshotOf(faulty.state()), baseline, 'the faulty run ends as the clean one');
 });
 
 test('a token revoked mid-run stops the run; with a new token it resumes and ends like an uninterrupted run', async () => {
@@ -87,5 +87,5 @@ test('a token revoked mid-run stops the run; with a new token it resumes and end
   const resumed = await run(ws, sandbox, 'a-new-token');
   assert.equal(resumed.status, 'completed', resumed.message);
   assert.equal(resumed.resumed, true);
-  assert.deepEqual(snapshotOf(sandbox.state()), baseline);
+  assertSameSnapshot(snapshotOf(sandbox.state()), baseline, 'the resumed run ends as the clean one');
 });

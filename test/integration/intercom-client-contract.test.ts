@@ -198,6 +198,9 @@ test('every Intercom client call works against the sandbox and parses', async (t
     assert.deepEqual(await resolve({ kind: 'conversation_state', conversation_id: cid, action: 'close' }), { applied: false });
 
     const second = await client.conversations.create({ from: { type: 'user', id: userId }, body: 'Another', created_at: now - 100 });
+    // Unassigning ('0') is met by no assignee (Intercom reports 0 or null), not by an assigned team.
+    assert.ok((await resolve({ kind: 'conversation_state', conversation_id: second.conversation_id, action: 'assignment', assignee_type: 'team', assignee_id: '0' })).applied);
+    assert.deepEqual(await resolve({ kind: 'conversation_state', conversation_id: cid, action: 'assignment', assignee_type: 'team', assignee_id: '0' }), { applied: false });
     const mine = await collect(client.conversations.search({ field: 'contact_ids', operator: '=', value: userId }));
     assert.deepEqual(new Set(mine.map((c) => c.id)), new Set([cid, second.conversation_id]));
     const listed = await collect(client.conversations.list(1));

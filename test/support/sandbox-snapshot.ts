@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { SandboxState } from '../../src/sandbox';
 
 /** Sandbox state without its own ids and clocks: contacts by external_id, conversations by their opening. */
@@ -25,4 +26,25 @@ export function snapshotOf(state: SandboxState) {
     collections: Object.values(state.collections).map((c) => c.name).sort(),
     articles: sortBy(Object.values(state.articles).map((a) => ({ title: a.title, state: a.state, body: a.body })), (a) => a.title),
   };
+}
+
+type Snapshot = ReturnType<typeof snapshotOf>;
+
+/**
+ * deepEqual on two snapshots, but a failure names every entry one side has and the other lacks,
+ * in full: node's own diff of a large snapshot is cut short just where the difference is.
+ */
+export function assertSameSnapshot(actual: Snapshot, expected: Snapshot, message: string): void {
+  const lines: string[] = [];
+  for (const key of Object.keys(expected) as (keyof Snapshot)[]) {
+    const mine = (actual[key] as unknown[]).map((e) => JSON.stringify(e));
+    const theirs = (expected[key] as unknown[]).map((e) => JSON.stringify(e));
+    const missing = theirs.filter((e) => !mine.includes(e));
+    const extra = mine.filter((e) => !theirs.includes(e));
+    if (mine.length !== theirs.length) lines.push(`${key}: ${mine.length} instead of ${theirs.length}`);
+    for (const e of missing) lines.push(`${key} expected, not found: ${e}`);
+    for (const e of extra) lines.push(`${key} found, not expected: ${e}`);
+  }
+  assert.ok(lines.length === 0, `${message}:\n${lines.join('\n')}`);
+  assert.deepEqual(actual, expected, message);
 }
