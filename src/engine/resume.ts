@@ -1,4 +1,4 @@
-import { AuthError, IntercomError, normalizeBody, PlanRestrictedError, type IntercomClient } from '../intercom';
+import { AuthError, failsForAPassingReason, IntercomError, LOOKUP_PAUSE_MS, LOOKUP_TRIES, normalizeBody, PlanRestrictedError, type IntercomClient } from '../intercom';
 import { systemClock, type Clock } from '../model/clock';
 import type { IntentEntry } from '../model/journal';
 import type { RunContext } from './context';
@@ -88,18 +88,25 @@ export interface DecideOptions {
  */
 export async function decidePending(client: IntercomClient, intent: IntentEntry, options: DecideOptions): Promise<PendingDecision> {
   const settleUntil = Date.parse(intent.at) + (SEARCH_BACKED.has(intent.lookup.by) ? options.searchSettleMs : 0);
+  const sleep = options.sleep ?? defaultSleep;
+  let failedLookups = 0;
   for (let round = 0; ; round++) {
     let id: string | undefined;
     try {
       id = await findFromJournal(client, intent);
     } catch (error) {
       if (!(error instanceof IntercomError) || error instanceof AuthError || error instanceof PlanRestrictedError) throw error;
+      // A lookup only reads: one that failed for a passing reason is asked again before giving up.
+      if (failsForAPassingReason(error) && ++failedLookups < LOOKUP_TRIES) {
+        await sleep(LOOKUP_PAUSE_MS * failedLookups);
+        continue;
+      }
       return { result: 'undecided', why: error.message };
     }
     if (id !== undefined) return { result: 'applied', intercomId: id };
     const left = settleUntil - options.clock.now().getTime();
     if (left <= 0) return { result: 'not-applied' };
-    await (options.sleep ?? defaultSleep)(Math.min(left, POLL_MS[Math.min(round, POLL_MS.length - 1)] ?? 15_000));
+    await sleep(Math.min(left, POLL_MS[Math.min(round, POLL_MS.length - 1)] ?? 15_000));
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  IntercomError, InvalidRequestError, OutcomeUndecidedError, OutcomeUnknownError, resolveUnknown, writeAtMostOnce, type OutcomeLookup,
+  IntercomError, InvalidRequestError, OutcomeUndecidedError, OutcomeUnknownError, resolvePatiently, writeAtMostOnce, type OutcomeLookup,
   type Resolution, type ResolveOptions,
 } from '../intercom';
 import { RECORD_CREATING_OPS, type IntentEntry, type LookupKey, type WriteOp, type WriteTarget, type JsonValue } from '../model/journal';
@@ -109,7 +109,7 @@ export async function journaledWrite<T>(ctx: RunContext, spec: WriteSpec<T>): Pr
     const settle = settleOptions(ctx);
     let resolution: Resolution;
     try {
-      resolution = spec.clientLookup ? await resolveUnknown(ctx.client, spec.clientLookup, settle) : { applied: false };
+      resolution = spec.clientLookup ? await resolvePatiently(ctx.client, spec.clientLookup, settle) : { applied: false };
     } catch (error) {
       // The lookup could not decide: the intent stays pending for the next lookup, nothing is resent.
       ctx.memory.rememberPending(pending);

@@ -10,7 +10,7 @@ export type { RateLimiterOptions, RateLimiterStats, RateLimitHeaders } from './r
 export type { RetryOptions } from './retry-policy';
 export type { IntercomLogger } from './logger';
 export { silentLogger } from './logger';
-export { DEFAULT_SEARCH_SETTLE_MS, resolveUnknown, writeAtMostOnce, normalizeBody } from './resolve-unknown';
+export { DEFAULT_SEARCH_SETTLE_MS, failsForAPassingReason, LOOKUP_PAUSE_MS, LOOKUP_TRIES, resolvePatiently, resolveUnknown, writeAtMostOnce, normalizeBody } from './resolve-unknown';
 export type { Resolution, ResolveOptions, WriteResult } from './resolve-unknown';
 export type { CreatedConversation } from './endpoints/conversations';
 export * from './schemas';

@@ -1,5 +1,5 @@
 import type { IntercomClient } from './client';
-import { ConflictError, IntercomError, OutcomeUndecidedError, OutcomeUnknownError, SearchBehindError } from './errors';
+import { ConflictError, IntercomError, NetworkError, OutcomeUndecidedError, OutcomeUnknownError, RateLimitedError, SearchBehindError, ServerError } from './errors';
 import type { OutcomeLookup } from './outcome';
 import { describeLookup } from './outcome';
 import type { Contact } from './schemas/contacts';
@@ -251,6 +251,30 @@ async function resolveThroughSearch(client: IntercomClient, lookup: OutcomeLooku
   }
 }
 
+/** Lookups asked in all when the lookup itself fails for a passing reason, and the pause before the next. */
+export const LOOKUP_TRIES = 3;
+export const LOOKUP_PAUSE_MS = 2_000;
+
+/** A failure that says nothing about the object looked up: a 5xx, a lost connection, throttling. */
+export const failsForAPassingReason = (error: unknown): boolean => error instanceof ServerError || error instanceof NetworkError || error instanceof RateLimitedError;
+
+/**
+ * resolveUnknown, asked again when the lookup fails for a passing reason (a 5xx, a lost connection,
+ * throttling that outlasted the client's retries): a lookup only reads, so asking again is free of
+ * risk, and giving up leaves the record undecided for a later run. Other failures propagate at once.
+ */
+export async function resolvePatiently(client: IntercomClient, lookup: OutcomeLookup, options: ResolveOptions = {}): Promise<Resolution> {
+  const sleep = options.sleep ?? defaultSleep;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await resolveUnknown(client, lookup, options);
+    } catch (error) {
+      if (attempt >= LOOKUP_TRIES || !failsForAPassingReason(error)) throw error;
+      await sleep(LOOKUP_PAUSE_MS * attempt);
+    }
+  }
+}
+
 export type WriteResult<T> = { outcome: 'created'; value: T } | { outcome: 'existing'; id: string; object: unknown };
 
 /**
@@ -274,7 +298,7 @@ export async function writeAtMostOnce<T>(
       if (round >= maxRounds) throw new OutcomeUndecidedError({ request: err.request, lookup: err.lookup, why: `${maxRounds} attempts ended without an answer` });
       let resolution: Resolution;
       try {
-        resolution = await resolveUnknown(client, err.lookup, { ...options, endedAtMs: performance.now(), answeredByApp: err.status === 500 });
+        resolution = await resolvePatiently(client, err.lookup, { ...options, endedAtMs: performance.now(), answeredByApp: err.status === 500 });
       } catch (lookupError) {
         if (!(lookupError instanceof IntercomError)) throw lookupError;
         throw new OutcomeUndecidedError({ request: err.request, lookup: err.lookup, why: `the lookup failed: ${lookupError.message}`, lookupError });

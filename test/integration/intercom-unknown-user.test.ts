@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { IntercomClient, writeAtMostOnce } from '../../src/intercom';
+import { IntercomClient, LOOKUP_PAUSE_MS, writeAtMostOnce } from '../../src/intercom';
 import { startSandbox } from '../../src/sandbox';
 
 // Issue 21: a user's create whose answer is lost is decided by a direct read (find_by_external_id)
@@ -34,3 +34,24 @@ for (const fault of ['drop', '502'] as const) {
     assert.ok(sandbox.requests().some((r) => r.path.startsWith('/contacts/find_by_external_id/')), 'decided by the direct read');
   });
 }
+
+test('a lookup that fails through all of the client\'s retries is asked again, and decides the create without sending it twice', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-unknown-user-'));
+  const script = path.join(dir, 'faults.json');
+  // The create is applied and its answer dropped; the first five reads (one call's retries) get a 500.
+  const read = { method: 'GET', pathRegex: '^/contacts/find_by_external_id/', nth: 1 };
+  writeFileSync(script, JSON.stringify([{ match: { method: 'POST', pathRegex: '^/contacts$', nth: 1 }, fault: 'drop' }, ...Array.from({ length: 5 }, () => ({ match: read, fault: '500' }))]));
+  const sandbox = await startSandbox({ port: 0, rateLimitPer10s: 100_000, searchLagMs: 0, faults: `script:${script}` });
+  t.after(() => sandbox.close());
+  const client = new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url, retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 5 } });
+  const pauses: number[] = [];
+  const body = { role: 'user' as const, external_id: 'st-user-8', email: 'eight@example.com' };
+  const result = await writeAtMostOnce(client, () => client.contacts.create(body), { readSettleMs: 100, sleep: async (ms) => void pauses.push(ms) });
+
+  assert.equal(result.outcome, 'existing');
+  const users = Object.values(sandbox.state().contacts).filter((c) => c.external_id === 'st-user-8');
+  assert.equal(users.length, 1);
+  assert.equal(result.outcome === 'existing' && result.id, users[0]!.id);
+  assert.equal(sandbox.requests().filter((r) => r.method === 'POST' && r.path === '/contacts').length, 1, 'the create was sent once');
+  assert.deepEqual(pauses, [LOOKUP_PAUSE_MS], 'one pause, then the second lookup found it');
+});
