@@ -26,3 +26,13 @@ export class DryRunIds {
 export function dependencyId(ctx: RunContext, objectType: ObjectType, sourceId: string): string | undefined {
   return ctx.ledger.intercomIdFor(objectType, sourceId) ?? ctx.dryRunIds?.get(objectType, sourceId);
 }
+
+/**
+ * Why a record a later one depends on has no Intercom id although it was not skipped: its create's
+ * outcome is not known yet, or it failed. Such a dependency is waited for (the dependent record
+ * fails as missing_dependency and is asked again with it), never replaced or passed over.
+ */
+export function undecidedDependency(ctx: RunContext, objectType: ObjectType, sourceId: string): string | undefined {
+  if (ctx.ledger.hasPendingWrite(objectType, sourceId)) return 'the outcome of its create is not known yet';
+  return ctx.ledger.recordState(objectType, sourceId)?.result.state === 'failed' ? 'it failed to migrate' : undefined;
+}

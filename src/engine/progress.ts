@@ -23,6 +23,7 @@ export const silentProgress: ProgressSink = { phase() {}, record() {}, info() {}
 /** Counts outcomes as they stream by; drivers show these live. */
 export class ProgressCounter implements ProgressSink {
   readonly counts = { migrated: 0, skipped: 0, failed: 0 };
+  private readonly failedOnce = new Set<string>();
   currentPhase = '';
   phaseTotal: number | undefined;
   phaseDone = 0;
@@ -37,6 +38,10 @@ export class ProgressCounter implements ProgressSink {
   }
 
   record(objectType: ObjectType, sourceId: string, outcome: RecordOutcomeKind, detail: string): void {
+    // A record asked again after it failed (the run's second pass) counts once, as it ended.
+    const key = `${objectType}:${sourceId}`;
+    if (this.failedOnce.delete(key)) this.counts.failed--;
+    if (outcome === 'failed') this.failedOnce.add(key);
     this.counts[outcome]++;
     this.phaseDone++;
     this.inner.record(objectType, sourceId, outcome, detail);

@@ -19,6 +19,7 @@ import { loadLookups } from './lookups';
 import { ProgressCounter, type ProgressSink } from './progress';
 import { decidePending, resolveLeftoverIntents } from './resume';
 import { selectSample } from './sample';
+import { peopleAgain, secondPassOf } from './second-pass';
 import { migrateCallLogs, migrateChats } from './phases/chats-and-calls';
 import { configureWorkspace } from './phases/configure';
 import { migrateKnowledgeBase } from './phases/knowledge-base';
@@ -246,6 +247,21 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
       readerWarnings();
       if (req.kind !== 'sample') await migrateKnowledgeBase(ctx);
       readerWarnings();
+
+      // Records that met a passing fault, or waited on one, are asked again once before the run ends.
+      await carriedOver.settle();
+      const again = ctx.kind === 'dry-run' || signal.aborted ? undefined : secondPassOf(journal.failures());
+      if (again) {
+        progress.info(`Asking again for ${again.records} record(s) that met a passing fault (a 5xx, a lost answer) or waited on one`);
+        if (again.organizationIds.size) await migrateCompanies(ctx, peopleAgain(people, again, 'contacts'));
+        if (again.userIds.size) await migrateContacts(ctx, peopleAgain(people, again, 'contacts'), values.users);
+        if (again.membershipUserIds.size) await migrateMemberships(ctx, peopleAgain(people, again, 'memberships'));
+        const { ticketIds, chatIds, callLogIds } = again.conversations;
+        if (ticketIds.size) await migrateTickets(inputs, { ticketIds });
+        if (chatIds.size) await migrateChats(inputs, { chatIds });
+        if (callLogIds.size) await migrateCallLogs(inputs, { callLogIds });
+        readerWarnings();
+      }
     }
     // Delta finds changes by record fingerprints (SmarterTrack has no "last updated" column), so no
     // watermark is written: the source is not read again at the end of a run.

@@ -1,5 +1,5 @@
 import type { ObjectType } from '../model/object-types';
-import type { RecordCounts, RecordEntry, RecordState, RunCounts } from '../model/journal';
+import type { ErrorInfo, RecordCounts, RecordEntry, RecordState, RunCounts } from '../model/journal';
 
 /**
  * Report counts from `record` entries. A source record can be recorded more than once (a failed
@@ -14,6 +14,15 @@ export class RecordTally {
 
   get size(): number {
     return this.latest.size;
+  }
+
+  /** Source records whose latest entry is a failure, with its error. */
+  failures(): { objectType: ObjectType; sourceId: string; error: ErrorInfo }[] {
+    const out: { objectType: ObjectType; sourceId: string; error: ErrorInfo }[] = [];
+    for (const [key, { objectType, result }] of this.latest) {
+      if (result.state === 'failed') out.push({ objectType, sourceId: key.slice(objectType.length + 1), error: result.error });
+    }
+    return out;
   }
 
   counts(): RunCounts {

@@ -9,6 +9,7 @@ import type { IdMapping } from './index-state';
 import type { JournalWriter } from './journal-file';
 import type { RunLock } from './lock';
 import type { AppliedWrite, RunState } from './run-state';
+import type { RecordTally } from './counts';
 import { findSecret } from './secret-guard';
 
 /** What a RunJournal needs from its Ledger. */
@@ -143,6 +144,11 @@ export class RunJournal {
   /** Per object type migrated/skipped/failed, latest record entry per source record. */
   counts(): RunCounts {
     return this.state.tally.counts();
+  }
+
+  /** The source records this run last journaled as failed, with their errors. */
+  failures(): ReturnType<RecordTally['failures']> {
+    return this.state.tally.failures();
   }
 
   /**

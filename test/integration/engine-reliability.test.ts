@@ -5,7 +5,7 @@ import { runMigration, type MigrationResult } from '../../src/engine/run-migrati
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
 import { makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
-import { assertSameSnapshot, snapshotOf } from '../support/sandbox-snapshot';
+import { assertSameSnapshot, cleanBaseline, snapshotOf } from '../support/sandbox-snapshot';
 
 // Issue 8: faults and a revoked token change nothing in the end state: runs resume until complete.
 let dir: string;
@@ -36,13 +36,7 @@ async function run(workspace: string, sandbox: RunningSandbox, token = sandbox.t
 before(async () => {
   dir = tempDir('reliability');
   ds = await makeDataset(dir, 0.1, 7);
-  const clean = await startSandbox();
-  sandboxes.push(clean);
-  const ws = path.join(dir, 'clean');
-  await writeMap(ws, ds, 'approved');
-  const result = await run(ws, clean);
-  assert.equal(result.status, 'completed', result.message);
-  baseline = snapshotOf(clean.state());
+  baseline = await cleanBaseline(dir, ds, startSandbox, run, sandboxes);
 });
 
 after(async () => {
@@ -62,7 +56,8 @@ test('a full run under 10% mixed faults ends in the same state as an unfaulted r
   const faults = faulty.requests().filter((r) => r.fault !== undefined).length;
   assert.ok(faults > 20, `faults were injected (${faults})`);
   faulty.setFaults('');
-  assertSameSnapshot(snapshotOf(faulty.state()), baseline, 'the faulty run ends as the clean one');
+  const failedReasons = Object.entries(result.counts).filter(([, c]) => c.failed > 0).map(([type, c]) => `${type} ${JSON.stringify(c.failedReasons)}`);
+  assertSameSnapshot(snapshotOf(faulty.state()), baseline, `the faulty run ends as the clean one (failed records: ${failedReasons.join('; ') || 'none'})`);
 });
 
 test('a token revoked mid-run stops the run; with a new token it resumes and ends like an uninterrupted run', async () => {

@@ -7,7 +7,7 @@ import type { MigrationKind } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
 import { journalOf, makeDataset, openDataset, removeDir, runIds, startSeededSandbox, tempDir, writeMap, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
-import { snapshotOf } from '../support/sandbox-snapshot';
+import { cleanBaseline, snapshotOf } from '../support/sandbox-snapshot';
 
 // A write whose outcome stays unknown (the create was applied, then every lookup failed) is never
 // closed as failed nor sent again: its intent stays pending, the run ends failed, and the next run,
@@ -52,13 +52,7 @@ function pendingOf(workspace: string, runId: string) {
 before(async () => {
   dir = tempDir('unknown-outcome');
   ds = await makeDataset(dir, 0.1, 7);
-  const clean = await startSeededSandbox(ds);
-  sandboxes.push(clean);
-  const ws = path.join(dir, 'clean');
-  await writeMap(ws, ds, 'approved');
-  const result = await run(ws, clean);
-  assert.equal(result.status, 'completed', result.message);
-  baseline = snapshotOf(clean.state());
+  baseline = await cleanBaseline(dir, ds, () => startSeededSandbox(ds), run, sandboxes);
 });
 
 after(async () => {

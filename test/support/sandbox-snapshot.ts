@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import type { SandboxState } from '../../src/sandbox';
+import path from 'node:path';
+import type { RunningSandbox, SandboxState } from '../../src/sandbox';
+import { writeMap, type Dataset } from './engine-fixtures';
 
 /** Sandbox state without its own ids and clocks: contacts by external_id, conversations by their opening. */
 export function snapshotOf(state: SandboxState) {
@@ -47,4 +49,24 @@ export function assertSameSnapshot(actual: Snapshot, expected: Snapshot, message
   }
   assert.ok(lines.length === 0, `${message}:\n${lines.join('\n')}`);
   assert.deepEqual(actual, expected, message);
+}
+
+/**
+ * The state a run without faults leaves in a sandbox of its own (folder `<dir>/clean`): the
+ * baseline a faulted run must end in. The sandbox joins `sandboxes`, for the caller to close.
+ */
+export async function cleanBaseline(
+  dir: string,
+  ds: Dataset,
+  start: () => Promise<RunningSandbox>,
+  run: (workspace: string, sandbox: RunningSandbox) => Promise<{ status: string; message?: string }>,
+  sandboxes: RunningSandbox[],
+): Promise<Snapshot> {
+  const clean = await start();
+  sandboxes.push(clean);
+  const ws = path.join(dir, 'clean');
+  await writeMap(ws, ds, 'approved');
+  const result = await run(ws, clean);
+  assert.equal(result.status, 'completed', result.message);
+  return snapshotOf(clean.state());
 }

@@ -1,7 +1,7 @@
 import { isEmailAddress } from '../../mapping/apply';
 import { visitorExternalId } from '../../model/source-keys';
 import type { RunContext } from '../context';
-import { dependencyId } from '../dry-run-ids';
+import { dependencyId, undecidedDependency } from '../dry-run-ids';
 import { RecordError } from '../errors';
 import { parkDuring } from '../slots';
 import { journaledWrite, sha256 } from '../write';
@@ -25,6 +25,7 @@ export async function contactForConversation(ctx: RunContext, people: PeopleScop
   const userId = customer.userId === null ? null : (people.aliases.get(customer.userId) ?? customer.userId);
   const mapped = userId === null ? undefined : dependencyId(ctx, 'endUsers', String(userId));
   if (mapped) return mapped;
+  if (userId !== null) waitForFailedCustomer(ctx, String(userId), label);
   const email = customer.email?.trim().toLowerCase();
   const key = email && isEmailAddress(email) ? `email:${email}` : customer.userId === null && customer.name?.trim() ? customer.anonymousKey : null;
   if (!key) {
@@ -36,6 +37,17 @@ export async function contactForConversation(ctx: RunContext, people: PeopleScop
   }
   if (customer.userId !== null) ctx.progress.warn(`${label}: end user ${customer.userId} has no Intercom contact; using the record's customer email instead`);
   return visitorContact(ctx, key, key.startsWith('email:') ? email! : null, customer.name?.trim() || null);
+}
+
+/**
+ * A customer whose contact failed, or whose create has no known outcome yet, is waited for rather
+ * than replaced by a contact made from the record's email: that would be a second contact for the
+ * same person, holding conversations the end user's contact should hold. Only a customer the run
+ * skipped (or never had) falls back to the email.
+ */
+function waitForFailedCustomer(ctx: RunContext, userId: string, label: string): void {
+  const why = undecidedDependency(ctx, 'endUsers', userId);
+  if (why) throw new RecordError(`${label}: its customer (end user ${userId}) has no Intercom contact: ${why}. It is migrated with that end user`, 'missing_dependency', 'customerUserId');
 }
 
 function visitorContact(ctx: RunContext, key: string, email: string | null, name: string | null): Promise<string> {

@@ -9,6 +9,7 @@ import { MAX_FILES_PER_PART, readAttachment, type AttachmentFile } from '../atta
 import { textToHtml, withHeading } from '../../mapping/body-html';
 import type { RunContext } from '../context';
 import { errorInfo } from '../error-info';
+import { RecordError } from '../errors';
 import { fingerprint } from '../fingerprint';
 import { journalRecord, migrateRecord } from '../record-outcome';
 import { journaledWrite, sha256 } from '../write';
@@ -321,7 +322,8 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
       continue;
     }
     const outcome = await migrateRecord(ctx, part.objectType, part.sourceId, async () => ({ state: 'migrated', intercomId: await writePart(ctx, plan, conversationId!, part, inIntercom) }));
-    if (outcome?.state === 'failed') throw new Error(`${plan.label}: part ${part.objectType} ${part.sourceId} failed: ${outcome.error.message}`);
+    // The conversation fails for its part's reason (a passing fault is asked again at the end of the run).
+    if (outcome?.state === 'failed') throw new RecordError(`${plan.label}: part ${part.objectType} ${part.sourceId} failed: ${outcome.error.message}`, outcome.error.errorClass, outcome.error.field);
     for (const fold of part.folds ?? []) {
       journalRecord(ctx, fold.objectType, fold.sourceId, { state: 'migrated', intercomId: outcome?.state === 'migrated' ? outcome.intercomId : conversationId });
     }

@@ -4,7 +4,7 @@ import type { EndUser, Organization } from '../../model/source';
 import type { RecordState } from '../../model/journal';
 import type { RunContext } from '../context';
 import { forEachRecord } from '../concurrent';
-import { dependencyId } from '../dry-run-ids';
+import { dependencyId, undecidedDependency } from '../dry-run-ids';
 import { RecordError } from '../errors';
 import { fingerprint } from '../fingerprint';
 import { journalRecord, migrateRecord } from '../record-outcome';
@@ -254,6 +254,10 @@ export async function migrateMemberships(ctx: RunContext, scope: PeopleScope): P
       const userId = scope.aliases.get(m.userId) ?? m.userId;
       const contactId = dependencyId(ctx, 'endUsers', String(userId));
       const companyId = dependencyId(ctx, 'organizations', String(m.organizationId));
+      // A contact or company that failed, or is not decided yet, is waited for: the link is asked again with it.
+      const waiting = (contactId ? undefined : undecidedDependency(ctx, 'endUsers', String(userId)))
+        ?? (companyId ? undefined : undecidedDependency(ctx, 'organizations', String(m.organizationId)));
+      if (waiting) throw new RecordError(`link of end user ${m.userId} to organization ${m.organizationId}: ${contactId ? `organization ${m.organizationId}` : `end user ${m.userId}`} has no Intercom id: ${waiting}`, 'missing_dependency');
       if (!contactId) return { state: 'skipped', reason: `end user ${m.userId} was not migrated` };
       if (!companyId) return { state: 'skipped', reason: `organization ${m.organizationId} was not migrated` };
       // Both were there before this run: the link may be too, and then it is left as it is (rollback keeps it).
