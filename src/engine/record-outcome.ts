@@ -45,3 +45,18 @@ export async function migrateRecord(
   if (state !== undefined) journalRecord(ctx, objectType, sourceId, state);
   return state;
 }
+
+/**
+ * The records that travel inside a failed one (a ticket's messages, comments and files; a chat's
+ * lines) fail with it when they are not in Intercom and not yet accounted for in this run: every
+ * source record ends migrated, skipped or failed. They go with their parent when it is asked again.
+ */
+export function failWithParent(ctx: RunContext, children: readonly { objectType: ObjectType; sourceId: string }[], parent: string, failed: RecordState | undefined): void {
+  if (failed?.state !== 'failed') return;
+  const error = { ...failed.error, message: `${parent} failed: ${failed.error.message}` };
+  for (const { objectType, sourceId } of children) {
+    const known = ctx.ledger.recordState(objectType, sourceId);
+    if (known && (known.runId === ctx.runId || known.result.state !== 'failed')) continue;
+    journalRecord(ctx, objectType, sourceId, { state: 'failed', error });
+  }
+}

@@ -5,7 +5,7 @@ import { attachmentSourceId, type Attachment, type CallLog, type ChatMessage, ty
 import { forEachRecord } from '../concurrent';
 import { RecordError } from '../errors';
 import { callLogInput, chatInput } from '../mapping-inputs';
-import { journalRecord, migrateRecord } from '../record-outcome';
+import { failWithParent, journalRecord, migrateRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
 import { journaledWrite } from '../write';
 import { liveAttachments, writeConversation, type PlannedPart } from './conversation-writer';
@@ -63,7 +63,7 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
   await forEachRecord(ctx, ctx.reader.liveChats(), async (chat) => {
     chatIds.add(chat.id);
     if (scope.chatIds && !scope.chatIds.has(chat.id)) return;
-    await migrateRecord(ctx, 'liveChats', String(chat.id), async (): Promise<RecordState | undefined> => {
+    const ended = await migrateRecord(ctx, 'liveChats', String(chat.id), async (): Promise<RecordState | undefined> => {
       const transcript = lines.get(chat.id) ?? [];
       const skipLines = (reason: string) => {
         for (const m of transcript) journalRecord(ctx, 'chatMessages', String(m.id), { state: 'skipped', reason: `its chat was skipped: ${reason}` });
@@ -105,6 +105,11 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
         extras: { cut: cutValues(mapped), ...(openerKind ? { opener: openerKind } : {}) },
       });
     });
+    const carried = [
+      ...(lines.get(chat.id) ?? []).map((m) => ({ objectType: 'chatMessages' as const, sourceId: String(m.id) })),
+      ...(files.get(chat.id) ?? []).map((a) => ({ objectType: 'attachments' as const, sourceId: attachmentSourceId(a) })),
+    ];
+    failWithParent(ctx, carried, 'its chat', ended);
   }, { overlap: true });
   if (scope.chatIds) return;
   // Lines and files of a chat that does not exist belong to no conversation: skipped by name.
@@ -128,7 +133,7 @@ export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationSco
   }
   await forEachRecord(ctx, ctx.reader.callLogs(), async (call: CallLog) => {
     if (scope.callLogIds && !scope.callLogIds.has(call.id)) return;
-    await migrateRecord(ctx, 'callLogs', String(call.id), async (): Promise<RecordState | undefined> => {
+    const ended = await migrateRecord(ctx, 'callLogs', String(call.id), async (): Promise<RecordState | undefined> => {
       const skip = (reason: string) => {
         for (const a of files.get(call.id) ?? []) journalRecord(ctx, 'attachments', attachmentSourceId(a), { state: 'skipped', reason: `its call log was skipped: ${reason}` });
         return { state: 'skipped' as const, reason };
@@ -178,5 +183,6 @@ export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationSco
         extras: { cut: cutValues(mapped), opener: call.outgoing ? 'agent-opened' : 'placeholder' },
       });
     });
+    failWithParent(ctx, (files.get(call.id) ?? []).map((a) => ({ objectType: 'attachments' as const, sourceId: attachmentSourceId(a) })), 'its call log', ended);
   }, { overlap: true });
 }

@@ -3,7 +3,8 @@ import { messageBodyHtml, textToHtml, withHeading } from '../../mapping/body-htm
 import { toUnixSeconds } from '../../mapping/transforms';
 import { unixSeconds } from '../../model/clock';
 import type { OpenerKind, RecordState } from '../../model/journal';
-import { attachmentSourceId, type ThreadItem, type TicketThread } from '../../model/source';
+import { attachmentSourceId, type Attachment, type ThreadItem, type TicketThread } from '../../model/source';
+import type { ObjectType } from '../../model/object-types';
 import type { RunContext } from '../context';
 import { forEachRecord } from '../concurrent';
 import type { CustomValueIndex } from '../custom-values';
@@ -11,7 +12,7 @@ import { ticketInput } from '../mapping-inputs';
 import { RecordError } from '../errors';
 import { contactForConversation } from './conversation-contact';
 import type { SourceLookups } from '../lookups';
-import { journalRecord, migrateRecord } from '../record-outcome';
+import { failWithParent, journalRecord, migrateRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
 import { liveAttachments, writeConversation, type PlannedConversation, type PlannedPart } from './conversation-writer';
 import type { PeopleScope } from './people';
@@ -145,7 +146,7 @@ export async function migrateTickets(inputs: PlanInputs, scope: ConversationScop
     const t = thread.ticket;
     ticketIds.add(t.id);
     if (scope.ticketIds && !scope.ticketIds.has(t.id)) return;
-    await migrateRecord(ctx, 'tickets', String(t.id), async (): Promise<RecordState | undefined> => {
+    const ended = await migrateRecord(ctx, 'tickets', String(t.id), async (): Promise<RecordState | undefined> => {
       if (!map.objects.tickets.enabled) return { state: 'skipped', reason: 'tickets are disabled in the map' };
       if (t.deleted && !map.options.includeDeletedTickets) return skipThread(ctx, thread, 'deleted in SmarterTrack (options.includeDeletedTickets is off)');
       if (t.spam && !map.options.includeSpamTickets) return skipThread(ctx, thread, 'marked as spam in SmarterTrack (options.includeSpamTickets is off)');
@@ -154,6 +155,7 @@ export async function migrateTickets(inputs: PlanInputs, scope: ConversationScop
       }
       return writeConversation(ctx, await planTicket(inputs, thread));
     });
+    failWithParent(ctx, threadRecords(thread), 'its ticket', ended);
   }, { overlap: true });
   if (!scope.ticketIds) await skipOrphans(ctx, ticketIds);
 }
@@ -171,6 +173,18 @@ async function skipOrphans(ctx: RunContext, ticketIds: ReadonlySet<number>): Pro
   for await (const m of ctx.reader.ticketMessages()) if (!ticketIds.has(m.ticketId)) skip('ticketMessages', String(m.id), m.ticketId);
   for await (const c of ctx.reader.ticketComments()) if (!ticketIds.has(c.ticketId)) skip('ticketComments', String(c.id), c.ticketId);
   for await (const a of ctx.reader.attachments()) if (a.owner.kind === 'ticket' && !ticketIds.has(a.owner.id)) skip('attachments', attachmentSourceId(a), a.owner.id);
+}
+
+/** The records a ticket's thread carries: its messages, comments and files. */
+function threadRecords(thread: TicketThread): { objectType: ObjectType; sourceId: string }[] {
+  const files = (list: readonly Attachment[]) => list.map((a) => ({ objectType: 'attachments' as const, sourceId: attachmentSourceId(a) }));
+  return [
+    ...thread.items.flatMap((item) => [
+      { objectType: item.kind === 'message' ? ('ticketMessages' as const) : ('ticketComments' as const), sourceId: String(item.id) },
+      ...(item.kind === 'message' ? files(item.attachments) : []),
+    ]),
+    ...files(thread.looseAttachments),
+  ];
 }
 
 /** A skipped ticket's messages and comments are skipped with it, so every record is accounted for. */
