@@ -1,8 +1,7 @@
 import { systemClock, unixSeconds } from '../../model/clock';
 import { lookupFor } from '../outcome';
-import { paginate } from '../pagination';
 import type { SearchQuery } from '../schemas/common';
-import { DeletedObject, SearchQuery as SearchQuerySchema } from '../schemas/common';
+import { DeletedObject } from '../schemas/common';
 import type { Tag } from '../schemas/tags';
 import { Tag as TagSchema } from '../schemas/tags';
 import type {
@@ -37,7 +36,7 @@ import {
   UpdateTicketTypeAttributeRequest as UpdateTicketTypeAttributeRequestSchema,
   UpdateTicketTypeRequest as UpdateTicketTypeRequestSchema,
 } from '../schemas/tickets';
-import { Endpoints, seg, validated } from './shared';
+import { Endpoints, replyingContact, replyLabel, searchHits, seg, validated } from './shared';
 
 // When the request left, on the wall clock Intercom also stamps by (a lookup's window when no created_at).
 const nowSeconds = (): number => unixSeconds(systemClock);
@@ -141,7 +140,7 @@ export class TicketsApi extends Endpoints {
   /** An admin comment or note dated `created_at`, with attachment_urls or attachment_files. Not idempotent. */
   async replyAsAdmin(ticketId: string, body: AdminTicketReplyRequest): Promise<TicketPart> {
     const path = `/tickets/${seg(ticketId)}/reply`;
-    const label = `admin ${body.message_type}${body.created_at !== undefined ? `, created_at=${body.created_at}` : ''}`;
+    const label = replyLabel(`admin ${body.message_type}`, body.created_at);
     const data = validated(AdminTicketReplyRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
     return this.transport.request({ method: 'POST', path, body: data, label, response: TicketPartSchema, replay: { lookup: lookupFor.ticketReply(ticketId, data, nowSeconds()) } });
   }
@@ -149,9 +148,8 @@ export class TicketsApi extends Endpoints {
   /** A contact's message dated `created_at`. Refused on Back-office tickets. Not idempotent. */
   async replyAsContact(ticketId: string, body: ContactTicketReplyRequest): Promise<TicketPart> {
     const path = `/tickets/${seg(ticketId)}/reply`;
-    const label = `contact comment${body.created_at !== undefined ? `, created_at=${body.created_at}` : ''}`;
+    const label = replyLabel('contact comment', body.created_at);
     const data = validated(ContactTicketReplyRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
-    const contactId = 'intercom_user_id' in data ? data.intercom_user_id : undefined;
     return this.transport.request({
       method: 'POST',
       path,
@@ -159,7 +157,7 @@ export class TicketsApi extends Endpoints {
       label,
       response: TicketPartSchema,
       replay: { lookup: lookupFor.ticketReply(ticketId, data, nowSeconds()) },
-      ...(contactId !== undefined ? { contactId } : {}),
+      ...replyingContact(data),
     });
   }
 
@@ -181,17 +179,6 @@ export class TicketsApi extends Endpoints {
 
   /** Every ticket matching the query (eventually consistent, like conversation search). */
   search(query: SearchQuery, perPage = 150): AsyncGenerator<Ticket> {
-    return paginate(async (next) => {
-      const q = validated(SearchQuerySchema, query, 'POST /tickets/search');
-      const pagination = { per_page: perPage, ...(next !== undefined && 'starting_after' in next ? { starting_after: next.starting_after } : {}) };
-      const page = await this.transport.request({
-        method: 'POST',
-        path: '/tickets/search',
-        body: { query: q, pagination },
-        response: TicketList,
-        replay: { idempotent: 'a search only reads' },
-      });
-      return { items: page.tickets, pages: page.pages };
-    });
+    return searchHits(this.transport, '/tickets/search', query, perPage, TicketList, (page) => ({ items: page.tickets, pages: page.pages }));
   }
 }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { CustomAttributes, Id, Pages, Timestamp } from './common';
-import { AttachmentFile, ConversationPart } from './conversations';
+import { AdminReplyRequest, byOneContactIdentifier, ContactReplyBase, ConversationPart } from './conversations';
 
-const AttachmentUrls = z.array(z.string().min(1)).max(10);
 const TicketCategory = z.enum(['Customer', 'Back-office', 'Tracker']);
 
 /** POST /ticket_types. Every type also gets `_default_title_` and `_default_description_`. */
@@ -132,35 +131,15 @@ export const UpdateTicketRequest = z.strictObject({
 });
 export type UpdateTicketRequest = z.input<typeof UpdateTicketRequest>;
 
-export const AdminTicketReplyRequest = z
-  .strictObject({
-    message_type: z.enum(['comment', 'note', 'quick_reply']),
-    type: z.literal('admin'),
-    admin_id: z.string().min(1),
-    body: z.string().optional(),
-    created_at: Timestamp.optional(),
-    attachment_urls: AttachmentUrls.optional(),
-    attachment_files: z.array(AttachmentFile).max(10).optional(),
-    skip_notifications: z.boolean().optional(),
-  })
-  .refine((b) => b.message_type === 'quick_reply' || b.body !== undefined, { message: 'comments and notes need a body', path: ['body'] });
+/** The same fields as an admin conversation reply (2.16's admin_reply_ticket_request; attachment_files win over urls). */
+export const AdminTicketReplyRequest = AdminReplyRequest;
 export type AdminTicketReplyRequest = z.input<typeof AdminTicketReplyRequest>;
 
-const ContactTicketReplyBase = {
-  message_type: z.literal('comment'),
-  type: z.literal('user'),
-  body: z.string(),
-  created_at: Timestamp.optional(),
-  attachment_urls: AttachmentUrls.optional(),
-  skip_notifications: z.boolean().optional(),
-};
+// 2.16's contact_reply_ticket_* take no attachment_files; the ticket endpoint adds skip_notifications.
+const { attachment_files: _noFiles, ...ContactTicketReplyBase } = ContactReplyBase;
 
 /** Exactly one of intercom_user_id, user_id or email. Refused on Back-office tickets (400 parameter_mismatch). */
-export const ContactTicketReplyRequest = z.union([
-  z.strictObject({ ...ContactTicketReplyBase, intercom_user_id: z.string().min(1) }),
-  z.strictObject({ ...ContactTicketReplyBase, user_id: z.string().min(1) }),
-  z.strictObject({ ...ContactTicketReplyBase, email: z.string().min(1) }),
-]);
+export const ContactTicketReplyRequest = byOneContactIdentifier({ ...ContactTicketReplyBase, skip_notifications: z.boolean().optional() });
 export type ContactTicketReplyRequest = z.input<typeof ContactTicketReplyRequest>;
 
 /** A ticket part (the answer of a reply, and each part of a ticket): the same shape as a conversation part. */
