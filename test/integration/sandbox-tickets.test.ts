@@ -119,6 +119,9 @@ test('tickets: create with original created_at and attributes, replies and notes
   await ok(call, 'DELETE', `/tickets/${id}/tags/${tag.id}`, { admin_id: ADMIN });
   assert.deepEqual(sandbox.state().tickets[id]?.tags, []);
   assert.equal((await errorOf(call, 'DELETE', `/tickets/${id}/tags/${tag.id}`, { admin_id: ADMIN })).code, 'tag_not_found');
+  await ok(call, 'POST', `/tickets/${id}/tags`, { id: tag.id, admin_id: ADMIN });
+  assert.equal((await call('DELETE', `/tags/${tag.id}`)).status, 200);
+  assert.deepEqual(sandbox.state().tickets[id]?.tags, [], 'a deleted tag leaves the tickets that carried it');
 
   assert.equal((await ok(call, 'PUT', `/tickets/${id}`, { admin_id: Number(ADMIN), assignee_id: TEAM })).team_assignee_id, Number(TEAM));
   const unassigned = await ok(call, 'PUT', `/tickets/${id}`, { admin_id: Number(ADMIN), assignee_id: '0' });
