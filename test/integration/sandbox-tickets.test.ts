@@ -91,7 +91,9 @@ test('tickets: create with original created_at and attributes, replies and notes
   assert.equal(created.admin_assignee_id, Number(ADMIN));
   assert.equal(created.open, true);
 
-  const byEmail = await ok(call, 'POST', '/tickets', { ticket_type_id: type.id, contacts: [{ email: 'new@example.com' }], ticket_attributes: { Priority: 'Low' } });
+  const company = await ok(call, 'POST', '/companies', { company_id: 'acme', name: 'Acme' });
+  const byEmail = await ok(call, 'POST', '/tickets', { ticket_type_id: type.id, contacts: [{ email: 'new@example.com' }], ticket_attributes: { Priority: 'Low' }, company_id: company.id });
+  assert.equal(sandbox.state().tickets[byEmail.id]?.company_id, company.id);
   const newContact = sandbox.state().contacts[byEmail.contacts.contacts[0].id];
   assert.equal(newContact?.email, 'new@example.com', 'an unknown email creates a contact');
 
