@@ -142,7 +142,7 @@ export function registerTickets(router: Router<Store>): void {
     const teamAssignee = optId(assignment, 'team_assignee_id');
     const admin = adminAssignee === undefined || adminAssignee === '0' ? undefined : findAssignee(store, adminAssignee, 'admin');
     const team = teamAssignee === undefined || teamAssignee === '0' ? undefined : findAssignee(store, teamAssignee, 'team');
-    optBool(b, 'skip_notifications');
+    optBool(b, 'skip_notifications'); // type-checked only: the sandbox sends no notifications
     const createdAt = optInt(b, 'created_at') ?? store.now();
     if (isNew) addContact(store, contact);
     const ticket: Ticket = {
