@@ -6,6 +6,7 @@ import { CustomObjectsApi } from './endpoints/custom-objects';
 import { DataAttributesApi } from './endpoints/data-attributes';
 import { HelpCenterApi } from './endpoints/help-center';
 import { TagsApi } from './endpoints/tags';
+import { TicketsApi, TicketTypesApi } from './endpoints/tickets';
 import type { RateLimiterStats } from './rate-limiter';
 import { Transport } from './transport';
 import type { TransportOptions } from './transport';
@@ -26,6 +27,8 @@ export class IntercomClient {
   readonly conversations: ConversationsApi;
   readonly helpCenter: HelpCenterApi;
   readonly customObjects: CustomObjectsApi;
+  readonly ticketTypes: TicketTypesApi;
+  readonly tickets: TicketsApi;
 
   constructor(options: IntercomClientOptions) {
     this.transport = new Transport(options);
@@ -37,6 +40,8 @@ export class IntercomClient {
     this.conversations = new ConversationsApi(this.transport);
     this.helpCenter = new HelpCenterApi(this.transport);
     this.customObjects = new CustomObjectsApi(this.transport);
+    this.ticketTypes = new TicketTypesApi(this.transport);
+    this.tickets = new TicketsApi(this.transport);
   }
 
   /** Live figures: requests sent, 429s, current rate. */

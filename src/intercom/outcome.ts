@@ -2,6 +2,7 @@ import type { CreateContactRequest } from './schemas/contacts';
 import type { AdminReplyRequest, ContactReplyRequest, ConversationPartRequest, CreateConversationRequest } from './schemas/conversations';
 import type { CreateConversationAttributeRequest, CreateDataAttributeRequest } from './schemas/data-attributes';
 import type { CreateArticleRequest, CreateCollectionRequest } from './schemas/help-center';
+import type { AdminTicketReplyRequest, ContactTicketReplyRequest, CreateTicketRequest, CreateTicketTypeAttributeRequest, CreateTicketTypeRequest } from './schemas/tickets';
 
 /**
  * What a lookup needs to decide whether a write whose response was lost was applied.
@@ -21,6 +22,18 @@ export type OutcomeLookup =
       author_id?: string;
       sent_at: number;
     }
+  | {
+      kind: 'ticket';
+      /** The ticket's one contact, as the create named it. */
+      contact: { id: string } | { external_id: string } | { email: string };
+      ticket_type_id: string;
+      created_at?: number;
+      title?: string;
+      sent_at: number;
+    }
+  | { kind: 'ticket_reply'; ticket_id: string; created_at?: number; body?: string; part_type: string; author_id?: string; sent_at: number }
+  | { kind: 'ticket_type'; name: string }
+  | { kind: 'ticket_type_attribute'; ticket_type_id: string; name: string }
   | { kind: 'conversation_state'; conversation_id: string; action: 'close' | 'open' | 'snoozed' | 'assignment'; assignee_id?: string; assignee_type?: 'admin' | 'team' }
   | { kind: 'tag'; name: string }
   | { kind: 'attribute'; model: 'contact' | 'company'; name: string }
@@ -39,6 +52,14 @@ export function describeLookup(lookup: OutcomeLookup): string {
       return `conversation of contact ${lookup.contact_id} created_at=${lookup.created_at ?? 'now'}`;
     case 'reply':
       return `${lookup.part_type} on conversation ${lookup.conversation_id} created_at=${lookup.created_at ?? 'now'}`;
+    case 'ticket':
+      return `ticket of contact ${Object.values(lookup.contact)[0] ?? '?'} created_at=${lookup.created_at ?? 'now'}`;
+    case 'ticket_reply':
+      return `${lookup.part_type} on ticket ${lookup.ticket_id} created_at=${lookup.created_at ?? 'now'}`;
+    case 'ticket_type':
+      return `ticket type name=${lookup.name}`;
+    case 'ticket_type_attribute':
+      return `attribute name=${lookup.name} of ticket type ${lookup.ticket_type_id}`;
     case 'conversation_state':
       return `${lookup.action} on conversation ${lookup.conversation_id}`;
     case 'tag':
@@ -94,6 +115,30 @@ export const lookupFor = {
       ...(body.body !== undefined ? { body: body.body } : {}),
       ...(body.created_at !== undefined ? { created_at: body.created_at } : {}),
     };
+  },
+  ticketCreate(body: CreateTicketRequest, sentAt: number): OutcomeLookup {
+    const title = body.ticket_attributes?._default_title_;
+    return {
+      kind: 'ticket',
+      contact: body.contacts[0]!,
+      ticket_type_id: body.ticket_type_id,
+      sent_at: sentAt,
+      ...(body.created_at !== undefined ? { created_at: body.created_at } : {}),
+      ...(typeof title === 'string' ? { title } : {}),
+    };
+  },
+  /** The same decision as a conversation reply, made on the ticket's parts. */
+  ticketReply(ticketId: string, body: AdminTicketReplyRequest | ContactTicketReplyRequest, sentAt: number): OutcomeLookup {
+    const reply = body.type === 'admin' ? lookupFor.adminReply(ticketId, body, sentAt) : lookupFor.contactReply(ticketId, body, sentAt);
+    if (reply.kind !== 'reply') throw new Error('a reply lookup is a reply');
+    const { kind: _kind, conversation_id: _conversation, ...rest } = reply;
+    return { kind: 'ticket_reply', ticket_id: ticketId, ...rest };
+  },
+  ticketType(body: CreateTicketTypeRequest): OutcomeLookup {
+    return { kind: 'ticket_type', name: body.name };
+  },
+  ticketTypeAttribute(ticketTypeId: string, body: CreateTicketTypeAttributeRequest): OutcomeLookup {
+    return { kind: 'ticket_type_attribute', ticket_type_id: ticketTypeId, name: body.name };
   },
   conversationPart(conversationId: string, body: ConversationPartRequest): OutcomeLookup {
     return {

@@ -4,6 +4,7 @@ import type { OutcomeLookup } from './outcome';
 import { describeLookup } from './outcome';
 import type { Contact } from './schemas/contacts';
 import type { Conversation, ConversationPart } from './schemas/conversations';
+import type { Ticket } from './schemas/tickets';
 import type { SearchIndex } from './search-witnesses';
 
 /**
@@ -122,15 +123,48 @@ async function findConversation(
   return undefined;
 }
 
-async function findReply(client: IntercomClient, lookup: Extract<OutcomeLookup, { kind: 'reply' }>): Promise<ConversationPart | undefined> {
-  const conversation = await client.conversations.get(lookup.conversation_id);
+/** The part a reply would have added: same type, moment, body and (when known) author. Conversations and tickets alike. */
+function replyAmong(parts: readonly ConversationPart[], lookup: Extract<OutcomeLookup, { kind: 'reply' | 'ticket_reply' }>): ConversationPart | undefined {
   const want = lookup.body === undefined ? undefined : normalizeBody(lookup.body);
-  return (conversation.conversation_parts?.conversation_parts ?? []).find(
+  return parts.find(
     (part) =>
       part.part_type === lookup.part_type &&
       sameMoment(part.created_at, lookup.created_at, lookup.sent_at) &&
       (want === undefined || normalizeBody(part.body) === want) &&
       (lookup.author_id === undefined || part.author?.id == null || part.author.id === lookup.author_id),
+  );
+}
+
+async function findReply(client: IntercomClient, lookup: Extract<OutcomeLookup, { kind: 'reply' }>): Promise<ConversationPart | undefined> {
+  const conversation = await client.conversations.get(lookup.conversation_id);
+  return replyAmong(conversation.conversation_parts?.conversation_parts ?? [], lookup);
+}
+
+async function findTicketReply(client: IntercomClient, lookup: Extract<OutcomeLookup, { kind: 'ticket_reply' }>): Promise<ConversationPart | undefined> {
+  const ticket = await client.tickets.get(lookup.ticket_id);
+  return replyAmong(ticket.ticket_parts?.ticket_parts ?? [], lookup);
+}
+
+/** The Intercom id of the contact a ticket create named (by id, external_id or email). */
+async function ticketContactId(client: IntercomClient, contact: Extract<OutcomeLookup, { kind: 'ticket' }>['contact']): Promise<string | undefined> {
+  if ('id' in contact) return contact.id;
+  if ('external_id' in contact) return (await client.contacts.findByExternalId(contact.external_id))?.id;
+  return (await firstOf(client.contacts.search({ field: 'email', operator: '=', value: contact.email }), () => true))?.id;
+}
+
+async function findTicket(client: IntercomClient, lookup: Extract<OutcomeLookup, { kind: 'ticket' }>): Promise<Ticket | undefined> {
+  const contactId = await ticketContactId(client, lookup.contact);
+  if (contactId === undefined) return undefined;
+  const query = {
+    operator: 'AND' as const,
+    value: [
+      { field: 'contact_ids', operator: '=' as const, value: contactId },
+      { field: 'ticket_type_id', operator: '=' as const, value: lookup.ticket_type_id },
+    ],
+  };
+  return firstOf(
+    client.tickets.search(query),
+    (t) => sameMoment(t.created_at, lookup.created_at, lookup.sent_at) && (lookup.title === undefined || t.ticket_attributes?._default_title_ === lookup.title),
   );
 }
 
@@ -173,6 +207,16 @@ async function findOnce(client: IntercomClient, lookup: OutcomeLookup): Promise<
       return hit(await findReply(client, lookup));
     case 'conversation_state':
       return hit(await findState(client, lookup));
+    case 'ticket':
+      return hit(await findTicket(client, lookup));
+    case 'ticket_reply':
+      return hit(await findTicketReply(client, lookup));
+    case 'ticket_type':
+      return hit((await client.ticketTypes.list()).find((t) => t.name.toLowerCase() === lookup.name.toLowerCase()));
+    case 'ticket_type_attribute': {
+      const type = await client.ticketTypes.get(lookup.ticket_type_id);
+      return hit((type.ticket_type_attributes?.data ?? []).find((a) => a.name === lookup.name));
+    }
     case 'tag': {
       const name = lookup.name.toLowerCase();
       return hit((await client.tags.list()).find((t) => t.name.toLowerCase() === name));
@@ -197,7 +241,7 @@ async function findOnce(client: IntercomClient, lookup: OutcomeLookup): Promise<
 
 /** Lookups that must wait for Intercom's search to settle before "not applied" can be concluded. */
 export function waitsForSearch(lookup: OutcomeLookup): boolean {
-  if (lookup.kind === 'conversation') return true;
+  if (lookup.kind === 'conversation' || lookup.kind === 'ticket') return true;
   if (lookup.kind !== 'contact') return false;
   const userByExternalId = lookup.external_id !== undefined && lookup.role !== 'lead';
   return !userByExternalId;
@@ -212,13 +256,13 @@ export async function resolveUnknown(client: IntercomClient, lookup: OutcomeLook
   return resolveThroughSearch(client, lookup, options, sleep);
 }
 
-const indexOf = (lookup: OutcomeLookup): SearchIndex => (lookup.kind === 'conversation' ? 'conversations' : 'contacts');
+const indexOf = (lookup: OutcomeLookup): SearchIndex => (lookup.kind === 'conversation' ? 'conversations' : lookup.kind === 'ticket' ? 'tickets' : 'contacts');
 
 /** Whether search returns every one of these objects (this client created them: they exist). */
 async function searchShows(client: IntercomClient, index: SearchIndex, ids: string[]): Promise<boolean> {
   const query = { operator: 'OR' as const, value: ids.map((id) => ({ field: 'id', operator: '=' as const, value: id })) };
   const seen = new Set<string>();
-  const results = index === 'conversations' ? client.conversations.search(query) : client.contacts.search(query);
+  const results = index === 'conversations' ? client.conversations.search(query) : index === 'tickets' ? client.tickets.search(query) : client.contacts.search(query);
   for await (const hit of results) seen.add(hit.id);
   return ids.every((id) => seen.has(id));
 }

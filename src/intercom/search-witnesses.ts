@@ -8,7 +8,7 @@
  * write shows the earlier one too. While a witness stays invisible, search is demonstrably behind and
  * "not applied" cannot be concluded, however long the fixed wait was.
  */
-export type SearchIndex = 'contacts' | 'conversations';
+export type SearchIndex = 'contacts' | 'conversations' | 'tickets';
 
 export interface Witness {
   id: string;
@@ -22,7 +22,7 @@ export const WITNESSES_PER_DECISION = 3;
 const KEPT = 4_000;
 
 export class SearchWitnesses {
-  private readonly byIndex: Record<SearchIndex, Witness[]> = { contacts: [], conversations: [] };
+  private readonly byIndex: Record<SearchIndex, Witness[]> = { contacts: [], conversations: [], tickets: [] };
 
   /** A create that Intercom answered with the object: `sentAtMs` is when the request left. */
   record(index: SearchIndex, id: string, sentAtMs: number): void {

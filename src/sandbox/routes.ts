@@ -11,6 +11,8 @@ import { registerCustomObjects } from './resources/custom-objects';
 import { registerDataAttributes } from './resources/data-attributes';
 import { registerHelpCenter } from './resources/help-center';
 import { registerTags } from './resources/tags';
+import { registerTicketTypes } from './resources/ticket-types';
+import { registerTickets } from './resources/tickets';
 import type { Store } from './state/store';
 
 /** Every Intercom endpoint the sandbox serves. */
@@ -25,6 +27,8 @@ export function registerRoutes(router: Router<Store>): void {
   registerDataAttributes(router);
   registerConversationAttributes(router);
   registerConversations(router);
+  registerTicketTypes(router);
+  registerTickets(router);
   registerHelpCenter(router);
   registerCustomObjects(router);
 }

@@ -55,6 +55,21 @@ const RESPONSES: Record<string, z.ZodType> = {
   'DELETE /articles/{article_id}': S.DeletedObject,
   'POST /custom_object_instances/{custom_object_type_identifier}': S.CustomObjectInstance,
   'DELETE /custom_object_instances/{custom_object_type_identifier}': S.DeletedObject,
+  'GET /ticket_types': S.TicketTypeList,
+  'POST /ticket_types': S.TicketType,
+  'GET /ticket_types/{ticket_type_id}': S.TicketType,
+  'PUT /ticket_types/{ticket_type_id}': S.TicketType,
+  'POST /ticket_types/{ticket_type_id}/attributes': S.TicketTypeAttribute,
+  'PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}': S.TicketTypeAttribute,
+  'GET /ticket_states': S.TicketStateList,
+  'POST /tickets': S.Ticket,
+  'GET /tickets/{ticket_id}': S.Ticket,
+  'PUT /tickets/{ticket_id}': S.Ticket,
+  'DELETE /tickets/{ticket_id}': S.DeletedObject,
+  'POST /tickets/{ticket_id}/reply': S.TicketPart,
+  'POST /tickets/{ticket_id}/tags': S.Tag,
+  'DELETE /tickets/{ticket_id}/tags/{tag_id}': S.Tag,
+  'POST /tickets/search': S.TicketList,
 };
 
 interface Operation {

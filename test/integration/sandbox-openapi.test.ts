@@ -74,3 +74,31 @@ test('sandbox response validation: findings land in the request log as responseE
     }
   }
 });
+
+test('sandbox OpenAPI validation: ticket traffic as Intercom\'s examples send it passes both ways; a wrong category is refused', { skip }, async (t) => {
+  const { sandbox, call } = await sandboxWithClient({ openapiPath });
+  t.after(() => sandbox.close());
+  const contactId = await createUser(call, { email: 'tix@example.com' });
+  const type = await call('POST', '/ticket_types', { name: 'Bug', description: 'Used for tracking bugs', category: 'Customer', icon: '🐞', is_internal: false });
+  assert.equal(type.status, 200, JSON.stringify(type.body));
+  const attribute = await call('POST', `/ticket_types/${type.body.id}/attributes`, { name: 'Bug Priority', description: 'Priority level of the bug', data_type: 'list', list_items: 'Low Priority,Medium Priority,High Priority' });
+  assert.equal(attribute.status, 200);
+  assert.equal((await call('PUT', `/ticket_types/${type.body.id}/attributes/${attribute.body.id}`, { visible_to_contacts: false })).status, 200);
+  assert.equal((await call('GET', '/ticket_states')).status, 200);
+  // Numeric ids where 2.16 declares strings, as its own examples send them (ticket_type_id: 88, admin_id: 991267001).
+  const ticket = await call('POST', '/tickets', { ticket_type_id: Number(type.body.id), contacts: [{ id: contactId }], created_at: 1_590_000_000, ticket_attributes: { _default_title_: 'example', _default_description_: 'there is a problem' } });
+  assert.equal(ticket.status, 200, JSON.stringify(ticket.body));
+  const id = ticket.body.id as string;
+  assert.equal((await call('POST', `/tickets/${id}/reply`, { message_type: 'note', type: 'admin', admin_id: 991267001, body: '<p>internal</p>', created_at: 1_590_000_100 })).status, 200);
+  assert.equal((await call('POST', `/tickets/${id}/reply`, { message_type: 'comment', type: 'user', intercom_user_id: contactId, body: 'hi', created_at: 1_590_000_200 })).status, 200);
+  assert.equal((await call('PUT', `/tickets/${id}`, { open: false, admin_id: 991267001, assignee_id: '0' })).status, 200);
+  assert.equal((await call('POST', '/tickets/search', { query: { field: 'id', operator: '=', value: id } })).body.total_count, 1);
+  assert.equal((await call('GET', `/tickets/${id}`)).status, 200);
+  assert.equal((await call('DELETE', `/tickets/${id}`)).status, 200);
+  const ticketRoutes = sandbox.requests().filter((r) => r.path.startsWith('/ticket'));
+  assert.deepEqual(ticketRoutes.filter((r) => r.validationErrors || r.responseErrors).map((r) => `${r.method} ${r.path}`), []);
+
+  const wrong = await call('POST', '/ticket_types', { name: 'Other', category: 'Incident' });
+  assert.equal(wrong.status, 400);
+  assert.ok(wrong.body.validation_errors.some((e: { where: string }) => e.where === 'body/category'));
+});

@@ -7,7 +7,7 @@ import { applyOps, ChangeSet, type LogOp } from '../../src/sandbox/state/log-ops
 import { DurableState, logFileOf, recoverState } from '../../src/sandbox/state/durable-state';
 import { saveState } from '../../src/sandbox/state/persistence';
 import { DEFAULT_SEED, stateFromSeed } from '../../src/sandbox/state/seed';
-import type { Contact, Conversation, ConversationPart, SandboxState } from '../../src/sandbox/state/types';
+import type { Contact, Conversation, ConversationPart, SandboxState, Ticket } from '../../src/sandbox/state/types';
 import { readLog } from '../../src/sandbox/state/write-ahead-log';
 
 const seedState = (): SandboxState => stateFromSeed(DEFAULT_SEED);
@@ -112,6 +112,30 @@ test('wal: a reply logs its new part only; replay rebuilds the whole thread, als
   // A crash after the state file was rewritten but before the log was emptied replays it again.
   const again = log.reduce((state, ops) => applyOps(state, json(ops)), json(live) as unknown as Record<string, unknown>);
   assert.deepEqual(again, json(live));
+});
+
+test('wal: a ticket reply logs its new part only, into the ticket; replay rebuilds the ticket', () => {
+  const live = seedState();
+  const changes = new ChangeSet();
+  const base = json(live);
+  const ticket: Ticket = {
+    id: '1291', ticket_id: '31', ticket_type_id: '81', ticket_state_id: '8101', previous_ticket_state_id: null, open: true, is_shared: false, contact_ids: ['c1'],
+    company_id: null, ticket_attributes: {}, admin_assignee_id: 0, team_assignee_id: 0, snoozed_until: null, created_at: 1, updated_at: 1, tags: [], parts: [], searchable_at_ms: 0,
+  };
+  live.tickets['1291'] = ticket;
+  changes.add(['tickets', '1291']);
+  const log: LogOp[][] = [changes.take(live)];
+  for (const n of [1, 2]) {
+    ticket.parts.push(part(`p${n}`, `reply ${n}`));
+    changes.add(['tickets', '1291']);
+    log.push(changes.take(live));
+  }
+  const last = log[2]![0]!;
+  assert.ok(last.op === 'conversation' && last.collection === 'tickets');
+  assert.deepEqual([last.partsFrom, (last.value.parts as ConversationPart[]).map((p) => p.body)], [1, ['reply 2']]);
+  const replayed = log.reduce((state, ops) => applyOps(state, json(ops)), json(base) as unknown as Record<string, unknown>);
+  assert.deepEqual(replayed, json(live));
+  assert.deepEqual(Object.keys(replayed.conversations as object), [], 'nothing lands among the conversations');
 });
 
 test('wal: a reset replaces the whole state before the records changed after it in the same batch; deletes and nested paths replay', () => {

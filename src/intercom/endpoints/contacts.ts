@@ -1,5 +1,4 @@
 import type { SearchQuery } from '../schemas/common';
-import { SearchQuery as SearchQuerySchema } from '../schemas/common';
 import { Company, ContactCompanies } from '../schemas/companies';
 import type { Tag } from '../schemas/tags';
 import { TagList } from '../schemas/tags';
@@ -14,7 +13,7 @@ import {
 } from '../schemas/contacts';
 import { lookupFor } from '../outcome';
 import { paginate } from '../pagination';
-import { Endpoints, orUndefined, seg, validated } from './shared';
+import { Endpoints, orUndefined, searchHits, seg, validated } from './shared';
 
 export class ContactsApi extends Endpoints {
   /**
@@ -67,18 +66,7 @@ export class ContactsApi extends Endpoints {
    * (up to minutes) ago may be missing.
    */
   search(query: SearchQuery, perPage = 50): AsyncGenerator<Contact> {
-    return paginate(async (next) => {
-      const q = validated(SearchQuerySchema, query, 'POST /contacts/search');
-      const pagination = { per_page: perPage, ...(next !== undefined && 'starting_after' in next ? { starting_after: next.starting_after } : {}) };
-      const page = await this.transport.request({
-        method: 'POST',
-        path: '/contacts/search',
-        body: { query: q, pagination },
-        response: ContactList,
-        replay: { idempotent: 'a search only reads' },
-      });
-      return { items: page.data, pages: page.pages };
-    });
+    return searchHits(this.transport, '/contacts/search', query, perPage, ContactList, (page) => ({ items: page.data, pages: page.pages }));
   }
 
   /** Every contact, paged with starting_after. */

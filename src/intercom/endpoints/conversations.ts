@@ -2,7 +2,7 @@ import { systemClock, unixSeconds } from '../../model/clock';
 import { lookupFor } from '../outcome';
 import { paginate } from '../pagination';
 import type { SearchQuery } from '../schemas/common';
-import { DeletedObject, SearchQuery as SearchQuerySchema } from '../schemas/common';
+import { DeletedObject } from '../schemas/common';
 import type {
   AdminReplyRequest,
   ContactReplyRequest,
@@ -22,7 +22,7 @@ import {
   Message as MessageSchema,
   UpdateConversationRequest as UpdateConversationRequestSchema,
 } from '../schemas/conversations';
-import { Endpoints, seg, validated } from './shared';
+import { Endpoints, replyingContact, replyLabel, searchHits, seg, validated } from './shared';
 
 /** What POST /conversations gives back, with the trap removed: use `conversation_id`. */
 export interface CreatedConversation {
@@ -61,9 +61,8 @@ export class ConversationsApi extends Endpoints {
   /** A contact's message in the thread, dated `created_at`. Not idempotent. */
   async replyAsContact(conversationId: string, body: ContactReplyRequest): Promise<Conversation> {
     const path = `/conversations/${seg(conversationId)}/reply`;
-    const label = `contact comment${body.created_at !== undefined ? `, created_at=${body.created_at}` : ''}`;
+    const label = replyLabel('contact comment', body.created_at);
     const data = validated(ContactReplyRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
-    const contactId = 'intercom_user_id' in data ? data.intercom_user_id : undefined;
     return this.transport.request({
       method: 'POST',
       path,
@@ -71,7 +70,7 @@ export class ConversationsApi extends Endpoints {
       label,
       response: ConversationSchema,
       replay: { lookup: lookupFor.contactReply(conversationId, data, nowSeconds()) },
-      ...(contactId !== undefined ? { contactId } : {}),
+      ...replyingContact(data),
     });
   }
 
@@ -82,7 +81,7 @@ export class ConversationsApi extends Endpoints {
    */
   async replyAsAdmin(conversationId: string, body: AdminReplyRequest): Promise<Conversation> {
     const path = `/conversations/${seg(conversationId)}/reply`;
-    const label = `admin ${body.message_type}${body.created_at !== undefined ? `, created_at=${body.created_at}` : ''}`;
+    const label = replyLabel(`admin ${body.message_type}`, body.created_at);
     const data = validated(AdminReplyRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
     return this.transport.request({
       method: 'POST',
@@ -154,18 +153,7 @@ export class ConversationsApi extends Endpoints {
 
   /** Every conversation matching the query (eventually consistent, like contact search). */
   search(query: SearchQuery, perPage = 150): AsyncGenerator<Conversation> {
-    return paginate(async (next) => {
-      const q = validated(SearchQuerySchema, query, 'POST /conversations/search');
-      const pagination = { per_page: perPage, ...(next !== undefined && 'starting_after' in next ? { starting_after: next.starting_after } : {}) };
-      const page = await this.transport.request({
-        method: 'POST',
-        path: '/conversations/search',
-        body: { query: q, pagination },
-        response: ConversationList,
-        replay: { idempotent: 'a search only reads' },
-      });
-      return { items: page.conversations, pages: page.pages };
-    });
+    return searchHits(this.transport, '/conversations/search', query, perPage, ConversationList, (page) => ({ items: page.conversations, pages: page.pages }));
   }
 
   list(perPage = 150): AsyncGenerator<Conversation> {

@@ -30,7 +30,7 @@ export const Message = z.looseObject({
 });
 export type Message = z.infer<typeof Message>;
 
-const ContactReplyBase = {
+export const ContactReplyBase = {
   message_type: z.literal('comment'),
   type: z.literal('user'),
   body: z.string(),
@@ -39,12 +39,16 @@ const ContactReplyBase = {
   attachment_files: AttachmentFiles.optional(),
 };
 
-/** Contact reply: exactly one of intercom_user_id, email or user_id (two would match several oneOf branches). */
-export const ContactReplyRequest = z.union([
-  z.strictObject({ ...ContactReplyBase, intercom_user_id: z.string().min(1) }),
-  z.strictObject({ ...ContactReplyBase, email: z.string().min(1) }),
-  z.strictObject({ ...ContactReplyBase, user_id: z.string().min(1) }),
-]);
+/** A contact reply's fields with exactly one of intercom_user_id, email or user_id (two would match several oneOf branches). */
+export function byOneContactIdentifier<B extends z.ZodRawShape>(base: B) {
+  return z.union([
+    z.strictObject({ ...base, intercom_user_id: z.string().min(1) }),
+    z.strictObject({ ...base, email: z.string().min(1) }),
+    z.strictObject({ ...base, user_id: z.string().min(1) }),
+  ]);
+}
+
+export const ContactReplyRequest = byOneContactIdentifier(ContactReplyBase);
 export type ContactReplyRequest = z.input<typeof ContactReplyRequest>;
 
 export const AdminReplyRequest = z

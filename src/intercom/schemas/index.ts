@@ -7,3 +7,4 @@ export * from './data-attributes';
 export * from './conversations';
 export * from './help-center';
 export * from './custom-objects';
+export * from './tickets';

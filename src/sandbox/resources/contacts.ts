@@ -19,6 +19,23 @@ export function findContact(store: Store, id: string): Contact {
   return contact;
 }
 
+/** A new contact with nothing set yet (not stored: see addContact). */
+export function blankContact(store: Store, role: Contact['role']): Contact {
+  const now = store.now();
+  return {
+    id: store.nextHexId('contact'), role, external_id: null, email: null, email_verified: null, phone: null, name: null,
+    avatar: null, owner_id: null, signed_up_at: null, last_seen_at: null, unsubscribed_from_emails: false, custom_attributes: dict(),
+    created_at: now, updated_at: now, archived: false, company_ids: [], tag_ids: [], searchable_at_ms: store.searchableAtMs(),
+  };
+}
+
+/** Stores a new contact, indexed and logged. */
+export function addContact(store: Store, contact: Contact): void {
+  store.state.contacts[contact.id] = contact;
+  indexContact(indexes(store.state), contact);
+  store.changed('contacts', contact.id);
+}
+
 /**
  * Users are unique by email and by external_id, archived ones included; leads are exempt.
  * The 409 message carries the existing id, which clients parse to recover.
@@ -98,17 +115,10 @@ export function registerContacts(router: Router<Store>): void {
     if (b.email === undefined && b.external_id === undefined && b.role === undefined) {
       throw badRequest('parameter_not_found', 'email, external_id or role is required');
     }
-    const now = store.now();
-    const contact: Contact = {
-      id: store.nextHexId('contact'), role: readRole(b) ?? 'user', external_id: null, email: null, email_verified: null, phone: null, name: null,
-      avatar: null, owner_id: null, signed_up_at: null, last_seen_at: null, unsubscribed_from_emails: false, custom_attributes: dict(),
-      created_at: now, updated_at: now, archived: false, company_ids: [], tag_ids: [], searchable_at_ms: store.searchableAtMs(),
-    };
+    const contact = blankContact(store, readRole(b) ?? 'user');
     applyFields(store, contact, b);
     checkUnique(store, contact);
-    store.state.contacts[contact.id] = contact;
-    indexContact(indexes(store.state), contact);
-    store.changed('contacts', contact.id);
+    addContact(store, contact);
     return { body: renderContact(store, contact) };
   });
 

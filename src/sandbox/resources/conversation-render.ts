@@ -7,7 +7,7 @@ import { renderCompany } from './render';
 // A conversation as Intercom returns it: source, contacts, parts, and statistics derived from the parts.
 
 /** 2.16's part author declares `name` nullable but `email` not: an author without an email has none in the answer. */
-function authorOf(store: Store, author: { type: string; id: string }): Record<string, unknown> {
+export function authorOf(store: Store, author: { type: string; id: string }): Record<string, unknown> {
   if (author.type === 'admin') {
     const admin = store.state.admins.find((a) => a.id === author.id);
     return withoutNulls({ type: 'admin', id: author.id, name: admin?.name ?? null, email: admin?.email ?? null }, ['email']);

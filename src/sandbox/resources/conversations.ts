@@ -13,8 +13,9 @@ import { findCompany } from './companies';
 import { dict } from '../state/dict';
 import { storedBody } from './stored-body';
 import { renderConversation } from './conversation-render';
+import { applyTag, removeTag } from './thread-tags';
 
-function planGate(store: Store): void {
+export function planGate(store: Store): void {
   if (store.state.planRestricted) throw new ApiError(403, 'api_plan_restricted', 'Active subscription needed.');
 }
 
@@ -24,13 +25,16 @@ function findConversation(store: Store, id: string): Conversation {
   return conversation;
 }
 
-function requireAdmin(store: Store, body: Body): string {
+export function requireAdmin(store: Store, body: Body): string {
   const adminId = requireId(body, 'admin_id');
   if (!store.state.admins.some((a) => a.id === adminId)) throw new ApiError(404, 'admin_not_found', 'Admin not found');
   return adminId;
 }
 
-function checkPartRoom(c: Conversation): void {
+/** Conversations and tickets: a thread of parts. */
+type Thread = Pick<Conversation, 'parts' | 'updated_at'>;
+
+export function checkPartRoom(c: Thread): void {
   // Intercom keeps at most 500 parts; the sandbox refuses the 501st (behaviour beyond is undocumented).
   if (c.parts.length >= MAX_CONVERSATION_PARTS) {
     throw new ApiError(422, 'conversation_part_limit_reached', `Conversation has reached the maximum of ${MAX_CONVERSATION_PARTS} parts`);
@@ -38,14 +42,14 @@ function checkPartRoom(c: Conversation): void {
 }
 
 /** Handlers check everything first and mutate last, so a refused request leaves no trace. */
-function addPart(store: Store, c: Conversation, part: Omit<ConversationPart, 'id' | 'updated_at' | 'notified_at'>): void {
+export function addPart(store: Store, c: Thread, part: Omit<ConversationPart, 'id' | 'updated_at' | 'notified_at'>): void {
   checkPartRoom(c);
   const now = store.now();
   c.parts.push({ ...part, id: store.nextNumericId('part'), updated_at: Math.max(part.created_at, now), notified_at: part.created_at });
   c.updated_at = Math.max(c.updated_at, part.created_at, now);
 }
 
-function findReplyingContact(store: Store, b: Body): string {
+export function findReplyingContact(store: Store, b: Body): string {
   const byId = optId(b, 'intercom_user_id');
   const byExternal = optId(b, 'user_id');
   const byEmail = optString(b, 'email');
@@ -60,6 +64,41 @@ function findReplyingContact(store: Store, b: Body): string {
   if (!byId && !byExternal && !byEmail) throw badRequest('parameter_not_found', 'intercom_user_id, user_id or email is required');
   if (!contact) throw notFound('User Not Found');
   return contact.id;
+}
+
+/** Who replies and how (`type` user or admin, and its message types), read from a reply body. */
+export interface ReplyAuthor {
+  type: string;
+  id: string;
+  messageType: string;
+}
+
+export function readReplyAuthor(store: Store, b: Body): ReplyAuthor {
+  const type = requireString(b, 'type');
+  const messageType = requireString(b, 'message_type');
+  if (type === 'user') {
+    if (messageType !== 'comment') throw withField(badRequest('parameter_invalid', 'message_type must be comment for a contact reply'), 'message_type');
+    const id = findReplyingContact(store, b);
+    return { type: store.state.contacts[id]?.role ?? 'user', id, messageType };
+  }
+  if (type === 'admin') {
+    if (!['comment', 'note', 'quick_reply'].includes(messageType)) throw withField(badRequest('parameter_invalid', 'message_type must be one of comment, note, quick_reply'), 'message_type');
+    return { type: 'admin', id: requireAdmin(store, b), messageType };
+  }
+  throw withField(badRequest('parameter_invalid', 'type must be one of user, admin'), 'type');
+}
+
+/** The part a reply adds (body, created_at, attachments), checked against the thread's room before any file is kept. */
+export function readReplyPart(store: Store, b: Body, author: ReplyAuthor, thread: Thread, allowFiles: boolean): Omit<ConversationPart, 'id' | 'updated_at' | 'notified_at'> {
+  const text = optString(b, 'body');
+  if (author.messageType !== 'quick_reply' && (text === undefined || text === null || text === '')) throw badRequest('parameter_not_found', 'body is a required parameter.');
+  const createdAt = optInt(b, 'created_at') ?? store.now();
+  checkPartRoom(thread);
+  const attachments = readAttachments(store, b, allowFiles);
+  return {
+    part_type: author.messageType, body: text === undefined || text === null ? null : storedBody(text), created_at: createdAt, author: { type: author.type, id: author.id }, assigned_to: null, attachments,
+    skip_notifications: optBool(b, 'skip_notifications'),
+  };
 }
 
 function checkConversationAttributes(store: Store, raw: unknown): Record<string, unknown> {
@@ -162,41 +201,20 @@ export function registerConversations(router: Router<Store>): void {
   router.add('POST', '/conversations/:id/reply', ({ params, body, store }) => {
     planGate(store);
     const b = bodyObject(body);
-    const type = requireString(b, 'type');
-    const messageType = requireString(b, 'message_type');
-    let authorType: string;
-    let authorId: string;
-    if (type === 'user') {
-      if (messageType !== 'comment') throw withField(badRequest('parameter_invalid', 'message_type must be comment for a contact reply'), 'message_type');
-      authorId = findReplyingContact(store, b);
-      authorType = store.state.contacts[authorId]?.role ?? 'user';
-    } else if (type === 'admin') {
-      if (!['comment', 'note', 'quick_reply'].includes(messageType)) throw withField(badRequest('parameter_invalid', 'message_type must be one of comment, note, quick_reply'), 'message_type');
-      authorId = requireAdmin(store, b);
-      authorType = 'admin';
-    } else {
-      throw withField(badRequest('parameter_invalid', 'type must be one of user, admin'), 'type');
-    }
+    const author = readReplyAuthor(store, b);
     const idParam = params.id ?? '';
     const conversation =
       idParam === 'last'
-        ? Object.values(store.state.conversations).filter((c) => authorType === 'admin' || c.contact_ids.includes(authorId)).sort((x, y) => y.updated_at - x.updated_at)[0]
+        ? Object.values(store.state.conversations).filter((c) => author.type === 'admin' || c.contact_ids.includes(author.id)).sort((x, y) => y.updated_at - x.updated_at)[0]
         : store.state.conversations[idParam];
     if (!conversation) throw notFound('Resource Not Found');
-    const text = optString(b, 'body');
-    if (messageType !== 'quick_reply' && (text === undefined || text === null || text === '')) throw badRequest('parameter_not_found', 'body is a required parameter.');
-    const createdAt = optInt(b, 'created_at') ?? store.now();
-    checkPartRoom(conversation);
-    const attachments = readAttachments(store, b, true);
     const draft = conversation;
-    addPart(store, draft, {
-      part_type: messageType, body: text === undefined || text === null ? null : storedBody(text), created_at: createdAt, author: { type: authorType, id: authorId }, assigned_to: null, attachments,
-      skip_notifications: optBool(b, 'skip_notifications'),
-    });
-    if (authorType !== 'admin') {
-      draft.waiting_since = createdAt;
+    const part = readReplyPart(store, b, author, draft, true);
+    addPart(store, draft, part);
+    if (author.type !== 'admin') {
+      draft.waiting_since = part.created_at;
       if (draft.state === 'closed') draft.state = 'open'; // a customer reply reopens the conversation
-    } else if (messageType === 'comment') {
+    } else if (author.messageType === 'comment') {
       draft.waiting_since = null;
     }
     store.changed('conversations', draft.id);
@@ -273,15 +291,8 @@ export function registerConversations(router: Router<Store>): void {
     planGate(store);
     const conversation = store.state.conversations[params.id ?? ''];
     if (!conversation) throw notFound('Conversation not found');
-    const b = bodyObject(body);
-    const tagId = requireId(b, 'id');
-    const adminId = requireAdmin(store, b);
-    const tag = store.state.tags[tagId];
-    if (!tag) throw notFound('Resource Not Found');
-    if (!conversation.tags.some((t) => t.id === tag.id)) {
-      conversation.tags.push({ id: tag.id, applied_at: store.now(), applied_by: { type: 'admin', id: adminId } });
-      store.changed('conversations', conversation.id);
-    }
+    const { tag } = applyTag(store, conversation, bodyObject(body));
+    store.changed('conversations', conversation.id);
     return { body: { type: 'tag', id: tag.id, name: tag.name } };
   });
 
@@ -289,10 +300,7 @@ export function registerConversations(router: Router<Store>): void {
     planGate(store);
     const conversation = store.state.conversations[params.id ?? ''];
     if (!conversation) throw notFound('Conversation not found');
-    requireAdmin(store, bodyObject(body));
-    const tag = store.state.tags[params.tag_id ?? ''];
-    if (!tag || !conversation.tags.some((t) => t.id === tag.id)) throw new ApiError(404, 'tag_not_found', 'Tag not found');
-    conversation.tags = conversation.tags.filter((t) => t.id !== tag.id);
+    const tag = removeTag(store, conversation, params.tag_id ?? '', bodyObject(body));
     store.changed('conversations', conversation.id);
     return { body: { type: 'tag', id: tag.id, name: tag.name } };
   });

@@ -101,6 +101,11 @@ export function registerTags(router: Router<Store>): void {
       c.tags = c.tags.filter((t) => t.id !== tag.id);
       store.changed('conversations', c.id);
     }
+    for (const t of Object.values(store.state.tickets)) {
+      if (!t.tags.some((x) => x.id === tag.id)) continue;
+      t.tags = t.tags.filter((x) => x.id !== tag.id);
+      store.changed('tickets', t.id);
+    }
     return { body: undefined };
   });
 }

@@ -16,8 +16,14 @@ const pathSchema = z.array(z.string());
 export const logOpSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('set'), path: pathSchema, value: z.unknown() }),
   z.object({ op: z.literal('delete'), path: pathSchema }),
-  // A conversation whose earlier parts are already logged: its fields, and only its new parts.
-  z.object({ op: z.literal('conversation'), id: z.string(), value: z.record(z.string(), z.unknown()), partsFrom: z.number().int().nonnegative() }),
+  // A conversation (or ticket) whose earlier parts are already logged: its fields, and only its new parts.
+  z.object({
+    op: z.literal('conversation'),
+    collection: z.enum(['conversations', 'tickets']).optional(),
+    id: z.string(),
+    value: z.record(z.string(), z.unknown()),
+    partsFrom: z.number().int().nonnegative(),
+  }),
 ]);
 export const logRecordSchema = z.object({ ops: z.array(logOpSchema) });
 export type LogOp = z.infer<typeof logOpSchema>;
@@ -79,7 +85,7 @@ export class ChangeSet {
 
   /** The conversations of a state already on disk: their parts need not be logged again. */
   baseline(state: SandboxState): void {
-    for (const conversation of Object.values(state.conversations)) this.loggedParts.set(conversation.parts, conversation.parts.length);
+    for (const thread of [...Object.values(state.conversations), ...Object.values(state.tickets ?? {})]) this.loggedParts.set(thread.parts, thread.parts.length);
   }
 
   /** Ops bringing a copy of the state up to date for every path added; the set is then empty. */
@@ -94,11 +100,12 @@ export class ChangeSet {
     const value = valueAt(state, path);
     if (value === undefined) return { op: 'delete', path: [...path] };
     if (path.length === 0) this.baseline(value as SandboxState);
-    if (path.length === 2 && path[0] === 'conversations') {
-      const conversation = value as Conversation;
-      const from = this.loggedParts.get(conversation.parts) ?? 0;
-      this.loggedParts.set(conversation.parts, conversation.parts.length);
-      if (from > 0) return { op: 'conversation', id: path[1]!, value: { ...conversation, parts: conversation.parts.slice(from) }, partsFrom: from };
+    if (path.length === 2 && (path[0] === 'conversations' || path[0] === 'tickets')) {
+      const thread = value as Pick<Conversation, 'parts'>;
+      const from = this.loggedParts.get(thread.parts) ?? 0;
+      this.loggedParts.set(thread.parts, thread.parts.length);
+      const collection = path[0] === 'tickets' ? { collection: 'tickets' as const } : {};
+      if (from > 0) return { op: 'conversation', ...collection, id: path[1]!, value: { ...thread, parts: thread.parts.slice(from) }, partsFrom: from };
     }
     return { op: 'set', path: [...path], value };
   }
@@ -111,11 +118,11 @@ export class ChangeSet {
 export function applyOps(root: Json, ops: readonly LogOp[]): Json {
   for (const op of ops) {
     if (op.op === 'conversation') {
-      const conversations = root.conversations;
+      const conversations = root[op.collection ?? 'conversations'];
       const existing = isObject(conversations) && Object.hasOwn(conversations, op.id) ? conversations[op.id] : undefined;
       const parts = isObject(existing) && Array.isArray(existing.parts) ? (existing.parts as unknown[]) : undefined;
       if (!parts || parts.length < op.partsFrom) {
-        throw new Error(`conversation ${op.id} should have at least ${op.partsFrom} parts before this record, but has ${parts ? parts.length : 'none'}`);
+        throw new Error(`${op.collection === 'tickets' ? 'ticket' : 'conversation'} ${op.id} should have at least ${op.partsFrom} parts before this record, but has ${parts ? parts.length : 'none'}`);
       }
       const added = op.value.parts;
       if (!Array.isArray(added)) throw new Error(`conversation ${op.id}: the record's parts are not a list`);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { dict } from './dict';
+import { defaultTicketStates } from './ticket-states';
 import { adminSchema, helpCenterSchema, segmentSchema, teamSchema, workspaceSchema, type SandboxState } from './types';
 
 /**
@@ -70,6 +71,9 @@ export function stateFromSeed(seed: Seed): SandboxState {
     dataAttributes: dict(),
     conversationAttributes: dict(),
     conversations: dict(),
+    ticketTypes: dict(),
+    ticketStates: defaultTicketStates(),
+    tickets: dict(),
     collections: dict(),
     articles: dict(),
     customObjects: dict(),

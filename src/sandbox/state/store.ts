@@ -16,6 +16,10 @@ const COUNTER_BASES: Record<string, number> = {
   attachment: 1,
   option: 1,
   segment: 700,
+  ticket: 1290,
+  ticket_number: 30,
+  ticket_type: 80,
+  ticket_type_attribute: 170,
 };
 
 /**

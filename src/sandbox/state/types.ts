@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { dictOf } from './dict';
+import { dict, dictOf } from './dict';
+import { defaultTicketStates } from './ticket-states';
 
 /**
  * The sandbox's whole state, JSON-serialisable so it can be persisted, inspected and reloaded.
@@ -168,6 +169,73 @@ export const conversationSchema = z.object({
   searchable_at_ms: z.number(),
 });
 
+export const ticketTypeAttributeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  data_type: z.enum(['string', 'list', 'integer', 'decimal', 'boolean', 'datetime', 'files']),
+  multiline: z.boolean(),
+  list_options: z.array(z.object({ id: z.string(), label: z.string(), archived: z.boolean() })).optional(),
+  allow_multiple_values: z.boolean(),
+  order: z.number().int(),
+  required_to_create: z.boolean(),
+  required_to_create_for_contacts: z.boolean(),
+  visible_on_create: z.boolean(),
+  visible_to_contacts: z.boolean(),
+  /** `_default_title_` and `_default_description_`, which every ticket type has. */
+  default: z.boolean(),
+  archived: z.boolean(),
+  created_at: z.number().int(),
+  updated_at: z.number().int(),
+});
+
+export const ticketCategorySchema = z.enum(['Customer', 'Back-office', 'Tracker']);
+
+export const ticketTypeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  category: ticketCategorySchema,
+  icon: z.string(),
+  is_internal: z.boolean(),
+  archived: z.boolean(),
+  attributes: z.array(ticketTypeAttributeSchema),
+  created_at: z.number().int(),
+  updated_at: z.number().int(),
+});
+
+/** A workspace's ticket states: each belongs to the ticket-type categories listed (not to single types). */
+export const ticketStateSchema = z.object({
+  id: z.string(),
+  category: z.enum(['submitted', 'in_progress', 'waiting_on_customer', 'resolved']),
+  internal_label: z.string(),
+  external_label: z.string(),
+  ticket_categories: z.array(ticketCategorySchema),
+  archived: z.boolean(),
+});
+
+export const ticketSchema = z.object({
+  id: z.string(),
+  /** The Inbox number ("do not use ticket_id for API queries"). */
+  ticket_id: z.string(),
+  ticket_type_id: z.string(),
+  ticket_state_id: z.string(),
+  previous_ticket_state_id: nullableString,
+  open: z.boolean(),
+  is_shared: z.boolean(),
+  contact_ids: z.array(z.string()),
+  company_id: nullableString,
+  ticket_attributes: attributes,
+  admin_assignee_id: z.number().int(),
+  team_assignee_id: z.number().int(),
+  snoozed_until: nullableInt,
+  created_at: z.number().int(),
+  updated_at: z.number().int(),
+  tags: z.array(z.object({ id: z.string(), applied_at: z.number().int(), applied_by: authorSchema })),
+  parts: z.array(conversationPartSchema),
+  searchable_at_ms: z.number(),
+});
+
 export const collectionSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -220,6 +288,10 @@ export const sandboxStateSchema = z.object({
   dataAttributes: dictOf(dataAttributeSchema),
   conversationAttributes: dictOf(conversationAttributeSchema),
   conversations: dictOf(conversationSchema),
+  // State files written before tickets were served have none of these.
+  ticketTypes: dictOf(ticketTypeSchema).default(() => dict<z.infer<typeof ticketTypeSchema>>()),
+  ticketStates: z.array(ticketStateSchema).default(() => defaultTicketStates()),
+  tickets: dictOf(ticketSchema).default(() => dict<z.infer<typeof ticketSchema>>()),
   collections: dictOf(collectionSchema),
   articles: dictOf(articleSchema),
   customObjects: dictOf(dictOf(customObjectInstanceSchema)),
@@ -237,6 +309,10 @@ export type ConversationAttribute = z.infer<typeof conversationAttributeSchema>;
 export type Conversation = z.infer<typeof conversationSchema>;
 export type ConversationPart = z.infer<typeof conversationPartSchema>;
 export type Attachment = z.infer<typeof attachmentSchema>;
+export type TicketTypeAttribute = z.infer<typeof ticketTypeAttributeSchema>;
+export type TicketType = z.infer<typeof ticketTypeSchema>;
+export type TicketState = z.infer<typeof ticketStateSchema>;
+export type Ticket = z.infer<typeof ticketSchema>;
 export type Collection = z.infer<typeof collectionSchema>;
 export type Article = z.infer<typeof articleSchema>;
 export type CustomObjectInstance = z.infer<typeof customObjectInstanceSchema>;
