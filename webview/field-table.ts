@@ -1,6 +1,5 @@
-import type { FieldMapping, MappedObject, MappingFile } from '../src/model/mapping';
+import { targetLabel, type FieldMapping, type MappedObject, type MappingFile } from '../src/model/mapping';
 import type { EditorState, WebviewMessage } from '../src/model/mapping-editor-messages';
-import { targetLabel } from '../src/mapping/targets';
 import { button, h, select } from './dom';
 import { draftOf, fieldEditor } from './field-editor';
 import type { Filter, Ui } from './ui-state';

@@ -1,11 +1,9 @@
 import { isEmailAddress } from '../model/email';
 import type { CutValue } from '../model/journal';
-import type { FieldMapping, MappedObject, ObjectMapping } from '../model/mapping';
+import { targetLabel, type FieldMapping, type MappedObject, type ObjectMapping } from '../model/mapping';
 import { cleanText } from './clean-text';
 import { customFieldIdOf } from './source-fields';
-import { MAX_ATTRIBUTE_STRING, standardField, targetLabel } from './targets';
-
-export { targetLabel };
+import { MAX_ATTRIBUTE_STRING, standardField } from './targets';
 import { applyTransform, type MappedValue } from './transforms';
 
 export interface FieldIssue {

@@ -1,6 +1,5 @@
-import type { FieldMapping, MappedObject, MappingFile, MappingTarget, Transform } from '../model/mapping';
+import { targetLabel, type FieldMapping, type MappedObject, type MappingFile, type MappingTarget, type Transform } from '../model/mapping';
 import type { GlobalValueMap } from '../model/mapping-editor-messages';
-import { targetLabel } from './targets';
 
 /**
  * The edits a reviewer makes in the mapping editor, as pure functions from one map to the next. The

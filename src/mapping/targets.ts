@@ -1,4 +1,4 @@
-import type { FieldMapping, MappedObject } from '../model/mapping';
+import type { MappedObject } from '../model/mapping';
 import { MAX_ATTRIBUTE_STRING } from '../model/intercom-limits';
 
 export type TargetValueType = 'string' | 'email' | 'integer' | 'float' | 'boolean' | 'datetime' | 'html' | 'url';
@@ -64,17 +64,4 @@ export function attributeModel(object: MappedObject): 'contact' | 'company' | 'c
 
 export function standardField(object: MappedObject, name: string): StandardField | undefined {
   return STANDARD_FIELDS[object].find((f) => f.name === name);
-}
-
-/** Where a field goes, readable: `email`, `attribute "Product"`, `tag`. */
-export function targetLabel(mapping: Pick<FieldMapping, 'target'>): string {
-  const t = mapping.target;
-  switch (t.kind) {
-    case 'standard': return t.field;
-    case 'attribute': return `attribute "${t.name}"`;
-    case 'tag': return 'tag';
-    case 'note': return 'note';
-    case 'team': return 'team';
-    case 'drop': return 'dropped';
-  }
 }

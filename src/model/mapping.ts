@@ -78,6 +78,19 @@ export const FieldMapping = z.object({
 export type FieldMapping = z.infer<typeof FieldMapping>;
 export type FieldMappingInput = z.input<typeof FieldMapping>;
 
+/** Where a field goes, readable (the mapping layer and the webview word it alike): `email`, `attribute "Product"`, `tag`. */
+export function targetLabel(mapping: Pick<FieldMapping, 'target'>): string {
+  const t = mapping.target;
+  switch (t.kind) {
+    case 'standard': return t.field;
+    case 'attribute': return `attribute "${t.name}"`;
+    case 'tag': return 'tag';
+    case 'note': return 'note';
+    case 'team': return 'team';
+    case 'drop': return 'dropped';
+  }
+}
+
 /** The source object kinds a map covers, and the Intercom object each becomes. */
 export const MappedObject = z.enum(['companies', 'contacts', 'tickets', 'liveChats', 'callLogs', 'kbArticles']);
 export type MappedObject = z.infer<typeof MappedObject>;
