@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import path from 'node:path';
+import { ESLint } from 'eslint';
+
+// The layer arrows of DESIGN.md live in eslint.config.mjs; these snippets show that a wrong import
+// fails the lint and a right one passes. Text is linted in memory, so no file is written.
+const root = path.resolve(import.meta.dirname, '../..');
+const eslint = new ESLint({ cwd: root, overrideConfigFile: path.join(root, 'eslint.config.mjs') });
+
+async function layerErrors(filePath: string, specifier: string): Promise<string[]> {
+  const code = `import { value } from '${specifier}';\nexport const again = value;\n`;
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, filePath) });
+  assert.ok(result, filePath);
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+// [file inside the layer, an import its arrows forbid, an import they allow]
+const CASES: [string, string, string][] = [
+  ['src/extension/views/runs.ts', '../../cli/main', '../../engine/run-migration'],
+  ['src/cli/commands/run.ts', '../../extension/extension', '../../sandbox/index'],
+  ['src/engine/phases/people.ts', '../../reports/scope', '../../intercom/client'],
+  ['src/engine/run.ts', '../sandbox/index', '../ledger/ledger'],
+  ['src/reports/scope.ts', '../engine/run-migration', '../source/reader'],
+  ['src/reports/verify/check-people.ts', '../../mapping/apply', '../../model/mapping'],
+  ['src/mapping/apply.ts', '../source/reader', '../model/source'],
+  ['src/source/sql/reader.ts', '../../intercom/client', '../../model/source'],
+  ['src/intercom/endpoints/contacts.ts', '../../engine', '../../model/clock'],
+  ['src/ledger/ledger.ts', '../reports/scope', '../model/journal'],
+  ['src/sandbox/resources/contacts.ts', '../../intercom/client', '../../model/intercom-limits'],
+  ['src/model/mapping.ts', '../mapping/targets', './source'],
+  ['webview/main.ts', '../src/mapping/targets', '../src/model/mapping'],
+  ['webview/field-table.ts', '../src/reports/run-figures', '../src/model/mapping-editor-messages'],
+];
+
+for (const [file, forbidden, allowed] of CASES) {
+  const layer = file.startsWith('webview/') ? 'webview' : file.split('/').slice(0, 2).join('/');
+  test(`${file}: '${forbidden}' is refused, '${allowed}' is not`, async () => {
+    const refused = await layerErrors(file, forbidden);
+    assert.equal(refused.length, 1, `${forbidden} from ${file}`);
+    // The message names the arrow: who may import what, and where DESIGN.md says so.
+    assert.match(refused[0] ?? '', new RegExp(`${layer}(/verify)? may import .*\\(DESIGN\\.md: (layers|invariants)\\)$`));
+    assert.deepEqual(await layerErrors(file, allowed), [], `${allowed} from ${file}`);
+  });
+}
+
+test('only src/extension imports vscode', async () => {
+  assert.deepEqual(await layerErrors('src/extension/commands.ts', 'vscode'), []);
+  for (const file of ['src/engine/run.ts', 'src/cli/main.ts', 'src/model/clock.ts', 'webview/main.ts']) {
+    const refused = await layerErrors(file, 'vscode');
+    assert.equal(refused.length, 1, file);
+    assert.match(refused[0] ?? '', /Only src\/extension may import vscode \(DESIGN\.md: layers\)\.$/);
+  }
+});
+
+test('the one webview exception: the sample results word their counts with the reports\' run figures', async () => {
+  assert.deepEqual(await layerErrors('webview/sample-results-view.ts', '../src/reports/run-figures'), []);
+  assert.equal((await layerErrors('webview/sample-results-view.ts', '../src/reports/scope')).length, 1);
+});
