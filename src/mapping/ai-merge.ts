@@ -1,8 +1,8 @@
-import { FieldMapping, MappingFile, type MappedObject, type MappingTarget, type Transform, type TransformKind } from '../model/mapping';
+import { customFieldIdOf, FieldMapping, MappingFile, type MappedObject, type MappingTarget, type Transform, type TransformKind } from '../model/mapping';
 import { ALLOWED_TARGET_KINDS } from './ai-request';
 import { normaliseAttributeType, type AiProposal, type WorkspaceAttribute } from './ai-schema';
 import { attributeNameFor } from './attribute-name';
-import { customFieldIdOf, SOURCE_FIELDS } from './source-fields';
+import { SOURCE_FIELDS } from './source-fields';
 import { attributeModel, MAX_ATTRIBUTE_STRING, standardField, type TargetValueType } from './targets';
 
 /** What became of one AI proposal: applied to the map, kept out (the current proposal is as good), or dropped (invalid). */

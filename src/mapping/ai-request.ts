@@ -1,10 +1,10 @@
 import type { FieldMapping, MappedObject, MappingFile } from '../model/mapping';
-import { MappedObject as MappedObjectSchema } from '../model/mapping';
+import { customFieldIdOf, MappedObject as MappedObjectSchema } from '../model/mapping';
 import type { CustomField } from '../model/source';
 import type { WorkspaceAttribute } from './ai-schema';
 import { normaliseAttributeType } from './ai-schema';
 import { redactOption, summariseSamples, type ShapeCount } from './redact';
-import { customFieldIdOf, SOURCE_FIELDS } from './source-fields';
+import { SOURCE_FIELDS } from './source-fields';
 import { attributeModel, STANDARD_FIELDS } from './targets';
 
 /** What the proposer knows of the source beyond the field list: custom field definitions and sample values. */

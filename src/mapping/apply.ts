@@ -1,8 +1,7 @@
 import { isEmailAddress } from '../model/email';
 import type { CutValue } from '../model/journal';
-import { targetLabel, type FieldMapping, type MappedObject, type ObjectMapping } from '../model/mapping';
+import { customFieldIdOf, targetLabel, type FieldMapping, type MappedObject, type ObjectMapping } from '../model/mapping';
 import { cleanText } from './clean-text';
-import { customFieldIdOf } from './source-fields';
 import { MAX_ATTRIBUTE_STRING, standardField } from './targets';
 import { applyTransform, type MappedValue } from './transforms';
 

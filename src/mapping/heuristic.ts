@@ -1,7 +1,6 @@
 import type { CustomField } from '../model/source';
-import { FieldMapping, type FieldMappingInput } from '../model/mapping';
+import { customFieldSource, FieldMapping, type FieldMappingInput } from '../model/mapping';
 import { attributeNameFor } from './attribute-name';
-import { customFieldSource } from './source-fields';
 import { MAX_ATTRIBUTE_STRING } from './targets';
 import { toUnixSeconds } from './transforms';
 

@@ -87,15 +87,3 @@ export const SOURCE_FIELDS: Record<MappedObject, SourceField[]> = {
     { path: 'modifiedAt', type: 'datetime' },
   ],
 };
-
-export const CUSTOM_FIELD_PREFIX = 'custom:';
-
-export function customFieldSource(fieldId: number): string {
-  return `${CUSTOM_FIELD_PREFIX}${fieldId}`;
-}
-
-export function customFieldIdOf(source: string): number | null {
-  if (!source.startsWith(CUSTOM_FIELD_PREFIX)) return null;
-  const id = Number(source.slice(CUSTOM_FIELD_PREFIX.length));
-  return Number.isInteger(id) ? id : null;
-}

@@ -78,6 +78,19 @@ export const FieldMapping = z.object({
 export type FieldMapping = z.infer<typeof FieldMapping>;
 export type FieldMappingInput = z.input<typeof FieldMapping>;
 
+/** A custom field of SmarterTrack is a mapping's source as `custom:<fieldId>`. */
+export const CUSTOM_FIELD_PREFIX = 'custom:';
+
+export function customFieldSource(fieldId: number): string {
+  return `${CUSTOM_FIELD_PREFIX}${fieldId}`;
+}
+
+export function customFieldIdOf(source: string): number | null {
+  if (!source.startsWith(CUSTOM_FIELD_PREFIX)) return null;
+  const id = Number(source.slice(CUSTOM_FIELD_PREFIX.length));
+  return Number.isInteger(id) ? id : null;
+}
+
 /** Where a field goes, readable (the mapping layer and the webview word it alike): `email`, `attribute "Product"`, `tag`. */
 export function targetLabel(mapping: Pick<FieldMapping, 'target'>): string {
   const t = mapping.target;

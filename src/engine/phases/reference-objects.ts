@@ -1,5 +1,4 @@
-import { customFieldIdOf } from '../../mapping/source-fields';
-import type { MappedObject } from '../../model/mapping';
+import { customFieldIdOf, type MappedObject } from '../../model/mapping';
 import type { Agent } from '../../model/source';
 import type { RunContext } from '../context';
 import { journalRecord } from '../record-outcome';
