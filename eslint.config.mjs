@@ -50,10 +50,12 @@ export default tseslint.config(
   layer('extension', ['engine', 'reports', 'mapping', 'source', 'intercom', 'ledger', 'sandbox', 'model']),
   layer('cli', ['engine', 'reports', 'mapping', 'source', 'intercom', 'ledger', 'sandbox', 'model']),
   layer('engine', ['mapping', 'source', 'intercom', 'ledger', 'model']),
-  // Reports are beside the engine, not under it: they read what the engine writes, never the engine.
-  layer('reports', ['mapping', 'source', 'intercom', 'ledger', 'model']),
+  // Reports are beside the engine, not under it: they read the ledger, the source and Intercom, and
+  // the mapping file through src/model.
+  layer('reports', ['source', 'intercom', 'ledger', 'model']),
   // DESIGN.md: validation shares no code with what it checks. The verifier may read the mapping
-  // file's model (src/model/mapping) but never the mapping layer's transforms, nor the engine.
+  // file's model (src/model/mapping) but never the mapping layer's transforms, nor the engine; its own
+  // block keeps it so should the reports ever need more.
   layer('reports/verify', ['source', 'intercom', 'ledger', 'model'], 'src/reports/verify may import only src/source, src/intercom, src/ledger and src/model: it shares no code with the transforms or the engine it checks (DESIGN.md: invariants)'),
   layer('mapping', ['model']),
   layer('source', ['model']),

@@ -22,6 +22,7 @@ const CASES: [string, string, string][] = [
   ['src/engine/phases/people.ts', '../../reports/scope', '../../intercom/client'],
   ['src/engine/run.ts', '../sandbox/index', '../ledger/ledger'],
   ['src/reports/scope.ts', '../engine/run-migration', '../source/reader'],
+  ['src/reports/rebuild-inventory.ts', '../mapping/source-fields', '../ledger/index'],
   ['src/reports/verify/check-people.ts', '../../mapping/apply', '../../model/mapping'],
   ['src/mapping/apply.ts', '../source/reader', '../model/source'],
   ['src/source/sql/reader.ts', '../../intercom/client', '../../model/source'],
