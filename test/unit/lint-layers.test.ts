@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
 
@@ -57,4 +58,12 @@ test('only src/extension imports vscode', async () => {
 test('the one webview exception: the sample results word their counts with the reports\' run figures', async () => {
   assert.deepEqual(await layerErrors('webview/sample-results-view.ts', '../src/reports/run-figures'), []);
   assert.equal((await layerErrors('webview/sample-results-view.ts', '../src/reports/scope')).length, 1);
+});
+
+test('every folder of src has its layer block (a new folder needs its arrows in eslint.config.mjs)', async () => {
+  const folders = readdirSync(path.join(root, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  assert.ok(folders.includes('engine') && folders.includes('model'));
+  for (const folder of folders.filter((f) => f !== 'extension')) {
+    assert.equal((await layerErrors(`src/${folder}/any.ts`, 'vscode')).length, 1, `src/${folder} has no layer block`);
+  }
 });
