@@ -16,7 +16,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { MappedObject, MappingFile } from '../src/model/mapping';
 import { HostMessage, WebviewMessage, type EditorState } from '../src/model/mapping-editor-messages';
 import { SampleResults } from '../src/model/sample-results';
-import { append, button, h, textfield } from './dom';
+import { append, button, focusInView, h, textfield } from './dom';
 import type { Ui } from './ui-state';
 import { fieldTable } from './field-table';
 import { previewView } from './preview-view';
@@ -33,7 +33,7 @@ const OBJECT_LABELS: Record<MappedObject, string> = {
 
 const saved = (vscode.getState() ?? {}) as Partial<Pick<Ui, 'tab' | 'filter' | 'previewCount' | 'threshold' | 'seenSampleRun'>>;
 const ui: Ui = {
-  state: undefined, map: undefined, tab: saved.tab ?? 'tickets', filter: saved.filter ?? 'all', editing: undefined,
+  state: undefined, map: undefined, tab: saved.tab ?? 'tickets', filter: saved.filter ?? 'all', editing: undefined, grid: {},
   previews: {}, previewCount: saved.previewCount ?? 5, threshold: saved.threshold ?? 0.8, sample: undefined, seenSampleRun: saved.seenSampleRun, busy: null, notice: undefined,
 };
 
@@ -83,12 +83,28 @@ window.addEventListener('message', (event: MessageEvent) => {
 
 function render(): void {
   vscode.setState({ tab: ui.tab, filter: ui.filter, previewCount: ui.previewCount, threshold: ui.threshold, seenSampleRun: ui.seenSampleRun });
-  const focusKey = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-focus]')?.dataset.focus;
+  const active = document.activeElement as HTMLElement | null;
+  const focusKey = active?.closest<HTMLElement>('[data-focus]')?.dataset.focus;
+  const inGrid = Boolean(active?.closest('[role="grid"]'));
   const app = document.getElementById('app');
   if (!app) return;
   app.replaceChildren(...view());
-  if (focusKey) document.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus();
+  keepClearOfToolbar();
+  const again = focusKey ? document.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focusKey)}"]`) : null;
+  if (again) again.focus();
+  // A row action may be gone after its own message (Accept): the grid's tab stop takes the focus instead.
+  else if (inGrid) {
+    const stop = document.querySelector<HTMLElement>('[role="grid"] [data-grid-column][tabindex="0"]');
+    if (stop) focusInView(stop);
+  }
 }
+
+/** The sticky toolbar's height as the page's scroll padding: what gets the focus is scrolled clear of it. */
+function keepClearOfToolbar(): void {
+  const toolbar = document.querySelector<HTMLElement>('header.toolbar');
+  document.documentElement.style.setProperty('--sticky-height', `${toolbar?.offsetHeight ?? 0}px`);
+}
+window.addEventListener('resize', keepClearOfToolbar);
 
 function view(): Node[] {
   const state = ui.state;
