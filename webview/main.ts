@@ -84,27 +84,44 @@ window.addEventListener('message', (event: MessageEvent) => {
 function render(): void {
   vscode.setState({ tab: ui.tab, filter: ui.filter, previewCount: ui.previewCount, threshold: ui.threshold, seenSampleRun: ui.seenSampleRun });
   const active = document.activeElement as HTMLElement | null;
-  const focusKey = active?.closest<HTMLElement>('[data-focus]')?.dataset.focus;
-  const inGrid = Boolean(active?.closest('[role="grid"]'));
+  // Focus still on the body means the last draw's focus is not back yet (two messages in one frame): keep what it wanted.
+  if (active && active !== document.body) pendingFocus = { key: active.closest<HTMLElement>('[data-focus]')?.dataset.focus, grid: Boolean(active.closest('[role="grid"]')) };
   const app = document.getElementById('app');
   if (!app) return;
   app.replaceChildren(...view());
   keepClearOfToolbar();
-  const again = focusKey ? document.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focusKey)}"]`) : null;
+  // After a frame: the tab panels and buttons just made are not shown, so not focusable, before their first update.
+  if (pendingFocus) requestAnimationFrame(restoreFocus);
+}
+
+let pendingFocus: { key: string | undefined; grid: boolean } | undefined;
+function restoreFocus(): void {
+  const want = pendingFocus;
+  pendingFocus = undefined;
+  if (!want) return;
+  const again = want.key ? document.querySelector<HTMLElement>(`[data-focus="${CSS.escape(want.key)}"]`) : null;
   if (again) again.focus();
   // A row action may be gone after its own message (Accept): the grid's tab stop takes the focus instead.
-  else if (inGrid) {
-    const stop = document.querySelector<HTMLElement>('[role="grid"] [data-grid-column][tabindex="0"]');
+  else if (want.grid) {
+    const stop = document.querySelector<HTMLElement>('[role="grid"] [data-grid-stop]');
     if (stop) focusInView(stop);
   }
 }
 
-/** The sticky toolbar's height as the page's scroll padding: what gets the focus is scrolled clear of it. */
-function keepClearOfToolbar(): void {
+/**
+ * The sticky toolbar's height as the page's scroll padding: what gets the focus is scrolled clear of
+ * it. Observed, not measured once: its buttons take their size only after their first update, and it
+ * wraps with the width.
+ */
+const toolbarSize = new ResizeObserver(() => {
   const toolbar = document.querySelector<HTMLElement>('header.toolbar');
   document.documentElement.style.setProperty('--sticky-height', `${toolbar?.offsetHeight ?? 0}px`);
+});
+function keepClearOfToolbar(): void {
+  toolbarSize.disconnect();
+  const toolbar = document.querySelector<HTMLElement>('header.toolbar');
+  if (toolbar) toolbarSize.observe(toolbar);
 }
-window.addEventListener('resize', keepClearOfToolbar);
 
 function view(): Node[] {
   const state = ui.state;

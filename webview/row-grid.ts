@@ -22,7 +22,6 @@ export class RowGrid {
       if (!el) return;
       el.dataset.gridRow = String(row);
       el.dataset.gridColumn = String(column);
-      el.setAttribute('tabindex', '-1');
       cells.set(column, el);
     });
     this.rows.push({ key, columns: [...cells.keys()] });
@@ -33,7 +32,13 @@ export class RowGrid {
   /** Gives the table its one tab stop and its keys; call once every row is added. */
   attach<T extends HTMLElement>(table: T): T {
     const stop = resolveCursor(this.rows, this.ui.grid[this.object]);
-    if (stop) this.cell(stop)?.setAttribute('tabindex', '0');
+    const stopEl = stop ? this.cell(stop) : undefined;
+    stopEl?.setAttribute('data-grid-stop', '');
+    // vscode-button sets its own tabindex back to 0 in its first update (a microtask after it is
+    // connected): the roving tabindex goes on after that.
+    requestAnimationFrame(() => {
+      for (const cells of this.cells) for (const el of cells.values()) el.setAttribute('tabindex', el === stopEl ? '0' : '-1');
+    });
     // A click moves the tab stop too, so that Tab comes back to the action last used.
     table.addEventListener('focusin', (event) => {
       const at = this.cellOf(event.target);
@@ -56,8 +61,13 @@ export class RowGrid {
     const el = this.cell(at);
     const row = this.rows[at.row];
     if (!el || !row) return undefined;
-    for (const old of Array.from(table.querySelectorAll('[data-grid-column][tabindex="0"]'))) if (old !== el) old.setAttribute('tabindex', '-1');
+    for (const old of Array.from(table.querySelectorAll('[data-grid-column][tabindex="0"], [data-grid-stop]'))) {
+      if (old === el) continue;
+      old.setAttribute('tabindex', '-1');
+      old.removeAttribute('data-grid-stop');
+    }
     el.setAttribute('tabindex', '0');
+    el.setAttribute('data-grid-stop', '');
     this.ui.grid[this.object] = { row: row.key, index: at.row, column: at.column };
     return el;
   }
