@@ -222,7 +222,13 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await page.keyboard.press('Enter');
     await editor.locator(`table.fields tr.reviewed[data-source="${source}"]`).waitFor();
     // The redraw that shows it accepted keeps the keyboard on the row: its Accept is gone, Edit has the focus.
-    await editor.waitForFunction((name) => document.activeElement?.getAttribute('aria-label') === name, `Edit ${label}`);
+    const end = Date.now() + 10_000;
+    while ((await focused()) !== `Edit ${label}` && Date.now() < end) await page.waitForTimeout(100);
+    const where = await editor.evaluate(() => {
+      const a = document.activeElement;
+      return `${a?.tagName} ${a?.getAttribute('data-role')} "${a?.getAttribute('aria-label')}" row ${a?.closest('tr')?.getAttribute('data-source')}, document focused: ${document.hasFocus()}`;
+    });
+    assert.equal(await focused(), `Edit ${label}`, where);
 
     // Moving through every row, up from the bottom too, the focused button is never under the sticky toolbar.
     const hidden: string[] = [];
