@@ -32,12 +32,11 @@ export class RowGrid {
   /** Gives the table its one tab stop and its keys; call once every row is added. */
   attach<T extends HTMLElement>(table: T): T {
     const stop = resolveCursor(this.rows, this.ui.grid[this.object]);
-    const stopEl = stop ? this.cell(stop) : undefined;
-    stopEl?.setAttribute('data-grid-stop', '');
+    if (stop) this.cell(stop)?.setAttribute('data-grid-stop', '');
     // vscode-button sets its own tabindex back to 0 in its first update (a microtask after it is
-    // connected): the roving tabindex goes on after that.
+    // connected): the roving tabindex goes on after that, where the stop is by then.
     requestAnimationFrame(() => {
-      for (const cells of this.cells) for (const el of cells.values()) el.setAttribute('tabindex', el === stopEl ? '0' : '-1');
+      for (const cells of this.cells) for (const el of cells.values()) el.setAttribute('tabindex', el.hasAttribute('data-grid-stop') ? '0' : '-1');
     });
     // A click moves the tab stop too, so that Tab comes back to the action last used.
     table.addEventListener('focusin', (event) => {
