@@ -48,3 +48,9 @@ export function textfield(label: string, value: string, onValue: (value: string)
 export function button(label: string, onClick: () => void, extra: Attrs = {}): HTMLElement {
   return h('vscode-button', { onclick: () => onClick(), ...extra }, label);
 }
+
+/** Focuses an element and scrolls only as far as needed; scroll-padding keeps it clear of the sticky toolbar. */
+export function focusInView(el: HTMLElement): void {
+  el.focus({ preventScroll: true });
+  el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+}

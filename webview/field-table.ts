@@ -2,6 +2,7 @@ import { targetLabel, type FieldMapping, type MappedObject, type MappingFile } f
 import type { EditorState, WebviewMessage } from '../src/model/mapping-editor-messages';
 import { button, h, select } from './dom';
 import { draftOf, fieldEditor } from './field-editor';
+import { RowGrid } from './row-grid';
 import type { Filter, Ui } from './ui-state';
 
 const FILTERS: { value: Filter; label: string }[] = [
@@ -57,28 +58,32 @@ export function fieldTable(ui: Ui, map: MappingFile, state: EditorState, object:
   );
 
   const body = h('tbody', {});
+  const grid = new RowGrid(ui, object);
   for (const { field, index } of shown) {
     const ref = { object, index, source: field.source };
     const rowKey = `${object}:${index}`;
+    const name = field.label ?? field.source;
     const flags = [
       conflicts.has(index) ? h('span', { class: 'flag conflict', title: 'another field feeds the same Intercom field' }, 'conflict') : null,
       field.reviewed ? h('span', { class: 'flag accepted' }, 'accepted') : h('span', { class: 'flag pending' }, 'to review'),
     ];
+    // The visible words stay short; the names say which field, for a screen reader's list of buttons.
+    const actions = [
+      field.reviewed ? null : button('Accept', () => send({ type: 'accept', ...ref }), { 'data-role': 'accept', 'aria-label': `Accept ${name} → ${targetLabel(field)}` }),
+      button('Edit', () => {
+        ui.editing = { object, index, draft: draftOf(field) };
+        render();
+      }, { secondary: true, 'data-role': 'edit', 'aria-label': `Edit ${name}` }),
+      field.target.kind === 'drop' ? null : button('Drop', () => send({ type: 'drop', ...ref, reason: '' }), { secondary: true, 'data-role': 'drop', 'aria-label': `Drop ${name}` }),
+    ];
     body.appendChild(h('tr', { class: field.reviewed ? 'reviewed' : 'pending', 'data-source': field.source, 'data-row': rowKey },
-      h('td', {}, h('div', { class: 'field-label' }, field.label ?? field.source), field.label ? h('div', { class: 'muted mono' }, field.source) : null),
+      h('th', { scope: 'row' }, h('div', { class: 'field-label' }, name), field.label ? h('div', { class: 'muted mono' }, field.source) : null),
       h('td', { class: field.target.kind === 'drop' ? 'muted' : '' }, targetLabel(field), field.target.kind === 'drop' && field.target.reason ? h('div', { class: 'muted' }, field.target.reason) : null),
       h('td', {}, transformLabel(field)),
       confidenceCell(field, state.lowConfidence),
       h('td', { class: 'reason' }, field.proposal ? h('span', { class: `by by-${field.proposal.by}` }, field.proposal.by) : null, ' ', field.proposal?.reason ?? ''),
       h('td', {}, ...flags),
-      h('td', { class: 'row-actions' },
-        field.reviewed ? null : button('Accept', () => send({ type: 'accept', ...ref }), { 'data-role': 'accept', 'data-focus': `accept:${rowKey}` }),
-        button('Edit', () => {
-          ui.editing = { object, index, draft: draftOf(field) };
-          render();
-        }, { secondary: true, 'data-role': 'edit', 'data-focus': `edit:${rowKey}` }),
-        field.target.kind === 'drop' ? null : button('Drop', () => send({ type: 'drop', ...ref, reason: '' }), { secondary: true, 'data-role': 'drop' }),
-      ),
+      h('td', { class: 'row-actions' }, ...grid.addRow(rowKey, actions)),
     ));
     if (ui.editing?.object === object && ui.editing.index === index) {
       body.appendChild(h('tr', { class: 'editing' }, h('td', { colspan: 7 }, fieldEditor(field, ui.editing.draft, state.targets[object] ?? { standard: [], attributes: [] }, (edit) => {
@@ -95,10 +100,10 @@ export function fieldTable(ui: Ui, map: MappingFile, state: EditorState, object:
   return h('div', {},
     toolbar,
     objectMap.enabled ? null : h('p', { class: 'warning' }, 'This object is switched off: its records are not migrated.'),
-    h('table', { class: 'fields', 'aria-label': 'Field map' },
+    grid.attach(h('table', { class: 'fields', role: 'grid', 'aria-label': 'Field map' },
       h('thead', {}, h('tr', {}, ...['Source field', 'Target', 'Transform', 'Confidence', 'Reason', 'Status', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
       body,
-    ),
+    )),
     shown.length === 0 ? h('p', { class: 'muted' }, 'No field matches this filter.') : null,
   );
 }

@@ -16,7 +16,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { MappedObject, MappingFile } from '../src/model/mapping';
 import { HostMessage, WebviewMessage, type EditorState } from '../src/model/mapping-editor-messages';
 import { SampleResults } from '../src/model/sample-results';
-import { append, button, h, textfield } from './dom';
+import { append, button, focusInView, h, textfield } from './dom';
 import type { Ui } from './ui-state';
 import { fieldTable } from './field-table';
 import { previewView } from './preview-view';
@@ -33,7 +33,7 @@ const OBJECT_LABELS: Record<MappedObject, string> = {
 
 const saved = (vscode.getState() ?? {}) as Partial<Pick<Ui, 'tab' | 'filter' | 'previewCount' | 'threshold' | 'seenSampleRun'>>;
 const ui: Ui = {
-  state: undefined, map: undefined, tab: saved.tab ?? 'tickets', filter: saved.filter ?? 'all', editing: undefined,
+  state: undefined, map: undefined, tab: saved.tab ?? 'tickets', filter: saved.filter ?? 'all', editing: undefined, grid: {},
   previews: {}, previewCount: saved.previewCount ?? 5, threshold: saved.threshold ?? 0.8, sample: undefined, seenSampleRun: saved.seenSampleRun, busy: null, notice: undefined,
 };
 
@@ -83,11 +83,44 @@ window.addEventListener('message', (event: MessageEvent) => {
 
 function render(): void {
   vscode.setState({ tab: ui.tab, filter: ui.filter, previewCount: ui.previewCount, threshold: ui.threshold, seenSampleRun: ui.seenSampleRun });
-  const focusKey = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-focus]')?.dataset.focus;
+  const active = document.activeElement as HTMLElement | null;
+  // Focus still on the body means the last draw's focus is not back yet (two messages in one frame): keep what it wanted.
+  if (active && active !== document.body) pendingFocus = { key: active.closest<HTMLElement>('[data-focus]')?.dataset.focus, grid: Boolean(active.closest('[role="grid"]')) };
   const app = document.getElementById('app');
   if (!app) return;
   app.replaceChildren(...view());
-  if (focusKey) document.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus();
+  keepClearOfToolbar();
+  // After a frame: the tab panels and buttons just made are not shown, so not focusable, before their first update.
+  if (pendingFocus) requestAnimationFrame(restoreFocus);
+}
+
+let pendingFocus: { key: string | undefined; grid: boolean } | undefined;
+function restoreFocus(): void {
+  const want = pendingFocus;
+  pendingFocus = undefined;
+  if (!want) return;
+  const again = want.key ? document.querySelector<HTMLElement>(`[data-focus="${CSS.escape(want.key)}"]`) : null;
+  if (again) again.focus();
+  // A row action may be gone after its own message (Accept): the grid's tab stop takes the focus instead.
+  else if (want.grid) {
+    const stop = document.querySelector<HTMLElement>('[role="grid"] [data-grid-stop]');
+    if (stop) focusInView(stop);
+  }
+}
+
+/**
+ * The sticky toolbar's height as the page's scroll padding: what gets the focus is scrolled clear of
+ * it. Observed, not measured once: its buttons take their size only after their first update, and it
+ * wraps with the width.
+ */
+const toolbarSize = new ResizeObserver(() => {
+  const toolbar = document.querySelector<HTMLElement>('header.toolbar');
+  document.documentElement.style.setProperty('--sticky-height', `${toolbar?.offsetHeight ?? 0}px`);
+});
+function keepClearOfToolbar(): void {
+  toolbarSize.disconnect();
+  const toolbar = document.querySelector<HTMLElement>('header.toolbar');
+  if (toolbar) toolbarSize.observe(toolbar);
 }
 
 function view(): Node[] {

@@ -2,6 +2,7 @@ import type { MappedObject, MappingFile } from '../src/model/mapping';
 import type { EditorState, PreviewRecord } from '../src/model/mapping-editor-messages';
 import type { SampleResults } from '../src/model/sample-results';
 import type { FieldEdit } from './field-editor';
+import type { GridCursor } from './grid-navigation';
 
 /** What the editor shows besides the map itself; tab, filter and counts survive a hidden webview. */
 export type Filter = 'all' | 'unreviewed' | 'low' | 'conflicts';
@@ -13,6 +14,8 @@ export interface Ui {
   filter: Filter;
   /** The field being edited and the edit so far: kept here so a host message that redraws the page does not reset the form. */
   editing: { object: MappedObject; index: number; draft: FieldEdit } | undefined;
+  /** Each field table's single tab stop, so that a redraw (every host message) leaves the keyboard where it was. */
+  grid: Partial<Record<MappedObject, GridCursor>>;
   previews: Partial<Record<MappedObject, { records: PreviewRecord[]; error: string | null }>>;
   previewCount: number;
   threshold: number;

@@ -170,6 +170,86 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await screenshot(page, e, 'mapping-editor-hostile-label');
   });
 
+  it('the field table is one keyboard grid: one tab stop, arrow keys, Enter accepts, buttons named with their field, focus clear of the toolbar', async () => {
+    await editor.locator('vscode-tab-header', { hasText: 'Tickets' }).click();
+    await editor.locator('.busy').waitFor({ state: 'detached' });
+    const rows = editor.locator('table.fields tbody tr[data-row]');
+    const rowCount = await rows.count();
+    assert.ok(rowCount >= 12, `enough fields to tell one tab stop from one per button (${rowCount})`);
+
+    // A screen reader's list of buttons says which field each one acts on; each row is announced by its field.
+    const unnamed = await rows.evaluateAll((trs) => trs.flatMap((tr) => {
+      const field = tr.querySelector('.field-label')?.textContent ?? '';
+      return Array.from(tr.querySelectorAll('vscode-button')).map((b) => b.getAttribute('aria-label') ?? '').filter((name) => !field || !name.includes(field));
+    }));
+    assert.deepEqual(unnamed, [], 'every row action names its field');
+    const firstLabel = (await rows.first().locator('.field-label').innerText()).trim();
+    assert.equal(await editor.getByRole('button', { name: `Edit ${firstLabel}`, exact: true }).count(), 1);
+    assert.ok(await editor.getByRole('rowheader', { name: firstLabel }).count() >= 1, 'the field is the row header');
+
+    // Tab from the top of the page to the preview: the table is a single stop, whatever its length.
+    await editor.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const stops: string[] = [];
+    for (let i = 0; i < 60 && stops.at(-1) !== 'preview'; i++) {
+      await page.keyboard.press('Tab');
+      stops.push(await editor.evaluate(() => {
+        const a = document.activeElement;
+        if (!a || a === document.body) return 'body';
+        if (a.closest('section.preview')) return 'preview';
+        if (a.closest('table.fields')) return 'grid';
+        return a.closest('[data-role]')?.getAttribute('data-role') ?? a.getAttribute('aria-label') ?? a.tagName.toLowerCase();
+      }));
+    }
+    assert.equal(stops.at(-1), 'preview', stops.join(' → '));
+    assert.equal(stops.filter((s) => s === 'grid').length, 1, stops.join(' → '));
+    const fromTable = stops.length - stops.indexOf('object-enabled') - 1;
+    assert.ok(stops.includes('object-enabled') && fromTable <= 6, `from "Migrate this object" to the preview in ${fromTable} presses: ${stops.join(' → ')}`);
+    assert.ok(stops.length <= 30, `${stops.length} presses from the top: ${stops.join(' → ')}`);
+
+    // Back into the grid with one Shift+Tab, down to a field waiting for review, Accept with Enter.
+    const target = rows.filter({ has: editor.locator('[data-role="accept"]') }).nth(3);
+    const source = await target.getAttribute('data-source');
+    const label = (await target.locator('.field-label').innerText()).trim();
+    const at = await rows.evaluateAll((trs, src) => trs.findIndex((tr) => tr.getAttribute('data-source') === src), source);
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Home');
+    for (let i = 0; i < at; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    const focused = () => editor.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    assert.ok((await focused()).startsWith(`Accept ${label} → `), `"${await focused()}" is Accept on ${label}`);
+    await page.keyboard.press('Enter');
+    await editor.locator(`table.fields tr.reviewed[data-source="${source}"]`).waitFor();
+    // The redraw that shows it accepted keeps the keyboard on the row: its Accept is gone, Edit has the focus.
+    const end = Date.now() + 10_000;
+    while ((await focused()) !== `Edit ${label}` && Date.now() < end) await page.waitForTimeout(100);
+    const where = await editor.evaluate(() => {
+      const a = document.activeElement;
+      return `${a?.tagName} ${a?.getAttribute('data-role')} "${a?.getAttribute('aria-label')}" row ${a?.closest('tr')?.getAttribute('data-source')}, document focused: ${document.hasFocus()}`;
+    });
+    assert.equal(await focused(), `Edit ${label}`, where);
+
+    // Moving through every row, up from the bottom too, the focused button is never under the sticky toolbar.
+    const hidden: string[] = [];
+    const check = async (key: string) => {
+      await page.keyboard.press(key);
+      const box = await editor.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const r = el.getBoundingClientRect();
+        return { name: el.getAttribute('aria-label'), top: r.top, bottom: r.bottom, bar: document.querySelector('header.toolbar')!.getBoundingClientRect().bottom, height: innerHeight, scrolled: scrollY };
+      });
+      if (!box.name || box.top < box.bar || box.bottom > box.height) hidden.push(`${key}: ${JSON.stringify(box)}`);
+      return box;
+    };
+    await check('End');
+    assert.ok((await editor.evaluate(() => scrollY)) > 0, 'the last row needed a scroll');
+    for (let i = 1; i < rowCount; i++) await check('ArrowUp');
+    for (let i = 1; i < rowCount; i++) await check('ArrowDown');
+    assert.deepEqual(hidden, []);
+    await screenshot(page, e, 'mapping-editor-keyboard');
+  });
+
   it('accepts every proposal at or above 80%, and edits one field', async () => {
     await editor.locator('vscode-tab-header', { hasText: 'Tickets' }).click();
     const pending = await editor.locator('tr.pending').count();
