@@ -188,7 +188,7 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
   } catch (error) {
     await ledger.close().catch(() => undefined);
     if (error instanceof IntercomError && !(error instanceof AuthError) && !(error instanceof PlanRestrictedError)) {
-      throw new RunNotStartedError(`Intercom could not be read for the checks before the run (${error.message}); nothing was written. Run the same command again.`);
+      throw new RunNotStartedError(`Intercom could not be read for the checks before the run (${error.message}); nothing was written. Run the same command again.`, { cause: error });
     }
     throw error;
   }

@@ -14,6 +14,14 @@ export interface ConnectionState {
   tooltip: string;
   /** Several Intercom access tokens: one entry each, named by its place in the list (never its value). */
   tokens?: TokenState[];
+  /** The command a click runs, when it is not the connection's Connect command. */
+  command?: string;
+}
+
+/** The sandbox this window last started (its address survives a reload; the server does not). */
+export interface LocalSandbox {
+  url: string;
+  running: boolean;
 }
 
 export interface TokenState {
@@ -99,12 +107,20 @@ function tokenStates(count: number, check: CheckResult | undefined, target: stri
   });
 }
 
-function intercomState(config: MigrationConfig | undefined, secrets: SecretPresence): ConnectionState {
+function intercomState(config: MigrationConfig | undefined, secrets: SecretPresence, sandbox: LocalSandbox | undefined): ConnectionState {
   const region = config?.intercom.region ?? 'us';
   const host = config?.intercom.baseUrl ?? REGION_HOSTS[region];
   const where = `${config?.intercom.baseUrl ? 'custom URL' : region.toUpperCase()} · ${host} · API ${config?.intercom.apiVersion ?? '2.16'}`;
   const base = { id: 'intercom', label: 'Intercom' } as const;
   if (!secrets.intercomToken) return { ...base, status: 'notConnected', description: 'not connected', tooltip: `${where}\nNo access token in secret storage.` };
+  // The folder points at the sandbox this window ran, and it stopped with the window (a reload):
+  // an earlier passed Test says nothing about a server that is gone.
+  if (sandbox && !sandbox.running && config?.intercom.baseUrl === sandbox.url) {
+    return {
+      ...base, status: 'incomplete', description: `local sandbox · not running`, command: 'st2ic.startSandbox',
+      tooltip: `${where}\nThe local sandbox this folder points at stopped with the window; its state was kept. Start it to go on: a run resumes there.`,
+    };
+  }
   return { ...base, status: 'connected', description: where, tooltip: `${where}\nAccess token in secret storage.` };
 }
 
@@ -121,8 +137,10 @@ function aiState(config: MigrationConfig | undefined, secrets: SecretPresence): 
  * The three entries, or none when neither SmarterTrack nor Intercom is connected: an empty view lets
  * VS Code show the welcome content with its Connect buttons instead.
  */
-export function describeConnections(config: MigrationConfig | undefined, secrets: SecretPresence, checks: ConnectionChecks = {}, intercomTokens = secrets.intercomToken ? 1 : 0): ConnectionState[] {
-  const states = [sourceState(config, secrets), intercomState(config, secrets), aiState(config, secrets)].map((state) =>
+export function describeConnections(
+  config: MigrationConfig | undefined, secrets: SecretPresence, checks: ConnectionChecks = {}, intercomTokens = secrets.intercomToken ? 1 : 0, sandbox?: LocalSandbox,
+): ConnectionState[] {
+  const states = [sourceState(config, secrets), intercomState(config, secrets, sandbox), aiState(config, secrets)].map((state) =>
     withCheck(state, checks[state.id], checkTarget(state.id, config)),
   );
   const intercom = states[1];

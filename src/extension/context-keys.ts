@@ -5,6 +5,8 @@ import { rolledBackBy } from './rolled-back';
 // manifest test can check that every key a clause names is one the extension sets.
 
 export const CONTEXT_KEYS = [
+  /** The extension has read the migration folder once: until then the views' welcome says so, not "nothing yet". */
+  'st2ic.ready',
   'st2ic.hasMigrationFolder',
   /** migration/mapping.json exists. */
   'st2ic.hasMap',
@@ -42,6 +44,7 @@ export function contextValuesOf(
   const undone = rolledBackBy(runs);
   const standing = runs.filter((r) => !undone.has(r.id));
   return {
+    'st2ic.ready': true,
     'st2ic.hasMigrationFolder': folder.exists,
     'st2ic.hasMap': mapping !== undefined,
     'st2ic.mapStatus': mapping?.status ?? '',

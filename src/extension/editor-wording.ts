@@ -127,3 +127,40 @@ const REWRITES: [RegExp, string | ((...m: string[]) => string)][] = [
 export function inEditorTerms(message: string): string {
   return REWRITES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement as (substring: string, ...args: string[]) => string), message);
 }
+
+/** The command that runs (and so resumes) each kind of run. */
+const RUN_COMMAND: Partial<Record<string, string>> = {
+  configure: 'st2ic.configureWorkspace', sample: 'st2ic.runSample', full: 'st2ic.runFull', delta: 'st2ic.runDelta',
+};
+
+/**
+ * A run the ledger shows as interrupted (its window closed or its process stopped mid-run), said
+ * once when the extension starts: the newest one, with the command that resumes it.
+ */
+export function interruptedRunNotice(runs: readonly { id: string; kind: string; interrupted: boolean; rollbackOf?: string }[]): Notice | undefined {
+  const last = runs.filter((r) => r.interrupted).at(-1);
+  if (!last) return undefined;
+  if (last.kind === 'rollback') {
+    return { level: 'warning', text: `Rollback ${last.id} of run ${last.rollbackOf ?? '?'} was interrupted. Roll that run back again to finish: what was undone is not undone twice.`, actions: [] };
+  }
+  const command = RUN_COMMAND[last.kind];
+  const title = RUN_TITLE[last.kind as RunKind] ?? 'Run';
+  return {
+    level: 'warning',
+    text: `${title} ${last.id} was interrupted (its window closed or its process stopped). Run it again to resume: writes whose outcome is unknown are looked up in Intercom before anything is sent.`,
+    actions: command ? [{ title: 'Resume', command }] : [],
+  };
+}
+
+/**
+ * A run refused before it wrote anything because Intercom could not be read: the way on is to reach
+ * Intercom again, so the notice offers it (the local sandbox this folder points at, when that is
+ * what stopped, or a test of the connection).
+ */
+export function notStartedNotice(message: string, why: { unreachable: boolean; sandboxStopped: boolean }): Notice {
+  const text = inEditorTerms(message);
+  if (why.sandboxStopped) {
+    return { level: 'warning', text: `${text} The local sandbox this folder points at is not running: start it (its state was kept), then run again.`, actions: [{ title: 'Start Sandbox', command: 'st2ic.startSandbox' }] };
+  }
+  return { level: 'warning', text, actions: why.unreachable ? [{ title: 'Test Intercom', command: 'st2ic.testIntercom' }] : [] };
+}

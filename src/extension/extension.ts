@@ -7,7 +7,7 @@ import type { Ctx } from './context';
 import { CONTEXT_KEYS, contextValuesOf, type ContextValues } from './context-keys';
 import type { Notice } from './editor-wording';
 import { vscodePrompts, type Prompts } from './prompts';
-import { disposeSandbox, runningSandbox } from './sandbox';
+import { disposeSandbox, localSandbox, runningSandbox } from './sandbox';
 import { MappingEditorProvider, type MappingEditorProbe } from './mapping-editor/mapping-editor';
 import { MigrationFolder } from './migration-folder';
 import { SecretStore } from './secrets';
@@ -95,7 +95,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     contextKeys = values;
   };
 
-  const connections = new ConnectionsView(folder, secrets, () => ctx.checks());
+  const connections = new ConnectionsView(folder, secrets, () => ctx.checks(), () => localSandbox(extension.workspaceState));
   const mappingEditor = MappingEditorProvider.register(ctx);
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${MIGRATION_DIR}/**`);
   const refreshSoon = debounce(() => void ctx.refreshViews(), 200);
@@ -117,7 +117,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     mappingEditor.registration,
     ...Object.entries(commands).map(([id, build]) => vscode.commands.registerCommand(id, guarded(id, build(ctx), log))),
   );
-  void ctx.refreshViews();
+  void ctx.refreshViews().then(() => tellInterruptedRun(ctx, warn));
 
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
@@ -169,6 +169,20 @@ function guarded(id: string, handler: (...args: unknown[]) => unknown, log: vsco
       return undefined;
     }
   };
+}
+
+/** Once per window: a run the ledger shows as interrupted (a reload or a crash mid-run), and how to resume it. */
+async function tellInterruptedRun(ctx: Ctx, warn: (message: string) => void): Promise<void> {
+  const root = ctx.folder.workspaceFolder()?.uri;
+  if (root?.scheme !== 'file' || !(await ctx.folder.exists())) return;
+  try {
+    // Loaded here, not at activation: the wording pulls in the mapping rules.
+    const [{ interruptedRunNotice }, { showNotice }] = await Promise.all([import('./editor-wording'), import('./notify')]);
+    const notice = interruptedRunNotice((await readPhaseInputs(root.fsPath, warn)).runs);
+    if (notice) showNotice(ctx, notice);
+  } catch (error) {
+    warn(`Interrupted runs: ${messageOf(error)}`);
+  }
 }
 
 function debounce(fn: () => void, ms: number): () => void {

@@ -13,6 +13,15 @@ export function runningSandbox(): { url: string; token: string; statusBackground
   return running ? { url: running.sandbox.url, token: running.sandbox.token, statusBackground: running.status.backgroundColor !== undefined } : undefined;
 }
 
+/** Where the window's last sandbox listened (workspace state), and whether it still does. */
+const LAST_URL_KEY = 'st2ic.sandboxUrl';
+
+export function localSandbox(state: vscode.Memento): { url: string; running: boolean } | undefined {
+  const url = state.get<unknown>(LAST_URL_KEY);
+  if (typeof url !== 'string') return undefined;
+  return { url, running: running?.sandbox.url === url };
+}
+
 export async function startLocalSandbox(ctx: Ctx): Promise<{ url: string }> {
   if (running) {
     void vscode.window.showInformationMessage(`The sandbox is already running at ${running.sandbox.url}.`);
@@ -31,6 +40,7 @@ export async function startLocalSandbox(ctx: Ctx): Promise<{ url: string }> {
   // No warning background: a running sandbox is the normal state of a rehearsal, not a problem.
   status.show();
   running = { sandbox, status };
+  await ctx.extension.workspaceState.update(LAST_URL_KEY, sandbox.url);
   ctx.log.info(`Sandbox listening on ${sandbox.url} (state in ${vscode.workspace.asRelativePath(storage)})`);
   // Remember it as the Intercom connection: the URL in config.json, the token in secret storage.
   await ctx.secrets.store('intercomToken', sandbox.token);

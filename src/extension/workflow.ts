@@ -6,12 +6,14 @@ import { EngineUsageError, RunNotStartedError } from '../engine/errors';
 import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../engine/propose-map';
 import { TargetMismatchError, UnadoptedTargetError } from '../engine/target-binding';
 import { LedgerLockedError, registerSecret } from '../ledger';
+import { NetworkError } from '../intercom';
+import { localSandbox } from './sandbox';
 import { runMigration, type MigrationResult } from '../engine/run-migration';
 import { resolveWorkspace } from '../engine/workspace';
 import { mappingPath, readMappingFile, writeMappingFile } from '../mapping/mapping-file';
 import { contentHash, effectiveStatus, MapNotConfirmedError } from '../mapping/review';
 import { askToConfirmMap } from './confirm-map-prompt';
-import { inEditorTerms, mapGateMessage, RUN_TITLE, runOutcome } from './editor-wording';
+import { inEditorTerms, mapGateMessage, notStartedNotice, RUN_TITLE, runOutcome } from './editor-wording';
 import { MAPPING_EDITOR_VIEW_TYPE } from './mapping-editor/mapping-editor';
 import type { MappingFile } from '../model/mapping';
 import { buildScope, writeScopeReports } from '../reports/scope';
@@ -264,7 +266,15 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
       void vscode.window.showErrorMessage(inEditorTerms(error.message), { modal: true }, adoptRun).then((a) => (a === adoptRun ? runKind(ctx, kind, { ...options, adopt: true }) : undefined));
       return undefined;
     }
-    if (error instanceof TargetMismatchError || error instanceof RunNotStartedError) {
+    if (error instanceof RunNotStartedError) {
+      ctx.log.error(error.message);
+      // Intercom could not be reached: the notice offers the way back to it (the stopped sandbox, or a Test).
+      const sandbox = localSandbox(ctx.extension.workspaceState);
+      const sandboxStopped = sandbox !== undefined && !sandbox.running && config.intercom.baseUrl === sandbox.url;
+      showNotice(ctx, notStartedNotice(error.message, { unreachable: error.cause instanceof NetworkError, sandboxStopped }));
+      return undefined;
+    }
+    if (error instanceof TargetMismatchError) {
       ctx.log.error(error.message);
       void vscode.window.showErrorMessage(inEditorTerms(error.message));
       return undefined;

@@ -77,3 +77,15 @@ test('stored checks are parsed: an unreadable shape counts as never tested', () 
   assert.deepEqual(parseConnectionChecks({ intercom: { ok: 'yes' } }), {});
   assert.deepEqual(parseConnectionChecks(undefined), {});
 });
+
+test('after a reload the sandbox the folder points at is not running: not green, whatever its last Test said, and a click starts it', () => {
+  const config = migrationConfigSchema.parse({ version: 1, intercom: { region: 'us', baseUrl: 'http://127.0.0.1:4000' } });
+  const presence = { ...none, intercomToken: true };
+  const passed = { intercom: { ok: true, target: checkTarget('intercom', config), summary: 'Sandbox · US', at: '2026-11-28T12:00:00.000Z' } };
+  const stopped = describeConnections(config, presence, passed, 1, { url: 'http://127.0.0.1:4000', running: false })[1];
+  assert.equal(stopped?.status, 'incomplete');
+  assert.equal(stopped?.description, 'local sandbox · not running');
+  assert.equal(stopped?.command, 'st2ic.startSandbox');
+  assert.equal(describeConnections(config, presence, passed, 1, { url: 'http://127.0.0.1:4000', running: true })[1]?.status, 'verified', 'running: as its Test said');
+  assert.equal(describeConnections(config, presence, passed, 1, { url: 'http://127.0.0.1:5999', running: false })[1]?.status, 'verified', 'another sandbox stopped: not this connection');
+});

@@ -2,7 +2,7 @@ import { testClock } from '../support/clock';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { contextValuesOf } from '../../src/extension/context-keys';
-import { inEditorTerms, mapGateMessage, revokedConfirmation, runOutcome, validationNotice } from '../../src/extension/editor-wording';
+import { inEditorTerms, interruptedRunNotice, mapGateMessage, notStartedNotice, revokedConfirmation, runOutcome, validationNotice } from '../../src/extension/editor-wording';
 import { commandFor } from '../../src/ledger/writer-lock';
 import { buildDefaultMap } from '../../src/mapping/default-map';
 import { assertRunAllowed, confirmMap, MapNotConfirmedError } from '../../src/mapping/review';
@@ -122,4 +122,27 @@ test('an edit that undoes an approval is named, with who approved and what to do
   assert.equal(revokedConfirmation(draft, dropped), undefined, 'a draft has nothing to lose');
   assert.equal(revokedConfirmation(approved, approved), undefined);
   assert.match(revokedConfirmation(confirmMap(draft, 'reviewed', 'Dana', testClock), draft) ?? '', /review of Dana\. Mark it reviewed again/);
+});
+
+test('an interrupted run is told once at start, the newest, with the command that resumes it', () => {
+  const runs = [
+    { id: 'r1', kind: 'sample', interrupted: true },
+    { id: 'r2', kind: 'full', interrupted: true },
+    { id: 'r3', kind: 'dry-run', interrupted: false },
+  ];
+  const notice = interruptedRunNotice(runs);
+  assert.equal(notice?.level, 'warning');
+  assert.match(notice?.text ?? '', /^Full migration r2 was interrupted .* Run it again to resume/);
+  assert.deepEqual(notice?.actions, [{ title: 'Resume', command: 'st2ic.runFull' }]);
+  assert.equal(interruptedRunNotice([{ id: 'r1', kind: 'full', interrupted: false }]), undefined);
+  assert.match(interruptedRunNotice([{ id: 'r9', kind: 'rollback', interrupted: true, rollbackOf: 'r2' }])?.text ?? '', /Rollback r9 of run r2 was interrupted/);
+});
+
+test('a run refused because Intercom could not be read offers the way back: the stopped sandbox, else a Test', () => {
+  const message = 'Intercom could not be read for the checks before the run (GET /me: network failure ECONNREFUSED after 5 attempts); nothing was written. Run the same command again.';
+  const sandbox = notStartedNotice(message, { unreachable: true, sandboxStopped: true });
+  assert.deepEqual(sandbox.actions, [{ title: 'Start Sandbox', command: 'st2ic.startSandbox' }]);
+  assert.match(sandbox.text, /local sandbox this folder points at is not running/);
+  assert.deepEqual(notStartedNotice(message, { unreachable: true, sandboxStopped: false }).actions, [{ title: 'Test Intercom', command: 'st2ic.testIntercom' }]);
+  assert.deepEqual(notStartedNotice(message, { unreachable: false, sandboxStopped: false }).actions, []);
 });

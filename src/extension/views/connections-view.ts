@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { describeConnections, type ConnectionChecks, type ConnectionState, type TokenState } from '../connection-state';
+import { describeConnections, type ConnectionChecks, type ConnectionState, type LocalSandbox, type TokenState } from '../connection-state';
 import type { MigrationFolder } from '../migration-folder';
 import type { SecretStore } from '../secrets';
 import { messageOf } from '../../model/error-message';
@@ -30,6 +30,7 @@ export class ConnectionsView implements vscode.TreeDataProvider<Node> {
     private readonly folder: MigrationFolder,
     private readonly secrets: SecretStore,
     private readonly checks: () => ConnectionChecks,
+    private readonly sandbox: () => LocalSandbox | undefined = () => undefined,
   ) {}
 
   refresh(): void {
@@ -40,7 +41,7 @@ export class ConnectionsView implements vscode.TreeDataProvider<Node> {
     if (node) return node.kind === 'connection' ? (node.state.tokens ?? []).map((token) => ({ kind: 'token', token })) : [];
     try {
       const [config, presence, tokens] = await Promise.all([this.folder.readConfig(), this.secrets.presence(), this.secrets.intercomTokenCount()]);
-      return describeConnections(config, presence, this.checks(), tokens).map((state) => ({ kind: 'connection', state }));
+      return describeConnections(config, presence, this.checks(), tokens, this.sandbox()).map((state) => ({ kind: 'connection', state }));
     } catch (error) {
       return [{ kind: 'error', message: messageOf(error) }];
     }
@@ -73,7 +74,8 @@ export class ConnectionsView implements vscode.TreeDataProvider<Node> {
     const look = ICONS[state.status];
     item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
     item.contextValue = `connection.${state.id}.${state.status}`;
-    if (state.status === 'incomplete' || state.status === 'notConnected' || state.status === 'off') item.command = { command: CONNECT_COMMANDS[state.id], title: state.label };
+    if (state.command) item.command = { command: state.command, title: state.label };
+    else if (state.status === 'incomplete' || state.status === 'notConnected' || state.status === 'off') item.command = { command: CONNECT_COMMANDS[state.id], title: state.label };
     return item;
   }
 }
