@@ -44,6 +44,10 @@ describe('the migration workflow through its commands', function () {
     api().usePrompts(undefined);
     await vscode.commands.executeCommand('st2ic.stopSandbox');
     assert.equal(api().contextKeys()['st2ic.sandboxRunning'], false, 'Start shows again');
+    // The folder still points at it (as after a reload): not green, and a click starts it again.
+    const intercom = (await api().tree('connections')).find((row) => row.label === 'Intercom');
+    assert.equal(intercom?.description, 'local sandbox · not running');
+    assert.equal(intercom?.command, 'st2ic.startSandbox');
   });
 
   it('starts the local sandbox and remembers it as the Intercom connection', async () => {
