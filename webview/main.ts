@@ -34,7 +34,7 @@ const OBJECT_LABELS: Record<MappedObject, string> = {
 const saved = (vscode.getState() ?? {}) as Partial<Pick<Ui, 'tab' | 'filter' | 'previewCount' | 'threshold' | 'seenSampleRun'>>;
 const ui: Ui = {
   state: undefined, map: undefined, tab: saved.tab ?? 'tickets', filter: saved.filter ?? 'all', editing: undefined, grid: {},
-  previews: {}, previewCount: saved.previewCount ?? 5, threshold: saved.threshold ?? 0.8, sample: undefined, seenSampleRun: saved.seenSampleRun, busy: null, notice: undefined,
+  previews: {}, previewCount: saved.previewCount ?? 5, threshold: saved.threshold ?? 0.8, sample: undefined, sampleFilter: { differencesOnly: false, object: 'all', page: 0 }, seenSampleRun: saved.seenSampleRun, busy: null, notice: undefined,
 };
 
 /** Every request to the host goes through its schema first: a bug here cannot send a malformed edit. */
@@ -67,7 +67,10 @@ window.addEventListener('message', (event: MessageEvent) => {
       ui.sample = { results: results?.success ? results.data : null, error: message.error ?? (results && !results.success ? 'the sample results did not match their schema' : null) };
       // A new run's results come to the front; the same results again (a reloaded webview) do not.
       const runId = ui.sample.results?.runId;
-      if (runId !== ui.seenSampleRun) ui.tab = 'sample';
+      if (runId !== ui.seenSampleRun) {
+        ui.tab = 'sample';
+        ui.sampleFilter.page = 0;
+      }
       ui.seenSampleRun = runId;
       break;
     }
@@ -109,18 +112,19 @@ function restoreFocus(): void {
 }
 
 /**
- * The sticky toolbar's height as the page's scroll padding: what gets the focus is scrolled clear of
- * it. Observed, not measured once: its buttons take their size only after their first update, and it
- * wraps with the width.
+ * The sticky toolbar's height, and the field table's sticky header's, as the page's scroll padding:
+ * what gets the focus is scrolled clear of both. Observed, not measured once: the buttons take their
+ * size only after their first update, and both wrap with the width.
  */
 const toolbarSize = new ResizeObserver(() => {
   const toolbar = document.querySelector<HTMLElement>('header.toolbar');
+  const head = document.querySelector<HTMLElement>('table.fields thead');
   document.documentElement.style.setProperty('--sticky-height', `${toolbar?.offsetHeight ?? 0}px`);
+  document.documentElement.style.setProperty('--table-head-height', `${head?.offsetHeight ?? 0}px`);
 });
 function keepClearOfToolbar(): void {
   toolbarSize.disconnect();
-  const toolbar = document.querySelector<HTMLElement>('header.toolbar');
-  if (toolbar) toolbarSize.observe(toolbar);
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>('header.toolbar, table.fields thead'))) toolbarSize.observe(el);
 }
 
 function view(): Node[] {
@@ -183,7 +187,7 @@ function tabs(map: MappingFile, state: EditorState): HTMLElement {
     if (id === ui.tab) {
       if (object.success) append(panel, [objectPanel(map, state, object.data)]);
       else if (id === 'valueMaps') append(panel, [valueMapsView(map, send, state.teams)]);
-      else append(panel, [sampleResultsView(ui.sample, () => send({ type: 'loadSampleResults' }), (url) => send({ type: 'openLink', url }))]);
+      else append(panel, [sampleResultsView(ui.sample, ui.sampleFilter, () => send({ type: 'loadSampleResults' }), (url) => send({ type: 'openLink', url }), render)]);
     }
     el.appendChild(panel);
   }
