@@ -1,4 +1,4 @@
-import type { SampleObject, SampleResultItem } from '../src/model/sample-results';
+import { SampleObject, type SampleResultItem } from '../src/model/sample-results';
 
 /** What the sample results list shows: all records or only those that differ, of one object type or all. */
 export interface SampleFilter {
@@ -10,15 +10,23 @@ export interface SampleFilter {
 
 export const SAMPLE_PAGE_SIZE = 25;
 
+const ORDER = SampleObject.options;
+
+/**
+ * The records the filter keeps, grouped by object type with conversations first (the journal lists
+ * companies and contacts first, being written first, but the conversations are what a reviewer checks).
+ */
 export function filterSampleItems<T extends Pick<SampleResultItem, 'object' | 'mismatches'>>(items: readonly T[], filter: Omit<SampleFilter, 'page'>): T[] {
-  return items.filter((item) => (filter.object === 'all' || item.object === filter.object) && (!filter.differencesOnly || item.mismatches.length > 0));
+  return items
+    .filter((item) => (filter.object === 'all' || item.object === filter.object) && (!filter.differencesOnly || item.mismatches.length > 0))
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => ORDER.indexOf(a.item.object) - ORDER.indexOf(b.item.object) || a.index - b.index)
+    .map(({ item }) => item);
 }
 
-/** The object types present, in the order they first appear, with how many records each has. */
+/** The object types present, in the list's order, with how many records each has. */
 export function objectCounts(items: readonly Pick<SampleResultItem, 'object'>[]): { object: SampleObject; count: number }[] {
-  const counts = new Map<SampleObject, number>();
-  for (const item of items) counts.set(item.object, (counts.get(item.object) ?? 0) + 1);
-  return [...counts].map(([object, count]) => ({ object, count }));
+  return ORDER.map((object) => ({ object, count: items.filter((item) => item.object === object).length })).filter((o) => o.count > 0);
 }
 
 /** One page of a list; a page past the end (the list shrank under a new filter) becomes the last page. */

@@ -3,14 +3,15 @@ import assert from 'node:assert/strict';
 import { filterSampleItems, objectCounts, pageOf } from '../../webview/sample-filter';
 
 const mismatch = [{ field: 'Subject', expected: 'a', actual: 'b' }];
+// In journal order: companies and contacts are written before conversations.
 const items = [
+  { id: 4, object: 'organizations' as const, mismatches: [] },
+  { id: 3, object: 'endUsers' as const, mismatches: mismatch },
   { id: 1, object: 'tickets' as const, mismatches: [] },
   { id: 2, object: 'tickets' as const, mismatches: mismatch },
-  { id: 3, object: 'endUsers' as const, mismatches: mismatch },
-  { id: 4, object: 'organizations' as const, mismatches: [] },
 ];
 
-test('sample results filter by object type and to the records that differ from the map', () => {
+test('sample results list conversations first, and filter by object type and to the records that differ from the map', () => {
   const ids = (list: { id: number }[]) => list.map((i) => i.id);
   assert.deepEqual(ids(filterSampleItems(items, { object: 'all', differencesOnly: false })), [1, 2, 3, 4]);
   assert.deepEqual(ids(filterSampleItems(items, { object: 'all', differencesOnly: true })), [2, 3]);
