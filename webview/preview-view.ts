@@ -1,7 +1,7 @@
 import type { MappedObject } from '../src/model/mapping';
 import type { PreviewRecord } from '../src/model/mapping-editor-messages';
 import { button, h, textfield, valueText } from './dom';
-import { cutText } from './long-value';
+import { longText } from './long-text';
 
 /** N sample records side by side: source value → mapped value → validation result. */
 export function previewView(object: MappedObject, preview: { records: PreviewRecord[]; error: string | null } | undefined, count: number, load: (count: number) => void): HTMLElement {
@@ -30,8 +30,8 @@ export function previewView(object: MappedObject, preview: { records: PreviewRec
       h('tbody', {}, ...record.fields.map((f) =>
         h('tr', { class: f.nearLimit ? 'near-limit' : '' },
           h('td', {}, f.label || f.source),
-          valueCell(f.raw),
-          valueCell(f.mapped),
+          h('td', { class: 'value' }, ...longText(valueText(f.raw))),
+          h('td', { class: 'value' }, ...longText(valueText(f.mapped))),
           h('td', {}, f.target),
           h('td', {}, f.issues.length === 0
             ? (f.nearLimit ? h('span', { class: 'warning' }, 'near the limit') : h('span', { class: 'ok' }, 'ok'))
@@ -42,21 +42,3 @@ export function previewView(object: MappedObject, preview: { records: PreviewRec
   return out;
 }
 
-/**
- * A value cell: a long value (a ticket body runs to thousands of characters) shows its start, and a
- * toggle shows it all. Both states are text nodes, never markup.
- */
-function valueCell(value: string | number | boolean | null): HTMLElement {
-  const text = valueText(value);
-  const cut = cutText(text);
-  if (!cut) return h('td', { class: 'value' }, text);
-  const shown = h('span', { 'data-role': 'value-text' }, `${cut.head}…`);
-  const toggle = h('button', { type: 'button', class: 'link', 'data-role': 'show-all', 'aria-expanded': 'false' }, `Show all ${cut.total} characters`);
-  toggle.addEventListener('click', () => {
-    const open = toggle.getAttribute('aria-expanded') !== 'true';
-    shown.textContent = open ? text : `${cut.head}…`;
-    toggle.textContent = open ? 'Show less' : `Show all ${cut.total} characters`;
-    toggle.setAttribute('aria-expanded', String(open));
-  });
-  return h('td', { class: 'value' }, shown, h('div', {}, toggle));
-}

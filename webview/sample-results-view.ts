@@ -1,6 +1,7 @@
 import { SAMPLE_RESULTS_CAP, SampleObject, type SampleResults } from '../src/model/sample-results';
 import { countsOfListed, headlineFigures } from '../src/reports/run-figures';
 import { button, h, select } from './dom';
+import { longText } from './long-text';
 import { filterSampleItems, objectCounts, pageOf, type SampleFilter } from './sample-filter';
 
 const OBJECT_NAMES: Record<SampleObject, string> = {
@@ -10,7 +11,7 @@ const OBJECT_NAMES: Record<SampleObject, string> = {
 type Item = SampleResults['items'][number];
 
 function facts(list: readonly { label: string; value: string }[]): HTMLElement {
-  return h('dl', { class: 'facts' }, ...list.flatMap((f) => [h('dt', {}, f.label), h('dd', {}, f.value === '' ? '—' : f.value)]));
+  return h('dl', { class: 'facts' }, ...list.flatMap((f) => [h('dt', {}, f.label), h('dd', {}, ...longText(f.value === '' ? '—' : f.value))]));
 }
 
 function intercomCell(item: Item, open: (url: string) => void): HTMLElement {
