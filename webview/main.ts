@@ -31,6 +31,8 @@ const OBJECT_LABELS: Record<MappedObject, string> = {
 };
 
 
+const SHORT_TAB_LABELS: Partial<Record<string, string>> = { kbArticles: 'KB', valueMaps: 'Values', sample: 'Sample' };
+
 const saved = (vscode.getState() ?? {}) as Partial<Pick<Ui, 'tab' | 'filter' | 'previewCount' | 'threshold' | 'seenSampleRun'>>;
 const ui: Ui = {
   state: undefined, map: undefined, tab: saved.tab ?? 'tickets', filter: saved.filter ?? 'all', editing: undefined, grid: {},
@@ -182,7 +184,10 @@ function tabs(map: MappingFile, state: EditorState): HTMLElement {
     const object = MappedObject.safeParse(id);
     const unreviewed = object.success && map.objects[object.data].enabled ? map.objects[object.data].fields.filter((f) => !f.reviewed).length : 0;
     const label = object.success ? OBJECT_LABELS[object.data] : id === 'valueMaps' ? 'Value maps' : 'Sample results';
-    el.appendChild(h('vscode-tab-header', { slot: 'header', 'data-tab': id }, label, unreviewed ? h('vscode-badge', { variant: 'counter', slot: 'content-after' }, unreviewed) : null));
+    // The tab strip cannot wrap: in a narrow editor the longest labels give way to short ones (the stylesheet picks).
+    const short = SHORT_TAB_LABELS[id];
+    const text = short ? [h('span', { class: 'wide-only' }, label), h('span', { class: 'narrow-only' }, short)] : [label];
+    el.appendChild(h('vscode-tab-header', { slot: 'header', 'data-tab': id }, ...text, unreviewed ? h('vscode-badge', { variant: 'counter', slot: 'content-after' }, unreviewed) : null));
     const panel = h('vscode-tab-panel', {});
     if (id === ui.tab) {
       if (object.success) append(panel, [objectPanel(map, state, object.data)]);
