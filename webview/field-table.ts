@@ -12,6 +12,12 @@ const FILTERS: { value: Filter; label: string }[] = [
   { value: 'conflicts', label: 'Conflicts' },
 ];
 
+/** The table's columns; Transform and Reason fold into the first cell when the editor is narrow. */
+const COLUMNS = [
+  { title: 'Source field' }, { title: 'Target' }, { title: 'Transform', class: 'transform' }, { title: 'Confidence' },
+  { title: 'Reason', class: 'reason' }, { title: 'Status' }, { title: 'Actions' },
+];
+
 function transformLabel(field: FieldMapping): string {
   const t = field.transform;
   const parts: string[] = [t.kind === 'none' ? '—' : t.kind];
@@ -77,9 +83,11 @@ export function fieldTable(ui: Ui, map: MappingFile, state: EditorState, object:
       field.target.kind === 'drop' ? null : button('Drop', () => send({ type: 'drop', ...ref, reason: '' }), { secondary: true, 'data-role': 'drop', 'aria-label': `Drop ${name}` }),
     ];
     body.appendChild(h('tr', { class: field.reviewed ? 'reviewed' : 'pending', 'data-source': field.source, 'data-row': rowKey },
-      h('th', { scope: 'row' }, h('div', { class: 'field-label' }, name), field.label ? h('div', { class: 'muted mono' }, field.source) : null),
+      h('th', { scope: 'row' }, h('div', { class: 'field-label' }, name), field.label ? h('div', { class: 'muted mono' }, field.source) : null,
+        // Shown instead of the Transform and Reason columns when the editor is narrow (the stylesheet picks one).
+        h('div', { class: 'folded muted' }, `Transform: ${transformLabel(field)}`, field.proposal ? h('div', {}, `${field.proposal.by}: ${field.proposal.reason}`) : null)),
       h('td', { class: field.target.kind === 'drop' ? 'muted' : '' }, targetLabel(field), field.target.kind === 'drop' && field.target.reason ? h('div', { class: 'muted' }, field.target.reason) : null),
-      h('td', {}, transformLabel(field)),
+      h('td', { class: 'transform' }, transformLabel(field)),
       confidenceCell(field, state.lowConfidence),
       h('td', { class: 'reason' }, field.proposal ? h('span', { class: `by by-${field.proposal.by}` }, field.proposal.by) : null, ' ', field.proposal?.reason ?? ''),
       h('td', {}, ...flags),
@@ -101,7 +109,7 @@ export function fieldTable(ui: Ui, map: MappingFile, state: EditorState, object:
     toolbar,
     objectMap.enabled ? null : h('p', { class: 'warning' }, 'This object is switched off: its records are not migrated.'),
     grid.attach(h('table', { class: 'fields', role: 'grid', 'aria-label': 'Field map' },
-      h('thead', {}, h('tr', {}, ...['Source field', 'Target', 'Transform', 'Confidence', 'Reason', 'Status', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ...COLUMNS.map((c) => h('th', { scope: 'col', class: c.class }, c.title)))),
       body,
     )),
     shown.length === 0 ? h('p', { class: 'muted' }, 'No field matches this filter.') : null,

@@ -31,10 +31,12 @@ const OBJECT_LABELS: Record<MappedObject, string> = {
 };
 
 
+const SHORT_TAB_LABELS: Partial<Record<string, string>> = { kbArticles: 'KB', valueMaps: 'Values', sample: 'Sample' };
+
 const saved = (vscode.getState() ?? {}) as Partial<Pick<Ui, 'tab' | 'filter' | 'previewCount' | 'threshold' | 'seenSampleRun'>>;
 const ui: Ui = {
   state: undefined, map: undefined, tab: saved.tab ?? 'tickets', filter: saved.filter ?? 'all', editing: undefined, grid: {},
-  previews: {}, previewCount: saved.previewCount ?? 5, threshold: saved.threshold ?? 0.8, sample: undefined, seenSampleRun: saved.seenSampleRun, busy: null, notice: undefined,
+  previews: {}, previewCount: saved.previewCount ?? 5, threshold: saved.threshold ?? 0.8, sample: undefined, sampleFilter: { differencesOnly: false, object: 'all', page: 0 }, seenSampleRun: saved.seenSampleRun, busy: null, notice: undefined,
 };
 
 /** Every request to the host goes through its schema first: a bug here cannot send a malformed edit. */
@@ -67,7 +69,10 @@ window.addEventListener('message', (event: MessageEvent) => {
       ui.sample = { results: results?.success ? results.data : null, error: message.error ?? (results && !results.success ? 'the sample results did not match their schema' : null) };
       // A new run's results come to the front; the same results again (a reloaded webview) do not.
       const runId = ui.sample.results?.runId;
-      if (runId !== ui.seenSampleRun) ui.tab = 'sample';
+      if (runId !== ui.seenSampleRun) {
+        ui.tab = 'sample';
+        ui.sampleFilter.page = 0;
+      }
       ui.seenSampleRun = runId;
       break;
     }
@@ -109,18 +114,19 @@ function restoreFocus(): void {
 }
 
 /**
- * The sticky toolbar's height as the page's scroll padding: what gets the focus is scrolled clear of
- * it. Observed, not measured once: its buttons take their size only after their first update, and it
- * wraps with the width.
+ * The sticky toolbar's height, and the field table's sticky header's, as the page's scroll padding:
+ * what gets the focus is scrolled clear of both. Observed, not measured once: the buttons take their
+ * size only after their first update, and both wrap with the width.
  */
 const toolbarSize = new ResizeObserver(() => {
   const toolbar = document.querySelector<HTMLElement>('header.toolbar');
+  const head = document.querySelector<HTMLElement>('table.fields thead');
   document.documentElement.style.setProperty('--sticky-height', `${toolbar?.offsetHeight ?? 0}px`);
+  document.documentElement.style.setProperty('--table-head-height', `${head?.offsetHeight ?? 0}px`);
 });
 function keepClearOfToolbar(): void {
   toolbarSize.disconnect();
-  const toolbar = document.querySelector<HTMLElement>('header.toolbar');
-  if (toolbar) toolbarSize.observe(toolbar);
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>('header.toolbar, table.fields thead'))) toolbarSize.observe(el);
 }
 
 function view(): Node[] {
@@ -178,12 +184,15 @@ function tabs(map: MappingFile, state: EditorState): HTMLElement {
     const object = MappedObject.safeParse(id);
     const unreviewed = object.success && map.objects[object.data].enabled ? map.objects[object.data].fields.filter((f) => !f.reviewed).length : 0;
     const label = object.success ? OBJECT_LABELS[object.data] : id === 'valueMaps' ? 'Value maps' : 'Sample results';
-    el.appendChild(h('vscode-tab-header', { slot: 'header', 'data-tab': id }, label, unreviewed ? h('vscode-badge', { variant: 'counter', slot: 'content-after' }, unreviewed) : null));
+    // The tab strip cannot wrap: in a narrow editor the longest labels give way to short ones (the stylesheet picks).
+    const short = SHORT_TAB_LABELS[id];
+    const text = short ? [h('span', { class: 'wide-only' }, label), h('span', { class: 'narrow-only' }, short)] : [label];
+    el.appendChild(h('vscode-tab-header', { slot: 'header', 'data-tab': id }, ...text, unreviewed ? h('vscode-badge', { variant: 'counter', slot: 'content-after' }, unreviewed) : null));
     const panel = h('vscode-tab-panel', {});
     if (id === ui.tab) {
       if (object.success) append(panel, [objectPanel(map, state, object.data)]);
       else if (id === 'valueMaps') append(panel, [valueMapsView(map, send, state.teams)]);
-      else append(panel, [sampleResultsView(ui.sample, () => send({ type: 'loadSampleResults' }), (url) => send({ type: 'openLink', url }))]);
+      else append(panel, [sampleResultsView(ui.sample, ui.sampleFilter, () => send({ type: 'loadSampleResults' }), (url) => send({ type: 'openLink', url }), render)]);
     }
     el.appendChild(panel);
   }

@@ -1,6 +1,7 @@
 import type { MappedObject } from '../src/model/mapping';
 import type { PreviewRecord } from '../src/model/mapping-editor-messages';
 import { button, h, textfield, valueText } from './dom';
+import { longText } from './long-text';
 
 /** N sample records side by side: source value → mapped value → validation result. */
 export function previewView(object: MappedObject, preview: { records: PreviewRecord[]; error: string | null } | undefined, count: number, load: (count: number) => void): HTMLElement {
@@ -29,8 +30,8 @@ export function previewView(object: MappedObject, preview: { records: PreviewRec
       h('tbody', {}, ...record.fields.map((f) =>
         h('tr', { class: f.nearLimit ? 'near-limit' : '' },
           h('td', {}, f.label || f.source),
-          h('td', { class: 'value' }, valueText(f.raw)),
-          h('td', { class: 'value' }, valueText(f.mapped)),
+          h('td', { class: 'value' }, ...longText(valueText(f.raw))),
+          h('td', { class: 'value' }, ...longText(valueText(f.mapped))),
           h('td', {}, f.target),
           h('td', {}, f.issues.length === 0
             ? (f.nearLimit ? h('span', { class: 'warning' }, 'near the limit') : h('span', { class: 'ok' }, 'ok'))
@@ -40,3 +41,4 @@ export function previewView(object: MappedObject, preview: { records: PreviewRec
   }
   return out;
 }
+

@@ -3,6 +3,7 @@ import type { EditorState, PreviewRecord } from '../src/model/mapping-editor-mes
 import type { SampleResults } from '../src/model/sample-results';
 import type { FieldEdit } from './field-editor';
 import type { GridCursor } from './grid-navigation';
+import type { SampleFilter } from './sample-filter';
 
 /** What the editor shows besides the map itself; tab, filter and counts survive a hidden webview. */
 export type Filter = 'all' | 'unreviewed' | 'low' | 'conflicts';
@@ -20,6 +21,7 @@ export interface Ui {
   previewCount: number;
   threshold: number;
   sample: { results: SampleResults | null; error: string | null } | undefined;
+  sampleFilter: SampleFilter;
   /** The sample run whose results were last shown (kept across reloads of the webview). */
   seenSampleRun: string | undefined;
   busy: string | null;
