@@ -478,7 +478,8 @@ async function settle(
   journal: RunJournal, seq: number, undo: Extract<Undo, { kind: 'call' }>, id: string, using: { client: IntercomClient; readSettleMs?: number },
 ): Promise<'done' | 'gone' | { error: string } | { impossible: string }> {
   try {
-    await writeAtMostOnce(using.client, undo.run, using.readSettleMs !== undefined ? { readSettleMs: using.readSettleMs } : {});
+    // An undo is no create: a 409 on it (a restore clashing with another contact) is a failure, not "already there".
+    await writeAtMostOnce(using.client, undo.run, { conflictIsExisting: false, ...(using.readSettleMs !== undefined ? { readSettleMs: using.readSettleMs } : {}) });
     journal.outcome(seq, { result: 'applied', intercomId: id });
     return 'done';
   } catch (error) {

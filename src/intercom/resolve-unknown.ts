@@ -330,14 +330,16 @@ export type WriteResult<T> = { outcome: 'created'; value: T } | { outcome: 'exis
 export async function writeAtMostOnce<T>(
   client: IntercomClient,
   write: () => Promise<T>,
-  options: ResolveOptions & { maxRounds?: number } = {},
+  options: ResolveOptions & { maxRounds?: number; conflictIsExisting?: boolean } = {},
 ): Promise<WriteResult<T>> {
   const maxRounds = options.maxRounds ?? 5;
+  // A create's 409 names the object already there; any other write's 409 is a refusal.
+  const conflictIsExisting = options.conflictIsExisting ?? true;
   for (let round = 1; ; round++) {
     try {
       return { outcome: 'created', value: await write() };
     } catch (err) {
-      if (err instanceof ConflictError && err.existingId !== undefined) return { outcome: 'existing', id: err.existingId, object: undefined };
+      if (conflictIsExisting && err instanceof ConflictError && err.existingId !== undefined) return { outcome: 'existing', id: err.existingId, object: undefined };
       if (!(err instanceof OutcomeUnknownError)) throw err;
       if (round >= maxRounds) throw new OutcomeUndecidedError({ request: err.request, lookup: err.lookup, why: `${maxRounds} attempts ended without an answer` });
       let resolution: Resolution;
