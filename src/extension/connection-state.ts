@@ -24,6 +24,11 @@ export interface LocalSandbox {
   running: boolean;
 }
 
+/** The folder points at the sandbox this window ran, and it stopped (with the window, on a reload). */
+export function pointsAtStoppedSandbox(baseUrl: string | undefined, sandbox: LocalSandbox | undefined): boolean {
+  return sandbox !== undefined && !sandbox.running && baseUrl === sandbox.url;
+}
+
 export interface TokenState {
   label: string;
   status: 'verified' | 'failed' | 'connected';
@@ -115,7 +120,7 @@ function intercomState(config: MigrationConfig | undefined, secrets: SecretPrese
   if (!secrets.intercomToken) return { ...base, status: 'notConnected', description: 'not connected', tooltip: `${where}\nNo access token in secret storage.` };
   // The folder points at the sandbox this window ran, and it stopped with the window (a reload):
   // an earlier passed Test says nothing about a server that is gone.
-  if (sandbox && !sandbox.running && config?.intercom.baseUrl === sandbox.url) {
+  if (pointsAtStoppedSandbox(config?.intercom.baseUrl, sandbox)) {
     return {
       ...base, status: 'incomplete', description: `local sandbox · not running`, command: 'st2ic.startSandbox',
       tooltip: `${where}\nThe local sandbox this folder points at stopped with the window; its state was kept. Start it to go on: a run resumes there.`,

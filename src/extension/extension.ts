@@ -14,6 +14,7 @@ import { SecretStore } from './secrets';
 import { configFromSettings } from './settings';
 import { ConnectionsView } from './views/connections-view';
 import { MigrationView, readPhaseInputs } from './views/migration-view';
+import type { PhaseInputs } from './phase-state';
 import { RunsView } from './views/runs-view';
 import { messageOf } from '../model/error-message';
 
@@ -77,13 +78,17 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
   };
 
   let contextKeys: Partial<ContextValues> = {};
+  // The runs the last refresh read: the interrupted-run notice at start uses them, not a second read.
+  let lastRuns: PhaseInputs['runs'] = [];
   const readContextValues = async (): Promise<ContextValues> => {
     const exists = await folder.exists();
     const root = folder.workspaceFolder()?.uri;
     const window = { runActive: ctx.runActive, sandboxRunning: runningSandbox() !== undefined };
     if (!exists || root?.scheme !== 'file') return contextValuesOf({ exists }, window);
     try {
-      return contextValuesOf({ exists, inputs: await readPhaseInputs(root.fsPath, warn) }, window);
+      const inputs = await readPhaseInputs(root.fsPath, warn);
+      lastRuns = inputs.runs;
+      return contextValuesOf({ exists, inputs }, window);
     } catch (error) {
       // An unreadable mapping.json or ledger: the Migration view names it; the keys fall back to "nothing yet".
       warn(`Context keys: ${messageOf(error)}`);
@@ -117,7 +122,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     mappingEditor.registration,
     ...Object.entries(commands).map(([id, build]) => vscode.commands.registerCommand(id, guarded(id, build(ctx), log))),
   );
-  void ctx.refreshViews().then(() => tellInterruptedRun(ctx, warn));
+  void ctx.refreshViews().then(() => tellInterruptedRun(ctx, lastRuns, warn));
 
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
@@ -172,13 +177,11 @@ function guarded(id: string, handler: (...args: unknown[]) => unknown, log: vsco
 }
 
 /** Once per window: a run the ledger shows as interrupted (a reload or a crash mid-run), and how to resume it. */
-async function tellInterruptedRun(ctx: Ctx, warn: (message: string) => void): Promise<void> {
-  const root = ctx.folder.workspaceFolder()?.uri;
-  if (root?.scheme !== 'file' || !(await ctx.folder.exists())) return;
+async function tellInterruptedRun(ctx: Ctx, runs: PhaseInputs['runs'], warn: (message: string) => void): Promise<void> {
   try {
     // Loaded here, not at activation: the wording pulls in the mapping rules.
     const [{ interruptedRunNotice }, { showNotice }] = await Promise.all([import('./editor-wording'), import('./notify')]);
-    const notice = interruptedRunNotice((await readPhaseInputs(root.fsPath, warn)).runs);
+    const notice = interruptedRunNotice(runs);
     if (notice) showNotice(ctx, notice);
   } catch (error) {
     warn(`Interrupted runs: ${messageOf(error)}`);

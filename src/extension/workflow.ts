@@ -8,6 +8,7 @@ import { TargetMismatchError, UnadoptedTargetError } from '../engine/target-bind
 import { LedgerLockedError, registerSecret } from '../ledger';
 import { NetworkError } from '../intercom';
 import { localSandbox } from './sandbox';
+import { pointsAtStoppedSandbox } from './connection-state';
 import { runMigration, type MigrationResult } from '../engine/run-migration';
 import { resolveWorkspace } from '../engine/workspace';
 import { mappingPath, readMappingFile, writeMappingFile } from '../mapping/mapping-file';
@@ -269,8 +270,7 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
     if (error instanceof RunNotStartedError) {
       ctx.log.error(error.message);
       // Intercom could not be reached: the notice offers the way back to it (the stopped sandbox, or a Test).
-      const sandbox = localSandbox(ctx.extension.workspaceState);
-      const sandboxStopped = sandbox !== undefined && !sandbox.running && config.intercom.baseUrl === sandbox.url;
+      const sandboxStopped = pointsAtStoppedSandbox(config.intercom.baseUrl, localSandbox(ctx.extension.workspaceState));
       showNotice(ctx, notStartedNotice(error.message, { unreachable: error.cause instanceof NetworkError, sandboxStopped }));
       return undefined;
     }
