@@ -10,6 +10,7 @@ import { conversationSourceKey, parseConversationSourceKey, SOURCE_KEY_ATTRIBUTE
 import type { SourceReader } from '../source/reader';
 import { EngineUsageError } from './errors';
 import { isMissingFile } from '../model/error-message';
+import { migrationPaths } from '../model/workspace-paths';
 
 /**
  * A workspace folder is bound to one Intercom workspace, recorded in `migration/target.json` before
@@ -36,7 +37,7 @@ export interface IntercomWorkspaceId {
 }
 
 export function targetPath(workspaceDir: string): string {
-  return path.join(workspaceDir, 'migration', 'target.json');
+  return migrationPaths(workspaceDir).target;
 }
 
 /** What GET /me said of one access token, named by its place in the list (never by its value). */

@@ -3,13 +3,14 @@ import path from 'node:path';
 import { z } from 'zod';
 import { MappingFile } from '../model/mapping';
 import { isMissingFile, messageOf } from '../model/error-message';
+import { migrationPaths } from '../model/workspace-paths';
 
 export class MappingFileError extends Error {
   override readonly name = 'MappingFileError';
 }
 
 export function mappingPath(workspace: string): string {
-  return path.join(workspace, 'migration', 'mapping.json');
+  return migrationPaths(workspace).mapping;
 }
 
 /** Parses mapping.json text; errors name the file, the JSON path and what is wrong. */

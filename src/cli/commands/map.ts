@@ -1,11 +1,11 @@
 import type { Clock } from '../../model/clock';
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../../engine/propose-map';
 import { resolveAiAccess, type AiSettings } from '../../mapping/ai-proposer';
 import type { WorkspaceAttribute } from '../../mapping/ai-schema';
-import { aiConfigSchema, CONFIG_FILE, MIGRATION_DIR, parseMigrationConfig, type MigrationConfig } from '../../model/migration-config';
+import { aiConfigSchema, parseMigrationConfig, type MigrationConfig } from '../../model/migration-config';
+import { migrationPaths } from '../../model/workspace-paths';
 import { mappingPath, readMappingFile, writeMappingFile } from '../../mapping/mapping-file';
 import { confirmMap, contentHash, effectiveStatus } from '../../mapping/review';
 import type { CliCommand, CliEnvironment } from '../command';
@@ -72,7 +72,7 @@ async function propose(argv: string[], env: CliEnvironment): Promise<ExitCode> {
 
 /** migration/config.json when present; a broken one only matters when --ai asks for its settings. */
 function readConfig(workspace: string, needed: boolean): MigrationConfig | undefined {
-  const file = path.join(workspace, MIGRATION_DIR, CONFIG_FILE);
+  const file = migrationPaths(workspace).config;
   if (!existsSync(file)) return undefined;
   try {
     return parseMigrationConfig(readFileSync(file, 'utf8'));
