@@ -9,6 +9,7 @@ const CLOCK_RULES = [
 // DESIGN.md, "The layers": every folder of src/, and the arrows that no-restricted-imports enforces.
 const LAYERS = ['extension', 'cli', 'engine', 'reports', 'mapping', 'source', 'intercom', 'ledger', 'sandbox', 'model'];
 const VSCODE = { name: 'vscode', message: 'Only src/extension may import vscode (DESIGN.md: layers).' };
+const SOURCE_FACADE = 'Import the source layer through src/source/index.ts, its facade (DESIGN.md: layers).';
 const arrow = (from, allowed) => `${from} may ${allowed.length ? `import only ${allowed.map((a) => `src/${a}`).join(', ')}` : 'import no other folder of src'} (DESIGN.md: layers)`;
 
 /** src/<name> may import only the layers in `allowed` (and its own folder); only src/extension imports vscode. */
@@ -17,6 +18,8 @@ function layer(name, allowed, message = arrow(`src/${name}`, allowed)) {
   const forbidden = LAYERS.filter((l) => l !== own && !allowed.includes(l));
   // A relative import climbs out of the folder (../), then names the layer it enters.
   const patterns = forbidden.length ? [{ regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`, message }] : [];
+  // Other layers see the source through its facade (its readers' drivers and files stay its own).
+  if (allowed.includes('source')) patterns.push({ regex: '^(\\.\\./)+source/.', message: SOURCE_FACADE });
   return {
     files: [`src/${name}/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { paths: own === 'extension' ? [] : [VSCODE], patterns }] },

@@ -7,7 +7,7 @@ import { recordKey } from '../ledger/counts';
 import { nodeLedgerFs } from '../ledger/fs-layer';
 import type { Clock } from '../model/clock';
 import { conversationSourceKey, parseConversationSourceKey, SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 import { EngineUsageError } from './errors';
 import { isMissingFile } from '../model/error-message';
 import { migrationPaths } from '../model/workspace-paths';

@@ -5,7 +5,7 @@ import type { Ledger } from '../ledger';
 import { customFieldIdOf, type MappedObject, type MappingFile } from '../model/mapping';
 import { RebuildInventory, type RebuildEntry, type RebuildSection } from '../model/reports';
 import type { Agent, AutomationRule, CustomField, DepartmentPolicy, Group } from '../model/source';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 import { ledgerRecords, type LatestRecord } from './ledger-records';
 import { compareSourceIds } from './reconciliation';
 import { rebuildInventoryMarkdown } from './rebuild-inventory-markdown';

@@ -9,7 +9,7 @@ import { OBJECT_TYPES, type ObjectType } from '../model/object-types';
 import {
   RECONCILIATION_CSV_COLUMNS, ReconciliationReport, type ReconciliationRow, type TypeReconciliation,
 } from '../model/reports';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 import { verifyMigration } from './verify/verify';
 import type { FetchFile, SampleSize } from './verify/types';
 import { ledgerRecords, type LatestRecord } from './ledger-records';

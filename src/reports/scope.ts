@@ -6,7 +6,7 @@ import { isEmailAddress, trimEmail } from '../model/email';
 import type { ObjectCounts } from '../model/object-types';
 import type { PreflightFacts } from '../model/source';
 import { ScopeReport, type ChecklistItem, type Estimate, type Preflight, type Problem, type ProblemCode, type ProblemItem, type RebuildItem } from '../model/scope';
-import type { FlagKind, SourceReader, SourceVolumes } from '../source/reader';
+import type { FlagKind, SourceReader, SourceVolumes } from '../source';
 import { scopeMarkdown } from './scope-markdown';
 import { migrationPaths } from '../model/workspace-paths';
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { unshielded } from './sqlite-fs-shim';
 import { isMissingFile, messageOf } from '../../model/error-message';
+import { SourceAccessError } from '../errors';
 
 /**
  * The files of a SQLite database as another process leaves them, read without SQLite: the header
@@ -10,12 +11,12 @@ import { isMissingFile, messageOf } from '../../model/error-message';
  * a writer is at work and whether the file changed while a statement read it.
  */
 
-export class SourceNotFoundError extends Error {
+export class SourceNotFoundError extends SourceAccessError {
   override readonly name = 'SourceNotFoundError';
 }
 
 /** The file cannot be read as it is. */
-export class SourceUnreadableError extends Error {
+export class SourceUnreadableError extends SourceAccessError {
   override readonly name: string = 'SourceUnreadableError';
 }
 
