@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { MappingFile } from '../model/mapping';
 import { isMissingFile, messageOf } from '../model/error-message';
 import { migrationPaths } from '../model/workspace-paths';
+import { MappingError } from './errors';
 
-export class MappingFileError extends Error {
+export class MappingFileError extends MappingError {
   override readonly name = 'MappingFileError';
 }
 
