@@ -11,6 +11,7 @@ import type { SourceReader } from '../source';
 import { EngineUsageError } from './errors';
 import { isMissingFile } from '../model/error-message';
 import { migrationPaths } from '../model/workspace-paths';
+import { zodIssues } from '../model/zod-issues';
 
 /**
  * A workspace folder is bound to one Intercom workspace, recorded in `migration/target.json` before
@@ -126,7 +127,7 @@ export async function readTarget(workspaceDir: string): Promise<TargetFile | und
       return undefined;
     }
   })());
-  if (!parsed.success) throw new EngineUsageError(`${file} is damaged (${parsed.error.issues[0]?.message ?? 'not JSON'}): restore it from version control, or delete it to bind the folder again (the ledger is checked against Intercom first)`);
+  if (!parsed.success) throw new EngineUsageError(`${file} is damaged (${zodIssues(parsed.error, 1)}): restore it from version control, or delete it to bind the folder again (the ledger is checked against Intercom first)`);
   return parsed.data;
 }
 

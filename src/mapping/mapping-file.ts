@@ -5,6 +5,7 @@ import { MappingFile } from '../model/mapping';
 import { isMissingFile, messageOf } from '../model/error-message';
 import { migrationPaths } from '../model/workspace-paths';
 import { MappingError } from './errors';
+import { zodIssueLines } from '../model/zod-issues';
 
 export class MappingFileError extends MappingError {
   override readonly name = 'MappingFileError';
@@ -24,8 +25,7 @@ export function parseMappingText(text: string, file = 'mapping.json'): MappingFi
   }
   const result = MappingFile.safeParse(json);
   if (!result.success) {
-    const problems = result.error.issues.slice(0, 10).map((i) => `  ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-    throw new MappingFileError(`${file} does not match the mapping schema:\n${problems.join('\n')}`);
+    throw new MappingFileError(`${file} does not match the mapping schema:\n  ${zodIssueLines(result.error, 10).join('\n  ')}`);
   }
   return result.data;
 }

@@ -15,6 +15,7 @@ import { parseVerb, synopsis, type ParsedValues } from '../flags';
 import { resolveTarget } from '../target';
 import { VERBS } from '../verbs';
 import { messageOf } from '../../model/error-message';
+import { zodIssues } from '../../model/zod-issues';
 
 type ProposeValues = ParsedValues<(typeof VERBS.mapPropose.flags)[number]>;
 
@@ -94,7 +95,7 @@ function aiSettingsFrom(values: ProposeValues, config: MigrationConfig | undefin
     ...(values['ai-model'] ? { model: values['ai-model'] } : {}),
     ...(values['ai-base-url'] ? { baseUrl: values['ai-base-url'] } : {}),
   });
-  if (!parsed.success) throw new UsageError(`AI settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new UsageError(`AI settings are not valid: ${zodIssues(parsed.error)}`);
   return parsed.data;
 }
 
