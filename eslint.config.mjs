@@ -6,9 +6,17 @@ const CLOCK_RULES = [
   { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Read the calendar through a Clock (src/model/clock.ts).' },
 ];
 
+// The message of anything thrown comes from messageOf (src/model/error-message.ts): a cast reads
+// undefined from a thrown non-Error.
+const ERROR_RULES = [
+  { selector: "MemberExpression[property.name='message'] > TSAsExpression.object[typeAnnotation.typeName.name='Error']", message: 'Read a thrown value\'s message with messageOf (src/model/error-message.ts), not a cast.' },
+  { selector: "ConditionalExpression[test.operator='instanceof'][test.right.name='Error'][consequent.property.name='message']", message: 'Use messageOf (src/model/error-message.ts).' },
+];
+
 // DESIGN.md, "The layers": every folder of src/, and the arrows that no-restricted-imports enforces.
 const LAYERS = ['extension', 'cli', 'engine', 'reports', 'mapping', 'source', 'intercom', 'ledger', 'sandbox', 'model'];
 const VSCODE = { name: 'vscode', message: 'Only src/extension may import vscode (DESIGN.md: layers).' };
+const SOURCE_FACADE = 'Import the source layer through src/source/index.ts, its facade (DESIGN.md: layers).';
 const arrow = (from, allowed) => `${from} may ${allowed.length ? `import only ${allowed.map((a) => `src/${a}`).join(', ')}` : 'import no other folder of src'} (DESIGN.md: layers)`;
 
 /** src/<name> may import only the layers in `allowed` (and its own folder); only src/extension imports vscode. */
@@ -17,6 +25,8 @@ function layer(name, allowed, message = arrow(`src/${name}`, allowed)) {
   const forbidden = LAYERS.filter((l) => l !== own && !allowed.includes(l));
   // A relative import climbs out of the folder (../), then names the layer it enters.
   const patterns = forbidden.length ? [{ regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`, message }] : [];
+  // Other layers see the source through its facade (its readers' drivers and files stay its own).
+  if (allowed.includes('source')) patterns.push({ regex: '^(\\.\\./)+source/.', message: SOURCE_FACADE });
   return {
     files: [`src/${name}/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { paths: own === 'extension' ? [] : [VSCODE], patterns }] },
@@ -72,14 +82,14 @@ export default tseslint.config(
     // The calendar is read through src/model/clock.ts only, so every date rule can be pinned in tests.
     files: ['src/**/*.ts'],
     ignores: ['src/model/clock.ts'],
-    rules: { 'no-restricted-syntax': ['error', ...CLOCK_RULES] },
+    rules: { 'no-restricted-syntax': ['error', ...CLOCK_RULES, ...ERROR_RULES] },
   },
   {
     // The adapters get their Intercom client from the engine (src/engine/intercom-client.ts), so the
     // editor and the command line cannot drift apart in its settings.
     files: ['src/extension/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
-      'no-restricted-syntax': ['error', ...CLOCK_RULES,
+      'no-restricted-syntax': ['error', ...CLOCK_RULES, ...ERROR_RULES,
         { selector: "NewExpression[callee.name='IntercomClient']", message: 'Build the client with intercomClientFor (src/engine/intercom-client.ts).' },
       ],
     },

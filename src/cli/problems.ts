@@ -3,12 +3,7 @@ import { AuthError, IntercomError, NetworkError, PlanRestrictedError } from '../
 import { LedgerCorruptError, LedgerInterruptedRunError, LedgerLockedError, LedgerWriteError } from '../ledger/errors';
 import { MappingFileError } from '../mapping/mapping-file';
 import { MapNotConfirmedError } from '../mapping/review';
-import { SourceCredentialsError, SourceNotSupportedError } from '../source/open-source';
-import { SoapAuthError, SoapTransportError } from '../source/soap/errors';
-import { SourceUrlError } from '../source/source-url';
-import { SchemaError } from '../source/sql/catalog';
-import { SourceLoginError, SourceUnreachableError } from '../source/sql/mssql-connection';
-import { SourceBusyError, SourceCorruptError, SourceNotFoundError, SourceUnreadableError } from '../source/sql/sqlite-connection';
+import { SourceAccessError } from '../source';
 import { ExitCode, UsageError } from './exit-codes';
 import type { IntercomTarget } from './target';
 
@@ -50,10 +45,8 @@ export const PROBLEM_RULES: readonly ProblemRule[] = [
     exitCode: ExitCode.BadInput,
     message: (e, c) => `${e.message}: give INTERCOM_TOKEN a token of ${where(c)} with read and write scopes for contacts, companies, conversations, tags, data attributes and articles.`,
   },
-  {
-    classes: [SourceUrlError, SourceNotFoundError, SourceBusyError, SourceCorruptError, SourceUnreadableError, SourceNotSupportedError, SchemaError, SourceLoginError, SourceUnreachableError, SourceCredentialsError, SoapAuthError, SoapTransportError],
-    exitCode: ExitCode.BadInput,
-  },
+  // Every source error the user can fix (its address, file, server, credentials, schema) extends this base.
+  { classes: [SourceAccessError], exitCode: ExitCode.BadInput },
   { classes: [LedgerLockedError, LedgerInterruptedRunError, LedgerCorruptError], exitCode: ExitCode.BadInput },
   {
     classes: [NetworkError],

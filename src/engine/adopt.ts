@@ -4,7 +4,7 @@ import type { MappingFile } from '../model/mapping';
 import type { ObjectType } from '../model/object-types';
 import { parseConversationSourceKey } from '../model/source-keys';
 import type { KbCategory } from '../model/source';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 import { contentHash } from '../mapping/review';
 import { articleTitle, planCollections } from './phases/knowledge-base';
 import type { ProgressSink } from './progress';

@@ -5,7 +5,7 @@ import type { Ledger, RunJournal } from '../ledger';
 import type { Clock } from '../model/clock';
 import type { MappingFile } from '../model/mapping';
 import type { RunKind } from '../model/journal';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 import type { ProgressSink } from './progress';
 import type { DryRunIds } from './dry-run-ids';
 import type { Workspace } from './workspace';

@@ -1,5 +1,5 @@
 import type { CustomFieldChannel } from '../model/source';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 
 /** Custom field values by record: `<channel>:<recordId>` → field id → value. */
 export type CustomValueIndex = Map<string, Map<number, string | null>>;

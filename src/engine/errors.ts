@@ -1,5 +1,10 @@
+/** The base of the engine's errors. */
+export class EngineError extends Error {
+  override readonly name: string = 'EngineError';
+}
+
 /** A condition that stops the whole run (bad token, ledger disk, cancellation); the run resumes after. */
-export class RunStoppedError extends Error {
+export class RunStoppedError extends EngineError {
   override readonly name = 'RunStoppedError';
   constructor(message: string, override readonly cause?: unknown) {
     super(message);
@@ -7,12 +12,12 @@ export class RunStoppedError extends Error {
 }
 
 /** The run cannot start as asked (map not confirmed, workspace missing admins…): exit code 2. */
-export class EngineUsageError extends Error {
+export class EngineUsageError extends EngineError {
   override readonly name = 'EngineUsageError';
 }
 
 /** One source record could not be migrated; the message names the record and the field. */
-export class RecordError extends Error {
+export class RecordError extends EngineError {
   override readonly name = 'RecordError';
   constructor(message: string, readonly errorClass: string, readonly field?: string) {
     super(message);
@@ -24,6 +29,6 @@ export class RecordError extends Error {
  * come first (the bound workspace, what it already holds), or writes of an earlier run have no
  * known outcome and Intercom could not be asked. Exit code 1: run the same command again.
  */
-export class RunNotStartedError extends Error {
+export class RunNotStartedError extends EngineError {
   override readonly name = 'RunNotStartedError';
 }

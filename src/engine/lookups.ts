@@ -1,4 +1,4 @@
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 
 /** Small source lookup tables the engine joins records with (departments, groups, brands). */
 export interface SourceLookups {

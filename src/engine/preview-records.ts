@@ -1,7 +1,7 @@
 import type { PreviewInput } from '../mapping/preview';
 import type { MappedObject } from '../model/mapping';
 import type { CustomFieldChannel } from '../model/source';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 import { loadCustomValuesOf, type CustomValueIndex } from './custom-values';
 import { loadLookups, type SourceLookups } from './lookups';
 import { articleInput, callLogInput, chatInput, companyInput, contactInput, ticketInput, type MappingInput } from './mapping-inputs';

@@ -5,7 +5,7 @@ import type { WorkspaceAttribute } from '../mapping/ai-schema';
 import { buildDefaultMap, type DefaultMapInputs, type FieldChannel } from '../mapping/default-map';
 import type { MappedObject, MappingFile } from '../model/mapping';
 import type { CustomField } from '../model/source';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 
 const SAMPLES_PER_FIELD = 8;
 

@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../model/clock';
 import type { RunCounts } from '../model/journal';
 import type { MappingFile } from '../model/mapping';
 import type { Agent } from '../model/source';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 import { DryRunIds } from './dry-run-ids';
 import type { RunContext, RunOptions } from './context';
 import { loadCustomValues } from './custom-values';

@@ -1,4 +1,4 @@
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 
 export interface SampleSelection {
   ticketIds: Set<number>;

@@ -7,9 +7,11 @@ import { recordKey } from '../ledger/counts';
 import { nodeLedgerFs } from '../ledger/fs-layer';
 import type { Clock } from '../model/clock';
 import { conversationSourceKey, parseConversationSourceKey, SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 import { EngineUsageError } from './errors';
 import { isMissingFile } from '../model/error-message';
+import { migrationPaths } from '../model/workspace-paths';
+import { zodIssues } from '../model/zod-issues';
 
 /**
  * A workspace folder is bound to one Intercom workspace, recorded in `migration/target.json` before
@@ -36,7 +38,7 @@ export interface IntercomWorkspaceId {
 }
 
 export function targetPath(workspaceDir: string): string {
-  return path.join(workspaceDir, 'migration', 'target.json');
+  return migrationPaths(workspaceDir).target;
 }
 
 /** What GET /me said of one access token, named by its place in the list (never by its value). */
@@ -125,7 +127,7 @@ export async function readTarget(workspaceDir: string): Promise<TargetFile | und
       return undefined;
     }
   })());
-  if (!parsed.success) throw new EngineUsageError(`${file} is damaged (${parsed.error.issues[0]?.message ?? 'not JSON'}): restore it from version control, or delete it to bind the folder again (the ledger is checked against Intercom first)`);
+  if (!parsed.success) throw new EngineUsageError(`${file} is damaged (${zodIssues(parsed.error, 1)}): restore it from version control, or delete it to bind the folder again (the ledger is checked against Intercom first)`);
   return parsed.data;
 }
 

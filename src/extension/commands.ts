@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CONFIG_FILE } from '../model/migration-config';
+import { CONFIG_FILE } from '../model/workspace-paths';
 import type { CommandId } from './command-ids';
 import { connectIntercom, connectSource, disconnectAi, disconnectIntercom, disconnectSource, forgetSecrets, setAiKey, testAi, testIntercom, testSource } from './connect';
 import { startLocalSandbox, stopLocalSandbox } from './sandbox';

@@ -6,6 +6,7 @@ import { checkTarget, type ConnectionId, type TokenCheckResult } from './connect
 import type { Ctx } from './context';
 import { runningSandbox } from './sandbox';
 import { messageOf } from '../model/error-message';
+import { CONFIG_FILE } from '../model/workspace-paths';
 
 // Interactive flows that record a connection (non-secret parts to migration/config.json, the
 // password, token or key to SecretStorage), test it through the source reader or the Intercom
@@ -209,7 +210,7 @@ export async function disconnectSource(ctx: Ctx): Promise<void> {
 export async function disconnectIntercom(ctx: Ctx): Promise<void> {
   if (!(await ctx.prompts.confirm('Disconnect Intercom?', 'The access token is removed from secret storage (and a custom base URL from migration/config.json). Nothing in Intercom changes.', 'Disconnect'))) return;
   await ctx.secrets.delete('intercomToken');
-  if (await ctx.folder.exists('config.json')) {
+  if (await ctx.folder.exists(CONFIG_FILE)) {
     await ctx.folder.updateConfig(() => ctx.defaultConfig(), (c) => {
       const { baseUrl: _url, ...intercom } = c.intercom;
       return { ...c, intercom };

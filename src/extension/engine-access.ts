@@ -3,7 +3,7 @@ import type { IntercomClient } from '../intercom';
 import { splitTokens } from '../engine/intercom-client';
 import { registerSecret } from '../ledger';
 import type { MigrationConfig } from '../model/migration-config';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 import type { Ctx } from './context';
 import { intercomClientOf, sourceReaderOf } from './run-inputs';
 import { attachmentsRootOf, sourceUrlOf } from './source-location';

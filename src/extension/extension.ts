@@ -1,6 +1,6 @@
 import { clockFromEnvironment, systemClock, type Clock } from '../model/clock';
 import * as vscode from 'vscode';
-import { MIGRATION_DIR } from '../model/migration-config';
+import { MIGRATION_DIR } from '../model/workspace-paths';
 import { commands } from './commands';
 import { parseConnectionChecks } from './connection-state';
 import type { Ctx } from './context';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { openLedger, type RunSummary, type UndoCounts } from '../ledger';
 import type { RunCounts } from '../model/journal';
+import { migrationPaths } from '../model/workspace-paths';
 
 // Read-only views of the ledger for the Migration and Runs views and the run pickers.
 
@@ -14,7 +14,7 @@ export interface RunEntry {
 
 /** Runs oldest first, with counts (run.json's, or the journal's for a run without them; a rollback's undo calls). */
 export async function listRunEntries(workspaceDir: string, warn: (message: string) => void): Promise<RunEntry[]> {
-  if (!existsSync(path.join(workspaceDir, 'migration', 'runs'))) return [];
+  if (!existsSync(migrationPaths(workspaceDir).runs)) return [];
   const ledger = await openLedger(workspaceDir, { warn });
   try {
     const runs = await ledger.listRuns();

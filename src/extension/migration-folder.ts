@@ -1,14 +1,6 @@
 import * as vscode from 'vscode';
-import {
-  CONFIG_FILE,
-  MAPPING_FILE,
-  MIGRATION_DIR,
-  REPORTS_DIR,
-  RUNS_DIR,
-  parseMigrationConfig,
-  serializeMigrationConfig,
-  type MigrationConfig,
-} from '../model/migration-config';
+import { parseMigrationConfig, serializeMigrationConfig, type MigrationConfig } from '../model/migration-config';
+import { CONFIG_FILE, MAPPING_FILE, MIGRATION_DIR, REPORTS_DIR, RUNS_DIR } from '../model/workspace-paths';
 
 /**
  * The workspace's migration/ folder. With several workspace folders the first one holds it; all file

@@ -1,6 +1,7 @@
 import type { RunCounts, RunKind, RunStatus } from '../model/journal';
 import type { ReviewStatus } from '../model/mapping';
 import { allRecords, allRecordsFigures, headlineFigures, runFigures } from '../reports/run-figures';
+import { migrationPaths } from '../model/workspace-paths';
 import { rolledBackBy } from './rolled-back';
 import { findingsOf, validationFindings, workspaceFindings, type ValidationSummary } from '../reports/run-findings';
 
@@ -27,7 +28,8 @@ export interface PhaseInputs {
   validations?: ValidationSummary[];
 }
 
-const reconciliationOf = (runId: string) => `migration/reports/reconciliation-${runId}.md`;
+/** Relative to the workspace folder: the paths of a workspace named ''. */
+const reconciliationOf = (runId: string) => migrationPaths('').reconciliation(runId);
 
 function runPhase(id: 'sample' | 'full' | 'delta', label: string, inputs: PhaseInputs): PhaseState {
   const runs = inputs.runs.filter((r) => r.kind === id);

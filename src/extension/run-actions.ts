@@ -1,4 +1,3 @@
-import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from './context';
 import { workspaceDir } from './engine-access';
@@ -8,6 +7,7 @@ import { rolledBackBy } from './rolled-back';
 import { runReport } from './run-report';
 import { undoText } from './run-rows';
 import { showMarkdown } from './workflow';
+import { migrationPaths } from '../model/workspace-paths';
 
 // Commands on one run of the ledger: from a Runs-view item, or a quick pick of runs.
 
@@ -49,5 +49,5 @@ export async function openRunReport(ctx: Ctx, arg: unknown): Promise<void> {
 export async function openRunJournal(ctx: Ctx, arg: unknown): Promise<void> {
   const entry = await pickRun(ctx, arg, 'Open a run journal');
   if (!entry) return;
-  await vscode.window.showTextDocument(vscode.Uri.file(path.join(workspaceDir(ctx), 'migration', 'runs', entry.summary.meta.id, 'journal.jsonl')));
+  await vscode.window.showTextDocument(vscode.Uri.file(migrationPaths(workspaceDir(ctx)).journal(entry.summary.meta.id)));
 }

@@ -2,9 +2,7 @@ import { intercomClientFor, runOptionsFor, splitTokens, type RunSettings } from 
 import type { RunOptions } from '../engine/context';
 import type { IntercomClient, Region } from '../intercom';
 import type { MigrationConfig } from '../model/migration-config';
-import { openSource } from '../source/open-source';
-import type { SourceReader } from '../source/reader';
-import { parseSourceUrl } from '../source/source-url';
+import { openSource, parseSourceUrl, type SourceReader } from '../source';
 import { attachmentsRootOf, sourceUrlOf } from './source-location';
 
 // How the extension turns migration/config.json and its secrets into the engine's inputs. Kept free of

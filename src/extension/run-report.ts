@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { migrationPaths } from '../model/workspace-paths';
 
 /** The run's report, if the reports layer wrote one. */
 export function runReport(dir: string, runId: string): string | undefined {
-  const candidates = [path.join(dir, 'migration', 'reports', `reconciliation-${runId}.md`), path.join(dir, 'migration', 'runs', runId, 'report.md')];
-  return candidates.find((f) => existsSync(f));
+  const paths = migrationPaths(dir);
+  return [paths.reconciliation(runId), paths.runReport(runId)].find((f) => existsSync(f));
 }

@@ -1,4 +1,5 @@
 import { migrationConfigSchema, type MigrationConfig } from '../model/migration-config';
+import { zodIssues } from '../model/zod-issues';
 
 /** Reads one `st2ic.*` setting; a structural subset of vscode.WorkspaceConfiguration. */
 export interface SettingsReader {
@@ -26,8 +27,7 @@ export function configFromSettings(settings: SettingsReader): MigrationConfig {
     },
   });
   if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`the st2ic.* settings are not valid: ${issues}`);
+    throw new Error(`the st2ic.* settings are not valid: ${zodIssues(result.error)}`);
   }
   return result.data;
 }

@@ -27,6 +27,7 @@ import { showNotice } from './notify';
 import { RunProgress } from './run-progress';
 import { runReport } from './run-report';
 import { planBlockers, workspacePlanMarkdown } from '../engine/workspace-plan-markdown';
+import { migrationPaths } from '../model/workspace-paths';
 
 // The workflow commands: each one gathers its inputs, calls one engine function, and shows the
 // result. No migration logic lives here.
@@ -155,7 +156,7 @@ export async function configureWorkspace(ctx: Ctx): Promise<string> {
   } finally {
     await reader.close();
   }
-  const file = path.join(dir, 'migration', 'reports', 'workspace-plan.md');
+  const file = migrationPaths(dir).workspacePlan;
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, workspacePlanMarkdown(plan, ctx.clock));
   ctx.log.info(`Workspace plan for "${plan.appName}": ${plan.attributesToCreate.length} attributes to create, ${plan.unmatchedAgents.length} unmatched agents; ${vscode.workspace.asRelativePath(file)}`);
@@ -305,7 +306,7 @@ export async function runKind(ctx: Ctx, kind: 'configure' | 'sample' | 'full' | 
   ctx.log.info(`Run ${result.runId} ${result.status}${result.resumed ? ' (resumed)' : ''}${result.message ? `: ${result.message}` : ''}; ${countsText(result.counts)}`);
   const report = runReport(dir, result.runId);
   if (report) await showMarkdown(report);
-  const plan = path.join(dir, 'migration', 'reports', 'workspace-plan.md');
+  const plan = migrationPaths(dir).workspacePlan;
   showNotice(ctx, runOutcome(kind, result.status, result.counts, {
     runId: result.runId,
     ...(existsSync(plan) ? { workspacePlan: plan } : {}),

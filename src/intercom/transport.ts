@@ -25,6 +25,7 @@ import type { AttemptFailure, HttpMethod, ResolvedRetryOptions, RetryOptions } f
 import { ErrorEnvelope } from './schemas/common';
 import { SearchWitnesses } from './search-witnesses';
 import { TokenLanes } from './token-lanes';
+import { zodIssues } from '../model/zod-issues';
 
 export type Region = 'US' | 'EU' | 'AU';
 
@@ -238,11 +239,7 @@ export class Transport {
     }
     const parsed = spec.response.safeParse(json);
     if (!parsed.success) {
-      const issues = parsed.error.issues
-        .slice(0, 5)
-        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('; ');
-      throw new ResponseShapeError({ request, status, issues: redact(issues, this.lanes.tokens()) });
+      throw new ResponseShapeError({ request, status, issues: redact(zodIssues(parsed.error, 5), this.lanes.tokens()) });
     }
     return parsed.data;
   }

@@ -2,6 +2,11 @@ import { messageOf } from '../model/error-message';
 
 /** Typed ledger failures, so adapters can tell the user what to fix. */
 
+/** The base of the ledger's errors. */
+export class LedgerError extends Error {
+  override readonly name: string = 'LedgerError';
+}
+
 export type LedgerWriteCause = 'ENOSPC' | 'EACCES' | 'EPERM' | 'EROFS' | 'EIO' | 'EDQUOT' | 'EFBIG' | 'OTHER';
 
 const WHY: Record<LedgerWriteCause, string> = {
@@ -19,7 +24,7 @@ const WHY: Record<LedgerWriteCause, string> = {
  * Writing the journal (or run metadata, or the index cache) failed. Nothing from the failed batch is
  * considered durable; the run can be resumed once the cause is fixed.
  */
-export class LedgerWriteError extends Error {
+export class LedgerWriteError extends LedgerError {
   override readonly name = 'LedgerWriteError';
   readonly file: string;
   readonly code: LedgerWriteCause;
@@ -58,7 +63,7 @@ export interface LockHolderInfo {
  * cannot be checked from here (another host, or no /proc), so the user may assert it is gone
  * (`--take-over`); a holder that provably runs is never taken over.
  */
-export class LedgerLockedError extends Error {
+export class LedgerLockedError extends LedgerError {
   override readonly name = 'LedgerLockedError';
   constructor(
     readonly lockFile: string,
@@ -75,7 +80,7 @@ export class LedgerLockedError extends Error {
  * it beside the interrupted one could write again what that one wrote without knowing. Resume the
  * interrupted run (its own command) or roll it back first.
  */
-export class LedgerInterruptedRunError extends Error {
+export class LedgerInterruptedRunError extends LedgerError {
   override readonly name = 'LedgerInterruptedRunError';
   constructor(readonly runId: string, readonly runKind: string, message: string) {
     super(message);
@@ -83,7 +88,7 @@ export class LedgerInterruptedRunError extends Error {
 }
 
 /** An entry would have written a secret to disk; it was rejected before reaching the buffer. */
-export class LedgerSecretError extends Error {
+export class LedgerSecretError extends LedgerError {
   override readonly name = 'LedgerSecretError';
   constructor(readonly path: string, readonly kind: string) {
     super(`Refusing to journal an entry: ${path} looks like a ${kind}. Secrets never go to the ledger.`);
@@ -91,7 +96,7 @@ export class LedgerSecretError extends Error {
 }
 
 /** The caller broke a ledger rule (unknown intent seq, outcome twice, write after finish…). */
-export class LedgerUsageError extends Error {
+export class LedgerUsageError extends LedgerError {
   override readonly name = 'LedgerUsageError';
 }
 
@@ -101,7 +106,7 @@ export class LedgerUsageError extends Error {
  * journal, a file of a newer format. The message names the file and the fix; nothing is written to
  * Intercom. (A torn last line of a journal is not damage: it is what a crash leaves, and is dropped.)
  */
-export class LedgerCorruptError extends Error {
+export class LedgerCorruptError extends LedgerError {
   override readonly name = 'LedgerCorruptError';
   constructor(message: string, readonly file?: string) {
     super(message);

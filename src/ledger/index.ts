@@ -12,4 +12,4 @@ export type { LedgerFs, AppendFile } from './fs-layer';
 export { nodeLedgerFs } from './fs-layer';
 export { RecordTally, recordKey } from './counts';
 export { registerSecret, unregisterSecret, findSecret } from './secret-guard';
-export { LedgerWriteError, LedgerLockedError, LedgerInterruptedRunError, LedgerSecretError, LedgerUsageError, LedgerCorruptError } from './errors';
+export { LedgerError, LedgerWriteError, LedgerLockedError, LedgerInterruptedRunError, LedgerSecretError, LedgerUsageError, LedgerCorruptError } from './errors';

@@ -5,6 +5,7 @@ import { typedTargetOfOlderFormat } from './older-targets';
 import type { AppendFile } from './fs-layer';
 import { LedgerCorruptError, LedgerWriteError, REBUILD_HINT } from './errors';
 import { isMissingFile, messageOf } from '../model/error-message';
+import { zodIssues } from '../model/zod-issues';
 
 /** What a scan of a journal found. `validBytes` ends after the last line that parsed. */
 export interface JournalScan {
@@ -109,7 +110,7 @@ function parseLine(line: string): { ok: true; entry: JournalEntry } | { ok: fals
   if ('notAnObject' in format) return { ok: false, error: 'not a journal entry: not an object' };
   if ('newer' in format) return { ok: false, error: `format ${String(format.newer)}`, newer: format.newer };
   const result = JournalEntry.safeParse(format.json);
-  if (!result.success) return { ok: false, error: `not a journal entry: ${result.error.issues[0]?.message ?? ''}` };
+  if (!result.success) return { ok: false, error: `not a journal entry: ${zodIssues(result.error, 1)}` };
   const entry = result.data;
   return { ok: true, entry: entry.type === 'intent' ? { ...entry, target: typedTargetOfOlderFormat(entry, format.format) } : entry };
 }

@@ -1,6 +1,6 @@
-import path from 'node:path';
+import { migrationPaths, type MigrationPaths } from '../model/workspace-paths';
 
-/** The ledger's files under `<workspace>/migration/`. */
+/** The ledger's files under `<workspace>/migration/` (named in src/model/workspace-paths.ts). */
 export class LedgerPaths {
   readonly migrationDir: string;
   readonly runsDir: string;
@@ -8,27 +8,29 @@ export class LedgerPaths {
   readonly indexCache: string;
   /** One writer per workspace: held by the process that writes to Intercom through it. */
   readonly writerLock: string;
+  private readonly paths: MigrationPaths;
 
   constructor(workspaceDir: string) {
-    this.migrationDir = path.join(workspaceDir, 'migration');
-    this.runsDir = path.join(this.migrationDir, 'runs');
-    this.indexCache = path.join(this.migrationDir, 'ledger-index.json');
-    this.writerLock = path.join(this.migrationDir, 'writer.lock');
+    this.paths = migrationPaths(workspaceDir);
+    this.migrationDir = this.paths.dir;
+    this.runsDir = this.paths.runs;
+    this.indexCache = this.paths.indexCache;
+    this.writerLock = this.paths.writerLock;
   }
 
   runDir(runId: string): string {
-    return path.join(this.runsDir, runId);
+    return this.paths.run(runId);
   }
 
   journal(runId: string): string {
-    return path.join(this.runDir(runId), 'journal.jsonl');
+    return this.paths.journal(runId);
   }
 
   runMeta(runId: string): string {
-    return path.join(this.runDir(runId), 'run.json');
+    return this.paths.runMeta(runId);
   }
 
   lock(runId: string): string {
-    return path.join(this.runDir(runId), 'lock');
+    return this.paths.runLock(runId);
   }
 }

@@ -7,6 +7,7 @@ import { buildAiRequest, SYSTEM_PROMPT, type SourceSchemaInput } from './ai-requ
 import { AiAnswer, AiAnswerEnvelope, AiProposal, type WorkspaceAttribute } from './ai-schema';
 import { scrubSecret } from './redact';
 import { messageOf } from '../model/error-message';
+import { zodIssues } from '../model/zod-issues';
 
 /** The AI settings (migration/config.json `ai`): enabled, model, baseUrl, timeoutMs, redact. */
 export const AiSettings = aiConfigSchema;
@@ -67,7 +68,7 @@ export async function proposeWithAi(input: ProposeWithAiInput): Promise<ProposeW
   const log = input.log ?? (() => {});
   const parsed = AiSettings.safeParse({ ...input.settings });
   if (!parsed.success) {
-    const reason = `the AI settings are not valid (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`;
+    const reason = `the AI settings are not valid (${zodIssues(parsed.error)})`;
     log(`AI proposer: ${reason}; the heuristic map is kept`);
     return { map: input.map, proposals: [], warnings: [`AI proposer: ${reason}; the heuristic map is kept`], usedAi: false, skipped: reason };
   }
@@ -124,7 +125,7 @@ export async function proposeWithAi(input: ProposeWithAiInput): Promise<ProposeW
   envelope.data.proposals.forEach((item, i) => {
     const parsed = AiProposal.safeParse(item);
     if (parsed.success) valid.push(parsed.data);
-    else warnings.push(`AI proposer: proposal ${i + 1} ignored, it does not match the schema (${parsed.error.issues.slice(0, 2).map((x) => `${x.path.join('.') || '(item)'}: ${x.message}`).join('; ')})`);
+    else warnings.push(`AI proposer: proposal ${i + 1} ignored, it does not match the schema (${zodIssues(parsed.error, 2)})`);
   });
   if (valid.length === 0) {
     for (const w of warnings) log(w);

@@ -1,5 +1,6 @@
 import { targetLabel, type FieldMapping, type MappedObject, type MappingFile, type MappingTarget, type Transform } from '../model/mapping';
 import type { GlobalValueMap } from '../model/mapping-editor-messages';
+import { MappingError } from './errors';
 
 /**
  * The edits a reviewer makes in the mapping editor, as pure functions from one map to the next. The
@@ -16,7 +17,7 @@ export interface FieldRef {
   source: string;
 }
 
-export class StaleEditError extends Error {
+export class StaleEditError extends MappingError {
   override readonly name = 'StaleEditError';
 }
 

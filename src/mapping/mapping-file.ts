@@ -3,13 +3,16 @@ import path from 'node:path';
 import { z } from 'zod';
 import { MappingFile } from '../model/mapping';
 import { isMissingFile, messageOf } from '../model/error-message';
+import { migrationPaths } from '../model/workspace-paths';
+import { MappingError } from './errors';
+import { zodIssueLines } from '../model/zod-issues';
 
-export class MappingFileError extends Error {
+export class MappingFileError extends MappingError {
   override readonly name = 'MappingFileError';
 }
 
 export function mappingPath(workspace: string): string {
-  return path.join(workspace, 'migration', 'mapping.json');
+  return migrationPaths(workspace).mapping;
 }
 
 /** Parses mapping.json text; errors name the file, the JSON path and what is wrong. */
@@ -22,8 +25,7 @@ export function parseMappingText(text: string, file = 'mapping.json'): MappingFi
   }
   const result = MappingFile.safeParse(json);
   if (!result.success) {
-    const problems = result.error.issues.slice(0, 10).map((i) => `  ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-    throw new MappingFileError(`${file} does not match the mapping schema:\n${problems.join('\n')}`);
+    throw new MappingFileError(`${file} does not match the mapping schema:\n  ${zodIssueLines(result.error, 10).join('\n  ')}`);
   }
   return result.data;
 }

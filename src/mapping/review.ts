@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { systemClock, type Clock } from '../model/clock';
 import type { MappingFile, ReviewStatus } from '../model/mapping';
+import { MappingError } from './errors';
 
 /** JSON with object keys sorted, so the hash does not depend on key order or formatting. */
 export function stableStringify(value: unknown): string {
@@ -33,7 +34,7 @@ export function confirmMap(file: MappingFile, level: 'reviewed' | 'approved', by
 
 export type RunKind = 'configure' | 'sample' | 'full' | 'delta' | 'dry-run';
 
-export class MapNotConfirmedError extends Error {
+export class MapNotConfirmedError extends MappingError {
   override readonly name = 'MapNotConfirmedError';
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RECORDS_IN_FLIGHT, SAMPLE_TICKETS } from './run-defaults';
 import { messageOf } from './error-message';
+import { CONFIG_FILE, MIGRATION_DIR } from './workspace-paths';
 
 /**
  * migration/config.json: the non-secret settings of one migration, shared by the extension and the
@@ -8,11 +9,6 @@ import { messageOf } from './error-message';
  * file is rejected instead of silently stored next to the code; secrets live in SecretStorage or
  * environment variables (see SECRET_KEYS in src/extension/secrets.ts and the CLI's environment).
  */
-export const MIGRATION_DIR = 'migration';
-export const CONFIG_FILE = 'config.json';
-export const MAPPING_FILE = 'mapping.json';
-export const RUNS_DIR = 'runs';
-export const REPORTS_DIR = 'reports';
 
 export const INTERCOM_REGIONS = ['us', 'eu', 'au'] as const;
 export type IntercomRegion = (typeof INTERCOM_REGIONS)[number];

@@ -5,10 +5,11 @@ import type { Ledger } from '../ledger';
 import { customFieldIdOf, type MappedObject, type MappingFile } from '../model/mapping';
 import { RebuildInventory, type RebuildEntry, type RebuildSection } from '../model/reports';
 import type { Agent, AutomationRule, CustomField, DepartmentPolicy, Group } from '../model/source';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 import { ledgerRecords, type LatestRecord } from './ledger-records';
 import { compareSourceIds } from './reconciliation';
 import { rebuildInventoryMarkdown } from './rebuild-inventory-markdown';
+import { migrationPaths } from '../model/workspace-paths';
 
 export interface RebuildInventoryInput {
   reader: SourceReader;
@@ -367,7 +368,7 @@ function attributeTypeOf(field: CustomField | undefined): string {
 
 /** Writes <workspace>/migration/reports/rebuild-inventory.md and .json; returns their paths. */
 export async function writeRebuildInventory(workspace: string, inventory: RebuildInventory): Promise<{ markdown: string; json: string }> {
-  const dir = path.join(workspace, 'migration', 'reports');
+  const dir = migrationPaths(workspace).reports;
   await mkdir(dir, { recursive: true });
   const markdown = path.join(dir, 'rebuild-inventory.md');
   const json = path.join(dir, 'rebuild-inventory.json');

@@ -9,12 +9,13 @@ import { OBJECT_TYPES, type ObjectType } from '../model/object-types';
 import {
   RECONCILIATION_CSV_COLUMNS, ReconciliationReport, type ReconciliationRow, type TypeReconciliation,
 } from '../model/reports';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 import { verifyMigration } from './verify/verify';
 import type { FetchFile, SampleSize } from './verify/types';
 import { ledgerRecords, type LatestRecord } from './ledger-records';
 import { reconciliationMarkdown } from './reconciliation-markdown';
 import { sourceIdsOf } from './source-ids';
+import { migrationPaths } from '../model/workspace-paths';
 
 /** How many unaccounted ids a type lists in the JSON and Markdown; the CSV has them all. */
 export const UNACCOUNTED_ID_CAP = 100;
@@ -196,7 +197,7 @@ export function reconciliationBaseName(report: ReconciliationReport): string {
  * (`reconciliation-current.*` for the workspace's state across runs); returns their paths.
  */
 export async function writeReconciliation(workspace: string, reconciliation: Reconciliation): Promise<{ markdown: string; json: string; csv: string }> {
-  const dir = path.join(workspace, 'migration', 'reports');
+  const dir = migrationPaths(workspace).reports;
   await mkdir(dir, { recursive: true });
   const base = path.join(dir, reconciliationBaseName(reconciliation.report));
   const files = { markdown: `${base}.md`, json: `${base}.json`, csv: `${base}.csv` };

@@ -6,7 +6,7 @@ import type { ObjectType } from '../model/object-types';
 import {
   SAMPLE_RESULTS_CAP, SampleObject, SampleResults, type SampleField, type SampleIntercomObject, type SampleResultItem,
 } from '../model/sample-results';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 import { verifyMigration } from './verify/verify';
 import type { ReadBackClient } from './verify/types';
 import { linkMaker, type IntercomLinks, type LinkedKind } from './intercom-links';

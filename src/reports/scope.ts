@@ -6,8 +6,9 @@ import { isEmailAddress, trimEmail } from '../model/email';
 import type { ObjectCounts } from '../model/object-types';
 import type { PreflightFacts } from '../model/source';
 import { ScopeReport, type ChecklistItem, type Estimate, type Preflight, type Problem, type ProblemCode, type ProblemItem, type RebuildItem } from '../model/scope';
-import type { FlagKind, SourceReader, SourceVolumes } from '../source/reader';
+import type { FlagKind, SourceReader, SourceVolumes } from '../source';
 import { scopeMarkdown } from './scope-markdown';
+import { migrationPaths } from '../model/workspace-paths';
 
 /** Thresholds the scope checks against: Intercom's limits are the run's own (src/model/intercom-limits.ts). */
 export const SCOPE_LIMITS = {
@@ -334,7 +335,7 @@ export function estimateCalls(counts: ObjectCounts, v: SourceVolumes, requestsPe
 
 /** Writes <workspace>/migration/reports/scope.md and scope.json; returns their paths. */
 export async function writeScopeReports(report: ScopeReport, workspace: string): Promise<{ markdown: string; json: string }> {
-  const dir = path.join(workspace, 'migration', 'reports');
+  const dir = migrationPaths(workspace).reports;
   await mkdir(dir, { recursive: true });
   const markdown = path.join(dir, 'scope.md');
   const json = path.join(dir, 'scope.json');

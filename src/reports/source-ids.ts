@@ -1,6 +1,6 @@
 import type { ObjectType } from '../model/object-types';
 import { attachmentSourceId } from '../model/source';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 
 /**
  * The source id of every record of a type, as the engine journals it: the row id, except

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApiError, badRequest } from './http/errors';
 import type { Reply } from './http/router';
 import { messageOf } from '../model/error-message';
+import { zodIssues } from '../model/zod-issues';
 
 /** What the /__sandbox endpoints can do to a running sandbox. */
 export interface ControlSurface {
@@ -34,7 +35,7 @@ const revokeBody = z.union([z.object({ token: z.string().min(1) }).strict(), z.o
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
-  if (!result.success) throw badRequest('parameter_invalid', result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!result.success) throw badRequest('parameter_invalid', zodIssues(result.error));
   return result.data;
 }
 

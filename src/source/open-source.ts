@@ -7,13 +7,14 @@ import { mssqlDialect, sqliteDialect, type SqlDialect } from './sql/dialect';
 import { openMssql } from './sql/mssql-connection';
 import { openSqlite } from './sql/sqlite-connection';
 import { createSqlReader } from './sql/sql-reader';
+import { SourceAccessError } from './errors';
 
-export class SourceNotSupportedError extends Error {
+export class SourceNotSupportedError extends SourceAccessError {
   override readonly name = 'SourceNotSupportedError';
 }
 
 /** A Web Services source was given no user or no password. */
-export class SourceCredentialsError extends Error {
+export class SourceCredentialsError extends SourceAccessError {
   override readonly name = 'SourceCredentialsError';
 }
 

@@ -1,3 +1,5 @@
+import { SourceAccessError } from './errors';
+
 /**
  * The one place that understands --source values:
  *   sqlite:<path>                 a SmarterTrack SQLite database file (supported)
@@ -27,7 +29,7 @@ export interface MssqlSourceUrl {
   domain: string | null;
 }
 
-export class SourceUrlError extends Error {
+export class SourceUrlError extends SourceAccessError {
   override readonly name = 'SourceUrlError';
 }
 

@@ -22,7 +22,7 @@ const CASES: [string, string, string][] = [
   ['src/cli/commands/run.ts', '../../extension/extension', '../../sandbox/index'],
   ['src/engine/phases/people.ts', '../../reports/scope', '../../intercom/client'],
   ['src/engine/run.ts', '../sandbox/index', '../ledger/ledger'],
-  ['src/reports/scope.ts', '../engine/run-migration', '../source/reader'],
+  ['src/reports/scope.ts', '../engine/run-migration', '../source'],
   ['src/reports/rebuild-inventory.ts', '../mapping/source-fields', '../ledger/index'],
   ['src/reports/verify/check-people.ts', '../../mapping/apply', '../../model/mapping'],
   ['src/mapping/apply.ts', '../source/reader', '../model/source'],
@@ -45,6 +45,20 @@ for (const [file, forbidden, allowed] of CASES) {
     assert.deepEqual(await layerErrors(file, allowed), [], `${allowed} from ${file}`);
   });
 }
+
+test('the other layers import the source through its facade only', async () => {
+  for (const [file, deep, facade] of [
+    ['src/cli/problems.ts', '../source/sql/catalog', '../source'],
+    ['src/engine/context.ts', '../source/reader', '../source'],
+    ['src/reports/verify/types.ts', '../../source/reader', '../../source'],
+  ] as const) {
+    const refused = await layerErrors(file, deep);
+    assert.equal(refused.length, 1, file);
+    assert.match(refused[0] ?? '', /Import the source layer through src\/source\/index\.ts, its facade \(DESIGN\.md: layers\)\.$/);
+    assert.deepEqual(await layerErrors(file, facade), [], file);
+  }
+  assert.deepEqual(await layerErrors('src/source/open-source.ts', './sql/catalog'), [], 'inside the layer, its own modules');
+});
 
 test('only src/extension imports vscode', async () => {
   assert.deepEqual(await layerErrors('src/extension/commands.ts', 'vscode'), []);

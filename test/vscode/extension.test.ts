@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { CONFIG_FILE, MIGRATION_DIR, parseMigrationConfig } from '../../src/model/migration-config';
+import { parseMigrationConfig } from '../../src/model/migration-config';
+import { CONFIG_FILE, MIGRATION_DIR } from '../../src/model/workspace-paths';
 import type { TestApi } from '../../src/extension/extension';
 import { SECRET_NAMES } from '../../src/extension/secrets';
 

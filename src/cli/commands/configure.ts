@@ -13,6 +13,7 @@ import { parseVerb } from '../flags';
 import { ProgressPrinter } from '../progress-printer';
 import { VERBS } from '../verbs';
 import { exitCodeOf, runVerdict } from './run';
+import { migrationPaths } from '../../model/workspace-paths';
 
 const spec = VERBS.configure;
 
@@ -31,7 +32,7 @@ export const configureCommand: CliCommand = {
       const agents: Agent[] = [];
       for await (const a of reader.agents()) agents.push(a);
       const { plan } = await resolveWorkspace(client, map, agents);
-      const file = path.join(workspaceDir, 'migration', 'reports', 'workspace-plan.md');
+      const file = migrationPaths(workspaceDir).workspacePlan;
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, workspacePlanMarkdown(plan, env.clock));
       const blockers = planBlockers(plan);

@@ -1,11 +1,11 @@
 import type { Clock } from '../../model/clock';
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../../engine/propose-map';
 import { resolveAiAccess, type AiSettings } from '../../mapping/ai-proposer';
 import type { WorkspaceAttribute } from '../../mapping/ai-schema';
-import { aiConfigSchema, CONFIG_FILE, MIGRATION_DIR, parseMigrationConfig, type MigrationConfig } from '../../model/migration-config';
+import { aiConfigSchema, parseMigrationConfig, type MigrationConfig } from '../../model/migration-config';
+import { migrationPaths } from '../../model/workspace-paths';
 import { mappingPath, readMappingFile, writeMappingFile } from '../../mapping/mapping-file';
 import { confirmMap, contentHash, effectiveStatus } from '../../mapping/review';
 import type { CliCommand, CliEnvironment } from '../command';
@@ -15,6 +15,7 @@ import { parseVerb, synopsis, type ParsedValues } from '../flags';
 import { resolveTarget } from '../target';
 import { VERBS } from '../verbs';
 import { messageOf } from '../../model/error-message';
+import { zodIssues } from '../../model/zod-issues';
 
 type ProposeValues = ParsedValues<(typeof VERBS.mapPropose.flags)[number]>;
 
@@ -72,7 +73,7 @@ async function propose(argv: string[], env: CliEnvironment): Promise<ExitCode> {
 
 /** migration/config.json when present; a broken one only matters when --ai asks for its settings. */
 function readConfig(workspace: string, needed: boolean): MigrationConfig | undefined {
-  const file = path.join(workspace, MIGRATION_DIR, CONFIG_FILE);
+  const file = migrationPaths(workspace).config;
   if (!existsSync(file)) return undefined;
   try {
     return parseMigrationConfig(readFileSync(file, 'utf8'));
@@ -94,7 +95,7 @@ function aiSettingsFrom(values: ProposeValues, config: MigrationConfig | undefin
     ...(values['ai-model'] ? { model: values['ai-model'] } : {}),
     ...(values['ai-base-url'] ? { baseUrl: values['ai-base-url'] } : {}),
   });
-  if (!parsed.success) throw new UsageError(`AI settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new UsageError(`AI settings are not valid: ${zodIssues(parsed.error)}`);
   return parsed.data;
 }
 

@@ -7,6 +7,7 @@ import { VERBS } from '../verbs';
 import { startSandbox, type SandboxOptions } from '../../sandbox/index';
 import { readSeedFile } from '../../sandbox/state/seed';
 import { messageOf } from '../../model/error-message';
+import { zodIssues } from '../../model/zod-issues';
 
 const spec = VERBS.sandbox;
 
@@ -34,9 +35,7 @@ function checkSeed(file: string): void {
   try {
     readSeedFile(file);
   } catch (error) {
-    const reason = error instanceof ZodError
-      ? error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')
-      : messageOf(error);
+    const reason = error instanceof ZodError ? zodIssues(error, 3) : messageOf(error);
     throw new UsageError(`--seed ${file} is not a seed (${reason}); give ${what}`);
   }
 }

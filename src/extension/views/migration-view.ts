@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { MigrationFolder } from '../migration-folder';
 import { describePhases, type PhaseInputs, type PhaseState } from '../phase-state';
 import { messageOf } from '../../model/error-message';
+import { migrationPaths } from '../../model/workspace-paths';
 
 const LOOK: Record<PhaseState['status'], { icon: string; color: string }> = {
   done: { icon: 'pass-filled', color: 'testing.iconPassed' },
@@ -44,11 +45,11 @@ export class MigrationView implements vscode.TreeDataProvider<Node> {
     const dir = root.uri.fsPath;
     try {
       const inputs = await readPhaseInputs(dir, this.warn);
-      const reports = path.join(dir, 'migration', 'reports');
+      const paths = migrationPaths(dir);
       const opens: Partial<Record<PhaseState['id'], string>> = {
-        scope: path.join(reports, 'scope.md'),
-        configure: path.join(reports, 'workspace-plan.md'),
-        mapping: path.join(dir, 'migration', 'mapping.json'),
+        scope: path.join(paths.reports, 'scope.md'),
+        configure: paths.workspacePlan,
+        mapping: paths.mapping,
       };
       return describePhases(inputs).map((state) => {
         const file = state.opens ? path.join(dir, state.opens) : opens[state.id];
@@ -93,7 +94,7 @@ export async function readPhaseInputs(dir: string, warn: (message: string) => vo
     import('../ledger-runs'),
     import('../../model/reports'),
   ]);
-  const reports = path.join(dir, 'migration', 'reports');
+  const reports = migrationPaths(dir).reports;
   let scope: PhaseInputs['scope'];
   const scopeFile = path.join(reports, 'scope.json');
   if (existsSync(scopeFile)) {
@@ -124,5 +125,5 @@ export async function readPhaseInputs(dir: string, warn: (message: string) => vo
     const { scope: of, totals, fieldCheck } = parsed.data;
     validations.push({ runId: of.runId, kind: of.kind, failed: totals.failed, unaccounted: totals.unaccounted, differences: fieldCheck.mismatches.length });
   }
-  return { ...(scope ? { scope } : {}), hasWorkspacePlan: existsSync(path.join(reports, 'workspace-plan.md')), ...(mapping ? { mapping } : {}), runs, reconciled, validations };
+  return { ...(scope ? { scope } : {}), hasWorkspacePlan: existsSync(migrationPaths(dir).workspacePlan), ...(mapping ? { mapping } : {}), runs, reconciled, validations };
 }

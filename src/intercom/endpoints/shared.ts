@@ -3,6 +3,7 @@ import { InvalidRequestError, NotFoundError } from '../errors';
 import { paginate, type Page } from '../pagination';
 import { SearchQuery as SearchQuerySchema, type SearchQuery } from '../schemas/common';
 import type { Transport } from '../transport';
+import { zodIssues } from '../../model/zod-issues';
 
 export const seg = (id: string | number): string => encodeURIComponent(String(id));
 
@@ -10,11 +11,7 @@ export const seg = (id: string | number): string => encodeURIComponent(String(id
 export function validated<S extends z.ZodType>(schema: S, body: z.input<S>, request: string): z.output<S> {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-  throw new InvalidRequestError({ request, issues });
+  throw new InvalidRequestError({ request, issues: zodIssues(parsed.error, 5) });
 }
 
 /** Runs a lookup and turns "not found" into undefined. */

@@ -1,6 +1,6 @@
 import type { Admin, Team } from '../../intercom';
 import type { CustomFieldValueOwner } from '../../model/source';
-import type { SourceReader } from '../../source/reader';
+import type { SourceReader } from '../../source';
 
 /**
  * The small source tables the checks join records with, read again from the source, and Intercom's

@@ -2,7 +2,7 @@ import type { Admin, Article, Collection, Company, Contact, Conversation, Team }
 import type { Ledger } from '../../ledger';
 import type { MappingFile } from '../../model/mapping';
 import type { ObjectType } from '../../model/object-types';
-import type { SourceReader } from '../../source/reader';
+import type { SourceReader } from '../../source';
 import type { LedgerRecords } from '../ledger-records';
 
 export type SampleSize = number | 'all';

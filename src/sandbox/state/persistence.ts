@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } f
 import path from 'node:path';
 import { sandboxStateSchema, type SandboxState } from './types';
 import { messageOf } from '../../model/error-message';
+import { zodIssues } from '../../model/zod-issues';
 
 /** A state file's content as JSON, not yet validated (the log is replayed over it first). */
 export function readStateJson(file: string): Record<string, unknown> {
@@ -19,8 +20,7 @@ export function readStateJson(file: string): Record<string, unknown> {
 export function parseState(raw: unknown, source: string): SandboxState {
   const parsed = sandboxStateSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-  throw new Error(`${source}: not a valid sandbox state (${issues})`);
+  throw new Error(`${source}: not a valid sandbox state (${zodIssues(parsed.error, 5)})`);
 }
 
 function fsyncPath(target: string, flags: string): void {

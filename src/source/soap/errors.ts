@@ -1,6 +1,12 @@
-/** Errors of the Web Services reader. Messages name the operation and the user, never the password. */
+import { SourceAccessError, SourceError } from '../errors';
 
-export class SoapError extends Error {
+/**
+ * Errors of the Web Services reader. Messages name the operation and the user, never the password.
+ * Refused credentials and an unreachable site are the user's to fix (SourceAccessError); an
+ * operation's own failure and a refused write are not (SoapError).
+ */
+
+export class SoapError extends SourceError {
   override readonly name: string = 'SoapError';
 }
 
@@ -19,7 +25,7 @@ export class SoapOperationError extends SoapError {
 }
 
 /** Credentials refused (Result=false on the credential check, or an authentication message). */
-export class SoapAuthError extends SoapError {
+export class SoapAuthError extends SourceAccessError {
   override readonly name = 'SoapAuthError';
   constructor(
     readonly operation: string,
@@ -31,7 +37,7 @@ export class SoapAuthError extends SoapError {
 }
 
 /** HTTP-level failure, SOAP fault, or an answer that does not parse. */
-export class SoapTransportError extends SoapError {
+export class SoapTransportError extends SourceAccessError {
   override readonly name = 'SoapTransportError';
 }
 

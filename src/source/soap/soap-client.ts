@@ -128,7 +128,7 @@ export class SoapClient {
       if (check === 'result') this.checkResult(service, operation, parsed.result);
       return parsed.result;
     }
-    throw new SoapTransportError(`${key} as user "${this.user}" failed after ${this.attempts} attempt(s): ${this.redact((lastError as Error)?.message ?? 'unknown error')}`);
+    throw new SoapTransportError(`${key} as user "${this.user}" failed after ${this.attempts} attempt(s): ${this.redact(lastError === undefined ? 'unknown error' : messageOf(lastError))}`);
   }
 
   private checkResult(service: ServiceName, operation: string, result: XmlNode): void {

@@ -2,6 +2,7 @@ import { DEFAULT_TABLE_PREFIX } from '../../model/smartertrack-codes';
 import type { SqlConnection } from './connection';
 import type { SqlDialect } from './dialect';
 import { SCHEMA, type LogicalTable } from './schema-spec';
+import { SourceAccessError } from '../errors';
 
 export interface FoundTable {
   readonly logical: LogicalTable;
@@ -10,7 +11,7 @@ export interface FoundTable {
   readonly columns: ReadonlyMap<string, string>;
 }
 
-export class SchemaError extends Error {
+export class SchemaError extends SourceAccessError {
   override readonly name = 'SchemaError';
 }
 

@@ -1,3 +1,5 @@
+import { SourceError } from '../errors';
+
 /** A row as the driver returns it, keyed by column alias. */
 export type SqlRow = Record<string, unknown>;
 
@@ -12,7 +14,8 @@ export interface SqlConnection {
   close(): Promise<void>;
 }
 
-export class WriteRefusedError extends Error {
+/** A statement that could write: a bug of this code, never sent (not the user's to fix). */
+export class WriteRefusedError extends SourceError {
   override readonly name = 'WriteRefusedError';
 }
 

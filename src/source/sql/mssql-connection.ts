@@ -1,6 +1,7 @@
 import sql from 'mssql';
 import { readOnly, type SqlConnection, type SqlRow } from './connection';
 import { messageOf } from '../../model/error-message';
+import { SourceAccessError } from '../errors';
 
 /** Where and how to reach a SmarterTrack database on SQL Server. The password is given separately. */
 export interface MssqlTarget {
@@ -19,11 +20,11 @@ export interface MssqlTarget {
   requestTimeoutMs?: number;
 }
 
-export class SourceLoginError extends Error {
+export class SourceLoginError extends SourceAccessError {
   override readonly name = 'SourceLoginError';
 }
 
-export class SourceUnreachableError extends Error {
+export class SourceUnreachableError extends SourceAccessError {
   override readonly name = 'SourceUnreachableError';
 }
 

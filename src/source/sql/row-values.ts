@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseUtcDate } from '../dates';
 import type { ColumnType } from './schema-spec';
 import { messageOf } from '../../model/error-message';
+import { SourceError } from '../errors';
 
 /**
  * Row parsing at the driver boundary: each column type has a zod schema that accepts what the
@@ -71,7 +72,7 @@ export function rowSchema<C extends Record<string, ColumnType>>(columns: C): z.Z
   return z.object(shape) as unknown as z.ZodType<TypedRow<C>>;
 }
 
-export class RowError extends Error {
+export class RowError extends SourceError {
   override readonly name = 'RowError';
 }
 

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { unshielded } from './sqlite-fs-shim';
 import { isMissingFile, messageOf } from '../../model/error-message';
+import { SourceAccessError } from '../errors';
+import { zodIssues } from '../../model/zod-issues';
 
 /**
  * The files of a SQLite database as another process leaves them, read without SQLite: the header
@@ -10,12 +12,12 @@ import { isMissingFile, messageOf } from '../../model/error-message';
  * a writer is at work and whether the file changed while a statement read it.
  */
 
-export class SourceNotFoundError extends Error {
+export class SourceNotFoundError extends SourceAccessError {
   override readonly name = 'SourceNotFoundError';
 }
 
 /** The file cannot be read as it is. */
-export class SourceUnreadableError extends Error {
+export class SourceUnreadableError extends SourceAccessError {
   override readonly name: string = 'SourceUnreadableError';
 }
 
@@ -55,8 +57,7 @@ export function parseHeader(bytes: Buffer, file: string): DatabaseHeader {
     changeCounter: bytes.readUInt32BE(24),
   });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SourceCorruptError(`${file}: the database header is damaged (${issue?.path.join('.') ?? 'header'}: ${issue?.message ?? 'invalid'}): restore it from a backup`);
+    throw new SourceCorruptError(`${file}: the database header is damaged (${zodIssues(parsed.error, 1)}): restore it from a backup`);
   }
   return { ...parsed.data, walMode: parsed.data.writeVersion === 2 || parsed.data.readVersion === 2 };
 }
