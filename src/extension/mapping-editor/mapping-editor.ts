@@ -19,7 +19,7 @@ export interface MappingEditorProbe {
   readonly uri: vscode.Uri;
   /** A message as the webview would send it (validated like any other). */
   receive(raw: unknown): Promise<void>;
-  /** Every message posted to the webview, oldest first. */
+  /** The last 500 messages posted to the webview, oldest first (kept only when VS Code runs the tests). */
   readonly posted: HostMessage[];
   /** Messages refused by the schema. */
   readonly rejected: number;
@@ -72,6 +72,8 @@ export class MappingEditorProvider implements vscode.CustomTextEditorProvider {
 class MappingEditorSession implements MappingEditorProbe {
   readonly posted: HostMessage[] = [];
   rejected = 0;
+  /** Only the extension's own tests read what was posted: a user's editor keeps nothing. */
+  private readonly keepPosted: boolean;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   private attributes: TargetCatalog | undefined;
@@ -83,6 +85,7 @@ class MappingEditorSession implements MappingEditorProbe {
   private lastSample: Extract<HostMessage, { type: 'sampleResults' }> | undefined;
 
   constructor(private readonly ctx: Ctx, private readonly document: vscode.TextDocument, private readonly panel: vscode.WebviewPanel) {
+    this.keepPosted = ctx.extension.extensionMode === vscode.ExtensionMode.Test;
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -308,8 +311,10 @@ class MappingEditorSession implements MappingEditorProbe {
   private async post(message: HostMessage): Promise<void> {
     // Checked on the way out too: the webview trusts nothing, and neither does this side.
     const checked = HostMessage.parse(message);
-    this.posted.push(checked);
-    if (this.posted.length > 500) this.posted.splice(0, this.posted.length - 500);
+    if (this.keepPosted) {
+      this.posted.push(checked);
+      if (this.posted.length > 500) this.posted.splice(0, this.posted.length - 500);
+    }
     await this.panel.webview.postMessage(checked);
   }
 }
