@@ -13,12 +13,12 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { MappedObject, MappingFile } from '../src/model/mapping';
+import { MappedObject, type MappingFile } from '../src/model/mapping';
 import { HostMessage, WebviewMessage, type EditorState } from '../src/model/mapping-editor-messages';
-import { SampleResults } from '../src/model/sample-results';
 import { append, button, focusInView, h, textfield } from './dom';
 import type { Ui } from './ui-state';
 import { fieldTable } from './field-table';
+import { PendingRequests } from './pending-requests';
 import { previewView } from './preview-view';
 import { sampleResultsView } from './sample-results-view';
 import { valueMapsView } from './value-maps-view';
@@ -39,9 +39,14 @@ const ui: Ui = {
   previews: {}, previewCount: saved.previewCount ?? 5, threshold: saved.threshold ?? 0.8, sample: undefined, sampleFilter: { differencesOnly: false, object: 'all', page: 0 }, seenSampleRun: saved.seenSampleRun, busy: null, notice: undefined,
 };
 
-/** Every request to the host goes through its schema first: a bug here cannot send a malformed edit. */
+const requests = new PendingRequests();
+
+/**
+ * Every request to the host goes through its schema first: a bug here cannot send a malformed edit.
+ * Each carries an id, so a refusal comes back addressed to it and is shown with the request's name.
+ */
 function send(message: WebviewMessage): void {
-  const checked = WebviewMessage.safeParse(message);
+  const checked = WebviewMessage.safeParse(message.type === 'ready' ? message : requests.ask(message));
   if (!checked.success) {
     ui.notice = { level: 'error', message: `Not sent: ${checked.error.issues[0]?.message ?? 'invalid request'}` };
     render();
@@ -57,16 +62,14 @@ window.addEventListener('message', (event: MessageEvent) => {
   switch (message.type) {
     case 'state': {
       ui.state = message.state;
-      const map = MappingFile.safeParse(message.state.map);
-      ui.map = map.success ? map.data : undefined;
+      ui.map = message.state.map ?? undefined;
       break;
     }
     case 'preview':
       ui.previews[message.object] = { records: message.records, error: message.error };
       break;
     case 'sampleResults': {
-      const results = message.results === null ? null : SampleResults.safeParse(message.results);
-      ui.sample = { results: results?.success ? results.data : null, error: message.error ?? (results && !results.success ? 'the sample results did not match their schema' : null) };
+      ui.sample = { results: message.results, error: message.error };
       // A new run's results come to the front; the same results again (a reloaded webview) do not.
       const runId = ui.sample.results?.runId;
       if (runId !== ui.seenSampleRun) {
@@ -82,6 +85,12 @@ window.addEventListener('message', (event: MessageEvent) => {
     case 'notice':
       ui.notice = { level: message.level, message: message.message };
       break;
+    case 'reply': {
+      const asked = requests.settle(message.requestId);
+      if (message.error !== null) ui.notice = { level: 'error', message: asked ? `${asked}: ${message.error}` : message.error };
+      else if (message.message) ui.notice = { level: 'info', message: message.message };
+      break;
+    }
   }
   render();
 });

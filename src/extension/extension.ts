@@ -5,10 +5,10 @@ import { commands } from './commands';
 import { parseConnectionChecks } from './connection-state';
 import type { Ctx } from './context';
 import { CONTEXT_KEYS, contextValuesOf, type ContextValues } from './context-keys';
-import type { Notice } from './editor-wording';
-import { vscodePrompts, type Prompts } from './prompts';
+import { vscodePrompts } from './prompts';
 import { disposeSandbox, localSandbox, runningSandbox } from './sandbox';
-import { MappingEditorProvider, type MappingEditorProbe } from './mapping-editor/mapping-editor';
+import { MappingEditorProvider } from './mapping-editor/mapping-editor';
+import { testApiOf, type TestApi } from './test-api';
 import { MigrationFolder } from './migration-folder';
 import { SecretStore } from './secrets';
 import { configFromSettings } from './settings';
@@ -18,28 +18,7 @@ import type { PhaseInputs } from './phase-state';
 import { RunsView } from './views/runs-view';
 import { messageOf } from '../model/error-message';
 
-/** One row of a tree view as the tests read it, with its children one level down. */
-interface TreeRow { label: string; description: string; command?: string; contextValue?: string; icon?: string; children?: Omit<TreeRow, 'children'>[] }
-
-/** Returned by activate() only when VS Code runs the extension's own tests (ExtensionMode.Test). */
-export interface TestApi {
-  readonly secrets: SecretStore;
-  readonly activationMs: number;
-  /** Answers the extension's questions (pickers, input boxes, modal dialogs) from the test. */
-  usePrompts(prompts: Prompts | undefined): void;
-  /** The running sandbox, and whether its status bar item has a background colour. */
-  sandbox(): { url: string; token: string; statusBackground: boolean } | undefined;
-  /** Labels and descriptions the tree views show now. */
-  tree(view: 'connections' | 'migration' | 'runs'): Promise<TreeRow[]>;
-  /** The folder VS Code writes this extension's log channel to. */
-  readonly logUri: vscode.Uri;
-  /** An open mapping editor, to speak for its webview (messages go through the same checks). */
-  mappingEditor(uri?: vscode.Uri): MappingEditorProbe | undefined;
-  /** The context keys as last set for the manifest's when and enablement clauses. */
-  contextKeys(): Partial<ContextValues>;
-  /** The notices shown after runs and validations, oldest first (level, text, buttons). */
-  notices(): readonly Notice[];
-}
+export type { TestApi } from './test-api';
 
 const CHECKS_KEY = 'st2ic.connectionChecks';
 
@@ -126,34 +105,10 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
 
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
-  const testApi: TestApi = {
-    secrets,
-    activationMs,
-    usePrompts: (prompts) => (ctx.prompts = prompts ?? vscodePrompts),
-    sandbox: runningSandbox,
-    logUri: extension.logUri,
-    mappingEditor: (uri) => mappingEditor.provider.probe(uri),
-    contextKeys: () => ({ ...contextKeys }),
-    notices: () => [...ctx.notices],
-    async tree(view) {
-      const provider: vscode.TreeDataProvider<unknown> = { connections, migration, runs }[view] as vscode.TreeDataProvider<unknown>;
-      const nodes = (await provider.getChildren()) ?? [];
-      const row = async (n: unknown) => {
-        const item = await provider.getTreeItem(n);
-        const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
-        const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
-        return {
-          label, description: typeof item.description === 'string' ? item.description : '',
-          ...(item.command ? { command: item.command.command } : {}), ...(item.contextValue ? { contextValue: item.contextValue } : {}), ...(icon ? { icon } : {}),
-        };
-      };
-      return Promise.all(nodes.map(async (n) => {
-        const children = (await provider.getChildren(n)) ?? [];
-        return { ...(await row(n)), ...(children.length ? { children: await Promise.all(children.map(row)) } : {}) };
-      }));
-    },
-  };
-  return extension.extensionMode === vscode.ExtensionMode.Test ? testApi : undefined;
+  if (extension.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  return testApiOf({
+    ctx, secrets, activationMs, editors: mappingEditor.provider, views: { connections, migration, runs }, contextKeys: () => contextKeys,
+  });
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import * as vscode from 'vscode';
 import { EngineUsageError, RunNotStartedError } from '../engine/errors';
 import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../engine/propose-map';
@@ -10,7 +8,6 @@ import { NetworkError } from '../intercom';
 import { localSandbox } from './sandbox';
 import { pointsAtStoppedSandbox } from './connection-state';
 import { runMigration, type MigrationResult } from '../engine/run-migration';
-import { resolveWorkspace } from '../engine/workspace';
 import { mappingPath, readMappingFile, writeMappingFile } from '../mapping/mapping-file';
 import { contentHash, effectiveStatus, MapNotConfirmedError } from '../mapping/review';
 import { askToConfirmMap } from './confirm-map-prompt';
@@ -18,7 +15,6 @@ import { inEditorTerms, mapGateMessage, notStartedNotice, RUN_TITLE, runOutcome 
 import { MAPPING_EDITOR_VIEW_TYPE } from './mapping-editor/mapping-editor';
 import type { MappingFile } from '../model/mapping';
 import { buildScope, writeScopeReports } from '../reports/scope';
-import type { Agent } from '../model/source';
 import type { Ctx } from './context';
 import { attachmentsRootOf, intercomTarget, openClient, openReader, requireConfig, workspaceDir } from './engine-access';
 import { runOptionsOf } from './run-inputs';
@@ -26,7 +22,7 @@ import { countsText, listRunEntries } from './ledger-runs';
 import { showNotice } from './notify';
 import { RunProgress } from './run-progress';
 import { runReport } from './run-report';
-import { planBlockers, workspacePlanMarkdown } from '../engine/workspace-plan-markdown';
+import { planWorkspace, workspacePlanSummary } from '../engine/workspace-plan-report';
 import { migrationPaths } from '../model/workspace-paths';
 
 // The workflow commands: each one gathers its inputs, calls one engine function, and shows the
@@ -148,20 +144,15 @@ export async function configureWorkspace(ctx: Ctx): Promise<string> {
   const map = await ensureMap(ctx);
   const client = await openClient(ctx, config);
   const reader = await openReader(ctx, config);
-  let plan;
+  let report;
   try {
-    const agents: Agent[] = [];
-    for await (const a of reader.agents()) agents.push(a);
-    ({ plan } = await resolveWorkspace(client, map, agents));
+    report = await planWorkspace({ workspaceDir: dir, client, reader, map, clock: ctx.clock });
   } finally {
     await reader.close();
   }
-  const file = migrationPaths(dir).workspacePlan;
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, workspacePlanMarkdown(plan, ctx.clock));
-  ctx.log.info(`Workspace plan for "${plan.appName}": ${plan.attributesToCreate.length} attributes to create, ${plan.unmatchedAgents.length} unmatched agents; ${vscode.workspace.asRelativePath(file)}`);
+  const { plan, file, blockers } = report;
+  ctx.log.info(`${workspacePlanSummary(plan)} Plan: ${vscode.workspace.asRelativePath(file)}`);
   await showMarkdown(file);
-  const blockers = planBlockers(plan);
   const gate = mapGateMessage(map, 'configure');
   if (gate) {
     showMapGate(ctx, gate);

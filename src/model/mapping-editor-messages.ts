@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { MappedObject, MappingTarget, Transform, ReviewStatus, ConversationState } from './mapping';
+import { MappedObject, MappingFile, MappingTarget, Transform, ReviewStatus, ConversationState } from './mapping';
+import { SampleResults } from './sample-results';
 
 /**
  * The messages between the mapping editor webview and the extension host. Both sides parse every
@@ -9,6 +10,13 @@ import { MappedObject, MappingTarget, Transform, ReviewStatus, ConversationState
  */
 
 const FieldRef = { object: MappedObject, index: z.number().int().nonnegative(), source: z.string().min(1) };
+
+/**
+ * Set by the webview on every request (the extension's tests may leave it out): the host's reply, and
+ * a preview or sample results that answer it, carry it back, so an error is shown as this request's.
+ */
+const RequestId = z.number().int().nonnegative();
+const Asks = { requestId: RequestId.optional() };
 
 /** Global value maps a reviewer edits one entry at a time; `value: null` removes the entry. */
 export const GlobalValueMap = z.discriminatedUnion('map', [
@@ -21,20 +29,20 @@ export type GlobalValueMap = z.infer<typeof GlobalValueMap>;
 export const WebviewMessage = z.discriminatedUnion('type', [
   /** The webview has loaded and listens: the host sends the state only after this. */
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('accept'), ...FieldRef }),
+  z.object({ ...Asks, type: z.literal('accept'), ...FieldRef }),
   /** Marks reviewed every field (of one object, or all) whose proposal is at least this confident. */
-  z.object({ type: z.literal('acceptAbove'), object: z.union([MappedObject, z.literal('all')]), min: z.number().min(0).max(1) }),
-  z.object({ type: z.literal('drop'), ...FieldRef, reason: z.string().max(500) }),
-  z.object({ type: z.literal('edit'), ...FieldRef, target: MappingTarget, transform: Transform }),
-  z.object({ type: z.literal('setEnabled'), object: MappedObject, enabled: z.boolean() }),
-  z.object({ type: z.literal('setValueMap'), entry: GlobalValueMap }),
+  z.object({ ...Asks, type: z.literal('acceptAbove'), object: z.union([MappedObject, z.literal('all')]), min: z.number().min(0).max(1) }),
+  z.object({ ...Asks, type: z.literal('drop'), ...FieldRef, reason: z.string().max(500) }),
+  z.object({ ...Asks, type: z.literal('edit'), ...FieldRef, target: MappingTarget, transform: Transform }),
+  z.object({ ...Asks, type: z.literal('setEnabled'), object: MappedObject, enabled: z.boolean() }),
+  z.object({ ...Asks, type: z.literal('setValueMap'), entry: GlobalValueMap }),
   /** Asks the host to stamp the map; the host asks for the reviewer's name and a modal confirmation. */
-  z.object({ type: z.literal('confirm'), level: z.enum(['reviewed', 'approved']) }),
-  z.object({ type: z.literal('preview'), object: MappedObject, count: z.number().int().min(1).max(50) }),
-  z.object({ type: z.literal('runSample') }),
-  z.object({ type: z.literal('loadSampleResults') }),
-  z.object({ type: z.literal('openLink'), url: z.url({ protocol: /^https?$/ }) }),
-  z.object({ type: z.literal('openAsText') }),
+  z.object({ ...Asks, type: z.literal('confirm'), level: z.enum(['reviewed', 'approved']) }),
+  z.object({ ...Asks, type: z.literal('preview'), object: MappedObject, count: z.number().int().min(1).max(50) }),
+  z.object({ ...Asks, type: z.literal('runSample') }),
+  z.object({ ...Asks, type: z.literal('loadSampleResults') }),
+  z.object({ ...Asks, type: z.literal('openLink'), url: z.url({ protocol: /^https?$/ }) }),
+  z.object({ ...Asks, type: z.literal('openAsText') }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessage>;
 
@@ -69,7 +77,7 @@ export type PreviewRecord = z.infer<typeof PreviewRecord>;
 
 export const EditorState = z.object({
   /** The document as the mapping schema reads it; null with `error` when it does not parse. */
-  map: z.unknown(),
+  map: MappingFile.nullable(),
   error: z.string().nullable(),
   /** What the stamps allow now (a stamp whose hash differs from the content counts for nothing). */
   status: ReviewStatus,
@@ -90,9 +98,11 @@ export type EditorState = z.infer<typeof EditorState>;
 
 export const HostMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state'), state: EditorState }),
-  z.object({ type: z.literal('preview'), object: MappedObject, records: z.array(PreviewRecord), error: z.string().nullable() }),
-  /** A SampleResults report (src/model/sample-results.ts), or why there is none. */
-  z.object({ type: z.literal('sampleResults'), results: z.unknown(), error: z.string().nullable() }),
+  z.object({ ...Asks, type: z.literal('preview'), object: MappedObject, records: z.array(PreviewRecord), error: z.string().nullable() }),
+  /** The sample run read back from Intercom, or why there is none. */
+  z.object({ ...Asks, type: z.literal('sampleResults'), results: SampleResults.nullable(), error: z.string().nullable() }),
+  /** How a request ended: `error` is why it was refused or failed; `message` what it did, when worth saying. */
+  z.object({ type: z.literal('reply'), requestId: RequestId, error: z.string().nullable(), message: z.string().optional() }),
   z.object({ type: z.literal('busy'), task: z.string().nullable() }),
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 ]);

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { intercomClientFor } from '../../src/engine/intercom-client';
+import { planWorkspace, workspacePlanSummary } from '../../src/engine/workspace-plan-report';
+import { readMappingFile } from '../../src/mapping/mapping-file';
 import type { RunningSandbox } from '../../src/sandbox';
-import { makeDataset, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { testClock } from '../support/clock';
+import { makeDataset, openDataset, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
 
 // Issue 5 (configure workspace: show the plan, then apply) through the CLI the extension mirrors.
 let dir: string;
@@ -38,6 +42,17 @@ test('configure shows the plan, changes nothing unconfirmed, then creates the at
   assert.match(unconfirmed.stderr, /attribute\(s\) to create/);
   assert.ok(existsSync(path.join(dir, 'migration', 'reports', 'workspace-plan.md')));
   assert.equal(attributeCount(), 0, 'nothing was created before confirmation');
+
+  // The editor's Configure calls the same engine entry point: same plan, same words as the CLI's.
+  const cliPlan = readFileSync(path.join(dir, 'migration', 'reports', 'workspace-plan.md'), 'utf8');
+  const reader = await openDataset(ds);
+  const client = intercomClientFor({ token: sandbox.token, baseUrl: sandbox.url });
+  const editor = await planWorkspace({ workspaceDir: dir, client, reader, map: await readMappingFile(dir), clock: testClock }).finally(() => reader.close());
+  assert.ok(unconfirmed.stderr.includes(workspacePlanSummary(editor.plan)), unconfirmed.stderr);
+  assert.match(workspacePlanSummary(editor.plan), /\d+ attribute\(s\) to create, \d+ team\(s\) and \d+ teammate\(s\) missing/);
+  const withoutDate = (markdown: string) => markdown.replace(/^Generated \S+/m, 'Generated');
+  assert.equal(withoutDate(readFileSync(editor.file, 'utf8')), withoutDate(cliPlan));
+  assert.equal(attributeCount(), 0, 'planning wrote nothing to Intercom');
 
   const applied = await runCli(configureArgs(['--yes', '--json']), sandbox.token);
   assert.equal(applied.code, 0, applied.stderr);

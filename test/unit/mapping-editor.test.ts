@@ -125,6 +125,7 @@ test('the webview HTML: CSP by nonce, no inline or eval, no source data in the p
   const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
   assert.deepEqual(directives.get('default-src'), ["'none'"]);
   assert.deepEqual(directives.get('script-src'), ["'nonce-abc123'"]);
+  assert.deepEqual(directives.get('style-src'), ['https://file+.vscode-resource.vscode-cdn.net', "'nonce-abc123'"], 'styles: the stylesheet, and Lit\'s <style> elements by the page\'s nonce');
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
   const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
   assert.equal(scripts.length, 1);

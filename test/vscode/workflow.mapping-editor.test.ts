@@ -107,6 +107,18 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     await editor.receive({ type: 'accept', object: 'tickets', index: 0, source: 'no-such-field' });
     assert.equal(lastOf(editor, 'notice', notices)?.level, 'error');
     assert.equal(document.getText(), text, 'nothing changed');
+    // The webview's requests carry an id: the refusal comes back addressed to that request.
+    const asked = editor.posted.length;
+    await editor.receive({ type: 'accept', object: 'tickets', index: 0, source: 'no-such-field', requestId: 41 });
+    const reply = lastOf(editor, 'reply', asked);
+    assert.equal(reply?.requestId, 41);
+    assert.match(reply?.error ?? '', /no-such-field|changed|not/i);
+    assert.equal(lastOf(editor, 'notice', asked), undefined, 'no untargeted notice for a request with an id');
+    // Set to what it is already: the request succeeds and changes nothing.
+    const enabled = (JSON.parse(document.getText()) as MappingFile).objects.callLogs.enabled;
+    await editor.receive({ type: 'setEnabled', object: 'callLogs', enabled, requestId: 42 });
+    assert.deepEqual(lastOf(editor, 'reply', asked), { type: 'reply', requestId: 42, error: null });
+    assert.equal(document.getText(), text, 'nothing changed');
   });
 
   it('a mapping.json that does not match its schema shows the error, and edits are refused until it is fixed', async () => {

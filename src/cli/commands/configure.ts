@@ -1,11 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { runMigration } from '../../engine/run-migration';
-import { resolveWorkspace } from '../../engine/workspace';
-import { planBlockers, workspacePlanMarkdown } from '../../engine/workspace-plan-markdown';
+import { planWorkspace, workspacePlanSummary } from '../../engine/workspace-plan-report';
 import { readMappingFile } from '../../mapping/mapping-file';
-import type { Agent } from '../../model/source';
 import type { CliCommand } from '../command';
 import { connect, readerFrom, workspaceOf } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
@@ -13,7 +9,6 @@ import { parseVerb } from '../flags';
 import { ProgressPrinter } from '../progress-printer';
 import { VERBS } from '../verbs';
 import { exitCodeOf, runVerdict } from './run';
-import { migrationPaths } from '../../model/workspace-paths';
 
 const spec = VERBS.configure;
 
@@ -29,14 +24,8 @@ export const configureCommand: CliCommand = {
     const map = await readMappingFile(workspaceDir);
     const reader = await readerFrom(values);
     try {
-      const agents: Agent[] = [];
-      for await (const a of reader.agents()) agents.push(a);
-      const { plan } = await resolveWorkspace(client, map, agents);
-      const file = migrationPaths(workspaceDir).workspacePlan;
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, workspacePlanMarkdown(plan, env.clock));
-      const blockers = planBlockers(plan);
-      process.stderr.write(`Workspace "${plan.appName}": ${plan.attributesToCreate.length} attribute(s) to create, ${plan.missingTeams.length} team(s) and ${plan.unmatchedAgents.length} teammate(s) missing (the API cannot create them).\nPlan: ${file}\n`);
+      const { plan, file, blockers } = await planWorkspace({ workspaceDir, client, reader, map, clock: env.clock });
+      process.stderr.write(`${workspacePlanSummary(plan)}\nPlan: ${file}\n`);
       for (const b of blockers) process.stderr.write(`  ! ${b}\n`);
       if (!values.yes) {
         if (!process.stdin.isTTY) throw new UsageError('configuring changes the Intercom workspace: run it in a terminal to confirm, or pass --yes');

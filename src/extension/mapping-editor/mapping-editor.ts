@@ -19,7 +19,7 @@ export interface MappingEditorProbe {
   readonly uri: vscode.Uri;
   /** A message as the webview would send it (validated like any other). */
   receive(raw: unknown): Promise<void>;
-  /** Every message posted to the webview, oldest first. */
+  /** The last 500 messages posted to the webview, oldest first (kept only when VS Code runs the tests). */
   readonly posted: HostMessage[];
   /** Messages refused by the schema. */
   readonly rejected: number;
@@ -72,6 +72,8 @@ export class MappingEditorProvider implements vscode.CustomTextEditorProvider {
 class MappingEditorSession implements MappingEditorProbe {
   readonly posted: HostMessage[] = [];
   rejected = 0;
+  /** Only the extension's own tests read what was posted: a user's editor keeps nothing. */
+  private readonly keepPosted: boolean;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   private attributes: TargetCatalog | undefined;
@@ -83,6 +85,7 @@ class MappingEditorSession implements MappingEditorProbe {
   private lastSample: Extract<HostMessage, { type: 'sampleResults' }> | undefined;
 
   constructor(private readonly ctx: Ctx, private readonly document: vscode.TextDocument, private readonly panel: vscode.WebviewPanel) {
+    this.keepPosted = ctx.extension.extensionMode === vscode.ExtensionMode.Test;
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -110,17 +113,23 @@ class MappingEditorSession implements MappingEditorProbe {
       this.ctx.log.warn(`Mapping editor: refused a message that does not match its schema (${parsed.error.issues[0]?.message ?? 'invalid'})`);
       return;
     }
+    const message = parsed.data;
+    const requestId = message.type === 'ready' ? undefined : message.requestId;
     try {
-      await this.handle(parsed.data);
+      const said = await this.handle(message);
+      if (requestId !== undefined) await this.post({ type: 'reply', requestId, error: null, ...(said ? { message: said } : {}) });
+      else if (said) await this.post({ type: 'notice', level: 'info', message: said });
     } catch (error) {
-      const message = messageOf(error);
-      if (!(error instanceof StaleEditError)) this.ctx.log.error(`Mapping editor: ${message}`);
-      await this.post({ type: 'notice', level: 'error', message });
+      const said = messageOf(error);
+      if (!(error instanceof StaleEditError)) this.ctx.log.error(`Mapping editor: ${said}`);
+      // Addressed to the request that failed, so the webview says which of its asks it was.
+      await this.post(requestId !== undefined ? { type: 'reply', requestId, error: said } : { type: 'notice', level: 'error', message: said });
       await this.postState();
     }
   }
 
-  private async handle(message: WebviewMessage): Promise<void> {
+  /** Carries out one request; returns what it did when that is worth saying. */
+  private async handle(message: WebviewMessage): Promise<string | void> {
     switch (message.type) {
       case 'ready':
         this.ready = true;
@@ -137,17 +146,16 @@ class MappingEditorSession implements MappingEditorProbe {
           accepted = result.accepted;
           return result.map;
         });
-        await this.post({ type: 'notice', level: 'info', message: `${accepted} field(s) at or above ${Math.round(message.min * 100)}% confidence accepted` });
-        return;
+        return `${accepted} field(s) at or above ${Math.round(message.min * 100)}% confidence accepted`;
       }
       case 'drop': return this.change((map) => dropField(map, message, message.reason));
       case 'edit': return this.change((map) => editField(map, message, message.target, message.transform));
       case 'setEnabled': return this.change((map) => setObjectEnabled(map, message.object, message.enabled));
       case 'setValueMap': return this.change((map) => setGlobalValueMap(map, message.entry));
       case 'confirm': return this.confirm(message.level);
-      case 'preview': return this.preview(message.object, message.count);
-      case 'runSample': return this.runSample();
-      case 'loadSampleResults': return this.loadSampleResults();
+      case 'preview': return this.preview(message.object, message.count, message.requestId);
+      case 'runSample': return this.runSample(message.requestId);
+      case 'loadSampleResults': return this.loadSampleResults(undefined, message.requestId);
       case 'openLink':
         await vscode.env.openExternal(vscode.Uri.parse(message.url));
         return;
@@ -188,14 +196,15 @@ class MappingEditorSession implements MappingEditorProbe {
     await this.ctx.refreshViews();
   }
 
-  private async preview(object: MappedObject, count: number): Promise<void> {
+  private async preview(object: MappedObject, count: number, requestId?: number): Promise<void> {
     await this.post({ type: 'busy', task: `Reading ${count} ${object} record(s) from SmarterTrack…` });
+    const asked = requestId === undefined ? {} : { requestId };
     try {
       const { readPreviewInputs } = await import('./editor-data');
       this.previewInputs.set(object, await readPreviewInputs(this.ctx, object, count));
-      await this.postPreview(object);
+      await this.postPreview(object, asked);
     } catch (error) {
-      await this.post({ type: 'preview', object, records: [], error: messageOf(error) });
+      await this.post({ ...asked, type: 'preview', object, records: [], error: messageOf(error) });
     } finally {
       await this.post({ type: 'busy', task: null });
     }
@@ -206,7 +215,7 @@ class MappingEditorSession implements MappingEditorProbe {
     for (const object of this.previewInputs.keys()) await this.postPreview(object);
   }
 
-  private async postPreview(object: MappedObject): Promise<void> {
+  private async postPreview(object: MappedObject, asked: { requestId?: number } = {}): Promise<void> {
     const inputs = this.previewInputs.get(object);
     if (!inputs) return;
     let map: MappingFile;
@@ -216,24 +225,26 @@ class MappingEditorSession implements MappingEditorProbe {
       return; // the state message already says what is wrong with the file
     }
     const { previewMessageRecords } = await import('./editor-data');
-    await this.post({ type: 'preview', object, records: previewMessageRecords(object, map, inputs), error: null });
+    await this.post({ ...asked, type: 'preview', object, records: previewMessageRecords(object, map, inputs), error: null });
   }
 
-  private async runSample(): Promise<void> {
+  private async runSample(requestId?: number): Promise<void> {
     if (this.document.isDirty) await this.document.save();
     const result = await vscode.commands.executeCommand<{ runId: string } | undefined>('st2ic.runSample');
-    if (result?.runId) await this.loadSampleResults(result.runId);
+    if (result?.runId) await this.loadSampleResults(result.runId, requestId);
   }
 
-  private async loadSampleResults(runId?: string): Promise<void> {
+  private async loadSampleResults(runId?: string, requestId?: number): Promise<void> {
     await this.post({ type: 'busy', task: 'Reading the sample run back from Intercom…' });
+    const asked = requestId === undefined ? {} : { requestId };
     try {
       const { sampleResultsOf } = await import('./editor-data');
       const results = await sampleResultsOf(this.ctx, this.map(), runId);
+      // Kept without the request id: a reloaded webview gets it back as news, not as an answer.
       this.lastSample = { type: 'sampleResults', results: results ?? null, error: results ? null : 'No sample run yet: run a sample to see its results here.' };
-      await this.post(this.lastSample);
+      await this.post({ ...this.lastSample, ...asked });
     } catch (error) {
-      await this.post({ type: 'sampleResults', results: null, error: messageOf(error) });
+      await this.post({ ...asked, type: 'sampleResults', results: null, error: messageOf(error) });
     } finally {
       await this.post({ type: 'busy', task: null });
     }
@@ -308,8 +319,10 @@ class MappingEditorSession implements MappingEditorProbe {
   private async post(message: HostMessage): Promise<void> {
     // Checked on the way out too: the webview trusts nothing, and neither does this side.
     const checked = HostMessage.parse(message);
-    this.posted.push(checked);
-    if (this.posted.length > 500) this.posted.splice(0, this.posted.length - 500);
+    if (this.keepPosted) {
+      this.posted.push(checked);
+      if (this.posted.length > 500) this.posted.splice(0, this.posted.length - 500);
+    }
     await this.panel.webview.postMessage(checked);
   }
 }

@@ -16,14 +16,15 @@ export function makeNonce(): string {
 
 /**
  * The content security policy of the mapping editor: nothing loads but our own bundle (by nonce) and
- * stylesheet, no inline script or style, no eval, no network. Source data never goes into the HTML:
+ * stylesheet, no inline script, no inline style but Lit's own (by the same nonce), no eval, no network. Source data never goes into the HTML:
  * it arrives later by postMessage and is rendered as text.
  */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource}`,
+    // Lit falls back to <style nonce> elements where constructable stylesheets are missing (lit-nonce.ts).
+    `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `img-src ${cspSource}`,
     "connect-src 'none'",
