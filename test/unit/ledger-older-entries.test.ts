@@ -1,16 +1,22 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { createContact, fullRun, quietLedger, sha256, tempWorkspace } from '../support/ledger-fixtures';
 
-/** Older versions journaled delta watermarks and phase checkpoints; nothing writes or reads them now. */
-test('a journal holding watermark and checkpoint entries of an older version still reads, resumes and counts', async (t) => {
+/** A ledger whose first run created contact 1 and left the journal open. */
+async function runWithOneContact(t: TestContext) {
   const ws = await tempWorkspace();
   t.after(ws.cleanup);
   const { ledger } = await quietLedger(ws.dir);
   const run = await ledger.startRun(fullRun);
   const created = await run.intent(createContact(1));
   run.outcome(created, { result: 'applied', intercomId: 'c-1' });
+  return { ws, ledger, run };
+}
+
+/** Older versions journaled delta watermarks and phase checkpoints; nothing writes or reads them now. */
+test('a journal holding watermark and checkpoint entries of an older version still reads, resumes and counts', async (t) => {
+  const { ws, ledger, run } = await runWithOneContact(t);
   run.record({ objectType: 'endUsers', sourceId: '1', state: 'migrated', intercomId: 'c-1' });
   const pending = await run.intent(createContact(2));
   await run.close();
@@ -39,12 +45,7 @@ test('a journal holding watermark and checkpoint entries of an older version sti
 });
 
 test('an index cache of an older version holding watermarks is read as it is (the field is dropped), not rebuilt', async (t) => {
-  const ws = await tempWorkspace();
-  t.after(ws.cleanup);
-  const { ledger } = await quietLedger(ws.dir);
-  const run = await ledger.startRun(fullRun);
-  const seq = await run.intent(createContact(1));
-  run.outcome(seq, { result: 'applied', intercomId: 'c-1' });
+  const { ws, ledger, run } = await runWithOneContact(t);
   await run.finish('completed');
   const [, text] = (await readFile(ledger.paths.indexCache, 'utf8')).split('\n');
   const body = JSON.parse(text!) as { index: Record<string, unknown> };
