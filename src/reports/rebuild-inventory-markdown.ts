@@ -15,6 +15,8 @@ export function rebuildInventoryMarkdown(inventory: RebuildInventory): string {
   out.push('| Area | Checklist items |', '|---|---:|');
   for (const section of inventory.sections) out.push(`| ${section.title} | ${section.entries.length} |`);
   out.push('');
-  for (const section of inventory.sections) out.push(...rebuildSectionMarkdown(section, { level: 2, heading: section.title }));
+  for (const section of inventory.sections) {
+    out.push(...rebuildSectionMarkdown(section, { level: 2, heading: section.title }));
+  }
   return out.join('\n');
 }

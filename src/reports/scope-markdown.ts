@@ -54,7 +54,8 @@ export function scopeMarkdown(report: ScopeReport): string {
   out.push('## To rebuild by hand in Intercom', '');
   if (report.rebuild.length === 0) out.push('Nothing found.', '');
   for (const section of report.rebuild) {
-    out.push(...rebuildSectionMarkdown(section, { level: 3, heading: `${section.title} (${fmt(section.count)})`, cap: MARKDOWN_ID_CAP, moreIn: 'scope.json' }));
+    const heading = `${section.title} (${fmt(section.count)})`;
+    out.push(...rebuildSectionMarkdown(section, { level: 3, heading, cap: MARKDOWN_ID_CAP, moreIn: 'scope.json' }));
   }
 
   const e = report.estimate;

@@ -176,7 +176,10 @@ export async function buildScope(reader: SourceReader, options: ScopeOptions): P
     counts,
     problems: await labelTickets(reader, problems.list()),
     // No map yet: teams are named after departments and both ways of sending call logs stay open.
-    rebuild: withEntries(sourceSections(await readSourceFacts(reader, counts, volumes), { teamName: teamsNamedAfterDepartments, callLogs: null })),
+    rebuild: withEntries(sourceSections(await readSourceFacts(reader, counts, volumes), {
+      teamName: teamsNamedAfterDepartments,
+      callLogs: null,
+    })),
     estimate: estimateCalls(counts, volumes),
     preflight: preflightOf(reader.preflight ? await reader.preflight() : null, now),
   };

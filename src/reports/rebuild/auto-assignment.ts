@@ -1,13 +1,16 @@
 import type { RebuildEntry, RebuildSection } from '../../model/reports';
+import type { Agent } from '../../model/source';
 import type { SourceVolumes } from '../../source/reader';
 import { agentLabel, teamOf, type SourceNames, type TeamNamer } from './source-names';
 
 /** Round-robin groups and rebalance rules: one entry each, set up again as Intercom assignment on the team. */
 export function autoAssignmentSection(volumes: SourceVolumes, names: SourceNames, teamName: TeamNamer): RebuildSection {
-  const team = (departmentId: number | null, groupId: number | null) => teamOf(names, teamName, departmentId) ?? names.group(departmentId, groupId);
+  const team = (departmentId: number | null, groupId: number | null) =>
+    teamOf(names, teamName, departmentId) ?? names.group(departmentId, groupId);
   const entries = [
     ...volumes.roundRobinGroups.map((g): RebuildEntry => {
-      const members = names.agents.filter((a) => a.groups.some((m) => m.departmentId === g.departmentId && m.groupId === g.groupId && m.roundRobinOrder !== null));
+      const inGroup = (m: Agent['groups'][number]) => m.departmentId === g.departmentId && m.groupId === g.groupId;
+      const members = names.agents.filter((a) => a.groups.some((m) => inGroup(m) && m.roundRobinOrder !== null));
       const teamOfGroup = team(g.departmentId, g.groupId);
       return {
         name: `Round robin: ${names.group(g.departmentId, g.groupId)}`,

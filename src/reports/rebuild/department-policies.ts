@@ -2,7 +2,10 @@ import type { RebuildEntry, RebuildSection } from '../../model/reports';
 import type { DepartmentPolicy } from '../../model/source';
 
 /** Auto-close, auto-lock and auto-delete timers: one entry per department that has one. */
-export function departmentPoliciesSection(policies: DepartmentPolicy[], teamFor: (p: DepartmentPolicy) => string): RebuildSection {
+export function departmentPoliciesSection(
+  policies: DepartmentPolicy[],
+  teamFor: (p: DepartmentPolicy) => string,
+): RebuildSection {
   const entries = policies.map((p) => policyEntry(p, teamFor(p))).filter((e): e is RebuildEntry => e !== undefined);
   return {
     area: 'departmentPolicies',

@@ -1,11 +1,14 @@
 import type { RebuildEntry, RebuildSection } from '../../model/reports';
+import type { Agent } from '../../model/source';
 import type { LatestRecord } from '../ledger-records';
 import { compareSourceIds } from '../reconciliation';
 import { agentLabel, teamOf, type SourceNames, type TeamNamer } from './source-names';
 
 /** The skipped records of one type in the ledger's scope, in source id order. */
 export function skippedOf(records: ReadonlyMap<string, LatestRecord> | undefined): LatestRecord[] {
-  return [...(records?.values() ?? [])].filter((r) => r.result.state === 'skipped').sort((a, b) => compareSourceIds(a.sourceId, b.sourceId));
+  return [...(records?.values() ?? [])]
+    .filter((r) => r.result.state === 'skipped')
+    .sort((a, b) => compareSourceIds(a.sourceId, b.sourceId));
 }
 
 function reasonOf(r: LatestRecord): string {
@@ -13,7 +16,11 @@ function reasonOf(r: LatestRecord): string {
 }
 
 /** One entry per skipped record of a section the ledger fills. */
-function ledgerSection(head: Omit<RebuildSection, 'count' | 'entries'>, skipped: LatestRecord[], entryOf: (r: LatestRecord) => RebuildEntry): RebuildSection {
+function ledgerSection(
+  head: Omit<RebuildSection, 'count' | 'entries'>,
+  skipped: LatestRecord[],
+  entryOf: (r: LatestRecord) => RebuildEntry,
+): RebuildSection {
   return { ...head, count: skipped.length, entries: skipped.map(entryOf) };
 }
 
@@ -48,7 +55,8 @@ export function unmatchedAgentsSection(skipped: LatestRecord[], names: SourceNam
   } as const;
   return ledgerSection(head, skipped, (r) => {
     const agent = agentsById.get(r.sourceId);
-    const memberOf = [...new Set((agent?.groups ?? []).map((g) => teamOf(names, teamName, g.departmentId) ?? names.group(g.departmentId, g.groupId)))];
+    const teamOfGroup = (g: Agent['groups'][number]) => teamOf(names, teamName, g.departmentId) ?? names.group(g.departmentId, g.groupId);
+    const memberOf = [...new Set((agent?.groups ?? []).map(teamOfGroup))];
     return {
       name: agent ? agentLabel(agent) : `Agent ${r.sourceId}`,
       sourceId: r.sourceId,

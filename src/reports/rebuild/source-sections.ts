@@ -18,7 +18,11 @@ export interface SourceFacts {
 }
 
 /** The queries, in one place: the callers have counts and volumes already (the scope reads them for itself). */
-export async function readSourceFacts(reader: SourceReader, counts: ObjectCounts, volumes: SourceVolumes): Promise<SourceFacts> {
+export async function readSourceFacts(
+  reader: SourceReader,
+  counts: ObjectCounts,
+  volumes: SourceVolumes,
+): Promise<SourceFacts> {
   const rules: AutomationRule[] = [];
   for await (const rule of reader.automationRules()) rules.push(rule);
   const policies: DepartmentPolicy[] = [];
@@ -31,10 +35,14 @@ export async function readSourceFacts(reader: SourceReader, counts: ObjectCounts
  * automatic assignment, call logs, community. The map, when there is one, names teams and says
  * how call logs travel; the scope has none yet.
  */
-export function sourceSections(facts: SourceFacts, map: { teamName: TeamNamer; callLogs: CallLogChoice }): RebuildSection[] {
+export function sourceSections(
+  facts: SourceFacts,
+  map: { teamName: TeamNamer; callLogs: CallLogChoice },
+): RebuildSection[] {
   const { names } = facts;
   const { teamName } = map;
-  const policyTeam = (p: DepartmentPolicy) => teamOf(names, teamName, p.departmentId) ?? p.departmentName ?? `Department ${p.departmentId}`;
+  const policyTeam = (p: DepartmentPolicy) =>
+    teamOf(names, teamName, p.departmentId) ?? p.departmentName ?? `Department ${p.departmentId}`;
   return [
     automationRulesSection(facts.rules),
     departmentPoliciesSection(facts.policies, policyTeam),
