@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../model/clock';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTRIBUTE_STRING, MAX_CONVERSATION_PARTS, MAX_FILES_PER_PART, nearLimit } from '../model/intercom-limits';
 import { isEmailAddress, trimEmail } from '../model/email';
 import type { ObjectCounts } from '../model/object-types';
+import type { RebuildSection } from '../model/reports';
 import type { PreflightFacts } from '../model/source';
 import { ScopeReport, type ChecklistItem, type Estimate, type Preflight, type Problem, type ProblemCode, type ProblemItem } from '../model/scope';
 import type { FlagKind, SourceReader, SourceVolumes } from '../source/reader';
@@ -175,15 +176,18 @@ export async function buildScope(reader: SourceReader, options: ScopeOptions): P
     attachmentsRoot: options.attachmentsRoot,
     counts,
     problems: await labelTickets(reader, problems.list()),
-    // No map yet: teams are named after departments and both ways of sending call logs stay open.
-    rebuild: withEntries(sourceSections(await readSourceFacts(reader, counts, volumes), {
-      teamName: teamsNamedAfterDepartments,
-      callLogs: null,
-    })),
+    rebuild: await rebuildSections(reader, counts, volumes),
     estimate: estimateCalls(counts, volumes),
     preflight: preflightOf(reader.preflight ? await reader.preflight() : null, now),
   };
   return ScopeReport.parse(report);
+}
+
+/** The rebuild inventory's sections that need only the source, worded as the inventory words them. */
+async function rebuildSections(reader: SourceReader, counts: ObjectCounts, volumes: SourceVolumes): Promise<RebuildSection[]> {
+  const facts = await readSourceFacts(reader, counts, volumes);
+  // No map yet: teams are named after departments and both ways of sending call logs stay open.
+  return withEntries(sourceSections(facts, { teamName: teamsNamedAfterDepartments, callLogs: null }));
 }
 
 const CHECKLIST: ChecklistItem[] = [
