@@ -18,8 +18,6 @@ export interface RunOptions {
   sampleSize: number;
   /** Skip writes (dry run): everything else runs, records are journaled. */
   dryRun: boolean;
-  /** Where attachment bytes live (App_Data root), when the reader resolved no path. */
-  attachmentsRoot: string | null;
   /** Stop a search-backed lookup after this long (tests shorten it). */
   searchSettleMs?: number;
   /** Stop a lookup by direct read (a conversation's parts, its state) after this long (tests shorten it). */

@@ -61,7 +61,7 @@ export interface MigrationResult {
   message?: string;
 }
 
-export const DEFAULT_RUN_OPTIONS: RunOptions = { concurrency: RECORDS_IN_FLIGHT, sampleSize: SAMPLE_TICKETS, dryRun: false, attachmentsRoot: null };
+export const DEFAULT_RUN_OPTIONS: RunOptions = { concurrency: RECORDS_IN_FLIGHT, sampleSize: SAMPLE_TICKETS, dryRun: false };
 
 /**
  * Before anything is written: the folder's Intercom workspace is the one the token reaches, what

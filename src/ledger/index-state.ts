@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ObjectType } from '../model/object-types';
+import type { ObjectType } from '../model/object-types';
 import {
-  IntentBody, JsonValue, RECORD_CREATING_OPS, RecordState, RunId, RunKind, WatermarkValue,
+  IntentBody, JsonValue, RECORD_CREATING_OPS, RecordState, RunId, RunKind,
   type IntentEntry, type JournalEntry, type RunMeta,
 } from '../model/journal';
 import { recordKey } from './counts';
@@ -29,7 +29,6 @@ export const IndexSnapshot = z.object({
   runs: z.array(z.object({ id: RunId, kind: RunKind, rollbackOf: RunId.optional(), completed: z.boolean() })),
   ids: z.array(z.tuple([z.string(), IdMapping])),
   records: z.array(z.tuple([z.string(), RecordStateAt])),
-  watermarks: z.array(z.tuple([RunId, z.array(z.tuple([ObjectType, WatermarkValue]))])),
   openIntents: z.array(z.tuple([RunId, z.array(z.tuple([z.number().int(), OpenIntent]))])),
 });
 export type IndexSnapshot = z.infer<typeof IndexSnapshot>;
@@ -54,8 +53,7 @@ interface RunInfo {
  * Rules: applied creates (create/reply/note) and migrated records map (objectType, sourceId) to an
  * Intercom id; updates of pre-existing objects keep the first before-image. Dry runs do not count.
  * A rollback's applied undo removes what its target run established for that record; a completed
- * rollback removes every record state of its target. Watermarks come from the latest run that is
- * neither a rollback target nor a dry run or rollback.
+ * rollback removes every record state of its target.
  */
 export class LedgerIndex {
   private readonly runs = new Map<string, RunInfo>();
@@ -63,7 +61,6 @@ export class LedgerIndex {
   private readonly slots = new Map<string, Slot>();
   private idCount = 0;
   private recordCount = 0;
-  private readonly watermarksByRun = new Map<string, Map<ObjectType, WatermarkValue>>();
   /** Intents still waiting for their outcome, per run: only these need remembering to apply outcomes. */
   private readonly openIntents = new Map<string, Map<number, OpenIntent>>();
 
@@ -111,18 +108,13 @@ export class LedgerIndex {
         this.setRecord(key, { runId, result });
         return;
       }
-      case 'watermark': {
-        let marks = this.watermarksByRun.get(entry.runId);
-        if (!marks) this.watermarksByRun.set(entry.runId, (marks = new Map()));
-        marks.set(entry.objectType, entry.value);
-        return;
-      }
       case 'run-status':
         run.completed = entry.status === 'completed';
         if (run.kind === 'rollback' && run.rollbackOf && run.completed) this.forgetRunRecords(run.rollbackOf);
         return;
+      case 'watermark':
       case 'checkpoint':
-        return;
+        return; // written by older versions only; nothing reads them
     }
   }
 
@@ -206,19 +198,6 @@ export class LedgerIndex {
     return this.slots.get(recordKey(objectType, sourceId))?.record;
   }
 
-  watermark(objectType: ObjectType): { value: WatermarkValue; runId: string } | undefined {
-    const rolledBack = new Set<string>();
-    for (const info of this.runs.values()) if (info.kind === 'rollback' && info.rollbackOf) rolledBack.add(info.rollbackOf);
-    const ordered = [...this.runs.keys()].sort().reverse();
-    for (const runId of ordered) {
-      const info = this.runs.get(runId);
-      if (!info || info.kind === 'rollback' || info.kind === 'dry-run' || rolledBack.has(runId)) continue;
-      const value = this.watermarksByRun.get(runId)?.get(objectType);
-      if (value !== undefined) return { value, runId };
-    }
-    return undefined;
-  }
-
   get size(): { ids: number; records: number } {
     return { ids: this.idCount, records: this.recordCount };
   }
@@ -232,7 +211,6 @@ export class LedgerIndex {
       runs: [...this.runs].sort(byKey).map(([, info]) => withoutUndefined({ ...info })),
       ids: this.sortedSlots().flatMap(([key, slot]): [string, IdMapping][] => (slot.mapping ? [[key, slot.mapping]] : [])),
       records: this.sortedSlots().flatMap(([key, slot]): [string, RecordStateAt][] => (slot.record ? [[key, slot.record]] : [])),
-      watermarks: [...this.watermarksByRun].map(([runId, marks]) => [runId, [...marks]]),
       openIntents: [...this.openIntents].filter(([, open]) => open.size > 0).map(([runId, open]) => [runId, [...open]]),
     };
   }
@@ -247,7 +225,6 @@ export class LedgerIndex {
       index.setMapping(key, mapping);
     }
     for (const [key, state] of snapshot.records) index.setRecord(key, { ...state, runId: canonical(state.runId) });
-    for (const [runId, marks] of snapshot.watermarks) index.watermarksByRun.set(runId, new Map(marks));
     for (const [runId, open] of snapshot.openIntents) index.openIntents.set(runId, new Map(open));
     return index;
   }

@@ -5,8 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ObjectType } from '../model/object-types';
 import {
-  declaredFormat, LEDGER_FORMAT, RunId, RunMeta, type IntentEntry, type CheckpointEntry, type RunCounts, type RunKind, type SourceDescription,
-  type WatermarkValue,
+  declaredFormat, LEDGER_FORMAT, RunId, RunMeta, type IntentEntry, type RunCounts, type RunKind, type SourceDescription,
 } from '../model/journal';
 import {
   LedgerCorruptError, LedgerInterruptedRunError, LedgerLockedError, LedgerSecretError, LedgerUsageError, LedgerWriteError, REBUILD_HINT,
@@ -65,7 +64,6 @@ export interface RunSummary {
 
 export interface RunDetails extends RunSummary {
   pendingIntents: IntentEntry[];
-  lastCheckpoint: CheckpointEntry | undefined;
   entries: number;
   /** Bytes of a torn last line (ignored; truncated on resume). */
   tornBytes: number;
@@ -339,7 +337,6 @@ export class Ledger {
     return {
       ...summary,
       pendingIntents: state.pendingIntents(),
-      lastCheckpoint: state.lastCheckpoint,
       entries: scan.entries,
       tornBytes: scan.tornBytes,
     };
@@ -414,11 +411,6 @@ export class Ledger {
 
   recordState(objectType: ObjectType, sourceId: string): RecordStateAt | undefined {
     return this.index.recordState(objectType, sourceId);
-  }
-
-  /** Where the next delta run starts for this object type. */
-  watermark(objectType: ObjectType): WatermarkValue | undefined {
-    return this.index.watermark(objectType)?.value;
   }
 
   indexSnapshot(): IndexSnapshot {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ObjectType } from '../model/object-types';
 import {
-  JournalEntry, LEDGER_FORMAT, RECORD_CREATING_OPS, type CheckpointEntry, type IntentBody, type IntentEntry, type JsonValue, type OutcomeResult,
-  type RecordBody, type RunCounts, type RunMeta, type RunStatus, type WatermarkValue,
+  JournalEntry, LEDGER_FORMAT, RECORD_CREATING_OPS, type IntentBody, type IntentEntry, type OutcomeResult,
+  type RecordBody, type RunCounts, type RunMeta, type RunStatus,
 } from '../model/journal';
 import { LedgerSecretError, LedgerUsageError } from './errors';
 import type { IdMapping } from './index-state';
@@ -112,21 +112,6 @@ export class RunJournal {
     return this.append({ type: 'record', objectType, sourceId, result: result as never }).seq;
   }
 
-  /**
-   * Advances the delta watermark of an object type. State advances only after the records before it
-   * are safely written (Airbyte/Singer): refused while a write of that type has no outcome; and being
-   * later in the same ordered journal, it can only become durable after them.
-   */
-  watermark(objectType: ObjectType, value: WatermarkValue): number {
-    const open = this.state.pendingIntents().find((i) => i.objectType === objectType);
-    if (open) throw new LedgerUsageError(`cannot advance the ${objectType} watermark: write seq ${open.seq} has no outcome yet`);
-    return this.append({ type: 'watermark', objectType, value }).seq;
-  }
-
-  checkpoint(phase: string, data?: JsonValue): number {
-    return this.append({ type: 'checkpoint', phase, data }).seq;
-  }
-
   /** Writes and fsyncs everything buffered; resolves once durable. */
   flush(): Promise<void> {
     return this.writer.flush();
@@ -135,10 +120,6 @@ export class RunJournal {
   /** Intents without an outcome, oldest first: resume resolves each by lookup before any retry. */
   pendingIntents(): IntentEntry[] {
     return this.state.pendingIntents();
-  }
-
-  lastCheckpoint(): CheckpointEntry | undefined {
-    return this.state.lastCheckpoint;
   }
 
   /** Per object type migrated/skipped/failed, latest record entry per source record. */

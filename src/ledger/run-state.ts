@@ -1,5 +1,5 @@
 import type { Hash } from 'node:crypto';
-import type { CheckpointEntry, IntentEntry, JournalEntry, OutcomeEntry, RunOrigin, RunStatus } from '../model/journal';
+import type { IntentEntry, JournalEntry, OutcomeEntry, RunOrigin, RunStatus } from '../model/journal';
 import { RecordTally } from './counts';
 import { scanJournal, type JournalScan } from './journal-file';
 
@@ -16,7 +16,6 @@ export class RunState {
   runId: string | undefined;
   readonly pending = new Map<number, IntentEntry>();
   readonly tally = new RecordTally();
-  lastCheckpoint: CheckpointEntry | undefined;
   /** Seqs of intents with an outcome (any result): an outcome twice is a usage error. */
   readonly resolved = new Set<number>();
 
@@ -34,9 +33,6 @@ export class RunState {
       case 'record':
         this.tally.add(entry);
         return;
-      case 'checkpoint':
-        this.lastCheckpoint = entry;
-        return;
       case 'run-status':
         this.status = entry.status;
         this.statusAt = entry.at;
@@ -44,7 +40,8 @@ export class RunState {
         this.origin ??= entry.run;
         return;
       case 'watermark':
-        return;
+      case 'checkpoint':
+        return; // written by older versions only; nothing reads them
     }
   }
 

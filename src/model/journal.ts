@@ -226,8 +226,7 @@ export type RecordState = z.infer<typeof RecordState>;
 export const RecordBody = z.intersection(z.object({ objectType: ObjectType, sourceId: SourceId }), RecordState);
 export type RecordBody = z.infer<typeof RecordBody>;
 
-export const WatermarkValue = z.union([z.string().min(1), z.number()]);
-export type WatermarkValue = z.infer<typeof WatermarkValue>;
+const WatermarkValue = z.union([z.string().min(1), z.number()]);
 
 export const IntentEntry = z.object({ ...EntryBase, type: z.literal('intent'), ...IntentBody.shape });
 export type IntentEntry = z.infer<typeof IntentEntry>;
@@ -249,6 +248,10 @@ export const RecordEntry = z.object({
 });
 export type RecordEntry = z.infer<typeof RecordEntry>;
 
+/**
+ * Watermark and checkpoint entries were written by older versions (delta finds changes by record
+ * fingerprints, and a resume by the journal's records): still parsed so old journals read, then ignored.
+ */
 export const WatermarkEntry = z.object({
   ...EntryBase,
   type: z.literal('watermark'),
@@ -260,9 +263,7 @@ export type WatermarkEntry = z.infer<typeof WatermarkEntry>;
 export const CheckpointEntry = z.object({
   ...EntryBase,
   type: z.literal('checkpoint'),
-  /** Engine phase, e.g. `contacts`. */
   phase: z.string().min(1),
-  /** Opaque progress data the engine can resume from (keyset cursor, counters). */
   data: JsonValue.optional(),
 });
 export type CheckpointEntry = z.infer<typeof CheckpointEntry>;

@@ -134,11 +134,14 @@ export const RebuildEntry = z.object({
 });
 export type RebuildEntry = z.infer<typeof RebuildEntry>;
 
+/** One area to rebuild, worded the same in rebuild-inventory.json and scope.json. */
 export const RebuildSection = z.object({
   area: RebuildArea,
   title: z.string(),
   /** Why this does not migrate, and where in Intercom it is rebuilt. */
   summary: z.string(),
+  /** SmarterTrack records the section stands for: one per entry, or the rows behind one entry (call logs, community). */
+  count: z.number().int().nonnegative(),
   entries: z.array(RebuildEntry),
 });
 export type RebuildSection = z.infer<typeof RebuildSection>;

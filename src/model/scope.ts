@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ObjectCounts } from './object-types';
+import { RebuildSection } from './reports';
 import { PreflightFacts, SourceDescription } from './source';
 
 /** scope.json: what the source holds, what will not move cleanly, what to rebuild, what it costs. */
@@ -62,15 +63,6 @@ export const Problem = z.object({
 });
 export type Problem = z.infer<typeof Problem>;
 
-export const RebuildItem = z.object({
-  area: z.enum(['automationRules', 'departmentPolicies', 'autoAssignment', 'callLogs', 'community']),
-  title: z.string(),
-  count: z.number().int().nonnegative(),
-  advice: z.string(),
-  details: z.array(z.string()),
-});
-export type RebuildItem = z.infer<typeof RebuildItem>;
-
 export const EstimateLine = z.object({
   object: z.string(),
   calls: z.number().int().nonnegative(),
@@ -106,14 +98,19 @@ export type Preflight = z.infer<typeof Preflight>;
 
 export const ScopeReport = z.object({
   kind: z.literal('st2ic.scope'),
-  version: z.literal(1),
+  /** 2: `rebuild` holds the rebuild inventory's sections (1 had one line of advice and details per area). */
+  version: z.literal(2),
   generatedAt: z.iso.datetime(),
   source: SourceDescription,
   attachmentsRoot: z.string().nullable(),
   counts: ObjectCounts,
   problems: z.array(Problem),
-  rebuild: z.array(RebuildItem),
+  /** The rebuild inventory's sections that need only the source (no map, no ledger). */
+  rebuild: z.array(RebuildSection),
   estimate: Estimate,
   preflight: Preflight,
 });
 export type ScopeReport = z.infer<typeof ScopeReport>;
+
+/** What the Migration view reads of scope.json: alike in every version, so an older file still shows. */
+export const ScopeSummary = ScopeReport.pick({ generatedAt: true, counts: true, problems: true });

@@ -1,8 +1,5 @@
 import type { RebuildInventory } from '../model/reports';
-
-function line(text: string): string {
-  return text.replace(/\r?\n/g, ' ');
-}
+import { rebuildSectionMarkdown } from './rebuild/section-markdown';
 
 /** rebuild-inventory.md: a checklist an Intercom admin works through, one heading per item. */
 export function rebuildInventoryMarkdown(inventory: RebuildInventory): string {
@@ -19,15 +16,7 @@ export function rebuildInventoryMarkdown(inventory: RebuildInventory): string {
   for (const section of inventory.sections) out.push(`| ${section.title} | ${section.entries.length} |`);
   out.push('');
   for (const section of inventory.sections) {
-    out.push(`## ${section.title}`, '', section.summary, '');
-    for (const entry of section.entries) {
-      out.push(`### ${line(entry.name)}${entry.sourceId ? ` (SmarterTrack #${entry.sourceId})` : ''}`, '');
-      out.push('In SmarterTrack:', '');
-      for (const fact of entry.inSmarterTrack) out.push(`- ${line(fact)}`);
-      out.push('', 'In Intercom:', '');
-      for (const step of entry.inIntercom) out.push(`- [ ] ${line(step)}`);
-      out.push('');
-    }
+    out.push(...rebuildSectionMarkdown(section, { level: 2, heading: section.title }));
   }
   return out.join('\n');
 }

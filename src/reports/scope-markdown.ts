@@ -1,5 +1,6 @@
 import { OBJECT_TYPES } from '../model/object-types';
 import type { ProblemItem, ScopeReport } from '../model/scope';
+import { rebuildSectionMarkdown } from './rebuild/section-markdown';
 
 /** How many ids a problem lists in Markdown; scope.json has them all. */
 export const MARKDOWN_ID_CAP = 50;
@@ -52,11 +53,9 @@ export function scopeMarkdown(report: ScopeReport): string {
 
   out.push('## To rebuild by hand in Intercom', '');
   if (report.rebuild.length === 0) out.push('Nothing found.', '');
-  for (const item of report.rebuild) {
-    out.push(`### ${item.title} (${fmt(item.count)})`, '', item.advice, '');
-    for (const d of item.details.slice(0, MARKDOWN_ID_CAP)) out.push(`- ${escapeCell(d)}`);
-    if (item.details.length > MARKDOWN_ID_CAP) out.push(`- … and ${fmt(item.details.length - MARKDOWN_ID_CAP)} more (all in scope.json)`);
-    if (item.details.length) out.push('');
+  for (const section of report.rebuild) {
+    const heading = `${section.title} (${fmt(section.count)})`;
+    out.push(...rebuildSectionMarkdown(section, { level: 3, heading, cap: MARKDOWN_ID_CAP, moreIn: 'scope.json' }));
   }
 
   const e = report.estimate;

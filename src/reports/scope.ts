@@ -4,9 +4,12 @@ import { systemClock, type Clock } from '../model/clock';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTRIBUTE_STRING, MAX_CONVERSATION_PARTS, MAX_FILES_PER_PART, nearLimit } from '../model/intercom-limits';
 import { isEmailAddress, trimEmail } from '../model/email';
 import type { ObjectCounts } from '../model/object-types';
+import type { RebuildSection } from '../model/reports';
 import type { PreflightFacts } from '../model/source';
-import { ScopeReport, type ChecklistItem, type Estimate, type Preflight, type Problem, type ProblemCode, type ProblemItem, type RebuildItem } from '../model/scope';
+import { ScopeReport, type ChecklistItem, type Estimate, type Preflight, type Problem, type ProblemCode, type ProblemItem } from '../model/scope';
 import type { FlagKind, SourceReader, SourceVolumes } from '../source';
+import { teamsNamedAfterDepartments } from './rebuild/source-names';
+import { readSourceFacts, sourceSections, withEntries } from './rebuild/source-sections';
 import { scopeMarkdown } from './scope-markdown';
 import { migrationPaths } from '../model/workspace-paths';
 
@@ -168,17 +171,24 @@ export async function buildScope(reader: SourceReader, options: ScopeOptions): P
   const volumes = await insights.volumes();
   const report: ScopeReport = {
     kind: 'st2ic.scope',
-    version: 1,
+    version: 2,
     generatedAt: now.toISOString(),
     source: await reader.describe(),
     attachmentsRoot: options.attachmentsRoot,
     counts,
     problems: await labelTickets(reader, problems.list()),
-    rebuild: await rebuildInventory(reader, counts, volumes),
+    rebuild: await rebuildSections(reader, counts, volumes),
     estimate: estimateCalls(counts, volumes),
     preflight: preflightOf(reader.preflight ? await reader.preflight() : null, now),
   };
   return ScopeReport.parse(report);
+}
+
+/** The rebuild inventory's sections that need only the source, worded as the inventory words them. */
+async function rebuildSections(reader: SourceReader, counts: ObjectCounts, volumes: SourceVolumes): Promise<RebuildSection[]> {
+  const facts = await readSourceFacts(reader, counts, volumes);
+  // No map yet: teams are named after departments and both ways of sending call logs stay open.
+  return withEntries(sourceSections(facts, { teamName: teamsNamedAfterDepartments, callLogs: null }));
 }
 
 const CHECKLIST: ChecklistItem[] = [
@@ -241,65 +251,6 @@ export function preflightOf(facts: PreflightFacts | null, now: Date): Preflight 
     warnings,
     checklist: CHECKLIST,
   };
-}
-
-async function rebuildInventory(reader: SourceReader, counts: ObjectCounts, volumes: SourceVolumes): Promise<RebuildItem[]> {
-  const items: RebuildItem[] = [];
-  const rules: string[] = [];
-  for await (const rule of reader.automationRules()) {
-    const state = rule.active && rule.enabled !== false ? 'active' : 'inactive';
-    const when = rule.conditions.map((c) => [c.key, c.condition, c.value1, c.value2].filter((x) => x !== null && x !== '').join(' ')).join(' and ') || 'always';
-    const then = rule.actions.map((a) => `${a.key ?? '?'}(${a.inputs.map((i) => `${i.key ?? '?'}=${i.value ?? ''}`).join(', ')})`).join(', ') || 'nothing';
-    rules.push(`#${rule.id} ${rule.name ?? '(unnamed)'} [${rule.eventGroup ?? 'no group'}, ${state}]: when ${when} then ${then}`);
-  }
-  if (rules.length) {
-    items.push({
-      area: 'automationRules', title: 'Automation rules (SmarterTrack events)', count: rules.length, details: rules,
-      advice: 'Rebuild as Intercom workflows (conditions and actions as SmarterTrack stores them).',
-    });
-  }
-  const policies: string[] = [];
-  for await (const p of reader.departmentPolicies()) {
-    const parts = [
-      p.autoClose.enabled ? `auto-close after ${p.autoClose.hours ?? '?'} h` : null,
-      p.autoLock.enabled ? `auto-lock after ${p.autoLock.hours ?? '?'} h` : null,
-      p.autoDelete.enabled ? `auto-delete after ${p.autoDelete.days ?? '?'} days` : null,
-      p.autoDeleteCallLogs.enabled ? `call logs auto-deleted after ${p.autoDeleteCallLogs.days ?? '?'} days` : null,
-    ].filter((s): s is string => s !== null);
-    if (parts.length) policies.push(`Department #${p.departmentId} ${p.departmentName ?? ''}: ${parts.join(', ')}`);
-  }
-  if (policies.length) {
-    items.push({
-      area: 'departmentPolicies', title: 'SLA and lifecycle settings per department', count: counts.slaPolicies ?? policies.length, details: policies,
-      advice: 'Recreate as Intercom SLAs, auto-close workflows and data retention settings; Intercom has no per-team auto-lock.',
-    });
-  }
-  const groupNames = new Map<string, string>();
-  for await (const g of reader.groups()) groupNames.set(`${g.departmentId}/${g.id}`, g.name ?? '');
-  const groupLabel = (d: number | null, g: number | null) => `group ${d ?? '?'}/${g ?? '?'}${groupNames.get(`${d}/${g}`) ? ` ${groupNames.get(`${d}/${g}`)}` : ''}`;
-  if (volumes.roundRobinGroups.length || volumes.rebalanceRules.length) {
-    items.push({
-      area: 'autoAssignment', title: 'Automatic assignment (round robin, rebalancing)', count: volumes.roundRobinGroups.length + volumes.rebalanceRules.length,
-      details: [
-        ...volumes.roundRobinGroups.map((g) => `${groupLabel(g.departmentId, g.groupId)}: round robin over ${g.agents} agent(s)`),
-        ...volumes.rebalanceRules.map((r) => `Rebalance rule #${r.id} ${r.name ?? ''} (${groupLabel(r.departmentId, r.groupId)})`),
-      ],
-      advice: 'Configure Intercom assignment (balanced / round robin) on the matching teams.',
-    });
-  }
-  if ((counts.callLogs ?? 0) > 0) {
-    items.push({
-      area: 'callLogs', title: 'Call logs', count: counts.callLogs ?? 0, details: [],
-      advice: 'Intercom has no call records: call logs become conversations with a note (or custom object instances); decide in the mapping.',
-    });
-  }
-  if (volumes.communityRows > 0) {
-    items.push({
-      area: 'community', title: 'Community (threads and posts)', count: volumes.communityRows, details: [],
-      advice: 'Not migrated: Intercom has no community forum API. Export or archive it separately.',
-    });
-  }
-  return items;
 }
 
 /**

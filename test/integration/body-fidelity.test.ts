@@ -43,7 +43,7 @@ before(async () => {
   const reader = await openDataset(ds);
   try {
     const progress = { phase: () => undefined, record: () => undefined, info: () => undefined, warn: (m: string) => void warnings.push(m) };
-    const result = await runMigration({ workspaceDir: dir, kind: 'full', reader, client, progress, options: { concurrency: 8, attachmentsRoot: ds.attachmentsRoot } });
+    const result = await runMigration({ workspaceDir: dir, kind: 'full', reader, client, progress, options: { concurrency: 8 } });
     assert.notEqual(result.status, 'failed', result.message);
     records = recordResults<RecordState>(dir, result.runId);
   } finally {

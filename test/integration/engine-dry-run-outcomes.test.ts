@@ -35,7 +35,7 @@ async function run(kind: MigrationKind): Promise<Map<string, RecordState>> {
   await writeMap(workspace, ds, 'approved');
   const reader = await openDataset(ds);
   try {
-    const result = await runMigration({ workspaceDir: workspace, kind, reader, client: clientFor(sandbox), options: { concurrency: 8, attachmentsRoot: ds.attachmentsRoot } });
+    const result = await runMigration({ workspaceDir: workspace, kind, reader, client: clientFor(sandbox), options: { concurrency: 8 } });
     assert.equal(result.status, 'completed', result.message);
     return recordResults<RecordState>(workspace, result.runId);
   } finally {

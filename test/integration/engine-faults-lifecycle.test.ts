@@ -53,7 +53,7 @@ async function lifecycle(name: string, faults: string | undefined, allowed: numb
   const ws = path.join(dir, name, 'ws');
   await writeMap(ws, ds, 'approved');
   const client = new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url, rateLimiter: { concurrency: 16 }, retry: { baseDelayMs: 2, maxDelayMs: 20 } });
-  const options = { attachmentsRoot: ds.attachmentsRoot, concurrency: 8, searchSettleMs: SEARCH_SETTLE_MS, readSettleMs: 100 };
+  const options = { concurrency: 8, searchSettleMs: SEARCH_SETTLE_MS, readSettleMs: 100 };
   const run = async (kind: 'full' | 'delta') => {
     const reader = await openDataset(ds);
     try {

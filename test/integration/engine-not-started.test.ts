@@ -28,7 +28,7 @@ test('Intercom unreachable before the run: refused with its network error as the
   const client = new IntercomClient({ token: 'unused', baseUrl: `http://127.0.0.1:${await deadPort()}`, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
   const reader = await openDataset(ds);
   try {
-    const error = await runMigration({ workspaceDir: ws, kind: 'full', reader, client, options: { attachmentsRoot: ds.attachmentsRoot } }).catch((e: unknown) => e);
+    const error = await runMigration({ workspaceDir: ws, kind: 'full', reader, client }).catch((e: unknown) => e);
     assert.ok(error instanceof RunNotStartedError, String(error));
     assert.ok(error.cause instanceof NetworkError, `cause: ${String(error.cause)}`);
     assert.match(error.message, /ECONNREFUSED/);

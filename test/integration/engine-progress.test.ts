@@ -30,7 +30,7 @@ test('every record the ledger counts was streamed to the progress sink, once', a
   };
   const reader = await openDataset(ds);
   try {
-    const result = await runMigration({ workspaceDir: dir, kind: 'full', reader, client: clientFor(sandbox), progress, options: { attachmentsRoot: ds.attachmentsRoot } });
+    const result = await runMigration({ workspaceDir: dir, kind: 'full', reader, client: clientFor(sandbox), progress });
     assert.equal(result.status, 'completed', result.message);
     const counted = new Map<string, number>();
     for (const [type, c] of Object.entries(result.counts)) {

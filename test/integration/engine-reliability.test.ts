@@ -26,7 +26,7 @@ async function run(workspace: string, sandbox: RunningSandbox, token = sandbox.t
     const client = new IntercomClient({ token, baseUrl: sandbox.url, rateLimiter: { concurrency: 16, windowMs: 1_000, rolloverGuardMs: 50 } });
     return await runMigration({
       workspaceDir: workspace, kind: 'full', reader, client,
-      options: { attachmentsRoot: ds.attachmentsRoot, searchSettleMs: SEARCH_SETTLE_MS, readSettleMs: 200 },
+      options: { searchSettleMs: SEARCH_SETTLE_MS, readSettleMs: 200 },
     });
   } finally {
     await reader.close();

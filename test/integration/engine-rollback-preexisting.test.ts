@@ -99,7 +99,7 @@ before(async () => {
 
   // The company has a source organization's company_id: the folder must adopt what Intercom holds first.
   const reader = await openDataset(ds);
-  const full = await runMigration({ workspaceDir: dir, kind: 'full', reader, client, adopt: true, options: { concurrency: 8, attachmentsRoot: ds.attachmentsRoot } }).finally(() => reader.close());
+  const full = await runMigration({ workspaceDir: dir, kind: 'full', reader, client, adopt: true, options: { concurrency: 8 } }).finally(() => reader.close());
   assert.ok(full.status === 'completed', full.message);
   journal = journalOf(dir, full.runId);
   migrated = clone(sandbox.state());

@@ -24,7 +24,7 @@ async function run(ws: string, sandbox: RunningSandbox, notes: string[] = []) {
   const progress: ProgressSink = { phase() {}, record() {}, info: (m) => void notes.push(m), warn: (m) => void notes.push(m) };
   try {
     const client = new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url, rateLimiter: { concurrency: 16 }, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
-    return await runMigration({ workspaceDir: ws, kind: 'full', reader, client, progress, options: { attachmentsRoot: ds.attachmentsRoot, readSettleMs: 100 } });
+    return await runMigration({ workspaceDir: ws, kind: 'full', reader, client, progress, options: { readSettleMs: 100 } });
   } finally {
     await reader.close();
   }

@@ -32,7 +32,7 @@ async function migrateWith(name: string, tokens: string[], sandbox: RunningSandb
   try {
     const client = new IntercomClient({ token: tokens, baseUrl: sandbox.url, rateLimiter: { concurrency: 8 } });
     const progress = { phase: () => undefined, info: () => undefined, warn: (m: string) => warnings.push(m), record: () => onRecord?.(++records) };
-    const result = await runMigration({ workspaceDir: workspace, kind: 'full', reader, client, progress, options: { attachmentsRoot: ds.attachmentsRoot } });
+    const result = await runMigration({ workspaceDir: workspace, kind: 'full', reader, client, progress });
     return { result, warnings };
   } finally {
     await reader.close();

@@ -27,7 +27,7 @@ const home = () => path.join(dir, 'home');
 async function run(workspace: string, sandbox: RunningSandbox, kind: MigrationKind = 'full', adopt = false): Promise<MigrationResult> {
   const reader = await openDataset(ds);
   try {
-    return await runMigration({ workspaceDir: workspace, kind, reader, client: clientFor(sandbox), clock: testClock, adopt, options: { attachmentsRoot: ds.attachmentsRoot, concurrency: 8, searchSettleMs: SEARCH_SETTLE_MS } });
+    return await runMigration({ workspaceDir: workspace, kind, reader, client: clientFor(sandbox), clock: testClock, adopt, options: { concurrency: 8, searchSettleMs: SEARCH_SETTLE_MS } });
   } finally {
     await reader.close();
   }

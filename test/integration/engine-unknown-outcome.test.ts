@@ -22,7 +22,7 @@ async function run(workspace: string, sandbox: RunningSandbox, kind: MigrationKi
   const reader = await openDataset(ds);
   try {
     const client = new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url, rateLimiter: { concurrency: 16 }, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
-    return await runMigration({ workspaceDir: workspace, kind, reader, client, options: { attachmentsRoot: ds.attachmentsRoot, searchSettleMs: SEARCH_SETTLE_MS, readSettleMs: 100 } });
+    return await runMigration({ workspaceDir: workspace, kind, reader, client, options: { searchSettleMs: SEARCH_SETTLE_MS, readSettleMs: 100 } });
   } finally {
     await reader.close();
   }

@@ -6,6 +6,7 @@ import type { MappingFile } from '../../src/model/mapping';
 import { RebuildInventory, type RebuildArea } from '../../src/model/reports';
 import type { AutomationRule, CustomField, DepartmentPolicy } from '../../src/model/source';
 import { buildRebuildInventory, writeRebuildInventory } from '../../src/reports/rebuild-inventory';
+import { buildScope } from '../../src/reports/scope';
 import { buildWorld, type World } from './reports-world';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -101,6 +102,20 @@ describe('rebuild inventory from a generated source and a journaled run', () => 
     const asObjects = await buildRebuildInventory({ reader: world.reader, ledger: world.ledger, map: { ...map, options: { ...map.options, callLogsAs: 'custom-object' } }, runId: world.runId });
     assert.deepEqual(asObjects.ledgerScope, { mode: 'run', runId: world.runId });
     assert.ok(asObjects.sections.find((s) => s.area === 'callLogs')!.entries[0]!.inIntercom[0]!.includes('custom object "Call"'));
+  });
+
+  test('the scope gives the same advice for the areas it shares, leaving both ways of sending call logs open', async () => {
+    const scope = await buildScope(world.reader, { attachmentsRoot: null });
+    assert.deepEqual(scope.rebuild.map((s) => s.area), inventory.sections.map((s) => s.area).filter((a) => !['droppedCustomFields', 'missingTeams', 'unmatchedAgents'].includes(a)));
+    for (const shared of scope.rebuild) {
+      const { entries, ...head } = section(shared.area);
+      assert.deepEqual({ ...shared, entries: [] }, { ...head, entries: [] }, shared.area);
+      // The map of this test keeps the default team names; only call logs depend on a map the scope has not got.
+      if (shared.area !== 'callLogs') assert.deepEqual(shared.entries, entries, shared.area);
+    }
+    const calls = scope.rebuild.find((s) => s.area === 'callLogs')!.entries[0]!;
+    assert.deepEqual(calls.inSmarterTrack, section('callLogs').entries[0]!.inSmarterTrack);
+    assert.match(calls.inIntercom[0]!, /^By default the map sends each call as a closed conversation/);
   });
 
   test('written as Markdown and schema-valid JSON', async () => {

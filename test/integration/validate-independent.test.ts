@@ -43,7 +43,7 @@ async function sandboxFor(dataset: Dataset): Promise<RunningSandbox> {
 async function run(workspace: string, kind: MigrationKind, client: IntercomClient, sampleSize?: number): Promise<string> {
   const reader = await openDataset(ds);
   try {
-    const result = await runMigration({ workspaceDir: workspace, kind, reader, client, clock: testClock, options: { concurrency: 8, attachmentsRoot: ds.attachmentsRoot, ...(sampleSize ? { sampleSize } : {}) } });
+    const result = await runMigration({ workspaceDir: workspace, kind, reader, client, clock: testClock, options: { concurrency: 8, ...(sampleSize ? { sampleSize } : {}) } });
     assert.equal(result.status, 'completed', result.message);
     return result.runId;
   } finally {

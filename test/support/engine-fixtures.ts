@@ -87,7 +87,7 @@ export function clientFor(sandbox: RunningSandbox): IntercomClient {
 export async function migrate(workspace: string, ds: Dataset, sandbox: RunningSandbox, kind: MigrationKind = 'full'): Promise<MigrationResult> {
   const reader = await openDataset(ds);
   try {
-    return await runMigration({ workspaceDir: workspace, kind, reader, client: clientFor(sandbox), options: { concurrency: 8, attachmentsRoot: ds.attachmentsRoot } });
+    return await runMigration({ workspaceDir: workspace, kind, reader, client: clientFor(sandbox), options: { concurrency: 8 } });
   } finally {
     await reader.close();
   }
@@ -114,7 +114,7 @@ export async function ranWorkspace(
   const map = await writeMap(dir, ds, run.kind === 'sample' ? 'reviewed' : 'approved', run.edit);
   const reader = await openDataset(ds);
   try {
-    const options = { concurrency: 8, attachmentsRoot: ds.attachmentsRoot, ...(run.sampleSize ? { sampleSize: run.sampleSize } : {}) };
+    const options = { concurrency: 8, ...(run.sampleSize ? { sampleSize: run.sampleSize } : {}) };
     const result = await runMigration({ workspaceDir: dir, kind: run.kind, reader, client: clientFor(sandbox), options });
     return { dir, ds, sandbox, map, result, close: async () => { await sandbox.close(); removeDir(dir); } };
   } finally {

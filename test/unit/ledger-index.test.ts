@@ -26,7 +26,6 @@ test('the cached index equals the index rebuilt from the journals, also after ta
     if (i % 7 !== 0) run.outcome(seq, { result: 'applied', intercomId: `c-${i}` });
     if (i % 7 !== 0) run.record({ objectType: 'endUsers', sourceId: String(i), state: 'migrated', intercomId: `c-${i}` });
   }
-  run.watermark('organizations', '2025-06-01');
   await run.close();
   const cacheFile = ledger.paths.indexCache;
   const cached = await readCache(cacheFile);

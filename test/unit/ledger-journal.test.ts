@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { JournalEntry } from '../../src/model/journal';
 import { LedgerUsageError } from '../../src/ledger';
-import { createContact, createIntent, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
+import { createContact, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 
 test('intent, outcome and record round-trip through the journal, run.json and the index', async (t) => {
   const ws = await tempWorkspace();
@@ -100,35 +100,6 @@ test('pendingIntents lists intents without an outcome; an existing record update
   const meta = await resumed.finish('completed');
   assert.equal(meta.attempts, 2);
   assert.equal(reopened.intercomIdFor('endUsers', '1'), 'c-1');
-});
-
-test('watermarks: refused while a write of that type is pending; the latest run that was not rolled back wins', async (t) => {
-  const ws = await tempWorkspace();
-  t.after(ws.cleanup);
-  const { ledger } = await quietLedger(ws.dir);
-  const first = await ledger.startRun(fullRun);
-  const seq = await first.intent(createIntent('organizations', 1));
-  assert.throws(() => first.watermark('organizations', '2024-01-01T00:00:00Z'), /no outcome yet/);
-  first.watermark('endUsers', 100);
-  first.outcome(seq, { result: 'applied', intercomId: 'co-1' });
-  first.watermark('organizations', '2024-01-01T00:00:00Z');
-  await first.finish('completed');
-  assert.equal(ledger.watermark('organizations'), '2024-01-01T00:00:00Z');
-
-  const delta = await ledger.startRun({ ...fullRun, kind: 'delta' });
-  delta.watermark('endUsers', 250);
-  await delta.finish('completed');
-  const dry = await ledger.startRun({ ...fullRun, kind: 'dry-run' });
-  dry.watermark('endUsers', 999);
-  await dry.finish('completed');
-  assert.equal(ledger.watermark('endUsers'), 250);
-  assert.equal(ledger.watermark('tickets'), undefined);
-
-  const { ledger: reopened } = await quietLedger(ws.dir);
-  assert.equal(reopened.watermark('endUsers'), 250);
-  const rollback = await reopened.startRun({ ...fullRun, kind: 'rollback', rollbackOf: delta.runId });
-  assert.equal(reopened.watermark('endUsers'), 100, 'a run being rolled back no longer sets the delta start');
-  await rollback.finish('completed');
 });
 
 test('a rollback run must name a real, rollback-able run and only journals undo writes', async (t) => {

@@ -87,7 +87,7 @@ export class MigrationView implements vscode.TreeDataProvider<Node> {
 /** What migration/ holds now, read for the phases and the context keys. */
 export async function readPhaseInputs(dir: string, warn: (message: string) => void): Promise<PhaseInputs> {
   // Loaded when the view is first filled, not at activation.
-  const [{ mappingPath, readMappingFile }, { effectiveStatus }, { ScopeReport }, { listRunEntries }, { ReconciliationReport }] = await Promise.all([
+  const [{ mappingPath, readMappingFile }, { effectiveStatus }, { ScopeSummary }, { listRunEntries }, { ReconciliationReport }] = await Promise.all([
     import('../../mapping/mapping-file'),
     import('../../mapping/review'),
     import('../../model/scope'),
@@ -98,7 +98,7 @@ export async function readPhaseInputs(dir: string, warn: (message: string) => vo
   let scope: PhaseInputs['scope'];
   const scopeFile = path.join(reports, 'scope.json');
   if (existsSync(scopeFile)) {
-    const parsed = ScopeReport.safeParse(JSON.parse(readFileSync(scopeFile, 'utf8')));
+    const parsed = ScopeSummary.safeParse(JSON.parse(readFileSync(scopeFile, 'utf8')));
     if (parsed.success) {
       const r = parsed.data;
       scope = { tickets: r.counts.tickets ?? 0, endUsers: r.counts.endUsers ?? 0, problems: r.problems.length, generatedAt: r.generatedAt };

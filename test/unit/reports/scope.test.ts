@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ScopeReport, type ProblemCode } from '../../../src/model/scope';
+import { ScopeReport, ScopeSummary, type ProblemCode } from '../../../src/model/scope';
 import { buildScope, writeScopeReports } from '../../../src/reports/scope';
 import { MARKDOWN_ID_CAP, scopeMarkdown } from '../../../src/reports/scope-markdown';
 import { openSource } from '../../../src/source/open-source';
@@ -82,19 +82,45 @@ test('tickets: over 500 parts (attachments beyond 10 count), orphans, deleted, s
 
 test('rebuild inventory: automation, department policies, round robin, call logs, community', () => {
   const areas = Object.fromEntries(report.rebuild.map((r) => [r.area, r]));
+  assert.deepEqual(report.rebuild.map((r) => r.area), ['automationRules', 'departmentPolicies', 'autoAssignment', 'callLogs', 'community']);
   assert.equal(areas.automationRules?.count, 2);
-  assert.equal(areas.automationRules!.details[0], '#1 Escalate idle tickets [Tickets, active]: when IdleHours > 24 and Department = 10 then SetPriority(Priority=Urgent, Notify=true)');
-  assert.equal(areas.automationRules!.details[1], '#2 Old rule [Tickets, inactive]: when always then nothing');
-  assert.deepEqual(areas.autoAssignment!.details, ['group 10/1 Front line: round robin over 2 agent(s)', 'Rebalance rule #1 Nightly rebalance (group 10/1 Front line)']);
-  assert.deepEqual(areas.departmentPolicies?.details, [
-    'Department #10 Support: auto-close after 48 h',
-    'Department #11 Sales: call logs auto-deleted after 30 days',
-    'Department #12 Old: auto-lock after 72 h, auto-delete after 365 days',
+  const [escalate, old] = areas.automationRules!.entries;
+  assert.deepEqual(escalate?.inSmarterTrack, [
+    'Active rule in group "Tickets", repeating, last changed 2024-01-01',
+    'When: [int] IdleHours > 24', 'When: [id] Department = 10', 'Then: SetPriority: Priority=Urgent, Notify=true',
   ]);
-  assert.equal(areas.departmentPolicies?.count, 2, 'slaPolicies counts departments with auto-close/lock/delete of tickets');
+  assert.ok(escalate?.inIntercom.includes('Action "Mark as priority".'));
+  assert.deepEqual([old?.name, old?.inIntercom[0]], ['Old rule', 'This rule was inactive in SmarterTrack: rebuild it only if it is still wanted.']);
+  assert.deepEqual(areas.autoAssignment!.entries.map((e) => [e.name, e.sourceId]), [['Round robin: Support / Front line', '10:1'], ['Rebalance rule: Nightly rebalance', '1']]);
+  assert.ok(areas.autoAssignment!.entries[0]!.inIntercom[0]!.includes('for team "Support"'), 'before a map, the team is named after the department');
+  assert.deepEqual(areas.departmentPolicies?.entries.map((e) => e.inSmarterTrack), [
+    ['Department "Support"', 'Auto-close: tickets waiting on the customer are closed after 48 hours'],
+    ['Department "Sales"', 'Call logs are deleted after 30 days'],
+    ['Department "Old"', 'Auto-lock: closed tickets are locked against replies after 72 hours', 'Auto-delete: closed tickets are deleted after 365 days'],
+  ]);
+  assert.equal(areas.departmentPolicies?.count, 3, 'the departments listed (the source counts 2 slaPolicies: ticket timers only)');
   assert.equal(areas.autoAssignment?.count, 2);
   assert.equal(areas.callLogs?.count, 1);
+  assert.match(areas.callLogs!.entries[0]!.inIntercom.join('\n'), /^By default the map sends each call as a closed conversation.*\n.*options\.callLogsAs to "custom-object"/);
   assert.equal(areas.community?.count, 3);
+});
+
+test('scope.md lists the rebuild sections as the inventory does, capping the entries', () => {
+  const md = scopeMarkdown(report);
+  assert.match(md, /### Department lifecycle settings \(auto-close, auto-lock, auto-delete\) \(3\)\n\nPer-department timers do not migrate/);
+  assert.match(md, /#### Escalate idle tickets \(SmarterTrack #1\)\n\nIn SmarterTrack:\n\n- Active rule/);
+  const rules = report.rebuild.find((r) => r.area === 'automationRules')!;
+  const many = { ...report, rebuild: [{ ...rules, count: 60, entries: Array.from({ length: 60 }, (_, i) => ({ ...rules.entries[0]!, name: `Rule ${i + 1}` })) }] };
+  const capped = scopeMarkdown(many);
+  assert.match(capped, new RegExp(`#### Rule ${MARKDOWN_ID_CAP} [\\s\\S]*… and 10 more \\(all in scope.json\\)\\.`));
+  assert.doesNotMatch(capped, new RegExp(`#### Rule ${MARKDOWN_ID_CAP + 1} `));
+});
+
+test('a scope.json of version 1 (one line of advice per rebuild area) still gives the Migration view its summary', () => {
+  const older = { ...report, version: 1, rebuild: [{ area: 'callLogs', title: 'Call logs', count: 1, advice: 'Decide in the mapping.', details: [] }] };
+  assert.equal(ScopeReport.safeParse(older).success, false);
+  const summary = ScopeSummary.parse(JSON.parse(JSON.stringify(older)));
+  assert.deepEqual([summary.counts.tickets, summary.problems.length, summary.generatedAt], [7, report.problems.length, report.generatedAt]);
 });
 
 test('the estimate adds up per object, at 10,000 requests per minute', () => {
