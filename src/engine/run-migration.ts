@@ -11,22 +11,12 @@ import type { Agent } from '../model/source';
 import type { SourceReader } from '../source';
 import { DryRunIds } from './dry-run-ids';
 import type { RunContext, RunOptions } from './context';
-import { loadCustomValues } from './custom-values';
 import { adoptFromIntercom } from './adopt';
 import { EngineUsageError, RunNotStartedError, RunStoppedError } from './errors';
 import { bindTarget, writeTarget } from './target-binding';
-import { loadLookups } from './lookups';
 import { ProgressCounter, type ProgressSink } from './progress';
 import { decidePending, resolveLeftoverIntents } from './resume';
-import { selectSample } from './sample';
-import { peopleAgain, secondPassOf } from './second-pass';
-import { migrateCallLogs, migrateChats } from './phases/chats-and-calls';
-import { configureWorkspace } from './phases/configure';
-import { migrateKnowledgeBase } from './phases/knowledge-base';
-import { migrateCompanies, migrateContacts, migrateMemberships, type PeopleScope } from './phases/people';
-import { recordReferenceObjects } from './phases/reference-objects';
-import { migrateTags } from './phases/tags';
-import { migrateTickets, type ConversationScope } from './phases/tickets';
+import { RUN_PHASES, walkPhases } from './run-phases';
 import { resolveWorkspace } from './workspace';
 import { DEFAULT_SEARCH_SETTLE_MS, WriteMemory } from './write';
 import { RECORDS_IN_FLIGHT, SAMPLE_TICKETS } from '../model/run-defaults';
@@ -139,52 +129,20 @@ async function settleEarlierRuns(ledger: Ledger, client: IntercomClient, runs: R
   }
 }
 
-async function peopleScope(reader: SourceReader, selection: ConversationScope | undefined, includeDeleted: boolean, includeSpam: boolean): Promise<PeopleScope> {
-  const aliases = new Map<number, number>();
-  for await (const group of reader.insights.duplicateEmails()) {
-    const [keep, ...rest] = [...group.userIds].sort((a, b) => a - b);
-    for (const id of rest) if (keep !== undefined) aliases.set(id, keep);
-  }
-  const referenced = new Set<number>();
-  const add = (id: number | null) => id !== null && referenced.add(aliases.get(id) ?? id);
-  for await (const t of reader.tickets()) {
-    if (selection?.ticketIds && !selection.ticketIds.has(t.id)) continue;
-    if ((t.deleted && !includeDeleted) || (t.spam && !includeSpam)) continue;
-    add(t.customerUserId);
-  }
-  for await (const c of reader.liveChats()) if (!selection?.chatIds || selection.chatIds.has(c.id)) add(c.customerUserId);
-  for await (const c of reader.callLogs()) if (!selection?.callLogIds || selection.callLogIds.has(c.id)) add(c.customerUserId);
-  if (!selection) return { aliases, referenced };
-  const organizationIds = new Set<number>();
-  for await (const m of reader.organizationMemberships()) if (referenced.has(aliases.get(m.userId) ?? m.userId)) organizationIds.add(m.organizationId);
-  return { aliases, referenced, userIds: referenced, organizationIds };
-}
-
-/**
- * A migration run: sample (a few tickets and what they need), full (everything, resumable), delta
- * (what changed since), or dry-run (every step but the writes). Phases run in dependency order:
- * workspace (admins, teams, attributes) → tags → companies → contacts → links → conversations
- * (tickets, chats, calls) → help center. Every source record ends in the ledger as migrated,
- * skipped with a reason, or failed with the error.
- */
-export async function runMigration(req: MigrationRequest): Promise<MigrationResult> {
-  const map = await readMappingFile(req.workspaceDir);
-  assertRunAllowed(map, req.kind);
-  // `concurrency` counts records in flight per access token: each token is an app with its own limit.
+/** `concurrency` counts records in flight per access token: each token is an app with its own limit. */
+function runOptionsOf(req: MigrationRequest): RunOptions {
   const perToken = req.options?.concurrency ?? DEFAULT_RUN_OPTIONS.concurrency;
-  const options: RunOptions = {
+  return {
     ...DEFAULT_RUN_OPTIONS, ...req.options, concurrency: perToken * req.client.transport.lanes.count, dryRun: req.kind === 'dry-run' || req.options?.dryRun === true,
   };
-  const progress = new ProgressCounter(req.progress);
-  const signal = req.signal ?? new AbortController().signal;
-  // One writer per workspace, for the whole run (a dry run writes nothing to Intercom and skips it).
-  const ledger = await openLedger(req.workspaceDir, req.kind === 'dry-run' ? {} : { writer: { kind: req.kind }, takeOver: req.takeOver === true });
-  let opened: { journal: RunJournal; resumed: boolean };
-  let prepared: PreparedWorkspace;
+}
+
+/** The checks before the run, then its journal: a failure here leaves no run behind (the ledger is closed). */
+async function openRun(ledger: Ledger, req: MigrationRequest, map: MappingFile, progress: ProgressSink, options: RunOptions): Promise<{ journal: RunJournal; resumed: boolean; prepared: PreparedWorkspace }> {
   try {
     if (req.kind !== 'dry-run') await checkTarget(ledger, req, map, progress);
-    prepared = await prepareWorkspace(req, map);
-    opened = await startOrResume(ledger, req, contentHash(map), progress, options.searchSettleMs ?? DEFAULT_SEARCH_SETTLE_MS);
+    const prepared = await prepareWorkspace(req, map);
+    return { ...(await startOrResume(ledger, req, contentHash(map), progress, options.searchSettleMs ?? DEFAULT_SEARCH_SETTLE_MS)), prepared };
   } catch (error) {
     await ledger.close().catch(() => undefined);
     if (error instanceof IntercomError && !(error instanceof AuthError) && !(error instanceof PlanRestrictedError)) {
@@ -192,88 +150,43 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
     }
     throw error;
   }
-  const { journal, resumed } = opened;
-  // A token Intercom stops accepting mid-run is dropped by the client; the run says so and goes on.
-  const stopHearingDrops = req.client.transport.lanes.onDrop((message) => progress.warn(message));
-  if (resumed) progress.info(`Resuming run ${journal.runId} (attempt ${journal.attempt})`);
-  else progress.info(`Run ${journal.runId} (${req.kind}) started`);
+}
 
+/** A resumed run remembers what its earlier attempts wrote, and what they sent without an answer. */
+async function writeMemoryOf(ledger: Ledger, journal: RunJournal, resumed: boolean): Promise<WriteMemory> {
   const memory = new WriteMemory();
   if (resumed) {
     for (const w of await ledger.appliedWrites(journal.runId)) memory.rememberApplied(w.intent, w.outcome.outcome.intercomId);
     for (const intent of journal.pendingIntents()) memory.rememberPending(intent);
   }
+  return memory;
+}
 
-  let status: MigrationResult['status'] = 'completed';
-  let message: string | undefined;
-  const carriedOver = new CarriedOver();
-  const parked = new ParkedTally((n) => progress.waiting?.(n));
+type RunEnd = { status: MigrationResult['status']; message?: string | undefined };
+
+/** Runs the phases (run-phases.ts); an error or a cancellation ends the run as failed or cancelled. */
+async function runPhases(ctx: RunContext, req: MigrationRequest, prepared: PreparedWorkspace): Promise<RunEnd> {
   try {
     const { agents, workspace, plan } = prepared;
-    const ctx: RunContext = {
-      kind: req.kind === 'dry-run' ? 'dry-run' : req.kind, runId: journal.runId, reader: req.reader, client: req.client,
-      ledger, journal, map, workspace, progress, signal, clock: req.clock ?? systemClock, options, memory, tags: new Map(), visitors: new Map(), carriedOver,
-      parked,
-      overlapSlots: new Slots(Math.max(1, options.concurrency), parked.reporter()),
-      ...(options.dryRun ? { dryRunIds: new DryRunIds() } : {}),
-    };
-    progress.info(`Intercom workspace "${workspace.appName}"${workspace.region ? ` (${workspace.region})` : ''}; fallback admin ${workspace.fallbackAdminName}`);
-    await configureWorkspace(ctx, plan);
-    if (req.kind !== 'delta') await recordReferenceObjects(ctx, agents);
-
-    // A configure run stops here: the workspace is ready, nothing else moves.
-    if (req.kind !== 'configure') {
-      const selection = req.kind === 'sample' ? await selectSample(req.reader, options.sampleSize) : undefined;
-      if (selection) progress.info(`Sample: ${selection.ticketIds.size} tickets, ${selection.chatIds.size} chats, ${selection.callLogIds.size} call logs`);
-      const people = await peopleScope(req.reader, selection, map.options.includeDeletedTickets, map.options.includeSpamTickets);
-      const lookups = await loadLookups(req.reader);
-      const values = await loadCustomValues(req.reader);
-
-      // Values the reader had to read leniently (an unreadable date) are named after each phase.
-      const readerWarnings = () => {
-        for (const w of req.reader.drainDataWarnings?.() ?? []) progress.warn(w);
-      };
-      readerWarnings();
-      if (req.kind !== 'sample') await migrateTags(ctx);
-      await migrateCompanies(ctx, people);
-      await migrateContacts(ctx, people, values.users);
-      await migrateMemberships(ctx, people);
-      readerWarnings();
-      const inputs = { ctx, people, lookups, values: values.records };
-      await migrateTickets(inputs, selection ?? {});
-      readerWarnings();
-      await migrateChats(inputs, selection ?? {});
-      await migrateCallLogs(inputs, selection ?? {});
-      readerWarnings();
-      if (req.kind !== 'sample') await migrateKnowledgeBase(ctx);
-      readerWarnings();
-
-      // Records that met a passing fault, or waited on one, are asked again once before the run ends.
-      await carriedOver.settle();
-      const again = ctx.kind === 'dry-run' || signal.aborted ? undefined : secondPassOf(journal.failures());
-      if (again) {
-        progress.info(`Asking again for ${again.records} record(s) that met a passing fault (a 5xx, a lost answer) or waited on one`);
-        if (again.organizationIds.size) await migrateCompanies(ctx, peopleAgain(people, again, 'contacts'));
-        if (again.userIds.size) await migrateContacts(ctx, peopleAgain(people, again, 'contacts'), values.users);
-        if (again.membershipUserIds.size) await migrateMemberships(ctx, peopleAgain(people, again, 'memberships'));
-        const { ticketIds, chatIds, callLogIds } = again.conversations;
-        if (ticketIds.size) await migrateTickets(inputs, { ticketIds });
-        if (chatIds.size) await migrateChats(inputs, { chatIds });
-        if (callLogIds.size) await migrateCallLogs(inputs, { callLogIds });
-        readerWarnings();
-      }
-    }
+    ctx.progress.info(`Intercom workspace "${workspace.appName}"${workspace.region ? ` (${workspace.region})` : ''}; fallback admin ${workspace.fallbackAdminName}`);
+    await walkPhases(RUN_PHASES, { kind: req.kind, ctx, reader: req.reader, agents, plan });
     // Delta finds changes by record fingerprints (SmarterTrack has no "last updated" column), so no
     // watermark is written: the source is not read again at the end of a run.
-    await carriedOver.settle();
+    await ctx.carriedOver.settle();
     await resolveLeftoverIntents(ctx);
+    return { status: 'completed' };
   } catch (error) {
-    status = signal.aborted ? 'cancelled' : 'failed';
-    message = messageOf(error);
-    if (!(error instanceof RunStoppedError) && !signal.aborted) progress.warn(`Run stopped: ${message}`);
+    const end: RunEnd = { status: ctx.signal.aborted ? 'cancelled' : 'failed', message: messageOf(error) };
+    if (!(error instanceof RunStoppedError) && !ctx.signal.aborted) ctx.progress.warn(`Run stopped: ${end.message}`);
     // Records carried over from earlier phases journal their own outcomes before the journal closes.
-    await carriedOver.settle().catch(() => undefined);
+    await ctx.carriedOver.settle().catch(() => undefined);
+    return end;
   }
+}
+
+/** Journals how the run ended; a run that left writes without an outcome has not completed. */
+async function finishRun(journal: RunJournal, end: RunEnd): Promise<RunEnd> {
+  let { status, message } = end;
   try {
     await journal.flush();
     if (status === 'completed' && journal.pendingIntents().length > 0) {
@@ -287,12 +200,48 @@ export async function runMigration(req: MigrationRequest): Promise<MigrationResu
     if (!(error instanceof LedgerWriteError)) throw error;
     status = 'failed';
     message = error.message;
+  }
+  return { status, message };
+}
+
+/**
+ * A migration run: sample (a few tickets and what they need), full (everything, resumable), delta
+ * (what changed since), or dry-run (every step but the writes). Phases run in dependency order
+ * (run-phases.ts). Every source record ends in the ledger as migrated, skipped with a reason, or
+ * failed with the error.
+ */
+export async function runMigration(req: MigrationRequest): Promise<MigrationResult> {
+  const map = await readMappingFile(req.workspaceDir);
+  assertRunAllowed(map, req.kind);
+  const options = runOptionsOf(req);
+  const progress = new ProgressCounter(req.progress);
+  const signal = req.signal ?? new AbortController().signal;
+  // One writer per workspace, for the whole run (a dry run writes nothing to Intercom and skips it).
+  const ledger = await openLedger(req.workspaceDir, req.kind === 'dry-run' ? {} : { writer: { kind: req.kind }, takeOver: req.takeOver === true });
+  const { journal, resumed, prepared } = await openRun(ledger, req, map, progress, options);
+  // A token Intercom stops accepting mid-run is dropped by the client; the run says so and goes on.
+  const stopHearingDrops = req.client.transport.lanes.onDrop((message) => progress.warn(message));
+  if (resumed) progress.info(`Resuming run ${journal.runId} (attempt ${journal.attempt})`);
+  else progress.info(`Run ${journal.runId} (${req.kind}) started`);
+
+  const memory = await writeMemoryOf(ledger, journal, resumed);
+  const parked = new ParkedTally((n) => progress.waiting?.(n));
+  const ctx: RunContext = {
+    kind: req.kind === 'dry-run' ? 'dry-run' : req.kind, runId: journal.runId, reader: req.reader, client: req.client,
+    ledger, journal, map, workspace: prepared.workspace, progress, signal, clock: req.clock ?? systemClock, options, memory, tags: new Map(), visitors: new Map(),
+    carriedOver: new CarriedOver(), parked,
+    overlapSlots: new Slots(Math.max(1, options.concurrency), parked.reporter()),
+    ...(options.dryRun ? { dryRunIds: new DryRunIds() } : {}),
+  };
+  let end: RunEnd;
+  try {
+    end = await finishRun(journal, await runPhases(ctx, req, prepared));
   } finally {
     stopHearingDrops();
     await journal.close().catch(() => undefined);
     await ledger.close().catch(() => undefined);
   }
-  return { runId: journal.runId, status, resumed, counts: journal.counts(), ...(message ? { message } : {}) };
+  return { runId: journal.runId, status: end.status, resumed, counts: journal.counts(), ...(end.message ? { message: end.message } : {}) };
 }
 
 type PreparedWorkspace = Awaited<ReturnType<typeof resolveWorkspace>> & { agents: Agent[] };

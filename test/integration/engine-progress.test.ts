@@ -22,10 +22,11 @@ after(async () => {
   removeDir(dir);
 });
 
-test('every record the ledger counts was streamed to the progress sink, once', async () => {
+test('every record the ledger counts was streamed to the progress sink, once, and the phases in dependency order', async () => {
   const streamed = new Map<string, number>();
+  const phases: string[] = [];
   const progress: ProgressSink = {
-    phase() {}, info() {}, warn() {},
+    phase: (name, total) => phases.push(total === undefined ? name : `${name} (${total})`), info() {}, warn() {},
     record: (objectType, _id, outcome) => streamed.set(`${objectType} ${outcome}`, (streamed.get(`${objectType} ${outcome}`) ?? 0) + 1),
   };
   const reader = await openDataset(ds);
@@ -37,6 +38,11 @@ test('every record the ledger counts was streamed to the progress sink, once', a
       for (const outcome of ['migrated', 'skipped', 'failed'] as const) if (c && c[outcome] > 0) counted.set(`${type} ${outcome}`, c[outcome]);
     }
     assert.deepEqual(Object.fromEntries([...streamed].sort()), Object.fromEntries([...counted].sort()));
+    // Phases are announced in dependency order (a second pass, when one runs, follows).
+    assert.deepEqual(phases.slice(0, 10).map((p) => p.replace(/\(\d+\)$/, '(n)')), [
+      'configure workspace (n)', 'admins, teams and fields', 'tags', 'companies', 'contacts', 'company memberships',
+      'conversations from tickets', 'conversations from live chats', 'call logs', 'help center',
+    ]);
   } finally {
     await reader.close();
   }

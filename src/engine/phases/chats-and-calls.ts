@@ -57,7 +57,6 @@ function chatPart(inputs: PlanInputs, chat: LiveChat, m: ChatMessage, at: number
 
 export async function migrateChats(inputs: PlanInputs, scope: ConversationScope): Promise<void> {
   const { ctx } = inputs;
-  ctx.progress.phase('conversations from live chats');
   const { lines, files } = await chatTranscripts(inputs, scope.chatIds);
   const chatIds = new Set<number>();
   await forEachRecord(ctx, ctx.reader.liveChats(), async (chat) => {
@@ -125,7 +124,6 @@ export async function migrateChats(inputs: PlanInputs, scope: ConversationScope)
 /** Call logs: a note-only conversation with the customer, or an instance of the workspace's Call object. */
 export async function migrateCallLogs(inputs: PlanInputs, scope: ConversationScope): Promise<void> {
   const { ctx } = inputs;
-  ctx.progress.phase('call logs');
   const files = new Map<number, Attachment[]>();
   for await (const a of ctx.reader.attachments()) {
     if (a.owner.kind !== 'callLog' || (scope.callLogIds && !scope.callLogIds.has(a.owner.id))) continue;

@@ -10,7 +10,6 @@ const CONVERSATION_TYPES = { string: 'string', integer: 'integer', float: 'decim
 
 /** Creates the attributes the map needs (admins and teams cannot be created by the API: reported instead). */
 export async function configureWorkspace(ctx: RunContext, plan: WorkspacePlan): Promise<void> {
-  ctx.progress.phase('configure workspace', plan.attributesToCreate.length);
   for (const team of plan.missingTeams) ctx.progress.warn(`No Intercom team "${team}": create it in Intercom (the API cannot); its conversations stay unassigned to a team`);
   for (const agent of plan.unmatchedAgents) ctx.progress.warn(`Agent ${agent.agentId} (${agent.agentEmail ?? 'no email'}) matches no Intercom admin; the fallback admin stands in`);
   for (const c of plan.attributeConflicts) ctx.progress.warn(`${c.need.model} attribute "${c.need.name}" (${c.need.dataType}, for ${c.need.usedBy.join(', ')}) clashes with ${c.existingType}: rename it in the map; its values will be refused`);

@@ -258,88 +258,123 @@ function openerFilesPart(ctx: RunContext, plan: PlannedConversation): PlannedPar
   };
 }
 
-/**
- * Writes a planned conversation: creates it (or finds the one an earlier run created), adds the
- * parts Intercom does not have yet, then title and attributes, tags, assignment and state.
- * Parts journal their own records; the conversation's record is returned for the caller to journal.
- */
-export async function writeConversation(ctx: RunContext, plan: PlannedConversation): Promise<RecordState | undefined> {
-  const print = printOf(plan);
-  const previous = ctx.ledger.recordState(plan.objectType, plan.sourceId)?.result;
-  const before = previous?.state === 'migrated' ? parsePrint(previous.fingerprint) : undefined;
-  const retryFiles = !ctx.options.dryRun && [plan.opener, ...plan.parts].some((p) => failedFiles(ctx, p.attachments).length > 0);
-  if (previous?.state === 'migrated' && previous.fingerprint === print && !retryFiles) {
-    return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...recordExtras(plan) };
-  }
+/** What the steps of writing one conversation share. */
+interface ConversationWrite {
+  ctx: RunContext;
+  plan: PlannedConversation;
+  /** The record's fingerprint after this write. */
+  print: string;
+  /** The print of the run that migrated the conversation last, when one did. */
+  before: ConversationPrint | undefined;
+  /** The conversation in Intercom: known from the ledger, else set once created. */
+  conversationId: string | undefined;
+  /** One an earlier run created (or adopted from Intercom): what this call changes on it is journaled with a before-image. */
+  earlier: boolean;
+  /** A conversation this call did not create may already hold parts the ledger does not know of: read once, when needed. */
+  inIntercom: (() => Promise<Conversation>) | undefined;
+  /** Parts written before whose files failed then. */
+  retries: PlannedPart[];
+}
 
-  let conversationId = ctx.ledger.intercomIdFor(plan.objectType, plan.sourceId);
-  // A conversation this call did not create may already hold parts the ledger does not know of.
-  let inIntercom: (() => Promise<Conversation>) | undefined;
-  // One an earlier run created (or adopted from Intercom): what this run changes on it is journaled with a before-image.
-  const earlier = conversationId !== undefined && !ctx.options.dryRun && ctx.ledger.mapping(plan.objectType, plan.sourceId)?.createdByRun !== ctx.runId;
-  if (conversationId) {
-    const id = conversationId;
+function idOf(w: ConversationWrite): string {
+  if (w.conversationId === undefined) throw new Error(`${w.plan.label}: written before the conversation was created`);
+  return w.conversationId;
+}
+
+/** The conversation as Intercom had it before this call changed it, on one an earlier run created. */
+const currentOf = (w: ConversationWrite) => (w.earlier ? w.inIntercom : undefined);
+const teamToAssign = ({ plan, before }: ConversationWrite) => (plan.teamId && plan.teamId !== before?.team ? plan.teamId : undefined);
+const adminToAssign = ({ plan, before }: ConversationWrite) =>
+  plan.adminAssigneeId && plan.adminAssigneeId !== before?.admin ? plan.adminAssigneeId : undefined;
+
+/** Creates the conversation from its opening message, or takes the one the ledger knows (created before, or adopted). */
+async function createOrAdopt(w: ConversationWrite): Promise<void> {
+  const { ctx, plan } = w;
+  const known = w.conversationId;
+  if (known) {
     let read: Promise<Conversation> | undefined;
-    inIntercom = () => (read ??= ctx.client.conversations.get(id));
+    w.inIntercom = () => (read ??= ctx.client.conversations.get(known));
     // Adopted from Intercom (ledger rebuilt): the opening message is that conversation's source.
     if (plan.opener.objectType !== plan.objectType && !ctx.ledger.intercomIdFor(plan.opener.objectType, plan.opener.sourceId)) {
-      journalRecord(ctx, plan.opener.objectType, plan.opener.sourceId, { state: 'migrated', intercomId: id });
+      journalRecord(ctx, plan.opener.objectType, plan.opener.sourceId, { state: 'migrated', intercomId: known });
     }
-  } else {
-    const body = plan.opener.body || textToHtml('(no text)');
-    const created = await journaledWrite(ctx, {
-      op: 'create', objectType: plan.objectType, sourceId: plan.sourceId,
-      target: { resource: 'conversation', description: `POST /conversations for ${plan.label}` },
-      lookup: { by: 'conversation', contactId: plan.contactId, createdAt: plan.opener.createdAt, bodySha256: sha256(normalizeBody(body)) },
-      clientLookup: { kind: 'conversation', contact_id: plan.contactId, created_at: plan.opener.createdAt, body, sent_at: unixSeconds(systemClock) },
-      send: () => ctx.client.conversations.create({ from: { type: 'user', id: plan.contactId }, body, created_at: plan.opener.createdAt }),
-      idOf: (c) => c.conversation_id,
-    });
-    conversationId = created.id;
-    if (plan.opener.objectType !== plan.objectType) {
-      journalRecord(ctx, plan.opener.objectType, plan.opener.sourceId, { state: 'migrated', intercomId: conversationId });
-    }
+    return;
   }
-  await writeDetails(ctx, plan, conversationId, before, earlier ? inIntercom : undefined);
+  const body = plan.opener.body || textToHtml('(no text)');
+  const created = await journaledWrite(ctx, {
+    op: 'create', objectType: plan.objectType, sourceId: plan.sourceId,
+    target: { resource: 'conversation', description: `POST /conversations for ${plan.label}` },
+    lookup: { by: 'conversation', contactId: plan.contactId, createdAt: plan.opener.createdAt, bodySha256: sha256(normalizeBody(body)) },
+    clientLookup: { kind: 'conversation', contact_id: plan.contactId, created_at: plan.opener.createdAt, body, sent_at: unixSeconds(systemClock) },
+    send: () => ctx.client.conversations.create({ from: { type: 'user', id: plan.contactId }, body, created_at: plan.opener.createdAt }),
+    idOf: (c) => c.conversation_id,
+  });
+  w.conversationId = created.id;
+  if (plan.opener.objectType !== plan.objectType) {
+    journalRecord(ctx, plan.opener.objectType, plan.opener.sourceId, { state: 'migrated', intercomId: created.id });
+  }
+}
 
+async function writeTitleAndAttributes(w: ConversationWrite): Promise<void> {
+  await writeDetails(w.ctx, w.plan, idOf(w), w.before, currentOf(w));
+}
+
+/** The parts to write in order: the opener's files note first, then the rest, folded under Intercom's part cap. */
+function plannedParts(ctx: RunContext, plan: PlannedConversation): PlannedPart[] {
   const openerFiles = openerFilesPart(ctx, plan);
   const attachmentNotes = Math.ceil(plan.parts.reduce((n, p) => n + Math.max(0, p.attachments.length - MAX_FILES_PER_PART), 0) / MAX_FILES_PER_PART) + (openerFiles ? 1 : 0);
-  const parts = capParts(openerFiles ? [openerFiles, ...plan.parts] : plan.parts, attachmentNotes, plan.actingAdminId);
-  const retries: PlannedPart[] = [];
-  for (const part of parts) {
-    if (part.objectType === 'attachments' && isAttachmentSourceId(part.sourceId)) {
-      throw new Error(`${plan.label}: the files note ${part.sourceId} has the id of an attachment record`);
-    }
-    const existing = ctx.ledger.intercomIdFor(part.objectType, part.sourceId);
-    if (existing) {
-      if (part.objectType !== 'attachments' && ctx.kind !== 'delta') journalRecord(ctx, part.objectType, part.sourceId, { state: 'migrated', intercomId: existing });
-      if (failedFiles(ctx, part.attachments).length) retries.push(part);
-      continue;
-    }
-    if (part.objectType === 'attachments') {
-      // A carrier of files only: its attachments are journaled one by one.
-      await writePart(ctx, plan, conversationId, part, inIntercom);
-      continue;
-    }
-    const outcome = await migrateRecord(ctx, part.objectType, part.sourceId, async () => ({ state: 'migrated', intercomId: await writePart(ctx, plan, conversationId!, part, inIntercom) }));
-    // The conversation fails for its part's reason (a passing fault is asked again at the end of the run).
-    if (outcome?.state === 'failed') throw new RecordError(`${plan.label}: part ${part.objectType} ${part.sourceId} failed: ${outcome.error.message}`, outcome.error.errorClass, outcome.error.field);
-    for (const fold of part.folds ?? []) {
-      journalRecord(ctx, fold.objectType, fold.sourceId, { state: 'migrated', intercomId: outcome?.state === 'migrated' ? outcome.intercomId : conversationId });
-    }
+  return capParts(openerFiles ? [openerFiles, ...plan.parts] : plan.parts, attachmentNotes, plan.actingAdminId);
+}
+
+/** Adds the parts Intercom does not have yet; each journals its own record. */
+async function writeParts(w: ConversationWrite): Promise<void> {
+  for (const part of plannedParts(w.ctx, w.plan)) await writePlannedPart(w, part);
+}
+
+async function writePlannedPart(w: ConversationWrite, part: PlannedPart): Promise<void> {
+  const { ctx, plan } = w;
+  const conversationId = idOf(w);
+  if (part.objectType === 'attachments' && isAttachmentSourceId(part.sourceId)) {
+    throw new Error(`${plan.label}: the files note ${part.sourceId} has the id of an attachment record`);
   }
+  const existing = ctx.ledger.intercomIdFor(part.objectType, part.sourceId);
+  if (existing) {
+    if (part.objectType !== 'attachments' && ctx.kind !== 'delta') journalRecord(ctx, part.objectType, part.sourceId, { state: 'migrated', intercomId: existing });
+    if (failedFiles(ctx, part.attachments).length) w.retries.push(part);
+    return;
+  }
+  if (part.objectType === 'attachments') {
+    // A carrier of files only: its attachments are journaled one by one.
+    await writePart(ctx, plan, conversationId, part, w.inIntercom);
+    return;
+  }
+  const outcome = await migrateRecord(ctx, part.objectType, part.sourceId, async () => ({ state: 'migrated', intercomId: await writePart(ctx, plan, conversationId, part, w.inIntercom) }));
+  // The conversation fails for its part's reason (a passing fault is asked again at the end of the run).
+  if (outcome?.state === 'failed') throw new RecordError(`${plan.label}: part ${part.objectType} ${part.sourceId} failed: ${outcome.error.message}`, outcome.error.errorClass, outcome.error.field);
+  for (const fold of part.folds ?? []) {
+    journalRecord(ctx, fold.objectType, fold.sourceId, { state: 'migrated', intercomId: outcome?.state === 'migrated' ? outcome.intercomId : conversationId });
+  }
+}
 
-  const id = conversationId;
-  // The conversation as Intercom had it before this call changed it (read once, only when needed).
-  const current = earlier ? inIntercom : undefined;
-
-  // Files of parts written before that failed then: retried on notes of their own, as far as the
-  // part cap allows once room is kept for the assignment and state changes still to come.
-  const stateParts = (plan.teamId && plan.teamId !== before?.team ? 1 : 0) + (plan.adminAssigneeId && plan.adminAssigneeId !== before?.admin ? 1 : 0) + (plan.state !== (before?.state ?? 'open') ? 1 : 0);
-  await retryFailedFiles(ctx, plan, id, retries, inIntercom, async () => {
+/**
+ * Files of parts written before that failed then: retried on notes of their own, as far as the
+ * part cap allows once room is kept for the assignment and state changes still to come.
+ */
+async function retryEarlierFiles(w: ConversationWrite): Promise<void> {
+  const { ctx, plan, before } = w;
+  const id = idOf(w);
+  const stateParts = (teamToAssign(w) ? 1 : 0) + (adminToAssign(w) ? 1 : 0) + (plan.state !== (before?.state ?? 'open') ? 1 : 0);
+  await retryFailedFiles(ctx, plan, id, w.retries, w.inIntercom, async () => {
     const written = (await ctx.client.conversations.get(id)).conversation_parts;
     return Math.max(0, MAX_CONVERSATION_PARTS - (written?.total_count ?? written?.conversation_parts?.length ?? 0) - stateParts);
   });
+}
+
+/** The tags the conversation lacks (a sample adds the run's tag); none when they did not change since the last run. */
+async function writeTags(w: ConversationWrite): Promise<void> {
+  const { ctx, plan, before } = w;
+  const id = idOf(w);
+  const current = currentOf(w);
   const tagNames = before?.tags === tagsPrint(plan) ? [] : ctx.kind === 'sample' ? [...plan.tags, ctx.map.options.runTag] : plan.tags;
   const present = current && tagNames.length ? tagIdsOf((await current()).tags?.tags) : undefined;
   for (const name of tagNames) {
@@ -349,13 +384,49 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
       send: (tag) => ctx.client.tags.tagConversation(id, tag.id, plan.actingAdminId),
     });
   }
-  if (plan.teamId && plan.teamId !== before?.team) await assign(ctx, plan, id, 'team', plan.teamId, current);
-  if (plan.adminAssigneeId && plan.adminAssigneeId !== before?.admin) await assign(ctx, plan, id, 'admin', plan.adminAssigneeId, current);
+}
+
+async function writeAssignment(w: ConversationWrite): Promise<void> {
+  const team = teamToAssign(w);
+  if (team) await assign(w.ctx, w.plan, idOf(w), 'team', team, currentOf(w));
+  const admin = adminToAssign(w);
+  if (admin) await assign(w.ctx, w.plan, idOf(w), 'admin', admin, currentOf(w));
+}
+
+async function writeState(w: ConversationWrite): Promise<void> {
+  const { ctx, plan, before, print } = w;
+  const id = idOf(w);
+  const current = currentOf(w);
   // Without a print of an earlier run (a retry after a failure), Intercom says which state it is in now.
   const previousState = before?.state ?? (current ? ((await ctx.client.conversations.get(id)).state ?? 'open') : 'open');
   if (plan.state === 'closed' && previousState !== 'closed') await setState(ctx, plan, id, 'close', print);
   else if (plan.state === 'open' && (before !== undefined || current !== undefined) && previousState !== 'open') await setState(ctx, plan, id, 'open', print);
-  return { state: 'migrated', intercomId: id, fingerprint: print, ...recordExtras(plan) };
+}
+
+/** Writing a conversation, in order; each step writes only what Intercom does not have yet. */
+const WRITE_STEPS: readonly ((w: ConversationWrite) => Promise<void>)[] = [
+  createOrAdopt, writeTitleAndAttributes, writeParts, retryEarlierFiles, writeTags, writeAssignment, writeState,
+];
+
+/**
+ * Writes a planned conversation: creates it (or finds the one an earlier run created), then title
+ * and attributes, the parts Intercom does not have yet, files retried, tags, assignment and state
+ * (WRITE_STEPS). Parts journal their own records; the conversation's record is returned for the
+ * caller to journal.
+ */
+export async function writeConversation(ctx: RunContext, plan: PlannedConversation): Promise<RecordState | undefined> {
+  const print = printOf(plan);
+  const previous = ctx.ledger.recordState(plan.objectType, plan.sourceId)?.result;
+  const before = previous?.state === 'migrated' ? parsePrint(previous.fingerprint) : undefined;
+  const retryFiles = !ctx.options.dryRun && [plan.opener, ...plan.parts].some((p) => failedFiles(ctx, p.attachments).length > 0);
+  if (previous?.state === 'migrated' && previous.fingerprint === print && !retryFiles) {
+    return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...recordExtras(plan) };
+  }
+  const conversationId = ctx.ledger.intercomIdFor(plan.objectType, plan.sourceId);
+  const earlier = conversationId !== undefined && !ctx.options.dryRun && ctx.ledger.mapping(plan.objectType, plan.sourceId)?.createdByRun !== ctx.runId;
+  const w: ConversationWrite = { ctx, plan, print, before, conversationId, earlier, inIntercom: undefined, retries: [] };
+  for (const step of WRITE_STEPS) await step(w);
+  return { state: 'migrated', intercomId: idOf(w), fingerprint: print, ...recordExtras(plan) };
 }
 
 /**

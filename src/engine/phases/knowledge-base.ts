@@ -83,7 +83,6 @@ export function planCollections(categories: readonly KbCategory[], warn: (m: str
 }
 
 export async function migrateKnowledgeBase(ctx: RunContext): Promise<void> {
-  ctx.progress.phase('help center');
   const categories: KbCategory[] = [];
   for await (const c of ctx.reader.kbCategories()) categories.push(c);
   const plans = planCollections(categories, (m) => ctx.progress.warn(m));

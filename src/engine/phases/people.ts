@@ -31,7 +31,6 @@ function firstError(mapped: MappedRecord): RecordError {
 }
 
 export async function migrateCompanies(ctx: RunContext, scope: PeopleScope): Promise<void> {
-  ctx.progress.phase('companies');
   const map = ctx.map.objects.companies;
   await forEachRecord(ctx, ctx.reader.organizations(), async (org: Organization) => {
     if (scope.organizationIds && !scope.organizationIds.has(org.id)) return;
@@ -122,7 +121,6 @@ function notesNotWritten(message: string): string {
 }
 
 export async function migrateContacts(ctx: RunContext, scope: PeopleScope, userValues: CustomValueIndex): Promise<void> {
-  ctx.progress.phase('contacts');
   const map = ctx.map.objects.contacts;
   await forEachRecord(ctx, ctx.reader.endUsers(), async (user: EndUser) => {
     if (scope.userIds && !scope.userIds.has(user.id)) return;
@@ -241,7 +239,6 @@ function createdByThisRun(ctx: RunContext, objectType: 'endUsers' | 'organizatio
 
 /** Links contacts to companies as the organization filters say. */
 export async function migrateMemberships(ctx: RunContext, scope: PeopleScope): Promise<void> {
-  ctx.progress.phase('company memberships');
   await forEachRecord(ctx, ctx.reader.organizationMemberships(), async (m) => {
     if (scope.userIds && !scope.userIds.has(m.userId)) return;
     const sourceId = `${m.organizationId}:${m.userId}`;

@@ -11,7 +11,6 @@ import { teamIdFor } from '../workspace';
  */
 export async function recordReferenceObjects(ctx: RunContext, agents: readonly Agent[]): Promise<void> {
   const { workspace, map } = ctx;
-  ctx.progress.phase('admins, teams and fields');
   for (const agent of agents) {
     const match = workspace.admins.get(agent.id);
     if (match?.matched) journalRecord(ctx, 'agents', String(agent.id), { state: 'migrated', intercomId: match.adminId, existedBefore: true });

@@ -93,7 +93,6 @@ export async function applyTag(
 
 /** SmarterTrack tags (st_Tags) become Intercom tags of the same name; one already there is used as it is. */
 export async function migrateTags(ctx: RunContext): Promise<void> {
-  ctx.progress.phase('tags');
   for await (const tag of ctx.reader.tags()) {
     const sourceId = String(tag.id);
     if (tag.deleted || !tag.name?.trim()) {

@@ -139,7 +139,6 @@ export function placeholderOpener(label: string, kind: OpenerKind, hasItems: boo
 
 export async function migrateTickets(inputs: PlanInputs, scope: ConversationScope): Promise<void> {
   const { ctx } = inputs;
-  ctx.progress.phase('conversations from tickets');
   const map = ctx.map;
   const ticketIds = new Set<number>();
   await forEachRecord(ctx, ctx.reader.ticketThreads(), async (thread) => {
