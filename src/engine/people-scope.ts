@@ -1,4 +1,4 @@
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 import type { PeopleScope } from './phases/people';
 import type { ConversationScope } from './phases/tickets';
 

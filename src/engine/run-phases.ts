@@ -1,5 +1,5 @@
 import type { Agent } from '../model/source';
-import type { SourceReader } from '../source/reader';
+import type { SourceReader } from '../source';
 import type { RunContext } from './context';
 import { loadCustomValues, type CustomValueIndex } from './custom-values';
 import { loadLookups } from './lookups';
