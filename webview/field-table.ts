@@ -1,7 +1,9 @@
 import { targetLabel, type FieldMapping, type MappedObject, type MappingFile } from '../src/model/mapping';
 import type { EditorState, WebviewMessage } from '../src/model/mapping-editor-messages';
+import { sourceFieldName } from '../src/model/source-field-name';
 import { button, h, select } from './dom';
 import { draftOf, fieldEditor } from './field-editor';
+import { fieldNameNodes } from './field-name';
 import { RowGrid } from './row-grid';
 import type { Filter, Ui } from './ui-state';
 
@@ -68,7 +70,7 @@ export function fieldTable(ui: Ui, map: MappingFile, state: EditorState, object:
   for (const { field, index } of shown) {
     const ref = { object, index, source: field.source };
     const rowKey = `${object}:${index}`;
-    const name = field.label ?? field.source;
+    const name = sourceFieldName(field.source, field.label);
     const flags = [
       conflicts.has(index) ? h('span', { class: 'flag conflict', title: 'another field feeds the same Intercom field' }, 'conflict') : null,
       field.reviewed ? h('span', { class: 'flag accepted' }, 'accepted') : h('span', { class: 'flag pending' }, 'to review'),
@@ -83,7 +85,7 @@ export function fieldTable(ui: Ui, map: MappingFile, state: EditorState, object:
       field.target.kind === 'drop' ? null : button('Drop', () => send({ type: 'drop', ...ref, reason: '' }), { secondary: true, 'data-role': 'drop', 'aria-label': `Drop ${name}` }),
     ];
     body.appendChild(h('tr', { class: field.reviewed ? 'reviewed' : 'pending', 'data-source': field.source, 'data-row': rowKey },
-      h('th', { scope: 'row' }, h('div', { class: 'field-label' }, name), field.label ? h('div', { class: 'muted mono' }, field.source) : null,
+      h('th', { scope: 'row' }, ...fieldNameNodes(field.source, field.label),
         // Shown instead of the Transform and Reason columns when the editor is narrow (the stylesheet picks one).
         h('div', { class: 'folded muted' }, `Transform: ${transformLabel(field)}`, field.proposal ? h('div', {}, `${field.proposal.by}: ${field.proposal.reason}`) : null)),
       h('td', { class: field.target.kind === 'drop' ? 'muted' : '' }, targetLabel(field), field.target.kind === 'drop' && field.target.reason ? h('div', { class: 'muted' }, field.target.reason) : null),
