@@ -1,5 +1,6 @@
 import type { FieldMapping, MappedObject, MappingTarget, Transform } from '../src/model/mapping';
 import type { TargetCatalog } from '../src/model/mapping-editor-messages';
+import { sourceFieldName } from '../src/model/source-field-name';
 import { button, h, select, textfield } from './dom';
 
 /** What the inline editor of one field produces: a target and a transform (checked again by the host). */
@@ -46,9 +47,9 @@ export function parseValueMapText(text: string): Record<string, string> {
 function defaultTarget(kind: MappingTarget['kind'], field: FieldMapping, catalog: TargetCatalog[MappedObject]): MappingTarget {
   switch (kind) {
     case 'standard': return { kind, field: catalog.standard[0]?.name ?? 'title' };
-    case 'attribute': return { kind, name: field.label ?? field.source, dataType: 'string', create: true };
+    case 'attribute': return { kind, name: sourceFieldName(field.source, field.label), dataType: 'string', create: true };
     case 'tag': return { kind, prefix: '' };
-    case 'note': return { kind, label: field.label ?? field.source };
+    case 'note': return { kind, label: sourceFieldName(field.source, field.label) };
     case 'team': return { kind };
     case 'drop': return { kind, reason: '' };
   }
@@ -61,7 +62,7 @@ export function draftOf(field: FieldMapping): FieldEdit {
 
 /** The inline form that edits one field; it changes `edit` in place (the draft outlives a redraw) and `save` gets it. */
 export function fieldEditor(field: FieldMapping, edit: FieldEdit, catalog: TargetCatalog[MappedObject], save: (edit: FieldEdit) => void, cancel: () => void): HTMLElement {
-  const form = h('div', { class: 'field-editor', role: 'group', 'aria-label': `Edit ${field.label ?? field.source}` });
+  const form = h('div', { class: 'field-editor', role: 'group', 'aria-label': `Edit ${sourceFieldName(field.source, field.label)}` });
   const targetBox = h('div', { class: 'editor-row' });
   const transformBox = h('div', { class: 'editor-row' });
 

@@ -1,8 +1,12 @@
 import { targetLabel, type FieldMapping, type MappedObject, type MappingFile } from '../src/model/mapping';
 import type { EditorState, WebviewMessage } from '../src/model/mapping-editor-messages';
+import { sourceFieldName } from '../src/model/source-field-name';
 import { button, h, select } from './dom';
+import { actionsMenuButton, type MenuItem } from './actions-menu';
 import { draftOf, fieldEditor } from './field-editor';
+import { fieldNameNodes } from './field-name';
 import { RowGrid } from './row-grid';
+import { rowActions, type MenuAction } from './row-actions';
 import type { Filter, Ui } from './ui-state';
 
 const FILTERS: { value: Filter; label: string }[] = [
@@ -68,22 +72,29 @@ export function fieldTable(ui: Ui, map: MappingFile, state: EditorState, object:
   for (const { field, index } of shown) {
     const ref = { object, index, source: field.source };
     const rowKey = `${object}:${index}`;
-    const name = field.label ?? field.source;
+    const name = sourceFieldName(field.source, field.label);
     const flags = [
       conflicts.has(index) ? h('span', { class: 'flag conflict', title: 'another field feeds the same Intercom field' }, 'conflict') : null,
       field.reviewed ? h('span', { class: 'flag accepted' }, 'accepted') : h('span', { class: 'flag pending' }, 'to review'),
     ];
-    // The visible words stay short; the names say which field, for a screen reader's list of buttons.
-    const actions = [
-      field.reviewed ? null : button('Accept', () => send({ type: 'accept', ...ref }), { 'data-role': 'accept', 'aria-label': `Accept ${name} → ${targetLabel(field)}` }),
-      button('Edit', () => {
+    // One button at most (Accept, in the secondary style: a column of them is not a wall of blue) and a
+    // menu for the rest. The visible words stay short; the names say which field, for a screen reader.
+    const offered = rowActions({ reviewed: field.reviewed, dropped: field.target.kind === 'drop' });
+    const items: Record<MenuAction, MenuItem> = {
+      edit: { label: 'Edit', name: `Edit ${name}`, role: 'edit', run: () => {
         ui.editing = { object, index, draft: draftOf(field) };
         render();
-      }, { secondary: true, 'data-role': 'edit', 'aria-label': `Edit ${name}` }),
-      field.target.kind === 'drop' ? null : button('Drop', () => send({ type: 'drop', ...ref, reason: '' }), { secondary: true, 'data-role': 'drop', 'aria-label': `Drop ${name}` }),
+      } },
+      drop: { label: 'Drop', name: `Drop ${name}`, role: 'drop', run: () => send({ type: 'drop', ...ref, reason: '' }) },
+    };
+    const actions = [
+      offered.shown === 'accept'
+        ? button('Accept', () => send({ type: 'accept', ...ref }), { secondary: true, 'data-role': 'accept', 'aria-label': `Accept ${name} → ${targetLabel(field)}` })
+        : null,
+      actionsMenuButton(`More actions for ${name}`, offered.menu.map((a) => items[a]), { 'data-role': 'row-menu' }),
     ];
     body.appendChild(h('tr', { class: field.reviewed ? 'reviewed' : 'pending', 'data-source': field.source, 'data-row': rowKey },
-      h('th', { scope: 'row' }, h('div', { class: 'field-label' }, name), field.label ? h('div', { class: 'muted mono' }, field.source) : null,
+      h('th', { scope: 'row' }, ...fieldNameNodes(field.source, field.label),
         // Shown instead of the Transform and Reason columns when the editor is narrow (the stylesheet picks one).
         h('div', { class: 'folded muted' }, `Transform: ${transformLabel(field)}`, field.proposal ? h('div', {}, `${field.proposal.by}: ${field.proposal.reason}`) : null)),
       h('td', { class: field.target.kind === 'drop' ? 'muted' : '' }, targetLabel(field), field.target.kind === 'drop' && field.target.reason ? h('div', { class: 'muted' }, field.target.reason) : null),

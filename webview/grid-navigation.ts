@@ -1,6 +1,6 @@
 // Where the keyboard goes in the field table (the WAI-ARIA grid pattern with a roving tabindex), kept
-// apart from the DOM so that it can be tested alone. Columns are the row actions (accept, edit, drop);
-// a row shows only some of them, so a move lands on the nearest one the row has.
+// apart from the DOM so that it can be tested alone. Columns are the row actions (Accept, then the ⋯
+// menu button); a row shows only some of them, so a move lands on the nearest one the row has.
 
 /** One row as the grid sees it: its key and the action columns it shows, in order (never empty). */
 export interface GridRow {

@@ -1,7 +1,9 @@
 import type { MappedObject } from '../src/model/mapping';
 import type { PreviewRecord } from '../src/model/mapping-editor-messages';
 import { button, h, textfield, valueText } from './dom';
+import { fieldNameNodes } from './field-name';
 import { longText } from './long-text';
+import { recordCaptionText } from './record-caption';
 
 /** N sample records side by side: source value → mapped value → validation result. */
 export function previewView(object: MappedObject, preview: { records: PreviewRecord[]; error: string | null } | undefined, count: number, load: (count: number) => void): HTMLElement {
@@ -24,12 +26,14 @@ export function previewView(object: MappedObject, preview: { records: PreviewRec
   }
   if (preview.records.length === 0) out.appendChild(h('p', { class: 'muted' }, 'The source has no record of this kind.'));
   for (const record of preview.records) {
-    out.appendChild(h('table', { class: `preview-record ${record.ok ? 'ok' : 'failing'}`, 'aria-label': `Record ${record.id}` },
-      h('caption', {}, `Record ${record.id}`, record.ok ? '' : ' — would fail'),
+    // The record as a reviewer knows it in SmarterTrack (and as the sample results name it), not its row id.
+    const caption = recordCaptionText(record);
+    out.appendChild(h('table', { class: `preview-record ${record.ok ? 'ok' : 'failing'}`, 'aria-label': caption },
+      h('caption', { 'data-role': 'record-caption' }, caption, record.ok ? '' : ' — would fail'),
       h('thead', {}, h('tr', {}, ...['Field', 'Source value', 'Mapped value', 'Target', 'Result'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...record.fields.map((f) =>
         h('tr', { class: f.nearLimit ? 'near-limit' : '' },
-          h('td', {}, f.label || f.source),
+          h('td', {}, ...fieldNameNodes(f.source, f.label)),
           h('td', { class: 'value' }, ...longText(valueText(f.raw))),
           h('td', { class: 'value' }, ...longText(valueText(f.mapped))),
           h('td', {}, f.target),

@@ -1,14 +1,22 @@
 import type { PreviewInput } from '../mapping/preview';
 import type { MappedObject } from '../model/mapping';
+import type { RecordCaption } from '../model/mapping-editor-messages';
 import type { CustomFieldChannel } from '../model/source';
 import type { SourceReader } from '../source';
 import { loadCustomValuesOf, type CustomValueIndex } from './custom-values';
 import { loadLookups, type SourceLookups } from './lookups';
 import { articleInput, callLogInput, chatInput, companyInput, contactInput, ticketInput, type MappingInput } from './mapping-inputs';
+import { articleCaption, callLogCaption, chatCaption, endUserCaption, organizationCaption, ticketCaption } from './record-caption';
 
-/** A record a run would map: its id, and its mapping input once the custom values are known. */
+/** A previewed record, with what a reviewer knows it by. */
+export interface PreviewSample extends PreviewInput {
+  caption: RecordCaption;
+}
+
+/** A record a run would map: its id, its caption, and its mapping input once the custom values are known. */
 interface Candidate {
   id: number;
+  caption: RecordCaption;
   input(values: CustomValueIndex): MappingInput;
 }
 
@@ -18,18 +26,20 @@ interface ObjectSource {
   candidates(): AsyncIterable<Candidate>;
 }
 
-async function* candidates<T extends { id: number }>(records: AsyncIterable<T>, leftOut: (r: T) => boolean, input: (r: T, values: CustomValueIndex) => MappingInput): AsyncIterable<Candidate> {
-  for await (const r of records) if (!leftOut(r)) yield { id: r.id, input: (values) => input(r, values) };
+async function* candidates<T extends { id: number }>(
+  records: AsyncIterable<T>, leftOut: (r: T) => boolean, caption: (r: T) => RecordCaption, input: (r: T, values: CustomValueIndex) => MappingInput,
+): AsyncIterable<Candidate> {
+  for await (const r of records) if (!leftOut(r)) yield { id: r.id, caption: caption(r), input: (values) => input(r, values) };
 }
 
 function sourceOf(reader: SourceReader, object: MappedObject, lookups: SourceLookups): ObjectSource {
   switch (object) {
-    case 'companies': return { channel: null, candidates: () => candidates(reader.organizations(), () => false, companyInput) };
-    case 'contacts': return { channel: 'user', candidates: () => candidates(reader.endUsers(), (u) => u.deleted, contactInput) };
-    case 'tickets': return { channel: 'ticket', candidates: () => candidates(reader.tickets(), (t) => t.deleted || t.spam, (t, v) => ticketInput(t, lookups, v)) };
-    case 'liveChats': return { channel: 'chat', candidates: () => candidates(reader.liveChats(), (c) => c.deleted, (c, v) => chatInput(c, lookups, v)) };
-    case 'callLogs': return { channel: 'callLog', candidates: () => candidates(reader.callLogs(), (c) => c.deleted, (c, v) => callLogInput(c, lookups, v)) };
-    case 'kbArticles': return { channel: null, candidates: () => candidates(reader.kbArticles(), (a) => a.deleted, articleInput) };
+    case 'companies': return { channel: null, candidates: () => candidates(reader.organizations(), () => false, organizationCaption, companyInput) };
+    case 'contacts': return { channel: 'user', candidates: () => candidates(reader.endUsers(), (u) => u.deleted, endUserCaption, contactInput) };
+    case 'tickets': return { channel: 'ticket', candidates: () => candidates(reader.tickets(), (t) => t.deleted || t.spam, ticketCaption, (t, v) => ticketInput(t, lookups, v)) };
+    case 'liveChats': return { channel: 'chat', candidates: () => candidates(reader.liveChats(), (c) => c.deleted, chatCaption, (c, v) => chatInput(c, lookups, v)) };
+    case 'callLogs': return { channel: 'callLog', candidates: () => candidates(reader.callLogs(), (c) => c.deleted, callLogCaption, (c, v) => callLogInput(c, lookups, v)) };
+    case 'kbArticles': return { channel: null, candidates: () => candidates(reader.kbArticles(), (a) => a.deleted, articleCaption, articleInput) };
   }
 }
 
@@ -74,13 +84,14 @@ const NO_VALUES: CustomValueIndex = new Map();
 
 /**
  * Up to `count` source records of one mapped object, as the engine gives them to
- * `applyObjectMapping` (same record, derived fields and custom values), for `previewObject`.
+ * `applyObjectMapping` (same record, derived fields and custom values), for `previewObject`, each
+ * with its caption.
  * About half are the first records in source order, the rest those with the longest text (a
  * field or a custom value), so values near Intercom's limits show; records a run leaves out
  * (deleted, spam) are never chosen. Deterministic; reads the source as streams and keeps at most
  * `count` records of each kind in memory.
  */
-export async function previewRecords(reader: SourceReader, object: MappedObject, count: number): Promise<PreviewInput[]> {
+export async function previewRecords(reader: SourceReader, object: MappedObject, count: number): Promise<PreviewSample[]> {
   if (count <= 0) return [];
   const longCount = Math.floor(count / 2);
   const lookups: SourceLookups = object === 'tickets' || object === 'liveChats' || object === 'callLogs'
@@ -117,6 +128,6 @@ export async function previewRecords(reader: SourceReader, object: MappedObject,
   const values = source.channel ? await loadCustomValuesOf(reader, source.channel, new Set(chosen.keys())) : NO_VALUES;
   return [...chosen.values()].map((c) => {
     const { record, customValues } = c.input(values);
-    return { id: c.id, record, customValues };
+    return { id: c.id, caption: c.caption, record, customValues };
   });
 }

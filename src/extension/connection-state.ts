@@ -157,3 +157,9 @@ export function describeConnections(
   if (states[0]?.status === 'notConnected' && states[1]?.status === 'notConnected') return [];
   return states;
 }
+
+/** Which sides a passed Test of their current target proves connected (the walkthrough's steps wait for these). */
+export function verifiedConnections(states: readonly ConnectionState[]): { source: boolean; intercom: boolean } {
+  const verified = (id: ConnectionId) => states.some((s) => s.id === id && s.status === 'verified');
+  return { source: verified('source'), intercom: verified('intercom') };
+}

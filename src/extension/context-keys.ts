@@ -29,15 +29,23 @@ export const CONTEXT_KEYS = [
   'st2ic.mapConfirmed',
   /** A sample run completed (the walkthrough's Sample step is done, rolled back or not). */
   'st2ic.hasSampleRun',
+  /** The last Test of the configured source passed (the walkthrough's Connect SmarterTrack step is done). */
+  'st2ic.sourceConnected',
+  /** The last Test of the configured Intercom workspace passed (the Connect Intercom step is done). */
+  'st2ic.intercomConnected',
 ] as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 export type ContextValues = Record<ContextKey, boolean | string>;
 
-/** What the migration folder says; the window's own state (active run, sandbox) is passed beside it. */
+/**
+ * What the migration folder says; the window's own state (active run, sandbox) and which connections
+ * a Test proved (workspace state) are passed beside it.
+ */
 export function contextValuesOf(
   folder: { exists: boolean; inputs?: Pick<PhaseInputs, 'mapping' | 'runs'> & Partial<Pick<PhaseInputs, 'scope'>> },
   window: { runActive: boolean; sandboxRunning: boolean },
+  verified: { source: boolean; intercom: boolean } = { source: false, intercom: false },
 ): ContextValues {
   const runs = folder.inputs?.runs ?? [];
   const mapping = folder.inputs?.mapping;
@@ -57,5 +65,7 @@ export function contextValuesOf(
     'st2ic.scoped': folder.inputs?.scope !== undefined,
     'st2ic.mapConfirmed': mapping?.status === 'reviewed' || mapping?.status === 'approved',
     'st2ic.hasSampleRun': runs.some((r) => r.kind === 'sample' && r.status === 'completed'),
+    'st2ic.sourceConnected': verified.source,
+    'st2ic.intercomConnected': verified.intercom,
   };
 }

@@ -2,7 +2,7 @@ import { clockFromEnvironment, systemClock, type Clock } from '../model/clock';
 import * as vscode from 'vscode';
 import { MIGRATION_DIR } from '../model/workspace-paths';
 import { commands } from './commands';
-import { parseConnectionChecks } from './connection-state';
+import { parseConnectionChecks, verifiedConnections } from './connection-state';
 import type { Ctx } from './context';
 import { CONTEXT_KEYS, contextValuesOf, type ContextValues } from './context-keys';
 import { vscodePrompts } from './prompts';
@@ -63,15 +63,17 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     const exists = await folder.exists();
     const root = folder.workspaceFolder()?.uri;
     const window = { runActive: ctx.runActive, sandboxRunning: runningSandbox() !== undefined };
-    if (!exists || root?.scheme !== 'file') return contextValuesOf({ exists }, window);
+    // The stored Test results count only while they match the configuration: the same rule as the Connections view.
+    const verified = await connections.states().then(verifiedConnections, () => ({ source: false, intercom: false }));
+    if (!exists || root?.scheme !== 'file') return contextValuesOf({ exists }, window, verified);
     try {
       const inputs = await readPhaseInputs(root.fsPath, warn);
       lastRuns = inputs.runs;
-      return contextValuesOf({ exists, inputs }, window);
+      return contextValuesOf({ exists, inputs }, window, verified);
     } catch (error) {
       // An unreadable mapping.json or ledger: the Migration view names it; the keys fall back to "nothing yet".
       warn(`Context keys: ${messageOf(error)}`);
-      return contextValuesOf({ exists }, window);
+      return contextValuesOf({ exists }, window, verified);
     }
   };
   const setContextKeys = async (values: ContextValues) => {

@@ -72,7 +72,18 @@ export const PreviewCell = z.object({
 });
 export type PreviewCell = z.infer<typeof PreviewCell>;
 
-export const PreviewRecord = z.object({ id: z.number(), ok: z.boolean(), fields: z.array(PreviewCell) });
+/**
+ * What a reviewer knows a source record by: its kind, its number or name, and a detail (a subject, a
+ * start, an email). "Ticket 20240115-0003 · Printer jams"; a null name shows the record's id.
+ */
+export const RecordCaption = z.object({
+  kind: z.string().min(1).max(40),
+  name: z.string().min(1).nullable(),
+  detail: z.string().min(1).nullable(),
+});
+export type RecordCaption = z.infer<typeof RecordCaption>;
+
+export const PreviewRecord = z.object({ id: z.number(), caption: RecordCaption.nullable(), ok: z.boolean(), fields: z.array(PreviewCell) });
 export type PreviewRecord = z.infer<typeof PreviewRecord>;
 
 export const EditorState = z.object({

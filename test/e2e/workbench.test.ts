@@ -134,6 +134,8 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
   const HOSTILE_SUBJECT = '</script><img src=x onerror=alert(2)> printer on fire';
   const dialogs: string[] = [];
   let editor: Frame;
+  /** The hostile ticket's number, as the preview captions it. */
+  let hostileNumber = '';
 
   it('opens the field map: the AI proposals appear with confidence and reason; hostile source text shows as text', async () => {
     aiStub = await startAiStub('good');
@@ -145,8 +147,11 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     const db = new Database(path.join(e.workspace, 'demo', 'smartertrack.db'));
     const p = manifest.tablePrefix;
     db.prepare(`UPDATE "${p}CustomDataFields" SET DisplayName = ? WHERE DisplayName = 'Account Notes'`).run(HOSTILE_LABEL);
-    db.prepare(`UPDATE "${p}Tickets" SET Subject = ? WHERE TicketID = (SELECT MIN(TicketID) FROM "${p}Tickets" WHERE IsDeleted = 0 AND IsSpam = 0 AND UserID_Customer IS NOT NULL)`).run(HOSTILE_SUBJECT);
+    const hostile = `(SELECT MIN(TicketID) FROM "${p}Tickets" WHERE IsDeleted = 0 AND IsSpam = 0 AND UserID_Customer IS NOT NULL)`;
+    db.prepare(`UPDATE "${p}Tickets" SET Subject = ? WHERE TicketID = ${hostile}`).run(HOSTILE_SUBJECT);
+    hostileNumber = (db.prepare(`SELECT TicketNumber FROM "${p}Tickets" WHERE TicketID = ${hostile}`).get() as { TicketNumber: string }).TicketNumber;
     db.close();
+    assert.ok(hostileNumber, 'the ticket has a number');
     const configFile = path.join(e.workspace, 'migration', 'config.json');
     const config = JSON.parse(readFileSync(configFile, 'utf8'));
     writeFileSync(configFile, `${JSON.stringify({ ...config, ai: { ...config.ai, enabled: true, baseUrl: aiStub.url, model: 'stub-model' } }, null, 2)}\n`);
@@ -184,7 +189,7 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     }));
     assert.deepEqual(unnamed, [], 'every row action names its field');
     const firstLabel = (await rows.first().locator('.field-label').innerText()).trim();
-    assert.equal(await editor.getByRole('button', { name: `Edit ${firstLabel}`, exact: true }).count(), 1);
+    assert.equal(await editor.getByRole('button', { name: `More actions for ${firstLabel}`, exact: true }).count(), 1);
     assert.ok(await editor.getByRole('rowheader', { name: firstLabel }).count() >= 1, 'the field is the row header');
 
     // Tab from the top of the page to the preview: the table is a single stop, whatever its length.
@@ -221,14 +226,14 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     assert.ok((await focused()).startsWith(`Accept ${label} → `), `"${await focused()}" is Accept on ${label}`);
     await page.keyboard.press('Enter');
     await editor.locator(`table.fields tr.reviewed[data-source="${source}"]`).waitFor();
-    // The redraw that shows it accepted keeps the keyboard on the row: its Accept is gone, Edit has the focus.
+    // The redraw that shows it accepted keeps the keyboard on the row: its Accept is gone, its menu button has the focus.
     const end = Date.now() + 10_000;
-    while ((await focused()) !== `Edit ${label}` && Date.now() < end) await page.waitForTimeout(100);
+    while ((await focused()) !== `More actions for ${label}` && Date.now() < end) await page.waitForTimeout(100);
     const where = await editor.evaluate(() => {
       const a = document.activeElement;
       return `${a?.tagName} ${a?.getAttribute('data-role')} "${a?.getAttribute('aria-label')}" row ${a?.closest('tr')?.getAttribute('data-source')}, document focused: ${document.hasFocus()}`;
     });
-    assert.equal(await focused(), `Edit ${label}`, where);
+    assert.equal(await focused(), `More actions for ${label}`, where);
 
     // Moving through every row, up from the bottom too, the focused button is never under the sticky toolbar.
     const hidden: string[] = [];
@@ -250,6 +255,57 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     await screenshot(page, e, 'mapping-editor-keyboard');
   });
 
+  it('each row shows one button at most, none of them primary, and a ⋯ menu that offers the others by keyboard', async () => {
+    await editor.locator('vscode-tab-header', { hasText: 'Tickets' }).click();
+    await editor.locator('.busy').waitFor({ state: 'detached' });
+    const rows = editor.locator('table.fields tbody tr[data-row]');
+    const look = await rows.evaluateAll((trs) => trs.map((tr) => {
+      const buttons = Array.from(tr.querySelectorAll('.row-actions vscode-button'));
+      return {
+        pending: tr.classList.contains('pending'),
+        shown: buttons.filter((b) => b.getAttribute('data-role') !== 'row-menu').map((b) => b.getAttribute('data-role')),
+        menus: buttons.filter((b) => b.getAttribute('data-role') === 'row-menu').length,
+        primary: buttons.filter((b) => !b.hasAttribute('secondary')).length,
+      };
+    }));
+    assert.ok(look.some((r) => r.pending) && look.some((r) => !r.pending), 'rows of both kinds are checked');
+    for (const [i, row] of look.entries()) {
+      assert.deepEqual(row.shown, row.pending ? ['accept'] : [], `row ${i}: Accept while it waits for review, nothing once accepted`);
+      assert.equal(row.menus, 1, `row ${i}: one menu`);
+      assert.equal(row.primary, 0, `row ${i}: no primary-blue button`);
+    }
+
+    // By keyboard: Right from Accept to the row's ⋯, Enter opens its menu on Edit, Down goes to Drop, Escape closes it back.
+    const target = rows.filter({ has: editor.locator('[data-role="accept"]') }).first();
+    const label = (await target.locator('.field-label').innerText()).trim();
+    await target.locator('[data-role="accept"]').focus();
+    await page.keyboard.press('ArrowRight');
+    const focused = () => editor.evaluate(() => `${document.activeElement?.getAttribute('role')}: ${document.activeElement?.getAttribute('aria-label')}`);
+    assert.equal(await focused(), `button: More actions for ${label}`);
+    await page.keyboard.press('Enter');
+    const menu = editor.getByRole('menu', { name: `More actions for ${label}` });
+    await menu.waitFor();
+    assert.equal(await focused(), `menuitem: Edit ${label}`);
+    assert.equal(await target.locator('[data-role="row-menu"]').getAttribute('aria-expanded'), 'true');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), `menuitem: Drop ${label}`);
+    await screenshot(page, e, 'mapping-editor-row-menu');
+    const box = await menu.evaluate((el) => ({ right: el.getBoundingClientRect().right, width: document.documentElement.clientWidth }));
+    assert.ok(box.right <= box.width, `the menu is on the page: ${JSON.stringify(box)}`);
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    assert.equal(await focused(), `button: More actions for ${label}`, 'Escape goes back to the menu button');
+    assert.equal(await target.locator('[data-role="row-menu"]').getAttribute('aria-expanded'), 'false');
+    // Edit from the menu opens the row's form; Escape in the form cancels it.
+    await page.keyboard.press('Enter');
+    await menu.waitFor();
+    await page.keyboard.press('Enter');
+    await editor.getByRole('group', { name: `Edit ${label}` }).waitFor();
+    await screenshot(page, e, 'mapping-editor-row-menu-edit');
+    await editor.getByRole('group', { name: `Edit ${label}` }).locator('vscode-button', { hasText: 'Cancel' }).click();
+    await editor.getByRole('group', { name: `Edit ${label}` }).waitFor({ state: 'detached' });
+  });
+
   it('accepts every proposal at or above 80%, and edits one field', async () => {
     await editor.locator('vscode-tab-header', { hasText: 'Tickets' }).click();
     const pending = await editor.locator('tr.pending').count();
@@ -258,7 +314,8 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     assert.ok(await editor.locator('tr.pending').count() < pending, 'fewer fields wait for review');
     const row = editor.locator('table.fields tbody tr', { hasText: 'attribute "' }).first();
     const source = await row.getAttribute('data-source');
-    await row.locator('[data-role="edit"]').click();
+    await row.locator('[data-role="row-menu"]').click();
+    await row.getByRole('menuitem', { name: /^Edit / }).click();
     await editor.locator('[data-role="attribute-name"] input').fill('Product line');
     await screenshot(page, e, 'mapping-editor-edit');
     // The host's answers redraw the page while the form is open (here: a preview); the edit in progress survives them.
@@ -279,6 +336,16 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
     assert.equal(await editor.locator('img').count(), 0);
     assert.deepEqual(dialogs, []);
     await screenshot(page, e, 'mapping-editor-preview');
+    // Each record is captioned as the help desk knows it: the ticket's number and subject, not a row id.
+    const caption = `Ticket ${hostileNumber} · ${HOSTILE_SUBJECT}`;
+    const table = editor.getByRole('table', { name: caption, exact: true });
+    await reveal(editor, table);
+    assert.equal((await table.locator('caption').innerText()).trim(), caption);
+    const captions = await editor.locator('table.preview-record caption').allInnerTexts();
+    assert.ok(captions.length > 1 && captions.every((c) => /^Ticket \S/.test(c)), captions.join(' | '));
+    // Source fields read in words, over the property mapping.json names.
+    assert.ok(await table.locator('td', { hasText: /^Subject\s*subject$/ }).count() > 0, 'Subject over subject');
+    await screenshot(page, e, 'mapping-editor-preview-caption');
   });
 
   it('at 640 px the field map keeps every column and the row actions on screen, its header in sight while the rows scroll, and long preview values cut', async () => {
@@ -316,6 +383,15 @@ describe('the extension in a code-server workbench, as a user sees it', { skip: 
       assert.ok(layout.actions.length === 5 && layout.actions.every((n) => n >= 1), `row actions: ${layout.actions.join(', ')}`);
       assert.ok(layout.folded.every((height) => height > 0), 'each row shows its transform and reason');
       assert.ok(layout.scrollWidth <= layout.width, `no sideways scroll: ${layout.scrollWidth} > ${layout.width} (${layout.tooWide.join(', ')})`);
+      // A row's menu opens inside the page too.
+      await editor.locator('table.fields [data-role="row-menu"]').first().click();
+      const menu = editor.getByRole('menu').first();
+      await menu.waitFor();
+      const menuBox = await menu.evaluate((el) => ({ left: el.getBoundingClientRect().left, right: el.getBoundingClientRect().right, width: document.documentElement.clientWidth }));
+      assert.ok(menuBox.left >= 0 && menuBox.right <= menuBox.width, `the menu is on the page: ${JSON.stringify(menuBox)}`);
+      await screenshot(page, e, 'mapping-editor-640-row-menu');
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'detached' });
 
       // Scrolled into the middle of the table, its header sits right under the toolbar, on top of the rows.
       const sticky = await editor.evaluate(() => {

@@ -102,11 +102,19 @@ const longestText = (s: PreviewInput): number =>
 test('tickets: half the first records in source order, half the longest; the longest custom value is among them with its values', async () => {
   const samples = await previewRecords(reader, 'tickets', COUNT);
   const eligible: number[] = [];
-  for await (const t of reader.tickets()) if (!t.deleted && !t.spam) eligible.push(t.id);
+  const numbers = new Map<number, string | null>();
+  for await (const t of reader.tickets()) {
+    if (!t.deleted && !t.spam) eligible.push(t.id);
+    numbers.set(t.id, t.number);
+  }
   assert.deepEqual(samples.slice(0, COUNT / 2).map((s) => s.id), eligible.slice(0, COUNT / 2), 'the first records, in source order');
   for (const s of samples) {
     assert.ok(!world.ds.manifest.hardCases.deletedTicketIds.includes(s.id) && !world.ds.manifest.hardCases.spamTicketIds.includes(s.id), `ticket ${s.id} is neither deleted nor spam`);
+    // The mapping editor captions it as the help desk knows it: by its ticket number.
+    assert.equal(s.caption.kind, 'Ticket');
+    assert.equal(s.caption.name, numbers.get(s.id)?.trim() || null, `ticket ${s.id} is captioned by its number`);
   }
+  assert.ok(samples.some((s) => s.caption.name !== null), 'the dataset\'s tickets have numbers');
   // The generator plants a 1,400-character custom value: its ticket is previewed, value included.
   const planted = [...world.ds.manifest.hardCases.longCustomFieldValues].sort((a, b) => b.length - a.length)[0]!;
   const withIt = samples.find((s) => s.id === planted.ticketId);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkTarget, describeConnections, parseConnectionChecks } from '../../src/extension/connection-state';
+import { checkTarget, describeConnections, parseConnectionChecks, verifiedConnections } from '../../src/extension/connection-state';
 import { migrationConfigSchema } from '../../src/model/migration-config';
 
 const none = { intercomToken: false, smartertrackPassword: false, aiKey: false };
@@ -88,4 +88,20 @@ test('after a reload the sandbox the folder points at is not running: not green,
   assert.equal(stopped?.command, 'st2ic.startSandbox');
   assert.equal(describeConnections(config, presence, passed, 1, { url: 'http://127.0.0.1:4000', running: true })[1]?.status, 'verified', 'running: as its Test said');
   assert.equal(describeConnections(config, presence, passed, 1, { url: 'http://127.0.0.1:5999', running: false })[1]?.status, 'verified', 'another sandbox stopped: not this connection');
+});
+
+test('the walkthrough counts a connection as made only after a passed Test of what the configuration names', () => {
+  const config = migrationConfigSchema.parse({ version: 1, source: { kind: 'sqlite', file: 'st.db' }, intercom: { region: 'eu' } });
+  const presence = { ...none, intercomToken: true };
+  const at = '2026-11-28T12:00:00.000Z';
+  const passed = { ok: true, target: checkTarget('source', config), summary: 'sqlite · st.db', at };
+  assert.deepEqual(verifiedConnections(describeConnections(config, presence)), { source: false, intercom: false }, 'connected, never tested');
+  assert.deepEqual(verifiedConnections(describeConnections(config, presence, { source: passed })), { source: true, intercom: false });
+  assert.deepEqual(verifiedConnections(describeConnections(config, presence, { source: { ...passed, ok: false } })), { source: false, intercom: false });
+  const intercom = { ok: true, target: checkTarget('intercom', config), summary: 'Acme · EU', at };
+  assert.deepEqual(verifiedConnections(describeConnections(config, presence, { source: passed, intercom })), { source: true, intercom: true });
+  // The source moved to another database since its Test: the step waits for a Test of the new one.
+  const moved = migrationConfigSchema.parse({ ...config, source: { kind: 'sqlite', file: 'other.db' } });
+  assert.deepEqual(verifiedConnections(describeConnections(moved, presence, { source: passed, intercom })), { source: false, intercom: true });
+  assert.deepEqual(verifiedConnections(describeConnections(config, { ...none }, { source: passed, intercom })), { source: true, intercom: false }, 'no token, nothing proved');
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { moveCell, resolveCursor, type GridRow } from '../../webview/grid-navigation';
 
-// Columns: 0 accept, 1 edit, 2 drop. An accepted row has no Accept; a dropped one no Drop.
+// Columns as numbers: a row may lack some (an accepted row has no Accept).
 const rows: GridRow[] = [
   { key: 'tickets:0', columns: [0, 1, 2] },
   { key: 'tickets:1', columns: [1, 2] },

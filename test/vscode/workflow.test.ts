@@ -62,8 +62,10 @@ describe('the migration workflow through its commands', function () {
   });
 
   it('connects the SQLite database through the file picker and tests it', async () => {
+    assert.equal(api().contextKeys()['st2ic.sourceConnected'], false, 'the walkthrough step waits');
     prompts.script({ pick: 'SQLite' }, { file: path.join(dataset, 'smartertrack.db') });
     await vscode.commands.executeCommand('st2ic.connectSource');
+    assert.equal(api().contextKeys()['st2ic.sourceConnected'], true, 'the passed Test completes the walkthrough step');
     const source = config().source;
     assert.equal(source?.kind, 'sqlite');
     assert.ok(source?.kind === 'sqlite' && source.attachments?.endsWith('App_Data'), 'the App_Data next to the database is found');
@@ -83,8 +85,10 @@ describe('the migration workflow through its commands', function () {
     await api().secrets.store('intercomToken', 'not-the-sandbox-token');
     assert.equal(await vscode.commands.executeCommand('st2ic.testIntercom'), false);
     assert.match((await api().tree('connections')).find((r) => r.label === 'Intercom')?.description ?? '', /test failed/);
+    assert.equal(api().contextKeys()['st2ic.intercomConnected'], false, 'the key follows the last Test');
     await api().secrets.store('intercomToken', token!);
     assert.equal(await vscode.commands.executeCommand('st2ic.testIntercom'), true);
+    assert.equal(api().contextKeys()['st2ic.intercomConnected'], true);
   });
 
   it('several tokens: the tree shows each one, and which Intercom refused', async () => {

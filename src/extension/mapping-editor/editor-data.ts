@@ -1,7 +1,7 @@
-import { previewRecords as readPreviewRecords } from '../../engine/preview-records';
+import { previewRecords as readPreviewRecords, type PreviewSample } from '../../engine/preview-records';
 import { fetchWorkspaceAttributes } from '../../engine/propose-map';
 import { openLedger } from '../../ledger';
-import { previewObject, type PreviewInput } from '../../mapping/preview';
+import { previewObject } from '../../mapping/preview';
 import { attributeModel } from '../../mapping/targets';
 import { MappedObject, type MappingFile } from '../../model/mapping';
 import type { PreviewRecord } from '../../model/mapping-editor-messages';
@@ -14,7 +14,7 @@ import { listRunEntries } from '../ledger-runs';
 // The mapping editor's reads of the source, the ledger and Intercom: loaded on first use, so the
 // editor opens without the engine.
 
-export async function readPreviewInputs(ctx: Ctx, object: MappedObject, count: number): Promise<PreviewInput[]> {
+export async function readPreviewInputs(ctx: Ctx, object: MappedObject, count: number): Promise<PreviewSample[]> {
   const reader = await openReader(ctx, await requireConfig(ctx));
   try {
     return await readPreviewRecords(reader, object, count);
@@ -30,10 +30,11 @@ const shown = (value: unknown): string | number | boolean | null => {
   return JSON.stringify(value);
 };
 
-/** previewObject's rows in the shape the webview takes (values as text, numbers or booleans). */
-export function previewMessageRecords(object: MappedObject, map: MappingFile, inputs: readonly PreviewInput[]): PreviewRecord[] {
-  return previewObject(object, map.objects[object], inputs).map((row) => ({
+/** previewObject's rows in the shape the webview takes (values as text, numbers or booleans), each with its caption. */
+export function previewMessageRecords(object: MappedObject, map: MappingFile, inputs: readonly PreviewSample[]): PreviewRecord[] {
+  return previewObject(object, map.objects[object], inputs).map((row, i) => ({
     id: row.id,
+    caption: inputs[i]?.caption ?? null,
     ok: row.ok,
     fields: row.fields.map((f) => ({
       source: f.source,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { acceptAbove, acceptField, conflictingFields, dropField, editField, LOW_CONFIDENCE, setGlobalValueMap, setObjectEnabled, StaleEditError } from '../../mapping/map-edits';
 import { mappingText, parseMappingText } from '../../mapping/mapping-file';
-import type { PreviewInput } from '../../mapping/preview';
+import type { PreviewSample } from '../../engine/preview-records';
 import { contentHash, effectiveStatus } from '../../mapping/review';
 import { STANDARD_FIELDS } from '../../mapping/targets';
 import { MappedObject, type MappingFile } from '../../model/mapping';
@@ -80,7 +80,7 @@ class MappingEditorSession implements MappingEditorProbe {
   /** The workspace's teams, read once with the attributes (undefined: not read yet). */
   private teams: { id: string; name: string }[] | null | undefined;
   /** Sample source records per object (read once); their preview is recomputed on every change of the map. */
-  private readonly previewInputs = new Map<MappedObject, PreviewInput[]>();
+  private readonly previewInputs = new Map<MappedObject, PreviewSample[]>();
   private stateTimer: ReturnType<typeof setTimeout> | undefined;
   private lastSample: Extract<HostMessage, { type: 'sampleResults' }> | undefined;
 

@@ -37,11 +37,16 @@ export class ConnectionsView implements vscode.TreeDataProvider<Node> {
     this.changed.fire();
   }
 
+  /** The entries as the view shows them now; throws when migration/config.json cannot be read. */
+  async states(): Promise<ConnectionState[]> {
+    const [config, presence, tokens] = await Promise.all([this.folder.readConfig(), this.secrets.presence(), this.secrets.intercomTokenCount()]);
+    return describeConnections(config, presence, this.checks(), tokens, this.sandbox());
+  }
+
   async getChildren(node?: Node): Promise<Node[]> {
     if (node) return node.kind === 'connection' ? (node.state.tokens ?? []).map((token) => ({ kind: 'token', token })) : [];
     try {
-      const [config, presence, tokens] = await Promise.all([this.folder.readConfig(), this.secrets.presence(), this.secrets.intercomTokenCount()]);
-      return describeConnections(config, presence, this.checks(), tokens, this.sandbox()).map((state) => ({ kind: 'connection', state }));
+      return (await this.states()).map((state) => ({ kind: 'connection', state }));
     } catch (error) {
       return [{ kind: 'error', message: messageOf(error) }];
     }
