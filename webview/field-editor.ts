@@ -30,11 +30,11 @@ const INVALID = [
 ];
 
 /** "source = target" lines ⇄ a value map. */
-export function valueMapText(values: Transform['values']): string {
+function valueMapText(values: Transform['values']): string {
   return Object.entries(values ?? {}).map(([k, v]) => `${k} = ${v === null ? '' : String(v)}`).join('\n');
 }
 
-export function parseValueMapText(text: string): Record<string, string> {
+function parseValueMapText(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split('\n')) {
     const at = line.indexOf('=');

@@ -8,7 +8,7 @@ export interface SampleFilter {
   page: number;
 }
 
-export const SAMPLE_PAGE_SIZE = 25;
+const SAMPLE_PAGE_SIZE = 25;
 
 const ORDER = SampleObject.options;
 

@@ -28,7 +28,7 @@ export function attachmentsOf(values: { attachments?: string }): string | null {
   return attachmentsRoot;
 }
 
-export function concurrencyOf(values: { concurrency?: string }): number | undefined {
+function concurrencyOf(values: { concurrency?: string }): number | undefined {
   if (values.concurrency === undefined) return undefined;
   const n = Number(values.concurrency);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a positive whole number (got ${values.concurrency})`);
@@ -40,14 +40,14 @@ export function concurrencyOf(values: { concurrency?: string }): number | undefi
  * holds one token or several, comma-separated (apps of one workspace, used together); INTERCOM_TOKENS
  * is read first when set.
  */
-export function tokensFromEnvironment(): string[] {
+function tokensFromEnvironment(): string[] {
   const raw = process.env.INTERCOM_TOKENS || process.env.INTERCOM_TOKEN;
   const tokens = splitTokens(raw);
   if (tokens.length === 0) throw new UsageError('INTERCOM_TOKEN is not set: export the access token of the Intercom workspace (the local sandbox prints its own), or several apps\' tokens comma-separated');
   return tokens;
 }
 
-export function workspaceCeilingOf(values: { 'workspace-ceiling'?: string }): number | undefined {
+function workspaceCeilingOf(values: { 'workspace-ceiling'?: string }): number | undefined {
   if (values['workspace-ceiling'] === undefined) return undefined;
   const n = Number(values['workspace-ceiling']);
   if (!Number.isInteger(n) || n < 6) throw new UsageError(`--workspace-ceiling must be a whole number of requests per minute, at least 6 (got ${values['workspace-ceiling']})`);

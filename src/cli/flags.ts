@@ -74,7 +74,7 @@ export interface VerbSpec<F extends FlagName = FlagName> {
 }
 
 /** Flags every verb takes, handled by main before the verb runs. */
-export const GLOBAL_FLAGS = {
+const GLOBAL_FLAGS = {
   debug: { type: 'boolean', description: 'print the stack of an unexpected error', default: 'off' },
   help: { type: 'boolean', description: 'describe the verb and its flags', default: 'off' },
 } as const satisfies Record<string, FlagSpec>;

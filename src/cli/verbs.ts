@@ -89,5 +89,3 @@ export const VERBS = {
     flags: ['port', 'state', 'compact-after', 'seed', 'rate-limit', 'app-limit', 'workspace-limit', 'faults', 'search-lag', 'archive-lag', 'token', 'tokens', 'foreign-tokens', 'openapi'],
   },
 } as const satisfies Record<string, VerbSpec>;
-
-export type VerbKey = keyof typeof VERBS;

@@ -8,7 +8,7 @@ import { RecordError } from './errors';
 import { MAX_ATTACHMENT_BYTES, MAX_FILES_PER_PART } from '../model/intercom-limits';
 
 // Re-exported: the limits are defined once in src/model/intercom-limits.ts.
-export { MAX_ATTACHMENT_BYTES, MAX_FILES_PER_PART };
+export {  MAX_FILES_PER_PART };
 
 export interface AttachmentFile {
   name: string;

@@ -18,7 +18,7 @@ export function waitingWords(count: number): string {
   return `${count === 1 ? 'write' : 'writes'} waiting for Intercom to confirm`;
 }
 
-export const silentProgress: ProgressSink = { phase() {}, record() {}, info() {}, warn() {} };
+const silentProgress: ProgressSink = { phase() {}, record() {}, info() {}, warn() {} };
 
 /** Counts outcomes as they stream by; drivers show these live. */
 export class ProgressCounter implements ProgressSink {

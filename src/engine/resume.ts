@@ -15,7 +15,7 @@ async function first<T>(items: AsyncIterable<T>, match: (item: T) => boolean): P
  * Writes to an object that already had an id (update, tag, close…) are counted as applied: undoing
  * them is harmless when they were not.
  */
-export async function findFromJournal(client: IntercomClient, intent: IntentEntry): Promise<string | undefined> {
+async function findFromJournal(client: IntercomClient, intent: IntentEntry): Promise<string | undefined> {
   const key = intent.lookup;
   switch (key.by) {
     case 'intercom_id':

@@ -5,10 +5,10 @@ import { attributeModel } from '../mapping/targets';
 import { SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
 import { EngineUsageError } from './errors';
 
-export type AttributeModel = 'contact' | 'company' | 'conversation';
+type AttributeModel = 'contact' | 'company' | 'conversation';
 export type AttributeType = 'string' | 'integer' | 'float' | 'boolean' | 'datetime';
 
-export interface AdminMatch {
+interface AdminMatch {
   agentId: number;
   agentName: string | null;
   agentEmail: string | null;
@@ -70,7 +70,7 @@ export function compatibleType(wanted: AttributeType, existingType: string): boo
 }
 
 /** Every custom attribute the map writes, per Intercom model. */
-export function attributeNeeds(map: MappingFile): AttributeNeed[] {
+function attributeNeeds(map: MappingFile): AttributeNeed[] {
   const needs = new Map<string, AttributeNeed>();
   for (const [object, objectMap] of Object.entries(map.objects) as [MappedObject, MappingFile['objects'][MappedObject]][]) {
     const model = attributeModel(object);

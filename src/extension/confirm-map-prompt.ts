@@ -4,7 +4,7 @@ import type { MappingFile } from '../model/mapping';
 import type { Ctx } from './context';
 
 /** Field mappings of enabled objects that nobody accepted one by one yet. */
-export function unacceptedFields(map: MappingFile): number {
+function unacceptedFields(map: MappingFile): number {
   return Object.values(map.objects).reduce((n, o) => n + (o.enabled ? o.fields.filter((f) => !f.reviewed).length : 0), 0);
 }
 

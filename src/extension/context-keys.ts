@@ -35,7 +35,7 @@ export const CONTEXT_KEYS = [
   'st2ic.intercomConnected',
 ] as const;
 
-export type ContextKey = (typeof CONTEXT_KEYS)[number];
+type ContextKey = (typeof CONTEXT_KEYS)[number];
 export type ContextValues = Record<ContextKey, boolean | string>;
 
 /**

@@ -51,7 +51,7 @@ export function revokedConfirmation(before: MappingFile, after: MappingFile): st
 }
 
 /** A button on a notification: a command to run, or a file to open (a Markdown report, shown as a preview). */
-export type NoticeAction = { title: string; command: string; args?: unknown[] } | { title: string; open: string };
+type NoticeAction = { title: string; command: string; args?: unknown[] } | { title: string; open: string };
 
 /** A notification, decided without `vscode`: warning whenever there is something to act on. */
 export interface Notice {

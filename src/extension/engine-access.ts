@@ -1,4 +1,3 @@
-import * as vscode from 'vscode';
 import type { IntercomClient } from '../intercom';
 import { splitTokens } from '../engine/intercom-client';
 import { registerSecret } from '../ledger';
@@ -6,9 +5,9 @@ import type { MigrationConfig } from '../model/migration-config';
 import type { SourceReader } from '../source';
 import type { Ctx } from './context';
 import { intercomClientOf, sourceReaderOf } from './run-inputs';
-import { attachmentsRootOf, sourceUrlOf } from './source-location';
+import { attachmentsRootOf } from './source-location';
 
-export { attachmentsRootOf, sourceUrlOf };
+export { attachmentsRootOf };
 
 // Builds the engine's inputs (reader, client, workspace path) from migration/config.json and
 // SecretStorage. Secrets are registered with the ledger's guard so no journal entry can hold them.
@@ -48,8 +47,4 @@ export async function openClient(ctx: Ctx, config: MigrationConfig): Promise<Int
 
 export function intercomTarget(config: MigrationConfig | undefined): string {
   return config?.intercom.baseUrl ?? config?.intercom.region ?? 'us';
-}
-
-export function fileUri(file: string): vscode.Uri {
-  return vscode.Uri.file(file);
 }

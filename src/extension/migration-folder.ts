@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { parseMigrationConfig, serializeMigrationConfig, type MigrationConfig } from '../model/migration-config';
-import { CONFIG_FILE, MAPPING_FILE, MIGRATION_DIR, REPORTS_DIR, RUNS_DIR } from '../model/workspace-paths';
+import { CONFIG_FILE, MIGRATION_DIR, RUNS_DIR } from '../model/workspace-paths';
 
 /**
  * The workspace's migration/ folder. With several workspace folders the first one holds it; all file
@@ -79,5 +79,3 @@ export class MigrationFolder {
     return (await vscode.workspace.fs.readDirectory(uri)).length;
   }
 }
-
-export const MIGRATION_FILES = { config: CONFIG_FILE, mapping: MAPPING_FILE, reports: REPORTS_DIR, runs: RUNS_DIR } as const;

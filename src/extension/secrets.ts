@@ -6,7 +6,7 @@ import { splitTokens } from '../engine/intercom-client';
  * touches SecretStorage, so these values can only reach the engine through this wrapper, never
  * settings, migration/ files or logs.
  */
-export const SECRET_KEYS = {
+const SECRET_KEYS = {
   intercomToken: 'st2ic.intercom.token',
   smartertrackPassword: 'st2ic.smartertrack.password',
   aiKey: 'st2ic.ai.key',

@@ -55,7 +55,7 @@ export interface ResolveOptions {
 export const DEFAULT_SEARCH_SETTLE_MS = 300_000;
 
 /** How long a write may still run on Intercom's side after the client lost it (the request timeout). */
-export const IN_FLIGHT_MS = 30_000;
+const IN_FLIGHT_MS = 30_000;
 
 const POLL_STEPS_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000];
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -240,7 +240,7 @@ async function findOnce(client: IntercomClient, lookup: OutcomeLookup): Promise<
 }
 
 /** Lookups that must wait for Intercom's search to settle before "not applied" can be concluded. */
-export function waitsForSearch(lookup: OutcomeLookup): boolean {
+function waitsForSearch(lookup: OutcomeLookup): boolean {
   if (lookup.kind === 'conversation' || lookup.kind === 'ticket') return true;
   if (lookup.kind !== 'contact') return false;
   const userByExternalId = lookup.external_id !== undefined && lookup.role !== 'lead';

@@ -17,7 +17,7 @@ export interface Witness {
 }
 
 /** How many witnesses one decision asks search for (one suffices in order; more survive reordering). */
-export const WITNESSES_PER_DECISION = 3;
+const WITNESSES_PER_DECISION = 3;
 /** Kept per index: enough for every unknown outcome of the last minutes at the rate limit. */
 const KEPT = 4_000;
 

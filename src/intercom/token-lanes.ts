@@ -13,7 +13,7 @@ import { systemClock } from '../model/clock';
  */
 
 /** Intercom's ceiling for all apps of a workspace, per minute. */
-export const WORKSPACE_LIMIT_PER_MINUTE = 25_000;
+const WORKSPACE_LIMIT_PER_MINUTE = 25_000;
 
 export interface Lane {
   /** 1-based, as the user listed the tokens: errors name a token by it, never by its value. */

@@ -37,7 +37,7 @@ export const REGION_BASE_URLS: Record<Region, string> = {
 };
 
 /** Every request pins this version; the schemas in ./schemas describe it. */
-export const INTERCOM_API_VERSION = '2.16';
+const INTERCOM_API_VERSION = '2.16';
 
 export interface TransportOptions {
   /** One access token, or several of the same workspace's apps used together (token-lanes.ts). */
@@ -57,7 +57,7 @@ export interface TransportOptions {
 }
 
 /** How a POST may be retried when its outcome is unknown. */
-export type PostReplay =
+type PostReplay =
   /** Repeating it cannot create a second object (an upsert on a caller key, applying a tag, …). */
   | { idempotent: string }
   /** Repeating it could duplicate: never replayed; this lookup decides whether it was applied. */

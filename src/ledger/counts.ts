@@ -43,7 +43,7 @@ export class RecordTally {
   }
 }
 
-export function emptyCounts(): RecordCounts {
+function emptyCounts(): RecordCounts {
   return { migrated: 0, skipped: 0, failed: 0, skippedReasons: {}, failedReasons: {} };
 }
 

@@ -41,7 +41,7 @@ export class LedgerWriteError extends LedgerError {
   }
 }
 
-export function writeCauseOf(error: unknown): LedgerWriteCause {
+function writeCauseOf(error: unknown): LedgerWriteCause {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOSPC' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EIO' || code === 'EDQUOT' || code === 'EFBIG') return code;
   return 'OTHER';

@@ -57,7 +57,7 @@ export const nodeLedgerFs: LedgerFs = {
 };
 
 /** Makes a rename or a new file's directory entry durable. Some platforms (Windows) cannot open a directory; skip there. */
-export async function syncDirectory(dir: string): Promise<void> {
+async function syncDirectory(dir: string): Promise<void> {
   let handle: fsp.FileHandle | undefined;
   try {
     handle = await fsp.open(dir, 'r');

@@ -2,11 +2,11 @@
  * The ledger: durable journal of every write (intent before, outcome after), and the indexes that
  * resume, delta and rollback read. See ledger.ts for the file layout.
  */
-export { openLedger, Ledger, type LedgerOptions, type StartRunInput, type RunSummary, type RunDetails } from './ledger';
+export { openLedger, Ledger, type LedgerOptions, type StartRunInput, type RunSummary,  } from './ledger';
 export { RunJournal } from './run-journal';
 export type { AppliedWrite } from './run-state';
 export type { UndoCounts } from './undo-tally';
-export type { IdMapping, RecordStateAt, IndexSnapshot } from './index-state';
+;
 export type { BatchPolicy } from './journal-file';
 export type { LedgerFs, AppendFile } from './fs-layer';
 export { nodeLedgerFs } from './fs-layer';

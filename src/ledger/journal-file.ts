@@ -1,4 +1,4 @@
-import { createReadStream, promises as fsp } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import type { Hash } from 'node:crypto';
 import { declaredFormat, JournalEntry, LEDGER_FORMAT } from '../model/journal';
 import { typedTargetOfOlderFormat } from './older-targets';
@@ -113,15 +113,6 @@ function parseLine(line: string): { ok: true; entry: JournalEntry } | { ok: fals
   if (!result.success) return { ok: false, error: `not a journal entry: ${zodIssues(result.error, 1)}` };
   const entry = result.data;
   return { ok: true, entry: entry.type === 'intent' ? { ...entry, target: typedTargetOfOlderFormat(entry, format.format) } : entry };
-}
-
-export async function fileSize(file: string): Promise<number> {
-  try {
-    return (await fsp.stat(file)).size;
-  } catch (error) {
-    if (isMissingFile(error)) return 0;
-    throw error;
-  }
 }
 
 export interface BatchPolicy {

@@ -49,7 +49,7 @@ export interface LockPolicy {
 }
 
 /** What a lock decision does with a holder: take over only what is provably gone, or asserted gone. */
-export function mayTakeOver(verdict: HolderVerdict, takeOver: boolean): boolean {
+function mayTakeOver(verdict: HolderVerdict, takeOver: boolean): boolean {
   return verdict.state === 'gone' || (verdict.state === 'unverifiable' && takeOver);
 }
 
@@ -101,7 +101,7 @@ export async function acquireRunLock(file: string, warn: (message: string) => vo
   return lock;
 }
 
-export async function readLockFile(file: string): Promise<{ text: string; holder: LockHolder | undefined } | 'missing'> {
+async function readLockFile(file: string): Promise<{ text: string; holder: LockHolder | undefined } | 'missing'> {
   let text: string;
   try {
     text = await fsp.readFile(file, 'utf8');

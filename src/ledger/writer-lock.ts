@@ -23,12 +23,12 @@ export function aRunOf(kind: string): string {
 }
 
 /** "a full run (2026…-full-3fa9)", "a rollback of run X (Y)", "a delta run (its run not chosen yet)". */
-export function describeHolderRun(holder: Pick<LockHolder, 'kind' | 'runId' | 'rollbackOf'>): string {
+function describeHolderRun(holder: Pick<LockHolder, 'kind' | 'runId' | 'rollbackOf'>): string {
   const what = holder.kind === 'rollback' ? `a rollback${holder.rollbackOf ? ` of run ${holder.rollbackOf}` : ''}` : aRunOf(holder.kind ?? 'migration');
   return `${what}${holder.runId ? ` (${holder.runId})` : ' (its run not chosen yet)'}`;
 }
 
-export function writerLockedMessage(file: string, holder: LockHolder, verdict: HolderVerdict): string {
+function writerLockedMessage(file: string, holder: LockHolder, verdict: HolderVerdict): string {
   const who = `pid ${holder.pid} on host ${holder.hostname}, writing ${describeHolderRun(holder)} since ${holder.since}`;
   const head = `Another st2ic process holds this workspace's writer lock: ${who} (${file}).`;
   if (verdict.state === 'alive') {

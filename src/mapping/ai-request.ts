@@ -16,7 +16,7 @@ export interface SourceSchemaInput {
   standardSamples?: Partial<Record<MappedObject, Readonly<Record<string, readonly unknown[]>>>>;
 }
 
-export interface RequestField {
+interface RequestField {
   source: string;
   label?: string;
   type: string;
@@ -25,7 +25,7 @@ export interface RequestField {
   samples: ShapeCount[];
 }
 
-export interface RequestObject {
+interface RequestObject {
   objectKey: MappedObject;
   intercomObject: string;
   sourceFields: RequestField[];

@@ -6,7 +6,7 @@ import { MappedObject, TransformKind } from '../model/mapping';
  * response format (structured output) and the answer is parsed with it again, item by item, so one bad
  * item costs that item only. Every property is required (strict structured output has no optionals).
  */
-export const AiTarget = z.discriminatedUnion('kind', [
+const AiTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('standard'), field: z.string().describe('an Intercom standard field of the object') }),
   z.object({
     kind: z.literal('attribute'),
@@ -19,7 +19,7 @@ export const AiTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('team') }),
   z.object({ kind: z.literal('drop'), reason: z.string() }),
 ]);
-export type AiTarget = z.infer<typeof AiTarget>;
+type AiTarget = z.infer<typeof AiTarget>;
 
 export const AiProposal = z.object({
   objectKey: MappedObject,

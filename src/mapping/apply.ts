@@ -61,7 +61,7 @@ export { isEmailAddress };
 
 
 /** Reads a source value: a canonical record property, or a custom field value by id. */
-export function sourceValue(record: Record<string, unknown>, customValues: ReadonlyMap<number, string | null>, source: string): unknown {
+function sourceValue(record: Record<string, unknown>, customValues: ReadonlyMap<number, string | null>, source: string): unknown {
   const fieldId = customFieldIdOf(source);
   if (fieldId !== null) return customValues.get(fieldId) ?? null;
   return record[source];
@@ -96,7 +96,7 @@ export function applyObjectMapping(
   return out;
 }
 
-export function applyField(object: MappedObject, mapping: FieldMapping, raw: unknown): FieldOutcome {
+function applyField(object: MappedObject, mapping: FieldMapping, raw: unknown): FieldOutcome {
   const target = targetLabel(mapping);
   const label = mapping.label ?? mapping.source;
   const outcome: FieldOutcome = { source: mapping.source, label, target, raw, mapped: undefined, issues: [] };

@@ -31,7 +31,7 @@ type Element = Extract<ChildNode, { name: string; attribs: Record<string, string
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
@@ -73,7 +73,7 @@ export function withHeading(heading: string, bodyHtml: string): string {
 }
 
 /** Whether an HTML body has text a reader sees. */
-export function visibleText(html: string): string {
+function visibleText(html: string): string {
   const doc = parseDocument(html, { decodeEntities: true });
   return DomUtils.textContent(doc).trim();
 }

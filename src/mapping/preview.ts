@@ -8,7 +8,7 @@ export interface PreviewInput {
   customValues?: ReadonlyMap<number, string | null>;
 }
 
-export interface PreviewField extends FieldOutcome {
+interface PreviewField extends FieldOutcome {
   /** Text values at 90% or more of the target's limit: shown highlighted to reviewers. */
   nearLimit: boolean;
 }

@@ -20,7 +20,7 @@ export function isEmail(value: string): boolean {
   return new RegExp(`^${EMAIL.source}$`, 'u').test(value.trim());
 }
 
-export function containsEmail(value: string): boolean {
+function containsEmail(value: string): boolean {
   return EMAIL.test(value);
 }
 
@@ -28,7 +28,7 @@ export function hasUrlCredentials(value: string): boolean {
   return URL_WITH_CREDENTIALS.test(value);
 }
 
-export function isUrl(value: string): boolean {
+function isUrl(value: string): boolean {
   return URL.test(value.trim());
 }
 

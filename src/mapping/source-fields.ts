@@ -1,6 +1,6 @@
 import type { MappedObject } from '../model/mapping';
 
-export type SourceValueType = 'string' | 'email' | 'html' | 'text' | 'datetime' | 'integer' | 'boolean' | 'id' | 'list';
+type SourceValueType = 'string' | 'email' | 'html' | 'text' | 'datetime' | 'integer' | 'boolean' | 'id' | 'list';
 
 export interface SourceField {
   /** Property of the canonical record (src/model/source.ts). */

@@ -14,7 +14,7 @@ export interface TransformResult {
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'y', 'on', 'checked', 'x']);
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'n', 'off', 'unchecked', '']);
 
-export function htmlToText(html: string): string {
+function htmlToText(html: string): string {
   return convert(html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] }).trim();
 }
 

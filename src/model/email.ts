@@ -14,8 +14,3 @@ export function trimEmail(value: string | null | undefined): string | null {
   const trimmed = value?.trim() ?? '';
   return trimmed === '' ? null : trimmed;
 }
-
-/** The key two addresses are compared by. */
-export function emailKey(value: string | null | undefined): string {
-  return (value ?? '').trim().toLowerCase();
-}

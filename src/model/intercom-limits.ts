@@ -34,7 +34,7 @@ export const MAX_ATTRIBUTE_STRING = 255;
 export const MAX_CUSTOM_ATTRIBUTES = 250;
 
 /** Values this close to a limit (a share of it) are flagged by scope and highlighted by the preview. */
-export const NEAR_LIMIT_SHARE = 0.9;
+const NEAR_LIMIT_SHARE = 0.9;
 
 /** The length from which a value is "near" a limit. */
 export function nearLimit(limit: number): number {

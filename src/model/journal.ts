@@ -11,11 +11,11 @@ import { ObjectType } from './object-types';
  * `adopt` writes nothing to Intercom: it records what Intercom already holds of this source (found by
  * the keys the engine gives its objects) when a ledger is rebuilt from Intercom.
  */
-export const RUN_KINDS = ['configure', 'sample', 'full', 'delta', 'rollback', 'dry-run', 'adopt'] as const;
+const RUN_KINDS = ['configure', 'sample', 'full', 'delta', 'rollback', 'dry-run', 'adopt'] as const;
 export const RunKind = z.enum(RUN_KINDS);
 export type RunKind = z.infer<typeof RunKind>;
 
-export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
+const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
 export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
 
@@ -29,7 +29,7 @@ const IsoTime = z.iso.datetime({ offset: true });
  * Write operations. `reply`/`note` add a conversation part; `attach`/`detach` link two objects
  * (contact ↔ company, file ↔ part); `untag`, `detach`, `unarchive`, `open`, `restore` exist for rollback.
  */
-export const WRITE_OPS = [
+const WRITE_OPS = [
   'create', 'update', 'reply', 'note', 'tag', 'untag', 'attach', 'detach',
   'close', 'open', 'assign', 'archive', 'unarchive', 'delete', 'restore',
 ] as const;
@@ -39,7 +39,7 @@ export type WriteOp = z.infer<typeof WriteOp>;
 /** Ops whose applied outcome is the Intercom object that stands for the source record itself. */
 export const RECORD_CREATING_OPS: readonly WriteOp[] = ['create', 'reply', 'note'];
 
-export const INTERCOM_RESOURCES = [
+const INTERCOM_RESOURCES = [
   'admin', 'team', 'contact', 'company', 'conversation', 'conversation_part', 'ticket', 'ticket_part',
   'ticket_type', 'tag', 'data_attribute', 'conversation_attribute', 'contact_note',
   'help_center_collection', 'article', 'custom_object_instance',
@@ -94,11 +94,11 @@ export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
 );
 
-export const SourceId = z.string().min(1);
+const SourceId = z.string().min(1);
 
 /** The write a rollback intent undoes: the intent it reverses in the target run. */
-export const UndoRef = z.object({ runId: RunId, seq: z.number().int().positive(), op: WriteOp });
-export type UndoRef = z.infer<typeof UndoRef>;
+const UndoRef = z.object({ runId: RunId, seq: z.number().int().positive(), op: WriteOp });
+type UndoRef = z.infer<typeof UndoRef>;
 
 export const SourceDescription = z.object({
   /** `sql`, `sqlite`, `soap`… */
@@ -130,7 +130,7 @@ export const FormatVersion = z.union([z.literal(0), z.literal(1), z.literal(2)])
 export type FormatVersion = z.infer<typeof FormatVersion>;
 
 /** Reads a format-0 object (a journal line or run.json written before `v`): the shapes are unchanged. */
-export function upgradeFormat0(json: Record<string, unknown>): Record<string, unknown> {
+function upgradeFormat0(json: Record<string, unknown>): Record<string, unknown> {
   return { ...json, v: 0 };
 }
 
@@ -252,23 +252,23 @@ export type RecordEntry = z.infer<typeof RecordEntry>;
  * Watermark and checkpoint entries were written by older versions (delta finds changes by record
  * fingerprints, and a resume by the journal's records): still parsed so old journals read, then ignored.
  */
-export const WatermarkEntry = z.object({
+const WatermarkEntry = z.object({
   ...EntryBase,
   type: z.literal('watermark'),
   objectType: ObjectType,
   value: WatermarkValue,
 });
-export type WatermarkEntry = z.infer<typeof WatermarkEntry>;
+type WatermarkEntry = z.infer<typeof WatermarkEntry>;
 
-export const CheckpointEntry = z.object({
+const CheckpointEntry = z.object({
   ...EntryBase,
   type: z.literal('checkpoint'),
   phase: z.string().min(1),
   data: JsonValue.optional(),
 });
-export type CheckpointEntry = z.infer<typeof CheckpointEntry>;
+type CheckpointEntry = z.infer<typeof CheckpointEntry>;
 
-export const RunStatusEntry = z.object({
+const RunStatusEntry = z.object({
   ...EntryBase,
   type: z.literal('run-status'),
   status: RunStatus,
@@ -281,7 +281,7 @@ export const RunStatusEntry = z.object({
    */
   run: RunOrigin.optional(),
 });
-export type RunStatusEntry = z.infer<typeof RunStatusEntry>;
+type RunStatusEntry = z.infer<typeof RunStatusEntry>;
 
 export const JournalEntry = z.discriminatedUnion('type', [
   IntentEntry, OutcomeEntry, RecordEntry, WatermarkEntry, CheckpointEntry, RunStatusEntry,

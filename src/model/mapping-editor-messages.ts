@@ -61,7 +61,7 @@ const Stamp = z.object({ by: z.string(), at: z.string(), hash: z.string() });
 /** A value as shown in the preview: text, number, boolean or nothing (dates arrive as ISO text). */
 const ShownValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
-export const PreviewCell = z.object({
+const PreviewCell = z.object({
   source: z.string(),
   label: z.string(),
   target: z.string(),
@@ -70,7 +70,7 @@ export const PreviewCell = z.object({
   nearLimit: z.boolean(),
   issues: z.array(z.object({ severity: z.enum(['error', 'warning']), message: z.string() })),
 });
-export type PreviewCell = z.infer<typeof PreviewCell>;
+type PreviewCell = z.infer<typeof PreviewCell>;
 
 /**
  * What a reviewer knows a source record by: its kind, its number or name, and a detail (a subject, a

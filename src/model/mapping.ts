@@ -54,14 +54,14 @@ export const Transform = z.object({
 });
 export type Transform = z.infer<typeof Transform>;
 
-export const ProposalSource = z.enum(['default', 'heuristic', 'ai', 'person']);
+const ProposalSource = z.enum(['default', 'heuristic', 'ai', 'person']);
 
-export const Proposal = z.object({
+const Proposal = z.object({
   by: ProposalSource,
   confidence: z.number().min(0).max(1),
   reason: z.string(),
 });
-export type Proposal = z.infer<typeof Proposal>;
+type Proposal = z.infer<typeof Proposal>;
 
 export const FieldMapping = z.object({
   /** A field of the canonical source record (src/model/source.ts), or `custom:<fieldId>`. */
@@ -79,7 +79,7 @@ export type FieldMapping = z.infer<typeof FieldMapping>;
 export type FieldMappingInput = z.input<typeof FieldMapping>;
 
 /** A custom field of SmarterTrack is a mapping's source as `custom:<fieldId>`. */
-export const CUSTOM_FIELD_PREFIX = 'custom:';
+const CUSTOM_FIELD_PREFIX = 'custom:';
 
 export function customFieldSource(fieldId: number): string {
   return `${CUSTOM_FIELD_PREFIX}${fieldId}`;
@@ -116,7 +116,7 @@ export type ObjectMapping = z.infer<typeof ObjectMapping>;
 
 export const ConversationState = z.enum(['open', 'closed', 'snoozed']);
 
-export const ValueMaps = z.object({
+const ValueMaps = z.object({
   /** SmarterTrack status name → Intercom conversation state. */
   ticketStatus: z.record(z.string(), ConversationState).default({}),
   /** SmarterTrack priority name → whether the conversation is marked priority. */
@@ -128,7 +128,7 @@ export const ValueMaps = z.object({
     .object({ mode: z.enum(['team', 'attribute']).default('attribute'), values: z.record(z.string(), z.string()).default({}) })
     .default({ mode: 'attribute', values: {} }),
 });
-export type ValueMaps = z.infer<typeof ValueMaps>;
+type ValueMaps = z.infer<typeof ValueMaps>;
 
 export const MappingOptions = z.object({
   includeDeletedTickets: z.boolean().default(false),
@@ -145,19 +145,19 @@ export const MappingOptions = z.object({
 });
 export type MappingOptions = z.infer<typeof MappingOptions>;
 
-export const ReviewStamp = z.object({ by: z.string().min(1), at: z.iso.datetime(), hash: z.string().regex(/^[0-9a-f]{64}$/) });
-export type ReviewStamp = z.infer<typeof ReviewStamp>;
+const ReviewStamp = z.object({ by: z.string().min(1), at: z.iso.datetime(), hash: z.string().regex(/^[0-9a-f]{64}$/) });
+type ReviewStamp = z.infer<typeof ReviewStamp>;
 
 /** draft → reviewed (allows a sample) → approved (allows full and delta). */
 export const ReviewStatus = z.enum(['draft', 'reviewed', 'approved']);
 export type ReviewStatus = z.infer<typeof ReviewStatus>;
 
-export const Review = z.object({
+const Review = z.object({
   status: ReviewStatus.default('draft'),
   reviewed: ReviewStamp.optional(),
   approved: ReviewStamp.optional(),
 });
-export type Review = z.infer<typeof Review>;
+type Review = z.infer<typeof Review>;
 
 export const MAPPING_FORMAT_VERSION = 1;
 

@@ -41,7 +41,7 @@ const soapSource = z.strictObject({
 export const sourceConfigSchema = z.discriminatedUnion('kind', [sqlServerSource, sqliteSource, soapSource]);
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 
-export const intercomConfigSchema = z.strictObject({
+const intercomConfigSchema = z.strictObject({
   region: z.enum(INTERCOM_REGIONS).default('us'),
   apiVersion: z.literal('2.16').default('2.16'),
   /** Overrides the regional host: a local sandbox for a rehearsal, or a proxy. */
@@ -59,7 +59,7 @@ export const aiConfigSchema = z.strictObject({
 });
 export type AiConfig = z.infer<typeof aiConfigSchema>;
 
-export const runConfigSchema = z.strictObject({
+const runConfigSchema = z.strictObject({
   /** Records in flight per access token. */
   concurrency: z.number().int().min(1).max(64).default(RECORDS_IN_FLIGHT),
   sampleSize: z.number().int().min(1).max(10_000).default(SAMPLE_TICKETS),
@@ -78,7 +78,6 @@ export const migrationConfigSchema = z.strictObject({
   run: runConfigSchema.prefault({}),
 });
 export type MigrationConfig = z.infer<typeof migrationConfigSchema>;
-export type MigrationConfigInput = z.input<typeof migrationConfigSchema>;
 
 /** Parses file text; the error names the offending path so the user can fix the file. */
 export function parseMigrationConfig(text: string): MigrationConfig {

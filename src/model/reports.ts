@@ -12,7 +12,7 @@ const ReportSource = z.object({
   location: z.string(),
   tablePrefix: z.string(),
 });
-export type ReportSource = z.infer<typeof ReportSource>;
+type ReportSource = z.infer<typeof ReportSource>;
 
 /** A run, or the workspace's current state: the latest record entry per source record across runs. */
 export const ReconciliationScope = z.discriminatedUnion('mode', [

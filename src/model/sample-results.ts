@@ -17,8 +17,8 @@ export const SampleField = z.object({ label: z.string(), value: z.string() });
 export type SampleField = z.infer<typeof SampleField>;
 
 /** A field Intercom does not hold as the source and the map say it should (the reconciliation's check). */
-export const SampleMismatch = z.object({ field: z.string(), expected: z.string(), actual: z.string() });
-export type SampleMismatch = z.infer<typeof SampleMismatch>;
+const SampleMismatch = z.object({ field: z.string(), expected: z.string(), actual: z.string() });
+type SampleMismatch = z.infer<typeof SampleMismatch>;
 
 /** The Intercom object a migrated record became, as read back after the run. */
 export const SampleIntercomObject = z.object({

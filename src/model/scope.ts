@@ -63,7 +63,7 @@ export const Problem = z.object({
 });
 export type Problem = z.infer<typeof Problem>;
 
-export const EstimateLine = z.object({
+const EstimateLine = z.object({
   object: z.string(),
   calls: z.number().int().nonnegative(),
   how: z.string(),

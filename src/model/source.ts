@@ -55,7 +55,7 @@ const UserBase = z.object({
   roleNames: z.array(z.string()),
 });
 
-export const GroupMembership = z.object({
+const GroupMembership = z.object({
   departmentId: Id,
   groupId: Id,
   isGroupAdmin: z.boolean(),
@@ -78,14 +78,14 @@ export type EndUser = z.infer<typeof EndUser>;
 export const QueueUser = UserBase.extend({ kind: z.literal('queue') });
 export type QueueUser = z.infer<typeof QueueUser>;
 
-export const OrganizationFilter = z.object({
+const OrganizationFilter = z.object({
   id: Id,
   type: Text,
   kind: z.enum(['email', 'domain', 'user', 'phone', 'unknown']),
   value: Text,
   userId: Id.nullable(),
 });
-export type OrganizationFilter = z.infer<typeof OrganizationFilter>;
+type OrganizationFilter = z.infer<typeof OrganizationFilter>;
 
 export const Organization = z.object({
   id: Id,

@@ -6,11 +6,11 @@ import path from 'node:path';
  */
 export const MIGRATION_DIR = 'migration';
 export const CONFIG_FILE = 'config.json';
-export const MAPPING_FILE = 'mapping.json';
-export const TARGET_FILE = 'target.json';
+const MAPPING_FILE = 'mapping.json';
+const TARGET_FILE = 'target.json';
 export const RUNS_DIR = 'runs';
-export const REPORTS_DIR = 'reports';
-export const WORKSPACE_PLAN_FILE = 'workspace-plan.md';
+const REPORTS_DIR = 'reports';
+const WORKSPACE_PLAN_FILE = 'workspace-plan.md';
 
 /** The absolute paths under `<workspaceDir>/migration/`. */
 export function migrationPaths(workspaceDir: string) {

@@ -18,7 +18,7 @@ import { sourceIdsOf } from './source-ids';
 import { migrationPaths } from '../model/workspace-paths';
 
 /** How many unaccounted ids a type lists in the JSON and Markdown; the CSV has them all. */
-export const UNACCOUNTED_ID_CAP = 100;
+const UNACCOUNTED_ID_CAP = 100;
 
 export interface ReconciliationInput {
   ledger: Ledger;
@@ -40,7 +40,7 @@ export interface Reconciliation {
   rows: ReconciliationRow[];
 }
 
-export const DEFAULT_SAMPLE: SampleSize = 'all';
+const DEFAULT_SAMPLE: SampleSize = 'all';
 
 /**
  * Reconciles the ledger with the source and with Intercom. Counts come from the ledger's `record`
@@ -188,7 +188,7 @@ export function reconciliationCsv(rows: readonly ReconciliationRow[]): string {
   );
 }
 
-export function reconciliationBaseName(report: ReconciliationReport): string {
+function reconciliationBaseName(report: ReconciliationReport): string {
   return `reconciliation-${report.scope.mode === 'run' ? report.scope.runId : 'current'}`;
 }
 

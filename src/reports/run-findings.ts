@@ -6,7 +6,7 @@ import type { ObjectType } from '../model/object-types';
 // A run that completed with any of these is shown as a warning, never as a green check. Pure, so the
 // rules are unit-tested.
 
-export type FindingId = 'unmatchedAgents' | 'missingTeams' | 'failed' | 'skipped';
+type FindingId = 'unmatchedAgents' | 'missingTeams' | 'failed' | 'skipped';
 
 export interface Finding {
   id: FindingId;

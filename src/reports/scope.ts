@@ -259,7 +259,7 @@ export function preflightOf(facts: PreflightFacts | null, now: Date): Preflight 
  * assign and one close where they apply, one tag per conversation (the migration tag). Attachments
  * of a first message (POST /conversations takes no files) ride on the next part; not counted apart.
  */
-export function estimateCalls(counts: ObjectCounts, v: SourceVolumes, requestsPerMinute: number = SCOPE_LIMITS.requestsPerMinute): Estimate {
+function estimateCalls(counts: ObjectCounts, v: SourceVolumes, requestsPerMinute: number = SCOPE_LIMITS.requestsPerMinute): Estimate {
   const n = (k: keyof ObjectCounts) => counts[k] ?? 0;
   const tickets = n('tickets');
   const chats = n('liveChats');

@@ -93,7 +93,7 @@ export interface RunningSandbox {
 
 /** Lags by default, so every test meets an index and an archive queue that trail the writes, as Intercom's do. */
 export const DEFAULT_SEARCH_LAG_MS = 3000;
-export const DEFAULT_ARCHIVE_LAG_MS = 2000;
+const DEFAULT_ARCHIVE_LAG_MS = 2000;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const seed = options.seedFile ? readSeedFile(options.seedFile) : DEFAULT_SEED;

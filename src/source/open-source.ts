@@ -19,7 +19,7 @@ export class SourceCredentialsError extends SourceAccessError {
 }
 
 /** The environment variable holding the SQL Server / Web Services password when no option gives it. */
-export const PASSWORD_ENV = 'SMARTERTRACK_PASSWORD';
+const PASSWORD_ENV = 'SMARTERTRACK_PASSWORD';
 
 export interface OpenSourceOptions {
   /** SQL: the App_Data-like folder of attachment files. Web Services: the download cache (default: a temporary folder). */

@@ -7,7 +7,7 @@ import { CLOCK_ENV, fixedClock } from '../../src/model/clock';
  */
 export const TEST_NOW = new Date('2026-11-28T12:00:00Z');
 export const testClock = fixedClock(TEST_NOW);
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 
 /** `days` before the pinned now. */
 export const daysBefore = (days: number): Date => new Date(TEST_NOW.getTime() - days * DAY_MS);

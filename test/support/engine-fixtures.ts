@@ -24,7 +24,7 @@ import { seedForSource } from '../fixtures/dataset/sandbox-seed';
  */
 export const SEARCH_SETTLE_MS = DEFAULT_SEARCH_LAG_MS + 1_000;
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
 export interface Dataset {

@@ -16,7 +16,7 @@ export function exitCodeOf(result: MigrationResult): ExitCode {
   return failedRecords(result) > 0 ? ExitCode.SomeRecordsFailed : ExitCode.Done;
 }
 
-export function failedRecords(result: MigrationResult): number {
+function failedRecords(result: MigrationResult): number {
   return Object.values(result.counts).reduce((n, c) => n + (c?.failed ?? 0), 0);
 }
 

@@ -93,7 +93,7 @@ function printOf(plan: PlannedConversation): string {
  * Folds the parts Intercom cannot hold (over its 500-part cap) into one final note, so the
  * transcript is complete even when the conversation is not.
  */
-export function capParts(parts: PlannedPart[], attachmentNotes: number, actingAdminId: string): PlannedPart[] {
+function capParts(parts: PlannedPart[], attachmentNotes: number, actingAdminId: string): PlannedPart[] {
   const room = MAX_CONVERSATION_PARTS - 1 - RESERVED_PARTS - attachmentNotes;
   if (parts.length <= room) return parts;
   const kept = parts.slice(0, room - 1);

@@ -6,7 +6,7 @@ import { migrateRecord } from '../record-outcome';
 import { journaledWrite } from '../write';
 
 /** A tag the run uses: its id, and whether it was in Intercom before the migration (then it is never deleted). */
-export interface TagRef {
+interface TagRef {
   id: string;
   existedBefore: boolean;
 }
@@ -29,7 +29,7 @@ function existingTags(ctx: RunContext): Promise<Map<string, string>> {
  * Intercom (found, never written, so rollback leaves it), or one created now. Records running in
  * parallel share one lookup and one creation per name.
  */
-export function tagFor(ctx: RunContext, name: string): Promise<TagRef> {
+function tagFor(ctx: RunContext, name: string): Promise<TagRef> {
   const key = name.trim().toLowerCase();
   const known = ctx.tags.get(key);
   // Possibly still being looked up or created by another record: wait for it without holding a slot.

@@ -41,7 +41,7 @@ export function seconds(iso: string | null, fallback: number): number {
 const DAY = 86_400;
 
 /** `seconds`, naming the record and column when its date is before 1970 or in the future. */
-export function checkedSeconds(ctx: RunContext, iso: string | null, fallback: number, what: string): number {
+function checkedSeconds(ctx: RunContext, iso: string | null, fallback: number, what: string): number {
   const value = iso ? toUnixSeconds(iso) : null;
   if (value !== null && value < 0) ctx.progress.warn(`${what}: ${iso} is before 1970; ${fallback > 0 ? new Date(fallback * 1000).toISOString() : '1970-01-01'} is used instead`);
   else if (value !== null && value > unixSeconds(ctx.clock) + DAY) ctx.progress.warn(`${what}: ${iso} is in the future; kept as it is`);
@@ -72,7 +72,7 @@ function partOf(ctx: RunContext, item: ThreadItem, fallbackTime: number): Planne
 }
 
 /** A ticket thread as an Intercom conversation: the first customer message opens it. */
-export async function planTicket(inputs: PlanInputs, thread: TicketThread): Promise<PlannedConversation> {
+async function planTicket(inputs: PlanInputs, thread: TicketThread): Promise<PlannedConversation> {
   const { ctx } = inputs;
   const t = thread.ticket;
   const label = `ticket ${t.number ?? t.id}`;
@@ -130,7 +130,7 @@ export async function planTicket(inputs: PlanInputs, thread: TicketThread): Prom
  * which says in our words that it is one, and the agent's first message follows as an admin reply
  * with its original time. The record is journaled with `opener`, so the reconciliation counts both.
  */
-export function placeholderOpener(label: string, kind: OpenerKind, hasItems: boolean, subject: string | null): string {
+function placeholderOpener(label: string, kind: OpenerKind, hasItems: boolean, subject: string | null): string {
   const why = kind === 'agent-opened'
     ? `${label} was opened by an agent in SmarterTrack; the agent's first message follows`
     : hasItems ? `${label} has no customer message in SmarterTrack; its first item follows` : `${label} has no messages in SmarterTrack`;

@@ -10,7 +10,7 @@ export interface WebviewHtmlInput {
 }
 
 /** A fresh nonce per document: 128 random bits. */
-export function makeNonce(): string {
+function makeNonce(): string {
   return randomBytes(16).toString('base64url');
 }
 

@@ -41,13 +41,6 @@ export const CompanyLookup = z.union([
   z.looseObject({ type: z.string().nullish(), data: z.array(Company), pages: Pages.nullish(), total_count: z.number().nullish() }),
 ]);
 
-export const CompanyList = z.looseObject({
-  type: z.string().nullish(),
-  data: z.array(Company),
-  pages: Pages.nullish(),
-  total_count: z.number().nullish(),
-});
-
 /** GET /contacts/{id}/companies: the spec names the array `companies`; accept `data` too. */
 export const ContactCompanies = z.looseObject({
   type: z.string().nullish(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AddressableList, CustomAttributes, Id, Pages, SearchQuery, Timestamp } from './common';
+import { AddressableList, CustomAttributes, Id, Pages, Timestamp } from './common';
 
 /** Every writable contact field; an update may send any of them. */
 export const UpdateContactRequest = z.strictObject({
@@ -69,19 +69,3 @@ export const ContactArchiveState = z.looseObject({
   external_id: z.string().nullish(),
   archived: z.boolean(),
 });
-
-export const SearchRequest = z.strictObject({
-  query: SearchQuery,
-  pagination: z.strictObject({ per_page: z.number().int().min(1).max(150).optional(), starting_after: z.string().optional() }).optional(),
-  sort: z.strictObject({ field: z.string(), order: z.enum(['ascending', 'descending']) }).optional(),
-});
-export type SearchRequest = z.input<typeof SearchRequest>;
-
-export const ContactNote = z.looseObject({
-  type: z.string().nullish(),
-  id: Id,
-  created_at: Timestamp.nullish(),
-  body: z.string().nullish(),
-  contact: z.looseObject({ id: Id }).nullish(),
-});
-export type ContactNote = z.infer<typeof ContactNote>;

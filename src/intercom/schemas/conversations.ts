@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CustomAttributes, Id, Pages, Timestamp } from './common';
 
 const AttachmentUrls = z.array(z.string().min(1)).max(10);
-export const AttachmentFile = z.strictObject({ name: z.string().min(1), content_type: z.string().min(1), data: z.string() });
+const AttachmentFile = z.strictObject({ name: z.string().min(1), content_type: z.string().min(1), data: z.string() });
 const AttachmentFiles = z.array(AttachmentFile).max(10);
 
 /** POST /conversations: a conversation started by a contact (in-app only; HTML not supported in body). */
@@ -90,7 +90,7 @@ export type UpdateConversationRequest = z.input<typeof UpdateConversationRequest
 
 const Author = z.looseObject({ type: z.string().nullish(), id: Id.nullish(), name: z.string().nullish(), email: z.string().nullish() });
 
-export const PartAttachment = z.looseObject({
+const PartAttachment = z.looseObject({
   type: z.string().nullish(),
   name: z.string().nullish(),
   url: z.string().nullish(),

@@ -4,7 +4,7 @@ import type { Attachment } from '../../model/source';
 import type { PartView } from './intercom-parts';
 import type { FetchFile } from './types';
 
-export interface FileDifference {
+interface FileDifference {
   field: string;
   source: string;
   intercom: string;
@@ -19,7 +19,7 @@ export interface FileCheck {
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 /** The file's name as SmarterTrack shows it (the name it was sent with, else the one on disk). */
-export const sourceFileName = (att: Attachment): string => (att.originalName?.trim() || att.fileNameOnDisk?.trim() || `attachment ${att.id}`);
+const sourceFileName = (att: Attachment): string => (att.originalName?.trim() || att.fileNameOnDisk?.trim() || `attachment ${att.id}`);
 
 /**
  * A migrated file is on the conversation with the source's name, size and content. `preferred`: the

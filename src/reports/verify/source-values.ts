@@ -17,7 +17,7 @@ const UNCHECKED: Expected = { kind: 'unchecked' };
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 /** Text as a reader sees it: control characters carry nothing (the rule: removed, the rest kept). */
-export const visibleText = (text: string): string => text.replace(CONTROL, '').toWellFormed();
+const visibleText = (text: string): string => text.replace(CONTROL, '').toWellFormed();
 
 /** Seconds since 1970 of a source date (the readers give UTC ISO-8601), or of a typed date value. */
 export function secondsOf(value: string): number | null {

@@ -17,7 +17,7 @@ import type { Difference, Findings, SampleSize, VerifyInput } from './types';
  */
 
 /** The object types read back, in report order; messages, comments, lines and files are read with their conversation. */
-export const VERIFIED_TYPES = ['organizations', 'endUsers', 'tickets', 'ticketMessages', 'ticketComments', 'liveChats', 'chatMessages', 'callLogs', 'attachments', 'kbCategories', 'kbArticles'] as const satisfies readonly ObjectType[];
+const VERIFIED_TYPES = ['organizations', 'endUsers', 'tickets', 'ticketMessages', 'ticketComments', 'liveChats', 'chatMessages', 'callLogs', 'attachments', 'kbCategories', 'kbArticles'] as const satisfies readonly ObjectType[];
 
 /** Reads in flight at once: enough to hide latency, far below any rate limit. */
 const CONCURRENCY = 4;

@@ -27,7 +27,7 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
  * digits, and every other visible character (punctuation, symbols, emoji) is a word of its own, so a
  * comma the migration writes after a name does not hide the name, while "disk97%" is not "disk 97%".
  */
-export function splitWords(text: string): string[] {
+function splitWords(text: string): string[] {
   return text.normalize('NFC').replace(CONTROL, '').match(/[\p{L}\p{M}\p{N}]+|[^\s\p{L}\p{M}\p{N}\p{Cf}]/gu) ?? [];
 }
 

@@ -26,5 +26,3 @@ export function errorList(errors: IntercomErrorItem[], requestId: string = rando
 
 export const notFound = (message = 'Resource Not Found', code = 'not_found'): ApiError => new ApiError(404, code, message);
 export const badRequest = (code: string, message: string): ApiError => new ApiError(400, code, message);
-export const parameterInvalid = (message: string): ApiError => new ApiError(400, 'parameter_invalid', message);
-export const parameterMissing = (message: string): ApiError => new ApiError(400, 'parameter_not_found', message);

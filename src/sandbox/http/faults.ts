@@ -13,7 +13,7 @@ import { z } from 'zod';
  * `startSandbox({faults})`): a spec changed at run time (`POST /__sandbox/faults`) may name those
  * files again, never another one, and no error ever shows a file's content.
  */
-export const FAULT_KINDS = ['429', '500', '502', '503', 'slow', 'drop'] as const;
+const FAULT_KINDS = ['429', '500', '502', '503', 'slow', 'drop'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 const faultKindSchema = z.enum(FAULT_KINDS);
@@ -28,7 +28,7 @@ const scriptSchema = z.array(
     fault: faultKindSchema,
   }),
 );
-export type FaultScript = z.infer<typeof scriptSchema>;
+type FaultScript = z.infer<typeof scriptSchema>;
 
 export interface FaultPlan {
   probabilities: Partial<Record<FaultKind, number>>;
@@ -38,7 +38,7 @@ export interface FaultPlan {
 }
 
 /** The script files a spec names, resolved (so `a/../b.json` and `b.json` are the same file). */
-export function scriptFilesOf(spec: string | undefined): string[] {
+function scriptFilesOf(spec: string | undefined): string[] {
   return (spec ?? '').split(',').map((t) => t.trim()).filter((t) => t.startsWith('script:')).map((t) => path.resolve(t.slice('script:'.length)));
 }
 

@@ -7,7 +7,7 @@ import { ApiError } from './errors';
  */
 export const MAX_API_BODY_BYTES = 50 * 1024 * 1024; // base64 attachments ride in bodies
 export const MAX_CONTROL_BODY_BYTES = 64 * 1024;
-export const MAX_BODY_DEPTH = 32;
+const MAX_BODY_DEPTH = 32;
 
 export const bodyTooLarge = (limit: number): ApiError => new ApiError(400, 'parameter_invalid', `Request body is larger than ${limit} bytes`);
 

@@ -6,7 +6,7 @@
  */
 import { systemClock } from '../../model/clock';
 
-export const WINDOW_SECONDS = 10;
+const WINDOW_SECONDS = 10;
 
 export interface RateLimitVerdict {
   allowed: boolean;

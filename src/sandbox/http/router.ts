@@ -6,7 +6,7 @@ export interface Reply {
   raw?: { bytes: Buffer; contentType: string };
 }
 
-export interface RouteContext<S> {
+interface RouteContext<S> {
   method: string;
   path: string;
   params: Record<string, string>;

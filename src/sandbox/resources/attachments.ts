@@ -4,7 +4,7 @@ import type { Store } from '../state/store';
 import type { Attachment } from '../state/types';
 
 /** Intercom accepts at most 10 attachment URLs and 10 attachment files per request. */
-export const MAX_ATTACHMENTS = MAX_FILES_PER_PART;
+const MAX_ATTACHMENTS = MAX_FILES_PER_PART;
 
 const CONTENT_TYPES: Record<string, string> = {
   png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', pdf: 'application/pdf', txt: 'text/plain',

@@ -1,5 +1,4 @@
 import { ApiError, badRequest } from '../http/errors';
-import type { Store } from '../state/store';
 
 export type Body = Record<string, unknown>;
 
@@ -72,8 +71,4 @@ export function rejectUnknownKeys(body: Body, allowed: readonly string[]): void 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function checkEmail(email: string | null | undefined): void {
   if (email && !EMAIL.test(email)) throw withField(new ApiError(400, 'parameter_invalid', `Email '${email}' is not a valid email address`), 'email');
-}
-
-export function adminExists(store: Store, id: string): boolean {
-  return store.state.admins.some((a) => a.id === id);
 }

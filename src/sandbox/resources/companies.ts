@@ -11,7 +11,7 @@ import { renderCompany, renderContact, userCount } from './render';
 
 const COMPANY_FIELDS = ['name', 'company_id', 'plan', 'size', 'website', 'industry', 'custom_attributes', 'remote_created_at', 'update_last_request_at', 'monthly_spend'] as const;
 
-export const companyNotFound = (): ApiError => new ApiError(404, 'company_not_found', 'Company Not Found');
+const companyNotFound = (): ApiError => new ApiError(404, 'company_not_found', 'Company Not Found');
 
 export function findCompany(store: Store, id: string): Company {
   const company = store.state.companies[id];

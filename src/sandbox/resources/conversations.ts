@@ -34,7 +34,7 @@ export function requireAdmin(store: Store, body: Body): string {
 /** Conversations and tickets: a thread of parts. */
 type Thread = Pick<Conversation, 'parts' | 'updated_at'>;
 
-export function checkPartRoom(c: Thread): void {
+function checkPartRoom(c: Thread): void {
   // Intercom keeps at most 500 parts; the sandbox refuses the 501st (behaviour beyond is undocumented).
   if (c.parts.length >= MAX_CONVERSATION_PARTS) {
     throw new ApiError(422, 'conversation_part_limit_reached', `Conversation has reached the maximum of ${MAX_CONVERSATION_PARTS} parts`);
@@ -49,7 +49,7 @@ export function addPart(store: Store, c: Thread, part: Omit<ConversationPart, 'i
   c.updated_at = Math.max(c.updated_at, part.created_at, now);
 }
 
-export function findReplyingContact(store: Store, b: Body): string {
+function findReplyingContact(store: Store, b: Body): string {
   const byId = optId(b, 'intercom_user_id');
   const byExternal = optId(b, 'user_id');
   const byEmail = optString(b, 'email');

@@ -4,7 +4,7 @@ import type { Store } from '../state/store';
 import { withField } from './common';
 
 /** The engine's own limit (src/model/intercom-limits.ts): the sandbox enforces what the run assumes. */
-export const MAX_STRING_VALUE = MAX_ATTRIBUTE_STRING;
+const MAX_STRING_VALUE = MAX_ATTRIBUTE_STRING;
 
 function invalid(name: string, message: string): ApiError {
   return withField(new ApiError(400, 'parameter_invalid', message), `custom_attributes.${name}`);

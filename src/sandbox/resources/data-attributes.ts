@@ -6,7 +6,7 @@ import type { DataAttribute } from '../state/types';
 import { versionAtLeast } from '../http/version';
 import { bodyObject, optBool, optString, requireString } from './common';
 
-export { MAX_CUSTOM_ATTRIBUTES };
+;
 const DATA_TYPES = ['string', 'integer', 'float', 'boolean', 'datetime', 'date', 'options'];
 /** Letters, digits, currency symbols and hyphens (Intercom's rule); spaces and underscores are accepted in practice. */
 const NAME_PATTERN = /^[\p{L}\p{N}\p{Sc} _-]+$/u;

@@ -67,7 +67,7 @@ function firstAfter<T>(items: readonly T[], order: ListOrder<T>, after: Position
   return lo;
 }
 
-export function clampPerPage(raw: unknown, fallback: number, max: number): number {
+function clampPerPage(raw: unknown, fallback: number, max: number): number {
   const n = typeof raw === 'string' ? Number(raw) : typeof raw === 'number' ? raw : NaN;
   if (!Number.isInteger(n) || n < 1) return fallback;
   if (n > max) throw badRequest('parameter_invalid', `per_page must be less than or equal to ${max}`);

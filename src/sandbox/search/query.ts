@@ -7,7 +7,7 @@ import { badRequest } from '../http/errors';
  * an operator the field's type does not take, or a value of the wrong type (`"foobar"` for a date),
  * is a 400, as Intercom answers, not an empty result.
  */
-export const FIELD_OPERATORS = ['=', '!=', 'IN', 'NIN', '<', '<=', '>', '>=', '~', '!~', '^', '$'] as const;
+const FIELD_OPERATORS = ['=', '!=', 'IN', 'NIN', '<', '<=', '>', '>=', '~', '!~', '^', '$'] as const;
 export type FieldOperator = (typeof FIELD_OPERATORS)[number];
 export type FieldType = 'string' | 'integer' | 'date' | 'boolean';
 

@@ -10,7 +10,7 @@ import { messageOf } from '../../model/error-message';
 export const logFileOf = (stateFile: string): string => `${stateFile}.wal`;
 
 /** Compact once the log holds this much, or as much as the state file when that is larger. */
-export const DEFAULT_COMPACT_AFTER_BYTES = 16 * 1024 * 1024;
+const DEFAULT_COMPACT_AFTER_BYTES = 16 * 1024 * 1024;
 
 export interface Recovered {
   state: SandboxState;

@@ -13,7 +13,7 @@ import type { Conversation, SandboxState } from './types';
  * same state again.
  */
 const pathSchema = z.array(z.string());
-export const logOpSchema = z.discriminatedUnion('op', [
+const logOpSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('set'), path: pathSchema, value: z.unknown() }),
   z.object({ op: z.literal('delete'), path: pathSchema }),
   // A conversation (or ticket) whose earlier parts are already logged: its fields, and only its new parts.

@@ -8,7 +8,7 @@ import { adminSchema, helpCenterSchema, segmentSchema, teamSchema, workspaceSche
  * What Intercom does not let the API create (workspace, admins, teams, help centers, custom object
  * types) comes from a seed: the built-in one below, or a JSON file with the same shape.
  */
-export const seedSchema = z.object({
+const seedSchema = z.object({
   workspace: workspaceSchema.partial().default({}),
   admins: z.array(adminSchema).optional(),
   teams: z.array(teamSchema).optional(),

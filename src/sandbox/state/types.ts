@@ -45,7 +45,7 @@ export const helpCenterSchema = z.object({
 
 export const segmentSchema = z.object({ id: z.string(), name: z.string(), tag_ids: z.array(z.string()) });
 
-export const contactSchema = z.object({
+const contactSchema = z.object({
   id: z.string(),
   role: z.enum(['user', 'lead']),
   external_id: nullableString,
@@ -68,7 +68,7 @@ export const contactSchema = z.object({
   searchable_at_ms: z.number(),
 });
 
-export const companySchema = z.object({
+const companySchema = z.object({
   id: z.string(),
   company_id: z.string(),
   name: nullableString,
@@ -88,9 +88,9 @@ export const companySchema = z.object({
   archive_at_ms: z.number().optional(),
 });
 
-export const tagSchema = z.object({ id: z.string(), name: z.string(), created_at: z.number().int() });
+const tagSchema = z.object({ id: z.string(), name: z.string(), created_at: z.number().int() });
 
-export const dataAttributeSchema = z.object({
+const dataAttributeSchema = z.object({
   id: z.number().int(),
   model: z.enum(['contact', 'company']),
   name: z.string(),
@@ -103,7 +103,7 @@ export const dataAttributeSchema = z.object({
   updated_at: z.number().int(),
 });
 
-export const conversationAttributeSchema = z.object({
+const conversationAttributeSchema = z.object({
   id: z.number().int(),
   name: z.string(),
   description: z.string(),
@@ -118,7 +118,7 @@ export const conversationAttributeSchema = z.object({
   updated_at: z.number().int(),
 });
 
-export const attachmentSchema = z.object({
+const attachmentSchema = z.object({
   type: z.literal('upload'),
   name: z.string(),
   url: z.string(),
@@ -128,9 +128,9 @@ export const attachmentSchema = z.object({
   height: nullableInt,
 });
 
-export const authorSchema = z.object({ type: z.string(), id: z.string() });
+const authorSchema = z.object({ type: z.string(), id: z.string() });
 
-export const conversationPartSchema = z.object({
+const conversationPartSchema = z.object({
   id: z.string(),
   part_type: z.string(),
   body: nullableString,
@@ -143,7 +143,7 @@ export const conversationPartSchema = z.object({
   skip_notifications: z.boolean().optional(),
 });
 
-export const conversationSchema = z.object({
+const conversationSchema = z.object({
   id: z.string(),
   message_id: z.string(),
   title: nullableString,
@@ -205,7 +205,7 @@ export const ticketTypeSchema = z.object({
 });
 
 /** A workspace's ticket states: each belongs to the ticket-type categories listed (not to single types). */
-export const ticketStateSchema = z.object({
+const ticketStateSchema = z.object({
   id: z.string(),
   category: z.enum(['submitted', 'in_progress', 'waiting_on_customer', 'resolved']),
   internal_label: z.string(),
@@ -236,7 +236,7 @@ export const ticketSchema = z.object({
   searchable_at_ms: z.number(),
 });
 
-export const collectionSchema = z.object({
+const collectionSchema = z.object({
   id: z.string(),
   name: z.string(),
   description: nullableString,
@@ -248,7 +248,7 @@ export const collectionSchema = z.object({
   updated_at: z.number().int(),
 });
 
-export const articleSchema = z.object({
+const articleSchema = z.object({
   id: z.string(),
   title: z.string(),
   description: nullableString,
@@ -262,7 +262,7 @@ export const articleSchema = z.object({
   updated_at: z.number().int(),
 });
 
-export const customObjectInstanceSchema = z.object({
+const customObjectInstanceSchema = z.object({
   id: z.string(),
   type: z.string(),
   external_id: z.string(),

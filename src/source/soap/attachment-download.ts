@@ -18,7 +18,7 @@ import { messageOf } from '../../model/error-message';
  * <cache>/Attachments/Tickets/<fileNameOnDisk> (shared by deduplicated rows), written to a
  * temporary name and renamed once the size checks pass.
  */
-export const WEB_LOGIN = { path: 'Login.aspx', userField: 'username', passwordField: 'password' } as const;
+const WEB_LOGIN = { path: 'Login.aspx', userField: 'username', passwordField: 'password' } as const;
 
 export interface DownloadRequest {
   fileId: number;

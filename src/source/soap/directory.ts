@@ -1,4 +1,4 @@
-import type { Agent, Brand, Department, EndUser, Group, QueueUser } from '../../model/source';
+import type { Agent, Brand, Department, Group, QueueUser } from '../../model/source';
 import { child, items, text, type SoapValue, type XmlNode } from './envelope';
 import { SoapOperationError } from './errors';
 import { KeyValues } from './key-values';
@@ -23,7 +23,7 @@ export interface Directory {
 }
 
 /** User properties requested from GetUsersProperties (keys ASSUMED to follow the st_Users columns). */
-export const USER_PROPERTY_KEYS = [
+const USER_PROPERTY_KEYS = [
   'UserName', 'Email', 'DisplayName', 'PhoneNumber', 'Language', 'DateCreatedUTC', 'DateLastLoginUTC', 'IsDeleted', 'IsEmailVerified',
   'IsLockedOut', 'IsPrimaryAdmin',
 ] as const;
@@ -140,4 +140,4 @@ export async function readDirectory(client: SoapClient, concurrency: number): Pr
   };
 }
 
-export type { EndUser };
+;

@@ -1,7 +1,7 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { SERVICES, credentialNames, type ServiceName } from './services';
 
-export const SOAP11_NAMESPACE = 'http://schemas.xmlsoap.org/soap/envelope/';
+const SOAP11_NAMESPACE = 'http://schemas.xmlsoap.org/soap/envelope/';
 
 /** A parameter value: scalars become text, string lists become ArrayOfString (<string> items). */
 export type SoapValue = string | number | boolean | readonly string[] | null;

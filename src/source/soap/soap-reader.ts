@@ -44,7 +44,7 @@ export interface SoapReaderOptions {
 }
 
 /** What the Web Services cannot give (reference notes 2.7–2.11), listed by describe() and so by the scope report. */
-export const NOT_AVAILABLE = [
+const NOT_AVAILABLE = [
   'end users without tickets (no list-users operation; users are found through their tickets)',
   'live chats and chat messages (no chat service)',
   'tags (no operation)',

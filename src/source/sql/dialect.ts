@@ -2,7 +2,7 @@
  * What differs between SQL engines, kept in one seam so a new engine (SQL Server, later MySQL or
  * PostgreSQL) only adds a dialect and a connection; the reader's queries are built through it.
  */
-export interface SelectPage {
+interface SelectPage {
   select: string[];
   from: string;
   where: string[];

@@ -29,7 +29,7 @@ export class SourceUnreachableError extends SourceAccessError {
 }
 
 /** host:port/database, for messages and reports (no credentials). */
-export function describeTarget(t: Pick<MssqlTarget, 'host' | 'port' | 'database'>): string {
+function describeTarget(t: Pick<MssqlTarget, 'host' | 'port' | 'database'>): string {
   return `${t.host}:${t.port}/${t.database}`;
 }
 

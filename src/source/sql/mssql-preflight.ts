@@ -7,7 +7,7 @@ import { messageOf } from '../../model/error-message';
  * Pre-flight facts of a SQL Server source, by SELECT only. Each query may be refused (msdb and the
  * sys views need permissions a read-only login may lack): a refusal is reported, never fatal.
  */
-export const PREFLIGHT_SQL = {
+const PREFLIGHT_SQL = {
   server:
     "SELECT @@VERSION AS version, CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS product_version, " +
     "CAST(SERVERPROPERTY('Edition') AS nvarchar(128)) AS edition, DB_NAME() AS database_name",

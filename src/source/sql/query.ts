@@ -14,7 +14,7 @@ export class Params {
   }
 }
 
-export interface Selected {
+interface Selected {
   readonly expr: string;
   readonly type: ColumnType;
 }

@@ -60,7 +60,7 @@ const dateValue = raw.transform((v, ctx): string | null => {
   }
 });
 
-export const columnSchemas = { int: intValue, bool: boolValue, text: textValue, date: dateValue } as const;
+const columnSchemas = { int: intValue, bool: boolValue, text: textValue, date: dateValue } as const;
 
 type Out<T extends ColumnType> = z.output<(typeof columnSchemas)[T]>;
 export type TypedRow<C extends Record<string, ColumnType>> = { [K in keyof C]: Out<C[K]> };

@@ -194,5 +194,3 @@ export const SCHEMA = {
 
 export type LogicalTable = keyof typeof SCHEMA;
 export type ColumnOf<T extends LogicalTable> = keyof (typeof SCHEMA)[T]['columns'] & string;
-
-export const REQUIRED_TABLES = (Object.keys(SCHEMA) as LogicalTable[]).filter((t) => SCHEMA[t].required);

@@ -32,7 +32,7 @@ export class SourceBusyError extends SourceUnreadableError {
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
-export const HEADER_BYTES = 100;
+const HEADER_BYTES = 100;
 
 /** The part of the 100-byte header (sqlite.org/fileformat2.html, 1.3) the guard reads. */
 const headerSchema = z.object({
@@ -44,7 +44,7 @@ const headerSchema = z.object({
 });
 export type DatabaseHeader = z.infer<typeof headerSchema> & { walMode: boolean };
 
-export function parseHeader(bytes: Buffer, file: string): DatabaseHeader {
+function parseHeader(bytes: Buffer, file: string): DatabaseHeader {
   if (bytes.length < HEADER_BYTES || bytes.toString('latin1', 0, 16) !== SQLITE_MAGIC) {
     throw new SourceCorruptError(`${file} is not a SQLite database (its first bytes are not "SQLite format 3"): pass the SmarterTrack database file, e.g. App_Data/SmarterTrack.db`);
   }
