@@ -3,8 +3,8 @@
 // default concurrency, and prints the achieved rate against the allowed one and the 429s seen
 // after the first window (the goal: none, and ≥ 95 % of the allowed rate). Takes about 200 s.
 //   npx tsx scripts/bench-client.ts [--creates N] [--limit N]
-import { startSandbox } from '../src/sandbox';
 import { IntercomClient } from '../src/intercom';
+import { startSandbox } from '../src/sandbox';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -4,9 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { IntentBody } from '../src/model/journal';
-import { openLedger, type BatchPolicy } from '../src/ledger';
+
+import { type BatchPolicy,openLedger } from '../src/ledger';
 import { LedgerIndex } from '../src/ledger/index-state';
+import type { IntentBody } from '../src/model/journal';
 
 const RECORDS = Number(process.argv[2] ?? 100_000);
 const source = { kind: 'sqlite', description: 'bench' };

@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+
 import { generateDataset } from '../test/fixtures/dataset/generate';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' }, 'page-size': { type: 'string' }, compare: { type: 'boolean' } } });

@@ -6,6 +6,7 @@
  *   node --expose-gc --import tsx scripts/bench-reader.ts …   (also reports the live heap after GC)
  */
 import { parseArgs } from 'node:util';
+
 import { openSource } from '../src/source/open-source';
 import type { SourceReader } from '../src/source/reader';
 import { parseSourceUrl } from '../src/source/source-url';

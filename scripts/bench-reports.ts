@@ -9,6 +9,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+
 import { IntercomClient } from '../src/intercom';
 import { openLedger } from '../src/ledger';
 import { buildDefaultMap } from '../src/mapping/default-map';

@@ -1,10 +1,11 @@
 // Measures the sandbox on loopback: requests/s it sustains (server in a child process, keep-alive
 // client here) with and without OpenAPI validation, and the validator's own cost per request.
 // Usage: npx tsx scripts/bench-sandbox.ts [requests per scenario, default 4000] [concurrency, default 16]
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess,spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+
 import { loadOpenApiValidator } from '../src/sandbox/openapi/validator';
 
 const N = Number(process.argv[2] ?? 4000);

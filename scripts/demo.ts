@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+
 import { startSandbox } from '../src/sandbox';
 import { openSource } from '../src/source/open-source';
 import { generateDataset } from '../test/fixtures/dataset/generate';

@@ -1,12 +1,12 @@
-import { targetLabel, type FieldMapping, type MappedObject, type MappingFile } from '../src/model/mapping';
+import { type FieldMapping, type MappedObject, type MappingFile,targetLabel } from '../src/model/mapping';
 import type { EditorState, WebviewMessage } from '../src/model/mapping-editor-messages';
 import { sourceFieldName } from '../src/model/source-field-name';
-import { button, h, select } from './dom';
 import { actionsMenuButton, type MenuItem } from './actions-menu';
+import { button, h, select } from './dom';
 import { draftOf, fieldEditor } from './field-editor';
 import { fieldNameNodes } from './field-name';
+import { type MenuAction,rowActions } from './row-actions';
 import { RowGrid } from './row-grid';
-import { rowActions, type MenuAction } from './row-actions';
 import type { Filter, Ui } from './ui-state';
 
 const FILTERS: { value: Filter; label: string }[] = [

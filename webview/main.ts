@@ -13,14 +13,15 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+
 import { MappedObject, type MappingFile } from '../src/model/mapping';
-import { HostMessage, WebviewMessage, type EditorState } from '../src/model/mapping-editor-messages';
+import { type EditorState,HostMessage, WebviewMessage } from '../src/model/mapping-editor-messages';
 import { append, button, focusInView, h, textfield } from './dom';
-import type { Ui } from './ui-state';
 import { fieldTable } from './field-table';
 import { PendingRequests } from './pending-requests';
 import { previewView } from './preview-view';
 import { sampleResultsView } from './sample-results-view';
+import type { Ui } from './ui-state';
 import { valueMapsView } from './value-maps-view';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void };

@@ -1,6 +1,6 @@
 import type { MappedObject } from '../src/model/mapping';
 import { focusInView } from './dom';
-import { moveCell, resolveCursor, type GridCell, type GridRow } from './grid-navigation';
+import { type GridCell, type GridRow,moveCell, resolveCursor } from './grid-navigation';
 import type { Ui } from './ui-state';
 
 /**

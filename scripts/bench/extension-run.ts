@@ -8,12 +8,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runMigration } from '../../src/engine/run-migration';
+
 import { ProgressCounter } from '../../src/engine/progress';
-import { configFromSettings } from '../../src/extension/settings';
+import { runMigration } from '../../src/engine/run-migration';
 import { intercomClientOf, runOptionsOf, sourceReaderOf } from '../../src/extension/run-inputs';
-import { migrationConfigSchema } from '../../src/model/migration-config';
+import { configFromSettings } from '../../src/extension/settings';
 import { systemClock } from '../../src/model/clock';
+import { migrationConfigSchema } from '../../src/model/migration-config';
 
 async function main(): Promise<void> {
   const [workspace, database, appData, url] = process.argv.slice(2);

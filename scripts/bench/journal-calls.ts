@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { JournalEntry, type IntentEntry } from '../../src/model/journal';
+
 import { MAX_FILES_PER_PART } from '../../src/engine/attachments';
 import { MAX_CONVERSATION_PARTS } from '../../src/model/intercom-limits';
+import { type IntentEntry,JournalEntry } from '../../src/model/journal';
 import type { TicketThread } from '../../src/model/source';
 
 /** The write intents of one run, and the Intercom id each applied one ended with. */

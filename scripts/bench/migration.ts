@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
+
 import { z } from 'zod';
+
 import { openLedger } from '../../src/ledger';
-import { DEFAULT_SEARCH_LAG_MS, startSandbox, type LoggedRequest } from '../../src/sandbox/index';
+import { DEFAULT_SEARCH_LAG_MS, type LoggedRequest,startSandbox } from '../../src/sandbox/index';
 import { openSource } from '../../src/source/open-source';
 import { generateDataset } from '../../test/fixtures/dataset/generate';
 import { snapshotOf } from '../../test/support/sandbox-snapshot';

@@ -27,7 +27,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchMigration, RATE_LIMIT_PER_10S, WORKSPACE_LIMIT_PER_10S, type MigrationBench } from './migration';
+
+import { benchMigration, type MigrationBench,RATE_LIMIT_PER_10S, WORKSPACE_LIMIT_PER_10S } from './migration';
 import { benchReaders, type ReaderFigures } from './reader';
 
 const { values } = parseArgs({

@@ -1,8 +1,9 @@
 // Compiles test/vscode/*.ts to out/test/vscode/*.js for the extension host (Node 24 in code-server,
 // Electron's Node on desktop). vscode is provided by the host; mocha is loaded from node_modules.
-import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+
+import { build } from 'esbuild';
 
 export const TEST_OUT_DIR = 'out/test/vscode';
 

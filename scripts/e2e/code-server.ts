@@ -1,5 +1,5 @@
 // Starts code-server in its own process group on 127.0.0.1 and stops the whole group.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess,spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';

@@ -4,11 +4,13 @@
 // (offline CI, this project's build machine) the script says so and exits 0, unless
 // ST2IC_REQUIRE_DESKTOP=1 makes the missing download a failure. `npm run test:e2e` runs the same
 // suite in code-server and needs no download.
-import { runTests } from '@vscode/test-electron';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+import { runTests } from '@vscode/test-electron';
+
 import { buildVscodeTests } from './build-tests';
 
 const DOWNLOAD_HOST = 'https://update.code.visualstudio.com/api/releases/stable';

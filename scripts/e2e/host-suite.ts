@@ -3,10 +3,12 @@
 // page exposes, codeAutomationLog (output) and codeAutomationExit (exit code).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import type { CodeServer } from './code-server';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { format } from 'node:util';
+
+import type { Browser } from 'playwright-core';
+
+import type { CodeServer } from './code-server';
 
 const NOISE = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|^(Resolving|Resolved|Creating a socket|Updating additional)|\/static\/out\/vs\/code\/browser\/workbench\//;
 

@@ -7,10 +7,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
-import { chromium, type Browser } from 'playwright-core';
+
+import { type Browser,chromium } from 'playwright-core';
+
 import { generateDataset } from '../../test/fixtures/dataset/generate';
 import { buildVscodeTests } from './build-tests';
-import { startCodeServer, type CodeServer } from './code-server';
+import { type CodeServer,startCodeServer } from './code-server';
 import { runHostSuite } from './host-suite';
 import { ensureToolchain } from './toolchain';
 

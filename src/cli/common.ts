@@ -1,11 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+
+import { intercomClientFor, type RunSettings,splitTokens } from '../engine/intercom-client';
 import type { IntercomClient } from '../intercom';
-import { intercomClientFor, splitTokens, type RunSettings } from '../engine/intercom-client';
 import { openSource, parseSourceUrl, type SourceReader } from '../source';
 import type { CliEnvironment } from './command';
 import { UsageError } from './exit-codes';
-import { resolveTarget, type IntercomTarget } from './target';
+import { type IntercomTarget,resolveTarget } from './target';
 
 export function workspaceOf(values: { workspace?: string }): string {
   return path.resolve(values.workspace ?? '.');

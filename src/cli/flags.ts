@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+
+import { messageOf } from '../model/error-message';
 import { SAMPLE_TICKETS } from '../model/run-defaults';
 import { UsageError } from './exit-codes';
-import { messageOf } from '../model/error-message';
 
 /**
  * Every flag the CLI knows, declared once: parsing, `st2ic <verb> --help` and the README's command

@@ -1,10 +1,10 @@
 import { clockFromEnvironment } from '../model/clock';
+import { messageOf } from '../model/error-message';
 import type { CliEnvironment } from './command';
 import { commands } from './commands';
 import { ExitCode, UsageError } from './exit-codes';
 import { verbHelp } from './flags';
 import { problemOf } from './problems';
-import { messageOf } from '../model/error-message';
 
 const HELP = `st2ic: migrate a SmarterTrack help desk into Intercom
 

@@ -1,5 +1,5 @@
+import { type ProgressSink, type RecordOutcomeKind,waitingWords } from '../engine/progress';
 import type { IntercomClient } from '../intercom';
-import { waitingWords, type ProgressSink, type RecordOutcomeKind } from '../engine/progress';
 import type { ObjectType } from '../model/object-types';
 
 type Counts = Record<RecordOutcomeKind, number>;

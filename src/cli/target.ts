@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { REGION_BASE_URLS, type Region } from '../intercom';
+
 import { readTarget, targetPath } from '../engine/target-binding';
+import { type Region,REGION_BASE_URLS } from '../intercom';
 import { UsageError } from './exit-codes';
 
 /** Where Intercom requests go, and how the user named it (shown before anything is planned or sent). */

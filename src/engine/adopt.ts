@@ -1,14 +1,14 @@
 import type { IntercomClient } from '../intercom';
 import type { Ledger } from '../ledger';
+import { contentHash } from '../mapping/review';
+import { messageOf } from '../model/error-message';
 import type { MappingFile } from '../model/mapping';
 import type { ObjectType } from '../model/object-types';
-import { parseConversationSourceKey } from '../model/source-keys';
 import type { KbCategory } from '../model/source';
+import { parseConversationSourceKey } from '../model/source-keys';
 import type { SourceReader } from '../source';
-import { contentHash } from '../mapping/review';
 import { articleTitle, planCollections } from './phases/knowledge-base';
 import type { ProgressSink } from './progress';
-import { messageOf } from '../model/error-message';
 
 export interface AdoptRequest {
   ledger: Ledger;

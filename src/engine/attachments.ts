@@ -1,11 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+
 import { fileTypeFromBuffer } from 'file-type';
 import mime from 'mime-types';
-import type { Attachment } from '../model/source';
-import { RecordError } from './errors';
 
 import { MAX_ATTACHMENT_BYTES, MAX_FILES_PER_PART } from '../model/intercom-limits';
+import type { Attachment } from '../model/source';
+import { RecordError } from './errors';
 
 // Re-exported: the limits are defined once in src/model/intercom-limits.ts.
 export {  MAX_FILES_PER_PART };

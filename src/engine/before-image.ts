@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { IntentEntry, JsonValue, WriteOp } from '../model/journal';
 import type { ObjectType } from '../model/object-types';
 import type { RunContext } from './context';

@@ -1,13 +1,13 @@
-import type { CarriedOver, ParkedTally } from './concurrent';
-import type { Slots } from './slots';
 import type { IntercomClient } from '../intercom';
 import type { Ledger, RunJournal } from '../ledger';
 import type { Clock } from '../model/clock';
-import type { MappingFile } from '../model/mapping';
 import type { RunKind } from '../model/journal';
+import type { MappingFile } from '../model/mapping';
 import type { SourceReader } from '../source';
-import type { ProgressSink } from './progress';
+import type { CarriedOver, ParkedTally } from './concurrent';
 import type { DryRunIds } from './dry-run-ids';
+import type { ProgressSink } from './progress';
+import type { Slots } from './slots';
 import type { Workspace } from './workspace';
 import type { WriteMemory } from './write';
 

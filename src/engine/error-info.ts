@@ -1,7 +1,7 @@
 import { AuthError, IntercomError, PlanRestrictedError, ValidationError } from '../intercom';
+import { messageOf } from '../model/error-message';
 import type { ErrorInfo } from '../model/journal';
 import { RecordError } from './errors';
-import { messageOf } from '../model/error-message';
 
 /** The journal's shape of an error: a stable class, the message, the field when known. */
 export function errorInfo(error: unknown): ErrorInfo {

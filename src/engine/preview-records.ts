@@ -3,9 +3,9 @@ import type { MappedObject } from '../model/mapping';
 import type { RecordCaption } from '../model/mapping-editor-messages';
 import type { CustomFieldChannel } from '../model/source';
 import type { SourceReader } from '../source';
-import { loadCustomValuesOf, type CustomValueIndex } from './custom-values';
+import { type CustomValueIndex,loadCustomValuesOf } from './custom-values';
 import { loadLookups, type SourceLookups } from './lookups';
-import { articleInput, callLogInput, chatInput, companyInput, contactInput, ticketInput, type MappingInput } from './mapping-inputs';
+import { articleInput, callLogInput, chatInput, companyInput, contactInput, type MappingInput,ticketInput } from './mapping-inputs';
 import { articleCaption, callLogCaption, chatCaption, endUserCaption, organizationCaption, ticketCaption } from './record-caption';
 
 /** A previewed record, with what a reviewer knows it by. */

@@ -1,5 +1,5 @@
 import type { IntercomClient } from '../intercom';
-import { proposeWithAi, type AiSettings, type ProposeWithAiResult } from '../mapping/ai-proposer';
+import { type AiSettings, proposeWithAi, type ProposeWithAiResult } from '../mapping/ai-proposer';
 import type { SourceSchemaInput } from '../mapping/ai-request';
 import type { WorkspaceAttribute } from '../mapping/ai-schema';
 import { buildDefaultMap, type DefaultMapInputs, type FieldChannel } from '../mapping/default-map';

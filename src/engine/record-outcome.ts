@@ -1,7 +1,7 @@
 import { LedgerWriteError } from '../ledger';
-import type { ObjectType } from '../model/object-types';
-import type { RecordState } from '../model/journal';
 import { stableStringify } from '../mapping/review';
+import type { RecordState } from '../model/journal';
+import type { ObjectType } from '../model/object-types';
 import type { RunContext } from './context';
 import { errorInfo } from './error-info';
 import { RunStoppedError } from './errors';

@@ -1,5 +1,5 @@
-import { AuthError, failsForAPassingReason, IntercomError, LOOKUP_PAUSE_MS, LOOKUP_TRIES, normalizeBody, PlanRestrictedError, type IntercomClient } from '../intercom';
-import { systemClock, type Clock } from '../model/clock';
+import { AuthError, failsForAPassingReason, type IntercomClient,IntercomError, LOOKUP_PAUSE_MS, LOOKUP_TRIES, normalizeBody, PlanRestrictedError } from '../intercom';
+import { type Clock,systemClock } from '../model/clock';
 import type { IntentEntry } from '../model/journal';
 import type { RunContext } from './context';
 import { DEFAULT_SEARCH_SETTLE_MS, sha256 } from './write';

@@ -1,14 +1,14 @@
-import { IntercomError, NotFoundError, writeAtMostOnce, type IntercomClient } from '../intercom';
-import { undoOf, type Undo, type UndoContext, type UndoVerb } from './undo';
-import { LedgerWriteError, openLedger, type AppliedWrite, type Ledger, type RunJournal } from '../ledger';
-import type { RunCounts, WriteTarget } from '../model/journal';
+import { type IntercomClient,IntercomError, NotFoundError, writeAtMostOnce } from '../intercom';
+import { type AppliedWrite, type Ledger, LedgerWriteError, openLedger, type RunJournal } from '../ledger';
 import { systemClock } from '../model/clock';
+import { messageOf } from '../model/error-message';
+import type { RunCounts, WriteTarget } from '../model/journal';
+import { ARCHIVE_WAIT_MS, awaitArchives } from './await-archives';
 import { errorInfo, stopsTheRun } from './error-info';
-import { assertBoundTarget } from './target-binding';
 import { EngineUsageError, RunStoppedError } from './errors';
 import { ProgressCounter, type ProgressSink } from './progress';
-import { ARCHIVE_WAIT_MS, awaitArchives } from './await-archives';
-import { messageOf } from '../model/error-message';
+import { assertBoundTarget } from './target-binding';
+import { type Undo, type UndoContext, undoOf, type UndoVerb } from './undo';
 
 export interface RollbackPlan {
   targetRunId: string;

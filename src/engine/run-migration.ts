@@ -1,26 +1,26 @@
-import { CarriedOver, ParkedTally } from './concurrent';
-import { Slots } from './slots';
-import { AuthError, IntercomError, PlanRestrictedError, type IntercomClient } from '../intercom';
-import { LedgerWriteError, openLedger, type Ledger, type RunJournal, type RunSummary } from '../ledger';
+import { AuthError, type IntercomClient,IntercomError, PlanRestrictedError } from '../intercom';
+import { type Ledger, LedgerWriteError, openLedger, type RunJournal, type RunSummary } from '../ledger';
 import { readMappingFile } from '../mapping/mapping-file';
 import { assertRunAllowed, contentHash } from '../mapping/review';
-import { systemClock, type Clock } from '../model/clock';
+import { type Clock,systemClock } from '../model/clock';
+import { messageOf } from '../model/error-message';
 import type { RunCounts } from '../model/journal';
 import type { MappingFile } from '../model/mapping';
+import { RECORDS_IN_FLIGHT, SAMPLE_TICKETS } from '../model/run-defaults';
 import type { Agent } from '../model/source';
 import type { SourceReader } from '../source';
-import { DryRunIds } from './dry-run-ids';
-import type { RunContext, RunOptions } from './context';
 import { adoptFromIntercom } from './adopt';
+import { CarriedOver, ParkedTally } from './concurrent';
+import type { RunContext, RunOptions } from './context';
+import { DryRunIds } from './dry-run-ids';
 import { EngineUsageError, RunNotStartedError, RunStoppedError } from './errors';
-import { bindTarget, writeTarget } from './target-binding';
 import { ProgressCounter, type ProgressSink } from './progress';
 import { decidePending, resolveLeftoverIntents } from './resume';
 import { RUN_PHASES, walkPhases } from './run-phases';
+import { Slots } from './slots';
+import { bindTarget, writeTarget } from './target-binding';
 import { resolveWorkspace } from './workspace';
 import { DEFAULT_SEARCH_SETTLE_MS, WriteMemory } from './write';
-import { RECORDS_IN_FLIGHT, SAMPLE_TICKETS } from '../model/run-defaults';
-import { messageOf } from '../model/error-message';
 
 export type MigrationKind = 'configure' | 'sample' | 'full' | 'delta' | 'dry-run';
 

@@ -1,13 +1,9 @@
 import type { Agent } from '../model/source';
 import type { SourceReader } from '../source';
 import type { RunContext } from './context';
-import { loadCustomValues, type CustomValueIndex } from './custom-values';
+import { type CustomValueIndex,loadCustomValues } from './custom-values';
 import { loadLookups } from './lookups';
 import { peopleScope } from './people-scope';
-import type { MigrationKind } from './run-migration';
-import { selectSample, type SampleSelection } from './sample';
-import { peopleAgain, secondPassOf, type SecondPass } from './second-pass';
-import type { WorkspacePlan } from './workspace';
 import { migrateCallLogs, migrateChats } from './phases/chats-and-calls';
 import { configureWorkspace } from './phases/configure';
 import { migrateKnowledgeBase } from './phases/knowledge-base';
@@ -15,6 +11,10 @@ import { migrateCompanies, migrateContacts, migrateMemberships, type PeopleScope
 import { recordReferenceObjects } from './phases/reference-objects';
 import { migrateTags } from './phases/tags';
 import { migrateTickets, type PlanInputs } from './phases/tickets';
+import type { MigrationKind } from './run-migration';
+import { type SampleSelection,selectSample } from './sample';
+import { peopleAgain, type SecondPass,secondPassOf } from './second-pass';
+import type { WorkspacePlan } from './workspace';
 
 /** What the phases of one run share. The scope phase fills `records`; the second pass, `again`. */
 export interface RunState {

@@ -1,17 +1,19 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+
 import { z } from 'zod';
+
 import { AuthError, type IntercomClient } from '../intercom';
 import type { Ledger } from '../ledger';
 import { recordKey } from '../ledger/counts';
 import { nodeLedgerFs } from '../ledger/fs-layer';
 import type { Clock } from '../model/clock';
-import { conversationSourceKey, parseConversationSourceKey, SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
-import type { SourceReader } from '../source';
-import { EngineUsageError } from './errors';
 import { isMissingFile } from '../model/error-message';
+import { conversationSourceKey, parseConversationSourceKey, SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
 import { migrationPaths } from '../model/workspace-paths';
 import { zodIssues } from '../model/zod-issues';
+import type { SourceReader } from '../source';
+import { EngineUsageError } from './errors';
 
 /**
  * A workspace folder is bound to one Intercom workspace, recorded in `migration/target.json` before

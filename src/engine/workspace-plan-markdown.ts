@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../model/clock';
+import { type Clock,systemClock } from '../model/clock';
 import type { WorkspacePlan } from './workspace';
 
 // The configure plan for people to read before a run changes the workspace. Pure (unit-tested).

@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+
 import type { IntercomClient } from '../intercom';
 import type { Clock } from '../model/clock';
 import type { MappingFile } from '../model/mapping';
-import { migrationPaths } from '../model/workspace-paths';
 import type { Agent } from '../model/source';
+import { migrationPaths } from '../model/workspace-paths';
 import type { SourceReader } from '../source';
 import { resolveWorkspace, type WorkspacePlan } from './workspace';
 import { planBlockers, workspacePlanMarkdown } from './workspace-plan-markdown';

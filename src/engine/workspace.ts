@@ -1,7 +1,7 @@
 import type { IntercomClient } from '../intercom';
+import { attributeModel } from '../mapping/targets';
 import type { MappedObject, MappingFile } from '../model/mapping';
 import type { Agent } from '../model/source';
-import { attributeModel } from '../mapping/targets';
 import { SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
 import { EngineUsageError } from './errors';
 

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
+
 import {
-  IntercomError, InvalidRequestError, OutcomeUndecidedError, OutcomeUnknownError, resolvePatiently, writeAtMostOnce, type OutcomeLookup,
-  type Resolution, type ResolveOptions,
-} from '../intercom';
-import { RECORD_CREATING_OPS, type IntentEntry, type LookupKey, type WriteOp, type WriteTarget, type JsonValue } from '../model/journal';
+  IntercomError, InvalidRequestError, type OutcomeLookup,
+OutcomeUndecidedError, OutcomeUnknownError,   type Resolution, type ResolveOptions,
+resolvePatiently, writeAtMostOnce, } from '../intercom';
+import { messageOf } from '../model/error-message';
+import { type IntentEntry, type JsonValue,type LookupKey, RECORD_CREATING_OPS, type WriteOp, type WriteTarget } from '../model/journal';
 import type { ObjectType } from '../model/object-types';
 import type { RunContext } from './context';
 import { errorInfo, stopsTheRun } from './error-info';
 import { RecordError, RunStoppedError } from './errors';
 import { parkDuring } from './slots';
-import { messageOf } from '../model/error-message';
 
 export interface WriteSpec<T> {
   op: WriteOp;

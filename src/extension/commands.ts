@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+
 import { CONFIG_FILE } from '../model/workspace-paths';
 import type { CommandId } from './command-ids';
 import { connectIntercom, connectSource, disconnectAi, disconnectIntercom, disconnectSource, forgetSecrets, setAiKey, testAi, testIntercom, testSource } from './connect';

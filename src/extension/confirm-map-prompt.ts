@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+
 import { confirmMap, contentHash } from '../mapping/review';
 import type { MappingFile } from '../model/mapping';
 import type { Ctx } from './context';

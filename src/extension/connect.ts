@@ -1,12 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+
 import * as vscode from 'vscode';
-import { INTERCOM_REGIONS, sourceConfigSchema, type IntercomRegion, type MigrationConfig, type SourceConfig } from '../model/migration-config';
+
+import { messageOf } from '../model/error-message';
+import { INTERCOM_REGIONS, type IntercomRegion, type MigrationConfig, type SourceConfig,sourceConfigSchema } from '../model/migration-config';
+import { CONFIG_FILE } from '../model/workspace-paths';
 import { checkTarget, type ConnectionId, type TokenCheckResult } from './connection-state';
 import type { Ctx } from './context';
 import { runningSandbox } from './sandbox';
-import { messageOf } from '../model/error-message';
-import { CONFIG_FILE } from '../model/workspace-paths';
 
 // Interactive flows that record a connection (non-secret parts to migration/config.json, the
 // password, token or key to SecretStorage), test it through the source reader or the Intercom

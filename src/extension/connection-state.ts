@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { MigrationConfig } from '../model/migration-config';
 import type { SecretPresence } from './secrets';
 

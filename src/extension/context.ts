@@ -1,5 +1,6 @@
-import type { Clock } from '../model/clock';
 import type * as vscode from 'vscode';
+
+import type { Clock } from '../model/clock';
 import type { MigrationConfig } from '../model/migration-config';
 import type { CheckResult, ConnectionChecks, ConnectionId } from './connection-state';
 import type { Notice } from './editor-wording';

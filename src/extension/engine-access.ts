@@ -1,5 +1,5 @@
-import type { IntercomClient } from '../intercom';
 import { splitTokens } from '../engine/intercom-client';
+import type { IntercomClient } from '../intercom';
 import { registerSecret } from '../ledger';
 import type { MigrationConfig } from '../model/migration-config';
 import type { SourceReader } from '../source';

@@ -1,22 +1,23 @@
-import { clockFromEnvironment, systemClock, type Clock } from '../model/clock';
 import * as vscode from 'vscode';
+
+import { type Clock,clockFromEnvironment, systemClock } from '../model/clock';
+import { messageOf } from '../model/error-message';
 import { MIGRATION_DIR } from '../model/workspace-paths';
 import { commands } from './commands';
 import { parseConnectionChecks, verifiedConnections } from './connection-state';
 import type { Ctx } from './context';
-import { CONTEXT_KEYS, contextValuesOf, type ContextValues } from './context-keys';
+import { CONTEXT_KEYS, type ContextValues,contextValuesOf } from './context-keys';
+import { MappingEditorProvider } from './mapping-editor/mapping-editor';
+import { MigrationFolder } from './migration-folder';
+import type { PhaseInputs } from './phase-state';
 import { vscodePrompts } from './prompts';
 import { disposeSandbox, localSandbox, runningSandbox } from './sandbox';
-import { MappingEditorProvider } from './mapping-editor/mapping-editor';
-import { testApiOf, type TestApi } from './test-api';
-import { MigrationFolder } from './migration-folder';
 import { SecretStore } from './secrets';
 import { configFromSettings } from './settings';
+import { type TestApi,testApiOf } from './test-api';
 import { ConnectionsView } from './views/connections-view';
 import { MigrationView, readPhaseInputs } from './views/migration-view';
-import type { PhaseInputs } from './phase-state';
 import { RunsView } from './views/runs-view';
-import { messageOf } from '../model/error-message';
 
 export type { TestApi } from './test-api';
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+
 import { openLedger, type RunSummary, type UndoCounts } from '../ledger';
 import type { RunCounts } from '../model/journal';
 import { migrationPaths } from '../model/workspace-paths';

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { parseMigrationConfig, serializeMigrationConfig, type MigrationConfig } from '../model/migration-config';
+
+import { type MigrationConfig,parseMigrationConfig, serializeMigrationConfig } from '../model/migration-config';
 import { CONFIG_FILE, MIGRATION_DIR, RUNS_DIR } from '../model/workspace-paths';
 
 /**

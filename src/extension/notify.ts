@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+
 import type { Ctx } from './context';
 import type { Notice } from './editor-wording';
 

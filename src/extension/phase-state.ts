@@ -1,9 +1,9 @@
 import type { RunCounts, RunKind, RunStatus } from '../model/journal';
 import type { ReviewStatus } from '../model/mapping';
-import { allRecords, allRecordsFigures, headlineFigures, runFigures } from '../reports/run-figures';
 import { migrationPaths } from '../model/workspace-paths';
+import { allRecords, allRecordsFigures, headlineFigures, runFigures } from '../reports/run-figures';
+import { findingsOf, validationFindings, type ValidationSummary,workspaceFindings } from '../reports/run-findings';
 import { rolledBackBy } from './rolled-back';
-import { findingsOf, validationFindings, workspaceFindings, type ValidationSummary } from '../reports/run-findings';
 
 /** What the Migration view shows for one phase (pure, so it is unit-tested). */
 export interface PhaseState {

@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
+
+import { migrationPaths } from '../model/workspace-paths';
 import type { Ctx } from './context';
 import { workspaceDir } from './engine-access';
 import { countsText, listRunEntries, type RunEntry } from './ledger-runs';
-import { runIdOf } from './views/runs-view';
 import { rolledBackBy } from './rolled-back';
 import { runReport } from './run-report';
 import { undoText } from './run-rows';
+import { runIdOf } from './views/runs-view';
 import { showMarkdown } from './workflow';
-import { migrationPaths } from '../model/workspace-paths';
 
 // Commands on one run of the ledger: from a Runs-view item, or a quick pick of runs.
 

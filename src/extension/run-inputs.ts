@@ -1,5 +1,5 @@
-import { intercomClientFor, runOptionsFor, splitTokens, type RunSettings } from '../engine/intercom-client';
 import type { RunOptions } from '../engine/context';
+import { intercomClientFor, runOptionsFor, type RunSettings,splitTokens } from '../engine/intercom-client';
 import type { IntercomClient, Region } from '../intercom';
 import type { MigrationConfig } from '../model/migration-config';
 import { openSource, parseSourceUrl, type SourceReader } from '../source';

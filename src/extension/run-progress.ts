@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
+
 import type { ProgressSink, RecordOutcomeKind } from '../engine/progress';
-import type { IntercomClient } from '../intercom';
 import { waitingWords } from '../engine/progress';
+import type { IntercomClient } from '../intercom';
 import type { ObjectType } from '../model/object-types';
 
 /**

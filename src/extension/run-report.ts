@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+
 import { migrationPaths } from '../model/workspace-paths';
 
 /** The run's report, if the reports layer wrote one. */

@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
-import { planRollback, rollbackRun, type RollbackResult } from '../engine/rollback';
+
+import { planRollback, type RollbackResult,rollbackRun } from '../engine/rollback';
 import { rollbackPlanSentences } from '../engine/rollback-plan-text';
 import { openLedger } from '../ledger';
 import { readMappingFile } from '../mapping/mapping-file';
 import { buildRebuildInventory, writeRebuildInventory } from '../reports/rebuild-inventory';
 import { NotAMigrationError, validateMigration } from '../reports/validate-migration';
 import type { Ctx } from './context';
-import { openClient, openReader, requireConfig, workspaceDir } from './engine-access';
 import { validationNotice } from './editor-wording';
+import { openClient, openReader, requireConfig, workspaceDir } from './engine-access';
 import { countsText } from './ledger-runs';
 import { showNotice } from './notify';
 import { pickRun } from './run-actions';

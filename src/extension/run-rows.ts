@@ -1,7 +1,7 @@
 import type { UndoCounts } from '../ledger';
+import { findingsOf } from '../reports/run-findings';
 import type { RunEntry } from './ledger-runs';
 import { countsText } from './run-counts';
-import { findingsOf } from '../reports/run-findings';
 
 // What the Runs view shows for one run of the ledger (vscode-free, so it is unit-tested against the
 // manifest's menus): a rollback counts the writes it undid, a run rolled back since is marked and

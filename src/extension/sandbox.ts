@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+
 import * as vscode from 'vscode';
+
 import type { RunningSandbox } from '../sandbox/index';
 import type { Ctx } from './context';
 

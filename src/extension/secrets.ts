@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+
 import { splitTokens } from '../engine/intercom-client';
 
 /**

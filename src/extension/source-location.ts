@@ -1,4 +1,5 @@
 import path from 'node:path';
+
 import type { SourceConfig } from '../model/migration-config';
 
 // Where the reader finds the source, from config.json (pure, so it is unit-tested).

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+
 import type { Ctx } from './context';
 import type { ContextValues } from './context-keys';
 import type { Notice } from './editor-wording';
 import type { MappingEditorProbe, MappingEditorProvider } from './mapping-editor/mapping-editor';
-import { vscodePrompts, type Prompts } from './prompts';
+import { type Prompts,vscodePrompts } from './prompts';
 import { runningSandbox } from './sandbox';
 import type { SecretStore } from './secrets';
 

@@ -1,29 +1,31 @@
 import { existsSync } from 'node:fs';
+
 import * as vscode from 'vscode';
+
 import { EngineUsageError, RunNotStartedError } from '../engine/errors';
 import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../engine/propose-map';
+import { type MigrationResult,runMigration } from '../engine/run-migration';
 import { TargetMismatchError, UnadoptedTargetError } from '../engine/target-binding';
-import { LedgerLockedError, registerSecret } from '../ledger';
+import { planWorkspace, workspacePlanSummary } from '../engine/workspace-plan-report';
 import { NetworkError } from '../intercom';
-import { localSandbox } from './sandbox';
-import { pointsAtStoppedSandbox } from './connection-state';
-import { runMigration, type MigrationResult } from '../engine/run-migration';
+import { LedgerLockedError, registerSecret } from '../ledger';
 import { mappingPath, readMappingFile, writeMappingFile } from '../mapping/mapping-file';
 import { contentHash, effectiveStatus, MapNotConfirmedError } from '../mapping/review';
-import { askToConfirmMap } from './confirm-map-prompt';
-import { inEditorTerms, mapGateMessage, notStartedNotice, RUN_TITLE, runOutcome } from './editor-wording';
-import { MAPPING_EDITOR_VIEW_TYPE } from './mapping-editor/mapping-editor';
 import type { MappingFile } from '../model/mapping';
+import { migrationPaths } from '../model/workspace-paths';
 import { buildScope, writeScopeReports } from '../reports/scope';
+import { askToConfirmMap } from './confirm-map-prompt';
+import { pointsAtStoppedSandbox } from './connection-state';
 import type { Ctx } from './context';
+import { inEditorTerms, mapGateMessage, notStartedNotice, RUN_TITLE, runOutcome } from './editor-wording';
 import { attachmentsRootOf, intercomTarget, openClient, openReader, requireConfig, workspaceDir } from './engine-access';
-import { runOptionsOf } from './run-inputs';
 import { countsText, listRunEntries } from './ledger-runs';
+import { MAPPING_EDITOR_VIEW_TYPE } from './mapping-editor/mapping-editor';
 import { showNotice } from './notify';
+import { runOptionsOf } from './run-inputs';
 import { RunProgress } from './run-progress';
 import { runReport } from './run-report';
-import { planWorkspace, workspacePlanSummary } from '../engine/workspace-plan-report';
-import { migrationPaths } from '../model/workspace-paths';
+import { localSandbox } from './sandbox';
 
 // The workflow commands: each one gathers its inputs, calls one engine function, and shows the
 // result. No migration logic lives here.

@@ -8,8 +8,8 @@ import { HelpCenterApi } from './endpoints/help-center';
 import { TagsApi } from './endpoints/tags';
 import { TicketsApi, TicketTypesApi } from './endpoints/tickets';
 import type { RateLimiterStats } from './rate-limiter';
-import { Transport } from './transport';
 import type { TransportOptions } from './transport';
+import { Transport } from './transport';
 
 export type IntercomClientOptions = TransportOptions;
 

@@ -1,6 +1,6 @@
+import { systemClock } from '../model/clock';
 import type { Permit, RateLimiterOptions, RateLimiterStats } from './rate-limiter';
 import { RateLimiter, ROLLOVER_GUARD_MS } from './rate-limiter';
-import { systemClock } from '../model/clock';
 
 /**
  * Several access tokens (private apps) of one Intercom workspace, used together.

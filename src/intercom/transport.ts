@@ -1,6 +1,9 @@
-import axios from 'axios';
 import type { AxiosInstance } from 'axios';
+import axios from 'axios';
 import type { z } from 'zod';
+
+import { zodIssues } from '../model/zod-issues';
+import type {   IntercomError,IntercomErrorDetail, IntercomErrorInit } from './errors';
 import {
   AuthError,
   ConflictError,
@@ -13,19 +16,16 @@ import {
   ServerError,
   ValidationError,
 } from './errors';
-import type { IntercomErrorDetail, IntercomErrorInit ,
-  IntercomError} from './errors';
 import type { IntercomLogger } from './logger';
 import { redact, redactingLogger, silentLogger } from './logger';
 import type { OutcomeLookup } from './outcome';
+import type { RateLimiter,RateLimiterOptions , RateLimitHeaders} from './rate-limiter';
 import { readRateLimitHeaders } from './rate-limiter';
-import type { RateLimitHeaders, RateLimiterOptions , RateLimiter} from './rate-limiter';
-import { decideRetry, networkFailure, resolveRetryOptions } from './retry-policy';
 import type { AttemptFailure, HttpMethod, ResolvedRetryOptions, RetryOptions } from './retry-policy';
+import { decideRetry, networkFailure, resolveRetryOptions } from './retry-policy';
 import { ErrorEnvelope } from './schemas/common';
 import { SearchWitnesses } from './search-witnesses';
 import { TokenLanes } from './token-lanes';
-import { zodIssues } from '../model/zod-issues';
 
 export type Region = 'US' | 'EU' | 'AU';
 

@@ -1,5 +1,5 @@
-import type { ObjectType } from '../model/object-types';
 import type { ErrorInfo, RecordCounts, RecordEntry, RecordState, RunCounts } from '../model/journal';
+import type { ObjectType } from '../model/object-types';
 
 /**
  * Report counts from `record` entries. A source record can be recorded more than once (a failed

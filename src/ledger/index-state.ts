@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { ObjectType } from '../model/object-types';
+
 import {
-  IntentBody, JsonValue, RECORD_CREATING_OPS, RecordState, RunId, RunKind,
-  type IntentEntry, type JournalEntry, type RunMeta,
+  IntentBody,   type IntentEntry, type JournalEntry, JsonValue, RECORD_CREATING_OPS, RecordState, RunId, RunKind,
+type RunMeta,
 } from '../model/journal';
+import type { ObjectType } from '../model/object-types';
 import { recordKey } from './counts';
 
 /** Where a source record lives in Intercom, across runs. */

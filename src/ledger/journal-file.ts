@@ -1,11 +1,12 @@
-import { createReadStream } from 'node:fs';
 import type { Hash } from 'node:crypto';
-import { declaredFormat, JournalEntry, LEDGER_FORMAT } from '../model/journal';
-import { typedTargetOfOlderFormat } from './older-targets';
-import type { AppendFile } from './fs-layer';
-import { LedgerCorruptError, LedgerWriteError, REBUILD_HINT } from './errors';
+import { createReadStream } from 'node:fs';
+
 import { isMissingFile, messageOf } from '../model/error-message';
+import { declaredFormat, JournalEntry, LEDGER_FORMAT } from '../model/journal';
 import { zodIssues } from '../model/zod-issues';
+import { LedgerCorruptError, LedgerWriteError, REBUILD_HINT } from './errors';
+import type { AppendFile } from './fs-layer';
+import { typedTargetOfOlderFormat } from './older-targets';
 
 /** What a scan of a journal found. `validBytes` ends after the last line that parsed. */
 export interface JournalScan {

@@ -1,27 +1,29 @@
-import { systemClock } from '../model/clock';
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createHash, type Hash,randomBytes } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
+
 import { z } from 'zod';
-import type { ObjectType } from '../model/object-types';
+
+import { systemClock } from '../model/clock';
+import { isMissingFile, messageOf } from '../model/error-message';
 import {
-  declaredFormat, LEDGER_FORMAT, RunId, RunMeta, type IntentEntry, type RunCounts, type RunKind, type SourceDescription,
+  declaredFormat, type IntentEntry, LEDGER_FORMAT, type RunCounts, RunId, type RunKind, RunMeta, type SourceDescription,
 } from '../model/journal';
+import type { ObjectType } from '../model/object-types';
 import {
   LedgerCorruptError, LedgerInterruptedRunError, LedgerLockedError, LedgerSecretError, LedgerUsageError, LedgerWriteError, REBUILD_HINT,
 } from './errors';
-import { nodeLedgerFs, type LedgerFs } from './fs-layer';
-import { IndexSnapshot, LedgerIndex, type IdMapping, type RecordStateAt } from './index-state';
-import { JournalWriter, scanJournal, type BatchPolicy, type JournalScan } from './journal-file';
-import { acquireRunLock, lockHolder, type HeldLock, type LockHolder, type RunLock } from './lock';
+import { type LedgerFs,nodeLedgerFs } from './fs-layer';
+import { type IdMapping, IndexSnapshot, LedgerIndex, type RecordStateAt } from './index-state';
+import { type BatchPolicy, type JournalScan,JournalWriter, scanJournal } from './journal-file';
+import { acquireRunLock, type HeldLock, type LockHolder, lockHolder, type RunLock } from './lock';
 import { LedgerPaths } from './paths';
 import type { ProcessProbe } from './process-identity';
 import { RunJournal, type RunJournalHost } from './run-journal';
-import { RunState, foldRunJournal, isApplied, type AppliedWrite } from './run-state';
+import { type AppliedWrite,foldRunJournal, isApplied, RunState } from './run-state';
 import { findSecret } from './secret-guard';
-import { UndoTally, type UndoCounts } from './undo-tally';
+import { type UndoCounts,UndoTally } from './undo-tally';
 import { acquireWriterLock, aRunOf, commandFor, type WriterRequest } from './writer-lock';
-import { isMissingFile, messageOf } from '../model/error-message';
 
 export interface LedgerOptions {
   /** Default: fsync per 100 entries or 10 ms, whichever comes first; intents at once (group commit). */

@@ -1,10 +1,12 @@
-import { systemClock } from '../model/clock';
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+
 import { z } from 'zod';
-import { LedgerLockedError } from './errors';
-import { currentProcess, judgeHolder, systemProbe, type HolderVerdict, type ProcessProbe } from './process-identity';
+
+import { systemClock } from '../model/clock';
 import { isMissingFile } from '../model/error-message';
+import { LedgerLockedError } from './errors';
+import { currentProcess, type HolderVerdict, judgeHolder, type ProcessProbe,systemProbe } from './process-identity';
 
 /**
  * A lock file's content. Run locks (`runs/<id>/lock`) hold the process identity; the workspace's

@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import type { ObjectType } from '../model/object-types';
+
 import {
-  JournalEntry, LEDGER_FORMAT, RECORD_CREATING_OPS, type IntentBody, type IntentEntry, type OutcomeResult,
-  type RecordBody, type RunCounts, type RunMeta, type RunStatus,
+type IntentBody, type IntentEntry,   JournalEntry, LEDGER_FORMAT, type OutcomeResult,
+RECORD_CREATING_OPS,   type RecordBody, type RunCounts, type RunMeta, type RunStatus,
 } from '../model/journal';
+import type { ObjectType } from '../model/object-types';
+import type { RecordTally } from './counts';
 import { LedgerSecretError, LedgerUsageError } from './errors';
 import type { IdMapping } from './index-state';
 import type { JournalWriter } from './journal-file';
 import type { RunLock } from './lock';
 import type { AppliedWrite, RunState } from './run-state';
-import type { RecordTally } from './counts';
 import { findSecret } from './secret-guard';
 
 /** What a RunJournal needs from its Ledger. */

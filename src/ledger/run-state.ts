@@ -1,7 +1,8 @@
 import type { Hash } from 'node:crypto';
+
 import type { IntentEntry, JournalEntry, OutcomeEntry, RunOrigin, RunStatus } from '../model/journal';
 import { RecordTally } from './counts';
-import { scanJournal, type JournalScan } from './journal-file';
+import { type JournalScan,scanJournal } from './journal-file';
 
 /** What one run's journal says, folded in order: enough to resume it or report on it. */
 export class RunState {

@@ -1,6 +1,6 @@
-import { customFieldIdOf, FieldMapping, MappingFile, type MappedObject, type MappingTarget, type Transform, type TransformKind } from '../model/mapping';
+import { customFieldIdOf, FieldMapping, type MappedObject, MappingFile, type MappingTarget, type Transform, type TransformKind } from '../model/mapping';
 import { ALLOWED_TARGET_KINDS } from './ai-request';
-import { normaliseAttributeType, type AiProposal, type WorkspaceAttribute } from './ai-schema';
+import { type AiProposal, normaliseAttributeType, type WorkspaceAttribute } from './ai-schema';
 import { attributeNameFor } from './attribute-name';
 import { SOURCE_FIELDS } from './source-fields';
 import { attributeModel, MAX_ATTRIBUTE_STRING, standardField, type TargetValueType } from './targets';

@@ -1,13 +1,14 @@
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
-import { aiConfigSchema, type AiConfig } from '../model/migration-config';
+
+import { messageOf } from '../model/error-message';
 import type { MappingFile } from '../model/mapping';
-import { mergeAiProposals, type AiFieldOutcome } from './ai-merge';
-import { buildAiRequest, SYSTEM_PROMPT, type SourceSchemaInput } from './ai-request';
+import { type AiConfig,aiConfigSchema } from '../model/migration-config';
+import { zodIssues } from '../model/zod-issues';
+import { type AiFieldOutcome,mergeAiProposals } from './ai-merge';
+import { buildAiRequest, type SourceSchemaInput,SYSTEM_PROMPT } from './ai-request';
 import { AiAnswer, AiAnswerEnvelope, AiProposal, type WorkspaceAttribute } from './ai-schema';
 import { scrubSecret } from './redact';
-import { messageOf } from '../model/error-message';
-import { zodIssues } from '../model/zod-issues';
 
 /** The AI settings (migration/config.json `ai`): enabled, model, baseUrl, timeoutMs, redact. */
 export const AiSettings = aiConfigSchema;

@@ -3,7 +3,7 @@ import { customFieldIdOf, MappedObject as MappedObjectSchema } from '../model/ma
 import type { CustomField } from '../model/source';
 import type { WorkspaceAttribute } from './ai-schema';
 import { normaliseAttributeType } from './ai-schema';
-import { redactOption, summariseSamples, type ShapeCount } from './redact';
+import { redactOption, type ShapeCount,summariseSamples } from './redact';
 import { SOURCE_FIELDS } from './source-fields';
 import { attributeModel, STANDARD_FIELDS } from './targets';
 

@@ -1,6 +1,6 @@
 import { isEmailAddress } from '../model/email';
 import type { CutValue } from '../model/journal';
-import { customFieldIdOf, targetLabel, type FieldMapping, type MappedObject, type ObjectMapping } from '../model/mapping';
+import { customFieldIdOf, type FieldMapping, type MappedObject, type ObjectMapping,targetLabel } from '../model/mapping';
 import { cleanText } from './clean-text';
 import { MAX_ATTRIBUTE_STRING, standardField } from './targets';
 import { applyTransform, type MappedValue } from './transforms';

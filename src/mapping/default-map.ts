@@ -1,5 +1,5 @@
+import { type FieldMappingInput as FieldMapping, type MappedObject, MAPPING_FORMAT_VERSION, MappingFile, type MappingFileInput } from '../model/mapping';
 import type { CustomField, CustomFieldChannel, TicketPriority, TicketStatus } from '../model/source';
-import { MAPPING_FORMAT_VERSION, MappingFile, type FieldMappingInput as FieldMapping, type MappedObject, type MappingFileInput } from '../model/mapping';
 import { proposeCustomField } from './heuristic';
 import { MAX_ATTRIBUTE_STRING } from './targets';
 

@@ -1,5 +1,5 @@
-import type { CustomField } from '../model/source';
 import { customFieldSource, FieldMapping, type FieldMappingInput } from '../model/mapping';
+import type { CustomField } from '../model/source';
 import { attributeNameFor } from './attribute-name';
 import { MAX_ATTRIBUTE_STRING } from './targets';
 import { toUnixSeconds } from './transforms';

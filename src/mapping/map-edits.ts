@@ -1,4 +1,4 @@
-import { targetLabel, type FieldMapping, type MappedObject, type MappingFile, type MappingTarget, type Transform } from '../model/mapping';
+import { type FieldMapping, type MappedObject, type MappingFile, type MappingTarget, targetLabel, type Transform } from '../model/mapping';
 import type { GlobalValueMap } from '../model/mapping-editor-messages';
 import { MappingError } from './errors';
 

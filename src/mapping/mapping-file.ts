@@ -1,11 +1,13 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+
 import { z } from 'zod';
-import { MappingFile } from '../model/mapping';
+
 import { isMissingFile, messageOf } from '../model/error-message';
+import { MappingFile } from '../model/mapping';
 import { migrationPaths } from '../model/workspace-paths';
-import { MappingError } from './errors';
 import { zodIssueLines } from '../model/zod-issues';
+import { MappingError } from './errors';
 
 export class MappingFileError extends MappingError {
   override readonly name = 'MappingFileError';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { systemClock, type Clock } from '../model/clock';
+
+import { type Clock,systemClock } from '../model/clock';
 import type { MappingFile, ReviewStatus } from '../model/mapping';
 import { MappingError } from './errors';
 

@@ -1,5 +1,5 @@
-import type { MappedObject } from '../model/mapping';
 import { MAX_ATTRIBUTE_STRING } from '../model/intercom-limits';
+import type { MappedObject } from '../model/mapping';
 
 export type TargetValueType = 'string' | 'email' | 'integer' | 'float' | 'boolean' | 'datetime' | 'html' | 'url';
 

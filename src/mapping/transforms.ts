@@ -1,4 +1,5 @@
 import { convert } from 'html-to-text';
+
 import { impossibleDateParts } from '../model/calendar';
 import type { Transform } from '../model/mapping';
 

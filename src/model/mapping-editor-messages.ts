@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { MappedObject, MappingFile, MappingTarget, Transform, ReviewStatus, ConversationState } from './mapping';
+
+import { ConversationState,MappedObject, MappingFile, MappingTarget, ReviewStatus, Transform } from './mapping';
 import { SampleResults } from './sample-results';
 
 /**

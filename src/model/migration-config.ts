@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { RECORDS_IN_FLIGHT, SAMPLE_TICKETS } from './run-defaults';
+
 import { messageOf } from './error-message';
+import { RECORDS_IN_FLIGHT, SAMPLE_TICKETS } from './run-defaults';
 import { CONFIG_FILE, MIGRATION_DIR } from './workspace-paths';
 
 /**

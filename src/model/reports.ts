@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { RunId, RunKind, RunStatus } from './journal';
 import { ObjectType } from './object-types';
 

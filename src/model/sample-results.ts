@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { RunId, RunStatus } from './journal';
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { ObjectCounts } from './object-types';
 import { RebuildSection } from './reports';
 import { PreflightFacts, SourceDescription } from './source';

@@ -1,4 +1,4 @@
-import { RecordTally, recordKey, type Ledger } from '../ledger';
+import { type Ledger,recordKey, RecordTally } from '../ledger';
 // The ledger's public surface counts a run but does not list its records; the report needs each one.
 import { scanJournal } from '../ledger/journal-file';
 import type { RecordState, RunCounts } from '../model/journal';

@@ -1,9 +1,11 @@
-import { systemClock, type Clock } from '../model/clock';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+
 import type { Ledger } from '../ledger';
+import { type Clock,systemClock } from '../model/clock';
 import type { MappingFile } from '../model/mapping';
 import { RebuildInventory } from '../model/reports';
+import { migrationPaths } from '../model/workspace-paths';
 import type { SourceReader } from '../source';
 import { ledgerRecords } from './ledger-records';
 import { droppedCustomFieldsSection, readDroppedFields } from './rebuild/dropped-custom-fields';
@@ -11,7 +13,6 @@ import { missingTeamsSection, skippedOf, unmatchedAgentsSection } from './rebuil
 import type { TeamNamer } from './rebuild/source-names';
 import { readSourceFacts, sourceSections, withEntries } from './rebuild/source-sections';
 import { rebuildInventoryMarkdown } from './rebuild-inventory-markdown';
-import { migrationPaths } from '../model/workspace-paths';
 
 export interface RebuildInventoryInput {
   reader: SourceReader;

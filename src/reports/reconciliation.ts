@@ -1,21 +1,23 @@
-import { systemClock, type Clock } from '../model/clock';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+
 import { stringify } from 'csv-stringify/sync';
+
 import type { IntercomClient } from '../intercom';
 import type { Ledger } from '../ledger';
+import { type Clock,systemClock } from '../model/clock';
 import type { MappingFile } from '../model/mapping';
 import { OBJECT_TYPES, type ObjectType } from '../model/object-types';
 import {
   RECONCILIATION_CSV_COLUMNS, ReconciliationReport, type ReconciliationRow, type TypeReconciliation,
 } from '../model/reports';
+import { migrationPaths } from '../model/workspace-paths';
 import type { SourceReader } from '../source';
-import { verifyMigration } from './verify/verify';
-import type { FetchFile, SampleSize } from './verify/types';
-import { ledgerRecords, type LatestRecord } from './ledger-records';
+import { type LatestRecord,ledgerRecords } from './ledger-records';
 import { reconciliationMarkdown } from './reconciliation-markdown';
 import { sourceIdsOf } from './source-ids';
-import { migrationPaths } from '../model/workspace-paths';
+import type { FetchFile, SampleSize } from './verify/types';
+import { verifyMigration } from './verify/verify';
 
 /** How many unaccounted ids a type lists in the JSON and Markdown; the CSV has them all. */
 const UNACCOUNTED_ID_CAP = 100;

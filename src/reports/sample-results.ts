@@ -1,18 +1,18 @@
-import { systemClock, type Clock } from '../model/clock';
-import { NotFoundError, type Company, type Contact, type Conversation, type IntercomClient } from '../intercom';
+import { type Company, type Contact, type Conversation, type IntercomClient,NotFoundError } from '../intercom';
 import type { Ledger } from '../ledger';
+import { type Clock,systemClock } from '../model/clock';
 import type { MappingFile } from '../model/mapping';
 import type { ObjectType } from '../model/object-types';
 import {
-  SAMPLE_RESULTS_CAP, SampleObject, SampleResults, type SampleField, type SampleIntercomObject, type SampleResultItem,
-} from '../model/sample-results';
+  SAMPLE_RESULTS_CAP, type SampleField, type SampleIntercomObject, SampleObject, type SampleResultItem,
+SampleResults, } from '../model/sample-results';
 import type { SourceReader } from '../source';
-import { verifyMigration } from './verify/verify';
-import type { ReadBackClient } from './verify/types';
-import { linkMaker, type IntercomLinks, type LinkedKind } from './intercom-links';
-import { ledgerRecords, type LatestRecord, type LedgerRecords } from './ledger-records';
+import { type IntercomLinks, type LinkedKind,linkMaker } from './intercom-links';
+import { type LatestRecord, type LedgerRecords,ledgerRecords } from './ledger-records';
 import { compareSourceIds } from './reconciliation';
 import { findingsOf, workspaceFindings } from './run-findings';
+import type { ReadBackClient } from './verify/types';
+import { verifyMigration } from './verify/verify';
 
 export interface SampleResultsInput {
   ledger: Ledger;

@@ -1,17 +1,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { systemClock, type Clock } from '../model/clock';
-import { MAX_ATTACHMENT_BYTES, MAX_ATTRIBUTE_STRING, MAX_CONVERSATION_PARTS, MAX_FILES_PER_PART, nearLimit } from '../model/intercom-limits';
+
+import { type Clock,systemClock } from '../model/clock';
 import { isEmailAddress, trimEmail } from '../model/email';
+import { MAX_ATTACHMENT_BYTES, MAX_ATTRIBUTE_STRING, MAX_CONVERSATION_PARTS, MAX_FILES_PER_PART, nearLimit } from '../model/intercom-limits';
 import type { ObjectCounts } from '../model/object-types';
 import type { RebuildSection } from '../model/reports';
+import { type ChecklistItem, type Estimate, type Preflight, type Problem, type ProblemCode, type ProblemItem,ScopeReport } from '../model/scope';
 import type { PreflightFacts } from '../model/source';
-import { ScopeReport, type ChecklistItem, type Estimate, type Preflight, type Problem, type ProblemCode, type ProblemItem } from '../model/scope';
+import { migrationPaths } from '../model/workspace-paths';
 import type { FlagKind, SourceReader, SourceVolumes } from '../source';
 import { teamsNamedAfterDepartments } from './rebuild/source-names';
 import { readSourceFacts, sourceSections, withEntries } from './rebuild/source-sections';
 import { scopeMarkdown } from './scope-markdown';
-import { migrationPaths } from '../model/workspace-paths';
 
 /** Thresholds the scope checks against: Intercom's limits are the run's own (src/model/intercom-limits.ts). */
 export const SCOPE_LIMITS = {

@@ -3,7 +3,7 @@ import type { Ledger } from '../ledger';
 import type { Clock } from '../model/clock';
 import type { MappingFile } from '../model/mapping';
 import type { SourceReader } from '../source';
-import { buildReconciliation, writeReconciliation, type Reconciliation } from './reconciliation';
+import { buildReconciliation, type Reconciliation,writeReconciliation } from './reconciliation';
 import { fetchServedFile } from './verify/fetch-file';
 import type { FetchFile, SampleSize } from './verify/types';
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { ApiError, badRequest } from './http/errors';
-import type { Reply } from './http/router';
+
 import { messageOf } from '../model/error-message';
 import { zodIssues } from '../model/zod-issues';
+import { ApiError, badRequest } from './http/errors';
+import type { Reply } from './http/router';
 
 /** What the /__sandbox endpoints can do to a running sandbox. */
 export interface ControlSurface {

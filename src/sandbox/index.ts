@@ -1,26 +1,27 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+import type { Clock } from '../model/clock';
 import { controlRequest, type ViewKind } from './control';
-import { FileStore } from './state/file-store';
-import { renderConversation } from './resources/conversation-render';
-import { renderCompany, renderContact } from './resources/render';
+import { WorkspaceApps } from './http/apps';
 import { ApiError, errorList } from './http/errors';
 import { FaultInjector } from './http/faults';
-import { WorkspaceApps } from './http/apps';
-import { RequestLog, type LoggedRequest } from './http/request-log';
+import { type LoggedRequest,RequestLog } from './http/request-log';
 import { Router } from './http/router';
 import { handleRequest } from './http/server';
 import { loadOpenApiValidator, type OpenApiValidator } from './openapi/validator';
+import { renderConversation } from './resources/conversation-render';
+import { renderCompany, renderContact } from './resources/render';
 import { registerRoutes, settleDue } from './routes';
 import { DurableState } from './state/durable-state';
+import { FileStore } from './state/file-store';
 import { DEFAULT_SEED, readSeedFile, stateFromSeed } from './state/seed';
 import { Store } from './state/store';
-import type { Clock } from '../model/clock';
 import type { SandboxState } from './state/types';
 
-export type { SandboxState } from './state/types';
 export type { LoggedRequest } from './http/request-log';
+export type { SandboxState } from './state/types';
 
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */

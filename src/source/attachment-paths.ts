@@ -1,7 +1,8 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { AttachmentOwnerKind, AttachmentPathStatus } from '../model/source';
+
 import { AttachmentSubfolder } from '../model/smartertrack-codes';
+import type { AttachmentOwnerKind, AttachmentPathStatus } from '../model/source';
 
 export interface ResolvedPath {
   readonly path: string | null;

@@ -1,13 +1,13 @@
+import { SourceAccessError } from './errors';
 import type { SourceReader } from './reader';
 import { SoapClient } from './soap/soap-client';
-import { SoapSourceReader, type SoapReaderOptions } from './soap/soap-reader';
-import { describeSourceUrl, SourceUrlError, type MssqlSourceUrl, type SourceUrl } from './source-url';
+import { type SoapReaderOptions,SoapSourceReader } from './soap/soap-reader';
+import { describeSourceUrl, type MssqlSourceUrl, type SourceUrl,SourceUrlError } from './source-url';
 import type { SqlConnection } from './sql/connection';
-import { mssqlDialect, sqliteDialect, type SqlDialect } from './sql/dialect';
+import { mssqlDialect, type SqlDialect,sqliteDialect } from './sql/dialect';
 import { openMssql } from './sql/mssql-connection';
-import { openSqlite } from './sql/sqlite-connection';
 import { createSqlReader } from './sql/sql-reader';
-import { SourceAccessError } from './errors';
+import { openSqlite } from './sql/sqlite-connection';
 
 export class SourceNotSupportedError extends SourceAccessError {
   override readonly name = 'SourceNotSupportedError';

@@ -1,13 +1,15 @@
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
 import Database from 'better-sqlite3';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
+
 import { parseMappingText } from '../../src/mapping/mapping-file';
 import { contentHash } from '../../src/mapping/review';
-import { startAiStub, type AiStub } from '../fixtures/ai-stub/server';
-import { e2eEnv, openWorkbench, runCommand, screenshot, webviewFrame, type E2eEnv } from './workbench';
+import { type AiStub,startAiStub } from '../fixtures/ai-stub/server';
+import { type E2eEnv,e2eEnv, openWorkbench, runCommand, screenshot, webviewFrame } from './workbench';
 
 const env = e2eEnv();
 const CONTAINER = 'SmarterTrack → Intercom';

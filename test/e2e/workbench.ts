@@ -1,7 +1,8 @@
 // Helpers for driving a code-server workbench with playwright-core (started by scripts/e2e/run.mjs,
 // which passes the server and paths in ST2IC_E2E_* variables).
 import path from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+
+import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** Generous: a cold workbench on a busy 2-core machine; a step that misses it is broken, not slow. */

@@ -1,12 +1,13 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+
 import { MappingFile } from '../../src/model/mapping';
-import { startAiStub, type AiStub } from '../fixtures/ai-stub/server';
+import { type AiStub,startAiStub } from '../fixtures/ai-stub/server';
 import { DATABASE_FILE, generateDataset } from '../fixtures/dataset/generate';
 
 // The CLI from source through tsx, run asynchronously so the stub in this process can answer it.

@@ -1,9 +1,11 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import Database from 'better-sqlite3';
+
 import { collectMapInputs, collectStandardSamples, proposeMap, proposeMapWithAi } from '../../src/engine/propose-map';
 import { proposeWithAi, type ProposeWithAiInput } from '../../src/mapping/ai-proposer';
 import type { SourceSchemaInput } from '../../src/mapping/ai-request';
@@ -13,7 +15,7 @@ import { mappingText } from '../../src/mapping/mapping-file';
 import type { MappingFile } from '../../src/model/mapping';
 import { openSource } from '../../src/source/open-source';
 import { parseSourceUrl } from '../../src/source/source-url';
-import { startAiStub, STUB_REASON_PREFIX, type AiStub, type AiStubMode } from '../fixtures/ai-stub/server';
+import { type AiStub, type AiStubMode,startAiStub, STUB_REASON_PREFIX } from '../fixtures/ai-stub/server';
 import { DATABASE_FILE, generateDataset } from '../fixtures/dataset/generate';
 
 const KEY = 'sk-test-0123456789abcdefSECRET';

@@ -1,20 +1,22 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before, test } from 'node:test';
+
 import Database from 'better-sqlite3';
+
 import { IntercomClient } from '../../src/intercom';
 import { openLedger } from '../../src/ledger';
 import { mappingPath, readMappingFile } from '../../src/mapping/mapping-file';
 import { parseMigrationConfig } from '../../src/model/migration-config';
 import { CONFIG_FILE, MIGRATION_DIR } from '../../src/model/workspace-paths';
 import { buildReconciliation } from '../../src/reports/reconciliation';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/index';
+import { type RunningSandbox,startSandbox } from '../../src/sandbox/index';
 import { openSource } from '../../src/source/open-source';
 import { BAD_DATASETS, type CaseOutcome, type Corruption, type Evidence } from '../fixtures/bad-input/datasets';
 import { generateDataset } from '../fixtures/dataset/generate';
-import { describeRun, st2ic, type CliRun } from './cli-run';
+import { type CliRun,describeRun, st2ic } from './cli-run';
 
 /**
  * Bad input never crashes a run: each corrupted dataset goes through scope, map propose, map confirm

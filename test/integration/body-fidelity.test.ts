@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { after, before, test } from 'node:test';
+
+import Database from 'better-sqlite3';
 import { parseFragment } from 'parse5';
+
 import { runMigration } from '../../src/engine/run-migration';
-import { IntercomClient, type Conversation } from '../../src/intercom';
+import { type Conversation,IntercomClient } from '../../src/intercom';
 import { openLedger } from '../../src/ledger';
 import type { RecordState } from '../../src/model/journal';
 import { buildReconciliation } from '../../src/reports/reconciliation';
 import type { RunningSandbox } from '../../src/sandbox';
-import { IMPOSSIBLE_DATE, type FidelityCases } from '../fixtures/dataset/fidelity-cases';
+import { type FidelityCases,IMPOSSIBLE_DATE } from '../fixtures/dataset/fidelity-cases';
 import { Rng } from '../fixtures/dataset/prng';
-import { richHtml, richText, type RichDoc } from '../fixtures/dataset/rich-text';
-import { makeDataset, openDataset, readMap, recordResults, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { type RichDoc,richHtml, richText } from '../fixtures/dataset/rich-text';
+import { type Dataset,makeDataset, openDataset, readMap, recordResults, removeDir, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 
 /**
  * Issue 14: what arrives equals what left. A generated help desk with the planted fidelity cases

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+
 import { FLAGS } from '../../src/cli/flags';
 import { VERBS } from '../../src/cli/verbs';
 import type { RunningSandbox } from '../../src/sandbox';
-import { CLI, finished, makeDataset, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset } from '../support/engine-fixtures';
+import { CLI, type CliResult, type Dataset,finished, makeDataset, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 
 /**
  * Issue 18: a command line a newcomer can trust, through the built CLI against the sandbox: the

@@ -1,8 +1,9 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
 import type { ProblemCode, ScopeReport } from '../../src/model/scope';
 import type { Agent, Attachment, CustomField, EndUser, KbCategory, Organization, OrganizationMembership, Ticket } from '../../src/model/source';
 import { buildScope, SCOPE_LIMITS } from '../../src/reports/scope';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { awaitArchives } from '../../src/engine/await-archives';
 import { startSandbox } from '../../src/sandbox';
 import { clientFor } from '../support/engine-fixtures';

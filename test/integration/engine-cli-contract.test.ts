@@ -1,11 +1,13 @@
-import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+
+import Database from 'better-sqlite3';
+
 import { mappingPath } from '../../src/mapping/mapping-file';
 import type { RunningSandbox } from '../../src/sandbox';
-import { CLI, cliArgs, makeDataset, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { CLI, cliArgs, type Dataset,makeDataset, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 
 /** Issue 4: the run verbs refuse an unconfirmed or edited map (exit 2) and report failed records (exit 3). */
 

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+
 import { intercomClientFor } from '../../src/engine/intercom-client';
 import { planWorkspace, workspacePlanSummary } from '../../src/engine/workspace-plan-report';
 import { readMappingFile } from '../../src/mapping/mapping-file';
 import type { RunningSandbox } from '../../src/sandbox';
 import { testClock } from '../support/clock';
-import { makeDataset, openDataset, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { type Dataset,makeDataset, openDataset, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 
 // Issue 5 (configure workspace: show the plan, then apply) through the CLI the extension mirrors.
 let dir: string;

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { mutateForDelta, type DeltaManifest } from '../fixtures/dataset/mutate';
-import { journalOf, makeDataset, migrate, removeDir, runIds, startSeededSandbox, tempDir, writeMap, type Dataset, type JournalLine } from '../support/engine-fixtures';
+import { type DeltaManifest,mutateForDelta } from '../fixtures/dataset/mutate';
+import { type Dataset, type JournalLine,journalOf, makeDataset, migrate, removeDir, runIds, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 
 /** Issue 4: after a full run and some help-desk activity, a delta run writes exactly the changes. */
 

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import path from 'node:path';
-import { runMigration, type MigrationKind } from '../../src/engine/run-migration';
+import { after, before, test } from 'node:test';
+
+import { type MigrationKind,runMigration } from '../../src/engine/run-migration';
 import type { RecordState } from '../../src/model/journal';
 import type { RunningSandbox } from '../../src/sandbox';
-import { clientFor, makeDataset, openDataset, recordResults, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { clientFor, type Dataset,makeDataset, openDataset, recordResults, removeDir, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 
 /**
  * Issue 14, build point 4: a dry run reaches the same outcomes as the real run would. The same

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+
 import { rollbackRun } from '../../src/engine/rollback';
 import { runMigration } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
 import { mutateForDelta } from '../fixtures/dataset/mutate';
-import { makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
+import { type Dataset, makeDataset, openDataset, removeDir, SEARCH_SETTLE_MS,startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 import { assertSameSnapshot, snapshotOf } from '../support/sandbox-snapshot';
 
 // Issue 13: 15% dropped connections (each applied, then unanswered) plus 20% 5xx over a full run,

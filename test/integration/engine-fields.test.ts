@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { after, before, test } from 'node:test';
+
+import Database from 'better-sqlite3';
+
 import { toUnixSeconds } from '../../src/mapping/transforms';
 import type { MappingFile } from '../../src/model/mapping';
-import { attachmentSourceId, type Agent, type EndUser, type LiveChat, type Organization, type TicketThread } from '../../src/model/source';
+import { type Agent, attachmentSourceId, type EndUser, type LiveChat, type Organization, type TicketThread } from '../../src/model/source';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { journalOf, makeDataset, migrate, openDataset, readMap, removeDir, startSeededSandbox, tempDir, type Dataset, type JournalLine, writeMap } from '../support/engine-fixtures';
+import { type Dataset, type JournalLine, journalOf, makeDataset, migrate, openDataset, readMap, removeDir, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 
 /**
  * Issue 4: after `migrate` of the demo dataset, Intercom holds the source field by field: companies,

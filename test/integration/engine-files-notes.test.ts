@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+
 import { openLedger } from '../../src/ledger';
 import { attachmentSourceId } from '../../src/model/source';
 import type { RunningSandbox } from '../../src/sandbox';
-import { makeDataset, migrate, openDataset, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { type Dataset,makeDataset, migrate, openDataset, removeDir, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 
 // A note that only carries files is journaled under the attachments object type, next to the
 // attachments themselves (`chat:<attachment id>`): its own id must never read like one of theirs.

@@ -3,8 +3,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { CLI, cliArgs, finished, journalOf, makeDataset, migrate, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
+import { CLI, cliArgs, type CliResult, type Dataset, finished, journalOf, makeDataset, migrate, removeDir, runCli, runIds, SEARCH_SETTLE_MS,startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 import { isWrite } from '../support/kill-proxy';
 import { snapshotOf } from '../support/sandbox-snapshot';
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
+
 import { RunNotStartedError } from '../../src/engine/errors';
 import { runMigration } from '../../src/engine/run-migration';
 import { IntercomClient, NetworkError } from '../../src/intercom';

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+
 import type { ProgressSink } from '../../src/engine/progress';
 import { runMigration } from '../../src/engine/run-migration';
 import type { RunningSandbox } from '../../src/sandbox';
-import { clientFor, makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { clientFor, type Dataset,makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 
 // What a run streams to its driver (the status bar, the CLI) must add up to what its ledger says.
 let dir: string;

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { runMigration, type MigrationResult } from '../../src/engine/run-migration';
+
+import { type MigrationResult,runMigration } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
-import { makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
+import { type Dataset, makeDataset, openDataset, removeDir, SEARCH_SETTLE_MS,startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 import { assertSameSnapshot, cleanBaseline, snapshotOf } from '../support/sandbox-snapshot';
 
 // Issue 8: faults and a revoked token change nothing in the end state: runs resume until complete.

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
+
 import { rollbackRun } from '../../src/engine/rollback';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { mutateForDelta, type DeltaManifest } from '../fixtures/dataset/mutate';
-import { CLI, cliArgs, clientFor, finished, journalOf, makeDataset, migrate, removeDir, runCli, spawnCli, startSeededSandbox, tempDir, writeMap, type Dataset, type JournalLine, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
+import { type DeltaManifest,mutateForDelta } from '../fixtures/dataset/mutate';
+import { CLI, cliArgs, clientFor, type Dataset, finished, type JournalLine, journalOf, makeDataset, migrate, removeDir, runCli, SEARCH_SETTLE_MS,spawnCli, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 import { KillProxy, type KillShot } from '../support/kill-proxy';
 
 /**

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { CLI, cliArgs, makeDataset, removeDir, runCli, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset } from '../support/engine-fixtures';
+import { CLI, cliArgs, type CliResult, type Dataset,makeDataset, removeDir, runCli, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 
 /**
  * Issue "exactly once", item 7: records whose latest state is failed are retried by the next run of

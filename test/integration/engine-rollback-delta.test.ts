@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+
 import { rollbackRun } from '../../src/engine/rollback';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { mutateForDelta, type DeltaManifest } from '../fixtures/dataset/mutate';
-import { clientFor, makeDataset, migrate, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { type DeltaManifest,mutateForDelta } from '../fixtures/dataset/mutate';
+import { clientFor, type Dataset,makeDataset, migrate, removeDir, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 
 /** Issue 4: rolling back a delta and then the full run leaves Intercom as it was before each. */
 

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { rollbackRun, type RollbackResult } from '../../src/engine/rollback';
+
+import { type RollbackResult,rollbackRun } from '../../src/engine/rollback';
 import { runMigration } from '../../src/engine/run-migration';
-import type { RunningSandbox, SandboxState } from '../../src/sandbox';
 import type { MappingFile } from '../../src/model/mapping';
-import { clientFor, journalOf, makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset, type JournalLine } from '../support/engine-fixtures';
+import type { RunningSandbox, SandboxState } from '../../src/sandbox';
+import { clientFor, type Dataset, type JournalLine,journalOf, makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 
 /**
  * Issue "exactly once", item 6: a migration into a workspace that already holds data. A tag, a

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { rollbackRun } from '../../src/engine/rollback';
-import type { ProgressSink } from '../../src/engine/progress';
-import type { RunningSandbox, SandboxState } from '../../src/sandbox';
 import { readFile } from 'node:fs/promises';
-import { JournalEntry, type IntentEntry } from '../../src/model/journal';
-import { clientFor, makeDataset, migrate, removeDir, runCli, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { after, before, test } from 'node:test';
+
+import type { ProgressSink } from '../../src/engine/progress';
+import { rollbackRun } from '../../src/engine/rollback';
+import { type IntentEntry,JournalEntry } from '../../src/model/journal';
+import type { RunningSandbox, SandboxState } from '../../src/sandbox';
+import { clientFor, type Dataset,makeDataset, migrate, removeDir, runCli, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 
 // Issue 4: rollback <run> leaves none of that run's objects (companies archived), says so, and resumes.
 let dir: string;

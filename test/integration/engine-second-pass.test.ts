@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+
 import type { ProgressSink } from '../../src/engine/progress';
 import { runMigration } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
-import { journalOf, makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { type Dataset,journalOf, makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 import { assertSameSnapshot, cleanBaseline, snapshotOf } from '../support/sandbox-snapshot';
 
 // An end user whose contact create cannot be decided during the contacts phase (its answer lost,

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { runMigration, type MigrationResult } from '../../src/engine/run-migration';
+
+import { type MigrationResult,runMigration } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
-import { makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
+import { type Dataset,makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
 // Issue 19: a migration through two apps' tokens of one workspace, one of which Intercom stops

@@ -3,14 +3,15 @@ import { randomInt } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+
 import { rollbackRun } from '../../src/engine/rollback';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
 import { seedForSource } from '../fixtures/dataset/sandbox-seed';
-import { CLI, cliArgs, clientFor, finished, makeDataset, migrate, openDataset, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset } from '../support/engine-fixtures';
-import { isWrite, KillProxy, type KillMoment } from '../support/kill-proxy';
+import { CLI, cliArgs, clientFor, type CliResult, type Dataset,finished, makeDataset, migrate, openDataset, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 import { killGaps, lcg } from '../support/kill-points';
+import { isWrite, type KillMoment,KillProxy } from '../support/kill-proxy';
 import { snapshotOf } from '../support/sandbox-snapshot';
-import { startSandboxProcess, type SandboxProcess } from './sandbox-process';
+import { type SandboxProcess,startSandboxProcess } from './sandbox-process';
 
 /**
  * Issue 13: the kill -9 suite with the target killed too. The sandbox runs as its own process with

@@ -3,13 +3,14 @@ import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+
 import { rollbackRun } from '../../src/engine/rollback';
 import { attachmentSourceId } from '../../src/model/source';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
 import { mutateForDelta } from '../fixtures/dataset/mutate';
-import { CLI, cliArgs, clientFor, finished, journalOf, makeDataset, migrate, openDataset, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset, type JournalLine, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
-import { isWrite, KillProxy, type KillMoment } from '../support/kill-proxy';
+import { CLI, cliArgs, clientFor, type CliResult, type Dataset, finished, type JournalLine, journalOf, makeDataset, migrate, openDataset, removeDir, runCli, runIds, SEARCH_SETTLE_MS,spawnCli, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 import { killGaps, lcg } from '../support/kill-points';
+import { isWrite, type KillMoment,KillProxy } from '../support/kill-proxy';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
 /**

@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { rollbackRun } from '../../src/engine/rollback';
-import { runMigration, type MigrationKind, type MigrationResult } from '../../src/engine/run-migration';
-import { TargetMismatchError, UnadoptedTargetError } from '../../src/engine/target-binding';
+
 import { EngineUsageError } from '../../src/engine/errors';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox';
+import { rollbackRun } from '../../src/engine/rollback';
+import { type MigrationKind, type MigrationResult,runMigration } from '../../src/engine/run-migration';
+import { TargetMismatchError, UnadoptedTargetError } from '../../src/engine/target-binding';
+import { type RunningSandbox,startSandbox } from '../../src/sandbox';
 import { seedForSource } from '../fixtures/dataset/sandbox-seed';
 import { testClock } from '../support/clock';
-import { cliArgs, clientFor, makeDataset, openDataset, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
+import { cliArgs, clientFor, type Dataset, makeDataset, openDataset, removeDir, runCli, runIds, SEARCH_SETTLE_MS,startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
 // A migration folder is bound to one Intercom workspace, and Intercom itself can tell what is

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { runMigration, type MigrationResult } from '../../src/engine/run-migration';
+
 import type { MigrationKind } from '../../src/engine/run-migration';
+import { type MigrationResult,runMigration } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
-import { journalOf, makeDataset, openDataset, removeDir, runIds, startSeededSandbox, tempDir, writeMap, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
+import { type Dataset, journalOf, makeDataset, openDataset, removeDir, runIds, SEARCH_SETTLE_MS,startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 import { cleanBaseline, snapshotOf } from '../support/sandbox-snapshot';
 
 // A write whose outcome stays unknown (the create was applied, then every lookup failed) is never

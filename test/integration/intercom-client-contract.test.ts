@@ -1,18 +1,19 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox } from '../../src/sandbox';
-import type { RunningSandbox } from '../../src/sandbox';
-import { assertNoResponseErrors } from './sandbox-helpers';
+import { test } from 'node:test';
+
+import type { OutcomeLookup } from '../../src/intercom';
 import {
   AuthError,
   ConflictError,
   IntercomClient,
   NotFoundError,
   PlanRestrictedError,
-  ValidationError,
   resolveUnknown,
+  ValidationError,
 } from '../../src/intercom';
-import type { OutcomeLookup } from '../../src/intercom';
+import type { RunningSandbox } from '../../src/sandbox';
+import { startSandbox } from '../../src/sandbox';
+import { assertNoResponseErrors } from './sandbox-helpers';
 
 // Every client call against the local sandbox. Run with INTERCOM_OPENAPI pointing at the 2.16
 // description (as CI does) and the sandbox also validates each request against it. Responses are

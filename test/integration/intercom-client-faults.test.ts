@@ -1,11 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync,writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startSandbox } from '../../src/sandbox';
-import { IntercomClient, OutcomeUnknownError, writeAtMostOnce } from '../../src/intercom';
+import { test } from 'node:test';
+
 import type { ResolveOptions } from '../../src/intercom';
+import { IntercomClient, OutcomeUnknownError, writeAtMostOnce } from '../../src/intercom';
+import { startSandbox } from '../../src/sandbox';
 
 // Done means: with 10 % of requests failing in mixed ways (5xx before applying, slow responses past
 // the client's timeout, and "drop": applied, then the connection is cut), 1,000 contact creates and

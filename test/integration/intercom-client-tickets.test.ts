@@ -1,12 +1,13 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { test } from 'node:test';
+
+import type { OutcomeLookup } from '../../src/intercom';
+import { IntercomClient, NotFoundError, resolveUnknown, ValidationError, writeAtMostOnce } from '../../src/intercom';
 import { startSandbox } from '../../src/sandbox';
 import { assertNoResponseErrors } from './sandbox-helpers';
-import { IntercomClient, NotFoundError, ValidationError, resolveUnknown, writeAtMostOnce } from '../../src/intercom';
-import type { OutcomeLookup } from '../../src/intercom';
 
 // Every ticket call of the client against the local sandbox, parsed by the client's schemas. With
 // INTERCOM_OPENAPI set (as in CI) each request is validated against 2.16 and each answer checked.

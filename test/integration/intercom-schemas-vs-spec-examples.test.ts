@@ -1,8 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
 import { parse } from 'yaml';
 import type { z } from 'zod';
+
 import * as S from '../../src/intercom/schemas';
 import { AdminList, Me, TeamList } from '../../src/intercom/schemas/admins';
 

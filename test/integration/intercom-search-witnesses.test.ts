@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { test } from 'node:test';
+
 import { IntercomClient, OutcomeUndecidedError, SearchBehindError, writeAtMostOnce } from '../../src/intercom';
 import { startSandbox } from '../../src/sandbox';
 

@@ -1,7 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { intercomWorkspaceOf } from '../../src/engine/target-binding';
+import { test } from 'node:test';
+
 import { EngineUsageError } from '../../src/engine/errors';
+import { intercomWorkspaceOf } from '../../src/engine/target-binding';
 import { IntercomClient } from '../../src/intercom';
 import { startSandbox } from '../../src/sandbox';
 

@@ -1,9 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inspect } from 'node:util';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { startSandbox } from '../../src/sandbox';
+import { createServer } from 'node:net';
+import { test } from 'node:test';
+import { inspect } from 'node:util';
+
+import type { IntercomLogger } from '../../src/intercom';
 import {
   AuthError,
   IntercomClient,
@@ -13,7 +14,7 @@ import {
   OutcomeUnknownError,
   ValidationError,
 } from '../../src/intercom';
-import type { IntercomLogger } from '../../src/intercom';
+import { startSandbox } from '../../src/sandbox';
 import { startScriptedServer } from '../helpers/scripted-http-server';
 
 // Done means: the token appears in no log line and no error text, whatever went wrong.

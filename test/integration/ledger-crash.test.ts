@@ -1,9 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { test } from 'node:test';
+
 import { createContact, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 
 const writer = path.join(import.meta.dirname, 'fixtures', 'ledger-crash-writer.ts');

@@ -1,11 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { JournalEntry } from '../../src/model/journal';
+import { test } from 'node:test';
+
 import { LedgerWriteError } from '../../src/ledger';
+import { JournalEntry } from '../../src/model/journal';
 import { createContact, fullRun, quietLedger } from '../support/ledger-fixtures';
 
 /** A tiny tmpfs of our own, when this process may mount (root in a container); otherwise the test is skipped. */

@@ -3,8 +3,9 @@ import { copyFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync }
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { CLI, finished, makeDataset, migrate, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap, type CliResult, type Dataset, SEARCH_SETTLE_MS } from '../support/engine-fixtures';
+import { CLI, type CliResult, type Dataset, finished, makeDataset, migrate, removeDir, runCli, runIds, SEARCH_SETTLE_MS,spawnCli, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
 import { GateProxy } from '../support/gate-proxy';
 import { snapshotOf } from '../support/sandbox-snapshot';
 

@@ -1,7 +1,9 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+import Database from 'better-sqlite3';
+
 import { openSource, type OpenSourceOptions } from '../../src/source/open-source';
 import type { SourceReader } from '../../src/source/reader';
 import { parseSourceUrl } from '../../src/source/source-url';

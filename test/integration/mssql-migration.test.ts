@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { runMigration } from '../../src/engine/run-migration';
+
 import { proposeMap } from '../../src/engine/propose-map';
+import { runMigration } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import { writeMappingFile } from '../../src/mapping/mapping-file';
 import { confirmMap } from '../../src/mapping/review';
-import { startSandbox, type RunningSandbox, type SandboxState } from '../../src/sandbox';
+import { type RunningSandbox, type SandboxState,startSandbox } from '../../src/sandbox';
 import type { SourceReader } from '../../src/source/reader';
 import { seedForSource } from '../fixtures/dataset/sandbox-seed';
 import { snapshotOf } from '../support/sandbox-snapshot';

@@ -1,5 +1,6 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
 import type { SourceReader } from '../../src/source/reader';
 import { serveDataset, type ServedDataset } from './mssql-helpers';
 

@@ -1,11 +1,13 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+
 import Database from 'better-sqlite3';
+
 import { ScopeReport } from '../../src/model/scope';
 import { buildScope, preflightOf } from '../../src/reports/scope';
 import { scopeMarkdown } from '../../src/reports/scope-markdown';
@@ -16,7 +18,7 @@ import { WriteRefusedError } from '../../src/source/sql/connection';
 import { openMssql, SourceLoginError, SourceUnreachableError } from '../../src/source/sql/mssql-connection';
 import { startTdsFixture } from '../fixtures/tds/server';
 import { daysBefore, pinnedClockEnv, TEST_NOW, testClock } from '../support/clock';
-import { PASSWORD, serveDataset, USER, type ServedDataset } from './mssql-helpers';
+import { PASSWORD, serveDataset, type ServedDataset,USER } from './mssql-helpers';
 
 /** Scope and pre-flight through the real mssql driver; read-only traffic; clear connection errors. */
 

@@ -1,10 +1,12 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before, test } from 'node:test';
+
 import Database from 'better-sqlite3';
 import sql from 'mssql';
+
 import { startTdsFixture, type TdsFixture } from '../fixtures/tds/server';
 
 /** The fixture itself, through the real mssql driver: types, parameters, result sets, errors, packets. */

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+
 import { previewRecords } from '../../src/engine/preview-records';
-import { previewObject, type PreviewInput } from '../../src/mapping/preview';
+import { type PreviewInput,previewObject } from '../../src/mapping/preview';
 import type { RecordState } from '../../src/model/journal';
 import { MappedObject, type MappingFile } from '../../src/model/mapping';
 import type { ObjectType } from '../../src/model/object-types';
 import type { SandboxState } from '../../src/sandbox';
 import type { SourceReader } from '../../src/source/reader';
-import { openDataset, ranWorkspace, recordResults, type RanWorkspace } from '../support/engine-fixtures';
+import { openDataset, type RanWorkspace,ranWorkspace, recordResults } from '../support/engine-fixtures';
 
 /**
  * The mapping editor's preview: previewRecords picks source records in the very shape the engine

@@ -1,9 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
 import type { MappingFile } from '../../src/model/mapping';
-import { RebuildInventory, type RebuildArea } from '../../src/model/reports';
+import { type RebuildArea,RebuildInventory } from '../../src/model/reports';
 import type { AutomationRule, CustomField, DepartmentPolicy } from '../../src/model/source';
 import { buildRebuildInventory, writeRebuildInventory } from '../../src/reports/rebuild-inventory';
 import { buildScope } from '../../src/reports/scope';

@@ -1,10 +1,12 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
 import { parse } from 'csv-parse/sync';
+
 import { RECONCILIATION_CSV_COLUMNS, ReconciliationReport, type TypeReconciliation } from '../../src/model/reports';
-import { buildReconciliation, reconciliationCsv, writeReconciliation, type Reconciliation } from '../../src/reports/reconciliation';
+import { buildReconciliation, type Reconciliation,reconciliationCsv, writeReconciliation } from '../../src/reports/reconciliation';
 import { buildWorld, FAILED_MESSAGE, migrateOrg, type World } from './reports-world';
 
 describe('reconciliation against a generated source, the sandbox and a journaled run', () => {

@@ -1,16 +1,18 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
+
+import Database from 'better-sqlite3';
+
 import { IntercomClient, normalizeBody } from '../../src/intercom';
-import { openLedger, type Ledger, type RunJournal } from '../../src/ledger';
+import { type Ledger, openLedger, type RunJournal } from '../../src/ledger';
 import { applyObjectMapping } from '../../src/mapping/apply';
 import { buildDefaultMap } from '../../src/mapping/default-map';
 import type { IntentBody } from '../../src/model/journal';
 import type { MappingFile } from '../../src/model/mapping';
 import type { Agent, ChatMessage, EndUser, LiveChat, Organization, TicketThread } from '../../src/model/source';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/index';
-import Database from 'better-sqlite3';
+import { type RunningSandbox,startSandbox } from '../../src/sandbox/index';
 import { openSource } from '../../src/source/open-source';
 import type { SourceReader } from '../../src/source/reader';
 import { generateDataset } from '../fixtures/dataset/generate';

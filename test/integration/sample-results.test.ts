@@ -1,16 +1,18 @@
-import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+
+import Database from 'better-sqlite3';
+
 import { proposeMap } from '../../src/engine/propose-map';
 import { selectSample } from '../../src/engine/sample';
-import { openLedger, type Ledger } from '../../src/ledger';
+import { type Ledger,openLedger } from '../../src/ledger';
 import type { RecordState } from '../../src/model/journal';
 import type { MappingFile } from '../../src/model/mapping';
-import { SampleObject, SampleResults, type SampleResultItem } from '../../src/model/sample-results';
+import { SampleObject, type SampleResultItem,SampleResults } from '../../src/model/sample-results';
 import { buildSampleResults, type SampleResultsInput } from '../../src/reports/sample-results';
 import type { SourceReader } from '../../src/source/reader';
+import { clientFor, type Dataset, openDataset, type RanWorkspace,ranWorkspace, recordResults } from '../support/engine-fixtures';
 import { makePlain } from '../support/plain-dataset';
-import { clientFor, openDataset, ranWorkspace, recordResults, type Dataset, type RanWorkspace } from '../support/engine-fixtures';
 
 /**
  * Sample results after a real sample run into the sandbox: every record the run journaled, each

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { startSandbox } from '../../src/sandbox';
 
 // Issue 19: the sandbox models Intercom's two limits, per app (token) and per workspace across apps,

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { createUser, sandboxWithClient } from './sandbox-helpers';
 
 test('sandbox contacts: users are unique by email and external_id, archived included; the 409 names the id', async (t) => {

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { createUser, sandboxWithClient } from './sandbox-helpers';
 
 const ADMIN = '991267001';

@@ -1,6 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createUser, sandboxWithClient, type Client } from './sandbox-helpers';
+import { test } from 'node:test';
+
+import { type Client,createUser, sandboxWithClient } from './sandbox-helpers';
 
 // Intercom's cursors point at records: while a client pages through a list, records created,
 // updated and deleted around it must not make it skip or repeat any other record.

@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { test } from 'node:test';
+
 import { sandboxWithClient } from './sandbox-helpers';
 
 const contact = (n: number) => ({ role: 'user', external_id: `f-${n}` });

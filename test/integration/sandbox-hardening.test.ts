@@ -1,12 +1,13 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { test } from 'node:test';
+
 import { startSandbox } from '../../src/sandbox/index';
 import { recoverState } from '../../src/sandbox/state/durable-state';
-import { createUser, sandboxWithClient, type Client } from './sandbox-helpers';
+import { type Client,createUser, sandboxWithClient } from './sandbox-helpers';
 
 /** A raw request, so a test can send any Host header (fetch refuses to). */
 function raw(url: string, method: string, route: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/index';
+
+import { type RunningSandbox, type SandboxOptions,startSandbox } from '../../src/sandbox/index';
 import { recoverState } from '../../src/sandbox/state/durable-state';
 
 export interface ApiResponse {

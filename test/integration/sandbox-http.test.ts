@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { sandboxWithClient } from './sandbox-helpers';
 
 test('sandbox auth: missing, wrong and revoked tokens get 401 unauthorized without rate-limit headers', async (t) => {

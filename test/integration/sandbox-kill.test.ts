@@ -1,11 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { test } from 'node:test';
+
 import type { SandboxState } from '../../src/sandbox';
-import { startSandboxProcess, type SandboxProcess } from './sandbox-process';
+import { type SandboxProcess,startSandboxProcess } from './sandbox-process';
 
 /**
  * Issue: the sandbox acknowledged writes before they were durable, so a sandbox killed and restarted

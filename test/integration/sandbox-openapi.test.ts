@@ -1,6 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { test } from 'node:test';
+
 import { startSandbox } from '../../src/sandbox/index';
 import { loadOpenApiValidator } from '../../src/sandbox/openapi/validator';
 import { assertNoResponseErrors, createUser, sandboxWithClient } from './sandbox-helpers';

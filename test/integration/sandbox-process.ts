@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess,spawn } from 'node:child_process';
 
 /** `st2ic sandbox` in a child process, as a rehearsal runs it, so a test can SIGKILL it. */
 export interface SandboxProcess {

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { createUser, sandboxWithClient } from './sandbox-helpers';
 
 test('sandbox companies: upsert by company_id; listed only once a contact is attached; delete archives and detaches', async (t) => {

@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { test } from 'node:test';
+
 import { startSandbox } from '../../src/sandbox';
 import { logFileOf, recoverState } from '../../src/sandbox/state/durable-state';
 import { createUser, sandboxWithClient } from './sandbox-helpers';

@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { test } from 'node:test';
+
 import type { RunningSandbox } from '../../src/sandbox/index';
-import { createUser, sandboxWithClient, type Client } from './sandbox-helpers';
+import { type Client,createUser, sandboxWithClient } from './sandbox-helpers';
 
 // With INTERCOM_OPENAPI set every request here is also checked against 2.16 (and every answer, on close).
 const described = process.env.INTERCOM_OPENAPI;

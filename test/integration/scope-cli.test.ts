@@ -1,9 +1,10 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before, test } from 'node:test';
+
 import { ScopeReport } from '../../src/model/scope';
 import { buildMiniDb, type MiniDb } from '../fixtures/mini/build-mini-db';
 

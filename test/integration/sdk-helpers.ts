@@ -1,4 +1,5 @@
 import { IntercomClient } from 'intercom-client';
+
 import type { RunningSandbox } from '../../src/sandbox/index';
 
 /**

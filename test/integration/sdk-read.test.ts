@@ -1,11 +1,13 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+
 import type { Intercom, IntercomClient } from 'intercom-client';
+
 import type { ObjectType } from '../../src/model/object-types';
-import { journalOf, ranWorkspace, recordResults, type RanWorkspace } from '../support/engine-fixtures';
-import { all, sdkFor, uniqueIds } from './sdk-helpers';
+import { journalOf, type RanWorkspace,ranWorkspace, recordResults } from '../support/engine-fixtures';
 import { assertNoResponseErrors } from './sandbox-helpers';
+import { all, sdkFor, uniqueIds } from './sdk-helpers';
 
 // After a full migration of a generated help desk into the sandbox, everything is read back through
 // Intercom's own Node SDK: no call may fail, and what it lists must be exactly what the ledger says

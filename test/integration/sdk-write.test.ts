@@ -1,6 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { Intercom, IntercomError } from 'intercom-client';
+
 import { sandboxWithClient } from './sandbox-helpers';
 import { sdkFor } from './sdk-helpers';
 

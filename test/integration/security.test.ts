@@ -1,13 +1,14 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before, test } from 'node:test';
+
 import { webviewHtml } from '../../src/extension/mapping-editor/webview-html';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/index';
+import { type RunningSandbox,startSandbox } from '../../src/sandbox/index';
 import { generateDataset } from '../fixtures/dataset/generate';
 import { startTdsFixture, type TdsFixture } from '../fixtures/tds/server';
-import { describeRun, st2ic, type CliRun } from './cli-run';
+import { type CliRun,describeRun, st2ic } from './cli-run';
 
 /**
  * Secrets stay out of everything a run leaves behind. A small dataset goes through the CLI from

@@ -1,15 +1,17 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { after, before, test } from 'node:test';
+
 import axios from 'axios';
+import Database from 'better-sqlite3';
+
 import { openSource } from '../../src/source/open-source';
 import { SoapAuthError, SoapOperationError, SoapTransportError } from '../../src/source/soap/errors';
 import type { SoapSourceReader } from '../../src/source/soap/soap-reader';
 import type { SoapFixture } from '../fixtures/soap/server';
-import { collect, FIXTURE_PASSWORD, soapDataset, type SoapDataset } from '../support/soap-dataset';
+import { collect, FIXTURE_PASSWORD, type SoapDataset,soapDataset } from '../support/soap-dataset';
 
 /** Credentials, service roots, visibility and partitioning of the Web Services reader, against the SOAP fixture. */
 

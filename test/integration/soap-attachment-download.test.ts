@@ -1,11 +1,12 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before, test } from 'node:test';
+
 import { AttachmentDownloader } from '../../src/source/soap/attachment-download';
 import { SoapClient } from '../../src/source/soap/soap-client';
-import { startScriptedServer, type ScriptedAnswer, type ScriptedServer } from '../helpers/scripted-http-server';
+import { type ScriptedAnswer, type ScriptedServer,startScriptedServer } from '../helpers/scripted-http-server';
 
 /** The download path's checks, against a scripted server: sizes, origin, cache, login, network failure. */
 

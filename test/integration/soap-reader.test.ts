@@ -1,7 +1,8 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { after, before, test } from 'node:test';
+
 import type { Agent, Attachment, TicketThread } from '../../src/model/source';
 import { buildScope } from '../../src/reports/scope';
 import { openSource } from '../../src/source/open-source';
@@ -9,7 +10,7 @@ import type { SourceReader } from '../../src/source/reader';
 import { SoapWriteRefusedError } from '../../src/source/soap/errors';
 import type { SoapSourceReader } from '../../src/source/soap/soap-reader';
 import type { SoapFixture } from '../fixtures/soap/server';
-import { collect, FIXTURE_PASSWORD, pick, soapDataset, type SoapDataset } from '../support/soap-dataset';
+import { collect, FIXTURE_PASSWORD, pick, type SoapDataset,soapDataset } from '../support/soap-dataset';
 
 /**
  * The demo dataset read twice: through the SOAP fixture (as agent marcus.doyle, member of groups

@@ -4,9 +4,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+
 import Database from 'better-sqlite3';
+
 import { DATABASE_FILE, generateDataset } from '../fixtures/dataset/generate';
-import { describeRun, st2ic, type CliRun } from './cli-run';
+import { type CliRun,describeRun, st2ic } from './cli-run';
 
 /**
  * Issue 14, point 5, through the built CLI (npm run build): a SQLite source that cannot be read as

@@ -1,19 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runMigration, type MigrationKind } from '../../src/engine/run-migration';
+import { after, before, describe, test } from 'node:test';
+
+import { type MigrationKind,runMigration } from '../../src/engine/run-migration';
 import type { Conversation, IntercomClient } from '../../src/intercom';
 import { openLedger } from '../../src/ledger';
-import { attachmentSourceId } from '../../src/model/source';
 import { readMappingFile } from '../../src/mapping/mapping-file';
 import type { ReconciliationReport } from '../../src/model/reports';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox';
+import { attachmentSourceId } from '../../src/model/source';
 import { NotAMigrationError, validateMigration, type Validation } from '../../src/reports/validate-migration';
-import { testClock } from '../support/clock';
-import { cliArgs, clientFor, makeDataset, openDataset, removeDir, runCli, tempDir, writeMap, type Dataset } from '../support/engine-fixtures';
-import { makePlain } from '../support/plain-dataset';
+import { type RunningSandbox,startSandbox } from '../../src/sandbox';
 import { seedForSource } from '../fixtures/dataset/sandbox-seed';
+import { testClock } from '../support/clock';
+import { cliArgs, clientFor, type Dataset,makeDataset, openDataset, removeDir, runCli, tempDir, writeMap } from '../support/engine-fixtures';
+import { makePlain } from '../support/plain-dataset';
 
 /**
  * Issue 14, build point 4: `validate` compares Intercom with the source through code that shares

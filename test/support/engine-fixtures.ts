@@ -1,14 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess,spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runMigration, type MigrationKind, type MigrationResult } from '../../src/engine/run-migration';
+
 import { proposeMap } from '../../src/engine/propose-map';
+import { type MigrationKind, type MigrationResult,runMigration } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import { readMappingFile, writeMappingFile } from '../../src/mapping/mapping-file';
 import { confirmMap } from '../../src/mapping/review';
 import type { MappingFile } from '../../src/model/mapping';
-import { DEFAULT_SEARCH_LAG_MS, startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox';
+import { DEFAULT_SEARCH_LAG_MS, type RunningSandbox, type SandboxOptions,startSandbox } from '../../src/sandbox';
 import { openSource } from '../../src/source/open-source';
 import type { SourceReader } from '../../src/source/reader';
 import { ATTACHMENTS_ROOT, DATABASE_FILE, generateDataset } from '../fixtures/dataset/generate';

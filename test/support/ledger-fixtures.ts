@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
+
+import { type Ledger, type LedgerOptions, openLedger, type StartRunInput } from '../../src/ledger';
 import type { IntentBody } from '../../src/model/journal';
 import type { ObjectType } from '../../src/model/object-types';
-import { openLedger, type Ledger, type LedgerOptions, type StartRunInput } from '../../src/ledger';
 
 /** A fresh workspace folder; removed by the returned cleanup. */
 export async function tempWorkspace(): Promise<{ dir: string; cleanup: () => Promise<void> }> {

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+
 import type { Dataset } from './engine-fixtures';
 
 /**

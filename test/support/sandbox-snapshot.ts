@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
+
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { writeMap, type Dataset } from './engine-fixtures';
+import { type Dataset,writeMap } from './engine-fixtures';
 
 /** Sandbox state without its own ids and clocks: contacts by external_id, conversations by their opening. */
 export function snapshotOf(state: SandboxState) {

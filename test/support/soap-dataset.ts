@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import Database from 'better-sqlite3';
+
 import { withoutSqliteOnlyValues } from '../fixtures/dataset/fidelity-cases';
 import { generateDataset } from '../fixtures/dataset/generate';
 import type { DatasetManifest } from '../fixtures/dataset/manifest';
-import { startSoapFixture, type SoapFixture, type SoapFixtureOptions } from '../fixtures/soap/server';
+import { type SoapFixture, type SoapFixtureOptions,startSoapFixture } from '../fixtures/soap/server';
 
 /** A small generated dataset served by the SOAP fixture, for the Web Services reader's tests. */
 export interface SoapDataset {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { attachmentSourceId, isAttachmentSourceId } from '../../src/model/source';
 
 test('an attachment record id is told from the id of a note that carries files', () => {

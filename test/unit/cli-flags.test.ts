@@ -1,6 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
 import { FLAGS, parseVerb, synopsis, verbHelp } from '../../src/cli/flags';
 import { VERBS } from '../../src/cli/verbs';
 

@@ -1,6 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
 import { PROBLEM_RULES, problemOf } from '../../src/cli/problems';
 import { AuthError } from '../../src/intercom/errors';
 import * as source from '../../src/source';

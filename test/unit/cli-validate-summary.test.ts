@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { validateSummary } from '../../src/cli/validate-summary';
 import type { ReconciliationReport } from '../../src/model/reports';
 

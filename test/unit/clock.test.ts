@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { clockFromEnvironment, fixedClock, systemClock, unixSeconds } from '../../src/model/clock';
 
 test('ST2IC_NOW pins the clock; unset or blank means the system clock', () => {

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { checkTarget, describeConnections, parseConnectionChecks, verifiedConnections } from '../../src/extension/connection-state';
 import { migrationConfigSchema } from '../../src/model/migration-config';
 

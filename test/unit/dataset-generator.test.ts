@@ -1,12 +1,14 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AttachmentSubfolder, ChatSenderType, CustomFieldDataType, RoleCategory, ViewRestriction, organizationFilterKind } from '../../src/model/smartertrack-codes';
+import { test } from 'node:test';
+
+import Database from 'better-sqlite3';
+
+import { AttachmentSubfolder, ChatSenderType, CustomFieldDataType, organizationFilterKind,RoleCategory, ViewRestriction } from '../../src/model/smartertrack-codes';
 import { generateDataset } from '../fixtures/dataset/generate';
 import { DatasetManifest } from '../fixtures/dataset/manifest';
 

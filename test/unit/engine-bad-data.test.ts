@@ -1,10 +1,11 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { planCollections } from '../../src/engine/phases/knowledge-base';
-import { articleBodyHtml } from '../../src/mapping/body-html';
 import { seconds } from '../../src/engine/phases/tickets';
-import { parseRow, rowSchema, RowError } from '../../src/source/sql/row-values';
+import { articleBodyHtml } from '../../src/mapping/body-html';
 import type { KbCategory } from '../../src/model/source';
+import { parseRow, RowError,rowSchema } from '../../src/source/sql/row-values';
 
 const category = (id: number, parentId: number | null) => ({ id, parentId, name: `C${id}` }) as KbCategory;
 

@@ -1,11 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { intercomClientFor } from '../../src/engine/intercom-client';
-import { DEFAULT_RUN_OPTIONS } from '../../src/engine/run-migration';
 import { readFileSync } from 'node:fs';
-import { FLAGS } from '../../src/cli/flags';
+import { test } from 'node:test';
+
 import { runSettingsOf } from '../../src/cli/common';
+import { FLAGS } from '../../src/cli/flags';
+import { intercomClientFor } from '../../src/engine/intercom-client';
 import { runOptionsFor } from '../../src/engine/intercom-client';
+import { DEFAULT_RUN_OPTIONS } from '../../src/engine/run-migration';
 import { intercomClientOf, runOptionsOf, runSettingsOf as extensionSettingsOf } from '../../src/extension/run-inputs';
 import { migrationConfigSchema } from '../../src/model/migration-config';
 

@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rollbackPlanSentences } from '../../src/engine/rollback-plan-text';
+import { test } from 'node:test';
+
 import { describePlan } from '../../src/cli/commands/rollback';
 import type { RollbackPlan } from '../../src/engine/rollback';
+import { rollbackPlanSentences } from '../../src/engine/rollback-plan-text';
 
 const plan: RollbackPlan = {
   targetRunId: 'r1', targetKind: 'full',

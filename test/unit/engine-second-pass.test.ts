@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { ProgressCounter } from '../../src/engine/progress';
 import { secondPassOf } from '../../src/engine/second-pass';
 import type { ObjectType } from '../../src/model/object-types';

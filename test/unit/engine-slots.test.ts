@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { CarriedOver, forEachConcurrent, forEachRecord, ParkedTally } from '../../src/engine/concurrent';
 import { parkDuring } from '../../src/engine/slots';
 

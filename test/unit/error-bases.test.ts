@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import * as engineErrors from '../../src/engine/errors';
 import * as targetBinding from '../../src/engine/target-binding';
 import * as intercom from '../../src/intercom';

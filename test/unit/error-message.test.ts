@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { isMissingFile, messageOf } from '../../src/model/error-message';
 
 test('messageOf: an Error gives its message; anything else thrown gives itself as text, never undefined', () => {

@@ -1,11 +1,12 @@
-import { testClock } from '../support/clock';
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { contextValuesOf } from '../../src/extension/context-keys';
 import { inEditorTerms, interruptedRunNotice, mapGateMessage, notStartedNotice, revokedConfirmation, runOutcome, validationNotice } from '../../src/extension/editor-wording';
 import { commandFor } from '../../src/ledger/writer-lock';
 import { buildDefaultMap } from '../../src/mapping/default-map';
 import { assertRunAllowed, confirmMap, MapNotConfirmedError } from '../../src/mapping/review';
+import { testClock } from '../support/clock';
 
 const draft = buildDefaultMap({ customFields: [], fieldChannels: new Map(), samples: new Map(), statuses: [], priorities: [], departmentNames: ['Support'], brands: [] });
 const CLI = /st2ic |--[a-z]/;

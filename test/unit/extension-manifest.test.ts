@@ -1,6 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
 import { COMMAND_IDS } from '../../src/extension/command-ids';
 import { CONTEXT_KEYS } from '../../src/extension/context-keys';
 

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { describePhases, type PhaseInputs } from '../../src/extension/phase-state';
 
 const counts = (migrated: number, failed = 0) => ({ tickets: { migrated, skipped: 1, failed, skippedReasons: {}, failedReasons: {} } });

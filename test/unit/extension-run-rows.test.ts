@@ -1,6 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
 import { contextValuesOf } from '../../src/extension/context-keys';
 import type { RunEntry } from '../../src/extension/ledger-runs';
 import { describeRun } from '../../src/extension/run-rows';

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { configFromSettings } from '../../src/extension/settings';
 
 const reader = (values: Record<string, unknown>) => ({ get: <T>(key: string) => values[key] as T | undefined });

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { attachmentsRootOf, sourceUrlOf } from '../../src/extension/source-location';
 import { migrationConfigSchema } from '../../src/model/migration-config';
 import { parseSourceUrl } from '../../src/source/source-url';

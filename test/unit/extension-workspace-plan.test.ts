@@ -1,8 +1,9 @@
-import { testClock } from '../support/clock';
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import type { WorkspacePlan } from '../../src/engine/workspace';
 import { planBlockers, workspacePlanMarkdown } from '../../src/engine/workspace-plan-markdown';
+import { testClock } from '../support/clock';
 
 const need = (name: string) => ({ model: 'conversation' as const, name, dataType: 'string' as const, usedBy: ['tickets.priority'] });
 const plan: WorkspacePlan = {

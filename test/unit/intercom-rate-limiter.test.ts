@@ -1,7 +1,8 @@
-import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { RateLimiter } from '../../src/intercom/rate-limiter';
+import { mock,test } from 'node:test';
+
 import type { Permit } from '../../src/intercom/rate-limiter';
+import { RateLimiter } from '../../src/intercom/rate-limiter';
 
 // Simulated time: the limiter's timers and clock run on node:test's mock timers, so these tests
 // assert counts in simulated windows, never wall-clock durations.

@@ -1,11 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelay, decideRetry, networkFailure, resolveRetryOptions } from '../../src/intercom/retry-policy';
-import type { AttemptContext } from '../../src/intercom/retry-policy';
+import { test } from 'node:test';
+
 import { parseConflictId } from '../../src/intercom/errors';
 import { redact } from '../../src/intercom/logger';
 import { nextPageOf } from '../../src/intercom/pagination';
 import { normalizeBody } from '../../src/intercom/resolve-unknown';
+import type { AttemptContext } from '../../src/intercom/retry-policy';
+import { backoffDelay, decideRetry, networkFailure, resolveRetryOptions } from '../../src/intercom/retry-policy';
 
 const o = resolveRetryOptions({ random: () => 0.5 });
 const ctx = (over: Partial<AttemptContext>): AttemptContext => ({

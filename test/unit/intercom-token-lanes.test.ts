@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { TokenLanes, WorkspaceCeiling } from '../../src/intercom/token-lanes';
 
 // Issue 19: several apps' tokens of one workspace share one scheduler: requests go to the least busy

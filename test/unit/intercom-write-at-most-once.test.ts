@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConflictError, writeAtMostOnce, type IntercomClient } from '../../src/intercom';
+
+import { ConflictError, type IntercomClient,writeAtMostOnce } from '../../src/intercom';
 
 // A 409 naming an object is "already there" for a create only: for an undo (a restore that clashes
 // with another contact) it is a failure, or a rollback would count as undone what it never changed.

@@ -1,6 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { setImmediate as nextTick } from 'node:timers/promises';
+
 import type { AppendFile } from '../../src/ledger';
 import { JournalWriter } from '../../src/ledger/journal-file';
 

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { RecordTally } from '../../src/ledger';
 import { fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 

@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { test } from 'node:test';
+
 import { LedgerCorruptError } from '../../src/ledger';
-import { JournalEntry, LEDGER_FORMAT, type IntentBody, type RunMeta } from '../../src/model/journal';
+import { type IntentBody, JournalEntry, LEDGER_FORMAT, type RunMeta } from '../../src/model/journal';
 import { createContact, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 
 /**

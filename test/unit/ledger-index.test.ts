@@ -1,6 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { test } from 'node:test';
+
 import type { Ledger } from '../../src/ledger';
 import { createContact, createIntent, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 

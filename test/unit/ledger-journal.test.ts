@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import { JournalEntry } from '../../src/model/journal';
+import { test } from 'node:test';
+
 import { LedgerUsageError } from '../../src/ledger';
+import { JournalEntry } from '../../src/model/journal';
 import { createContact, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 
 test('intent, outcome and record round-trip through the journal, run.json and the index', async (t) => {

@@ -1,9 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { test } from 'node:test';
+
 import { LedgerInterruptedRunError, LedgerLockedError } from '../../src/ledger';
 import { systemProbe } from '../../src/ledger/process-identity';
 import { createContact, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';

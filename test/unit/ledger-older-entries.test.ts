@@ -1,6 +1,7 @@
-import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { test, type TestContext } from 'node:test';
+
 import { createContact, fullRun, quietLedger, sha256, tempWorkspace } from '../support/ledger-fixtures';
 
 /** A ledger whose first run created contact 1 and left the journal open. */

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import type { AppliedWrite, RunJournal } from '../../src/ledger';
 import { createContact, createIntent, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 

@@ -1,7 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { LedgerSecretError, findSecret, registerSecret, unregisterSecret } from '../../src/ledger';
+import { test } from 'node:test';
+
+import { findSecret, LedgerSecretError, registerSecret, unregisterSecret } from '../../src/ledger';
 import { createContact, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 
 const PASSWORD = 'Tr0ub4dor&3-smartertrack';

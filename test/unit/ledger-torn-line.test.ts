@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
-import { JournalEntry } from '../../src/model/journal';
+import { test } from 'node:test';
+
 import { LedgerCorruptError } from '../../src/ledger';
+import { JournalEntry } from '../../src/model/journal';
 import { createContact, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 
 test('a torn last line is ignored with a warning, truncated on resume, and never corrupts later appends', async (t) => {

@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+
+import { type LedgerFs,LedgerWriteError, nodeLedgerFs } from '../../src/ledger';
 import { JournalEntry } from '../../src/model/journal';
-import { LedgerWriteError, nodeLedgerFs, type LedgerFs } from '../../src/ledger';
 import { createContact, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 
 /** Node's fs, except that once `broken` is set, appends write half their bytes and then fail like a denied write. */

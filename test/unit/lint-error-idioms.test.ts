@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import path from 'node:path';
+import { test } from 'node:test';
+
 import { ESLint } from 'eslint';
 
 // eslint.config.mjs (ERROR_RULES): the message of anything thrown is read with messageOf, never by a cast.

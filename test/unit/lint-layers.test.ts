@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { test } from 'node:test';
+
 import { ESLint } from 'eslint';
 
 // The layer arrows of DESIGN.md live in eslint.config.mjs; these snippets show that a wrong import

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { mergeAiProposals } from '../../src/mapping/ai-merge';
 import { buildAiRequest } from '../../src/mapping/ai-request';
 import type { AiProposal, WorkspaceAttribute } from '../../src/mapping/ai-schema';

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { applyObjectMapping, hasErrors } from '../../src/mapping/apply';
 import { previewObject } from '../../src/mapping/preview';
 import { ObjectMapping } from '../../src/model/mapping';

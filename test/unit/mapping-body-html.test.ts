@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { messageBodyHtml, sanitizeBodyHtml, textToHtml } from '../../src/mapping/body-html';
 import { cleanText } from '../../src/mapping/clean-text';
 

@@ -1,12 +1,13 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { contentSecurityPolicy, webviewHtml } from '../../src/extension/mapping-editor/webview-html';
 import { buildDefaultMap } from '../../src/mapping/default-map';
 import { acceptAbove, acceptField, conflictingFields, dropField, editField, setGlobalValueMap, StaleEditError } from '../../src/mapping/map-edits';
 import { mappingText, parseMappingText } from '../../src/mapping/mapping-file';
 import { assertRunAllowed, confirmMap, effectiveStatus, MapNotConfirmedError } from '../../src/mapping/review';
 import type { MappingFile } from '../../src/model/mapping';
 import { HostMessage, WebviewMessage } from '../../src/model/mapping-editor-messages';
-import { contentSecurityPolicy, webviewHtml } from '../../src/extension/mapping-editor/webview-html';
 
 function map(): MappingFile {
   return buildDefaultMap({

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import {
   codeMask, containsNamePair, dateFormatOf, describeValue, hasUrlCredentials, isEmail, isPhone, isSafeToken, looksLikePersonName,
   phoneDigits, redactOption, scrubSecret, summariseSamples,

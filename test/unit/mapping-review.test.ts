@@ -1,15 +1,17 @@
-import { testClock } from '../support/clock';
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { test } from 'node:test';
+
 import Ajv from 'ajv';
+
 import { buildDefaultMap, type DefaultMapInputs, type FieldChannel } from '../../src/mapping/default-map';
 import { proposeCustomField } from '../../src/mapping/heuristic';
 import { mappingPath, parseMappingText, readMappingFile, writeMappingFile } from '../../src/mapping/mapping-file';
 import { assertRunAllowed, confirmMap, contentHash, effectiveStatus, MapNotConfirmedError } from '../../src/mapping/review';
 import type { CustomField } from '../../src/model/source';
+import { testClock } from '../support/clock';
 
 function field(id: number, name: string, kind: CustomField['kind'], dataType = 0): CustomField {
   return { id, name, dataType, kind, defaultValue: null, options: kind === 'dropdown' ? ['Basic', 'Pro'] : [], isGlobal: true, templates: [] };

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { applyTransform, toUnixSeconds } from '../../src/mapping/transforms';
 import { Transform } from '../../src/model/mapping';
 

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { migrationConfigSchema, parseMigrationConfig, serializeMigrationConfig } from '../../src/model/migration-config';
 
 test('a minimal config.json gets every default filled in', () => {

@@ -1,7 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
 
 /** Issue 18, bullet 5: the extension and the CLI package the way their ecosystems expect. */
 

@@ -1,9 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { articleCaption, callLogCaption, chatCaption, endUserCaption, organizationCaption, ticketCaption } from '../../src/engine/record-caption';
 import { HostMessage } from '../../src/model/mapping-editor-messages';
-import { sourceFieldName, wordsOfProperty } from '../../src/model/source-field-name';
 import type { CallLog, EndUser, KbArticle, LiveChat, Organization, Ticket } from '../../src/model/source';
+import { sourceFieldName, wordsOfProperty } from '../../src/model/source-field-name';
 import { recordCaptionText } from '../../webview/record-caption';
 
 // The preview names each record as a reviewer knows it in SmarterTrack, and each field in words.

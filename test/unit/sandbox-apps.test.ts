@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { WorkspaceApps } from '../../src/sandbox/http/apps';
 
 // The two windows of issue 19, on a pinned clock: the app's and the workspace's across apps.

@@ -1,7 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RateLimiter } from '../../src/sandbox/http/rate-limiter';
+import { test } from 'node:test';
+
 import { FaultInjector, parseFaultSpec } from '../../src/sandbox/http/faults';
+import { RateLimiter } from '../../src/sandbox/http/rate-limiter';
 
 test('rate limiter: fixed 10 s windows; the reset header is the window end; a new window restores the quota', () => {
   let now = 1_700_000_003_500;

@@ -1,9 +1,11 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
 import { parse } from 'yaml';
+
+import { relaxationFor,RESPONSE_RELAXATIONS } from '../../src/sandbox/openapi/response-relaxations';
 import { loadOpenApiValidator } from '../../src/sandbox/openapi/validator';
-import { RESPONSE_RELAXATIONS, relaxationFor } from '../../src/sandbox/openapi/response-relaxations';
 
 // The sandbox's response checker: it must catch an answer that departs from the 2.16 response schema,
 // and excuse only what a listed relaxation names.

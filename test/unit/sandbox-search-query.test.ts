@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { compileQuery, CONTACT_RULES, CONVERSATION_RULES, type SearchField } from '../../src/sandbox/search/query';
 
 interface Row { email: string | null; created_at: number; tags: string[]; body: string; vip: boolean }

@@ -1,10 +1,11 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { applyOps, ChangeSet, type LogOp } from '../../src/sandbox/state/log-ops';
+import { test } from 'node:test';
+
 import { DurableState, logFileOf, recoverState } from '../../src/sandbox/state/durable-state';
+import { applyOps, ChangeSet, type LogOp } from '../../src/sandbox/state/log-ops';
 import { saveState } from '../../src/sandbox/state/persistence';
 import { DEFAULT_SEED, stateFromSeed } from '../../src/sandbox/state/seed';
 import type { Contact, Conversation, ConversationPart, SandboxState, Ticket } from '../../src/sandbox/state/types';

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import type { Article, Collection } from '../../src/intercom';
 import type { KbArticle, KbCategory } from '../../src/model/source';
 import { ancestorsOf, articleDifferences, collectionDifferences } from '../../src/reports/verify/check-help-center';

@@ -1,6 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { moveCell, resolveCursor, type GridRow } from '../../webview/grid-navigation';
+import { test } from 'node:test';
+
+import { type GridRow,moveCell, resolveCursor } from '../../webview/grid-navigation';
 
 // Columns as numbers: a row may lack some (an accepted row has no Accept).
 const rows: GridRow[] = [

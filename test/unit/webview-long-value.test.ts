@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { cutText, SHOWN_CHARACTERS } from '../../webview/long-value';
 
 test('a short value is shown whole; a long one is cut near the limit and counts all its characters', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { MappedObject } from '../../src/model/mapping';
 import { HostMessage, WebviewMessage } from '../../src/model/mapping-editor-messages';
 import { PendingRequests, requestLabel } from '../../webview/pending-requests';

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { menuMove, rowActions } from '../../webview/row-actions';
 
 test('a row waiting for review shows Accept alone; Edit and Drop are in its menu; an accepted row shows no button but the menu', () => {

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { filterSampleItems, objectCounts, pageOf } from '../../webview/sample-filter';
 
 const mismatch = [{ field: 'Subject', expected: 'a', actual: 'b' }];

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { teamChoices } from '../../webview/team-choices';
 
 const teams = [{ id: '5002', name: 'Technical' }, { id: '5001', name: 'Support' }];

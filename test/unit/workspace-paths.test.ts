@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { migrationPaths } from '../../src/model/workspace-paths';
+import { test } from 'node:test';
+
 import { LedgerPaths } from '../../src/ledger/paths';
+import { migrationPaths } from '../../src/model/workspace-paths';
 
 const ws = path.join(path.sep, 'ws');
 const under = (...parts: string[]) => path.join(ws, 'migration', ...parts);

@@ -1,6 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { z } from 'zod';
+
 import { zodIssueLines, zodIssues } from '../../src/model/zod-issues';
 
 const schema = z.object({ name: z.string(), fields: z.array(z.object({ target: z.string() })), note: z.string() });

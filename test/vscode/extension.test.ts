@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+
 import * as vscode from 'vscode';
-import { parseMigrationConfig } from '../../src/model/migration-config';
-import { CONFIG_FILE, MIGRATION_DIR } from '../../src/model/workspace-paths';
+
 import type { TestApi } from '../../src/extension/extension';
 import { SECRET_NAMES } from '../../src/extension/secrets';
+import { parseMigrationConfig } from '../../src/model/migration-config';
+import { CONFIG_FILE, MIGRATION_DIR } from '../../src/model/workspace-paths';
 
 const EXTENSION_ID = 'st2ic.smartertrack-to-intercom';
 const VIEW_IDS = ['st2ic.connections', 'st2ic.migration', 'st2ic.runs'];

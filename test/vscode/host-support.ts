@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+
 import * as vscode from 'vscode';
+
 import type { TestApi } from '../../src/extension/extension';
 import type { Prompts } from '../../src/extension/prompts';
 

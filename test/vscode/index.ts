@@ -1,8 +1,9 @@
 // Entry point VS Code loads as extensionTestsPath: runs every compiled *.test.js next to it with
 // mocha inside the real extension host (see scripts/e2e/build-tests.mjs).
-import Mocha from 'mocha';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+
+import Mocha from 'mocha';
 
 export async function run(): Promise<void> {
   // The host forwards console output, not process.stdout, to the test driver: the spec reporter's

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+
 import * as vscode from 'vscode';
+
 import type { MigrationResult } from '../../src/engine/run-migration';
 import type { MappingEditorProbe } from '../../src/extension/mapping-editor/mapping-editor';
 import { openLedger } from '../../src/ledger';
@@ -9,8 +11,8 @@ import { parseMappingText } from '../../src/mapping/mapping-file';
 import { contentHash, effectiveStatus } from '../../src/mapping/review';
 import { MappingFile } from '../../src/model/mapping';
 import type { EditorState, HostMessage } from '../../src/model/mapping-editor-messages';
-import { countsOfListed, headlineFigures } from '../../src/reports/run-figures';
 import { SampleResults } from '../../src/model/sample-results';
+import { countsOfListed, headlineFigures } from '../../src/reports/run-figures';
 import { api, ScriptedPrompts } from './host-support';
 
 // The mapping editor in the workspace the workflow suite leaves behind (source connected, AI off).

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+
 import * as vscode from 'vscode';
-import { api, ScriptedPrompts } from './host-support';
+
 import type { MigrationResult } from '../../src/engine/run-migration';
 import { openLedger } from '../../src/ledger';
 import type { RunCounts } from '../../src/model/journal';
 import { parseMigrationConfig } from '../../src/model/migration-config';
+import { api, ScriptedPrompts } from './host-support';
 
 // The workflow commands against a generated SmarterTrack SQLite database (ST2IC_TEST_DATASET, made by
 // scripts/e2e/run.ts) and the sandbox started in-process by the extension's own command.

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+
 import { runMigration } from '../../engine/run-migration';
 import { planWorkspace, workspacePlanSummary } from '../../engine/workspace-plan-report';
 import { readMappingFile } from '../../mapping/mapping-file';

@@ -1,21 +1,22 @@
-import type { Clock } from '../../model/clock';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
+
 import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../../engine/propose-map';
-import { resolveAiAccess, type AiSettings } from '../../mapping/ai-proposer';
+import { type AiSettings,resolveAiAccess } from '../../mapping/ai-proposer';
 import type { WorkspaceAttribute } from '../../mapping/ai-schema';
-import { aiConfigSchema, parseMigrationConfig, type MigrationConfig } from '../../model/migration-config';
-import { migrationPaths } from '../../model/workspace-paths';
 import { mappingPath, readMappingFile, writeMappingFile } from '../../mapping/mapping-file';
 import { confirmMap, contentHash, effectiveStatus } from '../../mapping/review';
+import type { Clock } from '../../model/clock';
+import { messageOf } from '../../model/error-message';
+import { aiConfigSchema, type MigrationConfig,parseMigrationConfig } from '../../model/migration-config';
+import { migrationPaths } from '../../model/workspace-paths';
+import { zodIssues } from '../../model/zod-issues';
 import type { CliCommand, CliEnvironment } from '../command';
 import { clientFor, readerFrom, workspaceOf } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
-import { parseVerb, synopsis, type ParsedValues } from '../flags';
+import { type ParsedValues,parseVerb, synopsis } from '../flags';
 import { resolveTarget } from '../target';
 import { VERBS } from '../verbs';
-import { messageOf } from '../../model/error-message';
-import { zodIssues } from '../../model/zod-issues';
 
 type ProposeValues = ParsedValues<(typeof VERBS.mapPropose.flags)[number]>;
 

@@ -1,7 +1,7 @@
 import { openLedger } from '../../ledger';
 import { readMappingFile } from '../../mapping/mapping-file';
-import { buildRebuildInventory, writeRebuildInventory } from '../../reports/rebuild-inventory';
 import type { FieldCheck } from '../../model/reports';
+import { buildRebuildInventory, writeRebuildInventory } from '../../reports/rebuild-inventory';
 import { NotAMigrationError, validateMigration } from '../../reports/validate-migration';
 import type { CliCommand } from '../command';
 import { connect, readerFrom, workspaceOf } from '../common';

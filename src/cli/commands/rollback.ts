@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
-import { planRollback, rollbackRun, type RollbackPlan } from '../../engine/rollback';
+
+import { planRollback, type RollbackPlan,rollbackRun } from '../../engine/rollback';
 import { rollbackPlanSentences } from '../../engine/rollback-plan-text';
 import type { CliCommand } from '../command';
 import { connect, workspaceOf } from '../common';

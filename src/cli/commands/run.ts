@@ -1,6 +1,6 @@
-import { runMigration, type MigrationKind, type MigrationResult } from '../../engine/run-migration';
-import type { CliCommand } from '../command';
 import { runOptionsFor } from '../../engine/intercom-client';
+import { type MigrationKind, type MigrationResult,runMigration } from '../../engine/run-migration';
+import type { CliCommand } from '../command';
 import { connect, readerFrom, workspaceOf } from '../common';
 import { ExitCode } from '../exit-codes';
 import { parseVerb } from '../flags';

@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
+
 import { ZodError } from 'zod';
+
+import { messageOf } from '../../model/error-message';
+import { zodIssues } from '../../model/zod-issues';
+import { type SandboxOptions,startSandbox } from '../../sandbox/index';
+import { readSeedFile } from '../../sandbox/state/seed';
 import type { CliCommand } from '../command';
 import { ExitCode, UsageError } from '../exit-codes';
 import { parseVerb } from '../flags';
 import { VERBS } from '../verbs';
-import { startSandbox, type SandboxOptions } from '../../sandbox/index';
-import { readSeedFile } from '../../sandbox/state/seed';
-import { messageOf } from '../../model/error-message';
-import { zodIssues } from '../../model/zod-issues';
 
 const spec = VERBS.sandbox;
 

@@ -1,9 +1,9 @@
-import type { CliCommand } from '../command';
-import { ExitCode } from '../exit-codes';
 import type { ScopeReport } from '../../model/scope';
 import { buildScope, writeScopeReports } from '../../reports/scope';
 import { formatMinutes } from '../../reports/scope-markdown';
+import type { CliCommand } from '../command';
 import { attachmentsOf, readerFrom, workspaceOf } from '../common';
+import { ExitCode } from '../exit-codes';
 import { parseVerb } from '../flags';
 import { VERBS } from '../verbs';
 

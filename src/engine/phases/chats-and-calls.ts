@@ -1,16 +1,16 @@
 import { applyObjectMapping, cutValues, hasErrors } from '../../mapping/apply';
 import { messageBodyHtml, textToHtml, withHeading } from '../../mapping/body-html';
 import type { RecordState } from '../../model/journal';
-import { attachmentSourceId, type Attachment, type CallLog, type ChatMessage, type LiveChat } from '../../model/source';
+import { type Attachment, attachmentSourceId, type CallLog, type ChatMessage, type LiveChat } from '../../model/source';
 import { forEachRecord } from '../concurrent';
 import { RecordError } from '../errors';
 import { callLogInput, chatInput } from '../mapping-inputs';
 import { failWithParent, journalRecord, migrateRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
 import { journaledWrite } from '../write';
-import { liveAttachments, writeConversation, type PlannedPart } from './conversation-writer';
 import { contactForConversation } from './conversation-contact';
-import { adminFor, seconds, type ConversationScope, type PlanInputs } from './tickets';
+import { liveAttachments, type PlannedPart,writeConversation } from './conversation-writer';
+import { adminFor, type ConversationScope, type PlanInputs,seconds } from './tickets';
 
 function mappedOrThrow(label: string, mapped: ReturnType<typeof applyObjectMapping>): void {
   if (!hasErrors(mapped)) return;

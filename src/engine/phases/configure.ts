@@ -1,10 +1,10 @@
 import { LedgerWriteError } from '../../ledger';
+import { messageOf } from '../../model/error-message';
+import { pendingIntentOf } from '../before-image';
 import type { RunContext } from '../context';
 import { RunStoppedError } from '../errors';
-import { pendingIntentOf } from '../before-image';
-import { compatibleType, type AttributeNeed, type WorkspacePlan } from '../workspace';
+import { type AttributeNeed, compatibleType, type WorkspacePlan } from '../workspace';
 import { journaledWrite } from '../write';
-import { messageOf } from '../../model/error-message';
 
 const CONVERSATION_TYPES = { string: 'string', integer: 'integer', float: 'decimal', boolean: 'boolean', datetime: 'datetime' } as const;
 

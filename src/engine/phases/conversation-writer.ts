@@ -1,19 +1,19 @@
-import { systemClock, unixSeconds } from '../../model/clock';
-import { conversationSourceKey, SOURCE_KEY_ATTRIBUTE } from '../../model/source-keys';
-import { normalizeBody, type Conversation } from '../../intercom';
-import { FOLDED_TRANSCRIPT_MARKER, MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
-import type { ObjectType } from '../../model/object-types';
-import type { CutValue, OpenerKind, RecordState } from '../../model/journal';
-import { attachmentSourceId, isAttachmentSourceId, type Attachment } from '../../model/source';
-import { MAX_FILES_PER_PART, readAttachment, type AttachmentFile } from '../attachments';
+import { type Conversation,normalizeBody } from '../../intercom';
 import { textToHtml, withHeading } from '../../mapping/body-html';
+import { systemClock, unixSeconds } from '../../model/clock';
+import { FOLDED_TRANSCRIPT_MARKER, MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
+import type { CutValue, OpenerKind, RecordState } from '../../model/journal';
+import type { ObjectType } from '../../model/object-types';
+import { type Attachment,attachmentSourceId, isAttachmentSourceId } from '../../model/source';
+import { conversationSourceKey, SOURCE_KEY_ATTRIBUTE } from '../../model/source-keys';
+import { type AttachmentFile,MAX_FILES_PER_PART, readAttachment } from '../attachments';
+import { type AssignBefore,fieldsBefore, tagIdsOf } from '../before-image';
 import type { RunContext } from '../context';
 import { errorInfo } from '../error-info';
 import { RecordError } from '../errors';
 import { fingerprint } from '../fingerprint';
 import { journalRecord, migrateRecord } from '../record-outcome';
 import { journaledWrite, sha256 } from '../write';
-import { fieldsBefore, tagIdsOf, type AssignBefore } from '../before-image';
 import { applyTag } from './tags';
 
 /** One part of a conversation to write, in source order. */

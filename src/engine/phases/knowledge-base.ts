@@ -1,8 +1,10 @@
+import type { Collection } from '../../intercom';
 import { applyObjectMapping, hasErrors } from '../../mapping/apply';
 import { articleBodyHtml } from '../../mapping/body-html';
 import type { RecordState } from '../../model/journal';
 import type { MappingFile } from '../../model/mapping';
 import type { KbArticle, KbCategory } from '../../model/source';
+import { fieldsBefore, pendingIntentOf } from '../before-image';
 import type { RunContext } from '../context';
 import { RecordError } from '../errors';
 import { fingerprint } from '../fingerprint';
@@ -10,8 +12,6 @@ import { articleInput } from '../mapping-inputs';
 import { migrateRecord } from '../record-outcome';
 import { journaledWrite } from '../write';
 import { adminFor } from './tickets';
-import type { Collection } from '../../intercom';
-import { fieldsBefore, pendingIntentOf } from '../before-image';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];

@@ -1,18 +1,18 @@
-import { isVisitorExternalId } from '../../model/source-keys';
+import { type Company,NotFoundError } from '../../intercom';
 import { applyObjectMapping, cutOf, hasErrors, type MappedRecord } from '../../mapping/apply';
-import type { EndUser, Organization } from '../../model/source';
 import type { RecordState } from '../../model/journal';
-import type { RunContext } from '../context';
+import type { EndUser, Organization } from '../../model/source';
+import { isVisitorExternalId } from '../../model/source-keys';
+import { type AttachBefore,companyField, fieldsBefore, pendingIntentOf, tagIdsOf } from '../before-image';
 import { forEachRecord } from '../concurrent';
+import type { RunContext } from '../context';
+import type { CustomValueIndex } from '../custom-values';
 import { dependencyId, undecidedDependency } from '../dry-run-ids';
 import { RecordError } from '../errors';
 import { fingerprint } from '../fingerprint';
+import { companyInput, contactInput } from '../mapping-inputs';
 import { journalRecord, migrateRecord } from '../record-outcome';
 import { journaledWrite, WriteMemory } from '../write';
-import type { CustomValueIndex } from '../custom-values';
-import { companyInput, contactInput } from '../mapping-inputs';
-import { companyField, fieldsBefore, pendingIntentOf, tagIdsOf, type AttachBefore } from '../before-image';
-import { NotFoundError, type Company } from '../../intercom';
 import { applyTag } from './tags';
 
 /** Which people a run covers (sample: the customers of the sampled tickets and their companies). */

@@ -1,8 +1,8 @@
 import type { ObjectType } from '../../model/object-types';
 import { pendingIntentOf, type TagBefore } from '../before-image';
-import { parkDuring } from '../slots';
 import type { RunContext } from '../context';
 import { migrateRecord } from '../record-outcome';
+import { parkDuring } from '../slots';
 import { journaledWrite } from '../write';
 
 /** A tag the run uses: its id, and whether it was in Intercom before the migration (then it is never deleted). */

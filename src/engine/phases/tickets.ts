@@ -3,18 +3,18 @@ import { messageBodyHtml, textToHtml, withHeading } from '../../mapping/body-htm
 import { toUnixSeconds } from '../../mapping/transforms';
 import { unixSeconds } from '../../model/clock';
 import type { OpenerKind, RecordState } from '../../model/journal';
-import { attachmentSourceId, type Attachment, type ThreadItem, type TicketThread } from '../../model/source';
 import type { ObjectType } from '../../model/object-types';
-import type { RunContext } from '../context';
+import { type Attachment, attachmentSourceId, type ThreadItem, type TicketThread } from '../../model/source';
 import { forEachRecord } from '../concurrent';
+import type { RunContext } from '../context';
 import type { CustomValueIndex } from '../custom-values';
-import { ticketInput } from '../mapping-inputs';
 import { RecordError } from '../errors';
-import { contactForConversation } from './conversation-contact';
 import type { SourceLookups } from '../lookups';
+import { ticketInput } from '../mapping-inputs';
 import { failWithParent, journalRecord, migrateRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
-import { liveAttachments, writeConversation, type PlannedConversation, type PlannedPart } from './conversation-writer';
+import { contactForConversation } from './conversation-contact';
+import { liveAttachments, type PlannedConversation, type PlannedPart,writeConversation } from './conversation-writer';
 import type { PeopleScope } from './people';
 
 export interface ConversationScope {

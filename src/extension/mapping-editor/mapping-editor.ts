@@ -1,16 +1,17 @@
 import * as vscode from 'vscode';
+
+import type { PreviewSample } from '../../engine/preview-records';
 import { acceptAbove, acceptField, conflictingFields, dropField, editField, LOW_CONFIDENCE, setGlobalValueMap, setObjectEnabled, StaleEditError } from '../../mapping/map-edits';
 import { mappingText, parseMappingText } from '../../mapping/mapping-file';
-import type { PreviewSample } from '../../engine/preview-records';
 import { contentHash, effectiveStatus } from '../../mapping/review';
 import { STANDARD_FIELDS } from '../../mapping/targets';
-import { MappedObject, type MappingFile } from '../../model/mapping';
-import { HostMessage, WebviewMessage, type EditorState, type TargetCatalog } from '../../model/mapping-editor-messages';
-import { askToConfirmMap } from '../confirm-map-prompt';
-import { revokedConfirmation } from '../editor-wording';
-import type { Ctx } from '../context';
-import { webviewHtml } from './webview-html';
 import { messageOf } from '../../model/error-message';
+import { MappedObject, type MappingFile } from '../../model/mapping';
+import { type EditorState, HostMessage, type TargetCatalog,WebviewMessage } from '../../model/mapping-editor-messages';
+import { askToConfirmMap } from '../confirm-map-prompt';
+import type { Ctx } from '../context';
+import { revokedConfirmation } from '../editor-wording';
+import { webviewHtml } from './webview-html';
 
 export const MAPPING_EDITOR_VIEW_TYPE = 'st2ic.mappingEditor';
 

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { describeConnections, type ConnectionChecks, type ConnectionState, type LocalSandbox, type TokenState } from '../connection-state';
+
+import { messageOf } from '../../model/error-message';
+import { type ConnectionChecks, type ConnectionState, describeConnections, type LocalSandbox, type TokenState } from '../connection-state';
 import type { MigrationFolder } from '../migration-folder';
 import type { SecretStore } from '../secrets';
-import { messageOf } from '../../model/error-message';
 
 const ICONS: Record<ConnectionState['status'], { icon: string; color: string }> = {
   verified: { icon: 'pass-filled', color: 'testing.iconPassed' },

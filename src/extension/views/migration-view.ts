@@ -1,10 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import * as vscode from 'vscode';
-import type { MigrationFolder } from '../migration-folder';
-import { describePhases, type PhaseInputs, type PhaseState } from '../phase-state';
+
 import { messageOf } from '../../model/error-message';
 import { migrationPaths } from '../../model/workspace-paths';
+import type { MigrationFolder } from '../migration-folder';
+import { describePhases, type PhaseInputs, type PhaseState } from '../phase-state';
 
 const LOOK: Record<PhaseState['status'], { icon: string; color: string }> = {
   done: { icon: 'pass-filled', color: 'testing.iconPassed' },

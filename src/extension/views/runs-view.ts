@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
+
 import type { RecordCounts } from '../../model/journal';
 import type { RunEntry } from '../ledger-runs';
 import type { MigrationFolder } from '../migration-folder';
+import { rolledBackBy } from '../rolled-back';
 import { runReport } from '../run-report';
 import { describeRun, type RunLook } from '../run-rows';
-import { rolledBackBy } from '../rolled-back';
 
 type Node = { kind: 'run'; entry: RunEntry; dir: string; rolledBackBy?: string } | { kind: 'type'; type: string; counts: RecordCounts };
 

@@ -1,6 +1,6 @@
 import { DeletedObject } from '../schemas/common';
 import type { Company, CreateOrUpdateCompanyRequest } from '../schemas/companies';
-import { CompanyLookup, Company as CompanySchema, CreateOrUpdateCompanyRequest as CreateOrUpdateCompanyRequestSchema } from '../schemas/companies';
+import { Company as CompanySchema, CompanyLookup, CreateOrUpdateCompanyRequest as CreateOrUpdateCompanyRequestSchema } from '../schemas/companies';
 import { Endpoints, orUndefined, seg, validated } from './shared';
 
 export class CompaniesApi extends Endpoints {

@@ -1,18 +1,18 @@
+import { lookupFor } from '../outcome';
+import { paginate } from '../pagination';
 import type { SearchQuery } from '../schemas/common';
 import { Company, ContactCompanies } from '../schemas/companies';
-import type { Tag } from '../schemas/tags';
-import { TagList } from '../schemas/tags';
 import type { Contact, CreateContactRequest, UpdateContactRequest } from '../schemas/contacts';
 import {
+  Contact as ContactSchema,
   ContactArchiveState,
   ContactDeleted,
   ContactList,
-  Contact as ContactSchema,
   CreateContactRequest as CreateContactRequestSchema,
   UpdateContactRequest as UpdateContactRequestSchema,
 } from '../schemas/contacts';
-import { lookupFor } from '../outcome';
-import { paginate } from '../pagination';
+import type { Tag } from '../schemas/tags';
+import { TagList } from '../schemas/tags';
 import { Endpoints, orUndefined, searchHits, seg, validated } from './shared';
 
 export class ContactsApi extends Endpoints {

@@ -15,9 +15,9 @@ import type {
 import {
   AdminReplyRequest as AdminReplyRequestSchema,
   ContactReplyRequest as ContactReplyRequestSchema,
+  Conversation as ConversationSchema,
   ConversationList,
   ConversationPartRequest as ConversationPartRequestSchema,
-  Conversation as ConversationSchema,
   CreateConversationRequest as CreateConversationRequestSchema,
   Message as MessageSchema,
   UpdateConversationRequest as UpdateConversationRequestSchema,

@@ -1,6 +1,6 @@
 import { DeletedObject } from '../schemas/common';
 import type { CustomObjectInstance, CustomObjectInstanceRequest } from '../schemas/custom-objects';
-import { CustomObjectInstanceRequest as CustomObjectInstanceRequestSchema, CustomObjectInstance as CustomObjectInstanceSchema } from '../schemas/custom-objects';
+import { CustomObjectInstance as CustomObjectInstanceSchema,CustomObjectInstanceRequest as CustomObjectInstanceRequestSchema } from '../schemas/custom-objects';
 import { Endpoints, orUndefined, seg, validated } from './shared';
 
 /** Instances of custom object types defined in the Intercom UI (types cannot be created by API). */

@@ -1,3 +1,4 @@
+import { lookupFor } from '../outcome';
 import type {
   ConversationAttribute,
   CreateConversationAttributeRequest,
@@ -7,16 +8,15 @@ import type {
   UpdateDataAttributeRequest,
 } from '../schemas/data-attributes';
 import {
-  ConversationAttributeList,
   ConversationAttribute as ConversationAttributeSchema,
+  ConversationAttributeList,
   CreateConversationAttributeRequest as CreateConversationAttributeRequestSchema,
   CreateDataAttributeRequest as CreateDataAttributeRequestSchema,
-  DataAttributeList,
   DataAttribute as DataAttributeSchema,
+  DataAttributeList,
   UpdateConversationAttributeRequest as UpdateConversationAttributeRequestSchema,
   UpdateDataAttributeRequest as UpdateDataAttributeRequestSchema,
 } from '../schemas/data-attributes';
-import { lookupFor } from '../outcome';
 import { Endpoints, seg, validated } from './shared';
 
 /**

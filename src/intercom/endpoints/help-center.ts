@@ -1,5 +1,5 @@
-import type { NextPage } from '../pagination';
 import { lookupFor } from '../outcome';
+import type { NextPage } from '../pagination';
 import { paginate } from '../pagination';
 import { DeletedObject } from '../schemas/common';
 import type {
@@ -12,10 +12,10 @@ import type {
   UpdateCollectionRequest,
 } from '../schemas/help-center';
 import {
-  ArticleList,
   Article as ArticleSchema,
-  CollectionList,
+  ArticleList,
   Collection as CollectionSchema,
+  CollectionList,
   CreateArticleRequest as CreateArticleRequestSchema,
   CreateCollectionRequest as CreateCollectionRequestSchema,
   HelpCenterList,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { InvalidRequestError, NotFoundError } from '../errors';
-import { paginate, type Page } from '../pagination';
-import { SearchQuery as SearchQuerySchema, type SearchQuery } from '../schemas/common';
-import type { Transport } from '../transport';
+
 import { zodIssues } from '../../model/zod-issues';
+import { InvalidRequestError, NotFoundError } from '../errors';
+import { type Page,paginate } from '../pagination';
+import { type SearchQuery,SearchQuery as SearchQuerySchema } from '../schemas/common';
+import type { Transport } from '../transport';
 
 export const seg = (id: string | number): string => encodeURIComponent(String(id));
 

@@ -1,5 +1,5 @@
 import type { Tag } from '../schemas/tags';
-import { TagList, TagRequest, Tag as TagSchema } from '../schemas/tags';
+import { Tag as TagSchema,TagList, TagRequest } from '../schemas/tags';
 import { EmptyBody, Endpoints, seg, validated } from './shared';
 
 export class TagsApi extends Endpoints {

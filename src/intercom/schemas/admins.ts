@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { Id } from './common';
 
 export const Admin = z.looseObject({

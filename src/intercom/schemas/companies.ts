@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { CustomAttributes, Id, Pages, Timestamp } from './common';
 
 /** POST /companies is an upsert keyed on `company_id` (your id, immutable once set). */

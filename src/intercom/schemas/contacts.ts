@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { AddressableList, CustomAttributes, Id, Pages, Timestamp } from './common';
 
 /** Every writable contact field; an update may send any of them. */

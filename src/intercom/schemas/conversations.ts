@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { CustomAttributes, Id, Pages, Timestamp } from './common';
 
 const AttachmentUrls = z.array(z.string().min(1)).max(10);

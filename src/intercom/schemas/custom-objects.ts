@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { CustomAttributes, Id, Timestamp } from './common';
 
 /** POST /custom_object_instances/{type} upserts on external_id. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { Id, Timestamp } from './common';
 
 /** Attribute names: alphanumerics, currency symbols, hyphens (and underscores, used by Intercom's own examples). */

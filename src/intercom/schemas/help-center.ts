@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { Id, Pages, Timestamp } from './common';
 
 export const HelpCenter = z.looseObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { Id, Timestamp } from './common';
 
 export const Tag = z.looseObject({

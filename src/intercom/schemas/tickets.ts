@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { CustomAttributes, Id, Pages, Timestamp } from './common';
 import { AdminReplyRequest, byOneContactIdentifier, ContactReplyBase, ConversationPart } from './conversations';
 

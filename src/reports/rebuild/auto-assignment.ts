@@ -1,7 +1,7 @@
 import type { RebuildEntry, RebuildSection } from '../../model/reports';
 import type { Agent } from '../../model/source';
 import type { SourceVolumes } from '../../source';
-import { agentLabel, teamOf, type SourceNames, type TeamNamer } from './source-names';
+import { agentLabel, type SourceNames, type TeamNamer,teamOf } from './source-names';
 
 /** Round-robin groups and rebalance rules: one entry each, set up again as Intercom assignment on the team. */
 export function autoAssignmentSection(volumes: SourceVolumes, names: SourceNames, teamName: TeamNamer): RebuildSection {

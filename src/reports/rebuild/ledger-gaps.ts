@@ -2,7 +2,7 @@ import type { RebuildEntry, RebuildSection } from '../../model/reports';
 import type { Agent } from '../../model/source';
 import type { LatestRecord } from '../ledger-records';
 import { compareSourceIds } from '../reconciliation';
-import { agentLabel, teamOf, type SourceNames, type TeamNamer } from './source-names';
+import { agentLabel, type SourceNames, type TeamNamer,teamOf } from './source-names';
 
 /** The skipped records of one type in the ledger's scope, in source id order. */
 export function skippedOf(records: ReadonlyMap<string, LatestRecord> | undefined): LatestRecord[] {

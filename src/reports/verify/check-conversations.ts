@@ -1,12 +1,12 @@
 import type { Conversation } from '../../intercom';
 import type { MappingFile } from '../../model/mapping';
 import type { ObjectType } from '../../model/object-types';
-import { attachmentSourceId, type Attachment, type CallLog, type ChatMessage, type LiveChat, type TicketThread } from '../../model/source';
+import { type Attachment, attachmentSourceId, type CallLog, type ChatMessage, type LiveChat, type TicketThread } from '../../model/source';
 import { fileDifferences } from './check-files';
-import { itemDifferences, isCustomer, type Customer, type SourceItem } from './check-items';
+import { type Customer, isCustomer, itemDifferences, type SourceItem } from './check-items';
 import { partsOf, type PartView } from './intercom-parts';
 import { mappedFieldDifferences } from './mapped-fields';
-import { adminOfAgent, customValuesOf, derivedOf, teamOfDepartment, type SourceContext } from './source-context';
+import { adminOfAgent, customValuesOf, derivedOf, type SourceContext,teamOfDepartment } from './source-context';
 import { secondsOf } from './source-values';
 import type { FetchFile, Findings } from './types';
 import { wordGap, wordsOfHtml, wordsOfText } from './words';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+
 import type { Attachment } from '../../model/source';
 import type { PartView } from './intercom-parts';
 import type { FetchFile } from './types';

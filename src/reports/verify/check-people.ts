@@ -1,7 +1,7 @@
 import type { Company, Contact } from '../../intercom';
 import type { MappingFile } from '../../model/mapping';
 import type { EndUser, Organization } from '../../model/source';
-import { mappedFieldDifferences, type FieldDifference } from './mapped-fields';
+import { type FieldDifference,mappedFieldDifferences } from './mapped-fields';
 import { customValuesOf, type SourceContext } from './source-context';
 
 const asRecord = (value: object): Record<string, unknown> => value as unknown as Record<string, unknown>;

@@ -1,6 +1,6 @@
-import { NotFoundError, type Collection } from '../../intercom';
-import type { FieldCheck, FieldMismatch } from '../../model/reports';
+import { type Collection,NotFoundError } from '../../intercom';
 import type { ObjectType } from '../../model/object-types';
+import type { FieldCheck, FieldMismatch } from '../../model/reports';
 import type { Attachment, ChatMessage, KbCategory } from '../../model/source';
 import type { LatestRecord } from '../ledger-records';
 import { checkCallLog, checkChat, checkTicket, type ConversationEnv } from './check-conversations';

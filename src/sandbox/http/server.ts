@@ -1,18 +1,19 @@
-import { systemClock } from '../../model/clock';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { systemClock } from '../../model/clock';
+import { messageOf } from '../../model/error-message';
 import type { RequestValidator, ResponseValidator } from '../openapi/types';
 import type { Store } from '../state/store';
+import type { WorkspaceApps } from './apps';
+import { guardControlRequest } from './control-guard';
 import { ApiError, errorList } from './errors';
 import type { FaultInjector, FaultKind } from './faults';
-import { excerpt, type RequestLog } from './request-log';
-import { guardControlRequest } from './control-guard';
 import { bodyTooLarge, MAX_API_BODY_BYTES, MAX_CONTROL_BODY_BYTES, parseJsonBody } from './json-body';
-import type { WorkspaceApps } from './apps';
 import { rateLimitMessage } from './rate-limiter';
+import { excerpt, type RequestLog } from './request-log';
 import type { Reply, Router } from './router';
 import { resolveVersion, versionAtLeast, versionNotAvailable } from './version';
-import { messageOf } from '../../model/error-message';
 
 
 export interface PipelineDeps {

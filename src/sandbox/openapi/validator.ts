@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
+
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
+
 import { relaxDocument } from './relaxations';
-import { RESPONSE_RELAXATIONS, relaxationFor, type ResponseRelaxation } from './response-relaxations';
+import { relaxationFor, RESPONSE_RELAXATIONS, type ResponseRelaxation } from './response-relaxations';
 import type { RequestValidator, ResponseValidator } from './types';
 
 type Json = Record<string, unknown>;

@@ -1,12 +1,12 @@
 import { ApiError } from '../http/errors';
 import type { Router } from '../http/router';
-import type { Store } from '../state/store';
-import { indexes } from '../state/indexes';
-import type { Company } from '../state/types';
-import { numberedPage } from './paging';
-import { bodyObject, optBool, optId, optInt, optString, rejectUnknownKeys, type Body } from './common';
-import { checkCustomAttributes } from './custom-attribute-values';
 import { cloneRecord, dict } from '../state/dict';
+import { indexes } from '../state/indexes';
+import type { Store } from '../state/store';
+import type { Company } from '../state/types';
+import { type Body,bodyObject, optBool, optId, optInt, optString, rejectUnknownKeys } from './common';
+import { checkCustomAttributes } from './custom-attribute-values';
+import { numberedPage } from './paging';
 import { renderCompany, renderContact, userCount } from './render';
 
 const COMPANY_FIELDS = ['name', 'company_id', 'plan', 'size', 'website', 'industry', 'custom_attributes', 'remote_created_at', 'update_last_request_at', 'monthly_spend'] as const;

@@ -3,7 +3,7 @@ import type { Router } from '../http/router';
 import type { Store } from '../state/store';
 import type { Company } from '../state/types';
 import { listed } from './companies';
-import { decodeCursor, encodeCursor, numberedPage, sortedBy, type ListOrder } from './paging';
+import { decodeCursor, encodeCursor, type ListOrder,numberedPage, sortedBy } from './paging';
 import { renderCompany } from './render';
 
 const byId: ListOrder<Company> = { position: (c) => [c.id] };

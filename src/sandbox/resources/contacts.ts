@@ -1,14 +1,14 @@
 import { ApiError, badRequest, notFound } from '../http/errors';
 import type { Router } from '../http/router';
+import { contactSearchField } from '../search/contact-fields';
+import { compileQuery, CONTACT_RULES } from '../search/query';
+import { cloneRecord, dict } from '../state/dict';
+import { indexContact, indexes, linkCompany, unindexContact, unlinkCompany } from '../state/indexes';
 import type { Store } from '../state/store';
 import type { Contact } from '../state/types';
-import { compileQuery, CONTACT_RULES } from '../search/query';
-import { contactSearchField } from '../search/contact-fields';
-import { indexContact, indexes, linkCompany, unindexContact, unlinkCompany } from '../state/indexes';
-import { comparePositions, cursorPage, numberedPage, sortedBy, type ListOrder, type Position } from './paging';
-import { bodyObject, checkEmail, optBool, optId, optInt, optString, requireId, type Body } from './common';
+import { type Body,bodyObject, checkEmail, optBool, optId, optInt, optString, requireId } from './common';
 import { checkCustomAttributes } from './custom-attribute-values';
-import { cloneRecord, dict } from '../state/dict';
+import { comparePositions, cursorPage, type ListOrder, numberedPage, type Position,sortedBy } from './paging';
 import { renderCompany, renderContact, tagBasic } from './render';
 
 const MAX_COMPANIES_PER_CONTACT = 1000;

@@ -1,18 +1,18 @@
 import { MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
 import { ApiError, badRequest, notFound } from '../http/errors';
 import type { Router } from '../http/router';
-import { compileQuery, CONVERSATION_RULES } from '../search/query';
 import { conversationSearchField } from '../search/conversation-fields';
+import { compileQuery, CONVERSATION_RULES } from '../search/query';
+import { dict } from '../state/dict';
 import type { Store } from '../state/store';
 import type { Conversation, ConversationPart } from '../state/types';
 import { readAttachments } from './attachments';
-import { cursorPage, idKey, sortedBy, type ListOrder } from './paging';
-import { bodyObject, optBool, optId, optInt, optString, requireId, requireString, withField, type Body } from './common';
-import { checkValue } from './custom-attribute-values';
+import { type Body,bodyObject, optBool, optId, optInt, optString, requireId, requireString, withField } from './common';
 import { findCompany } from './companies';
-import { dict } from '../state/dict';
-import { storedBody } from './stored-body';
 import { renderConversation } from './conversation-render';
+import { checkValue } from './custom-attribute-values';
+import { cursorPage, idKey, type ListOrder,sortedBy } from './paging';
+import { storedBody } from './stored-body';
 import { applyTag, removeTag } from './thread-tags';
 
 export function planGate(store: Store): void {

@@ -1,8 +1,8 @@
 import { ApiError, badRequest, notFound } from '../http/errors';
 import type { Router } from '../http/router';
+import { dict } from '../state/dict';
 import type { Store } from '../state/store';
 import type { CustomObjectInstance } from '../state/types';
-import { dict } from '../state/dict';
 import { bodyObject, optInt, requireString } from './common';
 
 /**

@@ -1,9 +1,9 @@
 import { MAX_CUSTOM_ATTRIBUTES } from '../../model/intercom-limits';
 import { ApiError, badRequest } from '../http/errors';
 import type { Router } from '../http/router';
+import { versionAtLeast } from '../http/version';
 import type { Store } from '../state/store';
 import type { DataAttribute } from '../state/types';
-import { versionAtLeast } from '../http/version';
 import { bodyObject, optBool, optString, requireString } from './common';
 
 ;

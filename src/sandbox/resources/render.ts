@@ -1,6 +1,6 @@
-import type { Attachment, Company, Contact, Tag } from '../state/types';
-import type { Store } from '../state/store';
 import { indexes } from '../state/indexes';
+import type { Store } from '../state/store';
+import type { Attachment, Company, Contact, Tag } from '../state/types';
 
 /** Fields 2.16's contact schema declares without `nullable`: absent rather than null (a contact without an email). */
 const CONTACT_NON_NULLABLE = ['email', 'email_domain'];

@@ -1,7 +1,7 @@
 import { ApiError, badRequest, notFound } from '../http/errors';
 import type { Router } from '../http/router';
-import type { Store } from '../state/store';
 import { indexes } from '../state/indexes';
+import type { Store } from '../state/store';
 import type { Tag } from '../state/types';
 import { bodyObject, optId, requireString } from './common';
 

@@ -3,7 +3,7 @@ import type { Router } from '../http/router';
 import type { Store } from '../state/store';
 import type { TicketState, TicketType, TicketTypeAttribute } from '../state/types';
 import { ticketCategorySchema, ticketTypeAttributeSchema } from '../state/types';
-import { bodyObject, optBool, optString, requireString, withField, type Body } from './common';
+import { type Body,bodyObject, optBool, optString, requireString, withField } from './common';
 
 const notFoundType = (): ApiError => new ApiError(404, 'not_found', 'Ticket type not found');
 

@@ -1,20 +1,20 @@
 import { ApiError, badRequest, notFound } from '../http/errors';
 import type { Router } from '../http/router';
 import { compileQuery } from '../search/query';
-import { ticketSearchField, TICKET_RULES } from '../search/ticket-fields';
+import { TICKET_RULES,ticketSearchField } from '../search/ticket-fields';
 import { dict } from '../state/dict';
 import { indexes } from '../state/indexes';
 import type { Store } from '../state/store';
 import type { Contact, Ticket, TicketState, TicketType } from '../state/types';
-import { bodyObject, checkEmail, optBool, optId, optInt, withField, type Body } from './common';
+import { type Body,bodyObject, checkEmail, optBool, optId, optInt, withField } from './common';
 import { findCompany } from './companies';
 import { addContact, blankContact } from './contacts';
 import { addPart, planGate, readReplyAuthor, readReplyPart } from './conversations';
 import { checkValue } from './custom-attribute-values';
-import { cursorPage, idKey, sortedBy, type ListOrder } from './paging';
+import { cursorPage, idKey, type ListOrder,sortedBy } from './paging';
+import { applyTag, removeTag } from './thread-tags';
 import { renderTicket, renderTicketReply, ticketState } from './ticket-render';
 import { findTicketType, statesFor } from './ticket-types';
-import { applyTag, removeTag } from './thread-tags';
 
 const ticketNotFound = (): ApiError => new ApiError(404, 'ticket_not_found', 'Ticket not found');
 

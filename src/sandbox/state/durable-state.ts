@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
+
+import { messageOf } from '../../model/error-message';
 import { applyOps, ChangeSet } from './log-ops';
 import { parseState, readStateJson, saveStateJson } from './persistence';
 import type { StatePath } from './store';
 import type { SandboxState } from './types';
 import { readLog, truncateLogFile, WriteAheadLog } from './write-ahead-log';
-import { messageOf } from '../../model/error-message';
 
 /** The write-ahead log beside a state file. */
 export const logFileOf = (stateFile: string): string => `${stateFile}.wal`;

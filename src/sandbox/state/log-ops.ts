@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { StatePath } from './store';
 import type { Conversation, SandboxState } from './types';
 

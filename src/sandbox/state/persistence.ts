@@ -1,8 +1,9 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { sandboxStateSchema, type SandboxState } from './types';
+
 import { messageOf } from '../../model/error-message';
 import { zodIssues } from '../../model/zod-issues';
+import { type SandboxState,sandboxStateSchema } from './types';
 
 /** A state file's content as JSON, not yet validated (the log is replayed over it first). */
 export function readStateJson(file: string): Record<string, unknown> {

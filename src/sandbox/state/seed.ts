@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+
 import { z } from 'zod';
+
 import { dict } from './dict';
 import { defaultTicketStates } from './ticket-states';
-import { adminSchema, helpCenterSchema, segmentSchema, teamSchema, workspaceSchema, type SandboxState } from './types';
+import { adminSchema, helpCenterSchema, type SandboxState,segmentSchema, teamSchema, workspaceSchema } from './types';
 
 /**
  * What Intercom does not let the API create (workspace, admins, teams, help centers, custom object

@@ -1,5 +1,5 @@
-import { FileStore } from './file-store';
 import { systemClock } from '../../model/clock';
+import { FileStore } from './file-store';
 import type { SandboxState } from './types';
 
 /** Id counters start at Intercom-looking magnitudes so ids resemble real ones. */

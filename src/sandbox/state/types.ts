@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { dict, dictOf } from './dict';
 import { defaultTicketStates } from './ticket-states';
 

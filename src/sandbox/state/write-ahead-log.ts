@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { logRecordSchema, type LogRecord } from './log-ops';
+
 import { messageOf } from '../../model/error-message';
+import { type LogRecord,logRecordSchema } from './log-ops';
 
 interface Waiters {
   done: Promise<void>;

@@ -1,13 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { randomBytes } from 'node:crypto';
-import type { AttachmentPathStatus } from '../../model/source';
-import { AttachmentSubfolder } from '../../model/smartertrack-codes';
-import type { SoapClient } from './soap-client';
+
 import { messageOf } from '../../model/error-message';
+import { AttachmentSubfolder } from '../../model/smartertrack-codes';
+import type { AttachmentPathStatus } from '../../model/source';
+import type { SoapClient } from './soap-client';
 
 /**
  * Attachment bytes through their relative downloadUrl (VERIFIED relative). The API has no "get

@@ -1,11 +1,11 @@
 import type { Agent, Brand, Department, Group, QueueUser } from '../../model/source';
-import { child, items, text, type SoapValue, type XmlNode } from './envelope';
+import { parseUtcDate } from '../dates';
+import { child, items, type SoapValue, text, type XmlNode } from './envelope';
 import { SoapOperationError } from './errors';
 import { KeyValues } from './key-values';
 import { mapLimit } from './pool';
 import { AgentInfo, IdName, RoleInfo } from './schemas';
 import type { SoapClient } from './soap-client';
-import { parseUtcDate } from '../dates';
 
 /**
  * The organization as svcOrganization shows it: brands, departments (brand from

@@ -1,5 +1,6 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { SERVICES, credentialNames, type ServiceName } from './services';
+
+import { credentialNames, type ServiceName,SERVICES } from './services';
 
 const SOAP11_NAMESPACE = 'http://schemas.xmlsoap.org/soap/envelope/';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { parseUtcDate } from '../dates';
+
 import { messageOf } from '../../model/error-message';
+import { parseUtcDate } from '../dates';
 
 /**
  * zod schemas of the Web Services' data types, read from element text (fast-xml-parser keeps

@@ -1,11 +1,13 @@
 import http from 'node:http';
 import https from 'node:https';
+
 import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { buildRequest, child, flat, parseResponse, text, type SoapValue, type XmlNode } from './envelope';
-import { SoapAuthError, SoapOperationError, SoapTransportError, SoapWriteRefusedError } from './errors';
-import { SERVICE_ROOTS, isReadOnlyOperation, soapAction, type ServiceName } from './services';
+
 import { messageOf } from '../../model/error-message';
+import { buildRequest, child, flat, parseResponse, type SoapValue, text, type XmlNode } from './envelope';
+import { SoapAuthError, SoapOperationError, SoapTransportError, SoapWriteRefusedError } from './errors';
+import { isReadOnlyOperation, SERVICE_ROOTS, type ServiceName,soapAction } from './services';
 
 export interface SoapClientOptions {
   /** Site root, e.g. https://support.example.com (no /Services2). */

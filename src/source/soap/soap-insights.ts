@@ -1,5 +1,5 @@
 import type { ObjectCounts } from '../../model/object-types';
-import type { FlagKind, FlaggedRecord, LongValue, OrphanReference, SourceInsights, SourceVolumes } from '../reader';
+import type { FlaggedRecord, FlagKind, LongValue, OrphanReference, SourceInsights, SourceVolumes } from '../reader';
 import { PART_TYPE } from './schemas';
 import type { SoapSourceReader } from './soap-reader';
 import type { IndexedTicket } from './ticket-index';

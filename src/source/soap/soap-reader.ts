@@ -1,28 +1,29 @@
-import { systemClock, type Clock } from '../../model/clock';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+import { type Clock,systemClock } from '../../model/clock';
+import { customFieldKind } from '../../model/smartertrack-codes';
 import type {
   Agent, Attachment, AutomationRule, Brand, CallLog, ChatMessage, CommentType, CustomField, CustomFieldValue, Department, DepartmentPolicy,
   EndUser, Group, KbArticle, KbCategory, LiveChat, Organization, OrganizationMembership, QueueUser, SourceDescription, Tag, Ticket,
   TicketComment, TicketMessage, TicketPriority, TicketStatus, TicketThread,
 } from '../../model/source';
-import { customFieldKind } from '../../model/smartertrack-codes';
 import { MembershipMatcher } from '../organization-membership';
 import type { SourceInsights, SourceReader } from '../reader';
 import { buildThread } from '../sql/thread';
 import { AttachmentDownloader } from './attachment-download';
-import { readDirectory, flatFields, listOf, userDetails, userRecord, type Directory } from './directory';
+import { type Directory,flatFields, listOf, readDirectory, userDetails, userRecord } from './directory';
 import { child, items, text } from './envelope';
 import { SoapOperationError } from './errors';
 import { mapLimit, orderedAhead } from './pool';
 import {
   CallLogInfo, CustomFieldInfo, KbArticleInfo, KbArticlePart, KbFolder, MEMBER_KIND_TYPE_NAME, MEMBER_TYPE_KIND, OrganizationInfo, OrganizationMemberInfo,
-  PART_TYPE, TicketCommentInfo, type TicketAttachmentInfo, type TicketPartInfo,
+  PART_TYPE, type TicketAttachmentInfo, TicketCommentInfo, type TicketPartInfo,
 } from './schemas';
 import type { SoapClient } from './soap-client';
 import { SoapInsights } from './soap-insights';
-import { indexTickets, searchGroups, searchTickets, type IndexedTicket, type SearchFigures } from './ticket-index';
+import { type IndexedTicket, indexTickets, type SearchFigures,searchGroups, searchTickets } from './ticket-index';
 
 export interface SoapReaderOptions {
   /** Download cache for attachment bytes; null: a private temporary folder, removed on close(). */

@@ -1,12 +1,12 @@
 import type { Ticket } from '../../model/source';
+import { parseUtcDate } from '../dates';
+import { type Directory,flatFields, listOf } from './directory';
 import { child, items, text } from './envelope';
 import { SoapOperationError } from './errors';
-import { KeyValues, keyValueList } from './key-values';
+import { keyValueList,KeyValues } from './key-values';
 import { mapLimit } from './pool';
 import { AgentInfo, TicketAttachmentInfo, TicketInfo, TicketPartInfo } from './schemas';
 import type { SoapClient } from './soap-client';
-import { flatFields, listOf, type Directory } from './directory';
-import { parseUtcDate } from '../dates';
 
 /**
  * What the reader knows of every visible ticket before reading bodies: the search row, its

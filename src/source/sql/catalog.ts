@@ -1,8 +1,8 @@
 import { DEFAULT_TABLE_PREFIX } from '../../model/smartertrack-codes';
+import { SourceAccessError } from '../errors';
 import type { SqlConnection } from './connection';
 import type { SqlDialect } from './dialect';
-import { SCHEMA, type LogicalTable } from './schema-spec';
-import { SourceAccessError } from '../errors';
+import { type LogicalTable,SCHEMA } from './schema-spec';
 
 export interface FoundTable {
   readonly logical: LogicalTable;

@@ -1,7 +1,8 @@
 import sql from 'mssql';
-import { readOnly, type SqlConnection, type SqlRow } from './connection';
+
 import { messageOf } from '../../model/error-message';
 import { SourceAccessError } from '../errors';
+import { readOnly, type SqlConnection, type SqlRow } from './connection';
 
 /** Where and how to reach a SmarterTrack database on SQL Server. The password is given separately. */
 export interface MssqlTarget {

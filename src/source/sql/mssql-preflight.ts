@@ -1,7 +1,7 @@
+import { messageOf } from '../../model/error-message';
 import type { PreflightFacts } from '../../model/source';
 import { parseUtcDate } from '../dates';
 import type { SqlConnection, SqlRow } from './connection';
-import { messageOf } from '../../model/error-message';
 
 /**
  * Pre-flight facts of a SQL Server source, by SELECT only. Each query may be refused (msdb and the

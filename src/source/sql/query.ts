@@ -2,7 +2,7 @@ import type { Catalog } from './catalog';
 import type { SqlConnection } from './connection';
 import type { SqlDialect } from './dialect';
 import { parseRow, rowSchema, type TypedRow } from './row-values';
-import { SCHEMA, type ColumnOf, type ColumnType, type LogicalTable } from './schema-spec';
+import { type ColumnOf, type ColumnType, type LogicalTable,SCHEMA } from './schema-spec';
 
 /** Collects bound parameters and hands out placeholders in the dialect's style. */
 export class Params {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { parseUtcDate } from '../dates';
-import type { ColumnType } from './schema-spec';
+
 import { messageOf } from '../../model/error-message';
+import { parseUtcDate } from '../dates';
 import { SourceError } from '../errors';
+import type { ColumnType } from './schema-spec';
 
 /**
  * Row parsing at the driver boundary: each column type has a zod schema that accepts what the

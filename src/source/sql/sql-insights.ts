@@ -1,5 +1,5 @@
 import type { ObjectCounts } from '../../model/object-types';
-import type { FlagKind, FlaggedRecord, LongValue, OrphanReference, SourceInsights, SourceVolumes } from '../reader';
+import type { FlaggedRecord, FlagKind, LongValue, OrphanReference, SourceInsights, SourceVolumes } from '../reader';
 import type { Params } from './query';
 import type { LogicalTable } from './schema-spec';
 import type { SqlSourceReader } from './sql-reader';

@@ -1,12 +1,12 @@
+import {
+  ChatSenderType, customFieldKind, MessageDirection, organizationFilterKind,
+RoleCategory, ViewRestriction, } from '../../model/smartertrack-codes';
 import type {
   Agent, Attachment, AttachmentOwnerKind, AutomationRule, Brand, CallLog, ChatMessage, CommentType, CustomField,
   CustomFieldChannel, CustomFieldTemplateUse, CustomFieldValue, Department, DepartmentPolicy, EndUser, Group,
   KbArticle, KbCategory, LiveChat, Organization, OrganizationMembership, PreflightFacts, QueueUser, SourceDescription, Tag, Ticket,
   TicketComment, TicketMessage, TicketPriority, TicketStatus, TicketThread,
 } from '../../model/source';
-import {
-  ChatSenderType, MessageDirection, RoleCategory, ViewRestriction, customFieldKind, organizationFilterKind,
-} from '../../model/smartertrack-codes';
 import { resolveAttachmentPath } from '../attachment-paths';
 import { MembershipMatcher } from '../organization-membership';
 import type { SourceInsights, SourceReader } from '../reader';
@@ -14,7 +14,7 @@ import { discoverCatalog } from './catalog';
 import type { SqlConnection } from './connection';
 import type { SqlDialect } from './dialect';
 import { readMssqlPreflight } from './mssql-preflight';
-import { SqlQueries, type RowOf, type Selection } from './query';
+import { type RowOf, type Selection,SqlQueries } from './query';
 import { SqlInsights } from './sql-insights';
 import { buildThread, groupByTicket } from './thread';
 import { versionHints } from './version-hints';

@@ -1,13 +1,15 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+
 import { Database } from 'node-sqlite3-wasm';
-import { readOnly, type SqlConnection, type SqlRow } from './connection';
-import { shieldDatabase } from './sqlite-fs-shim';
-import {
-  describeWriter, observe, readHeader, sameState, SourceBusyError, SourceCorruptError, SourceUnreadableError,
-  type FileState, type Observation,
-} from './sqlite-files';
+
 import { messageOf } from '../../model/error-message';
+import { readOnly, type SqlConnection, type SqlRow } from './connection';
+import {
+  describeWriter,   type FileState, type Observation,
+observe, readHeader, sameState, SourceBusyError, SourceCorruptError, SourceUnreadableError,
+} from './sqlite-files';
+import { shieldDatabase } from './sqlite-fs-shim';
 
 export { SourceBusyError, SourceCorruptError, SourceNotFoundError, SourceUnreadableError } from './sqlite-files';
 

@@ -1,10 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+
 import { z } from 'zod';
-import { unshielded } from './sqlite-fs-shim';
+
 import { isMissingFile, messageOf } from '../../model/error-message';
-import { SourceAccessError } from '../errors';
 import { zodIssues } from '../../model/zod-issues';
+import { SourceAccessError } from '../errors';
+import { unshielded } from './sqlite-fs-shim';
 
 /**
  * The files of a SQLite database as another process leaves them, read without SQLite: the header

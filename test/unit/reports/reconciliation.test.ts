@@ -1,9 +1,11 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { parse } from 'csv-parse/sync';
+
 import type { ReconciliationRow } from '../../../src/model/reports';
-import { pickSample } from '../../../src/reports/verify/verify';
 import { compareSourceIds, reconciliationCsv } from '../../../src/reports/reconciliation';
+import { pickSample } from '../../../src/reports/verify/verify';
 
 test('samples are spread over the whole list, deterministic, and all means all', () => {
   const items = Array.from({ length: 100 }, (_, i) => i);

@@ -1,6 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { headlineFigures, runFigures, type CountsByType } from '../../../src/reports/run-figures';
+import { test } from 'node:test';
+
+import { type CountsByType,headlineFigures, runFigures } from '../../../src/reports/run-figures';
 
 const c = (migrated: number, skipped = 0, failed = 0) => ({ migrated, skipped, failed });
 

@@ -1,14 +1,15 @@
-import { testClock } from '../../support/clock';
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ScopeReport, ScopeSummary, type ProblemCode } from '../../../src/model/scope';
+import { after, before, test } from 'node:test';
+
+import { type ProblemCode,ScopeReport, ScopeSummary } from '../../../src/model/scope';
 import { buildScope, writeScopeReports } from '../../../src/reports/scope';
 import { MARKDOWN_ID_CAP, scopeMarkdown } from '../../../src/reports/scope-markdown';
 import { openSource } from '../../../src/source/open-source';
 import { buildMiniDb, MINI } from '../../fixtures/mini/build-mini-db';
+import { testClock } from '../../support/clock';
 
 let dir: string;
 let report: ScopeReport;

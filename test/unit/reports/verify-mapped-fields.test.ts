@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import type { MappingFile } from '../../../src/model/mapping';
 import { mappedFieldDifferences } from '../../../src/reports/verify/mapped-fields';
 

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { secondsOf } from '../../../src/reports/verify/source-values';
 import { visibleTextOfHtml, wordGap, wordsOfHtml, wordsOfText } from '../../../src/reports/verify/words';
 

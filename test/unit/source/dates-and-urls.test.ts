@@ -1,12 +1,13 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseUtcDate } from '../../../src/source/dates';
-import { parseSourceUrl, SourceUrlError } from '../../../src/source/source-url';
-import { MembershipMatcher } from '../../../src/source/organization-membership';
-import { resolveAttachmentPath } from '../../../src/source/attachment-paths';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { test } from 'node:test';
+
+import { resolveAttachmentPath } from '../../../src/source/attachment-paths';
+import { parseUtcDate } from '../../../src/source/dates';
+import { MembershipMatcher } from '../../../src/source/organization-membership';
+import { parseSourceUrl, SourceUrlError } from '../../../src/source/source-url';
 
 test('dates from text, ISO, numbers and Date objects come out as UTC ISO strings', () => {
   assert.equal(parseUtcDate('2024-01-02 03:04:05'), '2024-01-02T03:04:05.000Z');

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { mssqlDialect, sqliteDialect } from '../../../src/source/sql/dialect';
 
 const page = { select: ['t.[TicketID] AS [TicketID]'], from: '[st_Tickets] t', where: ['t.[TicketID] > @p1'], orderBy: ['t.[TicketID]'], limitParam: 2 };

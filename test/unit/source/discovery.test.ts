@@ -1,11 +1,13 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import Database from 'better-sqlite3';
+
 import { openSource } from '../../../src/source/open-source';
-import { SchemaError, detectPrefix } from '../../../src/source/sql/catalog';
+import { detectPrefix,SchemaError } from '../../../src/source/sql/catalog';
 import { buildMiniDb } from '../../fixtures/mini/build-mini-db';
 
 let dir: string;

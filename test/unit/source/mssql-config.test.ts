@@ -1,10 +1,12 @@
-import { daysBefore, TEST_NOW } from '../../support/clock';
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import sql from 'mssql';
+
 import { preflightOf } from '../../../src/reports/scope';
 import { connectError, mssqlConfig, parameterType, SourceLoginError, SourceUnreachableError } from '../../../src/source/sql/mssql-connection';
 import { prefixPattern } from '../../../src/source/sql/mssql-preflight';
+import { daysBefore, TEST_NOW } from '../../support/clock';
 
 const target = { host: 'db.corp', port: 1433, database: 'SmarterTrack', user: 'reader', auth: 'sql' as const, domain: null, encrypt: true, trustServerCertificate: false };
 

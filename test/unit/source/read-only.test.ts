@@ -1,10 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { test } from 'node:test';
+
 import Database from 'better-sqlite3';
-import { assertReadOnlySql, readOnly, WriteRefusedError, type SqlConnection } from '../../../src/source/sql/connection';
+
+import { assertReadOnlySql, readOnly, type SqlConnection,WriteRefusedError } from '../../../src/source/sql/connection';
 import { openSqlite, SourceNotFoundError, SourceUnreadableError } from '../../../src/source/sql/sqlite-connection';
 
 test('only single SELECT statements and read-only PRAGMAs pass', () => {

@@ -1,11 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { flatFields } from '../../../src/source/soap/directory';
 import { buildRequest, child, items, parseResponse, text } from '../../../src/source/soap/envelope';
-import { KeyValues, keyValueList } from '../../../src/source/soap/key-values';
+import { keyValueList,KeyValues } from '../../../src/source/soap/key-values';
 import { TicketAttachmentInfo, TicketInfo } from '../../../src/source/soap/schemas';
 import { credentialNames, isReadOnlyOperation, soapAction } from '../../../src/source/soap/services';
 import { senderAddress, senderName } from '../../../src/source/soap/soap-reader';
-import { flatFields } from '../../../src/source/soap/directory';
 
 test('requests carry the exact namespace, the credentials first and string lists as ArrayOfString, escaped', () => {
   const xml = buildRequest({ service: 'svcTickets', operation: 'GetTicketsBySearch', user: 'api', password: 'p<&>"w', params: [['searchCriteria', ['GroupId=4', 'IsOpen=true']]] });

@@ -1,9 +1,11 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
 import { z } from 'zod';
+
 import * as model from '../../../src/model/source';
 import { openSource } from '../../../src/source/open-source';
 import type { SourceReader } from '../../../src/source/reader';

@@ -1,7 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { preloginReply, readTypedValue } from '../../fixtures/tds/messages';
-import { guidBytes, writeColMetadata, writeDone, writeError, writeRow, writeValue, Token, DoneStatus, type ColumnSpec } from '../../fixtures/tds/tokens';
+import { type ColumnSpec,DoneStatus, guidBytes, Token, writeColMetadata, writeDone, writeError, writeRow, writeValue } from '../../fixtures/tds/tokens';
 import { Cursor, MessageReader, ReplyWriter, TdsProtocolError } from '../../fixtures/tds/wire';
 
 /** Encoders checked byte by byte against MS-TDS 2.2.5 / 2.2.7, and through the fixture's own decoder. */

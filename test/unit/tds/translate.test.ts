@@ -1,8 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import Database from 'better-sqlite3';
-import { likeToRegExp, parameterNames, splitStatements, translateTsql } from '../../fixtures/tds/translate';
+
 import { mssqlDialect } from '../../../src/source/sql/dialect';
+import { likeToRegExp, parameterNames, splitStatements, translateTsql } from '../../fixtures/tds/translate';
 
 test('T-SQL → SQLite: TOP (@p) becomes LIMIT, [names] become "names", LEN becomes LENGTH', () => {
   const page = mssqlDialect.selectPage({ select: ['x.[TicketID] AS [id]', `${mssqlDialect.length('x.[Subject]')} AS [len]`], from: '[st_Tickets] x', where: ['x.[TicketID] > @p1'], orderBy: ['x.[TicketID]'], limitParam: 2 });
