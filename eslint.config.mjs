@@ -3,22 +3,36 @@ import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
 const CLOCK_RULES = [
-  { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'Read the calendar through a Clock (src/model/clock.ts); durations use performance.now().' },
-  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Read the calendar through a Clock (src/model/clock.ts).' },
+  {
+    selector: "MemberExpression[object.name='Date'][property.name='now']",
+    message: 'Read the calendar through a Clock (src/model/clock.ts); durations use performance.now().',
+  },
+  {
+    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    message: 'Read the calendar through a Clock (src/model/clock.ts).',
+  },
 ];
 
 // The message of anything thrown comes from messageOf (src/model/error-message.ts): a cast reads
 // undefined from a thrown non-Error.
 const ERROR_RULES = [
-  { selector: "MemberExpression[property.name='message'] > TSAsExpression.object[typeAnnotation.typeName.name='Error']", message: 'Read a thrown value\'s message with messageOf (src/model/error-message.ts), not a cast.' },
-  { selector: "ConditionalExpression[test.operator='instanceof'][test.right.name='Error'][consequent.property.name='message']", message: 'Use messageOf (src/model/error-message.ts).' },
+  {
+    selector: "MemberExpression[property.name='message'] > TSAsExpression.object[typeAnnotation.typeName.name='Error']",
+    message: "Read a thrown value's message with messageOf (src/model/error-message.ts), not a cast.",
+  },
+  {
+    selector:
+      "ConditionalExpression[test.operator='instanceof'][test.right.name='Error'][consequent.property.name='message']",
+    message: 'Use messageOf (src/model/error-message.ts).',
+  },
 ];
 
 // DESIGN.md, "The layers": every folder of src/, and the arrows that no-restricted-imports enforces.
 const LAYERS = ['extension', 'cli', 'engine', 'reports', 'mapping', 'source', 'intercom', 'ledger', 'sandbox', 'model'];
 const VSCODE = { name: 'vscode', message: 'Only src/extension may import vscode (DESIGN.md: layers).' };
 const SOURCE_FACADE = 'Import the source layer through src/source/index.ts, its facade (DESIGN.md: layers).';
-const arrow = (from, allowed) => `${from} may ${allowed.length ? `import only ${allowed.map((a) => `src/${a}`).join(', ')}` : 'import no other folder of src'} (DESIGN.md: layers)`;
+const arrow = (from, allowed) =>
+  `${from} may ${allowed.length ? `import only ${allowed.map((a) => `src/${a}`).join(', ')}` : 'import no other folder of src'} (DESIGN.md: layers)`;
 
 /** src/<name> may import only the layers in `allowed` (and its own folder); only src/extension imports vscode. */
 function layer(name, allowed, message = arrow(`src/${name}`, allowed)) {
@@ -39,9 +53,12 @@ function webview(files, allowed) {
   const except = allowed.map((a) => `${a}(/|$)`).join('|');
   return {
     files: [files],
-    rules: { 'no-restricted-imports': ['error', { paths: [VSCODE], patterns: [
-      { regex: `^(\\.\\./)+src/(?!${except})`, message: arrow('webview', allowed) },
-    ] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [VSCODE], patterns: [{ regex: `^(\\.\\./)+src/(?!${except})`, message: arrow('webview', allowed) }] },
+      ],
+    },
   };
 }
 
@@ -71,7 +88,11 @@ export default tseslint.config(
   // DESIGN.md: validation shares no code with what it checks. The verifier may read the mapping
   // file's model (src/model/mapping) but never the mapping layer's transforms, nor the engine; its own
   // block keeps it so should the reports ever need more.
-  layer('reports/verify', ['source', 'intercom', 'ledger', 'model'], 'src/reports/verify may import only src/source, src/intercom, src/ledger and src/model: it shares no code with the transforms or the engine it checks (DESIGN.md: invariants)'),
+  layer(
+    'reports/verify',
+    ['source', 'intercom', 'ledger', 'model'],
+    'src/reports/verify may import only src/source, src/intercom, src/ledger and src/model: it shares no code with the transforms or the engine it checks (DESIGN.md: invariants)',
+  ),
   layer('mapping', ['model']),
   layer('source', ['model']),
   layer('intercom', ['model']),
@@ -94,8 +115,14 @@ export default tseslint.config(
     // editor and the command line cannot drift apart in its settings.
     files: ['src/extension/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
-      'no-restricted-syntax': ['error', ...CLOCK_RULES, ...ERROR_RULES,
-        { selector: "NewExpression[callee.name='IntercomClient']", message: 'Build the client with intercomClientFor (src/engine/intercom-client.ts).' },
+      'no-restricted-syntax': [
+        'error',
+        ...CLOCK_RULES,
+        ...ERROR_RULES,
+        {
+          selector: "NewExpression[callee.name='IntercomClient']",
+          message: 'Build the client with intercomClientFor (src/engine/intercom-client.ts).',
+        },
       ],
     },
   },

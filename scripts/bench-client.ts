@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   let done = 0;
   const progress = setInterval(() => {
     const s = client.stats();
-    process.stdout.write(`  ${done}/${creates} created, ${s.sentInLastWindow} sent in the last 10 s, 429s so far ${s.throttled}\n`);
+    process.stdout.write(
+      `  ${done}/${creates} created, ${s.sentInLastWindow} sent in the last 10 s, 429s so far ${s.throttled}\n`,
+    );
   }, 10_000);
   let next = 0;
   await Promise.all(
@@ -50,10 +52,16 @@ async function main(): Promise<void> {
 
   console.log(`creates:                    ${creates} in ${elapsedS.toFixed(1)} s`);
   console.log(`allowed:                    ${limit} per 10 s`);
-  console.log(`achieved (full windows):    ${achievedPerWindow.toFixed(1)} per 10 s = ${((100 * achievedPerWindow) / limit).toFixed(1)} % of allowed (${full.length} windows, min ${Math.min(...full)}, max ${Math.max(...full)})`);
+  console.log(
+    `achieved (full windows):    ${achievedPerWindow.toFixed(1)} per 10 s = ${((100 * achievedPerWindow) / limit).toFixed(1)} % of allowed (${full.length} windows, min ${Math.min(...full)}, max ${Math.max(...full)})`,
+  );
   // Can exceed 100 %: the run starts mid-window with that window's whole budget available.
-  console.log(`achieved (whole run):       ${overall.toFixed(1)} per 10 s = ${((100 * overall) / limit).toFixed(1)} % of allowed`);
-  console.log(`429s:                       ${throttled.length} in total, ${throttledAfterFirst} after the first window`);
+  console.log(
+    `achieved (whole run):       ${overall.toFixed(1)} per 10 s = ${((100 * overall) / limit).toFixed(1)} % of allowed`,
+  );
+  console.log(
+    `429s:                       ${throttled.length} in total, ${throttledAfterFirst} after the first window`,
+  );
   await sandbox.close();
 }
 

@@ -13,7 +13,9 @@ import { parseArgs } from 'node:util';
 
 import { generateDataset } from '../test/fixtures/dataset/generate';
 
-const { values } = parseArgs({ options: { scale: { type: 'string' }, 'page-size': { type: 'string' }, compare: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { scale: { type: 'string' }, 'page-size': { type: 'string' }, compare: { type: 'boolean' } },
+});
 const scale = Number(values.scale ?? '10');
 const USER = 'st_reader';
 const PASSWORD = 'bench-Passw0rd';
@@ -25,9 +27,13 @@ async function main(): Promise<void> {
     process.stdout.write(`generating scale ${scale} into ${dir} …\n`);
     await generateDataset({ outDir: dir, seed: 1, scale });
   }
-  const server = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/tds/serve.ts', '--database', database, '--user', USER, '--password', PASSWORD], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/fixtures/tds/serve.ts', '--database', database, '--user', USER, '--password', PASSWORD],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let serverOutput = '';
   const port = await new Promise<number>((resolve, reject) => {
     server.stdout.on('data', (chunk: Buffer) => {
@@ -39,9 +45,24 @@ async function main(): Promise<void> {
   });
   const pageSize = values['page-size'] ? ['--page-size', values['page-size']] : [];
   const bench = (source: string) => {
-    const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/bench-reader.ts', '--source', source, '--attachments', path.join(dir, 'App_Data'), ...pageSize], {
-      stdio: 'inherit', env: { ...process.env, SMARTERTRACK_PASSWORD: PASSWORD },
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        'scripts/bench-reader.ts',
+        '--source',
+        source,
+        '--attachments',
+        path.join(dir, 'App_Data'),
+        ...pageSize,
+      ],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, SMARTERTRACK_PASSWORD: PASSWORD },
+      },
+    );
     if (run.status !== 0) throw new Error(`bench-reader failed for ${source}`);
   };
   try {
@@ -55,7 +76,12 @@ async function main(): Promise<void> {
     const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
     await exited;
-    process.stdout.write(`\n${serverOutput.split('\n').filter((l) => l.startsWith('fixture')).join('\n')}\n`);
+    process.stdout.write(
+      `\n${serverOutput
+        .split('\n')
+        .filter((l) => l.startsWith('fixture'))
+        .join('\n')}\n`,
+    );
   }
 }
 

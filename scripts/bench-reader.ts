@@ -40,19 +40,34 @@ async function main(): Promise<void> {
     ...(values['page-size'] ? { pageSize: Number(values['page-size']) } : {}),
   });
   const lists: [string, () => AsyncIterable<unknown>][] = [
-    ['brands', () => reader.brands()], ['departments', () => reader.departments()], ['groups', () => reader.groups()],
-    ['agents', () => reader.agents()], ['endUsers', () => reader.endUsers()], ['organizations', () => reader.organizations()],
-    ['organizationMemberships', () => reader.organizationMemberships()], ['customFields', () => reader.customFields()],
-    ['customFieldValues', () => reader.customFieldValues()], ['tickets', () => reader.tickets()],
-    ['ticketMessages', () => reader.ticketMessages()], ['ticketComments', () => reader.ticketComments()],
-    ['ticketThreads', () => reader.ticketThreads()], ['attachments', () => reader.attachments()], ['liveChats', () => reader.liveChats()],
-    ['chatMessages', () => reader.chatMessages()], ['callLogs', () => reader.callLogs()], ['kbCategories', () => reader.kbCategories()],
-    ['kbArticles', () => reader.kbArticles()], ['tags', () => reader.tags()], ['automationRules', () => reader.automationRules()],
+    ['brands', () => reader.brands()],
+    ['departments', () => reader.departments()],
+    ['groups', () => reader.groups()],
+    ['agents', () => reader.agents()],
+    ['endUsers', () => reader.endUsers()],
+    ['organizations', () => reader.organizations()],
+    ['organizationMemberships', () => reader.organizationMemberships()],
+    ['customFields', () => reader.customFields()],
+    ['customFieldValues', () => reader.customFieldValues()],
+    ['tickets', () => reader.tickets()],
+    ['ticketMessages', () => reader.ticketMessages()],
+    ['ticketComments', () => reader.ticketComments()],
+    ['ticketThreads', () => reader.ticketThreads()],
+    ['attachments', () => reader.attachments()],
+    ['liveChats', () => reader.liveChats()],
+    ['chatMessages', () => reader.chatMessages()],
+    ['callLogs', () => reader.callLogs()],
+    ['kbCategories', () => reader.kbCategories()],
+    ['kbArticles', () => reader.kbArticles()],
+    ['tags', () => reader.tags()],
+    ['automationRules', () => reader.automationRules()],
     ['departmentPolicies', () => reader.departmentPolicies()],
   ];
   const d = await reader.describe();
   process.stdout.write(`source ${d.location} (${d.engine}, prefix ${d.tablePrefix}); node ${process.version}\n\n`);
-  process.stdout.write(`${'object'.padEnd(24)} ${'records'.padStart(10)} ${'seconds'.padStart(8)} ${'records/s'.padStart(10)}\n`);
+  process.stdout.write(
+    `${'object'.padEnd(24)} ${'records'.padStart(10)} ${'seconds'.padStart(8)} ${'records/s'.padStart(10)}\n`,
+  );
   let total = 0;
   const started = performance.now();
   for (const [name, list] of lists) {
@@ -64,20 +79,36 @@ async function main(): Promise<void> {
     sample(true);
     const seconds = (performance.now() - t0) / 1000;
     total += n;
-    process.stdout.write(`${name.padEnd(24)} ${String(n).padStart(10)} ${seconds.toFixed(2).padStart(8)} ${(seconds > 0 ? Math.round(n / seconds) : 0).toString().padStart(10)}\n`);
+    process.stdout.write(
+      `${name.padEnd(24)} ${String(n).padStart(10)} ${seconds.toFixed(2).padStart(8)} ${(seconds > 0 ? Math.round(n / seconds) : 0).toString().padStart(10)}\n`,
+    );
   }
   const t1 = performance.now();
   const counts = await reader.insights.counts();
   const countSeconds = (performance.now() - t1) / 1000;
   await reader.close();
   const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(`\n${'all (read end to end)'.padEnd(24)} ${String(total).padStart(10)} ${seconds.toFixed(2).padStart(8)} ${Math.round(total / seconds).toString().padStart(10)}\n`);
-  process.stdout.write(`aggregate counts (scope) in ${countSeconds.toFixed(2)} s: tickets ${counts.tickets}, messages ${counts.ticketMessages}\n`);
-  process.stdout.write(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, peak heap used ${(peakHeap / MB).toFixed(0)} MB`);
-  process.stdout.write(gc ? `, peak live heap after GC ${(peakLiveHeap / MB).toFixed(1)} MB\n` : ' (run with --expose-gc for the live heap)\n');
+  process.stdout.write(
+    `\n${'all (read end to end)'.padEnd(24)} ${String(total).padStart(10)} ${seconds.toFixed(2).padStart(8)} ${Math.round(
+      total / seconds,
+    )
+      .toString()
+      .padStart(10)}\n`,
+  );
+  process.stdout.write(
+    `aggregate counts (scope) in ${countSeconds.toFixed(2)} s: tickets ${counts.tickets}, messages ${counts.ticketMessages}\n`,
+  );
+  process.stdout.write(
+    `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, peak heap used ${(peakHeap / MB).toFixed(0)} MB`,
+  );
+  process.stdout.write(
+    gc
+      ? `, peak live heap after GC ${(peakLiveHeap / MB).toFixed(1)} MB\n`
+      : ' (run with --expose-gc for the live heap)\n',
+  );
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 // Measures the sandbox on loopback: requests/s it sustains (server in a child process, keep-alive
 // client here) with and without OpenAPI validation, and the validator's own cost per request.
 // Usage: npx tsx scripts/bench-sandbox.ts [requests per scenario, default 4000] [concurrency, default 16]
-import { type ChildProcess,spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -14,8 +14,21 @@ const OPENAPI = process.env.INTERCOM_OPENAPI || '/work/shared/reference/intercom
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 async function startChild(openapi: string): Promise<{ child: ChildProcess; url: string }> {
-  const args = ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', '--rate-limit', '1000000000', ...(openapi ? ['--openapi', openapi] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, INTERCOM_OPENAPI: '' } });
+  const args = [
+    '--import',
+    'tsx',
+    'src/cli/main.ts',
+    'sandbox',
+    '--port',
+    '0',
+    '--rate-limit',
+    '1000000000',
+    ...(openapi ? ['--openapi', openapi] : []),
+  ];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, INTERCOM_OPENAPI: '' },
+  });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -28,17 +41,22 @@ async function startChild(openapi: string): Promise<{ child: ChildProcess; url: 
   return { child, url };
 }
 
-function request(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function request(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = http.request(url + path, { method, agent, headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined });
-      });
-    });
+    const req = http.request(
+      url + path,
+      { method, agent, headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -69,16 +87,40 @@ async function scenarios(openapi: string): Promise<string[]> {
     const stamp = Date.now();
     for (let i = 0; i < 1000; i++) await request(url, 'GET', '/me'); // warm-up (JIT, lazy compiles)
     lines.push(await run(`GET /me (${tag})`, () => request(url, 'GET', '/me')));
-    lines.push(await run(`POST /contacts (${tag})`, (i) => request(url, 'POST', '/contacts', { role: 'user', external_id: `b-${stamp}-${i}`, email: `b${i}@bench.example`, name: `Bench ${i}` })));
-    const contact = (await request(url, 'POST', '/contacts', { role: 'user', email: `owner-${stamp}@bench.example` })).json.id as string;
+    lines.push(
+      await run(`POST /contacts (${tag})`, (i) =>
+        request(url, 'POST', '/contacts', {
+          role: 'user',
+          external_id: `b-${stamp}-${i}`,
+          email: `b${i}@bench.example`,
+          name: `Bench ${i}`,
+        }),
+      ),
+    );
+    const contact = (await request(url, 'POST', '/contacts', { role: 'user', email: `owner-${stamp}@bench.example` }))
+      .json.id as string;
     const conversations: string[] = [];
     // About ten replies per conversation, like a typical ticket thread.
     for (let i = 0; i < Math.ceil(N / 10); i++) {
-      conversations.push((await request(url, 'POST', '/conversations', { from: { type: 'user', id: contact }, body: 'bench', created_at: 1_600_000_000 })).json.conversation_id);
+      conversations.push(
+        (
+          await request(url, 'POST', '/conversations', {
+            from: { type: 'user', id: contact },
+            body: 'bench',
+            created_at: 1_600_000_000,
+          })
+        ).json.conversation_id,
+      );
     }
     lines.push(
       await run(`POST /conversations/{id}/reply (${tag})`, (i) =>
-        request(url, 'POST', `/conversations/${conversations[i % conversations.length]}/reply`, { message_type: 'comment', type: 'admin', admin_id: '991267001', body: `reply ${i}`, created_at: 1_600_000_100 + i }),
+        request(url, 'POST', `/conversations/${conversations[i % conversations.length]}/reply`, {
+          message_type: 'comment',
+          type: 'admin',
+          admin_id: '991267001',
+          body: `reply ${i}`,
+          created_at: 1_600_000_100 + i,
+        }),
       ),
     );
   } finally {
@@ -93,9 +135,21 @@ async function validatorCost(): Promise<string[]> {
   const loadMs = performance.now() - t0;
   const q = new URLSearchParams();
   const cases: [string, string, unknown][] = [
-    ['POST', '/contacts', { role: 'user', external_id: 'src-1', email: 'a@b.co', name: 'A', custom_attributes: { source_id: '1' } }],
-    ['POST', '/conversations', { from: { type: 'user', id: '6762f11b1bb69f9f2193bba3' }, body: 'x', created_at: 1_600_000_000 }],
-    ['POST', '/conversations/1/reply', { message_type: 'comment', type: 'admin', admin_id: '1', body: 'x', created_at: 1 }],
+    [
+      'POST',
+      '/contacts',
+      { role: 'user', external_id: 'src-1', email: 'a@b.co', name: 'A', custom_attributes: { source_id: '1' } },
+    ],
+    [
+      'POST',
+      '/conversations',
+      { from: { type: 'user', id: '6762f11b1bb69f9f2193bba3' }, body: 'x', created_at: 1_600_000_000 },
+    ],
+    [
+      'POST',
+      '/conversations/1/reply',
+      { message_type: 'comment', type: 'admin', admin_id: '1', body: 'x', created_at: 1 },
+    ],
     ['GET', '/me', undefined],
   ];
   const lines = [`OpenAPI description load + relax: ${loadMs.toFixed(0)} ms (once per process)`];
@@ -107,7 +161,9 @@ async function validatorCost(): Promise<string[]> {
     const s = performance.now();
     for (let i = 0; i < iterations; i++) validator.validate({ method, path, query: q, body });
     const us = ((performance.now() - s) * 1000) / iterations;
-    lines.push(`validate ${`${method} ${path}`.padEnd(30)} first call (compile) ${firstMs.toFixed(1).padStart(6)} ms, then ${us.toFixed(1).padStart(6)} µs/request`);
+    lines.push(
+      `validate ${`${method} ${path}`.padEnd(30)} first call (compile) ${firstMs.toFixed(1).padStart(6)} ms, then ${us.toFixed(1).padStart(6)} µs/request`,
+    );
   }
   return lines;
 }

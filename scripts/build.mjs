@@ -11,9 +11,32 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 
 mkdirSync('dist', { recursive: true });
 await Promise.all([
-  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'esm', target: 'es2022' }),
+  build({
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    external: ['vscode'],
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+  build({
+    ...common,
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+  }),
 ]);
 // node-sqlite3-wasm loads its .wasm next to the bundle.
 const wasm = path.join(path.dirname(require.resolve('node-sqlite3-wasm')), 'node-sqlite3-wasm.wasm');
@@ -23,5 +46,7 @@ cpSync(wasm, 'dist/node-sqlite3-wasm.wasm');
 // A production build has no source maps: remove those of an earlier development build.
 if (production) for (const f of readdirSync('dist')) if (f.endsWith('.map')) rmSync(path.join('dist', f));
 
-const schema = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/write-mapping-schema.ts'], { stdio: 'inherit' });
+const schema = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/write-mapping-schema.ts'], {
+  stdio: 'inherit',
+});
 if (schema.status !== 0) process.exit(schema.status ?? 1);

@@ -13,7 +13,13 @@ import { generateDataset } from '../test/fixtures/dataset/generate';
 import { mutateForDelta } from '../test/fixtures/dataset/mutate';
 import { seedForSource } from '../test/fixtures/dataset/sandbox-seed';
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, seed: { type: 'string', default: '1' }, dir: { type: 'string', default: 'demo' } } });
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '1' },
+    seed: { type: 'string', default: '1' },
+    dir: { type: 'string', default: 'demo' },
+  },
+});
 const dir = path.resolve(values.dir);
 const cli = path.resolve('dist/cli.js');
 
@@ -27,8 +33,15 @@ async function step(title: string, args: string[], env: NodeJS.ProcessEnv = {}, 
 
 async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
-  process.stdout.write(`━━ Generating a SmarterTrack help desk (scale ${values.scale}, seed ${values.seed}) into ${dir}\n`);
-  const manifest = await generateDataset({ outDir: dir, seed: Number(values.seed), scale: Number(values.scale), tablePrefix: 'st_' });
+  process.stdout.write(
+    `━━ Generating a SmarterTrack help desk (scale ${values.scale}, seed ${values.seed}) into ${dir}\n`,
+  );
+  const manifest = await generateDataset({
+    outDir: dir,
+    seed: Number(values.seed),
+    scale: Number(values.scale),
+    tablePrefix: 'st_',
+  });
   const db = path.join(dir, 'smartertrack.db');
   const attachments = path.join(dir, 'App_Data');
 
@@ -39,7 +52,9 @@ async function main(): Promise<void> {
   const seedFile = path.join(dir, 'sandbox-seed.json');
   await writeFile(seedFile, JSON.stringify(seed, null, 2));
   const sandbox = await startSandbox({ port: 0, seedFile, stateFile: path.join(dir, 'sandbox-state.json') });
-  process.stdout.write(`━━ Local Intercom sandbox at ${sandbox.url} (state: ${path.join(dir, 'sandbox-state.json')})\n`);
+  process.stdout.write(
+    `━━ Local Intercom sandbox at ${sandbox.url} (state: ${path.join(dir, 'sandbox-state.json')})\n`,
+  );
 
   const env = { INTERCOM_TOKEN: sandbox.token };
   const source = ['--source', `sqlite:${db}`, '--attachments', attachments, '--workspace', dir];
@@ -48,25 +63,51 @@ async function main(): Promise<void> {
   try {
     await step('Scope the source', ['scope', ...source]);
     await step('Propose the field map', ['map', 'propose', '--source', `sqlite:${db}`, '--workspace', dir]);
-    await step('Confirm it as reviewed (a person does this; --yes because this is a demo)', ['map', 'confirm', '--reviewer', 'Demo Reviewer', '--workspace', dir, '--yes']);
+    await step('Confirm it as reviewed (a person does this; --yes because this is a demo)', [
+      'map',
+      'confirm',
+      '--reviewer',
+      'Demo Reviewer',
+      '--workspace',
+      dir,
+      '--yes',
+    ]);
     await step('Sample migration', ['sample', ...source, ...target, '--size', '20'], env);
-    await step('Approve the map after the sample', ['map', 'confirm', '--reviewer', 'Demo Approver', '--approve', '--workspace', dir, '--yes']);
+    await step('Approve the map after the sample', [
+      'map',
+      'confirm',
+      '--reviewer',
+      'Demo Approver',
+      '--approve',
+      '--workspace',
+      dir,
+      '--yes',
+    ]);
     await step('Full migration', ['migrate', ...source, ...target], env, [0, 3]);
     const d = mutateForDelta(db, { seed: Number(values.seed) });
     const replies = d.repliesOnExisting.reduce((n, r) => n + r.messageIds.length, 0);
-    process.stdout.write(`\n━━ Meanwhile in SmarterTrack: ${d.newTicketIds.length} new tickets, ${replies} replies on migrated tickets, ${d.closedTicketIds.length} closed and ${d.reopenedTicketIds.length} reopened, ${d.newEndUserIds.length} new and ${d.renamedEndUsers.length} renamed end users, ${d.changedOrganizations.length} changed organizations, ${d.newChatIds.length} new chats\n`);
+    process.stdout.write(
+      `\n━━ Meanwhile in SmarterTrack: ${d.newTicketIds.length} new tickets, ${replies} replies on migrated tickets, ${d.closedTicketIds.length} closed and ${d.reopenedTicketIds.length} reopened, ${d.newEndUserIds.length} new and ${d.renamedEndUsers.length} renamed end users, ${d.changedOrganizations.length} changed organizations, ${d.newChatIds.length} new chats\n`,
+    );
     await step('Delta migration', ['delta', ...source, ...target], env, [0, 3]);
     // The first run recorded the Intercom workspace and its address (migration/target.json): later
     // commands in this folder may leave the target out, and say which one they use.
-    await step('Validate: reconciliation and field-level read-back (target from migration/target.json)', ['validate', ...source], env, [0, 3]);
+    await step(
+      'Validate: reconciliation and field-level read-back (target from migration/target.json)',
+      ['validate', ...source],
+      env,
+      [0, 3],
+    );
     await step('Rebuild inventory', ['inventory', ...source]);
-    process.stdout.write(`\nReports: ${path.join(dir, 'migration', 'reports')}\nLedger:  ${path.join(dir, 'migration', 'runs')}\n`);
+    process.stdout.write(
+      `\nReports: ${path.join(dir, 'migration', 'reports')}\nLedger:  ${path.join(dir, 'migration', 'runs')}\n`,
+    );
   } finally {
     await sandbox.close();
   }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`demo: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`demo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

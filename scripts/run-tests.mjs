@@ -8,7 +8,11 @@ const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));
 function collect(dir) {
   let out = [];
   let entries;
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries.sort()) {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) out = out.concat(collect(full));
@@ -21,5 +25,7 @@ if (files.length === 0) {
   console.error(`no test files found for: ${suites.join(', ')}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...extra, ...files], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...extra, ...files], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

@@ -15,9 +15,18 @@ export interface MenuItem {
  * button, Tab closes it and goes on from the button; a click elsewhere closes it. The menu is made when opened, next to the button (in the same cell).
  * vscode-context-menu is not used: it has no menu roles and keeps the focus off its items.
  */
-export function actionsMenuButton(name: string, items: readonly MenuItem[], extra: Record<string, string> = {}): HTMLElement {
+export function actionsMenuButton(
+  name: string,
+  items: readonly MenuItem[],
+  extra: Record<string, string> = {},
+): HTMLElement {
   const trigger = button('⋯', () => (menu ? close(true) : open()), {
-    secondary: true, 'aria-label': name, 'aria-haspopup': 'menu', 'aria-expanded': 'false', title: name, ...extra,
+    secondary: true,
+    'aria-label': name,
+    'aria-haspopup': 'menu',
+    'aria-expanded': 'false',
+    title: name,
+    ...extra,
   });
   let menu: HTMLElement | undefined;
 
@@ -32,7 +41,9 @@ export function actionsMenuButton(name: string, items: readonly MenuItem[], extr
   };
 
   const open = () => {
-    const entries = items.map((item) => h('div', { role: 'menuitem', tabindex: -1, 'aria-label': item.name, 'data-role': item.role }, item.label));
+    const entries = items.map((item) =>
+      h('div', { role: 'menuitem', tabindex: -1, 'aria-label': item.name, 'data-role': item.role }, item.label),
+    );
     const list = h('div', { class: 'row-menu', role: 'menu', 'aria-label': name }, ...entries);
     const labels = items.map((i) => i.label);
     const act = (index: number) => {

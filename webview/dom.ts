@@ -3,7 +3,11 @@
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | undefined | null | EventListener>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...children: Child[]): HTMLElementTagNameMap[K];
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs,
+  ...children: Child[]
+): HTMLElementTagNameMap[K];
 export function h(tag: string, attrs?: Attrs, ...children: Child[]): HTMLElement;
 export function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag);
@@ -20,7 +24,9 @@ export function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLEle
 export function append(parent: Node, children: readonly Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+    parent.appendChild(
+      typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child,
+    );
   }
 }
 
@@ -31,7 +37,13 @@ export function valueText(value: string | number | boolean | null): string {
 }
 
 /** A select built from @vscode-elements: options are text nodes too. */
-export function select(label: string, options: readonly { value: string; label: string }[], value: string, onChange: (value: string) => void, extra: Attrs = {}): HTMLElement {
+export function select(
+  label: string,
+  options: readonly { value: string; label: string }[],
+  value: string,
+  onChange: (value: string) => void,
+  extra: Attrs = {},
+): HTMLElement {
   const el = h('vscode-single-select', { 'aria-label': label, ...extra });
   for (const o of options) el.appendChild(h('vscode-option', { value: o.value, selected: o.value === value }, o.label));
   el.addEventListener('change', () => onChange((el as HTMLElement & { value: string }).value));
@@ -39,7 +51,13 @@ export function select(label: string, options: readonly { value: string; label: 
 }
 
 /** A text field; `on: 'change'` reports only committed values (Enter or leaving the field), for edits of the file. */
-export function textfield(label: string, value: string, onValue: (value: string) => void, extra: Attrs = {}, on: 'input' | 'change' = 'input'): HTMLElement {
+export function textfield(
+  label: string,
+  value: string,
+  onValue: (value: string) => void,
+  extra: Attrs = {},
+  on: 'input' | 'change' = 'input',
+): HTMLElement {
   const el = h('vscode-textfield', { 'aria-label': label, value, ...extra });
   el.addEventListener(on, () => onValue((el as HTMLElement & { value: string }).value));
   return el;

@@ -18,7 +18,15 @@ const KINDS = [
   { value: 'drop', label: 'Do not migrate' },
 ];
 const DATA_TYPES = ['string', 'integer', 'float', 'boolean', 'datetime'].map((v) => ({ value: v, label: v }));
-const TRANSFORMS = ['none', 'string', 'checkbox-to-boolean', 'date-to-datetime', 'integer-to-number', 'html-to-text', 'value-map'].map((v) => ({ value: v, label: v }));
+const TRANSFORMS = [
+  'none',
+  'string',
+  'checkbox-to-boolean',
+  'date-to-datetime',
+  'integer-to-number',
+  'html-to-text',
+  'value-map',
+].map((v) => ({ value: v, label: v }));
 const OVERFLOW = [
   { value: 'trim', label: 'cut, and report it' },
   { value: 'note', label: 'cut; keep the whole value in a note' },
@@ -31,7 +39,9 @@ const INVALID = [
 
 /** "source = target" lines ⇄ a value map. */
 function valueMapText(values: Transform['values']): string {
-  return Object.entries(values ?? {}).map(([k, v]) => `${k} = ${v === null ? '' : String(v)}`).join('\n');
+  return Object.entries(values ?? {})
+    .map(([k, v]) => `${k} = ${v === null ? '' : String(v)}`)
+    .join('\n');
 }
 
 function parseValueMapText(text: string): Record<string, string> {
@@ -44,14 +54,24 @@ function parseValueMapText(text: string): Record<string, string> {
   return out;
 }
 
-function defaultTarget(kind: MappingTarget['kind'], field: FieldMapping, catalog: TargetCatalog[MappedObject]): MappingTarget {
+function defaultTarget(
+  kind: MappingTarget['kind'],
+  field: FieldMapping,
+  catalog: TargetCatalog[MappedObject],
+): MappingTarget {
   switch (kind) {
-    case 'standard': return { kind, field: catalog.standard[0]?.name ?? 'title' };
-    case 'attribute': return { kind, name: sourceFieldName(field.source, field.label), dataType: 'string', create: true };
-    case 'tag': return { kind, prefix: '' };
-    case 'note': return { kind, label: sourceFieldName(field.source, field.label) };
-    case 'team': return { kind };
-    case 'drop': return { kind, reason: '' };
+    case 'standard':
+      return { kind, field: catalog.standard[0]?.name ?? 'title' };
+    case 'attribute':
+      return { kind, name: sourceFieldName(field.source, field.label), dataType: 'string', create: true };
+    case 'tag':
+      return { kind, prefix: '' };
+    case 'note':
+      return { kind, label: sourceFieldName(field.source, field.label) };
+    case 'team':
+      return { kind };
+    case 'drop':
+      return { kind, reason: '' };
   }
 }
 
@@ -61,18 +81,34 @@ export function draftOf(field: FieldMapping): FieldEdit {
 }
 
 /** The inline form that edits one field; it changes `edit` in place (the draft outlives a redraw) and `save` gets it. */
-export function fieldEditor(field: FieldMapping, edit: FieldEdit, catalog: TargetCatalog[MappedObject], save: (edit: FieldEdit) => void, cancel: () => void): HTMLElement {
-  const form = h('div', { class: 'field-editor', role: 'group', 'aria-label': `Edit ${sourceFieldName(field.source, field.label)}` });
+export function fieldEditor(
+  field: FieldMapping,
+  edit: FieldEdit,
+  catalog: TargetCatalog[MappedObject],
+  save: (edit: FieldEdit) => void,
+  cancel: () => void,
+): HTMLElement {
+  const form = h('div', {
+    class: 'field-editor',
+    role: 'group',
+    'aria-label': `Edit ${sourceFieldName(field.source, field.label)}`,
+  });
   const targetBox = h('div', { class: 'editor-row' });
   const transformBox = h('div', { class: 'editor-row' });
 
   const renderTarget = () => {
     targetBox.replaceChildren(
       h('span', { class: 'editor-label' }, 'Target'),
-      select('Target kind', KINDS, edit.target.kind, (kind) => {
-        edit.target = defaultTarget(kind as MappingTarget['kind'], field, catalog);
-        renderTarget();
-      }, { 'data-role': 'target-kind' }),
+      select(
+        'Target kind',
+        KINDS,
+        edit.target.kind,
+        (kind) => {
+          edit.target = defaultTarget(kind as MappingTarget['kind'], field, catalog);
+          renderTarget();
+        },
+        { 'data-role': 'target-kind' },
+      ),
       ...targetDetails(),
     );
   };
@@ -80,19 +116,51 @@ export function fieldEditor(field: FieldMapping, edit: FieldEdit, catalog: Targe
     const t = edit.target;
     switch (t.kind) {
       case 'standard':
-        return [select('Intercom field', catalog.standard.map((f) => ({ value: f.name, label: f.maxLength ? `${f.name} (≤ ${f.maxLength})` : f.name })), t.field, (v) => (t.field = v))];
+        return [
+          select(
+            'Intercom field',
+            catalog.standard.map((f) => ({
+              value: f.name,
+              label: f.maxLength ? `${f.name} (≤ ${f.maxLength})` : f.name,
+            })),
+            t.field,
+            (v) => (t.field = v),
+          ),
+        ];
       case 'attribute': {
         const known = catalog.attributes.map((a) => a.name);
         return [
-          textfield('Attribute name', t.name, (v) => (t.name = v.trim()), { 'data-role': 'attribute-name', 'data-focus': 'edit:attribute-name', placeholder: known.length ? `e.g. ${known[0]}` : 'Attribute name' }),
+          textfield('Attribute name', t.name, (v) => (t.name = v.trim()), {
+            'data-role': 'attribute-name',
+            'data-focus': 'edit:attribute-name',
+            placeholder: known.length ? `e.g. ${known[0]}` : 'Attribute name',
+          }),
           select('Data type', DATA_TYPES, t.dataType, (v) => (t.dataType = v as typeof t.dataType)),
-          h('vscode-checkbox', { checked: t.create, onchange: (e: Event) => (t.create = (e.target as HTMLInputElement).checked) }, 'create when missing'),
+          h(
+            'vscode-checkbox',
+            { checked: t.create, onchange: (e: Event) => (t.create = (e.target as HTMLInputElement).checked) },
+            'create when missing',
+          ),
         ];
       }
-      case 'tag': return [textfield('Tag prefix', t.prefix, (v) => (t.prefix = v), { 'data-focus': 'edit:tag-prefix', placeholder: 'prefix, e.g. "priority: "' })];
-      case 'note': return [textfield('Note label', t.label, (v) => (t.label = v), { 'data-focus': 'edit:note-label' })];
-      case 'drop': return [textfield('Why it is not migrated', t.reason, (v) => (t.reason = v), { 'data-focus': 'edit:reason', placeholder: 'reason' })];
-      case 'team': return [h('span', { class: 'muted' }, 'chooses the team through the Teams value map')];
+      case 'tag':
+        return [
+          textfield('Tag prefix', t.prefix, (v) => (t.prefix = v), {
+            'data-focus': 'edit:tag-prefix',
+            placeholder: 'prefix, e.g. "priority: "',
+          }),
+        ];
+      case 'note':
+        return [textfield('Note label', t.label, (v) => (t.label = v), { 'data-focus': 'edit:note-label' })];
+      case 'drop':
+        return [
+          textfield('Why it is not migrated', t.reason, (v) => (t.reason = v), {
+            'data-focus': 'edit:reason',
+            placeholder: 'reason',
+          }),
+        ];
+      case 'team':
+        return [h('span', { class: 'muted' }, 'chooses the team through the Teams value map')];
     }
   };
   const renderTransform = () => {
@@ -103,10 +171,15 @@ export function fieldEditor(field: FieldMapping, edit: FieldEdit, catalog: Targe
         t.kind = v as Transform['kind'];
         renderTransform();
       }),
-      textfield('Longest value', t.maxLength ? String(t.maxLength) : '', (v) => {
-        const n = Number.parseInt(v, 10);
-        t.maxLength = Number.isFinite(n) && n > 0 ? n : undefined;
-      }, { placeholder: 'max length', type: 'number', class: 'narrow', 'data-focus': 'edit:max-length' }),
+      textfield(
+        'Longest value',
+        t.maxLength ? String(t.maxLength) : '',
+        (v) => {
+          const n = Number.parseInt(v, 10);
+          t.maxLength = Number.isFinite(n) && n > 0 ? n : undefined;
+        },
+        { placeholder: 'max length', type: 'number', class: 'narrow', 'data-focus': 'edit:max-length' },
+      ),
       h('span', { class: 'editor-label' }, 'Too long'),
       select('When a value is too long', OVERFLOW, t.overflow, (v) => (t.overflow = v as Transform['overflow'])),
       h('span', { class: 'editor-label' }, 'Not convertible'),
@@ -120,7 +193,12 @@ export function fieldEditor(field: FieldMapping, edit: FieldEdit, catalog: Targe
               rows: 4,
               oninput: (e: Event) => (t.values = parseValueMapText((e.target as HTMLTextAreaElement).value)),
             }),
-            textfield('Fallback for unmapped values', t.fallback === undefined || t.fallback === null ? '' : String(t.fallback), (v) => (t.fallback = v === '' ? undefined : v), { placeholder: 'fallback (empty: the record fails)', 'data-focus': 'edit:fallback' }),
+            textfield(
+              'Fallback for unmapped values',
+              t.fallback === undefined || t.fallback === null ? '' : String(t.fallback),
+              (v) => (t.fallback = v === '' ? undefined : v),
+              { placeholder: 'fallback (empty: the record fails)', 'data-focus': 'edit:fallback' },
+            ),
           ]
         : []),
     );
@@ -130,7 +208,12 @@ export function fieldEditor(field: FieldMapping, edit: FieldEdit, catalog: Targe
   form.append(
     targetBox,
     transformBox,
-    h('div', { class: 'editor-actions' }, button('Save', () => save(edit), { 'data-role': 'save-edit' }), button('Cancel', cancel, { secondary: true })),
+    h(
+      'div',
+      { class: 'editor-actions' },
+      button('Save', () => save(edit), { 'data-role': 'save-edit' }),
+      button('Cancel', cancel, { secondary: true }),
+    ),
   );
   form.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') cancel();

@@ -41,13 +41,20 @@ export function moveCell(rows: readonly GridRow[], at: GridCell, key: string): G
   const place = columns.indexOf(at.column);
   const toRow = (row: number): GridCell => ({ row, column: nearest(rows[row]!.columns, at.column) });
   switch (key) {
-    case 'ArrowUp': return toRow(Math.max(at.row - 1, 0));
-    case 'ArrowDown': return toRow(Math.min(at.row + 1, last));
-    case 'Home': return toRow(0);
-    case 'End': return toRow(last);
+    case 'ArrowUp':
+      return toRow(Math.max(at.row - 1, 0));
+    case 'ArrowDown':
+      return toRow(Math.min(at.row + 1, last));
+    case 'Home':
+      return toRow(0);
+    case 'End':
+      return toRow(last);
     // Left and right stop at the row's ends: the grid pattern does not wrap to the next row.
-    case 'ArrowLeft': return { row: at.row, column: columns[Math.max(place - 1, 0)] ?? at.column };
-    case 'ArrowRight': return { row: at.row, column: columns[Math.min(place + 1, columns.length - 1)] ?? at.column };
-    default: return undefined;
+    case 'ArrowLeft':
+      return { row: at.row, column: columns[Math.max(place - 1, 0)] ?? at.column };
+    case 'ArrowRight':
+      return { row: at.row, column: columns[Math.min(place + 1, columns.length - 1)] ?? at.column };
+    default:
+      return undefined;
   }
 }

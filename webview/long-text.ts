@@ -11,7 +11,11 @@ export function longText(text: string): (HTMLElement | string)[] {
   const short = `${cut.head}…`;
   const more = `Show all ${cut.total} characters`;
   const shown = h('span', { 'data-role': 'value-text' }, short);
-  const toggle = h('button', { type: 'button', class: 'link', 'data-role': 'show-all', 'aria-expanded': 'false' }, more);
+  const toggle = h(
+    'button',
+    { type: 'button', class: 'link', 'data-role': 'show-all', 'aria-expanded': 'false' },
+    more,
+  );
   toggle.addEventListener('click', () => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
     shown.textContent = open ? text : short;

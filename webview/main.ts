@@ -15,7 +15,7 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 
 import { MappedObject, type MappingFile } from '../src/model/mapping';
-import { type EditorState,HostMessage, WebviewMessage } from '../src/model/mapping-editor-messages';
+import { type EditorState, HostMessage, WebviewMessage } from '../src/model/mapping-editor-messages';
 import { append, button, focusInView, h, textfield } from './dom';
 import { fieldTable } from './field-table';
 import { PendingRequests } from './pending-requests';
@@ -24,20 +24,42 @@ import { sampleResultsView } from './sample-results-view';
 import type { Ui } from './ui-state';
 import { valueMapsView } from './value-maps-view';
 
-declare function acquireVsCodeApi(): { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void };
+declare function acquireVsCodeApi(): {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+};
 const vscode = acquireVsCodeApi();
 
 const OBJECT_LABELS: Record<MappedObject, string> = {
-  companies: 'Companies', contacts: 'Contacts', tickets: 'Tickets', liveChats: 'Live chats', callLogs: 'Call logs', kbArticles: 'KB articles',
+  companies: 'Companies',
+  contacts: 'Contacts',
+  tickets: 'Tickets',
+  liveChats: 'Live chats',
+  callLogs: 'Call logs',
+  kbArticles: 'KB articles',
 };
-
 
 const SHORT_TAB_LABELS: Partial<Record<string, string>> = { kbArticles: 'KB', valueMaps: 'Values', sample: 'Sample' };
 
-const saved = (vscode.getState() ?? {}) as Partial<Pick<Ui, 'tab' | 'filter' | 'previewCount' | 'threshold' | 'seenSampleRun'>>;
+const saved = (vscode.getState() ?? {}) as Partial<
+  Pick<Ui, 'tab' | 'filter' | 'previewCount' | 'threshold' | 'seenSampleRun'>
+>;
 const ui: Ui = {
-  state: undefined, map: undefined, tab: saved.tab ?? 'tickets', filter: saved.filter ?? 'all', editing: undefined, grid: {},
-  previews: {}, previewCount: saved.previewCount ?? 5, threshold: saved.threshold ?? 0.8, sample: undefined, sampleFilter: { differencesOnly: false, object: 'all', page: 0 }, seenSampleRun: saved.seenSampleRun, busy: null, notice: undefined,
+  state: undefined,
+  map: undefined,
+  tab: saved.tab ?? 'tickets',
+  filter: saved.filter ?? 'all',
+  editing: undefined,
+  grid: {},
+  previews: {},
+  previewCount: saved.previewCount ?? 5,
+  threshold: saved.threshold ?? 0.8,
+  sample: undefined,
+  sampleFilter: { differencesOnly: false, object: 'all', page: 0 },
+  seenSampleRun: saved.seenSampleRun,
+  busy: null,
+  notice: undefined,
 };
 
 const requests = new PendingRequests();
@@ -88,7 +110,8 @@ window.addEventListener('message', (event: MessageEvent) => {
       break;
     case 'reply': {
       const asked = requests.settle(message.requestId);
-      if (message.error !== null) ui.notice = { level: 'error', message: asked ? `${asked}: ${message.error}` : message.error };
+      if (message.error !== null)
+        ui.notice = { level: 'error', message: asked ? `${asked}: ${message.error}` : message.error };
       else if (message.message) ui.notice = { level: 'info', message: message.message };
       break;
     }
@@ -97,10 +120,20 @@ window.addEventListener('message', (event: MessageEvent) => {
 });
 
 function render(): void {
-  vscode.setState({ tab: ui.tab, filter: ui.filter, previewCount: ui.previewCount, threshold: ui.threshold, seenSampleRun: ui.seenSampleRun });
+  vscode.setState({
+    tab: ui.tab,
+    filter: ui.filter,
+    previewCount: ui.previewCount,
+    threshold: ui.threshold,
+    seenSampleRun: ui.seenSampleRun,
+  });
   const active = document.activeElement as HTMLElement | null;
   // Focus still on the body means the last draw's focus is not back yet (two messages in one frame): keep what it wanted.
-  if (active && active !== document.body) pendingFocus = { key: active.closest<HTMLElement>('[data-focus]')?.dataset.focus, grid: Boolean(active.closest('[role="grid"]')) };
+  if (active && active !== document.body)
+    pendingFocus = {
+      key: active.closest<HTMLElement>('[data-focus]')?.dataset.focus,
+      grid: Boolean(active.closest('[role="grid"]')),
+    };
   const app = document.getElementById('app');
   if (!app) return;
   app.replaceChildren(...view());
@@ -136,7 +169,8 @@ const toolbarSize = new ResizeObserver(() => {
 });
 function keepClearOfToolbar(): void {
   toolbarSize.disconnect();
-  for (const el of Array.from(document.querySelectorAll<HTMLElement>('header.toolbar, table.fields thead'))) toolbarSize.observe(el);
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>('header.toolbar, table.fields thead')))
+    toolbarSize.observe(el);
 }
 
 function view(): Node[] {
@@ -144,12 +178,33 @@ function view(): Node[] {
   if (!state) return [h('p', { class: 'muted' }, 'Loading the field map…')];
   const out: Node[] = [header(state)];
   if (ui.notice) {
-    out.push(h('div', { class: `notice ${ui.notice.level}`, role: ui.notice.level === 'info' ? 'status' : 'alert' }, ui.notice.message, ' ',
-      button('Dismiss', () => { ui.notice = undefined; render(); }, { secondary: true })));
+    out.push(
+      h(
+        'div',
+        { class: `notice ${ui.notice.level}`, role: ui.notice.level === 'info' ? 'status' : 'alert' },
+        ui.notice.message,
+        ' ',
+        button(
+          'Dismiss',
+          () => {
+            ui.notice = undefined;
+            render();
+          },
+          { secondary: true },
+        ),
+      ),
+    );
   }
   if (ui.busy) out.push(h('div', { class: 'busy', role: 'status' }, h('vscode-progress-ring', {}), ui.busy));
   if (!ui.map) {
-    out.push(h('div', { class: 'notice error', role: 'alert' }, h('strong', {}, 'mapping.json cannot be shown: '), h('pre', {}, state.error ?? 'it does not match the mapping schema')));
+    out.push(
+      h(
+        'div',
+        { class: 'notice error', role: 'alert' },
+        h('strong', {}, 'mapping.json cannot be shown: '),
+        h('pre', {}, state.error ?? 'it does not match the mapping schema'),
+      ),
+    );
     out.push(button('Open as Text', () => send({ type: 'openAsText' })));
     return out;
   }
@@ -163,25 +218,53 @@ function header(state: EditorState): HTMLElement {
   const map = ui.map;
   const fields = map ? Object.values(map.objects).flatMap((o) => (o.enabled ? o.fields : [])) : [];
   const unreviewed = fields.filter((f) => !f.reviewed).length;
-  return h('header', { class: 'toolbar' },
-    h('div', { class: 'status' },
+  return h(
+    'header',
+    { class: 'toolbar' },
+    h(
+      'div',
+      { class: 'status' },
       h('vscode-badge', { class: `status-${state.status}`, 'data-role': 'status' }, state.status),
       stamp ? h('span', {}, ` by ${stamp.by}, ${new Date(stamp.at).toLocaleString()}`) : null,
       state.hash ? h('span', { class: 'muted', title: state.hash }, ` · content ${state.hash.slice(0, 12)}`) : null,
       state.dirty ? h('span', { class: 'muted' }, ' · unsaved') : null,
-      stale ? h('span', { class: 'warning', role: 'alert' }, ` · changed since it was ${state.claimed}: confirm it again`) : null,
+      stale
+        ? h('span', { class: 'warning', role: 'alert' }, ` · changed since it was ${state.claimed}: confirm it again`)
+        : null,
       h('span', { class: 'muted' }, ` · ${fields.length - unreviewed} of ${fields.length} fields accepted`),
     ),
-    h('div', { class: 'actions' },
-      h('label', { class: 'inline' }, 'Accept all at or above ',
-        textfield('Confidence threshold (percent)', String(Math.round(ui.threshold * 100)), (v) => {
-          const n = Number(v);
-          if (Number.isFinite(n) && n >= 0 && n <= 100) ui.threshold = n / 100;
-        }, { type: 'number', class: 'narrow', 'data-focus': 'threshold' }), '%'),
-      button('Accept', () => send({ type: 'acceptAbove', object: 'all', min: ui.threshold }), { 'data-role': 'accept-above', 'data-focus': 'accept-above' }),
-      button('Mark Reviewed', () => send({ type: 'confirm', level: 'reviewed' }), { secondary: true, 'data-role': 'mark-reviewed' }),
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'label',
+        { class: 'inline' },
+        'Accept all at or above ',
+        textfield(
+          'Confidence threshold (percent)',
+          String(Math.round(ui.threshold * 100)),
+          (v) => {
+            const n = Number(v);
+            if (Number.isFinite(n) && n >= 0 && n <= 100) ui.threshold = n / 100;
+          },
+          { type: 'number', class: 'narrow', 'data-focus': 'threshold' },
+        ),
+        '%',
+      ),
+      button('Accept', () => send({ type: 'acceptAbove', object: 'all', min: ui.threshold }), {
+        'data-role': 'accept-above',
+        'data-focus': 'accept-above',
+      }),
+      button('Mark Reviewed', () => send({ type: 'confirm', level: 'reviewed' }), {
+        secondary: true,
+        'data-role': 'mark-reviewed',
+      }),
       button('Approve…', () => send({ type: 'confirm', level: 'approved' }), { 'data-role': 'approve' }),
-      button('Run Sample', () => send({ type: 'runSample' }), { secondary: true, 'data-role': 'run-sample', disabled: state.status === 'draft' }),
+      button('Run Sample', () => send({ type: 'runSample' }), {
+        secondary: true,
+        'data-role': 'run-sample',
+        disabled: state.status === 'draft',
+      }),
       button('Open as Text', () => send({ type: 'openAsText' }), { secondary: true }),
     ),
   );
@@ -192,17 +275,38 @@ function tabs(map: MappingFile, state: EditorState): HTMLElement {
   const el = h('vscode-tabs', { 'selected-index': Math.max(0, ids.indexOf(ui.tab)) });
   for (const id of ids) {
     const object = MappedObject.safeParse(id);
-    const unreviewed = object.success && map.objects[object.data].enabled ? map.objects[object.data].fields.filter((f) => !f.reviewed).length : 0;
+    const unreviewed =
+      object.success && map.objects[object.data].enabled
+        ? map.objects[object.data].fields.filter((f) => !f.reviewed).length
+        : 0;
     const label = object.success ? OBJECT_LABELS[object.data] : id === 'valueMaps' ? 'Value maps' : 'Sample results';
     // The tab strip cannot wrap: in a narrow editor the longest labels give way to short ones (the stylesheet picks).
     const short = SHORT_TAB_LABELS[id];
-    const text = short ? [h('span', { class: 'wide-only' }, label), h('span', { class: 'narrow-only' }, short)] : [label];
-    el.appendChild(h('vscode-tab-header', { slot: 'header', 'data-tab': id }, ...text, unreviewed ? h('vscode-badge', { variant: 'counter', slot: 'content-after' }, unreviewed) : null));
+    const text = short
+      ? [h('span', { class: 'wide-only' }, label), h('span', { class: 'narrow-only' }, short)]
+      : [label];
+    el.appendChild(
+      h(
+        'vscode-tab-header',
+        { slot: 'header', 'data-tab': id },
+        ...text,
+        unreviewed ? h('vscode-badge', { variant: 'counter', slot: 'content-after' }, unreviewed) : null,
+      ),
+    );
     const panel = h('vscode-tab-panel', {});
     if (id === ui.tab) {
       if (object.success) append(panel, [objectPanel(map, state, object.data)]);
       else if (id === 'valueMaps') append(panel, [valueMapsView(map, send, state.teams)]);
-      else append(panel, [sampleResultsView(ui.sample, ui.sampleFilter, () => send({ type: 'loadSampleResults' }), (url) => send({ type: 'openLink', url }), render)]);
+      else
+        append(panel, [
+          sampleResultsView(
+            ui.sample,
+            ui.sampleFilter,
+            () => send({ type: 'loadSampleResults' }),
+            (url) => send({ type: 'openLink', url }),
+            render,
+          ),
+        ]);
     }
     el.appendChild(panel);
   }
@@ -220,7 +324,9 @@ function tabs(map: MappingFile, state: EditorState): HTMLElement {
 
 function objectPanel(map: MappingFile, state: EditorState, object: MappedObject): HTMLElement {
   const preview = ui.previews[object];
-  return h('section', { class: 'object', 'aria-label': OBJECT_LABELS[object] },
+  return h(
+    'section',
+    { class: 'object', 'aria-label': OBJECT_LABELS[object] },
     fieldTable(ui, map, state, object, render, send),
     previewView(object, preview, ui.previewCount, (count) => {
       ui.previewCount = count;

@@ -5,18 +5,30 @@ type Request = Exclude<WebviewMessage, { type: 'ready' }>;
 /** How a request is named when its reply is an error: the field or object it was about. */
 export function requestLabel(request: Request): string {
   switch (request.type) {
-    case 'accept': return `Accept ${request.source}`;
-    case 'drop': return `Drop ${request.source}`;
-    case 'edit': return `Edit ${request.source}`;
-    case 'acceptAbove': return `Accept at or above ${Math.round(request.min * 100)}%`;
-    case 'setEnabled': return `${request.enabled ? 'Migrate' : 'Skip'} ${request.object}`;
-    case 'setValueMap': return `Value map ${request.entry.map}: ${request.entry.key}`;
-    case 'confirm': return request.level === 'approved' ? 'Approve' : 'Mark reviewed';
-    case 'preview': return `Preview of ${request.object}`;
-    case 'runSample': return 'Run sample';
-    case 'loadSampleResults': return 'Sample results';
-    case 'openLink': return 'Open link';
-    case 'openAsText': return 'Open as text';
+    case 'accept':
+      return `Accept ${request.source}`;
+    case 'drop':
+      return `Drop ${request.source}`;
+    case 'edit':
+      return `Edit ${request.source}`;
+    case 'acceptAbove':
+      return `Accept at or above ${Math.round(request.min * 100)}%`;
+    case 'setEnabled':
+      return `${request.enabled ? 'Migrate' : 'Skip'} ${request.object}`;
+    case 'setValueMap':
+      return `Value map ${request.entry.map}: ${request.entry.key}`;
+    case 'confirm':
+      return request.level === 'approved' ? 'Approve' : 'Mark reviewed';
+    case 'preview':
+      return `Preview of ${request.object}`;
+    case 'runSample':
+      return 'Run sample';
+    case 'loadSampleResults':
+      return 'Sample results';
+    case 'openLink':
+      return 'Open link';
+    case 'openAsText':
+      return 'Open as text';
   }
 }
 

@@ -1,6 +1,6 @@
 import type { MappedObject } from '../src/model/mapping';
 import { focusInView } from './dom';
-import { type GridCell, type GridRow,moveCell, resolveCursor } from './grid-navigation';
+import { type GridCell, type GridRow, moveCell, resolveCursor } from './grid-navigation';
 import type { Ui } from './ui-state';
 
 /**
@@ -12,7 +12,10 @@ export class RowGrid {
   private readonly rows: GridRow[] = [];
   private readonly cells: Map<number, HTMLElement>[] = [];
 
-  constructor(private readonly ui: Ui, private readonly object: MappedObject) {}
+  constructor(
+    private readonly ui: Ui,
+    private readonly object: MappedObject,
+  ) {}
 
   /** Registers a row's actions (null where the row does not offer one) and returns those it shows. */
   addRow(key: string, actions: readonly (HTMLElement | null)[]): HTMLElement[] {
@@ -36,7 +39,8 @@ export class RowGrid {
     // vscode-button sets its own tabindex back to 0 in its first update (a microtask after it is
     // connected): the roving tabindex goes on after that, where the stop is by then.
     requestAnimationFrame(() => {
-      for (const cells of this.cells) for (const el of cells.values()) el.setAttribute('tabindex', el.hasAttribute('data-grid-stop') ? '0' : '-1');
+      for (const cells of this.cells)
+        for (const el of cells.values()) el.setAttribute('tabindex', el.hasAttribute('data-grid-stop') ? '0' : '-1');
     });
     // A click moves the tab stop too, so that Tab comes back to the action last used.
     table.addEventListener('focusin', (event) => {

@@ -12,8 +12,13 @@ export interface TeamChoice {
  * team has it. `selected` is the choice the current value stands for (the engine matches names
  * case-insensitively, and ids too).
  */
-export function teamChoices(teams: readonly { id: string; name: string }[], current: string): { choices: TeamChoice[]; selected: string; missing: boolean } {
-  const choices = [...teams].sort((a, b) => a.name.localeCompare(b.name)).map((t) => ({ value: t.name, label: t.name }));
+export function teamChoices(
+  teams: readonly { id: string; name: string }[],
+  current: string,
+): { choices: TeamChoice[]; selected: string; missing: boolean } {
+  const choices = [...teams]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((t) => ({ value: t.name, label: t.name }));
   const team = teams.find((t) => t.name.toLowerCase() === current.toLowerCase() || t.id === current);
   if (current === '') choices.unshift({ value: '', label: 'Choose a team…' });
   else if (!team) choices.unshift({ value: current, label: `${current} (no such team in Intercom)` });

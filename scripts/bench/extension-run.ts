@@ -19,15 +19,34 @@ import { migrationConfigSchema } from '../../src/model/migration-config';
 async function main(): Promise<void> {
   const [workspace, database, appData, url] = process.argv.slice(2);
   const token = process.env.INTERCOM_TOKEN;
-  if (!workspace || !database || !appData || !url || !token) throw new Error('usage: INTERCOM_TOKEN=… extension-run.ts <workspace> <db> <App_Data> <url>');
+  if (!workspace || !database || !appData || !url || !token)
+    throw new Error('usage: INTERCOM_TOKEN=… extension-run.ts <workspace> <db> <App_Data> <url>');
   // A fresh user's settings: the defaults the extension contributes.
-  const properties = (JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } }).contributes.configuration.properties;
-  const fromSettings = configFromSettings({ get: <T>(section: string) => properties[`st2ic.${section}`]?.default as T | undefined });
-  const config = migrationConfigSchema.parse({ ...fromSettings, source: { kind: 'sqlite', file: database, attachments: appData }, intercom: { ...fromSettings.intercom, baseUrl: url } });
+  const properties = (
+    JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default?: unknown }> } };
+    }
+  ).contributes.configuration.properties;
+  const fromSettings = configFromSettings({
+    get: <T>(section: string) => properties[`st2ic.${section}`]?.default as T | undefined,
+  });
+  const config = migrationConfigSchema.parse({
+    ...fromSettings,
+    source: { kind: 'sqlite', file: database, attachments: appData },
+    intercom: { ...fromSettings.intercom, baseUrl: url },
+  });
   const client = intercomClientOf(config, token);
   const reader = await sourceReaderOf(config, workspace);
   try {
-    const result = await runMigration({ workspaceDir: workspace, kind: 'full', reader, client, progress: new ProgressCounter(), clock: systemClock, options: runOptionsOf(config) });
+    const result = await runMigration({
+      workspaceDir: workspace,
+      kind: 'full',
+      reader,
+      client,
+      progress: new ProgressCounter(),
+      clock: systemClock,
+      options: runOptionsOf(config),
+    });
     const stats = client.stats();
     process.stdout.write(`${JSON.stringify({ ...result, requests: stats.completed, throttled: stats.throttled })}\n`);
   } finally {
@@ -36,6 +55,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -3,11 +3,14 @@ import path from 'node:path';
 
 import { MAX_FILES_PER_PART } from '../../src/engine/attachments';
 import { MAX_CONVERSATION_PARTS } from '../../src/model/intercom-limits';
-import { type IntentEntry,JournalEntry } from '../../src/model/journal';
+import { type IntentEntry, JournalEntry } from '../../src/model/journal';
 import type { TicketThread } from '../../src/model/source';
 
 /** The write intents of one run, and the Intercom id each applied one ended with. */
-export async function readIntents(workspaceDir: string, runId: string): Promise<{ intents: IntentEntry[]; idOf: Map<number, string> }> {
+export async function readIntents(
+  workspaceDir: string,
+  runId: string,
+): Promise<{ intents: IntentEntry[]; idOf: Map<number, string> }> {
   const text = await readFile(path.join(workspaceDir, 'migration', 'runs', runId, 'journal.jsonl'), 'utf8');
   const intents: IntentEntry[] = [];
   const idOf = new Map<number, string>();
@@ -17,13 +20,17 @@ export async function readIntents(workspaceDir: string, runId: string): Promise<
     if (!parsed.success) continue;
     const entry = parsed.data;
     if (entry.type === 'intent') intents.push(entry);
-    if (entry.type === 'outcome' && entry.outcome.result === 'applied') idOf.set(entry.intentSeq, entry.outcome.intercomId);
+    if (entry.type === 'outcome' && entry.outcome.result === 'applied')
+      idOf.set(entry.intentSeq, entry.outcome.intercomId);
   }
   return { intents, idOf };
 }
 
 /** Write calls per ticket: its own intents (create, update, tag, assign, close) and the parts written into its conversation. */
-export function callsPerTicket(intents: IntentEntry[], idOf: Map<number, string>): Map<string, { calls: number; ops: Record<string, number> }> {
+export function callsPerTicket(
+  intents: IntentEntry[],
+  idOf: Map<number, string>,
+): Map<string, { calls: number; ops: Record<string, number> }> {
   const conversationOf = new Map<string, string>();
   for (const i of intents) {
     if (i.objectType === 'tickets' && i.op === 'create') {

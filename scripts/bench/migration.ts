@@ -6,7 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 import { openLedger } from '../../src/ledger';
-import { DEFAULT_SEARCH_LAG_MS, type LoggedRequest,startSandbox } from '../../src/sandbox/index';
+import { DEFAULT_SEARCH_LAG_MS, type LoggedRequest, startSandbox } from '../../src/sandbox/index';
 import { openSource } from '../../src/source/open-source';
 import { generateDataset } from '../../test/fixtures/dataset/generate';
 import { snapshotOf } from '../../test/support/sandbox-snapshot';
@@ -34,7 +34,14 @@ export interface MigrationBench {
   /** Steady windows at ≥ 95 % of the limit, and the load average of the machine when the run ended. */
   windowsAtLimit: number;
   loadAverage: number[];
-  tickets: { measured: number; meanCalls: number; meanMinimum: number; ratio: number; overMinimum: number; examples: string[] };
+  tickets: {
+    measured: number;
+    meanCalls: number;
+    meanMinimum: number;
+    ratio: number;
+    overMinimum: number;
+    examples: string[];
+  };
   /** Journaled writes per migrated record, by object type (for the projection). */
   writesPerRecord: Record<string, number>;
   /** All requests (reads included) over journaled writes. */
@@ -49,7 +56,13 @@ export interface MigrationBench {
   validate?: FollowUp;
 }
 
-const MigrateJson = z.object({ runId: z.string(), status: z.string(), counts: z.record(z.string(), z.object({ migrated: z.number() }).loose()), requests: z.number(), throttled: z.number() });
+const MigrateJson = z.object({
+  runId: z.string(),
+  status: z.string(),
+  counts: z.record(z.string(), z.object({ migrated: z.number() }).loose()),
+  requests: z.number(),
+  throttled: z.number(),
+});
 
 /**
  * A full migration of the demo dataset at a scale, through the CLI, into a sandbox at the real rate
@@ -83,19 +96,41 @@ export interface FollowUp {
  */
 const SEARCH_SETTLE_SECONDS = DEFAULT_SEARCH_LAG_MS / 1000 + 2;
 
-export async function benchMigration(scale: number, cacheDir: string, options: BenchOptions = {}): Promise<MigrationBench> {
+export async function benchMigration(
+  scale: number,
+  cacheDir: string,
+  options: BenchOptions = {},
+): Promise<MigrationBench> {
   const { concurrency, faults = '', tokens = 1, driver = 'cli' } = options;
   const dataDir = path.join(cacheDir, `bench-scale-${scale}`);
   if (!existsSync(path.join(dataDir, 'smartertrack.db'))) await generateDataset({ outDir: dataDir, seed: 1, scale });
-  const workspace = path.join(cacheDir, `bench-workspace-${scale}${faults ? '-faults' : ''}${tokens > 1 ? `-${tokens}-tokens` : ''}${driver === 'extension' ? '-extension' : ''}`);
+  const workspace = path.join(
+    cacheDir,
+    `bench-workspace-${scale}${faults ? '-faults' : ''}${tokens > 1 ? `-${tokens}-tokens` : ''}${driver === 'extension' ? '-extension' : ''}`,
+  );
   await rm(workspace, { recursive: true, force: true });
   await mkdir(workspace, { recursive: true });
-  const source = ['--source', `sqlite:${path.join(dataDir, 'smartertrack.db')}`, '--attachments', path.join(dataDir, 'App_Data'), '--workspace', workspace];
+  const source = [
+    '--source',
+    `sqlite:${path.join(dataDir, 'smartertrack.db')}`,
+    '--attachments',
+    path.join(dataDir, 'App_Data'),
+    '--workspace',
+    workspace,
+  ];
 
   const appTokens = Array.from({ length: tokens }, (_, i) => `bench-app-${i + 1}`);
   const sandbox = await startSandbox({
-    openapiPath: '', rateLimitPer10s: RATE_LIMIT_PER_10S, ...(faults ? { faults } : {}),
-    ...(tokens > 1 ? { tokens: appTokens, appLimitPer10s: RATE_LIMIT_PER_10S, workspaceLimitPer10s: options.workspaceLimitPer10s ?? WORKSPACE_LIMIT_PER_10S } : {}),
+    openapiPath: '',
+    rateLimitPer10s: RATE_LIMIT_PER_10S,
+    ...(faults ? { faults } : {}),
+    ...(tokens > 1
+      ? {
+          tokens: appTokens,
+          appLimitPer10s: RATE_LIMIT_PER_10S,
+          workspaceLimitPer10s: options.workspaceLimitPer10s ?? WORKSPACE_LIMIT_PER_10S,
+        }
+      : {}),
   });
   const seen = new WeakSet<LoggedRequest>();
   const times: number[] = [];
@@ -110,14 +145,35 @@ export async function benchMigration(scale: number, cacheDir: string, options: B
   const timer = setInterval(drain, 1000);
   try {
     const env = { INTERCOM_TOKEN: tokens > 1 ? appTokens.join(',') : sandbox.token };
-    for (const args of [['scope', ...source], ['map', 'propose', '--source', source[1]!, '--workspace', workspace], ['map', 'confirm', '--reviewer', 'bench', '--approve', '--yes', '--workspace', workspace]]) {
+    for (const args of [
+      ['scope', ...source],
+      ['map', 'propose', '--source', source[1]!, '--workspace', workspace],
+      ['map', 'confirm', '--reviewer', 'bench', '--approve', '--yes', '--workspace', workspace],
+    ]) {
       const r = await runCli(args, env);
       if (r.code !== 0) throw new Error(`st2ic ${args.slice(0, 2).join(' ')} exited ${r.code}: ${r.stderr}`);
     }
     const started = performance.now();
-    const run = driver === 'extension'
-      ? await runScript('scripts/bench/extension-run.ts', [workspace, path.join(dataDir, 'smartertrack.db'), path.join(dataDir, 'App_Data'), sandbox.url], env)
-      : await runCli(['migrate', ...source, '--intercom-url', sandbox.url, '--json', '--search-settle', String(SEARCH_SETTLE_SECONDS), ...(concurrency ? ['--concurrency', String(concurrency)] : [])], env);
+    const run =
+      driver === 'extension'
+        ? await runScript(
+            'scripts/bench/extension-run.ts',
+            [workspace, path.join(dataDir, 'smartertrack.db'), path.join(dataDir, 'App_Data'), sandbox.url],
+            env,
+          )
+        : await runCli(
+            [
+              'migrate',
+              ...source,
+              '--intercom-url',
+              sandbox.url,
+              '--json',
+              '--search-settle',
+              String(SEARCH_SETTLE_SECONDS),
+              ...(concurrency ? ['--concurrency', String(concurrency)] : []),
+            ],
+            env,
+          );
     const seconds = (performance.now() - started) / 1000;
     drain();
     const final = snapshotOf(sandbox.state());
@@ -129,13 +185,18 @@ export async function benchMigration(scale: number, cacheDir: string, options: B
       drain();
       return { requests: times.length - before, seconds: s, exitCode: r.code };
     };
-    const delta = options.followUps ? await followUp(['delta', ...source, '--intercom-url', sandbox.url, '--json']) : undefined;
-    const validate = options.followUps ? await followUp(['validate', '--all', ...source, '--intercom-url', sandbox.url, '--json']) : undefined;
+    const delta = options.followUps
+      ? await followUp(['delta', ...source, '--intercom-url', sandbox.url, '--json'])
+      : undefined;
+    const validate = options.followUps
+      ? await followUp(['validate', '--all', ...source, '--intercom-url', sandbox.url, '--json'])
+      : undefined;
     // The rate figures are the migration's own: what came after it is counted apart.
     if (delta || validate) times.splice(times.length - (delta?.requests ?? 0) - (validate?.requests ?? 0));
     const lastLine = run.stdout.trim().split('\n').at(-1) ?? '';
     const parsed = MigrateJson.safeParse(JSON.parse(lastLine || '{}'));
-    if (!parsed.success) throw new Error(`migrate exited ${run.code} without a JSON summary: ${run.stderr.slice(-2000)}`);
+    if (!parsed.success)
+      throw new Error(`migrate exited ${run.code} without a JSON summary: ${run.stderr.slice(-2000)}`);
     const result = parsed.data;
 
     times.sort((a, b) => a - b);
@@ -153,13 +214,30 @@ export async function benchMigration(scale: number, cacheDir: string, options: B
     const writesByType: Record<string, number> = {};
     for (const i of intents) writesByType[i.objectType] = (writesByType[i.objectType] ?? 0) + 1;
     const migrated = Object.fromEntries(Object.entries(result.counts).map(([k, c]) => [k, c.migrated]));
-    const writesPerRecord = Object.fromEntries(Object.entries(writesByType).map(([k, n]) => [k, migrated[k] ? n / migrated[k] : n]));
+    const writesPerRecord = Object.fromEntries(
+      Object.entries(writesByType).map(([k, n]) => [k, migrated[k] ? n / migrated[k] : n]),
+    );
     return {
-      scale, seconds, exitCode: run.code, requests: times.length, throttled: result.throttled, windows,
-      steadyWindows: steady.length, steadyMeanPer10s: mean, steadyMedianPer10s: median, rateRatio: mean / RATE_LIMIT_PER_10S,
-      windowsAtLimit: steady.filter((n) => n >= 0.95 * RATE_LIMIT_PER_10S).length, loadAverage: loadavg(),
-      tickets, writesPerRecord, requestsPerWrite: times.length / Math.max(1, intents.length), migrated,
-      faults, final, ...(delta ? { delta } : {}), ...(validate ? { validate } : {}),
+      scale,
+      seconds,
+      exitCode: run.code,
+      requests: times.length,
+      throttled: result.throttled,
+      windows,
+      steadyWindows: steady.length,
+      steadyMeanPer10s: mean,
+      steadyMedianPer10s: median,
+      rateRatio: mean / RATE_LIMIT_PER_10S,
+      windowsAtLimit: steady.filter((n) => n >= 0.95 * RATE_LIMIT_PER_10S).length,
+      loadAverage: loadavg(),
+      tickets,
+      writesPerRecord,
+      requestsPerWrite: times.length / Math.max(1, intents.length),
+      migrated,
+      faults,
+      final,
+      ...(delta ? { delta } : {}),
+      ...(validate ? { validate } : {}),
     };
   } finally {
     clearInterval(timer);
@@ -205,8 +283,13 @@ async function ticketCalls(workspace: string, runId: string, database: string): 
       if (!row) continue;
       const t = thread.ticket;
       const min = minimumCalls(thread, {
-        teamNeeded: (row.ops.assign ?? 0) > 0 && t.departmentId !== null && ledger.recordState('departments', String(t.departmentId))?.result.state === 'migrated',
-        adminNeeded: t.assignedAgentId !== null && ledger.recordState('agents', String(t.assignedAgentId))?.result.state === 'migrated',
+        teamNeeded:
+          (row.ops.assign ?? 0) > 0 &&
+          t.departmentId !== null &&
+          ledger.recordState('departments', String(t.departmentId))?.result.state === 'migrated',
+        adminNeeded:
+          t.assignedAgentId !== null &&
+          ledger.recordState('agents', String(t.assignedAgentId))?.result.state === 'migrated',
         fieldNotes: fieldNotes.get(id) ?? 0,
         tags: row.ops.tag ?? 0,
       });
@@ -215,12 +298,20 @@ async function ticketCalls(workspace: string, runId: string, database: string): 
       minimum += min;
       if (row.calls > min) {
         over++;
-        if (examples.length < 5) examples.push(`ticket ${id}: ${row.calls} calls (${JSON.stringify(row.ops)}) vs minimum ${min}`);
+        if (examples.length < 5)
+          examples.push(`ticket ${id}: ${row.calls} calls (${JSON.stringify(row.ops)}) vs minimum ${min}`);
       }
     }
   } finally {
     await reader.close();
     await ledger.close();
   }
-  return { measured, meanCalls: calls / Math.max(1, measured), meanMinimum: minimum / Math.max(1, measured), ratio: calls / Math.max(1, minimum), overMinimum: over, examples };
+  return {
+    measured,
+    meanCalls: calls / Math.max(1, measured),
+    meanMinimum: minimum / Math.max(1, measured),
+    ratio: calls / Math.max(1, minimum),
+    overMinimum: over,
+    examples,
+  };
 }

@@ -26,8 +26,13 @@ function figuresOf(source: ReaderFigures['source'], report: string): ReaderFigur
   const peak = /peak RSS (\d+) MB, peak heap used (\d+) MB(?:, peak live heap after GC ([\d.]+) MB)?/.exec(report);
   if (!all || !peak) throw new Error(`unexpected bench-reader output:\n${report}`);
   return {
-    source, records: Number(all[1]), seconds: Number(all[2]), recordsPerSecond: Number(all[3]),
-    peakRssMb: Number(peak[1]), peakHeapMb: Number(peak[2]), peakLiveHeapMb: peak[3] ? Number(peak[3]) : null,
+    source,
+    records: Number(all[1]),
+    seconds: Number(all[2]),
+    recordsPerSecond: Number(all[3]),
+    peakRssMb: Number(peak[1]),
+    peakHeapMb: Number(peak[2]),
+    peakLiveHeapMb: peak[3] ? Number(peak[3]) : null,
   };
 }
 

@@ -8,7 +8,9 @@ import { build } from 'esbuild';
 export const TEST_OUT_DIR = 'out/test/vscode';
 
 export async function buildVscodeTests(): Promise<string> {
-  const entryPoints = readdirSync('test/vscode').filter((n) => n.endsWith('.ts')).map((n) => path.join('test/vscode', n));
+  const entryPoints = readdirSync('test/vscode')
+    .filter((n) => n.endsWith('.ts'))
+    .map((n) => path.join('test/vscode', n));
   rmSync(TEST_OUT_DIR, { recursive: true, force: true });
   await build({
     entryPoints,

@@ -1,5 +1,5 @@
 // Starts code-server in its own process group on 127.0.0.1 and stops the whole group.
-import { type ChildProcess,spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -49,7 +49,13 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-export async function startCodeServer({ nodeBin, entry, dir, logFile, extraArgs = [] }: CodeServerOptions): Promise<CodeServer> {
+export async function startCodeServer({
+  nodeBin,
+  entry,
+  dir,
+  logFile,
+  extraArgs = [],
+}: CodeServerOptions): Promise<CodeServer> {
   const port = await freePort();
   const userDataDir = path.join(dir, 'user-data');
   const extensionsDir = path.join(dir, 'extensions');
@@ -59,15 +65,20 @@ export async function startCodeServer({ nodeBin, entry, dir, logFile, extraArgs 
   const log = createWriteStream(logFile);
   const args = [
     entry,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     // The built workbench honours the test payload (extensionTestsPath) only with the smoke-test driver.
-    '--vscode-option', 'enable-smoke-test-driver',
+    '--vscode-option',
+    'enable-smoke-test-driver',
     ...extraArgs,
   ];
   // setsid: code-server forks a watcher and extension hosts; a process group lets us stop them all.

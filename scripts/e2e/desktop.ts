@@ -30,8 +30,12 @@ async function reachable() {
 async function main(): Promise<number> {
   if (!(await reachable())) {
     console.log(`[test:vscode] desktop VS Code cannot be downloaded here (${DOWNLOAD_HOST} is unreachable).`);
-    console.log('[test:vscode] Run `npm run test:e2e`: it runs the same suite inside code-server (VS Code 1.139 for the web).');
-    console.log(`[test:vscode] ${required ? 'ST2IC_REQUIRE_DESKTOP=1: failing.' : 'Skipped (set ST2IC_REQUIRE_DESKTOP=1 to make this a failure).'}`);
+    console.log(
+      '[test:vscode] Run `npm run test:e2e`: it runs the same suite inside code-server (VS Code 1.139 for the web).',
+    );
+    console.log(
+      `[test:vscode] ${required ? 'ST2IC_REQUIRE_DESKTOP=1: failing.' : 'Skipped (set ST2IC_REQUIRE_DESKTOP=1 to make this a failure).'}`,
+    );
     return required ? 1 : 0;
   }
 
@@ -39,10 +43,15 @@ async function main(): Promise<number> {
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.ST2IC_UNDER_XVFB) {
     // Electron needs a display; re-run this script under a virtual one when xvfb-run exists.
     if (spawnOk('sh', ['-c', 'command -v xvfb-run'])) {
-      const result = spawnSync('xvfb-run', ['-a', process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, ST2IC_UNDER_XVFB: '1' } });
+      const result = spawnSync('xvfb-run', ['-a', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+        stdio: 'inherit',
+        env: { ...process.env, ST2IC_UNDER_XVFB: '1' },
+      });
       return result.status ?? 1;
     }
-    console.log('[test:vscode] no DISPLAY and no xvfb-run: install xvfb (apt-get install -y xvfb) to run desktop VS Code headless.');
+    console.log(
+      '[test:vscode] no DISPLAY and no xvfb-run: install xvfb (apt-get install -y xvfb) to run desktop VS Code headless.',
+    );
     return required ? 1 : 0;
   }
 
@@ -60,7 +69,12 @@ async function main(): Promise<number> {
         version,
         extensionDevelopmentPath: process.cwd(),
         extensionTestsPath,
-        launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', `--user-data-dir=${path.join(tmp, 'user-data')}`],
+        launchArgs: [
+          workspace,
+          '--disable-extensions',
+          '--disable-workspace-trust',
+          `--user-data-dir=${path.join(tmp, 'user-data')}`,
+        ],
         extensionTestsEnv: { ST2IC_TEST: '1' },
       });
     } catch (error) {

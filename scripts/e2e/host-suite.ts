@@ -10,7 +10,8 @@ import type { Browser } from 'playwright-core';
 
 import type { CodeServer } from './code-server';
 
-const NOISE = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|^(Resolving|Resolved|Creating a socket|Updating additional)|\/static\/out\/vs\/code\/browser\/workbench\//;
+const NOISE =
+  /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|^(Resolving|Resolved|Creating a socket|Updating additional)|\/static\/out\/vs\/code\/browser\/workbench\//;
 
 export interface HostSuiteOptions {
   browser: Browser;
@@ -26,7 +27,16 @@ export interface HostSuiteOptions {
 }
 
 /** Returns the suite's exit code (0: all passed). */
-export async function runHostSuite({ browser, server, extensionPath, testsPath, workspace, resultsDir, timeoutMs, environment = {} }: HostSuiteOptions): Promise<number> {
+export async function runHostSuite({
+  browser,
+  server,
+  extensionPath,
+  testsPath,
+  workspace,
+  resultsDir,
+  timeoutMs,
+  environment = {},
+}: HostSuiteOptions): Promise<number> {
   const authority = `vscode-remote://127.0.0.1:${server.port}`;
   const payload = [
     ['extensionDevelopmentPath', `${authority}${extensionPath}`],

@@ -8,15 +8,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 
-import { type Browser,chromium } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 
 import { generateDataset } from '../../test/fixtures/dataset/generate';
 import { buildVscodeTests } from './build-tests';
-import { type CodeServer,startCodeServer } from './code-server';
+import { type CodeServer, startCodeServer } from './code-server';
 import { runHostSuite } from './host-suite';
 import { ensureToolchain } from './toolchain';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const OVERALL_TIMEOUT_MS = Number(process.env.ST2IC_E2E_TIMEOUT_MS ?? 30 * 60_000); // includes a first install
 const HOST_SUITE_TIMEOUT_MS = 180_000;
 const UI_TESTS_TIMEOUT_MS = 300_000;
@@ -52,14 +60,27 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-function runStep(title: string, command: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): void {
+function runStep(
+  title: string,
+  command: string,
+  args: string[],
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   log(title);
   const result = spawnSync(command, args, { stdio: 'inherit', timeout: timeoutMs, env });
-  if (result.status !== 0) throw new Error(`${title} failed (${result.error?.message ?? result.status ?? result.signal})`);
+  if (result.status !== 0)
+    throw new Error(`${title} failed (${result.error?.message ?? result.status ?? result.signal})`);
 }
 
 /** Like runStep but asynchronous, so the watchdog and signal handlers stay live. */
-function runChild(title: string, command: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv): Promise<number> {
+function runChild(
+  title: string,
+  command: string,
+  args: string[],
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   log(title);
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: 'inherit', env });
@@ -81,7 +102,12 @@ async function main(): Promise<number> {
   mkdirSync(resultsDir, { recursive: true });
 
   runStep('building the extension', 'npm', ['run', '--silent', 'build'], 120_000);
-  runStep('packaging the extension', 'npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--out', 'dist/st2ic.vsix'], 120_000);
+  runStep(
+    'packaging the extension',
+    'npx',
+    ['--no-install', 'vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--out', 'dist/st2ic.vsix'],
+    120_000,
+  );
   const testsPath = await buildVscodeTests();
 
   tmp = mkdtempSync(path.join(os.tmpdir(), 'st2ic-e2e-'));
@@ -99,29 +125,65 @@ async function main(): Promise<number> {
   // The UI tests use the packaged .vsix, as a user installs it; the host suite loads the
   // development folder (its test API exists only in ExtensionMode.Test).
   const serverDir = path.join(tmp, 'server');
-  runStep('installing the .vsix into a fresh extensions dir', tools.nodeBin, [tools.codeServerEntry, '--extensions-dir', path.join(serverDir, 'extensions'), '--user-data-dir', path.join(serverDir, 'user-data'), '--install-extension', path.resolve('dist/st2ic.vsix')], 120_000);
+  runStep(
+    'installing the .vsix into a fresh extensions dir',
+    tools.nodeBin,
+    [
+      tools.codeServerEntry,
+      '--extensions-dir',
+      path.join(serverDir, 'extensions'),
+      '--user-data-dir',
+      path.join(serverDir, 'user-data'),
+      '--install-extension',
+      path.resolve('dist/st2ic.vsix'),
+    ],
+    120_000,
+  );
 
   // The chat side bar of recent VS Code builds would take a third of the width in every screenshot.
   mkdirSync(path.join(serverDir, 'user-data', 'User'), { recursive: true });
-  writeFileSync(path.join(serverDir, 'user-data', 'User', 'settings.json'), `${JSON.stringify({ 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'chat.disableAIFeatures': true }, null, 2)}\n`);
+  writeFileSync(
+    path.join(serverDir, 'user-data', 'User', 'settings.json'),
+    `${JSON.stringify({ 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'chat.disableAIFeatures': true }, null, 2)}\n`,
+  );
   log('starting code-server');
-  server = await startCodeServer({ nodeBin: tools.nodeBin, entry: tools.codeServerEntry, dir: serverDir, logFile: path.join(resultsDir, 'code-server.log') });
+  server = await startCodeServer({
+    nodeBin: tools.nodeBin,
+    entry: tools.codeServerEntry,
+    dir: serverDir,
+    logFile: path.join(resultsDir, 'code-server.log'),
+  });
   log(`code-server on ${server.url}`);
   browser = await chromium.launch({ executablePath: tools.chromium, args: CHROMIUM_ARGS });
 
   log('(a) mocha suite inside the extension host');
-  const hostCode = await runHostSuite({ browser, server, extensionPath: root, testsPath, workspace: hostWorkspace, resultsDir, timeoutMs: HOST_SUITE_TIMEOUT_MS, environment: { ST2IC_TEST_DATASET: hostDataset } });
+  const hostCode = await runHostSuite({
+    browser,
+    server,
+    extensionPath: root,
+    testsPath,
+    workspace: hostWorkspace,
+    resultsDir,
+    timeoutMs: HOST_SUITE_TIMEOUT_MS,
+    environment: { ST2IC_TEST_DATASET: hostDataset },
+  });
   log(`(a) finished with exit code ${hostCode}`);
 
   await browser.close();
   browser = undefined;
-  const uiCode = await runChild('(b) Playwright tests in test/e2e', process.execPath, ['scripts/run-tests.mjs', 'e2e'], UI_TESTS_TIMEOUT_MS, {
-    ...process.env,
-    ST2IC_E2E_URL: server.url,
-    ST2IC_E2E_WORKSPACE: uiWorkspace,
-    ST2IC_E2E_RESULTS: resultsDir,
-    ST2IC_E2E_CHROMIUM: tools.chromium,
-  });
+  const uiCode = await runChild(
+    '(b) Playwright tests in test/e2e',
+    process.execPath,
+    ['scripts/run-tests.mjs', 'e2e'],
+    UI_TESTS_TIMEOUT_MS,
+    {
+      ...process.env,
+      ST2IC_E2E_URL: server.url,
+      ST2IC_E2E_WORKSPACE: uiWorkspace,
+      ST2IC_E2E_RESULTS: resultsDir,
+      ST2IC_E2E_CHROMIUM: tools.chromium,
+    },
+  );
   log(`(b) finished with exit code ${uiCode}`);
   return hostCode === 0 && uiCode === 0 ? 0 : 1;
 }
@@ -139,7 +201,9 @@ async function entry(): Promise<number> {
   } finally {
     await cleanup();
   }
-  log(code === 0 ? 'all end-to-end tests passed' : `FAILED (screenshots and logs in ${path.relative(root, resultsDir)}/)`);
+  log(
+    code === 0 ? 'all end-to-end tests passed' : `FAILED (screenshots and logs in ${path.relative(root, resultsDir)}/)`,
+  );
   return code;
 }
 

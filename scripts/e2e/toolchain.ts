@@ -32,7 +32,8 @@ function log(message: string): void {
 function run(command: string, args: string[], options: SpawnSyncOptions = {}): void {
   const result = spawnSync(command, args, { stdio: 'inherit', timeout: INSTALL_TIMEOUT_MS, ...options });
   if (result.error) throw new Error(`${command} ${args.join(' ')}: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
 }
 
 function dpkgInstalled(name: string): boolean {
@@ -44,7 +45,9 @@ function ensureAptPackages(): void {
   const missing = APT_PACKAGES.filter((name) => !dpkgInstalled(name));
   if (missing.length === 0) return;
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    throw new Error(`missing Debian packages: ${missing.join(' ')} (install them as root: apt-get install -y ${missing.join(' ')})`);
+    throw new Error(
+      `missing Debian packages: ${missing.join(' ')} (install them as root: apt-get install -y ${missing.join(' ')})`,
+    );
   }
   log(`apt-get install ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -57,16 +60,28 @@ function ensureAptPackages(): void {
 }
 
 /** npm install into a private prefix, atomically (a half-finished install never looks complete). */
-function npmInstallInto(dir: string, specs: string[], extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env): void {
+function npmInstallInto(
+  dir: string,
+  specs: string[],
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   // Per-process staging folder: two first runs at once each install, and the last rename wins.
   const staging = `${dir}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ name: 'st2ic-e2e-cache', private: true, allowScripts: { 'code-server': true, argon2: true } }) + '\n');
+  writeFileSync(
+    path.join(staging, 'package.json'),
+    JSON.stringify({ name: 'st2ic-e2e-cache', private: true, allowScripts: { 'code-server': true, argon2: true } }) +
+      '\n',
+  );
   // Under `npm run`, npm_config_* variables of the outer npm (user agent naming Node 20, prefix, ...)
   // would configure this install too; code-server's postinstall checks the Node version in them.
   const cleanEnv = Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_/i.test(key)));
-  run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--no-package-lock', ...extraArgs, ...specs], { cwd: staging, env: cleanEnv });
+  run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--no-package-lock', ...extraArgs, ...specs], {
+    cwd: staging,
+    env: cleanEnv,
+  });
   rmSync(dir, { recursive: true, force: true });
   renameSync(staging, dir);
 }
@@ -99,7 +114,12 @@ export function ensureToolchain(): Toolchain {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found after installing chromium`);
 
   const stamp = readStamp(stampFile);
-  const fresh = stamp && stamp.nodeMajor === wanted.nodeMajor && stamp.codeServer === wanted.codeServer && existsSync(nodeBin) && existsSync(codeServerEntry);
+  const fresh =
+    stamp &&
+    stamp.nodeMajor === wanted.nodeMajor &&
+    stamp.codeServer === wanted.codeServer &&
+    existsSync(nodeBin) &&
+    existsSync(codeServerEntry);
   if (!fresh) {
     const started = Date.now();
     rmSync(stampFile, { force: true });
@@ -109,10 +129,18 @@ export function ensureToolchain(): Toolchain {
     // Node 24 first on PATH so install scripts and node-gyp run on it; --nodedir points node-gyp at
     // its headers instead of the machine's Node.
     const env = { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}` };
-    npmInstallInto(path.join(root, 'code-server'), [`code-server@${CODE_SERVER_VERSION}`], [`--nodedir=${nodeDir}`], env);
+    npmInstallInto(
+      path.join(root, 'code-server'),
+      [`code-server@${CODE_SERVER_VERSION}`],
+      [`--nodedir=${nodeDir}`],
+      env,
+    );
     if (!existsSync(codeServerEntry)) throw new Error(`code-server entry point missing: ${codeServerEntry}`);
     const nodeVersion = spawnSync(nodeBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
-    writeFileSync(stampFile, JSON.stringify({ ...wanted, node: nodeVersion, installedAt: new Date().toISOString() }, null, 2) + '\n');
+    writeFileSync(
+      stampFile,
+      JSON.stringify({ ...wanted, node: nodeVersion, installedAt: new Date().toISOString() }, null, 2) + '\n',
+    );
     log(`toolchain installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
   return { root, nodeBin, codeServerEntry, chromium: CHROMIUM };

@@ -1,19 +1,22 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { intercomClientFor, type RunSettings,splitTokens } from '../engine/intercom-client';
+import { intercomClientFor, type RunSettings, splitTokens } from '../engine/intercom-client';
 import type { IntercomClient } from '../intercom';
 import { openSource, parseSourceUrl, type SourceReader } from '../source';
 import type { CliEnvironment } from './command';
 import { UsageError } from './exit-codes';
-import { type IntercomTarget,resolveTarget } from './target';
+import { type IntercomTarget, resolveTarget } from './target';
 
 export function workspaceOf(values: { workspace?: string }): string {
   return path.resolve(values.workspace ?? '.');
 }
 
 /** Opens the --source (its errors are the user's to fix: problems.ts gives them exit 2). */
-export async function readerFrom(values: { source?: string; attachments?: string }, options: { tablePrefix?: string } = {}): Promise<SourceReader> {
+export async function readerFrom(
+  values: { source?: string; attachments?: string },
+  options: { tablePrefix?: string } = {},
+): Promise<SourceReader> {
   if (!values.source) throw new UsageError('--source is required');
   const attachmentsRoot = attachmentsOf(values);
   // A SQLite source waits a little for another process's write to end; the wait is said on stderr.
@@ -32,7 +35,8 @@ export function attachmentsOf(values: { attachments?: string }): string | null {
 function concurrencyOf(values: { concurrency?: string }): number | undefined {
   if (values.concurrency === undefined) return undefined;
   const n = Number(values.concurrency);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a positive whole number (got ${values.concurrency})`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--concurrency must be a positive whole number (got ${values.concurrency})`);
   return n;
 }
 
@@ -44,14 +48,20 @@ function concurrencyOf(values: { concurrency?: string }): number | undefined {
 function tokensFromEnvironment(): string[] {
   const raw = process.env.INTERCOM_TOKENS || process.env.INTERCOM_TOKEN;
   const tokens = splitTokens(raw);
-  if (tokens.length === 0) throw new UsageError('INTERCOM_TOKEN is not set: export the access token of the Intercom workspace (the local sandbox prints its own), or several apps\' tokens comma-separated');
+  if (tokens.length === 0)
+    throw new UsageError(
+      "INTERCOM_TOKEN is not set: export the access token of the Intercom workspace (the local sandbox prints its own), or several apps' tokens comma-separated",
+    );
   return tokens;
 }
 
 function workspaceCeilingOf(values: { 'workspace-ceiling'?: string }): number | undefined {
   if (values['workspace-ceiling'] === undefined) return undefined;
   const n = Number(values['workspace-ceiling']);
-  if (!Number.isInteger(n) || n < 6) throw new UsageError(`--workspace-ceiling must be a whole number of requests per minute, at least 6 (got ${values['workspace-ceiling']})`);
+  if (!Number.isInteger(n) || n < 6)
+    throw new UsageError(
+      `--workspace-ceiling must be a whole number of requests per minute, at least 6 (got ${values['workspace-ceiling']})`,
+    );
   return n;
 }
 
@@ -63,14 +73,20 @@ function positiveWhole(flag: string, value: string | undefined): number | undefi
 }
 
 /** The run settings a verb's flags carry; the engine turns them into the client and the run's options. */
-export function runSettingsOf(values: { concurrency?: string; 'workspace-ceiling'?: string; size?: string; 'search-settle'?: string }): RunSettings {
+export function runSettingsOf(values: {
+  concurrency?: string;
+  'workspace-ceiling'?: string;
+  size?: string;
+  'search-settle'?: string;
+}): RunSettings {
   const recordsInFlight = concurrencyOf(values);
   const workspaceCeilingPerMinute = workspaceCeilingOf(values);
   const sampleSize = positiveWhole('--size', values.size);
   // How long an interrupted create is looked for through search before it counts as not applied
   // (default 300 s: Intercom's search lags behind writes by minutes). A workspace known to index at once may shorten it.
   const settle = values['search-settle'] === undefined ? undefined : Number(values['search-settle']);
-  if (settle !== undefined && !(Number.isFinite(settle) && settle >= 0)) throw new UsageError(`--search-settle must be a number of seconds (got ${values['search-settle']})`);
+  if (settle !== undefined && !(Number.isFinite(settle) && settle >= 0))
+    throw new UsageError(`--search-settle must be a number of seconds (got ${values['search-settle']})`);
   return {
     ...(recordsInFlight !== undefined ? { recordsInFlight } : {}),
     ...(workspaceCeilingPerMinute !== undefined ? { workspaceCeilingPerMinute } : {}),
@@ -88,7 +104,14 @@ export function clientFor(target: IntercomTarget, settings: RunSettings = {}): I
  * else happens. Said on stderr when it came from the folder, so a run never writes somewhere unseen.
  */
 export async function connect(
-  values: { region?: string; 'intercom-url'?: string; concurrency?: string; 'workspace-ceiling'?: string; size?: string; 'search-settle'?: string },
+  values: {
+    region?: string;
+    'intercom-url'?: string;
+    concurrency?: string;
+    'workspace-ceiling'?: string;
+    size?: string;
+    'search-settle'?: string;
+  },
   workspaceDir: string,
   env: CliEnvironment,
 ): Promise<{ target: IntercomTarget; client: IntercomClient; settings: RunSettings }> {

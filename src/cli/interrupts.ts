@@ -10,12 +10,16 @@ export function handleInterrupts(stopGently: () => void, summary: () => void): (
   const onSignal = () => {
     count++;
     if (count === 1) {
-      process.stderr.write('\nStopping after the writes in flight (Ctrl-C again stops at once; either way the run can be resumed)…\n');
+      process.stderr.write(
+        '\nStopping after the writes in flight (Ctrl-C again stops at once; either way the run can be resumed)…\n',
+      );
       stopGently();
       return;
     }
     summary();
-    process.stderr.write('Stopped at once. Run the same command again to resume: writes that were in flight are looked up in Intercom before anything is sent.\n');
+    process.stderr.write(
+      'Stopped at once. Run the same command again to resume: writes that were in flight are looked up in Intercom before anything is sent.\n',
+    );
     process.exit(ExitCode.Failed);
   };
   process.on('SIGINT', onSignal);

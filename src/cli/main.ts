@@ -22,7 +22,9 @@ Exit codes: 0 done, 1 failed or cancelled (run the same command again), 2 bad in
 async function main(argv: string[], env: CliEnvironment): Promise<number> {
   const [verb, ...rest] = argv;
   if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
-    const lines = await Promise.all(Object.entries(commands).map(async ([name, load]) => `  ${name.padEnd(12)} ${(await load()).summary}`));
+    const lines = await Promise.all(
+      Object.entries(commands).map(async ([name, load]) => `  ${name.padEnd(12)} ${(await load()).summary}`),
+    );
     process.stdout.write(HELP + lines.join('\n') + '\n' + FOOTER);
     return verb ? ExitCode.Done : ExitCode.BadInput;
   }
@@ -53,7 +55,10 @@ let env: CliEnvironment | undefined;
 Promise.resolve()
   .then(() => {
     env = environment();
-    return main(args.filter((a) => a !== '--debug'), env);
+    return main(
+      args.filter((a) => a !== '--debug'),
+      env,
+    );
   })
   .then(
     (code) => {
@@ -67,7 +72,9 @@ Promise.resolve()
         return;
       }
       const message = messageOf(error);
-      process.stderr.write(`st2ic: unexpected error: ${message}${debug ? '' : ' (run again with --debug to see where it happened)'}\n`);
+      process.stderr.write(
+        `st2ic: unexpected error: ${message}${debug ? '' : ' (run again with --debug to see where it happened)'}\n`,
+      );
       if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
       process.exitCode = ExitCode.Failed;
     },

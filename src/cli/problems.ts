@@ -27,7 +27,9 @@ interface ProblemRule {
 }
 
 const where = (context: ProblemContext) =>
-  context.target?.workspaceName ? `Intercom workspace "${context.target.workspaceName}"` : `the Intercom workspace at ${context.target?.baseUrl ?? 'the target'}`;
+  context.target?.workspaceName
+    ? `Intercom workspace "${context.target.workspaceName}"`
+    : `the Intercom workspace at ${context.target?.baseUrl ?? 'the target'}`;
 
 /**
  * Every failure a person can fix, by class; the README's exit-code table lists the same rows and
@@ -38,12 +40,14 @@ export const PROBLEM_RULES: readonly ProblemRule[] = [
   {
     classes: [AuthError],
     exitCode: ExitCode.BadInput,
-    message: (_e, c) => `Intercom refused the token (401 at ${c.target?.baseUrl ?? 'the target'}): set INTERCOM_TOKEN to an access token of ${where(c)}.`,
+    message: (_e, c) =>
+      `Intercom refused the token (401 at ${c.target?.baseUrl ?? 'the target'}): set INTERCOM_TOKEN to an access token of ${where(c)}.`,
   },
   {
     classes: [PlanRestrictedError],
     exitCode: ExitCode.BadInput,
-    message: (e, c) => `${e.message}: give INTERCOM_TOKEN a token of ${where(c)} with read and write scopes for contacts, companies, conversations, tags, data attributes and articles.`,
+    message: (e, c) =>
+      `${e.message}: give INTERCOM_TOKEN a token of ${where(c)} with read and write scopes for contacts, companies, conversations, tags, data attributes and articles.`,
   },
   // Every source error the user can fix (its address, file, server, credentials, schema) extends this base.
   { classes: [SourceAccessError], exitCode: ExitCode.BadInput },
@@ -51,10 +55,15 @@ export const PROBLEM_RULES: readonly ProblemRule[] = [
   {
     classes: [NetworkError],
     exitCode: ExitCode.Failed,
-    message: (e, c) => `Intercom could not be reached at ${c.target?.baseUrl ?? 'the target'} (${e.message}): check the address and the network, then run the same command again.`,
+    message: (e, c) =>
+      `Intercom could not be reached at ${c.target?.baseUrl ?? 'the target'} (${e.message}): check the address and the network, then run the same command again.`,
   },
   { classes: [LedgerWriteError, RunNotStartedError], exitCode: ExitCode.Failed },
-  { classes: [IntercomError], exitCode: ExitCode.Failed, message: (e) => `Intercom: ${e.message}. Run the same command again.` },
+  {
+    classes: [IntercomError],
+    exitCode: ExitCode.Failed,
+    message: (e) => `Intercom: ${e.message}. Run the same command again.`,
+  },
 ];
 
 /** The problem an error stands for; undefined for an unexpected one (a bug: exit 1, stack with --debug). */

@@ -1,4 +1,4 @@
-import { type ProgressSink, type RecordOutcomeKind,waitingWords } from '../engine/progress';
+import { type ProgressSink, type RecordOutcomeKind, waitingWords } from '../engine/progress';
 import type { IntercomClient } from '../intercom';
 import type { ObjectType } from '../model/object-types';
 
@@ -28,7 +28,11 @@ export class ProgressPrinter implements ProgressSink {
   private parked = 0;
   private readonly doneWord: string;
 
-  constructor(private readonly client: IntercomClient | undefined, private readonly out: NodeJS.WritableStream = process.stderr, options: PrinterOptions = {}) {
+  constructor(
+    private readonly client: IntercomClient | undefined,
+    private readonly out: NodeJS.WritableStream = process.stderr,
+    options: PrinterOptions = {},
+  ) {
     this.doneWord = options.doneWord ?? 'migrated';
     this.timer = setInterval(() => this.tick(true), options.everyMs ?? 2000);
     this.timer.unref();
@@ -80,7 +84,9 @@ export class ProgressPrinter implements ProgressSink {
     if (periodic && this.byType.size === 0 && !this.parked) return;
     const stats = this.client?.stats();
     const seconds = (performance.now() - this.started) / 1000;
-    const rate = stats ? ` · ${(stats.completed / Math.max(seconds, 1)).toFixed(1)} req/s${stats.throttled ? ` · ${stats.throttled} × 429` : ''}` : '';
+    const rate = stats
+      ? ` · ${(stats.completed / Math.max(seconds, 1)).toFixed(1)} req/s${stats.throttled ? ` · ${stats.throttled} × 429` : ''}`
+      : '';
     const waiting = this.parked ? ` · ${this.parked} ${waitingWords(this.parked)}` : '';
     const types = [...this.byType].map(([type, counts]) => `${typeWords(type)}: ${this.countsText(counts)}`);
     this.out.write(`  [${this.phaseName}] ${types.length ? types.join(' · ') : 'no records'}${waiting}${rate}\n`);

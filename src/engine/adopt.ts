@@ -36,7 +36,11 @@ export interface AdoptResult {
 export async function adoptFromIntercom(req: AdoptRequest): Promise<AdoptResult> {
   const { ledger, reader, client, progress } = req;
   const description = await reader.describe();
-  const journal = await ledger.startRun({ kind: 'adopt', mappingHash: contentHash(req.map), source: { kind: description.engine, description: description.location } });
+  const journal = await ledger.startRun({
+    kind: 'adopt',
+    mappingHash: contentHash(req.map),
+    source: { kind: description.engine, description: description.location },
+  });
   const found: Partial<Record<ObjectType, number>> = {};
   const record = (objectType: ObjectType, sourceId: string, intercomId: string) => {
     if (ledger.intercomIdFor(objectType, sourceId) === intercomId) return;
@@ -46,7 +50,8 @@ export async function adoptFromIntercom(req: AdoptRequest): Promise<AdoptResult>
   try {
     progress.phase('adopt: contacts');
     const contactByExternalId = new Map<string, string>();
-    for await (const contact of client.contacts.list()) if (contact.external_id) contactByExternalId.set(contact.external_id, contact.id);
+    for await (const contact of client.contacts.list())
+      if (contact.external_id) contactByExternalId.set(contact.external_id, contact.id);
     for await (const user of reader.endUsers()) {
       const id = contactByExternalId.get(String(user.id));
       if (id) record('endUsers', String(user.id), id);
@@ -73,17 +78,31 @@ export async function adoptFromIntercom(req: AdoptRequest): Promise<AdoptResult>
     throw error;
   }
   const total = Object.values(found).reduce((a, b) => a + (b ?? 0), 0);
-  progress.info(`Adopted ${total} record(s) from Intercom: ${Object.entries(found).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} (run ${journal.runId})`);
+  progress.info(
+    `Adopted ${total} record(s) from Intercom: ${
+      Object.entries(found)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    } (run ${journal.runId})`,
+  );
   return { runId: journal.runId, found };
 }
 
 /** Collections by name under the same parent; articles by title in the same collection. */
-async function adoptHelpCenter(req: AdoptRequest, record: (objectType: ObjectType, sourceId: string, intercomId: string) => void): Promise<void> {
+async function adoptHelpCenter(
+  req: AdoptRequest,
+  record: (objectType: ObjectType, sourceId: string, intercomId: string) => void,
+): Promise<void> {
   const categories: KbCategory[] = [];
   for await (const c of req.reader.kbCategories()) categories.push(c);
   const plans = planCollections(categories, () => undefined);
   const collections: { id: string; name: string; parent: string | null }[] = [];
-  for await (const c of req.client.helpCenter.listCollections()) collections.push({ id: String(c.id), name: c.name ?? '', parent: c.parent_id == null ? null : String(c.parent_id) });
+  for await (const c of req.client.helpCenter.listCollections())
+    collections.push({
+      id: String(c.id),
+      name: c.name ?? '',
+      parent: c.parent_id == null ? null : String(c.parent_id),
+    });
   const collectionOf = new Map<number, string>();
   const resolve = (categoryId: number, depth = 0): string | undefined => {
     if (collectionOf.has(categoryId) || depth > 2) return collectionOf.get(categoryId);
@@ -101,7 +120,8 @@ async function adoptHelpCenter(req: AdoptRequest, record: (objectType: ObjectTyp
   }
 
   const articles: { id: string; title: string; parent: string | null }[] = [];
-  for await (const a of req.client.helpCenter.listArticles()) articles.push({ id: String(a.id), title: a.title ?? '', parent: a.parent_id == null ? null : String(a.parent_id) });
+  for await (const a of req.client.helpCenter.listArticles())
+    articles.push({ id: String(a.id), title: a.title ?? '', parent: a.parent_id == null ? null : String(a.parent_id) });
   const taken = new Set<string>();
   for await (const article of req.reader.kbArticles()) {
     const title = articleTitle(req.map, article);

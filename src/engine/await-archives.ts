@@ -22,7 +22,11 @@ const FIRST_PAUSE_MS = 500;
 const LONGEST_PAUSE_MS = 15_000;
 
 /** Reads each company until Intercom reports it gone; returns the ids still readable when time ran out. */
-export async function awaitArchives(client: IntercomClient, companyIds: Iterable<string>, wait: ArchiveWait): Promise<string[]> {
+export async function awaitArchives(
+  client: IntercomClient,
+  companyIds: Iterable<string>,
+  wait: ArchiveWait,
+): Promise<string[]> {
   const sleep = wait.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const deadline = wait.clock.now().getTime() + wait.timeoutMs;
   let pending = [...new Set(companyIds)];

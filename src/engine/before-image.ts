@@ -77,8 +77,15 @@ export type AssignBefore = z.infer<typeof AssignBefore>;
  * must not be taken for one that existed before the run: the write goes through journaledWrite,
  * which resolves it first.
  */
-export function pendingIntentOf(ctx: RunContext, objectType: ObjectType, sourceId: string, ops: readonly WriteOp[]): IntentEntry | undefined {
-  return ctx.journal.pendingIntents().find((i) => i.objectType === objectType && i.sourceId === sourceId && ops.includes(i.op));
+export function pendingIntentOf(
+  ctx: RunContext,
+  objectType: ObjectType,
+  sourceId: string,
+  ops: readonly WriteOp[],
+): IntentEntry | undefined {
+  return ctx.journal
+    .pendingIntents()
+    .find((i) => i.objectType === objectType && i.sourceId === sourceId && ops.includes(i.op));
 }
 
 /** Ids of the tags an Intercom object carries (the shapes contacts, companies and conversations use). */

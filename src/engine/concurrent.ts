@@ -49,9 +49,12 @@ export async function forEachConcurrent<T>(
     inFlight.add(running);
   }
   if (carryOver && shared && failure === undefined) {
-    if (inFlight.size > 0) carryOver(Promise.all(inFlight).then(() => {
-      if (failure !== undefined) throw failure;
-    }));
+    if (inFlight.size > 0)
+      carryOver(
+        Promise.all(inFlight).then(() => {
+          if (failure !== undefined) throw failure;
+        }),
+      );
     return;
   }
   if (carryOver && failure === undefined) {
@@ -118,13 +121,20 @@ export class ParkedTally {
  * the parked ones.
  */
 export function forEachRecord<T>(
-  ctx: { options: { concurrency: number }; signal: AbortSignal; progress: { waiting?(count: number): void }; carriedOver?: CarriedOver; parked?: ParkedTally; overlapSlots?: Slots },
+  ctx: {
+    options: { concurrency: number };
+    signal: AbortSignal;
+    progress: { waiting?(count: number): void };
+    carriedOver?: CarriedOver;
+    parked?: ParkedTally;
+    overlapSlots?: Slots;
+  },
   items: AsyncIterable<T>,
   task: (item: T) => Promise<void>,
   options: { overlap?: boolean } = {},
 ): Promise<void> {
   const carry = options.overlap && ctx.carriedOver ? (rest: Promise<void>) => ctx.carriedOver!.add(rest) : undefined;
   const shared = carry ? ctx.overlapSlots : undefined;
-  const onParked = shared ? undefined : ctx.parked?.reporter() ?? ((n: number) => ctx.progress.waiting?.(n));
+  const onParked = shared ? undefined : (ctx.parked?.reporter() ?? ((n: number) => ctx.progress.waiting?.(n)));
   return forEachConcurrent(items, ctx.options.concurrency, ctx.signal, task, onParked, carry, shared);
 }

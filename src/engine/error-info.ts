@@ -5,13 +5,26 @@ import { RecordError } from './errors';
 
 /** The journal's shape of an error: a stable class, the message, the field when known. */
 export function errorInfo(error: unknown): ErrorInfo {
-  if (error instanceof RecordError) return { errorClass: error.errorClass, message: error.message, ...(error.field ? { field: error.field } : {}) };
+  if (error instanceof RecordError)
+    return { errorClass: error.errorClass, message: error.message, ...(error.field ? { field: error.field } : {}) };
   if (error instanceof ValidationError) {
-    return { errorClass: 'validation', message: error.message, ...(error.field ? { field: error.field } : {}), ...(error.status ? { httpStatus: error.status } : {}) };
+    return {
+      errorClass: 'validation',
+      message: error.message,
+      ...(error.field ? { field: error.field } : {}),
+      ...(error.status ? { httpStatus: error.status } : {}),
+    };
   }
   if (error instanceof IntercomError) {
-    const cls = error.name.replace(/Error$/, '').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-    return { errorClass: cls || 'intercom', message: error.message, ...(error.status ? { httpStatus: error.status } : {}) };
+    const cls = error.name
+      .replace(/Error$/, '')
+      .replace(/([a-z])([A-Z])/g, '$1_$2')
+      .toLowerCase();
+    return {
+      errorClass: cls || 'intercom',
+      message: error.message,
+      ...(error.status ? { httpStatus: error.status } : {}),
+    };
   }
   return { errorClass: 'internal', message: messageOf(error) };
 }

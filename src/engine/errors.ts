@@ -6,7 +6,10 @@ export class EngineError extends Error {
 /** A condition that stops the whole run (bad token, ledger disk, cancellation); the run resumes after. */
 export class RunStoppedError extends EngineError {
   override readonly name = 'RunStoppedError';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
   }
 }
@@ -19,7 +22,11 @@ export class EngineUsageError extends EngineError {
 /** One source record could not be migrated; the message names the record and the field. */
 export class RecordError extends EngineError {
   override readonly name = 'RecordError';
-  constructor(message: string, readonly errorClass: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly errorClass: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }

@@ -14,7 +14,14 @@ export interface IntercomTarget {
 
 /** One stored or exported value holding one token or several apps' tokens, comma-separated. */
 export function splitTokens(raw: string | undefined): string[] {
-  return [...new Set((raw ?? '').split(',').map((t) => t.trim()).filter((t) => t !== ''))];
+  return [
+    ...new Set(
+      (raw ?? '')
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+    ),
+  ];
 }
 
 /**
@@ -42,7 +49,9 @@ export interface RunSettings {
 export function intercomClientFor(target: IntercomTarget, settings: RunSettings = {}): IntercomClient {
   return new IntercomClient({
     token: target.token,
-    ...(settings.workspaceCeilingPerMinute !== undefined ? { workspaceLimitPerMinute: settings.workspaceCeilingPerMinute } : {}),
+    ...(settings.workspaceCeilingPerMinute !== undefined
+      ? { workspaceLimitPerMinute: settings.workspaceCeilingPerMinute }
+      : {}),
     ...(target.region ? { region: target.region } : {}),
     ...(target.baseUrl ? { baseUrl: target.baseUrl } : {}),
     rateLimiter: { concurrency: settings.recordsInFlight ?? RECORDS_IN_FLIGHT },

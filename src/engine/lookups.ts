@@ -28,7 +28,8 @@ export function derivedFields(
   return {
     channel,
     departmentName: dept?.name ?? null,
-    groupName: departmentId !== null && groupId !== null ? (lookups.groups.get(`${departmentId}:${groupId}`) ?? null) : null,
+    groupName:
+      departmentId !== null && groupId !== null ? (lookups.groups.get(`${departmentId}:${groupId}`) ?? null) : null,
     brandName: brand === null ? null : (lookups.brands.get(brand) ?? null),
   };
 }

@@ -1,5 +1,5 @@
 import type { CallLog, EndUser, KbArticle, LiveChat, Organization, Ticket } from '../model/source';
-import { type CustomValueIndex,customValuesOf } from './custom-values';
+import { type CustomValueIndex, customValuesOf } from './custom-values';
 import { derivedFields, type SourceLookups } from './lookups';
 
 /**

@@ -6,7 +6,12 @@ import type { ConversationScope } from './phases/tickets';
  * The people a run migrates: duplicate e-mail addresses folded onto the lowest user id, and the
  * customers of the conversations in scope; a sample also limits users and companies to those.
  */
-export async function peopleScope(reader: SourceReader, selection: ConversationScope | undefined, includeDeleted: boolean, includeSpam: boolean): Promise<PeopleScope> {
+export async function peopleScope(
+  reader: SourceReader,
+  selection: ConversationScope | undefined,
+  includeDeleted: boolean,
+  includeSpam: boolean,
+): Promise<PeopleScope> {
   const aliases = new Map<number, number>();
   for await (const group of reader.insights.duplicateEmails()) {
     const [keep, ...rest] = [...group.userIds].sort((a, b) => a - b);
@@ -19,10 +24,13 @@ export async function peopleScope(reader: SourceReader, selection: ConversationS
     if ((t.deleted && !includeDeleted) || (t.spam && !includeSpam)) continue;
     add(t.customerUserId);
   }
-  for await (const c of reader.liveChats()) if (!selection?.chatIds || selection.chatIds.has(c.id)) add(c.customerUserId);
-  for await (const c of reader.callLogs()) if (!selection?.callLogIds || selection.callLogIds.has(c.id)) add(c.customerUserId);
+  for await (const c of reader.liveChats())
+    if (!selection?.chatIds || selection.chatIds.has(c.id)) add(c.customerUserId);
+  for await (const c of reader.callLogs())
+    if (!selection?.callLogIds || selection.callLogIds.has(c.id)) add(c.customerUserId);
   if (!selection) return { aliases, referenced };
   const organizationIds = new Set<number>();
-  for await (const m of reader.organizationMemberships()) if (referenced.has(aliases.get(m.userId) ?? m.userId)) organizationIds.add(m.organizationId);
+  for await (const m of reader.organizationMemberships())
+    if (referenced.has(aliases.get(m.userId) ?? m.userId)) organizationIds.add(m.organizationId);
   return { aliases, referenced, userIds: referenced, organizationIds };
 }

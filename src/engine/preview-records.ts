@@ -3,10 +3,25 @@ import type { MappedObject } from '../model/mapping';
 import type { RecordCaption } from '../model/mapping-editor-messages';
 import type { CustomFieldChannel } from '../model/source';
 import type { SourceReader } from '../source';
-import { type CustomValueIndex,loadCustomValuesOf } from './custom-values';
+import { type CustomValueIndex, loadCustomValuesOf } from './custom-values';
 import { loadLookups, type SourceLookups } from './lookups';
-import { articleInput, callLogInput, chatInput, companyInput, contactInput, type MappingInput,ticketInput } from './mapping-inputs';
-import { articleCaption, callLogCaption, chatCaption, endUserCaption, organizationCaption, ticketCaption } from './record-caption';
+import {
+  articleInput,
+  callLogInput,
+  chatInput,
+  companyInput,
+  contactInput,
+  type MappingInput,
+  ticketInput,
+} from './mapping-inputs';
+import {
+  articleCaption,
+  callLogCaption,
+  chatCaption,
+  endUserCaption,
+  organizationCaption,
+  ticketCaption,
+} from './record-caption';
 
 /** A previewed record, with what a reviewer knows it by. */
 export interface PreviewSample extends PreviewInput {
@@ -27,19 +42,65 @@ interface ObjectSource {
 }
 
 async function* candidates<T extends { id: number }>(
-  records: AsyncIterable<T>, leftOut: (r: T) => boolean, caption: (r: T) => RecordCaption, input: (r: T, values: CustomValueIndex) => MappingInput,
+  records: AsyncIterable<T>,
+  leftOut: (r: T) => boolean,
+  caption: (r: T) => RecordCaption,
+  input: (r: T, values: CustomValueIndex) => MappingInput,
 ): AsyncIterable<Candidate> {
-  for await (const r of records) if (!leftOut(r)) yield { id: r.id, caption: caption(r), input: (values) => input(r, values) };
+  for await (const r of records)
+    if (!leftOut(r)) yield { id: r.id, caption: caption(r), input: (values) => input(r, values) };
 }
 
 function sourceOf(reader: SourceReader, object: MappedObject, lookups: SourceLookups): ObjectSource {
   switch (object) {
-    case 'companies': return { channel: null, candidates: () => candidates(reader.organizations(), () => false, organizationCaption, companyInput) };
-    case 'contacts': return { channel: 'user', candidates: () => candidates(reader.endUsers(), (u) => u.deleted, endUserCaption, contactInput) };
-    case 'tickets': return { channel: 'ticket', candidates: () => candidates(reader.tickets(), (t) => t.deleted || t.spam, ticketCaption, (t, v) => ticketInput(t, lookups, v)) };
-    case 'liveChats': return { channel: 'chat', candidates: () => candidates(reader.liveChats(), (c) => c.deleted, chatCaption, (c, v) => chatInput(c, lookups, v)) };
-    case 'callLogs': return { channel: 'callLog', candidates: () => candidates(reader.callLogs(), (c) => c.deleted, callLogCaption, (c, v) => callLogInput(c, lookups, v)) };
-    case 'kbArticles': return { channel: null, candidates: () => candidates(reader.kbArticles(), (a) => a.deleted, articleCaption, articleInput) };
+    case 'companies':
+      return {
+        channel: null,
+        candidates: () => candidates(reader.organizations(), () => false, organizationCaption, companyInput),
+      };
+    case 'contacts':
+      return {
+        channel: 'user',
+        candidates: () => candidates(reader.endUsers(), (u) => u.deleted, endUserCaption, contactInput),
+      };
+    case 'tickets':
+      return {
+        channel: 'ticket',
+        candidates: () =>
+          candidates(
+            reader.tickets(),
+            (t) => t.deleted || t.spam,
+            ticketCaption,
+            (t, v) => ticketInput(t, lookups, v),
+          ),
+      };
+    case 'liveChats':
+      return {
+        channel: 'chat',
+        candidates: () =>
+          candidates(
+            reader.liveChats(),
+            (c) => c.deleted,
+            chatCaption,
+            (c, v) => chatInput(c, lookups, v),
+          ),
+      };
+    case 'callLogs':
+      return {
+        channel: 'callLog',
+        candidates: () =>
+          candidates(
+            reader.callLogs(),
+            (c) => c.deleted,
+            callLogCaption,
+            (c, v) => callLogInput(c, lookups, v),
+          ),
+      };
+    case 'kbArticles':
+      return {
+        channel: null,
+        candidates: () => candidates(reader.kbArticles(), (a) => a.deleted, articleCaption, articleInput),
+      };
   }
 }
 
@@ -76,7 +137,8 @@ class Longest<T> {
 /** The longest text a record carries: the longest string among its fields. */
 function longestText(record: Record<string, unknown>): number {
   let longest = 0;
-  for (const value of Object.values(record)) if (typeof value === 'string' && value.length > longest) longest = value.length;
+  for (const value of Object.values(record))
+    if (typeof value === 'string' && value.length > longest) longest = value.length;
   return longest;
 }
 
@@ -91,12 +153,17 @@ const NO_VALUES: CustomValueIndex = new Map();
  * (deleted, spam) are never chosen. Deterministic; reads the source as streams and keeps at most
  * `count` records of each kind in memory.
  */
-export async function previewRecords(reader: SourceReader, object: MappedObject, count: number): Promise<PreviewSample[]> {
+export async function previewRecords(
+  reader: SourceReader,
+  object: MappedObject,
+  count: number,
+): Promise<PreviewSample[]> {
   if (count <= 0) return [];
   const longCount = Math.floor(count / 2);
-  const lookups: SourceLookups = object === 'tickets' || object === 'liveChats' || object === 'callLogs'
-    ? await loadLookups(reader)
-    : { departments: new Map(), groups: new Map(), brands: new Map() };
+  const lookups: SourceLookups =
+    object === 'tickets' || object === 'liveChats' || object === 'callLogs'
+      ? await loadLookups(reader)
+      : { departments: new Map(), groups: new Map(), brands: new Map() };
   const source = sourceOf(reader, object, lookups);
 
   // The records holding the longest custom values; a record's own fields are scored as it streams.
@@ -122,7 +189,10 @@ export async function previewRecords(reader: SourceReader, object: MappedObject,
     }
   };
   take(first, count - longCount);
-  take(longest.list().map((e) => e.item), count);
+  take(
+    longest.list().map((e) => e.item),
+    count,
+  );
   // Fewer long records than asked (a small source): more of the first ones.
   take(first, count);
   const values = source.channel ? await loadCustomValuesOf(reader, source.channel, new Set(chosen.keys())) : NO_VALUES;

@@ -42,7 +42,9 @@ export async function proposeMap(reader: SourceReader): Promise<MappingFile> {
 }
 
 /** The first few non-empty values of every canonical record field, per object (value shapes for the AI proposer). */
-export async function collectStandardSamples(reader: SourceReader): Promise<NonNullable<SourceSchemaInput['standardSamples']>> {
+export async function collectStandardSamples(
+  reader: SourceReader,
+): Promise<NonNullable<SourceSchemaInput['standardSamples']>> {
   const out: Partial<Record<MappedObject, Record<string, unknown[]>>> = {};
   const take = async (object: MappedObject, records: AsyncIterable<object>) => {
     const fields: Record<string, unknown[]> = {};
@@ -78,7 +80,12 @@ export async function fetchWorkspaceAttributes(client: IntercomClient): Promise<
   }
   for (const a of await client.dataAttributes.listConversationAttributes()) {
     if (a.archived) continue;
-    out.push({ model: 'conversation', name: a.name, dataType: a.data_type, ...optionsOf((a as { options?: unknown }).options) });
+    out.push({
+      model: 'conversation',
+      name: a.name,
+      dataType: a.data_type,
+      ...optionsOf((a as { options?: unknown }).options),
+    });
   }
   return out;
 }
@@ -86,7 +93,13 @@ export async function fetchWorkspaceAttributes(client: IntercomClient): Promise<
 function optionsOf(options: unknown): { options?: string[] } {
   if (!Array.isArray(options)) return {};
   const values = options
-    .map((o) => (typeof o === 'string' ? o : o && typeof o === 'object' ? ((o as { value?: unknown; label?: unknown }).value ?? (o as { label?: unknown }).label) : undefined))
+    .map((o) =>
+      typeof o === 'string'
+        ? o
+        : o && typeof o === 'object'
+          ? ((o as { value?: unknown; label?: unknown }).value ?? (o as { label?: unknown }).label)
+          : undefined,
+    )
     .filter((v): v is string => typeof v === 'string');
   return values.length ? { options: values } : {};
 }
@@ -102,10 +115,14 @@ export interface ProposeMapWithAiOptions {
 }
 
 /** The default map, refined by the AI proposer when it is enabled and reachable; the default map otherwise. */
-export async function proposeMapWithAi(reader: SourceReader, options: ProposeMapWithAiOptions): Promise<ProposeWithAiResult> {
+export async function proposeMapWithAi(
+  reader: SourceReader,
+  options: ProposeMapWithAiOptions,
+): Promise<ProposeWithAiResult> {
   const inputs = await collectMapInputs(reader);
   const map = buildDefaultMap(inputs);
-  if (!options.settings.enabled) return { map, proposals: [], warnings: [], usedAi: false, skipped: 'the AI proposer is off' };
+  if (!options.settings.enabled)
+    return { map, proposals: [], warnings: [], usedAi: false, skipped: 'the AI proposer is off' };
   const standardSamples = await collectStandardSamples(reader);
   return proposeWithAi({
     map,

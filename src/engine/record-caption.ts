@@ -9,14 +9,22 @@ const text = (value: string | null): string | null => value?.trim() || null;
 /** A source date (UTC ISO-8601) to the minute. */
 const minute = (at: string | null): string | null => (at ? `${at.slice(0, 16).replace('T', ' ')} UTC` : null);
 
-export const ticketCaption = (t: Ticket): RecordCaption => ({ kind: 'Ticket', name: text(t.number), detail: text(t.subject) });
+export const ticketCaption = (t: Ticket): RecordCaption => ({
+  kind: 'Ticket',
+  name: text(t.number),
+  detail: text(t.subject),
+});
 
 export function chatCaption(c: LiveChat): RecordCaption {
   const started = minute(c.startedAt);
   return { kind: 'Live chat', name: text(c.number), detail: started && `started ${started}` };
 }
 
-export const callLogCaption = (c: CallLog): RecordCaption => ({ kind: 'Call log', name: text(c.number), detail: text(c.subject) });
+export const callLogCaption = (c: CallLog): RecordCaption => ({
+  kind: 'Call log',
+  name: text(c.number),
+  detail: text(c.subject),
+});
 
 /** An end user by name with the email beside it, or by the email alone. */
 export function endUserCaption(u: EndUser): RecordCaption {
@@ -25,7 +33,15 @@ export function endUserCaption(u: EndUser): RecordCaption {
   return { kind: 'End user', name: name ?? email, detail: name && email };
 }
 
-export const organizationCaption = (o: Organization): RecordCaption => ({ kind: 'Organization', name: text(o.name), detail: null });
+export const organizationCaption = (o: Organization): RecordCaption => ({
+  kind: 'Organization',
+  name: text(o.name),
+  detail: null,
+});
 
 /** Articles have no number in SmarterTrack: the id, then the subject. */
-export const articleCaption = (a: KbArticle): RecordCaption => ({ kind: 'KB article', name: null, detail: text(a.subject) });
+export const articleCaption = (a: KbArticle): RecordCaption => ({
+  kind: 'KB article',
+  name: null,
+  detail: text(a.subject),
+});

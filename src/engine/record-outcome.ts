@@ -18,7 +18,12 @@ export function journalRecord(ctx: RunContext, objectType: ObjectType, sourceId:
   }
   ctx.journal.record({ objectType, sourceId, ...state });
   if (state.state === 'migrated') ctx.dryRunIds?.set(objectType, sourceId, state.intercomId);
-  const detail = state.state === 'migrated' ? state.intercomId : state.state === 'skipped' ? state.reason : `${state.error.field ? `${state.error.field}: ` : ''}${state.error.message}`;
+  const detail =
+    state.state === 'migrated'
+      ? state.intercomId
+      : state.state === 'skipped'
+        ? state.reason
+        : `${state.error.field ? `${state.error.field}: ` : ''}${state.error.message}`;
   ctx.progress.record(objectType, sourceId, state.state, detail);
   return true;
 }
@@ -51,7 +56,12 @@ export async function migrateRecord(
  * lines) fail with it when they are not in Intercom and not yet accounted for in this run: every
  * source record ends migrated, skipped or failed. They go with their parent when it is asked again.
  */
-export function failWithParent(ctx: RunContext, children: readonly { objectType: ObjectType; sourceId: string }[], parent: string, failed: RecordState | undefined): void {
+export function failWithParent(
+  ctx: RunContext,
+  children: readonly { objectType: ObjectType; sourceId: string }[],
+  parent: string,
+  failed: RecordState | undefined,
+): void {
   if (failed?.state !== 'failed') return;
   const error = { ...failed.error, message: `${parent} failed: ${failed.error.message}` };
   for (const { objectType, sourceId } of children) {

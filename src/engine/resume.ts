@@ -1,5 +1,14 @@
-import { AuthError, failsForAPassingReason, type IntercomClient,IntercomError, LOOKUP_PAUSE_MS, LOOKUP_TRIES, normalizeBody, PlanRestrictedError } from '../intercom';
-import { type Clock,systemClock } from '../model/clock';
+import {
+  AuthError,
+  failsForAPassingReason,
+  type IntercomClient,
+  IntercomError,
+  LOOKUP_PAUSE_MS,
+  LOOKUP_TRIES,
+  normalizeBody,
+  PlanRestrictedError,
+} from '../intercom';
+import { type Clock, systemClock } from '../model/clock';
 import type { IntentEntry } from '../model/journal';
 import type { RunContext } from './context';
 import { DEFAULT_SEARCH_SETTLE_MS, sha256 } from './write';
@@ -61,7 +70,9 @@ async function findFromJournal(client: IntercomClient, intent: IntentEntry): Pro
     }
     case 'conversation_part': {
       const conversation = await client.conversations.get(key.conversationId);
-      const part = (conversation.conversation_parts?.conversation_parts ?? []).find((p) => p.created_at === key.createdAt && sha256(normalizeBody(p.body)) === key.bodySha256);
+      const part = (conversation.conversation_parts?.conversation_parts ?? []).find(
+        (p) => p.created_at === key.createdAt && sha256(normalizeBody(p.body)) === key.bodySha256,
+      );
       return part ? String(part.id) : undefined;
     }
   }
@@ -72,7 +83,8 @@ const SEARCH_BACKED: ReadonlySet<IntentEntry['lookup']['by']> = new Set(['email'
 const POLL_MS = [1_000, 2_000, 4_000, 8_000, 15_000];
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export type PendingDecision = { result: 'applied'; intercomId: string } | { result: 'not-applied' } | { result: 'undecided'; why: string };
+export type PendingDecision =
+  { result: 'applied'; intercomId: string } | { result: 'not-applied' } | { result: 'undecided'; why: string };
 
 export interface DecideOptions {
   /** How long after the intent a search-backed lookup must keep finding nothing before "not applied". */
@@ -86,7 +98,11 @@ export interface DecideOptions {
  * only once search has had `searchSettleMs` since the intent to show the object; a lookup that fails
  * leaves the intent undecided (pending), never guessed.
  */
-export async function decidePending(client: IntercomClient, intent: IntentEntry, options: DecideOptions): Promise<PendingDecision> {
+export async function decidePending(
+  client: IntercomClient,
+  intent: IntentEntry,
+  options: DecideOptions,
+): Promise<PendingDecision> {
   const settleUntil = Date.parse(intent.at) + (SEARCH_BACKED.has(intent.lookup.by) ? options.searchSettleMs : 0);
   const sleep = options.sleep ?? defaultSleep;
   let failedLookups = 0;
@@ -95,7 +111,8 @@ export async function decidePending(client: IntercomClient, intent: IntentEntry,
     try {
       id = await findFromJournal(client, intent);
     } catch (error) {
-      if (!(error instanceof IntercomError) || error instanceof AuthError || error instanceof PlanRestrictedError) throw error;
+      if (!(error instanceof IntercomError) || error instanceof AuthError || error instanceof PlanRestrictedError)
+        throw error;
       // A lookup only reads: one that failed for a passing reason is asked again before giving up.
       if (failsForAPassingReason(error) && ++failedLookups < LOOKUP_TRIES) {
         await sleep(LOOKUP_PAUSE_MS * failedLookups);
@@ -118,8 +135,13 @@ export async function resolveLeftoverIntents(ctx: RunContext): Promise<void> {
   const settle = { searchSettleMs: ctx.options.searchSettleMs ?? DEFAULT_SEARCH_SETTLE_MS, clock: systemClock };
   for (const intent of ctx.memory.leftoverPending()) {
     const decision = await decidePending(ctx.client, intent, settle);
-    if (decision.result === 'applied') ctx.journal.outcome(intent.seq, { result: 'applied', intercomId: decision.intercomId, resolvedBy: 'lookup' });
-    else if (decision.result === 'not-applied') ctx.journal.outcome(intent.seq, { result: 'not-applied', reason: 'lookup found nothing after the interruption' });
-    else ctx.progress.warn(`${intent.target.description}: outcome still unknown (${decision.why}); run again to resolve it`);
+    if (decision.result === 'applied')
+      ctx.journal.outcome(intent.seq, { result: 'applied', intercomId: decision.intercomId, resolvedBy: 'lookup' });
+    else if (decision.result === 'not-applied')
+      ctx.journal.outcome(intent.seq, { result: 'not-applied', reason: 'lookup found nothing after the interruption' });
+    else
+      ctx.progress.warn(
+        `${intent.target.description}: outcome still unknown (${decision.why}); run again to resolve it`,
+      );
   }
 }

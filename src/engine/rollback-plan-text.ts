@@ -6,13 +6,20 @@ import type { RollbackPlan } from './rollback';
  */
 export function rollbackPlanSentences(plan: RollbackPlan): string[] {
   const lines: string[] = [];
-  if (Object.keys(plan.calls).length === 0 && plan.covered === 0) lines.push('Nothing to undo: the run wrote nothing, or it was rolled back already.');
+  if (Object.keys(plan.calls).length === 0 && plan.covered === 0)
+    lines.push('Nothing to undo: the run wrote nothing, or it was rolled back already.');
   for (const [verb, byResource] of Object.entries(plan.calls)) {
-    lines.push(`${verb[0]!.toUpperCase()}${verb.slice(1)} ${Object.entries(byResource).map(([r, n]) => `${n} ${r.replace(/_/g, ' ')}${n === 1 ? '' : '(s)'}`).join(', ')}.`);
+    lines.push(
+      `${verb[0]!.toUpperCase()}${verb.slice(1)} ${Object.entries(byResource)
+        .map(([r, n]) => `${n} ${r.replace(/_/g, ' ')}${n === 1 ? '' : '(s)'}`)
+        .join(', ')}.`,
+    );
   }
   if (plan.calls.archive) lines.push('Companies and data attributes can only be archived in Intercom, not deleted.');
   if (plan.covered) lines.push(`${plan.covered} other write(s) go with them.`);
-  if (plan.kept.length) lines.push(`${plan.kept.length} record(s) that existed before the run are kept (their earlier values restored).`);
-  if (plan.impossible.length) lines.push(`${plan.impossible.length} write(s) cannot be undone through the API and are left.`);
+  if (plan.kept.length)
+    lines.push(`${plan.kept.length} record(s) that existed before the run are kept (their earlier values restored).`);
+  if (plan.impossible.length)
+    lines.push(`${plan.impossible.length} write(s) cannot be undone through the API and are left.`);
   return lines;
 }

@@ -1,4 +1,4 @@
-import { type IntercomClient,IntercomError, NotFoundError, writeAtMostOnce } from '../intercom';
+import { type IntercomClient, IntercomError, NotFoundError, writeAtMostOnce } from '../intercom';
 import { type AppliedWrite, type Ledger, LedgerWriteError, openLedger, type RunJournal } from '../ledger';
 import { systemClock } from '../model/clock';
 import { messageOf } from '../model/error-message';
@@ -44,7 +44,12 @@ function typedFieldsOf(write: AppliedWrite): Pick<WriteTarget, 'customObjectType
 async function buildContext(client: IntercomClient, writes: AppliedWrite[]): Promise<UndoContext> {
   let admin: Promise<string> | undefined;
   const ctx: UndoContext = {
-    client, deletedConversations: new Set(), deletedContacts: new Set(), archivedCompanies: new Set(), deletedTags: new Set(), preexistingContacts: new Set(),
+    client,
+    deletedConversations: new Set(),
+    deletedContacts: new Set(),
+    archivedCompanies: new Set(),
+    deletedTags: new Set(),
+    preexistingContacts: new Set(),
     actingAdmin: () => (admin ??= client.admins.me().then((me) => String(me.id))),
   };
   for (const w of writes) {
@@ -57,7 +62,9 @@ async function buildContext(client: IntercomClient, writes: AppliedWrite[]): Pro
     if (resource === 'contact') {
       // A contact found by lookup may be someone else's (a 409 on the same email): check before deleting.
       if (w.outcome.outcome.resolvedBy === 'lookup' && w.intent.lookup.by === 'external_id') {
-        const contact = await client.contacts.get(id).catch((e: unknown) => (e instanceof NotFoundError ? undefined : Promise.reject(e)));
+        const contact = await client.contacts
+          .get(id)
+          .catch((e: unknown) => (e instanceof NotFoundError ? undefined : Promise.reject(e)));
         if (contact && contact.external_id !== w.intent.lookup.value) {
           ctx.preexistingContacts.add(id);
           continue;
@@ -88,7 +95,8 @@ function summarize(targetRunId: string, targetKind: string, writes: AppliedWrite
       byResource[undo.resource] = (byResource[undo.resource] ?? 0) + 1;
       if (undo.leftover) plan.impossible.push({ description: undo.description, reason: undo.leftover });
     } else if (undo.kind === 'covered') plan.covered++;
-    else if (undo.kind === 'impossible') plan.impossible.push({ description: w.intent.target.description, reason: undo.reason });
+    else if (undo.kind === 'impossible')
+      plan.impossible.push({ description: w.intent.target.description, reason: undo.reason });
     else plan.kept.push({ description: w.intent.target.description, reason: undo.reason });
   }
   return plan;
@@ -98,13 +106,19 @@ async function targetOf(ledger: Ledger, runId: string) {
   const runs = await ledger.listRuns();
   const target = runs.find((r) => r.meta.id === runId);
   if (!target) throw new EngineUsageError(`no run ${runId} in this workspace (st2ic runs are under migration/runs)`);
-  if (target.meta.kind === 'rollback' || target.meta.kind === 'dry-run' || target.meta.kind === 'adopt') throw new EngineUsageError(`run ${runId} is a ${target.meta.kind}: there is nothing to roll back`);
+  if (target.meta.kind === 'rollback' || target.meta.kind === 'dry-run' || target.meta.kind === 'adopt')
+    throw new EngineUsageError(`run ${runId} is a ${target.meta.kind}: there is nothing to roll back`);
   if (target.locked) throw new EngineUsageError(`run ${runId} is still running; stop it first`);
   return { target, runs };
 }
 
 /** What rolling back a run would do, for the confirmation people see before it happens. */
-export async function planRollback(workspaceDir: string, runId: string, client: IntercomClient, options: { takeOver?: boolean } = {}): Promise<RollbackPlan> {
+export async function planRollback(
+  workspaceDir: string,
+  runId: string,
+  client: IntercomClient,
+  options: { takeOver?: boolean } = {},
+): Promise<RollbackPlan> {
   const ledger = await openLedger(workspaceDir, { takeOver: options.takeOver === true });
   try {
     const { target } = await targetOf(ledger, runId);
@@ -121,18 +135,48 @@ export async function planRollback(workspaceDir: string, runId: string, client: 
  * updated, and lists what Intercom cannot undo. Itself journaled and resumable: a second call
  * continues where an interrupted one stopped.
  */
-export async function rollbackRun(req: { workspaceDir: string; runId: string; client: IntercomClient; progress?: ProgressSink; signal?: AbortSignal; takeOver?: boolean; archiveWaitMs?: number; readSettleMs?: number }): Promise<RollbackResult> {
+export async function rollbackRun(req: {
+  workspaceDir: string;
+  runId: string;
+  client: IntercomClient;
+  progress?: ProgressSink;
+  signal?: AbortSignal;
+  takeOver?: boolean;
+  archiveWaitMs?: number;
+  readSettleMs?: number;
+}): Promise<RollbackResult> {
   const progress = new ProgressCounter(req.progress);
-  const ledger = await openLedger(req.workspaceDir, { writer: { kind: 'rollback', rollbackOf: req.runId }, takeOver: req.takeOver === true });
+  const ledger = await openLedger(req.workspaceDir, {
+    writer: { kind: 'rollback', rollbackOf: req.runId },
+    takeOver: req.takeOver === true,
+  });
   let journal: RunJournal | undefined;
   try {
     const { target, runs } = await targetOf(ledger, req.runId);
-    await assertBoundTarget({ workspaceDir: req.workspaceDir, client: req.client, ledger, clock: systemClock, warn: (m) => progress.warn(m) });
-    const interrupted = runs.filter((r) => r.meta.kind === 'rollback' && r.meta.rollbackOf === req.runId && r.meta.status !== 'completed' && !r.locked).at(-1);
+    await assertBoundTarget({
+      workspaceDir: req.workspaceDir,
+      client: req.client,
+      ledger,
+      clock: systemClock,
+      warn: (m) => progress.warn(m),
+    });
+    const interrupted = runs
+      .filter(
+        (r) =>
+          r.meta.kind === 'rollback' && r.meta.rollbackOf === req.runId && r.meta.status !== 'completed' && !r.locked,
+      )
+      .at(-1);
     journal = interrupted
       ? await ledger.resumeRun(interrupted.meta.id)
-      : await ledger.startRun({ kind: 'rollback', rollbackOf: req.runId, mappingHash: target.meta.mappingHash, source: target.meta.source });
-    progress.info(`${interrupted ? 'Resuming' : 'Starting'} rollback ${journal.runId} of ${target.meta.kind} run ${req.runId}`);
+      : await ledger.startRun({
+          kind: 'rollback',
+          rollbackOf: req.runId,
+          mappingHash: target.meta.mappingHash,
+          source: target.meta.source,
+        });
+    progress.info(
+      `${interrupted ? 'Resuming' : 'Starting'} rollback ${journal.runId} of ${target.meta.kind} run ${req.runId}`,
+    );
 
     const all = await ledger.appliedWrites(req.runId);
     const ctx = await buildContext(req.client, all);
@@ -142,7 +186,10 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
     const refused: RollbackPlan['impossible'] = [];
     let undone = 0;
     let alreadyGone = 0;
-    const settleWith = { client: req.client, ...(req.readSettleMs !== undefined ? { readSettleMs: req.readSettleMs } : {}) };
+    const settleWith = {
+      client: req.client,
+      ...(req.readSettleMs !== undefined ? { readSettleMs: req.readSettleMs } : {}),
+    };
     const archived = new Set<string>();
     const count = (undo: Extract<Undo, { kind: 'call' }>, result: Awaited<ReturnType<typeof settle>>, id: string) => {
       if (result === 'done' && undo.verb === 'archive' && undo.resource === 'company') archived.add(id);
@@ -156,7 +203,12 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
     for (const pending of journal.pendingIntents()) {
       const write = pending.undoes ? bySeq.get(pending.undoes.seq) : undefined;
       const undo = write ? undoOf(write, ctx) : undefined;
-      if (undo?.kind === 'call') count(undo, await settle(journal, pending.seq, undo, write!.outcome.outcome.intercomId, settleWith), write!.outcome.outcome.intercomId);
+      if (undo?.kind === 'call')
+        count(
+          undo,
+          await settle(journal, pending.seq, undo, write!.outcome.outcome.intercomId, settleWith),
+          write!.outcome.outcome.intercomId,
+        );
       else journal.outcome(pending.seq, { result: 'not-applied', reason: 'nothing to undo on resume' });
     }
 
@@ -166,35 +218,85 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
     for (const write of writes) {
       if (req.signal?.aborted) throw new RunStoppedError('the rollback was cancelled');
       const undo = undoOf(write, ctx);
-      const base = { objectType: write.intent.objectType, sourceId: write.intent.sourceId, undoes: { runId: req.runId, seq: write.intent.seq, op: write.intent.op } };
+      const base = {
+        objectType: write.intent.objectType,
+        sourceId: write.intent.sourceId,
+        undoes: { runId: req.runId, seq: write.intent.seq, op: write.intent.op },
+      };
       const id = write.outcome.outcome.intercomId;
       if (undo.kind === 'call') {
-        const seq = await journal.intent({ ...base, op: undo.op, target: { resource: write.intent.target.resource, intercomId: id, ...typedFieldsOf(write), description: undo.description }, lookup: { by: 'intercom_id', id } });
+        const seq = await journal.intent({
+          ...base,
+          op: undo.op,
+          target: {
+            resource: write.intent.target.resource,
+            intercomId: id,
+            ...typedFieldsOf(write),
+            description: undo.description,
+          },
+          lookup: { by: 'intercom_id', id },
+        });
         const result = await settle(journal, seq, undo, id, settleWith);
         count(undo, result, id);
         // Progress counts what was undone; an object already gone was not (skipped, with why).
-        if (result === 'done') progress.record(write.intent.objectType, write.intent.sourceId, 'migrated', undo.description);
-        else if (result === 'gone') progress.record(write.intent.objectType, write.intent.sourceId, 'skipped', `already gone: ${undo.description}`);
-        else if ('impossible' in result) progress.record(write.intent.objectType, write.intent.sourceId, 'skipped', result.impossible);
+        if (result === 'done')
+          progress.record(write.intent.objectType, write.intent.sourceId, 'migrated', undo.description);
+        else if (result === 'gone')
+          progress.record(
+            write.intent.objectType,
+            write.intent.sourceId,
+            'skipped',
+            `already gone: ${undo.description}`,
+          );
+        else if ('impossible' in result)
+          progress.record(write.intent.objectType, write.intent.sourceId, 'skipped', result.impossible);
         else progress.record(write.intent.objectType, write.intent.sourceId, 'failed', result.error);
       } else if (undo.kind === 'covered') {
-        const seq = await journal.intent({ ...base, op: 'delete', target: { resource: write.intent.target.resource, intercomId: id, description: `covered: ${write.intent.target.description} (removed with ${undo.by})` }, lookup: { by: 'intercom_id', id } });
+        const seq = await journal.intent({
+          ...base,
+          op: 'delete',
+          target: {
+            resource: write.intent.target.resource,
+            intercomId: id,
+            description: `covered: ${write.intent.target.description} (removed with ${undo.by})`,
+          },
+          lookup: { by: 'intercom_id', id },
+        });
         journal.outcome(seq, { result: 'applied', intercomId: id, relatedIds: { coveredBy: undo.by } });
       } else {
-        progress.warn(`${undo.kind === 'keep' ? 'Kept' : 'Cannot undo'}: ${write.intent.target.description}: ${undo.reason}`);
+        progress.warn(
+          `${undo.kind === 'keep' ? 'Kept' : 'Cannot undo'}: ${write.intent.target.description}: ${undo.reason}`,
+        );
       }
     }
     plan.impossible.push(...refused);
     await journal.flush();
     // A resumed rollback also waits for what its earlier attempts archived: every company the run made.
-    const stillArchiving = await waitForArchives(req, interrupted ? new Set([...archived, ...ctx.archivedCompanies]) : archived, progress);
-    const meta = await journal.finish(failed.length ? 'failed' : 'completed', failed.length ? `${failed.length} undo call(s) failed` : undefined);
-    return { runId: journal.runId, status: meta.status === 'completed' ? 'completed' : 'failed', plan, undone, alreadyGone, failed, stillArchiving, counts: journal.counts() };
+    const stillArchiving = await waitForArchives(
+      req,
+      interrupted ? new Set([...archived, ...ctx.archivedCompanies]) : archived,
+      progress,
+    );
+    const meta = await journal.finish(
+      failed.length ? 'failed' : 'completed',
+      failed.length ? `${failed.length} undo call(s) failed` : undefined,
+    );
+    return {
+      runId: journal.runId,
+      status: meta.status === 'completed' ? 'completed' : 'failed',
+      plan,
+      undone,
+      alreadyGone,
+      failed,
+      stillArchiving,
+      counts: journal.counts(),
+    };
   } catch (error) {
     if (journal) {
       const status = req.signal?.aborted ? 'cancelled' : 'failed';
       await journal.flush().catch(() => undefined);
-      if (journal.pendingIntents().length === 0 || status !== 'cancelled') await journal.finish(status, messageOf(error)).catch(() => undefined);
+      if (journal.pendingIntents().length === 0 || status !== 'cancelled')
+        await journal.finish(status, messageOf(error)).catch(() => undefined);
     }
     throw error;
   } finally {
@@ -204,13 +306,25 @@ export async function rollbackRun(req: { workspaceDir: string; runId: string; cl
 }
 
 /** Waits for the companies archived just now to be gone (await-archives.ts), and warns about any that are not. */
-async function waitForArchives(req: { client: IntercomClient; signal?: AbortSignal; archiveWaitMs?: number }, archived: Set<string>, progress: ProgressCounter): Promise<string[]> {
+async function waitForArchives(
+  req: { client: IntercomClient; signal?: AbortSignal; archiveWaitMs?: number },
+  archived: Set<string>,
+  progress: ProgressCounter,
+): Promise<string[]> {
   if (archived.size === 0) return [];
-  progress.info(`Waiting for Intercom to finish archiving ${archived.size} company(ies): it archives them after accepting the request`);
-  const still = await awaitArchives(req.client, archived, { clock: systemClock, timeoutMs: req.archiveWaitMs ?? ARCHIVE_WAIT_MS, ...(req.signal ? { signal: req.signal } : {}) });
+  progress.info(
+    `Waiting for Intercom to finish archiving ${archived.size} company(ies): it archives them after accepting the request`,
+  );
+  const still = await awaitArchives(req.client, archived, {
+    clock: systemClock,
+    timeoutMs: req.archiveWaitMs ?? ARCHIVE_WAIT_MS,
+    ...(req.signal ? { signal: req.signal } : {}),
+  });
   if (still.length > 0) {
     const shown = still.slice(0, 5).join(', ') + (still.length > 5 ? `, and ${still.length - 5} more` : '');
-    progress.warn(`Intercom has not yet archived ${still.length} company(ies) (${shown}). Wait until they are gone before migrating again: a company upserted before its archive is carried out is archived with it.`);
+    progress.warn(
+      `Intercom has not yet archived ${still.length} company(ies) (${shown}). Wait until they are gone before migrating again: a company upserted before its archive is carried out is archived with it.`,
+    );
   }
   return still;
 }
@@ -223,11 +337,18 @@ async function waitForArchives(req: { client: IntercomClient; signal?: AbortSign
  * failed for the next attempt of the whole rollback.
  */
 async function settle(
-  journal: RunJournal, seq: number, undo: Extract<Undo, { kind: 'call' }>, id: string, using: { client: IntercomClient; readSettleMs?: number },
+  journal: RunJournal,
+  seq: number,
+  undo: Extract<Undo, { kind: 'call' }>,
+  id: string,
+  using: { client: IntercomClient; readSettleMs?: number },
 ): Promise<'done' | 'gone' | { error: string } | { impossible: string }> {
   try {
     // An undo is no create: a 409 on it (a restore clashing with another contact) is a failure, not "already there".
-    await writeAtMostOnce(using.client, undo.run, { conflictIsExisting: false, ...(using.readSettleMs !== undefined ? { readSettleMs: using.readSettleMs } : {}) });
+    await writeAtMostOnce(using.client, undo.run, {
+      conflictIsExisting: false,
+      ...(using.readSettleMs !== undefined ? { readSettleMs: using.readSettleMs } : {}),
+    });
     journal.outcome(seq, { result: 'applied', intercomId: id });
     return 'done';
   } catch (error) {
@@ -241,7 +362,9 @@ async function settle(
     // Assign, open and close add a part: a conversation at Intercom's part cap never takes one, so
     // asking again cannot help. Reported as what Intercom cannot undo, not as a failure to retry.
     if (error instanceof IntercomError && error.code === 'conversation_part_limit_reached') {
-      return { impossible: `conversation ${id} has reached Intercom's 500 parts and takes no more; left as the run set it` };
+      return {
+        impossible: `conversation ${id} has reached Intercom's 500 parts and takes no more; left as the run set it`,
+      };
     }
     return { error: messageOf(error) };
   }

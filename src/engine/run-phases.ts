@@ -1,7 +1,7 @@
 import type { Agent } from '../model/source';
 import type { SourceReader } from '../source';
 import type { RunContext } from './context';
-import { type CustomValueIndex,loadCustomValues } from './custom-values';
+import { type CustomValueIndex, loadCustomValues } from './custom-values';
 import { loadLookups } from './lookups';
 import { peopleScope } from './people-scope';
 import { migrateCallLogs, migrateChats } from './phases/chats-and-calls';
@@ -12,8 +12,8 @@ import { recordReferenceObjects } from './phases/reference-objects';
 import { migrateTags } from './phases/tags';
 import { migrateTickets, type PlanInputs } from './phases/tickets';
 import type { MigrationKind } from './run-migration';
-import { type SampleSelection,selectSample } from './sample';
-import { peopleAgain, type SecondPass,secondPassOf } from './second-pass';
+import { type SampleSelection, selectSample } from './sample';
+import { peopleAgain, type SecondPass, secondPassOf } from './second-pass';
 import type { WorkspacePlan } from './workspace';
 
 /** What the phases of one run share. The scope phase fills `records`; the second pass, `again`. */
@@ -78,11 +78,24 @@ function againOf(run: RunState): SecondPass {
 async function readRecordInputs(run: RunState): Promise<void> {
   const { ctx, reader } = run;
   const selection = run.kind === 'sample' ? await selectSample(reader, ctx.options.sampleSize) : undefined;
-  if (selection) ctx.progress.info(`Sample: ${selection.ticketIds.size} tickets, ${selection.chatIds.size} chats, ${selection.callLogIds.size} call logs`);
-  const people = await peopleScope(reader, selection, ctx.map.options.includeDeletedTickets, ctx.map.options.includeSpamTickets);
+  if (selection)
+    ctx.progress.info(
+      `Sample: ${selection.ticketIds.size} tickets, ${selection.chatIds.size} chats, ${selection.callLogIds.size} call logs`,
+    );
+  const people = await peopleScope(
+    reader,
+    selection,
+    ctx.map.options.includeDeletedTickets,
+    ctx.map.options.includeSpamTickets,
+  );
   const lookups = await loadLookups(reader);
   const values = await loadCustomValues(reader);
-  run.records = { selection, people, userValues: values.users, conversations: { ctx, people, lookups, values: values.records } };
+  run.records = {
+    selection,
+    people,
+    userValues: values.users,
+    conversations: { ctx, people, lookups, values: values.records },
+  };
 }
 
 /** Records that met a passing fault, or waited on one, are asked again once before the run ends. */
@@ -92,7 +105,9 @@ async function decideSecondPass(run: RunState): Promise<void> {
   const again = ctx.kind === 'dry-run' || ctx.signal.aborted ? undefined : secondPassOf(ctx.journal.failures());
   if (!again) return;
   run.again = again;
-  ctx.progress.info(`Asking again for ${again.records} record(s) that met a passing fault (a 5xx, a lost answer) or waited on one`);
+  ctx.progress.info(
+    `Asking again for ${again.records} record(s) that met a passing fault (a 5xx, a lost answer) or waited on one`,
+  );
 }
 
 /** A configure run stops after the workspace phases: the workspace is ready, nothing else moves. */
@@ -103,27 +118,34 @@ const migratesAll = (run: RunState) => migratesRecords(run) && run.kind !== 'sam
 /** The second pass: the record phases again, each over what it has to ask again. */
 const SECOND_PASS: readonly RunPhase[] = [
   {
-    progress: 'companies', runsIn: (run) => againOf(run).organizationIds.size > 0,
+    progress: 'companies',
+    runsIn: (run) => againOf(run).organizationIds.size > 0,
     run: (run) => migrateCompanies(run.ctx, peopleAgain(recordsOf(run).people, againOf(run), 'contacts')),
   },
   {
-    progress: 'contacts', runsIn: (run) => againOf(run).userIds.size > 0,
-    run: (run) => migrateContacts(run.ctx, peopleAgain(recordsOf(run).people, againOf(run), 'contacts'), recordsOf(run).userValues),
+    progress: 'contacts',
+    runsIn: (run) => againOf(run).userIds.size > 0,
+    run: (run) =>
+      migrateContacts(run.ctx, peopleAgain(recordsOf(run).people, againOf(run), 'contacts'), recordsOf(run).userValues),
   },
   {
-    progress: 'company memberships', runsIn: (run) => againOf(run).membershipUserIds.size > 0,
+    progress: 'company memberships',
+    runsIn: (run) => againOf(run).membershipUserIds.size > 0,
     run: (run) => migrateMemberships(run.ctx, peopleAgain(recordsOf(run).people, againOf(run), 'memberships')),
   },
   {
-    progress: 'conversations from tickets', runsIn: (run) => againOf(run).conversations.ticketIds.size > 0,
+    progress: 'conversations from tickets',
+    runsIn: (run) => againOf(run).conversations.ticketIds.size > 0,
     run: (run) => migrateTickets(recordsOf(run).conversations, { ticketIds: againOf(run).conversations.ticketIds }),
   },
   {
-    progress: 'conversations from live chats', runsIn: (run) => againOf(run).conversations.chatIds.size > 0,
+    progress: 'conversations from live chats',
+    runsIn: (run) => againOf(run).conversations.chatIds.size > 0,
     run: (run) => migrateChats(recordsOf(run).conversations, { chatIds: againOf(run).conversations.chatIds }),
   },
   {
-    progress: 'call logs', runsIn: (run) => againOf(run).conversations.callLogIds.size > 0,
+    progress: 'call logs',
+    runsIn: (run) => againOf(run).conversations.callLogIds.size > 0,
     run: (run) => migrateCallLogs(recordsOf(run).conversations, { callLogIds: againOf(run).conversations.callLogIds }),
   },
 ];
@@ -136,35 +158,54 @@ const SECOND_PASS: readonly RunPhase[] = [
  */
 export const RUN_PHASES: readonly RunPhase[] = [
   {
-    progress: 'configure workspace', total: (run) => run.plan.attributesToCreate.length, runsIn: () => true,
+    progress: 'configure workspace',
+    total: (run) => run.plan.attributesToCreate.length,
+    runsIn: () => true,
     run: (run) => configureWorkspace(run.ctx, run.plan),
   },
-  { progress: 'admins, teams and fields', runsIn: (run) => run.kind !== 'delta', run: (run) => recordReferenceObjects(run.ctx, run.agents) },
+  {
+    progress: 'admins, teams and fields',
+    runsIn: (run) => run.kind !== 'delta',
+    run: (run) => recordReferenceObjects(run.ctx, run.agents),
+  },
   { runsIn: migratesRecords, run: readRecordInputs, readerWarningsAfter: true },
   { progress: 'tags', runsIn: migratesAll, run: (run) => migrateTags(run.ctx) },
   { progress: 'companies', runsIn: migratesRecords, run: (run) => migrateCompanies(run.ctx, recordsOf(run).people) },
   {
-    progress: 'contacts', runsIn: migratesRecords,
+    progress: 'contacts',
+    runsIn: migratesRecords,
     run: (run) => migrateContacts(run.ctx, recordsOf(run).people, recordsOf(run).userValues),
   },
   {
-    progress: 'company memberships', runsIn: migratesRecords, readerWarningsAfter: true,
+    progress: 'company memberships',
+    runsIn: migratesRecords,
+    readerWarningsAfter: true,
     run: (run) => migrateMemberships(run.ctx, recordsOf(run).people),
   },
   {
-    progress: 'conversations from tickets', runsIn: migratesRecords, readerWarningsAfter: true,
+    progress: 'conversations from tickets',
+    runsIn: migratesRecords,
+    readerWarningsAfter: true,
     run: (run) => migrateTickets(recordsOf(run).conversations, recordsOf(run).selection ?? {}),
   },
   {
-    progress: 'conversations from live chats', runsIn: migratesRecords,
+    progress: 'conversations from live chats',
+    runsIn: migratesRecords,
     run: (run) => migrateChats(recordsOf(run).conversations, recordsOf(run).selection ?? {}),
   },
   {
-    progress: 'call logs', runsIn: migratesRecords, readerWarningsAfter: true,
+    progress: 'call logs',
+    runsIn: migratesRecords,
+    readerWarningsAfter: true,
     run: (run) => migrateCallLogs(recordsOf(run).conversations, recordsOf(run).selection ?? {}),
   },
   // A sample has no help center phase, nor the warnings after it: the reader read nothing since the call logs'.
-  { progress: 'help center', runsIn: migratesAll, run: (run) => migrateKnowledgeBase(run.ctx), readerWarningsAfter: true },
+  {
+    progress: 'help center',
+    runsIn: migratesAll,
+    run: (run) => migrateKnowledgeBase(run.ctx),
+    readerWarningsAfter: true,
+  },
   { runsIn: migratesRecords, run: decideSecondPass },
   { runsIn: (run) => run.again !== undefined, run: (run) => walkPhases(SECOND_PASS, run), readerWarningsAfter: true },
 ];

@@ -10,7 +10,13 @@ import type { ConversationScope } from './phases/tickets';
  * of waiting for the next one.
  */
 const PASSING_CLASSES: ReadonlySet<string> = new Set([
-  'outcome_unknown', 'outcome_undecided', 'server', 'network', 'rate_limited', 'search_behind', 'missing_dependency',
+  'outcome_unknown',
+  'outcome_undecided',
+  'server',
+  'network',
+  'rate_limited',
+  'search_behind',
+  'missing_dependency',
 ]);
 
 export interface SecondPass {
@@ -30,18 +36,27 @@ const numeric = (sourceId: string): number | undefined => (/^\d+$/.test(sourceId
  * (a conversation's messages fail with their conversation, a visitor contact with its record).
  * Undefined when there are none.
  */
-export function secondPassOf(failures: { objectType: ObjectType; sourceId: string; error: ErrorInfo }[]): SecondPass | undefined {
+export function secondPassOf(
+  failures: { objectType: ObjectType; sourceId: string; error: ErrorInfo }[],
+): SecondPass | undefined {
   const pass: SecondPass = {
-    organizationIds: new Set(), userIds: new Set(), membershipUserIds: new Set(),
-    conversations: { ticketIds: new Set(), chatIds: new Set(), callLogIds: new Set() }, records: 0,
+    organizationIds: new Set(),
+    userIds: new Set(),
+    membershipUserIds: new Set(),
+    conversations: { ticketIds: new Set(), chatIds: new Set(), callLogIds: new Set() },
+    records: 0,
   };
   for (const { objectType, sourceId, error } of failures) {
     if (!PASSING_CLASSES.has(error.errorClass)) continue;
     const id = numeric(objectType === 'organizationMemberships' ? (sourceId.split(':')[1] ?? '') : sourceId);
     if (id === undefined) continue;
     const into: Set<number> | undefined = {
-      organizations: pass.organizationIds, endUsers: pass.userIds, organizationMemberships: pass.membershipUserIds,
-      tickets: pass.conversations.ticketIds, liveChats: pass.conversations.chatIds, callLogs: pass.conversations.callLogIds,
+      organizations: pass.organizationIds,
+      endUsers: pass.userIds,
+      organizationMemberships: pass.membershipUserIds,
+      tickets: pass.conversations.ticketIds,
+      liveChats: pass.conversations.chatIds,
+      callLogs: pass.conversations.callLogIds,
     }[objectType as string];
     if (!into) continue;
     into.add(id);
@@ -53,5 +68,9 @@ export function secondPassOf(failures: { objectType: ObjectType; sourceId: strin
 
 /** The people phases' scope for a second pass: only these records, with the run's aliases and references. */
 export function peopleAgain(people: PeopleScope, pass: SecondPass, which: 'contacts' | 'memberships'): PeopleScope {
-  return { ...people, organizationIds: pass.organizationIds, userIds: which === 'contacts' ? pass.userIds : pass.membershipUserIds };
+  return {
+    ...people,
+    organizationIds: pass.organizationIds,
+    userIds: which === 'contacts' ? pass.userIds : pass.membershipUserIds,
+  };
 }

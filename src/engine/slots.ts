@@ -14,7 +14,10 @@ export class Slots {
   private readonly waiting: (() => void)[] = [];
   private readonly idleWaiters: (() => void)[] = [];
 
-  constructor(readonly limit: number, private readonly onParked: (parked: number) => void = () => undefined) {}
+  constructor(
+    readonly limit: number,
+    private readonly onParked: (parked: number) => void = () => undefined,
+  ) {}
 
   get parked(): number {
     return this.parkedCount;

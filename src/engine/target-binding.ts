@@ -59,8 +59,16 @@ export async function checkEachToken(client: IntercomClient): Promise<TokenCheck
   for (const lane of lanes) {
     try {
       const me = await client.admins.me(several ? lane.number : undefined);
-      if (!me.app?.id_code) throw new EngineUsageError('GET /me did not name the Intercom workspace (app.id_code): cannot bind this folder to it');
-      const workspace = { appIdCode: me.app.id_code, appName: me.app.name ?? '(unnamed workspace)', region: me.app.region ?? null, apiBaseUrl: client.transport.baseUrl };
+      if (!me.app?.id_code)
+        throw new EngineUsageError(
+          'GET /me did not name the Intercom workspace (app.id_code): cannot bind this folder to it',
+        );
+      const workspace = {
+        appIdCode: me.app.id_code,
+        appName: me.app.name ?? '(unnamed workspace)',
+        region: me.app.region ?? null,
+        apiBaseUrl: client.transport.baseUrl,
+      };
       checks.push({ number: lane.number, ok: true, workspace, admin: me.name ?? me.email ?? me.id });
     } catch (error) {
       if (!(several && error instanceof AuthError)) throw error;
@@ -73,13 +81,16 @@ export async function checkEachToken(client: IntercomClient): Promise<TokenCheck
 /** Why a list of token checks cannot be used together, or undefined when it can. */
 export function tokenProblem(checks: readonly TokenCheck[]): string | undefined {
   const refused = checks.find((c) => !c.ok);
-  if (refused) return `Intercom refused access token ${refused.number} of ${checks.length} (401): replace it or remove it from the list; nothing was written`;
+  if (refused)
+    return `Intercom refused access token ${refused.number} of ${checks.length} (401): replace it or remove it from the list; nothing was written`;
   const passed = checks.filter((c): c is Extract<TokenCheck, { ok: true }> => c.ok);
   const first = passed[0];
   const other = passed.find((c) => c.workspace.appIdCode !== first?.workspace.appIdCode);
   if (first && other) {
-    return `Access token ${other.number} of ${checks.length} belongs to Intercom workspace ${describe(other.workspace)}, token ${first.number} to ${describe(first.workspace)}: ` +
-      'several tokens must be apps of one workspace; nothing was written';
+    return (
+      `Access token ${other.number} of ${checks.length} belongs to Intercom workspace ${describe(other.workspace)}, token ${first.number} to ${describe(first.workspace)}: ` +
+      'several tokens must be apps of one workspace; nothing was written'
+    );
   }
   return undefined;
 }
@@ -98,7 +109,8 @@ export async function intercomWorkspaceOf(client: IntercomClient): Promise<Inter
   return first.workspace;
 }
 
-const describe = (w: { appName: string; appIdCode: string; region: string | null }) => `"${w.appName}" (${w.appIdCode}${w.region ? `, ${w.region}` : ''})`;
+const describe = (w: { appName: string; appIdCode: string; region: string | null }) =>
+  `"${w.appName}" (${w.appIdCode}${w.region ? `, ${w.region}` : ''})`;
 
 /** The target is another Intercom workspace than the folder's: exit 2, naming both. */
 export class TargetMismatchError extends EngineUsageError {
@@ -122,14 +134,19 @@ export async function readTarget(workspaceDir: string): Promise<TargetFile | und
     if (isMissingFile(error)) return undefined;
     throw error;
   }
-  const parsed = TargetFile.safeParse((() => {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-  })());
-  if (!parsed.success) throw new EngineUsageError(`${file} is damaged (${zodIssues(parsed.error, 1)}): restore it from version control, or delete it to bind the folder again (the ledger is checked against Intercom first)`);
+  const parsed = TargetFile.safeParse(
+    (() => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+    })(),
+  );
+  if (!parsed.success)
+    throw new EngineUsageError(
+      `${file} is damaged (${zodIssues(parsed.error, 1)}): restore it from version control, or delete it to bind the folder again (the ledger is checked against Intercom first)`,
+    );
   return parsed.data;
 }
 
@@ -164,25 +181,45 @@ const anyUnknown = (u: UnknownObjects) => u.contacts.length + u.companies.length
  * object means a lost, partial or other ledger: writing would migrate it a second time. (An object
  * of a write whose outcome is unknown is known: an interrupted run's lookup decides it before sending.)
  */
-export async function findUnknownObjects(client: IntercomClient, reader: SourceReader, ledger: Ledger, probes = 5): Promise<UnknownObjects> {
+export async function findUnknownObjects(
+  client: IntercomClient,
+  reader: SourceReader,
+  ledger: Ledger,
+  probes = 5,
+): Promise<UnknownObjects> {
   const unknown: UnknownObjects = { contacts: [], companies: [], conversations: [] };
   let n = 0;
   for await (const user of reader.endUsers()) {
     if (n++ >= probes) break;
     const found = await client.contacts.findByExternalId(String(user.id));
-    if (found && ledger.intercomIdFor('endUsers', String(user.id)) !== found.id && !ledger.hasPendingWrite('endUsers', String(user.id))) unknown.contacts.push(String(user.id));
+    if (
+      found &&
+      ledger.intercomIdFor('endUsers', String(user.id)) !== found.id &&
+      !ledger.hasPendingWrite('endUsers', String(user.id))
+    )
+      unknown.contacts.push(String(user.id));
   }
   n = 0;
   for await (const org of reader.organizations()) {
     if (n++ >= probes) break;
     const found = await client.companies.findByCompanyId(String(org.id));
-    if (found && ledger.intercomIdFor('organizations', String(org.id)) !== found.id && !ledger.hasPendingWrite('organizations', String(org.id))) unknown.companies.push(String(org.id));
+    if (
+      found &&
+      ledger.intercomIdFor('organizations', String(org.id)) !== found.id &&
+      !ledger.hasPendingWrite('organizations', String(org.id))
+    )
+      unknown.companies.push(String(org.id));
   }
   n = 0;
   for await (const conversation of client.conversations.list(20)) {
     if (n++ >= 20) break;
     const key = parseConversationSourceKey(conversation.custom_attributes?.[SOURCE_KEY_ATTRIBUTE]);
-    if (key && ledger.intercomIdFor(key.objectType, key.sourceId) !== String(conversation.id) && !ledger.hasPendingWrite(key.objectType, key.sourceId)) unknown.conversations.push(conversationSourceKey(key.objectType, key.sourceId));
+    if (
+      key &&
+      ledger.intercomIdFor(key.objectType, key.sourceId) !== String(conversation.id) &&
+      !ledger.hasPendingWrite(key.objectType, key.sourceId)
+    )
+      unknown.conversations.push(conversationSourceKey(key.objectType, key.sourceId));
   }
   return unknown;
 }
@@ -201,7 +238,10 @@ function ledgerContacts(ledger: Ledger, limit: number): { sourceId: string; inte
 }
 
 /** target.json was lost but the ledger was not: bind again only if Intercom holds the ledger's contacts. */
-async function rebindFromLedger(req: Pick<BindRequest, 'workspaceDir' | 'client' | 'ledger' | 'clock' | 'warn'>, actual: IntercomWorkspaceId): Promise<void> {
+async function rebindFromLedger(
+  req: Pick<BindRequest, 'workspaceDir' | 'client' | 'ledger' | 'clock' | 'warn'>,
+  actual: IntercomWorkspaceId,
+): Promise<void> {
   const file = targetPath(req.workspaceDir);
   for (const { sourceId, intercomId } of ledgerContacts(req.ledger, 3)) {
     const found = await req.client.contacts.findByExternalId(sourceId);
@@ -212,15 +252,20 @@ async function rebindFromLedger(req: Pick<BindRequest, 'workspaceDir' | 'client'
       );
     }
   }
-  req.warn(`${file} was missing; the ledger's contacts are in Intercom workspace ${describe(actual)}, so the folder is bound to it again.`);
+  req.warn(
+    `${file} was missing; the ledger's contacts are in Intercom workspace ${describe(actual)}, so the folder is bound to it again.`,
+  );
   await writeTarget(req.workspaceDir, actual, req.clock);
 }
 
 /** For writers that only undo (rollback): the bound workspace, or the one the ledger's contacts are in. */
-export async function assertBoundTarget(req: Pick<BindRequest, 'workspaceDir' | 'client' | 'ledger' | 'clock' | 'warn'>): Promise<void> {
+export async function assertBoundTarget(
+  req: Pick<BindRequest, 'workspaceDir' | 'client' | 'ledger' | 'clock' | 'warn'>,
+): Promise<void> {
   const actual = await intercomWorkspaceOf(req.client);
   const bound = await readTarget(req.workspaceDir);
-  if (bound && bound.appIdCode !== actual.appIdCode) throw TargetMismatchError.between(bound, actual, targetPath(req.workspaceDir));
+  if (bound && bound.appIdCode !== actual.appIdCode)
+    throw TargetMismatchError.between(bound, actual, targetPath(req.workspaceDir));
   if (!bound) await rebindFromLedger(req, actual);
   else await rememberAddress(req.workspaceDir, bound, actual);
 }
@@ -236,7 +281,8 @@ export interface BindRequest {
   warn: (message: string) => void;
 }
 
-export type BindDecision = { action: 'bound'; target: IntercomWorkspaceId } | { action: 'adopt'; target: IntercomWorkspaceId };
+export type BindDecision =
+  { action: 'bound'; target: IntercomWorkspaceId } | { action: 'adopt'; target: IntercomWorkspaceId };
 
 /**
  * Checks the target before a run writes: the bound workspace, or (first write) whether Intercom
@@ -255,8 +301,12 @@ export async function bindTarget(req: BindRequest): Promise<BindDecision> {
     if (req.adopt) return { action: 'adopt', target: actual };
     const what = [
       unknown.contacts.length ? `contacts with the external_id of end users ${unknown.contacts.join(', ')}` : null,
-      unknown.companies.length ? `companies with the company_id of organizations ${unknown.companies.join(', ')}` : null,
-      unknown.conversations.length ? `conversations of ${unknown.conversations.slice(0, 5).join(', ')}${unknown.conversations.length > 5 ? ' …' : ''}` : null,
+      unknown.companies.length
+        ? `companies with the company_id of organizations ${unknown.companies.join(', ')}`
+        : null,
+      unknown.conversations.length
+        ? `conversations of ${unknown.conversations.slice(0, 5).join(', ')}${unknown.conversations.length > 5 ? ' …' : ''}`
+        : null,
     ].filter(Boolean);
     throw new UnadoptedTargetError(
       `Intercom workspace ${describe(actual)} already holds objects of this SmarterTrack source that ${runs.length ? "this folder's ledger does not know (it is incomplete or another copy)" : 'this folder has no ledger of'}: ${what.join('; ')}. ` +

@@ -39,7 +39,8 @@ export interface UndoContext {
   actingAdmin: () => Promise<string>;
 }
 
-const isObject = (v: JsonValue | undefined): v is { [key: string]: JsonValue } => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: JsonValue | undefined): v is { [key: string]: JsonValue } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A restore body, and the fields of the before-image Intercom cannot take back. */
 interface Restore {
@@ -47,7 +48,17 @@ interface Restore {
   leftover: string[];
 }
 
-const CONTACT_FIELDS = ['email', 'external_id', 'name', 'phone', 'avatar', 'owner_id', 'signed_up_at', 'last_seen_at', 'unsubscribed_from_emails'] as const;
+const CONTACT_FIELDS = [
+  'email',
+  'external_id',
+  'name',
+  'phone',
+  'avatar',
+  'owner_id',
+  'signed_up_at',
+  'last_seen_at',
+  'unsubscribed_from_emails',
+] as const;
 
 /**
  * The fields of a before-image that PUT /contacts takes back. Images of the written fields hold null
@@ -80,7 +91,8 @@ function companyRestore(before: JsonValue | undefined, companyId: string): Resto
   for (const [key, value] of Object.entries(before)) {
     if (key === 'custom_attributes') {
       if (isObject(value)) body.custom_attributes = value;
-    } else if (['name', 'plan', 'website', 'industry'].includes(key)) body[key] = typeof value === 'string' ? value : '';
+    } else if (['name', 'plan', 'website', 'industry'].includes(key))
+      body[key] = typeof value === 'string' ? value : '';
     else if (['size', 'monthly_spend', 'remote_created_at'].includes(key)) {
       if (typeof value === 'number') body[key] = value;
       else leftover.push(key);
@@ -113,7 +125,10 @@ function articleRestore(before: JsonValue | undefined): Restore | undefined {
   return { body, leftover };
 }
 
-const cannotClear = (fields: string[]) => (fields.length ? `Intercom cannot clear ${fields.join(' and ')}: left as the run set ${fields.length === 1 ? 'it' : 'them'}` : undefined);
+const cannotClear = (fields: string[]) =>
+  fields.length
+    ? `Intercom cannot clear ${fields.join(' and ')}: left as the run set ${fields.length === 1 ? 'it' : 'them'}`
+    : undefined;
 
 /** Tag writes journaled before before-images were kept: only what deleting the tagged object or the tag covers. */
 function legacyTagUndo(write: AppliedWrite, ctx: UndoContext): Undo {
@@ -121,7 +136,10 @@ function legacyTagUndo(write: AppliedWrite, ctx: UndoContext): Undo {
   const tagId = write.intent.target.intercomId ?? write.outcome.outcome.intercomId;
   if (tagged?.object === 'conversation') {
     if (ctx.deletedConversations.has(tagged.id)) return { kind: 'covered', by: `conversation ${tagged.id}` };
-    return { kind: 'impossible', reason: 'untagging a conversation needs the admin who tagged it; remove the tag in Intercom' };
+    return {
+      kind: 'impossible',
+      reason: 'untagging a conversation needs the admin who tagged it; remove the tag in Intercom',
+    };
   }
   return { kind: 'covered', by: `the tagged object's removal or tag ${tagId}` };
 }
@@ -149,25 +167,37 @@ interface UndoInput {
 type UndoBuilder = (w: UndoInput) => Undo;
 
 const call = (
-  op: WriteOp, verb: UndoVerb, on: IntercomResource, description: string, run: () => Promise<unknown>, leftover?: string,
+  op: WriteOp,
+  verb: UndoVerb,
+  on: IntercomResource,
+  description: string,
+  run: () => Promise<unknown>,
+  leftover?: string,
 ): Undo => ({ kind: 'call', op, verb, resource: on, description, run, ...(leftover ? { leftover } : {}) });
 const covered = (by: string): Undo => ({ kind: 'covered', by });
 const impossible = (reason: string): Undo => ({ kind: 'impossible', reason });
 
 /** An object the run found already there (matched, then written) is kept, whatever it is. */
-const unlessExistedBefore = (build: UndoBuilder): UndoBuilder => (w) =>
-  w.intent.existedBefore ? { kind: 'keep', reason: `${w.resource} ${w.id} existed before the run` } : build(w);
+const unlessExistedBefore =
+  (build: UndoBuilder): UndoBuilder =>
+  (w) =>
+    w.intent.existedBefore ? { kind: 'keep', reason: `${w.resource} ${w.id} existed before the run` } : build(w);
 
 /** What the run did to a conversation this rollback deletes goes with it. */
-const unlessConversationGone = (build: UndoBuilder): UndoBuilder => (w) =>
-  w.conversationGone ? covered(`conversation ${w.onConversation}`) : build(w);
+const unlessConversationGone =
+  (build: UndoBuilder): UndoBuilder =>
+  (w) =>
+    w.conversationGone ? covered(`conversation ${w.onConversation}`) : build(w);
 
 /** Undoing a create: delete (or archive) what the run made. */
 const CREATED: Partial<Record<IntercomResource, UndoBuilder>> = {
   custom_object_instance: ({ intent, id, client, resource }) => {
     const type = intent.target.customObjectType;
-    if (!type) return impossible(`the custom object type of instance ${id} is not in the journal; delete it in Intercom`);
-    return call('delete', 'delete', resource, `delete ${type} instance ${id}`, () => client.customObjects.delete(type, id));
+    if (!type)
+      return impossible(`the custom object type of instance ${id} is not in the journal; delete it in Intercom`);
+    return call('delete', 'delete', resource, `delete ${type} instance ${id}`, () =>
+      client.customObjects.delete(type, id),
+    );
   },
   conversation: ({ id, client, resource }) =>
     call('delete', 'delete', resource, `delete conversation ${id}`, () => client.conversations.delete(id)),
@@ -176,12 +206,19 @@ const CREATED: Partial<Record<IntercomResource, UndoBuilder>> = {
     return call('delete', 'delete', resource, `delete contact ${id}`, () => client.contacts.delete(id));
   },
   company: ({ id, client, resource }) =>
-    call('archive', 'archive', resource, `archive company ${id} (Intercom only archives companies)`, () => client.companies.delete(id)),
-  tag: ({ id, client, resource }) => call('delete', 'delete', resource, `delete tag ${id}`, () => client.tags.delete(id)),
+    call('archive', 'archive', resource, `archive company ${id} (Intercom only archives companies)`, () =>
+      client.companies.delete(id),
+    ),
+  tag: ({ id, client, resource }) =>
+    call('delete', 'delete', resource, `delete tag ${id}`, () => client.tags.delete(id)),
   data_attribute: ({ id, client, resource }) =>
-    call('archive', 'archive', resource, `archive attribute ${id} (attributes cannot be deleted)`, () => client.dataAttributes.archive(id)),
+    call('archive', 'archive', resource, `archive attribute ${id} (attributes cannot be deleted)`, () =>
+      client.dataAttributes.archive(id),
+    ),
   conversation_attribute: ({ id, client, resource }) =>
-    call('archive', 'archive', resource, `archive conversation attribute ${id}`, () => client.dataAttributes.archiveConversationAttribute(id)),
+    call('archive', 'archive', resource, `archive conversation attribute ${id}`, () =>
+      client.dataAttributes.archiveConversationAttribute(id),
+    ),
   help_center_collection: ({ id, client, resource }) =>
     call('delete', 'delete', resource, `delete collection ${id}`, () => client.helpCenter.deleteCollection(id)),
   article: ({ id, client, resource }) =>
@@ -192,10 +229,14 @@ const CREATED: Partial<Record<IntercomResource, UndoBuilder>> = {
 const UNTAG: Record<TagBefore['object'], (w: UndoInput, before: TagBefore) => Undo> = {
   contact: ({ ctx, client }, { id, tagId, tagName }) => {
     if (ctx.deletedContacts.has(id)) return covered(`contact ${id}`);
-    return call('untag', 'untag', 'contact', `untag contact ${id} "${tagName}"`, () => client.tags.untagContact(id, tagId));
+    return call('untag', 'untag', 'contact', `untag contact ${id} "${tagName}"`, () =>
+      client.tags.untagContact(id, tagId),
+    );
   },
   company: ({ client }, { id, tagName }) =>
-    call('untag', 'untag', 'company', `untag company ${id} "${tagName}"`, () => client.tags.tagCompanies(tagName, [id], true)),
+    call('untag', 'untag', 'company', `untag company ${id} "${tagName}"`, () =>
+      client.tags.tagCompanies(tagName, [id], true),
+    ),
   conversation: ({ ctx, client }, { id, tagId, tagName }) => {
     if (ctx.deletedConversations.has(id)) return covered(`conversation ${id}`);
     const untag = async () => client.tags.untagConversation(id, tagId, await ctx.actingAdmin());
@@ -236,26 +277,30 @@ interface Restorer {
   restore: (w: UndoInput, target: string, before: JsonValue) => RestoreCall | undefined;
 }
 
-const restoring = (r: Restorer): UndoBuilder => (w) => {
-  const target = w.intent.target.intercomId ?? w.id;
-  const by = r.coveredBy?.(w, target);
-  if (by !== undefined) return covered(by);
-  if (w.intent.beforeImage === undefined) {
-    if (r.coveredWithoutImage) return covered(`${w.resource} removal, or left as updated (no before-image kept)`);
-    return impossible(`no before-image to restore: ${w.intent.target.description}`);
-  }
-  const how = r.restore(w, target, w.intent.beforeImage);
-  if (!how?.restore) return impossible(`no way to restore a ${w.resource} from its before-image: ${w.intent.target.description}`);
-  const { body, leftover } = how.restore;
-  return call('restore', 'restore', w.resource, how.description, () => how.send(body), cannotClear(leftover));
-};
+const restoring =
+  (r: Restorer): UndoBuilder =>
+  (w) => {
+    const target = w.intent.target.intercomId ?? w.id;
+    const by = r.coveredBy?.(w, target);
+    if (by !== undefined) return covered(by);
+    if (w.intent.beforeImage === undefined) {
+      if (r.coveredWithoutImage) return covered(`${w.resource} removal, or left as updated (no before-image kept)`);
+      return impossible(`no before-image to restore: ${w.intent.target.description}`);
+    }
+    const how = r.restore(w, target, w.intent.beforeImage);
+    if (!how?.restore)
+      return impossible(`no way to restore a ${w.resource} from its before-image: ${w.intent.target.description}`);
+    const { body, leftover } = how.restore;
+    return call('restore', 'restore', w.resource, how.description, () => how.send(body), cannotClear(leftover));
+  };
 
 /** Undoing an update: the resources whose before-image can be sent back. */
 const RESTORED: Partial<Record<IntercomResource, UndoBuilder>> = {
   contact: restoring({
     coveredBy: (w, target) => (w.ctx.deletedContacts.has(target) ? 'the contact' : undefined),
     restore: ({ client }, target, before) => ({
-      restore: contactRestore(before), description: `restore contact ${target} as it was before the run`,
+      restore: contactRestore(before),
+      description: `restore contact ${target} as it was before the run`,
       send: (body) => client.contacts.update(target, body as UpdateContactRequest),
     }),
   }),
@@ -271,14 +316,16 @@ const RESTORED: Partial<Record<IntercomResource, UndoBuilder>> = {
   conversation: restoring({
     coveredBy: (w) => (w.conversationGone ? `conversation ${w.onConversation}` : undefined),
     restore: ({ client }, target, before) => ({
-      restore: conversationRestore(before), description: `restore title and attributes of conversation ${target}`,
+      restore: conversationRestore(before),
+      description: `restore title and attributes of conversation ${target}`,
       send: (body) => client.conversations.update(target, body as UpdateConversationRequest),
     }),
   }),
   article: restoring({
     coveredWithoutImage: true,
     restore: ({ client }, target, before) => ({
-      restore: articleRestore(before), description: `restore article ${target} as it was before the run`,
+      restore: articleRestore(before),
+      description: `restore article ${target} as it was before the run`,
       send: (body) => client.helpCenter.updateArticle(target, body as UpdateArticleRequest),
     }),
   }),
@@ -298,15 +345,30 @@ const assignBack: UndoBuilder = ({ intent, ctx, client, onConversation }) => {
   const before = AssignBefore.safeParse(intent.beforeImage);
   if (!before.success) return impossible(`the previous assignee of conversation ${onConversation} is not known`);
   const { assignee, previousId } = before.data;
-  const back = async () => client.conversations.assign(onConversation!, await ctx.actingAdmin(), { type: assignee, id: previousId });
+  const back = async () =>
+    client.conversations.assign(onConversation!, await ctx.actingAdmin(), { type: assignee, id: previousId });
   if (previousId === '0') {
-    return call('assign', 'unassign', 'conversation', `unassign conversation ${onConversation} from its ${assignee} (it had none)`, back);
+    return call(
+      'assign',
+      'unassign',
+      'conversation',
+      `unassign conversation ${onConversation} from its ${assignee} (it had none)`,
+      back,
+    );
   }
-  return call('assign', 'restore', 'conversation', `assign conversation ${onConversation} back to ${assignee} ${previousId}`, back);
+  return call(
+    'assign',
+    'restore',
+    'conversation',
+    `assign conversation ${onConversation} back to ${assignee} ${previousId}`,
+    back,
+  );
 };
 
 const partStays: UndoBuilder = ({ intent, onConversation }) =>
-  impossible(`Intercom cannot delete a part of conversation ${onConversation} (created by an earlier run): ${intent.target.description}`);
+  impossible(
+    `Intercom cannot delete a part of conversation ${onConversation} (created by an earlier run): ${intent.target.description}`,
+  );
 
 const reArchive: UndoBuilder = ({ intent, id, client, resource }) => {
   const target = intent.target.intercomId ?? id;
@@ -335,7 +397,10 @@ const UNDO: Partial<Record<WriteOp, Partial<Record<IntercomResource | typeof ANY
   tag: { [ANY]: untag },
   attach: { [ANY]: detach },
   update: { ...RESTORED, [ANY]: restoring({ restore: () => undefined }) },
-  unarchive: { data_attribute: reArchive, [ANY]: ({ intent, resource }) => impossible(`${intent.op} of a ${resource} has no undo`) },
+  unarchive: {
+    data_attribute: reArchive,
+    [ANY]: ({ intent, resource }) => impossible(`${intent.op} of a ${resource} has no undo`),
+  },
   close: { [ANY]: unlessConversationGone(reopen) },
   open: { [ANY]: unlessConversationGone(closeAgain) },
   assign: { [ANY]: unlessConversationGone(assignBack) },

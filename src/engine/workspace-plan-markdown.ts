@@ -1,4 +1,4 @@
-import { type Clock,systemClock } from '../model/clock';
+import { type Clock, systemClock } from '../model/clock';
 import type { WorkspacePlan } from './workspace';
 
 // The configure plan for people to read before a run changes the workspace. Pure (unit-tested).
@@ -17,8 +17,15 @@ export function workspacePlanMarkdown(plan: WorkspacePlan, clock: Clock = system
     `${plan.admins.length - plan.unmatchedAgents.length} of ${plan.admins.length} SmarterTrack agents match an Intercom admin by email.`,
   ];
   if (plan.unmatchedAgents.length > 0) {
-    lines.push('', 'Unmatched agents (their conversations go to the fallback admin; admins cannot be created through the API):', '', '| Agent | Email |', '|---|---|');
-    for (const a of plan.unmatchedAgents) lines.push(`| ${esc(a.agentName ?? `#${a.agentId}`)} | ${esc(a.agentEmail ?? '—')} |`);
+    lines.push(
+      '',
+      'Unmatched agents (their conversations go to the fallback admin; admins cannot be created through the API):',
+      '',
+      '| Agent | Email |',
+      '|---|---|',
+    );
+    for (const a of plan.unmatchedAgents)
+      lines.push(`| ${esc(a.agentName ?? `#${a.agentId}`)} | ${esc(a.agentEmail ?? '—')} |`);
   }
   lines.push('', '## Teams', '');
   if (plan.teams.length === 0) lines.push('The map assigns no teams.');
@@ -26,16 +33,26 @@ export function workspacePlanMarkdown(plan: WorkspacePlan, clock: Clock = system
     lines.push('| Team in the map | Intercom team id |', '|---|---|');
     for (const t of plan.teams) lines.push(`| ${esc(t.value)} | ${t.teamId ?? '**missing**'} |`);
   }
-  if (plan.missingTeams.length > 0) lines.push('', `Create these teams in Intercom by hand before the run: ${plan.missingTeams.map(esc).join(', ')}.`);
-  const attributeTable = (title: string, rows: { model: string; name: string; dataType: string; usedBy: string[]; note?: string }[]) => {
+  if (plan.missingTeams.length > 0)
+    lines.push('', `Create these teams in Intercom by hand before the run: ${plan.missingTeams.map(esc).join(', ')}.`);
+  const attributeTable = (
+    title: string,
+    rows: { model: string; name: string; dataType: string; usedBy: string[]; note?: string }[],
+  ) => {
     lines.push('', `## ${title} (${rows.length})`, '');
     if (rows.length === 0) return void lines.push('None.');
     lines.push('| Model | Attribute | Type | Used by |', '|---|---|---|---|');
-    for (const r of rows) lines.push(`| ${r.model} | ${esc(r.name)} | ${r.dataType}${r.note ? ` (${esc(r.note)})` : ''} | ${esc(r.usedBy.join(', '))} |`);
+    for (const r of rows)
+      lines.push(
+        `| ${r.model} | ${esc(r.name)} | ${r.dataType}${r.note ? ` (${esc(r.note)})` : ''} | ${esc(r.usedBy.join(', '))} |`,
+      );
   };
   attributeTable('Data attributes to create', plan.attributesToCreate);
   attributeTable('Data attributes that exist already', plan.attributesExisting);
-  attributeTable('Type conflicts (fix the map or the workspace)', plan.attributeConflicts.map((c) => ({ ...c.need, note: `Intercom has ${c.existingType}` })));
+  attributeTable(
+    'Type conflicts (fix the map or the workspace)',
+    plan.attributeConflicts.map((c) => ({ ...c.need, note: `Intercom has ${c.existingType}` })),
+  );
   attributeTable('Missing attributes the map may not create', plan.attributesMissing);
   lines.push('');
   return lines.join('\n');
@@ -45,7 +62,9 @@ export function workspacePlanMarkdown(plan: WorkspacePlan, clock: Clock = system
 export function planBlockers(plan: WorkspacePlan): string[] {
   return [
     ...(plan.attributeConflicts.length ? [`${plan.attributeConflicts.length} attribute type conflict(s)`] : []),
-    ...(plan.attributesMissing.length ? [`${plan.attributesMissing.length} missing attribute(s) the map may not create`] : []),
+    ...(plan.attributesMissing.length
+      ? [`${plan.attributesMissing.length} missing attribute(s) the map may not create`]
+      : []),
     ...(plan.missingTeams.length ? [`${plan.missingTeams.length} team(s) missing in Intercom`] : []),
   ];
 }

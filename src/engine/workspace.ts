@@ -72,7 +72,10 @@ export function compatibleType(wanted: AttributeType, existingType: string): boo
 /** Every custom attribute the map writes, per Intercom model. */
 function attributeNeeds(map: MappingFile): AttributeNeed[] {
   const needs = new Map<string, AttributeNeed>();
-  for (const [object, objectMap] of Object.entries(map.objects) as [MappedObject, MappingFile['objects'][MappedObject]][]) {
+  for (const [object, objectMap] of Object.entries(map.objects) as [
+    MappedObject,
+    MappingFile['objects'][MappedObject],
+  ][]) {
     const model = attributeModel(object);
     if (!model || !objectMap.enabled) continue;
     for (const field of objectMap.fields) {
@@ -84,21 +87,37 @@ function attributeNeeds(map: MappingFile): AttributeNeed[] {
     }
   }
   // Not from the map: the key of every migrated conversation, so Intercom can tell what is migrated.
-  needs.set(`conversation|${SOURCE_KEY_ATTRIBUTE}`, { model: 'conversation', name: SOURCE_KEY_ATTRIBUTE, dataType: 'string', usedBy: ['st2ic: the SmarterTrack record of each conversation'] });
+  needs.set(`conversation|${SOURCE_KEY_ATTRIBUTE}`, {
+    model: 'conversation',
+    name: SOURCE_KEY_ATTRIBUTE,
+    dataType: 'string',
+    usedBy: ['st2ic: the SmarterTrack record of each conversation'],
+  });
   return [...needs.values()];
 }
 
 /** Reads the workspace (me, admins, teams, attributes) and matches it against the source and the map. */
-export async function resolveWorkspace(client: IntercomClient, map: MappingFile, agents: readonly Agent[]): Promise<{ workspace: Workspace; plan: WorkspacePlan }> {
+export async function resolveWorkspace(
+  client: IntercomClient,
+  map: MappingFile,
+  agents: readonly Agent[],
+): Promise<{ workspace: Workspace; plan: WorkspacePlan }> {
   const me = await client.admins.me();
   const admins = await client.admins.list();
   const teams = await client.admins.listTeams();
   const byEmail = new Map(admins.filter((a) => a.email).map((a) => [lower(a.email), a] as const));
 
-  let fallback = admins.find((a) => String(a.id) === String(me.id)) ?? { id: me.id, name: me.name ?? null, email: me.email ?? null };
+  let fallback = admins.find((a) => String(a.id) === String(me.id)) ?? {
+    id: me.id,
+    name: me.name ?? null,
+    email: me.email ?? null,
+  };
   if (map.options.fallbackAdminEmail) {
     const chosen = byEmail.get(lower(map.options.fallbackAdminEmail));
-    if (!chosen) throw new EngineUsageError(`options.fallbackAdminEmail: no Intercom admin has the email ${map.options.fallbackAdminEmail}`);
+    if (!chosen)
+      throw new EngineUsageError(
+        `options.fallbackAdminEmail: no Intercom admin has the email ${map.options.fallbackAdminEmail}`,
+      );
     fallback = chosen;
   }
   const matches = new Map<number, AdminMatch>();
@@ -118,16 +137,25 @@ export async function resolveWorkspace(client: IntercomClient, map: MappingFile,
     teamIndex.set(lower(t.name), String(t.id));
     teamIndex.set(String(t.id), String(t.id));
   }
-  const teamValues = [...new Set(Object.values(map.valueMaps.teams).concat(map.valueMaps.brands.mode === 'team' ? Object.values(map.valueMaps.brands.values) : []))];
+  const teamValues = [
+    ...new Set(
+      Object.values(map.valueMaps.teams).concat(
+        map.valueMaps.brands.mode === 'team' ? Object.values(map.valueMaps.brands.values) : [],
+      ),
+    ),
+  ];
   const resolvedTeams = teamValues.map((value) => ({ value, teamId: teamIndex.get(lower(value)) ?? null }));
   const workspaceTeams = new Map<string, string>();
   for (const t of resolvedTeams) if (t.teamId) workspaceTeams.set(lower(t.value), t.teamId);
 
   const attributes: Workspace['attributes'] = { contact: new Map(), company: new Map(), conversation: new Map() };
   for (const model of ['contact', 'company'] as const) {
-    for (const a of await client.dataAttributes.list(model)) if (a.id != null && a.custom !== false) attributes[model].set(a.name, { id: String(a.id), dataType: a.data_type });
+    for (const a of await client.dataAttributes.list(model))
+      if (a.id != null && a.custom !== false)
+        attributes[model].set(a.name, { id: String(a.id), dataType: a.data_type });
   }
-  for (const a of await client.dataAttributes.listConversationAttributes()) attributes.conversation.set(a.name, { id: String(a.id), dataType: a.data_type });
+  for (const a of await client.dataAttributes.listConversationAttributes())
+    attributes.conversation.set(a.name, { id: String(a.id), dataType: a.data_type });
 
   const plan: WorkspacePlan = {
     appName: me.app?.name ?? '(unnamed workspace)',
@@ -149,7 +177,8 @@ export async function resolveWorkspace(client: IntercomClient, map: MappingFile,
   for (const need of needs) {
     // Intercom refuses a contact attribute named like a company one, and the reverse.
     const other = need.model === 'contact' ? 'company' : need.model === 'company' ? 'contact' : null;
-    const clash = other && (attributes[other].get(need.name) ?? needs.find((n) => n.model === other && n.name === need.name));
+    const clash =
+      other && (attributes[other].get(need.name) ?? needs.find((n) => n.model === other && n.name === need.name));
     if (clash) {
       plan.attributeConflicts.push({ need, existingType: `a ${other} attribute of the same name` });
       continue;

@@ -1,11 +1,25 @@
 import { createHash } from 'node:crypto';
 
 import {
-  IntercomError, InvalidRequestError, type OutcomeLookup,
-OutcomeUndecidedError, OutcomeUnknownError,   type Resolution, type ResolveOptions,
-resolvePatiently, writeAtMostOnce, } from '../intercom';
+  IntercomError,
+  InvalidRequestError,
+  type OutcomeLookup,
+  OutcomeUndecidedError,
+  OutcomeUnknownError,
+  type Resolution,
+  type ResolveOptions,
+  resolvePatiently,
+  writeAtMostOnce,
+} from '../intercom';
 import { messageOf } from '../model/error-message';
-import { type IntentEntry, type JsonValue,type LookupKey, RECORD_CREATING_OPS, type WriteOp, type WriteTarget } from '../model/journal';
+import {
+  type IntentEntry,
+  type JsonValue,
+  type LookupKey,
+  RECORD_CREATING_OPS,
+  type WriteOp,
+  type WriteTarget,
+} from '../model/journal';
 import type { ObjectType } from '../model/object-types';
 import type { RunContext } from './context';
 import { errorInfo, stopsTheRun } from './error-info';
@@ -48,7 +62,10 @@ export class WriteMemory {
   }
 
   rememberApplied(intent: Pick<IntentEntry, 'op' | 'objectType' | 'sourceId' | 'target'>, intercomId: string): void {
-    this.applied.set(WriteMemory.key(intent.op, intent.objectType, intent.sourceId, intent.target.description), intercomId);
+    this.applied.set(
+      WriteMemory.key(intent.op, intent.objectType, intent.sourceId, intent.target.description),
+      intercomId,
+    );
   }
 
   rememberPending(intent: IntentEntry): void {
@@ -110,12 +127,17 @@ export async function journaledWrite<T>(ctx: RunContext, spec: WriteSpec<T>): Pr
     const settle = settleOptions(ctx);
     let resolution: Resolution;
     try {
-      resolution = spec.clientLookup ? await resolvePatiently(ctx.client, spec.clientLookup, settle) : { applied: false };
+      resolution = spec.clientLookup
+        ? await resolvePatiently(ctx.client, spec.clientLookup, settle)
+        : { applied: false };
     } catch (error) {
       // The lookup could not decide: the intent stays pending for the next lookup, nothing is resent.
       ctx.memory.rememberPending(pending);
       if (stopsTheRun(error)) throw new RunStoppedError(`Intercom refused the run: ${messageOf(error)}`, error);
-      throw new RecordError(`${spec.target.description}: outcome of an interrupted write still unknown (${messageOf(error)})`, 'outcome_unknown');
+      throw new RecordError(
+        `${spec.target.description}: outcome of an interrupted write still unknown (${messageOf(error)})`,
+        'outcome_unknown',
+      );
     }
     if (resolution.applied) {
       ctx.journal.outcome(pending.seq, { result: 'applied', intercomId: resolution.id, resolvedBy: 'lookup' });
@@ -144,9 +166,17 @@ export async function journaledWrite<T>(ctx: RunContext, spec: WriteSpec<T>): Pr
     const settle = settleOptions(ctx);
     const result = await writeAtMostOnce(ctx.client, spec.send, settle);
     const id = result.outcome === 'created' ? spec.idOf(result.value) : result.id;
-    ctx.journal.outcome(seq, { result: 'applied', intercomId: id, resolvedBy: result.outcome === 'created' ? 'response' : 'lookup' });
+    ctx.journal.outcome(seq, {
+      result: 'applied',
+      intercomId: id,
+      resolvedBy: result.outcome === 'created' ? 'response' : 'lookup',
+    });
     ctx.memory.rememberApplied(spec, id);
-    return { id, value: result.outcome === 'created' ? result.value : undefined, resolvedBy: result.outcome === 'created' ? 'response' : 'lookup' };
+    return {
+      id,
+      value: result.outcome === 'created' ? result.value : undefined,
+      resolvedBy: result.outcome === 'created' ? 'response' : 'lookup',
+    };
   } catch (error) {
     if (!refusedForSure(error)) {
       // It may have been applied: the intent stays pending (no outcome is a guess), the run ends

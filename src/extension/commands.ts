@@ -2,7 +2,18 @@ import * as vscode from 'vscode';
 
 import { CONFIG_FILE } from '../model/workspace-paths';
 import type { CommandId } from './command-ids';
-import { connectIntercom, connectSource, disconnectAi, disconnectIntercom, disconnectSource, forgetSecrets, setAiKey, testAi, testIntercom, testSource } from './connect';
+import {
+  connectIntercom,
+  connectSource,
+  disconnectAi,
+  disconnectIntercom,
+  disconnectSource,
+  forgetSecrets,
+  setAiKey,
+  testAi,
+  testIntercom,
+  testSource,
+} from './connect';
 import { startLocalSandbox, stopLocalSandbox } from './sandbox';
 
 // The engine, reports and source readers are loaded on a command's first use, not at activation.
@@ -15,14 +26,21 @@ type Command = (...args: unknown[]) => unknown;
 
 async function initMigrationFolder(ctx: Ctx): Promise<vscode.Uri> {
   const { uri, created } = await ctx.folder.initialize(() => ctx.defaultConfig());
-  ctx.log.info(created ? `Created ${vscode.workspace.asRelativePath(uri)}` : `${vscode.workspace.asRelativePath(uri)} already exists; left unchanged`);
+  ctx.log.info(
+    created
+      ? `Created ${vscode.workspace.asRelativePath(uri)}`
+      : `${vscode.workspace.asRelativePath(uri)} already exists; left unchanged`,
+  );
   await ctx.refreshViews();
   return uri;
 }
 
 async function openMigrationFolder(ctx: Ctx): Promise<void> {
   if (!(await ctx.folder.exists(CONFIG_FILE))) {
-    const answer = await vscode.window.showInformationMessage('This workspace has no migration folder yet.', 'Initialize Migration Folder');
+    const answer = await vscode.window.showInformationMessage(
+      'This workspace has no migration folder yet.',
+      'Initialize Migration Folder',
+    );
     if (answer) await initMigrationFolder(ctx);
     else return;
   }

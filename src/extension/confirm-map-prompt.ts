@@ -6,7 +6,10 @@ import type { Ctx } from './context';
 
 /** Field mappings of enabled objects that nobody accepted one by one yet. */
 function unacceptedFields(map: MappingFile): number {
-  return Object.values(map.objects).reduce((n, o) => n + (o.enabled ? o.fields.filter((f) => !f.reviewed).length : 0), 0);
+  return Object.values(map.objects).reduce(
+    (n, o) => n + (o.enabled ? o.fields.filter((f) => !f.reviewed).length : 0),
+    0,
+  );
 }
 
 /**
@@ -14,10 +17,17 @@ function unacceptedFields(map: MappingFile): number {
  * stamped by a stray click. An approval with fields nobody accepted says so first, with the way to
  * review them. Returns the stamped map, or undefined when the person backed out.
  */
-export async function askToConfirmMap(ctx: Ctx, map: MappingFile, level: 'reviewed' | 'approved'): Promise<MappingFile | undefined> {
+export async function askToConfirmMap(
+  ctx: Ctx,
+  map: MappingFile,
+  level: 'reviewed' | 'approved',
+): Promise<MappingFile | undefined> {
   const unreviewed = unacceptedFields(map);
   if (level === 'approved' && unreviewed > 0) {
-    const review = { label: 'Review Them First', description: 'open the field map; approve once each field is accepted or dropped' };
+    const review = {
+      label: 'Review Them First',
+      description: 'open the field map; approve once each field is accepted or dropped',
+    };
     const anyway = { label: 'Approve Anyway', description: 'I have read every proposal, accepted or not' };
     const choice = await ctx.prompts.pick([review, anyway], {
       title: `${unreviewed} field mapping(s) not accepted yet`,

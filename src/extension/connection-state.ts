@@ -53,7 +53,11 @@ const CheckResult = z.object({
   tokens: z.array(TokenCheckResult).optional(),
 });
 export type CheckResult = z.infer<typeof CheckResult>;
-const ConnectionChecks = z.object({ source: CheckResult.optional(), intercom: CheckResult.optional(), ai: CheckResult.optional() });
+const ConnectionChecks = z.object({
+  source: CheckResult.optional(),
+  intercom: CheckResult.optional(),
+  ai: CheckResult.optional(),
+});
 export type ConnectionChecks = z.infer<typeof ConnectionChecks>;
 
 /** The checks as the workspace state holds them; anything unreadable (an older shape) counts as never tested. */
@@ -73,8 +77,18 @@ function withCheck(state: ConnectionState, check: CheckResult | undefined, targe
   if (state.status !== 'connected' || !check || check.target !== target) return state;
   const when = `tested ${check.at.replace('T', ' ').slice(0, 16)} UTC`;
   return check.ok
-    ? { ...state, status: 'verified', description: check.summary, tooltip: `${state.tooltip}\n${check.summary} (${when})` }
-    : { ...state, status: 'failed', description: `${state.description} · test failed`, tooltip: `${state.tooltip}\nTest failed (${when}): ${check.summary}` };
+    ? {
+        ...state,
+        status: 'verified',
+        description: check.summary,
+        tooltip: `${state.tooltip}\n${check.summary} (${when})`,
+      }
+    : {
+        ...state,
+        status: 'failed',
+        description: `${state.description} · test failed`,
+        tooltip: `${state.tooltip}\nTest failed (${when}): ${check.summary}`,
+      };
 }
 
 const REGION_HOSTS = { us: 'api.intercom.io', eu: 'api.eu.intercom.io', au: 'api.au.intercom.io' } as const;
@@ -82,16 +96,34 @@ const REGION_HOSTS = { us: 'api.intercom.io', eu: 'api.eu.intercom.io', au: 'api
 function sourceState(config: MigrationConfig | undefined, secrets: SecretPresence): ConnectionState {
   const source = config?.source;
   const base = { id: 'source', label: 'SmarterTrack' } as const;
-  if (!source) return { ...base, status: 'notConnected', description: 'not connected', tooltip: 'No SmarterTrack source in migration/config.json.' };
+  if (!source)
+    return {
+      ...base,
+      status: 'notConnected',
+      description: 'not connected',
+      tooltip: 'No SmarterTrack source in migration/config.json.',
+    };
   const where =
-    source.kind === 'sqlserver' ? `SQL Server · ${source.server}:${source.port}/${source.database}`
-    : source.kind === 'sqlite' ? `SQLite · ${source.file}`
-    : `Web Services · ${source.url}`;
+    source.kind === 'sqlserver'
+      ? `SQL Server · ${source.server}:${source.port}/${source.database}`
+      : source.kind === 'sqlite'
+        ? `SQLite · ${source.file}`
+        : `Web Services · ${source.url}`;
   const needsPassword = source.kind !== 'sqlite';
   if (needsPassword && !secrets.smartertrackPassword) {
-    return { ...base, status: 'incomplete', description: `${where} · password missing`, tooltip: `${where}\nThe password is not in secret storage: run "Connect SmarterTrack" again.` };
+    return {
+      ...base,
+      status: 'incomplete',
+      description: `${where} · password missing`,
+      tooltip: `${where}\nThe password is not in secret storage: run "Connect SmarterTrack" again.`,
+    };
   }
-  return { ...base, status: 'connected', description: where, tooltip: `${where}${needsPassword ? `\nUser ${source.user}; password in secret storage.` : ''}` };
+  return {
+    ...base,
+    status: 'connected',
+    description: where,
+    tooltip: `${where}${needsPassword ? `\nUser ${source.user}; password in secret storage.` : ''}`,
+  };
 }
 
 /**
@@ -105,25 +137,49 @@ function tokenStates(count: number, check: CheckResult | undefined, target: stri
     const number = i + 1;
     const label = `Token ${number} of ${count}`;
     const result = current?.tokens?.find((t) => t.number === number);
-    if (!result) return { label, status: 'connected', description: 'not tested', tooltip: `${label}: kept in secret storage; run "Test Intercom" to check it with GET /me.` };
+    if (!result)
+      return {
+        label,
+        status: 'connected',
+        description: 'not tested',
+        tooltip: `${label}: kept in secret storage; run "Test Intercom" to check it with GET /me.`,
+      };
     const when = `tested ${current!.at.replace('T', ' ').slice(0, 16)} UTC`;
     return result.ok
       ? { label, status: 'verified', description: result.summary, tooltip: `${label}: ${result.summary} (${when})` }
-      : { label, status: 'failed', description: result.summary, tooltip: `${label} failed (${when}): ${result.summary}. Replace it or remove it from the list with "Connect Intercom".` };
+      : {
+          label,
+          status: 'failed',
+          description: result.summary,
+          tooltip: `${label} failed (${when}): ${result.summary}. Replace it or remove it from the list with "Connect Intercom".`,
+        };
   });
 }
 
-function intercomState(config: MigrationConfig | undefined, secrets: SecretPresence, sandbox: LocalSandbox | undefined): ConnectionState {
+function intercomState(
+  config: MigrationConfig | undefined,
+  secrets: SecretPresence,
+  sandbox: LocalSandbox | undefined,
+): ConnectionState {
   const region = config?.intercom.region ?? 'us';
   const host = config?.intercom.baseUrl ?? REGION_HOSTS[region];
   const where = `${config?.intercom.baseUrl ? 'custom URL' : region.toUpperCase()} · ${host} · API ${config?.intercom.apiVersion ?? '2.16'}`;
   const base = { id: 'intercom', label: 'Intercom' } as const;
-  if (!secrets.intercomToken) return { ...base, status: 'notConnected', description: 'not connected', tooltip: `${where}\nNo access token in secret storage.` };
+  if (!secrets.intercomToken)
+    return {
+      ...base,
+      status: 'notConnected',
+      description: 'not connected',
+      tooltip: `${where}\nNo access token in secret storage.`,
+    };
   // The folder points at the sandbox this window ran, and it stopped with the window (a reload):
   // an earlier passed Test says nothing about a server that is gone.
   if (pointsAtStoppedSandbox(config?.intercom.baseUrl, sandbox)) {
     return {
-      ...base, status: 'incomplete', description: `local sandbox · not running`, command: 'st2ic.startSandbox',
+      ...base,
+      status: 'incomplete',
+      description: `local sandbox · not running`,
+      command: 'st2ic.startSandbox',
       tooltip: `${where}\nThe local sandbox this folder points at stopped with the window; its state was kept. Start it to go on: a run resumes there.`,
     };
   }
@@ -133,9 +189,21 @@ function intercomState(config: MigrationConfig | undefined, secrets: SecretPrese
 function aiState(config: MigrationConfig | undefined, secrets: SecretPresence): ConnectionState {
   const base = { id: 'ai', label: 'AI proposer' } as const;
   const ai = config?.ai;
-  if (!ai?.enabled) return { ...base, status: 'off', description: 'off', tooltip: 'The field map is proposed by heuristics only (ai.enabled is false).' };
+  if (!ai?.enabled)
+    return {
+      ...base,
+      status: 'off',
+      description: 'off',
+      tooltip: 'The field map is proposed by heuristics only (ai.enabled is false).',
+    };
   const where = `${ai.model}${ai.baseUrl ? ` · ${ai.baseUrl}` : ''}`;
-  if (!secrets.aiKey) return { ...base, status: 'incomplete', description: `${where} · key missing`, tooltip: `${where}\nNo API key in secret storage: run "Set AI Key".` };
+  if (!secrets.aiKey)
+    return {
+      ...base,
+      status: 'incomplete',
+      description: `${where} · key missing`,
+      tooltip: `${where}\nNo API key in secret storage: run "Set AI Key".`,
+    };
   return { ...base, status: 'connected', description: where, tooltip: `${where}\nAPI key in secret storage.` };
 }
 
@@ -144,16 +212,28 @@ function aiState(config: MigrationConfig | undefined, secrets: SecretPresence): 
  * VS Code show the welcome content with its Connect buttons instead.
  */
 export function describeConnections(
-  config: MigrationConfig | undefined, secrets: SecretPresence, checks: ConnectionChecks = {}, intercomTokens = secrets.intercomToken ? 1 : 0, sandbox?: LocalSandbox,
+  config: MigrationConfig | undefined,
+  secrets: SecretPresence,
+  checks: ConnectionChecks = {},
+  intercomTokens = secrets.intercomToken ? 1 : 0,
+  sandbox?: LocalSandbox,
 ): ConnectionState[] {
-  const states = [sourceState(config, secrets), intercomState(config, secrets, sandbox), aiState(config, secrets)].map((state) =>
-    withCheck(state, checks[state.id], checkTarget(state.id, config)),
+  const states = [sourceState(config, secrets), intercomState(config, secrets, sandbox), aiState(config, secrets)].map(
+    (state) => withCheck(state, checks[state.id], checkTarget(state.id, config)),
   );
   const intercom = states[1];
-  const tokens = intercom && intercom.status !== 'notConnected' ? tokenStates(intercomTokens, checks.intercom, checkTarget('intercom', config)) : undefined;
+  const tokens =
+    intercom && intercom.status !== 'notConnected'
+      ? tokenStates(intercomTokens, checks.intercom, checkTarget('intercom', config))
+      : undefined;
   if (intercom && tokens) {
-    states[1] = { ...intercom, tokens, tooltip: `${intercom.tooltip}\n${tokens.length} access tokens (apps of one workspace) share the rate limit.` };
-    if (intercom.status === 'connected') states[1] = { ...states[1], description: `${intercom.description} · ${tokens.length} tokens` };
+    states[1] = {
+      ...intercom,
+      tokens,
+      tooltip: `${intercom.tooltip}\n${tokens.length} access tokens (apps of one workspace) share the rate limit.`,
+    };
+    if (intercom.status === 'connected')
+      states[1] = { ...states[1], description: `${intercom.description} · ${tokens.length} tokens` };
   }
   if (states[0]?.status === 'notConnected' && states[1]?.status === 'notConnected') return [];
   return states;

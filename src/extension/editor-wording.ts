@@ -2,7 +2,7 @@ import { effectiveStatus, type RunKind } from '../mapping/review';
 import type { RunCounts } from '../model/journal';
 import type { MappingFile, ReviewStatus } from '../model/mapping';
 import { runFigures } from '../reports/run-figures';
-import { findingsOf, validationFindings, type ValidationSummary,workspaceFindings } from '../reports/run-findings';
+import { findingsOf, validationFindings, type ValidationSummary, workspaceFindings } from '../reports/run-findings';
 
 // What the extension tells a person, in the editor's terms: the engine's messages are written for
 // the CLI (verbs and flags), and a notification that says "st2ic map confirm --approve" points at
@@ -17,8 +17,20 @@ export const RUN_TITLE: Record<RunKind, string> = {
   'dry-run': 'Dry run',
 };
 
-const A_RUN: Record<RunKind, string> = { configure: 'configuring the workspace', sample: 'a sample run', full: 'a full migration', delta: 'a delta run', 'dry-run': 'a dry run' };
-const NEEDED: Record<RunKind, ReviewStatus> = { configure: 'reviewed', sample: 'reviewed', full: 'approved', delta: 'approved', 'dry-run': 'draft' };
+const A_RUN: Record<RunKind, string> = {
+  configure: 'configuring the workspace',
+  sample: 'a sample run',
+  full: 'a full migration',
+  delta: 'a delta run',
+  'dry-run': 'a dry run',
+};
+const NEEDED: Record<RunKind, ReviewStatus> = {
+  configure: 'reviewed',
+  sample: 'reviewed',
+  full: 'approved',
+  delta: 'approved',
+  'dry-run': 'draft',
+};
 const RANK: Record<ReviewStatus, number> = { draft: 0, reviewed: 1, approved: 2 };
 
 /**
@@ -80,42 +92,90 @@ const LOAD_KINDS = new Set<RunKind>(['sample', 'full', 'delta']);
 export function runOutcome(kind: RunKind, status: string, counts: RunCounts, context: RunOutcomeContext): Notice {
   const figures = runFigures(counts);
   if (status !== 'completed') {
-    return { level: 'warning', text: `${RUN_TITLE[kind]} ${status}: ${figures}.${context.message ? ` ${context.message}` : ''}`, actions: [] };
+    return {
+      level: 'warning',
+      text: `${RUN_TITLE[kind]} ${status}: ${figures}.${context.message ? ` ${context.message}` : ''}`,
+      actions: [],
+    };
   }
   const findings = findingsOf(counts);
-  const validate: NoticeAction[] = LOAD_KINDS.has(kind) ? [context.report ? { title: 'Open Report', open: context.report } : { title: 'Validate', command: 'st2ic.validateRun', args: [context.runId] }] : [];
+  const validate: NoticeAction[] = LOAD_KINDS.has(kind)
+    ? [
+        context.report
+          ? { title: 'Open Report', open: context.report }
+          : { title: 'Validate', command: 'st2ic.validateRun', args: [context.runId] },
+      ]
+    : [];
   // Without findings the report (opened by the run already) needs no button; Validate does.
-  if (findings.length === 0) return { level: 'info', text: `${RUN_TITLE[kind]} completed: ${figures}.`, actions: validate.filter((a) => 'command' in a) };
+  if (findings.length === 0)
+    return {
+      level: 'info',
+      text: `${RUN_TITLE[kind]} completed: ${figures}.`,
+      actions: validate.filter((a) => 'command' in a),
+    };
   const actions: NoticeAction[] = [];
   if (workspaceFindings(findings).length > 0) {
     // The plan lists each unmatched agent and missing team; without one, the rebuild inventory says how to add them.
-    actions.push(context.workspacePlan ? { title: 'Open Workspace Plan', open: context.workspacePlan } : { title: 'Show What to Rebuild', command: 'st2ic.rebuildInventory' });
+    actions.push(
+      context.workspacePlan
+        ? { title: 'Open Workspace Plan', open: context.workspacePlan }
+        : { title: 'Show What to Rebuild', command: 'st2ic.rebuildInventory' },
+    );
   }
   // The reconciliation report lists every skipped and failed record (its CSV, one a line).
-  if (findings.some((f) => f.id === 'failed' || f.id === 'skipped')) actions.push(...(validate.length ? validate : [{ title: 'Open Journal', command: 'st2ic.openRunJournal', args: [context.runId] }]));
-  return { level: 'warning', text: `${RUN_TITLE[kind]} completed with something to act on: ${findings.map((f) => f.text).join('; ')}. ${figures[0]!.toUpperCase()}${figures.slice(1)}.`, actions };
+  if (findings.some((f) => f.id === 'failed' || f.id === 'skipped'))
+    actions.push(
+      ...(validate.length
+        ? validate
+        : [{ title: 'Open Journal', command: 'st2ic.openRunJournal', args: [context.runId] }]),
+    );
+  return {
+    level: 'warning',
+    text: `${RUN_TITLE[kind]} completed with something to act on: ${findings.map((f) => f.text).join('; ')}. ${figures[0]!.toUpperCase()}${figures.slice(1)}.`,
+    actions,
+  };
 }
 
 /** After Validate: a warning over a gap (failed, unaccounted in a full or delta run, differences), with its records; nothing otherwise (the report opens). */
 export function validationNotice(summary: ValidationSummary, csv: string): Notice | undefined {
   const { short, attention } = validationFindings(summary);
   if (!attention) return undefined;
-  return { level: 'warning', text: `Reconciliation of ${summary.runId}: ${short.join(' · ')}. Each record is listed in the report's CSV.`, actions: [{ title: 'Open Failed Records', open: csv }] };
+  return {
+    level: 'warning',
+    text: `Reconciliation of ${summary.runId}: ${short.join(' · ')}. Each record is listed in the report's CSV.`,
+    actions: [{ title: 'Open Failed Records', open: csv }],
+  };
 }
 
 /** Command titles the rewritten messages point at (the palette's names, without the category). */
-const COMMANDS = { sample: '"Run a Sample"', full: '"Run the Full Migration"', delta: '"Run a Delta"', 'dry-run': '"Dry Run"', configure: '"Configure Intercom Workspace"', rollback: '"Roll Back a Run"' } as const;
+const COMMANDS = {
+  sample: '"Run a Sample"',
+  full: '"Run the Full Migration"',
+  delta: '"Run a Delta"',
+  'dry-run': '"Dry Run"',
+  configure: '"Configure Intercom Workspace"',
+  rollback: '"Roll Back a Run"',
+} as const;
 
 const REWRITES: [RegExp, string | ((...m: string[]) => string)][] = [
   // The map gate (src/mapping/review.ts).
   [/ \(st2ic map confirm[^)]*\)/g, ': open the Field Map and confirm it ("Confirm the Field Map")'],
   // A delta without a full run (src/engine/run-migration.ts).
-  [/run the full migration first \(st2ic migrate\), or --adopt what Intercom already holds/g, `run the full migration first (${COMMANDS.full})`],
+  [
+    /run the full migration first \(st2ic migrate\), or --adopt what Intercom already holds/g,
+    `run the full migration first (${COMMANDS.full})`,
+  ],
   // An interrupted run beside a new one (src/ledger/ledger.ts, writer-lock.ts).
   [/`st2ic rollback ([^`\s<]+)`/g, (_, id) => `${COMMANDS.rollback} on run ${id}`],
-  [/`st2ic (migrate|sample|delta|configure|dry-run|rollback)[^`]*`/g, (_, verb) => COMMANDS[(verb === 'migrate' ? 'full' : verb) as keyof typeof COMMANDS]],
+  [
+    /`st2ic (migrate|sample|delta|configure|dry-run|rollback)[^`]*`/g,
+    (_, verb) => COMMANDS[(verb === 'migrate' ? 'full' : verb) as keyof typeof COMMANDS],
+  ],
   [/run the same command with --take-over/g, 'choose Take Over'],
-  [/pass --adopt to rebuild this ledger from Intercom first \(st2ic ledger rebuild --from-intercom does only that\)/g, 'choose "Adopt from Intercom, then Run" to rebuild this ledger from Intercom first'],
+  [
+    /pass --adopt to rebuild this ledger from Intercom first \(st2ic ledger rebuild --from-intercom does only that\)/g,
+    'choose "Adopt from Intercom, then Run" to rebuild this ledger from Intercom first',
+  ],
   [/\(st2ic runs are under /g, '(runs are under '],
   // No map yet (src/mapping/mapping-file.ts).
   [/run st2ic map propose/g, 'propose one with "Propose the Field Map"'],
@@ -125,23 +185,36 @@ const REWRITES: [RegExp, string | ((...m: string[]) => string)][] = [
 
 /** An engine message with its CLI verbs and flags replaced by the extension's commands and buttons. */
 export function inEditorTerms(message: string): string {
-  return REWRITES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement as (substring: string, ...args: string[]) => string), message);
+  return REWRITES.reduce(
+    (text, [pattern, replacement]) =>
+      text.replace(pattern, replacement as (substring: string, ...args: string[]) => string),
+    message,
+  );
 }
 
 /** The command that runs (and so resumes) each kind of run. */
 const RUN_COMMAND: Partial<Record<string, string>> = {
-  configure: 'st2ic.configureWorkspace', sample: 'st2ic.runSample', full: 'st2ic.runFull', delta: 'st2ic.runDelta',
+  configure: 'st2ic.configureWorkspace',
+  sample: 'st2ic.runSample',
+  full: 'st2ic.runFull',
+  delta: 'st2ic.runDelta',
 };
 
 /**
  * A run the ledger shows as interrupted (its window closed or its process stopped mid-run), said
  * once when the extension starts: the newest one, with the command that resumes it.
  */
-export function interruptedRunNotice(runs: readonly { id: string; kind: string; interrupted: boolean; rollbackOf?: string }[]): Notice | undefined {
+export function interruptedRunNotice(
+  runs: readonly { id: string; kind: string; interrupted: boolean; rollbackOf?: string }[],
+): Notice | undefined {
   const last = runs.filter((r) => r.interrupted).at(-1);
   if (!last) return undefined;
   if (last.kind === 'rollback') {
-    return { level: 'warning', text: `Rollback ${last.id} of run ${last.rollbackOf ?? '?'} was interrupted. Roll that run back again to finish: what was undone is not undone twice.`, actions: [] };
+    return {
+      level: 'warning',
+      text: `Rollback ${last.id} of run ${last.rollbackOf ?? '?'} was interrupted. Roll that run back again to finish: what was undone is not undone twice.`,
+      actions: [],
+    };
   }
   const command = RUN_COMMAND[last.kind];
   const title = RUN_TITLE[last.kind as RunKind] ?? 'Run';
@@ -160,7 +233,15 @@ export function interruptedRunNotice(runs: readonly { id: string; kind: string; 
 export function notStartedNotice(message: string, why: { unreachable: boolean; sandboxStopped: boolean }): Notice {
   const text = inEditorTerms(message);
   if (why.sandboxStopped) {
-    return { level: 'warning', text: `${text} The local sandbox this folder points at is not running: start it (its state was kept), then run again.`, actions: [{ title: 'Start Sandbox', command: 'st2ic.startSandbox' }] };
+    return {
+      level: 'warning',
+      text: `${text} The local sandbox this folder points at is not running: start it (its state was kept), then run again.`,
+      actions: [{ title: 'Start Sandbox', command: 'st2ic.startSandbox' }],
+    };
   }
-  return { level: 'warning', text, actions: why.unreachable ? [{ title: 'Test Intercom', command: 'st2ic.testIntercom' }] : [] };
+  return {
+    level: 'warning',
+    text,
+    actions: why.unreachable ? [{ title: 'Test Intercom', command: 'st2ic.testIntercom' }] : [],
+  };
 }

@@ -22,7 +22,10 @@ export function workspaceDir(ctx: Ctx): string {
 
 export async function requireConfig(ctx: Ctx): Promise<MigrationConfig> {
   const config = await ctx.folder.readConfig();
-  if (!config) throw new Error('This workspace has no migration/config.json yet: run "Initialize Migration Folder" or connect a source.');
+  if (!config)
+    throw new Error(
+      'This workspace has no migration/config.json yet: run "Initialize Migration Folder" or connect a source.',
+    );
   return config;
 }
 
@@ -31,11 +34,15 @@ export async function openReader(ctx: Ctx, config: MigrationConfig): Promise<Sou
   let password: string | undefined;
   if (config.source.kind !== 'sqlite') {
     password = await ctx.secrets.get('smartertrackPassword');
-    if (!password) throw new Error('The SmarterTrack password is not in secret storage: run "Connect SmarterTrack" again.');
+    if (!password)
+      throw new Error('The SmarterTrack password is not in secret storage: run "Connect SmarterTrack" again.');
     registerSecret(password);
   }
   // A SQLite source waits a little for another process's write to end: the wait is said in the log.
-  return sourceReaderOf(config, workspaceDir(ctx), { onNotice: (message) => ctx.log.warn(message), ...(password ? { password } : {}) });
+  return sourceReaderOf(config, workspaceDir(ctx), {
+    onNotice: (message) => ctx.log.warn(message),
+    ...(password ? { password } : {}),
+  });
 }
 
 export async function openClient(ctx: Ctx, config: MigrationConfig): Promise<IntercomClient> {

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 
-import { type Clock,clockFromEnvironment, systemClock } from '../model/clock';
+import { type Clock, clockFromEnvironment, systemClock } from '../model/clock';
 import { messageOf } from '../model/error-message';
 import { MIGRATION_DIR } from '../model/workspace-paths';
 import { commands } from './commands';
 import { parseConnectionChecks, verifiedConnections } from './connection-state';
 import type { Ctx } from './context';
-import { CONTEXT_KEYS, type ContextValues,contextValuesOf } from './context-keys';
+import { CONTEXT_KEYS, type ContextValues, contextValuesOf } from './context-keys';
 import { MappingEditorProvider } from './mapping-editor/mapping-editor';
 import { MigrationFolder } from './migration-folder';
 import type { PhaseInputs } from './phase-state';
@@ -14,7 +14,7 @@ import { vscodePrompts } from './prompts';
 import { disposeSandbox, localSandbox, runningSandbox } from './sandbox';
 import { SecretStore } from './secrets';
 import { configFromSettings } from './settings';
-import { type TestApi,testApiOf } from './test-api';
+import { type TestApi, testApiOf } from './test-api';
 import { ConnectionsView } from './views/connections-view';
 import { MigrationView, readPhaseInputs } from './views/migration-view';
 import { RunsView } from './views/runs-view';
@@ -78,11 +78,20 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     }
   };
   const setContextKeys = async (values: ContextValues) => {
-    await Promise.all(CONTEXT_KEYS.map((key) => (contextKeys[key] === values[key] ? undefined : vscode.commands.executeCommand('setContext', key, values[key]))));
+    await Promise.all(
+      CONTEXT_KEYS.map((key) =>
+        contextKeys[key] === values[key] ? undefined : vscode.commands.executeCommand('setContext', key, values[key]),
+      ),
+    );
     contextKeys = values;
   };
 
-  const connections = new ConnectionsView(folder, secrets, () => ctx.checks(), () => localSandbox(extension.workspaceState));
+  const connections = new ConnectionsView(
+    folder,
+    secrets,
+    () => ctx.checks(),
+    () => localSandbox(extension.workspaceState),
+  );
   const mappingEditor = MappingEditorProvider.register(ctx);
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${MIGRATION_DIR}/**`);
   const refreshSoon = debounce(() => void ctx.refreshViews(), 200);
@@ -107,10 +116,17 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
   void ctx.refreshViews().then(() => tellInterruptedRun(ctx, lastRuns, warn));
 
   const activationMs = performance.now() - started;
-  log.info(`Activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
+  log.info(
+    `Activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`,
+  );
   if (extension.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return testApiOf({
-    ctx, secrets, activationMs, editors: mappingEditor.provider, views: { connections, migration, runs }, contextKeys: () => contextKeys,
+    ctx,
+    secrets,
+    activationMs,
+    editors: mappingEditor.provider,
+    views: { connections, migration, runs },
+    contextKeys: () => contextKeys,
   });
 }
 
@@ -138,7 +154,10 @@ function guarded(id: string, handler: (...args: unknown[]) => unknown, log: vsco
 async function tellInterruptedRun(ctx: Ctx, runs: PhaseInputs['runs'], warn: (message: string) => void): Promise<void> {
   try {
     // Loaded here, not at activation: the wording pulls in the mapping rules.
-    const [{ interruptedRunNotice }, { showNotice }] = await Promise.all([import('./editor-wording'), import('./notify')]);
+    const [{ interruptedRunNotice }, { showNotice }] = await Promise.all([
+      import('./editor-wording'),
+      import('./notify'),
+    ]);
     const notice = interruptedRunNotice(runs);
     if (notice) showNotice(ctx, notice);
   } catch (error) {

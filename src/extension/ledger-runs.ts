@@ -19,11 +19,13 @@ export async function listRunEntries(workspaceDir: string, warn: (message: strin
   const ledger = await openLedger(workspaceDir, { warn });
   try {
     const runs = await ledger.listRuns();
-    return await Promise.all(runs.map(async (summary) => ({
-      summary,
-      counts: summary.meta.counts ?? (await ledger.countRun(summary.meta.id)),
-      ...(summary.meta.kind === 'rollback' ? { undo: await ledger.undoCounts(summary.meta.id) } : {}),
-    })));
+    return await Promise.all(
+      runs.map(async (summary) => ({
+        summary,
+        counts: summary.meta.counts ?? (await ledger.countRun(summary.meta.id)),
+        ...(summary.meta.kind === 'rollback' ? { undo: await ledger.undoCounts(summary.meta.id) } : {}),
+      })),
+    );
   } finally {
     await ledger.close();
   }

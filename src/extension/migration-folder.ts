@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 
-import { type MigrationConfig,parseMigrationConfig, serializeMigrationConfig } from '../model/migration-config';
+import { type MigrationConfig, parseMigrationConfig, serializeMigrationConfig } from '../model/migration-config';
 import { CONFIG_FILE, MIGRATION_DIR, RUNS_DIR } from '../model/workspace-paths';
 
 /**
@@ -57,7 +57,10 @@ export class MigrationFolder {
     return { uri: await this.writeConfig(defaults()), created: true };
   }
 
-  async updateConfig(defaults: () => MigrationConfig, change: (config: MigrationConfig) => MigrationConfig): Promise<vscode.Uri> {
+  async updateConfig(
+    defaults: () => MigrationConfig,
+    change: (config: MigrationConfig) => MigrationConfig,
+  ): Promise<vscode.Uri> {
     const current = (await this.readConfig()) ?? defaults();
     return this.writeConfig(change(current));
   }

@@ -13,6 +13,7 @@ interface RunLike {
 /** Run id → the id of the completed rollback that undid it. */
 export function rolledBackBy(runs: readonly RunLike[]): Map<string, string> {
   const by = new Map<string, string>();
-  for (const r of runs) if (r.kind === 'rollback' && r.status === 'completed' && r.rollbackOf) by.set(r.rollbackOf, r.id);
+  for (const r of runs)
+    if (r.kind === 'rollback' && r.status === 'completed' && r.rollbackOf) by.set(r.rollbackOf, r.id);
   return by;
 }

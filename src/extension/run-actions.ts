@@ -13,7 +13,13 @@ import { showMarkdown } from './workflow';
 // Commands on one run of the ledger: from a Runs-view item, or a quick pick of runs.
 
 /** standing: only runs no completed rollback has undone (to validate or roll back). */
-export async function pickRun(ctx: Ctx, arg: unknown, title: string, filter: (entry: RunEntry) => boolean = () => true, options: { standing?: boolean } = {}): Promise<RunEntry | undefined> {
+export async function pickRun(
+  ctx: Ctx,
+  arg: unknown,
+  title: string,
+  filter: (entry: RunEntry) => boolean = () => true,
+  options: { standing?: boolean } = {},
+): Promise<RunEntry | undefined> {
   const all = await listRunEntries(workspaceDir(ctx), (m) => ctx.log.warn(m));
   const undoneBy = rolledBackBy(all.map((e) => e.summary.meta));
   const entries = all.filter((e) => filter(e) && !(options.standing && undoneBy.has(e.summary.meta.id))).reverse();
@@ -30,7 +36,12 @@ export async function pickRun(ctx: Ctx, arg: unknown, title: string, filter: (en
     return undefined;
   }
   const picked = await ctx.prompts.pick(
-    entries.map((entry) => ({ label: `${entry.summary.meta.kind} · ${entry.summary.meta.status}`, description: entry.summary.meta.id, detail: entry.undo ? undoText(entry.undo) : countsText(entry.counts), entry })),
+    entries.map((entry) => ({
+      label: `${entry.summary.meta.kind} · ${entry.summary.meta.status}`,
+      description: entry.summary.meta.id,
+      detail: entry.undo ? undoText(entry.undo) : countsText(entry.counts),
+      entry,
+    })),
     { title, placeHolder: 'Which run?' },
   );
   return picked?.entry;
@@ -41,7 +52,9 @@ export async function openRunReport(ctx: Ctx, arg: unknown): Promise<void> {
   if (!entry) return;
   const report = runReport(workspaceDir(ctx), entry.summary.meta.id);
   if (!report) {
-    void vscode.window.showInformationMessage(`Run ${entry.summary.meta.id} has no report yet: validate it to write its reconciliation.`);
+    void vscode.window.showInformationMessage(
+      `Run ${entry.summary.meta.id} has no report yet: validate it to write its reconciliation.`,
+    );
     return;
   }
   await showMarkdown(report);
@@ -50,5 +63,7 @@ export async function openRunReport(ctx: Ctx, arg: unknown): Promise<void> {
 export async function openRunJournal(ctx: Ctx, arg: unknown): Promise<void> {
   const entry = await pickRun(ctx, arg, 'Open a run journal');
   if (!entry) return;
-  await vscode.window.showTextDocument(vscode.Uri.file(migrationPaths(workspaceDir(ctx)).journal(entry.summary.meta.id)));
+  await vscode.window.showTextDocument(
+    vscode.Uri.file(migrationPaths(workspaceDir(ctx)).journal(entry.summary.meta.id)),
+  );
 }

@@ -1,5 +1,5 @@
 import type { RunOptions } from '../engine/context';
-import { intercomClientFor, runOptionsFor, type RunSettings,splitTokens } from '../engine/intercom-client';
+import { intercomClientFor, runOptionsFor, type RunSettings, splitTokens } from '../engine/intercom-client';
 import type { IntercomClient, Region } from '../intercom';
 import type { MigrationConfig } from '../model/migration-config';
 import { openSource, parseSourceUrl, type SourceReader } from '../source';
@@ -18,7 +18,11 @@ export function runSettingsOf(config: MigrationConfig): RunSettings {
 }
 
 export function intercomClientOf(config: MigrationConfig, storedToken: string): IntercomClient {
-  const target = { token: splitTokens(storedToken), region: config.intercom.region.toUpperCase() as Region, ...(config.intercom.baseUrl ? { baseUrl: config.intercom.baseUrl } : {}) };
+  const target = {
+    token: splitTokens(storedToken),
+    region: config.intercom.region.toUpperCase() as Region,
+    ...(config.intercom.baseUrl ? { baseUrl: config.intercom.baseUrl } : {}),
+  };
   return intercomClientFor(target, runSettingsOf(config));
 }
 
@@ -27,7 +31,11 @@ export function runOptionsOf(config: MigrationConfig): Partial<RunOptions> {
 }
 
 /** The source reader for a folder (`base`); the password goes as an option, never into a URL or the environment. */
-export function sourceReaderOf(config: MigrationConfig, base: string, options: { password?: string; onNotice?: (message: string) => void } = {}): Promise<SourceReader> {
+export function sourceReaderOf(
+  config: MigrationConfig,
+  base: string,
+  options: { password?: string; onNotice?: (message: string) => void } = {},
+): Promise<SourceReader> {
   if (!config.source) throw new Error('No SmarterTrack source is connected: run "Connect SmarterTrack".');
   return openSource(parseSourceUrl(sourceUrlOf(config.source, base)), {
     attachmentsRoot: attachmentsRootOf(config.source, base),

@@ -72,7 +72,8 @@ export class RunProgress implements ProgressSink {
   private update(): void {
     this.status.text = `$(sync~spin) ${this.label}: ${this.summary()}`;
     this.status.tooltip = `${this.label} run, phase ${this.phaseName}. Click to show the output.`;
-    this.status.backgroundColor = this.counts.failed > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.status.backgroundColor =
+      this.counts.failed > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 
   dispose(): void {

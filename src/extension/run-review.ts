@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 
-import { planRollback, type RollbackResult,rollbackRun } from '../engine/rollback';
+import { planRollback, type RollbackResult, rollbackRun } from '../engine/rollback';
 import { rollbackPlanSentences } from '../engine/rollback-plan-text';
 import { openLedger } from '../ledger';
 import { readMappingFile } from '../mapping/mapping-file';
@@ -29,20 +29,45 @@ export async function validateRun(ctx: Ctx, arg: unknown): Promise<string | unde
   const client = await openClient(ctx, config);
   let files;
   try {
-    files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Validating ${runId}…` }, async () => {
-      const reader = await openReader(ctx, config);
-      const ledger = await openLedger(dir, { warn: (m) => ctx.log.warn(m) });
-      try {
-        const validation = await validateMigration({ workspaceDir: dir, ledger, reader, client, map: await readMappingFile(dir), runId, clock: ctx.clock });
-        const { totals, fieldCheck } = validation.reconciliation.report;
-        const fidelity = fieldCheck.types.filter((t) => t.checked > 0).map((t) => `${t.objectType} ${t.fidelity}%`).join(', ');
-        ctx.log.info(`Reconciliation of ${runId}: source ${totals.source}, migrated ${totals.migrated}, skipped ${totals.skipped}, failed ${totals.failed}, unaccounted ${totals.unaccounted}; read back and compared with the source: ${fidelity}; ${fieldCheck.mismatches.length} difference(s)`);
-        return { ...validation.files, summary: { runId, kind: entry.summary.meta.kind, failed: totals.failed, unaccounted: totals.unaccounted, differences: fieldCheck.mismatches.length } };
-      } finally {
-        await ledger.close();
-        await reader.close();
-      }
-    });
+    files = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Validating ${runId}…` },
+      async () => {
+        const reader = await openReader(ctx, config);
+        const ledger = await openLedger(dir, { warn: (m) => ctx.log.warn(m) });
+        try {
+          const validation = await validateMigration({
+            workspaceDir: dir,
+            ledger,
+            reader,
+            client,
+            map: await readMappingFile(dir),
+            runId,
+            clock: ctx.clock,
+          });
+          const { totals, fieldCheck } = validation.reconciliation.report;
+          const fidelity = fieldCheck.types
+            .filter((t) => t.checked > 0)
+            .map((t) => `${t.objectType} ${t.fidelity}%`)
+            .join(', ');
+          ctx.log.info(
+            `Reconciliation of ${runId}: source ${totals.source}, migrated ${totals.migrated}, skipped ${totals.skipped}, failed ${totals.failed}, unaccounted ${totals.unaccounted}; read back and compared with the source: ${fidelity}; ${fieldCheck.mismatches.length} difference(s)`,
+          );
+          return {
+            ...validation.files,
+            summary: {
+              runId,
+              kind: entry.summary.meta.kind,
+              failed: totals.failed,
+              unaccounted: totals.unaccounted,
+              differences: fieldCheck.mismatches.length,
+            },
+          };
+        } finally {
+          await ledger.close();
+          await reader.close();
+        }
+      },
+    );
   } catch (error) {
     if (!(error instanceof NotAMigrationError)) throw error;
     void vscode.window.showWarningMessage(error.message);
@@ -73,7 +98,13 @@ async function typedRunId(ctx: Ctx, runId: string): Promise<boolean> {
 }
 
 export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult | undefined> {
-  const entry = await pickRun(ctx, arg, 'Roll back a run', (e) => e.summary.meta.kind !== 'rollback' && e.summary.meta.kind !== 'dry-run', { standing: true });
+  const entry = await pickRun(
+    ctx,
+    arg,
+    'Roll back a run',
+    (e) => e.summary.meta.kind !== 'rollback' && e.summary.meta.kind !== 'dry-run',
+    { standing: true },
+  );
   if (!entry) return undefined;
   const runId = entry.summary.meta.id;
   const config = await requireConfig(ctx);
@@ -90,15 +121,27 @@ export async function rollBack(ctx: Ctx, arg: unknown): Promise<RollbackResult |
   const abort = new AbortController();
   ctx.runActive = true;
   try {
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Rolling back ${runId}`, cancellable: true }, async (progress, token) => {
-      token.onCancellationRequested(() => abort.abort());
-      sink = new RunProgress('Rollback', ctx.log, client, (message) => progress.report({ message }), 'undone');
-      return rollbackRun({ workspaceDir: dir, runId, client, progress: sink, signal: abort.signal });
-    });
-    ctx.log.info(`Rollback ${result.runId} ${result.status}: ${result.undone} undone, ${result.alreadyGone} already gone, ${result.failed.length} failed, ${result.plan.impossible.length} left`);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Rolling back ${runId}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        sink = new RunProgress('Rollback', ctx.log, client, (message) => progress.report({ message }), 'undone');
+        return rollbackRun({ workspaceDir: dir, runId, client, progress: sink, signal: abort.signal });
+      },
+    );
+    ctx.log.info(
+      `Rollback ${result.runId} ${result.status}: ${result.undone} undone, ${result.alreadyGone} already gone, ${result.failed.length} failed, ${result.plan.impossible.length} left`,
+    );
     for (const f of result.failed) ctx.log.error(`rollback failed: ${f.description}: ${f.message}`);
     const text = `Rollback of ${runId} ${result.status}: ${result.undone} write(s) undone${result.alreadyGone ? `, ${result.alreadyGone} already gone` : ''}${result.failed.length ? `, ${result.failed.length} failed` : ''}${result.stillArchiving.length ? `; Intercom has not yet archived ${result.stillArchiving.length} company(ies): wait before migrating again` : ''}.`;
-    showNotice(ctx, { level: result.status === 'completed' && result.failed.length === 0 && result.stillArchiving.length === 0 ? 'info' : 'warning', text, actions: [] });
+    showNotice(ctx, {
+      level:
+        result.status === 'completed' && result.failed.length === 0 && result.stillArchiving.length === 0
+          ? 'info'
+          : 'warning',
+      text,
+      actions: [],
+    });
     return result;
   } finally {
     ctx.runActive = false;
@@ -114,7 +157,12 @@ export async function rebuildInventory(ctx: Ctx): Promise<string> {
   const ledger = await openLedger(dir, { warn: (m) => ctx.log.warn(m) });
   let files;
   try {
-    const inventory = await buildRebuildInventory({ reader, ledger, map: await readMappingFile(dir), clock: ctx.clock });
+    const inventory = await buildRebuildInventory({
+      reader,
+      ledger,
+      map: await readMappingFile(dir),
+      clock: ctx.clock,
+    });
     files = await writeRebuildInventory(dir, inventory);
   } finally {
     await ledger.close();

@@ -7,7 +7,8 @@ import { countsText } from './run-counts';
 // manifest's menus): a rollback counts the writes it undid, a run rolled back since is marked and
 // offers neither Validate nor Roll Back, a run that left something to act on is a warning.
 
-export type RunLook = 'completed' | 'completedWithFindings' | 'running' | 'interrupted' | 'failed' | 'cancelled' | 'rolledBack';
+export type RunLook =
+  'completed' | 'completedWithFindings' | 'running' | 'interrupted' | 'failed' | 'cancelled' | 'rolledBack';
 
 export interface RunRow {
   label: string;
@@ -20,7 +21,11 @@ export interface RunRow {
 
 /** "489 undone · 3 already gone · 1 failed". */
 export function undoText(undo: UndoCounts): string {
-  return [`${undo.undone} undone`, ...(undo.alreadyGone ? [`${undo.alreadyGone} already gone`] : []), ...(undo.failed ? [`${undo.failed} failed`] : [])].join(' · ');
+  return [
+    `${undo.undone} undone`,
+    ...(undo.alreadyGone ? [`${undo.alreadyGone} already gone`] : []),
+    ...(undo.failed ? [`${undo.failed} failed`] : []),
+  ].join(' · ');
 }
 
 export function describeRun(entry: RunEntry, context: { rolledBackBy?: string; hasReport: boolean }): RunRow {
@@ -33,12 +38,18 @@ export function describeRun(entry: RunEntry, context: { rolledBackBy?: string; h
   const failedUndo = (undo?.failed ?? 0) > 0;
   const look: RunLook = context.rolledBackBy
     ? 'rolledBack'
-    : summary.interrupted ? 'interrupted'
-    : meta.status === 'completed' ? (findings.length > 0 || failedUndo ? 'completedWithFindings' : 'completed')
-    : meta.status;
+    : summary.interrupted
+      ? 'interrupted'
+      : meta.status === 'completed'
+        ? findings.length > 0 || failedUndo
+          ? 'completedWithFindings'
+          : 'completed'
+        : meta.status;
   return {
     label: `${meta.kind}${meta.rollbackOf ? ` of ${meta.rollbackOf}` : ''} · ${status}`,
-    description: [...(context.rolledBackBy ? [`rolled back by ${context.rolledBackBy}`] : []), when, figures].join(' · '),
+    description: [...(context.rolledBackBy ? [`rolled back by ${context.rolledBackBy}`] : []), when, figures].join(
+      ' · ',
+    ),
     tooltip: [
       `**${meta.id}**`,
       `${meta.kind}, ${status}, ${meta.attempts} attempt(s)`,

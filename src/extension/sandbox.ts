@@ -12,7 +12,13 @@ import type { Ctx } from './context';
 let running: { sandbox: RunningSandbox; status: vscode.StatusBarItem } | undefined;
 
 export function runningSandbox(): { url: string; token: string; statusBackground: boolean } | undefined {
-  return running ? { url: running.sandbox.url, token: running.sandbox.token, statusBackground: running.status.backgroundColor !== undefined } : undefined;
+  return running
+    ? {
+        url: running.sandbox.url,
+        token: running.sandbox.token,
+        statusBackground: running.status.backgroundColor !== undefined,
+      }
+    : undefined;
 }
 
 /** Where the window's last sandbox listened (workspace state), and whether it still does. */
@@ -33,7 +39,11 @@ export async function startLocalSandbox(ctx: Ctx): Promise<{ url: string }> {
   await vscode.workspace.fs.createDirectory(storage);
   // A fresh random token per start: nothing guessable, and the secret scan in the tests has a needle.
   const { startSandbox } = await import('../sandbox/index');
-  const sandbox = await startSandbox({ port: 0, stateFile: path.join(storage.fsPath, 'sandbox-state.json'), token: `sbx-${randomBytes(18).toString('base64url')}` });
+  const sandbox = await startSandbox({
+    port: 0,
+    stateFile: path.join(storage.fsPath, 'sandbox-state.json'),
+    token: `sbx-${randomBytes(18).toString('base64url')}`,
+  });
   const status = vscode.window.createStatusBarItem('st2ic.sandbox', vscode.StatusBarAlignment.Left, 90);
   status.name = 'Intercom sandbox';
   status.text = `$(beaker) Sandbox ${sandbox.port}`;
@@ -47,7 +57,10 @@ export async function startLocalSandbox(ctx: Ctx): Promise<{ url: string }> {
   // Remember it as the Intercom connection: the URL in config.json, the token in secret storage.
   await ctx.secrets.store('intercomToken', sandbox.token);
   if (ctx.folder.workspaceFolder()) {
-    await ctx.folder.updateConfig(() => ctx.defaultConfig(), (c) => ({ ...c, intercom: { ...c.intercom, baseUrl: sandbox.url } }));
+    await ctx.folder.updateConfig(
+      () => ctx.defaultConfig(),
+      (c) => ({ ...c, intercom: { ...c.intercom, baseUrl: sandbox.url } }),
+    );
   }
   await ctx.refreshViews();
   return { url: sandbox.url };

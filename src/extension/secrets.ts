@@ -39,7 +39,9 @@ export class SecretStore {
 
   /** Which secrets are stored, without handing their values to the caller. */
   async presence(): Promise<SecretPresence> {
-    const entries = await Promise.all(SECRET_NAMES.map(async (name) => [name, (await this.get(name)) !== undefined] as const));
+    const entries = await Promise.all(
+      SECRET_NAMES.map(async (name) => [name, (await this.get(name)) !== undefined] as const),
+    );
     return Object.fromEntries(entries) as SecretPresence;
   }
 

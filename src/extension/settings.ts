@@ -1,4 +1,4 @@
-import { type MigrationConfig,migrationConfigSchema } from '../model/migration-config';
+import { type MigrationConfig, migrationConfigSchema } from '../model/migration-config';
 import { zodIssues } from '../model/zod-issues';
 
 /** Reads one `st2ic.*` setting; a structural subset of vscode.WorkspaceConfiguration. */

@@ -9,9 +9,12 @@ const resolve = (base: string, file: string) => (path.isAbsolute(file) ? file : 
 /** The --source value the CLI would take for this configuration (no secret in it). */
 export function sourceUrlOf(source: SourceConfig, base: string): string {
   switch (source.kind) {
-    case 'sqlite': return `sqlite:${resolve(base, source.file)}`;
-    case 'sqlserver': return `mssql://${encodeURIComponent(source.user)}@${source.server}:${source.port}/${encodeURIComponent(source.database)}?encrypt=${source.encrypt}&trustServerCertificate=${source.trustServerCertificate}`;
-    case 'soap': return source.url;
+    case 'sqlite':
+      return `sqlite:${resolve(base, source.file)}`;
+    case 'sqlserver':
+      return `mssql://${encodeURIComponent(source.user)}@${source.server}:${source.port}/${encodeURIComponent(source.database)}?encrypt=${source.encrypt}&trustServerCertificate=${source.trustServerCertificate}`;
+    case 'soap':
+      return source.url;
   }
 }
 

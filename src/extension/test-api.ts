@@ -4,7 +4,7 @@ import type { Ctx } from './context';
 import type { ContextValues } from './context-keys';
 import type { Notice } from './editor-wording';
 import type { MappingEditorProbe, MappingEditorProvider } from './mapping-editor/mapping-editor';
-import { type Prompts,vscodePrompts } from './prompts';
+import { type Prompts, vscodePrompts } from './prompts';
 import { runningSandbox } from './sandbox';
 import type { SecretStore } from './secrets';
 
@@ -12,7 +12,14 @@ import type { SecretStore } from './secrets';
 // ExtensionMode.Test: a user's VS Code gets no test hooks.
 
 /** One row of a tree view as the tests read it, with its children one level down. */
-interface TreeRow { label: string; description: string; command?: string; contextValue?: string; icon?: string; children?: Omit<TreeRow, 'children'>[] }
+interface TreeRow {
+  label: string;
+  description: string;
+  command?: string;
+  contextValue?: string;
+  icon?: string;
+  children?: Omit<TreeRow, 'children'>[];
+}
 
 /** Returned by activate() only when VS Code runs the extension's own tests (ExtensionMode.Test). */
 export interface TestApi {
@@ -62,15 +69,20 @@ async function treeRows(provider: vscode.TreeDataProvider<unknown>): Promise<Tre
   const nodes = (await provider.getChildren()) ?? [];
   const row = async (n: unknown) => {
     const item = await provider.getTreeItem(n);
-    const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
     const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
     return {
-      label, description: typeof item.description === 'string' ? item.description : '',
-      ...(item.command ? { command: item.command.command } : {}), ...(item.contextValue ? { contextValue: item.contextValue } : {}), ...(icon ? { icon } : {}),
+      label,
+      description: typeof item.description === 'string' ? item.description : '',
+      ...(item.command ? { command: item.command.command } : {}),
+      ...(item.contextValue ? { contextValue: item.contextValue } : {}),
+      ...(icon ? { icon } : {}),
     };
   };
-  return Promise.all(nodes.map(async (n) => {
-    const children = (await provider.getChildren(n)) ?? [];
-    return { ...(await row(n)), ...(children.length ? { children: await Promise.all(children.map(row)) } : {}) };
-  }));
+  return Promise.all(
+    nodes.map(async (n) => {
+      const children = (await provider.getChildren(n)) ?? [];
+      return { ...(await row(n)), ...(children.length ? { children: await Promise.all(children.map(row)) } : {}) };
+    }),
+  );
 }

@@ -139,7 +139,10 @@ export class OutcomeUnknownError extends IntercomError {
  */
 export class SearchBehindError extends IntercomError {
   constructor(init: IntercomErrorInit & { waitedMs: number }) {
-    super(`Intercom's search still lags behind writes made after this one (waited ${Math.round(init.waitedMs / 1000)} s); looked up again later`, init);
+    super(
+      `Intercom's search still lags behind writes made after this one (waited ${Math.round(init.waitedMs / 1000)} s); looked up again later`,
+      init,
+    );
   }
 }
 
@@ -154,7 +157,10 @@ export class OutcomeUndecidedError extends IntercomError {
   /** The lookup's own error (an IntercomError: plain data), when the lookup failed. */
   readonly lookupError: IntercomError | undefined;
   constructor(init: IntercomErrorInit & { lookup: OutcomeLookup; why: string; lookupError?: IntercomError }) {
-    super(`outcome still unknown (${init.why}); the write may have been applied and is looked up again before anything is resent`, init);
+    super(
+      `outcome still unknown (${init.why}); the write may have been applied and is looked up again before anything is resent`,
+      init,
+    );
     this.lookup = init.lookup;
     this.lookupError = init.lookupError;
   }

@@ -1,8 +1,19 @@
 import type { CreateContactRequest } from './schemas/contacts';
-import type { AdminReplyRequest, ContactReplyRequest, ConversationPartRequest, CreateConversationRequest } from './schemas/conversations';
+import type {
+  AdminReplyRequest,
+  ContactReplyRequest,
+  ConversationPartRequest,
+  CreateConversationRequest,
+} from './schemas/conversations';
 import type { CreateConversationAttributeRequest, CreateDataAttributeRequest } from './schemas/data-attributes';
 import type { CreateArticleRequest, CreateCollectionRequest } from './schemas/help-center';
-import type { AdminTicketReplyRequest, ContactTicketReplyRequest, CreateTicketRequest, CreateTicketTypeAttributeRequest, CreateTicketTypeRequest } from './schemas/tickets';
+import type {
+  AdminTicketReplyRequest,
+  ContactTicketReplyRequest,
+  CreateTicketRequest,
+  CreateTicketTypeAttributeRequest,
+  CreateTicketTypeRequest,
+} from './schemas/tickets';
 
 /**
  * What a lookup needs to decide whether a write whose response was lost was applied.
@@ -31,10 +42,24 @@ export type OutcomeLookup =
       title?: string;
       sent_at: number;
     }
-  | { kind: 'ticket_reply'; ticket_id: string; created_at?: number; body?: string; part_type: string; author_id?: string; sent_at: number }
+  | {
+      kind: 'ticket_reply';
+      ticket_id: string;
+      created_at?: number;
+      body?: string;
+      part_type: string;
+      author_id?: string;
+      sent_at: number;
+    }
   | { kind: 'ticket_type'; name: string }
   | { kind: 'ticket_type_attribute'; ticket_type_id: string; name: string }
-  | { kind: 'conversation_state'; conversation_id: string; action: 'close' | 'open' | 'snoozed' | 'assignment'; assignee_id?: string; assignee_type?: 'admin' | 'team' }
+  | {
+      kind: 'conversation_state';
+      conversation_id: string;
+      action: 'close' | 'open' | 'snoozed' | 'assignment';
+      assignee_id?: string;
+      assignee_type?: 'admin' | 'team';
+    }
   | { kind: 'tag'; name: string }
   | { kind: 'attribute'; model: 'contact' | 'company'; name: string }
   | { kind: 'conversation_attribute'; name: string }
@@ -91,7 +116,13 @@ export const lookupFor = {
     };
   },
   conversationCreate(body: CreateConversationRequest, sentAt: number): OutcomeLookup {
-    return { kind: 'conversation', contact_id: body.from.id, body: body.body, sent_at: sentAt, ...(body.created_at !== undefined ? { created_at: body.created_at } : {}) };
+    return {
+      kind: 'conversation',
+      contact_id: body.from.id,
+      body: body.body,
+      sent_at: sentAt,
+      ...(body.created_at !== undefined ? { created_at: body.created_at } : {}),
+    };
   },
   contactReply(conversationId: string, body: ContactReplyRequest, sentAt: number): OutcomeLookup {
     const author = 'intercom_user_id' in body ? body.intercom_user_id : undefined;
@@ -128,8 +159,15 @@ export const lookupFor = {
     };
   },
   /** The same decision as a conversation reply, made on the ticket's parts. */
-  ticketReply(ticketId: string, body: AdminTicketReplyRequest | ContactTicketReplyRequest, sentAt: number): OutcomeLookup {
-    const reply = body.type === 'admin' ? lookupFor.adminReply(ticketId, body, sentAt) : lookupFor.contactReply(ticketId, body, sentAt);
+  ticketReply(
+    ticketId: string,
+    body: AdminTicketReplyRequest | ContactTicketReplyRequest,
+    sentAt: number,
+  ): OutcomeLookup {
+    const reply =
+      body.type === 'admin'
+        ? lookupFor.adminReply(ticketId, body, sentAt)
+        : lookupFor.contactReply(ticketId, body, sentAt);
     if (reply.kind !== 'reply') throw new Error('a reply lookup is a reply');
     const { kind: _kind, conversation_id: _conversation, ...rest } = reply;
     return { kind: 'ticket_reply', ticket_id: ticketId, ...rest };

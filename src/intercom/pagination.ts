@@ -12,7 +12,8 @@ export type NextPage = { starting_after: string } | { page: number } | undefined
 export function nextPageOf(pages: Pages | null | undefined): NextPage {
   if (pages == null) return undefined;
   const next = pages.next;
-  if (next != null && typeof next === 'object' && next.starting_after != null) return { starting_after: next.starting_after };
+  if (next != null && typeof next === 'object' && next.starting_after != null)
+    return { starting_after: next.starting_after };
   // Link style (`next` is a URL) or page numbers: ask for the following page number.
   const page = pages.page ?? (next != null && typeof next === 'object' ? (next.page ?? 1) - 1 : undefined);
   if (page == null) return undefined;
@@ -25,7 +26,9 @@ export function nextPageOf(pages: Pages | null | undefined): NextPage {
  * Walks every page of a list or search endpoint. Cursor endpoints page with `starting_after`; the
  * few page-numbered ones with `page`. Stops when `pages.next` is absent.
  */
-export async function* paginate<T>(fetchPage: (next: NextPage) => Promise<Page<T>>): AsyncGenerator<T, void, undefined> {
+export async function* paginate<T>(
+  fetchPage: (next: NextPage) => Promise<Page<T>>,
+): AsyncGenerator<T, void, undefined> {
   let next: NextPage;
   const seen = new Set<string>();
   for (;;) {

@@ -1,5 +1,14 @@
 import type { IntercomClient } from './client';
-import { ConflictError, IntercomError, NetworkError, OutcomeUndecidedError, OutcomeUnknownError, RateLimitedError, SearchBehindError, ServerError } from './errors';
+import {
+  ConflictError,
+  IntercomError,
+  NetworkError,
+  OutcomeUndecidedError,
+  OutcomeUnknownError,
+  RateLimitedError,
+  SearchBehindError,
+  ServerError,
+} from './errors';
 import type { OutcomeLookup } from './outcome';
 import { describeLookup } from './outcome';
 import type { Contact } from './schemas/contacts';
@@ -61,7 +70,11 @@ const POLL_STEPS_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000];
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Calls `find` until it returns something or the settle budget is spent. */
-async function poll<T>(find: () => Promise<T | undefined>, budgetMs: number, sleep: (ms: number) => Promise<void>): Promise<T | undefined> {
+async function poll<T>(
+  find: () => Promise<T | undefined>,
+  budgetMs: number,
+  sleep: (ms: number) => Promise<void>,
+): Promise<T | undefined> {
   const deadline = performance.now() + budgetMs;
   for (let i = 0; ; i++) {
     const found = await find();
@@ -95,7 +108,10 @@ function sameMoment(actual: number | null | undefined, expected: number | undefi
   return expected !== undefined ? actual === expected : actual >= sentAt - STAMP_SLACK_S;
 }
 
-async function findContact(client: IntercomClient, lookup: Extract<OutcomeLookup, { kind: 'contact' }>): Promise<Contact | undefined> {
+async function findContact(
+  client: IntercomClient,
+  lookup: Extract<OutcomeLookup, { kind: 'contact' }>,
+): Promise<Contact | undefined> {
   // A user is found by its external_id directly; search would only lag behind that read.
   if (!waitsForSearch(lookup)) return client.contacts.findByExternalId(lookup.external_id!);
   const query =
@@ -116,7 +132,11 @@ async function findConversation(
   lookup: Extract<OutcomeLookup, { kind: 'conversation' }>,
 ): Promise<Conversation | undefined> {
   const want = normalizeBody(lookup.body);
-  for await (const conversation of client.conversations.search({ field: 'contact_ids', operator: '=', value: lookup.contact_id })) {
+  for await (const conversation of client.conversations.search({
+    field: 'contact_ids',
+    operator: '=',
+    value: lookup.contact_id,
+  })) {
     if (!sameMoment(conversation.created_at, lookup.created_at, lookup.sent_at)) continue;
     if (normalizeBody(conversation.source?.body) === want) return conversation;
   }
@@ -124,7 +144,10 @@ async function findConversation(
 }
 
 /** The part a reply would have added: same type, moment, body and (when known) author. Conversations and tickets alike. */
-function replyAmong(parts: readonly ConversationPart[], lookup: Extract<OutcomeLookup, { kind: 'reply' | 'ticket_reply' }>): ConversationPart | undefined {
+function replyAmong(
+  parts: readonly ConversationPart[],
+  lookup: Extract<OutcomeLookup, { kind: 'reply' | 'ticket_reply' }>,
+): ConversationPart | undefined {
   const want = lookup.body === undefined ? undefined : normalizeBody(lookup.body);
   return parts.find(
     (part) =>
@@ -135,24 +158,37 @@ function replyAmong(parts: readonly ConversationPart[], lookup: Extract<OutcomeL
   );
 }
 
-async function findReply(client: IntercomClient, lookup: Extract<OutcomeLookup, { kind: 'reply' }>): Promise<ConversationPart | undefined> {
+async function findReply(
+  client: IntercomClient,
+  lookup: Extract<OutcomeLookup, { kind: 'reply' }>,
+): Promise<ConversationPart | undefined> {
   const conversation = await client.conversations.get(lookup.conversation_id);
   return replyAmong(conversation.conversation_parts?.conversation_parts ?? [], lookup);
 }
 
-async function findTicketReply(client: IntercomClient, lookup: Extract<OutcomeLookup, { kind: 'ticket_reply' }>): Promise<ConversationPart | undefined> {
+async function findTicketReply(
+  client: IntercomClient,
+  lookup: Extract<OutcomeLookup, { kind: 'ticket_reply' }>,
+): Promise<ConversationPart | undefined> {
   const ticket = await client.tickets.get(lookup.ticket_id);
   return replyAmong(ticket.ticket_parts?.ticket_parts ?? [], lookup);
 }
 
 /** The Intercom id of the contact a ticket create named (by id, external_id or email). */
-async function ticketContactId(client: IntercomClient, contact: Extract<OutcomeLookup, { kind: 'ticket' }>['contact']): Promise<string | undefined> {
+async function ticketContactId(
+  client: IntercomClient,
+  contact: Extract<OutcomeLookup, { kind: 'ticket' }>['contact'],
+): Promise<string | undefined> {
   if ('id' in contact) return contact.id;
   if ('external_id' in contact) return (await client.contacts.findByExternalId(contact.external_id))?.id;
-  return (await firstOf(client.contacts.search({ field: 'email', operator: '=', value: contact.email }), () => true))?.id;
+  return (await firstOf(client.contacts.search({ field: 'email', operator: '=', value: contact.email }), () => true))
+    ?.id;
 }
 
-async function findTicket(client: IntercomClient, lookup: Extract<OutcomeLookup, { kind: 'ticket' }>): Promise<Ticket | undefined> {
+async function findTicket(
+  client: IntercomClient,
+  lookup: Extract<OutcomeLookup, { kind: 'ticket' }>,
+): Promise<Ticket | undefined> {
   const contactId = await ticketContactId(client, lookup.contact);
   if (contactId === undefined) return undefined;
   const query = {
@@ -164,7 +200,9 @@ async function findTicket(client: IntercomClient, lookup: Extract<OutcomeLookup,
   };
   return firstOf(
     client.tickets.search(query),
-    (t) => sameMoment(t.created_at, lookup.created_at, lookup.sent_at) && (lookup.title === undefined || t.ticket_attributes?._default_title_ === lookup.title),
+    (t) =>
+      sameMoment(t.created_at, lookup.created_at, lookup.sent_at) &&
+      (lookup.title === undefined || t.ticket_attributes?._default_title_ === lookup.title),
   );
 }
 
@@ -172,7 +210,10 @@ async function findTicket(client: IntercomClient, lookup: Extract<OutcomeLookup,
 const sameAssignee = (actual: string | null | undefined, wanted: string | undefined): boolean =>
   wanted === '0' ? actual == null || actual === '0' : actual === wanted;
 
-async function findState(client: IntercomClient, lookup: Extract<OutcomeLookup, { kind: 'conversation_state' }>): Promise<Conversation | undefined> {
+async function findState(
+  client: IntercomClient,
+  lookup: Extract<OutcomeLookup, { kind: 'conversation_state' }>,
+): Promise<Conversation | undefined> {
   const c = await client.conversations.get(lookup.conversation_id);
   const applied =
     lookup.action === 'close'
@@ -181,7 +222,10 @@ async function findState(client: IntercomClient, lookup: Extract<OutcomeLookup, 
         ? c.state === 'open'
         : lookup.action === 'snoozed'
           ? c.state === 'snoozed'
-          : sameAssignee(lookup.assignee_type === 'team' ? c.team_assignee_id : c.admin_assignee_id, lookup.assignee_id);
+          : sameAssignee(
+              lookup.assignee_type === 'team' ? c.team_assignee_id : c.admin_assignee_id,
+              lookup.assignee_id,
+            );
   return applied ? c : undefined;
 }
 
@@ -194,8 +238,12 @@ const sameParent = (actual: string | null | undefined, expected: string | number
   (actual ?? null) === (expected == null ? null : String(expected));
 
 /** One lookup, without waiting for search to settle. */
-async function findOnce(client: IntercomClient, lookup: OutcomeLookup): Promise<{ id: string; object: unknown } | undefined> {
-  const hit = <T extends { id: string }>(o: T | undefined): { id: string; object: unknown } | undefined => (o === undefined ? undefined : { id: o.id, object: o });
+async function findOnce(
+  client: IntercomClient,
+  lookup: OutcomeLookup,
+): Promise<{ id: string; object: unknown } | undefined> {
+  const hit = <T extends { id: string }>(o: T | undefined): { id: string; object: unknown } | undefined =>
+    o === undefined ? undefined : { id: o.id, object: o };
   switch (lookup.kind) {
     case 'contact':
       return hit(await findContact(client, lookup));
@@ -228,12 +276,21 @@ async function findOnce(client: IntercomClient, lookup: OutcomeLookup): Promise<
     case 'conversation_attribute':
       return hit((await client.dataAttributes.listConversationAttributes(true)).find((a) => a.name === lookup.name));
     case 'collection':
-      return hit(await firstOf(client.helpCenter.listCollections(), (c) => c.name === lookup.name && sameParent(c.parent_id, lookup.parent_id)));
+      return hit(
+        await firstOf(
+          client.helpCenter.listCollections(),
+          (c) => c.name === lookup.name && sameParent(c.parent_id, lookup.parent_id),
+        ),
+      );
     case 'article':
       return hit(
         await firstOf(
           client.helpCenter.listArticles(),
-          (a) => a.title === lookup.title && (lookup.parent_id == null || sameParent(a.parent_id, lookup.parent_id) || (a.parent_ids ?? []).includes(String(lookup.parent_id))),
+          (a) =>
+            a.title === lookup.title &&
+            (lookup.parent_id == null ||
+              sameParent(a.parent_id, lookup.parent_id) ||
+              (a.parent_ids ?? []).includes(String(lookup.parent_id))),
         ),
       );
   }
@@ -247,7 +304,11 @@ function waitsForSearch(lookup: OutcomeLookup): boolean {
   return !userByExternalId;
 }
 
-export async function resolveUnknown(client: IntercomClient, lookup: OutcomeLookup, options: ResolveOptions = {}): Promise<Resolution> {
+export async function resolveUnknown(
+  client: IntercomClient,
+  lookup: OutcomeLookup,
+  options: ResolveOptions = {},
+): Promise<Resolution> {
   const sleep = options.sleep ?? defaultSleep;
   if (!waitsForSearch(lookup)) {
     const found = await poll(() => findOnce(client, lookup), options.readSettleMs ?? 3_000, sleep);
@@ -256,18 +317,32 @@ export async function resolveUnknown(client: IntercomClient, lookup: OutcomeLook
   return resolveThroughSearch(client, lookup, options, sleep);
 }
 
-const indexOf = (lookup: OutcomeLookup): SearchIndex => (lookup.kind === 'conversation' ? 'conversations' : lookup.kind === 'ticket' ? 'tickets' : 'contacts');
+const indexOf = (lookup: OutcomeLookup): SearchIndex =>
+  lookup.kind === 'conversation' ? 'conversations' : lookup.kind === 'ticket' ? 'tickets' : 'contacts';
 
 /** Whether search returns every one of these objects (this client created them: they exist). */
 async function searchShows(client: IntercomClient, index: SearchIndex, ids: string[]): Promise<boolean> {
-  const query = { operator: 'OR' as const, value: ids.map((id) => ({ field: 'id', operator: '=' as const, value: id })) };
+  const query = {
+    operator: 'OR' as const,
+    value: ids.map((id) => ({ field: 'id', operator: '=' as const, value: id })),
+  };
   const seen = new Set<string>();
-  const results = index === 'conversations' ? client.conversations.search(query) : index === 'tickets' ? client.tickets.search(query) : client.contacts.search(query);
+  const results =
+    index === 'conversations'
+      ? client.conversations.search(query)
+      : index === 'tickets'
+        ? client.tickets.search(query)
+        : client.contacts.search(query);
   for await (const hit of results) seen.add(hit.id);
   return ids.every((id) => seen.has(id));
 }
 
-async function resolveThroughSearch(client: IntercomClient, lookup: OutcomeLookup, options: ResolveOptions, sleep: (ms: number) => Promise<void>): Promise<Resolution> {
+async function resolveThroughSearch(
+  client: IntercomClient,
+  lookup: OutcomeLookup,
+  options: ResolveOptions,
+  sleep: (ms: number) => Promise<void>,
+): Promise<Resolution> {
   const started = performance.now();
   const endedAt = options.endedAtMs ?? started;
   const budget = options.searchSettleMs ?? DEFAULT_SEARCH_SETTLE_MS;
@@ -276,7 +351,13 @@ async function resolveThroughSearch(client: IntercomClient, lookup: OutcomeLooku
     const elapsed = performance.now() - started;
     const witnesses = elapsed >= inFlight ? client.transport.witnesses.sentSince(indexOf(lookup), endedAt) : [];
     // Witnesses first: search that showed them before it was asked for the write would show the write.
-    const caughtUp = witnesses.length > 0 && (await searchShows(client, indexOf(lookup), witnesses.map((w) => w.id)));
+    const caughtUp =
+      witnesses.length > 0 &&
+      (await searchShows(
+        client,
+        indexOf(lookup),
+        witnesses.map((w) => w.id),
+      ));
     const found = await findOnce(client, lookup);
     if (found !== undefined) return { applied: true, ...found };
     if (caughtUp) return { applied: false };
@@ -287,7 +368,8 @@ async function resolveThroughSearch(client: IntercomClient, lookup: OutcomeLooku
       // only while it hides a witness sent a whole settle time ago.
       const newest = Math.max(...witnesses.map((w) => w.sentAtMs));
       const witnessAge = performance.now() - newest;
-      if (witnessAge >= budget) throw new SearchBehindError({ request: `search for ${describeLookup(lookup)}`, waitedMs: elapsed });
+      if (witnessAge >= budget)
+        throw new SearchBehindError({ request: `search for ${describeLookup(lookup)}`, waitedMs: elapsed });
       await sleep(Math.min(budget - witnessAge, step));
       continue;
     }
@@ -300,14 +382,19 @@ export const LOOKUP_TRIES = 3;
 export const LOOKUP_PAUSE_MS = 2_000;
 
 /** A failure that says nothing about the object looked up: a 5xx, a lost connection, throttling. */
-export const failsForAPassingReason = (error: unknown): boolean => error instanceof ServerError || error instanceof NetworkError || error instanceof RateLimitedError;
+export const failsForAPassingReason = (error: unknown): boolean =>
+  error instanceof ServerError || error instanceof NetworkError || error instanceof RateLimitedError;
 
 /**
  * resolveUnknown, asked again when the lookup fails for a passing reason (a 5xx, a lost connection,
  * throttling that outlasted the client's retries): a lookup only reads, so asking again is free of
  * risk, and giving up leaves the record undecided for a later run. Other failures propagate at once.
  */
-export async function resolvePatiently(client: IntercomClient, lookup: OutcomeLookup, options: ResolveOptions = {}): Promise<Resolution> {
+export async function resolvePatiently(
+  client: IntercomClient,
+  lookup: OutcomeLookup,
+  options: ResolveOptions = {},
+): Promise<Resolution> {
   const sleep = options.sleep ?? defaultSleep;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -339,15 +426,30 @@ export async function writeAtMostOnce<T>(
     try {
       return { outcome: 'created', value: await write() };
     } catch (err) {
-      if (conflictIsExisting && err instanceof ConflictError && err.existingId !== undefined) return { outcome: 'existing', id: err.existingId, object: undefined };
+      if (conflictIsExisting && err instanceof ConflictError && err.existingId !== undefined)
+        return { outcome: 'existing', id: err.existingId, object: undefined };
       if (!(err instanceof OutcomeUnknownError)) throw err;
-      if (round >= maxRounds) throw new OutcomeUndecidedError({ request: err.request, lookup: err.lookup, why: `${maxRounds} attempts ended without an answer` });
+      if (round >= maxRounds)
+        throw new OutcomeUndecidedError({
+          request: err.request,
+          lookup: err.lookup,
+          why: `${maxRounds} attempts ended without an answer`,
+        });
       let resolution: Resolution;
       try {
-        resolution = await resolvePatiently(client, err.lookup, { ...options, endedAtMs: performance.now(), answeredByApp: err.status === 500 });
+        resolution = await resolvePatiently(client, err.lookup, {
+          ...options,
+          endedAtMs: performance.now(),
+          answeredByApp: err.status === 500,
+        });
       } catch (lookupError) {
         if (!(lookupError instanceof IntercomError)) throw lookupError;
-        throw new OutcomeUndecidedError({ request: err.request, lookup: err.lookup, why: `the lookup failed: ${lookupError.message}`, lookupError });
+        throw new OutcomeUndecidedError({
+          request: err.request,
+          lookup: err.lookup,
+          why: `the lookup failed: ${lookupError.message}`,
+          lookupError,
+        });
       }
       if (resolution.applied) return { outcome: 'existing', id: resolution.id, object: resolution.object };
     }

@@ -57,8 +57,7 @@ export function resolveRetryOptions(o: RetryOptions = {}): ResolvedRetryOptions 
 
 /** How a single attempt ended, reduced to what the policy needs. */
 export type AttemptFailure =
-  | { type: 'status'; status: number }
-  | { type: 'network'; code: string; reachedServer: boolean };
+  { type: 'status'; status: number } | { type: 'network'; code: string; reachedServer: boolean };
 
 /** Network error codes that prove the request never reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -109,7 +108,8 @@ export function decideRetry(failure: AttemptFailure, ctx: AttemptContext, o: Res
   }
   if (failure.type === 'status' && failure.status === 404 && ctx.namesFreshContact) {
     const delay = o.freshContactDelaysMs[ctx.freshContactRetries];
-    if (delay !== undefined) return { action: 'retry', delayMs: delay, reason: 'HTTP 404 on a contact created moments ago' };
+    if (delay !== undefined)
+      return { action: 'retry', delayMs: delay, reason: 'HTTP 404 on a contact created moments ago' };
     return { action: 'fail' };
   }
   const applied = failure.type === 'network' ? failure.reachedServer : failure.status >= 500 || failure.status === 408;

@@ -97,8 +97,13 @@ export class TokenLanes {
     const unique = [...new Set(tokens.map((t) => t.trim()).filter((t) => t !== ''))];
     if (unique.length === 0) throw new Error('no Intercom access token');
     // A limiter given whole (tests pace one token by hand) serves a single lane only.
-    if (options instanceof RateLimiter && unique.length > 1) throw new Error('one RateLimiter instance cannot pace several tokens');
-    return unique.map((token, i) => ({ number: i + 1, token, limiter: options instanceof RateLimiter ? options : new RateLimiter(options) }));
+    if (options instanceof RateLimiter && unique.length > 1)
+      throw new Error('one RateLimiter instance cannot pace several tokens');
+    return unique.map((token, i) => ({
+      number: i + 1,
+      token,
+      limiter: options instanceof RateLimiter ? options : new RateLimiter(options),
+    }));
   }
 
   /** Every token, dropped ones included (all are redacted from messages). */

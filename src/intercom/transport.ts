@@ -3,7 +3,7 @@ import axios from 'axios';
 import type { z } from 'zod';
 
 import { zodIssues } from '../model/zod-issues';
-import type {   IntercomError,IntercomErrorDetail, IntercomErrorInit } from './errors';
+import type { IntercomError, IntercomErrorDetail, IntercomErrorInit } from './errors';
 import {
   AuthError,
   ConflictError,
@@ -19,7 +19,7 @@ import {
 import type { IntercomLogger } from './logger';
 import { redact, redactingLogger, silentLogger } from './logger';
 import type { OutcomeLookup } from './outcome';
-import type { RateLimiter,RateLimiterOptions , RateLimitHeaders} from './rate-limiter';
+import type { RateLimiter, RateLimiterOptions, RateLimitHeaders } from './rate-limiter';
 import { readRateLimitHeaders } from './rate-limiter';
 import type { AttemptFailure, HttpMethod, ResolvedRetryOptions, RetryOptions } from './retry-policy';
 import { decideRetry, networkFailure, resolveRetryOptions } from './retry-policy';
@@ -96,7 +96,11 @@ export class Transport {
   readonly witnesses = new SearchWitnesses();
 
   constructor(options: TransportOptions) {
-    this.lanes = new TokenLanes(typeof options.token === 'string' ? [options.token] : options.token, options.rateLimiter, options.workspaceLimitPerMinute);
+    this.lanes = new TokenLanes(
+      typeof options.token === 'string' ? [options.token] : options.token,
+      options.rateLimiter,
+      options.workspaceLimitPerMinute,
+    );
     this.retry = resolveRetryOptions(options.retry);
     this.log = redactingLogger(options.logger ?? silentLogger, () => this.lanes.tokens());
     this.sleep = options.sleep ?? defaultSleep;
@@ -141,7 +145,10 @@ export class Transport {
   }
 
   describe(spec: Pick<RequestSpec<unknown>, 'method' | 'path' | 'label'>): string {
-    return redact(`${spec.method} ${spec.path}${spec.label !== undefined ? ` (${spec.label})` : ''}`, this.lanes.tokens());
+    return redact(
+      `${spec.method} ${spec.path}${spec.label !== undefined ? ` (${spec.label})` : ''}`,
+      this.lanes.tokens(),
+    );
   }
 
   async request<T>(spec: RequestSpec<T>): Promise<T> {
@@ -187,10 +194,19 @@ export class Transport {
         // axios reports its own timeout as ECONNABORTED; name it for what it is.
         const networkCode = code === 'ECONNABORTED' ? 'ETIMEDOUT' : code;
         failure = networkFailure(networkCode);
-        this.log.debug('intercom request failed', { request, code: networkCode, ms: Math.round(performance.now() - started) });
+        this.log.debug('intercom request failed', {
+          request,
+          code: networkCode,
+          ms: Math.round(performance.now() - started),
+        });
       }
       if (status !== undefined) {
-        this.log.debug('intercom request', { request, status, ms: Math.round(performance.now() - started), remaining: headers?.remaining });
+        this.log.debug('intercom request', {
+          request,
+          status,
+          ms: Math.round(performance.now() - started),
+          remaining: headers?.remaining,
+        });
         if (status >= 200 && status < 300) return this.parse(spec, request, status, text);
         failure = { type: 'status', status };
       }
@@ -201,7 +217,14 @@ export class Transport {
       else if (failure.type === 'network' || failure.status >= 500 || failure.status === 408) failedAttempts += 1;
       const decision = decideRetry(
         failure,
-        { method: spec.method, replaySafe, failedAttempts, throttled, freshContactRetries, namesFreshContact: this.isFresh(spec.contactId) },
+        {
+          method: spec.method,
+          replaySafe,
+          failedAttempts,
+          throttled,
+          freshContactRetries,
+          namesFreshContact: this.isFresh(spec.contactId),
+        },
         this.retry,
       );
       const init = this.errorInit(request, status, text);
@@ -219,8 +242,10 @@ export class Transport {
         throw error;
       }
       if (decision.action === 'exhausted') {
-        if (failure.type === 'status' && failure.status === 429) throw new RateLimitedError({ ...init, attempts: throttled });
-        if (failure.type === 'network') throw new NetworkError({ ...init, networkCode: failure.code, attempts: failedAttempts });
+        if (failure.type === 'status' && failure.status === 429)
+          throw new RateLimitedError({ ...init, attempts: throttled });
+        if (failure.type === 'network')
+          throw new NetworkError({ ...init, networkCode: failure.code, attempts: failedAttempts });
         throw new ServerError({ ...init, attempts: failedAttempts, reason: decision.reason });
       }
       throw this.statusError(init, status ?? 0);
@@ -239,7 +264,11 @@ export class Transport {
     }
     const parsed = spec.response.safeParse(json);
     if (!parsed.success) {
-      throw new ResponseShapeError({ request, status, issues: redact(zodIssues(parsed.error, 5), this.lanes.tokens()) });
+      throw new ResponseShapeError({
+        request,
+        status,
+        issues: redact(zodIssues(parsed.error, 5), this.lanes.tokens()),
+      });
     }
     return parsed.data;
   }
@@ -257,13 +286,11 @@ export class Transport {
     if (!env.success) return init;
     const secrets = this.lanes.tokens();
     init.requestId = env.data.request_id ?? null;
-    init.errors = env.data.errors.map(
-      (e): IntercomErrorDetail => ({
-        code: redact(e.code, secrets),
-        ...(e.message != null ? { message: redact(e.message, secrets) } : {}),
-        ...(e.field != null ? { field: redact(e.field, secrets) } : {}),
-      }),
-    );
+    init.errors = env.data.errors.map((e): IntercomErrorDetail => ({
+      code: redact(e.code, secrets),
+      ...(e.message != null ? { message: redact(e.message, secrets) } : {}),
+      ...(e.field != null ? { field: redact(e.field, secrets) } : {}),
+    }));
     return init;
   }
 

@@ -9,7 +9,10 @@ export class RecordTally {
   private readonly latest = new Map<string, { objectType: ObjectType; result: RecordState }>();
 
   add(entry: Pick<RecordEntry, 'objectType' | 'sourceId' | 'result'>): void {
-    this.latest.set(recordKey(entry.objectType, entry.sourceId), { objectType: entry.objectType, result: entry.result });
+    this.latest.set(recordKey(entry.objectType, entry.sourceId), {
+      objectType: entry.objectType,
+      result: entry.result,
+    });
   }
 
   get size(): number {
@@ -20,7 +23,8 @@ export class RecordTally {
   failures(): { objectType: ObjectType; sourceId: string; error: ErrorInfo }[] {
     const out: { objectType: ObjectType; sourceId: string; error: ErrorInfo }[] = [];
     for (const [key, { objectType, result }] of this.latest) {
-      if (result.state === 'failed') out.push({ objectType, sourceId: key.slice(objectType.length + 1), error: result.error });
+      if (result.state === 'failed')
+        out.push({ objectType, sourceId: key.slice(objectType.length + 1), error: result.error });
     }
     return out;
   }
@@ -35,7 +39,9 @@ export class RecordTally {
         c.skippedReasons[result.reason] = (c.skippedReasons[result.reason] ?? 0) + 1;
       } else {
         c.failed++;
-        const reason = result.error.field ? `${result.error.errorClass}: ${result.error.field}` : result.error.errorClass;
+        const reason = result.error.field
+          ? `${result.error.errorClass}: ${result.error.field}`
+          : result.error.errorClass;
         c.failedReasons[reason] = (c.failedReasons[reason] ?? 0) + 1;
       }
     }

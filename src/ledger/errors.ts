@@ -43,7 +43,16 @@ export class LedgerWriteError extends LedgerError {
 
 function writeCauseOf(error: unknown): LedgerWriteCause {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOSPC' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EIO' || code === 'EDQUOT' || code === 'EFBIG') return code;
+  if (
+    code === 'ENOSPC' ||
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'EROFS' ||
+    code === 'EIO' ||
+    code === 'EDQUOT' ||
+    code === 'EFBIG'
+  )
+    return code;
   return 'OTHER';
 }
 
@@ -82,7 +91,11 @@ export class LedgerLockedError extends LedgerError {
  */
 export class LedgerInterruptedRunError extends LedgerError {
   override readonly name = 'LedgerInterruptedRunError';
-  constructor(readonly runId: string, readonly runKind: string, message: string) {
+  constructor(
+    readonly runId: string,
+    readonly runKind: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -90,7 +103,10 @@ export class LedgerInterruptedRunError extends LedgerError {
 /** An entry would have written a secret to disk; it was rejected before reaching the buffer. */
 export class LedgerSecretError extends LedgerError {
   override readonly name = 'LedgerSecretError';
-  constructor(readonly path: string, readonly kind: string) {
+  constructor(
+    readonly path: string,
+    readonly kind: string,
+  ) {
     super(`Refusing to journal an entry: ${path} looks like a ${kind}. Secrets never go to the ledger.`);
   }
 }
@@ -108,10 +124,14 @@ export class LedgerUsageError extends LedgerError {
  */
 export class LedgerCorruptError extends LedgerError {
   override readonly name = 'LedgerCorruptError';
-  constructor(message: string, readonly file?: string) {
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
     super(message);
   }
 }
 
 /** How a damaged journal is mended: it is the truth, so only a copy of it or Intercom can replace it. */
-export const REBUILD_HINT = 'restore it from a backup, or rebuild the ledger from Intercom: st2ic ledger rebuild --from-intercom';
+export const REBUILD_HINT =
+  'restore it from a backup, or rebuild the ledger from Intercom: st2ic ledger rebuild --from-intercom';

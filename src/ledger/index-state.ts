@@ -1,8 +1,15 @@
 import { z } from 'zod';
 
 import {
-  IntentBody,   type IntentEntry, type JournalEntry, JsonValue, RECORD_CREATING_OPS, RecordState, RunId, RunKind,
-type RunMeta,
+  IntentBody,
+  type IntentEntry,
+  type JournalEntry,
+  JsonValue,
+  RECORD_CREATING_OPS,
+  RecordState,
+  RunId,
+  RunKind,
+  type RunMeta,
 } from '../model/journal';
 import type { ObjectType } from '../model/object-types';
 import { recordKey } from './counts';
@@ -23,7 +30,15 @@ export type IdMapping = z.infer<typeof IdMapping>;
 export const RecordStateAt = z.object({ runId: RunId, result: RecordState });
 export type RecordStateAt = z.infer<typeof RecordStateAt>;
 
-const OpenIntent = IntentBody.pick({ op: true, objectType: true, sourceId: true, target: true, existedBefore: true, beforeImage: true, undoes: true });
+const OpenIntent = IntentBody.pick({
+  op: true,
+  objectType: true,
+  sourceId: true,
+  target: true,
+  existedBefore: true,
+  beforeImage: true,
+  undoes: true,
+});
 type OpenIntent = z.infer<typeof OpenIntent>;
 
 export const IndexSnapshot = z.object({
@@ -125,7 +140,8 @@ export class LedgerIndex {
       const target = intent.undoes.runId;
       const slot = this.slots.get(key);
       if (slot?.record?.runId === target) this.setRecord(key, undefined);
-      if (slot?.mapping && RECORD_CREATING_OPS.includes(intent.undoes.op) && slot.mapping.createdByRun === target) this.setMapping(key, undefined);
+      if (slot?.mapping && RECORD_CREATING_OPS.includes(intent.undoes.op) && slot.mapping.createdByRun === target)
+        this.setMapping(key, undefined);
       return;
     }
     const existing = this.slots.get(key)?.mapping;
@@ -182,7 +198,8 @@ export class LedgerIndex {
   /** Some run has a write of this record whose outcome is unknown (a lookup decides it before anything is sent). */
   hasOpenIntent(objectType: ObjectType, sourceId: string): boolean {
     for (const open of this.openIntents.values()) {
-      for (const intent of open.values()) if (intent.objectType === objectType && intent.sourceId === sourceId) return true;
+      for (const intent of open.values())
+        if (intent.objectType === objectType && intent.sourceId === sourceId) return true;
     }
     return false;
   }
@@ -210,15 +227,20 @@ export class LedgerIndex {
   snapshot(): IndexSnapshot {
     return {
       runs: [...this.runs].sort(byKey).map(([, info]) => withoutUndefined({ ...info })),
-      ids: this.sortedSlots().flatMap(([key, slot]): [string, IdMapping][] => (slot.mapping ? [[key, slot.mapping]] : [])),
-      records: this.sortedSlots().flatMap(([key, slot]): [string, RecordStateAt][] => (slot.record ? [[key, slot.record]] : [])),
+      ids: this.sortedSlots().flatMap(([key, slot]): [string, IdMapping][] =>
+        slot.mapping ? [[key, slot.mapping]] : [],
+      ),
+      records: this.sortedSlots().flatMap(([key, slot]): [string, RecordStateAt][] =>
+        slot.record ? [[key, slot.record]] : [],
+      ),
       openIntents: [...this.openIntents].filter(([, open]) => open.size > 0).map(([runId, open]) => [runId, [...open]]),
     };
   }
 
   static fromSnapshot(snapshot: IndexSnapshot): LedgerIndex {
     const index = new LedgerIndex();
-    for (const run of snapshot.runs) index.runs.set(run.id, { id: run.id, kind: run.kind, rollbackOf: run.rollbackOf, completed: run.completed });
+    for (const run of snapshot.runs)
+      index.runs.set(run.id, { id: run.id, kind: run.kind, rollbackOf: run.rollbackOf, completed: run.completed });
     const canonical = (runId: string): string => index.runs.get(runId)?.id ?? runId;
     for (const [key, mapping] of snapshot.ids) {
       mapping.runId = canonical(mapping.runId);
@@ -242,7 +264,9 @@ function compactMapping(m: IdMapping): IdMapping {
   const { intercomId, runId, existedBefore, createdByRun } = m;
   if (m.beforeImage !== undefined) return withoutUndefined(m);
   // Literals, not added properties: all fields stay inside the object.
-  return createdByRun === undefined ? { intercomId, runId, existedBefore } : { intercomId, runId, createdByRun, existedBefore };
+  return createdByRun === undefined
+    ? { intercomId, runId, existedBefore }
+    : { intercomId, runId, createdByRun, existedBefore };
 }
 
 function pickOpen(entry: IntentEntry): OpenIntent {

@@ -85,7 +85,11 @@ function where(offset: number, line: number, fromOffset: number): string {
   return fromOffset === 0 ? `line ${line} (byte ${offset})` : `the line at byte ${offset}`;
 }
 
-function unreadableLine(file: string, bad: { offset: number; line: number; error: string }, fromOffset: number): LedgerCorruptError {
+function unreadableLine(
+  file: string,
+  bad: { offset: number; line: number; error: string },
+  fromOffset: number,
+): LedgerCorruptError {
   return new LedgerCorruptError(
     `Journal ${file} is damaged: ${where(bad.offset, bad.line, fromOffset)} cannot be read (${bad.error}), and valid entries follow it, so it is not a line cut by a crash. ` +
       `The journal is the record of what was written to Intercom and is not guessed at: ${REBUILD_HINT}.`,
@@ -93,7 +97,13 @@ function unreadableLine(file: string, bad: { offset: number; line: number; error
   );
 }
 
-function newerFormat(file: string, offset: number, line: number, fromOffset: number, version: unknown): LedgerCorruptError {
+function newerFormat(
+  file: string,
+  offset: number,
+  line: number,
+  fromOffset: number,
+  version: unknown,
+): LedgerCorruptError {
   return new LedgerCorruptError(
     `Journal ${file}: ${where(offset, line, fromOffset)} is in ledger format ${JSON.stringify(version)}, newer than this st2ic reads (${LEDGER_FORMAT}). Use the st2ic version that wrote it, or a newer one.`,
     file,
@@ -113,7 +123,10 @@ function parseLine(line: string): { ok: true; entry: JournalEntry } | { ok: fals
   const result = JournalEntry.safeParse(format.json);
   if (!result.success) return { ok: false, error: `not a journal entry: ${zodIssues(result.error, 1)}` };
   const entry = result.data;
-  return { ok: true, entry: entry.type === 'intent' ? { ...entry, target: typedTargetOfOlderFormat(entry, format.format) } : entry };
+  return {
+    ok: true,
+    entry: entry.type === 'intent' ? { ...entry, target: typedTargetOfOlderFormat(entry, format.format) } : entry,
+  };
 }
 
 export interface BatchPolicy {

@@ -1,4 +1,4 @@
-import { createHash, type Hash,randomBytes } from 'node:crypto';
+import { createHash, type Hash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 
@@ -7,22 +7,35 @@ import { z } from 'zod';
 import { systemClock } from '../model/clock';
 import { isMissingFile, messageOf } from '../model/error-message';
 import {
-  declaredFormat, type IntentEntry, LEDGER_FORMAT, type RunCounts, RunId, type RunKind, RunMeta, type SourceDescription,
+  declaredFormat,
+  type IntentEntry,
+  LEDGER_FORMAT,
+  type RunCounts,
+  RunId,
+  type RunKind,
+  RunMeta,
+  type SourceDescription,
 } from '../model/journal';
 import type { ObjectType } from '../model/object-types';
 import {
-  LedgerCorruptError, LedgerInterruptedRunError, LedgerLockedError, LedgerSecretError, LedgerUsageError, LedgerWriteError, REBUILD_HINT,
+  LedgerCorruptError,
+  LedgerInterruptedRunError,
+  LedgerLockedError,
+  LedgerSecretError,
+  LedgerUsageError,
+  LedgerWriteError,
+  REBUILD_HINT,
 } from './errors';
-import { type LedgerFs,nodeLedgerFs } from './fs-layer';
+import { type LedgerFs, nodeLedgerFs } from './fs-layer';
 import { type IdMapping, IndexSnapshot, LedgerIndex, type RecordStateAt } from './index-state';
-import { type BatchPolicy, type JournalScan,JournalWriter, scanJournal } from './journal-file';
+import { type BatchPolicy, type JournalScan, JournalWriter, scanJournal } from './journal-file';
 import { acquireRunLock, type HeldLock, type LockHolder, lockHolder, type RunLock } from './lock';
 import { LedgerPaths } from './paths';
 import type { ProcessProbe } from './process-identity';
 import { RunJournal, type RunJournalHost } from './run-journal';
-import { type AppliedWrite,foldRunJournal, isApplied, RunState } from './run-state';
+import { type AppliedWrite, foldRunJournal, isApplied, RunState } from './run-state';
 import { findSecret } from './secret-guard';
-import { type UndoCounts,UndoTally } from './undo-tally';
+import { type UndoCounts, UndoTally } from './undo-tally';
 import { acquireWriterLock, aRunOf, commandFor, type WriterRequest } from './writer-lock';
 
 export interface LedgerOptions {
@@ -72,7 +85,12 @@ export interface RunDetails extends RunSummary {
 }
 
 /** What the index cache was folded from, per journal: its valid bytes and their sha-256. */
-const Fingerprint = z.object({ runId: RunId, validBytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int() });
+const Fingerprint = z.object({
+  runId: RunId,
+  validBytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int(),
+});
 type Fingerprint = z.infer<typeof Fingerprint>;
 
 /**
@@ -108,7 +126,10 @@ export class Ledger {
   private readonly probe: ProcessProbe | undefined;
   private writer: { lock: HeldLock; implicit: boolean; replaced?: LockHolder } | undefined;
 
-  private constructor(readonly workspaceDir: string, options: LedgerOptions) {
+  private constructor(
+    readonly workspaceDir: string,
+    options: LedgerOptions,
+  ) {
     this.paths = new LedgerPaths(workspaceDir);
     this.fs = options.fs ?? nodeLedgerFs;
     this.batch = { ...DEFAULT_BATCH, ...options.batch };
@@ -143,7 +164,11 @@ export class Ledger {
     const file = this.paths.writerLock;
     try {
       await fsp.mkdir(this.paths.migrationDir, { recursive: true });
-      const { lock, replaced } = await acquireWriterLock(file, request, { warn: this.warn, takeOver: this.takeOver, ...(this.probe ? { probe: this.probe } : {}) });
+      const { lock, replaced } = await acquireWriterLock(file, request, {
+        warn: this.warn,
+        takeOver: this.takeOver,
+        ...(this.probe ? { probe: this.probe } : {}),
+      });
       this.writer = { lock, implicit, ...(replaced ? { replaced } : {}) };
     } catch (error) {
       if (error instanceof LedgerLockedError || !(error as { code?: string }).code) throw error;
@@ -183,10 +208,16 @@ export class Ledger {
       const file = this.paths.lock(meta.id);
       const holder = await lockHolder(file, this.takeOver, this.probe);
       if (!holder?.alive) continue;
-      const fix = holder.verdict.state === 'alive'
-        ? 'another st2ic process (one that does not take the workspace writer lock: an older version?) is writing it; wait for it to end, or stop it, then run this command again'
-        : `${holder.verdict.reason}; if that process is gone, run the same command with --take-over`;
-      throw new LedgerLockedError(file, holder, `Run ${meta.id} (${meta.kind}) is locked by pid ${holder.pid} on host ${holder.hostname} since ${holder.since} (${file}): ${fix}.`, holder.verdict.state === 'unverifiable');
+      const fix =
+        holder.verdict.state === 'alive'
+          ? 'another st2ic process (one that does not take the workspace writer lock: an older version?) is writing it; wait for it to end, or stop it, then run this command again'
+          : `${holder.verdict.reason}; if that process is gone, run the same command with --take-over`;
+      throw new LedgerLockedError(
+        file,
+        holder,
+        `Run ${meta.id} (${meta.kind}) is locked by pid ${holder.pid} on host ${holder.hostname} since ${holder.since} (${file}): ${fix}.`,
+        holder.verdict.state === 'unverifiable',
+      );
     }
     // Runs a stopped writer left behind: the one the replaced writer lock names, and those whose own
     // lock is about to be taken over. Each is continued by this command, or the command is refused.
@@ -205,21 +236,26 @@ export class Ledger {
   }
 
   private async refuseBesideInterrupted(meta: RunMeta, left: LockHolder, request: WriterRequest): Promise<void> {
-    const continues = request.kind === 'rollback'
-      ? request.rollbackOf === meta.id || (meta.kind === 'rollback' && meta.rollbackOf === request.rollbackOf)
-      : meta.kind === request.kind;
+    const continues =
+      request.kind === 'rollback'
+        ? request.rollbackOf === meta.id || (meta.kind === 'rollback' && meta.rollbackOf === request.rollbackOf)
+        : meta.kind === request.kind;
     if (continues) return;
     const { state } = await foldRunJournal(this.paths.journal(meta.id));
     const pending = state.pendingIntents().length;
     if ((state.status ?? meta.status) !== 'running' && pending === 0) return;
     const what = meta.kind === 'rollback' ? `a rollback of run ${meta.rollbackOf ?? '?'}` : aRunOf(meta.kind);
     const asked = request.kind === 'rollback' ? `a rollback of run ${request.rollbackOf ?? '?'}` : aRunOf(request.kind);
-    const ways = meta.kind === 'rollback'
-      ? `Resume it first with \`${commandFor(meta.kind, meta.rollbackOf)}\``
-      : `Resume it first with \`${commandFor(meta.kind, meta.rollbackOf)}\` (the command that started it), or roll it back with \`st2ic rollback ${meta.id}\``;
-    throw new LedgerInterruptedRunError(meta.id, meta.kind,
+    const ways =
+      meta.kind === 'rollback'
+        ? `Resume it first with \`${commandFor(meta.kind, meta.rollbackOf)}\``
+        : `Resume it first with \`${commandFor(meta.kind, meta.rollbackOf)}\` (the command that started it), or roll it back with \`st2ic rollback ${meta.id}\``;
+    throw new LedgerInterruptedRunError(
+      meta.id,
+      meta.kind,
       `Run ${meta.id} (${what}) was interrupted when its writer stopped (pid ${left.pid} on host ${left.hostname}, writing since ${left.since})` +
-        `${pending > 0 ? `, and ${pending} of its write(s) to Intercom have an unknown outcome` : ''}. Starting ${asked} beside it could write the same records twice. ${ways}; then run this command again.`);
+        `${pending > 0 ? `, and ${pending} of its write(s) to Intercom have an unknown outcome` : ''}. Starting ${asked} beside it could write the same records twice. ${ways}; then run this command again.`,
+    );
   }
 
   // ---- runs -------------------------------------------------------------------------------
@@ -231,8 +267,15 @@ export class Ledger {
       const startedAt = this.now();
       const id = `${startedAt.toISOString().replace(/[-:.]/g, '')}-${input.kind}-${randomBytes(2).toString('hex')}`;
       const meta = RunMeta.parse({
-        v: LEDGER_FORMAT, id, kind: input.kind, rollbackOf: input.rollbackOf, startedAt: startedAt.toISOString(), status: 'running',
-        attempts: 1, mappingHash: input.mappingHash, source: input.source,
+        v: LEDGER_FORMAT,
+        id,
+        kind: input.kind,
+        rollbackOf: input.rollbackOf,
+        startedAt: startedAt.toISOString(),
+        status: 'running',
+        attempts: 1,
+        mappingHash: input.mappingHash,
+        source: input.source,
       });
       guardSecrets(meta);
       await this.mkdir(this.paths.runDir(id));
@@ -287,13 +330,18 @@ export class Ledger {
       const known = this.fingerprints.get(runId)?.validBytes ?? 0;
       if (!this.index.hasRun(runId)) this.index.beginRun(meta);
       const hash = createHash('sha256');
-      const { state, scan } = await foldRunJournal(this.paths.journal(runId), (entry, offset) => {
-        if (offset >= known) this.index.apply(entry);
-      }, { hash });
+      const { state, scan } = await foldRunJournal(
+        this.paths.journal(runId),
+        (entry, offset) => {
+          if (offset >= known) this.index.apply(entry);
+        },
+        { hash },
+      );
       this.reportScan(runId, scan);
       if (state.status === 'completed') {
         // run.json may lag behind the journal (a crash between the two writes): repair it.
-        if (meta.status !== 'completed') await this.writeMeta({ ...meta, status: 'completed', counts: state.tally.counts() });
+        if (meta.status !== 'completed')
+          await this.writeMeta({ ...meta, status: 'completed', counts: state.tally.counts() });
         throw new LedgerUsageError(`run ${runId} is completed; start a delta run instead`);
       }
       const file = await this.openJournalFile(runId);
@@ -307,7 +355,13 @@ export class Ledger {
         }
       }
       const writer = new JournalWriter(file, this.paths.journal(runId), scan.validBytes, this.batch, runId, hash);
-      const resumed = RunMeta.parse({ ...meta, v: LEDGER_FORMAT, status: 'running', finishedAt: undefined, attempts: state.attempt + 1 });
+      const resumed = RunMeta.parse({
+        ...meta,
+        v: LEDGER_FORMAT,
+        status: 'running',
+        finishedAt: undefined,
+        attempts: state.attempt + 1,
+      });
       journal = new RunJournal(resumed, state, writer, lock, this.host());
       this.open.set(runId, journal);
       // The attempt's entry first, then run.json (a run.json never claims more than its journal holds).
@@ -512,7 +566,10 @@ export class Ledger {
    * journal must still begin with exactly the bytes the cache was folded from (sha-256), and only the
    * newest may have grown since. A journal shorter than the ledger once recorded lost entries: refused.
    */
-  private async planFromCache(cached: Fingerprint[], metas: RunMeta[]): Promise<{ meta: RunMeta; from: number; hash: Hash }[] | undefined> {
+  private async planFromCache(
+    cached: Fingerprint[],
+    metas: RunMeta[],
+  ): Promise<{ meta: RunMeta; from: number; hash: Hash }[] | undefined> {
     const plan: { meta: RunMeta; from: number; hash: Hash }[] = [];
     for (let i = 0; i < metas.length; i++) {
       const meta = metas[i] as RunMeta;
@@ -546,7 +603,10 @@ export class Ledger {
 
   private async scanInto(index: LedgerIndex, runId: string, from: number, hash: Hash): Promise<Fingerprint> {
     const stat = await this.statJournal(runId);
-    const scan = await scanJournal(this.paths.journal(runId), (entry) => index.apply(entry), { fromOffset: from, hash });
+    const scan = await scanJournal(this.paths.journal(runId), (entry) => index.apply(entry), {
+      fromOffset: from,
+      hash,
+    });
     this.reportScan(runId, scan);
     return { runId, validBytes: scan.validBytes, sha256: hash.digest('hex'), size: stat.size };
   }
@@ -566,11 +626,15 @@ export class Ledger {
     try {
       header = CacheHeader.parse(JSON.parse(newline < 0 ? text : text.slice(0, newline)));
     } catch {
-      this.warn(`Index cache ${this.paths.indexCache} is unreadable or of an older format; rebuilding it from the journals.`);
+      this.warn(
+        `Index cache ${this.paths.indexCache} is unreadable or of an older format; rebuilding it from the journals.`,
+      );
       return undefined;
     }
     if (sha256Hex(body) !== header.sha256) {
-      this.warn(`Index cache ${this.paths.indexCache} does not match its checksum (edited or damaged); rebuilding it from the journals.`);
+      this.warn(
+        `Index cache ${this.paths.indexCache} does not match its checksum (edited or damaged); rebuilding it from the journals.`,
+      );
       return undefined;
     }
     try {
@@ -611,7 +675,12 @@ export class Ledger {
           if (this.indexTainted || journal.bufferedEntries > 0 || sha256 === undefined) return;
           const stat = await this.statJournal(journal.runId);
           if (stat.size !== journal.durableBytes) return;
-          this.fingerprints.set(journal.runId, { runId: journal.runId, validBytes: journal.durableBytes, sha256, size: stat.size });
+          this.fingerprints.set(journal.runId, {
+            runId: journal.runId,
+            validBytes: journal.durableBytes,
+            sha256,
+            size: stat.size,
+          });
           await this.saveIndexQuietly();
         } finally {
           await this.releaseWriterIfIdle();
@@ -628,9 +697,11 @@ export class Ledger {
     }
     if (!input.rollbackOf) throw new LedgerUsageError('a rollback run needs rollbackOf (the run to undo)');
     const target = await this.readMeta(input.rollbackOf);
-    if (target.kind === 'rollback' || target.kind === 'dry-run' || target.kind === 'adopt') throw new LedgerUsageError(`run ${target.id} is a ${target.kind}; there is nothing to roll back`);
+    if (target.kind === 'rollback' || target.kind === 'dry-run' || target.kind === 'adopt')
+      throw new LedgerUsageError(`run ${target.id} is a ${target.kind}; there is nothing to roll back`);
     const holder = await lockHolder(this.paths.lock(target.id), this.takeOver, this.probe);
-    if (this.open.has(target.id) || holder?.alive) throw new LedgerUsageError(`run ${target.id} is still running; stop it before rolling it back`);
+    if (this.open.has(target.id) || holder?.alive)
+      throw new LedgerUsageError(`run ${target.id} is still running; stop it before rolling it back`);
   }
 
   private async summarize(meta: RunMeta): Promise<RunSummary> {
@@ -652,7 +723,10 @@ export class Ledger {
       if (!RunId.safeParse(name).success) continue;
       const meta = await this.loadMeta(name);
       if (meta) metas.push(meta);
-      else if (!this.open.has(name)) this.warn(`Ignoring run folder ${this.paths.runDir(name)}: it holds neither run.json nor a journal entry (a run stopped before its first entry; nothing was written).`);
+      else if (!this.open.has(name))
+        this.warn(
+          `Ignoring run folder ${this.paths.runDir(name)}: it holds neither run.json nor a journal entry (a run stopped before its first entry; nothing was written).`,
+        );
     }
     return metas;
   }
@@ -685,7 +759,11 @@ export class Ledger {
       return this.rebuildMeta(runId);
     }
     const meta = parseRunMeta(metaFile, text);
-    if (meta.id !== runId) throw new LedgerCorruptError(`${metaFile} describes run ${meta.id}, not the run of its folder (${runId}): restore the right run.json from a backup, or delete it to rebuild it from the journal.`, metaFile);
+    if (meta.id !== runId)
+      throw new LedgerCorruptError(
+        `${metaFile} describes run ${meta.id}, not the run of its folder (${runId}): restore the right run.json from a backup, or delete it to rebuild it from the journal.`,
+        metaFile,
+      );
     const says = `${metaFile} says the run started (status ${meta.status}, ${meta.attempts} attempt(s)${meta.counts ? ', with counts' : ''})`;
     if (!journal.exists) {
       throw new LedgerCorruptError(
@@ -696,7 +774,8 @@ export class Ledger {
     }
     // Format 0 wrote run.json before the journal's first entry: an empty journal beside a run.json that
     // never went further is a start that stopped there. Anything else beside an empty journal is damage.
-    const neverWrote = meta.v === 0 && meta.status === 'running' && meta.attempts === 1 && !meta.counts && !meta.finishedAt;
+    const neverWrote =
+      meta.v === 0 && meta.status === 'running' && meta.attempts === 1 && !meta.counts && !meta.finishedAt;
     if (journal.size === 0 && !neverWrote) {
       throw new LedgerCorruptError(
         `Run ${runId}: its journal ${journalFile} is empty, but ${says}. The journal is the only record of what the run wrote to Intercom; without it, those records would be written again. ` +
@@ -717,7 +796,10 @@ export class Ledger {
     const journalFile = this.paths.journal(runId);
     const { state } = await foldRunJournal(journalFile);
     if (state.runId !== undefined && state.runId !== runId) {
-      throw new LedgerCorruptError(`Run folder ${this.paths.runDir(runId)} holds the journal of run ${state.runId}: put it back in its own folder, or restore this run's journal from a backup.`, journalFile);
+      throw new LedgerCorruptError(
+        `Run folder ${this.paths.runDir(runId)} holds the journal of run ${state.runId}: put it back in its own folder, or restore this run's journal from a backup.`,
+        journalFile,
+      );
     }
     if (!state.origin) {
       throw new LedgerCorruptError(
@@ -728,15 +810,25 @@ export class Ledger {
     }
     const status = state.status ?? 'running';
     const meta = RunMeta.parse({
-      v: LEDGER_FORMAT, id: runId, ...state.origin, status, attempts: Math.max(1, state.attempt),
+      v: LEDGER_FORMAT,
+      id: runId,
+      ...state.origin,
+      status,
+      attempts: Math.max(1, state.attempt),
       ...(status !== 'running' ? { finishedAt: state.statusAt, counts: state.tally.counts() } : {}),
     });
-    if (this.open.has(runId) || (await lockHolder(this.paths.lock(runId), false, this.probe))?.verdict.state === 'alive') return meta;
+    if (
+      this.open.has(runId) ||
+      (await lockHolder(this.paths.lock(runId), false, this.probe))?.verdict.state === 'alive'
+    )
+      return meta;
     try {
       await this.writeMeta(meta);
       this.warn(`Run ${runId}: ${metaFile} was missing; rebuilt it from the journal.`);
     } catch (error) {
-      this.warn(`Run ${runId}: ${metaFile} is missing; read it from the journal, but could not write it back: ${messageOf(error)}`);
+      this.warn(
+        `Run ${runId}: ${metaFile} is missing; read it from the journal, but could not write it back: ${messageOf(error)}`,
+      );
     }
     return meta;
   }
@@ -792,14 +884,16 @@ export class Ledger {
 
   private reportScan(runId: string, scan: JournalScan): void {
     if (scan.tornBytes > 0) {
-      this.warn(`Journal of run ${runId} ends with a torn line (${scan.tornBytes} bytes, a write cut by a crash); it is ignored and will be truncated on resume.`);
+      this.warn(
+        `Journal of run ${runId} ends with a torn line (${scan.tornBytes} bytes, a write cut by a crash); it is ignored and will be truncated on resume.`,
+      );
     }
   }
 }
 
 /** run.json as written by any format this st2ic reads (format 0 has no `v`); refused when it does not parse. */
 function parseRunMeta(file: string, text: string): RunMeta {
-  const fix = 'Restore it from a backup, or delete it: it is rebuilt from the run\'s journal.';
+  const fix = "Restore it from a backup, or delete it: it is rebuilt from the run's journal.";
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -808,10 +902,14 @@ function parseRunMeta(file: string, text: string): RunMeta {
   }
   const format = declaredFormat(json);
   if ('newer' in format) {
-    throw new LedgerCorruptError(`${file} is in ledger format ${JSON.stringify(format.newer)}, newer than this st2ic reads (${LEDGER_FORMAT}). Use the st2ic version that wrote it, or a newer one.`, file);
+    throw new LedgerCorruptError(
+      `${file} is in ledger format ${JSON.stringify(format.newer)}, newer than this st2ic reads (${LEDGER_FORMAT}). Use the st2ic version that wrote it, or a newer one.`,
+      file,
+    );
   }
   const parsed = RunMeta.safeParse('json' in format ? format.json : json);
-  if (!parsed.success) throw new LedgerCorruptError(`${file} is not valid run metadata: ${z.prettifyError(parsed.error)}. ${fix}`, file);
+  if (!parsed.success)
+    throw new LedgerCorruptError(`${file} is not valid run metadata: ${z.prettifyError(parsed.error)}. ${fix}`, file);
   return parsed.data;
 }
 
@@ -823,7 +921,12 @@ function sha256Hex(text: string): string {
 async function hashPrefix(file: string, length: number): Promise<Hash> {
   const hash = createHash('sha256');
   if (length === 0) return hash;
-  for await (const chunk of createReadStream(file, { start: 0, end: length - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) hash.update(chunk);
+  for await (const chunk of createReadStream(file, {
+    start: 0,
+    end: length - 1,
+    highWaterMark: 1 << 20,
+  }) as AsyncIterable<Buffer>)
+    hash.update(chunk);
   return hash;
 }
 

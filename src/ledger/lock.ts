@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { systemClock } from '../model/clock';
 import { isMissingFile } from '../model/error-message';
 import { LedgerLockedError } from './errors';
-import { currentProcess, type HolderVerdict, judgeHolder, type ProcessProbe,systemProbe } from './process-identity';
+import { currentProcess, type HolderVerdict, judgeHolder, type ProcessProbe, systemProbe } from './process-identity';
 
 /**
  * A lock file's content. Run locks (`runs/<id>/lock`) hold the process identity; the workspace's
@@ -60,12 +60,22 @@ function mayTakeOver(verdict: HolderVerdict, takeOver: boolean): boolean {
  * reader ever sees it empty); a holder that is provably gone (or, with `takeOver`, cannot be checked)
  * is replaced with a warning; any other holder refuses. The result says whom it replaced.
  */
-export async function acquireLock(file: string, describe: Pick<LockHolder, 'kind' | 'rollbackOf' | 'runId'>, policy: LockPolicy): Promise<{ lock: HeldLock; replaced?: LockHolder }> {
+export async function acquireLock(
+  file: string,
+  describe: Pick<LockHolder, 'kind' | 'rollbackOf' | 'runId'>,
+  policy: LockPolicy,
+): Promise<{ lock: HeldLock; replaced?: LockHolder }> {
   const probe = policy.probe ?? systemProbe;
-  const mine: LockHolder = { ...currentProcess(probe), since: systemClock.now().toISOString(), token: randomBytes(8).toString('hex'), ...describe };
+  const mine: LockHolder = {
+    ...currentProcess(probe),
+    since: systemClock.now().toISOString(),
+    token: randomBytes(8).toString('hex'),
+    ...describe,
+  };
   let replaced: LockHolder | undefined;
   for (let attempt = 0; attempt < 10; attempt++) {
-    if (await createWhole(file, serialize(mine))) return { lock: heldLock(file, mine), ...(replaced ? { replaced } : {}) };
+    if (await createWhole(file, serialize(mine)))
+      return { lock: heldLock(file, mine), ...(replaced ? { replaced } : {}) };
     const current = await readLockFile(file);
     if (current === 'missing') continue;
     if (current.holder === undefined) {
@@ -78,7 +88,9 @@ export async function acquireLock(file: string, describe: Pick<LockHolder, 'kind
     const verdict = judgeHolder(holder, probe);
     if (!mayTakeOver(verdict, policy.takeOver)) throw policy.refuse(holder, verdict);
     const why = verdict.state === 'gone' ? verdict.reason : `${verdict.reason}; taken over as asked (--take-over)`;
-    policy.warn(`Taking over stale lock ${file} of pid ${holder.pid} on ${holder.hostname} since ${holder.since}${holder.runId ? ` (run ${holder.runId})` : ''}: ${why}.`);
+    policy.warn(
+      `Taking over stale lock ${file} of pid ${holder.pid} on ${holder.hostname} since ${holder.since}${holder.runId ? ` (run ${holder.runId})` : ''}: ${why}.`,
+    );
     await removeIfUnchanged(file, current.text);
     replaced = holder;
   }
@@ -86,20 +98,35 @@ export async function acquireLock(file: string, describe: Pick<LockHolder, 'kind
 }
 
 /** The one writer of a run: `runs/<id>/lock`. */
-export async function acquireRunLock(file: string, warn: (message: string) => void, takeOver = false, probe?: ProcessProbe): Promise<RunLock> {
-  const { lock } = await acquireLock(file, {}, {
-    warn,
-    takeOver,
-    ...(probe ? { probe } : {}),
-    refuse: (holder, verdict) => {
-      const fix = verdict.state === 'alive'
-        ? 'another writer is running this run; wait for it to end or stop it'
-        : verdict.reason.includes('another host')
-          ? `held from another host; if that process is gone, run the same command with --take-over`
-          : `${verdict.reason}; if that process is not st2ic, run the same command with --take-over`;
-      return new LedgerLockedError(file, holder, `Run is locked by pid ${holder.pid} on ${holder.hostname} since ${holder.since} (${file}): ${fix}`, verdict.state === 'unverifiable');
+export async function acquireRunLock(
+  file: string,
+  warn: (message: string) => void,
+  takeOver = false,
+  probe?: ProcessProbe,
+): Promise<RunLock> {
+  const { lock } = await acquireLock(
+    file,
+    {},
+    {
+      warn,
+      takeOver,
+      ...(probe ? { probe } : {}),
+      refuse: (holder, verdict) => {
+        const fix =
+          verdict.state === 'alive'
+            ? 'another writer is running this run; wait for it to end or stop it'
+            : verdict.reason.includes('another host')
+              ? `held from another host; if that process is gone, run the same command with --take-over`
+              : `${verdict.reason}; if that process is not st2ic, run the same command with --take-over`;
+        return new LedgerLockedError(
+          file,
+          holder,
+          `Run is locked by pid ${holder.pid} on ${holder.hostname} since ${holder.since} (${file}): ${fix}`,
+          verdict.state === 'unverifiable',
+        );
+      },
     },
-  });
+  );
   return lock;
 }
 
@@ -120,7 +147,11 @@ async function readLockFile(file: string): Promise<{ text: string; holder: LockH
 }
 
 /** The holder of a lock file and whether it counts as holding it (see mayTakeOver). */
-export async function lockHolder(file: string, takeOver = false, probe?: ProcessProbe): Promise<(LockHolder & { alive: boolean; verdict: HolderVerdict }) | undefined> {
+export async function lockHolder(
+  file: string,
+  takeOver = false,
+  probe?: ProcessProbe,
+): Promise<(LockHolder & { alive: boolean; verdict: HolderVerdict }) | undefined> {
   const current = await readLockFile(file);
   if (current === 'missing' || current.holder === undefined) return undefined;
   const verdict = judgeHolder(current.holder, probe);

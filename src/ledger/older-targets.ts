@@ -9,7 +9,8 @@ export function typedTargetOfOlderFormat(intent: IntentEntry, format: FormatVers
   const target = intent.target;
   if (format >= 2) return target;
   const customObject = /^POST \/custom_object_instances\/([^ ]+) /.exec(target.description);
-  if (customObject && target.resource === 'conversation') return { ...target, resource: 'custom_object_instance', customObjectType: customObject[1]! };
+  if (customObject && target.resource === 'conversation')
+    return { ...target, resource: 'custom_object_instance', customObjectType: customObject[1]! };
   if (intent.op === 'close' || intent.op === 'open') {
     const admin = / as admin (\d+)/.exec(target.description);
     return admin ? { ...target, actingAdminId: admin[1]! } : target;

@@ -1,4 +1,4 @@
-import { type MigrationPaths,migrationPaths } from '../model/workspace-paths';
+import { type MigrationPaths, migrationPaths } from '../model/workspace-paths';
 
 /** The ledger's files under `<workspace>/migration/` (named in src/model/workspace-paths.ts). */
 export class LedgerPaths {

@@ -95,7 +95,10 @@ export type HolderVerdict = { state: 'alive' | 'gone' | 'unverifiable'; reason: 
 export function judgeHolder(holder: ProcessIdentity, probe: ProcessProbe = systemProbe): HolderVerdict {
   const me = currentProcess(probe);
   if (holder.hostname !== me.hostname) {
-    return { state: 'unverifiable', reason: `it was taken on another host (${holder.hostname}, this one is ${me.hostname}), whose processes cannot be checked from here` };
+    return {
+      state: 'unverifiable',
+      reason: `it was taken on another host (${holder.hostname}, this one is ${me.hostname}), whose processes cannot be checked from here`,
+    };
   }
   if (holder.bootId && me.bootId && holder.bootId !== me.bootId) {
     return { state: 'gone', reason: 'this machine has restarted since (its boot id changed)' };
@@ -104,14 +107,27 @@ export function judgeHolder(holder: ProcessIdentity, probe: ProcessProbe = syste
   const current = probe.startTime(holder.pid);
   if (current === 'gone') return { state: 'gone', reason: `pid ${holder.pid} is no longer running` };
   if (current === undefined) {
-    return { state: 'unverifiable', reason: `pid ${holder.pid} is running, and this system cannot tell whether it is still the process that took the lock (no /proc to compare start times)` };
+    return {
+      state: 'unverifiable',
+      reason: `pid ${holder.pid} is running, and this system cannot tell whether it is still the process that took the lock (no /proc to compare start times)`,
+    };
   }
   if (holder.startTime === undefined) {
-    if (holder.pid === process.pid) return { state: 'gone', reason: `pid ${holder.pid} is this process, which did not take the lock (a reused pid)` };
-    return { state: 'unverifiable', reason: `pid ${holder.pid} is running, and the lock (written by an older st2ic) has no start time to compare` };
+    if (holder.pid === process.pid)
+      return { state: 'gone', reason: `pid ${holder.pid} is this process, which did not take the lock (a reused pid)` };
+    return {
+      state: 'unverifiable',
+      reason: `pid ${holder.pid} is running, and the lock (written by an older st2ic) has no start time to compare`,
+    };
   }
   if (current !== holder.startTime) {
-    return { state: 'gone', reason: `pid ${holder.pid} now belongs to another process (started at tick ${current}, the lock's holder at tick ${holder.startTime}: a reused pid)` };
+    return {
+      state: 'gone',
+      reason: `pid ${holder.pid} now belongs to another process (started at tick ${current}, the lock's holder at tick ${holder.startTime}: a reused pid)`,
+    };
   }
-  return { state: 'alive', reason: holder.pid === process.pid ? `pid ${holder.pid} is this process` : `pid ${holder.pid} is running` };
+  return {
+    state: 'alive',
+    reason: holder.pid === process.pid ? `pid ${holder.pid} is this process` : `pid ${holder.pid} is running`,
+  };
 }

@@ -1,8 +1,16 @@
 import { z } from 'zod';
 
 import {
-type IntentBody, type IntentEntry,   JournalEntry, LEDGER_FORMAT, type OutcomeResult,
-RECORD_CREATING_OPS,   type RecordBody, type RunCounts, type RunMeta, type RunStatus,
+  type IntentBody,
+  type IntentEntry,
+  JournalEntry,
+  LEDGER_FORMAT,
+  type OutcomeResult,
+  RECORD_CREATING_OPS,
+  type RecordBody,
+  type RunCounts,
+  type RunMeta,
+  type RunStatus,
 } from '../model/journal';
 import type { ObjectType } from '../model/object-types';
 import type { RecordTally } from './counts';
@@ -25,7 +33,9 @@ export interface RunJournalHost {
   now(): Date;
 }
 
-type EntryBody = { [K in JournalEntry['type']]: Omit<Extract<JournalEntry, { type: K }>, 'v' | 'seq' | 'at' | 'runId'> }[JournalEntry['type']];
+type EntryBody = {
+  [K in JournalEntry['type']]: Omit<Extract<JournalEntry, { type: K }>, 'v' | 'seq' | 'at' | 'runId'>;
+}[JournalEntry['type']];
 
 /**
  * The one writer of one run. Every write to Intercom goes: `await intent()` (durable before the call
@@ -77,7 +87,8 @@ export class RunJournal {
    * may the request go out.
    */
   async intent(body: IntentBody): Promise<number> {
-    if (this.meta.kind === 'rollback' && !body.undoes) throw new LedgerUsageError('rollback runs only journal writes that undo another run (set `undoes`)');
+    if (this.meta.kind === 'rollback' && !body.undoes)
+      throw new LedgerUsageError('rollback runs only journal writes that undo another run (set `undoes`)');
     if (this.meta.kind !== 'rollback' && body.undoes) throw new LedgerUsageError('`undoes` is only for rollback runs');
     if (RECORD_CREATING_OPS.includes(body.op)) this.refuseDuplicateCreate(body);
     const { seq, durable } = this.append({ type: 'intent', ...body }, true);
@@ -89,12 +100,16 @@ export class RunJournal {
   private refuseDuplicateCreate(body: IntentBody): void {
     for (const open of this.state.pending.values()) {
       if (open.op === body.op && open.objectType === body.objectType && open.sourceId === body.sourceId) {
-        throw new LedgerUsageError(`${body.objectType} ${body.sourceId}: ${body.op} seq ${open.seq} has no outcome yet; resolve it by lookup before retrying`);
+        throw new LedgerUsageError(
+          `${body.objectType} ${body.sourceId}: ${body.op} seq ${open.seq} has no outcome yet; resolve it by lookup before retrying`,
+        );
       }
     }
     const mapping = this.host.mapping(body.objectType, body.sourceId);
     if (mapping?.createdByRun === this.meta.id) {
-      throw new LedgerUsageError(`${body.objectType} ${body.sourceId} was already created in this run (${mapping.intercomId})`);
+      throw new LedgerUsageError(
+        `${body.objectType} ${body.sourceId} was already created in this run (${mapping.intercomId})`,
+      );
     }
   }
 
@@ -141,7 +156,8 @@ export class RunJournal {
     const target = this.meta.rollbackOf;
     if (this.meta.kind !== 'rollback' || !target) throw new LedgerUsageError('writesToUndo() is for rollback runs');
     const pending = this.state.pendingIntents();
-    if (pending.length > 0) throw new LedgerUsageError(`resolve the ${pending.length} pending undo intent(s) first (pendingIntents())`);
+    if (pending.length > 0)
+      throw new LedgerUsageError(`resolve the ${pending.length} pending undo intent(s) first (pendingIntents())`);
     await this.flush();
     return this.host.writesToUndo(target);
   }
@@ -163,7 +179,9 @@ export class RunJournal {
     this.assertOpen();
     const pending = this.state.pendingIntents().length;
     if (status === 'completed' && pending > 0) {
-      throw new LedgerUsageError(`cannot complete run ${this.meta.id}: ${pending} write(s) have no outcome; resolve them or finish as failed`);
+      throw new LedgerUsageError(
+        `cannot complete run ${this.meta.id}: ${pending} write(s) have no outcome; resolve them or finish as failed`,
+      );
     }
     try {
       // run.json's finishedAt is the final entry's time, so a run.json rebuilt from the journal is the same.
@@ -204,7 +222,11 @@ export class RunJournal {
     this.writer.assertWritable();
   }
 
-  private append(body: EntryBody, urgent = false, at = this.host.now().toISOString()): { seq: number; durable: Promise<void> } {
+  private append(
+    body: EntryBody,
+    urgent = false,
+    at = this.host.now().toISOString(),
+  ): { seq: number; durable: Promise<void> } {
     this.assertOpen();
     const candidate = { v: LEDGER_FORMAT, seq: this.state.lastSeq + 1, at, runId: this.meta.id, ...body };
     const parsed = JournalEntry.safeParse(candidate);

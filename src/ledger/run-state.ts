@@ -2,7 +2,7 @@ import type { Hash } from 'node:crypto';
 
 import type { IntentEntry, JournalEntry, OutcomeEntry, RunOrigin, RunStatus } from '../model/journal';
 import { RecordTally } from './counts';
-import { type JournalScan,scanJournal } from './journal-file';
+import { type JournalScan, scanJournal } from './journal-file';
 
 /** What one run's journal says, folded in order: enough to resume it or report on it. */
 export class RunState {
@@ -57,10 +57,14 @@ export async function foldRunJournal(
   options: { hash?: Hash } = {},
 ): Promise<{ state: RunState; scan: JournalScan }> {
   const state = new RunState();
-  const scan = await scanJournal(file, (entry, offset) => {
-    state.apply(entry);
-    onEntry?.(entry, offset);
-  }, options);
+  const scan = await scanJournal(
+    file,
+    (entry, offset) => {
+      state.apply(entry);
+      onEntry?.(entry, offset);
+    },
+    options,
+  );
   return { state, scan };
 }
 

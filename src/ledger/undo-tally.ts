@@ -34,7 +34,10 @@ export class UndoTally {
     if (outcome.result === 'applied') {
       // The rollback marks these two in relatedIds (src/engine/rollback.ts); a plain applied outcome changed Intercom.
       const related = outcome.relatedIds ?? {};
-      this.states.set(target, related.coveredBy !== undefined ? 'covered' : related.note === 'already gone' ? 'gone' : 'undone');
+      this.states.set(
+        target,
+        related.coveredBy !== undefined ? 'covered' : related.note === 'already gone' ? 'gone' : 'undone',
+      );
     } else if (outcome.result === 'failed' && this.states.get(target) === undefined) {
       this.states.set(target, 'failed');
     }

@@ -24,7 +24,10 @@ export function aRunOf(kind: string): string {
 
 /** "a full run (2026…-full-3fa9)", "a rollback of run X (Y)", "a delta run (its run not chosen yet)". */
 function describeHolderRun(holder: Pick<LockHolder, 'kind' | 'runId' | 'rollbackOf'>): string {
-  const what = holder.kind === 'rollback' ? `a rollback${holder.rollbackOf ? ` of run ${holder.rollbackOf}` : ''}` : aRunOf(holder.kind ?? 'migration');
+  const what =
+    holder.kind === 'rollback'
+      ? `a rollback${holder.rollbackOf ? ` of run ${holder.rollbackOf}` : ''}`
+      : aRunOf(holder.kind ?? 'migration');
   return `${what}${holder.runId ? ` (${holder.runId})` : ' (its run not chosen yet)'}`;
 }
 
@@ -44,11 +47,25 @@ function writerLockedMessage(file: string, holder: LockHolder, verdict: HolderVe
  * One writer per workspace: `migration/writer.lock`, held for the whole of a command that writes to
  * Intercom (start or resume of any run kind but dry-run, rollback), released when the ledger closes.
  */
-export async function acquireWriterLock(file: string, request: WriterRequest, options: { warn: (m: string) => void; takeOver: boolean; probe?: ProcessProbe }): Promise<{ lock: HeldLock; replaced?: LockHolder }> {
-  return acquireLock(file, { kind: request.kind, ...(request.rollbackOf ? { rollbackOf: request.rollbackOf } : {}) }, {
-    warn: options.warn,
-    takeOver: options.takeOver,
-    ...(options.probe ? { probe: options.probe } : {}),
-    refuse: (holder, verdict) => new LedgerLockedError(file, holder, writerLockedMessage(file, holder, verdict), verdict.state === 'unverifiable'),
-  });
+export async function acquireWriterLock(
+  file: string,
+  request: WriterRequest,
+  options: { warn: (m: string) => void; takeOver: boolean; probe?: ProcessProbe },
+): Promise<{ lock: HeldLock; replaced?: LockHolder }> {
+  return acquireLock(
+    file,
+    { kind: request.kind, ...(request.rollbackOf ? { rollbackOf: request.rollbackOf } : {}) },
+    {
+      warn: options.warn,
+      takeOver: options.takeOver,
+      ...(options.probe ? { probe: options.probe } : {}),
+      refuse: (holder, verdict) =>
+        new LedgerLockedError(
+          file,
+          holder,
+          writerLockedMessage(file, holder, verdict),
+          verdict.state === 'unverifiable',
+        ),
+    },
+  );
 }

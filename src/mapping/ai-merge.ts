@@ -1,4 +1,12 @@
-import { customFieldIdOf, FieldMapping, type MappedObject, MappingFile, type MappingTarget, type Transform, type TransformKind } from '../model/mapping';
+import {
+  customFieldIdOf,
+  FieldMapping,
+  type MappedObject,
+  MappingFile,
+  type MappingTarget,
+  type Transform,
+  type TransformKind,
+} from '../model/mapping';
 import { ALLOWED_TARGET_KINDS } from './ai-request';
 import { type AiProposal, normaliseAttributeType, type WorkspaceAttribute } from './ai-schema';
 import { attributeNameFor } from './attribute-name';
@@ -24,16 +32,26 @@ type ValueKind = 'string' | 'number' | 'boolean' | 'datetime' | 'any';
 
 /** What each transform produces; `none` passes the source value through. */
 const TRANSFORM_OUTPUT: Record<TransformKind, ValueKind> = {
-  'none': 'any', 'string': 'string', 'html-to-text': 'string', 'checkbox-to-boolean': 'boolean',
-  'date-to-datetime': 'datetime', 'integer-to-number': 'number', 'value-map': 'any',
+  none: 'any',
+  string: 'string',
+  'html-to-text': 'string',
+  'checkbox-to-boolean': 'boolean',
+  'date-to-datetime': 'datetime',
+  'integer-to-number': 'number',
+  'value-map': 'any',
 };
 
 function targetValueKind(type: TargetValueType | 'float'): ValueKind {
   switch (type) {
-    case 'integer': case 'float': return 'number';
-    case 'boolean': return 'boolean';
-    case 'datetime': return 'datetime';
-    default: return 'string';
+    case 'integer':
+    case 'float':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'datetime':
+      return 'datetime';
+    default:
+      return 'string';
   }
 }
 
@@ -43,13 +61,18 @@ function targetValueKind(type: TargetValueType | 'float'): ValueKind {
  * target kind the object cannot take, a transform that cannot produce the target's type); it replaces
  * the current mapping only when its confidence is higher and no person reviewed the field.
  */
-export function mergeAiProposals(map: MappingFile, proposals: readonly AiProposal[], attributes: readonly WorkspaceAttribute[]): MergeResult {
+export function mergeAiProposals(
+  map: MappingFile,
+  proposals: readonly AiProposal[],
+  attributes: readonly WorkspaceAttribute[],
+): MergeResult {
   const next: MappingFile = structuredClone(map);
   const outcomes: AiFieldOutcome[] = [];
   const seen = new Set<string>();
   for (const p of proposals) {
     const key = `${p.objectKey}\u0000${p.source}`;
-    const out = (status: AiFieldOutcome['status'], note = '') => outcomes.push({ objectKey: p.objectKey, source: p.source, status, proposal: p, note });
+    const out = (status: AiFieldOutcome['status'], note = '') =>
+      outcomes.push({ objectKey: p.objectKey, source: p.source, status, proposal: p, note });
     if (seen.has(key)) {
       out('dropped', 'a second proposal for the same field');
       continue;
@@ -69,7 +92,10 @@ export function mergeAiProposals(map: MappingFile, proposals: readonly AiProposa
     }
     const currentConfidence = current?.proposal?.confidence ?? 0;
     if (current && p.confidence <= currentConfidence) {
-      out('kept', `the ${current.proposal?.by ?? 'current'} proposal has confidence ${currentConfidence}, the AI's ${p.confidence}`);
+      out(
+        'kept',
+        `the ${current.proposal?.by ?? 'current'} proposal has confidence ${currentConfidence}, the AI's ${p.confidence}`,
+      );
       continue;
     }
     const target = toMappingTarget(p.target, existingAttribute(p, attributes)?.name);
@@ -93,14 +119,19 @@ function checkSource(map: MappingFile, p: AiProposal): string | null {
   if (!map.objects[p.objectKey].enabled) return `${p.objectKey} are not migrated (disabled in the map)`;
   const id = customFieldIdOf(p.source);
   if (id !== null) {
-    return map.objects[p.objectKey].fields.some((f) => f.source === p.source) ? null : `"${p.source}" is not a custom field of ${p.objectKey}`;
+    return map.objects[p.objectKey].fields.some((f) => f.source === p.source)
+      ? null
+      : `"${p.source}" is not a custom field of ${p.objectKey}`;
   }
-  return SOURCE_FIELDS[p.objectKey].some((f) => f.path === p.source) ? null : `"${p.source}" is not a source field of ${p.objectKey}`;
+  return SOURCE_FIELDS[p.objectKey].some((f) => f.path === p.source)
+    ? null
+    : `"${p.source}" is not a source field of ${p.objectKey}`;
 }
 
 function checkTarget(map: MappingFile, p: AiProposal, attributes: readonly WorkspaceAttribute[]): string | null {
   const t = p.target;
-  if (!ALLOWED_TARGET_KINDS[p.objectKey].includes(t.kind)) return `${p.objectKey} cannot take a target of kind ${t.kind}`;
+  if (!ALLOWED_TARGET_KINDS[p.objectKey].includes(t.kind))
+    return `${p.objectKey} cannot take a target of kind ${t.kind}`;
   if (p.transform === 'value-map') return 'a value map needs values a person supplies';
   const produces = TRANSFORM_OUTPUT[p.transform];
   switch (t.kind) {
@@ -108,9 +139,12 @@ function checkTarget(map: MappingFile, p: AiProposal, attributes: readonly Works
       const field = standardField(p.objectKey, t.field);
       if (!field) return `"${t.field}" is not an Intercom ${p.objectKey} field`;
       if (field.reserved) return `"${t.field}" is set by the migration itself`;
-      const taken = map.objects[p.objectKey].fields.find((f) => f.source !== p.source && f.target.kind === 'standard' && f.target.field === t.field);
+      const taken = map.objects[p.objectKey].fields.find(
+        (f) => f.source !== p.source && f.target.kind === 'standard' && f.target.field === t.field,
+      );
       if (taken) return `"${t.field}" already takes "${taken.source}"`;
-      if (produces !== 'any' && produces !== targetValueKind(field.type)) return `transform ${p.transform} cannot fill "${t.field}" (${field.type})`;
+      if (produces !== 'any' && produces !== targetValueKind(field.type))
+        return `transform ${p.transform} cannot fill "${t.field}" (${field.type})`;
       return null;
     }
     case 'attribute': {
@@ -120,14 +154,21 @@ function checkTarget(map: MappingFile, p: AiProposal, attributes: readonly Works
       const existing = existingAttribute(p, attributes);
       if (existing) {
         const type = normaliseAttributeType(existing.dataType);
-        if (type === null) return `attribute "${existing.name}" is of type ${existing.dataType}, which the map cannot write`;
+        if (type === null)
+          return `attribute "${existing.name}" is of type ${existing.dataType}, which the map cannot write`;
         if (type !== t.dataType) return `attribute "${existing.name}" exists as ${type}, not ${t.dataType}`;
       } else if (!t.create) {
         return `attribute "${t.name}" does not exist in the workspace and is not marked create`;
       }
-      const taken = map.objects[p.objectKey].fields.find((f) => f.source !== p.source && f.target.kind === 'attribute' && f.target.name.toLowerCase() === t.name.trim().toLowerCase());
+      const taken = map.objects[p.objectKey].fields.find(
+        (f) =>
+          f.source !== p.source &&
+          f.target.kind === 'attribute' &&
+          f.target.name.toLowerCase() === t.name.trim().toLowerCase(),
+      );
       if (taken) return `attribute "${t.name}" already takes "${taken.source}"`;
-      if (produces !== 'any' && produces !== targetValueKind(t.dataType)) return `transform ${p.transform} cannot fill a ${t.dataType} attribute`;
+      if (produces !== 'any' && produces !== targetValueKind(t.dataType))
+        return `transform ${p.transform} cannot fill a ${t.dataType} attribute`;
       return null;
     }
     default:
@@ -145,19 +186,36 @@ function existingAttribute(p: AiProposal, attributes: readonly WorkspaceAttribut
 /** An existing attribute keeps the workspace's spelling; a new one gets a name Intercom accepts. */
 function toMappingTarget(t: AiProposal['target'], existingName: string | undefined): MappingTarget {
   switch (t.kind) {
-    case 'standard': return { kind: 'standard', field: t.field };
-    case 'attribute': return { kind: 'attribute', name: existingName ?? attributeNameFor(t.name, 0), dataType: t.dataType, create: true };
-    case 'tag': return { kind: 'tag', prefix: t.prefix };
-    case 'note': return { kind: 'note', label: oneLine(t.label) };
-    case 'team': return { kind: 'team' };
-    case 'drop': return { kind: 'drop', reason: oneLine(t.reason) };
+    case 'standard':
+      return { kind: 'standard', field: t.field };
+    case 'attribute':
+      return {
+        kind: 'attribute',
+        name: existingName ?? attributeNameFor(t.name, 0),
+        dataType: t.dataType,
+        create: true,
+      };
+    case 'tag':
+      return { kind: 'tag', prefix: t.prefix };
+    case 'note':
+      return { kind: 'note', label: oneLine(t.label) };
+    case 'team':
+      return { kind: 'team' };
+    case 'drop':
+      return { kind: 'drop', reason: oneLine(t.reason) };
   }
 }
 
 /** The transform for an AI proposal: its kind, with the limits the target needs (strings fit 255; nothing is lost). */
-function transformFor(kind: TransformKind, target: MappingTarget, previous: Transform | undefined, custom: boolean): Transform {
+function transformFor(
+  kind: TransformKind,
+  target: MappingTarget,
+  previous: Transform | undefined,
+  custom: boolean,
+): Transform {
   const invalid = custom ? 'note' : (previous?.invalid ?? 'fail');
-  if (target.kind === 'attribute' && target.dataType === 'string') return { kind, maxLength: MAX_ATTRIBUTE_STRING, overflow: 'note', invalid };
+  if (target.kind === 'attribute' && target.dataType === 'string')
+    return { kind, maxLength: MAX_ATTRIBUTE_STRING, overflow: 'note', invalid };
   return { kind, overflow: previous?.kind === kind ? previous.overflow : 'trim', invalid };
 }
 

@@ -3,10 +3,10 @@ import { zodResponseFormat } from 'openai/helpers/zod';
 
 import { messageOf } from '../model/error-message';
 import type { MappingFile } from '../model/mapping';
-import { type AiConfig,aiConfigSchema } from '../model/migration-config';
+import { type AiConfig, aiConfigSchema } from '../model/migration-config';
 import { zodIssues } from '../model/zod-issues';
-import { type AiFieldOutcome,mergeAiProposals } from './ai-merge';
-import { buildAiRequest, type SourceSchemaInput,SYSTEM_PROMPT } from './ai-request';
+import { type AiFieldOutcome, mergeAiProposals } from './ai-merge';
+import { buildAiRequest, type SourceSchemaInput, SYSTEM_PROMPT } from './ai-request';
 import { AiAnswer, AiAnswerEnvelope, AiProposal, type WorkspaceAttribute } from './ai-schema';
 import { scrubSecret } from './redact';
 
@@ -14,19 +14,22 @@ import { scrubSecret } from './redact';
 export const AiSettings = aiConfigSchema;
 export type AiSettings = AiConfig;
 
-export type AiAccess =
-  | { use: true; apiKey: string; baseUrl: string | undefined }
-  | { use: false; reason: string };
+export type AiAccess = { use: true; apiKey: string; baseUrl: string | undefined } | { use: false; reason: string };
 
 /**
  * Whether the AI proposer can run: it needs `enabled`, and a key (explicit — the extension passes
  * SecretStorage's — or OPENAI_API_KEY) or a base URL (a local model server may need no key).
  */
-export function resolveAiAccess(settings: AiSettings, apiKey?: string | null, env: NodeJS.ProcessEnv = process.env): AiAccess {
+export function resolveAiAccess(
+  settings: AiSettings,
+  apiKey?: string | null,
+  env: NodeJS.ProcessEnv = process.env,
+): AiAccess {
   if (!settings.enabled) return { use: false, reason: 'the AI proposer is off (ai.enabled is false)' };
   const key = apiKey || env.OPENAI_API_KEY || '';
   const baseUrl = settings.baseUrl || undefined;
-  if (!key && !baseUrl) return { use: false, reason: 'no OpenAI key (OPENAI_API_KEY) and no AI base URL: heuristic proposals only' };
+  if (!key && !baseUrl)
+    return { use: false, reason: 'no OpenAI key (OPENAI_API_KEY) and no AI base URL: heuristic proposals only' };
   // The SDK insists on a key; local OpenAI-compatible servers ignore it.
   return { use: true, apiKey: key || 'no-key', baseUrl };
 }
@@ -71,7 +74,13 @@ export async function proposeWithAi(input: ProposeWithAiInput): Promise<ProposeW
   if (!parsed.success) {
     const reason = `the AI settings are not valid (${zodIssues(parsed.error)})`;
     log(`AI proposer: ${reason}; the heuristic map is kept`);
-    return { map: input.map, proposals: [], warnings: [`AI proposer: ${reason}; the heuristic map is kept`], usedAi: false, skipped: reason };
+    return {
+      map: input.map,
+      proposals: [],
+      warnings: [`AI proposer: ${reason}; the heuristic map is kept`],
+      usedAi: false,
+      skipped: reason,
+    };
   }
   const settings = parsed.data;
   const access = resolveAiAccess(settings, input.apiKey, input.env);
@@ -95,7 +104,9 @@ export async function proposeWithAi(input: ProposeWithAiInput): Promise<ProposeW
       // The SDK's own logging (OPENAI_LOG) would print request bodies: it stays off.
       logLevel: 'off',
     });
-    log(`AI proposer: asking ${settings.model}${access.baseUrl ? ` at ${displayUrl(access.baseUrl)}` : ''} (redaction ${settings.redact ? 'on' : 'off'})`);
+    log(
+      `AI proposer: asking ${settings.model}${access.baseUrl ? ` at ${displayUrl(access.baseUrl)}` : ''} (redaction ${settings.redact ? 'on' : 'off'})`,
+    );
     const completion = await client.chat.completions.create({
       model: settings.model,
       messages: [
@@ -119,14 +130,18 @@ export async function proposeWithAi(input: ProposeWithAiInput): Promise<ProposeW
     return fail(`the answer is not valid JSON${finish === 'length' ? ' (cut off at the token limit)' : ''}`);
   }
   const envelope = AiAnswerEnvelope.safeParse(json);
-  if (!envelope.success) return fail('the answer does not have the expected shape (an object with a "proposals" array)');
+  if (!envelope.success)
+    return fail('the answer does not have the expected shape (an object with a "proposals" array)');
 
   const warnings: string[] = [];
   const valid: AiProposal[] = [];
   envelope.data.proposals.forEach((item, i) => {
     const parsed = AiProposal.safeParse(item);
     if (parsed.success) valid.push(parsed.data);
-    else warnings.push(`AI proposer: proposal ${i + 1} ignored, it does not match the schema (${zodIssues(parsed.error, 2)})`);
+    else
+      warnings.push(
+        `AI proposer: proposal ${i + 1} ignored, it does not match the schema (${zodIssues(parsed.error, 2)})`,
+      );
   });
   if (valid.length === 0) {
     for (const w of warnings) log(w);
@@ -140,7 +155,9 @@ export async function proposeWithAi(input: ProposeWithAiInput): Promise<ProposeW
   }
   for (const w of warnings) log(w);
   const applied = merged.outcomes.filter((o) => o.status === 'applied').length;
-  log(`AI proposer: ${valid.length} proposals, ${applied} applied, ${merged.outcomes.filter((o) => o.status === 'kept').length} kept out, ${merged.outcomes.filter((o) => o.status === 'dropped').length} dropped`);
+  log(
+    `AI proposer: ${valid.length} proposals, ${applied} applied, ${merged.outcomes.filter((o) => o.status === 'kept').length} kept out, ${merged.outcomes.filter((o) => o.status === 'dropped').length} dropped`,
+  );
   return { map: merged.map, proposals: merged.outcomes, warnings, usedAi: true };
 }
 
@@ -149,10 +166,14 @@ function describeError(error: unknown): string {
   if (error instanceof OpenAI.APIConnectionError) return 'the AI endpoint could not be reached';
   if (error instanceof OpenAI.APIError) {
     const status = error.status;
-    const what = status === 401 || status === 403 ? 'the AI endpoint refused the key'
-      : status === 429 ? 'the AI endpoint is rate limiting or out of quota'
-      : status !== undefined && status >= 500 ? 'the AI endpoint failed'
-      : 'the AI endpoint rejected the request';
+    const what =
+      status === 401 || status === 403
+        ? 'the AI endpoint refused the key'
+        : status === 429
+          ? 'the AI endpoint is rate limiting or out of quota'
+          : status !== undefined && status >= 500
+            ? 'the AI endpoint failed'
+            : 'the AI endpoint rejected the request';
     return `${what} (HTTP ${status ?? '?'}${error.message ? `: ${clip(error.message)}` : ''})`;
   }
   return `the request failed (${clip(messageOf(error))})`;

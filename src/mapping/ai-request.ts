@@ -3,7 +3,7 @@ import { customFieldIdOf, MappedObject as MappedObjectSchema } from '../model/ma
 import type { CustomField } from '../model/source';
 import type { WorkspaceAttribute } from './ai-schema';
 import { normaliseAttributeType } from './ai-schema';
-import { redactOption, type ShapeCount,summariseSamples } from './redact';
+import { redactOption, type ShapeCount, summariseSamples } from './redact';
 import { SOURCE_FIELDS } from './source-fields';
 import { attributeModel, STANDARD_FIELDS } from './targets';
 
@@ -34,7 +34,14 @@ interface RequestObject {
     standardFields: { name: string; type: string; maxLength?: number }[];
     existingAttributes: { name: string; dataType: string; options?: string[] }[];
   };
-  currentMap: { source: string; target: FieldMapping['target']; transform: string; by: string; confidence: number; reason: string }[];
+  currentMap: {
+    source: string;
+    target: FieldMapping['target'];
+    transform: string;
+    by: string;
+    confidence: number;
+    reason: string;
+  }[];
 }
 
 export interface AiRequestPayload {
@@ -43,7 +50,12 @@ export interface AiRequestPayload {
 }
 
 const INTERCOM_OBJECT: Record<MappedObject, string> = {
-  companies: 'company', contacts: 'contact (role user)', tickets: 'conversation', liveChats: 'conversation (chat)', callLogs: 'conversation (call log)', kbArticles: 'help center article',
+  companies: 'company',
+  contacts: 'contact (role user)',
+  tickets: 'conversation',
+  liveChats: 'conversation (chat)',
+  callLogs: 'conversation (call log)',
+  kbArticles: 'help center article',
 };
 
 /** Target kinds each object can take (mirrors what the engine writes). */
@@ -63,7 +75,12 @@ const SAMPLE_LIMIT = 8;
  * Intercom targets it can use and the current (default/heuristic) map. With `redact`, no sample value
  * leaves as it is except short categorical tokens and drop-down options (see redact.ts).
  */
-export function buildAiRequest(map: MappingFile, source: SourceSchemaInput, attributes: readonly WorkspaceAttribute[], redact: boolean): AiRequestPayload {
+export function buildAiRequest(
+  map: MappingFile,
+  source: SourceSchemaInput,
+  attributes: readonly WorkspaceAttribute[],
+  redact: boolean,
+): AiRequestPayload {
   const customById = new Map(source.customFields.map((f) => [f.id, f]));
   const objects: RequestObject[] = [];
   for (const objectKey of MappedObjectSchema.options) {
@@ -73,7 +90,9 @@ export function buildAiRequest(map: MappingFile, source: SourceSchemaInput, attr
       const samples = (source.standardSamples?.[objectKey]?.[f.path] ?? []).slice(0, SAMPLE_LIMIT);
       const freeText = f.type === 'text' || f.type === 'html';
       return {
-        source: f.path, type: f.type, ...(f.personal ? { personal: true } : {}),
+        source: f.path,
+        type: f.type,
+        ...(f.personal ? { personal: true } : {}),
         samples: summariseSamples(samples, { redact, personal: f.personal ?? false, freeText }),
       };
     });
@@ -93,7 +112,11 @@ export function buildAiRequest(map: MappingFile, source: SourceSchemaInput, attr
           options: redact ? options.map(redactOption) : [...options],
           forms: [...new Set((def?.templates ?? []).map((t) => t.templateName ?? '').filter(Boolean))],
         },
-        samples: summariseSamples(samples, { redact, freeText: kind === 'text' || kind === 'textarea' || kind === 'unknown', options }),
+        samples: summariseSamples(samples, {
+          redact,
+          freeText: kind === 'text' || kind === 'textarea' || kind === 'unknown',
+          options,
+        }),
       });
     }
     const model = attributeModel(objectKey);
@@ -103,14 +126,24 @@ export function buildAiRequest(map: MappingFile, source: SourceSchemaInput, attr
       sourceFields,
       targets: {
         allowedKinds: [...ALLOWED_TARGET_KINDS[objectKey]],
-        standardFields: STANDARD_FIELDS[objectKey].filter((f) => !f.reserved).map((f) => ({ name: f.name, type: f.type, ...(f.maxLength ? { maxLength: f.maxLength } : {}) })),
+        standardFields: STANDARD_FIELDS[objectKey]
+          .filter((f) => !f.reserved)
+          .map((f) => ({ name: f.name, type: f.type, ...(f.maxLength ? { maxLength: f.maxLength } : {}) })),
         existingAttributes: attributes
           .filter((a) => a.model === model && normaliseAttributeType(a.dataType) !== null)
-          .map((a) => ({ name: a.name, dataType: normaliseAttributeType(a.dataType)!, ...(a.options?.length ? { options: redact ? a.options.map(redactOption) : a.options } : {}) })),
+          .map((a) => ({
+            name: a.name,
+            dataType: normaliseAttributeType(a.dataType)!,
+            ...(a.options?.length ? { options: redact ? a.options.map(redactOption) : a.options } : {}),
+          })),
       },
       currentMap: mapped.fields.map((f) => ({
-        source: f.source, target: f.target, transform: f.transform.kind,
-        by: f.proposal?.by ?? 'person', confidence: f.proposal?.confidence ?? 1, reason: f.proposal?.reason ?? '',
+        source: f.source,
+        target: f.target,
+        transform: f.transform.kind,
+        by: f.proposal?.by ?? 'person',
+        confidence: f.proposal?.confidence ?? 1,
+        reason: f.proposal?.reason ?? '',
       })),
     });
   }

@@ -48,13 +48,25 @@ export const WorkspaceAttribute = z.object({
 export type WorkspaceAttribute = z.infer<typeof WorkspaceAttribute>;
 
 /** Intercom's attribute data types in the map's vocabulary; null for types a map cannot write. */
-export function normaliseAttributeType(dataType: string): 'string' | 'integer' | 'float' | 'boolean' | 'datetime' | null {
+export function normaliseAttributeType(
+  dataType: string,
+): 'string' | 'integer' | 'float' | 'boolean' | 'datetime' | null {
   switch (dataType.toLowerCase()) {
-    case 'string': case 'list': case 'options': return 'string';
-    case 'integer': return 'integer';
-    case 'float': case 'decimal': return 'float';
-    case 'boolean': return 'boolean';
-    case 'date': case 'datetime': return 'datetime';
-    default: return null;
+    case 'string':
+    case 'list':
+    case 'options':
+      return 'string';
+    case 'integer':
+      return 'integer';
+    case 'float':
+    case 'decimal':
+      return 'float';
+    case 'boolean':
+      return 'boolean';
+    case 'date':
+    case 'datetime':
+      return 'datetime';
+    default:
+      return null;
   }
 }

@@ -1,6 +1,12 @@
 import { isEmailAddress } from '../model/email';
 import type { CutValue } from '../model/journal';
-import { customFieldIdOf, type FieldMapping, type MappedObject, type ObjectMapping,targetLabel } from '../model/mapping';
+import {
+  customFieldIdOf,
+  type FieldMapping,
+  type MappedObject,
+  type ObjectMapping,
+  targetLabel,
+} from '../model/mapping';
 import { cleanText } from './clean-text';
 import { MAX_ATTRIBUTE_STRING, standardField } from './targets';
 import { applyTransform, type MappedValue } from './transforms';
@@ -50,7 +56,9 @@ export function cutOf(record: MappedRecord, notesWritten = true): { cut?: CutVal
 
 /** The values of a mapped record that were cut, named by source field: journaled with the record. */
 export function cutValues(record: MappedRecord): CutValue[] {
-  return record.fields.flatMap((f) => (f.cut && !f.issues.some((i) => i.severity === 'error') ? [{ field: f.source, ...f.cut }] : []));
+  return record.fields.flatMap((f) =>
+    f.cut && !f.issues.some((i) => i.severity === 'error') ? [{ field: f.source, ...f.cut }] : [],
+  );
 }
 
 export function hasErrors(record: { issues: FieldIssue[] }): boolean {
@@ -59,9 +67,12 @@ export function hasErrors(record: { issues: FieldIssue[] }): boolean {
 
 export { isEmailAddress };
 
-
 /** Reads a source value: a canonical record property, or a custom field value by id. */
-function sourceValue(record: Record<string, unknown>, customValues: ReadonlyMap<number, string | null>, source: string): unknown {
+function sourceValue(
+  record: Record<string, unknown>,
+  customValues: ReadonlyMap<number, string | null>,
+  source: string,
+): unknown {
   const fieldId = customFieldIdOf(source);
   if (fieldId !== null) return customValues.get(fieldId) ?? null;
   return record[source];
@@ -79,18 +90,31 @@ export function applyObjectMapping(
     const outcome = applyField(object, mapping, sourceValue(record, customValues, mapping.source));
     out.fields.push(outcome);
     out.issues.push(...outcome.issues);
-    if (outcome.overflowNote !== undefined && !outcome.issues.some((i) => i.severity === 'error')) out.notes.push({ label: outcome.label, text: outcome.overflowNote });
+    if (outcome.overflowNote !== undefined && !outcome.issues.some((i) => i.severity === 'error'))
+      out.notes.push({ label: outcome.label, text: outcome.overflowNote });
     // An empty value writes nothing: Intercom's schemas refuse explicit nulls (e.g. company website).
-    if (outcome.mapped === undefined || outcome.mapped === null || outcome.issues.some((i) => i.severity === 'error')) continue;
+    if (outcome.mapped === undefined || outcome.mapped === null || outcome.issues.some((i) => i.severity === 'error'))
+      continue;
     const value = outcome.mapped;
     const t = mapping.target;
     switch (t.kind) {
-      case 'standard': out.standard[t.field] = value; break;
-      case 'attribute': out.attributes[t.name] = value; break;
-      case 'tag': if (value !== null && value !== '') out.tags.push(`${t.prefix}${String(value)}`); break;
-      case 'note': if (value !== null && value !== '') out.notes.push({ label: t.label || outcome.label, text: String(value) }); break;
-      case 'team': if (value !== null && value !== '') out.teamKeys.push(String(value)); break;
-      case 'drop': break;
+      case 'standard':
+        out.standard[t.field] = value;
+        break;
+      case 'attribute':
+        out.attributes[t.name] = value;
+        break;
+      case 'tag':
+        if (value !== null && value !== '') out.tags.push(`${t.prefix}${String(value)}`);
+        break;
+      case 'note':
+        if (value !== null && value !== '') out.notes.push({ label: t.label || outcome.label, text: String(value) });
+        break;
+      case 'team':
+        if (value !== null && value !== '') out.teamKeys.push(String(value));
+        break;
+      case 'drop':
+        break;
     }
   }
   return out;
@@ -107,11 +131,17 @@ function applyField(object: MappedObject, mapping: FieldMapping, raw: unknown): 
   let input = raw;
   if (typeof input === 'string') {
     const cleaned = cleanText(input);
-    if (cleaned.changed) issue('warning', 'control characters (NUL and the like) or unpaired surrogates were removed; the rest is kept');
+    if (cleaned.changed)
+      issue('warning', 'control characters (NUL and the like) or unpaired surrogates were removed; the rest is kept');
     input = cleaned.text;
   }
   // An email is validated as sent: without the spaces a form kept around it.
-  if (typeof input === 'string' && mapping.target.kind === 'standard' && standardField(object, mapping.target.field)?.type === 'email') input = input.trim();
+  if (
+    typeof input === 'string' &&
+    mapping.target.kind === 'standard' &&
+    standardField(object, mapping.target.field)?.type === 'email'
+  )
+    input = input.trim();
   if ((input === null || input === undefined || input === '') && mapping.default !== undefined) input = mapping.default;
   if (input === null || input === undefined || (input === '' && mapping.target.kind !== 'standard')) {
     outcome.mapped = null;
@@ -120,7 +150,8 @@ function applyField(object: MappedObject, mapping: FieldMapping, raw: unknown): 
 
   const transform = { ...mapping.transform };
   const limit = targetMaxLength(object, mapping);
-  if (limit !== undefined && (transform.maxLength === undefined || transform.maxLength > limit)) transform.maxLength = limit;
+  if (limit !== undefined && (transform.maxLength === undefined || transform.maxLength > limit))
+    transform.maxLength = limit;
   const result = applyTransform(input, transform);
   if (result.error) {
     if (transform.invalid === 'note' && typeof input === 'string') {
@@ -134,7 +165,10 @@ function applyField(object: MappedObject, mapping: FieldMapping, raw: unknown): 
   }
   if (result.overflow) {
     const { length, maxLength, original } = result.overflow;
-    issue('warning', `value is ${length} characters; cut to ${maxLength}${transform.overflow === 'note' ? ', whole value kept in a note' : ''}`);
+    issue(
+      'warning',
+      `value is ${length} characters; cut to ${maxLength}${transform.overflow === 'note' ? ', whole value kept in a note' : ''}`,
+    );
     if (transform.overflow === 'note') outcome.overflowNote = original;
     outcome.cut = { length, limit: maxLength, keptInNote: transform.overflow === 'note' };
   }
@@ -163,10 +197,14 @@ function checkTargetType(object: MappedObject, mapping: FieldMapping, value: Map
     if (field.reserved) return `"${t.field}" is set by the migration itself and cannot be mapped`;
     switch (field.type) {
       case 'email':
-        return typeof value === 'string' && isEmailAddress(value) ? null : `"${String(value)}" is not a valid email address`;
+        return typeof value === 'string' && isEmailAddress(value)
+          ? null
+          : `"${String(value)}" is not a valid email address`;
       case 'datetime':
       case 'integer':
-        return Number.isInteger(value) ? null : `expected a whole number${field.type === 'datetime' ? ' (Unix seconds)' : ''}, got ${JSON.stringify(value)}`;
+        return Number.isInteger(value)
+          ? null
+          : `expected a whole number${field.type === 'datetime' ? ' (Unix seconds)' : ''}, got ${JSON.stringify(value)}`;
       case 'float':
         return typeof value === 'number' ? null : `expected a number, got ${JSON.stringify(value)}`;
       case 'boolean':
@@ -177,11 +215,19 @@ function checkTargetType(object: MappedObject, mapping: FieldMapping, value: Map
   }
   if (t.kind === 'attribute') {
     switch (t.dataType) {
-      case 'string': return typeof value === 'string' ? null : `attribute "${t.name}" takes text, got ${JSON.stringify(value)}`;
+      case 'string':
+        return typeof value === 'string' ? null : `attribute "${t.name}" takes text, got ${JSON.stringify(value)}`;
       case 'integer':
-      case 'datetime': return Number.isInteger(value) ? null : `attribute "${t.name}" takes a whole number, got ${JSON.stringify(value)}`;
-      case 'float': return typeof value === 'number' ? null : `attribute "${t.name}" takes a number, got ${JSON.stringify(value)}`;
-      case 'boolean': return typeof value === 'boolean' ? null : `attribute "${t.name}" takes true or false, got ${JSON.stringify(value)}`;
+      case 'datetime':
+        return Number.isInteger(value)
+          ? null
+          : `attribute "${t.name}" takes a whole number, got ${JSON.stringify(value)}`;
+      case 'float':
+        return typeof value === 'number' ? null : `attribute "${t.name}" takes a number, got ${JSON.stringify(value)}`;
+      case 'boolean':
+        return typeof value === 'boolean'
+          ? null
+          : `attribute "${t.name}" takes true or false, got ${JSON.stringify(value)}`;
     }
   }
   return null;

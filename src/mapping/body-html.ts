@@ -10,10 +10,54 @@ import { cleanText } from './clean-text';
  */
 
 /** What Intercom's inbox renders: paragraphs, line breaks, bold, italic, links, lists, code, images. */
-const ALLOWED_TAGS = ['p', 'br', 'b', 'strong', 'i', 'em', 'u', 's', 'a', 'ul', 'ol', 'li', 'code', 'pre', 'img', 'blockquote'];
+const ALLOWED_TAGS = [
+  'p',
+  'br',
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  's',
+  'a',
+  'ul',
+  'ol',
+  'li',
+  'code',
+  'pre',
+  'img',
+  'blockquote',
+];
 
 /** Block elements Intercom does not render become paragraphs, so their text keeps its own line. */
-const AS_PARAGRAPH = ['div', 'section', 'article', 'header', 'footer', 'main', 'aside', 'nav', 'address', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dt', 'dd', 'figure', 'figcaption', 'center', 'caption', 'tr', 'form', 'fieldset', 'details', 'summary'];
+const AS_PARAGRAPH = [
+  'div',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'main',
+  'aside',
+  'nav',
+  'address',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'dt',
+  'dd',
+  'figure',
+  'figcaption',
+  'center',
+  'caption',
+  'tr',
+  'form',
+  'fieldset',
+  'details',
+  'summary',
+];
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: ALLOWED_TAGS,
@@ -25,7 +69,23 @@ const SANITIZE: sanitizeHtml.IOptions = {
   nonTextTags: ['script', 'style', 'noscript', 'head', 'title', 'template'],
 };
 
-const BLOCKS = new Set([...AS_PARAGRAPH, 'p', 'br', 'li', 'ul', 'ol', 'pre', 'blockquote', 'table', 'tbody', 'thead', 'tfoot', 'td', 'th', 'hr']);
+const BLOCKS = new Set([
+  ...AS_PARAGRAPH,
+  'p',
+  'br',
+  'li',
+  'ul',
+  'ol',
+  'pre',
+  'blockquote',
+  'table',
+  'tbody',
+  'thead',
+  'tfoot',
+  'td',
+  'th',
+  'hr',
+]);
 
 type ChildNode = ReturnType<typeof parseDocument>['children'][number];
 type Element = Extract<ChildNode, { name: string; attribs: Record<string, string> }>;
@@ -41,7 +101,9 @@ function escapeHtml(text: string): string {
  * paragraph, a single one is a `<br>`). Empty text gives ''.
  */
 export function textToHtml(text: string | null | undefined): string {
-  const clean = cleanText(text ?? '').text.replace(/\r\n?/g, '\n').trim();
+  const clean = cleanText(text ?? '')
+    .text.replace(/\r\n?/g, '\n')
+    .trim();
   if (!clean) return '';
   return clean
     .split(/\n[ \t]*\n+/)
@@ -55,7 +117,10 @@ export function sanitizeBodyHtml(html: string | null | undefined): string {
   if (!clean.trim()) return '';
   const doc = parseDocument(clean, { decodeEntities: true });
   flattenTables(doc.children);
-  return sanitizeHtml(DomUtils.getOuterHTML(doc.children, { decodeEntities: false, encodeEntities: 'utf8' }), SANITIZE).trim();
+  return sanitizeHtml(
+    DomUtils.getOuterHTML(doc.children, { decodeEntities: false, encodeEntities: 'utf8' }),
+    SANITIZE,
+  ).trim();
 }
 
 /**
@@ -91,7 +156,10 @@ function flattenTables(nodes: ChildNode[]): void {
     for (const caption of DomUtils.findAll((e) => e.name === 'caption', table.children)) rows.push(cellHtml(caption));
     for (const row of DomUtils.findAll((e) => e.name === 'tr', table.children)) {
       const cells = row.children.filter((c): c is Element => isElement(c) && (c.name === 'td' || c.name === 'th'));
-      const line = cells.map(cellHtml).filter((c) => c !== '').join(' | ');
+      const line = cells
+        .map(cellHtml)
+        .filter((c) => c !== '')
+        .join(' | ');
       if (line) rows.push(line);
     }
     const replacement = parseDocument(rows.map((r) => `<p>${r}</p>`).join(''), { decodeEntities: true }).children;
@@ -108,7 +176,13 @@ function cellHtml(cell: Element): string {
     DomUtils.append(inner, parseDocument(' ').children[0]!);
   }
   const html = DomUtils.getInnerHTML(cell, { decodeEntities: false, encodeEntities: 'utf8' });
-  return sanitizeHtml(html, { ...SANITIZE, allowedTags: ['b', 'strong', 'i', 'em', 'u', 's', 'a', 'code', 'img'], transformTags: {} }).replace(/\s+/g, ' ').trim();
+  return sanitizeHtml(html, {
+    ...SANITIZE,
+    allowedTags: ['b', 'strong', 'i', 'em', 'u', 's', 'a', 'code', 'img'],
+    transformTags: {},
+  })
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 // ── help center articles ─────────────────────────────────────────────────────────────────────────
@@ -121,14 +195,76 @@ function cellHtml(cell: Element): string {
  * text). Styles, classes, fonts and editor debris go; their text stays.
  */
 const ARTICLE_TAGS = [
-  'p', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'b', 'strong', 'i', 'em', 'u', 's', 'sub', 'sup', 'a', 'ul', 'ol', 'li',
-  'blockquote', 'pre', 'code', 'hr', 'img', 'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td',
+  'p',
+  'br',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  's',
+  'sub',
+  'sup',
+  'a',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'pre',
+  'code',
+  'hr',
+  'img',
+  'table',
+  'caption',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'th',
+  'td',
 ];
 
-const ARTICLE_AS_PARAGRAPH = ['div', 'section', 'article', 'header', 'footer', 'main', 'aside', 'nav', 'address', 'dt', 'dd', 'figure', 'figcaption', 'center', 'form', 'fieldset', 'details', 'summary'];
+const ARTICLE_AS_PARAGRAPH = [
+  'div',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'main',
+  'aside',
+  'nav',
+  'address',
+  'dt',
+  'dd',
+  'figure',
+  'figcaption',
+  'center',
+  'form',
+  'fieldset',
+  'details',
+  'summary',
+];
 
 /** Elements that must not reach a public help center; each one found is named in the run's warning. */
-const ACTIVE_TAGS = new Set(['script', 'style', 'iframe', 'object', 'embed', 'frame', 'frameset', 'applet', 'base', 'meta', 'link']);
+const ACTIVE_TAGS = new Set([
+  'script',
+  'style',
+  'iframe',
+  'object',
+  'embed',
+  'frame',
+  'frameset',
+  'applet',
+  'base',
+  'meta',
+  'link',
+]);
 
 const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'background', 'poster']);
 
@@ -148,7 +284,11 @@ function activeContentIn(html: string): string[] {
     for (const [name, value] of Object.entries(element.attribs)) {
       if (/^on/i.test(name)) removed.add('event handlers');
       // Browsers ignore whitespace and control characters inside a scheme: "java\tscript:" runs too.
-      if (URL_ATTRIBUTES.has(name.toLowerCase()) && /^(javascript|vbscript|data:text\/html)/i.test(value.replace(/[\s\p{Cc}]+/gu, ''))) removed.add('javascript: addresses');
+      if (
+        URL_ATTRIBUTES.has(name.toLowerCase()) &&
+        /^(javascript|vbscript|data:text\/html)/i.test(value.replace(/[\s\p{Cc}]+/gu, ''))
+      )
+        removed.add('javascript: addresses');
     }
   }
   return [...removed];
@@ -159,13 +299,22 @@ function activeContentIn(html: string): string[] {
  * characters removed, relative images rewritten to `imageBaseUrl`. `removed` names the active content
  * taken out (for the run's warning); `unresolved` lists relative images left as they were for want of a base.
  */
-export function articleBodyHtml(html: string | null | undefined, imageBaseUrl: string | null): { html: string; removed: string[]; unresolved: string[] } {
+export function articleBodyHtml(
+  html: string | null | undefined,
+  imageBaseUrl: string | null,
+): { html: string; removed: string[]; unresolved: string[] } {
   const clean = cleanText(html ?? '').text;
   if (!clean.trim()) return { html: '', removed: [], unresolved: [] };
   const unresolved: string[] = [];
   const out = sanitizeHtml(clean, {
     allowedTags: ARTICLE_TAGS,
-    allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'title', 'width', 'height'], td: ['colspan', 'rowspan'], th: ['colspan', 'rowspan'], ol: ['start'] },
+    allowedAttributes: {
+      a: ['href', 'title'],
+      img: ['src', 'alt', 'title', 'width', 'height'],
+      td: ['colspan', 'rowspan'],
+      th: ['colspan', 'rowspan'],
+      ol: ['start'],
+    },
     allowedSchemes: ['http', 'https', 'mailto', 'tel'],
     allowedSchemesByTag: { img: ['http', 'https', 'data'] },
     transformTags: {

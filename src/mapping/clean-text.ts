@@ -8,9 +8,11 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
 export function cleanText(value: string): { text: string; changed: boolean; removed: number } {
   let removed = 0;
-  const text = value.replace(CONTROL, () => {
-    removed++;
-    return '';
-  }).toWellFormed();
+  const text = value
+    .replace(CONTROL, () => {
+      removed++;
+      return '';
+    })
+    .toWellFormed();
   return { text, changed: text !== value, removed };
 }

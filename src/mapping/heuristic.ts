@@ -22,37 +22,92 @@ function proposeByType(field: CustomField, samples: readonly string[]): FieldMap
   const base = { source: customFieldSource(field.id), label: field.name ?? `Field ${field.id}`, reviewed: false };
   const attr = (dataType: 'string' | 'integer' | 'float' | 'boolean' | 'datetime') =>
     ({ kind: 'attribute', name, dataType, create: true }) as const;
-  const share = (test: (v: string) => boolean) => (values.length === 0 ? 1 : values.filter(test).length / values.length);
+  const share = (test: (v: string) => boolean) =>
+    values.length === 0 ? 1 : values.filter(test).length / values.length;
 
   switch (field.kind) {
     case 'checkbox':
-      return { ...base, target: attr('boolean'), transform: { kind: 'checkbox-to-boolean', overflow: 'trim' },
-        proposal: { by: 'heuristic', confidence: 0.9, reason: 'SmarterTrack checkbox field: a boolean attribute' } };
+      return {
+        ...base,
+        target: attr('boolean'),
+        transform: { kind: 'checkbox-to-boolean', overflow: 'trim' },
+        proposal: { by: 'heuristic', confidence: 0.9, reason: 'SmarterTrack checkbox field: a boolean attribute' },
+      };
     case 'date': {
       const ok = share((v) => toUnixSeconds(v) !== null);
-      return { ...base, target: attr('datetime'), transform: { kind: 'date-to-datetime', overflow: 'trim' },
-        proposal: { by: 'heuristic', confidence: ok === 1 ? 0.85 : 0.5, reason: ok === 1 ? 'date field; every sample parses as a date' : `date field, but ${Math.round((1 - ok) * 100)}% of samples do not parse` } };
+      return {
+        ...base,
+        target: attr('datetime'),
+        transform: { kind: 'date-to-datetime', overflow: 'trim' },
+        proposal: {
+          by: 'heuristic',
+          confidence: ok === 1 ? 0.85 : 0.5,
+          reason:
+            ok === 1
+              ? 'date field; every sample parses as a date'
+              : `date field, but ${Math.round((1 - ok) * 100)}% of samples do not parse`,
+        },
+      };
     }
     case 'number': {
       const numeric = share((v) => Number.isFinite(Number(v.replace(/,/g, ''))));
       const integral = share((v) => Number.isInteger(Number(v.replace(/,/g, ''))));
-      return { ...base, target: attr(integral === 1 ? 'integer' : 'float'), transform: { kind: 'integer-to-number', overflow: 'trim' },
-        proposal: { by: 'heuristic', confidence: numeric === 1 ? 0.85 : 0.45, reason: numeric === 1 ? `number field; samples are ${integral === 1 ? 'whole numbers' : 'decimals'}` : 'number field, but some samples are not numbers' } };
+      return {
+        ...base,
+        target: attr(integral === 1 ? 'integer' : 'float'),
+        transform: { kind: 'integer-to-number', overflow: 'trim' },
+        proposal: {
+          by: 'heuristic',
+          confidence: numeric === 1 ? 0.85 : 0.45,
+          reason:
+            numeric === 1
+              ? `number field; samples are ${integral === 1 ? 'whole numbers' : 'decimals'}`
+              : 'number field, but some samples are not numbers',
+        },
+      };
     }
     case 'dropdown':
-      return { ...base, target: attr('string'), transform: { kind: 'string', maxLength: MAX_ATTRIBUTE_STRING, overflow: 'note' },
-        proposal: { by: 'heuristic', confidence: 0.8, reason: `drop-down with ${field.options.length} options: a text attribute keeps the chosen option` } };
+      return {
+        ...base,
+        target: attr('string'),
+        transform: { kind: 'string', maxLength: MAX_ATTRIBUTE_STRING, overflow: 'note' },
+        proposal: {
+          by: 'heuristic',
+          confidence: 0.8,
+          reason: `drop-down with ${field.options.length} options: a text attribute keeps the chosen option`,
+        },
+      };
     case 'text':
     case 'textarea': {
       if (field.kind === 'textarea' || longest > MAX_ATTRIBUTE_STRING) {
-        return { ...base, target: attr('string'), transform: { kind: 'string', maxLength: MAX_ATTRIBUTE_STRING, overflow: 'note' },
-          proposal: { by: 'heuristic', confidence: 0.65, reason: `free text${longest > MAX_ATTRIBUTE_STRING ? ` up to ${longest} characters` : ''}: an attribute holds ${MAX_ATTRIBUTE_STRING}, longer values also go into a note` } };
+        return {
+          ...base,
+          target: attr('string'),
+          transform: { kind: 'string', maxLength: MAX_ATTRIBUTE_STRING, overflow: 'note' },
+          proposal: {
+            by: 'heuristic',
+            confidence: 0.65,
+            reason: `free text${longest > MAX_ATTRIBUTE_STRING ? ` up to ${longest} characters` : ''}: an attribute holds ${MAX_ATTRIBUTE_STRING}, longer values also go into a note`,
+          },
+        };
       }
-      return { ...base, target: attr('string'), transform: { kind: 'string', maxLength: MAX_ATTRIBUTE_STRING, overflow: 'note' },
-        proposal: { by: 'heuristic', confidence: 0.75, reason: 'short text field: a text attribute' } };
+      return {
+        ...base,
+        target: attr('string'),
+        transform: { kind: 'string', maxLength: MAX_ATTRIBUTE_STRING, overflow: 'note' },
+        proposal: { by: 'heuristic', confidence: 0.75, reason: 'short text field: a text attribute' },
+      };
     }
     case 'unknown':
-      return { ...base, target: attr('string'), transform: { kind: 'string', maxLength: MAX_ATTRIBUTE_STRING, overflow: 'note' },
-        proposal: { by: 'heuristic', confidence: 0.3, reason: `unknown SmarterTrack data type ${field.dataType}: kept as text; check the values` } };
+      return {
+        ...base,
+        target: attr('string'),
+        transform: { kind: 'string', maxLength: MAX_ATTRIBUTE_STRING, overflow: 'note' },
+        proposal: {
+          by: 'heuristic',
+          confidence: 0.3,
+          reason: `unknown SmarterTrack data type ${field.dataType}: kept as text; check the values`,
+        },
+      };
   }
 }

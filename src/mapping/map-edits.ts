@@ -1,4 +1,11 @@
-import { type FieldMapping, type MappedObject, type MappingFile, type MappingTarget, targetLabel, type Transform } from '../model/mapping';
+import {
+  type FieldMapping,
+  type MappedObject,
+  type MappingFile,
+  type MappingTarget,
+  targetLabel,
+  type Transform,
+} from '../model/mapping';
 import type { GlobalValueMap } from '../model/mapping-editor-messages';
 import { MappingError } from './errors';
 
@@ -25,7 +32,9 @@ function withField(map: MappingFile, ref: FieldRef, change: (field: FieldMapping
   const fields = map.objects[ref.object].fields;
   const field = fields[ref.index];
   if (!field || field.source !== ref.source) {
-    throw new StaleEditError(`${ref.object} field ${ref.index} is not "${ref.source}" any more: the map changed; the editor shows it again`);
+    throw new StaleEditError(
+      `${ref.object} field ${ref.index} is not "${ref.source}" any more: the map changed; the editor shows it again`,
+    );
   }
   const next = fields.map((f, i) => (i === ref.index ? change(f) : f));
   return { ...map, objects: { ...map.objects, [ref.object]: { ...map.objects[ref.object], fields: next } } };
@@ -44,7 +53,9 @@ export function acceptField(map: MappingFile, ref: FieldRef): MappingFile {
 }
 
 export function dropField(map: MappingFile, ref: FieldRef, reason: string): MappingFile {
-  return withField(map, ref, (f) => byPerson(f, { kind: 'drop', reason: reason.trim() || 'dropped by the reviewer' }, { ...f.transform, kind: 'none' }));
+  return withField(map, ref, (f) =>
+    byPerson(f, { kind: 'drop', reason: reason.trim() || 'dropped by the reviewer' }, { ...f.transform, kind: 'none' }),
+  );
 }
 
 export function editField(map: MappingFile, ref: FieldRef, target: MappingTarget, transform: Transform): MappingFile {
@@ -57,7 +68,11 @@ export function confidenceOf(field: FieldMapping): number {
 }
 
 /** Marks reviewed every field at or above `min` confidence; returns the map and how many changed. */
-export function acceptAbove(map: MappingFile, object: MappedObject | 'all', min: number): { map: MappingFile; accepted: number } {
+export function acceptAbove(
+  map: MappingFile,
+  object: MappedObject | 'all',
+  min: number,
+): { map: MappingFile; accepted: number } {
   let accepted = 0;
   const objects = { ...map.objects };
   for (const key of Object.keys(objects) as MappedObject[]) {
@@ -90,7 +105,12 @@ export function conflictingFields(map: MappingFile, object: MappedObject): Set<n
   const byTarget = new Map<string, number[]>();
   map.objects[object].fields.forEach((f, i) => {
     const t = f.target;
-    const key = t.kind === 'standard' ? `standard:${t.field}` : t.kind === 'attribute' ? `attribute:${t.name.toLowerCase()}` : undefined;
+    const key =
+      t.kind === 'standard'
+        ? `standard:${t.field}`
+        : t.kind === 'attribute'
+          ? `attribute:${t.name.toLowerCase()}`
+          : undefined;
     if (key) byTarget.set(key, [...(byTarget.get(key) ?? []), i]);
   });
   return new Set([...byTarget.values()].filter((list) => list.length > 1).flat());

@@ -27,7 +27,9 @@ export function parseMappingText(text: string, file = 'mapping.json'): MappingFi
   }
   const result = MappingFile.safeParse(json);
   if (!result.success) {
-    throw new MappingFileError(`${file} does not match the mapping schema:\n  ${zodIssueLines(result.error, 10).join('\n  ')}`);
+    throw new MappingFileError(
+      `${file} does not match the mapping schema:\n  ${zodIssueLines(result.error, 10).join('\n  ')}`,
+    );
   }
   return result.data;
 }
@@ -55,7 +57,11 @@ export async function writeMappingFile(workspace: string, map: MappingFile): Pro
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, mappingText(map), 'utf8');
   await rename(tmp, file);
-  await writeFile(path.join(path.dirname(file), 'mapping.schema.json'), `${JSON.stringify(mappingJsonSchema(), null, 2)}\n`, 'utf8');
+  await writeFile(
+    path.join(path.dirname(file), 'mapping.schema.json'),
+    `${JSON.stringify(mappingJsonSchema(), null, 2)}\n`,
+    'utf8',
+  );
   return file;
 }
 

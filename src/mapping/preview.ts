@@ -20,14 +20,22 @@ export interface PreviewRow {
 }
 
 /** For sample records: each source value → mapped value → validation result, as the mapping editor shows it. */
-export function previewObject(object: MappedObject, map: ObjectMapping, samples: readonly PreviewInput[]): PreviewRow[] {
+export function previewObject(
+  object: MappedObject,
+  map: ObjectMapping,
+  samples: readonly PreviewInput[],
+): PreviewRow[] {
   return samples.map((sample) => {
     const mapped = applyObjectMapping(object, map, sample.record, sample.customValues);
     const fields = mapped.fields.map((f, i) => {
       const mapping = map.fields[i];
       const t = mapping?.target;
-      const limit = t?.kind === 'attribute' && t.dataType === 'string' ? MAX_ATTRIBUTE_STRING
-        : t?.kind === 'standard' ? standardField(object, t.field)?.maxLength : undefined;
+      const limit =
+        t?.kind === 'attribute' && t.dataType === 'string'
+          ? MAX_ATTRIBUTE_STRING
+          : t?.kind === 'standard'
+            ? standardField(object, t.field)?.maxLength
+            : undefined;
       const length = typeof f.raw === 'string' ? f.raw.length : 0;
       return { ...f, nearLimit: limit !== undefined && length >= limit * 0.9 };
     });

@@ -54,11 +54,19 @@ export function looksLikePersonName(value: string): boolean {
 /** Whether a text holds a capitalised word pair anywhere (a name inside a sentence). */
 export function containsNamePair(value: string): boolean {
   const words = value.split(/[\s,;:!?()"]+/u).filter(Boolean);
-  for (let i = 0; i + 1 < words.length; i++) if (NAME_WORD.test(words[i] as string) && NAME_WORD.test(words[i + 1] as string)) return true;
+  for (let i = 0; i + 1 < words.length; i++)
+    if (NAME_WORD.test(words[i] as string) && NAME_WORD.test(words[i + 1] as string)) return true;
   return false;
 }
 
-const LENGTH_BUCKETS: readonly [number, number][] = [[1, 10], [10, 40], [40, 120], [120, 255], [255, 1000], [1000, 5000]];
+const LENGTH_BUCKETS: readonly [number, number][] = [
+  [1, 10],
+  [10, 40],
+  [40, 120],
+  [120, 255],
+  [255, 1000],
+  [1000, 5000],
+];
 
 function lengthBucket(length: number): string {
   for (const [lo, hi] of LENGTH_BUCKETS) if (length <= hi) return `${lo}–${hi} characters`;
@@ -71,11 +79,13 @@ export function dateFormatOf(value: string): string | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:([ T])(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/u.exec(v);
   if (m) {
     let f = 'YYYY-MM-DD';
-    if (m[4]) f += `${m[4]}HH:MM${m[7] ? ':SS' : ''}${m[8] ? '.fff' : ''}${m[9] ? (m[9] === 'Z' ? 'Z' : '±HH:MM') : ''}`;
+    if (m[4])
+      f += `${m[4]}HH:MM${m[7] ? ':SS' : ''}${m[8] ? '.fff' : ''}${m[9] ? (m[9] === 'Z' ? 'Z' : '±HH:MM') : ''}`;
     return f;
   }
   const us = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?$/iu.exec(v);
-  if (us) return `${us[1]!.length === 1 ? 'M' : 'MM'}/${us[2]!.length === 1 ? 'D' : 'DD'}/YYYY${v.includes(':') ? ' time' : ''}`;
+  if (us)
+    return `${us[1]!.length === 1 ? 'M' : 'MM'}/${us[2]!.length === 1 ? 'D' : 'DD'}/YYYY${v.includes(':') ? ' time' : ''}`;
   return null;
 }
 
@@ -93,7 +103,8 @@ export interface ValueContext {
 export function describeValue(raw: unknown, context: ValueContext = {}): string {
   if (raw === null || raw === undefined) return 'empty';
   if (typeof raw === 'boolean') return 'boolean';
-  if (typeof raw === 'number') return Number.isInteger(raw) ? `integer ${digitRange(String(Math.abs(raw)).length)}` : 'decimal number';
+  if (typeof raw === 'number')
+    return Number.isInteger(raw) ? `integer ${digitRange(String(Math.abs(raw)).length)}` : 'decimal number';
   if (Array.isArray(raw)) return `list of ${raw.length} item${raw.length === 1 ? '' : 's'}`;
   const value = String(raw);
   const v = value.trim();
@@ -115,13 +126,19 @@ export function describeValue(raw: unknown, context: ValueContext = {}): string 
   if (looksLikePersonName(v)) return `${context.personal ? 'person name' : 'name'}, ${words} words`;
   if (context.personal && words === 1 && /^\p{L}/u.test(v)) return 'name or word, 1 word';
   const lines = value.split(/\r\n|\r|\n/u).length;
-  const extras = [containsEmail(v) ? 'contains an email address' : '', isMostlyUpper(v) ? 'mostly capitals' : ''].filter(Boolean);
+  const extras = [
+    containsEmail(v) ? 'contains an email address' : '',
+    isMostlyUpper(v) ? 'mostly capitals' : '',
+  ].filter(Boolean);
   return `text, ${lengthBucket(v.length)}, ${lines} line${lines === 1 ? '' : 's'}${words > 1 ? `, ${wordRange(words)}` : ''}${extras.length ? `, ${extras.join(', ')}` : ''}`;
 }
 
 /** "670-27AFBFBC-0001" → "999-99AAAAAA-9999": the structure of an identifier without its value. */
 export function codeMask(value: string): string {
-  return value.replace(/\d/gu, '9').replace(/\p{Lu}/gu, 'A').replace(/\p{Ll}/gu, 'a');
+  return value
+    .replace(/\d/gu, '9')
+    .replace(/\p{Lu}/gu, 'A')
+    .replace(/\p{Ll}/gu, 'a');
 }
 
 function isMostlyUpper(v: string): boolean {
@@ -161,7 +178,8 @@ export function isSafeToken(value: string, context: ValueContext = {}): boolean 
  */
 export function redactOption(option: string): string {
   const v = option.trim();
-  if (hasUrlCredentials(v) || containsEmail(v) || isPhone(v) || looksLikePersonName(v) || containsNamePair(v)) return `(option hidden: ${describeValue(v)})`;
+  if (hasUrlCredentials(v) || containsEmail(v) || isPhone(v) || looksLikePersonName(v) || containsNamePair(v))
+    return `(option hidden: ${describeValue(v)})`;
   return option;
 }
 

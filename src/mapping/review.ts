@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { type Clock,systemClock } from '../model/clock';
+import { type Clock, systemClock } from '../model/clock';
 import type { MappingFile, ReviewStatus } from '../model/mapping';
 import { MappingError } from './errors';
 
@@ -23,13 +23,23 @@ export function contentHash(file: MappingFile): string {
 }
 
 /** Stamps the map reviewed (allows a sample) or approved (allows full and delta) by a named person. */
-export function confirmMap(file: MappingFile, level: 'reviewed' | 'approved', by: string, clock: Clock = systemClock): MappingFile {
+export function confirmMap(
+  file: MappingFile,
+  level: 'reviewed' | 'approved',
+  by: string,
+  clock: Clock = systemClock,
+): MappingFile {
   const who = by.trim();
   if (who === '') throw new Error('a reviewer name is required to confirm the map');
   const stamp = { by: who, at: clock.now().toISOString(), hash: contentHash(file) };
-  const review = level === 'approved'
-    ? { status: 'approved' as const, reviewed: file.review.reviewed?.hash === stamp.hash ? file.review.reviewed : stamp, approved: stamp }
-    : { status: 'reviewed' as const, reviewed: stamp };
+  const review =
+    level === 'approved'
+      ? {
+          status: 'approved' as const,
+          reviewed: file.review.reviewed?.hash === stamp.hash ? file.review.reviewed : stamp,
+          approved: stamp,
+        }
+      : { status: 'reviewed' as const, reviewed: stamp };
   return { ...file, review };
 }
 
@@ -43,14 +53,16 @@ export class MapNotConfirmedError extends MappingError {
 export function effectiveStatus(file: MappingFile): ReviewStatus {
   const hash = contentHash(file);
   if (file.review.status === 'approved' && file.review.approved?.hash === hash) return 'approved';
-  if ((file.review.status === 'approved' || file.review.status === 'reviewed') && file.review.reviewed?.hash === hash) return 'reviewed';
+  if ((file.review.status === 'approved' || file.review.status === 'reviewed') && file.review.reviewed?.hash === hash)
+    return 'reviewed';
   return 'draft';
 }
 
 /** The engine's gate: no record moves under a map that is not confirmed for this kind of run. */
 export function assertRunAllowed(file: MappingFile, kind: RunKind): void {
   // Configuring creates the attributes the map names, so it needs a reviewed map, as a sample does.
-  const needed: ReviewStatus = kind === 'full' || kind === 'delta' ? 'approved' : kind === 'sample' || kind === 'configure' ? 'reviewed' : 'draft';
+  const needed: ReviewStatus =
+    kind === 'full' || kind === 'delta' ? 'approved' : kind === 'sample' || kind === 'configure' ? 'reviewed' : 'draft';
   const status = effectiveStatus(file);
   const rank = { draft: 0, reviewed: 1, approved: 2 } as const;
   if (rank[status] >= rank[needed]) return;

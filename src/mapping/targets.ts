@@ -55,10 +55,16 @@ export { MAX_ATTRIBUTE_STRING };
 /** The Intercom model a mapped object's custom attributes belong to. */
 export function attributeModel(object: MappedObject): 'contact' | 'company' | 'conversation' | null {
   switch (object) {
-    case 'contacts': return 'contact';
-    case 'companies': return 'company';
-    case 'tickets': case 'liveChats': case 'callLogs': return 'conversation';
-    case 'kbArticles': return null;
+    case 'contacts':
+      return 'contact';
+    case 'companies':
+      return 'company';
+    case 'tickets':
+    case 'liveChats':
+    case 'callLogs':
+      return 'conversation';
+    case 'kbArticles':
+      return null;
   }
 }
 

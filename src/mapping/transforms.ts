@@ -64,7 +64,11 @@ export function applyTransform(raw: unknown, transform: Transform): TransformRes
   if (typeof value === 'string' && transform.maxLength !== undefined && value.length > transform.maxLength) {
     const overflow = { original: value, length: value.length, maxLength: transform.maxLength };
     if (transform.overflow === 'fail') {
-      return { value: null, overflow, error: `value is ${value.length} characters, over the limit of ${transform.maxLength}` };
+      return {
+        value: null,
+        overflow,
+        error: `value is ${value.length} characters, over the limit of ${transform.maxLength}`,
+      };
     }
     return { value: cutAt(value, transform.maxLength), overflow };
   }

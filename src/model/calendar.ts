@@ -3,7 +3,14 @@
  * (February 30 becomes March 2, hour 25 the next day), which would move a record in time without a
  * word; readers check first and report the value instead. Returns what is wrong, or null.
  */
-export function impossibleDateParts(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): string | null {
+export function impossibleDateParts(
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+): string | null {
   const wrong: string[] = [];
   if (month < 1 || month > 12) wrong.push(`month ${month}`);
   else {

@@ -35,9 +35,15 @@ export function clockFromEnvironment(env: NodeJS.ProcessEnv = process.env): Cloc
   const parts = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(value);
   const day = parts ? new Date(Date.UTC(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]))) : null;
   // The calendar date must exist as written (no 2026-02-30 rolled into March).
-  const real = day !== null && parts !== null && day.getUTCMonth() + 1 === Number(parts[2]) && day.getUTCDate() === Number(parts[3]);
+  const real =
+    day !== null &&
+    parts !== null &&
+    day.getUTCMonth() + 1 === Number(parts[2]) &&
+    day.getUTCDate() === Number(parts[3]);
   if (!real || !Number.isFinite(Date.parse(value))) {
-    throw new RangeError(`${CLOCK_ENV}="${value}" is not an ISO 8601 date-time with an offset, such as 2026-11-28T12:00:00Z`);
+    throw new RangeError(
+      `${CLOCK_ENV}="${value}" is not an ISO 8601 date-time with an offset, such as 2026-11-28T12:00:00Z`,
+    );
   }
   return fixedClock(value);
 }

@@ -45,4 +45,4 @@ export function nearLimit(limit: number): number {
  * Opening words of the note that carries a conversation's tail past the part cap. The engine writes
  * it; reconciliation recognises it, so folded messages count as present.
  */
-export const FOLDED_TRANSCRIPT_MARKER = 'Messages of the original conversation past Intercom\'s part limit';
+export const FOLDED_TRANSCRIPT_MARKER = "Messages of the original conversation past Intercom's part limit";

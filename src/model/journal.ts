@@ -31,8 +31,21 @@ const IsoTime = z.iso.datetime({ offset: true });
  * (contact ↔ company, file ↔ part); `untag`, `detach`, `unarchive`, `open`, `restore` exist for rollback.
  */
 const WRITE_OPS = [
-  'create', 'update', 'reply', 'note', 'tag', 'untag', 'attach', 'detach',
-  'close', 'open', 'assign', 'archive', 'unarchive', 'delete', 'restore',
+  'create',
+  'update',
+  'reply',
+  'note',
+  'tag',
+  'untag',
+  'attach',
+  'detach',
+  'close',
+  'open',
+  'assign',
+  'archive',
+  'unarchive',
+  'delete',
+  'restore',
 ] as const;
 export const WriteOp = z.enum(WRITE_OPS);
 export type WriteOp = z.infer<typeof WriteOp>;
@@ -41,9 +54,22 @@ export type WriteOp = z.infer<typeof WriteOp>;
 export const RECORD_CREATING_OPS: readonly WriteOp[] = ['create', 'reply', 'note'];
 
 const INTERCOM_RESOURCES = [
-  'admin', 'team', 'contact', 'company', 'conversation', 'conversation_part', 'ticket', 'ticket_part',
-  'ticket_type', 'tag', 'data_attribute', 'conversation_attribute', 'contact_note',
-  'help_center_collection', 'article', 'custom_object_instance',
+  'admin',
+  'team',
+  'contact',
+  'company',
+  'conversation',
+  'conversation_part',
+  'ticket',
+  'ticket_part',
+  'ticket_type',
+  'tag',
+  'data_attribute',
+  'conversation_attribute',
+  'contact_note',
+  'help_center_collection',
+  'article',
+  'custom_object_instance',
 ] as const;
 export const IntercomResource = z.enum(INTERCOM_RESOURCES);
 export type IntercomResource = z.infer<typeof IntercomResource>;
@@ -81,9 +107,19 @@ export const LookupKey = z.discriminatedUnion('by', [
   /** Tags, data attributes, collections, articles: unique by name (articles: title) within their resource. */
   z.object({ by: z.literal('name'), value: z.string().min(1) }),
   /** Conversation or ticket created for a contact: its Intercom contact id, created_at and a hash of the body. */
-  z.object({ by: z.literal('conversation'), contactId: z.string().min(1), createdAt: UnixSeconds, bodySha256: Sha256Hex }),
+  z.object({
+    by: z.literal('conversation'),
+    contactId: z.string().min(1),
+    createdAt: UnixSeconds,
+    bodySha256: Sha256Hex,
+  }),
   /** A reply or note inside a known conversation (use `conversation_id`, never the message id). */
-  z.object({ by: z.literal('conversation_part'), conversationId: z.string().min(1), createdAt: UnixSeconds, bodySha256: Sha256Hex }),
+  z.object({
+    by: z.literal('conversation_part'),
+    conversationId: z.string().min(1),
+    createdAt: UnixSeconds,
+    bodySha256: Sha256Hex,
+  }),
   /** The target already has an id (update, close, assign, tag, archive, delete…): read it back and compare. */
   z.object({ by: z.literal('intercom_id'), id: z.string().min(1) }),
 ]);
@@ -139,7 +175,9 @@ function upgradeFormat0(json: Record<string, unknown>): Record<string, unknown> 
  * The format a parsed journal line or run.json declares: 0 without `v`; a number this reader does not
  * know (a newer st2ic wrote it) comes back as `newer`.
  */
-export function declaredFormat(json: unknown): { format: FormatVersion; json: Record<string, unknown> } | { newer: unknown } | { notAnObject: true } {
+export function declaredFormat(
+  json: unknown,
+): { format: FormatVersion; json: Record<string, unknown> } | { newer: unknown } | { notAnObject: true } {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return { notAnObject: true };
   const record = json as Record<string, unknown>;
   if (!('v' in record)) return { format: 0, json: upgradeFormat0(record) };
@@ -196,7 +234,12 @@ export const OutcomeResult = z.discriminatedUnion('result', [
 export type OutcomeResult = z.input<typeof OutcomeResult>;
 
 /** A value longer than its target takes: the field, its length, the limit, and whether a note keeps it whole. */
-export const CutValue = z.object({ field: z.string().min(1), length: z.number().int().positive(), limit: z.number().int().positive(), keptInNote: z.boolean() });
+export const CutValue = z.object({
+  field: z.string().min(1),
+  length: z.number().int().positive(),
+  limit: z.number().int().positive(),
+  keptInNote: z.boolean(),
+});
 export type CutValue = z.infer<typeof CutValue>;
 
 /**
@@ -285,7 +328,12 @@ const RunStatusEntry = z.object({
 type RunStatusEntry = z.infer<typeof RunStatusEntry>;
 
 export const JournalEntry = z.discriminatedUnion('type', [
-  IntentEntry, OutcomeEntry, RecordEntry, WatermarkEntry, CheckpointEntry, RunStatusEntry,
+  IntentEntry,
+  OutcomeEntry,
+  RecordEntry,
+  WatermarkEntry,
+  CheckpointEntry,
+  RunStatusEntry,
 ]);
 export type JournalEntry = z.infer<typeof JournalEntry>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { ConversationState,MappedObject, MappingFile, MappingTarget, ReviewStatus, Transform } from './mapping';
+import { ConversationState, MappedObject, MappingFile, MappingTarget, ReviewStatus, Transform } from './mapping';
 import { SampleResults } from './sample-results';
 
 /**
@@ -22,7 +22,11 @@ const Asks = { requestId: RequestId.optional() };
 /** Global value maps a reviewer edits one entry at a time; `value: null` removes the entry. */
 export const GlobalValueMap = z.discriminatedUnion('map', [
   z.object({ map: z.literal('ticketStatus'), key: z.string().min(1), value: ConversationState.nullable() }),
-  z.object({ map: z.literal('priority'), key: z.string().min(1), value: z.enum(['priority', 'not_priority']).nullable() }),
+  z.object({
+    map: z.literal('priority'),
+    key: z.string().min(1),
+    value: z.enum(['priority', 'not_priority']).nullable(),
+  }),
   z.object({ map: z.literal('teams'), key: z.string().min(1), value: z.string().min(1).nullable() }),
 ]);
 export type GlobalValueMap = z.infer<typeof GlobalValueMap>;
@@ -32,7 +36,12 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ ...Asks, type: z.literal('accept'), ...FieldRef }),
   /** Marks reviewed every field (of one object, or all) whose proposal is at least this confident. */
-  z.object({ ...Asks, type: z.literal('acceptAbove'), object: z.union([MappedObject, z.literal('all')]), min: z.number().min(0).max(1) }),
+  z.object({
+    ...Asks,
+    type: z.literal('acceptAbove'),
+    object: z.union([MappedObject, z.literal('all')]),
+    min: z.number().min(0).max(1),
+  }),
   z.object({ ...Asks, type: z.literal('drop'), ...FieldRef, reason: z.string().max(500) }),
   z.object({ ...Asks, type: z.literal('edit'), ...FieldRef, target: MappingTarget, transform: Transform }),
   z.object({ ...Asks, type: z.literal('setEnabled'), object: MappedObject, enabled: z.boolean() }),
@@ -84,7 +93,12 @@ export const RecordCaption = z.object({
 });
 export type RecordCaption = z.infer<typeof RecordCaption>;
 
-export const PreviewRecord = z.object({ id: z.number(), caption: RecordCaption.nullable(), ok: z.boolean(), fields: z.array(PreviewCell) });
+export const PreviewRecord = z.object({
+  id: z.number(),
+  caption: RecordCaption.nullable(),
+  ok: z.boolean(),
+  fields: z.array(PreviewCell),
+});
 export type PreviewRecord = z.infer<typeof PreviewRecord>;
 
 export const EditorState = z.object({
@@ -110,11 +124,27 @@ export type EditorState = z.infer<typeof EditorState>;
 
 export const HostMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state'), state: EditorState }),
-  z.object({ ...Asks, type: z.literal('preview'), object: MappedObject, records: z.array(PreviewRecord), error: z.string().nullable() }),
+  z.object({
+    ...Asks,
+    type: z.literal('preview'),
+    object: MappedObject,
+    records: z.array(PreviewRecord),
+    error: z.string().nullable(),
+  }),
   /** The sample run read back from Intercom, or why there is none. */
-  z.object({ ...Asks, type: z.literal('sampleResults'), results: SampleResults.nullable(), error: z.string().nullable() }),
+  z.object({
+    ...Asks,
+    type: z.literal('sampleResults'),
+    results: SampleResults.nullable(),
+    error: z.string().nullable(),
+  }),
   /** How a request ended: `error` is why it was refused or failed; `message` what it did, when worth saying. */
-  z.object({ type: z.literal('reply'), requestId: RequestId, error: z.string().nullable(), message: z.string().optional() }),
+  z.object({
+    type: z.literal('reply'),
+    requestId: RequestId,
+    error: z.string().nullable(),
+    message: z.string().optional(),
+  }),
   z.object({ type: z.literal('busy'), task: z.string().nullable() }),
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 ]);

@@ -95,12 +95,18 @@ export function customFieldIdOf(source: string): number | null {
 export function targetLabel(mapping: Pick<FieldMapping, 'target'>): string {
   const t = mapping.target;
   switch (t.kind) {
-    case 'standard': return t.field;
-    case 'attribute': return `attribute "${t.name}"`;
-    case 'tag': return 'tag';
-    case 'note': return 'note';
-    case 'team': return 'team';
-    case 'drop': return 'dropped';
+    case 'standard':
+      return t.field;
+    case 'attribute':
+      return `attribute "${t.name}"`;
+    case 'tag':
+      return 'tag';
+    case 'note':
+      return 'note';
+    case 'team':
+      return 'team';
+    case 'drop':
+      return 'dropped';
   }
 }
 
@@ -125,7 +131,10 @@ const ValueMaps = z.object({
   teams: z.record(z.string(), z.string()).default({}),
   /** Brand id → team name/id (mode team) or attribute value (mode attribute). */
   brands: z
-    .object({ mode: z.enum(['team', 'attribute']).default('attribute'), values: z.record(z.string(), z.string()).default({}) })
+    .object({
+      mode: z.enum(['team', 'attribute']).default('attribute'),
+      values: z.record(z.string(), z.string()).default({}),
+    })
     .default({ mode: 'attribute', values: {} }),
 });
 type ValueMaps = z.infer<typeof ValueMaps>;

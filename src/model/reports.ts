@@ -71,14 +71,16 @@ export type FieldMismatch = z.infer<typeof FieldMismatch>;
 export const FieldCheck = z.object({
   /** Records read back per object type, or every migrated one. */
   sample: z.union([z.number().int().nonnegative(), z.literal('all')]),
-  types: z.array(z.object({
-    objectType: ObjectType,
-    migrated: Count,
-    checked: Count,
-    withMismatches: Count,
-    /** Percent of the checked records Intercom holds exactly as the source (rounded down); null: none checked. */
-    fidelity: z.number().min(0).max(100).nullable(),
-  })),
+  types: z.array(
+    z.object({
+      objectType: ObjectType,
+      migrated: Count,
+      checked: Count,
+      withMismatches: Count,
+      /** Percent of the checked records Intercom holds exactly as the source (rounded down); null: none checked. */
+      fidelity: z.number().min(0).max(100).nullable(),
+    }),
+  ),
   mismatches: z.array(FieldMismatch),
   /** Values that could not be compared (a file Intercom did not serve), counted. */
   unchecked: z.array(z.object({ objectType: ObjectType, what: z.string(), count: Count })).default([]),
@@ -112,13 +114,27 @@ export const ReconciliationRow = z.object({
 });
 export type ReconciliationRow = z.infer<typeof ReconciliationRow>;
 
-export const RECONCILIATION_CSV_COLUMNS = ['objectType', 'sourceId', 'state', 'reason', 'field', 'message', 'runId'] as const;
+export const RECONCILIATION_CSV_COLUMNS = [
+  'objectType',
+  'sourceId',
+  'state',
+  'reason',
+  'field',
+  'message',
+  'runId',
+] as const;
 
 // ---- rebuild inventory ------------------------------------------------------------------------
 
 export const RebuildArea = z.enum([
-  'automationRules', 'departmentPolicies', 'autoAssignment', 'callLogs', 'community', 'droppedCustomFields',
-  'missingTeams', 'unmatchedAgents',
+  'automationRules',
+  'departmentPolicies',
+  'autoAssignment',
+  'callLogs',
+  'community',
+  'droppedCustomFields',
+  'missingTeams',
+  'unmatchedAgents',
 ]);
 export type RebuildArea = z.infer<typeof RebuildArea>;
 
@@ -153,7 +169,10 @@ export const RebuildInventory = z.object({
   generatedAt: z.iso.datetime(),
   source: ReportSource,
   /** Where missing teams and unmatched agents came from: the ledger's current state, or one run. */
-  ledgerScope: z.union([z.object({ mode: z.literal('workspace') }), z.object({ mode: z.literal('run'), runId: RunId })]),
+  ledgerScope: z.union([
+    z.object({ mode: z.literal('workspace') }),
+    z.object({ mode: z.literal('run'), runId: RunId }),
+  ]),
   sections: z.array(RebuildSection),
 });
 export type RebuildInventory = z.infer<typeof RebuildInventory>;

@@ -29,13 +29,20 @@ export const CustomFieldDataType = {
 export type CustomFieldKind = 'text' | 'textarea' | 'dropdown' | 'checkbox' | 'date' | 'number' | 'unknown';
 export function customFieldKind(dataType: number): CustomFieldKind {
   switch (dataType) {
-    case CustomFieldDataType.TEXT_BOX: return 'text';
-    case CustomFieldDataType.TEXT_AREA: return 'textarea';
-    case CustomFieldDataType.DROP_DOWN: return 'dropdown';
-    case CustomFieldDataType.CHECK_BOX: return 'checkbox';
-    case CustomFieldDataType.DATE: return 'date';
-    case CustomFieldDataType.NUMBER: return 'number';
-    default: return 'unknown';
+    case CustomFieldDataType.TEXT_BOX:
+      return 'text';
+    case CustomFieldDataType.TEXT_AREA:
+      return 'textarea';
+    case CustomFieldDataType.DROP_DOWN:
+      return 'dropdown';
+    case CustomFieldDataType.CHECK_BOX:
+      return 'checkbox';
+    case CustomFieldDataType.DATE:
+      return 'date';
+    case CustomFieldDataType.NUMBER:
+      return 'number';
+    default:
+      return 'unknown';
   }
 }
 

@@ -13,7 +13,9 @@ export function conversationSourceKey(objectType: ConversationSourceType, source
   return `${PREFIX[objectType]}:${sourceId}`;
 }
 
-export function parseConversationSourceKey(key: unknown): { objectType: ConversationSourceType; sourceId: string } | undefined {
+export function parseConversationSourceKey(
+  key: unknown,
+): { objectType: ConversationSourceType; sourceId: string } | undefined {
   if (typeof key !== 'string') return undefined;
   const match = /^(ticket|chat|call):(\d+)$/.exec(key.trim());
   if (!match) return undefined;

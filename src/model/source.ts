@@ -333,7 +333,12 @@ export const TicketStatus = z.object({
 });
 export type TicketStatus = z.infer<typeof TicketStatus>;
 
-export const TicketPriority = z.object({ id: Id, name: Text, displayName: Text, sortOrder: z.number().int().nullable() });
+export const TicketPriority = z.object({
+  id: Id,
+  name: Text,
+  displayName: Text,
+  sortOrder: z.number().int().nullable(),
+});
 export type TicketPriority = z.infer<typeof TicketPriority>;
 
 export const CommentType = z.object({ id: Id, name: Text, displayName: Text });
@@ -348,9 +353,7 @@ export const AutomationRule = z.object({
   enabled: z.boolean().nullable(),
   repeating: z.boolean(),
   lastModifiedAt: OptDate,
-  conditions: z.array(
-    z.object({ id: Id, key: Text, type: Text, condition: Text, value1: Text, value2: Text }),
-  ),
+  conditions: z.array(z.object({ id: Id, key: Text, type: Text, condition: Text, value1: Text, value2: Text })),
   actions: z.array(z.object({ id: Id, key: Text, inputs: z.array(z.object({ key: Text, value: Text })) })),
 });
 export type AutomationRule = z.infer<typeof AutomationRule>;

@@ -18,28 +18,43 @@ const WEB_APP_HOSTS: Record<NonNullable<IntercomLinks['region']>, string> = {
   AU: 'https://app.au.intercom.com',
 };
 
-const SANDBOX_VIEW: Record<LinkedKind, string> = { conversation: 'conversations', contact: 'contacts', company: 'companies' };
+const SANDBOX_VIEW: Record<LinkedKind, string> = {
+  conversation: 'conversations',
+  contact: 'contacts',
+  company: 'companies',
+};
 
 /**
  * Builds the link to one object. In Intercom: a conversation opens in the inbox, a contact on its
  * conversations page, a company on its profile. Without an app id_code (GET /me failed or has
  * no app) there is no link: null rather than a guess.
  */
-export async function linkMaker(links: IntercomLinks, client: Pick<IntercomClient, 'admins'>): Promise<(kind: LinkedKind, id: string) => string | null> {
+export async function linkMaker(
+  links: IntercomLinks,
+  client: Pick<IntercomClient, 'admins'>,
+): Promise<(kind: LinkedKind, id: string) => string | null> {
   if (links.baseUrl) {
     const base = links.baseUrl.replace(/\/+$/, '');
     return (kind, id) => `${base}/__sandbox/view/${SANDBOX_VIEW[kind]}/${encodeURIComponent(id)}`;
   }
-  const appIdCode = links.appIdCode ?? (await client.admins.me().then((me) => me.app?.id_code ?? null, () => null));
+  const appIdCode =
+    links.appIdCode ??
+    (await client.admins.me().then(
+      (me) => me.app?.id_code ?? null,
+      () => null,
+    ));
   if (!appIdCode) return () => null;
   const host = WEB_APP_HOSTS[links.region ?? 'US'];
   const app = encodeURIComponent(appIdCode);
   return (kind, id) => {
     const target = encodeURIComponent(id);
     switch (kind) {
-      case 'conversation': return `${host}/a/inbox/${app}/inbox/conversation/${target}`;
-      case 'contact': return `${host}/a/apps/${app}/users/${target}/all-conversations`;
-      case 'company': return `${host}/a/apps/${app}/companies/${target}`;
+      case 'conversation':
+        return `${host}/a/inbox/${app}/inbox/conversation/${target}`;
+      case 'contact':
+        return `${host}/a/apps/${app}/users/${target}/all-conversations`;
+      case 'company':
+        return `${host}/a/apps/${app}/companies/${target}`;
     }
   };
 }

@@ -1,4 +1,4 @@
-import { type Ledger,recordKey, RecordTally } from '../ledger';
+import { type Ledger, recordKey, RecordTally } from '../ledger';
 // The ledger's public surface counts a run but does not list its records; the report needs each one.
 import { scanJournal } from '../ledger/journal-file';
 import type { RecordState, RunCounts } from '../model/journal';
@@ -37,7 +37,13 @@ export async function ledgerRecords(ledger: Ledger, runId?: string): Promise<Led
     const details = await ledger.readRun(runId);
     const counts = await ledger.countRun(runId);
     await scanJournal(ledger.paths.journal(runId), (entry) => {
-      if (entry.type === 'record') add(byType, { objectType: entry.objectType, sourceId: entry.sourceId, runId: entry.runId, result: entry.result });
+      if (entry.type === 'record')
+        add(byType, {
+          objectType: entry.objectType,
+          sourceId: entry.sourceId,
+          runId: entry.runId,
+          result: entry.result,
+        });
     });
     return { scope: { mode: 'run', runId, kind: details.meta.kind, status: details.meta.status }, byType, counts };
   }

@@ -6,7 +6,10 @@ export function rebuildInventoryMarkdown(inventory: RebuildInventory): string {
   const out: string[] = [];
   const s = inventory.source;
   out.push('# To rebuild by hand in Intercom', '');
-  out.push(`Generated ${inventory.generatedAt} from ${s.engine} source \`${s.location}\` (table prefix \`${s.tablePrefix}\`); missing teams and agents from ${inventory.ledgerScope.mode === 'run' ? `run \`${inventory.ledgerScope.runId}\`` : 'the ledger\'s current state across runs'}.`, '');
+  out.push(
+    `Generated ${inventory.generatedAt} from ${s.engine} source \`${s.location}\` (table prefix \`${s.tablePrefix}\`); missing teams and agents from ${inventory.ledgerScope.mode === 'run' ? `run \`${inventory.ledgerScope.runId}\`` : "the ledger's current state across runs"}.`,
+    '',
+  );
   if (inventory.sections.length === 0) {
     out.push('Nothing to rebuild.', '');
     return out.join('\n');

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { Ledger } from '../ledger';
-import { type Clock,systemClock } from '../model/clock';
+import { type Clock, systemClock } from '../model/clock';
 import type { MappingFile } from '../model/mapping';
 import { RebuildInventory } from '../model/reports';
 import { migrationPaths } from '../model/workspace-paths';
@@ -53,7 +53,10 @@ export async function buildRebuildInventory(input: RebuildInventoryInput): Promi
 }
 
 /** Writes <workspace>/migration/reports/rebuild-inventory.md and .json; returns their paths. */
-export async function writeRebuildInventory(workspace: string, inventory: RebuildInventory): Promise<{ markdown: string; json: string }> {
+export async function writeRebuildInventory(
+  workspace: string,
+  inventory: RebuildInventory,
+): Promise<{ markdown: string; json: string }> {
   const dir = migrationPaths(workspace).reports;
   await mkdir(dir, { recursive: true });
   const markdown = path.join(dir, 'rebuild-inventory.md');

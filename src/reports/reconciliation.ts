@@ -5,15 +5,18 @@ import { stringify } from 'csv-stringify/sync';
 
 import type { IntercomClient } from '../intercom';
 import type { Ledger } from '../ledger';
-import { type Clock,systemClock } from '../model/clock';
+import { type Clock, systemClock } from '../model/clock';
 import type { MappingFile } from '../model/mapping';
 import { OBJECT_TYPES, type ObjectType } from '../model/object-types';
 import {
-  RECONCILIATION_CSV_COLUMNS, ReconciliationReport, type ReconciliationRow, type TypeReconciliation,
+  RECONCILIATION_CSV_COLUMNS,
+  ReconciliationReport,
+  type ReconciliationRow,
+  type TypeReconciliation,
 } from '../model/reports';
 import { migrationPaths } from '../model/workspace-paths';
 import type { SourceReader } from '../source';
-import { type LatestRecord,ledgerRecords } from './ledger-records';
+import { type LatestRecord, ledgerRecords } from './ledger-records';
 import { reconciliationMarkdown } from './reconciliation-markdown';
 import { sourceIdsOf } from './source-ids';
 import type { FetchFile, SampleSize } from './verify/types';
@@ -59,7 +62,13 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
 
   for (const objectType of OBJECT_TYPES) {
     const recs = records.byType.get(objectType) ?? new Map<string, LatestRecord>();
-    const counts = records.counts[objectType] ?? { migrated: 0, skipped: 0, failed: 0, skippedReasons: {}, failedReasons: {} };
+    const counts = records.counts[objectType] ?? {
+      migrated: 0,
+      skipped: 0,
+      failed: 0,
+      skippedReasons: {},
+      failedReasons: {},
+    };
     const covered = recs.size > 0;
     const unaccountedIds: string[] = [];
     let unaccounted = 0;
@@ -85,7 +94,15 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
         }
         unaccounted++;
         if (unaccountedIds.length < UNACCOUNTED_ID_CAP) unaccountedIds.push(id);
-        rows.push({ objectType, sourceId: id, state: 'unaccounted', reason: 'no record entry in the ledger', field: '', message: '', runId: '' });
+        rows.push({
+          objectType,
+          sourceId: id,
+          state: 'unaccounted',
+          reason: 'no record entry in the ledger',
+          field: '',
+          message: '',
+          runId: '',
+        });
       }
       notInSource = recs.size - matched;
     }
@@ -97,18 +114,53 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
       if (r.result.state === 'migrated') {
         if (r.result.cut?.length) cut++;
         for (const c of r.result.cut ?? []) {
-          rows.push({ objectType, sourceId: r.sourceId, state: 'cut', reason: c.keptInNote ? 'cut, whole value kept in a note' : 'cut', field: c.field, message: `${c.length} characters cut to ${c.limit}`, runId: r.runId });
+          rows.push({
+            objectType,
+            sourceId: r.sourceId,
+            state: 'cut',
+            reason: c.keptInNote ? 'cut, whole value kept in a note' : 'cut',
+            field: c.field,
+            message: `${c.length} characters cut to ${c.limit}`,
+            runId: r.runId,
+          });
         }
         if (r.result.opener) {
           placeholderOpeners++;
           if (r.result.opener === 'agent-opened') agentOpened++;
-          rows.push({ objectType, sourceId: r.sourceId, state: 'opener', reason: r.result.opener, field: '', message: r.result.opener === 'agent-opened' ? 'opened by an agent: a placeholder opens the conversation, the agent\'s message follows as a reply' : 'no customer message first: a placeholder opens the conversation', runId: r.runId });
+          rows.push({
+            objectType,
+            sourceId: r.sourceId,
+            state: 'opener',
+            reason: r.result.opener,
+            field: '',
+            message:
+              r.result.opener === 'agent-opened'
+                ? "opened by an agent: a placeholder opens the conversation, the agent's message follows as a reply"
+                : 'no customer message first: a placeholder opens the conversation',
+            runId: r.runId,
+          });
         }
       } else if (r.result.state === 'skipped') {
-        rows.push({ objectType, sourceId: r.sourceId, state: 'skipped', reason: r.result.reason, field: '', message: '', runId: r.runId });
+        rows.push({
+          objectType,
+          sourceId: r.sourceId,
+          state: 'skipped',
+          reason: r.result.reason,
+          field: '',
+          message: '',
+          runId: r.runId,
+        });
       } else if (r.result.state === 'failed') {
         const { errorClass, field, message } = r.result.error;
-        rows.push({ objectType, sourceId: r.sourceId, state: 'failed', reason: errorClass, field: field ?? '', message, runId: r.runId });
+        rows.push({
+          objectType,
+          sourceId: r.sourceId,
+          state: 'failed',
+          reason: errorClass,
+          field: field ?? '',
+          message,
+          runId: r.runId,
+        });
         const key = `${errorClass}\u0000${field ?? ''}`;
         const group = failedReasons.get(key) ?? { errorClass, field: field ?? null, count: 0 };
         group.count++;
@@ -124,7 +176,9 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
       migrated: counts.migrated,
       skipped: counts.skipped,
       failed: counts.failed,
-      skippedReasons: Object.entries(counts.skippedReasons).map(([reason, count]) => ({ reason, count })).sort(byCountThenName((r) => r.reason)),
+      skippedReasons: Object.entries(counts.skippedReasons)
+        .map(([reason, count]) => ({ reason, count }))
+        .sort(byCountThenName((r) => r.reason)),
       failedReasons: [...failedReasons.values()].sort(byCountThenName((r) => `${r.errorClass} ${r.field ?? ''}`)),
       unaccounted,
       unaccountedIds,
@@ -137,7 +191,12 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
   }
 
   const fieldCheck = await verifyMigration({
-    reader, client: input.client, map: input.map, ledger, records, sample: input.sample ?? DEFAULT_SAMPLE,
+    reader,
+    client: input.client,
+    map: input.map,
+    ledger,
+    records,
+    sample: input.sample ?? DEFAULT_SAMPLE,
     ...(input.fetchFile ? { fetchFile: input.fetchFile } : {}),
   });
   const sum = (pick: (t: TypeReconciliation) => number) => types.reduce((n, t) => n + pick(t), 0);
@@ -149,7 +208,13 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
     scope: records.scope,
     source: { engine: description.engine, location: description.location, tablePrefix: description.tablePrefix },
     types,
-    totals: { source: sum((t) => t.source), migrated: sum((t) => t.migrated), skipped: sum((t) => t.skipped), failed: sum((t) => t.failed), unaccounted: sum((t) => t.unaccounted) },
+    totals: {
+      source: sum((t) => t.source),
+      migrated: sum((t) => t.migrated),
+      skipped: sum((t) => t.skipped),
+      failed: sum((t) => t.failed),
+      unaccounted: sum((t) => t.unaccounted),
+    },
     fieldCheck,
   });
   return { report, rows: rows.sort(byRow) };
@@ -172,10 +237,14 @@ export function compareSourceIds(a: string, b: string): number {
   return 0;
 }
 
-const bySourceId = (a: { sourceId: string }, b: { sourceId: string }): number => compareSourceIds(a.sourceId, b.sourceId);
+const bySourceId = (a: { sourceId: string }, b: { sourceId: string }): number =>
+  compareSourceIds(a.sourceId, b.sourceId);
 
 function byRow(a: ReconciliationRow, b: ReconciliationRow): number {
-  return (TYPE_ORDER.get(a.objectType) ?? 0) - (TYPE_ORDER.get(b.objectType) ?? 0) || compareSourceIds(a.sourceId, b.sourceId);
+  return (
+    (TYPE_ORDER.get(a.objectType) ?? 0) - (TYPE_ORDER.get(b.objectType) ?? 0) ||
+    compareSourceIds(a.sourceId, b.sourceId)
+  );
 }
 
 function byCountThenName<T extends { count: number }>(name: (item: T) => string): (a: T, b: T) => number {
@@ -198,7 +267,10 @@ function reconciliationBaseName(report: ReconciliationReport): string {
  * Writes <workspace>/migration/reports/reconciliation-<run-id>.md, .json and .csv
  * (`reconciliation-current.*` for the workspace's state across runs); returns their paths.
  */
-export async function writeReconciliation(workspace: string, reconciliation: Reconciliation): Promise<{ markdown: string; json: string; csv: string }> {
+export async function writeReconciliation(
+  workspace: string,
+  reconciliation: Reconciliation,
+): Promise<{ markdown: string; json: string; csv: string }> {
   const dir = migrationPaths(workspace).reports;
   await mkdir(dir, { recursive: true });
   const base = path.join(dir, reconciliationBaseName(reconciliation.report));

@@ -45,7 +45,9 @@ export function allRecords(counts: CountsByType): StateCounts {
  * skipped and failed, for a place that names them beside it.
  */
 export function headlineFigures(counts: CountsByType, options: { notMigrated?: boolean } = {}): string {
-  const groups = HEADLINE.map((g) => ({ ...g, ...sum(counts, g.types) })).filter((g) => g.migrated + g.skipped + g.failed > 0);
+  const groups = HEADLINE.map((g) => ({ ...g, ...sum(counts, g.types) })).filter(
+    (g) => g.migrated + g.skipped + g.failed > 0,
+  );
   if (groups.length === 0) return '';
   const migrated = groups.map((g) => `${g.migrated} ${g.migrated === 1 ? g.one : g.many}`).join(', ');
   const skipped = groups.reduce((n, g) => n + g.skipped, 0);

@@ -39,7 +39,8 @@ export function findingsOf(counts: RunCounts): Finding[] {
   if (agents && agents.skipped > 0) {
     const all = agents.migrated + agents.skipped + agents.failed;
     found.push({
-      id: 'unmatchedAgents', count: agents.skipped,
+      id: 'unmatchedAgents',
+      count: agents.skipped,
       short: `${agents.skipped} of ${all} agents unmatched`,
       text: `${agents.skipped} of ${plural(all, 'agent', 'agents')} match no Intercom admin by email: the fallback admin stands in on their conversations`,
     });
@@ -48,7 +49,8 @@ export function findingsOf(counts: RunCounts): Finding[] {
   if (departments && departments.skipped > 0) {
     const all = departments.migrated + departments.skipped + departments.failed;
     found.push({
-      id: 'missingTeams', count: departments.skipped,
+      id: 'missingTeams',
+      count: departments.skipped,
       short: `${departments.skipped} of ${all} teams missing`,
       text: `${departments.skipped} of ${plural(all, 'department has', 'departments have')} no Intercom team: their conversations stay unassigned to a team`,
     });
@@ -60,13 +62,27 @@ export function findingsOf(counts: RunCounts): Finding[] {
   for (const [type, c] of Object.entries(counts) as [ObjectType, NonNullable<RunCounts[ObjectType]>][]) {
     if (!c) continue;
     failed += c.failed;
-    for (const [r, n] of Object.entries(c.failedReasons)) failedReasons[`${type}: ${r}`] = (failedReasons[`${type}: ${r}`] ?? 0) + n;
+    for (const [r, n] of Object.entries(c.failedReasons))
+      failedReasons[`${type}: ${r}`] = (failedReasons[`${type}: ${r}`] ?? 0) + n;
     if (REFERENCE_TYPES.has(type)) continue;
     skipped += c.skipped;
-    for (const [r, n] of Object.entries(c.skippedReasons)) skippedReasons[`${type}: ${r}`] = (skippedReasons[`${type}: ${r}`] ?? 0) + n;
+    for (const [r, n] of Object.entries(c.skippedReasons))
+      skippedReasons[`${type}: ${r}`] = (skippedReasons[`${type}: ${r}`] ?? 0) + n;
   }
-  if (failed > 0) found.push({ id: 'failed', count: failed, short: `${failed} failed`, text: `${plural(failed, 'record', 'records')} failed: ${topReasons(failedReasons)}` });
-  if (skipped > 0) found.push({ id: 'skipped', count: skipped, short: `${skipped} skipped`, text: `${plural(skipped, 'record', 'records')} skipped: ${topReasons(skippedReasons)}` });
+  if (failed > 0)
+    found.push({
+      id: 'failed',
+      count: failed,
+      short: `${failed} failed`,
+      text: `${plural(failed, 'record', 'records')} failed: ${topReasons(failedReasons)}`,
+    });
+  if (skipped > 0)
+    found.push({
+      id: 'skipped',
+      count: skipped,
+      short: `${skipped} skipped`,
+      text: `${plural(skipped, 'record', 'records')} skipped: ${topReasons(skippedReasons)}`,
+    });
   return found;
 }
 

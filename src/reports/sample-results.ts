@@ -1,14 +1,19 @@
-import { type Company, type Contact, type Conversation, type IntercomClient,NotFoundError } from '../intercom';
+import { type Company, type Contact, type Conversation, type IntercomClient, NotFoundError } from '../intercom';
 import type { Ledger } from '../ledger';
-import { type Clock,systemClock } from '../model/clock';
+import { type Clock, systemClock } from '../model/clock';
 import type { MappingFile } from '../model/mapping';
 import type { ObjectType } from '../model/object-types';
 import {
-  SAMPLE_RESULTS_CAP, type SampleField, type SampleIntercomObject, SampleObject, type SampleResultItem,
-SampleResults, } from '../model/sample-results';
+  SAMPLE_RESULTS_CAP,
+  type SampleField,
+  type SampleIntercomObject,
+  SampleObject,
+  type SampleResultItem,
+  SampleResults,
+} from '../model/sample-results';
 import type { SourceReader } from '../source';
-import { type IntercomLinks, type LinkedKind,linkMaker } from './intercom-links';
-import { type LatestRecord, type LedgerRecords,ledgerRecords } from './ledger-records';
+import { type IntercomLinks, type LinkedKind, linkMaker } from './intercom-links';
+import { type LatestRecord, type LedgerRecords, ledgerRecords } from './ledger-records';
 import { compareSourceIds } from './reconciliation';
 import { findingsOf, workspaceFindings } from './run-findings';
 import type { ReadBackClient } from './verify/types';
@@ -39,9 +44,14 @@ class ReadOnce implements ReadBackClient {
     return found;
   }
 
-  companies = { get: (id: string): Promise<Company> => this.once(`company:${id}`, () => this.client.companies.get(id)) };
+  companies = {
+    get: (id: string): Promise<Company> => this.once(`company:${id}`, () => this.client.companies.get(id)),
+  };
   contacts = { get: (id: string): Promise<Contact> => this.once(`contact:${id}`, () => this.client.contacts.get(id)) };
-  conversations = { get: (id: string): Promise<Conversation> => this.once(`conversation:${id}`, () => this.client.conversations.get(id)) };
+  conversations = {
+    get: (id: string): Promise<Conversation> =>
+      this.once(`conversation:${id}`, () => this.client.conversations.get(id)),
+  };
   admins = {
     list: () => this.once('admins', () => this.client.admins.list()),
     listTeams: () => this.once('teams', () => this.client.admins.listTeams()),
@@ -56,7 +66,8 @@ class ReadOnce implements ReadBackClient {
 type SourceFacts = SampleResultItem['source'];
 const key = (object: ObjectType, sourceId: string | number) => `${object}:${sourceId}`;
 
-const fact = (label: string, value: unknown): SampleField[] => (value === null || value === undefined || value === '' ? [] : [{ label, value: String(value) }]);
+const fact = (label: string, value: unknown): SampleField[] =>
+  value === null || value === undefined || value === '' ? [] : [{ label, value: String(value) }];
 
 /** A few readable facts per listed source record (subject, customer, status, department, dates, counts). */
 async function sourceFacts(reader: SourceReader, wanted: ReadonlySet<string>): Promise<Map<string, SourceFacts>> {
@@ -73,21 +84,30 @@ async function sourceFacts(reader: SourceReader, wanted: ReadonlySet<string>): P
     facts.set(k, {
       title: t.subject ? `Ticket ${t.number ?? t.id}: ${t.subject}` : `Ticket ${t.number ?? t.id}`,
       fields: [
-        ...fact('Subject', t.subject), ...fact('Customer email', t.customerEmail), ...fact('Status', t.statusName),
-        ...fact('Department', department(t.departmentId)), ...fact('Created', t.openedAt),
-        ...fact('Messages', thread.items.filter((i) => i.kind === 'message').length), ...fact('Comments', thread.items.filter((i) => i.kind === 'comment').length),
+        ...fact('Subject', t.subject),
+        ...fact('Customer email', t.customerEmail),
+        ...fact('Status', t.statusName),
+        ...fact('Department', department(t.departmentId)),
+        ...fact('Created', t.openedAt),
+        ...fact('Messages', thread.items.filter((i) => i.kind === 'message').length),
+        ...fact('Comments', thread.items.filter((i) => i.kind === 'comment').length),
       ],
     });
   }
   const lines = new Map<number, number>();
-  for await (const m of reader.chatMessages()) if (wanted.has(key('liveChats', m.chatId))) lines.set(m.chatId, (lines.get(m.chatId) ?? 0) + 1);
+  for await (const m of reader.chatMessages())
+    if (wanted.has(key('liveChats', m.chatId))) lines.set(m.chatId, (lines.get(m.chatId) ?? 0) + 1);
   for await (const c of reader.liveChats()) {
     if (!wanted.has(key('liveChats', c.id))) continue;
     facts.set(key('liveChats', c.id), {
       title: `Live chat ${c.number ?? c.id}`,
       fields: [
-        ...fact('Customer email', c.customerEmail), ...fact('Customer name', c.customerName), ...fact('Department', department(c.departmentId)),
-        ...fact('Started', c.startedAt), ...fact('Ended', c.endedAt), ...fact('Messages', lines.get(c.id) ?? 0),
+        ...fact('Customer email', c.customerEmail),
+        ...fact('Customer name', c.customerName),
+        ...fact('Department', department(c.departmentId)),
+        ...fact('Started', c.startedAt),
+        ...fact('Ended', c.endedAt),
+        ...fact('Messages', lines.get(c.id) ?? 0),
       ],
     });
   }
@@ -96,8 +116,12 @@ async function sourceFacts(reader: SourceReader, wanted: ReadonlySet<string>): P
     facts.set(key('callLogs', c.id), {
       title: c.subject ? `Call log ${c.number ?? c.id}: ${c.subject}` : `Call log ${c.number ?? c.id}`,
       fields: [
-        ...fact('Subject', c.subject), ...fact('Customer email', c.customerEmail), ...fact('Customer phone', c.customerPhone),
-        ...fact('Direction', c.outgoing ? 'outgoing' : 'incoming'), ...fact('Department', department(c.departmentId)), ...fact('Created', c.startedAt ?? c.createdAt),
+        ...fact('Subject', c.subject),
+        ...fact('Customer email', c.customerEmail),
+        ...fact('Customer phone', c.customerPhone),
+        ...fact('Direction', c.outgoing ? 'outgoing' : 'incoming'),
+        ...fact('Department', department(c.departmentId)),
+        ...fact('Created', c.startedAt ?? c.createdAt),
       ],
     });
   }
@@ -105,20 +129,30 @@ async function sourceFacts(reader: SourceReader, wanted: ReadonlySet<string>): P
     if (!wanted.has(key('endUsers', u.id))) continue;
     facts.set(key('endUsers', u.id), {
       title: u.displayName || u.email || `End user ${u.id}`,
-      fields: [...fact('Email', u.email), ...fact('Name', u.displayName), ...fact('Created', u.createdAt), ...(u.deleted ? fact('Deleted', 'yes') : [])],
+      fields: [
+        ...fact('Email', u.email),
+        ...fact('Name', u.displayName),
+        ...fact('Created', u.createdAt),
+        ...(u.deleted ? fact('Deleted', 'yes') : []),
+      ],
     });
   }
   for await (const o of reader.organizations()) {
     if (!wanted.has(key('organizations', o.id))) continue;
-    facts.set(key('organizations', o.id), { title: o.name || `Organization ${o.id}`, fields: [...fact('Name', o.name), ...fact('Website', o.website), ...fact('Phone', o.phone)] });
+    facts.set(key('organizations', o.id), {
+      title: o.name || `Organization ${o.id}`,
+      fields: [...fact('Name', o.name), ...fact('Website', o.website), ...fact('Phone', o.phone)],
+    });
   }
   return facts;
 }
 
-const text = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+const text = (value: unknown): string =>
+  value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
 
 /** Intercom reports "no assignee" as null or 0. */
-const assignee = (id: unknown): string => (id === null || id === undefined || id === 0 || id === '0' ? 'unassigned' : text(id));
+const assignee = (id: unknown): string =>
+  id === null || id === undefined || id === 0 || id === '0' ? 'unassigned' : text(id);
 
 function conversationFields(c: Conversation): SampleField[] {
   const tags = (c.tags?.tags ?? []).map((t) => t.name ?? t.id).join(', ');
@@ -128,25 +162,44 @@ function conversationFields(c: Conversation): SampleField[] {
     { label: 'Admin assignee', value: assignee(c.admin_assignee_id) },
     { label: 'Team assignee', value: assignee(c.team_assignee_id) },
     { label: 'Tags', value: tags },
-    ...Object.entries(c.custom_attributes ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ label: `Attribute "${name}"`, value: text(value) })),
-    { label: 'Parts', value: String(c.conversation_parts?.total_count ?? c.conversation_parts?.conversation_parts?.length ?? 0) },
+    ...Object.entries(c.custom_attributes ?? {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, value]) => ({ label: `Attribute "${name}"`, value: text(value) })),
+    {
+      label: 'Parts',
+      value: String(c.conversation_parts?.total_count ?? c.conversation_parts?.conversation_parts?.length ?? 0),
+    },
   ];
 }
 
-const KIND_OF: Record<SampleObject, LinkedKind> = { tickets: 'conversation', liveChats: 'conversation', callLogs: 'conversation', endUsers: 'contact', organizations: 'company' };
+const KIND_OF: Record<SampleObject, LinkedKind> = {
+  tickets: 'conversation',
+  liveChats: 'conversation',
+  callLogs: 'conversation',
+  endUsers: 'contact',
+  organizations: 'company',
+};
 
 /** Reads the migrated object back (from the shared reads); undefined when Intercom does not have it. */
 async function readBack(reads: ReadOnce, kind: LinkedKind, id: string): Promise<SampleField[] | undefined> {
   try {
     switch (kind) {
-      case 'conversation': return conversationFields(await reads.conversations.get(id));
+      case 'conversation':
+        return conversationFields(await reads.conversations.get(id));
       case 'contact': {
         const c = await reads.contacts.get(id);
-        return [{ label: 'Email', value: text(c.email) }, { label: 'Name', value: text(c.name) }, { label: 'External id', value: text(c.external_id) }];
+        return [
+          { label: 'Email', value: text(c.email) },
+          { label: 'Name', value: text(c.name) },
+          { label: 'External id', value: text(c.external_id) },
+        ];
       }
       case 'company': {
         const c = await reads.companies.get(id);
-        return [{ label: 'Name', value: text(c.name) }, { label: 'Company id', value: text(c.company_id) }];
+        return [
+          { label: 'Name', value: text(c.name) },
+          { label: 'Company id', value: text(c.company_id) },
+        ];
       }
     }
   } catch (error) {
@@ -169,7 +222,9 @@ export async function buildSampleResults(input: SampleResultsInput): Promise<Sam
 
   const listed: (LatestRecord & { objectType: SampleObject })[] = [];
   for (const object of SampleObject.options) {
-    const ofType = [...(records.byType.get(object)?.values() ?? [])].sort((a, b) => compareSourceIds(a.sourceId, b.sourceId));
+    const ofType = [...(records.byType.get(object)?.values() ?? [])].sort((a, b) =>
+      compareSourceIds(a.sourceId, b.sourceId),
+    );
     for (const r of ofType) if (listed.length < SAMPLE_RESULTS_CAP) listed.push({ ...r, objectType: object });
   }
   const listedRecords: LedgerRecords = { ...records, byType: new Map() };
@@ -192,22 +247,45 @@ export async function buildSampleResults(input: SampleResultsInput): Promise<Sam
     const item: SampleResultItem = {
       object,
       sourceId: r.sourceId,
-      source: facts.get(key(object, r.sourceId)) ?? { title: `${object} ${r.sourceId} (not in the source)`, fields: [] },
+      source: facts.get(key(object, r.sourceId)) ?? {
+        title: `${object} ${r.sourceId} (not in the source)`,
+        fields: [],
+      },
       state: result.state,
-      mismatches: check.mismatches.filter((m) => m.objectType === object && m.sourceId === r.sourceId).map(({ field, expected, actual }) => ({ field, expected, actual })),
+      mismatches: check.mismatches
+        .filter((m) => m.objectType === object && m.sourceId === r.sourceId)
+        .map(({ field, expected, actual }) => ({ field, expected, actual })),
     };
     if (result.state === 'skipped') item.reason = result.reason;
-    if (result.state === 'failed') item.error = { ...(result.error.field ? { field: result.error.field } : {}), message: result.error.message };
+    if (result.state === 'failed')
+      item.error = { ...(result.error.field ? { field: result.error.field } : {}), message: result.error.message };
     // Call logs kept as custom object instances are not conversations: nothing to read back or link.
     const customObjectCall = object === 'callLogs' && map.options.callLogsAs === 'custom-object';
     if (result.state === 'migrated' && !customObjectCall) {
       const kind = KIND_OF[object];
       const fields = await readBack(reads, kind, result.intercomId);
-      if (fields) item.intercom = { id: result.intercomId, kind, url: linkTo(kind, result.intercomId), fields } satisfies SampleIntercomObject;
-      else if (object === 'callLogs') item.mismatches.push({ field: '(record)', expected: `exists in Intercom as ${result.intercomId}`, actual: 'not found (404)' });
+      if (fields)
+        item.intercom = {
+          id: result.intercomId,
+          kind,
+          url: linkTo(kind, result.intercomId),
+          fields,
+        } satisfies SampleIntercomObject;
+      else if (object === 'callLogs')
+        item.mismatches.push({
+          field: '(record)',
+          expected: `exists in Intercom as ${result.intercomId}`,
+          actual: 'not found (404)',
+        });
     }
     items.push(item);
   }
   const attention = workspaceFindings(findingsOf(records.counts)).map((f) => f.text);
-  return SampleResults.parse({ runId: input.runId, runStatus, generatedAt: (input.clock ?? systemClock).now().toISOString(), items, attention });
+  return SampleResults.parse({
+    runId: input.runId,
+    runStatus,
+    generatedAt: (input.clock ?? systemClock).now().toISOString(),
+    items,
+    attention,
+  });
 }

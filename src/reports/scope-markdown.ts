@@ -10,7 +10,8 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 function describeItem(item: ProblemItem): string {
   const bits: string[] = [];
   if (item.parentLabel) bits.push(item.parentLabel);
-  else if (item.parentKind && item.parentId !== undefined && item.parentId !== item.id) bits.push(`${item.parentKind} ${item.parentId}`);
+  else if (item.parentKind && item.parentId !== undefined && item.parentId !== item.id)
+    bits.push(`${item.parentKind} ${item.parentId}`);
   else if (item.parentKind && item.parentId !== undefined) bits.push(item.parentKind);
   if (item.fieldId !== undefined) bits.push(`field ${item.fieldId}`);
   if (item.length !== undefined) bits.push(`${fmt(item.length)} ${item.fieldId !== undefined ? 'chars' : 'bytes'}`);
@@ -31,8 +32,13 @@ export function scopeMarkdown(report: ScopeReport): string {
   const out: string[] = [];
   const s = report.source;
   out.push('# Migration scope', '');
-  out.push(`Generated ${report.generatedAt} from ${s.engine} source \`${s.location}\` (table prefix \`${s.tablePrefix}\`).`);
-  out.push(`Attachments root: ${report.attachmentsRoot ? `\`${report.attachmentsRoot}\`` : 'not given (files not checked)'}.`, '');
+  out.push(
+    `Generated ${report.generatedAt} from ${s.engine} source \`${s.location}\` (table prefix \`${s.tablePrefix}\`).`,
+  );
+  out.push(
+    `Attachments root: ${report.attachmentsRoot ? `\`${report.attachmentsRoot}\`` : 'not given (files not checked)'}.`,
+    '',
+  );
 
   out.push('## What the source holds', '', '| Object | Count |', '|---|---:|');
   for (const type of OBJECT_TYPES) out.push(`| ${type} | ${fmt(report.counts[type] ?? 0)} |`);
@@ -47,7 +53,10 @@ export function scopeMarkdown(report: ScopeReport): string {
     for (const p of report.problems) {
       out.push(`### ${p.title} (${fmt(p.count)})`, '', p.advice, '');
       const shown = p.items.slice(0, MARKDOWN_ID_CAP).map(describeItem);
-      out.push(`Ids: ${shown.join(', ')}${p.count > shown.length ? `, … and ${fmt(p.count - shown.length)} more (all in scope.json)` : ''}`, '');
+      out.push(
+        `Ids: ${shown.join(', ')}${p.count > shown.length ? `, … and ${fmt(p.count - shown.length)} more (all in scope.json)` : ''}`,
+        '',
+      );
     }
   }
 
@@ -62,14 +71,21 @@ export function scopeMarkdown(report: ScopeReport): string {
   out.push('## Intercom API calls (estimate)', '', '| Object | Calls | How |', '|---|---:|---|');
   for (const line of e.lines) out.push(`| ${line.object} | ${fmt(line.calls)} | ${escapeCell(line.how)} |`);
   out.push(`| **total** | **${fmt(e.totalCalls)}** | |`, '');
-  out.push(`At ${fmt(e.requestsPerMinute)} requests per minute: about ${formatMinutes(e.minutes)} of API time (retries, uploads and search lag not included).`, '');
+  out.push(
+    `At ${fmt(e.requestsPerMinute)} requests per minute: about ${formatMinutes(e.minutes)} of API time (retries, uploads and search lag not included).`,
+    '',
+  );
 
   out.push(...preflightMarkdown(report));
 
   out.push('## Source', '');
   out.push(`- Tables read: ${s.tables.length}`);
-  out.push(`- Missing optional tables: ${s.missingOptionalTables.length ? s.missingOptionalTables.join(', ') : 'none'}`);
-  out.push(`- Missing optional columns (read as empty): ${s.missingOptionalColumns.length ? s.missingOptionalColumns.join(', ') : 'none'}`);
+  out.push(
+    `- Missing optional tables: ${s.missingOptionalTables.length ? s.missingOptionalTables.join(', ') : 'none'}`,
+  );
+  out.push(
+    `- Missing optional columns (read as empty): ${s.missingOptionalColumns.length ? s.missingOptionalColumns.join(', ') : 'none'}`,
+  );
   for (const hint of s.versionHints) out.push(`- ${hint}`);
   out.push('');
   return out.join('\n');
@@ -87,9 +103,15 @@ function preflightMarkdown(report: ScopeReport): string[] {
   if (!p.applicable || !p.facts) return [];
   const f = p.facts;
   const mb = (n: number | null) => (n === null ? 'unknown' : `${fmt(Math.round(n / 1024 / 1024))} MB`);
-  const backup = !f.lastFullBackup ? 'unknown (msdb not readable)' : f.lastFullBackup.finishedAt ? `${f.lastFullBackup.finishedAt} (${p.lastFullBackupAgeDays ?? '?'} days ago)` : 'none recorded';
+  const backup = !f.lastFullBackup
+    ? 'unknown (msdb not readable)'
+    : f.lastFullBackup.finishedAt
+      ? `${f.lastFullBackup.finishedAt} (${p.lastFullBackupAgeDays ?? '?'} days ago)`
+      : 'none recorded';
   const out = ['## Pre-flight (SQL Server)', ''];
-  out.push(`- Server: ${escapeCell(f.serverVersion?.split('\n')[0]?.trim() ?? 'unknown')}${f.edition ? `, ${f.edition}` : ''}${f.productVersion ? ` (${f.productVersion})` : ''}`);
+  out.push(
+    `- Server: ${escapeCell(f.serverVersion?.split('\n')[0]?.trim() ?? 'unknown')}${f.edition ? `, ${f.edition}` : ''}${f.productVersion ? ` (${f.productVersion})` : ''}`,
+  );
   out.push(`- Database: ${f.databaseName ?? 'unknown'}, data ${mb(f.dataBytes)}, log ${mb(f.logBytes)}`);
   out.push(`- Last full backup: ${backup}`, '');
   if (p.warnings.length) {

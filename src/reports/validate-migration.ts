@@ -3,7 +3,7 @@ import type { Ledger } from '../ledger';
 import type { Clock } from '../model/clock';
 import type { MappingFile } from '../model/mapping';
 import type { SourceReader } from '../source';
-import { buildReconciliation, type Reconciliation,writeReconciliation } from './reconciliation';
+import { buildReconciliation, type Reconciliation, writeReconciliation } from './reconciliation';
 import { fetchServedFile } from './verify/fetch-file';
 import type { FetchFile, SampleSize } from './verify/types';
 
@@ -44,17 +44,27 @@ export async function validateMigration(req: ValidateRequest): Promise<Validatio
     const run = runs.find((r) => r.meta.id === req.runId);
     if (!run) throw new NotAMigrationError(`no run ${req.runId} in ${req.workspaceDir}`);
     if (run.meta.kind === 'dry-run') {
-      throw new NotAMigrationError(`run ${req.runId} is a dry run: it wrote nothing to Intercom, so it cannot be validated as a migration (its journal shows what a real run would do). Validate a sample, full or delta run, or the workspace (no run id).`);
+      throw new NotAMigrationError(
+        `run ${req.runId} is a dry run: it wrote nothing to Intercom, so it cannot be validated as a migration (its journal shows what a real run would do). Validate a sample, full or delta run, or the workspace (no run id).`,
+      );
     }
-    if (run.meta.kind === 'rollback') throw new NotAMigrationError(`run ${req.runId} is a rollback: it undid a run, there is no migration in it to validate`);
+    if (run.meta.kind === 'rollback')
+      throw new NotAMigrationError(
+        `run ${req.runId} is a rollback: it undid a run, there is no migration in it to validate`,
+      );
   } else if (!runs.some((r) => r.meta.kind !== 'dry-run' && r.meta.kind !== 'rollback')) {
     const dry = runs.filter((r) => r.meta.kind === 'dry-run').map((r) => r.meta.id);
-    throw new NotAMigrationError(dry.length
-      ? `this workspace has only dry runs (${dry.join(', ')}): they wrote nothing to Intercom, so there is no migration to validate`
-      : 'this workspace has no migration run to validate');
+    throw new NotAMigrationError(
+      dry.length
+        ? `this workspace has only dry runs (${dry.join(', ')}): they wrote nothing to Intercom, so there is no migration to validate`
+        : 'this workspace has no migration run to validate',
+    );
   }
   const reconciliation = await buildReconciliation({
-    ledger: req.ledger, reader: req.reader, client: req.client, map: req.map,
+    ledger: req.ledger,
+    reader: req.reader,
+    client: req.client,
+    map: req.map,
     ...(req.runId !== undefined ? { runId: req.runId } : {}),
     ...(req.sample !== undefined ? { sample: req.sample } : {}),
     ...(req.clock ? { clock: req.clock } : {}),
@@ -62,5 +72,9 @@ export async function validateMigration(req: ValidateRequest): Promise<Validatio
   });
   const files = await writeReconciliation(req.workspaceDir, reconciliation);
   const { totals, fieldCheck } = reconciliation.report;
-  return { reconciliation, files, clean: totals.failed === 0 && totals.unaccounted === 0 && fieldCheck.mismatches.length === 0 };
+  return {
+    reconciliation,
+    files,
+    clean: totals.failed === 0 && totals.unaccounted === 0 && fieldCheck.mismatches.length === 0,
+  };
 }

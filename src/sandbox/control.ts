@@ -32,7 +32,10 @@ const FILE_PATH = /^\/__sandbox\/files\/(\d+)\/[^/]+$/;
 const faultsBody = z.object({ spec: z.string() });
 const segmentBody = z.object({ name: z.string().min(1), tag_ids: z.array(z.string()) });
 const planBody = z.object({ restricted: z.boolean() });
-const revokeBody = z.union([z.object({ token: z.string().min(1) }).strict(), z.object({ index: z.number().int().nonnegative() }).strict()]);
+const revokeBody = z.union([
+  z.object({ token: z.string().min(1) }).strict(),
+  z.object({ index: z.number().int().nonnegative() }).strict(),
+]);
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
@@ -46,7 +49,12 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
  * GET view/<conversations|contacts|companies>/<id> (one stored object, read-only), POST revoke (one
  * app's token, `{"token": "…"}` or `{"index": n}`, is refused with 401 from then on).
  */
-export async function controlRequest(surface: ControlSurface, method: string, path: string, body: unknown): Promise<Reply | undefined> {
+export async function controlRequest(
+  surface: ControlSurface,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<Reply | undefined> {
   const view = method === 'GET' ? VIEW_PATH.exec(path) : null;
   if (view) {
     const found = surface.view(view[1] as ViewKind, view[2]!);

@@ -7,7 +7,7 @@ import { controlRequest, type ViewKind } from './control';
 import { WorkspaceApps } from './http/apps';
 import { ApiError, errorList } from './http/errors';
 import { FaultInjector } from './http/faults';
-import { type LoggedRequest,RequestLog } from './http/request-log';
+import { type LoggedRequest, RequestLog } from './http/request-log';
 import { Router } from './http/router';
 import { handleRequest } from './http/server';
 import { loadOpenApiValidator, type OpenApiValidator } from './openapi/validator';
@@ -99,15 +99,25 @@ const DEFAULT_ARCHIVE_LAG_MS = 2000;
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const seed = options.seedFile ? readSeedFile(options.seedFile) : DEFAULT_SEED;
   const durable: DurableState | undefined = options.stateFile
-    ? DurableState.open(options.stateFile, () => stateFromSeed(seed), () => store.state, {
-        compactAfterBytes: options.compactAfterBytes,
-        warn: (message) => process.stderr.write(`${message}\n`),
-      })
+    ? DurableState.open(
+        options.stateFile,
+        () => stateFromSeed(seed),
+        () => store.state,
+        {
+          compactAfterBytes: options.compactAfterBytes,
+          warn: (message) => process.stderr.write(`${message}\n`),
+        },
+      )
     : undefined;
   const clock = options.clock;
   const store: Store = new Store(
     durable?.recovered.state ?? stateFromSeed(seed),
-    { searchLagMs: options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS, archiveLagMs: options.archiveLagMs ?? DEFAULT_ARCHIVE_LAG_MS, onChange: (path) => durable?.changed(path), ...(clock ? { nowMs: () => clock.now().getTime() } : {}) },
+    {
+      searchLagMs: options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS,
+      archiveLagMs: options.archiveLagMs ?? DEFAULT_ARCHIVE_LAG_MS,
+      onChange: (path) => durable?.changed(path),
+      ...(clock ? { nowMs: () => clock.now().getTime() } : {}),
+    },
     FileStore.besideState(options.stateFile),
   );
   const router = new Router<Store>();
@@ -117,11 +127,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const workspaceLimitPer10s = options.workspaceLimitPer10s ?? Math.max(4167, appLimitPer10s);
   const appTokens = [first, ...(options.tokens ?? []).filter((t) => t !== first)];
   checkApps(appTokens, options.foreignTokens ?? [], appLimitPer10s, workspaceLimitPer10s);
-  const apps = new WorkspaceApps(appTokens, new Set(options.foreignTokens ?? []), {
-    appLimitPer10s,
-    workspaceLimitPer10s,
-    ...(options.rateLimitWindowSeconds !== undefined ? { windowSeconds: options.rateLimitWindowSeconds } : {}),
-  }, () => store.nowMs());
+  const apps = new WorkspaceApps(
+    appTokens,
+    new Set(options.foreignTokens ?? []),
+    {
+      appLimitPer10s,
+      workspaceLimitPer10s,
+      ...(options.rateLimitWindowSeconds !== undefined ? { windowSeconds: options.rateLimitWindowSeconds } : {}),
+    },
+    () => store.nowMs(),
+  );
   const faults = new FaultInjector(options.faults);
   const log = new RequestLog();
   const auth = { token: first, revoked: false };
@@ -165,7 +180,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     },
     file: (n: number) => store.files.get(n),
     view: (kind: ViewKind, id: string): unknown => {
-      const own = <T>(records: Record<string, T>): T | undefined => (Object.hasOwn(records, id) ? records[id] : undefined);
+      const own = <T>(records: Record<string, T>): T | undefined =>
+        Object.hasOwn(records, id) ? records[id] : undefined;
       const { conversations, contacts, companies } = store.state;
       if (kind === 'conversations') return own(conversations) && renderConversation(store, own(conversations)!);
       if (kind === 'contacts') return own(contacts) && renderContact(store, own(contacts)!);
@@ -181,7 +197,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const server = createServer((req, res) => {
     handleRequest(
       {
-        store, router, settleDue, apps, faults, log, auth, validator: () => validator,
+        store,
+        router,
+        settleDue,
+        apps,
+        faults,
+        log,
+        auth,
+        validator: () => validator,
         responseValidator: () => (options.validateResponses === false ? undefined : validator),
         durable: durable && (() => durable.barrier()),
         control: (method, path, _query, body) => controlRequest(surface, method, path, body),
@@ -190,7 +213,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       res,
     ).catch((error: unknown) => {
       const status = error instanceof ApiError ? error.status : 500;
-      const body = error instanceof ApiError ? errorList([{ code: error.code, message: error.message }]) : errorList([{ code: 'server_error', message: String(error) }]);
+      const body =
+        error instanceof ApiError
+          ? errorList([{ code: error.code, message: error.message }])
+          : errorList([{ code: 'server_error', message: String(error) }]);
       if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
     });
   });
@@ -240,13 +266,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 }
 
 /** Tokens and limits that cannot describe a workspace are refused before anything starts. */
-function checkApps(tokens: readonly string[], foreign: readonly string[], appLimit: number, workspaceLimit: number): void {
-  if (tokens.some((t) => t.trim() === '' || /\s/.test(t))) throw new Error('an access token cannot be empty or hold spaces');
-  if (new Set(tokens).size !== tokens.length) throw new Error('each app needs its own access token: a token is listed twice');
-  if (foreign.some((t) => t.trim() === '' || /\s/.test(t))) throw new Error('a foreign token cannot be empty or hold spaces');
+function checkApps(
+  tokens: readonly string[],
+  foreign: readonly string[],
+  appLimit: number,
+  workspaceLimit: number,
+): void {
+  if (tokens.some((t) => t.trim() === '' || /\s/.test(t)))
+    throw new Error('an access token cannot be empty or hold spaces');
+  if (new Set(tokens).size !== tokens.length)
+    throw new Error('each app needs its own access token: a token is listed twice');
+  if (foreign.some((t) => t.trim() === '' || /\s/.test(t)))
+    throw new Error('a foreign token cannot be empty or hold spaces');
   const both = foreign.find((t) => tokens.includes(t));
-  if (both !== undefined) throw new Error(`token ${tokens.indexOf(both) + 1} of the workspace is also given as another workspace's`);
-  for (const [name, value] of [['app limit', appLimit], ['workspace limit', workspaceLimit]] as const) {
-    if (!Number.isInteger(value) || value < 0) throw new Error(`the ${name} must be a non-negative whole number of requests per window (got ${value})`);
+  if (both !== undefined)
+    throw new Error(`token ${tokens.indexOf(both) + 1} of the workspace is also given as another workspace's`);
+  for (const [name, value] of [
+    ['app limit', appLimit],
+    ['workspace limit', workspaceLimit],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`the ${name} must be a non-negative whole number of requests per window (got ${value})`);
   }
 }

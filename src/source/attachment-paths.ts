@@ -14,7 +14,11 @@ export interface ResolvedPath {
  * <root>/<FileNameOnDisk>. A name that would leave the root (.., absolute paths, a symbolic link
  * pointing outside) is refused and reported as unsafe, never opened.
  */
-export function resolveAttachmentPath(root: string | null, kind: AttachmentOwnerKind, fileNameOnDisk: string | null): ResolvedPath {
+export function resolveAttachmentPath(
+  root: string | null,
+  kind: AttachmentOwnerKind,
+  fileNameOnDisk: string | null,
+): ResolvedPath {
   const name = (fileNameOnDisk ?? '').trim();
   if (!name) return { path: null, status: 'noFileName' };
   const relative = name.replace(/\\/g, '/');

@@ -5,7 +5,8 @@
  */
 import { impossibleDateParts } from '../model/calendar';
 
-const TEXT_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+const TEXT_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 const UNIX_EPOCH_TICKS = 621355968000000000n; // .NET ticks at 1970-01-01
 

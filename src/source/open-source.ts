@@ -1,10 +1,10 @@
 import { SourceAccessError } from './errors';
 import type { SourceReader } from './reader';
 import { SoapClient } from './soap/soap-client';
-import { type SoapReaderOptions,SoapSourceReader } from './soap/soap-reader';
-import { describeSourceUrl, type MssqlSourceUrl, type SourceUrl,SourceUrlError } from './source-url';
+import { type SoapReaderOptions, SoapSourceReader } from './soap/soap-reader';
+import { describeSourceUrl, type MssqlSourceUrl, type SourceUrl, SourceUrlError } from './source-url';
 import type { SqlConnection } from './sql/connection';
-import { mssqlDialect, type SqlDialect,sqliteDialect } from './sql/dialect';
+import { mssqlDialect, type SqlDialect, sqliteDialect } from './sql/dialect';
 import { openMssql } from './sql/mssql-connection';
 import { createSqlReader } from './sql/sql-reader';
 import { openSqlite } from './sql/sqlite-connection';
@@ -61,13 +61,25 @@ export async function openSource(source: SourceUrl, options: OpenSourceOptions =
   }
 }
 
-async function openSoap(source: Extract<SourceUrl, { kind: 'soap' }>, options: OpenSourceOptions): Promise<SourceReader> {
+async function openSoap(
+  source: Extract<SourceUrl, { kind: 'soap' }>,
+  options: OpenSourceOptions,
+): Promise<SourceReader> {
   const env = options.env ?? process.env;
   const user = source.user ?? options.user ?? env.SMARTERTRACK_USER;
-  if (!user) throw new SourceCredentialsError(`${describeSourceUrl(source)}: no user; give it in the URL (https://user@site) or in SMARTERTRACK_USER`);
+  if (!user)
+    throw new SourceCredentialsError(
+      `${describeSourceUrl(source)}: no user; give it in the URL (https://user@site) or in SMARTERTRACK_USER`,
+    );
   const password = options.password ?? env[PASSWORD_ENV];
-  if (!password) throw new SourceCredentialsError(`${describeSourceUrl(source)}: no password for "${user}"; set ${PASSWORD_ENV}`);
-  const client = new SoapClient({ baseUrl: source.baseUrl, user, password, ...(options.servicesRoot ? { servicesRoot: options.servicesRoot } : {}) });
+  if (!password)
+    throw new SourceCredentialsError(`${describeSourceUrl(source)}: no password for "${user}"; set ${PASSWORD_ENV}`);
+  const client = new SoapClient({
+    baseUrl: source.baseUrl,
+    user,
+    password,
+    ...(options.servicesRoot ? { servicesRoot: options.servicesRoot } : {}),
+  });
   const reader = new SoapSourceReader(client, { ...options.soap, attachmentsRoot: options.attachmentsRoot ?? null });
   try {
     // Probe the root and check the credentials now, so a wrong URL or password fails at open time.
@@ -79,7 +91,11 @@ async function openSoap(source: Extract<SourceUrl, { kind: 'soap' }>, options: O
   return reader;
 }
 
-async function readerOver(connection: SqlConnection, dialect: SqlDialect, options: OpenSourceOptions): Promise<SourceReader> {
+async function readerOver(
+  connection: SqlConnection,
+  dialect: SqlDialect,
+  options: OpenSourceOptions,
+): Promise<SourceReader> {
   try {
     return await createSqlReader(connection, dialect, options);
   } catch (error) {
@@ -89,14 +105,27 @@ async function readerOver(connection: SqlConnection, dialect: SqlDialect, option
 }
 
 function connectMssql(source: MssqlSourceUrl, options: OpenSourceOptions): Promise<SqlConnection> {
-  if (!source.user) throw new SourceUrlError(`${describeSourceUrl(source)}: name the login, e.g. mssql://reader@${source.host}:${source.port}/SmarterTrack`);
-  if (!source.database) throw new SourceUrlError(`${describeSourceUrl(source)}: name the database, e.g. mssql://${source.user}@${source.host}:${source.port}/SmarterTrack`);
+  if (!source.user)
+    throw new SourceUrlError(
+      `${describeSourceUrl(source)}: name the login, e.g. mssql://reader@${source.host}:${source.port}/SmarterTrack`,
+    );
+  if (!source.database)
+    throw new SourceUrlError(
+      `${describeSourceUrl(source)}: name the database, e.g. mssql://${source.user}@${source.host}:${source.port}/SmarterTrack`,
+    );
   const password = options.password ?? (options.env ?? process.env)[PASSWORD_ENV];
-  if (password === undefined) throw new SourceUrlError(`${describeSourceUrl(source)}: no password; set ${PASSWORD_ENV}`);
+  if (password === undefined)
+    throw new SourceUrlError(`${describeSourceUrl(source)}: no password; set ${PASSWORD_ENV}`);
   return openMssql(
     {
-      host: source.host, port: source.port, database: source.database, user: source.user, auth: source.auth, domain: source.domain,
-      encrypt: source.encrypt, trustServerCertificate: source.trustServerCertificate,
+      host: source.host,
+      port: source.port,
+      database: source.database,
+      user: source.user,
+      auth: source.auth,
+      domain: source.domain,
+      encrypt: source.encrypt,
+      trustServerCertificate: source.trustServerCertificate,
       ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     },
     password,

@@ -1,9 +1,34 @@
 import type { ObjectCounts } from '../model/object-types';
 import type {
-  Agent, Attachment, AutomationRule, Brand, CallLog, ChatMessage, CommentType, CustomField,
-  CustomFieldValue, CustomFieldValueOwner, Department, DepartmentPolicy, EndUser, Group, KbArticle, KbCategory, LiveChat, Organization,
-  OrganizationMembership, PreflightFacts, QueueUser, SourceDescription, Tag, Ticket, TicketComment, TicketMessage, TicketPriority,
-  TicketStatus, TicketThread,
+  Agent,
+  Attachment,
+  AutomationRule,
+  Brand,
+  CallLog,
+  ChatMessage,
+  CommentType,
+  CustomField,
+  CustomFieldValue,
+  CustomFieldValueOwner,
+  Department,
+  DepartmentPolicy,
+  EndUser,
+  Group,
+  KbArticle,
+  KbCategory,
+  LiveChat,
+  Organization,
+  OrganizationMembership,
+  PreflightFacts,
+  QueueUser,
+  SourceDescription,
+  Tag,
+  Ticket,
+  TicketComment,
+  TicketMessage,
+  TicketPriority,
+  TicketStatus,
+  TicketThread,
 } from '../model/source';
 
 /**
@@ -101,8 +126,14 @@ export interface SourceVolumes {
 
 /** Records carrying a flag worth listing in the scope (ids only). */
 export type FlagKind =
-  | 'deletedTickets' | 'spamTickets' | 'draftMessages' | 'agentOnlyChatLines' | 'privateArticles' | 'draftArticles'
-  | 'deletedArticles' | 'deletedEndUsers';
+  | 'deletedTickets'
+  | 'spamTickets'
+  | 'draftMessages'
+  | 'agentOnlyChatLines'
+  | 'privateArticles'
+  | 'draftArticles'
+  | 'deletedArticles'
+  | 'deletedEndUsers';
 
 export interface FlaggedRecord {
   id: number;

@@ -12,9 +12,7 @@ import { SourceAccessError } from './errors';
  * Secrets never belong in the URL: a password in it is refused.
  */
 export type SourceUrl =
-  | { kind: 'sqlite'; path: string }
-  | MssqlSourceUrl
-  | { kind: 'soap'; baseUrl: string; user?: string };
+  { kind: 'sqlite'; path: string } | MssqlSourceUrl | { kind: 'soap'; baseUrl: string; user?: string };
 
 export interface MssqlSourceUrl {
   kind: 'mssql';
@@ -35,11 +33,14 @@ export class SourceUrlError extends SourceAccessError {
 
 export function parseSourceUrl(text: string): SourceUrl {
   const value = text.trim();
-  if (!value) throw new SourceUrlError('empty --source; expected sqlite:<path>, mssql://user@host:port/db or https://site');
+  if (!value)
+    throw new SourceUrlError('empty --source; expected sqlite:<path>, mssql://user@host:port/db or https://site');
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase();
   // A Windows drive letter ("C:\…") is a path, not a scheme.
   if (!scheme || /^[a-z]:[\\/]/i.test(value)) {
-    throw new SourceUrlError(`--source "${value}" has no scheme; expected sqlite:<path>, mssql://user@host:port/db or https://site`);
+    throw new SourceUrlError(
+      `--source "${value}" has no scheme; expected sqlite:<path>, mssql://user@host:port/db or https://site`,
+    );
   }
   if (scheme === 'sqlite') {
     const rest = value.slice('sqlite:'.length);
@@ -54,10 +55,17 @@ export function parseSourceUrl(text: string): SourceUrl {
     } catch {
       throw new SourceUrlError('--source is not a valid mssql://user@host:port/db URL');
     }
-    if (url.password || url.searchParams.has('password')) throw new SourceUrlError('do not put the SQL Server password in --source; use SMARTERTRACK_PASSWORD');
+    if (url.password || url.searchParams.has('password'))
+      throw new SourceUrlError('do not put the SQL Server password in --source; use SMARTERTRACK_PASSWORD');
     if (!url.hostname) throw new SourceUrlError(`--source "${describeUrl(url)}" names no host`);
-    return { kind: 'mssql', user: url.username ? decodeURIComponent(url.username) : null, host: url.hostname, port: url.port ? Number(url.port) : 1433,
-      database: decodeURIComponent(url.pathname.replace(/^\//, '')) || null, ...mssqlOptions(url.searchParams) };
+    return {
+      kind: 'mssql',
+      user: url.username ? decodeURIComponent(url.username) : null,
+      host: url.hostname,
+      port: url.port ? Number(url.port) : 1433,
+      database: decodeURIComponent(url.pathname.replace(/^\//, '')) || null,
+      ...mssqlOptions(url.searchParams),
+    };
   }
   if (scheme === 'https' || scheme === 'http') {
     let url: URL;
@@ -66,7 +74,8 @@ export function parseSourceUrl(text: string): SourceUrl {
     } catch {
       throw new SourceUrlError(`--source "${value}" is not a valid URL`);
     }
-    if (url.password) throw new SourceUrlError('do not put the SmarterTrack password in --source; use SMARTERTRACK_PASSWORD');
+    if (url.password)
+      throw new SourceUrlError('do not put the SmarterTrack password in --source; use SMARTERTRACK_PASSWORD');
     const baseUrl = url.origin + url.pathname.replace(/\/+$/, '');
     return url.username ? { kind: 'soap', baseUrl, user: decodeURIComponent(url.username) } : { kind: 'soap', baseUrl };
   }
@@ -75,9 +84,12 @@ export function parseSourceUrl(text: string): SourceUrl {
 
 const MSSQL_OPTIONS = ['encrypt', 'trustServerCertificate', 'auth', 'domain'];
 
-function mssqlOptions(params: URLSearchParams): Pick<MssqlSourceUrl, 'encrypt' | 'trustServerCertificate' | 'auth' | 'domain'> {
+function mssqlOptions(
+  params: URLSearchParams,
+): Pick<MssqlSourceUrl, 'encrypt' | 'trustServerCertificate' | 'auth' | 'domain'> {
   for (const key of params.keys()) {
-    if (!MSSQL_OPTIONS.includes(key)) throw new SourceUrlError(`unknown mssql:// option "${key}"; known: ${MSSQL_OPTIONS.join(', ')}`);
+    if (!MSSQL_OPTIONS.includes(key))
+      throw new SourceUrlError(`unknown mssql:// option "${key}"; known: ${MSSQL_OPTIONS.join(', ')}`);
   }
   const flag = (key: string, fallback: boolean): boolean => {
     const v = params.get(key);
@@ -90,7 +102,12 @@ function mssqlOptions(params: URLSearchParams): Pick<MssqlSourceUrl, 'encrypt' |
   const auth = (params.get('auth') || (domain ? 'ntlm' : 'sql')).toLowerCase();
   if (auth !== 'sql' && auth !== 'ntlm') throw new SourceUrlError(`mssql:// option auth=${auth}: expected sql or ntlm`);
   if (auth === 'ntlm' && !domain) throw new SourceUrlError('mssql:// auth=ntlm needs domain=<Windows domain>');
-  return { encrypt: flag('encrypt', true), trustServerCertificate: flag('trustServerCertificate', false), auth, domain };
+  return {
+    encrypt: flag('encrypt', true),
+    trustServerCertificate: flag('trustServerCertificate', false),
+    auth,
+    domain,
+  };
 }
 
 /** A URL for messages: no credentials, no query. */
@@ -100,8 +117,11 @@ function describeUrl(url: URL): string {
 
 export function describeSourceUrl(source: SourceUrl): string {
   switch (source.kind) {
-    case 'sqlite': return `SQLite ${source.path}`;
-    case 'mssql': return `SQL Server ${source.user ? `${source.user}@` : ''}${source.host}:${source.port}/${source.database ?? ''}`;
-    case 'soap': return `SmarterTrack Web Services at ${source.baseUrl}${source.user ? ` as ${source.user}` : ''}`;
+    case 'sqlite':
+      return `SQLite ${source.path}`;
+    case 'mssql':
+      return `SQL Server ${source.user ? `${source.user}@` : ''}${source.host}:${source.port}/${source.database ?? ''}`;
+    case 'soap':
+      return `SmarterTrack Web Services at ${source.baseUrl}${source.user ? ` as ${source.user}` : ''}`;
   }
 }

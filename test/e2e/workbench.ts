@@ -4,7 +4,15 @@ import path from 'node:path';
 
 import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 /** Generous: a cold workbench on a busy 2-core machine; a step that misses it is broken, not slow. */
 export const UI_TIMEOUT_MS = 60_000;
 
@@ -17,7 +25,12 @@ export interface E2eEnv {
 
 /** The environment from run.mjs, or undefined when the file is run some other way. */
 export function e2eEnv(): E2eEnv | undefined {
-  const { ST2IC_E2E_URL: url, ST2IC_E2E_WORKSPACE: workspace, ST2IC_E2E_RESULTS: results, ST2IC_E2E_CHROMIUM: chromiumPath } = process.env;
+  const {
+    ST2IC_E2E_URL: url,
+    ST2IC_E2E_WORKSPACE: workspace,
+    ST2IC_E2E_RESULTS: results,
+    ST2IC_E2E_CHROMIUM: chromiumPath,
+  } = process.env;
   if (!url || !workspace || !results) return undefined;
   return { url, workspace, results, chromium: chromiumPath ?? '/usr/bin/chromium' };
 }
@@ -53,7 +66,13 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs = UI_
   for (;;) {
     for (const frame of page.frames()) {
       if (frame === page.mainFrame()) continue;
-      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      if (
+        await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
     }
     if (Date.now() > end) throw new Error(`no webview shows ${selector}`);
     await page.waitForTimeout(250);

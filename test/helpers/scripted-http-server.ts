@@ -27,13 +27,20 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
-export async function startScriptedServer(answer: (req: SeenRequest, index: number) => ScriptedAnswer): Promise<ScriptedServer> {
+export async function startScriptedServer(
+  answer: (req: SeenRequest, index: number) => ScriptedAnswer,
+): Promise<ScriptedServer> {
   const requests: SeenRequest[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const seen: SeenRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const seen: SeenRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(seen);
       const a = answer(seen, requests.length - 1);
       if (a === 'drop') {
@@ -68,4 +75,9 @@ export function rateHeaders(limit: number, remaining: number, inSeconds = 10): R
   };
 }
 
-export const contactBody = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ type: 'contact', id, role: 'user', ...extra });
+export const contactBody = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  type: 'contact',
+  id,
+  role: 'user',
+  ...extra,
+});

@@ -15,7 +15,7 @@ import { mappingText } from '../../src/mapping/mapping-file';
 import type { MappingFile } from '../../src/model/mapping';
 import { openSource } from '../../src/source/open-source';
 import { parseSourceUrl } from '../../src/source/source-url';
-import { type AiStub, type AiStubMode,startAiStub, STUB_REASON_PREFIX } from '../fixtures/ai-stub/server';
+import { type AiStub, type AiStubMode, startAiStub, STUB_REASON_PREFIX } from '../fixtures/ai-stub/server';
 import { DATABASE_FILE, generateDataset } from '../fixtures/dataset/generate';
 
 const KEY = 'sk-test-0123456789abcdefSECRET';
@@ -38,7 +38,11 @@ before(async () => {
   try {
     const inputs = await collectMapInputs(reader);
     map = buildDefaultMap(inputs);
-    source = { customFields: inputs.customFields, customSamples: inputs.samples, standardSamples: await collectStandardSamples(reader) };
+    source = {
+      customFields: inputs.customFields,
+      customSamples: inputs.samples,
+      standardSamples: await collectStandardSamples(reader),
+    };
   } finally {
     await reader.close();
   }
@@ -54,16 +58,26 @@ after(async () => {
 function personalValues(file: string): { emails: string[]; names: string[]; phones: string[] } {
   const db = new Database(file, { readonly: true });
   try {
-    const column = (sql: string) => (db.prepare(sql).pluck().all() as (string | null)[]).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+    const column = (sql: string) =>
+      (db.prepare(sql).pluck().all() as (string | null)[]).filter(
+        (v): v is string => typeof v === 'string' && v.trim() !== '',
+      );
     const emails = [
-      ...column('SELECT Email FROM st_Users'), ...column('SELECT CustomerEmailAddress FROM st_Chats'), ...column('SELECT CustomerEmailAddress FROM st_CallLogs'),
+      ...column('SELECT Email FROM st_Users'),
+      ...column('SELECT CustomerEmailAddress FROM st_Chats'),
+      ...column('SELECT CustomerEmailAddress FROM st_CallLogs'),
       ...column("SELECT FilterValue FROM st_OrganizationFilters WHERE FilterValue LIKE '%@%'"),
     ];
     const names = [
-      ...column('SELECT DisplayName FROM st_Users WHERE IsQueue = 0'), ...column('SELECT OrganizationName FROM st_Organizations'),
-      ...column('SELECT CustomerDisplayName FROM st_Chats'), ...column('SELECT CustomerName FROM st_CallLogs'),
+      ...column('SELECT DisplayName FROM st_Users WHERE IsQueue = 0'),
+      ...column('SELECT OrganizationName FROM st_Organizations'),
+      ...column('SELECT CustomerDisplayName FROM st_Chats'),
+      ...column('SELECT CustomerName FROM st_CallLogs'),
     ];
-    const phones = [...column('SELECT PhoneNumber FROM st_Organizations'), ...column('SELECT CustomerPhoneNumber FROM st_CallLogs')];
+    const phones = [
+      ...column('SELECT PhoneNumber FROM st_Organizations'),
+      ...column('SELECT CustomerPhoneNumber FROM st_CallLogs'),
+    ];
     const unique = (xs: string[]) => [...new Set(xs.map((x) => x.trim()))];
     return { emails: unique(emails), names: unique(names), phones: unique(phones) };
   } finally {
@@ -72,7 +86,15 @@ function personalValues(file: string): { emails: string[]; names: string[]; phon
 }
 
 function input(extra: Partial<ProposeWithAiInput> = {}): ProposeWithAiInput {
-  return { map, source, attributes: ATTRIBUTES, settings: { enabled: true, baseUrl: stub.url, timeoutMs: 1000 }, apiKey: KEY, maxRetries: 0, ...extra };
+  return {
+    map,
+    source,
+    attributes: ATTRIBUTES,
+    settings: { enabled: true, baseUrl: stub.url, timeoutMs: 1000 },
+    apiKey: KEY,
+    maxRetries: 0,
+    ...extra,
+  };
 }
 
 async function run(mode: AiStubMode, extra: Partial<ProposeWithAiInput> = {}) {
@@ -87,8 +109,12 @@ function leaks(body: string): string[] {
   const digits = body.replace(/\D/gu, ' ');
   return [
     ...personal.emails.filter((e) => body.toLowerCase().includes(e.toLowerCase())).map((e) => `email ${e}`),
-    ...personal.names.filter((n) => body.includes(n) || body.includes(JSON.stringify(n).slice(1, -1))).map((n) => `name ${n}`),
-    ...personal.phones.filter((p) => body.includes(p) || ` ${digits} `.includes(` ${p.replace(/\D/gu, '')} `)).map((p) => `phone ${p}`),
+    ...personal.names
+      .filter((n) => body.includes(n) || body.includes(JSON.stringify(n).slice(1, -1)))
+      .map((n) => `name ${n}`),
+    ...personal.phones
+      .filter((p) => body.includes(p) || ` ${digits} `.includes(` ${p.replace(/\D/gu, '')} `))
+      .map((p) => `phone ${p}`),
   ];
 }
 
@@ -115,19 +141,28 @@ test('with redaction on (the default), no email, name or phone number of the dat
 });
 
 test('with redaction off the same request does carry personal values (the control for the test above)', async () => {
-  const { requests } = await run('good', { settings: { enabled: true, baseUrl: stub.url, timeoutMs: 1000, redact: false } });
+  const { requests } = await run('good', {
+    settings: { enabled: true, baseUrl: stub.url, timeoutMs: 1000, redact: false },
+  });
   assert.ok(leaks(requests[0]!.body).length > 0);
 });
 
 test('good answers land in the map with by "ai", their confidence and reason; weaker ones leave the default', async () => {
   const { result, requests } = await run('good');
-  const request = JSON.parse(requests[0]!.body) as { model: string; response_format: { type: string; json_schema: { strict: boolean } } };
+  const request = JSON.parse(requests[0]!.body) as {
+    model: string;
+    response_format: { type: string; json_schema: { strict: boolean } };
+  };
   assert.equal(request.model, 'gpt-4o-mini');
   assert.equal(request.response_format.type, 'json_schema');
   assert.equal(request.response_format.json_schema.strict, true);
 
   const product = result.map.objects.tickets.fields.find((f) => f.label === 'Product');
-  assert.deepEqual(product?.target, { kind: 'attribute', name: 'Product', dataType: 'string', create: true }, 'reuses the existing workspace attribute');
+  assert.deepEqual(
+    product?.target,
+    { kind: 'attribute', name: 'Product', dataType: 'string', create: true },
+    'reuses the existing workspace attribute',
+  );
   assert.equal(product?.proposal?.by, 'ai');
   assert.equal(product?.proposal?.confidence, 0.97);
   assert.match(product?.proposal?.reason ?? '', new RegExp(`^${STUB_REASON_PREFIX}`, 'u'));
@@ -136,9 +171,14 @@ test('good answers land in the map with by "ai", their confidence and reason; we
   assert.equal(trial?.transform.kind, 'checkbox-to-boolean');
   assert.equal(trial?.transform.invalid, 'note', 'custom values that do not convert still go into a note');
 
-  const customs = Object.values(result.map.objects).flatMap((o) => o.fields).filter((f) => f.source.startsWith('custom:'));
+  const customs = Object.values(result.map.objects)
+    .flatMap((o) => o.fields)
+    .filter((f) => f.source.startsWith('custom:'));
   assert.ok(customs.length > 5);
-  assert.ok(customs.every((f) => f.proposal?.by === 'ai'), 'every custom field was proposed above the heuristic');
+  assert.ok(
+    customs.every((f) => f.proposal?.by === 'ai'),
+    'every custom field was proposed above the heuristic',
+  );
   // Default rows have confidence 1; the stub's 0.9 does not replace them.
   assert.deepEqual(result.map.objects.contacts.fields.find((f) => f.source === 'email')?.proposal?.by, 'default');
   assert.ok(result.proposals.some((p) => p.status === 'kept' && p.source === 'email'));
@@ -149,14 +189,32 @@ test('proposals whose source field or target does not exist are dropped, each wi
   const { result, logs } = await run('nonexistent-target');
   assert.equal(result.usedAi, true);
   const dropped = result.proposals.filter((p) => p.status === 'dropped');
-  assert.deepEqual(dropped.map((p) => `${p.objectKey}.${p.source}`).sort(), ['contacts.email', 'contacts.language', 'kbArticles.subject', 'tickets.shoeSize', 'tickets.subject']);
-  assert.match(dropped.find((p) => p.source === 'email')!.note, /"favourite_colour" is not an Intercom contacts field/u);
-  assert.match(dropped.find((p) => p.source === 'language')!.note, /does not exist in the workspace and is not marked create/u);
+  assert.deepEqual(dropped.map((p) => `${p.objectKey}.${p.source}`).sort(), [
+    'contacts.email',
+    'contacts.language',
+    'kbArticles.subject',
+    'tickets.shoeSize',
+    'tickets.subject',
+  ]);
+  assert.match(
+    dropped.find((p) => p.source === 'email')!.note,
+    /"favourite_colour" is not an Intercom contacts field/u,
+  );
+  assert.match(
+    dropped.find((p) => p.source === 'language')!.note,
+    /does not exist in the workspace and is not marked create/u,
+  );
   assert.match(dropped.find((p) => p.source === 'shoeSize')!.note, /not a source field/u);
-  assert.match(dropped.find((p) => p.objectKey === 'tickets' && p.source === 'subject')!.note, /set by the migration itself/u);
+  assert.match(
+    dropped.find((p) => p.objectKey === 'tickets' && p.source === 'subject')!.note,
+    /set by the migration itself/u,
+  );
   assert.equal(result.warnings.length, 5);
   assert.ok(logs.some((l) => l.includes('favourite_colour')));
-  assert.deepEqual(result.map.objects.contacts.fields.find((f) => f.source === 'email')?.target, { kind: 'standard', field: 'email' });
+  assert.deepEqual(result.map.objects.contacts.fields.find((f) => f.source === 'email')?.target, {
+    kind: 'standard',
+    field: 'email',
+  });
   assert.ok(!result.map.objects.tickets.fields.some((f) => f.source === 'shoeSize'));
   // The valid rest of the answer still applies.
   assert.ok(result.map.objects.tickets.fields.some((f) => f.proposal?.by === 'ai'));
@@ -178,7 +236,10 @@ test('every failure mode leaves the heuristic map and a warning, never the key',
     assert.equal(mappingText(result.map), expected, mode);
     assert.equal(result.usedAi, false, mode);
     assert.equal(result.proposals.length, 0, mode);
-    assert.ok(result.warnings.some((w) => message.test(w)), `${mode}: ${result.warnings.join(' | ')}`);
+    assert.ok(
+      result.warnings.some((w) => message.test(w)),
+      `${mode}: ${result.warnings.join(' | ')}`,
+    );
     const said = [...result.warnings, ...logs].join('\n');
     assert.ok(!said.includes(KEY) && !said.includes(KEY.slice(-12)), `${mode} leaks the key: ${said}`);
   }
@@ -189,18 +250,24 @@ test('a partial answer applies its valid items and keeps the heuristic for the r
   assert.equal(result.usedAi, true);
   const ignored = result.warnings.filter((w) => /ignored, it does not match the schema/u.test(w));
   assert.ok(ignored.length >= 2, result.warnings.join('\n'));
-  const customs = Object.values(result.map.objects).flatMap((o) => o.fields).filter((f) => f.source.startsWith('custom:'));
+  const customs = Object.values(result.map.objects)
+    .flatMap((o) => o.fields)
+    .filter((f) => f.source.startsWith('custom:'));
   const byAi = customs.filter((f) => f.proposal?.by === 'ai');
   const byHeuristic = customs.filter((f) => f.proposal?.by === 'heuristic');
   assert.ok(byAi.length > 0 && byHeuristic.length > 0, `ai ${byAi.length}, heuristic ${byHeuristic.length}`);
   for (const f of byHeuristic) {
-    const before = Object.values(map.objects).flatMap((o) => o.fields).find((g) => g.source === f.source && g.label === f.label);
+    const before = Object.values(map.objects)
+      .flatMap((o) => o.fields)
+      .find((g) => g.source === f.source && g.label === f.label);
     assert.deepEqual(f, before);
   }
 });
 
 test('the server root without /v1 answers too (any OpenAI-compatible base URL)', async () => {
-  const { result, requests } = await run('good', { settings: { enabled: true, baseUrl: stub.rootUrl, timeoutMs: 1000, model: 'local-model' } });
+  const { result, requests } = await run('good', {
+    settings: { enabled: true, baseUrl: stub.rootUrl, timeoutMs: 1000, model: 'local-model' },
+  });
   assert.equal(requests[0]?.path, '/chat/completions');
   assert.equal(JSON.parse(requests[0]!.body).model, 'local-model');
   assert.equal(result.usedAi, true);
@@ -237,7 +304,10 @@ test('invalid settings are a warning, not a crash', async () => {
 });
 
 test('OPENAI_API_KEY is used when no key is passed', async () => {
-  const { requests, result } = await run('good', { apiKey: undefined, env: { OPENAI_API_KEY: 'sk-from-env-1234567890' } });
+  const { requests, result } = await run('good', {
+    apiKey: undefined,
+    env: { OPENAI_API_KEY: 'sk-from-env-1234567890' },
+  });
   assert.equal(result.usedAi, true);
   assert.equal(requests[0]!.headers.authorization, 'Bearer sk-from-env-1234567890');
 });

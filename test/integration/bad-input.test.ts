@@ -12,11 +12,11 @@ import { mappingPath, readMappingFile } from '../../src/mapping/mapping-file';
 import { parseMigrationConfig } from '../../src/model/migration-config';
 import { CONFIG_FILE, MIGRATION_DIR } from '../../src/model/workspace-paths';
 import { buildReconciliation } from '../../src/reports/reconciliation';
-import { type RunningSandbox,startSandbox } from '../../src/sandbox/index';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/index';
 import { openSource } from '../../src/source/open-source';
 import { BAD_DATASETS, type CaseOutcome, type Corruption, type Evidence } from '../fixtures/bad-input/datasets';
 import { generateDataset } from '../fixtures/dataset/generate';
-import { type CliRun,describeRun, st2ic } from './cli-run';
+import { type CliRun, describeRun, st2ic } from './cli-run';
 
 /**
  * Bad input never crashes a run: each corrupted dataset goes through scope, map propose, map confirm
@@ -58,14 +58,33 @@ function copyBase(name: string): Prepared {
   cpSync(base, dataDir, { recursive: true });
   const workspace = path.join(dataDir, 'workspace');
   mkdirSync(workspace);
-  return { dataDir, workspace, source: ['--source', `sqlite:${path.join(dataDir, 'smartertrack.db')}`, '--attachments', path.join(dataDir, 'App_Data'), '--workspace', workspace] };
+  return {
+    dataDir,
+    workspace,
+    source: [
+      '--source',
+      `sqlite:${path.join(dataDir, 'smartertrack.db')}`,
+      '--attachments',
+      path.join(dataDir, 'App_Data'),
+      '--workspace',
+      workspace,
+    ],
+  };
 }
 
 /** map propose reads fields, not files: it takes no --attachments. */
 const mapSource = (p: Prepared): string[] => ['--source', p.source[1]!, '--workspace', p.workspace];
 
 async function runSteps(p: Prepared): Promise<CliRun[]> {
-  assert.equal((await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` } })).status, 200);
+  assert.equal(
+    (
+      await fetch(`${sandbox.url}/__sandbox/reset`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${sandbox.token}` },
+      })
+    ).status,
+    200,
+  );
   const env = { INTERCOM_TOKEN: sandbox.token };
   const runs: CliRun[] = [];
   for (const args of [
@@ -96,7 +115,8 @@ for (const dataset of BAD_DATASETS) {
     const db = new Database(path.join(p.dataDir, 'smartertrack.db'));
     const evidence = new Map<Corruption, Evidence>();
     try {
-      for (const c of dataset.corruptions) evidence.set(c, c.apply({ db, attachmentsRoot: path.join(p.dataDir, 'App_Data'), workspace: p.workspace }));
+      for (const c of dataset.corruptions)
+        evidence.set(c, c.apply({ db, attachmentsRoot: path.join(p.dataDir, 'App_Data'), workspace: p.workspace }));
     } finally {
       db.close();
     }
@@ -107,32 +127,58 @@ for (const dataset of BAD_DATASETS) {
     assert.equal(runs.length, 4, log);
     assert.doesNotMatch(log, /\n\s+at .+\(.+:\d+:\d+\)/, 'no stack trace in the output');
 
-    const reader = await openSource({ kind: 'sqlite', path: path.join(p.dataDir, 'smartertrack.db') }, { attachmentsRoot: path.join(p.dataDir, 'App_Data') });
+    const reader = await openSource(
+      { kind: 'sqlite', path: path.join(p.dataDir, 'smartertrack.db') },
+      { attachmentsRoot: path.join(p.dataDir, 'App_Data') },
+    );
     const ledger = await openLedger(p.workspace, { warn: () => undefined });
     let outcome: CaseOutcome;
     let unaccounted: string[];
     try {
       const reconciliation = await buildReconciliation({
-        ledger, reader, client: new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url }), map: await readMappingFile(p.workspace), sample: 0,
+        ledger,
+        reader,
+        client: new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url }),
+        map: await readMappingFile(p.workspace),
+        sample: 0,
       });
-      unaccounted = reconciliation.report.types.filter((ty) => ty.unaccounted > 0).map((ty) => `${ty.objectType}: ${ty.unaccountedIds.slice(0, 10).join(', ')}`);
+      unaccounted = reconciliation.report.types
+        .filter((ty) => ty.unaccounted > 0)
+        .map((ty) => `${ty.objectType}: ${ty.unaccountedIds.slice(0, 10).join(', ')}`);
       outcome = {
-        exitCodes: Object.fromEntries(runs.map((r) => [r.args.slice(0, r.args[0] === 'map' ? 2 : 1).join(' '), r.code])),
+        exitCodes: Object.fromEntries(
+          runs.map((r) => [r.args.slice(0, r.args[0] === 'map' ? 2 : 1).join(' '), r.code]),
+        ),
         output: runs.map((r) => `${r.stdout}\n${r.stderr}`).join('\n'),
-        rows: reconciliation.rows.map((r) => `${r.objectType} ${r.sourceId} ${r.state} ${r.reason} ${r.field} ${r.message}`.replace(/\s+/g, ' ')),
+        rows: reconciliation.rows.map((r) =>
+          `${r.objectType} ${r.sourceId} ${r.state} ${r.reason} ${r.field} ${r.message}`.replace(/\s+/g, ' '),
+        ),
         sandboxText: JSON.stringify(sandbox.state()),
-        reports: ['reports/scope.json', 'mapping.json'].map((f) => readFileSync(path.join(p.workspace, 'migration', f), 'utf8')).join('\n'),
+        reports: ['reports/scope.json', 'mapping.json']
+          .map((f) => readFileSync(path.join(p.workspace, 'migration', f), 'utf8'))
+          .join('\n'),
       };
     } finally {
       await ledger.close();
       await reader.close();
     }
-    if (process.env.BAD_INPUT_DEBUG) writeFileSync(path.join(process.env.BAD_INPUT_DEBUG, `${dataset.name.replace(/\W+/g, '-')}.json`), JSON.stringify({ log, ...outcome }, null, 1));
+    if (process.env.BAD_INPUT_DEBUG)
+      writeFileSync(
+        path.join(process.env.BAD_INPUT_DEBUG, `${dataset.name.replace(/\W+/g, '-')}.json`),
+        JSON.stringify({ log, ...outcome }, null, 1),
+      );
     assert.deepEqual(unaccounted, [], 'every source record is migrated, skipped or failed');
     for (const [c, e] of evidence) {
       await t.test(c.name, () => {
         const complaint = judge(e, outcome);
-        assert.equal(complaint, undefined, `${c.name}: ${complaint}\n${outcome.rows.filter((r) => !/^\w+ \S+ skipped (deleted|draft|no email)/.test(r)).slice(0, 60).join('\n')}`);
+        assert.equal(
+          complaint,
+          undefined,
+          `${c.name}: ${complaint}\n${outcome.rows
+            .filter((r) => !/^\w+ \S+ skipped (deleted|draft|no email)/.test(r))
+            .slice(0, 60)
+            .join('\n')}`,
+        );
       });
     }
   });
@@ -140,9 +186,20 @@ for (const dataset of BAD_DATASETS) {
 
 test('bad input: malformed mapping.json (not JSON, wrong field) is refused with exit 2 naming the file and the field', async () => {
   const p = copyBase('malformed mapping');
-  assert.equal((await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` } })).status, 200);
+  assert.equal(
+    (
+      await fetch(`${sandbox.url}/__sandbox/reset`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${sandbox.token}` },
+      })
+    ).status,
+    200,
+  );
   const env = { INTERCOM_TOKEN: sandbox.token };
-  for (const args of [['map', 'propose', ...mapSource(p)], ['map', 'confirm', '--reviewer', 'Bad Input', '--approve', '--yes', '--workspace', p.workspace]]) {
+  for (const args of [
+    ['map', 'propose', ...mapSource(p)],
+    ['map', 'confirm', '--reviewer', 'Bad Input', '--approve', '--yes', '--workspace', p.workspace],
+  ]) {
     const r = await st2ic(args, env);
     assert.equal(r.code, 0, describeRun(r));
   }
@@ -173,7 +230,10 @@ test('bad input: malformed config.json (not JSON, wrong field, a secret pasted i
   const cases: [string, RegExp][] = [
     ['{"version": 1, "run": {"concurrency": ', /migration\/config\.json is not valid JSON/],
     ['{"version": 1, "run": {"concurrency": "fast"}}', /migration\/config\.json is invalid:[\s\S]*run\.concurrency/],
-    ['{"version": 1, "intercom": {"region": "us", "token": "abc"}}', /migration\/config\.json is invalid:[\s\S]*(intercom|token)/],
+    [
+      '{"version": 1, "intercom": {"region": "us", "token": "abc"}}',
+      /migration\/config\.json is invalid:[\s\S]*(intercom|token)/,
+    ],
     ['{"version": 2}', /migration\/config\.json is invalid:[\s\S]*version/],
   ];
   for (const [text, message] of cases) {

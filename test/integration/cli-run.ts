@@ -14,7 +14,11 @@ export interface CliRun {
 /** Runs `st2ic <args>` with the given environment added; never throws on a non-zero exit. */
 export function st2ic(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd ? { cwd } : {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -24,4 +28,5 @@ export function st2ic(args: string[], env: Record<string, string> = {}, cwd?: st
   });
 }
 
-export const describeRun = (r: CliRun): string => `st2ic ${r.args.join(' ')} → ${r.code}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-3000)}`;
+export const describeRun = (r: CliRun): string =>
+  `st2ic ${r.args.join(' ')} → ${r.code}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-3000)}`;

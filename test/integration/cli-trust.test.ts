@@ -6,7 +6,20 @@ import { after, before, test } from 'node:test';
 import { FLAGS } from '../../src/cli/flags';
 import { VERBS } from '../../src/cli/verbs';
 import type { RunningSandbox } from '../../src/sandbox';
-import { CLI, type CliResult, type Dataset,finished, makeDataset, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import {
+  CLI,
+  type CliResult,
+  type Dataset,
+  finished,
+  makeDataset,
+  removeDir,
+  runCli,
+  runIds,
+  spawnCli,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 
 /**
  * Issue 18: a command line a newcomer can trust, through the built CLI against the sandbox: the
@@ -31,7 +44,8 @@ after(async () => {
 });
 
 const src = () => ['--source', `sqlite:${ds.dbPath}`];
-const noStack = (r: CliResult, what: string) => assert.doesNotMatch(r.stderr, /\n\s+at /, `${what}: no stack trace\n${r.stderr}`);
+const noStack = (r: CliResult, what: string) =>
+  assert.doesNotMatch(r.stderr, /\n\s+at /, `${what}: no stack trace\n${r.stderr}`);
 const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
 
 async function approvedWorkspace(name: string): Promise<string> {
@@ -69,10 +83,16 @@ test('bullet 1: every verb that talks to Intercom refuses without a target, befo
   ]) {
     const r = await runCli(args, sandbox.token);
     assert.equal(r.code, 2, `${args.join(' ')}\n${r.stderr}`);
-    assert.equal(lastLine(r.stderr), 'st2ic: no Intercom target: pass --region us|eu|au or --intercom-url <http(s) URL> (nothing is assumed, so a run never writes to a production workspace by default)');
+    assert.equal(
+      lastLine(r.stderr),
+      'st2ic: no Intercom target: pass --region us|eu|au or --intercom-url <http(s) URL> (nothing is assumed, so a run never writes to a production workspace by default)',
+    );
     assert.doesNotMatch(r.stderr, /will:|\[/, `${args[0]}: no plan and no progress line before the refusal`);
   }
-  const schemeless = await runCli(['migrate', ...src(), '--workspace', unbound, '--intercom-url', new URL(sandbox.url).host], sandbox.token);
+  const schemeless = await runCli(
+    ['migrate', ...src(), '--workspace', unbound, '--intercom-url', new URL(sandbox.url).host],
+    sandbox.token,
+  );
   assert.equal(schemeless.code, 2);
   assert.match(schemeless.stderr, /--intercom-url must be an http:\/\/ or https:\/\/ URL.*\(got 127\.0\.0\.1:\d+\)/);
   assert.equal(sandbox.requests().length, before, 'nothing reached Intercom');
@@ -81,11 +101,17 @@ test('bullet 1: every verb that talks to Intercom refuses without a target, befo
 
 test('bullet 1: a bound folder takes its recorded target without a flag, and says so', async () => {
   const { ws } = await migratedWorkspace();
-  const target = JSON.parse(readFileSync(path.join(ws, 'migration', 'target.json'), 'utf8')) as { apiBaseUrl: string; appName: string };
+  const target = JSON.parse(readFileSync(path.join(ws, 'migration', 'target.json'), 'utf8')) as {
+    apiBaseUrl: string;
+    appName: string;
+  };
   assert.equal(target.apiBaseUrl, sandbox.url);
   const delta = await runCli(['delta', ...src(), '--workspace', ws], sandbox.token);
   assert.ok([0, 3].includes(delta.code!), delta.stderr);
-  assert.match(delta.stderr.split('\n')[0]!, new RegExp(`^Intercom target: ${sandbox.url} \\(from .*target\\.json, Intercom workspace "${target.appName}"\\)`));
+  assert.match(
+    delta.stderr.split('\n')[0]!,
+    new RegExp(`^Intercom target: ${sandbox.url} \\(from .*target\\.json, Intercom workspace "${target.appName}"\\)`),
+  );
 });
 
 test('bullet 2: a wrong token is exit 2, one line naming INTERCOM_TOKEN and the workspace, and no run folder', async () => {
@@ -93,14 +119,20 @@ test('bullet 2: a wrong token is exit 2, one line naming INTERCOM_TOKEN and the 
   const runsBefore = runIds(ws);
   const fresh = await approvedWorkspace('wrong-token');
   for (const [args, workspace] of [
-    [['migrate', ...src(), '--workspace', fresh, '--intercom-url', sandbox.url], /the Intercom workspace at http:\/\/127\.0\.0\.1:\d+/],
+    [
+      ['migrate', ...src(), '--workspace', fresh, '--intercom-url', sandbox.url],
+      /the Intercom workspace at http:\/\/127\.0\.0\.1:\d+/,
+    ],
     [['migrate', ...src(), '--workspace', ws, '--intercom-url', sandbox.url], /Intercom workspace "[^"]+"\./],
     [['validate', ...src(), '--workspace', ws], /Intercom workspace "[^"]+"\./],
     [['configure', ...src(), '--workspace', ws, '--yes'], /Intercom workspace "[^"]+"\./],
   ] as const) {
     const r = await runCli([...args], 'not-the-token');
     assert.equal(r.code, 2, `${args[0]}: ${r.stderr}`);
-    assert.match(lastLine(r.stderr), /^st2ic: Intercom refused the token \(401 at http:\/\/127\.0\.0\.1:\d+\): set INTERCOM_TOKEN to an access token of /);
+    assert.match(
+      lastLine(r.stderr),
+      /^st2ic: Intercom refused the token \(401 at http:\/\/127\.0\.0\.1:\d+\): set INTERCOM_TOKEN to an access token of /,
+    );
     assert.match(lastLine(r.stderr), workspace);
     assert.ok(!r.stderr.includes('not-the-token'), 'the token is never printed');
     noStack(r, args[0]);
@@ -115,19 +147,32 @@ test('bullet 2: a run refused by what it reads first (a fallback admin not in In
   const empty = await startSeededSandbox(ds);
   try {
     const ws = path.join(dir, 'bad-fallback');
-    await writeMap(ws, ds, 'approved', (map) => ({ ...map, options: { ...map.options, fallbackAdminEmail: 'nobody@nowhere.example' } }));
+    await writeMap(ws, ds, 'approved', (map) => ({
+      ...map,
+      options: { ...map.options, fallbackAdminEmail: 'nobody@nowhere.example' },
+    }));
     const r = await runCli(['migrate', ...src(), '--workspace', ws, '--intercom-url', empty.url], empty.token);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(lastLine(r.stderr), /^st2ic: options\.fallbackAdminEmail: no Intercom admin has the email nobody@nowhere\.example$/);
+    assert.match(
+      lastLine(r.stderr),
+      /^st2ic: options\.fallbackAdminEmail: no Intercom admin has the email nobody@nowhere\.example$/,
+    );
     assert.ok(!existsSync(path.join(ws, 'migration', 'runs')), 'no run folder');
-    assert.deepEqual(empty.requests().filter((q) => q.method !== 'GET' && !q.path.includes('/search')), [], 'nothing written');
+    assert.deepEqual(
+      empty.requests().filter((q) => q.method !== 'GET' && !q.path.includes('/search')),
+      [],
+      'nothing written',
+    );
   } finally {
     await empty.close();
   }
 });
 
 test('bullet 2: map confirm without mapping.json is exit 2 with what to do', async () => {
-  const r = await runCli(['map', 'confirm', '--reviewer', 'Dana', '--yes', '--workspace', path.join(dir, 'no-map')], sandbox.token);
+  const r = await runCli(
+    ['map', 'confirm', '--reviewer', 'Dana', '--yes', '--workspace', path.join(dir, 'no-map')],
+    sandbox.token,
+  );
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^st2ic: .*no-map\/migration\/mapping\.json does not exist yet: run st2ic map propose\n$/);
 });
@@ -160,10 +205,19 @@ test('bullet 2: a second Ctrl-C stops at once and prints what was done', async (
 test('bullet 3: a flag of another verb is refused with the list of what the verb takes; --help describes each flag', async () => {
   const ws = await approvedWorkspace('flags');
   const before = sandbox.requests().length;
-  const size = await runCli(['migrate', ...src(), '--workspace', ws, '--intercom-url', sandbox.url, '--size', '5'], sandbox.token);
+  const size = await runCli(
+    ['migrate', ...src(), '--workspace', ws, '--intercom-url', sandbox.url, '--size', '5'],
+    sandbox.token,
+  );
   assert.equal(size.code, 2);
-  assert.equal(lastLine(size.stderr), `st2ic: migrate does not take --size. It takes: ${VERBS.migrate.flags.map((f) => `--${f}`).join(', ')} (st2ic migrate --help describes them)`);
-  const both = await runCli(['validate', ...src(), '--workspace', ws, '--intercom-url', sandbox.url, '--sample', '5', '--all'], sandbox.token);
+  assert.equal(
+    lastLine(size.stderr),
+    `st2ic: migrate does not take --size. It takes: ${VERBS.migrate.flags.map((f) => `--${f}`).join(', ')} (st2ic migrate --help describes them)`,
+  );
+  const both = await runCli(
+    ['validate', ...src(), '--workspace', ws, '--intercom-url', sandbox.url, '--sample', '5', '--all'],
+    sandbox.token,
+  );
   assert.equal(both.code, 2);
   assert.match(both.stderr, /--sample N and --all both say how many records to read back: give one/);
   assert.equal(sandbox.requests().length, before);
@@ -174,7 +228,11 @@ test('bullet 3: a flag of another verb is refused with the list of what the verb
     assert.equal(help.code, 0);
     for (const flag of spec.flags) {
       assert.ok(help.stdout.includes(FLAGS[flag].description), `${spec.verb} --help describes --${flag}`);
-      assert.match(help.stdout, new RegExp(`--${flag}\\b.*\\((default: .+|required)\\)\\n`), `${spec.verb} --help gives the default of --${flag}`);
+      assert.match(
+        help.stdout,
+        new RegExp(`--${flag}\\b.*\\((default: .+|required)\\)\\n`),
+        `${spec.verb} --help gives the default of --${flag}`,
+      );
     }
   }
 });
@@ -190,10 +248,16 @@ test('bullet 4: progress names what it counts; a run with failed records says so
     assert.ok(m, `a companies line counts organizations only: ${line}`);
     assert.ok(Number(m[1]) <= organizations, `${line}: at most ${organizations} organizations`);
   }
-  assert.match(lastLine(run.stdout), /^Run \S+ completed with \d+ record\(s\) failed \(named above and in the ledger\): fix the cause/);
+  assert.match(
+    lastLine(run.stdout),
+    /^Run \S+ completed with \d+ record\(s\) failed \(named above and in the ledger\): fix the cause/,
+  );
 
   // Newest first (the delta of an earlier test, then the full run): rollback counts what it undid.
-  const runs = runIds(ws).filter((id) => /-(full|delta)-/.test(id)).sort().reverse();
+  const runs = runIds(ws)
+    .filter((id) => /-(full|delta)-/.test(id))
+    .sort()
+    .reverse();
   let undo: CliResult | undefined;
   for (const runId of runs) {
     undo = await runCli(['rollback', runId, '--workspace', ws, '--intercom-url', sandbox.url, '--yes'], sandbox.token);
@@ -201,6 +265,9 @@ test('bullet 4: progress names what it counts; a run with failed records says so
   }
   assert.ok(undo && runs.at(-1)!.includes('-full-'));
   const rollbackLines = undo.stderr.split('\n').filter((l) => l.startsWith('  [rollback]'));
-  assert.ok(rollbackLines.length > 0 && rollbackLines.every((l) => /undone/.test(l) && !/migrated/.test(l)), rollbackLines.join('\n'));
+  assert.ok(
+    rollbackLines.length > 0 && rollbackLines.every((l) => /undone/.test(l) && !/migrated/.test(l)),
+    rollbackLines.join('\n'),
+  );
   assert.match(lastLine(undo.stdout), /^Rollback \S+ completed: \d+ undone/);
 });

@@ -5,7 +5,16 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import type { ProblemCode, ScopeReport } from '../../src/model/scope';
-import type { Agent, Attachment, CustomField, EndUser, KbCategory, Organization, OrganizationMembership, Ticket } from '../../src/model/source';
+import type {
+  Agent,
+  Attachment,
+  CustomField,
+  EndUser,
+  KbCategory,
+  Organization,
+  OrganizationMembership,
+  Ticket,
+} from '../../src/model/source';
 import { buildScope, SCOPE_LIMITS } from '../../src/reports/scope';
 import { openSource } from '../../src/source/open-source';
 import type { SourceReader } from '../../src/source/reader';
@@ -31,12 +40,17 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const generated = new Map<number, Promise<DatasetManifest>>();
 
 /** Generates each scale once per run; every caller gets its own reader. */
-async function scoped(scale: number): Promise<{ manifest: DatasetManifest; reader: SourceReader; scope: ScopeReport; attachmentsRoot: string }> {
+async function scoped(
+  scale: number,
+): Promise<{ manifest: DatasetManifest; reader: SourceReader; scope: ScopeReport; attachmentsRoot: string }> {
   const outDir = path.join(root, `scale-${scale}`);
   if (!generated.has(scale)) generated.set(scale, generateDataset({ outDir, seed: 1, scale }));
   const manifest = await generated.get(scale)!;
   const attachmentsRoot = path.join(outDir, manifest.attachmentsRoot);
-  const reader = await openSource({ kind: 'sqlite', path: path.join(outDir, manifest.database) }, { attachmentsRoot, pageSize: 200 });
+  const reader = await openSource(
+    { kind: 'sqlite', path: path.join(outDir, manifest.database) },
+    { attachmentsRoot, pageSize: 200 },
+  );
   const scope = await buildScope(reader, { attachmentsRoot });
   return { manifest, reader, scope, attachmentsRoot };
 }
@@ -55,7 +69,10 @@ for (const scale of [0.3, 1]) {
 test('a database converted with another table prefix (hd_) is discovered and counted the same', async () => {
   const outDir = path.join(root, 'prefix-hd');
   const manifest = await generateDataset({ outDir, seed: 2, scale: 0.3, tablePrefix: 'hd_' });
-  const reader = await openSource({ kind: 'sqlite', path: path.join(outDir, manifest.database) }, { attachmentsRoot: path.join(outDir, manifest.attachmentsRoot) });
+  const reader = await openSource(
+    { kind: 'sqlite', path: path.join(outDir, manifest.database) },
+    { attachmentsRoot: path.join(outDir, manifest.attachmentsRoot) },
+  );
   try {
     assert.equal((await reader.describe()).tablePrefix, 'hd_');
     assert.deepEqual(await reader.insights.counts(), manifest.counts);
@@ -87,16 +104,26 @@ describe('hard cases (scale 1)', () => {
     const h = manifest.hardCases;
     assert.ok(!agents.some((a) => a.id === h.queueUserId));
     assert.ok(!endUsers.some((u) => u.id === h.queueUserId));
-    assert.deepEqual((await collect(reader.queueUsers())).map((u) => u.id), [h.queueUserId]);
+    assert.deepEqual(
+      (await collect(reader.queueUsers())).map((u) => u.id),
+      [h.queueUserId],
+    );
     assert.equal(agents.find((a) => a.id === h.primaryAdminUserId)?.primaryAdmin, true);
-    for (const id of [...h.inactiveAgentIds, h.unmatchedAgentId]) assert.ok(agents.some((a) => a.id === id), `agent ${id}`);
+    for (const id of [...h.inactiveAgentIds, h.unmatchedAgentId])
+      assert.ok(
+        agents.some((a) => a.id === id),
+        `agent ${id}`,
+      );
   });
 
   test('unicode names survive', () => {
     const everyone = new Map([...agents, ...endUsers].map((u) => [u.id, u]));
     for (const id of manifest.hardCases.unicodeNameUserIds) {
       const name = everyone.get(id)?.displayName ?? '';
-      assert.ok([...name].some((ch) => ch.codePointAt(0)! > 0x7f), `user ${id}: ${name}`);
+      assert.ok(
+        [...name].some((ch) => ch.codePointAt(0)! > 0x7f),
+        `user ${id}: ${name}`,
+      );
     }
   });
 
@@ -105,7 +132,9 @@ describe('hard cases (scale 1)', () => {
     assert.deepEqual(sorted(ids('endUserWithoutEmail')), sorted(h.endUsersWithoutEmail));
     assert.deepEqual(
       items('duplicateEmail').map((i) => ({ email: i.email, userIds: i.userIds })),
-      [...h.duplicateEmails].sort((a, b) => a.email.localeCompare(b.email)).map((d) => ({ email: d.email.toLowerCase(), userIds: sorted(d.userIds) })),
+      [...h.duplicateEmails]
+        .sort((a, b) => a.email.localeCompare(b.email))
+        .map((d) => ({ email: d.email.toLowerCase(), userIds: sorted(d.userIds) })),
     );
     assert.deepEqual(sorted(ids('agentWithoutEmail')), sorted(h.agentsWithoutEmail));
   });
@@ -116,13 +145,17 @@ describe('hard cases (scale 1)', () => {
     for (const id of h.spamTicketIds) assert.equal(tickets.get(id)?.spam, true, `ticket ${id}`);
     assert.deepEqual(sorted(ids('deletedTicket')), sorted(h.deletedTicketIds));
     assert.deepEqual(sorted(ids('spamTicket')), sorted(h.spamTicketIds));
-    for (const m of h.mergedTickets) assert.deepEqual(tickets.get(m.ticketId)?.mergedNumbers, [...m.mergedNumbers].sort());
+    for (const m of h.mergedTickets)
+      assert.deepEqual(tickets.get(m.ticketId)?.mergedNumbers, [...m.mergedNumbers].sort());
   });
 
   test('messages: inline cid images, plain-text-only bodies, drafts', async () => {
     const h = manifest.hardCases;
     const wanted = new Set([...h.htmlWithInlineCidMessageIds, ...h.plainTextOnlyMessageIds, ...h.draftMessageIds]);
-    const found = new Map<number, { bodyHtml: string | null; bodyText: string | null; draft: boolean; attachments: Attachment[] }>();
+    const found = new Map<
+      number,
+      { bodyHtml: string | null; bodyText: string | null; draft: boolean; attachments: Attachment[] }
+    >();
     for await (const thread of reader.ticketThreads()) {
       for (const item of thread.items) if (item.kind === 'message' && wanted.has(item.id)) found.set(item.id, item);
     }
@@ -152,7 +185,11 @@ describe('hard cases (scale 1)', () => {
       }
       assert.equal(hit?.length, v.length, `ticket ${v.ticketId} field ${v.customFieldId}`);
       const over = items('customFieldValueOverLimit').includes(hit!);
-      assert.equal(over, v.length > SCOPE_LIMITS.customFieldMaxLength, `ticket ${v.ticketId} field ${v.customFieldId} (${v.length})`);
+      assert.equal(
+        over,
+        v.length > SCOPE_LIMITS.customFieldMaxLength,
+        `ticket ${v.ticketId} field ${v.customFieldId} (${v.length})`,
+      );
     }
     for (const id of h.orphanTicketIds) assert.ok(ids('orphanReference').includes(id), `ticket ${id}`);
   });
@@ -174,8 +211,14 @@ describe('hard cases (scale 1)', () => {
     const orgs = new Map((await collect(reader.organizations())).map((o) => [o.id, o] as [number, Organization]));
     const memberships: OrganizationMembership[] = await collect(reader.organizationMemberships());
     for (const d of manifest.hardCases.domainFilterOrganizations) {
-      assert.ok(orgs.get(d.organizationId)?.filters.some((f) => f.kind === 'domain' && f.value?.toLowerCase().endsWith(d.domain)));
-      const members = memberships.filter((m) => m.organizationId === d.organizationId && m.matchedBy.includes('domain')).map((m) => m.userId);
+      assert.ok(
+        orgs
+          .get(d.organizationId)
+          ?.filters.some((f) => f.kind === 'domain' && f.value?.toLowerCase().endsWith(d.domain)),
+      );
+      const members = memberships
+        .filter((m) => m.organizationId === d.organizationId && m.matchedBy.includes('domain'))
+        .map((m) => m.userId);
       assert.deepEqual(sorted(members), sorted(d.memberUserIds), `organization ${d.organizationId}`);
     }
   });
@@ -186,7 +229,8 @@ describe('hard cases (scale 1)', () => {
       const parent = categories.get(id)?.parentId ?? null;
       return parent === null ? 1 : 1 + depth(parent);
     };
-    for (const id of manifest.hardCases.kbCategoriesThreeDeep) assert.ok(depth(id) >= 3, `category ${id} depth ${depth(id)}`);
+    for (const id of manifest.hardCases.kbCategoriesThreeDeep)
+      assert.ok(depth(id) >= 3, `category ${id} depth ${depth(id)}`);
     const articles = new Map((await collect(reader.kbArticles())).map((a) => [a.id, a]));
     for (const id of manifest.hardCases.privateArticleIds) assert.equal(articles.get(id)?.private, true);
     for (const id of manifest.hardCases.draftArticleIds) assert.equal(articles.get(id)?.draft, true);
@@ -195,14 +239,22 @@ describe('hard cases (scale 1)', () => {
   });
 
   test('chats: agent-only lines are flagged on their chat', async () => {
-    const expected = manifest.hardCases.chatsWithAgentOnlyLines.flatMap((c) => c.messageIds.map((id) => [id, c.chatId]));
-    assert.deepEqual(items('agentOnlyChatLine').map((i) => [i.id, i.parentId]), expected.sort((a, b) => a[0]! - b[0]!));
+    const expected = manifest.hardCases.chatsWithAgentOnlyLines.flatMap((c) =>
+      c.messageIds.map((id) => [id, c.chatId]),
+    );
+    assert.deepEqual(
+      items('agentOnlyChatLine').map((i) => [i.id, i.parentId]),
+      expected.sort((a, b) => a[0]! - b[0]!),
+    );
     const lines = (await collect(reader.chatMessages())).filter((l) => l.agentOnly);
     assert.deepEqual(sorted(lines.map((l) => l.id)), sorted(expected.map(([id]) => id!)));
   });
 
   test('brands', async () => {
-    assert.deepEqual((await collect(reader.brands())).map((b) => b.id), manifest.hardCases.brandIds);
+    assert.deepEqual(
+      (await collect(reader.brands())).map((b) => b.id),
+      manifest.hardCases.brandIds,
+    );
   });
 
   test('attachments: shared files resolve to one path; the missing one is flagged with its ticket', async () => {
@@ -217,6 +269,9 @@ describe('hard cases (scale 1)', () => {
       assert.ok(flagged, `attachment ${id} flagged`);
       assert.equal(flagged.parentId, tickets.get(id)?.owner.id);
     }
-    assert.deepEqual(sorted(items('attachmentMissing').map((i) => i.id)), sorted(manifest.hardCases.missingAttachmentIds));
+    assert.deepEqual(
+      sorted(items('attachmentMissing').map((i) => i.id)),
+      sorted(manifest.hardCases.missingAttachmentIds),
+    );
   });
 });

@@ -18,7 +18,9 @@ async function sandboxWithDeletedCompanies(archiveLagMs: number, count: number) 
     ids.push(company.id);
   }
   // Sleeping moves the sandbox's clock and the waiter's together: no real time passes.
-  const sleep = async (ms: number) => { now += ms; };
+  const sleep = async (ms: number) => {
+    now += ms;
+  };
   const gets = () => sandbox.requests().filter((r) => r.method === 'GET' && r.path.startsWith('/companies/')).length;
   return { sandbox, client, ids, clock, sleep, gets };
 }
@@ -26,7 +28,11 @@ async function sandboxWithDeletedCompanies(archiveLagMs: number, count: number) 
 test('awaitArchives reads each deleted company until Intercom reports it gone, backing off between rounds', async (t) => {
   const { sandbox, client, ids, clock, sleep, gets } = await sandboxWithDeletedCompanies(10_000, 3);
   t.after(() => sandbox.close());
-  assert.equal(Object.values(sandbox.state().companies).filter((c) => c.archived).length, 0, 'accepted, not yet archived');
+  assert.equal(
+    Object.values(sandbox.state().companies).filter((c) => c.archived).length,
+    0,
+    'accepted, not yet archived',
+  );
   const still = await awaitArchives(client, ids, { clock, timeoutMs: 60_000, sleep });
   assert.deepEqual(still, []);
   assert.equal(Object.values(sandbox.state().companies).filter((c) => c.archived).length, 3);

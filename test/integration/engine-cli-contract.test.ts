@@ -7,7 +7,18 @@ import Database from 'better-sqlite3';
 
 import { mappingPath } from '../../src/mapping/mapping-file';
 import type { RunningSandbox } from '../../src/sandbox';
-import { CLI, cliArgs, type Dataset,makeDataset, removeDir, runCli, runIds, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import {
+  CLI,
+  cliArgs,
+  type Dataset,
+  makeDataset,
+  removeDir,
+  runCli,
+  runIds,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 
 /** Issue 4: the run verbs refuse an unconfirmed or edited map (exit 2) and report failed records (exit 3). */
 
@@ -39,7 +50,11 @@ async function refuses(workspace: string, verb: string, message: RegExp): Promis
 test('migrate, delta and sample refuse a draft map; migrate and delta refuse a map only reviewed', async () => {
   const ws = path.join(dir, 'draft');
   await writeMap(ws, ds, 'draft');
-  await refuses(ws, 'migrate', /a full run needs the map approved; it is draft.*map confirm --reviewer <name> --approve/);
+  await refuses(
+    ws,
+    'migrate',
+    /a full run needs the map approved; it is draft.*map confirm --reviewer <name> --approve/,
+  );
   await refuses(ws, 'delta', /a delta run needs the map approved; it is draft/);
   await refuses(ws, 'sample', /a sample run needs the map reviewed; it is draft/);
 
@@ -60,7 +75,10 @@ test('an approved map edited afterwards is refused until it is approved again', 
   await refuses(ws, 'migrate', /mapping\.json changed since it was approved; a full run needs it approved again/);
   await refuses(ws, 'delta', /mapping\.json changed since it was approved; a delta run needs it approved again/);
 
-  const confirm = await runCli(['map', 'confirm', '--reviewer', 'Dana Ops', '--approve', '--yes', '--workspace', ws], sandbox.token);
+  const confirm = await runCli(
+    ['map', 'confirm', '--reviewer', 'Dana Ops', '--approve', '--yes', '--workspace', ws],
+    sandbox.token,
+  );
   assert.equal(confirm.code, 0, confirm.stderr);
   assert.match(confirm.stdout, /approved by Dana Ops/);
 });
@@ -72,7 +90,10 @@ test('a bad --source exits 2 with a clear message', async () => {
     [`sqlite:${path.join(dir, 'nowhere.db')}`, /nowhere\.db/],
     ['ftp://example.org/db', /unknown --source scheme "ftp:"/],
   ] as const) {
-    const r = await runCli(['migrate', '--source', source, '--workspace', ws, '--intercom-url', sandbox.url], sandbox.token);
+    const r = await runCli(
+      ['migrate', '--source', source, '--workspace', ws, '--intercom-url', sandbox.url],
+      sandbox.token,
+    );
     assert.equal(r.code, 2, `${source}: ${r.stderr}`);
     assert.match(r.stderr, message);
   }
@@ -87,12 +108,18 @@ test('a run where some records fail exits 3 and names them; the rest is migrated
   const db = new Database(ds.dbPath);
   let userId: number;
   try {
-    const row = db.prepare(`SELECT u.UserID FROM st_Users u WHERE u.Email LIKE '%@%' AND u.IsDeleted = 0 AND u.IsQueue = 0
+    const row = db
+      .prepare(
+        `SELECT u.UserID FROM st_Users u WHERE u.Email LIKE '%@%' AND u.IsDeleted = 0 AND u.IsQueue = 0
       AND NOT EXISTS (SELECT 1 FROM st_Tickets t WHERE t.UserID_Customer = u.UserID) AND NOT EXISTS (SELECT 1 FROM st_Chats c WHERE c.CustomerUserID = u.UserID)
       AND NOT EXISTS (SELECT 1 FROM st_UsersInRoles ur JOIN st_Roles r ON r.RoleID = ur.RoleID WHERE ur.UserID = u.UserID AND r.RoleCategory = 1)
-      AND (SELECT COUNT(*) FROM st_Users o WHERE o.LoweredEmail = u.LoweredEmail) = 1 ORDER BY u.UserID LIMIT 1`).get() as { UserID: number };
+      AND (SELECT COUNT(*) FROM st_Users o WHERE o.LoweredEmail = u.LoweredEmail) = 1 ORDER BY u.UserID LIMIT 1`,
+      )
+      .get() as { UserID: number };
     userId = row.UserID;
-    db.prepare(`UPDATE st_Users SET Email = 'billing at example dot com', LoweredEmail = 'billing at example dot com' WHERE UserID = ?`).run(userId);
+    db.prepare(
+      `UPDATE st_Users SET Email = 'billing at example dot com', LoweredEmail = 'billing at example dot com' WHERE UserID = ?`,
+    ).run(userId);
   } finally {
     db.close();
   }
@@ -100,14 +127,23 @@ test('a run where some records fail exits 3 and names them; the rest is migrated
   await writeMap(ws, ds, 'approved');
   const r = await runCli(cliArgs('migrate', ds, ws, sandbox, ['--json']), sandbox.token);
   assert.equal(r.code, 3, `${r.stdout}\n${r.stderr}`);
-  const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { status: string; counts: Record<string, { migrated: number; failed: number; failedReasons: Record<string, number> }> };
+  const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+    status: string;
+    counts: Record<string, { migrated: number; failed: number; failedReasons: Record<string, number> }>;
+  };
   assert.equal(result.status, 'completed');
   assert.equal(result.counts.endUsers?.failed, 1);
   assert.match(Object.keys(result.counts.endUsers!.failedReasons).join(), /email/);
   // The dataset's one attachment row whose file is absent fails too, and nothing else does.
   assert.equal(result.counts.attachments?.failed, ds.manifest.hardCases.missingAttachmentIds.length);
-  const failed = Object.entries(result.counts).filter(([, c]) => c.failed > 0).map(([k]) => k).sort();
+  const failed = Object.entries(result.counts)
+    .filter(([, c]) => c.failed > 0)
+    .map(([k]) => k)
+    .sort();
   assert.deepEqual(failed, ['attachments', 'endUsers']);
-  assert.ok(!Object.values(sandbox.state().contacts).some((c) => c.external_id === String(userId)), 'the failed contact was not written');
+  assert.ok(
+    !Object.values(sandbox.state().contacts).some((c) => c.external_id === String(userId)),
+    'the failed contact was not written',
+  );
   assert.ok(result.counts.tickets!.migrated > 0);
 });

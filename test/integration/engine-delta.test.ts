@@ -2,8 +2,19 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { type DeltaManifest,mutateForDelta } from '../fixtures/dataset/mutate';
-import { type Dataset, type JournalLine,journalOf, makeDataset, migrate, removeDir, runIds, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import { type DeltaManifest, mutateForDelta } from '../fixtures/dataset/mutate';
+import {
+  type Dataset,
+  type JournalLine,
+  journalOf,
+  makeDataset,
+  migrate,
+  removeDir,
+  runIds,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 
 /** Issue 4: after a full run and some help-desk activity, a delta run writes exactly the changes. */
 
@@ -41,14 +52,21 @@ after(async () => {
 });
 
 function intercomIdIn(journal: JournalLine[], objectType: string, sourceId: number): string | undefined {
-  const rec = [...journal].reverse().find((e) => e.type === 'record' && e.objectType === objectType && e.sourceId === String(sourceId));
+  const rec = [...journal]
+    .reverse()
+    .find((e) => e.type === 'record' && e.objectType === objectType && e.sourceId === String(sourceId));
   const result = rec?.result as { state: string; intercomId?: string } | undefined;
   return result?.state === 'migrated' ? result.intercomId : undefined;
 }
 
 function writes(journal: JournalLine[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const e of journal) if (e.type === 'intent') counts.set(`${String(e.op)} ${String(e.objectType)}`, (counts.get(`${String(e.op)} ${String(e.objectType)}`) ?? 0) + 1);
+  for (const e of journal)
+    if (e.type === 'intent')
+      counts.set(
+        `${String(e.op)} ${String(e.objectType)}`,
+        (counts.get(`${String(e.op)} ${String(e.objectType)}`) ?? 0) + 1,
+      );
   return counts;
 }
 
@@ -78,9 +96,14 @@ test('delta creates one conversation per new ticket and chat, with every part', 
     const comments = c.parts.filter((p) => p.part_type === 'comment');
     const notes = c.parts.filter((p) => p.part_type === 'note');
     assert.equal(comments.length, 1, `ticket ${ticketId}: one admin reply`);
-    assert.ok(notes.some((n) => (n.body ?? '').includes('Reproduced on staging')), `ticket ${ticketId}: the comment is a note`);
+    assert.ok(
+      notes.some((n) => (n.body ?? '').includes('Reproduced on staging')),
+      `ticket ${ticketId}: the comment is a note`,
+    );
   }
-  const files = Object.values(after_.conversations).flatMap((c) => c.parts).filter((p) => p.attachments.some((a) => a.name === 'export-error.txt' || a.name === 'diagnostics-guide.txt'));
+  const files = Object.values(after_.conversations)
+    .flatMap((c) => c.parts)
+    .filter((p) => p.attachments.some((a) => a.name === 'export-error.txt' || a.name === 'diagnostics-guide.txt'));
   assert.equal(files.length, 2, 'both new files ride on parts');
   const chat = after_.conversations[intercomIdIn(deltaJournal, 'liveChats', changes.newChatIds[0]!)!]!;
   assert.match(chat.source_body, /move my license/);
@@ -110,7 +133,10 @@ test('delta adds the new replies to existing conversations and applies the state
 
 test('delta creates the new contact, renames the changed one and updates the company', () => {
   const newContacts = Object.values(after_.contacts).filter((c) => !(c.id in before_.contacts));
-  assert.deepEqual(newContacts.map((c) => c.external_id), changes.newEndUserIds.map(String));
+  assert.deepEqual(
+    newContacts.map((c) => c.external_id),
+    changes.newEndUserIds.map(String),
+  );
   for (const { userId, name } of changes.renamedEndUsers) {
     const contact = Object.values(after_.contacts).find((c) => c.external_id === String(userId));
     assert.equal(contact?.name, name);
@@ -126,13 +152,32 @@ test('delta creates the new contact, renames the changed one and updates the com
 test('nothing else is written: writes by op and object type, and untouched objects unchanged', () => {
   const counts = Object.fromEntries(writes(deltaJournal));
   const expectedKinds = [
-    'create endUsers', 'update endUsers', 'update organizations', 'create tickets', 'create liveChats', 'close tickets', 'open tickets',
-    'reply ticketMessages', 'note ticketComments', 'note attachments', 'reply chatMessages', 'update tickets', 'update liveChats', 'assign tickets', 'assign liveChats', 'close liveChats', 'tag tickets',
+    'create endUsers',
+    'update endUsers',
+    'update organizations',
+    'create tickets',
+    'create liveChats',
+    'close tickets',
+    'open tickets',
+    'reply ticketMessages',
+    'note ticketComments',
+    'note attachments',
+    'reply chatMessages',
+    'update tickets',
+    'update liveChats',
+    'assign tickets',
+    'assign liveChats',
+    'close liveChats',
+    'tag tickets',
   ];
   const unexpected = Object.keys(counts).filter((k) => !expectedKinds.includes(k));
   assert.deepEqual(unexpected, [], `only the expected kinds of writes: ${JSON.stringify(counts)}`);
   const replies = changes.repliesOnExisting.reduce((n, r) => n + r.messageIds.length, 0);
-  const changedTickets = new Set([...changes.closedTicketIds, ...changes.reopenedTicketIds, ...changes.repliesOnExisting.map((r) => r.ticketId)]);
+  const changedTickets = new Set([
+    ...changes.closedTicketIds,
+    ...changes.reopenedTicketIds,
+    ...changes.repliesOnExisting.map((r) => r.ticketId),
+  ]);
   // Contacts: one create, one update (the rename). Companies: one upsert. Conversations: a create per new ticket and chat.
   assert.equal(counts['create endUsers'], 1);
   assert.equal(counts['update endUsers'], 1);
@@ -140,13 +185,22 @@ test('nothing else is written: writes by op and object type, and untouched objec
   assert.equal(counts['create organizations'], undefined);
   assert.equal(counts['create tickets'], changes.newTicketIds.length);
   assert.equal(counts['create liveChats'], changes.newChatIds.length);
-  assert.equal(counts['close tickets'], changes.closedTicketIds.length + 1, 'the two closed tickets and the new closed one');
+  assert.equal(
+    counts['close tickets'],
+    changes.closedTicketIds.length + 1,
+    'the two closed tickets and the new closed one',
+  );
   assert.equal(counts['open tickets'], changes.reopenedTicketIds.length);
   // Title and attributes are sent again only where they changed (the status attribute of closed and reopened tickets).
-  assert.equal(counts['update tickets'], changes.newTicketIds.length + changes.closedTicketIds.length + changes.reopenedTicketIds.length);
+  assert.equal(
+    counts['update tickets'],
+    changes.newTicketIds.length + changes.closedTicketIds.length + changes.reopenedTicketIds.length,
+  );
   const allowed: Record<string, Set<string>> = {
     tickets: new Set([...changes.newTicketIds, ...changedTickets].map(String)),
-    ticketMessages: new Set([...changes.newTicketMessageIds, ...changes.repliesOnExisting.flatMap((r) => r.messageIds)].map(String)),
+    ticketMessages: new Set(
+      [...changes.newTicketMessageIds, ...changes.repliesOnExisting.flatMap((r) => r.messageIds)].map(String),
+    ),
     ticketComments: new Set(changes.newTicketCommentIds.map(String)),
     liveChats: new Set(changes.newChatIds.map(String)),
     chatMessages: new Set(changes.newChatMessageIds.map(String)),
@@ -155,11 +209,18 @@ test('nothing else is written: writes by op and object type, and untouched objec
   };
   for (const e of deltaJournal.filter((x) => x.type === 'intent')) {
     const set = allowed[String(e.objectType)];
-    if (set) assert.ok(set.has(String(e.sourceId)), `write ${String(e.op)} ${String(e.objectType)} ${String(e.sourceId)} concerns a changed record`);
+    if (set)
+      assert.ok(
+        set.has(String(e.sourceId)),
+        `write ${String(e.op)} ${String(e.objectType)} ${String(e.sourceId)} concerns a changed record`,
+      );
   }
   // Parts: every new reply on an existing ticket, plus per new ticket its agent reply; comments are notes.
-  const partWrites = Object.entries(counts).filter(([k]) => /^(reply|note) /.test(k)).reduce((n, [, v]) => n + v, 0);
-  const newTicketParts = changes.newTicketIds.length /* agent reply */ + changes.newTicketCommentIds.length + 1 /* opener's file note */;
+  const partWrites = Object.entries(counts)
+    .filter(([k]) => /^(reply|note) /.test(k))
+    .reduce((n, [, v]) => n + v, 0);
+  const newTicketParts =
+    changes.newTicketIds.length /* agent reply */ + changes.newTicketCommentIds.length + 1; /* opener's file note */
   const chatParts = changes.newChatMessageIds.length - 1;
   assert.equal(partWrites, replies + newTicketParts + chatParts);
   assert.equal(counts['create callLogs'], undefined);
@@ -179,7 +240,8 @@ test('nothing else is written: writes by op and object type, and untouched objec
     assert.deepEqual(after_.contacts[id], c, `contact ${id} untouched`);
   }
   const orgs = new Set(changes.changedOrganizations.map((o) => String(o.organizationId)));
-  for (const [id, c] of Object.entries(before_.companies)) if (!orgs.has(c.company_id)) assert.deepEqual(after_.companies[id], c, `company ${id} untouched`);
+  for (const [id, c] of Object.entries(before_.companies))
+    if (!orgs.has(c.company_id)) assert.deepEqual(after_.companies[id], c, `company ${id} untouched`);
   assert.deepEqual(after_.articles, before_.articles);
 });
 
@@ -187,5 +249,8 @@ test('a second delta with no source change writes nothing', async () => {
   const again = await migrate(dir, ds, sandbox, 'delta');
   assert.equal(again.status, 'completed');
   const intents = journalOf(dir, again.runId).filter((e) => e.type === 'intent');
-  assert.deepEqual(intents.map((e) => `${String(e.op)} ${String(e.objectType)} ${String(e.sourceId)}`), []);
+  assert.deepEqual(
+    intents.map((e) => `${String(e.op)} ${String(e.objectType)} ${String(e.sourceId)}`),
+    [],
+  );
 });

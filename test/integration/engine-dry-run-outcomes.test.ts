@@ -2,10 +2,20 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { type MigrationKind,runMigration } from '../../src/engine/run-migration';
+import { type MigrationKind, runMigration } from '../../src/engine/run-migration';
 import type { RecordState } from '../../src/model/journal';
 import type { RunningSandbox } from '../../src/sandbox';
-import { clientFor, type Dataset,makeDataset, openDataset, recordResults, removeDir, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import {
+  clientFor,
+  type Dataset,
+  makeDataset,
+  openDataset,
+  recordResults,
+  removeDir,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 
 /**
  * Issue 14, build point 4: a dry run reaches the same outcomes as the real run would. The same
@@ -36,7 +46,13 @@ async function run(kind: MigrationKind): Promise<Map<string, RecordState>> {
   await writeMap(workspace, ds, 'approved');
   const reader = await openDataset(ds);
   try {
-    const result = await runMigration({ workspaceDir: workspace, kind, reader, client: clientFor(sandbox), options: { concurrency: 8 } });
+    const result = await runMigration({
+      workspaceDir: workspace,
+      kind,
+      reader,
+      client: clientFor(sandbox),
+      options: { concurrency: 8 },
+    });
     assert.equal(result.status, 'completed', result.message);
     return recordResults<RecordState>(workspace, result.runId);
   } finally {
@@ -67,7 +83,11 @@ test('a dry run predicts, record by record, the outcome of the full run that fol
   const writesBefore = writes().length;
   const dry = await run('dry-run');
   const sent = writes().slice(writesBefore);
-  assert.deepEqual(sent.map((r) => `${r.method} ${r.path}`), [], 'the dry run wrote to Intercom');
+  assert.deepEqual(
+    sent.map((r) => `${r.method} ${r.path}`),
+    [],
+    'the dry run wrote to Intercom',
+  );
   const full = await run('full');
 
   assert.deepEqual(countsByType(dry), countsByType(full));
@@ -80,5 +100,8 @@ test('a dry run predicts, record by record, the outcome of the full run that fol
   // The comparison covers the cases that depend on earlier answers: failures and skips exist on both sides.
   const failedOrSkipped = [...full.values()].filter((s) => s.state !== 'migrated').length;
   assert.ok(failedOrSkipped > 0, 'the dataset has skipped or failed records to compare');
-  assert.ok([...full.keys()].some((k) => k.startsWith('organizationMemberships:')), 'company links are compared');
+  assert.ok(
+    [...full.keys()].some((k) => k.startsWith('organizationMemberships:')),
+    'company links are compared',
+  );
 });

@@ -7,7 +7,16 @@ import { runMigration } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
 import { mutateForDelta } from '../fixtures/dataset/mutate';
-import { type Dataset, makeDataset, openDataset, removeDir, SEARCH_SETTLE_MS,startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import {
+  type Dataset,
+  makeDataset,
+  openDataset,
+  removeDir,
+  SEARCH_SETTLE_MS,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 import { assertSameSnapshot, snapshotOf } from '../support/sandbox-snapshot';
 
 // Issue 13: 15% dropped connections (each applied, then unanswered) plus 20% 5xx over a full run,
@@ -16,7 +25,14 @@ import { assertSameSnapshot, snapshotOf } from '../support/sandbox-snapshot';
 
 const FAULTS = 'drop:0.15,500:0.1,502:0.05,503:0.05,seed=13';
 type Snapshot = ReturnType<typeof snapshotOf>;
-interface Stages { full: Snapshot; delta: Snapshot; deltaRolledBack: Snapshot; fullRolledBack: Snapshot; attempts: number[]; failed: number[] }
+interface Stages {
+  full: Snapshot;
+  delta: Snapshot;
+  deltaRolledBack: Snapshot;
+  fullRolledBack: Snapshot;
+  attempts: number[];
+  failed: number[];
+}
 
 let dir: string;
 const sandboxes: RunningSandbox[] = [];
@@ -29,16 +45,35 @@ const failedIn = (counts: Counts | undefined) => Object.values(counts ?? {}).red
  * until it completes with no more failed records than the run without faults had (the dataset's
  * bad records fail by design). Returns the attempts and the failed records of the last one.
  */
-type StepResult = { status: string; message?: string; counts?: Counts; failed?: { description: string; message: string }[] };
+type StepResult = {
+  status: string;
+  message?: string;
+  counts?: Counts;
+  failed?: { description: string; message: string }[];
+};
 
-async function untilCompleted(what: string, allowedFailures: number, step: () => Promise<StepResult>): Promise<[number, number]> {
+async function untilCompleted(
+  what: string,
+  allowedFailures: number,
+  step: () => Promise<StepResult>,
+): Promise<[number, number]> {
   const tried: string[] = [];
   for (let attempt = 1; attempt <= 12; attempt++) {
     let last: string;
     try {
       const result = await step();
-      if (result.status === 'completed' && failedIn(result.counts) <= allowedFailures) return [attempt, failedIn(result.counts)];
-      last = result.message ?? `${result.status}, ${failedIn(result.counts)} failed${result.failed?.length ? `: ${result.failed.slice(0, 3).map((f) => `${f.description}: ${f.message}`).join('; ')}` : ''}`;
+      if (result.status === 'completed' && failedIn(result.counts) <= allowedFailures)
+        return [attempt, failedIn(result.counts)];
+      last =
+        result.message ??
+        `${result.status}, ${failedIn(result.counts)} failed${
+          result.failed?.length
+            ? `: ${result.failed
+                .slice(0, 3)
+                .map((f) => `${f.description}: ${f.message}`)
+                .join('; ')}`
+            : ''
+        }`;
     } catch (error) {
       last = (error as Error).message;
     }
@@ -47,13 +82,22 @@ async function untilCompleted(what: string, allowedFailures: number, step: () =>
   throw new Error(`${what} did not complete in 12 attempts:\n${tried.join('\n')}`);
 }
 
-async function lifecycle(name: string, faults: string | undefined, allowed: number[] = [Infinity, Infinity, Infinity, Infinity]): Promise<Stages> {
+async function lifecycle(
+  name: string,
+  faults: string | undefined,
+  allowed: number[] = [Infinity, Infinity, Infinity, Infinity],
+): Promise<Stages> {
   const ds: Dataset = await makeDataset(path.join(dir, name), 0.1, 5);
   const sandbox = await startSeededSandbox(ds, faults ? { faults } : {});
   sandboxes.push(sandbox);
   const ws = path.join(dir, name, 'ws');
   await writeMap(ws, ds, 'approved');
-  const client = new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url, rateLimiter: { concurrency: 16 }, retry: { baseDelayMs: 2, maxDelayMs: 20 } });
+  const client = new IntercomClient({
+    token: sandbox.token,
+    baseUrl: sandbox.url,
+    rateLimiter: { concurrency: 16 },
+    retry: { baseDelayMs: 2, maxDelayMs: 20 },
+  });
   const options = { concurrency: 8, searchSettleMs: SEARCH_SETTLE_MS, readSettleMs: 100 };
   const run = async (kind: 'full' | 'delta') => {
     const reader = await openDataset(ds);
@@ -117,7 +161,9 @@ after(async () => {
 });
 
 test('under 15% drops and 20% 5xx, full, delta and both rollbacks end exactly as without faults', (t) => {
-  t.diagnostic(`attempts per stage under faults (full, delta, rollback delta, rollback full): ${faulty.attempts.join(', ')}`);
+  t.diagnostic(
+    `attempts per stage under faults (full, delta, rollback delta, rollback full): ${faulty.attempts.join(', ')}`,
+  );
   assert.deepEqual(clean.attempts, [1, 1, 1, 1], 'without faults every stage completes at once');
   assertSameSnapshot(faulty.full, clean.full, 'after the full run');
   assertSameSnapshot(faulty.delta, clean.delta, 'after the delta');

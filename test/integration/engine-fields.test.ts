@@ -5,9 +5,28 @@ import Database from 'better-sqlite3';
 
 import { toUnixSeconds } from '../../src/mapping/transforms';
 import type { MappingFile } from '../../src/model/mapping';
-import { type Agent, attachmentSourceId, type EndUser, type LiveChat, type Organization, type TicketThread } from '../../src/model/source';
+import {
+  type Agent,
+  attachmentSourceId,
+  type EndUser,
+  type LiveChat,
+  type Organization,
+  type TicketThread,
+} from '../../src/model/source';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { type Dataset, type JournalLine, journalOf, makeDataset, migrate, openDataset, readMap, removeDir, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import {
+  type Dataset,
+  type JournalLine,
+  journalOf,
+  makeDataset,
+  migrate,
+  openDataset,
+  readMap,
+  removeDir,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 
 /**
  * Issue 4: after `migrate` of the demo dataset, Intercom holds the source field by field: companies,
@@ -15,7 +34,10 @@ import { type Dataset, type JournalLine, journalOf, makeDataset, migrate, openDa
  * original time, files on their parts, assignment and state.
  */
 
-type Result = { state: 'migrated'; intercomId: string } | { state: 'skipped'; reason: string } | { state: 'failed'; error: { message: string } };
+type Result =
+  | { state: 'migrated'; intercomId: string }
+  | { state: 'skipped'; reason: string }
+  | { state: 'failed'; error: { message: string } };
 
 let dir: string;
 let ds: Dataset;
@@ -23,7 +45,14 @@ let sandbox: RunningSandbox;
 let state: SandboxState;
 let records: Map<string, Result>;
 let map: MappingFile;
-const src = { orgs: [] as Organization[], users: [] as EndUser[], agents: [] as Agent[], threads: [] as TicketThread[], chats: [] as LiveChat[], departments: new Map<number, string>() };
+const src = {
+  orgs: [] as Organization[],
+  users: [] as EndUser[],
+  agents: [] as Agent[],
+  threads: [] as TicketThread[],
+  chats: [] as LiveChat[],
+  departments: new Map<number, string>(),
+};
 
 before(async () => {
   dir = tempDir('fields');
@@ -36,7 +65,11 @@ before(async () => {
   assert.equal(result.status, 'completed', result.message);
   state = sandbox.state();
   records = new Map();
-  for (const e of journalOf(dir, result.runId) as (JournalLine & { objectType: string; sourceId: string; result: Result })[]) {
+  for (const e of journalOf(dir, result.runId) as (JournalLine & {
+    objectType: string;
+    sourceId: string;
+    result: Result;
+  })[]) {
     if (e.type === 'record') records.set(`${e.objectType}:${e.sourceId}`, e.result);
   }
   const reader = await openDataset(ds);
@@ -56,11 +89,15 @@ before(async () => {
 function deleteFilesOfOneOpeningMessage(dataset: Dataset): void {
   const db = new Database(dataset.dbPath);
   try {
-    const row = db.prepare(`SELECT m.TicketMessageID AS id FROM st_TicketMessages m JOIN st_Tickets t ON t.TicketID = m.TicketID
+    const row = db
+      .prepare(
+        `SELECT m.TicketMessageID AS id FROM st_TicketMessages m JOIN st_Tickets t ON t.TicketID = m.TicketID
       WHERE m.IsFirstMessageOfTicket = 1 AND m.MessageDirection = 0 AND m.IsDraft = 0 AND t.IsDeleted = 0 AND t.IsSpam = 0
         AND EXISTS (SELECT 1 FROM st_TicketAttachments a WHERE a.TicketMessageID = m.TicketMessageID AND a.IsDeleted = 0)
         AND (SELECT COUNT(*) FROM st_TicketMessages o WHERE o.TicketID = m.TicketID) < 20
-      ORDER BY m.TicketMessageID LIMIT 1`).get() as { id: number } | undefined;
+      ORDER BY m.TicketMessageID LIMIT 1`,
+      )
+      .get() as { id: number } | undefined;
     assert.ok(row, 'an opening message with files');
     db.prepare('UPDATE st_TicketAttachments SET IsDeleted = 1 WHERE TicketMessageID = ?').run(row.id);
   } finally {
@@ -93,7 +130,11 @@ test('one company per organization: company_id is the organization id, name and 
 });
 
 test('one contact per end user with an email; every other end user is in the ledger with a reason', () => {
-  const byExternal = new Map(Object.values(state.contacts).filter((c) => c.external_id).map((c) => [c.external_id!, c]));
+  const byExternal = new Map(
+    Object.values(state.contacts)
+      .filter((c) => c.external_id)
+      .map((c) => [c.external_id!, c]),
+  );
   let created = 0;
   for (const user of src.users) {
     const r = rec('endUsers', user.id);
@@ -114,9 +155,18 @@ test('one contact per end user with an email; every other end user is in the led
     created++;
   }
   const withEmail = src.users.filter((u) => u.email && !u.deleted);
-  const duplicates = new Set(ds.manifest.hardCases.duplicateEmails.flatMap((d) => d.userIds.slice().sort((a, b) => a - b).slice(1)));
-  for (const u of withEmail) if (!duplicates.has(u.id)) assert.ok(byExternal.has(String(u.id)), `end user ${u.id} with an email has a contact`);
-  for (const id of duplicates) assert.match((rec('endUsers', id) as { reason: string }).reason, /same email as end user/);
+  const duplicates = new Set(
+    ds.manifest.hardCases.duplicateEmails.flatMap((d) =>
+      d.userIds
+        .slice()
+        .sort((a, b) => a - b)
+        .slice(1),
+    ),
+  );
+  for (const u of withEmail)
+    if (!duplicates.has(u.id)) assert.ok(byExternal.has(String(u.id)), `end user ${u.id} with an email has a contact`);
+  for (const id of duplicates)
+    assert.match((rec('endUsers', id) as { reason: string }).reason, /same email as end user/);
   assert.ok(created >= withEmail.length - duplicates.size);
 });
 
@@ -142,8 +192,9 @@ test('one conversation per ticket; deleted and spam tickets skipped with their r
       assert.equal(c.custom_attributes['SmarterTrack ticket number'], ticket.number);
       assert.equal(byNumber.get(ticket.number!), 1, `ticket ${ticket.number}: exactly one conversation`);
       // Titles arrive whole (Intercom documents no limit for them), without control characters.
-      // eslint-disable-next-line no-control-regex
-      if (ticket.subject) assert.equal(c.title, ticket.subject.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, ''));
+      if (ticket.subject)
+        // eslint-disable-next-line no-control-regex
+        assert.equal(c.title, ticket.subject.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, ''));
     }
   }
   for (const chat of src.chats) {
@@ -176,7 +227,11 @@ test('every non-draft message and comment is a part at its original time, author
       const at = toUnixSeconds(item.date) ?? toUnixSeconds(ticket.openedAt);
       if (id === c.id) {
         // The first customer message opened the conversation.
-        assert.equal(item.kind === 'message' && item.direction !== 'outbound', true, `ticket ${ticket.id}: opener ${item.id} is a customer message`);
+        assert.equal(
+          item.kind === 'message' && item.direction !== 'outbound',
+          true,
+          `ticket ${ticket.id}: opener ${item.id} is a customer message`,
+        );
         assert.equal(c.created_at, at);
         assert.equal(c.source_author.type === 'admin', false);
         continue;
@@ -200,7 +255,7 @@ test('every non-draft message and comment is a part at its original time, author
   assert.ok(checked > 300, `${checked} parts checked`);
 });
 
-test('files ride on their parts; the opening message\'s files follow in a note', () => {
+test("files ride on their parts; the opening message's files follow in a note", () => {
   const missing = new Set(ds.manifest.hardCases.missingAttachmentIds);
   let files = 0;
   let openersWithDeletedFilesOnly = 0;
@@ -217,7 +272,10 @@ test('files ride on their parts; the opening message\'s files follow in a note',
       if (live.length === 0) {
         // Only deleted files on the opening message: no note announcing files that are not there.
         if (item.attachments.every((a) => a.deleted) && migratedId('ticketMessages', item.id) === c.id) {
-          assert.ok(!c.parts.some((p) => /Attachments of the customer(&#39;|')s first message/.test(p.body ?? '')), `ticket ${ticket.id}: no empty files note`);
+          assert.ok(
+            !c.parts.some((p) => /Attachments of the customer(&#39;|')s first message/.test(p.body ?? '')),
+            `ticket ${ticket.id}: no empty files note`,
+          );
           openersWithDeletedFilesOnly++;
         }
         continue;
@@ -225,7 +283,11 @@ test('files ride on their parts; the opening message\'s files follow in a note',
       const partId = migratedId('attachments', attachmentSourceId(live[0]!));
       const carrier = partId === c.id ? undefined : c.parts.find((p) => p.id === partId);
       assert.ok(carrier, `ticket ${ticket.id}: message ${item.id}'s files are on a part`);
-      assert.equal(carrier.attachments.length, Math.min(live.length, 10), `ticket ${ticket.id}: message ${item.id} has ${live.length} file(s)`);
+      assert.equal(
+        carrier.attachments.length,
+        Math.min(live.length, 10),
+        `ticket ${ticket.id}: message ${item.id} has ${live.length} file(s)`,
+      );
       if (migratedId('ticketMessages', item.id) === c.id) {
         assert.equal(carrier.part_type, 'note');
         assert.match(carrier.body ?? '', /Attachments of the customer(&#39;|')s first message/);
@@ -251,7 +313,8 @@ test('team and admin assignment and open/closed state follow the source and valu
   for (const { ticket } of src.threads) {
     if (ticket.deleted || ticket.spam) continue;
     const c = state.conversations[migratedId('tickets', ticket.id)]!;
-    const expected = map.valueMaps.ticketStatus[ticket.statusName ?? ''] ?? (ticket.statusIsOpen === false ? 'closed' : 'open');
+    const expected =
+      map.valueMaps.ticketStatus[ticket.statusName ?? ''] ?? (ticket.statusIsOpen === false ? 'closed' : 'open');
     assert.equal(c.state, expected === 'snoozed' ? 'open' : expected, `ticket ${ticket.id} (${ticket.statusName})`);
     const department = ticket.departmentId === null ? undefined : src.departments.get(ticket.departmentId);
     const teamName = department === undefined ? undefined : map.valueMaps.teams[department];

@@ -5,7 +5,23 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { CLI, cliArgs, type CliResult, type Dataset, finished, journalOf, makeDataset, migrate, removeDir, runCli, runIds, SEARCH_SETTLE_MS,startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import {
+  CLI,
+  cliArgs,
+  type CliResult,
+  type Dataset,
+  finished,
+  journalOf,
+  makeDataset,
+  migrate,
+  removeDir,
+  runCli,
+  runIds,
+  SEARCH_SETTLE_MS,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 import { isWrite } from '../support/kill-proxy';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
@@ -38,7 +54,14 @@ let journalBytes = 0;
 
 const ws = () => path.join(dir, 'workspace');
 const clone = (s: SandboxState): SandboxState => JSON.parse(JSON.stringify(s)) as SandboxState;
-const args = () => cliArgs('migrate', ds, ws(), sandbox, ['--json', '--concurrency', '8', '--search-settle', String(SEARCH_SETTLE_MS / 1000)]);
+const args = () =>
+  cliArgs('migrate', ds, ws(), sandbox, [
+    '--json',
+    '--concurrency',
+    '8',
+    '--search-settle',
+    String(SEARCH_SETTLE_MS / 1000),
+  ]);
 const writesSeen = () => sandbox.requests().filter((r) => isWrite(r.method, r.path)).length;
 
 interface Disk {
@@ -73,10 +96,12 @@ function tmpfsDisk(kib: number): Disk | undefined {
 function ulimitDisk(kib: number): Disk {
   return {
     runFull: (a) =>
-      finished(spawn('/bin/sh', ['-c', `ulimit -f ${kib * 2} && exec "$0" "$@"`, process.execPath, CLI, ...a], {
-        env: { ...process.env, INTERCOM_TOKEN: sandbox.token, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })),
+      finished(
+        spawn('/bin/sh', ['-c', `ulimit -f ${kib * 2} && exec "$0" "$@"`, process.execPath, CLI, ...a], {
+          env: { ...process.env, INTERCOM_TOKEN: sandbox.token, NO_COLOR: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }),
+      ),
     fullCause: /Cannot write \S*journal\.jsonl: the file reached the size limit .*\(EFBIG/,
     readOnly: (runId) => {
       chmodSync(path.join(runs, runId, 'journal.jsonl'), 0o444);
@@ -92,7 +117,10 @@ function ulimitDisk(kib: number): Disk {
 }
 
 function resultOf(r: CliResult): { status: string; resumed: boolean; message?: string; runId: string } {
-  const line = r.stdout.trim().split('\n').find((l) => l.startsWith('{'));
+  const line = r.stdout
+    .trim()
+    .split('\n')
+    .find((l) => l.startsWith('{'));
   assert.ok(line, `no JSON result (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   return JSON.parse(line) as { status: string; resumed: boolean; message?: string; runId: string };
 }
@@ -144,7 +172,12 @@ test('a full ledger disk stops the run cleanly, a read-only one refuses the resu
   // 1. The disk fills mid-run.
   const full = await disk.runFull(args());
   assertClearFailure(full, disk.fullCause);
-  t.diagnostic(`disk full: ${full.stderr.split('\n').find((l) => l.includes('Cannot write'))?.trim()}`);
+  t.diagnostic(
+    `disk full: ${full.stderr
+      .split('\n')
+      .find((l) => l.includes('Cannot write'))
+      ?.trim()}`,
+  );
   const failed = resultOf(full);
   assert.equal(failed.status, 'failed');
   assert.match(failed.message ?? '', disk.fullCause);
@@ -157,7 +190,9 @@ test('a full ledger disk stops the run cleanly, a read-only one refuses the resu
   const journal = journalOf(ws(), runId);
   const intents = journal.filter((e) => e.type === 'intent');
   const sent = writesSeen();
-  t.diagnostic(`disk full after ${intents.length} durable intents (${statSync(path.join(runs, runId, 'journal.jsonl')).size} of ${journalBytes} bytes); ${sent} writes reached Intercom`);
+  t.diagnostic(
+    `disk full after ${intents.length} durable intents (${statSync(path.join(runs, runId, 'journal.jsonl')).size} of ${journalBytes} bytes); ${sent} writes reached Intercom`,
+  );
   assert.ok(sent > 20, `the run got going before the disk filled (${sent} writes)`);
   assert.ok(sent <= intents.length, `${sent} writes reached Intercom, only ${intents.length} intents are durable`);
 
@@ -167,7 +202,12 @@ test('a full ledger disk stops the run cleanly, a read-only one refuses the resu
   const writesBefore = writesSeen();
   const readOnly = await runCli(args(), sandbox.token);
   assertClearFailure(readOnly, disk.readOnlyCause);
-  t.diagnostic(`read-only: ${readOnly.stderr.split('\n').find((l) => l.includes('Cannot write'))?.trim()}`);
+  t.diagnostic(
+    `read-only: ${readOnly.stderr
+      .split('\n')
+      .find((l) => l.includes('Cannot write'))
+      ?.trim()}`,
+  );
   assert.equal(writesSeen(), writesBefore, 'no write while the ledger cannot be written');
 
   // 3. Space again: the same command resumes the same run and ends as the uninterrupted one.
@@ -180,7 +220,11 @@ test('a full ledger disk stops the run cleanly, a read-only one refuses the resu
   assert.deepEqual(runIds(ws()), [runId], 'the interrupted run was resumed, not started again');
   const final = journalOf(ws(), runId);
   const outcomes = new Set(final.filter((e) => e.type === 'outcome').map((e) => e.intentSeq));
-  assert.deepEqual(final.filter((e) => e.type === 'intent' && !outcomes.has(e.seq)).map((e) => e.seq), [], 'every intent has an outcome');
+  assert.deepEqual(
+    final.filter((e) => e.type === 'intent' && !outcomes.has(e.seq)).map((e) => e.seq),
+    [],
+    'every intent has an outcome',
+  );
   assert.deepEqual(snapshotOf(clone(sandbox.state())), expected);
   t.diagnostic(`three attempts took ${Date.now() - started} ms`);
 });

@@ -26,7 +26,11 @@ test('Intercom unreachable before the run: refused with its network error as the
   const ds = await makeDataset(path.join(dir, 'ds'), 0.02, 3);
   const ws = path.join(dir, 'ws');
   await writeMap(ws, ds, 'approved');
-  const client = new IntercomClient({ token: 'unused', baseUrl: `http://127.0.0.1:${await deadPort()}`, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+  const client = new IntercomClient({
+    token: 'unused',
+    baseUrl: `http://127.0.0.1:${await deadPort()}`,
+    retry: { baseDelayMs: 1, maxDelayMs: 2 },
+  });
   const reader = await openDataset(ds);
   try {
     const error = await runMigration({ workspaceDir: ws, kind: 'full', reader, client }).catch((e: unknown) => e);

@@ -2,10 +2,19 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { type MigrationResult,runMigration } from '../../src/engine/run-migration';
+import { type MigrationResult, runMigration } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
-import { type Dataset, makeDataset, openDataset, removeDir, SEARCH_SETTLE_MS,startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import {
+  type Dataset,
+  makeDataset,
+  openDataset,
+  removeDir,
+  SEARCH_SETTLE_MS,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 import { assertSameSnapshot, cleanBaseline, snapshotOf } from '../support/sandbox-snapshot';
 
 // Issue 8: faults and a revoked token change nothing in the end state: runs resume until complete.
@@ -24,9 +33,16 @@ const startSandbox = (options: { faults?: string } = {}) => startSeededSandbox(d
 async function run(workspace: string, sandbox: RunningSandbox, token = sandbox.token): Promise<MigrationResult> {
   const reader = await openDataset(ds);
   try {
-    const client = new IntercomClient({ token, baseUrl: sandbox.url, rateLimiter: { concurrency: 16, windowMs: 1_000, rolloverGuardMs: 50 } });
+    const client = new IntercomClient({
+      token,
+      baseUrl: sandbox.url,
+      rateLimiter: { concurrency: 16, windowMs: 1_000, rolloverGuardMs: 50 },
+    });
     return await runMigration({
-      workspaceDir: workspace, kind: 'full', reader, client,
+      workspaceDir: workspace,
+      kind: 'full',
+      reader,
+      client,
       options: { searchSettleMs: SEARCH_SETTLE_MS, readSettleMs: 200 },
     });
   } finally {
@@ -57,8 +73,14 @@ test('a full run under 10% mixed faults ends in the same state as an unfaulted r
   const faults = faulty.requests().filter((r) => r.fault !== undefined).length;
   assert.ok(faults > 20, `faults were injected (${faults})`);
   faulty.setFaults('');
-  const failedReasons = Object.entries(result.counts).filter(([, c]) => c.failed > 0).map(([type, c]) => `${type} ${JSON.stringify(c.failedReasons)}`);
-  assertSameSnapshot(snapshotOf(faulty.state()), baseline, `the faulty run ends as the clean one (failed records: ${failedReasons.join('; ') || 'none'})`);
+  const failedReasons = Object.entries(result.counts)
+    .filter(([, c]) => c.failed > 0)
+    .map(([type, c]) => `${type} ${JSON.stringify(c.failedReasons)}`);
+  assertSameSnapshot(
+    snapshotOf(faulty.state()),
+    baseline,
+    `the faulty run ends as the clean one (failed records: ${failedReasons.join('; ') || 'none'})`,
+  );
 });
 
 test('a token revoked mid-run stops the run; with a new token it resumes and ends like an uninterrupted run', async () => {

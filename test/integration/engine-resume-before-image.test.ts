@@ -4,8 +4,25 @@ import { after, before, test } from 'node:test';
 
 import { rollbackRun } from '../../src/engine/rollback';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { type DeltaManifest,mutateForDelta } from '../fixtures/dataset/mutate';
-import { CLI, cliArgs, clientFor, type Dataset, finished, type JournalLine, journalOf, makeDataset, migrate, removeDir, runCli, SEARCH_SETTLE_MS,spawnCli, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import { type DeltaManifest, mutateForDelta } from '../fixtures/dataset/mutate';
+import {
+  CLI,
+  cliArgs,
+  clientFor,
+  type Dataset,
+  finished,
+  type JournalLine,
+  journalOf,
+  makeDataset,
+  migrate,
+  removeDir,
+  runCli,
+  SEARCH_SETTLE_MS,
+  spawnCli,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 import { KillProxy, type KillShot } from '../support/kill-proxy';
 
 /**
@@ -36,17 +53,29 @@ before(async () => {
   afterFull = JSON.parse(JSON.stringify(sandbox.state())) as SandboxState;
   changes = mutateForDelta(ds.dbPath, { seed: 5 });
 
-  const args = cliArgs('delta', ds, dir, sandbox, ['--json', '--search-settle', String(SEARCH_SETTLE_MS / 1000)]).map((a) => (a === sandbox.url ? proxy.url : a));
+  const args = cliArgs('delta', ds, dir, sandbox, ['--json', '--search-settle', String(SEARCH_SETTLE_MS / 1000)]).map(
+    (a) => (a === sandbox.url ? proxy.url : a),
+  );
   const child = spawnCli(args, sandbox.token);
   const done = finished(child);
-  proxy.arm(1, 'after-reply', () => child.kill('SIGKILL'), (method, path) => method === 'PUT' && path.startsWith('/contacts/'));
+  proxy.arm(
+    1,
+    'after-reply',
+    () => child.kill('SIGKILL'),
+    (method, path) => method === 'PUT' && path.startsWith('/contacts/'),
+  );
   const killed = await done;
   shot = proxy.disarm();
   await proxy.idle();
   assert.equal(killed.signal, 'SIGKILL', `the delta was not killed:\n${killed.stdout}\n${killed.stderr}`);
   const resumed = await runCli(args, sandbox.token);
   assert.ok(resumed.code === 0 || resumed.code === 3, `${resumed.stdout}\n${resumed.stderr}`);
-  const result = JSON.parse(resumed.stdout.trim().split('\n').find((l) => l.startsWith('{'))!) as { runId: string; resumed: boolean; status: string };
+  const result = JSON.parse(
+    resumed.stdout
+      .trim()
+      .split('\n')
+      .find((l) => l.startsWith('{'))!,
+  ) as { runId: string; resumed: boolean; status: string };
   assert.equal(result.status, 'completed');
   assert.equal(result.resumed, true);
   deltaJournal = journalOf(dir, result.runId);
@@ -60,7 +89,8 @@ after(async () => {
   if (dir) removeDir(dir);
 });
 
-const contactOf = (s: SandboxState, userId: number) => Object.values(s.contacts).find((c) => c.external_id === String(userId));
+const contactOf = (s: SandboxState, userId: number) =>
+  Object.values(s.contacts).find((c) => c.external_id === String(userId));
 
 test('the update resent after the kill carries the before-image of the interrupted one', () => {
   assert.match(shot?.path ?? '', /^\/contacts\//);

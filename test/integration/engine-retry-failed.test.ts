@@ -4,7 +4,18 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { CLI, cliArgs, type CliResult, type Dataset,makeDataset, removeDir, runCli, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import {
+  CLI,
+  cliArgs,
+  type CliResult,
+  type Dataset,
+  makeDataset,
+  removeDir,
+  runCli,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 
 /**
  * Issue "exactly once", item 7: records whose latest state is failed are retried by the next run of
@@ -44,7 +55,9 @@ async function validate(workspace: string, sandbox: RunningSandbox): Promise<Att
   const result = await runCli(cliArgs('validate', ds, workspace, sandbox, ['--json', '--sample', '0']), sandbox.token);
   assert.ok(result.code === 0 || result.code === 3, `validate: ${result.stderr}`);
   const { files } = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { files: { json: string } };
-  const report = JSON.parse(readFileSync(files.json, 'utf8')) as { types: (AttachmentCounts & { objectType: string })[] };
+  const report = JSON.parse(readFileSync(files.json, 'utf8')) as {
+    types: (AttachmentCounts & { objectType: string })[];
+  };
   const row = report.types.find((t) => t.objectType === 'attachments');
   assert.ok(row, 'the reconciliation has an attachments row');
   return row;
@@ -52,19 +65,32 @@ async function validate(workspace: string, sandbox: RunningSandbox): Promise<Att
 
 /** Every file carried by a conversation part in Intercom. */
 function filesIn(state: SandboxState): number {
-  return Object.values(state.conversations).reduce((n, c) => n + c.parts.reduce((m, p) => m + p.attachments.length, 0), 0);
+  return Object.values(state.conversations).reduce(
+    (n, c) => n + c.parts.reduce((m, p) => m + p.attachments.length, 0),
+    0,
+  );
 }
 
 function ok(result: CliResult, label: string): void {
-  assert.ok(result.code === 0 || result.code === 3, `${label} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
+  assert.ok(
+    result.code === 0 || result.code === 3,
+    `${label} exited ${result.code}:\n${result.stdout}\n${result.stderr}`,
+  );
 }
 
-async function scenario(name: string, retryVerb: 'migrate' | 'delta', t: { diagnostic(message: string): void }): Promise<void> {
+async function scenario(
+  name: string,
+  retryVerb: 'migrate' | 'delta',
+  t: { diagnostic(message: string): void },
+): Promise<void> {
   const workspace = path.join(root, name);
   const sandbox = await startSeededSandbox(ds);
   try {
     await writeMap(workspace, ds, 'approved');
-    const first = await runCli(withoutAttachments(cliArgs('migrate', ds, workspace, sandbox, ['--json'])), sandbox.token);
+    const first = await runCli(
+      withoutAttachments(cliArgs('migrate', ds, workspace, sandbox, ['--json'])),
+      sandbox.token,
+    );
     assert.equal(first.code, 3, `the first run ends with failed records:\n${first.stderr}`);
     const failedFirst = await validate(workspace, sandbox);
     t.diagnostic(`without the folder: ${JSON.stringify(failedFirst)}`);
@@ -78,10 +104,21 @@ async function scenario(name: string, retryVerb: 'migrate' | 'delta', t: { diagn
     t.diagnostic(`after ${retryVerb} with the folder: ${JSON.stringify(afterRetry)}`);
     // Every file that failed only for want of the folder is migrated now; what still fails, fails for a reason of its own.
     assert.ok(afterRetry.migrated > 0);
-    assert.equal(afterRetry.migrated + afterRetry.failed, failedFirst.failed, 'each failed file is now migrated or still failed');
+    assert.equal(
+      afterRetry.migrated + afterRetry.failed,
+      failedFirst.failed,
+      'each failed file is now migrated or still failed',
+    );
     assert.equal(afterRetry.skipped, failedFirst.skipped);
-    assert.equal(afterRetry.failed, ds.manifest.hardCases.missingAttachmentIds.length, 'only the files missing on disk still fail');
-    assert.deepEqual(afterRetry.failedReasons.map((r) => r.errorClass), ['attachment_missing']);
+    assert.equal(
+      afterRetry.failed,
+      ds.manifest.hardCases.missingAttachmentIds.length,
+      'only the files missing on disk still fail',
+    );
+    assert.deepEqual(
+      afterRetry.failedReasons.map((r) => r.errorClass),
+      ['attachment_missing'],
+    );
     // Each migrated file was sent once: Intercom holds exactly as many files as the ledger says migrated.
     assert.equal(filesIn(sandbox.state()), afterRetry.migrated);
 
@@ -90,9 +127,16 @@ async function scenario(name: string, retryVerb: 'migrate' | 'delta', t: { diagn
     const again = await runCli(cliArgs(retryVerb, ds, workspace, sandbox, ['--json']), sandbox.token);
     ok(again, `${retryVerb} once more`);
     const afterAgain = await validate(workspace, sandbox);
-    assert.deepEqual({ migrated: afterAgain.migrated, failed: afterAgain.failed }, { migrated: afterRetry.migrated, failed: afterRetry.failed });
+    assert.deepEqual(
+      { migrated: afterAgain.migrated, failed: afterAgain.failed },
+      { migrated: afterRetry.migrated, failed: afterRetry.failed },
+    );
     assert.equal(filesIn(sandbox.state()), afterRetry.migrated);
-    assert.equal(Object.values(sandbox.state().conversations).reduce((n, c) => n + c.parts.length, 0), partsBefore, 'no new part');
+    assert.equal(
+      Object.values(sandbox.state().conversations).reduce((n, c) => n + c.parts.length, 0),
+      partsBefore,
+      'no new part',
+    );
   } finally {
     await sandbox.close();
   }
@@ -106,7 +150,7 @@ test('a delta with the attachments folder sends the files that failed, once', as
   await scenario('delta', 'delta', t);
 });
 
-test("a user whose contact an earlier run made for their conversations (as a customer) becomes that contact whole, as if created at once", async (t) => {
+test('a user whose contact an earlier run made for their conversations (as a customer) becomes that contact whole, as if created at once', async (t) => {
   const { migrate } = await import('../support/engine-fixtures');
   const { snapshotOf } = await import('../support/sandbox-snapshot');
   const reference = await startSeededSandbox(ds);
@@ -121,13 +165,22 @@ test("a user whose contact an earlier run made for their conversations (as a cus
 
   // First run without end users: each ticket's customer gets a contact from the ticket's email.
   const ws = path.join(root, 'customer-first');
-  await writeMap(ws, ds, 'approved', (map) => ({ ...map, objects: { ...map.objects, contacts: { ...map.objects.contacts, enabled: false } } }));
+  await writeMap(ws, ds, 'approved', (map) => ({
+    ...map,
+    objects: { ...map.objects, contacts: { ...map.objects.contacts, enabled: false } },
+  }));
   assert.equal((await migrate(ws, ds, sandbox, 'full')).status, 'completed');
-  const visitors = Object.values(sandbox.state().contacts).filter((c) => c.external_id?.startsWith('st-visitor-') && c.email);
+  const visitors = Object.values(sandbox.state().contacts).filter(
+    (c) => c.external_id?.startsWith('st-visitor-') && c.email,
+  );
   assert.ok(visitors.length > 0, 'the customers got contacts of their own');
 
   await writeMap(ws, ds, 'approved');
   assert.equal((await migrate(ws, ds, sandbox, 'full')).status, 'completed');
   const contacts = (s: SandboxState) => snapshotOf(s).contacts;
-  assert.deepEqual(contacts(sandbox.state()), contacts(reference.state()), 'each user is one contact with its own fields, as after one clean run');
+  assert.deepEqual(
+    contacts(sandbox.state()),
+    contacts(reference.state()),
+    'each user is one contact with its own fields, as after one clean run',
+  );
 });

@@ -3,8 +3,17 @@ import { after, before, test } from 'node:test';
 
 import { rollbackRun } from '../../src/engine/rollback';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { type DeltaManifest,mutateForDelta } from '../fixtures/dataset/mutate';
-import { clientFor, type Dataset,makeDataset, migrate, removeDir, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import { type DeltaManifest, mutateForDelta } from '../fixtures/dataset/mutate';
+import {
+  clientFor,
+  type Dataset,
+  makeDataset,
+  migrate,
+  removeDir,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 
 /** Issue 4: rolling back a delta and then the full run leaves Intercom as it was before each. */
 
@@ -18,7 +27,8 @@ let fullRunId: string;
 let deltaRunId: string;
 
 const clone = (s: SandboxState): SandboxState => JSON.parse(JSON.stringify(s)) as SandboxState;
-const live = <T extends { archived: boolean }>(items: Record<string, T>) => Object.values(items).filter((x) => !x.archived);
+const live = <T extends { archived: boolean }>(items: Record<string, T>) =>
+  Object.values(items).filter((x) => !x.archived);
 
 before(async () => {
   dir = tempDir('rollback');
@@ -43,7 +53,9 @@ after(async () => {
 
 test('rolling back the delta removes what it created and restores what it changed', async (t) => {
   const result = await rollbackRun({ workspaceDir: dir, runId: deltaRunId, client: clientFor(sandbox) });
-  t.diagnostic(`delta rollback: ${result.undone} undone, plan ${JSON.stringify(result.plan.calls)}, ${result.plan.impossible.length} impossible`);
+  t.diagnostic(
+    `delta rollback: ${result.undone} undone, plan ${JSON.stringify(result.plan.calls)}, ${result.plan.impossible.length} impossible`,
+  );
   assert.equal(result.status, 'completed', result.message);
   assert.deepEqual(result.failed, []);
   const now = sandbox.state();
@@ -55,15 +67,21 @@ test('rolling back the delta removes what it created and restores what it change
     const before = Object.values(afterFull.contacts).find((c) => c.external_id === String(userId))!;
     assert.equal(now.contacts[before.id]?.name, before.name);
   }
-  for (const [id, c] of Object.entries(afterFull.conversations)) assert.equal(now.conversations[id]?.state, c.state, `conversation ${id} state`);
+  for (const [id, c] of Object.entries(afterFull.conversations))
+    assert.equal(now.conversations[id]?.state, c.state, `conversation ${id} state`);
   // Replies added to existing conversations cannot be deleted through Intercom's API: the plan says so.
   const replies = changes.repliesOnExisting.reduce((n, r) => n + r.messageIds.length, 0);
-  assert.ok(result.plan.impossible.length >= replies, `${result.plan.impossible.length} writes reported as impossible to undo (${replies} replies)`);
+  assert.ok(
+    result.plan.impossible.length >= replies,
+    `${result.plan.impossible.length} writes reported as impossible to undo (${replies} replies)`,
+  );
 });
 
 test('rolling back the full run leaves no migrated contact, conversation or live company', async (t) => {
   const result = await rollbackRun({ workspaceDir: dir, runId: fullRunId, client: clientFor(sandbox) });
-  t.diagnostic(`full rollback: ${result.undone} undone, plan ${JSON.stringify(result.plan.calls)}, ${result.plan.impossible.length} impossible`);
+  t.diagnostic(
+    `full rollback: ${result.undone} undone, plan ${JSON.stringify(result.plan.calls)}, ${result.plan.impossible.length} impossible`,
+  );
   assert.equal(result.status, 'completed', result.message);
   assert.deepEqual(result.failed, []);
   const now = sandbox.state();

@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { type MigrationResult,runMigration } from '../../src/engine/run-migration';
+import { type MigrationResult, runMigration } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
-import { type Dataset,makeDataset, openDataset, removeDir, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import {
+  type Dataset,
+  makeDataset,
+  openDataset,
+  removeDir,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
 // Issue 19: a migration through two apps' tokens of one workspace, one of which Intercom stops
@@ -24,7 +32,12 @@ after(async () => {
   removeDir(dir);
 });
 
-async function migrateWith(name: string, tokens: string[], sandbox: RunningSandbox, onRecord?: (n: number) => void): Promise<{ result: MigrationResult; warnings: string[] }> {
+async function migrateWith(
+  name: string,
+  tokens: string[],
+  sandbox: RunningSandbox,
+  onRecord?: (n: number) => void,
+): Promise<{ result: MigrationResult; warnings: string[] }> {
   const workspace = `${dir}/${name}`;
   await writeMap(workspace, ds, 'approved');
   const reader = await openDataset(ds);
@@ -32,7 +45,12 @@ async function migrateWith(name: string, tokens: string[], sandbox: RunningSandb
   let records = 0;
   try {
     const client = new IntercomClient({ token: tokens, baseUrl: sandbox.url, rateLimiter: { concurrency: 8 } });
-    const progress = { phase: () => undefined, info: () => undefined, warn: (m: string) => warnings.push(m), record: () => onRecord?.(++records) };
+    const progress = {
+      phase: () => undefined,
+      info: () => undefined,
+      warn: (m: string) => warnings.push(m),
+      record: () => onRecord?.(++records),
+    };
     const result = await runMigration({ workspaceDir: workspace, kind: 'full', reader, client, progress });
     return { result, warnings };
   } finally {

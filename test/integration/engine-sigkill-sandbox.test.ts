@@ -7,11 +7,28 @@ import { after, before, test } from 'node:test';
 import { rollbackRun } from '../../src/engine/rollback';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
 import { seedForSource } from '../fixtures/dataset/sandbox-seed';
-import { CLI, cliArgs, clientFor, type CliResult, type Dataset,finished, makeDataset, migrate, openDataset, removeDir, runCli, runIds, spawnCli, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import {
+  CLI,
+  cliArgs,
+  clientFor,
+  type CliResult,
+  type Dataset,
+  finished,
+  makeDataset,
+  migrate,
+  openDataset,
+  removeDir,
+  runCli,
+  runIds,
+  spawnCli,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 import { killGaps, lcg } from '../support/kill-points';
-import { isWrite, type KillMoment,KillProxy } from '../support/kill-proxy';
+import { isWrite, type KillMoment, KillProxy } from '../support/kill-proxy';
 import { snapshotOf } from '../support/sandbox-snapshot';
-import { type SandboxProcess,startSandboxProcess } from './sandbox-process';
+import { type SandboxProcess, startSandboxProcess } from './sandbox-process';
 
 /**
  * Issue 13: the kill -9 suite with the target killed too. The sandbox runs as its own process with
@@ -45,7 +62,19 @@ const refWs = () => path.join(dir, 'reference');
 const ws = () => path.join(dir, 'killed');
 
 async function startTarget(): Promise<void> {
-  target = await startSandboxProcess(['--state', stateFile, '--seed', seedFile, '--rate-limit', '100000', '--search-lag', '0', '--token', TOKEN, ...(port ? ['--port', String(port)] : [])]);
+  target = await startSandboxProcess([
+    '--state',
+    stateFile,
+    '--seed',
+    seedFile,
+    '--rate-limit',
+    '100000',
+    '--search-lag',
+    '0',
+    '--token',
+    TOKEN,
+    ...(port ? ['--port', String(port)] : []),
+  ]);
   port = Number(new URL(target.url).port);
 }
 
@@ -67,7 +96,6 @@ async function targetState(): Promise<SandboxState> {
   return (await response.json()) as SandboxState;
 }
 
-
 /**
  * Runs `args` with the target killed at each gap in turn: a kill of both ends the attempt and the
  * command is run again; a kill of the sandbox alone lets the CLI go on against the restarted one.
@@ -85,7 +113,9 @@ async function untilDone(args: string[], gaps: number[], expectedCode: number): 
       const when: KillMoment = random() < 0.5 ? 'before-send' : 'after-reply';
       proxy.arm(gap, when, () => {
         const shot = proxy.disarm();
-        kills.push(`${mode} ${when} ${shot?.method ?? ''} ${shot?.path.split('?')[0] ?? ''} (write ${shot?.write ?? '?'})`);
+        kills.push(
+          `${mode} ${when} ${shot?.method ?? ''} ${shot?.path.split('?')[0] ?? ''} (write ${shot?.write ?? '?'})`,
+        );
         killTarget(mode, child);
         if (mode === 'sandbox') void restarting.then(armNext);
       });
@@ -108,7 +138,11 @@ async function untilDone(args: string[], gaps: number[], expectedCode: number): 
   return last!;
 }
 
-const writesSince = (from: number) => reference.requests().slice(from).filter((r) => isWrite(r.method, r.path)).length;
+const writesSince = (from: number) =>
+  reference
+    .requests()
+    .slice(from)
+    .filter((r) => isWrite(r.method, r.path)).length;
 
 let refFull: ReturnType<typeof snapshotOf>;
 let refRolledBack: ReturnType<typeof snapshotOf>;
@@ -123,7 +157,10 @@ before(async () => {
   const reader = await openDataset(ds);
   try {
     seedFile = path.join(dir, 'seed.json');
-    writeFileSync(seedFile, JSON.stringify(await seedForSource(reader, new Set([ds.manifest.hardCases.unmatchedAgentId]))));
+    writeFileSync(
+      seedFile,
+      JSON.stringify(await seedForSource(reader, new Set([ds.manifest.hardCases.unmatchedAgentId]))),
+    );
   } finally {
     await reader.close();
   }
@@ -145,14 +182,26 @@ before(async () => {
   refRolledBack = snapshotOf(reference.state());
   const rollbackWrites = writesSince(sentBeforeRollback);
 
-  const migrateArgs = cliArgs('migrate', ds, ws(), reference, ['--json', '--concurrency', '8', '--search-settle', '0.5']).map((a) => (a === reference.url ? proxy.url : a));
+  const migrateArgs = cliArgs('migrate', ds, ws(), reference, [
+    '--json',
+    '--concurrency',
+    '8',
+    '--search-settle',
+    '0.5',
+  ]).map((a) => (a === reference.url ? proxy.url : a));
   const result = await untilDone(migrateArgs, killGaps(random, 4, fullWrites), expectedCode);
   full = { result, state: snapshotOf(await targetState()), expectedCode };
 
   // Every run the attempts left is rolled back, newest first; kills on the way through the first.
   const results: CliResult[] = [];
   for (const [i, runId] of runIds(ws()).reverse().entries()) {
-    results.push(await untilDone(['rollback', runId, '--workspace', ws(), '--intercom-url', proxy.url, '--yes', '--json'], i === 0 ? killGaps(random, 2, rollbackWrites) : [], 0));
+    results.push(
+      await untilDone(
+        ['rollback', runId, '--workspace', ws(), '--intercom-url', proxy.url, '--yes', '--json'],
+        i === 0 ? killGaps(random, 2, rollbackWrites) : [],
+        0,
+      ),
+    );
   }
   rolledBack = { results, state: snapshotOf(await targetState()) };
 });

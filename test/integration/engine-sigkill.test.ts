@@ -8,9 +8,29 @@ import { rollbackRun } from '../../src/engine/rollback';
 import { attachmentSourceId } from '../../src/model/source';
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
 import { mutateForDelta } from '../fixtures/dataset/mutate';
-import { CLI, cliArgs, clientFor, type CliResult, type Dataset, finished, type JournalLine, journalOf, makeDataset, migrate, openDataset, removeDir, runCli, runIds, SEARCH_SETTLE_MS,spawnCli, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import {
+  CLI,
+  cliArgs,
+  clientFor,
+  type CliResult,
+  type Dataset,
+  finished,
+  type JournalLine,
+  journalOf,
+  makeDataset,
+  migrate,
+  openDataset,
+  removeDir,
+  runCli,
+  runIds,
+  SEARCH_SETTLE_MS,
+  spawnCli,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 import { killGaps, lcg } from '../support/kill-points';
-import { isWrite, type KillMoment,KillProxy } from '../support/kill-proxy';
+import { isWrite, type KillMoment, KillProxy } from '../support/kill-proxy';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
 /**
@@ -60,7 +80,6 @@ const random = lcg(SEED);
 
 const clone = (s: SandboxState): SandboxState => JSON.parse(JSON.stringify(s)) as SandboxState;
 
-
 /** Runs `args` through the proxy, killed at each gap in turn (counted in writes from the attempt's start), then once more to the end. */
 async function interrupted(stage: Stage, args: string[]): Promise<CliResult> {
   for (const gap of killGaps(random, stage.kills, stage.writes)) {
@@ -74,11 +93,15 @@ async function interrupted(stage: Stage, args: string[]): Promise<CliResult> {
     await proxy.idle();
     stage.attemptMs.push(Date.now() - started);
     if (r.signal === 'SIGKILL' && shot) {
-      stage.killedAt.push(`${when} ${shot.method} ${shot.path.split('?')[0]} (write ${shot.write}, request ${shot.request})`);
+      stage.killedAt.push(
+        `${when} ${shot.method} ${shot.path.split('?')[0]} (write ${shot.write}, request ${shot.request})`,
+      );
       continue;
     }
     // Ended before its kill point: a further attempt would start a new run, so this one is the last.
-    stage.killedAt.push(`ended before its kill point (${proxy.seen.writes} writes, exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' / ')})`);
+    stage.killedAt.push(
+      `ended before its kill point (${proxy.seen.writes} writes, exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' / ')})`,
+    );
     return r;
   }
   const started = Date.now();
@@ -104,8 +127,24 @@ async function referenceRun<T>(stage: Stage, run: () => Promise<T>): Promise<T> 
   return result;
 }
 
-const migrateArgs = (verb: 'migrate' | 'delta') => cliArgs(verb, ds, ws(), killed, ['--json', '--concurrency', '8', '--search-settle', String(SEARCH_SETTLE_MS / 1000)]).map((a) => (a === killed.url ? proxy.url : a));
-const rollbackArgs = (runId: string) => ['rollback', runId, '--workspace', ws(), '--intercom-url', proxy.url, '--yes', '--json'];
+const migrateArgs = (verb: 'migrate' | 'delta') =>
+  cliArgs(verb, ds, ws(), killed, [
+    '--json',
+    '--concurrency',
+    '8',
+    '--search-settle',
+    String(SEARCH_SETTLE_MS / 1000),
+  ]).map((a) => (a === killed.url ? proxy.url : a));
+const rollbackArgs = (runId: string) => [
+  'rollback',
+  runId,
+  '--workspace',
+  ws(),
+  '--intercom-url',
+  proxy.url,
+  '--yes',
+  '--json',
+];
 
 before(async () => {
   assert.ok(existsSync(CLI), `${CLI} is missing: npm run build first`);
@@ -142,9 +181,14 @@ before(async () => {
   delta.actual = snapshotOf(clone(killed.state()));
 
   // Rolled back newest first: the delta, then the full run.
-  for (const [name, kills, target] of [['rollback of the delta', 3, delta], ['rollback of the full run', 4, full]] as const) {
+  for (const [name, kills, target] of [
+    ['rollback of the delta', 3, delta],
+    ['rollback of the full run', 4, full],
+  ] as const) {
     const stage = newStage(name, kills);
-    const refResult = await referenceRun(stage, () => rollbackRun({ workspaceDir: refWs(), runId: target.referenceRunId!, client: clientFor(reference) }));
+    const refResult = await referenceRun(stage, () =>
+      rollbackRun({ workspaceDir: refWs(), runId: target.referenceRunId!, client: clientFor(reference) }),
+    );
     assert.equal(refResult.status, 'completed', refResult.message);
     stage.referenceRunId = refResult.runId;
     const known = new Set(runIds(ws()));
@@ -168,14 +212,23 @@ const where = (s: Stage) => `seed ${SEED}; ${s.name} killed at: ${s.killedAt.joi
 
 /** Applied writes of a run, as (op, object type, source id): Intercom ids differ between sandboxes. */
 function appliedWrites(journal: JournalLine[]): string[] {
-  const applied = new Set(journal.filter((e) => e.type === 'outcome' && (e.outcome as { result: string }).result === 'applied').map((e) => e.intentSeq as number));
-  return journal.filter((e) => e.type === 'intent' && applied.has(e.seq)).map((e) => `${String(e.op)} ${String(e.objectType)} ${String(e.sourceId)}`).sort();
+  const applied = new Set(
+    journal
+      .filter((e) => e.type === 'outcome' && (e.outcome as { result: string }).result === 'applied')
+      .map((e) => e.intentSeq as number),
+  );
+  return journal
+    .filter((e) => e.type === 'intent' && applied.has(e.seq))
+    .map((e) => `${String(e.op)} ${String(e.objectType)} ${String(e.sourceId)}`)
+    .sort();
 }
 
 /** The final state of every source record of a run. */
 function recordStates(journal: JournalLine[]): Record<string, string> {
   const states: Record<string, string> = {};
-  for (const e of journal) if (e.type === 'record') states[`${String(e.objectType)} ${String(e.sourceId)}`] = (e.result as { state: string }).state;
+  for (const e of journal)
+    if (e.type === 'record')
+      states[`${String(e.objectType)} ${String(e.sourceId)}`] = (e.result as { state: string }).state;
   return states;
 }
 
@@ -186,22 +239,37 @@ function duplicates(items: (string | null | undefined)[]): string[] {
 
 test('at least ten kills, each landing on a write, and every stage resumed the same run to the end', (t) => {
   t.diagnostic(`kill seed ${SEED}`);
-  for (const s of stages) t.diagnostic(`${s.name}: ${s.requests} requests (${s.writes} writes) uninterrupted; killed ${s.killedAt.join('; ')}; attempts took ${s.attemptMs.join(', ')} ms`);
+  for (const s of stages)
+    t.diagnostic(
+      `${s.name}: ${s.requests} requests (${s.writes} writes) uninterrupted; killed ${s.killedAt.join('; ')}; attempts took ${s.attemptMs.join(', ')} ms`,
+    );
   const kills = stages.flatMap((s) => s.killedAt).filter((k) => !k.startsWith('ended'));
   assert.ok(kills.length >= 10, `${kills.length} kills (seed ${SEED})`);
   for (const s of stages) {
-    assert.ok(s.killedAt.some((k) => !k.startsWith('ended')), `${where(s)}: at least one kill`);
+    assert.ok(
+      s.killedAt.some((k) => !k.startsWith('ended')),
+      `${where(s)}: at least one kill`,
+    );
     const out = `${s.final!.stdout}\n${s.final!.stderr}`;
     // The dataset has one attachment whose file is missing: a completed full run with that failed record exits 3.
     assert.equal(s.final!.code, s.exitCode, `${where(s)}\n${out}`);
-    const result = JSON.parse(s.final!.stdout.trim().split('\n').find((l) => l.startsWith('{'))!) as { status: string; resumed?: boolean };
+    const result = JSON.parse(
+      s
+        .final!.stdout.trim()
+        .split('\n')
+        .find((l) => l.startsWith('{'))!,
+    ) as { status: string; resumed?: boolean };
     assert.equal(result.status, 'completed', where(s));
     if (s.name === 'full' || s.name === 'delta') assert.equal(result.resumed, true, where(s));
     const journal = journalOf(ws(), s.runId!);
     const attempts = journal.filter((e) => e.type === 'run-status' && e.status === 'running').length;
     assert.equal(attempts, s.attemptMs.length, `${where(s)}: every attempt resumed run ${s.runId}`);
     const outcomes = new Set(journal.filter((e) => e.type === 'outcome').map((e) => e.intentSeq));
-    assert.deepEqual(journal.filter((e) => e.type === 'intent' && !outcomes.has(e.seq)).map((e) => e.seq), [], `${where(s)}: every intent has an outcome`);
+    assert.deepEqual(
+      journal.filter((e) => e.type === 'intent' && !outcomes.has(e.seq)).map((e) => e.seq),
+      [],
+      `${where(s)}: every intent has an outcome`,
+    );
   }
   assert.equal(runIds(ws()).length, 4, 'one run per stage: full, delta and two rollbacks');
 });
@@ -217,7 +285,11 @@ for (const name of ['full', 'delta', 'rollback of the delta', 'rollback of the f
     const got = appliedWrites(journalOf(ws(), s.runId!));
     const want = appliedWrites(journalOf(refWs(), s.referenceRunId!));
     assert.deepEqual(got, want, where(s));
-    assert.deepEqual(recordStates(journalOf(ws(), s.runId!)), recordStates(journalOf(refWs(), s.referenceRunId!)), where(s));
+    assert.deepEqual(
+      recordStates(journalOf(ws(), s.runId!)),
+      recordStates(journalOf(refWs(), s.referenceRunId!)),
+      where(s),
+    );
   });
 }
 
@@ -233,9 +305,17 @@ test('no duplicates after the full and the delta run: contacts, companies, conve
       const n = a['SmarterTrack ticket number'] ?? a['SmarterTrack chat number'];
       return n === undefined || n === null ? null : `${String(a['SmarterTrack channel'] ?? '')}#${String(n)}`;
     };
-    assert.deepEqual(duplicates(s.conversations.map(ticketOf)), [], `${name}: one conversation per ticket and chat (seed ${SEED})`);
+    assert.deepEqual(
+      duplicates(s.conversations.map(ticketOf)),
+      [],
+      `${name}: one conversation per ticket and chat (seed ${SEED})`,
+    );
     for (const c of s.conversations) {
-      assert.deepEqual(duplicates(c.parts.map((p) => `${p.type}|${p.created_at}|${p.body ?? ''}`)), [], `${name}: parts of ${ticketOf(c) ?? c.created_at} (seed ${SEED})`);
+      assert.deepEqual(
+        duplicates(c.parts.map((p) => `${p.type}|${p.created_at}|${p.body ?? ''}`)),
+        [],
+        `${name}: parts of ${ticketOf(c) ?? c.created_at} (seed ${SEED})`,
+      );
     }
   }
 });
@@ -250,10 +330,21 @@ test('every attachment of the source ends with a record, interrupted or not', as
     await reader.close();
   }
   const full = stage('full');
-  for (const [workspace, runId] of [[refWs(), full.referenceRunId!], [ws(), full.runId!]] as const) {
+  for (const [workspace, runId] of [
+    [refWs(), full.referenceRunId!],
+    [ws(), full.runId!],
+  ] as const) {
     const delta = stage('delta');
-    const recorded = new Set([runId, workspace === ws() ? delta.runId! : delta.referenceRunId!].flatMap((id) => Object.keys(recordStates(journalOf(workspace, id)))));
-    assert.deepEqual(ids.filter((id) => !recorded.has(`attachments ${id}`)), [], `${workspace} (seed ${SEED})`);
+    const recorded = new Set(
+      [runId, workspace === ws() ? delta.runId! : delta.referenceRunId!].flatMap((id) =>
+        Object.keys(recordStates(journalOf(workspace, id))),
+      ),
+    );
+    assert.deepEqual(
+      ids.filter((id) => !recorded.has(`attachments ${id}`)),
+      [],
+      `${workspace} (seed ${SEED})`,
+    );
   }
 });
 
@@ -261,7 +352,11 @@ test('the rollbacks leave nothing the runs created: conversations and contacts d
   const s = stage('rollback of the full run').actual!;
   assert.equal(s.conversations.length, 0, `seed ${SEED}`);
   assert.deepEqual(s.contacts, pristine.contacts, `seed ${SEED}`);
-  assert.deepEqual(s.companies.filter((c) => !c.archived), pristine.companies.filter((c) => !c.archived), `seed ${SEED}`);
+  assert.deepEqual(
+    s.companies.filter((c) => !c.archived),
+    pristine.companies.filter((c) => !c.archived),
+    `seed ${SEED}`,
+  );
   assert.deepEqual(s.articles, pristine.articles, `seed ${SEED}`);
   assert.deepEqual(s.collections, pristine.collections, `seed ${SEED}`);
   assert.deepEqual(s.tags, pristine.tags, `seed ${SEED}`);

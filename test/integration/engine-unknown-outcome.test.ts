@@ -4,10 +4,21 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import type { MigrationKind } from '../../src/engine/run-migration';
-import { type MigrationResult,runMigration } from '../../src/engine/run-migration';
+import { type MigrationResult, runMigration } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import type { RunningSandbox } from '../../src/sandbox';
-import { type Dataset, journalOf, makeDataset, openDataset, removeDir, runIds, SEARCH_SETTLE_MS,startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import {
+  type Dataset,
+  journalOf,
+  makeDataset,
+  openDataset,
+  removeDir,
+  runIds,
+  SEARCH_SETTLE_MS,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 import { cleanBaseline, snapshotOf } from '../support/sandbox-snapshot';
 
 // A write whose outcome stays unknown (the create was applied, then every lookup failed) is never
@@ -22,8 +33,19 @@ const sandboxes: RunningSandbox[] = [];
 async function run(workspace: string, sandbox: RunningSandbox, kind: MigrationKind = 'full'): Promise<MigrationResult> {
   const reader = await openDataset(ds);
   try {
-    const client = new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url, rateLimiter: { concurrency: 16 }, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
-    return await runMigration({ workspaceDir: workspace, kind, reader, client, options: { searchSettleMs: SEARCH_SETTLE_MS, readSettleMs: 100 } });
+    const client = new IntercomClient({
+      token: sandbox.token,
+      baseUrl: sandbox.url,
+      rateLimiter: { concurrency: 16 },
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    });
+    return await runMigration({
+      workspaceDir: workspace,
+      kind,
+      reader,
+      client,
+      options: { searchSettleMs: SEARCH_SETTLE_MS, readSettleMs: 100 },
+    });
   } finally {
     await reader.close();
   }
@@ -32,15 +54,20 @@ async function run(workspace: string, sandbox: RunningSandbox, kind: MigrationKi
 /** The first conversation create is applied and its answer lost; every search after it fails. */
 function blindSandbox(name: string): Promise<RunningSandbox> {
   const script = path.join(dir, `${name}-faults.json`);
-  writeFileSync(script, JSON.stringify([
-    { match: { method: 'POST', pathRegex: '^/conversations$', nth: 1 }, fault: 'drop' },
-    { match: { method: 'POST', pathRegex: '^/conversations/search$' }, fault: '500' },
-  ]));
+  writeFileSync(
+    script,
+    JSON.stringify([
+      { match: { method: 'POST', pathRegex: '^/conversations$', nth: 1 }, fault: 'drop' },
+      { match: { method: 'POST', pathRegex: '^/conversations/search$' }, fault: '500' },
+    ]),
+  );
   return startSeededSandbox(ds, { faults: `script:${script}` }).then((s) => (sandboxes.push(s), s));
 }
 
 function conversationKeys(sandbox: RunningSandbox): string[] {
-  return Object.values(sandbox.state().conversations).map((c) => `${c.contact_ids.join()}|${c.created_at}|${c.source_body}`);
+  return Object.values(sandbox.state().conversations).map(
+    (c) => `${c.contact_ids.join()}|${c.created_at}|${c.source_body}`,
+  );
 }
 
 /** Intents of a run's journal without an outcome. */
@@ -73,7 +100,9 @@ test('a create whose lookups all fail stays pending, and the same command then f
   assert.equal(pending.length, 1, JSON.stringify(pending));
   assert.equal(pending[0]!.op, 'create');
   assert.equal((pending[0]!.target as { resource: string }).resource, 'conversation');
-  const failedOutcomes = journalOf(ws, runId!).filter((l) => l.type === 'outcome' && (l.outcome as { result: string }).result === 'failed');
+  const failedOutcomes = journalOf(ws, runId!).filter(
+    (l) => l.type === 'outcome' && (l.outcome as { result: string }).result === 'failed',
+  );
   assert.deepEqual(failedOutcomes, [], 'no write is closed as failed when its outcome is unknown');
 
   sandbox.setFaults('');
@@ -93,7 +122,10 @@ test('a delta after such a run decides the pending create by lookup before it se
   assert.equal(pendingOf(ws, fullRun!).length, 1);
 
   // Intercom still cannot be searched: the delta refuses to send anything.
-  const refused = await run(ws, sandbox, 'delta').then(() => null, (e: Error) => e);
+  const refused = await run(ws, sandbox, 'delta').then(
+    () => null,
+    (e: Error) => e,
+  );
   assert.match(refused?.message ?? '', /1 write\(s\) of run .* still have no known outcome .*nothing was sent/);
   assert.equal(pendingOf(ws, fullRun!).length, 1);
 

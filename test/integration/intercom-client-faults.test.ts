@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync,writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -34,9 +34,18 @@ test('1,000 contacts and 1,000 conversations under 10 % mixed faults: none dupli
   // One 429 in the middle of the run, on top of the probabilistic faults (each 429 pauses the
   // client until the window resets, so a probabilistic share would only make the test slow).
   const script = path.join(dir, 'faults.json');
-  writeFileSync(script, JSON.stringify([{ match: { method: 'POST', pathRegex: '^/conversations$', nth: 300 }, fault: '429' }]));
+  writeFileSync(
+    script,
+    JSON.stringify([{ match: { method: 'POST', pathRegex: '^/conversations$', nth: 300 }, fault: '429' }]),
+  );
   const faults = `500:0.025,502:0.02,503:0.02,drop:0.025,slow:0.01,slow-ms=1200,seed=7,script:${script}`;
-  const sandbox = await startSandbox({ port: 0, rateLimitPer10s: 20_000, faults, searchLagMs: 300, token: 'faults-token-8d1f' });
+  const sandbox = await startSandbox({
+    port: 0,
+    rateLimitPer10s: 20_000,
+    faults,
+    searchLagMs: 300,
+    token: 'faults-token-8d1f',
+  });
   t.after(() => sandbox.close());
   const client = new IntercomClient({
     token: sandbox.token,
@@ -67,7 +76,14 @@ test('1,000 contacts and 1,000 conversations under 10 % mixed faults: none dupli
     Array.from({ length: N }, (_, i) => i),
     TASKS,
     async (i) => {
-      const r = await track(() => client.contacts.create({ role: 'user', external_id: `st-${i}`, email: `user${i}@example.com`, name: `User ${i}` }));
+      const r = await track(() =>
+        client.contacts.create({
+          role: 'user',
+          external_id: `st-${i}`,
+          email: `user${i}@example.com`,
+          name: `User ${i}`,
+        }),
+      );
       if (r.outcome === 'existing') foundApplied += 1;
       contactIds.set(i, r.outcome === 'created' ? r.value.id : r.id);
     },
@@ -80,7 +96,11 @@ test('1,000 contacts and 1,000 conversations under 10 % mixed faults: none dupli
     TASKS,
     async (i) => {
       const r = await track(() =>
-        client.conversations.create({ from: { type: 'user', id: contactIds.get(i)! }, body: `Ticket ${i}: printer on fire`, created_at: base + i * 60 }),
+        client.conversations.create({
+          from: { type: 'user', id: contactIds.get(i)! },
+          body: `Ticket ${i}: printer on fire`,
+          created_at: base + i * 60,
+        }),
       );
       if (r.outcome === 'existing') foundApplied += 1;
     },
@@ -94,7 +114,11 @@ test('1,000 contacts and 1,000 conversations under 10 % mixed faults: none dupli
   const keys = conversations.map((c) => `${c.contact_ids.join('+')}|${c.created_at}|${c.source_body}`);
   assert.equal(new Set(keys).size, conversations.length, 'no conversation twice');
   assert.equal(conversations.length, N, 'exactly N conversations');
-  for (let i = 0; i < N; i++) assert.ok(keys.includes(`${contactIds.get(i)}|${base + i * 60}|<p>Ticket ${i}: printer on fire</p>`), `conversation ${i} present`);
+  for (let i = 0; i < N; i++)
+    assert.ok(
+      keys.includes(`${contactIds.get(i)}|${base + i * 60}|<p>Ticket ${i}: printer on fire</p>`),
+      `conversation ${i} present`,
+    );
 
   // The run must have exercised what it claims to.
   const log = sandbox.requests();
@@ -103,5 +127,7 @@ test('1,000 contacts and 1,000 conversations under 10 % mixed faults: none dupli
   assert.ok(unknown > 20, `unknown outcomes: ${unknown}`);
   assert.ok(foundApplied > 5, `unknown outcomes found applied by lookup: ${foundApplied}`);
   assert.ok(client.stats().throttled >= 1, '429 seen and waited out');
-  t.diagnostic(`requests ${log.length}, drops on POST ${drops}, unknown outcomes ${unknown}, found applied ${foundApplied}, 429s ${client.stats().throttled}`);
+  t.diagnostic(
+    `requests ${log.length}, drops on POST ${drops}, unknown outcomes ${unknown}, found applied ${foundApplied}, 429s ${client.stats().throttled}`,
+  );
 });

@@ -89,12 +89,16 @@ test('the client response schemas accept every 200 example of the 2.16 descripti
   let checked = 0;
   for (const [key, schema] of Object.entries(RESPONSES)) {
     const [method, path] = key.split(' ') as [string, string];
-    const examples = doc.paths[path]?.[method.toLowerCase()]?.responses?.['200']?.content?.['application/json']?.examples ?? {};
+    const examples =
+      doc.paths[path]?.[method.toLowerCase()]?.responses?.['200']?.content?.['application/json']?.examples ?? {};
     assert.ok(Object.keys(examples).length > 0, `${key} has examples in the description`);
     for (const [name, example] of Object.entries(examples)) {
       checked += 1;
       const result = schema.safeParse(example.value);
-      if (!result.success) failures.push(`${key} "${name}": ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!result.success)
+        failures.push(
+          `${key} "${name}": ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
     }
   }
   assert.deepEqual(failures, []);

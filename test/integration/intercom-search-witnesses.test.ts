@@ -16,13 +16,21 @@ async function sandboxFailingFirstConversation(fault: '500' | 'drop', searchLagM
   const script = path.join(dir, 'faults.json');
   writeFileSync(script, JSON.stringify([{ match: { method: 'POST', pathRegex: '^/conversations$', nth: 1 }, fault }]));
   const sandbox = await startSandbox({ port: 0, rateLimitPer10s: 100_000, searchLagMs, faults: `script:${script}` });
-  const client = new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+  const client = new IntercomClient({
+    token: sandbox.token,
+    baseUrl: sandbox.url,
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  });
   const ada = await client.contacts.create({ role: 'user', external_id: 'st-user-1', email: 'ada@example.com' });
   const bob = await client.contacts.create({ role: 'user', external_id: 'st-user-2', email: 'bob@example.com' });
   return { sandbox, client, ada, bob };
 }
 
-const opening = (contactId: string, body: string) => ({ from: { type: 'user' as const, id: contactId }, body, created_at: 1_600_000_000 });
+const opening = (contactId: string, body: string) => ({
+  from: { type: 'user' as const, id: contactId },
+  body,
+  created_at: 1_600_000_000,
+});
 
 test('a conversation create answered 500 is decided "not applied" by a witness, long before the settle time, and exists once', async (t) => {
   const { sandbox, client, ada, bob } = await sandboxFailingFirstConversation('500', 0);
@@ -42,8 +50,13 @@ test('a conversation create answered 500 is decided "not applied" by a witness, 
   const ours = Object.values(sandbox.state().conversations).filter((c) => c.source_body.includes('Printer on fire'));
   assert.equal(ours.length, 1, 'exactly one conversation');
   assert.ok(witness !== undefined);
-  assert.ok(slept.reduce((a, b) => a + b, 0) < 10_000, `decided after ${slept.join('+')} ms of waits, not the 600-s settle time`);
-  const witnessSearch = sandbox.requests().filter((r) => r.path.startsWith('/conversations/search') && r.bodyExcerpt.includes(witness!));
+  assert.ok(
+    slept.reduce((a, b) => a + b, 0) < 10_000,
+    `decided after ${slept.join('+')} ms of waits, not the 600-s settle time`,
+  );
+  const witnessSearch = sandbox
+    .requests()
+    .filter((r) => r.path.startsWith('/conversations/search') && r.bodyExcerpt.includes(witness!));
   assert.ok(witnessSearch.length > 0, 'search was asked for the witness');
 });
 
@@ -77,7 +90,10 @@ test('without any witness, the settle time alone decides, as before', async (t) 
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   });
   assert.equal(result.outcome, 'created');
-  assert.equal(Object.values(sandbox.state().conversations).filter((c) => c.source_body.includes('Printer on fire')).length, 1);
+  assert.equal(
+    Object.values(sandbox.state().conversations).filter((c) => c.source_body.includes('Printer on fire')).length,
+    1,
+  );
 });
 
 test('a witness sent late in the settle time is given the index lag to show: the lookup waits for it instead of calling search behind', async (t) => {

@@ -27,7 +27,11 @@ function capturingLogger(): { logger: IntercomLogger; text: () => string; lines:
   const push = (level: string) => (message: string, fields?: Record<string, unknown>) => {
     lines.push(`${level} ${message} ${fields === undefined ? '' : JSON.stringify(fields)}`);
   };
-  return { logger: { debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') }, text: () => lines.join('\n'), lines: () => lines.length };
+  return {
+    logger: { debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') },
+    text: () => lines.join('\n'),
+    lines: () => lines.length,
+  };
 }
 
 /** Every way an error can end up in a log or a bug report. */
@@ -40,11 +44,22 @@ function everyRendering(err: unknown): string {
       return '';
     }
   });
-  return [String(e), e.message, e.stack ?? '', inspect(e, { depth: 20, showHidden: true }), JSON.stringify(e), ...own].join('\n');
+  return [
+    String(e),
+    e.message,
+    e.stack ?? '',
+    inspect(e, { depth: 20, showHidden: true }),
+    JSON.stringify(e),
+    ...own,
+  ].join('\n');
 }
 
 function assertClean(label: string, text: string): void {
-  for (const secret of [SECRET, WRONG]) assert.ok(!text.includes(secret), `${label}: the token leaked:\n${text.slice(Math.max(0, text.indexOf(secret) - 300), text.indexOf(secret) + 100)}`);
+  for (const secret of [SECRET, WRONG])
+    assert.ok(
+      !text.includes(secret),
+      `${label}: the token leaked:\n${text.slice(Math.max(0, text.indexOf(secret) - 300), text.indexOf(secret) + 100)}`,
+    );
 }
 
 async function closedPortUrl(): Promise<string> {
@@ -66,7 +81,12 @@ test('the token appears in no error text or log line: auth, validation, network 
   const log = capturingLogger();
   const sandbox = await startSandbox({ port: 0, token: SECRET, rateLimitPer10s: 5000 });
   t.after(() => sandbox.close());
-  const options = { baseUrl: sandbox.url, logger: log.logger, timeoutMs: 500, retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 } };
+  const options = {
+    baseUrl: sandbox.url,
+    logger: log.logger,
+    timeoutMs: 500,
+    retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 },
+  };
   const client = new IntercomClient({ token: SECRET, ...options });
   const errors: Array<[string, unknown]> = [];
 
@@ -113,7 +133,16 @@ test('a server echoing the token back in an error body does not leak it', async 
   const log = capturingLogger();
   const server = await startScriptedServer((req) => ({
     status: req.method === 'GET' ? 400 : 500,
-    body: { type: 'error.list', errors: [{ code: 'parameter_invalid', message: `bad header ${String(req.headers['authorization'])}`, field: String(req.headers['authorization']) }] },
+    body: {
+      type: 'error.list',
+      errors: [
+        {
+          code: 'parameter_invalid',
+          message: `bad header ${String(req.headers['authorization'])}`,
+          field: String(req.headers['authorization']),
+        },
+      ],
+    },
   }));
   try {
     const client = new IntercomClient({ token: SECRET, baseUrl: server.url, logger: log.logger });

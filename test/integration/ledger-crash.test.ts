@@ -50,17 +50,29 @@ test('after SIGKILL mid-run, the pending intents are exactly those without an ou
   const details = await ledger.readRun(runId);
   assert.equal(details.interrupted, true, 'status running but nobody holds the lock');
   const pending = details.pendingIntents;
-  assert.deepEqual(pending.map((i) => i.seq), await pendingFromRawFile(ledger.paths.journal(runId)));
+  assert.deepEqual(
+    pending.map((i) => i.seq),
+    await pendingFromRawFile(ledger.paths.journal(runId)),
+  );
   const pendingIds = new Set(pending.map((i) => Number(i.sourceId)));
   for (let i = 0; i < 30; i++) assert.equal(pendingIds.has(i), i % 3 === 0, `contact ${i}`);
   for (let i = 1; i < 30; i += 3) assert.equal(ledger.intercomIdFor('endUsers', String(i)), `c-${i}`);
 
   const resumed = await ledger.resumeRun(runId);
-  assert.ok(warnings.some((w) => w.includes('stale lock')), warnings.join('\n'));
-  assert.deepEqual(resumed.pendingIntents().map((i) => i.seq), pending.map((i) => i.seq));
+  assert.ok(
+    warnings.some((w) => w.includes('stale lock')),
+    warnings.join('\n'),
+  );
+  assert.deepEqual(
+    resumed.pendingIntents().map((i) => i.seq),
+    pending.map((i) => i.seq),
+  );
   for (const intent of resumed.pendingIntents()) {
     // What the engine does: look the write up (here: "not found"), record that, then retry.
-    resumed.outcome(intent.seq, { result: 'not-applied', reason: `no contact with external_id ${intent.lookup.by === 'external_id' ? intent.lookup.value : '?'}` });
+    resumed.outcome(intent.seq, {
+      result: 'not-applied',
+      reason: `no contact with external_id ${intent.lookup.by === 'external_id' ? intent.lookup.value : '?'}`,
+    });
     const retry = await resumed.intent(createContact(intent.sourceId));
     resumed.outcome(retry, { result: 'applied', intercomId: `c-${intent.sourceId}` });
   }

@@ -10,7 +10,9 @@ import { JournalEntry } from '../../src/model/journal';
 import { createContact, fullRun, quietLedger } from '../support/ledger-fixtures';
 
 /** A tiny tmpfs of our own, when this process may mount (root in a container); otherwise the test is skipped. */
-async function tinyDisk(): Promise<{ dir: string; mount: (options: string) => void; cleanup: () => Promise<void> } | undefined> {
+async function tinyDisk(): Promise<
+  { dir: string; mount: (options: string) => void; cleanup: () => Promise<void> } | undefined
+> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'st2ic-ledger-disk-'));
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' });
@@ -59,7 +61,8 @@ test('a full disk (ENOSPC) stops the run with a typed error; after freeing space
   const pending = details.pendingIntents.map((i) => i.sourceId);
   assert.ok(pending.length <= 1, `at most the last intent can be pending, got ${pending.length}`);
   const resumed = await after.resumeRun(run.runId);
-  for (const intent of resumed.pendingIntents()) resumed.outcome(intent.seq, { result: 'not-applied', reason: 'lookup found nothing' });
+  for (const intent of resumed.pendingIntents())
+    resumed.outcome(intent.seq, { result: 'not-applied', reason: 'lookup found nothing' });
   const seq = await resumed.intent(createContact('after'));
   resumed.outcome(seq, { result: 'applied', intercomId: 'c-after' });
   await resumed.finish('completed');
@@ -83,7 +86,10 @@ test('a read-only file system (EROFS): reading still works, writing fails with a
   const { ledger: readOnly } = await quietLedger(disk.dir);
   assert.equal(readOnly.intercomIdFor('endUsers', '1'), 'c-1');
   assert.equal((await readOnly.listRuns())[0]?.interrupted, true);
-  await assert.rejects(readOnly.resumeRun(run.runId), (e: unknown) => e instanceof LedgerWriteError && e.code === 'EROFS' && /read-only/.test(e.message));
+  await assert.rejects(
+    readOnly.resumeRun(run.runId),
+    (e: unknown) => e instanceof LedgerWriteError && e.code === 'EROFS' && /read-only/.test(e.message),
+  );
   await assert.rejects(readOnly.startRun(fullRun), (e: unknown) => e instanceof LedgerWriteError && e.code === 'EROFS');
 
   disk.mount('rw');

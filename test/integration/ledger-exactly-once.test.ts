@@ -5,7 +5,22 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { CLI, type CliResult, type Dataset, finished, makeDataset, migrate, removeDir, runCli, runIds, SEARCH_SETTLE_MS,spawnCli, startSeededSandbox, tempDir, writeMap } from '../support/engine-fixtures';
+import {
+  CLI,
+  type CliResult,
+  type Dataset,
+  finished,
+  makeDataset,
+  migrate,
+  removeDir,
+  runCli,
+  runIds,
+  SEARCH_SETTLE_MS,
+  spawnCli,
+  startSeededSandbox,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 import { GateProxy } from '../support/gate-proxy';
 import { snapshotOf } from '../support/sandbox-snapshot';
 
@@ -53,15 +68,21 @@ after(async () => {
 
 /** The sandbox's state as its control endpoint serves it. */
 async function stateOf(sandbox: RunningSandbox): Promise<SandboxState> {
-  const response = await fetch(`${sandbox.url}/__sandbox/state`, { headers: { Authorization: `Bearer ${sandbox.token}` } });
+  const response = await fetch(`${sandbox.url}/__sandbox/state`, {
+    headers: { Authorization: `Bearer ${sandbox.token}` },
+  });
   assert.equal(response.status, 200);
   return (await response.json()) as SandboxState;
 }
 
 function counts(snapshot: ReturnType<typeof snapshotOf>): Record<string, number> {
   return {
-    contacts: snapshot.contacts.length, companies: snapshot.companies.length, conversations: snapshot.conversations.length,
-    tags: snapshot.tags.length, articles: snapshot.articles.length, collections: snapshot.collections.length,
+    contacts: snapshot.contacts.length,
+    companies: snapshot.companies.length,
+    conversations: snapshot.conversations.length,
+    tags: snapshot.tags.length,
+    articles: snapshot.articles.length,
+    collections: snapshot.collections.length,
   };
 }
 
@@ -80,13 +101,33 @@ async function workspace(name: string): Promise<{ ws: string; sandbox: RunningSa
   return { ws, sandbox };
 }
 
-const args = (verb: string, ws: string, url: string, extra: string[] = []) =>
-  [verb, '--source', `sqlite:${ds.dbPath}`, '--attachments', ds.attachmentsRoot, '--workspace', ws, '--intercom-url', url, '--json', '--concurrency', '8', '--search-settle', String(SEARCH_SETTLE_MS / 1000), ...extra];
+const args = (verb: string, ws: string, url: string, extra: string[] = []) => [
+  verb,
+  '--source',
+  `sqlite:${ds.dbPath}`,
+  '--attachments',
+  ds.attachmentsRoot,
+  '--workspace',
+  ws,
+  '--intercom-url',
+  url,
+  '--json',
+  '--concurrency',
+  '8',
+  '--search-settle',
+  String(SEARCH_SETTLE_MS / 1000),
+  ...extra,
+];
 
-const out = (r: CliResult) => `exit ${r.code}\n--- stdout\n${r.stdout.slice(-2000)}\n--- stderr\n${r.stderr.slice(-3000)}`;
+const out = (r: CliResult) =>
+  `exit ${r.code}\n--- stdout\n${r.stdout.slice(-2000)}\n--- stderr\n${r.stderr.slice(-3000)}`;
 
 function resultOf(r: CliResult): { runId: string; status: string; resumed: boolean } {
-  const line = r.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  const line = r.stdout
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
   assert.ok(line, out(r));
   return JSON.parse(line) as { runId: string; status: string; resumed: boolean };
 }
@@ -101,7 +142,10 @@ async function interruptedRun(ws: string, sandbox: RunningSandbox): Promise<stri
     gate.holdWrite(40);
     const child = spawnCli(args('migrate', ws, gate.url), sandbox.token);
     const done = finished(child);
-    await Promise.race([gate.whenHolding(), done.then((r) => assert.fail(`migrate ended before its 40th write: ${out(r)}`))]);
+    await Promise.race([
+      gate.whenHolding(),
+      done.then((r) => assert.fail(`migrate ended before its 40th write: ${out(r)}`)),
+    ]);
     child.kill('SIGKILL');
     assert.equal((await done).signal, 'SIGKILL');
     gate.release('drop');
@@ -126,7 +170,11 @@ async function completedWorkspace(name: string): Promise<{ ws: string; sandbox: 
 }
 
 /** Runs the CLI and checks it refused with exit 2 and sent nothing at all to Intercom. */
-async function refusedWithoutWriting(sandbox: RunningSandbox, cliArgs: string[], ...mustSay: (string | RegExp)[]): Promise<CliResult> {
+async function refusedWithoutWriting(
+  sandbox: RunningSandbox,
+  cliArgs: string[],
+  ...mustSay: (string | RegExp)[]
+): Promise<CliResult> {
   const before = sandbox.requests().length;
   const r = await runCli(cliArgs, sandbox.token);
   assert.equal(r.code, 2, out(r));
@@ -176,13 +224,22 @@ test('a second migrate started while the first is writing refuses, naming pid, h
     gate.holdWrite(60);
     const first = spawnCli(args('migrate', ws, gate.url), sandbox.token);
     const firstDone = finished(first);
-    await Promise.race([gate.whenHolding(), firstDone.then((r) => assert.fail(`ended before its 60th write: ${out(r)}`))]);
+    await Promise.race([
+      gate.whenHolding(),
+      firstDone.then((r) => assert.fail(`ended before its 60th write: ${out(r)}`)),
+    ]);
     const runId = runIds(ws)[0]!;
     // The second process talks through its own proxy, whose count shows it sent nothing.
     const r = await runCli(args('migrate', ws, second.url), sandbox.token);
     assert.equal(r.code, 2, out(r));
     const lock = JSON.parse(readFileSync(writerLock(ws), 'utf8')) as { since: string };
-    for (const part of [`pid ${first.pid} on host ${os.hostname()}`, `a full run (${runId})`, `since ${lock.since}`, writerLock(ws), 'Wait for it to end']) {
+    for (const part of [
+      `pid ${first.pid} on host ${os.hostname()}`,
+      `a full run (${runId})`,
+      `since ${lock.since}`,
+      writerLock(ws),
+      'Wait for it to end',
+    ]) {
       assert.ok(r.stderr.includes(part), `names ${part}\n${out(r)}`);
     }
     assert.doesNotMatch(r.stderr, /\n\s+at /);
@@ -212,18 +269,27 @@ function writeLocks(ws: string, runId: string, holder: Record<string, unknown>):
   writeFileSync(path.join(runDir(ws, runId), 'lock'), JSON.stringify(holder));
 }
 
-test('locks whose pid is alive again but with another start time (a reused pid) are taken over, and the interrupted run resumed', { skip: !existsSync('/proc/self/stat') && 'no /proc here' }, async () => {
-  const { ws, sandbox } = await workspace('reused-pid');
-  const runId = await interruptedRun(ws, sandbox);
-  // What a container restart leaves: the pid now names a live process (this test runner), started at another time.
-  writeLocks(ws, runId, { pid: process.pid, hostname: os.hostname(), since: '2026-01-01T00:00:00.000Z', startTime: String(Number(ownStartTime()) + 7) });
-  const r = await runCli(args('migrate', ws, sandbox.url), sandbox.token);
-  assert.equal(r.code, cleanExit, out(r));
-  assert.deepEqual([resultOf(r).runId, resultOf(r).resumed, resultOf(r).status], [runId, true, 'completed']);
-  assert.match(r.stderr, /Taking over stale lock .*writer\.lock.*reused pid/);
-  assert.deepEqual(runIds(ws), [runId], 'no run started beside the interrupted one');
-  await assertClean(sandbox, 'after a reused pid');
-});
+test(
+  'locks whose pid is alive again but with another start time (a reused pid) are taken over, and the interrupted run resumed',
+  { skip: !existsSync('/proc/self/stat') && 'no /proc here' },
+  async () => {
+    const { ws, sandbox } = await workspace('reused-pid');
+    const runId = await interruptedRun(ws, sandbox);
+    // What a container restart leaves: the pid now names a live process (this test runner), started at another time.
+    writeLocks(ws, runId, {
+      pid: process.pid,
+      hostname: os.hostname(),
+      since: '2026-01-01T00:00:00.000Z',
+      startTime: String(Number(ownStartTime()) + 7),
+    });
+    const r = await runCli(args('migrate', ws, sandbox.url), sandbox.token);
+    assert.equal(r.code, cleanExit, out(r));
+    assert.deepEqual([resultOf(r).runId, resultOf(r).resumed, resultOf(r).status], [runId, true, 'completed']);
+    assert.match(r.stderr, /Taking over stale lock .*writer\.lock.*reused pid/);
+    assert.deepEqual(runIds(ws), [runId], 'no run started beside the interrupted one');
+    await assertClean(sandbox, 'after a reused pid');
+  },
+);
 
 test('locks from another host refuse without --take-over; another kind refuses even with it; migrate --take-over resumes the run', async () => {
   const { ws, sandbox } = await workspace('other-host');
@@ -231,9 +297,26 @@ test('locks from another host refuse without --take-over; another kind refuses e
   const since = '2026-01-01T00:00:00.000Z';
   writeLocks(ws, runId, { pid: 4242, hostname: 'old-container', since });
 
-  await refusedWithoutWriting(sandbox, args('migrate', ws, sandbox.url), 'pid 4242 on host old-container', `a full run (${runId})`, `since ${since}`, '--take-over');
-  await refusedWithoutWriting(sandbox, args('delta', ws, sandbox.url, ['--take-over']), `Run ${runId}`, '`st2ic migrate`', `st2ic rollback ${runId}`);
-  assert.equal(JSON.parse(readFileSync(writerLock(ws), 'utf8')).hostname, 'old-container', 'a refused takeover leaves the lock as it was');
+  await refusedWithoutWriting(
+    sandbox,
+    args('migrate', ws, sandbox.url),
+    'pid 4242 on host old-container',
+    `a full run (${runId})`,
+    `since ${since}`,
+    '--take-over',
+  );
+  await refusedWithoutWriting(
+    sandbox,
+    args('delta', ws, sandbox.url, ['--take-over']),
+    `Run ${runId}`,
+    '`st2ic migrate`',
+    `st2ic rollback ${runId}`,
+  );
+  assert.equal(
+    JSON.parse(readFileSync(writerLock(ws), 'utf8')).hostname,
+    'old-container',
+    'a refused takeover leaves the lock as it was',
+  );
 
   const r = await runCli(args('migrate', ws, sandbox.url, ['--take-over']), sandbox.token);
   assert.equal(r.code, cleanExit, out(r));
@@ -284,7 +367,10 @@ test('an index cache edited to drop five tickets (still valid JSON) is not trust
   const file = path.join(ws, 'migration', 'ledger-index.json');
   const text = readFileSync(file, 'utf8');
   const dropTickets = (index: { ids: [string, unknown][]; records: [string, unknown][] }) => {
-    const tickets = index.ids.map(([key]) => key).filter((key) => key.startsWith('tickets:')).slice(0, 5);
+    const tickets = index.ids
+      .map(([key]) => key)
+      .filter((key) => key.startsWith('tickets:'))
+      .slice(0, 5);
     assert.equal(tickets.length, 5);
     index.ids = index.ids.filter(([key]) => !tickets.includes(key));
     index.records = index.records.filter(([key]) => !tickets.includes(key));
@@ -292,7 +378,9 @@ test('an index cache edited to drop five tickets (still valid JSON) is not trust
   // Whatever the cache's layout, the tester keeps it valid JSON and changes only the index.
   const newline = text.indexOf('\n');
   if (newline > 0 && newline < text.length - 1) {
-    const body = JSON.parse(text.slice(newline + 1)) as { index: { ids: [string, unknown][]; records: [string, unknown][] } };
+    const body = JSON.parse(text.slice(newline + 1)) as {
+      index: { ids: [string, unknown][]; records: [string, unknown][] };
+    };
     dropTickets(body.index);
     writeFileSync(file, `${text.slice(0, newline)}\n${JSON.stringify(body)}\n`);
   } else {

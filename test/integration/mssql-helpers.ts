@@ -34,7 +34,12 @@ export async function serveDataset(
   fixtureOptions: Partial<TdsFixtureOptions> = {},
 ): Promise<ServedDataset> {
   const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-mssql-'));
-  const manifest = await generateDataset({ outDir: dir, seed: generate.seed ?? 1, scale: generate.scale, ...(generate.tablePrefix ? { tablePrefix: generate.tablePrefix } : {}) });
+  const manifest = await generateDataset({
+    outDir: dir,
+    seed: generate.seed ?? 1,
+    scale: generate.scale,
+    ...(generate.tablePrefix ? { tablePrefix: generate.tablePrefix } : {}),
+  });
   const database = path.join(dir, manifest.database);
   const attachmentsRoot = path.join(dir, manifest.attachmentsRoot);
   // SQL Server cannot hold a date that does not exist: the planted one is left out here.
@@ -47,7 +52,12 @@ export async function serveDataset(
   const fixture = await startTdsFixture({ database, user: USER, password: PASSWORD, port: 0, ...fixtureOptions });
   const url = `mssql://${USER}@127.0.0.1:${fixture.port}/SmarterTrack?encrypt=true&trustServerCertificate=false`;
   return {
-    dir, manifest, database, attachmentsRoot, fixture, url,
+    dir,
+    manifest,
+    database,
+    attachmentsRoot,
+    fixture,
+    url,
     openMssql: (options = {}) => openSource(parseSourceUrl(url), { attachmentsRoot, password: PASSWORD, ...options }),
     openSqlite: (options = {}) => openSource({ kind: 'sqlite', path: database }, { attachmentsRoot, ...options }),
     async dispose() {

@@ -9,7 +9,7 @@ import { runMigration } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import { writeMappingFile } from '../../src/mapping/mapping-file';
 import { confirmMap } from '../../src/mapping/review';
-import { type RunningSandbox, type SandboxState,startSandbox } from '../../src/sandbox';
+import { type RunningSandbox, type SandboxState, startSandbox } from '../../src/sandbox';
 import type { SourceReader } from '../../src/source/reader';
 import { seedForSource } from '../fixtures/dataset/sandbox-seed';
 import { snapshotOf } from '../support/sandbox-snapshot';
@@ -40,7 +40,13 @@ async function migrateInto(open: () => Promise<SourceReader>, name: string, seed
   try {
     await writeMappingFile(workspace, confirmMap(await proposeMap(reader), 'approved', 'Test Reviewer'));
     const client = new IntercomClient({ token: sandbox.token, baseUrl: sandbox.url, rateLimiter: { concurrency: 16 } });
-    const result = await runMigration({ workspaceDir: workspace, kind: 'full', reader, client, options: { concurrency: 8 } });
+    const result = await runMigration({
+      workspaceDir: workspace,
+      kind: 'full',
+      reader,
+      client,
+      options: { concurrency: 8 },
+    });
     assert.equal(result.status, 'completed', result.message);
   } finally {
     await reader.close();
@@ -57,9 +63,15 @@ test('a full migration through SQL Server and through SQLite ends in the same In
 
   const viaSqlite = snapshotOf(await migrateInto(() => served.openSqlite(), 'sqlite', seedFile));
   const viaMssql = snapshotOf(await migrateInto(() => served.openMssql(), 'mssql', seedFile));
-  assert.ok(viaSqlite.conversations.length > 10 && viaSqlite.contacts.length > 10, 'the migration moved a real help desk');
+  assert.ok(
+    viaSqlite.conversations.length > 10 && viaSqlite.contacts.length > 10,
+    'the migration moved a real help desk',
+  );
   assert.deepEqual(viaMssql, viaSqlite);
   // And only SELECT statements reached the SQL Server side during the whole migration.
   const writes = served.fixture.statements().filter((s) => !/^\s*(select|set\b)/i.test(s.sql));
-  assert.deepEqual(writes.map((s) => s.sql), []);
+  assert.deepEqual(
+    writes.map((s) => s.sql),
+    [],
+  );
 });

@@ -11,10 +11,32 @@ import { serveDataset, type ServedDataset } from './mssql-helpers';
  */
 
 const STREAMS = [
-  'brands', 'departments', 'departmentPolicies', 'groups', 'agents', 'endUsers', 'queueUsers', 'organizations',
-  'organizationMemberships', 'customFields', 'customFieldValues', 'ticketStatuses', 'ticketPriorities', 'commentTypes',
-  'tickets', 'ticketMessages', 'ticketComments', 'ticketThreads', 'attachments', 'liveChats', 'chatMessages', 'callLogs',
-  'kbCategories', 'kbArticles', 'tags', 'automationRules',
+  'brands',
+  'departments',
+  'departmentPolicies',
+  'groups',
+  'agents',
+  'endUsers',
+  'queueUsers',
+  'organizations',
+  'organizationMemberships',
+  'customFields',
+  'customFieldValues',
+  'ticketStatuses',
+  'ticketPriorities',
+  'commentTypes',
+  'tickets',
+  'ticketMessages',
+  'ticketComments',
+  'ticketThreads',
+  'attachments',
+  'liveChats',
+  'chatMessages',
+  'callLogs',
+  'kbCategories',
+  'kbArticles',
+  'tags',
+  'automationRules',
 ] as const satisfies readonly (keyof SourceReader)[];
 
 let served: ServedDataset;
@@ -55,7 +77,10 @@ test('a single thread and the description read the same through both engines', a
   const [m, s] = [await viaMssql.describe(), await viaSqlite.describe()];
   assert.equal(m.engine, 'mssql');
   assert.equal(m.location, `127.0.0.1:${served.fixture.port}/SmarterTrack`);
-  assert.deepEqual({ ...m, engine: 'x', location: 'x', versionHints: [] }, { ...s, engine: 'x', location: 'x', versionHints: [] });
+  assert.deepEqual(
+    { ...m, engine: 'x', location: 'x', versionHints: [] },
+    { ...s, engine: 'x', location: 'x', versionHints: [] },
+  );
 });
 
 test('the driver logged in with ApplicationIntent=ReadOnly as the configured user', () => {

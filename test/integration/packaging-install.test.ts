@@ -26,7 +26,11 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(command: string, args: string[], options: SpawnSyncOptions = {}): { status: number | null; stdout: string; stderr: string } {
+function run(
+  command: string,
+  args: string[],
+  options: SpawnSyncOptions = {},
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(command, args, { ...quiet, ...options });
   return { status: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
@@ -57,10 +61,18 @@ test('npm install -g of the packed tarball gives a working st2ic, with no node_m
   const tarball = path.join(packDir, result!.filename);
 
   const prefix = path.join(dir, 'prefix');
-  const installed = run('npm', ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball], { cwd: dir });
+  const installed = run(
+    'npm',
+    ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball],
+    { cwd: dir },
+  );
   assert.equal(installed.status, 0, installed.stderr);
   const packageDir = path.join(prefix, 'lib', 'node_modules', 'smartertrack-to-intercom');
-  assert.deepEqual(readdirSync(packageDir).sort(), ['LICENSE', 'README.md', 'dist', 'package.json'], 'nothing but the CLI was installed');
+  assert.deepEqual(
+    readdirSync(packageDir).sort(),
+    ['LICENSE', 'README.md', 'dist', 'package.json'],
+    'nothing but the CLI was installed',
+  );
 
   // Run from the prefix, outside the project: nothing of its node_modules can be resolved.
   const st2ic = path.join(prefix, 'bin', 'st2ic');
@@ -71,7 +83,9 @@ test('npm install -g of the packed tarball gives a working st2ic, with no node_m
   assert.match(help.stdout, /^Usage: st2ic <command>/m);
   assert.match(help.stdout, /^ {2}scope {2}/m);
 
-  const scope = run(st2ic, ['scope', '--source', `sqlite:${db.file}`, '--attachments', db.attachmentsRoot, '--json'], { cwd });
+  const scope = run(st2ic, ['scope', '--source', `sqlite:${db.file}`, '--attachments', db.attachmentsRoot, '--json'], {
+    cwd,
+  });
   assert.equal(scope.status, 0, scope.stderr);
   const summary = JSON.parse(scope.stdout) as { counts: Record<string, number> };
   assert.equal(summary.counts.tickets, 7);
@@ -84,13 +98,29 @@ test('the .vsix is packaged without a prompt and carries the extension, the CLI,
   // The packaging command of `npm run package`, on the build already in dist/ (stdin closed: a
   // prompt would fail it).
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { package: string }; icon: string };
-  const vsceArgs = pkg.scripts.package.replace(/^.*&& vsce /, '').replace(/--out \S+/, '').trim().split(/\s+/);
+  const vsceArgs = pkg.scripts.package
+    .replace(/^.*&& vsce /, '')
+    .replace(/--out \S+/, '')
+    .trim()
+    .split(/\s+/);
   assert.equal(vsceArgs[0], 'package');
   const packed = run('npx', ['--no-install', 'vsce', ...vsceArgs, '--out', vsix]);
   assert.equal(packed.status, 0, `${packed.stdout}\n${packed.stderr}`);
   const entries = zipEntries(vsix);
-  for (const file of ['extension/package.json', 'extension/LICENSE.txt', `extension/${pkg.icon}`, 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/node-sqlite3-wasm.wasm', 'extension/dist/webview.js', 'extension/dist/mapping.schema.json']) {
+  for (const file of [
+    'extension/package.json',
+    'extension/LICENSE.txt',
+    `extension/${pkg.icon}`,
+    'extension/dist/extension.js',
+    'extension/dist/cli.js',
+    'extension/dist/node-sqlite3-wasm.wasm',
+    'extension/dist/webview.js',
+    'extension/dist/mapping.schema.json',
+  ]) {
     assert.ok(entries.includes(file), `${file} in the .vsix (it holds: ${entries.join(', ')})`);
   }
-  assert.deepEqual(entries.filter((e) => e.endsWith('.map') || e.includes('node_modules/') || e.startsWith('extension/src/')), []);
+  assert.deepEqual(
+    entries.filter((e) => e.endsWith('.map') || e.includes('node_modules/') || e.startsWith('extension/src/')),
+    [],
+  );
 });

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { previewRecords } from '../../src/engine/preview-records';
-import { type PreviewInput,previewObject } from '../../src/mapping/preview';
+import { type PreviewInput, previewObject } from '../../src/mapping/preview';
 import type { RecordState } from '../../src/model/journal';
 import { MappedObject, type MappingFile } from '../../src/model/mapping';
 import type { ObjectType } from '../../src/model/object-types';
 import type { SandboxState } from '../../src/sandbox';
 import type { SourceReader } from '../../src/source/reader';
-import { openDataset, type RanWorkspace,ranWorkspace, recordResults } from '../support/engine-fixtures';
+import { openDataset, type RanWorkspace, ranWorkspace, recordResults } from '../support/engine-fixtures';
 
 /**
  * The mapping editor's preview: previewRecords picks source records in the very shape the engine
@@ -19,7 +19,12 @@ import { openDataset, type RanWorkspace,ranWorkspace, recordResults } from '../s
 
 const COUNT = 6;
 const LEDGER_TYPE: Record<MappedObject, ObjectType> = {
-  companies: 'organizations', contacts: 'endUsers', tickets: 'tickets', liveChats: 'liveChats', callLogs: 'callLogs', kbArticles: 'kbArticles',
+  companies: 'organizations',
+  contacts: 'endUsers',
+  tickets: 'tickets',
+  liveChats: 'liveChats',
+  callLogs: 'callLogs',
+  kbArticles: 'kbArticles',
 };
 
 let world: RanWorkspace;
@@ -45,10 +50,14 @@ after(async () => {
 /** The Intercom object a record became, as the sandbox holds it (fields by their API names). */
 function stored(object: MappedObject, intercomId: string): Record<string, unknown> {
   switch (object) {
-    case 'companies': return state.companies[intercomId]!;
-    case 'contacts': return state.contacts[intercomId]!;
-    case 'kbArticles': return state.articles[intercomId]!;
-    default: return state.conversations[intercomId]!;
+    case 'companies':
+      return state.companies[intercomId]!;
+    case 'contacts':
+      return state.contacts[intercomId]!;
+    case 'kbArticles':
+      return state.articles[intercomId]!;
+    default:
+      return state.conversations[intercomId]!;
   }
 }
 
@@ -79,15 +88,25 @@ for (const object of MappedObject.options) {
         if (field.issues.some((x) => x.severity === 'error')) return;
         if (value === undefined || value === null) {
           // An empty value writes nothing: Intercom holds no value either.
-          if (mapping.target.kind === 'attribute') assert.equal(attributes[mapping.target.name] ?? null, null, `${object} ${row.id}: attribute "${mapping.target.name}" is empty`);
+          if (mapping.target.kind === 'attribute')
+            assert.equal(
+              attributes[mapping.target.name] ?? null,
+              null,
+              `${object} ${row.id}: attribute "${mapping.target.name}" is empty`,
+            );
           return;
         }
         if (mapping.target.kind === 'attribute') {
-          assert.deepEqual(attributes[mapping.target.name], value, `${object} ${row.id}: attribute "${mapping.target.name}"`);
+          assert.deepEqual(
+            attributes[mapping.target.name],
+            value,
+            `${object} ${row.id}: attribute "${mapping.target.name}"`,
+          );
           compared++;
         } else if (mapping.target.kind === 'standard' && COMPARED_STANDARD.has(mapping.target.field)) {
           const actual = target[mapping.target.field];
-          if (mapping.target.field === 'email') assert.equal(String(actual).toLowerCase(), String(value).toLowerCase(), `${object} ${row.id}: email`);
+          if (mapping.target.field === 'email')
+            assert.equal(String(actual).toLowerCase(), String(value).toLowerCase(), `${object} ${row.id}: email`);
           else assert.deepEqual(actual, value, `${object} ${row.id}: ${mapping.target.field}`);
           compared++;
         }
@@ -98,7 +117,11 @@ for (const object of MappedObject.options) {
 }
 
 const longestText = (s: PreviewInput): number =>
-  Math.max(0, ...Object.values(s.record).map((v) => (typeof v === 'string' ? v.length : 0)), ...[...(s.customValues ?? new Map()).values()].map((v) => v?.length ?? 0));
+  Math.max(
+    0,
+    ...Object.values(s.record).map((v) => (typeof v === 'string' ? v.length : 0)),
+    ...[...(s.customValues ?? new Map()).values()].map((v) => v?.length ?? 0),
+  );
 
 test('tickets: half the first records in source order, half the longest; the longest custom value is among them with its values', async () => {
   const samples = await previewRecords(reader, 'tickets', COUNT);
@@ -108,14 +131,25 @@ test('tickets: half the first records in source order, half the longest; the lon
     if (!t.deleted && !t.spam) eligible.push(t.id);
     numbers.set(t.id, t.number);
   }
-  assert.deepEqual(samples.slice(0, COUNT / 2).map((s) => s.id), eligible.slice(0, COUNT / 2), 'the first records, in source order');
+  assert.deepEqual(
+    samples.slice(0, COUNT / 2).map((s) => s.id),
+    eligible.slice(0, COUNT / 2),
+    'the first records, in source order',
+  );
   for (const s of samples) {
-    assert.ok(!world.ds.manifest.hardCases.deletedTicketIds.includes(s.id) && !world.ds.manifest.hardCases.spamTicketIds.includes(s.id), `ticket ${s.id} is neither deleted nor spam`);
+    assert.ok(
+      !world.ds.manifest.hardCases.deletedTicketIds.includes(s.id) &&
+        !world.ds.manifest.hardCases.spamTicketIds.includes(s.id),
+      `ticket ${s.id} is neither deleted nor spam`,
+    );
     // The mapping editor captions it as the help desk knows it: by its ticket number.
     assert.equal(s.caption.kind, 'Ticket');
     assert.equal(s.caption.name, numbers.get(s.id)?.trim() || null, `ticket ${s.id} is captioned by its number`);
   }
-  assert.ok(samples.some((s) => s.caption.name !== null), 'the dataset\'s tickets have numbers');
+  assert.ok(
+    samples.some((s) => s.caption.name !== null),
+    "the dataset's tickets have numbers",
+  );
   // The generator plants a 1,400-character custom value: its ticket is previewed, value included.
   const planted = [...world.ds.manifest.hardCases.longCustomFieldValues].sort((a, b) => b.length - a.length)[0]!;
   const withIt = samples.find((s) => s.id === planted.ticketId);
@@ -124,9 +158,15 @@ test('tickets: half the first records in source order, half the longest; the lon
   assert.ok(longestText(withIt) >= Math.max(...samples.map(longestText)), 'it carries the longest text of all');
   // The preview shows it near (over) the attribute limit, as the mapping editor highlights it.
   const row = previewObject('tickets', map.objects.tickets, [withIt])[0]!;
-  assert.ok(row.fields.some((f) => f.source === `custom:${planted.customFieldId}` && f.nearLimit), 'the long value is flagged near the limit');
+  assert.ok(
+    row.fields.some((f) => f.source === `custom:${planted.customFieldId}` && f.nearLimit),
+    'the long value is flagged near the limit',
+  );
   // Deterministic: the same source gives the same preview.
-  assert.deepEqual((await previewRecords(reader, 'tickets', COUNT)).map((s) => s.id), samples.map((s) => s.id));
+  assert.deepEqual(
+    (await previewRecords(reader, 'tickets', COUNT)).map((s) => s.id),
+    samples.map((s) => s.id),
+  );
 });
 
 test('custom field values reach the preview exactly as the engine reads them', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import type { MappingFile } from '../../src/model/mapping';
-import { type RebuildArea,RebuildInventory } from '../../src/model/reports';
+import { type RebuildArea, RebuildInventory } from '../../src/model/reports';
 import type { AutomationRule, CustomField, DepartmentPolicy } from '../../src/model/source';
 import { buildRebuildInventory, writeRebuildInventory } from '../../src/reports/rebuild-inventory';
 import { buildScope } from '../../src/reports/scope';
@@ -47,7 +47,10 @@ describe('rebuild inventory from a generated source and a journaled run', () => 
   test('every automation rule is listed by name with its conditions, actions and workflow steps', () => {
     assert.ok(rules.length > 0);
     const entries = section('automationRules').entries;
-    assert.deepEqual(entries.map((e) => e.name), rules.map((r) => r.name));
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      rules.map((r) => r.name),
+    );
     for (const rule of rules) {
       const entry = entries.find((e) => e.sourceId === String(rule.id))!;
       assert.equal(entry.inSmarterTrack.filter((l) => l.startsWith('When: ')).length, rule.conditions.length);
@@ -68,21 +71,37 @@ describe('rebuild inventory from a generated source and a journaled run', () => 
       const entry = entries.find((e) => e.name === p.departmentName);
       assert.ok(entry, `no entry for ${p.departmentName}`);
       assert.ok(entry.inSmarterTrack.some((l) => l.includes(`closed after ${p.autoClose.hours} hours`)));
-      assert.ok(entry.inIntercom.some((s) => s.includes(`"Customer unresponsive" after ${p.autoClose.hours} hours`) && s.includes('Close conversation')));
+      assert.ok(
+        entry.inIntercom.some(
+          (s) =>
+            s.includes(`"Customer unresponsive" after ${p.autoClose.hours} hours`) && s.includes('Close conversation'),
+        ),
+      );
     }
-    const expected = policies.filter((p) => p.autoClose.enabled || p.autoLock.enabled || p.autoDelete.enabled || p.autoDeleteCallLogs.enabled);
-    assert.deepEqual(entries.map((e) => e.sourceId), expected.map((p) => String(p.departmentId)));
+    const expected = policies.filter(
+      (p) => p.autoClose.enabled || p.autoLock.enabled || p.autoDelete.enabled || p.autoDeleteCallLogs.enabled,
+    );
+    assert.deepEqual(
+      entries.map((e) => e.sourceId),
+      expected.map((p) => String(p.departmentId)),
+    );
   });
 
-  test('missing teams and unmatched agents come from the ledger\'s skipped records', async () => {
+  test("missing teams and unmatched agents come from the ledger's skipped records", async () => {
     const departments = await collect(world.reader.departments());
     const missing = section('missingTeams').entries;
-    assert.deepEqual(missing.map((e) => e.name), departments.filter((d) => d.id !== world.matchedDepartmentId).map((d) => d.name));
+    assert.deepEqual(
+      missing.map((e) => e.name),
+      departments.filter((d) => d.id !== world.matchedDepartmentId).map((d) => d.name),
+    );
     assert.ok(missing.every((e) => e.inIntercom[0]!.startsWith('Settings → Teammates → Teams → New team')));
 
     const agents = await collect(world.reader.agents());
     const unmatched = section('unmatchedAgents').entries;
-    assert.deepEqual(unmatched.map((e) => e.sourceId), agents.filter((a) => a.id !== world.matchedAgent.id).map((a) => String(a.id)));
+    assert.deepEqual(
+      unmatched.map((e) => e.sourceId),
+      agents.filter((a) => a.id !== world.matchedAgent.id).map((a) => String(a.id)),
+    );
     for (const agent of agents.filter((a) => a.id !== world.matchedAgent.id && a.email)) {
       const entry = unmatched.find((e) => e.sourceId === String(agent.id))!;
       assert.ok(entry.inIntercom[0]!.includes(`Invite: ${agent.email}`), entry.inIntercom[0]);
@@ -91,23 +110,46 @@ describe('rebuild inventory from a generated source and a journaled run', () => 
 
   test('assignment, call logs and dropped custom fields', async () => {
     const volumes = await world.reader.insights.volumes();
-    assert.equal(section('autoAssignment').entries.length, volumes.roundRobinGroups.length + volumes.rebalanceRules.length);
+    assert.equal(
+      section('autoAssignment').entries.length,
+      volumes.roundRobinGroups.length + volumes.rebalanceRules.length,
+    );
     const calls = section('callLogs').entries[0]!;
     assert.ok(calls.inIntercom[0]!.includes('closed conversation'));
     const fields = section('droppedCustomFields').entries;
-    assert.deepEqual(fields.map((e) => e.sourceId), [String(dropped.id)]);
+    assert.deepEqual(
+      fields.map((e) => e.sourceId),
+      [String(dropped.id)],
+    );
     assert.equal(fields[0]!.name, dropped.name);
     assert.ok(fields[0]!.inSmarterTrack.some((l) => l.includes('nobody reads it any more')));
-    assert.equal(inventory.sections.some((s) => s.area === 'community'), volumes.communityRows > 0);
+    assert.equal(
+      inventory.sections.some((s) => s.area === 'community'),
+      volumes.communityRows > 0,
+    );
 
-    const asObjects = await buildRebuildInventory({ reader: world.reader, ledger: world.ledger, map: { ...map, options: { ...map.options, callLogsAs: 'custom-object' } }, runId: world.runId });
+    const asObjects = await buildRebuildInventory({
+      reader: world.reader,
+      ledger: world.ledger,
+      map: { ...map, options: { ...map.options, callLogsAs: 'custom-object' } },
+      runId: world.runId,
+    });
     assert.deepEqual(asObjects.ledgerScope, { mode: 'run', runId: world.runId });
-    assert.ok(asObjects.sections.find((s) => s.area === 'callLogs')!.entries[0]!.inIntercom[0]!.includes('custom object "Call"'));
+    assert.ok(
+      asObjects.sections
+        .find((s) => s.area === 'callLogs')!
+        .entries[0]!.inIntercom[0]!.includes('custom object "Call"'),
+    );
   });
 
   test('the scope gives the same advice for the areas it shares, leaving both ways of sending call logs open', async () => {
     const scope = await buildScope(world.reader, { attachmentsRoot: null });
-    assert.deepEqual(scope.rebuild.map((s) => s.area), inventory.sections.map((s) => s.area).filter((a) => !['droppedCustomFields', 'missingTeams', 'unmatchedAgents'].includes(a)));
+    assert.deepEqual(
+      scope.rebuild.map((s) => s.area),
+      inventory.sections
+        .map((s) => s.area)
+        .filter((a) => !['droppedCustomFields', 'missingTeams', 'unmatchedAgents'].includes(a)),
+    );
     for (const shared of scope.rebuild) {
       const { entries, ...head } = section(shared.area);
       assert.deepEqual({ ...shared, entries: [] }, { ...head, entries: [] }, shared.area);

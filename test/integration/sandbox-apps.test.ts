@@ -15,7 +15,8 @@ function pinnedClock(at = WINDOW_START_MS + 3_500) {
   return { now: () => new Date(ms), advance: (by: number) => void (ms += by) };
 }
 
-const get = (url: string, token: string, path = '/admins') => fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${token}`, 'Intercom-Version': '2.16' } });
+const get = (url: string, token: string, path = '/admins') =>
+  fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${token}`, 'Intercom-Version': '2.16' } });
 
 interface Answer {
   status: number;
@@ -27,14 +28,25 @@ interface Answer {
 async function answer(url: string, token: string, path?: string): Promise<Answer> {
   const r = await get(url, token, path);
   await r.arrayBuffer();
-  return { status: r.status, limit: r.headers.get('x-ratelimit-limit'), remaining: r.headers.get('x-ratelimit-remaining'), reset: r.headers.get('x-ratelimit-reset') };
+  return {
+    status: r.status,
+    limit: r.headers.get('x-ratelimit-limit'),
+    remaining: r.headers.get('x-ratelimit-remaining'),
+    reset: r.headers.get('x-ratelimit-reset'),
+  };
 }
 
 const ok = (answers: Answer[]) => answers.filter((a) => a.status === 200).length;
 
 test('two apps at 50 each under a workspace of 80: each app at most 50, both together at most 80, 429s with the app headers', async (t) => {
   const clock = pinnedClock();
-  const sandbox = await startSandbox({ port: 0, tokens: ['app-a', 'app-b'], appLimitPer10s: 50, workspaceLimitPer10s: 80, clock });
+  const sandbox = await startSandbox({
+    port: 0,
+    tokens: ['app-a', 'app-b'],
+    appLimitPer10s: 50,
+    workspaceLimitPer10s: 80,
+    clock,
+  });
   t.after(() => sandbox.close());
   assert.deepEqual(sandbox.tokens, ['app-a', 'app-b']);
   assert.equal(sandbox.token, 'app-a');
@@ -44,7 +56,11 @@ test('two apps at 50 each under a workspace of 80: each app at most 50, both tog
   const a = [];
   for (let i = 0; i < 55; i++) a.push(await answer(sandbox.url, 'app-a'));
   assert.equal(ok(a), 50, 'app a: its own limit');
-  assert.deepEqual(a.slice(0, 3).map((x) => x.remaining), ['49', '48', '47'], "app a's own count");
+  assert.deepEqual(
+    a.slice(0, 3).map((x) => x.remaining),
+    ['49', '48', '47'],
+    "app a's own count",
+  );
   assert.deepEqual(a[54], { status: 429, limit: '50', remaining: '0', reset: windowEnd });
 
   // The other app: what the workspace has left (80 − 50), then 429s that still speak of its own app.
@@ -53,14 +69,17 @@ test('two apps at 50 each under a workspace of 80: each app at most 50, both tog
   assert.equal(ok(b), 30, 'app b: the workspace has 30 left');
   assert.equal(b[0]!.remaining, '49', "app b's window is its own");
   assert.equal(b[29]!.remaining, '20');
-  for (const refused of b.slice(30)) assert.deepEqual(refused, { status: 429, limit: '50', remaining: '0', reset: windowEnd });
+  for (const refused of b.slice(30))
+    assert.deepEqual(refused, { status: 429, limit: '50', remaining: '0', reset: windowEnd });
   const body = (await (await get(sandbox.url, 'app-b')).json()) as { type: string; errors: { code: string }[] };
   assert.equal(body.type, 'error.list');
   assert.equal(body.errors[0]!.code, 'rate_limit_exceeded');
 
   // The next window: both apps at once, concurrently; the workspace's 80 is shared, neither app passes 50.
   clock.advance(10_000);
-  const both = await Promise.all(Array.from({ length: 120 }, (_, i) => answer(sandbox.url, i % 2 === 0 ? 'app-a' : 'app-b')));
+  const both = await Promise.all(
+    Array.from({ length: 120 }, (_, i) => answer(sandbox.url, i % 2 === 0 ? 'app-a' : 'app-b')),
+  );
   const of = (n: number) => both.filter((_, i) => i % 2 === n);
   assert.ok(ok(of(0)) <= 50 && ok(of(1)) <= 50, `${ok(of(0))} and ${ok(of(1))}`);
   assert.equal(ok(both), 80, 'both together: the workspace limit');
@@ -79,7 +98,12 @@ test('a workspace limit below the app limit is allowed: the workspace stops the 
   for (let i = 0; i < 12; i++) answers.push(await answer(sandbox.url, sandbox.token));
   assert.equal(ok(answers), 10);
   assert.equal(answers[9]!.remaining, '40');
-  assert.deepEqual(answers[10], { status: 429, limit: '50', remaining: '0', reset: String(WINDOW_START_MS / 1000 + 10) });
+  assert.deepEqual(answers[10], {
+    status: 429,
+    limit: '50',
+    remaining: '0',
+    reset: String(WINDOW_START_MS / 1000 + 10),
+  });
 });
 
 test('a single token behaves as before: its limit alone, the workspace never below it', async (t) => {
@@ -88,7 +112,8 @@ test('a single token behaves as before: its limit alone, the workspace never bel
   t.after(() => sandbox.close());
   assert.deepEqual(sandbox.tokens, ['sandbox-token']);
   const answers: Answer[] = [];
-  for (let batch = 0; batch < 42; batch++) answers.push(...(await Promise.all(Array.from({ length: 100 }, () => answer(sandbox.url, sandbox.token, '/me')))));
+  for (let batch = 0; batch < 42; batch++)
+    answers.push(...(await Promise.all(Array.from({ length: 100 }, () => answer(sandbox.url, sandbox.token, '/me')))));
   assert.equal(ok(answers), 4200, 'above 4,167: the workspace limit follows a higher app limit');
   assert.equal(Math.min(...answers.map((x) => Number(x.remaining))), 800);
   assert.ok(answers.every((x) => x.limit === '5000'));
@@ -98,7 +123,15 @@ test('a single token behaves as before: its limit alone, the workspace never bel
   t.after(() => small.close());
   const four = [];
   for (let i = 0; i < 4; i++) four.push(await answer(small.url, small.token, '/me'));
-  assert.deepEqual(four.map((x) => [x.status, x.remaining]), [[200, '2'], [200, '1'], [200, '0'], [429, '0']]);
+  assert.deepEqual(
+    four.map((x) => [x.status, x.remaining]),
+    [
+      [200, '2'],
+      [200, '1'],
+      [200, '0'],
+      [429, '0'],
+    ],
+  );
 });
 
 test('revoking one token leaves the others working, in code and through /__sandbox/revoke', async (t) => {
@@ -107,12 +140,18 @@ test('revoking one token leaves the others working, in code and through /__sandb
   t.after(() => sandbox.close());
   assert.deepEqual(sandbox.tokens, ['app-a', 'app-b', 'app-c', 'app-d'], '`token` is the first app, prepended');
   const control = (body: unknown, token = sandbox.token) =>
-    fetch(`${sandbox.url}/__sandbox/revoke`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${sandbox.url}/__sandbox/revoke`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   sandbox.revokeToken('app-b');
   const refused = await get(sandbox.url, 'app-b');
   assert.equal(refused.status, 401);
-  assert.deepEqual(((await refused.json()) as { errors: unknown[] }).errors, [{ code: 'unauthorized', message: 'Access Token Invalid' }]);
+  assert.deepEqual(((await refused.json()) as { errors: unknown[] }).errors, [
+    { code: 'unauthorized', message: 'Access Token Invalid' },
+  ]);
   assert.equal(refused.headers.get('x-ratelimit-limit'), null, 'no rate-limit headers without valid credentials');
   assert.equal((await get(sandbox.url, 'app-a')).status, 200);
   assert.throws(() => sandbox.revokeToken('no-such-app'), /not one of/);
@@ -134,14 +173,18 @@ test('revoking one token leaves the others working, in code and through /__sandb
   assert.deepEqual(await first.json(), { revoked: true, index: 0 });
   assert.equal((await get(sandbox.url, 'app-a')).status, 401);
   assert.equal((await get(sandbox.url, 'app-d')).status, 200, 'the last app keeps working');
-  assert.equal((await fetch(`${sandbox.url}/__sandbox/state`, { headers: { Authorization: 'Bearer app-a' } })).status, 200);
+  assert.equal(
+    (await fetch(`${sandbox.url}/__sandbox/state`, { headers: { Authorization: 'Bearer app-a' } })).status,
+    200,
+  );
 });
 
 test('every app of the workspace names the same workspace in /me; a foreign token names another and writes nothing', async (t) => {
   const clock = pinnedClock();
   const sandbox = await startSandbox({ port: 0, tokens: ['app-a', 'app-b'], foreignTokens: ['elsewhere'], clock });
   t.after(() => sandbox.close());
-  const me = async (token: string) => (await (await get(sandbox.url, token, '/me')).json()) as { app: { id_code: string; name: string } };
+  const me = async (token: string) =>
+    (await (await get(sandbox.url, token, '/me')).json()) as { app: { id_code: string; name: string } };
   const [a, b, theirs] = [await me('app-a'), await me('app-b'), await me('elsewhere')];
   assert.equal(a.app.id_code, b.app.id_code);
   assert.equal(a.app.name, b.app.name);
@@ -157,6 +200,9 @@ test('every app of the workspace names the same workspace in /me; a foreign toke
   assert.equal(write.status, 401);
   assert.equal(Object.keys(sandbox.state().contacts).length, before, 'nothing written');
   await assert.rejects(startSandbox({ port: 0, tokens: ['app-a', 'app-b', 'app-b'] }), /listed twice/);
-  await assert.rejects(startSandbox({ port: 0, tokens: ['app-a'], foreignTokens: ['app-a'] }), /also given as another workspace's/);
+  await assert.rejects(
+    startSandbox({ port: 0, tokens: ['app-a'], foreignTokens: ['app-a'] }),
+    /also given as another workspace's/,
+  );
   await assert.rejects(startSandbox({ port: 0, appLimitPer10s: 1.5 }), /app limit/);
 });

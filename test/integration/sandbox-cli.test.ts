@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
-
 /** `st2ic sandbox` from source in its own process; resolves once it prints its URL and tokens. */
-async function spawnSandbox(args: string[]): Promise<{ child: ReturnType<typeof spawn>; url: string; out: () => string; exited: Promise<number | null> }> {
+async function spawnSandbox(
+  args: string[],
+): Promise<{ child: ReturnType<typeof spawn>; url: string; out: () => string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, INTERCOM_OPENAPI: '' },
@@ -48,11 +49,16 @@ test('st2ic sandbox: prints URL and token, serves until SIGTERM, then saves its 
   assert.equal(await exited, 0);
   assert.ok(existsSync(stateFile));
   const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { contacts: Record<string, { email: string }> };
-  assert.deepEqual(Object.values(state.contacts).map((c) => c.email), ['cli@example.com']);
+  assert.deepEqual(
+    Object.values(state.contacts).map((c) => c.email),
+    ['cli@example.com'],
+  );
 });
 
 test('st2ic sandbox: a bad option is a usage error (exit code 2)', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', 'abc'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -66,13 +72,27 @@ test('st2ic sandbox: a missing or malformed --seed and a missing --openapi are n
     writeFileSync(path.join(dir, 'not-json.json'), '{bad');
     writeFileSync(path.join(dir, 'wrong.json'), JSON.stringify({ admins: 'none' }));
     const cases: [string[], RegExp][] = [
-      [['--seed', path.join(dir, 'nope.json')], /^st2ic: --seed \S+nope\.json: no such file; give a JSON file of what the API cannot create .*demo\/sandbox-seed\.json\)$/],
-      [['--seed', path.join(dir, 'not-json.json')], /^st2ic: --seed \S+not-json\.json is not a seed \(.*JSON.*\); give a JSON file/],
-      [['--seed', path.join(dir, 'wrong.json')], /^st2ic: --seed \S+wrong\.json is not a seed \(admins: .*\); give a JSON file/],
-      [['--openapi', path.join(dir, 'nope.yaml')], /^st2ic: --openapi \S+nope\.yaml: no such file; give Intercom's OpenAPI 2\.16 description/],
+      [
+        ['--seed', path.join(dir, 'nope.json')],
+        /^st2ic: --seed \S+nope\.json: no such file; give a JSON file of what the API cannot create .*demo\/sandbox-seed\.json\)$/,
+      ],
+      [
+        ['--seed', path.join(dir, 'not-json.json')],
+        /^st2ic: --seed \S+not-json\.json is not a seed \(.*JSON.*\); give a JSON file/,
+      ],
+      [
+        ['--seed', path.join(dir, 'wrong.json')],
+        /^st2ic: --seed \S+wrong\.json is not a seed \(admins: .*\); give a JSON file/,
+      ],
+      [
+        ['--openapi', path.join(dir, 'nope.yaml')],
+        /^st2ic: --openapi \S+nope\.yaml: no such file; give Intercom's OpenAPI 2\.16 description/,
+      ],
     ];
     for (const [args, message] of cases) {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let err = '';
       child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -86,7 +106,21 @@ test('st2ic sandbox: a missing or malformed --seed and a missing --openapi are n
 });
 
 test('st2ic sandbox: several apps and their limits; bad tokens and limits are one-line usage errors (exit code 2)', async () => {
-  const { child, url, out: output, exited } = await spawnSandbox(['--tokens', 'tok-a,tok-b', '--foreign-tokens', 'tok-x', '--app-limit', '7', '--workspace-limit', '9']);
+  const {
+    child,
+    url,
+    out: output,
+    exited,
+  } = await spawnSandbox([
+    '--tokens',
+    'tok-a,tok-b',
+    '--foreign-tokens',
+    'tok-x',
+    '--app-limit',
+    '7',
+    '--workspace-limit',
+    '9',
+  ]);
   const out = output();
   assert.match(out, /Token: tok-a,tok-b\n/);
   const me = (token: string) => fetch(`${url}/me`, { headers: { Authorization: `Bearer ${token}` } });
@@ -103,12 +137,20 @@ test('st2ic sandbox: several apps and their limits; bad tokens and limits are on
     [['--workspace-limit', '2.5'], /^st2ic: --workspace-limit needs a non-negative integer \(got 2\.5\)$/],
     [['--tokens', 'tok-a,,tok-b'], /^st2ic: --tokens: token 2 is empty or holds a space/],
     [['--tokens', 'tok-a,tok-a'], /^st2ic: --tokens: token 2 repeats token 1; each app has its own token$/],
-    [['--tokens', 'tok-a', '--foreign-tokens', 'tok-a'], /^st2ic: --foreign-tokens: token 1 is also one of the sandbox workspace's own/],
-    [['--foreign-tokens', 'sandbox-token'], /^st2ic: --foreign-tokens: token 1 is also one of the sandbox workspace's own/],
+    [
+      ['--tokens', 'tok-a', '--foreign-tokens', 'tok-a'],
+      /^st2ic: --foreign-tokens: token 1 is also one of the sandbox workspace's own/,
+    ],
+    [
+      ['--foreign-tokens', 'sandbox-token'],
+      /^st2ic: --foreign-tokens: token 1 is also one of the sandbox workspace's own/,
+    ],
     [['--app-limit', '5', '--rate-limit', '6'], /^st2ic: --app-limit 5 and --rate-limit 6 name the same limit/],
   ];
   for (const [args, message] of cases) {
-    const bad = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const bad = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--port', '0', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     bad.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => bad.on('exit', resolve));

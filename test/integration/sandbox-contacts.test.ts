@@ -12,7 +12,9 @@ test('sandbox contacts: users are unique by email and external_id, archived incl
   const byEmail = await call('POST', '/contacts', { role: 'user', email: 'ANN@example.com' });
   assert.equal(byEmail.status, 409);
   assert.equal(byEmail.body.type, 'error.list');
-  assert.deepEqual(byEmail.body.errors, [{ code: 'conflict', message: `A contact matching those details already exists with id=${id}` }]);
+  assert.deepEqual(byEmail.body.errors, [
+    { code: 'conflict', message: `A contact matching those details already exists with id=${id}` },
+  ]);
 
   const byExternal = await call('POST', '/contacts', { external_id: 'st-1' });
   assert.equal(byExternal.status, 409);
@@ -20,7 +22,10 @@ test('sandbox contacts: users are unique by email and external_id, archived incl
   assert.equal((await call('POST', `/contacts/${id}/archive`)).body.archived, true);
   const archived = await call('POST', '/contacts', { role: 'user', external_id: 'st-1' });
   assert.equal(archived.status, 409);
-  assert.equal(archived.body.errors[0].message, `An archived contact matching those details already exists with id=${id}`);
+  assert.equal(
+    archived.body.errors[0].message,
+    `An archived contact matching those details already exists with id=${id}`,
+  );
 });
 
 test('sandbox contacts: leads are exempt from the uniqueness check', async (t) => {
@@ -44,20 +49,37 @@ test('sandbox contacts: validation errors use the error list with a code and a m
   assert.equal(badEmail.body.errors[0].field, 'email');
   assert.match(badEmail.body.errors[0].message, /not-an-email/);
 
-  const wrongType = await call('POST', '/contacts', { role: 'user', email: 'a@example.com', signed_up_at: 'yesterday' });
+  const wrongType = await call('POST', '/contacts', {
+    role: 'user',
+    email: 'a@example.com',
+    signed_up_at: 'yesterday',
+  });
   assert.equal(wrongType.status, 400);
   assert.match(wrongType.body.errors[0].message, /signed_up_at/);
 
-  const unknownAttribute = await call('POST', '/contacts', { role: 'user', email: 'b@example.com', custom_attributes: { source_id: '1' } });
+  const unknownAttribute = await call('POST', '/contacts', {
+    role: 'user',
+    email: 'b@example.com',
+    custom_attributes: { source_id: '1' },
+  });
   assert.equal(unknownAttribute.status, 400);
   assert.match(unknownAttribute.body.errors[0].message, /source_id/);
 
-  assert.equal((await call('POST', '/data_attributes', { name: 'source_id', model: 'contact', data_type: 'string' })).status, 200);
-  const known = await call('POST', '/contacts', { role: 'user', email: 'b@example.com', custom_attributes: { source_id: '1' } });
+  assert.equal(
+    (await call('POST', '/data_attributes', { name: 'source_id', model: 'contact', data_type: 'string' })).status,
+    200,
+  );
+  const known = await call('POST', '/contacts', {
+    role: 'user',
+    email: 'b@example.com',
+    custom_attributes: { source_id: '1' },
+  });
   assert.equal(known.status, 200);
   assert.deepEqual(known.body.custom_attributes, { source_id: '1' });
 
-  const oversize = await call('PUT', `/contacts/${known.body.id}`, { custom_attributes: { source_id: 'x'.repeat(256) } });
+  const oversize = await call('PUT', `/contacts/${known.body.id}`, {
+    custom_attributes: { source_id: 'x'.repeat(256) },
+  });
   assert.equal(oversize.status, 400);
   assert.match(oversize.body.errors[0].message, /255/);
   const mistyped = await call('PUT', `/contacts/${known.body.id}`, { custom_attributes: { source_id: 12 } });
@@ -73,12 +95,23 @@ test('sandbox contacts: find_by_external_id finds users only, search, list and d
   assert.equal((await call('GET', '/contacts/find_by_external_id/lead-ext')).status, 404);
 
   const search = await call('POST', '/contacts/search', {
-    query: { operator: 'AND', value: [{ field: 'role', operator: '=', value: 'user' }, { field: 'email', operator: '~', value: 'example' }] },
+    query: {
+      operator: 'AND',
+      value: [
+        { field: 'role', operator: '=', value: 'user' },
+        { field: 'email', operator: '~', value: 'example' },
+      ],
+    },
   });
   assert.equal(search.status, 200);
-  assert.deepEqual(search.body.data.map((c: { id: string }) => c.id), [id]);
+  assert.deepEqual(
+    search.body.data.map((c: { id: string }) => c.id),
+    [id],
+  );
 
-  const inSearch = await call('POST', '/contacts/search', { query: { field: 'external_id', operator: 'IN', value: ['ext-9', 'lead-ext'] } });
+  const inSearch = await call('POST', '/contacts/search', {
+    query: { field: 'external_id', operator: 'IN', value: ['ext-9', 'lead-ext'] },
+  });
   assert.equal(inSearch.body.total_count, 2);
 
   for (let i = 0; i < 3; i++) await createUser(call, { external_id: `page-${i}` });
@@ -98,7 +131,9 @@ test('sandbox contacts: search lag hides new contacts from search, not from dire
   const { sandbox, call } = await sandboxWithClient({ searchLagMs: 60_000 });
   t.after(() => sandbox.close());
   const id = await createUser(call, { email: 'late@example.com' });
-  const search = await call('POST', '/contacts/search', { query: { field: 'email', operator: '=', value: 'late@example.com' } });
+  const search = await call('POST', '/contacts/search', {
+    query: { field: 'email', operator: '=', value: 'late@example.com' },
+  });
   assert.equal(search.body.total_count, 0);
   assert.equal((await call('GET', `/contacts/${id}`)).status, 200);
   const conflict = await call('POST', '/contacts', { role: 'user', email: 'late@example.com' });
@@ -112,19 +147,46 @@ test('sandbox contacts: tags, unarchive, search on custom attributes and dates, 
   const id = await createUser(call, { email: 'x@example.com', custom_attributes: { tier: 3 } });
   const tag = (await call('POST', '/tags', { name: 'imported' })).body;
   assert.equal((await call('POST', `/contacts/${id}/tags`, { id: tag.id })).status, 200);
-  assert.deepEqual((await call('GET', `/contacts/${id}/tags`)).body.data.map((x: { name: string }) => x.name), ['imported']);
+  assert.deepEqual(
+    (await call('GET', `/contacts/${id}/tags`)).body.data.map((x: { name: string }) => x.name),
+    ['imported'],
+  );
   assert.equal((await call('GET', `/contacts/${id}`)).body.tags.total_count, 1);
   assert.equal((await call('DELETE', `/contacts/${id}/tags/${tag.id}`)).status, 200);
 
   const today = Math.floor(Date.now() / 1000);
-  const byAttr = await call('POST', '/contacts/search', { query: { operator: 'OR', value: [{ field: 'custom_attributes.tier', operator: '>', value: 2 }, { field: 'email', operator: '=', value: 'none@example.com' }] } });
+  const byAttr = await call('POST', '/contacts/search', {
+    query: {
+      operator: 'OR',
+      value: [
+        { field: 'custom_attributes.tier', operator: '>', value: 2 },
+        { field: 'email', operator: '=', value: 'none@example.com' },
+      ],
+    },
+  });
   assert.equal(byAttr.body.total_count, 1);
-  assert.equal((await call('POST', '/contacts/search', { query: { field: 'created_at', operator: '=', value: today } })).body.total_count, 1, 'dates match by day');
-  assert.equal((await call('POST', '/contacts/search', { query: { field: 'created_at', operator: '!=', value: today } })).status, 400, '!= is not supported on dates');
-  assert.equal((await call('POST', '/contacts/search', { query: { field: 'shoe_size', operator: '=', value: 1 } })).status, 400);
+  assert.equal(
+    (await call('POST', '/contacts/search', { query: { field: 'created_at', operator: '=', value: today } })).body
+      .total_count,
+    1,
+    'dates match by day',
+  );
+  assert.equal(
+    (await call('POST', '/contacts/search', { query: { field: 'created_at', operator: '!=', value: today } })).status,
+    400,
+    '!= is not supported on dates',
+  );
+  assert.equal(
+    (await call('POST', '/contacts/search', { query: { field: 'shoe_size', operator: '=', value: 1 } })).status,
+    400,
+  );
 
   await call('POST', `/contacts/${id}/archive`);
-  assert.equal((await call('POST', '/contacts/search', { query: { field: 'email', operator: '=', value: 'x@example.com' } })).body.total_count, 0);
+  assert.equal(
+    (await call('POST', '/contacts/search', { query: { field: 'email', operator: '=', value: 'x@example.com' } })).body
+      .total_count,
+    0,
+  );
   assert.equal((await call('POST', `/contacts/${id}/unarchive`)).body.archived, false);
 
   const lead = (await call('POST', '/contacts', { role: 'lead', email: 'x@example.com' })).body;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { type Client,createUser, sandboxWithClient } from './sandbox-helpers';
+import { type Client, createUser, sandboxWithClient } from './sandbox-helpers';
 
 // Intercom's cursors point at records: while a client pages through a list, records created,
 // updated and deleted around it must not make it skip or repeat any other record.
@@ -12,7 +12,12 @@ interface Listing {
   between: (seen: ReadonlySet<string>, page: number) => Promise<void>;
 }
 
-async function pageThrough(call: Client, first: () => Promise<{ ids: string[]; next?: string }>, next: (cursor: string) => Promise<{ ids: string[]; next?: string }>, listing: Listing): Promise<void> {
+async function pageThrough(
+  call: Client,
+  first: () => Promise<{ ids: string[]; next?: string }>,
+  next: (cursor: string) => Promise<{ ids: string[]; next?: string }>,
+  listing: Listing,
+): Promise<void> {
   let page = await first();
   for (let n = 1; ; n++) {
     listing.seen.push(...page.ids);
@@ -25,9 +30,21 @@ async function pageThrough(call: Client, first: () => Promise<{ ids: string[]; n
 function checkOnceEach(seen: string[], untouched: Set<string>, gone: Set<string>): void {
   const counts = new Map<string, number>();
   for (const id of seen) counts.set(id, (counts.get(id) ?? 0) + 1);
-  assert.deepEqual([...counts].filter(([, n]) => n > 1), [], 'no record is served twice');
-  assert.deepEqual([...untouched].filter((id) => !counts.has(id)), [], 'no untouched record is skipped');
-  assert.deepEqual([...gone].filter((id) => counts.has(id)), [], 'a record deleted before its page is not served');
+  assert.deepEqual(
+    [...counts].filter(([, n]) => n > 1),
+    [],
+    'no record is served twice',
+  );
+  assert.deepEqual(
+    [...untouched].filter((id) => !counts.has(id)),
+    [],
+    'no untouched record is skipped',
+  );
+  assert.deepEqual(
+    [...gone].filter((id) => counts.has(id)),
+    [],
+    'a record deleted before its page is not served',
+  );
 }
 
 test('cursors: contacts listed while others are created, updated and deleted: no skip, no repeat', async (t) => {
@@ -41,7 +58,10 @@ test('cursors: contacts listed while others are created, updated and deleted: no
   const list = async (cursor?: string) => {
     const r = await call('GET', `/contacts?per_page=5${cursor ? `&starting_after=${encodeURIComponent(cursor)}` : ''}`);
     assert.equal(r.status, 200);
-    return { ids: (r.body.data as { id: string }[]).map((c) => c.id), next: r.body.pages.next?.starting_after as string | undefined };
+    return {
+      ids: (r.body.data as { id: string }[]).map((c) => c.id),
+      next: r.body.pages.next?.starting_after as string | undefined,
+    };
   };
   await pageThrough(call, () => list(), list, {
     seen,
@@ -72,16 +92,26 @@ test('cursors: conversations listed by updated_at while others get replies or ar
   const contact = await createUser(call, { email: 'lister@example.com' });
   const ids: string[] = [];
   for (let i = 0; i < 25; i++) {
-    const r = await call('POST', '/conversations', { from: { type: 'user', id: contact }, body: `thread ${i}`, created_at: 1_600_000_000 + i });
+    const r = await call('POST', '/conversations', {
+      from: { type: 'user', id: contact },
+      body: `thread ${i}`,
+      created_at: 1_600_000_000 + i,
+    });
     ids.push(String(r.body.conversation_id));
   }
   const untouched = new Set(ids);
   const gone = new Set<string>();
   const seen: string[] = [];
   const list = async (cursor?: string) => {
-    const r = await call('GET', `/conversations?per_page=4${cursor ? `&starting_after=${encodeURIComponent(cursor)}` : ''}`);
+    const r = await call(
+      'GET',
+      `/conversations?per_page=4${cursor ? `&starting_after=${encodeURIComponent(cursor)}` : ''}`,
+    );
     assert.equal(r.status, 200);
-    return { ids: (r.body.conversations as { id: string }[]).map((c) => c.id), next: r.body.pages.next?.starting_after as string | undefined };
+    return {
+      ids: (r.body.conversations as { id: string }[]).map((c) => c.id),
+      next: r.body.pages.next?.starting_after as string | undefined,
+    };
   };
   await pageThrough(call, () => list(), list, {
     seen,
@@ -91,7 +121,12 @@ test('cursors: conversations listed by updated_at while others get replies or ar
       // A reply moves a conversation to the top of the list: served ones must not come back.
       for (const id of [seenOnes[0], unseen[0]]) {
         if (!id) continue;
-        await call('POST', `/conversations/${id}/reply`, { message_type: 'comment', type: 'admin', admin_id: '991267001', body: 'bump' });
+        await call('POST', `/conversations/${id}/reply`, {
+          message_type: 'comment',
+          type: 'admin',
+          admin_id: '991267001',
+          body: 'bump',
+        });
         untouched.delete(id);
       }
       if (unseen[1]) {
@@ -112,9 +147,15 @@ test('cursors: a search paged while matching contacts are created keeps its plac
   for (let i = 0; i < 12; i++) ids.push(await createUser(call, { email: `s${i}@match.example` }));
   const seen: string[] = [];
   const search = async (cursor?: string) => {
-    const r = await call('POST', '/contacts/search', { query: { field: 'email_domain', operator: '=', value: 'match.example' }, pagination: { per_page: 5, ...(cursor ? { starting_after: cursor } : {}) } });
+    const r = await call('POST', '/contacts/search', {
+      query: { field: 'email_domain', operator: '=', value: 'match.example' },
+      pagination: { per_page: 5, ...(cursor ? { starting_after: cursor } : {}) },
+    });
     assert.equal(r.status, 200);
-    return { ids: (r.body.data as { id: string }[]).map((c) => c.id), next: r.body.pages.next?.starting_after as string | undefined };
+    return {
+      ids: (r.body.data as { id: string }[]).map((c) => c.id),
+      next: r.body.pages.next?.starting_after as string | undefined,
+    };
   };
   const deleted = new Set<string>();
   await pageThrough(call, () => search(), search, {

@@ -34,7 +34,10 @@ test('sandbox faults: 429, 500, 502 and 503 are answered before the write, in In
   assert.equal(unavailable.body.errors[0].code, 'service_unavailable');
 
   assert.equal(Object.keys(sandbox.state().contacts).length, 0, 'no injected error applied the write');
-  assert.deepEqual(sandbox.requests().map((r) => r.fault), ['429', '500', '502', '503']);
+  assert.deepEqual(
+    sandbox.requests().map((r) => r.fault),
+    ['429', '500', '502', '503'],
+  );
 });
 
 test('sandbox faults: drop applies the write, then closes the connection without answering', async (t) => {
@@ -58,23 +61,40 @@ test('sandbox faults: slow delays but answers; /__sandbox is never faulted', asy
   assert.equal(r.status, 200);
   assert.equal(sandbox.requests()[0]?.fault, 'slow');
   sandbox.setFaults('500:1');
-  const state = await fetch(`${sandbox.url}/__sandbox/state`, { headers: { Authorization: `Bearer ${sandbox.token}` } });
+  const state = await fetch(`${sandbox.url}/__sandbox/state`, {
+    headers: { Authorization: `Bearer ${sandbox.token}` },
+  });
   assert.equal(state.status, 200);
-  const set = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` }, body: JSON.stringify({ spec: '' }) });
+  const set = await fetch(`${sandbox.url}/__sandbox/faults`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${sandbox.token}` },
+    body: JSON.stringify({ spec: '' }),
+  });
   assert.equal(set.status, 200);
   assert.equal((await call('GET', '/me')).status, 200, 'faults cleared at run time through the control endpoint');
-  const invalid = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` }, body: JSON.stringify({ spec: '500:7' }) });
+  const invalid = await fetch(`${sandbox.url}/__sandbox/faults`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${sandbox.token}` },
+    body: JSON.stringify({ spec: '500:7' }),
+  });
   assert.equal(invalid.status, 400);
 });
 
 test('sandbox faults: a script hits exactly the nth matching request', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-sandbox-'));
   const script = path.join(dir, 'faults.json');
-  writeFileSync(script, JSON.stringify([{ match: { method: 'POST', pathRegex: '^/conversations/[0-9]+/reply$', nth: 2 }, fault: 'drop' }, { match: { method: 'GET', pathRegex: '^/teams$' }, fault: '503' }]));
+  writeFileSync(
+    script,
+    JSON.stringify([
+      { match: { method: 'POST', pathRegex: '^/conversations/[0-9]+/reply$', nth: 2 }, fault: 'drop' },
+      { match: { method: 'GET', pathRegex: '^/teams$' }, fault: '503' },
+    ]),
+  );
   const { sandbox, call } = await sandboxWithClient({ faults: `script:${script}` });
   t.after(() => sandbox.close());
   const contactId = (await call('POST', '/contacts', { role: 'user', email: 's@example.com' })).body.id;
-  const id = (await call('POST', '/conversations', { from: { type: 'user', id: contactId }, body: 'hi' })).body.conversation_id;
+  const id = (await call('POST', '/conversations', { from: { type: 'user', id: contactId }, body: 'hi' })).body
+    .conversation_id;
   const reply = { message_type: 'comment', type: 'admin', admin_id: '991267001', body: 'r' };
   assert.equal((await call('POST', `/conversations/${id}/reply`, reply)).status, 200);
   await assert.rejects(call('POST', `/conversations/${id}/reply`, reply));

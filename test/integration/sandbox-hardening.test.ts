@@ -7,10 +7,16 @@ import { test } from 'node:test';
 
 import { startSandbox } from '../../src/sandbox/index';
 import { recoverState } from '../../src/sandbox/state/durable-state';
-import { type Client,createUser, sandboxWithClient } from './sandbox-helpers';
+import { type Client, createUser, sandboxWithClient } from './sandbox-helpers';
 
 /** A raw request, so a test can send any Host header (fetch refuses to). */
-function raw(url: string, method: string, route: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+function raw(
+  url: string,
+  method: string,
+  route: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url + route, { method, headers }, (res) => {
       let text = '';
@@ -27,17 +33,37 @@ test('control plane: the token is required, other origins and hosts are refused,
   t.after(() => sandbox.close());
   const auth = { Authorization: `Bearer ${sandbox.token}` };
   assert.equal((await fetch(`${sandbox.url}/__sandbox/state`)).status, 401, 'no token');
-  assert.equal((await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST', headers: { Authorization: 'Bearer wrong' } })).status, 401, 'wrong token');
+  assert.equal(
+    (await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST', headers: { Authorization: 'Bearer wrong' } }))
+      .status,
+    401,
+    'wrong token',
+  );
   assert.equal((await fetch(`${sandbox.url}/__sandbox/state`, { headers: auth })).status, 200);
-  assert.equal((await fetch(`${sandbox.url}/__sandbox/state`, { headers: { ...auth, Origin: sandbox.url } })).status, 200, 'its own origin');
-  const evil = await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST', headers: { ...auth, Origin: 'https://evil.example' } });
+  assert.equal(
+    (await fetch(`${sandbox.url}/__sandbox/state`, { headers: { ...auth, Origin: sandbox.url } })).status,
+    200,
+    'its own origin',
+  );
+  const evil = await fetch(`${sandbox.url}/__sandbox/reset`, {
+    method: 'POST',
+    headers: { ...auth, Origin: 'https://evil.example' },
+  });
   assert.equal(evil.status, 403);
   const rebound = await raw(sandbox.url, 'GET', '/__sandbox/state', { ...auth, Host: `evil.example:${sandbox.port}` });
   assert.equal(rebound.status, 403, 'a DNS-rebound host');
 
   const id = await createUser(call, { email: 'viewed@example.com' });
-  assert.equal((await fetch(`${sandbox.url}/__sandbox/view/contacts/${id}`)).status, 200, 'a view link opens without a token');
-  assert.equal((await fetch(`${sandbox.url}/__sandbox/view/contacts/${id}`, { headers: { Origin: 'https://evil.example' } })).status, 403);
+  assert.equal(
+    (await fetch(`${sandbox.url}/__sandbox/view/contacts/${id}`)).status,
+    200,
+    'a view link opens without a token',
+  );
+  assert.equal(
+    (await fetch(`${sandbox.url}/__sandbox/view/contacts/${id}`, { headers: { Origin: 'https://evil.example' } }))
+      .status,
+    403,
+  );
 
   // A revoked API token (Intercom's behaviour) leaves the operator's control plane working.
   sandbox.revokeToken();
@@ -53,7 +79,12 @@ test('control plane: a fault spec reads no file the command line did not name, a
   writeFileSync(secret, 'root:x:0:0:root:/root:/bin/bash\n');
   const { sandbox, call } = await sandboxWithClient({ faults: `script:${named}` });
   t.after(() => sandbox.close());
-  const post = (spec: string) => fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` }, body: JSON.stringify({ spec }) });
+  const post = (spec: string) =>
+    fetch(`${sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${sandbox.token}` },
+      body: JSON.stringify({ spec }),
+    });
   for (const file of [secret, '/etc/passwd', path.join(dir, 'sub', '..', 'secret.json')]) {
     const refused = await post(`script:${file}`);
     assert.equal(refused.status, 400, file);
@@ -62,7 +93,11 @@ test('control plane: a fault spec reads no file the command line did not name, a
   assert.equal((await call('GET', '/me')).status, 503, 'the starting script still applies after refused changes');
   assert.equal((await post('')).status, 200);
   assert.equal((await call('GET', '/me')).status, 200);
-  assert.equal((await post(`script:${path.join(dir, '.', 'named.json')}`)).status, 200, 'the file named at start can come back');
+  assert.equal(
+    (await post(`script:${path.join(dir, '.', 'named.json')}`)).status,
+    200,
+    'the file named at start can come back',
+  );
   assert.equal((await call('GET', '/me')).status, 503);
 });
 
@@ -70,7 +105,14 @@ test('ids and names such as __proto__ and constructor are data: absent ones are 
   const { sandbox, call } = await sandboxWithClient();
   t.after(() => sandbox.close());
   for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'prototype']) {
-    for (const route of ['/contacts', '/companies', '/tags', '/conversations', '/articles', '/help_center/collections']) {
+    for (const route of [
+      '/contacts',
+      '/companies',
+      '/tags',
+      '/conversations',
+      '/articles',
+      '/help_center/collections',
+    ]) {
       const read = await call('GET', `${route}/${id}`);
       assert.equal(read.status, 404, `GET ${route}/${id}`);
       const write = await call('PUT', `${route}/${id}`, { name: 'x' });
@@ -81,14 +123,26 @@ test('ids and names such as __proto__ and constructor are data: absent ones are 
     assert.equal((await call('PUT', `/data_attributes/${id}`, { archived: true })).status === 500, false);
   }
   for (const name of ['__proto__', 'constructor', 'toString']) {
-    assert.equal((await call('POST', '/data_attributes', { name, model: 'contact', data_type: 'string' })).status, 200, name);
+    assert.equal(
+      (await call('POST', '/data_attributes', { name, model: 'contact', data_type: 'string' })).status,
+      200,
+      name,
+    );
   }
-  const id = await createUser(call, { external_id: '__proto__', custom_attributes: JSON.parse('{"__proto__":"p","constructor":"c"}') });
+  const id = await createUser(call, {
+    external_id: '__proto__',
+    custom_attributes: JSON.parse('{"__proto__":"p","constructor":"c"}'),
+  });
   assert.equal((await call('PUT', `/contacts/${id}`, { custom_attributes: { toString: 't' } })).status, 200);
   const read = await call('GET', `/contacts/${id}`);
-  assert.deepEqual(JSON.parse(JSON.stringify(read.body.custom_attributes)), JSON.parse('{"__proto__":"p","constructor":"c","toString":"t"}'));
+  assert.deepEqual(
+    JSON.parse(JSON.stringify(read.body.custom_attributes)),
+    JSON.parse('{"__proto__":"p","constructor":"c","toString":"t"}'),
+  );
   assert.equal((await call('GET', '/contacts/find_by_external_id/__proto__')).body.id, id);
-  const hits = await call('POST', '/contacts/search', { query: { field: 'custom_attributes.constructor', operator: '=', value: 'c' } });
+  const hits = await call('POST', '/contacts/search', {
+    query: { field: 'custom_attributes.constructor', operator: '=', value: 'c' },
+  });
   assert.equal(hits.body.total_count, 1);
   assert.equal((await call('POST', '/companies', { company_id: '__proto__', name: 'Proto Inc' })).status, 200);
   assert.equal((await call('GET', '/companies?company_id=__proto__')).body.data[0].name, 'Proto Inc');
@@ -100,11 +154,21 @@ test('request bodies: nested too deep or too large is a 400, and the sandbox kee
   t.after(() => sandbox.close());
   await call('POST', '/data_attributes', { name: 'deep', model: 'contact', data_type: 'string' });
   const deep = '{"role":"user","custom_attributes":{"deep":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) + '}}';
-  const answer = await raw(sandbox.url, 'POST', '/contacts', { Authorization: `Bearer ${sandbox.token}`, 'Content-Type': 'application/json' }, deep);
+  const answer = await raw(
+    sandbox.url,
+    'POST',
+    '/contacts',
+    { Authorization: `Bearer ${sandbox.token}`, 'Content-Type': 'application/json' },
+    deep,
+  );
   assert.equal(answer.status, 400);
   assert.match(answer.text, /nested deeper/);
   const big = JSON.stringify({ name: 'x'.repeat(100 * 1024), tag_ids: [] });
-  const tooLarge = await fetch(`${sandbox.url}/__sandbox/segments`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.token}` }, body: big });
+  const tooLarge = await fetch(`${sandbox.url}/__sandbox/segments`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${sandbox.token}` },
+    body: big,
+  });
   assert.equal(tooLarge.status, 400);
   assert.equal((await call('GET', '/me')).status, 200);
   assert.equal(Object.keys(sandbox.state().contacts).length, 0);
@@ -121,37 +185,111 @@ function seeded(seed: number): () => number {
   };
 }
 
-const AWKWARD = ['__proto__', 'constructor', 'toString', 'valueOf', 'prototype', '0', '', ' ', 'é', '\u0000', 'a/b', '..', 'null', 'undefined'];
+const AWKWARD = [
+  '__proto__',
+  'constructor',
+  'toString',
+  'valueOf',
+  'prototype',
+  '0',
+  '',
+  ' ',
+  'é',
+  '\u0000',
+  'a/b',
+  '..',
+  'null',
+  'undefined',
+];
 
 /** One random request, built from what the sandbox already holds and from awkward strings. */
-async function randomRequest(call: Client, rnd: () => number, known: { contacts: string[]; companies: string[]; tags: string[]; conversations: string[] }): Promise<number> {
+async function randomRequest(
+  call: Client,
+  rnd: () => number,
+  known: { contacts: string[]; companies: string[]; tags: string[]; conversations: string[] },
+): Promise<number> {
   const pick = <T>(xs: T[]): T | undefined => xs[Math.floor(rnd() * xs.length)];
   const word = (): string => (rnd() < 0.5 ? pick(AWKWARD)! : `w${Math.floor(rnd() * 50)}`);
   const anyId = (xs: string[]): string => (rnd() < 0.7 && xs.length > 0 ? pick(xs)! : encodeURIComponent(word()));
   // JSON.parse, because an object literal's __proto__ key sets a prototype instead of a key.
-  const attrs = (): Record<string, unknown> => JSON.parse(JSON.stringify({ k: rnd() < 0.2 ? null : word() }).replace('"k"', JSON.stringify(pick(AWKWARD.slice(0, 5))!)));
+  const attrs = (): Record<string, unknown> =>
+    JSON.parse(
+      JSON.stringify({ k: rnd() < 0.2 ? null : word() }).replace('"k"', JSON.stringify(pick(AWKWARD.slice(0, 5))!)),
+    );
   const choice = Math.floor(rnd() * 12);
   let r;
   switch (choice) {
-    case 0: r = await call('POST', '/contacts', { role: rnd() < 0.8 ? 'user' : 'lead', external_id: word(), ...(rnd() < 0.5 ? { email: `${Math.floor(rnd() * 30)}@x.example` } : {}), custom_attributes: attrs() }); if (r.status === 200) known.contacts.push(r.body.id); break;
-    case 1: r = await call('PUT', `/contacts/${anyId(known.contacts)}`, { name: word(), custom_attributes: attrs() }); break;
-    case 2: r = await call('DELETE', `/contacts/${anyId(known.contacts)}`); break;
-    case 3: r = await call('POST', '/companies', { company_id: word(), name: word(), custom_attributes: attrs() }); if (r.status === 200) known.companies.push(r.body.id); break;
-    case 4: r = await call('POST', `/contacts/${anyId(known.contacts)}/companies`, { id: anyId(known.companies) }); break;
-    case 5: r = await call('DELETE', `/companies/${anyId(known.companies)}`); break;
-    case 6: r = await call('POST', '/tags', { name: word() }); if (r.status === 200) known.tags.push(r.body.id); break;
-    case 7: r = await call('POST', `/contacts/${anyId(known.contacts)}/tags`, { id: anyId(known.tags) }); break;
-    case 8: r = await call('POST', '/conversations', { from: { type: 'user', id: anyId(known.contacts) }, body: word() || 'x' }); if (r.status === 200) known.conversations.push(r.body.conversation_id); break;
-    case 9: r = await call('POST', `/conversations/${anyId(known.conversations)}/reply`, { message_type: 'note', type: 'admin', admin_id: '991267001', body: word() || 'x' }); break;
-    case 10: r = await call('PUT', `/conversations/${anyId(known.conversations)}`, { title: word(), custom_attributes: rnd() < 0.5 ? {} : { [word()]: 1 } }); break;
-    default: r = await call('POST', '/contacts/search', { query: { field: rnd() < 0.5 ? `custom_attributes.${word()}` : word(), operator: pick(['=', '~', '>', 'IN']), value: word() } }); break;
+    case 0:
+      r = await call('POST', '/contacts', {
+        role: rnd() < 0.8 ? 'user' : 'lead',
+        external_id: word(),
+        ...(rnd() < 0.5 ? { email: `${Math.floor(rnd() * 30)}@x.example` } : {}),
+        custom_attributes: attrs(),
+      });
+      if (r.status === 200) known.contacts.push(r.body.id);
+      break;
+    case 1:
+      r = await call('PUT', `/contacts/${anyId(known.contacts)}`, { name: word(), custom_attributes: attrs() });
+      break;
+    case 2:
+      r = await call('DELETE', `/contacts/${anyId(known.contacts)}`);
+      break;
+    case 3:
+      r = await call('POST', '/companies', { company_id: word(), name: word(), custom_attributes: attrs() });
+      if (r.status === 200) known.companies.push(r.body.id);
+      break;
+    case 4:
+      r = await call('POST', `/contacts/${anyId(known.contacts)}/companies`, { id: anyId(known.companies) });
+      break;
+    case 5:
+      r = await call('DELETE', `/companies/${anyId(known.companies)}`);
+      break;
+    case 6:
+      r = await call('POST', '/tags', { name: word() });
+      if (r.status === 200) known.tags.push(r.body.id);
+      break;
+    case 7:
+      r = await call('POST', `/contacts/${anyId(known.contacts)}/tags`, { id: anyId(known.tags) });
+      break;
+    case 8:
+      r = await call('POST', '/conversations', {
+        from: { type: 'user', id: anyId(known.contacts) },
+        body: word() || 'x',
+      });
+      if (r.status === 200) known.conversations.push(r.body.conversation_id);
+      break;
+    case 9:
+      r = await call('POST', `/conversations/${anyId(known.conversations)}/reply`, {
+        message_type: 'note',
+        type: 'admin',
+        admin_id: '991267001',
+        body: word() || 'x',
+      });
+      break;
+    case 10:
+      r = await call('PUT', `/conversations/${anyId(known.conversations)}`, {
+        title: word(),
+        custom_attributes: rnd() < 0.5 ? {} : { [word()]: 1 },
+      });
+      break;
+    default:
+      r = await call('POST', '/contacts/search', {
+        query: {
+          field: rnd() < 0.5 ? `custom_attributes.${word()}` : word(),
+          operator: pick(['=', '~', '>', 'IN']),
+          value: word(),
+        },
+      });
+      break;
   }
   assert.ok(r.status < 500, `request ${choice} answered ${r.status}: ${JSON.stringify(r.body)}`);
   return r.status;
 }
 
 test('property: after any sequence of accepted requests the state file loads and holds the live state (seeded)', async () => {
-  const seeds = process.env.ST2IC_SANDBOX_PROPERTY_SEED ? [Number(process.env.ST2IC_SANDBOX_PROPERTY_SEED)] : [1, 2, 3, 4];
+  const seeds = process.env.ST2IC_SANDBOX_PROPERTY_SEED
+    ? [Number(process.env.ST2IC_SANDBOX_PROPERTY_SEED)]
+    : [1, 2, 3, 4];
   for (const seed of seeds) {
     const stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'st2ic-prop-')), 'state.json');
     const { sandbox, call } = await sandboxWithClient({ stateFile });
@@ -171,7 +309,11 @@ test('property: after any sequence of accepted requests the state file loads and
     const live = recoverState(stateFile, () => assert.fail('written at start')).state;
     const again = await startSandbox({ stateFile, openapiPath: '' });
     try {
-      assert.deepStrictEqual(JSON.parse(JSON.stringify(again.state())), JSON.parse(JSON.stringify(live)), `seed ${seed}: a sandbox starts from its own state file`);
+      assert.deepStrictEqual(
+        JSON.parse(JSON.stringify(again.state())),
+        JSON.parse(JSON.stringify(live)),
+        `seed ${seed}: a sandbox starts from its own state file`,
+      );
     } finally {
       await again.close();
     }

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { type RunningSandbox, type SandboxOptions,startSandbox } from '../../src/sandbox/index';
+import { type RunningSandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index';
 import { recoverState } from '../../src/sandbox/state/durable-state';
 
 export interface ApiResponse {
@@ -22,22 +22,43 @@ export interface ApiResponse {
 export async function sandboxWithClient(options: SandboxOptions = {}) {
   const stateFile = options.stateFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'st2ic-sandbox-')), 'state.json');
   // These tests are about the API's rules, so search answers at once unless a test asks for a lag.
-  const sandbox = await startSandbox({ openapiPath: process.env.SANDBOX_TEST_VALIDATE ? process.env.INTERCOM_OPENAPI : '', searchLagMs: 0, ...options, stateFile });
+  const sandbox = await startSandbox({
+    openapiPath: process.env.SANDBOX_TEST_VALIDATE ? process.env.INTERCOM_OPENAPI : '',
+    searchLagMs: 0,
+    ...options,
+    stateFile,
+  });
   const close = sandbox.close;
   sandbox.close = async () => {
     const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
     try {
       assertNoResponseErrors(sandbox); // none recorded when no description is loaded
-      const restarted = recoverState(stateFile, () => assert.fail(`${stateFile} is written when the sandbox starts`)).state;
-      assert.deepStrictEqual(json(restarted), json(sandbox.state()), 'a restart from the state file and its log holds the live state');
+      const restarted = recoverState(stateFile, () =>
+        assert.fail(`${stateFile} is written when the sandbox starts`),
+      ).state;
+      assert.deepStrictEqual(
+        json(restarted),
+        json(sandbox.state()),
+        'a restart from the state file and its log holds the live state',
+      );
     } finally {
       await close();
     }
   };
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse> => {
     const response = await fetch(sandbox.url + path, {
       method,
-      headers: { Authorization: `Bearer ${sandbox.token}`, 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
+      headers: {
+        Authorization: `Bearer ${sandbox.token}`,
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -78,6 +99,8 @@ export function assertNoResponseErrors(sandbox: RunningSandbox, what = 'sandbox 
     else byOperation.set(key, { count: 1, example: entry.responseErrors.slice(1, 6) });
   }
   if (byOperation.size === 0) return;
-  const lines = [...byOperation].map(([key, { count, example }]) => `${key} (${count} answers): ${JSON.stringify(example)}`);
+  const lines = [...byOperation].map(
+    ([key, { count, example }]) => `${key} (${count} answers): ${JSON.stringify(example)}`,
+  );
   assert.fail(`${what} violate the 2.16 response schemas:\n${lines.join('\n')}`);
 }

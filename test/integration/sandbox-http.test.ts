@@ -56,7 +56,11 @@ test('sandbox routes: unknown routes get a 404 error list; seeded resources cann
   assert.equal(order.body.errors[0].message, 'Custom object type `Order` not found');
 });
 
-async function burst(call: (m: string, p: string) => Promise<{ status: number; headers: Headers; body: any }>, n: number) { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function burst(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  call: (m: string, p: string) => Promise<{ status: number; headers: Headers; body: any }>,
+  n: number,
+) {
   const out = [];
   for (let i = 0; i < n; i++) out.push(await call('GET', '/me'));
   return out;
@@ -81,12 +85,20 @@ test('sandbox rate limit: headers on every response, 429 with Intercom body and 
     }
     const rejected = responses.find((r) => r.status === 429);
     assert.ok(rejected);
-    assert.deepEqual(rejected.body.errors, [{ code: 'rate_limit_exceeded', message: 'Exceeded rate limit of 3 in 10_seconds' }]);
+    assert.deepEqual(rejected.body.errors, [
+      { code: 'rate_limit_exceeded', message: 'Exceeded rate limit of 3 in 10_seconds' },
+    ]);
     assert.equal(rejected.headers.get('x-ratelimit-limit'), '3');
     assert.equal(rejected.headers.get('x-ratelimit-remaining'), '0');
     assert.equal(rejected.headers.get('retry-after'), null);
-    const remaining = responses.filter((r) => r.status === 200).map((r) => Number(r.headers.get('x-ratelimit-remaining')));
-    assert.deepEqual(remaining, [...remaining].sort((a, b) => b - a), 'remaining counts down');
+    const remaining = responses
+      .filter((r) => r.status === 200)
+      .map((r) => Number(r.headers.get('x-ratelimit-remaining')));
+    assert.deepEqual(
+      remaining,
+      [...remaining].sort((a, b) => b - a),
+      'remaining counts down',
+    );
     return;
   }
   assert.fail('no burst fitted in one 10 s window');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import type { SandboxState } from '../../src/sandbox';
-import { type SandboxProcess,startSandboxProcess } from './sandbox-process';
+import { type SandboxProcess, startSandboxProcess } from './sandbox-process';
 
 /**
  * Issue: the sandbox acknowledged writes before they were durable, so a sandbox killed and restarted
@@ -106,7 +106,13 @@ async function worker(run: Run, expected: Expected, random: () => number): Promi
       if (reply?.status === 200) {
         const id = String(reply.body.conversation_id);
         conversations.push({ id, contact });
-        expected.conversations.set(id, { body, parts: new Set(), title: { acked: null }, admin: { acked: 0 }, team: { acked: 0 } });
+        expected.conversations.set(id, {
+          body,
+          parts: new Set(),
+          title: { acked: null },
+          admin: { acked: 0 },
+          team: { acked: 0 },
+        });
       }
     } else if (roll < 0.3) {
       const id = pick(contacts);
@@ -119,8 +125,10 @@ async function worker(run: Run, expected: Expected, random: () => number): Promi
       const body = `part ${tag}`;
       const kind = random();
       const payload =
-        kind < 0.4 ? { message_type: 'comment', type: 'admin', admin_id: pick(ADMINS), body }
-          : kind < 0.7 ? { message_type: 'note', type: 'admin', admin_id: pick(ADMINS), body }
+        kind < 0.4
+          ? { message_type: 'comment', type: 'admin', admin_id: pick(ADMINS), body }
+          : kind < 0.7
+            ? { message_type: 'note', type: 'admin', admin_id: pick(ADMINS), body }
             : { message_type: 'comment', type: 'user', intercom_user_id: contact, body };
       reply = await send(run.url, 'POST', `/conversations/${id}/reply`, payload);
       if (reply?.status === 200) expected.conversations.get(id)!.parts.add(body);
@@ -137,7 +145,12 @@ async function worker(run: Run, expected: Expected, random: () => number): Promi
       const key = toTeam ? 'team' : 'admin';
       const assignee = toTeam ? pick(TEAMS) : pick(ADMINS);
       conversation[key].pending = Number(assignee);
-      reply = await send(run.url, 'POST', `/conversations/${id}/parts`, { message_type: 'assignment', type: key, admin_id: pick(ADMINS), assignee_id: assignee });
+      reply = await send(run.url, 'POST', `/conversations/${id}/parts`, {
+        message_type: 'assignment',
+        type: key,
+        admin_id: pick(ADMINS),
+        assignee_id: assignee,
+      });
       if (reply?.status === 200) conversation[key] = { acked: Number(assignee) };
     }
     if (reply === undefined) return;
@@ -149,18 +162,29 @@ async function worker(run: Run, expected: Expected, random: () => number): Promi
 function check(state: SandboxState, expected: Expected, where: string): void {
   const either = <T>(actual: T, field: Field<T>, what: string): void => {
     const allowed = field.pending === undefined ? [field.acked] : [field.acked, field.pending];
-    assert.ok(allowed.includes(actual), `${where}: ${what} is ${JSON.stringify(actual)}, acknowledged ${JSON.stringify(field.acked)}${field.pending === undefined ? '' : ` (in flight: ${JSON.stringify(field.pending)})`}`);
+    assert.ok(
+      allowed.includes(actual),
+      `${where}: ${what} is ${JSON.stringify(actual)}, acknowledged ${JSON.stringify(field.acked)}${field.pending === undefined ? '' : ` (in flight: ${JSON.stringify(field.pending)})`}`,
+    );
   };
   for (const [id, contact] of expected.contacts) {
     const stored = state.contacts[id];
     assert.ok(stored, `${where}: acknowledged contact ${id} (${contact.email}) is missing`);
-    assert.equal(stored.email, contact.email, `${where}: contact ${id} holds another contact's email (an id handed out twice?)`);
+    assert.equal(
+      stored.email,
+      contact.email,
+      `${where}: contact ${id} holds another contact's email (an id handed out twice?)`,
+    );
     either(stored.name, contact.name, `contact ${id} name`);
   }
   for (const [id, conversation] of expected.conversations) {
     const stored = state.conversations[id];
     assert.ok(stored, `${where}: acknowledged conversation ${id} is missing`);
-    assert.equal(stored.source_body, `<p>${conversation.body}</p>`, `${where}: conversation ${id} is another conversation (an id handed out twice?)`);
+    assert.equal(
+      stored.source_body,
+      `<p>${conversation.body}</p>`,
+      `${where}: conversation ${id} is another conversation (an id handed out twice?)`,
+    );
     const bodies = new Set(stored.parts.map((p) => p.body?.replace(/^<p>|<\/p>$/g, '')));
     const lost = [...conversation.parts].filter((body) => !bodies.has(body));
     assert.deepEqual(lost, [], `${where}: conversation ${id} lost acknowledged parts`);
@@ -171,68 +195,117 @@ function check(state: SandboxState, expected: Expected, where: string): void {
 }
 
 async function stateOf(sandbox: SandboxProcess): Promise<SandboxState> {
-  return (await (await fetch(`${sandbox.url}/__sandbox/state`, { headers: { Authorization: 'Bearer sandbox-token' } })).json()) as SandboxState;
+  return (await (
+    await fetch(`${sandbox.url}/__sandbox/state`, { headers: { Authorization: 'Bearer sandbox-token' } })
+  ).json()) as SandboxState;
 }
 
-test('sandbox durability: SIGKILLed at a random moment under concurrent writes and restarted from --state, it holds every acknowledged write', { timeout: 300_000 }, async () => {
-  const random = seeded(SEED);
-  const stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'st2ic-sandbox-kill-')), 'state.json');
-  const argsFor = (): string[] => ['--state', stateFile, '--rate-limit', '1000000000', ...(random() < 0.5 ? ['--compact-after', String(4096 + Math.floor(random() * 32768))] : [])];
-  const expected: Expected = { contacts: new Map(), conversations: new Map() };
-  let sandbox = await startSandboxProcess(argsFor());
-  try {
-    for (let trial = 1; trial <= TRIALS; trial++) {
-      const target = 100 + Math.floor(random() * 400);
-      let acked = 0;
-      let killed = false;
-      const unexpected: string[] = [];
-      const current = sandbox;
-      const run: Omit<Run, 'id'> = {
-        url: current.url, trial, unexpected,
-        stop: () => killed,
-        acked: () => {
-          if (++acked < target || killed) return;
-          killed = true;
-          current.child.kill('SIGKILL'); // the other workers' writes are in flight
-        },
-      };
-      await Promise.all(Array.from({ length: WORKERS }, (_, id) => worker({ ...run, id }, expected, seeded(SEED + trial * 1000 + id))));
-      assert.deepEqual(unexpected, [], `trial ${trial}: every write is accepted`);
-      assert.equal(await current.exited, 'SIGKILL', `trial ${trial}: the sandbox was killed, not stopped`);
-      sandbox = await startSandboxProcess(argsFor());
-      check(await stateOf(sandbox), expected, `seed ${SEED}, trial ${trial} (killed after ${acked} acknowledged writes)`);
+test(
+  'sandbox durability: SIGKILLed at a random moment under concurrent writes and restarted from --state, it holds every acknowledged write',
+  { timeout: 300_000 },
+  async () => {
+    const random = seeded(SEED);
+    const stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'st2ic-sandbox-kill-')), 'state.json');
+    const argsFor = (): string[] => [
+      '--state',
+      stateFile,
+      '--rate-limit',
+      '1000000000',
+      ...(random() < 0.5 ? ['--compact-after', String(4096 + Math.floor(random() * 32768))] : []),
+    ];
+    const expected: Expected = { contacts: new Map(), conversations: new Map() };
+    let sandbox = await startSandboxProcess(argsFor());
+    try {
+      for (let trial = 1; trial <= TRIALS; trial++) {
+        const target = 100 + Math.floor(random() * 400);
+        let acked = 0;
+        let killed = false;
+        const unexpected: string[] = [];
+        const current = sandbox;
+        const run: Omit<Run, 'id'> = {
+          url: current.url,
+          trial,
+          unexpected,
+          stop: () => killed,
+          acked: () => {
+            if (++acked < target || killed) return;
+            killed = true;
+            current.child.kill('SIGKILL'); // the other workers' writes are in flight
+          },
+        };
+        await Promise.all(
+          Array.from({ length: WORKERS }, (_, id) =>
+            worker({ ...run, id }, expected, seeded(SEED + trial * 1000 + id)),
+          ),
+        );
+        assert.deepEqual(unexpected, [], `trial ${trial}: every write is accepted`);
+        assert.equal(await current.exited, 'SIGKILL', `trial ${trial}: the sandbox was killed, not stopped`);
+        sandbox = await startSandboxProcess(argsFor());
+        check(
+          await stateOf(sandbox),
+          expected,
+          `seed ${SEED}, trial ${trial} (killed after ${acked} acknowledged writes)`,
+        );
+      }
+      assert.ok(
+        expected.conversations.size > 0 &&
+          [...expected.conversations.values()].some((c) => c.parts.size > 0 && c.title.acked !== null),
+      );
+    } finally {
+      sandbox.child.kill('SIGTERM');
     }
-    assert.ok(expected.conversations.size > 0 && [...expected.conversations.values()].some((c) => c.parts.size > 0 && c.title.acked !== null));
-  } finally {
-    sandbox.child.kill('SIGTERM');
-  }
-  // A clean stop compacts everything into the state file and leaves the log empty.
-  assert.equal(await sandbox.exited, 0);
-  assert.equal(statSync(`${stateFile}.wal`).size, 0);
-  check(JSON.parse(readFileSync(stateFile, 'utf8')) as SandboxState, expected, `seed ${SEED}, state file after SIGTERM`);
-});
+    // A clean stop compacts everything into the state file and leaves the log empty.
+    assert.equal(await sandbox.exited, 0);
+    assert.equal(statSync(`${stateFile}.wal`).size, 0);
+    check(
+      JSON.parse(readFileSync(stateFile, 'utf8')) as SandboxState,
+      expected,
+      `seed ${SEED}, state file after SIGTERM`,
+    );
+  },
+);
 
-test('sandbox durability: a write applied and then dropped (fault injection) is durable too', { timeout: 120_000 }, async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-sandbox-drop-'));
-  const stateFile = path.join(dir, 'state.json');
-  const script = path.join(dir, 'faults.json');
-  writeFileSync(script, JSON.stringify([{ match: { method: 'POST', pathRegex: '^/conversations/[0-9]+/reply$', nth: 1 }, fault: 'drop' }]));
-  const first = await startSandboxProcess(['--state', stateFile, '--faults', `script:${script}`]);
-  let second: SandboxProcess | undefined;
-  try {
-    const contact = await send(first.url, 'POST', '/contacts', { role: 'user', email: 'dropped@example.com' });
-    const opened = await send(first.url, 'POST', '/conversations', { from: { type: 'user', id: contact?.body.id }, body: 'hello' });
-    const conversationId = String(opened?.body.conversation_id);
-    const dropped = await send(first.url, 'POST', `/conversations/${conversationId}/reply`, { message_type: 'comment', type: 'admin', admin_id: ADMINS[0], body: 'applied, then dropped' });
-    assert.equal(dropped, undefined, 'the connection is dropped without an answer');
-    // Killed the moment the client sees the drop: the write must already be on disk.
-    first.child.kill('SIGKILL');
-    assert.equal(await first.exited, 'SIGKILL');
-    second = await startSandboxProcess(['--state', stateFile]);
-    const state = await stateOf(second);
-    assert.deepEqual(state.conversations[conversationId]?.parts.map((p) => p.body), ['<p>applied, then dropped</p>']);
-  } finally {
-    first.child.kill('SIGKILL');
-    second?.child.kill('SIGKILL');
-  }
-});
+test(
+  'sandbox durability: a write applied and then dropped (fault injection) is durable too',
+  { timeout: 120_000 },
+  async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-sandbox-drop-'));
+    const stateFile = path.join(dir, 'state.json');
+    const script = path.join(dir, 'faults.json');
+    writeFileSync(
+      script,
+      JSON.stringify([
+        { match: { method: 'POST', pathRegex: '^/conversations/[0-9]+/reply$', nth: 1 }, fault: 'drop' },
+      ]),
+    );
+    const first = await startSandboxProcess(['--state', stateFile, '--faults', `script:${script}`]);
+    let second: SandboxProcess | undefined;
+    try {
+      const contact = await send(first.url, 'POST', '/contacts', { role: 'user', email: 'dropped@example.com' });
+      const opened = await send(first.url, 'POST', '/conversations', {
+        from: { type: 'user', id: contact?.body.id },
+        body: 'hello',
+      });
+      const conversationId = String(opened?.body.conversation_id);
+      const dropped = await send(first.url, 'POST', `/conversations/${conversationId}/reply`, {
+        message_type: 'comment',
+        type: 'admin',
+        admin_id: ADMINS[0],
+        body: 'applied, then dropped',
+      });
+      assert.equal(dropped, undefined, 'the connection is dropped without an answer');
+      // Killed the moment the client sees the drop: the write must already be on disk.
+      first.child.kill('SIGKILL');
+      assert.equal(await first.exited, 'SIGKILL');
+      second = await startSandboxProcess(['--state', stateFile]);
+      const state = await stateOf(second);
+      assert.deepEqual(
+        state.conversations[conversationId]?.parts.map((p) => p.body),
+        ['<p>applied, then dropped</p>'],
+      );
+    } finally {
+      first.child.kill('SIGKILL');
+      second?.child.kill('SIGKILL');
+    }
+  },
+);

@@ -1,4 +1,4 @@
-import { type ChildProcess,spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 /** `st2ic sandbox` in a child process, as a rehearsal runs it, so a test can SIGKILL it. */
 export interface SandboxProcess {
@@ -17,7 +17,9 @@ export async function startSandboxProcess(args: string[]): Promise<SandboxProces
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal)),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const look = (): void => {
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import type { Intercom, IntercomClient } from 'intercom-client';
 
 import type { ObjectType } from '../../src/model/object-types';
-import { journalOf, type RanWorkspace,ranWorkspace, recordResults } from '../support/engine-fixtures';
+import { journalOf, type RanWorkspace, ranWorkspace, recordResults } from '../support/engine-fixtures';
 import { assertNoResponseErrors } from './sandbox-helpers';
 import { all, sdkFor, uniqueIds } from './sdk-helpers';
 
@@ -15,7 +15,10 @@ import { all, sdkFor, uniqueIds } from './sdk-helpers';
 
 let world: RanWorkspace;
 // The sandbox loads the description from INTERCOM_OPENAPI (CI sets it when the file is there); without it nothing is checked.
-const describedBy = process.env.INTERCOM_OPENAPI && existsSync(process.env.INTERCOM_OPENAPI) ? false : 'INTERCOM_OPENAPI is not set to the 2.16 description';
+const describedBy =
+  process.env.INTERCOM_OPENAPI && existsSync(process.env.INTERCOM_OPENAPI)
+    ? false
+    : 'INTERCOM_OPENAPI is not set to the 2.16 description';
 let sdk: IntercomClient;
 let ledger: Map<string, { state: string; intercomId?: string }>;
 
@@ -31,7 +34,8 @@ after(() => world?.close());
 function migratedIds(...types: ObjectType[]): Set<string> {
   const ids = new Set<string>();
   for (const [key, result] of ledger) {
-    if (types.includes(key.split(':')[0] as ObjectType) && result.state === 'migrated' && result.intercomId) ids.add(result.intercomId);
+    if (types.includes(key.split(':')[0] as ObjectType) && result.state === 'migrated' && result.intercomId)
+      ids.add(result.intercomId);
   }
   return ids;
 }
@@ -43,11 +47,26 @@ function migratedIds(...types: ObjectType[]): Set<string> {
  */
 function createdIds(resource: string): Set<string> {
   const lines = journalOf(world.dir, world.result.runId);
-  const creates = new Set(lines.filter((l) => l.type === 'intent' && l.op === 'create' && (l.target as { resource?: string } | undefined)?.resource === resource).map((l) => l.seq));
+  const creates = new Set(
+    lines
+      .filter(
+        (l) =>
+          l.type === 'intent' &&
+          l.op === 'create' &&
+          (l.target as { resource?: string } | undefined)?.resource === resource,
+      )
+      .map((l) => l.seq),
+  );
   const ids = new Set<string>();
   for (const l of lines) {
     const outcome = l.outcome as { result?: string; intercomId?: string } | undefined;
-    if (l.type === 'outcome' && creates.has(l.intentSeq as number) && outcome?.result === 'applied' && outcome.intercomId) ids.add(outcome.intercomId);
+    if (
+      l.type === 'outcome' &&
+      creates.has(l.intentSeq as number) &&
+      outcome?.result === 'applied' &&
+      outcome.intercomId
+    )
+      ids.add(outcome.intercomId);
   }
   return ids;
 }
@@ -56,7 +75,10 @@ const sorted = (ids: Iterable<string>): string[] => [...ids].sort();
 
 test('SDK: admins, teams, tags and data attributes', async () => {
   const admins = await sdk.admins.list();
-  const adminIds = uniqueIds((admins.admins ?? []).filter((a) => a !== undefined), 'admins');
+  const adminIds = uniqueIds(
+    (admins.admins ?? []).filter((a) => a !== undefined),
+    'admins',
+  );
   assert.equal(adminIds.size, world.sandbox.state().admins.length);
   for (const id of migratedIds('agents')) assert.ok(adminIds.has(id), `agent → admin ${id} is listed`);
   assert.equal((await sdk.admins.find({ admin_id: Number([...adminIds][0]) }))?.id, [...adminIds][0]);
@@ -69,7 +91,10 @@ test('SDK: admins, teams, tags and data attributes', async () => {
   const tags = await sdk.tags.list();
   assert.deepEqual(sorted(uniqueIds(tags.data ?? [], 'tags')), sorted(createdIds('tag')));
 
-  const attributes = [...((await sdk.dataAttributes.list({ model: 'contact' })).data ?? []), ...((await sdk.dataAttributes.list({ model: 'company' })).data ?? [])];
+  const attributes = [
+    ...((await sdk.dataAttributes.list({ model: 'contact' })).data ?? []),
+    ...((await sdk.dataAttributes.list({ model: 'company' })).data ?? []),
+  ];
   const custom = attributes.filter((a) => a.custom);
   assert.ok(custom.length > 0);
   assert.deepEqual(sorted(uniqueIds(custom, 'data attributes')), sorted(createdIds('data_attribute')));
@@ -85,7 +110,8 @@ test('SDK: companies list (POST /companies/list), scroll, retrieve and attached 
   }
   // Listed (Intercom lists a company once a contact is attached): every company that has users.
   const withUsers = new Set<string>();
-  for (const id of migrated) if (((await sdk.companies.find({ company_id: id })).user_count ?? 0) > 0) withUsers.add(id);
+  for (const id of migrated)
+    if (((await sdk.companies.find({ company_id: id })).user_count ?? 0) > 0) withUsers.add(id);
   const listed = await all(await sdk.companies.list({ per_page: 2 }));
   assert.deepEqual(sorted(uniqueIds(listed, 'companies.list')), sorted(withUsers));
   const scrolled = await all(await sdk.companies.scroll());
@@ -109,7 +135,9 @@ test('SDK: contacts list, search, retrieve, tags, companies and segments', async
   const listed = await all(await sdk.contacts.list({ per_page: 7 }));
   const ids = uniqueIds(listed, 'contacts.list');
   assert.deepEqual(sorted(ids), sorted(expected));
-  const searched = await all(await sdk.contacts.search({ query: { field: 'role', operator: '=', value: 'user' }, pagination: { per_page: 9 } }));
+  const searched = await all(
+    await sdk.contacts.search({ query: { field: 'role', operator: '=', value: 'user' }, pagination: { per_page: 9 } }),
+  );
   const users = listed.filter((c) => c.role === 'user');
   assert.deepEqual(sorted(uniqueIds(searched, 'contacts.search')), sorted(users.map((c) => c.id)));
 
@@ -118,7 +146,11 @@ test('SDK: contacts list, search, retrieve, tags, companies and segments', async
     const contact = await sdk.contacts.find({ contact_id: id });
     assert.equal(contact.id, id);
     const companies = await all(await sdk.contacts.listAttachedCompanies({ contact_id: id }));
-    assert.equal(companies.length, contact.companies?.total_count ?? 0, `contact ${id}: attached companies = the contact's company count`);
+    assert.equal(
+      companies.length,
+      contact.companies?.total_count ?? 0,
+      `contact ${id}: attached companies = the contact's company count`,
+    );
     companyLinks += companies.length;
     const tags = await sdk.contacts.listAttachedTags({ contact_id: id });
     assert.equal(tags.data?.length, contact.tags?.total_count ?? 0);
@@ -128,11 +160,21 @@ test('SDK: contacts list, search, retrieve, tags, companies and segments', async
   }
   // Two source users sharing an email are one Intercom contact: links are distinct (contact, company) pairs.
   const lines = journalOf(world.dir, world.result.runId);
-  const applied = new Set(lines.filter((l) => l.type === 'outcome' && (l.outcome as { result: string }).result === 'applied').map((l) => l.intentSeq));
+  const applied = new Set(
+    lines
+      .filter((l) => l.type === 'outcome' && (l.outcome as { result: string }).result === 'applied')
+      .map((l) => l.intentSeq),
+  );
   const pairs = new Set(
     lines
-      .filter((l) => l.type === 'intent' && l.op === 'attach' && l.objectType === 'organizationMemberships' && applied.has(l.seq))
-      .map((l) => { const b = l.beforeImage as { contactId: string; companyId: string }; return `${b.contactId}/${b.companyId}`; }),
+      .filter(
+        (l) =>
+          l.type === 'intent' && l.op === 'attach' && l.objectType === 'organizationMemberships' && applied.has(l.seq),
+      )
+      .map((l) => {
+        const b = l.beforeImage as { contactId: string; companyId: string };
+        return `${b.contactId}/${b.companyId}`;
+      }),
   );
   assert.ok(pairs.size > 0);
   assert.equal(companyLinks, pairs.size, 'every company link the run made is seen from its contact, and no other');
@@ -144,13 +186,22 @@ test('SDK: conversations list, search and retrieve with all parts', async () => 
   assert.deepEqual(sorted(migratedIds('tickets', 'liveChats', 'callLogs')), sorted(expected));
   const listed = await all(await sdk.conversations.list({ per_page: 6 }));
   assert.deepEqual(sorted(uniqueIds(listed, 'conversations.list')), sorted(expected));
-  const searched = await all(await sdk.conversations.search({ query: { field: 'created_at', operator: '>', value: '0' }, pagination: { per_page: 8 } }));
+  const searched = await all(
+    await sdk.conversations.search({
+      query: { field: 'created_at', operator: '>', value: '0' },
+      pagination: { per_page: 8 },
+    }),
+  );
   assert.deepEqual(sorted(uniqueIds(searched, 'conversations.search')), sorted(expected));
   for (const id of expected) {
     const conversation: Intercom.Conversation = await sdk.conversations.find({ conversation_id: id });
     assert.equal(conversation.id, id);
     const parts = conversation.conversation_parts;
-    assert.equal(parts?.conversation_parts?.length, parts?.total_count, `conversation ${id}: every part is in the response`);
+    assert.equal(
+      parts?.conversation_parts?.length,
+      parts?.total_count,
+      `conversation ${id}: every part is in the response`,
+    );
     uniqueIds(parts?.conversation_parts ?? [], `conversation ${id} parts`);
     assert.ok(conversation.source?.body !== undefined);
   }
@@ -162,7 +213,10 @@ test('SDK: articles list and search, collections, help centers', async () => {
   const first = articles[0]!;
   const word = (first.title ?? '').split(/\s+/).find((w) => /^[\p{L}]{4,}$/u.test(w))!;
   const found = await sdk.articles.search({ phrase: word });
-  assert.ok((found.data?.articles ?? []).some((a) => a.id === first.id), `searching "${word}" finds "${first.title}"`);
+  assert.ok(
+    (found.data?.articles ?? []).some((a) => a.id === first.id),
+    `searching "${word}" finds "${first.title}"`,
+  );
   assert.equal(found.total_count, found.data?.articles?.length);
 
   const collections = await all(await sdk.helpCenters.collections.list({ per_page: 5 }));
@@ -173,6 +227,10 @@ test('SDK: articles list and search, collections, help centers', async () => {
 });
 
 // Last, so it sees every answer of the migration and of the reads above.
-test('every answer of the migration and the SDK reads fits its 2.16 response schema (outside the listed relaxations)', { skip: describedBy }, () => {
-  assertNoResponseErrors(world.sandbox, 'the migration and the SDK reads');
-});
+test(
+  'every answer of the migration and the SDK reads fits its 2.16 response schema (outside the listed relaxations)',
+  { skip: describedBy },
+  () => {
+    assertNoResponseErrors(world.sandbox, 'the migration and the SDK reads');
+  },
+);

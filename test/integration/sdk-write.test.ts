@@ -28,13 +28,21 @@ interface ErrorBody {
   errors: { code: string; message: string }[];
 }
 
-test('SDK writes: duplicate email and external_id give 409 with Intercom\'s error body naming the contact', async (t) => {
+test("SDK writes: duplicate email and external_id give 409 with Intercom's error body naming the contact", async (t) => {
   const { sandbox } = await sandboxWithClient();
   t.after(() => sandbox.close());
   const sdk = sdkFor(sandbox);
-  const created = await sdk.contacts.create({ role: 'user', email: 'dup@example.com', external_id: 'src-1', name: 'Dup' });
+  const created = await sdk.contacts.create({
+    role: 'user',
+    email: 'dup@example.com',
+    external_id: 'src-1',
+    name: 'Dup',
+  });
   assert.ok(created.id);
-  for (const body of [{ role: 'user', email: 'DUP@example.com' }, { role: 'user', external_id: 'src-1' }] as const) {
+  for (const body of [
+    { role: 'user', email: 'DUP@example.com' },
+    { role: 'user', external_id: 'src-1' },
+  ] as const) {
     const error = await sdkError(sdk.contacts.create(body));
     assert.equal(error.statusCode, 409);
     const envelope = error.body as ErrorBody;
@@ -54,7 +62,11 @@ test('SDK writes: company upsert on company_id, attach, archive by delete (carri
   const { sandbox } = await sandboxWithClient({ clock: { now: () => new Date(now) }, archiveLagMs: 2_000 });
   t.after(() => sandbox.close());
   const sdk = sdkFor(sandbox);
-  const first = await sdk.companies.createOrUpdate({ company_id: 'org-7', name: 'Acme', remote_created_at: 1_500_000_000 });
+  const first = await sdk.companies.createOrUpdate({
+    company_id: 'org-7',
+    name: 'Acme',
+    remote_created_at: 1_500_000_000,
+  });
   const second = await sdk.companies.createOrUpdate({ company_id: 'org-7', name: 'Acme Ltd', plan: 'pro' });
   assert.equal(second.id, first.id);
   assert.equal(second.name, 'Acme Ltd');
@@ -64,7 +76,11 @@ test('SDK writes: company upsert on company_id, attach, archive by delete (carri
   assert.equal((await sdk.companies.find({ company_id: first.id })).user_count, 1);
   const deleted = await sdk.companies.delete({ company_id: first.id });
   assert.equal(deleted.deleted, true);
-  assert.equal((await sdk.companies.find({ company_id: first.id })).id, first.id, 'accepted; Intercom archives it later');
+  assert.equal(
+    (await sdk.companies.find({ company_id: first.id })).id,
+    first.id,
+    'accepted; Intercom archives it later',
+  );
   now += 2_000;
   const gone = await sdkError(sdk.companies.find({ company_id: first.id }));
   assert.equal(gone.statusCode, 404);
@@ -75,25 +91,62 @@ test('SDK writes: a conversation with replies and notes at their created_at, clo
   t.after(() => sandbox.close());
   const sdk = sdkFor(sandbox);
   const contact = await sdk.contacts.create({ role: 'user', email: 'asker@example.com' });
-  const message = await sdk.conversations.create({ from: { type: 'user', id: contact.id! }, body: 'My printer is on fire', created_at: 1_600_000_000 });
+  const message = await sdk.conversations.create({
+    from: { type: 'user', id: contact.id! },
+    body: 'My printer is on fire',
+    created_at: 1_600_000_000,
+  });
   const conversationId = message.conversation_id!;
   assert.notEqual(message.id, conversationId, 'the create answers with the message, whose id is not the conversation');
-  await sdk.conversations.reply({ conversation_id: conversationId, body: { message_type: 'comment', type: 'admin', admin_id: ADMIN, body: 'Unplug it', created_at: 1_600_000_100 } });
-  await sdk.conversations.reply({ conversation_id: conversationId, body: { message_type: 'note', type: 'admin', admin_id: ADMIN, body: '<p>Internal: third fire this week</p>', created_at: 1_600_000_200 } });
-  await sdk.conversations.reply({ conversation_id: conversationId, body: { message_type: 'comment', type: 'user', intercom_user_id: contact.id!, body: 'Done, thanks', created_at: 1_600_000_300 } });
-  const closed = await sdk.conversations.manage({ conversation_id: conversationId, body: { message_type: 'close', type: 'admin', admin_id: ADMIN } });
+  await sdk.conversations.reply({
+    conversation_id: conversationId,
+    body: { message_type: 'comment', type: 'admin', admin_id: ADMIN, body: 'Unplug it', created_at: 1_600_000_100 },
+  });
+  await sdk.conversations.reply({
+    conversation_id: conversationId,
+    body: {
+      message_type: 'note',
+      type: 'admin',
+      admin_id: ADMIN,
+      body: '<p>Internal: third fire this week</p>',
+      created_at: 1_600_000_200,
+    },
+  });
+  await sdk.conversations.reply({
+    conversation_id: conversationId,
+    body: {
+      message_type: 'comment',
+      type: 'user',
+      intercom_user_id: contact.id!,
+      body: 'Done, thanks',
+      created_at: 1_600_000_300,
+    },
+  });
+  const closed = await sdk.conversations.manage({
+    conversation_id: conversationId,
+    body: { message_type: 'close', type: 'admin', admin_id: ADMIN },
+  });
   assert.equal(closed.state, 'closed');
-  const opened = await sdk.conversations.manage({ conversation_id: conversationId, body: { message_type: 'open', admin_id: ADMIN } });
+  const opened = await sdk.conversations.manage({
+    conversation_id: conversationId,
+    body: { message_type: 'open', admin_id: ADMIN },
+  });
   assert.equal(opened.state, 'open');
 
   const conversation = await sdk.conversations.find({ conversation_id: conversationId });
   const parts = conversation.conversation_parts?.conversation_parts ?? [];
-  assert.deepEqual(parts.slice(0, 3).map((p) => [p.part_type, p.created_at, p.author?.type]), [
-    ['comment', 1_600_000_100, 'admin'],
-    ['note', 1_600_000_200, 'admin'],
-    ['comment', 1_600_000_300, 'user'],
-  ]);
-  assert.deepEqual(parts.slice(3).map((p) => p.part_type), ['close', 'open']);
+  assert.deepEqual(
+    parts.slice(0, 3).map((p) => [p.part_type, p.created_at, p.author?.type]),
+    [
+      ['comment', 1_600_000_100, 'admin'],
+      ['note', 1_600_000_200, 'admin'],
+      ['comment', 1_600_000_300, 'user'],
+    ],
+  );
+  assert.deepEqual(
+    parts.slice(3).map((p) => p.part_type),
+    ['close', 'open'],
+  );
   assert.equal(conversation.created_at, 1_600_000_000);
   assert.equal(conversation.source?.body, '<p>My printer is on fire</p>', 'bodies are stored as Intercom reports them');
   assert.equal(parts[0]?.body, '<p>Unplug it</p>');
@@ -102,8 +155,14 @@ test('SDK writes: a conversation with replies and notes at their created_at, clo
   const tag = await sdk.tags.create({ name: 'migrated' });
   await sdk.tags.tagConversation({ conversation_id: conversationId, id: tag.id, admin_id: ADMIN });
   await sdk.tags.tagContact({ contact_id: contact.id!, id: tag.id });
-  assert.deepEqual((await sdk.conversations.find({ conversation_id: conversationId })).tags?.tags?.map((x) => x.name), ['migrated']);
-  assert.deepEqual((await sdk.contacts.listAttachedTags({ contact_id: contact.id! })).data?.map((x) => x.id), [tag.id]);
+  assert.deepEqual(
+    (await sdk.conversations.find({ conversation_id: conversationId })).tags?.tags?.map((x) => x.name),
+    ['migrated'],
+  );
+  assert.deepEqual(
+    (await sdk.contacts.listAttachedTags({ contact_id: contact.id! })).data?.map((x) => x.id),
+    [tag.id],
+  );
   await sdk.tags.untagConversation({ conversation_id: conversationId, tag_id: tag.id, admin_id: ADMIN });
   await sdk.tags.untagContact({ contact_id: contact.id!, tag_id: tag.id });
   assert.deepEqual((await sdk.conversations.find({ conversation_id: conversationId })).tags?.tags ?? [], []);
@@ -123,19 +182,26 @@ test('SDK writes: contacts are archived, unarchived and deleted', async (t) => {
   assert.equal((await sdk.contacts.archive({ contact_id: contact.id! })).archived, true);
   const conflict = await sdkError(sdk.contacts.create({ role: 'user', external_id: 'arch-1' }));
   assert.equal(conflict.statusCode, 409, 'an archived user still holds its external_id');
-  assert.match((conflict.body as ErrorBody).errors[0]!.message, /^An archived contact matching those details already exists with id=/);
+  assert.match(
+    (conflict.body as ErrorBody).errors[0]!.message,
+    /^An archived contact matching those details already exists with id=/,
+  );
   assert.equal((await sdk.contacts.unarchive({ contact_id: contact.id! })).archived, false);
   assert.equal((await sdk.contacts.delete({ contact_id: contact.id! })).deleted, true);
   assert.equal((await sdkError(sdk.contacts.find({ contact_id: contact.id! }))).statusCode, 404);
 });
 
-test('SDK errors: 401, 404 and 429 come back as the SDK\'s typed errors with Intercom\'s bodies', async (t) => {
+test("SDK errors: 401, 404 and 429 come back as the SDK's typed errors with Intercom's bodies", async (t) => {
   const { sandbox } = await sandboxWithClient({ rateLimitPer10s: 3 });
   t.after(() => sandbox.close());
   const wrong = await sdkError(sdkFor(sandbox, 'not-the-token').admins.list());
   assert.ok(wrong instanceof Intercom.UnauthorizedError);
   assert.equal((wrong.body as ErrorBody).errors[0]?.code, 'unauthorized');
-  assert.equal(wrong.rawResponse?.headers.get('x-ratelimit-limit'), null, 'no rate-limit headers without valid credentials');
+  assert.equal(
+    wrong.rawResponse?.headers.get('x-ratelimit-limit'),
+    null,
+    'no rate-limit headers without valid credentials',
+  );
 
   const sdk = sdkFor(sandbox);
   // tags.find declares its 404 (the SDK maps it to NotFoundError); contacts.find only declares 401.

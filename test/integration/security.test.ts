@@ -5,10 +5,10 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { webviewHtml } from '../../src/extension/mapping-editor/webview-html';
-import { type RunningSandbox,startSandbox } from '../../src/sandbox/index';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/index';
 import { generateDataset } from '../fixtures/dataset/generate';
 import { startTdsFixture, type TdsFixture } from '../fixtures/tds/server';
-import { type CliRun,describeRun, st2ic } from './cli-run';
+import { type CliRun, describeRun, st2ic } from './cli-run';
 
 /**
  * Secrets stay out of everything a run leaves behind. A small dataset goes through the CLI from
@@ -43,7 +43,12 @@ function filesUnder(root: string): string[] {
 function leaks(text: string): string[] {
   const found: string[] = [];
   for (const [name, value] of Object.entries(SECRETS)) {
-    for (const form of [value, Buffer.from(value).toString('base64'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]) {
+    for (const form of [
+      value,
+      Buffer.from(value).toString('base64'),
+      encodeURIComponent(value),
+      JSON.stringify(value).slice(1, -1),
+    ]) {
       if (text.includes(form)) found.push(name);
     }
   }
@@ -59,7 +64,9 @@ before(async () => {
   fixture = await startTdsFixture({ database, user: DB_USER, password: SECRETS.SMARTERTRACK_PASSWORD, port: 0 });
 
   // SQL Server through mssql: the one source that needs SMARTERTRACK_PASSWORD.
-  const sources = { mssql: `mssql://${DB_USER}@127.0.0.1:${fixture.port}/SmarterTrack?encrypt=true&trustServerCertificate=false` };
+  const sources = {
+    mssql: `mssql://${DB_USER}@127.0.0.1:${fixture.port}/SmarterTrack?encrypt=true&trustServerCertificate=false`,
+  };
   for (const [kind, source] of Object.entries(sources)) {
     const ws = path.join(dir, `workspace-${kind}`);
     workspaces.push(ws);
@@ -96,8 +103,14 @@ test('no secret in any file under the workspaces (migration/, runs, journals, re
   let scanned = 0;
   for (const ws of workspaces) {
     const files = filesUnder(ws);
-    assert.ok(files.some((f) => f.endsWith('journal.jsonl')), `${ws} has journals`);
-    assert.ok(files.some((f) => f.includes(`${path.sep}reports${path.sep}`)), `${ws} has reports`);
+    assert.ok(
+      files.some((f) => f.endsWith('journal.jsonl')),
+      `${ws} has journals`,
+    );
+    assert.ok(
+      files.some((f) => f.includes(`${path.sep}reports${path.sep}`)),
+      `${ws} has reports`,
+    );
     for (const file of files) {
       if (statSync(file).size > 50 * 1024 * 1024) continue;
       const found = leaks(readFileSync(file).toString('latin1'));
@@ -126,20 +139,39 @@ test('the SQL Server reader sent only SELECT statements during the whole migrati
   const statements = fixture.statements();
   assert.ok(statements.length > 100, `${statements.length} statements`);
   for (const s of statements) {
-    if (s.kind === 'batch') assert.match(s.sql, /^set ansi_nulls on\b/i, `only the driver's session set-up arrives as a batch: ${s.sql.slice(0, 200)}`);
+    if (s.kind === 'batch')
+      assert.match(
+        s.sql,
+        /^set ansi_nulls on\b/i,
+        `only the driver's session set-up arrives as a batch: ${s.sql.slice(0, 200)}`,
+      );
     else assert.match(s.sql.trimStart(), /^(WITH\s[\s\S]*?\)\s*)?SELECT\s/i, s.sql.slice(0, 200));
-    assert.doesNotMatch(s.sql, /\b(INSERT|UPDATE|DELETE|MERGE|DROP|ALTER|CREATE|TRUNCATE|EXEC(UTE)?|GRANT)\b\s/i, s.sql.slice(0, 200));
+    assert.doesNotMatch(
+      s.sql,
+      /\b(INSERT|UPDATE|DELETE|MERGE|DROP|ALTER|CREATE|TRUNCATE|EXEC(UTE)?|GRANT)\b\s/i,
+      s.sql.slice(0, 200),
+    );
   }
 });
 
 test('webview HTML carries a CSP with a nonce and no unsafe-inline / unsafe-eval', () => {
   const root = path.resolve('src/extension');
-  const sources = filesUnder(root).filter((f) => f.endsWith('.ts')).map((f) => ({ f, text: readFileSync(f, 'utf8') }));
-  const hosts = sources.filter((s) => /createWebviewPanel|registerWebviewViewProvider|registerCustomEditorProvider|\.webview\.html\s*=/.test(s.text));
+  const sources = filesUnder(root)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+  const hosts = sources.filter((s) =>
+    /createWebviewPanel|registerWebviewViewProvider|registerCustomEditorProvider|\.webview\.html\s*=/.test(s.text),
+  );
   assert.ok(hosts.length > 0, 'the mapping editor hosts a webview');
   // Every page a host sets is built by webviewHtml, whose policy is checked here as the browser reads it.
-  for (const s of hosts.filter((h) => /\.webview\.html\s*=/.test(h.text))) assert.match(s.text, /\.webview\.html\s*=\s*webviewHtml\(/, `${s.f} builds its page with webviewHtml`);
-  const html = webviewHtml({ cspSource: 'https://res.example', scriptUri: 'https://res.example/webview.js', styleUri: 'https://res.example/e.css', title: 't' });
+  for (const s of hosts.filter((h) => /\.webview\.html\s*=/.test(h.text)))
+    assert.match(s.text, /\.webview\.html\s*=\s*webviewHtml\(/, `${s.f} builds its page with webviewHtml`);
+  const html = webviewHtml({
+    cspSource: 'https://res.example',
+    scriptUri: 'https://res.example/webview.js',
+    styleUri: 'https://res.example/e.css',
+    title: 't',
+  });
   const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
   const nonce = /nonce="([^"]+)"/.exec(html)?.[1] ?? '';
   assert.ok(nonce.length >= 16, 'a nonce of at least 16 characters');

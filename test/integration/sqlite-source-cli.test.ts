@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 
 import { DATABASE_FILE, generateDataset } from '../fixtures/dataset/generate';
-import { type CliRun,describeRun, st2ic } from './cli-run';
+import { type CliRun, describeRun, st2ic } from './cli-run';
 
 /**
  * Issue 14, point 5, through the built CLI (npm run build): a SQLite source that cannot be read as
@@ -44,7 +44,10 @@ async function scope(file: string): Promise<CliRun> {
 
 function assertOneLine(run: CliRun, pattern: RegExp): void {
   assert.equal(run.code, 2, describeRun(run));
-  const lines = run.stderr.trim().split('\n').filter((l) => !/waiting up to/.test(l));
+  const lines = run.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !/waiting up to/.test(l));
   assert.equal(lines.length, 1, describeRun(run));
   assert.match(lines[0]!, pattern, describeRun(run));
   assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack');
@@ -53,7 +56,9 @@ function assertOneLine(run: CliRun, pattern: RegExp): void {
 test('a damaged SmarterTrack database: exit 2, one line naming the file', async () => {
   const file = copyOf('damaged');
   const db = new Database(file, { readonly: true });
-  const root = (db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'st_TicketMessages'").get() as { rootpage: number }).rootpage;
+  const root = (
+    db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'st_TicketMessages'").get() as { rootpage: number }
+  ).rootpage;
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   db.close();
   const bytes = readFileSync(file);
@@ -64,13 +69,17 @@ test('a damaged SmarterTrack database: exit 2, one line naming the file', async 
 
 test('a hot journal left by a killed writer: exit 2, one line naming the journal', async () => {
   const file = copyOf('hot');
-  const writer = spawn(process.execPath, ['-e', `
+  const writer = spawn(process.execPath, [
+    '-e',
+    `
     const db = new (require('better-sqlite3'))(process.argv[1]);
     db.pragma('cache_size = 5');
     db.exec('BEGIN IMMEDIATE');
     db.prepare("UPDATE st_TicketMessages SET BodyText = 'uncommitted' || hex(randomblob(200))").run();
     console.log('ready');
-    setInterval(() => {}, 60000);`, file]);
+    setInterval(() => {}, 60000);`,
+    file,
+  ]);
   let err = '';
   writer.stderr.on('data', (c: Buffer) => (err += c.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -78,7 +87,9 @@ test('a hot journal left by a killed writer: exit 2, one line naming the journal
     writer.once('exit', (code) => reject(new Error(`the writer ended (${code}) before its transaction: ${err}`)));
   });
   writer.kill('SIGKILL');
-  await new Promise<void>((resolve) => (writer.exitCode !== null || writer.signalCode !== null ? resolve() : writer.once('exit', () => resolve())));
+  await new Promise<void>((resolve) =>
+    writer.exitCode !== null || writer.signalCode !== null ? resolve() : writer.once('exit', () => resolve()),
+  );
   const run = await scope(file);
   assertOneLine(run, /smartertrack\.db-journal holds a write in progress, or one interrupted/);
   assert.match(run.stderr, /waiting up to 10 s/, 'the wait is said first');

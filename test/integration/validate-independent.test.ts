@@ -3,17 +3,27 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { type MigrationKind,runMigration } from '../../src/engine/run-migration';
+import { type MigrationKind, runMigration } from '../../src/engine/run-migration';
 import type { Conversation, IntercomClient } from '../../src/intercom';
 import { openLedger } from '../../src/ledger';
 import { readMappingFile } from '../../src/mapping/mapping-file';
 import type { ReconciliationReport } from '../../src/model/reports';
 import { attachmentSourceId } from '../../src/model/source';
 import { NotAMigrationError, validateMigration, type Validation } from '../../src/reports/validate-migration';
-import { type RunningSandbox,startSandbox } from '../../src/sandbox';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import { seedForSource } from '../fixtures/dataset/sandbox-seed';
 import { testClock } from '../support/clock';
-import { cliArgs, clientFor, type Dataset,makeDataset, openDataset, removeDir, runCli, tempDir, writeMap } from '../support/engine-fixtures';
+import {
+  cliArgs,
+  clientFor,
+  type Dataset,
+  makeDataset,
+  openDataset,
+  removeDir,
+  runCli,
+  tempDir,
+  writeMap,
+} from '../support/engine-fixtures';
 import { makePlain } from '../support/plain-dataset';
 
 /**
@@ -41,10 +51,22 @@ async function sandboxFor(dataset: Dataset): Promise<RunningSandbox> {
   }
 }
 
-async function run(workspace: string, kind: MigrationKind, client: IntercomClient, sampleSize?: number): Promise<string> {
+async function run(
+  workspace: string,
+  kind: MigrationKind,
+  client: IntercomClient,
+  sampleSize?: number,
+): Promise<string> {
   const reader = await openDataset(ds);
   try {
-    const result = await runMigration({ workspaceDir: workspace, kind, reader, client, clock: testClock, options: { concurrency: 8, ...(sampleSize ? { sampleSize } : {}) } });
+    const result = await runMigration({
+      workspaceDir: workspace,
+      kind,
+      reader,
+      client,
+      clock: testClock,
+      options: { concurrency: 8, ...(sampleSize ? { sampleSize } : {}) },
+    });
     assert.equal(result.status, 'completed', result.message);
     return result.runId;
   } finally {
@@ -56,14 +78,23 @@ async function validate(workspace: string, client: IntercomClient, runId?: strin
   const reader = await openDataset(ds);
   const ledger = await openLedger(workspace, { warn: () => undefined });
   try {
-    return await validateMigration({ workspaceDir: workspace, ledger, reader, client, map: await readMappingFile(workspace), clock: testClock, ...(runId ? { runId } : {}) });
+    return await validateMigration({
+      workspaceDir: workspace,
+      ledger,
+      reader,
+      client,
+      map: await readMappingFile(workspace),
+      clock: testClock,
+      ...(runId ? { runId } : {}),
+    });
   } finally {
     await ledger.close();
     await reader.close();
   }
 }
 
-const fidelity = (report: ReconciliationReport) => Object.fromEntries(report.fieldCheck.types.filter((t) => t.checked > 0).map((t) => [t.objectType, t.fidelity]));
+const fidelity = (report: ReconciliationReport) =>
+  Object.fromEntries(report.fieldCheck.types.filter((t) => t.checked > 0).map((t) => [t.objectType, t.fidelity]));
 
 before(async () => {
   dir = tempDir('validate');
@@ -91,7 +122,17 @@ describe('a faithful full migration', () => {
       assert.equal(t.checked, t.migrated, `${t.objectType}: every migrated record is read back`);
       if (t.checked > 0) assert.equal(t.fidelity, 100, t.objectType);
     }
-    for (const type of ['organizations', 'endUsers', 'tickets', 'ticketMessages', 'ticketComments', 'liveChats', 'chatMessages', 'callLogs', 'attachments']) {
+    for (const type of [
+      'organizations',
+      'endUsers',
+      'tickets',
+      'ticketMessages',
+      'ticketComments',
+      'liveChats',
+      'chatMessages',
+      'callLogs',
+      'attachments',
+    ]) {
       assert.ok((fidelity(report)[type] ?? null) === 100, `${type} was read back`);
     }
     // The sandbox serves the files at their URL, as Intercom does: their content was compared too.
@@ -114,23 +155,50 @@ describe('a lossy transform swapped in through the engine', () => {
     const asSent = (conversation: Conversation, body: string, createdAt: number | undefined): Conversation => {
       const parts = conversation.conversation_parts?.conversation_parts ?? [];
       const last = parts.at(-1);
-      return last ? { ...conversation, conversation_parts: { ...conversation.conversation_parts, conversation_parts: [...parts.slice(0, -1), { ...last, body, created_at: createdAt ?? last.created_at }] } } : conversation;
+      return last
+        ? {
+            ...conversation,
+            conversation_parts: {
+              ...conversation.conversation_parts,
+              conversation_parts: [...parts.slice(0, -1), { ...last, body, created_at: createdAt ?? last.created_at }],
+            },
+          }
+        : conversation;
     };
     // Files keep their name and size, but their bytes arrive reversed.
-    const reversed = <T extends { attachment_files?: { name: string; content_type: string; data: string }[] }>(body: T): T =>
-      body.attachment_files ? { ...body, attachment_files: body.attachment_files.map((f) => ({ ...f, data: Buffer.from(f.data, 'base64').reverse().toString('base64') })) } : body;
+    const reversed = <T extends { attachment_files?: { name: string; content_type: string; data: string }[] }>(
+      body: T,
+    ): T =>
+      body.attachment_files
+        ? {
+            ...body,
+            attachment_files: body.attachment_files.map((f) => ({
+              ...f,
+              data: Buffer.from(f.data, 'base64').reverse().toString('base64'),
+            })),
+          }
+        : body;
     client.conversations.replyAsContact = async (id, sent) => {
       const body = reversed(sent);
       const words = body.body.trim().split(/\s+/);
       if (words.length < 2) return replyAsContact.call(client.conversations, id, body);
       damaged.add(`reply:${id}:${body.created_at}`);
-      return asSent(await replyAsContact.call(client.conversations, id, { ...body, body: words.slice(0, -1).join(' ') }), body.body, body.created_at);
+      return asSent(
+        await replyAsContact.call(client.conversations, id, { ...body, body: words.slice(0, -1).join(' ') }),
+        body.body,
+        body.created_at,
+      );
     };
     client.conversations.replyAsAdmin = async (id, sent) => {
       const body = reversed(sent);
-      if (body.message_type !== 'note' || body.created_at === undefined) return replyAsAdmin.call(client.conversations, id, body);
+      if (body.message_type !== 'note' || body.created_at === undefined)
+        return replyAsAdmin.call(client.conversations, id, body);
       damaged.add(`note:${id}:${body.created_at}`);
-      return asSent(await replyAsAdmin.call(client.conversations, id, { ...body, created_at: body.created_at + 1 }), body.body ?? '', body.created_at);
+      return asSent(
+        await replyAsAdmin.call(client.conversations, id, { ...body, created_at: body.created_at + 1 }),
+        body.body ?? '',
+        body.created_at,
+      );
     };
     await run(workspace, 'full', client);
     client.conversations.replyAsContact = replyAsContact;
@@ -145,8 +213,17 @@ describe('a lossy transform swapped in through the engine', () => {
       byField.set(key, (byField.get(key) ?? new Set()).add(m.sourceId));
     }
     // Nothing else differs: the faithful run of the same data reads 100%.
-    assert.deepEqual([...byField.keys()].sort(), ['attachments file content', 'chatMessages created_at', 'chatMessages text', 'ticketComments created_at', 'ticketMessages text']);
-    assert.ok(!report.fieldCheck.mismatches.some((m) => m.field === 'text' && /, first: .*«.*» \S/.test(m.expected)), 'only last words are missing');
+    assert.deepEqual([...byField.keys()].sort(), [
+      'attachments file content',
+      'chatMessages created_at',
+      'chatMessages text',
+      'ticketComments created_at',
+      'ticketMessages text',
+    ]);
+    assert.ok(
+      !report.fieldCheck.mismatches.some((m) => m.field === 'text' && /, first: .*«.*» \S/.test(m.expected)),
+      'only last words are missing',
+    );
 
     // The exact records: customer replies (not openers) with more than one word; every dated comment.
     const wordCount = (text: string) => text.trim().split(/\s+/).filter(Boolean).length;
@@ -158,10 +235,14 @@ describe('a lossy transform swapped in through the engine', () => {
       for await (const thread of reader.ticketThreads()) {
         const conversation = ledger.intercomIdFor('tickets', String(thread.ticket.id));
         if (!conversation) continue;
-        const partOf = (item: (typeof thread.items)[number]) => ledger.intercomIdFor(item.kind === 'message' ? 'ticketMessages' : 'ticketComments', String(item.id));
+        const partOf = (item: (typeof thread.items)[number]) =>
+          ledger.intercomIdFor(item.kind === 'message' ? 'ticketMessages' : 'ticketComments', String(item.id));
         // Items past Intercom's part cap share one transcript note written whole: not damaged.
         const uses = new Map<string, number>();
-        for (const item of thread.items) { const p = partOf(item); if (p) uses.set(p, (uses.get(p) ?? 0) + 1); }
+        for (const item of thread.items) {
+          const p = partOf(item);
+          if (p) uses.set(p, (uses.get(p) ?? 0) + 1);
+        }
         for (const item of thread.items) {
           const part = partOf(item);
           if (!part || uses.get(part)! > 1) continue;
@@ -170,13 +251,20 @@ describe('a lossy transform swapped in through the engine', () => {
             if (item.date !== null) expectedComments.add(String(item.id));
           }
           // A reply with a word to drop in the body the engine sends (its HTML when it has one, else its text).
-          else if (!item.draft && item.direction === 'inbound' && part !== conversation && wordCount(item.bodyHtml ? item.bodyHtml.replace(/<[^>]*>/g, ' ') : (item.bodyText ?? '')) > 1) expectedReplies.add(String(item.id));
+          else if (
+            !item.draft &&
+            item.direction === 'inbound' &&
+            part !== conversation &&
+            wordCount(item.bodyHtml ? item.bodyHtml.replace(/<[^>]*>/g, ' ') : (item.bodyText ?? '')) > 1
+          )
+            expectedReplies.add(String(item.id));
         }
       }
       assert.ok(expectedReplies.size > 5 && expectedComments.size > 5);
       const migratedFiles: string[] = [];
       for await (const a of reader.attachments()) {
-        if (ledger.recordState('attachments', attachmentSourceId(a))?.result.state === 'migrated') migratedFiles.push(attachmentSourceId(a));
+        if (ledger.recordState('attachments', attachmentSourceId(a))?.result.state === 'migrated')
+          migratedFiles.push(attachmentSourceId(a));
       }
       assert.ok(migratedFiles.length > 5);
       assert.deepEqual([...(byField.get('attachments file content') ?? [])].sort(), migratedFiles.sort());
@@ -186,7 +274,9 @@ describe('a lossy transform swapped in through the engine', () => {
       await ledger.close();
       await reader.close();
     }
-    const one = report.fieldCheck.mismatches.find((m) => m.objectType === 'ticketComments' && m.field === 'created_at')!;
+    const one = report.fieldCheck.mismatches.find(
+      (m) => m.objectType === 'ticketComments' && m.field === 'created_at',
+    )!;
     assert.equal(Date.parse(one.actual) - Date.parse(one.expected), 1000, 'source and Intercom values are both given');
     const text = report.fieldCheck.mismatches.find((m) => m.objectType === 'ticketMessages')!;
     assert.match(text.expected, /^1 of \d+ word\(s\) missing, first: .*«[A-Za-z0-9]+»$/);
@@ -208,9 +298,18 @@ describe('runs of one workspace', () => {
     const fullId = await run(workspace, 'full', client);
     const current = await validate(workspace, client);
     assert.equal(current.reconciliation.report.totals.unaccounted, 0);
-    assert.deepEqual(Object.values(fidelity(current.reconciliation.report)).filter((v) => v !== 100), []);
+    assert.deepEqual(
+      Object.values(fidelity(current.reconciliation.report)).filter((v) => v !== 100),
+      [],
+    );
     const full = await validate(workspace, client, fullId);
-    assert.equal(full.reconciliation.report.totals.unaccounted, 0, JSON.stringify(full.reconciliation.report.types.filter((t) => t.unaccounted).map((t) => [t.objectType, t.unaccountedIds])));
+    assert.equal(
+      full.reconciliation.report.totals.unaccounted,
+      0,
+      JSON.stringify(
+        full.reconciliation.report.types.filter((t) => t.unaccounted).map((t) => [t.objectType, t.unaccountedIds]),
+      ),
+    );
   });
 
   test('a dry run says so and cannot be validated as a migration', async () => {
@@ -219,8 +318,14 @@ describe('runs of one workspace', () => {
     const sandbox = await sandboxFor(ds);
     const client = clientFor(sandbox);
     const dryId = await run(workspace, 'dry-run', client);
-    await assert.rejects(validate(workspace, client, dryId), (e: unknown) => e instanceof NotAMigrationError && /is a dry run: it wrote nothing to Intercom/.test(e.message));
-    await assert.rejects(validate(workspace, client), (e: unknown) => e instanceof NotAMigrationError && /only dry runs/.test(e.message));
+    await assert.rejects(
+      validate(workspace, client, dryId),
+      (e: unknown) => e instanceof NotAMigrationError && /is a dry run: it wrote nothing to Intercom/.test(e.message),
+    );
+    await assert.rejects(
+      validate(workspace, client),
+      (e: unknown) => e instanceof NotAMigrationError && /only dry runs/.test(e.message),
+    );
     const cli = await runCli(cliArgs('validate', ds, workspace, sandbox, [dryId]), sandbox.token);
     assert.equal(cli.code, 2, cli.stderr);
     assert.match(cli.stderr, /dry run/);

@@ -1,15 +1,15 @@
-import { type ChildProcess,spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { proposeMap } from '../../src/engine/propose-map';
-import { type MigrationKind, type MigrationResult,runMigration } from '../../src/engine/run-migration';
+import { type MigrationKind, type MigrationResult, runMigration } from '../../src/engine/run-migration';
 import { IntercomClient } from '../../src/intercom';
 import { readMappingFile, writeMappingFile } from '../../src/mapping/mapping-file';
 import { confirmMap } from '../../src/mapping/review';
 import type { MappingFile } from '../../src/model/mapping';
-import { DEFAULT_SEARCH_LAG_MS, type RunningSandbox, type SandboxOptions,startSandbox } from '../../src/sandbox';
+import { DEFAULT_SEARCH_LAG_MS, type RunningSandbox, type SandboxOptions, startSandbox } from '../../src/sandbox';
 import { openSource } from '../../src/source/open-source';
 import type { SourceReader } from '../../src/source/reader';
 import { ATTACHMENTS_ROOT, DATABASE_FILE, generateDataset } from '../fixtures/dataset/generate';
@@ -67,7 +67,12 @@ export async function startSeededSandbox(ds: Dataset, options: SandboxOptions = 
 }
 
 /** Writes the proposed map into `<workspace>/migration/mapping.json`, confirmed at `level`. */
-export async function writeMap(workspace: string, ds: Dataset, level: 'draft' | 'reviewed' | 'approved', edit?: (map: MappingFile) => MappingFile): Promise<MappingFile> {
+export async function writeMap(
+  workspace: string,
+  ds: Dataset,
+  level: 'draft' | 'reviewed' | 'approved',
+  edit?: (map: MappingFile) => MappingFile,
+): Promise<MappingFile> {
   const reader = await openDataset(ds);
   try {
     let map = await proposeMap(reader);
@@ -85,10 +90,21 @@ export function clientFor(sandbox: RunningSandbox): IntercomClient {
 }
 
 /** One migration run straight through the engine (no CLI). */
-export async function migrate(workspace: string, ds: Dataset, sandbox: RunningSandbox, kind: MigrationKind = 'full'): Promise<MigrationResult> {
+export async function migrate(
+  workspace: string,
+  ds: Dataset,
+  sandbox: RunningSandbox,
+  kind: MigrationKind = 'full',
+): Promise<MigrationResult> {
   const reader = await openDataset(ds);
   try {
-    return await runMigration({ workspaceDir: workspace, kind, reader, client: clientFor(sandbox), options: { concurrency: 8 } });
+    return await runMigration({
+      workspaceDir: workspace,
+      kind,
+      reader,
+      client: clientFor(sandbox),
+      options: { concurrency: 8 },
+    });
   } finally {
     await reader.close();
   }
@@ -106,7 +122,14 @@ export interface RanWorkspace {
 
 export async function ranWorkspace(
   prefix: string,
-  run: { scale: number; seed: number; kind: 'sample' | 'full'; sampleSize?: number; prepare?: (ds: Dataset) => Promise<void>; edit?: (map: MappingFile) => MappingFile },
+  run: {
+    scale: number;
+    seed: number;
+    kind: 'sample' | 'full';
+    sampleSize?: number;
+    prepare?: (ds: Dataset) => Promise<void>;
+    edit?: (map: MappingFile) => MappingFile;
+  },
 ): Promise<RanWorkspace> {
   const dir = tempDir(prefix);
   const ds = await makeDataset(dir, run.scale, run.seed);
@@ -116,8 +139,24 @@ export async function ranWorkspace(
   const reader = await openDataset(ds);
   try {
     const options = { concurrency: 8, ...(run.sampleSize ? { sampleSize: run.sampleSize } : {}) };
-    const result = await runMigration({ workspaceDir: dir, kind: run.kind, reader, client: clientFor(sandbox), options });
-    return { dir, ds, sandbox, map, result, close: async () => { await sandbox.close(); removeDir(dir); } };
+    const result = await runMigration({
+      workspaceDir: dir,
+      kind: run.kind,
+      reader,
+      client: clientFor(sandbox),
+      options,
+    });
+    return {
+      dir,
+      ds,
+      sandbox,
+      map,
+      result,
+      close: async () => {
+        await sandbox.close();
+        removeDir(dir);
+      },
+    };
   } finally {
     await reader.close();
   }
@@ -145,13 +184,17 @@ export function runIds(workspace: string): string[] {
 
 export function journalOf(workspace: string, runId: string): JournalLine[] {
   const text = readFileSync(path.join(workspace, 'migration', 'runs', runId, 'journal.jsonl'), 'utf8');
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as JournalLine);
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as JournalLine);
 }
 
 /** The run's final state per source record (`objectType:sourceId` → the latest `record` entry's result). */
 export function recordResults<R = unknown>(workspace: string, runId: string): Map<string, R> {
   const results = new Map<string, R>();
-  for (const e of journalOf(workspace, runId)) if (e.type === 'record') results.set(`${String(e.objectType)}:${String(e.sourceId)}`, e.result as R);
+  for (const e of journalOf(workspace, runId))
+    if (e.type === 'record') results.set(`${String(e.objectType)}:${String(e.sourceId)}`, e.result as R);
   return results;
 }
 
@@ -164,8 +207,25 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cliArgs(verb: string, ds: Dataset, workspace: string, sandbox: RunningSandbox, extra: string[] = []): string[] {
-  return [verb, '--source', `sqlite:${ds.dbPath}`, '--attachments', ds.attachmentsRoot, '--workspace', workspace, '--intercom-url', sandbox.url, ...extra];
+export function cliArgs(
+  verb: string,
+  ds: Dataset,
+  workspace: string,
+  sandbox: RunningSandbox,
+  extra: string[] = [],
+): string[] {
+  return [
+    verb,
+    '--source',
+    `sqlite:${ds.dbPath}`,
+    '--attachments',
+    ds.attachmentsRoot,
+    '--workspace',
+    workspace,
+    '--intercom-url',
+    sandbox.url,
+    ...extra,
+  ];
 }
 
 export function spawnCli(args: string[], token: string): ChildProcess {

@@ -3,7 +3,7 @@
 /** A small linear congruential generator: the same seed gives the same sequence. */
 export function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /**
@@ -12,6 +12,8 @@ export function lcg(seed: number): () => number {
  */
 export function killGaps(random: () => number, count: number, writes: number): number[] {
   const pool = Array.from({ length: Math.max(count, Math.floor(writes * 0.85)) }, (_, i) => i + 1);
-  const points = Array.from({ length: count }, () => pool.splice(Math.floor(random() * pool.length), 1)[0]!).sort((a, b) => a - b);
+  const points = Array.from({ length: count }, () => pool.splice(Math.floor(random() * pool.length), 1)[0]!).sort(
+    (a, b) => a - b,
+  );
   return points.map((p, i) => Math.max(1, p - (points[i - 1] ?? 0)));
 }

@@ -56,7 +56,12 @@ export class KillProxy {
   }
 
   /** Arms a kill for the next attempt; the request count starts again from zero. `only` narrows the writes that count. */
-  arm(at: number, when: KillMoment, kill: () => void, only: (method: string, path: string) => boolean = () => true): void {
+  arm(
+    at: number,
+    when: KillMoment,
+    kill: () => void,
+    only: (method: string, path: string) => boolean = () => true,
+  ): void {
     this.count = 0;
     this.writes = 0;
     this.armed = { at, when, kill, only, counted: 0 };

@@ -14,7 +14,10 @@ export async function tempWorkspace(): Promise<{ dir: string; cleanup: () => Pro
 }
 
 /** Collects warnings instead of printing them, so tests can assert on them. */
-export async function quietLedger(dir: string, options: LedgerOptions = {}): Promise<{ ledger: Ledger; warnings: string[] }> {
+export async function quietLedger(
+  dir: string,
+  options: LedgerOptions = {},
+): Promise<{ ledger: Ledger; warnings: string[] }> {
   const warnings: string[] = [];
   const ledger = await openLedger(dir, { warn: (m) => warnings.push(m), ...options });
   return { ledger, warnings };
@@ -41,7 +44,11 @@ export function createContact(id: number | string): IntentBody {
   };
 }
 
-export function createIntent(objectType: ObjectType, id: number | string, resource: IntentBody['target']['resource'] = 'company'): IntentBody {
+export function createIntent(
+  objectType: ObjectType,
+  id: number | string,
+  resource: IntentBody['target']['resource'] = 'company',
+): IntentBody {
   return {
     op: 'create',
     objectType,

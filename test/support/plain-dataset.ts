@@ -15,20 +15,30 @@ export function makePlain(ds: Dataset): void {
     return words.slice(0, max).trim();
   };
   const rewrite = (table: string, key: string, columns: string[], max?: number) => {
-    const rows = db.prepare(`SELECT ${key} AS k, ${columns.join(', ')} FROM st_${table}`).all() as Record<string, string | number | null>[];
+    const rows = db.prepare(`SELECT ${key} AS k, ${columns.join(', ')} FROM st_${table}`).all() as Record<
+      string,
+      string | number | null
+    >[];
     const update = db.prepare(`UPDATE st_${table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE ${key} = ?`);
     for (const row of rows) update.run(...columns.map((c) => plain(row[c] as string | null, max)), row.k);
   };
   try {
     db.transaction(() => {
       rewrite('TicketMessages', 'TicketMessageID', ['BodyText'], 2_000);
-      db.prepare("UPDATE st_TicketMessages SET BodyHTML = CASE WHEN BodyText IS NULL OR BodyText = '' THEN NULL ELSE '<p>' || BodyText || '</p>' END").run();
+      db.prepare(
+        "UPDATE st_TicketMessages SET BodyHTML = CASE WHEN BodyText IS NULL OR BodyText = '' THEN NULL ELSE '<p>' || BodyText || '</p>' END",
+      ).run();
       rewrite('TicketComments', 'TicketCommentID', ['CommentText']);
       rewrite('ChatMessages', 'ChatMessageID', ['TextSubmitted']);
       db.prepare('UPDATE st_ChatMessages SET IsHTML = 0').run();
       rewrite('Tickets', 'TicketID', ['Subject'], 200);
       rewrite('CallLogs', 'CallLogID', ['Subject', 'Description', 'CustomerName'], 200);
-      for (const table of ['CustomDataFieldsInTickets', 'CustomDataFieldsInChats', 'CustomDataFieldsInCallLogs', 'CustomDataFieldsForUsers']) {
+      for (const table of [
+        'CustomDataFieldsInTickets',
+        'CustomDataFieldsInChats',
+        'CustomDataFieldsInCallLogs',
+        'CustomDataFieldsForUsers',
+      ]) {
         db.prepare(`UPDATE st_${table} SET DataContent = substr(DataContent, 1, 200)`).run();
       }
     })();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 
 import type { RunningSandbox, SandboxState } from '../../src/sandbox';
-import { type Dataset,writeMap } from './engine-fixtures';
+import { type Dataset, writeMap } from './engine-fixtures';
 
 /** Sandbox state without its own ids and clocks: contacts by external_id, conversations by their opening. */
 export function snapshotOf(state: SandboxState) {
@@ -11,23 +11,58 @@ export function snapshotOf(state: SandboxState) {
   const companyOf = new Map(Object.values(state.companies).map((c) => [c.id, c.company_id]));
   const sortBy = <T>(items: T[], key: (t: T) => string) => [...items].sort((a, b) => key(a).localeCompare(key(b)));
   return {
-    companies: sortBy(Object.values(state.companies).map((c) => ({ company_id: c.company_id, name: c.name, archived: c.archived })), (c) => c.company_id),
-    contacts: sortBy(Object.values(state.contacts).map((c) => ({
-      external_id: c.external_id, email: c.email, name: c.name, signed_up_at: c.signed_up_at, custom_attributes: c.custom_attributes,
-      companies: c.company_ids.map((id) => companyOf.get(id)).sort(), tags: c.tag_ids.map((id) => tagName.get(id)).sort(),
-    })), (c) => c.external_id ?? ''),
-    conversations: sortBy(Object.values(state.conversations).map((c) => ({
-      contacts: c.contact_ids.map((id) => externalOf.get(id)), created_at: c.created_at, source_body: c.source_body, title: c.title, state: c.state,
-      admin: c.admin_assignee_id, team: c.team_assignee_id, custom_attributes: c.custom_attributes, tags: c.tags.map((t) => tagName.get(t.id)).sort(),
-      parts: c.parts.filter((p) => p.part_type === 'comment' || p.part_type === 'note').map((p) => ({
-        type: p.part_type, body: p.body, created_at: p.created_at, author: p.author.type === 'admin' ? p.author.id : externalOf.get(p.author.id),
-        files: p.attachments.map((a) => `${a.name}:${a.content_type}:${a.filesize}`),
+    companies: sortBy(
+      Object.values(state.companies).map((c) => ({ company_id: c.company_id, name: c.name, archived: c.archived })),
+      (c) => c.company_id,
+    ),
+    contacts: sortBy(
+      Object.values(state.contacts).map((c) => ({
+        external_id: c.external_id,
+        email: c.email,
+        name: c.name,
+        signed_up_at: c.signed_up_at,
+        custom_attributes: c.custom_attributes,
+        companies: c.company_ids.map((id) => companyOf.get(id)).sort(),
+        tags: c.tag_ids.map((id) => tagName.get(id)).sort(),
       })),
-    })), (c) => `${c.created_at}|${c.contacts.join()}|${c.source_body}`),
-    tags: Object.values(state.tags).map((t) => t.name).sort(),
-    attributes: [...Object.values(state.dataAttributes), ...Object.values(state.conversationAttributes)].map((a) => a.name).sort(),
-    collections: Object.values(state.collections).map((c) => c.name).sort(),
-    articles: sortBy(Object.values(state.articles).map((a) => ({ title: a.title, state: a.state, body: a.body })), (a) => a.title),
+      (c) => c.external_id ?? '',
+    ),
+    conversations: sortBy(
+      Object.values(state.conversations).map((c) => ({
+        contacts: c.contact_ids.map((id) => externalOf.get(id)),
+        created_at: c.created_at,
+        source_body: c.source_body,
+        title: c.title,
+        state: c.state,
+        admin: c.admin_assignee_id,
+        team: c.team_assignee_id,
+        custom_attributes: c.custom_attributes,
+        tags: c.tags.map((t) => tagName.get(t.id)).sort(),
+        parts: c.parts
+          .filter((p) => p.part_type === 'comment' || p.part_type === 'note')
+          .map((p) => ({
+            type: p.part_type,
+            body: p.body,
+            created_at: p.created_at,
+            author: p.author.type === 'admin' ? p.author.id : externalOf.get(p.author.id),
+            files: p.attachments.map((a) => `${a.name}:${a.content_type}:${a.filesize}`),
+          })),
+      })),
+      (c) => `${c.created_at}|${c.contacts.join()}|${c.source_body}`,
+    ),
+    tags: Object.values(state.tags)
+      .map((t) => t.name)
+      .sort(),
+    attributes: [...Object.values(state.dataAttributes), ...Object.values(state.conversationAttributes)]
+      .map((a) => a.name)
+      .sort(),
+    collections: Object.values(state.collections)
+      .map((c) => c.name)
+      .sort(),
+    articles: sortBy(
+      Object.values(state.articles).map((a) => ({ title: a.title, state: a.state, body: a.body })),
+      (a) => a.title,
+    ),
   };
 }
 

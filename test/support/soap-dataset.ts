@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { withoutSqliteOnlyValues } from '../fixtures/dataset/fidelity-cases';
 import { generateDataset } from '../fixtures/dataset/generate';
 import type { DatasetManifest } from '../fixtures/dataset/manifest';
-import { type SoapFixture, type SoapFixtureOptions,startSoapFixture } from '../fixtures/soap/server';
+import { type SoapFixture, type SoapFixtureOptions, startSoapFixture } from '../fixtures/soap/server';
 
 /** A small generated dataset served by the SOAP fixture, for the Web Services reader's tests. */
 export interface SoapDataset {
@@ -34,8 +34,18 @@ export async function soapDataset(scale = 0.3): Promise<SoapDataset> {
     db.close();
   }
   return {
-    dir, manifest, databasePath, attachmentsRoot,
-    start: (options) => startSoapFixture({ databasePath, attachmentsRoot, agentUserName: 'marcus.doyle', password: FIXTURE_PASSWORD, ...options }),
+    dir,
+    manifest,
+    databasePath,
+    attachmentsRoot,
+    start: (options) =>
+      startSoapFixture({
+        databasePath,
+        attachmentsRoot,
+        agentUserName: 'marcus.doyle',
+        password: FIXTURE_PASSWORD,
+        ...options,
+      }),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

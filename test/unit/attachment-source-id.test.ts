@@ -8,7 +8,15 @@ test('an attachment record id is told from the id of a note that carries files',
     assert.equal(isAttachmentSourceId(attachmentSourceId({ id: 2, owner: { kind, id: 5 } })), true, kind);
   }
   // The ids the engine gives notes that only carry files.
-  for (const carrier of ['chat-files:2', 'loose:2', 'field:2:Priority', 'opener:tickets:2', 'call:2:details', 'attachments:chat-files:2:2', 'ticketMessages:2:2']) {
+  for (const carrier of [
+    'chat-files:2',
+    'loose:2',
+    'field:2:Priority',
+    'opener:tickets:2',
+    'call:2:details',
+    'attachments:chat-files:2:2',
+    'ticketMessages:2:2',
+  ]) {
     assert.equal(isAttachmentSourceId(carrier), false, carrier);
   }
 });

@@ -19,7 +19,14 @@ test('--help of every verb describes each of its flags with a default', () => {
   for (const spec of Object.values(VERBS)) {
     const help = verbHelp(spec);
     for (const flag of spec.flags) {
-      const line = help.split('\n').find((l) => l.trimStart().startsWith(`--${flag} `) || l.trim() === `--${flag}` || l.trimStart().startsWith(`--${flag}  `));
+      const line = help
+        .split('\n')
+        .find(
+          (l) =>
+            l.trimStart().startsWith(`--${flag} `) ||
+            l.trim() === `--${flag}` ||
+            l.trimStart().startsWith(`--${flag}  `),
+        );
       assert.ok(line, `${spec.verb} --help lists --${flag}`);
       assert.ok(line.includes(FLAGS[flag].description), `${spec.verb} --help describes --${flag}`);
       assert.match(line, /\((default: .+|required)\)$/, `${spec.verb} --help gives the default of --${flag}`);
@@ -29,17 +36,32 @@ test('--help of every verb describes each of its flags with a default', () => {
 });
 
 test("another verb's flag is refused with the list of what this one takes", () => {
-  assert.throws(() => parseVerb(VERBS.migrate, ['--source', 'sqlite:x.db', '--size', '5']), (e: Error) => {
-    assert.match(e.message, /^migrate does not take --size\. It takes: --source, --attachments, --workspace/);
-    return true;
-  });
-  assert.throws(() => parseVerb(VERBS.scope, ['--source', 'sqlite:x.db', '--dry-run', '--yes']), /scope does not take --dry-run, --yes\. It takes: --source/);
-  assert.throws(() => parseVerb(VERBS.mapConfirm, ['--reviewer', 'x', '--intercom-url=http://x']), /map confirm does not take --intercom-url/);
+  assert.throws(
+    () => parseVerb(VERBS.migrate, ['--source', 'sqlite:x.db', '--size', '5']),
+    (e: Error) => {
+      assert.match(e.message, /^migrate does not take --size\. It takes: --source, --attachments, --workspace/);
+      return true;
+    },
+  );
+  assert.throws(
+    () => parseVerb(VERBS.scope, ['--source', 'sqlite:x.db', '--dry-run', '--yes']),
+    /scope does not take --dry-run, --yes\. It takes: --source/,
+  );
+  assert.throws(
+    () => parseVerb(VERBS.mapConfirm, ['--reviewer', 'x', '--intercom-url=http://x']),
+    /map confirm does not take --intercom-url/,
+  );
   assert.throws(() => parseVerb(VERBS.rollback, ['r1', '-y']), /rollback does not take -y/);
   // Its own flags parse, in either spelling.
   const { values, positionals } = parseVerb(VERBS.rollback, ['r1', '--workspace=w', '--yes']);
   assert.deepEqual({ ...values }, { workspace: 'w', yes: true });
   assert.deepEqual(positionals, ['r1']);
-  assert.throws(() => parseVerb(VERBS.migrate, []), /--source is required \(usage: st2ic migrate --source <source> <target>/);
-  assert.throws(() => parseVerb(VERBS.migrate, ['--source', 'sqlite:x', 'stray']), /Unexpected argument 'stray'|positional/);
+  assert.throws(
+    () => parseVerb(VERBS.migrate, []),
+    /--source is required \(usage: st2ic migrate --source <source> <target>/,
+  );
+  assert.throws(
+    () => parseVerb(VERBS.migrate, ['--source', 'sqlite:x', 'stray']),
+    /Unexpected argument 'stray'|positional/,
+  );
 });

@@ -12,10 +12,13 @@ function readmeRows(): { name: string; exit: number }[] {
   const readme = readFileSync('README.md', 'utf8');
   const table = /### Exit codes[\s\S]*?\| error \| exit \|[^\n]*\n\|[-|]+\|\n((?:\|[^\n]*\n)+)/.exec(readme)?.[1];
   assert.ok(table, 'README has the exit-code table under "### Exit codes"');
-  return table.trim().split('\n').map((line) => {
-    const [, name, exit] = line.split('|').map((c) => c.trim());
-    return { name: name!.replace(/`/g, ''), exit: Number(exit) };
-  });
+  return table
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [, name, exit] = line.split('|').map((c) => c.trim());
+      return { name: name!.replace(/`/g, ''), exit: Number(exit) };
+    });
 }
 
 /** An instance of the class without its constructor's arguments: only `instanceof` and `message` matter here. */
@@ -41,7 +44,11 @@ test('every row of the README exit-code table is the exit code the CLI gives tha
   const rows = readmeRows();
   const classes = classifiedClasses();
   const named = rows.filter((r) => r.name !== 'anything else');
-  assert.deepEqual(named.map((r) => r.name).sort(), [...classes.keys()].sort(), 'the table lists exactly the classes the CLI knows');
+  assert.deepEqual(
+    named.map((r) => r.name).sort(),
+    [...classes.keys()].sort(),
+    'the table lists exactly the classes the CLI knows',
+  );
   for (const row of named) {
     const problem = problemOf(instanceOf(classes.get(row.name)!));
     assert.equal(problem?.exitCode, row.exit, `${row.name}: README says exit ${row.exit}`);
@@ -49,24 +56,54 @@ test('every row of the README exit-code table is the exit code the CLI gives tha
   }
   const other = rows.find((r) => r.name === 'anything else');
   assert.equal(other?.exit, 1);
-  assert.equal(problemOf(new TypeError('x')), undefined, 'an unexpected error is not a user problem (main: exit 1, stack only with --debug)');
+  assert.equal(
+    problemOf(new TypeError('x')),
+    undefined,
+    'an unexpected error is not a user problem (main: exit 1, stack only with --debug)',
+  );
 });
 
 test('a refused token says which variable to set, and for which workspace', () => {
   const error = new AuthError({ request: 'GET /me', status: 401 });
-  const bound = problemOf(error, { target: { baseUrl: 'https://api.eu.intercom.io', from: '--region eu', workspaceName: 'Acme Support' } });
+  const bound = problemOf(error, {
+    target: { baseUrl: 'https://api.eu.intercom.io', from: '--region eu', workspaceName: 'Acme Support' },
+  });
   assert.equal(bound?.exitCode, 2);
   assert.match(bound.message, /set INTERCOM_TOKEN to an access token of Intercom workspace "Acme Support"/);
   const unbound = problemOf(error, { target: { baseUrl: 'http://127.0.0.1:18921', from: '--intercom-url' } });
-  assert.match(unbound!.message, /set INTERCOM_TOKEN to an access token of the Intercom workspace at http:\/\/127\.0\.0\.1:18921/);
+  assert.match(
+    unbound!.message,
+    /set INTERCOM_TOKEN to an access token of the Intercom workspace at http:\/\/127\.0\.0\.1:18921/,
+  );
 });
 
 test('the source errors keep their classification: those of the source as given exit 2, the others are bugs (exit 1)', () => {
-  const userToFix = ['SourceUrlError', 'SourceNotFoundError', 'SourceBusyError', 'SourceCorruptError', 'SourceUnreadableError', 'SourceNotSupportedError', 'SchemaError', 'SourceLoginError', 'SourceUnreachableError', 'SourceCredentialsError', 'SoapAuthError', 'SoapTransportError'];
+  const userToFix = [
+    'SourceUrlError',
+    'SourceNotFoundError',
+    'SourceBusyError',
+    'SourceCorruptError',
+    'SourceUnreadableError',
+    'SourceNotSupportedError',
+    'SchemaError',
+    'SourceLoginError',
+    'SourceUnreachableError',
+    'SourceCredentialsError',
+    'SoapAuthError',
+    'SoapTransportError',
+  ];
   const notTheUsers = ['WriteRefusedError', 'RowError', 'SoapError', 'SoapOperationError', 'SoapWriteRefusedError'];
   const byName = new Map(sourceErrors.map((c) => [c.name, c] as const));
-  assert.deepEqual([...byName.keys()].filter((n) => n !== 'SourceError' && n !== 'SourceAccessError').sort(), [...userToFix, ...notTheUsers].sort(), 'the facade exports every source error');
-  for (const cls of sourceErrors) assert.ok(cls === source.SourceError || cls.prototype instanceof source.SourceError, `${cls.name} extends SourceError`);
+  assert.deepEqual(
+    [...byName.keys()].filter((n) => n !== 'SourceError' && n !== 'SourceAccessError').sort(),
+    [...userToFix, ...notTheUsers].sort(),
+    'the facade exports every source error',
+  );
+  for (const cls of sourceErrors)
+    assert.ok(
+      cls === source.SourceError || cls.prototype instanceof source.SourceError,
+      `${cls.name} extends SourceError`,
+    );
   for (const name of userToFix) assert.equal(problemOf(instanceOf(byName.get(name)!))?.exitCode, 2, name);
   for (const name of notTheUsers) assert.equal(problemOf(instanceOf(byName.get(name)!)), undefined, name);
 });

@@ -14,7 +14,10 @@ function folder(target?: object): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'st2ic-target-'));
   if (target) {
     mkdirSync(path.join(dir, 'migration'));
-    writeFileSync(path.join(dir, 'migration', 'target.json'), JSON.stringify({ version: 1, appIdCode: 'abc123', appName: 'Acme', boundAt: '2026-01-01T00:00:00Z', ...target }));
+    writeFileSync(
+      path.join(dir, 'migration', 'target.json'),
+      JSON.stringify({ version: 1, appIdCode: 'abc123', appName: 'Acme', boundAt: '2026-01-01T00:00:00Z', ...target }),
+    );
   }
   return dir;
 }
@@ -35,11 +38,22 @@ test('no flag and no target.json: refused, naming both flags; never a default re
 });
 
 test('--intercom-url must be an http(s) URL without credentials; both flags together are refused', async () => {
-  assert.equal((await resolveTarget({ 'intercom-url': 'http://127.0.0.1:18921/' }, undefined)).baseUrl, 'http://127.0.0.1:18921');
-  for (const bad of ['localhost:18921', 'ftp://example.org', '127.0.0.1:18921', 'https://user:secret@api.intercom.io']) {
+  assert.equal(
+    (await resolveTarget({ 'intercom-url': 'http://127.0.0.1:18921/' }, undefined)).baseUrl,
+    'http://127.0.0.1:18921',
+  );
+  for (const bad of [
+    'localhost:18921',
+    'ftp://example.org',
+    '127.0.0.1:18921',
+    'https://user:secret@api.intercom.io',
+  ]) {
     await assert.rejects(resolveTarget({ 'intercom-url': bad }, undefined), /--intercom-url must/, bad);
   }
-  await assert.rejects(resolveTarget({ region: 'us', 'intercom-url': 'http://127.0.0.1:1' }, undefined), /two targets: give one/);
+  await assert.rejects(
+    resolveTarget({ region: 'us', 'intercom-url': 'http://127.0.0.1:1' }, undefined),
+    /two targets: give one/,
+  );
 });
 
 test('without a flag, the target recorded in migration/target.json is used and named', async () => {

@@ -15,13 +15,19 @@ test('a table keeps rows, header cells and spans, well formed, without presentat
   const { html, removed } = body(
     '<table border="1" style="width:100%" class="MsoTable"><caption>Limits</caption><tr><th bgcolor="#eee">disk<th>use<tr><td colspan="2" style="color:red"><font face="Arial">sda &amp; sdb</font></td></table>',
   );
-  assert.equal(html, '<table><caption>Limits</caption><tr><th>disk</th><th>use</th></tr><tr><td colspan="2">sda &amp; sdb</td></tr></table>');
+  assert.equal(
+    html,
+    '<table><caption>Limits</caption><tr><th>disk</th><th>use</th></tr><tr><td colspan="2">sda &amp; sdb</td></tr></table>',
+  );
   assert.deepEqual(removed, []);
 });
 
 test('nested lists stay nested, and unclosed items are closed where the parser closes them', () => {
   const { html } = body('<ul><li>one<ul><li>two<ol start="3"><li>three</ol></ul><li>four</ul><p>after');
-  assert.equal(html, '<ul><li>one<ul><li>two<ol start="3"><li>three</li></ol></li></ul></li><li>four</li></ul><p>after</p>');
+  assert.equal(
+    html,
+    '<ul><li>one<ul><li>two<ol start="3"><li>three</li></ol></li></ul></li><li>four</li></ul><p>after</p>',
+  );
 });
 
 test('entities are read as the characters they stand for; text that looks like markup stays text', () => {
@@ -39,9 +45,13 @@ test('scripts, handlers and javascript: addresses go, written plainly or hidden 
 });
 
 test('an image keeps its address and text; a relative address is rewritten to the public base, or listed when there is none', () => {
-  const source = '<p><img src="/kb/a.png" alt="diagram" width="300" style="border:0" onerror="x()"><img src=images/b.png><img src="https://cdn.example/c.png"></p>';
+  const source =
+    '<p><img src="/kb/a.png" alt="diagram" width="300" style="border:0" onerror="x()"><img src=images/b.png><img src="https://cdn.example/c.png"></p>';
   const rewritten = body(source, 'https://cdn.example/help');
-  assert.equal(rewritten.html, '<p><img src="https://cdn.example/help/kb/a.png" alt="diagram" width="300" /><img src="https://cdn.example/help/images/b.png" /><img src="https://cdn.example/c.png" /></p>');
+  assert.equal(
+    rewritten.html,
+    '<p><img src="https://cdn.example/help/kb/a.png" alt="diagram" width="300" /><img src="https://cdn.example/help/images/b.png" /><img src="https://cdn.example/c.png" /></p>',
+  );
   assert.deepEqual(rewritten.unresolved, []);
   assert.deepEqual(rewritten.removed, ['event handlers']);
   const unresolved = body(source, null);

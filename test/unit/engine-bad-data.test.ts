@@ -5,13 +5,16 @@ import { planCollections } from '../../src/engine/phases/knowledge-base';
 import { seconds } from '../../src/engine/phases/tickets';
 import { articleBodyHtml } from '../../src/mapping/body-html';
 import type { KbCategory } from '../../src/model/source';
-import { parseRow, RowError,rowSchema } from '../../src/source/sql/row-values';
+import { parseRow, RowError, rowSchema } from '../../src/source/sql/row-values';
 
 const category = (id: number, parentId: number | null) => ({ id, parentId, name: `C${id}` }) as KbCategory;
 
 test('KB category loops are cut so that no collection is its own ancestor', () => {
   const warnings: string[] = [];
-  const plans = planCollections([category(1, 2), category(2, 1), category(3, 3), category(4, 1), category(5, null), category(6, 5)], (m) => warnings.push(m));
+  const plans = planCollections(
+    [category(1, 2), category(2, 1), category(3, 3), category(4, 1), category(5, null), category(6, 5)],
+    (m) => warnings.push(m),
+  );
   for (const plan of plans.values()) {
     const seen = new Set([plan.categoryId]);
     for (let cur = plan; cur.parentCategoryId !== null; cur = plans.get(cur.parentCategoryId)!) {
@@ -25,7 +28,10 @@ test('KB category loops are cut so that no collection is its own ancestor', () =
 });
 
 test('article HTML loses scripts, event handlers and javascript: addresses, and says what it lost', () => {
-  const { html, removed } = articleBodyHtml('<p onclick="x()">hi</p><script>alert(1)</script><a href="javascript:alert(2)">x</a><img src="https://e.example/a.png" onerror=alert(1)><iframe src="http://e"></iframe><b>ok</b>', null);
+  const { html, removed } = articleBodyHtml(
+    '<p onclick="x()">hi</p><script>alert(1)</script><a href="javascript:alert(2)">x</a><img src="https://e.example/a.png" onerror=alert(1)><iframe src="http://e"></iframe><b>ok</b>',
+    null,
+  );
   assert.equal(html, '<p>hi</p><a>x</a><img src="https://e.example/a.png" /><b>ok</b>');
   assert.deepEqual(removed.sort(), ['<iframe>', '<script>', 'event handlers', 'javascript: addresses']);
   assert.deepEqual(articleBodyHtml('<p>plain</p>', null), { html: '<p>plain</p>', removed: [], unresolved: [] });
@@ -41,9 +47,19 @@ test('dates before 1970 take the fallback (Intercom takes Unix seconds ≥ 0)', 
 test('an unreadable date is read as none and named; other bad values still stop the row', () => {
   const schema = rowSchema({ ID: 'int', DateEnteredUTC: 'date', Text: 'text' } as const);
   const notes: string[] = [];
-  const row = parseRow(schema, { ID: 4, DateEnteredUTC: 'yesterday-ish', Text: 'x' }, 'ticket comments', (m) => notes.push(m));
+  const row = parseRow(schema, { ID: 4, DateEnteredUTC: 'yesterday-ish', Text: 'x' }, 'ticket comments', (m) =>
+    notes.push(m),
+  );
   assert.equal(row.DateEnteredUTC, null);
-  assert.deepEqual(notes, ['ticket comments (row ID = 4): column DateEnteredUTC: not a date: "yesterday-ish"; read as no date']);
-  assert.throws(() => parseRow(schema, { ID: 'four', DateEnteredUTC: null, Text: 'x' }, 'ticket comments', () => undefined), RowError);
-  assert.throws(() => parseRow(schema, { ID: 4, DateEnteredUTC: 'yesterday-ish', Text: 'x' }, 'ticket comments'), RowError);
+  assert.deepEqual(notes, [
+    'ticket comments (row ID = 4): column DateEnteredUTC: not a date: "yesterday-ish"; read as no date',
+  ]);
+  assert.throws(
+    () => parseRow(schema, { ID: 'four', DateEnteredUTC: null, Text: 'x' }, 'ticket comments', () => undefined),
+    RowError,
+  );
+  assert.throws(
+    () => parseRow(schema, { ID: 4, DateEnteredUTC: 'yesterday-ish', Text: 'x' }, 'ticket comments'),
+    RowError,
+  );
 });

@@ -23,7 +23,11 @@ test("the extension's defaults (its settings and migration config) are the engin
   const config = migrationConfigSchema.parse({ version: 1 });
   assert.equal(config.run.concurrency, DEFAULT_RUN_OPTIONS.concurrency);
   assert.equal(config.run.sampleSize, DEFAULT_RUN_OPTIONS.sampleSize);
-  const settings = (JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } }).contributes.configuration.properties;
+  const settings = (
+    JSON.parse(readFileSync('package.json', 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default?: unknown }> } };
+    }
+  ).contributes.configuration.properties;
   assert.equal(settings['st2ic.concurrency']?.default, DEFAULT_RUN_OPTIONS.concurrency);
   assert.equal(settings['st2ic.sampleSize']?.default, DEFAULT_RUN_OPTIONS.sampleSize);
   assert.equal(FLAGS.size.default, String(DEFAULT_RUN_OPTIONS.sampleSize));
@@ -31,7 +35,10 @@ test("the extension's defaults (its settings and migration config) are the engin
 
 test('one function turns run settings into the client and the options, for both adapters', () => {
   const cli = runSettingsOf({ concurrency: '8', 'workspace-ceiling': '12000', size: '5', 'search-settle': '30' });
-  const config = migrationConfigSchema.parse({ version: 1, run: { concurrency: 8, sampleSize: 5, workspaceCeiling: 12000 } });
+  const config = migrationConfigSchema.parse({
+    version: 1,
+    run: { concurrency: 8, sampleSize: 5, workspaceCeiling: 12000 },
+  });
   const editor = extensionSettingsOf(config);
   assert.deepEqual(runOptionsFor(cli), { concurrency: 8, sampleSize: 5, searchSettleMs: 30_000 });
   assert.deepEqual(runOptionsOf(config), { concurrency: 8, sampleSize: 5 });

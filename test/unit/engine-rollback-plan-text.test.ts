@@ -6,7 +6,8 @@ import type { RollbackPlan } from '../../src/engine/rollback';
 import { rollbackPlanSentences } from '../../src/engine/rollback-plan-text';
 
 const plan: RollbackPlan = {
-  targetRunId: 'r1', targetKind: 'full',
+  targetRunId: 'r1',
+  targetKind: 'full',
   calls: { delete: { conversation: 2, contact: 1 }, archive: { company: 1 } },
   covered: 3,
   kept: [{ description: 'contact c9', reason: 'existed before the run' }],
@@ -22,7 +23,9 @@ test('the rollback plan in sentences: each call counted, what archiving means, w
     '1 record(s) that existed before the run are kept (their earlier values restored).',
     '1 write(s) cannot be undone through the API and are left.',
   ]);
-  assert.deepEqual(rollbackPlanSentences({ ...plan, calls: {}, covered: 0, kept: [], impossible: [] }), ['Nothing to undo: the run wrote nothing, or it was rolled back already.']);
+  assert.deepEqual(rollbackPlanSentences({ ...plan, calls: {}, covered: 0, kept: [], impossible: [] }), [
+    'Nothing to undo: the run wrote nothing, or it was rolled back already.',
+  ]);
 });
 
 test('the command line says the same sentences, and names what is left', () => {

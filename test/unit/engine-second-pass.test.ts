@@ -5,7 +5,11 @@ import { ProgressCounter } from '../../src/engine/progress';
 import { secondPassOf } from '../../src/engine/second-pass';
 import type { ObjectType } from '../../src/model/object-types';
 
-const failure = (objectType: ObjectType, sourceId: string, errorClass: string) => ({ objectType, sourceId, error: { errorClass, message: 'x' } });
+const failure = (objectType: ObjectType, sourceId: string, errorClass: string) => ({
+  objectType,
+  sourceId,
+  error: { errorClass, message: 'x' },
+});
 
 test('only records that failed for a passing reason are asked again, each in its phase', () => {
   const pass = secondPassOf([
@@ -23,15 +27,22 @@ test('only records that failed for a passing reason are asked again, each in its
   assert.ok(pass);
   assert.deepEqual([...pass.userIds], [14]);
   assert.deepEqual([...pass.organizationIds], [3]);
-  assert.deepEqual([...pass.membershipUserIds].sort(), [14, 22], 'links of the contacts asked again, and the failed link');
+  assert.deepEqual(
+    [...pass.membershipUserIds].sort(),
+    [14, 22],
+    'links of the contacts asked again, and the failed link',
+  );
   assert.deepEqual([...pass.conversations.ticketIds], [7]);
   assert.deepEqual([...pass.conversations.chatIds], [9]);
   assert.deepEqual([...pass.conversations.callLogIds], [2]);
   assert.equal(pass.records, 6);
 });
 
-test('nothing to ask again when every failure is the record\'s own', () => {
-  assert.equal(secondPassOf([failure('tickets', '8', 'validation'), failure('attachments', 'ticket:31', 'attachment_missing')]), undefined);
+test("nothing to ask again when every failure is the record's own", () => {
+  assert.equal(
+    secondPassOf([failure('tickets', '8', 'validation'), failure('attachments', 'ticket:31', 'attachment_missing')]),
+    undefined,
+  );
 });
 
 test('progress counts a record asked again once, as it ended', () => {

@@ -21,22 +21,32 @@ test('a record that parks gives its slot to the next ones; at most `limit` work 
   let maxActive = 0;
   const finished: number[] = [];
   const parkedCounts: number[] = [];
-  const run = forEachConcurrent(items(12), 2, new AbortController().signal, async (i) => {
-    active++;
-    maxActive = Math.max(maxActive, active);
-    if (i === 0) {
-      active--;
-      await parkDuring(gate.promise); // e.g. Intercom's search settling on an unknown outcome
+  const run = forEachConcurrent(
+    items(12),
+    2,
+    new AbortController().signal,
+    async (i) => {
       active++;
-    } else {
-      await Promise.resolve();
-    }
-    active--;
-    finished.push(i);
-    if (finished.length === 11) others.resolve();
-  }, (n) => parkedCounts.push(n));
+      maxActive = Math.max(maxActive, active);
+      if (i === 0) {
+        active--;
+        await parkDuring(gate.promise); // e.g. Intercom's search settling on an unknown outcome
+        active++;
+      } else {
+        await Promise.resolve();
+      }
+      active--;
+      finished.push(i);
+      if (finished.length === 11) others.resolve();
+    },
+    (n) => parkedCounts.push(n),
+  );
   await others.promise;
-  assert.deepEqual([...finished].sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 'every other record finished while record 0 was parked');
+  assert.deepEqual(
+    [...finished].sort((a, b) => a - b),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+    'every other record finished while record 0 was parked',
+  );
   assert.ok(!finished.includes(0));
   gate.resolve();
   await run;
@@ -47,9 +57,15 @@ test('a record that parks gives its slot to the next ones; at most `limit` work 
 
 test('a settled promise costs no parking, and outside a record parkDuring is a plain wait', async () => {
   const parked: number[] = [];
-  await forEachConcurrent(items(3), 1, new AbortController().signal, async (i) => {
-    assert.equal(await parkDuring(Promise.resolve(i)), i);
-  }, (n) => parked.push(n));
+  await forEachConcurrent(
+    items(3),
+    1,
+    new AbortController().signal,
+    async (i) => {
+      assert.equal(await parkDuring(Promise.resolve(i)), i);
+    },
+    (n) => parked.push(n),
+  );
   assert.deepEqual(parked, []);
   assert.equal(await parkDuring(Promise.resolve('x')), 'x');
 });
@@ -70,10 +86,17 @@ test('with carryOver the loop returns once only parked records are left; they fi
   const gate = deferred();
   const finished: number[] = [];
   let carried: Promise<void> | undefined;
-  await forEachConcurrent(items(6), 2, new AbortController().signal, async (i) => {
-    if (i === 3) await parkDuring(gate.promise);
-    finished.push(i);
-  }, undefined, (rest) => (carried = rest));
+  await forEachConcurrent(
+    items(6),
+    2,
+    new AbortController().signal,
+    async (i) => {
+      if (i === 3) await parkDuring(gate.promise);
+      finished.push(i);
+    },
+    undefined,
+    (rest) => (carried = rest),
+  );
   assert.deepEqual([...finished].sort(), [0, 1, 2, 4, 5], 'the loop returned with record 3 still parked');
   assert.ok(carried, 'the parked record was handed over');
   gate.resolve();
@@ -84,17 +107,31 @@ test('with carryOver the loop returns once only parked records are left; they fi
 test('a carried-over record that stops the run rejects what was handed over; with nothing parked nothing is', async () => {
   const gate = deferred();
   let carried: Promise<void> | undefined;
-  await forEachConcurrent(items(3), 2, new AbortController().signal, async (i) => {
-    if (i === 1) {
-      await parkDuring(gate.promise);
-      throw new Error('Intercom refused the run');
-    }
-  }, undefined, (rest) => (carried = rest));
+  await forEachConcurrent(
+    items(3),
+    2,
+    new AbortController().signal,
+    async (i) => {
+      if (i === 1) {
+        await parkDuring(gate.promise);
+        throw new Error('Intercom refused the run');
+      }
+    },
+    undefined,
+    (rest) => (carried = rest),
+  );
   gate.resolve();
   await assert.rejects(carried!, /refused the run/);
 
   let handed = false;
-  await forEachConcurrent(items(3), 2, new AbortController().signal, async () => undefined, undefined, () => (handed = true));
+  await forEachConcurrent(
+    items(3),
+    2,
+    new AbortController().signal,
+    async () => undefined,
+    undefined,
+    () => (handed = true),
+  );
   assert.equal(handed, false);
 });
 
@@ -102,12 +139,23 @@ test('records parked by a phase carried over and by the next phase are counted t
   const gate = deferred();
   const counts: number[] = [];
   const carriedOver = new CarriedOver();
-  const ctx = { options: { concurrency: 4 }, signal: new AbortController().signal, progress: { waiting: (n: number) => counts.push(n) }, carriedOver, parked: undefined as ParkedTally | undefined };
+  const ctx = {
+    options: { concurrency: 4 },
+    signal: new AbortController().signal,
+    progress: { waiting: (n: number) => counts.push(n) },
+    carriedOver,
+    parked: undefined as ParkedTally | undefined,
+  };
   ctx.parked = new ParkedTally((n) => ctx.progress.waiting(n));
   // Tickets: two records wait for Intercom and are carried over; chats: one more waits beside them.
-  await forEachRecord(ctx, items(4), async (i) => {
-    if (i < 2) await parkDuring(gate.promise);
-  }, { overlap: true });
+  await forEachRecord(
+    ctx,
+    items(4),
+    async (i) => {
+      if (i < 2) await parkDuring(gate.promise);
+    },
+    { overlap: true },
+  );
   const chats = forEachRecord(ctx, items(3), async (i) => {
     if (i === 0) await parkDuring(gate.promise);
   });

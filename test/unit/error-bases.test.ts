@@ -15,9 +15,9 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 
 /** The error classes a module exports. */
 function errorClasses(...modules: object[]): ErrorClass[] {
-  return modules.flatMap((m) => Object.values(m) as unknown[]).filter(
-    (v): v is ErrorClass => typeof v === 'function' && (v.prototype as unknown) instanceof Error,
-  );
+  return modules
+    .flatMap((m) => Object.values(m) as unknown[])
+    .filter((v): v is ErrorClass => typeof v === 'function' && (v.prototype as unknown) instanceof Error);
 }
 
 const LAYERS: [string, ErrorClass, ErrorClass[]][] = [
@@ -31,6 +31,7 @@ const LAYERS: [string, ErrorClass, ErrorClass[]][] = [
 for (const [layer, base, classes] of LAYERS) {
   test(`every error of src/${layer} extends ${base.name}, so a caller can test the layer's base`, () => {
     assert.ok(classes.length >= 3, `${layer}: its errors are found`);
-    for (const cls of classes) assert.ok(cls === base || cls.prototype instanceof base, `${cls.name} extends ${base.name}`);
+    for (const cls of classes)
+      assert.ok(cls === base || cls.prototype instanceof base, `${cls.name} extends ${base.name}`);
   });
 }

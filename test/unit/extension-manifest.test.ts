@@ -16,9 +16,14 @@ test('the manifest contributes exactly the commands of the command table, in one
 });
 
 test('menus, welcome buttons and walkthrough links only name commands that exist', () => {
-  const menuCommands = Object.values(contributes.menus as Record<string, { command: string }[]>).flat().map((m) => m.command);
-  const linked = [...JSON.stringify([contributes.viewsWelcome, contributes.walkthroughs]).matchAll(/command:(st2ic\.[A-Za-z]+)/g)].map((m) => m[1]);
-  for (const id of [...menuCommands, ...linked]) assert.ok(contributed.includes(id as string), `${id} is not contributed`);
+  const menuCommands = Object.values(contributes.menus as Record<string, { command: string }[]>)
+    .flat()
+    .map((m) => m.command);
+  const linked = [
+    ...JSON.stringify([contributes.viewsWelcome, contributes.walkthroughs]).matchAll(/command:(st2ic\.[A-Za-z]+)/g),
+  ].map((m) => m[1]);
+  for (const id of [...menuCommands, ...linked])
+    assert.ok(contributed.includes(id as string), `${id} is not contributed`);
 });
 
 test('activation is lazy: no "*" and no onStartupFinished', () => {
@@ -43,31 +48,72 @@ test('no setting can hold a secret', () => {
 });
 
 type Clause = { command?: string; when?: string; enablement?: string };
-const palette = new Map<string, string>((contributes.menus.commandPalette as Clause[]).map((m) => [m.command!, m.when!]));
-const enablement = new Map<string, string | undefined>((contributes.commands as Clause[]).map((c) => [c.command!, c.enablement]));
+const palette = new Map<string, string>(
+  (contributes.menus.commandPalette as Clause[]).map((m) => [m.command!, m.when!]),
+);
+const enablement = new Map<string, string | undefined>(
+  (contributes.commands as Clause[]).map((c) => [c.command!, c.enablement]),
+);
 
 test('every context key a when or enablement clause reads is one the extension sets', () => {
-  const clauses = [...Object.values(contributes.menus as Record<string, Clause[]>).flat(), ...contributes.commands, ...contributes.viewsWelcome] as Clause[];
-  const read = new Set(clauses.flatMap((c) => [c.when ?? '', c.enablement ?? '']).flatMap((text) => [...text.matchAll(/\bst2ic\.[A-Za-z]+\b/g)].map((m) => m[0]))
-    .filter((key) => !contributed.includes(key) && !/^st2ic\.(connections|migration|runs)$/.test(key)));
+  const clauses = [
+    ...Object.values(contributes.menus as Record<string, Clause[]>).flat(),
+    ...contributes.commands,
+    ...contributes.viewsWelcome,
+  ] as Clause[];
+  const read = new Set(
+    clauses
+      .flatMap((c) => [c.when ?? '', c.enablement ?? ''])
+      .flatMap((text) => [...text.matchAll(/\bst2ic\.[A-Za-z]+\b/g)].map((m) => m[0]))
+      .filter((key) => !contributed.includes(key) && !/^st2ic\.(connections|migration|runs)$/.test(key)),
+  );
   assert.ok(read.size >= 5, [...read].join(', '));
-  for (const key of read) assert.ok((CONTEXT_KEYS as readonly string[]).includes(key), `${key} is read by a clause but never set`);
+  for (const key of read)
+    assert.ok((CONTEXT_KEYS as readonly string[]).includes(key), `${key} is read by a clause but never set`);
 });
 
 test('the palette shows a command only when it can run', () => {
   // Asking a person for nothing the folder cannot give: no migration folder, no runs, no map.
-  const needsFolder = COMMAND_IDS.filter((id) => !['st2ic.showOutput', 'st2ic.initMigrationFolder', 'st2ic.connectSource', 'st2ic.connectIntercom', 'st2ic.setAiKey', 'st2ic.testAi', 'st2ic.disconnectAi', 'st2ic.forgetSecrets', 'st2ic.refreshViews', 'st2ic.startSandbox', 'st2ic.stopSandbox'].includes(id));
-  for (const id of needsFolder) assert.match(palette.get(id) ?? '', /(^|&& )st2ic\.hasMigrationFolder\b/, `${id} shows without a migration folder`);
+  const needsFolder = COMMAND_IDS.filter(
+    (id) =>
+      ![
+        'st2ic.showOutput',
+        'st2ic.initMigrationFolder',
+        'st2ic.connectSource',
+        'st2ic.connectIntercom',
+        'st2ic.setAiKey',
+        'st2ic.testAi',
+        'st2ic.disconnectAi',
+        'st2ic.forgetSecrets',
+        'st2ic.refreshViews',
+        'st2ic.startSandbox',
+        'st2ic.stopSandbox',
+      ].includes(id),
+  );
+  for (const id of needsFolder)
+    assert.match(palette.get(id) ?? '', /(^|&& )st2ic\.hasMigrationFolder\b/, `${id} shows without a migration folder`);
   assert.match(palette.get('st2ic.initMigrationFolder') ?? '', /!st2ic\.hasMigrationFolder/);
-  assert.match(palette.get('st2ic.validateRun') ?? '', /st2ic\.hasLoadRuns/, 'Validate needs a sample, full or delta run (not a dry run)');
+  assert.match(
+    palette.get('st2ic.validateRun') ?? '',
+    /st2ic\.hasLoadRuns/,
+    'Validate needs a sample, full or delta run (not a dry run)',
+  );
   assert.match(palette.get('st2ic.rollbackRun') ?? '', /st2ic\.hasUndoableRuns/);
   assert.match(palette.get('st2ic.runDelta') ?? '', /st2ic\.hasFullRun/);
   assert.match(palette.get('st2ic.runFull') ?? '', /st2ic\.hasMap/);
-  for (const id of ['st2ic.openRunReport', 'st2ic.openRunJournal']) assert.match(palette.get(id) ?? '', /st2ic\.hasRuns/);
+  for (const id of ['st2ic.openRunReport', 'st2ic.openRunJournal'])
+    assert.match(palette.get(id) ?? '', /st2ic\.hasRuns/);
 });
 
 test('no second run starts while one runs: the commands that write are disabled meanwhile', () => {
-  for (const id of ['st2ic.runSample', 'st2ic.runFull', 'st2ic.runDelta', 'st2ic.runDryRun', 'st2ic.rollbackRun', 'st2ic.configureWorkspace']) {
+  for (const id of [
+    'st2ic.runSample',
+    'st2ic.runFull',
+    'st2ic.runDelta',
+    'st2ic.runDryRun',
+    'st2ic.rollbackRun',
+    'st2ic.configureWorkspace',
+  ]) {
     assert.equal(enablement.get(id), '!st2ic.runActive', id);
   }
 });
@@ -86,26 +132,42 @@ test('each welcome view has one primary action: a button; the others are links i
     const buttons = welcome.contents.split('\n').filter((line) => /^\[[^\]]+\]\(command:[^)]+\)$/.test(line.trim()));
     assert.ok(buttons.length <= 1, `${welcome.view}: ${buttons.join(', ')}`);
   }
-  const connections = (contributes.viewsWelcome as { view: string; contents: string }[]).find((w) => w.view === 'st2ic.connections')!.contents;
+  const connections = (contributes.viewsWelcome as { view: string; contents: string }[]).find(
+    (w) => w.view === 'st2ic.connections',
+  )!.contents;
   assert.match(connections, /\]\(command:st2ic\.connectIntercom\)/, 'Connect Intercom is still offered, as a link');
 });
 
 test('every phase row of the Migration view that produces something has an inline action, the Mapping row both Propose and Confirm', () => {
-  const inline = (contributes.menus['view/item/context'] as { command: string; when?: string; group?: string }[]).filter((m) => m.when?.includes('view == st2ic.migration') && m.group?.startsWith('inline'));
+  const inline = (
+    contributes.menus['view/item/context'] as { command: string; when?: string; group?: string }[]
+  ).filter((m) => m.when?.includes('view == st2ic.migration') && m.group?.startsWith('inline'));
   const onMapping = inline.filter((m) => m.when?.includes('phase\\.mapping')).map((m) => m.command);
   assert.deepEqual(onMapping, ['st2ic.proposeMap', 'st2ic.confirmMap']);
-  for (const phase of ['scope', 'configure', 'sample', 'full', 'delta', 'validate']) assert.ok(inline.some((m) => m.when?.includes(`phase\\.${phase}\\.`)), `${phase} has an inline action`);
+  for (const phase of ['scope', 'configure', 'sample', 'full', 'delta', 'validate'])
+    assert.ok(
+      inline.some((m) => m.when?.includes(`phase\\.${phase}\\.`)),
+      `${phase} has an inline action`,
+    );
 });
 
 test('walkthrough steps are completed by what happened, each with its action and an image', () => {
-  for (const step of contributes.walkthroughs[0].steps as { id: string; description: string; completionEvents?: string[]; media: { markdown: string } }[]) {
+  for (const step of contributes.walkthroughs[0].steps as {
+    id: string;
+    description: string;
+    completionEvents?: string[];
+    media: { markdown: string };
+  }[]) {
     // A step without completion events ticks itself when it is merely looked at.
     assert.ok((step.completionEvents ?? []).length > 0, `${step.id}: no completion event`);
     // onCommand would tick a step when its command merely starts, even if the connection or run then fails.
     for (const event of step.completionEvents ?? []) {
       const [kind, what] = event.split(/:(.*)/s) as [string, string];
       assert.equal(kind, 'onContext', `${step.id}: ${event} is not completed by what happened`);
-      assert.ok((CONTEXT_KEYS as readonly string[]).includes(what), `${step.id}: ${what} is not a key the extension sets`);
+      assert.ok(
+        (CONTEXT_KEYS as readonly string[]).includes(what),
+        `${step.id}: ${what} is not a key the extension sets`,
+      );
     }
     const action = /\(command:(st2ic\.[A-Za-z]+)\)/.exec(step.description);
     assert.ok(action && contributed.includes(action[1]!), `${step.id}: no action button`);
@@ -116,7 +178,12 @@ test('walkthrough steps are completed by what happened, each with its action and
 });
 
 test('the Connect steps are done once a Test of that connection passed, not when Connect is clicked', () => {
-  const steps = new Map((contributes.walkthroughs[0].steps as { id: string; completionEvents: string[] }[]).map((s) => [s.id, s.completionEvents]));
+  const steps = new Map(
+    (contributes.walkthroughs[0].steps as { id: string; completionEvents: string[] }[]).map((s) => [
+      s.id,
+      s.completionEvents,
+    ]),
+  );
   assert.deepEqual(steps.get('connectSource'), ['onContext:st2ic.sourceConnected']);
   assert.deepEqual(steps.get('connectIntercom'), ['onContext:st2ic.intercomConnected']);
 });

@@ -19,11 +19,27 @@ function offers(command: string, contextValue: string): boolean {
   return new RegExp(regex).test(contextValue);
 }
 
-const c = (migrated: number, skipped = 0, failed = 0) => ({ migrated, skipped, failed, skippedReasons: {}, failedReasons: {} });
+const c = (migrated: number, skipped = 0, failed = 0) => ({
+  migrated,
+  skipped,
+  failed,
+  skippedReasons: {},
+  failedReasons: {},
+});
 function entry(id: string, kind: RunKind, extra: Partial<RunEntry> = {}, rollbackOf?: string): RunEntry {
   return {
     summary: {
-      meta: { v: 2, id, kind, status: 'completed', attempts: 1, startedAt: '2026-12-04T17:40:00.000Z', mappingHash: 'a'.repeat(64), source: { kind: 'sqlite', description: 'smartertrack.db' }, ...(rollbackOf ? { rollbackOf } : {}) },
+      meta: {
+        v: 2,
+        id,
+        kind,
+        status: 'completed',
+        attempts: 1,
+        startedAt: '2026-12-04T17:40:00.000Z',
+        mappingHash: 'a'.repeat(64),
+        source: { kind: 'sqlite', description: 'smartertrack.db' },
+        ...(rollbackOf ? { rollbackOf } : {}),
+      },
       locked: false,
       interrupted: false,
     },
@@ -32,19 +48,30 @@ function entry(id: string, kind: RunKind, extra: Partial<RunEntry> = {}, rollbac
   };
 }
 
-test('a rollback\'s row counts the writes it undid, not the records it never journals', () => {
-  const row = describeRun(entry('rb', 'rollback', { undo: { undone: 489, alreadyGone: 3, covered: 40, failed: 0 } }, 's1'), { hasReport: false });
+test("a rollback's row counts the writes it undid, not the records it never journals", () => {
+  const row = describeRun(
+    entry('rb', 'rollback', { undo: { undone: 489, alreadyGone: 3, covered: 40, failed: 0 } }, 's1'),
+    { hasReport: false },
+  );
   assert.equal(row.label, 'rollback of s1 · completed');
   assert.equal(row.description, '2026-12-04 17:40 · 489 undone · 3 already gone');
   assert.doesNotMatch(row.description, /0 migrated/);
   assert.equal(row.look, 'completed');
-  assert.equal(describeRun(entry('rb', 'rollback', { undo: { undone: 5, alreadyGone: 0, covered: 0, failed: 2 } }, 's1'), { hasReport: false }).look, 'completedWithFindings');
+  assert.equal(
+    describeRun(entry('rb', 'rollback', { undo: { undone: 5, alreadyGone: 0, covered: 0, failed: 2 } }, 's1'), {
+      hasReport: false,
+    }).look,
+    'completedWithFindings',
+  );
 });
 
 test('a run rolled back since is marked and offers neither Validate nor Roll Back; its journal and report stay', () => {
   const sample = entry('s1', 'sample', { counts: { tickets: c(10) } });
   const standing = describeRun(sample, { hasReport: true });
-  assert.ok(offers('st2ic.validateRun', standing.contextValue) && offers('st2ic.rollbackRun', standing.contextValue), standing.contextValue);
+  assert.ok(
+    offers('st2ic.validateRun', standing.contextValue) && offers('st2ic.rollbackRun', standing.contextValue),
+    standing.contextValue,
+  );
   const undone = describeRun(sample, { rolledBackBy: 'rb', hasReport: true });
   assert.match(undone.description, /^rolled back by rb · /);
   assert.equal(undone.look, 'rolledBack');
@@ -54,20 +81,38 @@ test('a run rolled back since is marked and offers neither Validate nor Roll Bac
 });
 
 test('a completed run with unmatched agents or failed records is a warning in the Runs view', () => {
-  const row = describeRun(entry('s1', 'sample', { counts: { tickets: c(10), agents: c(0, 12) } }), { hasReport: false });
+  const row = describeRun(entry('s1', 'sample', { counts: { tickets: c(10), agents: c(0, 12) } }), {
+    hasReport: false,
+  });
   assert.equal(row.look, 'completedWithFindings');
   assert.ok(row.tooltip.some((l) => /12 of 12 agents match no Intercom admin/.test(l)));
-  assert.equal(describeRun(entry('s1', 'sample', { counts: { tickets: c(10) } }), { hasReport: false }).look, 'completed');
+  assert.equal(
+    describeRun(entry('s1', 'sample', { counts: { tickets: c(10) } }), { hasReport: false }).look,
+    'completed',
+  );
 });
 
 test('context keys count only runs not rolled back: nothing left to validate or roll back after a rollback', () => {
   const window = { runActive: false, sandboxRunning: false };
-  const run = (id: string, kind: RunKind, rollbackOf?: string) => ({ id, kind, status: 'completed' as const, interrupted: false, counts: {}, ...(rollbackOf ? { rollbackOf } : {}) });
-  const undone = contextValuesOf({ exists: true, inputs: { runs: [run('s1', 'sample'), run('rb', 'rollback', 's1')] } }, window);
+  const run = (id: string, kind: RunKind, rollbackOf?: string) => ({
+    id,
+    kind,
+    status: 'completed' as const,
+    interrupted: false,
+    counts: {},
+    ...(rollbackOf ? { rollbackOf } : {}),
+  });
+  const undone = contextValuesOf(
+    { exists: true, inputs: { runs: [run('s1', 'sample'), run('rb', 'rollback', 's1')] } },
+    window,
+  );
   assert.equal(undone['st2ic.hasLoadRuns'], false);
   assert.equal(undone['st2ic.hasUndoableRuns'], false);
   assert.equal(undone['st2ic.hasRuns'], true, 'the journals can still be opened');
-  const another = contextValuesOf({ exists: true, inputs: { runs: [run('s1', 'sample'), run('rb', 'rollback', 's1'), run('s2', 'sample')] } }, window);
+  const another = contextValuesOf(
+    { exists: true, inputs: { runs: [run('s1', 'sample'), run('rb', 'rollback', 's1'), run('s2', 'sample')] } },
+    window,
+  );
   assert.equal(another['st2ic.hasLoadRuns'], true);
   assert.equal(another['st2ic.hasUndoableRuns'], true);
 });

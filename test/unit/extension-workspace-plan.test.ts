@@ -5,7 +5,12 @@ import type { WorkspacePlan } from '../../src/engine/workspace';
 import { planBlockers, workspacePlanMarkdown } from '../../src/engine/workspace-plan-markdown';
 import { testClock } from '../support/clock';
 
-const need = (name: string) => ({ model: 'conversation' as const, name, dataType: 'string' as const, usedBy: ['tickets.priority'] });
+const need = (name: string) => ({
+  model: 'conversation' as const,
+  name,
+  dataType: 'string' as const,
+  usedBy: ['tickets.priority'],
+});
 const plan: WorkspacePlan = {
   appName: 'Acme',
   region: 'eu',
@@ -14,7 +19,10 @@ const plan: WorkspacePlan = {
     { agentId: 2, agentName: 'Bo | B', agentEmail: null, adminId: '10', matched: false },
   ],
   unmatchedAgents: [{ agentId: 2, agentName: 'Bo | B', agentEmail: null, adminId: '10', matched: false }],
-  teams: [{ value: 'Support', teamId: '5001' }, { value: 'Sales', teamId: null }],
+  teams: [
+    { value: 'Support', teamId: '5001' },
+    { value: 'Sales', teamId: null },
+  ],
   missingTeams: ['Sales'],
   attributesToCreate: [need('st_priority')],
   attributesExisting: [],

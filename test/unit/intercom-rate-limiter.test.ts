@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mock,test } from 'node:test';
+import { mock, test } from 'node:test';
 
 import type { Permit } from '../../src/intercom/rate-limiter';
 import { RateLimiter } from '../../src/intercom/rate-limiter';
@@ -97,7 +97,11 @@ async function simulate(options: {
       perWindow.set(window, used);
       const over = used > options.limit;
       if (over) throttledByWindow.set(window, (throttledByWindow.get(window) ?? 0) + 1);
-      const headers = { limit: options.limit, remaining: Math.max(0, options.limit - used), reset: Math[options.rounding ?? 'floor'](((window + 1) * 10_000 + offset) / 1000) };
+      const headers = {
+        limit: options.limit,
+        remaining: Math.max(0, options.limit - used),
+        reset: Math[options.rounding ?? 'floor'](((window + 1) * 10_000 + offset) / 1000),
+      };
       await new Promise((r) => setTimeout(r, options.latencyMs / 2));
       permit.release({ headers, status: over ? 429 : 200 });
     }
@@ -114,7 +118,12 @@ test(
   'steady state sits just under the limit: no 429 after the first window, ≥ 95 % of the budget used',
   withFakeTime(async () => {
     const limit = 100;
-    const { perWindow, throttledByWindow, maxSameInstant } = await simulate({ limit, seconds: 60, concurrency: 10, latencyMs: 40 });
+    const { perWindow, throttledByWindow, maxSameInstant } = await simulate({
+      limit,
+      seconds: 60,
+      concurrency: 10,
+      latencyMs: 40,
+    });
     const firstWindow = Math.floor(T0 / 10_000);
     const after = [...throttledByWindow.entries()].filter(([w]) => w > firstWindow);
     assert.deepEqual(after, [], 'no 429 after the first window');
@@ -136,7 +145,8 @@ test(
     const { perWindow, throttledByWindow } = await simulate({ limit, seconds: 40, concurrency: 10, latencyMs: 200 });
     const firstWindow = Math.floor(T0 / 10_000);
     assert.equal([...throttledByWindow.keys()].filter((w) => w > firstWindow).length, 0);
-    for (const [w, count] of perWindow) if (w > firstWindow && w < firstWindow + 3) assert.ok(count >= 10 && count <= limit, `window ${w}: ${count}`);
+    for (const [w, count] of perWindow)
+      if (w > firstWindow && w < firstWindow + 3) assert.ok(count >= 10 && count <= limit, `window ${w}: ${count}`);
   }),
 );
 
@@ -145,9 +155,19 @@ for (const rounding of ['floor', 'ceil'] as const) {
     `windows off the second boundary with the reset rounded (${rounding}) still stay under the limit`,
     withFakeTime(async () => {
       const limit = 100;
-      const { perWindow, throttledByWindow } = await simulate({ limit, seconds: 60, concurrency: 10, latencyMs: 40, offsetMs: 500, rounding });
+      const { perWindow, throttledByWindow } = await simulate({
+        limit,
+        seconds: 60,
+        concurrency: 10,
+        latencyMs: 40,
+        offsetMs: 500,
+        rounding,
+      });
       const firstWindow = Math.floor((T0 - 500) / 10_000) + 1;
-      assert.deepEqual([...throttledByWindow.entries()].filter(([w]) => w > firstWindow), []);
+      assert.deepEqual(
+        [...throttledByWindow.entries()].filter(([w]) => w > firstWindow),
+        [],
+      );
       const full = [...perWindow.entries()].filter(([w]) => w > firstWindow && w < firstWindow + 5);
       for (const [w, count] of full) assert.ok(count >= 0.95 * limit && count <= limit, `window ${w}: ${count}`);
     }),

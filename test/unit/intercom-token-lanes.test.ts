@@ -47,10 +47,14 @@ test('a refused token is dropped, said once, and its requests go to the others; 
 test('the workspace ceiling spaces sends evenly: 25,000 a minute leaves 2 % in reserve', async () => {
   let now = 0;
   const slept: number[] = [];
-  const ceiling = new WorkspaceCeiling(25_000, () => now, async (ms) => {
-    slept.push(ms);
-    now += ms;
-  });
+  const ceiling = new WorkspaceCeiling(
+    25_000,
+    () => now,
+    async (ms) => {
+      slept.push(ms);
+      now += ms;
+    },
+  );
   let sends = 0;
   for (;;) {
     await ceiling.wait();
@@ -59,15 +63,22 @@ test('the workspace ceiling spaces sends evenly: 25,000 a minute leaves 2 % in r
   }
   // 25,000 a minute is 4,167 per 10 s; 2 % (84) stay unused.
   assert.ok(sends <= 4_167 - 84 + 1 && sends >= 4_070, `${sends} sends in the first 10 s`);
-  assert.ok(slept.every((ms) => ms >= 1), 'no timer shorter than a millisecond');
+  assert.ok(
+    slept.every((ms) => ms >= 1),
+    'no timer shorter than a millisecond',
+  );
 });
 
-test('once a reset is known, the ceiling sits out the lanes\' free time and spends the budget in the 8 s left', async () => {
+test("once a reset is known, the ceiling sits out the lanes' free time and spends the budget in the 8 s left", async () => {
   let now = 3_500; // wall-clock ms; windows end at multiples of 10 s here
   const sends: number[] = [];
-  const ceiling = new WorkspaceCeiling(25_000, () => now, async (ms) => {
-    now += ms;
-  });
+  const ceiling = new WorkspaceCeiling(
+    25_000,
+    () => now,
+    async (ms) => {
+      now += ms;
+    },
+  );
   ceiling.observeReset(10);
   while (now < 60_000) {
     // Like a lane's limiter: nothing is asked for within 1 s of a reset.
@@ -83,6 +94,13 @@ test('once a reset is known, the ceiling sits out the lanes\' free time and spen
     // 4,083 a window (4,167 less 2 %): before this change, 0.8 of it (the even spacing lost the free time).
     assert.ok(n >= 4_070 && n <= 4_083, `${n} sends in the window from ${start} ms`);
   }
-  assert.ok(sends.every((t) => { const phase = t % 10_000; return phase >= 1_000 && phase <= 9_000; }), 'nothing within 1 s of a reset');
-  for (let from = 10_000; from < 50_000; from += 700) assert.ok(inWindow(from) <= 4_083, `a 10-s span from ${from} ms holds ${inWindow(from)}`);
+  assert.ok(
+    sends.every((t) => {
+      const phase = t % 10_000;
+      return phase >= 1_000 && phase <= 9_000;
+    }),
+    'nothing within 1 s of a reset',
+  );
+  for (let from = 10_000; from < 50_000; from += 700)
+    assert.ok(inWindow(from) <= 4_083, `a 10-s span from ${from} ms holds ${inWindow(from)}`);
 });

@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { ConflictError, type IntercomClient,writeAtMostOnce } from '../../src/intercom';
+import { ConflictError, type IntercomClient, writeAtMostOnce } from '../../src/intercom';
 
 // A 409 naming an object is "already there" for a create only: for an undo (a restore that clashes
 // with another contact) it is a failure, or a rollback would count as undone what it never changed.
 const clash = () =>
-  Promise.reject(new ConflictError({ request: 'PUT /contacts/c1', status: 409, errors: [{ code: 'conflict', message: 'A contact matching those details already exists with id=c9' }] }));
+  Promise.reject(
+    new ConflictError({
+      request: 'PUT /contacts/c1',
+      status: 409,
+      errors: [{ code: 'conflict', message: 'A contact matching those details already exists with id=c9' }],
+    }),
+  );
 // No outcome is unknown here, so no lookup is made and the client is never used.
 const client = {} as IntercomClient;
 

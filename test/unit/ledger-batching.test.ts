@@ -26,7 +26,13 @@ function recordingFile(): { file: AppendFile; calls: string[] } {
 test('entries are written and synced per batch of N, in order, one batch at a time', async () => {
   const { file, calls } = recordingFile();
   // A long delay: only the size limit and explicit flushes cut batches here.
-  const writer = new JournalWriter(file, 'journal.jsonl', 0, { maxEntries: 100, maxDelayMs: 60_000, urgentOnNextTick: true }, 'run');
+  const writer = new JournalWriter(
+    file,
+    'journal.jsonl',
+    0,
+    { maxEntries: 100, maxDelayMs: 60_000, urgentOnNextTick: true },
+    'run',
+  );
   const durable: Promise<void>[] = [];
   for (let i = 0; i < 250; i++) durable.push(writer.append(`{"n":${i}}`));
   await Promise.all(durable.slice(0, 200));
@@ -35,13 +41,22 @@ test('entries are written and synced per batch of N, in order, one batch at a ti
   await writer.flush();
   await Promise.all(durable);
   assert.deepEqual(calls.slice(4), ['append 50', 'sync']);
-  assert.equal(writer.durableBytes, durable.reduce((n, _p, i) => n + `{"n":${i}}\n`.length, 0));
+  assert.equal(
+    writer.durableBytes,
+    durable.reduce((n, _p, i) => n + `{"n":${i}}\n`.length, 0),
+  );
   await writer.close();
 });
 
 test('an urgent entry (an intent) is flushed on the next tick together with what precedes it', async () => {
   const { file, calls } = recordingFile();
-  const writer = new JournalWriter(file, 'journal.jsonl', 0, { maxEntries: 100, maxDelayMs: 60_000, urgentOnNextTick: true }, 'run');
+  const writer = new JournalWriter(
+    file,
+    'journal.jsonl',
+    0,
+    { maxEntries: 100, maxDelayMs: 60_000, urgentOnNextTick: true },
+    'run',
+  );
   void writer.append('{"outcome":1}');
   void writer.append('{"record":1}');
   await nextTick();
@@ -67,7 +82,13 @@ test('a failed batch rejects its waiters and every later one; nothing after it i
     },
     close: async () => undefined,
   };
-  const writer = new JournalWriter(file, '/ws/migration/runs/r/journal.jsonl', 0, { maxEntries: 2, maxDelayMs: 60_000, urgentOnNextTick: true }, 'r');
+  const writer = new JournalWriter(
+    file,
+    '/ws/migration/runs/r/journal.jsonl',
+    0,
+    { maxEntries: 2, maxDelayMs: 60_000, urgentOnNextTick: true },
+    'r',
+  );
   await Promise.all([writer.append('a'), writer.append('b')]);
   fail = true;
   const first = writer.append('c');

@@ -9,8 +9,18 @@ test('counts: the latest record entry per source record wins across resumed atte
   t.after(ws.cleanup);
   const { ledger } = await quietLedger(ws.dir);
   const run = await ledger.startRun(fullRun);
-  run.record({ objectType: 'tickets', sourceId: '1', state: 'failed', error: { errorClass: 'server', message: '500' } });
-  run.record({ objectType: 'tickets', sourceId: '2', state: 'failed', error: { errorClass: 'validation', message: 'too long', field: 'subject' } });
+  run.record({
+    objectType: 'tickets',
+    sourceId: '1',
+    state: 'failed',
+    error: { errorClass: 'server', message: '500' },
+  });
+  run.record({
+    objectType: 'tickets',
+    sourceId: '2',
+    state: 'failed',
+    error: { errorClass: 'validation', message: 'too long', field: 'subject' },
+  });
   run.record({ objectType: 'tickets', sourceId: '3', state: 'skipped', reason: 'spam' });
   run.record({ objectType: 'tags', sourceId: 'vip', state: 'migrated', intercomId: 't-1' });
   await run.finish('failed', 'server errors');
@@ -22,8 +32,11 @@ test('counts: the latest record entry per source record wins across resumed atte
 
   const expected = {
     tickets: {
-      migrated: 1, skipped: 2, failed: 1,
-      skippedReasons: { spam: 2 }, failedReasons: { 'validation: subject': 1 },
+      migrated: 1,
+      skipped: 2,
+      failed: 1,
+      skippedReasons: { spam: 2 },
+      failedReasons: { 'validation: subject': 1 },
     },
     tags: { migrated: 1, skipped: 0, failed: 0, skippedReasons: {}, failedReasons: {} },
   };

@@ -6,7 +6,10 @@ import type { Ledger } from '../../src/ledger';
 import { createContact, createIntent, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 
 /** ledger-index.json: a header line (format, checksum of the body), then the body. */
-async function readCache(file: string): Promise<{ header: { version: number; sha256: string }; body: { fingerprints: { runId: string; sha256: string }[]; index: unknown } }> {
+async function readCache(file: string): Promise<{
+  header: { version: number; sha256: string };
+  body: { fingerprints: { runId: string; sha256: string }[]; index: unknown };
+}> {
   const [header, body] = (await readFile(file, 'utf8')).split('\n');
   return { header: JSON.parse(header!), body: JSON.parse(body!) };
 }
@@ -25,7 +28,8 @@ test('the cached index equals the index rebuilt from the journals, also after ta
   for (let i = 0; i < 50; i++) {
     const seq = await run.intent(createContact(i));
     if (i % 7 !== 0) run.outcome(seq, { result: 'applied', intercomId: `c-${i}` });
-    if (i % 7 !== 0) run.record({ objectType: 'endUsers', sourceId: String(i), state: 'migrated', intercomId: `c-${i}` });
+    if (i % 7 !== 0)
+      run.record({ objectType: 'endUsers', sourceId: String(i), state: 'migrated', intercomId: `c-${i}` });
   }
   await run.close();
   const cacheFile = ledger.paths.indexCache;
@@ -37,7 +41,8 @@ test('the cached index equals the index rebuilt from the journals, also after ta
   // More work in the same run and a new run, then put the older cache back: opening folds only the tails.
   const { ledger: second } = await quietLedger(ws.dir);
   const resumed = await second.resumeRun(run.runId);
-  for (const pending of resumed.pendingIntents()) resumed.outcome(pending.seq, { result: 'not-applied', reason: 'lookup found nothing' });
+  for (const pending of resumed.pendingIntents())
+    resumed.outcome(pending.seq, { result: 'not-applied', reason: 'lookup found nothing' });
   await resumed.finish('completed');
   const next = await second.startRun({ ...fullRun, kind: 'delta' });
   const seq = await next.intent(createIntent('organizations', 3));
@@ -49,7 +54,11 @@ test('the cached index equals the index rebuilt from the journals, also after ta
   assert.deepEqual(warnings, [], 'a stale but compatible cache is extended, not rebuilt');
   assert.equal(third.intercomIdFor('organizations', '3'), 'co-3');
   assert.deepEqual(third.indexSnapshot(), await rebuiltSnapshot(ws.dir));
-  assert.deepEqual((await readCache(cacheFile)).body.index, third.indexSnapshot(), 'the extended cache was written back');
+  assert.deepEqual(
+    (await readCache(cacheFile)).body.index,
+    third.indexSnapshot(),
+    'the extended cache was written back',
+  );
 });
 
 test('an unreadable or mismatched cache is rebuilt from the journals with a warning', async (t) => {

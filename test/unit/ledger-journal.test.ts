@@ -17,21 +17,37 @@ test('intent, outcome and record round-trip through the journal, run.json and th
   run.record({ objectType: 'endUsers', sourceId: '7', state: 'migrated', intercomId: 'c-7' });
   run.record({ objectType: 'endUsers', sourceId: '8', state: 'skipped', reason: 'no email and no external id' });
   const failedSeq = await run.intent(createContact(9));
-  run.outcome(failedSeq, { result: 'failed', error: { errorClass: 'validation', message: 'email is invalid', field: 'email', httpStatus: 400 } });
-  run.record({ objectType: 'endUsers', sourceId: '9', state: 'failed', error: { errorClass: 'validation', message: 'email is invalid', field: 'email' } });
+  run.outcome(failedSeq, {
+    result: 'failed',
+    error: { errorClass: 'validation', message: 'email is invalid', field: 'email', httpStatus: 400 },
+  });
+  run.record({
+    objectType: 'endUsers',
+    sourceId: '9',
+    state: 'failed',
+    error: { errorClass: 'validation', message: 'email is invalid', field: 'email' },
+  });
   const meta = await run.finish('completed');
 
   const lines = (await readFile(ledger.paths.journal(run.runId), 'utf8')).trimEnd().split('\n');
   const entries = lines.map((l) => JournalEntry.parse(JSON.parse(l)));
-  assert.deepEqual(entries.map((e) => e.type), ['run-status', 'intent', 'outcome', 'record', 'record', 'intent', 'outcome', 'record', 'run-status']);
-  assert.deepEqual(entries.map((e) => e.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(
+    entries.map((e) => e.type),
+    ['run-status', 'intent', 'outcome', 'record', 'record', 'intent', 'outcome', 'record', 'run-status'],
+  );
+  assert.deepEqual(
+    entries.map((e) => e.seq),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9],
+  );
   assert.ok(entries.every((e) => e.runId === run.runId && !Number.isNaN(Date.parse(e.at))));
   const outcome = entries[2];
   assert.equal(outcome?.type === 'outcome' && outcome.intentSeq, seq);
 
   assert.equal(meta.status, 'completed');
   assert.deepEqual(meta.counts?.endUsers, {
-    migrated: 1, skipped: 1, failed: 1,
+    migrated: 1,
+    skipped: 1,
+    failed: 1,
     skippedReasons: { 'no email and no external id': 1 },
     failedReasons: { 'validation: email': 1 },
   });
@@ -60,7 +76,10 @@ test('an outcome needs a pending intent of the same run, once', async (t) => {
   assert.throws(() => run.outcome(seq + 100, { result: 'not-applied', reason: 'x' }), LedgerUsageError);
   run.outcome(seq, { result: 'applied', intercomId: 'c-1' });
   assert.throws(() => run.outcome(seq, { result: 'applied', intercomId: 'c-1' }), /already has an outcome/);
-  assert.throws(() => run.record({ objectType: 'endUsers', sourceId: '', state: 'skipped', reason: 'x' } as never), LedgerUsageError);
+  assert.throws(
+    () => run.record({ objectType: 'endUsers', sourceId: '', state: 'skipped', reason: 'x' } as never),
+    LedgerUsageError,
+  );
   await run.finish('completed');
   assert.throws(() => run.record({ objectType: 'endUsers', sourceId: '1', state: 'skipped', reason: 'x' }), /finished/);
 });
@@ -73,15 +92,24 @@ test('pendingIntents lists intents without an outcome; an existing record update
   const a = await run.intent(createContact(1));
   const b = await run.intent(createContact(2));
   const c = await run.intent({
-    op: 'update', objectType: 'organizations', sourceId: '5', existedBefore: true,
+    op: 'update',
+    objectType: 'organizations',
+    sourceId: '5',
+    existedBefore: true,
     beforeImage: { name: 'Acme (old)', plan: null },
     target: { resource: 'company', intercomId: 'co-5', description: 'PUT /companies/co-5' },
     lookup: { by: 'intercom_id', id: 'co-5' },
   });
   run.outcome(b, { result: 'applied', intercomId: 'c-2' });
-  assert.deepEqual(run.pendingIntents().map((i) => i.seq), [a, c]);
+  assert.deepEqual(
+    run.pendingIntents().map((i) => i.seq),
+    [a, c],
+  );
   run.outcome(c, { result: 'applied', intercomId: 'co-5' });
-  assert.deepEqual(run.pendingIntents().map((i) => i.seq), [a]);
+  assert.deepEqual(
+    run.pendingIntents().map((i) => i.seq),
+    [a],
+  );
   await assert.rejects(run.finish('completed'), /1 write\(s\) have no outcome/);
   await run.close();
 
@@ -89,13 +117,22 @@ test('pendingIntents lists intents without an outcome; an existing record update
   const runs = await reopened.listRuns();
   assert.equal(runs.length, 1);
   assert.equal(runs[0]?.interrupted, true);
-  assert.deepEqual((await reopened.readRun(run.runId)).pendingIntents.map((i) => i.sourceId), ['1']);
+  assert.deepEqual(
+    (await reopened.readRun(run.runId)).pendingIntents.map((i) => i.sourceId),
+    ['1'],
+  );
   assert.deepEqual(reopened.mapping('organizations', '5'), {
-    intercomId: 'co-5', runId: run.runId, existedBefore: true, beforeImage: { name: 'Acme (old)', plan: null },
+    intercomId: 'co-5',
+    runId: run.runId,
+    existedBefore: true,
+    beforeImage: { name: 'Acme (old)', plan: null },
   });
   const resumed = await reopened.resumeRun(run.runId);
   assert.equal(resumed.attempt, 2);
-  assert.deepEqual(resumed.pendingIntents().map((i) => i.seq), [a]);
+  assert.deepEqual(
+    resumed.pendingIntents().map((i) => i.seq),
+    [a],
+  );
   resumed.outcome(a, { result: 'applied', intercomId: 'c-1', resolvedBy: 'lookup' });
   assert.equal(resumed.pendingIntents().length, 0);
   const meta = await resumed.finish('completed');
@@ -108,13 +145,19 @@ test('a rollback run must name a real, rollback-able run and only journals undo 
   t.after(ws.cleanup);
   const { ledger } = await quietLedger(ws.dir);
   await assert.rejects(ledger.startRun({ ...fullRun, kind: 'rollback' }), /needs rollbackOf/);
-  await assert.rejects(ledger.startRun({ ...fullRun, rollbackOf: '20260101T000000000Z-full-abcd' }), /only for rollback/);
+  await assert.rejects(
+    ledger.startRun({ ...fullRun, rollbackOf: '20260101T000000000Z-full-abcd' }),
+    /only for rollback/,
+  );
   const run = await ledger.startRun(fullRun);
   await assert.rejects(ledger.startRun({ ...fullRun, kind: 'rollback', rollbackOf: run.runId }), /still running/);
   await run.finish('completed');
   const rollback = await ledger.startRun({ ...fullRun, kind: 'rollback', rollbackOf: run.runId });
   await assert.rejects(rollback.intent(createContact(1)), /undoes/);
-  await assert.rejects(ledger.startRun({ ...fullRun, kind: 'rollback', rollbackOf: rollback.runId }), /nothing to roll back/);
+  await assert.rejects(
+    ledger.startRun({ ...fullRun, kind: 'rollback', rollbackOf: rollback.runId }),
+    /nothing to roll back/,
+  );
   await rollback.finish('completed');
 });
 
@@ -138,7 +181,10 @@ test('a run whose journal says completed but whose run.json lags is repaired, no
   const { ledger } = await quietLedger(ws.dir);
   const run = await ledger.startRun(fullRun);
   const meta = await run.finish('completed');
-  await writeFile(ledger.paths.runMeta(run.runId), JSON.stringify({ ...meta, status: 'running', finishedAt: undefined }));
+  await writeFile(
+    ledger.paths.runMeta(run.runId),
+    JSON.stringify({ ...meta, status: 'running', finishedAt: undefined }),
+  );
   assert.equal((await ledger.readRun(run.runId)).meta.status, 'completed', 'readRun trusts the journal');
   await assert.rejects(ledger.resumeRun(run.runId), /is completed/);
   assert.equal((await ledger.listRuns())[0]?.meta.status, 'completed');

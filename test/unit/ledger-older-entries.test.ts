@@ -33,14 +33,18 @@ test('a journal holding watermark and checkpoint entries of an older version sti
   assert.deepEqual(warnings, []);
   const details = await reopened.readRun(run.runId);
   assert.equal(details.entries, pending + 2, 'every line parsed, none refused as damage');
-  assert.deepEqual(details.pendingIntents.map((i) => i.seq), [pending], 'the intent without an outcome stays pending');
+  assert.deepEqual(
+    details.pendingIntents.map((i) => i.seq),
+    [pending],
+    'the intent without an outcome stays pending',
+  );
   assert.equal(details.interrupted, true);
   assert.equal(reopened.intercomIdFor('endUsers', '1'), 'c-1');
   assert.equal('watermarks' in reopened.indexSnapshot(), false, 'the index keeps no watermarks');
 
   const resumed = await reopened.resumeRun(run.runId);
   const outcome = resumed.outcome(pending, { result: 'not-applied', reason: 'lookup found nothing' });
-  assert.equal(outcome, pending + 4, 'numbering goes on after the older entries and the resume\'s run-status entry');
+  assert.equal(outcome, pending + 4, "numbering goes on after the older entries and the resume's run-status entry");
   const meta = await resumed.finish('completed');
   assert.equal(meta.counts?.endUsers?.migrated, 1);
 });
@@ -50,9 +54,20 @@ test('an index cache of an older version holding watermarks is read as it is (th
   await run.finish('completed');
   const [, text] = (await readFile(ledger.paths.indexCache, 'utf8')).split('\n');
   const body = JSON.parse(text!) as { index: Record<string, unknown> };
-  body.index.watermarks = [[run.runId, [['endUsers', 13], ['organizations', '2025-06-01']]]];
+  body.index.watermarks = [
+    [
+      run.runId,
+      [
+        ['endUsers', 13],
+        ['organizations', '2025-06-01'],
+      ],
+    ],
+  ];
   const olderBody = JSON.stringify(body);
-  await writeFile(ledger.paths.indexCache, `${JSON.stringify({ version: 2, sha256: sha256(olderBody) })}\n${olderBody}\n`);
+  await writeFile(
+    ledger.paths.indexCache,
+    `${JSON.stringify({ version: 2, sha256: sha256(olderBody) })}\n${olderBody}\n`,
+  );
 
   const { ledger: reopened, warnings } = await quietLedger(ws.dir);
   assert.deepEqual(warnings, [], 'no "rebuilding it from the journals" warning');

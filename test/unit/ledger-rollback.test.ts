@@ -16,9 +16,16 @@ async function migrateSome(run: RunJournal): Promise<void> {
     run.record({ objectType: 'endUsers', sourceId: String(id), state: 'migrated', intercomId: `c-${id}` });
   }
   const failed = await run.intent(createContact(12));
-  run.outcome(failed, { result: 'failed', error: { errorClass: 'conflict', message: 'contact exists', httpStatus: 409 } });
+  run.outcome(failed, {
+    result: 'failed',
+    error: { errorClass: 'conflict', message: 'contact exists', httpStatus: 409 },
+  });
   const updated = await run.intent({
-    op: 'update', objectType: 'endUsers', sourceId: '13', existedBefore: true, beforeImage: { name: 'Old Name' },
+    op: 'update',
+    objectType: 'endUsers',
+    sourceId: '13',
+    existedBefore: true,
+    beforeImage: { name: 'Old Name' },
     target: { resource: 'contact', intercomId: 'c-13', description: 'PUT /contacts/c-13' },
     lookup: { by: 'intercom_id', id: 'c-13' },
   });
@@ -33,14 +40,21 @@ function undoIntent(rollback: RunJournal, write: AppliedWrite): Promise<number> 
     op: intent.op === 'create' ? 'delete' : 'restore',
     objectType: intent.objectType,
     sourceId: intent.sourceId,
-    target: { resource: intent.target.resource, intercomId: outcome.outcome.intercomId, description: `undo seq ${intent.seq}` },
+    target: {
+      resource: intent.target.resource,
+      intercomId: outcome.outcome.intercomId,
+      description: `undo seq ${intent.seq}`,
+    },
     lookup: { by: 'intercom_id', id: outcome.outcome.intercomId },
     undoes: { runId: intent.runId, seq: intent.seq, op: intent.op },
   });
 }
 
 async function undo(rollback: RunJournal, write: AppliedWrite): Promise<void> {
-  rollback.outcome(await undoIntent(rollback, write), { result: 'applied', intercomId: write.outcome.outcome.intercomId });
+  rollback.outcome(await undoIntent(rollback, write), {
+    result: 'applied',
+    intercomId: write.outcome.outcome.intercomId,
+  });
 }
 
 test('applied writes come back latest first, without failed ones, for rollback', async (t) => {
@@ -51,7 +65,10 @@ test('applied writes come back latest first, without failed ones, for rollback',
   await migrateSome(run);
   await run.finish('completed');
   const writes = await ledger.appliedWrites(run.runId);
-  assert.deepEqual(writes.map((w) => w.outcome.outcome.intercomId), ['c-13', 'c-11', 'c-10', 'co-2', 'co-1']);
+  assert.deepEqual(
+    writes.map((w) => w.outcome.outcome.intercomId),
+    ['c-13', 'c-11', 'c-10', 'co-2', 'co-1'],
+  );
   assert.deepEqual(writes[0]?.intent.beforeImage, { name: 'Old Name' });
   assert.ok(writes.every((w, i) => i === 0 || (writes[i - 1]?.intent.seq ?? 0) > w.intent.seq));
 });
@@ -75,7 +92,9 @@ test('rollback is resumable: already-undone writes are skipped, and a completed 
   // The third undo is sent but the process dies before its outcome.
   const third = plan[2] as AppliedWrite;
   await rollback.intent({
-    op: 'delete', objectType: third.intent.objectType, sourceId: third.intent.sourceId,
+    op: 'delete',
+    objectType: third.intent.objectType,
+    sourceId: third.intent.sourceId,
     target: { resource: 'contact', intercomId: third.outcome.outcome.intercomId, description: 'DELETE contact' },
     lookup: { by: 'intercom_id', id: third.outcome.outcome.intercomId },
     undoes: { runId: run.runId, seq: third.intent.seq, op: 'create' },
@@ -92,19 +111,31 @@ test('rollback is resumable: already-undone writes are skipped, and a completed 
   assert.equal(pending?.undoes?.seq, third.intent.seq);
   resumed.outcome(pending?.seq ?? 0, { result: 'applied', intercomId: 'c-10', resolvedBy: 'lookup' });
   const rest = await resumed.writesToUndo();
-  assert.deepEqual(rest.map((w) => w.outcome.outcome.intercomId), ['co-2', 'co-1']);
+  assert.deepEqual(
+    rest.map((w) => w.outcome.outcome.intercomId),
+    ['co-2', 'co-1'],
+  );
   for (const w of rest) await undo(resumed, w);
   assert.deepEqual(await resumed.writesToUndo(), []);
   await resumed.finish('completed');
 
-  for (const [type, id] of [['organizations', '1'], ['organizations', '2'], ['endUsers', '10'], ['endUsers', '11']] as const) {
+  for (const [type, id] of [
+    ['organizations', '1'],
+    ['organizations', '2'],
+    ['endUsers', '10'],
+    ['endUsers', '11'],
+  ] as const) {
     assert.equal(reopened.intercomIdFor(type, id), undefined, `${type} ${id}`);
     assert.equal(reopened.recordState(type, id), undefined, `${type} ${id}`);
   }
   assert.equal(reopened.recordState('endUsers', '13'), undefined);
   assert.equal(reopened.mapping('endUsers', '13')?.existedBefore, true);
   // The next delta compares the source with what the runs before the rolled-back one recorded.
-  assert.equal(reopened.recordState('endUsers', '5')?.runId, before.runId, 'records of earlier runs survive the rollback');
+  assert.equal(
+    reopened.recordState('endUsers', '5')?.runId,
+    before.runId,
+    'records of earlier runs survive the rollback',
+  );
   assert.equal(reopened.intercomIdFor('endUsers', '5'), 'c-5');
 
   const { ledger: rebuilt } = await quietLedger(ws.dir);
@@ -123,12 +154,26 @@ test('a rollback run counts its undo calls by outcome, each write once by its la
   const [a, b, c, d, e] = (await rollback.writesToUndo()) as AppliedWrite[];
   await undo(rollback, a!);
   await undo(rollback, b!);
-  rollback.outcome(await undoIntent(rollback, c!), { result: 'applied', intercomId: 'c-10', relatedIds: { note: 'already gone' } });
+  rollback.outcome(await undoIntent(rollback, c!), {
+    result: 'applied',
+    intercomId: 'c-10',
+    relatedIds: { note: 'already gone' },
+  });
   // Failed once, then undone by the next try: undone, not failed.
-  rollback.outcome(await undoIntent(rollback, d!), { result: 'failed', error: { errorClass: 'server', message: '500' } });
+  rollback.outcome(await undoIntent(rollback, d!), {
+    result: 'failed',
+    error: { errorClass: 'server', message: '500' },
+  });
   await undo(rollback, d!);
-  rollback.outcome(await undoIntent(rollback, e!), { result: 'failed', error: { errorClass: 'server', message: '500' } });
+  rollback.outcome(await undoIntent(rollback, e!), {
+    result: 'failed',
+    error: { errorClass: 'server', message: '500' },
+  });
   await rollback.finish('failed');
   assert.deepEqual(await ledger.undoCounts(rollback.runId), { undone: 3, alreadyGone: 1, covered: 0, failed: 1 });
-  assert.deepEqual(await ledger.countRun(rollback.runId), {}, 'no record entries: the record counts alone read "0 migrated"');
+  assert.deepEqual(
+    await ledger.countRun(rollback.runId),
+    {},
+    'no record entries: the record counts alone read "0 migrated"',
+  );
 });

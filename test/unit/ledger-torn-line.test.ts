@@ -18,13 +18,23 @@ test('a torn last line is ignored with a warning, truncated on resume, and never
   const journal = ledger.paths.journal(run.runId);
   const goodSize = (await stat(journal)).size;
   // What a crash mid-write leaves: the start of an outcome line, no newline.
-  await appendFile(journal, `{"seq":${pendingSeq + 1},"at":"2026-11-28T10:00:00.000Z","runId":"${run.runId}","type":"outco`);
+  await appendFile(
+    journal,
+    `{"seq":${pendingSeq + 1},"at":"2026-11-28T10:00:00.000Z","runId":"${run.runId}","type":"outco`,
+  );
 
   const { ledger: reader, warnings } = await quietLedger(ws.dir);
   const details = await reader.readRun(run.runId);
   assert.ok(details.tornBytes > 0);
-  assert.deepEqual(details.pendingIntents.map((i) => i.seq), [pendingSeq], 'the torn outcome does not count');
-  assert.ok(warnings.some((w) => w.includes('torn line')), warnings.join('\n'));
+  assert.deepEqual(
+    details.pendingIntents.map((i) => i.seq),
+    [pendingSeq],
+    'the torn outcome does not count',
+  );
+  assert.ok(
+    warnings.some((w) => w.includes('torn line')),
+    warnings.join('\n'),
+  );
 
   const resumed = await reader.resumeRun(run.runId);
   resumed.outcome(pendingSeq, { result: 'not-applied', reason: 'lookup found no contact with external_id st-user-2' });
@@ -38,7 +48,10 @@ test('a torn last line is ignored with a warning, truncated on resume, and never
   for (const line of lines) JournalEntry.parse(JSON.parse(line));
   assert.equal(Buffer.byteLength(lines.slice(0, 4).join('\n') + '\n'), goodSize, 'the good prefix is untouched');
   const seqs = lines.map((l) => (JSON.parse(l) as { seq: number }).seq);
-  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+  assert.deepEqual(
+    seqs,
+    [...seqs].sort((a, b) => a - b),
+  );
   assert.equal(new Set(seqs).size, seqs.length, 'no seq is reused after the torn line');
   assert.equal(reader.intercomIdFor('endUsers', '2'), 'c-2');
 });
@@ -80,11 +93,19 @@ test('an unreadable line in the middle refuses the ledger, naming the file, the 
   // The second line is damaged (not a crash: valid entries follow it).
   await writeFile(journal, `${first}\n{"seq":2,"type":"intent","garbled\n${others.slice(1).join('\n')}\n`);
   const offset = Buffer.byteLength(`${first}\n`);
-  const refused = (e: unknown) => e instanceof LedgerCorruptError && e.message.includes(journal) && e.message.includes(`line 2 (byte ${offset})`) && /st2ic ledger rebuild --from-intercom/.test(e.message);
+  const refused = (e: unknown) =>
+    e instanceof LedgerCorruptError &&
+    e.message.includes(journal) &&
+    e.message.includes(`line 2 (byte ${offset})`) &&
+    /st2ic ledger rebuild --from-intercom/.test(e.message);
   await assert.rejects(quietLedger(ws.dir), refused, 'opening the ledger (the index folds every journal) refuses');
   await assert.rejects(ledger.readRun(run.runId), refused);
   await assert.rejects(ledger.resumeRun(run.runId), refused);
-  assert.equal(await readFile(journal, 'utf8').then((t) => t.includes('garbled')), true, 'nothing was truncated or repaired');
+  assert.equal(
+    await readFile(journal, 'utf8').then((t) => t.includes('garbled')),
+    true,
+    'nothing was truncated or repaired',
+  );
 });
 
 test('multi-byte text and line breaks inside values survive reading across 1 MiB read chunks', async (t) => {
@@ -93,7 +114,8 @@ test('multi-byte text and line breaks inside values survive reading across 1 MiB
   const { ledger } = await quietLedger(ws.dir);
   const run = await ledger.startRun(fullRun);
   const reason = (i: number): string => `Zoë 🚀 «${i}»\nsecond line ${'ü'.repeat(150 + (i % 7))}`;
-  for (let i = 0; i < 4000; i++) run.record({ objectType: 'kbArticles', sourceId: `art-${i}`, state: 'skipped', reason: reason(i) });
+  for (let i = 0; i < 4000; i++)
+    run.record({ objectType: 'kbArticles', sourceId: `art-${i}`, state: 'skipped', reason: reason(i) });
   await run.finish('completed');
   assert.ok((await stat(ledger.paths.journal(run.runId))).size > 1.5 * 1024 * 1024);
   const counts = await ledger.countRun(run.runId);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 
-import { type LedgerFs,LedgerWriteError, nodeLedgerFs } from '../../src/ledger';
+import { type LedgerFs, LedgerWriteError, nodeLedgerFs } from '../../src/ledger';
 import { JournalEntry } from '../../src/model/journal';
 import { createContact, fullRun, quietLedger, tempWorkspace } from '../support/ledger-fixtures';
 
@@ -20,7 +20,8 @@ function flakyFs(state: { broken: boolean; truncateFails: boolean }): LedgerFs {
         },
         sync: () => real.sync(),
         async truncate(length) {
-          if (state.truncateFails) throw Object.assign(new Error('EACCES: permission denied, ftruncate'), { code: 'EACCES' });
+          if (state.truncateFails)
+            throw Object.assign(new Error('EACCES: permission denied, ftruncate'), { code: 'EACCES' });
           return real.truncate(length);
         },
         close: () => real.close(),
@@ -42,13 +43,19 @@ for (const truncateFails of [false, true]) {
 
     state.broken = true;
     run.record({ objectType: 'endUsers', sourceId: '1', state: 'migrated', intercomId: 'c-1' });
-    const error = await run.intent(createContact(2)).then(() => undefined, (e: unknown) => e);
+    const error = await run.intent(createContact(2)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof LedgerWriteError, String(error));
     assert.equal(error.code, 'EACCES');
     assert.equal(error.file, ledger.paths.journal(run.runId));
     assert.match(error.message, /permission denied/);
     assert.match(error.message, new RegExp(`resume run ${run.runId}`));
-    assert.throws(() => run.record({ objectType: 'endUsers', sourceId: '3', state: 'skipped', reason: 'x' }), LedgerWriteError);
+    assert.throws(
+      () => run.record({ objectType: 'endUsers', sourceId: '3', state: 'skipped', reason: 'x' }),
+      LedgerWriteError,
+    );
     await assert.rejects(run.flush(), LedgerWriteError);
     await run.close();
 
@@ -56,7 +63,10 @@ for (const truncateFails of [false, true]) {
     const details = await after.readRun(run.runId);
     assert.equal(details.pendingIntents.length, 0, 'the intent that failed to write is not pending: it was never sent');
     assert.equal(details.tornBytes > 0, truncateFails);
-    assert.equal(warnings.some((w) => w.includes('torn line')), truncateFails);
+    assert.equal(
+      warnings.some((w) => w.includes('torn line')),
+      truncateFails,
+    );
     const resumed = await after.resumeRun(run.runId);
     const retry = await resumed.intent(createContact(2));
     resumed.outcome(retry, { result: 'applied', intercomId: 'c-2' });
@@ -66,7 +76,10 @@ for (const truncateFails of [false, true]) {
     // When even the cleanup truncate fails, complete lines of the failed batch can survive (here the
     // record, in the first half of the bytes): true statements, in order; the cut line after them is dropped.
     const survivors = truncateFails ? ['record'] : [];
-    assert.deepEqual(entries.map((e) => e.type), ['run-status', 'intent', 'outcome', ...survivors, 'run-status', 'intent', 'outcome', 'run-status']);
+    assert.deepEqual(
+      entries.map((e) => e.type),
+      ['run-status', 'intent', 'outcome', ...survivors, 'run-status', 'intent', 'outcome', 'run-status'],
+    );
     assert.equal(after.intercomIdFor('endUsers', '2'), 'c-2');
   });
 }
@@ -81,12 +94,23 @@ test('a failure to write run.json is a LedgerWriteError naming the file', async 
     },
   };
   const { ledger } = await quietLedger(ws.dir, { fs });
-  await assert.rejects(ledger.startRun(fullRun), (e: unknown) => e instanceof LedgerWriteError && e.code === 'EROFS' && /run\.json: the file system is read-only/.test(e.message));
+  await assert.rejects(
+    ledger.startRun(fullRun),
+    (e: unknown) =>
+      e instanceof LedgerWriteError && e.code === 'EROFS' && /run\.json: the file system is read-only/.test(e.message),
+  );
   assert.deepEqual(await ledger.listRuns(), [], 'no half-created run folder is left behind');
 });
 
 test('a file size limit (EFBIG, e.g. ulimit -f) is named as such', () => {
-  const error = new LedgerWriteError('/w/migration/runs/r/journal.jsonl', Object.assign(new Error('EFBIG: file too large, write'), { code: 'EFBIG' }), { runId: 'r' });
+  const error = new LedgerWriteError(
+    '/w/migration/runs/r/journal.jsonl',
+    Object.assign(new Error('EFBIG: file too large, write'), { code: 'EFBIG' }),
+    { runId: 'r' },
+  );
   assert.equal(error.code, 'EFBIG');
-  assert.match(error.message, /journal\.jsonl: the file reached the size limit of this process or file system \(EFBIG: file too large, write\)\. .*resume run r\./);
+  assert.match(
+    error.message,
+    /journal\.jsonl: the file reached the size limit of this process or file system \(EFBIG: file too large, write\)\. .*resume run r\./,
+  );
 });

@@ -15,9 +15,13 @@ async function syntaxErrors(filePath: string, body: string): Promise<string[]> {
   return result.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
 }
 
-test('a cast or a hand-made instanceof test for an error\'s message is refused in src, messageOf is not', async () => {
+test("a cast or a hand-made instanceof test for an error's message is refused in src, messageOf is not", async () => {
   for (const file of ['src/engine/any.ts', 'src/cli/any.ts', 'src/extension/any.ts']) {
-    for (const body of ['return (error as Error).message;', 'return (error as Error)?.message ?? "";', 'return error instanceof Error ? error.message : String(error);']) {
+    for (const body of [
+      'return (error as Error).message;',
+      'return (error as Error)?.message ?? "";',
+      'return error instanceof Error ? error.message : String(error);',
+    ]) {
       const refused = await syntaxErrors(file, body);
       assert.equal(refused.length, 1, `${file}: ${body}`);
       assert.match(refused[0] ?? '', /messageOf \(src\/model\/error-message\.ts\)/);

@@ -42,7 +42,10 @@ for (const [file, forbidden, allowed] of CASES) {
     const refused = await layerErrors(file, forbidden);
     assert.equal(refused.length, 1, `${forbidden} from ${file}`);
     // The message names the arrow: who may import what, and where DESIGN.md says so.
-    assert.match(refused[0] ?? '', new RegExp(`${layer}(/verify)? may import .*\\(DESIGN\\.md: (layers|invariants)\\)$`));
+    assert.match(
+      refused[0] ?? '',
+      new RegExp(`${layer}(/verify)? may import .*\\(DESIGN\\.md: (layers|invariants)\\)$`),
+    );
     assert.deepEqual(await layerErrors(file, allowed), [], `${allowed} from ${file}`);
   });
 }
@@ -55,10 +58,17 @@ test('the other layers import the source through its facade only', async () => {
   ] as const) {
     const refused = await layerErrors(file, deep);
     assert.equal(refused.length, 1, file);
-    assert.match(refused[0] ?? '', /Import the source layer through src\/source\/index\.ts, its facade \(DESIGN\.md: layers\)\.$/);
+    assert.match(
+      refused[0] ?? '',
+      /Import the source layer through src\/source\/index\.ts, its facade \(DESIGN\.md: layers\)\.$/,
+    );
     assert.deepEqual(await layerErrors(file, facade), [], file);
   }
-  assert.deepEqual(await layerErrors('src/source/open-source.ts', './sql/catalog'), [], 'inside the layer, its own modules');
+  assert.deepEqual(
+    await layerErrors('src/source/open-source.ts', './sql/catalog'),
+    [],
+    'inside the layer, its own modules',
+  );
 });
 
 test('only src/extension imports vscode', async () => {
@@ -70,13 +80,15 @@ test('only src/extension imports vscode', async () => {
   }
 });
 
-test('the one webview exception: the sample results word their counts with the reports\' run figures', async () => {
+test("the one webview exception: the sample results word their counts with the reports' run figures", async () => {
   assert.deepEqual(await layerErrors('webview/sample-results-view.ts', '../src/reports/run-figures'), []);
   assert.equal((await layerErrors('webview/sample-results-view.ts', '../src/reports/scope')).length, 1);
 });
 
 test('every folder of src has its layer block (a new folder needs its arrows in eslint.config.mjs)', async () => {
-  const folders = readdirSync(path.join(root, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const folders = readdirSync(path.join(root, 'src'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   assert.ok(folders.includes('engine') && folders.includes('model'));
   for (const folder of folders.filter((f) => f !== 'extension')) {
     assert.equal((await layerErrors(`src/${folder}/any.ts`, 'vscode')).length, 1, `src/${folder} has no layer block`);

@@ -9,9 +9,23 @@ const contacts = ObjectMapping.parse({
   fields: [
     { source: 'email', target: { kind: 'standard', field: 'email' } },
     { source: 'displayName', target: { kind: 'standard', field: 'name' }, default: 'Unknown customer' },
-    { source: 'createdAt', target: { kind: 'standard', field: 'signed_up_at' }, transform: { kind: 'date-to-datetime' } },
-    { source: 'custom:7', label: 'Notes', target: { kind: 'attribute', name: 'Notes', dataType: 'string' }, transform: { kind: 'string', overflow: 'note' } },
-    { source: 'custom:8', label: 'VIP', target: { kind: 'attribute', name: 'VIP', dataType: 'boolean' }, transform: { kind: 'checkbox-to-boolean' } },
+    {
+      source: 'createdAt',
+      target: { kind: 'standard', field: 'signed_up_at' },
+      transform: { kind: 'date-to-datetime' },
+    },
+    {
+      source: 'custom:7',
+      label: 'Notes',
+      target: { kind: 'attribute', name: 'Notes', dataType: 'string' },
+      transform: { kind: 'string', overflow: 'note' },
+    },
+    {
+      source: 'custom:8',
+      label: 'VIP',
+      target: { kind: 'attribute', name: 'VIP', dataType: 'boolean' },
+      transform: { kind: 'checkbox-to-boolean' },
+    },
     { source: 'custom:9', label: 'Plan', target: { kind: 'tag', prefix: 'plan: ' } },
     { source: 'userName', target: { kind: 'drop', reason: 'not needed' } },
   ],
@@ -19,11 +33,22 @@ const contacts = ObjectMapping.parse({
 
 test('a valid record maps to standard fields, attributes, tags and notes', () => {
   const long = 'n'.repeat(300);
-  const out = applyObjectMapping('contacts', contacts,
+  const out = applyObjectMapping(
+    'contacts',
+    contacts,
     { email: 'ana@example.com', displayName: '', createdAt: '2020-01-02T03:04:05.000Z', userName: 'ana' },
-    new Map([[7, long], [8, 'yes'], [9, 'Gold']]));
+    new Map([
+      [7, long],
+      [8, 'yes'],
+      [9, 'Gold'],
+    ]),
+  );
   assert.equal(hasErrors(out), false);
-  assert.deepEqual(out.standard, { email: 'ana@example.com', name: 'Unknown customer', signed_up_at: Date.UTC(2020, 0, 2, 3, 4, 5) / 1000 });
+  assert.deepEqual(out.standard, {
+    email: 'ana@example.com',
+    name: 'Unknown customer',
+    signed_up_at: Date.UTC(2020, 0, 2, 3, 4, 5) / 1000,
+  });
   assert.equal(out.attributes.Notes, 'n'.repeat(255));
   assert.equal(out.attributes.VIP, true);
   assert.deepEqual(out.tags, ['plan: Gold']);
@@ -34,16 +59,21 @@ test('a valid record maps to standard fields, attributes, tags and notes', () =>
 test('an invalid email is an error naming the source field and the target', () => {
   const out = applyObjectMapping('contacts', contacts, { email: 'ana@', displayName: 'Ana' });
   assert.equal(hasErrors(out), true);
-  assert.deepEqual(out.issues.map((i) => [i.source, i.target, i.severity]), [['email', 'email', 'error']]);
+  assert.deepEqual(
+    out.issues.map((i) => [i.source, i.target, i.severity]),
+    [['email', 'email', 'error']],
+  );
   assert.match(out.issues[0]?.message ?? '', /"ana@" is not a valid email address/);
   assert.equal(out.standard.email, undefined);
 });
 
 test('mapping onto a reserved or unknown standard field is refused', () => {
-  const map = ObjectMapping.parse({ fields: [
-    { source: 'id', target: { kind: 'standard', field: 'external_id' } },
-    { source: 'email', target: { kind: 'standard', field: 'favourite_colour' } },
-  ] });
+  const map = ObjectMapping.parse({
+    fields: [
+      { source: 'id', target: { kind: 'standard', field: 'external_id' } },
+      { source: 'email', target: { kind: 'standard', field: 'favourite_colour' } },
+    ],
+  });
   const out = applyObjectMapping('contacts', map, { id: 5, email: 'a@b.co' });
   assert.match(out.issues[0]?.message ?? '', /set by the migration itself/);
   assert.match(out.issues[1]?.message ?? '', /not an Intercom contacts field/);

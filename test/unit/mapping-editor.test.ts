@@ -3,7 +3,15 @@ import { test } from 'node:test';
 
 import { contentSecurityPolicy, webviewHtml } from '../../src/extension/mapping-editor/webview-html';
 import { buildDefaultMap } from '../../src/mapping/default-map';
-import { acceptAbove, acceptField, conflictingFields, dropField, editField, setGlobalValueMap, StaleEditError } from '../../src/mapping/map-edits';
+import {
+  acceptAbove,
+  acceptField,
+  conflictingFields,
+  dropField,
+  editField,
+  setGlobalValueMap,
+  StaleEditError,
+} from '../../src/mapping/map-edits';
 import { mappingText, parseMappingText } from '../../src/mapping/mapping-file';
 import { assertRunAllowed, confirmMap, effectiveStatus, MapNotConfirmedError } from '../../src/mapping/review';
 import type { MappingFile } from '../../src/model/mapping';
@@ -12,12 +20,35 @@ import { HostMessage, WebviewMessage } from '../../src/model/mapping-editor-mess
 function map(): MappingFile {
   return buildDefaultMap({
     customFields: [
-      { id: 1, name: 'Product version', dataType: 0, kind: 'text', defaultValue: null, options: [], isGlobal: true, templates: [] },
-      { id: 5, name: 'Odd', dataType: 42, kind: 'unknown', defaultValue: null, options: [], isGlobal: true, templates: [] },
+      {
+        id: 1,
+        name: 'Product version',
+        dataType: 0,
+        kind: 'text',
+        defaultValue: null,
+        options: [],
+        isGlobal: true,
+        templates: [],
+      },
+      {
+        id: 5,
+        name: 'Odd',
+        dataType: 42,
+        kind: 'unknown',
+        defaultValue: null,
+        options: [],
+        isGlobal: true,
+        templates: [],
+      },
     ],
-    fieldChannels: new Map([[1, new Set(['ticket' as const])], [5, new Set(['ticket' as const])]]),
+    fieldChannels: new Map([
+      [1, new Set(['ticket' as const])],
+      [5, new Set(['ticket' as const])],
+    ]),
     samples: new Map(),
-    statuses: [{ id: 1, name: 'Active', displayName: 'Active', sortOrder: 1, isOpen: true, isActive: true, isLocked: false }],
+    statuses: [
+      { id: 1, name: 'Active', displayName: 'Active', sortOrder: 1, isOpen: true, isActive: true, isLocked: false },
+    ],
     priorities: [{ id: 1, name: 'Low', displayName: 'Low', sortOrder: 1 }],
     departmentNames: ['Support'],
     brands: [],
@@ -39,7 +70,10 @@ test('accepting one field marks it reviewed and changes nothing else (a one-line
   const b = mappingText(after).split('\n');
   assert.equal(a.length, b.length);
   const changed = a.filter((line, i) => line !== b[i]);
-  assert.deepEqual(changed.map((l) => l.trim()), ['"reviewed": false']);
+  assert.deepEqual(
+    changed.map((l) => l.trim()),
+    ['"reviewed": false'],
+  );
 });
 
 test('accept above a confidence takes only the confident, unreviewed fields', () => {
@@ -51,21 +85,32 @@ test('accept above a confidence takes only the confident, unreviewed fields', ()
   assert.ok(accepted > 0);
   assert.equal(after.objects.tickets.fields[odd.index]?.reviewed, false);
   assert.ok(after.objects.tickets.fields.filter((f) => (f.proposal?.confidence ?? 1) >= 0.8).every((f) => f.reviewed));
-  assert.ok(after.objects.contacts.fields.every((f) => !f.reviewed), 'other objects untouched');
+  assert.ok(
+    after.objects.contacts.fields.every((f) => !f.reviewed),
+    'other objects untouched',
+  );
   assert.equal(acceptAbove(after, 'tickets', 0.8).accepted, 0, 'a second pass accepts nothing more');
 });
 
-test('an edit is recorded as the reviewer\'s, keeping what was proposed in the reason', () => {
+test("an edit is recorded as the reviewer's, keeping what was proposed in the reason", () => {
   const m = map();
   const ref = refOf(m, 'custom:5');
-  const after = editField(m, ref, { kind: 'attribute', name: 'Legacy code', dataType: 'string', create: true }, { kind: 'string', overflow: 'note', invalid: 'fail', maxLength: 100 });
+  const after = editField(
+    m,
+    ref,
+    { kind: 'attribute', name: 'Legacy code', dataType: 'string', create: true },
+    { kind: 'string', overflow: 'note', invalid: 'fail', maxLength: 100 },
+  );
   const f = after.objects.tickets.fields[ref.index];
   assert.deepEqual(f?.target, { kind: 'attribute', name: 'Legacy code', dataType: 'string', create: true });
   assert.equal(f?.proposal?.by, 'person');
   assert.equal(f?.reviewed, true);
   assert.match(f?.proposal?.reason ?? '', /proposed: /);
   const dropped = dropField(m, ref, '  ');
-  assert.deepEqual(dropped.objects.tickets.fields[ref.index]?.target, { kind: 'drop', reason: 'dropped by the reviewer' });
+  assert.deepEqual(dropped.objects.tickets.fields[ref.index]?.target, {
+    kind: 'drop',
+    reason: 'dropped by the reviewer',
+  });
 });
 
 test('an edit addressed to a field that moved is refused, not applied to another row', () => {
@@ -81,14 +126,22 @@ test('two fields feeding one Intercom field are flagged as a conflict', () => {
   const a = refOf(m, 'custom:1');
   const b = refOf(m, 'custom:5');
   const target = { kind: 'attribute' as const, name: 'Version', dataType: 'string' as const, create: true };
-  const both = editField(editField(m, a, target, { kind: 'none', overflow: 'trim', invalid: 'fail' }), b, { ...target, name: 'version' }, { kind: 'none', overflow: 'trim', invalid: 'fail' });
+  const both = editField(
+    editField(m, a, target, { kind: 'none', overflow: 'trim', invalid: 'fail' }),
+    b,
+    { ...target, name: 'version' },
+    { kind: 'none', overflow: 'trim', invalid: 'fail' },
+  );
   assert.deepEqual([...conflictingFields(both, 'tickets')].sort(), [a.index, b.index].sort());
 });
 
 test('global value maps: set and remove one entry', () => {
   const m = setGlobalValueMap(map(), { map: 'ticketStatus', key: 'Waiting', value: 'snoozed' });
   assert.equal(m.valueMaps.ticketStatus.Waiting, 'snoozed');
-  assert.equal(setGlobalValueMap(m, { map: 'ticketStatus', key: 'Waiting', value: null }).valueMaps.ticketStatus.Waiting, undefined);
+  assert.equal(
+    setGlobalValueMap(m, { map: 'ticketStatus', key: 'Waiting', value: null }).valueMaps.ticketStatus.Waiting,
+    undefined,
+  );
 });
 
 test('an edit after approval makes full runs refuse until the map is approved again', () => {
@@ -120,13 +173,30 @@ test('webview messages are checked: unknown types, bad objects, non-http links a
 });
 
 test('the webview HTML: CSP by nonce, no inline or eval, no source data in the page', () => {
-  const html = webviewHtml({ cspSource: 'https://file+.vscode-resource.vscode-cdn.net', scriptUri: 'https://x/webview.js', styleUri: 'https://x/editor.css', title: 'Field map', nonce: 'abc123' });
-  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1]?.replace(/&#39;|&apos;/g, "'") ?? '';
+  const html = webviewHtml({
+    cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+    scriptUri: 'https://x/webview.js',
+    styleUri: 'https://x/editor.css',
+    title: 'Field map',
+    nonce: 'abc123',
+  });
+  const csp =
+    /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1]?.replace(/&#39;|&apos;/g, "'") ??
+    '';
   assert.equal(csp, contentSecurityPolicy('https://file+.vscode-resource.vscode-cdn.net', 'abc123'));
-  const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  const directives = new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
   assert.deepEqual(directives.get('default-src'), ["'none'"]);
   assert.deepEqual(directives.get('script-src'), ["'nonce-abc123'"]);
-  assert.deepEqual(directives.get('style-src'), ['https://file+.vscode-resource.vscode-cdn.net', "'nonce-abc123'"], 'styles: the stylesheet, and Lit\'s <style> elements by the page\'s nonce');
+  assert.deepEqual(
+    directives.get('style-src'),
+    ['https://file+.vscode-resource.vscode-cdn.net', "'nonce-abc123'"],
+    "styles: the stylesheet, and Lit's <style> elements by the page's nonce",
+  );
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
   const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
   assert.equal(scripts.length, 1);

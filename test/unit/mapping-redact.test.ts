@@ -2,8 +2,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  codeMask, containsNamePair, dateFormatOf, describeValue, hasUrlCredentials, isEmail, isPhone, isSafeToken, looksLikePersonName,
-  phoneDigits, redactOption, scrubSecret, summariseSamples,
+  codeMask,
+  containsNamePair,
+  dateFormatOf,
+  describeValue,
+  hasUrlCredentials,
+  isEmail,
+  isPhone,
+  isSafeToken,
+  looksLikePersonName,
+  phoneDigits,
+  redactOption,
+  scrubSecret,
+  summariseSamples,
 } from '../../src/mapping/redact';
 
 test('emails are detected, whole or inside text', () => {
@@ -12,7 +23,10 @@ test('emails are detected, whole or inside text', () => {
   assert.equal(isEmail('not an email'), false);
   assert.equal(isEmail('user@localhost'), false);
   assert.equal(describeValue('karen.whitfield@brightloop.io'), 'email address (domain hidden)');
-  assert.match(describeValue('Please write to karen.whitfield@brightloop.io about this.'), /contains an email address/u);
+  assert.match(
+    describeValue('Please write to karen.whitfield@brightloop.io about this.'),
+    /contains an email address/u,
+  );
 });
 
 test('phone numbers are detected by their punctuation and 7–15 digits', () => {
@@ -99,15 +113,29 @@ test('samples summarise as distinct shapes with counts; redaction off sends valu
     { shape: 'Closed', count: 1 },
     { shape: 'name, 2 words', count: 1 },
   ]);
-  assert.deepEqual(summariseSamples(values, { redact: true, personal: true }).map((s) => s.shape), ['email address (domain hidden)', 'person name or word, 1 word'.replace('person ', ''), 'person name, 2 words']);
-  assert.deepEqual(summariseSamples(['Gold', 'Karen Whitfield'], { redact: true, options: ['Gold', 'Karen Whitfield'] }).map((s) => s.shape), ['Gold', '(option hidden: name, 2 words)']);
-  assert.deepEqual(summariseSamples(['abcdef', 'karen@brightloop.io'], { redact: false, maxLength: 3 }).map((s) => s.shape), ['abc…', 'kar…']);
+  assert.deepEqual(
+    summariseSamples(values, { redact: true, personal: true }).map((s) => s.shape),
+    ['email address (domain hidden)', 'person name or word, 1 word'.replace('person ', ''), 'person name, 2 words'],
+  );
+  assert.deepEqual(
+    summariseSamples(['Gold', 'Karen Whitfield'], { redact: true, options: ['Gold', 'Karen Whitfield'] }).map(
+      (s) => s.shape,
+    ),
+    ['Gold', '(option hidden: name, 2 words)'],
+  );
+  assert.deepEqual(
+    summariseSamples(['abcdef', 'karen@brightloop.io'], { redact: false, maxLength: 3 }).map((s) => s.shape),
+    ['abc…', 'kar…'],
+  );
 });
 
 test('secrets are scrubbed from messages: the exact key and anything shaped like one', () => {
   const key = 'sk-proj-abcdefghijklmnop1234';
   assert.equal(scrubSecret(`Incorrect API key provided: ${key}.`, key), 'Incorrect API key provided: [key hidden].');
-  assert.equal(scrubSecret('Incorrect API key provided: sk-proj-****************wxyz.'), 'Incorrect API key provided: [key hidden].');
+  assert.equal(
+    scrubSecret('Incorrect API key provided: sk-proj-****************wxyz.'),
+    'Incorrect API key provided: [key hidden].',
+  );
   assert.equal(scrubSecret('Authorization: Bearer abc.def'), 'Authorization: Bearer [key hidden]');
   assert.equal(scrubSecret('local-key-123 was used', 'local-key-123'), '[key hidden] was used');
 });

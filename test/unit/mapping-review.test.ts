@@ -9,25 +9,60 @@ import Ajv from 'ajv';
 import { buildDefaultMap, type DefaultMapInputs, type FieldChannel } from '../../src/mapping/default-map';
 import { proposeCustomField } from '../../src/mapping/heuristic';
 import { mappingPath, parseMappingText, readMappingFile, writeMappingFile } from '../../src/mapping/mapping-file';
-import { assertRunAllowed, confirmMap, contentHash, effectiveStatus, MapNotConfirmedError } from '../../src/mapping/review';
+import {
+  assertRunAllowed,
+  confirmMap,
+  contentHash,
+  effectiveStatus,
+  MapNotConfirmedError,
+} from '../../src/mapping/review';
 import type { CustomField } from '../../src/model/source';
 import { testClock } from '../support/clock';
 
 function field(id: number, name: string, kind: CustomField['kind'], dataType = 0): CustomField {
-  return { id, name, dataType, kind, defaultValue: null, options: kind === 'dropdown' ? ['Basic', 'Pro'] : [], isGlobal: true, templates: [] };
+  return {
+    id,
+    name,
+    dataType,
+    kind,
+    defaultValue: null,
+    options: kind === 'dropdown' ? ['Basic', 'Pro'] : [],
+    isGlobal: true,
+    templates: [],
+  };
 }
 
 const inputs: DefaultMapInputs = {
-  customFields: [field(1, 'Product version', 'text'), field(2, 'Renewal date', 'date', 4), field(3, 'Is VIP?', 'checkbox', 3), field(4, 'Plan', 'dropdown', 2), field(5, 'Odd', 'unknown', 42)],
-  fieldChannels: new Map<number, Set<FieldChannel>>([[1, new Set(['ticket', 'chat'])], [2, new Set(['user'])], [3, new Set(['ticket'])], [4, new Set(['callLog'])]]),
-  samples: new Map([[2, ['2024-01-01', '3/4/2024']], [1, ['5.2.1']]]),
+  customFields: [
+    field(1, 'Product version', 'text'),
+    field(2, 'Renewal date', 'date', 4),
+    field(3, 'Is VIP?', 'checkbox', 3),
+    field(4, 'Plan', 'dropdown', 2),
+    field(5, 'Odd', 'unknown', 42),
+  ],
+  fieldChannels: new Map<number, Set<FieldChannel>>([
+    [1, new Set(['ticket', 'chat'])],
+    [2, new Set(['user'])],
+    [3, new Set(['ticket'])],
+    [4, new Set(['callLog'])],
+  ]),
+  samples: new Map([
+    [2, ['2024-01-01', '3/4/2024']],
+    [1, ['5.2.1']],
+  ]),
   statuses: [
     { id: 1, name: 'Active', displayName: 'Active', sortOrder: 1, isOpen: true, isActive: true, isLocked: false },
     { id: 3, name: 'Closed', displayName: 'Closed', sortOrder: 3, isOpen: false, isActive: false, isLocked: false },
   ],
-  priorities: [{ id: 1, name: 'Low', displayName: 'Low', sortOrder: 1 }, { id: 4, name: 'Urgent', displayName: 'Urgent', sortOrder: 4 }],
+  priorities: [
+    { id: 1, name: 'Low', displayName: 'Low', sortOrder: 1 },
+    { id: 4, name: 'Urgent', displayName: 'Urgent', sortOrder: 4 },
+  ],
   departmentNames: ['Support', 'Billing'],
-  brands: [{ id: 1, name: 'Acme' }, { id: 2, name: null }],
+  brands: [
+    { id: 1, name: 'Acme' },
+    { id: 2, name: null },
+  ],
 };
 
 test('the heuristic proposes by field type with a confidence and a reason', () => {
@@ -55,7 +90,10 @@ test('the default map routes custom fields by channel and fills value maps from 
   assert.deepEqual(map.valueMaps.ticketStatus, { Active: 'open', Closed: 'closed' });
   assert.deepEqual(map.valueMaps.priority, { Low: 'not_priority', Urgent: 'priority' });
   assert.deepEqual(map.valueMaps.brands.values, { 1: 'Acme', 2: 'Brand 2' });
-  assert.deepEqual(map.objects.contacts.fields.find((f) => f.source === 'email')?.target, { kind: 'standard', field: 'email' });
+  assert.deepEqual(map.objects.contacts.fields.find((f) => f.source === 'email')?.target, {
+    kind: 'standard',
+    field: 'email',
+  });
 });
 
 test('a map moves draft → reviewed (sample) → approved (full, delta); any edit revokes it', () => {
@@ -82,8 +120,16 @@ test('a map moves draft → reviewed (sample) → approved (full, delta); any ed
 
 test('the content hash ignores key order and the review block', () => {
   const map = buildDefaultMap(inputs);
-  const reverseKeys = (v: unknown): unknown => Array.isArray(v) ? v.map(reverseKeys)
-    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)])) : v;
+  const reverseKeys = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(reverseKeys)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .reverse()
+              .map(([k, x]) => [k, reverseKeys(x)]),
+          )
+        : v;
   const reordered = JSON.stringify(reverseKeys(map));
   assert.notEqual(reordered, JSON.stringify(map));
   assert.equal(contentHash(parseMappingText(reordered)), contentHash(map));
@@ -98,7 +144,11 @@ test('mapping.json round-trips, its JSON schema validates it, and bad files get 
 
   const schema = JSON.parse(await readFile(path.join(workspace, 'migration', 'mapping.schema.json'), 'utf8'));
   const validate = new Ajv({ strict: false }).compile(schema);
-  assert.equal(validate(JSON.parse(await readFile(mappingPath(workspace), 'utf8'))), true, JSON.stringify(validate.errors));
+  assert.equal(
+    validate(JSON.parse(await readFile(mappingPath(workspace), 'utf8'))),
+    true,
+    JSON.stringify(validate.errors),
+  );
   const broken = structuredClone(map) as unknown as { objects: { contacts: { fields: { target: unknown }[] } } };
   broken.objects.contacts.fields[0]!.target = { kind: 'teleport' };
   assert.equal(validate(broken), false);

@@ -10,7 +10,10 @@ test('checkbox values become booleans; anything else is an error quoting the val
   assert.equal(applyTransform('Yes', t({ kind: 'checkbox-to-boolean' })).value, true);
   assert.equal(applyTransform('0', t({ kind: 'checkbox-to-boolean' })).value, false);
   assert.equal(applyTransform('checked', t({ kind: 'checkbox-to-boolean' })).value, true);
-  assert.match(applyTransform('maybe', t({ kind: 'checkbox-to-boolean' })).error ?? '', /"maybe" is not a checkbox value/);
+  assert.match(
+    applyTransform('maybe', t({ kind: 'checkbox-to-boolean' })).error ?? '',
+    /"maybe" is not a checkbox value/,
+  );
 });
 
 test('dates from SmarterTrack text, ISO and US forms become Unix seconds in UTC', () => {

@@ -14,7 +14,11 @@ test('workspace apps: a request the workspace refuses uses up nothing of its app
   const refused = kinds[4]!;
   assert.equal(refused.kind, 'app');
   if (refused.kind !== 'app') return;
-  assert.deepEqual(refused.verdict.headers, { 'X-RateLimit-Limit': '3', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1700000010' });
+  assert.deepEqual(refused.verdict.headers, {
+    'X-RateLimit-Limit': '3',
+    'X-RateLimit-Remaining': '0',
+    'X-RateLimit-Reset': '1700000010',
+  });
   assert.equal(refused.verdict.limit, 3);
   assert.equal(apps.headersOf('b')['X-RateLimit-Remaining'], '2', "b's window holds only the request that passed");
   assert.deepEqual(apps.take('x'), { kind: 'foreign' });

@@ -39,7 +39,8 @@ test('fault injector: the same seed gives the same faults; probabilities are val
   const spec = '429:0.1,500:0.1,502:0.1,503:0.1,slow:0.1,drop:0.1,seed=42';
   assert.equal(sequence(spec), sequence(spec));
   assert.notEqual(sequence(spec), sequence(spec.replace('seed=42', 'seed=43')));
-  for (const kind of ['429', '500', '502', '503', 'slow', 'drop']) assert.ok(sequence(spec).split(',').includes(kind), kind);
+  for (const kind of ['429', '500', '502', '503', 'slow', 'drop'])
+    assert.ok(sequence(spec).split(',').includes(kind), kind);
   assert.throws(() => parseFaultSpec('500:2'));
   assert.throws(() => parseFaultSpec('teapot:0.1'));
   assert.throws(() => parseFaultSpec('500:0.6,502:0.6'));

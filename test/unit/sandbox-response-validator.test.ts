@@ -4,7 +4,7 @@ import { test } from 'node:test';
 
 import { parse } from 'yaml';
 
-import { relaxationFor,RESPONSE_RELAXATIONS } from '../../src/sandbox/openapi/response-relaxations';
+import { relaxationFor, RESPONSE_RELAXATIONS } from '../../src/sandbox/openapi/response-relaxations';
 import { loadOpenApiValidator } from '../../src/sandbox/openapi/validator';
 
 // The sandbox's response checker: it must catch an answer that departs from the 2.16 response schema,
@@ -17,7 +17,10 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /** The description's own first example of an operation's answer. */
 function exampleOf(doc: Json, path: string, method: string, status: string): Json {
-  const examples = doc.paths[path][method].responses[status].content['application/json'].examples as Record<string, { value: Json }>;
+  const examples = doc.paths[path][method].responses[status].content['application/json'].examples as Record<
+    string,
+    { value: Json }
+  >;
   return structuredClone(Object.values(examples)[0]!.value);
 }
 
@@ -25,14 +28,18 @@ test('the response checker catches wrong answers and excuses only the listed rel
   const validator = await loadOpenApiValidator(openapiPath!);
   const doc = parse(readFileSync(openapiPath!, 'utf8'), { maxAliasCount: -1 }) as Json;
   const contact = exampleOf(doc, '/contacts/{contact_id}', 'get', '200');
-  const get = (body: unknown) => validator.validateResponse({ method: 'GET', path: `/contacts/${String(contact.id)}`, status: 200, body });
+  const get = (body: unknown) =>
+    validator.validateResponse({ method: 'GET', path: `/contacts/${String(contact.id)}`, status: 200, body });
 
   // Intercom's own example passes, thanks to the relative list urls' relaxation only.
   const own = get(contact);
   assert.equal(own.operation, 'GET /contacts/{contact_id}');
   assert.deepEqual(own.errors, []);
   assert.ok(own.relaxed > 0, 'the example holds relative urls the description types as uri');
-  const strict = validator.validateResponse({ method: 'GET', path: `/contacts/${String(contact.id)}`, status: 200, body: contact }, []);
+  const strict = validator.validateResponse(
+    { method: 'GET', path: `/contacts/${String(contact.id)}`, status: 200, body: contact },
+    [],
+  );
   assert.ok(strict.errors.some((e) => e.where === 'response/tags/url' && e.keyword === 'format'));
 
   // Deliberately wrong: a number for the email, null for a non-nullable field, a string where an object is declared.
@@ -40,14 +47,31 @@ test('the response checker catches wrong answers and excuses only the listed rel
   assert.deepEqual(wrong.errors.map((e) => e.where).sort(), ['response/email', 'response/has_hard_bounced']);
   assert.equal(wrong.relaxed, own.relaxed);
   const companies = exampleOf(doc, '/companies', 'get', '200');
-  const listed = validator.validateResponse({ method: 'GET', path: '/companies', status: 200, body: { ...companies, pages: { ...companies.pages, next: '/companies?page=2' } } });
-  assert.ok(listed.errors.some((e) => e.where.startsWith('response/pages/next')), JSON.stringify(listed.errors));
+  const listed = validator.validateResponse({
+    method: 'GET',
+    path: '/companies',
+    status: 200,
+    body: { ...companies, pages: { ...companies.pages, next: '/companies?page=2' } },
+  });
+  assert.ok(
+    listed.errors.some((e) => e.where.startsWith('response/pages/next')),
+    JSON.stringify(listed.errors),
+  );
 
   // Not checked: a status the operation does not describe, a path outside the description.
-  assert.deepEqual(validator.validateResponse({ method: 'GET', path: '/contacts/abc', status: 418, body: { nonsense: true } }).errors, []);
-  assert.deepEqual(validator.validateResponse({ method: 'GET', path: '/no/such/path', status: 200, body: 1 }).errors, []);
+  assert.deepEqual(
+    validator.validateResponse({ method: 'GET', path: '/contacts/abc', status: 418, body: { nonsense: true } }).errors,
+    [],
+  );
+  assert.deepEqual(
+    validator.validateResponse({ method: 'GET', path: '/no/such/path', status: 200, body: 1 }).errors,
+    [],
+  );
   // A described error status is checked too.
-  assert.ok(validator.validateResponse({ method: 'GET', path: '/contacts/abc', status: 401, body: { type: 7 } }).errors.length > 0);
+  assert.ok(
+    validator.validateResponse({ method: 'GET', path: '/contacts/abc', status: 401, body: { type: 7 } }).errors.length >
+      0,
+  );
 });
 
 test('relaxations: each names an operation, a pointer and a reason, and matches only its place', () => {
@@ -58,6 +82,10 @@ test('relaxations: each names an operation, a pointer and a reason, and matches 
   }
   assert.ok(relaxationFor(RESPONSE_RELAXATIONS, 'GET /contacts', '/data/3/tags/url', 'format'));
   assert.ok(relaxationFor(RESPONSE_RELAXATIONS, 'GET /contacts/{contact_id}', '/companies/data/0/url', 'format'));
-  assert.equal(relaxationFor(RESPONSE_RELAXATIONS, 'GET /contacts/{contact_id}', '/tags/url', 'type'), undefined, 'only the named keyword');
+  assert.equal(
+    relaxationFor(RESPONSE_RELAXATIONS, 'GET /contacts/{contact_id}', '/tags/url', 'type'),
+    undefined,
+    'only the named keyword',
+  );
   assert.equal(relaxationFor(RESPONSE_RELAXATIONS, 'GET /contacts/{contact_id}', '/email', 'format'), undefined);
 });

@@ -17,20 +17,67 @@ const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 function contact(id: string, email: string): Contact {
   return {
-    id, role: 'user', external_id: null, email, email_verified: null, phone: null, name: null, avatar: null, owner_id: null, signed_up_at: null,
-    last_seen_at: null, unsubscribed_from_emails: false, custom_attributes: {}, created_at: 1, updated_at: 1, archived: false, company_ids: [], tag_ids: [], searchable_at_ms: 0,
+    id,
+    role: 'user',
+    external_id: null,
+    email,
+    email_verified: null,
+    phone: null,
+    name: null,
+    avatar: null,
+    owner_id: null,
+    signed_up_at: null,
+    last_seen_at: null,
+    unsubscribed_from_emails: false,
+    custom_attributes: {},
+    created_at: 1,
+    updated_at: 1,
+    archived: false,
+    company_ids: [],
+    tag_ids: [],
+    searchable_at_ms: 0,
   };
 }
 
 function part(id: string, body: string): ConversationPart {
-  return { id, part_type: 'comment', body, created_at: 2, updated_at: 2, notified_at: 2, author: { type: 'admin', id: '991267001' }, assigned_to: null, attachments: [] };
+  return {
+    id,
+    part_type: 'comment',
+    body,
+    created_at: 2,
+    updated_at: 2,
+    notified_at: 2,
+    author: { type: 'admin', id: '991267001' },
+    assigned_to: null,
+    attachments: [],
+  };
 }
 
 function conversation(id: string, contactId: string): Conversation {
   return {
-    id, message_id: `m${id}`, title: null, created_at: 1, updated_at: 1, source_type: 'conversation', source_body: 'hello', source_subject: '',
-    source_author: { type: 'user', id: contactId }, source_attachments: [], contact_ids: [contactId], state: 'open', read: false, priority: 'none',
-    admin_assignee_id: 0, team_assignee_id: 0, snoozed_until: null, waiting_since: 1, company_id: null, custom_attributes: {}, tags: [], parts: [], searchable_at_ms: 0,
+    id,
+    message_id: `m${id}`,
+    title: null,
+    created_at: 1,
+    updated_at: 1,
+    source_type: 'conversation',
+    source_body: 'hello',
+    source_subject: '',
+    source_author: { type: 'user', id: contactId },
+    source_attachments: [],
+    contact_ids: [contactId],
+    state: 'open',
+    read: false,
+    priority: 'none',
+    admin_assignee_id: 0,
+    team_assignee_id: 0,
+    snoozed_until: null,
+    waiting_since: 1,
+    company_id: null,
+    custom_attributes: {},
+    tags: [],
+    parts: [],
+    searchable_at_ms: 0,
   };
 }
 
@@ -43,7 +90,12 @@ test('wal: a torn last line is ignored, the records before it are replayed, and 
   const a = contact('c1', 'a@example.com');
   const b = contact('c2', 'b@example.com');
   const torn = line([{ op: 'set', path: ['contacts', 'c3'], value: contact('c3', 'never-acknowledged@example.com') }]);
-  writeFileSync(logFileOf(file), line([{ op: 'set', path: ['contacts', 'c1'], value: a }]) + line([{ op: 'set', path: ['contacts', 'c2'], value: b }]) + torn.slice(0, 40));
+  writeFileSync(
+    logFileOf(file),
+    line([{ op: 'set', path: ['contacts', 'c1'], value: a }]) +
+      line([{ op: 'set', path: ['contacts', 'c2'], value: b }]) +
+      torn.slice(0, 40),
+  );
 
   const read = readLog(logFileOf(file));
   assert.equal(read.records.length, 2);
@@ -61,7 +113,12 @@ test('wal: a torn last line is ignored, the records before it are replayed, and 
 test('wal: unreadable lines at the end with nothing readable after them are a torn tail too (a zero-filled or cut batch)', () => {
   const file = tempState();
   saveState(file, seedState());
-  writeFileSync(logFileOf(file), line([{ op: 'set', path: ['contacts', 'c1'], value: contact('c1', 'a@example.com') }]) + '{"ops":[{"op":"set","pa\n' + '\0\0\0\0');
+  writeFileSync(
+    logFileOf(file),
+    line([{ op: 'set', path: ['contacts', 'c1'], value: contact('c1', 'a@example.com') }]) +
+      '{"ops":[{"op":"set","pa\n' +
+      '\0\0\0\0',
+  );
   const recovered = recoverState(file, seedState);
   assert.deepEqual(Object.keys(recovered.state.contacts), ['c1']);
   assert.equal(recovered.tornBytes, '{"ops":[{"op":"set","pa\n'.length + 4);
@@ -72,17 +129,29 @@ test('wal: an unreadable line with readable lines after it is an error naming th
   saveState(file, seedState());
   const good = line([{ op: 'set', path: ['contacts', 'c1'], value: contact('c1', 'a@example.com') }]);
   writeFileSync(logFileOf(file), good + '{"ops": [ torn in the middle\n' + good);
-  assert.throws(() => recoverState(file, seedState), (error: Error) => error.message.startsWith(`${logFileOf(file)}:2:`) && /damaged/.test(error.message));
+  assert.throws(
+    () => recoverState(file, seedState),
+    (error: Error) => error.message.startsWith(`${logFileOf(file)}:2:`) && /damaged/.test(error.message),
+  );
   assert.throws(() => DurableState.open(file, seedState, seedState), /state\.json\.wal:2:/);
 });
 
 test('wal: a record that cannot apply (parts missing before it) names the file and line; a record that breaks the state names both files', () => {
   const file = tempState();
   saveState(file, seedState());
-  writeFileSync(logFileOf(file), line([{ op: 'conversation', id: '7', value: { ...conversation('7', 'c1'), parts: [] }, partsFrom: 3 }]));
-  assert.throws(() => recoverState(file, seedState), new RegExp(`${path.basename(file)}\\.wal:1: conversation 7 should have at least 3 parts`));
+  writeFileSync(
+    logFileOf(file),
+    line([{ op: 'conversation', id: '7', value: { ...conversation('7', 'c1'), parts: [] }, partsFrom: 3 }]),
+  );
+  assert.throws(
+    () => recoverState(file, seedState),
+    new RegExp(`${path.basename(file)}\\.wal:1: conversation 7 should have at least 3 parts`),
+  );
   writeFileSync(logFileOf(file), line([{ op: 'set', path: ['contacts', 'c1'], value: { id: 'c1' } }]));
-  assert.throws(() => recoverState(file, seedState), /state\.json with .*state\.json\.wal: not a valid sandbox state \(contacts\.c1\.role/);
+  assert.throws(
+    () => recoverState(file, seedState),
+    /state\.json with .*state\.json\.wal: not a valid sandbox state \(contacts\.c1\.role/,
+  );
 });
 
 test('wal: a reply logs its new part only; replay rebuilds the whole thread, also over a state that already holds it (idempotent)', () => {
@@ -106,12 +175,21 @@ test('wal: a reply logs its new part only; replay rebuilds the whole thread, als
   const last = log[3]!.find((op) => op.op === 'conversation');
   assert.ok(last && last.op === 'conversation');
   assert.equal(last.partsFrom, 2);
-  assert.deepEqual((last.value.parts as ConversationPart[]).map((p) => p.body), ['reply 3']);
+  assert.deepEqual(
+    (last.value.parts as ConversationPart[]).map((p) => p.body),
+    ['reply 3'],
+  );
 
-  const replayed = log.reduce((state, ops) => applyOps(state, json(ops)), json(base) as unknown as Record<string, unknown>);
+  const replayed = log.reduce(
+    (state, ops) => applyOps(state, json(ops)),
+    json(base) as unknown as Record<string, unknown>,
+  );
   assert.deepEqual(replayed, json(live));
   // A crash after the state file was rewritten but before the log was emptied replays it again.
-  const again = log.reduce((state, ops) => applyOps(state, json(ops)), json(live) as unknown as Record<string, unknown>);
+  const again = log.reduce(
+    (state, ops) => applyOps(state, json(ops)),
+    json(live) as unknown as Record<string, unknown>,
+  );
   assert.deepEqual(again, json(live));
 });
 
@@ -120,8 +198,24 @@ test('wal: a ticket reply logs its new part only, into the ticket; replay rebuil
   const changes = new ChangeSet();
   const base = json(live);
   const ticket: Ticket = {
-    id: '1291', ticket_id: '31', ticket_type_id: '81', ticket_state_id: '8101', previous_ticket_state_id: null, open: true, is_shared: false, contact_ids: ['c1'],
-    company_id: null, ticket_attributes: {}, admin_assignee_id: 0, team_assignee_id: 0, snoozed_until: null, created_at: 1, updated_at: 1, tags: [], parts: [], searchable_at_ms: 0,
+    id: '1291',
+    ticket_id: '31',
+    ticket_type_id: '81',
+    ticket_state_id: '8101',
+    previous_ticket_state_id: null,
+    open: true,
+    is_shared: false,
+    contact_ids: ['c1'],
+    company_id: null,
+    ticket_attributes: {},
+    admin_assignee_id: 0,
+    team_assignee_id: 0,
+    snoozed_until: null,
+    created_at: 1,
+    updated_at: 1,
+    tags: [],
+    parts: [],
+    searchable_at_ms: 0,
   };
   live.tickets['1291'] = ticket;
   changes.add(['tickets', '1291']);
@@ -134,7 +228,10 @@ test('wal: a ticket reply logs its new part only, into the ticket; replay rebuil
   const last = log[2]![0]!;
   assert.ok(last.op === 'conversation' && last.collection === 'tickets');
   assert.deepEqual([last.partsFrom, (last.value.parts as ConversationPart[]).map((p) => p.body)], [1, ['reply 2']]);
-  const replayed = log.reduce((state, ops) => applyOps(state, json(ops)), json(base) as unknown as Record<string, unknown>);
+  const replayed = log.reduce(
+    (state, ops) => applyOps(state, json(ops)),
+    json(base) as unknown as Record<string, unknown>,
+  );
   assert.deepEqual(replayed, json(live));
   assert.deepEqual(Object.keys(replayed.conversations as object), [], 'nothing lands among the conversations');
 });
@@ -143,7 +240,18 @@ test('wal: a reset replaces the whole state before the records changed after it 
   const live = seedState();
   const changes = new ChangeSet();
   const base = json(live);
-  live.customObjects.Call = { '1': { id: '1', type: 'Call', external_id: 'x', external_created_at: null, external_updated_at: null, custom_attributes: {}, created_at: 1, updated_at: 1 } };
+  live.customObjects.Call = {
+    '1': {
+      id: '1',
+      type: 'Call',
+      external_id: 'x',
+      external_created_at: null,
+      external_updated_at: null,
+      custom_attributes: {},
+      created_at: 1,
+      updated_at: 1,
+    },
+  };
   changes.add(['customObjects', 'Call', '1']);
   live.contacts.c1 = contact('c1', 'a@example.com');
   changes.add(['contacts', 'c1']);
@@ -156,10 +264,16 @@ test('wal: a reset replaces the whole state before the records changed after it 
   delete next.customObjects.Call;
   const second = changes.take(next);
   assert.equal((second[0] as { path: string[] }).path.length, 0);
-  const replayed = [first, second].reduce((state, ops) => applyOps(state, json(ops)), json(base) as unknown as Record<string, unknown>);
+  const replayed = [first, second].reduce(
+    (state, ops) => applyOps(state, json(ops)),
+    json(base) as unknown as Record<string, unknown>,
+  );
   assert.deepEqual(replayed, json(next));
 
-  const removal = applyOps(json(replayed), [{ op: 'delete', path: ['customObjects', 'Call', '1'] }, { op: 'delete', path: ['contacts', 'c2'] }]);
+  const removal = applyOps(json(replayed), [
+    { op: 'delete', path: ['customObjects', 'Call', '1'] },
+    { op: 'delete', path: ['contacts', 'c2'] },
+  ]);
   assert.deepEqual(Object.keys(removal.contacts as object), []);
 });
 
@@ -217,5 +331,9 @@ test('wal: a failed log write makes every later request fail instead of answerin
   current.contacts.c1 = contact('c1', 'a@example.com');
   durable.changed(['contacts', 'c1']);
   await assert.rejects(durable.barrier()!, (error: Error) => error.message.startsWith(`${logFileOf(file)}: EBADF`));
-  await assert.rejects(durable.barrier() ?? Promise.resolve(), /EBADF/, 'every later request fails too, a read as well');
+  await assert.rejects(
+    durable.barrier() ?? Promise.resolve(),
+    /EBADF/,
+    'every later request fails too, a read as well',
+  );
 });

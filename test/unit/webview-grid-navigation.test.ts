@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { type GridRow,moveCell, resolveCursor } from '../../webview/grid-navigation';
+import { type GridRow, moveCell, resolveCursor } from '../../webview/grid-navigation';
 
 // Columns as numbers: a row may lack some (an accepted row has no Accept).
 const rows: GridRow[] = [
@@ -19,7 +19,7 @@ test('up and down move between rows and keep the column, or the nearest one the 
   assert.deepEqual(moveCell(rows, { row: 0, column: 0 }, 'ArrowUp'), { row: 0, column: 0 }, 'the first row stays');
 });
 
-test('left and right move between the row\'s actions and stop at its ends', () => {
+test("left and right move between the row's actions and stop at its ends", () => {
   assert.deepEqual(moveCell(rows, { row: 0, column: 0 }, 'ArrowRight'), { row: 0, column: 1 });
   assert.deepEqual(moveCell(rows, { row: 0, column: 2 }, 'ArrowRight'), { row: 0, column: 2 });
   assert.deepEqual(moveCell(rows, { row: 1, column: 1 }, 'ArrowLeft'), { row: 1, column: 1 }, 'no Accept to the left');
@@ -32,14 +32,31 @@ test('Home and End go to the first and last row', () => {
 });
 
 test('other keys are not grid moves', () => {
-  for (const key of ['Tab', 'Enter', ' ', 'a', 'PageDown']) assert.equal(moveCell(rows, { row: 1, column: 1 }, key), undefined, key);
+  for (const key of ['Tab', 'Enter', ' ', 'a', 'PageDown'])
+    assert.equal(moveCell(rows, { row: 1, column: 1 }, key), undefined, key);
 });
 
 test('the tab stop stays on its row through a redraw, and falls to the row at its place when that row goes', () => {
-  assert.deepEqual(resolveCursor(rows, undefined), { row: 0, column: 0 }, 'first time in: the first action of the first row');
+  assert.deepEqual(
+    resolveCursor(rows, undefined),
+    { row: 0, column: 0 },
+    'first time in: the first action of the first row',
+  );
   assert.deepEqual(resolveCursor(rows, { row: 'tickets:2', index: 2, column: 1 }), { row: 2, column: 1 });
-  assert.deepEqual(resolveCursor(rows, { row: 'tickets:1', index: 1, column: 0 }), { row: 1, column: 1 }, 'the Accept just used is gone: Edit of the same row');
-  assert.deepEqual(resolveCursor(rows.slice(0, 1).concat(rows.slice(2)), { row: 'tickets:1', index: 1, column: 2 }), { row: 1, column: 1 }, 'the row filtered out: the one now in its place');
-  assert.deepEqual(resolveCursor(rows.slice(0, 2), { row: 'tickets:9', index: 9, column: 1 }), { row: 1, column: 1 }, 'past the end: the last row');
+  assert.deepEqual(
+    resolveCursor(rows, { row: 'tickets:1', index: 1, column: 0 }),
+    { row: 1, column: 1 },
+    'the Accept just used is gone: Edit of the same row',
+  );
+  assert.deepEqual(
+    resolveCursor(rows.slice(0, 1).concat(rows.slice(2)), { row: 'tickets:1', index: 1, column: 2 }),
+    { row: 1, column: 1 },
+    'the row filtered out: the one now in its place',
+  );
+  assert.deepEqual(
+    resolveCursor(rows.slice(0, 2), { row: 'tickets:9', index: 9, column: 1 }),
+    { row: 1, column: 1 },
+    'past the end: the last row',
+  );
   assert.equal(resolveCursor([], { row: 'tickets:1', index: 1, column: 1 }), undefined);
 });

@@ -9,7 +9,10 @@ test('a short value is shown whole; a long one is cut near the limit and counts 
   const cut = cutText(long);
   assert.ok(cut, 'cut');
   assert.equal(cut.total, long.length);
-  assert.ok(cut.head.length <= SHOWN_CHARACTERS && cut.head.length > SHOWN_CHARACTERS * 0.8, `${cut.head.length} characters shown`);
+  assert.ok(
+    cut.head.length <= SHOWN_CHARACTERS && cut.head.length > SHOWN_CHARACTERS * 0.8,
+    `${cut.head.length} characters shown`,
+  );
   assert.ok(long.startsWith(cut.head));
   assert.match(cut.head, /word$/, 'cut at a word, not inside one');
 });

@@ -6,7 +6,11 @@ import { menuMove, rowActions } from '../../webview/row-actions';
 test('a row waiting for review shows Accept alone; Edit and Drop are in its menu; an accepted row shows no button but the menu', () => {
   assert.deepEqual(rowActions({ reviewed: false, dropped: false }), { shown: 'accept', menu: ['edit', 'drop'] });
   assert.deepEqual(rowActions({ reviewed: true, dropped: false }), { shown: null, menu: ['edit', 'drop'] });
-  assert.deepEqual(rowActions({ reviewed: false, dropped: true }), { shown: 'accept', menu: ['edit'] }, 'a dropped field is not dropped again');
+  assert.deepEqual(
+    rowActions({ reviewed: false, dropped: true }),
+    { shown: 'accept', menu: ['edit'] },
+    'a dropped field is not dropped again',
+  );
 });
 
 const labels = ['Edit', 'Drop', 'Duplicate'];

@@ -19,7 +19,11 @@ test('sample results list conversations first, and filter by object type and to 
   assert.deepEqual(ids(filterSampleItems(items, { object: 'tickets', differencesOnly: false })), [1, 2]);
   assert.deepEqual(ids(filterSampleItems(items, { object: 'tickets', differencesOnly: true })), [2]);
   assert.deepEqual(ids(filterSampleItems(items, { object: 'callLogs', differencesOnly: false })), []);
-  assert.deepEqual(objectCounts(items), [{ object: 'tickets', count: 2 }, { object: 'endUsers', count: 1 }, { object: 'organizations', count: 1 }]);
+  assert.deepEqual(objectCounts(items), [
+    { object: 'tickets', count: 2 },
+    { object: 'endUsers', count: 1 },
+    { object: 'organizations', count: 1 },
+  ]);
 });
 
 test('sample results come in pages; a page past the end of a shorter list is its last page', () => {

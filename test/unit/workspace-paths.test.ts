@@ -26,7 +26,23 @@ test('the ledger writes where the adapters look: its paths are the workspace pat
   const p = migrationPaths(ws);
   const ledger = new LedgerPaths(ws);
   assert.deepEqual(
-    [ledger.migrationDir, ledger.runsDir, ledger.indexCache, ledger.writerLock, ledger.journal('r1'), ledger.runMeta('r1'), ledger.lock('r1')],
-    [p.dir, p.runs, under('ledger-index.json'), under('writer.lock'), p.journal('r1'), p.runMeta('r1'), p.runLock('r1')],
+    [
+      ledger.migrationDir,
+      ledger.runsDir,
+      ledger.indexCache,
+      ledger.writerLock,
+      ledger.journal('r1'),
+      ledger.runMeta('r1'),
+      ledger.lock('r1'),
+    ],
+    [
+      p.dir,
+      p.runs,
+      under('ledger-index.json'),
+      under('writer.lock'),
+      p.journal('r1'),
+      p.runMeta('r1'),
+      p.runLock('r1'),
+    ],
   );
 });

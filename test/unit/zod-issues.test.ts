@@ -15,7 +15,10 @@ function errorOf(value: unknown, s: z.ZodType = schema): z.ZodError {
 
 test('zodIssues: every issue on one line, each named by its dotted path', () => {
   const error = errorOf({ name: 1, fields: [{ target: 'a' }, { target: 2 }], note: 'x' });
-  assert.equal(zodIssues(error), 'name: Invalid input: expected string, received number; fields.1.target: Invalid input: expected string, received number');
+  assert.equal(
+    zodIssues(error),
+    'name: Invalid input: expected string, received number; fields.1.target: Invalid input: expected string, received number',
+  );
 });
 
 test('zodIssues: the value itself is (root); past the limit, how many more', () => {

@@ -33,7 +33,10 @@ describe('extension in the VS Code extension host', () => {
   // Must run first: anything below activates the extension.
   it('is not active before one of its views or commands is used', async () => {
     const folder = workspaceFolder();
-    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, MIGRATION_DIR))), 'the test workspace starts without migration/');
+    await assert.rejects(
+      Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, MIGRATION_DIR))),
+      'the test workspace starts without migration/',
+    );
     assert.equal(extension().isActive, false);
   });
 
@@ -42,11 +45,15 @@ describe('extension in the VS Code extension host', () => {
     await vscode.commands.executeCommand('st2ic.showOutput');
     const elapsed = performance.now() - started;
     assert.equal(extension().isActive, true);
-    console.log(`    activation: first command answered after ${elapsed.toFixed(0)} ms; activate() took ${api().activationMs.toFixed(1)} ms (VS Code ${vscode.version}, Node ${process.versions.node})`);
+    console.log(
+      `    activation: first command answered after ${elapsed.toFixed(0)} ms; activate() took ${api().activationMs.toFixed(1)} ms (VS Code ${vscode.version}, Node ${process.versions.node})`,
+    );
   });
 
   it('registers exactly the commands it contributes', async () => {
-    const contributed = (extension().packageJSON.contributes.commands as { command: string }[]).map((c) => c.command).sort();
+    const contributed = (extension().packageJSON.contributes.commands as { command: string }[])
+      .map((c) => c.command)
+      .sort();
     // View containers and views add their own st2ic.<view>.<action> commands; ours have one dot.
     const registered = (await vscode.commands.getCommands(true)).filter((id) => /^st2ic\.[^.]+$/.test(id)).sort();
     assert.ok(contributed.length > 0);
@@ -55,7 +62,10 @@ describe('extension in the VS Code extension host', () => {
 
   it('has the activity-bar container with the Connections, Migration and Runs views', async () => {
     const views = extension().packageJSON.contributes.views as Record<string, { id: string }[]>;
-    assert.deepEqual(views.st2ic?.map((v) => v.id), VIEW_IDS);
+    assert.deepEqual(
+      views.st2ic?.map((v) => v.id),
+      VIEW_IDS,
+    );
     const all = await vscode.commands.getCommands(true);
     assert.ok(all.includes('workbench.view.extension.st2ic'), 'the view container is registered');
     for (const id of VIEW_IDS) {

@@ -21,13 +21,19 @@ export class ScriptedPrompts implements Prompts {
   script(...answers: Answer[]): void {
     this.answers = answers;
   }
-  private next<K extends 'pick' | 'input' | 'confirm' | 'file'>(kind: K, question: string): Extract<Answer, Record<K, unknown>> {
+  private next<K extends 'pick' | 'input' | 'confirm' | 'file'>(
+    kind: K,
+    question: string,
+  ): Extract<Answer, Record<K, unknown>> {
     this.asked.push(question);
     const answer = this.answers.shift();
     if (!answer || !(kind in answer)) throw new Error(`unexpected ${kind} question: ${question}`);
     return answer as Extract<Answer, Record<K, unknown>>;
   }
-  async pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined> {
+  async pick<T extends vscode.QuickPickItem>(
+    items: readonly T[],
+    options: vscode.QuickPickOptions,
+  ): Promise<T | undefined> {
     const { pick } = this.next('pick', options.title ?? options.placeHolder ?? '');
     const item = items.find((i) => i.label === pick);
     assert.ok(item, `no item "${pick}" among ${items.map((i) => i.label).join(', ')}`);
@@ -56,4 +62,3 @@ export function api(): TestApi {
   assert.ok(exports, 'the extension returns its test API in ExtensionMode.Test');
   return exports;
 }
-

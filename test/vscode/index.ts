@@ -11,7 +11,9 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec' });
   // Sorted by stem, so `workflow.<part>.test.js` suites run after `workflow.test.js`, whose workspace they continue.
   const stem = (name: string) => name.replace(/\.test\.js$/, '');
-  const files = readdirSync(__dirname).filter((n) => n.endsWith('.test.js')).sort((a, b) => (stem(a) < stem(b) ? -1 : stem(a) > stem(b) ? 1 : 0));
+  const files = readdirSync(__dirname)
+    .filter((n) => n.endsWith('.test.js'))
+    .sort((a, b) => (stem(a) < stem(b) ? -1 : stem(a) > stem(b) ? 1 : 0));
   for (const name of files) {
     mocha.addFile(path.join(__dirname, name));
   }

@@ -34,8 +34,15 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30
   }
 }
 
-function lastOf<T extends HostMessage['type']>(editor: MappingEditorProbe, type: T, after = 0): Extract<HostMessage, { type: T }> | undefined {
-  return editor.posted.slice(after).filter((m): m is Extract<HostMessage, { type: T }> => m.type === type).at(-1);
+function lastOf<T extends HostMessage['type']>(
+  editor: MappingEditorProbe,
+  type: T,
+  after = 0,
+): Extract<HostMessage, { type: T }> | undefined {
+  return editor.posted
+    .slice(after)
+    .filter((m): m is Extract<HostMessage, { type: T }> => m.type === type)
+    .at(-1);
 }
 
 function stateMap(state: EditorState): MappingFile {
@@ -73,9 +80,19 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     const map = stateMap(state);
     const fields = Object.values(map.objects).flatMap((o) => o.fields);
     assert.ok(fields.length > 10, `${fields.length} fields`);
-    assert.ok(fields.every((f) => f.proposal && f.proposal.reason.length > 0 && f.proposal.confidence >= 0 && f.proposal.confidence <= 1));
-    assert.ok(fields.every((f) => f.proposal?.by !== 'ai'), 'no AI proposal');
-    assert.ok(fields.some((f) => f.proposal?.by === 'heuristic' && f.source.startsWith('custom:')), 'custom fields proposed by the heuristic');
+    assert.ok(
+      fields.every(
+        (f) => f.proposal && f.proposal.reason.length > 0 && f.proposal.confidence >= 0 && f.proposal.confidence <= 1,
+      ),
+    );
+    assert.ok(
+      fields.every((f) => f.proposal?.by !== 'ai'),
+      'no AI proposal',
+    );
+    assert.ok(
+      fields.some((f) => f.proposal?.by === 'heuristic' && f.source.startsWith('custom:')),
+      'custom fields proposed by the heuristic',
+    );
     assert.equal(state.status, 'draft');
     assert.equal(editor.rejected, 0, 'the webview sent nothing malformed');
     // The Teams value map picks from the connected workspace's teams (the sandbox's seed).
@@ -90,7 +107,11 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     await editor.receive({ type: 'accept', object: 'tickets', index, source: field.source });
     assert.ok(document.isDirty, 'the edit is in the document, not yet on disk');
     const changed = before.split('\n').filter((line, i) => line !== document.getText().split('\n')[i]);
-    assert.deepEqual(changed.map((l) => l.trim()), ['"reviewed": false'], 'one line changes');
+    assert.deepEqual(
+      changed.map((l) => l.trim()),
+      ['"reviewed": false'],
+      'one line changes',
+    );
     await vscode.commands.executeCommand('undo');
     await until('undo to restore the text', () => (document.getText() === before ? true : undefined));
     await editor.receive({ type: 'accept', object: 'tickets', index, source: field.source });
@@ -103,7 +124,14 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     const rejected = editor.rejected;
     await editor.receive({ type: 'accept', object: 'users', index: 0, source: 'email' });
     await editor.receive({ type: 'openLink', url: 'javascript:alert(1)' });
-    await editor.receive({ type: 'edit', object: 'tickets', index: 0, source: 'subject', target: { kind: '<script>' }, transform: {} });
+    await editor.receive({
+      type: 'edit',
+      object: 'tickets',
+      index: 0,
+      source: 'subject',
+      target: { kind: '<script>' },
+      transform: {},
+    });
     assert.equal(editor.rejected, rejected + 3);
     const notices = editor.posted.length;
     await editor.receive({ type: 'accept', object: 'tickets', index: 0, source: 'no-such-field' });
@@ -126,9 +154,16 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
   it('a mapping.json that does not match its schema shows the error, and edits are refused until it is fixed', async () => {
     const good = document.getText();
     const broken = new vscode.WorkspaceEdit();
-    broken.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(good.length)), '{ "formatVersion": 2 }\n');
+    broken.replace(
+      document.uri,
+      new vscode.Range(document.positionAt(0), document.positionAt(good.length)),
+      '{ "formatVersion": 2 }\n',
+    );
     assert.ok(await vscode.workspace.applyEdit(broken));
-    const state = await until('the state with the error', () => { const s = lastOf(editor, 'state')?.state; return s?.error ? s : undefined; });
+    const state = await until('the state with the error', () => {
+      const s = lastOf(editor, 'state')?.state;
+      return s?.error ? s : undefined;
+    });
     assert.equal(state.map, null);
     assert.match(state.error ?? '', /formatVersion/);
     const after = editor.posted.length;
@@ -136,7 +171,11 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     assert.equal(lastOf(editor, 'notice', after)?.level, 'error');
     assert.equal(document.getText(), '{ "formatVersion": 2 }\n', 'nothing written over the broken text');
     const fix = new vscode.WorkspaceEdit();
-    fix.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), good);
+    fix.replace(
+      document.uri,
+      new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)),
+      good,
+    );
     assert.ok(await vscode.workspace.applyEdit(fix));
     await document.save();
     await until('the map again', () => (lastOf(editor, 'state')?.state.error === null ? true : undefined));
@@ -150,7 +189,12 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     assert.equal(preview.records.length, 3);
     const map = onDisk();
     for (const record of preview.records) assert.equal(record.fields.length, map.objects.tickets.fields.length);
-    assert.ok(preview.records.some((r) => r.fields.some((f) => f.target === 'title' && typeof f.mapped === 'string' && f.mapped.length > 0)), 'titles are mapped');
+    assert.ok(
+      preview.records.some((r) =>
+        r.fields.some((f) => f.target === 'title' && typeof f.mapped === 'string' && f.mapped.length > 0),
+      ),
+      'titles are mapped',
+    );
   });
 
   it('approving with fields not accepted says so before the name and the modal; Review Them First stamps nothing', async () => {
@@ -172,23 +216,46 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     assert.equal(approved.review.approved?.by, 'Dana Reviewer');
     assert.equal(approved.review.approved?.hash, contentHash(approved));
     assert.ok(!document.isDirty, 'the stamp is saved at once');
-    assert.equal((await until('the approved state', () => { const s = lastOf(editor, 'state')?.state; return s?.status === 'approved' ? s : undefined; })).approved?.by, 'Dana Reviewer');
+    assert.equal(
+      (
+        await until('the approved state', () => {
+          const s = lastOf(editor, 'state')?.state;
+          return s?.status === 'approved' ? s : undefined;
+        })
+      ).approved?.by,
+      'Dana Reviewer',
+    );
 
-    const index = approved.objects.contacts.fields.findIndex((f) => f.target.kind !== 'drop' && f.source !== 'email' && f.source !== 'id');
+    const index = approved.objects.contacts.fields.findIndex(
+      (f) => f.target.kind !== 'drop' && f.source !== 'email' && f.source !== 'id',
+    );
     const notices = editor.posted.length;
-    await editor.receive({ type: 'drop', object: 'contacts', index, source: approved.objects.contacts.fields[index]!.source, reason: 'not wanted' });
+    await editor.receive({
+      type: 'drop',
+      object: 'contacts',
+      index,
+      source: approved.objects.contacts.fields[index]!.source,
+      reason: 'not wanted',
+    });
     const revoked = lastOf(editor, 'notice', notices);
     assert.equal(revoked?.level, 'warning', 'one click on Drop that revokes the approval says so');
     assert.match(revoked?.message ?? '', /^The map is back to draft: .* approval of Dana Reviewer\. Approve it again/);
     await document.save();
     assert.equal(effectiveStatus(onDisk()), 'draft', 'the stamp no longer matches the content');
-    const stale = await until('the state to show the stale stamp', () => { const s = lastOf(editor, 'state')?.state; return s && s.claimed === 'approved' && s.status === 'draft' ? s : undefined; });
+    const stale = await until('the state to show the stale stamp', () => {
+      const s = lastOf(editor, 'state')?.state;
+      return s && s.claimed === 'approved' && s.status === 'draft' ? s : undefined;
+    });
     assert.equal(stale.approved?.by, 'Dana Reviewer');
 
     const runsBefore = await runCount();
     prompts.script();
     const questions = prompts.asked.length;
-    assert.equal(await vscode.commands.executeCommand<MigrationResult | undefined>('st2ic.runFull'), undefined, 'the full run is refused');
+    assert.equal(
+      await vscode.commands.executeCommand<MigrationResult | undefined>('st2ic.runFull'),
+      undefined,
+      'the full run is refused',
+    );
     assert.equal(await runCount(), runsBefore, 'no run started');
     assert.deepEqual(prompts.asked.slice(questions), [], 'refused before "Start a full migration?" is asked');
 
@@ -210,9 +277,15 @@ describe('the mapping editor (custom editor of migration/mapping.json)', functio
     const headline = headlineFigures(countsOfListed(results.items));
     assert.ok(headline.length > 0);
     const notice = api().notices().at(-1);
-    assert.ok(notice?.text.includes(`${headline};`), `the notification "${notice?.text}" says "${headline}" as the editor does`);
+    assert.ok(
+      notice?.text.includes(`${headline};`),
+      `the notification "${notice?.text}" says "${headline}" as the editor does`,
+    );
     // Records that read back "as mapped" do not hide the agents no admin matched (the dataset's have other emails).
-    assert.ok(results.attention.some((t) => /agents? match no Intercom admin/.test(t)), results.attention.join(' | '));
+    assert.ok(
+      results.attention.some((t) => /agents? match no Intercom admin/.test(t)),
+      results.attention.join(' | '),
+    );
     const sandbox = api().sandbox()!;
     for (const item of conversations) {
       assert.ok(item.intercom?.url?.startsWith(sandbox.url), `a link into the sandbox: ${item.intercom?.url}`);

@@ -70,7 +70,10 @@ describe('the migration workflow through its commands', function () {
     assert.equal(api().contextKeys()['st2ic.sourceConnected'], true, 'the passed Test completes the walkthrough step');
     const source = config().source;
     assert.equal(source?.kind, 'sqlite');
-    assert.ok(source?.kind === 'sqlite' && source.attachments?.endsWith('App_Data'), 'the App_Data next to the database is found');
+    assert.ok(
+      source?.kind === 'sqlite' && source.attachments?.endsWith('App_Data'),
+      'the App_Data next to the database is found',
+    );
     const [row] = await api().tree('connections');
     assert.equal(row?.label, 'SmarterTrack');
     assert.match(row?.description ?? '', /sqlite · smartertrack\.db/);
@@ -79,14 +82,20 @@ describe('the migration workflow through its commands', function () {
   it('tests Intercom with /me: the tree names the workspace and region', async () => {
     assert.equal(await vscode.commands.executeCommand('st2ic.testIntercom'), true);
     const intercom = (await api().tree('connections')).find((r) => r.label === 'Intercom');
-    assert.ok(intercom && / · (US|EU|AU)$/.test(intercom.description), `workspace and region shown: ${intercom?.description}`);
+    assert.ok(
+      intercom && / · (US|EU|AU)$/.test(intercom.description),
+      `workspace and region shown: ${intercom?.description}`,
+    );
   });
 
   it('a failing Intercom test says so in the tree', async () => {
     const token = await api().secrets.get('intercomToken');
     await api().secrets.store('intercomToken', 'not-the-sandbox-token');
     assert.equal(await vscode.commands.executeCommand('st2ic.testIntercom'), false);
-    assert.match((await api().tree('connections')).find((r) => r.label === 'Intercom')?.description ?? '', /test failed/);
+    assert.match(
+      (await api().tree('connections')).find((r) => r.label === 'Intercom')?.description ?? '',
+      /test failed/,
+    );
     assert.equal(api().contextKeys()['st2ic.intercomConnected'], false, 'the key follows the last Test');
     await api().secrets.store('intercomToken', token!);
     assert.equal(await vscode.commands.executeCommand('st2ic.testIntercom'), true);
@@ -98,13 +107,20 @@ describe('the migration workflow through its commands', function () {
     await api().secrets.store('intercomToken', `${token},not-the-sandbox-token`);
     assert.equal(await vscode.commands.executeCommand('st2ic.testIntercom'), false);
     const intercom = (await api().tree('connections')).find((r) => r.label === 'Intercom');
-    assert.deepEqual(intercom?.children?.map((c) => c.label), ['Token 1 of 2', 'Token 2 of 2']);
+    assert.deepEqual(
+      intercom?.children?.map((c) => c.label),
+      ['Token 1 of 2', 'Token 2 of 2'],
+    );
     assert.match(intercom?.children?.[0]?.description ?? '', / as /, 'the first token passed: workspace and admin');
     assert.equal(intercom?.children?.[1]?.description, 'refused by Intercom (401)');
     assert.doesNotMatch(JSON.stringify(intercom), /not-the-sandbox-token/);
     await api().secrets.store('intercomToken', token!);
     assert.equal(await vscode.commands.executeCommand('st2ic.testIntercom'), true);
-    assert.equal((await api().tree('connections')).find((r) => r.label === 'Intercom')?.children, undefined, 'one token again: no rows');
+    assert.equal(
+      (await api().tree('connections')).find((r) => r.label === 'Intercom')?.children,
+      undefined,
+      'one token again: no rows',
+    );
   });
 
   it('stores an AI key and checks the AI settings without a request', async () => {
@@ -117,16 +133,25 @@ describe('the migration workflow through its commands', function () {
   it('scopes the source into migration/reports/scope.md and scope.json; the Migration view shows counts', async () => {
     const markdown = await vscode.commands.executeCommand<string>('st2ic.scope');
     assert.ok(existsSync(markdown) && existsSync(markdown.replace(/\.md$/, '.json')));
-    const manifest = JSON.parse(readFileSync(path.join(dataset, 'manifest.json'), 'utf8')) as { counts: { tickets: number } };
+    const manifest = JSON.parse(readFileSync(path.join(dataset, 'manifest.json'), 'utf8')) as {
+      counts: { tickets: number };
+    };
     const phase = (await api().tree('migration')).find((r) => r.label === 'Scope');
     assert.ok(phase?.description.startsWith(`${manifest.counts.tickets} tickets`), phase?.description);
   });
 
   it('a click on a phase of the Migration view never starts it: it opens what the phase produced, or nothing', async () => {
     const rows = await api().tree('migration');
-    assert.ok(rows.some((r) => r.label === 'Sample') && rows.some((r) => r.label === 'Full migration' || r.label.startsWith('Full')), rows.map((r) => r.label).join(', '));
+    assert.ok(
+      rows.some((r) => r.label === 'Sample') &&
+        rows.some((r) => r.label === 'Full migration' || r.label.startsWith('Full')),
+      rows.map((r) => r.label).join(', '),
+    );
     for (const row of rows) {
-      assert.ok(row.command === undefined || ['vscode.open', 'markdown.showPreview', 'st2ic.openMapping'].includes(row.command), `${row.label}: a click runs ${row.command}`);
+      assert.ok(
+        row.command === undefined || ['vscode.open', 'markdown.showPreview', 'st2ic.openMapping'].includes(row.command),
+        `${row.label}: a click runs ${row.command}`,
+      );
     }
   });
 
@@ -136,7 +161,11 @@ describe('the migration workflow through its commands', function () {
     const result = await vscode.commands.executeCommand<MigrationResult | undefined>('st2ic.runSample');
     assert.deepEqual(prompts.asked.slice(questions), [], 'a run the map does not allow is not offered');
     assert.equal(result, undefined);
-    assert.ok(!existsSync(path.join(root(), 'migration', 'runs')) || readdirSync(path.join(root(), 'migration', 'runs')).length === 0, 'no run started');
+    assert.ok(
+      !existsSync(path.join(root(), 'migration', 'runs')) ||
+        readdirSync(path.join(root(), 'migration', 'runs')).length === 0,
+      'no run started',
+    );
   });
 
   it('proposing the field map writes it and opens it in the Field Map editor', async () => {
@@ -146,7 +175,10 @@ describe('the migration workflow through its commands', function () {
     await vscode.commands.executeCommand('st2ic.proposeMap');
     assert.ok(existsSync(file), 'mapping.json written');
     const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-    assert.ok(input instanceof vscode.TabInputCustom && input.viewType === 'st2ic.mappingEditor' && input.uri.fsPath === file, 'the proposal is open for review');
+    assert.ok(
+      input instanceof vscode.TabInputCustom && input.viewType === 'st2ic.mappingEditor' && input.uri.fsPath === file,
+      'the proposal is open for review',
+    );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -161,12 +193,17 @@ describe('the migration workflow through its commands', function () {
     assert.equal(await vscode.commands.executeCommand('st2ic.confirmMap'), 'reviewed');
     assert.equal(prompts.inputs.at(-1)?.title, 'Mark the Field Map Reviewed');
     assert.match(prompts.inputs.at(-1)?.placeHolder ?? '', /^Your name/);
-    assert.equal((await api().tree('migration')).find((r) => r.label === 'Mapping')?.description, 'reviewed by Dana Reviewer');
+    assert.equal(
+      (await api().tree('migration')).find((r) => r.label === 'Mapping')?.description,
+      'reviewed by Dana Reviewer',
+    );
   });
 
   async function sandboxContacts(): Promise<number> {
     const sandbox = api().sandbox()!;
-    const state = (await (await fetch(`${sandbox.url}/__sandbox/state`, { headers: { Authorization: `Bearer ${sandbox.token}` } })).json()) as { contacts: Record<string, unknown> };
+    const state = (await (
+      await fetch(`${sandbox.url}/__sandbox/state`, { headers: { Authorization: `Bearer ${sandbox.token}` } })
+    ).json()) as { contacts: Record<string, unknown> };
     return Object.keys(state.contacts).length;
   }
 
@@ -232,15 +269,24 @@ describe('the migration workflow through its commands', function () {
     assert.equal(top?.icon, 'warning', 'the Runs view too');
     const notice = api().notices().at(-1);
     assert.equal(notice?.level, 'warning', notice?.text);
-    assert.match(notice?.text ?? '', new RegExp(`^Sample run completed with something to act on: ${unmatched} of \\d+ agents match no Intercom admin`));
-    assert.ok(notice?.actions.some((a) => a.title === 'Open Workspace Plan' || a.title === 'Show What to Rebuild'), notice?.actions.map((a) => a.title).join(', '));
+    assert.match(
+      notice?.text ?? '',
+      new RegExp(`^Sample run completed with something to act on: ${unmatched} of \\d+ agents match no Intercom admin`),
+    );
+    assert.ok(
+      notice?.actions.some((a) => a.title === 'Open Workspace Plan' || a.title === 'Show What to Rebuild'),
+      notice?.actions.map((a) => a.title).join(', '),
+    );
   });
 
   it('validates the sample: the reconciliation report is written and the Runs entry offers it', async () => {
     const report = await vscode.commands.executeCommand<string>('st2ic.validateRun', sampleRunId);
     assert.equal(path.basename(report), `reconciliation-${sampleRunId}.md`);
     assert.match(readFileSync(report, 'utf8'), /migrated/i);
-    assert.match((await api().tree('migration')).find((r) => r.label === 'Validate')?.description ?? '', new RegExp(`reconciled ${sampleRunId}`));
+    assert.match(
+      (await api().tree('migration')).find((r) => r.label === 'Validate')?.description ?? '',
+      new RegExp(`reconciled ${sampleRunId}`),
+    );
   });
 
   it('writes the rebuild inventory', async () => {
@@ -273,13 +319,20 @@ describe('the migration workflow through its commands', function () {
 
   it('rolls back the sample: contacts deleted in the sandbox, a completed rollback run in the ledger', async () => {
     prompts.script({ confirm: true }, { input: sampleRunId });
-    const result = await vscode.commands.executeCommand<{ runId: string; status: string; undone: number }>('st2ic.rollbackRun', sampleRunId);
+    const result = await vscode.commands.executeCommand<{ runId: string; status: string; undone: number }>(
+      'st2ic.rollbackRun',
+      sampleRunId,
+    );
     assert.equal(result?.status, 'completed');
     assert.ok((result?.undone ?? 0) > 0);
     assert.equal(await sandboxContacts(), 0);
     const [top, ...older] = await api().tree('runs');
     assert.equal(top?.label, `rollback of ${sampleRunId} · completed`);
-    assert.match(top?.description ?? '', new RegExp(` · ${result!.undone} undone`), 'the rollback counts what it undid, not "0 migrated"');
+    assert.match(
+      top?.description ?? '',
+      new RegExp(` · ${result!.undone} undone`),
+      'the rollback counts what it undid, not "0 migrated"',
+    );
     const sample = older.find((r) => r.label === 'sample · completed');
     assert.ok(sample?.description.startsWith(`rolled back by ${result!.runId} · `), sample?.description);
     assert.match(sample?.contextValue ?? '', /^run\.sample\.rolledBack/, 'Validate and Roll Back leave its menu');
@@ -288,7 +341,11 @@ describe('the migration workflow through its commands', function () {
     const keys = api().contextKeys();
     assert.equal(keys['st2ic.hasLoadRuns'], false, 'nothing left to validate');
     assert.equal(keys['st2ic.hasUndoableRuns'], false, 'nor to roll back');
-    assert.equal(await vscode.commands.executeCommand('st2ic.validateRun', sampleRunId), undefined, 'a rolled-back run is not validated');
+    assert.equal(
+      await vscode.commands.executeCommand('st2ic.validateRun', sampleRunId),
+      undefined,
+      'a rolled-back run is not validated',
+    );
   });
 
   it('keeps the token, the password and the AI key out of settings, migration/ and the output log', async () => {
@@ -301,8 +358,15 @@ describe('the migration workflow through its commands', function () {
     const logs = filesUnder(api().logUri.fsPath);
     assert.ok(logs.length > 0, `the output channel writes its log under ${api().logUri.fsPath}`);
     for (const file of logs) places.push([file, readFileSync(file, 'utf8')]);
-    assert.ok(places.some(([, text]) => text.includes(sampleRunId)), 'the scan covers the run');
-    assert.ok(places.some(([file, text]) => logs.includes(file) && /migrated +tickets/.test(text)), 'the log holds record outcomes');
-    for (const [where, text] of places) for (const secret of secrets) assert.ok(!text.includes(secret!), `a secret appears in ${where}`);
+    assert.ok(
+      places.some(([, text]) => text.includes(sampleRunId)),
+      'the scan covers the run',
+    );
+    assert.ok(
+      places.some(([file, text]) => logs.includes(file) && /migrated +tickets/.test(text)),
+      'the log holds record outcomes',
+    );
+    for (const [where, text] of places)
+      for (const secret of secrets) assert.ok(!text.includes(secret!), `a secret appears in ${where}`);
   });
 });

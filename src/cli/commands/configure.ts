@@ -29,7 +29,10 @@ export const configureCommand: CliCommand = {
       process.stderr.write(`${workspacePlanSummary(plan)}\nPlan: ${file}\n`);
       for (const b of blockers) process.stderr.write(`  ! ${b}\n`);
       if (!values.yes) {
-        if (!process.stdin.isTTY) throw new UsageError('configuring changes the Intercom workspace: run it in a terminal to confirm, or pass --yes');
+        if (!process.stdin.isTTY)
+          throw new UsageError(
+            'configuring changes the Intercom workspace: run it in a terminal to confirm, or pass --yes',
+          );
         const rl = createInterface({ input: process.stdin, output: process.stderr });
         const answer = await rl.question('Apply the plan? Type yes: ');
         rl.close();
@@ -40,7 +43,16 @@ export const configureCommand: CliCommand = {
       }
       const printer = new ProgressPrinter(client);
       try {
-        const result = await runMigration({ workspaceDir, kind: 'configure', reader, client, clock: env.clock, adopt: values.adopt === true, progress: printer, takeOver: values['take-over'] === true });
+        const result = await runMigration({
+          workspaceDir,
+          kind: 'configure',
+          reader,
+          client,
+          clock: env.clock,
+          adopt: values.adopt === true,
+          progress: printer,
+          takeOver: values['take-over'] === true,
+        });
         printer.stop();
         if (values.json) process.stdout.write(`${JSON.stringify({ ...result, plan: file })}\n`);
         else process.stdout.write(`${runVerdict('Configure run', result)}\n`);

@@ -33,12 +33,27 @@ export const ledgerCommand: CliCommand = {
       const ledger = await openLedger(workspaceDir, { warn: (m) => process.stderr.write(`! ${m}\n`) });
       try {
         const warn = (m: string) => process.stderr.write(`! ${m}\n`);
-        const decision = await bindTarget({ workspaceDir, client, reader, ledger, clock: env.clock, adopt: true, warn });
+        const decision = await bindTarget({
+          workspaceDir,
+          client,
+          reader,
+          ledger,
+          clock: env.clock,
+          adopt: true,
+          warn,
+        });
         const result = await adoptFromIntercom({ ledger, reader, client, map, progress: printer });
         if (decision.action === 'adopt') await writeTarget(workspaceDir, decision.target, env.clock);
         printer.stop();
         if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-        else process.stdout.write(`Adopt run ${result.runId}: ${Object.entries(result.found).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing new'} recorded from Intercom\n`);
+        else
+          process.stdout.write(
+            `Adopt run ${result.runId}: ${
+              Object.entries(result.found)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ') || 'nothing new'
+            } recorded from Intercom\n`,
+          );
         return ExitCode.Done;
       } finally {
         await ledger.close();

@@ -2,19 +2,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 
 import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../../engine/propose-map';
-import { type AiSettings,resolveAiAccess } from '../../mapping/ai-proposer';
+import { type AiSettings, resolveAiAccess } from '../../mapping/ai-proposer';
 import type { WorkspaceAttribute } from '../../mapping/ai-schema';
 import { mappingPath, readMappingFile, writeMappingFile } from '../../mapping/mapping-file';
 import { confirmMap, contentHash, effectiveStatus } from '../../mapping/review';
 import type { Clock } from '../../model/clock';
 import { messageOf } from '../../model/error-message';
-import { aiConfigSchema, type MigrationConfig,parseMigrationConfig } from '../../model/migration-config';
+import { aiConfigSchema, type MigrationConfig, parseMigrationConfig } from '../../model/migration-config';
 import { migrationPaths } from '../../model/workspace-paths';
 import { zodIssues } from '../../model/zod-issues';
 import type { CliCommand, CliEnvironment } from '../command';
 import { clientFor, readerFrom, workspaceOf } from '../common';
 import { ExitCode, UsageError } from '../exit-codes';
-import { type ParsedValues,parseVerb, synopsis } from '../flags';
+import { type ParsedValues, parseVerb, synopsis } from '../flags';
 import { resolveTarget } from '../target';
 import { VERBS } from '../verbs';
 
@@ -37,7 +37,9 @@ async function propose(argv: string[], env: CliEnvironment): Promise<ExitCode> {
   const { values } = parseVerb(VERBS.mapPropose, argv);
   const workspace = workspaceOf(values);
   if (existsSync(mappingPath(workspace)) && !values.force) {
-    throw new UsageError(`${mappingPath(workspace)} exists; --force replaces it (your edits and its review stamps are lost)`);
+    throw new UsageError(
+      `${mappingPath(workspace)} exists; --force replaces it (your edits and its review stamps are lost)`,
+    );
   }
   const ai = aiSettingsFrom(values, readConfig(workspace, values.ai === true));
   const reader = await readerFrom(values);
@@ -46,25 +48,47 @@ async function propose(argv: string[], env: CliEnvironment): Promise<ExitCode> {
       const map = await proposeMap(reader);
       const file = await writeMappingFile(workspace, map);
       const fields = Object.values(map.objects).reduce((n, o) => n + o.fields.length, 0);
-      const low = Object.values(map.objects).flatMap((o) => o.fields).filter((f) => (f.proposal?.confidence ?? 1) < 0.6).length;
-      if (values.json) process.stdout.write(`${JSON.stringify({ file, fields, lowConfidence: low, status: map.review.status })}\n`);
-      else process.stdout.write(`Wrote ${file}: ${fields} field mappings, ${low} with low confidence. Review it, then: st2ic map confirm --reviewer <name>\n`);
+      const low = Object.values(map.objects)
+        .flatMap((o) => o.fields)
+        .filter((f) => (f.proposal?.confidence ?? 1) < 0.6).length;
+      if (values.json)
+        process.stdout.write(`${JSON.stringify({ file, fields, lowConfidence: low, status: map.review.status })}\n`);
+      else
+        process.stdout.write(
+          `Wrote ${file}: ${fields} field mappings, ${low} with low confidence. Review it, then: st2ic map confirm --reviewer <name>\n`,
+        );
       return ExitCode.Done;
     }
     const say = (line: string) => process.stderr.write(`${line}\n`);
     const access = resolveAiAccess(ai);
     if (!access.use) say(`AI proposer not used: ${access.reason}.`);
     const attributes = access.use ? await workspaceAttributes(values, workspace, env, say) : [];
-    const result = await proposeMapWithAi(reader, { settings: access.use ? ai : { ...ai, enabled: false }, attributes, log: say });
+    const result = await proposeMapWithAi(reader, {
+      settings: access.use ? ai : { ...ai, enabled: false },
+      attributes,
+      log: say,
+    });
     const map = result.map;
     const file = await writeMappingFile(workspace, map);
     const fields = Object.values(map.objects).reduce((n, o) => n + o.fields.length, 0);
-    const low = Object.values(map.objects).flatMap((o) => o.fields).filter((f) => (f.proposal?.confidence ?? 1) < 0.6).length;
+    const low = Object.values(map.objects)
+      .flatMap((o) => o.fields)
+      .filter((f) => (f.proposal?.confidence ?? 1) < 0.6).length;
     const applied = result.proposals.filter((p) => p.status === 'applied').length;
-    const summary = { used: result.usedAi, applied, dropped: result.proposals.filter((p) => p.status === 'dropped').length, warnings: result.warnings };
-    if (values.json) process.stdout.write(`${JSON.stringify({ file, fields, lowConfidence: low, status: map.review.status, ai: summary })}\n`);
+    const summary = {
+      used: result.usedAi,
+      applied,
+      dropped: result.proposals.filter((p) => p.status === 'dropped').length,
+      warnings: result.warnings,
+    };
+    if (values.json)
+      process.stdout.write(
+        `${JSON.stringify({ file, fields, lowConfidence: low, status: map.review.status, ai: summary })}\n`,
+      );
     else {
-      process.stdout.write(`Wrote ${file}: ${fields} field mappings, ${low} with low confidence; ${result.usedAi ? `${applied} proposed by AI (${ai.model})` : 'heuristic proposals only'}. Review it, then: st2ic map confirm --reviewer <name>\n`);
+      process.stdout.write(
+        `Wrote ${file}: ${fields} field mappings, ${low} with low confidence; ${result.usedAi ? `${applied} proposed by AI (${ai.model})` : 'heuristic proposals only'}. Review it, then: st2ic map confirm --reviewer <name>\n`,
+      );
     }
   } finally {
     await reader.close();
@@ -87,7 +111,8 @@ function readConfig(workspace: string, needed: boolean): MigrationConfig | undef
 /** AI settings when --ai is given or migration/config.json enables it; flags override the file. Undefined: no AI asked for. */
 function aiSettingsFrom(values: ProposeValues, config: MigrationConfig | undefined): AiSettings | undefined {
   if (!values.ai && !config?.ai.enabled) {
-    if (values['ai-model'] || values['ai-base-url']) throw new UsageError(`--ai-model and --ai-base-url need --ai (usage: ${synopsis(VERBS.mapPropose)})`);
+    if (values['ai-model'] || values['ai-base-url'])
+      throw new UsageError(`--ai-model and --ai-base-url need --ai (usage: ${synopsis(VERBS.mapPropose)})`);
     return undefined;
   }
   const parsed = aiConfigSchema.safeParse({
@@ -104,9 +129,16 @@ function aiSettingsFrom(values: ProposeValues, config: MigrationConfig | undefin
  * Existing attributes help the AI reuse them. Only from an explicit target (a flag or the folder's
  * target.json) and INTERCOM_TOKEN; without them it proposes new attributes only.
  */
-async function workspaceAttributes(values: ProposeValues, workspace: string, env: CliEnvironment, say: (line: string) => void): Promise<WorkspaceAttribute[]> {
+async function workspaceAttributes(
+  values: ProposeValues,
+  workspace: string,
+  env: CliEnvironment,
+  say: (line: string) => void,
+): Promise<WorkspaceAttribute[]> {
   if (!process.env.INTERCOM_TOKEN) {
-    say('AI proposer: INTERCOM_TOKEN is not set, so the workspace\'s existing attributes are not listed; new attributes only.');
+    say(
+      "AI proposer: INTERCOM_TOKEN is not set, so the workspace's existing attributes are not listed; new attributes only.",
+    );
     return [];
   }
   let target;
@@ -114,7 +146,9 @@ async function workspaceAttributes(values: ProposeValues, workspace: string, env
     target = await resolveTarget(values, workspace);
   } catch (error) {
     if (values.region !== undefined || values['intercom-url'] !== undefined) throw error;
-    say('AI proposer: no Intercom target (--region, --intercom-url or migration/target.json), so the workspace\'s existing attributes are not listed; new attributes only.');
+    say(
+      "AI proposer: no Intercom target (--region, --intercom-url or migration/target.json), so the workspace's existing attributes are not listed; new attributes only.",
+    );
     return [];
   }
   env.context.target = target;
@@ -129,14 +163,22 @@ async function workspaceAttributes(values: ProposeValues, workspace: string, env
 async function confirm(argv: string[], clock: Clock): Promise<ExitCode> {
   const { values } = parseVerb(VERBS.mapConfirm, argv);
   const workspace = workspaceOf(values);
-  if (!values.reviewer?.trim()) throw new UsageError(`--reviewer <name> is required: the map records who confirmed it (usage: ${synopsis(VERBS.mapConfirm)})`);
+  if (!values.reviewer?.trim())
+    throw new UsageError(
+      `--reviewer <name> is required: the map records who confirmed it (usage: ${synopsis(VERBS.mapConfirm)})`,
+    );
   const map = await readMappingFile(workspace);
   const level = values.approve ? 'approved' : 'reviewed';
   const hash = contentHash(map);
   if (!values.yes) {
-    if (!process.stdin.isTTY) throw new UsageError('confirming the map needs a person: run it in a terminal, or pass --yes to confirm non-interactively');
+    if (!process.stdin.isTTY)
+      throw new UsageError(
+        'confirming the map needs a person: run it in a terminal, or pass --yes to confirm non-interactively',
+      );
     const rl = createInterface({ input: process.stdin, output: process.stderr });
-    const answer = await rl.question(`Mark ${mappingPath(workspace)} (${hash.slice(0, 12)}) ${level} as "${values.reviewer}"? Type yes: `);
+    const answer = await rl.question(
+      `Mark ${mappingPath(workspace)} (${hash.slice(0, 12)}) ${level} as "${values.reviewer}"? Type yes: `,
+    );
     rl.close();
     if (answer.trim().toLowerCase() !== 'yes') {
       process.stderr.write('Not confirmed.\n');
@@ -150,10 +192,18 @@ async function confirm(argv: string[], clock: Clock): Promise<ExitCode> {
   // field one by one (the editor's Accept), which confirming does not claim. Say so, as the editor does.
   const fields = Object.values(confirmed.objects).flatMap((o) => (o.enabled ? o.fields : []));
   const notAccepted = fields.filter((f) => !f.reviewed).length;
-  if (values.json) process.stdout.write(`${JSON.stringify({ status, by: values.reviewer, hash, fieldMappings: fields.length, notAcceptedOneByOne: notAccepted })}\n`);
+  if (values.json)
+    process.stdout.write(
+      `${JSON.stringify({ status, by: values.reviewer, hash, fieldMappings: fields.length, notAcceptedOneByOne: notAccepted })}\n`,
+    );
   else {
-    process.stdout.write(`mapping.json is ${status} by ${values.reviewer} (content ${hash.slice(0, 12)}): the whole map, ${fields.length} field mappings.\n`);
-    if (notAccepted > 0) process.stdout.write(`${notAccepted} of them not accepted one by one: their "reviewed" stays false (the editor's Accept sets it); the stamp, not the flag, allows the runs.\n`);
+    process.stdout.write(
+      `mapping.json is ${status} by ${values.reviewer} (content ${hash.slice(0, 12)}): the whole map, ${fields.length} field mappings.\n`,
+    );
+    if (notAccepted > 0)
+      process.stdout.write(
+        `${notAccepted} of them not accepted one by one: their "reviewed" stays false (the editor's Accept sets it); the stamp, not the flag, allows the runs.\n`,
+      );
   }
   return ExitCode.Done;
 }

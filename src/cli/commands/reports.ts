@@ -17,11 +17,13 @@ export const validateCommand: CliCommand = {
   specs: [VERBS.validate],
   async run(argv, env) {
     const { values, positionals } = parseVerb(VERBS.validate, argv);
-    if (values.all && values.sample !== undefined) throw new UsageError('--sample N and --all both say how many records to read back: give one');
+    if (values.all && values.sample !== undefined)
+      throw new UsageError('--sample N and --all both say how many records to read back: give one');
     if (positionals.length > 1) throw new UsageError(`validate takes one run id (got ${positionals.join(' ')})`);
     // Every migrated record by default; --sample N reads up to N per type for a quick look.
     const sample = values.sample === undefined ? 'all' : Number(values.sample);
-    if (typeof sample === 'number' && (!Number.isInteger(sample) || sample < 0)) throw new UsageError(`--sample must be a whole number (got ${values.sample})`);
+    if (typeof sample === 'number' && (!Number.isInteger(sample) || sample < 0))
+      throw new UsageError(`--sample must be a whole number (got ${values.sample})`);
     const workspace = workspaceOf(values);
     const { client } = await connect(values, workspace, env);
     const reader = await readerFrom(values);
@@ -29,11 +31,23 @@ export const validateCommand: CliCommand = {
     try {
       const runId = positionals[0];
       const map = await readMappingFile(workspace);
-      const { reconciliation, files, clean } = await validateMigration({ workspaceDir: workspace, ledger, reader, client, map, clock: env.clock, sample, ...(runId ? { runId } : {}) }).catch((error: unknown) => {
+      const { reconciliation, files, clean } = await validateMigration({
+        workspaceDir: workspace,
+        ledger,
+        reader,
+        client,
+        map,
+        clock: env.clock,
+        sample,
+        ...(runId ? { runId } : {}),
+      }).catch((error: unknown) => {
         throw error instanceof NotAMigrationError ? new UsageError(error.message) : error;
       });
       const { totals, fieldCheck } = reconciliation.report;
-      if (values.json) process.stdout.write(`${JSON.stringify({ totals, fidelity: fidelityByType(fieldCheck), differences: fieldCheck.mismatches.length, files })}\n`);
+      if (values.json)
+        process.stdout.write(
+          `${JSON.stringify({ totals, fidelity: fidelityByType(fieldCheck), differences: fieldCheck.mismatches.length, files })}\n`,
+        );
       else {
         process.stdout.write(validateSummary(reconciliation.report, runId));
         process.stdout.write(`Reports: ${files.markdown}\n`);
@@ -63,7 +77,13 @@ export const inventoryCommand: CliCommand = {
     const ledger = await openLedger(workspace);
     try {
       const map = await readMappingFile(workspace);
-      const inventory = await buildRebuildInventory({ reader, ledger, map, clock: env.clock, ...(positionals[0] ? { runId: positionals[0] } : {}) });
+      const inventory = await buildRebuildInventory({
+        reader,
+        ledger,
+        map,
+        clock: env.clock,
+        ...(positionals[0] ? { runId: positionals[0] } : {}),
+      });
       const files = await writeRebuildInventory(workspace, inventory);
       if (values.json) process.stdout.write(`${JSON.stringify({ files })}\n`);
       else process.stdout.write(`Rebuild inventory: ${files.markdown}\n`);

@@ -4,7 +4,7 @@ import { ZodError } from 'zod';
 
 import { messageOf } from '../../model/error-message';
 import { zodIssues } from '../../model/zod-issues';
-import { type SandboxOptions,startSandbox } from '../../sandbox/index';
+import { type SandboxOptions, startSandbox } from '../../sandbox/index';
 import { readSeedFile } from '../../sandbox/state/seed';
 import type { CliCommand } from '../command';
 import { ExitCode, UsageError } from '../exit-codes';
@@ -24,15 +24,22 @@ function count(flag: string, value: string | undefined): number | undefined {
 function tokenList(flag: string, value: string): string[] {
   const tokens = value.split(',').map((t) => t.trim());
   const empty = tokens.findIndex((t) => t === '' || /\s/.test(t));
-  if (empty >= 0) throw new UsageError(`--${flag}: token ${empty + 1} is empty or holds a space; give access tokens separated by commas, e.g. --${flag} tok-a,tok-b`);
+  if (empty >= 0)
+    throw new UsageError(
+      `--${flag}: token ${empty + 1} is empty or holds a space; give access tokens separated by commas, e.g. --${flag} tok-a,tok-b`,
+    );
   const twice = tokens.findIndex((t, i) => tokens.indexOf(t) !== i);
-  if (twice >= 0) throw new UsageError(`--${flag}: token ${twice + 1} repeats token ${tokens.indexOf(tokens[twice]!) + 1}; each app has its own token`);
+  if (twice >= 0)
+    throw new UsageError(
+      `--${flag}: token ${twice + 1} repeats token ${tokens.indexOf(tokens[twice]!) + 1}; each app has its own token`,
+    );
   return tokens;
 }
 
 /** A seed file that cannot be read is named with what it should be, before anything starts. */
 function checkSeed(file: string): void {
-  const what = 'a JSON file of what the API cannot create (the README\'s "The local Intercom sandbox" lists its keys; npm run demo writes one as demo/sandbox-seed.json)';
+  const what =
+    'a JSON file of what the API cannot create (the README\'s "The local Intercom sandbox" lists its keys; npm run demo writes one as demo/sandbox-seed.json)';
   if (!existsSync(file)) throw new UsageError(`--seed ${file}: no such file; give ${what}`);
   try {
     readSeedFile(file);
@@ -63,17 +70,27 @@ function optionsFrom(argv: string[]): SandboxOptions {
   if (values.faults !== undefined) options.faults = values.faults;
   if (values.token !== undefined) options.token = values.token;
   if (values.tokens !== undefined) options.tokens = tokenList('tokens', values.tokens);
-  if (values['foreign-tokens'] !== undefined) options.foreignTokens = tokenList('foreign-tokens', values['foreign-tokens']);
+  if (values['foreign-tokens'] !== undefined)
+    options.foreignTokens = tokenList('foreign-tokens', values['foreign-tokens']);
   const apps = [...new Set([options.token ?? options.tokens?.[0] ?? 'sandbox-token', ...(options.tokens ?? [])])];
   const twice = options.foreignTokens?.find((t) => apps.includes(t));
-  if (twice !== undefined) throw new UsageError(`--foreign-tokens: token ${options.foreignTokens!.indexOf(twice) + 1} is also one of the sandbox workspace's own (--token/--tokens); a token belongs to one workspace`);
+  if (twice !== undefined)
+    throw new UsageError(
+      `--foreign-tokens: token ${options.foreignTokens!.indexOf(twice) + 1} is also one of the sandbox workspace's own (--token/--tokens); a token belongs to one workspace`,
+    );
   const appLimit = count('app-limit', values['app-limit']);
   const workspaceLimit = count('workspace-limit', values['workspace-limit']);
-  if (appLimit !== undefined && rate !== undefined && appLimit !== rate) throw new UsageError(`--app-limit ${appLimit} and --rate-limit ${rate} name the same limit (requests per app per 10 s); give one`);
+  if (appLimit !== undefined && rate !== undefined && appLimit !== rate)
+    throw new UsageError(
+      `--app-limit ${appLimit} and --rate-limit ${rate} name the same limit (requests per app per 10 s); give one`,
+    );
   if (appLimit !== undefined) options.appLimitPer10s = appLimit;
   if (workspaceLimit !== undefined) options.workspaceLimitPer10s = workspaceLimit;
   if (values.openapi !== undefined) {
-    if (!existsSync(values.openapi)) throw new UsageError(`--openapi ${values.openapi}: no such file; give Intercom's OpenAPI 2.16 description (descriptions/2.16/api.intercom.io.yaml of github.com/intercom/Intercom-OpenAPI), or leave the flag out`);
+    if (!existsSync(values.openapi))
+      throw new UsageError(
+        `--openapi ${values.openapi}: no such file; give Intercom's OpenAPI 2.16 description (descriptions/2.16/api.intercom.io.yaml of github.com/intercom/Intercom-OpenAPI), or leave the flag out`,
+      );
     options.openapiPath = values.openapi;
   }
   return options;
@@ -91,7 +108,9 @@ const command: CliCommand = {
     } catch (error) {
       throw new UsageError(messageOf(error));
     }
-    process.stdout.write(`Intercom sandbox listening on ${sandbox.url}\nToken: ${sandbox.tokens.join(',')}\nInspect (bearer token required): ${sandbox.url}/__sandbox/state  ${sandbox.url}/__sandbox/requests\n`);
+    process.stdout.write(
+      `Intercom sandbox listening on ${sandbox.url}\nToken: ${sandbox.tokens.join(',')}\nInspect (bearer token required): ${sandbox.url}/__sandbox/state  ${sandbox.url}/__sandbox/requests\n`,
+    );
     if (options.stateFile) process.stdout.write(`State: ${options.stateFile}\n`);
     await new Promise<void>((resolve) => {
       const stop = (): void => resolve();

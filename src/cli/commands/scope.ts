@@ -25,7 +25,9 @@ export const scopeCommand: CliCommand = {
       await reader.close();
     }
     const files = await writeScopeReports(report, workspace);
-    process.stdout.write(values.json ? JSON.stringify(summaryJson(report, files), null, 2) + '\n' : summaryText(report, files));
+    process.stdout.write(
+      values.json ? JSON.stringify(summaryJson(report, files), null, 2) + '\n' : summaryText(report, files),
+    );
     return ExitCode.Done;
   },
 };
@@ -45,7 +47,10 @@ const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function summaryText(report: ScopeReport, files: { markdown: string; json: string }): string {
   const fmt = (n: number) => n.toLocaleString('en-US');
-  const lines = [`Scope of ${report.source.engine} source ${report.source.location} (prefix ${report.source.tablePrefix})`, ''];
+  const lines = [
+    `Scope of ${report.source.engine} source ${report.source.location} (prefix ${report.source.tablePrefix})`,
+    '',
+  ];
   const counts = Object.entries(report.counts).map(([k, v]) => `${k} ${fmt(v ?? 0)}`);
   lines.push(`Counts: ${counts.join(', ')}`, '');
   if (report.problems.length === 0) lines.push('Problems: none');
@@ -53,11 +58,19 @@ function summaryText(report: ScopeReport, files: { markdown: string; json: strin
     lines.push('Problems:');
     for (const p of report.problems) lines.push(`  ${p.severity.padEnd(7)} ${fmt(p.count).padStart(8)}  ${p.title}`);
   }
-  lines.push('', `To rebuild by hand: ${report.rebuild.length ? report.rebuild.map((r) => `${r.title} (${fmt(r.count)})`).join('; ') : 'nothing'}`);
-  lines.push(`Intercom calls: about ${fmt(report.estimate.totalCalls)}, ${formatMinutes(report.estimate.minutes)} at ${fmt(report.estimate.requestsPerMinute)}/min`);
+  lines.push(
+    '',
+    `To rebuild by hand: ${report.rebuild.length ? report.rebuild.map((r) => `${r.title} (${fmt(r.count)})`).join('; ') : 'nothing'}`,
+  );
+  lines.push(
+    `Intercom calls: about ${fmt(report.estimate.totalCalls)}, ${formatMinutes(report.estimate.minutes)} at ${fmt(report.estimate.requestsPerMinute)}/min`,
+  );
   if (report.preflight.applicable) {
     const { warnings, checklist } = report.preflight;
-    lines.push('', `Pre-flight: ${warnings.length ? count(warnings.length, 'warning') : 'no warnings'}; ${count(checklist.length, 'item')} to confirm in scope.md`);
+    lines.push(
+      '',
+      `Pre-flight: ${warnings.length ? count(warnings.length, 'warning') : 'no warnings'}; ${count(checklist.length, 'item')} to confirm in scope.md`,
+    );
     for (const w of warnings) lines.push(`  - ${w}`);
   }
   lines.push('', `Reports: ${files.markdown}`, `         ${files.json}`, '');

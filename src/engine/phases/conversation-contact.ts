@@ -21,21 +21,36 @@ export interface Customer {
  * carries. Those get external_id `st-visitor-<hash>`, so a lost response is found again and one
  * visitor with many chats gets one contact.
  */
-export async function contactForConversation(ctx: RunContext, people: PeopleScope, customer: Customer, label: string): Promise<string> {
+export async function contactForConversation(
+  ctx: RunContext,
+  people: PeopleScope,
+  customer: Customer,
+  label: string,
+): Promise<string> {
   const userId = customer.userId === null ? null : (people.aliases.get(customer.userId) ?? customer.userId);
   const mapped = userId === null ? undefined : dependencyId(ctx, 'endUsers', String(userId));
   if (mapped) return mapped;
   if (userId !== null) waitForFailedCustomer(ctx, String(userId), label);
   const email = customer.email?.trim().toLowerCase();
-  const key = email && isEmailAddress(email) ? `email:${email}` : customer.userId === null && customer.name?.trim() ? customer.anonymousKey : null;
+  const key =
+    email && isEmailAddress(email)
+      ? `email:${email}`
+      : customer.userId === null && customer.name?.trim()
+        ? customer.anonymousKey
+        : null;
   if (!key) {
     throw new RecordError(
-      customer.userId === null ? `${label}: it has no customer, email or name, and a conversation needs a contact` : `${label}: its customer (end user ${customer.userId}) has no Intercom contact and the record carries no email to create one`,
+      customer.userId === null
+        ? `${label}: it has no customer, email or name, and a conversation needs a contact`
+        : `${label}: its customer (end user ${customer.userId}) has no Intercom contact and the record carries no email to create one`,
       'missing_dependency',
       'customerUserId',
     );
   }
-  if (customer.userId !== null) ctx.progress.warn(`${label}: end user ${customer.userId} has no Intercom contact; using the record's customer email instead`);
+  if (customer.userId !== null)
+    ctx.progress.warn(
+      `${label}: end user ${customer.userId} has no Intercom contact; using the record's customer email instead`,
+    );
   return visitorContact(ctx, key, key.startsWith('email:') ? email! : null, customer.name?.trim() || null);
 }
 
@@ -47,7 +62,12 @@ export async function contactForConversation(ctx: RunContext, people: PeopleScop
  */
 function waitForFailedCustomer(ctx: RunContext, userId: string, label: string): void {
   const why = undecidedDependency(ctx, 'endUsers', userId);
-  if (why) throw new RecordError(`${label}: its customer (end user ${userId}) has no Intercom contact: ${why}. It is migrated with that end user`, 'missing_dependency', 'customerUserId');
+  if (why)
+    throw new RecordError(
+      `${label}: its customer (end user ${userId}) has no Intercom contact: ${why}. It is migrated with that end user`,
+      'missing_dependency',
+      'customerUserId',
+    );
 }
 
 function visitorContact(ctx: RunContext, key: string, email: string | null, name: string | null): Promise<string> {
@@ -58,9 +78,16 @@ function visitorContact(ctx: RunContext, key: string, email: string | null, name
   // Another record is creating this visitor: wait for it without holding a slot.
   if (inFlight) return parkDuring(inFlight);
   const externalId = visitorExternalId(sha256(key).slice(0, 20));
-  const body = { role: 'user' as const, external_id: externalId, ...(email ? { email } : {}), ...(name ? { name } : {}) };
+  const body = {
+    role: 'user' as const,
+    external_id: externalId,
+    ...(email ? { email } : {}),
+    ...(name ? { name } : {}),
+  };
   const creating = journaledWrite(ctx, {
-    op: 'create', objectType: 'endUsers', sourceId,
+    op: 'create',
+    objectType: 'endUsers',
+    sourceId,
     target: { resource: 'contact', description: `POST /contacts external_id=${externalId} (conversation customer)` },
     lookup: { by: 'external_id', value: externalId },
     clientLookup: { kind: 'contact', external_id: externalId, role: 'user', ...(email ? { email } : {}) },

@@ -1,13 +1,13 @@
-import { type Conversation,normalizeBody } from '../../intercom';
+import { type Conversation, normalizeBody } from '../../intercom';
 import { textToHtml, withHeading } from '../../mapping/body-html';
 import { systemClock, unixSeconds } from '../../model/clock';
 import { FOLDED_TRANSCRIPT_MARKER, MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
 import type { CutValue, OpenerKind, RecordState } from '../../model/journal';
 import type { ObjectType } from '../../model/object-types';
-import { type Attachment,attachmentSourceId, isAttachmentSourceId } from '../../model/source';
+import { type Attachment, attachmentSourceId, isAttachmentSourceId } from '../../model/source';
 import { conversationSourceKey, SOURCE_KEY_ATTRIBUTE } from '../../model/source-keys';
-import { type AttachmentFile,MAX_FILES_PER_PART, readAttachment } from '../attachments';
-import { type AssignBefore,fieldsBefore, tagIdsOf } from '../before-image';
+import { type AttachmentFile, MAX_FILES_PER_PART, readAttachment } from '../attachments';
+import { type AssignBefore, fieldsBefore, tagIdsOf } from '../before-image';
 import type { RunContext } from '../context';
 import { errorInfo } from '../error-info';
 import { RecordError } from '../errors';
@@ -53,7 +53,10 @@ export interface PlannedConversation {
 }
 
 function recordExtras(plan: PlannedConversation): { cut?: CutValue[]; opener?: OpenerKind } {
-  return { ...(plan.extras?.cut?.length ? { cut: plan.extras.cut } : {}), ...(plan.extras?.opener ? { opener: plan.extras.opener } : {}) };
+  return {
+    ...(plan.extras?.cut?.length ? { cut: plan.extras.cut } : {}),
+    ...(plan.extras?.opener ? { opener: plan.extras.opener } : {}),
+  };
 }
 
 /** Parts kept free for assignment and closing. */
@@ -73,7 +76,14 @@ function parsePrint(value: string | undefined): ConversationPrint | undefined {
   if (!value) return undefined;
   const [state, team, admin, content, details, tags] = value.split('|');
   if (state === undefined || content === undefined) return undefined;
-  return { state, team: team || null, admin: admin || null, content, ...(details ? { details } : {}), ...(tags ? { tags } : {}) };
+  return {
+    state,
+    team: team || null,
+    admin: admin || null,
+    content,
+    ...(details ? { details } : {}),
+    ...(tags ? { tags } : {}),
+  };
 }
 
 function detailsPrint(plan: PlannedConversation): string {
@@ -85,7 +95,12 @@ function tagsPrint(plan: PlannedConversation): string {
 }
 
 function printOf(plan: PlannedConversation): string {
-  const content = fingerprint({ title: plan.title, attributes: plan.attributes, tags: plan.tags, parts: plan.parts.map((p) => `${p.objectType}:${p.sourceId}`) });
+  const content = fingerprint({
+    title: plan.title,
+    attributes: plan.attributes,
+    tags: plan.tags,
+    parts: plan.parts.map((p) => `${p.objectType}:${p.sourceId}`),
+  });
   return `${plan.state}|${plan.teamId ?? ''}|${plan.adminAssigneeId ?? ''}|${content}|${detailsPrint(plan)}|${tagsPrint(plan)}`;
 }
 
@@ -100,7 +115,12 @@ function capParts(parts: PlannedPart[], attachmentNotes: number, actingAdminId: 
   const folded = parts.slice(room - 1);
   const first = folded[0]!;
   const transcript = folded
-    .map((p) => withHeading(`[${new Date(p.createdAt * 1000).toISOString()} · ${p.kind === 'contact' ? 'customer' : p.kind === 'admin' ? 'agent' : 'note'}]`, p.body))
+    .map((p) =>
+      withHeading(
+        `[${new Date(p.createdAt * 1000).toISOString()} · ${p.kind === 'contact' ? 'customer' : p.kind === 'admin' ? 'agent' : 'note'}]`,
+        p.body,
+      ),
+    )
     .join('');
   return [
     ...kept,
@@ -110,7 +130,10 @@ function capParts(parts: PlannedPart[], attachmentNotes: number, actingAdminId: 
       folds: folded.slice(1).map((p) => ({ objectType: p.objectType, sourceId: p.sourceId })),
       kind: 'note',
       adminId: actingAdminId,
-      body: withHeading(`${FOLDED_TRANSCRIPT_MARKER} (${MAX_CONVERSATION_PARTS}): messages ${kept.length + 2}–${parts.length + 1}`, transcript),
+      body: withHeading(
+        `${FOLDED_TRANSCRIPT_MARKER} (${MAX_CONVERSATION_PARTS}): messages ${kept.length + 2}–${parts.length + 1}`,
+        transcript,
+      ),
       createdAt: first.createdAt,
       attachments: folded.flatMap((p) => p.attachments),
     },
@@ -118,7 +141,10 @@ function capParts(parts: PlannedPart[], attachmentNotes: number, actingAdminId: 
 }
 
 /** Reads the files of a part; unreadable ones are journaled as failed and named in the part's text. */
-async function filesOf(ctx: RunContext, part: PlannedPart): Promise<{ files: AttachmentFile[]; notes: string[]; attached: Attachment[] }> {
+async function filesOf(
+  ctx: RunContext,
+  part: PlannedPart,
+): Promise<{ files: AttachmentFile[]; notes: string[]; attached: Attachment[] }> {
   const files: AttachmentFile[] = [];
   const notes: string[] = [];
   const attached: Attachment[] = [];
@@ -136,7 +162,12 @@ async function filesOf(ctx: RunContext, part: PlannedPart): Promise<{ files: Att
   return { files, notes, attached };
 }
 
-function partIdIn(conversation: Conversation | undefined, createdAt: number, partType: string, body: string): string | undefined {
+function partIdIn(
+  conversation: Conversation | undefined,
+  createdAt: number,
+  partType: string,
+  body: string,
+): string | undefined {
   const want = normalizeBody(body);
   const parts = conversation?.conversation_parts?.conversation_parts ?? [];
   for (let i = parts.length - 1; i >= 0; i--) {
@@ -152,11 +183,19 @@ function partIdIn(conversation: Conversation | undefined, createdAt: number, par
  * added the part: a part with the same type, created_at and body is taken, not sent again. `read`:
  * the part's files, when the caller has read them already.
  */
-async function writePart(ctx: RunContext, plan: PlannedConversation, conversationId: string, part: PlannedPart, inIntercom?: () => Promise<Conversation>, read?: Awaited<ReturnType<typeof filesOf>>): Promise<string> {
+async function writePart(
+  ctx: RunContext,
+  plan: PlannedConversation,
+  conversationId: string,
+  part: PlannedPart,
+  inIntercom?: () => Promise<Conversation>,
+  read?: Awaited<ReturnType<typeof filesOf>>,
+): Promise<string> {
   const { files, notes, attached } = read ?? (await filesOf(ctx, part));
   const body = [part.body, ...notes.map(textToHtml)].filter((s) => s.trim() !== '').join('') || textToHtml('(no text)');
   const chunks: AttachmentFile[][] = [];
-  for (let i = 0; i < Math.max(files.length, 1); i += MAX_FILES_PER_PART) chunks.push(files.slice(i, i + MAX_FILES_PER_PART));
+  for (let i = 0; i < Math.max(files.length, 1); i += MAX_FILES_PER_PART)
+    chunks.push(files.slice(i, i + MAX_FILES_PER_PART));
   let firstId = conversationId;
   for (const [index, chunk] of chunks.entries()) {
     const text = index === 0 ? body : textToHtml(`Attachments (continued, ${index + 1} of ${chunks.length})`);
@@ -165,7 +204,8 @@ async function writePart(ctx: RunContext, plan: PlannedConversation, conversatio
     const adminId = part.adminId ?? plan.actingAdminId;
     const description = `${kind} ${part.objectType}:${part.sourceId}${index ? ` files ${index + 1}` : ''} → conversation ${conversationId}`;
     const files = chunk.length ? { attachment_files: chunk } : {};
-    const already = inIntercom && !ctx.options.dryRun ? partIdIn(await inIntercom(), part.createdAt, partType, text) : undefined;
+    const already =
+      inIntercom && !ctx.options.dryRun ? partIdIn(await inIntercom(), part.createdAt, partType, text) : undefined;
     if (already !== undefined) {
       if (index === 0) firstId = already;
       continue;
@@ -175,23 +215,53 @@ async function writePart(ctx: RunContext, plan: PlannedConversation, conversatio
       objectType: index === 0 ? part.objectType : 'attachments',
       sourceId: index === 0 ? part.sourceId : `${part.objectType}:${part.sourceId}:${index + 1}`,
       target: { resource: 'conversation_part', intercomId: conversationId, description },
-      lookup: { by: 'conversation_part', conversationId, createdAt: part.createdAt, bodySha256: sha256(normalizeBody(text)) },
-      clientLookup: { kind: 'reply', conversation_id: conversationId, created_at: part.createdAt, body: text, part_type: partType, sent_at: unixSeconds(systemClock) },
+      lookup: {
+        by: 'conversation_part',
+        conversationId,
+        createdAt: part.createdAt,
+        bodySha256: sha256(normalizeBody(text)),
+      },
+      clientLookup: {
+        kind: 'reply',
+        conversation_id: conversationId,
+        created_at: part.createdAt,
+        body: text,
+        part_type: partType,
+        sent_at: unixSeconds(systemClock),
+      },
       send: () =>
         kind === 'contact'
-          ? ctx.client.conversations.replyAsContact(conversationId, { message_type: 'comment', type: 'user', intercom_user_id: plan.contactId, body: text, created_at: part.createdAt, ...files })
-          : ctx.client.conversations.replyAsAdmin(conversationId, { message_type: partType, type: 'admin', admin_id: adminId, body: text, created_at: part.createdAt, skip_notifications: true, ...files }),
+          ? ctx.client.conversations.replyAsContact(conversationId, {
+              message_type: 'comment',
+              type: 'user',
+              intercom_user_id: plan.contactId,
+              body: text,
+              created_at: part.createdAt,
+              ...files,
+            })
+          : ctx.client.conversations.replyAsAdmin(conversationId, {
+              message_type: partType,
+              type: 'admin',
+              admin_id: adminId,
+              body: text,
+              created_at: part.createdAt,
+              skip_notifications: true,
+              ...files,
+            }),
       idOf: (c) => partIdIn(c, part.createdAt, partType, text) ?? conversationId,
     });
     if (index === 0) firstId = result.id;
   }
-  for (const att of attached) journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'migrated', intercomId: firstId });
+  for (const att of attached)
+    journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'migrated', intercomId: firstId });
   return firstId;
 }
 
 /** Files of the conversation whose latest state in the ledger is failed (a missing file, say): the run retries them. */
 function failedFiles(ctx: RunContext, attachments: readonly Attachment[]): Attachment[] {
-  return attachments.filter((a) => !a.deleted && ctx.ledger.recordState('attachments', attachmentSourceId(a))?.result.state === 'failed');
+  return attachments.filter(
+    (a) => !a.deleted && ctx.ledger.recordState('attachments', attachmentSourceId(a))?.result.state === 'failed',
+  );
 }
 
 /**
@@ -201,16 +271,32 @@ function failedFiles(ctx: RunContext, attachments: readonly Attachment[]): Attac
  * however often the run is repeated; files that still cannot be read stay failed and get no note, and
  * so do files the conversation has no room for under Intercom's part cap.
  */
-async function retryFailedFiles(ctx: RunContext, plan: PlannedConversation, conversationId: string, parts: readonly PlannedPart[], inIntercom: (() => Promise<Conversation>) | undefined, room: () => Promise<number>): Promise<void> {
+async function retryFailedFiles(
+  ctx: RunContext,
+  plan: PlannedConversation,
+  conversationId: string,
+  parts: readonly PlannedPart[],
+  inIntercom: (() => Promise<Conversation>) | undefined,
+  room: () => Promise<number>,
+): Promise<void> {
   if (ctx.options.dryRun || parts.length === 0) return;
   const failed = parts.flatMap((p) => failedFiles(ctx, p.attachments));
   const read = await filesOf(ctx, { ...parts[0]!, attachments: failed });
   if (read.attached.length === 0) return;
   const fits = Math.min(read.attached.length, (await room()) * MAX_FILES_PER_PART);
   for (const att of read.attached.slice(fits)) {
-    journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'failed', error: { errorClass: 'conversation_full', message: `${plan.label}: no room left for a note carrying "${att.originalName ?? att.id}" (Intercom's ${MAX_CONVERSATION_PARTS}-part cap)` } });
+    journalRecord(ctx, 'attachments', attachmentSourceId(att), {
+      state: 'failed',
+      error: {
+        errorClass: 'conversation_full',
+        message: `${plan.label}: no room left for a note carrying "${att.originalName ?? att.id}" (Intercom's ${MAX_CONVERSATION_PARTS}-part cap)`,
+      },
+    });
   }
-  if (fits < read.attached.length) ctx.progress.warn(`${plan.label}: ${read.attached.length - fits} file(s) that failed earlier can be read now, but the conversation has no room left for them (Intercom's ${MAX_CONVERSATION_PARTS}-part cap); they stay failed`);
+  if (fits < read.attached.length)
+    ctx.progress.warn(
+      `${plan.label}: ${read.attached.length - fits} file(s) that failed earlier can be read now, but the conversation has no room left for them (Intercom's ${MAX_CONVERSATION_PARTS}-part cap); they stay failed`,
+    );
   if (fits === 0) return;
   const attached = read.attached.slice(0, fits);
   const files = read.files.slice(0, fits);
@@ -218,14 +304,19 @@ async function retryFailedFiles(ctx: RunContext, plan: PlannedConversation, conv
   const sourceId = `files-retry:${plan.objectType}:${plan.sourceId}:${sha256(ids.join(',')).slice(0, 16)}`;
   const written = ctx.ledger.intercomIdFor('attachments', sourceId);
   if (written) {
-    for (const att of attached) journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'migrated', intercomId: written });
+    for (const att of attached)
+      journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'migrated', intercomId: written });
     return;
   }
   const names = attached.map((a) => a.originalName?.trim() || a.fileNameOnDisk || `attachment ${a.id}`).join(', ');
   const carrier: PlannedPart = {
-    objectType: 'attachments', sourceId, kind: 'note', adminId: plan.actingAdminId,
+    objectType: 'attachments',
+    sourceId,
+    kind: 'note',
+    adminId: plan.actingAdminId,
     body: textToHtml(`Files that could not be migrated earlier with this conversation: ${names}`),
-    createdAt: Math.max(...parts.map((p) => p.createdAt)), attachments: attached,
+    createdAt: Math.max(...parts.map((p) => p.createdAt)),
+    attachments: attached,
   };
   await writePart(ctx, plan, conversationId, carrier, inIntercom, { files, notes: [], attached });
 }
@@ -238,7 +329,11 @@ export function liveAttachments(ctx: RunContext, attachments: readonly Attachmen
   const live: Attachment[] = [];
   for (const att of attachments) {
     if (!att.deleted) live.push(att);
-    else journalRecord(ctx, 'attachments', attachmentSourceId(att), { state: 'skipped', reason: 'deleted in SmarterTrack' });
+    else
+      journalRecord(ctx, 'attachments', attachmentSourceId(att), {
+        state: 'skipped',
+        reason: 'deleted in SmarterTrack',
+      });
   }
   return live;
 }
@@ -283,7 +378,8 @@ function idOf(w: ConversationWrite): string {
 
 /** The conversation as Intercom had it before this call changed it, on one an earlier run created. */
 const currentOf = (w: ConversationWrite) => (w.earlier ? w.inIntercom : undefined);
-const teamToAssign = ({ plan, before }: ConversationWrite) => (plan.teamId && plan.teamId !== before?.team ? plan.teamId : undefined);
+const teamToAssign = ({ plan, before }: ConversationWrite) =>
+  plan.teamId && plan.teamId !== before?.team ? plan.teamId : undefined;
 const adminToAssign = ({ plan, before }: ConversationWrite) =>
   plan.adminAssigneeId && plan.adminAssigneeId !== before?.admin ? plan.adminAssigneeId : undefined;
 
@@ -295,18 +391,39 @@ async function createOrAdopt(w: ConversationWrite): Promise<void> {
     let read: Promise<Conversation> | undefined;
     w.inIntercom = () => (read ??= ctx.client.conversations.get(known));
     // Adopted from Intercom (ledger rebuilt): the opening message is that conversation's source.
-    if (plan.opener.objectType !== plan.objectType && !ctx.ledger.intercomIdFor(plan.opener.objectType, plan.opener.sourceId)) {
+    if (
+      plan.opener.objectType !== plan.objectType &&
+      !ctx.ledger.intercomIdFor(plan.opener.objectType, plan.opener.sourceId)
+    ) {
       journalRecord(ctx, plan.opener.objectType, plan.opener.sourceId, { state: 'migrated', intercomId: known });
     }
     return;
   }
   const body = plan.opener.body || textToHtml('(no text)');
   const created = await journaledWrite(ctx, {
-    op: 'create', objectType: plan.objectType, sourceId: plan.sourceId,
+    op: 'create',
+    objectType: plan.objectType,
+    sourceId: plan.sourceId,
     target: { resource: 'conversation', description: `POST /conversations for ${plan.label}` },
-    lookup: { by: 'conversation', contactId: plan.contactId, createdAt: plan.opener.createdAt, bodySha256: sha256(normalizeBody(body)) },
-    clientLookup: { kind: 'conversation', contact_id: plan.contactId, created_at: plan.opener.createdAt, body, sent_at: unixSeconds(systemClock) },
-    send: () => ctx.client.conversations.create({ from: { type: 'user', id: plan.contactId }, body, created_at: plan.opener.createdAt }),
+    lookup: {
+      by: 'conversation',
+      contactId: plan.contactId,
+      createdAt: plan.opener.createdAt,
+      bodySha256: sha256(normalizeBody(body)),
+    },
+    clientLookup: {
+      kind: 'conversation',
+      contact_id: plan.contactId,
+      created_at: plan.opener.createdAt,
+      body,
+      sent_at: unixSeconds(systemClock),
+    },
+    send: () =>
+      ctx.client.conversations.create({
+        from: { type: 'user', id: plan.contactId },
+        body,
+        created_at: plan.opener.createdAt,
+      }),
     idOf: (c) => c.conversation_id,
   });
   w.conversationId = created.id;
@@ -322,7 +439,10 @@ async function writeTitleAndAttributes(w: ConversationWrite): Promise<void> {
 /** The parts to write in order: the opener's files note first, then the rest, folded under Intercom's part cap. */
 function plannedParts(ctx: RunContext, plan: PlannedConversation): PlannedPart[] {
   const openerFiles = openerFilesPart(ctx, plan);
-  const attachmentNotes = Math.ceil(plan.parts.reduce((n, p) => n + Math.max(0, p.attachments.length - MAX_FILES_PER_PART), 0) / MAX_FILES_PER_PART) + (openerFiles ? 1 : 0);
+  const attachmentNotes =
+    Math.ceil(
+      plan.parts.reduce((n, p) => n + Math.max(0, p.attachments.length - MAX_FILES_PER_PART), 0) / MAX_FILES_PER_PART,
+    ) + (openerFiles ? 1 : 0);
   return capParts(openerFiles ? [openerFiles, ...plan.parts] : plan.parts, attachmentNotes, plan.actingAdminId);
 }
 
@@ -339,7 +459,8 @@ async function writePlannedPart(w: ConversationWrite, part: PlannedPart): Promis
   }
   const existing = ctx.ledger.intercomIdFor(part.objectType, part.sourceId);
   if (existing) {
-    if (part.objectType !== 'attachments' && ctx.kind !== 'delta') journalRecord(ctx, part.objectType, part.sourceId, { state: 'migrated', intercomId: existing });
+    if (part.objectType !== 'attachments' && ctx.kind !== 'delta')
+      journalRecord(ctx, part.objectType, part.sourceId, { state: 'migrated', intercomId: existing });
     if (failedFiles(ctx, part.attachments).length) w.retries.push(part);
     return;
   }
@@ -348,11 +469,22 @@ async function writePlannedPart(w: ConversationWrite, part: PlannedPart): Promis
     await writePart(ctx, plan, conversationId, part, w.inIntercom);
     return;
   }
-  const outcome = await migrateRecord(ctx, part.objectType, part.sourceId, async () => ({ state: 'migrated', intercomId: await writePart(ctx, plan, conversationId, part, w.inIntercom) }));
+  const outcome = await migrateRecord(ctx, part.objectType, part.sourceId, async () => ({
+    state: 'migrated',
+    intercomId: await writePart(ctx, plan, conversationId, part, w.inIntercom),
+  }));
   // The conversation fails for its part's reason (a passing fault is asked again at the end of the run).
-  if (outcome?.state === 'failed') throw new RecordError(`${plan.label}: part ${part.objectType} ${part.sourceId} failed: ${outcome.error.message}`, outcome.error.errorClass, outcome.error.field);
+  if (outcome?.state === 'failed')
+    throw new RecordError(
+      `${plan.label}: part ${part.objectType} ${part.sourceId} failed: ${outcome.error.message}`,
+      outcome.error.errorClass,
+      outcome.error.field,
+    );
   for (const fold of part.folds ?? []) {
-    journalRecord(ctx, fold.objectType, fold.sourceId, { state: 'migrated', intercomId: outcome?.state === 'migrated' ? outcome.intercomId : conversationId });
+    journalRecord(ctx, fold.objectType, fold.sourceId, {
+      state: 'migrated',
+      intercomId: outcome?.state === 'migrated' ? outcome.intercomId : conversationId,
+    });
   }
 }
 
@@ -363,10 +495,14 @@ async function writePlannedPart(w: ConversationWrite, part: PlannedPart): Promis
 async function retryEarlierFiles(w: ConversationWrite): Promise<void> {
   const { ctx, plan, before } = w;
   const id = idOf(w);
-  const stateParts = (teamToAssign(w) ? 1 : 0) + (adminToAssign(w) ? 1 : 0) + (plan.state !== (before?.state ?? 'open') ? 1 : 0);
+  const stateParts =
+    (teamToAssign(w) ? 1 : 0) + (adminToAssign(w) ? 1 : 0) + (plan.state !== (before?.state ?? 'open') ? 1 : 0);
   await retryFailedFiles(ctx, plan, id, w.retries, w.inIntercom, async () => {
     const written = (await ctx.client.conversations.get(id)).conversation_parts;
-    return Math.max(0, MAX_CONVERSATION_PARTS - (written?.total_count ?? written?.conversation_parts?.length ?? 0) - stateParts);
+    return Math.max(
+      0,
+      MAX_CONVERSATION_PARTS - (written?.total_count ?? written?.conversation_parts?.length ?? 0) - stateParts,
+    );
   });
 }
 
@@ -375,11 +511,17 @@ async function writeTags(w: ConversationWrite): Promise<void> {
   const { ctx, plan, before } = w;
   const id = idOf(w);
   const current = currentOf(w);
-  const tagNames = before?.tags === tagsPrint(plan) ? [] : ctx.kind === 'sample' ? [...plan.tags, ctx.map.options.runTag] : plan.tags;
+  const tagNames =
+    before?.tags === tagsPrint(plan) ? [] : ctx.kind === 'sample' ? [...plan.tags, ctx.map.options.runTag] : plan.tags;
   const present = current && tagNames.length ? tagIdsOf((await current()).tags?.tags) : undefined;
   for (const name of tagNames) {
     await applyTag(ctx, {
-      objectType: plan.objectType, sourceId: plan.sourceId, object: 'conversation', objectId: id, name, present,
+      objectType: plan.objectType,
+      sourceId: plan.sourceId,
+      object: 'conversation',
+      objectId: id,
+      name,
+      present,
       description: `tag conversation ${id} "${name}"`,
       send: (tag) => ctx.client.tags.tagConversation(id, tag.id, plan.actingAdminId),
     });
@@ -398,14 +540,22 @@ async function writeState(w: ConversationWrite): Promise<void> {
   const id = idOf(w);
   const current = currentOf(w);
   // Without a print of an earlier run (a retry after a failure), Intercom says which state it is in now.
-  const previousState = before?.state ?? (current ? ((await ctx.client.conversations.get(id)).state ?? 'open') : 'open');
+  const previousState =
+    before?.state ?? (current ? ((await ctx.client.conversations.get(id)).state ?? 'open') : 'open');
   if (plan.state === 'closed' && previousState !== 'closed') await setState(ctx, plan, id, 'close', print);
-  else if (plan.state === 'open' && (before !== undefined || current !== undefined) && previousState !== 'open') await setState(ctx, plan, id, 'open', print);
+  else if (plan.state === 'open' && (before !== undefined || current !== undefined) && previousState !== 'open')
+    await setState(ctx, plan, id, 'open', print);
 }
 
 /** Writing a conversation, in order; each step writes only what Intercom does not have yet. */
 const WRITE_STEPS: readonly ((w: ConversationWrite) => Promise<void>)[] = [
-  createOrAdopt, writeTitleAndAttributes, writeParts, retryEarlierFiles, writeTags, writeAssignment, writeState,
+  createOrAdopt,
+  writeTitleAndAttributes,
+  writeParts,
+  retryEarlierFiles,
+  writeTags,
+  writeAssignment,
+  writeState,
 ];
 
 /**
@@ -418,13 +568,28 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
   const print = printOf(plan);
   const previous = ctx.ledger.recordState(plan.objectType, plan.sourceId)?.result;
   const before = previous?.state === 'migrated' ? parsePrint(previous.fingerprint) : undefined;
-  const retryFiles = !ctx.options.dryRun && [plan.opener, ...plan.parts].some((p) => failedFiles(ctx, p.attachments).length > 0);
+  const retryFiles =
+    !ctx.options.dryRun && [plan.opener, ...plan.parts].some((p) => failedFiles(ctx, p.attachments).length > 0);
   if (previous?.state === 'migrated' && previous.fingerprint === print && !retryFiles) {
-    return ctx.kind === 'delta' ? undefined : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...recordExtras(plan) };
+    return ctx.kind === 'delta'
+      ? undefined
+      : { state: 'migrated', intercomId: previous.intercomId, fingerprint: print, ...recordExtras(plan) };
   }
   const conversationId = ctx.ledger.intercomIdFor(plan.objectType, plan.sourceId);
-  const earlier = conversationId !== undefined && !ctx.options.dryRun && ctx.ledger.mapping(plan.objectType, plan.sourceId)?.createdByRun !== ctx.runId;
-  const w: ConversationWrite = { ctx, plan, print, before, conversationId, earlier, inIntercom: undefined, retries: [] };
+  const earlier =
+    conversationId !== undefined &&
+    !ctx.options.dryRun &&
+    ctx.ledger.mapping(plan.objectType, plan.sourceId)?.createdByRun !== ctx.runId;
+  const w: ConversationWrite = {
+    ctx,
+    plan,
+    print,
+    before,
+    conversationId,
+    earlier,
+    inIntercom: undefined,
+    retries: [],
+  };
   for (const step of WRITE_STEPS) await step(w);
   return { state: 'migrated', intercomId: idOf(w), fingerprint: print, ...recordExtras(plan) };
 }
@@ -435,16 +600,31 @@ export async function writeConversation(ctx: RunContext, plan: PlannedConversati
  * On a conversation this run did not create (`current`), the written fields are journaled as they
  * were, and nothing is written when they already hold.
  */
-async function writeDetails(ctx: RunContext, plan: PlannedConversation, id: string, before: ConversationPrint | undefined, current: (() => Promise<Conversation>) | undefined): Promise<void> {
+async function writeDetails(
+  ctx: RunContext,
+  plan: PlannedConversation,
+  id: string,
+  before: ConversationPrint | undefined,
+  current: (() => Promise<Conversation>) | undefined,
+): Promise<void> {
   if (before?.details === detailsPrint(plan)) return;
   const mapped = Object.fromEntries(Object.entries(plan.attributes).filter(([, v]) => v !== null));
   const attributes = { ...mapped, [SOURCE_KEY_ATTRIBUTE]: conversationSourceKey(plan.objectType, plan.sourceId) };
-  const update = { ...(plan.title !== null ? { title: plan.title } : {}), custom_attributes: attributes as Record<string, string | number> };
+  const update = {
+    ...(plan.title !== null ? { title: plan.title } : {}),
+    custom_attributes: attributes as Record<string, string | number>,
+  };
   const now = current ? await current() : undefined;
   if (now && holds(now, update)) return;
   await journaledWrite(ctx, {
-    op: 'update', objectType: plan.objectType, sourceId: plan.sourceId,
-    target: { resource: 'conversation', intercomId: id, description: `PUT /conversations/${id} title and attributes ${fingerprint({ t: plan.title, a: mapped })}` },
+    op: 'update',
+    objectType: plan.objectType,
+    sourceId: plan.sourceId,
+    target: {
+      resource: 'conversation',
+      intercomId: id,
+      description: `PUT /conversations/${id} title and attributes ${fingerprint({ t: plan.title, a: mapped })}`,
+    },
     lookup: { by: 'intercom_id', id },
     ...(now ? { beforeImage: fieldsBefore(now, update) } : {}),
     send: () => ctx.client.conversations.update(id, update),
@@ -453,24 +633,52 @@ async function writeDetails(ctx: RunContext, plan: PlannedConversation, id: stri
 }
 
 /** True when the conversation already has this title and these attribute values. */
-function holds(conversation: Conversation, update: { title?: string; custom_attributes?: Record<string, unknown> }): boolean {
+function holds(
+  conversation: Conversation,
+  update: { title?: string; custom_attributes?: Record<string, unknown> },
+): boolean {
   if (update.title !== undefined && conversation.title !== update.title) return false;
   const now = conversation.custom_attributes ?? {};
-  return Object.entries(update.custom_attributes ?? {}).every(([k, v]) => JSON.stringify(now[k] ?? null) === JSON.stringify(v));
+  return Object.entries(update.custom_attributes ?? {}).every(
+    ([k, v]) => JSON.stringify(now[k] ?? null) === JSON.stringify(v),
+  );
 }
 
-async function setState(ctx: RunContext, plan: PlannedConversation, id: string, action: 'close' | 'open', print: string): Promise<void> {
+async function setState(
+  ctx: RunContext,
+  plan: PlannedConversation,
+  id: string,
+  action: 'close' | 'open',
+  print: string,
+): Promise<void> {
   await journaledWrite(ctx, {
-    op: action, objectType: plan.objectType, sourceId: plan.sourceId,
-    target: { resource: 'conversation', intercomId: id, actingAdminId: plan.actingAdminId, description: `${action} conversation ${id} as admin ${plan.actingAdminId} (${print})` },
+    op: action,
+    objectType: plan.objectType,
+    sourceId: plan.sourceId,
+    target: {
+      resource: 'conversation',
+      intercomId: id,
+      actingAdminId: plan.actingAdminId,
+      description: `${action} conversation ${id} as admin ${plan.actingAdminId} (${print})`,
+    },
     lookup: { by: 'intercom_id', id },
     clientLookup: { kind: 'conversation_state', conversation_id: id, action },
-    send: () => (action === 'close' ? ctx.client.conversations.close(id, plan.actingAdminId) : ctx.client.conversations.open(id, plan.actingAdminId)),
+    send: () =>
+      action === 'close'
+        ? ctx.client.conversations.close(id, plan.actingAdminId)
+        : ctx.client.conversations.open(id, plan.actingAdminId),
     idOf: () => id,
   });
 }
 
-async function assign(ctx: RunContext, plan: PlannedConversation, id: string, type: 'team' | 'admin', assigneeId: string, current: (() => Promise<Conversation>) | undefined): Promise<void> {
+async function assign(
+  ctx: RunContext,
+  plan: PlannedConversation,
+  id: string,
+  type: 'team' | 'admin',
+  assigneeId: string,
+  current: (() => Promise<Conversation>) | undefined,
+): Promise<void> {
   // On a conversation an earlier run created, the assignee it had is kept for rollback; one already assigned so is left.
   const now = current ? await current() : undefined;
   const previousId = now ? String((type === 'team' ? now.team_assignee_id : now.admin_assignee_id) ?? 0) : undefined;
@@ -478,10 +686,22 @@ async function assign(ctx: RunContext, plan: PlannedConversation, id: string, ty
   const before: AssignBefore | undefined = previousId !== undefined ? { assignee: type, previousId } : undefined;
   await journaledWrite(ctx, {
     ...(before ? { beforeImage: before } : {}),
-    op: 'assign', objectType: plan.objectType, sourceId: plan.sourceId,
-    target: { resource: 'conversation', intercomId: id, description: `assign conversation ${id} to ${type} ${assigneeId}` },
+    op: 'assign',
+    objectType: plan.objectType,
+    sourceId: plan.sourceId,
+    target: {
+      resource: 'conversation',
+      intercomId: id,
+      description: `assign conversation ${id} to ${type} ${assigneeId}`,
+    },
     lookup: { by: 'intercom_id', id },
-    clientLookup: { kind: 'conversation_state', conversation_id: id, action: 'assignment', assignee_id: assigneeId, assignee_type: type },
+    clientLookup: {
+      kind: 'conversation_state',
+      conversation_id: id,
+      action: 'assignment',
+      assignee_id: assigneeId,
+      assignee_type: type,
+    },
     send: () => ctx.client.conversations.assign(id, plan.actingAdminId, { type, id: assigneeId }),
     idOf: () => id,
   });

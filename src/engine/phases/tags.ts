@@ -17,7 +17,9 @@ const tagsBeforeRun = new WeakMap<RunContext, Promise<Map<string, string>>>();
 function existingTags(ctx: RunContext): Promise<Map<string, string>> {
   let tags = tagsBeforeRun.get(ctx);
   if (!tags) {
-    tags = ctx.options.dryRun ? Promise.resolve(new Map()) : ctx.client.tags.list().then((list) => new Map(list.map((t) => [t.name.trim().toLowerCase(), String(t.id)])));
+    tags = ctx.options.dryRun
+      ? Promise.resolve(new Map())
+      : ctx.client.tags.list().then((list) => new Map(list.map((t) => [t.name.trim().toLowerCase(), String(t.id)])));
     tagsBeforeRun.set(ctx, tags);
     tags.catch(() => tagsBeforeRun.delete(ctx));
   }
@@ -51,7 +53,9 @@ async function resolveTag(ctx: RunContext, name: string, key: string): Promise<T
     if (found) return { id: found, existedBefore: true };
   }
   const created = await journaledWrite(ctx, {
-    op: 'create', objectType: 'tags', sourceId,
+    op: 'create',
+    objectType: 'tags',
+    sourceId,
     target: { resource: 'tag', description: `POST /tags "${name}"` },
     lookup: { by: 'name', value: name },
     send: () => ctx.client.tags.createOrUpdate(name),
@@ -80,10 +84,23 @@ export async function applyTag(
 ): Promise<void> {
   const tag = await tagFor(ctx, write.name);
   if (write.present?.has(tag.id)) return;
-  const before: TagBefore = { object: write.object, id: write.objectId, tagId: tag.id, tagName: write.name, tagged: false };
+  const before: TagBefore = {
+    object: write.object,
+    id: write.objectId,
+    tagId: tag.id,
+    tagName: write.name,
+    tagged: false,
+  };
   await journaledWrite(ctx, {
-    op: 'tag', objectType: write.objectType, sourceId: write.sourceId,
-    target: { resource: 'tag', intercomId: tag.id, tagged: { object: write.object, id: write.objectId }, description: write.description },
+    op: 'tag',
+    objectType: write.objectType,
+    sourceId: write.sourceId,
+    target: {
+      resource: 'tag',
+      intercomId: tag.id,
+      tagged: { object: write.object, id: write.objectId },
+      description: write.description,
+    },
     lookup: { by: 'intercom_id', id: tag.id },
     beforeImage: before,
     send: () => write.send({ id: tag.id, name: write.name }),
@@ -96,7 +113,10 @@ export async function migrateTags(ctx: RunContext): Promise<void> {
   for await (const tag of ctx.reader.tags()) {
     const sourceId = String(tag.id);
     if (tag.deleted || !tag.name?.trim()) {
-      await migrateRecord(ctx, 'tags', sourceId, async () => ({ state: 'skipped', reason: tag.deleted ? 'deleted in SmarterTrack' : 'tag has no name' }));
+      await migrateRecord(ctx, 'tags', sourceId, async () => ({
+        state: 'skipped',
+        reason: tag.deleted ? 'deleted in SmarterTrack' : 'tag has no name',
+      }));
       continue;
     }
     const name = tag.name.trim();

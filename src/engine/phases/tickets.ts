@@ -14,7 +14,7 @@ import { ticketInput } from '../mapping-inputs';
 import { failWithParent, journalRecord, migrateRecord } from '../record-outcome';
 import { teamIdFor } from '../workspace';
 import { contactForConversation } from './conversation-contact';
-import { liveAttachments, type PlannedConversation, type PlannedPart,writeConversation } from './conversation-writer';
+import { liveAttachments, type PlannedConversation, type PlannedPart, writeConversation } from './conversation-writer';
 import type { PeopleScope } from './people';
 
 export interface ConversationScope {
@@ -31,7 +31,6 @@ export interface PlanInputs {
   values: CustomValueIndex;
 }
 
-
 /** Intercom takes Unix seconds ≥ 0: a date before 1970 (bad data) takes the fallback instead. */
 export function seconds(iso: string | null, fallback: number): number {
   const value = iso ? toUnixSeconds(iso) : null;
@@ -43,8 +42,12 @@ const DAY = 86_400;
 /** `seconds`, naming the record and column when its date is before 1970 or in the future. */
 function checkedSeconds(ctx: RunContext, iso: string | null, fallback: number, what: string): number {
   const value = iso ? toUnixSeconds(iso) : null;
-  if (value !== null && value < 0) ctx.progress.warn(`${what}: ${iso} is before 1970; ${fallback > 0 ? new Date(fallback * 1000).toISOString() : '1970-01-01'} is used instead`);
-  else if (value !== null && value > unixSeconds(ctx.clock) + DAY) ctx.progress.warn(`${what}: ${iso} is in the future; kept as it is`);
+  if (value !== null && value < 0)
+    ctx.progress.warn(
+      `${what}: ${iso} is before 1970; ${fallback > 0 ? new Date(fallback * 1000).toISOString() : '1970-01-01'} is used instead`,
+    );
+  else if (value !== null && value > unixSeconds(ctx.clock) + DAY)
+    ctx.progress.warn(`${what}: ${iso} is in the future; kept as it is`);
   return seconds(iso, fallback);
 }
 
@@ -52,7 +55,11 @@ function checkedSeconds(ctx: RunContext, iso: string | null, fallback: number, w
 export function adminFor(ctx: RunContext, agentId: number | null): { adminId: string; byline: string | null } {
   const match = agentId === null ? undefined : ctx.workspace.admins.get(agentId);
   if (match?.matched) return { adminId: match.adminId, byline: null };
-  const who = match ? (match.agentName ?? match.agentEmail ?? `agent ${agentId}`) : agentId === null ? null : `user ${agentId}`;
+  const who = match
+    ? (match.agentName ?? match.agentEmail ?? `agent ${agentId}`)
+    : agentId === null
+      ? null
+      : `user ${agentId}`;
   return { adminId: ctx.workspace.fallbackAdminId, byline: who };
 }
 
@@ -62,13 +69,38 @@ function partOf(ctx: RunContext, item: ThreadItem, fallbackTime: number): Planne
     const body = messageBodyHtml(item.bodyHtml, item.bodyText);
     if (item.direction === 'outbound') {
       const { adminId, byline } = adminFor(ctx, item.fromUserId);
-      return { objectType: 'ticketMessages', sourceId: String(item.id), kind: 'admin', adminId, body: byline ? withHeading(`[Sent by ${byline} in SmarterTrack]`, body) : body, createdAt: at, attachments: item.attachments };
+      return {
+        objectType: 'ticketMessages',
+        sourceId: String(item.id),
+        kind: 'admin',
+        adminId,
+        body: byline ? withHeading(`[Sent by ${byline} in SmarterTrack]`, body) : body,
+        createdAt: at,
+        attachments: item.attachments,
+      };
     }
-    return { objectType: 'ticketMessages', sourceId: String(item.id), kind: 'contact', body, createdAt: at, attachments: item.attachments };
+    return {
+      objectType: 'ticketMessages',
+      sourceId: String(item.id),
+      kind: 'contact',
+      body,
+      createdAt: at,
+      attachments: item.attachments,
+    };
   }
   const { adminId, byline } = adminFor(ctx, item.authorUserId);
-  const heading = [item.typeName ? `${item.typeName} comment` : 'Comment', byline ? `by ${byline}` : null].filter(Boolean).join(' ');
-  return { objectType: 'ticketComments', sourceId: String(item.id), kind: 'note', adminId, body: withHeading(`[${heading}]`, textToHtml(item.text)), createdAt: checkedSeconds(ctx, item.date, fallbackTime, `ticket comment ${item.id} (DateEnteredUTC)`), attachments: [] };
+  const heading = [item.typeName ? `${item.typeName} comment` : 'Comment', byline ? `by ${byline}` : null]
+    .filter(Boolean)
+    .join(' ');
+  return {
+    objectType: 'ticketComments',
+    sourceId: String(item.id),
+    kind: 'note',
+    adminId,
+    body: withHeading(`[${heading}]`, textToHtml(item.text)),
+    createdAt: checkedSeconds(ctx, item.date, fallbackTime, `ticket comment ${item.id} (DateEnteredUTC)`),
+    attachments: [],
+  };
 }
 
 /** A ticket thread as an Intercom conversation: the first customer message opens it. */
@@ -76,7 +108,12 @@ async function planTicket(inputs: PlanInputs, thread: TicketThread): Promise<Pla
   const { ctx } = inputs;
   const t = thread.ticket;
   const label = `ticket ${t.number ?? t.id}`;
-  const contactId = await contactForConversation(ctx, inputs.people, { userId: t.customerUserId, email: t.customerEmail, name: null, anonymousKey: `ticket:${t.id}` }, label);
+  const contactId = await contactForConversation(
+    ctx,
+    inputs.people,
+    { userId: t.customerUserId, email: t.customerEmail, name: null, anonymousKey: `ticket:${t.id}` },
+    label,
+  );
   const { record, customValues } = ticketInput(t, inputs.lookups, inputs.values);
   const mapped = applyObjectMapping('tickets', ctx.map.objects.tickets, record, customValues);
   if (hasErrors(mapped)) {
@@ -87,18 +124,56 @@ async function planTicket(inputs: PlanInputs, thread: TicketThread): Promise<Pla
 
   const opened = checkedSeconds(ctx, t.openedAt, 0, `${label} (DateOpenedUTC)`);
   for (const item of thread.items) {
-    if (item.kind === 'message' && item.draft) journalRecord(ctx, 'ticketMessages', String(item.id), { state: 'skipped', reason: 'draft: never sent in SmarterTrack' });
+    if (item.kind === 'message' && item.draft)
+      journalRecord(ctx, 'ticketMessages', String(item.id), {
+        state: 'skipped',
+        reason: 'draft: never sent in SmarterTrack',
+      });
   }
-  const parts = thread.items.filter((i) => !(i.kind === 'message' && i.draft)).map((i) => partOf(ctx, i, opened)).filter((p): p is PlannedPart => p !== null);
+  const parts = thread.items
+    .filter((i) => !(i.kind === 'message' && i.draft))
+    .map((i) => partOf(ctx, i, opened))
+    .filter((p): p is PlannedPart => p !== null);
   const loose = liveAttachments(ctx, thread.looseAttachments);
-  if (loose.length) parts.push({ objectType: 'attachments', sourceId: `loose:${t.id}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: textToHtml('Attachments of this ticket not linked to a message'), createdAt: parts.at(-1)?.createdAt ?? opened, attachments: loose });
+  if (loose.length)
+    parts.push({
+      objectType: 'attachments',
+      sourceId: `loose:${t.id}`,
+      kind: 'note',
+      adminId: ctx.workspace.fallbackAdminId,
+      body: textToHtml('Attachments of this ticket not linked to a message'),
+      createdAt: parts.at(-1)?.createdAt ?? opened,
+      attachments: loose,
+    });
 
   const first = parts[0];
-  const openerKind = first?.kind === 'contact' ? undefined : first?.kind === 'admin' && first.objectType === 'ticketMessages' ? 'agent-opened' as const : 'placeholder' as const;
-  const opener: PlannedPart = openerKind === undefined
-    ? parts.shift()!
-    : { objectType: 'tickets', sourceId: String(t.id), kind: 'contact', body: placeholderOpener(label, openerKind, first !== undefined, t.subject), createdAt: opened || first?.createdAt || 0, attachments: [] };
-  for (const note of mapped.notes) parts.push({ objectType: 'attachments', sourceId: `field:${t.id}:${note.label}`, kind: 'note', adminId: ctx.workspace.fallbackAdminId, body: textToHtml(`${note.label}:\n${note.text}`), createdAt: parts.at(-1)?.createdAt ?? opener.createdAt, attachments: [] });
+  const openerKind =
+    first?.kind === 'contact'
+      ? undefined
+      : first?.kind === 'admin' && first.objectType === 'ticketMessages'
+        ? ('agent-opened' as const)
+        : ('placeholder' as const);
+  const opener: PlannedPart =
+    openerKind === undefined
+      ? parts.shift()!
+      : {
+          objectType: 'tickets',
+          sourceId: String(t.id),
+          kind: 'contact',
+          body: placeholderOpener(label, openerKind, first !== undefined, t.subject),
+          createdAt: opened || first?.createdAt || 0,
+          attachments: [],
+        };
+  for (const note of mapped.notes)
+    parts.push({
+      objectType: 'attachments',
+      sourceId: `field:${t.id}:${note.label}`,
+      kind: 'note',
+      adminId: ctx.workspace.fallbackAdminId,
+      body: textToHtml(`${note.label}:\n${note.text}`),
+      createdAt: parts.at(-1)?.createdAt ?? opener.createdAt,
+      attachments: [],
+    });
 
   const teamKey = mapped.teamKeys[0];
   const assigned = t.assignedAgentId === null ? undefined : ctx.workspace.admins.get(t.assignedAgentId);
@@ -131,31 +206,47 @@ async function planTicket(inputs: PlanInputs, thread: TicketThread): Promise<Pla
  * with its original time. The record is journaled with `opener`, so the reconciliation counts both.
  */
 function placeholderOpener(label: string, kind: OpenerKind, hasItems: boolean, subject: string | null): string {
-  const why = kind === 'agent-opened'
-    ? `${label} was opened by an agent in SmarterTrack; the agent's first message follows`
-    : hasItems ? `${label} has no customer message in SmarterTrack; its first item follows` : `${label} has no messages in SmarterTrack`;
-  return textToHtml(`[Placeholder added by the migration, not a customer message: ${why}.]${subject?.trim() ? `\nSubject: ${subject.trim()}` : ''}`);
+  const why =
+    kind === 'agent-opened'
+      ? `${label} was opened by an agent in SmarterTrack; the agent's first message follows`
+      : hasItems
+        ? `${label} has no customer message in SmarterTrack; its first item follows`
+        : `${label} has no messages in SmarterTrack`;
+  return textToHtml(
+    `[Placeholder added by the migration, not a customer message: ${why}.]${subject?.trim() ? `\nSubject: ${subject.trim()}` : ''}`,
+  );
 }
 
 export async function migrateTickets(inputs: PlanInputs, scope: ConversationScope): Promise<void> {
   const { ctx } = inputs;
   const map = ctx.map;
   const ticketIds = new Set<number>();
-  await forEachRecord(ctx, ctx.reader.ticketThreads(), async (thread) => {
-    const t = thread.ticket;
-    ticketIds.add(t.id);
-    if (scope.ticketIds && !scope.ticketIds.has(t.id)) return;
-    const ended = await migrateRecord(ctx, 'tickets', String(t.id), async (): Promise<RecordState | undefined> => {
-      if (!map.objects.tickets.enabled) return { state: 'skipped', reason: 'tickets are disabled in the map' };
-      if (t.deleted && !map.options.includeDeletedTickets) return skipThread(ctx, thread, 'deleted in SmarterTrack (options.includeDeletedTickets is off)');
-      if (t.spam && !map.options.includeSpamTickets) return skipThread(ctx, thread, 'marked as spam in SmarterTrack (options.includeSpamTickets is off)');
-      if (!thread.items.some((i) => !(i.kind === 'message' && i.draft)) && thread.looseAttachments.length === 0 && !t.subject) {
-        return { state: 'skipped', reason: 'no messages, comments or subject' };
-      }
-      return writeConversation(ctx, await planTicket(inputs, thread));
-    });
-    failWithParent(ctx, threadRecords(thread), 'its ticket', ended);
-  }, { overlap: true });
+  await forEachRecord(
+    ctx,
+    ctx.reader.ticketThreads(),
+    async (thread) => {
+      const t = thread.ticket;
+      ticketIds.add(t.id);
+      if (scope.ticketIds && !scope.ticketIds.has(t.id)) return;
+      const ended = await migrateRecord(ctx, 'tickets', String(t.id), async (): Promise<RecordState | undefined> => {
+        if (!map.objects.tickets.enabled) return { state: 'skipped', reason: 'tickets are disabled in the map' };
+        if (t.deleted && !map.options.includeDeletedTickets)
+          return skipThread(ctx, thread, 'deleted in SmarterTrack (options.includeDeletedTickets is off)');
+        if (t.spam && !map.options.includeSpamTickets)
+          return skipThread(ctx, thread, 'marked as spam in SmarterTrack (options.includeSpamTickets is off)');
+        if (
+          !thread.items.some((i) => !(i.kind === 'message' && i.draft)) &&
+          thread.looseAttachments.length === 0 &&
+          !t.subject
+        ) {
+          return { state: 'skipped', reason: 'no messages, comments or subject' };
+        }
+        return writeConversation(ctx, await planTicket(inputs, thread));
+      });
+      failWithParent(ctx, threadRecords(thread), 'its ticket', ended);
+    },
+    { overlap: true },
+  );
   if (!scope.ticketIds) await skipOrphans(ctx, ticketIds);
 }
 
@@ -164,22 +255,33 @@ export async function migrateTickets(inputs: PlanInputs, scope: ConversationScop
  * a broken import) belong to no thread: they are skipped by name, so every source record is accounted for.
  */
 async function skipOrphans(ctx: RunContext, ticketIds: ReadonlySet<number>): Promise<void> {
-  const skip = (objectType: 'ticketMessages' | 'ticketComments' | 'attachments', sourceId: string, ticketId: number) => {
+  const skip = (
+    objectType: 'ticketMessages' | 'ticketComments' | 'attachments',
+    sourceId: string,
+    ticketId: number,
+  ) => {
     if (ctx.kind === 'delta' && ctx.ledger.recordState(objectType, sourceId)) return;
     const reason = `its ticket ${ticketId} does not exist in SmarterTrack (TicketID)`;
     journalRecord(ctx, objectType, sourceId, { state: 'skipped', reason });
   };
-  for await (const m of ctx.reader.ticketMessages()) if (!ticketIds.has(m.ticketId)) skip('ticketMessages', String(m.id), m.ticketId);
-  for await (const c of ctx.reader.ticketComments()) if (!ticketIds.has(c.ticketId)) skip('ticketComments', String(c.id), c.ticketId);
-  for await (const a of ctx.reader.attachments()) if (a.owner.kind === 'ticket' && !ticketIds.has(a.owner.id)) skip('attachments', attachmentSourceId(a), a.owner.id);
+  for await (const m of ctx.reader.ticketMessages())
+    if (!ticketIds.has(m.ticketId)) skip('ticketMessages', String(m.id), m.ticketId);
+  for await (const c of ctx.reader.ticketComments())
+    if (!ticketIds.has(c.ticketId)) skip('ticketComments', String(c.id), c.ticketId);
+  for await (const a of ctx.reader.attachments())
+    if (a.owner.kind === 'ticket' && !ticketIds.has(a.owner.id)) skip('attachments', attachmentSourceId(a), a.owner.id);
 }
 
 /** The records a ticket's thread carries: its messages, comments and files. */
 function threadRecords(thread: TicketThread): { objectType: ObjectType; sourceId: string }[] {
-  const files = (list: readonly Attachment[]) => list.map((a) => ({ objectType: 'attachments' as const, sourceId: attachmentSourceId(a) }));
+  const files = (list: readonly Attachment[]) =>
+    list.map((a) => ({ objectType: 'attachments' as const, sourceId: attachmentSourceId(a) }));
   return [
     ...thread.items.flatMap((item) => [
-      { objectType: item.kind === 'message' ? ('ticketMessages' as const) : ('ticketComments' as const), sourceId: String(item.id) },
+      {
+        objectType: item.kind === 'message' ? ('ticketMessages' as const) : ('ticketComments' as const),
+        sourceId: String(item.id),
+      },
       ...(item.kind === 'message' ? files(item.attachments) : []),
     ]),
     ...files(thread.looseAttachments),
@@ -188,12 +290,19 @@ function threadRecords(thread: TicketThread): { objectType: ObjectType; sourceId
 
 /** A skipped ticket's messages and comments are skipped with it, so every record is accounted for. */
 function skipThread(ctx: RunContext, thread: TicketThread, reason: string): RecordState | undefined {
-  if (ctx.kind === 'delta' && ctx.ledger.recordState('tickets', String(thread.ticket.id))?.result.state === 'skipped') return undefined;
+  if (ctx.kind === 'delta' && ctx.ledger.recordState('tickets', String(thread.ticket.id))?.result.state === 'skipped')
+    return undefined;
   const because = `its ticket was skipped: ${reason}`;
   for (const item of thread.items) {
-    journalRecord(ctx, item.kind === 'message' ? 'ticketMessages' : 'ticketComments', String(item.id), { state: 'skipped', reason: because });
-    if (item.kind === 'message') for (const a of item.attachments) journalRecord(ctx, 'attachments', attachmentSourceId(a), { state: 'skipped', reason: because });
+    journalRecord(ctx, item.kind === 'message' ? 'ticketMessages' : 'ticketComments', String(item.id), {
+      state: 'skipped',
+      reason: because,
+    });
+    if (item.kind === 'message')
+      for (const a of item.attachments)
+        journalRecord(ctx, 'attachments', attachmentSourceId(a), { state: 'skipped', reason: because });
   }
-  for (const a of thread.looseAttachments) journalRecord(ctx, 'attachments', attachmentSourceId(a), { state: 'skipped', reason: because });
+  for (const a of thread.looseAttachments)
+    journalRecord(ctx, 'attachments', attachmentSourceId(a), { state: 'skipped', reason: because });
   return { state: 'skipped', reason };
 }

@@ -31,7 +31,11 @@ const shown = (value: unknown): string | number | boolean | null => {
 };
 
 /** previewObject's rows in the shape the webview takes (values as text, numbers or booleans), each with its caption. */
-export function previewMessageRecords(object: MappedObject, map: MappingFile, inputs: readonly PreviewSample[]): PreviewRecord[] {
+export function previewMessageRecords(
+  object: MappedObject,
+  map: MappingFile,
+  inputs: readonly PreviewSample[],
+): PreviewRecord[] {
   return previewObject(object, map.objects[object], inputs).map((row, i) => ({
     id: row.id,
     caption: inputs[i]?.caption ?? null,
@@ -49,11 +53,17 @@ export function previewMessageRecords(object: MappedObject, map: MappingFile, in
 }
 
 /** The workspace's custom attributes, with the mapped objects each may serve; none without a token. */
-export async function workspaceAttributes(ctx: Ctx): Promise<{ name: string; dataType: string; objects: MappedObject[] }[]> {
+export async function workspaceAttributes(
+  ctx: Ctx,
+): Promise<{ name: string; dataType: string; objects: MappedObject[] }[]> {
   if (!(await ctx.secrets.get('intercomToken'))) return [];
   const client = await openClient(ctx, await requireConfig(ctx));
   const attributes = await fetchWorkspaceAttributes(client);
-  return attributes.map((a) => ({ name: a.name, dataType: a.dataType, objects: MappedObject.options.filter((o) => attributeModel(o) === a.model) }));
+  return attributes.map((a) => ({
+    name: a.name,
+    dataType: a.dataType,
+    objects: MappedObject.options.filter((o) => attributeModel(o) === a.model),
+  }));
 }
 
 /** The workspace's teams, for the Teams value map; null without a token. */
@@ -66,7 +76,10 @@ export async function workspaceTeams(ctx: Ctx): Promise<{ id: string; name: stri
 /** The results of `runId`, or of the latest sample run; undefined when there has been none. */
 export async function sampleResultsOf(ctx: Ctx, map: MappingFile, runId?: string): Promise<SampleResults | undefined> {
   const dir = workspaceDir(ctx);
-  const id = runId ?? (await listRunEntries(dir, (m) => ctx.log.warn(m))).filter((r) => r.summary.meta.kind === 'sample').at(-1)?.summary.meta.id;
+  const id =
+    runId ??
+    (await listRunEntries(dir, (m) => ctx.log.warn(m))).filter((r) => r.summary.meta.kind === 'sample').at(-1)?.summary
+      .meta.id;
   if (!id) return undefined;
   const config = await requireConfig(ctx);
   const client = await openClient(ctx, config);
@@ -75,8 +88,16 @@ export async function sampleResultsOf(ctx: Ctx, map: MappingFile, runId?: string
   try {
     // The links need the app's id_code: buildSampleResults reads it from /me when Intercom is the target.
     return await buildSampleResults({
-      ledger, reader, client, map, runId: id, clock: ctx.clock,
-      links: { region: config.intercom.region.toUpperCase() as 'US' | 'EU' | 'AU', ...(config.intercom.baseUrl ? { baseUrl: config.intercom.baseUrl } : {}) },
+      ledger,
+      reader,
+      client,
+      map,
+      runId: id,
+      clock: ctx.clock,
+      links: {
+        region: config.intercom.region.toUpperCase() as 'US' | 'EU' | 'AU',
+        ...(config.intercom.baseUrl ? { baseUrl: config.intercom.baseUrl } : {}),
+      },
     });
   } finally {
     await ledger.close();

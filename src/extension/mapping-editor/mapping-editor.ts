@@ -1,13 +1,23 @@
 import * as vscode from 'vscode';
 
 import type { PreviewSample } from '../../engine/preview-records';
-import { acceptAbove, acceptField, conflictingFields, dropField, editField, LOW_CONFIDENCE, setGlobalValueMap, setObjectEnabled, StaleEditError } from '../../mapping/map-edits';
+import {
+  acceptAbove,
+  acceptField,
+  conflictingFields,
+  dropField,
+  editField,
+  LOW_CONFIDENCE,
+  setGlobalValueMap,
+  setObjectEnabled,
+  StaleEditError,
+} from '../../mapping/map-edits';
 import { mappingText, parseMappingText } from '../../mapping/mapping-file';
 import { contentHash, effectiveStatus } from '../../mapping/review';
 import { STANDARD_FIELDS } from '../../mapping/targets';
 import { messageOf } from '../../model/error-message';
 import { MappedObject, type MappingFile } from '../../model/mapping';
-import { type EditorState, HostMessage, type TargetCatalog,WebviewMessage } from '../../model/mapping-editor-messages';
+import { type EditorState, HostMessage, type TargetCatalog, WebviewMessage } from '../../model/mapping-editor-messages';
 import { askToConfirmMap } from '../confirm-map-prompt';
 import type { Ctx } from '../context';
 import { revokedConfirmation } from '../editor-wording';
@@ -85,7 +95,11 @@ class MappingEditorSession implements MappingEditorProbe {
   private stateTimer: ReturnType<typeof setTimeout> | undefined;
   private lastSample: Extract<HostMessage, { type: 'sampleResults' }> | undefined;
 
-  constructor(private readonly ctx: Ctx, private readonly document: vscode.TextDocument, private readonly panel: vscode.WebviewPanel) {
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly document: vscode.TextDocument,
+    private readonly panel: vscode.WebviewPanel,
+  ) {
     this.keepPosted = ctx.extension.extensionMode === vscode.ExtensionMode.Test;
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
@@ -111,20 +125,27 @@ class MappingEditorSession implements MappingEditorProbe {
     const parsed = WebviewMessage.safeParse(raw);
     if (!parsed.success) {
       this.rejected++;
-      this.ctx.log.warn(`Mapping editor: refused a message that does not match its schema (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+      this.ctx.log.warn(
+        `Mapping editor: refused a message that does not match its schema (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+      );
       return;
     }
     const message = parsed.data;
     const requestId = message.type === 'ready' ? undefined : message.requestId;
     try {
       const said = await this.handle(message);
-      if (requestId !== undefined) await this.post({ type: 'reply', requestId, error: null, ...(said ? { message: said } : {}) });
+      if (requestId !== undefined)
+        await this.post({ type: 'reply', requestId, error: null, ...(said ? { message: said } : {}) });
       else if (said) await this.post({ type: 'notice', level: 'info', message: said });
     } catch (error) {
       const said = messageOf(error);
       if (!(error instanceof StaleEditError)) this.ctx.log.error(`Mapping editor: ${said}`);
       // Addressed to the request that failed, so the webview says which of its asks it was.
-      await this.post(requestId !== undefined ? { type: 'reply', requestId, error: said } : { type: 'notice', level: 'error', message: said });
+      await this.post(
+        requestId !== undefined
+          ? { type: 'reply', requestId, error: said }
+          : { type: 'notice', level: 'error', message: said },
+      );
       await this.postState();
     }
   }
@@ -139,7 +160,8 @@ class MappingEditorSession implements MappingEditorProbe {
         // A webview that was hidden starts afresh: it gets back the sample results it showed.
         if (this.lastSample) await this.post(this.lastSample);
         return;
-      case 'accept': return this.change((map) => acceptField(map, message));
+      case 'accept':
+        return this.change((map) => acceptField(map, message));
       case 'acceptAbove': {
         let accepted = 0;
         await this.change((map) => {
@@ -149,14 +171,22 @@ class MappingEditorSession implements MappingEditorProbe {
         });
         return `${accepted} field(s) at or above ${Math.round(message.min * 100)}% confidence accepted`;
       }
-      case 'drop': return this.change((map) => dropField(map, message, message.reason));
-      case 'edit': return this.change((map) => editField(map, message, message.target, message.transform));
-      case 'setEnabled': return this.change((map) => setObjectEnabled(map, message.object, message.enabled));
-      case 'setValueMap': return this.change((map) => setGlobalValueMap(map, message.entry));
-      case 'confirm': return this.confirm(message.level);
-      case 'preview': return this.preview(message.object, message.count, message.requestId);
-      case 'runSample': return this.runSample(message.requestId);
-      case 'loadSampleResults': return this.loadSampleResults(undefined, message.requestId);
+      case 'drop':
+        return this.change((map) => dropField(map, message, message.reason));
+      case 'edit':
+        return this.change((map) => editField(map, message, message.target, message.transform));
+      case 'setEnabled':
+        return this.change((map) => setObjectEnabled(map, message.object, message.enabled));
+      case 'setValueMap':
+        return this.change((map) => setGlobalValueMap(map, message.entry));
+      case 'confirm':
+        return this.confirm(message.level);
+      case 'preview':
+        return this.preview(message.object, message.count, message.requestId);
+      case 'runSample':
+        return this.runSample(message.requestId);
+      case 'loadSampleResults':
+        return this.loadSampleResults(undefined, message.requestId);
       case 'openLink':
         await vscode.env.openExternal(vscode.Uri.parse(message.url));
         return;
@@ -176,12 +206,17 @@ class MappingEditorSession implements MappingEditorProbe {
     const edited = edit(current);
     const next = mappingText(edited);
     if (next !== this.document.getText()) {
-      const whole = new vscode.Range(this.document.positionAt(0), this.document.positionAt(this.document.getText().length));
+      const whole = new vscode.Range(
+        this.document.positionAt(0),
+        this.document.positionAt(this.document.getText().length),
+      );
       const workspaceEdit = new vscode.WorkspaceEdit();
       workspaceEdit.replace(this.document.uri, whole, next);
-      if (!(await vscode.workspace.applyEdit(workspaceEdit))) throw new Error('VS Code refused the edit of mapping.json');
+      if (!(await vscode.workspace.applyEdit(workspaceEdit)))
+        throw new Error('VS Code refused the edit of mapping.json');
     }
-    if (save && this.document.isDirty && !(await this.document.save())) throw new Error('mapping.json could not be saved');
+    if (save && this.document.isDirty && !(await this.document.save()))
+      throw new Error('mapping.json could not be saved');
     await this.postState();
     // One click on Drop or Edit can undo an approval that took a review: it is said where the click was.
     const revoked = revokedConfirmation(current, edited);
@@ -193,7 +228,9 @@ class MappingEditorSession implements MappingEditorProbe {
     if (!stamped) return;
     // A confirmation is a decision, not a draft: it reaches the disk before the editor shows it.
     await this.change(() => stamped, true);
-    this.ctx.log.info(`mapping.json is ${effectiveStatus(stamped)} by ${stamped.review[level]?.by ?? ''} (content ${contentHash(stamped).slice(0, 12)})`);
+    this.ctx.log.info(
+      `mapping.json is ${effectiveStatus(stamped)} by ${stamped.review[level]?.by ?? ''} (content ${contentHash(stamped).slice(0, 12)})`,
+    );
     await this.ctx.refreshViews();
   }
 
@@ -226,7 +263,13 @@ class MappingEditorSession implements MappingEditorProbe {
       return; // the state message already says what is wrong with the file
     }
     const { previewMessageRecords } = await import('./editor-data');
-    await this.post({ ...asked, type: 'preview', object, records: previewMessageRecords(object, map, inputs), error: null });
+    await this.post({
+      ...asked,
+      type: 'preview',
+      object,
+      records: previewMessageRecords(object, map, inputs),
+      error: null,
+    });
   }
 
   private async runSample(requestId?: number): Promise<void> {
@@ -242,7 +285,11 @@ class MappingEditorSession implements MappingEditorProbe {
       const { sampleResultsOf } = await import('./editor-data');
       const results = await sampleResultsOf(this.ctx, this.map(), runId);
       // Kept without the request id: a reloaded webview gets it back as news, not as an answer.
-      this.lastSample = { type: 'sampleResults', results: results ?? null, error: results ? null : 'No sample run yet: run a sample to see its results here.' };
+      this.lastSample = {
+        type: 'sampleResults',
+        results: results ?? null,
+        error: results ? null : 'No sample run yet: run a sample to see its results here.',
+      };
       await this.post({ ...this.lastSample, ...asked });
     } catch (error) {
       await this.post({ ...asked, type: 'sampleResults', results: null, error: messageOf(error) });
@@ -299,8 +346,12 @@ class MappingEditorSession implements MappingEditorProbe {
       const catalog = {} as TargetCatalog;
       for (const object of OBJECTS) {
         catalog[object] = {
-          standard: STANDARD_FIELDS[object].filter((f) => !f.reserved).map((f) => ({ name: f.name, type: f.type, ...(f.maxLength ? { maxLength: f.maxLength } : {}) })),
-          attributes: existing.filter((a) => a.objects.includes(object)).map((a) => ({ name: a.name, dataType: a.dataType })),
+          standard: STANDARD_FIELDS[object]
+            .filter((f) => !f.reserved)
+            .map((f) => ({ name: f.name, type: f.type, ...(f.maxLength ? { maxLength: f.maxLength } : {}) })),
+          attributes: existing
+            .filter((a) => a.objects.includes(object))
+            .map((a) => ({ name: a.name, dataType: a.dataType })),
         };
       }
       this.attributes = catalog;

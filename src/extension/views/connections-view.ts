@@ -1,7 +1,13 @@
 import * as vscode from 'vscode';
 
 import { messageOf } from '../../model/error-message';
-import { type ConnectionChecks, type ConnectionState, describeConnections, type LocalSandbox, type TokenState } from '../connection-state';
+import {
+  type ConnectionChecks,
+  type ConnectionState,
+  describeConnections,
+  type LocalSandbox,
+  type TokenState,
+} from '../connection-state';
 import type { MigrationFolder } from '../migration-folder';
 import type { SecretStore } from '../secrets';
 
@@ -20,7 +26,10 @@ const CONNECT_COMMANDS: Record<ConnectionState['id'], string> = {
   ai: 'st2ic.setAiKey',
 };
 
-type Node = { kind: 'connection'; state: ConnectionState } | { kind: 'token'; token: TokenState } | { kind: 'error'; message: string };
+type Node =
+  | { kind: 'connection'; state: ConnectionState }
+  | { kind: 'token'; token: TokenState }
+  | { kind: 'error'; message: string };
 
 /** SmarterTrack, Intercom and AI entries built from migration/config.json and which secrets exist. */
 export class ConnectionsView implements vscode.TreeDataProvider<Node> {
@@ -40,12 +49,17 @@ export class ConnectionsView implements vscode.TreeDataProvider<Node> {
 
   /** The entries as the view shows them now; throws when migration/config.json cannot be read. */
   async states(): Promise<ConnectionState[]> {
-    const [config, presence, tokens] = await Promise.all([this.folder.readConfig(), this.secrets.presence(), this.secrets.intercomTokenCount()]);
+    const [config, presence, tokens] = await Promise.all([
+      this.folder.readConfig(),
+      this.secrets.presence(),
+      this.secrets.intercomTokenCount(),
+    ]);
     return describeConnections(config, presence, this.checks(), tokens, this.sandbox());
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
-    if (node) return node.kind === 'connection' ? (node.state.tokens ?? []).map((token) => ({ kind: 'token', token })) : [];
+    if (node)
+      return node.kind === 'connection' ? (node.state.tokens ?? []).map((token) => ({ kind: 'token', token })) : [];
     try {
       return (await this.states()).map((state) => ({ kind: 'connection', state }));
     } catch (error) {
@@ -73,7 +87,10 @@ export class ConnectionsView implements vscode.TreeDataProvider<Node> {
       return item;
     }
     const { state } = node;
-    const item = new vscode.TreeItem(state.label, state.tokens ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      state.label,
+      state.tokens ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `connection.${state.id}`;
     item.description = state.description;
     item.tooltip = state.tooltip;
@@ -81,7 +98,8 @@ export class ConnectionsView implements vscode.TreeDataProvider<Node> {
     item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
     item.contextValue = `connection.${state.id}.${state.status}`;
     if (state.command) item.command = { command: state.command, title: state.label };
-    else if (state.status === 'incomplete' || state.status === 'notConnected' || state.status === 'off') item.command = { command: CONNECT_COMMANDS[state.id], title: state.label };
+    else if (state.status === 'incomplete' || state.status === 'notConnected' || state.status === 'off')
+      item.command = { command: CONNECT_COMMANDS[state.id], title: state.label };
     return item;
   }
 }

@@ -79,7 +79,9 @@ export class MigrationView implements vscode.TreeDataProvider<Node> {
     item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
     item.contextValue = `phase.${state.id}.${state.status}`;
     const opens = node.open
-      ? state.id === 'mapping' ? { command: 'vscode.open', title: 'Open', arguments: [node.open] } : { command: 'markdown.showPreview', title: 'Open', arguments: [node.open] }
+      ? state.id === 'mapping'
+        ? { command: 'vscode.open', title: 'Open', arguments: [node.open] }
+        : { command: 'markdown.showPreview', title: 'Open', arguments: [node.open] }
       : OPEN_ON_CLICK[state.id];
     if (opens) item.command = opens;
     return item;
@@ -89,7 +91,13 @@ export class MigrationView implements vscode.TreeDataProvider<Node> {
 /** What migration/ holds now, read for the phases and the context keys. */
 export async function readPhaseInputs(dir: string, warn: (message: string) => void): Promise<PhaseInputs> {
   // Loaded when the view is first filled, not at activation.
-  const [{ mappingPath, readMappingFile }, { effectiveStatus }, { ScopeSummary }, { listRunEntries }, { ReconciliationReport }] = await Promise.all([
+  const [
+    { mappingPath, readMappingFile },
+    { effectiveStatus },
+    { ScopeSummary },
+    { listRunEntries },
+    { ReconciliationReport },
+  ] = await Promise.all([
     import('../../mapping/mapping-file'),
     import('../../mapping/review'),
     import('../../model/scope'),
@@ -103,19 +111,34 @@ export async function readPhaseInputs(dir: string, warn: (message: string) => vo
     const parsed = ScopeSummary.safeParse(JSON.parse(readFileSync(scopeFile, 'utf8')));
     if (parsed.success) {
       const r = parsed.data;
-      scope = { tickets: r.counts.tickets ?? 0, endUsers: r.counts.endUsers ?? 0, problems: r.problems.length, generatedAt: r.generatedAt };
+      scope = {
+        tickets: r.counts.tickets ?? 0,
+        endUsers: r.counts.endUsers ?? 0,
+        problems: r.problems.length,
+        generatedAt: r.generatedAt,
+      };
     }
   }
   let mapping: PhaseInputs['mapping'];
   if (existsSync(mappingPath(dir))) {
     const map = await readMappingFile(dir);
     const status = effectiveStatus(map);
-    const by = status === 'approved' ? map.review.approved?.by : status === 'reviewed' ? map.review.reviewed?.by : undefined;
+    const by =
+      status === 'approved' ? map.review.approved?.by : status === 'reviewed' ? map.review.reviewed?.by : undefined;
     mapping = { status, ...(by ? { by } : {}) };
   }
-  const runs = (await listRunEntries(dir, warn)).map(({ summary, counts }) => ({ id: summary.meta.id, kind: summary.meta.kind, status: summary.meta.status, interrupted: summary.interrupted, counts, ...(summary.meta.rollbackOf ? { rollbackOf: summary.meta.rollbackOf } : {}) }));
+  const runs = (await listRunEntries(dir, warn)).map(({ summary, counts }) => ({
+    id: summary.meta.id,
+    kind: summary.meta.kind,
+    status: summary.meta.status,
+    interrupted: summary.interrupted,
+    counts,
+    ...(summary.meta.rollbackOf ? { rollbackOf: summary.meta.rollbackOf } : {}),
+  }));
   const reconciled = existsSync(reports)
-    ? readdirSync(reports).map((n) => /^reconciliation-(.+)\.md$/.exec(n)?.[1]).filter((id): id is string => id !== undefined)
+    ? readdirSync(reports)
+        .map((n) => /^reconciliation-(.+)\.md$/.exec(n)?.[1])
+        .filter((id): id is string => id !== undefined)
     : [];
   // What each run's reconciliation found, so Validate shows its gaps instead of a bare "reconciled".
   const validations: NonNullable<PhaseInputs['validations']> = [];
@@ -125,7 +148,20 @@ export async function readPhaseInputs(dir: string, warn: (message: string) => vo
     const parsed = ReconciliationReport.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (!parsed.success || parsed.data.scope.mode !== 'run') continue;
     const { scope: of, totals, fieldCheck } = parsed.data;
-    validations.push({ runId: of.runId, kind: of.kind, failed: totals.failed, unaccounted: totals.unaccounted, differences: fieldCheck.mismatches.length });
+    validations.push({
+      runId: of.runId,
+      kind: of.kind,
+      failed: totals.failed,
+      unaccounted: totals.unaccounted,
+      differences: fieldCheck.mismatches.length,
+    });
   }
-  return { ...(scope ? { scope } : {}), hasWorkspacePlan: existsSync(migrationPaths(dir).workspacePlan), ...(mapping ? { mapping } : {}), runs, reconciled, validations };
+  return {
+    ...(scope ? { scope } : {}),
+    hasWorkspacePlan: existsSync(migrationPaths(dir).workspacePlan),
+    ...(mapping ? { mapping } : {}),
+    runs,
+    reconciled,
+    validations,
+  };
 }

@@ -7,7 +7,9 @@ import { rolledBackBy } from '../rolled-back';
 import { runReport } from '../run-report';
 import { describeRun, type RunLook } from '../run-rows';
 
-type Node = { kind: 'run'; entry: RunEntry; dir: string; rolledBackBy?: string } | { kind: 'type'; type: string; counts: RecordCounts };
+type Node =
+  | { kind: 'run'; entry: RunEntry; dir: string; rolledBackBy?: string }
+  | { kind: 'type'; type: string; counts: RecordCounts };
 
 const STATUS_LOOK: Record<RunLook, { icon: string; color: string }> = {
   completed: { icon: 'pass-filled', color: 'testing.iconPassed' },
@@ -57,15 +59,27 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
       const item = new vscode.TreeItem(node.type);
       const c = node.counts;
       item.description = `${c.migrated} migrated · ${c.skipped} skipped · ${c.failed} failed`;
-      const reasons = [...Object.entries(c.skippedReasons).map(([r, n]) => `skipped ${n}: ${r}`), ...Object.entries(c.failedReasons).map(([r, n]) => `failed ${n}: ${r}`)];
+      const reasons = [
+        ...Object.entries(c.skippedReasons).map(([r, n]) => `skipped ${n}: ${r}`),
+        ...Object.entries(c.failedReasons).map(([r, n]) => `failed ${n}: ${r}`),
+      ];
       item.tooltip = reasons.length ? reasons.join('\n') : undefined;
-      item.iconPath = new vscode.ThemeIcon(c.failed > 0 ? 'warning' : 'symbol-number', c.failed > 0 ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+      item.iconPath = new vscode.ThemeIcon(
+        c.failed > 0 ? 'warning' : 'symbol-number',
+        c.failed > 0 ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined,
+      );
       return item;
     }
     const meta = node.entry.summary.meta;
-    const row = describeRun(node.entry, { ...(node.rolledBackBy ? { rolledBackBy: node.rolledBackBy } : {}), hasReport: runReport(node.dir, meta.id) !== undefined });
+    const row = describeRun(node.entry, {
+      ...(node.rolledBackBy ? { rolledBackBy: node.rolledBackBy } : {}),
+      hasReport: runReport(node.dir, meta.id) !== undefined,
+    });
     // A rollback journals no records: nothing to expand.
-    const item = new vscode.TreeItem(row.label, node.entry.undo ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(
+      row.label,
+      node.entry.undo ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed,
+    );
     item.id = `run.${meta.id}`;
     item.description = row.description;
     item.tooltip = new vscode.MarkdownString(row.tooltip.join('  \n'));
@@ -79,6 +93,7 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
 /** The run id a Runs-view command was invoked on (tree item argument), if any. */
 export function runIdOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && 'kind' in arg && arg.kind === 'run' && 'entry' in arg) return (arg as { entry: RunEntry }).entry.summary.meta.id;
+  if (arg && typeof arg === 'object' && 'kind' in arg && arg.kind === 'run' && 'entry' in arg)
+    return (arg as { entry: RunEntry }).entry.summary.meta.id;
   return undefined;
 }

@@ -6,7 +6,12 @@ import { Endpoints, seg } from './shared';
 export class AdminsApi extends Endpoints {
   /** `lane`: ask with that token (1-based) only, to check each of several tokens. */
   async me(lane?: number): Promise<Me> {
-    return this.transport.request({ method: 'GET', path: '/me', response: MeSchema, ...(lane !== undefined ? { lane } : {}) });
+    return this.transport.request({
+      method: 'GET',
+      path: '/me',
+      response: MeSchema,
+      ...(lane !== undefined ? { lane } : {}),
+    });
   }
 
   async list(): Promise<Admin[]> {

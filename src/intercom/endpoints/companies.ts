@@ -1,6 +1,10 @@
 import { DeletedObject } from '../schemas/common';
 import type { Company, CreateOrUpdateCompanyRequest } from '../schemas/companies';
-import { Company as CompanySchema, CompanyLookup, CreateOrUpdateCompanyRequest as CreateOrUpdateCompanyRequestSchema } from '../schemas/companies';
+import {
+  Company as CompanySchema,
+  CompanyLookup,
+  CreateOrUpdateCompanyRequest as CreateOrUpdateCompanyRequestSchema,
+} from '../schemas/companies';
 import { Endpoints, orUndefined, seg, validated } from './shared';
 
 export class CompaniesApi extends Endpoints {
@@ -10,7 +14,11 @@ export class CompaniesApi extends Endpoints {
    */
   async createOrUpdate(body: CreateOrUpdateCompanyRequest): Promise<Company> {
     const label = `company_id=${body.company_id}`;
-    const data = validated(CreateOrUpdateCompanyRequestSchema, body, this.transport.describe({ method: 'POST', path: '/companies', label }));
+    const data = validated(
+      CreateOrUpdateCompanyRequestSchema,
+      body,
+      this.transport.describe({ method: 'POST', path: '/companies', label }),
+    );
     return this.transport.request({
       method: 'POST',
       path: '/companies',
@@ -29,7 +37,13 @@ export class CompaniesApi extends Endpoints {
   /** By your company_id; undefined when there is none. */
   async findByCompanyId(companyId: string): Promise<Company | undefined> {
     const found = await orUndefined(
-      this.transport.request({ method: 'GET', path: '/companies', query: { company_id: companyId }, label: `company_id=${companyId}`, response: CompanyLookup }),
+      this.transport.request({
+        method: 'GET',
+        path: '/companies',
+        query: { company_id: companyId },
+        label: `company_id=${companyId}`,
+        response: CompanyLookup,
+      }),
     );
     if (found === undefined) return undefined;
     if ('data' in found && Array.isArray(found.data)) return found.data.find((c) => c.company_id === companyId);

@@ -22,7 +22,12 @@ export class ContactsApi extends Endpoints {
    * existing id.
    */
   async create(body: CreateContactRequest): Promise<Contact> {
-    const label = body.external_id !== undefined ? `external_id=${body.external_id}` : body.email !== undefined ? `email=${body.email}` : undefined;
+    const label =
+      body.external_id !== undefined
+        ? `external_id=${body.external_id}`
+        : body.email !== undefined
+          ? `email=${body.email}`
+          : undefined;
     const request = this.transport.describe({ method: 'POST', path: '/contacts', label });
     const data = validated(CreateContactRequestSchema, body, request);
     const sentAtMs = performance.now();
@@ -46,7 +51,12 @@ export class ContactsApi extends Endpoints {
   }
 
   async get(contactId: string): Promise<Contact> {
-    return this.transport.request({ method: 'GET', path: `/contacts/${seg(contactId)}`, response: ContactSchema, contactId });
+    return this.transport.request({
+      method: 'GET',
+      path: `/contacts/${seg(contactId)}`,
+      response: ContactSchema,
+      contactId,
+    });
   }
 
   /** Users only (Intercom does not find leads this way). Undefined when there is none. */
@@ -66,7 +76,10 @@ export class ContactsApi extends Endpoints {
    * (up to minutes) ago may be missing.
    */
   search(query: SearchQuery, perPage = 50): AsyncGenerator<Contact> {
-    return searchHits(this.transport, '/contacts/search', query, perPage, ContactList, (page) => ({ items: page.data, pages: page.pages }));
+    return searchHits(this.transport, '/contacts/search', query, perPage, ContactList, (page) => ({
+      items: page.data,
+      pages: page.pages,
+    }));
   }
 
   /** Every contact, paged with starting_after. */
@@ -75,7 +88,10 @@ export class ContactsApi extends Endpoints {
       const page = await this.transport.request({
         method: 'GET',
         path: '/contacts',
-        query: { per_page: perPage, ...(next !== undefined && 'starting_after' in next ? { starting_after: next.starting_after } : {}) },
+        query: {
+          per_page: perPage,
+          ...(next !== undefined && 'starting_after' in next ? { starting_after: next.starting_after } : {}),
+        },
         response: ContactList,
       });
       return { items: page.data, pages: page.pages };
@@ -137,7 +153,14 @@ export class ContactsApi extends Endpoints {
 
   /** Every tag on the contact (the contact object itself shows at most 10). */
   async tags(contactId: string): Promise<Tag[]> {
-    return (await this.transport.request({ method: 'GET', path: `/contacts/${seg(contactId)}/tags`, response: TagList, contactId })).data;
+    return (
+      await this.transport.request({
+        method: 'GET',
+        path: `/contacts/${seg(contactId)}/tags`,
+        response: TagList,
+        contactId,
+      })
+    ).data;
   }
 
   async detachCompany(contactId: string, companyId: string): Promise<Company> {

@@ -43,7 +43,11 @@ export class ConversationsApi extends Endpoints {
    */
   async create(body: CreateConversationRequest): Promise<CreatedConversation> {
     const label = `contact=${body.from.id}${body.created_at !== undefined ? `, created_at=${body.created_at}` : ''}`;
-    const data = validated(CreateConversationRequestSchema, body, this.transport.describe({ method: 'POST', path: '/conversations', label }));
+    const data = validated(
+      CreateConversationRequestSchema,
+      body,
+      this.transport.describe({ method: 'POST', path: '/conversations', label }),
+    );
     const sentAtMs = performance.now();
     const message = await this.transport.request({
       method: 'POST',
@@ -97,7 +101,11 @@ export class ConversationsApi extends Endpoints {
   async manage(conversationId: string, body: ConversationPartRequest): Promise<Conversation> {
     const path = `/conversations/${seg(conversationId)}/parts`;
     const label = body.message_type;
-    const data = validated(ConversationPartRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
+    const data = validated(
+      ConversationPartRequestSchema,
+      body,
+      this.transport.describe({ method: 'POST', path, label }),
+    );
     return this.transport.request({
       method: 'POST',
       path,
@@ -109,7 +117,12 @@ export class ConversationsApi extends Endpoints {
   }
 
   async close(conversationId: string, adminId: string, body?: string): Promise<Conversation> {
-    return this.manage(conversationId, { message_type: 'close', type: 'admin', admin_id: adminId, ...(body !== undefined ? { body } : {}) });
+    return this.manage(conversationId, {
+      message_type: 'close',
+      type: 'admin',
+      admin_id: adminId,
+      ...(body !== undefined ? { body } : {}),
+    });
   }
 
   async open(conversationId: string, adminId: string): Promise<Conversation> {
@@ -121,8 +134,17 @@ export class ConversationsApi extends Endpoints {
   }
 
   /** `assigneeId` '0' unassigns. An admin and a team can both be assigned (two calls). */
-  async assign(conversationId: string, adminId: string, assignee: { type: 'admin' | 'team'; id: string }): Promise<Conversation> {
-    return this.manage(conversationId, { message_type: 'assignment', type: assignee.type, admin_id: adminId, assignee_id: assignee.id });
+  async assign(
+    conversationId: string,
+    adminId: string,
+    assignee: { type: 'admin' | 'team'; id: string },
+  ): Promise<Conversation> {
+    return this.manage(conversationId, {
+      message_type: 'assignment',
+      type: assignee.type,
+      admin_id: adminId,
+      assignee_id: assignee.id,
+    });
   }
 
   /** Title, custom attributes, company (Intercom company id; null removes). */
@@ -142,7 +164,10 @@ export class ConversationsApi extends Endpoints {
   }
 
   /** Irreversible. retain_metrics=false also needs the delete_conversations_and_metrics scope. */
-  async delete(conversationId: string, options: { retainMetrics?: boolean } = {}): Promise<{ id: string; deleted: boolean }> {
+  async delete(
+    conversationId: string,
+    options: { retainMetrics?: boolean } = {},
+  ): Promise<{ id: string; deleted: boolean }> {
     return this.transport.request({
       method: 'DELETE',
       path: `/conversations/${seg(conversationId)}`,
@@ -153,7 +178,10 @@ export class ConversationsApi extends Endpoints {
 
   /** Every conversation matching the query (eventually consistent, like contact search). */
   search(query: SearchQuery, perPage = 150): AsyncGenerator<Conversation> {
-    return searchHits(this.transport, '/conversations/search', query, perPage, ConversationList, (page) => ({ items: page.conversations, pages: page.pages }));
+    return searchHits(this.transport, '/conversations/search', query, perPage, ConversationList, (page) => ({
+      items: page.conversations,
+      pages: page.pages,
+    }));
   }
 
   list(perPage = 150): AsyncGenerator<Conversation> {
@@ -161,7 +189,10 @@ export class ConversationsApi extends Endpoints {
       const page = await this.transport.request({
         method: 'GET',
         path: '/conversations',
-        query: { per_page: perPage, ...(next !== undefined && 'starting_after' in next ? { starting_after: next.starting_after } : {}) },
+        query: {
+          per_page: perPage,
+          ...(next !== undefined && 'starting_after' in next ? { starting_after: next.starting_after } : {}),
+        },
         response: ConversationList,
       });
       return { items: page.conversations, pages: page.pages };

@@ -1,6 +1,9 @@
 import { DeletedObject } from '../schemas/common';
 import type { CustomObjectInstance, CustomObjectInstanceRequest } from '../schemas/custom-objects';
-import { CustomObjectInstance as CustomObjectInstanceSchema,CustomObjectInstanceRequest as CustomObjectInstanceRequestSchema } from '../schemas/custom-objects';
+import {
+  CustomObjectInstance as CustomObjectInstanceSchema,
+  CustomObjectInstanceRequest as CustomObjectInstanceRequestSchema,
+} from '../schemas/custom-objects';
 import { Endpoints, orUndefined, seg, validated } from './shared';
 
 /** Instances of custom object types defined in the Intercom UI (types cannot be created by API). */
@@ -9,7 +12,11 @@ export class CustomObjectsApi extends Endpoints {
   async createOrUpdate(type: string, body: CustomObjectInstanceRequest): Promise<CustomObjectInstance> {
     const path = `/custom_object_instances/${seg(type)}`;
     const label = `external_id=${body.external_id}`;
-    const data = validated(CustomObjectInstanceRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
+    const data = validated(
+      CustomObjectInstanceRequestSchema,
+      body,
+      this.transport.describe({ method: 'POST', path, label }),
+    );
     return this.transport.request({
       method: 'POST',
       path,
@@ -21,7 +28,11 @@ export class CustomObjectsApi extends Endpoints {
   }
 
   async get(type: string, id: string): Promise<CustomObjectInstance> {
-    return this.transport.request({ method: 'GET', path: `/custom_object_instances/${seg(type)}/${seg(id)}`, response: CustomObjectInstanceSchema });
+    return this.transport.request({
+      method: 'GET',
+      path: `/custom_object_instances/${seg(type)}/${seg(id)}`,
+      response: CustomObjectInstanceSchema,
+    });
   }
 
   async findByExternalId(type: string, externalId: string): Promise<CustomObjectInstance | undefined> {
@@ -37,7 +48,11 @@ export class CustomObjectsApi extends Endpoints {
   }
 
   async delete(type: string, id: string): Promise<{ id: string; deleted: boolean }> {
-    return this.transport.request({ method: 'DELETE', path: `/custom_object_instances/${seg(type)}/${seg(id)}`, response: DeletedObject });
+    return this.transport.request({
+      method: 'DELETE',
+      path: `/custom_object_instances/${seg(type)}/${seg(id)}`,
+      response: DeletedObject,
+    });
   }
 
   async deleteByExternalId(type: string, externalId: string): Promise<{ id: string; deleted: boolean }> {

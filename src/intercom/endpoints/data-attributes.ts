@@ -38,7 +38,11 @@ export class DataAttributesApi extends Endpoints {
   /** Not replayed on an unknown outcome (a replay would fail as a duplicate name): look it up by name. */
   async create(body: CreateDataAttributeRequest): Promise<DataAttribute> {
     const label = `${body.model} ${body.name}`;
-    const data = validated(CreateDataAttributeRequestSchema, body, this.transport.describe({ method: 'POST', path: '/data_attributes', label }));
+    const data = validated(
+      CreateDataAttributeRequestSchema,
+      body,
+      this.transport.describe({ method: 'POST', path: '/data_attributes', label }),
+    );
     return this.transport.request({
       method: 'POST',
       path: '/data_attributes',
@@ -87,14 +91,25 @@ export class DataAttributesApi extends Endpoints {
     });
   }
 
-  async updateConversationAttribute(id: string, body: UpdateConversationAttributeRequest): Promise<ConversationAttribute> {
+  async updateConversationAttribute(
+    id: string,
+    body: UpdateConversationAttributeRequest,
+  ): Promise<ConversationAttribute> {
     const path = `/conversations/attributes/${seg(id)}`;
-    const data = validated(UpdateConversationAttributeRequestSchema, body, this.transport.describe({ method: 'PUT', path }));
+    const data = validated(
+      UpdateConversationAttributeRequestSchema,
+      body,
+      this.transport.describe({ method: 'PUT', path }),
+    );
     return this.transport.request({ method: 'PUT', path, body: data, response: ConversationAttributeSchema });
   }
 
   /** DELETE here is a soft delete: the attribute comes back with archived: true. */
   async archiveConversationAttribute(id: string): Promise<ConversationAttribute> {
-    return this.transport.request({ method: 'DELETE', path: `/conversations/attributes/${seg(id)}`, response: ConversationAttributeSchema });
+    return this.transport.request({
+      method: 'DELETE',
+      path: `/conversations/attributes/${seg(id)}`,
+      response: ConversationAttributeSchema,
+    });
   }
 }

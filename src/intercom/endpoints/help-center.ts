@@ -26,18 +26,29 @@ import { Endpoints, seg, validated } from './shared';
 
 const pageQuery = (next: NextPage, perPage: number): Record<string, string | number> => ({
   per_page: perPage,
-  ...(next === undefined ? {} : 'starting_after' in next ? { starting_after: next.starting_after } : { page: next.page }),
+  ...(next === undefined
+    ? {}
+    : 'starting_after' in next
+      ? { starting_after: next.starting_after }
+      : { page: next.page }),
 });
 
 /** Help centers, collections (sections are collections with a parent) and articles. */
 export class HelpCenterApi extends Endpoints {
   async listHelpCenters(): Promise<HelpCenter[]> {
-    return (await this.transport.request({ method: 'GET', path: '/help_center/help_centers', response: HelpCenterList })).data;
+    return (
+      await this.transport.request({ method: 'GET', path: '/help_center/help_centers', response: HelpCenterList })
+    ).data;
   }
 
   listCollections(perPage = 50): AsyncGenerator<Collection> {
     return paginate(async (next) => {
-      const page = await this.transport.request({ method: 'GET', path: '/help_center/collections', query: pageQuery(next, perPage), response: CollectionList });
+      const page = await this.transport.request({
+        method: 'GET',
+        path: '/help_center/collections',
+        query: pageQuery(next, perPage),
+        response: CollectionList,
+      });
       return { items: page.data, pages: page.pages };
     });
   }
@@ -46,7 +57,11 @@ export class HelpCenterApi extends Endpoints {
   async createCollection(body: CreateCollectionRequest): Promise<Collection> {
     const label = `name=${body.name}`;
     const path = '/help_center/collections';
-    const data = validated(CreateCollectionRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
+    const data = validated(
+      CreateCollectionRequestSchema,
+      body,
+      this.transport.describe({ method: 'POST', path, label }),
+    );
     return this.transport.request({
       method: 'POST',
       path,
@@ -64,12 +79,21 @@ export class HelpCenterApi extends Endpoints {
   }
 
   async deleteCollection(id: string): Promise<{ id: string; deleted: boolean }> {
-    return this.transport.request({ method: 'DELETE', path: `/help_center/collections/${seg(id)}`, response: DeletedObject });
+    return this.transport.request({
+      method: 'DELETE',
+      path: `/help_center/collections/${seg(id)}`,
+      response: DeletedObject,
+    });
   }
 
   listArticles(perPage = 50): AsyncGenerator<Article> {
     return paginate(async (next) => {
-      const page = await this.transport.request({ method: 'GET', path: '/articles', query: pageQuery(next, perPage), response: ArticleList });
+      const page = await this.transport.request({
+        method: 'GET',
+        path: '/articles',
+        query: pageQuery(next, perPage),
+        response: ArticleList,
+      });
       return { items: page.data, pages: page.pages };
     });
   }
@@ -81,7 +105,11 @@ export class HelpCenterApi extends Endpoints {
   /** Not idempotent: an unknown outcome is looked up by title and parent. */
   async createArticle(body: CreateArticleRequest): Promise<Article> {
     const label = `title=${body.title}`;
-    const data = validated(CreateArticleRequestSchema, body, this.transport.describe({ method: 'POST', path: '/articles', label }));
+    const data = validated(
+      CreateArticleRequestSchema,
+      body,
+      this.transport.describe({ method: 'POST', path: '/articles', label }),
+    );
     return this.transport.request({
       method: 'POST',
       path: '/articles',

@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 import { zodIssues } from '../../model/zod-issues';
 import { InvalidRequestError, NotFoundError } from '../errors';
-import { type Page,paginate } from '../pagination';
-import { type SearchQuery,SearchQuery as SearchQuerySchema } from '../schemas/common';
+import { type Page, paginate } from '../pagination';
+import { type SearchQuery, SearchQuery as SearchQuerySchema } from '../schemas/common';
 import type { Transport } from '../transport';
 
 export const seg = (id: string | number): string => encodeURIComponent(String(id));
@@ -33,17 +33,34 @@ export abstract class Endpoints {
 }
 
 /** Every hit of a search (`POST /contacts/search`, …), page by page with `starting_after`. A search only reads. */
-export function searchHits<L, T>(transport: Transport, path: string, query: SearchQuery, perPage: number, response: z.ZodType<L>, hits: (page: L) => Page<T>): AsyncGenerator<T> {
+export function searchHits<L, T>(
+  transport: Transport,
+  path: string,
+  query: SearchQuery,
+  perPage: number,
+  response: z.ZodType<L>,
+  hits: (page: L) => Page<T>,
+): AsyncGenerator<T> {
   return paginate(async (next) => {
     const q = validated(SearchQuerySchema, query, `POST ${path}`);
-    const pagination = { per_page: perPage, ...(next !== undefined && 'starting_after' in next ? { starting_after: next.starting_after } : {}) };
-    const page = await transport.request({ method: 'POST', path, body: { query: q, pagination }, response, replay: { idempotent: 'a search only reads' } });
+    const pagination = {
+      per_page: perPage,
+      ...(next !== undefined && 'starting_after' in next ? { starting_after: next.starting_after } : {}),
+    };
+    const page = await transport.request({
+      method: 'POST',
+      path,
+      body: { query: q, pagination },
+      response,
+      replay: { idempotent: 'a search only reads' },
+    });
     return hits(page);
   });
 }
 
 /** A reply's label in messages: `admin note, created_at=1600000000`. */
-export const replyLabel = (who: string, createdAt: number | undefined): string => `${who}${createdAt !== undefined ? `, created_at=${createdAt}` : ''}`;
+export const replyLabel = (who: string, createdAt: number | undefined): string =>
+  `${who}${createdAt !== undefined ? `, created_at=${createdAt}` : ''}`;
 
 /** The contact a contact reply names by Intercom id, as request fields (`{}` when named by email or user_id). */
 export const replyingContact = (data: object): { contactId?: string } =>

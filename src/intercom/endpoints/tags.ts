@@ -1,5 +1,5 @@
 import type { Tag } from '../schemas/tags';
-import { Tag as TagSchema,TagList, TagRequest } from '../schemas/tags';
+import { Tag as TagSchema, TagList, TagRequest } from '../schemas/tags';
 import { EmptyBody, Endpoints, seg, validated } from './shared';
 
 export class TagsApi extends Endpoints {
@@ -7,7 +7,14 @@ export class TagsApi extends Endpoints {
   async createOrUpdate(name: string): Promise<Tag> {
     const label = `name=${name}`;
     const body = validated(TagRequest, { name }, this.transport.describe({ method: 'POST', path: '/tags', label }));
-    return this.transport.request({ method: 'POST', path: '/tags', body, label, response: TagSchema, replay: { idempotent: 'tags are created-or-updated by name' } });
+    return this.transport.request({
+      method: 'POST',
+      path: '/tags',
+      body,
+      label,
+      response: TagSchema,
+      replay: { idempotent: 'tags are created-or-updated by name' },
+    });
   }
 
   async list(): Promise<Tag[]> {
@@ -31,7 +38,14 @@ export class TagsApi extends Endpoints {
       { name, companies: companyIds.map((id) => (untag ? { id, untag: true } : { id })) },
       this.transport.describe({ method: 'POST', path: '/tags', label }),
     );
-    return this.transport.request({ method: 'POST', path: '/tags', body, label, response: TagSchema, replay: { idempotent: 'tagging is a set operation' } });
+    return this.transport.request({
+      method: 'POST',
+      path: '/tags',
+      body,
+      label,
+      response: TagSchema,
+      replay: { idempotent: 'tagging is a set operation' },
+    });
   }
 
   /** Tags (or untags) contacts by Intercom id, through POST /tags. */
@@ -42,7 +56,14 @@ export class TagsApi extends Endpoints {
       { name, users: contactIds.map((id) => (untag ? { id, untag: true } : { id })) },
       this.transport.describe({ method: 'POST', path: '/tags', label }),
     );
-    return this.transport.request({ method: 'POST', path: '/tags', body, label, response: TagSchema, replay: { idempotent: 'tagging is a set operation' } });
+    return this.transport.request({
+      method: 'POST',
+      path: '/tags',
+      body,
+      label,
+      response: TagSchema,
+      replay: { idempotent: 'tagging is a set operation' },
+    });
   }
 
   async tagContact(contactId: string, tagId: string): Promise<Tag> {
@@ -58,7 +79,12 @@ export class TagsApi extends Endpoints {
   }
 
   async untagContact(contactId: string, tagId: string): Promise<Tag> {
-    return this.transport.request({ method: 'DELETE', path: `/contacts/${seg(contactId)}/tags/${seg(tagId)}`, response: TagSchema, contactId });
+    return this.transport.request({
+      method: 'DELETE',
+      path: `/contacts/${seg(contactId)}/tags/${seg(tagId)}`,
+      response: TagSchema,
+      contactId,
+    });
   }
 
   async tagConversation(conversationId: string, tagId: string, adminId: string): Promise<Tag> {

@@ -48,14 +48,29 @@ export class TicketTypesApi extends Endpoints {
   }
 
   async get(ticketTypeId: string): Promise<TicketType> {
-    return this.transport.request({ method: 'GET', path: `/ticket_types/${seg(ticketTypeId)}`, response: TicketTypeSchema });
+    return this.transport.request({
+      method: 'GET',
+      path: `/ticket_types/${seg(ticketTypeId)}`,
+      response: TicketTypeSchema,
+    });
   }
 
   /** Names are unique, so an unknown outcome is decided by listing the types. */
   async create(body: CreateTicketTypeRequest): Promise<TicketType> {
     const label = `name=${body.name}`;
-    const data = validated(CreateTicketTypeRequestSchema, body, this.transport.describe({ method: 'POST', path: '/ticket_types', label }));
-    return this.transport.request({ method: 'POST', path: '/ticket_types', body: data, label, response: TicketTypeSchema, replay: { lookup: lookupFor.ticketType(data) } });
+    const data = validated(
+      CreateTicketTypeRequestSchema,
+      body,
+      this.transport.describe({ method: 'POST', path: '/ticket_types', label }),
+    );
+    return this.transport.request({
+      method: 'POST',
+      path: '/ticket_types',
+      body: data,
+      label,
+      response: TicketTypeSchema,
+      replay: { lookup: lookupFor.ticketType(data) },
+    });
   }
 
   async update(ticketTypeId: string, body: UpdateTicketTypeRequest): Promise<TicketType> {
@@ -72,7 +87,11 @@ export class TicketTypesApi extends Endpoints {
   async createAttribute(ticketTypeId: string, body: CreateTicketTypeAttributeRequest): Promise<TicketTypeAttribute> {
     const path = `/ticket_types/${seg(ticketTypeId)}/attributes`;
     const label = `name=${body.name}`;
-    const data = validated(CreateTicketTypeAttributeRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
+    const data = validated(
+      CreateTicketTypeAttributeRequestSchema,
+      body,
+      this.transport.describe({ method: 'POST', path, label }),
+    );
     return this.transport.request({
       method: 'POST',
       path,
@@ -83,9 +102,17 @@ export class TicketTypesApi extends Endpoints {
     });
   }
 
-  async updateAttribute(ticketTypeId: string, attributeId: string, body: UpdateTicketTypeAttributeRequest): Promise<TicketTypeAttribute> {
+  async updateAttribute(
+    ticketTypeId: string,
+    attributeId: string,
+    body: UpdateTicketTypeAttributeRequest,
+  ): Promise<TicketTypeAttribute> {
     const path = `/ticket_types/${seg(ticketTypeId)}/attributes/${seg(attributeId)}`;
-    const data = validated(UpdateTicketTypeAttributeRequestSchema, body, this.transport.describe({ method: 'PUT', path }));
+    const data = validated(
+      UpdateTicketTypeAttributeRequestSchema,
+      body,
+      this.transport.describe({ method: 'PUT', path }),
+    );
     return this.transport.request({ method: 'PUT', path, body: data, response: TicketTypeAttributeSchema });
   }
 
@@ -105,7 +132,11 @@ export class TicketsApi extends Endpoints {
    */
   async create(body: CreateTicketRequest): Promise<Ticket> {
     const label = `type=${body.ticket_type_id}${body.created_at !== undefined ? `, created_at=${body.created_at}` : ''}`;
-    const data = validated(CreateTicketRequestSchema, body, this.transport.describe({ method: 'POST', path: '/tickets', label }));
+    const data = validated(
+      CreateTicketRequestSchema,
+      body,
+      this.transport.describe({ method: 'POST', path: '/tickets', label }),
+    );
     const sentAtMs = performance.now();
     const contact = data.contacts[0];
     const ticket = await this.transport.request({
@@ -141,15 +172,30 @@ export class TicketsApi extends Endpoints {
   async replyAsAdmin(ticketId: string, body: AdminTicketReplyRequest): Promise<TicketPart> {
     const path = `/tickets/${seg(ticketId)}/reply`;
     const label = replyLabel(`admin ${body.message_type}`, body.created_at);
-    const data = validated(AdminTicketReplyRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
-    return this.transport.request({ method: 'POST', path, body: data, label, response: TicketPartSchema, replay: { lookup: lookupFor.ticketReply(ticketId, data, nowSeconds()) } });
+    const data = validated(
+      AdminTicketReplyRequestSchema,
+      body,
+      this.transport.describe({ method: 'POST', path, label }),
+    );
+    return this.transport.request({
+      method: 'POST',
+      path,
+      body: data,
+      label,
+      response: TicketPartSchema,
+      replay: { lookup: lookupFor.ticketReply(ticketId, data, nowSeconds()) },
+    });
   }
 
   /** A contact's message dated `created_at`. Refused on Back-office tickets. Not idempotent. */
   async replyAsContact(ticketId: string, body: ContactTicketReplyRequest): Promise<TicketPart> {
     const path = `/tickets/${seg(ticketId)}/reply`;
     const label = replyLabel('contact comment', body.created_at);
-    const data = validated(ContactTicketReplyRequestSchema, body, this.transport.describe({ method: 'POST', path, label }));
+    const data = validated(
+      ContactTicketReplyRequestSchema,
+      body,
+      this.transport.describe({ method: 'POST', path, label }),
+    );
     return this.transport.request({
       method: 'POST',
       path,
@@ -174,11 +220,19 @@ export class TicketsApi extends Endpoints {
 
   /** A DELETE with a body: Intercom wants the acting admin. */
   async untag(ticketId: string, tagId: string, adminId: string): Promise<Tag> {
-    return this.transport.request({ method: 'DELETE', path: `/tickets/${seg(ticketId)}/tags/${seg(tagId)}`, body: { admin_id: adminId }, response: TagSchema });
+    return this.transport.request({
+      method: 'DELETE',
+      path: `/tickets/${seg(ticketId)}/tags/${seg(tagId)}`,
+      body: { admin_id: adminId },
+      response: TagSchema,
+    });
   }
 
   /** Every ticket matching the query (eventually consistent, like conversation search). */
   search(query: SearchQuery, perPage = 150): AsyncGenerator<Ticket> {
-    return searchHits(this.transport, '/tickets/search', query, perPage, TicketList, (page) => ({ items: page.tickets, pages: page.pages }));
+    return searchHits(this.transport, '/tickets/search', query, perPage, TicketList, (page) => ({
+      items: page.tickets,
+      pages: page.pages,
+    }));
   }
 }

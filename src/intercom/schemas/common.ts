@@ -30,7 +30,14 @@ export const Pages = z.looseObject({
   per_page: z.number().nullish(),
   total_pages: z.number().nullish(),
   next: z
-    .union([z.string(), z.looseObject({ page: z.number().nullish(), per_page: z.number().nullish(), starting_after: z.string().nullish() })])
+    .union([
+      z.string(),
+      z.looseObject({
+        page: z.number().nullish(),
+        per_page: z.number().nullish(),
+        starting_after: z.string().nullish(),
+      }),
+    ])
     .nullish(),
 });
 export type Pages = z.infer<typeof Pages>;
@@ -61,7 +68,11 @@ export const AddressableList = z.looseObject({
 
 /** Search queries shared by contacts and conversations. */
 export type SearchQuery =
-  | { field: string; operator: '=' | '!=' | 'IN' | 'NIN' | '<' | '>' | '<=' | '>=' | '~' | '!~' | '^' | '$'; value: string | number | boolean | null | Array<string | number> }
+  | {
+      field: string;
+      operator: '=' | '!=' | 'IN' | 'NIN' | '<' | '>' | '<=' | '>=' | '~' | '!~' | '^' | '$';
+      value: string | number | boolean | null | Array<string | number>;
+    }
   | { operator: 'AND' | 'OR'; value: SearchQuery[] };
 
 export const SearchQuery: z.ZodType<SearchQuery> = z.lazy(() =>

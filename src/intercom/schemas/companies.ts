@@ -39,7 +39,12 @@ export type Company = z.infer<typeof Company>;
  */
 export const CompanyLookup = z.union([
   Company,
-  z.looseObject({ type: z.string().nullish(), data: z.array(Company), pages: Pages.nullish(), total_count: z.number().nullish() }),
+  z.looseObject({
+    type: z.string().nullish(),
+    data: z.array(Company),
+    pages: Pages.nullish(),
+    total_count: z.number().nullish(),
+  }),
 ]);
 
 /** GET /contacts/{id}/companies: the spec names the array `companies`; accept `data` too. */

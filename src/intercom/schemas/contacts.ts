@@ -20,14 +20,15 @@ export const UpdateContactRequest = z.strictObject({
 export type UpdateContactRequest = z.input<typeof UpdateContactRequest>;
 
 /** A create takes the same fields, with two rules Intercom enforces on creation. */
-export const CreateContactRequest = UpdateContactRequest
-  .refine((b) => b.email !== undefined || b.external_id !== undefined || b.role !== undefined, {
+export const CreateContactRequest = UpdateContactRequest.refine(
+  (b) => b.email !== undefined || b.external_id !== undefined || b.role !== undefined,
+  {
     message: 'a contact needs an email, an external_id or a role',
-  })
-  .refine((b) => b.email_verified === undefined || b.email !== undefined, {
-    message: 'email_verified must be sent together with email',
-    path: ['email_verified'],
-  });
+  },
+).refine((b) => b.email_verified === undefined || b.email !== undefined, {
+  message: 'email_verified must be sent together with email',
+  path: ['email_verified'],
+});
 export type CreateContactRequest = z.input<typeof CreateContactRequest>;
 
 export const Contact = z.looseObject({

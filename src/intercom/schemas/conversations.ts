@@ -63,12 +63,20 @@ export const AdminReplyRequest = z
     attachment_files: AttachmentFiles.optional(),
     skip_notifications: z.boolean().optional(),
   })
-  .refine((b) => b.message_type === 'quick_reply' || b.body !== undefined, { message: 'comments and notes need a body', path: ['body'] });
+  .refine((b) => b.message_type === 'quick_reply' || b.body !== undefined, {
+    message: 'comments and notes need a body',
+    path: ['body'],
+  });
 export type AdminReplyRequest = z.input<typeof AdminReplyRequest>;
 
 /** POST /conversations/{id}/parts. None of these accept created_at: they are stamped "now". */
 export const ConversationPartRequest = z.union([
-  z.strictObject({ message_type: z.literal('close'), type: z.literal('admin'), admin_id: z.string().min(1), body: z.string().optional() }),
+  z.strictObject({
+    message_type: z.literal('close'),
+    type: z.literal('admin'),
+    admin_id: z.string().min(1),
+    body: z.string().optional(),
+  }),
   z.strictObject({ message_type: z.literal('snoozed'), admin_id: z.string().min(1), snoozed_until: Timestamp }),
   z.strictObject({ message_type: z.literal('open'), admin_id: z.string().min(1) }),
   z.strictObject({
@@ -89,7 +97,12 @@ export const UpdateConversationRequest = z.strictObject({
 });
 export type UpdateConversationRequest = z.input<typeof UpdateConversationRequest>;
 
-const Author = z.looseObject({ type: z.string().nullish(), id: Id.nullish(), name: z.string().nullish(), email: z.string().nullish() });
+const Author = z.looseObject({
+  type: z.string().nullish(),
+  id: Id.nullish(),
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+});
 
 const PartAttachment = z.looseObject({
   type: z.string().nullish(),

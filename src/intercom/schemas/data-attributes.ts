@@ -81,4 +81,7 @@ export const ConversationAttribute = z.looseObject({
 });
 export type ConversationAttribute = z.infer<typeof ConversationAttribute>;
 
-export const ConversationAttributeList = z.looseObject({ type: z.string().nullish(), data: z.array(ConversationAttribute) });
+export const ConversationAttributeList = z.looseObject({
+  type: z.string().nullish(),
+  data: z.array(ConversationAttribute),
+});

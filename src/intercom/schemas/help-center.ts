@@ -43,7 +43,12 @@ export const Collection = z.looseObject({
 });
 export type Collection = z.infer<typeof Collection>;
 
-export const CollectionList = z.looseObject({ type: z.string().nullish(), data: z.array(Collection), pages: Pages.nullish(), total_count: z.number().nullish() });
+export const CollectionList = z.looseObject({
+  type: z.string().nullish(),
+  data: z.array(Collection),
+  pages: Pages.nullish(),
+  total_count: z.number().nullish(),
+});
 
 const ArticleState = z.enum(['published', 'draft']);
 
@@ -60,7 +65,10 @@ export const CreateArticleRequest = z
     parent_type: z.enum(['collection', 'section']).optional(),
     translated_content: z.record(z.string(), z.unknown()).optional(),
   })
-  .refine((b) => b.body === undefined || b.body_markdown === undefined, { message: 'body and body_markdown are exclusive', path: ['body_markdown'] });
+  .refine((b) => b.body === undefined || b.body_markdown === undefined, {
+    message: 'body and body_markdown are exclusive',
+    path: ['body_markdown'],
+  });
 export type CreateArticleRequest = z.input<typeof CreateArticleRequest>;
 
 /** Update: parent_id is a string here (inconsistent with create, per the spec). */
@@ -94,4 +102,9 @@ export const Article = z.looseObject({
 });
 export type Article = z.infer<typeof Article>;
 
-export const ArticleList = z.looseObject({ type: z.string().nullish(), data: z.array(Article), pages: Pages.nullish(), total_count: z.number().nullish() });
+export const ArticleList = z.looseObject({
+  type: z.string().nullish(),
+  data: z.array(Article),
+  pages: Pages.nullish(),
+  total_count: z.number().nullish(),
+});

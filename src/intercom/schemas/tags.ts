@@ -18,8 +18,15 @@ export const TagRequest = z.union([
   z.strictObject({ name: z.string().min(1), id: z.string().optional() }),
   z.strictObject({
     name: z.string().min(1),
-    companies: z.array(z.strictObject({ id: z.string().optional(), company_id: z.string().optional(), untag: z.boolean().optional() })).min(1),
+    companies: z
+      .array(
+        z.strictObject({ id: z.string().optional(), company_id: z.string().optional(), untag: z.boolean().optional() }),
+      )
+      .min(1),
   }),
-  z.strictObject({ name: z.string().min(1), users: z.array(z.strictObject({ id: z.string(), untag: z.boolean().optional() })).min(1) }),
+  z.strictObject({
+    name: z.string().min(1),
+    users: z.array(z.strictObject({ id: z.string(), untag: z.boolean().optional() })).min(1),
+  }),
 ]);
 export type TagRequest = z.input<typeof TagRequest>;

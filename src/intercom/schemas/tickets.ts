@@ -37,7 +37,10 @@ export const CreateTicketTypeAttributeRequest = z
     data_type: z.enum(['string', 'list', 'integer', 'decimal', 'boolean', 'datetime', 'files']),
     ...AttributeFlags,
   })
-  .refine((b) => b.data_type !== 'list' || (b.list_items ?? '').trim() !== '', { message: 'list attributes need list_items', path: ['list_items'] });
+  .refine((b) => b.data_type !== 'list' || (b.list_items ?? '').trim() !== '', {
+    message: 'list attributes need list_items',
+    path: ['list_items'],
+  });
 export type CreateTicketTypeAttributeRequest = z.input<typeof CreateTicketTypeAttributeRequest>;
 
 export const UpdateTicketTypeAttributeRequest = z.strictObject({
@@ -76,7 +79,10 @@ export type TicketState = z.infer<typeof TicketState>;
  * in 2.16's schema: both are read, into `ticket_type_attributes.data`.
  */
 const TicketTypeAttributeList = z
-  .looseObject({ data: z.array(TicketTypeAttribute).nullish(), ticket_type_attributes: z.array(TicketTypeAttribute).nullish() })
+  .looseObject({
+    data: z.array(TicketTypeAttribute).nullish(),
+    ticket_type_attributes: z.array(TicketTypeAttribute).nullish(),
+  })
   .transform((list) => ({ ...list, data: list.data ?? list.ticket_type_attributes ?? [] }));
 
 export const TicketType = z.looseObject({
@@ -97,22 +103,38 @@ export const TicketTypeList = z.looseObject({ type: z.string().nullish(), data: 
 
 export const TicketStateList = z.looseObject({
   type: z.string().nullish(),
-  data: z.array(TicketState.extend({ archived: z.boolean().nullish(), ticket_types: z.looseObject({ data: z.array(z.looseObject({ id: Id })).nullish() }).nullish() })),
+  data: z.array(
+    TicketState.extend({
+      archived: z.boolean().nullish(),
+      ticket_types: z.looseObject({ data: z.array(z.looseObject({ id: Id })).nullish() }).nullish(),
+    }),
+  ),
 });
 
 /** Ticket attribute values: a list attribute takes its item's id (or label); files a list of file objects. */
-const TicketAttributes = z.record(z.string(), z.union([CustomAttributes.valueType, z.array(z.record(z.string(), z.unknown()))]));
+const TicketAttributes = z.record(
+  z.string(),
+  z.union([CustomAttributes.valueType, z.array(z.record(z.string(), z.unknown()))]),
+);
 
 /** POST /tickets. `contacts`: exactly one, by `id`, `external_id` or `email` (an unknown email creates a contact). */
 export const CreateTicketRequest = z.strictObject({
   ticket_type_id: z.string().min(1),
   contacts: z
-    .array(z.union([z.strictObject({ id: z.string().min(1) }), z.strictObject({ external_id: z.string().min(1) }), z.strictObject({ email: z.string().min(1) })]))
+    .array(
+      z.union([
+        z.strictObject({ id: z.string().min(1) }),
+        z.strictObject({ external_id: z.string().min(1) }),
+        z.strictObject({ email: z.string().min(1) }),
+      ]),
+    )
     .length(1),
   company_id: z.string().optional(),
   created_at: Timestamp.optional(),
   ticket_attributes: TicketAttributes.optional(),
-  assignment: z.strictObject({ admin_assignee_id: z.string().optional(), team_assignee_id: z.string().optional() }).optional(),
+  assignment: z
+    .strictObject({ admin_assignee_id: z.string().optional(), team_assignee_id: z.string().optional() })
+    .optional(),
   conversation_to_link_id: z.string().optional(),
   skip_notifications: z.boolean().optional(),
 });
@@ -140,7 +162,10 @@ export type AdminTicketReplyRequest = z.input<typeof AdminTicketReplyRequest>;
 const { attachment_files: _noFiles, ...ContactTicketReplyBase } = ContactReplyBase;
 
 /** Exactly one of intercom_user_id, user_id or email. Refused on Back-office tickets (400 parameter_mismatch). */
-export const ContactTicketReplyRequest = byOneContactIdentifier({ ...ContactTicketReplyBase, skip_notifications: z.boolean().optional() });
+export const ContactTicketReplyRequest = byOneContactIdentifier({
+  ...ContactTicketReplyBase,
+  skip_notifications: z.boolean().optional(),
+});
 export type ContactTicketReplyRequest = z.input<typeof ContactTicketReplyRequest>;
 
 /** A ticket part (the answer of a reply, and each part of a ticket): the same shape as a conversation part. */
@@ -156,14 +181,18 @@ export const Ticket = z.looseObject({
   ticket_attributes: z.record(z.string(), z.unknown()).nullish(),
   ticket_state: TicketState.nullish(),
   ticket_type: TicketType.nullish(),
-  contacts: z.looseObject({ contacts: z.array(z.looseObject({ id: Id, external_id: z.string().nullish() })).nullish() }).nullish(),
+  contacts: z
+    .looseObject({ contacts: z.array(z.looseObject({ id: Id, external_id: z.string().nullish() })).nullish() })
+    .nullish(),
   admin_assignee_id: Id.nullish(),
   team_assignee_id: Id.nullish(),
   created_at: Timestamp,
   updated_at: Timestamp.nullish(),
   open: z.boolean().nullish(),
   snoozed_until: Timestamp.nullish(),
-  ticket_parts: z.looseObject({ ticket_parts: z.array(TicketPart).nullish(), total_count: z.number().nullish() }).nullish(),
+  ticket_parts: z
+    .looseObject({ ticket_parts: z.array(TicketPart).nullish(), total_count: z.number().nullish() })
+    .nullish(),
   is_shared: z.boolean().nullish(),
   previous_ticket_state_id: Id.nullish(),
 });

@@ -1,7 +1,7 @@
 import type { RebuildEntry, RebuildSection } from '../../model/reports';
 import type { Agent } from '../../model/source';
 import type { SourceVolumes } from '../../source';
-import { agentLabel, type SourceNames, type TeamNamer,teamOf } from './source-names';
+import { agentLabel, type SourceNames, type TeamNamer, teamOf } from './source-names';
 
 /** Round-robin groups and rebalance rules: one entry each, set up again as Intercom assignment on the team. */
 export function autoAssignmentSection(volumes: SourceVolumes, names: SourceNames, teamName: TeamNamer): RebuildSection {
@@ -29,14 +29,19 @@ export function autoAssignmentSection(volumes: SourceVolumes, names: SourceNames
     ...volumes.rebalanceRules.map((r): RebuildEntry => ({
       name: `Rebalance rule: ${r.name ?? `#${r.id}`}`,
       sourceId: String(r.id),
-      inSmarterTrack: [`Moves waiting tickets between agents of ${names.group(r.departmentId, r.groupId)} when their load is uneven.`],
-      inIntercom: [`Settings → Inbox → Assignments: use Balanced assignment on team "${team(r.departmentId, r.groupId)}" with a per-teammate limit; Intercom rebalances as conversations close.`],
+      inSmarterTrack: [
+        `Moves waiting tickets between agents of ${names.group(r.departmentId, r.groupId)} when their load is uneven.`,
+      ],
+      inIntercom: [
+        `Settings → Inbox → Assignments: use Balanced assignment on team "${team(r.departmentId, r.groupId)}" with a per-teammate limit; Intercom rebalances as conversations close.`,
+      ],
     })),
   ];
   return {
     area: 'autoAssignment',
     title: 'Automatic assignment (round robin, rebalancing)',
-    summary: 'Assignment settings do not migrate; migrated conversations keep the agent and team they had. Set up assignment for new conversations on the matching teams.',
+    summary:
+      'Assignment settings do not migrate; migrated conversations keep the agent and team they had. Set up assignment for new conversations on the matching teams.',
     count: entries.length,
     entries,
   };

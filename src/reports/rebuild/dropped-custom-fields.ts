@@ -12,13 +12,21 @@ export interface DroppedField {
 }
 
 const MODEL_OF: Record<MappedObject, string> = {
-  companies: 'Company', contacts: 'People', tickets: 'Conversation', liveChats: 'Conversation', callLogs: 'Conversation', kbArticles: 'Article',
+  companies: 'Company',
+  contacts: 'People',
+  tickets: 'Conversation',
+  liveChats: 'Conversation',
+  callLogs: 'Conversation',
+  kbArticles: 'Article',
 };
 
 /** The map's drops of custom fields, by field id, with the source's definition of each. */
 export async function readDroppedFields(reader: SourceReader, map: MappingFile): Promise<DroppedField[]> {
   const drops = new Map<number, DroppedField>();
-  for (const [object, objectMap] of Object.entries(map.objects) as [MappedObject, MappingFile['objects'][MappedObject]][]) {
+  for (const [object, objectMap] of Object.entries(map.objects) as [
+    MappedObject,
+    MappingFile['objects'][MappedObject],
+  ][]) {
     for (const f of objectMap.fields) {
       const id = customFieldIdOf(f.source);
       if (id === null || f.target.kind !== 'drop') continue;
@@ -40,7 +48,8 @@ export function droppedCustomFieldsSection(drops: DroppedField[]): RebuildSectio
   return {
     area: 'droppedCustomFields',
     title: 'Custom fields the map drops',
-    summary: 'These fields are dropped by mapping.json, so their values do not reach Intercom. Rebuild them only if people still need them, then change the map before the full run.',
+    summary:
+      'These fields are dropped by mapping.json, so their values do not reach Intercom. Rebuild them only if people still need them, then change the map before the full run.',
     count: drops.length,
     entries: drops.map(droppedFieldEntry),
   };
@@ -65,10 +74,15 @@ function droppedFieldEntry({ id, field, objects, reasons }: DroppedField): Rebui
 
 function attributeTypeOf(field: CustomField | undefined): string {
   switch (field?.kind) {
-    case 'dropdown': return `List${field.options.length ? ` with options ${field.options.join(', ')}` : ''}`;
-    case 'checkbox': return 'True/false';
-    case 'date': return 'Date';
-    case 'number': return 'Number';
-    default: return 'Text';
+    case 'dropdown':
+      return `List${field.options.length ? ` with options ${field.options.join(', ')}` : ''}`;
+    case 'checkbox':
+      return 'True/false';
+    case 'date':
+      return 'Date';
+    case 'number':
+      return 'Number';
+    default:
+      return 'Text';
   }
 }

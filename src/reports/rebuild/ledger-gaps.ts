@@ -2,7 +2,7 @@ import type { RebuildEntry, RebuildSection } from '../../model/reports';
 import type { Agent } from '../../model/source';
 import type { LatestRecord } from '../ledger-records';
 import { compareSourceIds } from '../reconciliation';
-import { agentLabel, type SourceNames, type TeamNamer,teamOf } from './source-names';
+import { agentLabel, type SourceNames, type TeamNamer, teamOf } from './source-names';
 
 /** The skipped records of one type in the ledger's scope, in source id order. */
 export function skippedOf(records: ReadonlyMap<string, LatestRecord> | undefined): LatestRecord[] {
@@ -29,7 +29,8 @@ export function missingTeamsSection(skipped: LatestRecord[], names: SourceNames,
   const head = {
     area: 'missingTeams',
     title: 'Teams missing in Intercom',
-    summary: 'Teams cannot be created through the API. Departments without a matching team were migrated without a team assignee.',
+    summary:
+      'Teams cannot be created through the API. Departments without a matching team were migrated without a team assignee.',
   } as const;
   return ledgerSection(head, skipped, (r) => {
     const name = names.department(Number(r.sourceId));
@@ -46,16 +47,22 @@ export function missingTeamsSection(skipped: LatestRecord[], names: SourceNames,
 }
 
 /** Agents the run skipped for want of a teammate with their email. */
-export function unmatchedAgentsSection(skipped: LatestRecord[], names: SourceNames, teamName: TeamNamer): RebuildSection {
+export function unmatchedAgentsSection(
+  skipped: LatestRecord[],
+  names: SourceNames,
+  teamName: TeamNamer,
+): RebuildSection {
   const agentsById = new Map(names.agents.map((a) => [String(a.id), a]));
   const head = {
     area: 'unmatchedAgents',
     title: 'Agents without an Intercom teammate',
-    summary: 'Teammates cannot be created through the API; agents are matched to teammates by email. These were not, and the fallback admin stands in on their conversations.',
+    summary:
+      'Teammates cannot be created through the API; agents are matched to teammates by email. These were not, and the fallback admin stands in on their conversations.',
   } as const;
   return ledgerSection(head, skipped, (r) => {
     const agent = agentsById.get(r.sourceId);
-    const teamOfGroup = (g: Agent['groups'][number]) => teamOf(names, teamName, g.departmentId) ?? names.group(g.departmentId, g.groupId);
+    const teamOfGroup = (g: Agent['groups'][number]) =>
+      teamOf(names, teamName, g.departmentId) ?? names.group(g.departmentId, g.groupId);
     const memberOf = [...new Set((agent?.groups ?? []).map(teamOfGroup))];
     return {
       name: agent ? agentLabel(agent) : `Agent ${r.sourceId}`,
@@ -71,7 +78,10 @@ export function unmatchedAgentsSection(skipped: LatestRecord[], names: SourceNam
 }
 
 function inviteSteps(email: string | null, teams: string[]): string[] {
-  if (!email) return ['This agent has no email in SmarterTrack: decide who takes over; their conversations stay with the fallback admin unless you reassign them.'];
+  if (!email)
+    return [
+      'This agent has no email in SmarterTrack: decide who takes over; their conversations stay with the fallback admin unless you reassign them.',
+    ];
   return [
     `Settings → Teammates → Invite: ${email}${teams.length ? `, to team(s) ${teams.map((t) => `"${t}"`).join(', ')}` : ''}.`,
     'Or, if this person already has a teammate under another email, change one of the two emails to match. Then run a delta to reassign their conversations.',

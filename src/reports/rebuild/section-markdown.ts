@@ -27,6 +27,7 @@ export function rebuildSectionMarkdown(section: RebuildSection, layout: SectionL
     out.push('');
   }
   const more = section.entries.length - shown.length;
-  if (more > 0) out.push(`… and ${more.toLocaleString('en-US')} more${layout.moreIn ? ` (all in ${layout.moreIn})` : ''}.`, '');
+  if (more > 0)
+    out.push(`… and ${more.toLocaleString('en-US')} more${layout.moreIn ? ` (all in ${layout.moreIn})` : ''}.`, '');
   return out;
 }

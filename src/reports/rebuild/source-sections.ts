@@ -4,9 +4,9 @@ import type { AutomationRule, DepartmentPolicy } from '../../model/source';
 import type { SourceReader, SourceVolumes } from '../../source';
 import { autoAssignmentSection } from './auto-assignment';
 import { automationRulesSection } from './automation-rules';
-import { type CallLogChoice,callLogsSection, communitySection } from './call-logs-and-community';
+import { type CallLogChoice, callLogsSection, communitySection } from './call-logs-and-community';
 import { departmentPoliciesSection } from './department-policies';
-import { readSourceNames, type SourceNames, type TeamNamer,teamOf } from './source-names';
+import { readSourceNames, type SourceNames, type TeamNamer, teamOf } from './source-names';
 
 /** What the sections that need only the source read from it. */
 export interface SourceFacts {

@@ -15,7 +15,15 @@ export interface HelpCenterDifference {
 
 function textGap(field: string, source: string[], intercom: string[], shown: string): HelpCenterDifference[] {
   const gap = wordGap(source, intercom);
-  return gap ? [{ field, source: `${gap.missing} of ${gap.total} word(s) missing, first: ${gap.firstMissing}`, intercom: gap.intercomContext || shown }] : [];
+  return gap
+    ? [
+        {
+          field,
+          source: `${gap.missing} of ${gap.total} word(s) missing, first: ${gap.firstMissing}`,
+          intercom: gap.intercomContext || shown,
+        },
+      ]
+    : [];
 }
 
 /**
@@ -24,8 +32,17 @@ function textGap(field: string, source: string[], intercom: string[], shown: str
  * any ancestor), and top level (null) when it has no parent or its chain of parents is broken.
  * Undefined when no ancestor was migrated: not compared.
  */
-export function collectionDifferences(category: KbCategory, collection: Collection, parents: ReadonlySet<string | null> | undefined): HelpCenterDifference[] {
-  const out = textGap('name', wordsOfText(category.name ?? ''), wordsOfText(collection.name ?? ''), collection.name ?? '(none)');
+export function collectionDifferences(
+  category: KbCategory,
+  collection: Collection,
+  parents: ReadonlySet<string | null> | undefined,
+): HelpCenterDifference[] {
+  const out = textGap(
+    'name',
+    wordsOfText(category.name ?? ''),
+    wordsOfText(collection.name ?? ''),
+    collection.name ?? '(none)',
+  );
   const actual = collection.parent_id == null ? null : String(collection.parent_id);
   if (parents !== undefined && !parents.has(actual)) {
     const allowed = [...parents].map((p) => (p === null ? 'top level' : `collection ${p}`)).join(' or ');
@@ -35,7 +52,10 @@ export function collectionDifferences(category: KbCategory, collection: Collecti
 }
 
 /** The source ancestors of a category, nearest first, and whether its chain ends properly (no missing parent, no loop). */
-export function ancestorsOf(category: KbCategory, byId: ReadonlyMap<number, KbCategory>): { ids: number[]; whole: boolean } {
+export function ancestorsOf(
+  category: KbCategory,
+  byId: ReadonlyMap<number, KbCategory>,
+): { ids: number[]; whole: boolean } {
   const ids: number[] = [];
   const seen = new Set([category.id]);
   let cur = category;
@@ -50,14 +70,23 @@ export function ancestorsOf(category: KbCategory, byId: ReadonlyMap<number, KbCa
 }
 
 /** `collectionId`: the collection the article's category became (undefined when not migrated). */
-export function articleDifferences(source: KbArticle, article: Article, collectionId: string | undefined): HelpCenterDifference[] {
+export function articleDifferences(
+  source: KbArticle,
+  article: Article,
+  collectionId: string | undefined,
+): HelpCenterDifference[] {
   const out = [
     ...textGap('title', wordsOfText(source.subject ?? ''), wordsOfText(article.title ?? ''), article.title ?? '(none)'),
     ...textGap('body', wordsOfHtml(source.bodyHtml ?? ''), wordsOfHtml(article.body ?? ''), '(body)'),
   ];
   if (collectionId !== undefined) {
     const parents = [article.parent_id, ...(article.parent_ids ?? [])].filter((p) => p != null).map(String);
-    if (!parents.includes(collectionId)) out.push({ field: 'collection', source: `collection ${collectionId}`, intercom: parents.length ? parents.join(', ') : 'none' });
+    if (!parents.includes(collectionId))
+      out.push({
+        field: 'collection',
+        source: `collection ${collectionId}`,
+        intercom: parents.length ? parents.join(', ') : 'none',
+      });
   }
   return out;
 }

@@ -26,20 +26,35 @@ export function partsOf(conversation: Conversation): PartView[] {
   const source = conversation.source;
   const sourceBody = source?.body ?? '';
   views.push({
-    id: String(conversation.id), position: 0, partType: 'source',
-    authorType: source?.author?.type ?? null, authorId: source?.author?.id ?? null, authorEmail: source?.author?.email ?? null,
-    createdAt: conversation.created_at, text: sourceBody, words: wordsOfHtml(sourceBody), attachments: files(source?.attachments ?? []),
+    id: String(conversation.id),
+    position: 0,
+    partType: 'source',
+    authorType: source?.author?.type ?? null,
+    authorId: source?.author?.id ?? null,
+    authorEmail: source?.author?.email ?? null,
+    createdAt: conversation.created_at,
+    text: sourceBody,
+    words: wordsOfHtml(sourceBody),
+    attachments: files(source?.attachments ?? []),
   });
   for (const [i, p] of (conversation.conversation_parts?.conversation_parts ?? []).entries()) {
     if (p.part_type !== 'comment' && p.part_type !== 'note') continue;
     const body = p.body ?? '';
     views.push({
-      id: p.id, position: i + 1, partType: p.part_type,
-      authorType: p.author?.type ?? null, authorId: p.author?.id ?? null, authorEmail: p.author?.email ?? null,
-      createdAt: p.created_at, text: body, words: wordsOfHtml(body), attachments: files(p.attachments ?? []),
+      id: p.id,
+      position: i + 1,
+      partType: p.part_type,
+      authorType: p.author?.type ?? null,
+      authorId: p.author?.id ?? null,
+      authorEmail: p.author?.email ?? null,
+      createdAt: p.created_at,
+      text: body,
+      words: wordsOfHtml(body),
+      attachments: files(p.attachments ?? []),
     });
   }
   return views;
 }
 
-export const isContactAuthor = (type: string | null): boolean => type === 'user' || type === 'lead' || type === 'contact';
+export const isContactAuthor = (type: string | null): boolean =>
+  type === 'user' || type === 'lead' || type === 'contact';

@@ -23,8 +23,15 @@ export interface SourceContext {
 
 export async function loadSourceContext(reader: SourceReader, admins: Admin[], teams: Team[]): Promise<SourceContext> {
   const ctx: SourceContext = {
-    departments: new Map(), groups: new Map(), brands: new Map(), users: new Map(), agents: new Map(), customValues: new Map(),
-    adminsByEmail: new Map(), adminIds: new Set(admins.map((a) => a.id)), teams,
+    departments: new Map(),
+    groups: new Map(),
+    brands: new Map(),
+    users: new Map(),
+    agents: new Map(),
+    customValues: new Map(),
+    adminsByEmail: new Map(),
+    adminIds: new Set(admins.map((a) => a.id)),
+    teams,
   };
   for await (const d of reader.departments()) ctx.departments.set(d.id, { name: d.name, brandId: d.brandId });
   for await (const g of reader.groups()) ctx.groups.set(`${g.departmentId}:${g.id}`, g.name);
@@ -41,7 +48,11 @@ export async function loadSourceContext(reader: SourceReader, admins: Admin[], t
   return ctx;
 }
 
-export function customValuesOf(ctx: SourceContext, owner: CustomFieldValueOwner, id: number): ReadonlyMap<number, string | null> {
+export function customValuesOf(
+  ctx: SourceContext,
+  owner: CustomFieldValueOwner,
+  id: number,
+): ReadonlyMap<number, string | null> {
   return ctx.customValues.get(`${owner}:${id}`) ?? new Map();
 }
 
@@ -52,7 +63,11 @@ export function adminOfAgent(ctx: SourceContext, agentId: number | null): string
 }
 
 /** The team a department is in Intercom: valueMaps.teams names it (else its own name); undefined when Intercom has none. */
-export function teamOfDepartment(ctx: SourceContext, teamsMap: Record<string, string>, departmentId: number | null): string | undefined {
+export function teamOfDepartment(
+  ctx: SourceContext,
+  teamsMap: Record<string, string>,
+  departmentId: number | null,
+): string | undefined {
   const name = departmentId === null ? null : ctx.departments.get(departmentId)?.name;
   if (!name) return undefined;
   const wanted = (teamsMap[name] ?? name).trim().toLowerCase();
@@ -60,13 +75,20 @@ export function teamOfDepartment(ctx: SourceContext, teamsMap: Record<string, st
 }
 
 /** Fields a map can take from a conversation's source besides the record's own: what SmarterTrack shows beside it. */
-export function derivedOf(ctx: SourceContext, channel: 'ticket' | 'live chat' | 'call log', departmentId: number | null, groupId: number | null, brandId: number | null = null): Record<string, string | null> {
+export function derivedOf(
+  ctx: SourceContext,
+  channel: 'ticket' | 'live chat' | 'call log',
+  departmentId: number | null,
+  groupId: number | null,
+  brandId: number | null = null,
+): Record<string, string | null> {
   const dept = departmentId === null ? undefined : ctx.departments.get(departmentId);
   const brand = brandId ?? dept?.brandId ?? null;
   return {
     channel,
     departmentName: dept?.name ?? null,
-    groupName: departmentId !== null && groupId !== null ? (ctx.groups.get(`${departmentId}:${groupId}`) ?? null) : null,
+    groupName:
+      departmentId !== null && groupId !== null ? (ctx.groups.get(`${departmentId}:${groupId}`) ?? null) : null,
     brandName: brand === null ? null : (ctx.brands.get(brand) ?? null),
   };
 }

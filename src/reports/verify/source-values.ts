@@ -23,14 +23,19 @@ const visibleText = (text: string): string => text.replace(CONTROL, '').toWellFo
 export function secondsOf(value: string): number | null {
   const s = value.trim();
   const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
-  const ms = us ? Date.UTC(Number(us[3]), Number(us[1]) - 1, Number(us[2])) : Date.parse(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s) ? `${s.replace(' ', 'T')}Z` : s);
+  const ms = us
+    ? Date.UTC(Number(us[3]), Number(us[1]) - 1, Number(us[2]))
+    : Date.parse(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s) ? `${s.replace(' ', 'T')}Z` : s);
   return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
 }
 
 const TRUE = new Set(['1', 'true', 'yes', 'y', 'on', 'checked', 'x']);
 const FALSE = new Set(['0', 'false', 'no', 'n', 'off', 'unchecked']);
 
-function typed(text: string, dataType: 'string' | 'integer' | 'float' | 'boolean' | 'datetime' | 'email' | 'text'): Expected {
+function typed(
+  text: string,
+  dataType: 'string' | 'integer' | 'float' | 'boolean' | 'datetime' | 'email' | 'text',
+): Expected {
   switch (dataType) {
     case 'integer':
     case 'float': {
@@ -57,9 +62,12 @@ function typed(text: string, dataType: 'string' | 'integer' | 'float' | 'boolean
  * a field is compared by its words elsewhere, not here.
  */
 export function expectedFor(mapping: FieldMapping, raw: unknown, dataType: Parameters<typeof typed>[1]): Expected {
-  const value = raw === null || raw === undefined || raw === '' ? mapping.default ?? null : raw;
+  const value = raw === null || raw === undefined || raw === '' ? (mapping.default ?? null) : raw;
   if (value === null || value === undefined) return UNCHECKED;
-  if (typeof value === 'number' || typeof value === 'boolean') return dataType === 'datetime' && typeof value === 'number' ? { kind: 'value', value: Math.floor(value > 1e11 ? value / 1000 : value) } : { kind: 'value', value };
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return dataType === 'datetime' && typeof value === 'number'
+      ? { kind: 'value', value: Math.floor(value > 1e11 ? value / 1000 : value) }
+      : { kind: 'value', value };
   const text = Array.isArray(value) ? value.join(', ') : String(value);
   if (text.trim() === '') return UNCHECKED;
   if (mapping.transform.kind === 'html-to-text') return UNCHECKED;
@@ -80,4 +88,9 @@ export function sameValue(expected: string | number | boolean, actual: unknown, 
   return String(actual) === expected;
 }
 
-export const shown = (value: unknown): string => (value === null || value === undefined || value === '' ? '(empty)' : typeof value === 'string' ? value : JSON.stringify(value));
+export const shown = (value: unknown): string =>
+  value === null || value === undefined || value === ''
+    ? '(empty)'
+    : typeof value === 'string'
+      ? value
+      : JSON.stringify(value);

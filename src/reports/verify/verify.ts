@@ -1,4 +1,4 @@
-import { type Collection,NotFoundError } from '../../intercom';
+import { type Collection, NotFoundError } from '../../intercom';
 import type { ObjectType } from '../../model/object-types';
 import type { FieldCheck, FieldMismatch } from '../../model/reports';
 import type { Attachment, ChatMessage, KbCategory } from '../../model/source';
@@ -17,7 +17,19 @@ import type { Difference, Findings, SampleSize, VerifyInput } from './types';
  */
 
 /** The object types read back, in report order; messages, comments, lines and files are read with their conversation. */
-const VERIFIED_TYPES = ['organizations', 'endUsers', 'tickets', 'ticketMessages', 'ticketComments', 'liveChats', 'chatMessages', 'callLogs', 'attachments', 'kbCategories', 'kbArticles'] as const satisfies readonly ObjectType[];
+const VERIFIED_TYPES = [
+  'organizations',
+  'endUsers',
+  'tickets',
+  'ticketMessages',
+  'ticketComments',
+  'liveChats',
+  'chatMessages',
+  'callLogs',
+  'attachments',
+  'kbCategories',
+  'kbArticles',
+] as const satisfies readonly ObjectType[];
 
 /** Reads in flight at once: enough to hide latency, far below any rate limit. */
 const CONCURRENCY = 4;
@@ -29,7 +41,8 @@ export function pickSample<T>(items: readonly T[], size: SampleSize): T[] {
   return Array.from({ length: size }, (_, i) => items[Math.floor((i * items.length) / size)]!);
 }
 
-const byNumericId = (a: LatestRecord, b: LatestRecord): number => Number(a.sourceId) - Number(b.sourceId) || a.sourceId.localeCompare(b.sourceId);
+const byNumericId = (a: LatestRecord, b: LatestRecord): number =>
+  Number(a.sourceId) - Number(b.sourceId) || a.sourceId.localeCompare(b.sourceId);
 
 class Collected implements Findings {
   readonly checkedIds = new Map<ObjectType, Set<string>>();
@@ -62,7 +75,12 @@ class Collected implements Findings {
 const intercomIdOf = (r: LatestRecord): string => (r.result.state === 'migrated' ? r.result.intercomId : '');
 
 /** Runs `check` for each item, a few at a time; a record Intercom does not have is a difference too. */
-async function readBack<T>(items: readonly T[], findings: Findings, who: (item: T) => { objectType: ObjectType; record: LatestRecord }, check: (item: T, intercomId: string) => Promise<void>): Promise<void> {
+async function readBack<T>(
+  items: readonly T[],
+  findings: Findings,
+  who: (item: T) => { objectType: ObjectType; record: LatestRecord },
+  check: (item: T, intercomId: string) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
@@ -73,7 +91,14 @@ async function readBack<T>(items: readonly T[], findings: Findings, who: (item: 
         await check(item, id);
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
-        findings.differ({ objectType, sourceId: record.sourceId, intercomId: id, field: '(record)', source: `exists in Intercom as ${id}`, intercom: 'not found (404)' });
+        findings.differ({
+          objectType,
+          sourceId: record.sourceId,
+          intercomId: id,
+          field: '(record)',
+          source: `exists in Intercom as ${id}`,
+          intercom: 'not found (404)',
+        });
       }
     }
   };
@@ -85,10 +110,13 @@ export async function verifyMigration(input: VerifyInput): Promise<FieldCheck> {
   const findings = new Collected();
   const [admins, teams] = await Promise.all([client.admins.list(), client.admins.listTeams()]);
   const ctx = await loadSourceContext(reader, admins, teams);
-  const migrated = (type: ObjectType) => [...(records.byType.get(type)?.values() ?? [])].filter((r) => r.result.state === 'migrated').sort(byNumericId);
+  const migrated = (type: ObjectType) =>
+    [...(records.byType.get(type)?.values() ?? [])].filter((r) => r.result.state === 'migrated').sort(byNumericId);
   const chosen = (type: ObjectType) => new Map(pickSample(migrated(type), input.sample).map((r) => [r.sourceId, r]));
   const env: ConversationEnv = {
-    map, ctx, findings,
+    map,
+    ctx,
+    findings,
     migratedId: (type, id) => {
       const state = ledger.recordState(type, id)?.result;
       return state?.state === 'migrated' ? state.intercomId : undefined;
@@ -99,27 +127,44 @@ export async function verifyMigration(input: VerifyInput): Promise<FieldCheck> {
   const orgs = chosen('organizations');
   const orgList = [];
   for await (const org of reader.organizations()) if (orgs.has(String(org.id))) orgList.push(org);
-  await readBack(orgList, findings, (o) => ({ objectType: 'organizations', record: orgs.get(String(o.id))! }), async (org, id) => {
-    findings.checked('organizations', String(org.id));
-    for (const d of companyDifferences(map, org, await client.companies.get(id))) findings.differ({ objectType: 'organizations', sourceId: String(org.id), intercomId: id, ...d });
-  });
+  await readBack(
+    orgList,
+    findings,
+    (o) => ({ objectType: 'organizations', record: orgs.get(String(o.id))! }),
+    async (org, id) => {
+      findings.checked('organizations', String(org.id));
+      for (const d of companyDifferences(map, org, await client.companies.get(id)))
+        findings.differ({ objectType: 'organizations', sourceId: String(org.id), intercomId: id, ...d });
+    },
+  );
 
   const users = chosen('endUsers');
   const userList = [];
   for await (const user of reader.endUsers()) if (users.has(String(user.id))) userList.push(user);
-  await readBack(userList, findings, (u) => ({ objectType: 'endUsers', record: users.get(String(u.id))! }), async (user, id) => {
-    const record = users.get(String(user.id))!;
-    const existedBefore = record.result.state === 'migrated' && record.result.existedBefore === true;
-    findings.checked('endUsers', String(user.id));
-    for (const d of contactDifferences(map, ctx, user, await client.contacts.get(id), existedBefore)) findings.differ({ objectType: 'endUsers', sourceId: String(user.id), intercomId: id, ...d });
-  });
+  await readBack(
+    userList,
+    findings,
+    (u) => ({ objectType: 'endUsers', record: users.get(String(u.id))! }),
+    async (user, id) => {
+      const record = users.get(String(user.id))!;
+      const existedBefore = record.result.state === 'migrated' && record.result.existedBefore === true;
+      findings.checked('endUsers', String(user.id));
+      for (const d of contactDifferences(map, ctx, user, await client.contacts.get(id), existedBefore))
+        findings.differ({ objectType: 'endUsers', sourceId: String(user.id), intercomId: id, ...d });
+    },
+  );
 
   const tickets = [...chosen('tickets').values()];
-  await readBack(tickets, findings, (r) => ({ objectType: 'tickets', record: r }), async (record, id) => {
-    const thread = await reader.ticketThread(Number(record.sourceId));
-    if (!thread) return; // gone from the source: the reconciliation counts it (not in source)
-    await checkTicket(env, id, thread, await client.conversations.get(id));
-  });
+  await readBack(
+    tickets,
+    findings,
+    (r) => ({ objectType: 'tickets', record: r }),
+    async (record, id) => {
+      const thread = await reader.ticketThread(Number(record.sourceId));
+      if (!thread) return; // gone from the source: the reconciliation counts it (not in source)
+      await checkTicket(env, id, thread, await client.conversations.get(id));
+    },
+  );
 
   const chats = chosen('liveChats');
   const calls = chosen('callLogs');
@@ -133,22 +178,38 @@ export async function verifyMigration(input: VerifyInput): Promise<FieldCheck> {
   const files = new Map<string, Attachment[]>();
   for await (const a of reader.attachments()) {
     const key = `${a.owner.kind}:${a.owner.id}`;
-    if ((a.owner.kind === 'chat' && chats.has(String(a.owner.id))) || (a.owner.kind === 'callLog' && calls.has(String(a.owner.id)))) files.set(key, [...(files.get(key) ?? []), a]);
+    if (
+      (a.owner.kind === 'chat' && chats.has(String(a.owner.id))) ||
+      (a.owner.kind === 'callLog' && calls.has(String(a.owner.id)))
+    )
+      files.set(key, [...(files.get(key) ?? []), a]);
   }
   const chatList = [];
   for await (const chat of reader.liveChats()) if (chats.has(String(chat.id))) chatList.push(chat);
-  await readBack(chatList, findings, (c) => ({ objectType: 'liveChats', record: chats.get(String(c.id))! }), async (chat, id) => {
-    // Source order: by time, then id (lines written in the same second keep their order).
-    const ordered = (lines.get(chat.id) ?? []).sort((a, b) => (a.date ?? '').localeCompare(b.date ?? '') || a.id - b.id);
-    await checkChat(env, id, chat, ordered, files.get(`chat:${chat.id}`) ?? [], await client.conversations.get(id));
-  });
+  await readBack(
+    chatList,
+    findings,
+    (c) => ({ objectType: 'liveChats', record: chats.get(String(c.id))! }),
+    async (chat, id) => {
+      // Source order: by time, then id (lines written in the same second keep their order).
+      const ordered = (lines.get(chat.id) ?? []).sort(
+        (a, b) => (a.date ?? '').localeCompare(b.date ?? '') || a.id - b.id,
+      );
+      await checkChat(env, id, chat, ordered, files.get(`chat:${chat.id}`) ?? [], await client.conversations.get(id));
+    },
+  );
 
   const callList = [];
   for await (const call of reader.callLogs()) if (calls.has(String(call.id))) callList.push(call);
   if (map.options.callLogsAs === 'note') {
-    await readBack(callList, findings, (c) => ({ objectType: 'callLogs', record: calls.get(String(c.id))! }), async (call, id) => {
-      await checkCallLog(env, id, call, files.get(`callLog:${call.id}`) ?? [], await client.conversations.get(id));
-    });
+    await readBack(
+      callList,
+      findings,
+      (c) => ({ objectType: 'callLogs', record: calls.get(String(c.id))! }),
+      async (call, id) => {
+        await checkCallLog(env, id, call, files.get(`callLog:${call.id}`) ?? [], await client.conversations.get(id));
+      },
+    );
   } else {
     for (const _ of callList) findings.unchecked('callLogs', 'custom object instances are not read back');
   }
@@ -167,32 +228,70 @@ export async function verifyMigration(input: VerifyInput): Promise<FieldCheck> {
       const id = intercomIdOf(record);
       const collection = collections.get(id);
       if (!collection) {
-        findings.differ({ objectType: 'kbCategories', sourceId: record.sourceId, intercomId: id, field: '(record)', source: `exists in Intercom as ${id}`, intercom: 'not among the collections' });
+        findings.differ({
+          objectType: 'kbCategories',
+          sourceId: record.sourceId,
+          intercomId: id,
+          field: '(record)',
+          source: `exists in Intercom as ${id}`,
+          intercom: 'not among the collections',
+        });
         continue;
       }
       findings.checked('kbCategories', record.sourceId);
       const { ids, whole } = ancestorsOf(category, sourceCategories);
-      const migratedAncestors = ids.map((a) => env.migratedId('kbCategories', String(a))).filter((a): a is string => a !== undefined);
-      const parents = ids.length === 0 || !whole || migratedAncestors.length > 0 ? new Set<string | null>([...migratedAncestors, ...(ids.length === 0 || !whole ? [null] : [])]) : undefined;
-      for (const d of collectionDifferences(category, collection, parents)) findings.differ({ objectType: 'kbCategories', sourceId: record.sourceId, intercomId: id, ...d });
+      const migratedAncestors = ids
+        .map((a) => env.migratedId('kbCategories', String(a)))
+        .filter((a): a is string => a !== undefined);
+      const parents =
+        ids.length === 0 || !whole || migratedAncestors.length > 0
+          ? new Set<string | null>([...migratedAncestors, ...(ids.length === 0 || !whole ? [null] : [])])
+          : undefined;
+      for (const d of collectionDifferences(category, collection, parents))
+        findings.differ({ objectType: 'kbCategories', sourceId: record.sourceId, intercomId: id, ...d });
     }
   }
   const articleList = [];
   for await (const article of reader.kbArticles()) if (articles.has(String(article.id))) articleList.push(article);
-  await readBack(articleList, findings, (a) => ({ objectType: 'kbArticles', record: articles.get(String(a.id))! }), async (source, id) => {
-    findings.checked('kbArticles', String(source.id));
-    const collectionId = source.categoryId === null ? undefined : env.migratedId('kbCategories', String(source.categoryId));
-    for (const d of articleDifferences(source, await client.helpCenter.getArticle(id), collectionId)) findings.differ({ objectType: 'kbArticles', sourceId: String(source.id), intercomId: id, ...d });
-  });
+  await readBack(
+    articleList,
+    findings,
+    (a) => ({ objectType: 'kbArticles', record: articles.get(String(a.id))! }),
+    async (source, id) => {
+      findings.checked('kbArticles', String(source.id));
+      const collectionId =
+        source.categoryId === null ? undefined : env.migratedId('kbCategories', String(source.categoryId));
+      for (const d of articleDifferences(source, await client.helpCenter.getArticle(id), collectionId))
+        findings.differ({ objectType: 'kbArticles', sourceId: String(source.id), intercomId: id, ...d });
+    },
+  );
 
   const types: FieldCheck['types'] = VERIFIED_TYPES.map((objectType) => {
     const checked = findings.checkedIds.get(objectType)?.size ?? 0;
     const withMismatches = findings.differing.get(objectType)?.size ?? 0;
-    return { objectType, migrated: migrated(objectType).length, checked, withMismatches, fidelity: checked === 0 ? null : Math.floor((10_000 * (checked - withMismatches)) / checked) / 100 };
+    return {
+      objectType,
+      migrated: migrated(objectType).length,
+      checked,
+      withMismatches,
+      fidelity: checked === 0 ? null : Math.floor((10_000 * (checked - withMismatches)) / checked) / 100,
+    };
   });
   const order = new Map<ObjectType, number>(VERIFIED_TYPES.map((t, i) => [t, i]));
   const mismatches: FieldMismatch[] = findings.differences
-    .sort((a, b) => (order.get(a.objectType) ?? 0) - (order.get(b.objectType) ?? 0) || Number(a.sourceId) - Number(b.sourceId) || a.sourceId.localeCompare(b.sourceId))
-    .map((d) => ({ objectType: d.objectType, sourceId: d.sourceId, intercomId: d.intercomId, field: d.field, expected: d.source, actual: d.intercom }));
+    .sort(
+      (a, b) =>
+        (order.get(a.objectType) ?? 0) - (order.get(b.objectType) ?? 0) ||
+        Number(a.sourceId) - Number(b.sourceId) ||
+        a.sourceId.localeCompare(b.sourceId),
+    )
+    .map((d) => ({
+      objectType: d.objectType,
+      sourceId: d.sourceId,
+      intercomId: d.intercomId,
+      field: d.field,
+      expected: d.source,
+      actual: d.intercom,
+    }));
   return { sample: input.sample, types, mismatches, unchecked: [...findings.skipped.values()] };
 }

@@ -10,9 +10,54 @@ import { Parser } from 'htmlparser2';
 
 /** Elements whose edges separate words when rendered. */
 const BREAKING = new Set([
-  'address', 'article', 'aside', 'blockquote', 'br', 'caption', 'dd', 'details', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure',
-  'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary',
-  'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul', 'img', 'input', 'button', 'select', 'option', 'textarea', 'html', 'body',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'br',
+  'caption',
+  'dd',
+  'details',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'ul',
+  'img',
+  'input',
+  'button',
+  'select',
+  'option',
+  'textarea',
+  'html',
+  'body',
 ]);
 
 /** Elements whose content is never shown to a reader. */
@@ -28,7 +73,12 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
  * comma the migration writes after a name does not hide the name, while "disk97%" is not "disk 97%".
  */
 function splitWords(text: string): string[] {
-  return text.normalize('NFC').replace(CONTROL, '').match(/[\p{L}\p{M}\p{N}]+|[^\s\p{L}\p{M}\p{N}\p{Cf}]/gu) ?? [];
+  return (
+    text
+      .normalize('NFC')
+      .replace(CONTROL, '')
+      .match(/[\p{L}\p{M}\p{N}]+|[^\s\p{L}\p{M}\p{N}\p{Cf}]/gu) ?? []
+  );
 }
 
 /** The text a browser would render from an HTML fragment, with breaking elements as white space. */
@@ -90,7 +140,10 @@ function align(source: readonly string[], intercom: readonly string[]): number[]
   const lcs = new Uint32Array((n + 1) * w);
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lcs[i * w + j] = source[i] === intercom[j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
+      lcs[i * w + j] =
+        source[i] === intercom[j]
+          ? lcs[(i + 1) * w + j + 1]! + 1
+          : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
     }
   }
   const matched = new Array<number>(n).fill(-1);
@@ -126,8 +179,17 @@ export function wordGap(source: readonly string[], intercom: readonly string[]):
   const missing = matched.filter((j) => j < 0).length;
   // Where in Intercom the word was expected: right after the last word matched before it.
   let at = 0;
-  for (let i = first - 1; i >= 0; i--) if (matched[i]! >= 0) { at = matched[i]! + 1; break; }
-  const around = (words: readonly string[], index: number) => words.slice(Math.max(0, index - CONTEXT), index + CONTEXT + 1).join(' ');
-  const marked = [...source.slice(Math.max(0, first - CONTEXT), first), `«${source[first]}»`, ...source.slice(first + 1, first + CONTEXT + 1)].join(' ');
+  for (let i = first - 1; i >= 0; i--)
+    if (matched[i]! >= 0) {
+      at = matched[i]! + 1;
+      break;
+    }
+  const around = (words: readonly string[], index: number) =>
+    words.slice(Math.max(0, index - CONTEXT), index + CONTEXT + 1).join(' ');
+  const marked = [
+    ...source.slice(Math.max(0, first - CONTEXT), first),
+    `«${source[first]}»`,
+    ...source.slice(first + 1, first + CONTEXT + 1),
+  ].join(' ');
   return { missing, total: source.length, firstMissing: marked, intercomContext: around(intercom, at) || '(no text)' };
 }

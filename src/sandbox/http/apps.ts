@@ -20,9 +20,7 @@ interface App {
 }
 
 export type AppVerdict =
-  | { kind: 'unknown' }
-  | { kind: 'foreign' }
-  | { kind: 'app'; verdict: RateLimitVerdict; windowSeconds: number };
+  { kind: 'unknown' } | { kind: 'foreign' } | { kind: 'app'; verdict: RateLimitVerdict; windowSeconds: number };
 
 export class WorkspaceApps {
   private readonly apps = new Map<string, App>();
@@ -43,14 +41,20 @@ export class WorkspaceApps {
   }
 
   add(token: string): void {
-    this.apps.set(token, { limiter: new RateLimiter(this.limits.appLimitPer10s, this.nowMs, this.limits.windowSeconds), revoked: false });
+    this.apps.set(token, {
+      limiter: new RateLimiter(this.limits.appLimitPer10s, this.nowMs, this.limits.windowSeconds),
+      revoked: false,
+    });
   }
 
   /** Replaces the first app's token (the sandbox's own, which the control endpoints also take). */
   replaceFirst(token: string): void {
     const [first, ...rest] = [...this.apps.entries()];
     this.apps.clear();
-    this.apps.set(token, { limiter: first?.[1].limiter ?? new RateLimiter(this.limits.appLimitPer10s, this.nowMs, this.limits.windowSeconds), revoked: false });
+    this.apps.set(token, {
+      limiter: first?.[1].limiter ?? new RateLimiter(this.limits.appLimitPer10s, this.nowMs, this.limits.windowSeconds),
+      revoked: false,
+    });
     for (const [t, app] of rest) if (t !== token) this.apps.set(t, app);
   }
 
@@ -81,7 +85,15 @@ export class WorkspaceApps {
     return {
       kind: 'app',
       windowSeconds: this.workspace.windowSeconds,
-      verdict: { allowed: false, limit: own.limit, headers: { ...app.limiter.headers(), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': shared.headers['X-RateLimit-Reset']! } },
+      verdict: {
+        allowed: false,
+        limit: own.limit,
+        headers: {
+          ...app.limiter.headers(),
+          'X-RateLimit-Remaining': '0',
+          'X-RateLimit-Reset': shared.headers['X-RateLimit-Reset']!,
+        },
+      },
     };
   }
 

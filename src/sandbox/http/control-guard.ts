@@ -14,11 +14,17 @@ import { ApiError } from './errors';
  * secret in a report. `/__sandbox/files/*` are too: they stand in for Intercom's file host, whose
  * attachment URLs are downloaded without the API token. Both are read-only and still same-origin only.
  */
-export function guardControlRequest(req: IncomingMessage, path: string, token: string, presented: string | undefined): void {
+export function guardControlRequest(
+  req: IncomingMessage,
+  path: string,
+  token: string,
+  presented: string | undefined,
+): void {
   const port = req.socket.localPort;
   const own = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   const host = req.headers.host;
-  if (host !== undefined && !own.has(host.toLowerCase())) throw new ApiError(403, 'forbidden', 'The sandbox control plane answers only on its own loopback address');
+  if (host !== undefined && !own.has(host.toLowerCase()))
+    throw new ApiError(403, 'forbidden', 'The sandbox control plane answers only on its own loopback address');
   const origin = req.headers.origin;
   if (origin !== undefined && ![...own].some((o) => origin.toLowerCase() === `http://${o}`)) {
     throw new ApiError(403, 'forbidden', 'Cross-origin requests to the sandbox control plane are refused');

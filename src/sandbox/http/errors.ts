@@ -24,5 +24,6 @@ export function errorList(errors: IntercomErrorItem[], requestId: string = rando
   return { type: 'error.list', request_id: requestId, errors };
 }
 
-export const notFound = (message = 'Resource Not Found', code = 'not_found'): ApiError => new ApiError(404, code, message);
+export const notFound = (message = 'Resource Not Found', code = 'not_found'): ApiError =>
+  new ApiError(404, code, message);
 export const badRequest = (code: string, message: string): ApiError => new ApiError(400, code, message);

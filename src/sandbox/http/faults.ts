@@ -40,7 +40,11 @@ export interface FaultPlan {
 
 /** The script files a spec names, resolved (so `a/../b.json` and `b.json` are the same file). */
 function scriptFilesOf(spec: string | undefined): string[] {
-  return (spec ?? '').split(',').map((t) => t.trim()).filter((t) => t.startsWith('script:')).map((t) => path.resolve(t.slice('script:'.length)));
+  return (spec ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.startsWith('script:'))
+    .map((t) => path.resolve(t.slice('script:'.length)));
 }
 
 function readScript(file: string): FaultScript {
@@ -51,7 +55,8 @@ function readScript(file: string): FaultScript {
     throw new Error(`fault script ${file} is not a readable JSON file`);
   }
   const script = scriptSchema.safeParse(parsed);
-  if (!script.success) throw new Error(`fault script ${file} is not a list of {match: {method?, pathRegex, nth?}, fault} rules`);
+  if (!script.success)
+    throw new Error(`fault script ${file} is not a list of {match: {method?, pathRegex, nth?}, fault} rules`);
   return script.data;
 }
 
@@ -63,7 +68,8 @@ export function parseFaultSpec(spec: string | undefined, allowedScripts?: Readon
     if (token === '' || token === 'none') continue;
     if (token.startsWith('script:')) {
       const file = path.resolve(token.slice('script:'.length));
-      if (allowedScripts && !allowedScripts.has(file)) throw new Error('a fault script can only be one named when the sandbox started');
+      if (allowedScripts && !allowedScripts.has(file))
+        throw new Error('a fault script can only be one named when the sandbox started');
       plan.script.push(...readScript(file));
       continue;
     }
@@ -77,7 +83,9 @@ export function parseFaultSpec(spec: string | undefined, allowedScripts?: Readon
     const parsedKind = faultKindSchema.safeParse(kind);
     const p = Number(probability);
     if (!parsedKind.success || probability === undefined || !Number.isFinite(p) || p < 0 || p > 1) {
-      throw new Error(`invalid fault "${token}": expected <${FAULT_KINDS.join('|')}>:<probability 0..1>, seed=N, slow-ms=N or script:<file>`);
+      throw new Error(
+        `invalid fault "${token}": expected <${FAULT_KINDS.join('|')}>:<probability 0..1>, seed=N, slow-ms=N or script:<file>`,
+      );
     }
     plan.probabilities[parsedKind.data] = p;
   }

@@ -9,7 +9,8 @@ export const MAX_API_BODY_BYTES = 50 * 1024 * 1024; // base64 attachments ride i
 export const MAX_CONTROL_BODY_BYTES = 64 * 1024;
 const MAX_BODY_DEPTH = 32;
 
-export const bodyTooLarge = (limit: number): ApiError => new ApiError(400, 'parameter_invalid', `Request body is larger than ${limit} bytes`);
+export const bodyTooLarge = (limit: number): ApiError =>
+  new ApiError(400, 'parameter_invalid', `Request body is larger than ${limit} bytes`);
 
 /** The JSON value of a body (undefined when empty); 400 when it is not JSON or nests deeper than MAX_BODY_DEPTH. */
 export function parseJsonBody(raw: string): unknown {
@@ -20,7 +21,8 @@ export function parseJsonBody(raw: string): unknown {
   } catch {
     throw new ApiError(400, 'parameter_invalid', 'Request body is not valid JSON');
   }
-  if (depthOf(body) > MAX_BODY_DEPTH) throw new ApiError(400, 'parameter_invalid', `Request body is nested deeper than ${MAX_BODY_DEPTH} levels`);
+  if (depthOf(body) > MAX_BODY_DEPTH)
+    throw new ApiError(400, 'parameter_invalid', `Request body is nested deeper than ${MAX_BODY_DEPTH} levels`);
   return body;
 }
 

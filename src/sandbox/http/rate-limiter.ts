@@ -23,7 +23,8 @@ export class RateLimiter {
     private readonly nowMs: () => number = () => systemClock.now().getTime(),
     readonly windowSeconds: number = WINDOW_SECONDS,
   ) {
-    if (!Number.isInteger(windowSeconds) || windowSeconds < 1) throw new Error(`rate-limit window must be a whole number of seconds ≥ 1, not ${windowSeconds}`);
+    if (!Number.isInteger(windowSeconds) || windowSeconds < 1)
+      throw new Error(`rate-limit window must be a whole number of seconds ≥ 1, not ${windowSeconds}`);
   }
 
   take(): RateLimitVerdict {

@@ -15,7 +15,6 @@ import { excerpt, type RequestLog } from './request-log';
 import type { Reply, Router } from './router';
 import { resolveVersion, versionAtLeast, versionNotAvailable } from './version';
 
-
 export interface PipelineDeps {
   store: Store;
   router: Router<Store>;
@@ -48,7 +47,19 @@ interface Outcome {
 function errorOutcome(error: ApiError, requestId: string, headers: Record<string, string>): Outcome {
   return {
     status: error.status,
-    body: { ...errorList([{ code: error.code, message: error.message, ...(error.extra.field ? { field: String(error.extra.field) } : {}) }], requestId), ...withoutField(error.extra) },
+    body: {
+      ...errorList(
+        [
+          {
+            code: error.code,
+            message: error.message,
+            ...(error.extra.field ? { field: String(error.extra.field) } : {}),
+          },
+        ],
+        requestId,
+      ),
+      ...withoutField(error.extra),
+    },
     headers: { ...headers, ...error.headers },
   };
 }
@@ -82,18 +93,36 @@ function bearer(req: IncomingMessage): string | undefined {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Intercom's edge answers 502 with an HTML page, not an error list. */
-const BAD_GATEWAY_HTML = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
+const BAD_GATEWAY_HTML =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
 
-function injectedOutcome(kind: FaultKind, requestId: string, headers: Record<string, string>, windowSeconds: number, limit: number): Outcome | undefined {
+function injectedOutcome(
+  kind: FaultKind,
+  requestId: string,
+  headers: Record<string, string>,
+  windowSeconds: number,
+  limit: number,
+): Outcome | undefined {
   switch (kind) {
     case '429':
-      return { status: 429, body: errorList([{ code: 'rate_limit_exceeded', message: rateLimitMessage(limit, windowSeconds) }], requestId), headers: { ...headers, 'X-RateLimit-Remaining': '0' } };
+      return {
+        status: 429,
+        body: errorList([{ code: 'rate_limit_exceeded', message: rateLimitMessage(limit, windowSeconds) }], requestId),
+        headers: { ...headers, 'X-RateLimit-Remaining': '0' },
+      };
     case '500':
       return { status: 500, body: errorList([{ code: 'server_error', message: 'Server Error' }], requestId), headers };
     case '502':
       return { status: 502, raw: BAD_GATEWAY_HTML, headers: { ...headers, 'Content-Type': 'text/html' } };
     case '503':
-      return { status: 503, body: errorList([{ code: 'service_unavailable', message: 'Sorry, the API service is temporarily unavailable' }], requestId), headers };
+      return {
+        status: 503,
+        body: errorList(
+          [{ code: 'service_unavailable', message: 'Sorry, the API service is temporarily unavailable' }],
+          requestId,
+        ),
+        headers,
+      };
     default:
       return undefined;
   }
@@ -109,16 +138,26 @@ function send(res: ServerResponse, outcome: Outcome, requestId: string): void {
     res.writeHead(outcome.status, headers).end();
     return;
   }
-  res.writeHead(outcome.status, { 'Content-Type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(outcome.body));
+  res
+    .writeHead(outcome.status, { 'Content-Type': 'application/json; charset=utf-8', ...headers })
+    .end(JSON.stringify(outcome.body));
 }
 
-async function controlOutcome(deps: PipelineDeps, req: IncomingMessage, method: string, path: string, query: URLSearchParams, requestId: string): Promise<Outcome> {
+async function controlOutcome(
+  deps: PipelineDeps,
+  req: IncomingMessage,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  requestId: string,
+): Promise<Outcome> {
   try {
     guardControlRequest(req, path, deps.auth.token, bearer(req));
     const body = parseJsonBody(await readBody(req, MAX_CONTROL_BODY_BYTES));
     const reply = await deps.control(method, path, query, body);
     if (!reply) return errorOutcome(new ApiError(404, 'not_found', 'Resource Not Found'), requestId, {});
-    if (reply.raw) return { status: reply.status ?? 200, raw: reply.raw.bytes, headers: { 'Content-Type': reply.raw.contentType } };
+    if (reply.raw)
+      return { status: reply.status ?? 200, raw: reply.raw.bytes, headers: { 'Content-Type': reply.raw.contentType } };
     return { status: reply.status ?? 200, body: reply.body, headers: {} };
   } catch (error) {
     if (error instanceof ApiError) return errorOutcome(error, requestId, {});
@@ -160,14 +199,23 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
     raw = await readBody(req, MAX_API_BODY_BYTES);
     outcome = await process();
   } catch (error) {
-    outcome = error instanceof ApiError ? errorOutcome(error, requestId, {}) : { status: 500, body: errorList([{ code: 'server_error', message: String(error) }], requestId), headers: {} };
+    outcome =
+      error instanceof ApiError
+        ? errorOutcome(error, requestId, {})
+        : { status: 500, body: errorList([{ code: 'server_error', message: String(error) }], requestId), headers: {} };
   }
   // Before the answer, and before a drop: an applied-then-dropped write is as durable as an answered one.
   outcome = (await durability(deps, requestId)) ?? outcome;
   const responseErrors = checkResponse(deps, method, path, fault, outcome);
   deps.log.add({
-    method, path: url.pathname + url.search, status: fault === 'drop' ? 0 : outcome.status, time: receivedAt.toISOString(), durationMs: Math.round(performance.now() - started),
-    bodyExcerpt: excerpt(raw), ...(fault ? { fault } : {}), ...(validationErrors ? { validationErrors } : {}),
+    method,
+    path: url.pathname + url.search,
+    status: fault === 'drop' ? 0 : outcome.status,
+    time: receivedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    bodyExcerpt: excerpt(raw),
+    ...(fault ? { fault } : {}),
+    ...(validationErrors ? { validationErrors } : {}),
     ...(responseErrors ? { responseErrors } : {}),
   });
   if (fault === 'drop') {
@@ -188,7 +236,11 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
     const { verdict, windowSeconds } = taken;
     const headers = verdict.headers;
     if (!verdict.allowed) {
-      return errorOutcome(new ApiError(429, 'rate_limit_exceeded', rateLimitMessage(verdict.limit, windowSeconds)), requestId, headers);
+      return errorOutcome(
+        new ApiError(429, 'rate_limit_exceeded', rateLimitMessage(verdict.limit, windowSeconds)),
+        requestId,
+        headers,
+      );
     }
     try {
       const version = resolveVersion(req.headers['intercom-version']);
@@ -207,13 +259,32 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
           validationErrors = verdictOpenApi.errors;
           return {
             status: 400,
-            body: { ...errorList([{ code: 'bad_request', message: `request does not match the OpenAPI description (${method} ${path})` }], requestId), validation_errors: verdictOpenApi.errors },
+            body: {
+              ...errorList(
+                [
+                  {
+                    code: 'bad_request',
+                    message: `request does not match the OpenAPI description (${method} ${path})`,
+                  },
+                ],
+                requestId,
+              ),
+              validation_errors: verdictOpenApi.errors,
+            },
             headers,
           };
         }
       }
       deps.settleDue(deps.store);
-      const reply = await match.route.handler({ method, path, params: match.params, query: url.searchParams, body, version, store: deps.store });
+      const reply = await match.route.handler({
+        method,
+        path,
+        params: match.params,
+        query: url.searchParams,
+        body,
+        version,
+        store: deps.store,
+      });
       return { status: reply.status ?? 200, body: reply.body, headers };
     } catch (error) {
       if (error instanceof ApiError) return errorOutcome(error, requestId, headers);
@@ -223,20 +294,43 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
 }
 
 /** The response's findings against the 2.16 response schema (JSON answers only; a dropped one was never sent). */
-function checkResponse(deps: PipelineDeps, method: string, path: string, fault: FaultKind | undefined, outcome: Outcome): unknown[] | undefined {
+function checkResponse(
+  deps: PipelineDeps,
+  method: string,
+  path: string,
+  fault: FaultKind | undefined,
+  outcome: Outcome,
+): unknown[] | undefined {
   const checker = deps.responseValidator?.();
   if (!checker || fault === 'drop' || outcome.raw !== undefined || outcome.body === undefined) return undefined;
   // What the client receives: the JSON text parsed back (undefined fields gone, dates as strings).
   const body: unknown = JSON.parse(JSON.stringify(outcome.body));
   const verdict = checker.validateResponse({ method, path, status: outcome.status, body });
-  return verdict.errors.length > 0 ? [{ operation: verdict.operation, status: outcome.status }, ...verdict.errors] : undefined;
+  return verdict.errors.length > 0
+    ? [{ operation: verdict.operation, status: outcome.status }, ...verdict.errors]
+    : undefined;
 }
 
 /** GET /me with a token of another workspace: that workspace's app (its only answer). */
 async function foreignMe(deps: PipelineDeps, requestId: string): Promise<Outcome> {
   const match = deps.router.match('GET', '/me');
   if (!match) return errorOutcome(new ApiError(404, 'not_found', 'Resource Not Found'), requestId, {});
-  const reply = await match.route.handler({ method: 'GET', path: '/me', params: match.params, query: new URLSearchParams(), body: undefined, version: resolveVersion(undefined), store: deps.store });
+  const reply = await match.route.handler({
+    method: 'GET',
+    path: '/me',
+    params: match.params,
+    query: new URLSearchParams(),
+    body: undefined,
+    version: resolveVersion(undefined),
+    store: deps.store,
+  });
   const me = reply.body as { app?: Record<string, unknown> };
-  return { status: 200, body: { ...me, app: { ...me.app, id_code: `${String(me.app?.id_code ?? 'app')}-other`, name: 'Another workspace' } }, headers: {} };
+  return {
+    status: 200,
+    body: {
+      ...me,
+      app: { ...me.app, id_code: `${String(me.app?.id_code ?? 'app')}-other`, name: 'Another workspace' },
+    },
+    headers: {},
+  };
 }

@@ -2,9 +2,30 @@ import { ApiError } from './errors';
 
 /** The values of the `Intercom-Version` enum in the 2.16 description (plus the pre-release name). */
 const SUPPORTED_VERSIONS = [
-  '1.0', '1.1', '1.2', '1.3', '1.4',
-  '2.0', '2.1', '2.2', '2.3', '2.4', '2.5', '2.6', '2.7', '2.8', '2.9', '2.10', '2.11', '2.12', '2.13', '2.14', '2.15', '2.16',
-  'Preview', 'Unstable',
+  '1.0',
+  '1.1',
+  '1.2',
+  '1.3',
+  '1.4',
+  '2.0',
+  '2.1',
+  '2.2',
+  '2.3',
+  '2.4',
+  '2.5',
+  '2.6',
+  '2.7',
+  '2.8',
+  '2.9',
+  '2.10',
+  '2.11',
+  '2.12',
+  '2.13',
+  '2.14',
+  '2.15',
+  '2.16',
+  'Preview',
+  'Unstable',
 ] as const;
 
 /** The version an absent header means: the app package's version, which the sandbox pins to 2.16. */

@@ -63,7 +63,12 @@ export function relaxDocument(doc: Json): Json {
     // Ids declared as strings are accepted as numbers by Intercom (admin_id: 991267696, tag id: 81).
     if (key === 'properties') {
       for (const [name, prop] of Object.entries(obj)) {
-        if ((name === 'id' || name.endsWith('_id')) && isObject(prop) && prop.type === 'string' && prop.enum === undefined) {
+        if (
+          (name === 'id' || name.endsWith('_id')) &&
+          isObject(prop) &&
+          prop.type === 'string' &&
+          prop.enum === undefined
+        ) {
           prop.type = ['string', 'integer'];
         }
       }

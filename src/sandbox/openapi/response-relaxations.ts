@@ -20,7 +20,7 @@ const CONTACT_LIST_URL =
   'own example ("/contacts/5ba682d23d7cf92bef87bfd4/notes"); the sandbox answers as the examples do ("/tags/<id>" for an item).';
 
 const ADDRESSABLE_TYPE =
-  "2.16's `addressable_list` declares an item's `type` as `format: uri`, with the example \"note\": the type of the object listed " +
+  '2.16\'s `addressable_list` declares an item\'s `type` as `format: uri`, with the example "note": the type of the object listed ' +
   '("tag", "note", "company"), never a URI.';
 
 const CONTACT_LISTS = ['tags', 'notes', 'companies', 'opted_out_subscription_types', 'opted_in_subscription_types'];
@@ -32,7 +32,12 @@ const DATA_TYPE_ECHOED =
 
 export const RESPONSE_RELAXATIONS: readonly ResponseRelaxation[] = [
   { operation: 'POST /data_attributes', pointer: '/data_type', keyword: 'enum', why: DATA_TYPE_ECHOED },
-  { operation: 'PUT /data_attributes/{data_attribute_id}', pointer: '/data_type', keyword: 'enum', why: DATA_TYPE_ECHOED },
+  {
+    operation: 'PUT /data_attributes/{data_attribute_id}',
+    pointer: '/data_type',
+    keyword: 'enum',
+    why: DATA_TYPE_ECHOED,
+  },
   { operation: 'GET /data_attributes', pointer: '/data/*/data_type', keyword: 'enum', why: DATA_TYPE_ECHOED },
   ...CONTACT_LISTS.flatMap((list) => [
     { operation: '*', pointer: `/**/${list}/url`, keyword: 'format', why: CONTACT_LIST_URL },
@@ -57,7 +62,17 @@ function matches(pattern: readonly string[], path: readonly string[]): boolean {
 }
 
 /** The relaxation that excuses a finding (`keyword` at `instancePath`) of `operation`'s response, if any. */
-export function relaxationFor(relaxations: readonly ResponseRelaxation[], operation: string, instancePath: string, keyword?: string): ResponseRelaxation | undefined {
+export function relaxationFor(
+  relaxations: readonly ResponseRelaxation[],
+  operation: string,
+  instancePath: string,
+  keyword?: string,
+): ResponseRelaxation | undefined {
   const path = instancePath.split('/').slice(1);
-  return relaxations.find((r) => (r.operation === '*' || r.operation === operation) && (r.keyword === undefined || r.keyword === keyword) && matches(r.pointer.split('/').slice(1), path));
+  return relaxations.find(
+    (r) =>
+      (r.operation === '*' || r.operation === operation) &&
+      (r.keyword === undefined || r.keyword === keyword) &&
+      matches(r.pointer.split('/').slice(1), path),
+  );
 }

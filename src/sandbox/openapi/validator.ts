@@ -43,14 +43,18 @@ function rebaseRefs(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(rebaseRefs);
   if (typeof node !== 'object' || node === null) return node;
   const out: Json = {};
-  for (const [k, v] of Object.entries(node)) out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${DOC_ID}${v}` : rebaseRefs(v);
+  for (const [k, v] of Object.entries(node))
+    out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${DOC_ID}${v}` : rebaseRefs(v);
   return out;
 }
 
 function resolveRef(doc: Json, value: unknown): unknown {
   if (typeof value === 'object' && value !== null && typeof (value as Json).$ref === 'string') {
     const pointer = ((value as Json).$ref as string).replace(/^#\//, '').split('/');
-    return pointer.reduce<unknown>((node, part) => (node as Json | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+    return pointer.reduce<unknown>(
+      (node, part) => (node as Json | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')],
+      doc,
+    );
   }
   return value;
 }
@@ -81,15 +85,22 @@ function operationsOf(doc: Json): Operation[] {
       const own = ((op.parameters ?? []) as unknown[]).map((p) => resolveRef(doc, p) as Parameter);
       const parameters = [...shared.filter((s) => !own.some((o) => o.name === s.name && o.in === s.in)), ...own];
       const requestBody = resolveRef(doc, op.requestBody) as Json | undefined;
-      const schema = ((requestBody?.content as Json | undefined)?.['application/json'] as Json | undefined)?.schema as Json | undefined;
+      const schema = ((requestBody?.content as Json | undefined)?.['application/json'] as Json | undefined)?.schema as
+        Json | undefined;
       const responses = new Map<string, Json>();
       for (const [status, response] of Object.entries((op.responses ?? {}) as Json)) {
         const resolved = resolveRef(doc, response) as Json | undefined;
-        const jsonSchema = ((resolved?.content as Json | undefined)?.['application/json'] as Json | undefined)?.schema as Json | undefined;
+        const jsonSchema = ((resolved?.content as Json | undefined)?.['application/json'] as Json | undefined)
+          ?.schema as Json | undefined;
         if (jsonSchema) responses.set(status, jsonSchema);
       }
       operations.push({
-        method: method.toUpperCase(), template, regex, pathNames, literalCount: segments.filter((s) => !s.startsWith('{')).length, parameters,
+        method: method.toUpperCase(),
+        template,
+        regex,
+        pathNames,
+        literalCount: segments.filter((s) => !s.startsWith('{')).length,
+        parameters,
         ...(schema ? { body: { required: requestBody?.required === true, schema } } : {}),
         responses,
       });
@@ -108,7 +119,12 @@ function coerce(value: string, schema: Json | undefined): unknown {
 }
 
 function describe(errors: ErrorObject[] | null | undefined, where: string): ValidationIssue[] {
-  return (errors ?? []).slice(0, 20).map((e) => ({ where: `${where}${e.instancePath}`, message: e.message ?? 'invalid', keyword: e.keyword, params: e.params }));
+  return (errors ?? []).slice(0, 20).map((e) => ({
+    where: `${where}${e.instancePath}`,
+    message: e.message ?? 'invalid',
+    keyword: e.keyword,
+    params: e.params,
+  }));
 }
 
 /** What a response check found: the findings, and how many were excused by a listed relaxation. */
@@ -169,12 +185,23 @@ export class OpenApiValidator implements RequestValidator, ResponseValidator {
     let relaxed = 0;
     for (const e of fn.errors ?? []) {
       if (relaxationFor(relaxations, operation, e.instancePath, e.keyword)) relaxed++;
-      else if (errors.length < 20) errors.push({ where: `response${e.instancePath}`, message: e.message ?? 'invalid', keyword: e.keyword, params: e.params });
+      else if (errors.length < 20)
+        errors.push({
+          where: `response${e.instancePath}`,
+          message: e.message ?? 'invalid',
+          keyword: e.keyword,
+          params: e.params,
+        });
     }
     return { operation, errors, relaxed };
   }
 
-  validate(request: { method: string; path: string; query: URLSearchParams; body: unknown }): { ok: true } | { ok: false; errors: ValidationIssue[] } {
+  validate(request: {
+    method: string;
+    path: string;
+    query: URLSearchParams;
+    body: unknown;
+  }): { ok: true } | { ok: false; errors: ValidationIssue[] } {
     const op = this.operationFor(request.method, request.path);
     if (!op) return { ok: true }; // not in the description: the router answers (404)
     const issues: ValidationIssue[] = [];
@@ -212,7 +239,9 @@ const cache = new Map<string, Promise<OpenApiValidator>>();
 export function loadOpenApiValidator(path: string): Promise<OpenApiValidator> {
   let pending = cache.get(path);
   if (!pending) {
-    pending = readFile(path, 'utf8').then((text) => new OpenApiValidator(parseYaml(text, { maxAliasCount: -1 }) as Json));
+    pending = readFile(path, 'utf8').then(
+      (text) => new OpenApiValidator(parseYaml(text, { maxAliasCount: -1 }) as Json),
+    );
     cache.set(path, pending);
     pending.catch(() => cache.delete(path));
   }

@@ -7,7 +7,12 @@ import type { Attachment } from '../state/types';
 const MAX_ATTACHMENTS = MAX_FILES_PER_PART;
 
 const CONTENT_TYPES: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', pdf: 'application/pdf', txt: 'text/plain',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
 };
 
 function tooMany(field: string): ApiError {
@@ -20,34 +25,61 @@ export function readAttachments(store: Store, body: Record<string, unknown>, all
   const files = body.attachment_files;
   let fromUrls: Attachment[] = [];
   if (urls !== undefined && urls !== null) {
-    if (!Array.isArray(urls) || !urls.every((u) => typeof u === 'string')) throw new ApiError(400, 'parameter_invalid', 'attachment_urls must be a list of URLs', { field: 'attachment_urls' });
+    if (!Array.isArray(urls) || !urls.every((u) => typeof u === 'string'))
+      throw new ApiError(400, 'parameter_invalid', 'attachment_urls must be a list of URLs', {
+        field: 'attachment_urls',
+      });
     if (urls.length > MAX_ATTACHMENTS) throw tooMany('attachment_urls');
     fromUrls = (urls as string[]).map((url) => {
       let name = url;
       try {
         name = decodeURIComponent(new URL(url).pathname.split('/').pop() || url);
       } catch {
-        throw new ApiError(400, 'parameter_invalid', `attachment_urls contains an invalid URL: ${url}`, { field: 'attachment_urls' });
+        throw new ApiError(400, 'parameter_invalid', `attachment_urls contains an invalid URL: ${url}`, {
+          field: 'attachment_urls',
+        });
       }
       const ext = name.split('.').pop()?.toLowerCase() ?? '';
-      return { type: 'upload', name, url, content_type: CONTENT_TYPES[ext] ?? 'application/octet-stream', filesize: 0, width: null, height: null };
+      return {
+        type: 'upload',
+        name,
+        url,
+        content_type: CONTENT_TYPES[ext] ?? 'application/octet-stream',
+        filesize: 0,
+        width: null,
+        height: null,
+      };
     });
   }
   if (files === undefined || files === null) return fromUrls;
   if (!allowFiles) throw new ApiError(400, 'bad_request', "bad 'attachment_files' parameter");
-  if (!Array.isArray(files)) throw new ApiError(400, 'parameter_invalid', 'attachment_files must be a list', { field: 'attachment_files' });
+  if (!Array.isArray(files))
+    throw new ApiError(400, 'parameter_invalid', 'attachment_files must be a list', { field: 'attachment_files' });
   if (files.length > MAX_ATTACHMENTS) throw tooMany('attachment_files');
   return files.map((file: unknown, i) => {
     const f = (file ?? {}) as Record<string, unknown>;
     if (typeof f.name !== 'string' || typeof f.content_type !== 'string' || typeof f.data !== 'string') {
-      throw new ApiError(400, 'parameter_invalid', `attachment_files[${i}] needs name, content_type and data (base64)`, { field: 'attachment_files' });
+      throw new ApiError(
+        400,
+        'parameter_invalid',
+        `attachment_files[${i}] needs name, content_type and data (base64)`,
+        { field: 'attachment_files' },
+      );
     }
-    if (!/^[A-Za-z0-9+/=\s]*$/.test(f.data)) throw new ApiError(400, 'parameter_invalid', `attachment_files[${i}].data is not base64`, { field: 'attachment_files' });
+    if (!/^[A-Za-z0-9+/=\s]*$/.test(f.data))
+      throw new ApiError(400, 'parameter_invalid', `attachment_files[${i}].data is not base64`, {
+        field: 'attachment_files',
+      });
     const n = store.nextNumber('attachment');
     store.files.put(n, Buffer.from(f.data, 'base64'));
     return {
-      type: 'upload', name: f.name, url: `https://downloads.intercomcdn.com/sandbox/${n}/${encodeURIComponent(f.name)}`,
-      content_type: f.content_type, filesize: Buffer.from(f.data, 'base64').length, width: null, height: null,
+      type: 'upload',
+      name: f.name,
+      url: `https://downloads.intercomcdn.com/sandbox/${n}/${encodeURIComponent(f.name)}`,
+      content_type: f.content_type,
+      filesize: Buffer.from(f.data, 'base64').length,
+      width: null,
+      height: null,
     };
   });
 }

@@ -5,7 +5,8 @@ export type Body = Record<string, unknown>;
 /** A JSON request body as an object (an absent body is `{}`). */
 export function bodyObject(body: unknown): Body {
   if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('bad_request', 'Request body must be a JSON object');
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw badRequest('bad_request', 'Request body must be a JSON object');
   return body as Body;
 }
 
@@ -31,7 +32,8 @@ export function optId(body: Body, field: string): string | undefined {
 
 export function requireId(body: Body, field: string): string {
   const value = optId(body, field);
-  if (value === undefined || value === '') throw withField(new ApiError(400, 'parameter_not_found', `${field} is a required parameter.`), field);
+  if (value === undefined || value === '')
+    throw withField(new ApiError(400, 'parameter_not_found', `${field} is a required parameter.`), field);
   return value;
 }
 
@@ -70,5 +72,6 @@ export function rejectUnknownKeys(body: Body, allowed: readonly string[]): void 
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function checkEmail(email: string | null | undefined): void {
-  if (email && !EMAIL.test(email)) throw withField(new ApiError(400, 'parameter_invalid', `Email '${email}' is not a valid email address`), 'email');
+  if (email && !EMAIL.test(email))
+    throw withField(new ApiError(400, 'parameter_invalid', `Email '${email}' is not a valid email address`), 'email');
 }

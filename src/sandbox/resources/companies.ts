@@ -4,12 +4,23 @@ import { cloneRecord, dict } from '../state/dict';
 import { indexes } from '../state/indexes';
 import type { Store } from '../state/store';
 import type { Company } from '../state/types';
-import { type Body,bodyObject, optBool, optId, optInt, optString, rejectUnknownKeys } from './common';
+import { type Body, bodyObject, optBool, optId, optInt, optString, rejectUnknownKeys } from './common';
 import { checkCustomAttributes } from './custom-attribute-values';
 import { numberedPage } from './paging';
 import { renderCompany, renderContact, userCount } from './render';
 
-const COMPANY_FIELDS = ['name', 'company_id', 'plan', 'size', 'website', 'industry', 'custom_attributes', 'remote_created_at', 'update_last_request_at', 'monthly_spend'] as const;
+const COMPANY_FIELDS = [
+  'name',
+  'company_id',
+  'plan',
+  'size',
+  'website',
+  'industry',
+  'custom_attributes',
+  'remote_created_at',
+  'update_last_request_at',
+  'monthly_spend',
+] as const;
 
 const companyNotFound = (): ApiError => new ApiError(404, 'company_not_found', 'Company Not Found');
 
@@ -30,8 +41,12 @@ function applyCompanyFields(store: Store, company: Company, b: Body): void {
   set('industry', optString(b, 'industry'));
   optBool(b, 'update_last_request_at');
   if (b.monthly_spend !== undefined && b.monthly_spend !== null) {
-    if (typeof b.monthly_spend !== 'number') throw new ApiError(400, 'parameter_invalid', 'monthly_spend must be a number', { field: 'monthly_spend' });
-    if (Math.abs(b.monthly_spend) > 2 ** 31 - 1) throw new ApiError(400, 'parameter_invalid', 'monthly_spend must be at most 2147483647', { field: 'monthly_spend' });
+    if (typeof b.monthly_spend !== 'number')
+      throw new ApiError(400, 'parameter_invalid', 'monthly_spend must be a number', { field: 'monthly_spend' });
+    if (Math.abs(b.monthly_spend) > 2 ** 31 - 1)
+      throw new ApiError(400, 'parameter_invalid', 'monthly_spend must be at most 2147483647', {
+        field: 'monthly_spend',
+      });
     company.monthly_spend = Math.trunc(b.monthly_spend); // Intercom truncates floats.
   }
   const custom = checkCustomAttributes(store, 'company', b.custom_attributes);
@@ -85,11 +100,24 @@ export function registerCompanies(router: Router<Store>): void {
     const existingId = companyId ? ix.companyByCompanyId.get(companyId) : undefined;
     let company = existingId === undefined ? undefined : store.state.companies[existingId];
     if (!company) {
-      if (!companyId) throw new ApiError(400, 'parameter_not_found', 'company_id is a required parameter.', { field: 'company_id' });
+      if (!companyId)
+        throw new ApiError(400, 'parameter_not_found', 'company_id is a required parameter.', { field: 'company_id' });
       company = {
-        id: store.nextHexId('company'), company_id: companyId, name: null, plan: null, size: null, website: null, industry: null,
-        monthly_spend: 0, session_count: 0, remote_created_at: optInt(b, 'remote_created_at') ?? null, custom_attributes: dict(),
-        created_at: now, updated_at: now, archived: false, tag_ids: [],
+        id: store.nextHexId('company'),
+        company_id: companyId,
+        name: null,
+        plan: null,
+        size: null,
+        website: null,
+        industry: null,
+        monthly_spend: 0,
+        session_count: 0,
+        remote_created_at: optInt(b, 'remote_created_at') ?? null,
+        custom_attributes: dict(),
+        created_at: now,
+        updated_at: now,
+        archived: false,
+        tag_ids: [],
       };
       const draft = company;
       applyCompanyFields(store, draft, b);
@@ -112,23 +140,47 @@ export function registerCompanies(router: Router<Store>): void {
     const name = query.get('name');
     if (companyId !== null || name !== null) {
       const byCompanyId = companyId !== null ? indexes(store.state).companyByCompanyId.get(companyId) : undefined;
-      const candidate = companyId !== null ? (byCompanyId === undefined ? undefined : store.state.companies[byCompanyId]) : Object.values(store.state.companies).find((c) => c.name === name && !c.archived);
+      const candidate =
+        companyId !== null
+          ? byCompanyId === undefined
+            ? undefined
+            : store.state.companies[byCompanyId]
+          : Object.values(store.state.companies).find((c) => c.name === name && !c.archived);
       const match = candidate && !candidate.archived ? candidate : undefined;
       if (!match) throw companyNotFound();
-      return { body: { type: 'list', data: [renderCompany(store, match)], total_count: 1, pages: { type: 'pages', next: null, page: 1, per_page: 15, total_pages: 1 } } };
+      return {
+        body: {
+          type: 'list',
+          data: [renderCompany(store, match)],
+          total_count: 1,
+          pages: { type: 'pages', next: null, page: 1, per_page: 15, total_pages: 1 },
+        },
+      };
     }
     const tagId = query.get('tag_id');
     const companies = listed(store).filter((c) => tagId === null || c.tag_ids.includes(tagId));
     const page = numberedPage(companies, query.get('page'), query.get('per_page'), 15);
-    return { body: { type: 'list', data: page.data.map((c) => renderCompany(store, c)), total_count: page.total_count, pages: page.pages } };
+    return {
+      body: {
+        type: 'list',
+        data: page.data.map((c) => renderCompany(store, c)),
+        total_count: page.total_count,
+        pages: page.pages,
+      },
+    };
   });
 
-  router.add('GET', '/companies/:id', ({ params, store }) => ({ body: renderCompany(store, findCompany(store, params.id ?? '')) }));
+  router.add('GET', '/companies/:id', ({ params, store }) => ({
+    body: renderCompany(store, findCompany(store, params.id ?? '')),
+  }));
 
   router.add('PUT', '/companies/:id', ({ params, body, store }) => {
     const company = findCompany(store, params.id ?? '');
     const b = bodyObject(body);
-    rejectUnknownKeys(b, COMPANY_FIELDS.filter((f) => f !== 'company_id' && f !== 'remote_created_at'));
+    rejectUnknownKeys(
+      b,
+      COMPANY_FIELDS.filter((f) => f !== 'company_id' && f !== 'remote_created_at'),
+    );
     const draft = cloneRecord(company);
     applyCompanyFields(store, draft, b);
     draft.updated_at = store.now();
@@ -159,6 +211,13 @@ export function registerCompanies(router: Router<Store>): void {
     const company = findCompany(store, params.id ?? '');
     const ids = [...(indexes(store.state).contactsByCompany.get(company.id) ?? [])];
     const contacts = ids.map((id) => store.state.contacts[id]).filter((c) => c !== undefined);
-    return { body: { type: 'list', data: contacts.map((c) => renderContact(store, c)), total_count: contacts.length, pages: { type: 'pages', next: null, page: 1, per_page: 50, total_pages: 1 } } };
+    return {
+      body: {
+        type: 'list',
+        data: contacts.map((c) => renderContact(store, c)),
+        total_count: contacts.length,
+        pages: { type: 'pages', next: null, page: 1, per_page: 50, total_pages: 1 },
+      },
+    };
   });
 }

@@ -3,7 +3,7 @@ import type { Router } from '../http/router';
 import type { Store } from '../state/store';
 import type { Company } from '../state/types';
 import { listed } from './companies';
-import { decodeCursor, encodeCursor, type ListOrder,numberedPage, sortedBy } from './paging';
+import { decodeCursor, encodeCursor, type ListOrder, numberedPage, sortedBy } from './paging';
 import { renderCompany } from './render';
 
 const byId: ListOrder<Company> = { position: (c) => [c.id] };
@@ -16,7 +16,14 @@ export function registerCompanyLists(router: Router<Store>): void {
     const companies = listed(store);
     if (query.get('order') === 'asc') companies.reverse();
     const page = numberedPage(companies, query.get('page'), query.get('per_page'), 15);
-    return { body: { type: 'list', data: page.data.map((c) => renderCompany(store, c)), total_count: page.total_count, pages: page.pages } };
+    return {
+      body: {
+        type: 'list',
+        data: page.data.map((c) => renderCompany(store, c)),
+        total_count: page.total_count,
+        pages: page.pages,
+      },
+    };
   });
 
   // The scroll API walks every listed company in id order. Its `scroll_param` points at the last
@@ -35,7 +42,10 @@ export function registerCompanyLists(router: Router<Store>): void {
     const last = data[data.length - 1];
     return {
       body: {
-        type: 'list', data: data.map((c) => renderCompany(store, c)), pages: null, total_count: all.length,
+        type: 'list',
+        data: data.map((c) => renderCompany(store, c)),
+        pages: null,
+        total_count: all.length,
         ...(last ? { scroll_param: encodeCursor([last.id]) } : {}),
       },
     };

@@ -6,9 +6,9 @@ import { cloneRecord, dict } from '../state/dict';
 import { indexContact, indexes, linkCompany, unindexContact, unlinkCompany } from '../state/indexes';
 import type { Store } from '../state/store';
 import type { Contact } from '../state/types';
-import { type Body,bodyObject, checkEmail, optBool, optId, optInt, optString, requireId } from './common';
+import { type Body, bodyObject, checkEmail, optBool, optId, optInt, optString, requireId } from './common';
 import { checkCustomAttributes } from './custom-attribute-values';
-import { comparePositions, cursorPage, type ListOrder, numberedPage, type Position,sortedBy } from './paging';
+import { comparePositions, cursorPage, type ListOrder, numberedPage, type Position, sortedBy } from './paging';
 import { renderCompany, renderContact, tagBasic } from './render';
 
 const MAX_COMPANIES_PER_CONTACT = 1000;
@@ -23,9 +23,25 @@ export function findContact(store: Store, id: string): Contact {
 export function blankContact(store: Store, role: Contact['role']): Contact {
   const now = store.now();
   return {
-    id: store.nextHexId('contact'), role, external_id: null, email: null, email_verified: null, phone: null, name: null,
-    avatar: null, owner_id: null, signed_up_at: null, last_seen_at: null, unsubscribed_from_emails: false, custom_attributes: dict(),
-    created_at: now, updated_at: now, archived: false, company_ids: [], tag_ids: [], searchable_at_ms: store.searchableAtMs(),
+    id: store.nextHexId('contact'),
+    role,
+    external_id: null,
+    email: null,
+    email_verified: null,
+    phone: null,
+    name: null,
+    avatar: null,
+    owner_id: null,
+    signed_up_at: null,
+    last_seen_at: null,
+    unsubscribed_from_emails: false,
+    custom_attributes: dict(),
+    created_at: now,
+    updated_at: now,
+    archived: false,
+    company_ids: [],
+    tag_ids: [],
+    searchable_at_ms: store.searchableAtMs(),
   };
 }
 
@@ -58,7 +74,8 @@ function checkUnique(store: Store, candidate: Pick<Contact, 'role' | 'email' | '
 function readRole(body: Body): 'user' | 'lead' | undefined {
   const role = optString(body, 'role');
   if (role === undefined || role === null) return undefined;
-  if (role !== 'user' && role !== 'lead') throw new ApiError(400, 'parameter_invalid', `role must be one of user, lead`, { field: 'role' });
+  if (role !== 'user' && role !== 'lead')
+    throw new ApiError(400, 'parameter_invalid', `role must be one of user, lead`, { field: 'role' });
   return role;
 }
 
@@ -76,7 +93,10 @@ function applyFields(store: Store, contact: Contact, body: Body): void {
   set('phone', optString(body, 'phone'));
   set('name', optString(body, 'name'));
   set('avatar', optString(body, 'avatar'));
-  set('owner_id', body.owner_id === undefined || body.owner_id === null ? (body.owner_id as null | undefined) : String(body.owner_id));
+  set(
+    'owner_id',
+    body.owner_id === undefined || body.owner_id === null ? (body.owner_id as null | undefined) : String(body.owner_id),
+  );
   set('signed_up_at', optInt(body, 'signed_up_at'));
   set('last_seen_at', optInt(body, 'last_seen_at'));
   set('unsubscribed_from_emails', optBool(body, 'unsubscribed_from_emails'));
@@ -100,13 +120,26 @@ function sortOrder(read: (c: Contact) => unknown, descending: boolean): ListOrde
   const direction = descending ? -1 : 1;
   return {
     position: (c) => [value(c), c.id],
-    compare: (a: Position, b: Position) => direction * comparePositions(a.slice(0, 1), b.slice(0, 1)) || comparePositions(a.slice(1), b.slice(1)),
+    compare: (a: Position, b: Position) =>
+      direction * comparePositions(a.slice(0, 1), b.slice(0, 1)) || comparePositions(a.slice(1), b.slice(1)),
   };
 }
 
-function pageOf(store: Store, contacts: Contact[], order: ListOrder<Contact>, perPage: unknown, startingAfter: unknown, defaultPerPage: number) {
+function pageOf(
+  store: Store,
+  contacts: Contact[],
+  order: ListOrder<Contact>,
+  perPage: unknown,
+  startingAfter: unknown,
+  defaultPerPage: number,
+) {
   const page = cursorPage(contacts, order, perPage, startingAfter, defaultPerPage);
-  return { type: 'list', data: page.data.map((c) => renderContact(store, c)), total_count: page.total_count, pages: page.pages };
+  return {
+    type: 'list',
+    data: page.data.map((c) => renderContact(store, c)),
+    total_count: page.total_count,
+    pages: page.pages,
+  };
 }
 
 export function registerContacts(router: Router<Store>): void {
@@ -123,8 +156,20 @@ export function registerContacts(router: Router<Store>): void {
   });
 
   router.add('GET', '/contacts', ({ query, store }) => {
-    const contacts = sortedBy(Object.values(store.state.contacts).filter((c) => !c.archived), byId);
-    return { body: pageOf(store, contacts, byId, query.get('per_page') ?? undefined, query.get('starting_after') ?? undefined, 50) };
+    const contacts = sortedBy(
+      Object.values(store.state.contacts).filter((c) => !c.archived),
+      byId,
+    );
+    return {
+      body: pageOf(
+        store,
+        contacts,
+        byId,
+        query.get('per_page') ?? undefined,
+        query.get('starting_after') ?? undefined,
+        50,
+      ),
+    };
   });
 
   router.add('POST', '/contacts/search', ({ body, store }) => {
@@ -132,12 +177,17 @@ export function registerContacts(router: Router<Store>): void {
     if (b.query === undefined) throw badRequest('parameter_not_found', 'query is a required parameter.');
     const predicate = compileQuery<Contact>(b.query, contactSearchField(store), CONTACT_RULES);
     const visibleAt = store.nowMs();
-    const hits = Object.values(store.state.contacts).filter((c) => !c.archived && c.searchable_at_ms <= visibleAt && predicate(c));
+    const hits = Object.values(store.state.contacts).filter(
+      (c) => !c.archived && c.searchable_at_ms <= visibleAt && predicate(c),
+    );
     let order = byId;
     const sort = b.sort as { field?: unknown; order?: unknown } | undefined;
     if (sort && typeof sort === 'object') {
       if (sort.order !== undefined && sort.order !== 'ascending' && sort.order !== 'descending') {
-        throw badRequest('invalid_sort_order', `Invalid sort order '${String(sort.order)}'. Must be one of: ascending, descending`);
+        throw badRequest(
+          'invalid_sort_order',
+          `Invalid sort order '${String(sort.order)}'. Must be one of: ascending, descending`,
+        );
       }
       const read = typeof sort.field === 'string' ? contactSearchField(store)(sort.field)?.read : undefined;
       if (read) order = sortOrder(read, sort.order === 'descending');
@@ -153,7 +203,9 @@ export function registerContacts(router: Router<Store>): void {
     return { body: renderContact(store, contact) };
   });
 
-  router.add('GET', '/contacts/:id', ({ params, store }) => ({ body: renderContact(store, findContact(store, params.id ?? '')) }));
+  router.add('GET', '/contacts/:id', ({ params, store }) => ({
+    body: renderContact(store, findContact(store, params.id ?? '')),
+  }));
 
   router.add('PUT', '/contacts/:id', ({ params, body, store }) => {
     const contact = findContact(store, params.id ?? '');
@@ -201,20 +253,38 @@ export function registerContacts(router: Router<Store>): void {
   router.add('GET', '/contacts/:id/companies', ({ params, query, store }) => {
     const contact = findContact(store, params.id ?? '');
     const companies = contact.company_ids.map((id) => store.state.companies[id]).filter((c) => c !== undefined);
-    const page = numberedPage(companies, query.get('page'), query.get('per_page'), 50, 60, `/contacts/${contact.id}/companies`);
-    return { body: { type: 'list', companies: page.data.map((c) => renderCompany(store, c)), total_count: page.total_count, pages: page.pages } };
+    const page = numberedPage(
+      companies,
+      query.get('page'),
+      query.get('per_page'),
+      50,
+      60,
+      `/contacts/${contact.id}/companies`,
+    );
+    return {
+      body: {
+        type: 'list',
+        companies: page.data.map((c) => renderCompany(store, c)),
+        total_count: page.total_count,
+        pages: page.pages,
+      },
+    };
   });
 
   router.add('POST', '/contacts/:id/companies', ({ params, body, store }) => {
     const contact = findContact(store, params.id ?? '');
     const b = bodyObject(body);
-    if (b.id === undefined || b.id === null || b.id === '') throw badRequest('parameter_not_found', 'company not specified');
+    if (b.id === undefined || b.id === null || b.id === '')
+      throw badRequest('parameter_not_found', 'company not specified');
     const companyId = requireId(b, 'id');
     const company = store.state.companies[companyId];
     if (!company || company.archived) throw new ApiError(404, 'company_not_found', 'Company Not Found');
     if (!contact.company_ids.includes(company.id)) {
       if (contact.company_ids.length >= MAX_COMPANIES_PER_CONTACT) {
-        throw badRequest('contact_company_limit_exceeded', 'Contact has reached the maximum of 1000 company associations');
+        throw badRequest(
+          'contact_company_limit_exceeded',
+          'Contact has reached the maximum of 1000 company associations',
+        );
       }
       contact.company_ids.push(company.id);
       linkCompany(indexes(store.state), company.id, contact.id);
@@ -227,7 +297,8 @@ export function registerContacts(router: Router<Store>): void {
   router.add('DELETE', '/contacts/:id/companies/:company_id', ({ params, store }) => {
     const contact = findContact(store, params.id ?? '');
     const company = store.state.companies[params.company_id ?? ''];
-    if (!company || !contact.company_ids.includes(company.id)) throw new ApiError(404, 'company_not_found', 'Company Not Found');
+    if (!company || !contact.company_ids.includes(company.id))
+      throw new ApiError(404, 'company_not_found', 'Company Not Found');
     contact.company_ids = contact.company_ids.filter((id) => id !== company.id);
     unlinkCompany(indexes(store.state), company.id, contact.id);
     store.changed('contacts', contact.id);
@@ -236,7 +307,9 @@ export function registerContacts(router: Router<Store>): void {
 
   router.add('GET', '/contacts/:id/tags', ({ params, store }) => {
     const contact = findContact(store, params.id ?? '');
-    return { body: { type: 'list', data: contact.tag_ids.map((id) => tagBasic(store.state.tags[id])).filter(Boolean) } };
+    return {
+      body: { type: 'list', data: contact.tag_ids.map((id) => tagBasic(store.state.tags[id])).filter(Boolean) },
+    };
   });
 
   router.add('POST', '/contacts/:id/tags', ({ params, body, store }) => {

@@ -10,20 +10,27 @@ import { renderCompany } from './render';
 export function authorOf(store: Store, author: { type: string; id: string }): Record<string, unknown> {
   if (author.type === 'admin') {
     const admin = store.state.admins.find((a) => a.id === author.id);
-    return withoutNulls({ type: 'admin', id: author.id, name: admin?.name ?? null, email: admin?.email ?? null }, ['email']);
+    return withoutNulls({ type: 'admin', id: author.id, name: admin?.name ?? null, email: admin?.email ?? null }, [
+      'email',
+    ]);
   }
   const contact = store.state.contacts[author.id];
-  return withoutNulls({ type: author.type, id: author.id, name: contact?.name ?? null, email: contact?.email ?? null }, ['email']);
+  return withoutNulls(
+    { type: author.type, id: author.id, name: contact?.name ?? null, email: contact?.email ?? null },
+    ['email'],
+  );
 }
 
 export function statistics(c: Conversation): Record<string, unknown> {
   const first = (pred: (p: ConversationPart) => boolean): number | null => c.parts.find(pred)?.created_at ?? null;
-  const last = (pred: (p: ConversationPart) => boolean): ConversationPart | undefined => [...c.parts].reverse().find(pred);
+  const last = (pred: (p: ConversationPart) => boolean): ConversationPart | undefined =>
+    [...c.parts].reverse().find(pred);
   const isAdminReply = (p: ConversationPart): boolean => p.author.type === 'admin' && p.part_type === 'comment';
   const isContactReply = (p: ConversationPart): boolean => p.author.type !== 'admin' && p.part_type === 'comment';
   const firstClose = first((p) => p.part_type === 'close');
   const lastClose = last((p) => p.part_type === 'close');
-  const isAssignment = (p: ConversationPart): boolean => p.part_type === 'assignment' || p.part_type === 'assign_and_reopen';
+  const isAssignment = (p: ConversationPart): boolean =>
+    p.part_type === 'assignment' || p.part_type === 'assign_and_reopen';
   const firstAssign = first(isAssignment);
   const firstAdminReply = first(isAdminReply);
   // 2.16's conversation_statistics declares no field nullable: a time that has not happened is absent.
@@ -70,7 +77,13 @@ export function renderConversation(store: Store, c: Conversation, withParts = tr
     company: company ? renderCompany(store, company) : null,
     tags: {
       type: 'tag.list',
-      tags: c.tags.map((t) => ({ type: 'tag', id: t.id, name: store.state.tags[t.id]?.name ?? null, applied_at: t.applied_at, applied_by: t.applied_by })),
+      tags: c.tags.map((t) => ({
+        type: 'tag',
+        id: t.id,
+        name: store.state.tags[t.id]?.name ?? null,
+        applied_at: t.applied_at,
+        applied_by: t.applied_by,
+      })),
     },
     conversation_rating: null,
     source: {
@@ -86,7 +99,11 @@ export function renderConversation(store: Store, c: Conversation, withParts = tr
     },
     contacts: {
       type: 'contact.list',
-      contacts: c.contact_ids.map((id) => ({ type: 'contact', id, external_id: store.state.contacts[id]?.external_id ?? null })),
+      contacts: c.contact_ids.map((id) => ({
+        type: 'contact',
+        id,
+        external_id: store.state.contacts[id]?.external_id ?? null,
+      })),
     },
     teammates: { type: 'admin.list', admins: adminIds.map((id) => ({ type: 'admin', id })) },
     custom_attributes: c.custom_attributes,
@@ -98,9 +115,18 @@ export function renderConversation(store: Store, c: Conversation, withParts = tr
           conversation_parts: {
             type: 'conversation_part.list',
             conversation_parts: c.parts.map((p) => ({
-              type: 'conversation_part', id: p.id, part_type: p.part_type, body: p.body, created_at: p.created_at, updated_at: p.updated_at,
-              notified_at: p.notified_at, assigned_to: p.assigned_to, author: authorOf(store, p.author), attachments: p.attachments.map((a) => renderAttachment(withFileUrl(store, a))),
-              external_id: null, redacted: false,
+              type: 'conversation_part',
+              id: p.id,
+              part_type: p.part_type,
+              body: p.body,
+              created_at: p.created_at,
+              updated_at: p.updated_at,
+              notified_at: p.notified_at,
+              assigned_to: p.assigned_to,
+              author: authorOf(store, p.author),
+              attachments: p.attachments.map((a) => renderAttachment(withFileUrl(store, a))),
+              external_id: null,
+              redacted: false,
             })),
             total_count: c.parts.length,
           },
@@ -110,4 +136,3 @@ export function renderConversation(store: Store, c: Conversation, withParts = tr
     ai_agent_participated: false,
   };
 }
-

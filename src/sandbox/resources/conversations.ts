@@ -7,11 +7,21 @@ import { dict } from '../state/dict';
 import type { Store } from '../state/store';
 import type { Conversation, ConversationPart } from '../state/types';
 import { readAttachments } from './attachments';
-import { type Body,bodyObject, optBool, optId, optInt, optString, requireId, requireString, withField } from './common';
+import {
+  type Body,
+  bodyObject,
+  optBool,
+  optId,
+  optInt,
+  optString,
+  requireId,
+  requireString,
+  withField,
+} from './common';
 import { findCompany } from './companies';
 import { renderConversation } from './conversation-render';
 import { checkValue } from './custom-attribute-values';
-import { cursorPage, idKey, type ListOrder,sortedBy } from './paging';
+import { cursorPage, idKey, type ListOrder, sortedBy } from './paging';
 import { storedBody } from './stored-body';
 import { applyTag, removeTag } from './thread-tags';
 
@@ -37,15 +47,28 @@ type Thread = Pick<Conversation, 'parts' | 'updated_at'>;
 function checkPartRoom(c: Thread): void {
   // Intercom keeps at most 500 parts; the sandbox refuses the 501st (behaviour beyond is undocumented).
   if (c.parts.length >= MAX_CONVERSATION_PARTS) {
-    throw new ApiError(422, 'conversation_part_limit_reached', `Conversation has reached the maximum of ${MAX_CONVERSATION_PARTS} parts`);
+    throw new ApiError(
+      422,
+      'conversation_part_limit_reached',
+      `Conversation has reached the maximum of ${MAX_CONVERSATION_PARTS} parts`,
+    );
   }
 }
 
 /** Handlers check everything first and mutate last, so a refused request leaves no trace. */
-export function addPart(store: Store, c: Thread, part: Omit<ConversationPart, 'id' | 'updated_at' | 'notified_at'>): void {
+export function addPart(
+  store: Store,
+  c: Thread,
+  part: Omit<ConversationPart, 'id' | 'updated_at' | 'notified_at'>,
+): void {
   checkPartRoom(c);
   const now = store.now();
-  c.parts.push({ ...part, id: store.nextNumericId('part'), updated_at: Math.max(part.created_at, now), notified_at: part.created_at });
+  c.parts.push({
+    ...part,
+    id: store.nextNumericId('part'),
+    updated_at: Math.max(part.created_at, now),
+    notified_at: part.created_at,
+  });
   c.updated_at = Math.max(c.updated_at, part.created_at, now);
 }
 
@@ -61,7 +84,8 @@ function findReplyingContact(store: Store, b: Body): string {
       : byEmail
         ? contacts.find((c) => c.email?.toLowerCase() === byEmail.toLowerCase())
         : undefined;
-  if (!byId && !byExternal && !byEmail) throw badRequest('parameter_not_found', 'intercom_user_id, user_id or email is required');
+  if (!byId && !byExternal && !byEmail)
+    throw badRequest('parameter_not_found', 'intercom_user_id, user_id or email is required');
   if (!contact) throw notFound('User Not Found');
   return contact.id;
 }
@@ -77,36 +101,61 @@ export function readReplyAuthor(store: Store, b: Body): ReplyAuthor {
   const type = requireString(b, 'type');
   const messageType = requireString(b, 'message_type');
   if (type === 'user') {
-    if (messageType !== 'comment') throw withField(badRequest('parameter_invalid', 'message_type must be comment for a contact reply'), 'message_type');
+    if (messageType !== 'comment')
+      throw withField(
+        badRequest('parameter_invalid', 'message_type must be comment for a contact reply'),
+        'message_type',
+      );
     const id = findReplyingContact(store, b);
     return { type: store.state.contacts[id]?.role ?? 'user', id, messageType };
   }
   if (type === 'admin') {
-    if (!['comment', 'note', 'quick_reply'].includes(messageType)) throw withField(badRequest('parameter_invalid', 'message_type must be one of comment, note, quick_reply'), 'message_type');
+    if (!['comment', 'note', 'quick_reply'].includes(messageType))
+      throw withField(
+        badRequest('parameter_invalid', 'message_type must be one of comment, note, quick_reply'),
+        'message_type',
+      );
     return { type: 'admin', id: requireAdmin(store, b), messageType };
   }
   throw withField(badRequest('parameter_invalid', 'type must be one of user, admin'), 'type');
 }
 
 /** The part a reply adds (body, created_at, attachments), checked against the thread's room before any file is kept. */
-export function readReplyPart(store: Store, b: Body, author: ReplyAuthor, thread: Thread, allowFiles: boolean): Omit<ConversationPart, 'id' | 'updated_at' | 'notified_at'> {
+export function readReplyPart(
+  store: Store,
+  b: Body,
+  author: ReplyAuthor,
+  thread: Thread,
+  allowFiles: boolean,
+): Omit<ConversationPart, 'id' | 'updated_at' | 'notified_at'> {
   const text = optString(b, 'body');
-  if (author.messageType !== 'quick_reply' && (text === undefined || text === null || text === '')) throw badRequest('parameter_not_found', 'body is a required parameter.');
+  if (author.messageType !== 'quick_reply' && (text === undefined || text === null || text === ''))
+    throw badRequest('parameter_not_found', 'body is a required parameter.');
   const createdAt = optInt(b, 'created_at') ?? store.now();
   checkPartRoom(thread);
   const attachments = readAttachments(store, b, allowFiles);
   return {
-    part_type: author.messageType, body: text === undefined || text === null ? null : storedBody(text), created_at: createdAt, author: { type: author.type, id: author.id }, assigned_to: null, attachments,
+    part_type: author.messageType,
+    body: text === undefined || text === null ? null : storedBody(text),
+    created_at: createdAt,
+    author: { type: author.type, id: author.id },
+    assigned_to: null,
+    attachments,
     skip_notifications: optBool(b, 'skip_notifications'),
   };
 }
 
 function checkConversationAttributes(store: Store, raw: unknown): Record<string, unknown> {
   if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw withField(badRequest('parameter_invalid', 'custom_attributes must be an object'), 'custom_attributes');
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw withField(badRequest('parameter_invalid', 'custom_attributes must be an object'), 'custom_attributes');
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
     const attribute = Object.values(store.state.conversationAttributes).find((a) => a.name === name && !a.archived);
-    if (!attribute) throw withField(new ApiError(400, 'parameter_not_found', `Custom attribute '${name}' does not exist`), `custom_attributes.${name}`);
+    if (!attribute)
+      throw withField(
+        new ApiError(400, 'parameter_not_found', `Custom attribute '${name}' does not exist`),
+        `custom_attributes.${name}`,
+      );
     if (value !== null) checkValue(name, attribute.data_type, value);
   }
   return raw as Record<string, unknown>;
@@ -117,9 +166,20 @@ const byUpdatedAt: ListOrder<Conversation> = { position: (c) => [-c.updated_at, 
 /** Search hits: by id. */
 const byId: ListOrder<Conversation> = { position: (c) => [idKey(c.id)] };
 
-function listBody(store: Store, conversations: Conversation[], order: ListOrder<Conversation>, perPage: unknown, startingAfter: unknown) {
+function listBody(
+  store: Store,
+  conversations: Conversation[],
+  order: ListOrder<Conversation>,
+  perPage: unknown,
+  startingAfter: unknown,
+) {
   const page = cursorPage(conversations, order, perPage, startingAfter, 20);
-  return { type: 'conversation.list', conversations: page.data.map((c) => renderConversation(store, c, false)), total_count: page.total_count, pages: page.pages };
+  return {
+    type: 'conversation.list',
+    conversations: page.data.map((c) => renderConversation(store, c, false)),
+    total_count: page.total_count,
+    pages: page.pages,
+  };
 }
 
 export function registerConversations(router: Router<Store>): void {
@@ -129,28 +189,65 @@ export function registerConversations(router: Router<Store>): void {
     const from = b.from as Record<string, unknown> | undefined;
     if (!from || typeof from !== 'object') throw badRequest('parameter_not_found', 'from is a required parameter.');
     const fromType = requireString(from, 'type');
-    if (!['user', 'lead', 'contact'].includes(fromType)) throw withField(badRequest('parameter_invalid', 'from.type must be one of user, lead, contact'), 'from.type');
+    if (!['user', 'lead', 'contact'].includes(fromType))
+      throw withField(badRequest('parameter_invalid', 'from.type must be one of user, lead, contact'), 'from.type');
     const contact = store.state.contacts[requireId(from, 'id')];
     if (!contact) throw notFound('User Not Found');
     const text = requireString(b, 'body');
     const createdAt = optInt(b, 'created_at') ?? store.now();
     const attachments = readAttachments(store, b, false);
     const conversation: Conversation = {
-      id: store.nextNumericId('conversation'), message_id: store.nextNumericId('message'), title: null, created_at: createdAt, updated_at: Math.max(createdAt, store.now()),
-      source_type: 'conversation', source_body: storedBody(text), source_subject: optString(b, 'subject') ?? '', source_author: { type: contact.role, id: contact.id },
-      source_attachments: attachments, contact_ids: [contact.id], state: 'open', read: false, priority: 'none', admin_assignee_id: 0, team_assignee_id: 0,
-      snoozed_until: null, waiting_since: createdAt, company_id: null, custom_attributes: dict(), tags: [], parts: [], searchable_at_ms: store.searchableAtMs(),
+      id: store.nextNumericId('conversation'),
+      message_id: store.nextNumericId('message'),
+      title: null,
+      created_at: createdAt,
+      updated_at: Math.max(createdAt, store.now()),
+      source_type: 'conversation',
+      source_body: storedBody(text),
+      source_subject: optString(b, 'subject') ?? '',
+      source_author: { type: contact.role, id: contact.id },
+      source_attachments: attachments,
+      contact_ids: [contact.id],
+      state: 'open',
+      read: false,
+      priority: 'none',
+      admin_assignee_id: 0,
+      team_assignee_id: 0,
+      snoozed_until: null,
+      waiting_since: createdAt,
+      company_id: null,
+      custom_attributes: dict(),
+      tags: [],
+      parts: [],
+      searchable_at_ms: store.searchableAtMs(),
     };
     store.state.conversations[conversation.id] = conversation;
     store.changed('conversations', conversation.id);
     // Intercom answers with the *message*; later calls need conversation_id, not this id.
-    return { body: { type: 'user_message', id: conversation.message_id, created_at: createdAt, body: text, message_type: 'inapp', conversation_id: conversation.id } };
+    return {
+      body: {
+        type: 'user_message',
+        id: conversation.message_id,
+        created_at: createdAt,
+        body: text,
+        message_type: 'inapp',
+        conversation_id: conversation.id,
+      },
+    };
   });
 
   router.add('GET', '/conversations', ({ query, store }) => {
     planGate(store);
     const all = sortedBy(Object.values(store.state.conversations), byUpdatedAt);
-    return { body: listBody(store, all, byUpdatedAt, query.get('per_page') ?? undefined, query.get('starting_after') ?? undefined) };
+    return {
+      body: listBody(
+        store,
+        all,
+        byUpdatedAt,
+        query.get('per_page') ?? undefined,
+        query.get('starting_after') ?? undefined,
+      ),
+    };
   });
 
   router.add('POST', '/conversations/search', ({ body, store }) => {
@@ -159,7 +256,10 @@ export function registerConversations(router: Router<Store>): void {
     if (b.query === undefined) throw badRequest('parameter_not_found', 'query is a required parameter.');
     const predicate = compileQuery<Conversation>(b.query, conversationSearchField(store), CONVERSATION_RULES);
     const visibleAt = store.nowMs();
-    const hits = sortedBy(Object.values(store.state.conversations).filter((c) => c.searchable_at_ms <= visibleAt && predicate(c)), byId);
+    const hits = sortedBy(
+      Object.values(store.state.conversations).filter((c) => c.searchable_at_ms <= visibleAt && predicate(c)),
+      byId,
+    );
     const pagination = (b.pagination ?? {}) as { per_page?: unknown; starting_after?: unknown };
     return { body: listBody(store, hits, byId, pagination.per_page, pagination.starting_after) };
   });
@@ -176,7 +276,12 @@ export function registerConversations(router: Router<Store>): void {
     const draft = conversation;
     const title = optString(b, 'title');
     const read = optBool(b, 'read');
-    const companyId = b.company_id === undefined ? undefined : b.company_id === null ? null : findCompany(store, String(b.company_id)).id;
+    const companyId =
+      b.company_id === undefined
+        ? undefined
+        : b.company_id === null
+          ? null
+          : findCompany(store, String(b.company_id)).id;
     const attributes = checkConversationAttributes(store, b.custom_attributes);
     if (title !== undefined) draft.title = title;
     if (read !== undefined) draft.read = read;
@@ -190,13 +295,18 @@ export function registerConversations(router: Router<Store>): void {
     return { body: renderConversation(store, draft) };
   });
 
-  router.add('DELETE', '/conversations/:id', ({ params, store }) => {
-    planGate(store);
-    const conversation = findConversation(store, params.id ?? '');
-    delete store.state.conversations[conversation.id];
-    store.changed('conversations', conversation.id);
-    return { body: { id: conversation.id, object: 'conversation', deleted: true } };
-  }, '2.13');
+  router.add(
+    'DELETE',
+    '/conversations/:id',
+    ({ params, store }) => {
+      planGate(store);
+      const conversation = findConversation(store, params.id ?? '');
+      delete store.state.conversations[conversation.id];
+      store.changed('conversations', conversation.id);
+      return { body: { id: conversation.id, object: 'conversation', deleted: true } };
+    },
+    '2.13',
+  );
 
   router.add('POST', '/conversations/:id/reply', ({ params, body, store }) => {
     planGate(store);
@@ -205,7 +315,9 @@ export function registerConversations(router: Router<Store>): void {
     const idParam = params.id ?? '';
     const conversation =
       idParam === 'last'
-        ? Object.values(store.state.conversations).filter((c) => author.type === 'admin' || c.contact_ids.includes(author.id)).sort((x, y) => y.updated_at - x.updated_at)[0]
+        ? Object.values(store.state.conversations)
+            .filter((c) => author.type === 'admin' || c.contact_ids.includes(author.id))
+            .sort((x, y) => y.updated_at - x.updated_at)[0]
         : store.state.conversations[idParam];
     if (!conversation) throw notFound('Resource Not Found');
     const draft = conversation;
@@ -235,27 +347,51 @@ export function registerConversations(router: Router<Store>): void {
     const text = optString(b, 'body') ?? null;
     switch (messageType) {
       case 'close':
-        addPart(store, draft, { part_type: 'close', body: text === null ? null : storedBody(text), created_at: now, author, assigned_to: null, attachments: [] });
+        addPart(store, draft, {
+          part_type: 'close',
+          body: text === null ? null : storedBody(text),
+          created_at: now,
+          author,
+          assigned_to: null,
+          attachments: [],
+        });
         draft.state = 'closed';
         draft.snoozed_until = null;
         break;
       case 'open':
-        addPart(store, draft, { part_type: 'open', body: null, created_at: now, author, assigned_to: null, attachments: [] });
+        addPart(store, draft, {
+          part_type: 'open',
+          body: null,
+          created_at: now,
+          author,
+          assigned_to: null,
+          attachments: [],
+        });
         draft.state = 'open';
         draft.snoozed_until = null;
         break;
       case 'snoozed': {
         const until = optInt(b, 'snoozed_until');
-        if (until === undefined || until === null) throw badRequest('parameter_not_found', 'snoozed_until is a required parameter.');
-        if (until <= now) throw withField(badRequest('parameter_invalid', 'snoozed_until must be in the future'), 'snoozed_until');
-        addPart(store, draft, { part_type: 'snoozed', body: null, created_at: now, author, assigned_to: null, attachments: [] });
+        if (until === undefined || until === null)
+          throw badRequest('parameter_not_found', 'snoozed_until is a required parameter.');
+        if (until <= now)
+          throw withField(badRequest('parameter_invalid', 'snoozed_until must be in the future'), 'snoozed_until');
+        addPart(store, draft, {
+          part_type: 'snoozed',
+          body: null,
+          created_at: now,
+          author,
+          assigned_to: null,
+          attachments: [],
+        });
         draft.state = 'snoozed';
         draft.snoozed_until = until;
         break;
       }
       case 'assignment': {
         const type = requireString(b, 'type');
-        if (type !== 'admin' && type !== 'team') throw withField(badRequest('parameter_invalid', 'type must be one of admin, team'), 'type');
+        if (type !== 'admin' && type !== 'team')
+          throw withField(badRequest('parameter_invalid', 'type must be one of admin, team'), 'type');
         const assigneeId = requireId(b, 'assignee_id');
         let assignedTo: { type: string; id: string | null };
         if (assigneeId === '0') {
@@ -263,17 +399,26 @@ export function registerConversations(router: Router<Store>): void {
           if (type === 'team') draft.team_assignee_id = 0;
           else draft.admin_assignee_id = 0;
         } else if (type === 'team') {
-          if (!store.state.teams.some((t) => t.id === assigneeId)) throw new ApiError(404, 'team_not_found', 'Team not found');
+          if (!store.state.teams.some((t) => t.id === assigneeId))
+            throw new ApiError(404, 'team_not_found', 'Team not found');
           assignedTo = { type: 'team', id: assigneeId };
           draft.team_assignee_id = Number(assigneeId);
         } else {
-          if (!store.state.admins.some((a) => a.id === assigneeId)) throw new ApiError(404, 'admin_not_found', 'Admin not found');
+          if (!store.state.admins.some((a) => a.id === assigneeId))
+            throw new ApiError(404, 'admin_not_found', 'Admin not found');
           assignedTo = { type: 'admin', id: assigneeId };
           draft.admin_assignee_id = Number(assigneeId);
         }
         // Assigning a closed or snoozed conversation reopens it; Intercom reports that part as assign_and_reopen.
         const reopens = draft.state !== 'open';
-        addPart(store, draft, { part_type: reopens ? 'assign_and_reopen' : 'assignment', body: text === null ? null : storedBody(text), created_at: now, author, assigned_to: assignedTo, attachments: [] });
+        addPart(store, draft, {
+          part_type: reopens ? 'assign_and_reopen' : 'assignment',
+          body: text === null ? null : storedBody(text),
+          created_at: now,
+          author,
+          assigned_to: assignedTo,
+          attachments: [],
+        });
         if (reopens) {
           draft.state = 'open';
           draft.snoozed_until = null;
@@ -281,7 +426,10 @@ export function registerConversations(router: Router<Store>): void {
         break;
       }
       default:
-        throw withField(badRequest('parameter_invalid', 'message_type must be one of close, snoozed, open, assignment'), 'message_type');
+        throw withField(
+          badRequest('parameter_invalid', 'message_type must be one of close, snoozed, open, assignment'),
+          'message_type',
+        );
     }
     store.changed('conversations', draft.id);
     return { body: renderConversation(store, draft) };

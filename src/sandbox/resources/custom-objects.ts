@@ -10,7 +10,8 @@ import { bodyObject, optInt, requireString } from './common';
  * A read gets an empty map without storing it, so that only writes change the state.
  */
 function instancesOf(store: Store, type: string, forWrite = false): Record<string, CustomObjectInstance> {
-  if (!store.state.customObjectTypes.includes(type)) throw new ApiError(404, 'not_found', `Custom object type \`${type}\` not found`);
+  if (!store.state.customObjectTypes.includes(type))
+    throw new ApiError(404, 'not_found', `Custom object type \`${type}\` not found`);
   if (!forWrite) return store.state.customObjects[type] ?? dict();
   store.state.customObjects[type] ??= dict();
   return store.state.customObjects[type];
@@ -23,8 +24,14 @@ function find(instances: Record<string, CustomObjectInstance>, idOrExternal: str
 }
 
 const render = (i: CustomObjectInstance): Record<string, unknown> => ({
-  id: i.id, type: i.type, external_id: i.external_id, external_created_at: i.external_created_at, external_updated_at: i.external_updated_at,
-  custom_attributes: i.custom_attributes, created_at: i.created_at, updated_at: i.updated_at,
+  id: i.id,
+  type: i.type,
+  external_id: i.external_id,
+  external_created_at: i.external_created_at,
+  external_updated_at: i.external_updated_at,
+  custom_attributes: i.custom_attributes,
+  created_at: i.created_at,
+  updated_at: i.updated_at,
 });
 
 export function registerCustomObjects(router: Router<Store>): void {
@@ -34,15 +41,26 @@ export function registerCustomObjects(router: Router<Store>): void {
     const b = bodyObject(body);
     const externalId = requireString(b, 'external_id');
     const attributes = b.custom_attributes ?? {};
-    if (typeof attributes !== 'object' || Array.isArray(attributes)) throw badRequest('parameter_invalid', 'custom_attributes must be an object');
+    if (typeof attributes !== 'object' || Array.isArray(attributes))
+      throw badRequest('parameter_invalid', 'custom_attributes must be an object');
     const now = store.now();
     const existing = Object.values(instances).find((i) => i.external_id === externalId);
     const instance: CustomObjectInstance = existing ?? {
-      id: store.nextNumericId('custom_object'), type, external_id: externalId, external_created_at: null, external_updated_at: null, custom_attributes: dict(), created_at: now, updated_at: now,
+      id: store.nextNumericId('custom_object'),
+      type,
+      external_id: externalId,
+      external_created_at: null,
+      external_updated_at: null,
+      custom_attributes: dict(),
+      created_at: now,
+      updated_at: now,
     };
     instance.external_created_at = optInt(b, 'external_created_at') ?? instance.external_created_at;
     instance.external_updated_at = optInt(b, 'external_updated_at') ?? instance.external_updated_at;
-    instance.custom_attributes = dict([...Object.entries(instance.custom_attributes), ...Object.entries(attributes as Record<string, unknown>)]);
+    instance.custom_attributes = dict([
+      ...Object.entries(instance.custom_attributes),
+      ...Object.entries(attributes as Record<string, unknown>),
+    ]);
     instance.updated_at = now;
     instances[instance.id] = instance;
     store.changed('customObjects', type, instance.id);
@@ -54,7 +72,9 @@ export function registerCustomObjects(router: Router<Store>): void {
     if (externalId === null) throw badRequest('parameter_not_found', 'external_id is a required parameter.');
     return { body: render(find(instances, externalId)) };
   });
-  router.add('GET', '/custom_object_instances/:type/:id', ({ params, store }) => ({ body: render(find(instancesOf(store, params.type ?? ''), params.id ?? '')) }));
+  router.add('GET', '/custom_object_instances/:type/:id', ({ params, store }) => ({
+    body: render(find(instancesOf(store, params.type ?? ''), params.id ?? '')),
+  }));
   const remove = (store: Store, type: string, key: string) => {
     const instances = instancesOf(store, type);
     const instance = find(instances, key);
@@ -67,5 +87,7 @@ export function registerCustomObjects(router: Router<Store>): void {
     if (externalId === null) throw badRequest('parameter_not_found', 'external_id is a required parameter.');
     return remove(store, params.type ?? '', externalId);
   });
-  router.add('DELETE', '/custom_object_instances/:type/:id', ({ params, store }) => remove(store, params.type ?? '', params.id ?? ''));
+  router.add('DELETE', '/custom_object_instances/:type/:id', ({ params, store }) =>
+    remove(store, params.type ?? '', params.id ?? ''),
+  );
 }

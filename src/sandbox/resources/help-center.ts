@@ -7,13 +7,27 @@ import { numberedPage } from './paging';
 
 const HC_URL = 'https://intercom.help/sandbox/en';
 
-const wordsOf = (text: string): string[] => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const wordsOf = (text: string): string[] =>
+  text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 
 function renderCollection(store: Store, c: Collection): Record<string, unknown> {
   return {
-    id: c.id, workspace_id: store.state.workspace.id_code, name: c.name, url: `${HC_URL}/collections/${c.id}`, order: c.order, created_at: c.created_at,
-    updated_at: c.updated_at, description: c.description, icon: 'book-bookmark', parent_id: c.parent_id, help_center_id: c.help_center_id,
-    default_locale: 'en', translated_content: c.translated_content ?? null,
+    id: c.id,
+    workspace_id: store.state.workspace.id_code,
+    name: c.name,
+    url: `${HC_URL}/collections/${c.id}`,
+    order: c.order,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    description: c.description,
+    icon: 'book-bookmark',
+    parent_id: c.parent_id,
+    help_center_id: c.help_center_id,
+    default_locale: 'en',
+    translated_content: c.translated_content ?? null,
   };
 }
 
@@ -29,10 +43,31 @@ function parentIds(store: Store, a: Article): number[] {
 
 function renderArticle(store: Store, a: Article): Record<string, unknown> {
   return {
-    type: 'article', id: a.id, workspace_id: store.state.workspace.id_code, parent_id: a.parent_id, parent_type: a.parent_type, parent_ids: parentIds(store, a),
-    title: a.title, description: a.description, body: a.body, author_id: a.author_id, state: a.state, created_at: a.created_at, updated_at: a.updated_at,
-    url: a.state === 'published' ? `${HC_URL}/articles/${a.id}` : null, default_locale: 'en', translated_content: a.translated_content ?? null,
-    statistics: { type: 'article_statistics', views: 0, conversions: 0, reactions: 0, happy_reaction_percentage: 0, neutral_reaction_percentage: 0, sad_reaction_percentage: 0 },
+    type: 'article',
+    id: a.id,
+    workspace_id: store.state.workspace.id_code,
+    parent_id: a.parent_id,
+    parent_type: a.parent_type,
+    parent_ids: parentIds(store, a),
+    title: a.title,
+    description: a.description,
+    body: a.body,
+    author_id: a.author_id,
+    state: a.state,
+    created_at: a.created_at,
+    updated_at: a.updated_at,
+    url: a.state === 'published' ? `${HC_URL}/articles/${a.id}` : null,
+    default_locale: 'en',
+    translated_content: a.translated_content ?? null,
+    statistics: {
+      type: 'article_statistics',
+      views: 0,
+      conversions: 0,
+      reactions: 0,
+      happy_reaction_percentage: 0,
+      neutral_reaction_percentage: 0,
+      sad_reaction_percentage: 0,
+    },
     tags: { type: 'tag.list', tags: [] },
   };
 }
@@ -58,19 +93,22 @@ function readArticleFields(store: Store, a: Article, b: Record<string, unknown>)
   const body = optString(b, 'body');
   if (body !== undefined) a.body = body;
   if (b.state !== undefined) {
-    if (b.state !== 'published' && b.state !== 'draft') throw badRequest('parameter_invalid', 'state must be one of published, draft');
+    if (b.state !== 'published' && b.state !== 'draft')
+      throw badRequest('parameter_invalid', 'state must be one of published, draft');
     a.state = b.state;
   }
   if (b.author_id !== undefined) {
     const author = Number(b.author_id);
-    if (!store.state.admins.some((admin) => Number(admin.id) === author)) throw badRequest('parameter_invalid', 'author_id must be a teammate of this workspace');
+    if (!store.state.admins.some((admin) => Number(admin.id) === author))
+      throw badRequest('parameter_invalid', 'author_id must be a teammate of this workspace');
     a.author_id = author;
   }
   if (b.parent_id !== undefined) {
     a.parent_id = b.parent_id === null ? null : Number(readParentCollection(store, b.parent_id));
   }
   if (b.parent_type !== undefined) {
-    if (b.parent_type !== null && b.parent_type !== 'collection' && b.parent_type !== 'section') throw badRequest('parameter_invalid', 'parent_type must be collection or section');
+    if (b.parent_type !== null && b.parent_type !== 'collection' && b.parent_type !== 'section')
+      throw badRequest('parameter_invalid', 'parent_type must be collection or section');
     a.parent_type = b.parent_type;
   }
   if (b.translated_content !== undefined) a.translated_content = b.translated_content;
@@ -81,25 +119,51 @@ export function registerHelpCenter(router: Router<Store>): void {
     const h = store.state.helpCenters.find((x) => x.id === id);
     if (!h) throw notFound('Resource Not Found');
     return {
-      id: h.id, workspace_id: store.state.workspace.id_code, created_at: h.created_at, updated_at: h.created_at, identifier: h.identifier,
-      website_turned_on: h.website_turned_on, display_name: h.display_name, url: `https://intercom.help/${h.identifier}`, custom_domain: null, default: h.default, locales: ['en'],
+      id: h.id,
+      workspace_id: store.state.workspace.id_code,
+      created_at: h.created_at,
+      updated_at: h.created_at,
+      identifier: h.identifier,
+      website_turned_on: h.website_turned_on,
+      display_name: h.display_name,
+      url: `https://intercom.help/${h.identifier}`,
+      custom_domain: null,
+      default: h.default,
+      locales: ['en'],
     };
   };
   router.add('GET', '/help_center/help_centers', ({ query, store }) => {
     const page = numberedPage(store.state.helpCenters, query.get('page'), query.get('per_page'), 50);
-    return { body: { type: 'list', data: page.data.map((h) => renderHelpCenter(store, h.id)), total_count: page.total_count, pages: page.pages } };
+    return {
+      body: {
+        type: 'list',
+        data: page.data.map((h) => renderHelpCenter(store, h.id)),
+        total_count: page.total_count,
+        pages: page.pages,
+      },
+    };
   });
-  router.add('GET', '/help_center/help_centers/:id', ({ params, store }) => ({ body: renderHelpCenter(store, params.id ?? '') }));
+  router.add('GET', '/help_center/help_centers/:id', ({ params, store }) => ({
+    body: renderHelpCenter(store, params.id ?? ''),
+  }));
 
   router.add('POST', '/help_center/collections', ({ body, store }) => {
     const b = bodyObject(body);
-    if (typeof b.name !== 'string' || b.name === '') throw badRequest('parameter_not_found', 'Name is a required parameter.');
+    if (typeof b.name !== 'string' || b.name === '')
+      throw badRequest('parameter_not_found', 'Name is a required parameter.');
     const helpCenterId = optInt(b, 'help_center_id') ?? defaultHelpCenterId(store);
     if (!store.state.helpCenters.some((h) => Number(h.id) === helpCenterId)) throw notFound('Resource Not Found');
     const now = store.now();
     const collection: Collection = {
-      id: store.nextNumericId('collection'), name: b.name, description: optString(b, 'description') ?? null, parent_id: readParentCollection(store, b.parent_id),
-      help_center_id: helpCenterId, translated_content: b.translated_content, order: Object.keys(store.state.collections).length + 1, created_at: now, updated_at: now,
+      id: store.nextNumericId('collection'),
+      name: b.name,
+      description: optString(b, 'description') ?? null,
+      parent_id: readParentCollection(store, b.parent_id),
+      help_center_id: helpCenterId,
+      translated_content: b.translated_content,
+      order: Object.keys(store.state.collections).length + 1,
+      created_at: now,
+      updated_at: now,
     };
     store.state.collections[collection.id] = collection;
     store.changed('collections', collection.id);
@@ -108,7 +172,14 @@ export function registerHelpCenter(router: Router<Store>): void {
   router.add('GET', '/help_center/collections', ({ query, store }) => {
     const all = Object.values(store.state.collections).sort((a, b) => b.updated_at - a.updated_at);
     const page = numberedPage(all, query.get('page'), query.get('per_page'), 50);
-    return { body: { type: 'list', data: page.data.map((c) => renderCollection(store, c)), total_count: page.total_count, pages: page.pages } };
+    return {
+      body: {
+        type: 'list',
+        data: page.data.map((c) => renderCollection(store, c)),
+        total_count: page.total_count,
+        pages: page.pages,
+      },
+    };
   });
   router.add('GET', '/help_center/collections/:id', ({ params, store }) => {
     const c = store.state.collections[params.id ?? ''];
@@ -156,11 +227,23 @@ export function registerHelpCenter(router: Router<Store>): void {
   router.add('POST', '/articles', ({ body, store }) => {
     const b = bodyObject(body);
     const title = requireString(b, 'title');
-    if (b.author_id === undefined || b.author_id === null) throw badRequest('parameter_not_found', 'author_id must be in the main body or default locale translated_content object');
+    if (b.author_id === undefined || b.author_id === null)
+      throw badRequest(
+        'parameter_not_found',
+        'author_id must be in the main body or default locale translated_content object',
+      );
     const now = store.now();
     const article: Article = {
-      id: store.nextNumericId('article'), title, description: null, body: null, author_id: 0, state: 'draft', parent_id: null, parent_type: null,
-      created_at: now, updated_at: now,
+      id: store.nextNumericId('article'),
+      title,
+      description: null,
+      body: null,
+      author_id: 0,
+      state: 'draft',
+      parent_id: null,
+      parent_type: null,
+      created_at: now,
+      updated_at: now,
     };
     readArticleFields(store, article, b);
     if (article.parent_id !== null && article.parent_type === null) article.parent_type = 'collection';
@@ -171,14 +254,22 @@ export function registerHelpCenter(router: Router<Store>): void {
   router.add('GET', '/articles', ({ query, store }) => {
     const all = Object.values(store.state.articles).sort((a, b) => b.updated_at - a.updated_at);
     const page = numberedPage(all, query.get('page'), query.get('per_page'), 50);
-    return { body: { type: 'list', data: page.data.map((a) => renderArticle(store, a)), total_count: page.total_count, pages: page.pages } };
+    return {
+      body: {
+        type: 'list',
+        data: page.data.map((a) => renderArticle(store, a)),
+        total_count: page.total_count,
+        pages: page.pages,
+      },
+    };
   });
   // Articles whose title, description or body holds every word of `phrase` (case-insensitive),
   // optionally only in one state; 2.16's article_search_response shape (highlights not computed).
   router.add('GET', '/articles/search', ({ query, store }) => {
     const words = wordsOf(query.get('phrase') ?? '');
     const state = query.get('state');
-    if (state !== null && state !== 'published' && state !== 'draft' && state !== 'all') throw badRequest('parameter_invalid', 'state must be published, draft or all');
+    if (state !== null && state !== 'published' && state !== 'draft' && state !== 'all')
+      throw badRequest('parameter_invalid', 'state must be published, draft or all');
     const hits = Object.values(store.state.articles).filter((a) => {
       if (state !== null && state !== 'all' && a.state !== state) return false;
       const text = new Set(wordsOf(`${a.title} ${a.description ?? ''} ${(a.body ?? '').replace(/<[^>]*>/g, ' ')}`));
@@ -186,7 +277,9 @@ export function registerHelpCenter(router: Router<Store>): void {
     });
     return {
       body: {
-        type: 'list', total_count: hits.length, data: { articles: hits.map((a) => renderArticle(store, a)), highlights: [] },
+        type: 'list',
+        total_count: hits.length,
+        data: { articles: hits.map((a) => renderArticle(store, a)), highlights: [] },
         pages: { type: 'pages', page: 1, per_page: Math.max(hits.length, 1), total_pages: 1 },
       },
     };
@@ -212,4 +305,3 @@ export function registerHelpCenter(router: Router<Store>): void {
     return { body: { id: a.id, object: 'article', deleted: true } };
   });
 }
-

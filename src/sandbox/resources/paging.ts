@@ -28,7 +28,10 @@ export interface ListOrder<T> {
 /** The items sorted by the order (a copy). */
 export function sortedBy<T>(items: readonly T[], order: ListOrder<T>): T[] {
   const compare = order.compare ?? comparePositions;
-  return items.map((item) => ({ item, at: order.position(item) })).sort((a, b) => compare(a.at, b.at)).map((x) => x.item);
+  return items
+    .map((item) => ({ item, at: order.position(item) }))
+    .sort((a, b) => compare(a.at, b.at))
+    .map((x) => x.item);
 }
 
 /** A numeric-string id as a number (so "9" sorts before "10"); other ids stay strings. */
@@ -40,7 +43,14 @@ export const idKey = (id: string): string | number => (/^\d{1,15}$/.test(id) ? N
  * deleted while a client pages through neither shift the rest into a skip nor back into a repeat.
  * `items` must be sorted by `position`.
  */
-export function cursorPage<T>(items: readonly T[], order: ListOrder<T>, perPageRaw: unknown, startingAfter: unknown, defaultPerPage: number, maxPerPage = 150) {
+export function cursorPage<T>(
+  items: readonly T[],
+  order: ListOrder<T>,
+  perPageRaw: unknown,
+  startingAfter: unknown,
+  defaultPerPage: number,
+  maxPerPage = 150,
+) {
   const { position } = order;
   const perPage = clampPerPage(perPageRaw, defaultPerPage, maxPerPage);
   const after = typeof startingAfter === 'string' && startingAfter !== '' ? decodeCursor(startingAfter) : undefined;
@@ -51,7 +61,11 @@ export function cursorPage<T>(items: readonly T[], order: ListOrder<T>, perPageR
   const next = more ? { per_page: perPage, starting_after: encodeCursor(position(last)) } : undefined;
   const page = Math.floor(start / perPage) + 1;
   const totalPages = Math.max(1, Math.ceil(items.length / perPage));
-  return { data, total_count: items.length, pages: { type: 'pages', page, per_page: perPage, total_pages: totalPages, ...(next ? { next } : {}) } };
+  return {
+    data,
+    total_count: items.length,
+    pages: { type: 'pages', page, per_page: perPage, total_pages: totalPages, ...(next ? { next } : {}) },
+  };
 }
 
 /** Index of the first item placed after `after` (binary search: items are sorted by position). */
@@ -81,7 +95,8 @@ export function encodeCursor(position: Position): string {
 export function decodeCursor(cursor: string): Position {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { p?: unknown };
-    if (Array.isArray(parsed.p) && parsed.p.every((v) => typeof v === 'string' || typeof v === 'number')) return parsed.p as Position;
+    if (Array.isArray(parsed.p) && parsed.p.every((v) => typeof v === 'string' || typeof v === 'number'))
+      return parsed.p as Position;
   } catch {
     // fall through
   }
@@ -94,12 +109,27 @@ export function decodeCursor(cursor: string): Position {
  * which is how these lists page), or null on the last page; a page past the end is empty. With
  * `link` (for the one list whose schema is `pages_link`, a contact's companies) `next` is that URL.
  */
-export function numberedPage<T>(items: readonly T[], pageRaw: string | null, perPageRaw: string | null, defaultPerPage: number, maxPerPage = 60, link?: string) {
+export function numberedPage<T>(
+  items: readonly T[],
+  pageRaw: string | null,
+  perPageRaw: string | null,
+  defaultPerPage: number,
+  maxPerPage = 60,
+  link?: string,
+) {
   const perPage = clampPerPage(perPageRaw ?? undefined, defaultPerPage, maxPerPage);
   const page = Math.max(1, Number(pageRaw ?? '1') || 1);
   const totalPages = Math.max(1, Math.ceil(items.length / perPage));
   const data = items.slice((page - 1) * perPage, page * perPage);
   const more = page < totalPages;
-  const next = !more ? null : link ? `https://api.intercom.io${link}?page=${page + 1}&per_page=${perPage}` : { page: page + 1, per_page: perPage, starting_after: null };
-  return { data, total_count: items.length, pages: { type: 'pages', next, page, per_page: perPage, total_pages: totalPages } };
+  const next = !more
+    ? null
+    : link
+      ? `https://api.intercom.io${link}?page=${page + 1}&per_page=${perPage}`
+      : { page: page + 1, per_page: perPage, starting_after: null };
+  return {
+    data,
+    total_count: items.length,
+    pages: { type: 'pages', next, page, per_page: perPage, total_pages: totalPages },
+  };
 }

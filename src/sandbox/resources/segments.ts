@@ -18,7 +18,9 @@ function render(store: Store, s: Segment): Record<string, unknown> {
 const holds = (s: Segment, tagIds: readonly string[]): boolean => s.tag_ids.some((id) => tagIds.includes(id));
 
 export function registerSegments(router: Router<Store>): void {
-  router.add('GET', '/segments', ({ store }) => ({ body: { type: 'segment.list', segments: store.state.segments.map((s) => render(store, s)) } }));
+  router.add('GET', '/segments', ({ store }) => ({
+    body: { type: 'segment.list', segments: store.state.segments.map((s) => render(store, s)) },
+  }));
   router.add('GET', '/segments/:id', ({ params, store }) => {
     const segment = store.state.segments.find((s) => s.id === params.id);
     if (!segment) throw notFound('Resource Not Found');
@@ -26,10 +28,20 @@ export function registerSegments(router: Router<Store>): void {
   });
   router.add('GET', '/contacts/:id/segments', ({ params, store }) => {
     const contact = findContact(store, params.id ?? '');
-    return { body: { type: 'list', data: store.state.segments.filter((s) => holds(s, contact.tag_ids)).map((s) => render(store, s)) } };
+    return {
+      body: {
+        type: 'list',
+        data: store.state.segments.filter((s) => holds(s, contact.tag_ids)).map((s) => render(store, s)),
+      },
+    };
   });
   router.add('GET', '/companies/:id/segments', ({ params, store }) => {
     const company = findCompany(store, params.id ?? '');
-    return { body: { type: 'list', data: store.state.segments.filter((s) => holds(s, company.tag_ids)).map((s) => render(store, s)) } };
+    return {
+      body: {
+        type: 'list',
+        data: store.state.segments.filter((s) => holds(s, company.tag_ids)).map((s) => render(store, s)),
+      },
+    };
   });
 }

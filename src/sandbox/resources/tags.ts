@@ -21,7 +21,8 @@ export function registerTags(router: Router<Store>): void {
   router.add('POST', '/tags', ({ body, store }) => {
     const b = bodyObject(body);
     for (const key of Object.keys(b)) {
-      if (!['name', 'id', 'companies', 'users'].includes(key)) throw badRequest('parameter_invalid', 'invalid tag parameters');
+      if (!['name', 'id', 'companies', 'users'].includes(key))
+        throw badRequest('parameter_invalid', 'invalid tag parameters');
     }
     const name = requireString(b, 'name');
     if (b.companies !== undefined) {
@@ -37,10 +38,22 @@ export function registerTags(router: Router<Store>): void {
       });
       const tag = findOrCreateTag(store, name);
       for (const { company, untag } of targets) {
-        company.tag_ids = untag ? company.tag_ids.filter((id) => id !== tag.id) : [...new Set([...company.tag_ids, tag.id])];
+        company.tag_ids = untag
+          ? company.tag_ids.filter((id) => id !== tag.id)
+          : [...new Set([...company.tag_ids, tag.id])];
         store.changed('companies', company.id);
       }
-      return { body: { ...basic(tag), companies: targets.map(({ company, untag }) => ({ type: 'company', id: company.id, company_id: company.company_id, tagged: !untag })) } };
+      return {
+        body: {
+          ...basic(tag),
+          companies: targets.map(({ company, untag }) => ({
+            type: 'company',
+            id: company.id,
+            company_id: company.company_id,
+            tagged: !untag,
+          })),
+        },
+      };
     }
     if (b.users !== undefined) {
       if (!Array.isArray(b.users)) throw badRequest('parameter_invalid', 'invalid tag parameters');
@@ -68,7 +81,9 @@ export function registerTags(router: Router<Store>): void {
     return { body: basic(findOrCreateTag(store, name)) };
   });
 
-  router.add('GET', '/tags', ({ store }) => ({ body: { type: 'list', data: Object.values(store.state.tags).map(basic) } }));
+  router.add('GET', '/tags', ({ store }) => ({
+    body: { type: 'list', data: Object.values(store.state.tags).map(basic) },
+  }));
 
   router.add('GET', '/tags/:id', ({ params, store }) => {
     const tag = store.state.tags[params.id ?? ''];
@@ -81,7 +96,10 @@ export function registerTags(router: Router<Store>): void {
     if (!tag) throw notFound('Resource Not Found');
     const segments = store.state.segments.filter((s) => s.tag_ids.includes(tag.id));
     if (segments.length > 0) {
-      throw badRequest('tag_has_dependent_objects', `Unable to delete Tag with dependent objects. Segments: ${segments.map((s) => s.name).join(', ')}.`);
+      throw badRequest(
+        'tag_has_dependent_objects',
+        `Unable to delete Tag with dependent objects. Segments: ${segments.map((s) => s.name).join(', ')}.`,
+      );
     }
     delete store.state.tags[tag.id];
     store.changed('tags', tag.id);

@@ -1,7 +1,7 @@
 import { ApiError, notFound } from '../http/errors';
 import type { Store } from '../state/store';
 import type { Conversation, Tag } from '../state/types';
-import { type Body,requireId } from './common';
+import { type Body, requireId } from './common';
 import { requireAdmin } from './conversations';
 
 /** Conversations and tickets carry tags the same way: who applied each, and when. */

@@ -14,8 +14,15 @@ function ticketAuthor(store: Store, author: ConversationPart['author']): Record<
 /** One part as POST /tickets/{id}/reply answers it (`ticket_reply`). */
 export function renderTicketReply(store: Store, p: ConversationPart): Record<string, unknown> {
   return {
-    type: 'ticket_part', id: p.id, part_type: p.part_type, body: p.body, created_at: p.created_at, updated_at: p.updated_at,
-    author: ticketAuthor(store, p.author), attachments: p.attachments.map((a) => renderAttachment(withFileUrl(store, a))), redacted: false,
+    type: 'ticket_part',
+    id: p.id,
+    part_type: p.part_type,
+    body: p.body,
+    created_at: p.created_at,
+    updated_at: p.updated_at,
+    author: ticketAuthor(store, p.author),
+    attachments: p.attachments.map((a) => renderAttachment(withFileUrl(store, a))),
+    redacted: false,
   };
 }
 
@@ -43,7 +50,14 @@ export function renderTicket(store: Store, t: Ticket): Record<string, unknown> {
       ticket_attributes: t.ticket_attributes,
       ticket_state: state ? renderTicketState(state) : null,
       ticket_type: type ? renderTicketType(store, type) : null,
-      contacts: { type: 'contact.list', contacts: t.contact_ids.map((id) => ({ type: 'contact', id, external_id: store.state.contacts[id]?.external_id ?? null })) },
+      contacts: {
+        type: 'contact.list',
+        contacts: t.contact_ids.map((id) => ({
+          type: 'contact',
+          id,
+          external_id: store.state.contacts[id]?.external_id ?? null,
+        })),
+      },
       admin_assignee_id: t.admin_assignee_id,
       team_assignee_id: t.team_assignee_id,
       created_at: t.created_at,
@@ -51,7 +65,11 @@ export function renderTicket(store: Store, t: Ticket): Record<string, unknown> {
       open: t.open,
       snoozed_until: t.snoozed_until,
       linked_objects: { type: 'list', data: [], total_count: 0, has_more: false },
-      ticket_parts: { type: 'ticket_part.list', ticket_parts: t.parts.map((p) => renderTicketPart(store, p)), total_count: t.parts.length },
+      ticket_parts: {
+        type: 'ticket_part.list',
+        ticket_parts: t.parts.map((p) => renderTicketPart(store, p)),
+        total_count: t.parts.length,
+      },
       is_shared: t.is_shared,
       previous_ticket_state_id: t.previous_ticket_state_id,
     },

@@ -59,18 +59,31 @@ const FIELDS: Record<string, Field> = {
   company_id: str((c) => c.company_ids),
 };
 
-const ATTRIBUTE_TYPES: Record<string, FieldType> = { integer: 'integer', float: 'integer', decimal: 'integer', date: 'date', datetime: 'date', boolean: 'boolean' };
+const ATTRIBUTE_TYPES: Record<string, FieldType> = {
+  integer: 'integer',
+  float: 'integer',
+  decimal: 'integer',
+  date: 'date',
+  datetime: 'date',
+  boolean: 'boolean',
+};
 
 export function contactSearchField(store: Store): (name: string) => Field | undefined {
   return (name) => {
     if (name.startsWith('custom_attributes.')) {
       const key = name.slice('custom_attributes.'.length);
-      const attribute = Object.values(store.state.dataAttributes).find((a) => a.model === 'contact' && a.name === key && !a.archived);
+      const attribute = Object.values(store.state.dataAttributes).find(
+        (a) => a.model === 'contact' && a.name === key && !a.archived,
+      );
       if (!attribute) return undefined;
       return { read: (c) => c.custom_attributes[key], type: ATTRIBUTE_TYPES[attribute.data_type] ?? 'string' };
     }
     if (name === 'segment_id') {
-      return { read: (c) => store.state.segments.filter((s) => s.tag_ids.some((t) => c.tag_ids.includes(t))).map((s) => s.id), type: 'string', operators: ['=', '!='] };
+      return {
+        read: (c) => store.state.segments.filter((s) => s.tag_ids.some((t) => c.tag_ids.includes(t))).map((s) => s.id),
+        type: 'string',
+        operators: ['=', '!='],
+      };
     }
     return Object.hasOwn(FIELDS, name) ? FIELDS[name] : undefined;
   };

@@ -7,10 +7,24 @@ type Field = SearchField<Conversation>;
 const of = (type: FieldType, read: Field['read']): Field => ({ read, type });
 
 const STATISTICS: Record<string, FieldType> = {
-  time_to_assignment: 'integer', time_to_admin_reply: 'integer', time_to_first_close: 'integer', time_to_last_close: 'integer', median_time_to_reply: 'integer',
-  first_contact_reply_at: 'date', first_assignment_at: 'date', first_admin_reply_at: 'date', first_close_at: 'date', last_assignment_at: 'date',
-  last_assignment_admin_reply_at: 'date', last_contact_reply_at: 'date', last_admin_reply_at: 'date', last_close_at: 'date', last_closed_by_id: 'string',
-  count_reopens: 'integer', count_assignments: 'integer', count_conversation_parts: 'integer',
+  time_to_assignment: 'integer',
+  time_to_admin_reply: 'integer',
+  time_to_first_close: 'integer',
+  time_to_last_close: 'integer',
+  median_time_to_reply: 'integer',
+  first_contact_reply_at: 'date',
+  first_assignment_at: 'date',
+  first_admin_reply_at: 'date',
+  first_close_at: 'date',
+  last_assignment_at: 'date',
+  last_assignment_admin_reply_at: 'date',
+  last_contact_reply_at: 'date',
+  last_admin_reply_at: 'date',
+  last_close_at: 'date',
+  last_closed_by_id: 'string',
+  count_reopens: 'integer',
+  count_assignments: 'integer',
+  count_conversation_parts: 'integer',
 };
 
 /**
@@ -20,7 +34,9 @@ const STATISTICS: Record<string, FieldType> = {
  */
 export function conversationSearchField(store: Store): (name: string) => Field | undefined {
   const authorOf = (c: Conversation) =>
-    c.source_author.type === 'admin' ? store.state.admins.find((a) => a.id === c.source_author.id) : store.state.contacts[c.source_author.id];
+    c.source_author.type === 'admin'
+      ? store.state.admins.find((a) => a.id === c.source_author.id)
+      : store.state.contacts[c.source_author.id];
   const fields: Record<string, Field> = {
     id: of('string', (c) => c.id),
     created_at: of('date', (c) => c.created_at),
@@ -36,7 +52,9 @@ export function conversationSearchField(store: Store): (name: string) => Field |
     'source.author.email': of('string', (c) => authorOf(c)?.email ?? null),
     'source.url': of('string', () => null),
     contact_ids: of('string', (c) => c.contact_ids),
-    teammate_ids: of('string', (c) => [...new Set(c.parts.filter((p) => p.author.type === 'admin').map((p) => p.author.id))]),
+    teammate_ids: of('string', (c) => [
+      ...new Set(c.parts.filter((p) => p.author.type === 'admin').map((p) => p.author.id)),
+    ]),
     admin_assignee_id: of('integer', (c) => c.admin_assignee_id),
     team_assignee_id: of('integer', (c) => c.team_assignee_id),
     channel_initiated: of('string', () => 'conversation'),
@@ -63,13 +81,21 @@ export function conversationSearchField(store: Store): (name: string) => Field |
     'ai_agent.source_title': of('string', () => null),
     title: of('string', (c) => c.title),
   };
-  for (const [name, type] of Object.entries(STATISTICS)) fields[`statistics.${name}`] = of(type, (c) => statistics(c)[name] ?? null);
+  for (const [name, type] of Object.entries(STATISTICS))
+    fields[`statistics.${name}`] = of(type, (c) => statistics(c)[name] ?? null);
   return (name) => {
     if (name.startsWith('custom_attributes.')) {
       const key = name.slice('custom_attributes.'.length);
       const attribute = Object.values(store.state.conversationAttributes).find((a) => a.name === key && !a.archived);
       if (!attribute) return undefined;
-      const type: FieldType = attribute.data_type === 'integer' ? 'integer' : attribute.data_type === 'boolean' ? 'boolean' : attribute.data_type === 'datetime' ? 'date' : 'string';
+      const type: FieldType =
+        attribute.data_type === 'integer'
+          ? 'integer'
+          : attribute.data_type === 'boolean'
+            ? 'boolean'
+            : attribute.data_type === 'datetime'
+              ? 'date'
+              : 'string';
       return of(type, (c) => c.custom_attributes[key]);
     }
     return Object.hasOwn(fields, name) ? fields[name] : undefined;

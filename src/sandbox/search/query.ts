@@ -30,36 +30,57 @@ export type Predicate<T> = (record: T) => boolean;
 
 const DAY = 86_400;
 
-export function compileQuery<T>(query: unknown, fieldFor: (name: string) => SearchField<T> | undefined, rules: SearchRules, depth = 0): Predicate<T> {
-  if (typeof query !== 'object' || query === null || Array.isArray(query)) throw badRequest('parameter_invalid', 'query must be an object');
+export function compileQuery<T>(
+  query: unknown,
+  fieldFor: (name: string) => SearchField<T> | undefined,
+  rules: SearchRules,
+  depth = 0,
+): Predicate<T> {
+  if (typeof query !== 'object' || query === null || Array.isArray(query))
+    throw badRequest('parameter_invalid', 'query must be an object');
   const q = query as Record<string, unknown>;
   if (q.operator === 'AND' || q.operator === 'OR') {
     if (depth >= 2) throw badRequest('parameter_invalid', 'A search query can have at most 2 nested filters');
-    if (!Array.isArray(q.value) || q.value.length === 0) throw badRequest('parameter_invalid', `${q.operator} value must be a non-empty array`);
-    if (q.value.length > 15) throw badRequest('parameter_invalid', `An ${q.operator} filter can have at most 15 filters`);
+    if (!Array.isArray(q.value) || q.value.length === 0)
+      throw badRequest('parameter_invalid', `${q.operator} value must be a non-empty array`);
+    if (q.value.length > 15)
+      throw badRequest('parameter_invalid', `An ${q.operator} filter can have at most 15 filters`);
     const parts = q.value.map((child) => compileQuery<T>(child, fieldFor, rules, depth + 1));
     return q.operator === 'AND' ? (r) => parts.every((p) => p(r)) : (r) => parts.some((p) => p(r));
   }
   if (typeof q.field !== 'string') throw badRequest('parameter_invalid', 'field is required for a filter');
-  if (!FIELD_OPERATORS.includes(q.operator as FieldOperator)) throw badRequest('parameter_invalid', `operator '${String(q.operator)}' is not supported`);
+  if (!FIELD_OPERATORS.includes(q.operator as FieldOperator))
+    throw badRequest('parameter_invalid', `operator '${String(q.operator)}' is not supported`);
   const field = fieldFor(q.field);
   if (!field) throw badRequest('parameter_invalid', `'${q.field}' is not a searchable field`);
   const operator = q.operator as FieldOperator;
   const allowed = field.operators ?? rules.operators[field.type];
-  if (!allowed.includes(operator)) throw badRequest('parameter_invalid', `operator '${operator}' is not supported for ${field.type} field '${q.field}'`);
+  if (!allowed.includes(operator))
+    throw badRequest(
+      'parameter_invalid',
+      `operator '${operator}' is not supported for ${field.type} field '${q.field}'`,
+    );
   const many = operator === 'IN' || operator === 'NIN';
   if (many && !Array.isArray(q.value)) throw badRequest('parameter_invalid', `${operator} value must be an array`);
-  const expected = (many ? (q.value as unknown[]) : [q.value]).map((v) => typedValue(q.field as string, field.type, operator, v));
-  const match = (actual: unknown, op: FieldOperator, value: unknown): boolean => matches(field, rules, actual, op, value);
+  const expected = (many ? (q.value as unknown[]) : [q.value]).map((v) =>
+    typedValue(q.field as string, field.type, operator, v),
+  );
+  const match = (actual: unknown, op: FieldOperator, value: unknown): boolean =>
+    matches(field, rules, actual, op, value);
   return (record) => {
     const actual = field.read(record);
     const values = Array.isArray(actual) ? actual : [actual];
     switch (operator) {
-      case '!=': return !values.some((v) => match(v, '=', expected[0]));
-      case 'NIN': return !values.some((v) => expected.some((e) => match(v, '=', e)));
-      case '!~': return !values.some((v) => match(v, '~', expected[0]));
-      case 'IN': return values.some((v) => expected.some((e) => match(v, '=', e)));
-      default: return values.some((v) => match(v, operator, expected[0]));
+      case '!=':
+        return !values.some((v) => match(v, '=', expected[0]));
+      case 'NIN':
+        return !values.some((v) => expected.some((e) => match(v, '=', e)));
+      case '!~':
+        return !values.some((v) => match(v, '~', expected[0]));
+      case 'IN':
+        return values.some((v) => expected.some((e) => match(v, '=', e)));
+      default:
+        return values.some((v) => match(v, operator, expected[0]));
     }
   };
 }
@@ -86,10 +107,21 @@ function typedValue(field: string, type: FieldType, operator: FieldOperator, val
 }
 
 const norm = (v: unknown): unknown => (typeof v === 'string' ? v.toLowerCase() : v);
-const wordsOf = (text: string): string[] => text.replace(/<[^>]*>/g, ' ').toLowerCase().split(/[^\p{L}\p{N}@._'-]+/u).filter(Boolean);
+const wordsOf = (text: string): string[] =>
+  text
+    .replace(/<[^>]*>/g, ' ')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}@._'-]+/u)
+    .filter(Boolean);
 const dayStart = (seconds: number): number => Math.floor(seconds / DAY) * DAY;
 
-function matches<T>(field: SearchField<T>, rules: SearchRules, actual: unknown, operator: FieldOperator, expected: unknown): boolean {
+function matches<T>(
+  field: SearchField<T>,
+  rules: SearchRules,
+  actual: unknown,
+  operator: FieldOperator,
+  expected: unknown,
+): boolean {
   if (operator === '=' && expected === null) return actual === null || actual === undefined;
   if (actual === null || actual === undefined) return false;
   switch (field.type) {

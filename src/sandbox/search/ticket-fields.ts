@@ -41,7 +41,9 @@ export function ticketSearchField(store: Store): (name: string) => Field | undef
     }),
     ticket_type_id: of('string', (t) => t.ticket_type_id),
     contact_ids: of('string', (t) => t.contact_ids),
-    teammate_ids: of('string', (t) => [...new Set(t.parts.filter((p) => p.author.type === 'admin').map((p) => p.author.id))]),
+    teammate_ids: of('string', (t) => [
+      ...new Set(t.parts.filter((p) => p.author.type === 'admin').map((p) => p.author.id)),
+    ]),
     admin_assignee_id: of('string', (t) => String(t.admin_assignee_id)),
     team_assignee_id: of('string', (t) => String(t.team_assignee_id)),
     open: of('boolean', (t) => t.open),
@@ -53,7 +55,10 @@ export function ticketSearchField(store: Store): (name: string) => Field | undef
       const id = name.slice('ticket_attribute.'.length);
       for (const type of Object.values(store.state.ticketTypes)) {
         const attribute = type.attributes.find((a) => a.id === id);
-        if (attribute) return of(attributeFieldType(attribute), (t) => (t.ticket_type_id === type.id ? (t.ticket_attributes[attribute.name] ?? null) : null));
+        if (attribute)
+          return of(attributeFieldType(attribute), (t) =>
+            t.ticket_type_id === type.id ? (t.ticket_attributes[attribute.name] ?? null) : null,
+          );
       }
       return undefined;
     }

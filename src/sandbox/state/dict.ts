@@ -26,13 +26,16 @@ export function cloneRecord<T extends { custom_attributes: Dict<unknown> }>(reco
  */
 export function dictOf<T extends z.ZodType>(value: T) {
   return z
-    .custom<Record<string, unknown>>((raw) => typeof raw === 'object' && raw !== null && !Array.isArray(raw), { message: 'expected an object' })
+    .custom<Record<string, unknown>>((raw) => typeof raw === 'object' && raw !== null && !Array.isArray(raw), {
+      message: 'expected an object',
+    })
     .transform((raw, ctx) => {
       const out = dict<z.output<T>>();
       for (const key of Object.keys(raw)) {
         const parsed = value.safeParse(raw[key]);
         if (!parsed.success) {
-          for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: [key, ...issue.path] });
+          for (const issue of parsed.error.issues)
+            ctx.addIssue({ code: 'custom', message: issue.message, path: [key, ...issue.path] });
           return z.NEVER;
         }
         out[key] = parsed.data;

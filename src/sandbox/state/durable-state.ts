@@ -28,7 +28,9 @@ export interface Recovered {
 export function recoverState(stateFile: string, fallback: () => SandboxState): Recovered {
   const logFile = logFileOf(stateFile);
   const stateFileExisted = existsSync(stateFile);
-  let raw: Record<string, unknown> = stateFileExisted ? readStateJson(stateFile) : (fallback() as unknown as Record<string, unknown>);
+  let raw: Record<string, unknown> = stateFileExisted
+    ? readStateJson(stateFile)
+    : (fallback() as unknown as Record<string, unknown>);
   const log = readLog(logFile);
   for (const { line, record } of log.records) {
     try {
@@ -81,7 +83,12 @@ export class DurableState {
    * Recovers the state kept at `stateFile` (see recoverState); `current` then gives the live state
    * (a reset replaces the object).
    */
-  static open(stateFile: string, fallback: () => SandboxState, current: () => SandboxState, options: DurableStateOptions = {}): DurableState {
+  static open(
+    stateFile: string,
+    fallback: () => SandboxState,
+    current: () => SandboxState,
+    options: DurableStateOptions = {},
+  ): DurableState {
     return new DurableState(stateFile, recoverState(stateFile, fallback), current, options);
   }
 
@@ -102,7 +109,8 @@ export class DurableState {
   barrier(): Promise<void> | undefined {
     if (this.log.error) return Promise.reject(this.log.error);
     if (this.changes.size > 0) {
-      if (this.closed) return Promise.reject(new Error(`${this.logFile}: the sandbox is closed; this change was not kept`));
+      if (this.closed)
+        return Promise.reject(new Error(`${this.logFile}: the sandbox is closed; this change was not kept`));
       try {
         this.log.append(JSON.stringify({ ops: this.changes.take(this.current()) }));
       } catch (error) {

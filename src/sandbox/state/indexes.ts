@@ -20,7 +20,13 @@ const cache = new WeakMap<SandboxState, Indexes>();
 export function indexes(state: SandboxState): Indexes {
   let found = cache.get(state);
   if (!found) {
-    found = { userByEmail: new Map(), userByExternalId: new Map(), companyByCompanyId: new Map(), contactsByCompany: new Map(), pendingArchives: new Set() };
+    found = {
+      userByEmail: new Map(),
+      userByExternalId: new Map(),
+      companyByCompanyId: new Map(),
+      contactsByCompany: new Map(),
+      pendingArchives: new Set(),
+    };
     for (const contact of Object.values(state.contacts)) indexContact(found, contact);
     for (const company of Object.values(state.companies)) {
       found.companyByCompanyId.set(company.company_id, company.id);
@@ -31,7 +37,13 @@ export function indexes(state: SandboxState): Indexes {
   return found;
 }
 
-type IndexedContact = { id: string; role: string; email: string | null; external_id: string | null; company_ids: string[] };
+type IndexedContact = {
+  id: string;
+  role: string;
+  email: string | null;
+  external_id: string | null;
+  company_ids: string[];
+};
 
 export function indexContact(ix: Indexes, c: IndexedContact): void {
   if (c.role === 'user') {
@@ -43,7 +55,8 @@ export function indexContact(ix: Indexes, c: IndexedContact): void {
 
 export function unindexContact(ix: Indexes, c: IndexedContact): void {
   if (c.email && ix.userByEmail.get(c.email.toLowerCase()) === c.id) ix.userByEmail.delete(c.email.toLowerCase());
-  if (c.external_id != null && ix.userByExternalId.get(c.external_id) === c.id) ix.userByExternalId.delete(c.external_id);
+  if (c.external_id != null && ix.userByExternalId.get(c.external_id) === c.id)
+    ix.userByExternalId.delete(c.external_id);
   for (const companyId of c.company_ids) unlinkCompany(ix, companyId, c.id);
 }
 

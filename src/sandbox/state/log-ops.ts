@@ -31,7 +31,8 @@ export type LogOp = z.infer<typeof logOpSchema>;
 export type LogRecord = z.infer<typeof logRecordSchema>;
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function valueAt(root: unknown, path: readonly string[]): unknown {
   let current = root;
@@ -86,7 +87,8 @@ export class ChangeSet {
 
   /** The conversations of a state already on disk: their parts need not be logged again. */
   baseline(state: SandboxState): void {
-    for (const thread of [...Object.values(state.conversations), ...Object.values(state.tickets ?? {})]) this.loggedParts.set(thread.parts, thread.parts.length);
+    for (const thread of [...Object.values(state.conversations), ...Object.values(state.tickets ?? {})])
+      this.loggedParts.set(thread.parts, thread.parts.length);
   }
 
   /** Ops bringing a copy of the state up to date for every path added; the set is then empty. */
@@ -106,7 +108,14 @@ export class ChangeSet {
       const from = this.loggedParts.get(thread.parts) ?? 0;
       this.loggedParts.set(thread.parts, thread.parts.length);
       const collection = path[0] === 'tickets' ? { collection: 'tickets' as const } : {};
-      if (from > 0) return { op: 'conversation', ...collection, id: path[1]!, value: { ...thread, parts: thread.parts.slice(from) }, partsFrom: from };
+      if (from > 0)
+        return {
+          op: 'conversation',
+          ...collection,
+          id: path[1]!,
+          value: { ...thread, parts: thread.parts.slice(from) },
+          partsFrom: from,
+        };
     }
     return { op: 'set', path: [...path], value };
   }
@@ -120,18 +129,25 @@ export function applyOps(root: Json, ops: readonly LogOp[]): Json {
   for (const op of ops) {
     if (op.op === 'conversation') {
       const conversations = root[op.collection ?? 'conversations'];
-      const existing = isObject(conversations) && Object.hasOwn(conversations, op.id) ? conversations[op.id] : undefined;
+      const existing =
+        isObject(conversations) && Object.hasOwn(conversations, op.id) ? conversations[op.id] : undefined;
       const parts = isObject(existing) && Array.isArray(existing.parts) ? (existing.parts as unknown[]) : undefined;
       if (!parts || parts.length < op.partsFrom) {
-        throw new Error(`${op.collection === 'tickets' ? 'ticket' : 'conversation'} ${op.id} should have at least ${op.partsFrom} parts before this record, but has ${parts ? parts.length : 'none'}`);
+        throw new Error(
+          `${op.collection === 'tickets' ? 'ticket' : 'conversation'} ${op.id} should have at least ${op.partsFrom} parts before this record, but has ${parts ? parts.length : 'none'}`,
+        );
       }
       const added = op.value.parts;
       if (!Array.isArray(added)) throw new Error(`conversation ${op.id}: the record's parts are not a list`);
-      setOwn(conversations as Json, op.id, { ...op.value, parts: [...parts.slice(0, op.partsFrom), ...(added as unknown[])] });
+      setOwn(conversations as Json, op.id, {
+        ...op.value,
+        parts: [...parts.slice(0, op.partsFrom), ...(added as unknown[])],
+      });
       continue;
     }
     if (op.path.length === 0) {
-      if (op.op === 'delete' || !isObject(op.value)) throw new Error('a record replaces the whole state with something that is not a state');
+      if (op.op === 'delete' || !isObject(op.value))
+        throw new Error('a record replaces the whole state with something that is not a state');
       root = op.value;
       continue;
     }

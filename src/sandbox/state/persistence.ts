@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { messageOf } from '../../model/error-message';
 import { zodIssues } from '../../model/zod-issues';
-import { type SandboxState,sandboxStateSchema } from './types';
+import { type SandboxState, sandboxStateSchema } from './types';
 
 /** A state file's content as JSON, not yet validated (the log is replayed over it first). */
 export function readStateJson(file: string): Record<string, unknown> {
@@ -13,7 +13,8 @@ export function readStateJson(file: string): Record<string, unknown> {
   } catch (error) {
     throw new Error(`${file}: not a readable sandbox state file (${messageOf(error)})`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${file}: not a sandbox state (a JSON object)`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`${file}: not a sandbox state (a JSON object)`);
   return parsed as Record<string, unknown>;
 }
 
@@ -43,7 +44,7 @@ export function saveStateJson(file: string, json: string): number {
   const data = Buffer.from(json, 'utf8');
   const fd = openSync(temp, 'w');
   try {
-    for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset);
+    for (let offset = 0; offset < data.length;) offset += writeSync(fd, data, offset, data.length - offset);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

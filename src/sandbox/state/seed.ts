@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { dict } from './dict';
 import { defaultTicketStates } from './ticket-states';
-import { adminSchema, helpCenterSchema, type SandboxState,segmentSchema, teamSchema, workspaceSchema } from './types';
+import { adminSchema, helpCenterSchema, type SandboxState, segmentSchema, teamSchema, workspaceSchema } from './types';
 
 /**
  * What Intercom does not let the API create (workspace, admins, teams, help centers, custom object
@@ -26,11 +26,51 @@ const SEED_TIME = 1_700_000_000;
 export const DEFAULT_SEED: Seed = {
   workspace: { id_code: 'sandbox0', name: 'Sandbox', region: 'US', timezone: 'UTC', created_at: SEED_TIME },
   admins: [
-    { id: '991267001', name: 'Ada Admin', email: 'ada@sandbox.example', job_title: 'Support lead', team_ids: [5001, 5002], has_inbox_seat: true, away_mode_enabled: false },
-    { id: '991267002', name: 'Ben Agent', email: 'ben@sandbox.example', job_title: 'Agent', team_ids: [5001], has_inbox_seat: true, away_mode_enabled: false },
-    { id: '991267003', name: 'Cleo Agent', email: 'cleo@sandbox.example', job_title: 'Agent', team_ids: [5002], has_inbox_seat: true, away_mode_enabled: false },
-    { id: '991267004', name: 'Dev Billing', email: 'dev@sandbox.example', job_title: 'Billing', team_ids: [5003], has_inbox_seat: true, away_mode_enabled: false },
-    { id: '991267005', name: 'Eve Manager', email: 'eve@sandbox.example', job_title: 'Manager', team_ids: [], has_inbox_seat: false, away_mode_enabled: false },
+    {
+      id: '991267001',
+      name: 'Ada Admin',
+      email: 'ada@sandbox.example',
+      job_title: 'Support lead',
+      team_ids: [5001, 5002],
+      has_inbox_seat: true,
+      away_mode_enabled: false,
+    },
+    {
+      id: '991267002',
+      name: 'Ben Agent',
+      email: 'ben@sandbox.example',
+      job_title: 'Agent',
+      team_ids: [5001],
+      has_inbox_seat: true,
+      away_mode_enabled: false,
+    },
+    {
+      id: '991267003',
+      name: 'Cleo Agent',
+      email: 'cleo@sandbox.example',
+      job_title: 'Agent',
+      team_ids: [5002],
+      has_inbox_seat: true,
+      away_mode_enabled: false,
+    },
+    {
+      id: '991267004',
+      name: 'Dev Billing',
+      email: 'dev@sandbox.example',
+      job_title: 'Billing',
+      team_ids: [5003],
+      has_inbox_seat: true,
+      away_mode_enabled: false,
+    },
+    {
+      id: '991267005',
+      name: 'Eve Manager',
+      email: 'eve@sandbox.example',
+      job_title: 'Manager',
+      team_ids: [],
+      has_inbox_seat: false,
+      away_mode_enabled: false,
+    },
   ],
   teams: [
     { id: '5001', name: 'Support', admin_ids: [991267001, 991267002] },
@@ -38,7 +78,14 @@ export const DEFAULT_SEED: Seed = {
     { id: '5003', name: 'Billing', admin_ids: [991267004] },
   ],
   helpCenters: [
-    { id: '101', identifier: 'sandbox', display_name: 'Sandbox Help Center', website_turned_on: false, default: true, created_at: SEED_TIME },
+    {
+      id: '101',
+      identifier: 'sandbox',
+      display_name: 'Sandbox Help Center',
+      website_turned_on: false,
+      default: true,
+      created_at: SEED_TIME,
+    },
   ],
   customObjectTypes: ['Call'],
   segments: [],

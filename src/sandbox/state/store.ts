@@ -39,7 +39,12 @@ export class Store {
 
   constructor(
     public state: SandboxState,
-    readonly options: { searchLagMs: number; archiveLagMs?: number; onChange: (path: StatePath) => void; nowMs?: () => number },
+    readonly options: {
+      searchLagMs: number;
+      archiveLagMs?: number;
+      onChange: (path: StatePath) => void;
+      nowMs?: () => number;
+    },
     readonly files: FileStore = new FileStore(undefined),
   ) {}
 

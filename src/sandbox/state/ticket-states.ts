@@ -8,9 +8,37 @@ import type { TicketState } from './types';
 export function defaultTicketStates(): TicketState[] {
   const all: TicketState['ticket_categories'] = ['Customer', 'Back-office', 'Tracker'];
   return [
-    { id: '8101', category: 'submitted', internal_label: 'Submitted', external_label: 'Submitted', ticket_categories: all, archived: false },
-    { id: '8102', category: 'in_progress', internal_label: 'In progress', external_label: 'In progress', ticket_categories: all, archived: false },
-    { id: '8103', category: 'waiting_on_customer', internal_label: 'Waiting on customer', external_label: 'Awaiting your reply', ticket_categories: ['Customer'], archived: false },
-    { id: '8104', category: 'resolved', internal_label: 'Resolved', external_label: 'Resolved', ticket_categories: all, archived: false },
+    {
+      id: '8101',
+      category: 'submitted',
+      internal_label: 'Submitted',
+      external_label: 'Submitted',
+      ticket_categories: all,
+      archived: false,
+    },
+    {
+      id: '8102',
+      category: 'in_progress',
+      internal_label: 'In progress',
+      external_label: 'In progress',
+      ticket_categories: all,
+      archived: false,
+    },
+    {
+      id: '8103',
+      category: 'waiting_on_customer',
+      internal_label: 'Waiting on customer',
+      external_label: 'Awaiting your reply',
+      ticket_categories: ['Customer'],
+      archived: false,
+    },
+    {
+      id: '8104',
+      category: 'resolved',
+      internal_label: 'Resolved',
+      external_label: 'Resolved',
+      ticket_categories: all,
+      archived: false,
+    },
   ];
 }

@@ -1,7 +1,17 @@
-import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 
 import { messageOf } from '../../model/error-message';
-import { type LogRecord,logRecordSchema } from './log-ops';
+import { type LogRecord, logRecordSchema } from './log-ops';
 
 interface Waiters {
   done: Promise<void>;
@@ -21,7 +31,8 @@ function newWaiters(): Waiters {
   return { done, resolve, reject };
 }
 
-const datasync = (fd: number): Promise<void> => new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+const datasync = (fd: number): Promise<void> =>
+  new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
 
 /**
  * An append-only file of JSON lines with group commit: the lines appended while one fdatasync is
@@ -108,7 +119,7 @@ export class WriteAheadLog {
         this.syncing = waiters;
         try {
           // A write cut short leaves a partial line at the end (a torn tail); nothing is written after it.
-          for (let offset = 0; offset < data.length; ) offset += writeSync(this.fd, data, offset, data.length - offset);
+          for (let offset = 0; offset < data.length;) offset += writeSync(this.fd, data, offset, data.length - offset);
           this.bytes += data.length;
           await datasync(this.fd);
         } catch (error) {
@@ -175,7 +186,9 @@ export function readLog(file: string): ReadLog {
         badFrom = start;
       }
     } else if (firstBad !== undefined) {
-      throw new Error(`${file}:${firstBad}: unreadable write-ahead log record followed by readable ones (line ${line}); the log is damaged, not torn by a crash`);
+      throw new Error(
+        `${file}:${firstBad}: unreadable write-ahead log record followed by readable ones (line ${line}); the log is damaged, not torn by a crash`,
+      );
     } else {
       records.push({ line, record });
     }

@@ -68,7 +68,8 @@ export class AttachmentDownloader {
     const hit = this.cached(req);
     if (hit) return { path: hit, status: 'found' };
     if (!req.downloadUrl) return this.fail(req, 'noFileName', 'no downloadUrl');
-    if (req.expectedBytes !== null && req.expectedBytes > this.maxBytes) return this.fail(req, 'missing', `${req.expectedBytes} bytes is over the ${this.maxBytes}-byte download limit`);
+    if (req.expectedBytes !== null && req.expectedBytes > this.maxBytes)
+      return this.fail(req, 'missing', `${req.expectedBytes} bytes is over the ${this.maxBytes}-byte download limit`);
     let url: URL;
     try {
       url = new URL(req.downloadUrl, this.client.baseUrl + '/');
@@ -76,7 +77,8 @@ export class AttachmentDownloader {
       return this.fail(req, 'unsafe', `bad downloadUrl ${req.downloadUrl}`);
     }
     // The session cookie is only ever sent to the site itself.
-    if (url.origin !== new URL(this.client.baseUrl).origin) return this.fail(req, 'unsafe', `downloadUrl leaves the site: ${url.origin}`);
+    if (url.origin !== new URL(this.client.baseUrl).origin)
+      return this.fail(req, 'unsafe', `downloadUrl leaves the site: ${url.origin}`);
 
     for (let attempt = 0; attempt < 2; attempt++) {
       const sent = this.cookie;
@@ -87,7 +89,10 @@ export class AttachmentDownloader {
         // One file's network failure is that file's problem, not the thread's.
         return this.fail(req, 'missing', `download failed: ${messageOf(error)}`);
       }
-      const needsLogin = res.status === 401 || res.status === 403 || ([301, 302, 303, 307].includes(res.status) && /login/i.test(String(res.headers.location ?? '')));
+      const needsLogin =
+        res.status === 401 ||
+        res.status === 403 ||
+        ([301, 302, 303, 307].includes(res.status) && /login/i.test(String(res.headers.location ?? '')));
       if (needsLogin) {
         (res.data as unknown as { destroy?: () => void }).destroy?.();
         if (attempt > 0) return this.fail(req, 'missing', `HTTP ${res.status} even after the web login`);
@@ -143,9 +148,18 @@ export class AttachmentDownloader {
   private async ensureSession(): Promise<void> {
     this.login ??= (async () => {
       const { user, password } = this.client.credentials;
-      const res = await this.client.postForm(`${this.client.baseUrl}/${WEB_LOGIN.path}`, { [WEB_LOGIN.userField]: user, [WEB_LOGIN.passwordField]: password });
-      const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]!.trim()).filter(Boolean);
-      if (!cookies.length) throw new Error(`the web login of user "${user}" at /${WEB_LOGIN.path} gave no session cookie (HTTP ${res.status})`);
+      const res = await this.client.postForm(`${this.client.baseUrl}/${WEB_LOGIN.path}`, {
+        [WEB_LOGIN.userField]: user,
+        [WEB_LOGIN.passwordField]: password,
+      });
+      const cookies = ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .map((c) => c.split(';')[0]!.trim())
+        .filter(Boolean);
+      if (!cookies.length)
+        throw new Error(
+          `the web login of user "${user}" at /${WEB_LOGIN.path} gave no session cookie (HTTP ${res.status})`,
+        );
       this.cookie = cookies.join('; ');
     })().finally(() => {
       this.login = null;

@@ -24,8 +24,17 @@ export interface Directory {
 
 /** User properties requested from GetUsersProperties (keys ASSUMED to follow the st_Users columns). */
 const USER_PROPERTY_KEYS = [
-  'UserName', 'Email', 'DisplayName', 'PhoneNumber', 'Language', 'DateCreatedUTC', 'DateLastLoginUTC', 'IsDeleted', 'IsEmailVerified',
-  'IsLockedOut', 'IsPrimaryAdmin',
+  'UserName',
+  'Email',
+  'DisplayName',
+  'PhoneNumber',
+  'Language',
+  'DateCreatedUTC',
+  'DateLastLoginUTC',
+  'IsDeleted',
+  'IsEmailVerified',
+  'IsLockedOut',
+  'IsPrimaryAdmin',
 ] as const;
 
 const date = (v: string | null) => {
@@ -59,22 +68,44 @@ export function flatFields(node: XmlNode): Record<string, string> {
 export async function userDetails(client: SoapClient, userId: number): Promise<UserDetails | null> {
   let props: KeyValues;
   try {
-    const result = await client.call('svcOrganization', 'GetUsersProperties', [['userId', userId], ['requestedValues', [...USER_PROPERTY_KEYS]]]);
+    const result = await client.call('svcOrganization', 'GetUsersProperties', [
+      ['userId', userId],
+      ['requestedValues', [...USER_PROPERTY_KEYS]],
+    ]);
     props = new KeyValues(items(child(result, 'RequestResults'), 'string').map((n) => text(n) ?? ''));
   } catch (error) {
     if (error instanceof SoapOperationError) return null; // no such user
     throw error;
   }
-  const roles = listOf(await client.call('svcOrganization', 'GetAllUserRoles', [['userID', userId]]), 'Roles', 'RoleInfo', (n) => RoleInfo.parse(flatFields(n)));
+  const roles = listOf(
+    await client.call('svcOrganization', 'GetAllUserRoles', [['userID', userId]]),
+    'Roles',
+    'RoleInfo',
+    (n) => RoleInfo.parse(flatFields(n)),
+  );
   return { props, roles: roles.map((r) => ({ name: r.RoleName ?? '', employee: r.IsEmployee })) };
 }
 
-export function userRecord<K extends 'agent' | 'endUser' | 'queue'>(kind: K, id: number, d: UserDetails, fallback: { userName?: string | null; displayName?: string | null } = {}) {
+export function userRecord<K extends 'agent' | 'endUser' | 'queue'>(
+  kind: K,
+  id: number,
+  d: UserDetails,
+  fallback: { userName?: string | null; displayName?: string | null } = {},
+) {
   const p = d.props;
   return {
-    kind, id, userName: p.text('UserName') ?? fallback.userName ?? null, email: p.text('Email'), displayName: p.text('DisplayName') ?? fallback.displayName ?? null,
-    phone: p.text('PhoneNumber'), language: p.text('Language'), createdAt: date(p.text('DateCreatedUTC')), lastLoginAt: date(p.text('DateLastLoginUTC')),
-    deleted: p.bool('IsDeleted') ?? false, emailVerified: p.bool('IsEmailVerified') ?? false, lockedOut: p.bool('IsLockedOut') ?? false,
+    kind,
+    id,
+    userName: p.text('UserName') ?? fallback.userName ?? null,
+    email: p.text('Email'),
+    displayName: p.text('DisplayName') ?? fallback.displayName ?? null,
+    phone: p.text('PhoneNumber'),
+    language: p.text('Language'),
+    createdAt: date(p.text('DateCreatedUTC')),
+    lastLoginAt: date(p.text('DateLastLoginUTC')),
+    deleted: p.bool('IsDeleted') ?? false,
+    emailVerified: p.bool('IsEmailVerified') ?? false,
+    lockedOut: p.bool('IsLockedOut') ?? false,
     roleNames: d.roles.map((r) => r.name),
   };
 }
@@ -83,28 +114,50 @@ export async function readDirectory(client: SoapClient, concurrency: number): Pr
   const org = (op: string, params: [string, SoapValue][] = []) => client.call('svcOrganization', op, params);
   const { user, password } = client.credentials;
   // The credential check first: a wrong password fails here, naming ValidateAgent and the user.
-  const validated = await org('ValidateAgent', [['agentUserName', user], ['agentPassword', password]]);
+  const validated = await org('ValidateAgent', [
+    ['agentUserName', user],
+    ['agentPassword', password],
+  ]);
   const agentNode = child(validated, 'Agent');
   const api = AgentInfo.parse(flatFields(agentNode ?? ''));
 
   const brands = listOf(await org('GetAllBrands'), 'Brands', 'BrandInfo', (n) => IdName.parse(flatFields(n)));
   const brandOfDepartment = new Map<number, number>();
   for (const b of brands) {
-    for (const d of listOf(await org('GetDepartmentsForBrand', [['BrandID', b.ID]]), 'Departments', 'DepartmentInfo', (n) => IdName.parse(flatFields(n)))) {
+    for (const d of listOf(
+      await org('GetDepartmentsForBrand', [['BrandID', b.ID]]),
+      'Departments',
+      'DepartmentInfo',
+      (n) => IdName.parse(flatFields(n)),
+    )) {
       brandOfDepartment.set(d.ID, b.ID);
     }
   }
-  const departments = listOf(await org('GetAllDepartments'), 'Departments', 'DepartmentInfo', (n) => IdName.parse(flatFields(n)));
+  const departments = listOf(await org('GetAllDepartments'), 'Departments', 'DepartmentInfo', (n) =>
+    IdName.parse(flatFields(n)),
+  );
   const groups: Group[] = [];
   const departmentOfGroup = new Map<number, number>();
   for (const d of departments) {
-    for (const g of listOf(await org('GetGroupsForDepartment', [['DepartmentID', d.ID]]), 'Groups', 'GroupInfo', (n) => IdName.parse(flatFields(n)))) {
+    for (const g of listOf(await org('GetGroupsForDepartment', [['DepartmentID', d.ID]]), 'Groups', 'GroupInfo', (n) =>
+      IdName.parse(flatFields(n)),
+    )) {
       departmentOfGroup.set(g.ID, d.ID);
-      groups.push({ departmentId: d.ID, id: g.ID, name: g.Name, description: null, deleted: false, frontLine: false, internal: false });
+      groups.push({
+        departmentId: d.ID,
+        id: g.ID,
+        name: g.Name,
+        description: null,
+        deleted: false,
+        frontLine: false,
+        internal: false,
+      });
     }
   }
   const groupsOf = async (userId: number) =>
-    listOf(await org('GetGroupsForUser', [['UserID', userId]]), 'Groups', 'GroupInfo', (n) => IdName.parse(flatFields(n)));
+    listOf(await org('GetGroupsForUser', [['UserID', userId]]), 'Groups', 'GroupInfo', (n) =>
+      IdName.parse(flatFields(n)),
+    );
 
   let queue: AgentInfo | null = null;
   try {
@@ -112,32 +165,51 @@ export async function readDirectory(client: SoapClient, concurrency: number): Pr
   } catch (error) {
     if (!(error instanceof SoapOperationError)) throw error;
   }
-  const agentInfos = listOf(await org('GetAllAgents'), 'Agents', 'AgentInfo', (n) => AgentInfo.parse(flatFields(n))).filter((a) => a.ID !== queue?.ID);
-  const agents = (await mapLimit(agentInfos, concurrency, async (a): Promise<Agent | null> => {
-    const details = await userDetails(client, a.ID);
-    if (!details) return null;
-    const memberships = (await groupsOf(a.ID)).map((g) => ({
-      departmentId: departmentOfGroup.get(g.ID) ?? 0, groupId: g.ID, isGroupAdmin: false, activeForTickets: false, activeForChats: false, roundRobinOrder: null,
-    }));
-    return { ...userRecord('agent', a.ID, details, { userName: a.UserName, displayName: a.DisplayName }), primaryAdmin: details.props.bool('IsPrimaryAdmin') ?? false, groups: memberships };
-  })).filter((a): a is Agent => a !== null);
+  const agentInfos = listOf(await org('GetAllAgents'), 'Agents', 'AgentInfo', (n) =>
+    AgentInfo.parse(flatFields(n)),
+  ).filter((a) => a.ID !== queue?.ID);
+  const agents = (
+    await mapLimit(agentInfos, concurrency, async (a): Promise<Agent | null> => {
+      const details = await userDetails(client, a.ID);
+      if (!details) return null;
+      const memberships = (await groupsOf(a.ID)).map((g) => ({
+        departmentId: departmentOfGroup.get(g.ID) ?? 0,
+        groupId: g.ID,
+        isGroupAdmin: false,
+        activeForTickets: false,
+        activeForChats: false,
+        roundRobinOrder: null,
+      }));
+      return {
+        ...userRecord('agent', a.ID, details, { userName: a.UserName, displayName: a.DisplayName }),
+        primaryAdmin: details.props.bool('IsPrimaryAdmin') ?? false,
+        groups: memberships,
+      };
+    })
+  ).filter((a): a is Agent => a !== null);
 
   const queueUsers: QueueUser[] = [];
   if (queue) {
     const details = await userDetails(client, queue.ID);
-    if (details) queueUsers.push(userRecord('queue', queue.ID, details, { userName: queue.UserName, displayName: queue.DisplayName }));
+    if (details)
+      queueUsers.push(
+        userRecord('queue', queue.ID, details, { userName: queue.UserName, displayName: queue.DisplayName }),
+      );
   }
   return {
     apiAgent: { id: api.ID, userName: api.UserName, displayName: api.DisplayName },
     visibleGroupIds: (await groupsOf(api.ID)).map((g) => g.ID).sort((a, b) => a - b),
     brands: brands.map((b) => ({ id: b.ID, name: b.Name, hostHeader: null, isDefault: false })),
     departments: departments.map((d) => ({
-      id: d.ID, name: d.Name, brandId: brandOfDepartment.get(d.ID) ?? null, deleted: false, internal: false, templateIds: { ticket: null, chat: null, callLog: null },
+      id: d.ID,
+      name: d.Name,
+      brandId: brandOfDepartment.get(d.ID) ?? null,
+      deleted: false,
+      internal: false,
+      templateIds: { ticket: null, chat: null, callLog: null },
     })),
     groups,
     agents,
     queueUsers,
   };
 }
-
-;

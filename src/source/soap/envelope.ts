@@ -1,6 +1,6 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 
-import { credentialNames, type ServiceName,SERVICES } from './services';
+import { credentialNames, type ServiceName, SERVICES } from './services';
 
 const SOAP11_NAMESPACE = 'http://schemas.xmlsoap.org/soap/envelope/';
 
@@ -16,7 +16,13 @@ const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '
  * Text is kept as text (no number guessing: ticket numbers, ids with leading zeros) and untrimmed
  * (message bodies); whitespace between elements is dropped afterwards.
  */
-const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, parseTagValue: false, trimValues: false, ignoreDeclaration: true });
+const parser = new XMLParser({
+  removeNSPrefix: true,
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: false,
+  ignoreDeclaration: true,
+});
 
 export interface SoapCall {
   service: ServiceName;
@@ -29,24 +35,29 @@ export interface SoapCall {
 
 export function buildRequest(call: SoapCall): string {
   const [userElement, passwordElement] = credentialNames(call.service, call.operation);
-  const body: Record<string, unknown> = { '@_xmlns': SERVICES[call.service].namespace, [userElement]: call.user, [passwordElement]: call.password };
+  const body: Record<string, unknown> = {
+    '@_xmlns': SERVICES[call.service].namespace,
+    [userElement]: call.user,
+    [passwordElement]: call.password,
+  };
   for (const [name, value] of call.params) {
     if (value === null) continue;
     body[name] = Array.isArray(value) ? (value.length ? { string: [...value] } : '') : String(value);
   }
-  return '<?xml version="1.0" encoding="utf-8"?>' + builder.build({
-    'soap:Envelope': {
-      '@_xmlns:soap': SOAP11_NAMESPACE,
-      '@_xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
-      '@_xmlns:xsd': 'http://www.w3.org/2001/XMLSchema',
-      'soap:Body': { [call.operation]: body },
-    },
-  });
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    builder.build({
+      'soap:Envelope': {
+        '@_xmlns:soap': SOAP11_NAMESPACE,
+        '@_xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+        '@_xmlns:xsd': 'http://www.w3.org/2001/XMLSchema',
+        'soap:Body': { [call.operation]: body },
+      },
+    })
+  );
 }
 
-export type ParsedResponse =
-  | { kind: 'result'; result: XmlNode }
-  | { kind: 'fault'; code: string; message: string };
+export type ParsedResponse = { kind: 'result'; result: XmlNode } | { kind: 'fault'; code: string; message: string };
 
 /** Reads `<Envelope><Body><{op}Response><{op}Result>` or a SOAP Fault. Throws on anything else. */
 export function parseResponse(xml: string, operation: string): ParsedResponse {
@@ -55,7 +66,11 @@ export function parseResponse(xml: string, operation: string): ParsedResponse {
   if (body === undefined) throw new Error('no SOAP Envelope/Body in the answer');
   const fault = child(body, 'Fault');
   if (fault !== undefined) {
-    return { kind: 'fault', code: text(child(fault, 'faultcode')) ?? '', message: text(child(fault, 'faultstring')) ?? '' };
+    return {
+      kind: 'fault',
+      code: text(child(fault, 'faultcode')) ?? '',
+      message: text(child(fault, 'faultstring')) ?? '',
+    };
   }
   const response = child(body, `${operation}Response`);
   if (response === undefined) throw new Error(`no ${operation}Response in the answer`);

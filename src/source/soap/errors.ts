@@ -20,7 +20,9 @@ export class SoapOperationError extends SoapError {
     readonly resultCode: number | null,
     readonly serviceMessage: string,
   ) {
-    super(`${service}.${operation} as user "${user}" failed${resultCode !== null ? ` (ResultCode ${resultCode})` : ''}: ${serviceMessage || 'no message'}`);
+    super(
+      `${service}.${operation} as user "${user}" failed${resultCode !== null ? ` (ResultCode ${resultCode})` : ''}: ${serviceMessage || 'no message'}`,
+    );
   }
 }
 
@@ -32,7 +34,9 @@ export class SoapAuthError extends SourceAccessError {
     readonly user: string,
     serviceMessage: string,
   ) {
-    super(`SmarterTrack refused the credentials of user "${user}" on ${operation}: ${serviceMessage || 'invalid user name or password'}`);
+    super(
+      `SmarterTrack refused the credentials of user "${user}" on ${operation}: ${serviceMessage || 'invalid user name or password'}`,
+    );
   }
 }
 

@@ -1,5 +1,9 @@
 /** Runs fn over items with at most `limit` in flight; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -16,7 +20,11 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
  * Yields fn(item) in input order while up to `ahead` later items are already being fetched: the
  * network round trips of the next tickets overlap with the caller's work on this one.
  */
-export async function* orderedAhead<T, R>(items: readonly T[], ahead: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
+export async function* orderedAhead<T, R>(
+  items: readonly T[],
+  ahead: number,
+  fn: (item: T) => Promise<R>,
+): AsyncGenerator<R> {
   const inFlight: Promise<R>[] = [];
   let i = 0;
   const fill = () => {

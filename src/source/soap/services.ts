@@ -3,11 +3,23 @@
  * from the shared reference notes, section 2.1) and how each spells its credential elements.
  */
 export const SERVICES = {
-  svcTickets: { namespace: 'http://www.smartertools.com/SmarterTrack/Services2/svcTickets.asmx', credentials: ['authUserName', 'authPassword'] },
-  svcOrganization: { namespace: 'http://www.smartertools.com/SmarterTrack/Services2/svcOrganization.asmx', credentials: ['authUserName', 'authPassword'] },
-  svcCallLogs: { namespace: 'http://www.smartertools.com/SmarterTrack/Services2/svcCallLogs.asmx', credentials: ['authUserName', 'authPassword'] },
+  svcTickets: {
+    namespace: 'http://www.smartertools.com/SmarterTrack/Services2/svcTickets.asmx',
+    credentials: ['authUserName', 'authPassword'],
+  },
+  svcOrganization: {
+    namespace: 'http://www.smartertools.com/SmarterTrack/Services2/svcOrganization.asmx',
+    credentials: ['authUserName', 'authPassword'],
+  },
+  svcCallLogs: {
+    namespace: 'http://www.smartertools.com/SmarterTrack/Services2/svcCallLogs.asmx',
+    credentials: ['authUserName', 'authPassword'],
+  },
   // svcKB follows another pattern (/Products/, no .asmx) and names its credentials adminUsername/adminPassword.
-  svcKB: { namespace: 'http://www.smartertools.com/Products/SmarterTrack/Services2/svcKB', credentials: ['adminUsername', 'adminPassword'] },
+  svcKB: {
+    namespace: 'http://www.smartertools.com/Products/SmarterTrack/Services2/svcKB',
+    credentials: ['adminUsername', 'adminPassword'],
+  },
 } as const;
 
 export type ServiceName = keyof typeof SERVICES;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { messageOf } from '../../model/error-message';
 import { buildRequest, child, flat, parseResponse, type SoapValue, text, type XmlNode } from './envelope';
 import { SoapAuthError, SoapOperationError, SoapTransportError, SoapWriteRefusedError } from './errors';
-import { isReadOnlyOperation, SERVICE_ROOTS, type ServiceName,soapAction } from './services';
+import { isReadOnlyOperation, SERVICE_ROOTS, type ServiceName, soapAction } from './services';
 
 export interface SoapClientOptions {
   /** Site root, e.g. https://support.example.com (no /Services2). */
@@ -57,7 +57,10 @@ export class SoapClient {
     });
   }
 
-  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 8 }), https: new https.Agent({ keepAlive: true, maxSockets: 8 }) };
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 8 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 8 }),
+  };
 
   /** Closes the kept-alive connections. */
   close(): void {
@@ -90,9 +93,16 @@ export class SoapClient {
   }
 
   /** Calls a read-only operation and returns its <{op}Result> element, after the in-band Result check. */
-  async call(service: ServiceName, operation: string, params: [string, SoapValue][] = [], check: 'result' | 'none' = 'result'): Promise<XmlNode> {
+  async call(
+    service: ServiceName,
+    operation: string,
+    params: [string, SoapValue][] = [],
+    check: 'result' | 'none' = 'result',
+  ): Promise<XmlNode> {
     if (!isReadOnlyOperation(operation)) {
-      throw new SoapWriteRefusedError(`${service}.${operation} is not a read-only operation; the source is only ever read`);
+      throw new SoapWriteRefusedError(
+        `${service}.${operation} is not a read-only operation; the source is only ever read`,
+      );
     }
     const root = await this.resolveRoot();
     const url = `${this.baseUrl}/${root}/${service}.asmx`;
@@ -122,15 +132,21 @@ export class SoapClient {
       try {
         parsed = parseResponse(data, operation);
       } catch (error) {
-        throw new SoapTransportError(`${key} as user "${this.user}": HTTP ${status} from ${url}, not a SOAP answer (${messageOf(error)})`);
+        throw new SoapTransportError(
+          `${key} as user "${this.user}": HTTP ${status} from ${url}, not a SOAP answer (${messageOf(error)})`,
+        );
       }
       if (parsed.kind === 'fault') {
-        throw new SoapTransportError(`${key} as user "${this.user}": SOAP fault ${parsed.code}: ${this.redact(parsed.message)}`);
+        throw new SoapTransportError(
+          `${key} as user "${this.user}": SOAP fault ${parsed.code}: ${this.redact(parsed.message)}`,
+        );
       }
       if (check === 'result') this.checkResult(service, operation, parsed.result);
       return parsed.result;
     }
-    throw new SoapTransportError(`${key} as user "${this.user}" failed after ${this.attempts} attempt(s): ${this.redact(lastError === undefined ? 'unknown error' : messageOf(lastError))}`);
+    throw new SoapTransportError(
+      `${key} as user "${this.user}" failed after ${this.attempts} attempt(s): ${this.redact(lastError === undefined ? 'unknown error' : messageOf(lastError))}`,
+    );
   }
 
   private checkResult(service: ServiceName, operation: string, result: XmlNode): void {
@@ -138,7 +154,10 @@ export class SoapClient {
     if (env.Result === undefined || env.Result.trim().toLowerCase() === 'true') return;
     const message = this.redact(env.Message ?? text(child(result, 'Message')) ?? '');
     const code = env.ResultCode !== undefined && /^-?\d+$/.test(env.ResultCode.trim()) ? Number(env.ResultCode) : null;
-    if (operation === 'ValidateAgent' || /(password|credential|authenticat|login|log in|not authorized|unauthori[sz]ed)/i.test(message)) {
+    if (
+      operation === 'ValidateAgent' ||
+      /(password|credential|authenticat|login|log in|not authorized|unauthori[sz]ed)/i.test(message)
+    ) {
       throw new SoapAuthError(`${service}.${operation}`, this.user, message);
     }
     throw new SoapOperationError(service, operation, this.user, code, message);
@@ -151,7 +170,12 @@ export class SoapClient {
 
   /** An authenticated GET of a site-relative URL as a stream (attachments). */
   async getStream(url: string, headers: Record<string, string>) {
-    return this.http.get<NodeJS.ReadableStream>(url, { responseType: 'stream', headers, maxRedirects: 0, transformResponse: undefined });
+    return this.http.get<NodeJS.ReadableStream>(url, {
+      responseType: 'stream',
+      headers,
+      maxRedirects: 0,
+      transformResponse: undefined,
+    });
   }
 
   /** A form POST to the site (the web login for attachment downloads). */

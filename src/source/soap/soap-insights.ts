@@ -4,7 +4,8 @@ import { PART_TYPE } from './schemas';
 import type { SoapSourceReader } from './soap-reader';
 import type { IndexedTicket } from './ticket-index';
 
-const isComment = (type: number) => type === PART_TYPE.COMMENT || type === PART_TYPE.TRANSFER_COMMENT || type === PART_TYPE.RESOLUTION_COMMENT;
+const isComment = (type: number) =>
+  type === PART_TYPE.COMMENT || type === PART_TYPE.TRANSFER_COMMENT || type === PART_TYPE.RESOLUTION_COMMENT;
 
 /**
  * The scope aggregates, computed in memory from what the reader fetched (there is no server-side
@@ -19,16 +20,19 @@ export class SoapInsights implements SourceInsights {
     switch (kind) {
       case 'deletedTickets':
       case 'spamTickets':
-        for (const t of (await r.index()).tickets) if (kind === 'deletedTickets' ? t.ticket.deleted : t.ticket.spam) yield { id: t.ticket.id, parentId: null };
+        for (const t of (await r.index()).tickets)
+          if (kind === 'deletedTickets' ? t.ticket.deleted : t.ticket.spam) yield { id: t.ticket.id, parentId: null };
         return;
       case 'draftMessages':
         for (const t of (await r.index()).tickets) {
-          for (const p of t.parts) if (p.Type === PART_TYPE.MESSAGE && p.IsDraft) yield { id: p.PartId, parentId: t.ticket.id };
+          for (const p of t.parts)
+            if (p.Type === PART_TYPE.MESSAGE && p.IsDraft) yield { id: p.PartId, parentId: t.ticket.id };
         }
         return;
       case 'privateArticles':
       case 'draftArticles':
-        for (const a of (await r.knowledgeBase()).articles) if (kind === 'privateArticles' ? a.private : a.draft) yield { id: a.id, parentId: null };
+        for (const a of (await r.knowledgeBase()).articles)
+          if (kind === 'privateArticles' ? a.private : a.draft) yield { id: a.id, parentId: null };
         return;
       case 'deletedEndUsers':
         for (const u of await r.endUsersList()) if (u.deleted) yield { id: u.id, parentId: null };
@@ -48,7 +52,8 @@ export class SoapInsights implements SourceInsights {
     let values = 0;
     for await (const _ of r.customFieldValues()) values++;
     const kb = await r.knowledgeBase();
-    const partCount = (pred: (type: number) => boolean) => tickets.reduce((n, t) => n + t.parts.filter((p) => pred(p.Type)).length, 0);
+    const partCount = (pred: (type: number) => boolean) =>
+      tickets.reduce((n, t) => n + t.parts.filter((p) => pred(p.Type)).length, 0);
     return {
       brands: dir.brands.length,
       departments: dir.departments.length,
@@ -97,7 +102,8 @@ export class SoapInsights implements SourceInsights {
   private partsOf(t: IndexedTicket): number {
     const entries = t.parts.filter((p) => p.Type === PART_TYPE.MESSAGE || isComment(p.Type)).length;
     const perMessage = new Map<number, number>();
-    for (const a of t.attachments) perMessage.set(a.ticketMessageId ?? 0, (perMessage.get(a.ticketMessageId ?? 0) ?? 0) + 1);
+    for (const a of t.attachments)
+      perMessage.set(a.ticketMessageId ?? 0, (perMessage.get(a.ticketMessageId ?? 0) ?? 0) + 1);
     let extra = 0;
     for (const n of perMessage.values()) extra += Math.floor((n - 1) / 10);
     return entries + extra;
@@ -117,9 +123,12 @@ export class SoapInsights implements SourceInsights {
     const users = new Set([...staff, ...(await r.endUsersList()).map((u) => u.id)]);
     const departments = new Set(dir.departments.map((d) => d.id));
     for (const { ticket: t, info } of (await r.index()).tickets) {
-      if (t.customerUserId !== null && !users.has(t.customerUserId)) yield { ticketId: t.id, reference: 'customer', referencedId: t.customerUserId };
-      if (info.IdAgent !== null && !staff.has(info.IdAgent)) yield { ticketId: t.id, reference: 'agent', referencedId: info.IdAgent };
-      if (t.departmentId !== null && !departments.has(t.departmentId)) yield { ticketId: t.id, reference: 'department', referencedId: t.departmentId };
+      if (t.customerUserId !== null && !users.has(t.customerUserId))
+        yield { ticketId: t.id, reference: 'customer', referencedId: t.customerUserId };
+      if (info.IdAgent !== null && !staff.has(info.IdAgent))
+        yield { ticketId: t.id, reference: 'agent', referencedId: info.IdAgent };
+      if (t.departmentId !== null && !departments.has(t.departmentId))
+        yield { ticketId: t.id, reference: 'department', referencedId: t.departmentId };
     }
   }
 

@@ -2,28 +2,63 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { type Clock,systemClock } from '../../model/clock';
+import { type Clock, systemClock } from '../../model/clock';
 import { customFieldKind } from '../../model/smartertrack-codes';
 import type {
-  Agent, Attachment, AutomationRule, Brand, CallLog, ChatMessage, CommentType, CustomField, CustomFieldValue, Department, DepartmentPolicy,
-  EndUser, Group, KbArticle, KbCategory, LiveChat, Organization, OrganizationMembership, QueueUser, SourceDescription, Tag, Ticket,
-  TicketComment, TicketMessage, TicketPriority, TicketStatus, TicketThread,
+  Agent,
+  Attachment,
+  AutomationRule,
+  Brand,
+  CallLog,
+  ChatMessage,
+  CommentType,
+  CustomField,
+  CustomFieldValue,
+  Department,
+  DepartmentPolicy,
+  EndUser,
+  Group,
+  KbArticle,
+  KbCategory,
+  LiveChat,
+  Organization,
+  OrganizationMembership,
+  QueueUser,
+  SourceDescription,
+  Tag,
+  Ticket,
+  TicketComment,
+  TicketMessage,
+  TicketPriority,
+  TicketStatus,
+  TicketThread,
 } from '../../model/source';
 import { MembershipMatcher } from '../organization-membership';
 import type { SourceInsights, SourceReader } from '../reader';
 import { buildThread } from '../sql/thread';
 import { AttachmentDownloader } from './attachment-download';
-import { type Directory,flatFields, listOf, readDirectory, userDetails, userRecord } from './directory';
+import { type Directory, flatFields, listOf, readDirectory, userDetails, userRecord } from './directory';
 import { child, items, text } from './envelope';
 import { SoapOperationError } from './errors';
 import { mapLimit, orderedAhead } from './pool';
 import {
-  CallLogInfo, CustomFieldInfo, KbArticleInfo, KbArticlePart, KbFolder, MEMBER_KIND_TYPE_NAME, MEMBER_TYPE_KIND, OrganizationInfo, OrganizationMemberInfo,
-  PART_TYPE, type TicketAttachmentInfo, TicketCommentInfo, type TicketPartInfo,
+  CallLogInfo,
+  CustomFieldInfo,
+  KbArticleInfo,
+  KbArticlePart,
+  KbFolder,
+  MEMBER_KIND_TYPE_NAME,
+  MEMBER_TYPE_KIND,
+  OrganizationInfo,
+  OrganizationMemberInfo,
+  PART_TYPE,
+  type TicketAttachmentInfo,
+  TicketCommentInfo,
+  type TicketPartInfo,
 } from './schemas';
 import type { SoapClient } from './soap-client';
 import { SoapInsights } from './soap-insights';
-import { type IndexedTicket, indexTickets, type SearchFigures,searchGroups, searchTickets } from './ticket-index';
+import { type IndexedTicket, indexTickets, type SearchFigures, searchGroups, searchTickets } from './ticket-index';
 
 export interface SoapReaderOptions {
   /** Download cache for attachment bytes; null: a private temporary folder, removed on close(). */
@@ -92,7 +127,10 @@ export class SoapSourceReader implements SourceReader {
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.tempDir = options.attachmentsRoot ? null : mkdtempSync(path.join(tmpdir(), 'st2ic-soap-attachments-'));
     const dir = options.attachmentsRoot ?? this.tempDir!;
-    this.downloader = options.downloadAttachments === false ? null : new AttachmentDownloader(client, dir, options.maxAttachmentBytes ?? 100 * 1024 * 1024);
+    this.downloader =
+      options.downloadAttachments === false
+        ? null
+        : new AttachmentDownloader(client, dir, options.maxAttachmentBytes ?? 100 * 1024 * 1024);
     this.insights = new SoapInsights(this);
   }
 
@@ -106,7 +144,10 @@ export class SoapSourceReader implements SourceReader {
   index(): Promise<Index> {
     this.indexP ??= (async () => {
       const dir = await this.directory();
-      const { infos, figures } = await searchTickets(this.client, dir, { concurrency: this.concurrency, splitThreshold: this.options.splitThreshold ?? 1000 });
+      const { infos, figures } = await searchTickets(this.client, dir, {
+        concurrency: this.concurrency,
+        splitThreshold: this.options.splitThreshold ?? 1000,
+      });
       const tickets = await indexTickets(this.client, dir, infos, this.concurrency);
       return { tickets, byId: new Map(tickets.map((t) => [t.ticket.id, t])), figures };
     })();
@@ -127,19 +168,59 @@ export class SoapSourceReader implements SourceReader {
       `API user "${this.client.user}" (agent #${dir.apiAgent.id}) sees the tickets and call logs of its groups only: ${dir.visibleGroupIds.map(label).join(', ') || 'none'}`,
     ];
     if (hidden.length) {
-      hints.push(`Not visible to the API user (add it to these groups to read their tickets and call logs): ${hidden.map((g) => label(g.id)).join(', ')}`);
+      hints.push(
+        `Not visible to the API user (add it to these groups to read their tickets and call logs): ${hidden.map((g) => label(g.id)).join(', ')}`,
+      );
     }
     if (this.indexP) {
       const { figures, tickets } = await this.indexP;
-      hints.push(`Ticket search: ${figures.partitions} partitioned requests, ${tickets.length} tickets, ${figures.duplicatesDropped} duplicates dropped`);
+      hints.push(
+        `Ticket search: ${figures.partitions} partitioned requests, ${tickets.length} tickets, ${figures.duplicatesDropped} duplicates dropped`,
+      );
       if (figures.nonMemberGroupsWithTickets.length) {
-        hints.push(`Groups the API user is not a member of that still returned tickets (it sees more than its groups): ${figures.nonMemberGroupsWithTickets.map(label).join(', ')}`);
+        hints.push(
+          `Groups the API user is not a member of that still returned tickets (it sees more than its groups): ${figures.nonMemberGroupsWithTickets.map(label).join(', ')}`,
+        );
       }
     }
-    if (this.downloader?.problems.length) hints.push(`Attachment downloads that failed: ${this.downloader.problems.join('; ')}`);
+    if (this.downloader?.problems.length)
+      hints.push(`Attachment downloads that failed: ${this.downloader.problems.join('; ')}`);
     const services: [string, string, string[]][] = [
-      ['svcOrganization', 'organization', ['ValidateAgent', 'GetAllBrands', 'GetDepartmentsForBrand', 'GetAllDepartments', 'GetGroupsForDepartment', 'GetGroupsForUser', 'GetAllAgents', 'GetAgentsForGroup', 'GetQueueUser', 'GetUsersProperties', 'GetAllUserRoles', 'GetAllCustomFields', 'GetOrganizationByID', 'GetAllMembersInOrganization']],
-      ['svcTickets', 'tickets', ['GetTicketsBySearch', 'GetTicketPropertiesList', 'GetTicketStatus', 'GetTicketCustomFieldsList', 'GetTicketConversationPartList', 'GetTicketMessageHtml', 'GetTicketMessagePlainText', 'GetTicketNote', 'GetTicketAttachments']],
+      [
+        'svcOrganization',
+        'organization',
+        [
+          'ValidateAgent',
+          'GetAllBrands',
+          'GetDepartmentsForBrand',
+          'GetAllDepartments',
+          'GetGroupsForDepartment',
+          'GetGroupsForUser',
+          'GetAllAgents',
+          'GetAgentsForGroup',
+          'GetQueueUser',
+          'GetUsersProperties',
+          'GetAllUserRoles',
+          'GetAllCustomFields',
+          'GetOrganizationByID',
+          'GetAllMembersInOrganization',
+        ],
+      ],
+      [
+        'svcTickets',
+        'tickets',
+        [
+          'GetTicketsBySearch',
+          'GetTicketPropertiesList',
+          'GetTicketStatus',
+          'GetTicketCustomFieldsList',
+          'GetTicketConversationPartList',
+          'GetTicketMessageHtml',
+          'GetTicketMessagePlainText',
+          'GetTicketNote',
+          'GetTicketAttachments',
+        ],
+      ],
       ['svcKB', 'knowledge base', ['GetFolders', 'GetArticles', 'GetArticle']],
       ['svcCallLogs', 'call logs', ['GetCallLogByGroup']],
     ];
@@ -182,7 +263,11 @@ export class SoapSourceReader implements SourceReader {
       const dir = await this.directory();
       const { tickets } = await this.index();
       const staff = new Set([...dir.agents.map((a) => a.id), ...dir.queueUsers.map((q) => q.id)]);
-      const ids = [...new Set(tickets.map((t) => t.ticket.customerUserId).filter((id): id is number => id !== null && !staff.has(id)))].sort((a, b) => a - b);
+      const ids = [
+        ...new Set(
+          tickets.map((t) => t.ticket.customerUserId).filter((id): id is number => id !== null && !staff.has(id)),
+        ),
+      ].sort((a, b) => a - b);
       const users = await mapLimit(ids, this.concurrency, async (id) => {
         const details = await userDetails(this.client, id);
         if (!details || details.roles.some((r) => r.employee)) return null;
@@ -206,20 +291,42 @@ export class SoapSourceReader implements SourceReader {
       for (let id = 1; misses < maxMisses; id++) {
         let info;
         try {
-          info = OrganizationInfo.parse(flatFields(child(await this.client.call('svcOrganization', 'GetOrganizationByID', [['organizationID', id]]), 'Organization') ?? ''));
+          info = OrganizationInfo.parse(
+            flatFields(
+              child(
+                await this.client.call('svcOrganization', 'GetOrganizationByID', [['organizationID', id]]),
+                'Organization',
+              ) ?? '',
+            ),
+          );
         } catch (error) {
           if (!(error instanceof SoapOperationError)) throw error;
           misses++;
           continue;
         }
         misses = 0;
-        const members = listOf(await this.client.call('svcOrganization', 'GetAllMembersInOrganization', [['organizationID', id]]), 'Members', 'OrganizationMemberInfo', (n) => OrganizationMemberInfo.parse(flatFields(n)));
+        const members = listOf(
+          await this.client.call('svcOrganization', 'GetAllMembersInOrganization', [['organizationID', id]]),
+          'Members',
+          'OrganizationMemberInfo',
+          (n) => OrganizationMemberInfo.parse(flatFields(n)),
+        );
         out.push({
-          id: info.OrganizationID, name: info.Name, website: info.Website, phone: info.PhoneNumber,
+          id: info.OrganizationID,
+          name: info.Name,
+          website: info.Website,
+          phone: info.PhoneNumber,
           filters: members.map((m) => {
             const kind = MEMBER_TYPE_KIND[m.Type] ?? 'unknown';
-            const userId = kind === 'user' && m.Value !== null && /^\d+$/.test(m.Value.trim()) ? Number(m.Value.trim()) : null;
-            return { id: m.ID, type: kind === 'unknown' ? String(m.Type) : MEMBER_KIND_TYPE_NAME[kind], kind, value: m.Value, userId };
+            const userId =
+              kind === 'user' && m.Value !== null && /^\d+$/.test(m.Value.trim()) ? Number(m.Value.trim()) : null;
+            return {
+              id: m.ID,
+              type: kind === 'unknown' ? String(m.Type) : MEMBER_KIND_TYPE_NAME[kind],
+              kind,
+              value: m.Value,
+              userId,
+            };
           }),
         });
       }
@@ -247,8 +354,19 @@ export class SoapSourceReader implements SourceReader {
       return items(child(result, 'CustomFields'), 'CustomFieldInfo').map((n) => {
         const f = CustomFieldInfo.parse(flatFields(n));
         const dataType = f.DataType !== null && /^-?\d+$/.test(f.DataType.trim()) ? Number(f.DataType) : -1;
-        const options = items(child(n, 'ValueOptions'), 'string').map((s) => text(s) ?? '').filter((s) => s.trim() !== '');
-        return { id: f.ID, name: f.DisplayName, dataType, kind: customFieldKind(dataType), defaultValue: f.DefaultValue, options, isGlobal: f.IsGlobal, templates: [] };
+        const options = items(child(n, 'ValueOptions'), 'string')
+          .map((s) => text(s) ?? '')
+          .filter((s) => s.trim() !== '');
+        return {
+          id: f.ID,
+          name: f.DisplayName,
+          dataType,
+          kind: customFieldKind(dataType),
+          defaultValue: f.DefaultValue,
+          options,
+          isGlobal: f.IsGlobal,
+          templates: [],
+        };
       });
     })();
     return this.customFieldsP;
@@ -265,7 +383,8 @@ export class SoapSourceReader implements SourceReader {
     for (const t of (await this.index()).tickets) {
       for (const [name, value] of t.customFields) {
         const fieldId = idByName.get(name.toLowerCase());
-        if (fieldId !== undefined) yield { channel: 'ticket', recordId: t.ticket.id, fieldId, value: value === '' ? null : value };
+        if (fieldId !== undefined)
+          yield { channel: 'ticket', recordId: t.ticket.id, fieldId, value: value === '' ? null : value };
       }
     }
   }
@@ -295,26 +414,58 @@ export class SoapSourceReader implements SourceReader {
   }
 
   private async messageOf(t: IndexedTicket, part: TicketPartInfo, agents: AgentLookup): Promise<TicketMessage> {
-    const [html, plain] = await Promise.all(['GetTicketMessageHtml', 'GetTicketMessagePlainText'].map(async (op) =>
-      text(child(await this.client.call('svcTickets', op, [['ticketMessageId', part.PartId]]), 'messageBody')) || null));
+    const [html, plain] = await Promise.all(
+      ['GetTicketMessageHtml', 'GetTicketMessagePlainText'].map(
+        async (op) =>
+          text(child(await this.client.call('svcTickets', op, [['ticketMessageId', part.PartId]]), 'messageBody')) ||
+          null,
+      ),
+    );
     const direction = part.Direction === 1 ? 'outbound' : part.Direction === 0 ? 'inbound' : null;
     const fromAddress = senderAddress(part.Sender);
     const email = fromAddress?.toLowerCase() ?? null;
     const name = senderName(part.Sender)?.toLowerCase() ?? null;
     // The API gives no sender user id. Outbound: the agent with that address, else the one agent with that
     // display name (replies usually go out from the department's mailbox). Inbound: the ticket's customer if the address is theirs.
-    const fromUserId = direction === 'outbound'
-      ? (email !== null ? agents.byEmail.get(email) : undefined) ?? (name !== null ? agents.byName.get(name) : undefined) ?? null
-      : email !== null && t.ticket.customerEmail?.trim().toLowerCase() === email ? t.ticket.customerUserId : null;
+    const fromUserId =
+      direction === 'outbound'
+        ? ((email !== null ? agents.byEmail.get(email) : undefined) ??
+          (name !== null ? agents.byName.get(name) : undefined) ??
+          null)
+        : email !== null && t.ticket.customerEmail?.trim().toLowerCase() === email
+          ? t.ticket.customerUserId
+          : null;
     return {
-      id: part.PartId, ticketId: t.ticket.id, direction, fromUserId, fromAddress: fromAddress ?? part.Sender, toAddress: part.Recipient, ccAddresses: null,
-      subject: part.Description, bodyHtml: html ?? null, bodyText: plain ?? null, draft: part.IsDraft, date: part.CreationDateUtc,
+      id: part.PartId,
+      ticketId: t.ticket.id,
+      direction,
+      fromUserId,
+      fromAddress: fromAddress ?? part.Sender,
+      toAddress: part.Recipient,
+      ccAddresses: null,
+      subject: part.Description,
+      bodyHtml: html ?? null,
+      bodyText: plain ?? null,
+      draft: part.IsDraft,
+      date: part.CreationDateUtc,
     };
   }
 
   private async commentOf(t: IndexedTicket, part: TicketPartInfo): Promise<TicketComment> {
-    const c = TicketCommentInfo.parse(flatFields(child(await this.client.call('svcTickets', 'GetTicketNote', [['commentId', part.PartId]]), 'Comment') ?? ''));
-    return { id: c.CommentId, ticketId: t.ticket.id, typeId: null, typeName: c.CommentType, authorUserId: c.UserId, text: c.CommentText, date: c.DateEnteredUTC ?? part.CreationDateUtc };
+    const c = TicketCommentInfo.parse(
+      flatFields(
+        child(await this.client.call('svcTickets', 'GetTicketNote', [['commentId', part.PartId]]), 'Comment') ?? '',
+      ),
+    );
+    return {
+      id: c.CommentId,
+      ticketId: t.ticket.id,
+      typeId: null,
+      typeName: c.CommentType,
+      authorUserId: c.UserId,
+      text: c.CommentText,
+      date: c.DateEnteredUTC ?? part.CreationDateUtc,
+    };
   }
 
   private async entriesOf(t: IndexedTicket): Promise<{ messages: TicketMessage[]; comments: TicketComment[] }> {
@@ -323,7 +474,12 @@ export class SoapSourceReader implements SourceReader {
     const comments: TicketComment[] = [];
     await mapLimit(t.parts, this.concurrency, async (part) => {
       if (part.Type === PART_TYPE.MESSAGE) messages.push(await this.messageOf(t, part, agents));
-      else if (part.Type === PART_TYPE.COMMENT || part.Type === PART_TYPE.TRANSFER_COMMENT || part.Type === PART_TYPE.RESOLUTION_COMMENT) comments.push(await this.commentOf(t, part));
+      else if (
+        part.Type === PART_TYPE.COMMENT ||
+        part.Type === PART_TYPE.TRANSFER_COMMENT ||
+        part.Type === PART_TYPE.RESOLUTION_COMMENT
+      )
+        comments.push(await this.commentOf(t, part));
     });
     messages.sort((a, b) => a.id - b.id);
     comments.sort((a, b) => a.id - b.id);
@@ -338,17 +494,36 @@ export class SoapSourceReader implements SourceReader {
     for await (const e of orderedAhead((await this.index()).tickets, 2, (t) => this.entriesOf(t))) yield* e.comments;
   }
 
-  private attachmentRecord(t: IndexedTicket, a: TicketAttachmentInfo, file: { path: string | null; status: Attachment['pathStatus'] }): Attachment {
+  private attachmentRecord(
+    t: IndexedTicket,
+    a: TicketAttachmentInfo,
+    file: { path: string | null; status: Attachment['pathStatus'] },
+  ): Attachment {
     return {
-      id: a.fileId, owner: { kind: 'ticket', id: t.ticket.id }, messageId: a.ticketMessageId, userId: a.senderUserId, originalName: a.fileNameOriginal,
-      fileNameOnDisk: a.fileNameOnDisk, path: file.path, pathStatus: file.status, length: a.fileSizeInBytes ?? null, cidTag: null, deleted: false, createdAt: a.fileDateUtc,
+      id: a.fileId,
+      owner: { kind: 'ticket', id: t.ticket.id },
+      messageId: a.ticketMessageId,
+      userId: a.senderUserId,
+      originalName: a.fileNameOriginal,
+      fileNameOnDisk: a.fileNameOnDisk,
+      path: file.path,
+      pathStatus: file.status,
+      length: a.fileSizeInBytes ?? null,
+      cidTag: null,
+      deleted: false,
+      createdAt: a.fileDateUtc,
     };
   }
 
   /** Downloads (or finds in the cache) the bytes of one ticket attachment. */
   async downloadAttachment(t: IndexedTicket, a: TicketAttachmentInfo): Promise<Attachment> {
     if (!this.downloader) return this.attachmentRecord(t, a, { path: null, status: 'noRoot' });
-    const file = await this.downloader.download({ fileId: a.fileId, downloadUrl: a.downloadUrl, fileNameOnDisk: a.fileNameOnDisk, expectedBytes: a.fileSizeInBytes ?? null });
+    const file = await this.downloader.download({
+      fileId: a.fileId,
+      downloadUrl: a.downloadUrl,
+      fileNameOnDisk: a.fileNameOnDisk,
+      expectedBytes: a.fileSizeInBytes ?? null,
+    });
     return this.attachmentRecord(t, a, file);
   }
 
@@ -371,7 +546,12 @@ export class SoapSourceReader implements SourceReader {
   async *attachments(): AsyncIterable<Attachment> {
     for (const t of (await this.index()).tickets) {
       for (const a of t.attachments) {
-        const hit = this.downloader?.cached({ fileId: a.fileId, downloadUrl: a.downloadUrl, fileNameOnDisk: a.fileNameOnDisk, expectedBytes: a.fileSizeInBytes ?? null });
+        const hit = this.downloader?.cached({
+          fileId: a.fileId,
+          downloadUrl: a.downloadUrl,
+          fileNameOnDisk: a.fileNameOnDisk,
+          expectedBytes: a.fileSizeInBytes ?? null,
+        });
         yield this.attachmentRecord(t, a, hit ? { path: hit, status: 'found' } : { path: null, status: 'noRoot' });
       }
     }
@@ -407,14 +587,41 @@ export class SoapSourceReader implements SourceReader {
       const byId = new Map<number, CallLogInfo>();
       for (const groupId of searchGroups(dir)) {
         const results = await mapLimit(windows, this.concurrency, async ([from, to]) =>
-          listOf(await this.client.call('svcCallLogs', 'GetCallLogByGroup', [['groupID', groupId], ['startDateUtc', from], ['endDateUtc', to]]), 'CallLogs', 'CallLogInfo', (n) => CallLogInfo.parse(flatFields(n))));
+          listOf(
+            await this.client.call('svcCallLogs', 'GetCallLogByGroup', [
+              ['groupID', groupId],
+              ['startDateUtc', from],
+              ['endDateUtc', to],
+            ]),
+            'CallLogs',
+            'CallLogInfo',
+            (n) => CallLogInfo.parse(flatFields(n)),
+          ),
+        );
         for (const row of results.flat()) if (!byId.has(row.CallLogID)) byId.set(row.CallLogID, row);
       }
-      return [...byId.values()].sort((a, b) => a.CallLogID - b.CallLogID).map((r) => ({
-        id: r.CallLogID, number: r.CallNumber, departmentId: r.DepartmentID, groupId: r.GroupID, agentUserId: r.UserID, customerUserId: r.CustomerUserID,
-        customerName: r.CustomerName, customerPhone: r.CustomerPhoneNumber, customerEmail: r.CustomerEmailAddress, subject: r.Subject, description: r.Description,
-        outgoing: r.IsOutgoing, deleted: false, startedAt: r.DateStartUtc, endedAt: r.DateEndUtc, createdAt: r.DateCreatedUtc, modifiedAt: r.DateModifiedUtc, deletedAt: null,
-      }));
+      return [...byId.values()]
+        .sort((a, b) => a.CallLogID - b.CallLogID)
+        .map((r) => ({
+          id: r.CallLogID,
+          number: r.CallNumber,
+          departmentId: r.DepartmentID,
+          groupId: r.GroupID,
+          agentUserId: r.UserID,
+          customerUserId: r.CustomerUserID,
+          customerName: r.CustomerName,
+          customerPhone: r.CustomerPhoneNumber,
+          customerEmail: r.CustomerEmailAddress,
+          subject: r.Subject,
+          description: r.Description,
+          outgoing: r.IsOutgoing,
+          deleted: false,
+          startedAt: r.DateStartUtc,
+          endedAt: r.DateEndUtc,
+          createdAt: r.DateCreatedUtc,
+          modifiedAt: r.DateModifiedUtc,
+          deletedAt: null,
+        }));
     })();
     return this.callLogsP;
   }
@@ -433,11 +640,24 @@ export class SoapSourceReader implements SourceReader {
       const categories: KbCategory[] = [];
       const articleParts: { id: number }[] = [];
       const walk = async (parentId: number) => {
-        const folders = listOf(await this.client.call('svcKB', 'GetFolders', [['parentFolderID', parentId]]), 'Folders', 'KBFolderResultPart', (n) => KbFolder.parse(flatFields(n)));
+        const folders = listOf(
+          await this.client.call('svcKB', 'GetFolders', [['parentFolderID', parentId]]),
+          'Folders',
+          'KBFolderResultPart',
+          (n) => KbFolder.parse(flatFields(n)),
+        );
         for (const f of folders) {
           if (categories.some((c) => c.id === f.ID)) continue; // a cycle or a repeated root
           categories.push({ id: f.ID, parentId: f.ParentID, name: f.Name, private: f.IsPrivate, visible: null });
-          for (const a of listOf(await this.client.call('svcKB', 'GetArticles', [['folderID', f.ID], ['includePrivate', true]]), 'Articles', 'KBArticlesResultPart', (n) => KbArticlePart.parse(flatFields(n)))) {
+          for (const a of listOf(
+            await this.client.call('svcKB', 'GetArticles', [
+              ['folderID', f.ID],
+              ['includePrivate', true],
+            ]),
+            'Articles',
+            'KBArticlesResultPart',
+            (n) => KbArticlePart.parse(flatFields(n)),
+          )) {
             articleParts.push({ id: a.ID });
           }
           await walk(f.ID);
@@ -445,10 +665,24 @@ export class SoapSourceReader implements SourceReader {
       };
       await walk(0);
       const articles = await mapLimit(articleParts, this.concurrency, async ({ id }) => {
-        const a = KbArticleInfo.parse(flatFields(child(await this.client.call('svcKB', 'GetArticle', [['articleID', id]]), 'Article') ?? ''));
+        const a = KbArticleInfo.parse(
+          flatFields(child(await this.client.call('svcKB', 'GetArticle', [['articleID', id]]), 'Article') ?? ''),
+        );
         return {
-          id: a.ID, categoryId: a.FolderID, subject: a.Subject, bodyHtml: a.Body, summary: a.Summary, private: a.IsPrivate, draft: a.IsDraft, deleted: false,
-          flaggedForReview: false, displayInAllBrands: null, brandIds: [], authorUserId: a.UserID, createdAt: a.DateCreatedUtc, modifiedAt: a.DateModifiedUtc,
+          id: a.ID,
+          categoryId: a.FolderID,
+          subject: a.Subject,
+          bodyHtml: a.Body,
+          summary: a.Summary,
+          private: a.IsPrivate,
+          draft: a.IsDraft,
+          deleted: false,
+          flaggedForReview: false,
+          displayInAllBrands: null,
+          brandIds: [],
+          authorUserId: a.UserID,
+          createdAt: a.DateCreatedUtc,
+          modifiedAt: a.DateModifiedUtc,
         } satisfies KbArticle;
       });
       return { categories: categories.sort((a, b) => a.id - b.id), articles: articles.sort((a, b) => a.id - b.id) };

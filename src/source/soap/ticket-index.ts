@@ -1,9 +1,9 @@
 import type { Ticket } from '../../model/source';
 import { parseUtcDate } from '../dates';
-import { type Directory,flatFields, listOf } from './directory';
+import { type Directory, flatFields, listOf } from './directory';
 import { child, items, text } from './envelope';
 import { SoapOperationError } from './errors';
-import { keyValueList,KeyValues } from './key-values';
+import { keyValueList, KeyValues } from './key-values';
 import { mapLimit } from './pool';
 import { AgentInfo, TicketAttachmentInfo, TicketInfo, TicketPartInfo } from './schemas';
 import type { SoapClient } from './soap-client';
@@ -41,9 +41,18 @@ export interface SearchFigures {
  * No paging in GetTicketsBySearch: requests are partitioned by group (only the API user's groups
  * are visible) × open/closed, and a large partition again by agent; rows are deduplicated by id.
  */
-export async function searchTickets(client: SoapClient, dir: Directory, options: SearchOptions): Promise<{ infos: TicketInfo[]; figures: SearchFigures }> {
+export async function searchTickets(
+  client: SoapClient,
+  dir: Directory,
+  options: SearchOptions,
+): Promise<{ infos: TicketInfo[]; figures: SearchFigures }> {
   const byId = new Map<number, TicketInfo>();
-  const figures: SearchFigures = { partitions: 0, nonMemberGroupsWithTickets: [], splitPartitions: 0, duplicatesDropped: 0 };
+  const figures: SearchFigures = {
+    partitions: 0,
+    nonMemberGroupsWithTickets: [],
+    splitPartitions: 0,
+    duplicatesDropped: 0,
+  };
   const search = async (criteria: Record<string, string | number | boolean>) => {
     figures.partitions++;
     const result = await client.call('svcTickets', 'GetTicketsBySearch', [['searchCriteria', keyValueList(criteria)]]);
@@ -61,10 +70,20 @@ export async function searchTickets(client: SoapClient, dir: Directory, options:
     for (const isOpen of [true, false]) {
       const rows = await search({ GroupId: groupId, IsOpen: isOpen });
       add(rows);
-      if (rows.length && !dir.visibleGroupIds.includes(groupId) && !figures.nonMemberGroupsWithTickets.includes(groupId)) figures.nonMemberGroupsWithTickets.push(groupId);
+      if (
+        rows.length &&
+        !dir.visibleGroupIds.includes(groupId) &&
+        !figures.nonMemberGroupsWithTickets.includes(groupId)
+      )
+        figures.nonMemberGroupsWithTickets.push(groupId);
       if (rows.length >= options.splitThreshold) {
         figures.splitPartitions++;
-        const agents = listOf(await client.call('svcOrganization', 'GetAgentsForGroup', [['GroupID', groupId]]), 'Agents', 'AgentInfo', (n) => AgentInfo.parse(flatFields(n)));
+        const agents = listOf(
+          await client.call('svcOrganization', 'GetAgentsForGroup', [['GroupID', groupId]]),
+          'Agents',
+          'AgentInfo',
+          (n) => AgentInfo.parse(flatFields(n)),
+        );
         for (const agent of agents) add(await search({ GroupId: groupId, IsOpen: isOpen, UserId: agent.ID }));
       }
     }
@@ -81,11 +100,17 @@ const date = (v: string | null) => {
   }
 };
 
-export async function indexTickets(client: SoapClient, dir: Directory, infos: TicketInfo[], concurrency: number): Promise<IndexedTicket[]> {
+export async function indexTickets(
+  client: SoapClient,
+  dir: Directory,
+  infos: TicketInfo[],
+  concurrency: number,
+): Promise<IndexedTicket[]> {
   const brandOf = new Map(dir.departments.map((d) => [d.id, d.brandId]));
   const queueIds = new Set(dir.queueUsers.map((q) => q.id));
   const call = (op: string, params: [string, string | number][]) => client.call('svcTickets', op, params);
-  const strings = (result: Awaited<ReturnType<typeof call>>) => items(child(result, 'RequestResults'), 'string').map((n) => text(n) ?? '');
+  const strings = (result: Awaited<ReturnType<typeof call>>) =>
+    items(child(result, 'RequestResults'), 'string').map((n) => text(n) ?? '');
   const out = await mapLimit(infos, concurrency, async (info): Promise<IndexedTicket | null> => {
     const number = info.TicketNumber ?? '';
     let props: KeyValues;
@@ -97,9 +122,21 @@ export async function indexTickets(client: SoapClient, dir: Directory, infos: Ti
       throw error;
     }
     const statusName = text(child(await call('GetTicketStatus', [['ticketNumber', number]]), 'RequestResult')) || null;
-    const customFields = new KeyValues(strings(await call('GetTicketCustomFieldsList', [['ticketNumber', number]]))).entries();
-    const parts = listOf(await call('GetTicketConversationPartList', [['ticketId', info.ID]]), 'Parts', 'TicketPartInfo', (n) => TicketPartInfo.parse(flatFields(n)));
-    const attachments = listOf(await call('GetTicketAttachments', [['ticketId', info.ID]]), 'Files', 'TicketAttachmentInfo', (n) => TicketAttachmentInfo.parse(flatFields(n)));
+    const customFields = new KeyValues(
+      strings(await call('GetTicketCustomFieldsList', [['ticketNumber', number]])),
+    ).entries();
+    const parts = listOf(
+      await call('GetTicketConversationPartList', [['ticketId', info.ID]]),
+      'Parts',
+      'TicketPartInfo',
+      (n) => TicketPartInfo.parse(flatFields(n)),
+    );
+    const attachments = listOf(
+      await call('GetTicketAttachments', [['ticketId', info.ID]]),
+      'Files',
+      'TicketAttachmentInfo',
+      (n) => TicketAttachmentInfo.parse(flatFields(n)),
+    );
     const departmentId = props.int('DepartmentID') ?? info.IdDepartment;
     const agentId = props.int('UserID') ?? info.IdAgent;
     const ticket: Ticket = {
@@ -113,7 +150,7 @@ export async function indexTickets(client: SoapClient, dir: Directory, infos: Ti
       priorityName: null,
       departmentId,
       groupId: props.int('GroupID') ?? info.IdGroup,
-      brandId: departmentId === null ? null : brandOf.get(departmentId) ?? null,
+      brandId: departmentId === null ? null : (brandOf.get(departmentId) ?? null),
       assignedAgentId: agentId !== null && agentId > 0 && !queueIds.has(agentId) ? agentId : null,
       customerUserId: props.int('UserID_Customer') ?? props.int('CustomerID') ?? info.IdCustomer,
       customerEmail: props.text('CustomerEmailAddress') ?? info.CustomerEmailAddress,

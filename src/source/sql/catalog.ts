@@ -2,7 +2,7 @@ import { DEFAULT_TABLE_PREFIX } from '../../model/smartertrack-codes';
 import { SourceAccessError } from '../errors';
 import type { SqlConnection } from './connection';
 import type { SqlDialect } from './dialect';
-import { type LogicalTable,SCHEMA } from './schema-spec';
+import { type LogicalTable, SCHEMA } from './schema-spec';
 
 export interface FoundTable {
   readonly logical: LogicalTable;
@@ -60,7 +60,9 @@ export async function discoverCatalog(
 ): Promise<Catalog> {
   // A prefix is part of every table name in every query: only what SmarterTrack allows in one.
   if (options.tablePrefix !== undefined && !/^[A-Za-z0-9_]*$/.test(options.tablePrefix)) {
-    throw new SchemaError(`table prefix "${options.tablePrefix}" is not valid: a SmarterTrack table prefix holds only letters, digits and underscores (e.g. st_); leave --prefix out to discover it`);
+    throw new SchemaError(
+      `table prefix "${options.tablePrefix}" is not valid: a SmarterTrack table prefix holds only letters, digits and underscores (e.g. st_); leave --prefix out to discover it`,
+    );
   }
   const rows = await connection.query(dialect.catalogSql);
   const allTables = new Map<string, string[]>();
@@ -84,14 +86,18 @@ export async function discoverCatalog(
 
   const missingRequired = (Object.keys(SCHEMA) as LogicalTable[]).filter((t) => SCHEMA[t].required && !tables.has(t));
   if (missingRequired.length > 0) {
-    const found = allTables.size === 0 ? 'the database has no tables' : `tables found: ${[...allTables.keys()].slice(0, 12).join(', ')}${allTables.size > 12 ? ', …' : ''}`;
+    const found =
+      allTables.size === 0
+        ? 'the database has no tables'
+        : `tables found: ${[...allTables.keys()].slice(0, 12).join(', ')}${allTables.size > 12 ? ', …' : ''}`;
     throw new SchemaError(
       `not a SmarterTrack database: required tables missing (prefix "${prefix}"): ${missingRequired.map((t) => prefix + t).join(', ')}; ${found}`,
     );
   }
   const missingKeys: string[] = [];
   for (const [logical, found] of tables) {
-    for (const key of SCHEMA[logical].key) if (!found.columns.has(key.toLowerCase())) missingKeys.push(`${found.name}.${key}`);
+    for (const key of SCHEMA[logical].key)
+      if (!found.columns.has(key.toLowerCase())) missingKeys.push(`${found.name}.${key}`);
   }
   if (missingKeys.length > 0) throw new SchemaError(`required columns missing: ${missingKeys.join(', ')}`);
   // Report the prefix as the database spells it (detection works on lower-cased names).

@@ -33,7 +33,8 @@ export function assertReadOnlySql(sql: string): void {
 }
 
 /** Catalog pragmas only: `PRAGMA x(value)` can also set values (cache_size, user_version…). */
-const READ_PRAGMA = /^PRAGMA\s+(?:[a-z_][a-z0-9_]*\s*\.\s*)?(?:table_info|table_xinfo|index_list|index_info|index_xinfo|foreign_key_list)\s*\(\s*['"]?[\w$]+['"]?\s*\)$|^PRAGMA\s+(?:table_list|database_list|schema_version)$/i;
+const READ_PRAGMA =
+  /^PRAGMA\s+(?:[a-z_][a-z0-9_]*\s*\.\s*)?(?:table_info|table_xinfo|index_list|index_info|index_xinfo|foreign_key_list)\s*\(\s*['"]?[\w$]+['"]?\s*\)$|^PRAGMA\s+(?:table_list|database_list|schema_version)$/i;
 
 function stripComments(sql: string): string {
   // Comments only; string literals in the reader's own SQL never contain comment markers.

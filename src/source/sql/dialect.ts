@@ -42,7 +42,7 @@ export const sqliteDialect: SqlDialect = {
   // UTF-8 (the encoding of SmarterTrack's SQLite databases) in row-values.ts.
   readText: (expr) => `CAST(${expr} AS BLOB)`,
   catalogSql:
-    "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m JOIN pragma_table_info(m.name) p " +
+    'SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m JOIN pragma_table_info(m.name) p ' +
     "WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid",
 };
 

@@ -55,7 +55,10 @@ export function mssqlConfig(target: MssqlTarget, password: string): sql.config {
     },
   };
   if (target.auth === 'ntlm') {
-    return { ...base, authentication: { type: 'ntlm', options: { domain: target.domain ?? '', userName: target.user, password } } };
+    return {
+      ...base,
+      authentication: { type: 'ntlm', options: { domain: target.domain ?? '', userName: target.user, password } },
+    };
   }
   return { ...base, user: target.user, password };
 }
@@ -104,9 +107,12 @@ export function parameterType(value: unknown): sql.ISqlType | (() => sql.ISqlTyp
     case 'number':
       if (!Number.isInteger(value)) return sql.Float;
       return value >= -2_147_483_648 && value <= 2_147_483_647 ? sql.Int : sql.BigInt;
-    case 'bigint': return sql.BigInt;
-    case 'boolean': return sql.Bit;
-    case 'string': return sql.NVarChar(value.length > 4000 ? sql.MAX : 4000);
+    case 'bigint':
+      return sql.BigInt;
+    case 'boolean':
+      return sql.Bit;
+    case 'string':
+      return sql.NVarChar(value.length > 4000 ? sql.MAX : 4000);
     default:
       if (value instanceof Date) return sql.DateTime2(7);
       if (value instanceof Uint8Array) return sql.VarBinary(sql.MAX);
@@ -123,7 +129,8 @@ function scrub(message: string, password: string): string {
   return password ? message.split(password).join('***') : message;
 }
 
-const SOCKET_CODES = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL)\b/;
+const SOCKET_CODES =
+  /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL)\b/;
 
 function systemCode(error: unknown, depth = 0): string | null {
   if (!error || typeof error !== 'object' || depth > 5) return null;
@@ -145,7 +152,10 @@ export function connectError(error: unknown, target: MssqlTarget, password: stri
   const where = `SQL Server ${describeTarget(target)}`;
   const who = target.auth === 'ntlm' ? `${target.domain ?? ''}\\${target.user}` : target.user;
   if (e.code === 'ELOGIN') {
-    return new SourceLoginError(`${where}: login failed for user "${who}" (check the user name, password and that the login may read database "${target.database}"; the server said: ${serverSaid})`, { cause: error });
+    return new SourceLoginError(
+      `${where}: login failed for user "${who}" (check the user name, password and that the login may read database "${target.database}"; the server said: ${serverSaid})`,
+      { cause: error },
+    );
   }
   if (/certificate|self[- ]signed|UNABLE_TO_VERIFY|CERT_/i.test(serverSaid)) {
     return new SourceUnreachableError(
@@ -155,10 +165,16 @@ export function connectError(error: unknown, target: MssqlTarget, password: stri
   }
   const code = systemCode(error);
   if (e.code === 'ETIMEOUT' || code === 'ETIMEDOUT') {
-    return new SourceUnreachableError(`cannot reach ${target.host}:${target.port} (timeout): is SQL Server listening there and the port open?`, { cause: error });
+    return new SourceUnreachableError(
+      `cannot reach ${target.host}:${target.port} (timeout): is SQL Server listening there and the port open?`,
+      { cause: error },
+    );
   }
   if (e.code === 'ESOCKET' || code) {
-    return new SourceUnreachableError(`cannot reach ${target.host}:${target.port} (${code ?? 'connection failed'}): ${serverSaid}`, { cause: error });
+    return new SourceUnreachableError(
+      `cannot reach ${target.host}:${target.port} (${code ?? 'connection failed'}): ${serverSaid}`,
+      { cause: error },
+    );
   }
   return new Error(`${where}: ${serverSaid}`, { cause: error });
 }

@@ -38,12 +38,14 @@ export async function readMssqlPreflight(connection: SqlConnection, tablePrefix:
     }
   };
   const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-  const num = (v: unknown): number | null => (v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v));
+  const num = (v: unknown): number | null =>
+    v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v);
 
   const server = (await attempt('server version (@@VERSION)', PREFLIGHT_SQL.server))?.[0];
   const size = (await attempt('database size (sys.database_files)', PREFLIGHT_SQL.size))?.[0];
   const backups = await attempt('last full backup (msdb.dbo.backupset)', PREFLIGHT_SQL.lastFullBackup);
-  const rows = (await attempt('rows per table (sys.partitions)', PREFLIGHT_SQL.tableRows, [prefixPattern(tablePrefix)])) ?? [];
+  const rows =
+    (await attempt('rows per table (sys.partitions)', PREFLIGHT_SQL.tableRows, [prefixPattern(tablePrefix)])) ?? [];
   return {
     serverVersion: text(server?.version),
     productVersion: text(server?.product_version),

@@ -2,7 +2,7 @@ import type { Catalog } from './catalog';
 import type { SqlConnection } from './connection';
 import type { SqlDialect } from './dialect';
 import { parseRow, rowSchema, type TypedRow } from './row-values';
-import { type ColumnOf, type ColumnType, type LogicalTable,SCHEMA } from './schema-spec';
+import { type ColumnOf, type ColumnType, type LogicalTable, SCHEMA } from './schema-spec';
 
 /** Collects bound parameters and hands out placeholders in the dialect's style. */
 export class Params {
@@ -76,14 +76,23 @@ export class SqlQueries {
   }
 
   /** Selected columns of one table, aliased by their reference names. */
-  columns<T extends LogicalTable, C extends ColumnOf<T>>(table: T, alias: string, names: readonly C[]): { [K in C]: { expr: string; type: (typeof SCHEMA)[T]['columns'][K] } } {
+  columns<T extends LogicalTable, C extends ColumnOf<T>>(
+    table: T,
+    alias: string,
+    names: readonly C[],
+  ): { [K in C]: { expr: string; type: (typeof SCHEMA)[T]['columns'][K] } } {
     const out = {} as Record<C, Selected>;
     const types = SCHEMA[table].columns as Record<string, ColumnType>;
     for (const name of names) out[name] = { expr: this.col(table, name, alias), type: types[name] ?? 'text' };
     return out as { [K in C]: { expr: string; type: (typeof SCHEMA)[T]['columns'][K] } };
   }
 
-  async all<S extends Selection>(select: S, rest: string, build: (p: Params) => string = () => '', label = 'query'): Promise<RowOf<S>[]> {
+  async all<S extends Selection>(
+    select: S,
+    rest: string,
+    build: (p: Params) => string = () => '',
+    label = 'query',
+  ): Promise<RowOf<S>[]> {
     const p = new Params(this.dialect);
     const tail = build(p);
     const sql = `SELECT ${this.selectList(select)} FROM ${rest}${tail ? ` ${tail}` : ''}`;
@@ -128,7 +137,9 @@ export class SqlQueries {
 
   private selectList(select: Selection): string {
     return Object.entries(select)
-      .map(([alias, s]) => `${s.type === 'text' ? this.dialect.readText(s.expr) : s.expr} AS ${this.dialect.quote(alias)}`)
+      .map(
+        ([alias, s]) => `${s.type === 'text' ? this.dialect.readText(s.expr) : s.expr} AS ${this.dialect.quote(alias)}`,
+      )
       .join(', ');
   }
 
@@ -139,9 +150,12 @@ export class SqlQueries {
   private keysetCondition<S extends Selection>(q: PagedSelect<S>, after: RowOf<S>, p: Params): string {
     const ors: string[] = [];
     const first = q.keys[0]!;
-    const seek = q.keys.length > 1 ? `${q.select[first]!.expr} >= ${p.add((after as Record<string, unknown>)[first])} AND ` : '';
+    const seek =
+      q.keys.length > 1 ? `${q.select[first]!.expr} >= ${p.add((after as Record<string, unknown>)[first])} AND ` : '';
     q.keys.forEach((key, i) => {
-      const ands = q.keys.slice(0, i).map((k) => `${q.select[k]!.expr} = ${p.add((after as Record<string, unknown>)[k])}`);
+      const ands = q.keys
+        .slice(0, i)
+        .map((k) => `${q.select[k]!.expr} = ${p.add((after as Record<string, unknown>)[k])}`);
       ands.push(`${q.select[key]!.expr} > ${p.add((after as Record<string, unknown>)[key])}`);
       ors.push(ands.join(' AND '));
     });

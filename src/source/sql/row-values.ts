@@ -17,7 +17,8 @@ const raw = z.unknown();
 const intValue = raw.transform((v, ctx): number | null => {
   if (v === null || v === undefined || v === '') return null;
   if (typeof v === 'boolean') return v ? 1 : 0;
-  const n = typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v.trim()) : typeof v === 'number' ? v : NaN;
+  const n =
+    typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v.trim()) : typeof v === 'number' ? v : NaN;
   if (!Number.isSafeInteger(n)) {
     ctx.addIssue({ code: 'custom', message: `expected an integer, got ${String(v).slice(0, 40)}` });
     return z.NEVER;
@@ -49,7 +50,14 @@ const textValue = raw.transform((v, ctx): string | null => {
 });
 
 const dateValue = raw.transform((v, ctx): string | null => {
-  if (!(v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || v instanceof Date)) {
+  if (!(
+    v === null ||
+    v === undefined ||
+    typeof v === 'string' ||
+    typeof v === 'number' ||
+    typeof v === 'bigint' ||
+    v instanceof Date
+  )) {
     ctx.addIssue({ code: 'custom', message: 'expected a date' });
     return z.NEVER;
   }
@@ -82,19 +90,30 @@ export class RowError extends SourceError {
  * date and reported through `onUnreadable`, so one bad value does not stop a whole migration; any
  * other mismatch is a RowError.
  */
-export function parseRow<C extends Record<string, ColumnType>>(schema: z.ZodType<TypedRow<C>>, row: unknown, where: string, onUnreadable?: (message: string) => void): TypedRow<C> {
+export function parseRow<C extends Record<string, ColumnType>>(
+  schema: z.ZodType<TypedRow<C>>,
+  row: unknown,
+  where: string,
+  onUnreadable?: (message: string) => void,
+): TypedRow<C> {
   const result = schema.safeParse(row);
   if (result.success) return result.data;
   // The first selected column is the record's id in every reader query: name it so the row can be found.
   const id = row && typeof row === 'object' ? Object.entries(row as Record<string, unknown>)[0] : undefined;
   const record = id ? ` (row ${id[0]} = ${String(id[1])})` : '';
   const issues = result.error.issues;
-  if (onUnreadable && row && typeof row === 'object' && issues.every((i) => i.path.length === 1 && i.message.startsWith('not a date'))) {
+  if (
+    onUnreadable &&
+    row &&
+    typeof row === 'object' &&
+    issues.every((i) => i.path.length === 1 && i.message.startsWith('not a date'))
+  ) {
     const cleared = { ...(row as Record<string, unknown>) };
     for (const i of issues) cleared[String(i.path[0])] = null;
     const retry = schema.safeParse(cleared);
     if (retry.success) {
-      for (const i of issues) onUnreadable(`${where}${record}: column ${String(i.path[0])}: ${i.message}; read as no date`);
+      for (const i of issues)
+        onUnreadable(`${where}${record}: column ${String(i.path[0])}: ${i.message}; read as no date`);
       return retry.data;
     }
   }

@@ -32,16 +32,33 @@ export class SqlInsights implements SourceInsights {
 
   async *flagged(kind: FlagKind): AsyncIterable<FlaggedRecord> {
     const q = this.q;
-    const spec = (<T extends LogicalTable>(table: T, id: string, parent: string | null, where: (p: Params) => string) => ({ table, id, parent, where }));
+    const spec = <T extends LogicalTable>(
+      table: T,
+      id: string,
+      parent: string | null,
+      where: (p: Params) => string,
+    ) => ({ table, id, parent, where });
     const specs = {
       deletedTickets: spec('Tickets', 'TicketID', null, () => this.flag(q.col('Tickets', 'IsDeleted', 'x'))),
       spamTickets: spec('Tickets', 'TicketID', null, () => this.flag(q.col('Tickets', 'IsSpam', 'x'))),
-      draftMessages: spec('TicketMessages', 'TicketMessageID', 'TicketID', () => this.flag(q.col('TicketMessages', 'IsDraft', 'x'))),
-      agentOnlyChatLines: spec('ChatMessages', 'ChatMessageID', 'ChatID', (p) => `COALESCE(${q.col('ChatMessages', 'ViewRestriction', 'x')}, ${p.add(0)}) <> ${p.add(0)}`),
+      draftMessages: spec('TicketMessages', 'TicketMessageID', 'TicketID', () =>
+        this.flag(q.col('TicketMessages', 'IsDraft', 'x')),
+      ),
+      agentOnlyChatLines: spec(
+        'ChatMessages',
+        'ChatMessageID',
+        'ChatID',
+        (p) => `COALESCE(${q.col('ChatMessages', 'ViewRestriction', 'x')}, ${p.add(0)}) <> ${p.add(0)}`,
+      ),
       privateArticles: spec('KbArticles', 'KBArticleID', null, () => this.flag(q.col('KbArticles', 'IsPrivate', 'x'))),
       draftArticles: spec('KbArticles', 'KBArticleID', null, () => this.flag(q.col('KbArticles', 'IsDraft', 'x'))),
       deletedArticles: spec('KbArticles', 'KBArticleID', null, () => this.flag(q.col('KbArticles', 'IsDeleted', 'x'))),
-      deletedEndUsers: spec('Users', 'UserID', null, (p) => `${this.flag(q.col('Users', 'IsDeleted', 'x'))} AND ${this.reader.userCondition('endUser', p, 'x')}`),
+      deletedEndUsers: spec(
+        'Users',
+        'UserID',
+        null,
+        (p) => `${this.flag(q.col('Users', 'IsDeleted', 'x'))} AND ${this.reader.userCondition('endUser', p, 'x')}`,
+      ),
     } satisfies Record<FlagKind, unknown>;
     const s = specs[kind];
     if (!q.has(s.table)) return;
@@ -49,7 +66,13 @@ export class SqlInsights implements SourceInsights {
       ID: { expr: q.col(s.table, s.id as never, 'x'), type: 'int' },
       ParentID: { expr: s.parent ? q.col(s.table, s.parent as never, 'x') : 'NULL', type: 'int' },
     } as const;
-    for await (const row of q.rows({ select, from: q.table(s.table, 'x'), where: (p) => [s.where(p)], keys: ['ID'], label: kind })) {
+    for await (const row of q.rows({
+      select,
+      from: q.table(s.table, 'x'),
+      where: (p) => [s.where(p)],
+      keys: ['ID'],
+      label: kind,
+    })) {
       yield { id: row.ID!, parentId: row.ParentID };
     }
   }
@@ -62,10 +85,17 @@ export class SqlInsights implements SourceInsights {
     let memberships = 0;
     for await (const _ of r.organizationMemberships()) memberships++;
     const slaPolicies = await this.scalar(
-      () => `SELECT COUNT(*) AS n FROM ${q.table('Departments', 'd')} WHERE ${['AutoCloseEnabled', 'AutoLockEnabled', 'AutoDeleteEnabled']
-        .map((c) => this.flag(q.col('Departments', c as 'AutoCloseEnabled', 'd'))).join(' OR ')}`,
+      () =>
+        `SELECT COUNT(*) AS n FROM ${q.table('Departments', 'd')} WHERE ${[
+          'AutoCloseEnabled',
+          'AutoLockEnabled',
+          'AutoDeleteEnabled',
+        ]
+          .map((c) => this.flag(q.col('Departments', c as 'AutoCloseEnabled', 'd')))
+          .join(' OR ')}`,
     );
-    const sum = async (tables: LogicalTable[]) => (await Promise.all(tables.map((t) => this.rowCount(t)))).reduce((a, n) => a + n, 0);
+    const sum = async (tables: LogicalTable[]) =>
+      (await Promise.all(tables.map((t) => this.rowCount(t)))).reduce((a, n) => a + n, 0);
     return {
       brands: await this.rowCount('Brands'),
       departments: await this.rowCount('Departments'),
@@ -75,7 +105,12 @@ export class SqlInsights implements SourceInsights {
       organizations: await this.rowCount('Organizations'),
       organizationMemberships: memberships,
       customFields: await this.rowCount('CustomDataFields'),
-      customFieldValues: await sum(['CustomDataFieldsInTickets', 'CustomDataFieldsInChats', 'CustomDataFieldsInCallLogs', 'CustomDataFieldsForUsers']),
+      customFieldValues: await sum([
+        'CustomDataFieldsInTickets',
+        'CustomDataFieldsInChats',
+        'CustomDataFieldsInCallLogs',
+        'CustomDataFieldsForUsers',
+      ]),
       tickets: await this.rowCount('Tickets'),
       ticketMessages: await this.rowCount('TicketMessages'),
       ticketComments: await this.rowCount('TicketComments'),
@@ -96,13 +131,15 @@ export class SqlInsights implements SourceInsights {
     const r = this.reader;
     const email = r.normalized(q.col('Users', 'Email', 'u'));
     const groups = await q.raw(
-      (p) => `SELECT ${email} AS email FROM ${q.table('Users', 'u')} WHERE ${r.userCondition('endUser', p)} AND ${email} <> '' ` +
+      (p) =>
+        `SELECT ${email} AS email FROM ${q.table('Users', 'u')} WHERE ${r.userCondition('endUser', p)} AND ${email} <> '' ` +
         `GROUP BY ${email} HAVING COUNT(*) > 1 ORDER BY ${email}`,
     );
     for (const g of groups) {
       const value = String(g.email);
       const ids = await q.raw(
-        (p) => `SELECT ${q.col('Users', 'UserID', 'u')} AS id FROM ${q.table('Users', 'u')} WHERE ${r.userCondition('endUser', p)} AND ${email} = ${p.add(value)} ORDER BY ${q.col('Users', 'UserID', 'u')}`,
+        (p) =>
+          `SELECT ${q.col('Users', 'UserID', 'u')} AS id FROM ${q.table('Users', 'u')} WHERE ${r.userCondition('endUser', p)} AND ${email} = ${p.add(value)} ORDER BY ${q.col('Users', 'UserID', 'u')}`,
       );
       yield { email: value, userIds: ids.map((row) => Number(row.id)) };
     }
@@ -123,7 +160,13 @@ export class SqlInsights implements SourceInsights {
         CustomFieldID: { expr: q.col(table, 'CustomFieldID', 'x'), type: 'int' },
         Length: { expr: length, type: 'int' },
       } as const;
-      for await (const row of q.rows({ select, from: q.table(table, 'x'), where: (p) => [`${length} >= ${p.add(minLength)}`], keys: ['RecordID', 'CustomFieldID'], label: table })) {
+      for await (const row of q.rows({
+        select,
+        from: q.table(table, 'x'),
+        where: (p) => [`${length} >= ${p.add(minLength)}`],
+        keys: ['RecordID', 'CustomFieldID'],
+        label: table,
+      })) {
         yield { channel, recordId: row.RecordID!, fieldId: row.CustomFieldID!, length: row.Length ?? 0 };
       }
     }
@@ -136,7 +179,9 @@ export class SqlInsights implements SourceInsights {
       `SELECT ${q.col('TicketMessages', 'TicketID', 'm')} AS tid, COUNT(*) AS n FROM ${q.table('TicketMessages', 'm')} GROUP BY ${q.col('TicketMessages', 'TicketID', 'm')}`,
     ];
     if (q.has('TicketComments')) {
-      parts.push(`SELECT ${q.col('TicketComments', 'TicketID', 'c')} AS tid, COUNT(*) AS n FROM ${q.table('TicketComments', 'c')} GROUP BY ${q.col('TicketComments', 'TicketID', 'c')}`);
+      parts.push(
+        `SELECT ${q.col('TicketComments', 'TicketID', 'c')} AS tid, COUNT(*) AS n FROM ${q.table('TicketComments', 'c')} GROUP BY ${q.col('TicketComments', 'TicketID', 'c')}`,
+      );
     }
     if (q.has('TicketAttachments')) {
       const tid = q.col('TicketAttachments', 'TicketID', 'a');
@@ -171,8 +216,17 @@ export class SqlInsights implements SourceInsights {
         TicketID: { expr: q.col('Tickets', 'TicketID', 't'), type: 'int' },
         Ref: { expr: ref, type: 'int' },
       } as const;
-      const where = () => [`${ref} IS NOT NULL`, `NOT EXISTS (SELECT 1 FROM ${q.table(target, 'o')} WHERE ${q.col(target, targetKey as never, 'o')} = ${ref})`];
-      for await (const row of q.rows({ select, from: q.table('Tickets', 't'), where, keys: ['TicketID'], label: `orphan ${reference}` })) {
+      const where = () => [
+        `${ref} IS NOT NULL`,
+        `NOT EXISTS (SELECT 1 FROM ${q.table(target, 'o')} WHERE ${q.col(target, targetKey as never, 'o')} = ${ref})`,
+      ];
+      for await (const row of q.rows({
+        select,
+        from: q.table('Tickets', 't'),
+        where,
+        keys: ['TicketID'],
+        label: `orphan ${reference}`,
+      })) {
         yield { ticketId: row.TicketID!, reference, referencedId: row.Ref! };
       }
     }
@@ -184,44 +238,68 @@ export class SqlInsights implements SourceInsights {
     const messages = await this.rowCount('TicketMessages');
     const comments = await this.rowCount('TicketComments');
     const ticketsWithMessages = await this.scalar(
-      () => `SELECT COUNT(DISTINCT ${q.col('TicketMessages', 'TicketID', 'm')}) AS n FROM ${q.table('TicketMessages', 'm')}`,
+      () =>
+        `SELECT COUNT(DISTINCT ${q.col('TicketMessages', 'TicketID', 'm')}) AS n FROM ${q.table('TicketMessages', 'm')}`,
     );
     let extraAttachmentParts = 0;
     if (q.has('TicketAttachments')) {
       const tid = q.col('TicketAttachments', 'TicketID', 'a');
       const mid = q.col('TicketAttachments', 'TicketMessageID', 'a');
       extraAttachmentParts = await this.scalar(
-        () => `SELECT SUM(x.n) AS n FROM (SELECT (COUNT(*) - 1) / 10 AS n FROM ${q.table('TicketAttachments', 'a')} ` +
+        () =>
+          `SELECT SUM(x.n) AS n FROM (SELECT (COUNT(*) - 1) / 10 AS n FROM ${q.table('TicketAttachments', 'a')} ` +
           `WHERE NOT ${this.flag(q.col('TicketAttachments', 'IsDeleted', 'a'))} GROUP BY ${tid}, ${mid}) x`,
       );
     }
     const assignee = q.col('Tickets', 'UserID', 't');
     const ticketsAssigned = await this.scalar(
-      () => `SELECT COUNT(*) AS n FROM ${q.table('Tickets', 't')} WHERE EXISTS (SELECT 1 FROM ${q.table('Users', 'u')} WHERE ${q.col('Users', 'UserID', 'u')} = ${assignee} AND ${r.notQueueCondition('u')})`,
+      () =>
+        `SELECT COUNT(*) AS n FROM ${q.table('Tickets', 't')} WHERE EXISTS (SELECT 1 FROM ${q.table('Users', 'u')} WHERE ${q.col('Users', 'UserID', 'u')} = ${assignee} AND ${r.notQueueCondition('u')})`,
     );
     let ticketsClosed = 0;
     if (q.has('TicketStatuses')) {
       ticketsClosed = await this.scalar(
-        () => `SELECT COUNT(*) AS n FROM ${q.table('Tickets', 't')} JOIN ${q.table('TicketStatuses', 's')} ON ${q.col('TicketStatuses', 'TicketStatusID', 's')} = ${q.col('Tickets', 'TicketStatusID', 't')} WHERE NOT ${this.flag(q.col('TicketStatuses', 'IsOpen', 's'))}`,
+        () =>
+          `SELECT COUNT(*) AS n FROM ${q.table('Tickets', 't')} JOIN ${q.table('TicketStatuses', 's')} ON ${q.col('TicketStatuses', 'TicketStatusID', 's')} = ${q.col('Tickets', 'TicketStatusID', 't')} WHERE NOT ${this.flag(q.col('TicketStatuses', 'IsOpen', 's'))}`,
       );
     }
     const chatsWithMessages = q.has('ChatMessages')
-      ? await this.scalar(() => `SELECT COUNT(DISTINCT ${q.col('ChatMessages', 'ChatID', 'm')}) AS n FROM ${q.table('ChatMessages', 'm')}`)
+      ? await this.scalar(
+          () =>
+            `SELECT COUNT(DISTINCT ${q.col('ChatMessages', 'ChatID', 'm')}) AS n FROM ${q.table('ChatMessages', 'm')}`,
+        )
       : 0;
     const roundRobinGroups: SourceVolumes['roundRobinGroups'] = [];
     if (q.has('UsersInGroups') && q.catalog.column('UsersInGroups', 'RoundRobinOrder')) {
       const d = q.col('UsersInGroups', 'DepartmentID', 'g');
       const g = q.col('UsersInGroups', 'GroupID', 'g');
       const rows = await q.raw(
-        (p) => `SELECT ${d} AS d, ${g} AS g, COUNT(*) AS n FROM ${q.table('UsersInGroups', 'g')} WHERE ${q.col('UsersInGroups', 'RoundRobinOrder', 'g')} > ${p.add(0)} GROUP BY ${d}, ${g} ORDER BY ${d}, ${g}`,
+        (p) =>
+          `SELECT ${d} AS d, ${g} AS g, COUNT(*) AS n FROM ${q.table('UsersInGroups', 'g')} WHERE ${q.col('UsersInGroups', 'RoundRobinOrder', 'g')} > ${p.add(0)} GROUP BY ${d}, ${g} ORDER BY ${d}, ${g}`,
       );
-      for (const row of rows) roundRobinGroups.push({ departmentId: Number(row.d), groupId: Number(row.g), agents: Number(row.n) });
+      for (const row of rows)
+        roundRobinGroups.push({ departmentId: Number(row.d), groupId: Number(row.g), agents: Number(row.n) });
     }
     const rebalanceRules: SourceVolumes['rebalanceRules'] = [];
     if (q.has('RebalanceRules')) {
-      const select = q.columns('RebalanceRules', 'x', ['RebalanceRuleID', 'RuleName', 'DepartmentID', 'GroupID'] as const);
-      for await (const row of q.rows({ select, from: q.table('RebalanceRules', 'x'), keys: ['RebalanceRuleID'], label: 'rebalance rules' })) {
-        rebalanceRules.push({ id: row.RebalanceRuleID!, name: row.RuleName, departmentId: row.DepartmentID, groupId: row.GroupID });
+      const select = q.columns('RebalanceRules', 'x', [
+        'RebalanceRuleID',
+        'RuleName',
+        'DepartmentID',
+        'GroupID',
+      ] as const);
+      for await (const row of q.rows({
+        select,
+        from: q.table('RebalanceRules', 'x'),
+        keys: ['RebalanceRuleID'],
+        label: 'rebalance rules',
+      })) {
+        rebalanceRules.push({
+          id: row.RebalanceRuleID!,
+          name: row.RuleName,
+          departmentId: row.DepartmentID,
+          groupId: row.GroupID,
+        });
       }
     }
     return {

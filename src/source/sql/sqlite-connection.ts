@@ -6,8 +6,15 @@ import { Database } from 'node-sqlite3-wasm';
 import { messageOf } from '../../model/error-message';
 import { readOnly, type SqlConnection, type SqlRow } from './connection';
 import {
-  describeWriter,   type FileState, type Observation,
-observe, readHeader, sameState, SourceBusyError, SourceCorruptError, SourceUnreadableError,
+  describeWriter,
+  type FileState,
+  type Observation,
+  observe,
+  readHeader,
+  sameState,
+  SourceBusyError,
+  SourceCorruptError,
+  SourceUnreadableError,
 } from './sqlite-files';
 import { shieldDatabase } from './sqlite-fs-shim';
 
@@ -60,7 +67,9 @@ export async function openSqlite(file: string, options: SqliteOptions = {}): Pro
 
   const noteChange = () => {
     if (changedNoted) return;
-    notes.push('the database changed while it was read (another process committed): each statement read committed data, later ones the newer state');
+    notes.push(
+      'the database changed while it was read (another process committed): each statement read committed data, later ones the newer state',
+    );
     changedNoted = true;
   };
 
@@ -152,7 +161,9 @@ export async function openSqlite(file: string, options: SqliteOptions = {}): Pro
 function classify(error: unknown, file: string): Error {
   const message = messageOf(error);
   if (/malformed|file is not a database|not a database|disk I\/O error|database corrupt/i.test(message)) {
-    return new SourceCorruptError(`${file} is damaged (SQLite: ${message}): restore it from a backup, or check a copy with the sqlite3 tool's PRAGMA integrity_check`);
+    return new SourceCorruptError(
+      `${file} is damaged (SQLite: ${message}): restore it from a backup, or check a copy with the sqlite3 tool's PRAGMA integrity_check`,
+    );
   }
   return error instanceof Error ? error : new Error(message);
 }

@@ -39,7 +39,10 @@ const HEADER_BYTES = 100;
 /** The part of the 100-byte header (sqlite.org/fileformat2.html, 1.3) the guard reads. */
 const headerSchema = z.object({
   magic: z.literal(SQLITE_MAGIC),
-  pageSize: z.number().int().refine((n) => n >= 512 && n <= 65536 && (n & (n - 1)) === 0, 'page size is not a power of two from 512 to 65536'),
+  pageSize: z
+    .number()
+    .int()
+    .refine((n) => n >= 512 && n <= 65536 && (n & (n - 1)) === 0, 'page size is not a power of two from 512 to 65536'),
   writeVersion: z.number().int().min(1).max(2),
   readVersion: z.number().int().min(1).max(2),
   changeCounter: z.number().int(),
@@ -48,7 +51,9 @@ export type DatabaseHeader = z.infer<typeof headerSchema> & { walMode: boolean }
 
 function parseHeader(bytes: Buffer, file: string): DatabaseHeader {
   if (bytes.length < HEADER_BYTES || bytes.toString('latin1', 0, 16) !== SQLITE_MAGIC) {
-    throw new SourceCorruptError(`${file} is not a SQLite database (its first bytes are not "SQLite format 3"): pass the SmarterTrack database file, e.g. App_Data/SmarterTrack.db`);
+    throw new SourceCorruptError(
+      `${file} is not a SQLite database (its first bytes are not "SQLite format 3"): pass the SmarterTrack database file, e.g. App_Data/SmarterTrack.db`,
+    );
   }
   const raw = bytes.readUInt16BE(16);
   const parsed = headerSchema.safeParse({
@@ -59,7 +64,9 @@ function parseHeader(bytes: Buffer, file: string): DatabaseHeader {
     changeCounter: bytes.readUInt32BE(24),
   });
   if (!parsed.success) {
-    throw new SourceCorruptError(`${file}: the database header is damaged (${zodIssues(parsed.error, 1)}): restore it from a backup`);
+    throw new SourceCorruptError(
+      `${file}: the database header is damaged (${zodIssues(parsed.error, 1)}): restore it from a backup`,
+    );
   }
   return { ...parsed.data, walMode: parsed.data.writeVersion === 2 || parsed.data.readVersion === 2 };
 }
@@ -92,14 +99,22 @@ export function observe(file: string): Observation {
   const header = readStart(file, HEADER_BYTES);
   const parsed = parseHeader(header, file);
   return {
-    state: { size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs, ino: stat.ino, header: header.toString('hex') },
+    state: {
+      size: stat.size,
+      mtimeNs: stat.mtimeNs,
+      ctimeNs: stat.ctimeNs,
+      ino: stat.ino,
+      header: header.toString('hex'),
+    },
     writer: journalWriter(file) ?? walWriter(file),
     walMode: parsed.walMode,
   };
 }
 
 export function sameState(a: FileState, b: FileState): boolean {
-  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino && a.header === b.header;
+  return (
+    a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino && a.header === b.header
+  );
 }
 
 /**

@@ -73,11 +73,21 @@ function siblingOf(p: unknown): { db: string; suffix: (typeof SIBLINGS)[number] 
 }
 
 function noEntry(syscall: string, p: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`ENOENT: no such file or directory, ${syscall} '${p}'`), { code: 'ENOENT', syscall, path: p, errno: -2 });
+  return Object.assign(new Error(`ENOENT: no such file or directory, ${syscall} '${p}'`), {
+    code: 'ENOENT',
+    syscall,
+    path: p,
+    errno: -2,
+  });
 }
 
 function refused(syscall: string, p: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`EACCES: the source is read-only, ${syscall} '${p}'`), { code: 'EACCES', syscall, path: p, errno: -13 });
+  return Object.assign(new Error(`EACCES: the source is read-only, ${syscall} '${p}'`), {
+    code: 'EACCES',
+    syscall,
+    path: p,
+    errno: -13,
+  });
 }
 
 type Fn<K extends keyof typeof fs> = (typeof fs)[K];
@@ -136,7 +146,12 @@ function install(): void {
 function presentRollbackHeader(buffer: NodeJS.ArrayBufferView, rest: unknown[]): void {
   // The driver calls readSync(fd, buffer, offset, length, position).
   const [offset, length, position] = rest;
-  if (typeof offset !== 'number' || typeof length !== 'number' || (typeof position !== 'number' && typeof position !== 'bigint')) return;
+  if (
+    typeof offset !== 'number' ||
+    typeof length !== 'number' ||
+    (typeof position !== 'number' && typeof position !== 'bigint')
+  )
+    return;
   const start = Number(position);
   const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   for (const at of [18, 19]) {

@@ -40,7 +40,12 @@ export function groupByTicket<R>(rows: AsyncIterable<R>, ticketOf: (row: R) => n
  * A ticket's timeline: messages (carrying their attachments) and comments sorted by time; on equal
  * times messages come first, then by id. Undated items go last.
  */
-export function buildThread(ticket: Ticket, messages: TicketMessage[], comments: TicketComment[], attachments: Attachment[]): TicketThread {
+export function buildThread(
+  ticket: Ticket,
+  messages: TicketMessage[],
+  comments: TicketComment[],
+  attachments: Attachment[],
+): TicketThread {
   const byMessage = new Map<number, Attachment[]>();
   for (const a of attachments) {
     if (a.messageId === null) continue;
@@ -50,7 +55,11 @@ export function buildThread(ticket: Ticket, messages: TicketMessage[], comments:
   }
   const messageIds = new Set(messages.map((m) => m.id));
   const items: ThreadItem[] = [
-    ...messages.map((m) => ({ ...m, kind: 'message' as const, attachments: (byMessage.get(m.id) ?? []).sort((x, y) => x.id - y.id) })),
+    ...messages.map((m) => ({
+      ...m,
+      kind: 'message' as const,
+      attachments: (byMessage.get(m.id) ?? []).sort((x, y) => x.id - y.id),
+    })),
     ...comments.map((c) => ({ ...c, kind: 'comment' as const })),
   ];
   items.sort((x, y) => {

@@ -16,14 +16,45 @@ test('samples are spread over the whole list, deterministic, and all means all',
 });
 
 test('source ids sort numerically, composite ids by their parts', () => {
-  assert.deepEqual(['10', '9', '2:10', '2:9', '100', 'opener:x'].sort(compareSourceIds), ['2:9', '2:10', '9', '10', '100', 'opener:x']);
+  assert.deepEqual(['10', '9', '2:10', '2:9', '100', 'opener:x'].sort(compareSourceIds), [
+    '2:9',
+    '2:10',
+    '9',
+    '10',
+    '100',
+    'opener:x',
+  ]);
 });
 
 test('CSV fields with commas, quotes, line breaks and leading spaces survive a round trip', () => {
   const rows: ReconciliationRow[] = [
-    { objectType: 'endUsers', sourceId: '7', state: 'failed', reason: 'validation', field: 'email', message: 'bad "a, b"\r\nnext line', runId: 'r' },
-    { objectType: 'tickets', sourceId: '8', state: 'skipped', reason: '  spaced, ', field: '', message: '', runId: 'r' },
-    { objectType: 'tickets', sourceId: '9', state: 'unaccounted', reason: 'no record entry in the ledger', field: '', message: 'é ünïcode — ok', runId: '' },
+    {
+      objectType: 'endUsers',
+      sourceId: '7',
+      state: 'failed',
+      reason: 'validation',
+      field: 'email',
+      message: 'bad "a, b"\r\nnext line',
+      runId: 'r',
+    },
+    {
+      objectType: 'tickets',
+      sourceId: '8',
+      state: 'skipped',
+      reason: '  spaced, ',
+      field: '',
+      message: '',
+      runId: 'r',
+    },
+    {
+      objectType: 'tickets',
+      sourceId: '9',
+      state: 'unaccounted',
+      reason: 'no record entry in the ledger',
+      field: '',
+      message: 'é ünïcode — ok',
+      runId: '',
+    },
   ];
   const text = reconciliationCsv(rows);
   assert.ok(text.startsWith('objectType,sourceId,state,reason,field,message,runId\r\n'));

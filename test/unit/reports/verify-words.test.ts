@@ -5,14 +5,29 @@ import { secondsOf } from '../../../src/reports/verify/source-values';
 import { visibleTextOfHtml, wordGap, wordsOfHtml, wordsOfText } from '../../../src/reports/verify/words';
 
 test('table cells, rows, paragraphs and line breaks separate words; inline elements do not', () => {
-  assert.deepEqual(wordsOfHtml('<table><tr><td>disk</td><td>97%</td></tr><tr><td>cpu</td><td>3%</td></tr></table>'), ['disk', '97', '%', 'cpu', '3', '%']);
+  assert.deepEqual(wordsOfHtml('<table><tr><td>disk</td><td>97%</td></tr><tr><td>cpu</td><td>3%</td></tr></table>'), [
+    'disk',
+    '97',
+    '%',
+    'cpu',
+    '3',
+    '%',
+  ]);
   assert.deepEqual(wordsOfHtml('<p>Hello <b>wor</b>ld</p><p>again<br>and</p>'), ['Hello', 'world', 'again', 'and']);
   assert.deepEqual(wordsOfText('disk97%'), ['disk97', '%']);
   assert.deepEqual(wordsOfHtml('<ul><li>one</li><li>two</li></ul>'), ['one', 'two']);
 });
 
 test('entities are decoded; script and style are not text a reader sees', () => {
-  assert.deepEqual(wordsOfHtml('a &lt; b &amp;&amp; c&nbsp;d<script>alert(1)</script><style>p{}</style>'), ['a', '<', 'b', '&', '&', 'c', 'd']);
+  assert.deepEqual(wordsOfHtml('a &lt; b &amp;&amp; c&nbsp;d<script>alert(1)</script><style>p{}</style>'), [
+    'a',
+    '<',
+    'b',
+    '&',
+    '&',
+    'c',
+    'd',
+  ]);
 });
 
 test('plain text that Intercom reads as HTML loses what looks like markup', () => {
@@ -32,7 +47,11 @@ test('control characters carry no words; other scripts, emoji and right-to-left 
 test('every source word must be found in order; extra words in Intercom are allowed', () => {
   assert.equal(wordGap(['a', 'b', 'c'], ['[Sent', 'by', 'X]', 'a', 'b', 'more', 'c']), null);
   const gap = wordGap(wordsOfHtml('<td>disk</td><td>97%</td> ok'), wordsOfText('disk97% ok'));
-  assert.deepEqual(gap && { missing: gap.missing, total: gap.total, first: gap.firstMissing }, { missing: 2, total: 4, first: '«disk» 97 % ok' });
+  assert.deepEqual(gap && { missing: gap.missing, total: gap.total, first: gap.firstMissing }, {
+    missing: 2,
+    total: 4,
+    first: '«disk» 97 % ok',
+  });
   const swapped = wordGap(['one', 'two'], ['two', 'one']);
   assert.equal(swapped?.missing, 1);
   const last = wordGap(['keep', 'every', 'word'], ['keep', 'every']);

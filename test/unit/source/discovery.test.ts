@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 
 import { openSource } from '../../../src/source/open-source';
-import { detectPrefix,SchemaError } from '../../../src/source/sql/catalog';
+import { detectPrefix, SchemaError } from '../../../src/source/sql/catalog';
 import { buildMiniDb } from '../../fixtures/mini/build-mini-db';
 
 let dir: string;
@@ -54,7 +54,16 @@ test('any prefix whose tables match is found (hd_), with lower-case names matche
 });
 
 test('prefix detection prefers the candidate completing the required tables', () => {
-  const names = ['st_customdatafieldsforusers', 'x_users', 'x_tickets', 'x_ticketmessages', 'x_roles', 'x_usersinroles', 'x_departments', 'st_tickets'];
+  const names = [
+    'st_customdatafieldsforusers',
+    'x_users',
+    'x_tickets',
+    'x_ticketmessages',
+    'x_roles',
+    'x_usersinroles',
+    'x_departments',
+    'st_tickets',
+  ];
   assert.equal(detectPrefix(names), 'x_');
   assert.equal(detectPrefix([]), 'st_');
 });
@@ -69,8 +78,18 @@ test('missing optional tables and columns are tolerated, reported, and read as n
   const reader = await openSource({ kind: 'sqlite', path: db.file });
   try {
     const d = await reader.describe();
-    assert.deepEqual(d.missingOptionalTables.sort(), ['st_ChatMessages', 'st_Events', 'st_Tags', 'st_TicketMerges', 'st_TicketStatuses']);
-    assert.deepEqual(d.missingOptionalColumns.sort(), ['st_Departments.BrandID', 'st_Tickets.Subject', 'st_Users.PhoneNumber']);
+    assert.deepEqual(d.missingOptionalTables.sort(), [
+      'st_ChatMessages',
+      'st_Events',
+      'st_Tags',
+      'st_TicketMerges',
+      'st_TicketStatuses',
+    ]);
+    assert.deepEqual(d.missingOptionalColumns.sort(), [
+      'st_Departments.BrandID',
+      'st_Tickets.Subject',
+      'st_Users.PhoneNumber',
+    ]);
     const tickets = await collect(reader.tickets());
     assert.equal(tickets[0]!.subject, null);
     assert.equal(tickets[0]!.statusName, null);
@@ -91,7 +110,11 @@ test('missing optional tables and columns are tolerated, reported, and read as n
 });
 
 test('missing required tables stop with a message naming them', async () => {
-  const db = buildMiniDb({ dir: path.join(dir, 'broken'), omitTables: ['Roles', 'UsersInRoles'], bigTicketMessages: 0 });
+  const db = buildMiniDb({
+    dir: path.join(dir, 'broken'),
+    omitTables: ['Roles', 'UsersInRoles'],
+    bigTicketMessages: 0,
+  });
   await assert.rejects(openSource({ kind: 'sqlite', path: db.file }), (error: Error) => {
     assert.ok(error instanceof SchemaError);
     assert.match(error.message, /st_Roles, st_UsersInRoles/);
@@ -104,5 +127,8 @@ test('a database that is not SmarterTrack at all is refused clearly', async () =
   const other = new Database(file);
   other.exec('CREATE TABLE invoices (id INTEGER)');
   other.close();
-  await assert.rejects(openSource({ kind: 'sqlite', path: file }), /not a SmarterTrack database: required tables missing \(prefix "st_"\): st_Departments.*tables found: invoices/);
+  await assert.rejects(
+    openSource({ kind: 'sqlite', path: file }),
+    /not a SmarterTrack database: required tables missing \(prefix "st_"\): st_Departments.*tables found: invoices/,
+  );
 });

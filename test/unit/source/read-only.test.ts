@@ -6,16 +6,34 @@ import { test } from 'node:test';
 
 import Database from 'better-sqlite3';
 
-import { assertReadOnlySql, readOnly, type SqlConnection,WriteRefusedError } from '../../../src/source/sql/connection';
+import { assertReadOnlySql, readOnly, type SqlConnection, WriteRefusedError } from '../../../src/source/sql/connection';
 import { openSqlite, SourceNotFoundError, SourceUnreadableError } from '../../../src/source/sql/sqlite-connection';
 
 test('only single SELECT statements and read-only PRAGMAs pass', () => {
-  for (const sql of ['SELECT 1', '  select * from t', '/* c */ SELECT 1;', '-- x\nSELECT 1', 'PRAGMA table_info(t)', "PRAGMA main.table_info('st_Users')", 'PRAGMA table_list']) {
+  for (const sql of [
+    'SELECT 1',
+    '  select * from t',
+    '/* c */ SELECT 1;',
+    '-- x\nSELECT 1',
+    'PRAGMA table_info(t)',
+    "PRAGMA main.table_info('st_Users')",
+    'PRAGMA table_list',
+  ]) {
     assert.doesNotThrow(() => assertReadOnlySql(sql), sql);
   }
   for (const sql of [
-    'DELETE FROM t', 'UPDATE t SET a = 1', 'INSERT INTO t VALUES (1)', 'DROP TABLE t', 'SELECT 1; DELETE FROM t',
-    'PRAGMA journal_mode = WAL', 'PRAGMA user_version(5)', 'PRAGMA cache_size(100)', 'PRAGMA writable_schema', 'WITH x AS (SELECT 1) DELETE FROM t', '/* SELECT */ DELETE FROM t', 'ATTACH DATABASE "x" AS y',
+    'DELETE FROM t',
+    'UPDATE t SET a = 1',
+    'INSERT INTO t VALUES (1)',
+    'DROP TABLE t',
+    'SELECT 1; DELETE FROM t',
+    'PRAGMA journal_mode = WAL',
+    'PRAGMA user_version(5)',
+    'PRAGMA cache_size(100)',
+    'PRAGMA writable_schema',
+    'WITH x AS (SELECT 1) DELETE FROM t',
+    '/* SELECT */ DELETE FROM t',
+    'ATTACH DATABASE "x" AS y',
   ]) {
     assert.throws(() => assertReadOnlySql(sql), WriteRefusedError, sql);
   }
@@ -66,7 +84,12 @@ test('a WAL-mode database is read in place, never touched; a -wal holding frames
     writer.pragma('journal_mode = WAL');
     writer.exec('CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1), (2)');
     // The writer is still open: its -wal file holds the rows.
-    await assert.rejects(openSqlite(file, { busyWaitMs: 200 }), (error: Error) => error instanceof SourceUnreadableError && /live\.db-wal holds changes not yet checkpointed.*SmarterTrack running/.test(error.message));
+    await assert.rejects(
+      openSqlite(file, { busyWaitMs: 200 }),
+      (error: Error) =>
+        error instanceof SourceUnreadableError &&
+        /live\.db-wal holds changes not yet checkpointed.*SmarterTrack running/.test(error.message),
+    );
     writer.close(); // checkpoints and removes the -wal file
     const before = readFileSync(file);
     assert.equal(before[18], 2, 'the file is in WAL mode');

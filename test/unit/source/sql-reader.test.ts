@@ -36,7 +36,9 @@ test('text after a NUL is read (node-sqlite3-wasm stops text at a NUL; text colu
   const Database = (await import('better-sqlite3')).default;
   const writer = new Database(db.file);
   try {
-    writer.prepare("UPDATE st_Users SET DisplayName = 'Hello' || char(0) || 'world ✓' WHERE UserID = ?").run(MINI.endUserIds[0]);
+    writer
+      .prepare("UPDATE st_Users SET DisplayName = 'Hello' || char(0) || 'world ✓' WHERE UserID = ?")
+      .run(MINI.endUserIds[0]);
   } finally {
     writer.close();
   }
@@ -54,13 +56,31 @@ describe('people', () => {
     const agents = await collect(reader.agents());
     const endUsers = await collect(reader.endUsers());
     const queue = await collect(reader.queueUsers());
-    assert.deepEqual(agents.map((a) => a.id), MINI.agentIds);
-    assert.deepEqual(endUsers.map((u) => u.id), MINI.endUserIds);
-    assert.deepEqual(queue.map((u) => u.id), [MINI.queueUserId]);
+    assert.deepEqual(
+      agents.map((a) => a.id),
+      MINI.agentIds,
+    );
+    assert.deepEqual(
+      endUsers.map((u) => u.id),
+      MINI.endUserIds,
+    );
+    assert.deepEqual(
+      queue.map((u) => u.id),
+      [MINI.queueUserId],
+    );
     const admin = agents.find((a) => a.id === 2)!;
     assert.equal(admin.primaryAdmin, true);
     assert.deepEqual(admin.roleNames, ['Agent', 'Administrator']);
-    assert.deepEqual(admin.groups, [{ departmentId: 10, groupId: 1, isGroupAdmin: true, activeForTickets: true, activeForChats: true, roundRobinOrder: 1 }]);
+    assert.deepEqual(admin.groups, [
+      {
+        departmentId: 10,
+        groupId: 1,
+        isGroupAdmin: true,
+        activeForTickets: true,
+        activeForChats: true,
+        roundRobinOrder: 1,
+      },
+    ]);
     assert.equal(admin.lastLoginAt, '2024-02-01T09:30:00.000Z');
     assert.equal(endUsers.find((u) => u.id === 106)!.deleted, true, 'deleted end users are kept, flagged');
     assert.deepEqual(endUsers.find((u) => u.id === 107)!.roleNames, [], 'a user without roles is an end user');
@@ -71,7 +91,10 @@ describe('people', () => {
   test('organization membership is evaluated from email, domain, user and phone filters', async () => {
     const orgs = await collect(reader.organizations());
     assert.equal(orgs.length, 4);
-    assert.deepEqual(orgs.find((o) => o.id === 503)!.filters.map((f) => f.kind), ['unknown', 'domain']);
+    assert.deepEqual(
+      orgs.find((o) => o.id === 503)!.filters.map((f) => f.kind),
+      ['unknown', 'domain'],
+    );
     const memberships = await collect(reader.organizationMemberships());
     assert.deepEqual(
       memberships.map((m) => [m.organizationId, m.userId, m.matchedBy.join('+')]),
@@ -104,17 +127,32 @@ describe('custom fields', () => {
     assert.equal(fields.find((f) => f.id === 202)!.kind, 'unknown');
     const notes = fields.find((f) => f.id === 201)!;
     assert.deepEqual(
-      notes.templates.map((t) => [t.templateName, t.departments.map((d) => `${d.departmentId}:${d.channel}`).join(',')]),
-      [['Ticket template', '10:ticket,11:ticket'], ['Chat and calls', '10:chat,11:callLog']],
+      notes.templates.map((t) => [
+        t.templateName,
+        t.departments.map((d) => `${d.departmentId}:${d.channel}`).join(','),
+      ]),
+      [
+        ['Ticket template', '10:ticket,11:ticket'],
+        ['Chat and calls', '10:chat,11:callLog'],
+      ],
     );
     for (const f of fields) model.CustomField.parse(f);
   });
 
   test('values of tickets, chats, call logs and users, raw strings', async () => {
     const values = await collect(reader.customFieldValues());
-    assert.deepEqual(values.map((v) => `${v.channel}:${v.recordId}:${v.fieldId}`), [
-      'ticket:1000:200', 'ticket:1000:201', 'ticket:1001:201', 'ticket:1002:201', 'chat:3000:201', 'callLog:4000:201', 'user:100:201',
-    ]);
+    assert.deepEqual(
+      values.map((v) => `${v.channel}:${v.recordId}:${v.fieldId}`),
+      [
+        'ticket:1000:200',
+        'ticket:1000:201',
+        'ticket:1001:201',
+        'ticket:1002:201',
+        'chat:3000:201',
+        'callLog:4000:201',
+        'user:100:201',
+      ],
+    );
     assert.equal(values[2]!.value, 'é'.repeat(450));
   });
 });
@@ -122,7 +160,10 @@ describe('custom fields', () => {
 describe('tickets', () => {
   test('lookups, brand via department, queue assignment, merges, deleted and spam flagged', async () => {
     const tickets = await collect(reader.tickets());
-    assert.deepEqual(tickets.map((t) => t.id), [1000, 1001, 1002, 1003, 1004, 1005, 1006]);
+    assert.deepEqual(
+      tickets.map((t) => t.id),
+      [1000, 1001, 1002, 1003, 1004, 1005, 1006],
+    );
     const t0 = tickets[0]!;
     assert.equal(t0.statusName, 'Active');
     assert.equal(t0.priorityName, 'Normal');
@@ -151,19 +192,29 @@ describe('tickets', () => {
     const first = thread.items[0]!;
     assert.ok(first.kind === 'message');
     assert.equal(first.direction, 'inbound');
-    assert.deepEqual(first.attachments.map((a) => a.id), [1, 4, 5, 9]);
+    assert.deepEqual(
+      first.attachments.map((a) => a.id),
+      [1, 4, 5, 9],
+    );
     const last = thread.items[4]!;
     assert.ok(last.kind === 'message' && last.draft && last.direction === 'outbound');
     const comment = thread.items[3]!;
     assert.ok(comment.kind === 'comment' && comment.typeName === 'Resolution');
-    assert.deepEqual(thread.looseAttachments.map((a) => a.id), [8], 'an attachment of an unknown message is kept');
+    assert.deepEqual(
+      thread.looseAttachments.map((a) => a.id),
+      [8],
+      'an attachment of an unknown message is kept',
+    );
     model.TicketThread.parse(thread);
     assert.equal(await reader.ticketThread(424242), null);
   });
 
   test('streamed threads equal per-ticket threads, every ticket once', async () => {
     const threads = await collect(reader.ticketThreads());
-    assert.deepEqual(threads.map((t) => t.ticket.id), [1000, 1001, 1002, 1003, 1004, 1005, 1006]);
+    assert.deepEqual(
+      threads.map((t) => t.ticket.id),
+      [1000, 1001, 1002, 1003, 1004, 1005, 1006],
+    );
     for (const thread of threads) assert.deepEqual(thread, await reader.ticketThread(thread.ticket.id));
     const big = threads[6]!;
     assert.equal(big.items.length, 495 + 4);
@@ -206,12 +257,15 @@ describe('chats, calls, knowledge base, automation', () => {
     const chats = await collect(reader.liveChats());
     assert.equal(chats[0]!.customerEmail, 'alice@acme.example');
     const lines = await collect(reader.chatMessages());
-    assert.deepEqual(lines.map((l) => [l.senderType, l.agentOnly, l.isHtml]), [
-      ['customer', false, false],
-      ['agent', false, true],
-      ['agent', true, false],
-      ['system', false, false],
-    ]);
+    assert.deepEqual(
+      lines.map((l) => [l.senderType, l.agentOnly, l.isHtml]),
+      [
+        ['customer', false, false],
+        ['agent', false, true],
+        ['agent', true, false],
+        ['system', false, false],
+      ],
+    );
     const calls = await collect(reader.callLogs());
     assert.equal(calls[0]!.outgoing, true);
     assert.equal(calls[0]!.endedAt, '2024-04-01T08:15:00.000Z');
@@ -219,9 +273,19 @@ describe('chats, calls, knowledge base, automation', () => {
 
   test('KB categories keep their parents; articles their flags and brands', async () => {
     const categories = await collect(reader.kbCategories());
-    assert.deepEqual(categories.map((c) => c.parentId), [null, 1, 2]);
+    assert.deepEqual(
+      categories.map((c) => c.parentId),
+      [null, 1, 2],
+    );
     const articles = await collect(reader.kbArticles());
-    assert.deepEqual(articles.map((a) => [a.id, a.private, a.draft, a.deleted]), [[10, true, false, false], [11, false, true, false], [12, false, false, true]]);
+    assert.deepEqual(
+      articles.map((a) => [a.id, a.private, a.draft, a.deleted]),
+      [
+        [10, true, false, false],
+        [11, false, true, false],
+        [12, false, false, true],
+      ],
+    );
     assert.deepEqual(articles[2]!.brandIds, [1, 2]);
     assert.equal((await collect(reader.tags())).length, 2);
   });
@@ -229,18 +293,30 @@ describe('chats, calls, knowledge base, automation', () => {
   test('automation rules with conditions and actions; department policies', async () => {
     const rules = await collect(reader.automationRules());
     assert.equal(rules.length, 2);
-    assert.deepEqual(rules[0]!.conditions.map((c) => c.key), ['IdleHours', 'Department']);
-    assert.deepEqual(rules[0]!.actions[0]!.inputs, [{ key: 'Priority', value: 'Urgent' }, { key: 'Notify', value: 'true' }]);
+    assert.deepEqual(
+      rules[0]!.conditions.map((c) => c.key),
+      ['IdleHours', 'Department'],
+    );
+    assert.deepEqual(rules[0]!.actions[0]!.inputs, [
+      { key: 'Priority', value: 'Urgent' },
+      { key: 'Notify', value: 'true' },
+    ]);
     assert.equal(rules[1]!.enabled, null);
     const policies = await collect(reader.departmentPolicies());
-    assert.deepEqual(policies.map((p) => [p.departmentId, p.autoClose.enabled, p.autoLock.enabled, p.autoDelete.enabled]), [
-      [10, true, false, false],
-      [11, false, false, false],
-      [12, false, true, true],
-    ]);
+    assert.deepEqual(
+      policies.map((p) => [p.departmentId, p.autoClose.enabled, p.autoLock.enabled, p.autoDelete.enabled]),
+      [
+        [10, true, false, false],
+        [11, false, false, false],
+        [12, false, true, true],
+      ],
+    );
     assert.deepEqual(policies[0]!.autoClose, { enabled: true, hours: 48 });
     assert.equal((await collect(reader.ticketStatuses())).length, 4);
     assert.equal((await collect(reader.ticketPriorities())).length, 4);
-    assert.deepEqual((await collect(reader.commentTypes())).map((c) => c.name), ['General', 'Resolution']);
+    assert.deepEqual(
+      (await collect(reader.commentTypes())).map((c) => c.name),
+      ['General', 'Resolution'],
+    );
   });
 });

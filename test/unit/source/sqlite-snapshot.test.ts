@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
-import { type ChildProcessWithoutNullStreams,spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -52,7 +62,9 @@ function makeDb(name: string, mode: 'delete' | 'wal' = 'delete'): string {
 }
 
 function child(script: string, file: string, env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', path.resolve('test/fixtures/sqlite', script), file], { env: { ...process.env, ...env } });
+  return spawn(process.execPath, ['--import', 'tsx', path.resolve('test/fixtures/sqlite', script), file], {
+    env: { ...process.env, ...env },
+  });
 }
 
 function line(proc: ChildProcessWithoutNullStreams, word: string): Promise<string> {
@@ -76,7 +88,10 @@ async function stop(writer: ChildProcessWithoutNullStreams): Promise<void> {
   await exited(writer);
 }
 
-const exited = (proc: ChildProcessWithoutNullStreams) => new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', () => resolve())));
+const exited = (proc: ChildProcessWithoutNullStreams) =>
+  new Promise<void>((resolve) =>
+    proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', () => resolve()),
+  );
 
 const titles = `SELECT COUNT(*) AS n, SUM(title LIKE 'uncommitted%') AS u FROM t`;
 
@@ -152,7 +167,11 @@ test('a hot journal left by a killed writer is refused with one line; the files 
   await exited(writer);
   const journal = readFileSync(`${file}-journal`);
   const database = readFileSync(file);
-  await assert.rejects(openSqlite(file, { busyWaitMs: 100 }), (error: Error) => error instanceof SourceBusyError && /-journal holds a write in progress, or one interrupted/.test(error.message));
+  await assert.rejects(
+    openSqlite(file, { busyWaitMs: 100 }),
+    (error: Error) =>
+      error instanceof SourceBusyError && /-journal holds a write in progress, or one interrupted/.test(error.message),
+  );
   assert.deepEqual(readFileSync(`${file}-journal`), journal);
   assert.deepEqual(readFileSync(file), database);
 });
@@ -191,28 +210,45 @@ test('kill -9 of a reader leaves nothing behind: not beside the database, not in
     await exited(reader);
     assert.deepEqual(readdirSync(path.dirname(file)), before, mode);
     // tsx (which runs the child) keeps its compile cache there: anything else would be ours.
-    assert.deepEqual(readdirSync(temp).filter((n) => !n.startsWith('tsx-')), [], mode);
+    assert.deepEqual(
+      readdirSync(temp).filter((n) => !n.startsWith('tsx-')),
+      [],
+      mode,
+    );
   }
 });
 
 test('a damaged database or a file that is not SQLite is refused with one line', async () => {
   const file = makeDb('damaged');
   const db = new Database(file, { readonly: true });
-  const root = (db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 't'").get() as { rootpage: number }).rootpage;
+  const root = (db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 't'").get() as { rootpage: number })
+    .rootpage;
   db.close();
   const bytes = readFileSync(file);
   bytes.fill(0x5a, (root - 1) * 4096, root * 4096); // the table's root page becomes noise
   writeFileSync(file, bytes);
   const connection = await openSqlite(file);
   try {
-    await assert.rejects(connection.query(titles), (error: Error) => error instanceof SourceCorruptError && /damaged \(SQLite: .*malformed/.test(error.message) && !error.message.includes('\n'));
+    await assert.rejects(
+      connection.query(titles),
+      (error: Error) =>
+        error instanceof SourceCorruptError &&
+        /damaged \(SQLite: .*malformed/.test(error.message) &&
+        !error.message.includes('\n'),
+    );
   } finally {
     await connection.close();
   }
   const header = Buffer.from(readFileSync(file));
   header.writeUInt16BE(1000, 16); // page size
   writeFileSync(file, header);
-  await assert.rejects(openSqlite(file), (error: Error) => error instanceof SourceCorruptError && /header is damaged/.test(error.message));
+  await assert.rejects(
+    openSqlite(file),
+    (error: Error) => error instanceof SourceCorruptError && /header is damaged/.test(error.message),
+  );
   writeFileSync(file, 'SmarterTrack export, not a database\n');
-  await assert.rejects(openSqlite(file), (error: Error) => error instanceof SourceCorruptError && /not a SQLite database/.test(error.message));
+  await assert.rejects(
+    openSqlite(file),
+    (error: Error) => error instanceof SourceCorruptError && /not a SQLite database/.test(error.message),
+  );
 });

@@ -7,7 +7,13 @@ import { mssqlDialect } from '../../../src/source/sql/dialect';
 import { likeToRegExp, parameterNames, splitStatements, translateTsql } from '../../fixtures/tds/translate';
 
 test('T-SQL → SQLite: TOP (@p) becomes LIMIT, [names] become "names", LEN becomes LENGTH', () => {
-  const page = mssqlDialect.selectPage({ select: ['x.[TicketID] AS [id]', `${mssqlDialect.length('x.[Subject]')} AS [len]`], from: '[st_Tickets] x', where: ['x.[TicketID] > @p1'], orderBy: ['x.[TicketID]'], limitParam: 2 });
+  const page = mssqlDialect.selectPage({
+    select: ['x.[TicketID] AS [id]', `${mssqlDialect.length('x.[Subject]')} AS [len]`],
+    from: '[st_Tickets] x',
+    where: ['x.[TicketID] > @p1'],
+    orderBy: ['x.[TicketID]'],
+    limitParam: 2,
+  });
   assert.equal(
     translateTsql(page),
     'SELECT x."TicketID" AS "id", LENGTH(REPLACE(x."Subject", \' \', \'_\')) AS "len" FROM "st_Tickets" x WHERE (x."TicketID" > @p1) ORDER BY x."TicketID" LIMIT @p2',
@@ -17,8 +23,11 @@ test('T-SQL → SQLite: TOP (@p) becomes LIMIT, [names] become "names", LEN beco
   assert.equal(translateTsql('SELECT [a]]b] FROM [t"x]'), 'SELECT "a]b" FROM "t""x"');
 });
 
-test('string literals are left alone; N\'…\' loses its N; ISNULL becomes IFNULL', () => {
-  assert.equal(translateTsql("SELECT 'it''s [not] LEN(x)' AS s, N'x' AS n, ISNULL(a, 0) AS [N]"), "SELECT 'it''s [not] LEN(x)' AS s, 'x' AS n, IFNULL(a, 0) AS \"N\"");
+test("string literals are left alone; N'…' loses its N; ISNULL becomes IFNULL", () => {
+  assert.equal(
+    translateTsql("SELECT 'it''s [not] LEN(x)' AS s, N'x' AS n, ISNULL(a, 0) AS [N]"),
+    "SELECT 'it''s [not] LEN(x)' AS s, 'x' AS n, IFNULL(a, 0) AS \"N\"",
+  );
   assert.throws(() => translateTsql("SELECT 'open"), /Unclosed quotation mark/);
 });
 
@@ -35,7 +44,11 @@ test('INFORMATION_SCHEMA.COLUMNS becomes a view over the SQLite catalog', () => 
 });
 
 test('batches split on semicolons outside strings; parameters are found outside strings', () => {
-  assert.deepEqual(splitStatements("SELECT 1; SELECT ';' AS s;\n  ; SELECT 2"), ['SELECT 1', "SELECT ';' AS s", 'SELECT 2']);
+  assert.deepEqual(splitStatements("SELECT 1; SELECT ';' AS s;\n  ; SELECT 2"), [
+    'SELECT 1',
+    "SELECT ';' AS s",
+    'SELECT 2',
+  ]);
   assert.deepEqual([...parameterNames("SELECT @p1, '@p9', @p2, @@VERSION FROM t WHERE a = @p1")], ['p1', 'p2']);
 });
 
