@@ -101,9 +101,6 @@ export default tseslint.config(
   layer('sandbox', ['model']),
   layer('model', []),
   webview('webview/**/*.ts', ['model']),
-  // Exception: the sample results count with the run notification's words, so the two figures read
-  // alike; run-figures is pure and free of Node, and its wording belongs to the reports.
-  webview('webview/sample-results-view.ts', ['model', 'reports/run-figures']),
   {
     // The calendar is read through src/model/clock.ts only, so every date rule can be pinned in tests.
     files: ['src/**/*.ts'],

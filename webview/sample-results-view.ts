@@ -1,5 +1,5 @@
+import { countsOfListed, headlineFigures } from '../src/model/run-figures';
 import { SAMPLE_RESULTS_CAP, SampleObject, type SampleResults } from '../src/model/sample-results';
-import { countsOfListed, headlineFigures } from '../src/reports/run-figures';
 import { button, h, select } from './dom';
 import { longText } from './long-text';
 import { filterSampleItems, objectCounts, pageOf, type SampleFilter } from './sample-filter';
@@ -77,7 +77,7 @@ export function sampleResultsView(
   if (sample.error) out.appendChild(h('p', { class: 'notice info', role: 'status' }, sample.error));
   const results = sample.results;
   if (!results) return out;
-  // Counted with the notification's words, so the two figures read alike (src/reports/run-figures.ts).
+  // Counted with the notification's words, so the two figures read alike (src/model/run-figures.ts).
   const counts = countsOfListed(results.items);
   const mismatched = results.items.filter((item) => item.mismatches.length > 0).length;
   const capped = results.items.length >= SAMPLE_RESULTS_CAP ? ` (the first ${SAMPLE_RESULTS_CAP} records)` : '';

@@ -1,7 +1,7 @@
 import { effectiveStatus, type RunKind } from '../mapping/review';
 import type { RunCounts } from '../model/journal';
 import type { MappingFile, ReviewStatus } from '../model/mapping';
-import { runFigures } from '../reports/run-figures';
+import { runFigures } from '../model/run-figures';
 import { findingsOf, validationFindings, type ValidationSummary, workspaceFindings } from '../reports/run-findings';
 
 // What the extension tells a person, in the editor's terms: the engine's messages are written for

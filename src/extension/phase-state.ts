@@ -1,7 +1,7 @@
 import type { RunCounts, RunKind, RunStatus } from '../model/journal';
 import type { ReviewStatus } from '../model/mapping';
+import { allRecords, allRecordsFigures, headlineFigures, runFigures } from '../model/run-figures';
 import { migrationPaths } from '../model/workspace-paths';
-import { allRecords, allRecordsFigures, headlineFigures, runFigures } from '../reports/run-figures';
 import { findingsOf, validationFindings, type ValidationSummary, workspaceFindings } from '../reports/run-findings';
 import { rolledBackBy } from './rolled-back';
 

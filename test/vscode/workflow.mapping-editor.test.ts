@@ -11,8 +11,8 @@ import { parseMappingText } from '../../src/mapping/mapping-file';
 import { contentHash, effectiveStatus } from '../../src/mapping/review';
 import { MappingFile } from '../../src/model/mapping';
 import type { EditorState, HostMessage } from '../../src/model/mapping-editor-messages';
+import { countsOfListed, headlineFigures } from '../../src/model/run-figures';
 import { SampleResults } from '../../src/model/sample-results';
-import { countsOfListed, headlineFigures } from '../../src/reports/run-figures';
 import { api, ScriptedPrompts } from './host-support';
 
 // The mapping editor in the workspace the workflow suite leaves behind (source connected, AI off).

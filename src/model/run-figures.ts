@@ -1,4 +1,4 @@
-import type { ObjectType } from '../model/object-types';
+import type { ObjectType } from './object-types';
 
 // The figures of a run in words, the same everywhere they are shown (notification, Runs and Migration
 // views, the mapping editor's sample results). A run journals every record it touches (messages,

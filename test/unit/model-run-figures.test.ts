@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { type CountsByType, headlineFigures, runFigures } from '../../../src/reports/run-figures';
+import { type CountsByType, headlineFigures, runFigures } from '../../src/model/run-figures';
 
 const c = (migrated: number, skipped = 0, failed = 0) => ({ migrated, skipped, failed });
 
