@@ -113,6 +113,8 @@ window.addEventListener('message', (event: MessageEvent) => {
       if (message.error !== null)
         ui.notice = { level: 'error', message: asked ? `${asked}: ${message.error}` : message.error };
       else if (message.message) ui.notice = { level: 'info', message: message.message };
+      // A plain "done" changes nothing on the page: no redraw, so the keyboard focus is left alone.
+      else return;
       break;
     }
   }

@@ -113,7 +113,7 @@ export function activate(extension: vscode.ExtensionContext): TestApi | undefine
     mappingEditor.registration,
     ...Object.entries(commands).map(([id, build]) => vscode.commands.registerCommand(id, guarded(id, build(ctx), log))),
   );
-  void ctx.refreshViews().then(() => tellInterruptedRun(ctx, lastRuns, warn));
+  void ctx.refreshViews().then(() => tellInterruptedRun(ctx, () => lastRuns, warn));
 
   const activationMs = performance.now() - started;
   log.info(
@@ -151,14 +151,24 @@ function guarded(id: string, handler: (...args: unknown[]) => unknown, log: vsco
 }
 
 /** Once per window: a run the ledger shows as interrupted (a reload or a crash mid-run), and how to resume it. */
-async function tellInterruptedRun(ctx: Ctx, runs: PhaseInputs['runs'], warn: (message: string) => void): Promise<void> {
+async function tellInterruptedRun(
+  ctx: Ctx,
+  runs: () => PhaseInputs['runs'],
+  warn: (message: string) => void,
+): Promise<void> {
   try {
     // Loaded here, not at activation: the wording pulls in the mapping rules.
-    const [{ interruptedRunNotice }, { showNotice }] = await Promise.all([
+    const [{ interruptedRunNotice }, { showNotice }, { interruptedRunToTell }] = await Promise.all([
       import('./editor-wording'),
       import('./notify'),
+      import('./interrupted-run-watch'),
     ]);
-    const notice = interruptedRunNotice(runs);
+    const notice = await interruptedRunToTell({
+      runs,
+      noticeOf: interruptedRunNotice,
+      refresh: () => ctx.refreshViews(),
+      runActive: () => ctx.runActive,
+    });
     if (notice) showNotice(ctx, notice);
   } catch (error) {
     warn(`Interrupted runs: ${messageOf(error)}`);

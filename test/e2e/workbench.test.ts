@@ -13,6 +13,7 @@ import { type E2eEnv, e2eEnv, openWorkbench, runCommand, screenshot, webviewFram
 
 const env = e2eEnv();
 const CONTAINER = 'SmarterTrack → Intercom';
+const UI_WAIT_MS = 30_000;
 
 // Needs a running code-server with the extension installed: `npm run test:e2e` provides it.
 describe(
@@ -764,8 +765,87 @@ describe(
           `the first Intercom token is not in ${file}`,
         );
     });
+
+    it('a window reload mid-run: the views read, the stopped sandbox is not green, the run is named with Resume, and resuming completes it once', async () => {
+      const fullRuns = () =>
+        readdirSync(path.join(e.workspace, 'migration', 'runs')).filter((id) => id.includes('-full'));
+      assert.deepEqual(fullRuns(), [], 'no full run before this test');
+      await runCommand(page, 'ST→Intercom: Run the Full Migration');
+      const confirm = page.locator('.monaco-dialog-box', { hasText: /Start a full migration into Intercom \(http/ });
+      await confirm.waitFor();
+      await confirm.locator('.monaco-button', { hasText: 'Start' }).first().click();
+      // Reloaded once records are being written: the run is cut off mid-way, as by a closed window.
+      await page
+        .locator('.statusbar-item', { hasText: /Full migration: [1-9]\d* migrated/ })
+        .first()
+        .waitFor({ timeout: 180_000 });
+      await screenshot(page, e, 'full-running-before-reload');
+      const reloaded = page.waitForEvent('load');
+      await runCommand(page, 'Developer: Reload Window');
+      await reloaded;
+      await page.locator('.monaco-workbench .activitybar').waitFor();
+      const sidebar = page.locator('.part.sidebar');
+      // The window that ran it may hold its lock a moment longer: then the run reads as interrupted.
+      await sidebar
+        .locator('.monaco-list-row', { hasText: /full · interrupted/ })
+        .first()
+        .waitFor({ timeout: 90_000 });
+      // The run is named once, with the command that resumes it.
+      await inNotificationCentre(page, /Full migration \S+ was interrupted/, 60_000);
+      await screenshot(page, e, 'reload-interrupted-run');
+      // The sandbox ran in the window that reloaded: it is shown stopped, not green on a dead port.
+      await sidebar
+        .locator('.monaco-list-row', { hasText: /not running/ })
+        .first()
+        .waitFor();
+      assert.equal(await sidebar.getByText('Nothing is connected yet').count(), 0);
+      await screenshot(page, e, 'reload-sandbox-not-running');
+      await clickNotificationAction(page, /Full migration \S+ was interrupted/, 'Resume');
+      await page.locator('.monaco-dialog-box', { hasText: /Start a full migration/ }).waitFor();
+      await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Start' }).first().click();
+      // Intercom (the sandbox) cannot be reached: the refusal offers to start it again, on its kept state.
+      await inNotificationCentre(page, /local sandbox this folder points at is not running/, 60_000);
+      await screenshot(page, e, 'reload-resume-refused-start-sandbox');
+      await clickNotificationAction(page, /local sandbox this folder points at is not running/, 'Start Sandbox');
+      await page.locator('.statusbar-item', { hasText: 'Sandbox' }).first().waitFor();
+      await runCommand(page, 'ST→Intercom: Run the Full Migration');
+      await page.locator('.monaco-dialog-box', { hasText: /Start a full migration/ }).waitFor();
+      await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Start' }).first().click();
+      await sidebar
+        .locator('.monaco-list-row', { hasText: /full · completed/ })
+        .first()
+        .waitFor({ timeout: 300_000 });
+      await screenshot(page, e, 'reload-resumed-completed');
+      // Resumed, not started over: one full run in the ledger, and it completed.
+      const [runId, ...more] = fullRuns();
+      assert.ok(runId && more.length === 0, `one full run, not ${fullRuns().join(', ')}`);
+      const statuses = readFileSync(path.join(e.workspace, 'migration', 'runs', runId, 'journal.jsonl'), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"run-status"'))
+        .map((line) => JSON.parse(line) as { status: string; attempt: number });
+      assert.equal(statuses.at(-1)?.status, 'completed', JSON.stringify(statuses));
+      assert.ok((statuses.at(-1)?.attempt ?? 0) >= 2, `resumed in a later attempt: ${JSON.stringify(statuses)}`);
+    });
   },
 );
+
+/**
+ * A notification, found in the notification centre: a toast hides after a while, the centre keeps it.
+ * The centre is opened before waiting, so one that comes later shows there too.
+ */
+async function inNotificationCentre(page: Page, text: RegExp, timeout = UI_WAIT_MS): Promise<Locator> {
+  if (!(await page.locator('.notifications-center.visible').count()))
+    await runCommand(page, 'Notifications: Show Notifications');
+  const item = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  await item.waitFor({ timeout });
+  return item;
+}
+
+/** Clicks a button of a notification from the notification centre (a modal may follow the click). */
+async function clickNotificationAction(page: Page, text: RegExp, button: string): Promise<void> {
+  const item = await inNotificationCentre(page, text);
+  await item.locator('.monaco-button', { hasText: button }).first().click();
+}
 
 /** The themes a reviewer may use, each with the foreground its webview receives (to know it arrived). */
 const THEMES: [id: string, foreground: string][] = [
