@@ -41,5 +41,9 @@ export async function planWorkspace(input: {
 
 /** One line on what the plan creates and what it cannot, in the same words for the CLI and the editor. */
 export function workspacePlanSummary(plan: WorkspacePlan): string {
-  return `Workspace "${plan.appName}": ${plan.attributesToCreate.length} attribute(s) to create, ${plan.missingTeams.length} team(s) and ${plan.unmatchedAgents.length} teammate(s) missing (the API cannot create them).`;
+  const types = plan.tickets.types;
+  const tickets = types.length
+    ? ` ${types.filter((t) => t.id === null).length} ticket type(s) and ${types.reduce((n, t) => n + t.attributesToCreate.length, 0)} ticket attribute(s) to create, ${plan.tickets.statesMissing.length} ticket state(s) missing.`
+    : '';
+  return `Workspace "${plan.appName}": ${plan.attributesToCreate.length} attribute(s) to create, ${plan.missingTeams.length} team(s) and ${plan.unmatchedAgents.length} teammate(s) missing (the API cannot create them).${tickets}`;
 }
