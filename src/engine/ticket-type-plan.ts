@@ -1,11 +1,12 @@
 import type { IntercomClient } from '../intercom';
+import { departmentsSentToTickets, ticketDestinationProblems, ticketTypesInUse } from '../mapping/ticket-destinations';
 import {
-  departmentsSentToTickets,
-  ticketDestinationProblems,
+  type MappingFile,
+  type TicketAttributeType,
   ticketDestinationsOf,
-  ticketTypesInUse,
-} from '../mapping/ticket-destinations';
-import type { MappingFile, TicketAttributeType, TicketTypeAttribute, TicketTypeDefinition } from '../model/mapping';
+  type TicketTypeAttribute,
+  type TicketTypeDefinition,
+} from '../model/mapping';
 import { EngineUsageError } from './errors';
 
 /** One ticket type the map sends departments to, against what the workspace has. */

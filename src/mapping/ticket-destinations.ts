@@ -2,15 +2,10 @@ import {
   customFieldIdOf,
   type MappingFile,
   type TicketDestination,
-  TicketDestinations,
+  ticketDestinationsOf,
   type TicketTypeDefinition,
 } from '../model/mapping';
 import { SOURCE_FIELDS } from './source-fields';
-
-/** The map's ticket destinations; a map written before they existed sends every ticket to a conversation. */
-export function ticketDestinationsOf(map: Pick<MappingFile, 'ticketDestinations'>): TicketDestinations {
-  return map.ticketDestinations ?? TicketDestinations.parse({});
-}
 
 /** Where the tickets of one department land: its own entry, else the map's default. */
 export function destinationOf(map: Pick<MappingFile, 'ticketDestinations'>, departmentId: number): TicketDestination {

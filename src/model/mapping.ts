@@ -144,7 +144,7 @@ export const TicketDestination = z.union([z.literal('conversation'), z.object({ 
 export type TicketDestination = z.infer<typeof TicketDestination>;
 
 /** Intercom's ticket type categories (2.16: Customer, Back-office, Tracker). */
-export const TicketCategory = z.enum(['Customer', 'Back-office', 'Tracker']);
+const TicketCategory = z.enum(['Customer', 'Back-office', 'Tracker']);
 
 /** Intercom's ticket attribute data types (2.16, less `files`: SmarterTrack fields hold no files). */
 export const TicketAttributeType = z.enum(['string', 'list', 'integer', 'decimal', 'boolean', 'datetime']);
@@ -189,6 +189,11 @@ export const TicketDestinations = z.object({
   states: z.record(z.string(), z.string()).default({}),
 });
 export type TicketDestinations = z.infer<typeof TicketDestinations>;
+
+/** The map's ticket destinations; a map written before they existed sends every ticket to a conversation. */
+export function ticketDestinationsOf(map: { ticketDestinations?: TicketDestinations | undefined }): TicketDestinations {
+  return map.ticketDestinations ?? TicketDestinations.parse({});
+}
 
 export const MappingOptions = z.object({
   includeDeletedTickets: z.boolean().default(false),
