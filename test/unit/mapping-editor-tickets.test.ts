@@ -7,29 +7,20 @@ import { contentHash } from '../../src/mapping/review';
 import { ticketDestinationProblems } from '../../src/mapping/ticket-destinations';
 import { previewTicket } from '../../src/mapping/ticket-preview';
 import { HostMessage, WebviewMessage } from '../../src/model/mapping-editor-messages';
-import type { CustomField } from '../../src/model/source';
 import { destinationChoices, destinationOfChoice } from '../../webview/destination-choices';
-
-const field = (id: number, name: string, kind: CustomField['kind'], options: string[] = []): CustomField => ({
-  id,
-  name,
-  dataType: 0,
-  kind,
-  defaultValue: null,
-  options,
-  isGlobal: true,
-  templates: [],
-});
+import { customField, ticketPriority, ticketStatus } from '../support/map-inputs';
 
 const map = () =>
   buildDefaultMap({
-    customFields: [field(1, 'Plan', 'dropdown', ['Free', 'Pro']), field(2, 'Seats', 'number'), field(3, 'Due', 'date')],
+    customFields: [
+      customField(1, 'Plan', 'dropdown', { options: ['Free', 'Pro'], isGlobal: true }),
+      customField(2, 'Seats', 'number', { isGlobal: true }),
+      customField(3, 'Due', 'date', { isGlobal: true }),
+    ],
     fieldChannels: new Map(),
     samples: new Map(),
-    statuses: [
-      { id: 1, name: 'Active', displayName: 'Active', sortOrder: 1, isOpen: true, isActive: true, isLocked: false },
-    ],
-    priorities: [{ id: 1, name: 'High', displayName: 'High', sortOrder: 1 }],
+    statuses: [ticketStatus(1, 'Active')],
+    priorities: [ticketPriority(1, 'High')],
     departmentNames: ['Billing'],
     departments: [{ id: 2, name: 'Billing', deleted: false }],
     brands: [],

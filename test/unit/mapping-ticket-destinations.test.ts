@@ -8,8 +8,8 @@ import { parseMappingText } from '../../src/mapping/mapping-file';
 import { confirmMap, contentHash, effectiveStatus } from '../../src/mapping/review';
 import { destinationOf, ticketDestinationProblems } from '../../src/mapping/ticket-destinations';
 import type { MappingFile } from '../../src/model/mapping';
-import type { CustomField } from '../../src/model/source';
 import { testClock } from '../support/clock';
+import { customField, ticketPriority, ticketStatus } from '../support/map-inputs';
 
 const template = (departmentId: number) => ({
   templateId: 1,
@@ -26,40 +26,19 @@ const template = (departmentId: number) => ({
   departments: [{ departmentId, channel: 'ticket' as const }],
 });
 
-function field(id: number, name: string, kind: CustomField['kind'], extra: Partial<CustomField> = {}): CustomField {
-  return {
-    id,
-    name,
-    dataType: 0,
-    kind,
-    defaultValue: null,
-    options: [],
-    isGlobal: false,
-    templates: [],
-    ...extra,
-  };
-}
-
 const inputs: DefaultMapInputs = {
   customFields: [
-    field(1, 'Plan', 'dropdown', { options: ['Free', 'Pro', ' '], templates: [template(2)] }),
-    field(2, 'Seats', 'number', { templates: [template(2)] }),
-    field(3, 'Renewal', 'date', { isGlobal: true }),
-    field(4, 'VIP', 'checkbox', { isGlobal: true }),
-    field(5, 'Support code', 'text', { templates: [template(1)] }),
+    customField(1, 'Plan', 'dropdown', { options: ['Free', 'Pro', ' '], templates: [template(2)] }),
+    customField(2, 'Seats', 'number', { templates: [template(2)] }),
+    customField(3, 'Renewal', 'date', { isGlobal: true }),
+    customField(4, 'VIP', 'checkbox', { isGlobal: true }),
+    customField(5, 'Support code', 'text', { templates: [template(1)] }),
   ],
   // VIP is a user field: global, but tickets do not carry it.
   fieldChannels: new Map<number, Set<FieldChannel>>([[4, new Set(['user'])]]),
   samples: new Map([[2, ['3', '12']]]),
-  statuses: [
-    { id: 1, name: 'Active', displayName: 'Active', sortOrder: 1, isOpen: true, isActive: true, isLocked: false },
-    { id: 2, name: 'Waiting', displayName: 'Waiting', sortOrder: 2, isOpen: true, isActive: true, isLocked: false },
-    { id: 3, name: 'Closed', displayName: 'Closed', sortOrder: 3, isOpen: false, isActive: false, isLocked: false },
-  ],
-  priorities: [
-    { id: 1, name: 'Low', displayName: 'Low', sortOrder: 1 },
-    { id: 2, name: 'High', displayName: 'High', sortOrder: 2 },
-  ],
+  statuses: [ticketStatus(1, 'Active'), ticketStatus(2, 'Waiting'), ticketStatus(3, 'Closed', false)],
+  priorities: [ticketPriority(1, 'Low'), ticketPriority(2, 'High')],
   departmentNames: ['Support', 'Billing'],
   departments: [
     { id: 1, name: 'Support', deleted: false },
