@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { EngineUsageError } from '../../src/engine/errors';
+import { decidePending } from '../../src/engine/resume';
 import { rollbackRun } from '../../src/engine/rollback';
 import { planWorkspace } from '../../src/engine/workspace-plan-report';
 import { readMappingFile } from '../../src/mapping/mapping-file';
+import { IntentEntry } from '../../src/model/journal';
 import type { MappingFile } from '../../src/model/mapping';
 import type { RunningSandbox } from '../../src/sandbox';
 import { testClock } from '../support/clock';
@@ -109,6 +111,19 @@ test('configure creates the ticket types and their attributes once; rollback arc
   );
   const creates = ticketTypeIntents(first.runId);
   assert.equal(creates.length, 1 + created.attributes.length + found.attributes.length - 1);
+  // After a crash, each of these writes is found again from its journal line alone.
+  const outcomes = new Map(
+    journalOf(dir, first.runId)
+      .filter((l) => l.type === 'outcome')
+      .map((l) => [l.intentSeq, (l.outcome as { intercomId?: string }).intercomId]),
+  );
+  for (const intent of creates) {
+    const decision = await decidePending(client, IntentEntry.parse(intent), {
+      clock: testClock,
+      searchSettleMs: 0,
+    });
+    assert.deepEqual(decision, { result: 'applied', intercomId: outcomes.get(intent.seq) }, JSON.stringify(intent));
+  }
 
   // Run twice: everything is found, nothing is created again.
   const second = await migrate(dir, ds, sandbox, 'configure');
