@@ -172,7 +172,9 @@ export function ticketsView(
       : h(
           'p',
           { class: 'muted' },
-          `${tickets.ticketTypes.length} proposed ticket type(s): choose one above to see its attributes.`,
+          tickets.ticketTypes.length
+            ? `${tickets.ticketTypes.length} proposed ticket type(s): choose one above to see its attributes.`
+            : 'This map has no ticket types yet: proposing the map again suggests one per department.',
         ),
     h(
       'table',
