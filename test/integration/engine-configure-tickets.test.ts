@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { EngineUsageError } from '../../src/engine/errors';
 import { decidePending } from '../../src/engine/resume';
@@ -8,40 +8,14 @@ import { planWorkspace } from '../../src/engine/workspace-plan-report';
 import { readMappingFile } from '../../src/mapping/mapping-file';
 import { IntentEntry } from '../../src/model/journal';
 import type { MappingFile } from '../../src/model/mapping';
-import type { RunningSandbox } from '../../src/sandbox';
 import { testClock } from '../support/clock';
-import {
-  clientFor,
-  type Dataset,
-  journalOf,
-  makeDataset,
-  migrate,
-  openDataset,
-  removeDir,
-  runIds,
-  startSeededSandbox,
-  tempDir,
-  writeMap,
-} from '../support/engine-fixtures';
+import { clientFor, journalOf, migrate, openDataset, runIds, seededWorld, writeMap } from '../support/engine-fixtures';
 
 // Issue: tickets as Intercom tickets. configure creates the ticket types the map sends departments to,
 // once, journaled; rollback archives what it created and leaves what was there; runs refuse until
 // the engine migrates tickets.
-let dir: string;
-let ds: Dataset;
-let sandbox: RunningSandbox;
+const world = seededWorld('configure-tickets');
 let sentTo: { id: string; type: string }[];
-
-before(async () => {
-  dir = tempDir('configure-tickets');
-  ds = await makeDataset(dir, 0.1, 4);
-  sandbox = await startSeededSandbox(ds);
-});
-
-after(async () => {
-  await sandbox?.close();
-  removeDir(dir);
-});
 
 /** The first two proposed departments go to their proposed ticket types; one status asks for a state Intercom lacks. */
 function sendTwoDepartments(map: MappingFile): MappingFile {
@@ -56,25 +30,25 @@ function sendTwoDepartments(map: MappingFile): MappingFile {
 
 /** The run's intents on ticket types and their attributes. */
 const ticketTypeIntents = (runId: string) =>
-  journalOf(dir, runId).filter((l) => {
+  journalOf(world.dir, runId).filter((l) => {
     const target = l.target as { resource?: string } | undefined;
     return l.type === 'intent' && (target?.resource ?? '').startsWith('ticket_type');
   });
 
-const liveTypes = () => Object.values(sandbox.state().ticketTypes).filter((t) => !t.archived);
+const liveTypes = () => Object.values(world.sandbox.state().ticketTypes).filter((t) => !t.archived);
 const customAttributes = (typeName: string) =>
-  Object.values(sandbox.state().ticketTypes)
+  Object.values(world.sandbox.state().ticketTypes)
     .find((t) => t.name === typeName)!
     .attributes.filter((a) => !a.default);
 
 test('configure creates the ticket types and their attributes once; rollback archives them and keeps a type that was there', async () => {
-  const map = await writeMap(dir, ds, 'reviewed', sendTwoDepartments);
+  const map = await writeMap(world.dir, world.ds, 'reviewed', sendTwoDepartments);
   assert.equal(sentTo.length, 2, 'the dataset has two departments');
   const [created, found] = sentTo.map((s) => map.ticketDestinations!.ticketTypes.find((t) => t.name === s.type)!);
   assert.ok(created && found && created.attributes.length > 0, 'the proposed type has attributes');
 
   // The second type exists before the run, with one of its attributes: it is used, never archived.
-  const client = clientFor(sandbox);
+  const client = clientFor(world.sandbox);
   const before = await client.ticketTypes.create({ name: found.name, category: 'Customer' });
   const kept = found.attributes[0]!;
   await client.ticketTypes.createAttribute(String(before.id), {
@@ -84,7 +58,7 @@ test('configure creates the ticket types and their attributes once; rollback arc
     ...(kept.dataType === 'list' ? { list_items: kept.options.join(',') } : {}),
   });
 
-  const first = await migrate(dir, ds, sandbox, 'configure');
+  const first = await migrate(world.dir, world.ds, world.sandbox, 'configure');
   assert.equal(first.status, 'completed', first.message);
   assert.deepEqual(
     liveTypes()
@@ -113,7 +87,7 @@ test('configure creates the ticket types and their attributes once; rollback arc
   assert.equal(creates.length, 1 + created.attributes.length + found.attributes.length - 1);
   // After a crash, each of these writes is found again from its journal line alone.
   const outcomes = new Map(
-    journalOf(dir, first.runId)
+    journalOf(world.dir, first.runId)
       .filter((l) => l.type === 'outcome')
       .map((l) => [l.intentSeq, (l.outcome as { intercomId?: string }).intercomId]),
   );
@@ -126,16 +100,16 @@ test('configure creates the ticket types and their attributes once; rollback arc
   }
 
   // Run twice: everything is found, nothing is created again.
-  const second = await migrate(dir, ds, sandbox, 'configure');
+  const second = await migrate(world.dir, world.ds, world.sandbox, 'configure');
   assert.equal(second.status, 'completed', second.message);
-  assert.equal(Object.keys(sandbox.state().ticketTypes).length, 2, 'no second ticket type');
+  assert.equal(Object.keys(world.sandbox.state().ticketTypes).length, 2, 'no second ticket type');
   assert.equal(customAttributes(created.name).length, created.attributes.length, 'no second attribute');
   const again = ticketTypeIntents(second.runId);
   assert.deepEqual(again, []);
 
-  const undone = await rollbackRun({ workspaceDir: dir, runId: first.runId, client });
+  const undone = await rollbackRun({ workspaceDir: world.dir, runId: first.runId, client });
   assert.equal(undone.status, 'completed', undone.message);
-  const types = Object.values(sandbox.state().ticketTypes);
+  const types = Object.values(world.sandbox.state().ticketTypes);
   assert.equal(types.find((t) => t.name === created.name)?.archived, true, 'the created type is archived');
   const survivor = types.find((t) => t.name === found.name)!;
   assert.equal(survivor.archived, false, 'the type that existed before is never archived');
@@ -147,12 +121,12 @@ test('configure creates the ticket types and their attributes once; rollback arc
 });
 
 test('the plan reports the ticket state the workspace lacks', async () => {
-  const reader = await openDataset(ds);
+  const reader = await openDataset(world.ds);
   const report = await planWorkspace({
-    workspaceDir: dir,
-    client: clientFor(sandbox),
+    workspaceDir: world.dir,
+    client: clientFor(world.sandbox),
     reader,
-    map: await readMappingFile(dir),
+    map: await readMappingFile(world.dir),
     clock: testClock,
   }).finally(() => reader.close());
   assert.equal(report.plan.tickets.statesMissing.length, 1);
@@ -164,11 +138,11 @@ test('the plan reports the ticket state the workspace lacks', async () => {
 });
 
 test('a sample or full run refuses the map before writing anything, naming the departments', async () => {
-  await writeMap(dir, ds, 'approved', sendTwoDepartments);
-  const runsBefore = runIds(dir).length;
+  await writeMap(world.dir, world.ds, 'approved', sendTwoDepartments);
+  const runsBefore = runIds(world.dir).length;
   for (const kind of ['sample', 'full'] as const) {
     await assert.rejects(
-      () => migrate(dir, ds, sandbox, kind),
+      () => migrate(world.dir, world.ds, world.sandbox, kind),
       (error: unknown) =>
         error instanceof EngineUsageError &&
         sentTo.every((s) => error.message.includes(`department ${s.id}`)) &&
@@ -177,7 +151,7 @@ test('a sample or full run refuses the map before writing anything, naming the d
         ),
     );
   }
-  assert.equal(Object.keys(sandbox.state().contacts).length, 0, 'no contact was written');
-  assert.equal(Object.keys(sandbox.state().conversations).length, 0, 'no conversation was written');
-  assert.equal(runIds(dir).length, runsBefore, 'no run was started');
+  assert.equal(Object.keys(world.sandbox.state().contacts).length, 0, 'no contact was written');
+  assert.equal(Object.keys(world.sandbox.state().conversations).length, 0, 'no conversation was written');
+  assert.equal(runIds(world.dir).length, runsBefore, 'no run was started');
 });
