@@ -21,6 +21,7 @@ import { fieldTable } from './field-table';
 import { PendingRequests } from './pending-requests';
 import { previewView } from './preview-view';
 import { sampleResultsView } from './sample-results-view';
+import { ticketsView } from './tickets-view';
 import type { Ui } from './ui-state';
 import { valueMapsView } from './value-maps-view';
 
@@ -53,6 +54,7 @@ const ui: Ui = {
   editing: undefined,
   grid: {},
   previews: {},
+  ticketPreviews: {},
   previewCount: saved.previewCount ?? 5,
   threshold: saved.threshold ?? 0.8,
   sample: undefined,
@@ -90,6 +92,9 @@ window.addEventListener('message', (event: MessageEvent) => {
     }
     case 'preview':
       ui.previews[message.object] = { records: message.records, error: message.error };
+      break;
+    case 'ticketPreview':
+      ui.ticketPreviews[message.department] = { preview: message.preview, error: message.error };
       break;
     case 'sampleResults': {
       ui.sample = { results: message.results, error: message.error };
@@ -298,7 +303,11 @@ function tabs(map: MappingFile, state: EditorState): HTMLElement {
     const panel = h('vscode-tab-panel', {});
     if (id === ui.tab) {
       if (object.success) append(panel, [objectPanel(map, state, object.data)]);
-      else if (id === 'valueMaps') append(panel, [valueMapsView(map, send, state.teams)]);
+      else if (id === 'valueMaps')
+        append(panel, [
+          valueMapsView(map, send, state.teams),
+          ticketsView(map, state.ticketProblems, ui.ticketPreviews, send),
+        ]);
       else
         append(panel, [
           sampleResultsView(

@@ -17,6 +17,12 @@ export function requestLabel(request: Request): string {
       return `${request.enabled ? 'Migrate' : 'Skip'} ${request.object}`;
     case 'setValueMap':
       return `Value map ${request.entry.map}: ${request.entry.key}`;
+    case 'setTicketDestination':
+      return `Tickets of ${request.department === 'default' ? 'other departments' : `department ${request.department}`}`;
+    case 'setTicketState':
+      return `Ticket state of status ${request.status}`;
+    case 'previewTicket':
+      return `Ticket preview of department ${request.department}`;
     case 'confirm':
       return request.level === 'approved' ? 'Approve' : 'Mark reviewed';
     case 'preview':

@@ -4,6 +4,7 @@ import type { SampleResults } from '../src/model/sample-results';
 import type { FieldEdit } from './field-editor';
 import type { GridCursor } from './grid-navigation';
 import type { SampleFilter } from './sample-filter';
+import type { TicketPreviews } from './tickets-view';
 
 /** What the editor shows besides the map itself; tab, filter and counts survive a hidden webview. */
 export type Filter = 'all' | 'unreviewed' | 'low' | 'conflicts';
@@ -18,6 +19,8 @@ export interface Ui {
   /** Each field table's single tab stop, so that a redraw (every host message) leaves the keyboard where it was. */
   grid: Partial<Record<MappedObject, GridCursor>>;
   previews: Partial<Record<MappedObject, { records: PreviewRecord[]; error: string | null }>>;
+  /** One ticket preview per department asked for, kept across redraws. */
+  ticketPreviews: TicketPreviews;
   previewCount: number;
   threshold: number;
   sample: { results: SampleResults | null; error: string | null } | undefined;

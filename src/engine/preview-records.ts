@@ -201,3 +201,15 @@ export async function previewRecords(
     return { id: c.id, caption: c.caption, record, customValues };
   });
 }
+
+/** The first ticket of a department a run would migrate, with its custom values; null when it has none. */
+export async function departmentTicket(reader: SourceReader, departmentId: number): Promise<PreviewSample | null> {
+  const source = sourceOf(reader, 'tickets', await loadLookups(reader));
+  for await (const candidate of source.candidates()) {
+    if (candidate.input(NO_VALUES).record.departmentId !== departmentId) continue;
+    const values = await loadCustomValuesOf(reader, 'ticket', new Set([candidate.id]));
+    const { record, customValues } = candidate.input(values);
+    return { id: candidate.id, caption: candidate.caption, record, customValues };
+  }
+  return null;
+}

@@ -30,10 +30,14 @@ export async function collectMapInputs(reader: SourceReader): Promise<DefaultMap
   const priorities = [];
   for await (const p of reader.ticketPriorities()) priorities.push(p);
   const departmentNames: string[] = [];
-  for await (const d of reader.departments()) if (d.name) departmentNames.push(d.name);
+  const departments = [];
+  for await (const d of reader.departments()) {
+    if (d.name) departmentNames.push(d.name);
+    departments.push({ id: d.id, name: d.name, deleted: d.deleted });
+  }
   const brands = [];
   for await (const b of reader.brands()) brands.push({ id: b.id, name: b.name });
-  return { customFields, fieldChannels, samples, statuses, priorities, departmentNames, brands };
+  return { customFields, fieldChannels, samples, statuses, priorities, departmentNames, departments, brands };
 }
 
 /** The default map with heuristic proposals. */

@@ -57,6 +57,14 @@ async function findFromJournal(client: IntercomClient, intent: IntentEntry): Pro
           return (await first(client.helpCenter.listCollections(), (c) => c.name === key.value))?.id;
         case 'article':
           return (await first(client.helpCenter.listArticles(), (a) => a.title === key.value))?.id;
+        case 'ticket_type':
+          return (await client.ticketTypes.list()).find((t) => t.name === key.value)?.id;
+        case 'ticket_type_attribute': {
+          const typeId = intent.target.ticketTypeId;
+          if (!typeId) return undefined;
+          const type = await client.ticketTypes.get(typeId);
+          return (type.ticket_type_attributes?.data ?? []).find((a) => a.name === key.value)?.id;
+        }
         default:
           return undefined;
       }

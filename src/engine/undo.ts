@@ -219,6 +219,17 @@ const CREATED: Partial<Record<IntercomResource, UndoBuilder>> = {
     call('archive', 'archive', resource, `archive conversation attribute ${id}`, () =>
       client.dataAttributes.archiveConversationAttribute(id),
     ),
+  ticket_type: ({ id, client, resource }) =>
+    call('archive', 'archive', resource, `archive ticket type ${id} (ticket types cannot be deleted)`, () =>
+      client.ticketTypes.archive(id),
+    ),
+  ticket_type_attribute: ({ intent, id, client, resource }) => {
+    const typeId = intent.target.ticketTypeId;
+    if (!typeId) return impossible(`the ticket type of attribute ${id} is not in the journal; archive it in Intercom`);
+    return call('archive', 'archive', resource, `archive attribute ${id} of ticket type ${typeId}`, () =>
+      client.ticketTypes.archiveAttribute(typeId, id),
+    );
+  },
   help_center_collection: ({ id, client, resource }) =>
     call('delete', 'delete', resource, `delete collection ${id}`, () => client.helpCenter.deleteCollection(id)),
   article: ({ id, client, resource }) =>

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../model/clock';
+import type { TicketsPlan } from './ticket-type-plan';
 import type { WorkspacePlan } from './workspace';
 
 // The configure plan for people to read before a run changes the workspace. Pure (unit-tested).
@@ -54,8 +55,42 @@ export function workspacePlanMarkdown(plan: WorkspacePlan, clock: Clock = system
     plan.attributeConflicts.map((c) => ({ ...c.need, note: `Intercom has ${c.existingType}` })),
   );
   attributeTable('Missing attributes the map may not create', plan.attributesMissing);
-  lines.push('');
+  lines.push(...ticketsMarkdown(plan.tickets), '');
   return lines.join('\n');
+}
+
+/** The ticket types section: only when the map sends some department to Intercom tickets. */
+function ticketsMarkdown(tickets: TicketsPlan): string[] {
+  if (tickets.types.length === 0) return [];
+  const lines = ['', `## Ticket types (${tickets.types.length})`, ''];
+  lines.push('| Ticket type | Category | In Intercom | Attributes to create | For |', '|---|---|---|---|---|');
+  for (const t of tickets.types) {
+    const attributes = t.attributesToCreate.map((a) => `${a.name} (${a.dataType})`).join(', ') || '—';
+    lines.push(
+      `| ${esc(t.definition.name)} | ${t.definition.category} | ${t.id ?? '**to create**'} | ${esc(attributes)} | ${esc(t.usedBy.join(', '))} |`,
+    );
+  }
+  if (tickets.attributeConflicts.length > 0) {
+    lines.push('', 'Attribute type conflicts (fix the map or the workspace):', '');
+    for (const c of tickets.attributeConflicts)
+      lines.push(`- ${esc(c.ticketType)} / ${esc(c.attribute)}: ${c.wanted} in the map, ${c.existingType} in Intercom`);
+  }
+  lines.push('', '## Ticket states the workspace lacks', '');
+  if (tickets.statesMissing.length === 0) lines.push('None: every state the map names exists.');
+  else {
+    lines.push(
+      'The API cannot create ticket states: add them in Intercom (Settings → Tickets) or map the statuses to existing states.',
+      '',
+      '| State | SmarterTrack statuses |',
+      '|---|---|',
+    );
+    for (const m of tickets.statesMissing) lines.push(`| ${esc(m.state)} | ${esc(m.statuses.join(', '))} |`);
+  }
+  lines.push(
+    '',
+    'This version configures ticket types but does not yet migrate tickets into them: a run refuses while a department is sent to a ticket type.',
+  );
+  return lines;
 }
 
 /** Problems that stop a run, or that a person should fix first. */
@@ -66,5 +101,11 @@ export function planBlockers(plan: WorkspacePlan): string[] {
       ? [`${plan.attributesMissing.length} missing attribute(s) the map may not create`]
       : []),
     ...(plan.missingTeams.length ? [`${plan.missingTeams.length} team(s) missing in Intercom`] : []),
+    ...(plan.tickets.statesMissing.length
+      ? [`${plan.tickets.statesMissing.length} ticket state(s) missing in Intercom (the API cannot create them)`]
+      : []),
+    ...(plan.tickets.attributeConflicts.length
+      ? [`${plan.tickets.attributeConflicts.length} ticket attribute type conflict(s)`]
+      : []),
   ];
 }

@@ -41,5 +41,15 @@ export async function planWorkspace(input: {
 
 /** One line on what the plan creates and what it cannot, in the same words for the CLI and the editor. */
 export function workspacePlanSummary(plan: WorkspacePlan): string {
-  return `Workspace "${plan.appName}": ${plan.attributesToCreate.length} attribute(s) to create, ${plan.missingTeams.length} team(s) and ${plan.unmatchedAgents.length} teammate(s) missing (the API cannot create them).`;
+  const tickets = plan.tickets.types.length
+    ? ` ${ticketTypesToCreate(plan)} to create, ${plan.tickets.statesMissing.length} ticket state(s) missing.`
+    : '';
+  return `Workspace "${plan.appName}": ${plan.attributesToCreate.length} attribute(s) to create, ${plan.missingTeams.length} team(s) and ${plan.unmatchedAgents.length} teammate(s) missing (the API cannot create them).${tickets}`;
+}
+
+/** "2 ticket type(s) and 9 ticket attribute(s)": what configure creates for the departments sent to Intercom tickets. */
+export function ticketTypesToCreate(plan: WorkspacePlan): string {
+  const types = plan.tickets.types;
+  const attributes = types.reduce((n, t) => n + t.attributesToCreate.length, 0);
+  return `${types.filter((t) => t.id === null).length} ticket type(s) and ${attributes} ticket attribute(s)`;
 }

@@ -4,6 +4,7 @@ import type { MappedObject, MappingFile } from '../model/mapping';
 import type { Agent } from '../model/source';
 import { SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
 import { EngineUsageError } from './errors';
+import { planTickets, type TicketsPlan, type WorkspaceTickets } from './ticket-type-plan';
 
 type AttributeModel = 'contact' | 'company' | 'conversation';
 export type AttributeType = 'string' | 'integer' | 'float' | 'boolean' | 'datetime';
@@ -28,6 +29,8 @@ export interface Workspace {
   teams: Map<string, string>;
   /** Existing attributes by model and name. */
   attributes: Record<AttributeModel, Map<string, { id: string; dataType: string }>>;
+  /** Ticket types and states, read only when the map sends some department to Intercom tickets. */
+  tickets: WorkspaceTickets;
 }
 
 export interface AttributeNeed {
@@ -52,6 +55,8 @@ export interface WorkspacePlan {
   attributeConflicts: { need: AttributeNeed; existingType: string }[];
   /** Attributes the map needs but may not create (`create: false`) and that do not exist. */
   attributesMissing: AttributeNeed[];
+  /** Ticket types and attributes to create, states the workspace lacks (empty while every department is a conversation). */
+  tickets: TicketsPlan;
 }
 
 const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
@@ -157,6 +162,7 @@ export async function resolveWorkspace(
   for (const a of await client.dataAttributes.listConversationAttributes())
     attributes.conversation.set(a.name, { id: String(a.id), dataType: a.data_type });
 
+  const tickets = await planTickets(client, map);
   const plan: WorkspacePlan = {
     appName: me.app?.name ?? '(unnamed workspace)',
     region: me.app?.region ?? null,
@@ -168,6 +174,7 @@ export async function resolveWorkspace(
     attributesExisting: [],
     attributeConflicts: [],
     attributesMissing: [],
+    tickets: tickets.plan,
   };
   const creatable = new Set<string>([SOURCE_KEY_ATTRIBUTE]);
   for (const field of Object.values(map.objects).flatMap((o) => o.fields)) {
@@ -201,6 +208,7 @@ export async function resolveWorkspace(
       admins: matches,
       teams: workspaceTeams,
       attributes,
+      tickets: tickets.workspace,
     },
   };
 }

@@ -6,7 +6,7 @@ import { EngineUsageError, RunNotStartedError } from '../engine/errors';
 import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../engine/propose-map';
 import { type MigrationResult, runMigration } from '../engine/run-migration';
 import { TargetMismatchError, UnadoptedTargetError } from '../engine/target-binding';
-import { planWorkspace, workspacePlanSummary } from '../engine/workspace-plan-report';
+import { planWorkspace, ticketTypesToCreate, workspacePlanSummary } from '../engine/workspace-plan-report';
 import { NetworkError } from '../intercom';
 import { LedgerLockedError, registerSecret } from '../ledger';
 import { mappingPath, readMappingFile, writeMappingFile } from '../mapping/mapping-file';
@@ -212,7 +212,7 @@ export async function configureWorkspace(ctx: Ctx): Promise<string> {
   }
   const apply = await ctx.prompts.confirm(
     `Apply the workspace plan to "${plan.appName}"?`,
-    `${plan.attributesToCreate.length} attribute(s) will be created; admins and teams are matched, not created (the API cannot).${blockers.length ? ` Worth fixing first: ${blockers.join('; ')}.` : ''} The configure run is journaled and can be rolled back.`,
+    `${plan.attributesToCreate.length} attribute(s)${plan.tickets.types.length ? `, ${ticketTypesToCreate(plan)}` : ''} will be created; admins and teams are matched, not created (the API cannot).${blockers.length ? ` Worth fixing first: ${blockers.join('; ')}.` : ''} The configure run is journaled and can be rolled back.`,
     'Apply',
   );
   if (apply) await runKind(ctx, 'configure');

@@ -7,6 +7,7 @@ import {
 } from '../model/mapping';
 import type { CustomField, CustomFieldChannel, TicketPriority, TicketStatus } from '../model/source';
 import { proposeCustomField } from './heuristic';
+import { type DepartmentInput, proposeTicketDestinations } from './propose-ticket-types';
 import { MAX_ATTRIBUTE_STRING } from './targets';
 
 /** Which source objects carry a custom field: ticket/chat/call-log templates, or user values. */
@@ -21,6 +22,8 @@ export interface DefaultMapInputs {
   statuses: readonly TicketStatus[];
   priorities: readonly TicketPriority[];
   departmentNames: readonly string[];
+  /** Departments with their ids, for the ticket type candidates (absent: none proposed). */
+  departments?: readonly DepartmentInput[];
   brands: readonly { id: number; name: string | null }[];
 }
 
@@ -195,6 +198,7 @@ export function buildDefaultMap(inputs: DefaultMapInputs): MappingFile {
     formatVersion: MAPPING_FORMAT_VERSION,
     objects,
     valueMaps: { ticketStatus, priority, teams, brands: { mode: 'attribute', values: brandValues } },
+    ticketDestinations: proposeTicketDestinations({ ...inputs, departments: inputs.departments ?? [] }),
     options: {},
     review: { status: 'draft' },
   };

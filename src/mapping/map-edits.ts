@@ -4,6 +4,8 @@ import {
   type MappingFile,
   type MappingTarget,
   targetLabel,
+  type TicketDestination,
+  ticketDestinationsOf,
   type Transform,
 } from '../model/mapping';
 import type { GlobalValueMap } from '../model/mapping-editor-messages';
@@ -98,6 +100,35 @@ export function setGlobalValueMap(map: MappingFile, entry: GlobalValueMap): Mapp
   if (entry.value === null) delete current[entry.key];
   else current[entry.key] = entry.value;
   return { ...map, valueMaps: { ...map.valueMaps, [entry.map]: current } };
+}
+
+/** Sends one department's tickets (or, with `default`, every department without an entry) to a conversation or a ticket type. */
+export function setTicketDestination(
+  map: MappingFile,
+  department: string,
+  destination: TicketDestination,
+): MappingFile {
+  const tickets = ticketDestinationsOf(map);
+  if (destination !== 'conversation' && !tickets.ticketTypes.some((t) => t.name === destination.ticketType))
+    throw new StaleEditError(`ticket type "${destination.ticketType}" is not in the map any more`);
+  if (department === 'default') return { ...map, ticketDestinations: { ...tickets, default: destination } };
+  const entry = tickets.departments[department];
+  if (!entry) throw new StaleEditError(`department ${department} is not in the map's ticket destinations`);
+  return {
+    ...map,
+    ticketDestinations: {
+      ...tickets,
+      departments: { ...tickets.departments, [department]: { ...entry, destination } },
+    },
+  };
+}
+
+export function setTicketState(map: MappingFile, status: string, state: string | null): MappingFile {
+  const tickets = ticketDestinationsOf(map);
+  const states = { ...tickets.states };
+  if (state === null) delete states[status];
+  else states[status] = state;
+  return { ...map, ticketDestinations: { ...tickets, states } };
 }
 
 /** Where the same Intercom field or attribute is fed by more than one source field of an object. */

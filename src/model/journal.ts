@@ -63,6 +63,7 @@ const INTERCOM_RESOURCES = [
   'ticket',
   'ticket_part',
   'ticket_type',
+  'ticket_type_attribute',
   'tag',
   'data_attribute',
   'conversation_attribute',
@@ -84,6 +85,8 @@ export const WriteTarget = z.object({
   intercomId: z.string().min(1).optional(),
   /** `custom_object_instance`: the custom object type (created in the Intercom UI), e.g. `CallLog`. */
   customObjectType: z.string().min(1).optional(),
+  /** `ticket_type_attribute`: the ticket type it belongs to (Intercom addresses attributes through their type). */
+  ticketTypeId: z.string().min(1).optional(),
   /** The admin Intercom makes the write on behalf of (close, open): undoing it acts as the same admin. */
   actingAdminId: z.string().min(1).optional(),
   /** `tag`: the object tagged (contact, company or conversation, by Intercom id). */

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-import { ConversationState, MappedObject, MappingFile, MappingTarget, ReviewStatus, Transform } from './mapping';
+import {
+  ConversationState,
+  MappedObject,
+  MappingFile,
+  MappingTarget,
+  ReviewStatus,
+  TicketDestination,
+  Transform,
+} from './mapping';
 import { SampleResults } from './sample-results';
 
 /**
@@ -46,6 +54,22 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ ...Asks, type: z.literal('edit'), ...FieldRef, target: MappingTarget, transform: Transform }),
   z.object({ ...Asks, type: z.literal('setEnabled'), object: MappedObject, enabled: z.boolean() }),
   z.object({ ...Asks, type: z.literal('setValueMap'), entry: GlobalValueMap }),
+  /** Where one department's tickets land (`department`: its id, or `default`). */
+  z.object({
+    ...Asks,
+    type: z.literal('setTicketDestination'),
+    department: z.string().regex(/^(\d+|default)$/),
+    destination: TicketDestination,
+  }),
+  /** The ticket state a SmarterTrack status becomes; `state: null` removes the entry. */
+  z.object({
+    ...Asks,
+    type: z.literal('setTicketState'),
+    status: z.string().min(1),
+    state: z.string().trim().min(1).nullable(),
+  }),
+  /** One ticket of the department as it will look as an Intercom ticket. */
+  z.object({ ...Asks, type: z.literal('previewTicket'), department: z.string().regex(/^\d+$/) }),
   /** Asks the host to stamp the map; the host asks for the reviewer's name and a modal confirmation. */
   z.object({ ...Asks, type: z.literal('confirm'), level: z.enum(['reviewed', 'approved']) }),
   z.object({ ...Asks, type: z.literal('preview'), object: MappedObject, count: z.number().int().min(1).max(50) }),
@@ -101,6 +125,23 @@ export const PreviewRecord = z.object({
 });
 export type PreviewRecord = z.infer<typeof PreviewRecord>;
 
+/** One source ticket of a department as the Intercom ticket the map makes of it. */
+export const TicketPreview = z.object({
+  department: z.string(),
+  /** The source ticket's id. */
+  id: z.number(),
+  caption: RecordCaption.nullable(),
+  ticketType: z.string(),
+  title: ShownValue,
+  attributes: z.array(
+    z.object({ name: z.string(), dataType: z.string(), value: ShownValue, issue: z.string().nullable() }),
+  ),
+  status: z.string().nullable(),
+  /** The ticket state its status maps to; null: none (a problem the map's validation names). */
+  state: z.string().nullable(),
+});
+export type TicketPreview = z.infer<typeof TicketPreview>;
+
 export const EditorState = z.object({
   /** The document as the mapping schema reads it; null with `error` when it does not parse. */
   map: MappingFile.nullable(),
@@ -119,6 +160,8 @@ export const EditorState = z.object({
   conflicts: z.record(MappedObject, z.array(z.number().int())),
   /** The connected workspace's teams, for the Teams value map; null when Intercom is not connected or could not be read. */
   teams: z.array(z.object({ id: z.string(), name: z.string() })).nullable(),
+  /** What stops the ticket destinations (each naming department and field); empty while all are conversations. */
+  ticketProblems: z.array(z.string()).default([]),
 });
 export type EditorState = z.infer<typeof EditorState>;
 
@@ -129,6 +172,14 @@ export const HostMessage = z.discriminatedUnion('type', [
     type: z.literal('preview'),
     object: MappedObject,
     records: z.array(PreviewRecord),
+    error: z.string().nullable(),
+  }),
+  /** A department's ticket preview; null with `error`, or when the department has no ticket. */
+  z.object({
+    ...Asks,
+    type: z.literal('ticketPreview'),
+    department: z.string(),
+    preview: TicketPreview.nullable(),
     error: z.string().nullable(),
   }),
   /** The sample run read back from Intercom, or why there is none. */

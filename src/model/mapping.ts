@@ -139,6 +139,62 @@ const ValueMaps = z.object({
 });
 type ValueMaps = z.infer<typeof ValueMaps>;
 
+/** Where a department's tickets land: an Intercom conversation (as before), or a ticket of a ticket type of this map. */
+export const TicketDestination = z.union([z.literal('conversation'), z.object({ ticketType: z.string().min(1) })]);
+export type TicketDestination = z.infer<typeof TicketDestination>;
+
+/** Intercom's ticket type categories (2.16: Customer, Back-office, Tracker). */
+const TicketCategory = z.enum(['Customer', 'Back-office', 'Tracker']);
+
+/** Intercom's ticket attribute data types (2.16, less `files`: SmarterTrack fields hold no files). */
+export const TicketAttributeType = z.enum(['string', 'list', 'integer', 'decimal', 'boolean', 'datetime']);
+export type TicketAttributeType = z.infer<typeof TicketAttributeType>;
+
+/** An attribute of a ticket type, fed by one field of the ticket (`custom:<fieldId>`, `priorityName`…). */
+const TicketTypeAttribute = z.object({
+  name: z.string().min(1),
+  description: z.string().default(''),
+  dataType: TicketAttributeType,
+  /** A list's items (Intercom requires at least one). */
+  options: z.array(z.string().min(1)).default([]),
+  /** Empty until someone names one: validation reports it. */
+  source: z.string().default(''),
+  label: z.string().optional(),
+  proposal: Proposal.optional(),
+});
+export type TicketTypeAttribute = z.infer<typeof TicketTypeAttribute>;
+
+/** A ticket type the map needs in Intercom; `configure` creates it and its attributes when missing. */
+const TicketTypeDefinition = z.object({
+  name: z.string().min(1),
+  description: z.string().default(''),
+  category: TicketCategory.default('Customer'),
+  attributes: z.array(TicketTypeAttribute).default([]),
+  proposal: Proposal.optional(),
+});
+export type TicketTypeDefinition = z.infer<typeof TicketTypeDefinition>;
+
+/**
+ * Which departments' tickets become Intercom tickets, of which type, in which state. Optional in the
+ * file: a map written before it existed parses unchanged and keeps its content hash (all conversations).
+ */
+export const TicketDestinations = z.object({
+  default: TicketDestination.default('conversation'),
+  /** SmarterTrack department id → its name (for people) and where its tickets land. */
+  departments: z
+    .record(z.string(), z.object({ name: z.string().default(''), destination: TicketDestination }))
+    .default({}),
+  ticketTypes: z.array(TicketTypeDefinition).default([]),
+  /** SmarterTrack status name → Intercom ticket state, by the name GET /ticket_states gives it (internal label). */
+  states: z.record(z.string(), z.string()).default({}),
+});
+export type TicketDestinations = z.infer<typeof TicketDestinations>;
+
+/** The map's ticket destinations; a map written before they existed sends every ticket to a conversation. */
+export function ticketDestinationsOf(map: { ticketDestinations?: TicketDestinations | undefined }): TicketDestinations {
+  return map.ticketDestinations ?? TicketDestinations.parse({});
+}
+
 export const MappingOptions = z.object({
   includeDeletedTickets: z.boolean().default(false),
   includeSpamTickets: z.boolean().default(false),
@@ -182,6 +238,7 @@ export const MappingFile = z.object({
     kbArticles: ObjectMapping,
   }),
   valueMaps: ValueMaps,
+  ticketDestinations: TicketDestinations.optional(),
   options: MappingOptions,
   review: Review.default({ status: 'draft' }),
 });

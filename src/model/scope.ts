@@ -75,6 +75,13 @@ export const Estimate = z.object({
   lines: z.array(EstimateLine),
   totalCalls: z.number().int().nonnegative(),
   minutes: z.number().nonnegative(),
+  /**
+   * The same run with every ticket sent to an Intercom ticket instead of a conversation (the map
+   * chooses per department): the tickets line it replaces, and the totals. Absent in older reports.
+   */
+  asIntercomTickets: z
+    .object({ line: EstimateLine, totalCalls: z.number().int().nonnegative(), minutes: z.number().nonnegative() })
+    .optional(),
 });
 export type Estimate = z.infer<typeof Estimate>;
 

@@ -75,6 +75,13 @@ export function scopeMarkdown(report: ScopeReport): string {
     `At ${fmt(e.requestsPerMinute)} requests per minute: about ${formatMinutes(e.minutes)} of API time (retries, uploads and search lag not included).`,
     '',
   );
+  if (e.asIntercomTickets) {
+    const t = e.asIntercomTickets;
+    out.push(
+      `With every department's tickets sent to Intercom tickets instead (mapping.json chooses per department; this version configures ticket types but does not yet migrate into them): ${fmt(t.line.calls)} calls for tickets (${escapeCell(t.line.how)}), ${fmt(t.totalCalls)} in all, about ${formatMinutes(t.minutes)}.`,
+      '',
+    );
+  }
 
   out.push(...preflightMarkdown(report));
 

@@ -414,8 +414,23 @@ function estimateCalls(
     },
     { object: 'help center', calls: n('kbCategories') + n('kbArticles'), how: '1 per collection + 1 per article' },
   ];
+  const minutesOf = (calls: number) => Math.round((calls / requestsPerMinute) * 100) / 100;
   const totalCalls = lines.reduce((sum, l) => sum + l.calls, 0);
-  return { requestsPerMinute, lines, totalCalls, minutes: Math.round((totalCalls / requestsPerMinute) * 100) / 100 };
+  // An Intercom ticket takes its attributes, assignee and created_at in the create, but its state in an update.
+  const asTickets = {
+    object: 'Intercom tickets (tickets)',
+    calls: tickets + Math.max(0, v.ticketEntries - v.ticketsWithMessages) + v.extraAttachmentParts + tickets + tickets,
+    how: '1 create (attributes, assignee) + 1 reply per further message or comment + 1 per extra 10 attachments + tag + state',
+  };
+  const ticketsLine = lines.find((l) => l.object === 'conversations (tickets)')?.calls ?? 0;
+  const ticketTotal = totalCalls - ticketsLine + asTickets.calls;
+  return {
+    requestsPerMinute,
+    lines,
+    totalCalls,
+    minutes: minutesOf(totalCalls),
+    asIntercomTickets: { line: asTickets, totalCalls: ticketTotal, minutes: minutesOf(ticketTotal) },
+  };
 }
 
 /** Writes <workspace>/migration/reports/scope.md and scope.json; returns their paths. */

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 
 import { proposeMap } from '../../src/engine/propose-map';
 import { type MigrationKind, type MigrationResult, runMigration } from '../../src/engine/run-migration';
@@ -64,6 +65,25 @@ export async function startSeededSandbox(ds: Dataset, options: SandboxOptions = 
   } finally {
     await reader.close();
   }
+}
+
+/** A test file's dataset and seeded sandbox: made before its tests, closed and removed after them. */
+export function seededWorld(
+  prefix: string,
+  scale = 0.1,
+  seed = 4,
+): { dir: string; ds: Dataset; sandbox: RunningSandbox } {
+  const world = {} as { dir: string; ds: Dataset; sandbox: RunningSandbox };
+  before(async () => {
+    world.dir = tempDir(prefix);
+    world.ds = await makeDataset(world.dir, scale, seed);
+    world.sandbox = await startSeededSandbox(world.ds);
+  });
+  after(async () => {
+    await world.sandbox?.close();
+    if (world.dir) removeDir(world.dir);
+  });
+  return world;
 }
 
 /** Writes the proposed map into `<workspace>/migration/mapping.json`, confirmed at `level`. */

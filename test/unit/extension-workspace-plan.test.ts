@@ -28,6 +28,7 @@ const plan: WorkspacePlan = {
   attributesExisting: [],
   attributeConflicts: [{ need: need('st_tier'), existingType: 'integer' }],
   attributesMissing: [],
+  tickets: { types: [], statesMissing: [], attributeConflicts: [] },
 };
 
 test('the plan names the workspace, unmatched agents, missing teams and attributes to create', () => {
@@ -43,4 +44,37 @@ test('the plan names the workspace, unmatched agents, missing teams and attribut
 test('conflicts and missing teams are blockers', () => {
   assert.deepEqual(planBlockers(plan), ['1 attribute type conflict(s)', '1 team(s) missing in Intercom']);
   assert.deepEqual(planBlockers({ ...plan, attributeConflicts: [], missingTeams: [] }), []);
+});
+
+test('ticket types to create and missing ticket states are listed; missing states are blockers', () => {
+  const withTickets: WorkspacePlan = {
+    ...plan,
+    attributeConflicts: [],
+    missingTeams: [],
+    tickets: {
+      types: [
+        {
+          definition: {
+            name: 'Billing',
+            description: '',
+            category: 'Customer',
+            attributes: [],
+          },
+          id: null,
+          attributesToCreate: [
+            { name: 'Plan', description: '', dataType: 'list', options: ['Free', 'Pro'], source: 'custom:4' },
+          ],
+          attributesExisting: [],
+          usedBy: ['department 2 "Billing"'],
+        },
+      ],
+      statesMissing: [{ state: 'On hold', statuses: ['Hold'] }],
+      attributeConflicts: [],
+    },
+  };
+  const md = workspacePlanMarkdown(withTickets, testClock);
+  assert.match(md, /\| Billing \| Customer \| \*\*to create\*\* \| Plan \(list\) \| department 2 "Billing" \|/);
+  assert.match(md, /\| On hold \| Hold \|/);
+  assert.doesNotMatch(workspacePlanMarkdown(plan, testClock), /Ticket types/, 'no section while all are conversations');
+  assert.deepEqual(planBlockers(withTickets), ['1 ticket state(s) missing in Intercom (the API cannot create them)']);
 });

@@ -6,6 +6,7 @@ import { type AiSettings, resolveAiAccess } from '../../mapping/ai-proposer';
 import type { WorkspaceAttribute } from '../../mapping/ai-schema';
 import { mappingPath, readMappingFile, writeMappingFile } from '../../mapping/mapping-file';
 import { confirmMap, contentHash, effectiveStatus } from '../../mapping/review';
+import { ticketDestinationProblems } from '../../mapping/ticket-destinations';
 import type { Clock } from '../../model/clock';
 import { messageOf } from '../../model/error-message';
 import { aiConfigSchema, type MigrationConfig, parseMigrationConfig } from '../../model/migration-config';
@@ -170,6 +171,8 @@ async function confirm(argv: string[], clock: Clock): Promise<ExitCode> {
   const map = await readMappingFile(workspace);
   const level = values.approve ? 'approved' : 'reviewed';
   const hash = contentHash(map);
+  // Said before the question: configure refuses these, so the reviewer may want to fix them first.
+  for (const problem of ticketDestinationProblems(map)) process.stderr.write(`  ! ${problem}\n`);
   if (!values.yes) {
     if (!process.stdin.isTTY)
       throw new UsageError(

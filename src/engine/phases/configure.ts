@@ -5,6 +5,7 @@ import type { RunContext } from '../context';
 import { RunStoppedError } from '../errors';
 import { type AttributeNeed, compatibleType, type WorkspacePlan } from '../workspace';
 import { journaledWrite } from '../write';
+import { configureTicketTypes } from './configure-tickets';
 
 const CONVERSATION_TYPES = {
   string: 'string',
@@ -14,7 +15,7 @@ const CONVERSATION_TYPES = {
   datetime: 'datetime',
 } as const;
 
-/** Creates the attributes the map needs (admins and teams cannot be created by the API: reported instead). */
+/** Creates the attributes and ticket types the map needs (admins, teams and ticket states cannot be created by the API: reported instead). */
 export async function configureWorkspace(ctx: RunContext, plan: WorkspacePlan): Promise<void> {
   for (const team of plan.missingTeams)
     ctx.progress.warn(
@@ -39,6 +40,7 @@ export async function configureWorkspace(ctx: RunContext, plan: WorkspacePlan): 
       );
     }
   }
+  await configureTicketTypes(ctx, plan.tickets);
 }
 
 async function createAttribute(ctx: RunContext, need: AttributeNeed): Promise<void> {

@@ -1,4 +1,8 @@
-import { previewRecords as readPreviewRecords, type PreviewSample } from '../../engine/preview-records';
+import {
+  departmentTicket,
+  previewRecords as readPreviewRecords,
+  type PreviewSample,
+} from '../../engine/preview-records';
 import { fetchWorkspaceAttributes } from '../../engine/propose-map';
 import { openLedger } from '../../ledger';
 import { previewObject } from '../../mapping/preview';
@@ -18,6 +22,16 @@ export async function readPreviewInputs(ctx: Ctx, object: MappedObject, count: n
   const reader = await openReader(ctx, await requireConfig(ctx));
   try {
     return await readPreviewRecords(reader, object, count);
+  } finally {
+    await reader.close();
+  }
+}
+
+/** The first ticket of a department, for the preview of the Intercom ticket it would become. */
+export async function readDepartmentTicket(ctx: Ctx, departmentId: number): Promise<PreviewSample | null> {
+  const reader = await openReader(ctx, await requireConfig(ctx));
+  try {
+    return await departmentTicket(reader, departmentId);
   } finally {
     await reader.close();
   }

@@ -10,11 +10,15 @@ import {
   LOW_CONFIDENCE,
   setGlobalValueMap,
   setObjectEnabled,
+  setTicketDestination,
+  setTicketState,
   StaleEditError,
 } from '../../mapping/map-edits';
 import { mappingText, parseMappingText } from '../../mapping/mapping-file';
 import { contentHash, effectiveStatus } from '../../mapping/review';
 import { STANDARD_FIELDS } from '../../mapping/targets';
+import { ticketDestinationProblems } from '../../mapping/ticket-destinations';
+import { previewTicket } from '../../mapping/ticket-preview';
 import { messageOf } from '../../model/error-message';
 import { MappedObject, type MappingFile } from '../../model/mapping';
 import { type EditorState, HostMessage, type TargetCatalog, WebviewMessage } from '../../model/mapping-editor-messages';
@@ -92,6 +96,8 @@ class MappingEditorSession implements MappingEditorProbe {
   private teams: { id: string; name: string }[] | null | undefined;
   /** Sample source records per object (read once); their preview is recomputed on every change of the map. */
   private readonly previewInputs = new Map<MappedObject, PreviewSample[]>();
+  /** One source ticket per department asked for (null: it has none); its ticket preview follows the map. */
+  private readonly departmentTickets = new Map<string, PreviewSample | null>();
   private stateTimer: ReturnType<typeof setTimeout> | undefined;
   private lastSample: Extract<HostMessage, { type: 'sampleResults' }> | undefined;
 
@@ -179,6 +185,12 @@ class MappingEditorSession implements MappingEditorProbe {
         return this.change((map) => setObjectEnabled(map, message.object, message.enabled));
       case 'setValueMap':
         return this.change((map) => setGlobalValueMap(map, message.entry));
+      case 'setTicketDestination':
+        return this.change((map) => setTicketDestination(map, message.department, message.destination));
+      case 'setTicketState':
+        return this.change((map) => setTicketState(map, message.status, message.state));
+      case 'previewTicket':
+        return this.previewTicket(message.department, message.requestId);
       case 'confirm':
         return this.confirm(message.level);
       case 'preview':
@@ -248,9 +260,42 @@ class MappingEditorSession implements MappingEditorProbe {
     }
   }
 
+  private async previewTicket(department: string, requestId?: number): Promise<void> {
+    await this.post({ type: 'busy', task: `Reading a ticket of department ${department} from SmarterTrack…` });
+    const asked = requestId === undefined ? {} : { requestId };
+    try {
+      const { readDepartmentTicket } = await import('./editor-data');
+      this.departmentTickets.set(department, await readDepartmentTicket(this.ctx, Number(department)));
+      await this.postTicketPreview(department, asked);
+    } catch (error) {
+      await this.post({ ...asked, type: 'ticketPreview', department, preview: null, error: messageOf(error) });
+    } finally {
+      await this.post({ type: 'busy', task: null });
+    }
+  }
+
+  private async postTicketPreview(department: string, asked: { requestId?: number } = {}): Promise<void> {
+    if (!this.departmentTickets.has(department)) return;
+    const sample = this.departmentTickets.get(department);
+    let map: MappingFile;
+    try {
+      map = this.map();
+    } catch {
+      return; // the state message already says what is wrong with the file
+    }
+    const preview = sample ? previewTicket(map, department, sample) : null;
+    const error = sample
+      ? preview
+        ? null
+        : 'This department goes to conversations: choose a ticket type to preview its tickets.'
+      : 'This department has no ticket to preview.';
+    await this.post({ ...asked, type: 'ticketPreview', department, preview, error });
+  }
+
   /** Every preview the editor holds, recomputed for the current map. */
   private async postPreviews(): Promise<void> {
     for (const object of this.previewInputs.keys()) await this.postPreview(object);
+    for (const department of this.departmentTickets.keys()) await this.postTicketPreview(department);
   }
 
   private async postPreview(object: MappedObject, asked: { requestId?: number } = {}): Promise<void> {
@@ -335,6 +380,7 @@ class MappingEditorSession implements MappingEditorProbe {
       lowConfidence: LOW_CONFIDENCE,
       conflicts,
       teams,
+      ticketProblems: map ? ticketDestinationProblems(map) : [],
     };
   }
 

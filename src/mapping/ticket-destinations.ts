@@ -1,0 +1,92 @@
+import {
+  customFieldIdOf,
+  type MappingFile,
+  type TicketDestination,
+  ticketDestinationsOf,
+  type TicketTypeDefinition,
+} from '../model/mapping';
+import { SOURCE_FIELDS } from './source-fields';
+
+/** Where the tickets of one department land: its own entry, else the map's default. */
+export function destinationOf(map: Pick<MappingFile, 'ticketDestinations'>, departmentId: number): TicketDestination {
+  const destinations = ticketDestinationsOf(map);
+  return destinations.departments[String(departmentId)]?.destination ?? destinations.default;
+}
+
+export interface TicketDepartment {
+  /** Department id, or `default` for the map's default destination. */
+  key: string;
+  /** `department 3 "Support"`, or `the default destination`. */
+  label: string;
+  ticketType: string;
+}
+
+/** Every department (and the default) sent to an Intercom ticket type, in the map's order. */
+export function departmentsSentToTickets(map: Pick<MappingFile, 'ticketDestinations'>): TicketDepartment[] {
+  const destinations = ticketDestinationsOf(map);
+  const out: TicketDepartment[] = [];
+  if (destinations.default !== 'conversation')
+    out.push({ key: 'default', label: 'the default destination', ticketType: destinations.default.ticketType });
+  for (const [id, entry] of Object.entries(destinations.departments)) {
+    if (entry.destination === 'conversation') continue;
+    const label = `department ${id}${entry.name ? ` "${entry.name}"` : ''}`;
+    out.push({ key: id, label, ticketType: entry.destination.ticketType });
+  }
+  return out;
+}
+
+/** The ticket types some department is sent to: what `configure` needs in Intercom. */
+export function ticketTypesInUse(map: Pick<MappingFile, 'ticketDestinations'>): TicketTypeDefinition[] {
+  const used = new Set(departmentsSentToTickets(map).map((d) => d.ticketType));
+  return ticketDestinationsOf(map).ticketTypes.filter((t) => used.has(t.name));
+}
+
+const TICKET_FIELDS = new Set(SOURCE_FIELDS.tickets.map((f) => f.path));
+
+const knownSource = (source: string) => TICKET_FIELDS.has(source) || customFieldIdOf(source) !== null;
+
+function typeProblems(type: TicketTypeDefinition, where: string): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const a of type.attributes) {
+    const at = `ticket type "${type.name}" attribute "${a.name}" (${where})`;
+    if (seen.has(a.name.toLowerCase())) problems.push(`${at}: the type has two attributes of this name`);
+    seen.add(a.name.toLowerCase());
+    if (a.source.trim() === '') problems.push(`${at}: no source field feeds it`);
+    else if (!knownSource(a.source))
+      problems.push(`${at}: unknown source field "${a.source}" (a ticket field or custom:<fieldId>)`);
+    if (a.dataType === 'list' && a.options.length === 0) problems.push(`${at}: a list attribute needs its options`);
+  }
+  return problems;
+}
+
+/**
+ * What stops the map from sending tickets to Intercom tickets, each naming the department and the
+ * field: an unknown ticket type, an attribute without a source, a list without options, a status
+ * without a state. Departments left to conversations are not checked.
+ */
+export function ticketDestinationProblems(map: MappingFile): string[] {
+  const destinations = ticketDestinationsOf(map);
+  const problems: string[] = [];
+  const names = new Map<string, number>();
+  for (const t of destinations.ticketTypes) names.set(t.name, (names.get(t.name) ?? 0) + 1);
+  for (const [name, count] of names)
+    if (count > 1) problems.push(`ticketDestinations.ticketTypes: ${count} ticket types are named "${name}"`);
+  const checked = new Set<string>();
+  const statuses = Object.keys(map.valueMaps.ticketStatus);
+  for (const department of departmentsSentToTickets(map)) {
+    const type = destinations.ticketTypes.find((t) => t.name === department.ticketType);
+    if (!type) {
+      problems.push(
+        `${department.label}: ticket type "${department.ticketType}" is not defined in ticketDestinations.ticketTypes`,
+      );
+      continue;
+    }
+    if (!checked.has(type.name)) problems.push(...typeProblems(type, `for ${department.label}`));
+    checked.add(type.name);
+    for (const status of statuses)
+      if (!destinations.states[status]?.trim())
+        problems.push(`${department.label}: status "${status}" has no ticket state (ticketDestinations.states)`);
+  }
+  return problems;
+}

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { EngineUsageError } from '../../src/engine/errors';
+import { assertTicketsNotYetMigrated } from '../../src/engine/tickets-gate';
+import { buildDefaultMap, type DefaultMapInputs, type FieldChannel } from '../../src/mapping/default-map';
+import { parseMappingText } from '../../src/mapping/mapping-file';
+import { confirmMap, contentHash, effectiveStatus } from '../../src/mapping/review';
+import { destinationOf, ticketDestinationProblems } from '../../src/mapping/ticket-destinations';
+import type { MappingFile } from '../../src/model/mapping';
+import { testClock } from '../support/clock';
+import { customField, ticketPriority, ticketStatus } from '../support/map-inputs';
+
+const template = (departmentId: number) => ({
+  templateId: 1,
+  templateName: 'Default',
+  displayName: null,
+  sortOrder: 1,
+  visible: true,
+  visibleToAgents: true,
+  required: false,
+  requiredToRespond: false,
+  requiredToClose: false,
+  conditionalFieldId: null,
+  conditionalValues: [],
+  departments: [{ departmentId, channel: 'ticket' as const }],
+});
+
+const inputs: DefaultMapInputs = {
+  customFields: [
+    customField(1, 'Plan', 'dropdown', { options: ['Free', 'Pro', ' '], templates: [template(2)] }),
+    customField(2, 'Seats', 'number', { templates: [template(2)] }),
+    customField(3, 'Renewal', 'date', { isGlobal: true }),
+    customField(4, 'VIP', 'checkbox', { isGlobal: true }),
+    customField(5, 'Support code', 'text', { templates: [template(1)] }),
+  ],
+  // VIP is a user field: global, but tickets do not carry it.
+  fieldChannels: new Map<number, Set<FieldChannel>>([[4, new Set(['user'])]]),
+  samples: new Map([[2, ['3', '12']]]),
+  statuses: [ticketStatus(1, 'Active'), ticketStatus(2, 'Waiting'), ticketStatus(3, 'Closed', false)],
+  priorities: [ticketPriority(1, 'Low'), ticketPriority(2, 'High')],
+  departmentNames: ['Support', 'Billing'],
+  departments: [
+    { id: 1, name: 'Support', deleted: false },
+    { id: 2, name: 'Billing', deleted: false },
+    { id: 9, name: 'Old', deleted: true },
+  ],
+  brands: [],
+};
+
+const sendBilling = (map: MappingFile, ticketType = 'Billing'): MappingFile => ({
+  ...map,
+  ticketDestinations: {
+    ...map.ticketDestinations!,
+    departments: {
+      ...map.ticketDestinations!.departments,
+      '2': { name: 'Billing', destination: { ticketType } },
+    },
+  },
+});
+
+test('the proposer offers a ticket type per department with typed attributes, and keeps every department a conversation', () => {
+  const map = buildDefaultMap(inputs);
+  const tickets = map.ticketDestinations!;
+  assert.equal(tickets.default, 'conversation');
+  assert.deepEqual(Object.keys(tickets.departments), ['1', '2'], 'deleted departments get no entry');
+  assert.ok(Object.values(tickets.departments).every((d) => d.destination === 'conversation'));
+  assert.equal(destinationOf(map, 2), 'conversation');
+  const billing = tickets.ticketTypes.find((t) => t.name === 'Billing');
+  assert.ok(billing);
+  assert.equal(billing.category, 'Customer');
+  const byName = new Map(billing.attributes.map((a) => [a.name, a]));
+  assert.deepEqual([...byName.keys()], ['Plan', 'Seats', 'Renewal', 'Priority']);
+  assert.deepEqual(byName.get('Plan'), {
+    name: 'Plan',
+    description: 'SmarterTrack custom field 1',
+    label: 'Plan',
+    dataType: 'list',
+    options: ['Free', 'Pro'],
+    source: 'custom:1',
+    proposal: { by: 'heuristic', confidence: 0.85, reason: 'drop-down with 2 options: a list' },
+  });
+  assert.equal(byName.get('Seats')?.dataType, 'integer');
+  assert.equal(byName.get('Renewal')?.dataType, 'datetime');
+  assert.deepEqual(byName.get('Priority')?.options, ['Low', 'High']);
+  assert.equal(byName.get('Priority')?.source, 'priorityName');
+  const support = tickets.ticketTypes.find((t) => t.name === 'Support');
+  assert.deepEqual(
+    support?.attributes.map((a) => a.name),
+    ['Renewal', 'Support code', 'Priority'],
+  );
+  assert.deepEqual(tickets.states, { Active: 'In progress', Waiting: 'Waiting on customer', Closed: 'Resolved' });
+  assert.deepEqual(ticketDestinationProblems(map), [], 'nothing to check while all are conversations');
+});
+
+test('a mapping.json written before ticket destinations parses unchanged and keeps its approval', () => {
+  const { ticketDestinations: _drop, ...older } = buildDefaultMap(inputs);
+  const approved = confirmMap(older as MappingFile, 'approved', 'Ann', testClock);
+  const reread = parseMappingText(JSON.stringify(approved));
+  assert.equal(reread.ticketDestinations, undefined, 'no section is added on reading');
+  assert.equal(effectiveStatus(reread), 'approved');
+  assert.equal(destinationOf(reread, 2), 'conversation');
+});
+
+test('sending a department to tickets is content: it revokes an approval', () => {
+  const approved = confirmMap(buildDefaultMap(inputs), 'approved', 'Ann', testClock);
+  const edited = sendBilling(approved);
+  assert.notEqual(contentHash(edited), contentHash(approved));
+  assert.equal(effectiveStatus(edited), 'draft');
+});
+
+test('validation names the department and the field of every problem', () => {
+  const map = sendBilling(buildDefaultMap(inputs));
+  assert.deepEqual(ticketDestinationProblems(map), []);
+
+  assert.deepEqual(ticketDestinationProblems(sendBilling(map, 'Invoices')), [
+    'department 2 "Billing": ticket type "Invoices" is not defined in ticketDestinations.ticketTypes',
+  ]);
+
+  const broken: MappingFile = structuredClone(map);
+  const billing = broken.ticketDestinations!.ticketTypes.find((t) => t.name === 'Billing')!;
+  billing.attributes[0]!.options = [];
+  billing.attributes[1]!.source = '';
+  billing.attributes[2]!.source = 'nonsense';
+  delete broken.ticketDestinations!.states.Waiting;
+  assert.deepEqual(ticketDestinationProblems(broken), [
+    'ticket type "Billing" attribute "Plan" (for department 2 "Billing"): a list attribute needs its options',
+    'ticket type "Billing" attribute "Seats" (for department 2 "Billing"): no source field feeds it',
+    'ticket type "Billing" attribute "Renewal" (for department 2 "Billing"): unknown source field "nonsense" (a ticket field or custom:<fieldId>)',
+    'department 2 "Billing": status "Waiting" has no ticket state (ticketDestinations.states)',
+  ]);
+});
+
+test('until tickets are migrated, a run refuses a map that sends a department to tickets; configure does not', () => {
+  const map = sendBilling(buildDefaultMap(inputs));
+  for (const kind of ['sample', 'full', 'delta', 'dry-run'] as const)
+    assert.throws(
+      () => assertTicketsNotYetMigrated(map, kind),
+      (error: unknown) =>
+        error instanceof EngineUsageError &&
+        /department 2 "Billing" \(ticket type "Billing"\) is mapped to Intercom ticket types, which this version configures but does not yet migrate; map them to conversations to run now/.test(
+          error.message,
+        ),
+    );
+  assert.doesNotThrow(() => assertTicketsNotYetMigrated(map, 'configure'));
+  assert.doesNotThrow(() => assertTicketsNotYetMigrated(buildDefaultMap(inputs), 'full'));
+});

@@ -1,0 +1,187 @@
+import {
+  type MappingFile,
+  type TicketDestination,
+  ticketDestinationsOf,
+  type TicketTypeDefinition,
+} from '../src/model/mapping';
+import type { TicketPreview, WebviewMessage } from '../src/model/mapping-editor-messages';
+import { destinationChoices, destinationOfChoice } from './destination-choices';
+import { button, h, select, textfield, valueText } from './dom';
+import { recordCaptionText } from './record-caption';
+
+export type TicketPreviews = Record<string, { preview: TicketPreview | null; error: string | null }>;
+
+const headRow = (...names: string[]) => h('thead', {}, h('tr', {}, ...names.map((n) => h('th', { scope: 'col' }, n))));
+
+function attributesTable(type: TicketTypeDefinition): HTMLElement {
+  return h(
+    'details',
+    { class: 'ticket-type' },
+    h(
+      'summary',
+      {},
+      `Ticket type "${type.name}" (${type.category}): ${type.attributes.length} attribute(s)`,
+      type.proposal ? h('span', { class: 'muted' }, ` · ${type.proposal.reason}`) : null,
+    ),
+    h(
+      'table',
+      { class: 'value-map', 'aria-label': `Attributes of ticket type ${type.name}` },
+      headRow('Attribute', 'Type', 'Source field', 'Options'),
+      h(
+        'tbody',
+        {},
+        ...type.attributes.map((a) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, a.name),
+            h('td', {}, a.dataType),
+            h('td', {}, a.label ? `${a.label} (${a.source || 'none'})` : a.source || 'none'),
+            h('td', {}, a.dataType === 'list' ? a.options.join(', ') || 'none' : '—'),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function previewCard(department: string, shown: TicketPreviews[string] | undefined): HTMLElement | null {
+  if (!shown) return null;
+  if (!shown.preview)
+    return h('p', { class: 'muted', role: 'status' }, shown.error ?? `No ticket of department ${department}.`);
+  const p = shown.preview;
+  return h(
+    'dl',
+    { class: 'ticket-preview', 'aria-label': `Ticket preview of department ${department}` },
+    h('dt', {}, 'Source'),
+    h('dd', {}, recordCaptionText(p)),
+    h('dt', {}, 'Type'),
+    h('dd', {}, p.ticketType),
+    h('dt', {}, 'Title'),
+    h('dd', {}, valueText(p.title)),
+    ...p.attributes.flatMap((a) => [
+      h('dt', {}, `${a.name} (${a.dataType})`),
+      h('dd', {}, valueText(a.value), a.issue ? h('span', { class: 'warning' }, ` · ${a.issue}`) : null),
+    ]),
+    h('dt', {}, 'State'),
+    h(
+      'dd',
+      {},
+      p.state ?? h('span', { class: 'warning' }, 'no state'),
+      p.status ? h('span', { class: 'muted' }, ` (status ${p.status})`) : null,
+    ),
+  );
+}
+
+/**
+ * Where each department's tickets land (conversation or an Intercom ticket type), the types' attributes,
+ * the status → ticket state map, and a preview of one ticket per department sent to tickets.
+ */
+export function ticketsView(
+  file: MappingFile,
+  problems: readonly string[],
+  previews: TicketPreviews,
+  send: (m: WebviewMessage) => void,
+): HTMLElement {
+  const tickets = ticketDestinationsOf(file);
+  const typeNames = tickets.ticketTypes.map((t) => t.name);
+  const destinationSelect = (department: string, label: string, current: TicketDestination) => {
+    const { choices, selected } = destinationChoices(typeNames, current);
+    return select(`Tickets of ${label}`, choices, selected, (value) =>
+      send({ type: 'setTicketDestination', department, destination: destinationOfChoice(value) }),
+    );
+  };
+  const rows = Object.entries(tickets.departments).map(([id, entry]) => {
+    const label = `${entry.name || 'Department'} (${id})`;
+    return h(
+      'tr',
+      {},
+      h('td', {}, label),
+      h('td', {}, destinationSelect(id, label, entry.destination)),
+      h(
+        'td',
+        {},
+        entry.destination === 'conversation'
+          ? null
+          : button('Preview a ticket', () => send({ type: 'previewTicket', department: id }), {
+              secondary: true,
+              'aria-label': `Preview a ticket of ${label}`,
+            }),
+        previewCard(id, previews[id]),
+      ),
+    );
+  });
+  rows.push(
+    h(
+      'tr',
+      {},
+      h('td', {}, 'Other departments'),
+      h('td', {}, destinationSelect('default', 'other departments', tickets.default)),
+      h('td', {}),
+    ),
+  );
+  const used = new Set(
+    [tickets.default, ...Object.values(tickets.departments).map((d) => d.destination)].flatMap((d) =>
+      d === 'conversation' ? [] : [d.ticketType],
+    ),
+  );
+  const stateRows = Object.keys(file.valueMaps.ticketStatus).map((status) =>
+    h(
+      'tr',
+      {},
+      h('td', {}, status),
+      h(
+        'td',
+        {},
+        textfield(
+          `Ticket state of status ${status}`,
+          tickets.states[status] ?? '',
+          (v) => send({ type: 'setTicketState', status, state: v.trim() || null }),
+          { placeholder: 'state name, e.g. In progress' },
+          'change',
+        ),
+      ),
+    ),
+  );
+  return h(
+    'section',
+    { class: 'tickets', 'aria-label': 'Tickets: conversation or Intercom ticket' },
+    h('h2', {}, 'Tickets: conversation or Intercom ticket'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Each department’s tickets become conversations unless a ticket type is chosen. Configure creates the types and attributes; this version does not yet migrate tickets into them, so a run refuses while a department is sent to a ticket type.',
+    ),
+    problems.length
+      ? h(
+          'ul',
+          { class: 'problems', 'aria-label': 'Ticket destination problems' },
+          ...problems.map((p) => h('li', { class: 'warning' }, p)),
+        )
+      : null,
+    h(
+      'table',
+      { class: 'value-map', 'aria-label': 'Department → tickets land as' },
+      h('caption', {}, 'Department → tickets land as'),
+      headRow('Department', 'Lands as', 'Preview'),
+      h('tbody', {}, ...rows),
+    ),
+    ...tickets.ticketTypes.filter((t) => used.has(t.name)).map(attributesTable),
+    used.size
+      ? null
+      : h(
+          'p',
+          { class: 'muted' },
+          tickets.ticketTypes.length
+            ? `${tickets.ticketTypes.length} proposed ticket type(s): choose one above to see its attributes.`
+            : 'This map has no ticket types yet: proposing the map again suggests one per department.',
+        ),
+    h(
+      'table',
+      { class: 'value-map', 'aria-label': 'Ticket status → Intercom ticket state' },
+      h('caption', {}, 'Ticket status → Intercom ticket state (by the name Intercom shows)'),
+      headRow('Source status', 'Ticket state'),
+      h('tbody', {}, ...stateRows),
+    ),
+  );
+}
