@@ -80,17 +80,32 @@ function send(message: WebviewMessage): void {
   vscode.postMessage(checked.data);
 }
 
+/**
+ * The host sends the state and the previews again after a change (its edit, then the document's own
+ * change event): one that shows nothing new is not drawn again, since a redraw moves the keyboard
+ * focus for a frame and a key pressed then would be lost.
+ */
+const lastShown = new Map<string, string>();
+function unchanged(key: string, value: unknown): boolean {
+  const text = JSON.stringify(value);
+  if (lastShown.get(key) === text) return true;
+  lastShown.set(key, text);
+  return false;
+}
+
 window.addEventListener('message', (event: MessageEvent) => {
   const parsed = HostMessage.safeParse(event.data);
   if (!parsed.success) return; // not ours, or malformed: ignored
   const message = parsed.data;
   switch (message.type) {
     case 'state': {
+      if (unchanged('state', message.state)) return;
       ui.state = message.state;
       ui.map = message.state.map ?? undefined;
       break;
     }
     case 'preview':
+      if (unchanged(`preview:${message.object}`, [message.records, message.error])) return;
       ui.previews[message.object] = { records: message.records, error: message.error };
       break;
     case 'ticketPreview':
