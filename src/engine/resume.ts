@@ -76,6 +76,23 @@ async function findFromJournal(client: IntercomClient, intent: IntentEntry): Pro
       );
       return hit?.id;
     }
+    case 'ticket': {
+      const query = {
+        operator: 'AND' as const,
+        value: [
+          { field: 'contact_ids', operator: '=' as const, value: key.contactId },
+          { field: 'ticket_type_id', operator: '=' as const, value: key.ticketTypeId },
+        ],
+      };
+      return (await first(client.tickets.search(query), (t) => t.created_at === key.createdAt))?.id;
+    }
+    case 'ticket_part': {
+      const ticket = await client.tickets.get(key.ticketId);
+      const part = (ticket.ticket_parts?.ticket_parts ?? []).find(
+        (p) => p.created_at === key.createdAt && sha256(normalizeBody(p.body)) === key.bodySha256,
+      );
+      return part ? String(part.id) : undefined;
+    }
     case 'conversation_part': {
       const conversation = await client.conversations.get(key.conversationId);
       const part = (conversation.conversation_parts?.conversation_parts ?? []).find(
@@ -87,7 +104,7 @@ async function findFromJournal(client: IntercomClient, intent: IntentEntry): Pro
 }
 
 /** Lookups that go through Intercom's search, which lags behind writes (resolve-unknown.ts). */
-const SEARCH_BACKED: ReadonlySet<IntentEntry['lookup']['by']> = new Set(['email', 'conversation']);
+const SEARCH_BACKED: ReadonlySet<IntentEntry['lookup']['by']> = new Set(['email', 'conversation', 'ticket']);
 const POLL_MS = [1_000, 2_000, 4_000, 8_000, 15_000];
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

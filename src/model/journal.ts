@@ -89,8 +89,10 @@ export const WriteTarget = z.object({
   ticketTypeId: z.string().min(1).optional(),
   /** The admin Intercom makes the write on behalf of (close, open): undoing it acts as the same admin. */
   actingAdminId: z.string().min(1).optional(),
-  /** `tag`: the object tagged (contact, company or conversation, by Intercom id). */
-  tagged: z.object({ object: z.enum(['contact', 'company', 'conversation']), id: z.string().min(1) }).optional(),
+  /** `tag`: the object tagged (contact, company, conversation or ticket, by Intercom id). */
+  tagged: z
+    .object({ object: z.enum(['contact', 'company', 'conversation', 'ticket']), id: z.string().min(1) })
+    .optional(),
   /** e.g. "POST /contacts" or "conversation 499 ← reply". For people reading the journal. */
   description: z.string().min(1),
 });
@@ -113,6 +115,20 @@ export const LookupKey = z.discriminatedUnion('by', [
   z.object({
     by: z.literal('conversation'),
     contactId: z.string().min(1),
+    createdAt: UnixSeconds,
+    bodySha256: Sha256Hex,
+  }),
+  /** An Intercom ticket created for a contact: its contact id, created_at and ticket type (tickets have no body). */
+  z.object({
+    by: z.literal('ticket'),
+    contactId: z.string().min(1),
+    createdAt: UnixSeconds,
+    ticketTypeId: z.string().min(1),
+  }),
+  /** A reply or note inside a known Intercom ticket. */
+  z.object({
+    by: z.literal('ticket_part'),
+    ticketId: z.string().min(1),
     createdAt: UnixSeconds,
     bodySha256: Sha256Hex,
   }),
@@ -264,6 +280,8 @@ export const RecordState = z.discriminatedUnion('state', [
     cut: z.array(CutValue).optional(),
     /** A conversation not opened by a customer message: what opened it instead (counted in the reconciliation). */
     opener: OpenerKind.optional(),
+    /** The Intercom object the record became when it is not the object type's usual one: a SmarterTrack ticket sent to an Intercom ticket type. */
+    intercomObject: z.literal('ticket').optional(),
   }),
   z.object({ state: z.literal('skipped'), reason: z.string().min(1) }),
   z.object({ state: z.literal('failed'), error: ErrorInfo }),

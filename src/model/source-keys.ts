@@ -34,3 +34,10 @@ export function visitorExternalId(keyHash: string): string {
 export function isVisitorExternalId(externalId: string | null | undefined): boolean {
   return typeof externalId === 'string' && externalId.startsWith(VISITOR_PREFIX);
 }
+
+/**
+ * Intercom tickets carry the same key in a ticket type attribute of this name, which `configure` adds
+ * to every ticket type the map uses (hidden from customers). It is set in the create itself, so a
+ * ticket is never in Intercom without its key.
+ */
+export const TICKET_SOURCE_KEY_ATTRIBUTE = SOURCE_KEY_ATTRIBUTE;
