@@ -49,7 +49,7 @@ export function companyField(field: string, company: Record<string, unknown>): u
 }
 
 export const TagBefore = z.object({
-  object: z.enum(['contact', 'company', 'conversation']),
+  object: z.enum(['contact', 'company', 'conversation', 'ticket']),
   id: z.string().min(1),
   tagId: z.string().min(1),
   tagName: z.string(),

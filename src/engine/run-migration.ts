@@ -19,7 +19,7 @@ import { decidePending, resolveLeftoverIntents } from './resume';
 import { RUN_PHASES, walkPhases } from './run-phases';
 import { Slots } from './slots';
 import { bindTarget, writeTarget } from './target-binding';
-import { assertTicketsNotYetMigrated } from './tickets-gate';
+import { assertTicketsReady } from './tickets-ready';
 import { resolveWorkspace } from './workspace';
 import { DEFAULT_SEARCH_SETTLE_MS, WriteMemory } from './write';
 
@@ -215,6 +215,7 @@ async function openRun(
   try {
     if (req.kind !== 'dry-run') await checkTarget(ledger, req, map, progress);
     const prepared = await prepareWorkspace(req, map);
+    assertTicketsReady(prepared.plan.tickets, req.kind, (m) => progress.warn(m));
     return {
       ...(await startOrResume(
         ledger,
@@ -301,7 +302,6 @@ async function finishRun(journal: RunJournal, end: RunEnd): Promise<RunEnd> {
 export async function runMigration(req: MigrationRequest): Promise<MigrationResult> {
   const map = await readMappingFile(req.workspaceDir);
   assertRunAllowed(map, req.kind);
-  assertTicketsNotYetMigrated(map, req.kind);
   const options = runOptionsOf(req);
   const progress = new ProgressCounter(req.progress);
   const signal = req.signal ?? new AbortController().signal;

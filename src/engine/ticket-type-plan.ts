@@ -7,6 +7,7 @@ import {
   type TicketTypeAttribute,
   type TicketTypeDefinition,
 } from '../model/mapping';
+import { SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
 import { EngineUsageError } from './errors';
 
 /** One ticket type the map sends departments to, against what the workspace has. */
@@ -16,6 +17,9 @@ export interface TicketTypePlan {
   id: string | null;
   attributesToCreate: TicketTypeAttribute[];
   attributesExisting: string[];
+  /** The type lacks the attribute that carries each ticket's source key: configure adds it, hidden from customers. */
+  sourceKeyMissing: boolean;
+  sourceKeyName: string;
   /** `department 3 "Support"`, for the plan. */
   usedBy: string[];
 }
@@ -86,6 +90,8 @@ export async function planTickets(
         (a) => !existing?.attributes.has(key(a.name)) && !conflicting.has(key(a.name)),
       ),
       attributesExisting: present.filter((a) => !conflicting.has(key(a.name))).map((a) => a.name),
+      sourceKeyMissing: !existing?.attributes.has(key(SOURCE_KEY_ATTRIBUTE)),
+      sourceKeyName: SOURCE_KEY_ATTRIBUTE,
       usedBy: departments.filter((d) => d.ticketType === definition.name).map((d) => d.label),
     });
   }

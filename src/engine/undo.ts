@@ -253,6 +253,10 @@ const UNTAG: Record<TagBefore['object'], (w: UndoInput, before: TagBefore) => Un
     const untag = async () => client.tags.untagConversation(id, tagId, await ctx.actingAdmin());
     return call('untag', 'untag', 'conversation', `untag conversation ${id} "${tagName}"`, untag);
   },
+  ticket: ({ client, ctx }, { id, tagId, tagName }) => {
+    const untag = async () => client.tickets.untag(id, tagId, await ctx.actingAdmin());
+    return call('untag', 'untag', 'ticket', `untag ticket ${id} "${tagName}"`, untag);
+  },
 };
 
 const untag: UndoBuilder = (w) => {

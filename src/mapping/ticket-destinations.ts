@@ -7,9 +7,13 @@ import {
 } from '../model/mapping';
 import { SOURCE_FIELDS } from './source-fields';
 
-/** Where the tickets of one department land: its own entry, else the map's default. */
-export function destinationOf(map: Pick<MappingFile, 'ticketDestinations'>, departmentId: number): TicketDestination {
+/** Where the tickets of one department land: its own entry, else the map's default (also for a ticket without a department). */
+export function destinationOf(
+  map: Pick<MappingFile, 'ticketDestinations'>,
+  departmentId: number | null,
+): TicketDestination {
   const destinations = ticketDestinationsOf(map);
+  if (departmentId === null) return destinations.default;
   return destinations.departments[String(departmentId)]?.destination ?? destinations.default;
 }
 

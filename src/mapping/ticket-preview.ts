@@ -1,34 +1,17 @@
-import { customFieldIdOf, type MappingFile, ticketDestinationsOf, type TicketTypeAttribute } from '../model/mapping';
+import { type MappingFile, ticketDestinationsOf, type TicketTypeAttribute } from '../model/mapping';
 import type { RecordCaption, TicketPreview } from '../model/mapping-editor-messages';
 import type { PreviewInput } from './preview';
+import { ticketAttributeValue } from './ticket-attributes';
 import { destinationOf } from './ticket-destinations';
-import { applyTransform } from './transforms';
 
 type Shown = TicketPreview['attributes'][number]['value'];
 
-/** The transform that turns a source value into what an attribute of this Intercom type takes. */
-const TRANSFORM = {
-  string: 'string',
-  list: 'string',
-  integer: 'integer-to-number',
-  decimal: 'integer-to-number',
-  boolean: 'checkbox-to-boolean',
-  datetime: 'date-to-datetime',
-} as const;
-
+/** The value as the preview shows it: dates readable. */
 function attributeValue(attribute: TicketTypeAttribute, sample: PreviewInput): { value: Shown; issue: string | null } {
-  const fieldId = customFieldIdOf(attribute.source);
-  const raw = fieldId !== null ? sample.customValues?.get(fieldId) : sample.record[attribute.source];
-  if (raw === null || raw === undefined || raw === '') return { value: null, issue: null };
-  const result = applyTransform(raw, { kind: TRANSFORM[attribute.dataType], overflow: 'trim', invalid: 'fail' });
-  if (result.error) return { value: null, issue: result.error };
-  let value = result.value as Shown;
-  if (attribute.dataType === 'integer' && typeof value === 'number' && !Number.isInteger(value))
-    return { value, issue: `${value} is not a whole number` };
-  if (attribute.dataType === 'datetime' && typeof value === 'number') value = new Date(value * 1000).toISOString();
-  if (attribute.dataType === 'list' && typeof value === 'string' && !attribute.options.includes(value))
-    return { value, issue: `"${value}" is not one of the list's options` };
-  return { value, issue: null };
+  const { value, issue } = ticketAttributeValue(attribute, sample);
+  const shown =
+    attribute.dataType === 'datetime' && typeof value === 'number' ? new Date(value * 1000).toISOString() : value;
+  return { value: shown, issue };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Intercom is the ledger's second memory: every conversation the engine creates carries the key of
- * its SmarterTrack record in this conversation attribute (contacts carry theirs as external_id,
+ * its SmarterTrack record in this conversation attribute, and every Intercom ticket in a ticket type
+ * attribute of the same name, set in the create itself (contacts carry theirs as external_id,
  * companies as company_id). A lost or damaged ledger is rebuilt from these keys, never by writing again.
  */
 export const SOURCE_KEY_ATTRIBUTE = 'st2ic_source_key';
@@ -34,10 +35,3 @@ export function visitorExternalId(keyHash: string): string {
 export function isVisitorExternalId(externalId: string | null | undefined): boolean {
   return typeof externalId === 'string' && externalId.startsWith(VISITOR_PREFIX);
 }
-
-/**
- * Intercom tickets carry the same key in a ticket type attribute of this name, which `configure` adds
- * to every ticket type the map uses (hidden from customers). It is set in the create itself, so a
- * ticket is never in Intercom without its key.
- */
-export const TICKET_SOURCE_KEY_ATTRIBUTE = SOURCE_KEY_ATTRIBUTE;

@@ -10,22 +10,22 @@ import { IntentEntry } from '../../src/model/journal';
 import type { MappingFile } from '../../src/model/mapping';
 import { testClock } from '../support/clock';
 import { clientFor, journalOf, migrate, openDataset, runIds, seededWorld, writeMap } from '../support/engine-fixtures';
+import { sendDepartmentsToTickets } from '../support/tickets-map';
 
 // Issue: tickets as Intercom tickets. configure creates the ticket types the map sends departments to,
-// once, journaled; rollback archives what it created and leaves what was there; runs refuse until
-// the engine migrates tickets.
+// once, journaled; rollback archives what it created and leaves what was there; runs refuse to start
+// while the workspace lacks what the tickets need.
 const world = seededWorld('configure-tickets');
 let sentTo: { id: string; type: string }[];
 
 /** The first two proposed departments go to their proposed ticket types; one status asks for a state Intercom lacks. */
-function sendTwoDepartments(map: MappingFile): MappingFile {
-  const tickets = structuredClone(map.ticketDestinations!);
-  const ids = Object.keys(tickets.departments).slice(0, 2);
-  sentTo = ids.map((id, i) => ({ id, type: tickets.ticketTypes[i]!.name }));
-  for (const { id, type } of sentTo) tickets.departments[id]!.destination = { ticketType: type };
+function sendTwoDepartments(proposed: MappingFile): MappingFile {
+  const { map, sent } = sendDepartmentsToTickets(proposed);
+  sentTo = sent;
+  const tickets = map.ticketDestinations!;
   const firstStatus = Object.keys(tickets.states)[0]!;
   tickets.states[firstStatus] = 'On hold';
-  return { ...map, ticketDestinations: tickets };
+  return map;
 }
 
 /** The run's intents on ticket types and their attributes. */
@@ -66,10 +66,13 @@ test('configure creates the ticket types and their attributes once; rollback arc
       .sort(),
     [created.name, found.name].sort(),
   );
+  // Each type also gets the attribute its tickets carry their source key in, hidden from customers.
   assert.deepEqual(
     customAttributes(created.name).map((a) => [a.name, a.data_type]),
-    created.attributes.map((a) => [a.name, a.dataType]),
+    [...created.attributes.map((a) => [a.name, a.dataType]), ['st2ic_source_key', 'string']],
   );
+  const key = customAttributes(created.name).find((a) => a.name === 'st2ic_source_key')!;
+  assert.equal(key.visible_to_contacts, false, 'the source key is not shown to customers');
   const list = created.attributes.find((a) => a.dataType === 'list');
   if (list)
     assert.deepEqual(
@@ -80,11 +83,11 @@ test('configure creates the ticket types and their attributes once; rollback arc
     );
   assert.deepEqual(
     customAttributes(found.name).map((a) => a.name),
-    found.attributes.map((a) => a.name),
+    [...found.attributes.map((a) => a.name), 'st2ic_source_key'],
     'the missing attributes were added to the type that was there',
   );
   const creates = ticketTypeIntents(first.runId);
-  assert.equal(creates.length, 1 + created.attributes.length + found.attributes.length - 1);
+  assert.equal(creates.length, 1 + created.attributes.length + found.attributes.length - 1 + 2);
   // After a crash, each of these writes is found again from its journal line alone.
   const outcomes = new Map(
     journalOf(world.dir, first.runId)
@@ -103,7 +106,7 @@ test('configure creates the ticket types and their attributes once; rollback arc
   const second = await migrate(world.dir, world.ds, world.sandbox, 'configure');
   assert.equal(second.status, 'completed', second.message);
   assert.equal(Object.keys(world.sandbox.state().ticketTypes).length, 2, 'no second ticket type');
-  assert.equal(customAttributes(created.name).length, created.attributes.length, 'no second attribute');
+  assert.equal(customAttributes(created.name).length, created.attributes.length + 1, 'no second attribute');
   const again = ticketTypeIntents(second.runId);
   assert.deepEqual(again, []);
 
@@ -137,7 +140,7 @@ test('the plan reports the ticket state the workspace lacks', async () => {
   );
 });
 
-test('a sample or full run refuses the map before writing anything, naming the departments', async () => {
+test('a sample or full run refuses to start while the workspace lacks a ticket type, attribute or state, naming the departments', async () => {
   await writeMap(world.dir, world.ds, 'approved', sendTwoDepartments);
   const runsBefore = runIds(world.dir).length;
   for (const kind of ['sample', 'full'] as const) {
@@ -146,9 +149,9 @@ test('a sample or full run refuses the map before writing anything, naming the d
       (error: unknown) =>
         error instanceof EngineUsageError &&
         sentTo.every((s) => error.message.includes(`department ${s.id}`)) &&
-        /are mapped to Intercom ticket types, which this version configures but does not yet migrate; map them to conversations to run now/.test(
-          error.message,
-        ),
+        /not ready for tickets as Intercom tickets/.test(error.message) &&
+        /no ticket state "On hold"/.test(error.message) &&
+        /Run configure/.test(error.message),
     );
   }
   assert.equal(Object.keys(world.sandbox.state().contacts).length, 0, 'no contact was written');

@@ -10,6 +10,16 @@ export function snapshotOf(state: SandboxState) {
   const tagName = new Map(Object.values(state.tags).map((t) => [t.id, t.name]));
   const companyOf = new Map(Object.values(state.companies).map((c) => [c.id, c.company_id]));
   const sortBy = <T>(items: T[], key: (t: T) => string) => [...items].sort((a, b) => key(a).localeCompare(key(b)));
+  const partsOf = (parts: SandboxState['conversations'][string]['parts']) =>
+    parts
+      .filter((p) => p.part_type === 'comment' || p.part_type === 'note')
+      .map((p) => ({
+        type: p.part_type,
+        body: p.body,
+        created_at: p.created_at,
+        author: p.author.type === 'admin' ? p.author.id : externalOf.get(p.author.id),
+        files: p.attachments.map((a) => `${a.name}:${a.content_type}:${a.filesize}`),
+      }));
   return {
     companies: sortBy(
       Object.values(state.companies).map((c) => ({ company_id: c.company_id, name: c.name, archived: c.archived })),
@@ -38,17 +48,31 @@ export function snapshotOf(state: SandboxState) {
         team: c.team_assignee_id,
         custom_attributes: c.custom_attributes,
         tags: c.tags.map((t) => tagName.get(t.id)).sort(),
-        parts: c.parts
-          .filter((p) => p.part_type === 'comment' || p.part_type === 'note')
-          .map((p) => ({
-            type: p.part_type,
-            body: p.body,
-            created_at: p.created_at,
-            author: p.author.type === 'admin' ? p.author.id : externalOf.get(p.author.id),
-            files: p.attachments.map((a) => `${a.name}:${a.content_type}:${a.filesize}`),
-          })),
+        parts: partsOf(c.parts),
       })),
       (c) => `${c.created_at}|${c.contacts.join()}|${c.source_body}`,
+    ),
+    tickets: sortBy(
+      Object.values(state.tickets).map((t) => ({
+        type: state.ticketTypes[t.ticket_type_id]?.name,
+        contacts: t.contact_ids.map((id) => externalOf.get(id)),
+        created_at: t.created_at,
+        attributes: t.ticket_attributes,
+        state: state.ticketStates.find((s) => s.id === t.ticket_state_id)?.internal_label,
+        admin: t.admin_assignee_id,
+        team: t.team_assignee_id,
+        tags: t.tags.map((tag) => tagName.get(tag.id)).sort(),
+        parts: partsOf(t.parts),
+      })),
+      (t) => `${String(t.attributes.st2ic_source_key)}|${t.created_at}`,
+    ),
+    ticketTypes: sortBy(
+      Object.values(state.ticketTypes).map((t) => ({
+        name: t.name,
+        archived: t.archived,
+        attributes: t.attributes.map((a) => `${a.name}:${a.data_type}${a.archived ? ' (archived)' : ''}`).sort(),
+      })),
+      (t) => t.name,
     ),
     tags: Object.values(state.tags)
       .map((t) => t.name)

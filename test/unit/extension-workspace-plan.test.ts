@@ -65,6 +65,8 @@ test('ticket types to create and missing ticket states are listed; missing state
             { name: 'Plan', description: '', dataType: 'list', options: ['Free', 'Pro'], source: 'custom:4' },
           ],
           attributesExisting: [],
+          sourceKeyMissing: true,
+          sourceKeyName: 'st2ic_source_key',
           usedBy: ['department 2 "Billing"'],
         },
       ],

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { EngineUsageError } from '../../src/engine/errors';
-import { assertTicketsNotYetMigrated } from '../../src/engine/tickets-gate';
+import type { TicketsPlan } from '../../src/engine/ticket-type-plan';
+import { assertTicketsReady, ticketsNotReady } from '../../src/engine/tickets-ready';
 import { buildDefaultMap, type DefaultMapInputs, type FieldChannel } from '../../src/mapping/default-map';
 import { parseMappingText } from '../../src/mapping/mapping-file';
 import { confirmMap, contentHash, effectiveStatus } from '../../src/mapping/review';
@@ -131,17 +132,44 @@ test('validation names the department and the field of every problem', () => {
   ]);
 });
 
-test('until tickets are migrated, a run refuses a map that sends a department to tickets; configure does not', () => {
+test('a run refuses to write tickets while the workspace lacks their type, attributes, source key or states; a dry run only warns', () => {
   const map = sendBilling(buildDefaultMap(inputs));
-  for (const kind of ['sample', 'full', 'delta', 'dry-run'] as const)
+  const billing = map.ticketDestinations!.ticketTypes.find((t) => t.name === 'Billing')!;
+  const plan: TicketsPlan = {
+    types: [
+      {
+        definition: billing,
+        id: '7',
+        attributesToCreate: [billing.attributes[0]!],
+        attributesExisting: [],
+        sourceKeyMissing: true,
+        sourceKeyName: 'st2ic_source_key',
+        usedBy: ['department 2 "Billing"'],
+      },
+    ],
+    statesMissing: [{ state: 'Waiting on customer', statuses: ['Waiting'] }],
+    attributeConflicts: [],
+  };
+  assert.deepEqual(ticketsNotReady(plan), [
+    `ticket type "Billing" has no attribute "${billing.attributes[0]!.name}" (for department 2 "Billing")`,
+    'ticket type "Billing" has no attribute "st2ic_source_key" (the source key)',
+    'no ticket state "Waiting on customer" (for status "Waiting")',
+  ]);
+  for (const kind of ['sample', 'full', 'delta'] as const)
     assert.throws(
-      () => assertTicketsNotYetMigrated(map, kind),
+      () => assertTicketsReady(plan, kind, () => undefined),
       (error: unknown) =>
-        error instanceof EngineUsageError &&
-        /department 2 "Billing" \(ticket type "Billing"\) is mapped to Intercom ticket types, which this version configures but does not yet migrate; map them to conversations to run now/.test(
-          error.message,
-        ),
+        error instanceof EngineUsageError && /Run configure \(st2ic configure\) first/.test(error.message),
     );
-  assert.doesNotThrow(() => assertTicketsNotYetMigrated(map, 'configure'));
-  assert.doesNotThrow(() => assertTicketsNotYetMigrated(buildDefaultMap(inputs), 'full'));
+  const warnings: string[] = [];
+  assert.doesNotThrow(() => assertTicketsReady(plan, 'dry-run', (m) => warnings.push(m)));
+  assert.equal(warnings.length, 1);
+  assert.doesNotThrow(() => assertTicketsReady(plan, 'configure', () => assert.fail('configure is not checked')));
+  const ready: TicketsPlan = {
+    ...plan,
+    types: [{ ...plan.types[0]!, attributesToCreate: [], sourceKeyMissing: false }],
+    statesMissing: [],
+  };
+  assert.deepEqual(ticketsNotReady(ready), []);
+  assert.doesNotThrow(() => assertTicketsReady(ready, 'full', () => undefined));
 });

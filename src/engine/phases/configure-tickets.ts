@@ -1,6 +1,7 @@
 import { LedgerWriteError } from '../../ledger';
 import { messageOf } from '../../model/error-message';
 import type { TicketTypeAttribute } from '../../model/mapping';
+import { SOURCE_KEY_ATTRIBUTE } from '../../model/source-keys';
 import type { RunContext } from '../context';
 import { RunStoppedError } from '../errors';
 import type { TicketsPlan, TicketTypePlan } from '../ticket-type-plan';
@@ -26,6 +27,7 @@ export async function configureTicketTypes(ctx: RunContext, plan: TicketsPlan): 
     try {
       const id = type.id ?? (await createTicketType(ctx, type));
       for (const attribute of type.attributesToCreate) await createTicketAttribute(ctx, type, id, attribute);
+      if (type.sourceKeyMissing) await createTicketAttribute(ctx, type, id, SOURCE_KEY_DEFINITION, false);
     } catch (error) {
       if (error instanceof RunStoppedError || error instanceof LedgerWriteError) throw error;
       ctx.progress.warn(
@@ -52,11 +54,21 @@ async function createTicketType(ctx: RunContext, type: TicketTypePlan): Promise<
   return result.id;
 }
 
+/** The attribute each migrated ticket carries its SmarterTrack key in (`ticket:<id>`). */
+const SOURCE_KEY_DEFINITION: TicketTypeAttribute = {
+  name: SOURCE_KEY_ATTRIBUTE,
+  description: 'SmarterTrack ticket this ticket was migrated from (set by the migration; do not edit)',
+  dataType: 'string',
+  options: [],
+  source: '',
+};
+
 async function createTicketAttribute(
   ctx: RunContext,
   type: TicketTypePlan,
   ticketTypeId: string,
   attribute: TicketTypeAttribute,
+  visibleToContacts = true,
 ): Promise<void> {
   const typeName = type.definition.name;
   const { name, dataType } = attribute;
@@ -77,8 +89,8 @@ async function createTicketAttribute(
         description: attribute.description || (attribute.label ?? name),
         data_type: dataType,
         ...(dataType === 'list' ? { list_items: attribute.options.join(',') } : {}),
-        visible_on_create: true,
-        visible_to_contacts: true,
+        visible_on_create: visibleToContacts,
+        visible_to_contacts: visibleToContacts,
       }),
     idOf: (a) => String(a.id),
   });

@@ -1,8 +1,8 @@
-import { type Conversation, normalizeBody } from '../../intercom';
+import { type Conversation, type ConversationPart, normalizeBody, type OutcomeLookup } from '../../intercom';
 import { textToHtml, withHeading } from '../../mapping/body-html';
 import { systemClock, unixSeconds } from '../../model/clock';
 import { FOLDED_TRANSCRIPT_MARKER, MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
-import type { CutValue, OpenerKind, RecordState } from '../../model/journal';
+import type { CutValue, LookupKey, OpenerKind, RecordState } from '../../model/journal';
 import type { ObjectType } from '../../model/object-types';
 import { type Attachment, attachmentSourceId, isAttachmentSourceId } from '../../model/source';
 import { conversationSourceKey, SOURCE_KEY_ATTRIBUTE } from '../../model/source-keys';
@@ -62,7 +62,7 @@ function recordExtras(plan: PlannedConversation): { cut?: CutValue[]; opener?: O
 /** Parts kept free for assignment and closing. */
 const RESERVED_PARTS = 4;
 
-interface ConversationPrint {
+export interface ConversationPrint {
   state: string;
   team: string | null;
   admin: string | null;
@@ -72,7 +72,7 @@ interface ConversationPrint {
   tags?: string;
 }
 
-function parsePrint(value: string | undefined): ConversationPrint | undefined {
+export function parsePrint(value: string | undefined): ConversationPrint | undefined {
   if (!value) return undefined;
   const [state, team, admin, content, details, tags] = value.split('|');
   if (state === undefined || content === undefined) return undefined;
@@ -90,7 +90,7 @@ function detailsPrint(plan: PlannedConversation): string {
   return fingerprint({ title: plan.title, attributes: plan.attributes });
 }
 
-function tagsPrint(plan: PlannedConversation): string {
+export function tagsPrint(plan: Pick<PlannedConversation, 'tags'>): string {
   return fingerprint([...plan.tags].sort());
 }
 
@@ -108,7 +108,7 @@ function printOf(plan: PlannedConversation): string {
  * Folds the parts Intercom cannot hold (over its 500-part cap) into one final note, so the
  * transcript is complete even when the conversation is not.
  */
-function capParts(parts: PlannedPart[], attachmentNotes: number, actingAdminId: string): PlannedPart[] {
+export function capParts(parts: PlannedPart[], attachmentNotes: number, actingAdminId: string): PlannedPart[] {
   const room = MAX_CONVERSATION_PARTS - 1 - RESERVED_PARTS - attachmentNotes;
   if (parts.length <= room) return parts;
   const kept = parts.slice(0, room - 1);
@@ -162,14 +162,14 @@ async function filesOf(
   return { files, notes, attached };
 }
 
-function partIdIn(
-  conversation: Conversation | undefined,
+/** The id of the newest part with this type, created_at and body, when Intercom has one. */
+function partIdAmong(
+  parts: readonly ConversationPart[],
   createdAt: number,
   partType: string,
   body: string,
 ): string | undefined {
   const want = normalizeBody(body);
-  const parts = conversation?.conversation_parts?.conversation_parts ?? [];
   for (let i = parts.length - 1; i >= 0; i--) {
     const p = parts[i]!;
     if (p.part_type === partType && p.created_at === createdAt && normalizeBody(p.body) === want) return String(p.id);
@@ -177,18 +177,91 @@ function partIdIn(
   return undefined;
 }
 
+const partsOf = (conversation: Conversation | undefined) => conversation?.conversation_parts?.conversation_parts ?? [];
+
+/** One reply or note to add: who, what, when. */
+interface PartWrite {
+  kind: 'contact' | 'admin' | 'note';
+  adminId: string;
+  text: string;
+  createdAt: number;
+  files: AttachmentFile[];
+}
+
 /**
- * Adds one part (reply or note) with up to 10 files; more files go into follow-up notes. `inIntercom`
- * reads the conversation as Intercom has it when an earlier run (or a lost ledger) may already have
- * added the part: a part with the same type, created_at and body is taken, not sent again. `read`:
- * the part's files, when the caller has read them already.
+ * Where parts are added: a conversation or an Intercom ticket. `existing` reads the parts Intercom
+ * has when an earlier run (or a lost ledger) may already have added some; `send` adds one and
+ * answers the new part's id.
+ */
+export interface PartThread {
+  id: string;
+  /** `conversation` or `ticket`, for the journal's descriptions. */
+  noun: string;
+  resource: 'conversation_part' | 'ticket_part';
+  existing: (() => Promise<readonly ConversationPart[]>) | undefined;
+  lookup: (createdAt: number, bodySha256: string) => LookupKey;
+  clientLookup: (write: PartWrite, partType: string) => OutcomeLookup;
+  send: (write: PartWrite, partType: string) => Promise<string>;
+  actingAdminId: string;
+}
+
+/** Parts of a conversation: contact replies and admin replies or notes, each with up to 10 files. */
+function conversationThread(
+  ctx: RunContext,
+  plan: Pick<PlannedConversation, 'contactId' | 'actingAdminId'>,
+  conversationId: string,
+  inIntercom: (() => Promise<Conversation>) | undefined,
+): PartThread {
+  return {
+    id: conversationId,
+    noun: 'conversation',
+    resource: 'conversation_part',
+    existing: inIntercom && (async () => partsOf(await inIntercom())),
+    actingAdminId: plan.actingAdminId,
+    lookup: (createdAt, bodySha256) => ({ by: 'conversation_part', conversationId, createdAt, bodySha256 }),
+    clientLookup: (write, partType) => ({
+      kind: 'reply',
+      conversation_id: conversationId,
+      created_at: write.createdAt,
+      body: write.text,
+      part_type: partType,
+      sent_at: unixSeconds(systemClock),
+    }),
+    send: async (write, partType) => {
+      const files = write.files.length ? { attachment_files: write.files } : {};
+      const answer =
+        write.kind === 'contact'
+          ? await ctx.client.conversations.replyAsContact(conversationId, {
+              message_type: 'comment',
+              type: 'user',
+              intercom_user_id: plan.contactId,
+              body: write.text,
+              created_at: write.createdAt,
+              ...files,
+            })
+          : await ctx.client.conversations.replyAsAdmin(conversationId, {
+              message_type: partType as 'comment' | 'note',
+              type: 'admin',
+              admin_id: write.adminId,
+              body: write.text,
+              created_at: write.createdAt,
+              skip_notifications: true,
+              ...files,
+            });
+      return partIdAmong(partsOf(answer), write.createdAt, partType, write.text) ?? conversationId;
+    },
+  };
+}
+
+/**
+ * Adds one part (reply or note) with up to 10 files; more files go into follow-up notes. A part
+ * Intercom already has (same type, created_at and body, read through `thread.existing`) is taken,
+ * not sent again. `read`: the part's files, when the caller has read them already.
  */
 async function writePart(
   ctx: RunContext,
-  plan: PlannedConversation,
-  conversationId: string,
+  thread: PartThread,
   part: PlannedPart,
-  inIntercom?: () => Promise<Conversation>,
   read?: Awaited<ReturnType<typeof filesOf>>,
 ): Promise<string> {
   const { files, notes, attached } = read ?? (await filesOf(ctx, part));
@@ -196,16 +269,23 @@ async function writePart(
   const chunks: AttachmentFile[][] = [];
   for (let i = 0; i < Math.max(files.length, 1); i += MAX_FILES_PER_PART)
     chunks.push(files.slice(i, i + MAX_FILES_PER_PART));
-  let firstId = conversationId;
+  let firstId = thread.id;
   for (const [index, chunk] of chunks.entries()) {
     const text = index === 0 ? body : textToHtml(`Attachments (continued, ${index + 1} of ${chunks.length})`);
     const kind = index === 0 ? part.kind : 'note';
     const partType = kind === 'note' ? 'note' : 'comment';
-    const adminId = part.adminId ?? plan.actingAdminId;
-    const description = `${kind} ${part.objectType}:${part.sourceId}${index ? ` files ${index + 1}` : ''} → conversation ${conversationId}`;
-    const files = chunk.length ? { attachment_files: chunk } : {};
+    const write: PartWrite = {
+      kind,
+      adminId: part.adminId ?? thread.actingAdminId,
+      text,
+      createdAt: part.createdAt,
+      files: chunk,
+    };
+    const description = `${kind} ${part.objectType}:${part.sourceId}${index ? ` files ${index + 1}` : ''} → ${thread.noun} ${thread.id}`;
     const already =
-      inIntercom && !ctx.options.dryRun ? partIdIn(await inIntercom(), part.createdAt, partType, text) : undefined;
+      thread.existing && !ctx.options.dryRun
+        ? partIdAmong(await thread.existing(), part.createdAt, partType, text)
+        : undefined;
     if (already !== undefined) {
       if (index === 0) firstId = already;
       continue;
@@ -214,41 +294,11 @@ async function writePart(
       op: kind === 'note' ? 'note' : 'reply',
       objectType: index === 0 ? part.objectType : 'attachments',
       sourceId: index === 0 ? part.sourceId : `${part.objectType}:${part.sourceId}:${index + 1}`,
-      target: { resource: 'conversation_part', intercomId: conversationId, description },
-      lookup: {
-        by: 'conversation_part',
-        conversationId,
-        createdAt: part.createdAt,
-        bodySha256: sha256(normalizeBody(text)),
-      },
-      clientLookup: {
-        kind: 'reply',
-        conversation_id: conversationId,
-        created_at: part.createdAt,
-        body: text,
-        part_type: partType,
-        sent_at: unixSeconds(systemClock),
-      },
-      send: () =>
-        kind === 'contact'
-          ? ctx.client.conversations.replyAsContact(conversationId, {
-              message_type: 'comment',
-              type: 'user',
-              intercom_user_id: plan.contactId,
-              body: text,
-              created_at: part.createdAt,
-              ...files,
-            })
-          : ctx.client.conversations.replyAsAdmin(conversationId, {
-              message_type: partType,
-              type: 'admin',
-              admin_id: adminId,
-              body: text,
-              created_at: part.createdAt,
-              skip_notifications: true,
-              ...files,
-            }),
-      idOf: (c) => partIdIn(c, part.createdAt, partType, text) ?? conversationId,
+      target: { resource: thread.resource, intercomId: thread.id, description },
+      lookup: thread.lookup(part.createdAt, sha256(normalizeBody(text))),
+      clientLookup: thread.clientLookup(write, partType),
+      send: () => thread.send(write, partType),
+      idOf: (id) => id,
     });
     if (index === 0) firstId = result.id;
   }
@@ -258,7 +308,7 @@ async function writePart(
 }
 
 /** Files of the conversation whose latest state in the ledger is failed (a missing file, say): the run retries them. */
-function failedFiles(ctx: RunContext, attachments: readonly Attachment[]): Attachment[] {
+export function failedFiles(ctx: RunContext, attachments: readonly Attachment[]): Attachment[] {
   return attachments.filter(
     (a) => !a.deleted && ctx.ledger.recordState('attachments', attachmentSourceId(a))?.result.state === 'failed',
   );
@@ -271,12 +321,11 @@ function failedFiles(ctx: RunContext, attachments: readonly Attachment[]): Attac
  * however often the run is repeated; files that still cannot be read stay failed and get no note, and
  * so do files the conversation has no room for under Intercom's part cap.
  */
-async function retryFailedFiles(
+export async function retryFailedFiles(
   ctx: RunContext,
-  plan: PlannedConversation,
-  conversationId: string,
+  plan: Pick<PlannedConversation, 'label' | 'objectType' | 'sourceId' | 'actingAdminId'>,
+  thread: PartThread,
   parts: readonly PlannedPart[],
-  inIntercom: (() => Promise<Conversation>) | undefined,
   room: () => Promise<number>,
 ): Promise<void> {
   if (ctx.options.dryRun || parts.length === 0) return;
@@ -318,7 +367,7 @@ async function retryFailedFiles(
     createdAt: Math.max(...parts.map((p) => p.createdAt)),
     attachments: attached,
   };
-  await writePart(ctx, plan, conversationId, carrier, inIntercom, { files, notes: [], attached });
+  await writePart(ctx, thread, carrier, { files, notes: [], attached });
 }
 
 /**
@@ -375,6 +424,8 @@ function idOf(w: ConversationWrite): string {
   if (w.conversationId === undefined) throw new Error(`${w.plan.label}: written before the conversation was created`);
   return w.conversationId;
 }
+
+const threadOf = (w: ConversationWrite) => conversationThread(w.ctx, w.plan, idOf(w), w.inIntercom);
 
 /** The conversation as Intercom had it before this call changed it, on one an earlier run created. */
 const currentOf = (w: ConversationWrite) => (w.earlier ? w.inIntercom : undefined);
@@ -452,38 +503,51 @@ async function writeParts(w: ConversationWrite): Promise<void> {
 }
 
 async function writePlannedPart(w: ConversationWrite, part: PlannedPart): Promise<void> {
-  const { ctx, plan } = w;
-  const conversationId = idOf(w);
+  await writeThreadPart(w.ctx, w.plan.label, threadOf(w), part, w.retries);
+}
+
+/**
+ * One planned part of a conversation or ticket: taken from the ledger when an earlier run wrote it
+ * (its failed files are queued on `retries`), else written and journaled as its record; a files
+ * carrier journals its attachments one by one. A part that fails fails its thread.
+ */
+export async function writeThreadPart(
+  ctx: RunContext,
+  label: string,
+  thread: PartThread,
+  part: PlannedPart,
+  retries: PlannedPart[],
+): Promise<void> {
   if (part.objectType === 'attachments' && isAttachmentSourceId(part.sourceId)) {
-    throw new Error(`${plan.label}: the files note ${part.sourceId} has the id of an attachment record`);
+    throw new Error(`${label}: the files note ${part.sourceId} has the id of an attachment record`);
   }
   const existing = ctx.ledger.intercomIdFor(part.objectType, part.sourceId);
   if (existing) {
     if (part.objectType !== 'attachments' && ctx.kind !== 'delta')
       journalRecord(ctx, part.objectType, part.sourceId, { state: 'migrated', intercomId: existing });
-    if (failedFiles(ctx, part.attachments).length) w.retries.push(part);
+    if (failedFiles(ctx, part.attachments).length) retries.push(part);
     return;
   }
   if (part.objectType === 'attachments') {
     // A carrier of files only: its attachments are journaled one by one.
-    await writePart(ctx, plan, conversationId, part, w.inIntercom);
+    await writePart(ctx, thread, part);
     return;
   }
   const outcome = await migrateRecord(ctx, part.objectType, part.sourceId, async () => ({
     state: 'migrated',
-    intercomId: await writePart(ctx, plan, conversationId, part, w.inIntercom),
+    intercomId: await writePart(ctx, thread, part),
   }));
-  // The conversation fails for its part's reason (a passing fault is asked again at the end of the run).
+  // The thread fails for its part's reason (a passing fault is asked again at the end of the run).
   if (outcome?.state === 'failed')
     throw new RecordError(
-      `${plan.label}: part ${part.objectType} ${part.sourceId} failed: ${outcome.error.message}`,
+      `${label}: part ${part.objectType} ${part.sourceId} failed: ${outcome.error.message}`,
       outcome.error.errorClass,
       outcome.error.field,
     );
   for (const fold of part.folds ?? []) {
     journalRecord(ctx, fold.objectType, fold.sourceId, {
       state: 'migrated',
-      intercomId: outcome?.state === 'migrated' ? outcome.intercomId : conversationId,
+      intercomId: outcome?.state === 'migrated' ? outcome.intercomId : thread.id,
     });
   }
 }
@@ -497,7 +561,7 @@ async function retryEarlierFiles(w: ConversationWrite): Promise<void> {
   const id = idOf(w);
   const stateParts =
     (teamToAssign(w) ? 1 : 0) + (adminToAssign(w) ? 1 : 0) + (plan.state !== (before?.state ?? 'open') ? 1 : 0);
-  await retryFailedFiles(ctx, plan, id, w.retries, w.inIntercom, async () => {
+  await retryFailedFiles(ctx, plan, threadOf(w), w.retries, async () => {
     const written = (await ctx.client.conversations.get(id)).conversation_parts;
     return Math.max(
       0,

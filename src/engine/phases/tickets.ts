@@ -1,8 +1,10 @@
 import { applyObjectMapping, cutValues, hasErrors } from '../../mapping/apply';
 import { messageBodyHtml, textToHtml, withHeading } from '../../mapping/body-html';
+import { destinationOf } from '../../mapping/ticket-destinations';
 import { toUnixSeconds } from '../../mapping/transforms';
 import { unixSeconds } from '../../model/clock';
 import type { OpenerKind, RecordState } from '../../model/journal';
+import type { TicketDestination } from '../../model/mapping';
 import type { ObjectType } from '../../model/object-types';
 import { type Attachment, attachmentSourceId, type ThreadItem, type TicketThread } from '../../model/source';
 import { forEachRecord } from '../concurrent';
@@ -15,7 +17,9 @@ import { failWithParent, journalRecord, migrateRecord } from '../record-outcome'
 import { teamIdFor } from '../workspace';
 import { contactForConversation } from './conversation-contact';
 import { liveAttachments, type PlannedConversation, type PlannedPart, writeConversation } from './conversation-writer';
+import { planIntercomTicket } from './intercom-tickets';
 import type { PeopleScope } from './people';
+import { writeTicket } from './ticket-writer';
 
 export interface ConversationScope {
   ticketIds?: ReadonlySet<number>;
@@ -103,26 +107,12 @@ function partOf(ctx: RunContext, item: ThreadItem, fallbackTime: number): Planne
   };
 }
 
-/** A ticket thread as an Intercom conversation: the first customer message opens it. */
-async function planTicket(inputs: PlanInputs, thread: TicketThread): Promise<PlannedConversation> {
-  const { ctx } = inputs;
+/**
+ * The thread's messages and comments in source order, as parts with their original times. Drafts
+ * (never sent) are journaled as skipped; files linked to no message ride on a closing note.
+ */
+function threadParts(ctx: RunContext, thread: TicketThread, opened: number): PlannedPart[] {
   const t = thread.ticket;
-  const label = `ticket ${t.number ?? t.id}`;
-  const contactId = await contactForConversation(
-    ctx,
-    inputs.people,
-    { userId: t.customerUserId, email: t.customerEmail, name: null, anonymousKey: `ticket:${t.id}` },
-    label,
-  );
-  const { record, customValues } = ticketInput(t, inputs.lookups, inputs.values);
-  const mapped = applyObjectMapping('tickets', ctx.map.objects.tickets, record, customValues);
-  if (hasErrors(mapped)) {
-    const issue = mapped.issues.find((i) => i.severity === 'error')!;
-    throw new RecordError(`${label}: ${issue.source} → ${issue.target}: ${issue.message}`, 'validation', issue.source);
-  }
-  for (const w of mapped.issues) ctx.progress.warn(`${label}: ${w.source}: ${w.message}`);
-
-  const opened = checkedSeconds(ctx, t.openedAt, 0, `${label} (DateOpenedUTC)`);
   for (const item of thread.items) {
     if (item.kind === 'message' && item.draft)
       journalRecord(ctx, 'ticketMessages', String(item.id), {
@@ -145,7 +135,60 @@ async function planTicket(inputs: PlanInputs, thread: TicketThread): Promise<Pla
       createdAt: parts.at(-1)?.createdAt ?? opened,
       attachments: loose,
     });
+  return parts;
+}
 
+/** What both destinations start from: the customer's contact, the ticket through the map, its opening time and parts. */
+export async function mapTicket(inputs: PlanInputs, thread: TicketThread) {
+  const { ctx } = inputs;
+  const t = thread.ticket;
+  const label = `ticket ${t.number ?? t.id}`;
+  const contactId = await contactForConversation(
+    ctx,
+    inputs.people,
+    { userId: t.customerUserId, email: t.customerEmail, name: null, anonymousKey: `ticket:${t.id}` },
+    label,
+  );
+  const input = ticketInput(t, inputs.lookups, inputs.values);
+  const mapped = applyObjectMapping('tickets', ctx.map.objects.tickets, input.record, input.customValues);
+  if (hasErrors(mapped)) {
+    const issue = mapped.issues.find((i) => i.severity === 'error')!;
+    throw new RecordError(`${label}: ${issue.source} → ${issue.target}: ${issue.message}`, 'validation', issue.source);
+  }
+  for (const w of mapped.issues) ctx.progress.warn(`${label}: ${w.source}: ${w.message}`);
+  const opened = checkedSeconds(ctx, t.openedAt, 0, `${label} (DateOpenedUTC)`);
+  const parts = threadParts(ctx, thread, opened);
+  const fieldNotes: PlannedPart[] = mapped.notes.map((note) => ({
+    objectType: 'attachments',
+    sourceId: `field:${t.id}:${note.label}`,
+    kind: 'note',
+    adminId: ctx.workspace.fallbackAdminId,
+    body: textToHtml(`${note.label}:\n${note.text}`),
+    createdAt: 0,
+    attachments: [],
+  }));
+  const teamKey = mapped.teamKeys[0];
+  const assigned = t.assignedAgentId === null ? undefined : ctx.workspace.admins.get(t.assignedAgentId);
+  return {
+    label,
+    contactId,
+    input,
+    mapped,
+    opened,
+    parts,
+    fieldNotes,
+    teamId: teamKey ? (teamIdFor(ctx.workspace, ctx.map, teamKey) ?? null) : null,
+    adminAssigneeId: assigned?.matched ? assigned.adminId : null,
+    actingAdminId: assigned?.matched ? assigned.adminId : ctx.workspace.fallbackAdminId,
+  };
+}
+
+/** A ticket thread as an Intercom conversation: the first customer message opens it. */
+async function planTicket(inputs: PlanInputs, thread: TicketThread): Promise<PlannedConversation> {
+  const { ctx } = inputs;
+  const t = thread.ticket;
+  const { label, contactId, mapped, opened, parts, fieldNotes, teamId, adminAssigneeId, actingAdminId } =
+    await mapTicket(inputs, thread);
   const first = parts[0];
   const openerKind =
     first?.kind === 'contact'
@@ -164,19 +207,7 @@ async function planTicket(inputs: PlanInputs, thread: TicketThread): Promise<Pla
           createdAt: opened || first?.createdAt || 0,
           attachments: [],
         };
-  for (const note of mapped.notes)
-    parts.push({
-      objectType: 'attachments',
-      sourceId: `field:${t.id}:${note.label}`,
-      kind: 'note',
-      adminId: ctx.workspace.fallbackAdminId,
-      body: textToHtml(`${note.label}:\n${note.text}`),
-      createdAt: parts.at(-1)?.createdAt ?? opener.createdAt,
-      attachments: [],
-    });
-
-  const teamKey = mapped.teamKeys[0];
-  const assigned = t.assignedAgentId === null ? undefined : ctx.workspace.admins.get(t.assignedAgentId);
+  for (const note of fieldNotes) parts.push({ ...note, createdAt: parts.at(-1)?.createdAt ?? opener.createdAt });
   const state = ctx.map.valueMaps.ticketStatus[t.statusName ?? ''] ?? (t.statusIsOpen === false ? 'closed' : 'open');
   return {
     objectType: 'tickets',
@@ -188,10 +219,10 @@ async function planTicket(inputs: PlanInputs, thread: TicketThread): Promise<Pla
     title: typeof mapped.standard.title === 'string' ? mapped.standard.title : null,
     attributes: mapped.attributes,
     tags: mapped.tags,
-    teamId: teamKey ? (teamIdFor(ctx.workspace, ctx.map, teamKey) ?? null) : null,
-    adminAssigneeId: assigned?.matched ? assigned.adminId : null,
+    teamId,
+    adminAssigneeId,
     state: state === 'snoozed' ? 'open' : state,
-    actingAdminId: assigned?.matched ? assigned.adminId : ctx.workspace.fallbackAdminId,
+    actingAdminId,
     extras: { cut: cutValues(mapped), ...(openerKind ? { opener: openerKind } : {}) },
   };
 }
@@ -241,13 +272,37 @@ export async function migrateTickets(inputs: PlanInputs, scope: ConversationScop
         ) {
           return { state: 'skipped', reason: 'no messages, comments or subject' };
         }
-        return writeConversation(ctx, await planTicket(inputs, thread));
+        const destination = destinationOf(map, t.departmentId);
+        assertSameDestination(ctx, t.id, destination);
+        return destination === 'conversation'
+          ? writeConversation(ctx, await planTicket(inputs, thread))
+          : writeTicket(ctx, await planIntercomTicket(inputs, thread, destination.ticketType));
       });
       failWithParent(ctx, threadRecords(thread), 'its ticket', ended);
     },
     { overlap: true },
   );
   if (!scope.ticketIds) await skipOrphans(ctx, ticketIds);
+}
+
+/**
+ * A ticket migrated as a conversation stays one, and one migrated as an Intercom ticket stays a ticket:
+ * writing it as the other would put its history in Intercom twice. A map that changed its
+ * department's destination since is refused for that ticket, which fails naming both.
+ */
+function assertSameDestination(ctx: RunContext, ticketId: number, destination: TicketDestination): void {
+  const previous = ctx.ledger.recordState('tickets', String(ticketId))?.result;
+  if (previous?.state !== 'migrated') return;
+  const wasTicket = previous.intercomObject === 'ticket';
+  if (wasTicket === (destination !== 'conversation')) return;
+  const was = wasTicket ? `Intercom ticket ${previous.intercomId}` : `conversation ${previous.intercomId}`;
+  const now =
+    destination === 'conversation' ? 'a conversation' : `an Intercom ticket of type "${destination.ticketType}"`;
+  throw new RecordError(
+    `ticket ${ticketId} was migrated as ${was}; the map now sends its department to ${now}. Roll back the run that migrated it, or map the department back (ticketDestinations)`,
+    'validation',
+    'departmentId',
+  );
 }
 
 /**

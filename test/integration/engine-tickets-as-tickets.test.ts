@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { rollbackRun } from '../../src/engine/rollback';
+import type { Ticket } from '../../src/intercom';
+import { toUnixSeconds } from '../../src/mapping/transforms';
+import { FOLDED_TRANSCRIPT_MARKER } from '../../src/model/intercom-limits';
+import type { MappingFile } from '../../src/model/mapping';
+import type { TicketThread } from '../../src/model/source';
+import { mutateForDelta } from '../fixtures/dataset/mutate';
+import { clientFor, migrate, openDataset, recordResults, seededWorld, writeMap } from '../support/engine-fixtures';
+import { snapshotOf } from '../support/sandbox-snapshot';
+import { sendDepartmentsToTickets } from '../support/tickets-map';
+
+// Issue 20: two departments land as Intercom tickets, the rest as conversations. Read back through
+// the public API, field by field, against the source read again; a second run writes nothing; a
+// delta adds what changed; rollback leaves no ticket behind.
+const world = seededWorld('tickets-as-tickets');
+let map: MappingFile;
+let sent: { id: string; type: string }[];
+
+type Result = { state: string; intercomId?: string; intercomObject?: string; error?: { message: string } };
+
+async function sourceThreads(): Promise<TicketThread[]> {
+  const reader = await openDataset(world.ds);
+  const threads: TicketThread[] = [];
+  try {
+    for await (const thread of reader.ticketThreads()) threads.push(thread);
+  } finally {
+    await reader.close();
+  }
+  return threads;
+}
+
+const sentDepartments = () => new Set(sent.map((s) => Number(s.id)));
+const typeOf = (departmentId: number | null) => sent.find((s) => Number(s.id) === departmentId)?.type;
+const seconds = (iso: string | null) => (iso ? toUnixSeconds(iso) : null);
+
+let fullRunId: string;
+
+test('configure, then a full run: the two departments become Intercom tickets, the others conversations', async () => {
+  map = await writeMap(world.dir, world.ds, 'approved', (proposed) => {
+    const result = sendDepartmentsToTickets(proposed);
+    sent = result.sent;
+    return result.map;
+  });
+  const configured = await migrate(world.dir, world.ds, world.sandbox, 'configure');
+  assert.equal(configured.status, 'completed', configured.message);
+  const full = await migrate(world.dir, world.ds, world.sandbox, 'full');
+  assert.equal(full.status, 'completed', full.message);
+  fullRunId = full.runId;
+
+  const results = recordResults<Result>(world.dir, full.runId);
+  const threads = await sourceThreads();
+  const asTickets = threads.filter((t) => sentDepartments().has(t.ticket.departmentId ?? -1));
+  const migrated = asTickets.filter((t) => results.get(`tickets:${t.ticket.id}`)?.state === 'migrated');
+  assert.ok(migrated.length >= 5, `tickets of the two departments migrated: ${migrated.length}`);
+  for (const t of threads) {
+    const r = results.get(`tickets:${t.ticket.id}`);
+    if (r?.state !== 'migrated') continue;
+    assert.equal(
+      r.intercomObject === 'ticket',
+      sentDepartments().has(t.ticket.departmentId ?? -1),
+      `ticket ${t.ticket.id}`,
+    );
+  }
+  const state = world.sandbox.state();
+  assert.equal(Object.keys(state.tickets).length, migrated.length, 'one Intercom ticket per migrated source ticket');
+  assert.ok(Object.keys(state.conversations).length > 0, 'the other departments are conversations');
+});
+
+test('each Intercom ticket, read back through the API, holds its source ticket: type, time, contact, title, source key, state, every message and comment', async () => {
+  const client = clientFor(world.sandbox);
+  const results = recordResults<Result>(world.dir, fullRunId);
+  const people = recordResults<Result>(world.dir, fullRunId);
+  const states = map.ticketDestinations!.states;
+  let checked = 0;
+  let folded = 0;
+  const threadDepartment = new Map<number, number | null>();
+  for (const thread of await sourceThreads()) {
+    const t = thread.ticket;
+    threadDepartment.set(t.id, t.departmentId);
+    const r = results.get(`tickets:${t.id}`);
+    if (r?.state !== 'migrated' || r.intercomObject !== 'ticket') continue;
+    const ticket: Ticket = await client.tickets.get(r.intercomId!);
+    const where = `ticket ${t.id}`;
+    assert.equal(ticket.ticket_type?.name, typeOf(t.departmentId), `${where}: type`);
+    assert.equal(ticket.created_at, seconds(t.openedAt), `${where}: created_at`);
+    assert.equal(ticket.ticket_attributes?.st2ic_source_key, `ticket:${t.id}`, `${where}: source key`);
+    // Control characters (a NUL in a subject: bad data) are not text Intercom keeps.
+    const subject = [...(t.subject ?? '')]
+      .filter((c) => c >= ' ' || c === '\t' || c === '\n' || c === '\r')
+      .join('')
+      .trim();
+    if (subject) assert.equal(ticket.ticket_attributes?._default_title_, subject, `${where}: title`);
+    assert.equal(ticket.ticket_state?.internal_label, states[t.statusName ?? ''], `${where}: state`);
+    const contact = t.customerUserId === null ? undefined : people.get(`endUsers:${t.customerUserId}`);
+    if (contact?.state === 'migrated')
+      assert.deepEqual(
+        ticket.contacts?.contacts?.map((c) => String(c.id)),
+        [contact.intercomId],
+        `${where}: contact`,
+      );
+    const parts = (ticket.ticket_parts?.ticket_parts ?? []).filter(
+      (p) => p.part_type === 'comment' || p.part_type === 'note',
+    );
+    const items = thread.items.filter((i) => !(i.kind === 'message' && i.draft));
+    for (const item of items) {
+      const record = results.get(`${item.kind === 'message' ? 'ticketMessages' : 'ticketComments'}:${item.id}`);
+      assert.equal(record?.state, 'migrated', `${where}: item ${item.id}`);
+      const part = parts.find((p) => String(p.id) === record!.intercomId);
+      assert.ok(part, `${where}: item ${item.id} is a part of the ticket`);
+      // Past Intercom's 500-part cap the rest of the thread is one transcript note.
+      if (part.body?.replaceAll('&#39;', "'").includes(FOLDED_TRANSCRIPT_MARKER)) {
+        folded++;
+        continue;
+      }
+      // An item without a date (or one before 1970: bad data) takes the ticket's opening time.
+      const when = seconds(item.date);
+      assert.equal(
+        part.created_at,
+        when !== null && when >= 0 ? when : seconds(t.openedAt),
+        `${where}: item ${item.id} keeps its time`,
+      );
+      const customer = item.kind === 'message' && item.direction === 'inbound';
+      assert.equal(
+        part.part_type,
+        customer ? 'comment' : item.kind === 'comment' ? 'note' : 'comment',
+        `${where}: item ${item.id} type (${item.kind} ${item.kind === 'message' ? item.direction : ''}): ${String(part.body).slice(0, 200)}`,
+      );
+      assert.equal(part.author?.type === 'admin', !customer, `${where}: item ${item.id} author`);
+    }
+    checked++;
+  }
+  assert.ok(checked >= 5, `tickets read back: ${checked}`);
+  const overCap = world.ds.manifest.hardCases.ticketsOver500Parts.filter((id) =>
+    typeOf(threadDepartment.get(id) ?? null),
+  );
+  if (overCap.length) assert.ok(folded > 0, 'a thread over the cap is folded into a transcript note');
+});
+
+test('a second full run writes nothing; a delta adds what changed; rollback of both leaves no ticket', async () => {
+  const before = snapshotOf(world.sandbox.state());
+  const again = await migrate(world.dir, world.ds, world.sandbox, 'full');
+  assert.equal(again.status, 'completed', again.message);
+  assert.deepEqual(snapshotOf(world.sandbox.state()), before, 'nothing changed in Intercom');
+
+  mutateForDelta(world.ds.dbPath, { seed: 4 });
+  const delta = await migrate(world.dir, world.ds, world.sandbox, 'delta');
+  assert.equal(delta.status, 'completed', delta.message);
+  const after = snapshotOf(world.sandbox.state());
+  assert.notDeepEqual(after.tickets, before.tickets, 'the delta changed some ticket');
+
+  const client = clientFor(world.sandbox);
+  for (const runId of [delta.runId, fullRunId]) {
+    const undone = await rollbackRun({ workspaceDir: world.dir, runId, client });
+    assert.equal(undone.status, 'completed', undone.message);
+  }
+  assert.equal(Object.keys(world.sandbox.state().tickets).length, 0, 'no ticket is left');
+  assert.equal(Object.keys(world.sandbox.state().conversations).length, 0, 'no conversation is left');
+});
