@@ -3,9 +3,10 @@ import type { ObjectType } from '../../model/object-types';
 import type { FieldCheck, FieldMismatch } from '../../model/reports';
 import type { Attachment, ChatMessage, KbCategory } from '../../model/source';
 import type { LatestRecord } from '../ledger-records';
-import { checkCallLog, checkChat, checkTicket, type ConversationEnv } from './check-conversations';
+import { checkCallLog, checkChat, checkTicket } from './check-conversations';
 import { ancestorsOf, articleDifferences, collectionDifferences } from './check-help-center';
 import { companyDifferences, contactDifferences } from './check-people';
+import type { ConversationEnv } from './check-thread';
 import { loadSourceContext } from './source-context';
 import type { Difference, Findings, SampleSize, VerifyInput } from './types';
 
