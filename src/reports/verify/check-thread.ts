@@ -32,7 +32,7 @@ export interface Owner {
 
 export const seconds = (iso: string | null): number | null => (iso === null ? null : secondsOf(iso));
 
-const isoOf = (s: number): string => new Date(s * 1000).toISOString();
+export const isoOf = (s: number): string => new Date(s * 1000).toISOString();
 
 function textWords(html: string | null, text: string | null): string[] {
   return html && html.trim() !== '' ? wordsOfHtml(html) : wordsOfText(text ?? '');
@@ -40,9 +40,9 @@ function textWords(html: string | null, text: string | null): string[] {
 
 /**
  * A ticket's non-draft messages and its comments, in source order. `inbound`: how a customer's
- * message reads in Intercom.
+ * message reads in Intercom (a contact's reply, or an admin note where contacts cannot reply).
  */
-export function ticketItems(thread: TicketThread, inbound: 'customer'): SourceItem[] {
+export function ticketItems(thread: TicketThread, inbound: 'customer' | 'customer-note'): SourceItem[] {
   const items: SourceItem[] = [];
   for (const i of thread.items) {
     if (i.kind === 'comment') {

@@ -1,10 +1,10 @@
-import type { Conversation } from '../../intercom';
+import type { Conversation, Ticket } from '../../intercom';
 import { wordsOfHtml } from './words';
 
 /** One message of a conversation as Intercom holds it: its opening message (source) or a part. */
 export interface PartView {
   id: string;
-  /** 0 for the conversation's opening message, then the parts in Intercom's order. */
+  /** 0 for the conversation's opening message, then the parts in Intercom's order (a ticket's parts from 0). */
   position: number;
   /** `source` for the opening message; else Intercom's part_type (comment, note, assignment…). */
   partType: string;
@@ -65,6 +65,11 @@ export function partsOf(conversation: Conversation): PartView[] {
     if (view) views.push(view);
   }
   return views;
+}
+
+/** An Intercom ticket's comment and note parts: a ticket has no opening message, its first message is a part. */
+export function ticketPartsOf(ticket: Ticket): PartView[] {
+  return (ticket.ticket_parts?.ticket_parts ?? []).flatMap((p, i) => partView(p, i) ?? []);
 }
 
 export const isContactAuthor = (type: string | null): boolean =>
