@@ -1,4 +1,11 @@
-import { type Company, type Contact, type Conversation, type IntercomClient, NotFoundError } from '../intercom';
+import {
+  type Company,
+  type Contact,
+  type Conversation,
+  type IntercomClient,
+  NotFoundError,
+  type Ticket,
+} from '../intercom';
 import type { Ledger } from '../ledger';
 import { type Clock, systemClock } from '../model/clock';
 import type { MappingFile } from '../model/mapping';
@@ -51,6 +58,9 @@ class ReadOnce implements ReadBackClient {
   conversations = {
     get: (id: string): Promise<Conversation> =>
       this.once(`conversation:${id}`, () => this.client.conversations.get(id)),
+  };
+  tickets = {
+    get: (id: string): Promise<Ticket> => this.once(`ticket:${id}`, () => this.client.tickets.get(id)),
   };
   admins = {
     list: () => this.once('admins', () => this.client.admins.list()),

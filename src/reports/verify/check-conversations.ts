@@ -1,93 +1,20 @@
 import type { Conversation } from '../../intercom';
-import type { MappingFile } from '../../model/mapping';
-import type { ObjectType } from '../../model/object-types';
+import type { Attachment, CallLog, ChatMessage, LiveChat, TicketThread } from '../../model/source';
+import { type Customer, isCustomer, type SourceItem } from './check-items';
 import {
-  type Attachment,
-  attachmentSourceId,
-  type CallLog,
-  type ChatMessage,
-  type LiveChat,
-  type TicketThread,
-} from '../../model/source';
-import { fileDifferences } from './check-files';
-import { type Customer, isCustomer, itemDifferences, type SourceItem } from './check-items';
-import { partsOf, type PartView } from './intercom-parts';
+  assignmentDifferences,
+  checkFiles,
+  checkItems,
+  type ConversationEnv,
+  type Owner,
+  seconds,
+  ticketFiles,
+  ticketItems,
+} from './check-thread';
+import { partsOf } from './intercom-parts';
 import { mappedFieldDifferences } from './mapped-fields';
-import { adminOfAgent, customValuesOf, derivedOf, type SourceContext, teamOfDepartment } from './source-context';
-import { secondsOf } from './source-values';
-import type { FetchFile, Findings } from './types';
+import { customValuesOf, derivedOf } from './source-context';
 import { wordGap, wordsOfHtml, wordsOfText } from './words';
-
-/** What the conversation checks need besides the records. */
-export interface ConversationEnv {
-  map: MappingFile;
-  ctx: SourceContext;
-  findings: Findings;
-  /** The Intercom id the ledger recorded for a source record (current state), when it was migrated. */
-  migratedId(objectType: ObjectType, sourceId: string): string | undefined;
-  fetchFile?: FetchFile;
-}
-
-const seconds = (iso: string | null): number | null => (iso === null ? null : secondsOf(iso));
-
-function textWords(html: string | null, text: string | null): string[] {
-  return html && html.trim() !== '' ? wordsOfHtml(html) : wordsOfText(text ?? '');
-}
-
-/** Checks every source item against the message the ledger says it became, and that they keep the source's order. */
-async function checkItems(
-  env: ConversationEnv,
-  owner: { objectType: ObjectType; sourceId: string; intercomId: string },
-  items: SourceItem[],
-  conversation: Conversation,
-  customer: Customer,
-): Promise<void> {
-  const parts = partsOf(conversation);
-  const byId = new Map(parts.map((p) => [p.id, p]));
-  const external = new Map((conversation.contacts?.contacts ?? []).map((c) => [c.id, c.external_id ?? null]));
-  const placed = items.map((item) => ({ item, id: env.migratedId(item.objectType, item.sourceId) }));
-  const uses = new Map<string, number>();
-  for (const p of placed) if (p.id) uses.set(p.id, (uses.get(p.id) ?? 0) + 1);
-  let lastPosition = -1;
-  let outOfOrder: { item: SourceItem; part: PartView } | undefined;
-  for (const { item, id } of placed) {
-    if (id === undefined) continue; // skipped or failed: the reconciliation counts it
-    env.findings.checked(item.objectType, item.sourceId);
-    const part = byId.get(id);
-    const differ = (field: string, source: string, intercom: string) =>
-      env.findings.differ({
-        objectType: item.objectType,
-        sourceId: item.sourceId,
-        intercomId: id,
-        field,
-        source,
-        intercom,
-      });
-    if (!part) {
-      differ(
-        '(record)',
-        `a message of conversation ${owner.intercomId}`,
-        `no comment or note ${id} in the conversation`,
-      );
-      continue;
-    }
-    const shared = (uses.get(id) ?? 0) > 1;
-    for (const d of itemDifferences(env.ctx, item, part, shared, customer, (cid) =>
-      cid === null ? undefined : external.get(cid),
-    ))
-      differ(d.field, d.source, d.intercom);
-    if (part.position < lastPosition && !outOfOrder) outOfOrder = { item, part };
-    lastPosition = Math.max(lastPosition, part.position);
-  }
-  if (outOfOrder) {
-    env.findings.differ({
-      ...owner,
-      field: 'order',
-      source: `${outOfOrder.item.objectType}:${outOfOrder.item.sourceId} after the items before it`,
-      intercom: `${outOfOrder.part.partType === 'source' ? 'the opening message' : `part ${outOfOrder.part.id}`}, before them`,
-    });
-  }
-}
 
 /** The conversation's customer in Intercom is the source's. */
 function customerDifference(env: ConversationEnv, conversation: Conversation, customer: Customer): string | null {
@@ -109,53 +36,15 @@ function customerDifference(env: ConversationEnv, conversation: Conversation, cu
         '(no contact)';
 }
 
-async function checkFiles(
-  env: ConversationEnv,
-  files: readonly Attachment[],
-  conversation: Conversation,
-): Promise<void> {
-  const parts = partsOf(conversation);
-  for (const att of files) {
-    if (att.deleted) continue;
-    const sourceId = attachmentSourceId(att);
-    const id = env.migratedId('attachments', sourceId);
-    if (id === undefined) continue;
-    env.findings.checked('attachments', sourceId);
-    const check = await fileDifferences(att, parts, id, env.fetchFile);
-    for (const d of check.differences)
-      env.findings.differ({ objectType: 'attachments', sourceId, intercomId: id, ...d });
-    if (!check.contentCompared && check.differences.length === 0)
-      env.findings.unchecked('attachments', 'content (Intercom did not serve the file)');
-  }
-}
-
 function conversationFields(
   env: ConversationEnv,
-  owner: { objectType: ObjectType; sourceId: string; intercomId: string },
+  owner: Owner & { objectType: 'tickets' | 'liveChats' | 'callLogs' },
   conversation: Conversation,
   expect: { state?: string; agentId: number | null; departmentId: number | null },
 ): void {
-  const differ = (field: string, source: string, intercom: string) =>
-    env.findings.differ({ ...owner, field, source, intercom });
   if (expect.state !== undefined && conversation.state !== expect.state)
-    differ('state', expect.state, conversation.state ?? '(none)');
-  const admin = adminOfAgent(env.ctx, expect.agentId);
-  if (admin !== undefined && String(conversation.admin_assignee_id ?? '') !== admin)
-    differ(
-      'admin_assignee_id',
-      `admin ${admin} (agent ${expect.agentId})`,
-      String(conversation.admin_assignee_id ?? '(none)'),
-    );
-  const teamTarget = env.map.objects[
-    owner.objectType === 'tickets' ? 'tickets' : owner.objectType === 'liveChats' ? 'liveChats' : 'callLogs'
-  ].fields.some((f) => f.target.kind === 'team' && f.source === 'departmentName');
-  const team = teamTarget ? teamOfDepartment(env.ctx, env.map.valueMaps.teams, expect.departmentId) : undefined;
-  if (team !== undefined && String(conversation.team_assignee_id ?? '') !== team)
-    differ(
-      'team_assignee_id',
-      `team ${team} (department ${expect.departmentId})`,
-      String(conversation.team_assignee_id ?? '(none)'),
-    );
+    env.findings.differ({ ...owner, field: 'state', source: expect.state, intercom: conversation.state ?? '(none)' });
+  assignmentDifferences(env, owner, conversation, expect);
 }
 
 const asRecord = (value: object): Record<string, unknown> => value as unknown as Record<string, unknown>;
@@ -206,41 +95,10 @@ export async function checkTicket(
     departmentId: t.departmentId,
   });
 
-  const items: SourceItem[] = [];
-  for (const i of thread.items) {
-    if (i.kind === 'comment') {
-      items.push({
-        objectType: 'ticketComments',
-        sourceId: String(i.id),
-        words: wordsOfText(i.text ?? ''),
-        createdAt: seconds(i.date),
-        author: { kind: 'note', agentId: i.authorUserId },
-      });
-    } else if (!i.draft) {
-      const author =
-        i.direction === 'inbound'
-          ? { kind: 'customer' as const }
-          : i.direction === 'outbound'
-            ? { kind: 'agent' as const, agentId: i.fromUserId }
-            : { kind: 'unknown' as const };
-      items.push({
-        objectType: 'ticketMessages',
-        sourceId: String(i.id),
-        words: textWords(i.bodyHtml, i.bodyText),
-        createdAt: seconds(i.date),
-        author,
-      });
-    }
-  }
-  await checkItems(env, owner, items, conversation, customer);
-  await checkFiles(
-    env,
-    [
-      ...thread.items.flatMap((i) => (i.kind === 'message' && !i.draft ? i.attachments : [])),
-      ...thread.looseAttachments,
-    ],
-    conversation,
-  );
+  const parts = partsOf(conversation);
+  const contacts = conversation.contacts?.contacts ?? [];
+  checkItems(env, { ...owner, container: 'conversation' }, ticketItems(thread, 'customer'), parts, contacts, customer);
+  await checkFiles(env, ticketFiles(thread), parts);
 }
 
 export async function checkChat(
@@ -289,8 +147,10 @@ export async function checkChat(
           ? { kind: 'customer' }
           : { kind: 'agent', agentId: m.userId ?? chat.agentUserId },
   }));
-  await checkItems(env, owner, items, conversation, customer);
-  await checkFiles(env, files, conversation);
+  const parts = partsOf(conversation);
+  const contacts = conversation.contacts?.contacts ?? [];
+  checkItems(env, { ...owner, container: 'conversation' }, items, parts, contacts, customer);
+  await checkFiles(env, files, parts);
 }
 
 /** A call log as a conversation: its subject opens it, its notes follow; dated when the call started. */
@@ -332,5 +192,5 @@ export async function checkCallLog(
     if (gap)
       differ(field, `${gap.missing} of ${gap.total} word(s) missing, first: ${gap.firstMissing}`, gap.intercomContext);
   }
-  await checkFiles(env, files, conversation);
+  await checkFiles(env, files, partsOf(conversation));
 }

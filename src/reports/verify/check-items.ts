@@ -17,6 +17,8 @@ export interface SourceItem {
     | { kind: 'customer' }
     | { kind: 'agent'; agentId: number | null }
     | { kind: 'note'; agentId: number | null }
+    /** A customer message on an Intercom ticket contacts cannot reply to (Back-office, Tracker): an admin note headed as the customer's. */
+    | { kind: 'customer-note' }
     | { kind: 'unknown' };
 }
 
@@ -96,6 +98,17 @@ export function itemDifferences(
         field: 'author',
         source: customerLabel(ctx, customer),
         intercom: `${by} (${part.authorEmail ?? 'no email'})`,
+      });
+  } else if (a.kind === 'customer-note') {
+    if (part.partType !== 'note' || part.authorType !== 'admin')
+      out.push({ field: 'kind', source: 'customer message as an admin note', intercom: `${part.partType} by ${by}` });
+    // Its heading comes before the message's own words: whatever it says, it names the customer.
+    const heading = part.words.slice(0, Math.max(0, part.words.length - item.words.length));
+    if (!heading.some((w) => w.toLowerCase() === 'customer'))
+      out.push({
+        field: 'heading',
+        source: 'a heading naming it a customer message',
+        intercom: heading.join(' ') || '(no heading)',
       });
   } else if (a.kind === 'agent' || a.kind === 'note') {
     const wantType = a.kind === 'note' ? 'note' : 'comment';

@@ -32,7 +32,8 @@ export function secondsOf(value: string): number | null {
 const TRUE = new Set(['1', 'true', 'yes', 'y', 'on', 'checked', 'x']);
 const FALSE = new Set(['0', 'false', 'no', 'n', 'off', 'unchecked']);
 
-function typed(
+/** A source text read as a value of `dataType` (the type of the Intercom field it went to). */
+export function typed(
   text: string,
   dataType: 'string' | 'integer' | 'float' | 'boolean' | 'datetime' | 'email' | 'text',
 ): Expected {

@@ -1,4 +1,4 @@
-import type { Admin, Article, Collection, Company, Contact, Conversation, Team } from '../../intercom';
+import type { Admin, Article, Collection, Company, Contact, Conversation, Team, Ticket } from '../../intercom';
 import type { Ledger } from '../../ledger';
 import type { MappingFile } from '../../model/mapping';
 import type { ObjectType } from '../../model/object-types';
@@ -12,6 +12,8 @@ export interface ReadBackClient {
   companies: { get(id: string): Promise<Company> };
   contacts: { get(id: string): Promise<Contact> };
   conversations: { get(id: string): Promise<Conversation> };
+  /** SmarterTrack tickets the ledger says became Intercom tickets (`intercomObject: 'ticket'`). */
+  tickets: { get(id: string): Promise<Ticket> };
   admins: { list(): Promise<Admin[]>; listTeams(): Promise<Team[]> };
   helpCenter: { listCollections(): AsyncIterable<Collection>; getArticle(id: string): Promise<Article> };
 }

@@ -3,9 +3,11 @@ import type { ObjectType } from '../../model/object-types';
 import type { FieldCheck, FieldMismatch } from '../../model/reports';
 import type { Attachment, ChatMessage, KbCategory } from '../../model/source';
 import type { LatestRecord } from '../ledger-records';
-import { checkCallLog, checkChat, checkTicket, type ConversationEnv } from './check-conversations';
+import { checkCallLog, checkChat, checkTicket } from './check-conversations';
 import { ancestorsOf, articleDifferences, collectionDifferences } from './check-help-center';
 import { companyDifferences, contactDifferences } from './check-people';
+import type { ConversationEnv } from './check-thread';
+import { checkIntercomTicket } from './check-tickets';
 import { loadSourceContext } from './source-context';
 import type { Difference, Findings, SampleSize, VerifyInput } from './types';
 
@@ -16,7 +18,7 @@ import type { Difference, Findings, SampleSize, VerifyInput } from './types';
  * The ledger only says which Intercom object each source record became.
  */
 
-/** The object types read back, in report order; messages, comments, lines and files are read with their conversation. */
+/** The object types read back, in report order; messages, comments, lines and files are read with their conversation or Intercom ticket. */
 const VERIFIED_TYPES = [
   'organizations',
   'endUsers',
@@ -162,7 +164,9 @@ export async function verifyMigration(input: VerifyInput): Promise<FieldCheck> {
     async (record, id) => {
       const thread = await reader.ticketThread(Number(record.sourceId));
       if (!thread) return; // gone from the source: the reconciliation counts it (not in source)
-      await checkTicket(env, id, thread, await client.conversations.get(id));
+      if (record.result.state === 'migrated' && record.result.intercomObject === 'ticket')
+        await checkIntercomTicket(env, id, thread, await client.tickets.get(id));
+      else await checkTicket(env, id, thread, await client.conversations.get(id));
     },
   );
 
