@@ -140,7 +140,7 @@ test('the plan reports the ticket state the workspace lacks', async () => {
   );
 });
 
-test('a sample or full run refuses to start while the workspace lacks a ticket type, attribute or state, naming the departments', async () => {
+test('a sample or full run refuses to start while the workspace lacks a ticket state, naming it and its status', async () => {
   await writeMap(world.dir, world.ds, 'approved', sendTwoDepartments);
   const runsBefore = runIds(world.dir).length;
   for (const kind of ['sample', 'full'] as const) {
@@ -148,10 +148,8 @@ test('a sample or full run refuses to start while the workspace lacks a ticket t
       () => migrate(world.dir, world.ds, world.sandbox, kind),
       (error: unknown) =>
         error instanceof EngineUsageError &&
-        sentTo.every((s) => error.message.includes(`department ${s.id}`)) &&
-        /not ready for tickets as Intercom tickets/.test(error.message) &&
-        /no ticket state "On hold"/.test(error.message) &&
-        /Run configure/.test(error.message),
+        /cannot take the tickets sent to Intercom tickets/.test(error.message) &&
+        /no ticket state "On hold" \(for status "[^"]+"\): create it in Intercom's settings/.test(error.message),
     );
   }
   assert.equal(Object.keys(world.sandbox.state().contacts).length, 0, 'no contact was written');

@@ -3,11 +3,14 @@ import { test } from 'node:test';
 
 import { rollbackRun } from '../../src/engine/rollback';
 import type { Ticket } from '../../src/intercom';
+import { openLedger } from '../../src/ledger';
 import { toUnixSeconds } from '../../src/mapping/transforms';
 import { FOLDED_TRANSCRIPT_MARKER } from '../../src/model/intercom-limits';
 import type { MappingFile } from '../../src/model/mapping';
 import type { TicketThread } from '../../src/model/source';
+import { validateMigration } from '../../src/reports/validate-migration';
 import { mutateForDelta } from '../fixtures/dataset/mutate';
+import { testClock } from '../support/clock';
 import { clientFor, migrate, openDataset, recordResults, seededWorld, writeMap } from '../support/engine-fixtures';
 import { snapshotOf } from '../support/sandbox-snapshot';
 import { sendDepartmentsToTickets } from '../support/tickets-map';
@@ -137,6 +140,32 @@ test('each Intercom ticket, read back through the API, holds its source ticket: 
     typeOf(threadDepartment.get(id) ?? null),
   );
   if (overCap.length) assert.ok(folded > 0, 'a thread over the cap is folded into a transcript note');
+});
+
+test('validate reads every ticket back against the source through its own code: 100% for the tickets, their messages and comments', async () => {
+  const reader = await openDataset(world.ds);
+  const ledger = await openLedger(world.dir);
+  try {
+    const { reconciliation } = await validateMigration({
+      workspaceDir: world.dir,
+      ledger,
+      reader,
+      client: clientFor(world.sandbox),
+      map,
+      clock: testClock,
+    });
+    const check = reconciliation.report.fieldCheck;
+    const ticketMismatches = check.mismatches.filter((m) =>
+      ['tickets', 'ticketMessages', 'ticketComments'].includes(m.objectType),
+    );
+    assert.deepEqual(ticketMismatches, [], 'no ticket differs from its source');
+    const tickets = check.types.find((t) => t.objectType === 'tickets')!;
+    assert.ok(tickets.checked >= 5, `tickets checked: ${tickets.checked}`);
+    assert.equal(tickets.fidelity, 100);
+  } finally {
+    await ledger.close();
+    await reader.close();
+  }
 });
 
 test('a second full run writes nothing; a delta adds what changed; rollback of both leaves no ticket', async () => {

@@ -132,44 +132,44 @@ test('validation names the department and the field of every problem', () => {
   ]);
 });
 
-test('a run refuses to write tickets while the workspace lacks their type, attributes, source key or states; a dry run only warns', () => {
+test('a run refuses to start while the workspace lacks a ticket state or holds an attribute of another type; missing types and attributes are created by the run', () => {
   const map = sendBilling(buildDefaultMap(inputs));
   const billing = map.ticketDestinations!.ticketTypes.find((t) => t.name === 'Billing')!;
-  const plan: TicketsPlan = {
+  const missingType: TicketsPlan = {
     types: [
       {
         definition: billing,
-        id: '7',
-        attributesToCreate: [billing.attributes[0]!],
+        id: null,
+        attributesToCreate: billing.attributes,
         attributesExisting: [],
         sourceKeyMissing: true,
         sourceKeyName: 'st2ic_source_key',
         usedBy: ['department 2 "Billing"'],
       },
     ],
-    statesMissing: [{ state: 'Waiting on customer', statuses: ['Waiting'] }],
+    statesMissing: [],
     attributeConflicts: [],
   };
-  assert.deepEqual(ticketsNotReady(plan), [
-    `ticket type "Billing" has no attribute "${billing.attributes[0]!.name}" (for department 2 "Billing")`,
-    'ticket type "Billing" has no attribute "st2ic_source_key" (the source key)',
-    'no ticket state "Waiting on customer" (for status "Waiting")',
+  assert.deepEqual(ticketsNotReady(missingType), []);
+  assert.doesNotThrow(() => assertTicketsReady(missingType, 'full', () => assert.fail('nothing to warn')));
+  const blocked: TicketsPlan = {
+    ...missingType,
+    statesMissing: [{ state: 'Waiting on customer', statuses: ['Waiting'] }],
+    attributeConflicts: [{ ticketType: 'Billing', attribute: 'Seats', wanted: 'integer', existingType: 'string' }],
+  };
+  assert.deepEqual(ticketsNotReady(blocked), [
+    `no ticket state "Waiting on customer" (for status "Waiting"): create it in Intercom's settings, or change ticketDestinations.states`,
+    'ticket type "Billing" attribute "Seats" is string in Intercom, integer in the map: rename it in the map',
   ]);
   for (const kind of ['sample', 'full', 'delta'] as const)
     assert.throws(
-      () => assertTicketsReady(plan, kind, () => undefined),
-      (error: unknown) =>
-        error instanceof EngineUsageError && /Run configure \(st2ic configure\) first/.test(error.message),
+      () => assertTicketsReady(blocked, kind, () => undefined),
+      (error: unknown) => error instanceof EngineUsageError && /cannot take the tickets/.test(error.message),
     );
   const warnings: string[] = [];
-  assert.doesNotThrow(() => assertTicketsReady(plan, 'dry-run', (m) => warnings.push(m)));
-  assert.equal(warnings.length, 1);
-  assert.doesNotThrow(() => assertTicketsReady(plan, 'configure', () => assert.fail('configure is not checked')));
-  const ready: TicketsPlan = {
-    ...plan,
-    types: [{ ...plan.types[0]!, attributesToCreate: [], sourceKeyMissing: false }],
-    statesMissing: [],
-  };
-  assert.deepEqual(ticketsNotReady(ready), []);
-  assert.doesNotThrow(() => assertTicketsReady(ready, 'full', () => undefined));
+  assert.doesNotThrow(() => assertTicketsReady(blocked, 'dry-run', (m) => warnings.push(m)));
+  assert.equal(warnings.length, 1, 'a dry run warns');
+  assert.doesNotThrow(() =>
+    assertTicketsReady(blocked, 'configure', () => assert.fail('configure warns in its phase')),
+  );
 });

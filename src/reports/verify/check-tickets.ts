@@ -1,7 +1,7 @@
 import type { Ticket } from '../../intercom';
 import { type TicketDestination, ticketDestinationsOf } from '../../model/mapping';
 import type { Attachment, TicketThread } from '../../model/source';
-import { TICKET_SOURCE_KEY_ATTRIBUTE } from '../../model/source-keys';
+import { SOURCE_KEY_ATTRIBUTE } from '../../model/source-keys';
 import { type Customer, isCustomer } from './check-items';
 import {
   assignmentDifferences,
@@ -81,9 +81,9 @@ export async function checkIntercomTicket(
     compare(`ticket_attributes.${a.name}`, expectedTicketValue(a, raw), attributes[a.name]);
   }
   compare(
-    `ticket_attributes.${TICKET_SOURCE_KEY_ATTRIBUTE}`,
+    `ticket_attributes.${SOURCE_KEY_ATTRIBUTE}`,
     { kind: 'value', value: `ticket:${t.id}` },
-    attributes[TICKET_SOURCE_KEY_ATTRIBUTE],
+    attributes[SOURCE_KEY_ATTRIBUTE],
   );
   assignmentDifferences(env, owner, ticket, { agentId: t.assignedAgentId, departmentId: t.departmentId });
 
