@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { readMappingFile } from '../src/mapping/mapping-file';
 import { startSandbox } from '../src/sandbox';
 import { openSource } from '../src/source/open-source';
 import { generateDataset } from '../test/fixtures/dataset/generate';
@@ -63,6 +64,20 @@ async function main(): Promise<void> {
   try {
     await step('Scope the source', ['scope', ...source]);
     await step('Propose the field map', ['map', 'propose', '--source', `sqlite:${db}`, '--workspace', dir]);
+    // A reviewer keeps one department's tickets as tickets: its proposed ticket type (the editor's Tickets section).
+    const proposed = await readMappingFile(dir);
+    const department = Object.keys(proposed.ticketDestinations?.departments ?? {})[0];
+    const ticketType = proposed.ticketDestinations?.ticketTypes[0]?.name;
+    if (department && ticketType)
+      await step(`Send department ${department}'s tickets to Intercom tickets of type "${ticketType}"`, [
+        'map',
+        'tickets',
+        department,
+        '--to',
+        ticketType,
+        '--workspace',
+        dir,
+      ]);
     await step('Confirm it as reviewed (a person does this; --yes because this is a demo)', [
       'map',
       'confirm',

@@ -133,6 +133,13 @@ export const FLAGS = {
     description: 'who confirms the map (stamped in mapping.json)',
     default: 'required',
   },
+  to: {
+    type: 'string',
+    value: '<ticket type|conversation>',
+    description:
+      "where the department's tickets land: a ticket type of the map (ticketDestinations.ticketTypes), or conversation",
+    default: 'required',
+  },
   approve: {
     type: 'boolean',
     description: 'stamp the map approved (full and delta runs) instead of reviewed (samples)',

@@ -41,6 +41,14 @@ export const VERBS = {
     flags: ['reviewer', 'approve', 'workspace', 'yes', 'json'],
     required: ['reviewer'],
   },
+  mapTickets: {
+    verb: 'map tickets',
+    summary:
+      "Send a department's tickets (or the default) to an Intercom ticket type of the map, or back to conversations",
+    flags: ['to', 'workspace', 'json'],
+    required: ['to'],
+    positionals: '<department-id|default>',
+  },
   configure: {
     verb: 'configure',
     summary:

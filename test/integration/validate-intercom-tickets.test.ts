@@ -541,4 +541,27 @@ describe('tickets written as Intercom tickets', () => {
       assert.deepEqual(named(mismatches), [`ticketMessages ${inbound.id} heading`]);
     });
   });
+
+  // Last: the note it adds stays on the ticket.
+  test('a text cut to its limit is no difference when a note of the ticket holds it whole, and one when none does', async () => {
+    const id = customer.ticketId;
+    const whole = String((await client.tickets.get(id)).ticket_attributes?.Department);
+    assert.ok(whole.length > 3, `the department name: ${whole}`);
+    const cut = whole.slice(0, whole.length - 2);
+    await client.tickets.update(id, { ticket_attributes: { Department: cut } });
+    try {
+      const lost = await validate();
+      assert.deepEqual(named(lost.mismatches), [`tickets ${customer.thread.ticket.id} ticket_attributes.Department`]);
+      await client.tickets.replyAsAdmin(id, {
+        message_type: 'note',
+        type: 'admin',
+        admin_id: String((await client.admins.list())[0]!.id),
+        body: `<p>Department:</p><p>${whole}</p>`,
+      });
+      const kept = await validate();
+      assert.deepEqual(named(kept.mismatches), []);
+    } finally {
+      await client.tickets.update(id, { ticket_attributes: { Department: whole } });
+    }
+  });
 });

@@ -4,11 +4,13 @@ import { createInterface } from 'node:readline/promises';
 import { fetchWorkspaceAttributes, proposeMap, proposeMapWithAi } from '../../engine/propose-map';
 import { type AiSettings, resolveAiAccess } from '../../mapping/ai-proposer';
 import type { WorkspaceAttribute } from '../../mapping/ai-schema';
+import { setTicketDestination, StaleEditError } from '../../mapping/map-edits';
 import { mappingPath, readMappingFile, writeMappingFile } from '../../mapping/mapping-file';
 import { confirmMap, contentHash, effectiveStatus } from '../../mapping/review';
 import { ticketDestinationProblems } from '../../mapping/ticket-destinations';
 import type { Clock } from '../../model/clock';
 import { messageOf } from '../../model/error-message';
+import type { MappingFile } from '../../model/mapping';
 import { aiConfigSchema, type MigrationConfig, parseMigrationConfig } from '../../model/migration-config';
 import { migrationPaths } from '../../model/workspace-paths';
 import { zodIssues } from '../../model/zod-issues';
@@ -21,16 +23,18 @@ import { VERBS } from '../verbs';
 
 type ProposeValues = ParsedValues<(typeof VERBS.mapPropose.flags)[number]>;
 
-/** `map propose` writes the default map with heuristic proposals; `map confirm` stamps it reviewed or approved. */
+/** `map propose` writes the default map with heuristic proposals; `map confirm` stamps it reviewed or approved; `map tickets` picks where a department's tickets land. */
 export const mapCommand: CliCommand = {
   name: 'map',
-  summary: 'Propose the field map (migration/mapping.json) or confirm it as reviewed / approved',
-  specs: [VERBS.mapPropose, VERBS.mapConfirm],
+  summary:
+    "Propose the field map (migration/mapping.json), send a department's tickets to a ticket type, or confirm the map as reviewed / approved",
+  specs: [VERBS.mapPropose, VERBS.mapConfirm, VERBS.mapTickets],
   async run(argv, env) {
     const [sub, ...rest] = argv;
     if (sub === 'propose') return propose(rest, env);
     if (sub === 'confirm') return confirm(rest, env.clock);
-    throw new UsageError(`map needs "propose" or "confirm" (st2ic map --help describes both)`);
+    if (sub === 'tickets') return sendTickets(rest);
+    throw new UsageError(`map needs "propose", "confirm" or "tickets" (st2ic map --help describes them)`);
   },
 };
 
@@ -159,6 +163,40 @@ async function workspaceAttributes(
     say(`AI proposer: could not list the workspace's attributes (${messageOf(error)}); new attributes only.`);
     return [];
   }
+}
+
+/**
+ * `map tickets <department> --to <ticket type|conversation>`: the mapping editor's Tickets choice from
+ * a terminal. The map changes, so its confirmation lapses (the content hash) until confirmed again.
+ */
+async function sendTickets(argv: string[]): Promise<ExitCode> {
+  const { values, positionals } = parseVerb(VERBS.mapTickets, argv);
+  const [department] = positionals;
+  if (!department || positionals.length > 1 || !(department === 'default' || /^\d+$/.test(department)))
+    throw new UsageError(`map tickets takes one department id or "default" (usage: ${synopsis(VERBS.mapTickets)})`);
+  const workspace = workspaceOf(values);
+  const to = values.to?.trim() ?? '';
+  const destination = to.toLowerCase() === 'conversation' ? ('conversation' as const) : { ticketType: to };
+  let map: MappingFile;
+  try {
+    map = setTicketDestination(await readMappingFile(workspace), department, destination);
+  } catch (error) {
+    if (error instanceof StaleEditError) throw new UsageError(`map tickets: ${error.message}`);
+    throw error;
+  }
+  await writeMappingFile(workspace, map);
+  const problems = ticketDestinationProblems(map);
+  for (const problem of problems) process.stderr.write(`  ! ${problem}\n`);
+  const where =
+    department === 'default' ? 'Tickets of departments without a choice' : `Department ${department}'s tickets`;
+  const what = destination === 'conversation' ? 'conversations' : `Intercom tickets of type "${to}"`;
+  if (values.json)
+    process.stdout.write(`${JSON.stringify({ department, destination, problems, status: effectiveStatus(map) })}\n`);
+  else
+    process.stdout.write(
+      `${where} land as ${what}. mapping.json is ${effectiveStatus(map)}: confirm it again (st2ic map confirm).\n`,
+    );
+  return ExitCode.Done;
 }
 
 async function confirm(argv: string[], clock: Clock): Promise<ExitCode> {

@@ -11,7 +11,7 @@ import {
   ticketFiles,
   ticketItems,
 } from './check-thread';
-import { partsOf } from './intercom-parts';
+import { partsOf, type PartView } from './intercom-parts';
 import { mappedFieldDifferences } from './mapped-fields';
 import { customValuesOf, derivedOf } from './source-context';
 import { wordGap, wordsOfHtml, wordsOfText } from './words';
@@ -51,7 +51,12 @@ const asRecord = (value: object): Record<string, unknown> => value as unknown as
 
 /** Whether a note of the conversation holds every word of `value`, in order (where a cut value is kept whole). */
 function inSomeNote(conversation: Conversation): (value: string) => boolean {
-  const notes = partsOf(conversation).filter((p) => p.partType === 'note');
+  return inSomeNoteOf(partsOf(conversation));
+}
+
+/** The same, over parts already read (a ticket's). */
+export function inSomeNoteOf(parts: readonly PartView[]): (value: string) => boolean {
+  const notes = parts.filter((p) => p.partType === 'note');
   return (value) => {
     const words = wordsOfText(value);
     return notes.some((n) => wordGap(words, n.words) === null);

@@ -2,6 +2,7 @@ import type { Ticket } from '../../intercom';
 import { type TicketDestination, ticketDestinationsOf } from '../../model/mapping';
 import type { Attachment, TicketThread } from '../../model/source';
 import { SOURCE_KEY_ATTRIBUTE } from '../../model/source-keys';
+import { inSomeNoteOf } from './check-conversations';
 import { type Customer, isCustomer } from './check-items';
 import {
   assignmentDifferences,
@@ -65,8 +66,21 @@ export async function checkIntercomTicket(
   if (state !== undefined && label !== state) differ('state', `${state} (status ${t.statusName})`, label);
 
   const attributes = ticket.ticket_attributes ?? {};
+  const parts = ticketPartsOf(ticket);
+  // A text cut to Intercom's limit is no loss when a note of the ticket holds it whole.
+  const keptWhole = inSomeNoteOf(parts);
+  const cutButKept = (expected: unknown, actual: unknown) =>
+    typeof expected === 'string' &&
+    typeof actual === 'string' &&
+    actual.length > 0 &&
+    expected.startsWith(actual) &&
+    keptWhole(expected);
   const compare = (field: string, expected: Expected, actual: unknown) => {
-    if (expected.kind === 'value' && !sameValue(expected.value, actual, 'string'))
+    if (
+      expected.kind === 'value' &&
+      !sameValue(expected.value, actual, 'string') &&
+      !cutButKept(expected.value, actual)
+    )
       differ(field, shown(expected.value), shown(actual));
   };
   compare('title', t.subject === null ? { kind: 'unchecked' } : typed(t.subject, 'string'), attributes._default_title_);
@@ -90,7 +104,6 @@ export async function checkIntercomTicket(
   // Contacts cannot reply on Back-office and Tracker tickets: a customer's message is an admin note there.
   const category = type?.category ?? ticket.ticket_type?.category;
   const inbound = category === 'Back-office' || category === 'Tracker' ? 'customer-note' : 'customer';
-  const parts = ticketPartsOf(ticket);
   checkItems(env, { ...owner, container: 'ticket' }, ticketItems(thread, inbound), parts, contacts, customer);
   // A file rides with its message: on its part, or on a note of the same time right after it.
   const messageTimes = new Map<number, number | null>();
