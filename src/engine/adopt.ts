@@ -9,6 +9,7 @@ import { parseConversationSourceKey } from '../model/source-keys';
 import type { SourceReader } from '../source';
 import { articleTitle, planCollections } from './phases/knowledge-base';
 import type { ProgressSink } from './progress';
+import { keyedTickets } from './ticket-keys';
 
 export interface AdoptRequest {
   ledger: Ledger;
@@ -29,7 +30,8 @@ export interface AdoptResult {
  * nothing to Intercom, so it has nothing to roll back). Each type is found by the key the engine
  * gives it there (src/ledger/README.md lists them and their limits): end users by external_id,
  * organizations by company_id, tickets, chats and call logs by the st2ic_source_key conversation
- * attribute, help-center collections and articles by name and place. Conversation parts are matched
+ * attribute, tickets sent to Intercom tickets by the st2ic_source_key ticket attribute (the record
+ * says `intercomObject: 'ticket'`), help-center collections and articles by name and place. Conversation parts are matched
  * when a later run writes the conversation (type, created_at and body), before any is sent.
  * Records the ledger already maps to the same Intercom object are left as they are.
  */
@@ -42,9 +44,15 @@ export async function adoptFromIntercom(req: AdoptRequest): Promise<AdoptResult>
     source: { kind: description.engine, description: description.location },
   });
   const found: Partial<Record<ObjectType, number>> = {};
-  const record = (objectType: ObjectType, sourceId: string, intercomId: string) => {
+  const record = (objectType: ObjectType, sourceId: string, intercomId: string, intercomObject?: 'ticket') => {
     if (ledger.intercomIdFor(objectType, sourceId) === intercomId) return;
-    journal.record({ objectType, sourceId, state: 'migrated', intercomId });
+    journal.record({
+      objectType,
+      sourceId,
+      state: 'migrated',
+      intercomId,
+      ...(intercomObject ? { intercomObject } : {}),
+    });
     found[objectType] = (found[objectType] ?? 0) + 1;
   };
   try {
@@ -68,6 +76,9 @@ export async function adoptFromIntercom(req: AdoptRequest): Promise<AdoptResult>
       const key = parseConversationSourceKey(conversation.custom_attributes?.st2ic_source_key);
       if (key) record(key.objectType, key.sourceId, String(conversation.id));
     }
+
+    progress.phase('adopt: Intercom tickets');
+    for await (const ticket of keyedTickets(client)) record('tickets', ticket.sourceId, ticket.ticketId, 'ticket');
 
     progress.phase('adopt: help center');
     await adoptHelpCenter(req, record);

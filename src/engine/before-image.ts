@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { IntentEntry, JsonValue, WriteOp } from '../model/journal';
+import { type IntentEntry, JsonValue, type WriteOp } from '../model/journal';
 import type { ObjectType } from '../model/object-types';
 import type { RunContext } from './context';
 
@@ -64,12 +64,49 @@ export const AttachBefore = z.object({
 });
 export type AttachBefore = z.infer<typeof AttachBefore>;
 
-/** A conversation's assignment before the run assigned it (0: nobody). */
+/** A conversation's or an Intercom ticket's assignment before the run assigned it (0: nobody). */
 export const AssignBefore = z.object({
   assignee: z.enum(['admin', 'team']),
   previousId: z.string(),
 });
 export type AssignBefore = z.infer<typeof AssignBefore>;
+
+/**
+ * An Intercom ticket's fields before the run updated them (a ticket an earlier run created), in the
+ * shape of the PUT /tickets body that puts them back: the previous `ticket_state_id` of a state
+ * change; for an attribute or title update, each written attribute by name with its value before
+ * (null: it had none, cleared on restore).
+ */
+export const TicketBefore = z
+  .strictObject({
+    ticket_state_id: z.string().min(1).optional(),
+    ticket_attributes: z.record(z.string(), JsonValue).optional(),
+  })
+  .refine((b) => b.ticket_state_id !== undefined || b.ticket_attributes !== undefined, {
+    message: 'a ticket before-image holds ticket_state_id or ticket_attributes',
+  });
+export type TicketBefore = z.infer<typeof TicketBefore>;
+
+/**
+ * The before-image of a PUT /tickets/{id} (state, attributes or title) of a ticket an earlier run
+ * created: `ticket` as read just before, `written` the body about to be sent. Undefined when the
+ * ticket as read says nothing to put back (no state, no attribute written).
+ */
+export function ticketBefore(
+  ticket: { ticket_state?: { id: string | number } | null; ticket_attributes?: Record<string, unknown> | null },
+  written: { ticket_state_id?: string; ticket_attributes?: Record<string, unknown> },
+): TicketBefore | undefined {
+  const image: TicketBefore = {};
+  if (written.ticket_state_id !== undefined && ticket.ticket_state)
+    image.ticket_state_id = String(ticket.ticket_state.id);
+  if (written.ticket_attributes) {
+    const old = ticket.ticket_attributes ?? {};
+    image.ticket_attributes = Object.fromEntries(
+      Object.keys(written.ticket_attributes).map((name) => [name, json(old[name] ?? null)]),
+    );
+  }
+  return image.ticket_state_id !== undefined || image.ticket_attributes !== undefined ? image : undefined;
+}
 
 /**
  * An intent of this run (an earlier attempt, or one whose outcome another process did not write)

@@ -3,6 +3,7 @@ import { type AppliedWrite, type Ledger, LedgerWriteError, openLedger, type RunJ
 import { systemClock } from '../model/clock';
 import { messageOf } from '../model/error-message';
 import type { RunCounts, WriteTarget } from '../model/journal';
+import { conversationSourceKey, SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
 import { ARCHIVE_WAIT_MS, awaitArchives } from './await-archives';
 import { errorInfo, stopsTheRun } from './error-info';
 import { EngineUsageError, RunStoppedError } from './errors';
@@ -41,11 +42,36 @@ function typedFieldsOf(write: AppliedWrite): Pick<WriteTarget, 'customObjectType
   return { ...(customObjectType ? { customObjectType } : {}), ...(actingAdminId ? { actingAdminId } : {}) };
 }
 
+const unlessGone = <T>(read: Promise<T>): Promise<T | undefined> =>
+  read.catch((e: unknown) => (e instanceof NotFoundError ? undefined : Promise.reject(e)));
+
+/**
+ * Whether the object a create's outcome names is the run's own. One found by lookup may be someone
+ * else's: a contact with the same email (a 409), a ticket of the same contact, type and created_at.
+ * Each is the run's only if it carries the run's key (external_id, the ticket's source key attribute).
+ */
+async function createdByTheRun(client: IntercomClient, w: AppliedWrite): Promise<boolean> {
+  if (w.outcome.outcome.resolvedBy !== 'lookup') return true;
+  const id = w.outcome.outcome.intercomId;
+  const { target, lookup, objectType, sourceId } = w.intent;
+  if (target.resource === 'contact' && lookup.by === 'external_id') {
+    const contact = await unlessGone(client.contacts.get(id));
+    return !contact || contact.external_id === lookup.value;
+  }
+  if (target.resource === 'ticket' && objectType === 'tickets') {
+    const ticket = await unlessGone(client.tickets.get(id));
+    const key = ticket?.ticket_attributes?.[SOURCE_KEY_ATTRIBUTE];
+    return !ticket || key === conversationSourceKey('tickets', sourceId);
+  }
+  return true;
+}
+
 async function buildContext(client: IntercomClient, writes: AppliedWrite[]): Promise<UndoContext> {
   let admin: Promise<string> | undefined;
   const ctx: UndoContext = {
     client,
     deletedConversations: new Set(),
+    deletedTickets: new Set(),
     deletedContacts: new Set(),
     archivedCompanies: new Set(),
     deletedTags: new Set(),
@@ -59,18 +85,13 @@ async function buildContext(client: IntercomClient, writes: AppliedWrite[]): Pro
     if (resource === 'conversation') ctx.deletedConversations.add(id);
     if (resource === 'company') ctx.archivedCompanies.add(id);
     if (resource === 'tag') ctx.deletedTags.add(id);
-    if (resource === 'contact') {
-      // A contact found by lookup may be someone else's (a 409 on the same email): check before deleting.
-      if (w.outcome.outcome.resolvedBy === 'lookup' && w.intent.lookup.by === 'external_id') {
-        const contact = await client.contacts
-          .get(id)
-          .catch((e: unknown) => (e instanceof NotFoundError ? undefined : Promise.reject(e)));
-        if (contact && contact.external_id !== w.intent.lookup.value) {
-          ctx.preexistingContacts.add(id);
-          continue;
-        }
+    if (resource === 'contact' || resource === 'ticket') {
+      // Found by lookup, it may be someone else's: checked before it is deleted.
+      if (!(await createdByTheRun(client, w))) {
+        if (resource === 'contact') ctx.preexistingContacts.add(id);
+        continue;
       }
-      ctx.deletedContacts.add(id);
+      (resource === 'contact' ? ctx.deletedContacts : ctx.deletedTickets).add(id);
     }
   }
   // Objects the run found already there (updated, not created) are never deleted or archived.
@@ -82,6 +103,7 @@ async function buildContext(client: IntercomClient, writes: AppliedWrite[]): Pro
       ctx.preexistingContacts.add(id);
     }
     if (w.intent.target.resource === 'company') ctx.archivedCompanies.delete(id);
+    if (w.intent.target.resource === 'ticket') ctx.deletedTickets.delete(id);
   }
   return ctx;
 }
@@ -131,7 +153,8 @@ export async function planRollback(
 
 /**
  * Rolls back a run from its ledger, newest write first: deletes what it created (companies are
- * archived, attributes archived: Intercom allows no more), restores before-images of records it
+ * archived, attributes archived: Intercom allows no more; Intercom tickets are deleted for good, and
+ * only those the run created), restores before-images of records it
  * updated, and lists what Intercom cannot undo. Itself journaled and resumable: a second call
  * continues where an interrupted one stopped.
  */

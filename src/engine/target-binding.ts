@@ -14,6 +14,7 @@ import { migrationPaths } from '../model/workspace-paths';
 import { zodIssues } from '../model/zod-issues';
 import type { SourceReader } from '../source';
 import { EngineUsageError } from './errors';
+import { keyedTickets } from './ticket-keys';
 
 /**
  * A workspace folder is bound to one Intercom workspace, recorded in `migration/target.json` before
@@ -170,14 +171,18 @@ export interface UnknownObjects {
   contacts: string[];
   companies: string[];
   conversations: string[];
+  /** Intercom tickets (a department sent to a ticket type), by source key. */
+  tickets: string[];
 }
 
-const anyUnknown = (u: UnknownObjects) => u.contacts.length + u.companies.length + u.conversations.length > 0;
+const anyUnknown = (u: UnknownObjects) =>
+  u.contacts.length + u.companies.length + u.conversations.length + u.tickets.length > 0;
 
 /**
  * Cheap probes, at the start of every writing run: the first end users and organizations of the
- * source by the keys the engine gives them (external_id, company_id), and the first page of
- * conversations by their source key. Whatever Intercom has that the ledger does not map to the same
+ * source by the keys the engine gives them (external_id, company_id), the first page of
+ * conversations by their source key, and the first Intercom tickets of each ticket type that has the
+ * source key attribute. Whatever Intercom has that the ledger does not map to the same
  * object means a lost, partial or other ledger: writing would migrate it a second time. (An object
  * of a write whose outcome is unknown is known: an interrupted run's lookup decides it before sending.)
  */
@@ -187,7 +192,7 @@ export async function findUnknownObjects(
   ledger: Ledger,
   probes = 5,
 ): Promise<UnknownObjects> {
-  const unknown: UnknownObjects = { contacts: [], companies: [], conversations: [] };
+  const unknown: UnknownObjects = { contacts: [], companies: [], conversations: [], tickets: [] };
   let n = 0;
   for await (const user of reader.endUsers()) {
     if (n++ >= probes) break;
@@ -220,6 +225,10 @@ export async function findUnknownObjects(
       !ledger.hasPendingWrite(key.objectType, key.sourceId)
     )
       unknown.conversations.push(conversationSourceKey(key.objectType, key.sourceId));
+  }
+  for await (const { sourceId, ticketId } of keyedTickets(client, 20)) {
+    if (ledger.intercomIdFor('tickets', sourceId) !== ticketId && !ledger.hasPendingWrite('tickets', sourceId))
+      unknown.tickets.push(conversationSourceKey('tickets', sourceId));
   }
   return unknown;
 }
@@ -281,6 +290,8 @@ export interface BindRequest {
   warn: (message: string) => void;
 }
 
+const listed = (keys: string[]) => `${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ' …' : ''}`;
+
 export type BindDecision =
   { action: 'bound'; target: IntercomWorkspaceId } | { action: 'adopt'; target: IntercomWorkspaceId };
 
@@ -304,9 +315,8 @@ export async function bindTarget(req: BindRequest): Promise<BindDecision> {
       unknown.companies.length
         ? `companies with the company_id of organizations ${unknown.companies.join(', ')}`
         : null,
-      unknown.conversations.length
-        ? `conversations of ${unknown.conversations.slice(0, 5).join(', ')}${unknown.conversations.length > 5 ? ' …' : ''}`
-        : null,
+      unknown.conversations.length ? `conversations of ${listed(unknown.conversations)}` : null,
+      unknown.tickets.length ? `Intercom tickets of ${listed(unknown.tickets)}` : null,
     ].filter(Boolean);
     throw new UnadoptedTargetError(
       `Intercom workspace ${describe(actual)} already holds objects of this SmarterTrack source that ${runs.length ? "this folder's ledger does not know (it is incomplete or another copy)" : 'this folder has no ledger of'}: ${what.join('; ')}. ` +

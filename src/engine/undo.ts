@@ -3,9 +3,10 @@ import type { CreateOrUpdateCompanyRequest } from '../intercom/schemas/companies
 import type { UpdateContactRequest } from '../intercom/schemas/contacts';
 import type { UpdateConversationRequest } from '../intercom/schemas/conversations';
 import type { UpdateArticleRequest } from '../intercom/schemas/help-center';
+import type { UpdateTicketRequest } from '../intercom/schemas/tickets';
 import type { AppliedWrite } from '../ledger';
 import type { IntercomResource, JsonValue, WriteOp } from '../model/journal';
-import { AssignBefore, AttachBefore, TagBefore } from './before-image';
+import { AssignBefore, AttachBefore, TagBefore, TicketBefore } from './before-image';
 
 /** What undoing one write takes. `covered`: removed with a bigger object; `impossible`: Intercom cannot undo it; `keep`: it existed before the run. */
 export type Undo =
@@ -30,12 +31,14 @@ export interface UndoContext {
   client: IntercomClient;
   /** Objects the target run created, which this rollback deletes or archives (with what hangs on them). */
   deletedConversations: Set<string>;
+  /** Intercom tickets the target run created: deleted for good (their parts, tags and updates with them). */
+  deletedTickets: Set<string>;
   deletedContacts: Set<string>;
   archivedCompanies: Set<string>;
   deletedTags: Set<string>;
   /** Contacts found by lookup that predate the run (never deleted). */
   preexistingContacts: Set<string>;
-  /** The admin that acts for untagging and reassigning conversations: the token's own. */
+  /** The admin that acts for untagging and reassigning conversations and tickets: the token's own. */
   actingAdmin: () => Promise<string>;
 }
 
@@ -109,6 +112,12 @@ function conversationRestore(before: JsonValue | undefined): Restore | undefined
   return { body, leftover: [] };
 }
 
+/** PUT /tickets with the state and attributes as they were (an attribute it did not have is cleared with null). */
+function ticketRestore(before: JsonValue | undefined): Restore | undefined {
+  const image = TicketBefore.safeParse(before);
+  return image.success ? { body: { ...image.data }, leftover: [] } : undefined;
+}
+
 function articleRestore(before: JsonValue | undefined): Restore | undefined {
   if (!isObject(before)) return undefined;
   const body: Record<string, unknown> = {};
@@ -134,6 +143,13 @@ const cannotClear = (fields: string[]) =>
 function legacyTagUndo(write: AppliedWrite, ctx: UndoContext): Undo {
   const tagged = write.intent.target.tagged;
   const tagId = write.intent.target.intercomId ?? write.outcome.outcome.intercomId;
+  if (tagged?.object === 'ticket') {
+    if (ctx.deletedTickets.has(tagged.id)) return { kind: 'covered', by: `ticket ${tagged.id}` };
+    return {
+      kind: 'impossible',
+      reason: `the tag of ticket ${tagged.id} is not in the journal; remove it in Intercom`,
+    };
+  }
   if (tagged?.object === 'conversation') {
     if (ctx.deletedConversations.has(tagged.id)) return { kind: 'covered', by: `conversation ${tagged.id}` };
     return {
@@ -162,6 +178,10 @@ interface UndoInput {
   onConversation: string | undefined;
   /** That conversation is deleted by this rollback. */
   conversationGone: boolean;
+  /** The Intercom ticket the write acted on (a ticket or ticket part write), when it acted on one. */
+  onTicket: string | undefined;
+  /** That ticket is deleted by this rollback. */
+  ticketGone: boolean;
 }
 
 type UndoBuilder = (w: UndoInput) => Undo;
@@ -189,6 +209,12 @@ const unlessConversationGone =
   (w) =>
     w.conversationGone ? covered(`conversation ${w.onConversation}`) : build(w);
 
+/** What the run did to an Intercom ticket this rollback deletes goes with it. */
+const unlessTicketGone =
+  (build: UndoBuilder): UndoBuilder =>
+  (w) =>
+    w.ticketGone ? covered(`ticket ${w.onTicket}`) : build(w);
+
 /** Undoing a create: delete (or archive) what the run made. */
 const CREATED: Partial<Record<IntercomResource, UndoBuilder>> = {
   custom_object_instance: ({ intent, id, client, resource }) => {
@@ -201,6 +227,13 @@ const CREATED: Partial<Record<IntercomResource, UndoBuilder>> = {
   },
   conversation: ({ id, client, resource }) =>
     call('delete', 'delete', resource, `delete conversation ${id}`, () => client.conversations.delete(id)),
+  ticket: ({ id, client, resource, ctx }) => {
+    // Only a ticket the context found to be the run's own (a lookup may have found another's).
+    if (!ctx.deletedTickets.has(id)) return { kind: 'keep', reason: `ticket ${id} is not one the run created` };
+    return call('delete', 'delete', resource, `delete ticket ${id} (Intercom deletes tickets for good)`, () =>
+      client.tickets.delete(id),
+    );
+  },
   contact: ({ id, client, resource, ctx }) => {
     if (ctx.preexistingContacts.has(id)) return { kind: 'keep', reason: `contact ${id} existed before the run` };
     return call('delete', 'delete', resource, `delete contact ${id}`, () => client.contacts.delete(id));
@@ -253,7 +286,8 @@ const UNTAG: Record<TagBefore['object'], (w: UndoInput, before: TagBefore) => Un
     const untag = async () => client.tags.untagConversation(id, tagId, await ctx.actingAdmin());
     return call('untag', 'untag', 'conversation', `untag conversation ${id} "${tagName}"`, untag);
   },
-  ticket: ({ client, ctx }, { id, tagId, tagName }) => {
+  ticket: ({ ctx, client }, { id, tagId, tagName }) => {
+    if (ctx.deletedTickets.has(id)) return covered(`ticket ${id}`);
     const untag = async () => client.tickets.untag(id, tagId, await ctx.actingAdmin());
     return call('untag', 'untag', 'ticket', `untag ticket ${id} "${tagName}"`, untag);
   },
@@ -336,6 +370,14 @@ const RESTORED: Partial<Record<IntercomResource, UndoBuilder>> = {
       send: (body) => client.conversations.update(target, body as UpdateConversationRequest),
     }),
   }),
+  ticket: restoring({
+    coveredBy: (w) => (w.ticketGone ? `ticket ${w.onTicket}` : undefined),
+    restore: ({ client }, target, before) => ({
+      restore: ticketRestore(before),
+      description: `restore the state and attributes of ticket ${target} as they were before the run`,
+      send: (body) => client.tickets.update(target, body as UpdateTicketRequest),
+    }),
+  }),
   article: restoring({
     coveredWithoutImage: true,
     restore: ({ client }, target, before) => ({
@@ -356,33 +398,58 @@ const closeAgain: UndoBuilder = ({ write, ctx, client, onConversation }) => {
   return call('close', 'close', 'conversation', `close conversation ${onConversation} again`, close);
 };
 
-const assignBack: UndoBuilder = ({ intent, ctx, client, onConversation }) => {
-  const before = AssignBefore.safeParse(intent.beforeImage);
-  if (!before.success) return impossible(`the previous assignee of conversation ${onConversation} is not known`);
+/** An assignment put back: to the previous assignee, or none when it had none (previousId "0"). */
+function assignedBack(
+  on: 'conversation' | 'ticket',
+  id: string | undefined,
+  beforeImage: JsonValue | undefined,
+  send: (before: AssignBefore) => () => Promise<unknown>,
+): Undo {
+  const before = AssignBefore.safeParse(beforeImage);
+  if (!before.success) return impossible(`the previous assignee of ${on} ${id} is not known`);
   const { assignee, previousId } = before.data;
-  const back = async () =>
-    client.conversations.assign(onConversation!, await ctx.actingAdmin(), { type: assignee, id: previousId });
-  if (previousId === '0') {
-    return call(
-      'assign',
-      'unassign',
-      'conversation',
-      `unassign conversation ${onConversation} from its ${assignee} (it had none)`,
-      back,
-    );
-  }
-  return call(
-    'assign',
-    'restore',
+  if (previousId === '0')
+    return call('assign', 'unassign', on, `unassign ${on} ${id} from its ${assignee} (it had none)`, send(before.data));
+  return call('assign', 'restore', on, `assign ${on} ${id} back to ${assignee} ${previousId}`, send(before.data));
+}
+
+const assignBack: UndoBuilder = ({ intent, ctx, client, onConversation }) =>
+  assignedBack(
     'conversation',
-    `assign conversation ${onConversation} back to ${assignee} ${previousId}`,
-    back,
+    onConversation,
+    intent.beforeImage,
+    ({ assignee, previousId }) =>
+      async () =>
+        client.conversations.assign(onConversation!, await ctx.actingAdmin(), { type: assignee, id: previousId }),
   );
+
+/**
+ * A ticket has one assignee of each kind; PUT /tickets sets one by id, and "0" unassigns both. A
+ * ticket that had no assignee of the kind the run set is unassigned, then given back the other kind's.
+ */
+const assignTicketBack: UndoBuilder = ({ intent, ctx, client, onTicket }) => {
+  const ticketId = onTicket!;
+  const update = async (assigneeId: string) =>
+    client.tickets.update(ticketId, { assignee_id: assigneeId, admin_id: Number(await ctx.actingAdmin()) });
+  return assignedBack('ticket', ticketId, intent.beforeImage, ({ assignee, previousId }) => {
+    if (previousId !== '0') return () => update(previousId);
+    return async () => {
+      const ticket = await client.tickets.get(ticketId);
+      const other = assignee === 'admin' ? ticket.team_assignee_id : ticket.admin_assignee_id;
+      await update('0');
+      if (other != null && String(other) !== '0') await update(String(other));
+    };
+  });
 };
 
 const partStays: UndoBuilder = ({ intent, onConversation }) =>
   impossible(
     `Intercom cannot delete a part of conversation ${onConversation} (created by an earlier run): ${intent.target.description}`,
+  );
+
+const ticketPartStays: UndoBuilder = ({ intent, onTicket }) =>
+  impossible(
+    `Intercom cannot delete a part of ticket ${onTicket} (created by an earlier run): ${intent.target.description}`,
   );
 
 const reArchive: UndoBuilder = ({ intent, id, client, resource }) => {
@@ -407,8 +474,8 @@ const UNDO: Partial<Record<WriteOp, Partial<Record<IntercomResource | typeof ANY
     ...wrapEach(CREATED, unlessExistedBefore),
     [ANY]: unlessExistedBefore(({ resource }) => impossible(`no way to remove a ${resource} through the API`)),
   },
-  reply: { [ANY]: unlessConversationGone(partStays) },
-  note: { [ANY]: unlessConversationGone(partStays) },
+  reply: { ticket_part: unlessTicketGone(ticketPartStays), [ANY]: unlessConversationGone(partStays) },
+  note: { ticket_part: unlessTicketGone(ticketPartStays), [ANY]: unlessConversationGone(partStays) },
   tag: { [ANY]: untag },
   attach: { [ANY]: detach },
   update: { ...RESTORED, [ANY]: restoring({ restore: () => undefined }) },
@@ -418,7 +485,7 @@ const UNDO: Partial<Record<WriteOp, Partial<Record<IntercomResource | typeof ANY
   },
   close: { [ANY]: unlessConversationGone(reopen) },
   open: { [ANY]: unlessConversationGone(closeAgain) },
-  assign: { [ANY]: unlessConversationGone(assignBack) },
+  assign: { ticket: unlessTicketGone(assignTicketBack), [ANY]: unlessConversationGone(assignBack) },
 };
 
 /** What undoing one applied write takes: the builder its operation and resource name in UNDO. */
@@ -426,10 +493,26 @@ export function undoOf(write: AppliedWrite, ctx: UndoContext): Undo {
   const { intent, outcome } = write;
   const id = outcome.outcome.intercomId;
   const resource = intent.target.resource;
-  const onConversation = intent.target.intercomId ?? (resource === 'conversation' ? id : undefined);
+  const ofTicket = resource === 'ticket' || resource === 'ticket_part';
+  const onTicket = ofTicket ? (intent.target.intercomId ?? (resource === 'ticket' ? id : undefined)) : undefined;
+  const ticketGone = onTicket !== undefined && ctx.deletedTickets.has(onTicket);
+  const onConversation = ofTicket
+    ? undefined
+    : (intent.target.intercomId ?? (resource === 'conversation' ? id : undefined));
   const conversationGone = onConversation !== undefined && ctx.deletedConversations.has(onConversation);
   const byResource = UNDO[intent.op];
   const build = byResource?.[resource] ?? byResource?.[ANY];
   if (!build) return impossible(`${intent.op} has no undo`);
-  return build({ write, intent, ctx, client: ctx.client, id, resource, onConversation, conversationGone });
+  return build({
+    write,
+    intent,
+    ctx,
+    client: ctx.client,
+    id,
+    resource,
+    onConversation,
+    conversationGone,
+    onTicket,
+    ticketGone,
+  });
 }

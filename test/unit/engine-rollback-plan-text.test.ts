@@ -23,6 +23,12 @@ test('the rollback plan in sentences: each call counted, what archiving means, w
     '1 record(s) that existed before the run are kept (their earlier values restored).',
     '1 write(s) cannot be undone through the API and are left.',
   ]);
+  const tickets = { ...plan, calls: { delete: { ticket: 3, conversation: 1 }, untag: { ticket: 1 } } };
+  assert.deepEqual(rollbackPlanSentences(tickets).slice(0, 3), [
+    'Delete 3 Intercom ticket(s), 1 conversation.',
+    'Untag 1 Intercom ticket.',
+    'Intercom deletes tickets for good: a deleted ticket cannot be brought back (it still counts in Intercom reports).',
+  ]);
   assert.deepEqual(rollbackPlanSentences({ ...plan, calls: {}, covered: 0, kept: [], impossible: [] }), [
     'Nothing to undo: the run wrote nothing, or it was rolled back already.',
   ]);
