@@ -18,10 +18,15 @@ import {
   writeMap,
 } from '../support/engine-fixtures';
 import { assertSameSnapshot, snapshotOf } from '../support/sandbox-snapshot';
+import { sendDepartmentsToTickets } from '../support/tickets-map';
+
+/** Two departments' tickets land as Intercom tickets, the others as conversations: both writers meet the same faults. */
+const toTickets = (map: Parameters<typeof sendDepartmentsToTickets>[0]) => sendDepartmentsToTickets(map).map;
 
 // Issue 13: 15% dropped connections (each applied, then unanswered) plus 20% 5xx over a full run,
 // a delta and the rollbacks of both: every stage ends exactly as it does without faults, with no
-// object written twice and none destroyed that the run did not create.
+// object written twice and none destroyed that the run did not create. Issue 20: two departments
+// land as Intercom tickets, so ticket creates, replies and state changes meet the same faults.
 
 const FAULTS = 'drop:0.15,500:0.1,502:0.05,503:0.05,seed=13';
 type Snapshot = ReturnType<typeof snapshotOf>;
@@ -91,7 +96,7 @@ async function lifecycle(
   const sandbox = await startSeededSandbox(ds, faults ? { faults } : {});
   sandboxes.push(sandbox);
   const ws = path.join(dir, name, 'ws');
-  await writeMap(ws, ds, 'approved');
+  await writeMap(ws, ds, 'approved', toTickets);
   const client = new IntercomClient({
     token: sandbox.token,
     baseUrl: sandbox.url,
@@ -171,8 +176,11 @@ test('under 15% drops and 20% 5xx, full, delta and both rollbacks end exactly as
   assertSameSnapshot(faulty.fullRolledBack, clean.fullRolledBack, 'after rolling back the full run');
 });
 
-test('no conversation, contact or article exists twice at any stage', () => {
+test('no conversation, ticket, contact or article exists twice at any stage', () => {
+  assert.ok(clean.full.tickets.length > 0, 'some tickets landed as Intercom tickets');
   for (const stage of [faulty.full, faulty.delta, faulty.deltaRolledBack]) {
+    const tickets = stage.tickets.map((t) => String(t.attributes.st2ic_source_key));
+    assert.equal(new Set(tickets).size, tickets.length);
     const keys = stage.conversations.map((c) => `${c.contacts.join()}|${c.created_at}|${c.source_body}`);
     assert.equal(new Set(keys).size, keys.length);
     const contacts = stage.contacts.map((c) => c.external_id);

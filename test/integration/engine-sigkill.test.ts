@@ -32,6 +32,10 @@ import {
 import { killGaps, lcg } from '../support/kill-points';
 import { isWrite, type KillMoment, KillProxy } from '../support/kill-proxy';
 import { snapshotOf } from '../support/sandbox-snapshot';
+import { sendDepartmentsToTickets } from '../support/tickets-map';
+
+/** Two departments' tickets land as Intercom tickets, the others as conversations: both writers meet the same faults. */
+const toTickets = (map: Parameters<typeof sendDepartmentsToTickets>[0]) => sendDepartmentsToTickets(map).map;
 
 /**
  * Issue 8: the CLI SIGKILLed at pseudo-random points of a full run, a delta run after the source
@@ -154,8 +158,8 @@ before(async () => {
   killed = await startSeededSandbox(ds);
   proxy = await KillProxy.start(killed.url);
   pristine = snapshotOf(clone(reference.state()));
-  await writeMap(refWs(), ds, 'approved');
-  await writeMap(ws(), ds, 'approved');
+  await writeMap(refWs(), ds, 'approved', toTickets);
+  await writeMap(ws(), ds, 'approved', toTickets);
 
   // Full run, with a few dropped connections on top of the kills (resolved by lookup, never resent blindly).
   const full = newStage('full', 4);
