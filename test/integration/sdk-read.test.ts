@@ -6,6 +6,7 @@ import type { Intercom, IntercomClient } from 'intercom-client';
 
 import type { ObjectType } from '../../src/model/object-types';
 import { journalOf, type RanWorkspace, ranWorkspace, recordResults } from '../support/engine-fixtures';
+import { sendDepartmentsToTickets } from '../support/tickets-map';
 import { assertNoResponseErrors } from './sandbox-helpers';
 import { all, sdkFor, uniqueIds } from './sdk-helpers';
 
@@ -20,22 +21,32 @@ const describedBy =
     ? false
     : 'INTERCOM_OPENAPI is not set to the 2.16 description';
 let sdk: IntercomClient;
-let ledger: Map<string, { state: string; intercomId?: string }>;
+let ledger: Map<string, { state: string; intercomId?: string; intercomObject?: string }>;
 
 before(async () => {
-  world = await ranWorkspace('sdk-read', { scale: 0.1, seed: 1, kind: 'full' });
+  // Two departments land as Intercom tickets, the rest as conversations: both are read through the SDK.
+  world = await ranWorkspace('sdk-read', {
+    scale: 0.1,
+    seed: 1,
+    kind: 'full',
+    edit: (map) => sendDepartmentsToTickets(map).map,
+  });
   assert.equal(world.result.status, 'completed');
   sdk = sdkFor(world.sandbox);
   ledger = recordResults(world.dir, world.result.runId);
 });
 after(() => world?.close());
 
-/** The Intercom ids the ledger holds for migrated records of these source types. */
+/** The Intercom ids the ledger holds for migrated records of these source types (Intercom tickets apart, or only them). */
 function migratedIds(...types: ObjectType[]): Set<string> {
+  return migratedAs('conversation or other', types);
+}
+
+function migratedAs(what: 'ticket' | 'conversation or other', types: ObjectType[]): Set<string> {
   const ids = new Set<string>();
   for (const [key, result] of ledger) {
-    if (types.includes(key.split(':')[0] as ObjectType) && result.state === 'migrated' && result.intercomId)
-      ids.add(result.intercomId);
+    if (!types.includes(key.split(':')[0] as ObjectType) || result.state !== 'migrated' || !result.intercomId) continue;
+    if ((result.intercomObject === 'ticket') === (what === 'ticket')) ids.add(result.intercomId);
   }
   return ids;
 }
@@ -204,6 +215,59 @@ test('SDK: conversations list, search and retrieve with all parts', async () => 
     );
     uniqueIds(parts?.conversation_parts ?? [], `conversation ${id} parts`);
     assert.ok(conversation.source?.body !== undefined);
+  }
+});
+
+test('SDK: ticket types, tickets retrieve and search, with their parts, attributes and state', async () => {
+  const expected = createdIds('ticket');
+  assert.ok(expected.size > 0, 'some tickets landed as Intercom tickets');
+  assert.deepEqual(sorted(migratedAs('ticket', ['tickets'])), sorted(expected));
+  const types = (await sdk.ticketTypes.list()).data ?? [];
+  const typeIds = uniqueIds(
+    types.filter((t) => t !== undefined),
+    'ticket types',
+  );
+  assert.deepEqual(sorted(typeIds), sorted(createdIds('ticket_type')));
+  for (const type of types) {
+    // 2.16's schema (and so the SDK's type) names the array `ticket_type_attributes`; Intercom's answers and examples, `data`.
+    const list = type?.ticket_type_attributes as { data?: { name?: string }[] } | undefined;
+    const names = (list?.data ?? type?.ticket_type_attributes?.ticket_type_attributes ?? []).map((a) => a?.name);
+    assert.ok(names.includes('st2ic_source_key'), `ticket type ${type?.name} holds the source key attribute`);
+  }
+  const searched = await all(
+    await sdk.tickets.search({
+      query: { field: 'created_at', operator: '>', value: '0' },
+      pagination: { per_page: 7 },
+    }),
+  );
+  assert.deepEqual(
+    sorted(
+      uniqueIds(
+        searched.filter((t) => t !== undefined),
+        'tickets.search',
+      ),
+    ),
+    sorted(expected),
+  );
+  const sourceOf = new Map(
+    [...ledger].filter(([, r]) => r.intercomObject === 'ticket').map(([k, r]) => [r.intercomId, k]),
+  );
+  for (const id of expected) {
+    const ticket = await sdk.tickets.get({ ticket_id: id });
+    assert.equal(ticket?.id, id);
+    assert.equal(
+      `tickets:${String(ticket?.ticket_attributes?.st2ic_source_key).replace('ticket:', '')}`,
+      sourceOf.get(id),
+      `ticket ${id} carries the key of the source ticket the ledger names`,
+    );
+    assert.ok(typeIds.has(String(ticket?.ticket_type?.id)), `ticket ${id} is of a migrated type`);
+    assert.ok(ticket?.ticket_state?.internal_label, `ticket ${id} has a state`);
+    const parts = ticket?.ticket_parts?.ticket_parts ?? [];
+    assert.ok(parts.length > 0, `ticket ${id} has its thread`);
+    uniqueIds(
+      parts.filter((p) => p !== undefined),
+      `ticket ${id} parts`,
+    );
   }
 });
 
