@@ -174,13 +174,48 @@ test('a second full run writes nothing; a delta adds what changed; rollback of b
   assert.equal(again.status, 'completed', again.message);
   assert.deepEqual(snapshotOf(world.sandbox.state()), before, 'nothing changed in Intercom');
 
-  mutateForDelta(world.ds.dbPath, { seed: 4 });
+  const changes = mutateForDelta(world.ds.dbPath, { seed: 4 });
   const delta = await migrate(world.dir, world.ds, world.sandbox, 'delta');
   assert.equal(delta.status, 'completed', delta.message);
-  const after = snapshotOf(world.sandbox.state());
-  assert.notDeepEqual(after.tickets, before.tickets, 'the delta changed some ticket');
+  assert.notDeepEqual(snapshotOf(world.sandbox.state()).tickets, before.tickets, 'the delta changed some ticket');
 
+  // What changed on source tickets that are Intercom tickets reached them: new replies as parts with
+  // their own times, closed and reopened tickets in the state the map gives their new status.
+  const results = new Map([
+    ...recordResults<Result>(world.dir, fullRunId),
+    ...recordResults<Result>(world.dir, delta.runId),
+  ]);
+  const threads = new Map((await sourceThreads()).map((t) => [t.ticket.id, t]));
+  const asTicket = (ticketId: number) => {
+    const r = results.get(`tickets:${ticketId}`);
+    return r?.state === 'migrated' && r.intercomObject === 'ticket' ? r.intercomId! : undefined;
+  };
   const client = clientFor(world.sandbox);
+  let replies = 0;
+  for (const { ticketId, messageIds } of changes.repliesOnExisting) {
+    const id = asTicket(ticketId);
+    if (!id) continue;
+    const parts = (await client.tickets.get(id)).ticket_parts?.ticket_parts ?? [];
+    for (const messageId of messageIds) {
+      const record = results.get(`ticketMessages:${messageId}`);
+      assert.equal(record?.state, 'migrated', `message ${messageId}`);
+      const item = threads.get(ticketId)!.items.find((i) => i.kind === 'message' && i.id === messageId)!;
+      const part = parts.find((p) => String(p.id) === record!.intercomId);
+      assert.equal(part?.created_at, seconds(item.date), `reply ${messageId} on Intercom ticket ${id}`);
+      replies++;
+    }
+  }
+  let moved = 0;
+  for (const ticketId of [...changes.closedTicketIds, ...changes.reopenedTicketIds]) {
+    const id = asTicket(ticketId);
+    if (!id) continue;
+    const status = threads.get(ticketId)!.ticket.statusName ?? '';
+    const ticket = await client.tickets.get(id);
+    assert.equal(ticket.ticket_state?.internal_label, map.ticketDestinations!.states[status], `ticket ${ticketId}`);
+    moved++;
+  }
+  assert.ok(replies + moved > 0, `the delta reached Intercom tickets: ${replies} replies, ${moved} state changes`);
+
   for (const runId of [delta.runId, fullRunId]) {
     const undone = await rollbackRun({ workspaceDir: world.dir, runId, client });
     assert.equal(undone.status, 'completed', undone.message);
