@@ -150,7 +150,7 @@ export function ticketsView(
     h(
       'p',
       { class: 'muted' },
-      'Each department’s tickets become conversations unless a ticket type is chosen. Configure creates the types and attributes; this version does not yet migrate tickets into them, so a run refuses while a department is sent to a ticket type.',
+      'Each department’s tickets become conversations unless a ticket type is chosen: then they become Intercom tickets of that type, with their thread, typed attributes and state. Runs create the missing types and attributes; a ticket state Intercom lacks must be created in its settings.',
     ),
     problems.length
       ? h(

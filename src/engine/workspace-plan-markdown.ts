@@ -65,7 +65,11 @@ function ticketsMarkdown(tickets: TicketsPlan): string[] {
   const lines = ['', `## Ticket types (${tickets.types.length})`, ''];
   lines.push('| Ticket type | Category | In Intercom | Attributes to create | For |', '|---|---|---|---|---|');
   for (const t of tickets.types) {
-    const attributes = t.attributesToCreate.map((a) => `${a.name} (${a.dataType})`).join(', ') || '—';
+    const attributes =
+      [
+        ...t.attributesToCreate.map((a) => `${a.name} (${a.dataType})`),
+        ...(t.sourceKeyMissing ? [`${t.sourceKeyName} (string, hidden from customers: each ticket's source key)`] : []),
+      ].join(', ') || '—';
     lines.push(
       `| ${esc(t.definition.name)} | ${t.definition.category} | ${t.id ?? '**to create**'} | ${esc(attributes)} | ${esc(t.usedBy.join(', '))} |`,
     );
@@ -88,7 +92,7 @@ function ticketsMarkdown(tickets: TicketsPlan): string[] {
   }
   lines.push(
     '',
-    'This version configures ticket types but does not yet migrate tickets into them: a run refuses while a department is sent to a ticket type.',
+    'Tickets of these departments land as Intercom tickets of their type; a run refuses to start while a state they need is missing.',
   );
   return lines;
 }

@@ -78,7 +78,7 @@ export function scopeMarkdown(report: ScopeReport): string {
   if (e.asIntercomTickets) {
     const t = e.asIntercomTickets;
     out.push(
-      `With every department's tickets sent to Intercom tickets instead (mapping.json chooses per department; this version configures ticket types but does not yet migrate into them): ${fmt(t.line.calls)} calls for tickets (${escapeCell(t.line.how)}), ${fmt(t.totalCalls)} in all, about ${formatMinutes(t.minutes)}.`,
+      `With every department's tickets sent to Intercom tickets instead (mapping.json chooses per department): ${fmt(t.line.calls)} calls for tickets (${escapeCell(t.line.how)}), ${fmt(t.totalCalls)} in all, about ${formatMinutes(t.minutes)}.`,
       '',
     );
   }

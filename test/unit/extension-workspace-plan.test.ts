@@ -75,7 +75,10 @@ test('ticket types to create and missing ticket states are listed; missing state
     },
   };
   const md = workspacePlanMarkdown(withTickets, testClock);
-  assert.match(md, /\| Billing \| Customer \| \*\*to create\*\* \| Plan \(list\) \| department 2 "Billing" \|/);
+  assert.match(
+    md,
+    /\| Billing \| Customer \| \*\*to create\*\* \| Plan \(list\), st2ic_source_key \(string, hidden from customers: each ticket's source key\) \| department 2 "Billing" \|/,
+  );
   assert.match(md, /\| On hold \| Hold \|/);
   assert.doesNotMatch(workspacePlanMarkdown(plan, testClock), /Ticket types/, 'no section while all are conversations');
   assert.deepEqual(planBlockers(withTickets), ['1 ticket state(s) missing in Intercom (the API cannot create them)']);
