@@ -10,6 +10,7 @@ import {
 } from '../intercom';
 import { type Clock, systemClock } from '../model/clock';
 import type { IntentEntry } from '../model/journal';
+import { SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
 import type { RunContext } from './context';
 import { DEFAULT_SEARCH_SETTLE_MS, sha256 } from './write';
 
@@ -84,7 +85,13 @@ async function findFromJournal(client: IntercomClient, intent: IntentEntry): Pro
           { field: 'ticket_type_id', operator: '=' as const, value: key.ticketTypeId },
         ],
       };
-      return (await first(client.tickets.search(query), (t) => t.created_at === key.createdAt))?.id;
+      const hit = await first(
+        client.tickets.search(query),
+        (t) =>
+          t.created_at === key.createdAt &&
+          (key.sourceKey === undefined || t.ticket_attributes?.[SOURCE_KEY_ATTRIBUTE] === key.sourceKey),
+      );
+      return hit?.id;
     }
     case 'ticket_part': {
       const ticket = await client.tickets.get(key.ticketId);

@@ -40,6 +40,8 @@ export type OutcomeLookup =
       ticket_type_id: string;
       created_at?: number;
       title?: string;
+      /** The text attributes the create sent: the ticket found must hold each (a source key among them tells two tickets of one moment apart). */
+      attributes?: Record<string, string>;
       sent_at: number;
     }
   | {
@@ -149,6 +151,9 @@ export const lookupFor = {
   },
   ticketCreate(body: CreateTicketRequest, sentAt: number): OutcomeLookup {
     const title = body.ticket_attributes?._default_title_;
+    const texts = Object.entries(body.ticket_attributes ?? {}).filter(
+      (e): e is [string, string] => typeof e[1] === 'string' && e[0] !== '_default_title_',
+    );
     return {
       kind: 'ticket',
       contact: body.contacts[0]!,
@@ -156,6 +161,7 @@ export const lookupFor = {
       sent_at: sentAt,
       ...(body.created_at !== undefined ? { created_at: body.created_at } : {}),
       ...(typeof title === 'string' ? { title } : {}),
+      ...(texts.length ? { attributes: Object.fromEntries(texts) } : {}),
     };
   },
   /** The same decision as a conversation reply, made on the ticket's parts. */

@@ -202,7 +202,8 @@ async function findTicket(
     client.tickets.search(query),
     (t) =>
       sameMoment(t.created_at, lookup.created_at, lookup.sent_at) &&
-      (lookup.title === undefined || t.ticket_attributes?._default_title_ === lookup.title),
+      (lookup.title === undefined || t.ticket_attributes?._default_title_ === lookup.title) &&
+      Object.entries(lookup.attributes ?? {}).every(([name, value]) => t.ticket_attributes?.[name] === value),
   );
 }
 

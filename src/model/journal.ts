@@ -118,12 +118,13 @@ export const LookupKey = z.discriminatedUnion('by', [
     createdAt: UnixSeconds,
     bodySha256: Sha256Hex,
   }),
-  /** An Intercom ticket created for a contact: its contact id, created_at and ticket type (tickets have no body). */
+  /** An Intercom ticket created for a contact: its contact id, created_at and ticket type (tickets have no body), and the source key it carries. */
   z.object({
     by: z.literal('ticket'),
     contactId: z.string().min(1),
     createdAt: UnixSeconds,
     ticketTypeId: z.string().min(1),
+    sourceKey: z.string().min(1).optional(),
   }),
   /** A reply or note inside a known Intercom ticket. */
   z.object({

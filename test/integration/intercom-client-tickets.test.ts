@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { decidePending } from '../../src/engine/resume';
 import type { OutcomeLookup } from '../../src/intercom';
 import { IntercomClient, NotFoundError, resolveUnknown, ValidationError, writeAtMostOnce } from '../../src/intercom';
+import { IntentEntry, LEDGER_FORMAT } from '../../src/model/journal';
 import { startSandbox } from '../../src/sandbox';
+import { testClock } from '../support/clock';
 import { assertNoResponseErrors } from './sandbox-helpers';
 
 // Every ticket call of the client against the local sandbox, parsed by the client's schemas. With
@@ -265,4 +268,78 @@ test('a ticket create and a ticket reply whose answers are lost are each applied
   assert.equal((await writeAtMostOnce(client, reply, options)).outcome, 'existing');
   assert.equal(sandbox.state().tickets[tickets[0]!.id]?.parts.length, 1);
   assert.equal(sandbox.requests().filter((r) => r.fault === 'drop').length, 2, 'both answers were lost');
+});
+
+test('two tickets of one contact, type, moment and title: a lost create is told apart by the text attributes it sent (the source key), in the client and from the journal', async (t) => {
+  const script = path.join(mkdtempSync(path.join(tmpdir(), 'st2ic-tickets-')), 'faults.json');
+  // The second create is applied and its answer lost.
+  writeFileSync(
+    script,
+    JSON.stringify([{ match: { method: 'POST', pathRegex: '^/tickets$', nth: 2 }, fault: 'drop' }]),
+  );
+  const sandbox = await startSandbox({ port: 0, searchLagMs: 0, faults: `script:${script}` });
+  t.after(() => sandbox.close());
+  const client = new IntercomClient({
+    token: sandbox.token,
+    baseUrl: sandbox.url,
+    timeoutMs: 5_000,
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  });
+  const options = {
+    searchSettleMs: 300,
+    readSettleMs: 100,
+    sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 20))),
+  };
+  const contact = await client.contacts.create({ role: 'user', email: 'twins@example.com' });
+  const type = await client.ticketTypes.create({ name: 'Support request' });
+  await client.ticketTypes.createAttribute(type.id, {
+    name: 'st2ic_source_key',
+    description: 'source key',
+    data_type: 'string',
+  });
+  const create = (key: string) => () =>
+    client.tickets.create({
+      ticket_type_id: type.id,
+      contacts: [{ id: contact.id }],
+      created_at: 1_600_000_000,
+      ticket_attributes: { _default_title_: 'Same subject', st2ic_source_key: key },
+    });
+  const first = await writeAtMostOnce(client, create('ticket:1'), options);
+  assert.equal(first.outcome, 'created');
+  const second = await writeAtMostOnce(client, create('ticket:2'), options);
+  assert.equal(second.outcome, 'existing', 'the lost create was looked up');
+  const byKey = new Map(
+    Object.values(sandbox.state().tickets).map((x) => [x.ticket_attributes.st2ic_source_key, x.id]),
+  );
+  assert.equal(byKey.size, 2, 'two tickets, none written twice');
+  assert.equal(
+    second.outcome === 'existing' ? second.id : '',
+    byKey.get('ticket:2'),
+    'the lookup found the second one',
+  );
+
+  // From the journal alone (after a crash): the same lookup key, with and without the source key.
+  const intent = (sourceKey?: string) =>
+    IntentEntry.parse({
+      v: LEDGER_FORMAT,
+      type: 'intent',
+      seq: 1,
+      at: '2026-11-28T12:00:00.000Z',
+      runId: '20261128T120000000Z-full-abcd',
+      op: 'create',
+      objectType: 'tickets',
+      sourceId: '2',
+      target: { resource: 'ticket', description: 'POST /tickets for ticket 2' },
+      lookup: {
+        by: 'ticket',
+        contactId: contact.id,
+        createdAt: 1_600_000_000,
+        ticketTypeId: type.id,
+        ...(sourceKey ? { sourceKey } : {}),
+      },
+    });
+  const decide = (sourceKey?: string) =>
+    decidePending(client, intent(sourceKey), { clock: testClock, searchSettleMs: 0 });
+  assert.deepEqual(await decide('ticket:2'), { result: 'applied', intercomId: byKey.get('ticket:2') });
+  assert.deepEqual(await decide('ticket:3'), { result: 'not-applied' });
 });

@@ -2,6 +2,7 @@ import type { Ticket } from '../../intercom';
 import { systemClock, unixSeconds } from '../../model/clock';
 import { MAX_CONVERSATION_PARTS } from '../../model/intercom-limits';
 import type { CutValue, RecordState } from '../../model/journal';
+import { SOURCE_KEY_ATTRIBUTE } from '../../model/source-keys';
 import { MAX_FILES_PER_PART } from '../attachments';
 import type { AssignBefore } from '../before-image';
 import type { RunContext } from '../context';
@@ -140,18 +141,26 @@ async function createOrAdopt(w: TicketWrite): Promise<void> {
     ...(plan.teamId ? { team_assignee_id: plan.teamId } : {}),
   };
   const title = plan.attributes._default_title_;
+  const sourceKey = plan.attributes[SOURCE_KEY_ATTRIBUTE];
   const created = await journaledWrite(ctx, {
     op: 'create',
     objectType: 'tickets',
     sourceId: plan.sourceId,
     target: { resource: 'ticket', description: `POST /tickets for ${plan.label}` },
-    lookup: { by: 'ticket', contactId: plan.contactId, createdAt: plan.createdAt, ticketTypeId: plan.ticketTypeId },
+    lookup: {
+      by: 'ticket',
+      contactId: plan.contactId,
+      createdAt: plan.createdAt,
+      ticketTypeId: plan.ticketTypeId,
+      ...(typeof sourceKey === 'string' ? { sourceKey } : {}),
+    },
     clientLookup: {
       kind: 'ticket',
       contact: { id: plan.contactId },
       ticket_type_id: plan.ticketTypeId,
       created_at: plan.createdAt,
       ...(typeof title === 'string' ? { title } : {}),
+      ...(typeof sourceKey === 'string' ? { attributes: { [SOURCE_KEY_ATTRIBUTE]: sourceKey } } : {}),
       sent_at: unixSeconds(systemClock),
     },
     send: () =>
