@@ -24,7 +24,7 @@ type SampleMismatch = z.infer<typeof SampleMismatch>;
 /** The Intercom object a migrated record became, as read back after the run. */
 export const SampleIntercomObject = z.object({
   id: z.string().min(1),
-  kind: z.enum(['conversation', 'contact', 'company']),
+  kind: z.enum(['conversation', 'ticket', 'contact', 'company']),
   /** Where a person opens it: the Intercom web app, or the local sandbox's read-only view; null when unknown. */
   url: z.string().nullable(),
   fields: z.array(SampleField),

@@ -9,7 +9,7 @@ export interface IntercomLinks {
   appIdCode?: string;
 }
 
-export type LinkedKind = 'conversation' | 'contact' | 'company';
+export type LinkedKind = 'conversation' | 'ticket' | 'contact' | 'company';
 
 /** The Intercom web app's host per region (the API's are in src/intercom/transport.ts). */
 const WEB_APP_HOSTS: Record<NonNullable<IntercomLinks['region']>, string> = {
@@ -20,12 +20,13 @@ const WEB_APP_HOSTS: Record<NonNullable<IntercomLinks['region']>, string> = {
 
 const SANDBOX_VIEW: Record<LinkedKind, string> = {
   conversation: 'conversations',
+  ticket: 'tickets',
   contact: 'contacts',
   company: 'companies',
 };
 
 /**
- * Builds the link to one object. In Intercom: a conversation opens in the inbox, a contact on its
+ * Builds the link to one object. In Intercom: a conversation or ticket opens in the inbox, a contact on its
  * conversations page, a company on its profile. Without an app id_code (GET /me failed or has
  * no app) there is no link: null rather than a guess.
  */
@@ -49,7 +50,9 @@ export async function linkMaker(
   return (kind, id) => {
     const target = encodeURIComponent(id);
     switch (kind) {
+      // A ticket is a conversation in the inbox, under the same id (its ticket_id is only the number shown).
       case 'conversation':
+      case 'ticket':
         return `${host}/a/inbox/${app}/inbox/conversation/${target}`;
       case 'contact':
         return `${host}/a/apps/${app}/users/${target}/all-conversations`;

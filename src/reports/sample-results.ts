@@ -182,6 +182,23 @@ function conversationFields(c: Conversation): SampleField[] {
   ];
 }
 
+/** An Intercom ticket as a reviewer checks it: type, title, state, assignees, tags, attributes, parts. */
+function ticketFields(t: Ticket): SampleField[] {
+  const attributes = t.ticket_attributes ?? {};
+  return [
+    { label: 'Ticket type', value: text(t.ticket_type?.name) },
+    { label: 'Title', value: text(attributes._default_title_) },
+    { label: 'State', value: text(t.ticket_state?.internal_label) },
+    { label: 'Admin assignee', value: assignee(t.admin_assignee_id) },
+    { label: 'Team assignee', value: assignee(t.team_assignee_id) },
+    ...Object.entries(attributes)
+      .filter(([name]) => !name.startsWith('_default_'))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, value]) => ({ label: `Attribute "${name}"`, value: text(value) })),
+    { label: 'Parts', value: String(t.ticket_parts?.total_count ?? t.ticket_parts?.ticket_parts?.length ?? 0) },
+  ];
+}
+
 const KIND_OF: Record<SampleObject, LinkedKind> = {
   tickets: 'conversation',
   liveChats: 'conversation',
@@ -196,6 +213,8 @@ async function readBack(reads: ReadOnce, kind: LinkedKind, id: string): Promise<
     switch (kind) {
       case 'conversation':
         return conversationFields(await reads.conversations.get(id));
+      case 'ticket':
+        return ticketFields(await reads.tickets.get(id));
       case 'contact': {
         const c = await reads.contacts.get(id);
         return [
@@ -272,7 +291,7 @@ export async function buildSampleResults(input: SampleResultsInput): Promise<Sam
     // Call logs kept as custom object instances are not conversations: nothing to read back or link.
     const customObjectCall = object === 'callLogs' && map.options.callLogsAs === 'custom-object';
     if (result.state === 'migrated' && !customObjectCall) {
-      const kind = KIND_OF[object];
+      const kind = result.intercomObject === 'ticket' ? 'ticket' : KIND_OF[object];
       const fields = await readBack(reads, kind, result.intercomId);
       if (fields)
         item.intercom = {

@@ -21,10 +21,10 @@ export interface ControlSurface {
   file(n: number): Buffer | undefined;
 }
 
-export type ViewKind = 'conversations' | 'contacts' | 'companies';
+export type ViewKind = 'conversations' | 'contacts' | 'companies' | 'tickets';
 
 /** `/__sandbox/view/<kind>/<id>`: the read-only page a sample result links to, so its links work in a rehearsal. */
-const VIEW_PATH = /^\/__sandbox\/view\/(conversations|contacts|companies)\/([^/]+)$/;
+const VIEW_PATH = /^\/__sandbox\/view\/(conversations|contacts|companies|tickets)\/([^/]+)$/;
 
 /** `/__sandbox/files/<n>/<name>`: a file sent with a reply, where the API's attachment URLs point. */
 const FILE_PATH = /^\/__sandbox\/files\/(\d+)\/[^/]+$/;
@@ -46,7 +46,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 /**
  * Inspection and control, outside Intercom's API: GET state, GET requests, POST reset, POST faults,
  * POST segments (a segment using tags, which blocks their deletion), POST plan (the 403 plan gate),
- * GET view/<conversations|contacts|companies>/<id> (one stored object, read-only), POST revoke (one
+ * GET view/<conversations|contacts|companies|tickets>/<id> (one stored object, read-only), POST revoke (one
  * app's token, `{"token": "…"}` or `{"index": n}`, is refused with 401 from then on).
  */
 export async function controlRequest(

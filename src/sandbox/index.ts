@@ -13,6 +13,7 @@ import { handleRequest } from './http/server';
 import { loadOpenApiValidator, type OpenApiValidator } from './openapi/validator';
 import { renderConversation } from './resources/conversation-render';
 import { renderCompany, renderContact } from './resources/render';
+import { renderTicket } from './resources/ticket-render';
 import { registerRoutes, settleDue } from './routes';
 import { DurableState } from './state/durable-state';
 import { FileStore } from './state/file-store';
@@ -182,8 +183,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     view: (kind: ViewKind, id: string): unknown => {
       const own = <T>(records: Record<string, T>): T | undefined =>
         Object.hasOwn(records, id) ? records[id] : undefined;
-      const { conversations, contacts, companies } = store.state;
+      const { conversations, contacts, companies, tickets } = store.state;
       if (kind === 'conversations') return own(conversations) && renderConversation(store, own(conversations)!);
+      if (kind === 'tickets') return own(tickets) && renderTicket(store, own(tickets)!);
       if (kind === 'contacts') return own(contacts) && renderContact(store, own(contacts)!);
       return own(companies) && renderCompany(store, own(companies)!);
     },

@@ -8,6 +8,7 @@ import { toUnixSeconds } from '../../src/mapping/transforms';
 import { FOLDED_TRANSCRIPT_MARKER } from '../../src/model/intercom-limits';
 import type { MappingFile } from '../../src/model/mapping';
 import type { TicketThread } from '../../src/model/source';
+import { buildSampleResults } from '../../src/reports/sample-results';
 import { validateMigration } from '../../src/reports/validate-migration';
 import { mutateForDelta } from '../fixtures/dataset/mutate';
 import { testClock } from '../support/clock';
@@ -162,6 +163,42 @@ test('validate reads every ticket back against the source through its own code: 
     const tickets = check.types.find((t) => t.objectType === 'tickets')!;
     assert.ok(tickets.checked >= 5, `tickets checked: ${tickets.checked}`);
     assert.equal(tickets.fidelity, 100);
+  } finally {
+    await ledger.close();
+    await reader.close();
+  }
+});
+
+test('results of the run show each Intercom ticket as a ticket: read back, linked to the view of itself', async () => {
+  const reader = await openDataset(world.ds);
+  const ledger = await openLedger(world.dir);
+  try {
+    const results = await buildSampleResults({
+      ledger,
+      reader,
+      client: clientFor(world.sandbox),
+      map,
+      runId: fullRunId,
+      links: { baseUrl: world.sandbox.url },
+    });
+    const tickets = results.items.filter((i) => i.intercom?.kind === 'ticket');
+    assert.ok(tickets.length > 0, 'some results are Intercom tickets');
+    const records = recordResults<Result>(world.dir, fullRunId);
+    for (const item of results.items.filter((i) => i.object === 'tickets' && i.state === 'migrated'))
+      assert.equal(
+        item.intercom?.kind === 'ticket',
+        records.get(`tickets:${item.sourceId}`)?.intercomObject === 'ticket',
+      );
+    for (const item of tickets) {
+      const res = await fetch(item.intercom!.url!);
+      assert.equal(res.status, 200, item.intercom!.url!);
+      assert.equal(((await res.json()) as { id: string }).id, item.intercom!.id);
+      const fields = Object.fromEntries(item.intercom!.fields.map((f) => [f.label, f.value]));
+      const ticket = world.sandbox.state().tickets[item.intercom!.id]!;
+      assert.equal(fields['Ticket type'], world.sandbox.state().ticketTypes[ticket.ticket_type_id]!.name);
+      assert.equal(fields['Attribute "st2ic_source_key"'], `ticket:${item.sourceId}`);
+      assert.equal(fields.Parts, String(ticket.parts.length));
+    }
   } finally {
     await ledger.close();
     await reader.close();

@@ -201,7 +201,9 @@ test('an unfaulted sample run shows no mismatch, and each object was read back o
     [],
   );
   for (const item of migrated(results.items)) {
-    const path = { conversation: 'conversations', contact: 'contacts', company: 'companies' }[item.intercom!.kind];
+    const path = { conversation: 'conversations', ticket: 'tickets', contact: 'contacts', company: 'companies' }[
+      item.intercom!.kind
+    ];
     const reads = readsDuringBuild.filter((r) => r === `GET /${path}/${item.intercom!.id}`).length;
     assert.equal(reads, 1, `${item.object} ${item.sourceId} read ${reads} times`);
   }
