@@ -28,6 +28,11 @@ export interface TicketsPlan {
   types: TicketTypePlan[];
   /** States the map names that the workspace lacks (the API cannot create states), with the statuses that need them. */
   statesMissing: { state: string; statuses: string[] }[];
+  /**
+   * Statuses whose ticket state says the opposite of the status: a closed status mapped to a state
+   * that is not resolved, or an open one to a resolved state (the ticket would look done, or not).
+   */
+  stateMismatches: { status: string; state: string; category: string; closed: boolean }[];
   /** Existing attributes of another data type than the map's. */
   attributeConflicts: { ticketType: string; attribute: string; wanted: TicketAttributeType; existingType: string }[];
 }
@@ -46,7 +51,7 @@ export async function planTickets(
   map: MappingFile,
 ): Promise<{ plan: TicketsPlan; workspace: WorkspaceTickets }> {
   const workspace: WorkspaceTickets = { types: new Map(), states: new Map() };
-  const plan: TicketsPlan = { types: [], statesMissing: [], attributeConflicts: [] };
+  const plan: TicketsPlan = { types: [], statesMissing: [], stateMismatches: [], attributeConflicts: [] };
   const departments = departmentsSentToTickets(map);
   if (departments.length === 0) return { plan, workspace };
   const problems = ticketDestinationProblems(map);
@@ -71,10 +76,14 @@ export async function planTickets(
           });
       }
   }
+  const categories = new Map<string, string>();
   for (const s of await client.ticketTypes.listStates()) {
     if (s.archived === true) continue;
     for (const label of [s.internal_label, s.external_label])
-      if (label && !workspace.states.has(key(label))) workspace.states.set(key(label), String(s.id));
+      if (label && !workspace.states.has(key(label))) {
+        workspace.states.set(key(label), String(s.id));
+        categories.set(key(label), s.category);
+      }
   }
 
   for (const definition of ticketTypesInUse(map)) {
@@ -97,9 +106,20 @@ export async function planTickets(
   }
   const missing = new Map<string, string[]>();
   for (const [status, state] of Object.entries(ticketDestinationsOf(map).states)) {
+    const category = categories.get(key(state));
+    const closed = map.valueMaps.ticketStatus[status] === 'closed';
+    if (category !== undefined && closed !== (category === 'resolved'))
+      plan.stateMismatches.push({ status, state, category, closed });
     if (workspace.states.has(key(state))) continue;
     missing.set(state, [...(missing.get(state) ?? []), status]);
   }
   plan.statesMissing = [...missing].map(([state, statuses]) => ({ state, statuses }));
   return { plan, workspace };
+}
+
+/** A status whose ticket state says the opposite, in words: a warning, the reviewer may mean it. */
+export function stateMismatchText(m: TicketsPlan['stateMismatches'][number]): string {
+  return m.closed
+    ? `SmarterTrack status "${m.status}" is closed, but its ticket state "${m.state}" is ${m.category.replaceAll('_', ' ')}: its tickets will look open in Intercom (ticketDestinations.states)`
+    : `SmarterTrack status "${m.status}" is open, but its ticket state "${m.state}" is resolved: its tickets will look done in Intercom (ticketDestinations.states)`;
 }

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../model/clock';
-import type { TicketsPlan } from './ticket-type-plan';
+import { stateMismatchText, type TicketsPlan } from './ticket-type-plan';
 import type { WorkspacePlan } from './workspace';
 
 // The configure plan for people to read before a run changes the workspace. Pure (unit-tested).
@@ -78,6 +78,10 @@ function ticketsMarkdown(tickets: TicketsPlan): string[] {
     lines.push('', 'Attribute type conflicts (fix the map or the workspace):', '');
     for (const c of tickets.attributeConflicts)
       lines.push(`- ${esc(c.ticketType)} / ${esc(c.attribute)}: ${c.wanted} in the map, ${c.existingType} in Intercom`);
+  }
+  if (tickets.stateMismatches.length > 0) {
+    lines.push('', 'Statuses whose ticket state says the opposite (check `ticketDestinations.states`):', '');
+    for (const m of tickets.stateMismatches) lines.push(`- ${esc(stateMismatchText(m))}`);
   }
   lines.push('', '## Ticket states the workspace lacks', '');
   if (tickets.statesMissing.length === 0) lines.push('None: every state the map names exists.');

@@ -5,7 +5,7 @@ import { EngineUsageError } from '../../src/engine/errors';
 import { decidePending } from '../../src/engine/resume';
 import { rollbackRun } from '../../src/engine/rollback';
 import { planWorkspace } from '../../src/engine/workspace-plan-report';
-import { readMappingFile } from '../../src/mapping/mapping-file';
+import { readMappingFile, writeMappingFile } from '../../src/mapping/mapping-file';
 import { IntentEntry } from '../../src/model/journal';
 import type { MappingFile } from '../../src/model/mapping';
 import { testClock } from '../support/clock';
@@ -123,7 +123,11 @@ test('configure creates the ticket types and their attributes once; rollback arc
   );
 });
 
-test('the plan reports the ticket state the workspace lacks', async () => {
+test('the plan reports the ticket state the workspace lacks, and a closed status sent to a state that is not resolved', async () => {
+  const map = await readMappingFile(world.dir);
+  const closed = Object.entries(map.valueMaps.ticketStatus).find(([, state]) => state === 'closed')![0];
+  map.ticketDestinations!.states[closed] = 'In progress';
+  await writeMappingFile(world.dir, map);
   const reader = await openDataset(world.ds);
   const report = await planWorkspace({
     workspaceDir: world.dir,
@@ -138,6 +142,9 @@ test('the plan reports the ticket state the workspace lacks', async () => {
     report.blockers.some((b) => /ticket state\(s\) missing/.test(b)),
     report.blockers.join('; '),
   );
+  assert.deepEqual(report.plan.tickets.stateMismatches, [
+    { status: closed, state: 'In progress', category: 'in_progress', closed: true },
+  ]);
 });
 
 test('a sample or full run refuses to start while the workspace lacks a ticket state, naming it and its status', async () => {

@@ -28,7 +28,7 @@ const plan: WorkspacePlan = {
   attributesExisting: [],
   attributeConflicts: [{ need: need('st_tier'), existingType: 'integer' }],
   attributesMissing: [],
-  tickets: { types: [], statesMissing: [], attributeConflicts: [] },
+  tickets: { types: [], statesMissing: [], stateMismatches: [], attributeConflicts: [] },
 };
 
 test('the plan names the workspace, unmatched agents, missing teams and attributes to create', () => {
@@ -71,6 +71,10 @@ test('ticket types to create and missing ticket states are listed; missing state
         },
       ],
       statesMissing: [{ state: 'On hold', statuses: ['Hold'] }],
+      stateMismatches: [
+        { status: 'Closed', state: 'In progress', category: 'in_progress', closed: true },
+        { status: 'Active', state: 'Resolved', category: 'resolved', closed: false },
+      ],
       attributeConflicts: [],
     },
   };
@@ -80,6 +84,15 @@ test('ticket types to create and missing ticket states are listed; missing state
     /\| Billing \| Customer \| \*\*to create\*\* \| Plan \(list\), st2ic_source_key \(string, hidden from customers: each ticket's source key\) \| department 2 "Billing" \|/,
   );
   assert.match(md, /\| On hold \| Hold \|/);
+  assert.match(
+    md,
+    /- SmarterTrack status "Closed" is closed, but its ticket state "In progress" is in progress: its tickets will look open in Intercom/,
+  );
+  assert.match(
+    md,
+    /- SmarterTrack status "Active" is open, but its ticket state "Resolved" is resolved: its tickets will look done/,
+  );
   assert.doesNotMatch(workspacePlanMarkdown(plan, testClock), /Ticket types/, 'no section while all are conversations');
+  // A state that says the opposite is a warning, not a blocker: the reviewer may mean it.
   assert.deepEqual(planBlockers(withTickets), ['1 ticket state(s) missing in Intercom (the API cannot create them)']);
 });

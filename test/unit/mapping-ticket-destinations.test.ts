@@ -148,6 +148,7 @@ test('a run refuses to start while the workspace lacks a ticket state or holds a
       },
     ],
     statesMissing: [],
+    stateMismatches: [],
     attributeConflicts: [],
   };
   assert.deepEqual(ticketsNotReady(missingType), []);

@@ -4,7 +4,7 @@ import type { TicketTypeAttribute } from '../../model/mapping';
 import { SOURCE_KEY_ATTRIBUTE } from '../../model/source-keys';
 import type { RunContext } from '../context';
 import { RunStoppedError } from '../errors';
-import type { TicketsPlan, TicketTypePlan } from '../ticket-type-plan';
+import { stateMismatchText, type TicketsPlan, type TicketTypePlan } from '../ticket-type-plan';
 import { journaledWrite } from '../write';
 
 const key = (s: string) => s.trim().toLowerCase();
@@ -19,6 +19,7 @@ export async function configureTicketTypes(ctx: RunContext, plan: TicketsPlan): 
     ctx.progress.warn(
       `No Intercom ticket state "${missing.state}" (for SmarterTrack status ${missing.statuses.map((s) => `"${s}"`).join(', ')}): create it in Intercom's settings (the API cannot) or change ticketDestinations.states`,
     );
+  for (const m of plan.stateMismatches) ctx.progress.warn(stateMismatchText(m));
   for (const c of plan.attributeConflicts)
     ctx.progress.warn(
       `Ticket type "${c.ticketType}" attribute "${c.attribute}" is ${c.existingType} in Intercom, ${c.wanted} in the map: rename it in the map; its values will be refused`,
