@@ -28,9 +28,15 @@ export async function peopleScope(
     if (!selection?.chatIds || selection.chatIds.has(c.id)) add(c.customerUserId);
   for await (const c of reader.callLogs())
     if (!selection?.callLogIds || selection.callLogIds.has(c.id)) add(c.customerUserId);
-  if (!selection) return { aliases, referenced };
+  const organizationsOf = new Map<number, number[]>();
   const organizationIds = new Set<number>();
-  for await (const m of reader.organizationMemberships())
-    if (referenced.has(aliases.get(m.userId) ?? m.userId)) organizationIds.add(m.organizationId);
-  return { aliases, referenced, userIds: referenced, organizationIds };
+  for await (const m of reader.organizationMemberships()) {
+    const user = aliases.get(m.userId) ?? m.userId;
+    const list = organizationsOf.get(user) ?? [];
+    if (!list.includes(m.organizationId)) list.push(m.organizationId);
+    organizationsOf.set(user, list);
+    if (referenced.has(user)) organizationIds.add(m.organizationId);
+  }
+  if (!selection) return { aliases, referenced, organizationsOf };
+  return { aliases, referenced, userIds: referenced, organizationIds, organizationsOf };
 }

@@ -78,6 +78,19 @@ test('each Intercom ticket, read back through the API, holds its source ticket: 
   const results = recordResults<Result>(world.dir, fullRunId);
   const people = recordResults<Result>(world.dir, fullRunId);
   const states = map.ticketDestinations!.states;
+  // The customer's company: 2.16's ticket does not show it, so it is read from the sandbox's state.
+  const organizationsOf = new Map<number, number[]>();
+  const shared = new Set<number>();
+  const reader = await openDataset(world.ds);
+  try {
+    for await (const m of reader.organizationMemberships())
+      organizationsOf.set(m.userId, [...(organizationsOf.get(m.userId) ?? []), m.organizationId]);
+    // Users sharing an email share one contact, whose companies are all of theirs: not checked here.
+    for await (const group of reader.insights.duplicateEmails()) for (const id of group.userIds) shared.add(id);
+  } finally {
+    await reader.close();
+  }
+  let withCompany = 0;
   let checked = 0;
   let folded = 0;
   const threadDepartment = new Map<number, number | null>();
@@ -105,6 +118,12 @@ test('each Intercom ticket, read back through the API, holds its source ticket: 
         [contact.intercomId],
         `${where}: contact`,
       );
+    const organizations = [...new Set(organizationsOf.get(t.customerUserId ?? -1) ?? [])];
+    const company =
+      organizations.length === 1 ? people.get(`organizations:${organizations[0]}`)?.intercomId : undefined;
+    if (!shared.has(t.customerUserId ?? -1))
+      assert.equal(world.sandbox.state().tickets[ticket.id]!.company_id, company ?? null, `${where}: company`);
+    if (company) withCompany++;
     const parts = (ticket.ticket_parts?.ticket_parts ?? []).filter(
       (p) => p.part_type === 'comment' || p.part_type === 'note',
     );
@@ -137,6 +156,7 @@ test('each Intercom ticket, read back through the API, holds its source ticket: 
     checked++;
   }
   assert.ok(checked >= 5, `tickets read back: ${checked}`);
+  assert.ok(withCompany > 0, "some tickets have their customer's company");
   const overCap = world.ds.manifest.hardCases.ticketsOver500Parts.filter((id) =>
     typeOf(threadDepartment.get(id) ?? null),
   );

@@ -6,6 +6,7 @@ import { ticketDestinationsOf, type TicketTypeDefinition } from '../../model/map
 import type { TicketThread } from '../../model/source';
 import { conversationSourceKey, SOURCE_KEY_ATTRIBUTE } from '../../model/source-keys';
 import type { RunContext } from '../context';
+import { dependencyId, undecidedDependency } from '../dry-run-ids';
 import { RecordError } from '../errors';
 import type { PlannedPart } from './conversation-writer';
 import type { PlannedTicket, TicketAttributeValues } from './ticket-writer';
@@ -105,6 +106,28 @@ function customerParts(part: PlannedPart, customerFacing: boolean): PlannedPart[
   ];
 }
 
+/**
+ * The Intercom company of the ticket's customer, when they belong to exactly one organization that
+ * was migrated (with several, which one the ticket was about is not in SmarterTrack: none is set).
+ * One whose create is undecided or failed is waited for, as memberships wait for it.
+ */
+function companyOf(inputs: PlanInputs, customerUserId: number | null, label: string): string | undefined {
+  if (customerUserId === null) return undefined;
+  const { ctx, people } = inputs;
+  const organizations = people.organizationsOf.get(people.aliases.get(customerUserId) ?? customerUserId) ?? [];
+  if (organizations.length !== 1) return undefined;
+  const organization = String(organizations[0]);
+  const id = dependencyId(ctx, 'organizations', organization);
+  if (id) return id;
+  const waiting = undecidedDependency(ctx, 'organizations', organization);
+  if (waiting)
+    throw new RecordError(
+      `${label}: the company of its customer (organization ${organization}) has no Intercom id: ${waiting}`,
+      'missing_dependency',
+    );
+  return undefined;
+}
+
 /** A SmarterTrack ticket as an Intercom ticket of the type its department is sent to. */
 export async function planIntercomTicket(
   inputs: PlanInputs,
@@ -137,10 +160,12 @@ export async function planIntercomTicket(
       createdAt: last(),
       attachments: [],
     });
+  const companyId = companyOf(inputs, t.customerUserId, base.label);
   return {
     sourceId: String(t.id),
     label: base.label,
     contactId: base.contactId,
+    ...(companyId ? { companyId } : {}),
     ticketTypeId: type.id,
     createdAt: base.opened || parts[0]?.createdAt || 0,
     attributes: {

@@ -23,6 +23,8 @@ export interface PeopleScope {
   aliases: ReadonlyMap<number, number>;
   /** Users some migrated conversation needs, whatever their email. */
   referenced: ReadonlySet<number>;
+  /** Each user's organizations (a ticket of a user in exactly one gets that company). */
+  organizationsOf: ReadonlyMap<number, readonly number[]>;
 }
 
 function firstError(mapped: MappedRecord): RecordError {

@@ -29,6 +29,8 @@ export interface PlannedTicket {
   /** For messages: "ticket 123-ABC". */
   label: string;
   contactId: string;
+  /** The customer's company, set when the ticket is created (2.16 does not show it back, and a later change is not written). */
+  companyId?: string;
   ticketTypeId: string;
   createdAt: number;
   /** `_default_title_`, the type's mapped attributes and the source key. */
@@ -167,6 +169,7 @@ async function createOrAdopt(w: TicketWrite): Promise<void> {
       ctx.client.tickets.create({
         ticket_type_id: plan.ticketTypeId,
         contacts: [{ id: plan.contactId }],
+        ...(plan.companyId ? { company_id: plan.companyId } : {}),
         created_at: plan.createdAt,
         ticket_attributes: plan.attributes,
         ...(Object.keys(assignment).length ? { assignment } : {}),
