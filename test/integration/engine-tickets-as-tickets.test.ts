@@ -41,6 +41,14 @@ const typeOf = (departmentId: number | null) => sent.find((s) => Number(s.id) ==
 const seconds = (iso: string | null) => (iso ? toUnixSeconds(iso) : null);
 
 let fullRunId: string;
+let dryFailed: string[];
+
+/** The ticket, message, comment and file records that failed, with their errors. */
+const failedThreadRecords = (results: Map<string, Result>) =>
+  [...results]
+    .filter(([k, r]) => r.state === 'failed' && /^(tickets|ticketMessages|ticketComments|attachments):/.test(k))
+    .map(([k, r]) => `${k}: ${r.error?.message ?? ''}`)
+    .sort();
 
 test('configure, then a full run: the two departments become Intercom tickets, the others conversations', async () => {
   map = await writeMap(world.dir, world.ds, 'approved', (proposed) => {
@@ -48,6 +56,11 @@ test('configure, then a full run: the two departments become Intercom tickets, t
     sent = result.sent;
     return result.map;
   });
+  // A dry run first: it writes nothing, and fails exactly the records the real run will fail.
+  const dry = await migrate(world.dir, world.ds, world.sandbox, 'dry-run');
+  assert.equal(dry.status, 'completed', dry.message);
+  assert.equal(Object.keys(world.sandbox.state().tickets).length, 0, 'a dry run writes no ticket');
+  dryFailed = failedThreadRecords(recordResults<Result>(world.dir, dry.runId));
   const configured = await migrate(world.dir, world.ds, world.sandbox, 'configure');
   assert.equal(configured.status, 'completed', configured.message);
   const full = await migrate(world.dir, world.ds, world.sandbox, 'full');
@@ -55,6 +68,7 @@ test('configure, then a full run: the two departments become Intercom tickets, t
   fullRunId = full.runId;
 
   const results = recordResults<Result>(world.dir, full.runId);
+  assert.deepEqual(dryFailed, failedThreadRecords(results), 'the dry run failed the same ticket records');
   const threads = await sourceThreads();
   const asTickets = threads.filter((t) => sentDepartments().has(t.ticket.departmentId ?? -1));
   const migrated = asTickets.filter((t) => results.get(`tickets:${t.ticket.id}`)?.state === 'migrated');

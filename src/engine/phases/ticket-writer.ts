@@ -180,8 +180,8 @@ async function createOrAdopt(w: TicketWrite): Promise<void> {
   w.ticketId = created.id;
   w.createdNow = true;
   w.created = created.value;
-  if (!w.created) {
-    // Found by lookup (the answer was lost): read what Intercom holds before changing its state.
+  // Found by lookup (the answer was lost): read what Intercom holds before changing its state. A dry run has nothing to read.
+  if (!w.created && created.resolvedBy !== 'dry-run') {
     let read: Promise<Ticket> | undefined;
     w.inIntercom = () => (read ??= ctx.client.tickets.get(created.id));
   }
