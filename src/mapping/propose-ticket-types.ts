@@ -59,6 +59,20 @@ function customAttribute(field: CustomField, samples: readonly string[]): Ticket
   const label = field.name ?? `Field ${field.id}`;
   const base = { name: label, description: `SmarterTrack custom field ${field.id}`, label };
   const options = [...new Set(field.options.map((o) => o.trim()).filter((o) => o !== ''))];
+  // Intercom takes a list's items comma-separated: an option with a comma in it cannot be one.
+  const withComma = options.filter((o) => o.includes(','));
+  if (field.kind === 'dropdown' && options.length > 0 && withComma.length > 0)
+    return {
+      ...base,
+      dataType: 'string',
+      options: [],
+      source: customFieldSource(field.id),
+      proposal: {
+        by: 'heuristic',
+        confidence: 0.6,
+        reason: `drop-down whose option "${withComma[0]}" holds a comma, which an Intercom list cannot: text`,
+      },
+    };
   if (field.kind === 'dropdown' && options.length > 0) {
     return {
       ...base,

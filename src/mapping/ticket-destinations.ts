@@ -5,6 +5,7 @@ import {
   ticketDestinationsOf,
   type TicketTypeDefinition,
 } from '../model/mapping';
+import { SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
 import { SOURCE_FIELDS } from './source-fields';
 
 /** Where the tickets of one department land: its own entry, else the map's default (also for a ticket without a department). */
@@ -49,6 +50,9 @@ const TICKET_FIELDS = new Set(SOURCE_FIELDS.tickets.map((f) => f.path));
 
 const knownSource = (source: string) => TICKET_FIELDS.has(source) || customFieldIdOf(source) !== null;
 
+/** Attributes every ticket type has: Intercom's title and description, and the migration's source key. */
+const RESERVED_ATTRIBUTES = new Set(['_default_title_', '_default_description_', SOURCE_KEY_ATTRIBUTE]);
+
 function typeProblems(type: TicketTypeDefinition, where: string): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -60,6 +64,10 @@ function typeProblems(type: TicketTypeDefinition, where: string): string[] {
     else if (!knownSource(a.source))
       problems.push(`${at}: unknown source field "${a.source}" (a ticket field or custom:<fieldId>)`);
     if (a.dataType === 'list' && a.options.length === 0) problems.push(`${at}: a list attribute needs its options`);
+    for (const option of a.dataType === 'list' ? a.options.filter((o) => o.includes(',')) : [])
+      problems.push(`${at}: option "${option}" holds a comma, which Intercom's list items cannot (make it text)`);
+    if (RESERVED_ATTRIBUTES.has(a.name.trim().toLowerCase()))
+      problems.push(`${at}: "${a.name}" is a name Intercom or the migration gives an attribute of every ticket type`);
   }
   return problems;
 }

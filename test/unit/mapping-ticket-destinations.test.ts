@@ -174,3 +174,28 @@ test('a run refuses to start while the workspace lacks a ticket state or holds a
     assertTicketsReady(blocked, 'configure', () => assert.fail('configure warns in its phase')),
   );
 });
+
+test('an option with a comma cannot be an Intercom list item: the proposer makes the field text, and a list holding one is refused; reserved names are refused', () => {
+  const withComma: DefaultMapInputs = {
+    ...inputs,
+    customFields: [
+      customField(1, 'Plan', 'dropdown', { options: ['Free', 'Pro, yearly'], templates: [template(2)] }),
+      ...inputs.customFields.slice(1),
+    ],
+  };
+  const map = sendBilling(buildDefaultMap(withComma));
+  const billing = map.ticketDestinations!.ticketTypes.find((t) => t.name === 'Billing')!;
+  const plan = billing.attributes.find((a) => a.name === 'Plan')!;
+  assert.equal(plan.dataType, 'string');
+  assert.match(plan.proposal!.reason, /option "Pro, yearly" holds a comma/);
+  assert.deepEqual(ticketDestinationProblems(map), []);
+
+  const listed: MappingFile = structuredClone(map);
+  const listedPlan = listed.ticketDestinations!.ticketTypes.find((t) => t.name === 'Billing')!.attributes[0]!;
+  Object.assign(listedPlan, { dataType: 'list', options: ['Free', 'Pro, yearly'] });
+  listed.ticketDestinations!.ticketTypes.find((t) => t.name === 'Billing')!.attributes[1]!.name = 'st2ic_source_key';
+  assert.deepEqual(ticketDestinationProblems(listed), [
+    'ticket type "Billing" attribute "Plan" (for department 2 "Billing"): option "Pro, yearly" holds a comma, which Intercom\'s list items cannot (make it text)',
+    'ticket type "Billing" attribute "st2ic_source_key" (for department 2 "Billing"): "st2ic_source_key" is a name Intercom or the migration gives an attribute of every ticket type',
+  ]);
+});
