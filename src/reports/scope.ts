@@ -416,11 +416,12 @@ function estimateCalls(
   ];
   const minutesOf = (calls: number) => Math.round((calls / requestsPerMinute) * 100) / 100;
   const totalCalls = lines.reduce((sum, l) => sum + l.calls, 0);
-  // An Intercom ticket takes its attributes, assignee and created_at in the create, but its state in an update.
+  // An Intercom ticket takes its attributes, assignee and created_at in the create, but no message
+  // (every message is a reply, the first too) and its state in an update.
   const asTickets = {
     object: 'Intercom tickets (tickets)',
-    calls: tickets + Math.max(0, v.ticketEntries - v.ticketsWithMessages) + v.extraAttachmentParts + tickets + tickets,
-    how: '1 create (attributes, assignee) + 1 reply per further message or comment + 1 per extra 10 attachments + tag + state',
+    calls: tickets + v.ticketEntries + v.extraAttachmentParts + tickets + tickets,
+    how: '1 create (attributes, assignee) + 1 reply per message or comment + 1 per extra 10 attachments + tag + state',
   };
   const ticketsLine = lines.find((l) => l.object === 'conversations (tickets)')?.calls ?? 0;
   const ticketTotal = totalCalls - ticketsLine + asTickets.calls;
