@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 
 import { decidePending } from '../../src/engine/resume';
 import type { OutcomeLookup } from '../../src/intercom';
@@ -217,15 +217,10 @@ test('every ticket call of the Intercom client works against the sandbox and par
   assert.ok(gone instanceof NotFoundError, String(gone));
 });
 
-test('a ticket create and a ticket reply whose answers are lost are each applied once', async (t) => {
+/** A sandbox that drops the answers the rules name (the write applied), a client on it, and settle options for lookups. */
+async function droppingSandbox(t: TestContext, rules: { method: string; pathRegex: string; nth: number }[]) {
   const script = path.join(mkdtempSync(path.join(tmpdir(), 'st2ic-tickets-')), 'faults.json');
-  writeFileSync(
-    script,
-    JSON.stringify([
-      { match: { method: 'POST', pathRegex: '^/tickets$', nth: 1 }, fault: 'drop' },
-      { match: { method: 'POST', pathRegex: '^/tickets/[0-9]+/reply$', nth: 1 }, fault: 'drop' },
-    ]),
-  );
+  writeFileSync(script, JSON.stringify(rules.map((match) => ({ match, fault: 'drop' }))));
   const sandbox = await startSandbox({ port: 0, searchLagMs: 0, faults: `script:${script}` });
   t.after(() => sandbox.close());
   const client = new IntercomClient({
@@ -239,6 +234,14 @@ test('a ticket create and a ticket reply whose answers are lost are each applied
     readSettleMs: 100,
     sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 20))),
   };
+  return { sandbox, client, options };
+}
+
+test('a ticket create and a ticket reply whose answers are lost are each applied once', async (t) => {
+  const { sandbox, client, options } = await droppingSandbox(t, [
+    { method: 'POST', pathRegex: '^/tickets$', nth: 1 },
+    { method: 'POST', pathRegex: '^/tickets/[0-9]+/reply$', nth: 1 },
+  ]);
   const contact = await client.contacts.create({ role: 'user', email: 'eli@example.com' });
   const type = await client.ticketTypes.create({ name: 'Support request' });
 
@@ -271,25 +274,8 @@ test('a ticket create and a ticket reply whose answers are lost are each applied
 });
 
 test('two tickets of one contact, type, moment and title: a lost create is told apart by the text attributes it sent (the source key), in the client and from the journal', async (t) => {
-  const script = path.join(mkdtempSync(path.join(tmpdir(), 'st2ic-tickets-')), 'faults.json');
   // The second create is applied and its answer lost.
-  writeFileSync(
-    script,
-    JSON.stringify([{ match: { method: 'POST', pathRegex: '^/tickets$', nth: 2 }, fault: 'drop' }]),
-  );
-  const sandbox = await startSandbox({ port: 0, searchLagMs: 0, faults: `script:${script}` });
-  t.after(() => sandbox.close());
-  const client = new IntercomClient({
-    token: sandbox.token,
-    baseUrl: sandbox.url,
-    timeoutMs: 5_000,
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
-  });
-  const options = {
-    searchSettleMs: 300,
-    readSettleMs: 100,
-    sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 20))),
-  };
+  const { sandbox, client, options } = await droppingSandbox(t, [{ method: 'POST', pathRegex: '^/tickets$', nth: 2 }]);
   const contact = await client.contacts.create({ role: 'user', email: 'twins@example.com' });
   const type = await client.ticketTypes.create({ name: 'Support request' });
   await client.ticketTypes.createAttribute(type.id, {
