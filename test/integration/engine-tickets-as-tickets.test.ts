@@ -42,6 +42,7 @@ const seconds = (iso: string | null) => (iso ? toUnixSeconds(iso) : null);
 
 let fullRunId: string;
 let dryFailed: string[];
+let configureRunId: string;
 
 /** The ticket, message, comment and file records that failed, with their errors. */
 const failedThreadRecords = (results: Map<string, Result>) =>
@@ -63,6 +64,7 @@ test('configure, then a full run: the two departments become Intercom tickets, t
   dryFailed = failedThreadRecords(recordResults<Result>(world.dir, dry.runId));
   const configured = await migrate(world.dir, world.ds, world.sandbox, 'configure');
   assert.equal(configured.status, 'completed', configured.message);
+  configureRunId = configured.runId;
   const full = await migrate(world.dir, world.ds, world.sandbox, 'full');
   assert.equal(full.status, 'completed', full.message);
   fullRunId = full.runId;
@@ -239,7 +241,7 @@ test('results of the run show each Intercom ticket as a ticket: read back, linke
   }
 });
 
-test('a second full run writes nothing; a delta adds what changed; rollback of both leaves no ticket', async () => {
+test('a second full run writes nothing; a delta adds what changed; rolling every run back leaves an empty workspace', async () => {
   const before = snapshotOf(world.sandbox.state());
   const again = await migrate(world.dir, world.ds, world.sandbox, 'full');
   assert.equal(again.status, 'completed', again.message);
@@ -287,10 +289,22 @@ test('a second full run writes nothing; a delta adds what changed; rollback of b
   }
   assert.ok(replies + moved > 0, `the delta reached Intercom tickets: ${replies} replies, ${moved} state changes`);
 
-  for (const runId of [delta.runId, fullRunId]) {
+  // Every run, newest first (the second full run and the delta wrote what changed; configure made the types).
+  for (const runId of [delta.runId, again.runId, fullRunId, configureRunId]) {
     const undone = await rollbackRun({ workspaceDir: world.dir, runId, client });
     assert.equal(undone.status, 'completed', undone.message);
   }
-  assert.equal(Object.keys(world.sandbox.state().tickets).length, 0, 'no ticket is left');
-  assert.equal(Object.keys(world.sandbox.state().conversations).length, 0, 'no conversation is left');
+  const state = world.sandbox.state();
+  assert.equal(Object.keys(state.tickets).length, 0, 'no ticket is left');
+  assert.equal(Object.keys(state.conversations).length, 0, 'no conversation is left');
+  assert.equal(Object.keys(state.contacts).length, 0, 'no contact is left');
+  assert.ok(
+    Object.values(state.companies).every((c) => c.archived),
+    'every company is archived (never deleted)',
+  );
+  assert.ok(Object.values(state.ticketTypes).length > 0);
+  assert.ok(
+    Object.values(state.ticketTypes).every((t) => t.archived),
+    'every ticket type is archived (Intercom has no delete)',
+  );
 });
