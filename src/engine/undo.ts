@@ -139,7 +139,10 @@ const cannotClear = (fields: string[]) =>
     ? `Intercom cannot clear ${fields.join(' and ')}: left as the run set ${fields.length === 1 ? 'it' : 'them'}`
     : undefined;
 
-/** Tag writes journaled before before-images were kept: only what deleting the tagged object or the tag covers. */
+/**
+ * Tag writes without a before-image (journaled before they were kept, or on a ticket an earlier run
+ * created, whose tags 2.16 cannot show): only what deleting the tagged object or the tag covers.
+ */
 function legacyTagUndo(write: AppliedWrite, ctx: UndoContext): Undo {
   const tagged = write.intent.target.tagged;
   const tagId = write.intent.target.intercomId ?? write.outcome.outcome.intercomId;
@@ -147,7 +150,7 @@ function legacyTagUndo(write: AppliedWrite, ctx: UndoContext): Undo {
     if (ctx.deletedTickets.has(tagged.id)) return { kind: 'covered', by: `ticket ${tagged.id}` };
     return {
       kind: 'impossible',
-      reason: `the tag of ticket ${tagged.id} is not in the journal; remove it in Intercom`,
+      reason: `whether ticket ${tagged.id} had this tag before the run is not known (2.16 shows no ticket's tags), so it is left; remove it in Intercom if it should go`,
     };
   }
   if (tagged?.object === 'conversation') {

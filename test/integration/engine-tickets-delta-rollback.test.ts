@@ -13,10 +13,17 @@ import { sendDepartmentsToTickets } from '../support/tickets-map';
 const world = seededWorld('tickets-delta-rollback');
 
 type Result = { state: string; intercomId?: string; intercomObject?: string };
+type Target = { description: string };
 const sandboxTicket = (id: string) => structuredClone(world.sandbox.state().tickets[id]!);
 
 test('a delta rewrites a ticket’s title, priority and assignee; its rollback restores them; the full rollback deletes the ticket', async () => {
-  await writeMap(world.dir, world.ds, 'approved', (map) => sendDepartmentsToTickets(map).map);
+  // The priority is also a tag, so the delta tags the ticket anew.
+  await writeMap(world.dir, world.ds, 'approved', (proposed) => {
+    const map = sendDepartmentsToTickets(proposed).map;
+    const priority = map.objects.tickets.fields.find((f) => f.source === 'priorityName')!;
+    priority.target = { kind: 'tag', prefix: 'priority: ' };
+    return map;
+  });
   const full = await migrate(world.dir, world.ds, world.sandbox, 'full');
   assert.equal(full.status, 'completed', full.message);
   const results = recordResults<Result>(world.dir, full.runId);
@@ -76,9 +83,25 @@ test('a delta rewrites a ticket’s title, priority and assignee; its rollback r
   const assign = intents.find((l) => l.op === 'assign');
   assert.deepEqual(assign?.beforeImage, { assignee: 'admin', previousId: String(afterFull.admin_assignee_id) });
 
+  // Whether the ticket had the new tag before cannot be read (2.16 shows no ticket's tags): no
+  // before-image claims it did not, and the rollback leaves the tag, saying so.
+  const newTag = `priority: ${changed.ticket_attributes.Priority}`;
+  const tagIntent = intents.find((l) => l.op === 'tag');
+  assert.ok(tagIntent, 'the delta tagged the ticket');
+  assert.equal(tagIntent.beforeImage, undefined);
   const client = clientFor(world.sandbox);
   const undoDelta = await rollbackRun({ workspaceDir: world.dir, runId: delta.runId, client });
   assert.equal(undoDelta.status, 'completed', undoDelta.message);
+  assert.ok(
+    undoDelta.plan.impossible.some(
+      (i) =>
+        i.description === (tagIntent.target as Target).description && /2\.16 shows no ticket's tags/.test(i.reason),
+    ),
+    JSON.stringify(undoDelta.plan.impossible),
+  );
+  const tagNames = (t: ReturnType<typeof sandboxTicket>) =>
+    t.tags.map((x) => world.sandbox.state().tags[x.id]!.name).sort();
+  assert.ok(tagNames(sandboxTicket(intercomId)).includes(newTag), 'the tag is left');
   const restored = sandboxTicket(intercomId);
   assert.deepEqual(
     restored.ticket_attributes,

@@ -78,6 +78,8 @@ export async function applyTag(
     objectId: string;
     name: string;
     present: ReadonlySet<string> | undefined;
+    /** The object's tags cannot be read (a ticket an earlier run created): no before-image claims it lacked the tag, so rollback leaves it. */
+    beforeUnknown?: boolean;
     description: string;
     send: (tag: { id: string; name: string }) => Promise<unknown>;
   },
@@ -102,7 +104,7 @@ export async function applyTag(
       description: write.description,
     },
     lookup: { by: 'intercom_id', id: tag.id },
-    beforeImage: before,
+    ...(write.beforeUnknown ? {} : { beforeImage: before }),
     send: () => write.send({ id: tag.id, name: write.name }),
     idOf: () => tag.id,
   });

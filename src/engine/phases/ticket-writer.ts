@@ -246,7 +246,8 @@ async function writeTags(w: TicketWrite): Promise<void> {
   const id = idOf(w);
   const tagNames =
     before?.tags === tagsPrint(plan) ? [] : ctx.kind === 'sample' ? [...plan.tags, ctx.map.options.runTag] : plan.tags;
-  // 2.16's ticket shows no tags, so what an earlier ticket carries cannot be read: a tag is applied (idempotent).
+  // 2.16's ticket shows no tags, so what an earlier ticket carries cannot be read: a tag is applied
+  // (idempotent), and rollback is not told it was absent (it might have been put there by hand).
   const present = undefined;
   for (const name of tagNames) {
     await applyTag(ctx, {
@@ -256,6 +257,7 @@ async function writeTags(w: TicketWrite): Promise<void> {
       objectId: id,
       name,
       present,
+      beforeUnknown: w.earlier,
       description: `tag ticket ${id} "${name}"`,
       send: (tag) => ctx.client.tickets.tag(id, tag.id, plan.actingAdminId),
     });
