@@ -102,6 +102,8 @@ function fieldsOf(department: DepartmentInput, inputs: TicketTypeInputs): Custom
   );
 }
 
+const NUMBER_ATTRIBUTE = 'SmarterTrack ticket number';
+
 function typeName(department: DepartmentInput, taken: Set<string>): string {
   const base = department.name?.trim() || `Department ${department.id}`;
   const name = taken.has(base.toLowerCase()) ? `${base} (${department.id})` : base;
@@ -139,6 +141,16 @@ export function proposeTicketDestinations(inputs: TicketTypeInputs): TicketDesti
         options: priorityNames,
         source: 'priorityName',
         proposal: { by: 'heuristic', confidence: 0.8, reason: 'the ticket priority, as a list of its names' },
+      });
+    // Intercom numbers tickets anew: the SmarterTrack number stays searchable as an attribute.
+    if (!attributes.some((a) => a.name.toLowerCase() === NUMBER_ATTRIBUTE.toLowerCase()))
+      attributes.push({
+        name: NUMBER_ATTRIBUTE,
+        description: 'The ticket number in SmarterTrack',
+        dataType: 'string',
+        options: [],
+        source: 'number',
+        proposal: { by: 'heuristic', confidence: 0.9, reason: 'the number people know the ticket by' },
       });
     ticketTypes.push({
       name: typeName(department, taken),

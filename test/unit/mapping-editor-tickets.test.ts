@@ -53,7 +53,13 @@ test('a ticket preview shows type, title, typed attribute values and state, nami
   const sample = {
     id: 41,
     caption: { kind: 'Ticket', name: '20240115-0003', detail: 'Printer jams' },
-    record: { subject: 'Printer jams', statusName: 'Active', priorityName: 'High', departmentId: 2 },
+    record: {
+      subject: 'Printer jams',
+      number: '20240115-0003',
+      statusName: 'Active',
+      priorityName: 'High',
+      departmentId: 2,
+    },
     customValues: new Map<number, string | null>([
       [1, 'Enterprise'],
       [2, '12'],
@@ -72,6 +78,7 @@ test('a ticket preview shows type, title, typed attribute values and state, nami
       { name: 'Seats', dataType: 'integer', value: 12, issue: null },
       { name: 'Due', dataType: 'datetime', value: '2024-03-01T00:00:00.000Z', issue: null },
       { name: 'Priority', dataType: 'list', value: 'High', issue: null },
+      { name: 'SmarterTrack ticket number', dataType: 'string', value: '20240115-0003', issue: null },
     ],
     status: 'Active',
     state: 'In progress',

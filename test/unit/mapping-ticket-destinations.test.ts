@@ -71,7 +71,8 @@ test('the proposer offers a ticket type per department with typed attributes, an
   assert.ok(billing);
   assert.equal(billing.category, 'Customer');
   const byName = new Map(billing.attributes.map((a) => [a.name, a]));
-  assert.deepEqual([...byName.keys()], ['Plan', 'Seats', 'Renewal', 'Priority']);
+  assert.deepEqual([...byName.keys()], ['Plan', 'Seats', 'Renewal', 'Priority', 'SmarterTrack ticket number']);
+  assert.equal(byName.get('SmarterTrack ticket number')?.source, 'number');
   assert.deepEqual(byName.get('Plan'), {
     name: 'Plan',
     description: 'SmarterTrack custom field 1',
@@ -88,7 +89,7 @@ test('the proposer offers a ticket type per department with typed attributes, an
   const support = tickets.ticketTypes.find((t) => t.name === 'Support');
   assert.deepEqual(
     support?.attributes.map((a) => a.name),
-    ['Renewal', 'Support code', 'Priority'],
+    ['Renewal', 'Support code', 'Priority', 'SmarterTrack ticket number'],
   );
   assert.deepEqual(tickets.states, { Active: 'In progress', Waiting: 'Waiting on customer', Closed: 'Resolved' });
   assert.deepEqual(ticketDestinationProblems(map), [], 'nothing to check while all are conversations');
