@@ -49,6 +49,8 @@ export const TypeReconciliation = z.object({
   placeholderOpeners: Count.default(0),
   /** …of which the source conversation was opened by an agent. */
   agentOpened: Count.default(0),
+  /** Migrated records that became Intercom tickets (tickets of departments the map sends to a ticket type). */
+  asIntercomTickets: Count.default(0),
 });
 export type TypeReconciliation = z.infer<typeof TypeReconciliation>;
 

@@ -44,6 +44,11 @@ export function reconciliationMarkdown(report: ReconciliationReport, csvName: st
     out.push(
       `- **Cut:** ${cutTypes.map((x) => `${fmt(x.cut)} ${x.objectType}`).join(', ')} migrated with a value cut to an Intercom limit (each in \`${csvName}\`).`,
     );
+  const ticketTypes = report.types.filter((x) => x.asIntercomTickets > 0);
+  if (ticketTypes.length)
+    out.push(
+      `- As Intercom tickets: ${ticketTypes.map((x) => `${fmt(x.asIntercomTickets)} of ${fmt(x.migrated)} migrated ${x.objectType}`).join(', ')} (the rest are conversations).`,
+    );
   const openerTypes = report.types.filter((x) => x.placeholderOpeners > 0);
   if (openerTypes.length)
     out.push(

@@ -110,8 +110,10 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
     let cut = 0;
     let placeholderOpeners = 0;
     let agentOpened = 0;
+    let asIntercomTickets = 0;
     for (const r of [...recs.values()].sort(bySourceId)) {
       if (r.result.state === 'migrated') {
+        if (r.result.intercomObject === 'ticket') asIntercomTickets++;
         if (r.result.cut?.length) cut++;
         for (const c of r.result.cut ?? []) {
           rows.push({
@@ -186,6 +188,7 @@ export async function buildReconciliation(input: ReconciliationInput): Promise<R
       notInSource,
       cut,
       placeholderOpeners,
+      asIntercomTickets,
       agentOpened,
     });
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { rollbackRun } from '../../src/engine/rollback';
@@ -183,7 +184,7 @@ test('validate reads every ticket back against the source through its own code: 
   const reader = await openDataset(world.ds);
   const ledger = await openLedger(world.dir);
   try {
-    const { reconciliation } = await validateMigration({
+    const { reconciliation, files } = await validateMigration({
       workspaceDir: world.dir,
       ledger,
       reader,
@@ -192,6 +193,15 @@ test('validate reads every ticket back against the source through its own code: 
       clock: testClock,
     });
     const check = reconciliation.report.fieldCheck;
+    // The reconciliation says how many tickets became Intercom tickets.
+    const asTickets = [...recordResults<Result>(world.dir, fullRunId).entries()].filter(
+      ([k, r]) => k.startsWith('tickets:') && r.intercomObject === 'ticket',
+    ).length;
+    assert.equal(reconciliation.report.types.find((t) => t.objectType === 'tickets')?.asIntercomTickets, asTickets);
+    assert.match(
+      readFileSync(files.markdown, 'utf8'),
+      new RegExp(`As Intercom tickets: ${asTickets} of \\d+ migrated tickets`),
+    );
     const ticketMismatches = check.mismatches.filter((m) =>
       ['tickets', 'ticketMessages', 'ticketComments'].includes(m.objectType),
     );
