@@ -52,6 +52,8 @@ const ui: Ui = {
   tab: saved.tab ?? 'tickets',
   filter: saved.filter ?? 'all',
   editing: undefined,
+  editingAttribute: undefined,
+  openTicketTypes: new Set(),
   grid: {},
   previews: {},
   ticketPreviews: {},
@@ -319,10 +321,7 @@ function tabs(map: MappingFile, state: EditorState): HTMLElement {
     if (id === ui.tab) {
       if (object.success) append(panel, [objectPanel(map, state, object.data)]);
       else if (id === 'valueMaps')
-        append(panel, [
-          valueMapsView(map, send, state.teams),
-          ticketsView(map, state.ticketProblems, ui.ticketPreviews, send),
-        ]);
+        append(panel, [valueMapsView(map, send, state.teams), ticketsView(map, state, ui, render, send)]);
       else
         append(panel, [
           sampleResultsView(
@@ -342,6 +341,7 @@ function tabs(map: MappingFile, state: EditorState): HTMLElement {
     if (next && next !== ui.tab) {
       ui.tab = next;
       ui.editing = undefined;
+      ui.editingAttribute = undefined;
       render();
     }
   });

@@ -21,6 +21,12 @@ export function requestLabel(request: Request): string {
       return `Tickets of ${request.department === 'default' ? 'other departments' : `department ${request.department}`}`;
     case 'setTicketState':
       return `Ticket state of status ${request.status}`;
+    case 'setTicketAttribute':
+      return `Edit attribute ${request.name} of ticket type ${request.ticketType}`;
+    case 'addTicketAttribute':
+      return `Add attribute to ticket type ${request.ticketType}`;
+    case 'removeTicketAttribute':
+      return `Remove attribute ${request.name} of ticket type ${request.ticketType}`;
     case 'previewTicket':
       return `Ticket preview of department ${request.department}`;
     case 'confirm':

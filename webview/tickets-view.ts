@@ -2,21 +2,121 @@ import {
   type MappingFile,
   type TicketDestination,
   ticketDestinationsOf,
+  type TicketTypeAttribute,
   type TicketTypeDefinition,
 } from '../src/model/mapping';
-import type { TicketPreview, WebviewMessage } from '../src/model/mapping-editor-messages';
+import type { EditorState, TicketPreview, WebviewMessage } from '../src/model/mapping-editor-messages';
+import { type AttributeDraft, attributeOfDraft, draftOfAttribute } from './attribute-draft';
+import { attributeEditor, attributeName } from './attribute-editor';
 import { destinationChoices, destinationOfChoice } from './destination-choices';
 import { button, h, select, textfield, valueText } from './dom';
 import { recordCaptionText } from './record-caption';
+import type { Ui } from './ui-state';
 
 export type TicketPreviews = Record<string, { preview: TicketPreview | null; error: string | null }>;
 
 const headRow = (...names: string[]) => h('thead', {}, h('tr', {}, ...names.map((n) => h('th', { scope: 'col' }, n))));
 
-function attributesTable(type: TicketTypeDefinition): HTMLElement {
+/** What the attributes' actions need of the page: the form's state, a redraw, and the way to the host. */
+interface AttributeActions {
+  ui: Pick<Ui, 'editingAttribute' | 'openTicketTypes'>;
+  sources: EditorState['ticketSources'];
+  render: () => void;
+  send: (m: WebviewMessage) => void;
+}
+
+/** Focuses what a redraw just made (after the frame in which its element is first shown). */
+function focusSoon(key: string): void {
+  requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-focus="${CSS.escape(key)}"]`)?.focus());
+}
+
+function attributeRow(type: TicketTypeDefinition, a: TicketTypeAttribute, act: AttributeActions): HTMLElement {
+  const of = attributeName(type.name, a.name);
+  const key = `attribute:${type.name}:${a.name}`;
+  return h(
+    'tr',
+    { 'data-attribute': a.name },
+    h('th', { scope: 'row' }, a.name),
+    h('td', {}, a.dataType),
+    h('td', {}, a.label ? `${a.label} (${a.source || 'none'})` : a.source || 'none'),
+    h('td', {}, a.dataType === 'list' ? a.options.join(', ') || 'none' : '—'),
+    h(
+      'td',
+      { class: 'row-actions' },
+      button(
+        'Edit',
+        () => {
+          act.ui.editingAttribute = draftOfAttribute(type.name, a);
+          act.render();
+          focusSoon('attribute-edit:name');
+        },
+        { secondary: true, 'aria-label': `Edit ${of}`, 'data-role': 'edit-attribute', 'data-focus': `${key}:edit` },
+      ),
+      button(
+        'Remove',
+        () => {
+          act.send({ type: 'removeTicketAttribute', ticketType: type.name, name: a.name });
+          focusSoon(`ticket-type:${type.name}:add`);
+        },
+        {
+          secondary: true,
+          'aria-label': `Remove ${of}`,
+          'data-role': 'remove-attribute',
+          'data-focus': `${key}:remove`,
+        },
+      ),
+    ),
+  );
+}
+
+function attributesTable(type: TicketTypeDefinition, act: AttributeActions): HTMLElement {
+  const editing = act.ui.editingAttribute?.ticketType === type.name ? act.ui.editingAttribute : undefined;
+  const addKey = `ticket-type:${type.name}:add`;
+  const form = (draft: AttributeDraft) =>
+    h(
+      'tr',
+      { class: 'editing' },
+      h(
+        'td',
+        { colspan: 5 },
+        attributeEditor(
+          draft,
+          act.sources,
+          (done) => {
+            act.ui.editingAttribute = undefined;
+            const attribute = attributeOfDraft(done);
+            act.send(
+              done.original === null
+                ? { type: 'addTicketAttribute', ticketType: type.name, attribute }
+                : { type: 'setTicketAttribute', ticketType: type.name, name: done.original, attribute },
+            );
+            act.render();
+            focusSoon(addKey);
+          },
+          () => {
+            act.ui.editingAttribute = undefined;
+            act.render();
+            focusSoon(draft.original === null ? addKey : `attribute:${type.name}:${draft.original}:edit`);
+          },
+        ),
+      ),
+    );
+  const rows = type.attributes.flatMap((a) => [
+    attributeRow(type, a, act),
+    editing?.original === a.name ? form(editing) : null,
+  ]);
+  // Kept open across redraws once opened, and while one of its attributes is being edited.
+  const open = Boolean(editing) || act.ui.openTicketTypes.has(type.name);
   return h(
     'details',
-    { class: 'ticket-type' },
+    {
+      class: 'ticket-type',
+      open,
+      ontoggle: (e: Event) => {
+        if ((e.target as HTMLDetailsElement).open) act.ui.openTicketTypes.add(type.name);
+        else act.ui.openTicketTypes.delete(type.name);
+      },
+    },
     h(
       'summary',
       {},
@@ -26,22 +126,25 @@ function attributesTable(type: TicketTypeDefinition): HTMLElement {
     h(
       'table',
       { class: 'value-map', 'aria-label': `Attributes of ticket type ${type.name}` },
-      headRow('Attribute', 'Type', 'Source field', 'Options'),
-      h(
-        'tbody',
-        {},
-        ...type.attributes.map((a) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, a.name),
-            h('td', {}, a.dataType),
-            h('td', {}, a.label ? `${a.label} (${a.source || 'none'})` : a.source || 'none'),
-            h('td', {}, a.dataType === 'list' ? a.options.join(', ') || 'none' : '—'),
-          ),
-        ),
-      ),
+      headRow('Attribute', 'Type', 'Source field', 'Options', 'Actions'),
+      h('tbody', {}, ...rows, editing?.original === null ? form(editing) : null),
     ),
+    editing?.original === null
+      ? null
+      : button(
+          'Add attribute',
+          () => {
+            act.ui.editingAttribute = draftOfAttribute(type.name, undefined);
+            act.render();
+            focusSoon('attribute-edit:name');
+          },
+          {
+            secondary: true,
+            'aria-label': `Add an attribute to ticket type ${type.name}`,
+            'data-role': 'add-attribute',
+            'data-focus': addKey,
+          },
+        ),
   );
 }
 
@@ -79,10 +182,14 @@ function previewCard(department: string, shown: TicketPreviews[string] | undefin
  */
 export function ticketsView(
   file: MappingFile,
-  problems: readonly string[],
-  previews: TicketPreviews,
+  state: Pick<EditorState, 'ticketProblems' | 'ticketSources'>,
+  ui: Pick<Ui, 'editingAttribute' | 'openTicketTypes' | 'ticketPreviews'>,
+  render: () => void,
   send: (m: WebviewMessage) => void,
 ): HTMLElement {
+  const problems = state.ticketProblems;
+  const previews = ui.ticketPreviews;
+  const act: AttributeActions = { ui, sources: state.ticketSources, render, send };
   const tickets = ticketDestinationsOf(file);
   const typeNames = tickets.ticketTypes.map((t) => t.name);
   const destinationSelect = (department: string, label: string, current: TicketDestination) => {
@@ -166,7 +273,7 @@ export function ticketsView(
       headRow('Department', 'Lands as', 'Preview'),
       h('tbody', {}, ...rows),
     ),
-    ...tickets.ticketTypes.filter((t) => used.has(t.name)).map(attributesTable),
+    ...tickets.ticketTypes.filter((t) => used.has(t.name)).map((t) => attributesTable(t, act)),
     used.size
       ? null
       : h(

@@ -1,6 +1,7 @@
 import type { MappedObject, MappingFile } from '../src/model/mapping';
 import type { EditorState, PreviewRecord } from '../src/model/mapping-editor-messages';
 import type { SampleResults } from '../src/model/sample-results';
+import type { AttributeDraft } from './attribute-draft';
 import type { FieldEdit } from './field-editor';
 import type { GridCursor } from './grid-navigation';
 import type { SampleFilter } from './sample-filter';
@@ -19,6 +20,10 @@ export interface Ui {
   /** Each field table's single tab stop, so that a redraw (every host message) leaves the keyboard where it was. */
   grid: Partial<Record<MappedObject, GridCursor>>;
   previews: Partial<Record<MappedObject, { records: PreviewRecord[]; error: string | null }>>;
+  /** The ticket type attribute being edited or added, kept like `editing` across redraws. */
+  editingAttribute: AttributeDraft | undefined;
+  /** The ticket types whose attributes the reviewer opened (a redraw would close them). */
+  openTicketTypes: Set<string>;
   /** One ticket preview per department asked for, kept across redraws. */
   ticketPreviews: TicketPreviews;
   previewCount: number;

@@ -6,10 +6,13 @@ import {
   targetLabel,
   type TicketDestination,
   ticketDestinationsOf,
+  type TicketTypeAttribute,
+  type TicketTypeDefinition,
   type Transform,
 } from '../model/mapping';
 import type { GlobalValueMap } from '../model/mapping-editor-messages';
 import { MappingError } from './errors';
+import { attributeProblems } from './ticket-destinations';
 
 /**
  * The edits a reviewer makes in the mapping editor, as pure functions from one map to the next. The
@@ -110,7 +113,7 @@ export function setTicketDestination(
 ): MappingFile {
   const tickets = ticketDestinationsOf(map);
   if (destination !== 'conversation' && !tickets.ticketTypes.some((t) => t.name === destination.ticketType))
-    throw new StaleEditError(`ticket type "${destination.ticketType}" is not in the map any more`);
+    throw typeGone(destination.ticketType);
   if (department === 'default') return { ...map, ticketDestinations: { ...tickets, default: destination } };
   const entry = tickets.departments[department];
   if (!entry) throw new StaleEditError(`department ${department} is not in the map's ticket destinations`);
@@ -129,6 +132,91 @@ export function setTicketState(map: MappingFile, status: string, state: string |
   if (state === null) delete states[status];
   else states[status] = state;
   return { ...map, ticketDestinations: { ...tickets, states } };
+}
+
+const typeGone = (ticketType: string) => new StaleEditError(`ticket type "${ticketType}" is not in the map any more`);
+
+/** One ticket type of the map with its attributes changed; refused when the map has no type of that name any more. */
+function withTicketType(
+  map: MappingFile,
+  ticketType: string,
+  change: (type: TicketTypeDefinition) => TicketTypeAttribute[],
+): MappingFile {
+  const tickets = ticketDestinationsOf(map);
+  const at = tickets.ticketTypes.findIndex((t) => t.name === ticketType);
+  if (at < 0) throw typeGone(ticketType);
+  const ticketTypes = tickets.ticketTypes.map((t, i) => (i === at ? { ...t, attributes: change(t) } : t));
+  return { ...map, ticketDestinations: { ...tickets, ticketTypes } };
+}
+
+function attributeAt(type: TicketTypeDefinition, name: string): number {
+  const at = type.attributes.findIndex((a) => a.name === name);
+  if (at < 0) throw new StaleEditError(`ticket type "${type.name}" has no attribute "${name}" any more`);
+  return at;
+}
+
+/**
+ * An attribute as a reviewer set it, checked as validation checks the map (a known source, a list's
+ * options) and against the type's other attributes (`replaces`: the position it takes). Options are
+ * kept for lists only.
+ */
+function checkedAttribute(
+  type: TicketTypeDefinition,
+  attribute: TicketTypeAttribute,
+  replaces?: number,
+): TicketTypeAttribute {
+  const name = attribute.name.trim();
+  if (name === '') throw new StaleEditError(`ticket type "${type.name}": an attribute needs a name`);
+  const at = `ticket type "${type.name}" attribute "${name}"`;
+  const clash = type.attributes.find((a, i) => i !== replaces && a.name.toLowerCase() === name.toLowerCase());
+  if (clash) throw new StaleEditError(`${at}: the type has an attribute "${clash.name}" already`);
+  const options = attribute.dataType === 'list' ? attribute.options.map((o) => o.trim()).filter((o) => o !== '') : [];
+  const problems = attributeProblems({ ...attribute, name, options });
+  if (new Set(options.map((o) => o.toLowerCase())).size < options.length) problems.push('an option is there twice');
+  if (problems.length > 0) throw new StaleEditError(`${at}: ${problems.join('; ')}`);
+  return { ...attribute, name, options, source: attribute.source.trim() };
+}
+
+/** `Plan: list of custom:1`: what a person's edit replaced. */
+const attributeSummary = (a: TicketTypeAttribute) => `${a.name}: ${a.dataType} of ${a.source || 'no source'}`;
+
+/**
+ * Replaces one attribute of a ticket type (its name may change). As with a field, the machine's
+ * proposal becomes the reviewer's, the old attribute kept in its reason for the record.
+ */
+export function setTicketAttribute(
+  map: MappingFile,
+  ticketType: string,
+  originalName: string,
+  attribute: TicketTypeAttribute,
+): MappingFile {
+  return withTicketType(map, ticketType, (type) => {
+    const at = attributeAt(type, originalName);
+    const edited = checkedAttribute(type, attribute, at);
+    const before = attributeSummary(type.attributes[at]!);
+    const reason =
+      before === attributeSummary(edited) ? 'set by the reviewer' : `set by the reviewer (proposed: ${before})`;
+    return type.attributes.map((a, i) =>
+      i === at ? { ...edited, proposal: { by: 'person', confidence: 1, reason } } : a,
+    );
+  });
+}
+
+export function addTicketAttribute(map: MappingFile, ticketType: string, attribute: TicketTypeAttribute): MappingFile {
+  return withTicketType(map, ticketType, (type) => [
+    ...type.attributes,
+    {
+      ...checkedAttribute(type, attribute),
+      proposal: { by: 'person', confidence: 1, reason: 'added by the reviewer' },
+    },
+  ]);
+}
+
+export function removeTicketAttribute(map: MappingFile, ticketType: string, name: string): MappingFile {
+  return withTicketType(map, ticketType, (type) => {
+    const at = attributeAt(type, name);
+    return type.attributes.filter((_, i) => i !== at);
+  });
 }
 
 /** Where the same Intercom field or attribute is fed by more than one source field of an object. */

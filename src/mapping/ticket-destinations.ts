@@ -3,6 +3,7 @@ import {
   type MappingFile,
   type TicketDestination,
   ticketDestinationsOf,
+  type TicketTypeAttribute,
   type TicketTypeDefinition,
 } from '../model/mapping';
 import { SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
@@ -53,6 +54,34 @@ const knownSource = (source: string) => TICKET_FIELDS.has(source) || customField
 /** Attributes every ticket type has: Intercom's title and description, and the migration's source key. */
 const RESERVED_ATTRIBUTES = new Set(['_default_title_', '_default_description_', SOURCE_KEY_ATTRIBUTE]);
 
+/** What is wrong with one attribute by itself (its name beside the type's others is the caller's to check). */
+export function attributeProblems(a: Pick<TicketTypeAttribute, 'name' | 'dataType' | 'options' | 'source'>): string[] {
+  const problems: string[] = [];
+  if (a.source.trim() === '') problems.push('no source field feeds it');
+  else if (!knownSource(a.source))
+    problems.push(`unknown source field "${a.source}" (a ticket field or custom:<fieldId>)`);
+  if (a.dataType === 'list' && a.options.length === 0) problems.push('a list attribute needs its options');
+  for (const option of a.dataType === 'list' ? a.options.filter((o) => o.includes(',')) : [])
+    problems.push(`option "${option}" holds a comma, which Intercom's list items cannot (make it text)`);
+  if (RESERVED_ATTRIBUTES.has(a.name.trim().toLowerCase()))
+    problems.push(`"${a.name}" is a name Intercom or the migration gives an attribute of every ticket type`);
+  return problems;
+}
+
+/**
+ * The fields an attribute can read, for a reviewer to pick from: the ticket's own, then the custom
+ * fields the map knows on tickets (its ticket fields and its attributes' sources), with their labels.
+ */
+export function ticketAttributeSources(map: MappingFile): { source: string; label?: string }[] {
+  const out = new Map<string, { source: string; label?: string }>();
+  for (const f of SOURCE_FIELDS.tickets) out.set(f.path, { source: f.path });
+  const fields = [...map.objects.tickets.fields, ...ticketDestinationsOf(map).ticketTypes.flatMap((t) => t.attributes)];
+  for (const f of fields)
+    if (customFieldIdOf(f.source) !== null && !out.has(f.source))
+      out.set(f.source, { source: f.source, ...(f.label ? { label: f.label } : {}) });
+  return [...out.values()];
+}
+
 function typeProblems(type: TicketTypeDefinition, where: string): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -60,14 +89,7 @@ function typeProblems(type: TicketTypeDefinition, where: string): string[] {
     const at = `ticket type "${type.name}" attribute "${a.name}" (${where})`;
     if (seen.has(a.name.toLowerCase())) problems.push(`${at}: the type has two attributes of this name`);
     seen.add(a.name.toLowerCase());
-    if (a.source.trim() === '') problems.push(`${at}: no source field feeds it`);
-    else if (!knownSource(a.source))
-      problems.push(`${at}: unknown source field "${a.source}" (a ticket field or custom:<fieldId>)`);
-    if (a.dataType === 'list' && a.options.length === 0) problems.push(`${at}: a list attribute needs its options`);
-    for (const option of a.dataType === 'list' ? a.options.filter((o) => o.includes(',')) : [])
-      problems.push(`${at}: option "${option}" holds a comma, which Intercom's list items cannot (make it text)`);
-    if (RESERVED_ATTRIBUTES.has(a.name.trim().toLowerCase()))
-      problems.push(`${at}: "${a.name}" is a name Intercom or the migration gives an attribute of every ticket type`);
+    problems.push(...attributeProblems(a).map((p) => `${at}: ${p}`));
   }
   return problems;
 }

@@ -6,6 +6,7 @@ import {
   MappingFile,
   MappingTarget,
   ReviewStatus,
+  TicketAttributeType,
   TicketDestination,
   Transform,
 } from './mapping';
@@ -39,6 +40,18 @@ export const GlobalValueMap = z.discriminatedUnion('map', [
 ]);
 export type GlobalValueMap = z.infer<typeof GlobalValueMap>;
 
+/** A ticket type's attribute as the editor sends it (the host checks it as validation checks the map). */
+const TicketAttributeEdit = z.object({
+  name: z.string().max(200),
+  description: z.string().max(1000),
+  dataType: TicketAttributeType,
+  options: z.array(z.string().max(200)).max(500),
+  source: z.string().max(200),
+  label: z.string().max(200).optional(),
+});
+const TicketTypeName = z.string().min(1).max(200);
+const AttributeName = z.string().min(1).max(200);
+
 export const WebviewMessage = z.discriminatedUnion('type', [
   /** The webview has loaded and listens: the host sends the state only after this. */
   z.object({ type: z.literal('ready') }),
@@ -68,6 +81,21 @@ export const WebviewMessage = z.discriminatedUnion('type', [
     status: z.string().min(1),
     state: z.string().trim().min(1).nullable(),
   }),
+  /** Replaces one attribute of a ticket type (`name`: the attribute's name before the edit). */
+  z.object({
+    ...Asks,
+    type: z.literal('setTicketAttribute'),
+    ticketType: TicketTypeName,
+    name: AttributeName,
+    attribute: TicketAttributeEdit,
+  }),
+  z.object({
+    ...Asks,
+    type: z.literal('addTicketAttribute'),
+    ticketType: TicketTypeName,
+    attribute: TicketAttributeEdit,
+  }),
+  z.object({ ...Asks, type: z.literal('removeTicketAttribute'), ticketType: TicketTypeName, name: AttributeName }),
   /** One ticket of the department as it will look as an Intercom ticket. */
   z.object({ ...Asks, type: z.literal('previewTicket'), department: z.string().regex(/^\d+$/) }),
   /** Asks the host to stamp the map; the host asks for the reviewer's name and a modal confirmation. */
@@ -162,6 +190,8 @@ export const EditorState = z.object({
   teams: z.array(z.object({ id: z.string(), name: z.string() })).nullable(),
   /** What stops the ticket destinations (each naming department and field); empty while all are conversations. */
   ticketProblems: z.array(z.string()).default([]),
+  /** The ticket fields an attribute of a ticket type can read (custom fields with their labels). */
+  ticketSources: z.array(z.object({ source: z.string(), label: z.string().optional() })).default([]),
 });
 export type EditorState = z.infer<typeof EditorState>;
 

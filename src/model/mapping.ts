@@ -151,7 +151,7 @@ export const TicketAttributeType = z.enum(['string', 'list', 'integer', 'decimal
 export type TicketAttributeType = z.infer<typeof TicketAttributeType>;
 
 /** An attribute of a ticket type, fed by one field of the ticket (`custom:<fieldId>`, `priorityName`…). */
-const TicketTypeAttribute = z.object({
+export const TicketTypeAttribute = z.object({
   name: z.string().min(1),
   description: z.string().default(''),
   dataType: TicketAttributeType,

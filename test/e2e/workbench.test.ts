@@ -8,6 +8,7 @@ import type { Browser, Frame, Locator, Page } from 'playwright-core';
 
 import { parseMappingText } from '../../src/mapping/mapping-file';
 import { contentHash } from '../../src/mapping/review';
+import type { MappingFile } from '../../src/model/mapping';
 import { type AiStub, startAiStub } from '../fixtures/ai-stub/server';
 import { type E2eEnv, e2eEnv, openWorkbench, runCommand, screenshot, webviewFrame } from './workbench';
 
@@ -575,24 +576,7 @@ describe(
 
     it('approves the map by name after a modal confirmation: mapping.json carries the stamp and the hash', async () => {
       // Every field is accepted by now (the host suite covers an approval with fields not accepted).
-      await editor.locator('[data-role="approve"]').click();
-      const input = page.locator('.quick-input-widget input.input');
-      await page.locator('.quick-input-widget', { hasText: 'Approve the Field Map' }).waitFor();
-      assert.match((await input.getAttribute('placeholder')) ?? '', /^Your name/);
-      await input.fill('Playwright Reviewer');
-      await page.keyboard.press('Enter');
-      const dialog = page.locator('.monaco-dialog-box');
-      await dialog.waitFor();
-      await screenshot(page, e, 'mapping-editor-approve-dialog');
-      await dialog.locator('.monaco-button', { hasText: 'Approved' }).first().click();
-      await editor.locator('[data-role="status"]', { hasText: 'approved' }).waitFor();
-      // The editor shows the stamp as soon as the document has it; the save reaches the disk just after.
-      const file = path.join(e.workspace, 'migration', 'mapping.json');
-      const end = Date.now() + 10_000;
-      while (parseMappingText(readFileSync(file, 'utf8')).review.status !== 'approved' && Date.now() < end)
-        await page.waitForTimeout(100);
-      const map = parseMappingText(readFileSync(file, 'utf8'));
-      assert.equal(map.review.status, 'approved');
+      const map = await approveInEditor(page, e, editor, 'mapping-editor-approve-dialog');
       assert.equal(map.review.approved?.by, 'Playwright Reviewer');
       assert.equal(map.review.approved?.hash, contentHash(map));
       const fields = Object.values(map.objects).flatMap((o) => o.fields);
@@ -615,6 +599,54 @@ describe(
         await inEachTheme(page, e, editor, 'approved', () => contrastFailures(editor, '[data-role="status"]')),
         [],
         'the approved badge is readable',
+      );
+    });
+
+    it('edits a ticket type attribute in the Tickets section: mapping.json has it as the reviewer set it, and the approval no longer covers the map', async () => {
+      await editor.locator('vscode-tab-header', { hasText: 'Value maps' }).click();
+      // The attributes of a type show once a department is sent to it.
+      const lands = editor.locator('vscode-single-select[aria-label^="Tickets of "]').first();
+      const choice = (await lands.locator('vscode-option').nth(1).getAttribute('value')) ?? '';
+      const type = choice.replace(/^type:/, '');
+      assert.ok(type, 'the map proposes a ticket type');
+      await choose(lands, choice);
+      const details = editor.locator('details.ticket-type', { hasText: `Ticket type "${type}"` });
+      await details.locator('summary').click();
+      const name = (await details.locator('tr[data-attribute]').first().getAttribute('data-attribute')) ?? '';
+      const of = `attribute ${name} of ticket type ${type}`;
+      await editor.getByRole('button', { name: `Edit ${of}`, exact: true }).click();
+      const form = editor.getByRole('group', { name: `Edit ${of}`, exact: true });
+      await form.waitFor();
+      await form.locator('[data-role="attribute-name"] input').fill('Urgency');
+      await choose(form.locator('[data-role="attribute-type"]'), 'list');
+      await form.locator('[data-role="attribute-options"] input').fill('Low, Normal, Urgent');
+      await choose(form.locator('[data-role="attribute-source"]'), 'priorityName');
+      await screenshot(page, e, 'mapping-editor-attribute-edit');
+      await form.locator('[data-role="save-attribute"]').click();
+      await details.locator('tr[data-attribute="Urgency"]', { hasText: 'Low, Normal, Urgent' }).waitFor();
+      await screenshot(page, e, 'mapping-editor-attribute-edited');
+      // The department goes back to conversations: what remains of the change is the attribute's, and it is content.
+      await choose(lands, 'conversation');
+      await details.waitFor({ state: 'detached' });
+      await editor.locator('[data-role="status"]', { hasText: 'draft' }).waitFor();
+      await editor.locator('header.toolbar .warning', { hasText: 'changed since it was approved' }).waitFor();
+
+      const map = await approveInEditor(page, e, editor, 'mapping-editor-attribute-approve-dialog');
+      const attributes = map.ticketDestinations?.ticketTypes.find((t) => t.name === type)?.attributes ?? [];
+      const urgency = attributes.find((a) => a.name === 'Urgency');
+      assert.deepEqual(
+        [urgency?.dataType, urgency?.options, urgency?.source, urgency?.proposal?.by],
+        ['list', ['Low', 'Normal', 'Urgent'], 'priorityName', 'person'],
+        JSON.stringify(urgency),
+      );
+      assert.ok(
+        urgency?.proposal?.reason.startsWith(`set by the reviewer (proposed: ${name}: `),
+        urgency?.proposal?.reason,
+      );
+      assert.ok(name === 'Urgency' || !attributes.some((a) => a.name === name), 'renamed, not added');
+      assert.ok(
+        Object.values(map.ticketDestinations?.departments ?? {}).every((d) => d.destination === 'conversation'),
+        'every department is a conversation again',
       );
     });
 
@@ -669,19 +701,13 @@ describe(
         /End users \((\d+)\)/.exec(await select.evaluate((el) => el.textContent ?? ''))?.[1] ?? 0,
       );
       assert.ok(endUsers > 0 && endUsers < total, `${endUsers} end users of ${total}`);
-      await select.evaluate((el) => {
-        (el as HTMLElement & { value: string }).value = 'endUsers';
-        el.dispatchEvent(new Event('change'));
-      });
+      await choose(select, 'endUsers');
       await range.filter({ hasText: new RegExp(`^records 1–\\d+ of ${endUsers}$`) }).waitFor();
       const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-source-id') ?? ''));
       assert.ok(ids.length > 0 && ids.every((id) => id.startsWith('endUsers:')), ids.join(', '));
 
       // Differences only: fewer records, each of them one that differs.
-      await select.evaluate((el) => {
-        (el as HTMLElement & { value: string }).value = 'all';
-        el.dispatchEvent(new Event('change'));
-      });
+      await choose(select, 'all');
       await range.filter({ hasText: new RegExp(` of ${total}$`) }).waitFor();
       const differences = editor.locator('[data-role="sample-differences"]');
       const differing = Number(/\((\d+)\)/.exec(await differences.evaluate((el) => el.textContent ?? ''))?.[1]);
@@ -828,6 +854,37 @@ describe(
     });
   },
 );
+
+/** Approves the map from the editor by name, through the modal; returns the map once the stamp is on disk. */
+async function approveInEditor(page: Page, e: E2eEnv, editor: Frame, shot: string): Promise<MappingFile> {
+  await editor.locator('[data-role="approve"]').click();
+  const input = page.locator('.quick-input-widget input.input');
+  await page.locator('.quick-input-widget', { hasText: 'Approve the Field Map' }).waitFor();
+  assert.match((await input.getAttribute('placeholder')) ?? '', /^Your name/);
+  await input.fill('Playwright Reviewer');
+  await page.keyboard.press('Enter');
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor();
+  await screenshot(page, e, shot);
+  await dialog.locator('.monaco-button', { hasText: 'Approved' }).first().click();
+  await editor.locator('[data-role="status"]', { hasText: 'approved' }).waitFor();
+  // The editor shows the stamp as soon as the document has it; the save reaches the disk just after.
+  const file = path.join(e.workspace, 'migration', 'mapping.json');
+  const end = Date.now() + 10_000;
+  while (parseMappingText(readFileSync(file, 'utf8')).review.status !== 'approved' && Date.now() < end)
+    await page.waitForTimeout(100);
+  const map = parseMappingText(readFileSync(file, 'utf8'));
+  assert.equal(map.review.status, 'approved');
+  return map;
+}
+
+/** Picks a value of a vscode-single-select as a change by the user does. */
+async function choose(select: Locator, value: string): Promise<void> {
+  await select.evaluate((el, v) => {
+    (el as HTMLElement & { value: string }).value = v;
+    el.dispatchEvent(new Event('change'));
+  }, value);
+}
 
 /**
  * A notification, found in the notification centre: a toast hides after a while, the centre keeps it.

@@ -2,15 +2,25 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { buildDefaultMap } from '../../src/mapping/default-map';
-import { setTicketDestination, setTicketState, StaleEditError } from '../../src/mapping/map-edits';
-import { contentHash } from '../../src/mapping/review';
-import { ticketDestinationProblems } from '../../src/mapping/ticket-destinations';
+import {
+  addTicketAttribute,
+  removeTicketAttribute,
+  setTicketAttribute,
+  setTicketDestination,
+  setTicketState,
+  StaleEditError,
+} from '../../src/mapping/map-edits';
+import { confirmMap, contentHash, effectiveStatus } from '../../src/mapping/review';
+import { ticketAttributeSources, ticketDestinationProblems } from '../../src/mapping/ticket-destinations';
 import { previewTicket } from '../../src/mapping/ticket-preview';
+import type { MappingFile, TicketTypeAttribute } from '../../src/model/mapping';
 import { HostMessage, WebviewMessage } from '../../src/model/mapping-editor-messages';
 import { destinationChoices, destinationOfChoice } from '../../webview/destination-choices';
+import { requestLabel } from '../../webview/pending-requests';
+import { testClock } from '../support/clock';
 import { customField, ticketPriority, ticketStatus } from '../support/map-inputs';
 
-const map = () =>
+const map = (): MappingFile =>
   buildDefaultMap({
     customFields: [
       customField(1, 'Plan', 'dropdown', { options: ['Free', 'Pro'], isGlobal: true }),
@@ -110,4 +120,175 @@ test('destination choices keep the file’s value; messages are checked both way
     { type: 'previewTicket', department: 'default' },
   ];
   for (const m of bad) assert.equal(WebviewMessage.safeParse(m).success, false, JSON.stringify(m));
+});
+
+// The edits of a ticket type's attributes: refused with a reason when the type or attribute is gone
+// or the attribute would not pass validation.
+
+const attributesOf = (m: MappingFile, type = 'Billing') =>
+  m.ticketDestinations?.ticketTypes.find((t) => t.name === type)?.attributes ?? [];
+const attribute = (m: MappingFile, name: string) => attributesOf(m).find((a) => a.name === name);
+
+const edit = (base: TicketTypeAttribute, change: Partial<TicketTypeAttribute>): TicketTypeAttribute => ({
+  ...base,
+  ...change,
+});
+
+test("an attribute is edited in place, renamed, retyped; the proposal becomes the reviewer's, the old one kept in its reason", () => {
+  const base = map();
+  const plan = attribute(base, 'Plan')!;
+  assert.equal(plan.proposal?.by, 'heuristic');
+
+  const options = setTicketAttribute(base, 'Billing', 'Plan', edit(plan, { options: [' Free ', 'Pro', 'Team', ''] }));
+  assert.deepEqual(attribute(options, 'Plan')?.options, ['Free', 'Pro', 'Team'], 'trimmed, empty ones left out');
+  assert.deepEqual(attribute(options, 'Plan')?.proposal, {
+    by: 'person',
+    confidence: 1,
+    reason: 'set by the reviewer',
+  });
+
+  const renamed = setTicketAttribute(
+    base,
+    'Billing',
+    'Plan',
+    edit(plan, { name: ' Plan tier ', dataType: 'string', options: ['Free'] }),
+  );
+  assert.deepEqual(
+    attributesOf(renamed).map((a) => a.name),
+    attributesOf(base).map((a) => (a.name === 'Plan' ? 'Plan tier' : a.name)),
+    'same place, new name',
+  );
+  const tier = attribute(renamed, 'Plan tier');
+  assert.equal(tier?.dataType, 'string');
+  assert.deepEqual(tier?.options, [], 'options are kept for lists only');
+  assert.deepEqual(tier?.proposal, {
+    by: 'person',
+    confidence: 1,
+    reason: 'set by the reviewer (proposed: Plan: list of custom:1)',
+  });
+  assert.equal(
+    attribute(setTicketAttribute(base, 'Billing', 'Plan', edit(plan, { name: 'PLAN' })), 'PLAN')?.name,
+    'PLAN',
+    'its own name in other letters is not a clash',
+  );
+  assert.deepEqual(base, map(), 'the map it started from is not changed');
+});
+
+test('an attribute is added at the end and removed by name', () => {
+  const base = map();
+  const added = addTicketAttribute(base, 'Billing', {
+    name: 'Channel',
+    description: '',
+    dataType: 'string',
+    options: [],
+    source: 'channel',
+  });
+  assert.deepEqual(attributesOf(added).at(-1), {
+    name: 'Channel',
+    description: '',
+    dataType: 'string',
+    options: [],
+    source: 'channel',
+    proposal: { by: 'person', confidence: 1, reason: 'added by the reviewer' },
+  });
+  const removed = removeTicketAttribute(added, 'Billing', 'Plan');
+  assert.equal(attribute(removed, 'Plan'), undefined);
+  assert.equal(attributesOf(removed).length, attributesOf(base).length);
+  assert.deepEqual(
+    ticketDestinationProblems(setTicketDestination(removed, '2', { ticketType: 'Billing' })),
+    [],
+    'the edited type passes validation',
+  );
+});
+
+test('each edit that would not pass, or that addresses what is gone, is refused with its reason', () => {
+  const base = map();
+  const plan = attribute(base, 'Plan')!;
+  const refused = (fn: () => unknown, message: RegExp) =>
+    assert.throws(fn, (e: unknown) => e instanceof StaleEditError && message.test(e.message), String(message));
+
+  refused(() => setTicketAttribute(base, 'Gone', 'Plan', plan), /^ticket type "Gone" is not in the map any more$/);
+  refused(
+    () => setTicketAttribute(base, 'Billing', 'Nope', plan),
+    /^ticket type "Billing" has no attribute "Nope" any more$/,
+  );
+  refused(() => removeTicketAttribute(base, 'Billing', 'Nope'), /has no attribute "Nope" any more/);
+  refused(() => addTicketAttribute(base, 'Gone', plan), /ticket type "Gone" is not in the map any more/);
+  refused(
+    () => setTicketAttribute(base, 'Billing', 'Plan', edit(plan, { name: '  ' })),
+    /^ticket type "Billing": an attribute needs a name$/,
+  );
+  refused(
+    () => setTicketAttribute(base, 'Billing', 'Plan', edit(plan, { name: 'seats' })),
+    /^ticket type "Billing" attribute "seats": the type has an attribute "Seats" already$/,
+  );
+  refused(() => addTicketAttribute(base, 'Billing', edit(plan, { name: 'plan' })), /has an attribute "Plan" already/);
+  refused(
+    () => addTicketAttribute(base, 'Billing', edit(plan, { name: 'st2ic_source_key' })),
+    /"st2ic_source_key" is a name Intercom or the migration gives an attribute of every ticket type/,
+  );
+  refused(
+    () => setTicketAttribute(base, 'Billing', 'Plan', edit(plan, { options: [' ', ''] })),
+    /^ticket type "Billing" attribute "Plan": a list attribute needs its options$/,
+  );
+  refused(
+    () => setTicketAttribute(base, 'Billing', 'Plan', edit(plan, { source: '' })),
+    /attribute "Plan": no source field feeds it$/,
+  );
+  refused(
+    () => setTicketAttribute(base, 'Billing', 'Plan', edit(plan, { source: 'planName' })),
+    /attribute "Plan": unknown source field "planName" \(a ticket field or custom:<fieldId>\)$/,
+  );
+  refused(
+    () => setTicketAttribute(base, 'Billing', 'Plan', edit(plan, { options: ['Free, or not', 'Pro'] })),
+    /option "Free, or not" holds a comma/,
+  );
+  refused(
+    () => setTicketAttribute(base, 'Billing', 'Plan', edit(plan, { options: ['Pro', 'pro'] })),
+    /an option is there twice/,
+  );
+});
+
+test('an attribute edit is content: it revokes an approval', () => {
+  const approved = confirmMap(map(), 'approved', 'Ann', testClock);
+  const plan = attribute(approved, 'Plan')!;
+  const edited = setTicketAttribute(approved, 'Billing', 'Plan', edit(plan, { dataType: 'string' }));
+  assert.notEqual(contentHash(edited), contentHash(approved));
+  assert.equal(effectiveStatus(edited), 'draft');
+});
+
+test('the sources offered: the ticket fields, then the custom fields the map knows, with their labels', () => {
+  const sources = ticketAttributeSources(map());
+  assert.deepEqual(sources.slice(0, 2), [{ source: 'id' }, { source: 'number' }]);
+  assert.deepEqual(
+    sources.filter((s) => s.source.startsWith('custom:')),
+    [
+      { source: 'custom:1', label: 'Plan' },
+      { source: 'custom:2', label: 'Seats' },
+      { source: 'custom:3', label: 'Due' },
+    ],
+  );
+  assert.equal(new Set(sources.map((s) => s.source)).size, sources.length, 'each once');
+});
+
+test('the attribute messages are checked and named after their attribute', () => {
+  const attribute = { name: 'Plan', description: '', dataType: 'list', options: ['Free'], source: 'custom:1' };
+  const ok = [
+    { type: 'setTicketAttribute', ticketType: 'Billing', name: 'Plan', attribute },
+    { type: 'addTicketAttribute', ticketType: 'Billing', attribute: { ...attribute, label: 'Plan' } },
+    { type: 'removeTicketAttribute', ticketType: 'Billing', name: 'Plan', requestId: 3 },
+  ];
+  for (const m of ok) assert.ok(WebviewMessage.safeParse(m).success, JSON.stringify(m));
+  const bad = [
+    { type: 'setTicketAttribute', ticketType: '', name: 'Plan', attribute },
+    { type: 'setTicketAttribute', ticketType: 'Billing', name: 'Plan', attribute: { ...attribute, dataType: 'files' } },
+    { type: 'addTicketAttribute', ticketType: 'Billing', attribute: { ...attribute, name: 'x'.repeat(201) } },
+    { type: 'addTicketAttribute', ticketType: 'Billing', attribute: { ...attribute, options: Array(501).fill('a') } },
+    { type: 'removeTicketAttribute', ticketType: 'Billing', name: '' },
+  ];
+  for (const m of bad) assert.equal(WebviewMessage.safeParse(m).success, false, JSON.stringify(m).slice(0, 120));
+  assert.equal(
+    requestLabel({ type: 'removeTicketAttribute', ticketType: 'Billing', name: 'Plan' }),
+    'Remove attribute Plan of ticket type Billing',
+  );
 });

@@ -4,12 +4,15 @@ import type { PreviewSample } from '../../engine/preview-records';
 import {
   acceptAbove,
   acceptField,
+  addTicketAttribute,
   conflictingFields,
   dropField,
   editField,
   LOW_CONFIDENCE,
+  removeTicketAttribute,
   setGlobalValueMap,
   setObjectEnabled,
+  setTicketAttribute,
   setTicketDestination,
   setTicketState,
   StaleEditError,
@@ -17,7 +20,7 @@ import {
 import { mappingText, parseMappingText } from '../../mapping/mapping-file';
 import { contentHash, effectiveStatus } from '../../mapping/review';
 import { STANDARD_FIELDS } from '../../mapping/targets';
-import { ticketDestinationProblems } from '../../mapping/ticket-destinations';
+import { ticketAttributeSources, ticketDestinationProblems } from '../../mapping/ticket-destinations';
 import { previewTicket } from '../../mapping/ticket-preview';
 import { messageOf } from '../../model/error-message';
 import { MappedObject, type MappingFile } from '../../model/mapping';
@@ -189,6 +192,12 @@ class MappingEditorSession implements MappingEditorProbe {
         return this.change((map) => setTicketDestination(map, message.department, message.destination));
       case 'setTicketState':
         return this.change((map) => setTicketState(map, message.status, message.state));
+      case 'setTicketAttribute':
+        return this.change((map) => setTicketAttribute(map, message.ticketType, message.name, message.attribute));
+      case 'addTicketAttribute':
+        return this.change((map) => addTicketAttribute(map, message.ticketType, message.attribute));
+      case 'removeTicketAttribute':
+        return this.change((map) => removeTicketAttribute(map, message.ticketType, message.name));
       case 'previewTicket':
         return this.previewTicket(message.department, message.requestId);
       case 'confirm':
@@ -381,6 +390,7 @@ class MappingEditorSession implements MappingEditorProbe {
       conflicts,
       teams,
       ticketProblems: map ? ticketDestinationProblems(map) : [],
+      ticketSources: map ? ticketAttributeSources(map) : [],
     };
   }
 
