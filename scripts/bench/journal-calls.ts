@@ -31,11 +31,13 @@ export function callsPerTicket(
   intents: IntentEntry[],
   idOf: Map<number, string>,
 ): Map<string, { calls: number; ops: Record<string, number> }> {
+  // Keyed by resource too: a conversation's id and an Intercom ticket's are from different series.
   const conversationOf = new Map<string, string>();
+  const partOf: Record<string, string> = { conversation: 'conversation_part', ticket: 'ticket_part' };
   for (const i of intents) {
     if (i.objectType === 'tickets' && i.op === 'create') {
       const id = idOf.get(i.seq);
-      if (id) conversationOf.set(id, i.sourceId);
+      if (id) conversationOf.set(`${partOf[i.target.resource] ?? i.target.resource}:${id}`, i.sourceId);
     }
   }
   const out = new Map<string, { calls: number; ops: Record<string, number> }>();
@@ -47,8 +49,11 @@ export function callsPerTicket(
   };
   for (const i of intents) {
     if (i.objectType === 'tickets') add(i.sourceId, i.op);
-    else if (i.target.resource === 'conversation_part' && i.target.intercomId) {
-      const ticketId = conversationOf.get(i.target.intercomId);
+    else if (
+      (i.target.resource === 'conversation_part' || i.target.resource === 'ticket_part') &&
+      i.target.intercomId
+    ) {
+      const ticketId = conversationOf.get(`${i.target.resource}:${i.target.intercomId}`);
       if (ticketId) add(ticketId, i.op);
     }
   }
@@ -56,6 +61,8 @@ export function callsPerTicket(
 }
 
 export interface TicketNeeds {
+  /** Written as an Intercom ticket: created without a message, attributes and assignee in the create, its state in one update. */
+  intercomTicket?: boolean;
   /** Tickets whose conversation needs a team assignment (department mapped to a team). */
   teamNeeded: boolean;
   adminNeeded: boolean;
@@ -73,6 +80,7 @@ export interface TicketNeeds {
 export function minimumCalls(thread: TicketThread, needs: TicketNeeds): number {
   const items = thread.items.filter((i) => !(i.kind === 'message' && i.draft));
   const live = (n: { deleted: boolean }[]) => n.filter((a) => !a.deleted).length;
+  if (needs.intercomTicket) return minimumTicketCalls(thread, items, needs, live);
   const first = items[0];
   const openerIsMessage = first?.kind === 'message' && first.direction !== 'outbound';
   let parts = openerIsMessage ? items.length - 1 : items.length;
@@ -89,4 +97,28 @@ export function minimumCalls(thread: TicketThread, needs: TicketNeeds): number {
   parts = Math.min(parts + notes + needs.fieldNotes, MAX_CONVERSATION_PARTS - 1);
   const closed = thread.ticket.statusIsOpen === false;
   return 1 + parts + 1 + needs.tags + (needs.teamNeeded ? 1 : 0) + (needs.adminNeeded ? 1 : 0) + (closed ? 1 : 0);
+}
+
+/**
+ * The same for an Intercom ticket: one create (attributes and assignee in it), one reply or note per
+ * message and comment (the first too), a note for a customer's files (contact replies take none) and
+ * one per further 10 files, one per tag, and one state update.
+ */
+function minimumTicketCalls(
+  thread: TicketThread,
+  items: TicketThread['items'],
+  needs: TicketNeeds,
+  live: (n: { deleted: boolean }[]) => number,
+): number {
+  let notes = Math.ceil(live(thread.looseAttachments) / MAX_FILES_PER_PART);
+  for (const item of items) {
+    if (item.kind !== 'message') continue;
+    const files = live(item.attachments);
+    notes +=
+      item.direction === 'outbound'
+        ? Math.max(0, Math.ceil(files / MAX_FILES_PER_PART) - 1)
+        : Math.ceil(files / MAX_FILES_PER_PART);
+  }
+  const parts = Math.min(items.length + notes + needs.fieldNotes, MAX_CONVERSATION_PARTS - 1);
+  return 1 + parts + needs.tags + 1;
 }

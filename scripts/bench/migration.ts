@@ -5,7 +5,9 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
-import { openLedger } from '../../src/ledger';
+import { type Ledger, openLedger } from '../../src/ledger';
+import { readMappingFile } from '../../src/mapping/mapping-file';
+import { ticketDestinationsOf } from '../../src/model/mapping';
 import { DEFAULT_SEARCH_LAG_MS, type LoggedRequest, startSandbox } from '../../src/sandbox/index';
 import { openSource } from '../../src/source/open-source';
 import { generateDataset } from '../../test/fixtures/dataset/generate';
@@ -80,6 +82,8 @@ export interface BenchOptions {
   driver?: 'cli' | 'extension';
   /** After the run, against the same sandbox: a delta over the unchanged source, then validate --all. */
   followUps?: boolean;
+  /** Every department's tickets sent to its proposed Intercom ticket type (`st2ic map tickets`). */
+  ticketsAsTickets?: boolean;
 }
 
 /** Requests and seconds of one command run after the migration. */
@@ -101,12 +105,12 @@ export async function benchMigration(
   cacheDir: string,
   options: BenchOptions = {},
 ): Promise<MigrationBench> {
-  const { concurrency, faults = '', tokens = 1, driver = 'cli' } = options;
+  const { concurrency, faults = '', tokens = 1, driver = 'cli', ticketsAsTickets = false } = options;
   const dataDir = path.join(cacheDir, `bench-scale-${scale}`);
   if (!existsSync(path.join(dataDir, 'smartertrack.db'))) await generateDataset({ outDir: dataDir, seed: 1, scale });
   const workspace = path.join(
     cacheDir,
-    `bench-workspace-${scale}${faults ? '-faults' : ''}${tokens > 1 ? `-${tokens}-tokens` : ''}${driver === 'extension' ? '-extension' : ''}`,
+    `bench-workspace-${scale}${faults ? '-faults' : ''}${tokens > 1 ? `-${tokens}-tokens` : ''}${driver === 'extension' ? '-extension' : ''}${ticketsAsTickets ? '-tickets' : ''}`,
   );
   await rm(workspace, { recursive: true, force: true });
   await mkdir(workspace, { recursive: true });
@@ -145,14 +149,21 @@ export async function benchMigration(
   const timer = setInterval(drain, 1000);
   try {
     const env = { INTERCOM_TOKEN: tokens > 1 ? appTokens.join(',') : sandbox.token };
-    for (const args of [
-      ['scope', ...source],
-      ['map', 'propose', '--source', source[1]!, '--workspace', workspace],
-      ['map', 'confirm', '--reviewer', 'bench', '--approve', '--yes', '--workspace', workspace],
-    ]) {
+    const cli = async (args: string[]) => {
       const r = await runCli(args, env);
       if (r.code !== 0) throw new Error(`st2ic ${args.slice(0, 2).join(' ')} exited ${r.code}: ${r.stderr}`);
+    };
+    await cli(['scope', ...source]);
+    await cli(['map', 'propose', '--source', source[1]!, '--workspace', workspace]);
+    if (ticketsAsTickets) {
+      // The proposer names one ticket type per department, in department order.
+      const proposed = ticketDestinationsOf(await readMappingFile(workspace));
+      for (const [i, department] of Object.keys(proposed.departments).entries()) {
+        const type = proposed.ticketTypes[i];
+        if (type) await cli(['map', 'tickets', department, '--to', type.name, '--workspace', workspace]);
+      }
     }
+    await cli(['map', 'confirm', '--reviewer', 'bench', '--approve', '--yes', '--workspace', workspace]);
     const started = performance.now();
     const run =
       driver === 'extension'
@@ -260,6 +271,11 @@ export function steadyWindows(windows: number[]): number[] {
   return windows.slice(from + 1, to - 1);
 }
 
+function isIntercomTicket(ledger: Ledger, id: string): boolean {
+  const result = ledger.recordState('tickets', id)?.result;
+  return result?.state === 'migrated' && result.intercomObject === 'ticket';
+}
+
 async function ticketCalls(workspace: string, runId: string, database: string): Promise<MigrationBench['tickets']> {
   const { intents, idOf } = await readIntents(workspace, runId);
   const actual = callsPerTicket(intents, idOf);
@@ -283,6 +299,7 @@ async function ticketCalls(workspace: string, runId: string, database: string): 
       if (!row) continue;
       const t = thread.ticket;
       const min = minimumCalls(thread, {
+        intercomTicket: isIntercomTicket(ledger, id),
         teamNeeded:
           (row.ops.assign ?? 0) > 0 &&
           t.departmentId !== null &&

@@ -19,7 +19,10 @@
  *  (h) delta and validate: after (a), against the same sandbox, the requests and seconds of a delta
  *      over the unchanged source and of `validate --all`.
  *
- *   npx tsx scripts/bench/run.ts [--scale 10] [--reader-scale 100] [--no-reader] [--no-faults] [--no-tokens] [--no-extension] [--only-tokens] [--concurrency N]
+ *   npx tsx scripts/bench/run.ts [--scale 10] [--reader-scale 100] [--no-reader] [--no-faults] [--no-tokens] [--no-extension] [--only-tokens] [--tickets-as-tickets] [--concurrency N]
+ *
+ * `--tickets-as-tickets` sends every department's tickets to its proposed Intercom ticket type
+ * (`st2ic map tickets`) for (a), (b), (d) and (h).
  *
  * A benchmark, not a test: it asserts nothing. About 5–8 minutes on a 2-core machine.
  */
@@ -40,6 +43,7 @@ const { values } = parseArgs({
     'no-tokens': { type: 'boolean' },
     'no-extension': { type: 'boolean' },
     'only-tokens': { type: 'boolean' },
+    'tickets-as-tickets': { type: 'boolean' },
     concurrency: { type: 'string' },
   },
 });
@@ -103,7 +107,11 @@ async function main(): Promise<void> {
     `(a, b) full migration, demo dataset at scale ${scale}, sandbox limit ${RATE_LIMIT_PER_10S}/10 s …\n`,
   );
   const concurrency = values.concurrency ? { concurrency: Number(values.concurrency) } : {};
-  const migration = await benchMigration(scale, cacheDir, { ...concurrency, followUps: !values['only-tokens'] });
+  const migration = await benchMigration(scale, cacheDir, {
+    ...concurrency,
+    followUps: !values['only-tokens'],
+    ticketsAsTickets: values['tickets-as-tickets'] === true,
+  });
   const projection = project(migration);
   let faulted: MigrationBench | undefined;
   if (!values['no-faults'] && !values['only-tokens']) {

@@ -203,7 +203,7 @@ test('validate reads every ticket back against the source through its own code: 
       new RegExp(`As Intercom tickets: ${asTickets} of \\d+ migrated tickets`),
     );
     const ticketMismatches = check.mismatches.filter((m) =>
-      ['tickets', 'ticketMessages', 'ticketComments'].includes(m.objectType),
+      ['tickets', 'ticketMessages', 'ticketComments', 'attachments'].includes(m.objectType),
     );
     assert.deepEqual(ticketMismatches, [], 'no ticket differs from its source');
     const tickets = check.types.find((t) => t.objectType === 'tickets')!;
