@@ -43,7 +43,9 @@ export interface WorkspaceTickets {
   states: Map<string, string>;
 }
 
-const key = (s: string) => s.trim().toLowerCase();
+/** How the workspace's ticket types, attributes and states are keyed: names compare trimmed and in any case. */
+export const ticketNameKey = (s: string) => s.trim().toLowerCase();
+const key = ticketNameKey;
 
 /** The ticket types, attributes and states the map needs; nothing is read from Intercom when no department is sent to tickets. */
 export async function planTickets(

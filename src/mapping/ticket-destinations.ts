@@ -1,23 +1,12 @@
 import {
   customFieldIdOf,
   type MappingFile,
-  type TicketDestination,
   ticketDestinationsOf,
   type TicketTypeAttribute,
   type TicketTypeDefinition,
 } from '../model/mapping';
 import { SOURCE_KEY_ATTRIBUTE } from '../model/source-keys';
 import { SOURCE_FIELDS } from './source-fields';
-
-/** Where the tickets of one department land: its own entry, else the map's default (also for a ticket without a department). */
-export function destinationOf(
-  map: Pick<MappingFile, 'ticketDestinations'>,
-  departmentId: number | null,
-): TicketDestination {
-  const destinations = ticketDestinationsOf(map);
-  if (departmentId === null) return destinations.default;
-  return destinations.departments[String(departmentId)]?.destination ?? destinations.default;
-}
 
 export interface TicketDepartment {
   /** Department id, or `default` for the map's default destination. */

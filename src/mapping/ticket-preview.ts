@@ -1,8 +1,7 @@
-import { type MappingFile, ticketDestinationsOf, type TicketTypeAttribute } from '../model/mapping';
+import { destinationOf, type MappingFile, ticketDestinationsOf, type TicketTypeAttribute } from '../model/mapping';
 import type { RecordCaption, TicketPreview } from '../model/mapping-editor-messages';
 import type { PreviewInput } from './preview';
 import { ticketAttributeValue } from './ticket-attributes';
-import { destinationOf } from './ticket-destinations';
 
 type Shown = TicketPreview['attributes'][number]['value'];
 

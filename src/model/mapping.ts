@@ -195,6 +195,16 @@ export function ticketDestinationsOf(map: { ticketDestinations?: TicketDestinati
   return map.ticketDestinations ?? TicketDestinations.parse({});
 }
 
+/** Where the tickets of one department land: its own entry, else the map's default (also for a ticket without a department). */
+export function destinationOf(
+  map: { ticketDestinations?: TicketDestinations | undefined },
+  departmentId: number | null,
+): TicketDestination {
+  const destinations = ticketDestinationsOf(map);
+  if (departmentId === null) return destinations.default;
+  return destinations.departments[String(departmentId)]?.destination ?? destinations.default;
+}
+
 export const MappingOptions = z.object({
   includeDeletedTickets: z.boolean().default(false),
   includeSpamTickets: z.boolean().default(false),

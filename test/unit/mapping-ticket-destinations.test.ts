@@ -7,8 +7,9 @@ import { assertTicketsReady, ticketsNotReady } from '../../src/engine/tickets-re
 import { buildDefaultMap, type DefaultMapInputs, type FieldChannel } from '../../src/mapping/default-map';
 import { parseMappingText } from '../../src/mapping/mapping-file';
 import { confirmMap, contentHash, effectiveStatus } from '../../src/mapping/review';
-import { destinationOf, ticketDestinationProblems } from '../../src/mapping/ticket-destinations';
+import { ticketDestinationProblems } from '../../src/mapping/ticket-destinations';
 import type { MappingFile } from '../../src/model/mapping';
+import { destinationOf } from '../../src/model/mapping';
 import { testClock } from '../support/clock';
 import { customField, ticketPriority, ticketStatus } from '../support/map-inputs';
 

@@ -4,10 +4,10 @@ import type { TicketTypeAttribute } from '../../model/mapping';
 import { SOURCE_KEY_ATTRIBUTE } from '../../model/source-keys';
 import type { RunContext } from '../context';
 import { RunStoppedError } from '../errors';
-import { stateMismatchText, type TicketsPlan, type TicketTypePlan } from '../ticket-type-plan';
+import { stateMismatchText, ticketNameKey, type TicketsPlan, type TicketTypePlan } from '../ticket-type-plan';
 import { journaledWrite } from '../write';
 
-const key = (s: string) => s.trim().toLowerCase();
+const key = ticketNameKey;
 
 /**
  * Creates the ticket types the map sends departments to, and their missing attributes; states cannot

@@ -8,13 +8,14 @@ import { conversationSourceKey, SOURCE_KEY_ATTRIBUTE } from '../../model/source-
 import type { RunContext } from '../context';
 import { dependencyId, undecidedDependency } from '../dry-run-ids';
 import { RecordError } from '../errors';
+import { ticketNameKey } from '../ticket-type-plan';
 import type { PlannedPart } from './conversation-writer';
 import type { PlannedTicket, TicketAttributeValues } from './ticket-writer';
 import { mapTicket, type PlanInputs } from './tickets';
 
-const key = (s: string) => s.trim().toLowerCase();
+const key = ticketNameKey;
 
-/** The ticket type's id in the workspace (configure made it; the run refuses to start without it). */
+/** The ticket type's id in the workspace (the run's configure phase made it, unless that failed and warned). */
 function workspaceType(ctx: RunContext, definition: TicketTypeDefinition, label: string) {
   const found = ctx.workspace.tickets.types.get(key(definition.name));
   if (found) return found;

@@ -232,12 +232,18 @@ async function writeParts(w: TicketWrite): Promise<void> {
   for (const part of plannedParts(w.plan)) await writeThreadPart(w.ctx, w.plan.label, thread, part, w.retries);
 }
 
+/** Parts kept free for what follows the files: a state change and a team and an admin assignment. */
+const LATER_CHANGES = 3;
+
 async function retryEarlierFiles(w: TicketWrite): Promise<void> {
   const { ctx, plan } = w;
   const id = idOf(w);
   await retryFailedFiles(ctx, { ...plan, objectType: 'tickets' }, ticketThread(w), w.retries, async () => {
     const parts = (await ctx.client.tickets.get(id)).ticket_parts;
-    return Math.max(0, MAX_CONVERSATION_PARTS - (parts?.total_count ?? parts?.ticket_parts?.length ?? 0) - 3);
+    return Math.max(
+      0,
+      MAX_CONVERSATION_PARTS - (parts?.total_count ?? parts?.ticket_parts?.length ?? 0) - LATER_CHANGES,
+    );
   });
 }
 

@@ -1,10 +1,9 @@
 import { applyObjectMapping, cutValues, hasErrors } from '../../mapping/apply';
 import { messageBodyHtml, textToHtml, withHeading } from '../../mapping/body-html';
-import { destinationOf } from '../../mapping/ticket-destinations';
 import { toUnixSeconds } from '../../mapping/transforms';
 import { unixSeconds } from '../../model/clock';
 import type { OpenerKind, RecordState } from '../../model/journal';
-import type { TicketDestination } from '../../model/mapping';
+import { destinationOf, type TicketDestination } from '../../model/mapping';
 import type { ObjectType } from '../../model/object-types';
 import { type Attachment, attachmentSourceId, type ThreadItem, type TicketThread } from '../../model/source';
 import { forEachRecord } from '../concurrent';

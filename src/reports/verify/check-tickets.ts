@@ -1,5 +1,5 @@
 import type { Ticket } from '../../intercom';
-import { type TicketDestination, ticketDestinationsOf } from '../../model/mapping';
+import { destinationOf, ticketDestinationsOf } from '../../model/mapping';
 import type { Attachment, TicketThread } from '../../model/source';
 import { SOURCE_KEY_ATTRIBUTE } from '../../model/source-keys';
 import { inSomeNoteOf } from './check-conversations';
@@ -40,9 +40,7 @@ export async function checkIntercomTicket(
     env.findings.differ({ ...owner, field, source, intercom });
   const destinations = ticketDestinationsOf(env.map);
   // The map's choice for the ticket's department (else its default): a decision read, not a transform run.
-  const destination: TicketDestination =
-    (t.departmentId === null ? undefined : destinations.departments[String(t.departmentId)]?.destination) ??
-    destinations.default;
+  const destination = destinationOf(env.map, t.departmentId);
   const typeName = ticket.ticket_type?.name ?? '(none)';
   const type =
     destination === 'conversation'
